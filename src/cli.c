@@ -1,0 +1,184 @@
+#include <config.h>
+
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "exitcode.h"
+#include "msg.h"
+
+const struct cli_command cli_commands[] = {
+	{ "new", "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
+	  "create a connector: the wizard on a terminal, or from flags and an answers file", cmd_new },
+	{ "edit", "ID", "change a saved connector in the wizard", cmd_edit },
+	{ "list", "[--json]", "list saved connectors", cmd_list },
+	{ "show", "ID [--json]", "show one connector (secrets as store ids only)", cmd_show },
+	{ "test", "ID [--json] [--timeout S]", "run the connectivity check of a saved connector", cmd_test },
+	{ "delete", "ID [--yes]", "delete a saved connector", cmd_delete },
+	{ "export", "ID [--format yaml|json]", "print the Harness connector definition", cmd_export },
+	{ "secret", "list | set ID | rm ID | rekey", "manage the encrypted secret store", cmd_secret },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct cli_command *cli_find(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void cli_help(FILE *out)
+{
+	fputs("Usage: " AZ_PROGRAM " [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
+	      "\n"
+	      "Set up a Harness Azure Repos connector: name, URL, credentials, delegates,\n"
+	      "a real connectivity check, secrets kept in an encrypted local store.\n"
+	      "Without a command it starts the wizard (the same as 'new').\n"
+	      "\n"
+	      "Commands:\n", out);
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-8s %s\n           %s\n", c->name, c->args, c->summary);
+	fputs("\n"
+	      "Global options:\n"
+	      "  --home DIR      keep connectors, secrets, known hosts and the draft in DIR\n"
+	      "                  (also $AZREPOS_CONNECT_HOME; default: the XDG folders)\n"
+	      "  --key-file F    unlock the secret store with a key file (mode 0400 or 0600)\n"
+	      "  -h, --help      show this help\n"
+	      "  -V, --version   show the version\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 error, 2 usage, 3 invalid input, 4 connectivity check\n"
+	      "failed, 5 cancelled, 10-18 secret store errors (see azrepos-connect(1)).\n"
+	      "Run '" AZ_PROGRAM " COMMAND --help' for the options of a command.\n", out);
+}
+
+void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream)
+{
+	const struct cli_command *c = cli_find(name);
+
+	(void)ctx;
+	if (!c)
+		return;
+	fprintf(stream, "Usage: " AZ_PROGRAM " %s %s\n%s.\n", c->name, c->args, c->summary);
+}
+
+int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
+               const struct option *longopts,
+               int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
+               void *user)
+{
+	static const struct option help_only[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char spec[64];
+	int opt;
+
+	if (!longopts)
+		longopts = help_only;
+	/* Leading ':' so a missing value is told apart from an unknown option. */
+	snprintf(spec, sizeof(spec), ":h%s", shortopts ? shortopts : "");
+	optind = 0; /* full reset of GNU getopt, as it may have run before */
+	opterr = 0; /* our own messages, with the program name */
+	while ((opt = getopt_long(argc, argv, spec, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			cli_command_usage(ctx, argv[0], ctx->out);
+			return AZ_EXIT_OK;
+		}
+		if (opt == ':')
+			return msg_usage(ctx->err, "%s: option '%s' needs a value", argv[0], argv[optind - 1]);
+		if (opt == '?') {
+			if (optopt > 0 && optopt < 128)
+				return msg_usage(ctx->err, "%s: unknown option '-%c'", argv[0], optopt);
+			return msg_usage(ctx->err, "%s: unknown option '%s'", argv[0], argv[optind - 1]);
+		}
+		if (!on_opt)
+			return msg_usage(ctx->err, "%s: unexpected option", argv[0]);
+		int rc = on_opt(ctx, opt, optarg, user);
+		if (rc != CLI_CONTINUE)
+			return rc;
+	}
+	return CLI_CONTINUE;
+}
+
+int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
+{
+	int have = argc - optind;
+
+	if (have < n)
+		return msg_usage(ctx->err, "%s: missing argument (usage: %s %s)", argv[0], argv[0],
+		                 cli_find(argv[0]) ? cli_find(argv[0])->args : "");
+	if (have > n)
+		return msg_usage(ctx->err, "%s: unexpected argument '%s'", argv[0], argv[optind + n]);
+	return CLI_CONTINUE;
+}
+
+enum { OPT_HOME = 256, OPT_KEY_FILE };
+
+int cli_main(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "home", required_argument, NULL, OPT_HOME },
+		{ "key-file", required_argument, NULL, OPT_KEY_FILE },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	optind = 0;
+	opterr = 0;
+	/* '+': stop at the command name; its own options follow it. */
+	while ((opt = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			cli_help(ctx->out);
+			return AZ_EXIT_OK;
+		case 'V':
+			fputs(AZ_PROGRAM " " PACKAGE_VERSION "\n", ctx->out);
+			return AZ_EXIT_OK;
+		case OPT_HOME:
+			ctx->home = optarg;
+			break;
+		case OPT_KEY_FILE:
+			ctx->key_file = optarg;
+			break;
+		case ':':
+			return msg_usage(ctx->err, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			/* Not a global option: leave it for the default command ('new'). */
+			optind--;
+			goto command;
+		}
+	}
+command:;
+	const struct cli_command *cmd;
+	char *default_argv0 = (char *)"new";
+	int cargc = argc - optind;
+	char **cargv = argv + optind;
+
+	if (cargc > 0 && cargv[0][0] != '-') {
+		if (strcmp(cargv[0], "help") == 0) {
+			cli_help(ctx->out);
+			return AZ_EXIT_OK;
+		}
+		cmd = cli_find(cargv[0]);
+		if (!cmd)
+			return msg_usage(ctx->err, "unknown command '%s'", cargv[0]);
+	} else {
+		/* No command: the wizard. cargv[-1] exists (argv[0] at least). */
+		cmd = cli_find("new");
+		cargv--;
+		cargc++;
+		cargv[0] = default_argv0;
+	}
+	if (ctx->home && ctx->home[0] != '/')
+		return msg_usage(ctx->err, "--home needs an absolute path, not '%s'", ctx->home);
+	if (paths_init(&ctx->paths, ctx->home, ctx->err) != 0)
+		return AZ_EXIT_ERROR;
+	int rc = cmd->run(ctx, cargc, cargv);
+	paths_free(&ctx->paths);
+	return rc;
+}

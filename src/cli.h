@@ -1,0 +1,55 @@
+/* The command line: global options, the command table, dispatch. */
+#ifndef AZ_CLI_H
+#define AZ_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "paths.h"
+
+struct cli_ctx {
+	FILE *out;              /* results (stdout) */
+	FILE *err;              /* messages (stderr) */
+	bool stdin_tty;         /* stdin and stdout are terminals */
+	bool stdout_tty;
+	const char *home;       /* --home DIR, or NULL */
+	const char *key_file;   /* --key-file F (store unlock), or NULL */
+	struct az_paths paths;  /* resolved before any command runs */
+};
+
+struct cli_command {
+	const char *name;
+	const char *args;       /* synopsis after the name, e.g. "ID [--json]" */
+	const char *summary;    /* one line for --help */
+	int (*run)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] is the name */
+};
+
+/* Run the program: argv as main() got it. Returns the exit code. */
+int cli_main(struct cli_ctx *ctx, int argc, char **argv);
+
+/* The command table (NULL-name terminated). */
+extern const struct cli_command cli_commands[];
+
+/* Print "Usage: azrepos-connect NAME ARGS" and the summary for one command. */
+void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream);
+
+/* cli_getopt's "go on" result; every other result is an exit code. */
+#define CLI_CONTINUE (-1)
+
+/*
+ * Parse a command's options with getopt_long (reset first; argv[0] is the
+ * command name; shortopts may be NULL, 'h' is added). -h/--help prints the command's usage and returns 0; an
+ * unknown option or a missing argument returns AZ_EXIT_USAGE after a message.
+ * on_opt receives every other option and returns CLI_CONTINUE or an exit code
+ * to stop with. Returns CLI_CONTINUE with optind at the first operand.
+ */
+struct option;
+int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
+               const struct option *longopts,
+               int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
+               void *user);
+
+/* A command that needs exactly n operands: usage error otherwise. */
+int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n);
+
+#endif

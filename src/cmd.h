@@ -1,0 +1,20 @@
+/* The commands of the command line; each file cmd_*.c implements a few. */
+#ifndef AZ_CMD_H
+#define AZ_CMD_H
+
+#include "cli.h"
+
+int cmd_new(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_edit(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_list(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_show(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_delete(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_test(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_secret(struct cli_ctx *ctx, int argc, char **argv);
+
+/* A command whose implementation has not landed yet: handles --help and bad
+ * options like the others, then says it is not available, exit 1. */
+int cmd_unavailable(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif

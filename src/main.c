@@ -1,0 +1,52 @@
+#include <config.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "exitcode.h"
+#include "msg.h"
+
+/*
+ * Before anything else: no core dumps, no same-user ptrace (as ssh-agent does),
+ * files private from their creation on. Secrets pass through this process.
+ */
+static int main_harden(void)
+{
+	struct rlimit no_core = { 0, 0 };
+
+	umask(077);
+	if (setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return -1;
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = {
+		.out = stdout,
+		.err = stderr,
+		.stdin_tty = isatty(STDIN_FILENO) == 1,
+		.stdout_tty = isatty(STDOUT_FILENO) == 1,
+	};
+
+	if (main_harden() != 0) {
+		msg_error(stderr, "cannot set up a safe process (core dumps, ptrace, libsodium)");
+		return AZ_EXIT_ERROR;
+	}
+	/* A closed pipe is an error to report, not a signal to die of mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	int rc = cli_main(&ctx, argc, argv);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg_error(stderr, "cannot write the output");
+		if (rc == AZ_EXIT_OK)
+			rc = AZ_EXIT_ERROR;
+	}
+	return rc;
+}

@@ -1,0 +1,33 @@
+#include <config.h>
+
+#include <stdarg.h>
+
+#include "exitcode.h"
+#include "msg.h"
+
+static void msg_vline(FILE *stream, const char *fmt, va_list ap)
+{
+	fputs(AZ_PROGRAM ": ", stream);
+	vfprintf(stream, fmt, ap);
+	fputc('\n', stream);
+}
+
+void msg_error(FILE *stream, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vline(stream, fmt, ap);
+	va_end(ap);
+}
+
+int msg_usage(FILE *stream, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_vline(stream, fmt, ap);
+	va_end(ap);
+	fputs("Try '" AZ_PROGRAM " --help' for more information.\n", stream);
+	return AZ_EXIT_USAGE;
+}

@@ -1,0 +1,15 @@
+/* Messages to the user: one line each, prefixed with the program name. */
+#ifndef AZ_MSG_H
+#define AZ_MSG_H
+
+#include <stdio.h>
+
+#define AZ_PROGRAM "azrepos-connect"
+
+/* "azrepos-connect: <message>\n" on stream. */
+void msg_error(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A usage error: the message, then "Try 'azrepos-connect --help'." Returns AZ_EXIT_USAGE. */
+int msg_usage(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,118 @@
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "msg.h"
+#include "paths.h"
+
+static char *paths_join(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s/%s", a, b);
+	return s;
+}
+
+/* An absolute XDG variable, or home + fallback. */
+static char *paths_xdg(const char *var, const char *user_home, const char *fallback)
+{
+	const char *v = getenv(var);
+
+	if (v && v[0] == '/')
+		return paths_join(v, "azrepos-connect");
+	char *base = paths_join(user_home, fallback);
+	char *dir = base ? paths_join(base, "azrepos-connect") : NULL;
+	free(base);
+	return dir;
+}
+
+int paths_init(struct az_paths *paths, const char *home, FILE *err)
+{
+	char *config = NULL;
+
+	memset(paths, 0, sizeof(*paths));
+	if (!home || !*home)
+		home = getenv("AZREPOS_CONNECT_HOME");
+	if (home && *home) {
+		if (home[0] != '/') {
+			msg_error(err, "the home folder must be an absolute path: %s", home);
+			return -1;
+		}
+		config = strdup(home);
+		paths->data_dir = strdup(home);
+		paths->state_dir = strdup(home);
+	} else {
+		const char *user_home = getenv("HOME");
+
+		if (!user_home || user_home[0] != '/') {
+			msg_error(err, "HOME is not set to an absolute path; set it or use --home DIR");
+			return -1;
+		}
+		config = paths_xdg("XDG_CONFIG_HOME", user_home, ".config");
+		paths->data_dir = paths_xdg("XDG_DATA_HOME", user_home, ".local/share");
+		paths->state_dir = paths_xdg("XDG_STATE_HOME", user_home, ".local/state");
+	}
+	if (config && paths->data_dir && paths->state_dir) {
+		paths->connectors_dir = paths_join(config, "connectors");
+		paths->store = paths_join(paths->data_dir, "secrets.store");
+		paths->known_hosts = paths_join(paths->data_dir, "known_hosts");
+		paths->draft = paths_join(paths->state_dir, "draft.json");
+	}
+	free(config);
+	if (!paths->connectors_dir || !paths->store || !paths->known_hosts || !paths->draft) {
+		msg_error(err, "out of memory");
+		paths_free(paths);
+		return -1;
+	}
+	return 0;
+}
+
+void paths_free(struct az_paths *paths)
+{
+	free(paths->connectors_dir);
+	free(paths->data_dir);
+	free(paths->store);
+	free(paths->known_hosts);
+	free(paths->state_dir);
+	free(paths->draft);
+	memset(paths, 0, sizeof(*paths));
+}
+
+int paths_mkdir(const char *dir)
+{
+	char *copy = strdup(dir);
+	int rc = 0;
+
+	if (!copy)
+		return -1;
+	for (char *p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	if (rc == 0) {
+		struct stat st;
+		if (stat(dir, &st) != 0)
+			rc = -1;
+		else if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			rc = -1;
+		}
+	}
+	free(copy);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/* Where azrepos-connect keeps its files (DESIGN.md §3). */
+#ifndef AZ_PATHS_H
+#define AZ_PATHS_H
+
+#include <stdio.h>
+
+struct az_paths {
+	char *connectors_dir; /* <config>/connectors */
+	char *data_dir;       /* folder of the store and known_hosts */
+	char *store;          /* <data>/secrets.store */
+	char *known_hosts;    /* <data>/known_hosts */
+	char *state_dir;      /* folder of the draft */
+	char *draft;          /* <state>/draft.json */
+};
+
+/*
+ * Resolve the paths. home (from --home) wins over $AZREPOS_CONNECT_HOME, which
+ * wins over the XDG variables ($XDG_CONFIG_HOME, $XDG_DATA_HOME, $XDG_STATE_HOME,
+ * relative values ignored as the XDG spec says) and their ~/.config,
+ * ~/.local/share, ~/.local/state defaults. Nothing is created.
+ * Returns 0, or -1 after a message on err (no HOME, relative --home, no memory).
+ */
+int paths_init(struct az_paths *paths, const char *home, FILE *err);
+void paths_free(struct az_paths *paths);
+
+/* mkdir -p with mode 0700 for every folder it creates. 0 or -1 with errno set. */
+int paths_mkdir(const char *dir);
+
+#endif

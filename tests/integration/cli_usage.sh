@@ -1,0 +1,43 @@
+# The program as a user meets it: help, version, usage errors, no terminal.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+export AZREPOS_CONNECT_HOME="$tap_tmp/home"
+plan 22
+
+run "$bin" --help </dev/null
+is "$rc" 0 "--help exits 0"
+like "$out" '^Usage: azrepos-connect' "--help prints the usage"
+for c in new edit list show test delete export secret; do
+	like "$out" "^  $c " "--help lists the '$c' command"
+done
+is "$err" "" "--help writes nothing to stderr"
+
+run "$bin" --version </dev/null
+like "$out" '^azrepos-connect [0-9]+\.[0-9]+\.[0-9]+$' "--version prints name and version"
+
+run "$bin" frobnicate </dev/null
+is "$rc" 2 "an unknown command exits 2"
+is "$(printf '%s\n' "$err" | head -n 1)" "azrepos-connect: unknown command 'frobnicate'" "the error names the command"
+like "$err" "Try 'azrepos-connect --help'" "the error gives the usage hint"
+is "$out" "" "nothing on stdout for a usage error"
+
+run "$bin" --no-such-flag </dev/null
+is "$rc" 2 "an unknown flag exits 2"
+like "$err" "unknown option '--no-such-flag'" "the error names the flag"
+
+# No terminal and no --non-interactive: fail at once, never wait for input.
+# A pipe that never closes stands for a stuck stdin; timeout catches a hang.
+mkfifo "$tap_tmp/never"
+exec 3<>"$tap_tmp/never"
+timeout 10 "$bin" <&3 >"$tap_tmp/o" 2>"$tap_tmp/e"
+rc=$?
+exec 3>&-
+is "$rc" 2 "the wizard without a terminal exits 2 at once (124 would be a hang)"
+like "$(cat "$tap_tmp/e")" "no terminal.*--non-interactive" "the message says what to do instead"
+
+"$bin" --help >/dev/full 2>/dev/null
+is "$?" 1 "a failed write of the output is an error (exit 1)"
+
+[ ! -e "$AZREPOS_CONNECT_HOME" ]
+ok $? "usage errors and help create no files"

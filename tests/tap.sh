@@ -1,0 +1,57 @@
+# TAP helpers for shell tests: source this file, call plan N, then the checks.
+# Every check prints one "ok"/"not ok" line; done_testing prints the summary.
+
+tap_n=0
+tap_failed=0
+
+plan() { echo "1..$1"; }
+
+ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+is() { # is GOT EXPECTED DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '#   got:      %s\n#   expected: %s\n' "$1" "$2"
+	fi
+}
+
+like() { # like TEXT GREP-ERE DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '%s\n' "$1" | sed 's/^/#   got: /'
+		printf '#   expected to match: %s\n' "$2"
+	fi
+}
+
+unlike() { # unlike TEXT GREP-ERE DESCRIPTION
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		printf '#   must not match: %s\n' "$2"
+	else ok 0 "$3"; fi
+}
+
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+bail() { echo "Bail out! $1"; exit 1; }
+
+# A fresh private folder removed at exit; tests point --home at it.
+tap_tmpdir() {
+	tap_tmp=$(mktemp -d "${TMPDIR:-/tmp}/azrc-test.XXXXXX") || bail "mktemp failed"
+	trap 'rm -rf "$tap_tmp"' EXIT
+}
+
+# run CMD...: sets rc, out, err (the command's exit code, stdout and stderr).
+run() {
+	"$@" >"$tap_tmp/.out" 2>"$tap_tmp/.err"
+	rc=$?
+	out=$(cat "$tap_tmp/.out")
+	err=$(cat "$tap_tmp/.err")
+}

@@ -1,0 +1,224 @@
+/* Command-line parsing in process: exit codes, messages, which stream. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "exitcode.h"
+
+struct run {
+	int rc;
+	char *out;
+	char *err;
+};
+
+/* Run cli_main on a NULL-terminated argument list, capturing both streams. */
+static struct run run_cli(bool tty, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	size_t olen, elen;
+	struct run r;
+	struct cli_ctx ctx = { .stdin_tty = tty, .stdout_tty = tty };
+
+	argv[argc++] = (char *)"azrepos-connect";
+	va_start(ap, tty);
+	for (char *a; (a = va_arg(ap, char *)) != NULL;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	ctx.out = open_memstream(&r.out, &olen);
+	ctx.err = open_memstream(&r.err, &elen);
+	assert_non_null(ctx.out);
+	assert_non_null(ctx.err);
+	setenv("AZREPOS_CONNECT_HOME", "/nonexistent/azrc-test-home", 1);
+	r.rc = cli_main(&ctx, argc, argv);
+	fclose(ctx.out);
+	fclose(ctx.err);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_help(void **state)
+{
+	(void)state;
+	struct run r = run_cli(false, "--help", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_OK);
+	assert_non_null(strstr(r.out, "Usage: azrepos-connect"));
+	for (const struct cli_command *c = cli_commands; c->name; c++) {
+		char want[64];
+		snprintf(want, sizeof(want), "\n  %s ", c->name);
+		assert_non_null(strstr(r.out, want));
+	}
+	assert_non_null(strstr(r.out, "Exit status"));
+	assert_string_equal(r.err, "");
+	run_free(&r);
+
+	r = run_cli(false, "-h", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_OK);
+	assert_non_null(strstr(r.out, "Usage:"));
+	run_free(&r);
+
+	r = run_cli(false, "help", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_OK);
+	assert_non_null(strstr(r.out, "Usage:"));
+	run_free(&r);
+}
+
+static void test_version(void **state)
+{
+	(void)state;
+	struct run r = run_cli(false, "--version", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_OK);
+	assert_string_equal(r.out, "azrepos-connect " PACKAGE_VERSION "\n");
+	run_free(&r);
+
+	r = run_cli(false, "-V", "list", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_OK);
+	assert_string_equal(r.out, "azrepos-connect " PACKAGE_VERSION "\n");
+	run_free(&r);
+}
+
+static void test_unknown_command(void **state)
+{
+	(void)state;
+	struct run r = run_cli(false, "frobnicate", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "azrepos-connect: unknown command 'frobnicate'\n"
+	                           "Try 'azrepos-connect --help' for more information.\n");
+	run_free(&r);
+}
+
+static void test_unknown_flags(void **state)
+{
+	(void)state;
+	/* Not a global flag: it goes to the default command, which refuses it. */
+	struct run r = run_cli(true, "--bogus", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown option '--bogus'"));
+	assert_int_equal(count_lines(r.err), 2);
+	run_free(&r);
+
+	r = run_cli(false, "list", "--bogus", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "list: unknown option '--bogus'"));
+	run_free(&r);
+
+	r = run_cli(false, "show", "-q", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "show: unknown option '-q'"));
+	run_free(&r);
+}
+
+static void test_missing_values(void **state)
+{
+	(void)state;
+	struct run r = run_cli(false, "--home", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "option '--home' needs a value"));
+	run_free(&r);
+
+	r = run_cli(false, "--key-file", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "'--key-file' needs a value"));
+	run_free(&r);
+
+	r = run_cli(false, "--home", "relative/dir", "list", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "absolute path"));
+	run_free(&r);
+}
+
+static void test_command_help(void **state)
+{
+	(void)state;
+	for (const struct cli_command *c = cli_commands; c->name; c++) {
+		struct run r = run_cli(false, c->name, "--help", NULL);
+		char want[128];
+		snprintf(want, sizeof(want), "Usage: azrepos-connect %s ", c->name);
+		assert_int_equal(r.rc, AZ_EXIT_OK);
+		assert_non_null(strstr(r.out, want));
+		assert_string_equal(r.err, "");
+		run_free(&r);
+	}
+}
+
+static void test_no_terminal(void **state)
+{
+	(void)state;
+	/* No command, no terminal: refuse at once with the way out. */
+	struct run r = run_cli(false, NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no terminal"));
+	assert_non_null(strstr(r.err, "--non-interactive"));
+	run_free(&r);
+
+	r = run_cli(false, "new", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no terminal"));
+	run_free(&r);
+
+	r = run_cli(false, "edit", "web", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "no terminal"));
+	run_free(&r);
+
+	/* With --non-interactive the terminal check does not apply. */
+	r = run_cli(false, "new", "--non-interactive", NULL);
+	assert_int_not_equal(r.rc, AZ_EXIT_USAGE);
+	assert_null(strstr(r.err, "no terminal"));
+	run_free(&r);
+}
+
+static void test_operands(void **state)
+{
+	(void)state;
+	struct run r = run_cli(true, "edit", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "edit: missing argument"));
+	run_free(&r);
+
+	r = run_cli(true, "new", "extra", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unexpected argument 'extra'"));
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_unknown_command),
+		cmocka_unit_test(test_unknown_flags),
+		cmocka_unit_test(test_missing_values),
+		cmocka_unit_test(test_command_help),
+		cmocka_unit_test(test_no_terminal),
+		cmocka_unit_test(test_operands),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -1,0 +1,137 @@
+/* Where files go: --home, $AZREPOS_CONNECT_HOME, XDG variables, mkdir -p 0700. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "paths.h"
+
+static void clear_env(void)
+{
+	unsetenv("AZREPOS_CONNECT_HOME");
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("XDG_STATE_HOME");
+	setenv("HOME", "/home/op", 1);
+}
+
+static void test_defaults(void **state)
+{
+	struct az_paths p;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(paths_init(&p, NULL, stderr), 0);
+	assert_string_equal(p.connectors_dir, "/home/op/.config/azrepos-connect/connectors");
+	assert_string_equal(p.store, "/home/op/.local/share/azrepos-connect/secrets.store");
+	assert_string_equal(p.known_hosts, "/home/op/.local/share/azrepos-connect/known_hosts");
+	assert_string_equal(p.draft, "/home/op/.local/state/azrepos-connect/draft.json");
+	paths_free(&p);
+}
+
+static void test_xdg(void **state)
+{
+	struct az_paths p;
+
+	(void)state;
+	clear_env();
+	setenv("XDG_CONFIG_HOME", "/x/conf", 1);
+	setenv("XDG_DATA_HOME", "/x/data", 1);
+	setenv("XDG_STATE_HOME", "relative/state", 1); /* ignored, per the XDG spec */
+	assert_int_equal(paths_init(&p, NULL, stderr), 0);
+	assert_string_equal(p.connectors_dir, "/x/conf/azrepos-connect/connectors");
+	assert_string_equal(p.store, "/x/data/azrepos-connect/secrets.store");
+	assert_string_equal(p.draft, "/home/op/.local/state/azrepos-connect/draft.json");
+	paths_free(&p);
+}
+
+static void test_home_override(void **state)
+{
+	struct az_paths p;
+
+	(void)state;
+	clear_env();
+	setenv("XDG_CONFIG_HOME", "/x/conf", 1);
+	setenv("AZREPOS_CONNECT_HOME", "/env/home", 1);
+	assert_int_equal(paths_init(&p, NULL, stderr), 0);
+	assert_string_equal(p.connectors_dir, "/env/home/connectors");
+	assert_string_equal(p.store, "/env/home/secrets.store");
+	assert_string_equal(p.known_hosts, "/env/home/known_hosts");
+	assert_string_equal(p.draft, "/env/home/draft.json");
+	paths_free(&p);
+
+	/* --home wins over the environment. */
+	assert_int_equal(paths_init(&p, "/flag/home", stderr), 0);
+	assert_string_equal(p.store, "/flag/home/secrets.store");
+	paths_free(&p);
+}
+
+static void test_bad_home(void **state)
+{
+	struct az_paths p;
+	char *msg = NULL;
+	size_t len;
+	FILE *err = open_memstream(&msg, &len);
+
+	(void)state;
+	clear_env();
+	unsetenv("HOME");
+	assert_int_equal(paths_init(&p, NULL, err), -1);
+	setenv("AZREPOS_CONNECT_HOME", "not/absolute", 1);
+	assert_int_equal(paths_init(&p, NULL, err), -1);
+	fclose(err);
+	assert_non_null(strstr(msg, "HOME is not set"));
+	assert_non_null(strstr(msg, "must be an absolute path: not/absolute"));
+	free(msg);
+}
+
+static void test_mkdir(void **state)
+{
+	char base[] = "/tmp/azrc-paths.XXXXXX";
+	char deep[128], file[128], under_file[160];
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(base));
+	snprintf(deep, sizeof(deep), "%s/a/b/c", base);
+	umask(0);
+	assert_int_equal(paths_mkdir(deep), 0);
+	umask(077);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(paths_mkdir(deep), 0); /* already there: fine */
+
+	snprintf(file, sizeof(file), "%s/file", base);
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(under_file, sizeof(under_file), "%s/x", file);
+	assert_int_equal(paths_mkdir(under_file), -1);
+	assert_int_equal(paths_mkdir(file), -1);
+
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_xdg),
+		cmocka_unit_test(test_home_override),
+		cmocka_unit_test(test_bad_home),
+		cmocka_unit_test(test_mkdir),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("paths", tests, NULL, NULL);
+}
