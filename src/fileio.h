@@ -1,0 +1,31 @@
+/* Small file helpers shared by the connector files and the secret store. */
+#ifndef AZ_FILEIO_H
+#define AZ_FILEIO_H
+
+#include <stddef.h>
+
+/*
+ * Replace path atomically with data: a temp file ".<base>.tmp.<random>" in the
+ * same folder, created O_EXCL|O_NOFOLLOW with mode 0600, written, fsync'ed,
+ * closed; then, if verify is not NULL, read back and passed to verify (which
+ * returns 0 to accept); then renamed over path and the folder fsync'ed.
+ * On any failure the temp file is removed, path is untouched, errno is set
+ * (EBADMSG when verify refused) and -1 is returned. A failed fsync is never
+ * retried.
+ */
+int fileio_write_atomic(const char *path, const void *data, size_t len,
+                        int (*verify)(const void *data, size_t len, void *user), void *user);
+
+/* Remove leftover ".<base>.tmp.*" files of path (from a crash). Returns how many. */
+int fileio_clean_temps(const char *path);
+
+/*
+ * Read all of fd (from its current offset) into a malloc'ed buffer with a
+ * terminating NUL not counted in *len. More than max bytes: -1, errno EFBIG.
+ */
+int fileio_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/* open(O_RDONLY|O_NOFOLLOW|O_CLOEXEC) + fileio_read_fd. */
+int fileio_read_path(const char *path, size_t max, char **buf, size_t *len);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * Secret bytes (tokens, passphrases, private keys) in sodium_malloc memory:
+ * guarded, mlock'ed where possible, wiped on free. Secrets never go through
+ * stdio buffers, cJSON or ordinary malloc; read them with these functions.
+ */
+#ifndef AZ_SECBUF_H
+#define AZ_SECBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct secbuf {
+	unsigned char *data; /* sodium_malloc'ed, cap + 1 bytes, NUL after len */
+	size_t len;
+	size_t cap;
+};
+
+/* A new empty buffer able to hold cap bytes (NULL when out of memory). */
+struct secbuf *secbuf_new(size_t cap);
+
+/* A copy of len bytes (NULL when out of memory). */
+struct secbuf *secbuf_dup(const void *data, size_t len);
+
+/* Wipe and free (NULL is fine). */
+void secbuf_free(struct secbuf *sb);
+
+/*
+ * Read all of fd with read(2) into a new buffer: at most max bytes (more is
+ * EFBIG). With trim_newline, one trailing "\n" or "\r\n" is dropped (files
+ * written by echo or editors). Returns NULL with errno set on failure.
+ */
+struct secbuf *secbuf_read_fd(int fd, size_t max, bool trim_newline);
+
+/* Open path (O_NOFOLLOW) and secbuf_read_fd it. */
+struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline);
+
+/*
+ * Prompt on /dev/tty (never stdin/stdout) and read one line with echo off,
+ * restoring the terminal even on SIGINT/SIGTERM/SIGHUP (the signal is then
+ * re-raised). The newline is not stored. Returns NULL with errno set
+ * (ENXIO: no terminal; ECANCELED: Ctrl-C or Ctrl-D on an empty line).
+ */
+struct secbuf *secbuf_read_tty(const char *prompt, size_t max);
+
+/* Constant-time equality of two buffers' contents. */
+bool secbuf_equal(const struct secbuf *a, const struct secbuf *b);
+
+#endif
