@@ -1,0 +1,202 @@
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "fileio.h"
+
+/* Split path into a malloc'ed folder and a pointer to the base name in it. */
+static char *fileio_dir(const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		*base = path;
+		return strdup(".");
+	}
+	*base = slash + 1;
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+static int fileio_write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int fileio_write_atomic(const char *path, const void *data, size_t len,
+                        int (*verify)(const void *data, size_t len, void *user), void *user)
+{
+	const char *base;
+	char *dir = fileio_dir(path, &base);
+	char tmp[64 + 256];
+	int dfd = -1, fd = -1, err = 0;
+
+	if (!dir)
+		return -1;
+	if (strlen(base) > 200) {
+		free(dir);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (dfd < 0)
+		return -1;
+	/* A fresh random name with O_EXCL: never follows or reuses a planted file. */
+	for (int tries = 0; fd < 0 && tries < 8; tries++) {
+		snprintf(tmp, sizeof(tmp), ".%s.tmp.%08x%08x", base, randombytes_random(), randombytes_random());
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0)
+		goto fail;
+	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		goto fail_unlink;
+	int cfd = fd;
+	fd = -1;
+	if (close(cfd) != 0)
+		goto fail_unlink;
+	if (verify) {
+		char *back = NULL;
+		size_t back_len = 0;
+		int rfd = openat(dfd, tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int ok = rfd >= 0 && fileio_read_fd(rfd, len, &back, &back_len) == 0 &&
+		         back_len == len && verify(back, back_len, user) == 0;
+		if (rfd >= 0)
+			close(rfd);
+		free(back);
+		if (!ok) {
+			errno = EBADMSG;
+			goto fail_unlink;
+		}
+	}
+	if (renameat(dfd, tmp, dfd, base) != 0)
+		goto fail_unlink;
+	/* The rename is durable only once the folder is; a failure is reported, not retried. */
+	if (fsync(dfd) != 0)
+		goto fail;
+	close(dfd);
+	return 0;
+
+fail_unlink:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlinkat(dfd, tmp, 0);
+	errno = err;
+fail:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	errno = err;
+	return -1;
+}
+
+int fileio_clean_temps(const char *path)
+{
+	const char *base;
+	char *dir = fileio_dir(path, &base);
+	char prefix[256 + 8];
+	int removed = 0;
+
+	if (!dir)
+		return 0;
+	snprintf(prefix, sizeof(prefix), ".%s.tmp.", base);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && unlinkat(dfd, e->d_name, 0) == 0)
+			removed++;
+	closedir(d);
+	return removed;
+}
+
+int fileio_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	size_t cap = 4096, used = 0;
+	char *b = malloc(cap + 1);
+
+	if (!b)
+		return -1;
+	for (;;) {
+		if (used == cap) {
+			if (cap > max) {
+				free(b);
+				errno = EFBIG;
+				return -1;
+			}
+			char *nb = realloc(b, cap * 2 + 1);
+			if (!nb) {
+				free(b);
+				return -1;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, b + used, cap - used);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(b);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > max) {
+		free(b);
+		errno = EFBIG;
+		return -1;
+	}
+	b[used] = '\0';
+	*buf = b;
+	*len = used;
+	return 0;
+}
+
+int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	int rc = fileio_read_fd(fd, max, buf, len);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
