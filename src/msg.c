@@ -5,6 +5,7 @@
 #include "exitcode.h"
 #include "msg.h"
 
+__attribute__((format(printf, 2, 0)))
 static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 {
 	fputs(AZ_PROGRAM ": ", stream);
