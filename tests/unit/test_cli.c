@@ -20,7 +20,7 @@ struct run {
 };
 
 /* Run cli_main on a NULL-terminated argument list, capturing both streams. */
-static struct run run_cli(bool tty, ...)
+static struct run run_cli(int tty, ...)
 {
 	char *argv[32];
 	int argc = 0;
