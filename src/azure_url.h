@@ -21,4 +21,88 @@ enum azure_name_kind { AZURE_NAME_PROJECT, AZURE_NAME_REPO };
 /* Azure naming rules for a project or repository name (a name, never a URL). */
 bool azure_name_check(const char *name, enum azure_name_kind kind, char *msg, size_t msglen);
 
+enum azure_transport { AZURE_HTTPS, AZURE_HTTP, AZURE_SSH };
+
+/*
+ * A parsed Azure DevOps URL. Names are stored decoded (real spaces, UTF-8);
+ * every derived URL encodes them again (%20 ...).
+ *
+ * Services: host dev.azure.com, {org}.visualstudio.com, ssh.dev.azure.com or
+ * vs-ssh.visualstudio.com; org is the organization. Any other host is
+ * Azure DevOps Server (server = true): org and collection are both the
+ * collection, which plays the organization's role (REST base, API paths).
+ */
+struct azure_url {
+	enum azure_transport transport;
+	bool server;      /* Azure DevOps Server or another host, not the Services */
+	bool scp;         /* SSH in scp syntax user@host:path (no leading '/') */
+	bool shorthand;   /* .../{org}/_git/{repo}: project named like the repo */
+	bool tfs;         /* Server path starts with /tfs */
+	char *text;       /* the URL as typed, without a trailing '/' */
+	char *host;       /* lower case; IPv6 in brackets */
+	int port;         /* 0: the transport's default */
+	char *user;       /* user-info (never a password); NULL if none */
+	char *org;        /* organization (Server: the collection) */
+	char *collection; /* Server or DefaultCollection segment; NULL if none */
+	char *project;    /* decoded */
+	char *repo;       /* decoded; NULL for a project URL */
+	char *root;       /* encoded path before the project: "/contoso", "/tfs/Coll", "v3/org" */
+	const char *marker; /* segment before the repo in this URL: "_git", "_ssh" or NULL */
+};
+
+/*
+ * Parse text as any Azure DevOps Git URL form (azure-facts §3). Checks the
+ * shape and the names, not the URL type, connection type or http://.
+ * 0, or -1 with a one-line message in msg and *u zeroed.
+ */
+int azure_url_parse(const char *text, struct azure_url *u, char *msg, size_t msglen);
+void azure_url_free(struct azure_url *u);
+
+/* The transport's port when none is given: 443, 80 or 22. */
+int azure_url_port(const struct azure_url *u);
+
+/*
+ * Derived strings, malloc'ed (NULL when out of memory or not applicable).
+ * repo is the URL's own repository, else test_repo (a name; may be NULL
+ * for a repository URL).
+ *
+ * Full repository URL by Harness's rule, on the URL as typed: a repository
+ * URL is returned as is; for a project URL, "/_git/<repo>" (HTTP) or
+ * "/<repo>" (SSH) is appended with repo percent-encoded. Harness appends the
+ * bare name for every SSH URL, also Server ones: this mirrors Harness.
+ */
+char *azure_url_repo_url(const struct azure_url *u, const char *test_repo);
+
+/*
+ * The smart-HTTP ref discovery URL, built from the parts (no user-info,
+ * canonical encoding): scheme://host[:port]/.../_git/<repo>/info/refs?service=git-upload-pack.
+ * NULL for SSH URLs.
+ */
+char *azure_url_probe_url(const struct azure_url *u, const char *test_repo);
+
+/*
+ * The REST base: https://dev.azure.com/{org} for the Services (also for
+ * {org}.visualstudio.com URLs, as Harness rewrites them), else
+ * scheme://host[:port]/[tfs/]{collection}. For Server SSH URLs the base is
+ * https://host/[tfs/]{collection} (the SSH port says nothing of HTTPS).
+ */
+char *azure_url_rest_base(const struct azure_url *u);
+
+/* {rest base}/{project}/_apis/git/repositories/{repo} (add ?api-version=...). */
+char *azure_url_rest_repo(const struct azure_url *u, const char *test_repo);
+
+/*
+ * The argument of git-upload-pack '...', as git sends it for the repository
+ * URL (Harness's rule for a project URL): "v3/org/project/repo" for scp
+ * syntax, "/v3/org/project/repo" or "/tfs/Coll/Proj/_git/repo" for ssh://.
+ * NULL for HTTP URLs.
+ */
+char *azure_url_ssh_path(const struct azure_url *u, const char *test_repo);
+
+/* Percent-encode a name for a URL path segment (keeps A-Z a-z 0-9 - . _ ~ ! ( )). */
+char *azure_url_encode(const char *name);
+
+/* Decode %XX escapes; NULL on a bad escape, a NUL byte or out of memory. */
+char *azure_url_decode(const char *text, size_t len);
+
 #endif

@@ -1,0 +1,998 @@
+/*
+ * Azure DevOps Git URLs (azure-facts.md §1.3, §3, §5): a careful hand parser,
+ * because the forms mix URLs and scp syntax and the messages must quote the
+ * exact part to change.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "azure_url.h"
+
+#define AZ_NAME_MAX 64
+#define AZ_URL_MAX_SEGS 16
+
+/* The URL part of a message is cut to this many bytes. */
+#define AZ_QUOTE_MAX 200
+
+static const char az_forbidden[] = "/:\\~&%;@'\"?<>|#$*}{,+=[]";
+
+/* Reserved for every name (device names), then for projects only. */
+static const char *const az_reserved_all[] = {
+	"PRN", "CON", "AUX", "NUL",
+	"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM10",
+	"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+	NULL,
+};
+static const char *const az_reserved_project[] = {
+	"SERVER", "SignalR", "DefaultCollection", "Web",
+	"App_Browsers", "App_code", "App_Data", "App_GlobalResources",
+	"App_LocalResources", "App_Themes", "App_WebResources", "bin", "web.config",
+	NULL,
+};
+
+/* One path segment: where it is in the text, and its decoded value. */
+struct seg {
+	const char *at;
+	size_t len;
+	char *name;
+};
+
+struct parse {
+	const char *text;
+	size_t textlen;     /* without a trailing '/' */
+	const char *path;   /* start of the path in text (after '/' or ':') */
+	struct seg segs[AZ_URL_MAX_SEGS];
+	size_t nseg;
+	size_t proj;        /* index of the project segment */
+	size_t repo;        /* index of the repo segment, or nseg */
+	bool slash;         /* the path starts with '/' */
+	bool tfs;           /* Server path starts with tfs/ */
+	size_t org;         /* segment indexes, SIZE_MAX if none */
+	size_t collection;
+	bool org_host;      /* the organization is the host's first label */
+	bool org_user;      /* ... is the user (vs-ssh DefaultCollection form) */
+	bool v3;            /* SSH v3/{org}/{project}[/{repo}] path */
+	char *msg;
+	size_t msglen;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg && msglen) {
+		va_start(ap, fmt);
+		vsnprintf(msg, msglen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* A growing string; on out of memory s becomes NULL and stays NULL. */
+struct str {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+
+static void str_addn(struct str *b, const char *p, size_t n)
+{
+	char *t;
+
+	if (!b->s && b->cap)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		t = realloc(b->s, cap);
+		if (!t) {
+			free(b->s);
+			b->s = NULL;
+			b->cap = 1;
+			return;
+		}
+		b->s = t;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void str_add(struct str *b, const char *p)
+{
+	str_addn(b, p, strlen(p));
+}
+
+static bool az_keep(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("-._~!()", c) != NULL);
+}
+
+static void str_add_encoded(struct str *b, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (az_keep(*p)) {
+			str_addn(b, (const char *)p, 1);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			str_addn(b, e, 3);
+		}
+	}
+}
+
+char *azure_url_encode(const char *name)
+{
+	struct str b = { 0 };
+
+	str_addn(&b, "", 0);
+	str_add_encoded(&b, name);
+	return b.s;
+}
+
+static int az_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *azure_url_decode(const char *text, size_t len)
+{
+	char *out = malloc(len + 1);
+	size_t n = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (c == '%') {
+			if (len - i < 3 || az_hex(text[i + 1]) < 0 || az_hex(text[i + 2]) < 0)
+				goto bad;
+			c = (char)(az_hex(text[i + 1]) << 4 | az_hex(text[i + 2]));
+			if (c == '\0')
+				goto bad;
+			i += 2;
+		}
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return out;
+bad:
+	free(out);
+	return NULL;
+}
+
+/*
+ * Length in UTF-16 units, as Azure counts name lengths (a character outside
+ * the BMP counts two); -1 if s is not valid UTF-8 (overlong forms,
+ * surrogates and code points past U+10FFFF included).
+ */
+static long az_utf16_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+
+	while (*p) {
+		uint32_t cp;
+		int more;
+
+		if (*p < 0x80) {
+			p++;
+			n++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			cp = *p & 0x1f;
+			more = 1;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			cp = *p & 0x0f;
+			more = 2;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			cp = *p & 0x07;
+			more = 3;
+		} else {
+			return -1;
+		}
+		p++;
+		for (int i = 0; i < more; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return -1;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return -1;
+		n += cp >= 0x10000 ? 2 : 1;
+	}
+	return n;
+}
+
+/* C0, DEL and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F) controls. */
+static bool az_has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return true;
+	return false;
+}
+
+static bool az_in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcasecmp(name, *list) == 0)
+			return true;
+	return false;
+}
+
+/* Does a name look like a URL someone pasted instead of the name? */
+static bool az_looks_like_url(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	return strstr(name, "://") || (at && strchr(at, ':')) || strstr(name, "_git/") ||
+	       strncasecmp(name, "dev.azure.com/", 14) == 0;
+}
+
+static bool az_name_check(const char *name, enum azure_name_kind kind, bool detect_url,
+                          char *msg, size_t msglen)
+{
+	const char *what = kind == AZURE_NAME_PROJECT ? "project" : "repository";
+	size_t len = name ? strlen(name) : 0;
+	const char *bad;
+	long n;
+
+	if (len == 0)
+		return fail(msg, msglen, "enter the %s name", what) == 0;
+	if (detect_url && az_looks_like_url(name)) {
+		struct azure_url u;
+		const char *eg = kind == AZURE_NAME_PROJECT ? "Payments" : "web";
+		bool ok = azure_url_parse(name, &u, NULL, 0) == 0;
+
+		if (ok)
+			eg = kind == AZURE_NAME_PROJECT ? u.project : u.repo ? u.repo : eg;
+		fail(msg, msglen, "give the %s name, e.g. \"%.*s\", not its URL", what,
+		     AZ_QUOTE_MAX, eg);
+		if (ok)
+			azure_url_free(&u);
+		return false;
+	}
+	n = az_utf16_len(name);
+	if (n < 0)
+		return fail(msg, msglen, "the %s name is not valid UTF-8", what) == 0;
+	if (az_has_control(name))
+		return fail(msg, msglen, "the %s name contains a control character: remove it",
+		            what) == 0;
+	if (name[0] == ' ' || name[len - 1] == ' ')
+		return fail(msg, msglen, "remove the space at the %s of the %s name",
+		            name[0] == ' ' ? "start" : "end", what) == 0;
+	bad = strpbrk(name, az_forbidden);
+	if (bad)
+		return fail(msg, msglen, "remove '%c' from the %s name: Azure names cannot contain "
+		            "/ : \\ ~ & %% ; @ ' \" ? < > | # $ * { } , + = [ ]", *bad, what) == 0;
+	if (name[0] == '_')
+		return fail(msg, msglen, "remove the leading '_' from the %s name '%.*s': Azure "
+		            "names cannot start with '_'", what, AZ_QUOTE_MAX, name) == 0;
+	if (name[0] == '.' || name[len - 1] == '.')
+		return fail(msg, msglen, "remove the %s '.' from the %s name '%.*s': Azure names "
+		            "cannot start or end with '.'", name[0] == '.' ? "leading" : "trailing",
+		            what, AZ_QUOTE_MAX, name) == 0;
+	if (n > AZ_NAME_MAX)
+		return fail(msg, msglen, "shorten the %s name: it is %ld characters long, Azure "
+		            "allows at most %d", what, n, AZ_NAME_MAX) == 0;
+	if (az_in_list(name, az_reserved_all) ||
+	    (kind == AZURE_NAME_PROJECT && az_in_list(name, az_reserved_project)))
+		return fail(msg, msglen, "'%s' is a reserved name in Azure DevOps: choose another "
+		            "%s name", name, what) == 0;
+	return true;
+}
+
+bool azure_name_check(const char *name, enum azure_name_kind kind, char *msg, size_t msglen)
+{
+	return az_name_check(name, kind, true, msg, msglen);
+}
+
+/* What azure_url_check wants of the URL (NULL for a plain parse). */
+struct az_want {
+	enum az_url_type type;
+	enum az_connection conn;
+	bool allow_http;
+};
+
+static bool seg_is(const struct seg *s, const char *word)
+{
+	return strcasecmp(s->name, word) == 0;
+}
+
+/* Checks on the whole text before it is split: each names its fix. */
+static int url_precheck(const char *text, char *msg, size_t msglen)
+{
+	size_t len = strlen(text);
+	const char *q;
+
+	if (len == 0)
+		return fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return fail(msg, msglen, "the URL contains a control character (a tab or a "
+			            "line break?): remove it");
+	if (text[0] == ' ' || text[len - 1] == ' ')
+		return fail(msg, msglen, "remove the spaces before and after the URL");
+	if (strchr(text, ' ')) {
+		struct str b = { 0 };
+
+		for (const char *p = text; *p; p++)
+			str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
+		fail(msg, msglen, "the URL has a raw space: use '%.*s'", AZ_QUOTE_MAX,
+		     b.s ? b.s : "%20");
+		free(b.s);
+		return -1;
+	}
+	if (az_utf16_len(text) < 0)
+		return fail(msg, msglen, "the URL is not valid UTF-8");
+	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
+		return fail(msg, msglen, "TFVC paths ($/...) are not Git repositories: use the URL "
+		            "of a Git repository (.../_git/<repo>)");
+	q = strpbrk(text, "?#");
+	if (q)
+		return fail(msg, msglen, "remove '%.*s': use the URL without a query or fragment "
+		            "('%.*s')", AZ_QUOTE_MAX, q, (int)(q - text > AZ_QUOTE_MAX ?
+		            AZ_QUOTE_MAX : q - text), text);
+	return 0;
+}
+
+static bool az_host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.';
+}
+
+/* Host name or [IPv6] in [h, end), then :port when the syntax allows one. */
+static int url_host(struct azure_url *u, const char *h, const char *end, bool port_ok,
+                    char *msg, size_t msglen)
+{
+	const char *hend = h, *p;
+	long port = 0;
+
+	if (h < end && *h == '[') {
+		for (hend = h + 1; hend < end && (az_hex(*hend) >= 0 || *hend == ':' || *hend == '.');
+		     hend++)
+			;
+		if (hend == end || *hend != ']' || hend == h + 1)
+			return fail(msg, msglen, "'%.*s' is not a host name or [IPv6] address",
+			            (int)(end - h), h);
+		hend++;
+	} else {
+		while (hend < end && az_host_char(*hend))
+			hend++;
+	}
+	if (hend == h || (hend < end && (*hend != ':' || !port_ok)))
+		return fail(msg, msglen, "'%.*s' is not a host name", (int)(end - h), h);
+	if (hend < end) {
+		for (p = hend + 1; p < end && *p >= '0' && *p <= '9' && port <= 65535; p++)
+			port = port * 10 + (*p - '0');
+		if (p != end || p == hend + 1 || port < 1 || port > 65535)
+			return fail(msg, msglen, "the port '%.*s' is not a number from 1 to 65535",
+			            (int)(end - hend - 1), hend + 1);
+	}
+	u->port = (int)port;
+	u->host = strndup(h, (size_t)(hend - h));
+	if (!u->host)
+		return fail(msg, msglen, "out of memory");
+	for (char *c = u->host; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return 0;
+}
+
+/* Scheme or scp syntax, user-info, host, port; leaves p->path. */
+static int url_authority(struct parse *p, struct azure_url *u)
+{
+	const char *text = p->text, *end = text + strlen(text);
+	const char *sep = strstr(text, "://"), *slash = strchr(text, '/');
+	const char *auth, *limit, *at = NULL, *hostp, *hend;
+
+	if (sep && sep + 1 == slash) {
+		int n = (int)(sep - text);
+
+		if (n == 5 && strncasecmp(text, "https", 5) == 0)
+			u->transport = AZURE_HTTPS;
+		else if (n == 4 && strncasecmp(text, "http", 4) == 0)
+			u->transport = AZURE_HTTP;
+		else if (n == 3 && strncasecmp(text, "ssh", 3) == 0)
+			u->transport = AZURE_SSH;
+		else
+			return fail(p->msg, p->msglen, "use an https:// URL or an SSH URL "
+			            "(git@ssh.dev.azure.com:v3/...), not '%.*s://'", n, text);
+		auth = sep + 3;
+		limit = strchr(auth, '/');
+		if (!limit)
+			limit = end;
+	} else {
+		const char *colon = strchr(text, ':');
+
+		if (!colon || (slash && slash < colon))
+			return fail(p->msg, p->msglen, "add the scheme: 'https://%.*s' (or "
+			            "git@ssh.dev.azure.com:v3/... for SSH)", AZ_QUOTE_MAX, text);
+		u->transport = AZURE_SSH;
+		u->scp = true;
+		auth = text;
+		limit = slash ? slash : end;
+	}
+	for (const char *c = auth; c < limit; c++)
+		if (*c == '@')
+			at = c;
+	hostp = auth;
+	if (at) {
+		const char *colon = memchr(auth, ':', (size_t)(at - auth));
+
+		if (colon)
+			return fail(p->msg, p->msglen, "do not put a password or token in the URL: "
+			            "remove ':...' from '%.*s:...@' and enter the token as the credential",
+			            (int)(colon - auth), auth);
+		if (at == auth)
+			return fail(p->msg, p->msglen, "put the user name before '@', or remove the '@'");
+		u->user = azure_url_decode(auth, (size_t)(at - auth));
+		if (!u->user)
+			return fail(p->msg, p->msglen, "the user name '%.*s' has a bad %%-escape",
+			            (int)(at - auth), auth);
+		hostp = at + 1;
+	}
+	if (u->scp) {
+		hend = memchr(hostp, *hostp == '[' ? ']' : ':', (size_t)(limit - hostp));
+		if (hend && *hend == ']')
+			hend++;
+		if (!hend || hend >= limit || *hend != ':')
+			return fail(p->msg, p->msglen, "add ':' after the SSH host, as in "
+			            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
+		p->path = hend + 1;
+	} else {
+		hend = limit;
+		p->path = limit;
+	}
+	if (url_host(u, hostp, hend, !u->scp, p->msg, p->msglen) < 0)
+		return -1;
+	p->slash = *p->path == '/';
+	if (p->slash)
+		p->path++;
+	return 0;
+}
+
+/* Split the path into decoded segments; a single trailing '/' is dropped. */
+static int url_segments(struct parse *p)
+{
+	const char *end = p->text + p->textlen;
+
+	for (const char *s = p->path; s < end;) {
+		const char *e = memchr(s, '/', (size_t)(end - s));
+		struct seg *g;
+
+		if (!e)
+			e = end;
+		if (e == s)
+			return fail(p->msg, p->msglen, "remove the extra '/' from the path ('//')");
+		if (p->nseg == AZ_URL_MAX_SEGS)
+			return fail(p->msg, p->msglen, "the URL path is too long: a repository URL "
+			            "ends at the repository name");
+		g = &p->segs[p->nseg++];
+		g->at = s;
+		g->len = (size_t)(e - s);
+		g->name = azure_url_decode(s, g->len);
+		if (!g->name)
+			return fail(p->msg, p->msglen, "'%.*s' has a bad %%-escape (a space is %%20)",
+			            (int)g->len, s);
+		if (az_utf16_len(g->name) < 0)
+			return fail(p->msg, p->msglen, "'%.*s' is not valid UTF-8 once decoded",
+			            (int)g->len, s);
+		if (strcmp(g->name, ".") == 0 || strcmp(g->name, "..") == 0)
+			return fail(p->msg, p->msglen, "remove '/%s' from the path", g->name);
+		s = e + 1;
+	}
+	if (p->nseg) {
+		const struct seg *last = &p->segs[p->nseg - 1];
+
+		if (last->len > 4 && strncasecmp(last->at + last->len - 4, ".git", 4) == 0)
+			return fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part "
+			            "of the repository name ('%.*s')",
+			            (int)(last->at + last->len - 4 - p->text), p->text);
+	}
+	return 0;
+}
+
+/* The text up to (not including) at, for a suggestion in a message. */
+static int url_upto(const struct parse *p, const char *at)
+{
+	long n = at - p->text;
+
+	return n > AZ_QUOTE_MAX ? AZ_QUOTE_MAX : (int)n;
+}
+
+/* Is g the segment that comes before the repository name in this layout? */
+static const char *url_marker(const struct azure_url *u, const struct seg *g)
+{
+	if (seg_is(g, "_git"))
+		return "_git";
+	if (u->transport == AZURE_SSH && seg_is(g, "_ssh"))
+		return "_ssh";
+	return NULL;
+}
+
+static int url_missing_project(const struct parse *p, const struct az_want *w, bool v3)
+{
+	const char *text = p->text;
+	int n = url_upto(p, text + p->textlen);
+
+	if (w && w->type == AZ_URL_REPO)
+		return fail(p->msg, p->msglen, "add the project and repository: '%.*s/<project>/%s<repo>'",
+		            n, text, v3 ? "" : "_git/");
+	return fail(p->msg, p->msglen, "add the project: '%.*s/<project>'", n, text);
+}
+
+/*
+ * From segment i on: project [/_git/ repo], _git/ repo (the shorthand), or
+ * for v3 paths project [/ repo]. Sets p->proj, p->repo, u->marker, u->shorthand.
+ */
+static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *w, size_t i,
+                    bool v3)
+{
+	const struct seg *g = p->segs;
+	size_t n = p->nseg, next;
+
+	if (i >= n)
+		return url_missing_project(p, w, v3);
+	if (v3) {
+		for (size_t k = i; k < n; k++)
+			if (url_marker(u, &g[k]))
+				return fail(p->msg, p->msglen, "remove '%s/': SSH URLs with v3/ have none, "
+				            "as in 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'",
+				            g[k].name);
+		p->proj = i;
+		p->repo = i + 1 < n ? i + 1 : n;
+		next = i + 2;
+	} else {
+		u->marker = url_marker(u, &g[i]);
+		if (u->marker) {
+			u->shorthand = true;
+			p->proj = i + 1;
+			p->repo = i + 1;
+		} else {
+			p->proj = i;
+			p->repo = n;
+			if (i + 1 < n) {
+				u->marker = url_marker(u, &g[i + 1]);
+				if (!u->marker && g[i + 1].name[0] == '_')
+					return fail(p->msg, p->msglen, "'%s' is an Azure web page, not a Git "
+					            "repository: use '%.*s' or '%.*s/_git/<repo>'",
+					            g[i + 1].name, url_upto(p, g[i + 1].at - 1), p->text,
+					            url_upto(p, g[i + 1].at - 1), p->text);
+				if (!u->marker)
+					return fail(p->msg, p->msglen, "insert '_git/' before the repository "
+					            "name: '%.*s_git/%.*s'", url_upto(p, g[i + 1].at),
+					            p->text, AZ_QUOTE_MAX, g[i + 1].at);
+				p->repo = i + 2;
+			}
+		}
+		if (u->marker && p->repo >= n)
+			return fail(p->msg, p->msglen, "add the repository name after '%s/'", u->marker);
+		next = p->repo + 1;
+	}
+	if (next < n && p->repo < n) {
+		const char *cut = g[p->repo].at + g[p->repo].len;
+
+		return fail(p->msg, p->msglen, "remove '%.*s': a repository URL ends at the "
+		            "repository name ('%.*s')", AZ_QUOTE_MAX, cut, url_upto(p, cut), p->text);
+	}
+	return 0;
+}
+
+/* Azure DevOps Server paths: [tfs/]{collection}/... */
+static int url_server_prefix(struct parse *p, size_t *i)
+{
+	if (*i < p->nseg && seg_is(&p->segs[*i], "tfs")) {
+		p->tfs = true;
+		(*i)++;
+	}
+	if (*i >= p->nseg)
+		return fail(p->msg, p->msglen, "add the collection and project: '%.*s/<collection>/<project>'",
+		            url_upto(p, p->text + p->textlen), p->text);
+	p->org = *i;
+	p->collection = (*i)++;
+	return 0;
+}
+
+static bool url_is_vs_host(const char *host)
+{
+	size_t len = strlen(host);
+
+	return len > 17 && strcmp(host + len - 17, ".visualstudio.com") == 0;
+}
+
+/* Which host, which path layout: organization, collection, then url_tail. */
+static int url_layout(struct parse *p, struct azure_url *u, const struct az_want *w)
+{
+	const char *host = u->host;
+	bool dev = strcmp(host, "dev.azure.com") == 0 || strcmp(host, "www.dev.azure.com") == 0;
+	bool ssh = strcmp(host, "ssh.dev.azure.com") == 0;
+	bool vsssh = strcmp(host, "vs-ssh.visualstudio.com") == 0;
+	bool vs = !vsssh && url_is_vs_host(host);
+	size_t i = 0;
+
+	p->org = p->collection = SIZE_MAX;
+	if (u->transport != AZURE_SSH) {
+		if (ssh || vsssh)
+			return fail(p->msg, p->msglen, "%s is the SSH host: use https://dev.azure.com/"
+			            "<org>/... with HTTP, or git@%s:v3/... with SSH", host, host);
+		if (dev) {
+			if (p->nseg == 0)
+				return fail(p->msg, p->msglen, "add the organization and project: "
+				            "'https://dev.azure.com/<org>/<project>'");
+			p->org = i++;
+		} else if (vs) {
+			if (strchr(host, '.') < host + strlen(host) - 17)
+				return fail(p->msg, p->msglen, "%s is not a repository host: use "
+				            "https://dev.azure.com/<org>/<project>/...", host);
+			p->org_host = true;
+			if (p->nseg && seg_is(&p->segs[0], "DefaultCollection"))
+				p->collection = i++;
+		} else {
+			u->server = true;
+			if (url_server_prefix(p, &i) < 0)
+				return -1;
+		}
+		return url_tail(p, u, w, i, false);
+	}
+	if (dev || vs)
+		return fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use "
+		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
+	if (ssh && (!u->user || strcmp(u->user, "git") != 0))
+		return fail(p->msg, p->msglen, "the SSH user for ssh.dev.azure.com is 'git': use "
+		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
+	u->server = !ssh && !vsssh;
+	if (p->nseg && strcmp(p->segs[0].name, "v3") == 0) {
+		if (p->nseg < 2)
+			return fail(p->msg, p->msglen, "add the organization and project after 'v3/': "
+			            "'%.*s/<org>/<project>'", url_upto(p, p->text + p->textlen), p->text);
+		p->org = 1;
+		p->v3 = true;
+		if (u->server)
+			p->collection = 1;
+		return url_tail(p, u, w, 2, true);
+	}
+	if (ssh || (vsssh && !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
+		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': use "
+		            "'%s@%s:v3/<org>/<project>/<repo>'", ssh ? "git" : "<org>", host);
+	if (vsssh) {
+		if (!u->user)
+			return fail(p->msg, p->msglen, "put the organization as the user: "
+			            "'ssh://<org>@vs-ssh.visualstudio.com:22/DefaultCollection/...'");
+		p->org_user = true;
+		p->collection = i++;
+	} else if (url_server_prefix(p, &i) < 0) {
+		return -1;
+	}
+	return url_tail(p, u, w, i, false);
+}
+
+static int url_names(const struct parse *p, const struct azure_url *u)
+{
+	const char *org = p->org < p->nseg ? p->segs[p->org].name : p->org_user ? u->user : NULL;
+	size_t len = org ? strlen(org) : 0;
+
+	if (!az_name_check(p->segs[p->proj].name, AZURE_NAME_PROJECT, false, p->msg, p->msglen))
+		return -1;
+	if (p->repo < p->nseg &&
+	    !az_name_check(p->segs[p->repo].name, AZURE_NAME_REPO, false, p->msg, p->msglen))
+		return -1;
+	if (u->server || !org)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!az_host_char(org[i]) || org[i] == '.' || org[0] == '-' || org[len - 1] == '-')
+			return fail(p->msg, p->msglen, "the organization name '%.*s' can only contain "
+			            "letters, digits and '-' (not first or last)", AZ_QUOTE_MAX, org);
+	return 0;
+}
+
+static char *url_dup(const char *s, size_t n, bool *oom)
+{
+	char *d = strndup(s, n);
+
+	*oom |= d == NULL;
+	return d;
+}
+
+static int url_fill(const struct parse *p, struct azure_url *u)
+{
+	const struct seg *g = p->segs;
+	size_t first = u->shorthand ? p->proj - 1 : p->proj;
+	struct str b = { 0 };
+	bool oom = false;
+
+	u->text = url_dup(p->text, p->textlen, &oom);
+	if (p->org_host)
+		u->org = url_dup(u->host, (size_t)(strchr(u->host, '.') - u->host), &oom);
+	else if (p->org_user)
+		u->org = url_dup(u->user, strlen(u->user), &oom);
+	else
+		u->org = url_dup(g[p->org].name, strlen(g[p->org].name), &oom);
+	if (p->collection < p->nseg)
+		u->collection = url_dup(g[p->collection].name, strlen(g[p->collection].name), &oom);
+	u->project = url_dup(g[p->proj].name, strlen(g[p->proj].name), &oom);
+	if (p->repo < p->nseg)
+		u->repo = url_dup(g[p->repo].name, strlen(g[p->repo].name), &oom);
+	u->tfs = p->tfs;
+	str_addn(&b, "", 0);
+	for (size_t k = 0; k < first; k++) {
+		if (k || p->slash)
+			str_add(&b, "/");
+		str_add_encoded(&b, g[k].name);
+	}
+	u->root = b.s;
+	if (oom || !u->root)
+		return fail(p->msg, p->msglen, "out of memory");
+	return 0;
+}
+
+/* The same repository over the other transport, for the Services only. */
+static char *url_counterpart(const struct azure_url *u)
+{
+	bool ssh = u->transport == AZURE_SSH;
+	struct str b = { 0 };
+
+	if (u->server)
+		return NULL;
+	str_add(&b, ssh ? "https://dev.azure.com/" : "git@ssh.dev.azure.com:v3/");
+	str_add_encoded(&b, u->org);
+	str_add(&b, "/");
+	str_add_encoded(&b, u->project);
+	if (u->repo) {
+		str_add(&b, ssh ? "/_git/" : "/");
+		str_add_encoded(&b, u->repo);
+	}
+	return b.s;
+}
+
+/* The URL against the URL type, the connection type and --allow-http. */
+static int url_want(const struct parse *p, const struct azure_url *u, const struct az_want *w)
+{
+	bool ssh = u->transport == AZURE_SSH;
+	int all = url_upto(p, p->text + p->textlen);
+
+	if (ssh != (w->conn == AZ_CONN_SSH)) {
+		char *other = url_counterpart(u);
+
+		fail(p->msg, p->msglen, "this is an %s URL but the connection type is %s: choose "
+		     "%s, or use the %s clone URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
+		     ssh ? "SSH" : "HTTP", ssh ? "HTTPS" : "SSH", other ? " '" : " of the repository",
+		     other ? other : "", other ? "'" : "");
+		free(other);
+		return -1;
+	}
+	if (u->transport == AZURE_HTTP && !u->server)
+		return fail(p->msg, p->msglen, "Azure DevOps Services needs https://: use 'https%.*s'",
+		            all - 4, p->text + 4);
+	if (u->transport == AZURE_HTTP && !w->allow_http)
+		return fail(p->msg, p->msglen, "plain http:// sends the token unencrypted; use "
+		            "https:// (or --allow-http for a lab server)");
+	if (w->type == AZ_URL_PROJECT && u->repo) {
+		const struct seg *proj = &p->segs[p->proj];
+
+		if (u->shorthand)
+			return fail(p->msg, p->msglen, "remove '%s/': a Project URL ends at the project "
+			            "('%.*s%.*s')", u->marker, url_upto(p, proj[-1].at), p->text,
+			            (int)proj->len, proj->at);
+		return fail(p->msg, p->msglen, "remove '%.*s': a Project URL ends at the project "
+		            "('%.*s')", all - url_upto(p, proj->at + proj->len), proj->at + proj->len,
+		            url_upto(p, proj->at + proj->len), p->text);
+	}
+	if (w->type == AZ_URL_REPO && !u->repo)
+		return fail(p->msg, p->msglen, "add the repository: '%.*s/%s<repo>' (or choose URL "
+		            "type Project)", all, p->text, p->v3 ? "" :
+		            strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh/" : "_git/");
+	return 0;
+}
+
+static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
+                     char *msg, size_t msglen)
+{
+	struct parse p = { .text = text ? text : "", .msg = msg, .msglen = msglen };
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	rc = url_precheck(p.text, msg, msglen);
+	if (rc == 0) {
+		p.textlen = strlen(p.text);
+		if (p.text[p.textlen - 1] == '/')
+			p.textlen--;
+		rc = url_authority(&p, u);
+	}
+	if (rc == 0)
+		rc = url_segments(&p);
+	if (rc == 0)
+		rc = url_layout(&p, u, w);
+	if (rc == 0)
+		rc = url_names(&p, u);
+	if (rc == 0)
+		rc = url_fill(&p, u);
+	if (rc == 0 && w)
+		rc = url_want(&p, u, w);
+	for (size_t k = 0; k < p.nseg; k++)
+		free(p.segs[k].name);
+	if (rc)
+		azure_url_free(u);
+	return rc;
+}
+
+int azure_url_parse(const char *text, struct azure_url *u, char *msg, size_t msglen)
+{
+	return url_parse(text, u, NULL, msg, msglen);
+}
+
+bool azure_url_check(const char *text, enum az_url_type type, enum az_connection conn,
+                     bool allow_http, char *msg, size_t msglen)
+{
+	struct az_want w = { type, conn, allow_http };
+	struct azure_url u;
+
+	if (url_parse(text, &u, &w, msg, msglen) < 0)
+		return false;
+	azure_url_free(&u);
+	return true;
+}
+
+void azure_url_free(struct azure_url *u)
+{
+	if (!u)
+		return;
+	free(u->text);
+	free(u->host);
+	free(u->user);
+	free(u->org);
+	free(u->collection);
+	free(u->project);
+	free(u->repo);
+	free(u->root);
+	memset(u, 0, sizeof(*u));
+}
+
+int azure_url_port(const struct azure_url *u)
+{
+	if (u->port)
+		return u->port;
+	return u->transport == AZURE_SSH ? 22 : u->transport == AZURE_HTTP ? 80 : 443;
+}
+
+static const char *url_repo_name(const struct azure_url *u, const char *test_repo)
+{
+	if (u->repo)
+		return u->repo;
+	return test_repo && *test_repo ? test_repo : NULL;
+}
+
+/* "/" then name; scp paths do not start with '/' (b holds what comes before). */
+static void url_add_seg(struct str *b, const struct azure_url *u, const char *name, bool encode)
+{
+	if (b->len || !u->scp)
+		str_add(b, "/");
+	if (encode)
+		str_add_encoded(b, name);
+	else
+		str_add(b, name);
+}
+
+/* The repository's path from the parts: Harness's rule for a project URL. */
+static void url_repo_path(struct str *b, const struct azure_url *u, const char *test_repo)
+{
+	str_add(b, u->root);
+	if (!u->shorthand)
+		url_add_seg(b, u, u->project, true);
+	if (u->repo) {
+		if (u->marker)
+			url_add_seg(b, u, u->marker, false);
+		url_add_seg(b, u, u->repo, true);
+		return;
+	}
+	if (u->transport != AZURE_SSH)
+		url_add_seg(b, u, "_git", false);
+	url_add_seg(b, u, test_repo, true);
+}
+
+/* scheme://host[:port] */
+static void url_origin(struct str *b, const struct azure_url *u, bool with_port)
+{
+	char port[16];
+
+	str_add(b, u->transport == AZURE_HTTP ? "http://" : "https://");
+	str_add(b, u->host);
+	if (with_port && u->port) {
+		snprintf(port, sizeof(port), ":%d", u->port);
+		str_add(b, port);
+	}
+}
+
+char *azure_url_repo_url(const struct azure_url *u, const char *test_repo)
+{
+	const char *repo = url_repo_name(u, test_repo);
+	struct str b = { 0 };
+
+	if (!repo)
+		return NULL;
+	str_add(&b, u->text);
+	if (!u->repo) {
+		str_add(&b, u->transport == AZURE_SSH ? "/" : "/_git/");
+		str_add_encoded(&b, repo);
+	}
+	return b.s;
+}
+
+char *azure_url_probe_url(const struct azure_url *u, const char *test_repo)
+{
+	const char *repo = url_repo_name(u, test_repo);
+	struct str b = { 0 };
+
+	if (!repo || u->transport == AZURE_SSH)
+		return NULL;
+	url_origin(&b, u, true);
+	url_repo_path(&b, u, repo);
+	str_add(&b, "/info/refs?service=git-upload-pack");
+	return b.s;
+}
+
+char *azure_url_rest_base(const struct azure_url *u)
+{
+	struct str b = { 0 };
+
+	if (!u->server) {
+		str_add(&b, "https://dev.azure.com/");
+		str_add_encoded(&b, u->org);
+		return b.s;
+	}
+	url_origin(&b, u, u->transport != AZURE_SSH);
+	if (u->tfs)
+		str_add(&b, "/tfs");
+	str_add(&b, "/");
+	str_add_encoded(&b, u->collection);
+	return b.s;
+}
+
+char *azure_url_rest_repo(const struct azure_url *u, const char *test_repo)
+{
+	const char *repo = url_repo_name(u, test_repo);
+	char *base = repo ? azure_url_rest_base(u) : NULL;
+	struct str b = { 0 };
+
+	if (!base)
+		return NULL;
+	str_add(&b, base);
+	free(base);
+	str_add(&b, "/");
+	str_add_encoded(&b, u->project);
+	str_add(&b, "/_apis/git/repositories/");
+	str_add_encoded(&b, repo);
+	return b.s;
+}
+
+char *azure_url_ssh_path(const struct azure_url *u, const char *test_repo)
+{
+	const char *repo = url_repo_name(u, test_repo);
+	struct str b = { 0 };
+
+	if (!repo || u->transport != AZURE_SSH)
+		return NULL;
+	str_addn(&b, "", 0);
+	url_repo_path(&b, u, repo);
+	return b.s;
+}
