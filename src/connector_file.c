@@ -1,0 +1,482 @@
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "connector_file.h"
+#include "fileio.h"
+#include "json.h"
+#include "ident.h"
+#include "paths.h"
+#include "strlist.h"
+
+#define CONNECTOR_FILE_SECRET_SUFFIX "-secret"
+
+char *connector_file_path(const char *dir, const char *id)
+{
+	size_t n = strlen(dir) + strlen(id) + sizeof("/.json");
+	char *path = malloc(n);
+
+	if (path)
+		snprintf(path, n, "%s/%s.json", dir, id);
+	return path;
+}
+
+bool connector_file_exists(const char *dir, const char *id)
+{
+	char *path = connector_file_path(dir, id);
+	struct stat st;
+	bool exists = path && lstat(path, &st) == 0;
+
+	free(path);
+	return exists;
+}
+
+/* The file key of a field: its key, or "<key>-secret" for a secret. */
+static void connector_file_key(const struct field *f, char *buf, size_t buflen)
+{
+	snprintf(buf, buflen, "%s%s", f->key, f->kind == FIELD_SECRET ? CONNECTOR_FILE_SECRET_SUFFIX : "");
+}
+
+/* The JSON value of a field's value, by kind. */
+static cJSON *connector_file_value(const struct field *f, const char *value)
+{
+	cJSON *array;
+	const char *cur = value, *item;
+	size_t len;
+
+	if (f->kind == FIELD_TOGGLE)
+		return cJSON_CreateBool(strcmp(value, "true") == 0);
+	if (f->kind != FIELD_LIST)
+		return cJSON_CreateString(value);
+	array = cJSON_CreateArray();
+	while (array && strlist_next(&cur, &item, &len)) {
+		char *copy = strndup(item, len);
+		cJSON *s = copy ? cJSON_CreateString(copy) : NULL;
+
+		free(copy);
+		if (!s) {
+			cJSON_Delete(array);
+			return NULL;
+		}
+		cJSON_AddItemToArray(array, s);
+	}
+	return array;
+}
+
+char *connector_file_text(const struct connector *c)
+{
+	cJSON *root = cJSON_CreateObject();
+	char *out = NULL;
+
+	if (!root || !cJSON_AddNumberToObject(root, "schema", CONNECTOR_FILE_SCHEMA))
+		goto done;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		const char *value = connector_value(c, id);
+		char key[64];
+		cJSON *v;
+
+		if (!value || !fields_applies(c, id))
+			continue;
+		connector_file_key(f, key, sizeof(key));
+		v = connector_file_value(f, value);
+		if (!v)
+			goto done;
+		cJSON_AddItemToObject(root, key, v);
+	}
+	out = json_print(root);
+done:
+	cJSON_Delete(root);
+	return out;
+}
+
+/* The field of a file key, or NULL (a secret's plain key is not a file key). */
+static const struct field *connector_file_field(const char *key)
+{
+	char base[64];
+	size_t n = strlen(key), sn = strlen(CONNECTOR_FILE_SECRET_SUFFIX);
+	const struct field *f;
+
+	if (n > sn && n - sn < sizeof(base) && strcmp(key + n - sn, CONNECTOR_FILE_SECRET_SUFFIX) == 0) {
+		snprintf(base, sizeof(base), "%.*s", (int)(n - sn), key);
+		f = fields_find(base);
+		return f && f->kind == FIELD_SECRET ? f : NULL;
+	}
+	f = fields_find(key);
+	return f && f->kind != FIELD_SECRET ? f : NULL;
+}
+
+/* Line and column of the byte at p in text, for a JSON syntax error. */
+static void connector_file_where(const char *text, const char *p, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *s = text; s < p && *s; s++) {
+		if (*s == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* The schema number: false with a message unless it is this version's. */
+static bool connector_file_schema(const cJSON *v, const char *name, char *msg, size_t msglen)
+{
+	double d = cJSON_IsNumber(v) ? v->valuedouble : 0;
+
+	if (!cJSON_IsNumber(v) || d != (double)(int)d || d < 1) {
+		snprintf(msg, msglen, "%s: key 'schema': expected a whole number such as %d", name,
+		         CONNECTOR_FILE_SCHEMA);
+		return false;
+	}
+	if (d > CONNECTOR_FILE_SCHEMA) {
+		snprintf(msg, msglen, "%s: written by a newer azrepos-connect (schema %d; this version "
+		         "reads schema %d): upgrade azrepos-connect", name, (int)d, CONNECTOR_FILE_SCHEMA);
+		return false;
+	}
+	return true;
+}
+
+/* A list value from a JSON array of strings (malloc'ed), or NULL with a message. */
+static char *connector_file_list(const cJSON *v, const char *name, const char *key, char *msg,
+                                 size_t msglen)
+{
+	char *list = strlist_append(NULL, "");
+	int i = 0;
+	const cJSON *item;
+
+	if (!cJSON_IsArray(v)) {
+		snprintf(msg, msglen, "%s: key '%s': expected an array of strings", name, key);
+		free(list);
+		return NULL;
+	}
+	cJSON_ArrayForEach(item, v) {
+		char *longer;
+
+		i++;
+		if (!cJSON_IsString(item) || strchr(item->valuestring, ',')) {
+			snprintf(msg, msglen, "%s: key '%s': item %d: expected a string without ','", name,
+			         key, i);
+			free(list);
+			return NULL;
+		}
+		longer = list ? strlist_append(list, item->valuestring) : NULL;
+		free(list);
+		list = longer;
+	}
+	if (!list)
+		snprintf(msg, msglen, "out of memory");
+	return list;
+}
+
+/* Set one field from its JSON value; false with a message. */
+static bool connector_file_set(struct connector *c, const struct field *f, const cJSON *v,
+                               const char *name, char *msg, size_t msglen)
+{
+	char why[FIELD_MSG_MAX];
+	char *list = NULL;
+	const char *value;
+	bool ok;
+
+	if (f->kind == FIELD_TOGGLE) {
+		if (!cJSON_IsBool(v)) {
+			snprintf(msg, msglen, "%s: key '%s': expected true or false", name, v->string);
+			return false;
+		}
+		value = cJSON_IsTrue(v) ? "true" : "false";
+	} else if (f->kind == FIELD_LIST) {
+		list = connector_file_list(v, name, v->string, msg, msglen);
+		if (!list)
+			return false;
+		value = list;
+	} else if (cJSON_IsString(v)) {
+		value = v->valuestring;
+	} else {
+		snprintf(msg, msglen, "%s: key '%s': expected a string", name, v->string);
+		return false;
+	}
+	ok = fields_set(c, f->id, value, why, sizeof(why));
+	if (!ok)
+		snprintf(msg, msglen, "%s: key '%s': %s", name, v->string, why);
+	free(list);
+	return ok;
+}
+
+/* Every key of the object known, once, well typed; the connector or NULL with a message. */
+static struct connector *connector_file_from_json(const cJSON *root, const char *name, char *msg,
+                                                  size_t msglen)
+{
+	struct connector *c = connector_new();
+	bool schema = false;
+	const cJSON *v;
+
+	if (!c) {
+		snprintf(msg, msglen, "out of memory");
+		return NULL;
+	}
+	cJSON_ArrayForEach(v, root) {
+		const struct field *f;
+
+		for (const cJSON *p = root->child; p != v; p = p->next) {
+			if (strcmp(p->string, v->string) == 0) {
+				snprintf(msg, msglen, "%s: key '%s' appears twice: keep one", name, v->string);
+				goto fail;
+			}
+		}
+		if (strcmp(v->string, "schema") == 0) {
+			if (!connector_file_schema(v, name, msg, msglen))
+				goto fail;
+			schema = true;
+			continue;
+		}
+		f = connector_file_field(v->string);
+		if (!f) {
+			f = fields_find(v->string);
+			if (f)
+				snprintf(msg, msglen, "%s: key '%s': a connector file never holds a secret; "
+				         "give its store id as '%s%s'", name, v->string, v->string,
+				         CONNECTOR_FILE_SECRET_SUFFIX);
+			else
+				snprintf(msg, msglen, "%s: unknown key '%s'", name, v->string);
+			goto fail;
+		}
+		if (!connector_file_set(c, f, v, name, msg, msglen))
+			goto fail;
+	}
+	if (!schema) {
+		snprintf(msg, msglen, "%s: missing key 'schema'", name);
+		goto fail;
+	}
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		char key[64];
+
+		if (!fields_at(id)->required || !fields_applies(c, id) || connector_get(c, id))
+			continue;
+		connector_file_key(fields_at(id), key, sizeof(key));
+		snprintf(msg, msglen, "%s: missing key '%s'", name, key);
+		goto fail;
+	}
+	return c;
+fail:
+	connector_free(c);
+	return NULL;
+}
+
+struct connector *connector_file_parse(const char *text, size_t len, const char *name,
+                                       char *msg, size_t msglen)
+{
+	const char *end = NULL;
+	struct connector *c;
+	cJSON *root;
+
+	if (strlen(text) != len) {
+		snprintf(msg, msglen, "%s: contains a NUL byte: not a connector file", name);
+		return NULL;
+	}
+	root = cJSON_ParseWithOpts(text, &end, 1);
+	if (!root) {
+		int line, col;
+
+		connector_file_where(text, end ? end : cJSON_GetErrorPtr(), &line, &col);
+		snprintf(msg, msglen, "%s: not valid JSON (line %d, column %d)", name, line, col);
+		return NULL;
+	}
+	if (!cJSON_IsObject(root)) {
+		snprintf(msg, msglen, "%s: not a JSON object", name);
+		cJSON_Delete(root);
+		return NULL;
+	}
+	c = connector_file_from_json(root, name, msg, msglen);
+	cJSON_Delete(root);
+	return c;
+}
+
+enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
+                                           char *msg, size_t msglen)
+{
+	char why[FIELD_MSG_MAX];
+	enum connector_file_rc rc = CONNECTOR_FILE_BAD;
+	char *path, *text = NULL;
+	size_t len;
+
+	*out = NULL;
+	if (!ident_check_identifier(id, "identifier", why, sizeof(why))) {
+		snprintf(msg, msglen, "'%s' is not a connector identifier: %s", id, why);
+		return CONNECTOR_FILE_BAD;
+	}
+	path = connector_file_path(dir, id);
+	if (!path) {
+		snprintf(msg, msglen, "out of memory");
+		return CONNECTOR_FILE_IO;
+	}
+	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
+		if (errno == ENOENT) {
+			snprintf(msg, msglen, "no connector '%s' (looked for %s)", id, path);
+			rc = CONNECTOR_FILE_MISSING;
+		} else if (errno == EFBIG) {
+			snprintf(msg, msglen, "%s: larger than %d KiB: not a connector file", path,
+			         CONNECTOR_FILE_MAX / 1024);
+		} else if (errno == ELOOP) {
+			snprintf(msg, msglen, "%s: a symbolic link: connector files are never followed", path);
+		} else {
+			snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
+			rc = CONNECTOR_FILE_IO;
+		}
+		goto done;
+	}
+	*out = connector_file_parse(text, len, path, msg, msglen);
+	if (*out && strcmp(connector_get(*out, FIELD_IDENTIFIER), id) != 0) {
+		snprintf(msg, msglen, "%s: key 'identifier' is '%s' but the file name says '%s': rename "
+		         "the file or fix the key", path, connector_get(*out, FIELD_IDENTIFIER), id);
+		connector_free(*out);
+		*out = NULL;
+	}
+	if (*out)
+		rc = CONNECTOR_FILE_OK;
+done:
+	free(text);
+	free(path);
+	return rc;
+}
+
+struct connector_file_check {
+	char *msg;
+	size_t msglen;
+};
+
+/* fileio_write_atomic's read-back: the written bytes must parse as a connector. */
+static int connector_file_verify(const void *data, size_t len, void *user)
+{
+	struct connector_file_check *check = user;
+	struct connector *c = connector_file_parse(data, len, "the written file", check->msg,
+	                                           check->msglen);
+
+	connector_free(c);
+	return c ? 0 : -1;
+}
+
+int connector_file_save(const char *dir, const struct connector *c, char *msg, size_t msglen)
+{
+	const char *id = connector_get(c, FIELD_IDENTIFIER);
+	struct connector_file_check check = { msg, msglen };
+	char why[FIELD_MSG_MAX];
+	char *path = NULL, *text = NULL;
+	int rc = -1;
+
+	/* The identifier becomes a file name: never anything but a valid one. */
+	if (!ident_check_identifier(id ? id : "", "identifier", why, sizeof(why))) {
+		snprintf(msg, msglen, "cannot save: %s", why);
+		return -1;
+	}
+	if (paths_mkdir(dir) != 0) {
+		snprintf(msg, msglen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	path = connector_file_path(dir, id);
+	text = connector_file_text(c);
+	if (!path || !text) {
+		snprintf(msg, msglen, "out of memory");
+		goto done;
+	}
+	msg[0] = '\0';
+	if (fileio_write_atomic(path, text, strlen(text), connector_file_verify, &check) != 0) {
+		if (errno != EBADMSG || !msg[0])
+			snprintf(msg, msglen, "cannot write %s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	free(text);
+	free(path);
+	return rc;
+}
+
+static int connector_file_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int connector_file_ids(const char *dir, char ***ids, size_t *n)
+{
+	DIR *d = opendir(dir);
+	char **list = NULL;
+	size_t count = 0, cap = 0;
+	struct dirent *e;
+
+	*ids = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *id;
+
+		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		if (count == cap) {
+			char **bigger = realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(*list));
+
+			if (!bigger)
+				goto fail;
+			list = bigger;
+		}
+		id = strndup(e->d_name, len - 5);
+		if (!id)
+			goto fail;
+		list[count++] = id;
+	}
+	closedir(d);
+	if (count)
+		qsort(list, count, sizeof(*list), connector_file_cmp);
+	*ids = list;
+	*n = count;
+	return 0;
+fail:
+	closedir(d);
+	connector_file_free_ids(list, count);
+	errno = ENOMEM;
+	return -1;
+}
+
+void connector_file_free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int connector_file_remove(const char *dir, const char *id)
+{
+	char *path = connector_file_path(dir, id);
+	int rc = -1, dfd;
+
+	if (!path) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (unlink(path) == 0) {
+		fileio_clean_temps(path);
+		/* The removal is durable only once the folder is. */
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rc = dfd >= 0 && fsync(dfd) == 0 ? 0 : -1;
+		if (dfd >= 0) {
+			int e = errno;
+
+			close(dfd);
+			errno = e;
+		}
+	}
+	free(path);
+	return rc;
+}

@@ -1,0 +1,70 @@
+/*
+ * Connector files (DESIGN.md §3): one JSON object per connector in
+ * <connectors_dir>/<identifier>.json, mode 0600, written atomically:
+ *   {"schema": 1, "name": "...", "url-type": "repo", "tags": ["a:b"],
+ *    "api-access": false, "token-secret": "<store id>", ...}
+ * Keys are the field keys (fields.h); a secret field is "<key>-secret" with
+ * the secret's store id (never a value); toggles are JSON booleans, lists
+ * arrays of strings, everything else a string. Only the fields that apply
+ * are written. Reading is strict: unknown, duplicate, mistyped or missing
+ * required keys are refused with the file and the key named.
+ */
+#ifndef AZ_CONNECTOR_FILE_H
+#define AZ_CONNECTOR_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "connector.h"
+
+#define CONNECTOR_FILE_SCHEMA 1
+#define CONNECTOR_FILE_MAX (64 * 1024) /* bytes: larger is not a connector file */
+
+enum connector_file_rc {
+	CONNECTOR_FILE_OK,
+	CONNECTOR_FILE_MISSING, /* no such connector */
+	CONNECTOR_FILE_BAD,     /* the file is refused: not a valid connector file */
+	CONNECTOR_FILE_IO,      /* it could not be read */
+};
+
+/* "<dir>/<id>.json" (malloc'ed, NULL when out of memory). */
+char *connector_file_path(const char *dir, const char *id);
+
+/* Is there a file (or anything else) named <dir>/<id>.json? */
+bool connector_file_exists(const char *dir, const char *id);
+
+/* The text of the file for c, ending with a newline (malloc'ed; NULL: no memory). */
+char *connector_file_text(const struct connector *c);
+
+/*
+ * Read a connector from the text of a file (len bytes, NUL-terminated); name
+ * (the file) starts every message. NULL with the message when refused.
+ */
+struct connector *connector_file_parse(const char *text, size_t len, const char *name,
+                                       char *msg, size_t msglen);
+
+/*
+ * Load connector id from dir: its identifier must be id. On failure the
+ * message says what is wrong and where (for MISSING, where it looked).
+ */
+enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
+                                           char *msg, size_t msglen);
+
+/*
+ * Write c to <dir>/<identifier>.json atomically (the folder created 0700 if
+ * needed; the file 0600, read back and parsed before it replaces the old one).
+ * 0, or -1 with the message.
+ */
+int connector_file_save(const char *dir, const struct connector *c, char *msg, size_t msglen);
+
+/*
+ * The identifiers of the files "<id>.json" in dir (dot files skipped), sorted;
+ * a missing dir has none. Free with connector_file_free_ids. 0, or -1 with errno.
+ */
+int connector_file_ids(const char *dir, char ***ids, size_t *n);
+void connector_file_free_ids(char **ids, size_t n);
+
+/* Remove <dir>/<id>.json durably (and temp files a crash left). 0, or -1 with errno. */
+int connector_file_remove(const char *dir, const char *id);
+
+#endif

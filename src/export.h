@@ -1,0 +1,25 @@
+/*
+ * The Harness connector definition of a connector (azure-facts.md §1): one
+ * tree built here, printed as JSON (cJSON) or YAML (libyaml's emitter), so the
+ * two formats always carry the same values.
+ */
+#ifndef AZ_EXPORT_H
+#define AZ_EXPORT_H
+
+#include <cjson/cJSON.h>
+
+#include "connector.h"
+
+enum export_format { EXPORT_YAML, EXPORT_JSON };
+
+/*
+ * {"connector": {name, identifier, description, orgIdentifier,
+ * projectIdentifier, tags, type: AzureRepo, spec}} for a valid connector
+ * (fields_validate_all finds nothing). NULL when out of memory.
+ */
+cJSON *export_tree(const struct connector *c);
+
+/* The definition as text ending with a newline (malloc'ed; NULL on failure). */
+char *export_text(const struct connector *c, enum export_format format);
+
+#endif

@@ -1,0 +1,616 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "azure_url.h"
+#include "connector.h"
+#include "connector_file.h"
+#include "fields.h"
+#include "ident.h"
+#include "strlist.h"
+#include "validate.h"
+
+/* When a field applies. */
+
+static bool fields_if_org(const struct connector *c)
+{
+	return connector_is(c, FIELD_SCOPE, "org") || connector_is(c, FIELD_SCOPE, "project");
+}
+
+static bool fields_if_project_scope(const struct connector *c)
+{
+	return connector_is(c, FIELD_SCOPE, "project");
+}
+
+static bool fields_if_project_url(const struct connector *c)
+{
+	return connector_is(c, FIELD_URL_TYPE, "project");
+}
+
+static bool fields_if_http(const struct connector *c)
+{
+	return connector_is(c, FIELD_CONNECTION, "http");
+}
+
+static bool fields_if_ssh(const struct connector *c)
+{
+	return connector_is(c, FIELD_CONNECTION, "ssh");
+}
+
+static bool fields_if_api(const struct connector *c)
+{
+	return connector_is(c, FIELD_API_ACCESS, "true");
+}
+
+static bool fields_if_delegate_tags(const struct connector *c)
+{
+	return connector_is(c, FIELD_DELEGATES, "tags");
+}
+
+/* Derived defaults. */
+
+static bool fields_derive_identifier(const struct connector *c, char *buf, size_t buflen)
+{
+	const char *name = connector_get(c, FIELD_NAME);
+
+	if (!name)
+		return false;
+	ident_from_name(name, buf, buflen);
+	return *buf != '\0';
+}
+
+static bool fields_derive_secret(const struct connector *c, enum field_id id, char *buf,
+                                 size_t buflen)
+{
+	if (!connector_get(c, FIELD_IDENTIFIER))
+		return false;
+	fields_secret_id(c, id, buf, buflen);
+	return true;
+}
+
+static bool fields_derive_token(const struct connector *c, char *buf, size_t buflen)
+{
+	return fields_derive_secret(c, FIELD_TOKEN, buf, buflen);
+}
+
+static bool fields_derive_ssh_key(const struct connector *c, char *buf, size_t buflen)
+{
+	return fields_derive_secret(c, FIELD_SSH_KEY, buf, buflen);
+}
+
+/* The API token is the HTTP token unless told otherwise (Azure takes one PAT for both). */
+static bool fields_derive_api_token(const struct connector *c, char *buf, size_t buflen)
+{
+	const char *token = connector_get(c, FIELD_TOKEN);
+
+	if (fields_if_http(c) && token) {
+		snprintf(buf, buflen, "%s", token);
+		return true;
+	}
+	return fields_derive_secret(c, FIELD_API_TOKEN, buf, buflen);
+}
+
+/* Secrets live where the connector does, by default. */
+static bool fields_derive_secret_scope(const struct connector *c, char *buf, size_t buflen)
+{
+	snprintf(buf, buflen, "%s", connector_value(c, FIELD_SCOPE));
+	return true;
+}
+
+/* Validators: each wraps the rule in ident.h, validate.h or azure_url.h. */
+
+static bool fields_check_name(const struct connector *c, const char *v,
+                              const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return ident_check_name(v, msg, msglen);
+}
+
+static bool fields_check_identifier(const struct connector *c, const char *v,
+                                    const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	if (!ident_check_identifier(v, "identifier", msg, msglen))
+		return false;
+	if (env && env->connectors_dir && !(env->editing && strcmp(env->editing, v) == 0) &&
+	    connector_file_exists(env->connectors_dir, v)) {
+		snprintf(msg, msglen, "a connector '%s' already exists in %s: choose another identifier, "
+		         "or change that one with 'azrepos-connect edit %s'", v, env->connectors_dir, v);
+		return false;
+	}
+	return true;
+}
+
+static bool fields_check_description(const struct connector *c, const char *v,
+                                     const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return validate_description(v, msg, msglen);
+}
+
+static bool fields_check_tags(const struct connector *c, const char *v,
+                              const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return validate_tags(v, msg, msglen);
+}
+
+static bool fields_check_org(const struct connector *c, const char *v,
+                             const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return ident_check_identifier(v, "organization identifier", msg, msglen);
+}
+
+static bool fields_check_project(const struct connector *c, const char *v,
+                                 const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return ident_check_identifier(v, "project identifier", msg, msglen);
+}
+
+static bool fields_check_url(const struct connector *c, const char *v,
+                             const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)env;
+	/* Without a URL type there is no shape to check; url-type reports itself. */
+	if (!connector_value(c, FIELD_URL_TYPE))
+		return true;
+	return azure_url_check(v, fields_if_project_url(c) ? AZ_URL_PROJECT : AZ_URL_REPO,
+	                       fields_if_ssh(c) ? AZ_CONN_SSH : AZ_CONN_HTTP,
+	                       fields_if_http(c) && connector_is(c, FIELD_ALLOW_HTTP, "true"),
+	                       msg, msglen);
+}
+
+static bool fields_check_test_repo(const struct connector *c, const char *v,
+                                   const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return validate_not_url(v, "payments-api", msg, msglen) &&
+	       azure_name_check(v, AZURE_NAME_REPO, msg, msglen);
+}
+
+static bool fields_check_username(const struct connector *c, const char *v,
+                                  const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return validate_username(v, msg, msglen);
+}
+
+static bool fields_check_secret(const struct connector *c, const char *v,
+                                const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return ident_check_secret_id(v, msg, msglen);
+}
+
+/* The key and its passphrase are two secrets: one store id cannot hold both. */
+static bool fields_check_passphrase(const struct connector *c, const char *v,
+                                    const struct fields_env *env, char *msg, size_t msglen)
+{
+	const char *key = connector_get(c, FIELD_SSH_KEY);
+
+	if (!fields_check_secret(c, v, env, msg, msglen))
+		return false;
+	if (key && strcmp(key, v) == 0) {
+		snprintf(msg, msglen, "the passphrase needs its own secret id, not the key's ('%s')", v);
+		return false;
+	}
+	return true;
+}
+
+/* Harness: a connector may use secrets of its own scope or a wider one. */
+static bool fields_check_secret_scope(const struct connector *c, const char *v,
+                                      const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)env;
+	if (connector_is(c, FIELD_SCOPE, "account") && strcmp(v, "account") != 0) {
+		snprintf(msg, msglen, "an account-level connector can only use account secrets: choose "
+		         "account");
+		return false;
+	}
+	if (connector_is(c, FIELD_SCOPE, "org") && strcmp(v, "project") == 0) {
+		snprintf(msg, msglen, "an organization-level connector cannot use project secrets: "
+		         "choose org or account");
+		return false;
+	}
+	return true;
+}
+
+static bool fields_check_delegate_tags(const struct connector *c, const char *v,
+                                       const struct fields_env *env, char *msg, size_t msglen)
+{
+	(void)c;
+	(void)env;
+	return validate_delegate_tags(v, msg, msglen);
+}
+
+static const struct field_choice fields_scopes[] = {
+	{ "account", "Account" },
+	{ "org", "Organization" },
+	{ "project", "Project" },
+	{ NULL, NULL },
+};
+
+static const struct field_choice fields_url_types[] = {
+	{ "project", "Project" },
+	{ "repo", "Repository" },
+	{ NULL, NULL },
+};
+
+static const struct field_choice fields_connections[] = {
+	{ "http", "HTTP" },
+	{ "ssh", "SSH" },
+	{ NULL, NULL },
+};
+
+static const struct field_choice fields_secret_scopes[] = {
+	{ "account", "Account (account.<id>)" },
+	{ "org", "Organization (org.<id>)" },
+	{ "project", "Project (<id>)" },
+	{ NULL, NULL },
+};
+
+static const struct field_choice fields_delegates[] = {
+	{ "any", "Any available delegate" },
+	{ "tags", "Only delegates with all of these tags" },
+	{ NULL, NULL },
+};
+
+static const struct field_choice fields_toggle[] = {
+	{ "true", "Yes" },
+	{ "false", "No" },
+	{ NULL, NULL },
+};
+
+static const struct field fields_table[FIELD_COUNT] = {
+	[FIELD_NAME] = {
+		.id = FIELD_NAME, .key = "name", .label = "Name",
+		.help = "The connector's name in Harness: up to 64 letters, digits, spaces, '_', '.' "
+		        "or '-'.",
+		.example = "Azure Payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
+		.required = true, .check = fields_check_name,
+	},
+	[FIELD_IDENTIFIER] = {
+		.id = FIELD_IDENTIFIER, .key = "identifier", .label = "Identifier",
+		.help = "The connector's unique id in Harness, derived from the name; it cannot change "
+		        "once the connector exists. Letters, digits, '_' and '$', not starting with a digit.",
+		.example = "azure_payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
+		.required = true, .derive = fields_derive_identifier, .check = fields_check_identifier,
+	},
+	[FIELD_DESCRIPTION] = {
+		.id = FIELD_DESCRIPTION, .key = "description", .label = "Description",
+		.help = "Optional text shown with the connector in Harness.",
+		.page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT, .check = fields_check_description,
+	},
+	[FIELD_TAGS] = {
+		.id = FIELD_TAGS, .key = "tags", .label = "Tags",
+		.help = "Optional Harness tags, separated by commas: 'key' or 'key:value'.",
+		.example = "team:payments, prod", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_LIST,
+		.check = fields_check_tags,
+	},
+	[FIELD_SCOPE] = {
+		.id = FIELD_SCOPE, .key = "scope", .label = "Scope",
+		.help = "Where the connector lives in Harness: the account, an organization, or a "
+		        "project of an organization.",
+		.page = FIELD_PAGE_OVERVIEW, .kind = FIELD_CHOICE, .required = true,
+		.choices = fields_scopes, .def = "account",
+	},
+	[FIELD_ORG] = {
+		.id = FIELD_ORG, .key = "org", .label = "Organization identifier",
+		.help = "The identifier of the Harness organization (Account Settings > Organizations; "
+		        "the first one is 'default').",
+		.example = "default", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT, .required = true,
+		.applies = fields_if_org, .check = fields_check_org,
+	},
+	[FIELD_PROJECT] = {
+		.id = FIELD_PROJECT, .key = "project", .label = "Project identifier",
+		.help = "The identifier of the Harness project, shown in its settings and in its "
+		        "address (…/projects/<id>/…).",
+		.example = "payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
+		.required = true, .applies = fields_if_project_scope, .check = fields_check_project,
+	},
+	[FIELD_URL_TYPE] = {
+		.id = FIELD_URL_TYPE, .key = "url-type", .label = "URL type",
+		.help = "Project: the URL of an Azure DevOps project, for all its repositories. "
+		        "Repository: the URL of one repository.",
+		.page = FIELD_PAGE_DETAILS, .kind = FIELD_CHOICE, .required = true,
+		.choices = fields_url_types,
+	},
+	[FIELD_CONNECTION] = {
+		.id = FIELD_CONNECTION, .key = "connection", .label = "Connection type",
+		.help = "HTTP: clone over HTTPS with a username and a Personal Access Token. "
+		        "SSH: clone with an RSA key added to Azure DevOps.",
+		.page = FIELD_PAGE_DETAILS, .kind = FIELD_CHOICE, .required = true,
+		.choices = fields_connections, .def = "http",
+	},
+	[FIELD_ALLOW_HTTP] = {
+		.id = FIELD_ALLOW_HTTP, .key = "allow-http", .label = "Allow plain http://",
+		.help = "Accept an http:// URL (Azure DevOps Server without TLS): the token then "
+		        "crosses the network unencrypted. Keep it off for dev.azure.com.",
+		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TOGGLE, .choices = fields_toggle,
+		.def = "false", .applies = fields_if_http,
+	},
+	[FIELD_URL] = {
+		.id = FIELD_URL, .key = "url", .label = "URL",
+		.help = "Project: https://dev.azure.com/<org>/<project> (the browser's address on the "
+		        "project). Repository: the Clone URL from Repos > Files > Clone, HTTPS or SSH.",
+		.example = "https://dev.azure.com/contoso/Payments/_git/payments-api",
+		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT, .required = true,
+		.check = fields_check_url,
+	},
+	[FIELD_TEST_REPO] = {
+		.id = FIELD_TEST_REPO, .key = "test-repo", .label = "Test repository",
+		.help = "The name (not the URL) of a repository in the project, used to test the "
+		        "connection.",
+		.example = "payments-api", .page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT,
+		.required = true, .applies = fields_if_project_url, .check = fields_check_test_repo,
+	},
+	[FIELD_USERNAME] = {
+		.id = FIELD_USERNAME, .key = "username", .label = "Username",
+		.help = "Any non-empty name: with a token Azure identifies you by the token. Often "
+		        "your e-mail address or a service name.",
+		.example = "ci-bot", .page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_TEXT,
+		.required = true, .applies = fields_if_http, .check = fields_check_username,
+	},
+	[FIELD_TOKEN] = {
+		.id = FIELD_TOKEN, .key = "token", .label = "Personal Access Token",
+		.help = "A token with the Code (Read) scope, from Azure DevOps User settings > Personal "
+		        "access tokens. Kept in the encrypted store; the connector holds its id.",
+		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
+		.suffix = "token", .applies = fields_if_http, .derive = fields_derive_token,
+		.check = fields_check_secret,
+	},
+	[FIELD_SSH_KEY] = {
+		.id = FIELD_SSH_KEY, .key = "ssh-key", .label = "SSH private key",
+		.help = "An RSA private key whose public key is added in Azure DevOps (User settings > "
+		        "SSH public keys); Azure takes RSA keys only. Kept in the encrypted store.",
+		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
+		.suffix = "ssh-key", .applies = fields_if_ssh, .derive = fields_derive_ssh_key,
+		.check = fields_check_secret,
+	},
+	[FIELD_SSH_KEY_PASSPHRASE] = {
+		.id = FIELD_SSH_KEY_PASSPHRASE, .key = "ssh-key-passphrase",
+		.label = "SSH key passphrase",
+		.help = "The passphrase of the private key, if it has one. Kept in the encrypted store.",
+		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .suffix = "ssh-key-passphrase",
+		.applies = fields_if_ssh, .check = fields_check_passphrase,
+	},
+	[FIELD_API_ACCESS] = {
+		.id = FIELD_API_ACCESS, .key = "api-access", .label = "Enable API access",
+		.help = "Let Harness call the Azure DevOps REST API (pull requests, webhooks, commit "
+		        "statuses) with a Personal Access Token.",
+		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_TOGGLE, .choices = fields_toggle,
+		.def = "false",
+	},
+	[FIELD_API_TOKEN] = {
+		.id = FIELD_API_TOKEN, .key = "api-token", .label = "API Personal Access Token",
+		.help = "The token for API calls; with HTTP it may be the same secret as the token "
+		        "above. Kept in the encrypted store.",
+		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
+		.suffix = "api-token", .applies = fields_if_api, .derive = fields_derive_api_token,
+		.check = fields_check_secret,
+	},
+	[FIELD_SECRET_SCOPE] = {
+		.id = FIELD_SECRET_SCOPE, .key = "secret-scope", .label = "Harness secret scope",
+		.help = "Where the secrets are kept in Harness, the prefix of the secret references in "
+		        "the export. A connector may use secrets of its own scope or a wider one.",
+		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_CHOICE, .required = true,
+		.choices = fields_secret_scopes, .derive = fields_derive_secret_scope,
+		.check = fields_check_secret_scope,
+	},
+	[FIELD_DELEGATES] = {
+		.id = FIELD_DELEGATES, .key = "delegates", .label = "Delegates",
+		.help = "Which Harness delegates may connect: any, or only those that have all the "
+		        "tags listed.",
+		.page = FIELD_PAGE_DELEGATES, .kind = FIELD_CHOICE, .required = true,
+		.choices = fields_delegates, .def = "any",
+	},
+	[FIELD_DELEGATE_TAGS] = {
+		.id = FIELD_DELEGATE_TAGS, .key = "delegate-tags", .label = "Delegate tags",
+		.help = "The delegate tags, separated by commas; a delegate must have all of them.",
+		.example = "linux-delegate, eu-west", .page = FIELD_PAGE_DELEGATES, .kind = FIELD_LIST,
+		.required = true, .applies = fields_if_delegate_tags, .check = fields_check_delegate_tags,
+	},
+};
+
+const struct field *fields_at(enum field_id id)
+{
+	return &fields_table[id];
+}
+
+const struct field *fields_find(const char *key)
+{
+	for (int i = 0; i < FIELD_COUNT; i++)
+		if (strcmp(fields_table[i].key, key) == 0)
+			return &fields_table[i];
+	return NULL;
+}
+
+const char *fields_page_title(enum field_page page)
+{
+	static const char *const titles[FIELD_PAGE_COUNT] = {
+		[FIELD_PAGE_OVERVIEW] = "Overview",
+		[FIELD_PAGE_DETAILS] = "Details",
+		[FIELD_PAGE_CREDENTIALS] = "Credentials",
+		[FIELD_PAGE_DELEGATES] = "Delegates",
+	};
+
+	return titles[page];
+}
+
+/* The choice matching value ignoring case, or NULL. */
+static const struct field_choice *fields_choice(const struct field *f, const char *value)
+{
+	for (const struct field_choice *ch = f->choices; ch && ch->value; ch++)
+		if (strcasecmp(ch->value, value) == 0)
+			return ch;
+	return NULL;
+}
+
+/* Exactly one of the choices' values (as stored). */
+static bool fields_is_choice(const struct field *f, const char *value)
+{
+	const struct field_choice *ch = fields_choice(f, value);
+
+	return ch && strcmp(ch->value, value) == 0;
+}
+
+const char *fields_choice_label(enum field_id id, const char *value)
+{
+	const struct field_choice *ch = fields_choice(fields_at(id), value);
+
+	return ch ? ch->label : value;
+}
+
+bool fields_applies(const struct connector *c, enum field_id id)
+{
+	const struct field *f = fields_at(id);
+
+	return !f->applies || f->applies(c);
+}
+
+/* "choose one of: a, b, c" for a choice or toggle field. */
+static bool fields_want_choice(const struct field *f, char *msg, size_t msglen)
+{
+	size_t n = (size_t)snprintf(msg, msglen, "choose one of:");
+
+	for (const struct field_choice *ch = f->choices; ch->value && n < msglen; ch++)
+		n += (size_t)snprintf(msg + n, msglen - n, "%s %s", ch == f->choices ? "" : ",", ch->value);
+	return false;
+}
+
+static bool fields_store(struct connector *c, enum field_id id, const char *value, bool append,
+                         char *msg, size_t msglen)
+{
+	const struct field *f = fields_at(id);
+	char *list = NULL;
+	int rc;
+
+	if (value && *value && f->choices) {
+		const struct field_choice *ch = fields_choice(f, value);
+
+		if (!ch)
+			return fields_want_choice(f, msg, msglen);
+		value = ch->value;
+	}
+	if (value && f->kind == FIELD_LIST) {
+		list = strlist_append(append ? connector_get(c, id) : NULL, value);
+		if (!list) {
+			snprintf(msg, msglen, "out of memory");
+			return false;
+		}
+		value = list;
+	}
+	rc = connector_put(c, id, value);
+	free(list);
+	if (rc != 0)
+		snprintf(msg, msglen, "out of memory");
+	return rc == 0;
+}
+
+bool fields_set(struct connector *c, enum field_id id, const char *value, char *msg, size_t msglen)
+{
+	return fields_store(c, id, value, false, msg, msglen);
+}
+
+bool fields_add(struct connector *c, enum field_id id, const char *value, char *msg, size_t msglen)
+{
+	return fields_store(c, id, value, true, msg, msglen);
+}
+
+const char *fields_default(const struct connector *c, enum field_id id, char *buf, size_t buflen)
+{
+	const struct field *f = fields_at(id);
+
+	if (f->derive)
+		return f->derive(c, buf, buflen) ? buf : NULL;
+	return f->def;
+}
+
+void fields_secret_id(const struct connector *c, enum field_id id, char *buf, size_t buflen)
+{
+	const char *identifier = connector_get(c, FIELD_IDENTIFIER);
+
+	ident_secret_id(identifier ? identifier : "", fields_at(id)->suffix, buf, buflen);
+}
+
+bool fields_apply_defaults(struct connector *c)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		char buf[IDENT_ID_MAX + 2];
+		const char *def;
+
+		if (connector_get(c, id) || !fields_applies(c, id))
+			continue;
+		def = fields_default(c, id, buf, sizeof(buf));
+		if (def && connector_put(c, id, def) != 0)
+			return false;
+	}
+	return true;
+}
+
+bool fields_validate(const struct connector *c, enum field_id id, const char *value,
+                     const struct fields_env *env, char *msg, size_t msglen)
+{
+	const struct field *f = fields_at(id);
+	char *list = NULL;
+	bool ok = true;
+
+	if (value && f->kind == FIELD_LIST) {
+		list = strlist_append(NULL, value);
+		if (!list) {
+			snprintf(msg, msglen, "out of memory");
+			return false;
+		}
+		value = list;
+	}
+	if (!value || !*value) {
+		if (f->required) {
+			char id_buf[IDENT_SECRET_ID_MAX + 1];
+
+			if (f->kind == FIELD_SECRET) {
+				fields_secret_id(c, id, id_buf, sizeof(id_buf));
+				snprintf(msg, msglen, "required: the secret id of the %s in the store "
+				         "(e.g. '%s')", f->label, id_buf);
+			} else if (f->example)
+				snprintf(msg, msglen, "required (e.g. '%s')", f->example);
+			else if (f->choices)
+				fields_want_choice(f, msg, msglen);
+			else
+				snprintf(msg, msglen, "required");
+			ok = false;
+		}
+	} else if (f->choices && !fields_is_choice(f, value)) {
+		ok = fields_want_choice(f, msg, msglen);
+	} else if (f->check) {
+		ok = f->check(c, value, env, msg, msglen);
+	}
+	free(list);
+	return ok;
+}
+
+size_t fields_validate_all(const struct connector *c, const struct fields_env *env,
+                           struct field_error errs[FIELD_COUNT])
+{
+	size_t n = 0;
+
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		if (!fields_applies(c, id))
+			continue;
+		if (!fields_validate(c, id, connector_value(c, id), env, errs[n].msg, sizeof(errs[n].msg)))
+			errs[n++].id = id;
+	}
+	return n;
+}

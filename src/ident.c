@@ -1,0 +1,194 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ident.h"
+#include "utf8.h"
+
+/* Backend EntityIdentifierValidator and UI illegalIdentifiers, plus the docs' two extra. */
+static const char *const ident_reserved[] = {
+	"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null",
+	"true", "false", "new", "var", "return", "step", "parallel", "stepGroup", "org",
+	"account", "class", "shellScriptProvisioner", "status", "liteEngineTask", NULL,
+};
+
+static bool ident_is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool ident_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The first character of s not in the set accepted by ok(), or NULL. */
+static const char *ident_first_bad(const char *s, bool (*ok)(char c))
+{
+	for (; *s; s++)
+		if (!ok(*s))
+			return s;
+	return NULL;
+}
+
+/* "<what> is at most N characters (this one has M): shorten it" when too long. */
+static bool ident_check_length(const char *s, size_t max, const char *what, char *msg, size_t msglen)
+{
+	size_t n = utf8_count(s);
+
+	if (n <= max)
+		return true;
+	snprintf(msg, msglen, "%s can be at most %zu characters long (this one has %zu): shorten it",
+	         what, max, n);
+	return false;
+}
+
+/* "<char> is not allowed: use <allowed>" for the character at bad. */
+static bool ident_bad_char(const char *bad, const char *allowed, char *msg, size_t msglen)
+{
+	char what[48];
+
+	snprintf(msg, msglen, "%s is not allowed: use %s", utf8_describe(bad, what, sizeof(what)),
+	         allowed);
+	return false;
+}
+
+bool ident_is_reserved(const char *word)
+{
+	for (const char *const *r = ident_reserved; *r; r++)
+		if (strcmp(*r, word) == 0)
+			return true;
+	return false;
+}
+
+static bool ident_name_char(char c)
+{
+	return ident_is_alpha(c) || ident_is_digit(c) || c == ' ' || c == '_' || c == '.' || c == '-';
+}
+
+bool ident_check_name(const char *name, char *msg, size_t msglen)
+{
+	const char *bad;
+
+	if (!*name) {
+		snprintf(msg, msglen, "a name is required");
+		return false;
+	}
+	if (!ident_check_length(name, IDENT_NAME_MAX, "a name", msg, msglen))
+		return false;
+	if (name[0] == ' ') {
+		snprintf(msg, msglen, "a name cannot start with a space: remove it");
+		return false;
+	}
+	bad = ident_first_bad(name, ident_name_char);
+	if (bad)
+		return ident_bad_char(bad, "letters, digits, spaces, '_', '.' and '-'", msg, msglen);
+	return true;
+}
+
+static bool ident_id_char(char c)
+{
+	return ident_is_alpha(c) || ident_is_digit(c) || c == '_' || c == '$';
+}
+
+bool ident_check_identifier(const char *id, const char *what, char *msg, size_t msglen)
+{
+	const char *bad;
+
+	if (!*id) {
+		snprintf(msg, msglen, "an %s is required", what);
+		return false;
+	}
+	if (!ident_check_length(id, IDENT_ID_MAX, "an identifier", msg, msglen))
+		return false;
+	if (ident_is_digit(id[0]) || id[0] == '$') {
+		snprintf(msg, msglen, "an %s cannot start with a digit or '$': start with a letter or "
+		         "'_' (e.g. '_%.60s')", what, id);
+		return false;
+	}
+	bad = ident_first_bad(id, ident_id_char);
+	if (bad)
+		return ident_bad_char(bad, "letters, digits, '_' and '$'", msg, msglen);
+	if (ident_is_reserved(id)) {
+		snprintf(msg, msglen, "'%s' is a reserved Harness keyword: choose another %s (e.g. '%s_1')",
+		         id, what, id);
+		return false;
+	}
+	return true;
+}
+
+void ident_from_name(const char *name, char *buf, size_t buflen)
+{
+	/* Each step adds at most two characters: a '_' (for spaces or a leading digit) and one. */
+	char out[IDENT_ID_MAX + 3];
+	const char *end = name + strlen(name);
+	size_t n = 0;
+	bool space = false;
+
+	while (*name == ' ' || *name == '\t')
+		name++;
+	while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	for (const char *p = name; p < end && n < IDENT_ID_MAX; p++) {
+		if (*p == ' ') {
+			space = true;
+			continue;
+		}
+		if (!ident_id_char(*p))
+			continue;
+		if (space && n > 0)
+			out[n++] = '_';
+		space = false;
+		if (n == 0 && (ident_is_digit(*p) || *p == '$'))
+			out[n++] = '_';
+		out[n++] = *p;
+	}
+	out[n < IDENT_ID_MAX ? n : IDENT_ID_MAX] = '\0';
+	snprintf(buf, buflen, "%s%s", out, n > 0 && ident_is_reserved(out) ? "_" : "");
+}
+
+static bool ident_secret_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || ident_is_digit(c) || c == '_' || c == '-';
+}
+
+bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
+{
+	const char *bad;
+
+	if (!*id) {
+		snprintf(msg, msglen, "a secret id is required");
+		return false;
+	}
+	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a secret id", msg, msglen))
+		return false;
+	if (!(id[0] >= 'a' && id[0] <= 'z')) {
+		snprintf(msg, msglen, "a secret id must start with a lower-case letter (a-z)");
+		return false;
+	}
+	bad = ident_first_bad(id, ident_secret_char);
+	if (bad)
+		return ident_bad_char(bad, "lower-case letters, digits, '_' and '-'", msg, msglen);
+	if (ident_is_reserved(id)) {
+		snprintf(msg, msglen, "'%s' is a reserved Harness keyword: choose another secret id", id);
+		return false;
+	}
+	return true;
+}
+
+void ident_secret_id(const char *identifier, const char *suffix, char *buf, size_t buflen)
+{
+	char base[IDENT_SECRET_ID_MAX + 1];
+	size_t room = IDENT_SECRET_ID_MAX - 1 - strlen(suffix);
+	size_t n = 0;
+
+	for (const char *p = identifier; *p && n < room; p++) {
+		char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+
+		if (n == 0 ? (c >= 'a' && c <= 'z') : ident_secret_char(c))
+			base[n++] = c;
+	}
+	base[n] = '\0';
+	snprintf(buf, buflen, "%.*s-%s", (int)room, n ? base : "connector", suffix);
+}

@@ -1,0 +1,20 @@
+/* Just enough UTF-8 to count characters and quote one in a message. */
+#ifndef AZ_UTF8_H
+#define AZ_UTF8_H
+
+#include <stddef.h>
+
+/* Bytes of the character at p (1 for a byte that starts no valid sequence). */
+size_t utf8_char_len(const char *p);
+
+/* Characters in s, an invalid byte counting as one. */
+size_t utf8_count(const char *s);
+
+/*
+ * The character at p as a person would name it in a message: 'x', 'ü', or
+ * "a space", "a tab", "a control character (0x0A)", "a byte that is not
+ * UTF-8 (0xFF)". Returns buf.
+ */
+const char *utf8_describe(const char *p, char *buf, size_t buflen);
+
+#endif

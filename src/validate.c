@@ -1,0 +1,179 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "strlist.h"
+#include "utf8.h"
+#include "validate.h"
+
+/* The first control character of s[0..len) (a newline and a tab allowed if told), or NULL. */
+static const char *validate_control(const char *s, size_t len, bool allow_newline)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 || c == 0x7f) && !(allow_newline && (c == '\n' || c == '\t')))
+			return s + i;
+	}
+	return NULL;
+}
+
+bool validate_description(const char *text, char *msg, size_t msglen)
+{
+	char what[48];
+	size_t n = utf8_count(text);
+	const char *bad = validate_control(text, strlen(text), true);
+
+	if (n > VALIDATE_DESCRIPTION_MAX) {
+		snprintf(msg, msglen, "a description can be at most %d characters long (this one has %zu): "
+		         "shorten it", VALIDATE_DESCRIPTION_MAX, n);
+		return false;
+	}
+	if (bad) {
+		snprintf(msg, msglen, "%s is not allowed in a description: remove it",
+		         utf8_describe(bad, what, sizeof(what)));
+		return false;
+	}
+	return true;
+}
+
+/* Length of the key of an item: the part before sep (all of it when sep is '\0'). */
+static size_t validate_key_len(const char *item, size_t len, char sep)
+{
+	const char *at = sep ? memchr(item, sep, len) : NULL;
+
+	return at ? (size_t)(at - item) : len;
+}
+
+/*
+ * Check each item of a list with check(item, len, msg) and refuse an item whose
+ * key (the part before key_sep, or all of it) repeats an earlier one.
+ */
+static bool validate_list(const char *list, char key_sep, const char *what,
+                          bool (*check)(const char *item, size_t len, char *msg, size_t msglen),
+                          char *msg, size_t msglen)
+{
+	const char *cur = list, *item;
+	size_t len;
+
+	while (strlist_next(&cur, &item, &len)) {
+		char buf[VALIDATE_TAG_MAX * 4 + 1];
+		size_t key = validate_key_len(item, len, key_sep);
+		const char *prev_cur = list, *prev;
+		size_t prev_len;
+
+		if (!check(item, len, msg, msglen))
+			return false;
+		/* Earlier items only: stop at this one. */
+		while (strlist_next(&prev_cur, &prev, &prev_len) && prev != item) {
+			if (validate_key_len(prev, prev_len, key_sep) == key && memcmp(prev, item, key) == 0) {
+				snprintf(buf, sizeof(buf), "%.*s", (int)key, item);
+				snprintf(msg, msglen, "%s '%s' is given twice: keep one", what, buf);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Length and control characters of one list item. */
+static bool validate_item(const char *item, size_t len, const char *what, char *msg, size_t msglen)
+{
+	char copy[VALIDATE_TAG_MAX * 4 + 1], desc[48];
+	const char *bad;
+
+	if (len >= sizeof(copy)) {
+		snprintf(msg, msglen, "a %s can be at most %d characters long: shorten '%.20s...'", what,
+		         VALIDATE_TAG_MAX, item);
+		return false;
+	}
+	memcpy(copy, item, len);
+	copy[len] = '\0';
+	if (utf8_count(copy) > VALIDATE_TAG_MAX) {
+		snprintf(msg, msglen, "a %s can be at most %d characters long: shorten '%.20s...'", what,
+		         VALIDATE_TAG_MAX, copy);
+		return false;
+	}
+	bad = validate_control(item, len, false);
+	if (bad) {
+		snprintf(msg, msglen, "%s is not allowed in a %s: remove it",
+		         utf8_describe(bad, desc, sizeof(desc)), what);
+		return false;
+	}
+	return true;
+}
+
+static bool validate_tag(const char *item, size_t len, char *msg, size_t msglen)
+{
+	size_t key = validate_key_len(item, len, ':');
+
+	if (!validate_item(item, len, "tag", msg, msglen))
+		return false;
+	if (key == 0) {
+		snprintf(msg, msglen, "a tag needs a key before ':' (e.g. 'team:payments')");
+		return false;
+	}
+	if (item[key - 1] == ' ' || item[key - 1] == '\t' ||
+	    (key < len && (item[key + 1] == ' ' || item[key + 1] == '\t'))) {
+		snprintf(msg, msglen, "remove the spaces around ':' in tag '%.*s'", (int)len, item);
+		return false;
+	}
+	return true;
+}
+
+bool validate_tags(const char *list, char *msg, size_t msglen)
+{
+	return validate_list(list, ':', "tag", validate_tag, msg, msglen);
+}
+
+static bool validate_delegate_tag(const char *item, size_t len, char *msg, size_t msglen)
+{
+	if (!validate_item(item, len, "delegate tag", msg, msglen))
+		return false;
+	if (memchr(item, ' ', len) || memchr(item, '\t', len)) {
+		snprintf(msg, msglen, "a delegate tag has no spaces: '%.*s' looks like two tags, separate "
+		         "them with ','", (int)len, item);
+		return false;
+	}
+	return true;
+}
+
+bool validate_delegate_tags(const char *list, char *msg, size_t msglen)
+{
+	return validate_list(list, '\0', "delegate tag", validate_delegate_tag, msg, msglen);
+}
+
+bool validate_username(const char *text, char *msg, size_t msglen)
+{
+	char what[48];
+	size_t n = utf8_count(text);
+
+	if (!*text) {
+		snprintf(msg, msglen, "a username is required (Azure accepts any non-empty name with a "
+		         "token)");
+		return false;
+	}
+	if (n > VALIDATE_USERNAME_MAX) {
+		snprintf(msg, msglen, "a username can be at most %d characters long (this one has %zu)",
+		         VALIDATE_USERNAME_MAX, n);
+		return false;
+	}
+	for (const char *p = text; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == ':' || (unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(msg, msglen, "%s is not allowed in a username: remove it",
+			         utf8_describe(p, what, sizeof(what)));
+			return false;
+		}
+	}
+	return true;
+}
+
+bool validate_not_url(const char *text, const char *example, char *msg, size_t msglen)
+{
+	if (strstr(text, "://") || strncmp(text, "git@", 4) == 0 || strstr(text, "/_git/")) {
+		snprintf(msg, msglen, "give the name only (e.g. '%s'), not a URL", example);
+		return false;
+	}
+	return true;
+}

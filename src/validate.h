@@ -1,0 +1,31 @@
+/*
+ * Validators of field values that are neither Harness identifiers (ident.h)
+ * nor Azure URLs and names (azure_url.h). Each returns true, or false with a
+ * one-line message naming the fix in msg.
+ */
+#ifndef AZ_VALIDATE_H
+#define AZ_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define VALIDATE_TAG_MAX 128          /* characters of one tag or delegate tag */
+#define VALIDATE_DESCRIPTION_MAX 1024 /* characters of a description */
+#define VALIDATE_USERNAME_MAX 256
+
+/* A description: at most 1024 characters, no control characters but newlines and tabs. */
+bool validate_description(const char *text, char *msg, size_t msglen);
+
+/* Tags (a list, strlist.h): each `key` or `key:value`, no key twice. */
+bool validate_tags(const char *list, char *msg, size_t msglen);
+
+/* Delegate tags (a list): no spaces or control characters, none twice. */
+bool validate_delegate_tags(const char *list, char *msg, size_t msglen);
+
+/* A git username for HTTP: not empty, no spaces, control characters or ':'. */
+bool validate_username(const char *text, char *msg, size_t msglen);
+
+/* A name where people tend to paste a URL (the test repository): refuse URLs. */
+bool validate_not_url(const char *text, const char *example, char *msg, size_t msglen);
+
+#endif

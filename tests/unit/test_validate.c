@@ -1,0 +1,408 @@
+/* The validators of names, identifiers, secret ids, tags and the other plain values. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ident.h"
+#include "strlist.h"
+#include "utf8.h"
+#include "validate.h"
+
+/* A case: the input, whether it passes, and a piece of the message when it does not. */
+struct vcase {
+	const char *in;
+	bool ok;
+	const char *says;
+};
+
+/* A string of n copies of unit (static buffer per call site is enough here). */
+static char *repeat(const char *unit, size_t n)
+{
+	size_t ul = strlen(unit);
+	char *s = malloc(ul * n + 1);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * ul, unit, ul);
+	s[ul * n] = '\0';
+	return s;
+}
+
+static void check_case(bool (*fn)(const char *, char *, size_t), const char *in, bool ok,
+                       const char *says)
+{
+	char msg[512] = "";
+	bool got = fn(in, msg, sizeof(msg));
+
+	if (got != ok || (!ok && !strstr(msg, says)) || (!ok && !msg[0]))
+		fail_msg("input '%s': got %s '%s', expected %s '%s'", in, got ? "ok" : "refused", msg,
+		         ok ? "ok" : "refused", says ? says : "");
+	/* Messages are one line. */
+	assert_null(strchr(msg, '\n'));
+}
+
+static void check_table(bool (*fn)(const char *, char *, size_t), const struct vcase *cases,
+                        size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		check_case(fn, cases[i].in, cases[i].ok, cases[i].says);
+}
+
+static bool check_identifier(const char *id, char *msg, size_t msglen)
+{
+	return ident_check_identifier(id, "identifier", msg, msglen);
+}
+
+static void test_name(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "Azure Payments", true, NULL },
+		{ "my.repo-1_x", true, NULL },
+		{ ".hidden", true, NULL },
+		{ "-dash first", true, NULL },
+		{ "trailing space ", true, NULL },
+		{ "a", true, NULL },
+		{ "", false, "a name is required" },
+		{ " leading", false, "cannot start with a space" },
+		{ "a/b", false, "'/' is not allowed: use letters, digits, spaces" },
+		{ "Zürich", false, "'ü' is not allowed" },
+		{ "日本", false, "'日' is not allowed" },
+		{ "tab\there", false, "a tab is not allowed" },
+		{ "bell\a", false, "a control character (0x07)" },
+		{ "bad\xff", false, "a byte that is not UTF-8 (0xFF)" },
+		{ "a:b", false, "':' is not allowed" },
+	};
+	char *s64 = repeat("a", 64), *s65 = repeat("a", 65);
+	char *u64 = repeat("ü", 64), *u65 = repeat("ü", 65);
+
+	(void)state;
+	check_table(ident_check_name, cases, sizeof(cases) / sizeof(cases[0]));
+	check_case(ident_check_name, s64, true, NULL);
+	check_case(ident_check_name, s65, false, "at most 64 characters long (this one has 65)");
+	/* Characters, not bytes: 64 two-byte letters are not "too long". */
+	check_case(ident_check_name, u64, false, "'ü' is not allowed");
+	check_case(ident_check_name, u65, false, "(this one has 65)");
+	free(s64);
+	free(s65);
+	free(u64);
+	free(u65);
+}
+
+static void test_identifier(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "azure_payments", true, NULL },
+		{ "_x", true, NULL },
+		{ "x$y", true, NULL },
+		{ "A1", true, NULL },
+		{ "Step", true, NULL },  /* keywords are case-sensitive */
+		{ "steps", true, NULL },
+		{ "", false, "an identifier is required" },
+		{ "1abc", false, "cannot start with a digit or '$'" },
+		{ "$x", false, "cannot start with a digit or '$'" },
+		{ "a-b", false, "'-' is not allowed: use letters, digits, '_' and '$'" },
+		{ "a b", false, "a space is not allowed" },
+		{ "a.b", false, "'.' is not allowed" },
+		{ "café", false, "'é' is not allowed" },
+		{ "../etc", false, "'.' is not allowed" },
+	};
+	static const char *const reserved[] = {
+		"or", "and", "eq", "ne", "lt", "gt", "le", "ge", "div", "mod", "not", "null", "true",
+		"false", "new", "var", "return", "step", "parallel", "stepGroup", "org", "account",
+		"class", "shellScriptProvisioner", "status", "liteEngineTask",
+	};
+	char *s128 = repeat("a", 128), *s129 = repeat("a", 129);
+
+	(void)state;
+	check_table(check_identifier, cases, sizeof(cases) / sizeof(cases[0]));
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		char says[128];
+
+		snprintf(says, sizeof(says), "'%s' is a reserved Harness keyword", reserved[i]);
+		check_case(check_identifier, reserved[i], false, says);
+		assert_true(ident_is_reserved(reserved[i]));
+	}
+	check_case(check_identifier, s128, true, NULL);
+	check_case(check_identifier, s129, false, "at most 128 characters long (this one has 129)");
+	free(s128);
+	free(s129);
+}
+
+static void test_identifier_what(void **state)
+{
+	char msg[256];
+
+	(void)state;
+	assert_false(ident_check_identifier("", "organization identifier", msg, sizeof(msg)));
+	assert_string_equal(msg, "an organization identifier is required");
+}
+
+static void test_identifier_from_name(void **state)
+{
+	static const struct {
+		const char *name, *id;
+	} cases[] = {
+		{ "Azure Payments", "Azure_Payments" },
+		{ "  Azure   Payments  ", "Azure_Payments" },
+		{ "azure-payments.v2", "azurepaymentsv2" },
+		{ "123 Web", "_123_Web" },
+		{ "$money", "_$money" },
+		{ "a$b", "a$b" },
+		{ "step", "step_" },
+		{ "Step", "Step" },
+		{ "Zürich Repo", "Zrich_Repo" },
+		{ "a - b", "a_b" },
+		{ "---", "" },
+		{ "", "" },
+	};
+	char buf[IDENT_ID_MAX + 1], msg[256];
+	char *long_name = repeat("a", 200), *digit_name = repeat("9", 200);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ident_from_name(cases[i].name, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].id);
+		if (*buf && !ident_check_identifier(buf, "identifier", msg, sizeof(msg)))
+			fail_msg("'%s' -> '%s' is invalid: %s", cases[i].name, buf, msg);
+	}
+	ident_from_name(long_name, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 128);
+	assert_true(ident_check_identifier(buf, "identifier", msg, sizeof(msg)));
+	ident_from_name(digit_name, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 128);
+	assert_int_equal(buf[0], '_');
+	assert_true(ident_check_identifier(buf, "identifier", msg, sizeof(msg)));
+	free(long_name);
+	free(digit_name);
+}
+
+static void test_secret_id(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "azure_pat", true, NULL },
+		{ "web-token", true, NULL },
+		{ "a1", true, NULL },
+		{ "", false, "a secret id is required" },
+		{ "Web", false, "must start with a lower-case letter" },
+		{ "1abc", false, "must start with a lower-case letter" },
+		{ "_abc", false, "must start with a lower-case letter" },
+		{ "webToken", false, "'T' is not allowed: use lower-case letters" },
+		{ "a.b", false, "'.' is not allowed" },
+		{ "a..b", false, "'.' is not allowed" },
+		{ "a b", false, "a space is not allowed" },
+		{ "null", false, "reserved Harness keyword" },
+		{ "café", false, "'é' is not allowed" },
+	};
+	char *s64 = repeat("a", 64), *s65 = repeat("a", 65);
+
+	(void)state;
+	check_table(ident_check_secret_id, cases, sizeof(cases) / sizeof(cases[0]));
+	check_case(ident_check_secret_id, s64, true, NULL);
+	check_case(ident_check_secret_id, s65, false, "at most 64 characters long (this one has 65)");
+	free(s64);
+	free(s65);
+}
+
+static void test_secret_id_default(void **state)
+{
+	static const struct {
+		const char *identifier, *suffix, *id;
+	} cases[] = {
+		{ "azure_payments", "token", "azure_payments-token" },
+		{ "Azure_Payments", "api-token", "azure_payments-api-token" },
+		{ "_$x1", "token", "x1-token" },
+		{ "a$b", "ssh-key", "ab-ssh-key" },
+		{ "_", "token", "connector-token" },
+		{ "", "ssh-key-passphrase", "connector-ssh-key-passphrase" },
+	};
+	char buf[IDENT_SECRET_ID_MAX + 1], msg[256];
+	char *long_id = repeat("A", 128);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ident_secret_id(cases[i].identifier, cases[i].suffix, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].id);
+		assert_true(ident_check_secret_id(buf, msg, sizeof(msg)));
+	}
+	ident_secret_id(long_id, "ssh-key-passphrase", buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 64);
+	assert_true(ident_check_secret_id(buf, msg, sizeof(msg)));
+	assert_string_equal(buf + 64 - strlen("-ssh-key-passphrase"), "-ssh-key-passphrase");
+	free(long_id);
+}
+
+static void test_tags(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "team:payments", true, NULL },
+		{ "team:payments,prod", true, NULL },
+		{ "team:", true, NULL },
+		{ "a:b:c", true, NULL },
+		{ "ü:ö", true, NULL },
+		{ "team:a,team:b", false, "tag 'team' is given twice" },
+		{ "prod,prod", false, "tag 'prod' is given twice" },
+		{ "prod,prod:x", false, "tag 'prod' is given twice" },
+		{ ":x", false, "a tag needs a key before ':'" },
+		{ "team :x", false, "remove the spaces around ':'" },
+		{ "team: x", false, "remove the spaces around ':'" },
+		{ "a\x01", false, "a control character (0x01) is not allowed in a tag" },
+	};
+	char *t128 = repeat("t", 128), *t129 = repeat("t", 129);
+
+	(void)state;
+	check_table(validate_tags, cases, sizeof(cases) / sizeof(cases[0]));
+	check_case(validate_tags, t128, true, NULL);
+	check_case(validate_tags, t129, false, "a tag can be at most 128 characters long");
+	free(t128);
+	free(t129);
+}
+
+static void test_delegate_tags(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "linux-delegate,eu-west", true, NULL },
+		{ "k8s", true, NULL },
+		{ "a b", false, "a delegate tag has no spaces" },
+		{ "eu,eu", false, "delegate tag 'eu' is given twice" },
+		{ "eu\x7f", false, "a control character (0x7F)" },
+	};
+	char *t128 = repeat("d", 128), *t129 = repeat("d", 129);
+
+	(void)state;
+	check_table(validate_delegate_tags, cases, sizeof(cases) / sizeof(cases[0]));
+	check_case(validate_delegate_tags, t128, true, NULL);
+	check_case(validate_delegate_tags, t129, false, "at most 128 characters long");
+	free(t128);
+	free(t129);
+}
+
+static void test_username(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "ci-bot", true, NULL },
+		{ "jane@contoso.com", true, NULL },
+		{ "", false, "a username is required" },
+		{ "a b", false, "a space is not allowed in a username" },
+		{ "a:b", false, "':' is not allowed in a username" },
+		{ "a\nb", false, "a control character (0x0A)" },
+	};
+	char *u256 = repeat("u", 256), *u257 = repeat("u", 257);
+
+	(void)state;
+	check_table(validate_username, cases, sizeof(cases) / sizeof(cases[0]));
+	check_case(validate_username, u256, true, NULL);
+	check_case(validate_username, u257, false, "at most 256 characters long (this one has 257)");
+	free(u256);
+	free(u257);
+}
+
+static void test_description(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "Payments project on Azure Repos", true, NULL },
+		{ "two\nlines\tand a tab", true, NULL },
+		{ "ünïcödé", true, NULL },
+		{ "bell\a", false, "a control character (0x07) is not allowed in a description" },
+	};
+	char *d1024 = repeat("é", 1024), *d1025 = repeat("d", 1025);
+
+	(void)state;
+	check_table(validate_description, cases, sizeof(cases) / sizeof(cases[0]));
+	check_case(validate_description, d1024, true, NULL);
+	check_case(validate_description, d1025, false, "at most 1024 characters long (this one has 1025)");
+	free(d1024);
+	free(d1025);
+}
+
+static bool check_not_url(const char *text, char *msg, size_t msglen)
+{
+	return validate_not_url(text, "web", msg, msglen);
+}
+
+static void test_not_url(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "web", true, NULL },
+		{ "payments api", true, NULL },
+		{ "https://dev.azure.com/contoso/Web/_git/web", false, "give the name only (e.g. 'web')" },
+		{ "git@ssh.dev.azure.com:v3/contoso/Web/web", false, "not a URL" },
+		{ "contoso/Web/_git/web", false, "not a URL" },
+	};
+
+	(void)state;
+	check_table(check_not_url, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_strlist(void **state)
+{
+	char *l = strlist_append(NULL, " a , ,b ,");
+	char *m;
+	const char *cur, *item;
+	size_t len;
+
+	(void)state;
+	assert_string_equal(l, "a,b");
+	m = strlist_append(l, "c ,\td");
+	assert_string_equal(m, "a,b,c,d");
+	free(l);
+	l = strlist_append(NULL, " , ");
+	assert_string_equal(l, "");
+	cur = m;
+	assert_true(strlist_next(&cur, &item, &len));
+	assert_int_equal(len, 1);
+	assert_memory_equal(item, "a", 1);
+	assert_true(strlist_next(&cur, &item, &len));
+	assert_true(strlist_next(&cur, &item, &len));
+	assert_true(strlist_next(&cur, &item, &len));
+	assert_memory_equal(item, "d", 1);
+	assert_false(strlist_next(&cur, &item, &len));
+	cur = l;
+	assert_false(strlist_next(&cur, &item, &len));
+	cur = NULL;
+	assert_false(strlist_next(&cur, &item, &len));
+	free(l);
+	free(m);
+}
+
+static void test_utf8(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(utf8_count("aü日😀"), 4);
+	assert_int_equal(utf8_count("\xff\xfe"), 2);
+	assert_int_equal(utf8_count("\xc3"), 1);       /* truncated sequence */
+	assert_int_equal(utf8_count("\xe0\x80\x80"), 3); /* overlong form */
+	assert_int_equal(utf8_count("\xed\xa0\x80"), 3); /* surrogate */
+	assert_string_equal(utf8_describe("😀x", buf, sizeof(buf)), "'😀'");
+	assert_string_equal(utf8_describe(" ", buf, sizeof(buf)), "a space");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_identifier),
+		cmocka_unit_test(test_identifier_what),
+		cmocka_unit_test(test_identifier_from_name),
+		cmocka_unit_test(test_secret_id),
+		cmocka_unit_test(test_secret_id_default),
+		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_delegate_tags),
+		cmocka_unit_test(test_username),
+		cmocka_unit_test(test_description),
+		cmocka_unit_test(test_not_url),
+		cmocka_unit_test(test_strlist),
+		cmocka_unit_test(test_utf8),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
+}
