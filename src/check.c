@@ -1,0 +1,358 @@
+/* The connectivity check: runs the probes under one deadline, prints results. */
+#include <config.h>
+
+#include <poll.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "check_probe.h"
+#include "pktline.h"
+
+#define CHECK_DEFAULT_TIMEOUT_MS 30000
+#define CHECK_PROGRESS_MS 100
+
+long check_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+long check_remaining_ms(const struct check_ctx *ctx)
+{
+	long left = ctx->deadline_ms - check_now_ms();
+
+	return left > 0 ? left : 1;
+}
+
+bool check_finished(const struct check_result *r)
+{
+	return r->message[0] != '\0';
+}
+
+/* Server-supplied text ends up in messages: no terminal control bytes. */
+static void check_sanitize(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls in UTF-8 */
+			p[0] = p[1] = '?';
+	}
+}
+
+void check_finish(const struct check_ctx *ctx, struct check_result *r, enum check_status status,
+                  enum check_category cat, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (check_finished(r))
+		return; /* the first verdict stands */
+	va_start(ap, fmt);
+	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	va_end(ap);
+	check_sanitize(r->message);
+	if (!r->message[0])
+		snprintf(r->message, sizeof(r->message), "%s", status == CHECK_OK ? "ok" : "failed");
+	r->status = status;
+	r->category = status == CHECK_FAILED ? cat : CHECK_CAT_NONE;
+	r->duration_ms = check_now_ms() - ctx->start_ms;
+}
+
+void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
+{
+	long ms = ctx->deadline_ms - ctx->start_ms;
+
+	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
+	             "no answer within %ld.%ld s: check the host and port, a firewall or the proxy settings",
+	             ms / 1000, ms % 1000 / 100);
+}
+
+void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen)
+{
+	const char *base = ctx->t->api_base;
+	size_t n = base ? strlen(base) : 0;
+
+	while (n > 0 && base[n - 1] == '/')
+		n--;
+	if (n)
+		snprintf(out, outlen, "at %.*s/_usersSettings/%s", (int)n, base, page);
+	else
+		snprintf(out, outlen, "in Azure DevOps (User settings)");
+}
+
+bool check_git_adv(const struct check_ctx *ctx, struct check_result *res, const char *buf,
+                   size_t len, bool smart_http, bool at_end, bool cut)
+{
+	struct pktline_adv adv;
+	char msg[256];
+	enum pktline_adv_status st = pktline_parse_adv(buf, len, smart_http, &adv, msg, sizeof(msg));
+
+	if (st == PKTLINE_ADV_MORE && !at_end)
+		return false;
+	if (st == PKTLINE_ADV_ERR) {
+		check_finish(ctx, res, CHECK_FAILED, strstr(msg, "TF401019") ? CHECK_CAT_NOT_FOUND : CHECK_CAT_PROTOCOL,
+		             "%s%s", smart_http ? "not a Git repository URL: " : "", msg);
+		return true;
+	}
+	if (st == PKTLINE_ADV_MORE && !cut) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+		             "the ref list ended early (the connection was cut): try again");
+		return true;
+	}
+	res->ref_count = adv.ref_count;
+	memcpy(res->default_branch, adv.default_branch, sizeof(res->default_branch));
+	if (cut)
+		check_finish(ctx, res, CHECK_OK, CHECK_CAT_NONE, "%d+ refs (stopped reading at %u KiB)%s%s",
+		             adv.ref_count, CHECK_GIT_BODY_MAX / 1024, adv.default_branch[0] ? ", default branch " : "",
+		             adv.default_branch);
+	else if (adv.ref_count == 0)
+		check_finish(ctx, res, CHECK_OK, CHECK_CAT_NONE, "the repository is empty (no refs yet)");
+	else
+		check_finish(ctx, res, CHECK_OK, CHECK_CAT_NONE, "%d ref%s%s%s", adv.ref_count,
+		             adv.ref_count == 1 ? "" : "s", adv.default_branch[0] ? ", default branch " : "",
+		             adv.default_branch);
+	return true;
+}
+
+/* Hand every finished transfer to its probe. */
+static void check_collect(struct check_ctx *ctx)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(ctx->multi, &left)) != NULL) {
+		struct check_req *req = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&req);
+		if (!req)
+			continue;
+		req->done(req, m->data.result);
+		check_req_free(req);
+	}
+}
+
+static size_t check_count_finished(const struct check_result *results, size_t n)
+{
+	size_t done = 0;
+
+	for (size_t i = 0; i < n; i++)
+		done += check_finished(&results[i]);
+	return done;
+}
+
+/* Wait for curl's sockets and the SSH socket, at most wait_ms. */
+static void check_wait(struct check_ctx *ctx, struct check_ssh *ssh, long wait_ms)
+{
+	struct curl_waitfd wfd = { .fd = -1 };
+	unsigned int nfd = 0;
+
+	if (ssh) {
+		short ev = 0;
+		int fd = check_ssh_fd(ssh, &ev);
+
+		if (fd >= 0) {
+			wfd.fd = fd;
+			wfd.events = (short)(((ev & POLLIN) ? CURL_WAIT_POLLIN : 0) | ((ev & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
+			nfd = 1;
+		} else if (wait_ms > 10) {
+			wait_ms = 10; /* the resolver has no descriptor: look again soon */
+		}
+	}
+	curl_multi_poll(ctx->multi, nfd ? &wfd : NULL, nfd, (int)wait_ms, NULL);
+}
+
+size_t check_run(const struct check_target *target, struct check_result *results,
+                 check_progress_fn progress, void *user)
+{
+	struct check_ctx ctx = { .t = target };
+	struct check_ssh *ssh = NULL;
+	long timeout = target->timeout_ms > 0 ? target->timeout_ms : CHECK_DEFAULT_TIMEOUT_MS;
+	long last_progress;
+	size_t n = 0, reported = 0;
+
+	memset(results, 0, sizeof(*results) * CHECK_MAX_PROBES);
+	results[n].probe = target->transport == CHECK_SSH ? "git-ssh" : "git-http";
+	results[n++].ref_count = -1;
+	if (target->api) {
+		results[n].probe = "api";
+		results[n++].ref_count = -1;
+	}
+	ctx.start_ms = last_progress = check_now_ms();
+	ctx.deadline_ms = ctx.start_ms + timeout;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ctx.multi = curl_multi_init();
+	if (!ctx.multi) {
+		for (size_t i = 0; i < n; i++)
+			check_finish(&ctx, &results[i], CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+		goto out;
+	}
+	if (target->transport == CHECK_SSH)
+		ssh = check_ssh_start(&ctx, &results[0]);
+	else
+		check_http_git_start(&ctx, &results[0]);
+	if (target->api)
+		check_api_start(&ctx, &results[1]);
+
+	for (;;) {
+		int running;
+		long now, left;
+
+		curl_multi_perform(ctx.multi, &running);
+		check_collect(&ctx);
+		if (ssh && !check_ssh_step(ssh)) {
+			check_ssh_free(ssh);
+			ssh = NULL;
+		}
+		size_t done = check_count_finished(results, n);
+		if (done == n)
+			break;
+		now = check_now_ms();
+		if (progress && (done != reported || now - last_progress >= CHECK_PROGRESS_MS)) {
+			reported = done;
+			last_progress = now;
+			if (progress(results, n, user)) {
+				for (size_t i = 0; i < n; i++)
+					check_finish(&ctx, &results[i], CHECK_SKIPPED, CHECK_CAT_NONE, "cancelled");
+				break;
+			}
+		}
+		left = ctx.deadline_ms - now;
+		if (left <= 0) {
+			for (size_t i = 0; i < n; i++)
+				check_finish_timeout(&ctx, &results[i]);
+			break;
+		}
+		check_wait(&ctx, ssh, progress && left > CHECK_PROGRESS_MS ? CHECK_PROGRESS_MS : left);
+	}
+	for (size_t i = 0; i < CHECK_MAX_REQS; i++)
+		check_req_free(ctx.reqs[i]);
+	check_ssh_free(ssh);
+	curl_multi_cleanup(ctx.multi);
+out:
+	curl_global_cleanup();
+	if (progress)
+		progress(results, n, user);
+	return n;
+}
+
+bool check_all_ok(const struct check_result *results, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (results[i].status != CHECK_OK)
+			return false;
+	return true;
+}
+
+const char *check_status_name(enum check_status s)
+{
+	switch (s) {
+	case CHECK_OK:
+		return "ok";
+	case CHECK_FAILED:
+		return "failed";
+	case CHECK_SKIPPED:
+		break;
+	}
+	return "skipped";
+}
+
+const char *check_category_name(enum check_category c)
+{
+	static const char *const names[] = {
+		[CHECK_CAT_NONE] = "none",
+		[CHECK_CAT_DNS] = "dns",
+		[CHECK_CAT_CONNECT] = "connect",
+		[CHECK_CAT_TLS] = "tls",
+		[CHECK_CAT_AUTH] = "auth",
+		[CHECK_CAT_FORBIDDEN] = "forbidden",
+		[CHECK_CAT_NOT_FOUND] = "not-found",
+		[CHECK_CAT_PROTOCOL] = "protocol",
+		[CHECK_CAT_HOST_KEY] = "host-key",
+		[CHECK_CAT_TIMEOUT] = "timeout",
+		[CHECK_CAT_CONFIG] = "config",
+	};
+
+	return (size_t)c < sizeof(names) / sizeof(names[0]) ? names[c] : "none";
+}
+
+static const char *check_hostkey_name(enum check_hostkey h)
+{
+	static const char *const names[] = {
+		[CHECK_HOSTKEY_NONE] = "none",
+		[CHECK_HOSTKEY_PINNED] = "pinned",
+		[CHECK_HOSTKEY_KNOWN] = "known",
+		[CHECK_HOSTKEY_ACCEPTED] = "accepted",
+		[CHECK_HOSTKEY_UNKNOWN] = "unknown",
+		[CHECK_HOSTKEY_CHANGED] = "changed",
+	};
+
+	return (size_t)h < sizeof(names) / sizeof(names[0]) ? names[h] : "none";
+}
+
+void check_print_text(FILE *out, const struct check_result *results, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct check_result *r = &results[i];
+
+		fprintf(out, "%-7s %-8s %3ld.%ld s  %s\n",
+		        r->status == CHECK_OK ? "ok" : r->status == CHECK_FAILED ? "FAILED" : "skipped",
+		        r->probe, r->duration_ms / 1000, r->duration_ms % 1000 / 100, r->message);
+	}
+}
+
+static cJSON *check_result_json(const struct check_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "probe", r->probe);
+	cJSON_AddStringToObject(o, "status", check_status_name(r->status));
+	if (r->status == CHECK_FAILED)
+		cJSON_AddStringToObject(o, "category", check_category_name(r->category));
+	else
+		cJSON_AddNullToObject(o, "category");
+	cJSON_AddStringToObject(o, "message", r->message);
+	cJSON_AddNumberToObject(o, "duration_ms", (double)r->duration_ms);
+	if (r->ref_count >= 0)
+		cJSON_AddNumberToObject(o, "ref_count", r->ref_count);
+	if (r->default_branch[0])
+		cJSON_AddStringToObject(o, "default_branch", r->default_branch);
+	if (r->host_key_status != CHECK_HOSTKEY_NONE) {
+		cJSON_AddStringToObject(o, "host_key", check_hostkey_name(r->host_key_status));
+		cJSON_AddStringToObject(o, "host_key_fingerprint", r->host_key_fp);
+	}
+	return o;
+}
+
+int check_print_json(FILE *out, const struct check_result *results, size_t n)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *probes = cJSON_AddArrayToObject(root, "probes");
+	char *text = NULL;
+	int rc = -1;
+
+	if (!root || !probes || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = check_result_json(&results[i]);
+
+		if (!o)
+			goto out;
+		cJSON_AddItemToArray(probes, o);
+	}
+	text = cJSON_PrintUnformatted(root);
+	if (text && fprintf(out, "%s\n", text) >= 0)
+		rc = 0;
+out:
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return rc;
+}

@@ -1,0 +1,450 @@
+/* HTTP requests of the probes (libcurl) and the git-http probe. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "check_probe.h"
+#include "pktline.h"
+
+#define CHECK_USER_AGENT "azrepos-connect/" PACKAGE_VERSION " git/2.0"
+
+static size_t check_req_write(char *data, size_t size, size_t nmemb, void *user)
+{
+	struct check_req *req = user;
+	size_t n = size * nmemb;
+	char *grown;
+
+	if (n > req->max - req->len) {
+		/* Returning less than n stops the transfer: the cap holds. */
+		req->too_big = true;
+		return 0;
+	}
+	grown = realloc(req->body, req->len + n + 1);
+	if (!grown)
+		return 0;
+	req->body = grown;
+	memcpy(req->body + req->len, data, n);
+	req->len += n;
+	req->body[req->len] = '\0';
+	return n;
+}
+
+/* A credential that would break the Authorization header or Basic's user:password. */
+static bool check_bad_secret(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return true;
+	return false;
+}
+
+/*
+ * Append "Authorization: Basic base64(user:token)" to list. The line is built
+ * in sodium_malloc memory; curl_slist_append copies it into malloc'ed memory
+ * that check_req_free wipes. libcurl then copies the headers into its request
+ * buffer, which it frees without wiping: a limit of libcurl that
+ * CURLOPT_USERNAME/CURLOPT_PASSWORD would not avoid (curl strdup's those and
+ * builds the same header from them).
+ */
+static struct curl_slist *check_auth_header(struct curl_slist *list, const char *user,
+                                            const struct secbuf *token)
+{
+	static const char prefix[] = "Authorization: Basic ";
+	size_t ulen = strlen(user), rawlen = ulen + 1 + token->len;
+	size_t b64len = sodium_base64_ENCODED_LEN(rawlen, sodium_base64_VARIANT_ORIGINAL);
+	struct secbuf *raw = secbuf_new(rawlen);
+	struct secbuf *line = secbuf_new(sizeof(prefix) - 1 + b64len);
+	struct curl_slist *next = NULL;
+
+	if (raw && line) {
+		memcpy(raw->data, user, ulen);
+		raw->data[ulen] = ':';
+		memcpy(raw->data + ulen + 1, token->data, token->len);
+		raw->len = rawlen;
+		memcpy(line->data, prefix, sizeof(prefix) - 1);
+		sodium_bin2base64((char *)line->data + sizeof(prefix) - 1, b64len, raw->data, rawlen,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		line->len = strlen((char *)line->data);
+		next = curl_slist_append(list, (char *)line->data);
+	}
+	secbuf_free(raw);
+	secbuf_free(line);
+	return next;
+}
+
+static void check_url_host(const char *url, char *out, size_t outlen)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+
+	out[0] = '\0';
+	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+		snprintf(out, outlen, "%s", host);
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
+char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char *base,
+                     const char *path, const char *query)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *old = NULL, *joined = NULL, *url = NULL;
+	size_t n;
+
+	if (!u) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+		return NULL;
+	}
+	if (!base || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "not a valid URL: '%s'",
+		             base ? base : "");
+		goto out;
+	}
+	if (strcmp(scheme, "http") == 0 && !ctx->t->allow_http) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "plain http refused (the token would travel unencrypted): use https, or pass --allow-http");
+		goto out;
+	}
+	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "unsupported URL scheme '%s': use https",
+		             scheme);
+		goto out;
+	}
+	/* Credentials go in the header we build, never in the URL. */
+	curl_url_set(u, CURLUPART_USER, NULL, 0);
+	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
+	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+	curl_url_set(u, CURLUPART_QUERY, query, 0);
+	if (curl_url_get(u, CURLUPART_PATH, &old, 0) != CURLUE_OK)
+		goto oom;
+	n = strlen(old);
+	while (n > 0 && old[n - 1] == '/')
+		n--;
+	if (asprintf(&joined, "%.*s%s", (int)n, old, path) < 0) {
+		joined = NULL;
+		goto oom;
+	}
+	if (curl_url_set(u, CURLUPART_PATH, joined, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK)
+		goto oom;
+	goto out;
+oom:
+	check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+out:
+	free(joined);
+	curl_free(old);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return url;
+}
+
+static bool check_req_track(struct check_ctx *ctx, struct check_req *req)
+{
+	for (size_t i = 0; i < CHECK_MAX_REQS; i++)
+		if (!ctx->reqs[i]) {
+			ctx->reqs[i] = req;
+			return true;
+		}
+	return false;
+}
+
+struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *res, const char *url,
+                                  const char *user, const struct secbuf *token, size_t max,
+                                  bool rest, check_req_done_fn done)
+{
+	const struct check_target *t = ctx->t;
+	struct check_req *req;
+	long left = check_remaining_ms(ctx);
+	CURL *e;
+
+	if (!token || token->len == 0) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "no personal access token given");
+		return NULL;
+	}
+	if (check_bad_secret(token->data, token->len) ||
+	    check_bad_secret((const unsigned char *)user, strlen(user)) || strchr(user, ':')) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "the token or user name contains a line break, a control character or (user name) ':'");
+		return NULL;
+	}
+	req = calloc(1, sizeof(*req));
+	if (!req || !(req->easy = curl_easy_init())) {
+		free(req);
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+		return NULL;
+	}
+	req->ctx = ctx;
+	req->res = res;
+	req->max = max;
+	req->done = done;
+	check_url_host(url, req->host, sizeof(req->host));
+	req->headers = check_auth_header(NULL, user, token);
+	if (req->headers && rest) {
+		/* Azure then answers 401 instead of a sign-in page (203 or 302). */
+		struct curl_slist *h = curl_slist_append(req->headers, "X-TFS-FedAuthRedirect: Suppress");
+
+		h = h ? curl_slist_append(h, "Accept: application/json") : NULL;
+		if (!h) {
+			check_req_free(req);
+			check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+			return NULL;
+		}
+	}
+	e = req->easy;
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, req);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, req->headers);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, CHECK_USER_AGENT);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, t->allow_http ? "http,https" : "https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (t->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	/* Wait for a connection the other probe opens to the same host (HTTP/2). */
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, check_req_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->errbuf);
+	if (!req->headers || !check_req_track(ctx, req) || curl_multi_add_handle(ctx->multi, e) != CURLM_OK) {
+		check_req_free(req);
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+		return NULL;
+	}
+	return req;
+}
+
+void check_req_free(struct check_req *req)
+{
+	if (!req)
+		return;
+	for (size_t i = 0; i < CHECK_MAX_REQS; i++)
+		if (req->ctx->reqs[i] == req)
+			req->ctx->reqs[i] = NULL;
+	if (req->easy) {
+		curl_multi_remove_handle(req->ctx->multi, req->easy);
+		curl_easy_cleanup(req->easy);
+	}
+	for (struct curl_slist *h = req->headers; h; h = h->next)
+		sodium_memzero(h->data, strlen(h->data));
+	curl_slist_free_all(req->headers);
+	free(req->body);
+	free(req);
+}
+
+void check_req_content_type(struct check_req *req, char *out, size_t outlen)
+{
+	char *ct = NULL;
+
+	curl_easy_getinfo(req->easy, CURLINFO_CONTENT_TYPE, &ct);
+	snprintf(out, outlen, "%.*s", ct ? (int)strcspn(ct, "; \t") : 0, ct ? ct : "");
+}
+
+/* curl's own words on an error, for a message. */
+static const char *check_req_detail(struct check_req *req, CURLcode rc)
+{
+	return req->errbuf[0] ? req->errbuf : curl_easy_strerror(rc);
+}
+
+static void check_req_transport(struct check_req *req, CURLcode rc)
+{
+	struct check_ctx *ctx = req->ctx;
+	struct check_result *r = req->res;
+	const char *d = check_req_detail(req, rc);
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS,
+		             "cannot resolve host '%s': check the host name in the URL, DNS or proxy settings", req->host);
+		break;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS, "cannot resolve the proxy host: check https_proxy (%s)", d);
+		break;
+	case CURLE_COULDNT_CONNECT:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "cannot connect to %s: check the host and port, a firewall or the proxy settings (%s)",
+		             req->host, d);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		check_finish_timeout(ctx, r);
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+		if (strstr(d, "subject name") || strstr(d, "does not match"))
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+			             "certificate is not for '%s': check the host name in the URL (%s)", req->host, d);
+		else if (ctx->t->ca_file)
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+			             "certificate not trusted by --ca-file %s: pass the CA that signed the server's certificate (%s)",
+			             ctx->t->ca_file, d);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+			             "certificate not trusted: pass --ca-file with your CA (%s)", d);
+		break;
+	case CURLE_SSL_CACERT_BADFILE:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONFIG, "cannot read the CA file '%s' (%s)",
+		             ctx->t->ca_file ? ctx->t->ca_file : "", d);
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS, "TLS handshake with %s failed (%s)", req->host, d);
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "%s closed the connection: check the URL and the proxy settings (%s)", req->host, d);
+		break;
+	default:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL, "request to %s failed (%s)", req->host, d);
+		break;
+	}
+}
+
+static void check_req_redirect(struct check_req *req, long code)
+{
+	struct check_ctx *ctx = req->ctx;
+	char *loc = NULL, host[256], hint[256];
+
+	curl_easy_getinfo(req->easy, CURLINFO_REDIRECT_URL, &loc);
+	if (!loc) {
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+		             "redirect (HTTP %ld) without a location: check the URL", code);
+		return;
+	}
+	/* Azure sends a rejected token to its sign-in page. */
+	if (strcasestr(loc, "_signin") || strcasestr(loc, "/signin") || strcasestr(loc, "/login") ||
+	    strcasestr(loc, "login.microsoftonline.com")) {
+		check_settings_hint(ctx, "tokens", hint, sizeof(hint));
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_AUTH,
+		             "token rejected (expired, revoked or wrong; redirected to sign-in): create a new PAT with Code (Read) %s",
+		             hint);
+		return;
+	}
+	check_url_host(loc, host, sizeof(host));
+	if (strcasecmp(host, req->host) != 0)
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+		             "redirected to another host (%.200s): not followed, credentials not sent there; check the URL",
+		             loc);
+	else
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+		             "the server redirects to %.300s (HTTP %ld): not followed; use that URL if it is right", loc,
+		             code);
+}
+
+/* 404: Azure's error codes tell a missing project from a missing repository. */
+static void check_req_not_found(struct check_req *req)
+{
+	struct check_ctx *ctx = req->ctx;
+	const char *body = req->body ? req->body : "";
+
+	if (strstr(body, "TF200016"))
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
+		             "project not found (TF200016): check the project name (spaces as %%20 in URLs)");
+	else if (strstr(body, "TF401019"))
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
+		             "repository not found or no access (TF401019): check the repository name and that the token's user can read it");
+	else if (strstr(body, "OrganizationNotFound"))
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
+		             "organization not found: check the organization in the URL");
+	else
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
+		             "not found (HTTP 404): check the organization, project and repository in the URL");
+}
+
+bool check_req_failed(struct check_req *req, CURLcode rc)
+{
+	struct check_ctx *ctx = req->ctx;
+	struct check_result *r = req->res;
+	char hint[256];
+	long code = 0;
+
+	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && req->too_big)) {
+		check_req_transport(req, rc);
+		return true;
+	}
+	curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &code);
+	if (code == 200)
+		return false;
+	if (code >= 300 && code < 400) {
+		check_req_redirect(req, code);
+		return true;
+	}
+	check_settings_hint(ctx, "tokens", hint, sizeof(hint));
+	switch (code) {
+	case 203: /* Azure's sign-in page for a browser: the token was not accepted */
+	case 401:
+		if (req->body && strstr(req->body, "has expired"))
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
+			             "token expired: create a new PAT with Code (Read) %s", hint);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
+			             "token rejected (expired, revoked or wrong; HTTP %ld): create a new PAT with Code (Read) %s",
+			             code, hint);
+		break;
+	case 403:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_FORBIDDEN,
+		             "token lacks Code (Read) (HTTP 403): give it that scope %s, or get read access to the repository",
+		             hint);
+		break;
+	case 404:
+		check_req_not_found(req);
+		break;
+	case 400:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+		             "the server refused the request (HTTP 400): check the URL (spaces must be %%20)");
+		break;
+	default:
+		if (code >= 500)
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+			             "server error (HTTP %ld) at %s: try again later", code, req->host);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL, "unexpected answer (HTTP %ld) from %s",
+			             code, req->host);
+		break;
+	}
+	return true;
+}
+
+static void check_http_git_done(struct check_req *req, CURLcode rc)
+{
+	char ctype[128];
+
+	if (check_req_failed(req, rc))
+		return;
+	check_req_content_type(req, ctype, sizeof(ctype));
+	if (strcasecmp(ctype, "application/x-git-upload-pack-advertisement") != 0) {
+		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+		             "not a Git repository URL: the server answered %s, not a Git ref list (a Repository URL ends in /_git/<repo>)",
+		             ctype[0] ? ctype : "without a content type");
+		return;
+	}
+	check_git_adv(req->ctx, req->res, req->body ? req->body : "", req->len, true, true, req->too_big);
+}
+
+void check_http_git_start(struct check_ctx *ctx, struct check_result *res)
+{
+	const struct check_target *t = ctx->t;
+	char *url;
+
+	if (!t->username || !*t->username) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "no user name: Azure needs one for Git over HTTPS (any non-empty name)");
+		return;
+	}
+	url = check_url_join(ctx, res, t->git_url, "/info/refs", "service=git-upload-pack");
+	if (!url)
+		return;
+	check_req_start(ctx, res, url, t->username, t->token, CHECK_GIT_BODY_MAX, false, check_http_git_done);
+	curl_free(url);
+}

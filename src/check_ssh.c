@@ -1,0 +1,648 @@
+/*
+ * The git-ssh probe: libssh in non-blocking mode, driven from the check's
+ * loop so the one deadline covers DNS (getaddrinfo_a), connect, handshake,
+ * authentication and the ref advertisement.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+
+#include "check_probe.h"
+#include "known_hosts.h"
+
+enum check_ssh_state {
+	CHECK_SSH_DNS,
+	CHECK_SSH_CONNECT_NEXT, /* try the next address */
+	CHECK_SSH_CONNECTING,   /* non-blocking connect(2) in progress */
+	CHECK_SSH_HANDSHAKE,
+	CHECK_SSH_AUTH,
+	CHECK_SSH_OPEN,
+	CHECK_SSH_EXEC,
+	CHECK_SSH_READ,
+	CHECK_SSH_DONE,
+};
+
+/* A getaddrinfo_a request: glibc may write to it until it completes. */
+struct check_ssh_dns {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char service[8];
+	char name[];
+};
+
+#define CHECK_SSH_STDERR_MAX 2048
+
+struct check_ssh {
+	struct check_ctx *ctx;
+	struct check_result *res;
+	enum check_ssh_state state;
+	int port;
+	struct check_ssh_dns *dns;
+	struct addrinfo *next_ai;
+	int connect_errno;
+	int fd;               /* ours until libssh owns it (session set) */
+	ssh_session session;
+	ssh_channel channel;
+	ssh_key key;
+	char key_fp[128];     /* of our key, for the "rejected" message */
+	char known_algs[256]; /* host key algorithms of the known keys, "" if none */
+	char *out;            /* git-upload-pack's stdout, up to CHECK_GIT_BODY_MAX */
+	size_t outlen;
+	char err[CHECK_SSH_STDERR_MAX]; /* its stderr (Azure's "remote: TF401019 ...") */
+	size_t errlen;
+	char user_kh[1024];
+};
+
+/* No terminal prompts: without a passphrase an encrypted key fails to load. */
+static int check_ssh_no_passphrase(const char *prompt, char *buf, size_t len, int echo, int verify,
+                                   void *user)
+{
+	(void)prompt;
+	(void)buf;
+	(void)len;
+	(void)echo;
+	(void)verify;
+	(void)user;
+	return -1;
+}
+
+static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	char *fp;
+
+	out[0] = '\0';
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0)
+		return;
+	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	if (fp)
+		snprintf(out, outlen, "%s", fp);
+	ssh_string_free_char(fp);
+	ssh_clean_pubkey_hash(&hash);
+}
+
+/*
+ * The private key from its secbuf. libssh parses it into its own (OpenSSL)
+ * structures, freed with ssh_key_free; nothing is written to a file.
+ */
+static bool check_ssh_load_key(struct check_ssh *s)
+{
+	const struct check_target *t = s->ctx->t;
+	const struct secbuf *pass = t->ssh_key_passphrase;
+	int rc;
+
+	if (!t->ssh_key || t->ssh_key->len == 0) {
+		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG, "no SSH private key given");
+		return false;
+	}
+	rc = ssh_pki_import_privkey_base64((const char *)t->ssh_key->data,
+	                                   pass && pass->len ? (const char *)pass->data : NULL,
+	                                   check_ssh_no_passphrase, NULL, &s->key);
+	if (rc != SSH_OK) {
+		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG, "%s",
+		             pass && pass->len ? "cannot read the SSH private key: wrong passphrase, or not a private key"
+		                               : "cannot read the SSH private key: it needs a passphrase, or is not a private key");
+		return false;
+	}
+	if (ssh_key_type(s->key) != SSH_KEYTYPE_RSA) {
+		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "the SSH key is %s: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096",
+		             ssh_key_type_to_char(ssh_key_type(s->key)));
+		return false;
+	}
+	check_ssh_fingerprint(s->key, s->key_fp, sizeof(s->key_fp));
+	return true;
+}
+
+static size_t check_ssh_known_files(const struct check_ssh *s, const char *files[2])
+{
+	size_t n = 0;
+
+	if (s->ctx->t->known_hosts_file && *s->ctx->t->known_hosts_file)
+		files[n++] = s->ctx->t->known_hosts_file;
+	if (s->user_kh[0])
+		files[n++] = s->user_kh;
+	return n;
+}
+
+struct check_ssh *check_ssh_start(struct check_ctx *ctx, struct check_result *res)
+{
+	const struct check_target *t = ctx->t;
+	const char *files[2];
+	struct check_ssh *s;
+	size_t hlen;
+
+	if (!t->ssh_host || !*t->ssh_host || !t->ssh_user || !*t->ssh_user || !t->ssh_path || !*t->ssh_path) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "the SSH URL lacks a host, user or path");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+		return NULL;
+	}
+	s->ctx = ctx;
+	s->res = res;
+	s->fd = -1;
+	s->port = t->ssh_port > 0 ? t->ssh_port : 22;
+	if (t->user_known_hosts_file)
+		snprintf(s->user_kh, sizeof(s->user_kh), "%s", t->user_known_hosts_file);
+	else if (getenv("HOME"))
+		snprintf(s->user_kh, sizeof(s->user_kh), "%s/.ssh/known_hosts", getenv("HOME"));
+	known_hosts_algorithms(files, check_ssh_known_files(s, files), t->ssh_host, s->port, s->known_algs,
+	                       sizeof(s->known_algs));
+	if (!check_ssh_load_key(s)) {
+		check_ssh_free(s);
+		return NULL;
+	}
+	hlen = strlen(t->ssh_host) + 1;
+	s->dns = calloc(1, sizeof(*s->dns) + hlen);
+	if (!s->dns) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
+		check_ssh_free(s);
+		return NULL;
+	}
+	memcpy(s->dns->name, t->ssh_host, hlen);
+	snprintf(s->dns->service, sizeof(s->dns->service), "%d", s->port);
+	s->dns->hints.ai_socktype = SOCK_STREAM;
+	s->dns->hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+	s->dns->cb.ar_name = s->dns->name;
+	s->dns->cb.ar_service = s->dns->service;
+	s->dns->cb.ar_request = &s->dns->hints;
+	struct gaicb *list[1] = { &s->dns->cb };
+	int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc != 0) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_DNS, "cannot resolve host '%s' (%s)", t->ssh_host,
+		             gai_strerror(rc));
+		free(s->dns);
+		s->dns = NULL;
+		check_ssh_free(s);
+		return NULL;
+	}
+	s->state = CHECK_SSH_DNS;
+	return s;
+}
+
+static void check_ssh_fail(struct check_ssh *s, enum check_category cat, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check_ssh_fail(struct check_ssh *s, enum check_category cat, const char *fmt, ...)
+{
+	char msg[sizeof(s->res->message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	check_finish(s->ctx, s->res, CHECK_FAILED, cat, "%s", msg);
+	s->state = CHECK_SSH_DONE;
+}
+
+static void check_ssh_dns(struct check_ssh *s)
+{
+	int rc = gai_error(&s->dns->cb);
+
+	if (rc == EAI_INPROGRESS)
+		return;
+	if (rc != 0) {
+		check_ssh_fail(s, CHECK_CAT_DNS, "cannot resolve host '%s': check the host in the SSH URL (%s)",
+		               s->ctx->t->ssh_host, gai_strerror(rc));
+		return;
+	}
+	s->next_ai = s->dns->cb.ar_result;
+	s->state = CHECK_SSH_CONNECT_NEXT;
+}
+
+static void check_ssh_connect_next(struct check_ssh *s)
+{
+	while (s->next_ai) {
+		struct addrinfo *ai = s->next_ai;
+
+		s->next_ai = ai->ai_next;
+		s->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (s->fd < 0) {
+			s->connect_errno = errno;
+			continue;
+		}
+		if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			s->state = CHECK_SSH_HANDSHAKE;
+			return;
+		}
+		if (errno == EINPROGRESS) {
+			s->state = CHECK_SSH_CONNECTING;
+			return;
+		}
+		s->connect_errno = errno;
+		close(s->fd);
+		s->fd = -1;
+	}
+	check_ssh_fail(s, CHECK_CAT_CONNECT,
+	               "cannot connect to %s port %d: check the host and port, or a firewall (SSH needs port %d open) (%s)",
+	               s->ctx->t->ssh_host, s->port, s->port, strerror(s->connect_errno));
+}
+
+static void check_ssh_connecting(struct check_ssh *s)
+{
+	struct pollfd p = { .fd = s->fd, .events = POLLOUT };
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (poll(&p, 1, 0) == 0)
+		return;
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		err = errno;
+	if (err == 0) {
+		s->state = CHECK_SSH_HANDSHAKE;
+		return;
+	}
+	s->connect_errno = err;
+	close(s->fd);
+	s->fd = -1;
+	s->state = CHECK_SSH_CONNECT_NEXT;
+}
+
+/* A session on our connected socket: only our key, no ssh_config, no agent. */
+static bool check_ssh_session(struct check_ssh *s)
+{
+	const struct check_target *t = s->ctx->t;
+	bool no = false;
+	int verbosity = SSH_LOG_NOLOG;
+
+	s->session = ssh_new();
+	if (!s->session) {
+		check_ssh_fail(s, CHECK_CAT_CONFIG, "out of memory");
+		return false;
+	}
+	if (ssh_options_set(s->session, SSH_OPTIONS_HOST, t->ssh_host) != 0 ||
+	    ssh_options_set(s->session, SSH_OPTIONS_PORT, &s->port) != 0 ||
+	    ssh_options_set(s->session, SSH_OPTIONS_USER, t->ssh_user) != 0 ||
+	    ssh_options_set(s->session, SSH_OPTIONS_LOG_VERBOSITY, &verbosity) != 0 ||
+	    ssh_options_set(s->session, SSH_OPTIONS_PROCESS_CONFIG, &no) != 0 ||
+	    /* Host keys are checked here against our own list of files. */
+	    ssh_options_set(s->session, SSH_OPTIONS_KNOWNHOSTS, "/dev/null") != 0 ||
+	    ssh_options_set(s->session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") != 0 ||
+	    /* Azure accepts RSA signatures with SHA-2 only. */
+	    ssh_options_set(s->session, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, "rsa-sha2-512,rsa-sha2-256") != 0 ||
+	    (s->known_algs[0] && ssh_options_set(s->session, SSH_OPTIONS_HOSTKEYS, s->known_algs) != 0)) {
+		check_ssh_fail(s, CHECK_CAT_CONFIG, "cannot set up the SSH session (%s)", ssh_get_error(s->session));
+		return false;
+	}
+	/* From here libssh owns the socket and closes it. */
+	if (ssh_options_set(s->session, SSH_OPTIONS_FD, &s->fd) != 0) {
+		check_ssh_fail(s, CHECK_CAT_CONFIG, "cannot set up the SSH session (%s)", ssh_get_error(s->session));
+		return false;
+	}
+	s->fd = -1;
+	ssh_set_blocking(s->session, 0);
+	return true;
+}
+
+/* Pinned key, then known_hosts files; unknown keys pass only with --accept-host-key. */
+static bool check_ssh_host_key(struct check_ssh *s)
+{
+	const struct check_target *t = s->ctx->t;
+	struct check_result *r = s->res;
+	struct known_hosts_where where;
+	const char *files[2];
+	ssh_key srv = NULL;
+	char *b64 = NULL, name[300];
+	bool ok = false;
+
+	if (ssh_get_server_publickey(s->session, &srv) != SSH_OK) {
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY, "the server sent no host key (%s)", ssh_get_error(s->session));
+		return false;
+	}
+	check_ssh_fingerprint(srv, r->host_key_fp, sizeof(r->host_key_fp));
+	if (ssh_pki_export_pubkey_base64(srv, &b64) == SSH_OK)
+		snprintf(r->host_key, sizeof(r->host_key), "%s %s", ssh_key_type_to_char(ssh_key_type(srv)), b64);
+	known_hosts_name(t->ssh_host, s->port, name, sizeof(name));
+	switch (known_hosts_check(files, check_ssh_known_files(s, files), t->ssh_host, s->port, srv, &where)) {
+	case KNOWN_HOSTS_MATCH:
+		r->host_key_status = where.file ? CHECK_HOSTKEY_KNOWN : CHECK_HOSTKEY_PINNED;
+		ok = true;
+		break;
+	case KNOWN_HOSTS_CHANGED:
+		r->host_key_status = CHECK_HOSTKEY_CHANGED;
+		if (where.file)
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "HOST KEY CHANGED for %s (now %s), differs from %s line %d: someone may be intercepting the connection; if the change is expected, remove that line",
+			               name, r->host_key_fp, where.file, where.line);
+		else
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "HOST KEY MISMATCH for %s (got %s): it is not Azure DevOps' published key; someone may be intercepting the connection",
+			               name, r->host_key_fp);
+		break;
+	case KNOWN_HOSTS_UNKNOWN:
+		if (t->accept_host_key && *t->accept_host_key &&
+		    (strcmp(t->accept_host_key, r->host_key_fp) == 0 ||
+		     strcmp(t->accept_host_key, r->host_key_fp + strlen("SHA256:")) == 0)) {
+			r->host_key_status = CHECK_HOSTKEY_ACCEPTED;
+			ok = true;
+		} else if (t->accept_host_key && *t->accept_host_key) {
+			r->host_key_status = CHECK_HOSTKEY_UNKNOWN;
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "host key of %s is %s, not the %s given to --accept-host-key: check with the server's administrator",
+			               name, r->host_key_fp, t->accept_host_key);
+		} else {
+			r->host_key_status = CHECK_HOSTKEY_UNKNOWN;
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "unknown host key for %s: %s; if that is the server's key, re-run with --accept-host-key %s",
+			               name, r->host_key_fp, r->host_key_fp);
+		}
+		break;
+	}
+	ssh_string_free_char(b64);
+	ssh_key_free(srv);
+	return ok;
+}
+
+static void check_ssh_handshake(struct check_ssh *s)
+{
+	int rc;
+
+	if (!s->session && !check_ssh_session(s))
+		return;
+	rc = ssh_connect(s->session);
+	if (rc == SSH_AGAIN)
+		return;
+	if (rc != SSH_OK) {
+		const char *e = ssh_get_error(s->session);
+
+		if (strstr(e, "host key"))
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "the server offers no host key of the known type (%s): %s",
+			               s->known_algs[0] ? s->known_algs : "any", e);
+		else
+			check_ssh_fail(s, CHECK_CAT_PROTOCOL, "SSH handshake with %s failed: %s", s->ctx->t->ssh_host, e);
+		return;
+	}
+	if (check_ssh_host_key(s))
+		s->state = CHECK_SSH_AUTH;
+}
+
+static void check_ssh_auth(struct check_ssh *s)
+{
+	char hint[256];
+
+	switch (ssh_userauth_publickey(s->session, NULL, s->key)) {
+	case SSH_AUTH_AGAIN:
+		return;
+	case SSH_AUTH_SUCCESS:
+		s->state = CHECK_SSH_OPEN;
+		return;
+	case SSH_AUTH_DENIED:
+		check_settings_hint(s->ctx, "keys", hint, sizeof(hint));
+		check_ssh_fail(s, CHECK_CAT_AUTH,
+		               "SSH key %s rejected for user '%s': add its public key %s (SSH public keys)",
+		               s->key_fp, s->ctx->t->ssh_user, hint);
+		return;
+	case SSH_AUTH_PARTIAL:
+		check_ssh_fail(s, CHECK_CAT_AUTH, "the server wants more than the SSH key (partial authentication)");
+		return;
+	default:
+		check_ssh_fail(s, CHECK_CAT_PROTOCOL, "SSH authentication failed: %s", ssh_get_error(s->session));
+		return;
+	}
+}
+
+static void check_ssh_open(struct check_ssh *s)
+{
+	int rc;
+
+	if (!s->channel && !(s->channel = ssh_channel_new(s->session))) {
+		check_ssh_fail(s, CHECK_CAT_CONFIG, "out of memory");
+		return;
+	}
+	rc = ssh_channel_open_session(s->channel);
+	if (rc == SSH_AGAIN)
+		return;
+	if (rc != SSH_OK) {
+		check_ssh_fail(s, CHECK_CAT_PROTOCOL, "the server refused a session: %s", ssh_get_error(s->session));
+		return;
+	}
+	s->state = CHECK_SSH_EXEC;
+}
+
+static void check_ssh_exec(struct check_ssh *s)
+{
+	const char *path = s->ctx->t->ssh_path;
+	/* git-upload-pack '<path>', each ' in the path written '\'' as git does. */
+	char cmd[2048] = "git-upload-pack '";
+	size_t n = strlen(cmd);
+	int rc;
+
+	for (const char *p = path; *p && n < sizeof(cmd) - 6; p++) {
+		if (*p == '\'') {
+			memcpy(cmd + n, "'\\''", 4);
+			n += 4;
+		} else {
+			cmd[n++] = *p;
+		}
+	}
+	cmd[n++] = '\'';
+	cmd[n] = '\0';
+	rc = ssh_channel_request_exec(s->channel, cmd);
+	if (rc == SSH_AGAIN)
+		return;
+	if (rc != SSH_OK) {
+		check_ssh_fail(s, CHECK_CAT_PROTOCOL, "the server refused to run git-upload-pack: %s",
+		               ssh_get_error(s->session));
+		return;
+	}
+	s->state = CHECK_SSH_READ;
+}
+
+/* The first line of what the server wrote on stderr, for a message. */
+static void check_ssh_stderr_line(const struct check_ssh *s, char *out, size_t outlen)
+{
+	size_t n = strcspn(s->err, "\r\n");
+
+	snprintf(out, outlen, "%.*s", (int)n, s->err);
+}
+
+/* The channel ended without a ref list: Azure says why on stderr. */
+static void check_ssh_no_refs(struct check_ssh *s)
+{
+	char line[300], hint[256];
+
+	check_ssh_stderr_line(s, line, sizeof(line));
+	if (strstr(s->err, "TF200016"))
+		check_ssh_fail(s, CHECK_CAT_NOT_FOUND, "project not found (TF200016): check the project in the SSH URL");
+	else if (strstr(s->err, "TF401019"))
+		check_ssh_fail(s, CHECK_CAT_NOT_FOUND,
+		               "repository not found or no access (TF401019): check the organization, project and repository in the SSH URL");
+	else if (strstr(s->err, "xpired")) {
+		check_settings_hint(s->ctx, "keys", hint, sizeof(hint));
+		check_ssh_fail(s, CHECK_CAT_AUTH, "SSH key expired: add a new key %s (%s)", hint, line);
+	} else if (line[0])
+		check_ssh_fail(s, CHECK_CAT_PROTOCOL, "the server sent no ref list: %s", line);
+	else
+		check_ssh_fail(s, CHECK_CAT_PROTOCOL, "the server closed the channel without a ref list");
+}
+
+/* Say so when the probe passed with a host key accepted by --accept-host-key. */
+static void check_ssh_note_accepted(struct check_ssh *s)
+{
+	struct check_result *r = s->res;
+	size_t used = strlen(r->message);
+
+	if (r->status == CHECK_OK && r->host_key_status == CHECK_HOSTKEY_ACCEPTED)
+		snprintf(r->message + used, sizeof(r->message) - used, "; new host key %s accepted", r->host_key_fp);
+}
+
+static void check_ssh_read(struct check_ssh *s)
+{
+	char buf[16384];
+	int n;
+
+	/* stderr first: when stdout ends, the reason is already here. */
+	while ((n = ssh_channel_read_nonblocking(s->channel, buf, sizeof(buf), 1)) > 0) {
+		size_t room = sizeof(s->err) - 1 - s->errlen;
+		size_t take = (size_t)n < room ? (size_t)n : room;
+
+		memcpy(s->err + s->errlen, buf, take);
+		s->errlen += take;
+		s->err[s->errlen] = '\0';
+	}
+	for (;;) {
+		size_t room = CHECK_GIT_BODY_MAX - s->outlen;
+		char *grown;
+
+		n = ssh_channel_read_nonblocking(s->channel, buf, room < sizeof(buf) ? (uint32_t)room : sizeof(buf), 0);
+		if (n == 0 && room > 0 && !ssh_channel_is_eof(s->channel))
+			return; /* nothing yet */
+		if (n == SSH_ERROR) {
+			check_ssh_fail(s, CHECK_CAT_CONNECT, "the SSH connection broke: %s", ssh_get_error(s->session));
+			return;
+		}
+		if (n <= 0 || room == 0) {
+			/* EOF, or the cap: judge what came (a complete list was judged already). */
+			if (room == 0)
+			{
+				check_git_adv(s->ctx, s->res, s->out, s->outlen, false, true, true);
+				check_ssh_note_accepted(s);
+			}
+			else if (s->outlen == 0 || s->errlen)
+				check_ssh_no_refs(s);
+			else
+				check_git_adv(s->ctx, s->res, s->out, s->outlen, false, true, false);
+			s->state = CHECK_SSH_DONE;
+			return;
+		}
+		grown = realloc(s->out, s->outlen + (size_t)n);
+		if (!grown) {
+			check_ssh_fail(s, CHECK_CAT_CONFIG, "out of memory");
+			return;
+		}
+		s->out = grown;
+		memcpy(s->out + s->outlen, buf, (size_t)n);
+		s->outlen += (size_t)n;
+		if (check_git_adv(s->ctx, s->res, s->out, s->outlen, false, false, false)) {
+			check_ssh_note_accepted(s);
+			/* A flush tells git-upload-pack we want nothing: it exits cleanly. */
+			ssh_channel_write(s->channel, "0000", 4);
+			ssh_channel_send_eof(s->channel);
+			s->state = CHECK_SSH_DONE;
+			return;
+		}
+	}
+}
+
+bool check_ssh_step(struct check_ssh *s)
+{
+	for (;;) {
+		enum check_ssh_state before = s->state;
+
+		switch (s->state) {
+		case CHECK_SSH_DNS:
+			check_ssh_dns(s);
+			break;
+		case CHECK_SSH_CONNECT_NEXT:
+			check_ssh_connect_next(s);
+			break;
+		case CHECK_SSH_CONNECTING:
+			check_ssh_connecting(s);
+			break;
+		case CHECK_SSH_HANDSHAKE:
+			check_ssh_handshake(s);
+			break;
+		case CHECK_SSH_AUTH:
+			check_ssh_auth(s);
+			break;
+		case CHECK_SSH_OPEN:
+			check_ssh_open(s);
+			break;
+		case CHECK_SSH_EXEC:
+			check_ssh_exec(s);
+			break;
+		case CHECK_SSH_READ:
+			check_ssh_read(s);
+			break;
+		case CHECK_SSH_DONE:
+			return false;
+		}
+		/* No progress: wait for the socket (or the resolver). */
+		if (s->state == before)
+			return true;
+	}
+}
+
+int check_ssh_fd(const struct check_ssh *s, short *events)
+{
+	switch (s->state) {
+	case CHECK_SSH_CONNECTING:
+		*events = POLLOUT;
+		return s->fd;
+	case CHECK_SSH_HANDSHAKE:
+	case CHECK_SSH_AUTH:
+	case CHECK_SSH_OPEN:
+	case CHECK_SSH_EXEC:
+	case CHECK_SSH_READ:
+		if (!s->session)
+			return -1;
+		*events = POLLIN;
+		if (ssh_get_poll_flags(s->session) & SSH_WRITE_PENDING)
+			*events |= POLLOUT;
+		return ssh_get_fd(s->session);
+	default:
+		return -1;
+	}
+}
+
+void check_ssh_free(struct check_ssh *s)
+{
+	if (!s)
+		return;
+	if (s->channel)
+		ssh_channel_free(s->channel);
+	if (s->session) {
+		ssh_disconnect(s->session);
+		ssh_free(s->session);
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	ssh_key_free(s->key);
+	if (s->dns) {
+		int rc = gai_cancel(&s->dns->cb);
+
+		/* Still running in glibc's thread: it owns the request, leave it be. */
+		if (rc != EAI_NOTCANCELED) {
+			if (s->dns->cb.ar_result)
+				freeaddrinfo(s->dns->cb.ar_result);
+			free(s->dns);
+		}
+	}
+	free(s->out);
+	free(s);
+}

@@ -1,0 +1,243 @@
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "known_hosts.h"
+#include "paths.h"
+
+/*
+ * Azure DevOps' SSH host key (RSA 2048, the same for both host names):
+ * SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og, as Microsoft publishes
+ * it (azure-facts.md §5). A unit test recomputes the fingerprint.
+ */
+#define KNOWN_HOSTS_AZURE_KEY \
+	"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7Hr1oTWqNqOlzGJOfGJ4NakVyIzf1rXYd4d7wo6jBlkLvCA4o" \
+	"dBlL0mDUyZ0/QUfTTqeu+tm22gOsv+VrVTMk6vwRU75gY/y9ut5Mb3bR5BV58dKXyq9A9UeB5Cakehn5Zgm6x1mKo" \
+	"Vyf+FFn26iYqXJRgzIZZcZ5V6hrE0Qg39kZm4az48o0AUbf6Sp4SLdvnuMa2sVNwHBboS7EJkm57XQPVU3/QpyNLH" \
+	"bWDdzwtrlS+ez30S3AdYhLKEOxAG8weOnyrtLJAUen9mTkol8oII1edf7mWWbWVf0nBmly21+nZcmCTISQBtdcyPa" \
+	"Eno7fFQMDD26/s0lfKob4Kw8H"
+
+static const char known_hosts_pinned[] =
+	"ssh.dev.azure.com " KNOWN_HOSTS_AZURE_KEY "\n"
+	"vs-ssh.visualstudio.com " KNOWN_HOSTS_AZURE_KEY "\n";
+
+/* Largest known_hosts file read (a big one has a few thousand lines). */
+#define KNOWN_HOSTS_MAX_FILE (16u << 20)
+
+void known_hosts_name(const char *host, int port, char *out, size_t outlen)
+{
+	if (port == 0 || port == 22)
+		snprintf(out, outlen, "%s", host);
+	else
+		snprintf(out, outlen, "[%s]:%d", host, port);
+	/* OpenSSH writes and matches host names in lower case. */
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+}
+
+/* Called for each entry of a text that matches the host; non-zero stops the scan. */
+typedef int (*known_hosts_fn)(const struct ssh_knownhosts_entry *e, int line, void *user);
+
+/* Scan text (modified in place: one NUL-terminated line at a time). */
+static int known_hosts_scan_text(char *text, const char *name, known_hosts_fn fn, void *user)
+{
+	int lineno = 0, stop = 0;
+
+	for (char *line = text; line && !stop;) {
+		char *next = strchr(line, '\n');
+
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		/* libssh splits on spaces only; OpenSSH allows tabs too. */
+		for (char *p = line; *p; p++)
+			if (*p == '\t' || *p == '\r')
+				*p = ' ';
+		while (*line == ' ')
+			line++;
+		if (*line != '\0' && *line != '#') {
+			struct ssh_knownhosts_entry *e = NULL;
+
+			/* SSH_AGAIN: another host; SSH_ERROR: a line libssh cannot read. */
+			if (ssh_known_hosts_parse_line(name, line, &e) == SSH_OK) {
+				stop = fn(e, lineno, user);
+				ssh_knownhosts_entry_free(e);
+			}
+		}
+		line = next;
+	}
+	return stop;
+}
+
+static int known_hosts_scan_pinned(const char *name, known_hosts_fn fn, void *user)
+{
+	char copy[sizeof(known_hosts_pinned)];
+
+	memcpy(copy, known_hosts_pinned, sizeof(copy));
+	return known_hosts_scan_text(copy, name, fn, user);
+}
+
+static int known_hosts_scan_file(const char *file, const char *name, known_hosts_fn fn, void *user)
+{
+	char *text;
+	size_t len;
+	int stop;
+
+	/* A missing or unreadable file lists nothing (as in OpenSSH). */
+	if (!file || !*file || fileio_read_path(file, KNOWN_HOSTS_MAX_FILE, &text, &len) != 0)
+		return 0;
+	stop = known_hosts_scan_text(text, name, fn, user);
+	free(text);
+	return stop;
+}
+
+static int known_hosts_any(const struct ssh_knownhosts_entry *e, int line, void *user)
+{
+	(void)e;
+	(void)line;
+	*(bool *)user = true;
+	return 1;
+}
+
+static bool known_hosts_is_pinned(const char *name)
+{
+	bool any = false;
+
+	known_hosts_scan_pinned(name, known_hosts_any, &any);
+	return any;
+}
+
+struct known_hosts_match {
+	ssh_key key;
+	const char *file;
+	enum known_hosts_verdict verdict;
+	struct known_hosts_where where;
+};
+
+static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, void *user)
+{
+	struct known_hosts_match *m = user;
+
+	if (ssh_key_type(e->publickey) != ssh_key_type(m->key))
+		return 0;
+	if (ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) == 0) {
+		m->verdict = KNOWN_HOSTS_MATCH;
+		m->where = (struct known_hosts_where){ m->file, line };
+		return 1;
+	}
+	/* The first different key is reported unless a later line matches. */
+	if (m->verdict == KNOWN_HOSTS_UNKNOWN) {
+		m->verdict = KNOWN_HOSTS_CHANGED;
+		m->where = (struct known_hosts_where){ m->file, line };
+	}
+	return 0;
+}
+
+enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
+                                           const char *host, int port, const ssh_key key,
+                                           struct known_hosts_where *where)
+{
+	struct known_hosts_match m = { .key = key, .verdict = KNOWN_HOSTS_UNKNOWN };
+	char name[300];
+
+	known_hosts_name(host, port, name, sizeof(name));
+	if (known_hosts_is_pinned(name)) {
+		known_hosts_scan_pinned(name, known_hosts_compare, &m);
+	} else {
+		for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_MATCH; i++) {
+			m.file = files[i];
+			known_hosts_scan_file(files[i], name, known_hosts_compare, &m);
+		}
+	}
+	*where = m.where;
+	return m.verdict;
+}
+
+struct known_hosts_algs {
+	char *out;
+	size_t outlen;
+};
+
+/* Is alg (one name or a comma-separated run) already in the comma-separated list? */
+static bool known_hosts_has_alg(const char *list, const char *alg)
+{
+	size_t n = strlen(alg);
+
+	for (const char *p = list; (p = strstr(p, alg)) != NULL; p++)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Append one algorithm list to the comma-separated output, skipping repeats. */
+static int known_hosts_add_alg(const struct ssh_knownhosts_entry *e, int line, void *user)
+{
+	struct known_hosts_algs *a = user;
+	enum ssh_keytypes_e type = ssh_key_type(e->publickey);
+	const char *alg = type == SSH_KEYTYPE_RSA ? "rsa-sha2-512,rsa-sha2-256" : ssh_key_type_to_char(type);
+	size_t used = strlen(a->out), n;
+
+	(void)line;
+	if (!alg || known_hosts_has_alg(a->out, alg))
+		return 0;
+	n = strlen(alg) + (used ? 1 : 0);
+	if (used + n < a->outlen)
+		snprintf(a->out + used, a->outlen - used, "%s%s", used ? "," : "", alg);
+	return 0;
+}
+
+void known_hosts_algorithms(const char *const *files, size_t nfiles, const char *host, int port,
+                            char *out, size_t outlen)
+{
+	struct known_hosts_algs a = { out, outlen };
+	char name[300];
+
+	out[0] = '\0';
+	known_hosts_name(host, port, name, sizeof(name));
+	if (known_hosts_is_pinned(name)) {
+		known_hosts_scan_pinned(name, known_hosts_add_alg, &a);
+		return;
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		known_hosts_scan_file(files[i], name, known_hosts_add_alg, &a);
+}
+
+int known_hosts_add(const char *file, const char *host, int port, const char *key_line)
+{
+	char name[300], *old = NULL, *data, *dir, *slash;
+	size_t oldlen = 0;
+	int rc = -1, len;
+
+	if (strchr(key_line, '\n') || strchr(host, '\n') || strchr(host, ' ')) {
+		errno = EINVAL;
+		return -1;
+	}
+	dir = strdup(file);
+	if (!dir)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (paths_mkdir(dir) != 0)
+			goto out;
+	}
+	if (fileio_read_path(file, KNOWN_HOSTS_MAX_FILE, &old, &oldlen) != 0 && errno != ENOENT)
+		goto out;
+	known_hosts_name(host, port, name, sizeof(name));
+	len = asprintf(&data, "%.*s%s%s %s\n", (int)oldlen, old ? old : "",
+	               oldlen && old[oldlen - 1] != '\n' ? "\n" : "", name, key_line);
+	if (len < 0)
+		goto out;
+	rc = fileio_write_atomic(file, data, (size_t)len, NULL, NULL);
+	free(data);
+out:
+	free(old);
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * SSH host keys: Azure's key pinned in the program, then OpenSSH known_hosts
+ * files (plain, wildcard and hashed host names, "[host]:port" for other
+ * ports, as libssh parses them). Marker lines (@cert-authority, @revoked)
+ * are not honoured: they never match.
+ */
+#ifndef AZ_KNOWN_HOSTS_H
+#define AZ_KNOWN_HOSTS_H
+
+#include <stddef.h>
+
+#include <libssh/libssh.h>
+
+enum known_hosts_verdict {
+	KNOWN_HOSTS_UNKNOWN, /* no key of this type for the host */
+	KNOWN_HOSTS_MATCH,   /* a listed key */
+	KNOWN_HOSTS_CHANGED, /* a different key of the same type is listed */
+};
+
+/* Where a verdict comes from: file is NULL for the pinned key. */
+struct known_hosts_where {
+	const char *file;
+	int line;
+};
+
+/*
+ * Check key for host:port (port 0 means 22) against the pinned keys first,
+ * then each file of files[0..nfiles) in order (NULL or missing files are
+ * skipped). A pinned host is never looked up in files: its key cannot be
+ * overridden. On MATCH or CHANGED, *where names the line.
+ */
+enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
+                                           const char *host, int port, const ssh_key key,
+                                           struct known_hosts_where *where);
+
+/*
+ * The host key algorithms (libssh names, comma separated) for the key types
+ * listed for host:port, so the server is asked for a key we can verify; ""
+ * when none is listed. RSA maps to rsa-sha2-512,rsa-sha2-256 (no SHA-1).
+ */
+void known_hosts_algorithms(const char *const *files, size_t nfiles, const char *host, int port,
+                            char *out, size_t outlen);
+
+/* "host" for port 22, "[host]:port" otherwise, as known_hosts files write it. */
+void known_hosts_name(const char *host, int port, char *out, size_t outlen);
+
+/*
+ * Add "<name> <key_line>" to file (key_line is "<type> <base64>", e.g. a
+ * check_result's host_key), creating it (0600) and its folder (0700).
+ * The file is replaced atomically. 0, or -1 with errno set.
+ */
+int known_hosts_add(const char *file, const char *host, int port, const char *key_line);
+
+#endif
