@@ -1,0 +1,111 @@
+/* Key files and the systemd credential: unattended unlock (store-design.md §4). */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "store_error.h"
+#include "store_perm.h"
+
+enum store_status store_key_file_read(const char *path, bool credential, struct secbuf **key,
+                                      struct store_error *err)
+{
+	enum store_status st;
+	struct secbuf *k = NULL;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+
+	*key = NULL;
+	if (fd < 0)
+		return store_perm_open_error(errno, path, "key file", err);
+	if ((st = store_perm_key(fd, path, credential, err)) == STORE_OK) {
+		k = secbuf_read_fd(fd, STORE_KEY_MATERIAL_MAX, false);
+		if (!k)
+			st = errno == EFBIG ? store_fail(err, STORE_INVALID, "key file %s is longer than %d bytes",
+			                                 path, STORE_KEY_MATERIAL_MAX)
+			                    : store_fail(err, STORE_IO, "cannot read the key file %s: %s", path,
+			                                 strerror(errno));
+		else if (k->len < STORE_KEY_FILE_MIN)
+			st = store_fail(err, STORE_INVALID, "key file %s holds %zu bytes; a key file needs at "
+			                "least %d (e.g. head -c 32 /dev/urandom)", path, k->len, STORE_KEY_FILE_MIN);
+	}
+	close(fd);
+	if (st != STORE_OK) {
+		secbuf_free(k);
+		return st;
+	}
+	*key = k;
+	return STORE_OK;
+}
+
+/* fsync the folder of path, so a new name in it survives a crash. */
+static int store_key_sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? (slash == path ? strdup("/") : strndup(path, (size_t)(slash - path))) : strdup(".");
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return rc;
+}
+
+enum store_status store_key_file_create(const char *path, struct secbuf **key, struct store_error *err)
+{
+	struct secbuf *k = secbuf_new(STORE_KEY_FILE_MIN);
+	int fd;
+	ssize_t n = -1;
+	bool ok;
+
+	*key = NULL;
+	if (!k)
+		return store_fail(err, STORE_NO_MEMORY, "out of memory");
+	randombytes_buf(k->data, STORE_KEY_FILE_MIN);
+	k->len = STORE_KEY_FILE_MIN;
+	/* O_EXCL: never over an existing file, never through a planted link. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0400);
+	ok = fd >= 0;
+	if (ok) {
+		do
+			n = write(fd, k->data, k->len);
+		while (n < 0 && errno == EINTR);
+		ok = n == (ssize_t)k->len && fsync(fd) == 0;
+		ok = close(fd) == 0 && ok;
+	}
+	/* The store will depend on this key: it must be on disk before the store is. */
+	ok = ok && store_key_sync_dir(path) == 0;
+	if (!ok) {
+		int e = errno;
+
+		if (fd >= 0)
+			unlink(path);
+		secbuf_free(k);
+		if (e == EEXIST)
+			return store_fail(err, STORE_INVALID, "key file %s already exists", path);
+		return store_fail(err, STORE_IO, "cannot create the key file %s: %s", path, strerror(e));
+	}
+	*key = k;
+	return STORE_OK;
+}
+
+char *store_credential_path(void)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	size_t n;
+	char *p;
+
+	if (!dir || !*dir)
+		return NULL;
+	n = strlen(dir) + sizeof("/" STORE_CREDENTIAL_NAME);
+	p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, STORE_CREDENTIAL_NAME);
+	return p;
+}

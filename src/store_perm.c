@@ -1,0 +1,127 @@
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_error.h"
+#include "store_perm.h"
+
+static enum store_status store_perm_owner(const struct stat *st, const char *path, const char *what,
+                                          bool root_ok, struct store_error *err)
+{
+	uid_t me = geteuid();
+
+	if (st->st_uid == me || (root_ok && st->st_uid == 0))
+		return STORE_OK;
+	return store_fail(err, STORE_PERMISSIONS,
+	                  "%s %s belongs to uid %u, not to you (uid %u): run 'chown %u %s' as root, or "
+	                  "use a %s of your own", what, path, (unsigned)st->st_uid, (unsigned)me,
+	                  (unsigned)me, path, what);
+}
+
+enum store_status store_perm_open_error(int errnum, const char *path, const char *what,
+                                        struct store_error *err)
+{
+	if (errnum == ELOOP)
+		return store_fail(err, STORE_PERMISSIONS, "%s %s is a symbolic link; it must be a regular file: "
+		                  "replace the link by the file it points to", what, path);
+	if (errnum == EACCES || errnum == EPERM)
+		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s", what, path,
+		                  strerror(errnum));
+	return store_fail(err, STORE_IO, "cannot open the %s %s: %s", what, path, strerror(errnum));
+}
+
+enum store_status store_perm_file(int fd, const char *path, const char *what, struct store_error *err)
+{
+	struct stat st;
+	enum store_status s;
+
+	if (fstat(fd, &st) != 0)
+		return store_fail(err, STORE_IO, "cannot stat the %s %s: %s", what, path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return store_fail(err, STORE_PERMISSIONS, "%s %s is not a regular file", what, path);
+	if ((s = store_perm_owner(&st, path, what, false, err)) != STORE_OK)
+		return s;
+	if (st.st_mode & 077)
+		return store_fail(err, STORE_PERMISSIONS, "%s %s is accessible by group or others "
+		                  "(mode %04o): run 'chmod 600 %s'", what, path,
+		                  (unsigned)(st.st_mode & 07777), path);
+	if (st.st_nlink != 1)
+		return store_fail(err, STORE_PERMISSIONS, "%s %s has %lu hard links: remove the other links "
+		                  "(find / -xdev -samefile %s)", what, path, (unsigned long)st.st_nlink, path);
+	return STORE_OK;
+}
+
+static enum store_status store_perm_dir(const char *dir, bool own_folder, struct store_error *err)
+{
+	struct stat st;
+	enum store_status s;
+
+	if (stat(dir, &st) != 0)
+		return store_fail(err, STORE_IO, "cannot stat the folder %s: %s", dir, strerror(errno));
+	if ((s = store_perm_owner(&st, dir, "folder", true, err)) != STORE_OK)
+		return s;
+	if ((st.st_mode & 022) && (own_folder || !(st.st_mode & S_ISVTX)))
+		return store_fail(err, STORE_PERMISSIONS, "folder %s is writable by group or others "
+		                  "(mode %04o): run 'chmod go-w %s'", dir, (unsigned)(st.st_mode & 07777), dir);
+	return STORE_OK;
+}
+
+enum store_status store_perm_dirs(const char *path, struct store_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	char *real = NULL;
+	enum store_status s = STORE_OK;
+
+	if (dir && !*dir) {
+		free(dir);
+		dir = strdup("/");
+	}
+	if (!dir)
+		return store_fail(err, STORE_NO_MEMORY, "out of memory");
+	real = realpath(dir, NULL);
+	if (!real) {
+		s = store_fail(err, STORE_IO, "cannot resolve the folder %s: %s", dir, strerror(errno));
+		free(dir);
+		return s;
+	}
+	free(dir);
+	/* From the store's folder up to "/". */
+	for (bool own = true;; own = false) {
+		char *up;
+
+		if ((s = store_perm_dir(real, own, err)) != STORE_OK || strcmp(real, "/") == 0)
+			break;
+		up = strrchr(real, '/');
+		if (up == real)
+			up[1] = '\0';
+		else
+			*up = '\0';
+	}
+	free(real);
+	return s;
+}
+
+enum store_status store_perm_key(int fd, const char *path, bool credential, struct store_error *err)
+{
+	struct stat st;
+	enum store_status s;
+	mode_t mode;
+
+	if (fstat(fd, &st) != 0)
+		return store_fail(err, STORE_IO, "cannot stat the key file %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return store_fail(err, STORE_PERMISSIONS, "key file %s is not a regular file", path);
+	if ((s = store_perm_owner(&st, path, "key file", credential, err)) != STORE_OK)
+		return s;
+	mode = st.st_mode & 07777;
+	if (credential ? (mode & 0137) != 0 : (mode != 0400 && mode != 0600))
+		return store_fail(err, STORE_PERMISSIONS, "key file %s has mode %04o; it must be 0400 or "
+		                  "0600: run 'chmod 400 %s'", path, (unsigned)mode, path);
+	return STORE_OK;
+}

@@ -1,0 +1,38 @@
+/*
+ * Ownership and mode checks of the store, its folders, its lock and key
+ * files, the way OpenSSH judges private keys (sshkey_perm_ok, safe_path).
+ * Every refusal says the exact command that fixes it; nothing is fixed
+ * automatically.
+ */
+#ifndef AZ_STORE_PERM_H
+#define AZ_STORE_PERM_H
+
+#include <sys/types.h>
+
+#include "store.h"
+
+/*
+ * An open store (or lock) file, judged by its fd: a regular file owned by
+ * the effective user, no group/other permission bits, one link.
+ * what names it in messages ("secret store", "lock file").
+ */
+enum store_status store_perm_file(int fd, const char *path, const char *what, struct store_error *err);
+
+/*
+ * The folder of path and every folder above it (symbolic links resolved):
+ * owned by the effective user or root; the store's own folder not writable
+ * by group or others; a folder above it only if it has the sticky bit
+ * (like /tmp), where others cannot rename or remove what is ours.
+ */
+enum store_status store_perm_dirs(const char *path, struct store_error *err);
+
+/* An open key file: regular, owned by the effective user, mode 0400 or 0600
+ * exactly; a systemd credential (credential true) may also belong to root
+ * and have a group-read ACL mask, never other bits. */
+enum store_status store_perm_key(int fd, const char *path, bool credential, struct store_error *err);
+
+/* The status and message for a failed open(2) of path (ELOOP: a symbolic link). */
+enum store_status store_perm_open_error(int errnum, const char *path, const char *what,
+                                        struct store_error *err);
+
+#endif

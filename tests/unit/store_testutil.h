@@ -1,0 +1,39 @@
+/* Helpers shared by the store's tests and test tools. */
+#ifndef AZ_STORE_TESTUTIL_H
+#define AZ_STORE_TESTUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "secbuf.h"
+#include "store.h"
+#include "store_params.h"
+
+/* A new private folder under $TMPDIR (or /tmp); NULL on failure. */
+char *tu_tmpdir(void);
+/* rm -r */
+void tu_rmtree(const char *dir);
+/* dir/name, malloc'ed. */
+char *tu_path(const char *dir, const char *name);
+/* Create or replace path with data and mode (exactly, whatever the umask). 0 or -1. */
+int tu_write_file(const char *path, const void *data, size_t len, mode_t mode);
+/* The whole file, NUL-terminated (malloc'ed), or NULL. */
+char *tu_read_file(const char *path, size_t *len);
+/* A secbuf copy of a C string (aborts when out of memory). */
+struct secbuf *tu_sb(const char *s);
+/* Lowercase hex SHA-256 of data. */
+void tu_sha256_hex(const void *data, size_t len, char out[65]);
+/* Hex text to bytes: the length, or -1 on bad input. */
+long tu_unhex(const char *hex, unsigned char *out, size_t cap);
+
+/*
+ * The test parameters (ops 1 / 8 MiB floor) with a memoizing KDF: the real
+ * Argon2id once per (passphrase, salt, limits), then the cached result, so
+ * sweeps over thousands of files test parsing and authentication, not Argon2.
+ */
+const struct store_params *tu_params_memo(void);
+/* How many times the memoizing KDF really ran. */
+unsigned long tu_kdf_runs(void);
+
+#endif
