@@ -96,7 +96,8 @@ bool check_git_adv(const struct check_ctx *ctx, struct check_result *res, const 
 		return false;
 	if (st == PKTLINE_ADV_ERR) {
 		check_finish(ctx, res, CHECK_FAILED, strstr(msg, "TF401019") ? CHECK_CAT_NOT_FOUND : CHECK_CAT_PROTOCOL,
-		             "%s%s", smart_http ? "not a Git repository URL: " : "", msg);
+		             "%s%s%s", smart_http ? "not a Git repository URL: " : "", msg,
+		             cut ? " (stopped reading at " CHECK_GIT_BODY_MAX_TEXT ")" : "");
 		return true;
 	}
 	if (st == PKTLINE_ADV_MORE && !cut) {
@@ -107,8 +108,8 @@ bool check_git_adv(const struct check_ctx *ctx, struct check_result *res, const 
 	res->ref_count = adv.ref_count;
 	memcpy(res->default_branch, adv.default_branch, sizeof(res->default_branch));
 	if (cut)
-		check_finish(ctx, res, CHECK_OK, CHECK_CAT_NONE, "%d+ refs (stopped reading at %u KiB)%s%s",
-		             adv.ref_count, CHECK_GIT_BODY_MAX / 1024, adv.default_branch[0] ? ", default branch " : "",
+		check_finish(ctx, res, CHECK_OK, CHECK_CAT_NONE, "%d+ refs (stopped reading at " CHECK_GIT_BODY_MAX_TEXT ")%s%s",
+		             adv.ref_count, adv.default_branch[0] ? ", default branch " : "",
 		             adv.default_branch);
 	else if (adv.ref_count == 0)
 		check_finish(ctx, res, CHECK_OK, CHECK_CAT_NONE, "the repository is empty (no refs yet)");

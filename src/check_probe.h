@@ -14,6 +14,7 @@
 
 /* Response bodies are capped: a ref advertisement, a REST answer. */
 #define CHECK_GIT_BODY_MAX (1024u * 1024u)
+#define CHECK_GIT_BODY_MAX_TEXT "1 MiB"
 #define CHECK_API_BODY_MAX (256u * 1024u)
 
 /* The HTTP requests in flight at most (git-http, api). */

@@ -116,6 +116,14 @@ static bool pktline_fail(struct pktline_adv_state *st, const char *what, const c
 			shown = i;
 			break;
 		}
+	if (shown == 0 && n > 0) {
+		/* Binary: its first bytes in hex. */
+		const unsigned char *u = (const unsigned char *)line;
+
+		snprintf(st->msg, st->msglen, "%s: bytes %02x %02x %02x %02x", what, u[0], n > 1 ? u[1] : 0,
+		         n > 2 ? u[2] : 0, n > 3 ? u[3] : 0);
+		return false;
+	}
 	snprintf(st->msg, st->msglen, "%s: \"%.*s\"", what, shown, line);
 	return false;
 }

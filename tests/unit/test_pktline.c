@@ -216,6 +216,13 @@ static void test_adv_garbage(void **state)
 	                 PKTLINE_ADV_ERR);
 	assert_non_null(strstr(msg, "not a pkt-line"));
 
+	/* Binary after a valid service line: its first bytes in hex. */
+	len = PKT(buf, 0, "# service=git-upload-pack\n");
+	len = pkt(buf, len, NULL, 0);
+	memset(buf + len, 0, 8);
+	assert_int_equal(pktline_parse_adv(buf, len + 8, true, &adv, msg, sizeof(msg)), PKTLINE_ADV_ERR);
+	assert_string_equal(msg, "not a pkt-line: bytes 00 00 00 00");
+
 	/* A different service. */
 	len = PKT(buf, 0, "# service=git-receive-pack\n");
 	assert_int_equal(pktline_parse_adv(buf, len, true, &adv, msg, sizeof(msg)), PKTLINE_ADV_ERR);
