@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -273,6 +274,25 @@ fail:
 	return NULL;
 }
 
+/*
+ * Does the JSON text hold a NUL byte, raw or as the escape \u0000 (which
+ * cJSON would turn into a silently shortened string)?
+ */
+static bool connector_file_has_nul(const char *text, size_t len)
+{
+	if (strlen(text) != len)
+		return true;
+	for (const char *p = strstr(text, "u0000"); p; p = strstr(p + 1, "u0000")) {
+		size_t slashes = 0;
+
+		while (p - slashes > text && p[-1 - (ptrdiff_t)slashes] == '\\')
+			slashes++;
+		if (slashes % 2)
+			return true;
+	}
+	return false;
+}
+
 struct connector *connector_file_parse(const char *text, size_t len, const char *name,
                                        char *msg, size_t msglen)
 {
@@ -280,7 +300,7 @@ struct connector *connector_file_parse(const char *text, size_t len, const char 
 	struct connector *c;
 	cJSON *root;
 
-	if (strlen(text) != len) {
+	if (connector_file_has_nul(text, len)) {
 		snprintf(msg, msglen, "%s: contains a NUL byte: not a connector file", name);
 		return NULL;
 	}

@@ -587,7 +587,8 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 			} else if (f->example)
 				snprintf(msg, msglen, "required (e.g. '%s')", f->example);
 			else if (f->choices)
-				fields_want_choice(f, msg, msglen);
+				fields_want_choice(f, msg + snprintf(msg, msglen, "required: "),
+				                   msglen - sizeof("required: ") + 1);
 			else
 				snprintf(msg, msglen, "required");
 			ok = false;

@@ -1,0 +1,358 @@
+/*
+ * Connector files: round trips, every strict-reading refusal (files in
+ * tests/data/connectors/bad), atomic save, load errors, listing, removal.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "connector_file.h"
+#include "fileio.h"
+
+static char *data_path(const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	size_t n = strlen(top ? top : ".") + strlen(rel) + 32;
+	char *path = malloc(n);
+
+	assert_non_null(path);
+	snprintf(path, n, "%s/tests/data/connectors/%s", top ? top : ".", rel);
+	return path;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	char *text = NULL;
+
+	if (fileio_read_path(path, 1 << 20, &text, len) != 0)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	return text;
+}
+
+static void spew(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A fresh folder per test, removed by teardown. */
+static int setup_dir(void **state)
+{
+	char *dir = strdup("/tmp/azrc-connfile.XXXXXX");
+
+	if (!dir || !mkdtemp(dir))
+		return -1;
+	*state = dir;
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
+	free(*state);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Parsing the text of a golden file and writing it again gives the same bytes. */
+static void test_round_trip(void **state)
+{
+	static const char *const files[] = { "azure_payments.json", "azure_infra_repo_ssh.json" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char msg[512], *path = data_path(files[i]);
+		size_t len;
+		char *text = slurp(path, &len);
+		struct connector *c = connector_file_parse(text, len, path, msg, sizeof(msg));
+		char *again;
+
+		if (!c)
+			fail_msg("%s", msg);
+		again = connector_file_text(c);
+		assert_string_equal(again, text);
+		free(again);
+		free(text);
+		free(path);
+		connector_free(c);
+	}
+}
+
+/* Every value survives text -> connector -> text -> connector. */
+static void test_round_trip_values(void **state)
+{
+	char msg[512];
+	struct connector *c = connector_new(), *back;
+	char *text;
+
+	(void)state;
+	assert_true(fields_set(c, FIELD_NAME, "Zürich-ish \"quoted\" name", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_IDENTIFIER, "x$1", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_DESCRIPTION, "line one\nline two\t☃ \\ /", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_TAGS, "a:b, c", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_SCOPE, "Org", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_ORG, "default", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_URL_TYPE, "project", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_TEST_REPO, "shop", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_SSH_KEY, "k1", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_SSH_KEY_PASSPHRASE, "k1-pass", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_API_ACCESS, "TRUE", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_API_TOKEN, "pat", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_DELEGATES, "tags", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_DELEGATE_TAGS, "x", msg, sizeof(msg)));
+	assert_true(fields_add(c, FIELD_DELEGATE_TAGS, "y, z", msg, sizeof(msg)));
+	/* Does not apply to SSH: kept in the model, never written. */
+	assert_true(fields_set(c, FIELD_USERNAME, "ci", msg, sizeof(msg)));
+	assert_true(fields_apply_defaults(c));
+	text = connector_file_text(c);
+	assert_null(strstr(text, "\"username\""));
+	assert_non_null(strstr(text, "\"ssh-key-passphrase-secret\":\t\"k1-pass\""));
+	assert_non_null(strstr(text, "\"api-access\":\ttrue"));
+	assert_non_null(strstr(text, "\"delegate-tags\":\t[\"x\", \"y\", \"z\"]"));
+	back = connector_file_parse(text, strlen(text), "t", msg, sizeof(msg));
+	if (!back)
+		fail_msg("%s\n%s", msg, text);
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *a = connector_value(c, id), *b = connector_value(back, id);
+
+		if (!fields_applies(c, id)) { /* username, allow-http, project, ... */
+			assert_null(connector_get(back, id));
+			continue;
+		}
+		if (!a || !b || strcmp(a, b) != 0)
+			fail_msg("%s: '%s' became '%s'", fields_at(id)->key, a ? a : "(null)",
+			         b ? b : "(null)");
+	}
+	assert_string_equal(connector_get(back, FIELD_SCOPE), "org");
+	assert_string_equal(connector_get(back, FIELD_SECRET_SCOPE), "org");
+	free(text);
+	connector_free(c);
+	connector_free(back);
+}
+
+/* Each refused file: NULL, and the message names the file and what is wrong. */
+static void test_refusals(void **state)
+{
+	static const struct {
+		const char *file, *says;
+	} cases[] = {
+		{ "unknown-key.json", ": unknown key 'colour'" },
+		{ "case-key.json", ": unknown key 'Name'" },
+		{ "secret-suffix.json", ": unknown key 'url-secret'" },
+		{ "duplicate-key.json", ": key 'name' appears twice" },
+		{ "wrong-type-string.json", ": key 'description': expected a string" },
+		{ "null-value.json", ": key 'description': expected a string" },
+		{ "wrong-type-toggle.json", ": key 'api-access': expected true or false" },
+		{ "wrong-type-list.json", ": key 'tags': expected an array of strings" },
+		{ "list-item.json", ": key 'tags': item 2: expected a string without ','" },
+		{ "list-comma.json", ": key 'tags': item 1: expected a string without ','" },
+		{ "bad-choice.json", ": key 'connection': choose one of: http, ssh" },
+		{ "plain-secret.json", ": key 'token': a connector file never holds a secret; give its "
+		                       "store id as 'token-secret'" },
+		{ "missing-required.json", ": missing key 'url'" },
+		{ "missing-secret.json", ": missing key 'token-secret'" },
+		{ "missing-schema.json", ": missing key 'schema'" },
+		{ "newer-schema.json", ": written by a newer azrepos-connect (schema 2; this version "
+		                       "reads schema 1)" },
+		{ "schema-type.json", ": key 'schema': expected a whole number" },
+		{ "schema-fraction.json", ": key 'schema': expected a whole number" },
+		{ "truncated.json", ": not valid JSON (line 13, column 1)" },
+		{ "trailing.json", ": not valid JSON (line 14, column 1)" },
+		{ "array.json", ": not a JSON object" },
+		{ "escaped-nul.json", ": contains a NUL byte" },
+		{ "nul-byte.json", ": contains a NUL byte" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char rel[128], msg[512] = "", *path, *text;
+		size_t len;
+		struct connector *c;
+
+		snprintf(rel, sizeof(rel), "bad/%s", cases[i].file);
+		path = data_path(rel);
+		text = slurp(path, &len);
+		c = connector_file_parse(text, len, path, msg, sizeof(msg));
+		if (c || strncmp(msg, path, strlen(path)) != 0 || !strstr(msg, cases[i].says))
+			fail_msg("%s: got %s '%s', expected '%s'", cases[i].file,
+			         c ? "accepted" : "refused", msg, cases[i].says);
+		free(text);
+		free(path);
+	}
+}
+
+static void test_save_load(void **state)
+{
+	const char *top = *state;
+	char dir[512], msg[512], *golden = data_path("azure_payments.json"), *text, *saved;
+	struct connector *c, *loaded = NULL;
+	struct stat st;
+	size_t len;
+
+	snprintf(dir, sizeof(dir), "%s/config/connectors", top);
+	text = slurp(golden, &len);
+	c = connector_file_parse(text, len, golden, msg, sizeof(msg));
+	assert_non_null(c);
+	umask(022);
+	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/azure_payments.json");
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	saved = slurp(dir, &len);
+	assert_string_equal(saved, text);
+	*strrchr(dir, '/') = '\0';
+	assert_int_equal(connector_file_load(dir, "azure_payments", &loaded, msg, sizeof(msg)),
+	                 CONNECTOR_FILE_OK);
+	assert_string_equal(connector_get(loaded, FIELD_URL), connector_get(c, FIELD_URL));
+	assert_true(connector_file_exists(dir, "azure_payments"));
+	assert_false(connector_file_exists(dir, "azure_other"));
+	free(saved);
+	free(text);
+	free(golden);
+	connector_free(c);
+	connector_free(loaded);
+}
+
+static void test_save_refused(void **state)
+{
+	const char *dir = *state;
+	char msg[512], path[512];
+	struct connector *c = connector_new();
+	char *before;
+	size_t len;
+
+	assert_true(fields_set(c, FIELD_NAME, "Web", msg, sizeof(msg)));
+	/* An identifier that is not one never becomes a file name. */
+	assert_true(fields_set(c, FIELD_IDENTIFIER, "../evil", msg, sizeof(msg)));
+	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "cannot save: '.' is not allowed"));
+	/* A connector that would not read back (no URL) replaces nothing. */
+	snprintf(path, sizeof(path), "%s/web.json", dir);
+	spew(path, "old contents\n");
+	assert_true(fields_set(c, FIELD_IDENTIFIER, "web", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_URL_TYPE, "repo", msg, sizeof(msg)));
+	assert_true(fields_apply_defaults(c));
+	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "the written file: missing key 'url'"));
+	before = slurp(path, &len);
+	assert_string_equal(before, "old contents\n");
+	/* No temp file left behind. */
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s' | grep -v '^web.json$')\"", dir);
+	assert_int_equal(system(cmd), 0);
+	free(before);
+	connector_free(c);
+}
+
+static void test_load_errors(void **state)
+{
+	const char *dir = *state;
+	char msg[512], path[600], *big;
+	struct connector *c = (struct connector *)&msg; /* must be reset to NULL */
+
+	assert_int_equal(connector_file_load(dir, "nothere", &c, msg, sizeof(msg)),
+	                 CONNECTOR_FILE_MISSING);
+	assert_null(c);
+	assert_non_null(strstr(msg, "no connector 'nothere' (looked for "));
+	assert_non_null(strstr(msg, "/nothere.json)"));
+
+	assert_int_equal(connector_file_load(dir, "../x", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
+	assert_non_null(strstr(msg, "'../x' is not a connector identifier"));
+
+	/* The file name and the identifier inside must agree. */
+	char *golden = data_path("azure_infra_repo_ssh.json");
+	size_t len;
+	char *text = slurp(golden, &len);
+	snprintf(path, sizeof(path), "%s/other.json", dir);
+	spew(path, text);
+	assert_int_equal(connector_file_load(dir, "other", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
+	assert_null(c);
+	assert_non_null(strstr(msg, "key 'identifier' is 'azure_infra_repo_ssh' but the file name "
+	                            "says 'other'"));
+
+	snprintf(path, sizeof(path), "%s/link.json", dir);
+	assert_int_equal(symlink(golden, path), 0);
+	assert_int_equal(connector_file_load(dir, "link", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
+	assert_non_null(strstr(msg, "a symbolic link"));
+
+	big = calloc(1, CONNECTOR_FILE_MAX + 2);
+	assert_non_null(big);
+	memset(big, ' ', CONNECTOR_FILE_MAX + 1);
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	spew(path, big);
+	assert_int_equal(connector_file_load(dir, "big", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
+	assert_non_null(strstr(msg, "larger than 64 KiB"));
+
+	snprintf(path, sizeof(path), "%s/broken.json", dir);
+	spew(path, "{\"schema\": 1, \"url\": 7}");
+	assert_int_equal(connector_file_load(dir, "broken", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
+	assert_non_null(strstr(msg, "/broken.json: key 'url': expected a string"));
+	free(big);
+	free(text);
+	free(golden);
+}
+
+static void test_ids_and_remove(void **state)
+{
+	const char *dir = *state;
+	char sub[512], path[600], **ids;
+	size_t n;
+
+	snprintf(sub, sizeof(sub), "%s/none", dir);
+	assert_int_equal(connector_file_ids(sub, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	for (const char *const *f = (const char *const[]){ "b.json", "a.json", ".a.json.tmp.1",
+	                                                    ".hidden.json", "notes.txt", ".json", NULL };
+	     *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		spew(path, "{}");
+	}
+	assert_int_equal(connector_file_ids(dir, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[0], "a");
+	assert_string_equal(ids[1], "b");
+	connector_file_free_ids(ids, n);
+
+	assert_int_equal(connector_file_remove(dir, "a"), 0);
+	snprintf(path, sizeof(path), "%s/a.json", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	/* The crash leftover of a.json went with it. */
+	snprintf(path, sizeof(path), "%s/.a.json.tmp.1", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(connector_file_remove(dir, "a"), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_values),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test_setup_teardown(test_save_load, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_save_refused, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_load_errors, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_ids_and_remove, setup_dir, teardown_dir),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("connector_file", tests, NULL, NULL);
+}

@@ -1,0 +1,378 @@
+/* The field table: declarations, when fields apply, set/defaults, validation, validate-all. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "connector.h"
+#include "fields.h"
+
+static char msg[FIELD_MSG_MAX];
+
+/* A connector from key/value pairs (NULL-terminated); values must be accepted. */
+static struct connector *make(const char *key, ...)
+{
+	struct connector *c = connector_new();
+	va_list ap;
+
+	assert_non_null(c);
+	va_start(ap, key);
+	for (; key; key = va_arg(ap, const char *)) {
+		const struct field *f = fields_find(key);
+		const char *value = va_arg(ap, const char *);
+
+		if (!f)
+			fail_msg("no field '%s'", key);
+		if (!fields_set(c, f->id, value, msg, sizeof(msg)))
+			fail_msg("%s: %s", key, msg);
+	}
+	va_end(ap);
+	return c;
+}
+
+/* A valid HTTP repository connector to vary. */
+static struct connector *make_http(void)
+{
+	struct connector *c = make("name", "Shop", "url-type", "repo", "connection", "http",
+	                           "url", "https://dev.azure.com/contoso/Shop/_git/shop",
+	                           "username", "ci", NULL);
+
+	assert_true(fields_apply_defaults(c));
+	return c;
+}
+
+static void test_table(void **state)
+{
+	/* DESIGN.md §5, plus allow-http and secret-scope, in page order. */
+	static const char *const keys[FIELD_COUNT] = {
+		"name", "identifier", "description", "tags", "scope", "org", "project", "url-type",
+		"connection", "allow-http", "url", "test-repo", "username", "token", "ssh-key",
+		"ssh-key-passphrase", "api-access", "api-token", "secret-scope", "delegates",
+		"delegate-tags",
+	};
+	enum field_page page = FIELD_PAGE_OVERVIEW;
+
+	(void)state;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+
+		assert_int_equal(f->id, id);
+		assert_string_equal(f->key, keys[id]);
+		assert_ptr_equal(fields_find(keys[id]), f);
+		assert_non_null(f->label);
+		assert_non_null(f->help);
+		assert_true(strlen(f->help) > 20);
+		assert_int_equal(f->help[strlen(f->help) - 1], '.');
+		assert_true(f->page >= page && f->page < FIELD_PAGE_COUNT);
+		page = f->page;
+		assert_non_null(fields_page_title(f->page));
+		if (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE)
+			assert_non_null(f->choices);
+		if (f->kind == FIELD_SECRET)
+			assert_non_null(f->suffix);
+		if (f->def && f->choices) {
+			bool found = false;
+
+			for (const struct field_choice *ch = f->choices; ch->value; ch++)
+				found |= strcmp(ch->value, f->def) == 0;
+			assert_true(found);
+		}
+	}
+	assert_null(fields_find("nope"));
+	assert_null(fields_find("token-secret"));
+	assert_string_equal(fields_choice_label(FIELD_URL_TYPE, "repo"), "Repository");
+	assert_string_equal(fields_choice_label(FIELD_CONNECTION, "ssh"), "SSH");
+	assert_string_equal(fields_page_title(FIELD_PAGE_DELEGATES), "Delegates");
+}
+
+static void test_applies(void **state)
+{
+	struct connector *c = connector_new();
+
+	(void)state;
+	/* Defaults: account scope, HTTP, API off, any delegate. */
+	assert_false(fields_applies(c, FIELD_ORG));
+	assert_false(fields_applies(c, FIELD_PROJECT));
+	assert_false(fields_applies(c, FIELD_TEST_REPO));
+	assert_true(fields_applies(c, FIELD_USERNAME));
+	assert_true(fields_applies(c, FIELD_TOKEN));
+	assert_true(fields_applies(c, FIELD_ALLOW_HTTP));
+	assert_false(fields_applies(c, FIELD_SSH_KEY));
+	assert_false(fields_applies(c, FIELD_SSH_KEY_PASSPHRASE));
+	assert_false(fields_applies(c, FIELD_API_TOKEN));
+	assert_false(fields_applies(c, FIELD_DELEGATE_TAGS));
+	assert_true(fields_set(c, FIELD_SCOPE, "org", msg, sizeof(msg)));
+	assert_true(fields_applies(c, FIELD_ORG));
+	assert_false(fields_applies(c, FIELD_PROJECT));
+	assert_true(fields_set(c, FIELD_SCOPE, "project", msg, sizeof(msg)));
+	assert_true(fields_applies(c, FIELD_ORG));
+	assert_true(fields_applies(c, FIELD_PROJECT));
+	assert_true(fields_set(c, FIELD_URL_TYPE, "project", msg, sizeof(msg)));
+	assert_true(fields_applies(c, FIELD_TEST_REPO));
+	assert_true(fields_set(c, FIELD_URL_TYPE, "repo", msg, sizeof(msg)));
+	assert_false(fields_applies(c, FIELD_TEST_REPO));
+	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
+	assert_false(fields_applies(c, FIELD_USERNAME));
+	assert_false(fields_applies(c, FIELD_TOKEN));
+	assert_false(fields_applies(c, FIELD_ALLOW_HTTP));
+	assert_true(fields_applies(c, FIELD_SSH_KEY));
+	assert_true(fields_applies(c, FIELD_SSH_KEY_PASSPHRASE));
+	assert_true(fields_set(c, FIELD_API_ACCESS, "true", msg, sizeof(msg)));
+	assert_true(fields_applies(c, FIELD_API_TOKEN));
+	assert_true(fields_set(c, FIELD_DELEGATES, "tags", msg, sizeof(msg)));
+	assert_true(fields_applies(c, FIELD_DELEGATE_TAGS));
+	connector_free(c);
+}
+
+static void test_set(void **state)
+{
+	struct connector *c = connector_new();
+
+	(void)state;
+	assert_true(fields_set(c, FIELD_URL_TYPE, "Repo", msg, sizeof(msg)));
+	assert_string_equal(connector_get(c, FIELD_URL_TYPE), "repo");
+	assert_false(fields_set(c, FIELD_URL_TYPE, "repository", msg, sizeof(msg)));
+	assert_string_equal(msg, "choose one of: project, repo");
+	assert_string_equal(connector_get(c, FIELD_URL_TYPE), "repo"); /* unchanged */
+	assert_false(fields_set(c, FIELD_API_ACCESS, "yes", msg, sizeof(msg)));
+	assert_string_equal(msg, "choose one of: true, false");
+	assert_true(fields_set(c, FIELD_API_ACCESS, "False", msg, sizeof(msg)));
+	assert_string_equal(connector_get(c, FIELD_API_ACCESS), "false");
+	assert_true(fields_set(c, FIELD_TAGS, " a , b,,", msg, sizeof(msg)));
+	assert_string_equal(connector_get(c, FIELD_TAGS), "a,b");
+	assert_true(fields_add(c, FIELD_TAGS, "c:d", msg, sizeof(msg)));
+	assert_string_equal(connector_get(c, FIELD_TAGS), "a,b,c:d");
+	assert_true(fields_set(c, FIELD_TAGS, "x", msg, sizeof(msg)));
+	assert_string_equal(connector_get(c, FIELD_TAGS), "x");
+	assert_true(fields_add(c, FIELD_NAME, "n", msg, sizeof(msg))); /* not a list: replaces */
+	assert_true(fields_add(c, FIELD_NAME, "m", msg, sizeof(msg)));
+	assert_string_equal(connector_get(c, FIELD_NAME), "m");
+	assert_true(fields_set(c, FIELD_NAME, "", msg, sizeof(msg)));
+	assert_null(connector_get(c, FIELD_NAME));
+	assert_true(fields_set(c, FIELD_TAGS, NULL, msg, sizeof(msg)));
+	assert_null(connector_get(c, FIELD_TAGS));
+	/* Static defaults show through connector_value, not connector_get. */
+	assert_null(connector_get(c, FIELD_SCOPE));
+	assert_string_equal(connector_value(c, FIELD_SCOPE), "account");
+	assert_true(connector_is(c, FIELD_CONNECTION, "http"));
+	connector_free(c);
+}
+
+static void test_defaults(void **state)
+{
+	char buf[256];
+	struct connector *c = make("name", "Azure Payments", NULL);
+
+	(void)state;
+	assert_string_equal(fields_default(c, FIELD_IDENTIFIER, buf, sizeof(buf)), "Azure_Payments");
+	assert_null(fields_default(c, FIELD_TOKEN, buf, sizeof(buf))); /* no identifier yet */
+	assert_string_equal(fields_default(c, FIELD_SECRET_SCOPE, buf, sizeof(buf)), "account");
+	assert_string_equal(fields_default(c, FIELD_DELEGATES, buf, sizeof(buf)), "any");
+	assert_null(fields_default(c, FIELD_URL_TYPE, buf, sizeof(buf)));
+	assert_true(fields_set(c, FIELD_SCOPE, "project", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_API_ACCESS, "true", msg, sizeof(msg)));
+	assert_true(fields_apply_defaults(c));
+	assert_string_equal(connector_get(c, FIELD_IDENTIFIER), "Azure_Payments");
+	assert_string_equal(connector_get(c, FIELD_TOKEN), "azure_payments-token");
+	/* With HTTP the API token is the same secret by default. */
+	assert_string_equal(connector_get(c, FIELD_API_TOKEN), "azure_payments-token");
+	assert_string_equal(connector_get(c, FIELD_SECRET_SCOPE), "project");
+	assert_string_equal(connector_get(c, FIELD_CONNECTION), "http");
+	assert_null(connector_get(c, FIELD_SSH_KEY));             /* does not apply */
+	assert_null(connector_get(c, FIELD_URL_TYPE));            /* no default */
+	connector_free(c);
+
+	c = make("name", "Infra", "identifier", "infra", "connection", "ssh", "api-access", "true",
+	         "ssh-key", "mine", NULL);
+	assert_true(fields_apply_defaults(c));
+	assert_string_equal(connector_get(c, FIELD_SSH_KEY), "mine"); /* kept */
+	assert_string_equal(connector_get(c, FIELD_API_TOKEN), "infra-api-token");
+	assert_null(connector_get(c, FIELD_SSH_KEY_PASSPHRASE)); /* only if the key has one */
+	fields_secret_id(c, FIELD_SSH_KEY_PASSPHRASE, buf, sizeof(buf));
+	assert_string_equal(buf, "infra-ssh-key-passphrase");
+	connector_free(c);
+}
+
+static void expect(const struct connector *c, enum field_id id, const char *value,
+                   const struct fields_env *env, const char *says)
+{
+	bool ok = fields_validate(c, id, value, env, msg, sizeof(msg));
+
+	if (says ? ok || !strstr(msg, says) : !ok)
+		fail_msg("%s='%s': got %s '%s', expected %s", fields_at(id)->key, value ? value : "(null)",
+		         ok ? "ok" : "refused", ok ? "" : msg, says ? says : "ok");
+}
+
+static void test_validate(void **state)
+{
+	struct connector *c = make_http();
+
+	(void)state;
+	expect(c, FIELD_NAME, NULL, NULL, "required (e.g. 'Azure Payments')");
+	expect(c, FIELD_NAME, "", NULL, "required");
+	expect(c, FIELD_NAME, " x", NULL, "cannot start with a space");
+	expect(c, FIELD_DESCRIPTION, NULL, NULL, NULL);
+	expect(c, FIELD_URL_TYPE, NULL, NULL, "choose one of: project, repo");
+	expect(c, FIELD_URL_TYPE, "Repo", NULL, "choose one of"); /* only as stored */
+	expect(c, FIELD_TOKEN, NULL, NULL, "required: the secret id of the Personal Access Token in "
+	                                   "the store (e.g. 'shop-token')");
+	expect(c, FIELD_TOKEN, "Shop Token", NULL, "must start with a lower-case letter");
+	expect(c, FIELD_TAGS, "a, a", NULL, "tag 'a' is given twice");      /* as typed */
+	expect(c, FIELD_ORG, "1org", NULL, "an organization identifier cannot start with a digit");
+	expect(c, FIELD_PROJECT, "", NULL, "required (e.g. 'payments')");
+	expect(c, FIELD_PROJECT, "a-b", NULL, "'-' is not allowed");
+	expect(c, FIELD_USERNAME, "a b", NULL, "a space is not allowed in a username");
+	expect(c, FIELD_DELEGATE_TAGS, "", NULL, "required");
+	expect(c, FIELD_DELEGATE_TAGS, "x,x", NULL, "given twice");
+	expect(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop/_git/shop", NULL,
+	       "give the name only");
+	expect(c, FIELD_TEST_REPO, "a/b", NULL, "");
+	expect(c, FIELD_TEST_REPO, "shop", NULL, NULL);
+	connector_free(c);
+}
+
+/* The URL is checked against the URL type and connection type (azure_url_check). */
+static void test_validate_url(void **state)
+{
+	struct connector *c = make_http();
+
+	(void)state;
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/shop", NULL, NULL);
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop", NULL, "");
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop/shop", NULL, "");
+	expect(c, FIELD_URL, "http://tfs.example.com/tfs/Coll/Shop/_git/shop", NULL, "");
+	assert_true(fields_set(c, FIELD_ALLOW_HTTP, "true", msg, sizeof(msg)));
+	expect(c, FIELD_URL, "http://tfs.example.com/tfs/Coll/Shop/_git/shop", NULL, NULL);
+	assert_true(fields_set(c, FIELD_URL_TYPE, "project", msg, sizeof(msg)));
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop", NULL, NULL);
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/shop", NULL, "");
+	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop", NULL, NULL);
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop", NULL, "");
+	/* allow-http does not apply to SSH, so it cannot loosen anything there. */
+	assert_true(fields_set(c, FIELD_URL_TYPE, NULL, msg, sizeof(msg)));
+	expect(c, FIELD_URL, "anything", NULL, NULL); /* url-type reports itself */
+	connector_free(c);
+}
+
+static void test_validate_cross(void **state)
+{
+	struct connector *c = make_http();
+
+	(void)state;
+	/* Secret scope: the connector's own scope or a wider one. */
+	expect(c, FIELD_SECRET_SCOPE, "account", NULL, NULL);
+	expect(c, FIELD_SECRET_SCOPE, "org", NULL, "an account-level connector can only use "
+	                                           "account secrets");
+	expect(c, FIELD_SECRET_SCOPE, "project", NULL, "only use account secrets");
+	assert_true(fields_set(c, FIELD_SCOPE, "org", msg, sizeof(msg)));
+	expect(c, FIELD_SECRET_SCOPE, "org", NULL, NULL);
+	expect(c, FIELD_SECRET_SCOPE, "account", NULL, NULL);
+	expect(c, FIELD_SECRET_SCOPE, "project", NULL, "cannot use project secrets");
+	assert_true(fields_set(c, FIELD_SCOPE, "project", msg, sizeof(msg)));
+	expect(c, FIELD_SECRET_SCOPE, "project", NULL, NULL);
+	expect(c, FIELD_SECRET_SCOPE, "account", NULL, NULL);
+	/* The passphrase is a secret of its own. */
+	assert_true(fields_set(c, FIELD_SSH_KEY, "k", msg, sizeof(msg)));
+	expect(c, FIELD_SSH_KEY_PASSPHRASE, "k", NULL, "needs its own secret id");
+	expect(c, FIELD_SSH_KEY_PASSPHRASE, "k-pass", NULL, NULL);
+	expect(c, FIELD_SSH_KEY_PASSPHRASE, NULL, NULL, NULL);
+	connector_free(c);
+}
+
+static void test_validate_unique(void **state)
+{
+	char dir[] = "/tmp/azrc-fields.XXXXXX", path[64];
+	struct connector *c = make_http();
+	struct fields_env env = { .connectors_dir = dir };
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/shop.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	expect(c, FIELD_IDENTIFIER, "shop", &env, "a connector 'shop' already exists in");
+	expect(c, FIELD_IDENTIFIER, "shop2", &env, NULL);
+	expect(c, FIELD_IDENTIFIER, "Shop", &env, NULL); /* identifiers are case-sensitive */
+	expect(c, FIELD_IDENTIFIER, "shop", NULL, NULL); /* no folder given: not checked */
+	env.editing = "shop";
+	expect(c, FIELD_IDENTIFIER, "shop", &env, NULL); /* itself, when editing */
+	unlink(path);
+	rmdir(dir);
+	connector_free(c);
+}
+
+static void test_validate_all(void **state)
+{
+	struct field_error errs[FIELD_COUNT];
+	struct connector *c = connector_new();
+	size_t n;
+
+	(void)state;
+	n = fields_validate_all(c, NULL, errs);
+	/* Every required field without a default, in table order. */
+	assert_int_equal(n, 7);
+	assert_int_equal(errs[0].id, FIELD_NAME);
+	assert_int_equal(errs[1].id, FIELD_IDENTIFIER);
+	assert_int_equal(errs[2].id, FIELD_URL_TYPE);
+	assert_int_equal(errs[3].id, FIELD_URL);
+	assert_int_equal(errs[4].id, FIELD_USERNAME);
+	assert_int_equal(errs[5].id, FIELD_TOKEN);
+	assert_int_equal(errs[6].id, FIELD_SECRET_SCOPE);
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(strstr(errs[i].msg, "required"));
+		assert_null(strchr(errs[i].msg, '\n'));
+	}
+	connector_free(c);
+
+	c = make_http();
+	assert_int_equal(fields_validate_all(c, NULL, errs), 0);
+	/* Invalid values of fields that do not apply are not reported. */
+	assert_true(fields_set(c, FIELD_SSH_KEY, "Not Valid", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_TEST_REPO, "https://x", msg, sizeof(msg)));
+	assert_int_equal(fields_validate_all(c, NULL, errs), 0);
+	/* Several problems: all reported together. */
+	assert_true(fields_set(c, FIELD_NAME, " bad", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_SCOPE, "project", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_DELEGATES, "tags", msg, sizeof(msg)));
+	n = fields_validate_all(c, NULL, errs);
+	assert_int_equal(n, 4);
+	assert_int_equal(errs[0].id, FIELD_NAME);
+	assert_int_equal(errs[1].id, FIELD_ORG);
+	assert_int_equal(errs[2].id, FIELD_PROJECT);
+	assert_int_equal(errs[3].id, FIELD_DELEGATE_TAGS);
+	/* A narrower secret scope than the connector's is a cross-field error. */
+	assert_true(fields_set(c, FIELD_SCOPE, "account", msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_SECRET_SCOPE, "org", msg, sizeof(msg)));
+	n = fields_validate_all(c, NULL, errs);
+	assert_int_equal(n, 3);
+	assert_int_equal(errs[1].id, FIELD_SECRET_SCOPE);
+	connector_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_applies),
+		cmocka_unit_test(test_set),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_validate_url),
+		cmocka_unit_test(test_validate_cross),
+		cmocka_unit_test(test_validate_unique),
+		cmocka_unit_test(test_validate_all),
+	};
+
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("fields", tests, NULL, NULL);
+}
