@@ -185,11 +185,21 @@ static enum store_status json_b64(const cJSON *item, const char *what, unsigned 
 {
 	const char *s = item->valuestring;
 	size_t slen = strlen(s);
+	size_t room = max + 3; /* tells "too long by a byte or two" from "not base64" */
+	unsigned char *bin;
 	size_t got = 0;
+	int bad;
 
-	if (slen > sodium_base64_ENCODED_LEN(max, sodium_base64_VARIANT_ORIGINAL) - 1 ||
-	    sodium_base642bin(out, max, s, slen, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    slen != sodium_base64_ENCODED_LEN(got, sodium_base64_VARIANT_ORIGINAL) - 1)
+	if (slen > sodium_base64_ENCODED_LEN(room, sodium_base64_VARIANT_ORIGINAL))
+		return store_fail(err, STORE_CORRUPT, "%s is longer than %zu bytes", what, max);
+	if (!(bin = malloc(room)))
+		return store_fail(err, STORE_NO_MEMORY, "out of memory");
+	bad = sodium_base642bin(bin, room, s, slen, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	      slen != sodium_base64_ENCODED_LEN(got, sodium_base64_VARIANT_ORIGINAL) - 1;
+	if (!bad && got >= min && got <= max)
+		memcpy(out, bin, got);
+	free(bin);
+	if (bad)
 		return store_fail(err, STORE_CORRUPT, "%s is not canonical base64", what);
 	if (got < min || got > max) {
 		if (min == max)

@@ -8,7 +8,7 @@
  *
  * KEY: pass:TEXT | keyfile:HEX | credential:HEX
  * PARAMS: test (ops 1 / 8 MiB) | interactive (production bounds, ops 2 / 64 MiB)
- * VALUE: text:TEXT | hex:HEX | fill:N:C (N bytes of the character C)
+ * VALUE: text:TEXT | hex:HEX | fill:N:C (N bytes of the character C) | file:PATH
  * dump prints "generation N" then "ID KIND SHA256" per secret, sorted by id.
  */
 #include <config.h>
@@ -36,6 +36,8 @@ static struct secbuf *tool_bytes(const char *spec)
 		sb->len = (size_t)n;
 		return sb;
 	}
+	if (strncmp(spec, "file:", 5) == 0)
+		return secbuf_read_file(spec + 5, STORE_VALUE_MAX + 1, false);
 	if (strncmp(spec, "fill:", 5) == 0) {
 		char *end;
 		unsigned long n = strtoul(spec + 5, &end, 10);
