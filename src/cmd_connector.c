@@ -1,24 +1,362 @@
 /* list, show, delete, export: saved connectors. */
 #include <config.h>
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "cmd.h"
+#include "cmd_connector.h"
+#include "connector_file.h"
+#include "exitcode.h"
+#include "export.h"
+#include "ident.h"
+#include "json.h"
+#include "msg.h"
+#include "strlist.h"
+#include "utf8.h"
+
+struct cmd_connector_opts {
+	bool json;
+	bool yes;
+	enum export_format format;
+};
+
+enum { OPT_JSON = 256, OPT_YES, OPT_FORMAT };
+
+static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
+{
+	struct cmd_connector_opts *o = user;
+
+	switch (opt) {
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_YES:
+		o->yes = true;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "yaml") == 0)
+			o->format = EXPORT_YAML;
+		else if (strcmp(arg, "json") == 0)
+			o->format = EXPORT_JSON;
+		else
+			return msg_usage(ctx->err, "export: --format is yaml or json, not '%s'", arg);
+		break;
+	}
+	return CLI_CONTINUE;
+}
+
+/* Options, then exactly `operands` operands: CLI_CONTINUE or an exit code. */
+static int cmd_connector_args(struct cli_ctx *ctx, int argc, char **argv, const struct option *longopts,
+                              struct cmd_connector_opts *o, int operands)
+{
+	int rc = cli_getopt(ctx, argc, argv, NULL, longopts, cmd_connector_opt, o);
+
+	return rc != CLI_CONTINUE ? rc : cli_want_operands(ctx, argc, argv, operands);
+}
+
+/* An ID operand must be an identifier before it comes near a file name. */
+static int cmd_connector_check_id(struct cli_ctx *ctx, const char *cmd, const char *id)
+{
+	char msg[FIELD_MSG_MAX];
+
+	if (ident_check_identifier(id, "identifier", msg, sizeof(msg)))
+		return AZ_EXIT_OK;
+	msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s", cmd, id, msg);
+	return AZ_EXIT_INVALID;
+}
+
+int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id, struct connector **out)
+{
+	char msg[FIELD_MSG_MAX + 512];
+
+	*out = NULL;
+	if (cmd_connector_check_id(ctx, cmd, id) != AZ_EXIT_OK)
+		return AZ_EXIT_INVALID;
+	if (connector_file_load(ctx->paths.connectors_dir, id, out, msg, sizeof(msg)) !=
+	    CONNECTOR_FILE_OK) {
+		msg_error(ctx->err, "%s: %s", cmd, msg);
+		return AZ_EXIT_ERROR;
+	}
+	return AZ_EXIT_OK;
+}
+
+/* fputs, then pad with spaces to width characters. */
+static void cmd_connector_cell(FILE *out, const char *text, size_t width)
+{
+	size_t n = utf8_count(text);
+
+	fputs(text, out);
+	for (; n < width; n++)
+		fputc(' ', out);
+}
+
+/* The human form of a value: choice labels, lists with ", ", secrets masked. */
+static void cmd_connector_print_value(FILE *out, const struct connector *c, enum field_id id)
+{
+	const struct field *f = fields_at(id);
+	const char *v = connector_value(c, id), *cur = v, *item;
+	size_t len;
+
+	if (!v) {
+		fputs("(not set)", out);
+	} else if (f->kind == FIELD_SECRET) {
+		fprintf(out, "•••• (store id: %s)", v);
+	} else if (f->choices) {
+		fputs(fields_choice_label(id, v), out);
+	} else if (f->kind == FIELD_LIST) {
+		for (bool first = true; strlist_next(&cur, &item, &len); first = false)
+			fprintf(out, "%s%.*s", first ? "" : ", ", (int)len, item);
+	} else {
+		fputs(v, out);
+	}
+}
 
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cmd_unavailable(ctx, argc, argv);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const enum field_id cols[] = { FIELD_IDENTIFIER, FIELD_NAME, FIELD_CONNECTION, FIELD_URL };
+	struct cmd_connector_opts o = { 0 };
+	const char *dir = ctx->paths.connectors_dir;
+	struct connector **conns;
+	size_t n, loaded = 0, width[4] = { 0 };
+	char **ids;
+	int rc = cmd_connector_args(ctx, argc, argv, opts, &o, 0);
+
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if (connector_file_ids(dir, &ids, &n) != 0) {
+		msg_error(ctx->err, "list: cannot read %s: %s", dir, strerror(errno));
+		return AZ_EXIT_ERROR;
+	}
+	conns = calloc(n ? n : 1, sizeof(*conns));
+	if (!conns) {
+		connector_file_free_ids(ids, n);
+		msg_error(ctx->err, "out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	/* A refused file is reported and the others are still listed (exit 1). */
+	for (size_t i = 0; i < n; i++)
+		if (cmd_connector_load(ctx, "list", ids[i], &conns[loaded]) == AZ_EXIT_OK)
+			loaded++;
+		else
+			rc = AZ_EXIT_ERROR;
+	if (o.json) {
+		cJSON *array = cJSON_CreateArray();
+		char *text;
+
+		for (size_t i = 0; array && i < loaded; i++)
+			cJSON_AddItemToArray(array, connector_file_json(conns[i]));
+		text = array ? json_print(array) : NULL;
+		if (text)
+			fputs(text, ctx->out);
+		else
+			rc = AZ_EXIT_ERROR;
+		free(text);
+		cJSON_Delete(array);
+	} else if (loaded == 0) {
+		fprintf(ctx->out, "No connectors in %s.\n", dir);
+	} else {
+		for (size_t k = 0; k < 4; k++) {
+			width[k] = strlen(fields_at(cols[k])->label);
+			for (size_t i = 0; i < loaded; i++) {
+				const char *v = connector_value(conns[i], cols[k]);
+				size_t w = v ? utf8_count(fields_choice_label(cols[k], v)) : 0;
+
+				width[k] = w > width[k] ? w : width[k];
+			}
+		}
+		for (size_t i = 0; i <= loaded; i++) {
+			for (size_t k = 0; k < 4; k++) {
+				const char *v = i ? connector_value(conns[i - 1], cols[k]) : NULL;
+				const char *text = i == 0 ? fields_at(cols[k])->label :
+				                   v ? fields_choice_label(cols[k], v) : "";
+
+				if (k == 3)
+					fprintf(ctx->out, "%s\n", text);
+				else
+					cmd_connector_cell(ctx->out, text, width[k] + 2);
+			}
+		}
+	}
+	for (size_t i = 0; i < loaded; i++)
+		connector_free(conns[i]);
+	free(conns);
+	connector_file_free_ids(ids, n);
+	return rc == CLI_CONTINUE ? AZ_EXIT_OK : rc;
 }
 
 int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cmd_unavailable(ctx, argc, argv);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd_connector_opts o = { 0 };
+	struct connector *c;
+	size_t width = 0;
+	int rc = cmd_connector_args(ctx, argc, argv, opts, &o, 1);
+
+	if (rc != CLI_CONTINUE)
+		return rc;
+	rc = cmd_connector_load(ctx, argv[0], argv[optind], &c);
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	if (o.json) {
+		char *text = connector_file_text(c);
+
+		if (text)
+			fputs(text, ctx->out);
+		else
+			rc = AZ_EXIT_ERROR;
+		free(text);
+		connector_free(c);
+		return rc;
+	}
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (strlen(fields_at(id)->label) > width)
+			width = strlen(fields_at(id)->label);
+	for (int page = 0; page < FIELD_PAGE_COUNT; page++) {
+		fprintf(ctx->out, "%s%s\n", page ? "\n" : "", fields_page_title(page));
+		for (int id = 0; id < FIELD_COUNT; id++) {
+			if (fields_at(id)->page != (enum field_page)page || !fields_applies(c, id))
+				continue;
+			fprintf(ctx->out, "  %s:", fields_at(id)->label);
+			cmd_connector_cell(ctx->out, "", width - strlen(fields_at(id)->label) + 1);
+			cmd_connector_print_value(ctx->out, c, id);
+			fputc('\n', ctx->out);
+		}
+	}
+	connector_free(c);
+	return AZ_EXIT_OK;
+}
+
+/* Ask on the terminal (never stdin): true only for y or yes. */
+static bool cmd_connector_confirm(FILE *tty, const char *id)
+{
+	char answer[16];
+
+	fprintf(tty, "Delete connector '%s'? [y/N] ", id);
+	fflush(tty);
+	if (!fgets(answer, sizeof(answer), tty))
+		return false;
+	answer[strcspn(answer, "\r\n")] = '\0';
+	return strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
+}
+
+/* The store ids of the connector's secrets, "a, b" (for the note after a delete). */
+static void cmd_connector_secret_ids(const struct connector *c, char *buf, size_t buflen)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int id = 0; c && id < FIELD_COUNT && n < buflen; id++) {
+		const char *v = connector_get(c, id);
+
+		if (fields_at(id)->kind == FIELD_SECRET && v && fields_applies(c, id) &&
+		    !(id == FIELD_API_TOKEN && connector_is(c, FIELD_TOKEN, v)))
+			n += (size_t)snprintf(buf + n, buflen - n, "%s%s", n ? ", " : "", v);
+	}
 }
 
 int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cmd_unavailable(ctx, argc, argv);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd_connector_opts o = { 0 };
+	const char *dir = ctx->paths.connectors_dir, *id;
+	struct connector *c = NULL;
+	char secrets[512];
+	int rc = cmd_connector_args(ctx, argc, argv, opts, &o, 1);
+
+	if (rc != CLI_CONTINUE)
+		return rc;
+	id = argv[optind];
+	if (cmd_connector_check_id(ctx, "delete", id) != AZ_EXIT_OK)
+		return AZ_EXIT_INVALID;
+	/* Read only for the secret ids: a refused file can still be deleted. */
+	if (connector_file_load(dir, id, &c, secrets, sizeof(secrets)) == CONNECTOR_FILE_MISSING) {
+		msg_error(ctx->err, "delete: %s", secrets);
+		return AZ_EXIT_ERROR;
+	}
+	if (!o.yes) {
+		FILE *tty = ctx->stdin_tty ? fopen("/dev/tty", "r+e") : NULL;
+		bool yes;
+
+		if (!tty) {
+			connector_free(c);
+			return msg_usage(ctx->err, "delete: no terminal to confirm on: pass --yes to delete "
+			                 "'%s' without asking", id);
+		}
+		yes = cmd_connector_confirm(tty, id);
+		fclose(tty);
+		if (!yes) {
+			connector_free(c);
+			fprintf(ctx->out, "Connector '%s' not deleted.\n", id);
+			return AZ_EXIT_CANCELLED;
+		}
+	}
+	cmd_connector_secret_ids(c, secrets, sizeof(secrets));
+	connector_free(c);
+	if (connector_file_remove(dir, id) != 0) {
+		msg_error(ctx->err, "delete: cannot delete %s/%s.json: %s", dir, id, strerror(errno));
+		return AZ_EXIT_ERROR;
+	}
+	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
+	if (secrets[0])
+		fprintf(ctx->out, "Its secrets stay in the secret store (%s): remove them with '"
+		        AZ_PROGRAM " secret rm ID' once nothing else uses them.\n", secrets);
+	return AZ_EXIT_OK;
 }
 
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cmd_unavailable(ctx, argc, argv);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cmd_connector_opts o = { .format = EXPORT_YAML };
+	struct field_error errs[FIELD_COUNT];
+	struct connector *c;
+	char *text;
+	size_t n;
+	int rc = cmd_connector_args(ctx, argc, argv, opts, &o, 1);
+
+	if (rc != CLI_CONTINUE)
+		return rc;
+	rc = cmd_connector_load(ctx, "export", argv[optind], &c);
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	/* Harness would refuse what fails here: say all of it at once. */
+	n = fields_validate_all(c, NULL, errs);
+	if (n) {
+		msg_error(ctx->err, "export: connector '%s' is not valid; fix it with '" AZ_PROGRAM
+		          " edit %s':", argv[optind], argv[optind]);
+		for (size_t i = 0; i < n; i++)
+			fprintf(ctx->err, "%s: %s\n", fields_at(errs[i].id)->key, errs[i].msg);
+		connector_free(c);
+		return AZ_EXIT_INVALID;
+	}
+	text = export_text(c, o.format);
+	connector_free(c);
+	if (!text) {
+		msg_error(ctx->err, "export: out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	fputs(text, ctx->out);
+	free(text);
+	return AZ_EXIT_OK;
 }

@@ -73,13 +73,12 @@ static cJSON *connector_file_value(const struct field *f, const char *value)
 	return array;
 }
 
-char *connector_file_text(const struct connector *c)
+cJSON *connector_file_json(const struct connector *c)
 {
 	cJSON *root = cJSON_CreateObject();
-	char *out = NULL;
 
 	if (!root || !cJSON_AddNumberToObject(root, "schema", CONNECTOR_FILE_SCHEMA))
-		goto done;
+		goto fail;
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const struct field *f = fields_at(id);
 		const char *value = connector_value(c, id);
@@ -90,14 +89,24 @@ char *connector_file_text(const struct connector *c)
 			continue;
 		connector_file_key(f, key, sizeof(key));
 		v = connector_file_value(f, value);
-		if (!v)
-			goto done;
-		cJSON_AddItemToObject(root, key, v);
+		if (!v || !cJSON_AddItemToObject(root, key, v)) {
+			cJSON_Delete(v);
+			goto fail;
+		}
 	}
-	out = json_print(root);
-done:
+	return root;
+fail:
 	cJSON_Delete(root);
-	return out;
+	return NULL;
+}
+
+char *connector_file_text(const struct connector *c)
+{
+	cJSON *root = connector_file_json(c);
+	char *text = root ? json_print(root) : NULL;
+
+	cJSON_Delete(root);
+	return text;
 }
 
 /* The field of a file key, or NULL (a secret's plain key is not a file key). */

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 #include "connector.h"
 
 #define CONNECTOR_FILE_SCHEMA 1
@@ -32,6 +34,9 @@ char *connector_file_path(const char *dir, const char *id);
 
 /* Is there a file (or anything else) named <dir>/<id>.json? */
 bool connector_file_exists(const char *dir, const char *id);
+
+/* The JSON object of the file for c (NULL: no memory). */
+cJSON *connector_file_json(const struct connector *c);
 
 /* The text of the file for c, ending with a newline (malloc'ed; NULL: no memory). */
 char *connector_file_text(const struct connector *c);

@@ -1,0 +1,176 @@
+# list, show, delete, export on saved connectors, as a user meets them.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+data="$top_srcdir/tests/data"
+home="$tap_tmp/home"
+conns="$home/connectors"
+py=/usr/bin/python3
+plan 61
+
+mkdir -p "$conns"
+cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
+az() { run "$bin" --home "$home" "$@" </dev/null; }
+
+# --- list ---------------------------------------------------------------
+az list
+is "$rc" 0 "list exits 0"
+like "$(printf '%s\n' "$out" | sed -n 1p)" '^Identifier +Name +Connection type +URL$' "list prints a header"
+like "$(printf '%s\n' "$out" | sed -n 2p)" '^azure_infra_repo_ssh +Azure Infra Repo SSH +SSH +git@ssh\.dev\.azure\.com:v3/contoso/Platform/infra$' "list: first row (sorted by identifier)"
+like "$(printf '%s\n' "$out" | sed -n 3p)" '^azure_payments +Azure Payments +HTTP +https://dev\.azure\.com/contoso/Payments%20Platform$' "list: second row"
+is "$(printf '%s\n' "$out" | wc -l)" 3 "list: one line per connector"
+
+az list --json
+is "$rc" 0 "list --json exits 0"
+is "$(printf '%s' "$out" | $py -c 'import json,sys; print(",".join(c["identifier"] for c in json.load(sys.stdin)))')" \
+	"azure_infra_repo_ssh,azure_payments" "list --json is an array of the connectors"
+
+# --- show ---------------------------------------------------------------
+az show azure_payments
+is "$rc" 0 "show exits 0"
+like "$out" '^  Name: +Azure Payments$' "show: label and value"
+like "$out" '^  Test repository: +payments-api$' "show: the test repository of a Project connector"
+like "$out" '^  Personal Access Token: +•••• \(store id: azure_pat\)$' "show: a secret as its store id only"
+like "$out" '^  Delegate tags: +linux-delegate, eu-west$' "show: a list"
+like "$out" '^  URL type: +Project$' "show: a choice by its label"
+unlike "$out" 'SSH private key' "show: fields that do not apply are left out"
+
+az show azure_infra_repo_ssh
+like "$out" '^  SSH private key: +•••• \(store id: azure_ssh_key\)$' "show (SSH): the key's store id"
+unlike "$out" 'Username|Test repository|Personal Access Token' "show (SSH, Repository): no HTTP or Project fields"
+like "$out" '^  Description: +\(not set\)$' "show: an empty optional field"
+
+"$bin" --home "$home" show azure_payments --json >"$tap_tmp/show.json" </dev/null
+cmp -s "$tap_tmp/show.json" "$data/connectors/azure_payments.json"
+ok $? "show --json prints the connector as saved"
+
+# --- export -------------------------------------------------------------
+"$bin" --home "$home" export azure_payments >"$tap_tmp/e.yaml" </dev/null
+is "$?" 0 "export exits 0"
+cmp -s "$tap_tmp/e.yaml" "$data/export/azure_payments.yaml"
+ok $? "export (default YAML) matches the golden file (HTTP, Project, API access)"
+"$bin" --home "$home" export azure_infra_repo_ssh --format yaml >"$tap_tmp/e2.yaml" </dev/null
+cmp -s "$tap_tmp/e2.yaml" "$data/export/azure_infra_repo_ssh.yaml"
+ok $? "export --format yaml matches the golden file (SSH, Repository)"
+"$bin" --home "$home" export azure_payments --format json >"$tap_tmp/e.json" </dev/null
+cmp -s "$tap_tmp/e.json" "$data/export/azure_payments.json"
+ok $? "export --format json matches the golden file"
+$py -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["connector"]["spec"]["apiAccess"]["spec"]["tokenRef"] == "org.azure_pat"' "$tap_tmp/e.json"
+ok $? "the JSON export parses and holds the scoped secret reference"
+
+az export azure_payments --format xml
+is "$rc" 2 "export --format xml is a usage error"
+like "$err" "--format is yaml or json, not 'xml'" "the message names the formats"
+
+# A file that reads fine but holds values Harness would refuse: every problem, one a line.
+sed -e 's/"Azure Payments"/" Azure Payments"/' \
+    -e 's|Payments%20Platform"|Payments%20Platform/_git/api"|' \
+    -e 's/"payments-api"/"https:\/\/x"/' \
+    -e 's/"azure_payments"/"azure_bad"/' \
+    "$data/connectors/azure_payments.json" >"$conns/azure_bad.json"
+az export azure_bad
+is "$rc" 3 "export of an invalid connector exits 3"
+like "$err" "^name: a name cannot start with a space" "export: the name problem, with its key"
+like "$err" "^url: " "export: the URL problem, with its key"
+like "$err" "^test-repo: give the name only" "export: the test repository problem, with its key"
+is "$out" "" "export: nothing on stdout when invalid"
+rm -f "$conns/azure_bad.json"
+
+# --- errors -------------------------------------------------------------
+az show nope
+is "$rc" 1 "show of a missing connector exits 1"
+is "$err" "azrepos-connect: show: no connector 'nope' (looked for $conns/nope.json)" "the message says where it looked"
+
+az show ../etc/passwd
+is "$rc" 3 "an ID that is not an identifier exits 3"
+like "$err" "'../etc/passwd' is not a connector identifier: '.' is not allowed" "the message gives the rule"
+
+az show
+is "$rc" 2 "show without an ID is a usage error"
+
+printf '{\n\t"schema": 1,\n\t"name": "Broken",\n\t"colour": "blue"\n}\n' >"$conns/broken.json"
+az show broken
+is "$rc" 1 "show of a refused file exits 1"
+is "$err" "azrepos-connect: show: $conns/broken.json: unknown key 'colour'" "the message names the file and the key"
+az list
+is "$rc" 1 "list with a refused file exits 1"
+like "$err" "broken.json: unknown key 'colour'" "list names the refused file and key"
+like "$out" '^azure_payments ' "list still lists the good connectors"
+az export broken
+is "$rc" 1 "export of a refused file exits 1"
+
+printf '{"schema": 7}\n' >"$conns/future.json"
+az show future
+like "$err" "written by a newer azrepos-connect" "a file of a newer schema says so"
+rm -f "$conns/future.json"
+
+# --- delete -------------------------------------------------------------
+az delete azure_payments
+is "$rc" 2 "delete without a terminal and without --yes is refused (exit 2)"
+like "$err" "no terminal to confirm on: pass --yes" "the message says to pass --yes"
+[ -f "$conns/azure_payments.json" ]
+ok $? "nothing was deleted"
+
+# On a terminal: the question, answered on /dev/tty.
+tty_delete() { # ANSWER ID: run delete in a pseudo-terminal, answer, print output; exit code as delete's
+	timeout 20 $py - "$1" "$bin" --home "$home" delete "$2" <<'EOF'
+import os, pty, sys
+answer = sys.argv[1]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+out = b''
+while b'[y/N]' not in out:
+    chunk = os.read(fd, 1024)
+    if not chunk:
+        break
+    out += chunk
+os.write(fd, answer.encode() + b'\n')
+try:
+    while True:
+        chunk = os.read(fd, 1024)
+        if not chunk:
+            break
+        out += chunk
+except OSError:
+    pass
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+sys.exit(os.WEXITSTATUS(status))
+EOF
+}
+out=$(tty_delete n azure_payments)
+rc=$?
+is "$rc" 5 "answering n on the terminal cancels (exit 5)"
+like "$out" "Delete connector 'azure_payments'\? \[y/N\]" "delete asks on the terminal"
+[ -f "$conns/azure_payments.json" ]
+ok $? "answering n keeps the connector"
+out=$(tty_delete y azure_payments)
+is "$?" 0 "answering y deletes (exit 0)"
+[ ! -e "$conns/azure_payments.json" ]
+ok $? "the file is gone after y"
+cp "$data/connectors/azure_payments.json" "$conns/"
+
+az delete azure_payments --yes
+is "$rc" 0 "delete --yes exits 0"
+[ ! -e "$conns/azure_payments.json" ]
+ok $? "delete --yes removes the file"
+like "$out" "secret store \(azure_pat\).*secret rm" "delete says the secrets stay and how to remove them"
+
+az delete azure_payments --yes
+is "$rc" 1 "delete of a missing connector exits 1"
+like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json\)" "and says where it looked"
+
+az delete broken --yes
+is "$rc" 0 "a refused file can still be deleted"
+[ ! -e "$conns/broken.json" ]
+ok $? "the refused file is gone"
+
+# --- an empty or missing folder -----------------------------------------
+run "$bin" --home "$tap_tmp/empty" list </dev/null
+is "$rc" 0 "list with no connectors exits 0"
+like "$out" "^No connectors in $tap_tmp/empty/connectors\.$" "list says there are none and where"
+run "$bin" --home "$tap_tmp/empty" list --json </dev/null
+is "$out" "[]" "list --json with no connectors prints []"
+[ ! -e "$tap_tmp/empty" ]
+ok $? "list creates no files"
