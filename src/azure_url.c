@@ -16,9 +16,8 @@
 
 #define AZ_NAME_MAX 64
 #define AZ_URL_MAX_SEGS 16
+#define AZ_URL_MAX_LEN 2048
 
-/* The URL part of a message is cut to this many bytes. */
-#define AZ_QUOTE_MAX 200
 
 static const char az_forbidden[] = "/:\\~&%;@'\"?<>|#$*}{,+=[]";
 
@@ -265,8 +264,8 @@ static bool az_name_check(const char *name, enum azure_name_kind kind, bool dete
 
 		if (ok)
 			eg = kind == AZURE_NAME_PROJECT ? u.project : u.repo ? u.repo : eg;
-		fail(msg, msglen, "give the %s name, e.g. \"%.*s\", not its URL", what,
-		     AZ_QUOTE_MAX, eg);
+		fail(msg, msglen, "give the %s name, e.g. \"%s\", not its URL", what,
+		     eg);
 		if (ok)
 			azure_url_free(&u);
 		return false;
@@ -285,12 +284,12 @@ static bool az_name_check(const char *name, enum azure_name_kind kind, bool dete
 		return fail(msg, msglen, "remove '%c' from the %s name: Azure names cannot contain "
 		            "/ : \\ ~ & %% ; @ ' \" ? < > | # $ * { } , + = [ ]", *bad, what) == 0;
 	if (name[0] == '_')
-		return fail(msg, msglen, "remove the leading '_' from the %s name '%.*s': Azure "
-		            "names cannot start with '_'", what, AZ_QUOTE_MAX, name) == 0;
+		return fail(msg, msglen, "remove the leading '_' from the %s name '%s': Azure "
+		            "names cannot start with '_'", what, name) == 0;
 	if (name[0] == '.' || name[len - 1] == '.')
-		return fail(msg, msglen, "remove the %s '.' from the %s name '%.*s': Azure names "
+		return fail(msg, msglen, "remove the %s '.' from the %s name '%s': Azure names "
 		            "cannot start or end with '.'", name[0] == '.' ? "leading" : "trailing",
-		            what, AZ_QUOTE_MAX, name) == 0;
+		            what, name) == 0;
 	if (n > AZ_NAME_MAX)
 		return fail(msg, msglen, "shorten the %s name: it is %ld characters long, Azure "
 		            "allows at most %d", what, n, AZ_NAME_MAX) == 0;
@@ -326,6 +325,9 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 
 	if (len == 0)
 		return fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
+	if (len > AZ_URL_MAX_LEN)
+		return fail(msg, msglen, "the URL is %zu bytes long: Azure URLs are far shorter "
+		            "(at most %d)", len, AZ_URL_MAX_LEN);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return fail(msg, msglen, "the URL contains a control character (a tab or a "
@@ -337,8 +339,7 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 
 		for (const char *p = text; *p; p++)
 			str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
-		fail(msg, msglen, "the URL has a raw space: use '%.*s'", AZ_QUOTE_MAX,
-		     b.s ? b.s : "%20");
+		fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
 		free(b.s);
 		return -1;
 	}
@@ -349,9 +350,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 		            "of a Git repository (.../_git/<repo>)");
 	q = strpbrk(text, "?#");
 	if (q)
-		return fail(msg, msglen, "remove '%.*s': use the URL without a query or fragment "
-		            "('%.*s')", AZ_QUOTE_MAX, q, (int)(q - text > AZ_QUOTE_MAX ?
-		            AZ_QUOTE_MAX : q - text), text);
+		return fail(msg, msglen, "remove '%s': use the URL without a query or fragment "
+		            "('%.*s')", q, (int)(q - text), text);
 	return 0;
 }
 
@@ -426,8 +426,8 @@ static int url_authority(struct parse *p, struct azure_url *u)
 		const char *colon = strchr(text, ':');
 
 		if (!colon || (slash && slash < colon))
-			return fail(p->msg, p->msglen, "add the scheme: 'https://%.*s' (or "
-			            "git@ssh.dev.azure.com:v3/... for SSH)", AZ_QUOTE_MAX, text);
+			return fail(p->msg, p->msglen, "add the scheme: 'https://%s' (or "
+			            "git@ssh.dev.azure.com:v3/... for SSH)", text);
 		u->transport = AZURE_SSH;
 		u->scp = true;
 		auth = text;
@@ -477,6 +477,8 @@ static int url_segments(struct parse *p)
 {
 	const char *end = p->text + p->textlen;
 
+	if (end > p->path && end[-1] == '/')
+		return fail(p->msg, p->msglen, "remove the extra '/' from the path ('//')");
 	for (const char *s = p->path; s < end;) {
 		const char *e = memchr(s, '/', (size_t)(end - s));
 		struct seg *g;
@@ -513,12 +515,10 @@ static int url_segments(struct parse *p)
 	return 0;
 }
 
-/* The text up to (not including) at, for a suggestion in a message. */
+/* The length of the text up to at, for "%.*s" (url_precheck bounds the text). */
 static int url_upto(const struct parse *p, const char *at)
 {
-	long n = at - p->text;
-
-	return n > AZ_QUOTE_MAX ? AZ_QUOTE_MAX : (int)n;
+	return (int)(at - p->text);
 }
 
 /* Is g the segment that comes before the repository name in this layout? */
@@ -557,9 +557,10 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 	if (v3) {
 		for (size_t k = i; k < n; k++)
 			if (url_marker(u, &g[k]))
-				return fail(p->msg, p->msglen, "remove '%s/': SSH URLs with v3/ have none, "
-				            "as in 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'",
-				            g[k].name);
+				return fail(p->msg, p->msglen, "remove '/%.*s': v3/ SSH URLs have none "
+				            "('%.*s%.*s')", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1),
+				            p->text, (int)(p->text + p->textlen - g[k].at - g[k].len),
+				            g[k].at + g[k].len);
 		p->proj = i;
 		p->repo = i + 1 < n ? i + 1 : n;
 		next = i + 2;
@@ -581,8 +582,8 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 					            url_upto(p, g[i + 1].at - 1), p->text);
 				if (!u->marker)
 					return fail(p->msg, p->msglen, "insert '_git/' before the repository "
-					            "name: '%.*s_git/%.*s'", url_upto(p, g[i + 1].at),
-					            p->text, AZ_QUOTE_MAX, g[i + 1].at);
+					            "name: '%.*s_git/%s'", url_upto(p, g[i + 1].at),
+					            p->text, g[i + 1].at);
 				p->repo = i + 2;
 			}
 		}
@@ -594,7 +595,8 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 		const char *cut = g[p->repo].at + g[p->repo].len;
 
 		return fail(p->msg, p->msglen, "remove '%.*s': a repository URL ends at the "
-		            "repository name ('%.*s')", AZ_QUOTE_MAX, cut, url_upto(p, cut), p->text);
+		            "repository name ('%.*s')", (int)(p->text + p->textlen - cut), cut,
+		            url_upto(p, cut), p->text);
 	}
 	return 0;
 }
@@ -701,8 +703,8 @@ static int url_names(const struct parse *p, const struct azure_url *u)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (!az_host_char(org[i]) || org[i] == '.' || org[0] == '-' || org[len - 1] == '-')
-			return fail(p->msg, p->msglen, "the organization name '%.*s' can only contain "
-			            "letters, digits and '-' (not first or last)", AZ_QUOTE_MAX, org);
+			return fail(p->msg, p->msglen, "the organization name '%s' can only contain "
+			            "letters, digits and '-' (not first or last)", org);
 	return 0;
 }
 
@@ -787,6 +789,11 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 	if (u->transport == AZURE_HTTP && !w->allow_http)
 		return fail(p->msg, p->msglen, "plain http:// sends the token unencrypted; use "
 		            "https:// (or --allow-http for a lab server)");
+	if (w->type == AZ_URL_PROJECT && ssh && !p->v3)
+		return fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but "
+		            "this server wants '.../%s/<repo>': choose URL type Repository and give "
+		            "the repository's SSH URL", p->repo < p->nseg ? u->marker :
+		            strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh" : "_git");
 	if (w->type == AZ_URL_PROJECT && u->repo) {
 		const struct seg *proj = &p->segs[p->proj];
 
