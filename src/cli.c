@@ -10,16 +10,22 @@
 #include "msg.h"
 
 const struct cli_command cli_commands[] = {
-	{ "new", "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
-	  "create a connector: the wizard on a terminal, or from flags and an answers file", cmd_new },
-	{ "edit", "ID", "change a saved connector in the wizard", cmd_edit },
-	{ "list", "[--json]", "list saved connectors", cmd_list },
-	{ "show", "ID [--json]", "show one connector (secrets as store ids only)", cmd_show },
-	{ "test", "ID [--json] [--timeout S]", "run the connectivity check of a saved connector", cmd_test },
-	{ "delete", "ID [--yes]", "delete a saved connector", cmd_delete },
-	{ "export", "ID [--format yaml|json]", "print the Harness connector definition", cmd_export },
-	{ "secret", "list | set ID | rm ID | rekey", "manage the encrypted secret store", cmd_secret },
-	{ NULL, NULL, NULL, NULL },
+	{ .name = "new", .args = "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
+	  .summary = "create a connector: the wizard on a terminal, or from flags and an answers file",
+	  .run = cmd_new, .usage = cmd_new_usage },
+	{ .name = "edit", .args = "ID", .summary = "change a saved connector in the wizard", .run = cmd_edit },
+	{ .name = "list", .args = "[--json]", .summary = "list saved connectors", .run = cmd_list },
+	{ .name = "show", .args = "ID [--json]",
+	  .summary = "show one connector (secrets as store ids only)", .run = cmd_show },
+	{ .name = "test", .args = "ID [--json] [--timeout S] [--ca-file F] [--accept-host-key FP]",
+	  .summary = "run the connectivity check of a saved connector", .run = cmd_test,
+	  .usage = cmd_test_usage },
+	{ .name = "delete", .args = "ID [--yes]", .summary = "delete a saved connector", .run = cmd_delete },
+	{ .name = "export", .args = "ID [--format yaml|json]",
+	  .summary = "print the Harness connector definition", .run = cmd_export },
+	{ .name = "secret", .args = "list | set ID | rm ID | rekey",
+	  .summary = "manage the encrypted secret store", .run = cmd_secret },
+	{ .name = NULL },
 };
 
 static const struct cli_command *cli_find(const char *name)
@@ -61,6 +67,10 @@ void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream
 	(void)ctx;
 	if (!c)
 		return;
+	if (c->usage) {
+		c->usage(stream);
+		return;
+	}
 	fprintf(stream, "Usage: " AZ_PROGRAM " %s %s\n%s.\n", c->name, c->args, c->summary);
 }
 

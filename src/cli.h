@@ -22,6 +22,7 @@ struct cli_command {
 	const char *args;       /* synopsis after the name, e.g. "ID [--json]" */
 	const char *summary;    /* one line for --help */
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] is the name */
+	void (*usage)(FILE *out); /* the full --help of the command, or NULL: synopsis and summary */
 };
 
 /* Run the program: argv as main() got it. Returns the exit code. */
@@ -30,7 +31,7 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv);
 /* The command table (NULL-name terminated). */
 extern const struct cli_command cli_commands[];
 
-/* Print "Usage: azrepos-connect NAME ARGS" and the summary for one command. */
+/* A command's --help: its usage function, else "Usage: azrepos-connect NAME ARGS" and the summary. */
 void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream);
 
 /* cli_getopt's "go on" result; every other result is an exit code. */

@@ -1,47 +1,621 @@
-/* new and edit: the wizard on a terminal, or a non-interactive run. */
+/* new and edit: the wizard on a terminal, or a non-interactive run from flags and an answers file. */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "conncheck.h"
+#include "connector.h"
+#include "connector_file.h"
 #include "exitcode.h"
+#include "fileio.h"
 #include "msg.h"
+#include "sshkey.h"
+#include "store.h"
+#include "unlock.h"
 
-enum { OPT_NON_INTERACTIVE = 256 };
+enum {
+	OPT_NON_INTERACTIVE = 256,
+	OPT_ANSWERS,
+	OPT_SKIP_TEST,
+	OPT_SAVE_ON_FAILURE,
+	OPT_DRY_RUN,
+	OPT_OUTPUT,
+	OPT_WRITE_ANSWERS,
+	OPT_FIELD = 0x2000, /* + field id * NEW_VARIANTS + variant */
+};
+
+/* How a field's flag gives its value: --KEY V, and for secrets --KEY-file F, --KEY-stdin, --KEY-secret ID. */
+enum new_variant { NEW_VALUE, NEW_FILE, NEW_STDIN, NEW_SECRET, NEW_VARIANTS };
+static const char *const new_suffix[NEW_VARIANTS] = { "", "-file", "-stdin", "-secret" };
+
+#define NEW_MAX_FLAGS 256
+#define NEW_OPTS_MAX (FIELD_COUNT * NEW_VARIANTS + 16)
+
+struct new_flag {
+	enum field_id id;
+	enum new_variant variant;
+	const char *arg;
+};
+
+struct new_args {
+	bool non_interactive, skip_test, save_on_failure, dry_run, json;
+	const char *answers, *write_answers;
+	struct conncheck_opts check;
+	struct new_flag flags[NEW_MAX_FLAGS];
+	size_t nflags;
+};
+
+/* The errors of one run, reported together: "field: message", one a line. */
+struct new_errors {
+	char line[FIELD_COUNT * 2][FIELD_MSG_MAX + 64];
+	size_t n;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void new_error(struct new_errors *e, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	size_t at;
+
+	if (e->n == sizeof(e->line) / sizeof(e->line[0]))
+		return;
+	at = (size_t)snprintf(e->line[e->n], sizeof(e->line[0]), "%s: ", key);
+	va_start(ap, fmt);
+	vsnprintf(e->line[e->n] + at, sizeof(e->line[0]) - at, fmt, ap);
+	va_end(ap);
+	e->n++;
+}
+
+/* The long options: the fixed ones, then one per field (four per secret field). */
+struct new_options {
+	struct option opt[NEW_OPTS_MAX];
+	char names[FIELD_COUNT * NEW_VARIANTS][64];
+};
+
+static void new_options_build(struct new_options *o)
+{
+	static const struct option fixed[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "non-interactive", no_argument, NULL, OPT_NON_INTERACTIVE },
+		{ "answers", required_argument, NULL, OPT_ANSWERS },
+		{ "skip-test", no_argument, NULL, OPT_SKIP_TEST },
+		{ "save-on-failure", no_argument, NULL, OPT_SAVE_ON_FAILURE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "write-answers", required_argument, NULL, OPT_WRITE_ANSWERS },
+		CONNCHECK_LONGOPTS,
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		o->opt[n++] = fixed[i];
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		int variants = f->kind == FIELD_SECRET ? NEW_VARIANTS : 1;
+
+		for (int v = 0; v < variants; v++) {
+			char *name = o->names[id * NEW_VARIANTS + v];
+			snprintf(name, sizeof(o->names[0]), "%s%s", f->key, new_suffix[v]);
+			o->opt[n++] = (struct option){ name, v == NEW_STDIN ? no_argument : required_argument,
+			                               NULL, OPT_FIELD + id * NEW_VARIANTS + v };
+		}
+	}
+	o->opt[n] = (struct option){ NULL, 0, NULL, 0 };
+}
 
 static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 {
-	(void)ctx;
-	(void)arg;
-	if (opt == OPT_NON_INTERACTIVE)
-		*(bool *)user = true;
+	struct new_args *a = user;
+	char msg[256];
+
+	switch (opt) {
+	case OPT_NON_INTERACTIVE: a->non_interactive = true; return CLI_CONTINUE;
+	case OPT_ANSWERS: a->answers = arg; return CLI_CONTINUE;
+	case OPT_SKIP_TEST: a->skip_test = true; return CLI_CONTINUE;
+	case OPT_SAVE_ON_FAILURE: a->save_on_failure = true; return CLI_CONTINUE;
+	case OPT_DRY_RUN: a->dry_run = true; return CLI_CONTINUE;
+	case OPT_WRITE_ANSWERS: a->write_answers = arg; return CLI_CONTINUE;
+	case OPT_OUTPUT:
+		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+			return msg_usage(ctx->err, "new: --output takes text or json, not '%s'", arg);
+		a->json = strcmp(arg, "json") == 0;
+		return CLI_CONTINUE;
+	}
+	int taken = conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg));
+	if (taken < 0)
+		return msg_usage(ctx->err, "new: %s", msg);
+	if (taken)
+		return CLI_CONTINUE;
+
+	enum field_id id = (enum field_id)((opt - OPT_FIELD) / NEW_VARIANTS);
+	enum new_variant v = (enum new_variant)((opt - OPT_FIELD) % NEW_VARIANTS);
+	const char *key = fields_at(id)->key;
+	if (fields_at(id)->kind == FIELD_SECRET && v == NEW_VALUE)
+		return msg_usage(ctx->err, "new: --%s: a secret is never taken on the command line (ps and "
+		                 "shell history would show it): use --%s-file F, --%s-stdin or --%s-secret ID",
+		                 key, key, key, key);
+	if (a->nflags == NEW_MAX_FLAGS)
+		return msg_usage(ctx->err, "new: more than %d field flags", NEW_MAX_FLAGS);
+	a->flags[a->nflags++] = (struct new_flag){ id, v, arg };
 	return CLI_CONTINUE;
+}
+
+void cmd_new_usage(FILE *out)
+{
+	fputs("Usage: " AZ_PROGRAM " new [--non-interactive] [--answers F] [--FIELD VALUE ...]\n"
+	      "Create a connector: the wizard on a terminal, or from flags and an answers file.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --non-interactive       never ask: take everything from flags and --answers\n"
+	      "  --answers F             a JSON file of field values (the keys below; flags win)\n"
+	      "  --write-answers F       also write the values used (no secrets) to F for replay\n"
+	      "  --skip-test             save without the connectivity check\n"
+	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
+	      "  --dry-run               validate and check; write nothing\n"
+	      "  --output text|json      the result as text (default) or JSON\n"
+	      CONNCHECK_USAGE
+	      "\n"
+	      "Fields (a list takes its flag repeated or comma-separated values):\n", out);
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		char what[160] = "VALUE";
+
+		if (f->kind == FIELD_TOGGLE)
+			snprintf(what, sizeof(what), "true|false");
+		else if (f->kind == FIELD_CHOICE) {
+			size_t at = 0;
+			what[0] = '\0';
+			for (const struct field_choice *ch = f->choices; ch->value && at < sizeof(what); ch++)
+				at += (size_t)snprintf(what + at, sizeof(what) - at, "%s%s",
+				                       ch == f->choices ? "" : "|", ch->value);
+		} else if (f->kind == FIELD_LIST)
+			snprintf(what, sizeof(what), "A,B");
+		if (f->kind == FIELD_SECRET)
+			fprintf(out, "  --%s-file F | --%s-stdin | --%s-secret ID\n", f->key, f->key, f->key);
+		else
+			fprintf(out, "  --%s %s\n", f->key, what);
+		fprintf(out, "        %s%s", f->label,
+		        !f->required ? "" : f->applies ? " (required when it applies)" : " (required)");
+		if (f->def)
+			fprintf(out, " [default: %s]", f->def);
+		fputc('\n', out);
+	}
+	fputs("\nSecrets are never taken as flag values: --KEY-file F or --KEY-stdin give a value\n"
+	      "(stored under the id of --KEY-secret, or <identifier>-KEY); --KEY-secret ID alone\n"
+	      "uses a secret already in the store.\n", out);
+}
+
+/* The answers file: the connector file's keys, every one optional. */
+static struct connector *new_answers(const char *path, struct new_errors *e)
+{
+	char *text = NULL, msg[FIELD_MSG_MAX + 256];
+	size_t len = 0;
+	struct connector *c;
+
+	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
+		new_error(e, "answers", "cannot read %s: %s", path,
+		          errno == EFBIG ? "larger than an answers file can be" : strerror(errno));
+		return NULL;
+	}
+	c = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
+	free(text);
+	if (!c)
+		new_error(e, "answers", "%s", msg);
+	return c;
+}
+
+/* The flags over the answers: a list flag replaces the file's list, then adds. */
+static void new_apply_flags(const struct new_args *a, struct connector *c, struct new_errors *e)
+{
+	bool seen[FIELD_COUNT] = { false };
+	char msg[FIELD_MSG_MAX];
+
+	for (size_t i = 0; i < a->nflags; i++) {
+		const struct new_flag *fl = &a->flags[i];
+		bool ok = true;
+
+		if (fl->variant == NEW_VALUE || fl->variant == NEW_SECRET) {
+			if (seen[fl->id] && fields_at(fl->id)->kind == FIELD_LIST)
+				ok = fields_add(c, fl->id, fl->arg, msg, sizeof(msg));
+			else
+				ok = fields_set(c, fl->id, fl->arg, msg, sizeof(msg));
+			seen[fl->id] = true;
+		}
+		if (!ok)
+			new_error(e, fields_at(fl->id)->key, "%s", msg);
+	}
+}
+
+/* Where the value of each secret field comes from. */
+struct new_secrets {
+	struct conncheck_secrets v;     /* the values (read, or fetched from the store) */
+	bool fresh[FIELD_COUNT];        /* read from a file or stdin: to be stored */
+	bool named[FIELD_COUNT];        /* its store id was given (flag or answers) */
+};
+
+static enum store_kind new_kind(enum field_id id)
+{
+	switch (id) {
+	case FIELD_SSH_KEY: return STORE_KIND_SSH_PRIVATE_KEY;
+	case FIELD_SSH_KEY_PASSPHRASE: return STORE_KIND_SSH_KEY_PASSPHRASE;
+	default: return STORE_KIND_TOKEN;
+	}
+}
+
+/* Read the secret values given by --KEY-file and --KEY-stdin. */
+static void new_read_secrets(const struct new_args *a, struct new_secrets *s, struct new_errors *e)
+{
+	bool stdin_used = false;
+
+	for (size_t i = 0; i < a->nflags; i++) {
+		const struct new_flag *fl = &a->flags[i];
+		const char *key = fields_at(fl->id)->key;
+		/* A key file keeps its last newline; a token or passphrase loses it. */
+		bool trim = fl->id != FIELD_SSH_KEY;
+
+		if (fl->variant != NEW_FILE && fl->variant != NEW_STDIN)
+			continue;
+		if (s->fresh[fl->id]) {
+			new_error(e, key, "given twice: keep one of --%s-file and --%s-stdin", key, key);
+			continue;
+		}
+		if (fl->variant == NEW_STDIN && stdin_used) {
+			new_error(e, key, "only one secret can come from stdin; use --%s-file F", key);
+			continue;
+		}
+		stdin_used |= fl->variant == NEW_STDIN;
+		s->v.val[fl->id] = fl->variant == NEW_STDIN ? secbuf_read_fd(STDIN_FILENO, STORE_VALUE_MAX, trim)
+		                                            : secbuf_read_file(fl->arg, STORE_VALUE_MAX, trim);
+		if (!s->v.val[fl->id])
+			new_error(e, key, "cannot read %s: %s", fl->variant == NEW_STDIN ? "stdin" : fl->arg,
+			          errno == EFBIG ? "larger than 64 KiB" : strerror(errno));
+		else
+			s->fresh[fl->id] = true;
+	}
+}
+
+/* The rules of secret values: present, well formed, the SSH key an RSA key. */
+static void new_check_secrets(const struct connector *c, struct new_secrets *s, struct new_errors *e)
+{
+	char msg[FIELD_MSG_MAX];
+
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		const struct secbuf *v = s->v.val[id];
+
+		if (f->kind != FIELD_SECRET)
+			continue;
+		if (!fields_applies(c, id)) {
+			if (v || s->named[id])
+				new_error(e, f->key, "not used with these settings (connection %s, api-access %s)",
+				          connector_value(c, FIELD_CONNECTION), connector_value(c, FIELD_API_ACCESS));
+			continue;
+		}
+		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
+		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
+		if (f->required && !v && !s->named[id] && !shared) {
+			new_error(e, f->key, "required: give --%s-file F, --%s-stdin or --%s-secret ID",
+			          f->key, f->key, f->key);
+			continue;
+		}
+		if (!v)
+			continue;
+		if (v->len == 0 || !store_value_valid(new_kind(id), v->data, v->len)) {
+			new_error(e, f->key, "%s", v->len == 0 ? "the value is empty" :
+			          "a line break or NUL byte inside: give the value alone on one line");
+			continue;
+		}
+		if (new_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t"))
+			new_error(e, f->key, "a token has no spaces: check what was copied");
+	}
+	if (fields_applies(c, FIELD_SSH_KEY) && s->v.val[FIELD_SSH_KEY]) {
+		ssh_key k;
+		if (sshkey_import(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], &k, msg,
+		                  sizeof(msg)) != 0)
+			new_error(e, "ssh-key", "%s", msg);
+		else
+			ssh_key_free(k);
+	}
+}
+
+/*
+ * Open the store when it is needed: to fetch the secrets named by id, or to
+ * save new values. New values must not replace a secret already stored.
+ */
+static int new_store(struct cli_ctx *ctx, const struct new_args *a, const struct connector *c,
+                     struct new_secrets *s, struct store **store, struct new_errors *e)
+{
+	bool fetch = false, save = false;
+	char msg[512];
+
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id))
+			continue;
+		save |= s->fresh[id];
+		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
+	}
+	/* A dry run stores nothing: it opens the store only to fetch what it checks with. */
+	save &= !a->dry_run;
+	if (!fetch && !save)
+		return AZ_EXIT_OK;
+	int rc = unlock_store(ctx, save, store);
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *sid = connector_get(c, id);
+		struct secbuf *have = NULL;
+		struct store_error err = { 0 };
+
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid)
+			continue;
+		if (id == FIELD_API_TOKEN && s->v.val[id])
+			continue;
+		enum store_status st = store_get(*store, sid, &have, &err);
+		if (s->fresh[id] && st == STORE_OK)
+			new_error(e, fields_at(id)->key, "the store already has a secret '%s': to replace it run "
+			          "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
+			          sid, sid, fields_at(id)->key);
+		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
+			new_error(e, fields_at(id)->key, "no secret '%s' in the store: add it with "
+			          "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
+			          sid, sid, fields_at(id)->key);
+		else if (!s->fresh[id] && st != STORE_OK) {
+			snprintf(msg, sizeof(msg), "%s", err.message);
+			msg_error(ctx->err, "%s", msg);
+			secbuf_free(have);
+			return store_exit_code(st);
+		}
+		if (s->fresh[id])
+			secbuf_free(have);
+		else
+			s->v.val[id] = have;
+	}
+	return AZ_EXIT_OK;
+}
+
+/* Store the new secret values (one locked write), then the connector file. */
+static int new_save(struct cli_ctx *ctx, const struct connector *c, struct new_secrets *s,
+                    struct store *store)
+{
+	struct store_error err = { 0 };
+	char msg[512];
+	bool any = false;
+	enum store_status st = STORE_OK;
+
+	for (int id = 0; id < FIELD_COUNT; id++)
+		any |= s->fresh[id] && fields_applies(c, id);
+	if (any && (st = store_begin(store, &err)) == STORE_OK) {
+		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
+			if (s->fresh[id] && fields_applies(c, id))
+				st = store_put(store, connector_get(c, id), new_kind(id), s->v.val[id], &err);
+		if (st == STORE_OK)
+			st = store_commit(store, &err);
+		else
+			store_abort(store);
+	}
+	if (st != STORE_OK) {
+		msg_error(ctx->err, "%s; nothing was saved", err.message);
+		return store_exit_code(st);
+	}
+	if (connector_file_save(ctx->paths.connectors_dir, c, msg, sizeof(msg)) != 0) {
+		msg_error(ctx->err, "%s", msg);
+		if (any)
+			msg_error(ctx->err, "the secrets were stored; remove them with '" AZ_PROGRAM " secret rm ID' "
+			                    "if you give up on this connector");
+		return AZ_EXIT_ERROR;
+	}
+	return AZ_EXIT_OK;
+}
+
+/* The values used, without secrets, as an answers file another run can replay. */
+static int new_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c)
+{
+	char *text = connector_file_text(c);
+	int rc = text ? fileio_write_atomic(path, text, strlen(text), NULL, NULL) : -1;
+
+	if (rc != 0)
+		msg_error(ctx->err, "cannot write the answers file %s: %s", path, strerror(errno));
+	free(text);
+	return rc == 0 ? AZ_EXIT_OK : AZ_EXIT_ERROR;
+}
+
+static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct new_errors *e,
+                            bool saved, const struct check_result *res, size_t n, bool checked)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *errs = cJSON_AddArrayToObject(o, "errors");
+	char *text;
+
+	cJSON_AddStringToObject(o, "identifier", c && connector_get(c, FIELD_IDENTIFIER)
+	                                         ? connector_get(c, FIELD_IDENTIFIER) : "");
+	cJSON_AddBoolToObject(o, "saved", saved);
+	for (size_t i = 0; i < e->n; i++) {
+		cJSON *item = cJSON_CreateObject();
+		const char *colon = strstr(e->line[i], ": ");
+		char field[64];
+
+		snprintf(field, sizeof(field), "%.*s", colon ? (int)(colon - e->line[i]) : 0, e->line[i]);
+		cJSON_AddStringToObject(item, "field", field);
+		cJSON_AddStringToObject(item, "message", colon ? colon + 2 : e->line[i]);
+		cJSON_AddItemToArray(errs, item);
+	}
+	text = cJSON_PrintUnformatted(o);
+	/* The check's own JSON goes in as it prints it: {"...":..., "check": {...}} */
+	if (text) {
+		text[strlen(text) - 1] = '\0';
+		fputs(text, ctx->out);
+		if (checked) {
+			fputs(",\"check\":", ctx->out);
+			check_print_json(ctx->out, res, n);
+		}
+		fputs("}\n", ctx->out);
+	}
+	free(text);
+	cJSON_Delete(o);
+}
+
+static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
+{
+	struct new_errors *e = calloc(1, sizeof(*e));
+	struct new_secrets s = { 0 };
+	struct check_result res[CHECK_MAX_PROBES];
+	struct store *store = NULL;
+	struct connector *c = NULL;
+	size_t n = 0;
+	bool checked = false, saved = false;
+	char msg[512];
+	int rc = AZ_EXIT_INVALID;
+
+	if (!e) {
+		msg_error(ctx->err, "out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	c = a->answers ? new_answers(a->answers, e) : connector_new();
+	if (!c) {
+		if (e->n == 0)
+			new_error(e, "answers", "out of memory");
+		goto report;
+	}
+	new_apply_flags(a, c, e);
+	for (size_t i = 0; i < a->nflags; i++)
+		if (a->flags[i].variant == NEW_SECRET)
+			s.named[a->flags[i].id] = true;
+	for (int id = 0; id < FIELD_COUNT; id++)
+		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;
+	new_read_secrets(a, &s, e);
+	if (!fields_apply_defaults(c)) {
+		new_error(e, "connector", "out of memory");
+		goto report;
+	}
+	/* A separate API token value gets its own id, not the HTTP token's (the default). */
+	if (s.fresh[FIELD_API_TOKEN] && !s.named[FIELD_API_TOKEN] && connector_get(c, FIELD_TOKEN) &&
+	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN))) {
+		char id[STORE_ID_MAX + 1];
+		fields_secret_id(c, FIELD_API_TOKEN, id, sizeof(id));
+		if (connector_put(c, FIELD_API_TOKEN, id) != 0)
+			new_error(e, "api-token", "out of memory");
+	}
+	/* An API token sharing the HTTP token's secret shares its value too. */
+	if (fields_applies(c, FIELD_API_TOKEN) && !s.v.val[FIELD_API_TOKEN] && s.fresh[FIELD_TOKEN] &&
+	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)))
+		s.v.val[FIELD_API_TOKEN] = secbuf_dup(s.v.val[FIELD_TOKEN]->data, s.v.val[FIELD_TOKEN]->len);
+	new_check_secrets(c, &s, e);
+	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir };
+	struct field_error ferr[FIELD_COUNT];
+	size_t nf = fields_validate_all(c, &env, ferr);
+	for (size_t i = 0; i < nf; i++)
+		new_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+	if (e->n)
+		goto report;
+
+	rc = new_store(ctx, a, c, &s, &store, e);
+	if (rc != AZ_EXIT_OK || e->n) {
+		rc = rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
+		goto report;
+	}
+	if (!a->skip_test) {
+		if (conncheck_run(c, &s.v, &a->check, res, &n, msg, sizeof(msg)) != 0) {
+			msg_error(ctx->err, "%s", msg);
+			rc = AZ_EXIT_ERROR;
+			goto out;
+		}
+		checked = true;
+		if (!a->json)
+			check_print_text(ctx->err, res, n);
+	}
+	bool check_ok = !checked || check_all_ok(res, n);
+	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+	if (a->dry_run) {
+		if (!a->json)
+			msg_error(ctx->err, "dry run: valid%s; nothing was written",
+			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "");
+		goto report;
+	}
+	if (!check_ok && !a->save_on_failure) {
+		if (!a->json)
+			msg_error(ctx->err, "the check failed: nothing was saved (fix the above, or "
+			                    "--save-on-failure to keep it anyway)");
+		goto report;
+	}
+	int save_rc = new_save(ctx, c, &s, store);
+	if (save_rc != AZ_EXIT_OK) {
+		rc = save_rc;
+		goto out;
+	}
+	saved = true;
+	if (a->write_answers && (save_rc = new_write_answers(ctx, a->write_answers, c)) != AZ_EXIT_OK)
+		rc = save_rc;
+	if (!a->json)
+		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
+		        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
+report:
+	if (a->write_answers && !saved && a->dry_run && c && e->n == 0) {
+		int wrc = new_write_answers(ctx, a->write_answers, c);
+		if (wrc != AZ_EXIT_OK)
+			rc = wrc;
+	}
+	if (a->json) {
+		new_report_json(ctx, c, e, saved, res, n, checked);
+	} else {
+		for (size_t i = 0; i < e->n; i++)
+			msg_error(ctx->err, "%s", e->line[i]);
+		if (e->n)
+			msg_error(ctx->err, "%zu error%s; nothing was written", e->n, e->n == 1 ? "" : "s");
+	}
+out:
+	store_close(store);
+	conncheck_secrets_clear(&s.v);
+	connector_free(c);
+	free(e);
+	return rc;
 }
 
 int cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "non-interactive", no_argument, NULL, OPT_NON_INTERACTIVE },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool non_interactive = false;
-	int rc = cli_getopt(ctx, argc, argv, NULL, opts, new_opt, &non_interactive);
+	struct new_options *o = calloc(1, sizeof(*o));
+	struct new_args *a = calloc(1, sizeof(*a));
+	int rc;
 
+	if (!o || !a) {
+		free(o);
+		free(a);
+		msg_error(ctx->err, "out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	new_options_build(o);
+	a->check.known_hosts = ctx->paths.known_hosts;
+	rc = cli_getopt(ctx, argc, argv, NULL, o->opt, new_opt, a);
+	if (rc == CLI_CONTINUE)
+		rc = cli_want_operands(ctx, argc, argv, 0);
 	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_want_operands(ctx, argc, argv, 0)) != CLI_CONTINUE)
-		return rc;
+		goto out;
 	/* Never wait for input that cannot come: fail at once without a terminal. */
-	if (!non_interactive && !(ctx->stdin_tty && ctx->stdout_tty)) {
+	if (!a->non_interactive && !(ctx->stdin_tty && ctx->stdout_tty)) {
 		msg_error(ctx->err, "no terminal: the wizard needs one on stdin and stdout; "
 		                    "for scripts use '" AZ_PROGRAM " new --non-interactive' with flags or --answers FILE");
-		return AZ_EXIT_USAGE;
+		rc = AZ_EXIT_USAGE;
+		goto out;
 	}
-	msg_error(ctx->err, "%s: not available in this version yet",
-	          non_interactive ? "new --non-interactive" : "the wizard");
-	return AZ_EXIT_ERROR;
+	if (a->non_interactive)
+		rc = new_non_interactive(ctx, a);
+	else {
+		msg_error(ctx->err, "the wizard: not available in this version yet; "
+		                    "use '" AZ_PROGRAM " new --non-interactive' (see --help)");
+		rc = AZ_EXIT_ERROR;
+	}
+out:
+	free(o);
+	free(a);
+	return rc;
 }
 
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)

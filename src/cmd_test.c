@@ -1,9 +1,113 @@
 /* test: the connectivity check of a saved connector. */
 #include <config.h>
 
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "cmd.h"
+#include "conncheck.h"
+#include "connector.h"
+#include "connector_file.h"
+#include "exitcode.h"
+#include "msg.h"
+#include "unlock.h"
+
+enum { OPT_JSON = 256 };
+
+struct test_args {
+	struct conncheck_opts check;
+	bool json;
+};
+
+static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
+{
+	struct test_args *a = user;
+	char msg[256];
+
+	if (opt == OPT_JSON) {
+		a->json = true;
+		return CLI_CONTINUE;
+	}
+	if (conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg)) < 0)
+		return msg_usage(ctx->err, "test: %s", msg);
+	return CLI_CONTINUE;
+}
+
+void cmd_test_usage(FILE *out)
+{
+	fputs("Usage: " AZ_PROGRAM " test ID [--json] [options]\n"
+	      "Run the connectivity check of a saved connector (exit status 4 when a probe fails).\n"
+	      "\n"
+	      "Options:\n"
+	      "  --json                  the results as JSON\n"
+	      CONNCHECK_USAGE, out);
+}
+
+/* Does any secret field apply to c (then the store must be opened)? */
+static bool test_needs_store(const struct connector *c)
+{
+	for (size_t i = 0; i < FIELD_COUNT; i++)
+		if (fields_at((enum field_id)i)->kind == FIELD_SECRET && fields_applies(c, (enum field_id)i) &&
+		    connector_get(c, (enum field_id)i))
+			return true;
+	return false;
+}
 
 int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cmd_unavailable(ctx, argc, argv);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		CONNCHECK_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct test_args a = { .check = { .known_hosts = ctx->paths.known_hosts } };
+	struct connector *c = NULL;
+	struct store *store = NULL;
+	struct conncheck_secrets secrets = { 0 };
+	struct check_result res[CHECK_MAX_PROBES];
+	size_t n = 0;
+	char msg[512];
+	int rc = cli_getopt(ctx, argc, argv, NULL, opts, test_opt, &a);
+
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if ((rc = cli_want_operands(ctx, argc, argv, 1)) != CLI_CONTINUE)
+		return rc;
+	switch (connector_file_load(ctx->paths.connectors_dir, argv[optind], &c, msg, sizeof(msg))) {
+	case CONNECTOR_FILE_OK:
+		break;
+	case CONNECTOR_FILE_BAD:
+		msg_error(ctx->err, "%s", msg);
+		return AZ_EXIT_INVALID;
+	default:
+		msg_error(ctx->err, "%s", msg);
+		return AZ_EXIT_ERROR;
+	}
+	if (test_needs_store(c)) {
+		rc = unlock_store(ctx, false, &store);
+		if (rc != AZ_EXIT_OK)
+			goto out;
+		rc = conncheck_load_secrets(c, store, &secrets, msg, sizeof(msg));
+		store_close(store); /* the values are copied out: no need to keep it open */
+		if (rc != 0) {
+			msg_error(ctx->err, "%s", msg);
+			goto out;
+		}
+	}
+	if (conncheck_run(c, &secrets, &a.check, res, &n, msg, sizeof(msg)) != 0) {
+		msg_error(ctx->err, "%s", msg);
+		rc = AZ_EXIT_ERROR;
+		goto out;
+	}
+	if (a.json)
+		check_print_json(ctx->out, res, n);
+	else
+		check_print_text(ctx->out, res, n);
+	rc = check_all_ok(res, n) ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+out:
+	conncheck_secrets_clear(&secrets);
+	connector_free(c);
+	return rc;
 }

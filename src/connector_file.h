@@ -49,6 +49,14 @@ struct connector *connector_file_parse(const char *text, size_t len, const char 
                                        char *msg, size_t msglen);
 
 /*
+ * An answers file (`new --answers`): the same keys, types and refusals as a
+ * connector file, but every key optional ("schema" too), as flags and
+ * defaults complete it.
+ */
+struct connector *connector_file_parse_answers(const char *text, size_t len, const char *name,
+                                               char *msg, size_t msglen);
+
+/*
  * Load connector id from dir: its identifier must be id. On failure the
  * message says what is wrong and where (for MISSING, where it looked).
  */

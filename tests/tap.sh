@@ -31,6 +31,14 @@ like() { # like TEXT GREP-ERE DESCRIPTION
 	fi
 }
 
+has() { # has TEXT FIXED-STRING DESCRIPTION
+	if printf '%s\n' "$1" | grep -Fq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '%s\n' "$1" | sed 's/^/#   got: /'
+		printf '#   expected to contain: %s\n' "$2"
+	fi
+}
+
 unlike() { # unlike TEXT GREP-ERE DESCRIPTION
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
 		ok 1 "$3"

@@ -1,0 +1,146 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "azure_url.h"
+#include "conncheck.h"
+#include "connector.h"
+#include "known_hosts.h"
+#include "store.h"
+
+int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, char *msg,
+                        size_t msglen)
+{
+	char *end;
+	long v;
+
+	switch (opt) {
+	case CONNCHECK_OPT_TIMEOUT:
+		v = strtol(arg, &end, 10);
+		if (end == arg || *end || v < 1 || v > 600) {
+			snprintf(msg, msglen, "--timeout: give whole seconds from 1 to 600, not '%s'", arg);
+			return -1;
+		}
+		opts->timeout_ms = (int)v * 1000;
+		return 1;
+	case CONNCHECK_OPT_CA_FILE:
+		opts->ca_file = arg;
+		return 1;
+	case CONNCHECK_OPT_ACCEPT_HOST_KEY:
+		if (strncmp(arg, "SHA256:", 7) != 0 || strlen(arg) != 50) {
+			snprintf(msg, msglen, "--accept-host-key: give the fingerprint as shown, "
+			                      "SHA256: and 43 characters, not '%s'", arg);
+			return -1;
+		}
+		opts->accept_host_key = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int conncheck_load_secrets(const struct connector *c, struct store *store,
+                           struct conncheck_secrets *s, char *msg, size_t msglen)
+{
+	for (size_t i = 0; i < FIELD_COUNT; i++) {
+		const char *id = connector_get(c, (enum field_id)i);
+		struct store_error err = { 0 };
+
+		if (fields_at((enum field_id)i)->kind != FIELD_SECRET || !id ||
+		    !fields_applies(c, (enum field_id)i))
+			continue;
+		enum store_status st = store_get(store, id, &s->val[i], &err);
+		if (st != STORE_OK) {
+			snprintf(msg, msglen, "%s: %s", fields_at((enum field_id)i)->key, err.message);
+			return store_exit_code(st);
+		}
+	}
+	return 0;
+}
+
+void conncheck_secrets_clear(struct conncheck_secrets *s)
+{
+	for (size_t i = 0; i < FIELD_COUNT; i++) {
+		secbuf_free(s->val[i]);
+		s->val[i] = NULL;
+	}
+}
+
+/* The secret of field id, required when the field applies. */
+static bool conncheck_secret(const struct connector *c, const struct conncheck_secrets *s,
+                             enum field_id id, const struct secbuf **out, char *msg, size_t msglen)
+{
+	*out = NULL;
+	if (!fields_applies(c, id))
+		return true;
+	*out = s->val[id];
+	if (!*out && fields_at(id)->required) {
+		snprintf(msg, msglen, "%s: no value to check with", fields_at(id)->key);
+		return false;
+	}
+	return true;
+}
+
+int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
+                  const struct conncheck_opts *opts, struct check_result *res, size_t *n,
+                  char *msg, size_t msglen)
+{
+	struct azure_url u;
+	struct check_target t = { 0 };
+	const char *test_repo = connector_value(c, FIELD_TEST_REPO);
+	char *git_url = NULL, *rest_base = NULL, *ssh_path = NULL;
+	int rc = -1;
+
+	*n = 0;
+	if (azure_url_parse(connector_value(c, FIELD_URL) ? connector_value(c, FIELD_URL) : "", &u,
+	                    msg, msglen) != 0)
+		return -1;
+	bool ssh = connector_is(c, FIELD_CONNECTION, "ssh");
+	t.transport = ssh ? CHECK_SSH : CHECK_HTTP;
+	t.api = connector_is(c, FIELD_API_ACCESS, "true");
+	t.project = u.project;
+	t.repo = u.repo ? u.repo : test_repo;
+	t.ca_file = opts->ca_file;
+	t.allow_http = connector_is(c, FIELD_ALLOW_HTTP, "true");
+	t.timeout_ms = opts->timeout_ms;
+	rest_base = azure_url_rest_base(&u);
+	t.api_base = rest_base;
+	if (!conncheck_secret(c, s, FIELD_TOKEN, &t.token, msg, msglen) ||
+	    !conncheck_secret(c, s, FIELD_API_TOKEN, &t.api_token, msg, msglen) ||
+	    !conncheck_secret(c, s, FIELD_SSH_KEY, &t.ssh_key, msg, msglen) ||
+	    !conncheck_secret(c, s, FIELD_SSH_KEY_PASSPHRASE, &t.ssh_key_passphrase, msg, msglen))
+		goto out;
+	if (ssh) {
+		ssh_path = azure_url_ssh_path(&u, test_repo);
+		t.ssh_host = u.host;
+		t.ssh_port = u.port;
+		t.ssh_user = u.user ? u.user : "git";
+		t.ssh_path = ssh_path;
+		t.known_hosts_file = opts->known_hosts;
+		t.user_known_hosts_file = opts->user_known_hosts;
+		t.accept_host_key = opts->accept_host_key;
+	} else {
+		git_url = azure_url_repo_url(&u, test_repo);
+		t.git_url = git_url;
+		t.username = connector_value(c, FIELD_USERNAME);
+	}
+	if (!rest_base || (ssh ? !ssh_path : !git_url)) {
+		snprintf(msg, msglen, "out of memory");
+		goto out;
+	}
+	*n = check_run(&t, res, NULL, NULL);
+	for (size_t i = 0; i < *n; i++)
+		if (res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED && opts->known_hosts &&
+		    known_hosts_add(opts->known_hosts, u.host, u.port, res[i].host_key) != 0) {
+			snprintf(msg, msglen, "cannot record the accepted host key in %s", opts->known_hosts);
+			goto out;
+		}
+	rc = 0;
+out:
+	free(git_url);
+	free(rest_base);
+	free(ssh_path);
+	azure_url_free(&u);
+	return rc;
+}

@@ -1,0 +1,77 @@
+/*
+ * The connectivity check of a connector: the bridge from the model (fields,
+ * Azure URL) and its secrets to the probes of check.h. Used by `test ID`,
+ * `new` and the wizard, so they all check the same way.
+ */
+#ifndef AZ_CONNCHECK_H
+#define AZ_CONNCHECK_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check.h"
+#include "fields.h"
+#include "secbuf.h"
+
+struct connector;
+
+/* The values of the connector's secret fields, indexed by field id (NULL: none). */
+struct conncheck_secrets {
+	struct secbuf *val[FIELD_COUNT];
+};
+
+struct conncheck_opts {
+	const char *ca_file;         /* --ca-file */
+	int timeout_ms;              /* --timeout; <= 0: 30 s */
+	const char *accept_host_key; /* --accept-host-key SHA256:... */
+	const char *known_hosts;     /* the tool's known_hosts file (paths.known_hosts) */
+	const char *user_known_hosts;/* NULL: ~/.ssh/known_hosts */
+};
+
+/* The check's command-line options, shared by `test` and `new`. */
+enum {
+	CONNCHECK_OPT_TIMEOUT = 0x1000,
+	CONNCHECK_OPT_CA_FILE,
+	CONNCHECK_OPT_ACCEPT_HOST_KEY,
+};
+#define CONNCHECK_LONGOPTS \
+	{ "timeout", required_argument, NULL, CONNCHECK_OPT_TIMEOUT }, \
+	{ "ca-file", required_argument, NULL, CONNCHECK_OPT_CA_FILE }, \
+	{ "accept-host-key", required_argument, NULL, CONNCHECK_OPT_ACCEPT_HOST_KEY }
+#define CONNCHECK_USAGE \
+	"  --timeout S             give up after S seconds (default 30)\n" \
+	"  --ca-file F             also trust the CA certificates in F (PEM)\n" \
+	"  --accept-host-key FP    trust this SSH host key (SHA256:...) and record it\n"
+
+/*
+ * Apply option opt (one of CONNCHECK_OPT_*) with its argument: 1 when taken,
+ * 0 when opt is not a check option, -1 for a bad value (message in msg).
+ */
+int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, char *msg,
+                        size_t msglen);
+
+struct store;
+
+/*
+ * Fetch from store the secrets of c's applicable secret fields (by the store
+ * ids c holds) into s. 0, or the store's exit code with the message in msg.
+ */
+int conncheck_load_secrets(const struct connector *c, struct store *store,
+                           struct conncheck_secrets *s, char *msg, size_t msglen);
+
+/*
+ * Check connector c with its secrets: results in res (room for
+ * CHECK_MAX_PROBES), their number in *n. An unknown host key accepted with
+ * accept_host_key is added to opts->known_hosts. Returns 0 when the check ran
+ * (look at the results), -1 when it could not (bad URL, a secret missing, no
+ * memory) with the reason in msg.
+ */
+int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
+                  const struct conncheck_opts *opts, struct check_result *res, size_t *n,
+                  char *msg, size_t msglen);
+
+/* Wipe and free every secret (the struct itself stays). */
+void conncheck_secrets_clear(struct conncheck_secrets *s);
+
+#endif

@@ -1,0 +1,21 @@
+/* SSH private keys as Azure DevOps takes them: RSA only, from memory. */
+#ifndef AZ_SSHKEY_H
+#define AZ_SSHKEY_H
+
+#include <stddef.h>
+
+#include <libssh/libssh.h>
+
+#include "secbuf.h"
+
+/*
+ * Import the private key in key (PEM or OpenSSH text) with its passphrase
+ * (NULL: none) straight from memory, never through a file, and require RSA
+ * (the only type Azure DevOps takes). 0 with *out set (free with ssh_key_free), or -1 with a
+ * message naming the fix. libssh copies the key into its own memory while
+ * it parses; that copy is freed (not wiped) by libssh.
+ */
+int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,
+                  char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,129 @@
+# `new --non-interactive` against the local Azure stand-ins: flags, answers
+# file, every invalid field at once, secrets never as flag values, dry run,
+# --write-answers replayed to an identical connector file.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+fix="$top_srcdir/tests/fixtures/azfix"
+"$fix" start "$tap_tmp/fix" >/dev/null 2>"$tap_tmp/fix.err" || bail "the local servers did not start: $(cat "$tap_tmp/fix.err")"
+trap '"$fix" stop "$tap_tmp/fix" >/dev/null 2>&1; rm -rf "$tap_tmp"' EXIT
+. "$tap_tmp/fix/env"
+plan 49
+
+home="$tap_tmp/home"
+key="$tap_tmp/store.key"
+head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
+az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
+token=$(cat "$AZF_TOKEN_FILE")
+
+# Nothing at all under the home folder (no store, no connectors, no draft).
+nothing_written() { [ ! -e "$home/connectors" ] && [ ! -e "$home/secrets.store" ]; }
+
+# 1. HTTP, Repository URL, from flags.
+run az new --non-interactive --name "Payments API" --url-type repo --connection http \
+	--url "$repo_url" --username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" \
+	--api-access true --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "HTTP repo connector from flags: exit 0"
+like "$out" "saved connector 'Payments_API'" "says what it saved"
+like "$err" "git-http" "reports the git-http probe"
+like "$err" "api" "reports the api probe"
+[ -f "$home/connectors/Payments_API.json" ]
+ok $? "the connector file exists"
+is "$(stat -c %a "$home/connectors/Payments_API.json")" 600 "the connector file is 0600"
+run az secret list
+like "$out" "payments_api-token" "the token went to the store under its default id"
+! grep -rqF -- "$token" "$home" 2>/dev/null
+ok $? "the token value is in no file under the home folder (the store holds ciphertext)"
+run az show Payments_API --json
+like "$out" '"api-token-secret":[[:space:]]*"payments_api-token"' "the API token reuses the HTTP token's secret"
+
+# 2. SSH, Project URL, from an answers file; a new host key accepted by fingerprint.
+cat >"$tap_tmp/ssh.json" <<JSON
+{"name": "infra ssh", "url-type": "project", "connection": "ssh",
+ "url": "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT",
+ "test-repo": "$AZF_REPO", "delegates": "tags", "delegate-tags": ["linux", "eu-west"]}
+JSON
+run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" </dev/null
+is "$rc" 4 "an unknown SSH host key fails the check: exit 4"
+has "$err" "$AZF_SSH_HOSTKEY_FP" "the message shows the host key fingerprint"
+like "$err" "--accept-host-key" "and how to accept it"
+[ ! -e "$home/connectors/infra_ssh.json" ]
+ok $? "a failed check saves nothing"
+run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
+	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+is "$rc" 0 "with --accept-host-key: exit 0"
+grep -q "127.0.0.1\]:$AZF_SSH_PORT" "$home/known_hosts"
+ok $? "the accepted key is recorded in the tool's known_hosts"
+run az export infra_ssh --format yaml
+like "$out" "sshKeyRef: account.infra_ssh-ssh-key" "the export references the stored key"
+like "$out" "- linux" "the delegate tags are exported"
+
+# 3. Flags override the answers file; the check runs again with the recorded host key.
+run az new --non-interactive --answers "$tap_tmp/ssh.json" --name "infra two" \
+	--ssh-key-secret infra_ssh-ssh-key </dev/null
+is "$rc" 0 "flags override the answers file; a stored key is reused by id"
+[ -f "$home/connectors/infra_two.json" ]
+ok $? "the second connector is saved under the name from the flag"
+
+# 4. Every invalid field reported together, exit 3, nothing written.
+home="$tap_tmp/home-bad"
+run az new --non-interactive --name " bad name!" --identifier "1abc" --url-type repo \
+	--connection ssh --url "https://dev.azure.com/contoso/Web" --tags "a:b,,c" \
+	--delegates tags --scope project </dev/null
+is "$rc" 3 "invalid values: exit 3"
+for f in name identifier url ssh-key delegate-tags org project; do
+	like "$err" "^azrepos-connect: $f: " "the '$f' error is reported"
+done
+like "$err" "nothing was written" "says nothing was written"
+nothing_written
+ok $? "nothing was written for invalid input"
+run az new --non-interactive --name web --url-type project --connection http --url x \
+	--username u --token-file /nonexistent/token </dev/null
+is "$rc" 3 "an unreadable token file: exit 3"
+like "$err" "token: cannot read /nonexistent/token" "names the token file"
+nothing_written
+ok $? "still nothing written"
+
+# 5. Secrets are never taken as flag values.
+for f in token api-token ssh-key ssh-key-passphrase; do
+	run az new --non-interactive --name web --$f "s3cr3t-value" </dev/null
+	is "$rc" 2 "--$f VALUE is refused (exit 2)"
+done
+unlike "$err" "s3cr3t-value" "the refused value is not echoed back"
+nothing_written
+ok $? "nothing written after a refused secret flag"
+
+# 6. --dry-run validates and checks, writes nothing.
+run az new --non-interactive --dry-run --name dry --url-type repo --url "$repo_url" \
+	--username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "--dry-run with a passing check: exit 0"
+like "$err" "dry run" "says it was a dry run"
+nothing_written
+ok $? "--dry-run writes nothing"
+
+# 7. --write-answers, replayed on another "host" (home) with the secret set there.
+home="$tap_tmp/home-a"
+run az new --non-interactive --name web --url-type repo --url "$repo_url" --username "$AZF_USER" \
+	--token-stdin --skip-test --write-answers "$tap_tmp/web.answers" <"$AZF_TOKEN_FILE"
+is "$rc" 0 "token from stdin, answers written"
+unlike "$(cat "$tap_tmp/web.answers")" "$token" "the answers file holds no secret"
+home="$tap_tmp/home-b"
+az secret set web-token <"$AZF_TOKEN_FILE" >/dev/null 2>&1
+run az new --non-interactive --answers "$tap_tmp/web.answers" --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "the answers file replays on another home (check passes)"
+cmp -s "$tap_tmp/home-a/connectors/web.json" "$tap_tmp/home-b/connectors/web.json"
+ok $? "the replayed connector file is identical"
+
+# 8. A wrong token: check fails (exit 4), --save-on-failure keeps it.
+printf 'not-the-token' >"$tap_tmp/bad.token"
+run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" --username u \
+	--token-file "$tap_tmp/bad.token" --ca-file "$AZF_CA" </dev/null
+is "$rc" 4 "a rejected token: exit 4"
+[ ! -e "$home/connectors/wrongtok.json" ]
+ok $? "nothing saved after a failed check"
+run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" --username u \
+	--token-file "$tap_tmp/bad.token" --ca-file "$AZF_CA" --save-on-failure </dev/null
+is "$rc" 4 "--save-on-failure still exits 4"
+[ -f "$home/connectors/wrongtok.json" ]
+ok $? "--save-on-failure saved it"
