@@ -18,7 +18,6 @@
 #define AZ_URL_MAX_SEGS 16
 #define AZ_URL_MAX_LEN 2048
 
-
 static const char az_forbidden[] = "/:\\~&%;@'\"?<>|#$*}{,+=[]";
 
 /* Reserved for every name (device names), then for projects only. */
@@ -74,26 +73,26 @@ static int fail(char *msg, size_t msglen, const char *fmt, ...)
 	return -1;
 }
 
-/* A growing string; on out of memory s becomes NULL and stays NULL. */
+/* A growing string; after a failed allocation s is NULL and stays NULL. */
 struct str {
 	char *s;
 	size_t len;
 	size_t cap;
+	bool oom;
 };
 
 static void str_addn(struct str *b, const char *p, size_t n)
 {
-	char *t;
-
-	if (!b->s && b->cap)
+	if (b->oom)
 		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = (b->len + n + 1) * 2;
-		t = realloc(b->s, cap);
+		char *t = realloc(b->s, cap);
+
 		if (!t) {
 			free(b->s);
 			b->s = NULL;
-			b->cap = 1;
+			b->oom = true;
 			return;
 		}
 		b->s = t;
@@ -264,8 +263,7 @@ static bool az_name_check(const char *name, enum azure_name_kind kind, bool dete
 
 		if (ok)
 			eg = kind == AZURE_NAME_PROJECT ? u.project : u.repo ? u.repo : eg;
-		fail(msg, msglen, "give the %s name, e.g. \"%s\", not its URL", what,
-		     eg);
+		fail(msg, msglen, "give the %s name, e.g. \"%s\", not its URL", what, eg);
 		if (ok)
 			azure_url_free(&u);
 		return false;
@@ -664,6 +662,9 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return fail(p->msg, p->msglen, "the SSH user for ssh.dev.azure.com is 'git': use "
 		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
 	u->server = !ssh && !vsssh;
+	if (u->scp && p->nseg && strspn(p->segs[0].name, "0123456789") == p->segs[0].len)
+		return fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
+		            url_upto(p, p->text + p->textlen), p->text);
 	if (p->nseg && strcmp(p->segs[0].name, "v3") == 0) {
 		if (p->nseg < 2)
 			return fail(p->msg, p->msglen, "add the organization and project after 'v3/': "

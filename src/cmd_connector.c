@@ -51,8 +51,9 @@ static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void
 }
 
 /* Options, then exactly `operands` operands: CLI_CONTINUE or an exit code. */
-static int cmd_connector_args(struct cli_ctx *ctx, int argc, char **argv, const struct option *longopts,
-                              struct cmd_connector_opts *o, int operands)
+static int cmd_connector_args(struct cli_ctx *ctx, int argc, char **argv,
+                              const struct option *longopts, struct cmd_connector_opts *o,
+                              int operands)
 {
 	int rc = cli_getopt(ctx, argc, argv, NULL, longopts, cmd_connector_opt, o);
 

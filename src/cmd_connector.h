@@ -11,6 +11,7 @@
  * is looked up), AZ_EXIT_ERROR when there is no such connector (the message
  * says where it looked) or its file is refused or unreadable.
  */
-int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id, struct connector **out);
+int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
+                       struct connector **out);
 
 #endif

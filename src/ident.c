@@ -33,7 +33,8 @@ static const char *ident_first_bad(const char *s, bool (*ok)(char c))
 }
 
 /* "<what> is at most N characters (this one has M): shorten it" when too long. */
-static bool ident_check_length(const char *s, size_t max, const char *what, char *msg, size_t msglen)
+static bool ident_check_length(const char *s, size_t max, const char *what, char *msg,
+                               size_t msglen)
 {
 	size_t n = utf8_count(s);
 

@@ -637,6 +637,8 @@ static const struct bad bad[] = {
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/_git/web", TR, CS, false,
 	  "remove '/_git': v3/ SSH URLs have none ('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
 	{ "git@ssh.dev.azure.com:contoso/Payments/web", TR, CS, false, "the SSH path starts with 'v3/'" },
+	{ "git@ssh.dev.azure.com:22/v3/contoso/Payments/web", TR, CS, false,
+	  "a port needs the ssh:// form: 'ssh://git@ssh.dev.azure.com:22/v3/contoso/Payments/web'" },
 	{ "ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false, "the SSH user for ssh.dev.azure.com is 'git'" },
 	{ "bob@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false, "the SSH user for ssh.dev.azure.com is 'git'" },
 	{ "git@dev.azure.com:v3/contoso/Payments/web", TR, CS, false,
@@ -835,6 +837,18 @@ static void test_allow_http(void **state)
 	assert_string_equal(s, "http://tfs.example.com:8080/tfs/DefaultCollection");
 	free(s);
 	azure_url_free(&u);
+}
+
+static void test_too_long(void **state)
+{
+	char url[2100] = "https://dev.azure.com/contoso/Payments/_git/";
+	char msg[256];
+
+	(void)state;
+	memset(url + strlen(url), 'a', sizeof(url) - 1 - strlen(url));
+	url[sizeof(url) - 1] = '\0';
+	assert_false(azure_url_check(url, AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)));
+	assert_string_equal(msg, "the URL is 2099 bytes long: Azure URLs are far shorter (at most 2048)");
 }
 
 /* Values that do not apply are NULL; default ports per transport. */
@@ -1142,6 +1156,7 @@ int main(void)
 		cmocka_unit_test(test_bad_urls),
 		cmocka_unit_test(test_password_not_echoed),
 		cmocka_unit_test(test_allow_http),
+		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_not_applicable),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_names_forbidden),

@@ -17,26 +17,14 @@
 #include <cmocka.h>
 
 #include "connector_file.h"
-#include "fileio.h"
+#include "core_fixture.h"
 
 static char *data_path(const char *rel)
 {
-	const char *top = getenv("top_srcdir");
-	size_t n = strlen(top ? top : ".") + strlen(rel) + 32;
-	char *path = malloc(n);
+	char full[256];
 
-	assert_non_null(path);
-	snprintf(path, n, "%s/tests/data/connectors/%s", top ? top : ".", rel);
-	return path;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	char *text = NULL;
-
-	if (fileio_read_path(path, 1 << 20, &text, len) != 0)
-		fail_msg("cannot read %s: %s", path, strerror(errno));
-	return text;
+	snprintf(full, sizeof(full), "connectors/%s", rel);
+	return fixture_data_path(full);
 }
 
 static void spew(const char *path, const char *text)
@@ -77,7 +65,7 @@ static void test_round_trip(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		char msg[512], *path = data_path(files[i]);
 		size_t len;
-		char *text = slurp(path, &len);
+		char *text = fixture_read(path, &len);
 		struct connector *c = connector_file_parse(text, len, path, msg, sizeof(msg));
 		char *again;
 
@@ -187,7 +175,7 @@ static void test_refusals(void **state)
 
 		snprintf(rel, sizeof(rel), "bad/%s", cases[i].file);
 		path = data_path(rel);
-		text = slurp(path, &len);
+		text = fixture_read(path, &len);
 		c = connector_file_parse(text, len, path, msg, sizeof(msg));
 		if (c || strncmp(msg, path, strlen(path)) != 0 || !strstr(msg, cases[i].says))
 			fail_msg("%s: got %s '%s', expected '%s'", cases[i].file,
@@ -206,7 +194,7 @@ static void test_save_load(void **state)
 	size_t len;
 
 	snprintf(dir, sizeof(dir), "%s/config/connectors", top);
-	text = slurp(golden, &len);
+	text = fixture_read(golden, &len);
 	c = connector_file_parse(text, len, golden, msg, sizeof(msg));
 	assert_non_null(c);
 	umask(022);
@@ -216,7 +204,7 @@ static void test_save_load(void **state)
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/azure_payments.json");
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	saved = slurp(dir, &len);
+	saved = fixture_read(dir, &len);
 	assert_string_equal(saved, text);
 	*strrchr(dir, '/') = '\0';
 	assert_int_equal(connector_file_load(dir, "azure_payments", &loaded, msg, sizeof(msg)),
@@ -252,7 +240,7 @@ static void test_save_refused(void **state)
 	assert_true(fields_apply_defaults(c));
 	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), -1);
 	assert_non_null(strstr(msg, "the written file: missing key 'url'"));
-	before = slurp(path, &len);
+	before = fixture_read(path, &len);
 	assert_string_equal(before, "old contents\n");
 	/* No temp file left behind. */
 	char cmd[600];
@@ -280,7 +268,7 @@ static void test_load_errors(void **state)
 	/* The file name and the identifier inside must agree. */
 	char *golden = data_path("azure_infra_repo_ssh.json");
 	size_t len;
-	char *text = slurp(golden, &len);
+	char *text = fixture_read(golden, &len);
 	snprintf(path, sizeof(path), "%s/other.json", dir);
 	spew(path, text);
 	assert_int_equal(connector_file_load(dir, "other", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);

@@ -18,53 +18,29 @@
 #include <yaml.h>
 
 #include "connector_file.h"
+#include "core_fixture.h"
 #include "export.h"
-#include "fileio.h"
-
-static char *read_data(const char *rel, size_t *len)
-{
-	const char *top = getenv("top_srcdir");
-	char path[4096], *text = NULL;
-
-	snprintf(path, sizeof(path), "%s/tests/data/%s", top ? top : ".", rel);
-	if (fileio_read_path(path, 1 << 20, &text, len) != 0)
-		fail_msg("cannot read %s", path);
-	return text;
-}
 
 static struct connector *load_data(const char *rel)
 {
-	char msg[512];
+	char msg[512], *path = fixture_data_path(rel);
 	size_t len;
-	char *text = read_data(rel, &len);
+	char *text = fixture_read(path, &len);
 	struct connector *c = connector_file_parse(text, len, rel, msg, sizeof(msg));
 
 	if (!c)
 		fail_msg("%s", msg);
 	free(text);
+	free(path);
 	return c;
 }
 
-/* A connector from key/value pairs (NULL-terminated), checked valid. */
-static struct connector *make(const char *key, ...)
+/* c with the defaults applied, checked valid. */
+static struct connector *make_valid(struct connector *c)
 {
-	struct connector *c = connector_new();
 	struct field_error errs[FIELD_COUNT];
-	char msg[FIELD_MSG_MAX];
-	va_list ap;
 	size_t n;
 
-	assert_non_null(c);
-	va_start(ap, key);
-	for (; key; key = va_arg(ap, const char *)) {
-		const struct field *f = fields_find(key);
-		const char *value = va_arg(ap, const char *);
-
-		assert_non_null(f);
-		if (!fields_set(c, f->id, value, msg, sizeof(msg)))
-			fail_msg("%s: %s", key, msg);
-	}
-	va_end(ap);
 	assert_true(fields_apply_defaults(c));
 	n = fields_validate_all(c, NULL, errs);
 	for (size_t i = 0; i < n; i++)
@@ -230,10 +206,12 @@ static void assert_golden(const char *id)
 	c = load_data(rel);
 	for (size_t i = 0; i < 2; i++) {
 		size_t len;
-		char *want, *got = export_text(c, formats[i].format);
+		char *want, *path, *got = export_text(c, formats[i].format);
 
 		snprintf(rel, sizeof(rel), "export/%s.%s", id, formats[i].ext);
-		want = read_data(rel, &len);
+		path = fixture_data_path(rel);
+		want = fixture_read(path, &len);
+		free(path);
 		assert_non_null(got);
 		if (strcmp(got, want) != 0)
 			fail_msg("%s differs; got:\n%s", rel, got);
@@ -270,9 +248,9 @@ static const cJSON *path(const cJSON *tree, const char *a, const char *b, const 
 static void test_account_scope(void **state)
 {
 	(void)state;
-	struct connector *c = make("name", "Web", "url-type", "repo", "connection", "http",
-	                           "url", "https://dev.azure.com/contoso/Shop/_git/web",
-	                           "username", "ci", NULL);
+	struct connector *c = make_valid(fixture_connector("name", "Web", "url-type", "repo",
+		"connection", "http", "url", "https://dev.azure.com/contoso/Shop/_git/web",
+		"username", "ci", NULL));
 	cJSON *t = export_tree(c);
 
 	assert_null(path(t, "orgIdentifier", NULL, NULL));
@@ -297,11 +275,10 @@ static void test_account_scope(void **state)
 static void test_org_scope_project_secrets(void **state)
 {
 	(void)state;
-	struct connector *c = make("name", "Web", "scope", "project", "org", "default",
-	                           "project", "web", "secret-scope", "project", "url-type", "repo",
-	                           "connection", "ssh", "url",
-	                           "git@ssh.dev.azure.com:v3/contoso/Shop/web", "api-access", "true",
-	                           "api-token", "web-pat", NULL);
+	struct connector *c = make_valid(fixture_connector("name", "Web", "scope", "project",
+		"org", "default", "project", "web", "secret-scope", "project", "url-type",
+		"repo", "connection", "ssh", "url", "git@ssh.dev.azure.com:v3/contoso/Shop/web",
+		"api-access", "true", "api-token", "web-pat", NULL));
 	cJSON *t = export_tree(c);
 
 	assert_string_equal(path(t, "orgIdentifier", NULL, NULL)->valuestring, "default");
@@ -313,8 +290,9 @@ static void test_org_scope_project_secrets(void **state)
 	cJSON_Delete(t);
 	connector_free(c);
 
-	c = make("name", "Web", "scope", "org", "org", "default", "url-type", "repo", "url",
-	         "https://dev.azure.com/contoso/Shop/_git/web", "username", "ci", NULL);
+	c = make_valid(fixture_connector("name", "Web", "scope", "org", "org", "default",
+		"url-type", "repo", "url", "https://dev.azure.com/contoso/Shop/_git/web",
+		"username", "ci", NULL));
 	t = export_tree(c);
 	assert_string_equal(path(t, "orgIdentifier", NULL, NULL)->valuestring, "default");
 	assert_null(path(t, "projectIdentifier", NULL, NULL));
@@ -339,12 +317,11 @@ static void test_yaml_quoting(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(descriptions) / sizeof(descriptions[0]); i++) {
-		struct connector *c = make("name", "1.5", "identifier", "x", "description",
-		                           descriptions[i], "tags", "on:off,prod,123:456,n",
-		                           "url-type", "project", "connection", "http", "url",
-		                           "https://dev.azure.com/contoso/Shop", "test-repo", "0x10",
-		                           "username", "true", "delegates", "tags",
-		                           "delegate-tags", "yes,1,null", NULL);
+		struct connector *c = make_valid(fixture_connector("name", "1.5", "identifier",
+			"x", "description", descriptions[i], "tags", "on:off,prod,123:456,n",
+			"url-type", "project", "connection", "http", "url",
+			"https://dev.azure.com/contoso/Shop", "test-repo", "0x10", "username",
+			"true", "delegates", "tags", "delegate-tags", "yes,1,null", NULL));
 
 		assert_round_trip(c);
 		connector_free(c);
@@ -355,9 +332,9 @@ static void test_yaml_quoting(void **state)
 static void test_tags_map(void **state)
 {
 	(void)state;
-	struct connector *c = make("name", "Web", "tags", "team:a:b, prod", "url-type", "repo",
-	                           "url", "https://dev.azure.com/contoso/Shop/_git/web",
-	                           "username", "ci", NULL);
+	struct connector *c = make_valid(fixture_connector("name", "Web", "tags",
+		"team:a:b, prod", "url-type", "repo", "url",
+		"https://dev.azure.com/contoso/Shop/_git/web", "username", "ci", NULL));
 	cJSON *t = export_tree(c);
 
 	assert_string_equal(path(t, "tags", "team", NULL)->valuestring, "a:b");

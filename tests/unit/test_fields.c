@@ -12,37 +12,18 @@
 #include <cmocka.h>
 
 #include "connector.h"
+#include "core_fixture.h"
 #include "fields.h"
 
 static char msg[FIELD_MSG_MAX];
 
-/* A connector from key/value pairs (NULL-terminated); values must be accepted. */
-static struct connector *make(const char *key, ...)
-{
-	struct connector *c = connector_new();
-	va_list ap;
-
-	assert_non_null(c);
-	va_start(ap, key);
-	for (; key; key = va_arg(ap, const char *)) {
-		const struct field *f = fields_find(key);
-		const char *value = va_arg(ap, const char *);
-
-		if (!f)
-			fail_msg("no field '%s'", key);
-		if (!fields_set(c, f->id, value, msg, sizeof(msg)))
-			fail_msg("%s: %s", key, msg);
-	}
-	va_end(ap);
-	return c;
-}
-
 /* A valid HTTP repository connector to vary. */
 static struct connector *make_http(void)
 {
-	struct connector *c = make("name", "Shop", "url-type", "repo", "connection", "http",
-	                           "url", "https://dev.azure.com/contoso/Shop/_git/shop",
-	                           "username", "ci", NULL);
+	struct connector *c = fixture_connector("name", "Shop", "url-type", "repo",
+	                                        "connection", "http", "url",
+	                                        "https://dev.azure.com/contoso/Shop/_git/shop",
+	                                        "username", "ci", NULL);
 
 	assert_true(fields_apply_defaults(c));
 	return c;
@@ -168,7 +149,7 @@ static void test_set(void **state)
 static void test_defaults(void **state)
 {
 	char buf[256];
-	struct connector *c = make("name", "Azure Payments", NULL);
+	struct connector *c = fixture_connector("name", "Azure Payments", NULL);
 
 	(void)state;
 	assert_string_equal(fields_default(c, FIELD_IDENTIFIER, buf, sizeof(buf)), "Azure_Payments");
@@ -189,8 +170,8 @@ static void test_defaults(void **state)
 	assert_null(connector_get(c, FIELD_URL_TYPE));            /* no default */
 	connector_free(c);
 
-	c = make("name", "Infra", "identifier", "infra", "connection", "ssh", "api-access", "true",
-	         "ssh-key", "mine", NULL);
+	c = fixture_connector("name", "Infra", "identifier", "infra", "connection", "ssh",
+	                      "api-access", "true", "ssh-key", "mine", NULL);
 	assert_true(fields_apply_defaults(c));
 	assert_string_equal(connector_get(c, FIELD_SSH_KEY), "mine"); /* kept */
 	assert_string_equal(connector_get(c, FIELD_API_TOKEN), "infra-api-token");

@@ -1,0 +1,128 @@
+# The git-http and api probes against the local Azure stand-ins (nginx, TLS,
+# git http-backend, the REST emulator): every outcome the issue lists.
+. "$top_srcdir/tests/integration/check_lib.sh"
+plan 79
+
+tok=$AZF_TOKEN_FILE
+# git-http + api for one repository; "$@" adds or overrides options.
+both() { # both GIT-URL PROJECT REPO TOKEN-FILE [OPTION...]
+	u=$1 p=$2 r=$3 t=$4
+	shift 4
+	probe --git-url "$u" --username "$AZF_USER" --token-file "$t" --ca-file "$AZF_CA" \
+		--api --api-base "$AZF_BASE/contoso" --project "$p" --repo "$r" --api-token-file "$t" "$@"
+}
+
+both "$AZF_REPO_URL" Payments payments-api "$tok"
+is "$rc" 0 "success (Repository URL): exit 0"
+verdict 0 ok null '^3 refs, default branch main$' "git-http success"
+is "$(j 'p[0]["probe"]'),$(j 'p[0]["ref_count"]'),$(j 'p[0]["default_branch"]')" "git-http,3,main" \
+	"git-http reports the ref count and default branch"
+verdict 1 ok null '^authenticated as Test User; repository payments-api found, default branch main$' "api success"
+is "$(j 'd["ok"]')" true "the JSON says ok"
+unlike "$out$err" "$pat" "the token is in no output"
+
+# A Project URL connector checks its test repository: project with a space.
+both "$AZF_SPACE_REPO_URL" "Payments Platform" web "$tok"
+is "$rc" 0 "success (Project URL + test repository, a space in the project): exit 0"
+verdict 0 ok null 'default branch main' "git-http through %20"
+verdict 1 ok null 'repository web found' "api with the project name encoded"
+
+both "$AZF_EMPTY_REPO_URL" Payments empty "$tok"
+verdict 0 ok null 'empty' "an empty repository passes and says so"
+
+both "$AZF_REPO_URL" Payments payments-api "$AZF_SSH_KEY_ENC_PASS_FILE"
+is "$rc" 4 "wrong token: exit 4"
+verdict 0 failed auth '^token rejected .*HTTP 401.*create a new PAT with Code \(Read\) at https://127\.0\.0\.1:[0-9]+/contoso/_usersSettings/tokens$' \
+	"git-http, wrong token"
+verdict 1 failed auth '^token rejected .*HTTP 401' "api, wrong token (401 thanks to X-TFS-FedAuthRedirect)"
+
+probe --git-url "$AZF_SIGNIN_URL" --username "$AZF_USER" --token-file "$AZF_SSH_KEY_ENC_PASS_FILE" \
+	--ca-file "$AZF_CA" --api-base "$AZF_BASE/contoso"
+is "$rc" 4 "expired-looking token answered by a sign-in page: exit 4"
+verdict 0 failed auth '^token rejected .*HTTP 203' "203 is an auth failure, never success"
+
+both "$AZF_REPO_URL" Payments payments-api "$AZF_TOKEN_403_FILE"
+verdict 0 failed forbidden '^token lacks Code \(Read\)' "git-http, token without Code (Read)"
+verdict 1 failed forbidden '^token lacks Code \(Read\)' "api, token without Code (Read)"
+
+both "$AZF_BASE/contoso/Payments/_git/nope" Payments nope "$tok"
+is "$rc" 4 "repository not found: exit 4"
+verdict 0 failed not-found '^repository not found or no access \(TF401019\)' "git-http, missing repository"
+verdict 1 failed not-found '^repository not found or no access \(TF401019\)' "api, missing repository"
+
+both "$AZF_BASE/contoso/Nope/_git/payments-api" Nope payments-api "$tok"
+verdict 1 failed not-found '^project not found \(TF200016\)' "api, missing project"
+verdict 0 failed not-found 'TF401019' "git-http, missing project (Azure answers TF401019 for Git)"
+
+both "$AZF_BASE/fabrikam/Payments/_git/payments-api" Payments payments-api "$tok" --api-base "$AZF_BASE/fabrikam"
+verdict 1 failed not-found '^organization not found' "api, missing organization"
+
+# TLS: our CA is not in the system store; --ca-file trusts it.
+probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" \
+	--api --api-base "$AZF_BASE/contoso" --project Payments --repo payments-api --api-token-file "$tok"
+is "$rc" 4 "untrusted CA: exit 4"
+verdict 0 failed tls '^certificate not trusted: pass --ca-file with your CA' "git-http, untrusted CA"
+verdict 1 failed tls '^certificate not trusted: pass --ca-file' "api, untrusted CA"
+probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+is "$rc,$(j 'p[0]["status"]')" "0,ok" "the same server trusted through --ca-file"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other-ca \
+	-keyout "$tap_tmp/other-ca.key" -out "$tap_tmp/other-ca.pem" >/dev/null 2>&1
+probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/other-ca.pem"
+verdict 0 failed tls 'not trusted by --ca-file .*other-ca\.pem' "a CA file that did not sign the certificate"
+probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_SSH_KEY"
+verdict 0 failed config "^cannot read the CA file '$AZF_SSH_KEY'" "a CA file that holds no certificate"
+
+# A server that accepts and never answers: the deadline holds (issue: within 1 s).
+probe --git-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
+	--token-file "$tok" --api --api-base "https://127.0.0.1:$AZF_SILENT_PORT/contoso" --project Payments \
+	--repo payments-api --api-token-file "$tok" --timeout-ms 2000
+is "$rc" 4 "a server that never answers: exit 4"
+verdict 0 failed timeout '^no answer within 2\.0 s' "git-http, silent server"
+verdict 1 failed timeout '^no answer within 2\.0 s' "api, silent server"
+[ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
+ok $? "both probes stop at the 2 s deadline, not later than 1 s after it (took $ms ms)"
+
+# A redirect to another host is reported, never followed: no credential leaves.
+: >"$AZF_OTHER_LOG.before"
+cp "$AZF_OTHER_LOG" "$AZF_OTHER_LOG.before"
+probe --git-url "$AZF_REDIRECT_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed protocol '^redirected to another host \(https://localhost:[0-9]+/.*\): not followed, credentials not sent' \
+	"a redirect to another host"
+is "$(diff "$AZF_OTHER_LOG.before" "$AZF_OTHER_LOG" | grep -c '^>')" 0 "the other host got no request at all"
+grep -q 'auth="Basic' "$AZF_OTHER_LOG"
+is "$?" 1 "the other host's log has no Authorization header"
+
+# Huge answers are cut at 1 MiB (64 MiB offered), chunked or with a length.
+for u in "$AZF_HUGE_URL" "$AZF_HUGE_SIZED_URL"; do
+	probe --git-url "$u" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+	verdict 0 failed protocol '^not a Git repository URL: .*\(stopped reading at 1 MiB\)$' "a 64 MiB answer ($u)"
+done
+
+probe --git-url "$AZF_NONGIT_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed protocol '^not a Git repository URL: the server answered text/html' "a non-git URL"
+probe --git-url "$AZF_BASE/contoso/Payments" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed not-found '^not found \(HTTP 404\): check the organization, project and repository' \
+	"a project URL used as a repository URL"
+
+# Plain http needs --allow-http; nothing is sent without it.
+probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
+	--token-file "$tok" --timeout-ms 1000
+verdict 0 failed config '^plain http refused .*pass --allow-http$' "http:// without --allow-http"
+[ "$ms" -lt 900 ]
+ok $? "refused before connecting (took $ms ms)"
+probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
+	--token-file "$tok" --timeout-ms 1000 --allow-http
+verdict 0 failed timeout 'no answer' "http:// with --allow-http connects"
+
+probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api" --username u --token-file "$tok"
+verdict 0 failed connect '^cannot connect to 127\.0\.0\.1' "connection refused"
+probe --git-url "https://no-such-host.invalid/contoso/Payments/_git/payments-api" --username u --token-file "$tok"
+verdict 0 failed dns "^cannot resolve host 'no-such-host\.invalid'" "unknown host"
+probe --git-url "$AZF_REPO_URL" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed config '^no user name' "no user name for Git"
+
+# The text form: one line per probe.
+probe --text --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA" \
+	--api --api-base "$AZF_BASE/contoso" --project Payments --repo payments-api --api-token-file "$tok"
+like "$out" '^ok +git-http +[0-9]+\.[0-9] s  3 refs, default branch main$' "text: the git-http line"
+like "$out" '^ok +api +[0-9]+\.[0-9] s  authenticated as Test User' "text: the api line"

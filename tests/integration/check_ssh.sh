@@ -1,0 +1,114 @@
+# The git-ssh probe against the local sshd (forced command to git-upload-pack,
+# RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
+. "$top_srcdir/tests/integration/check_lib.sh"
+plan 60
+
+repo=v3/contoso/Payments/payments-api
+kh=$tap_tmp/known_hosts
+# ssh PATH KEY-FILE [OPTION...]: the git-ssh probe with the tool's known_hosts $kh.
+ssh_probe() {
+	p=$1 k=$2
+	shift 2
+	probe --ssh --ssh-host 127.0.0.1 --ssh-port "$AZF_SSH_PORT" --ssh-user "$AZF_SSH_USER" \
+		--ssh-path "$p" --ssh-key-file "$k" --known-hosts "$kh" "$@"
+}
+cp "$AZF_KNOWN_HOSTS" "$kh"
+# The fingerprint as a literal in a regular expression (it holds + and /).
+fp=$(printf '%s' "$AZF_SSH_HOSTKEY_FP" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+
+ssh_probe "$repo" "$AZF_SSH_KEY"
+is "$rc" 0 "success over SSH (Repository URL path), PEM key: exit 0"
+verdict 0 ok null '^3 refs, default branch main$' "git-ssh success"
+is "$(j 'p[0]["probe"]'),$(j 'p[0]["ref_count"]'),$(j 'p[0]["host_key"]'),$(j 'p[0]["host_key_fingerprint"]')" \
+	"git-ssh,3,known,$AZF_SSH_HOSTKEY_FP" "the host key was found in the tool's known_hosts"
+
+ssh_probe "$repo" "$AZF_SSH_KEY_OPENSSH"
+verdict 0 ok null '^3 refs' "an OpenSSH-format key"
+
+# A Project URL connector checks its test repository (a space in the project).
+ssh_probe "v3/contoso/Payments%20Platform/web" "$AZF_SSH_KEY_ENC" --ssh-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE"
+is "$rc" 0 "success (Project URL + test repository, %20), encrypted key with its passphrase: exit 0"
+verdict 0 ok null 'default branch main' "an encrypted key and its passphrase"
+
+ssh_probe "$repo" "$AZF_SSH_KEY_ENC"
+verdict 0 failed config 'needs a passphrase' "an encrypted key without a passphrase (no prompt)"
+ssh_probe "$repo" "$AZF_SSH_KEY_ENC" --ssh-passphrase-file "$AZF_TOKEN_FILE"
+verdict 0 failed config 'wrong passphrase' "an encrypted key with a wrong passphrase"
+ssh_probe "$repo" "$AZF_TOKEN_FILE"
+verdict 0 failed config 'not a private key' "a file that is not a key"
+
+ssh_probe "$repo" "$AZF_SSH_BAD_KEY"
+is "$rc" 4 "wrong SSH key: exit 4"
+verdict 0 failed auth "^SSH key SHA256:[A-Za-z0-9+/]+ rejected for user '$AZF_SSH_USER': add its public key" "wrong SSH key"
+ssh_probe "$repo" "$AZF_SSH_ED25519_KEY"
+verdict 0 failed config '^the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096' \
+	"an ed25519 key is refused before connecting"
+
+ssh_probe v3/contoso/Payments/nope "$AZF_SSH_KEY"
+is "$rc" 4 "repository not found over SSH: exit 4"
+verdict 0 failed not-found '^repository not found or no access \(TF401019\)' "missing repository (from the server's stderr)"
+ssh_probe v3/contoso/Nope/payments-api "$AZF_SSH_KEY"
+verdict 0 failed not-found 'TF401019' "missing project"
+ssh_probe "v3/contoso/Payments/it's" "$AZF_SSH_KEY"
+verdict 0 failed not-found 'TF401019' "a quote in the path stays inside the quoted argument"
+
+# Unknown host key: stop, show the fingerprint and how to accept it; nothing written.
+: >"$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY"
+is "$rc" 4 "unknown host key: exit 4"
+verdict 0 failed host-key "^unknown host key for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT: $fp; if that is the server's key, re-run with --accept-host-key $fp\$" \
+	"unknown host key"
+is "$(j 'p[0]["host_key"]'),$(j 'p[0]["host_key_fingerprint"]')" "unknown,$AZF_SSH_HOSTKEY_FP" "the JSON gives the fingerprint"
+is "$(wc -c <"$kh")" 0 "nothing was added to known_hosts"
+
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+verdict 0 failed host-key "is $fp, not the SHA256:A+ given to --accept-host-key" \
+	"--accept-host-key with another fingerprint"
+
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record
+is "$rc" 0 "--accept-host-key with the right fingerprint: exit 0"
+verdict 0 ok null "^3 refs, default branch main; new host key $fp accepted\$" "the accepted key"
+is "$(j 'p[0]["host_key"]')" accepted "the JSON says accepted"
+is "$(cut -d' ' -f1,2,3 "$kh")" "$(cut -d' ' -f1,2,3 "$AZF_KNOWN_HOSTS")" "the caller recorded the key as a known_hosts line"
+ssh_probe "$repo" "$AZF_SSH_KEY"
+is "$rc,$(j 'p[0]["host_key"]')" "0,known" "next time the key is known"
+
+# Changed host key: a hard error naming the file and line.
+ssh-keygen -q -t rsa -b 2048 -N '' -C '' -f "$tap_tmp/other_host_key"
+printf '# first line\n[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/other_host_key.pub")" >"$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+is "$rc" 4 "changed host key: exit 4, even with --accept-host-key"
+verdict 0 failed host-key "^HOST KEY CHANGED for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT \\(now $fp\\), differs from $kh line 2" \
+	"changed host key"
+is "$(j 'p[0]["host_key"]')" changed "the JSON says changed"
+
+# ~/.ssh/known_hosts counts too (the tool's file empty).
+: >"$kh"
+mkdir -p "$HOME/.ssh"
+cp "$AZF_KNOWN_HOSTS" "$HOME/.ssh/known_hosts"
+ssh_probe "$repo" "$AZF_SSH_KEY"
+is "$rc,$(j 'p[0]["host_key"]')" "0,known" "a key in ~/.ssh/known_hosts is known"
+rm -f "$HOME/.ssh/known_hosts"
+cp "$AZF_KNOWN_HOSTS" "$kh"
+
+# The deadline covers the SSH handshake (issue: respected within 1 s).
+ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000
+is "$rc" 4 "an SSH server that never answers: exit 4"
+verdict 0 failed timeout '^no answer within 2\.0 s' "silent SSH server"
+[ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
+ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (took $ms ms)"
+
+ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port 1
+verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1' "connection refused"
+probe --ssh --ssh-host no-such-host.invalid --ssh-user git --ssh-path "$repo" --ssh-key-file "$AZF_SSH_KEY"
+verdict 0 failed dns "^cannot resolve host 'no-such-host\\.invalid'" "unknown SSH host"
+
+# git-ssh and api run together under one deadline: one slow probe does not hold the other.
+ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000 --ca-file "$AZF_CA" \
+	--api --api-base "$AZF_BASE/contoso" --project Payments --repo payments-api --api-token-file "$AZF_TOKEN_FILE"
+verdict 0 failed timeout 'no answer' "git-ssh times out"
+verdict 1 ok null 'repository payments-api found' "api passes meanwhile"
+[ "$ms" -le 3000 ]
+ok $? "together within the deadline (took $ms ms)"
+unlike "$out$err" "$pat" "the token is in no output"
+unlike "$out$err" "PRIVATE KEY" "the key is in no output"
