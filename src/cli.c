@@ -14,7 +14,7 @@ const struct cli_command cli_commands[] = {
 	  .summary = "create a connector: the wizard on a terminal, or from flags and an answers file",
 	  .run = cmd_new, .usage = cmd_new_usage },
 	{ .name = "edit", .args = "ID", .summary = "change a saved connector in the wizard", .run = cmd_edit },
-	{ .name = "list", .args = "[--json]", .summary = "list saved connectors", .run = cmd_list },
+	{ .name = "list", .args = "[--json | --ids]", .summary = "list saved connectors", .run = cmd_list },
 	{ .name = "show", .args = "ID [--json]",
 	  .summary = "show one connector (secrets as store ids only)", .run = cmd_show },
 	{ .name = "test", .args = "ID [--json] [--timeout S] [--ca-file F] [--accept-host-key FP]",

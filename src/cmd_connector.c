@@ -21,11 +21,12 @@
 
 struct cmd_connector_opts {
 	bool json;
+	bool ids;
 	bool yes;
 	enum export_format format;
 };
 
-enum { OPT_JSON = 256, OPT_YES, OPT_FORMAT };
+enum { OPT_JSON = 256, OPT_YES, OPT_FORMAT, OPT_IDS };
 
 static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 {
@@ -37,6 +38,9 @@ static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void
 		break;
 	case OPT_YES:
 		o->yes = true;
+		break;
+	case OPT_IDS:
+		o->ids = true;
 		break;
 	case OPT_FORMAT:
 		if (strcmp(arg, "yaml") == 0)
@@ -122,6 +126,7 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "ids", no_argument, NULL, OPT_IDS },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const enum field_id cols[] = { FIELD_IDENTIFIER, FIELD_NAME, FIELD_CONNECTION, FIELD_URL };
@@ -150,7 +155,11 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 			loaded++;
 		else
 			rc = AZ_EXIT_ERROR;
-	if (o.json) {
+	if (o.ids) {
+		/* One identifier a line, for scripts and shell completion. */
+		for (size_t i = 0; i < loaded; i++)
+			fprintf(ctx->out, "%s\n", connector_get(conns[i], FIELD_IDENTIFIER));
+	} else if (o.json) {
 		cJSON *array = cJSON_CreateArray();
 		char *text;
 

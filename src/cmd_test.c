@@ -8,7 +8,7 @@
 #include "cmd.h"
 #include "conncheck.h"
 #include "connector.h"
-#include "connector_file.h"
+#include "cmd_connector.h"
 #include "exitcode.h"
 #include "msg.h"
 #include "unlock.h"
@@ -75,16 +75,8 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = cli_want_operands(ctx, argc, argv, 1)) != CLI_CONTINUE)
 		return rc;
-	switch (connector_file_load(ctx->paths.connectors_dir, argv[optind], &c, msg, sizeof(msg))) {
-	case CONNECTOR_FILE_OK:
-		break;
-	case CONNECTOR_FILE_BAD:
-		msg_error(ctx->err, "%s", msg);
-		return AZ_EXIT_INVALID;
-	default:
-		msg_error(ctx->err, "%s", msg);
-		return AZ_EXIT_ERROR;
-	}
+	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK)
+		return rc;
 	if (test_needs_store(c)) {
 		rc = unlock_store(ctx, false, &store);
 		if (rc != AZ_EXIT_OK)
