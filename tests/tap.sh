@@ -56,6 +56,16 @@ tap_tmpdir() {
 	trap 'rm -rf "$tap_tmp"' EXIT
 }
 
+# Start the local Azure stand-ins (tests/fixtures) in $tap_tmp/fix, load
+# their AZF_* variables, and stop them at exit. Needs tap_tmpdir first.
+tap_fixtures() {
+	tap_fix="$top_srcdir/tests/fixtures/azfix"
+	"$tap_fix" start "$tap_tmp/fix" >/dev/null 2>"$tap_tmp/fix.err" ||
+		bail "the local servers did not start: $(cat "$tap_tmp/fix.err")"
+	trap '"$tap_fix" stop "$tap_tmp/fix" >/dev/null 2>&1; rm -rf "$tap_tmp"' EXIT
+	. "$tap_tmp/fix/env"
+}
+
 # run CMD...: sets rc, out, err (the command's exit code, stdout and stderr).
 run() {
 	"$@" >"$tap_tmp/.out" 2>"$tap_tmp/.err"

@@ -2,10 +2,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
-fix="$top_srcdir/tests/fixtures/azfix"
-"$fix" start "$tap_tmp/fix" >/dev/null 2>"$tap_tmp/fix.err" || bail "the local servers did not start: $(cat "$tap_tmp/fix.err")"
-trap '"$fix" stop "$tap_tmp/fix" >/dev/null 2>&1; rm -rf "$tap_tmp"' EXIT
-. "$tap_tmp/fix/env"
+tap_fixtures
 plan 16
 
 home="$tap_tmp/home"
