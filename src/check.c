@@ -336,11 +336,12 @@ static cJSON *check_result_json(const struct check_result *r)
 int check_print_json(FILE *out, const struct check_result *results, size_t n)
 {
 	cJSON *root = cJSON_CreateObject();
-	cJSON *probes = cJSON_AddArrayToObject(root, "probes");
+	cJSON *probes;
 	char *text = NULL;
 	int rc = -1;
 
-	if (!root || !probes || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)))
+	if (!root || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)) ||
+	    !(probes = cJSON_AddArrayToObject(root, "probes")))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		cJSON *o = check_result_json(&results[i]);
