@@ -69,7 +69,7 @@ static const struct route *server_route(struct server *s, const char *head)
 static void server_write(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 
 		if (w <= 0)
 			return; /* the client went away (a capped body) */
@@ -423,6 +423,13 @@ static int on_progress(const struct check_result *results, size_t n, void *user)
 
 	assert_int_equal(n, 1);
 	assert_string_equal(results[0].probe, "git-http");
+	/* Running: skipped with no message yet; at the end, finished. */
+	if (log->calls < log->cancel_after) {
+		assert_int_equal(results[0].status, CHECK_SKIPPED);
+		assert_string_equal(results[0].message, "");
+	} else {
+		assert_string_equal(results[0].message, "cancelled");
+	}
 	return ++log->calls >= log->cancel_after;
 }
 
