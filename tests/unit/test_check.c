@@ -115,12 +115,13 @@ static void *server_main(void *arg)
 
 	for (;;) {
 		struct pollfd p[MAX_CLIENTS + 2];
+		int polled = nclients; /* clients accepted below are polled next time */
 
 		p[0] = (struct pollfd){ .fd = s->stop[0], .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
 		for (int i = 0; i < nclients; i++)
 			p[i + 2] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
-		if (poll(p, (nfds_t)nclients + 2, -1) < 0 || p[0].revents)
+		if (poll(p, (nfds_t)polled + 2, -1) < 0 || p[0].revents)
 			break;
 		if ((p[1].revents & POLLIN) && nclients < MAX_CLIENTS) {
 			int fd = accept(s->listen_fd, NULL, NULL);
@@ -132,7 +133,7 @@ static void *server_main(void *arg)
 				pthread_mutex_unlock(&s->lock);
 			}
 		}
-		for (int i = 0; i < nclients; i++) {
+		for (int i = 0; i < polled; i++) {
 			struct client *c = &clients[i];
 			ssize_t n;
 
@@ -412,6 +413,30 @@ static void test_git_answers(void **state)
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "no personal access token");
 }
 
+static void test_proxy_env(void **state)
+{
+	struct server *s = *state;
+	struct check_result r[CHECK_MAX_PROBES];
+	struct secbuf *tok = secbuf_dup("t", 1);
+	struct check_target t = { .transport = CHECK_HTTP, .git_url = "http://azure.invalid/o/p/_git/r",
+	                          .username = "u", .token = tok, .allow_http = true, .timeout_ms = 5000 };
+	char proxy[64];
+
+	/* The usual proxy variables are honoured: the request goes to the proxy. */
+	s->routes[0] = ROUTE("http://azure.invalid/o/p/_git/r/info/refs", "200 OK", GIT_CT, ADV);
+	server_start(s);
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", s->port);
+	setenv("http_proxy", proxy, 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	assert_int_equal(check_run(&t, r, NULL, NULL), 1);
+	unsetenv("http_proxy");
+	assert_result(&r[0], CHECK_OK, CHECK_CAT_NONE, "1 ref");
+	assert_int_equal(s->nreqs, 1);
+	assert_non_null(strstr(s->reqs[0], "GET http://azure.invalid/o/p/_git/r/info/refs?service=git-upload-pack "));
+	secbuf_free(tok);
+}
+
 struct progress_log {
 	int calls;
 	int cancel_after;
@@ -502,6 +527,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_api_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_git_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_cancel, setup, teardown),
 		cmocka_unit_test(test_print),
 	};
