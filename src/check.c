@@ -162,9 +162,15 @@ static void check_wait(struct check_ctx *ctx, struct check_ssh *ssh, long wait_m
 			wfd.fd = fd;
 			wfd.events = (short)(((ev & POLLIN) ? CURL_WAIT_POLLIN : 0) | ((ev & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
 			nfd = 1;
-		} else if (wait_ms > 10) {
-			wait_ms = 10; /* the resolver has no descriptor: look again soon */
 		}
+		/*
+		 * The resolver has no descriptor, and libssh may keep input it has
+		 * already read for its next call: never sleep long on them.
+		 */
+		long cap = fd >= 0 ? 50 : 10;
+
+		if (wait_ms > cap)
+			wait_ms = cap;
 	}
 	curl_multi_poll(ctx->multi, nfd ? &wfd : NULL, nfd, (int)wait_ms, NULL);
 }
@@ -179,11 +185,12 @@ size_t check_run(const struct check_target *target, struct check_result *results
 	size_t n = 0, reported = 0;
 
 	memset(results, 0, sizeof(*results) * CHECK_MAX_PROBES);
-	results[n].probe = target->transport == CHECK_SSH ? "git-ssh" : "git-http";
-	results[n++].ref_count = -1;
-	if (target->api) {
-		results[n].probe = "api";
-		results[n++].ref_count = -1;
+	results[n++].probe = target->transport == CHECK_SSH ? "git-ssh" : "git-http";
+	if (target->api)
+		results[n++].probe = "api";
+	for (size_t i = 0; i < n; i++) {
+		results[i].status = CHECK_SKIPPED; /* until it finishes */
+		results[i].ref_count = -1;
 	}
 	ctx.start_ms = last_progress = check_now_ms();
 	ctx.deadline_ms = ctx.start_ms + timeout;
@@ -336,11 +343,12 @@ static cJSON *check_result_json(const struct check_result *r)
 int check_print_json(FILE *out, const struct check_result *results, size_t n)
 {
 	cJSON *root = cJSON_CreateObject();
-	cJSON *probes = cJSON_AddArrayToObject(root, "probes");
+	cJSON *probes;
 	char *text = NULL;
 	int rc = -1;
 
-	if (!root || !probes || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)))
+	if (!root || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)) ||
+	    !(probes = cJSON_AddArrayToObject(root, "probes")))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		cJSON *o = check_result_json(&results[i]);

@@ -1,9 +1,285 @@
-/* secret list | set | rm | rekey: the encrypted store. */
+/* secret list | set | rm | rekey: the encrypted store (DESIGN.md §5). Values
+ * are never printed and never taken from the command line. */
 #include <config.h>
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
 #include "cmd.h"
+#include "exitcode.h"
+#include "msg.h"
+#include "store_cli.h"
+
+enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL };
+
+struct secret_opts {
+	const char *kind;
+	const char *from_file;
+	const char *new_key_file;
+	bool credential;
+};
+
+static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
+{
+	struct secret_opts *o = user;
+
+	(void)ctx;
+	switch (opt) {
+	case OPT_KIND:
+		o->kind = arg;
+		break;
+	case OPT_FROM_FILE:
+		o->from_file = arg;
+		break;
+	case OPT_NEW_KEY_FILE:
+		o->new_key_file = arg;
+		break;
+	case OPT_CREDENTIAL:
+		o->credential = true;
+		break;
+	default:
+		break;
+	}
+	return CLI_CONTINUE;
+}
+
+static void secret_date(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+static int secret_list(struct cli_ctx *ctx)
+{
+	struct store *s;
+	struct store_info info;
+	int rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s);
+	int width = 2;
+
+	if (rc != AZ_EXIT_OK || !s) {
+		if (rc == AZ_EXIT_OK && ctx->stdout_tty)
+			msg_error(ctx->err, "no secrets stored yet");
+		return rc;
+	}
+	for (size_t i = 0; store_info(s, i, &info); i++)
+		if ((int)strlen(info.id) > width)
+			width = (int)strlen(info.id);
+	if (store_count(s) > 0)
+		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, "ID", "KIND", "CREATED", "UPDATED");
+	for (size_t i = 0; store_info(s, i, &info); i++) {
+		char created[32], updated[32];
+
+		secret_date(info.created, created);
+		secret_date(info.updated, updated);
+		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, info.id, store_kind_name(info.kind), created,
+		        updated);
+	}
+	store_close(s);
+	return AZ_EXIT_OK;
+}
+
+/* The kind an existing secret has, if it exists. */
+static bool secret_existing_kind(const struct store *s, const char *id, enum store_kind *kind)
+{
+	struct store_info info;
+
+	for (size_t i = 0; store_info(s, i, &info); i++) {
+		if (strcmp(info.id, id) == 0) {
+			*kind = info.kind;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The value of 'secret set': a file, stdin when it is not a terminal, or typed. */
+static int secret_read_value(struct cli_ctx *ctx, const char *id, enum store_kind kind, const char *from_file,
+                             struct secbuf **value)
+{
+	bool text = kind != STORE_KIND_SSH_PRIVATE_KEY; /* a key file keeps its last newline */
+	size_t max = STORE_VALUE_MAX + 2;             /* room for a trailing CRLF that is dropped */
+	char prompt[128];
+
+	*value = NULL;
+	if (from_file || !ctx->stdin_tty) {
+		*value = from_file ? secbuf_read_file(from_file, max, text) : secbuf_read_fd(0, max, text);
+		if (!*value && errno == EFBIG) {
+			msg_error(ctx->err, "the value of %s is larger than 64 KiB", id);
+			return AZ_EXIT_INVALID;
+		}
+		if (!*value) {
+			msg_error(ctx->err, "cannot read %s: %s", from_file ? from_file : "standard input",
+			          strerror(errno));
+			return AZ_EXIT_ERROR;
+		}
+		return AZ_EXIT_OK;
+	}
+	if (!text) {
+		msg_error(ctx->err, "an SSH private key is read from --from-file F or standard input, not typed");
+		return AZ_EXIT_USAGE;
+	}
+	snprintf(prompt, sizeof(prompt), "Value of %s (%s, not shown): ", id, store_kind_name(kind));
+	*value = secbuf_read_tty(prompt, max);
+	if (*value && kind != STORE_KIND_TOKEN) {
+		/* Passwords and passphrases are typed blind: once more to catch a typo. */
+		struct secbuf *again = secbuf_read_tty("Repeat the value: ", max);
+		bool same = again && secbuf_equal(*value, again);
+
+		secbuf_free(again);
+		if (!same) {
+			secbuf_free(*value);
+			*value = NULL;
+			msg_error(ctx->err, "the values do not match");
+			return AZ_EXIT_INVALID;
+		}
+	}
+	if (!*value) {
+		msg_error(ctx->err, errno == ECANCELED ? "cancelled" : "cannot read the value from the terminal");
+		return errno == ECANCELED ? AZ_EXIT_CANCELLED : AZ_EXIT_ERROR;
+	}
+	return AZ_EXIT_OK;
+}
+
+static int secret_check_id(struct cli_ctx *ctx, const char *id)
+{
+	if (store_id_valid(id))
+		return AZ_EXIT_OK;
+	msg_error(ctx->err, "'%s' is not a valid secret id: 1 to 64 of a-z, 0-9, '.', '_', '-', "
+	          "starting with a letter or digit, without '..'", id);
+	return AZ_EXIT_INVALID;
+}
+
+static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_opts *o)
+{
+	enum store_kind kind = STORE_KIND_TOKEN;
+	struct store_error err;
+	struct secbuf *value = NULL;
+	struct store *s;
+	int rc;
+
+	if ((rc = secret_check_id(ctx, id)) != AZ_EXIT_OK)
+		return rc;
+	if (o->kind && !store_kind_parse(o->kind, &kind))
+		return msg_usage(ctx->err, "secret set: unknown kind '%s' (token, password, ssh-private-key, "
+		                 "ssh-key-passphrase)", o->kind);
+	if ((rc = store_cli_open(ctx, STORE_CLI_CREATE, &s)) != AZ_EXIT_OK)
+		return rc;
+	if (!o->kind)
+		secret_existing_kind(s, id, &kind);
+	rc = secret_read_value(ctx, id, kind, o->from_file, &value);
+	if (rc == AZ_EXIT_OK && value->len == 0) {
+		msg_error(ctx->err, "the value of %s is empty", id);
+		rc = AZ_EXIT_INVALID;
+	}
+	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)
+		rc = store_cli_fail(ctx, &err);
+	if (rc == AZ_EXIT_OK)
+		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
+	secbuf_free(value);
+	store_close(s);
+	return rc;
+}
+
+static int secret_rm(struct cli_ctx *ctx, const char *id)
+{
+	struct store_error err;
+	struct store *s;
+	int rc = secret_check_id(ctx, id);
+
+	if (rc != AZ_EXIT_OK || (rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
+		return rc;
+	if (store_delete(s, id, &err) != STORE_OK)
+		rc = store_cli_fail(ctx, &err);
+	else
+		fprintf(ctx->out, "Removed secret %s.\n", id);
+	store_close(s);
+	return rc;
+}
+
+static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
+{
+	enum store_method method = o->credential ? STORE_METHOD_CREDENTIAL
+	                           : o->new_key_file ? STORE_METHOD_KEYFILE : STORE_METHOD_PASSPHRASE;
+	char *cred = NULL;
+	const char *key_file = o->new_key_file;
+	struct store_error err;
+	struct secbuf *key = NULL;
+	struct store *s;
+	int rc;
+
+	if (method == STORE_METHOD_CREDENTIAL && !key_file && !(key_file = cred = store_credential_path()))
+		return msg_usage(ctx->err, "secret rekey --credential: give --new-key-file F (the key to "
+		                 "encrypt with systemd-creds), or run it where $CREDENTIALS_DIRECTORY is set");
+	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK) {
+		free(cred);
+		return rc;
+	}
+	rc = store_cli_new_key(ctx, method, key_file, cred != NULL, &key);
+	if (rc == AZ_EXIT_OK && store_rekey(s, method, key, &err) != STORE_OK)
+		rc = store_cli_fail(ctx, &err);
+	if (rc == AZ_EXIT_OK) {
+		if (method == STORE_METHOD_PASSPHRASE)
+			fputs("The secret store now opens with the new passphrase.\n", ctx->out);
+		else if (method == STORE_METHOD_KEYFILE)
+			fprintf(ctx->out, "The secret store now opens with the key file %s.\n", key_file);
+		else
+			fprintf(ctx->out, "The secret store now opens with the systemd credential " STORE_CREDENTIAL_NAME
+			        "%s%s%s.\n", cred ? "" : " (encrypt it with: systemd-creds encrypt --name="
+			        STORE_CREDENTIAL_NAME " ", cred ? "" : key_file,
+			        cred ? "" : " /etc/credstore.encrypted/" STORE_CREDENTIAL_NAME ")");
+		if (store_notice(s))
+			msg_error(ctx->err, "note: %s", store_notice(s));
+	}
+	secbuf_free(key);
+	store_close(s);
+	free(cred);
+	return rc;
+}
 
 int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cmd_unavailable(ctx, argc, argv);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "from-file", required_argument, NULL, OPT_FROM_FILE },
+		{ "new-key-file", required_argument, NULL, OPT_NEW_KEY_FILE },
+		{ "credential", no_argument, NULL, OPT_CREDENTIAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct secret_opts o = { NULL, NULL, NULL, false };
+	int rc = cli_getopt(ctx, argc, argv, NULL, opts, secret_opt, &o);
+	const char *sub;
+	bool set_opts = o.kind || o.from_file, rekey_opts = o.new_key_file || o.credential;
+
+	if (rc != CLI_CONTINUE)
+		return rc;
+	if (optind >= argc)
+		return msg_usage(ctx->err, "secret: missing subcommand: list, set ID, rm ID or rekey");
+	sub = argv[optind];
+	int nargs = argc - optind - 1;
+	bool is_set = strcmp(sub, "set") == 0, is_rm = strcmp(sub, "rm") == 0;
+	bool is_list = strcmp(sub, "list") == 0, is_rekey = strcmp(sub, "rekey") == 0;
+
+	if (!is_set && !is_rm && !is_list && !is_rekey)
+		return msg_usage(ctx->err, "secret: unknown subcommand '%s' (list, set ID, rm ID, rekey)", sub);
+	if ((set_opts && !is_set) || (rekey_opts && !is_rekey))
+		return msg_usage(ctx->err, "secret %s: %s applies to 'secret %s' only", sub,
+		                 set_opts ? "--kind/--from-file" : "--new-key-file/--credential",
+		                 set_opts ? "set" : "rekey");
+	if (nargs != ((is_set || is_rm) ? 1 : 0))
+		return msg_usage(ctx->err, "secret %s: %s", sub, (is_set || is_rm) ? "needs one secret id"
+		                                                            : "takes no arguments");
+	if (is_list)
+		return secret_list(ctx);
+	if (is_set)
+		return secret_set(ctx, argv[optind + 1], &o);
+	if (is_rm)
+		return secret_rm(ctx, argv[optind + 1]);
+	return secret_rekey(ctx, &o);
 }

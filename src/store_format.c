@@ -175,38 +175,37 @@ static enum store_status json_number(const cJSON *item, const char *what, uint64
 }
 
 /*
- * Canonical, padded standard base64 of a length in [min, max]: libsodium
- * refuses other characters, missing padding and non-zero trailing bits; the
- * text length must then be exactly the encoding of the decoded length.
- * out has room for max bytes.
+ * Canonical, padded standard base64 of a length in [min, max], into a new
+ * exact-size buffer: libsodium refuses other characters, missing padding and
+ * non-zero trailing bits; the text length must then be exactly the encoding
+ * of the decoded length.
  */
-static enum store_status json_b64(const cJSON *item, const char *what, unsigned char *out,
-                                  size_t min, size_t max, size_t *len, struct store_error *err)
+static enum store_status json_b64_alloc(const cJSON *item, const char *what, size_t min, size_t max,
+                                        unsigned char **out, size_t *len, struct store_error *err)
 {
 	const char *s = item->valuestring;
 	size_t slen = strlen(s);
-	size_t room = max + 3; /* tells "too long by a byte or two" from "not base64" */
+	size_t room = slen / 4 * 3 + 3; /* every decoding fits: tells "too long" from "not base64" */
 	unsigned char *bin;
 	size_t got = 0;
-	int bad;
 
-	if (slen > sodium_base64_ENCODED_LEN(room, sodium_base64_VARIANT_ORIGINAL))
+	if (slen > sodium_base64_ENCODED_LEN(max + 3, sodium_base64_VARIANT_ORIGINAL))
 		return store_fail(err, STORE_CORRUPT, "%s is longer than %zu bytes", what, max);
 	if (!(bin = malloc(room)))
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
-	bad = sodium_base642bin(bin, room, s, slen, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	      slen != sodium_base64_ENCODED_LEN(got, sodium_base64_VARIANT_ORIGINAL) - 1;
-	if (!bad && got >= min && got <= max)
-		memcpy(out, bin, got);
-	free(bin);
-	if (bad)
+	if (sodium_base642bin(bin, room, s, slen, NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    slen != sodium_base64_ENCODED_LEN(got, sodium_base64_VARIANT_ORIGINAL) - 1) {
+		free(bin);
 		return store_fail(err, STORE_CORRUPT, "%s is not canonical base64", what);
+	}
 	if (got < min || got > max) {
+		free(bin);
 		if (min == max)
 			return store_fail(err, STORE_CORRUPT, "%s decodes to %zu bytes, not %zu", what, got, min);
 		return store_fail(err, STORE_CORRUPT, "%s decodes to %zu bytes, not %zu to %zu", what, got,
 		                  min, max);
 	}
+	*out = bin;
 	*len = got;
 	return STORE_OK;
 }
@@ -214,9 +213,15 @@ static enum store_status json_b64(const cJSON *item, const char *what, unsigned 
 static enum store_status json_b64_exact(const cJSON *item, const char *what, unsigned char *out,
                                         size_t n, struct store_error *err)
 {
+	unsigned char *bin;
 	size_t len;
+	enum store_status st = json_b64_alloc(item, what, n, n, &bin, &len, err);
 
-	return json_b64(item, what, out, n, n, &len, err);
+	if (st == STORE_OK) {
+		memcpy(out, bin, n);
+		free(bin);
+	}
+	return st;
 }
 
 /* Plain printable ASCII (and tab, CR, LF) without backslashes: the writer
@@ -334,17 +339,12 @@ static enum store_status store_format_entry(const cJSON *obj, size_t i, struct s
 		return store_fail(err, STORE_CORRUPT, "%s was updated before it was created", where);
 	if ((st = json_b64_exact(f[4].item, "nonce", e->nonce, STORE_NONCE_BYTES, err)) != STORE_OK)
 		return st;
-	ct = malloc(STORE_CT_MAX);
-	if (!ct)
-		return store_fail(err, STORE_NO_MEMORY, "out of memory");
-	st = json_b64(f[5].item, "ct", ct, STORE_PAD_BLOCK + STORE_TAG_BYTES, STORE_CT_MAX, &e->ct_len, err);
-	if (st == STORE_OK && (e->ct_len - STORE_TAG_BYTES) % STORE_PAD_BLOCK != 0)
-		st = store_fail(err, STORE_CORRUPT, "%s.ct is %zu bytes, not a padded length", where, e->ct_len);
-	if (st != STORE_OK) {
-		free(ct);
+	st = json_b64_alloc(f[5].item, "ct", STORE_PAD_BLOCK + STORE_TAG_BYTES, STORE_CT_MAX, &ct, &e->ct_len, err);
+	if (st != STORE_OK)
 		return st;
-	}
-	e->ct = ct;
+	e->ct = ct; /* freed with the entry from here on */
+	if ((e->ct_len - STORE_TAG_BYTES) % STORE_PAD_BLOCK != 0)
+		return store_fail(err, STORE_CORRUPT, "%s.ct is %zu bytes, not a padded length", where, e->ct_len);
 	return STORE_OK;
 }
 
@@ -359,11 +359,11 @@ static enum store_status store_format_secrets(const cJSON *arr, struct store_fil
 		                  STORE_MAX_ENTRIES);
 	for (const cJSON *c = arr->child; c; c = c->next, i++) {
 		struct store_entry *e = &sf->entries[i];
-		enum store_status st = store_format_entry(c, i, e, err);
+		enum store_status st;
 
-		if (st != STORE_OK)
+		sf->count = i + 1; /* so that a failed entry's ciphertext is freed too */
+		if ((st = store_format_entry(c, i, e, err)) != STORE_OK)
 			return st;
-		sf->count = i + 1;
 		/* Strictly increasing: sorted, so no duplicates and one order. */
 		if (i > 0 && strcmp(sf->entries[i - 1].id, e->id) >= 0)
 			return store_fail(err, STORE_CORRUPT, "secret ids are not strictly increasing at \"%s\"",
@@ -486,7 +486,8 @@ int store_format_serialize(const struct store_file *f, char **out, size_t *len)
 		store_format_b64(&w, "ct", e->ct, e->ct_len, "}");
 	}
 	fputs(f->count ? "\n  ],\n  " : "],\n  ", fp);
-	store_format_b64(&w, "mac", f->mac, STORE_MAC_BYTES, "\n}\n");
+	/* No newline after the last brace: then no proper prefix of the file parses. */
+	store_format_b64(&w, "mac", f->mac, STORE_MAC_BYTES, "\n}");
 	failed = ferror(fp);
 	failed |= fclose(fp);
 	free(w.b64);

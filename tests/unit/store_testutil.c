@@ -164,6 +164,22 @@ const struct store_params *tu_params_memo(void)
 	return &p;
 }
 
+static int tu_kdf_light(unsigned char master[STORE_KEY_BYTES], const unsigned char *pass, size_t len,
+                        const unsigned char salt[STORE_SALT_BYTES], uint64_t ops, uint64_t mem)
+{
+	(void)mem;
+	return store_crypto_argon2id(master, pass, len, salt, ops, 64 << 10);
+}
+
+const struct store_params *tu_params_light(void)
+{
+	static struct store_params p;
+
+	p = *store_params_test();
+	p.kdf = tu_kdf_light;
+	return &p;
+}
+
 unsigned long tu_kdf_runs(void)
 {
 	return tu_runs;

@@ -33,6 +33,13 @@ long tu_unhex(const char *hex, unsigned char *out, size_t cap);
  * sweeps over thousands of files test parsing and authentication, not Argon2.
  */
 const struct store_params *tu_params_memo(void);
+/*
+ * The test parameters with a light KDF: Argon2id itself, but with 64 KiB
+ * whatever the header says (about 0.2 ms). For loops of thousands of unlocks
+ * (wrong passphrases, kill -9, rekey) that test the store around the KDF;
+ * stores made with it open only with it.
+ */
+const struct store_params *tu_params_light(void);
 /* How many times the memoizing KDF really ran. */
 unsigned long tu_kdf_runs(void);
 

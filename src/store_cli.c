@@ -1,0 +1,200 @@
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+#include "msg.h"
+#include "store_cli.h"
+
+#define STORE_CLI_TRIES 3
+
+int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
+{
+	msg_error(ctx->err, "%s", err->message);
+	return store_exit_code(err->status);
+}
+
+/* A failed secbuf_read_tty. */
+static int store_cli_tty_error(struct cli_ctx *ctx, int errnum)
+{
+	switch (errnum) {
+	case ENXIO:
+		msg_error(ctx->err, "the secret store needs a passphrase and there is no terminal to ask it on; "
+		          "use --key-file F or a systemd credential (see azrepos-connect(1))");
+		return AZ_EXIT_USAGE;
+	case ECANCELED:
+		msg_error(ctx->err, "cancelled");
+		return AZ_EXIT_CANCELLED;
+	case EFBIG:
+		msg_error(ctx->err, "the passphrase is longer than %d bytes", STORE_KEY_MATERIAL_MAX);
+		return AZ_EXIT_INVALID;
+	default:
+		break;
+	}
+	msg_error(ctx->err, "cannot read the passphrase from the terminal: %s", strerror(errnum));
+	return AZ_EXIT_ERROR;
+}
+
+static int store_cli_read_key_file(struct cli_ctx *ctx, const char *path, bool credential, struct secbuf **key)
+{
+	struct store_error err;
+
+	if (store_key_file_read(path, credential, key, &err) != STORE_OK)
+		return store_cli_fail(ctx, &err);
+	return AZ_EXIT_OK;
+}
+
+int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char *key_file,
+                      bool from_credentials, struct secbuf **key)
+{
+	struct store_error err;
+	struct secbuf *again;
+	struct stat st;
+
+	*key = NULL;
+	if (method != STORE_METHOD_PASSPHRASE) {
+		if (from_credentials || lstat(key_file, &st) == 0 || errno != ENOENT)
+			return store_cli_read_key_file(ctx, key_file, from_credentials, key);
+		if (store_key_file_create(key_file, key, &err) != STORE_OK)
+			return store_cli_fail(ctx, &err);
+		msg_error(ctx->err, "created the key file %s (32 random bytes, mode 0400): keep a copy apart "
+		          "from the store; without it the secrets cannot be read", key_file);
+		return AZ_EXIT_OK;
+	}
+	if (!(*key = secbuf_read_tty("New passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX)))
+		return store_cli_tty_error(ctx, errno);
+	if ((*key)->len == 0) {
+		msg_error(ctx->err, "an empty passphrase is not allowed");
+		goto invalid;
+	}
+	if (!(again = secbuf_read_tty("Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
+		int rc = store_cli_tty_error(ctx, errno);
+		secbuf_free(*key);
+		*key = NULL;
+		return rc;
+	}
+	bool same = secbuf_equal(*key, again);
+	secbuf_free(again);
+	if (same)
+		return AZ_EXIT_OK;
+	msg_error(ctx->err, "the passphrases do not match");
+invalid:
+	secbuf_free(*key);
+	*key = NULL;
+	return AZ_EXIT_INVALID;
+}
+
+static int store_cli_create(struct cli_ctx *ctx, struct store **out)
+{
+	struct store_error err;
+	struct secbuf *key;
+	char *cred = store_credential_path();
+	enum store_method method = STORE_METHOD_PASSPHRASE;
+	const char *key_file = NULL;
+	int rc;
+
+	if (ctx->key_file) {
+		method = STORE_METHOD_KEYFILE;
+		key_file = ctx->key_file;
+	} else if (cred && access(cred, F_OK) == 0) {
+		method = STORE_METHOD_CREDENTIAL;
+		key_file = cred;
+	}
+	rc = store_cli_new_key(ctx, method, key_file, method == STORE_METHOD_CREDENTIAL, &key);
+	free(cred);
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	if (store_create(ctx->paths.store, method, key, out, &err) != STORE_OK)
+		rc = store_cli_fail(ctx, &err);
+	else if (store_notice(*out))
+		msg_error(ctx->err, "note: %s", store_notice(*out));
+	secbuf_free(key);
+	return rc;
+}
+
+/* Unlock with a key file or the credential (one try: nobody is there to retry). */
+static int store_cli_unlock_file(struct cli_ctx *ctx, struct store *s)
+{
+	enum store_method m = store_method(s);
+	struct store_error err;
+	struct secbuf *key = NULL;
+	char *cred = NULL;
+	int rc;
+
+	if (ctx->key_file) {
+		rc = store_cli_read_key_file(ctx, ctx->key_file, false, &key);
+	} else if (m == STORE_METHOD_CREDENTIAL && (cred = store_credential_path()) != NULL) {
+		rc = store_cli_read_key_file(ctx, cred, true, &key);
+	} else {
+		if (m == STORE_METHOD_KEYFILE)
+			msg_error(ctx->err, "the secret store is unlocked with a key file: give --key-file F");
+		else
+			msg_error(ctx->err, "the secret store is unlocked with the systemd credential "
+			          STORE_CREDENTIAL_NAME ", and $CREDENTIALS_DIRECTORY is not set: run this from "
+			          "the service that loads it, or give --key-file F");
+		rc = AZ_EXIT_USAGE;
+	}
+	free(cred);
+	if (rc == AZ_EXIT_OK && store_unlock(s, key, &err) != STORE_OK)
+		rc = store_cli_fail(ctx, &err);
+	secbuf_free(key);
+	return rc;
+}
+
+static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
+{
+	struct store_error err;
+
+	if (ctx->key_file) {
+		msg_error(ctx->err, "the secret store is unlocked with a passphrase, not a key file: "
+		          "leave out --key-file (or change it with 'secret rekey --new-key-file F')");
+		return AZ_EXIT_STORE_WRONG_KEY;
+	}
+	for (int i = 1;; i++) {
+		struct secbuf *key = secbuf_read_tty("Passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX);
+		enum store_status st;
+
+		if (!key)
+			return store_cli_tty_error(ctx, errno);
+		st = store_unlock(s, key, &err);
+		secbuf_free(key);
+		if (st == STORE_OK)
+			return AZ_EXIT_OK;
+		if (st != STORE_WRONG_KEY || i == STORE_CLI_TRIES)
+			return store_cli_fail(ctx, &err);
+		msg_error(ctx->err, "wrong passphrase, try again");
+	}
+}
+
+int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out)
+{
+	struct store_error err;
+	struct store *s = NULL;
+	enum store_status st = store_load(ctx->paths.store, &s, &err);
+	int rc;
+
+	*out = NULL;
+	if (st == STORE_NO_STORE && mode == STORE_CLI_OPTIONAL)
+		return AZ_EXIT_OK;
+	if (st == STORE_NO_STORE && mode == STORE_CLI_CREATE)
+		return store_cli_create(ctx, out);
+	if (st == STORE_NO_STORE) {
+		msg_error(ctx->err, "there is no secret store yet (%s): 'azrepos-connect secret set ID' "
+		          "creates it", ctx->paths.store);
+		return AZ_EXIT_STORE_NOT_FOUND;
+	}
+	if (st != STORE_OK)
+		return store_cli_fail(ctx, &err);
+	rc = store_method(s) == STORE_METHOD_PASSPHRASE ? store_cli_unlock_passphrase(ctx, s)
+	                                                : store_cli_unlock_file(ctx, s);
+	if (rc != AZ_EXIT_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return AZ_EXIT_OK;
+}
