@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
 #include "azure_url.h"
 
 #define AZ_NAME_MAX 64
@@ -137,17 +138,6 @@ char *azure_url_encode(const char *name)
 	return b.s;
 }
 
-static int az_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *azure_url_decode(const char *text, size_t len)
 {
 	char *out = malloc(len + 1);
@@ -159,9 +149,9 @@ char *azure_url_decode(const char *text, size_t len)
 		char c = text[i];
 
 		if (c == '%') {
-			if (len - i < 3 || az_hex(text[i + 1]) < 0 || az_hex(text[i + 2]) < 0)
+			if (len - i < 3 || hex_digit(text[i + 1]) < 0 || hex_digit(text[i + 2]) < 0)
 				goto bad;
-			c = (char)(az_hex(text[i + 1]) << 4 | az_hex(text[i + 2]));
+			c = (char)(hex_digit(text[i + 1]) << 4 | hex_digit(text[i + 2]));
 			if (c == '\0')
 				goto bad;
 			i += 2;
@@ -367,7 +357,7 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	long port = 0;
 
 	if (h < end && *h == '[') {
-		for (hend = h + 1; hend < end && (az_hex(*hend) >= 0 || *hend == ':' || *hend == '.');
+		for (hend = h + 1; hend < end && (hex_digit(*hend) >= 0 || *hend == ':' || *hend == '.');
 		     hend++)
 			;
 		if (hend == end || *hend != ']' || hend == h + 1)

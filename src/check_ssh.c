@@ -19,6 +19,7 @@
 
 #include "check_probe.h"
 #include "known_hosts.h"
+#include "sshkey.h"
 
 enum check_ssh_state {
 	CHECK_SSH_DNS,
@@ -64,18 +65,6 @@ struct check_ssh {
 };
 
 /* No terminal prompts: without a passphrase an encrypted key fails to load. */
-static int check_ssh_no_passphrase(const char *prompt, char *buf, size_t len, int echo, int verify,
-                                   void *user)
-{
-	(void)prompt;
-	(void)buf;
-	(void)len;
-	(void)echo;
-	(void)verify;
-	(void)user;
-	return -1;
-}
-
 static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
 {
 	unsigned char *hash = NULL;
@@ -99,26 +88,10 @@ static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
 static bool check_ssh_load_key(struct check_ssh *s)
 {
 	const struct check_target *t = s->ctx->t;
-	const struct secbuf *pass = t->ssh_key_passphrase;
-	int rc;
+	char msg[256];
 
-	if (!t->ssh_key || t->ssh_key->len == 0) {
-		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG, "no SSH private key given");
-		return false;
-	}
-	rc = ssh_pki_import_privkey_base64((const char *)t->ssh_key->data,
-	                                   pass && pass->len ? (const char *)pass->data : NULL,
-	                                   check_ssh_no_passphrase, NULL, &s->key);
-	if (rc != SSH_OK) {
-		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG, "%s",
-		             pass && pass->len ? "cannot read the SSH private key: wrong passphrase, or not a private key"
-		                               : "cannot read the SSH private key: it needs a passphrase, or is not a private key");
-		return false;
-	}
-	if (ssh_key_type(s->key) != SSH_KEYTYPE_RSA) {
-		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG,
-		             "the SSH key is %s: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096",
-		             ssh_key_type_to_char(ssh_key_type(s->key)));
+	if (sshkey_import(t->ssh_key, t->ssh_key_passphrase, &s->key, msg, sizeof(msg)) != 0) {
+		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG, "%s", msg);
 		return false;
 	}
 	check_ssh_fingerprint(s->key, s->key_fp, sizeof(s->key_fp));

@@ -3,18 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "pktline.h"
-
-static int pktline_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 enum pktline_kind pktline_next(const char *buf, size_t len, size_t *off,
                                const char **payload, size_t *plen)
@@ -24,7 +14,7 @@ enum pktline_kind pktline_next(const char *buf, size_t len, size_t *off,
 	if (len - *off < 4)
 		return PKTLINE_NEED_MORE;
 	for (int i = 0; i < 4; i++) {
-		int v = pktline_hexval(buf[*off + i]);
+		int v = hex_digit(buf[*off + i]);
 
 		if (v < 0)
 			return PKTLINE_BAD;
