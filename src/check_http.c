@@ -108,7 +108,7 @@ char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char
 	}
 	if (strcmp(scheme, "http") == 0 && !ctx->t->allow_http) {
 		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG,
-		             "plain http refused (the token would travel unencrypted): use https, or pass --allow-http");
+		             "plain http refused (the token would travel unencrypted): use https, or --allow-http true for a lab server");
 		goto out;
 	}
 	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {

@@ -107,7 +107,7 @@ verdict 0 failed not-found '^not found \(HTTP 404\): check the organization, pro
 # Plain http needs --allow-http; nothing is sent without it.
 probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
 	--token-file "$tok" --timeout-ms 1000
-verdict 0 failed config '^plain http refused .*pass --allow-http$' "http:// without --allow-http"
+verdict 0 failed config '^plain http refused .*--allow-http true for a lab server$' "http:// without --allow-http"
 [ "$ms" -lt 900 ]
 ok $? "refused before connecting (took $ms ms)"
 probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
