@@ -530,7 +530,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		}
 		checked = true;
 		if (!a->json)
-			check_print_text(ctx->err, res, n);
+			check_print_text(ctx->out, res, n);
 	}
 	bool check_ok = !checked || check_all_ok(res, n);
 	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;

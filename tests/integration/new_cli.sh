@@ -23,8 +23,8 @@ run az new --non-interactive --name "Payments API" --url-type repo --connection 
 	--api-access true --ca-file "$AZF_CA" </dev/null
 is "$rc" 0 "HTTP repo connector from flags: exit 0"
 like "$out" "saved connector 'Payments_API'" "says what it saved"
-like "$err" "git-http" "reports the git-http probe"
-like "$err" "api" "reports the api probe"
+like "$out" "git-http" "reports the git-http probe"
+like "$out" "api" "reports the api probe"
 [ -f "$home/connectors/Payments_API.json" ]
 ok $? "the connector file exists"
 is "$(stat -c %a "$home/connectors/Payments_API.json")" 600 "the connector file is 0600"
@@ -43,8 +43,8 @@ cat >"$tap_tmp/ssh.json" <<JSON
 JSON
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" </dev/null
 is "$rc" 4 "an unknown SSH host key fails the check: exit 4"
-has "$err" "$AZF_SSH_HOSTKEY_FP" "the message shows the host key fingerprint"
-like "$err" "--accept-host-key" "and how to accept it"
+has "$out" "$AZF_SSH_HOSTKEY_FP" "the message shows the host key fingerprint"
+like "$out" "--accept-host-key" "and how to accept it"
 [ ! -e "$home/connectors/infra_ssh.json" ]
 ok $? "a failed check saves nothing"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
