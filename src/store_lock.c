@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +21,50 @@ static long long store_lock_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void store_lock_tick(int sig)
+{
+	(void)sig; /* only interrupts flock(2) */
+}
+
+/*
+ * Wait for the lock in a blocking flock(2), which the kernel hands over in
+ * turn (polling lets a steady writer starve the others), until deadline. A
+ * repeating 50 ms timer interrupts the wait to look at the clock, so a tick
+ * that comes just before flock(2) is called cannot make it wait forever.
+ * SIGALRM's disposition and the real-time timer are restored afterwards.
+ */
+static enum store_status store_lock_wait(int lfd, long long deadline)
+{
+	struct sigaction sa, old_sa;
+	struct itimerval tick = { { 0, 50000 }, { 0, 50000 } }, old_tick, off = { { 0, 0 }, { 0, 0 } };
+	enum store_status s = STORE_OK;
+	int e = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = store_lock_tick; /* no SA_RESTART: flock returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, &old_sa) != 0)
+		return STORE_IO;
+	setitimer(ITIMER_REAL, &tick, &old_tick);
+	while (flock(lfd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			e = errno;
+			s = STORE_IO;
+			break;
+		}
+		if (store_lock_now_ms() >= deadline) {
+			s = STORE_BUSY;
+			break;
+		}
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	if (old_tick.it_value.tv_sec || old_tick.it_value.tv_usec)
+		setitimer(ITIMER_REAL, &old_tick, NULL);
+	errno = e;
+	return s;
 }
 
 enum store_status store_lock_take(const char *path, int timeout_ms, int *fd, struct store_error *err)
@@ -40,20 +86,15 @@ enum store_status store_lock_take(const char *path, int timeout_ms, int *fd, str
 	}
 	if ((s = store_perm_file(lfd, lock, "lock file", err)) != STORE_OK)
 		goto fail;
-	/* Poll rather than block: a deadline without signals or threads. */
-	for (int wait_ms = 1; flock(lfd, LOCK_EX | LOCK_NB) != 0; wait_ms = wait_ms < 32 ? wait_ms * 2 : 32) {
-		struct timespec ts = { 0, wait_ms * 1000000L };
-
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			s = store_fail(err, STORE_IO, "cannot lock %s: %s", lock, strerror(errno));
+	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+		s = errno == EWOULDBLOCK ? store_lock_wait(lfd, deadline) : STORE_IO;
+		if (s == STORE_BUSY)
+			store_fail(err, STORE_BUSY, "the secret store is busy: another azrepos-connect holds %s; "
+			           "try again when it has finished", lock);
+		else if (s == STORE_IO)
+			store_fail(err, STORE_IO, "cannot lock %s: %s", lock, strerror(errno));
+		if (s != STORE_OK)
 			goto fail;
-		}
-		if (store_lock_now_ms() >= deadline) {
-			s = store_fail(err, STORE_BUSY, "the secret store is busy: another azrepos-connect "
-			               "holds %s; try again when it has finished", lock);
-			goto fail;
-		}
-		nanosleep(&ts, NULL);
 	}
 	free(lock);
 	*fd = lfd;

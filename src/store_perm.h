@@ -13,7 +13,7 @@
 
 /*
  * An open store (or lock) file, judged by its fd: a regular file owned by
- * the effective user, no group/other permission bits, one link.
+ * the effective user, no group/other permission bits, no other link.
  * what names it in messages ("secret store", "lock file").
  */
 enum store_status store_perm_file(int fd, const char *path, const char *what, struct store_error *err);
