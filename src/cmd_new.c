@@ -20,7 +20,7 @@
 #include "msg.h"
 #include "sshkey.h"
 #include "store.h"
-#include "unlock.h"
+#include "store_cli.h"
 
 enum {
 	OPT_NON_INTERACTIVE = 256,
@@ -347,7 +347,7 @@ static int new_store(struct cli_ctx *ctx, const struct new_args *a, const struct
 	save &= !a->dry_run;
 	if (!fetch && !save)
 		return AZ_EXIT_OK;
-	int rc = unlock_store(ctx, save, store);
+	int rc = store_cli_open(ctx, save ? STORE_CLI_CREATE : STORE_CLI_EXISTING, store);
 	if (rc != AZ_EXIT_OK)
 		return rc;
 	for (int id = 0; id < FIELD_COUNT; id++) {

@@ -11,7 +11,7 @@
 #include "cmd_connector.h"
 #include "exitcode.h"
 #include "msg.h"
-#include "unlock.h"
+#include "store_cli.h"
 
 enum { OPT_JSON = 256 };
 
@@ -78,7 +78,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK)
 		return rc;
 	if (test_needs_store(c)) {
-		rc = unlock_store(ctx, false, &store);
+		rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
 		if (rc != AZ_EXIT_OK)
 			goto out;
 		rc = conncheck_load_secrets(c, store, &secrets, msg, sizeof(msg));
