@@ -183,8 +183,10 @@ void cmd_new_usage(FILE *out)
 			fprintf(out, "  --%s-file F | --%s-stdin | --%s-secret ID\n", f->key, f->key, f->key);
 		else
 			fprintf(out, "  --%s %s\n", f->key, what);
-		fprintf(out, "        %s%s", f->label,
-		        !f->required ? "" : f->applies ? " (required when it applies)" : " (required)");
+		fprintf(out, "        %s", f->label);
+		if (f->required || f->when)
+			fprintf(out, " (%s%s%s)", f->required ? "required" : "only",
+			        f->when ? " with " : "", f->when ? f->when : "");
 		if (f->def)
 			fprintf(out, " [default: %s]", f->def);
 		fputc('\n', out);
@@ -283,6 +285,22 @@ static void new_read_secrets(const struct new_args *a, struct new_secrets *s, st
 	}
 }
 
+/*
+ * A value given for a field that does not apply (test-repo with a Repository
+ * URL, a key with HTTP) is a mistake to report, not something to drop quietly.
+ * Defaults only ever fill fields that apply.
+ */
+static void new_check_applies(const struct connector *c, const struct new_secrets *s,
+                              struct new_errors *e)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+
+		if (!fields_applies(c, id) && (connector_get(c, id) || s->v.val[id]))
+			new_error(e, f->key, "only used with %s: leave it out", f->when);
+	}
+}
+
 /* The rules of secret values: present, well formed, the SSH key an RSA key. */
 static void new_check_secrets(const struct connector *c, struct new_secrets *s, struct new_errors *e)
 {
@@ -294,12 +312,8 @@ static void new_check_secrets(const struct connector *c, struct new_secrets *s, 
 
 		if (f->kind != FIELD_SECRET)
 			continue;
-		if (!fields_applies(c, id)) {
-			if (v || s->named[id])
-				new_error(e, f->key, "not used with these settings (connection %s, api-access %s)",
-				          connector_value(c, FIELD_CONNECTION), connector_value(c, FIELD_API_ACCESS));
+		if (!fields_applies(c, id))
 			continue;
-		}
 		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
 		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
 		if (f->required && !v && !s->named[id] && !shared) {
@@ -496,6 +510,16 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		new_error(e, "connector", "out of memory");
 		goto report;
 	}
+	/* A value without a default store id (the key passphrase) gets the suggested one. */
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		char sid[STORE_ID_MAX + 1];
+
+		if (!s.fresh[id] || connector_get(c, id) || !fields_applies(c, id))
+			continue;
+		fields_secret_id(c, id, sid, sizeof(sid));
+		if (connector_put(c, id, sid) != 0)
+			new_error(e, fields_at(id)->key, "out of memory");
+	}
 	/* A separate API token value gets its own id, not the HTTP token's (the default). */
 	if (s.fresh[FIELD_API_TOKEN] && !s.named[FIELD_API_TOKEN] && connector_get(c, FIELD_TOKEN) &&
 	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN))) {
@@ -508,6 +532,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	if (fields_applies(c, FIELD_API_TOKEN) && !s.v.val[FIELD_API_TOKEN] && s.fresh[FIELD_TOKEN] &&
 	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)))
 		s.v.val[FIELD_API_TOKEN] = secbuf_dup(s.v.val[FIELD_TOKEN]->data, s.v.val[FIELD_TOKEN]->len);
+	new_check_applies(c, &s, e);
 	new_check_secrets(c, &s, e);
 	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir };
 	struct field_error ferr[FIELD_COUNT];

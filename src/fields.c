@@ -312,14 +312,14 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "The identifier of the Harness organization (Account Settings > Organizations; "
 		        "the first one is 'default').",
 		.example = "default", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT, .required = true,
-		.applies = fields_if_org, .check = fields_check_org,
+		.applies = fields_if_org, .when = "scope org or project", .check = fields_check_org,
 	},
 	[FIELD_PROJECT] = {
 		.id = FIELD_PROJECT, .key = "project", .label = "Project identifier",
 		.help = "The identifier of the Harness project, shown in its settings and in its "
 		        "address (…/projects/<id>/…).",
 		.example = "payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
-		.required = true, .applies = fields_if_project_scope, .check = fields_check_project,
+		.required = true, .applies = fields_if_project_scope, .when = "scope project", .check = fields_check_project,
 	},
 	[FIELD_URL_TYPE] = {
 		.id = FIELD_URL_TYPE, .key = "url-type", .label = "URL type",
@@ -340,7 +340,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "Accept an http:// URL (Azure DevOps Server without TLS): the token then "
 		        "crosses the network unencrypted. Keep it off for dev.azure.com.",
 		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TOGGLE, .choices = fields_toggle,
-		.def = "false", .applies = fields_if_http,
+		.def = "false", .applies = fields_if_http, .when = "connection http",
 	},
 	[FIELD_URL] = {
 		.id = FIELD_URL, .key = "url", .label = "URL",
@@ -355,21 +355,21 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "The name (not the URL) of a repository in the project, used to test the "
 		        "connection.",
 		.example = "payments-api", .page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT,
-		.required = true, .applies = fields_if_project_url, .check = fields_check_test_repo,
+		.required = true, .applies = fields_if_project_url, .when = "url-type project", .check = fields_check_test_repo,
 	},
 	[FIELD_USERNAME] = {
 		.id = FIELD_USERNAME, .key = "username", .label = "Username",
 		.help = "Any non-empty name: with a token Azure identifies you by the token. Often "
 		        "your e-mail address or a service name.",
 		.example = "ci-bot", .page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_TEXT,
-		.required = true, .applies = fields_if_http, .check = fields_check_username,
+		.required = true, .applies = fields_if_http, .when = "connection http", .check = fields_check_username,
 	},
 	[FIELD_TOKEN] = {
 		.id = FIELD_TOKEN, .key = "token", .label = "Personal Access Token",
 		.help = "A token with the Code (Read) scope, from Azure DevOps User settings > Personal "
 		        "access tokens. Kept in the encrypted store; the connector holds its id.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
-		.suffix = "token", .applies = fields_if_http, .derive = fields_derive_token,
+		.suffix = "token", .applies = fields_if_http, .when = "connection http", .derive = fields_derive_token,
 		.check = fields_check_secret,
 	},
 	[FIELD_SSH_KEY] = {
@@ -377,7 +377,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "An RSA private key whose public key is added in Azure DevOps (User settings > "
 		        "SSH public keys); Azure takes RSA keys only. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
-		.suffix = "ssh-key", .applies = fields_if_ssh, .derive = fields_derive_ssh_key,
+		.suffix = "ssh-key", .applies = fields_if_ssh, .when = "connection ssh", .derive = fields_derive_ssh_key,
 		.check = fields_check_secret,
 	},
 	[FIELD_SSH_KEY_PASSPHRASE] = {
@@ -385,7 +385,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.label = "SSH key passphrase",
 		.help = "The passphrase of the private key, if it has one. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .suffix = "ssh-key-passphrase",
-		.applies = fields_if_ssh, .check = fields_check_passphrase,
+		.applies = fields_if_ssh, .when = "connection ssh", .check = fields_check_passphrase,
 	},
 	[FIELD_API_ACCESS] = {
 		.id = FIELD_API_ACCESS, .key = "api-access", .label = "Enable API access",
@@ -399,7 +399,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "The token for API calls; with HTTP it may be the same secret as the token "
 		        "above. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
-		.suffix = "api-token", .applies = fields_if_api, .derive = fields_derive_api_token,
+		.suffix = "api-token", .applies = fields_if_api, .when = "api-access true", .derive = fields_derive_api_token,
 		.check = fields_check_secret,
 	},
 	[FIELD_SECRET_SCOPE] = {
@@ -421,7 +421,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.id = FIELD_DELEGATE_TAGS, .key = "delegate-tags", .label = "Delegate tags",
 		.help = "The delegate tags, separated by commas; a delegate must have all of them.",
 		.example = "linux-delegate, eu-west", .page = FIELD_PAGE_DELEGATES, .kind = FIELD_LIST,
-		.required = true, .applies = fields_if_delegate_tags, .check = fields_check_delegate_tags,
+		.required = true, .applies = fields_if_delegate_tags, .when = "delegates tags", .check = fields_check_delegate_tags,
 	},
 };
 

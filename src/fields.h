@@ -83,8 +83,9 @@ struct field {
 	const struct field_choice *choices; /* CHOICE: ends with a NULL value */
 	const char *suffix;         /* SECRET: default store id is "<identifier>-<suffix>" */
 	const char *def;            /* the default value, or NULL */
-	/* When it applies to a connector (NULL: always). */
+	/* When it applies to a connector (NULL: always), and that said for people ("connection ssh"). */
 	bool (*applies)(const struct connector *c);
+	const char *when;
 	/* A default derived from other fields into buf (NULL: none). false: none now. */
 	bool (*derive)(const struct connector *c, char *buf, size_t buflen);
 	/* The rules of a non-empty value beyond its kind (NULL: none). */

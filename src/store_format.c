@@ -62,7 +62,7 @@ static bool store_method_parse(const char *name, enum store_method *method)
 
 bool store_id_valid(const char *id)
 {
-	size_t n = strlen(id);
+	size_t n = id ? strlen(id) : 0;
 
 	if (n == 0 || n > STORE_ID_MAX || strstr(id, ".."))
 		return false;

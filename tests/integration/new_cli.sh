@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 49
+plan $((49 + 21 * 3 + 5))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -81,6 +81,64 @@ is "$rc" 3 "an unreadable token file: exit 3"
 like "$err" "token: cannot read /nonexistent/token" "names the token file"
 nothing_written
 ok $? "still nothing written"
+
+# Each field's invalid value alone: exit 3, that field named, nothing written.
+: >"$tap_tmp/empty"
+long=$(head -c 1025 /dev/zero | tr '\0' x)
+ssh_url="git@ssh.dev.azure.com:v3/contoso/Payments/web"
+while IFS='|' read -r field args; do
+	eval "set -- $args"
+	run az new --non-interactive --name web --url-type repo \
+		--url https://dev.azure.com/contoso/Payments/_git/web --username ci \
+		--token-file "$AZF_TOKEN_FILE" --skip-test "$@" </dev/null
+	is "$rc" 3 "invalid $field: exit 3"
+	like "$err" "^azrepos-connect: $field: " "invalid $field: the message names the field"
+	nothing_written
+	ok $? "invalid $field: nothing written"
+done <<'CASES'
+name|--name "' lead space'"
+identifier|--identifier true
+description|--description "$long"
+tags|--tags ":v"
+scope|--scope galaxy
+org|--scope org
+project|--scope project --org o
+url-type|--url-type both
+connection|--connection ftp
+allow-http|--allow-http maybe
+url|--url https://dev.azure.com/contoso/Payments/_git/web.git
+test-repo|--url-type project --url https://dev.azure.com/contoso/Payments --test-repo https://x/y
+username|--username "'a b'"
+token|--token-file "$tap_tmp/empty"
+ssh-key|--connection ssh --url "$ssh_url" --ssh-key-file "$AZF_SSH_ED25519_KEY"
+ssh-key-passphrase|--connection ssh --url "$ssh_url" --ssh-key-file "$AZF_SSH_KEY" --ssh-key-passphrase-file "$tap_tmp/empty"
+api-access|--api-access maybe
+api-token|--api-access true --api-token-file "$tap_tmp/empty"
+secret-scope|--secret-scope galaxy
+delegates|--delegates some
+delegate-tags|--delegates tags --delegate-tags a,a
+CASES
+run az new --non-interactive --name web --url-type repo --url https://dev.azure.com/contoso/Payments/_git/web \
+	--username ci --token-file "$AZF_TOKEN_FILE" --test-repo web --skip-test </dev/null
+is "$rc" 3 "a field that does not apply (test-repo with a Repository URL): exit 3"
+like "$err" "test-repo: only used with url-type project" "and says when it is used"
+
+# HTTP from an answers file, SSH from flags (scp-like URL, repository type).
+home="$tap_tmp/home-c"
+cat >"$tap_tmp/http.json" <<JSON
+{"name": "http answers", "url-type": "project", "url": "$AZF_BASE/$AZF_ORG/$AZF_PROJECT",
+ "test-repo": "$AZF_REPO", "username": "$AZF_USER", "tags": ["team:payments", "prod"]}
+JSON
+run az new --non-interactive --answers "$tap_tmp/http.json" --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "HTTP Project connector from an answers file: exit 0"
+run az new --non-interactive --name "ssh flags" --url-type repo --connection ssh \
+	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
+	--ssh-key-file "$AZF_SSH_KEY_ENC" --ssh-key-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE" \
+	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+is "$rc" 0 "SSH Repository connector from flags, key with a passphrase: exit 0"
+run az show ssh_flags --json
+like "$out" '"ssh-key-passphrase-secret":[[:space:]]*"ssh_flags-ssh-key-passphrase"' "the passphrase is stored too"
+home="$tap_tmp/home-bad"
 
 # 5. Secrets are never taken as flag values.
 for f in token api-token ssh-key ssh-key-passphrase; do

@@ -58,6 +58,8 @@ static void test_table(void **state)
 			assert_non_null(f->choices);
 		if (f->kind == FIELD_SECRET)
 			assert_non_null(f->suffix);
+		/* A field that applies only sometimes says when, for help and messages. */
+		assert_true((f->applies == NULL) == (f->when == NULL));
 		if (f->def && f->choices) {
 			bool found = false;
 
