@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 64
+plan 63
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
