@@ -10,6 +10,15 @@
 #include "store.h"
 #include "store_params.h"
 
+/* Built with AddressSanitizer (gcc and clang spell it differently). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+
 /* A new private folder under $TMPDIR (or /tmp); NULL on failure. */
 char *tu_tmpdir(void);
 /* rm -r */

@@ -233,14 +233,13 @@ static void test_edge_values(void **state)
 	for (int k = STORE_KIND_TOKEN; k < STORE_KIND_COUNT; k++) {
 		if (k == STORE_KIND_SSH_PRIVATE_KEY)
 			continue;
-		for (const char *bad = "a\nb\0a\rb"; *bad; bad += 4) {
-			v = secbuf_dup(bad, 3);
+		static const char *const bad[] = { "a\nb", "a\rb", "a\0b" };
+
+		for (int b = 0; b < 3; b++) {
+			v = secbuf_dup(bad[b], 3);
 			assert_int_equal(store_put(s, "text", (enum store_kind)k, v, &err), STORE_INVALID);
 			secbuf_free(v);
 		}
-		v = secbuf_dup("a\0b", 3);
-		assert_int_equal(store_put(s, "text", (enum store_kind)k, v, &err), STORE_INVALID);
-		secbuf_free(v);
 	}
 	/* Binary-safe where it may be: NUL, non-UTF-8, newlines. */
 	v = secbuf_dup("a\0b\xc3\x28\xfe\n", 7);
@@ -792,6 +791,7 @@ static void test_busy(void **state)
 
 /* ---- small-memory host (§6.16) ---- */
 
+#ifndef TU_ASAN
 static int child_open(const char *path, const char *pass)
 {
 	struct store_error err;
@@ -807,9 +807,11 @@ static int child_open(const char *path, const char *pass)
 	return (int)st;
 }
 
+#endif
+
 static void test_small_memory(void **state)
 {
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef TU_ASAN
 	(void)state;
 	skip(); /* ASan reserves terabytes of address space: RLIMIT_AS cannot be tested under it */
 #else
