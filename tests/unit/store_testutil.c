@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -116,6 +117,56 @@ long tu_unhex(const char *hex, unsigned char *out, size_t cap)
 	if (sodium_hex2bin(out, cap, hex, strlen(hex), NULL, &n, NULL) != 0)
 		return -1;
 	return (long)n;
+}
+
+int tu_setup(void **state)
+{
+	struct tu_fixture *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	fx->dir = tu_tmpdir();
+	fx->path = fx->dir ? tu_path(fx->dir, "secrets.store") : NULL;
+	*state = fx;
+	return fx->path ? 0 : -1;
+}
+
+int tu_teardown(void **state)
+{
+	struct tu_fixture *fx = *state;
+
+	tu_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx->path);
+	free(fx);
+	return 0;
+}
+
+enum store_status tu_open(const char *path, const struct store_params *params, const char *pass,
+                          struct store **out, struct store_error *err)
+{
+	struct secbuf *key = tu_sb(pass);
+	enum store_status st = store_load_params(path, params, out, err);
+
+	if (st == STORE_OK && (st = store_unlock(*out, key, err)) != STORE_OK) {
+		store_close(*out);
+		*out = NULL;
+	}
+	secbuf_free(key);
+	return st;
+}
+
+int tu_count_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += strncmp(e->d_name, ".secrets.store.tmp.", 19) == 0;
+	closedir(d);
+	return n;
 }
 
 /* The KDF cache: key = BLAKE2b of every input, value = the derived key. */

@@ -10,6 +10,15 @@
 #include "store.h"
 #include "store_params.h"
 
+/* Built with AddressSanitizer (gcc and clang spell it differently). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+
 /* A new private folder under $TMPDIR (or /tmp); NULL on failure. */
 char *tu_tmpdir(void);
 /* rm -r */
@@ -26,6 +35,21 @@ struct secbuf *tu_sb(const char *s);
 void tu_sha256_hex(const void *data, size_t len, char out[65]);
 /* Hex text to bytes: the length, or -1 on bad input. */
 long tu_unhex(const char *hex, unsigned char *out, size_t cap);
+
+/* A private folder and "secrets.store" in it, for cmocka setup/teardown. */
+struct tu_fixture {
+	char *dir;
+	char *path;
+};
+int tu_setup(void **state);
+int tu_teardown(void **state);
+
+/* Load with params and unlock with pass; on failure *out is NULL. */
+enum store_status tu_open(const char *path, const struct store_params *params, const char *pass,
+                          struct store **out, struct store_error *err);
+
+/* How many ".secrets.store.tmp.*" files dir holds. */
+int tu_count_temps(const char *dir);
 
 /*
  * The test parameters (ops 1 / 8 MiB floor) with a memoizing KDF: the real

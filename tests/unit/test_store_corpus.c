@@ -389,6 +389,7 @@ int main(void)
 	                                    NULL };
 	printf("# %zu vectors: %d success, %d corrupt, %d tampered, %d other\n", n, counts[0], counts[1],
 	       counts[2], counts[3]);
+	free(vdir);
 	if (n < 60) {
 		printf("Bail out! only %zu vectors, at least 60 are required\n", n);
 		return 1;

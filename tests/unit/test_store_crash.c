@@ -9,7 +9,6 @@
  */
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,43 +30,10 @@
 
 static const char *const passes[2] = { "crash-pass-a", "crash-pass-b" };
 
-struct fixture {
-	char *dir;
-	char *path;
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	fx->dir = tu_tmpdir();
-	fx->path = tu_path(fx->dir, "secrets.store");
-	*state = fx;
-	return fx->dir ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	tu_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx->path);
-	free(fx);
-	return 0;
-}
 
 static enum store_status open_with(const char *path, const char *pass, struct store **s, struct store_error *err)
 {
-	struct secbuf *key = tu_sb(pass);
-	enum store_status st = store_load_params(path, tu_params_light(), s, err);
-
-	if (st == STORE_OK && (st = store_unlock(*s, key, err)) != STORE_OK) {
-		store_close(*s);
-		*s = NULL;
-	}
-	secbuf_free(key);
-	return st;
+	return tu_open(path, tu_params_light(), pass, s, err);
 }
 
 /* The counter secret as a number (-1 when absent). */
@@ -115,18 +81,6 @@ static void make_counter_store(const char *path, const char *pass)
 	store_close(s);
 	secbuf_free(key);
 	secbuf_free(v);
-}
-
-static int count_temps(const char *dir)
-{
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	assert_non_null(d);
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		n += strncmp(e->d_name, ".secrets.store.tmp.", 19) == 0;
-	closedir(d);
-	return n;
 }
 
 static void sleep_ms(double ms)
@@ -177,7 +131,7 @@ static void writer_child(const char *path, int ack)
 
 static void test_kill_writes(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_fixture *fx = *state;
 	int64_t acked = 0;
 	long writes = 0, max_temps = 0;
 
@@ -202,7 +156,7 @@ static void test_kill_writes(void **state)
 		close(fds[0]);
 		if (last > acked)
 			acked = last;
-		int temps = count_temps(fx->dir);
+		int temps = tu_count_temps(fx->dir);
 		if (temps > max_temps)
 			max_temps = temps;
 		assert_true(temps <= 1);
@@ -249,7 +203,7 @@ static void rekey_child(const char *path, int ack)
 
 static void test_kill_rekeys(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_fixture *fx = *state;
 	int64_t acked = 1;
 	int with[2] = { 0, 0 };
 
@@ -292,7 +246,7 @@ static void test_kill_rekeys(void **state)
 		assert_int_equal((gen - 1) % 2, opened);
 		assert_true((int64_t)gen >= acked);
 		with[opened]++;
-		assert_true(count_temps(fx->dir) <= 1);
+		assert_true(tu_count_temps(fx->dir) <= 1);
 	}
 	print_message("# 200 kill -9 during rekey: %lld acknowledged rekeys, 0 lost; the store opened with "
 	              "exactly one of the two passphrases every time (A %d, B %d)\n", (long long)acked - 1,
@@ -303,7 +257,7 @@ static void test_kill_rekeys(void **state)
 /* 8 writers x 250 updates; 4 readers opening the store meanwhile. */
 static void test_concurrency(void **state)
 {
-	struct fixture *fx = *state;
+	struct tu_fixture *fx = *state;
 	enum { WRITERS = 8, UPDATES = 250, READERS = 4 };
 	char *lock = tu_path(fx->dir, "secrets.store.lock");
 	char *done = tu_path(fx->dir, "writers-done");
@@ -386,9 +340,9 @@ static void test_concurrency(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kill_writes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kill_rekeys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill_writes, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_kill_rekeys, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_concurrency, tu_setup, tu_teardown),
 	};
 
 	if (sodium_init() < 0)

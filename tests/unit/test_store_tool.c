@@ -8,6 +8,7 @@
  *
  * KEY: pass:TEXT | keyfile:HEX | credential:HEX
  * PARAMS: test (ops 1 / 8 MiB) | interactive (production bounds, ops 2 / 64 MiB)
+ *         | moderate (the program's own: ops 3 / 256 MiB)
  * VALUE: text:TEXT | hex:HEX | fill:N:C (N bytes of the character C) | file:PATH
  * dump prints "generation N" then "ID KIND SHA256" per secret, sorted by id.
  */
@@ -74,6 +75,10 @@ static int tool_params(const char *name, struct store_params *p)
 {
 	if (strcmp(name, "test") == 0) {
 		*p = *store_params_test();
+		return 0;
+	}
+	if (strcmp(name, "moderate") == 0) {
+		*p = *store_params_production();
 		return 0;
 	}
 	if (strcmp(name, "interactive") == 0) {

@@ -1,0 +1,221 @@
+# 'secret list|set|rm|rekey' as a user meets them, with a key file (no
+# terminal): exit codes of §5.7, messages with the exact fix, nothing written
+# on refusal, golden stores, process hardening, and a sentinel secret that
+# never shows in any output or file but the store's ciphertext.
+# Every run is under setsid: no controlling terminal, so no prompt can hang.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+home="$tap_tmp/home"
+store="$home/secrets.store"
+key="$tap_tmp/keys/store.key"
+mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
+export AZREPOS_CONNECT_HOME="$home"
+unset CREDENTIALS_DIRECTORY
+plan 63
+
+n=0
+# az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
+az() {
+	n=$((n + 1))
+	setsid -w "$bin" "$@" >"$tap_tmp/out/$n.out" 2>"$tap_tmp/out/$n.err"
+	rc=$?
+	out=$(cat "$tap_tmp/out/$n.out")
+	err=$(cat "$tap_tmp/out/$n.err")
+}
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+# az_in VALUE ARGS...: az with VALUE on stdin (a here-document: az must not run in a subshell).
+az_in() {
+	v=$1
+	shift
+	az "$@" <<EOF
+$v
+EOF
+}
+
+# A 32-byte sentinel (as 64 hex characters: a token has no newline or NUL).
+sentinel=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+az secret list </dev/null
+is "$rc" 0 "no store yet: list exits 0"
+is "$out" "" "no store yet: list prints nothing"
+
+az_in "$sentinel" --key-file "$key" secret set git-pat
+is "$rc" 0 "first set creates the store with a new key file"
+is "$out" "Saved secret git-pat (token)." "set confirms id and kind"
+like "$err" "created the key file $key" "the new key file is announced"
+is "$(stat -c %a "$key")" 400 "the key file is 0400"
+is "$(stat -c %a "$store")" 600 "the store is 0600"
+is "$(stat -c %a "$home")" 700 "its folder is 0700"
+
+printf 'second-value\n' >"$tap_tmp/value.txt"
+az --key-file "$key" secret set api-pat --from-file "$tap_tmp/value.txt" </dev/null
+is "$rc" 0 "set --from-file"
+az_in 'pass word' --key-file "$key" secret set git-password --kind password
+is "$rc" 0 "set --kind password from stdin"
+printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n' >"$tap_tmp/id_rsa"
+az --key-file "$key" secret set ssh-deploy --kind ssh-private-key --from-file "$tap_tmp/id_rsa" </dev/null
+is "$rc" 0 "set an SSH private key from a file"
+
+az --key-file "$key" secret list </dev/null
+is "$rc" 0 "list exits 0"
+like "$out" '^ID +KIND +CREATED +UPDATED$' "list has a header"
+like "$out" '^api-pat +token +20[0-9-]+T[0-9:]+Z +20[0-9-]+T[0-9:]+Z$' "list shows id, kind and UTC dates"
+like "$out" '^ssh-deploy +ssh-private-key ' "list shows the SSH key's kind"
+is "$(printf '%s\n' "$out" | sed 1d | cut -d' ' -f1 | tr '\n' ' ')" "api-pat git-password git-pat ssh-deploy " \
+	"list is sorted by id"
+unlike "$out" "second-value|pass word|BEGIN" "list never shows a value"
+
+# Refusals: exit code, message, nothing written.
+before=$(digest "$store")
+az --key-file "$key" secret set 'Bad..Id' </dev/null
+is "$rc" 3 "an invalid id exits 3"
+like "$err" "not a valid secret id" "the message says why"
+az_in "$(printf 'a\nb')" --key-file "$key" secret set two-lines
+is "$rc" 3 "a token with a newline inside exits 3"
+az --key-file "$key" secret set x --kind api-key </dev/null
+is "$rc" 2 "an unknown kind is a usage error"
+az --key-file "$key" secret set empty </dev/null
+is "$rc" 3 "an empty value exits 3"
+az --key-file "$key" secret rm nope </dev/null
+is "$rc" 17 "rm of an unknown id exits 17"
+like "$err" 'no secret "nope"' "and names it"
+az secret list </dev/null
+is "$rc" 2 "a key-file store without --key-file exits 2"
+like "$err" "give --key-file" "and says what to give"
+head -c 32 /dev/urandom >"$tap_tmp/keys/wrong.key"; chmod 400 "$tap_tmp/keys/wrong.key"
+az --key-file "$tap_tmp/keys/wrong.key" secret list </dev/null
+is "$rc" 10 "a wrong key file exits 10"
+chmod 644 "$key"
+az --key-file "$key" secret list </dev/null
+is "$rc" 14 "a key file readable by others exits 14"
+like "$err" "run 'chmod 400 $key'" "with the exact chmod"
+chmod 400 "$key"
+is "$(digest "$store")" "$before" "no refusal changed the store"
+
+chmod 640 "$store"
+az --key-file "$key" secret list </dev/null
+is "$rc" 14 "a group-readable store exits 14"
+like "$err" "run 'chmod 600 $store'" "with the exact chmod"
+chmod 600 "$store"
+chmod 777 "$home"
+az --key-file "$key" secret list </dev/null
+is "$rc" 14 "a world-writable folder exits 14"
+like "$err" "run 'chmod go-w $home'" "with the exact chmod"
+chmod 700 "$home"
+mv "$store" "$tap_tmp/real.store" && ln -s "$tap_tmp/real.store" "$store"
+az --key-file "$key" secret list </dev/null
+is "$rc" 14 "a symbolic link as the store exits 14"
+rm "$store" && mv "$tap_tmp/real.store" "$store"
+ln "$store" "$tap_tmp/second-name"
+az --key-file "$key" secret list </dev/null
+is "$rc" 14 "a hard-linked store exits 14"
+rm "$tap_tmp/second-name"
+
+# Damaged stores: refused with their own codes, never overwritten.
+cp "$store" "$tap_tmp/good.store"
+sed 's/"generation": \([0-9]*\)/"generation": 9\1/' "$tap_tmp/good.store" >"$store"
+chmod 600 "$store"
+before=$(digest "$store")
+az_in v --key-file "$key" secret set new-one
+is "$rc" 12 "a tampered store exits 12 on set"
+is "$(digest "$store")" "$before" "and is not overwritten"
+head -c 100 "$tap_tmp/good.store" >"$store"
+chmod 600 "$store"
+before=$(digest "$store")
+az_in v --key-file "$key" secret set new-one
+is "$rc" 11 "a truncated store exits 11 on set (never taken as empty)"
+is "$(digest "$store")" "$before" "and is not overwritten"
+sed 's/"version": 1/"version": 2/' "$tap_tmp/good.store" >"$store"
+chmod 600 "$store"
+az --key-file "$key" secret list </dev/null
+is "$rc" 13 "a newer format version exits 13"
+like "$err" "upgrade azrepos-connect" "and says to upgrade"
+install -m 600 "$tap_tmp/good.store" "$store"
+
+# Busy: another process holds the lock longer than the 5 s deadline.
+flock "$store.lock" sleep 6.5 &
+holder=$!
+sleep 0.3
+start=$(date +%s)
+az_in v --key-file "$key" secret set new-one
+end=$(date +%s)
+is "$rc" 15 "a held lock exits 15"
+ok "$([ $((end - start)) -ge 4 ] && [ $((end - start)) -le 7 ] && echo 0 || echo 1)" \
+	"after about 5 s ($((end - start)) s)"
+wait "$holder"
+
+az --key-file "$key" secret rm api-pat </dev/null
+is "$rc" 0 "rm exits 0"
+is "$out" "Removed secret api-pat." "rm confirms"
+
+# Rekey: key file -> new key file; the old one no longer opens it.
+az --key-file "$key" secret rekey --new-key-file "$tap_tmp/keys/new.key" </dev/null
+is "$rc" 0 "rekey to a new key file"
+az --key-file "$key" secret list </dev/null
+is "$rc" 10 "the old key file is now a wrong key"
+az --key-file "$tap_tmp/keys/new.key" secret list </dev/null
+is "$rc" 0 "the new key file opens it"
+mkdir -m 700 "$tap_tmp/creds"
+cp "$tap_tmp/keys/new.key" "$tap_tmp/creds/azrepos-connect.key"
+az --key-file "$tap_tmp/keys/new.key" secret rekey --credential --new-key-file "$tap_tmp/keys/cred.key" </dev/null
+is "$rc" 0 "rekey to a systemd credential"
+like "$out" "systemd-creds encrypt --name=azrepos-connect.key" "with the command to encrypt it"
+cp "$tap_tmp/keys/cred.key" "$tap_tmp/creds/azrepos-connect.key"
+CREDENTIALS_DIRECTORY="$tap_tmp/creds" az secret list </dev/null
+is "$rc" 0 "the credential in \$CREDENTIALS_DIRECTORY opens it"
+az secret list </dev/null
+is "$rc" 2 "without \$CREDENTIALS_DIRECTORY it asks for it"
+
+# Golden v1 stores open with this release (git keeps no modes: copies get them).
+golden="$top_srcdir/tests/data/store/golden"
+mkdir -m 700 "$tap_tmp/golden"
+install -m 600 "$golden/v1-keyfile.store" "$tap_tmp/golden/secrets.store"
+install -m 400 "$golden/v1-key.bin" "$tap_tmp/keys/golden.key"
+AZREPOS_CONNECT_HOME="$tap_tmp/golden" az --key-file "$tap_tmp/keys/golden.key" secret list </dev/null
+is "$rc" 0 "golden v1 key-file store opens"
+is "$(printf '%s\n' "$out" | sed 1d | cut -d' ' -f1 | tr '\n' ' ')" "binary git-password git-pat ssh-deploy ssh-key-pass " \
+	"with its five secrets"
+install -m 600 "$golden/v1-credential.store" "$tap_tmp/golden/secrets.store"
+install -m 400 "$golden/v1-key.bin" "$tap_tmp/creds/azrepos-connect.key"
+AZREPOS_CONNECT_HOME="$tap_tmp/golden" CREDENTIALS_DIRECTORY="$tap_tmp/creds" az secret list </dev/null
+is "$rc" 0 "golden v1 credential store opens"
+install -m 600 "$golden/v1-passphrase-test.store" "$tap_tmp/golden/secrets.store"
+AZREPOS_CONNECT_HOME="$tap_tmp/golden" az secret list </dev/null
+is "$rc" 11 "the program refuses a store with test-only KDF limits (ops 1 / 8 MiB)"
+like "$err" "opslimit 1 is outside 2..10" "before any key derivation"
+
+# Hardening of the running process (main.c): no core dumps, umask 077, not dumpable.
+mkfifo "$tap_tmp/fifo"
+mkdir -m 700 "$tap_tmp/hard"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	# As another user, /proc/PID/* of a non-dumpable process belongs to root.
+	chown 65534:65534 "$tap_tmp/hard"
+	chmod 711 "$tap_tmp"
+	run_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+	run_as=""
+fi
+# It waits on stdin (a FIFO) for the value, once the store is set up.
+AZREPOS_CONNECT_HOME="$tap_tmp/hard" $run_as "$bin" --key-file "$tap_tmp/hard/k" secret set waiting \
+	<"$tap_tmp/fifo" >/dev/null 2>&1 &
+pid=$!
+exec 3>"$tap_tmp/fifo"
+i=0
+while [ ! -e "$tap_tmp/hard/k" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.2
+like "$(grep 'Max core file size' "/proc/$pid/limits")" 'Max core file size +0 +0 ' "RLIMIT_CORE is 0"
+like "$(grep '^Umask' "/proc/$pid/status")" '0077' "umask is 077"
+if [ "$(stat -c %u "/proc/$pid/status")" = 0 ] && [ "$(awk '/^Uid/ { print $2 }' "/proc/$pid/status")" != 0 ]; then
+	ok 0 "not dumpable: /proc/PID/status belongs to root (PR_SET_DUMPABLE 0)"
+else
+	ok 1 "not dumpable: /proc/PID/status belongs to root (PR_SET_DUMPABLE 0)"
+fi
+printf 'x' >&3
+exec 3>&-
+wait "$pid"
+is "$?" 0 "the waiting set finishes"
+
+# The sentinel: in no output, in no file but the store, not in the store as plain text.
+hits=$(grep -rlF "$sentinel" "$tap_tmp" 2>/dev/null | wc -l)
+is "$hits" 0 "the sentinel secret appears in no output and no file (outputs: $n runs)"

@@ -1,0 +1,91 @@
+# The passphrase on a terminal (a pseudo-terminal driven by pexpect): first
+# use asks twice, a mismatch writes nothing, typed values are never echoed,
+# three tries then exit 10, the golden passphrase store opens, rekey.
+# Production Argon2id limits: each unlock costs about a second here.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect' 2>/dev/null || skip_all "python3-pexpect is not installed (tools/install-deps)"
+export AZREPOS_CONNECT_HOME="$tap_tmp/home" TAP_TMP="$tap_tmp"
+unset CREDENTIALS_DIRECTORY
+exec /usr/bin/python3 - <<'PYEOF'
+import os, shutil, sys
+import pexpect
+
+bin = os.environ["AZREPOS_CONNECT"]
+tmp = os.environ["TAP_TMP"]
+home = os.environ["AZREPOS_CONNECT_HOME"]
+store = os.path.join(home, "secrets.store")
+n = 0
+tests = []
+
+def ok(cond, what):
+    global n
+    n += 1
+    tests.append(("ok" if cond else "not ok") + f" {n} - {what}")
+
+def run(args, script, env=None):
+    """Run the program in a pty; script: (expected prompt regex, line to type) pairs.
+    Returns (exit code, everything the terminal showed)."""
+    child = pexpect.spawn(bin, args, env=env or dict(os.environ), timeout=60, encoding="utf-8")
+    shown = ""
+    for prompt, answer in script:
+        child.expect(prompt)
+        shown += child.before + child.after
+        child.sendline(answer)
+    child.expect(pexpect.EOF)
+    shown += child.before
+    child.close()
+    return child.exitstatus, shown
+
+rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "other pass")])
+ok(rc == 3, "first use: passphrases that differ exit 3")
+ok("do not match" in shown, "and say so")
+ok(not os.path.exists(store), "and write nothing")
+ok("first pass" not in shown and "other pass" not in shown, "the passphrase is not echoed")
+
+token = "typed-token-0123456789"
+rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "first pass"),
+                                               ("Value of git-pat \\(token, not shown\\)", token)])
+ok(rc == 0, "first use: the passphrase typed twice creates the store")
+ok(os.path.exists(store) and (os.stat(store).st_mode & 0o777) == 0o600, "the store is 0600")
+ok(token not in shown, "the typed value is not echoed")
+ok("Saved secret git-pat (token)." in shown, "the value is saved")
+
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"), ("Repeat the value", "pw-2")])
+ok(rc == 3 and "do not match" in shown, "a password typed twice differently is refused")
+
+rc, shown = run(["secret", "list"], [("Passphrase for the secret store", "wrong 1"),
+                                     ("Passphrase for the secret store", "first pass")])
+ok(rc == 0, "a wrong passphrase, then the right one")
+ok("wrong passphrase, try again" in shown, "the first try is told it was wrong")
+ok("git-pat" in shown and token not in shown, "list shows the id, never the value")
+
+before = open(store, "rb").read()
+rc, shown = run(["secret", "list"], [("Passphrase", "w1"), ("Passphrase", "w2"), ("Passphrase", "w3")])
+ok(rc == 10, "three wrong passphrases exit 10")
+ok(open(store, "rb").read() == before, "the store is untouched")
+
+rc, shown = run(["secret", "set", "ssh", "--kind", "ssh-private-key"], [("Passphrase", "first pass")])
+ok(rc == 2 and "--from-file F or standard input" in shown, "an SSH private key is not typed on the terminal")
+
+rc, shown = run(["secret", "rekey"], [("Passphrase for the secret store", "first pass"),
+                                      ("New passphrase", "second pass"), ("Repeat", "second pass")])
+ok(rc == 0 and "new passphrase" in shown, "rekey to a new passphrase")
+rc, shown = run(["secret", "list"], [("Passphrase", "first pass"), ("Passphrase", "second pass")])
+ok(rc == 0 and "wrong passphrase" in shown, "the old passphrase fails, the new one opens it")
+
+# The golden v1 store at production limits (Argon2id ops 2 / 64 MiB).
+golden = os.path.join(tmp, "golden")
+os.mkdir(golden, 0o700)
+shutil.copy(os.path.join(os.environ["top_srcdir"], "tests/data/store/golden/v1-passphrase-interactive.store"),
+            os.path.join(golden, "secrets.store"))
+os.chmod(os.path.join(golden, "secrets.store"), 0o600)
+env = dict(os.environ, AZREPOS_CONNECT_HOME=golden)
+rc, shown = run(["secret", "list"], [("Passphrase", "golden-passphrase")], env)
+ok(rc == 0 and "ssh-key-pass" in shown and "ssh-key-passphrase" in shown, "the golden v1 passphrase store opens")
+
+print(f"1..{n}")
+print("\n".join(tests))
+sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
+PYEOF
