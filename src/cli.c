@@ -24,7 +24,7 @@ const struct cli_command cli_commands[] = {
 	{ .name = "export", .args = "ID [--format yaml|json]",
 	  .summary = "print the Harness connector definition", .run = cmd_export },
 	{ .name = "secret", .args = "list | set ID | rm ID | rekey",
-	  .summary = "manage the encrypted secret store", .run = cmd_secret },
+	  .summary = "manage the encrypted secret store", .run = cmd_secret, .usage = cmd_secret_usage },
 	{ .name = NULL },
 };
 

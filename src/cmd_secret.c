@@ -242,6 +242,25 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 	return rc;
 }
 
+void cmd_secret_usage(FILE *out)
+{
+	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] | rm ID |\n"
+	      "       rekey [--new-key-file F] [--credential]\n"
+	      "Manage the encrypted secret store; values are never printed.\n"
+	      "\n"
+	      "  list                  ids, kinds and dates of the stored secrets\n"
+	      "  set ID                store a secret: from --from-file F, else the terminal (echo off),\n"
+	      "                        else stdin; --kind token|password|ssh-private-key|\n"
+	      "                        ssh-key-passphrase (default token)\n"
+	      "  rm ID                 remove a secret\n"
+	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
+	      "                        --new-key-file F a key file (made if missing), or with\n"
+	      "                        --credential the systemd credential\n"
+	      "\n"
+	      "The store opens with --key-file F (a global option), the systemd credential\n"
+	      "($CREDENTIALS_DIRECTORY/azrepos-connect.key), or a passphrase typed on the terminal.\n", out);
+}
+
 int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
