@@ -254,8 +254,25 @@ static enum store_kind new_kind(enum field_id id)
 	}
 }
 
+/* --KEY-stdin on a terminal: typed with echo off, never shown. */
+static struct secbuf *new_read_typed(const struct field *f, struct new_errors *e)
+{
+	char prompt[128];
+
+	if (f->id == FIELD_SSH_KEY) {
+		new_error(e, f->key, "a private key is not typed: give --%s-file F or pipe it to stdin", f->key);
+		return NULL;
+	}
+	snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
+	struct secbuf *sb = secbuf_read_tty(prompt, STORE_VALUE_MAX);
+	if (!sb)
+		new_error(e, f->key, "%s", errno == ECANCELED ? "cancelled" : "cannot read it from the terminal");
+	return sb;
+}
+
 /* Read the secret values given by --KEY-file and --KEY-stdin. */
-static void new_read_secrets(const struct new_args *a, struct new_secrets *s, struct new_errors *e)
+static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a, struct new_secrets *s,
+                             struct new_errors *e)
 {
 	bool stdin_used = false;
 
@@ -276,6 +293,10 @@ static void new_read_secrets(const struct new_args *a, struct new_secrets *s, st
 			continue;
 		}
 		stdin_used |= fl->variant == NEW_STDIN;
+		if (fl->variant == NEW_STDIN && ctx->stdin_tty) {
+			s->fresh[fl->id] = (s->v.val[fl->id] = new_read_typed(fields_at(fl->id), e)) != NULL;
+			continue;
+		}
 		s->v.val[fl->id] = fl->variant == NEW_STDIN ? secbuf_read_fd(STDIN_FILENO, STORE_VALUE_MAX, trim)
 		                                            : secbuf_read_file(fl->arg, STORE_VALUE_MAX, trim);
 		if (!s->v.val[fl->id])
@@ -506,7 +527,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			s.named[a->flags[i].id] = true;
 	for (int id = 0; id < FIELD_COUNT; id++)
 		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;
-	new_read_secrets(a, &s, e);
+	new_read_secrets(ctx, a, &s, e);
 	if (!fields_apply_defaults(c)) {
 		new_error(e, "connector", "out of memory");
 		goto report;

@@ -90,7 +90,8 @@ struct secbuf *secbuf_read_fd(int fd, size_t max, bool trim_newline)
 
 struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Links are followed: secrets are often mounted as links (Kubernetes, Docker). */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return NULL;

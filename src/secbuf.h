@@ -31,7 +31,7 @@ void secbuf_free(struct secbuf *sb);
  */
 struct secbuf *secbuf_read_fd(int fd, size_t max, bool trim_newline);
 
-/* Open path (O_NOFOLLOW) and secbuf_read_fd it. */
+/* Open path (a link is followed: it is the user's input) and secbuf_read_fd it. */
 struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline);
 
 /*

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((49 + 21 * 3 + 5))
+plan $((51 + 21 * 3 + 5 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -32,6 +32,10 @@ run az secret list
 like "$out" "payments_api-token" "the token went to the store under its default id"
 ! grep -rqF -- "$token" "$home" 2>/dev/null
 ok $? "the token value is in no file under the home folder (the store holds ciphertext)"
+run az new --non-interactive --name "Payments API" --url-type repo --url "$repo_url" --username u \
+	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+is "$rc" 3 "the same identifier again: exit 3"
+like "$err" "identifier: .*Payments_API" "the identifier clash is named"
 run az show Payments_API --json
 like "$out" '"api-token-secret":[[:space:]]*"payments_api-token"' "the API token reuses the HTTP token's secret"
 
@@ -169,6 +173,15 @@ run az new --non-interactive --answers "$tap_tmp/web.answers" --ca-file "$AZF_CA
 is "$rc" 0 "the answers file replays on another home (check passes)"
 cmp -s "$tap_tmp/home-a/connectors/web.json" "$tap_tmp/home-b/connectors/web.json"
 ok $? "the replayed connector file is identical"
+
+# A token file that is a link (as Kubernetes mounts secrets) is read through it.
+ln -s "$AZF_TOKEN_FILE" "$tap_tmp/token.link"
+home="$tap_tmp/home-link"
+run az new --non-interactive --name linked --url-type repo --url "$repo_url" --username u \
+	--token-file "$tap_tmp/token.link" --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "a token file given as a symbolic link: exit 0"
+run az secret list
+like "$out" "^linked-token " "its value is stored"
 
 # 8. A wrong token: check fails (exit 4), --save-on-failure keeps it.
 printf 'not-the-token' >"$tap_tmp/bad.token"

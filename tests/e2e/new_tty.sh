@@ -1,0 +1,43 @@
+# On a terminal, --token-stdin asks with echo off: the token never shows.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect' 2>/dev/null || skip_all "python3-pexpect is not installed"
+export tap_tmp
+/usr/bin/python3 - "${AZREPOS_CONNECT:?}" <<'PY'
+import os, sys, pexpect
+
+binary = sys.argv[1]
+tmp = os.environ["tap_tmp"]
+key = os.path.join(tmp, "store.key")
+with open(key, "wb") as f:
+    f.write(os.urandom(32))
+os.chmod(key, 0o600)
+secret = "s3cret-token-typed-on-the-terminal"
+n = 0
+failed = 0
+
+def ok(cond, what):
+    global n, failed
+    n += 1
+    print(("ok" if cond else "not ok") + " %d - %s" % (n, what))
+    failed += 0 if cond else 1
+
+print("1..5")
+child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home"), "--key-file", key, "new",
+                               "--non-interactive", "--name", "typed", "--url-type", "repo",
+                               "--url", "https://dev.azure.com/contoso/Payments/_git/web",
+                               "--username", "ci", "--token-stdin", "--skip-test"],
+                      encoding="utf-8", timeout=20, dimensions=(24, 80))
+i = child.expect(["Personal Access Token \\(not shown\\): ", pexpect.EOF, pexpect.TIMEOUT])
+ok(i == 0, "the token is asked on the terminal")
+child.sendline(secret)
+child.expect(pexpect.EOF)
+screen = child.before or ""
+child.close()
+ok(child.exitstatus == 0, "the connector is saved (exit 0)")
+ok(secret not in screen, "the typed token is not echoed")
+ok("saved connector 'typed'" in screen, "the result is shown")
+store = open(os.path.join(tmp, "home", "secrets.store"), "rb").read()
+ok(secret.encode() not in store, "the store holds no plain token")
+sys.exit(1 if failed else 0)
+PY
