@@ -323,18 +323,14 @@ static void new_check_applies(const struct connector *c, const struct new_secret
 	}
 }
 
-/* The rules of secret values: present, well formed, the SSH key an RSA key. */
+/* The rules of secret values: present and well formed. */
 static void new_check_secrets(const struct connector *c, struct new_secrets *s, struct new_errors *e)
 {
-	char msg[FIELD_MSG_MAX];
-
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const struct field *f = fields_at(id);
 		const struct secbuf *v = s->v.val[id];
 
-		if (f->kind != FIELD_SECRET)
-			continue;
-		if (!fields_applies(c, id))
+		if (f->kind != FIELD_SECRET || !fields_applies(c, id))
 			continue;
 		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
 		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
@@ -353,14 +349,20 @@ static void new_check_secrets(const struct connector *c, struct new_secrets *s, 
 		if (new_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t"))
 			new_error(e, f->key, "a token has no spaces: check what was copied");
 	}
-	if (fields_applies(c, FIELD_SSH_KEY) && s->v.val[FIELD_SSH_KEY]) {
-		ssh_key k;
-		if (sshkey_import(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], &k, msg,
-		                  sizeof(msg)) != 0)
-			new_error(e, "ssh-key", "%s", msg);
-		else
-			ssh_key_free(k);
-	}
+}
+
+/* The SSH key must be an RSA key that opens with its passphrase (either may come from the store). */
+static void new_check_key(const struct connector *c, const struct new_secrets *s, struct new_errors *e)
+{
+	char msg[FIELD_MSG_MAX];
+	ssh_key k;
+
+	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
+		return;
+	if (sshkey_import(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], &k, msg, sizeof(msg)) != 0)
+		new_error(e, "ssh-key", "%s", msg);
+	else
+		ssh_key_free(k);
 }
 
 /*
@@ -556,6 +558,11 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		s.v.val[FIELD_API_TOKEN] = secbuf_dup(s.v.val[FIELD_TOKEN]->data, s.v.val[FIELD_TOKEN]->len);
 	new_check_applies(c, &s, e);
 	new_check_secrets(c, &s, e);
+	/* The key is checked now, before any passphrase prompt, unless part of it is in the store. */
+	bool key_later = (s.named[FIELD_SSH_KEY] && !s.fresh[FIELD_SSH_KEY]) ||
+	                 (s.named[FIELD_SSH_KEY_PASSPHRASE] && !s.fresh[FIELD_SSH_KEY_PASSPHRASE]);
+	if (!key_later)
+		new_check_key(c, &s, e);
 	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir };
 	struct field_error ferr[FIELD_COUNT];
 	size_t nf = fields_validate_all(c, &env, ferr);
@@ -565,6 +572,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 
 	rc = new_store(ctx, a, c, &s, &store, e);
+	if (rc == AZ_EXIT_OK && key_later)
+		new_check_key(c, &s, e);
 	if (rc != AZ_EXIT_OK || e->n) {
 		rc = rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
 		goto report;

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((51 + 21 * 3 + 5 + 2))
+plan $((51 + 21 * 3 + 5 + 2 + 4))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -142,6 +142,17 @@ run az new --non-interactive --name "ssh flags" --url-type repo --connection ssh
 is "$rc" 0 "SSH Repository connector from flags, key with a passphrase: exit 0"
 run az show ssh_flags --json
 like "$out" '"ssh-key-passphrase-secret":[[:space:]]*"ssh_flags-ssh-key-passphrase"' "the passphrase is stored too"
+run az new --non-interactive --name "ssh mixed" --url-type repo --connection ssh \
+	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
+	--ssh-key-file "$AZF_SSH_KEY_ENC" --ssh-key-passphrase-secret ssh_flags-ssh-key-passphrase </dev/null
+is "$rc" 0 "a key from a file with its passphrase from the store: exit 0"
+run az new --non-interactive --name "ssh wrongpass" --url-type repo --connection ssh \
+	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
+	--ssh-key-file "$AZF_SSH_KEY_ENC" --ssh-key-passphrase-secret ssh_flags-ssh-key </dev/null
+is "$rc" 3 "a stored passphrase that does not open the key: exit 3"
+like "$err" "ssh-key: cannot read the SSH private key: wrong passphrase" "and the key field says why"
+[ ! -e "$home/connectors/ssh_wrongpass.json" ]
+ok $? "nothing saved for it"
 home="$tap_tmp/home-bad"
 
 # 5. Secrets are never taken as flag values.
