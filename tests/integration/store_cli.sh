@@ -161,7 +161,7 @@ cp "$tap_tmp/keys/new.key" "$tap_tmp/creds/azrepos-connect.key"
 az --key-file "$tap_tmp/keys/new.key" secret rekey --credential --new-key-file "$tap_tmp/keys/cred.key" </dev/null
 is "$rc" 0 "rekey to a systemd credential"
 like "$out" "systemd-creds encrypt --name=azrepos-connect.key" "with the command to encrypt it"
-cp "$tap_tmp/keys/cred.key" "$tap_tmp/creds/azrepos-connect.key"
+cp -f "$tap_tmp/keys/cred.key" "$tap_tmp/creds/azrepos-connect.key" # -f: the old copy is 0400
 CREDENTIALS_DIRECTORY="$tap_tmp/creds" az secret list </dev/null
 is "$rc" 0 "the credential in \$CREDENTIALS_DIRECTORY opens it"
 az secret list </dev/null
