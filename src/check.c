@@ -340,27 +340,33 @@ static cJSON *check_result_json(const struct check_result *r)
 	return o;
 }
 
-int check_print_json(FILE *out, const struct check_result *results, size_t n)
+cJSON *check_json(const struct check_result *results, size_t n)
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON *probes;
-	char *text = NULL;
-	int rc = -1;
 
 	if (!root || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)) ||
 	    !(probes = cJSON_AddArrayToObject(root, "probes")))
-		goto out;
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		cJSON *o = check_result_json(&results[i]);
 
 		if (!o)
-			goto out;
+			goto fail;
 		cJSON_AddItemToArray(probes, o);
 	}
-	text = cJSON_PrintUnformatted(root);
-	if (text && fprintf(out, "%s\n", text) >= 0)
-		rc = 0;
-out:
+	return root;
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+int check_print_json(FILE *out, const struct check_result *results, size_t n)
+{
+	cJSON *root = check_json(results, n);
+	char *text = root ? cJSON_PrintUnformatted(root) : NULL;
+	int rc = text && fprintf(out, "%s\n", text) >= 0 ? 0 : -1;
+
 	cJSON_free(text);
 	cJSON_Delete(root);
 	return rc;

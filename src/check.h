@@ -121,6 +121,10 @@ bool check_all_ok(const struct check_result *results, size_t n);
 /* One line per probe: status, probe, seconds, message. */
 void check_print_text(FILE *out, const struct check_result *results, size_t n);
 
+/* The results as a cJSON tree (the caller deletes it; NULL: no memory), as printed below. */
+struct cJSON;
+struct cJSON *check_json(const struct check_result *results, size_t n);
+
 /* {"ok":bool,"probes":[{"probe","status","category","message","duration_ms",...}]} */
 int check_print_json(FILE *out, const struct check_result *results, size_t n);
 

@@ -486,18 +486,12 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 		cJSON_AddStringToObject(item, "message", colon ? colon + 2 : e->line[i]);
 		cJSON_AddItemToArray(errs, item);
 	}
+	if (checked)
+		cJSON_AddItemToObject(o, "check", check_json(res, n));
 	text = cJSON_PrintUnformatted(o);
-	/* The check's own JSON goes in as it prints it: {"...":..., "check": {...}} */
-	if (text) {
-		text[strlen(text) - 1] = '\0';
-		fputs(text, ctx->out);
-		if (checked) {
-			fputs(",\"check\":", ctx->out);
-			check_print_json(ctx->out, res, n);
-		}
-		fputs("}\n", ctx->out);
-	}
-	free(text);
+	if (text)
+		fprintf(ctx->out, "%s\n", text);
+	cJSON_free(text);
 	cJSON_Delete(o);
 }
 

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((51 + 21 * 3 + 5 + 2 + 4))
+plan $((51 + 21 * 3 + 5 + 2 + 4 + 3))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -171,6 +171,16 @@ is "$rc" 0 "--dry-run with a passing check: exit 0"
 like "$err" "dry run" "says it was a dry run"
 nothing_written
 ok $? "--dry-run writes nothing"
+
+# --output json: one object for scripts, errors or the check included.
+run az new --non-interactive --dry-run --name dry --url-type repo --url "$repo_url" \
+	--username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" --output json </dev/null
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["identifier"] == "dry" and not d["saved"] and d["check"]["ok"] and d["errors"] == [] else 1)'
+ok $? "--output json: identifier, saved, check and errors in one JSON object"
+run az new --non-interactive --name "bad!" --url-type repo --url "$repo_url" --output json </dev/null
+is "$rc" 3 "--output json with invalid input: exit 3"
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if {e["field"] for e in d["errors"]} == {"name", "token", "username"} else 1)'
+ok $? "--output json lists every error by field"
 
 # 7. --write-answers, replayed on another "host" (home) with the secret set there.
 home="$tap_tmp/home-a"
