@@ -96,8 +96,12 @@ int fileio_write_atomic(const char *path, const void *data, size_t len,
 	if (renameat(dfd, tmp, dfd, base) != 0)
 		goto fail_unlink;
 	/* The rename is durable only once the folder is; a failure is reported, not retried. */
-	if (fsync(dfd) != 0)
-		goto fail;
+	if (fsync(dfd) != 0) {
+		err = errno;
+		close(dfd);
+		errno = err;
+		return -2;
+	}
 	close(dfd);
 	return 0;
 

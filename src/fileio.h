@@ -9,9 +9,11 @@
  * same folder, created O_EXCL|O_NOFOLLOW with mode 0600, written, fsync'ed,
  * closed; then, if verify is not NULL, read back and passed to verify (which
  * returns 0 to accept); then renamed over path and the folder fsync'ed.
- * On any failure the temp file is removed, path is untouched, errno is set
- * (EBADMSG when verify refused) and -1 is returned. A failed fsync is never
- * retried.
+ * On any failure before the rename the temp file is removed, path is
+ * untouched, errno is set (EBADMSG when verify refused) and -1 is returned.
+ * When only the folder's fsync after the rename fails, path already holds the
+ * new data (durability after a power loss is not sure): -2 with errno set.
+ * A failed fsync is never retried.
  */
 int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user);

@@ -571,8 +571,13 @@ static enum store_status store_commit_with(struct store *s, enum store_method me
 	w.json = json;
 	w.next = next;
 	w.keys = nk;
-	if (fileio_write_atomic(s->path, json, len, store_verify_written, &w) != 0) {
-		if (errno == EBADMSG)
+	int wrc = fileio_write_atomic(s->path, json, len, store_verify_written, &w);
+	if (wrc != 0) {
+		if (wrc == -2)
+			st = store_fail(err, STORE_IO, "the secret store %s was written, but syncing its folder "
+			                "failed (%s): after a power loss it may be the old one", s->path,
+			                strerror(errno));
+		else if (errno == EBADMSG)
 			st = store_fail(err, STORE_IO, "the new secret store did not verify when read back; "
 			                "the store is unchanged");
 		else
