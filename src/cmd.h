@@ -18,8 +18,4 @@ void cmd_new_usage(FILE *out);
 void cmd_test_usage(FILE *out);
 void cmd_secret_usage(FILE *out);
 
-/* A command whose implementation has not landed yet: handles --help and bad
- * options like the others, then says it is not available, exit 1. */
-int cmd_unavailable(struct cli_ctx *ctx, int argc, char **argv);
-
 #endif

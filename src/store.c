@@ -363,11 +363,6 @@ const char *store_notice(const struct store *s)
 	return s->notice;
 }
 
-const struct store_file *store_file_of(const struct store *s)
-{
-	return s->keys ? s->file : NULL;
-}
-
 size_t store_count(const struct store *s)
 {
 	return s->keys ? s->file->count : 0; /* nothing before authentication */

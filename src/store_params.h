@@ -38,7 +38,4 @@ enum store_status store_create_params(const char *path, const struct store_param
                                       enum store_method method, const struct secbuf *key,
                                       struct store **out, struct store_error *err);
 
-/* The parsed file behind an unlocked store (read-only; for tests of the format). */
-const struct store_file *store_file_of(const struct store *s);
-
 #endif
