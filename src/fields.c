@@ -175,8 +175,7 @@ static bool fields_check_test_repo(const struct connector *c, const char *v,
 {
 	(void)c;
 	(void)env;
-	return validate_not_url(v, "payments-api", msg, msglen) &&
-	       azure_name_check(v, AZURE_NAME_REPO, msg, msglen);
+	return azure_name_check(v, AZURE_NAME_REPO, msg, msglen);
 }
 
 static bool fields_check_username(const struct connector *c, const char *v,

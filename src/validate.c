@@ -168,12 +168,3 @@ bool validate_username(const char *text, char *msg, size_t msglen)
 	}
 	return true;
 }
-
-bool validate_not_url(const char *text, const char *example, char *msg, size_t msglen)
-{
-	if (strstr(text, "://") || strncmp(text, "git@", 4) == 0 || strstr(text, "/_git/")) {
-		snprintf(msg, msglen, "give the name only (e.g. '%s'), not a URL", example);
-		return false;
-	}
-	return true;
-}

@@ -25,7 +25,4 @@ bool validate_delegate_tags(const char *list, char *msg, size_t msglen);
 /* A git username for HTTP: not empty, no spaces, control characters or ':'. */
 bool validate_username(const char *text, char *msg, size_t msglen);
 
-/* A name where people tend to paste a URL (the test repository): refuse URLs. */
-bool validate_not_url(const char *text, const char *example, char *msg, size_t msglen);
-
 #endif

@@ -215,7 +215,7 @@ static void test_validate(void **state)
 	expect(c, FIELD_DELEGATE_TAGS, "", NULL, "required");
 	expect(c, FIELD_DELEGATE_TAGS, "x,x", NULL, "given twice");
 	expect(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop/_git/shop", NULL,
-	       "give the name only");
+	       "give the repository name, e.g. \"shop\", not its URL");
 	expect(c, FIELD_TEST_REPO, "a/b", NULL, "");
 	expect(c, FIELD_TEST_REPO, "shop", NULL, NULL);
 	connector_free(c);

@@ -321,25 +321,6 @@ static void test_description(void **state)
 	free(d1025);
 }
 
-static bool check_not_url(const char *text, char *msg, size_t msglen)
-{
-	return validate_not_url(text, "web", msg, msglen);
-}
-
-static void test_not_url(void **state)
-{
-	static const struct vcase cases[] = {
-		{ "web", true, NULL },
-		{ "payments api", true, NULL },
-		{ "https://dev.azure.com/contoso/Web/_git/web", false, "give the name only (e.g. 'web')" },
-		{ "git@ssh.dev.azure.com:v3/contoso/Web/web", false, "not a URL" },
-		{ "contoso/Web/_git/web", false, "not a URL" },
-	};
-
-	(void)state;
-	check_table(check_not_url, cases, sizeof(cases) / sizeof(cases[0]));
-}
-
 static void test_strlist(void **state)
 {
 	char *l = strlist_append(NULL, " a , ,b ,");
@@ -398,7 +379,6 @@ int main(void)
 		cmocka_unit_test(test_delegate_tags),
 		cmocka_unit_test(test_username),
 		cmocka_unit_test(test_description),
-		cmocka_unit_test(test_not_url),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_utf8),
 	};
