@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "hex.h"
+#include "utf8.h"
 #include "azure_url.h"
 
 #define AZ_NAME_MAX 64
@@ -172,40 +173,13 @@ bad:
  */
 static long az_utf16_len(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	long n = 0;
 
-	while (*p) {
-		uint32_t cp;
-		int more;
-
-		if (*p < 0x80) {
-			p++;
-			n++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf) {
-			cp = *p & 0x1f;
-			more = 1;
-		} else if (*p >= 0xe0 && *p <= 0xef) {
-			cp = *p & 0x0f;
-			more = 2;
-		} else if (*p >= 0xf0 && *p <= 0xf4) {
-			cp = *p & 0x07;
-			more = 3;
-		} else {
-			return -1;
-		}
-		p++;
-		for (int i = 0; i < more; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (*p & 0x3f);
-		}
-		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return -1;
-		n += cp >= 0x10000 ? 2 : 1;
+	for (size_t len; *s; s += len) {
+		len = utf8_char_len(s);
+		if (len == 1 && (unsigned char)*s >= 0x80)
+			return -1; /* not UTF-8 */
+		n += len == 4 ? 2 : 1; /* beyond the BMP: two UTF-16 units */
 	}
 	return n;
 }
