@@ -1,4 +1,5 @@
-# I/O errors while the store is written (store-design.md §6.7): the n-th
+# I/O errors while the store or a connector file is written (store-design.md
+# §6.7): the n-th
 # openat, write, fsync or rename of a write fails (EIO, ENOSPC). Each time the
 # exit status is 16 with a message, no temporary file is left and the store
 # still opens, byte for byte the old one; only when the folder's fsync fails
@@ -9,7 +10,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 33
+plan 37
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -61,3 +62,15 @@ like "$(cat "$tap_tmp/out")" "^t " "with its secret"
 
 set_value last FAULT_CALL=openat FAULT_NTH=3 FAULT_ERRNO=5
 is "$rc" 0 "a fault past the last call of a write never fires: exit 0"
+
+# A connector file whose write fails: the secret is already stored (said so),
+# the connector file is not there, no temporary file is left.
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=2 FAULT_ERRNO=28 \
+	"$bin" --home "$home" --key-file "$key" new --non-interactive --name w --url-type repo \
+	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test \
+	>"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 1 "the connector file cannot be written (ENOSPC): exit 1"
+like "$(cat "$tap_tmp/err")" "the secrets were stored; remove them" "the message says the secret is stored and how to remove it"
+[ ! -e "$home/connectors/w.json" ]
+ok $? "no connector file"
+is "$(find "$home/connectors" -name '.*tmp*' | wc -l)" 0 "no temporary connector file left"
