@@ -129,6 +129,31 @@ static void writer_child(const char *path, int ack)
 	}
 }
 
+/*
+ * Start child(path, ack) in a new process, wait until it is ready, let it work
+ * for 1 to max_ms ms, kill -9 it; the last generation it acknowledged, or -1.
+ */
+static int64_t run_and_kill(const char *path, void (*child)(const char *path, int ack), uint32_t max_ms)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		child(path, fds[1]);
+	}
+	close(fds[1]);
+	wait_ready(fds[0]);
+	sleep_ms(1 + randombytes_uniform(max_ms));
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	int64_t last = last_ack(fds[0]);
+	close(fds[0]);
+	return last;
+}
+
 static void test_kill_writes(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -137,23 +162,10 @@ static void test_kill_writes(void **state)
 
 	make_counter_store(fx->path, passes[0]);
 	for (int cycle = 0; cycle < 1000; cycle++) {
-		int fds[2];
 		struct store_error err;
 		struct store *s;
+		int64_t last = run_and_kill(fx->path, writer_child, 9);
 
-		assert_int_equal(pipe(fds), 0);
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(fds[0]);
-			writer_child(fx->path, fds[1]);
-		}
-		close(fds[1]);
-		wait_ready(fds[0]);
-		sleep_ms(1 + randombytes_uniform(9));
-		kill(pid, SIGKILL);
-		assert_int_equal(waitpid(pid, NULL, 0), pid);
-		int64_t last = last_ack(fds[0]);
-		close(fds[0]);
 		if (last > acked)
 			acked = last;
 		int temps = tu_count_temps(fx->dir);
@@ -211,21 +223,8 @@ static void test_kill_rekeys(void **state)
 	for (int cycle = 0; cycle < 200; cycle++) {
 		struct store_error err;
 		struct store *s;
-		int fds[2];
+		int64_t last = run_and_kill(fx->path, rekey_child, 19); /* a rekey costs more than a write */
 
-		assert_int_equal(pipe(fds), 0);
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(fds[0]);
-			rekey_child(fx->path, fds[1]);
-		}
-		close(fds[1]);
-		wait_ready(fds[0]);
-		sleep_ms(1 + randombytes_uniform(19)); /* a rekey costs more than a write */
-		kill(pid, SIGKILL);
-		assert_int_equal(waitpid(pid, NULL, 0), pid);
-		int64_t last = last_ack(fds[0]);
-		close(fds[0]);
 		if (last > acked)
 			acked = last;
 		/* Exactly one passphrase opens it, the other is a wrong key; it is the
