@@ -243,6 +243,7 @@ struct new_secrets {
 	struct conncheck_secrets v;     /* the values (read, or fetched from the store) */
 	bool fresh[FIELD_COUNT];        /* read from a file or stdin: to be stored */
 	bool named[FIELD_COUNT];        /* its store id was given (flag or answers) */
+	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
 };
 
 static enum store_kind new_kind(enum field_id id)
@@ -254,22 +255,6 @@ static enum store_kind new_kind(enum field_id id)
 	}
 }
 
-/* --KEY-stdin on a terminal: typed with echo off, never shown. */
-static struct secbuf *new_read_typed(const struct field *f, struct new_errors *e)
-{
-	char prompt[128];
-
-	if (f->id == FIELD_SSH_KEY) {
-		new_error(e, f->key, "a private key is not typed: give --%s-file F or pipe it to stdin", f->key);
-		return NULL;
-	}
-	snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
-	struct secbuf *sb = secbuf_read_tty(prompt, STORE_VALUE_MAX);
-	if (!sb)
-		new_error(e, f->key, "%s", errno == ECANCELED ? "cancelled" : "cannot read it from the terminal");
-	return sb;
-}
-
 /* Read the secret values given by --KEY-file and --KEY-stdin. */
 static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a, struct new_secrets *s,
                              struct new_errors *e)
@@ -278,32 +263,29 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 
 	for (size_t i = 0; i < a->nflags; i++) {
 		const struct new_flag *fl = &a->flags[i];
-		const char *key = fields_at(fl->id)->key;
-		/* A key file keeps its last newline; a token or passphrase loses it. */
-		bool trim = fl->id != FIELD_SSH_KEY;
+		const struct field *f = fields_at(fl->id);
+		char prompt[128], flag[96], msg[FIELD_MSG_MAX];
 
 		if (fl->variant != NEW_FILE && fl->variant != NEW_STDIN)
 			continue;
 		if (s->fresh[fl->id]) {
-			new_error(e, key, "given twice: keep one of --%s-file and --%s-stdin", key, key);
+			new_error(e, f->key, "given twice: keep one of --%s-file and --%s-stdin", f->key, f->key);
 			continue;
 		}
 		if (fl->variant == NEW_STDIN && stdin_used) {
-			new_error(e, key, "only one secret can come from stdin; use --%s-file F", key);
+			new_error(e, f->key, "only one secret can come from stdin; use --%s-file F", f->key);
 			continue;
 		}
 		stdin_used |= fl->variant == NEW_STDIN;
-		if (fl->variant == NEW_STDIN && ctx->stdin_tty) {
-			s->fresh[fl->id] = (s->v.val[fl->id] = new_read_typed(fields_at(fl->id), e)) != NULL;
-			continue;
-		}
-		s->v.val[fl->id] = fl->variant == NEW_STDIN ? secbuf_read_fd(STDIN_FILENO, STORE_VALUE_MAX, trim)
-		                                            : secbuf_read_file(fl->arg, STORE_VALUE_MAX, trim);
-		if (!s->v.val[fl->id])
-			new_error(e, key, "cannot read %s: %s", fl->variant == NEW_STDIN ? "stdin" : fl->arg,
-			          errno == EFBIG ? "larger than 64 KiB" : strerror(errno));
-		else
+		snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
+		snprintf(flag, sizeof(flag), "--%s-file F", f->key);
+		if (store_cli_read_value(ctx, new_kind(fl->id), fl->variant == NEW_FILE ? fl->arg : NULL, prompt,
+		                         flag, &s->v.val[fl->id], msg, sizeof(msg)) == AZ_EXIT_OK)
 			s->fresh[fl->id] = true;
+		else {
+			s->unread[fl->id] = true;
+			new_error(e, f->key, "%s", msg);
+		}
 	}
 }
 
@@ -334,7 +316,7 @@ static void new_check_secrets(const struct connector *c, struct new_secrets *s, 
 			continue;
 		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
 		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
-		if (f->required && !v && !s->named[id] && !shared) {
+		if (f->required && !v && !s->named[id] && !shared && !s->unread[id]) {
 			new_error(e, f->key, "required: give --%s-file F, --%s-stdin or --%s-secret ID",
 			          f->key, f->key, f->key);
 			continue;
@@ -343,6 +325,7 @@ static void new_check_secrets(const struct connector *c, struct new_secrets *s, 
 			continue;
 		if (v->len == 0 || !store_value_valid(new_kind(id), v->data, v->len)) {
 			new_error(e, f->key, "%s", v->len == 0 ? "the value is empty" :
+			          v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :
 			          "a line break or NUL byte inside: give the value alone on one line");
 			continue;
 		}

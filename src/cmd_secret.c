@@ -102,48 +102,14 @@ static bool secret_existing_kind(const struct store *s, const char *id, enum sto
 static int secret_read_value(struct cli_ctx *ctx, const char *id, enum store_kind kind, const char *from_file,
                              struct secbuf **value)
 {
-	bool text = kind != STORE_KIND_SSH_PRIVATE_KEY; /* a key file keeps its last newline */
-	size_t max = STORE_VALUE_MAX + 2;             /* room for a trailing CRLF that is dropped */
-	char prompt[128];
+	char prompt[128], msg[256];
+	int rc;
 
-	*value = NULL;
-	if (from_file || !ctx->stdin_tty) {
-		*value = from_file ? secbuf_read_file(from_file, max, text) : secbuf_read_fd(0, max, text);
-		if (!*value && errno == EFBIG) {
-			msg_error(ctx->err, "the value of %s is larger than 64 KiB", id);
-			return AZ_EXIT_INVALID;
-		}
-		if (!*value) {
-			msg_error(ctx->err, "cannot read %s: %s", from_file ? from_file : "standard input",
-			          strerror(errno));
-			return AZ_EXIT_ERROR;
-		}
-		return AZ_EXIT_OK;
-	}
-	if (!text) {
-		msg_error(ctx->err, "an SSH private key is read from --from-file F or standard input, not typed");
-		return AZ_EXIT_USAGE;
-	}
 	snprintf(prompt, sizeof(prompt), "Value of %s (%s, not shown): ", id, store_kind_name(kind));
-	*value = secbuf_read_tty(prompt, max);
-	if (*value && kind != STORE_KIND_TOKEN) {
-		/* Passwords and passphrases are typed blind: once more to catch a typo. */
-		struct secbuf *again = secbuf_read_tty("Repeat the value: ", max);
-		bool same = again && secbuf_equal(*value, again);
-
-		secbuf_free(again);
-		if (!same) {
-			secbuf_free(*value);
-			*value = NULL;
-			msg_error(ctx->err, "the values do not match");
-			return AZ_EXIT_INVALID;
-		}
-	}
-	if (!*value) {
-		msg_error(ctx->err, errno == ECANCELED ? "cancelled" : "cannot read the value from the terminal");
-		return errno == ECANCELED ? AZ_EXIT_CANCELLED : AZ_EXIT_ERROR;
-	}
-	return AZ_EXIT_OK;
+	rc = store_cli_read_value(ctx, kind, from_file, prompt, "--from-file F", value, msg, sizeof(msg));
+	if (rc != AZ_EXIT_OK)
+		msg_error(ctx->err, "%s: %s", id, msg);
+	return rc;
 }
 
 static int secret_check_id(struct cli_ctx *ctx, const char *id)

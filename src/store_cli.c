@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -196,5 +197,51 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 		return rc;
 	}
 	*out = s;
+	return AZ_EXIT_OK;
+}
+
+int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const char *path,
+                         const char *prompt, const char *file_flag, struct secbuf **value,
+                         char *msg, size_t msglen)
+{
+	bool text = kind != STORE_KIND_SSH_PRIVATE_KEY; /* a key file keeps its last newline */
+	size_t max = STORE_VALUE_MAX + 2;             /* room for a trailing CRLF that is dropped */
+
+	*value = NULL;
+	if (path || !ctx->stdin_tty) {
+		*value = path ? secbuf_read_file(path, max, text) : secbuf_read_fd(STDIN_FILENO, max, text);
+		if (*value)
+			return AZ_EXIT_OK;
+		if (errno == EFBIG) {
+			snprintf(msg, msglen, "the value is larger than 64 KiB");
+			return AZ_EXIT_INVALID;
+		}
+		snprintf(msg, msglen, "cannot read %s: %s", path ? path : "standard input", strerror(errno));
+		return AZ_EXIT_ERROR;
+	}
+	if (!text) {
+		snprintf(msg, msglen, "an SSH private key is read from %s or standard input, not typed",
+		         file_flag);
+		return AZ_EXIT_USAGE;
+	}
+	*value = secbuf_read_tty(prompt, max);
+	if (*value && kind != STORE_KIND_TOKEN) {
+		/* Passwords and passphrases are typed blind: once more to catch a typo. */
+		struct secbuf *again = secbuf_read_tty("Repeat the value: ", max);
+		bool same = again && secbuf_equal(*value, again);
+
+		secbuf_free(again);
+		if (!same) {
+			secbuf_free(*value);
+			*value = NULL;
+			snprintf(msg, msglen, "the values do not match");
+			return AZ_EXIT_INVALID;
+		}
+	}
+	if (!*value) {
+		bool cancelled = errno == ECANCELED;
+		snprintf(msg, msglen, "%s", cancelled ? "cancelled" : "cannot read the value from the terminal");
+		return cancelled ? AZ_EXIT_CANCELLED : AZ_EXIT_ERROR;
+	}
 	return AZ_EXIT_OK;
 }

@@ -33,4 +33,16 @@ int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err);
 int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char *key_file,
                       bool from_credentials, struct secbuf **key);
 
+/*
+ * A secret value of kind as the commands read it: from path when not NULL,
+ * else typed on the terminal with echo off (a password or passphrase twice)
+ * when stdin is one, else all of stdin. A text kind loses one trailing
+ * newline, a private key keeps it; at most 64 KiB. 0 with *value set, or an
+ * exit code with the reason in msg; file_flag names the way to give a file
+ * ("--from-file F") in the message refusing to type a private key.
+ */
+int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const char *path,
+                         const char *prompt, const char *file_flag, struct secbuf **value,
+                         char *msg, size_t msglen);
+
 #endif

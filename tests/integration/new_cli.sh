@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((51 + 21 * 3 + 5 + 2 + 4 + 3))
+plan $((51 + 21 * 3 + 5 + 2 + 4 + 3 + 1))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -83,6 +83,7 @@ run az new --non-interactive --name web --url-type project --connection http --u
 	--username u --token-file /nonexistent/token </dev/null
 is "$rc" 3 "an unreadable token file: exit 3"
 like "$err" "token: cannot read /nonexistent/token" "names the token file"
+unlike "$err" "token: required" "and does not also call the token missing"
 nothing_written
 ok $? "still nothing written"
 
