@@ -44,16 +44,6 @@ void cmd_test_usage(FILE *out)
 	      CONNCHECK_USAGE, out);
 }
 
-/* Does any secret field apply to c (then the store must be opened)? */
-static bool test_needs_store(const struct connector *c)
-{
-	for (size_t i = 0; i < FIELD_COUNT; i++)
-		if (fields_at((enum field_id)i)->kind == FIELD_SECRET && fields_applies(c, (enum field_id)i) &&
-		    connector_get(c, (enum field_id)i))
-			return true;
-	return false;
-}
-
 int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -77,16 +67,15 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK)
 		return rc;
-	if (test_needs_store(c)) {
-		rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
-		if (rc != AZ_EXIT_OK)
-			goto out;
-		rc = conncheck_load_secrets(c, store, &secrets, msg, sizeof(msg));
-		store_close(store); /* the values are copied out: no need to keep it open */
-		if (rc != 0) {
-			msg_error(ctx->err, "%s", msg);
-			goto out;
-		}
+	/* Every connector has a secret (a token or a key): the store is always needed. */
+	rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
+	if (rc != AZ_EXIT_OK)
+		goto out;
+	rc = conncheck_load_secrets(c, store, &secrets, msg, sizeof(msg));
+	store_close(store); /* the values are copied out: no need to keep it open */
+	if (rc != 0) {
+		msg_error(ctx->err, "%s", msg);
+		goto out;
 	}
 	if (conncheck_run(c, &secrets, &a.check, res, &n, msg, sizeof(msg)) != 0) {
 		msg_error(ctx->err, "%s", msg);
