@@ -7,6 +7,8 @@
 
 #include "paths.h"
 
+struct secbuf;
+
 struct cli_ctx {
 	FILE *out;              /* results (stdout) */
 	FILE *err;              /* messages (stderr) */
@@ -15,6 +17,9 @@ struct cli_ctx {
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
 	struct az_paths paths;  /* resolved before any command runs */
+	/* How a passphrase is asked: NULL is secbuf_read_tty on /dev/tty; the wizard asks in its window. */
+	struct secbuf *(*ask_secret)(void *user, const char *prompt, size_t max);
+	void *ask_user;
 };
 
 struct cli_command {

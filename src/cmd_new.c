@@ -18,7 +18,7 @@
 #include "exitcode.h"
 #include "fileio.h"
 #include "msg.h"
-#include "sshkey.h"
+#include "newconn.h"
 #include "store.h"
 #include "store_cli.h"
 
@@ -53,27 +53,6 @@ struct new_args {
 	struct new_flag flags[NEW_MAX_FLAGS];
 	size_t nflags;
 };
-
-/* The errors of one run, reported together: "field: message", one a line. */
-struct new_errors {
-	char line[FIELD_COUNT * 2][FIELD_MSG_MAX + 64];
-	size_t n;
-};
-
-__attribute__((format(printf, 3, 4)))
-static void new_error(struct new_errors *e, const char *key, const char *fmt, ...)
-{
-	va_list ap;
-	size_t at;
-
-	if (e->n == sizeof(e->line) / sizeof(e->line[0]))
-		return;
-	at = (size_t)snprintf(e->line[e->n], sizeof(e->line[0]), "%s: ", key);
-	va_start(ap, fmt);
-	vsnprintf(e->line[e->n] + at, sizeof(e->line[0]) - at, fmt, ap);
-	va_end(ap);
-	e->n++;
-}
 
 /* The long options: the fixed ones, then one per field (four per secret field). */
 struct new_options {
@@ -198,26 +177,26 @@ void cmd_new_usage(FILE *out)
 }
 
 /* The answers file: the connector file's keys, every one optional. */
-static struct connector *new_answers(const char *path, struct new_errors *e)
+static struct connector *new_answers(const char *path, struct newconn_errors *e)
 {
 	char *text = NULL, msg[FIELD_MSG_MAX + 256];
 	size_t len = 0;
 	struct connector *c;
 
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
-		new_error(e, "answers", "cannot read %s: %s", path,
+		newconn_error(e, "answers", "cannot read %s: %s", path,
 		          errno == EFBIG ? "larger than an answers file can be" : strerror(errno));
 		return NULL;
 	}
 	c = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
 	free(text);
 	if (!c)
-		new_error(e, "answers", "%s", msg);
+		newconn_error(e, "answers", "%s", msg);
 	return c;
 }
 
 /* The flags over the answers: a list flag replaces the file's list, then adds. */
-static void new_apply_flags(const struct new_args *a, struct connector *c, struct new_errors *e)
+static void new_apply_flags(const struct new_args *a, struct connector *c, struct newconn_errors *e)
 {
 	bool seen[FIELD_COUNT] = { false };
 	char msg[FIELD_MSG_MAX];
@@ -234,30 +213,13 @@ static void new_apply_flags(const struct new_args *a, struct connector *c, struc
 			seen[fl->id] = true;
 		}
 		if (!ok)
-			new_error(e, fields_at(fl->id)->key, "%s", msg);
-	}
-}
-
-/* Where the value of each secret field comes from. */
-struct new_secrets {
-	struct conncheck_secrets v;     /* the values (read, or fetched from the store) */
-	bool fresh[FIELD_COUNT];        /* read from a file or stdin: to be stored */
-	bool named[FIELD_COUNT];        /* its store id was given (flag or answers) */
-	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
-};
-
-static enum store_kind new_kind(enum field_id id)
-{
-	switch (id) {
-	case FIELD_SSH_KEY: return STORE_KIND_SSH_PRIVATE_KEY;
-	case FIELD_SSH_KEY_PASSPHRASE: return STORE_KIND_SSH_KEY_PASSPHRASE;
-	default: return STORE_KIND_TOKEN;
+			newconn_error(e, fields_at(fl->id)->key, "%s", msg);
 	}
 }
 
 /* Read the secret values given by --KEY-file and --KEY-stdin. */
-static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a, struct new_secrets *s,
-                             struct new_errors *e)
+static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a, struct newconn_secrets *s,
+                             struct newconn_errors *e)
 {
 	bool stdin_used = false;
 
@@ -269,187 +231,27 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 		if (fl->variant != NEW_FILE && fl->variant != NEW_STDIN)
 			continue;
 		if (s->fresh[fl->id]) {
-			new_error(e, f->key, "given twice: keep one of --%s-file and --%s-stdin", f->key, f->key);
+			newconn_error(e, f->key, "given twice: keep one of --%s-file and --%s-stdin", f->key, f->key);
 			continue;
 		}
 		if (fl->variant == NEW_STDIN && stdin_used) {
-			new_error(e, f->key, "only one secret can come from stdin; use --%s-file F", f->key);
+			newconn_error(e, f->key, "only one secret can come from stdin; use --%s-file F", f->key);
 			continue;
 		}
 		stdin_used |= fl->variant == NEW_STDIN;
 		snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
 		snprintf(flag, sizeof(flag), "--%s-file F", f->key);
-		if (store_cli_read_value(ctx, new_kind(fl->id), fl->variant == NEW_FILE ? fl->arg : NULL, prompt,
+		if (store_cli_read_value(ctx, newconn_kind(fl->id), fl->variant == NEW_FILE ? fl->arg : NULL, prompt,
 		                         flag, &s->v.val[fl->id], msg, sizeof(msg)) == AZ_EXIT_OK)
 			s->fresh[fl->id] = true;
 		else {
 			s->unread[fl->id] = true;
-			new_error(e, f->key, "%s", msg);
+			newconn_error(e, f->key, "%s", msg);
 		}
 	}
 }
 
-/*
- * A value given for a field that does not apply (test-repo with a Repository
- * URL, a key with HTTP) is a mistake to report, not something to drop quietly.
- * Defaults only ever fill fields that apply.
- */
-static void new_check_applies(const struct connector *c, const struct new_secrets *s,
-                              struct new_errors *e)
-{
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const struct field *f = fields_at(id);
-
-		if (!fields_applies(c, id) && (connector_get(c, id) || s->v.val[id]))
-			new_error(e, f->key, "only used with %s: leave it out", f->when);
-	}
-}
-
-/* The rules of secret values: present and well formed. */
-static void new_check_secrets(const struct connector *c, struct new_secrets *s, struct new_errors *e)
-{
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const struct field *f = fields_at(id);
-		const struct secbuf *v = s->v.val[id];
-
-		if (f->kind != FIELD_SECRET || !fields_applies(c, id))
-			continue;
-		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
-		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
-		if (f->required && !v && !s->named[id] && !shared && !s->unread[id]) {
-			new_error(e, f->key, "required: give --%s-file F, --%s-stdin or --%s-secret ID",
-			          f->key, f->key, f->key);
-			continue;
-		}
-		if (!v)
-			continue;
-		if (v->len == 0 || !store_value_valid(new_kind(id), v->data, v->len)) {
-			new_error(e, f->key, "%s", v->len == 0 ? "the value is empty" :
-			          v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :
-			          "a line break or NUL byte inside: give the value alone on one line");
-			continue;
-		}
-		if (new_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t"))
-			new_error(e, f->key, "a token has no spaces: check what was copied");
-	}
-}
-
-/* The SSH key must be an RSA key that opens with its passphrase (either may come from the store). */
-static void new_check_key(const struct connector *c, const struct new_secrets *s, struct new_errors *e)
-{
-	char msg[FIELD_MSG_MAX];
-	ssh_key k;
-
-	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
-		return;
-	if (sshkey_import(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], &k, msg, sizeof(msg)) != 0)
-		new_error(e, "ssh-key", "%s", msg);
-	else
-		ssh_key_free(k);
-}
-
-/*
- * Open the store when it is needed: to fetch the secrets named by id, or to
- * save new values. New values must not replace a secret already stored.
- */
-static int new_store(struct cli_ctx *ctx, const struct new_args *a, const struct connector *c,
-                     struct new_secrets *s, struct store **store, struct new_errors *e)
-{
-	bool fetch = false, save = false;
-	char msg[512];
-
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id))
-			continue;
-		save |= s->fresh[id];
-		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
-	}
-	/* A dry run stores nothing: it opens the store only to fetch what it checks with. */
-	save &= !a->dry_run;
-	if (!fetch && !save)
-		return AZ_EXIT_OK;
-	int rc = store_cli_open(ctx, save ? STORE_CLI_CREATE : STORE_CLI_EXISTING, store);
-	if (rc != AZ_EXIT_OK)
-		return rc;
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const char *sid = connector_get(c, id);
-		struct secbuf *have = NULL;
-		struct store_error err = { 0 };
-
-		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid)
-			continue;
-		if (id == FIELD_API_TOKEN && s->v.val[id])
-			continue;
-		enum store_status st = store_get(*store, sid, &have, &err);
-		if (s->fresh[id] && st == STORE_OK)
-			new_error(e, fields_at(id)->key, "the store already has a secret '%s': to replace it run "
-			          "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
-			          sid, sid, fields_at(id)->key);
-		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
-			new_error(e, fields_at(id)->key, "no secret '%s' in the store: add it with "
-			          "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
-			          sid, sid, fields_at(id)->key);
-		else if (!s->fresh[id] && st != STORE_OK) {
-			snprintf(msg, sizeof(msg), "%s", err.message);
-			msg_error(ctx->err, "%s", msg);
-			secbuf_free(have);
-			return store_exit_code(st);
-		}
-		if (s->fresh[id])
-			secbuf_free(have);
-		else
-			s->v.val[id] = have;
-	}
-	return AZ_EXIT_OK;
-}
-
-/* Store the new secret values (one locked write), then the connector file. */
-static int new_save(struct cli_ctx *ctx, const struct connector *c, struct new_secrets *s,
-                    struct store *store)
-{
-	struct store_error err = { 0 };
-	char msg[512];
-	bool any = false;
-	enum store_status st = STORE_OK;
-
-	for (int id = 0; id < FIELD_COUNT; id++)
-		any |= s->fresh[id] && fields_applies(c, id);
-	if (any && (st = store_begin(store, &err)) == STORE_OK) {
-		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
-			if (s->fresh[id] && fields_applies(c, id))
-				st = store_put(store, connector_get(c, id), new_kind(id), s->v.val[id], &err);
-		if (st == STORE_OK)
-			st = store_commit(store, &err);
-		else
-			store_abort(store);
-	}
-	if (st != STORE_OK) {
-		msg_error(ctx->err, "%s; nothing was saved", err.message);
-		return store_exit_code(st);
-	}
-	if (connector_file_save(ctx->paths.connectors_dir, c, msg, sizeof(msg)) != 0) {
-		msg_error(ctx->err, "%s", msg);
-		if (any)
-			msg_error(ctx->err, "the secrets were stored; remove them with '" AZ_PROGRAM " secret rm ID' "
-			                    "if you give up on this connector");
-		return AZ_EXIT_ERROR;
-	}
-	return AZ_EXIT_OK;
-}
-
-/* The values used, without secrets, as an answers file another run can replay. */
-static int new_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c)
-{
-	char *text = connector_file_text(c);
-	int rc = text ? fileio_write_atomic(path, text, strlen(text), NULL, NULL) : -1;
-
-	if (rc != 0)
-		msg_error(ctx->err, "cannot write the answers file %s: %s", path, strerror(errno));
-	free(text);
-	return rc == 0 ? AZ_EXIT_OK : AZ_EXIT_ERROR;
-}
-
-static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct new_errors *e,
+static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct newconn_errors *e,
                             bool saved, const struct check_result *res, size_t n, bool checked)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -480,8 +282,8 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 
 static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 {
-	struct new_errors *e = calloc(1, sizeof(*e));
-	struct new_secrets s = { 0 };
+	struct newconn_errors *e = calloc(1, sizeof(*e));
+	struct newconn_secrets s = { 0 };
 	struct check_result res[CHECK_MAX_PROBES];
 	struct store *store = NULL;
 	struct connector *c = NULL;
@@ -497,7 +299,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	c = a->answers ? new_answers(a->answers, e) : connector_new();
 	if (!c) {
 		if (e->n == 0)
-			new_error(e, "answers", "out of memory");
+			newconn_error(e, "answers", "out of memory");
 		goto report;
 	}
 	new_apply_flags(a, c, e);
@@ -507,56 +309,19 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	for (int id = 0; id < FIELD_COUNT; id++)
 		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;
 	new_read_secrets(ctx, a, &s, e);
-	if (!fields_apply_defaults(c)) {
-		new_error(e, "connector", "out of memory");
-		goto report;
-	}
-	/* A value without a default store id (the key passphrase) gets the suggested one. */
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		char sid[STORE_ID_MAX + 1];
-
-		if (!s.fresh[id] || connector_get(c, id) || !fields_applies(c, id))
-			continue;
-		fields_secret_id(c, id, sid, sizeof(sid));
-		if (connector_put(c, id, sid) != 0)
-			new_error(e, fields_at(id)->key, "out of memory");
-	}
-	/* A separate API token value gets its own id, not the HTTP token's (the default). */
-	if (s.fresh[FIELD_API_TOKEN] && !s.named[FIELD_API_TOKEN] && connector_get(c, FIELD_TOKEN) &&
-	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN))) {
-		char id[STORE_ID_MAX + 1];
-		fields_secret_id(c, FIELD_API_TOKEN, id, sizeof(id));
-		if (connector_put(c, FIELD_API_TOKEN, id) != 0)
-			new_error(e, "api-token", "out of memory");
-	}
-	/* An API token sharing the HTTP token's secret shares its value too. */
-	if (fields_applies(c, FIELD_API_TOKEN) && !s.v.val[FIELD_API_TOKEN] && s.fresh[FIELD_TOKEN] &&
-	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)))
-		s.v.val[FIELD_API_TOKEN] = secbuf_dup(s.v.val[FIELD_TOKEN]->data, s.v.val[FIELD_TOKEN]->len);
-	new_check_applies(c, &s, e);
-	new_check_secrets(c, &s, e);
-	/* The key is checked now, before any passphrase prompt, unless part of it is in the store. */
-	bool key_later = (s.named[FIELD_SSH_KEY] && !s.fresh[FIELD_SSH_KEY]) ||
-	                 (s.named[FIELD_SSH_KEY_PASSPHRASE] && !s.fresh[FIELD_SSH_KEY_PASSPHRASE]);
-	if (!key_later)
-		new_check_key(c, &s, e);
-	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir };
-	struct field_error ferr[FIELD_COUNT];
-	size_t nf = fields_validate_all(c, &env, ferr);
-	for (size_t i = 0; i < nf; i++)
-		new_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+	bool key_later = newconn_validate(ctx, c, &s, e);
 	if (e->n)
 		goto report;
 
-	rc = new_store(ctx, a, c, &s, &store, e);
+	rc = newconn_open_store(ctx, a->dry_run, c, &s, &store, e);
 	if (rc == AZ_EXIT_OK && key_later)
-		new_check_key(c, &s, e);
+		newconn_check_key(c, &s, e);
 	if (rc != AZ_EXIT_OK || e->n) {
 		rc = rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
 		goto report;
 	}
 	if (!a->skip_test) {
-		if (conncheck_run(c, &s.v, &a->check, res, &n, msg, sizeof(msg)) != 0) {
+		if (conncheck_run(c, &s.v, &a->check, NULL, NULL, res, &n, msg, sizeof(msg)) != 0) {
 			msg_error(ctx->err, "%s", msg);
 			rc = AZ_EXIT_ERROR;
 			goto out;
@@ -579,20 +344,20 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			                    "--save-on-failure to keep it anyway)");
 		goto report;
 	}
-	int save_rc = new_save(ctx, c, &s, store);
+	int save_rc = newconn_save(ctx, c, &s, store);
 	if (save_rc != AZ_EXIT_OK) {
 		rc = save_rc;
 		goto out;
 	}
 	saved = true;
-	if (a->write_answers && (save_rc = new_write_answers(ctx, a->write_answers, c)) != AZ_EXIT_OK)
+	if (a->write_answers && (save_rc = newconn_write_answers(ctx, a->write_answers, c)) != AZ_EXIT_OK)
 		rc = save_rc;
 	if (!a->json)
 		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
 		        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
 report:
 	if (a->write_answers && !saved && a->dry_run && c && e->n == 0) {
-		int wrc = new_write_answers(ctx, a->write_answers, c);
+		int wrc = newconn_write_answers(ctx, a->write_answers, c);
 		if (wrc != AZ_EXIT_OK)
 			rc = wrc;
 	}

@@ -77,7 +77,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		msg_error(ctx->err, "%s", msg);
 		goto out;
 	}
-	if (conncheck_run(c, &secrets, &a.check, res, &n, msg, sizeof(msg)) != 0) {
+	if (conncheck_run(c, &secrets, &a.check, NULL, NULL, res, &n, msg, sizeof(msg)) != 0) {
 		msg_error(ctx->err, "%s", msg);
 		rc = AZ_EXIT_ERROR;
 		goto out;

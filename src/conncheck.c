@@ -83,8 +83,8 @@ static bool conncheck_secret(const struct connector *c, const struct conncheck_s
 }
 
 int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
-                  const struct conncheck_opts *opts, struct check_result *res, size_t *n,
-                  char *msg, size_t msglen)
+                  const struct conncheck_opts *opts, check_progress_fn progress, void *user,
+                  struct check_result *res, size_t *n, char *msg, size_t msglen)
 {
 	struct azure_url u;
 	struct check_target t = { 0 };
@@ -129,7 +129,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 		snprintf(msg, msglen, "out of memory");
 		goto out;
 	}
-	*n = check_run(&t, res, NULL, NULL);
+	*n = check_run(&t, res, progress, user);
 	for (size_t i = 0; i < *n; i++)
 		if (res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED && opts->known_hosts &&
 		    known_hosts_add(opts->known_hosts, u.host, u.port, res[i].host_key) != 0) {

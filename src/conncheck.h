@@ -61,15 +61,15 @@ int conncheck_load_secrets(const struct connector *c, struct store *store,
                            struct conncheck_secrets *s, char *msg, size_t msglen);
 
 /*
- * Check connector c with its secrets: results in res (room for
+ * Check connector c with its secrets (progress as in check_run): results in res (room for
  * CHECK_MAX_PROBES), their number in *n. An unknown host key accepted with
  * accept_host_key is added to opts->known_hosts. Returns 0 when the check ran
  * (look at the results), -1 when it could not (bad URL, a secret missing, no
  * memory) with the reason in msg.
  */
 int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
-                  const struct conncheck_opts *opts, struct check_result *res, size_t *n,
-                  char *msg, size_t msglen);
+                  const struct conncheck_opts *opts, check_progress_fn progress, void *user,
+                  struct check_result *res, size_t *n, char *msg, size_t msglen);
 
 /* Wipe and free every secret (the struct itself stays). */
 void conncheck_secrets_clear(struct conncheck_secrets *s);

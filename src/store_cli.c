@@ -19,7 +19,13 @@ int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
 	return store_exit_code(err->status);
 }
 
-/* A failed secbuf_read_tty. */
+/* A passphrase or value typed by the user: on /dev/tty, or as the front end asks it. */
+static struct secbuf *store_cli_ask(const struct cli_ctx *ctx, const char *prompt, size_t max)
+{
+	return ctx->ask_secret ? ctx->ask_secret(ctx->ask_user, prompt, max) : secbuf_read_tty(prompt, max);
+}
+
+/* A failed store_cli_ask. */
 static int store_cli_tty_error(struct cli_ctx *ctx, int errnum)
 {
 	switch (errnum) {
@@ -66,13 +72,13 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 		          "from the store; without it the secrets cannot be read", key_file);
 		return AZ_EXIT_OK;
 	}
-	if (!(*key = secbuf_read_tty("New passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX)))
+	if (!(*key = store_cli_ask(ctx, "New passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX)))
 		return store_cli_tty_error(ctx, errno);
 	if ((*key)->len == 0) {
 		msg_error(ctx->err, "an empty passphrase is not allowed");
 		goto invalid;
 	}
-	if (!(again = secbuf_read_tty("Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
+	if (!(again = store_cli_ask(ctx, "Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
 		int rc = store_cli_tty_error(ctx, errno);
 		secbuf_free(*key);
 		*key = NULL;
@@ -156,7 +162,7 @@ static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
 		return AZ_EXIT_STORE_WRONG_KEY;
 	}
 	for (int i = 1;; i++) {
-		struct secbuf *key = secbuf_read_tty("Passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX);
+		struct secbuf *key = store_cli_ask(ctx, "Passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX);
 		enum store_status st;
 
 		if (!key)
@@ -224,10 +230,10 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 		         file_flag);
 		return AZ_EXIT_USAGE;
 	}
-	*value = secbuf_read_tty(prompt, max);
+	*value = store_cli_ask(ctx, prompt, max);
 	if (*value && kind != STORE_KIND_TOKEN) {
 		/* Passwords and passphrases are typed blind: once more to catch a typo. */
-		struct secbuf *again = secbuf_read_tty("Repeat the value: ", max);
+		struct secbuf *again = store_cli_ask(ctx, "Repeat the value: ", max);
 		bool same = again && secbuf_equal(*value, again);
 
 		secbuf_free(again);

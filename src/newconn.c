@@ -1,0 +1,246 @@
+/* Creating a connector, the same for `new --non-interactive` and the wizard: rules, store, saving. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "connector.h"
+#include "connector_file.h"
+#include "exitcode.h"
+#include "fileio.h"
+#include "msg.h"
+#include "newconn.h"
+#include "sshkey.h"
+#include "store_cli.h"
+
+void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	size_t at;
+
+	if (e->n == sizeof(e->line) / sizeof(e->line[0]))
+		return;
+	at = (size_t)snprintf(e->line[e->n], sizeof(e->line[0]), "%s: ", key);
+	va_start(ap, fmt);
+	vsnprintf(e->line[e->n] + at, sizeof(e->line[0]) - at, fmt, ap);
+	va_end(ap);
+	e->n++;
+}
+
+enum store_kind newconn_kind(enum field_id id)
+{
+	switch (id) {
+	case FIELD_SSH_KEY: return STORE_KIND_SSH_PRIVATE_KEY;
+	case FIELD_SSH_KEY_PASSPHRASE: return STORE_KIND_SSH_KEY_PASSPHRASE;
+	default: return STORE_KIND_TOKEN;
+	}
+}
+
+/*
+ * A value given for a field that does not apply (test-repo with a Repository
+ * URL, a key with HTTP) is a mistake to report, not something to drop quietly.
+ * Defaults only ever fill fields that apply.
+ */
+static void newconn_check_applies(const struct connector *c, const struct newconn_secrets *s,
+                                  struct newconn_errors *e)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+
+		if (!fields_applies(c, id) && (connector_get(c, id) || s->v.val[id]))
+			newconn_error(e, f->key, "only used with %s: leave it out", f->when);
+	}
+}
+
+/* The rules of secret values: present and well formed. */
+static void newconn_check_secrets(const struct connector *c, struct newconn_secrets *s,
+                                  struct newconn_errors *e)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		const struct secbuf *v = s->v.val[id];
+
+		if (f->kind != FIELD_SECRET || !fields_applies(c, id))
+			continue;
+		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
+		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
+		if (f->required && !v && !s->named[id] && !shared && !s->unread[id]) {
+			newconn_error(e, f->key, "required: give --%s-file F, --%s-stdin or --%s-secret ID",
+			              f->key, f->key, f->key);
+			continue;
+		}
+		if (!v)
+			continue;
+		if (v->len == 0 || !store_value_valid(newconn_kind(id), v->data, v->len)) {
+			newconn_error(e, f->key, "%s", v->len == 0 ? "the value is empty" :
+			              v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :
+			              "a line break or NUL byte inside: give the value alone on one line");
+			continue;
+		}
+		if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t"))
+			newconn_error(e, f->key, "a token has no spaces: check what was copied");
+	}
+}
+
+/* The SSH key must be an RSA key that opens with its passphrase (either may come from the store). */
+void newconn_check_key(const struct connector *c, const struct newconn_secrets *s, struct newconn_errors *e)
+{
+	char msg[FIELD_MSG_MAX];
+	ssh_key k;
+
+	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
+		return;
+	if (sshkey_import(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], &k, msg, sizeof(msg)) != 0)
+		newconn_error(e, "ssh-key", "%s", msg);
+	else
+		ssh_key_free(k);
+}
+
+/*
+ * Open the store when it is needed: to fetch the secrets named by id, or to
+ * save new values. New values must not replace a secret already stored.
+ */
+int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector *c,
+                       struct newconn_secrets *s, struct store **store, struct newconn_errors *e)
+{
+	bool fetch = false, save = false;
+	char msg[512];
+
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id))
+			continue;
+		save |= s->fresh[id];
+		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
+	}
+	/* A dry run stores nothing: it opens the store only to fetch what it checks with. */
+	save &= !dry_run;
+	if (!fetch && !save)
+		return AZ_EXIT_OK;
+	int rc = store_cli_open(ctx, save ? STORE_CLI_CREATE : STORE_CLI_EXISTING, store);
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *sid = connector_get(c, id);
+		struct secbuf *have = NULL;
+		struct store_error err = { 0 };
+
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid)
+			continue;
+		if (id == FIELD_API_TOKEN && s->v.val[id])
+			continue;
+		enum store_status st = store_get(*store, sid, &have, &err);
+		if (s->fresh[id] && st == STORE_OK)
+			newconn_error(e, fields_at(id)->key, "the store already has a secret '%s': to replace it run "
+			              "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
+			          sid, sid, fields_at(id)->key);
+		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
+			newconn_error(e, fields_at(id)->key, "no secret '%s' in the store: add it with "
+			              "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
+			              sid, sid, fields_at(id)->key);
+		else if (!s->fresh[id] && st != STORE_OK) {
+			snprintf(msg, sizeof(msg), "%s", err.message);
+			msg_error(ctx->err, "%s", msg);
+			secbuf_free(have);
+			return store_exit_code(st);
+		}
+		if (s->fresh[id])
+			secbuf_free(have);
+		else
+			s->v.val[id] = have;
+	}
+	return AZ_EXIT_OK;
+}
+
+/* Store the new secret values (one locked write), then the connector file. */
+int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
+                 struct store *store)
+{
+	struct store_error err = { 0 };
+	char msg[512];
+	bool any = false;
+	enum store_status st = STORE_OK;
+
+	for (int id = 0; id < FIELD_COUNT; id++)
+		any |= s->fresh[id] && fields_applies(c, id);
+	if (any && (st = store_begin(store, &err)) == STORE_OK) {
+		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
+			if (s->fresh[id] && fields_applies(c, id))
+				st = store_put(store, connector_get(c, id), newconn_kind(id), s->v.val[id], &err);
+		if (st == STORE_OK)
+			st = store_commit(store, &err);
+		else
+			store_abort(store);
+	}
+	if (st != STORE_OK) {
+		msg_error(ctx->err, "%s; nothing was saved", err.message);
+		return store_exit_code(st);
+	}
+	if (connector_file_save(ctx->paths.connectors_dir, c, msg, sizeof(msg)) != 0) {
+		msg_error(ctx->err, "%s", msg);
+		if (any)
+			msg_error(ctx->err, "the secrets were stored; remove them with '" AZ_PROGRAM " secret rm ID' "
+			                    "if you give up on this connector");
+		return AZ_EXIT_ERROR;
+	}
+	return AZ_EXIT_OK;
+}
+
+bool newconn_validate(const struct cli_ctx *ctx, struct connector *c, struct newconn_secrets *s,
+                      struct newconn_errors *e)
+{
+	if (!fields_apply_defaults(c)) {
+		newconn_error(e, "connector", "out of memory");
+		return false;
+	}
+	/* A value without a default store id (the key passphrase) gets the suggested one. */
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		char sid[STORE_ID_MAX + 1];
+
+		if (!s->fresh[id] || connector_get(c, id) || !fields_applies(c, id))
+			continue;
+		fields_secret_id(c, id, sid, sizeof(sid));
+		if (connector_put(c, id, sid) != 0)
+			newconn_error(e, fields_at(id)->key, "out of memory");
+	}
+	/* A separate API token value gets its own id, not the HTTP token's (the default). */
+	if (s->fresh[FIELD_API_TOKEN] && !s->named[FIELD_API_TOKEN] && connector_get(c, FIELD_TOKEN) &&
+	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN))) {
+		char id[STORE_ID_MAX + 1];
+		fields_secret_id(c, FIELD_API_TOKEN, id, sizeof(id));
+		if (connector_put(c, FIELD_API_TOKEN, id) != 0)
+			newconn_error(e, "api-token", "out of memory");
+	}
+	/* An API token sharing the HTTP token's secret shares its value too. */
+	if (fields_applies(c, FIELD_API_TOKEN) && !s->v.val[FIELD_API_TOKEN] && s->fresh[FIELD_TOKEN] &&
+	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)))
+		s->v.val[FIELD_API_TOKEN] = secbuf_dup(s->v.val[FIELD_TOKEN]->data, s->v.val[FIELD_TOKEN]->len);
+	newconn_check_applies(c, s, e);
+	newconn_check_secrets(c, s, e);
+	/* The key is checked now, before any passphrase prompt, unless part of it is in the store. */
+	bool key_later = (s->named[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY]) ||
+	                 (s->named[FIELD_SSH_KEY_PASSPHRASE] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE]);
+	if (!key_later)
+		newconn_check_key(c, s, e);
+	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir };
+	struct field_error ferr[FIELD_COUNT];
+	size_t nf = fields_validate_all(c, &env, ferr);
+	for (size_t i = 0; i < nf; i++)
+		newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+	return key_later;
+}
+
+/* The values used, without secrets, as an answers file another run can replay. */
+int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c)
+{
+	char *text = connector_file_text(c);
+	int rc = text ? fileio_write_atomic(path, text, strlen(text), NULL, NULL) : -1;
+
+	if (rc != 0)
+		msg_error(ctx->err, "cannot write the answers file %s: %s", path, strerror(errno));
+	free(text);
+	return rc == 0 ? AZ_EXIT_OK : AZ_EXIT_ERROR;
+}
+

@@ -1,0 +1,61 @@
+/*
+ * Creating a connector, the same way for `new --non-interactive` and the
+ * wizard: the rules of the values and secrets, opening the store to fetch or
+ * keep secrets, and saving the secrets and the connector file together.
+ */
+#ifndef AZ_NEWCONN_H
+#define AZ_NEWCONN_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+#include "conncheck.h"
+#include "fields.h"
+#include "store.h"
+
+/* The errors of one run, reported together: "field: message", one a line. */
+struct newconn_errors {
+	char line[FIELD_COUNT * 2][FIELD_MSG_MAX + 64];
+	size_t n;
+};
+
+__attribute__((format(printf, 3, 4)))
+void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, ...);
+
+/* Where the value of each secret field comes from. */
+struct newconn_secrets {
+	struct conncheck_secrets v;     /* the values (given, or fetched from the store) */
+	bool fresh[FIELD_COUNT];        /* given as a value (file, stdin, typed): to be stored */
+	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
+	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
+};
+
+/* What a secret field holds in the store. */
+enum store_kind newconn_kind(enum field_id id);
+
+/*
+ * Complete c (defaults, the store ids of new values) and check every rule:
+ * the fields, the secrets given, the SSH key. Errors go to e. Returns true
+ * when the key can only be checked once the store gave its part
+ * (newconn_check_key after newconn_open_store).
+ */
+bool newconn_validate(const struct cli_ctx *ctx, struct connector *c, struct newconn_secrets *s,
+                      struct newconn_errors *e);
+void newconn_check_key(const struct connector *c, const struct newconn_secrets *s, struct newconn_errors *e);
+
+/*
+ * Open the store when needed: to fetch the secrets named by id (into s), or
+ * to keep new values (created then, unless dry_run). A new value must not
+ * replace a stored secret (an error in e). Returns an exit code.
+ */
+int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector *c,
+                       struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
+
+/* Store the new secret values (one locked write), then the connector file. An exit code. */
+int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
+                 struct store *store);
+
+/* The values used, without secrets, as an answers file another run can replay. An exit code. */
+int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c);
+
+#endif
