@@ -1,0 +1,335 @@
+/* The one-line editor: UTF-8 editing, filtering of inserted text, scrolling and masking. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <locale.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+
+#include "input.h"
+
+static void insert(struct input *in, const char *s)
+{
+	assert_true(input_insert(in, s, strlen(s), false));
+}
+
+static void times(struct input *in, enum input_op op, int n)
+{
+	while (n-- > 0)
+		input_op(in, op);
+}
+
+static void test_insert_and_move(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	insert(&in, "a\u00e9\u65e5\u672cb"); /* aé日本b: 1 + 2 + 3 + 3 + 1 bytes */
+	assert_string_equal(input_text(&in), "a\u00e9\u65e5\u672cb");
+	assert_int_equal(in.cursor, 10);
+	const size_t left[] = { 9, 6, 3, 1, 0, 0 };
+	for (size_t i = 0; i < sizeof(left) / sizeof(left[0]); i++) {
+		assert_false(input_op(&in, INPUT_LEFT));
+		assert_int_equal(in.cursor, left[i]);
+	}
+	const size_t right[] = { 1, 3, 6 };
+	for (size_t i = 0; i < sizeof(right) / sizeof(right[0]); i++) {
+		input_op(&in, INPUT_RIGHT);
+		assert_int_equal(in.cursor, right[i]);
+	}
+	insert(&in, "x");
+	assert_string_equal(input_text(&in), "a\u00e9\u65e5x\u672cb");
+	assert_int_equal(in.cursor, 7);
+	input_op(&in, INPUT_HOME);
+	assert_int_equal(in.cursor, 0);
+	input_op(&in, INPUT_END);
+	assert_int_equal(in.cursor, strlen(input_text(&in)));
+	input_op(&in, INPUT_RIGHT);
+	assert_int_equal(in.cursor, strlen(input_text(&in)));
+
+	assert_int_equal(input_set(&in, "\u00e9t\u00e9", 5), 0);
+	assert_int_equal(in.cursor, 5);
+	assert_string_equal(input_text(&in), "\u00e9t\u00e9");
+	input_free(&in);
+	assert_null(in.buf);
+}
+
+static void test_backspace_delete(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	insert(&in, "\u00e9\u65e5\u672c");
+	assert_true(input_op(&in, INPUT_BACKSPACE));
+	assert_string_equal(input_text(&in), "\u00e9\u65e5");
+	assert_int_equal(in.cursor, 5);
+	input_op(&in, INPUT_HOME);
+	assert_false(input_op(&in, INPUT_BACKSPACE));
+	assert_true(input_op(&in, INPUT_DELETE));
+	assert_string_equal(input_text(&in), "\u65e5");
+	assert_int_equal(in.cursor, 0);
+	assert_true(input_op(&in, INPUT_DELETE));
+	assert_string_equal(input_text(&in), "");
+	assert_false(input_op(&in, INPUT_DELETE));
+	assert_false(input_op(&in, INPUT_BACKSPACE));
+	input_free(&in);
+}
+
+static void test_kill(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	insert(&in, "foo bar  baz");
+	assert_true(input_op(&in, INPUT_KILL_WORD));
+	assert_string_equal(input_text(&in), "foo bar  ");
+	assert_true(input_op(&in, INPUT_KILL_WORD));
+	assert_string_equal(input_text(&in), "foo ");
+	times(&in, INPUT_LEFT, 2);
+	assert_true(input_op(&in, INPUT_KILL_END));
+	assert_string_equal(input_text(&in), "fo");
+	assert_false(input_op(&in, INPUT_KILL_END));
+
+	input_set(&in, "hello w\u00f6rld", 12);
+	times(&in, INPUT_LEFT, 5);
+	assert_true(input_op(&in, INPUT_KILL_START));
+	assert_string_equal(input_text(&in), "w\u00f6rld");
+	assert_int_equal(in.cursor, 0);
+	assert_false(input_op(&in, INPUT_KILL_START));
+	assert_false(input_op(&in, INPUT_KILL_WORD));
+
+	input_set(&in, "\u65e5\u672c \u8a9e", 10);
+	assert_true(input_op(&in, INPUT_KILL_WORD));
+	assert_string_equal(input_text(&in), "\u65e5\u672c ");
+	assert_true(input_op(&in, INPUT_KILL_WORD));
+	assert_string_equal(input_text(&in), "");
+	input_free(&in);
+}
+
+static void test_cap(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 4, false), 0);
+	insert(&in, "abc");
+	assert_false(input_insert(&in, "\u00e9", 2, false));
+	assert_string_equal(input_text(&in), "abc");
+	assert_int_equal(in.cursor, 3);
+	insert(&in, "d");
+	assert_false(input_insert(&in, "x", 1, false));
+	assert_string_equal(input_text(&in), "abcd");
+	/* Dropped bytes do not count against the cap. */
+	input_op(&in, INPUT_BACKSPACE);
+	assert_true(input_insert(&in, "\x01\x02x\n", 4, false));
+	assert_string_equal(input_text(&in), "abcx");
+	assert_int_equal(input_set(&in, "abcde", 5), -1);
+	assert_string_equal(input_text(&in), "abcx");
+	assert_int_equal(input_set(&in, "wxyz", 4), 0);
+	input_free(&in);
+}
+
+static void test_control_dropped(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	insert(&in, "a\tb\033[Ac\x7f\xc2\x85" "d\rz"); /* U+0085 is a C1 control */
+	assert_string_equal(input_text(&in), "ab[Acdz");
+	assert_false(input_insert(&in, "\x01", 1, false));
+	assert_false(input_insert(&in, "\n", 1, true));
+	assert_string_equal(input_text(&in), "ab[Acdz");
+	input_free(&in);
+}
+
+static void test_paste_newlines(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	insert(&in, "token\n");
+	assert_string_equal(input_text(&in), "token");
+	input_set(&in, "", 0);
+	insert(&in, "abc\r\n");
+	assert_string_equal(input_text(&in), "abc");
+	input_set(&in, "", 0);
+	insert(&in, "x\n\n"); /* one trailing newline is the paste's, the other a control character */
+	assert_string_equal(input_text(&in), "x");
+
+	input_set(&in, "", 0);
+	assert_true(input_insert(&in, "line1\nline2\n", 12, true));
+	assert_string_equal(input_text(&in), "line1\nline2");
+	input_set(&in, "", 0);
+	assert_true(input_insert(&in, "a\r\nb\r\n", 6, true));
+	assert_string_equal(input_text(&in), "a\nb");
+	input_free(&in);
+}
+
+static void test_invalid_utf8(void **state)
+{
+	/* A lone byte, a cut sequence, an overlong '/', a surrogate, past U+10FFFF, cut at the end. */
+	static const char bad[] = "a\xff b\xc3(c\xe6\x97\xa5\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80" "d\xe6\x97";
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	assert_true(input_insert(&in, bad, sizeof(bad) - 1, false));
+	assert_string_equal(input_text(&in), "a b(c\u65e5d");
+	assert_false(input_insert(&in, "\xff\xfe", 2, false));
+	input_free(&in);
+}
+
+/* The cursor is inside the cell and on the character it is before. */
+static void check_view(struct input *in, int width, const char *text)
+{
+	char out[256];
+	int col = -1;
+
+	input_view(in, width, "*", out, sizeof(out), &col);
+	assert_true(col >= 0 && col < width);
+	assert_true(strlen(out) <= (size_t)width);
+	assert_true(in->scroll <= in->cursor);
+	assert_memory_equal(out, text + in->scroll, strlen(out));
+	if (in->cursor < strlen(text))
+		assert_int_equal(out[col], text[in->cursor]);
+	else
+		assert_int_equal((size_t)col, strlen(out));
+}
+
+static void test_view_scroll(void **state)
+{
+	static const char text[] = "0123456789abcdefghijABCDEFGHIJklmnopqrst";
+	struct input in;
+	char out[64];
+	int col;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 100, false), 0);
+	insert(&in, text);
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "lmnopqrst"); /* the last column is the cursor's */
+	assert_int_equal(col, 9);
+	input_op(&in, INPUT_HOME);
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "0123456789");
+	assert_int_equal(col, 0);
+	for (int i = 0; i < 40; i++) {
+		check_view(&in, 10, text);
+		input_op(&in, INPUT_RIGHT);
+	}
+	for (int i = 0; i < 40; i++) {
+		check_view(&in, 10, text);
+		input_op(&in, INPUT_LEFT);
+	}
+	/* Deleting at the end scrolls back rather than leave the cell half empty. */
+	input_op(&in, INPUT_END);
+	check_view(&in, 10, text);
+	times(&in, INPUT_BACKSPACE, 35);
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "01234");
+	assert_int_equal(col, 5);
+
+	/* A small output buffer truncates, and stays NUL-terminated. */
+	input_view(&in, 10, "*", out, 3, &col);
+	assert_string_equal(out, "01");
+	input_free(&in);
+}
+
+static void test_masked_view(void **state)
+{
+	static const char secret[] = "s3cr3t-T\u00f8ken";
+	struct input in;
+	char out[256];
+	int col;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 100, true), 0);
+	insert(&in, secret);
+	input_view(&in, 20, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "************"); /* one glyph per character: ø is one */
+	assert_int_equal(col, 12);
+	input_view(&in, 20, "\u2022", out, sizeof(out), &col);
+	for (size_t i = 0; i < 12; i++)
+		assert_memory_equal(out + 3 * i, "\u2022", 3);
+	assert_int_equal(strlen(out), 36);
+	for (const char *p = secret; *p; p++)
+		assert_null(strchr(out, *p));
+	input_view(&in, 5, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "****");
+	assert_int_equal(col, 4);
+
+	/* A pasted key: its newlines are not shown either. */
+	input_set(&in, "", 0);
+	assert_true(input_insert(&in, "ab\ncd\n", 6, true));
+	input_view(&in, 20, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "*****");
+	input_free(&in);
+}
+
+static void test_wide(void **state)
+{
+	/* 日本語日本語: twelve columns in six characters of three bytes. */
+	static const char text[] = "\u65e5\u672c\u8a9e\u65e5\u672c\u8a9e";
+	struct input in;
+	char out[64];
+	int col;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 64, false), 0);
+	insert(&in, "\u65e5\u672c\u8a9eabc");
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "\u65e5\u672c\u8a9eabc");
+	assert_int_equal(col, 9);
+
+	input_set(&in, text, strlen(text));
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "\u8a9e\u65e5\u672c\u8a9e");
+	assert_int_equal(col, 8);
+	input_op(&in, INPUT_HOME);
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "\u65e5\u672c\u8a9e\u65e5\u672c");
+	assert_int_equal(col, 0);
+	times(&in, INPUT_RIGHT, 4);
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_int_equal(col, 8); /* the fifth character fits whole in the last two columns */
+	input_op(&in, INPUT_RIGHT);
+	input_view(&in, 10, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "\u672c\u8a9e\u65e5\u672c\u8a9e");
+	assert_int_equal(col, 8);
+	/* A cell too narrow for the character under the cursor shows nothing rather than half. */
+	input_view(&in, 1, "*", out, sizeof(out), &col);
+	assert_string_equal(out, "");
+	assert_int_equal(col, 0);
+	input_free(&in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_insert_and_move),
+		cmocka_unit_test(test_backspace_delete),
+		cmocka_unit_test(test_kill),
+		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_control_dropped),
+		cmocka_unit_test(test_paste_newlines),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_view_scroll),
+		cmocka_unit_test(test_masked_view),
+		cmocka_unit_test(test_wide),
+	};
+
+	if (sodium_init() < 0 || !setlocale(LC_CTYPE, "C.UTF-8"))
+		return 1;
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("input", tests, NULL, NULL);
+}

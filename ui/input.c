@@ -1,0 +1,327 @@
+#include <config.h>
+
+#include <stdint.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <sodium.h>
+
+#include "input.h"
+
+/*
+ * The length of the valid UTF-8 character at s (at most avail bytes) and its
+ * code point, or 0 when s starts no valid character (overlong forms,
+ * surrogates and code points past U+10FFFF included).
+ */
+static size_t input_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		*cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		*cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		*cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* Text set with input_set may hold invalid bytes: each is then a character. */
+static size_t input_next(const struct input *in, size_t pos)
+{
+	uint32_t cp;
+	size_t n = input_decode(in->buf->data + pos, in->buf->len - pos, &cp);
+
+	return pos + (n ? n : 1);
+}
+
+static size_t input_prev(const struct input *in, size_t pos)
+{
+	const unsigned char *d = in->buf->data;
+	size_t q = pos - 1;
+
+	while (q > 0 && pos - q < 4 && (d[q] & 0xc0) == 0x80)
+		q--;
+	/* Continuation bytes that do not end a valid character are characters of their own. */
+	return input_next(in, q) == pos ? q : pos - 1;
+}
+
+int input_init(struct input *in, size_t cap, bool masked)
+{
+	memset(in, 0, sizeof(*in));
+	in->masked = masked;
+	in->buf = secbuf_new(cap);
+	return in->buf ? 0 : -1;
+}
+
+void input_free(struct input *in)
+{
+	secbuf_free(in->buf);
+	memset(in, 0, sizeof(*in));
+}
+
+int input_set(struct input *in, const char *text, size_t len)
+{
+	struct secbuf *b = in->buf;
+
+	if (len > b->cap)
+		return -1;
+	memcpy(b->data, text, len);
+	/* Wipe what is left of a longer previous value. */
+	if (b->len > len)
+		sodium_memzero(b->data + len, b->len - len);
+	b->data[len] = '\0';
+	b->len = len;
+	in->cursor = len;
+	in->scroll = 0;
+	return 0;
+}
+
+const char *input_text(const struct input *in)
+{
+	return (const char *)in->buf->data;
+}
+
+/* Remove bytes [from, to), wiping the freed tail, and put the cursor at from. */
+static bool input_remove(struct input *in, size_t from, size_t to)
+{
+	struct secbuf *b = in->buf;
+
+	if (from >= to)
+		return false;
+	memmove(b->data + from, b->data + to, b->len - to + 1);
+	b->len -= to - from;
+	sodium_memzero(b->data + b->len + 1, to - from);
+	in->cursor = from;
+	return true;
+}
+
+static bool input_blank(const struct input *in, size_t pos)
+{
+	unsigned char c = in->buf->data[pos];
+
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+static bool input_kill_word(struct input *in)
+{
+	size_t p = in->cursor;
+
+	while (p > 0 && input_blank(in, input_prev(in, p)))
+		p = input_prev(in, p);
+	while (p > 0 && !input_blank(in, input_prev(in, p)))
+		p = input_prev(in, p);
+	return input_remove(in, p, in->cursor);
+}
+
+bool input_op(struct input *in, enum input_op op)
+{
+	size_t len = in->buf->len;
+
+	switch (op) {
+	case INPUT_LEFT:
+		if (in->cursor > 0)
+			in->cursor = input_prev(in, in->cursor);
+		return false;
+	case INPUT_RIGHT:
+		if (in->cursor < len)
+			in->cursor = input_next(in, in->cursor);
+		return false;
+	case INPUT_HOME:
+		in->cursor = 0;
+		return false;
+	case INPUT_END:
+		in->cursor = len;
+		return false;
+	case INPUT_BACKSPACE:
+		return in->cursor > 0 && input_remove(in, input_prev(in, in->cursor), in->cursor);
+	case INPUT_DELETE:
+		return in->cursor < len && input_remove(in, in->cursor, input_next(in, in->cursor));
+	case INPUT_KILL_START:
+		return input_remove(in, 0, in->cursor);
+	case INPUT_KILL_END:
+		return input_remove(in, in->cursor, len);
+	case INPUT_KILL_WORD:
+		return input_kill_word(in);
+	}
+	return false;
+}
+
+static bool input_keep(uint32_t cp, bool multiline)
+{
+	if (cp == '\n')
+		return multiline;
+	return cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f);
+}
+
+/* The bytes of s that input_insert keeps: counted, and copied to dst unless NULL. */
+static size_t input_filter(const unsigned char *s, size_t len, bool multiline, unsigned char *dst)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = input_decode(s + i, len - i, &cp);
+
+		if (n == 0) {
+			i++;
+			continue;
+		}
+		if (input_keep(cp, multiline)) {
+			if (dst)
+				memcpy(dst + kept, s + i, n);
+			kept += n;
+		}
+		i += n;
+	}
+	return kept;
+}
+
+bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	struct secbuf *b = in->buf;
+	size_t n;
+
+	if (len > 0 && s[len - 1] == '\n') {
+		len--;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+	}
+	/* Counted first so that the text is filtered straight into the secret buffer. */
+	n = input_filter(s, len, multiline, NULL);
+	if (n == 0 || n > b->cap - b->len)
+		return false;
+	memmove(b->data + in->cursor + n, b->data + in->cursor, b->len - in->cursor + 1);
+	input_filter(s, len, multiline, b->data + in->cursor);
+	b->len += n;
+	in->cursor += n;
+	return true;
+}
+
+struct input_glyph {
+	const char *s;
+	size_t n;
+	int width;
+};
+
+/* How the character at pos is drawn; the mask is one column wide. */
+static struct input_glyph input_glyph(const struct input *in, size_t pos, const char *mask)
+{
+	struct input_glyph g = { mask, strlen(mask), 1 };
+	size_t end = input_next(in, pos);
+	mbstate_t st;
+	wchar_t wc;
+	size_t r;
+
+	if (in->masked)
+		return g;
+	memset(&st, 0, sizeof(st));
+	r = mbrtowc(&wc, (const char *)in->buf->data + pos, end - pos, &st);
+	if (r != end - pos) {
+		g.s = r == 0 ? " " : "?"; /* a NUL byte, or a character the locale cannot show */
+		g.n = 1;
+		return g;
+	}
+	g.width = wcwidth(wc);
+	if (g.width < 0) {
+		g.s = " ";
+		g.n = 1;
+		g.width = 1;
+		return g;
+	}
+	g.s = (const char *)in->buf->data + pos;
+	g.n = end - pos;
+	return g;
+}
+
+/* Move scroll forward until the cursor and the character under it fit. */
+static void input_scroll_to_cursor(struct input *in, int width, const char *mask)
+{
+	int cell = 1, used = 0;
+	size_t p = in->cursor;
+
+	if (in->scroll > in->cursor)
+		in->scroll = in->cursor;
+	if (in->cursor < in->buf->len && input_glyph(in, in->cursor, mask).width > 1)
+		cell = 2; /* a wide character under the cursor is shown whole */
+	while (p > in->scroll) {
+		size_t q = input_prev(in, p);
+		int w = input_glyph(in, q, mask).width;
+
+		if (used + w > width - cell)
+			break;
+		used += w;
+		p = q;
+	}
+	in->scroll = p;
+}
+
+/* Move scroll back while the whole rest of the text still fits, so no width is wasted. */
+static void input_scroll_fill(struct input *in, int width, const char *mask)
+{
+	int used = 1; /* the cursor's cell after the end */
+	size_t p = in->buf->len;
+
+	while (p > 0) {
+		size_t q = input_prev(in, p);
+		int w = input_glyph(in, q, mask).width;
+
+		if (used + w > width)
+			break;
+		used += w;
+		p = q;
+	}
+	if (p < in->scroll)
+		in->scroll = p;
+}
+
+void input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
+		int *cursor_col)
+{
+	size_t p, o = 0;
+	int col = 0;
+
+	*cursor_col = 0;
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	if (width <= 0)
+		return;
+	input_scroll_to_cursor(in, width, mask);
+	input_scroll_fill(in, width, mask);
+	for (p = in->scroll; p < in->buf->len; p = input_next(in, p)) {
+		struct input_glyph g = input_glyph(in, p, mask);
+
+		if (p == in->cursor)
+			*cursor_col = col;
+		if (col + g.width > width || o + g.n >= outlen)
+			break;
+		memcpy(out + o, g.s, g.n);
+		o += g.n;
+		col += g.width;
+	}
+	out[o] = '\0';
+	if (p <= in->cursor)
+		*cursor_col = col;
+}

@@ -1,0 +1,356 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "term.h"
+
+#define TERM_PASTE_ON "\033[?2004h"
+#define TERM_PASTE_OFF "\033[?2004l"
+#define TERM_KEY_PASTE_START (KEY_MAX + 1)
+#define TERM_KEY_PASTE_END (KEY_MAX + 2)
+/* A secret's limit plus room for a trailing newline the editor drops. */
+#define TERM_PASTE_MAX (64 * 1024 + 16)
+#define TERM_PASTE_CHUNK 4096
+/* A paste whose end marker never comes (typed by hand, lost) ends after this quiet time. */
+#define TERM_PASTE_GAP_MS 1000
+
+static const int term_signals[] = {
+	SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+};
+#define TERM_NSIGNALS (sizeof(term_signals) / sizeof(term_signals[0]))
+
+static SCREEN *term_screen;
+static FILE *term_in, *term_out;
+static int term_fd = -1;
+static bool term_opt_ascii, term_colours;
+static int term_wait = -1;
+static struct sigaction term_old_actions[TERM_NSIGNALS];
+
+/* What the signal handler needs, ready before it can run: it may only write and tcsetattr. */
+static struct termios term_saved;
+static char term_restore[512];
+static volatile sig_atomic_t term_restore_len;
+static volatile sig_atomic_t term_signal_fd = -1;
+
+static void term_on_signal(int sig)
+{
+	int saved_errno = errno;
+	int fd = term_signal_fd;
+
+	if (fd >= 0) {
+		ssize_t n = write(fd, term_restore, (size_t)term_restore_len);
+
+		(void)n; /* nothing better to do in a dying process */
+		tcsetattr(fd, TCSANOW, &term_saved);
+	}
+	errno = saved_errno;
+	/* SA_RESETHAND made the action the default one: this ends the process as the signal would have. */
+	raise(sig);
+}
+
+static void term_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = term_on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < TERM_NSIGNALS; i++)
+		sigaction(term_signals[i], &sa, &term_old_actions[i]);
+}
+
+static void term_signals_restore(void)
+{
+	term_signal_fd = -1;
+	for (size_t i = 0; i < TERM_NSIGNALS; i++)
+		sigaction(term_signals[i], &term_old_actions[i], NULL);
+}
+
+/* Append s to the restore bytes, without terminfo padding ("$<5>"): nothing waits in a handler. */
+static void term_restore_add(const char *s)
+{
+	for (; *s; s++) {
+		if (s[0] == '$' && s[1] == '<' && strchr(s, '>')) {
+			s = strchr(s, '>');
+			continue;
+		}
+		if ((size_t)term_restore_len < sizeof(term_restore))
+			term_restore[term_restore_len++] = *s;
+	}
+}
+
+/*
+ * The bytes that undo what the terminal was told: attributes, colours,
+ * cursor, keypad, alternate screen, bracketed paste. Not tputs: <term.h>
+ * would clash with ui/term.h.
+ */
+static void term_restore_prepare(void)
+{
+	static const char *const caps[] = { "sgr0", "op", "cnorm", "rmkx", "rmcup" };
+
+	term_restore_len = 0;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const char *s = tigetstr(caps[i]);
+
+		if (s && s != (const char *)-1)
+			term_restore_add(s);
+	}
+	term_restore_add(TERM_PASTE_OFF);
+}
+
+static void term_write(const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len > 0) {
+		ssize_t n = write(term_fd, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+/* One pair per style; the pair number is the style. */
+static const struct {
+	short fg, bg;
+	attr_t colour, mono;
+} term_styles[] = {
+	[TERM_PLAIN] = { -1, -1, A_NORMAL, A_NORMAL },
+	[TERM_TITLE] = { -1, -1, A_BOLD, A_BOLD },
+	[TERM_FOCUS] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
+	[TERM_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+	[TERM_OK] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
+	[TERM_DIM] = { -1, -1, A_DIM, A_DIM },
+	[TERM_KEY] = { COLOR_CYAN, -1, A_BOLD, A_UNDERLINE },
+};
+#define TERM_NSTYLES ((int)(sizeof(term_styles) / sizeof(term_styles[0])))
+
+/* Colours only where the terminal has them and NO_COLOR (https://no-color.org) is unset or empty. */
+static bool term_colours_start(void)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	if ((no_color && *no_color) || !has_colors())
+		return false;
+	if (start_color() == ERR || use_default_colors() == ERR || COLOR_PAIRS < TERM_NSTYLES)
+		return false;
+	for (int i = 1; i < TERM_NSTYLES; i++)
+		init_pair((short)i, term_styles[i].fg, term_styles[i].bg);
+	return true;
+}
+
+static void term_close_files(void)
+{
+	if (term_in)
+		fclose(term_in);
+	if (term_out)
+		fclose(term_out);
+	else if (term_fd >= 0)
+		close(term_fd);
+	term_in = term_out = NULL;
+	term_fd = -1;
+}
+
+/* /dev/tty as two streams: ncurses reads one and writes the other. */
+static int term_open(char *msg, size_t msglen)
+{
+	int in_fd;
+
+	term_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (term_fd < 0 || tcgetattr(term_fd, &term_saved) != 0) {
+		snprintf(msg, msglen, "no terminal: /dev/tty: %s", strerror(errno));
+		term_close_files();
+		return -1;
+	}
+	term_out = fdopen(term_fd, "w");
+	in_fd = term_out ? fcntl(term_fd, F_DUPFD_CLOEXEC, 0) : -1;
+	term_in = in_fd >= 0 ? fdopen(in_fd, "r") : NULL;
+	if (!term_in) {
+		snprintf(msg, msglen, "no terminal: /dev/tty: %s", strerror(errno));
+		if (in_fd >= 0)
+			close(in_fd);
+		term_close_files();
+		return -1;
+	}
+	return 0;
+}
+
+int term_start(const struct term_opts *o, char *msg, size_t msglen)
+{
+	static bool registered;
+	const char *name = getenv("TERM");
+
+	if (term_screen)
+		return 0;
+	setlocale(LC_CTYPE, ""); /* ncursesw reads and writes characters in the locale's encoding */
+	term_opt_ascii = o && o->ascii;
+	if (!name || !*name) {
+		snprintf(msg, msglen, "no terminal: TERM is not set (try TERM=xterm)");
+		return -1;
+	}
+	if (term_open(msg, msglen) != 0)
+		return -1;
+	/* Before newterm, so that ncurses does not put its own (exiting) handlers there. */
+	term_restore_len = 0;
+	term_signal_fd = term_fd;
+	term_signals_install();
+	term_screen = newterm(NULL, term_out, term_in);
+	if (!term_screen) {
+		snprintf(msg, msglen, "no terminal: TERM=%s is unknown here (try TERM=xterm)", name);
+		term_signals_restore();
+		term_close_files();
+		return -1;
+	}
+	set_term(term_screen);
+	term_restore_prepare();
+	if (!registered)
+		registered = atexit(term_stop) == 0;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(1);
+	wtimeout(stdscr, term_wait);
+	term_colours = term_colours_start();
+	define_key("\033[200~", TERM_KEY_PASTE_START);
+	define_key("\033[201~", TERM_KEY_PASTE_END);
+	term_write(TERM_PASTE_ON);
+	return 0;
+}
+
+void term_stop(void)
+{
+	if (!term_screen)
+		return;
+	endwin();
+	term_write(TERM_PASTE_OFF);
+	term_signals_restore();
+	delscreen(term_screen);
+	term_screen = NULL;
+	term_colours = false;
+	term_close_files();
+}
+
+bool term_ascii(void)
+{
+	return term_opt_ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+}
+
+const char *term_mask(void)
+{
+	return term_ascii() ? "*" : "\u2022";
+}
+
+attr_t term_style(enum term_style s)
+{
+	if (term_colours)
+		return COLOR_PAIR(s) | term_styles[s].colour;
+	return term_styles[s].mono;
+}
+
+/* Append one byte; past the limit, or when memory runs out, the rest is dropped. */
+static struct secbuf *term_paste_add(struct secbuf *sb, unsigned char c)
+{
+	if (sb->len == sb->cap) {
+		struct secbuf *bigger;
+
+		if (sb->cap >= TERM_PASTE_MAX)
+			return sb;
+		bigger = secbuf_new(sb->cap * 2 < TERM_PASTE_MAX ? sb->cap * 2 : TERM_PASTE_MAX);
+		if (!bigger)
+			return sb;
+		memcpy(bigger->data, sb->data, sb->len);
+		bigger->len = sb->len;
+		secbuf_free(sb);
+		sb = bigger;
+	}
+	sb->data[sb->len++] = c;
+	sb->data[sb->len] = '\0';
+	return sb;
+}
+
+/*
+ * The bytes up to the end marker (wgetch gives bytes, not decoded characters).
+ * Terminals send a pasted newline as CR: CR and CR LF become "\n".
+ */
+static struct secbuf *term_read_paste(void)
+{
+	struct secbuf *sb = secbuf_new(TERM_PASTE_CHUNK);
+	bool after_cr = false;
+	int c;
+
+	wtimeout(stdscr, TERM_PASTE_GAP_MS);
+	while ((c = wgetch(stdscr)) != ERR && c != TERM_KEY_PASTE_END) {
+		if (!sb || c > 0xff)
+			continue; /* out of memory, or a key sequence inside the paste */
+		if (c == '\n' && after_cr) {
+			after_cr = false;
+			continue;
+		}
+		after_cr = c == '\r';
+		sb = term_paste_add(sb, c == '\r' ? '\n' : (unsigned char)c);
+	}
+	wtimeout(stdscr, term_wait);
+	return sb;
+}
+
+enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
+{
+	int r = wget_wch(stdscr, ch);
+
+	*paste = NULL;
+	if (r == ERR)
+		return TERM_KEY_NONE;
+	if (r == OK)
+		return TERM_KEY_CHAR;
+	if (*ch == TERM_KEY_PASTE_START) {
+		*paste = term_read_paste();
+		return *paste ? TERM_KEY_PASTE : TERM_KEY_NONE;
+	}
+	/* An end marker without a start is noise. */
+	return *ch == TERM_KEY_PASTE_END ? TERM_KEY_NONE : TERM_KEY_CODE;
+}
+
+void term_timeout(int ms)
+{
+	term_wait = ms;
+	if (term_screen)
+		wtimeout(stdscr, ms);
+}
+
+void term_suspend(void)
+{
+	struct sigaction dfl, old;
+
+	if (!term_screen)
+		return;
+	def_prog_mode();
+	endwin();
+	term_write(TERM_PASTE_OFF);
+	/* ncurses may have its own SIGTSTP handler: stop for real. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &dfl, &old);
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+	reset_prog_mode();
+	term_write(TERM_PASTE_ON);
+	refresh();
+}

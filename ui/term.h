@@ -1,0 +1,62 @@
+/*
+ * The terminal, /dev/tty through ncursesw: the only global state of the
+ * program. It is restored on every exit path: term_stop, exit (atexit),
+ * SIGTERM, SIGHUP, SIGINT, SIGQUIT and the fatal signals.
+ */
+#ifndef AZ_TERM_H
+#define AZ_TERM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "secbuf.h"
+
+struct term_opts {
+	bool ascii; /* --ascii: ASCII line drawing and mask */
+};
+
+/*
+ * Set LC_CTYPE from the environment and take over /dev/tty (never
+ * stdin/stdout): raw (Ctrl-C is char 3, Ctrl-Z 26), no echo, keypad,
+ * bracketed paste, colours unless NO_COLOR. 0, or -1 with a message.
+ */
+int term_start(const struct term_opts *o, char *msg, size_t msglen);
+
+/* Give the terminal back. Idempotent; fine when never started. */
+void term_stop(void);
+
+/* --ascii, or the locale is not UTF-8. */
+bool term_ascii(void);
+
+/* The glyph masking one character of a secret: "•" or "*". */
+const char *term_mask(void);
+
+enum term_style { TERM_PLAIN, TERM_TITLE, TERM_FOCUS, TERM_ERROR, TERM_OK, TERM_DIM, TERM_KEY };
+
+/* The attributes of a style: colour pairs when colours are on, else bold/reverse/underline/dim. */
+attr_t term_style(enum term_style s);
+
+enum term_key {
+	TERM_KEY_NONE,  /* timeout or nothing (see term_timeout) */
+	TERM_KEY_CHAR,  /* *ch is a character, control characters included (3 = Ctrl-C) */
+	TERM_KEY_CODE,  /* *ch is a curses KEY_* code, KEY_RESIZE included */
+	TERM_KEY_PASTE, /* *paste holds the bracketed paste; the caller secbuf_frees it */
+};
+
+/*
+ * Wait for one key. A paste comes whole, newlines as "\n", at most 64 KiB
+ * and a little (the rest is dropped); its bytes never go through ordinary
+ * malloc. *paste is NULL unless TERM_KEY_PASTE.
+ */
+enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
+
+/* How long term_getkey waits, in ms; -1 (the default) blocks. */
+void term_timeout(int ms);
+
+/* Ctrl-Z: give the terminal back, stop, and take it again and redraw on SIGCONT. */
+void term_suspend(void);
+
+#endif
