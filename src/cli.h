@@ -8,6 +8,7 @@
 #include "paths.h"
 
 struct secbuf;
+struct newconn_start;
 
 struct cli_ctx {
 	FILE *out;              /* results (stdout) */
@@ -20,6 +21,8 @@ struct cli_ctx {
 	/* How a passphrase is asked: NULL is secbuf_read_tty on /dev/tty; the wizard asks in its window. */
 	struct secbuf *(*ask_secret)(void *user, const char *prompt, size_t max);
 	void *ask_user;
+	/* The interactive wizard (ui/), set by main(): NULL where there is none (the unit tests). */
+	int (*wizard)(struct cli_ctx *ctx, struct newconn_start *start);
 };
 
 struct cli_command {

@@ -30,6 +30,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_OUTPUT,
 	OPT_WRITE_ANSWERS,
+	OPT_ASCII,
 	OPT_FIELD = 0x2000, /* + field id * NEW_VARIANTS + variant */
 };
 
@@ -47,7 +48,7 @@ struct new_flag {
 };
 
 struct new_args {
-	bool non_interactive, skip_test, save_on_failure, dry_run, json;
+	bool non_interactive, skip_test, save_on_failure, dry_run, json, ascii;
 	const char *answers, *write_answers;
 	struct conncheck_opts check;
 	struct new_flag flags[NEW_MAX_FLAGS];
@@ -71,6 +72,7 @@ static void new_options_build(struct new_options *o)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "write-answers", required_argument, NULL, OPT_WRITE_ANSWERS },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
 		CONNCHECK_LONGOPTS,
 	};
 	size_t n = 0;
@@ -103,6 +105,7 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_SAVE_ON_FAILURE: a->save_on_failure = true; return CLI_CONTINUE;
 	case OPT_DRY_RUN: a->dry_run = true; return CLI_CONTINUE;
 	case OPT_WRITE_ANSWERS: a->write_answers = arg; return CLI_CONTINUE;
+	case OPT_ASCII: a->ascii = true; return CLI_CONTINUE;
 	case OPT_OUTPUT:
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
 			return msg_usage(ctx->err, "new: --output takes text or json, not '%s'", arg);
@@ -142,6 +145,7 @@ void cmd_new_usage(FILE *out)
 	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
 	      "  --dry-run               validate and check; write nothing\n"
 	      "  --output text|json      the result as text (default) or JSON\n"
+	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*' masks)\n"
 	      CONNCHECK_USAGE
 	      "\n"
 	      "Fields (a list takes its flag repeated or comma-separated values):\n", out);
@@ -377,6 +381,51 @@ out:
 	return rc;
 }
 
+/* The wizard, starting from the values of --answers and the flags. */
+static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
+{
+	struct newconn_errors *e = calloc(1, sizeof(*e));
+	struct newconn_start start = { .check = a->check, .write_answers = a->write_answers,
+	                               .dry_run = a->dry_run, .ascii = a->ascii };
+	int rc = AZ_EXIT_INVALID;
+
+	if (!e) {
+		msg_error(ctx->err, "out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	if (!ctx->wizard) {
+		msg_error(ctx->err, "no wizard in this build: use '" AZ_PROGRAM " new --non-interactive'");
+		free(e);
+		return AZ_EXIT_ERROR;
+	}
+	/* Secret values are typed or pasted in the wizard; files and stdin are for scripts. */
+	for (size_t i = 0; i < a->nflags; i++)
+		if (a->flags[i].variant == NEW_FILE || a->flags[i].variant == NEW_STDIN) {
+			const char *key = fields_at(a->flags[i].id)->key;
+			free(e);
+			return msg_usage(ctx->err, "new: --%s%s is for --non-interactive: the wizard asks for "
+			                 "the %s (or give a stored one with --%s-secret ID)", key,
+			                 new_suffix[a->flags[i].variant], key, key);
+		}
+	if (a->skip_test || a->save_on_failure || a->json) {
+		free(e);
+		return msg_usage(ctx->err, "new: --skip-test, --save-on-failure and --output are for "
+		                 "--non-interactive: the wizard asks");
+	}
+	start.c = a->answers ? new_answers(a->answers, e) : connector_new();
+	if (start.c)
+		new_apply_flags(a, start.c, e);
+	else if (e->n == 0)
+		newconn_error(e, "answers", "out of memory");
+	for (size_t i = 0; i < e->n; i++)
+		msg_error(ctx->err, "%s", e->line[i]);
+	if (e->n == 0)
+		rc = ctx->wizard(ctx, &start);
+	connector_free(start.c);
+	free(e);
+	return rc;
+}
+
 int cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct new_options *o = calloc(1, sizeof(*o));
@@ -403,13 +452,7 @@ int cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 		rc = AZ_EXIT_USAGE;
 		goto out;
 	}
-	if (a->non_interactive)
-		rc = new_non_interactive(ctx, a);
-	else {
-		msg_error(ctx->err, "the wizard: not available in this version yet; "
-		                    "use '" AZ_PROGRAM " new --non-interactive' (see --help)");
-		rc = AZ_EXIT_ERROR;
-	}
+	rc = a->non_interactive ? new_non_interactive(ctx, a) : new_wizard(ctx, a);
 out:
 	free(o);
 	free(a);

@@ -49,3 +49,15 @@ int connector_put(struct connector *c, enum field_id id, const char *value)
 	c->val[id] = copy;
 	return 0;
 }
+
+struct connector *connector_dup(const struct connector *c)
+{
+	struct connector *d = connector_new();
+
+	for (int i = 0; d && i < FIELD_COUNT; i++)
+		if (connector_put(d, i, c->val[i]) != 0) {
+			connector_free(d);
+			return NULL;
+		}
+	return d;
+}

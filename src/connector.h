@@ -17,6 +17,9 @@ struct connector {
 struct connector *connector_new(void);
 void connector_free(struct connector *c);
 
+/* A copy (NULL when out of memory). */
+struct connector *connector_dup(const struct connector *c);
+
 /* The stored value, or NULL. */
 const char *connector_get(const struct connector *c, enum field_id id);
 

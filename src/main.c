@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "wizard.h"
 
 /*
  * Before anything else: no core dumps, no same-user ptrace (as ssh-agent does),
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 		.err = stderr,
 		.stdin_tty = isatty(STDIN_FILENO) == 1,
 		.stdout_tty = isatty(STDOUT_FILENO) == 1,
+		.wizard = wizard_run,
 	};
 
 	if (main_harden() != 0) {

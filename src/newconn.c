@@ -119,7 +119,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 	save &= !dry_run;
 	if (!fetch && !save)
 		return AZ_EXIT_OK;
-	int rc = store_cli_open(ctx, save ? STORE_CLI_CREATE : STORE_CLI_EXISTING, store);
+	/* The wizard keeps the store open between tries: the passphrase is asked once. */
+	int rc = *store ? AZ_EXIT_OK : store_cli_open(ctx, save ? STORE_CLI_CREATE : STORE_CLI_EXISTING, store);
 	if (rc != AZ_EXIT_OK)
 		return rc;
 	for (int id = 0; id < FIELD_COUNT; id++) {

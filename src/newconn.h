@@ -46,7 +46,8 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 /*
  * Open the store when needed: to fetch the secrets named by id (into s), or
  * to keep new values (created then, unless dry_run). A new value must not
- * replace a stored secret (an error in e). Returns an exit code.
+ * replace a stored secret (an error in e). A store already open (*store) is
+ * used as it is. Returns an exit code.
  */
 int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector *c,
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
@@ -54,6 +55,15 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 /* Store the new secret values (one locked write), then the connector file. An exit code. */
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
                  struct store *store);
+
+/* What `new` (or `edit`) hands the wizard of the front end (cli_ctx.wizard). */
+struct newconn_start {
+	struct connector *c;         /* the values to start from (answers, flags); the wizard's own */
+	struct conncheck_opts check; /* --ca-file, --timeout, --accept-host-key */
+	const char *write_answers;   /* --write-answers F, or NULL */
+	bool dry_run;                /* check, write nothing */
+	bool ascii;                  /* --ascii */
+};
 
 /* The values used, without secrets, as an answers file another run can replay. An exit code. */
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c);

@@ -1,0 +1,165 @@
+/* Boxes over the page: a yes/no question, a field's help, the store passphrase. */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "term.h"
+#include "wizard_int.h"
+
+#define DIALOG_WIDTH 64
+
+/* A cleared, framed box of rows text rows in the middle of the screen: its first row and column. */
+static void dialog_box(const char *title, int rows, int *y, int *x)
+{
+	int h = rows + 4, wd = DIALOG_WIDTH;
+
+	*y = (LINES - h) / 2;
+	*x = (COLS - wd) / 2;
+	for (int r = 0; r < h; r++)
+		mvhline(*y + r, *x, ' ', wd);
+	/* Box drawing as Unicode (WACS_*), which every UTF-8 terminal shows; '-' and '|' otherwise. */
+	if (term_ascii()) {
+		mvhline(*y, *x, '-', wd);
+		mvhline(*y + h - 1, *x, '-', wd);
+		mvvline(*y, *x, '|', h);
+		mvvline(*y, *x + wd - 1, '|', h);
+	} else {
+		mvhline_set(*y, *x, WACS_HLINE, wd);
+		mvhline_set(*y + h - 1, *x, WACS_HLINE, wd);
+		mvvline_set(*y, *x, WACS_VLINE, h);
+		mvvline_set(*y, *x + wd - 1, WACS_VLINE, h);
+		mvadd_wch(*y, *x, WACS_ULCORNER);
+		mvadd_wch(*y, *x + wd - 1, WACS_URCORNER);
+		mvadd_wch(*y + h - 1, *x, WACS_LLCORNER);
+		mvadd_wch(*y + h - 1, *x + wd - 1, WACS_LRCORNER);
+	}
+	attron(term_style(TERM_TITLE));
+	mvprintw(*y, *x + 2, " %s ", title);
+	attroff(term_style(TERM_TITLE));
+	*y += 2;
+	*x += 2;
+}
+
+/* Wait for a key the dialog takes; a resize redraws the page under it (redraw). */
+static enum term_key dialog_key(wint_t *ch)
+{
+	struct secbuf *paste = NULL;
+	enum term_key k = term_getkey(ch, &paste);
+
+	secbuf_free(paste);
+	return k;
+}
+
+bool dialog_confirm(struct wizard *w, const char *title, const char *question)
+{
+	for (;;) {
+		int y, x;
+		wint_t ch;
+
+		wizard_draw(w);
+		curs_set(0);
+		dialog_box(title, 6, &y, &x);
+		wizard_wrap(y, x, DIALOG_WIDTH - 4, 4, question, term_style(TERM_PLAIN));
+		attron(term_style(TERM_KEY));
+		mvaddstr(y + 5, x, "y yes   n no");
+		attroff(term_style(TERM_KEY));
+		refresh();
+		enum term_key k = dialog_key(&ch);
+		if (k == TERM_KEY_CHAR && (ch == 'y' || ch == 'Y'))
+			return true;
+		if (k == TERM_KEY_CHAR && (ch == 'n' || ch == 'N' || ch == 27 || ch == 3))
+			return false;
+	}
+}
+
+void dialog_help(struct wizard *w, enum field_id id)
+{
+	const struct field *f = fields_at(id);
+	char text[1024];
+	wint_t ch;
+
+	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, f->example ? " Example: " : "",
+	         f->example ? f->example : "", f->when ? " Only with " : "", f->when ? f->when : "",
+	         f->when ? "." : "");
+	do {
+		int y, x;
+		wizard_draw(w);
+		curs_set(0);
+		dialog_box(f->label, 8, &y, &x);
+		wizard_wrap(y, x, DIALOG_WIDTH - 4, 6, text, term_style(TERM_PLAIN));
+		attron(term_style(TERM_KEY));
+		mvprintw(y + 7, x, "--%s in scripts. Any key closes.", f->key);
+		attroff(term_style(TERM_KEY));
+		refresh();
+	} while (dialog_key(&ch) == TERM_KEY_CODE && ch == KEY_RESIZE);
+}
+
+struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
+{
+	struct wizard *w = user;
+	struct input in;
+	struct secbuf *out = NULL;
+
+	if (input_init(&in, max, true) != 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* What the core said before asking again (a wrong passphrase) shows above the prompt. */
+	w->status[0] = '\0';
+	wizard_take_messages(w);
+	for (;;) {
+		struct secbuf *paste = NULL;
+		char view[256];
+		int y, x, cur;
+		wint_t ch;
+
+		wizard_draw(w);
+		dialog_box("Secret store", 5, &y, &x);
+		if (*w->status)
+			wizard_wrap(y, x, DIALOG_WIDTH - 4, 1, w->status, term_style(TERM_ERROR));
+		mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
+		input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
+		attron(term_style(TERM_FOCUS));
+		mvhline(y + 2, x, ' ', DIALOG_WIDTH - 4);
+		mvaddstr(y + 2, x, view);
+		attroff(term_style(TERM_FOCUS));
+		attron(term_style(TERM_KEY));
+		mvaddstr(y + 4, x, "Enter done   Esc cancel   (not shown)");
+		attroff(term_style(TERM_KEY));
+		move(y + 2, x + cur);
+		curs_set(1);
+		refresh();
+		enum term_key k = term_getkey(&ch, &paste);
+		if (k == TERM_KEY_PASTE)
+			input_insert(&in, (const char *)paste->data, paste->len, false);
+		secbuf_free(paste);
+		if (k == TERM_KEY_CHAR && (ch == '\r' || ch == '\n')) {
+			out = secbuf_dup(in.buf->data, in.buf->len);
+			snprintf(w->status, sizeof(w->status), "opening the secret store...");
+			wizard_draw(w);
+			break;
+		}
+		if (k == TERM_KEY_CHAR && (ch == 27 || ch == 3)) {
+			errno = ECANCELED;
+			break;
+		}
+		if (k == TERM_KEY_CHAR && (ch == 127 || ch == 8))
+			input_op(&in, INPUT_BACKSPACE);
+		else if (k == TERM_KEY_CODE && ch == KEY_BACKSPACE)
+			input_op(&in, INPUT_BACKSPACE);
+		else if (k == TERM_KEY_CHAR && ch == 21)
+			input_op(&in, INPUT_KILL_START);
+		else if (k == TERM_KEY_CHAR && ch >= 32) {
+			char mb[MB_LEN_MAX];
+			mbstate_t st = { 0 };
+			size_t len = wcrtomb(mb, (wchar_t)ch, &st);
+			if (len != (size_t)-1)
+				input_insert(&in, mb, len, false);
+		}
+	}
+	input_free(&in);
+	curs_set(0);
+	return out;
+}

@@ -1,0 +1,237 @@
+/* The connection test: the probes live, then save; on failure Retry, Back, Save anyway or Quit. */
+#include <config.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "connector.h"
+#include "exitcode.h"
+#include "term.h"
+#include "wizard_int.h"
+
+/* The secrets typed, pasted or read from a file, into w->s (fresh: to be stored). */
+static void check_take_secrets(struct wizard *w)
+{
+	char msg[FIELD_MSG_MAX];
+
+	conncheck_secrets_clear(&w->s.v);
+	memset(&w->s, 0, sizeof(w->s));
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(w->cc, id))
+			continue;
+		w->s.named[id] = *input_text(&w->sid[id]) != '\0';
+		w->s.v.val[id] = wizard_secret_value(w, id, msg, sizeof(msg));
+		w->s.fresh[id] = w->s.v.val[id] != NULL;
+		if (*msg) {
+			w->s.unread[id] = true;
+			newconn_error(&w->errs, fields_at(id)->key, "%s", msg);
+		}
+	}
+}
+
+/* While the probes run: show them, and let Esc or Ctrl-C stop them. */
+static int check_progress(const struct check_result *res, size_t n, void *user)
+{
+	struct wizard *w = user;
+	struct secbuf *paste = NULL;
+	wint_t ch;
+
+	memcpy(w->res, res, n * sizeof(*res));
+	w->nres = n;
+	wizard_draw(w);
+	term_timeout(0);
+	enum term_key k = term_getkey(&ch, &paste);
+	term_timeout(-1);
+	secbuf_free(paste);
+	return k == TERM_KEY_CHAR && (ch == 3 || ch == 27);
+}
+
+static void check_save(struct wizard *w)
+{
+	const char *id = connector_get(w->cc, FIELD_IDENTIFIER);
+	bool ok = check_all_ok(w->res, w->nres);
+
+	if (w->start->dry_run) {
+		w->check = CHECK_PASSED;
+		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
+		         "nothing was written", id, ok ? "passed" : "FAILED");
+		w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+		return;
+	}
+	int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
+	wizard_take_messages(w);
+	if (rc != AZ_EXIT_OK) {
+		w->check = CHECK_ERRORS;
+		w->rc = rc;
+		return;
+	}
+	unlink(w->ctx->paths.draft);
+	w->check = CHECK_SAVED;
+	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+	snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s", id,
+	         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)");
+	if (w->start->write_answers) {
+		rc = newconn_write_answers(w->ctx, w->start->write_answers, w->cc);
+		wizard_take_messages(w);
+		if (rc != AZ_EXIT_OK)
+			w->rc = rc;
+	}
+}
+
+void page_check_start(struct wizard *w)
+{
+	struct conncheck_opts opts = w->start->check;
+	char msg[512];
+
+	w->errs.n = 0;
+	w->nres = 0;
+	w->status[0] = '\0';
+	connector_free(w->cc);
+	if (!(w->cc = connector_dup(w->c))) {
+		newconn_error(&w->errs, "connector", "out of memory");
+		w->check = CHECK_ERRORS;
+		return;
+	}
+	check_take_secrets(w);
+	bool key_later = newconn_validate(w->ctx, w->cc, &w->s, &w->errs);
+	if (w->errs.n) {
+		w->check = CHECK_ERRORS;
+		return;
+	}
+	w->check = CHECK_RUNNING;
+	wizard_draw(w);
+	int rc = newconn_open_store(w->ctx, w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
+	w->status[0] = '\0';
+	wizard_take_messages(w);
+	if (rc == AZ_EXIT_OK && key_later)
+		newconn_check_key(w->cc, &w->s, &w->errs);
+	if (rc != AZ_EXIT_OK || w->errs.n) {
+		w->check = CHECK_ERRORS;
+		return;
+	}
+	if (*w->accept_fp)
+		opts.accept_host_key = w->accept_fp;
+	if (conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg)) != 0) {
+		newconn_error(&w->errs, "check", "%s", msg);
+		w->check = CHECK_ERRORS;
+		return;
+	}
+	if (check_all_ok(w->res, w->nres))
+		check_save(w);
+	else
+		w->check = CHECK_FAILED_STATE;
+}
+
+/* The unknown host key of a failed SSH probe, or NULL. */
+static const struct check_result *check_unknown_key(const struct wizard *w)
+{
+	for (size_t i = 0; i < w->nres; i++)
+		if (w->res[i].host_key_status == CHECK_HOSTKEY_UNKNOWN && *w->res[i].host_key_fp)
+			return &w->res[i];
+	return NULL;
+}
+
+static int check_draw_results(struct wizard *w, int y, int bottom)
+{
+	for (size_t i = 0; i < w->nres && y <= bottom; i++) {
+		const struct check_result *r = &w->res[i];
+		bool running = r->status == CHECK_SKIPPED && !*r->message;
+		const char *word = running ? "..." : r->status == CHECK_OK ? "ok" :
+		                   r->status == CHECK_FAILED ? "FAILED" : "skipped";
+		attr_t a = running ? term_style(TERM_DIM) : r->status == CHECK_OK ? term_style(TERM_OK) :
+		           r->status == CHECK_FAILED ? term_style(TERM_ERROR) : term_style(TERM_DIM);
+
+		attron(a);
+		mvaddstr(y, 2, word);
+		attroff(a);
+		mvaddstr(y, 10, r->probe);
+		if (!running)
+			mvprintw(y, 20, "%5.1f s", (double)r->duration_ms / 1000.0);
+		y++;
+		if (running)
+			continue;
+		y += wizard_wrap(y, 10, COLS - 12, 3, r->message, term_style(TERM_PLAIN));
+	}
+	return y;
+}
+
+void page_check_draw(struct wizard *w)
+{
+	static const char *const keys[] = {
+		[CHECK_IDLE] = "",
+		[CHECK_RUNNING] = "Esc stop the test",
+		[CHECK_PASSED] = "Enter finish",
+		[CHECK_SAVED] = "Enter finish",
+		[CHECK_FAILED_STATE] = "R retry  B back  S save anyway  ^C quit",
+		[CHECK_ERRORS] = "Enter or B back to the review  ^C quit",
+	};
+	const struct check_result *unknown = check_unknown_key(w);
+	char k[128];
+	int top, bottom;
+
+	snprintf(k, sizeof(k), "%s%s", keys[w->check],
+	         w->check == CHECK_FAILED_STATE && unknown ? "  A trust the host key" : "");
+	wizard_frame(w, k, &top, &bottom);
+	mvprintw(3, 1, "Connection test of '%s'", connector_get(w->c, FIELD_IDENTIFIER) ?
+	         connector_get(w->c, FIELD_IDENTIFIER) : "");
+	int y = top;
+	if (w->check == CHECK_RUNNING && w->nres == 0)
+		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
+	y = check_draw_results(w, y, bottom) + 1;
+	if (w->check == CHECK_ERRORS) {
+		mvaddstr(y++, 1, "Nothing was saved. To fix:");
+		for (size_t i = 0; i < w->errs.n && y <= bottom; i++)
+			y += wizard_wrap(y, 2, COLS - 4, 3, w->errs.line[i], term_style(TERM_ERROR));
+	} else if (w->check == CHECK_FAILED_STATE && unknown) {
+		char text[512];
+		snprintf(text, sizeof(text), "The server's host key %s is not known. Compare it with the "
+		         "fingerprint its administrator gives you, then press A to trust it.", unknown->host_key_fp);
+		wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN));
+	} else if (w->check == CHECK_FAILED_STATE) {
+		wizard_wrap(y, 1, COLS - 2, 2, "The test failed: nothing is saved yet. Fix the values (B), try "
+		            "again (R), or save anyway (S).", term_style(TERM_PLAIN));
+	} else if (w->check == CHECK_SAVED || w->check == CHECK_PASSED) {
+		wizard_wrap(y, 1, COLS - 2, 3, w->done, term_style(TERM_OK));
+	}
+}
+
+void page_check_key(struct wizard *w, int type, wint_t ch)
+{
+	bool chr = type == TERM_KEY_CHAR;
+	bool enter = (chr && (ch == '\r' || ch == '\n')) || (type == TERM_KEY_CODE && ch == KEY_ENTER);
+	bool back = chr && (ch == 27 || ch == 'b' || ch == 'B');
+	const struct check_result *unknown = check_unknown_key(w);
+
+	switch (w->check) {
+	case CHECK_SAVED:
+	case CHECK_PASSED:
+		if (enter)
+			w->quit = true;
+		break;
+	case CHECK_ERRORS:
+		if (enter || back)
+			wizard_goto(w, WIZARD_REVIEW);
+		break;
+	case CHECK_FAILED_STATE:
+		if (back)
+			wizard_goto(w, WIZARD_REVIEW);
+		else if (chr && (ch == 'r' || ch == 'R'))
+			page_check_start(w);
+		else if (chr && (ch == 's' || ch == 'S') &&
+		         dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
+		                        "and its secrets anyway? (the exit status will say the test failed)"))
+			check_save(w);
+		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
+			char q[512];
+			snprintf(q, sizeof(q), "Trust the host key %s for this server from now on? It is "
+			         "recorded in %s.", unknown->host_key_fp, w->ctx->paths.known_hosts);
+			if (dialog_confirm(w, "Host key", q)) {
+				snprintf(w->accept_fp, sizeof(w->accept_fp), "%s", unknown->host_key_fp);
+				page_check_start(w);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+}

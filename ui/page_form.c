@@ -1,0 +1,335 @@
+/* The four pages of the field table (Overview, Details, Credentials, Delegates): one form each. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <limits.h>
+#include <string.h>
+
+#include "connector.h"
+#include "term.h"
+#include "wizard_int.h"
+
+#define FORM_LABEL_X 2
+#define FORM_VALUE_X 31
+#define FORM_MSG_ROWS 3
+
+static const char form_keys[] =
+	"Tab move  Enter next  Esc back  F1 help  F2 show secrets  F10 review  ^C quit";
+
+static int form_width(void)
+{
+	return COLS - FORM_VALUE_X - 2;
+}
+
+/* The value of a choice or toggle: as chosen, else its default. */
+static const char *form_choice_value(const struct wizard *w, enum field_id id, char *buf, size_t buflen)
+{
+	const char *v = connector_get(w->c, id);
+
+	return v ? v : fields_default(w->c, id, buf, buflen);
+}
+
+/* The message of an item when it should show (touched, or Next tried on the page). */
+static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
+{
+	if (!w->touched[it.id] && !w->tried[w->page])
+		return false;
+	return !wizard_item_msg(w, it, msg, msglen);
+}
+
+static int form_msg_rows(struct wizard *w, struct wizard_item it)
+{
+	char msg[FIELD_MSG_MAX];
+
+	if (!form_shown_msg(w, it, msg, sizeof(msg)))
+		return 0;
+	int rows = (int)(strlen(msg) + (size_t)form_width() - 1) / form_width();
+	return rows > FORM_MSG_ROWS ? FORM_MSG_ROWS : rows;
+}
+
+static void form_choices(const struct wizard *w, enum field_id id, int y, bool focused)
+{
+	const struct field *f = fields_at(id);
+	char buf[128];
+	const char *v = form_choice_value(w, id, buf, sizeof(buf));
+	int x = FORM_VALUE_X;
+
+	if (f->kind == FIELD_TOGGLE) {
+		bool on = v && strcmp(v, "true") == 0;
+		attron(focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN));
+		mvaddstr(y, x, on ? "[x] Yes" : "[ ] No");
+		attroff(focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN));
+		return;
+	}
+	int total = 0, n = 0, at = 0;
+	for (const struct field_choice *ch = f->choices; ch->value; ch++, n++) {
+		total += 4 + (int)strlen(ch->label) + 3;
+		if (v && strcmp(v, ch->value) == 0)
+			at = n;
+	}
+	/* Too many to show side by side: the chosen one, and how to change it. */
+	if (total > form_width()) {
+		attron(focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN));
+		mvprintw(y, x, "< %s >", f->choices[at].label);
+		attroff(focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN));
+		attron(term_style(TERM_DIM));
+		printw("  %d of %d", at + 1, n);
+		attroff(term_style(TERM_DIM));
+		return;
+	}
+	for (const struct field_choice *ch = f->choices; ch->value; ch++) {
+		bool on = v && strcmp(v, ch->value) == 0;
+		const char *mark = on ? (term_ascii() ? "(*) " : "(•) ") : "( ) ";
+
+		attron(on && focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN));
+		mvaddstr(y, x, mark);
+		addstr(ch->label);
+		attroff(on && focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN));
+		x += 4 + (int)strlen(ch->label) + 3;
+	}
+}
+
+/* A text, list or secret value (or a store id), with its placeholder when empty. */
+static void form_text(struct wizard *w, struct wizard_item it, int y, bool focused, int *cursor_x)
+{
+	const struct field *f = fields_at(it.id);
+	struct input *in = it.sid ? &w->sid[it.id] : &w->in[it.id];
+	char view[1024], hint[256], def[128];
+
+	hint[0] = '\0';
+	if (!*input_text(in)) {
+		if (it.sid)
+			snprintf(hint, sizeof(hint), "%s (default)", wizard_secret_id(w, it.id, def, sizeof(def)));
+		else if (wizard_api_shared(w, it.id))
+			snprintf(hint, sizeof(hint), "the Personal Access Token above (default)");
+		else if (it.id == FIELD_SSH_KEY)
+			snprintf(hint, sizeof(hint), "a file, e.g. ~/.ssh/id_rsa, or paste the key");
+		else if (f->kind == FIELD_SECRET)
+			snprintf(hint, sizeof(hint), "paste it here (kept encrypted, never shown)");
+		else if (f->example)
+			snprintf(hint, sizeof(hint), "e.g. %s", f->example);
+	}
+	/* A key file's path is shown; a pasted key and every other secret are masked unless F2. */
+	in->masked = !it.sid && f->kind == FIELD_SECRET && !w->show_secrets &&
+	             !(it.id == FIELD_SSH_KEY && strncmp(input_text(in), "-----", 5) != 0);
+	int cur = 0;
+	input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
+	if (*hint && !focused) {
+		attron(term_style(TERM_DIM));
+		mvaddnstr(y, FORM_VALUE_X, hint, form_width());
+		attroff(term_style(TERM_DIM));
+	} else {
+		attr_t a = focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN);
+		attron(a);
+		mvhline(y, FORM_VALUE_X, ' ', form_width());
+		mvaddstr(y, FORM_VALUE_X, view);
+		attroff(a);
+	}
+	if (focused)
+		*cursor_x = FORM_VALUE_X + cur;
+}
+
+void page_form_draw(struct wizard *w)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	size_t n = wizard_items(w, w->page, items);
+	int top, bottom, cursor_x = -1, cursor_y = 0;
+	char msg[FIELD_MSG_MAX];
+
+	wizard_frame(w, form_keys, &top, &bottom);
+	if (w->focus >= (int)n)
+		w->focus = n ? (int)n - 1 : 0;
+	/* Scroll so that the focused item and its message are on the screen. */
+	if (w->scroll > w->focus)
+		w->scroll = w->focus;
+	for (;;) {
+		int rows = 0;
+		for (int i = w->scroll; i <= w->focus && i < (int)n; i++)
+			rows += 1 + form_msg_rows(w, items[i]);
+		if (top + rows - 1 <= bottom || w->scroll == w->focus)
+			break;
+		w->scroll++;
+	}
+	int y = top;
+	for (int i = w->scroll; i < (int)n && y <= bottom; i++) {
+		const struct field *f = fields_at(items[i].id);
+		bool focused = i == w->focus;
+		char label[64];
+
+		if (items[i].sid)
+			snprintf(label, sizeof(label), "  store id");
+		else
+			snprintf(label, sizeof(label), "%s%s", f->label, f->required ? " *" : "");
+		attron(focused ? term_style(TERM_FOCUS) : items[i].sid ? term_style(TERM_DIM) : term_style(TERM_PLAIN));
+		mvaddstr(y, FORM_LABEL_X, label);
+		attroff(focused ? term_style(TERM_FOCUS) : items[i].sid ? term_style(TERM_DIM) : term_style(TERM_PLAIN));
+		if (focused)
+			mvaddstr(y, 0, term_ascii() ? ">" : "›");
+		if (!items[i].sid && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE))
+			form_choices(w, items[i].id, y, focused);
+		else
+			form_text(w, items[i], y, focused, &cursor_x);
+		if (focused)
+			cursor_y = y;
+		y++;
+		if (form_shown_msg(w, items[i], msg, sizeof(msg)))
+			y += wizard_wrap(y, FORM_VALUE_X, form_width(), FORM_MSG_ROWS, msg, term_style(TERM_ERROR));
+	}
+	if (w->scroll > 0)
+		mvaddstr(top - 1, COLS - 12, term_ascii() ? "^ more" : "↑ more");
+	if (y > bottom + 1 || (n && items[n - 1].id != items[w->focus].id && y > bottom))
+		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
+	if (n) {
+		const struct field *f = fields_at(items[w->focus].id);
+		wizard_wrap(LINES - 4, 1, COLS - 2, 2, items[w->focus].sid
+		            ? "The id the secret is kept under in the encrypted store; the connector names "
+		              "it. Give the id of a secret already stored to use that one."
+		            : f->help, term_style(TERM_DIM));
+	}
+	if (cursor_x >= 0) {
+		move(cursor_y, cursor_x);
+		curs_set(1);
+	}
+}
+
+/* Next: only when the page is right; otherwise show every message and go to the first. */
+static void form_next(struct wizard *w)
+{
+	int first;
+
+	if (w->page == FIELD_PAGE_CREDENTIALS)
+		wizard_check_key(w);
+	if (!wizard_page_ok(w, w->page, &first)) {
+		w->tried[w->page] = true;
+		w->focus = first;
+		return;
+	}
+	wizard_goto(w, w->page + 1);
+}
+
+/* F10: to the review when every page is right, else to the first thing to fix. */
+static void form_finish(struct wizard *w)
+{
+	int first;
+
+	wizard_check_key(w);
+	for (int p = 0; p < FIELD_PAGE_COUNT; p++)
+		if (!wizard_page_ok(w, p, &first)) {
+			wizard_goto(w, p);
+			w->tried[p] = true;
+			w->focus = first;
+			snprintf(w->status, sizeof(w->status), "%s: something to fix before the review",
+			         fields_page_title(p));
+			return;
+		}
+	wizard_goto(w, WIZARD_REVIEW);
+}
+
+/* Left/Right/Space on a choice: the next or previous one. */
+static void form_choose(struct wizard *w, enum field_id id, int step)
+{
+	const struct field *f = fields_at(id);
+	char buf[128];
+	const char *v = form_choice_value(w, id, buf, sizeof(buf));
+	int n = 0, at = -1;
+
+	for (const struct field_choice *ch = f->choices; ch->value; ch++, n++)
+		if (v && strcmp(v, ch->value) == 0)
+			at = n;
+	at = at < 0 ? 0 : (at + step + n) % n;
+	input_set(&w->in[id], f->choices[at].value, strlen(f->choices[at].value));
+	wizard_changed(w, id);
+}
+
+/* Editing keys of a text field: true when the key was one. */
+static bool form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, struct secbuf *paste)
+{
+	struct input *in = it.sid ? &w->sid[it.id] : &w->in[it.id];
+	bool changed = false;
+
+	if (type == TERM_KEY_PASTE) {
+		changed = input_insert(in, (const char *)paste->data, paste->len, it.id == FIELD_SSH_KEY && !it.sid);
+		if (!changed)
+			snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s",
+			         fields_at(it.id)->label);
+	} else if (type == TERM_KEY_CHAR && ch >= 32 && ch != 127) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st = { 0 };
+		size_t len = wcrtomb(mb, (wchar_t)ch, &st);
+		if (len != (size_t)-1)
+			changed = input_insert(in, mb, len, false);
+	} else {
+		enum input_op op;
+		if (type == TERM_KEY_CHAR) {
+			switch (ch) {
+			case 127: case 8: op = INPUT_BACKSPACE; break;
+			case 1: op = INPUT_HOME; break;
+			case 5: op = INPUT_END; break;
+			case 21: op = INPUT_KILL_START; break;
+			case 11: op = INPUT_KILL_END; break;
+			case 23: op = INPUT_KILL_WORD; break;
+			default: return false;
+			}
+		} else {
+			switch (ch) {
+			case KEY_BACKSPACE: op = INPUT_BACKSPACE; break;
+			case KEY_DC: op = INPUT_DELETE; break;
+			case KEY_LEFT: op = INPUT_LEFT; break;
+			case KEY_RIGHT: op = INPUT_RIGHT; break;
+			case KEY_HOME: op = INPUT_HOME; break;
+			case KEY_END: op = INPUT_END; break;
+			default: return false;
+			}
+		}
+		changed = input_op(in, op);
+	}
+	if (changed)
+		wizard_changed(w, it.id);
+	return true;
+}
+
+void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	size_t n = wizard_items(w, w->page, items);
+	bool code = type == TERM_KEY_CODE, chr = type == TERM_KEY_CHAR;
+
+	/* The fields a choice brings or takes away come after it: the focus stays where it is. */
+	if (n == 0)
+		return;
+	struct wizard_item it = items[w->focus];
+	const struct field *f = fields_at(it.id);
+	bool choice = !it.sid && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE);
+
+	w->status[0] = '\0';
+	if ((chr && ch == '\t') || (code && ch == KEY_DOWN)) {
+		w->touched[it.id] = true;
+		w->focus = (w->focus + 1) % (int)n;
+	} else if ((code && ch == KEY_BTAB) || (code && ch == KEY_UP)) {
+		w->touched[it.id] = true;
+		w->focus = (w->focus + (int)n - 1) % (int)n;
+	} else if ((chr && (ch == '\r' || ch == '\n')) || (code && ch == KEY_ENTER)) {
+		w->touched[it.id] = true;
+		if (w->focus + 1 < (int)n)
+			w->focus++;
+		else
+			form_next(w);
+	} else if (code && ch == KEY_NPAGE) {
+		form_next(w);
+	} else if ((chr && ch == 27) || (code && ch == KEY_PPAGE)) {
+		if (w->page > 0)
+			wizard_goto(w, w->page - 1);
+	} else if (code && ch == KEY_F(1)) {
+		dialog_help(w, it.id);
+	} else if (code && ch == KEY_F(2)) {
+		w->show_secrets = !w->show_secrets;
+	} else if ((code && ch == KEY_F(10)) || (chr && ch == 24)) {
+		form_finish(w);
+	} else if (choice && ((code && ch == KEY_RIGHT) || (chr && ch == ' '))) {
+		form_choose(w, it.id, 1);
+	} else if (choice && code && ch == KEY_LEFT) {
+		form_choose(w, it.id, -1);
+	} else if (!choice) {
+		form_edit(w, it, type, ch, paste);
+	}
+}

@@ -1,0 +1,98 @@
+/* The review: every value that applies, secrets as their store ids only. */
+#include <config.h>
+
+#include <string.h>
+
+#include "connector.h"
+#include "term.h"
+#include "wizard_int.h"
+
+#define REVIEW_LINES (FIELD_COUNT + FIELD_PAGE_COUNT)
+#define REVIEW_VALUE_X 30
+
+static const char review_keys[] =
+	"Enter test and save  1-4 edit a page  Esc back  Up/Down scroll  ^C quit";
+
+/* How a secret shows: never its value. */
+static void review_secret(struct wizard *w, enum field_id id, char *out, size_t outlen)
+{
+	const char *v = input_text(&w->in[id]);
+	char def[128];
+	const char *sid = wizard_secret_id(w, id, def, sizeof(def));
+
+	if (wizard_api_shared(w, id))
+		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
+	else if (!*v)
+		snprintf(out, outlen, "the secret '%s' already stored", sid);
+	else if (id == FIELD_SSH_KEY && strncmp(v, "-----", 5) != 0)
+		snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid);
+	else
+		snprintf(out, outlen, "%s%s%s%s (new, kept as '%s')", term_mask(), term_mask(), term_mask(),
+		         term_mask(), sid);
+}
+
+void page_review_draw(struct wizard *w)
+{
+	int top, bottom, n = 0;
+	struct { bool head; char label[64]; char value[512]; } line[REVIEW_LINES];
+
+	wizard_frame(w, review_keys, &top, &bottom);
+	for (int p = 0; p < FIELD_PAGE_COUNT; p++) {
+		line[n].head = true;
+		snprintf(line[n++].label, sizeof(line[0].label), "%d %s", p + 1, fields_page_title(p));
+		for (int id = 0; id < FIELD_COUNT; id++) {
+			const struct field *f = fields_at(id);
+			const char *v = connector_value(w->c, id);
+			char def[128];
+
+			if ((int)f->page != p || !fields_applies(w->c, id))
+				continue;
+			line[n].head = false;
+			snprintf(line[n].label, sizeof(line[0].label), "%s", f->label);
+			if (f->kind == FIELD_SECRET)
+				review_secret(w, id, line[n].value, sizeof(line[0].value));
+			else if (!v && !(v = fields_default(w->c, id, def, sizeof(def))))
+				snprintf(line[n].value, sizeof(line[0].value), "-");
+			else
+				snprintf(line[n].value, sizeof(line[0].value), "%s",
+				         f->choices ? fields_choice_label(id, v) : v);
+			n++;
+		}
+	}
+	int rows = bottom - top + 1;
+	if (w->scroll > n - rows)
+		w->scroll = n - rows > 0 ? n - rows : 0;
+	mvaddstr(3, 1, "Check the values. Enter runs the connection test, then saves.");
+	for (int i = w->scroll, y = top; i < n && y <= bottom; i++, y++) {
+		if (line[i].head) {
+			attron(term_style(TERM_TITLE));
+			mvaddstr(y, 1, line[i].label);
+			attroff(term_style(TERM_TITLE));
+			continue;
+		}
+		mvaddnstr(y, 3, line[i].label, REVIEW_VALUE_X - 4);
+		mvaddnstr(y, REVIEW_VALUE_X, line[i].value, COLS - REVIEW_VALUE_X - 1);
+	}
+	if (w->scroll + rows < n)
+		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
+}
+
+void page_review_key(struct wizard *w, int type, wint_t ch)
+{
+	bool code = type == TERM_KEY_CODE, chr = type == TERM_KEY_CHAR;
+
+	w->status[0] = '\0';
+	if ((chr && (ch == '\r' || ch == '\n')) || (code && (ch == KEY_ENTER || ch == KEY_F(10))) ||
+	    (chr && ch == 24)) {
+		wizard_goto(w, WIZARD_CHECK);
+		page_check_start(w);
+	} else if (chr && ch >= '1' && ch < '1' + FIELD_PAGE_COUNT) {
+		wizard_goto(w, (int)(ch - '1'));
+	} else if ((chr && ch == 27) || (code && ch == KEY_PPAGE)) {
+		wizard_goto(w, FIELD_PAGE_DELEGATES);
+	} else if (code && ch == KEY_DOWN) {
+		w->scroll++;
+	} else if (code && ch == KEY_UP && w->scroll > 0) {
+		w->scroll--;
+	}
+}

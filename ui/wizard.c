@@ -1,0 +1,516 @@
+/* The wizard's flow: its state, the frame of every page, the draft, and the key loop. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "connector.h"
+#include "connector_file.h"
+#include "exitcode.h"
+#include "fileio.h"
+#include "msg.h"
+#include "sshkey.h"
+#include "store.h"
+#include "term.h"
+#include "wizard_int.h"
+
+#define WIZARD_TEXT_MAX 4096
+
+static const char *const wizard_steps[WIZARD_PAGES] = {
+	"Overview", "Details", "Credentials", "Delegates", "Review", "Test",
+};
+
+size_t wizard_items(const struct wizard *w, enum field_page page, struct wizard_item items[FIELD_COUNT * 2])
+{
+	size_t n = 0;
+
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+
+		if (f->page != page || !fields_applies(w->c, id))
+			continue;
+		items[n++] = (struct wizard_item){ id, false };
+		if (f->kind == FIELD_SECRET)
+			items[n++] = (struct wizard_item){ id, true };
+	}
+	return n;
+}
+
+/* Does the API token share the HTTP token (nothing typed for it, and HTTP)? */
+bool wizard_api_shared(const struct wizard *w, enum field_id id)
+{
+	return id == FIELD_API_TOKEN && !*input_text(&w->in[id]) && !*input_text(&w->sid[id]) &&
+	       fields_applies(w->c, FIELD_TOKEN);
+}
+
+const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf, size_t buflen)
+{
+	const char *d;
+
+	if (*input_text(&w->sid[id]))
+		return input_text(&w->sid[id]);
+	if (wizard_api_shared(w, id))
+		return wizard_secret_id(w, FIELD_TOKEN, buf, buflen);
+	/* As newconn_validate completes it: a value typed gets its own id, else the default. */
+	if (*input_text(&w->in[id]) || !(d = fields_default(w->c, id, buf, buflen))) {
+		fields_secret_id(w->c, id, buf, buflen);
+		d = buf;
+	}
+	return d;
+}
+
+static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
+{
+	const struct field *f = fields_at(id);
+	const char *v = input_text(&w->in[id]);
+
+	if (!*v) {
+		if (!f->required || *input_text(&w->sid[id]) || wizard_api_shared(w, id))
+			return true;
+		snprintf(msg, msglen, id == FIELD_SSH_KEY
+		         ? "required: the path of the private key file (e.g. /root/.ssh/id_rsa), or paste the "
+		           "key; or the store id of a key already stored"
+		         : "required: paste the token here (it is kept encrypted), or give the store id of a "
+		           "secret already stored");
+		return false;
+	}
+	if (id == FIELD_SSH_KEY) {
+		snprintf(msg, msglen, "%s", w->key_msg);
+		return !*w->key_msg;
+	}
+	if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk(v, " \t\n")) {
+		snprintf(msg, msglen, "a token has no spaces or line breaks: check what was copied");
+		return false;
+	}
+	return true;
+}
+
+bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
+{
+	const struct field *f = fields_at(it.id);
+	char def[256];
+
+	*msg = '\0';
+	if (it.sid) {
+		const char *t = input_text(&w->sid[it.id]);
+		return !*t || fields_validate(w->c, it.id, t, &w->env, msg, msglen);
+	}
+	if (f->kind == FIELD_SECRET)
+		return wizard_secret_msg(w, it.id, msg, msglen);
+	const char *v = connector_get(w->c, it.id);
+	if (!v && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE))
+		v = fields_default(w->c, it.id, def, sizeof(def));
+	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);
+}
+
+bool wizard_page_ok(struct wizard *w, enum field_page page, int *first)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	size_t n = wizard_items(w, page, items);
+	char msg[FIELD_MSG_MAX];
+
+	for (size_t i = 0; i < n; i++)
+		if (!wizard_item_msg(w, items[i], msg, sizeof(msg))) {
+			*first = (int)i;
+			return false;
+		}
+	return true;
+}
+
+void wizard_changed(struct wizard *w, enum field_id id)
+{
+	char msg[FIELD_MSG_MAX], buf[256];
+
+	w->dirty = true;
+	if (fields_at(id)->kind == FIELD_SECRET) {
+		connector_put(w->c, id, *input_text(&w->sid[id]) ? input_text(&w->sid[id]) : NULL);
+		if (id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE)
+			w->key_msg[0] = '\0';
+		return;
+	}
+	/* A value the model refuses (not one of the choices) stays in the editor and shows its message. */
+	if (!fields_set(w->c, id, input_text(&w->in[id]), msg, sizeof(msg)))
+		connector_put(w->c, id, NULL);
+	if (id == FIELD_IDENTIFIER)
+		w->ident_typed = *input_text(&w->in[id]) != '\0';
+	/* As in Harness, the identifier follows the name until it is typed. */
+	if (id == FIELD_NAME && !w->ident_typed) {
+		const char *d = fields_default(w->c, FIELD_IDENTIFIER, buf, sizeof(buf));
+		input_set(&w->in[FIELD_IDENTIFIER], d ? d : "", d ? strlen(d) : 0);
+		connector_put(w->c, FIELD_IDENTIFIER, d);
+	}
+}
+
+struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen)
+{
+	const char *v = input_text(&w->in[id]);
+	const struct secbuf *b = w->in[id].buf;
+	char path[WIZARD_TEXT_MAX + 64];
+
+	*msg = '\0';
+	if (!*v)
+		return NULL;
+	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
+	if (id != FIELD_SSH_KEY || strncmp(v, "-----", 5) == 0)
+		return secbuf_dup(b->data, b->len);
+	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
+		snprintf(path, sizeof(path), "%s%s", getenv("HOME"), v + 1);
+	else
+		snprintf(path, sizeof(path), "%s", v);
+	struct secbuf *key = secbuf_read_file(path, STORE_VALUE_MAX, false);
+	if (!key)
+		snprintf(msg, msglen, "cannot read %s: %s", path,
+		         errno == EFBIG ? "larger than a private key can be" : strerror(errno));
+	return key;
+}
+
+void wizard_check_key(struct wizard *w)
+{
+	struct secbuf *key, *pass = NULL;
+	char msg[FIELD_MSG_MAX];
+	ssh_key k;
+
+	w->key_msg[0] = '\0';
+	if (!fields_applies(w->c, FIELD_SSH_KEY))
+		return;
+	key = wizard_secret_value(w, FIELD_SSH_KEY, w->key_msg, sizeof(w->key_msg));
+	if (!key)
+		return;
+	pass = wizard_secret_value(w, FIELD_SSH_KEY_PASSPHRASE, msg, sizeof(msg));
+	/* A passphrase kept in the store is only known at the test: the key is checked there. */
+	if (pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE])) {
+		if (sshkey_import(key, pass, &k, msg, sizeof(msg)) == 0)
+			ssh_key_free(k);
+		else
+			snprintf(w->key_msg, sizeof(w->key_msg), "%s", msg);
+	}
+	secbuf_free(pass);
+	secbuf_free(key);
+}
+
+void wizard_draft_save(struct wizard *w)
+{
+	const struct az_paths *p = &w->ctx->paths;
+	char *text;
+
+	if (!w->dirty || w->start->dry_run)
+		return;
+	text = connector_file_text(w->c);
+	if (!text || paths_mkdir(p->state_dir) != 0 ||
+	    fileio_write_atomic(p->draft, text, strlen(text), NULL, NULL) != 0)
+		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", p->draft,
+		         strerror(errno));
+	free(text);
+}
+
+void wizard_goto(struct wizard *w, int page)
+{
+	if (w->page < FIELD_PAGE_COUNT)
+		wizard_draft_save(w);
+	w->page = page;
+	w->focus = 0;
+	w->scroll = 0;
+}
+
+void wizard_take_messages(struct wizard *w)
+{
+	const char *prefix = AZ_PROGRAM ": ";
+	size_t end, start;
+
+	fflush(w->errf);
+	if (!w->errbuf || w->errlen == w->errshown)
+		return;
+	end = w->errlen;
+	while (end > w->errshown && w->errbuf[end - 1] == '\n')
+		end--;
+	start = end;
+	while (start > w->errshown && w->errbuf[start - 1] != '\n')
+		start--;
+	if (end - start > strlen(prefix) && strncmp(w->errbuf + start, prefix, strlen(prefix)) == 0)
+		start += strlen(prefix);
+	snprintf(w->status, sizeof(w->status), "%.*s", (int)(end - start), w->errbuf + start);
+	w->errshown = w->errlen;
+}
+
+int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)
+{
+	int rows = 0;
+
+	attron(attr);
+	while (*text && rows < max_rows) {
+		size_t len = strlen(text), cut = len, cols = 0, at = 0;
+		mbstate_t st = { 0 };
+
+		/* Up to width columns, cut at the last space when the line is longer. */
+		while (at < len) {
+			wchar_t wc;
+			size_t k = mbrtowc(&wc, text + at, len - at, &st);
+			if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+				k = 1;
+			if (cols + 1 > (size_t)width) {
+				cut = at;
+				break;
+			}
+			at += k;
+			cols++;
+		}
+		if (cut < len) {
+			size_t sp = cut;
+			while (sp > 0 && text[sp] != ' ')
+				sp--;
+			if (sp > 0)
+				cut = sp;
+		}
+		mvaddnstr(y + rows, x, text, (int)cut);
+		text += cut;
+		while (*text == ' ')
+			text++;
+		rows++;
+	}
+	attroff(attr);
+	return rows;
+}
+
+void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
+{
+	const char *sep = term_ascii() ? " > " : " › ";
+	int x = 1;
+
+	erase();
+	attron(term_style(TERM_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	mvaddstr(0, 1, AZ_PROGRAM " - new Azure Repos connector");
+	if (w->start->dry_run)
+		addstr(" (dry run: nothing is written)");
+	attroff(term_style(TERM_TITLE));
+	for (int p = 0; p < WIZARD_PAGES; p++) {
+		if (p)
+			mvaddstr(1, x, sep), x += 3;
+		attr_t a = p == w->page ? term_style(TERM_FOCUS) : p < w->page ? term_style(TERM_PLAIN)
+		                                                                : term_style(TERM_DIM);
+		attron(a);
+		mvaddstr(1, x, wizard_steps[p]);
+		attroff(a);
+		x += (int)strlen(wizard_steps[p]);
+	}
+	if (term_ascii())
+		mvhline(2, 0, '-', COLS);
+	else
+		mvhline_set(2, 0, WACS_HLINE, COLS);
+	if (*w->status) {
+		attron(term_style(TERM_ERROR));
+		mvaddnstr(LINES - 2, 1, w->status, COLS - 2);
+		attroff(term_style(TERM_ERROR));
+	}
+	attron(term_style(TERM_KEY));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	mvaddnstr(LINES - 1, 1, keys, COLS - 2);
+	attroff(term_style(TERM_KEY));
+	*top = 4;
+	*bottom = LINES - 5;
+}
+
+void wizard_draw(struct wizard *w)
+{
+	if (LINES < 24 || COLS < 80) {
+		erase();
+		curs_set(0);
+		mvaddnstr(0, 0, "The terminal is too small:", COLS);
+		mvprintw(1, 0, "80x24 is needed, this one is %dx%d.", COLS, LINES);
+		mvaddnstr(2, 0, "Make it larger (nothing is lost), or Ctrl-C to quit.", COLS);
+		refresh();
+		return;
+	}
+	curs_set(0);
+	if (w->page < FIELD_PAGE_COUNT)
+		page_form_draw(w);
+	else if (w->page == WIZARD_REVIEW)
+		page_review_draw(w);
+	else
+		page_check_draw(w);
+	refresh();
+}
+
+/* Ctrl-C: leave, after asking when something was typed. */
+static void wizard_cancel(struct wizard *w)
+{
+	if (w->dirty && !dialog_confirm(w, "Quit", "Quit without saving the connector? What you typed, "
+	                                "except secrets, stays in the draft for the next run."))
+		return;
+	w->quit = true;
+	w->rc = AZ_EXIT_CANCELLED;
+	if (w->dirty && !w->start->dry_run && w->page < WIZARD_CHECK) {
+		wizard_draft_save(w);
+		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the values typed (no "
+		         "secrets) are kept in %s for the next run", w->ctx->paths.draft);
+	} else
+		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved");
+}
+
+static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_start *start)
+{
+	w->ctx = ctx;
+	w->start = start;
+	w->c = start->c;
+	start->c = NULL;
+	w->env.connectors_dir = ctx->paths.connectors_dir;
+	if (!w->c && !(w->c = connector_new()))
+		return -1;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		const char *v = connector_get(w->c, id);
+		bool secret = f->kind == FIELD_SECRET;
+
+		if (input_init(&w->in[id], secret ? STORE_VALUE_MAX : WIZARD_TEXT_MAX, secret) != 0 ||
+		    input_init(&w->sid[id], STORE_ID_MAX, false) != 0)
+			return -1;
+		/* Choices start on their default, as in the Harness form. */
+		if (!v && f->def && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE)) {
+			if (connector_put(w->c, id, f->def) != 0)
+				return -1;
+			v = f->def;
+		}
+		if (v && input_set(secret ? &w->sid[id] : &w->in[id], v, strlen(v)) != 0)
+			return -1;
+	}
+	w->ident_typed = connector_get(w->c, FIELD_IDENTIFIER) != NULL;
+	w->errf = open_memstream(&w->errbuf, &w->errlen);
+	return w->errf ? 0 : -1;
+}
+
+static void wizard_free(struct wizard *w)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		input_free(&w->in[id]);
+		input_free(&w->sid[id]);
+	}
+	conncheck_secrets_clear(&w->s.v);
+	connector_free(w->cc);
+	connector_free(w->c);
+	store_close(w->store);
+	if (w->errf)
+		fclose(w->errf);
+	free(w->errbuf);
+	free(w);
+}
+
+/* A draft left by a run that did not finish: offer to go on from it. */
+static void wizard_resume(struct wizard *w)
+{
+	const char *path = w->ctx->paths.draft;
+	char *text = NULL, msg[384], when[64] = "", question[768];
+	size_t len = 0;
+	struct connector *d;
+	struct stat st;
+
+	if (w->start->dry_run || fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
+		return;
+	d = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
+	free(text);
+	if (!d) {
+		snprintf(w->status, sizeof(w->status), "the draft %s cannot be read: %s", path, msg);
+		return;
+	}
+	if (stat(path, &st) == 0)
+		strftime(when, sizeof(when), " of %Y-%m-%d %H:%M", localtime(&st.st_mtime));
+	snprintf(question, sizeof(question), "A connector%s%s%s was not finished (draft%s). Go on "
+	         "with it? Secrets are never in the draft: they are asked again.",
+	         connector_get(d, FIELD_NAME) ? " '" : "",
+	         connector_get(d, FIELD_NAME) ? connector_get(d, FIELD_NAME) : "",
+	         connector_get(d, FIELD_NAME) ? "'" : "", when);
+	if (!dialog_confirm(w, "Resume", question)) {
+		connector_free(d);
+		return;
+	}
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *v = connector_get(d, id);
+		struct input *in = fields_at(id)->kind == FIELD_SECRET ? &w->sid[id] : &w->in[id];
+
+		if (v && input_set(in, v, strlen(v)) == 0)
+			wizard_changed(w, id);
+	}
+	w->ident_typed = connector_get(d, FIELD_IDENTIFIER) != NULL;
+	connector_free(d);
+}
+
+/* Is this the start of a fresh run (nothing from --answers or flags)? */
+static bool wizard_blank(const struct wizard *w)
+{
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (connector_get(w->c, id) && !(fields_at(id)->def && connector_is(w->c, id, fields_at(id)->def)))
+			return false;
+	return true;
+}
+
+static void wizard_loop(struct wizard *w)
+{
+	while (!w->quit) {
+		struct secbuf *paste = NULL;
+		wint_t ch = 0;
+
+		wizard_draw(w);
+		enum term_key k = term_getkey(&ch, &paste);
+		if (k == TERM_KEY_NONE || (k == TERM_KEY_CODE && ch == KEY_RESIZE)) {
+			secbuf_free(paste);
+			continue;
+		}
+		if (k == TERM_KEY_CHAR && ch == 3) {
+			wizard_cancel(w);
+		} else if (k == TERM_KEY_CHAR && ch == 26) {
+			term_suspend();
+		} else if (LINES < 24 || COLS < 80) {
+			/* Keys are not taken blind while the page cannot be seen. */
+		} else if (w->page < FIELD_PAGE_COUNT) {
+			page_form_key(w, k, ch, paste);
+		} else if (w->page == WIZARD_REVIEW) {
+			page_review_key(w, k, ch);
+		} else {
+			page_check_key(w, k, ch);
+		}
+		secbuf_free(paste);
+	}
+}
+
+int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
+{
+	struct wizard *w = calloc(1, sizeof(*w));
+	struct term_opts topts = { .ascii = start->ascii };
+	FILE *err = ctx->err;
+	char msg[256];
+	int rc;
+
+	if (!w || wizard_init(w, ctx, start) != 0) {
+		msg_error(err, "out of memory");
+		if (w)
+			wizard_free(w);
+		return AZ_EXIT_ERROR;
+	}
+	if (term_start(&topts, msg, sizeof(msg)) != 0) {
+		msg_error(err, "%s", msg);
+		wizard_free(w);
+		return AZ_EXIT_ERROR;
+	}
+	/* While the screen is ours, messages of the core show on the status line. */
+	ctx->err = w->errf;
+	ctx->ask_secret = dialog_secret;
+	ctx->ask_user = w;
+	if (wizard_blank(w))
+		wizard_resume(w);
+	wizard_loop(w);
+	term_stop();
+	ctx->err = err;
+	ctx->ask_secret = NULL;
+	ctx->ask_user = NULL;
+	fflush(w->errf);
+	if (w->errlen)
+		fwrite(w->errbuf, 1, w->errlen, err);
+	if (*w->done)
+		fprintf(w->rc == AZ_EXIT_OK ? ctx->out : err, "%s\n", w->done);
+	rc = w->rc;
+	wizard_free(w);
+	return rc;
+}

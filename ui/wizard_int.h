@@ -1,0 +1,126 @@
+/*
+ * The wizard's state, shared by its modules: wizard.c (the flow), dialog.c
+ * and the pages page_form.c, page_review.c, page_check.c. Everything it
+ * decides goes through the core (fields.h, newconn.h).
+ */
+#ifndef AZ_WIZARD_INT_H
+#define AZ_WIZARD_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "check.h"
+#include "cli.h"
+#include "fields.h"
+#include "input.h"
+#include "newconn.h"
+#include "wizard.h"
+
+/* The pages: the four of the field table (enum field_page), then these. */
+enum wizard_page {
+	WIZARD_REVIEW = FIELD_PAGE_COUNT,
+	WIZARD_CHECK,
+	WIZARD_PAGES
+};
+
+/* One line a person can focus on a form page: a field's value, or a secret's store id. */
+struct wizard_item {
+	enum field_id id;
+	bool sid;
+};
+
+enum wizard_check_state { CHECK_IDLE, CHECK_RUNNING, CHECK_PASSED, CHECK_FAILED_STATE, CHECK_ERRORS, CHECK_SAVED };
+
+struct wizard {
+	struct cli_ctx *ctx;
+	struct newconn_start *start;
+	struct connector *c;            /* the values as typed (a secret field: its store id if typed) */
+	struct input in[FIELD_COUNT];   /* the text of each field; a secret field's value */
+	struct input sid[FIELD_COUNT];  /* a secret field's store id as typed ("": the default) */
+	bool touched[FIELD_COUNT];      /* edited or left: its message shows */
+	bool tried[FIELD_PAGE_COUNT];   /* Next was pressed: every message of the page shows */
+	bool ident_typed;               /* the identifier no longer follows the name */
+	bool show_secrets;              /* F2 */
+	char key_msg[FIELD_MSG_MAX];    /* what is wrong with the SSH key ("": fine or not checked) */
+	int page;                       /* enum field_page or enum wizard_page */
+	int focus, scroll;              /* form pages: the focused item; the first row shown */
+	struct fields_env env;
+	char status[512];               /* the bottom line: the last message */
+	FILE *errf;                     /* ctx->err while the terminal is ours */
+	char *errbuf;
+	size_t errlen, errshown;
+	bool dirty;                     /* something was typed: Ctrl-C asks first */
+	bool quit;
+	int rc;
+	/* The connection test. */
+	enum wizard_check_state check;
+	struct store *store;
+	struct check_result res[CHECK_MAX_PROBES];
+	size_t nres;
+	char accept_fp[128];            /* a host key the user accepted for this run */
+	struct connector *cc;           /* what is checked and saved: the values completed */
+	struct newconn_secrets s;       /* and the secret values */
+	struct newconn_errors errs;
+	char done[768];                 /* printed after the terminal is given back */
+};
+
+/* The items of a form page as things stand (fields that apply, in table order). */
+size_t wizard_items(const struct wizard *w, enum field_page page, struct wizard_item items[FIELD_COUNT * 2]);
+
+/* What is wrong with an item now ("" when fine); shown only once touched or tried. */
+bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen);
+
+/* Does the API token share the HTTP token's secret (nothing typed for it, and HTTP)? */
+bool wizard_api_shared(const struct wizard *w, enum field_id id);
+
+/* The store id a secret field will have: as typed, else the one it gets by default. */
+const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf, size_t buflen);
+
+/* The text of a field changed: into the model, and what follows from it (identifier, ids). */
+void wizard_changed(struct wizard *w, enum field_id id);
+
+/* Is every item of the page fine? When not, *first is the first that is not. */
+bool wizard_page_ok(struct wizard *w, enum field_page page, int *first);
+
+/* Go to a page (form pages: focus the first item); the draft is kept on the way. */
+void wizard_goto(struct wizard *w, int page);
+
+/* Messages the core wrote to ctx->err since the last call: the last line into w->status. */
+void wizard_take_messages(struct wizard *w);
+
+/* Draw the page (and the notice of a terminal too small). */
+void wizard_draw(struct wizard *w);
+
+/* The value of a secret field as typed, pasted or read from the key file: NULL when none. */
+struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen);
+
+/* Check the SSH key (file, format, passphrase) into w->key_msg. */
+void wizard_check_key(struct wizard *w);
+
+/* Keep the non-secret values in the draft (DESIGN.md §3). */
+void wizard_draft_save(struct wizard *w);
+
+/* The shared frame: title, steps, status and key hints. Returns the first and last usable rows. */
+void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);
+
+/* Word-wrapped text in a box of width columns from (y, x), at most max_rows: rows used. */
+int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
+
+/* The pages: draw, and take a key (ch as term_getkey gave it). */
+void page_form_draw(struct wizard *w);
+void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste);
+void page_review_draw(struct wizard *w);
+void page_review_key(struct wizard *w, int type, wint_t ch);
+void page_check_start(struct wizard *w);
+void page_check_draw(struct wizard *w);
+void page_check_key(struct wizard *w, int type, wint_t ch);
+
+/* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
+bool dialog_confirm(struct wizard *w, const char *title, const char *question);
+void dialog_help(struct wizard *w, enum field_id id);
+struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
+
+#endif
