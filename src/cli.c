@@ -13,7 +13,7 @@ const struct cli_command cli_commands[] = {
 	{ .name = "new", .args = "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
 	  .summary = "create a connector: the wizard on a terminal, or from flags and an answers file",
 	  .run = cmd_new, .usage = cmd_new_usage },
-	{ .name = "edit", .args = "ID", .summary = "change a saved connector in the wizard", .run = cmd_edit },
+	{ .name = "edit", .args = "ID [--ascii] [--ca-file F] [--timeout S]", .summary = "change a saved connector in the wizard", .run = cmd_edit },
 	{ .name = "list", .args = "[--json | --ids]", .summary = "list saved connectors", .run = cmd_list },
 	{ .name = "show", .args = "ID [--json]",
 	  .summary = "show one connector (secrets as store ids only)", .run = cmd_show },

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "conncheck.h"
 #include "connector.h"
+#include "cmd_connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
 #include "fileio.h"
@@ -313,7 +314,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	for (int id = 0; id < FIELD_COUNT; id++)
 		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;
 	new_read_secrets(ctx, a, &s, e);
-	bool key_later = newconn_validate(ctx, c, &s, e);
+	bool key_later = newconn_validate(ctx, NULL, c, &s, e);
 	if (e->n)
 		goto report;
 
@@ -459,18 +460,57 @@ out:
 	return rc;
 }
 
+/* edit's options: the wizard's look and the check's. */
+static int edit_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
+{
+	struct newconn_start *start = user;
+	char msg[256];
+
+	if (opt == OPT_ASCII) {
+		start->ascii = true;
+		return CLI_CONTINUE;
+	}
+	if (conncheck_parse_opt(&start->check, opt, arg, msg, sizeof(msg)) < 0)
+		return msg_usage(ctx->err, "edit: %s", msg);
+	return CLI_CONTINUE;
+}
+
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int rc = cli_getopt(ctx, argc, argv, NULL, NULL, NULL, NULL);
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		CONNCHECK_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct newconn_start start = { .check.known_hosts = ctx->paths.known_hosts };
+	int rc = cli_getopt(ctx, argc, argv, NULL, opts, edit_opt, &start);
 
 	if (rc != CLI_CONTINUE)
 		return rc;
 	if ((rc = cli_want_operands(ctx, argc, argv, 1)) != CLI_CONTINUE)
 		return rc;
 	if (!(ctx->stdin_tty && ctx->stdout_tty)) {
-		msg_error(ctx->err, "no terminal: 'edit' runs the wizard, which needs one on stdin and stdout");
+		msg_error(ctx->err, "no terminal: 'edit' runs the wizard, which needs one on stdin and stdout; "
+		                    "for scripts, write the connector again with 'new --non-interactive'");
 		return AZ_EXIT_USAGE;
 	}
-	msg_error(ctx->err, "edit: not available in this version yet");
-	return AZ_EXIT_ERROR;
+	if (!ctx->wizard) {
+		msg_error(ctx->err, "no wizard in this build");
+		return AZ_EXIT_ERROR;
+	}
+	if ((rc = cmd_connector_load(ctx, "edit", argv[optind], &start.c)) != AZ_EXIT_OK)
+		return rc;
+	/* The wizard takes the connector (and frees it): its identifier is kept apart. */
+	char *id = strdup(connector_get(start.c, FIELD_IDENTIFIER));
+	if (!id) {
+		connector_free(start.c);
+		msg_error(ctx->err, "out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	start.editing = id;
+	rc = ctx->wizard(ctx, &start);
+	connector_free(start.c);
+	free(id);
+	return rc;
 }

@@ -133,7 +133,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 		if (id == FIELD_API_TOKEN && s->v.val[id])
 			continue;
 		enum store_status st = store_get(*store, sid, &have, &err);
-		if (s->fresh[id] && st == STORE_OK)
+		if (s->fresh[id] && st == STORE_OK && !s->replace)
 			newconn_error(e, fields_at(id)->key, "the store already has a secret '%s': to replace it run "
 			              "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
 			          sid, sid, fields_at(id)->key);
@@ -189,8 +189,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 	return AZ_EXIT_OK;
 }
 
-bool newconn_validate(const struct cli_ctx *ctx, struct connector *c, struct newconn_secrets *s,
-                      struct newconn_errors *e)
+bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct connector *c,
+                      struct newconn_secrets *s, struct newconn_errors *e)
 {
 	if (!fields_apply_defaults(c)) {
 		newconn_error(e, "connector", "out of memory");
@@ -225,7 +225,7 @@ bool newconn_validate(const struct cli_ctx *ctx, struct connector *c, struct new
 	                 (s->named[FIELD_SSH_KEY_PASSPHRASE] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE]);
 	if (!key_later)
 		newconn_check_key(c, s, e);
-	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir };
+	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing };
 	struct field_error ferr[FIELD_COUNT];
 	size_t nf = fields_validate_all(c, &env, ferr);
 	for (size_t i = 0; i < nf; i++)

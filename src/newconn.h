@@ -28,6 +28,7 @@ struct newconn_secrets {
 	bool fresh[FIELD_COUNT];        /* given as a value (file, stdin, typed): to be stored */
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
+	bool replace;                   /* edit: a new value replaces the stored secret of its id */
 };
 
 /* What a secret field holds in the store. */
@@ -37,10 +38,11 @@ enum store_kind newconn_kind(enum field_id id);
  * Complete c (defaults, the store ids of new values) and check every rule:
  * the fields, the secrets given, the SSH key. Errors go to e. Returns true
  * when the key can only be checked once the store gave its part
- * (newconn_check_key after newconn_open_store).
+ * (newconn_check_key after newconn_open_store). editing: the identifier of
+ * the connector being edited (not a clash with itself), or NULL.
  */
-bool newconn_validate(const struct cli_ctx *ctx, struct connector *c, struct newconn_secrets *s,
-                      struct newconn_errors *e);
+bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct connector *c,
+                      struct newconn_secrets *s, struct newconn_errors *e);
 void newconn_check_key(const struct connector *c, const struct newconn_secrets *s, struct newconn_errors *e);
 
 /*
@@ -56,9 +58,10 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
                  struct store *store);
 
-/* What `new` (or `edit`) hands the wizard of the front end (cli_ctx.wizard). */
+/* What `new` or `edit` hands the wizard of the front end (cli_ctx.wizard). */
 struct newconn_start {
 	struct connector *c;         /* the values to start from (answers, flags); the wizard's own */
+	const char *editing;         /* edit: the identifier of the connector edited, else NULL */
 	struct conncheck_opts check; /* --ca-file, --timeout, --accept-host-key */
 	const char *write_answers;   /* --write-answers F, or NULL */
 	bool dry_run;                /* check, write nothing */

@@ -16,6 +16,7 @@ static void check_take_secrets(struct wizard *w)
 
 	conncheck_secrets_clear(&w->s.v);
 	memset(&w->s, 0, sizeof(w->s));
+	w->s.replace = w->start->editing != NULL;
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(w->cc, id))
 			continue;
@@ -92,8 +93,12 @@ void page_check_start(struct wizard *w)
 		w->check = CHECK_ERRORS;
 		return;
 	}
+	/* Values of fields that no longer apply stay in the editors (to switch back), not in the connector. */
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (!fields_applies(w->cc, id))
+			connector_put(w->cc, id, NULL);
 	check_take_secrets(w);
-	bool key_later = newconn_validate(w->ctx, w->cc, &w->s, &w->errs);
+	bool key_later = newconn_validate(w->ctx, w->start->editing, w->cc, &w->s, &w->errs);
 	if (w->errs.n) {
 		w->check = CHECK_ERRORS;
 		return;

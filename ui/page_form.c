@@ -329,6 +329,10 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		form_choose(w, it.id, 1);
 	} else if (choice && code && ch == KEY_LEFT) {
 		form_choose(w, it.id, -1);
+	} else if (!choice && it.id == FIELD_IDENTIFIER && w->start->editing) {
+		if (type == TERM_KEY_PASTE || (chr && ch >= 32) || (code && (ch == KEY_BACKSPACE || ch == KEY_DC)))
+			snprintf(w->status, sizeof(w->status), "the identifier of a saved connector cannot "
+			         "change: create a new connector instead");
 	} else if (!choice) {
 		form_edit(w, it, type, ch, paste);
 	}

@@ -20,7 +20,9 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	char def[128];
 	const char *sid = wizard_secret_id(w, id, def, sizeof(def));
 
-	if (wizard_api_shared(w, id))
+	if (!*v && !*input_text(&w->sid[id]) && !fields_at(id)->required)
+		snprintf(out, outlen, "none");
+	else if (wizard_api_shared(w, id))
 		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
 	else if (!*v)
 		snprintf(out, outlen, "the secret '%s' already stored", sid);

@@ -197,7 +197,8 @@ void wizard_draft_save(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	char *text;
 
-	if (!w->dirty || w->start->dry_run)
+	/* The draft is of a new connector; an edit starts from the saved file again. */
+	if (!w->dirty || w->start->dry_run || w->start->editing)
 		return;
 	text = connector_file_text(w->c);
 	if (!text || paths_mkdir(p->state_dir) != 0 ||
@@ -283,7 +284,10 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 	erase();
 	attron(term_style(TERM_TITLE));
 	mvhline(0, 0, ' ', COLS);
-	mvaddstr(0, 1, AZ_PROGRAM " - new Azure Repos connector");
+	if (w->start->editing)
+		mvprintw(0, 1, AZ_PROGRAM " - edit the connector '%s'", w->start->editing);
+	else
+		mvaddstr(0, 1, AZ_PROGRAM " - new Azure Repos connector");
 	if (w->start->dry_run)
 		addstr(" (dry run: nothing is written)");
 	attroff(term_style(TERM_TITLE));
@@ -343,7 +347,7 @@ static void wizard_cancel(struct wizard *w)
 		return;
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
-	if (w->dirty && !w->start->dry_run && w->page < WIZARD_CHECK) {
+	if (w->dirty && !w->start->dry_run && !w->start->editing && w->page < WIZARD_CHECK) {
 		wizard_draft_save(w);
 		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the values typed (no "
 		         "secrets) are kept in %s for the next run", w->ctx->paths.draft);
@@ -358,6 +362,7 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 	w->c = start->c;
 	start->c = NULL;
 	w->env.connectors_dir = ctx->paths.connectors_dir;
+	w->env.editing = start->editing;
 	if (!w->c && !(w->c = connector_new()))
 		return -1;
 	for (int id = 0; id < FIELD_COUNT; id++) {
