@@ -1,0 +1,408 @@
+"""Drive the azrepos-connect wizard in a pseudo-terminal, the way a person does.
+
+The e2e tests (tests/e2e/wizard_*.sh) embed Python that imports this module:
+pexpect spawns the binary on a pty, everything it writes goes into a
+pyte screen (what a person sees) and a raw transcript (every byte), and the
+helpers below send keys, wait for text and print TAP.
+"""
+
+import os
+import re
+import sys
+import time
+
+import pexpect
+import pyte
+
+# Keys as an xterm sends them. The arrows depend on the cursor-key mode the
+# program set (DECCKM, part of ncurses' keypad "smkx"): Tui.send() rewrites
+# these CSI forms to "ESC O x" while that mode is on, as xterm does.
+TAB = "\t"
+ENTER = "\r"
+ESC = "\x1b"
+UP = "\x1b[A"
+DOWN = "\x1b[B"
+RIGHT = "\x1b[C"
+LEFT = "\x1b[D"
+SHIFT_TAB = "\x1b[Z"
+F1 = "\x1bOP"
+F2 = "\x1bOQ"
+F10 = "\x1b[21~"
+PGDN = "\x1b[6~"
+PGUP = "\x1b[5~"
+CTRL_C = "\x03"
+CTRL_U = "\x15"
+CTRL_X = "\x18"
+BACKSPACE = "\x7f"
+SPACE = " "
+
+DEFAULT_TIMEOUT = 15
+
+
+class TuiTimeout(Exception):
+    pass
+
+
+DECCKM = 1 << 5  # how pyte keeps the private mode ?1 in Screen.mode
+
+
+class _Screen(pyte.Screen):
+    """pyte's screen plus what ncurses sends an xterm-256color and pyte 0.8 lacks:
+    scroll up/down (indn "CSI n S", rin "CSI n T") and repeat (rep "CSI n b")."""
+
+    _last = ""
+
+    def draw(self, data):
+        if data:
+            self._last = data[-1]
+        super().draw(data)
+
+    def repeat_char(self, count=1, *args, **kwargs):
+        if self._last and not kwargs.get("private"):
+            super().draw(self._last * max(1, count or 1))
+
+    def _scroll(self, count, up):
+        count = max(1, count or 1)
+        top, _ = self.margins or pyte.screens.Margins(0, self.lines - 1)
+        x, y = self.cursor.x, self.cursor.y
+        self.cursor.y = top
+        if up:
+            self.delete_lines(count)
+        else:
+            self.insert_lines(count)
+        self.cursor.x, self.cursor.y = x, y
+
+    def scroll_up(self, count=1, *args, **kwargs):
+        if not kwargs.get("private"):
+            self._scroll(count, True)
+
+    def scroll_down(self, count=1, *args, **kwargs):
+        if not kwargs.get("private"):
+            self._scroll(count, False)
+
+
+class _Stream(pyte.ByteStream):
+    csi = dict(pyte.ByteStream.csi, S="scroll_up", T="scroll_down", b="repeat_char")
+
+
+class Tap:
+    """TAP output: ok lines, a plan at the end when none was given, the exit status."""
+
+    def __init__(self, planned=None):
+        self.n = 0
+        self.failed = 0
+        self.planned = planned
+        self.tui = None  # the screen to dump when a check fails
+        if planned is not None:
+            print("1..%d" % planned, flush=True)
+
+    def ok(self, cond, what, dump=True):
+        self.n += 1
+        print(("ok" if cond else "not ok") + " %d - %s" % (self.n, what), flush=True)
+        if not cond:
+            self.failed += 1
+            if dump and self.tui is not None:
+                self.tui.dump("screen when '%s' failed" % what)
+        return cond
+
+    def is_(self, got, expected, what):
+        r = self.ok(got == expected, what)
+        if not r:
+            self.diag("got:      %r" % (got,))
+            self.diag("expected: %r" % (expected,))
+        return r
+
+    def diag(self, text):
+        for line in str(text).splitlines() or [""]:
+            print("# " + line, flush=True)
+
+    def bail(self, why):
+        print("Bail out! " + why.splitlines()[0], flush=True)
+        for line in why.splitlines()[1:]:
+            print("# " + line, flush=True)
+        sys.exit(1)
+
+    def done(self):
+        if self.planned is None:
+            print("1..%d" % self.n, flush=True)
+        elif self.n != self.planned:
+            self.diag("planned %d checks, ran %d" % (self.planned, self.n))
+            self.failed += 1
+        sys.exit(1 if self.failed else 0)
+
+
+class Tui:
+    """The wizard on a pty of rows x cols, seen through pyte."""
+
+    def __init__(self, argv, env=None, rows=24, cols=80, tap=None, timeout=DEFAULT_TIMEOUT):
+        self.rows, self.cols = rows, cols
+        self.tap = tap
+        self.timeout = timeout
+        e = dict(os.environ)
+        e.update({"TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+        e.pop("NO_COLOR", None)
+        e.pop("ESCDELAY", None)
+        if env:
+            for k, v in env.items():
+                if v is None:
+                    e.pop(k, None)
+                else:
+                    e[k] = v
+        self.screen = _Screen(cols, rows)
+        self.stream = _Stream(self.screen)
+        self.raw = bytearray()
+        self.child = pexpect.spawn(argv[0], argv[1:], env=e, dimensions=(rows, cols),
+                                   timeout=timeout, encoding=None)
+        self.exitstatus = None
+        self.signalstatus = None
+        if tap is not None:
+            tap.tui = self
+
+    # ---- reading ----
+    def pump(self, wait=0.05):
+        """Read what the program wrote (waiting up to `wait` s for the first byte)."""
+        got = False
+        deadline = time.time() + wait
+        while True:
+            try:
+                data = self.child.read_nonblocking(65536, timeout=max(0.0, deadline - time.time()))
+            except pexpect.TIMEOUT:
+                break
+            except pexpect.EOF:
+                break
+            if not data:
+                break
+            got = True
+            self.raw += data
+            self.stream.feed(data)
+            deadline = time.time() + 0.02  # drain what follows at once
+        return got
+
+    def lines(self):
+        return [self.screen.display[r] for r in range(self.screen.lines)]
+
+    def screen_text(self):
+        return "\n".join(l.rstrip() for l in self.lines())
+
+    def line(self, row):
+        return self.screen.display[row]
+
+    def find(self, text):
+        """The first row holding text, or -1."""
+        for r, l in enumerate(self.lines()):
+            if text in l:
+                return r
+        return -1
+
+    def has(self, text):
+        return self.find(text) >= 0
+
+    def settle(self, quiet=0.15, limit=3.0):
+        """Read until nothing came for `quiet` seconds."""
+        end = time.time() + limit
+        while time.time() < end:
+            if not self.pump(quiet):
+                return
+
+    def wait_for(self, text, timeout=None, regex=False):
+        """Poll until a line of the screen holds text (or matches the regex); returns its row.
+        On timeout: the screen is dumped as TAP comments and TuiTimeout raised."""
+        timeout = self.timeout if timeout is None else timeout
+        end = time.time() + timeout
+        pat = re.compile(text) if regex else None
+        while True:
+            for r, l in enumerate(self.lines()):
+                if (pat.search(l) if pat else text in l):
+                    self.settle(0.05, 0.5)
+                    return r
+            if time.time() >= end:
+                self.dump("timed out after %gs waiting for %r" % (timeout, text))
+                raise TuiTimeout("waiting for %r" % text)
+            if not self.child.isalive() and not self.pump(0.05):
+                self.dump("the program ended while waiting for %r" % text)
+                raise TuiTimeout("ended while waiting for %r" % text)
+            self.pump(0.1)
+
+    def wait_gone(self, text, timeout=None):
+        timeout = self.timeout if timeout is None else timeout
+        end = time.time() + timeout
+        while self.has(text):
+            if time.time() >= end:
+                self.dump("timed out waiting for %r to go" % text)
+                raise TuiTimeout("waiting for %r to go" % text)
+            self.pump(0.1)
+
+    def dump(self, why=""):
+        if why:
+            print("# --- %s" % why)
+        print("# +" + "-" * self.screen.columns + "+")
+        for r, l in enumerate(self.lines()):
+            print("# |%s| %2d" % (l, r))
+        print("# +" + "-" * self.screen.columns + "+", flush=True)
+
+    # ---- keys ----
+    def send(self, keys, wait=0.1):
+        """Send keys; an Esc alone or at the end needs the terminal's ESCDELAY to pass."""
+        if isinstance(keys, str):
+            keys = keys.encode("utf-8")
+        if DECCKM in self.screen.mode:
+            keys = re.sub(rb"\x1b\[([ABCD])", lambda m: b"\x1bO" + m.group(1), keys)
+        self.child.send(keys)
+        if keys.endswith(b"\x1b"):
+            wait = max(wait, 0.15)
+        self.pump(wait)
+        self.settle(0.1, 1.0)
+
+    def key(self, k, times=1):
+        for _ in range(times):
+            self.send(k)
+
+    def type(self, text):
+        """Type text as keystrokes, a few characters at a time."""
+        for i in range(0, len(text), 8):
+            self.child.send(text[i:i + 8].encode("utf-8"))
+            self.pump(0.02)
+        self.settle(0.1, 1.0)
+
+    def paste(self, text):
+        """A bracketed paste (the terminal wraps the text in ESC[200~ ... ESC[201~)."""
+        if isinstance(text, str):
+            text = text.encode("utf-8")
+        self.child.send(b"\x1b[200~" + text + b"\x1b[201~")
+        self.settle(0.15, 2.0)
+
+    # ---- the terminal ----
+    def resize(self, rows, cols):
+        self.rows, self.cols = rows, cols
+        self.screen.resize(rows, cols)
+        self.child.setwinsize(rows, cols)
+        self.settle(0.2, 2.0)
+
+    def wait_exit(self, timeout=None):
+        """Wait for the program to end; returns its exit status (None if killed by a signal)."""
+        timeout = self.timeout if timeout is None else timeout
+        end = time.time() + timeout
+        while self.child.isalive() and time.time() < end:
+            self.pump(0.1)
+        self.pump(0.1)
+        if self.child.isalive():
+            self.dump("the program did not end within %gs" % timeout)
+            self.child.terminate(force=True)
+            raise TuiTimeout("no exit")
+        try:
+            rest = self.child.read()
+        except Exception:
+            rest = b""
+        if rest:
+            self.raw += rest
+            self.stream.feed(rest)
+        self.child.close()
+        self.exitstatus = self.child.exitstatus
+        self.signalstatus = self.child.signalstatus
+        return self.exitstatus
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        try:
+            self.child.close()
+        except Exception:
+            pass
+
+    # ---- looking at a form page ----
+    def focused_row(self):
+        """The row whose column 0 holds the focus mark, or -1."""
+        for r, l in enumerate(self.lines()):
+            if l[:1] in ("›", ">") and r > 2:
+                return r
+        return -1
+
+    def focused_label(self):
+        r = self.focused_row()
+        return self.line(r)[2:31].strip() if r >= 0 else None
+
+    def field_row(self, label):
+        """The row of the field whose label (at column 2) is exactly label (with or without ' *')."""
+        for r, l in enumerate(self.lines()):
+            if r < 3 or r > self.screen.lines - 3:
+                continue
+            lab = l[2:31].rstrip()
+            if lab == label or lab == label + " *":
+                return r
+        return -1
+
+    def value(self, label):
+        """The value shown for a field (columns 31 on), or None when the field is not shown."""
+        r = self.field_row(label)
+        return self.line(r)[31:].rstrip() if r >= 0 else None
+
+    def message(self, label):
+        """The message rows under a field (column 31 on, label column empty), joined."""
+        r = self.field_row(label)
+        if r < 0:
+            return None
+        out = []
+        for rr in range(r + 1, self.screen.lines - 4):
+            l = self.line(rr)
+            if l[:31].strip() or not l[31:].strip():
+                break
+            out.append(l[31:].strip())
+        return " ".join(out)
+
+    def focus(self, label, limit=30):
+        """Tab until the field labelled `label` has the focus."""
+        for _ in range(limit):
+            if self.focused_label() in (label, label + " *"):
+                return True
+            self.send(TAB)
+        self.dump("could not focus %r" % label)
+        return False
+
+    def page_title(self):
+        """The step shown as current: the one drawn in the focus style on row 1."""
+        return self.line(1)
+
+
+# ---- the test set-up shared by the wizard_*.sh tests ----
+def azf_env():
+    """The AZF_* settings of the fixture servers started by tap_fixtures ($tap_tmp/fix/env)."""
+    env = {}
+    path = os.path.join(os.environ["tap_tmp"], "fix", "env")
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if "=" in line:
+                k, v = line.split("=", 1)
+                if len(v) >= 2 and v[0] == v[-1] == "'":
+                    v = v[1:-1].replace("'\\''", "'")
+                env[k] = v
+    return env
+
+
+def key_file(path):
+    """A 32-byte store key file, mode 0600 (unlocks the store without a passphrase)."""
+    with open(path, "wb") as f:
+        f.write(os.urandom(32))
+    os.chmod(path, 0o600)
+    return path
+
+
+def files_under(top):
+    """Every regular file below top (paths)."""
+    out = []
+    for d, _, names in os.walk(top):
+        for n in names:
+            p = os.path.join(d, n)
+            if os.path.isfile(p):
+                out.append(p)
+    return sorted(out)
+
+
+def any_file_holds(top, needle):
+    """The files below top whose bytes contain needle (bytes)."""
+    hits = []
+    for p in files_under(top):
+        with open(p, "rb") as f:
+            if needle in f.read():
+                hits.append(p)
+    return hits

@@ -1,0 +1,143 @@
+# e2e: a new user's whole walk through the wizard in a pseudo-terminal: HTTPS
+# Repository URL, the token pasted, API access on, the store passphrase asked
+# twice, the probes pass against the local servers, the connector is saved.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
+# Only loopback and our CA: none of the caller's proxy or CA settings.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+tap_fixtures
+export tap_tmp
+/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+import filecmp, json, os, sys
+sys.path.insert(0, sys.argv[2])
+import pexpect
+from tui import *
+
+binary = sys.argv[1]
+tmp = os.environ["tap_tmp"]
+azf = azf_env()
+home = os.path.join(tmp, "home")
+answers = os.path.join(tmp, "answers.json")
+token = open(azf["AZF_TOKEN_FILE"]).read()
+passphrase = "correct horse battery"
+tap = Tap(28)
+
+t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
+try:
+    t.wait_for("Name *")
+    tap.ok(t.has("azrepos-connect - new Azure Repos connector") and
+           t.has("Overview › Details › Credentials › Delegates › Review › Test"),
+           "the wizard opens on the Overview page, with its title and steps")
+    tap.is_(t.focused_label(), "Name *", "the focus starts on the name")
+    t.type("Web App")
+    tap.is_(t.value("Identifier"), "Web_App", "the identifier follows the name")
+    t.key(ENTER, 5)  # identifier, description, tags, scope, next page
+    t.wait_for("URL type *")
+    tap.ok(t.has("( ) Project   ( ) Repository"), "the URL type starts with none chosen")
+    t.key(RIGHT, 2)
+    tap.ok("(•) Repository" in t.value("URL type"), "two Right arrows choose Repository")
+    t.key(ENTER, 3)  # connection type (HTTP by default), allow http, URL
+    tap.is_(t.focused_label(), "URL *", "Enter walks down to the URL")
+    t.type(azf["AZF_REPO_URL"])
+    tap.is_(t.field_row("Test repository"), -1, "no Test repository for a Repository URL")
+    t.send(ENTER)
+    t.wait_for("Username *")
+    tap.is_(t.focused_label(), "Username *", "Enter on the last field opens the Credentials page")
+    t.type(azf["AZF_USER"])
+    t.send(ENTER)
+    t.paste(token)
+    v = t.value("Personal Access Token") or ""
+    tap.ok(v.strip() == "•" * len(v.strip()) and len(v.strip()) >= 40 and token not in t.screen_text(),
+           "the pasted token shows as one • per character, never in clear")
+    tap.ok("web_app-token (default)" in t.screen_text(), "its store id defaults to web_app-token")
+    t.key(ENTER, 2)  # the store id, then Enable API access
+    tap.is_(t.focused_label(), "Enable API access", "on to Enable API access")
+    t.send(SPACE)
+    tap.is_(t.value("Enable API access"), "[x] Yes", "Space turns API access on")
+    tap.ok(t.field_row("API Personal Access Token") > 0, "the API token field appears")
+    t.key(ENTER, 4)  # API token (shares the token), its store id, secret scope, next page
+    t.wait_for("Delegates *")
+    t.send(ENTER)
+    t.wait_for("Check the values")
+    scr = t.screen_text()
+    tap.ok("Web App" in scr and "Repository" in scr and azf["AZF_USER"] in scr and
+           "•••• (new, kept as 'web_app-token')" in scr,
+           "the review lists the values, the token only as •••• and its store id")
+    tap.ok(token not in scr, "the review never shows the token")
+    t.send(ENTER)
+    t.wait_for("New passphrase for the secret store:")
+    tap.ok(t.has("Secret store"), "the test first asks a new store passphrase in a dialog")
+    t.type(passphrase)
+    tap.ok(passphrase not in t.screen_text(), "the passphrase is not shown")
+    t.send(ENTER)
+    t.wait_for("Repeat the passphrase:")
+    t.type(passphrase)
+    t.send(ENTER)
+    t.wait_for("saved connector 'Web_App'", 40)
+    scr = t.screen_text()
+    tap.ok("ok      git-http" in scr and "ok      api" in scr, "both probes pass")
+    tap.ok(t.has("Enter finish"), "the key line offers to finish")
+    t.send(ENTER)
+    rc = t.wait_exit()
+    tap.is_(rc, 0, "Enter quits with exit status 0")
+    tap.ok(b"saved connector 'Web_App' in " + home.encode() + b"/connectors/Web_App.json" in t.raw,
+           "the saved line is printed again once the screen is given back")
+except TuiTimeout as e:
+    tap.diag("the walk stopped: %s" % e)
+    t.close()
+
+tap.tui = None
+conn = os.path.join(home, "connectors", "Web_App.json")
+try:
+    c = json.load(open(conn))
+except Exception as e:
+    c = {}
+    tap.diag("cannot read %s: %s" % (conn, e))
+want = {"name": "Web App", "identifier": "Web_App", "scope": "account", "url-type": "repo",
+        "connection": "http", "url": azf["AZF_REPO_URL"], "username": azf["AZF_USER"],
+        "token-secret": "web_app-token", "api-access": True, "api-token-secret": "web_app-token",
+        "delegates": "any"}
+tap.is_({k: c.get(k) for k in want}, want, "the connector file holds the values typed")
+tap.ok(token.encode() not in t.raw, "the token never crossed the terminal (raw transcript)")
+tap.is_(any_file_holds(home, token.encode()), [], "no file under --home holds the token in clear")
+tap.ok(os.path.exists(os.path.join(home, "secrets.store")) and
+       not os.path.exists(os.path.join(home, "draft.json")),
+       "the store exists and the draft is gone after saving")
+
+# The store took the passphrase typed twice, and the token pasted: `test` passes with it.
+child = pexpect.spawn(binary, ["--home", home, "test", "Web_App", "--ca-file", azf["AZF_CA"]],
+                      timeout=30, dimensions=(24, 80))
+i = child.expect([b"Passphrase for the secret store: ", pexpect.EOF, pexpect.TIMEOUT])
+if i == 0:
+    child.sendline(passphrase.encode())
+child.expect(pexpect.EOF)
+out = child.before or b""
+child.close()
+tap.ok(i == 0 and child.exitstatus == 0 and b"git-http" in out and b"wrong passphrase" not in out,
+       "'test Web_App' unlocks the store with that passphrase and passes")
+if child.exitstatus != 0:
+    tap.diag(out.decode("utf-8", "replace"))
+
+# --write-answers: no secret in it, and replaying it makes the same connector.
+try:
+    a = open(answers, "rb").read()
+except OSError:
+    a = b""
+tap.ok(a and token.encode() not in a and b"web_app-token" in a, "the answers file has the store ids, no secret")
+home2 = os.path.join(tmp, "home2")
+key = key_file(os.path.join(tmp, "store2.key"))
+child = pexpect.spawn(binary, ["--home", home2, "--key-file", key, "new", "--non-interactive",
+                               "--answers", answers, "--token-file", azf["AZF_TOKEN_FILE"],
+                               "--ca-file", azf["AZF_CA"]], timeout=30)
+child.expect(pexpect.EOF)
+out = child.before or b""
+child.close()
+conn2 = os.path.join(home2, "connectors", "Web_App.json")
+tap.ok(child.exitstatus == 0 and os.path.exists(conn2) and filecmp.cmp(conn, conn2, shallow=False),
+       "replaying the answers (non-interactive) gives a byte-identical connector file")
+if child.exitstatus != 0:
+    tap.diag(out.decode("utf-8", "replace"))
+tap.done()
+PY
