@@ -1,0 +1,105 @@
+# e2e: the wizard with an SSH Repository URL: the private key's file path typed,
+# the server's unknown host key trusted with A (confirmed), the probe passes,
+# the connector is saved and the key recorded; the key's content never shows.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+HOME=$tap_tmp/userhome SSH_AUTH_SOCK=
+export HOME SSH_AUTH_SOCK
+mkdir -p "$HOME"
+tap_fixtures
+export tap_tmp
+/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+import json, os, sys
+sys.path.insert(0, sys.argv[2])
+from tui import *
+
+binary = sys.argv[1]
+tmp = os.environ["tap_tmp"]
+azf = azf_env()
+home = os.path.join(tmp, "home")
+key = key_file(os.path.join(tmp, "store.key"))
+pem = open(azf["AZF_SSH_KEY"]).read()
+# Lines of the key's base64 body: none may ever be drawn.
+body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
+fp = azf["AZF_SSH_HOSTKEY_FP"]
+tap = Tap(18)
+
+t = Tui([binary, "--home", home, "--key-file", key, "new"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("Ssh Conn")
+    t.key(ENTER, 5)
+    t.wait_for("URL type *")
+    t.key(RIGHT, 2)
+    t.send(ENTER)
+    tap.is_(t.focused_label(), "Connection type *", "on to the connection type")
+    t.send(RIGHT)
+    tap.ok("(•) SSH" in (t.value("Connection type") or ""), "Right chooses SSH")
+    tap.is_(t.field_row("Allow plain http://"), -1, "no 'Allow plain http://' with SSH")
+    t.send(ENTER)
+    tap.is_(t.focused_label(), "URL *", "Enter goes on to the URL")
+    t.type(azf["AZF_SSH_URL"])
+    t.send(ENTER)
+    t.wait_for("SSH private key *")
+    tap.ok(t.field_row("Username") < 0 and t.field_row("Personal Access Token") < 0,
+           "SSH asks no username nor token")
+    t.type(azf["AZF_SSH_KEY"])
+    tap.ok(azf["AZF_SSH_KEY"] in (t.value("SSH private key") or "") or
+           os.path.basename(azf["AZF_SSH_KEY"]) in (t.value("SSH private key") or ""),
+           "a key file's path shows as typed")
+    t.key(ENTER, 6)  # store id, passphrase, its store id, API access, secret scope, next page
+    t.wait_for("Delegates *")
+    tap.ok(True, "the key file is accepted: on to Delegates")
+    t.send(ENTER)
+    t.wait_for("Check the values")
+    tap.ok(t.has("from the file %s" % azf["AZF_SSH_KEY"][:30]), "the review names the key file")
+    t.send(ENTER)
+    t.wait_for("press A to trust it", 40)
+    scr = t.screen_text()
+    tap.ok("FAILED  git-ssh" in scr, "the first test fails on the unknown host key")
+    tap.ok(fp in scr.replace("\n", ""), "the screen gives the host key's fingerprint")
+    tap.ok(t.has("A trust the host key") and t.has("R retry"), "the keys offer A to trust it")
+    t.send("a")
+    t.wait_for("y yes   n no")
+    tap.ok(t.has("Host key") and t.has("known_hosts"), "A asks to confirm, naming the known_hosts file")
+    t.send("y")
+    t.wait_for("saved connector 'Ssh_Conn'", 40)
+    tap.ok(t.has("ok      git-ssh"), "after y the test runs again and passes")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "Enter quits with exit status 0")
+except TuiTimeout as e:
+    tap.diag("the walk stopped: %s" % e)
+    t.close()
+
+tap.tui = None
+raw = bytes(t.raw)
+tap.ok(not any(l.encode() in raw for l in body) and b"PRIVATE KEY" not in raw,
+       "no line of the private key ever reached the terminal")
+try:
+    c = json.load(open(os.path.join(home, "connectors", "Ssh_Conn.json")))
+except Exception as e:
+    c = {}
+    tap.diag(str(e))
+tap.ok(c.get("connection") == "ssh" and c.get("url") == azf["AZF_SSH_URL"] and
+       c.get("ssh-key-secret") == "ssh_conn-ssh-key" and "ssh-key" not in c,
+       "the connector file: SSH, the URL, the key by its store id only")
+if not c.get("ssh-key-secret"):
+    tap.diag(json.dumps(c))
+kh = os.path.join(home, "known_hosts")
+try:
+    khtext = open(kh).read()
+except OSError:
+    khtext = ""
+port = azf["AZF_SSH_PORT"]
+fix_kh = open(azf["AZF_KNOWN_HOSTS"]).read().split()
+tap.ok(("[127.0.0.1]:%s" % port) in khtext and len(fix_kh) >= 3 and fix_kh[2] in khtext,
+       "known_hosts under --home now holds the server's key")
+if not khtext:
+    tap.diag("no %s" % kh)
+tap.is_(any_file_holds(home, body[1].encode()) if len(body) > 1 else ["?"], [],
+        "no file under --home holds the private key in clear")
+tap.done()
+PY
