@@ -1,0 +1,123 @@
+# e2e: every validation message of the wizard shows under its field, Next is
+# refused while something is wrong, and F10 goes to the page to fix.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+tap_fixtures
+export tap_tmp
+/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+import os, re, sys
+sys.path.insert(0, sys.argv[2])
+from tui import *
+
+binary = sys.argv[1]
+tmp = os.environ["tap_tmp"]
+azf = azf_env()
+home = os.path.join(tmp, "home")
+tap = Tap(24)
+
+def retype(t, label, text):
+    """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
+    t.focus(label)
+    t.send("\x05")  # Ctrl-E: the end
+    t.send(CTRL_U)
+    if text:
+        t.type(text)
+    t.send(TAB)
+
+def msg_check(t, label, pattern, what):
+    m = t.message(label) or ""
+    r = tap.ok(re.search(pattern, m, re.I) is not None, "%s: '%s' under %s" % (what, m[:60], label))
+    if not r:
+        tap.diag("expected a message matching %r under %r" % (pattern, label))
+    return r
+
+t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
+try:
+    t.wait_for("Name *")
+    # Overview
+    t.type(" lead")
+    t.send(TAB)
+    msg_check(t, "Name", r"space|start|begin", "a name starting with a space")
+    retype(t, "Name", "/lead")
+    msg_check(t, "Name", r"'/'|not allowed", "a name with '/'")
+    t.send(PGDN)
+    tap.ok(t.field_row("Name") > 0 and t.field_row("URL type") < 0, "Next (PgDn) is refused: the page stays")
+    retype(t, "Name", "Lead")
+    tap.is_(t.message("Name"), "", "a good name: its message goes")
+    retype(t, "Identifier", "account")
+    msg_check(t, "Identifier", r"reserved", "a reserved identifier")
+    retype(t, "Identifier", "9lives")
+    msg_check(t, "Identifier", r"digit|start|letter", "an identifier starting with a digit")
+    retype(t, "Identifier", "lead_ok")
+    tap.is_(t.message("Identifier"), "", "a good identifier: no message")
+    t.focus("Scope")
+    t.send(ENTER)
+    t.wait_for("URL type *")
+    tap.ok(t.field_row("Name") < 0, "with every field right, Enter on the last field opens Details")
+    # Details
+    t.send(ENTER)  # leave URL type unchosen
+    msg_check(t, "URL type", r"required|choose", "no URL type chosen")
+    t.focus("URL type")
+    t.send(RIGHT)  # Project
+    tap.ok("(•) Project" in (t.value("URL type") or ""), "the first Right picks Project")
+    tap.ok(t.field_row("Test repository") > 0, "a Project URL asks for a Test repository")
+    retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web")
+    msg_check(t, "URL", r"_git", "a Project URL with /_git/")
+    retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
+    msg_check(t, "Test repository", r"name|URL", "a Test repository given as a URL")
+    t.focus("URL type")
+    t.send(RIGHT)  # Repository
+    retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")
+    msg_check(t, "URL", r"\.git", "a URL ending .git")
+    retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web")
+    msg_check(t, "URL", r"space|%20", "a raw space in the URL")
+    retype(t, "URL", "http://tfs.example:8080/tfs/Coll/Payments/_git/web")
+    msg_check(t, "URL", r"http|allow", "an http:// URL without Allow plain http://")
+    t.focus("Allow plain http://")
+    t.send(SPACE)
+    tap.is_(t.message("URL"), "", "Allow plain http:// on: the http:// URL is accepted")
+    t.focus("Allow plain http://")
+    t.send(SPACE)
+    # F10 with a wrong URL, from the Overview page: back to Details.
+    t.send(ESC)
+    t.wait_for("Name *")
+    t.send(F10)
+    t.wait_for("something to fix")
+    tap.ok(t.field_row("URL") > 0 and t.field_row("Name") < 0 and t.focused_label() == "URL *" and
+           t.has("Details: something to fix before the review"),
+           "F10 goes to the Details page, the URL focused, and says why")
+    t.send(ENTER)  # Enter on the last field: Next, refused
+    tap.ok(t.field_row("URL") > 0 and t.field_row("Username") < 0, "Next is refused on Details too")
+    retype(t, "URL", azf["AZF_REPO_URL"])
+    t.send(PGDN)
+    t.wait_for("Username *")
+    # Credentials
+    t.type("ci")
+    t.send(TAB)
+    t.paste("abc def")
+    t.send(TAB)
+    msg_check(t, "Personal Access Token", r"space", "a token with a space")
+    t.send(PGDN)
+    tap.ok(t.field_row("Username") > 0, "Next is refused with a bad token")
+    # SSH with an ed25519 key
+    t.send(ESC)
+    t.wait_for("URL type *")
+    t.focus("Connection type")
+    t.send(RIGHT)
+    retype(t, "URL", azf["AZF_SSH_URL"])
+    t.send(PGDN)
+    t.wait_for("SSH private key *")
+    t.type(azf["AZF_SSH_ED25519_KEY"])
+    t.send(PGDN)  # Next checks the key
+    msg_check(t, "SSH private key", r"RSA", "an ed25519 key")
+    tap.ok(t.field_row("SSH private key") > 0, "Next is refused with a key that is not RSA")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+t.close()
+tap.tui = None
+tap.ok(not os.path.exists(os.path.join(home, "connectors")), "nothing was saved")
+tap.done()
+PY
