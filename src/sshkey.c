@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "sshkey.h"
 
 /* Never ask: without this, a key that needs a passphrase makes OpenSSL prompt on the terminal. */
@@ -47,4 +49,35 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	}
 	*out = k;
 	return 0;
+}
+
+int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *comment, char *msg,
+                    size_t msglen)
+{
+	ssh_key key = NULL;
+	char *b64 = NULL, *pub64 = NULL;
+	int rc = -1;
+
+	*priv = NULL;
+	if (ssh_pki_generate(SSH_KEYTYPE_RSA, SSHKEY_GENERATE_BITS, &key) != SSH_OK ||
+	    ssh_pki_export_privkey_base64(key, NULL, NULL, NULL, &b64) != SSH_OK ||
+	    ssh_pki_export_pubkey_base64(key, &pub64) != SSH_OK) {
+		snprintf(msg, msglen, "cannot make an RSA key (libssh)");
+		goto out;
+	}
+	if (!(*priv = secbuf_dup(b64, strlen(b64)))) {
+		snprintf(msg, msglen, "out of memory");
+		goto out;
+	}
+	snprintf(pub, publen, "ssh-rsa %s %s", pub64, comment);
+	rc = 0;
+out:
+	/* libssh's copy of the private key text is plain heap memory: wiped before it goes back. */
+	if (b64) {
+		sodium_memzero(b64, strlen(b64));
+		ssh_string_free_char(b64);
+	}
+	ssh_string_free_char(pub64);
+	ssh_key_free(key);
+	return rc;
 }

@@ -18,4 +18,15 @@
 int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,
                   char *msg, size_t msglen);
 
+/* Azure's advice for a new key: RSA, 4096 bits. */
+#define SSHKEY_GENERATE_BITS 4096
+
+/*
+ * Make a new RSA key: the private key (OpenSSH text, no passphrase) in
+ * *priv, the public key line "ssh-rsa AAAA... comment" in pub (publen >= 1024),
+ * ready to paste into Azure DevOps. 0, or -1 with a message.
+ */
+int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *comment, char *msg,
+                    size_t msglen);
+
 #endif

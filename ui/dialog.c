@@ -74,26 +74,33 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 	}
 }
 
-void dialog_help(struct wizard *w, enum field_id id)
+void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows)
 {
-	const struct field *f = fields_at(id);
-	char text[1024];
 	wint_t ch;
 
-	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, f->example ? " Example: " : "",
-	         f->example ? f->example : "", f->when ? " Only with " : "", f->when ? f->when : "",
-	         f->when ? "." : "");
 	do {
 		int y, x;
 		wizard_draw(w);
 		curs_set(0);
-		dialog_box(f->label, 8, &y, &x);
-		wizard_wrap(y, x, DIALOG_WIDTH - 4, 6, text, term_style(TERM_PLAIN));
+		dialog_box(title, rows + 2, &y, &x);
+		wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, text, term_style(TERM_PLAIN));
 		attron(term_style(TERM_KEY));
-		mvprintw(y + 7, x, "--%s in scripts. Any key closes.", f->key);
+		mvaddnstr(y + rows + 1, x, footer, DIALOG_WIDTH - 4);
 		attroff(term_style(TERM_KEY));
 		refresh();
 	} while (dialog_key(&ch) == TERM_KEY_CODE && ch == KEY_RESIZE);
+}
+
+void dialog_help(struct wizard *w, enum field_id id)
+{
+	const struct field *f = fields_at(id);
+	char text[1024], footer[96];
+
+	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, f->example ? " Example: " : "",
+	         f->example ? f->example : "", f->when ? " Only with " : "", f->when ? f->when : "",
+	         f->when ? "." : "");
+	snprintf(footer, sizeof(footer), "--%s in scripts. Any key closes.", f->key);
+	dialog_message(w, f->label, text, footer, 6);
 }
 
 struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)

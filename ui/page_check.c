@@ -69,8 +69,9 @@ static void check_save(struct wizard *w)
 	unlink(w->ctx->paths.draft);
 	w->check = CHECK_SAVED;
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
-	snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s", id,
-	         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)");
+	snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
+	         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
+	         *w->pub_path ? "; its public key: " : "", w->pub_path);
 	if (w->start->write_answers) {
 		rc = newconn_write_answers(w->ctx, w->start->write_answers, w->cc);
 		wizard_take_messages(w);

@@ -2,10 +2,14 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 
 #include "connector.h"
+#include "fileio.h"
+#include "msg.h"
+#include "sshkey.h"
 #include "term.h"
 #include "wizard_int.h"
 
@@ -103,7 +107,7 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		else if (wizard_api_shared(w, it.id))
 			snprintf(hint, sizeof(hint), "the Personal Access Token above (default)");
 		else if (it.id == FIELD_SSH_KEY)
-			snprintf(hint, sizeof(hint), "a file, e.g. ~/.ssh/id_rsa, or paste the key");
+			snprintf(hint, sizeof(hint), "a file (~/.ssh/id_rsa), paste it, F3 makes one");
 		else if (f->kind == FIELD_SECRET)
 			snprintf(hint, sizeof(hint), "paste it here (kept encrypted, never shown)");
 		else if (f->example)
@@ -241,6 +245,46 @@ static void form_choose(struct wizard *w, enum field_id id, int step)
 	wizard_changed(w, id);
 }
 
+/*
+ * F3 on the SSH key: make an RSA 4096 key here. The private key goes into the
+ * field (masked, stored encrypted on save); the public key is shown and kept
+ * in <data>/<store id>.pub to paste into Azure DevOps (User settings > SSH
+ * public keys).
+ */
+static void form_generate_key(struct wizard *w)
+{
+	const struct az_paths *p = &w->ctx->paths;
+	struct secbuf *priv = NULL;
+	char pub[2048], msg[256], text[2400], sid[128];
+
+	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
+	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
+		return;
+	snprintf(w->status, sizeof(w->status), "making an RSA %d key...", SSHKEY_GENERATE_BITS);
+	wizard_draw(w);
+	w->status[0] = '\0';
+	if (sshkey_generate(&priv, pub, sizeof(pub), AZ_PROGRAM, msg, sizeof(msg)) != 0) {
+		snprintf(w->status, sizeof(w->status), "%s", msg);
+		return;
+	}
+	input_set(&w->in[FIELD_SSH_KEY], (const char *)priv->data, priv->len);
+	secbuf_free(priv);
+	input_set(&w->in[FIELD_SSH_KEY_PASSPHRASE], "", 0);
+	wizard_changed(w, FIELD_SSH_KEY);
+	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
+	snprintf(w->pub_path, sizeof(w->pub_path), "%s/%s.pub", p->data_dir,
+	         wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid)));
+	strcat(pub, "\n");
+	if (paths_mkdir(p->data_dir) != 0 || fileio_write_atomic(w->pub_path, pub, strlen(pub), NULL, NULL) != 0) {
+		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
+		w->pub_path[0] = '\0';
+	}
+	pub[strlen(pub) - 1] = '\0';
+	snprintf(text, sizeof(text), "Add this public key in Azure DevOps (User settings > SSH public keys)%s%s: %s",
+	         *w->pub_path ? "; it is also in " : "", w->pub_path, pub);
+	dialog_message(w, "New SSH key", text, "Any key closes.", 16);
+}
+
 /* Editing keys of a text field: true when the key was one. */
 static bool form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, struct secbuf *paste)
 {
@@ -323,6 +367,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		dialog_help(w, it.id);
 	} else if (code && ch == KEY_F(2)) {
 		w->show_secrets = !w->show_secrets;
+	} else if (code && ch == KEY_F(3) && it.id == FIELD_SSH_KEY && !it.sid) {
+		form_generate_key(w);
 	} else if ((code && ch == KEY_F(10)) || (chr && ch == 24)) {
 		form_finish(w);
 	} else if (choice && ((code && ch == KEY_RIGHT) || (chr && ch == ' '))) {

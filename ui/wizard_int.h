@@ -45,6 +45,7 @@ struct wizard {
 	bool ident_typed;               /* the identifier no longer follows the name */
 	bool show_secrets;              /* F2 */
 	char key_msg[FIELD_MSG_MAX];    /* what is wrong with the SSH key ("": fine or not checked) */
+	char pub_path[384];             /* the public key of a key made here, or "" */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
 	struct fields_env env;
@@ -121,6 +122,7 @@ void page_check_key(struct wizard *w, int type, wint_t ch);
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
 void dialog_help(struct wizard *w, enum field_id id);
+void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);
 struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
 
 #endif
