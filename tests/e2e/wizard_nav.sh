@@ -1,0 +1,185 @@
+# e2e: moving around the wizard: Back/Next keep the values, the review's page
+# keys, F1 help, a terminal too small and back, Ctrl-C (asks, n goes on, y
+# quits with 5 and a draft), resuming the draft, and the terminal restored
+# after Ctrl-C, SIGTERM and SIGHUP (stty settings before and after compared).
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+tap_fixtures
+export tap_tmp
+/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+import json, os, signal, subprocess, sys, time
+sys.path.insert(0, sys.argv[2])
+from tui import *
+
+binary = sys.argv[1]
+tmp = os.environ["tap_tmp"]
+azf = azf_env()
+home = os.path.join(tmp, "home")
+token = open(azf["AZF_TOKEN_FILE"]).read()
+tap = Tap(33)
+
+# The wizard inside a shell that saves the terminal's settings before and after it.
+WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
+        'echo wrapper-done')
+
+def wrapped(tag, args):
+    w = os.path.join(tmp, tag)
+    os.makedirs(w, exist_ok=True)
+    return w, Tui(["/bin/sh", "-c", WRAP, binary] + args, env={"W": w}, tap=tap)
+
+def wrapped_end(t, w, what):
+    try:
+        t.wait_exit()
+    except TuiTimeout:
+        pass
+    rd = lambda n: open(os.path.join(w, n)).read().strip() if os.path.exists(os.path.join(w, n)) else None
+    before, after, rc = rd("before"), rd("after"), rd("rc")
+    tap.ok(before is not None and before == after, "%s: the terminal's settings are restored (stty -g)" % what)
+    if before != after:
+        tap.diag("before: %s" % before)
+        tap.diag("after:  %s" % after)
+    return rc
+
+def wizard_pid(t):
+    for _ in range(50):
+        out = subprocess.run(["pgrep", "-P", str(t.child.pid)], capture_output=True, text=True).stdout.split()
+        if out:
+            return int(out[0])
+        time.sleep(0.1)
+    return None
+
+# ---- Back/Next, review, F1, resize, Ctrl-C ----
+w, t = wrapped("run1", ["--home", home, "new", "--ca-file", azf["AZF_CA"]])
+try:
+    t.wait_for("Name *")
+    t.type("Nav Test")
+    t.key(ENTER, 2)
+    t.type("a description")
+    t.key(ENTER, 3)
+    t.wait_for("URL type *")
+    t.key(RIGHT, 2)
+    t.focus("URL")
+    t.type(azf["AZF_REPO_URL"])
+    t.send(ESC)
+    t.wait_for("Name *")
+    tap.ok(t.value("Name") == "Nav Test" and t.value("Description") == "a description" and
+           t.value("Identifier") == "Nav_Test", "Esc back to Overview: the values typed are there")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    tap.ok(azf["AZF_REPO_URL"][-30:] in (t.value("URL") or "") and "(•) Repository" in t.value("URL type"),
+           "PgDn to Details again: URL and URL type kept")
+    t.focus("URL")
+    t.send(F1)
+    t.wait_for("in scripts. Any key closes.")
+    tap.ok(t.has("--url in scripts") and t.has("Clone URL"), "F1 shows the help of the focused field (URL)")
+    t.send("x")
+    tap.ok(not t.has("Any key closes") and "x" not in (t.value("URL") or "")[-1:],
+           "any key closes the help, and is not typed into the field")
+    t.send(ENTER)
+    t.wait_for("Username *")
+    t.type("ci")
+    t.send(TAB)
+    t.paste(token)
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(t.has("Nav Test") and t.has("a description"), "F10 goes to the review, which lists the values")
+    t.send("2")
+    t.wait_for("URL type *")
+    tap.ok(azf["AZF_REPO_URL"][-30:] in (t.value("URL") or ""), "2 on the review edits the Details page")
+    t.send(PGDN)
+    t.wait_for("Username *")
+    tap.ok((t.value("Personal Access Token") or "").startswith("••••"),
+           "the pasted token is still there after going back and forth")
+    t.send(ESC)
+    t.wait_for("URL type *")
+    t.resize(20, 60)
+    t.wait_for("The terminal is too small:")
+    tap.ok(t.has("80x24 is needed, this one is 60x20."), "60x20: the too-small notice, with the sizes")
+    t.send("zz")
+    t.resize(24, 80)
+    t.wait_for("URL type *")
+    tap.ok(azf["AZF_REPO_URL"][-30:] in (t.value("URL") or "") and not t.has("too small"),
+           "back to 80x24: the page again, values kept, keys typed meanwhile ignored")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    tap.ok(t.has("y yes   n no"), "Ctrl-C with data typed asks first")
+    t.send("n")
+    tap.ok(not t.has("Quit without saving") and t.field_row("URL") > 0, "n: the wizard goes on")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+rc = wrapped_end(t, w, "Ctrl-C, y")
+tap.is_(rc, "5", "Ctrl-C + y: exit status 5")
+tap.ok(b"cancelled" in t.raw, "it says it was cancelled")
+draft = os.path.join(home, "draft.json")
+try:
+    d = json.load(open(draft))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.ok(d.get("name") == "Nav Test" and d.get("url") == azf["AZF_REPO_URL"], "the draft holds the name and the URL")
+tap.is_(any_file_holds(home, token.encode()), [], "the draft and --home hold no token")
+
+# ---- resume the draft ----
+t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Go on with it?")
+    tap.ok(t.has("'Nav Test'") or "'Nav Test'" in t.screen_text().replace("\n", " "),
+           "the next run offers to resume the draft, by its name")
+    t.send("y")
+    t.wait_for("Name *")
+    tap.ok(t.value("Name") == "Nav Test" and t.value("Description") == "a description",
+           "y: the values come back")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    tap.ok(azf["AZF_REPO_URL"][-30:] in (t.value("URL") or "") and "(•) Repository" in t.value("URL type"),
+           "the Details page is restored too")
+    t.send(PGDN)
+    t.wait_for("Username *")
+    tap.ok(t.value("Username") == "ci" and not (t.value("Personal Access Token") or "").startswith("•"),
+           "the username is back; the token is not (secrets are never in the draft)")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    tap.is_(t.wait_exit(), 5, "quit again: exit 5")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+os.unlink(draft) if os.path.exists(draft) else None
+
+# A fresh run with nothing typed: Ctrl-C quits at once (nothing to lose).
+t = Tui([binary, "--home", home, "new"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.send(CTRL_C)
+    tap.is_(t.wait_exit(), 5, "Ctrl-C with nothing typed quits at once (exit 5)")
+    tap.ok(not os.path.exists(draft), "and leaves no draft")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+# ---- signals ----
+for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP")):
+    w, t = wrapped("sig" + name, ["--home", os.path.join(tmp, "h" + name), "new"])
+    try:
+        t.wait_for("Name *")
+        t.type("x")
+        pid = wizard_pid(t)
+        tap.ok(pid is not None, "%s: the wizard's pid found" % name)
+        if pid:
+            os.kill(pid, sig)
+    except TuiTimeout as e:
+        tap.diag("stopped: %s" % e)
+    rc = wrapped_end(t, w, name)
+    tap.is_(rc, str(128 + sig), "%s: the wizard ends by the signal (shell status %d)" % (name, 128 + sig))
+    tail = bytes(t.raw[-200:])
+    tap.ok(b"\x1b[?2004l" in tail and b"\x1b[?1049l" in tail,
+           "%s: bracketed paste off and the main screen back" % name)
+    tap.ok(b"wrapper-done" in bytes(t.raw), "%s: the shell around it goes on" % name)
+tap.done()
+PY
