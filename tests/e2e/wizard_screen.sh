@@ -1,0 +1,154 @@
+# e2e: how the wizard draws: --ascii (ASCII only, '*' masks), NO_COLOR (no
+# colour escapes), F2 shows and hides a secret, and --dry-run writes nothing.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+tap_fixtures
+export tap_tmp
+/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+import os, re, sys
+sys.path.insert(0, sys.argv[2])
+from tui import *
+
+binary = sys.argv[1]
+tmp = os.environ["tap_tmp"]
+azf = azf_env()
+token = open(azf["AZF_TOKEN_FILE"]).read()
+tap = Tap(18)
+# SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
+COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
+
+def colour_sgrs(raw):
+    out = []
+    for m in COLOUR_SGR.finditer(raw):
+        for p in m.group(1).split(b";"):
+            if p and (30 <= int(p) <= 38 or 40 <= int(p) <= 48 or 90 <= int(p) <= 107):
+                out.append(m.group(0))
+                break
+    return out
+
+def to_credentials(t, name):
+    """Overview and Details filled (HTTP Repository URL of the fixtures): on Credentials."""
+    t.wait_for("Name *")
+    t.type(name)
+    t.key(ENTER, 5)
+    t.wait_for("URL type *")
+    t.key(RIGHT, 2)
+    t.focus("URL")
+    t.type(azf["AZF_REPO_URL"])
+    t.send(ENTER)
+    t.wait_for("Username *")
+    t.type(azf["AZF_USER"])
+    t.send(TAB)
+    t.paste(token)
+
+def non_ascii_on_screen(t):
+    return sorted({ch for l in t.lines() for ch in l if ord(ch) >= 0x80})
+
+# ---- --ascii ----
+home = os.path.join(tmp, "ascii")
+t = Tui([binary, "--home", home, "new", "--ascii", "--dry-run"], tap=tap)
+seen = set()
+try:
+    t.wait_for("Name *")
+    seen.update(non_ascii_on_screen(t))
+    tap.ok(t.has("Overview > Details > Credentials") and t.line(2).strip("-") == "",
+           "--ascii: '>' between the steps, a line of '-'")
+    tap.ok(t.value("Scope").startswith("(*) Account"), "--ascii: the chosen option is (*)")
+    tap.ok(t.focused_row() > 0 and t.line(t.focused_row())[0] == ">", "--ascii: the focus mark is '>'")
+    to_credentials(t, "Plain")
+    seen.update(non_ascii_on_screen(t))
+    v = (t.value("Personal Access Token") or "").strip()
+    tap.ok(len(v) >= 40 and set(v) == {"*"}, "--ascii: the token is masked with '*'")
+    t.send(F1)
+    t.wait_for("Any key closes")
+    seen.update(non_ascii_on_screen(t))
+    tap.ok(t.has("+") or t.has("|"), "--ascii: the help box is drawn with ASCII")
+    t.send(" ")
+    t.send(F10)
+    t.wait_for("Check the values")
+    seen.update(non_ascii_on_screen(t))
+    tap.ok(t.has("**** (new, kept as 'plain-token')"), "--ascii: the review shows the token as ****")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    seen.update(non_ascii_on_screen(t))
+    t.send("y")
+    t.wait_exit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.is_(sorted(seen), [], "--ascii: no character outside ASCII on any screen")
+hi = sorted({b for b in bytes(t.raw) if b >= 0x80})
+tap.is_(hi, [], "--ascii: no byte >= 0x80 in what was written to the terminal")
+
+# ---- colours, and NO_COLOR ----
+def colour_run(env, tag):
+    t = Tui([binary, "--home", os.path.join(tmp, tag), "new", "--dry-run"], env=env, tap=tap)
+    try:
+        t.wait_for("Name *")
+        t.type(" bad")
+        t.send(TAB)  # an error message (red when colours are on)
+        t.send(CTRL_C)
+        t.wait_for("Quit without saving")
+        t.send("y")
+        t.wait_exit()
+    except TuiTimeout as e:
+        tap.diag("stopped: %s" % e)
+        t.close()
+    return t
+
+t = colour_run(None, "colour")
+tap.ok(len(colour_sgrs(bytes(t.raw))) > 0, "without NO_COLOR the wizard uses colours (the check below can fail)")
+t = colour_run({"NO_COLOR": "1"}, "nocolour")
+bad = colour_sgrs(bytes(t.raw))
+tap.is_(bad[:5], [], "NO_COLOR=1: no colour escape sequence in the transcript")
+tap.ok(b"\x1b[7m" in bytes(t.raw) or re.search(rb"\x1b\[[0-9;]*7[;m]", bytes(t.raw)) is not None,
+       "NO_COLOR=1: the focus is still visible (reverse video)")
+
+# ---- F2 ----
+home = os.path.join(tmp, "f2")
+t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
+try:
+    to_credentials(t, "Show")
+    t.focus("Personal Access Token")
+    v = t.value("Personal Access Token") or ""
+    tap.ok(token[-20:] not in t.screen_text() and v.strip().startswith("••••"), "the token is masked at first")
+    t.send(F2)
+    v = t.value("Personal Access Token") or ""
+    tap.ok(token[-20:] in v, "F2 shows the token")
+    t.send(F2)
+    v = t.value("Personal Access Token") or ""
+    tap.ok(token[-20:] not in t.screen_text() and v.strip().startswith("••••"), "F2 again hides it")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+# ---- --dry-run: the whole walk, the test runs, nothing is written ----
+home = os.path.join(tmp, "dry")
+t = Tui([binary, "--home", home, "new", "--dry-run", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Name *")
+    tap.ok(t.has("(dry run: nothing is written)"), "--dry-run: the title says so")
+    to_credentials(t, "Dry")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("dry run:", 40)
+    tap.ok(t.has("ok      git-http") and not t.has("Secret store"),
+           "--dry-run: the probes run, no store passphrase is asked")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "--dry-run: exit 0 when the test passes")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.tui = None
+tap.is_(files_under(home) if os.path.exists(home) else [], [],
+        "--dry-run: nothing under --home (no connector, store nor draft)")
+tap.done()
+PY
