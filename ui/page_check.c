@@ -53,7 +53,7 @@ static void check_save(struct wizard *w)
 	bool ok = check_all_ok(w->res, w->nres);
 
 	if (w->start->dry_run) {
-		w->check = CHECK_PASSED;
+		w->check = TEST_PASSED;
 		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
 		         "nothing was written", id, ok ? "passed" : "FAILED");
 		w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
@@ -62,12 +62,12 @@ static void check_save(struct wizard *w)
 	int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
 	wizard_take_messages(w);
 	if (rc != AZ_EXIT_OK) {
-		w->check = CHECK_ERRORS;
+		w->check = TEST_ERRORS;
 		w->rc = rc;
 		return;
 	}
 	unlink(w->ctx->paths.draft);
-	w->check = CHECK_SAVED;
+	w->check = TEST_SAVED;
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
 	         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
@@ -91,7 +91,7 @@ void page_check_start(struct wizard *w)
 	connector_free(w->cc);
 	if (!(w->cc = connector_dup(w->c))) {
 		newconn_error(&w->errs, "connector", "out of memory");
-		w->check = CHECK_ERRORS;
+		w->check = TEST_ERRORS;
 		return;
 	}
 	/* Values of fields that no longer apply stay in the editors (to switch back), not in the connector. */
@@ -101,10 +101,10 @@ void page_check_start(struct wizard *w)
 	check_take_secrets(w);
 	bool key_later = newconn_validate(w->ctx, w->start->editing, w->cc, &w->s, &w->errs);
 	if (w->errs.n) {
-		w->check = CHECK_ERRORS;
+		w->check = TEST_ERRORS;
 		return;
 	}
-	w->check = CHECK_RUNNING;
+	w->check = TEST_RUNNING;
 	wizard_draw(w);
 	int rc = newconn_open_store(w->ctx, w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
 	w->status[0] = '\0';
@@ -112,20 +112,20 @@ void page_check_start(struct wizard *w)
 	if (rc == AZ_EXIT_OK && key_later)
 		newconn_check_key(w->cc, &w->s, &w->errs);
 	if (rc != AZ_EXIT_OK || w->errs.n) {
-		w->check = CHECK_ERRORS;
+		w->check = TEST_ERRORS;
 		return;
 	}
 	if (*w->accept_fp)
 		opts.accept_host_key = w->accept_fp;
 	if (conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg)) != 0) {
 		newconn_error(&w->errs, "check", "%s", msg);
-		w->check = CHECK_ERRORS;
+		w->check = TEST_ERRORS;
 		return;
 	}
 	if (check_all_ok(w->res, w->nres))
 		check_save(w);
 	else
-		w->check = CHECK_FAILED_STATE;
+		w->check = TEST_FAILED;
 }
 
 /* The unknown host key of a failed SSH probe, or NULL. */
@@ -164,39 +164,39 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 void page_check_draw(struct wizard *w)
 {
 	static const char *const keys[] = {
-		[CHECK_IDLE] = "",
-		[CHECK_RUNNING] = "Esc stop the test",
-		[CHECK_PASSED] = "Enter finish",
-		[CHECK_SAVED] = "Enter finish",
-		[CHECK_FAILED_STATE] = "R retry  B back  S save anyway  ^C quit",
-		[CHECK_ERRORS] = "Enter or B back to the review  ^C quit",
+		[TEST_IDLE] = "",
+		[TEST_RUNNING] = "Esc stop the test",
+		[TEST_PASSED] = "Enter finish",
+		[TEST_SAVED] = "Enter finish",
+		[TEST_FAILED] = "R retry  B back  S save anyway  ^C quit",
+		[TEST_ERRORS] = "Enter or B back to the review  ^C quit",
 	};
 	const struct check_result *unknown = check_unknown_key(w);
 	char k[128];
 	int top, bottom;
 
 	snprintf(k, sizeof(k), "%s%s", keys[w->check],
-	         w->check == CHECK_FAILED_STATE && unknown ? "  A trust the host key" : "");
+	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "");
 	wizard_frame(w, k, &top, &bottom);
 	mvprintw(3, 1, "Connection test of '%s'", connector_get(w->c, FIELD_IDENTIFIER) ?
 	         connector_get(w->c, FIELD_IDENTIFIER) : "");
 	int y = top;
-	if (w->check == CHECK_RUNNING && w->nres == 0)
+	if (w->check == TEST_RUNNING && w->nres == 0)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
 	y = check_draw_results(w, y, bottom) + 1;
-	if (w->check == CHECK_ERRORS) {
+	if (w->check == TEST_ERRORS) {
 		mvaddstr(y++, 1, "Nothing was saved. To fix:");
 		for (size_t i = 0; i < w->errs.n && y <= bottom; i++)
 			y += wizard_wrap(y, 2, COLS - 4, 3, w->errs.line[i], term_style(TERM_ERROR));
-	} else if (w->check == CHECK_FAILED_STATE && unknown) {
+	} else if (w->check == TEST_FAILED && unknown) {
 		char text[512];
 		snprintf(text, sizeof(text), "The server's host key %s is not known. Compare it with the "
 		         "fingerprint its administrator gives you, then press A to trust it.", unknown->host_key_fp);
 		wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN));
-	} else if (w->check == CHECK_FAILED_STATE) {
+	} else if (w->check == TEST_FAILED) {
 		wizard_wrap(y, 1, COLS - 2, 2, "The test failed: nothing is saved yet. Fix the values (B), try "
 		            "again (R), or save anyway (S).", term_style(TERM_PLAIN));
-	} else if (w->check == CHECK_SAVED || w->check == CHECK_PASSED) {
+	} else if (w->check == TEST_SAVED || w->check == TEST_PASSED) {
 		wizard_wrap(y, 1, COLS - 2, 3, w->done, term_style(TERM_OK));
 	}
 }
@@ -209,16 +209,16 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 	const struct check_result *unknown = check_unknown_key(w);
 
 	switch (w->check) {
-	case CHECK_SAVED:
-	case CHECK_PASSED:
+	case TEST_SAVED:
+	case TEST_PASSED:
 		if (enter)
 			w->quit = true;
 		break;
-	case CHECK_ERRORS:
+	case TEST_ERRORS:
 		if (enter || back)
 			wizard_goto(w, WIZARD_REVIEW);
 		break;
-	case CHECK_FAILED_STATE:
+	case TEST_FAILED:
 		if (back)
 			wizard_goto(w, WIZARD_REVIEW);
 		else if (chr && (ch == 'r' || ch == 'R'))

@@ -32,7 +32,8 @@ struct wizard_item {
 	bool sid;
 };
 
-enum wizard_check_state { CHECK_IDLE, CHECK_RUNNING, CHECK_PASSED, CHECK_FAILED_STATE, CHECK_ERRORS, CHECK_SAVED };
+/* Where the connection test page stands. */
+enum wizard_test { TEST_IDLE, TEST_RUNNING, TEST_PASSED, TEST_FAILED, TEST_ERRORS, TEST_SAVED };
 
 struct wizard {
 	struct cli_ctx *ctx;
@@ -57,7 +58,7 @@ struct wizard {
 	bool quit;
 	int rc;
 	/* The connection test. */
-	enum wizard_check_state check;
+	enum wizard_test check;
 	struct store *store;
 	struct check_result res[CHECK_MAX_PROBES];
 	size_t nres;
