@@ -346,6 +346,11 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	bool choice = !it.sid && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE);
 
 	w->status[0] = '\0';
+	/* Leaving a field keeps the draft up to date: a dropped SSH session loses one field at most. */
+	bool leaves = (chr && (ch == '\t' || ch == '\r' || ch == '\n')) ||
+	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));
+	if (leaves)
+		wizard_draft_save(w);
 	if ((chr && ch == '\t') || (code && ch == KEY_DOWN)) {
 		w->touched[it.id] = true;
 		w->focus = (w->focus + 1) % (int)n;

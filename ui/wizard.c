@@ -126,6 +126,7 @@ void wizard_changed(struct wizard *w, enum field_id id)
 	char msg[FIELD_MSG_MAX], buf[256];
 
 	w->dirty = true;
+	w->undrafted = true;
 	if (fields_at(id)->kind == FIELD_SECRET) {
 		connector_put(w->c, id, *input_text(&w->sid[id]) ? input_text(&w->sid[id]) : NULL);
 		if (id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE)
@@ -198,8 +199,9 @@ void wizard_draft_save(struct wizard *w)
 	char *text;
 
 	/* The draft is of a new connector; an edit starts from the saved file again. */
-	if (!w->dirty || w->start->dry_run || w->start->editing)
+	if (!w->undrafted || w->start->dry_run || w->start->editing)
 		return;
+	w->undrafted = false;
 	text = connector_file_text(w->c);
 	if (!text || paths_mkdir(p->state_dir) != 0 ||
 	    fileio_write_atomic(p->draft, text, strlen(text), NULL, NULL) != 0)

@@ -55,6 +55,7 @@ struct wizard {
 	char *errbuf;
 	size_t errlen, errshown;
 	bool dirty;                     /* something was typed: Ctrl-C asks first */
+	bool undrafted;                 /* typed since the draft was last written */
 	bool quit;
 	int rc;
 	/* The connection test. */
