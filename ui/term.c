@@ -218,6 +218,18 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 		return -1;
 	}
 	set_term(term_screen);
+	/* A terminal that cannot place the cursor (TERM=dumb) would show nothing at all. */
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		snprintf(msg, msglen, "the terminal type '%s' cannot move the cursor: the wizard needs one "
+		         "that can (try TERM=xterm), or use 'new --non-interactive'", name);
+		endwin();
+		delscreen(term_screen);
+		term_screen = NULL;
+		term_signals_restore();
+		term_close_files();
+		return -1;
+	}
 	term_restore_prepare();
 	if (!registered)
 		registered = atexit(term_stop) == 0;

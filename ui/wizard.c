@@ -496,10 +496,11 @@ int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
 			wizard_free(w);
 		return AZ_EXIT_ERROR;
 	}
+	/* No usable terminal is the same case as no terminal at all (exit status 2). */
 	if (term_start(&topts, msg, sizeof(msg)) != 0) {
 		msg_error(err, "%s", msg);
 		wizard_free(w);
-		return AZ_EXIT_ERROR;
+		return AZ_EXIT_USAGE;
 	}
 	/* While the screen is ours, messages of the core show on the status line. */
 	ctx->err = w->errf;
