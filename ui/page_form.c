@@ -154,8 +154,8 @@ void page_form_draw(struct wizard *w)
 			break;
 		w->scroll++;
 	}
-	int y = top;
-	for (int i = w->scroll; i < (int)n && y <= bottom; i++) {
+	int y = top, last = w->scroll - 1;
+	for (int i = w->scroll; i < (int)n && y <= bottom; i++, last++) {
 		const struct field *f = fields_at(items[i].id);
 		bool focused = i == w->focus;
 		char label[64];
@@ -176,12 +176,13 @@ void page_form_draw(struct wizard *w)
 		if (focused)
 			cursor_y = y;
 		y++;
-		if (form_shown_msg(w, items[i], msg, sizeof(msg)))
-			y += wizard_wrap(y, FORM_VALUE_X, form_width(), FORM_MSG_ROWS, msg, term_style(TERM_ERROR));
+		if (form_shown_msg(w, items[i], msg, sizeof(msg)) && y <= bottom)
+			y += wizard_wrap(y, FORM_VALUE_X, form_width(), bottom - y + 1 < FORM_MSG_ROWS ?
+			                 bottom - y + 1 : FORM_MSG_ROWS, msg, term_style(TERM_ERROR));
 	}
 	if (w->scroll > 0)
 		mvaddstr(top - 1, COLS - 12, term_ascii() ? "^ more" : "↑ more");
-	if (y > bottom + 1 || (n && items[n - 1].id != items[w->focus].id && y > bottom))
+	if (last < (int)n - 1)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 	if (n) {
 		const struct field *f = fields_at(items[w->focus].id);
