@@ -241,6 +241,14 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	curs_set(1);
 	wtimeout(stdscr, term_wait);
 	term_colours = term_colours_start();
+	/* Terminals that ignore keypad mode still send arrows as ESC [ A: known as such too. */
+	static const struct { const char *seq; int key; } csi[] = {
+		{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN }, { "\033[C", KEY_RIGHT },
+		{ "\033[D", KEY_LEFT }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+	};
+	for (size_t i = 0; i < sizeof(csi) / sizeof(csi[0]); i++)
+		if (key_defined(csi[i].seq) == 0)
+			define_key(csi[i].seq, csi[i].key);
 	define_key("\033[200~", TERM_KEY_PASTE_START);
 	define_key("\033[201~", TERM_KEY_PASTE_END);
 	term_write(TERM_PASTE_ON);

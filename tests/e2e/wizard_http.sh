@@ -1,17 +1,9 @@
 # e2e: a new user's whole walk through the wizard in a pseudo-terminal: HTTPS
 # Repository URL, the token pasted, API access on, the store passphrase asked
 # twice, the probes pass against the local servers, the connector is saved.
-. "$top_srcdir/tests/tap.sh"
-tap_tmpdir
-/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
-# Only loopback and our CA: none of the caller's proxy or CA settings.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
-	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
-tap_fixtures
-export tap_tmp
-/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
+wizard_python <<'PY'
 import filecmp, json, os, sys
-sys.path.insert(0, sys.argv[2])
 import pexpect
 from tui import *
 

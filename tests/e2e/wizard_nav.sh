@@ -2,16 +2,9 @@
 # keys, F1 help, a terminal too small and back, Ctrl-C (asks, n goes on, y
 # quits with 5 and a draft), resuming the draft, and the terminal restored
 # after Ctrl-C, SIGTERM and SIGHUP (stty settings before and after compared).
-. "$top_srcdir/tests/tap.sh"
-tap_tmpdir
-/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
-	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
-tap_fixtures
-export tap_tmp
-/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
+wizard_python <<'PY'
 import json, os, signal, subprocess, sys, time
-sys.path.insert(0, sys.argv[2])
 from tui import *
 
 binary = sys.argv[1]

@@ -1,19 +1,12 @@
 # e2e: the wizard with an SSH Repository URL: the private key's file path typed,
 # the server's unknown host key trusted with A (confirmed), the probe passes,
 # the connector is saved and the key recorded; the key's content never shows.
-. "$top_srcdir/tests/tap.sh"
-tap_tmpdir
-/usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
-	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
 HOME=$tap_tmp/userhome SSH_AUTH_SOCK=
 export HOME SSH_AUTH_SOCK
 mkdir -p "$HOME"
-tap_fixtures
-export tap_tmp
-/usr/bin/python3 - "${AZREPOS_CONNECT:?}" "$top_srcdir/tests/e2e" <<'PY'
+wizard_python <<'PY'
 import json, os, sys
-sys.path.insert(0, sys.argv[2])
 from tui import *
 
 binary = sys.argv[1]
