@@ -278,6 +278,13 @@ class Tui:
         self.child.setwinsize(rows, cols)
         self.settle(0.2, 2.0)
 
+    def quit(self):
+        """Ctrl-C, confirmed: returns the exit status (5)."""
+        self.send(CTRL_C)
+        self.wait_for("Quit without saving")
+        self.send("y")
+        return self.wait_exit()
+
     def wait_exit(self, timeout=None):
         """Wait for the program to end; returns its exit status (None if killed by a signal)."""
         timeout = self.timeout if timeout is None else timeout
@@ -364,6 +371,11 @@ class Tui:
 
 
 # ---- the test set-up shared by the wizard_*.sh tests ----
+def context():
+    """The binary (first argument), the test's temporary folder and the local servers' settings."""
+    return sys.argv[1], os.environ["tap_tmp"], azf_env()
+
+
 def azf_env():
     """The AZF_* settings of the fixture servers started by tap_fixtures ($tap_tmp/fix/env)."""
     env = {}

@@ -7,9 +7,7 @@ import filecmp, json, os, sys
 import pexpect
 from tui import *
 
-binary = sys.argv[1]
-tmp = os.environ["tap_tmp"]
-azf = azf_env()
+binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()

@@ -7,9 +7,7 @@ wizard_python <<'PY'
 import json, os, signal, subprocess, sys, time
 from tui import *
 
-binary = sys.argv[1]
-tmp = os.environ["tap_tmp"]
-azf = azf_env()
+binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 tap = Tap(33)

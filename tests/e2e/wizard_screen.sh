@@ -5,9 +5,7 @@ wizard_python <<'PY'
 import os, re, sys
 from tui import *
 
-binary = sys.argv[1]
-tmp = os.environ["tap_tmp"]
-azf = azf_env()
+binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
 tap = Tap(18)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
@@ -83,10 +81,7 @@ def colour_run(env, tag):
         t.wait_for("Name *")
         t.type(" bad")
         t.send(TAB)  # an error message (red when colours are on)
-        t.send(CTRL_C)
-        t.wait_for("Quit without saving")
-        t.send("y")
-        t.wait_exit()
+        t.quit()
     except TuiTimeout as e:
         tap.diag("stopped: %s" % e)
         t.close()
@@ -114,10 +109,7 @@ try:
     t.send(F2)
     v = t.value("Personal Access Token") or ""
     tap.ok(token[-20:] not in t.screen_text() and v.strip().startswith("••••"), "F2 again hides it")
-    t.send(CTRL_C)
-    t.wait_for("Quit without saving")
-    t.send("y")
-    t.wait_exit()
+    t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()

@@ -9,9 +9,7 @@ wizard_python <<'PY'
 import json, os, sys
 from tui import *
 
-binary = sys.argv[1]
-tmp = os.environ["tap_tmp"]
-azf = azf_env()
+binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 key = key_file(os.path.join(tmp, "store.key"))
 pem = open(azf["AZF_SSH_KEY"]).read()

@@ -5,9 +5,7 @@ wizard_python <<'PY'
 import os, re, sys
 from tui import *
 
-binary = sys.argv[1]
-tmp = os.environ["tap_tmp"]
-azf = azf_env()
+binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 tap = Tap(24)
 
