@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "connector.h"
@@ -117,6 +118,7 @@ void page_check_start(struct wizard *w)
 	}
 	if (*w->accept_fp)
 		opts.accept_host_key = w->accept_fp;
+	clock_gettime(CLOCK_MONOTONIC, &w->test_start);
 	if (conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg)) != 0) {
 		newconn_error(&w->errs, "check", "%s", msg);
 		w->check = TEST_ERRORS;
@@ -137,6 +139,14 @@ static const struct check_result *check_unknown_key(const struct wizard *w)
 	return NULL;
 }
 
+static long check_elapsed_ms(const struct wizard *w)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - w->test_start.tv_sec) * 1000 + (now.tv_nsec - w->test_start.tv_nsec) / 1000000;
+}
+
 static int check_draw_results(struct wizard *w, int y, int bottom)
 {
 	for (size_t i = 0; i < w->nres && y <= bottom; i++) {
@@ -151,8 +161,8 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 		mvaddstr(y, 2, word);
 		attroff(a);
 		mvaddstr(y, 10, r->probe);
-		if (!running)
-			mvprintw(y, 20, "%5.1f s", (double)r->duration_ms / 1000.0);
+		/* A probe still running shows the time so far: a slow server is seen to be slow. */
+		mvprintw(y, 20, "%5.1f s", (double)(running ? check_elapsed_ms(w) : r->duration_ms) / 1000.0);
 		y++;
 		if (running)
 			continue;

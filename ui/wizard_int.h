@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <wchar.h>
 
 #include <curses.h>
@@ -63,6 +64,7 @@ struct wizard {
 	struct store *store;
 	struct check_result res[CHECK_MAX_PROBES];
 	size_t nres;
+	struct timespec test_start;     /* when the probes started */
 	char accept_fp[128];            /* a host key the user accepted for this run */
 	struct connector *cc;           /* what is checked and saved: the values completed */
 	struct newconn_secrets s;       /* and the secret values */
