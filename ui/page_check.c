@@ -204,8 +204,14 @@ void page_check_draw(struct wizard *w)
 		         "fingerprint its administrator gives you, then press A to trust it.", unknown->host_key_fp);
 		wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN));
 	} else if (w->check == TEST_FAILED) {
-		wizard_wrap(y, 1, COLS - 2, 2, "The test failed: nothing is saved yet. Fix the values (B), try "
-		            "again (R), or save anyway (S).", term_style(TERM_PLAIN));
+		bool stopped = false;
+		for (size_t i = 0; i < w->nres; i++)
+			stopped |= w->res[i].status == CHECK_SKIPPED;
+		wizard_wrap(y, 1, COLS - 2, 2, stopped
+		            ? "The test was stopped: nothing is saved yet. Run it again (R), change the values "
+		              "(B), or save anyway (S)."
+		            : "The test failed: nothing is saved yet. Fix the values (B), try again (R), or "
+		              "save anyway (S).", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_SAVED || w->check == TEST_PASSED) {
 		wizard_wrap(y, 1, COLS - 2, 3, w->done, term_style(TERM_OK));
 	}
