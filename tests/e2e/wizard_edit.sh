@@ -1,0 +1,105 @@
+# e2e: 'edit ID' runs the wizard on a saved connector: the values are there,
+# the identifier cannot change, a stored secret is used as it is, a change is
+# saved after the test passes; a new token that fails the test, then Ctrl-C,
+# changes nothing (file and store as they were); saved anyway (S), it
+# replaces the stored token.
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
+wizard_python <<'PY'
+import json, os, subprocess, sys
+from tui import *
+
+binary, tmp, azf = context()
+home = os.path.join(tmp, "home")
+key = key_file(os.path.join(tmp, "store.key"))
+base = [binary, "--home", home, "--key-file", key]
+conn = os.path.join(home, "connectors", "web.json")
+tap = Tap(19)
+
+made = subprocess.run(base + ["new", "--non-interactive", "--name", "web", "--url-type", "repo",
+                              "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
+                              "--token-file", azf["AZF_TOKEN_FILE"], "--ca-file", azf["AZF_CA"]],
+                      capture_output=True, text=True)
+tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
+before_store = open(os.path.join(home, "secrets.store"), "rb").read()
+
+t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Name *")
+    tap.ok(t.has("edit the connector 'web'"), "the title names the connector edited")
+    tap.ok((t.value("Name") or "").strip() == "web", "the saved name is there")
+    t.focus("Identifier")
+    t.type("x")
+    tap.ok((t.value("Identifier") or "").strip() == "web", "typing does not change the identifier")
+    tap.ok(t.has("cannot change"), "and the status line says why")
+    t.focus("Description")
+    t.type("edited in the wizard")
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(t.has("the secret 'web-token' already stored"), "the review uses the stored token")
+    t.send(ENTER)
+    t.wait_for("saved connector 'web'", timeout=30)
+    tap.ok(t.has("ok      git-http"), "the test passes with the stored token")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "edit: exit 0")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+saved = json.load(open(conn))
+tap.is_(saved.get("description"), "edited in the wizard", "the change is in the file")
+tap.is_(saved.get("token-secret"), "web-token", "the token's store id is unchanged")
+before_file = open(conn, "rb").read()
+
+t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.focus("Description")
+    t.send(CTRL_U)
+    t.type("must not be saved")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(PGDN)
+    t.wait_for("Personal Access Token *")
+    t.focus("Personal Access Token")
+    t.paste("wrong-token-value")
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(t.has("(new, kept as 'web-token')"), "a new token will replace the stored one")
+    t.send(ENTER)
+    t.wait_for("FAILED", timeout=30)
+    tap.ok(t.has("R retry"), "a rejected token: the test fails and offers Retry, Back, Save anyway")
+    tap.is_(t.quit(), 5, "Ctrl-C then y: exit 5")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.ok(open(conn, "rb").read() == before_file, "the connector file is unchanged")
+test = subprocess.run(base + ["test", "web", "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
+tap.is_(test.returncode, 0, "the stored token is unchanged: 'test web' still passes")
+tap.ok(not os.path.exists(os.path.join(home, "draft.json")), "an edit leaves no draft")
+
+t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(PGDN)
+    t.wait_for("Personal Access Token *")
+    t.focus("Personal Access Token")
+    t.paste("wrong-token-value")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("FAILED", timeout=30)
+    t.send("s")
+    t.wait_for("Save the connector")
+    t.send("y")
+    t.wait_for("saved connector 'web'")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 4, "saved anyway: exit 4 (the test failed)")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+test = subprocess.run(base + ["test", "web", "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
+tap.is_(test.returncode, 4, "the new token replaced the stored one: 'test web' now fails (exit 4)")
+tap.ok("rejected" in test.stdout + test.stderr, "with the token rejected")
+tap.done()
+PY
