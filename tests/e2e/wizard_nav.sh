@@ -1,7 +1,7 @@
 # e2e: moving around the wizard: Back/Next keep the values, the review's page
 # keys, F1 help, a terminal too small and back, Ctrl-C (asks, n goes on, y
 # quits with 5 and a draft), resuming the draft, and the terminal restored
-# after Ctrl-C, SIGTERM and SIGHUP (stty settings before and after compared).
+# after Ctrl-C, SIGTERM, SIGHUP and a fatal SIGSEGV (stty settings compared).
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
 import json, os, signal, subprocess, sys, time
@@ -10,7 +10,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(33)
+tap = Tap(38)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -155,7 +155,7 @@ except TuiTimeout as e:
     t.close()
 
 # ---- signals ----
-for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP")):
+for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signal.SIGSEGV, "SIGSEGV")):
     w, t = wrapped("sig" + name, ["--home", os.path.join(tmp, "h" + name), "new"])
     try:
         t.wait_for("Name *")
