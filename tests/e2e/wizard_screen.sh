@@ -124,7 +124,7 @@ try:
     t.send(F10)
     t.wait_for("Check the values")
     t.send(ENTER)
-    t.wait_for("dry run:", 40)
+    t.wait_for("dry run: the connector", 40)
     tap.ok(t.has("ok      git-http") and not t.has("Secret store"),
            "--dry-run: the probes run, no store passphrase is asked")
     t.send(ENTER)
