@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,12 +131,22 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 		goto out;
 	}
 	*n = check_run(&t, res, progress, user);
-	for (size_t i = 0; i < *n; i++)
-		if (res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED && opts->known_hosts &&
-		    known_hosts_add(opts->known_hosts, u.host, u.port, res[i].host_key) != 0) {
-			snprintf(msg, msglen, "cannot record the accepted host key in %s", opts->known_hosts);
+	for (size_t i = 0; i < *n; i++) {
+		if (res[i].host_key_status != CHECK_HOSTKEY_ACCEPTED || !opts->known_hosts)
+			continue;
+		int krc = known_hosts_add(opts->known_hosts, u.host, u.port, res[i].host_key);
+		if (krc == -2) {
+			snprintf(msg, msglen, "the accepted host key was written to %s, but syncing its folder "
+			         "failed (%s): after a power loss it may be missing", opts->known_hosts,
+			         strerror(errno));
 			goto out;
 		}
+		if (krc != 0) {
+			snprintf(msg, msglen, "cannot record the accepted host key in %s: %s", opts->known_hosts,
+			         strerror(errno));
+			goto out;
+		}
+	}
 	rc = 0;
 out:
 	free(git_url);

@@ -434,7 +434,14 @@ int connector_file_save(const char *dir, const struct connector *c, char *msg, s
 		goto done;
 	}
 	msg[0] = '\0';
-	if (fileio_write_atomic(path, text, strlen(text), connector_file_verify, &check) != 0) {
+	int wrc = fileio_write_atomic(path, text, strlen(text), connector_file_verify, &check);
+	if (wrc == -2) {
+		snprintf(msg, msglen, "%s was written, but syncing its folder failed (%s): after a power "
+		         "loss it may be the old one", path, strerror(errno));
+		rc = -2;
+		goto done;
+	}
+	if (wrc != 0) {
 		if (errno != EBADMSG || !msg[0])
 			snprintf(msg, msglen, "cannot write %s: %s", path, strerror(errno));
 		goto done;

@@ -66,7 +66,8 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 /*
  * Write c to <dir>/<identifier>.json atomically (the folder created 0700 if
  * needed; the file 0600, read back and parsed before it replaces the old one).
- * 0, or -1 with the message.
+ * 0, or -1 with the message; -2 when the file was written but its folder
+ * could not be synced (the message says so).
  */
 int connector_file_save(const char *dir, const struct connector *c, char *msg, size_t msglen);
 

@@ -179,9 +179,10 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		return store_exit_code(st);
 	}
-	if (connector_file_save(ctx->paths.connectors_dir, c, msg, sizeof(msg)) != 0) {
+	int frc = connector_file_save(ctx->paths.connectors_dir, c, msg, sizeof(msg));
+	if (frc != 0) {
 		msg_error(ctx->err, "%s", msg);
-		if (any)
+		if (any && frc == -1)
 			msg_error(ctx->err, "the secrets were stored; remove them with '" AZ_PROGRAM " secret rm ID' "
 			                    "if you give up on this connector");
 		return AZ_EXIT_ERROR;

@@ -10,7 +10,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 37
+plan 41
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -74,3 +74,15 @@ like "$(cat "$tap_tmp/err")" "the secrets were stored; remove them" "the message
 [ ! -e "$home/connectors/w.json" ]
 ok $? "no connector file"
 is "$(find "$home/connectors" -name '.*tmp*' | wc -l)" 0 "no temporary connector file left"
+
+# The connector file's folder cannot be synced after the rename: the file is in
+# place, and the message says so rather than "cannot write".
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_DIR="$home/connectors" FAULT_CALL=fsync FAULT_NTH=3 \
+	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" new --non-interactive --name w2 \
+	--url-type repo --url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin \
+	--skip-test >"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 1 "the connectors folder cannot be synced: exit 1"
+like "$(cat "$tap_tmp/err")" "w2.json was written, but syncing its folder failed" "the message says the file is in place"
+[ -s "$home/connectors/w2.json" ]
+ok $? "the connector file is there"
+unlike "$(cat "$tap_tmp/err")" "remove them" "and does not suggest removing the stored secrets"
