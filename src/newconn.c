@@ -132,6 +132,13 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 			continue;
 		if (id == FIELD_API_TOKEN && s->v.val[id])
 			continue;
+		/* The API token sharing the HTTP token's secret: one read of the store is enough. */
+		const struct secbuf *tok = s->v.val[FIELD_TOKEN];
+		if (id == FIELD_API_TOKEN && !s->fresh[id] && tok && fields_applies(c, FIELD_TOKEN) &&
+		    connector_is(c, FIELD_TOKEN, sid)) {
+			s->v.val[id] = secbuf_dup(tok->data, tok->len);
+			continue;
+		}
 		enum store_status st = store_get(*store, sid, &have, &err);
 		if (s->fresh[id] && st == STORE_OK && !s->replace)
 			newconn_error(e, fields_at(id)->key, "the store already has a secret '%s': to replace it run "
