@@ -279,7 +279,7 @@ static bool seg_is(const struct seg *s, const char *word)
 	return strcasecmp(s->name, word) == 0;
 }
 
-/* Checks on the whole text before it is split: each names its fix. */
+/* Checks on the whole text before it is split: each names its fix. -2: a raw space. */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
@@ -303,7 +303,7 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 			str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
 		fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
 		free(b.s);
-		return -1;
+		return -2;
 	}
 	if (az_utf16_len(text) < 0)
 		return fail(msg, msglen, "the URL is not valid UTF-8");
@@ -778,6 +778,28 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 }
 
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
+                     char *msg, size_t msglen);
+
+/* A URL with raw spaces may have another problem: name it too, so that one edit fixes all. */
+static void url_also(const char *text, const struct az_want *w, char *msg, size_t msglen)
+{
+	struct str b = { 0 };
+	struct azure_url u;
+	char more[256];
+
+	if (!msg || msglen == 0)
+		return;
+	for (const char *p = text; *p; p++)
+		str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
+	if (b.s && url_parse(b.s, &u, w, more, sizeof(more)) < 0) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, msglen - n, ", and then %s", more);
+	} else if (b.s)
+		azure_url_free(&u);
+	free(b.s);
+}
+
+static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen)
 {
 	struct parse p = { .text = text ? text : "", .msg = msg, .msglen = msglen };
@@ -785,6 +807,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 
 	memset(u, 0, sizeof(*u));
 	rc = url_precheck(p.text, msg, msglen);
+	if (rc == -2)
+		url_also(p.text, w, msg, msglen);
 	if (rc == 0) {
 		p.textlen = strlen(p.text);
 		if (p.text[p.textlen - 1] == '/')

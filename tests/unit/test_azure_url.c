@@ -586,6 +586,11 @@ static const struct bad bad[] = {
 	  "the URL has a raw space: use 'https://dev.azure.com/contoso/Payments%20Platform'" },
 	{ "https://dev.azure.com/contoso/My Project/_git/my repo", TR, CH, false,
 	  "use 'https://dev.azure.com/contoso/My%20Project/_git/my%20repo'" },
+	/* Two problems: the space's fix is given with the next one to make. */
+	{ "https://dev.azure.com/contoso/My Project/_git/web.git", TR, CH, false,
+	  "use 'https://dev.azure.com/contoso/My%20Project/_git/web.git', and then remove the '.git' suffix" },
+	{ "https://dev.azure.com/contoso/My Project/_git/web", TP, CH, false,
+	  "'https://dev.azure.com/contoso/My%20Project/_git/web', and then remove '/_git/web'" },
 	{ " https://dev.azure.com/contoso/Payments", TP, CH, false, "remove the spaces before and after the URL" },
 	{ "https://dev.azure.com/contoso/Payments ", TP, CH, false, "remove the spaces before and after the URL" },
 	{ "https://dev.azure.com/contoso/Payments\t", TP, CH, false, "control character" },
