@@ -103,6 +103,45 @@ void dialog_help(struct wizard *w, enum field_id id)
 	dialog_message(w, f->label, text, footer, 6);
 }
 
+int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n)
+{
+	enum { ROWS = 10 };
+	size_t at = 0, top = 0;
+
+	for (;;) {
+		int y, x;
+		wint_t ch;
+
+		if (at < top)
+			top = at;
+		if (at >= top + ROWS)
+			top = at - ROWS + 1;
+		wizard_draw(w);
+		curs_set(0);
+		dialog_box(title, ROWS + 2, &y, &x);
+		for (size_t i = top; i < n && i < top + ROWS; i++) {
+			attr_t a = i == at ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN);
+			attron(a);
+			mvhline(y + (int)(i - top), x, ' ', DIALOG_WIDTH - 4);
+			mvaddnstr(y + (int)(i - top), x, items[i], DIALOG_WIDTH - 4);
+			attroff(a);
+		}
+		attron(term_style(TERM_KEY));
+		mvaddstr(y + ROWS + 1, x, "Up/Down choose   Enter take   Esc none");
+		attroff(term_style(TERM_KEY));
+		refresh();
+		enum term_key k = dialog_key(&ch);
+		if (k == TERM_KEY_CODE && ch == KEY_UP && at > 0)
+			at--;
+		else if (k == TERM_KEY_CODE && ch == KEY_DOWN && at + 1 < n)
+			at++;
+		else if (k == TERM_KEY_CHAR && (ch == '\r' || ch == '\n'))
+			return (int)at;
+		else if (k == TERM_KEY_CHAR && (ch == 27 || ch == 3))
+			return -1;
+	}
+}
+
 struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 {
 	struct wizard *w = user;

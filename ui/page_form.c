@@ -10,6 +10,7 @@
 #include "fileio.h"
 #include "msg.h"
 #include "sshkey.h"
+#include "store_cli.h"
 #include "term.h"
 #include "wizard_int.h"
 
@@ -106,6 +107,8 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 			snprintf(hint, sizeof(hint), "%s (default)", wizard_secret_id(w, it.id, def, sizeof(def)));
 		else if (wizard_api_shared(w, it.id))
 			snprintf(hint, sizeof(hint), "the Personal Access Token above (default)");
+		else if (f->kind == FIELD_SECRET && *input_text(&w->sid[it.id]))
+			snprintf(hint, sizeof(hint), "the stored secret of the store id below");
 		else if (it.id == FIELD_SSH_KEY)
 			snprintf(hint, sizeof(hint), "a file (~/.ssh/id_rsa), paste it, F3 makes one");
 		else if (f->kind == FIELD_SECRET)
@@ -188,7 +191,7 @@ void page_form_draw(struct wizard *w)
 		const struct field *f = fields_at(items[w->focus].id);
 		wizard_wrap(LINES - 4, 1, COLS - 2, 2, items[w->focus].sid
 		            ? "The id the secret is kept under in the encrypted store; the connector names "
-		              "it. Give the id of a secret already stored to use that one."
+		              "it. F4 lists the secrets already stored, to use one of them."
 		            : f->help, term_style(TERM_DIM));
 	}
 	if (cursor_x >= 0) {
@@ -286,6 +289,42 @@ static void form_generate_key(struct wizard *w)
 	dialog_message(w, "New SSH key", text, "Any key closes.", 16);
 }
 
+/* F4 on a store id: the secrets of that kind already stored, to use one of them. */
+static void form_pick_secret(struct wizard *w, enum field_id id)
+{
+	const char *items[256];
+	size_t n = 0;
+
+	if (!w->store) {
+		int rc = store_cli_open(w->ctx, STORE_CLI_OPTIONAL, &w->store);
+		w->status[0] = '\0';
+		wizard_take_messages(w);
+		if (rc != 0)
+			return;
+		if (!w->store) {
+			snprintf(w->status, sizeof(w->status), "there is no secret store yet: type the value");
+			return;
+		}
+	}
+	for (size_t i = 0; i < store_count(w->store) && n < sizeof(items) / sizeof(items[0]); i++) {
+		struct store_info info;
+		if (store_info(w->store, i, &info) && info.kind == newconn_kind(id))
+			items[n++] = info.id;
+	}
+	if (n == 0) {
+		snprintf(w->status, sizeof(w->status), "no %s in the store yet: type the value",
+		         id == FIELD_SSH_KEY ? "private key" : id == FIELD_SSH_KEY_PASSPHRASE ? "key passphrase" : "token");
+		return;
+	}
+	int at = dialog_pick(w, "Stored secrets", items, n);
+	if (at < 0)
+		return;
+	/* The stored value is used: what was typed for this secret goes. */
+	input_set(&w->sid[id], items[at], strlen(items[at]));
+	input_set(&w->in[id], "", 0);
+	wizard_changed(w, id);
+}
+
 /* Editing keys of a text field: true when the key was one. */
 static bool form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, struct secbuf *paste)
 {
@@ -375,6 +414,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		w->show_secrets = !w->show_secrets;
 	} else if (code && ch == KEY_F(3) && it.id == FIELD_SSH_KEY && !it.sid) {
 		form_generate_key(w);
+	} else if (code && ch == KEY_F(4) && f->kind == FIELD_SECRET) {
+		form_pick_secret(w, it.id);
 	} else if ((code && ch == KEY_F(10)) || (chr && ch == 24)) {
 		form_finish(w);
 	} else if (choice && ((code && ch == KEY_RIGHT) || (chr && ch == ' '))) {

@@ -126,6 +126,8 @@ void page_check_key(struct wizard *w, int type, wint_t ch);
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
 void dialog_help(struct wizard *w, enum field_id id);
+/* A choice among n lines (Up/Down, Enter): its index, or -1 (Esc). */
+int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n);
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);
 struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
 
