@@ -279,12 +279,15 @@ static void form_generate_key(struct wizard *w)
 	snprintf(w->pub_path, sizeof(w->pub_path), "%s/%s.pub", p->data_dir,
 	         wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid)));
 	strcat(pub, "\n");
-	if (paths_mkdir(p->data_dir) != 0 || fileio_write_atomic(w->pub_path, pub, strlen(pub), NULL, NULL) != 0) {
+	if (w->start->dry_run)
+		w->pub_path[0] = '\0';
+	else if (paths_mkdir(p->data_dir) != 0 ||
+	         fileio_write_atomic(w->pub_path, pub, strlen(pub), NULL, NULL) != 0) {
 		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
 		w->pub_path[0] = '\0';
 	}
 	pub[strlen(pub) - 1] = '\0';
-	snprintf(text, sizeof(text), "Add this public key in Azure DevOps (User settings > SSH public keys)%s%s: %s",
+	snprintf(text, sizeof(text), "Add this public key in Azure DevOps (User settings > SSH public keys)%s%s:\n%s",
 	         *w->pub_path ? "; it is also in " : "", w->pub_path, pub);
 	dialog_message(w, "New SSH key", text, "Any key closes.", 16);
 }

@@ -248,9 +248,13 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 		size_t len = strlen(text), cut = len, cols = 0, at = 0;
 		mbstate_t st = { 0 };
 
-		/* Up to width columns, cut at the last space when the line is longer. */
+		/* Up to width columns or a newline, cut at the last space when the line is longer. */
 		while (at < len) {
 			wchar_t wc;
+			if (text[at] == '\n') {
+				cut = at;
+				break;
+			}
 			size_t k = mbrtowc(&wc, text + at, len - at, &st);
 			if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
 				k = 1;
@@ -261,7 +265,7 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 			at += k;
 			cols++;
 		}
-		if (cut < len) {
+		if (cut < len && text[cut] != '\n') {
 			size_t sp = cut;
 			while (sp > 0 && text[sp] != ' ')
 				sp--;
@@ -270,8 +274,11 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 		}
 		mvaddnstr(y + rows, x, text, (int)cut);
 		text += cut;
-		while (*text == ' ')
+		if (*text == '\n')
 			text++;
+		else
+			while (*text == ' ')
+				text++;
 		rows++;
 	}
 	attroff(attr);

@@ -111,7 +111,7 @@ void wizard_draft_save(struct wizard *w);
 /* The shared frame: title, steps, status and key hints. Returns the first and last usable rows. */
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);
 
-/* Word-wrapped text in a box of width columns from (y, x), at most max_rows: rows used. */
+/* Word-wrapped text ("\n" breaks a line) in width columns from (y, x), at most max_rows: rows used. */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
 /* The pages: draw, and take a key (ch as term_getkey gave it). */

@@ -1,0 +1,85 @@
+# e2e: the secrets' helpers of the wizard: F4 lists the stored tokens and the
+# one chosen passes the test; F3 makes an RSA key whose public key is shown
+# and written to <home>/<store id>.pub, the private key never on screen.
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
+wizard_python <<'PY'
+import os, subprocess
+from tui import *
+
+binary, tmp, azf = context()
+home = os.path.join(tmp, "home")
+key = key_file(os.path.join(tmp, "store.key"))
+base = [binary, "--home", home, "--key-file", key]
+tap = Tap(12)
+
+made = subprocess.run(base + ["new", "--non-interactive", "--name", "first", "--url-type", "repo",
+                              "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
+                              "--token-file", azf["AZF_TOKEN_FILE"], "--skip-test"],
+                      capture_output=True, text=True)
+tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
+
+def to_credentials(t, name, url, ssh):
+    t.wait_for("Name *")
+    t.type(name)
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(RIGHT)
+    t.send(RIGHT)
+    if ssh:
+        t.focus("Connection type")
+        t.send(RIGHT)
+    t.focus("URL")
+    t.type(url)
+    t.send(PGDN)
+    t.wait_for("Harness secret scope *")
+
+t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    to_credentials(t, "second", azf["AZF_REPO_URL"], False)
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.send(TAB)
+    t.send("\x1bOS")  # F4
+    t.wait_for("Stored secrets")
+    tap.ok(t.has("first-token"), "F4 lists the stored token")
+    t.send(ENTER)
+    tap.ok(t.has("the stored secret of the store id below"), "the token field says the stored one is used")
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(t.has("the secret 'first-token' already stored"), "the review names the stored secret")
+    t.send(ENTER)
+    t.wait_for("saved connector 'second'", timeout=30)
+    tap.ok(t.has("ok      git-http"), "the test passes with the stored token")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "exit 0")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+t = Tui(base + ["new"], tap=tap)
+private = b""
+try:
+    to_credentials(t, "made", "git@ssh.dev.azure.com:v3/contoso/Payments/web", True)
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    tap.ok(t.has("ssh-rsa") and t.has("AAAAB3NzaC1yc2E"), "F3: the new public key is shown")
+    t.send("x")
+    t.wait_gone("New SSH key")
+    shown = t.value("SSH private key") or ""
+    tap.ok(shown.strip().startswith("••••"), "the private key is in the field, masked")
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(t.has("(new, kept as 'made-ssh-key')"), "the review: a new key kept as made-ssh-key")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+pub = os.path.join(home, "made-ssh-key.pub")
+text = open(pub).read() if os.path.exists(pub) else ""
+tap.ok(text.startswith("ssh-rsa AAAA") and text.endswith(" azrepos-connect\n"), "the public key is in <home>/made-ssh-key.pub")
+tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached the terminal")
+tap.ok(not any_file_holds(home, b"PRIVATE KEY"), "no file holds the private key in clear")
+tap.done()
+PY
