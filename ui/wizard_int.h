@@ -123,6 +123,10 @@ void page_check_start(struct wizard *w);
 void page_check_draw(struct wizard *w);
 void page_check_key(struct wizard *w, int type, wint_t ch);
 
+/* F3: make an RSA key into the SSH key field; F4: use a stored secret for field id. */
+void secret_tools_generate_key(struct wizard *w);
+void secret_tools_pick(struct wizard *w, enum field_id id);
+
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
 void dialog_help(struct wizard *w, enum field_id id);

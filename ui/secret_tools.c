@@ -1,0 +1,90 @@
+/* The wizard's help with secrets: F3 makes an SSH key, F4 picks a secret already stored. */
+#include <config.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "msg.h"
+#include "sshkey.h"
+#include "store_cli.h"
+#include "wizard_int.h"
+
+/*
+ * F3 on the SSH key: make an RSA 4096 key here. The private key goes into the
+ * field (masked, stored encrypted on save); the public key is shown and kept
+ * in <data>/<store id>.pub to paste into Azure DevOps (User settings > SSH
+ * public keys).
+ */
+void secret_tools_generate_key(struct wizard *w)
+{
+	const struct az_paths *p = &w->ctx->paths;
+	struct secbuf *priv = NULL;
+	char pub[2048], msg[256], text[2400], sid[128];
+
+	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
+	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
+		return;
+	snprintf(w->status, sizeof(w->status), "making an RSA %d key...", SSHKEY_GENERATE_BITS);
+	wizard_draw(w);
+	w->status[0] = '\0';
+	if (sshkey_generate(&priv, pub, sizeof(pub), AZ_PROGRAM, msg, sizeof(msg)) != 0) {
+		snprintf(w->status, sizeof(w->status), "%s", msg);
+		return;
+	}
+	input_set(&w->in[FIELD_SSH_KEY], (const char *)priv->data, priv->len);
+	secbuf_free(priv);
+	input_set(&w->in[FIELD_SSH_KEY_PASSPHRASE], "", 0);
+	wizard_changed(w, FIELD_SSH_KEY);
+	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
+	snprintf(w->pub_path, sizeof(w->pub_path), "%s/%s.pub", p->data_dir,
+	         wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid)));
+	strcat(pub, "\n");
+	if (w->start->dry_run)
+		w->pub_path[0] = '\0';
+	else if (paths_mkdir(p->data_dir) != 0 ||
+	         fileio_write_atomic(w->pub_path, pub, strlen(pub), NULL, NULL) != 0) {
+		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
+		w->pub_path[0] = '\0';
+	}
+	pub[strlen(pub) - 1] = '\0';
+	snprintf(text, sizeof(text), "Add this public key in Azure DevOps (User settings > SSH public keys)%s%s:\n%s",
+	         *w->pub_path ? "; it is also in " : "", w->pub_path, pub);
+	dialog_message(w, "New SSH key", text, "Any key closes.", 16);
+}
+
+/* F4 on a store id: the secrets of that kind already stored, to use one of them. */
+void secret_tools_pick(struct wizard *w, enum field_id id)
+{
+	const char *items[256];
+	size_t n = 0;
+
+	if (!w->store) {
+		int rc = store_cli_open(w->ctx, STORE_CLI_OPTIONAL, &w->store);
+		w->status[0] = '\0';
+		wizard_take_messages(w);
+		if (rc != 0)
+			return;
+		if (!w->store) {
+			snprintf(w->status, sizeof(w->status), "there is no secret store yet: type the value");
+			return;
+		}
+	}
+	for (size_t i = 0; i < store_count(w->store) && n < sizeof(items) / sizeof(items[0]); i++) {
+		struct store_info info;
+		if (store_info(w->store, i, &info) && info.kind == newconn_kind(id))
+			items[n++] = info.id;
+	}
+	if (n == 0) {
+		snprintf(w->status, sizeof(w->status), "no %s in the store yet: type the value",
+		         id == FIELD_SSH_KEY ? "private key" : id == FIELD_SSH_KEY_PASSPHRASE ? "key passphrase" : "token");
+		return;
+	}
+	int at = dialog_pick(w, "Stored secrets", items, n);
+	if (at < 0)
+		return;
+	/* The stored value is used: what was typed for this secret goes. */
+	input_set(&w->sid[id], items[at], strlen(items[at]));
+	input_set(&w->in[id], "", 0);
+	wizard_changed(w, id);
+}
