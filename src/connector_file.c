@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <stddef.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +146,8 @@ static bool connector_file_schema(const cJSON *v, const char *name, char *msg, s
 {
 	double d = cJSON_IsNumber(v) ? v->valuedouble : 0;
 
-	if (!cJSON_IsNumber(v) || d != (double)(int)d || d < 1) {
+	/* In int's range before the cast: converting a double out of it is undefined. */
+	if (!cJSON_IsNumber(v) || !(d >= 1 && d <= INT_MAX) || d != (double)(int)d) {
 		snprintf(msg, msglen, "%s: key 'schema': expected a whole number such as %d", name,
 		         CONNECTOR_FILE_SCHEMA);
 		return false;

@@ -160,6 +160,7 @@ static void test_refusals(void **state)
 		                       "reads schema 1)" },
 		{ "schema-type.json", ": key 'schema': expected a whole number" },
 		{ "schema-fraction.json", ": key 'schema': expected a whole number" },
+		{ "schema-huge.json", ": key 'schema': expected a whole number" },
 		{ "truncated.json", ": not valid JSON (line 13, column 1)" },
 		{ "trailing.json", ": not valid JSON (line 14, column 1)" },
 		{ "array.json", ": not a JSON object" },
