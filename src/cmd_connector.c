@@ -250,19 +250,6 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	return AZ_EXIT_OK;
 }
 
-/* Ask on the terminal (never stdin): true only for y or yes. */
-static bool cmd_connector_confirm(FILE *tty, const char *id)
-{
-	char answer[16];
-
-	fprintf(tty, "Delete connector '%s'? [y/N] ", id);
-	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty))
-		return false;
-	answer[strcspn(answer, "\r\n")] = '\0';
-	return strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
-}
-
 /* The store ids of the connector's secrets, "a, b" (for the note after a delete). */
 static void cmd_connector_secret_ids(const struct connector *c, char *buf, size_t buflen)
 {
@@ -302,16 +289,15 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_ERROR;
 	}
 	if (!o.yes) {
-		FILE *tty = ctx->stdin_tty ? fopen("/dev/tty", "r+e") : NULL;
-		bool yes;
+		char question[128];
 
-		if (!tty) {
+		snprintf(question, sizeof(question), "Delete connector '%s'?", id);
+		int yes = ctx->stdin_tty ? msg_confirm(question) : -1;
+		if (yes < 0) {
 			connector_free(c);
 			return msg_usage(ctx->err, "delete: no terminal to confirm on: pass --yes to delete "
 			                 "'%s' without asking", id);
 		}
-		yes = cmd_connector_confirm(tty, id);
-		fclose(tty);
 		if (!yes) {
 			connector_free(c);
 			fprintf(ctx->out, "Connector '%s' not deleted.\n", id);

@@ -13,13 +13,14 @@
 #include "msg.h"
 #include "store_cli.h"
 
-enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL };
+enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET, OPT_YES };
 
 struct secret_opts {
 	const char *kind;
 	const char *from_file;
 	const char *new_key_file;
 	bool credential;
+	bool reset, yes;
 };
 
 static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
@@ -39,6 +40,12 @@ static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		break;
 	case OPT_CREDENTIAL:
 		o->credential = true;
+		break;
+	case OPT_RESET:
+		o->reset = true;
+		break;
+	case OPT_YES:
+		o->yes = true;
 		break;
 	default:
 		break;
@@ -168,6 +175,39 @@ static int secret_rm(struct cli_ctx *ctx, const char *id)
 	return rc;
 }
 
+/*
+ * rekey --reset: a store that cannot be opened (forgotten passphrase, lost key
+ * file, corrupt) is never overwritten; it is put aside, after asking, and the
+ * next secret stored starts a new store.
+ */
+static int secret_reset(struct cli_ctx *ctx, const struct secret_opts *o)
+{
+	const char *path = ctx->paths.store;
+	struct store_error err;
+	char moved[4096];
+
+	if (o->new_key_file || o->credential)
+		return msg_usage(ctx->err, "secret rekey --reset: the new store gets its key when it is "
+		                 "made (the next 'secret set' or 'new'); leave out --new-key-file/--credential");
+	if (!o->yes) {
+		char question[4200];
+		snprintf(question, sizeof(question), "Put the secret store %s aside and start a new, empty "
+		         "one? Its secrets stay in the old file, readable only with its old key.", path);
+		int yes = ctx->stdin_tty ? msg_confirm(question) : -1;
+		if (yes < 0)
+			return msg_usage(ctx->err, "secret rekey --reset: no terminal to confirm on: pass --yes");
+		if (!yes) {
+			fputs("The secret store was not reset.\n", ctx->out);
+			return AZ_EXIT_CANCELLED;
+		}
+	}
+	if (store_reset(path, moved, sizeof(moved), &err) != STORE_OK)
+		return store_cli_fail(ctx, &err);
+	fprintf(ctx->out, "The old secret store is now %s; the next secret stored starts a new store "
+	        "(a new passphrase, or --key-file).\n", moved);
+	return AZ_EXIT_OK;
+}
+
 static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 {
 	enum store_method method = o->credential ? STORE_METHOD_CREDENTIAL
@@ -211,7 +251,7 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 void cmd_secret_usage(FILE *out)
 {
 	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] | rm ID |\n"
-	      "       rekey [--new-key-file F] [--credential]\n"
+	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
 	      "Manage the encrypted secret store; values are never printed.\n"
 	      "\n"
 	      "  list                  ids, kinds and dates of the stored secrets\n"
@@ -222,6 +262,9 @@ void cmd_secret_usage(FILE *out)
 	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
 	      "                        --new-key-file F a key file (made if missing), or with\n"
 	      "                        --credential the systemd credential\n"
+	      "  rekey --reset         put a store that cannot be opened aside (as\n"
+	      "                        secrets.store.corrupt-<time>; asks first, or --yes) and start\n"
+	      "                        anew with the next secret stored\n"
 	      "\n"
 	      "The store opens with --key-file F (a global option), the systemd credential\n"
 	      "($CREDENTIALS_DIRECTORY/azrepos-connect.key), or a passphrase typed on the terminal.\n", out);
@@ -235,12 +278,15 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		{ "from-file", required_argument, NULL, OPT_FROM_FILE },
 		{ "new-key-file", required_argument, NULL, OPT_NEW_KEY_FILE },
 		{ "credential", no_argument, NULL, OPT_CREDENTIAL },
+		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "yes", no_argument, NULL, OPT_YES },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct secret_opts o = { NULL, NULL, NULL, false };
+	struct secret_opts o = { 0 };
 	int rc = cli_getopt(ctx, argc, argv, NULL, opts, secret_opt, &o);
 	const char *sub;
-	bool set_opts = o.kind || o.from_file, rekey_opts = o.new_key_file || o.credential;
+	bool set_opts = o.kind || o.from_file;
+	bool rekey_opts = o.new_key_file || o.credential || o.reset || o.yes;
 
 	if (rc != CLI_CONTINUE)
 		return rc;
@@ -255,8 +301,10 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		return msg_usage(ctx->err, "secret: unknown subcommand '%s' (list, set ID, rm ID, rekey)", sub);
 	if ((set_opts && !is_set) || (rekey_opts && !is_rekey))
 		return msg_usage(ctx->err, "secret %s: %s applies to 'secret %s' only", sub,
-		                 set_opts ? "--kind/--from-file" : "--new-key-file/--credential",
+		                 set_opts ? "--kind/--from-file" : "--new-key-file/--credential/--reset/--yes",
 		                 set_opts ? "set" : "rekey");
+	if (o.yes && !o.reset)
+		return msg_usage(ctx->err, "secret rekey: --yes goes with --reset only");
 	if (nargs != ((is_set || is_rm) ? 1 : 0))
 		return msg_usage(ctx->err, "secret %s: %s", sub, (is_set || is_rm) ? "needs one secret id"
 		                                                            : "takes no arguments");
@@ -266,5 +314,5 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		return secret_set(ctx, argv[optind + 1], &o);
 	if (is_rm)
 		return secret_rm(ctx, argv[optind + 1]);
-	return secret_rekey(ctx, &o);
+	return o.reset ? secret_reset(ctx, &o) : secret_rekey(ctx, &o);
 }

@@ -204,3 +204,29 @@ int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
 	errno = e;
 	return rc;
 }
+
+int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen)
+{
+	const char *base;
+	char *dir = fileio_dir(path, &base);
+	int dfd, rc = -1, err;
+
+	if (!dir)
+		return -1;
+	if ((size_t)snprintf(moved, movedlen, "%s%s", path, suffix) >= movedlen) {
+		free(dir);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (dfd < 0)
+		return -1;
+	/* Never over another file: an older copy put aside stays too. */
+	if (renameat2(AT_FDCWD, path, AT_FDCWD, moved, RENAME_NOREPLACE) == 0)
+		rc = fsync(dfd) == 0 ? 0 : -2;
+	err = errno;
+	close(dfd);
+	errno = err;
+	return rc;
+}

@@ -22,6 +22,13 @@ int fileio_write_atomic(const char *path, const void *data, size_t len,
 int fileio_clean_temps(const char *path);
 
 /*
+ * Rename path to path+suffix (its full name written to moved), never over an
+ * existing file (EEXIST), then fsync the folder. 0, -1 with errno set, or -2
+ * when only the folder's fsync failed (the file is renamed).
+ */
+int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen);
+
+/*
  * Read all of fd (from its current offset) into a malloc'ed buffer with a
  * terminating NUL not counted in *len. More than max bytes: -1, errno EFBIG.
  */

@@ -1,6 +1,8 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <string.h>
+#include <strings.h>
 
 #include "exitcode.h"
 #include "msg.h"
@@ -31,4 +33,23 @@ int msg_usage(FILE *stream, const char *fmt, ...)
 	va_end(ap);
 	fputs("Try '" AZ_PROGRAM " --help' for more information.\n", stream);
 	return AZ_EXIT_USAGE;
+}
+
+int msg_confirm(const char *question)
+{
+	FILE *tty = fopen("/dev/tty", "r+e");
+	char answer[16];
+	int yes;
+
+	if (!tty)
+		return -1;
+	fprintf(tty, "%s [y/N] ", question);
+	fflush(tty);
+	yes = fgets(answer, sizeof(answer), tty) != NULL;
+	if (yes) {
+		answer[strcspn(answer, "\r\n")] = '\0';
+		yes = strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0;
+	}
+	fclose(tty);
+	return yes;
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -793,4 +794,43 @@ void store_close(struct store *s)
 	free(s->path);
 	free(s);
 	sodium_stackzero(16384);
+}
+
+enum store_status store_reset(const char *path, char *moved, size_t movedlen, struct store_error *err)
+{
+	char suffix[64];
+	struct stat st;
+	struct tm tm;
+	time_t now = time(NULL);
+	int fd = -1;
+	enum store_status s;
+
+	/* Nothing there, not even its folder: no lock to take either. */
+	if (lstat(path, &st) != 0 && errno == ENOENT)
+		return store_fail(err, STORE_NOT_FOUND, "there is no secret store %s: nothing to reset", path);
+	if ((s = store_lock_take(path, store_production.lock_timeout_ms, &fd, err)) != STORE_OK)
+		return s;
+	if (lstat(path, &st) != 0) {
+		s = errno == ENOENT ? store_fail(err, STORE_NOT_FOUND, "there is no secret store %s: nothing "
+		                                 "to reset", path)
+		                    : store_fail(err, STORE_IO, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		s = store_fail(err, STORE_PERMISSIONS, "%s is not a regular file: look at it and move it "
+		               "away by hand", path);
+		goto out;
+	}
+	gmtime_r(&now, &tm);
+	strftime(suffix, sizeof(suffix), ".corrupt-%Y%m%dT%H%M%SZ", &tm);
+	int rc = fileio_rename_aside(path, suffix, moved, movedlen);
+	if (rc == -1)
+		s = store_fail(err, errno == EEXIST ? STORE_BUSY : STORE_IO, "cannot move %s aside: %s", path,
+		               errno == EEXIST ? "a copy of this second exists, try again" : strerror(errno));
+	else if (rc == -2)
+		s = store_fail(err, STORE_IO, "%s was moved to %s, but syncing its folder failed (%s): after "
+		               "a power loss it may be back", path, moved, strerror(errno));
+out:
+	store_lock_release(&fd);
+	return s;
 }

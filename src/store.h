@@ -120,6 +120,14 @@ enum store_status store_begin(struct store *s, struct store_error *err);
 enum store_status store_commit(struct store *s, struct store_error *err);
 void store_abort(struct store *s);
 
+/*
+ * Put the store at path aside, unread (a forgotten passphrase, a corrupt
+ * file): under the writers' lock it becomes <path>.corrupt-<UTC time>
+ * (written to moved), never replacing anything; the next write creates a new
+ * store. STORE_NOT_FOUND when there is none.
+ */
+enum store_status store_reset(const char *path, char *moved, size_t movedlen, struct store_error *err);
+
 /* New unlock method and key material, new salt and current KDF limits, a new
  * data key (every secret re-encrypted); verified with the new key before the
  * file is replaced. The same key material as before is refused. */

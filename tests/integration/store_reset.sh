@@ -1,0 +1,59 @@
+# 'secret rekey --reset': a store that cannot be opened is never overwritten;
+# it is put aside as secrets.store.corrupt-<time> (after asking, or with
+# --yes), byte for byte, and the next secret stored starts a new store.
+# Every run is under setsid: no terminal, so no prompt can hang.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+home="$tap_tmp/home"
+store="$home/secrets.store"
+key="$tap_tmp/store.key"
+head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
+export AZREPOS_CONNECT_HOME="$home"
+unset CREDENTIALS_DIRECTORY
+plan 19
+
+az() { setsid -w "$bin" --key-file "$key" "$@" >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null; rc=$?; }
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+
+az secret rekey --reset --yes
+is "$rc" 17 "no store: exit 17"
+like "$(cat "$tap_tmp/err")" "nothing to reset" "the message says there is nothing to reset"
+
+printf 'one' | setsid -w "$bin" --key-file "$key" secret set first >/dev/null 2>&1
+[ -f "$store" ]
+ok $? "a store with one secret"
+# One byte changed in the middle of the file: the store no longer opens.
+size=$(stat -c %s "$store")
+printf 'X' | dd of="$store" bs=1 seek=$((size / 2)) conv=notrunc status=none
+before=$(digest "$store")
+az secret list
+[ "$rc" -ge 10 ] && [ "$rc" -le 12 ]
+ok $? "the damaged store is refused (exit $rc)"
+
+az secret rekey --reset
+is "$rc" 2 "without a terminal and without --yes: exit 2"
+like "$(cat "$tap_tmp/err")" "pass --yes" "the message says to pass --yes"
+is "$(digest "$store")" "$before" "and the store is untouched"
+az secret rekey --reset --new-key-file "$tap_tmp/new.key" --yes
+is "$rc" 2 "--reset with --new-key-file: exit 2"
+az secret rekey --yes
+is "$rc" 2 "--yes without --reset: exit 2"
+
+az secret rekey --reset --yes
+is "$rc" 0 "--reset --yes: exit 0"
+aside=$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*')
+like "$aside" "secrets.store.corrupt-[0-9]{8}T[0-9]{6}Z$" "the old store is put aside with the UTC time"
+like "$(cat "$tap_tmp/out")" "secrets.store.corrupt-" "the message names where it went"
+is "$(digest "$aside")" "$before" "byte for byte"
+is "$(stat -c %a "$aside")" 600 "still mode 0600"
+[ ! -e "$store" ]
+ok $? "no store at the old name"
+
+az secret list
+is "$rc:$(cat "$tap_tmp/out")" "0:" "then 'secret list': no store, no secrets (exit 0)"
+printf 'two' | setsid -w "$bin" --key-file "$key" secret set second >/dev/null 2>&1
+az secret list
+is "$rc" 0 "the next secret stored starts a new store"
+like "$(cat "$tap_tmp/out")" "^second " "holding only that secret"
+unlike "$(cat "$tap_tmp/out")" "first" "not the old one"
