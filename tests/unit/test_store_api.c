@@ -751,10 +751,10 @@ static int child_open(const char *path, const char *pass)
 	struct secbuf *key = tu_sb(pass);
 	enum store_status st = store_load(path, &s, &err);
 
-	if (st == STORE_OK)
+	if (st == STORE_OK) {
 		st = store_unlock(s, key, &err);
-	if (st == STORE_OK)
 		store_close(s);
+	}
 	secbuf_free(key);
 	return (int)st;
 }
@@ -783,6 +783,9 @@ static void test_small_memory(void **state)
 		/* This host has little memory: then the store must have chosen the interactive limits. */
 		assert_int_equal(r.f.unlock.memlimit, 64u << 20);
 		store_format_clear(&r.f);
+		secbuf_free(key);
+		secbuf_free(v);
+		free(big);
 		return;
 	}
 	/* The same store demanding 1 GiB (the maximum a reader accepts). */
