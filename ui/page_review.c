@@ -65,7 +65,8 @@ void page_review_draw(struct wizard *w)
 	if (w->scroll > n - rows)
 		w->scroll = n - rows > 0 ? n - rows : 0;
 	mvaddstr(3, 1, "Check the values. Enter runs the connection test, then saves.");
-	for (int i = w->scroll, y = top; i < n && y <= bottom; i++, y++) {
+	int i = w->scroll;
+	for (int y = top; i < n && y <= bottom; i++, y++) {
 		if (line[i].head) {
 			attron(term_style(TERM_TITLE));
 			mvaddstr(y, 1, line[i].label);
@@ -73,9 +74,12 @@ void page_review_draw(struct wizard *w)
 			continue;
 		}
 		mvaddnstr(y, 3, line[i].label, REVIEW_VALUE_X - 4);
-		mvaddnstr(y, REVIEW_VALUE_X, line[i].value, COLS - REVIEW_VALUE_X - 1);
+		/* A long value (a URL) goes on over the next rows: it is what is checked. */
+		int used = wizard_wrap(y, REVIEW_VALUE_X, COLS - REVIEW_VALUE_X - 1, bottom - y + 1,
+		                       line[i].value, term_style(TERM_PLAIN));
+		y += used > 1 ? used - 1 : 0;
 	}
-	if (w->scroll + rows < n)
+	if (i < n)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 }
 
