@@ -61,9 +61,6 @@ void page_review_draw(struct wizard *w)
 			n++;
 		}
 	}
-	int rows = bottom - top + 1;
-	if (w->scroll > n - rows)
-		w->scroll = n - rows > 0 ? n - rows : 0;
 	mvaddstr(3, 1, "Check the values. Enter runs the connection test, then saves.");
 	int i = w->scroll;
 	for (int y = top; i < n && y <= bottom; i++, y++) {
@@ -79,7 +76,8 @@ void page_review_draw(struct wizard *w)
 		                       line[i].value, term_style(TERM_PLAIN));
 		y += used > 1 ? used - 1 : 0;
 	}
-	if (i < n)
+	w->below = i < n;
+	if (w->below)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 }
 
@@ -96,7 +94,7 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 		wizard_goto(w, (int)(ch - '1'));
 	} else if ((chr && ch == 27) || (code && ch == KEY_PPAGE)) {
 		wizard_goto(w, FIELD_PAGE_DELEGATES);
-	} else if (code && ch == KEY_DOWN) {
+	} else if (code && ch == KEY_DOWN && w->below) {
 		w->scroll++;
 	} else if (code && ch == KEY_UP && w->scroll > 0) {
 		w->scroll--;

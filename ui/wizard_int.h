@@ -50,6 +50,7 @@ struct wizard {
 	char pub_path[384];             /* the public key of a key made here, or "" */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
+	bool below;                     /* the review: more lines below the screen */
 	struct fields_env env;
 	char status[512];               /* the bottom line: the last message */
 	FILE *errf;                     /* ctx->err while the terminal is ours */
