@@ -28,6 +28,19 @@ static char *fileio_dir(const char *path, const char **base)
 	return strndup(path, (size_t)(slash - path));
 }
 
+/* The folder of path, open (for openat, renameat and its fsync): an fd, or -1 with errno. */
+static int fileio_dir_fd(const char *path, const char **base)
+{
+	char *dir = fileio_dir(path, base);
+	int dfd;
+
+	if (!dir)
+		return -1;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	return dfd;
+}
+
 static int fileio_write_all(int fd, const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -49,21 +62,16 @@ int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user)
 {
 	const char *base;
-	char *dir = fileio_dir(path, &base);
 	char tmp[64 + 256];
-	int dfd = -1, fd = -1, err = 0;
+	int dfd = fileio_dir_fd(path, &base), fd = -1, err = 0;
 
-	if (!dir)
+	if (dfd < 0)
 		return -1;
 	if (strlen(base) > 200) {
-		free(dir);
+		close(dfd);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (dfd < 0)
-		return -1;
 	/* A fresh random name with O_EXCL: never follows or reuses a planted file. */
 	for (int tries = 0; fd < 0 && tries < 8; tries++) {
 		snprintf(tmp, sizeof(tmp), ".%s.tmp.%08x%08x", base, randombytes_random(), randombytes_random());
@@ -208,19 +216,13 @@ int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
 int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen)
 {
 	const char *base;
-	char *dir = fileio_dir(path, &base);
 	int dfd, rc = -1, err;
 
-	if (!dir)
-		return -1;
 	if ((size_t)snprintf(moved, movedlen, "%s%s", path, suffix) >= movedlen) {
-		free(dir);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (dfd < 0)
+	if ((dfd = fileio_dir_fd(path, &base)) < 0)
 		return -1;
 	/* Never over another file: an older copy put aside stays too. */
 	if (renameat2(AT_FDCWD, path, AT_FDCWD, moved, RENAME_NOREPLACE) == 0)

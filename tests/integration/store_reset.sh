@@ -23,9 +23,8 @@ like "$(cat "$tap_tmp/err")" "nothing to reset" "the message says there is nothi
 printf 'one' | setsid -w "$bin" --key-file "$key" secret set first >/dev/null 2>&1
 [ -f "$store" ]
 ok $? "a store with one secret"
-# One byte changed in the middle of the file: the store no longer opens.
-size=$(stat -c %s "$store")
-printf 'X' | dd of="$store" bs=1 seek=$((size / 2)) conv=notrunc status=none
+# Cut in half: the store no longer opens.
+truncate -s $(($(stat -c %s "$store") / 2)) "$store"
 before=$(digest "$store")
 az secret list
 [ "$rc" -ge 10 ] && [ "$rc" -le 12 ]

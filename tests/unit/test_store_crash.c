@@ -161,10 +161,16 @@ static void test_kill_writes(void **state)
 	long writes = 0, max_temps = 0;
 
 	make_counter_store(fx->path, passes[0]);
-	for (int cycle = 0; cycle < 1000; cycle++) {
+	/*
+	 * 1000 kills, then more (with longer runs) until 300 writes were
+	 * acknowledged: a loaded machine acknowledges fewer per kill, and the
+	 * test must not depend on its speed.
+	 */
+	int cycle;
+	for (cycle = 0; cycle < 1000 || (writes < 300 && cycle < 5000); cycle++) {
 		struct store_error err;
 		struct store *s;
-		int64_t last = run_and_kill(fx->path, writer_child, 9);
+		int64_t last = run_and_kill(fx->path, writer_child, cycle < 1000 ? 9 : 50);
 
 		if (last > acked)
 			acked = last;
@@ -180,9 +186,9 @@ static void test_kill_writes(void **state)
 		writes = (long)store_generation(s) - 1;
 		store_close(s);
 	}
-	print_message("# 1000 kill -9 during writes: %ld acknowledged writes, 0 lost, 0 torn, "
-	              "at most %ld temp file left\n", writes, max_temps);
-	assert_true(writes > 300);
+	print_message("# %d kill -9 during writes: %ld acknowledged writes, 0 lost, 0 torn, "
+	              "at most %ld temp file left\n", cycle, writes, max_temps);
+	assert_true(writes >= 300);
 }
 
 /* The rekeyer: flips between the two passphrases, acknowledging each generation
@@ -220,10 +226,13 @@ static void test_kill_rekeys(void **state)
 	int with[2] = { 0, 0 };
 
 	make_counter_store(fx->path, passes[0]);
-	for (int cycle = 0; cycle < 200; cycle++) {
+	/* 200 kills, then more with longer runs until 10 rekeys were acknowledged (a slow machine). */
+	int cycle;
+	for (cycle = 0; cycle < 200 || (acked <= 10 && cycle < 1000); cycle++) {
 		struct store_error err;
 		struct store *s;
-		int64_t last = run_and_kill(fx->path, rekey_child, 19); /* a rekey costs more than a write */
+		/* a rekey costs more than a write */
+		int64_t last = run_and_kill(fx->path, rekey_child, cycle < 200 ? 19 : 100);
 
 		if (last > acked)
 			acked = last;
@@ -247,9 +256,9 @@ static void test_kill_rekeys(void **state)
 		with[opened]++;
 		assert_true(tu_count_temps(fx->dir) <= 1);
 	}
-	print_message("# 200 kill -9 during rekey: %lld acknowledged rekeys, 0 lost; the store opened with "
-	              "exactly one of the two passphrases every time (A %d, B %d)\n", (long long)acked - 1,
-	              with[0], with[1]);
+	print_message("# %d kill -9 during rekey: %lld acknowledged rekeys, 0 lost; the store opened with "
+	              "exactly one of the two passphrases every time (A %d, B %d)\n", cycle,
+	              (long long)acked - 1, with[0], with[1]);
 	assert_true(acked > 10);
 }
 
