@@ -46,7 +46,8 @@ try:
     tap.ok(True, "the key file is accepted: on to Delegates")
     t.send(ENTER)
     t.wait_for("Check the values")
-    tap.ok(t.has("from the file %s" % azf["AZF_SSH_KEY"][:30]), "the review names the key file")
+    # The path may go on over the next row: the review wraps long values.
+    tap.ok(t.has("from the file") and t.has(azf["AZF_SSH_KEY"][-20:]), "the review names the key file")
     t.send(ENTER)
     t.wait_for("press A to trust it", 40)
     scr = t.screen_text()
