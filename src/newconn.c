@@ -141,12 +141,18 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 		}
 		enum store_status st = store_get(*store, sid, &have, &err);
 		if (s->fresh[id] && st == STORE_OK && !s->replace)
-			newconn_error(e, fields_at(id)->key, "the store already has a secret '%s': to replace it run "
-			              "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
-			          sid, sid, fields_at(id)->key);
+			newconn_error(e, fields_at(id)->key, s->wizard
+			              ? "the store already has a secret '%s': give this one another store id "
+			                "(Credentials page), or leave the value empty to use the stored one%.0s%.0s"
+			              : "the store already has a secret '%s': to replace it run "
+			                "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
+			              sid, sid, fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
-			newconn_error(e, fields_at(id)->key, "no secret '%s' in the store: add it with "
-			              "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
+			newconn_error(e, fields_at(id)->key, s->wizard
+			              ? "no secret '%s' in the store: paste the value on the Credentials page, or "
+			                "pick a stored secret there with F4%.0s%.0s"
+			              : "no secret '%s' in the store: add it with "
+			                "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
 			              sid, sid, fields_at(id)->key);
 		else if (!s->fresh[id] && st != STORE_OK) {
 			snprintf(msg, sizeof(msg), "%s", err.message);

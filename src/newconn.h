@@ -29,6 +29,7 @@ struct newconn_secrets {
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */
+	bool wizard;                    /* messages name the wizard's ways, not flags */
 };
 
 /* What a secret field holds in the store. */

@@ -18,6 +18,7 @@ static void check_take_secrets(struct wizard *w)
 	conncheck_secrets_clear(&w->s.v);
 	memset(&w->s, 0, sizeof(w->s));
 	w->s.replace = w->start->editing != NULL;
+	w->s.wizard = true;
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(w->cc, id))
 			continue;
