@@ -10,7 +10,7 @@ binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 key = key_file(os.path.join(tmp, "store.key"))
 base = [binary, "--home", home, "--key-file", key]
-tap = Tap(12)
+tap = Tap(15)
 
 made = subprocess.run(base + ["new", "--non-interactive", "--name", "first", "--url-type", "repo",
                               "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
@@ -57,9 +57,34 @@ except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
 
+# A new token under a store id already taken: nothing saved, and the way out named.
+t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    to_credentials(t, "third", azf["AZF_REPO_URL"], False)
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.paste("another-token")
+    t.send(TAB)
+    t.type("first-token")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Nothing was saved")
+    tap.ok(t.has("already has a secret 'first-token'") and t.has("another"),
+           "a taken store id: the test page says so and how to go on")
+    tap.is_(t.quit(), 5, "quit: exit 5")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
 t = Tui(base + ["new"], tap=tap)
 private = b""
 try:
+    # The run quit above left its draft: declined, the wizard starts blank.
+    t.wait_for("Go on with it?")
+    tap.ok(t.has("A connector 'third' was not finished"), "the quit run's draft is offered")
+    t.send("n")
     to_credentials(t, "made", "git@ssh.dev.azure.com:v3/contoso/Payments/web", True)
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
