@@ -57,8 +57,15 @@ static void check_save(struct wizard *w)
 	if (w->start->dry_run) {
 		w->check = TEST_PASSED;
 		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
-		         "nothing was written", id, ok ? "passed" : "FAILED");
+		         "nothing was written%s", id, ok ? "passed" : "FAILED",
+		         w->start->write_answers ? " but the answers file" : "");
 		w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+		/* As with --non-interactive: a dry run still records its answers for the fleet. */
+		if (w->start->write_answers &&
+		    newconn_write_answers(w->ctx, w->start->write_answers, w->cc) != AZ_EXIT_OK) {
+			wizard_take_messages(w);
+			w->rc = AZ_EXIT_ERROR;
+		}
 		return;
 	}
 	int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);

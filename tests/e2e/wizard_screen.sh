@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(18)
+tap = Tap(20)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -116,7 +116,9 @@ except TuiTimeout as e:
 
 # ---- --dry-run: the whole walk, the test runs, nothing is written ----
 home = os.path.join(tmp, "dry")
-t = Tui([binary, "--home", home, "new", "--dry-run", "--ca-file", azf["AZF_CA"]], tap=tap)
+answers = os.path.join(tmp, "dry-answers.json")
+t = Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers, "--ca-file", azf["AZF_CA"]],
+        tap=tap)
 try:
     t.wait_for("Name *")
     tap.ok(t.has("(dry run: nothing is written)"), "--dry-run: the title says so")
@@ -135,5 +137,8 @@ except TuiTimeout as e:
 tap.tui = None
 tap.is_(files_under(home) if os.path.exists(home) else [], [],
         "--dry-run: nothing under --home (no connector, store nor draft)")
+text = open(answers).read() if os.path.exists(answers) else ""
+tap.ok('"url":' in text and '"identifier":\t"Dry"' in text, "--dry-run --write-answers: the answers are written")
+tap.ok(token not in text, "without the token")
 tap.done()
 PY
