@@ -55,10 +55,27 @@ static void newconn_check_applies(const struct connector *c, const struct newcon
 	}
 }
 
+bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size_t msglen)
+{
+	if (v->len == 0 || !store_value_valid(newconn_kind(id), v->data, v->len)) {
+		snprintf(msg, msglen, "%s", v->len == 0 ? "the value is empty" :
+		         v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :
+		         "a line break or NUL byte inside: give the value alone on one line");
+		return false;
+	}
+	if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t")) {
+		snprintf(msg, msglen, "a token has no spaces: check what was copied");
+		return false;
+	}
+	return true;
+}
+
 /* The rules of secret values: present and well formed. */
 static void newconn_check_secrets(const struct connector *c, struct newconn_secrets *s,
                                   struct newconn_errors *e)
 {
+	char msg[FIELD_MSG_MAX];
+
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const struct field *f = fields_at(id);
 		const struct secbuf *v = s->v.val[id];
@@ -72,16 +89,8 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 			              f->key, f->key, f->key);
 			continue;
 		}
-		if (!v)
-			continue;
-		if (v->len == 0 || !store_value_valid(newconn_kind(id), v->data, v->len)) {
-			newconn_error(e, f->key, "%s", v->len == 0 ? "the value is empty" :
-			              v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :
-			              "a line break or NUL byte inside: give the value alone on one line");
-			continue;
-		}
-		if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t"))
-			newconn_error(e, f->key, "a token has no spaces: check what was copied");
+		if (v && !newconn_secret_ok(id, v, msg, sizeof(msg)))
+			newconn_error(e, f->key, "%s", msg);
 	}
 }
 
@@ -89,14 +98,11 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 void newconn_check_key(const struct connector *c, const struct newconn_secrets *s, struct newconn_errors *e)
 {
 	char msg[FIELD_MSG_MAX];
-	ssh_key k;
 
 	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
 		return;
-	if (sshkey_import(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], &k, msg, sizeof(msg)) != 0)
+	if (sshkey_check(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], msg, sizeof(msg)) != 0)
 		newconn_error(e, "ssh-key", "%s", msg);
-	else
-		ssh_key_free(k);
 }
 
 /*

@@ -36,6 +36,12 @@ struct newconn_secrets {
 enum store_kind newconn_kind(enum field_id id);
 
 /*
+ * The rules of a secret field's value (not empty, no line break or NUL in a
+ * text kind, no blank in a token): true, or false with the message.
+ */
+bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size_t msglen);
+
+/*
  * Complete c (defaults, the store ids of new values) and check every rule:
  * the fields, the secrets given, the SSH key. Errors go to e. Returns true
  * when the key can only be checked once the store gave its part

@@ -81,3 +81,13 @@ out:
 	ssh_key_free(key);
 	return rc;
 }
+
+int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen)
+{
+	ssh_key k;
+
+	if (sshkey_import(key, passphrase, &k, msg, msglen) != 0)
+		return -1;
+	ssh_key_free(k);
+	return 0;
+}

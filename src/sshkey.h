@@ -18,6 +18,9 @@
 int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,
                   char *msg, size_t msglen);
 
+/* Does key open with passphrase as an RSA key? 0, or -1 with the message of sshkey_import. */
+int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen);
+
 /* Azure's advice for a new key: RSA, 4096 bits. */
 #define SSHKEY_GENERATE_BITS 4096
 

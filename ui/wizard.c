@@ -78,15 +78,12 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 		           "secret already stored");
 		return false;
 	}
+	/* The key may be a file's path: wizard_check_key reads and checks it. */
 	if (id == FIELD_SSH_KEY) {
 		snprintf(msg, msglen, "%s", w->key_msg);
 		return !*w->key_msg;
 	}
-	if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk(v, " \t\n")) {
-		snprintf(msg, msglen, "a token has no spaces or line breaks: check what was copied");
-		return false;
-	}
-	return true;
+	return newconn_secret_ok(id, w->in[id].buf, msg, msglen);
 }
 
 bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
@@ -173,7 +170,6 @@ void wizard_check_key(struct wizard *w)
 {
 	struct secbuf *key, *pass = NULL;
 	char msg[FIELD_MSG_MAX];
-	ssh_key k;
 
 	w->key_msg[0] = '\0';
 	if (!fields_applies(w->c, FIELD_SSH_KEY))
@@ -183,12 +179,8 @@ void wizard_check_key(struct wizard *w)
 		return;
 	pass = wizard_secret_value(w, FIELD_SSH_KEY_PASSPHRASE, msg, sizeof(msg));
 	/* A passphrase kept in the store is only known at the test: the key is checked there. */
-	if (pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE])) {
-		if (sshkey_import(key, pass, &k, msg, sizeof(msg)) == 0)
-			ssh_key_free(k);
-		else
-			snprintf(w->key_msg, sizeof(w->key_msg), "%s", msg);
-	}
+	if (pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE]))
+		sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg));
 	secbuf_free(pass);
 	secbuf_free(key);
 }
