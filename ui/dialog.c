@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 
 #include "term.h"
@@ -178,31 +177,19 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 		curs_set(1);
 		refresh();
 		enum term_key k = term_getkey(&ch, &paste);
-		if (k == TERM_KEY_PASTE)
-			input_insert(&in, (const char *)paste->data, paste->len, false);
+		int edited = wizard_edit_key(&in, k, ch, paste, false);
 		secbuf_free(paste);
-		if (k == TERM_KEY_CHAR && (ch == '\r' || ch == '\n')) {
+		if (edited >= 0 || k != TERM_KEY_CHAR)
+			continue;
+		if (ch == 27 || ch == 3) {
+			errno = ECANCELED;
+			break;
+		}
+		if (ch == '\r' || ch == '\n') {
 			out = secbuf_dup(in.buf->data, in.buf->len);
 			snprintf(w->status, sizeof(w->status), "opening the secret store...");
 			wizard_draw(w);
 			break;
-		}
-		if (k == TERM_KEY_CHAR && (ch == 27 || ch == 3)) {
-			errno = ECANCELED;
-			break;
-		}
-		if (k == TERM_KEY_CHAR && (ch == 127 || ch == 8))
-			input_op(&in, INPUT_BACKSPACE);
-		else if (k == TERM_KEY_CODE && ch == KEY_BACKSPACE)
-			input_op(&in, INPUT_BACKSPACE);
-		else if (k == TERM_KEY_CHAR && ch == 21)
-			input_op(&in, INPUT_KILL_START);
-		else if (k == TERM_KEY_CHAR && ch >= 32) {
-			char mb[MB_LEN_MAX];
-			mbstate_t st = { 0 };
-			size_t len = wcrtomb(mb, (wchar_t)ch, &st);
-			if (len != (size_t)-1)
-				input_insert(&in, mb, len, false);
 		}
 	}
 	input_free(&in);

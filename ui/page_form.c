@@ -1,7 +1,6 @@
 /* The four pages of the field table (Overview, Details, Credentials, Delegates): one form each. */
 #include <config.h>
 
-#include <limits.h>
 #include <string.h>
 
 #include "connector.h"
@@ -243,51 +242,16 @@ static void form_choose(struct wizard *w, enum field_id id, int step)
 	wizard_changed(w, id);
 }
 
-/* Editing keys of a text field: true when the key was one. */
-static bool form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, struct secbuf *paste)
+/* An editing key on a text field or store id. */
+static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, const struct secbuf *paste)
 {
-	struct input *in = it.sid ? &w->sid[it.id] : &w->in[it.id];
-	bool changed = false;
+	int changed = wizard_edit_key(it.sid ? &w->sid[it.id] : &w->in[it.id], type, ch, paste,
+	                              it.id == FIELD_SSH_KEY && !it.sid);
 
-	if (type == TERM_KEY_PASTE) {
-		changed = input_insert(in, (const char *)paste->data, paste->len, it.id == FIELD_SSH_KEY && !it.sid);
-		if (!changed)
-			snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s",
-			         fields_at(it.id)->label);
-	} else if (type == TERM_KEY_CHAR && ch >= 32 && ch != 127) {
-		char mb[MB_LEN_MAX];
-		mbstate_t st = { 0 };
-		size_t len = wcrtomb(mb, (wchar_t)ch, &st);
-		if (len != (size_t)-1)
-			changed = input_insert(in, mb, len, false);
-	} else {
-		enum input_op op;
-		if (type == TERM_KEY_CHAR) {
-			switch (ch) {
-			case 127: case 8: op = INPUT_BACKSPACE; break;
-			case 1: op = INPUT_HOME; break;
-			case 5: op = INPUT_END; break;
-			case 21: op = INPUT_KILL_START; break;
-			case 11: op = INPUT_KILL_END; break;
-			case 23: op = INPUT_KILL_WORD; break;
-			default: return false;
-			}
-		} else {
-			switch (ch) {
-			case KEY_BACKSPACE: op = INPUT_BACKSPACE; break;
-			case KEY_DC: op = INPUT_DELETE; break;
-			case KEY_LEFT: op = INPUT_LEFT; break;
-			case KEY_RIGHT: op = INPUT_RIGHT; break;
-			case KEY_HOME: op = INPUT_HOME; break;
-			case KEY_END: op = INPUT_END; break;
-			default: return false;
-			}
-		}
-		changed = input_op(in, op);
-	}
-	if (changed)
+	if (type == TERM_KEY_PASTE && changed == 0)
+		snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s", fields_at(it.id)->label);
+	if (changed == 1)
 		wizard_changed(w, it.id);
-	return true;
 }
 
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -229,6 +230,43 @@ void wizard_take_messages(struct wizard *w)
 		start += strlen(prefix);
 	snprintf(w->status, sizeof(w->status), "%.*s", (int)(end - start), w->errbuf + start);
 	w->errshown = w->errlen;
+}
+
+int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *paste, bool multiline)
+{
+	enum input_op op;
+
+	if (type == TERM_KEY_PASTE)
+		return input_insert(in, (const char *)paste->data, paste->len, multiline);
+	if (type == TERM_KEY_CHAR && ch >= 32 && ch != 127) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st = { 0 };
+		size_t len = wcrtomb(mb, (wchar_t)ch, &st);
+		return len != (size_t)-1 && input_insert(in, mb, len, false);
+	}
+	if (type == TERM_KEY_CHAR) {
+		switch (ch) {
+		case 127: case 8: op = INPUT_BACKSPACE; break;
+		case 1: op = INPUT_HOME; break;
+		case 5: op = INPUT_END; break;
+		case 21: op = INPUT_KILL_START; break;
+		case 11: op = INPUT_KILL_END; break;
+		case 23: op = INPUT_KILL_WORD; break;
+		default: return -1;
+		}
+	} else if (type == TERM_KEY_CODE) {
+		switch (ch) {
+		case KEY_BACKSPACE: op = INPUT_BACKSPACE; break;
+		case KEY_DC: op = INPUT_DELETE; break;
+		case KEY_LEFT: op = INPUT_LEFT; break;
+		case KEY_RIGHT: op = INPUT_RIGHT; break;
+		case KEY_HOME: op = INPUT_HOME; break;
+		case KEY_END: op = INPUT_END; break;
+		default: return -1;
+		}
+	} else
+		return -1;
+	return input_op(in, op);
 }
 
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)

@@ -112,6 +112,13 @@ void wizard_draft_save(struct wizard *w);
 /* The shared frame: title, steps, status and key hints. Returns the first and last usable rows. */
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);
 
+/*
+ * An editing key (typing, Backspace, Delete, arrows, Home/End, ^A ^E ^U ^K
+ * ^W) or a paste (its newlines kept only when multiline) on an editor: -1
+ * when it is none of these, else 1 when the text changed and 0 when not.
+ */
+int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *paste, bool multiline);
+
 /* Word-wrapped text ("\n" breaks a line) in width columns from (y, x), at most max_rows: rows used. */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
