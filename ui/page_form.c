@@ -35,16 +35,6 @@ static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, s
 	return !wizard_item_msg(w, it, msg, msglen);
 }
 
-static int form_msg_rows(struct wizard *w, struct wizard_item it)
-{
-	char msg[FIELD_MSG_MAX];
-
-	if (!form_shown_msg(w, it, msg, sizeof(msg)))
-		return 0;
-	int rows = (int)(strlen(msg) + (size_t)form_width() - 1) / form_width();
-	return rows > FORM_MSG_ROWS ? FORM_MSG_ROWS : rows;
-}
-
 static void form_choices(const struct wizard *w, enum field_id id, int y, bool focused)
 {
 	const struct field *f = fields_at(id);
@@ -134,18 +124,22 @@ void page_form_draw(struct wizard *w)
 	struct wizard_item items[FIELD_COUNT * 2];
 	size_t n = wizard_items(w, w->page, items);
 	int top, bottom, cursor_x = -1, cursor_y = 0;
-	char msg[FIELD_MSG_MAX];
+	char msgs[FIELD_COUNT * 2][FIELD_MSG_MAX];
 
 	wizard_frame(w, form_keys, &top, &bottom);
 	if (w->focus >= (int)n)
 		w->focus = n ? (int)n - 1 : 0;
+	/* The messages once for this drawing: they validate, some fields against the disk. */
+	for (size_t i = 0; i < n; i++)
+		if (!form_shown_msg(w, items[i], msgs[i], sizeof(msgs[i])))
+			msgs[i][0] = '\0';
 	/* Scroll so that the focused item and its message are on the screen. */
 	if (w->scroll > w->focus)
 		w->scroll = w->focus;
 	for (;;) {
 		int rows = 0;
 		for (int i = w->scroll; i <= w->focus && i < (int)n; i++)
-			rows += 1 + form_msg_rows(w, items[i]);
+			rows += 1 + wizard_wrap_rows(form_width(), FORM_MSG_ROWS, msgs[i]);
 		if (top + rows - 1 <= bottom || w->scroll == w->focus)
 			break;
 		w->scroll++;
@@ -172,9 +166,9 @@ void page_form_draw(struct wizard *w)
 		if (focused)
 			cursor_y = y;
 		y++;
-		if (form_shown_msg(w, items[i], msg, sizeof(msg)) && y <= bottom)
+		if (y <= bottom)
 			y += wizard_wrap(y, FORM_VALUE_X, form_width(), bottom - y + 1 < FORM_MSG_ROWS ?
-			                 bottom - y + 1 : FORM_MSG_ROWS, msg, term_style(TERM_ERROR));
+			                 bottom - y + 1 : FORM_MSG_ROWS, msgs[i], term_style(TERM_ERROR));
 	}
 	if (w->scroll > 0)
 		mvaddstr(top - 1, COLS - 12, term_ascii() ? "^ more" : "↑ more");

@@ -269,49 +269,66 @@ int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *
 	return input_op(in, op);
 }
 
+/* The next line of text in width columns ("\n" ends one): its length in *cut; returns where the
+ * following line starts. */
+static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
+{
+	size_t len = strlen(text), cols = 0, at = 0;
+	mbstate_t st = { 0 };
+
+	*cut = len;
+	/* Up to width columns or a newline, cut at the last space when the line is longer. */
+	while (at < len) {
+		wchar_t wc;
+		if (text[at] == '\n') {
+			*cut = at;
+			break;
+		}
+		size_t k = mbrtowc(&wc, text + at, len - at, &st);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+			k = 1;
+		if (cols + 1 > (size_t)width) {
+			*cut = at;
+			break;
+		}
+		at += k;
+		cols++;
+	}
+	if (*cut < len && text[*cut] != '\n') {
+		size_t sp = *cut;
+		while (sp > 0 && text[sp] != ' ')
+			sp--;
+		if (sp > 0)
+			*cut = sp;
+	}
+	text += *cut;
+	if (*text == '\n')
+		return text + 1;
+	while (*text == ' ')
+		text++;
+	return text;
+}
+
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)
 {
 	int rows = 0;
 
 	attron(attr);
-	while (*text && rows < max_rows) {
-		size_t len = strlen(text), cut = len, cols = 0, at = 0;
-		mbstate_t st = { 0 };
-
-		/* Up to width columns or a newline, cut at the last space when the line is longer. */
-		while (at < len) {
-			wchar_t wc;
-			if (text[at] == '\n') {
-				cut = at;
-				break;
-			}
-			size_t k = mbrtowc(&wc, text + at, len - at, &st);
-			if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
-				k = 1;
-			if (cols + 1 > (size_t)width) {
-				cut = at;
-				break;
-			}
-			at += k;
-			cols++;
-		}
-		if (cut < len && text[cut] != '\n') {
-			size_t sp = cut;
-			while (sp > 0 && text[sp] != ' ')
-				sp--;
-			if (sp > 0)
-				cut = sp;
-		}
+	for (size_t cut; *text && rows < max_rows; rows++) {
+		const char *next = wizard_wrap_line(text, width, &cut);
 		mvaddnstr(y + rows, x, text, (int)cut);
-		text += cut;
-		if (*text == '\n')
-			text++;
-		else
-			while (*text == ' ')
-				text++;
-		rows++;
+		text = next;
 	}
 	attroff(attr);
+	return rows;
+}
+
+int wizard_wrap_rows(int width, int max_rows, const char *text)
+{
+	int rows = 0;
+
+	for (size_t cut; *text && rows < max_rows; rows++)
+		text = wizard_wrap_line(text, width, &cut);
 	return rows;
 }
 

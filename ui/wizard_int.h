@@ -122,6 +122,9 @@ int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *
 /* Word-wrapped text ("\n" breaks a line) in width columns from (y, x), at most max_rows: rows used. */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
+/* How many rows wizard_wrap would use. */
+int wizard_wrap_rows(int width, int max_rows, const char *text);
+
 /* The pages: draw, and take a key (ch as term_getkey gave it). */
 void page_form_draw(struct wizard *w);
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste);
