@@ -59,33 +59,26 @@ static void check_save(struct wizard *w)
 		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
 		         "nothing was written%s", id, ok ? "passed" : "FAILED",
 		         w->start->write_answers ? " but the answers file" : "");
-		w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
-		/* As with --non-interactive: a dry run still records its answers for the fleet. */
-		if (w->start->write_answers &&
-		    newconn_write_answers(w->ctx, w->start->write_answers, w->cc) != AZ_EXIT_OK) {
-			wizard_take_messages(w);
-			w->rc = AZ_EXIT_ERROR;
-		}
-		return;
-	}
-	int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
-	wizard_take_messages(w);
-	if (rc != AZ_EXIT_OK) {
-		w->check = TEST_ERRORS;
-		w->rc = rc;
-		return;
-	}
-	unlink(w->ctx->paths.draft);
-	w->check = TEST_SAVED;
-	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
-	snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
-	         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
-	         *w->pub_path ? "; its public key: " : "", w->pub_path);
-	if (w->start->write_answers) {
-		rc = newconn_write_answers(w->ctx, w->start->write_answers, w->cc);
+	} else {
+		int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
 		wizard_take_messages(w);
-		if (rc != AZ_EXIT_OK)
+		if (rc != AZ_EXIT_OK) {
+			w->check = TEST_ERRORS;
 			w->rc = rc;
+			return;
+		}
+		unlink(w->ctx->paths.draft);
+		w->check = TEST_SAVED;
+		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
+		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
+		         *w->pub_path ? "; its public key: " : "", w->pub_path);
+	}
+	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+	/* As with --non-interactive, a dry run too records its answers for the fleet. */
+	if (w->start->write_answers &&
+	    newconn_write_answers(w->ctx, w->start->write_answers, w->cc) != AZ_EXIT_OK) {
+		wizard_take_messages(w);
+		w->rc = AZ_EXIT_ERROR;
 	}
 }
 

@@ -19,14 +19,6 @@ static int form_width(void)
 	return COLS - FORM_VALUE_X - 2;
 }
 
-/* The value of a choice or toggle: as chosen, else its default. */
-static const char *form_choice_value(const struct wizard *w, enum field_id id, char *buf, size_t buflen)
-{
-	const char *v = connector_get(w->c, id);
-
-	return v ? v : fields_default(w->c, id, buf, buflen);
-}
-
 /* The message of an item when it should show (touched, or Next tried on the page). */
 static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
 {
@@ -39,7 +31,7 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 {
 	const struct field *f = fields_at(id);
 	char buf[128];
-	const char *v = form_choice_value(w, id, buf, sizeof(buf));
+	const char *v = wizard_choice_value(w, id, buf, sizeof(buf));
 	int x = FORM_VALUE_X;
 
 	if (f->kind == FIELD_TOGGLE) {
@@ -100,8 +92,7 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 			snprintf(hint, sizeof(hint), "e.g. %s", f->example);
 	}
 	/* A key file's path is shown; a pasted key and every other secret are masked unless F2. */
-	in->masked = !it.sid && f->kind == FIELD_SECRET && !w->show_secrets &&
-	             !(it.id == FIELD_SSH_KEY && strncmp(input_text(in), "-----", 5) != 0);
+	in->masked = !it.sid && f->kind == FIELD_SECRET && !w->show_secrets && !wizard_key_file(w, it.id);
 	int cur = 0;
 	input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
 	if (*hint && !focused) {
@@ -220,12 +211,15 @@ static void form_finish(struct wizard *w)
 	wizard_goto(w, WIZARD_REVIEW);
 }
 
-/* Left/Right/Space on a choice: the next or previous one. */
+/*
+ * Left/Right/Space on a choice: the next or previous one. The fields a choice
+ * brings or takes away come after it, so the focus stays where it is.
+ */
 static void form_choose(struct wizard *w, enum field_id id, int step)
 {
 	const struct field *f = fields_at(id);
 	char buf[128];
-	const char *v = form_choice_value(w, id, buf, sizeof(buf));
+	const char *v = wizard_choice_value(w, id, buf, sizeof(buf));
 	int n = 0, at = -1;
 
 	for (const struct field_choice *ch = f->choices; ch->value; ch++, n++)
@@ -254,7 +248,6 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	size_t n = wizard_items(w, w->page, items);
 	bool code = type == TERM_KEY_CODE, chr = type == TERM_KEY_CHAR;
 
-	/* The fields a choice brings or takes away come after it: the focus stays where it is. */
 	if (n == 0)
 		return;
 	struct wizard_item it = items[w->focus];

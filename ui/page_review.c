@@ -26,7 +26,7 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
 	else if (!*v)
 		snprintf(out, outlen, "the secret '%s' already stored", sid);
-	else if (id == FIELD_SSH_KEY && strncmp(v, "-----", 5) != 0)
+	else if (wizard_key_file(w, id))
 		snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid);
 	else
 		snprintf(out, outlen, "%s%s%s%s (new, kept as '%s')", term_mask(), term_mask(), term_mask(),

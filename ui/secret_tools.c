@@ -20,7 +20,7 @@ void secret_tools_generate_key(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
-	char pub[2048], msg[256], text[2400], sid[128];
+	char pub[2048], line[2056], msg[256], text[2600], sid[128];
 
 	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
 	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
@@ -39,15 +39,14 @@ void secret_tools_generate_key(struct wizard *w)
 	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
 	snprintf(w->pub_path, sizeof(w->pub_path), "%s/%s.pub", p->data_dir,
 	         wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid)));
-	strcat(pub, "\n");
+	snprintf(line, sizeof(line), "%s\n", pub);
 	if (w->start->dry_run)
 		w->pub_path[0] = '\0';
 	else if (paths_mkdir(p->data_dir) != 0 ||
-	         fileio_write_atomic(w->pub_path, pub, strlen(pub), NULL, NULL) != 0) {
+	         fileio_write_atomic(w->pub_path, line, strlen(line), NULL, NULL) != 0) {
 		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
 		w->pub_path[0] = '\0';
 	}
-	pub[strlen(pub) - 1] = '\0';
 	snprintf(text, sizeof(text), "Add this public key in Azure DevOps (User settings > SSH public keys)%s%s:\n%s",
 	         *w->pub_path ? "; it is also in " : "", w->pub_path, pub);
 	dialog_message(w, "New SSH key", text, "Any key closes.", 16);
@@ -76,8 +75,8 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 			items[n++] = info.id;
 	}
 	if (n == 0) {
-		snprintf(w->status, sizeof(w->status), "no %s in the store yet: type the value",
-		         id == FIELD_SSH_KEY ? "private key" : id == FIELD_SSH_KEY_PASSPHRASE ? "key passphrase" : "token");
+		snprintf(w->status, sizeof(w->status), "no secret of kind %s in the store yet: type the value",
+		         store_kind_name(newconn_kind(id)));
 		return;
 	}
 	int at = dialog_pick(w, "Stored secrets", items, n);

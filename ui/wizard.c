@@ -64,6 +64,13 @@ const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf
 	return d;
 }
 
+bool wizard_key_file(const struct wizard *w, enum field_id id)
+{
+	const char *v = input_text(&w->in[id]);
+
+	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0;
+}
+
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(id);
@@ -87,6 +94,13 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 	return newconn_secret_ok(id, w->in[id].buf, msg, msglen);
 }
 
+const char *wizard_choice_value(const struct wizard *w, enum field_id id, char *buf, size_t buflen)
+{
+	const char *v = connector_get(w->c, id);
+
+	return v ? v : fields_default(w->c, id, buf, buflen);
+}
+
 bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(it.id);
@@ -99,9 +113,8 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 	}
 	if (f->kind == FIELD_SECRET)
 		return wizard_secret_msg(w, it.id, msg, msglen);
-	const char *v = connector_get(w->c, it.id);
-	if (!v && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE))
-		v = fields_default(w->c, it.id, def, sizeof(def));
+	const char *v = f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE
+	                ? wizard_choice_value(w, it.id, def, sizeof(def)) : connector_get(w->c, it.id);
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);
 }
 
@@ -154,7 +167,7 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	if (!*v)
 		return NULL;
 	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
-	if (id != FIELD_SSH_KEY || strncmp(v, "-----", 5) == 0)
+	if (!wizard_key_file(w, id))
 		return secbuf_dup(b->data, b->len);
 	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
 		snprintf(path, sizeof(path), "%s%s", getenv("HOME"), v + 1);

@@ -76,11 +76,17 @@ struct wizard {
 /* The items of a form page as things stand (fields that apply, in table order). */
 size_t wizard_items(const struct wizard *w, enum field_page page, struct wizard_item items[FIELD_COUNT * 2]);
 
+/* The value of a choice or toggle: as chosen, else its default (static or derived). */
+const char *wizard_choice_value(const struct wizard *w, enum field_id id, char *buf, size_t buflen);
+
 /* What is wrong with an item now ("" when fine); shown only once touched or tried. */
 bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen);
 
 /* Does the API token share the HTTP token's secret (nothing typed for it, and HTTP)? */
 bool wizard_api_shared(const struct wizard *w, enum field_id id);
+
+/* Is the value of field id the path of a key file (the SSH key given by its file, not pasted)? */
+bool wizard_key_file(const struct wizard *w, enum field_id id);
 
 /* The store id a secret field will have: as typed, else the one it gets by default. */
 const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf, size_t buflen);
