@@ -424,6 +424,12 @@ static void wizard_cancel(struct wizard *w)
 		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved");
 }
 
+/* The editor of the value the model holds: the text, or a secret's store id. */
+static struct input *wizard_model_input(struct wizard *w, enum field_id id)
+{
+	return fields_at(id)->kind == FIELD_SECRET ? &w->sid[id] : &w->in[id];
+}
+
 static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_start *start)
 {
 	w->ctx = ctx;
@@ -448,7 +454,7 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 				return -1;
 			v = f->def;
 		}
-		if (v && input_set(secret ? &w->sid[id] : &w->in[id], v, strlen(v)) != 0)
+		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) != 0)
 			return -1;
 	}
 	w->ident_typed = connector_get(w->c, FIELD_IDENTIFIER) != NULL;
@@ -502,9 +508,7 @@ static void wizard_resume(struct wizard *w)
 	}
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *v = connector_get(d, id);
-		struct input *in = fields_at(id)->kind == FIELD_SECRET ? &w->sid[id] : &w->in[id];
-
-		if (v && input_set(in, v, strlen(v)) == 0)
+		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) == 0)
 			wizard_changed(w, id);
 	}
 	w->ident_typed = connector_get(d, FIELD_IDENTIFIER) != NULL;
