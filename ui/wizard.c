@@ -411,12 +411,17 @@ void wizard_draw(struct wizard *w)
 /* Ctrl-C: leave, after asking when something was typed. */
 static void wizard_cancel(struct wizard *w)
 {
+	/* Once saved (or the dry run done) it is as Enter: the result stands. */
+	if (w->page == WIZARD_CHECK && (w->check == TEST_SAVED || w->check == TEST_PASSED)) {
+		w->quit = true;
+		return;
+	}
 	if (w->dirty && !dialog_confirm(w, "Quit", "Quit without saving the connector? What you typed, "
 	                                "except secrets, stays in the draft for the next run."))
 		return;
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
-	if (w->dirty && !w->start->dry_run && !w->start->editing && w->page < WIZARD_CHECK) {
+	if (w->dirty && !w->start->dry_run && !w->start->editing) {
 		wizard_draft_save(w);
 		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the values typed (no "
 		         "secrets) are kept in %s for the next run", w->ctx->paths.draft);

@@ -13,7 +13,7 @@ home = os.path.join(tmp, "home")
 key = key_file(os.path.join(tmp, "store.key"))
 base = [binary, "--home", home, "--key-file", key]
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(19)
+tap = Tap(20)
 
 made = subprocess.run(base + ["new", "--non-interactive", "--name", "web", "--url-type", "repo",
                               "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
@@ -93,8 +93,9 @@ try:
     t.wait_for("Save the connector")
     t.send("y")
     t.wait_for("saved connector 'web'")
-    t.send(ENTER)
+    t.send(CTRL_C)  # once saved, Ctrl-C leaves as Enter does: nothing to cancel
     tap.is_(t.wait_exit(), 4, "saved anyway: exit 4 (the test failed)")
+    tap.ok(b"cancelled" not in bytes(t.raw), "Ctrl-C after saving does not call it cancelled")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
