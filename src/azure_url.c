@@ -279,7 +279,7 @@ static bool seg_is(const struct seg *s, const char *word)
 	return strcasecmp(s->name, word) == 0;
 }
 
-/* Checks on the whole text before it is split: each names its fix. -2: a raw space. */
+/* Checks on the whole text before it is split: each names its fix. -2: a raw space, no message. */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
@@ -296,15 +296,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 			            "line break?): remove it");
 	if (text[0] == ' ' || text[len - 1] == ' ')
 		return fail(msg, msglen, "remove the spaces before and after the URL");
-	if (strchr(text, ' ')) {
-		struct str b = { 0 };
-
-		for (const char *p = text; *p; p++)
-			str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
-		fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
-		free(b.s);
-		return -2;
-	}
+	if (strchr(text, ' '))
+		return -2; /* url_spaces names the fix */
 	if (az_utf16_len(text) < 0)
 		return fail(msg, msglen, "the URL is not valid UTF-8");
 	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
@@ -780,23 +773,27 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen);
 
-/* A URL with raw spaces may have another problem: name it too, so that one edit fixes all. */
-static void url_also(const char *text, const struct az_want *w, char *msg, size_t msglen)
+/*
+ * A URL with raw spaces: the %20 form to use, and what else is wrong with it,
+ * so that one edit fixes all. Always -1.
+ */
+static int url_spaces(const char *text, const struct az_want *w, char *msg, size_t msglen)
 {
 	struct str b = { 0 };
 	struct azure_url u;
 	char more[256];
 
-	if (!msg || msglen == 0)
-		return;
 	for (const char *p = text; *p; p++)
 		str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
-	if (b.s && url_parse(b.s, &u, w, more, sizeof(more)) < 0) {
-		size_t n = strlen(msg);
-		snprintf(msg + n, msglen - n, ", and then %s", more);
-	} else if (b.s)
-		azure_url_free(&u);
+	fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
+	if (msg && msglen && b.s) {
+		if (url_parse(b.s, &u, w, more, sizeof(more)) == 0)
+			azure_url_free(&u);
+		else
+			snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
+	}
 	free(b.s);
+	return -1;
 }
 
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
@@ -808,7 +805,7 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 	memset(u, 0, sizeof(*u));
 	rc = url_precheck(p.text, msg, msglen);
 	if (rc == -2)
-		url_also(p.text, w, msg, msglen);
+		rc = url_spaces(p.text, w, msg, msglen);
 	if (rc == 0) {
 		p.textlen = strlen(p.text);
 		if (p.text[p.textlen - 1] == '/')
