@@ -170,6 +170,18 @@ static bool fields_check_url(const struct connector *c, const char *v,
 	                       msg, msglen);
 }
 
+/* The URL form of the chosen URL type and connection (a Repository URL until one is chosen). */
+static const char *fields_url_example(const struct connector *c)
+{
+	bool project = fields_if_project_url(c);
+
+	if (fields_if_ssh(c))
+		return project ? "git@ssh.dev.azure.com:v3/contoso/Shop"
+		               : "git@ssh.dev.azure.com:v3/contoso/Shop/ui";
+	return project ? "https://dev.azure.com/contoso/Shop"
+	               : "https://dev.azure.com/contoso/Shop/_git/ui";
+}
+
 static bool fields_check_test_repo(const struct connector *c, const char *v,
                                    const struct fields_env *env, char *msg, size_t msglen)
 {
@@ -345,7 +357,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.id = FIELD_URL, .key = "url", .label = "URL",
 		.help = "Project: https://dev.azure.com/<org>/<project> (the browser's address on the "
 		        "project). Repository: the Clone URL from Repos > Files > Clone, HTTPS or SSH.",
-		.example = "https://dev.azure.com/contoso/Payments/_git/payments-api",
+		.example = "https://dev.azure.com/contoso/Shop/_git/ui",
+		.example_for = fields_url_example,
 		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT, .required = true,
 		.check = fields_check_url,
 	},
@@ -473,6 +486,13 @@ const char *fields_choice_label(enum field_id id, const char *value)
 	return ch ? ch->label : value;
 }
 
+const char *fields_example(const struct connector *c, enum field_id id)
+{
+	const struct field *f = fields_at(id);
+
+	return f->example_for ? f->example_for(c) : f->example;
+}
+
 bool fields_applies(const struct connector *c, enum field_id id)
 {
 	const struct field *f = fields_at(id);
@@ -584,7 +604,7 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 				snprintf(msg, msglen, "required: the secret id of the %s in the store "
 				         "(e.g. '%s')", f->label, id_buf);
 			} else if (f->example)
-				snprintf(msg, msglen, "required (e.g. '%s')", f->example);
+				snprintf(msg, msglen, "required (e.g. '%s')", fields_example(c, id));
 			else if (f->choices)
 				fields_want_choice(f, msg + snprintf(msg, msglen, "required: "),
 				                   msglen - sizeof("required: ") + 1);

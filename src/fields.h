@@ -77,6 +77,7 @@ struct field {
 	const char *label;
 	const char *help;           /* one or two sentences: what it is, where to find it */
 	const char *example;        /* a sample value (placeholder, "required" message), or NULL */
+	const char *(*example_for)(const struct connector *c); /* one fitting the other fields */
 	enum field_page page;
 	enum field_kind kind;
 	bool required;              /* must have a value whenever it applies */
@@ -101,6 +102,9 @@ const char *fields_page_title(enum field_page page);
 
 /* The label of a choice value ("repo" -> "Repository"); value itself when unknown. */
 const char *fields_choice_label(enum field_id id, const char *value);
+
+/* The sample value of a field for this connector as it stands (NULL: none). */
+const char *fields_example(const struct connector *c, enum field_id id);
 
 /* Does the field apply to the connector as it stands (e.g. test-repo only for Project)? */
 bool fields_applies(const struct connector *c, enum field_id id);

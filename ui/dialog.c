@@ -95,8 +95,10 @@ void dialog_help(struct wizard *w, enum field_id id)
 	const struct field *f = fields_at(id);
 	char text[1024], footer[96];
 
-	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, f->example ? " Example: " : "",
-	         f->example ? f->example : "", f->when ? " Only with " : "", f->when ? f->when : "",
+	const char *example = fields_example(w->c, id);
+
+	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, example ? " Example: " : "",
+	         example ? example : "", f->when ? " Only with " : "", f->when ? f->when : "",
 	         f->when ? "." : "");
 	snprintf(footer, sizeof(footer), "--%s in scripts. Any key closes.", f->key);
 	dialog_message(w, f->label, text, footer, 6);

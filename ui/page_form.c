@@ -69,6 +69,15 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 	}
 }
 
+/* A placeholder cut with an ellipsis when it does not fit the value's width (hints are ASCII). */
+static void form_hint_fit(char *hint, size_t hintlen)
+{
+	int width = form_width();
+
+	if ((int)strlen(hint) > width && width > 1)
+		snprintf(hint + width - 1, hintlen - (size_t)width + 1, "%s", term_ascii() ? "~" : "…");
+}
+
 /* A text, list or secret value (or a store id), with its placeholder when empty. */
 static void form_text(struct wizard *w, struct wizard_item it, int y, bool focused, int *cursor_x)
 {
@@ -89,7 +98,8 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		else if (f->kind == FIELD_SECRET)
 			snprintf(hint, sizeof(hint), "paste it here (kept encrypted, never shown)");
 		else if (f->example)
-			snprintf(hint, sizeof(hint), "e.g. %s", f->example);
+			snprintf(hint, sizeof(hint), "e.g. %s", fields_example(w->c, it.id));
+		form_hint_fit(hint, sizeof(hint));
 	}
 	/* A key file's path is shown; a pasted key and every other secret are masked unless F2. */
 	in->masked = !it.sid && f->kind == FIELD_SECRET && !w->show_secrets && !wizard_key_file(w, it.id);
@@ -97,7 +107,7 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 	input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
 	if (*hint && !focused) {
 		attron(term_style(TERM_DIM));
-		mvaddnstr(y, FORM_VALUE_X, hint, form_width());
+		mvaddstr(y, FORM_VALUE_X, hint);
 		attroff(term_style(TERM_DIM));
 	} else {
 		attr_t a = focused ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN);
@@ -240,6 +250,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s", fields_at(it.id)->label);
 	if (changed == 1)
 		wizard_changed(w, it.id);
+	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */
+	if (type == TERM_KEY_PASTE && changed == 1)
+		w->touched[it.id] = true;
 }
 
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(24)
+tap = Tap(25)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -55,6 +55,8 @@ try:
     t.send(RIGHT)  # Project
     tap.ok("(•) Project" in (t.value("URL type") or ""), "the first Right picks Project")
     tap.ok(t.field_row("Test repository") > 0, "a Project URL asks for a Test repository")
+    tap.is_(t.value("URL"), "e.g. https://dev.azure.com/contoso/Shop",
+            "the URL's placeholder is a Project URL once Project is chosen")
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "URL", r"_git", "a Project URL with /_git/")
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
@@ -89,8 +91,8 @@ try:
     t.type("ci")
     t.send(TAB)
     t.paste("abc def")
+    msg_check(t, "Personal Access Token", r"space", "a pasted token with a space: said at once")
     t.send(TAB)
-    msg_check(t, "Personal Access Token", r"space", "a token with a space")
     t.send(PGDN)
     tap.ok(t.field_row("Username") > 0, "Next is refused with a bad token")
     # SSH with an ed25519 key

@@ -245,6 +245,40 @@ static void test_validate_url(void **state)
 	connector_free(c);
 }
 
+/* Every sample value is valid where it is shown: the URL's follows the URL type and connection. */
+static void test_examples(void **state)
+{
+	static const char *const combos[][2] = {
+		{ "repo", "http" }, { "project", "http" }, { "repo", "ssh" }, { "project", "ssh" },
+	};
+	struct connector *c = make_http();
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(combos) / sizeof(combos[0]); k++) {
+		assert_true(fields_set(c, FIELD_URL_TYPE, combos[k][0], msg, sizeof(msg)));
+		assert_true(fields_set(c, FIELD_CONNECTION, combos[k][1], msg, sizeof(msg)));
+		for (int id = 0; id < FIELD_COUNT; id++) {
+			const char *x = fields_example(c, (enum field_id)id);
+
+			if (!x)
+				continue;
+			expect(c, (enum field_id)id, x, NULL, NULL);
+			if (fields_at((enum field_id)id)->required) {
+				char want[FIELD_MSG_MAX];
+
+				snprintf(want, sizeof(want), "required (e.g. '%s')", x);
+				expect(c, (enum field_id)id, "", NULL, want);
+			}
+		}
+	}
+	assert_string_equal(fields_example(c, FIELD_URL), "git@ssh.dev.azure.com:v3/contoso/Shop");
+	assert_true(fields_set(c, FIELD_URL_TYPE, NULL, msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_CONNECTION, "http", msg, sizeof(msg)));
+	assert_string_equal(fields_example(c, FIELD_URL), "https://dev.azure.com/contoso/Shop/_git/ui");
+	assert_null(fields_example(c, FIELD_DESCRIPTION));
+	connector_free(c);
+}
+
 static void test_validate_cross(void **state)
 {
 	struct connector *c = make_http();
@@ -351,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_validate_url),
+		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_validate_cross),
 		cmocka_unit_test(test_validate_unique),
 		cmocka_unit_test(test_validate_all),

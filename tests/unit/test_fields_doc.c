@@ -1,4 +1,7 @@
-/* Every field of the table is documented: in `new --help` and in both manual pages. */
+/*
+ * Every field of the table is documented: in `new --help` and in both manual pages; and every
+ * Azure URL the documents show is one the program accepts (an example that fails misleads).
+ */
 #include <config.h>
 
 #include <stdarg.h>
@@ -10,19 +13,20 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "azure_url.h"
 #include "cmd.h"
 #include "fields.h"
 #include "fileio.h"
 
-/* The text of a manual page, with roff's "\-" turned into "-". */
-static char *man_text(const char *page)
+/* The text of a document of the source tree, with roff's "\-" turned into "-". */
+static char *doc_text(const char *rel)
 {
 	char path[1024];
 	char *text;
 	size_t len;
 	const char *top = getenv("top_srcdir");
 
-	snprintf(path, sizeof(path), "%s/man/%s", top ? top : ".", page);
+	snprintf(path, sizeof(path), "%s/%s", top ? top : ".", rel);
 	assert_int_equal(fileio_read_path(path, 1 << 20, &text, &len), 0);
 	char *w = text;
 	for (const char *r = text; *r; r++) {
@@ -58,7 +62,7 @@ static void test_help_lists_every_field(void **state)
 
 static void test_man_pages_list_every_field(void **state)
 {
-	char *man1 = man_text("azrepos-connect.1"), *man5 = man_text("azrepos-connect.5");
+	char *man1 = doc_text("man/azrepos-connect.1"), *man5 = doc_text("man/azrepos-connect.5");
 	char want[96];
 
 	(void)state;
@@ -75,11 +79,53 @@ static void test_man_pages_list_every_field(void **state)
 	free(man5);
 }
 
+/* Each URL of dev.azure.com in text is a valid Project or Repository URL; returns how many. */
+static int doc_check_urls(const char *doc, const char *text)
+{
+	static const char *const starts[] = { "https://dev.azure.com/", "git@ssh.dev.azure.com:" };
+	char url[512], msg[320];
+	int n = 0;
+
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+		for (const char *p = strstr(text, starts[k]); p; p = strstr(p + 1, starts[k])) {
+			size_t len = strcspn(p, " \t\n\"'`<>)\\");
+
+			while (len > 0 && strchr(".,;:", p[len - 1]))
+				len--;
+			snprintf(url, sizeof(url), "%.*s", (int)len, p);
+			enum az_connection conn = k == 0 ? AZ_CONN_HTTP : AZ_CONN_SSH;
+			if (!azure_url_check(url, AZ_URL_REPO, conn, false, msg, sizeof(msg)) &&
+			    !azure_url_check(url, AZ_URL_PROJECT, conn, false, msg, sizeof(msg)))
+				fail_msg("%s shows %s, which is refused: %s", doc, url, msg);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void test_doc_urls_are_valid(void **state)
+{
+	static const char *const docs[] = {
+		"README.md", "man/azrepos-connect.1", "man/azrepos-connect.5", "tests/fixtures/README.md",
+	};
+	int n = 0;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(docs) / sizeof(docs[0]); k++) {
+		char *text = doc_text(docs[k]);
+
+		n += doc_check_urls(docs[k], text);
+		free(text);
+	}
+	assert_true(n >= 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_lists_every_field),
 		cmocka_unit_test(test_man_pages_list_every_field),
+		cmocka_unit_test(test_doc_urls_are_valid),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
