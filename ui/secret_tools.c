@@ -7,20 +7,21 @@
 #include "fileio.h"
 #include "msg.h"
 #include "sshkey.h"
+#include "term.h"
 #include "store_cli.h"
 #include "wizard_int.h"
 
 /*
  * F3 on the SSH key: make an RSA 4096 key here. The private key goes into the
- * field (masked, stored encrypted on save); the public key is shown and kept
- * in <data>/<store id>.pub to paste into Azure DevOps (User settings > SSH
- * public keys).
+ * field (masked, stored encrypted on save); the public key is shown on the
+ * plain screen, one line that copies whole, and kept in <data>/<store id>.pub
+ * to paste into Azure DevOps (User settings > SSH public keys).
  */
 void secret_tools_generate_key(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
-	char pub[2048], line[2056], msg[256], text[2600], sid[128];
+	char pub[2048], line[2056], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 256], sid[128];
 
 	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
 	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
@@ -47,9 +48,11 @@ void secret_tools_generate_key(struct wizard *w)
 		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
 		w->pub_path[0] = '\0';
 	}
-	snprintf(text, sizeof(text), "Add this public key in Azure DevOps (User settings > SSH public keys)%s%s:\n%s",
-	         *w->pub_path ? "; it is also in " : "", w->pub_path, pub);
-	dialog_message(w, "New SSH key", text, "Any key closes.", 16);
+	snprintf(text, sizeof(text), "\nNew SSH key (RSA %d) for the connector.\n"
+	         "Add this public key in Azure DevOps: User settings > SSH public keys > New Key.\n"
+	         "%s%s%s\n%s\n\nAny key goes back to the wizard. ", SSHKEY_GENERATE_BITS,
+	         *w->pub_path ? "It is also in " : "", w->pub_path, *w->pub_path ? ".\n" : "", pub);
+	term_show_plain(text);
 }
 
 /* F4 on a store id: the secrets of that kind already stored, to use one of them. */

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,6 +354,41 @@ void term_timeout(int ms)
 	term_wait = ms;
 	if (term_screen)
 		wtimeout(stdscr, ms);
+}
+
+void term_show_plain(const char *text)
+{
+	struct termios shell, keys;
+	struct pollfd more = { .fd = term_fd, .events = POLLIN };
+	char c;
+
+	if (!term_screen)
+		return;
+	def_prog_mode();
+	endwin();
+	term_write(TERM_PASTE_OFF);
+	/* Any one key goes back; ^C is such a key here, not a signal that would lose the wizard. */
+	bool set = tcgetattr(term_fd, &shell) == 0;
+	if (set) {
+		keys = shell;
+		keys.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+		keys.c_cc[VMIN] = 1;
+		keys.c_cc[VTIME] = 0;
+		set = tcsetattr(term_fd, TCSANOW, &keys) == 0;
+	}
+	term_write(text);
+	if (set) {
+		while (read(term_fd, &c, 1) < 0 && errno == EINTR)
+			;
+		/* The rest of that key (an arrow's ESC [ A) is not for the wizard. */
+		while (poll(&more, 1, 50) > 0 && read(term_fd, &c, 1) > 0)
+			;
+		tcsetattr(term_fd, TCSANOW, &shell);
+	}
+	reset_prog_mode();
+	term_write(TERM_PASTE_ON);
+	clearok(curscr, TRUE);
+	refresh();
 }
 
 void term_suspend(void)

@@ -56,6 +56,13 @@ enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
 /* How long term_getkey waits, in ms; -1 (the default) blocks. */
 void term_timeout(int ms);
 
+/*
+ * Leave the screen and print text as plain lines until a key is pressed, then
+ * redraw. The terminal wraps a long line itself, so it copies whole (a public
+ * key), and the text stays in the scrollback after the program ends.
+ */
+void term_show_plain(const char *text);
+
 /* Ctrl-Z: give the terminal back, stop, and take it again and redraw on SIGCONT. */
 void term_suspend(void);
 

@@ -10,7 +10,7 @@ binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 key = key_file(os.path.join(tmp, "store.key"))
 base = [binary, "--home", home, "--key-file", key]
-tap = Tap(15)
+tap = Tap(17)
 
 made = subprocess.run(base + ["new", "--non-interactive", "--name", "first", "--url-type", "repo",
                               "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
@@ -90,8 +90,9 @@ try:
     t.send("\x1bOR")  # F3
     t.wait_for("New SSH key", timeout=60)
     tap.ok(t.has("ssh-rsa") and t.has("AAAAB3NzaC1yc2E"), "F3: the new public key is shown")
-    t.send("x")
+    t.send(CTRL_C)  # any key goes back; ^C too, without quitting
     t.wait_gone("New SSH key")
+    tap.ok(t.has("Credentials") and not t.has("Quit"), "^C on the public key goes back to the wizard")
     shown = t.value("SSH private key") or ""
     tap.ok(shown.strip().startswith("••••"), "the private key is in the field, masked")
     t.send(F10)
@@ -104,6 +105,8 @@ except TuiTimeout as e:
 pub = os.path.join(home, "made-ssh-key.pub")
 text = open(pub).read() if os.path.exists(pub) else ""
 tap.ok(text.startswith("ssh-rsa AAAA") and text.endswith(" azrepos-connect\n"), "the public key is in <home>/made-ssh-key.pub")
+tap.ok(text != "" and text.encode().strip() in bytes(t.raw),
+       "the public key went to the terminal as one line (the terminal wraps it: it copies whole)")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached the terminal")
 tap.ok(not any_file_holds(home, b"PRIVATE KEY"), "no file holds the private key in clear")
 tap.done()
