@@ -325,3 +325,32 @@ void input_view(struct input *in, int width, const char *mask, char *out, size_t
 	if (p <= in->cursor)
 		*cursor_col = col;
 }
+
+void input_view_start(const struct input *in, int width, const char *mask, const char *more,
+                      char *out, size_t outlen)
+{
+	size_t p, o = 0;
+	int col = 0, total = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	for (p = 0; p < in->buf->len && total <= width; p = input_next(in, p))
+		total += input_glyph(in, p, mask).width;
+	/* Cut: keep one column for the mark that says the text goes on. */
+	int room = total > width ? width - 1 : width;
+	for (p = 0; p < in->buf->len; p = input_next(in, p)) {
+		struct input_glyph g = input_glyph(in, p, mask);
+
+		if (col + g.width > room || o + g.n >= outlen)
+			break;
+		memcpy(out + o, g.s, g.n);
+		o += g.n;
+		col += g.width;
+	}
+	if (total > width && width > 0 && o + strlen(more) < outlen) {
+		memcpy(out + o, more, strlen(more));
+		o += strlen(more);
+	}
+	out[o] = '\0';
+}

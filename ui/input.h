@@ -67,4 +67,11 @@ bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline
 void input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
 		int *cursor_col);
 
+/*
+ * The same for a field not being edited: the text from its start whatever the
+ * cursor, its last column the one-column glyph `more` when the text goes on.
+ */
+void input_view_start(const struct input *in, int width, const char *mask, const char *more,
+                      char *out, size_t outlen);
+
 #endif

@@ -75,7 +75,7 @@ static void form_hint_fit(char *hint, size_t hintlen)
 	int width = form_width();
 
 	if ((int)strlen(hint) > width && width > 1)
-		snprintf(hint + width - 1, hintlen - (size_t)width + 1, "%s", term_ascii() ? "~" : "…");
+		snprintf(hint + width - 1, hintlen - (size_t)width + 1, "%s", term_more());
 }
 
 /* A text, list or secret value (or a store id), with its placeholder when empty. */
@@ -104,7 +104,10 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 	/* A key file's path is shown; a pasted key and every other secret are masked unless F2. */
 	in->masked = !it.sid && f->kind == FIELD_SECRET && !w->show_secrets && !wizard_key_file(w, it.id);
 	int cur = 0;
-	input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
+	if (focused)
+		input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
+	else
+		input_view_start(in, form_width(), term_mask(), term_more(), view, sizeof(view));
 	if (*hint && !focused) {
 		attron(term_style(TERM_DIM));
 		mvaddstr(y, FORM_VALUE_X, hint);
@@ -115,6 +118,12 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		mvhline(y, FORM_VALUE_X, ' ', form_width());
 		mvaddstr(y, FORM_VALUE_X, view);
 		attroff(a);
+		/* Empty and focused: the placeholder stays, dimmed, until the first character. */
+		if (*hint) {
+			attron(a | A_DIM);
+			mvaddstr(y, FORM_VALUE_X, hint);
+			attroff(a | A_DIM);
+		}
 	}
 	if (focused)
 		*cursor_x = FORM_VALUE_X + cur;

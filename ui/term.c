@@ -279,6 +279,11 @@ const char *term_mask(void)
 	return term_ascii() ? "*" : "\u2022";
 }
 
+const char *term_more(void)
+{
+	return term_ascii() ? ">" : "\u2026";
+}
+
 attr_t term_style(enum term_style s)
 {
 	if (term_colours)

@@ -34,6 +34,9 @@ bool term_ascii(void);
 /* The glyph masking one character of a secret: "•" or "*". */
 const char *term_mask(void);
 
+/* The one-column glyph ending a text cut to fit: "…" or ">". */
+const char *term_more(void);
+
 enum term_style { TERM_PLAIN, TERM_TITLE, TERM_FOCUS, TERM_ERROR, TERM_OK, TERM_DIM, TERM_KEY };
 
 /* The attributes of a style: colour pairs when colours are on, else bold/reverse/underline/dim. */

@@ -290,7 +290,7 @@ static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
 	mbstate_t st = { 0 };
 
 	*cut = len;
-	/* Up to width columns or a newline, cut at the last space when the line is longer. */
+	/* Up to width columns or a newline, cut at the last space (or '/') when the line is longer. */
 	while (at < len) {
 		wchar_t wc;
 		if (text[at] == '\n') {
@@ -311,8 +311,14 @@ static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
 		size_t sp = *cut;
 		while (sp > 0 && text[sp] != ' ')
 			sp--;
+		/* One long word, a URL: after its last '/' if that keeps half the line. */
+		size_t sl = *cut;
+		while (sl > *cut / 2 && text[sl - 1] != '/')
+			sl--;
 		if (sp > 0)
 			*cut = sp;
+		else if (sl > *cut / 2)
+			*cut = sl;
 	}
 	text += *cut;
 	if (*text == '\n')

@@ -343,6 +343,13 @@ class Tui:
         r = self.field_row(label)
         return self.line(r)[31:].rstrip() if r >= 0 else None
 
+    def shows(self, label, text):
+        """Is the field showing text: whole, or (not being edited) its start cut with '…'."""
+        v = self.value(label)
+        if v is None:
+            return False
+        return v == text or (v.endswith("\u2026") and len(v) > 1 and text.startswith(v[:-1]))
+
     def message(self, label):
         """The message rows under a field (column 31 on, label column empty), joined."""
         r = self.field_row(label)

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(28)
+tap = Tap(29)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -56,6 +56,11 @@ try:
            "•••• (new, kept as 'web_app-token')" in scr,
            "the review lists the values, the token only as •••• and its store id")
     tap.ok(token not in scr, "the review never shows the token")
+    url = azf["AZF_REPO_URL"]
+    head, tail = url[:url.rindex("/") + 1], url[url.rindex("/") + 1:]
+    r = t.find(head)
+    tap.ok(r >= 0 and t.line(r + 1).strip() == tail,
+           "a URL too long for the review wraps after a '/', not inside a name")
     t.send(ENTER)
     t.wait_for("New passphrase for the secret store:")
     tap.ok(t.has("Secret store"), "the test first asks a new store passphrase in a dialog")

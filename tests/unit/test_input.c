@@ -245,6 +245,36 @@ static void test_view_scroll(void **state)
 	input_free(&in);
 }
 
+/* A field not being edited shows its start, and marks a text that goes on. */
+static void test_view_start(void **state)
+{
+	struct input in;
+	char out[64];
+
+	(void)state;
+	assert_int_equal(input_init(&in, 100, false), 0);
+	insert(&in, "0123456789abc");
+	input_view_start(&in, 10, "*", ">", out, sizeof(out));
+	assert_string_equal(out, "012345678>");
+	input_view_start(&in, 13, "*", ">", out, sizeof(out));
+	assert_string_equal(out, "0123456789abc"); /* fits exactly: no mark */
+	input_view_start(&in, 12, "*", "\u2026", out, sizeof(out));
+	assert_string_equal(out, "0123456789a\u2026");
+	assert_int_equal(in.scroll, 0);
+	input_view_start(&in, 10, "*", ">", out, 4);
+	assert_string_equal(out, "012"); /* a small buffer truncates, NUL-terminated */
+	in.masked = true;
+	input_view_start(&in, 5, "*", ">", out, sizeof(out));
+	assert_string_equal(out, "****>");
+	input_free(&in);
+	/* A double-width character that would straddle the mark is left out whole. */
+	assert_int_equal(input_init(&in, 100, false), 0);
+	insert(&in, "abc\u65e5\u672cxyz");
+	input_view_start(&in, 5, "*", ">", out, sizeof(out));
+	assert_string_equal(out, "abc>");
+	input_free(&in);
+}
+
 static void test_masked_view(void **state)
 {
 	static const char secret[] = "s3cr3t-T\u00f8ken";
@@ -324,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_paste_newlines),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_view_scroll),
+		cmocka_unit_test(test_view_start),
 		cmocka_unit_test(test_masked_view),
 		cmocka_unit_test(test_wide),
 	};
