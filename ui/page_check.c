@@ -167,7 +167,10 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 		y++;
 		if (running)
 			continue;
-		y += wizard_wrap(y, 10, COLS - 12, 3, r->message, term_style(TERM_PLAIN));
+		/* The probe's advice is for the command line (--accept-host-key); here A does it. */
+		y += wizard_wrap(y, 10, COLS - 12, 3, r == check_unknown_key(w)
+		                 ? "the server's host key is not known yet: see below" : r->message,
+		                 term_style(TERM_PLAIN));
 	}
 	return y;
 }

@@ -9,7 +9,7 @@
 
 #define FORM_LABEL_X 2
 #define FORM_VALUE_X 31
-#define FORM_MSG_ROWS 3
+#define FORM_MSG_ROWS 5 /* a URL message names the URL to use: room for it whole */
 
 static const char form_keys[] =
 	"Tab move  Enter next  Esc back  F1 help  F2 show secrets  F10 review  ^C quit";

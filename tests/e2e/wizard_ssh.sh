@@ -16,7 +16,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(18)
+tap = Tap(19)
 
 t = Tui([binary, "--home", home, "--key-file", key, "new"], tap=tap)
 try:
@@ -52,6 +52,7 @@ try:
     t.wait_for("press A to trust it", 40)
     scr = t.screen_text()
     tap.ok("FAILED  git-ssh" in scr, "the first test fails on the unknown host key")
+    tap.ok("--accept-host-key" not in scr, "no command-line advice in the wizard: A does it")
     tap.ok(fp in scr.replace("\n", ""), "the screen gives the host key's fingerprint")
     tap.ok(t.has("A trust the host key") and t.has("R retry"), "the keys offer A to trust it")
     t.send("a")
