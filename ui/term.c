@@ -14,6 +14,7 @@
 
 #include <curses.h>
 
+#include "exitcode.h"
 #include "term.h"
 
 #define TERM_PASTE_ON "\033[?2004h"
@@ -44,11 +45,22 @@ static char term_restore[512];
 static volatile sig_atomic_t term_restore_len;
 static volatile sig_atomic_t term_signal_fd = -1;
 
+/* SIGHUP or SIGTERM seen: the next term_getkey ends the program through the hang-up hook. */
+static volatile sig_atomic_t term_quit_sig;
+static int (*term_hangup_fn)(void *, const char *);
+static void *term_hangup_arg;
+
 static void term_on_signal(int sig)
 {
 	int saved_errno = errno;
 	int fd = term_signal_fd;
 
+	/* The first SIGHUP or SIGTERM ends the program where it can keep what was typed. */
+	if ((sig == SIGHUP || sig == SIGTERM) && !term_quit_sig) {
+		term_quit_sig = sig;
+		errno = saved_errno;
+		return;
+	}
 	if (fd >= 0) {
 		ssize_t n = write(fd, term_restore, (size_t)term_restore_len);
 
@@ -56,7 +68,11 @@ static void term_on_signal(int sig)
 		tcsetattr(fd, TCSANOW, &term_saved);
 	}
 	errno = saved_errno;
-	/* SA_RESETHAND made the action the default one: this ends the process as the signal would have. */
+	/* As the signal would have: default action, once more. */
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(sig, &dfl, NULL);
 	raise(sig);
 }
 
@@ -64,9 +80,9 @@ static void term_signals_install(void)
 {
 	struct sigaction sa;
 
+	/* No SA_RESTART: a read waiting for a key returns, and SIGHUP or SIGTERM is seen at once. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = term_on_signal;
-	sa.sa_flags = SA_RESETHAND;
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < TERM_NSIGNALS; i++)
 		sigaction(term_signals[i], &sa, &term_old_actions[i]);
@@ -209,6 +225,7 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 		return -1;
 	/* Before newterm, so that ncurses does not put its own (exiting) handlers there. */
 	term_restore_len = 0;
+	term_quit_sig = 0;
 	term_signal_fd = term_fd;
 	term_signals_install();
 	term_screen = newterm(NULL, term_out, term_in);
@@ -337,11 +354,46 @@ static struct secbuf *term_read_paste(void)
 	return sb;
 }
 
+void term_on_hangup(int (*fn)(void *arg, const char *why), void *arg)
+{
+	term_hangup_fn = fn;
+	term_hangup_arg = arg;
+}
+
+/* Has the terminal gone (the SSH session dropped): nothing more can be read from it? */
+static bool term_gone(void)
+{
+	struct pollfd p = { .fd = term_in ? fileno(term_in) : -1, .events = POLLIN };
+
+	return p.fd < 0 || (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)));
+}
+
+/* The end after a hang-up, SIGHUP or SIGTERM: the hook keeps what it can, then exit. */
+static void term_hangup(void)
+{
+	const char *why = term_quit_sig == SIGTERM ? "stopped by SIGTERM" :
+	                  term_quit_sig == SIGHUP ? "the terminal hung up" : "the terminal went away";
+
+	term_stop();
+	int rc = term_hangup_fn ? term_hangup_fn(term_hangup_arg, why) : AZ_EXIT_CANCELLED;
+	/* Ended by a signal, the program says so to its parent (a shell's 128 + n) by dying of it. */
+	if (term_quit_sig) {
+		signal(term_quit_sig, SIG_DFL);
+		raise(term_quit_sig);
+	}
+	exit(rc);
+}
+
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 {
+	if (term_quit_sig)
+		term_hangup();
 	int r = wget_wch(stdscr, ch);
 
 	*paste = NULL;
+	/* Without this a dropped session would spin here forever: a dead terminal reads as EOF. */
+	if (r == ERR && (term_quit_sig || term_gone()))
+		term_hangup();
 	if (r == ERR)
 		return TERM_KEY_NONE;
 	if (r == OK)
@@ -383,7 +435,7 @@ void term_show_plain(const char *text)
 	}
 	term_write(text);
 	if (set) {
-		while (read(term_fd, &c, 1) < 0 && errno == EINTR)
+		while (read(term_fd, &c, 1) < 0 && errno == EINTR && !term_quit_sig)
 			;
 		/* The rest of that key (an arrow's ESC [ A) is not for the wizard. */
 		while (poll(&more, 1, 50) > 0 && read(term_fd, &c, 1) > 0)

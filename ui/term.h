@@ -56,6 +56,15 @@ enum term_key {
  */
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
 
+/*
+ * What to do when the terminal hangs up (the SSH session dropped) or on
+ * SIGHUP or SIGTERM: term_getkey restores the terminal and calls fn(arg, why)
+ * to keep what it can and say so; then the program dies of the signal, or,
+ * after a hang-up without one, exits with the status fn returns (5 without
+ * fn). A second signal ends the program at once.
+ */
+void term_on_hangup(int (*fn)(void *arg, const char *why), void *arg);
+
 /* How long term_getkey waits, in ms; -1 (the default) blocks. */
 void term_timeout(int ms);
 

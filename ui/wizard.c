@@ -414,25 +414,58 @@ void wizard_draw(struct wizard *w)
 	refresh();
 }
 
+/* Leave without saving; the draft keeps what was typed (no secrets) for the next run. */
+static void wizard_leave(struct wizard *w, const char *why)
+{
+	w->quit = true;
+	w->rc = AZ_EXIT_CANCELLED;
+	if (w->dirty && !w->start->dry_run && !w->start->editing) {
+		wizard_draft_save(w);
+		snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
+		         "secrets) are kept in %s for the next run", why, w->ctx->paths.draft);
+	} else
+		snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);
+}
+
+/* Once saved (or the dry run done) leaving is as Enter: the result stands. */
+static bool wizard_finished(const struct wizard *w)
+{
+	return w->page == WIZARD_CHECK && (w->check == TEST_SAVED || w->check == TEST_PASSED);
+}
+
 /* Ctrl-C: leave, after asking when something was typed. */
 static void wizard_cancel(struct wizard *w)
 {
-	/* Once saved (or the dry run done) it is as Enter: the result stands. */
-	if (w->page == WIZARD_CHECK && (w->check == TEST_SAVED || w->check == TEST_PASSED)) {
+	if (wizard_finished(w)) {
 		w->quit = true;
 		return;
 	}
 	if (w->dirty && !dialog_confirm(w, "Quit", "Quit without saving the connector? What you typed, "
 	                                "except secrets, stays in the draft for the next run."))
 		return;
-	w->quit = true;
-	w->rc = AZ_EXIT_CANCELLED;
-	if (w->dirty && !w->start->dry_run && !w->start->editing) {
-		wizard_draft_save(w);
-		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the values typed (no "
-		         "secrets) are kept in %s for the next run", w->ctx->paths.draft);
-	} else
-		snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved");
+	wizard_leave(w, "cancelled");
+}
+
+/* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
+static void wizard_report(struct wizard *w)
+{
+	fflush(w->errf);
+	if (w->errlen)
+		fwrite(w->errbuf, 1, w->errlen, w->err);
+	if (*w->done)
+		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
+}
+
+/* The terminal hung up (a dropped SSH session), SIGHUP or SIGTERM: keep the draft, say so. */
+static int wizard_hangup(void *arg, const char *why)
+{
+	struct wizard *w = arg;
+
+	if (!wizard_finished(w))
+		wizard_leave(w, why);
+	w->ctx->err = w->err;
+	wizard_report(w);
+	return w->rc;
 }
 
 /* The editor of the value the model holds: the text, or a secret's store id. */
@@ -585,21 +618,20 @@ int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
 		return AZ_EXIT_USAGE;
 	}
 	/* While the screen is ours, messages of the core show on the status line. */
+	w->err = err;
 	ctx->err = w->errf;
 	ctx->ask_secret = dialog_secret;
 	ctx->ask_user = w;
+	term_on_hangup(wizard_hangup, w);
 	if (wizard_blank(w))
 		wizard_resume(w);
 	wizard_loop(w);
+	term_on_hangup(NULL, NULL);
 	term_stop();
 	ctx->err = err;
 	ctx->ask_secret = NULL;
 	ctx->ask_user = NULL;
-	fflush(w->errf);
-	if (w->errlen)
-		fwrite(w->errbuf, 1, w->errlen, err);
-	if (*w->done)
-		fprintf(w->rc == AZ_EXIT_OK ? ctx->out : err, "%s\n", w->done);
+	wizard_report(w);
 	rc = w->rc;
 	wizard_free(w);
 	return rc;

@@ -53,6 +53,7 @@ struct wizard {
 	bool below;                     /* the review: more lines below the screen */
 	struct fields_env env;
 	char status[512];               /* the bottom line: the last message */
+	FILE *err;                      /* the caller's ctx->err, for after the terminal */
 	FILE *errf;                     /* ctx->err while the terminal is ours */
 	char *errbuf;
 	size_t errlen, errshown;

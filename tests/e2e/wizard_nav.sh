@@ -1,7 +1,8 @@
 # e2e: moving around the wizard: Back/Next keep the values, the review's page
 # keys, F1 help, a terminal too small and back, Ctrl-C (asks, n goes on, y
 # quits with 5 and a draft), resuming the draft, and the terminal restored
-# after Ctrl-C, SIGTERM, SIGHUP and a fatal SIGSEGV (stty settings compared).
+# after Ctrl-C, SIGTERM, SIGHUP and a fatal SIGSEGV (stty settings compared);
+# SIGTERM and SIGHUP keep what was typed in the draft first.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
 import json, os, signal, subprocess, sys, time
@@ -10,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(40)
+tap = Tap(44)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -175,5 +176,37 @@ for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signa
     tap.ok(b"\x1b[?2004l" in tail and b"\x1b[?1049l" in tail,
            "%s: bracketed paste off and the main screen back" % name)
     tap.ok(b"wrapper-done" in bytes(t.raw), "%s: the shell around it goes on" % name)
+    if sig != signal.SIGSEGV:
+        # The name typed, its field not left: still kept for the next run.
+        try:
+            d = json.load(open(os.path.join(tmp, "h" + name, "draft.json")))
+        except Exception as e:
+            d = {}
+            tap.diag("draft: %s" % e)
+        tap.ok(d.get("name") == "x" and b"nothing was saved; the values typed" in bytes(t.raw),
+               "%s: the value being typed is kept in the draft, and it says so" % name)
+
+# ---- the SSH session drops: the terminal goes away under the wizard ----
+hd = os.path.join(tmp, "hdrop")
+t = Tui([binary, "--home", hd, "new"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("dropped")
+    t.pump(0.3)
+    os.close(t.child.child_fd)  # the far end of the pty closes, as sshd does
+    end = time.time() + 10
+    while t.child.isalive() and time.time() < end:
+        time.sleep(0.1)
+    tap.ok(not t.child.isalive(), "the terminal gone, the wizard ends (it does not wait or spin)")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+if t.child.isalive():
+    t.child.kill(signal.SIGKILL)
+try:
+    d = json.load(open(os.path.join(hd, "draft.json")))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.is_(d.get("name"), "dropped", "what was being typed is in the draft for the next run")
 tap.done()
 PY
