@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 79
+plan 81
 
 tok=$AZF_TOKEN_FILE
 # git-http + api for one repository; "$@" adds or overrides options.
@@ -12,8 +12,14 @@ both() { # both GIT-URL PROJECT REPO TOKEN-FILE [OPTION...]
 		--api --api-base "$AZF_BASE/contoso" --project "$p" --repo "$r" --api-token-file "$t" "$@"
 }
 
+before=$(wc -l <"$AZF_NGINX_ACCESS_LOG")
 both "$AZF_REPO_URL" Payments payments-api "$tok"
 is "$rc" 0 "success (Repository URL): exit 0"
+# HTTP/2, as Azure: the three requests of git-http and api share one connection.
+run_log=$(tail -n +"$((before + 1))" "$AZF_NGINX_ACCESS_LOG")
+is "$(printf '%s\n' "$run_log" | grep -c ' HTTP/2.0 ')" 3 "three requests over HTTP/2 (info/refs, connectionData, the repository)"
+is "$(printf '%s\n' "$run_log" | grep -o 'conn=[0-9]*' | sort -u | wc -l)" 1 \
+	"the git-http and api probes share one HTTPS connection"
 verdict 0 ok null '^3 refs, default branch main$' "git-http success"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["ref_count"]'),$(j 'p[0]["default_branch"]')" "git-http,3,main" \
 	"git-http reports the ref count and default branch"
