@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 81
+plan 87
 
 tok=$AZF_TOKEN_FILE
 # git-http + api for one repository; "$@" adds or overrides options.
@@ -62,6 +62,20 @@ verdict 0 failed not-found 'TF401019' "git-http, missing project (Azure answers 
 
 both "$AZF_BASE/fabrikam/Payments/_git/payments-api" Payments payments-api "$tok" --api-base "$AZF_BASE/fabrikam"
 verdict 1 failed not-found '^organization not found' "api, missing organization"
+
+# The proxy variables are honoured (libcurl's): a proxy that refuses, one that cannot be
+# resolved, then no_proxy naming the host. check_lib.sh cleared the caller's.
+export https_proxy=http://127.0.0.1:1
+both "$AZF_REPO_URL" Payments payments-api "$tok"
+is "$rc" 4 "https_proxy is used: through a proxy that refuses, exit 4"
+verdict 0 failed connect 'proxy settings' "git-http: cannot connect, the proxy named as a cause"
+export https_proxy=http://proxy.invalid:3128
+both "$AZF_REPO_URL" Payments payments-api "$tok"
+verdict 1 failed dns '^cannot resolve the proxy host: check https_proxy' "api: an unknown proxy host is named as such"
+export no_proxy=127.0.0.1
+both "$AZF_REPO_URL" Payments payments-api "$tok"
+is "$rc" 0 "no_proxy naming the host: straight to it, exit 0"
+unset https_proxy no_proxy
 
 # TLS: our CA is not in the system store; --ca-file trusts it.
 probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" \
