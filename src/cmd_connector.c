@@ -103,22 +103,15 @@ static void cmd_connector_cell(FILE *out, const char *text, size_t width)
 /* The human form of a value: choice labels, lists with ", ", secrets masked. */
 static void cmd_connector_print_value(FILE *out, const struct connector *c, enum field_id id)
 {
-	const struct field *f = fields_at(id);
-	const char *v = connector_value(c, id), *cur = v, *item;
-	size_t len;
+	const char *v = connector_value(c, id);
+	char buf[4096];
 
-	if (!v) {
+	if (!v)
 		fputs("(not set)", out);
-	} else if (f->kind == FIELD_SECRET) {
+	else if (fields_at(id)->kind == FIELD_SECRET)
 		fprintf(out, "•••• (store id: %s)", v);
-	} else if (f->choices) {
-		fputs(fields_choice_label(id, v), out);
-	} else if (f->kind == FIELD_LIST) {
-		for (bool first = true; strlist_next(&cur, &item, &len); first = false)
-			fprintf(out, "%s%.*s", first ? "" : ", ", (int)len, item);
-	} else {
-		fputs(v, out);
-	}
+	else
+		fputs(fields_human(id, v, buf, sizeof(buf)), out);
 }
 
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv)

@@ -486,6 +486,26 @@ const char *fields_choice_label(enum field_id id, const char *value)
 	return ch ? ch->label : value;
 }
 
+const char *fields_human(enum field_id id, const char *value, char *buf, size_t buflen)
+{
+	const struct field *f = fields_at(id);
+	const char *cur = value, *item;
+	size_t len, n = 0;
+
+	if (buflen == 0)
+		return buf;
+	buf[0] = '\0';
+	if (f->choices)
+		snprintf(buf, buflen, "%s", fields_choice_label(id, value));
+	else if (f->kind != FIELD_LIST)
+		snprintf(buf, buflen, "%s", value);
+	else
+		/* Whole items only: a cut one would read as another value. */
+		while (strlist_next(&cur, &item, &len) && n + (n ? 2 : 0) + len < buflen)
+			n += (size_t)snprintf(buf + n, buflen - n, "%s%.*s", n ? ", " : "", (int)len, item);
+	return buf;
+}
+
 const char *fields_example(const struct connector *c, enum field_id id)
 {
 	const struct field *f = fields_at(id);

@@ -106,6 +106,12 @@ const char *fields_choice_label(enum field_id id, const char *value);
 /* The sample value of a field for this connector as it stands (NULL: none). */
 const char *fields_example(const struct connector *c, enum field_id id);
 
+/*
+ * The human form of a value that is not a secret, into buf: a choice's label,
+ * a list's items joined with ", ", else the value. Returns buf.
+ */
+const char *fields_human(enum field_id id, const char *value, char *buf, size_t buflen);
+
 /* Does the field apply to the connector as it stands (e.g. test-repo only for Project)? */
 bool fields_applies(const struct connector *c, enum field_id id);
 

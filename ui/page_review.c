@@ -56,8 +56,7 @@ void page_review_draw(struct wizard *w)
 			else if (!v && !(v = fields_default(w->c, id, def, sizeof(def))))
 				snprintf(line[n].value, sizeof(line[0].value), "-");
 			else
-				snprintf(line[n].value, sizeof(line[0].value), "%s",
-				         f->choices ? fields_choice_label(id, v) : v);
+				fields_human(id, v, line[n].value, sizeof(line[0].value));
 			n++;
 		}
 	}

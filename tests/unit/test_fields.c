@@ -279,6 +279,19 @@ static void test_examples(void **state)
 	connector_free(c);
 }
 
+/* The form people read (review, show): labels for choices, lists spaced. */
+static void test_human(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(fields_human(FIELD_TAGS, "team:payments,prod", buf, sizeof(buf)),
+	                    "team:payments, prod");
+	assert_string_equal(fields_human(FIELD_URL_TYPE, "repo", buf, sizeof(buf)), "Repository");
+	assert_string_equal(fields_human(FIELD_NAME, "a,b", buf, sizeof(buf)), "a,b");
+	assert_string_equal(fields_human(FIELD_DELEGATE_TAGS, "a,b,c", buf, 6), "a, b"); /* cut, ended */
+}
+
 static void test_validate_cross(void **state)
 {
 	struct connector *c = make_http();
@@ -386,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_validate_url),
 		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_validate_cross),
 		cmocka_unit_test(test_validate_unique),
 		cmocka_unit_test(test_validate_all),
