@@ -262,6 +262,18 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */
 	if (type == TERM_KEY_PASTE && changed == 1)
 		w->touched[it.id] = true;
+	else if (changed == 1 && !w->touched[it.id])
+		w->typing = true;
+}
+
+void page_form_pause(struct wizard *w)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	size_t n = wizard_items(w, w->page, items);
+
+	if (w->typing && w->focus < (int)n)
+		w->touched[items[w->focus].id] = true;
+	w->typing = false;
 }
 
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
@@ -277,6 +289,7 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	bool choice = !it.sid && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE);
 
 	w->status[0] = '\0';
+	w->typing = false;
 	/* Leaving a field keeps the draft up to date: a dropped SSH session loses one field at most. */
 	bool leaves = (chr && (ch == '\t' || ch == '\r' || ch == '\n')) ||
 	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));

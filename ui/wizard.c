@@ -20,6 +20,8 @@
 #include "wizard_int.h"
 
 #define WIZARD_TEXT_MAX 4096
+/* How long typing pauses before the field's message shows. */
+#define WIZARD_PAUSE_MS 1000
 
 static const char *const wizard_steps[WIZARD_PAGES] = {
 	"Overview", "Details", "Credentials", "Delegates", "Review", "Test",
@@ -575,7 +577,15 @@ static void wizard_loop(struct wizard *w)
 		wint_t ch = 0;
 
 		wizard_draw(w);
+		/* A pause in typing shows what is wrong with the field; a key in time keeps it quiet. */
+		bool typing = w->typing && w->page < FIELD_PAGE_COUNT;
+		if (typing)
+			term_timeout(WIZARD_PAUSE_MS);
 		enum term_key k = term_getkey(&ch, &paste);
+		if (typing)
+			term_timeout(-1);
+		if (typing && k == TERM_KEY_NONE)
+			page_form_pause(w);
 		if (k == TERM_KEY_NONE || (k == TERM_KEY_CODE && ch == KEY_RESIZE)) {
 			secbuf_free(paste);
 			continue;

@@ -42,7 +42,8 @@ struct wizard {
 	struct connector *c;            /* the values as typed (a secret field: its store id if typed) */
 	struct input in[FIELD_COUNT];   /* the text of each field; a secret field's value */
 	struct input sid[FIELD_COUNT];  /* a secret field's store id as typed ("": the default) */
-	bool touched[FIELD_COUNT];      /* edited or left: its message shows */
+	bool touched[FIELD_COUNT];      /* left, pasted into or paused on: its message shows */
+	bool typing;                    /* the focused field was edited and is not touched yet */
 	bool tried[FIELD_PAGE_COUNT];   /* Next was pressed: every message of the page shows */
 	bool ident_typed;               /* the identifier no longer follows the name */
 	bool show_secrets;              /* F2 */
@@ -135,6 +136,8 @@ int wizard_wrap_rows(int width, int max_rows, const char *text);
 /* The pages: draw, and take a key (ch as term_getkey gave it). */
 void page_form_draw(struct wizard *w);
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste);
+/* Typing paused: the focused field's message shows from now on (validation as typed). */
+void page_form_pause(struct wizard *w);
 void page_review_draw(struct wizard *w);
 void page_review_key(struct wizard *w, int type, wint_t ch);
 void page_check_start(struct wizard *w);

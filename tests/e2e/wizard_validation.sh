@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(25)
+tap = Tap(28)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -30,6 +30,10 @@ try:
     t.wait_for("Name *")
     # Overview
     t.type(" lead")
+    tap.is_(t.message("Name"), "", "while typing, no message yet")
+    t.pump(1.5)  # a pause in typing: the message shows, the field still being edited
+    msg_check(t, "Name", r"space|start|begin", "a pause in typing shows what is wrong")
+    tap.is_(t.focused_label(), "Name *", "... with the focus still on the field")
     t.send(TAB)
     msg_check(t, "Name", r"space|start|begin", "a name starting with a space")
     retype(t, "Name", "/lead")
