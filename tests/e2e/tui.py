@@ -8,6 +8,7 @@ helpers below send keys, wait for text and print TAP.
 
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -363,6 +364,22 @@ class Tui:
             out.append(l[31:].strip())
         return " ".join(out)
 
+    def finish(self, done, probe, what):
+        """On the test page: `done` shows, `probe` passed; Enter quits with exit status 0."""
+        self.wait_for(done, 40)
+        self.tap.ok(self.has("ok      " + probe), "%s: the %s probe passes" % (what, probe))
+        self.send(ENTER)
+        self.tap.is_(self.wait_exit(), 0, "%s: Enter quits with exit status 0" % what)
+
+    def to_token(self):
+        """From the Overview page to the Personal Access Token, focused."""
+        self.wait_for("Name *")
+        self.send(PGDN)
+        self.wait_for("URL type *")
+        self.send(PGDN)
+        self.wait_for("Personal Access Token *")
+        self.focus("Personal Access Token")
+
     def focus(self, label, limit=30):
         """Tab until the field labelled `label` has the focus."""
         for _ in range(limit):
@@ -404,6 +421,15 @@ def key_file(path):
         f.write(os.urandom(32))
     os.chmod(path, 0o600)
     return path
+
+
+def new_http(base, azf, name, *more):
+    """`new --non-interactive` of an HTTP Repository connector on the local servers (its token
+    stored as '<name>-token'); more: further options. Returns the CompletedProcess."""
+    return subprocess.run(base + ["new", "--non-interactive", "--name", name, "--url-type", "repo",
+                                  "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
+                                  "--token-file", azf["AZF_TOKEN_FILE"]] + list(more),
+                          capture_output=True, text=True)
 
 
 def files_under(top):

@@ -15,10 +15,7 @@ base = [binary, "--home", home, "--key-file", key]
 conn = os.path.join(home, "connectors", "web.json")
 tap = Tap(20)
 
-made = subprocess.run(base + ["new", "--non-interactive", "--name", "web", "--url-type", "repo",
-                              "--url", azf["AZF_REPO_URL"], "--username", azf["AZF_USER"],
-                              "--token-file", azf["AZF_TOKEN_FILE"], "--ca-file", azf["AZF_CA"]],
-                      capture_output=True, text=True)
+made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
 before_store = open(os.path.join(home, "secrets.store"), "rb").read()
 
@@ -37,10 +34,7 @@ try:
     t.wait_for("Check the values")
     tap.ok(t.has("the secret 'web-token' already stored"), "the review uses the stored token")
     t.send(ENTER)
-    t.wait_for("saved connector 'web'", timeout=30)
-    tap.ok(t.has("ok      git-http"), "the test passes with the stored token")
-    t.send(ENTER)
-    tap.is_(t.wait_exit(), 0, "edit: exit 0")
+    t.finish("saved connector 'web'", "git-http", "edit with the stored token")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
@@ -78,12 +72,7 @@ tap.ok(not os.path.exists(os.path.join(home, "draft.json")), "an edit leaves no 
 
 t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
 try:
-    t.wait_for("Name *")
-    t.send(PGDN)
-    t.wait_for("URL type *")
-    t.send(PGDN)
-    t.wait_for("Personal Access Token *")
-    t.focus("Personal Access Token")
+    t.to_token()
     t.paste("wrong-token-value")
     t.send(F10)
     t.wait_for("Check the values")
