@@ -250,13 +250,44 @@ static void form_choose(struct wizard *w, enum field_id id, int step)
 }
 
 /* An editing key on a text field or store id. */
+static bool form_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, const struct secbuf *paste)
 {
-	int changed = wizard_edit_key(it.sid ? &w->sid[it.id] : &w->in[it.id], type, ch, paste,
-	                              it.id == FIELD_SSH_KEY && !it.sid);
+	bool multiline = it.id == FIELD_SSH_KEY && !it.sid;
+	struct input *in = it.sid ? &w->sid[it.id] : &w->in[it.id];
+	struct secbuf view;
+	size_t cut = 0;
+
+	/* A value copied from a web page often brings spaces or a newline along: not part of it. */
+	if (type == TERM_KEY_PASTE && !multiline && !*input_text(in)) {
+		view = *paste;
+		/* A final newline goes without a word, as in a multi-line field. */
+		if (view.len > 0 && view.data[view.len - 1] == '\n')
+			view.len--;
+		if (view.len > 0 && view.data[view.len - 1] == '\r')
+			view.len--;
+		size_t before = view.len;
+		while (view.len > 0 && form_blank(view.data[0]))
+			view.data++, view.len--;
+		while (view.len > 0 && form_blank(view.data[view.len - 1]))
+			view.len--;
+		cut = before - view.len;
+		paste = &view;
+		if (view.len == 0) {
+			snprintf(w->status, sizeof(w->status), "the pasted text was only spaces");
+			return;
+		}
+	}
+	int changed = wizard_edit_key(in, type, ch, paste, multiline);
 
 	if (type == TERM_KEY_PASTE && changed == 0)
 		snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s", fields_at(it.id)->label);
+	else if (cut > 0)
+		snprintf(w->status, sizeof(w->status), "the spaces around the pasted text were left out");
 	if (changed == 1)
 		wizard_changed(w, it.id);
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(28)
+tap = Tap(30)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -88,7 +88,14 @@ try:
            "F10 goes to the Details page, the URL focused, and says why")
     t.send(ENTER)  # Enter on the last field: Next, refused
     tap.ok(t.field_row("URL") > 0 and t.field_row("Username") < 0, "Next is refused on Details too")
-    retype(t, "URL", azf["AZF_REPO_URL"])
+    t.focus("URL")
+    t.send("\x05")
+    t.send(CTRL_U)
+    t.paste("  " + azf["AZF_REPO_URL"] + " \t\n")  # as copied from a web page
+    tap.ok(t.has("the spaces around the pasted text were left out") and t.message("URL") == "",
+           "a URL pasted with spaces around it: they are left out, it says so, the URL is accepted")
+    t.send(TAB)
+    tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "... the value starts with https://, no space")
     t.send(PGDN)
     t.wait_for("Username *")
     # Credentials
