@@ -641,6 +641,29 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 	return ok;
 }
 
+bool fields_suggestion(const struct connector *c, enum field_id id, const char *msg,
+                       const struct fields_env *env, char *out, size_t outlen)
+{
+	char cand[FIELD_MSG_MAX], why[FIELD_MSG_MAX];
+	bool found = false;
+
+	if (id != FIELD_URL)
+		return false;
+	for (const char *q = strchr(msg, '\''); q; q = strchr(q + 1, '\'')) {
+		const char *end = strchr(q + 1, '\'');
+		if (!end)
+			break;
+		snprintf(cand, sizeof(cand), "%.*s", (int)(end - q - 1), q + 1);
+		/* Only a value the field takes: never a half-made one ('…/<project>'). */
+		if ((size_t)(end - q - 1) < outlen && fields_validate(c, id, cand, env, why, sizeof(why))) {
+			snprintf(out, outlen, "%s", cand);
+			found = true;
+		}
+		q = end;
+	}
+	return found;
+}
+
 size_t fields_validate_all(const struct connector *c, const struct fields_env *env,
                            struct field_error errs[FIELD_COUNT])
 {

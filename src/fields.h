@@ -146,6 +146,14 @@ bool fields_apply_defaults(struct connector *c);
 bool fields_validate(const struct connector *c, enum field_id id, const char *value,
                      const struct fields_env *env, char *msg, size_t msglen);
 
+/*
+ * The corrected URL a URL message names ("... use 'X'"), when one passes the
+ * URL's checks as the connector stands: the last such quoted value, into
+ * out. false for other fields, or when the message names none.
+ */
+bool fields_suggestion(const struct connector *c, enum field_id id, const char *msg,
+                       const struct fields_env *env, char *out, size_t outlen);
+
 struct field_error {
 	enum field_id id;
 	char msg[FIELD_MSG_MAX];

@@ -69,6 +69,33 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 	}
 }
 
+/* The corrected value the item's message names (fields_suggestion), into out when outlen. */
+static bool form_suggestion(struct wizard *w, struct wizard_item it, char *out, size_t outlen)
+{
+	char msg[FIELD_MSG_MAX], buf[FIELD_MSG_MAX];
+
+	if (it.sid || wizard_item_msg(w, it, msg, sizeof(msg)) ||
+	    !fields_suggestion(w->c, it.id, msg, &w->env, buf, sizeof(buf)))
+		return false;
+	if (outlen)
+		snprintf(out, outlen, "%s", buf);
+	return true;
+}
+
+/* F5: the value the message suggests replaces the one typed. */
+static void form_take_suggestion(struct wizard *w, struct wizard_item it)
+{
+	char fix[FIELD_MSG_MAX];
+
+	if (!form_suggestion(w, it, fix, sizeof(fix)))
+		return;
+	input_set(&w->in[it.id], fix, strlen(fix));
+	wizard_changed(w, it.id);
+	w->touched[it.id] = true;
+	snprintf(w->status, sizeof(w->status), "%s: the suggested value is in; Tab goes on",
+	         fields_at(it.id)->label);
+}
+
 /* A placeholder cut with an ellipsis when it does not fit the value's width (hints are ASCII). */
 static void form_hint_fit(char *hint, size_t hintlen)
 {
@@ -143,6 +170,10 @@ void page_form_draw(struct wizard *w)
 	for (size_t i = 0; i < n; i++)
 		if (!form_shown_msg(w, items[i], msgs[i], sizeof(msgs[i])))
 			msgs[i][0] = '\0';
+	if (n > 0 && *msgs[w->focus] && form_suggestion(w, items[w->focus], NULL, 0)) {
+		size_t len = strlen(msgs[w->focus]);
+		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
+	}
 	/* Scroll so that the focused item and its message are on the screen. */
 	if (w->scroll > w->focus)
 		w->scroll = w->focus;
@@ -351,6 +382,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		secret_tools_generate_key(w);
 	} else if (code && ch == KEY_F(4) && f->kind == FIELD_SECRET) {
 		secret_tools_pick(w, it.id);
+	} else if (code && ch == KEY_F(5)) {
+		form_take_suggestion(w, it);
 	} else if ((code && ch == KEY_F(10)) || (chr && ch == 24)) {
 		form_finish(w);
 	} else if (choice && ((code && ch == KEY_RIGHT) || (chr && ch == ' '))) {

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(30)
+tap = Tap(32)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -63,6 +63,11 @@ try:
             "the URL's placeholder is a Project URL once Project is chosen")
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "URL", r"_git", "a Project URL with /_git/")
+    t.focus("URL")
+    tap.ok("F5 uses it" in t.message("URL"), "the message offers F5 for the URL it names")
+    t.send(F5)
+    tap.ok(t.value("URL") == "https://dev.azure.com/contoso/Payments" and t.message("URL") == "",
+           "F5 puts the suggested Project URL in: no message left")
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "Test repository", r"name|URL", "a Test repository given as a URL")
     t.focus("URL type")

@@ -292,6 +292,45 @@ static void test_human(void **state)
 	assert_string_equal(fields_human(FIELD_DELEGATE_TAGS, "a,b,c", buf, 6), "a, b"); /* cut, ended */
 }
 
+/* The fix a URL message names, when it is a URL the field takes. */
+static void expect_suggestion(const struct connector *c, const char *url, const char *want)
+{
+	char out[512] = "";
+	bool ok = fields_validate(c, FIELD_URL, url, NULL, msg, sizeof(msg));
+
+	assert_false(ok);
+	if (want ? !fields_suggestion(c, FIELD_URL, msg, NULL, out, sizeof(out)) || strcmp(out, want) != 0
+	         : fields_suggestion(c, FIELD_URL, msg, NULL, out, sizeof(out)))
+		fail_msg("'%s': message '%s': suggested '%s', expected '%s'", url, msg, out,
+		         want ? want : "nothing");
+}
+
+static void test_suggestion(void **state)
+{
+	struct connector *c = make_http();
+
+	(void)state;
+	expect_suggestion(c, "https://dev.azure.com/contoso/My Shop/_git/web",
+	                  "https://dev.azure.com/contoso/My%20Shop/_git/web");
+	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_git/web.git",
+	                  "https://dev.azure.com/contoso/Shop/_git/web");
+	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_git/web?path=/README.md",
+	                  "https://dev.azure.com/contoso/Shop/_git/web");
+	expect_suggestion(c, "https://dev.azure.com/contoso/", NULL);        /* '.../<project>' */
+	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_boards/board", NULL);
+	assert_true(fields_set(c, FIELD_URL_TYPE, "project", msg, sizeof(msg)));
+	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_boards/board",
+	                  "https://dev.azure.com/contoso/Shop");
+	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
+	expect_suggestion(c, "git@ssh.dev.azure.com:v3/contoso/Shop/web", "git@ssh.dev.azure.com:v3/contoso/Shop");
+	expect_suggestion(c, "https://dev.azure.com/contoso/Shop", "git@ssh.dev.azure.com:v3/contoso/Shop");
+	/* Other fields never get one, whatever their message quotes. */
+	assert_false(fields_validate(c, FIELD_NAME, "a!", NULL, msg, sizeof(msg)));
+	char out[64];
+	assert_false(fields_suggestion(c, FIELD_NAME, msg, NULL, out, sizeof(out)));
+	connector_free(c);
+}
+
 static void test_validate_cross(void **state)
 {
 	struct connector *c = make_http();
@@ -400,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_validate_url),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_suggestion),
 		cmocka_unit_test(test_validate_cross),
 		cmocka_unit_test(test_validate_unique),
 		cmocka_unit_test(test_validate_all),
