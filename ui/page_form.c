@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "azure_url.h"
 #include "connector.h"
 #include "term.h"
 #include "wizard_int.h"
@@ -87,13 +88,27 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 {
 	char fix[FIELD_MSG_MAX];
 
+	struct azure_url u;
+	char why[FIELD_MSG_MAX];
+	bool repo_to_test = false;
+
 	if (!form_suggestion(w, it, fix, sizeof(fix)))
 		return;
+	/* A repository URL given for a Project: its repository is a good one to test with. */
+	if (it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
+	    !*input_text(&w->in[FIELD_TEST_REPO]) &&
+	    azure_url_parse(input_text(&w->in[it.id]), &u, why, sizeof(why)) == 0) {
+		if (u.repo && input_set(&w->in[FIELD_TEST_REPO], u.repo, strlen(u.repo)) == 0) {
+			wizard_changed(w, FIELD_TEST_REPO);
+			repo_to_test = true;
+		}
+		azure_url_free(&u);
+	}
 	input_set(&w->in[it.id], fix, strlen(fix));
 	wizard_changed(w, it.id);
 	w->touched[it.id] = true;
-	snprintf(w->status, sizeof(w->status), "%s: the suggested value is in; Tab goes on",
-	         fields_at(it.id)->label);
+	snprintf(w->status, sizeof(w->status), "%s: the suggested value is in%s; Tab goes on",
+	         fields_at(it.id)->label, repo_to_test ? ", and its repository is the test repository" : "");
 }
 
 /* A placeholder cut with an ellipsis when it does not fit the value's width (hints are ASCII). */

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(32)
+tap = Tap(33)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -68,6 +68,7 @@ try:
     t.send(F5)
     tap.ok(t.value("URL") == "https://dev.azure.com/contoso/Payments" and t.message("URL") == "",
            "F5 puts the suggested Project URL in: no message left")
+    tap.is_(t.value("Test repository"), "web", "... and the repository it named is the test repository")
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "Test repository", r"name|URL", "a Test repository given as a URL")
     t.focus("URL type")
