@@ -295,8 +295,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 	},
 	[FIELD_IDENTIFIER] = {
 		.id = FIELD_IDENTIFIER, .key = "identifier", .label = "Identifier",
-		.help = "The connector's unique id in Harness, derived from the name; it cannot change "
-		        "once the connector exists. Letters, digits, '_' and '$', not starting with a digit.",
+		.help = "The connector's unique id in Harness, derived from the name; fixed once saved. "
+		        "Letters, digits, '_' and '$', not starting with a digit.",
 		.example = "azure_payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
 		.required = true, .derive = fields_derive_identifier, .check = fields_check_identifier,
 	},

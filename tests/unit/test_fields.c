@@ -331,6 +331,41 @@ static void test_suggestion(void **state)
 	connector_free(c);
 }
 
+/* Rows a text takes wrapped at spaces in width columns (ASCII), as the wizard wraps it. */
+static int wrap_rows(const char *text, size_t width)
+{
+	int rows = 0;
+
+	while (*text) {
+		size_t len = strlen(text), cut = len;
+		if (len > width) {
+			cut = width;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = width;
+		}
+		text += cut;
+		while (*text == ' ')
+			text++;
+		rows++;
+	}
+	return rows;
+}
+
+/* The wizard shows the focused field's help in two rows under the page (80 columns). */
+static void test_help_fits(void **state)
+{
+	(void)state;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+
+		if (wrap_rows(f->help, 78) > 2)
+			fail_msg("the help of %s takes %d rows at 80 columns: keep it to 2", f->key,
+			         wrap_rows(f->help, 78));
+	}
+}
+
 static void test_validate_cross(void **state)
 {
 	struct connector *c = make_http();
@@ -440,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_suggestion),
+		cmocka_unit_test(test_help_fits),
 		cmocka_unit_test(test_validate_cross),
 		cmocka_unit_test(test_validate_unique),
 		cmocka_unit_test(test_validate_all),
