@@ -134,9 +134,19 @@ bool wizard_page_ok(struct wizard *w, enum field_page page, int *first)
 	return true;
 }
 
+/* As in Harness, the identifier follows the name until it is typed. */
+static void wizard_follow_name(struct wizard *w)
+{
+	char buf[256];
+	const char *d = fields_default(w->c, FIELD_IDENTIFIER, buf, sizeof(buf));
+
+	input_set(&w->in[FIELD_IDENTIFIER], d ? d : "", d ? strlen(d) : 0);
+	connector_put(w->c, FIELD_IDENTIFIER, d);
+}
+
 void wizard_changed(struct wizard *w, enum field_id id)
 {
-	char msg[FIELD_MSG_MAX], buf[256];
+	char msg[FIELD_MSG_MAX];
 
 	w->dirty = true;
 	w->undrafted = true;
@@ -151,12 +161,8 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		connector_put(w->c, id, NULL);
 	if (id == FIELD_IDENTIFIER)
 		w->ident_typed = *input_text(&w->in[id]) != '\0';
-	/* As in Harness, the identifier follows the name until it is typed. */
-	if (id == FIELD_NAME && !w->ident_typed) {
-		const char *d = fields_default(w->c, FIELD_IDENTIFIER, buf, sizeof(buf));
-		input_set(&w->in[FIELD_IDENTIFIER], d ? d : "", d ? strlen(d) : 0);
-		connector_put(w->c, FIELD_IDENTIFIER, d);
-	}
+	if (id == FIELD_NAME && !w->ident_typed)
+		wizard_follow_name(w);
 }
 
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen)
@@ -504,6 +510,9 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 			return -1;
 	}
 	w->ident_typed = connector_get(w->c, FIELD_IDENTIFIER) != NULL;
+	/* A name from --answers or a flag gives the identifier, as a typed one does. */
+	if (!w->ident_typed && connector_get(w->c, FIELD_NAME))
+		wizard_follow_name(w);
 	w->errf = open_memstream(&w->errbuf, &w->errlen);
 	return w->errf ? 0 : -1;
 }

@@ -2,12 +2,12 @@
 # colour escapes), F2 shows and hides a secret, and --dry-run writes nothing.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import os, re, sys
+import json, os, re, sys
 from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(20)
+tap = Tap(23)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -140,5 +140,25 @@ tap.is_(files_under(home) if os.path.exists(home) else [], [],
 text = open(answers).read() if os.path.exists(answers) else ""
 tap.ok('"url":' in text and '"identifier":\t"Dry"' in text, "--dry-run --write-answers: the answers are written")
 tap.ok(token not in text, "without the token")
+
+# ---- --answers on a terminal: the wizard starts from those values ----
+pre = os.path.join(tmp, "pre.json")
+with open(pre, "w") as f:
+    json.dump({"name": "From Answers", "url-type": "repo", "url": azf["AZF_REPO_URL"]}, f)
+t = Tui([binary, "--home", os.path.join(tmp, "pre"), "new", "--answers", pre, "--description", "flag"],
+        tap=tap)
+try:
+    t.wait_for("Name *")
+    tap.ok(t.value("Name") == "From Answers" and t.value("Identifier") == "From_Answers" and
+           t.value("Description") == "flag",
+           "--answers and flags fill the pages; the identifier follows the name given")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "... the Details page too")
+    t.send(CTRL_C)
+    tap.is_(t.wait_exit(), 5, "nothing typed: Ctrl-C quits at once")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
 tap.done()
 PY
