@@ -59,7 +59,6 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
                       bool from_credentials, struct secbuf **key)
 {
 	struct store_error err;
-	struct secbuf *again;
 	struct stat st;
 
 	*key = NULL;
@@ -72,27 +71,36 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 		          "from the store; without it the secrets cannot be read", key_file);
 		return AZ_EXIT_OK;
 	}
-	if (!(*key = store_cli_ask(ctx, "New passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX)))
-		return store_cli_tty_error(ctx, errno);
-	if ((*key)->len == 0) {
-		msg_error(ctx->err, "an empty passphrase is not allowed");
-		goto invalid;
-	}
-	if (!(again = store_cli_ask(ctx, "Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
-		int rc = store_cli_tty_error(ctx, errno);
+	/* As passwd: a typing slip (empty, or not the same twice) is asked again, three times at most. */
+	for (int tries = 1;; tries++) {
+		struct secbuf *again;
+		const char *wrong = NULL;
+
+		if (!(*key = store_cli_ask(ctx, "New passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX)))
+			return store_cli_tty_error(ctx, errno);
+		if ((*key)->len == 0) {
+			wrong = "an empty passphrase is not allowed";
+		} else {
+			if (!(again = store_cli_ask(ctx, "Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
+				int rc = store_cli_tty_error(ctx, errno);
+				secbuf_free(*key);
+				*key = NULL;
+				return rc;
+			}
+			if (!secbuf_equal(*key, again))
+				wrong = "the passphrases do not match";
+			secbuf_free(again);
+		}
+		if (!wrong)
+			return AZ_EXIT_OK;
 		secbuf_free(*key);
 		*key = NULL;
-		return rc;
+		if (tries == 3) {
+			msg_error(ctx->err, "%s; nothing was changed", wrong);
+			return AZ_EXIT_INVALID;
+		}
+		msg_error(ctx->err, "%s: type it again", wrong);
 	}
-	bool same = secbuf_equal(*key, again);
-	secbuf_free(again);
-	if (same)
-		return AZ_EXIT_OK;
-	msg_error(ctx->err, "the passphrases do not match");
-invalid:
-	secbuf_free(*key);
-	*key = NULL;
-	return AZ_EXIT_INVALID;
 }
 
 static int store_cli_create(struct cli_ctx *ctx, struct store **out)

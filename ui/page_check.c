@@ -199,7 +199,8 @@ void page_check_draw(struct wizard *w)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
 	y = check_draw_results(w, y, bottom) + 1;
 	if (w->check == TEST_ERRORS) {
-		mvaddstr(y++, 1, "Nothing was saved. To fix:");
+		/* Field errors are listed; a store that did not open says why on the status line. */
+		mvaddstr(y++, 1, w->errs.n ? "Nothing was saved. To fix:" : "Nothing was saved.");
 		for (size_t i = 0; i < w->errs.n && y <= bottom; i++)
 			y += wizard_wrap(y, 2, COLS - 4, 3, w->errs.line[i], term_style(TERM_ERROR));
 	} else if (w->check == TEST_FAILED && unknown) {

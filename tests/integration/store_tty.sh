@@ -1,5 +1,5 @@
 # The passphrase on a terminal (a pseudo-terminal driven by pexpect): first
-# use asks twice, a mismatch writes nothing, typed values are never echoed,
+# use asks twice, a slip is asked again (three at most, then nothing written), typed values are never echoed,
 # three tries then exit 10, the golden passphrase store opens, rekey.
 # Production Argon2id limits: each unlock costs about a second here.
 . "$top_srcdir/tests/tap.sh"
@@ -37,16 +37,21 @@ def run(args, script, env=None):
     child.close()
     return child.exitstatus, shown
 
-rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "other pass")])
-ok(rc == 3, "first use: passphrases that differ exit 3")
-ok("do not match" in shown, "and say so")
+rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "other pass"),
+                                               ("New passphrase", ""),
+                                               ("New passphrase", "first pass"), ("Repeat", "other pass")])
+ok(rc == 3, "first use: three slips (differ, empty, differ) exit 3")
+ok("do not match: type it again" in shown and "an empty passphrase is not allowed: type it again" in shown and
+   shown.rstrip().endswith("the passphrases do not match; nothing was changed"),
+   "each slip is said and asked again, as passwd does; the third ends it")
 ok(not os.path.exists(store), "and write nothing")
 ok("first pass" not in shown and "other pass" not in shown, "the passphrase is not echoed")
 
 token = "typed-token-0123456789"
-rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "first pass"),
+rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "frist pass"),
+                                               ("New passphrase", "first pass"), ("Repeat", "first pass"),
                                                ("Value of git-pat \\(token, not shown\\)", token)])
-ok(rc == 0, "first use: the passphrase typed twice creates the store")
+ok(rc == 0, "first use: after a slip, the passphrase typed twice creates the store")
 ok(os.path.exists(store) and (os.stat(store).st_mode & 0o777) == 0o600, "the store is 0600")
 ok(token not in shown, "the typed value is not echoed")
 ok("Saved secret git-pat (token)." in shown, "the value is saved")
