@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(29)
+tap = Tap(30)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -66,6 +66,13 @@ try:
     tap.ok(t.has("Secret store"), "the test first asks a new store passphrase in a dialog")
     t.type(passphrase)
     tap.ok(passphrase not in t.screen_text(), "the passphrase is not shown")
+    t.send(ENTER)
+    t.wait_for("Repeat the passphrase:")
+    t.type(passphrase + "x")  # a slip
+    t.send(ENTER)
+    t.wait_for("do not match: type it again")
+    tap.ok(t.has("New passphrase for the secret store:"), "passphrases that differ: said, and asked again")
+    t.type(passphrase)
     t.send(ENTER)
     t.wait_for("Repeat the passphrase:")
     t.type(passphrase)
