@@ -74,6 +74,55 @@ void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream
 	fprintf(stream, "Usage: " AZ_PROGRAM " %s %s\n%s.\n", c->name, c->args, c->summary);
 }
 
+/* Edit distance of a and b (at most 64 bytes of each count), for "did you mean". */
+static size_t cli_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t row[65];
+
+	la = la > 64 ? 64 : la;
+	lb = lb > 64 ? 64 : lb;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* The one long option nearest to a mistyped "--word[=value]" (two edits at most), or NULL. */
+static const char *cli_nearest_option(const char *arg, const struct option *longopts)
+{
+	const char *best = NULL;
+	size_t best_d = 3, len;
+	bool tie = false;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (const struct option *o = longopts; o->name; o++) {
+		size_t d = cli_distance(arg, len, o->name, strlen(o->name));
+		if (d < best_d) {
+			best = o->name;
+			best_d = d;
+			tie = false;
+		} else if (d == best_d) {
+			tie = true;
+		}
+	}
+	return best && !tie && best_d < len ? best : NULL;
+}
+
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,
                int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
@@ -98,14 +147,18 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 			return AZ_EXIT_OK;
 		}
 		if (opt == ':')
-			return msg_usage(ctx->err, "%s: option '%s' needs a value", argv[0], argv[optind - 1]);
+			return msg_usage_for(ctx->err, argv[0], "%s: option '%s' needs a value", argv[0],
+			                     argv[optind - 1]);
 		if (opt == '?') {
 			if (optopt > 0 && optopt < 128)
-				return msg_usage(ctx->err, "%s: unknown option '-%c'", argv[0], optopt);
-			return msg_usage(ctx->err, "%s: unknown option '%s'", argv[0], argv[optind - 1]);
+				return msg_usage_for(ctx->err, argv[0], "%s: unknown option '-%c'", argv[0], optopt);
+			const char *near = cli_nearest_option(argv[optind - 1], longopts);
+			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%s'%s%s%s", argv[0],
+			                     argv[optind - 1], near ? " (did you mean --" : "", near ? near : "",
+			                     near ? "?)" : "");
 		}
 		if (!on_opt)
-			return msg_usage(ctx->err, "%s: unexpected option", argv[0]);
+			return msg_usage_for(ctx->err, argv[0], "%s: unexpected option", argv[0]);
 		int rc = on_opt(ctx, opt, optarg, user);
 		if (rc != CLI_CONTINUE)
 			return rc;
@@ -118,10 +171,10 @@ int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
 	int have = argc - optind;
 
 	if (have < n)
-		return msg_usage(ctx->err, "%s: missing argument (usage: %s %s)", argv[0], argv[0],
-		                 cli_find(argv[0]) ? cli_find(argv[0])->args : "");
+		return msg_usage_for(ctx->err, argv[0], "%s: missing argument (usage: %s %s)", argv[0], argv[0],
+		                     cli_find(argv[0]) ? cli_find(argv[0])->args : "");
 	if (have > n)
-		return msg_usage(ctx->err, "%s: unexpected argument '%s'", argv[0], argv[optind + n]);
+		return msg_usage_for(ctx->err, argv[0], "%s: unexpected argument '%s'", argv[0], argv[optind + n]);
 	return CLI_CONTINUE;
 }
 

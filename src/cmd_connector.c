@@ -48,7 +48,8 @@ static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void
 		else if (strcmp(arg, "json") == 0)
 			o->format = EXPORT_JSON;
 		else
-			return msg_usage(ctx->err, "export: --format is yaml or json, not '%s'", arg);
+			return msg_usage_for(ctx->err, "export", "export: --format is yaml or json, not '%s'",
+			                     arg);
 		break;
 	}
 	return CLI_CONTINUE;
@@ -288,8 +289,8 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		int yes = ctx->stdin_tty ? msg_confirm(question) : -1;
 		if (yes < 0) {
 			connector_free(c);
-			return msg_usage(ctx->err, "delete: no terminal to confirm on: pass --yes to delete "
-			                 "'%s' without asking", id);
+			return msg_usage_for(ctx->err, "delete", "delete: no terminal to confirm on: pass --yes "
+			                     "to delete '%s' without asking", id);
 		}
 		if (!yes) {
 			connector_free(c);

@@ -109,13 +109,14 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_ASCII: a->ascii = true; return CLI_CONTINUE;
 	case OPT_OUTPUT:
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-			return msg_usage(ctx->err, "new: --output takes text or json, not '%s'", arg);
+			return msg_usage_for(ctx->err, "new", "new: --output takes text or json, not '%s'",
+			                     arg);
 		a->json = strcmp(arg, "json") == 0;
 		return CLI_CONTINUE;
 	}
 	int taken = conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg));
 	if (taken < 0)
-		return msg_usage(ctx->err, "new: %s", msg);
+		return msg_usage_for(ctx->err, "new", "new: %s", msg);
 	if (taken)
 		return CLI_CONTINUE;
 
@@ -123,11 +124,11 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	enum new_variant v = (enum new_variant)((opt - OPT_FIELD) % NEW_VARIANTS);
 	const char *key = fields_at(id)->key;
 	if (fields_at(id)->kind == FIELD_SECRET && v == NEW_VALUE)
-		return msg_usage(ctx->err, "new: --%s: a secret is never taken on the command line (ps and "
-		                 "shell history would show it): use --%s-file F, --%s-stdin or --%s-secret ID",
-		                 key, key, key, key);
+		return msg_usage_for(ctx->err, "new", "new: --%s: a secret is never taken on the command "
+		                     "line (ps and shell history would show it): use --%s-file F, --%s-stdin "
+		                     "or --%s-secret ID", key, key, key, key);
 	if (a->nflags == NEW_MAX_FLAGS)
-		return msg_usage(ctx->err, "new: more than %d field flags", NEW_MAX_FLAGS);
+		return msg_usage_for(ctx->err, "new", "new: more than %d field flags", NEW_MAX_FLAGS);
 	a->flags[a->nflags++] = (struct new_flag){ id, v, arg };
 	return CLI_CONTINUE;
 }
@@ -404,14 +405,14 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		if (a->flags[i].variant == NEW_FILE || a->flags[i].variant == NEW_STDIN) {
 			const char *key = fields_at(a->flags[i].id)->key;
 			free(e);
-			return msg_usage(ctx->err, "new: --%s%s is for --non-interactive: the wizard asks for "
-			                 "the %s (or give a stored one with --%s-secret ID)", key,
-			                 new_suffix[a->flags[i].variant], key, key);
+			return msg_usage_for(ctx->err, "new", "new: --%s%s is for --non-interactive: the "
+			                     "wizard asks for the %s (or give a stored one with --%s-secret ID)",
+			                     key, new_suffix[a->flags[i].variant], key, key);
 		}
 	if (a->skip_test || a->save_on_failure || a->json) {
 		free(e);
-		return msg_usage(ctx->err, "new: --skip-test, --save-on-failure and --output are for "
-		                 "--non-interactive: the wizard asks");
+		return msg_usage_for(ctx->err, "new", "new: --skip-test, --save-on-failure and --output "
+		                     "are for --non-interactive: the wizard asks");
 	}
 	start.c = a->answers ? new_answers(a->answers, e) : connector_new();
 	if (start.c)
@@ -471,7 +472,7 @@ static int edit_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		return CLI_CONTINUE;
 	}
 	if (conncheck_parse_opt(&start->check, opt, arg, msg, sizeof(msg)) < 0)
-		return msg_usage(ctx->err, "edit: %s", msg);
+		return msg_usage_for(ctx->err, "edit", "edit: %s", msg);
 	return CLI_CONTINUE;
 }
 

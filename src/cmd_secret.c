@@ -139,8 +139,8 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	if ((rc = secret_check_id(ctx, id)) != AZ_EXIT_OK)
 		return rc;
 	if (o->kind && !store_kind_parse(o->kind, &kind))
-		return msg_usage(ctx->err, "secret set: unknown kind '%s' (token, password, ssh-private-key, "
-		                 "ssh-key-passphrase)", o->kind);
+		return msg_usage_for(ctx->err, "secret", "secret set: unknown kind '%s' (token, password, "
+		                     "ssh-private-key, ssh-key-passphrase)", o->kind);
 	if ((rc = store_cli_open(ctx, STORE_CLI_CREATE, &s)) != AZ_EXIT_OK)
 		return rc;
 	if (!o->kind)
@@ -187,15 +187,17 @@ static int secret_reset(struct cli_ctx *ctx, const struct secret_opts *o)
 	char moved[4096];
 
 	if (o->new_key_file || o->credential)
-		return msg_usage(ctx->err, "secret rekey --reset: the new store gets its key when it is "
-		                 "made (the next 'secret set' or 'new'); leave out --new-key-file/--credential");
+		return msg_usage_for(ctx->err, "secret", "secret rekey --reset: the new store gets its key "
+		                     "when it is made (the next 'secret set' or 'new'); leave out "
+		                     "--new-key-file/--credential");
 	if (!o->yes) {
 		char question[4200];
 		snprintf(question, sizeof(question), "Put the secret store %s aside and start a new, empty "
 		         "one? Its secrets stay in the old file, readable only with its old key.", path);
 		int yes = ctx->stdin_tty ? msg_confirm(question) : -1;
 		if (yes < 0)
-			return msg_usage(ctx->err, "secret rekey --reset: no terminal to confirm on: pass --yes");
+			return msg_usage_for(ctx->err, "secret", "secret rekey --reset: no terminal to confirm "
+			                     "on: pass --yes");
 		if (!yes) {
 			fputs("The secret store was not reset.\n", ctx->out);
 			return AZ_EXIT_CANCELLED;
@@ -220,8 +222,9 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 	int rc;
 
 	if (method == STORE_METHOD_CREDENTIAL && !key_file && !(key_file = cred = store_credential_path()))
-		return msg_usage(ctx->err, "secret rekey --credential: give --new-key-file F (the key to "
-		                 "encrypt with systemd-creds), or run it where $CREDENTIALS_DIRECTORY is set");
+		return msg_usage_for(ctx->err, "secret", "secret rekey --credential: give --new-key-file F "
+		                     "(the key to encrypt with systemd-creds), or run it where "
+		                     "$CREDENTIALS_DIRECTORY is set");
 	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK) {
 		free(cred);
 		return rc;
@@ -291,23 +294,25 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc != CLI_CONTINUE)
 		return rc;
 	if (optind >= argc)
-		return msg_usage(ctx->err, "secret: missing subcommand: list, set ID, rm ID or rekey");
+		return msg_usage_for(ctx->err, "secret", "secret: missing subcommand: list, set ID, rm ID "
+		                     "or rekey");
 	sub = argv[optind];
 	int nargs = argc - optind - 1;
 	bool is_set = strcmp(sub, "set") == 0, is_rm = strcmp(sub, "rm") == 0;
 	bool is_list = strcmp(sub, "list") == 0, is_rekey = strcmp(sub, "rekey") == 0;
 
 	if (!is_set && !is_rm && !is_list && !is_rekey)
-		return msg_usage(ctx->err, "secret: unknown subcommand '%s' (list, set ID, rm ID, rekey)", sub);
+		return msg_usage_for(ctx->err, "secret", "secret: unknown subcommand '%s' (list, set ID, "
+		                     "rm ID, rekey)", sub);
 	if ((set_opts && !is_set) || (rekey_opts && !is_rekey))
-		return msg_usage(ctx->err, "secret %s: %s applies to 'secret %s' only", sub,
-		                 set_opts ? "--kind/--from-file" : "--new-key-file/--credential/--reset/--yes",
-		                 set_opts ? "set" : "rekey");
+		return msg_usage_for(ctx->err, "secret", "secret %s: %s applies to 'secret %s' only", sub,
+		                     set_opts ? "--kind/--from-file" : "--new-key-file/--credential/--reset/--yes",
+		                     set_opts ? "set" : "rekey");
 	if (o.yes && !o.reset)
-		return msg_usage(ctx->err, "secret rekey: --yes goes with --reset only");
+		return msg_usage_for(ctx->err, "secret", "secret rekey: --yes goes with --reset only");
 	if (nargs != ((is_set || is_rm) ? 1 : 0))
-		return msg_usage(ctx->err, "secret %s: %s", sub, (is_set || is_rm) ? "needs one secret id"
-		                                                            : "takes no arguments");
+		return msg_usage_for(ctx->err, "secret", "secret %s: %s", sub,
+		                     (is_set || is_rm) ? "needs one secret id" : "takes no arguments");
 	if (is_list)
 		return secret_list(ctx);
 	if (is_set)

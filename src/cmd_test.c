@@ -30,7 +30,7 @@ static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		return CLI_CONTINUE;
 	}
 	if (conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg)) < 0)
-		return msg_usage(ctx->err, "test: %s", msg);
+		return msg_usage_for(ctx->err, "test", "test: %s", msg);
 	return CLI_CONTINUE;
 }
 

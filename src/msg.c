@@ -24,15 +24,33 @@ void msg_error(FILE *stream, const char *fmt, ...)
 	va_end(ap);
 }
 
+__attribute__((format(printf, 3, 0)))
+static int msg_vusage(FILE *stream, const char *command, const char *fmt, va_list ap)
+{
+	msg_vline(stream, fmt, ap);
+	fprintf(stream, "Try '" AZ_PROGRAM "%s%s --help' for more information.\n", command ? " " : "",
+	        command ? command : "");
+	return AZ_EXIT_USAGE;
+}
+
 int msg_usage(FILE *stream, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	msg_vline(stream, fmt, ap);
+	int rc = msg_vusage(stream, NULL, fmt, ap);
 	va_end(ap);
-	fputs("Try '" AZ_PROGRAM " --help' for more information.\n", stream);
-	return AZ_EXIT_USAGE;
+	return rc;
+}
+
+int msg_usage_for(FILE *stream, const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = msg_vusage(stream, command, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int msg_confirm(const char *question)

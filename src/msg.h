@@ -12,6 +12,10 @@ void msg_error(FILE *stream, const char *fmt, ...) __attribute__((format(printf,
 /* A usage error: the message, then "Try 'azrepos-connect --help'." Returns AZ_EXIT_USAGE. */
 int msg_usage(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The same, the hint naming the command's own help ("Try 'azrepos-connect new --help'"). */
+int msg_usage_for(FILE *stream, const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /*
  * Ask a yes/no question on /dev/tty (never stdin): 1 for y or yes, 0 for
  * anything else, -1 when there is no terminal to ask on.

@@ -132,6 +132,34 @@ static void test_unknown_flags(void **state)
 	run_free(&r);
 }
 
+/* A mistyped option gets the nearest one, and the hint names the command's own help. */
+static void test_did_you_mean(void **state)
+{
+	static const struct { const char *cmd, *arg, *says; } cases[] = {
+		{ "new", "--nme=x", "new: unknown option '--nme=x' (did you mean --name?)\n" },
+		{ "new", "--url-tpye", "unknown option '--url-tpye' (did you mean --url-type?)\n" },
+		{ "list", "--jsn", "list: unknown option '--jsn' (did you mean --json?)\n" },
+		{ "secret", "--from-fle", "(did you mean --from-file?)\n" },
+		{ "new", "--zzzzzz", "new: unknown option '--zzzzzz'\n" },  /* nothing near */
+		{ "list", "--x", "list: unknown option '--x'\n" },          /* too short to guess */
+	};
+	char hint[96];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r = run_cli(false, cases[i].cmd, cases[i].arg, NULL);
+		snprintf(hint, sizeof(hint), "Try 'azrepos-connect %s --help' for more information.\n",
+		         cases[i].cmd);
+		assert_int_equal(r.rc, AZ_EXIT_USAGE);
+		if (!strstr(r.err, cases[i].says) || !strstr(r.err, hint))
+			fail_msg("%s %s: got '%s'", cases[i].cmd, cases[i].arg, r.err);
+		run_free(&r);
+	}
+	struct run r = run_cli(false, "show", NULL);
+	assert_non_null(strstr(r.err, "Try 'azrepos-connect show --help' for more information."));
+	run_free(&r);
+}
+
 static void test_missing_values(void **state)
 {
 	(void)state;
@@ -213,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_unknown_command),
 		cmocka_unit_test(test_unknown_flags),
+		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_missing_values),
 		cmocka_unit_test(test_command_help),
 		cmocka_unit_test(test_no_terminal),
