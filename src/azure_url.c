@@ -222,12 +222,15 @@ static bool az_name_check(const char *name, enum azure_name_kind kind, bool dete
 		return fail(msg, msglen, "enter the %s name", what) == 0;
 	if (detect_url && az_looks_like_url(name)) {
 		struct azure_url u;
-		const char *eg = kind == AZURE_NAME_PROJECT ? "Payments" : "web";
 		bool ok = azure_url_parse(name, &u, NULL, 0) == 0;
+		const char *in_url = !ok ? NULL : kind == AZURE_NAME_PROJECT ? u.project : u.repo;
 
-		if (ok)
-			eg = kind == AZURE_NAME_PROJECT ? u.project : u.repo ? u.repo : eg;
-		fail(msg, msglen, "give the %s name, e.g. \"%s\", not its URL", what, eg);
+		/* Quoted only when taken from the URL: the wizard offers a quoted name as the fix. */
+		if (in_url)
+			fail(msg, msglen, "give the %s name, e.g. \"%s\", not its URL", what, in_url);
+		else
+			fail(msg, msglen, "give the %s name (such as %s), not a URL", what,
+			     kind == AZURE_NAME_PROJECT ? "Payments" : "web");
 		if (ok)
 			azure_url_free(&u);
 		return false;

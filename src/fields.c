@@ -646,11 +646,13 @@ bool fields_suggestion(const struct connector *c, enum field_id id, const char *
 {
 	char cand[FIELD_MSG_MAX], why[FIELD_MSG_MAX];
 	bool found = false;
+	/* A URL message quotes URLs in '...'; a test repository one quotes the name in "...". */
+	char quote = id == FIELD_URL ? '\'' : id == FIELD_TEST_REPO ? '"' : '\0';
 
-	if (id != FIELD_URL)
+	if (!quote)
 		return false;
-	for (const char *q = strchr(msg, '\''); q; q = strchr(q + 1, '\'')) {
-		const char *end = strchr(q + 1, '\'');
+	for (const char *q = strchr(msg, quote); q; q = strchr(q + 1, quote)) {
+		const char *end = strchr(q + 1, quote);
 		if (!end)
 			break;
 		snprintf(cand, sizeof(cand), "%.*s", (int)(end - q - 1), q + 1);

@@ -147,9 +147,10 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
                      const struct fields_env *env, char *msg, size_t msglen);
 
 /*
- * The corrected URL a URL message names ("... use 'X'"), when one passes the
- * URL's checks as the connector stands: the last such quoted value, into
- * out. false for other fields, or when the message names none.
+ * The corrected value a message names, when it passes the field's checks as
+ * the connector stands: for the URL the last URL quoted '...' ("use 'X'"),
+ * for the test repository the name quoted "..." (taken from a URL given
+ * there). Into out; false for other fields, or when the message names none.
  */
 bool fields_suggestion(const struct connector *c, enum field_id id, const char *msg,
                        const struct fields_env *env, char *out, size_t outlen);

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(33)
+tap = Tap(34)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -71,6 +71,10 @@ try:
     tap.is_(t.value("Test repository"), "web", "... and the repository it named is the test repository")
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "Test repository", r"name|URL", "a Test repository given as a URL")
+    t.focus("Test repository")
+    t.send(F5)
+    tap.ok(t.value("Test repository") == "web" and t.message("Test repository") == "",
+           "F5 keeps the repository's name from that URL")
     t.focus("URL type")
     t.send(RIGHT)  # Repository
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")

@@ -324,6 +324,15 @@ static void test_suggestion(void **state)
 	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
 	expect_suggestion(c, "git@ssh.dev.azure.com:v3/contoso/Shop/web", "git@ssh.dev.azure.com:v3/contoso/Shop");
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop", "git@ssh.dev.azure.com:v3/contoso/Shop");
+	/* The test repository: the name a URL given there holds; none when it holds none. */
+	char name[64];
+	assert_false(fields_validate(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop/_git/api",
+	                             NULL, msg, sizeof(msg)));
+	assert_true(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
+	assert_string_equal(name, "api");
+	assert_false(fields_validate(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop", NULL, msg,
+	                             sizeof(msg)));
+	assert_false(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
 	/* Other fields never get one, whatever their message quotes. */
 	assert_false(fields_validate(c, FIELD_NAME, "a!", NULL, msg, sizeof(msg)));
 	char out[64];
