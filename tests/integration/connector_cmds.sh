@@ -72,7 +72,7 @@ az export azure_bad
 is "$rc" 3 "export of an invalid connector exits 3"
 like "$err" "^name: a name cannot start with a space" "export: the name problem, with its key"
 like "$err" "^url: " "export: the URL problem, with its key"
-like "$err" "^test-repo: give the repository name, .*not its URL" "export: the test repository problem, with its key"
+like "$err" "^test-repo: give the repository name .*not a URL" "export: the test repository problem, with its key"
 is "$out" "" "export: nothing on stdout when invalid"
 rm -f "$conns/azure_bad.json"
 
