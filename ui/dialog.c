@@ -143,27 +143,25 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 	}
 }
 
-struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
+/* One line typed in a dialog (masked for a secret): the text, or NULL with errno (ECANCELED: Esc). */
+static struct secbuf *dialog_input(struct wizard *w, const char *title, const char *prompt, size_t max,
+                                   bool masked)
 {
-	struct wizard *w = user;
 	struct input in;
 	struct secbuf *out = NULL;
 
-	if (input_init(&in, max, true) != 0) {
+	if (input_init(&in, max, masked) != 0) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	/* What the core said before asking again (a wrong passphrase) shows above the prompt. */
-	w->status[0] = '\0';
-	wizard_take_messages(w);
 	for (;;) {
 		struct secbuf *paste = NULL;
-		char view[256];
+		char view[1024];
 		int y, x, cur;
 		wint_t ch;
 
 		wizard_draw(w);
-		dialog_box("Secret store", 5, &y, &x);
+		dialog_box(title, 5, &y, &x);
 		if (*w->status)
 			wizard_wrap(y, x, DIALOG_WIDTH - 4, 1, w->status, term_style(TERM_ERROR));
 		mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
@@ -173,7 +171,7 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 		mvaddstr(y + 2, x, view);
 		attroff(term_style(TERM_FOCUS));
 		attron(term_style(TERM_KEY));
-		mvaddstr(y + 4, x, "Enter done   Esc cancel   (not shown)");
+		mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (not shown)" : "Enter done   Esc cancel");
 		attroff(term_style(TERM_KEY));
 		move(y + 2, x + cur);
 		curs_set(1);
@@ -189,12 +187,36 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 		}
 		if (ch == '\r' || ch == '\n') {
 			out = secbuf_dup(in.buf->data, in.buf->len);
-			snprintf(w->status, sizeof(w->status), "opening the secret store...");
-			wizard_draw(w);
 			break;
 		}
 	}
 	input_free(&in);
 	curs_set(0);
 	return out;
+}
+
+struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
+{
+	struct wizard *w = user;
+
+	/* What the core said before asking again (a wrong passphrase) shows above the prompt. */
+	w->status[0] = '\0';
+	wizard_take_messages(w);
+	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true);
+	if (out) {
+		snprintf(w->status, sizeof(w->status), "opening the secret store...");
+		wizard_draw(w);
+	}
+	return out;
+}
+
+bool dialog_text(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen)
+{
+	struct secbuf *b = dialog_input(w, title, prompt, outlen - 1, false);
+
+	if (!b)
+		return false;
+	snprintf(out, outlen, "%s", (const char *)b->data);
+	secbuf_free(b);
+	return true;
 }

@@ -1,6 +1,8 @@
 /* The connection test: the probes live, then save; on failure Retry, Back, Save anyway or Quit. */
 #include <config.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,9 +71,11 @@ static void check_save(struct wizard *w)
 		}
 		unlink(w->ctx->paths.draft);
 		w->check = TEST_SAVED;
-		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
+		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s%s%.300s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
-		         *w->pub_path ? "; its public key: " : "", w->pub_path);
+		         *w->pub_path ? "; its public key: " : "", w->pub_path,
+		         *w->ca_file ? "; test it again with --ca-file " : "", w->ca_file,
+		         *w->ca_file ? " (the CA is not part of the connector)" : "");
 	}
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	/* As with --non-interactive, a dry run too records its answers for the fleet. */
@@ -119,6 +123,8 @@ void page_check_start(struct wizard *w)
 	}
 	if (*w->accept_fp)
 		opts.accept_host_key = w->accept_fp;
+	if (*w->ca_file)
+		opts.ca_file = w->ca_file;
 	clock_gettime(CLOCK_MONOTONIC, &w->test_start);
 	if (conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg)) != 0) {
 		newconn_error(&w->errs, "check", "%s", msg);
@@ -129,6 +135,42 @@ void page_check_start(struct wizard *w)
 		check_save(w);
 	else
 		w->check = TEST_FAILED;
+}
+
+/* Did a probe fail on TLS (a private CA not trusted here, most often)? */
+static bool check_tls_failed(const struct wizard *w)
+{
+	for (size_t i = 0; i < w->nres; i++)
+		if (w->res[i].status == CHECK_FAILED && w->res[i].category == CHECK_CAT_TLS)
+			return true;
+	return false;
+}
+
+/* C: trust the CA certificates of a file (PEM) for this run, as --ca-file does, and test again. */
+static void check_ask_ca_file(struct wizard *w)
+{
+	char path[sizeof(w->ca_file)];
+	FILE *f;
+	char head[64] = "";
+
+	w->status[0] = '\0';
+	if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path)) ||
+	    !*path)
+		return;
+	/* Said here, plainly, rather than as a TLS failure of every probe. */
+	if (!(f = fopen(path, "re"))) {
+		snprintf(w->status, sizeof(w->status), "cannot read %.400s: %s", path, strerror(errno));
+		return;
+	}
+	size_t n = fread(head, 1, sizeof(head) - 1, f);
+	fclose(f);
+	head[n] = '\0';
+	if (!strstr(head, "-----BEGIN ")) {
+		snprintf(w->status, sizeof(w->status), "%.400s is not a PEM file (no -----BEGIN line)", path);
+		return;
+	}
+	snprintf(w->ca_file, sizeof(w->ca_file), "%s", path);
+	page_check_start(w);
 }
 
 /* The unknown host key of a failed SSH probe, or NULL. */
@@ -189,8 +231,9 @@ void page_check_draw(struct wizard *w)
 	char k[128];
 	int top, bottom;
 
-	snprintf(k, sizeof(k), "%s%s", keys[w->check],
-	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "");
+	snprintf(k, sizeof(k), "%s%s%s", keys[w->check],
+	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "",
+	         w->check == TEST_FAILED && check_tls_failed(w) ? "  C CA file" : "");
 	wizard_frame(w, k, &top, &bottom);
 	mvprintw(3, 1, "Connection test of '%s'", connector_get(w->c, FIELD_IDENTIFIER) ?
 	         connector_get(w->c, FIELD_IDENTIFIER) : "");
@@ -208,6 +251,10 @@ void page_check_draw(struct wizard *w)
 		snprintf(text, sizeof(text), "The server's host key %s is not known. Compare it with the "
 		         "fingerprint its administrator gives you, then press A to trust it.", unknown->host_key_fp);
 		wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN));
+	} else if (w->check == TEST_FAILED && check_tls_failed(w)) {
+		wizard_wrap(y, 1, COLS - 2, 3, "The server's certificate is not trusted here. If the server "
+		            "uses its own CA (an Azure DevOps Server, a TLS-inspecting proxy), press C and give "
+		            "that CA's certificate file (PEM). Nothing is saved yet.", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_FAILED) {
 		bool stopped = false;
 		for (size_t i = 0; i < w->nres; i++)
@@ -218,7 +265,7 @@ void page_check_draw(struct wizard *w)
 		            : "The test failed: nothing is saved yet. Fix the values (B), try again (R), or "
 		              "save anyway (S).", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_SAVED || w->check == TEST_PASSED) {
-		wizard_wrap(y, 1, COLS - 2, 3, w->done, term_style(TERM_OK));
+		wizard_wrap(y, 1, COLS - 2, 5, w->done, term_style(TERM_OK));
 	}
 }
 
@@ -248,6 +295,8 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		         dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
 		                        "and its secrets anyway? (the exit status will say the test failed)"))
 			check_save(w);
+		else if (chr && (ch == 'c' || ch == 'C') && check_tls_failed(w))
+			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char q[512];
 			snprintf(q, sizeof(q), "Trust the host key %s for this server from now on? It is "

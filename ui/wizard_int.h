@@ -69,10 +69,11 @@ struct wizard {
 	size_t nres;
 	struct timespec test_start;     /* when the probes started */
 	char accept_fp[128];            /* a host key the user accepted for this run */
+	char ca_file[1024];             /* a CA file given on the test page (C), or "" */
 	struct connector *cc;           /* what is checked and saved: the values completed */
 	struct newconn_secrets s;       /* and the secret values */
 	struct newconn_errors errs;
-	char done[768];                 /* printed after the terminal is given back */
+	char done[2048];                /* printed after the terminal is given back */
 };
 
 /* The items of a form page as things stand (fields that apply, in table order). */
@@ -155,5 +156,7 @@ void dialog_help(struct wizard *w, enum field_id id);
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n);
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);
 struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
+/* A line of plain text asked in a dialog, into out; false when cancelled (Esc). */
+bool dialog_text(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen);
 
 #endif

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(23)
+tap = Tap(25)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -117,14 +117,26 @@ except TuiTimeout as e:
 # ---- --dry-run: the whole walk, the test runs, nothing is written ----
 home = os.path.join(tmp, "dry")
 answers = os.path.join(tmp, "dry-answers.json")
-t = Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers, "--ca-file", azf["AZF_CA"]],
-        tap=tap)
+t = Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers], tap=tap)
 try:
     t.wait_for("Name *")
     tap.ok(t.has("(dry run: nothing is written)"), "--dry-run: the title says so")
     to_credentials(t, "Dry")
     t.send(F10)
     t.wait_for("Check the values")
+    t.send(ENTER)
+    # Started without --ca-file: the test CA is not trusted; C gives it on the test page.
+    t.wait_for("C CA file", 40)
+    tap.ok(t.has("certificate is not trusted here") and t.has("press C"),
+           "an untrusted certificate: the test page offers C for a CA file")
+    t.send("c")
+    t.wait_for("Path of your CA's certificate file (PEM):")
+    t.type(os.path.join(tmp, "no-such-ca.pem"))
+    t.send(ENTER)
+    tap.ok(t.has("cannot read") and t.has("C CA file"), "a CA file that cannot be read: said, nothing run")
+    t.send("c")
+    t.wait_for("Path of your CA's certificate file (PEM):")
+    t.type(azf["AZF_CA"])
     t.send(ENTER)
     t.wait_for("dry run: the connector", 40)
     tap.ok(t.has("ok      git-http") and not t.has("Secret store"),
