@@ -96,6 +96,7 @@ struct check_result {
 	enum check_hostkey host_key_status; /* git-ssh */
 	char host_key_fp[128];          /* git-ssh: "SHA256:..." of the server's key */
 	char host_key[2048];            /* git-ssh: "<type> <base64>", for known_hosts_add() */
+	bool untrusted_ca;              /* HTTPS: the certificate's issuer is not trusted (a CA file helps) */
 };
 
 /*

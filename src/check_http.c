@@ -279,8 +279,13 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	case CURLE_OPERATION_TIMEDOUT:
 		check_finish_timeout(ctx, r);
 		break;
-	case CURLE_PEER_FAILED_VERIFICATION:
-		if (strstr(d, "subject name") || strstr(d, "does not match"))
+	case CURLE_PEER_FAILED_VERIFICATION: {
+		bool wrong_name = strstr(d, "subject name") || strstr(d, "does not match");
+
+		/* Said apart from the message: a CA file would help (the wizard offers to give one). */
+		if (!check_finished(r))
+			r->untrusted_ca = !wrong_name;
+		if (wrong_name)
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
 			             "certificate is not for '%s': check the host name in the URL (%s)", req->host, d);
 		else if (ctx->t->ca_file)
@@ -291,6 +296,7 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
 			             "certificate not trusted: pass --ca-file with your CA (%s)", d);
 		break;
+	}
 	case CURLE_SSL_CACERT_BADFILE:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONFIG, "cannot read the CA file '%s' (%s)",
 		             ctx->t->ca_file ? ctx->t->ca_file : "", d);

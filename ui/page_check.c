@@ -137,11 +137,11 @@ void page_check_start(struct wizard *w)
 		w->check = TEST_FAILED;
 }
 
-/* Did a probe fail on TLS (a private CA not trusted here, most often)? */
+/* Did a probe fail on a certificate whose CA is not trusted here (a CA file would help)? */
 static bool check_tls_failed(const struct wizard *w)
 {
 	for (size_t i = 0; i < w->nres; i++)
-		if (w->res[i].status == CHECK_FAILED && w->res[i].category == CHECK_CAT_TLS)
+		if (w->res[i].status == CHECK_FAILED && w->res[i].untrusted_ca)
 			return true;
 	return false;
 }
