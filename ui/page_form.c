@@ -70,34 +70,21 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 	}
 }
 
-/* The corrected value the item's message names (fields_suggestion), into out when outlen. */
-static bool form_suggestion(struct wizard *w, struct wizard_item it, char *out, size_t outlen)
-{
-	char msg[FIELD_MSG_MAX], buf[FIELD_MSG_MAX];
-
-	if (it.sid || wizard_item_msg(w, it, msg, sizeof(msg)) ||
-	    !fields_suggestion(w->c, it.id, msg, &w->env, buf, sizeof(buf)))
-		return false;
-	if (outlen)
-		snprintf(out, outlen, "%s", buf);
-	return true;
-}
-
 /* F5: the value the message suggests replaces the one typed. */
 static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 {
-	char fix[FIELD_MSG_MAX];
-
+	char fix[FIELD_MSG_MAX], msg[FIELD_MSG_MAX];
 	struct azure_url u;
-	char why[FIELD_MSG_MAX];
 	bool repo_to_test = false;
 
-	if (!form_suggestion(w, it, fix, sizeof(fix)))
+	/* Only URL and test repository messages name one: a store id item never does. */
+	if (wizard_item_msg(w, it, msg, sizeof(msg)) ||
+	    !fields_suggestion(w->c, it.id, msg, &w->env, fix, sizeof(fix)))
 		return;
 	/* A repository URL given for a Project: its repository is a good one to test with. */
 	if (it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
 	    !*input_text(&w->in[FIELD_TEST_REPO]) &&
-	    azure_url_parse(input_text(&w->in[it.id]), &u, why, sizeof(why)) == 0) {
+	    azure_url_parse(input_text(&w->in[it.id]), &u, msg, sizeof(msg)) == 0) {
 		if (u.repo && input_set(&w->in[FIELD_TEST_REPO], u.repo, strlen(u.repo)) == 0) {
 			wizard_changed(w, FIELD_TEST_REPO);
 			repo_to_test = true;
@@ -176,7 +163,7 @@ void page_form_draw(struct wizard *w)
 	struct wizard_item items[FIELD_COUNT * 2];
 	size_t n = wizard_items(w, w->page, items);
 	int top, bottom, cursor_x = -1, cursor_y = 0;
-	char msgs[FIELD_COUNT * 2][FIELD_MSG_MAX];
+	char msgs[FIELD_COUNT * 2][FIELD_MSG_MAX], fix[FIELD_MSG_MAX];
 
 	wizard_frame(w, form_keys, &top, &bottom);
 	if (w->focus >= (int)n)
@@ -185,7 +172,9 @@ void page_form_draw(struct wizard *w)
 	for (size_t i = 0; i < n; i++)
 		if (!form_shown_msg(w, items[i], msgs[i], sizeof(msgs[i])))
 			msgs[i][0] = '\0';
-	if (n > 0 && *msgs[w->focus] && form_suggestion(w, items[w->focus], NULL, 0)) {
+	/* The message shown says when F5 has a fix for it (worked out from that message, not again). */
+	if (n > 0 && *msgs[w->focus] &&
+	    fields_suggestion(w->c, items[w->focus].id, msgs[w->focus], &w->env, fix, sizeof(fix))) {
 		size_t len = strlen(msgs[w->focus]);
 		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
 	}
@@ -295,12 +284,13 @@ static void form_choose(struct wizard *w, enum field_id id, int step)
 	wizard_changed(w, id);
 }
 
-/* An editing key on a text field or store id. */
+/* The blanks a pasted value loses at its ends. */
 static bool form_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* An editing key or a paste on a text field or store id. */
 static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, const struct secbuf *paste)
 {
 	bool multiline = it.id == FIELD_SSH_KEY && !it.sid;
