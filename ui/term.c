@@ -413,6 +413,20 @@ void term_timeout(int ms)
 		wtimeout(stdscr, ms);
 }
 
+/* The terminal as the shell had it, for a while (term_take_back ends the while). */
+static void term_give_back(void)
+{
+	def_prog_mode();
+	endwin();
+	term_write(TERM_PASTE_OFF);
+}
+
+static void term_take_back(void)
+{
+	reset_prog_mode();
+	term_write(TERM_PASTE_ON);
+}
+
 void term_show_plain(const char *text)
 {
 	struct termios shell, keys;
@@ -421,9 +435,7 @@ void term_show_plain(const char *text)
 
 	if (!term_screen)
 		return;
-	def_prog_mode();
-	endwin();
-	term_write(TERM_PASTE_OFF);
+	term_give_back();
 	/* Any one key goes back; ^C is such a key here, not a signal that would lose the wizard. */
 	bool set = tcgetattr(term_fd, &shell) == 0;
 	if (set) {
@@ -442,8 +454,7 @@ void term_show_plain(const char *text)
 			;
 		tcsetattr(term_fd, TCSANOW, &shell);
 	}
-	reset_prog_mode();
-	term_write(TERM_PASTE_ON);
+	term_take_back();
 	clearok(curscr, TRUE);
 	refresh();
 }
@@ -454,16 +465,13 @@ void term_suspend(void)
 
 	if (!term_screen)
 		return;
-	def_prog_mode();
-	endwin();
-	term_write(TERM_PASTE_OFF);
+	term_give_back();
 	/* ncurses may have its own SIGTSTP handler: stop for real. */
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigaction(SIGTSTP, &dfl, &old);
 	raise(SIGTSTP);
 	sigaction(SIGTSTP, &old, NULL);
-	reset_prog_mode();
-	term_write(TERM_PASTE_ON);
+	term_take_back();
 	refresh();
 }
