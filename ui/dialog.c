@@ -93,9 +93,8 @@ void dialog_message(struct wizard *w, const char *title, const char *text, const
 void dialog_help(struct wizard *w, enum field_id id)
 {
 	const struct field *f = fields_at(id);
-	char text[1024], footer[96];
-
 	const char *example = fields_example(w->c, id);
+	char text[1024], footer[96];
 
 	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, example ? " Example: " : "",
 	         example ? example : "", f->when ? " Only with " : "", f->when ? f->when : "",

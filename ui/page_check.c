@@ -138,7 +138,7 @@ void page_check_start(struct wizard *w)
 }
 
 /* Did a probe fail on a certificate whose CA is not trusted here (a CA file would help)? */
-static bool check_tls_failed(const struct wizard *w)
+static bool check_untrusted_ca(const struct wizard *w)
 {
 	for (size_t i = 0; i < w->nres; i++)
 		if (w->res[i].status == CHECK_FAILED && w->res[i].untrusted_ca)
@@ -233,7 +233,7 @@ void page_check_draw(struct wizard *w)
 
 	snprintf(k, sizeof(k), "%s%s%s", keys[w->check],
 	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "",
-	         w->check == TEST_FAILED && check_tls_failed(w) ? "  C CA file" : "");
+	         w->check == TEST_FAILED && check_untrusted_ca(w) ? "  C CA file" : "");
 	wizard_frame(w, k, &top, &bottom);
 	mvprintw(3, 1, "Connection test of '%s'", connector_get(w->c, FIELD_IDENTIFIER) ?
 	         connector_get(w->c, FIELD_IDENTIFIER) : "");
@@ -251,7 +251,7 @@ void page_check_draw(struct wizard *w)
 		snprintf(text, sizeof(text), "The server's host key %s is not known. Compare it with the "
 		         "fingerprint its administrator gives you, then press A to trust it.", unknown->host_key_fp);
 		wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN));
-	} else if (w->check == TEST_FAILED && check_tls_failed(w)) {
+	} else if (w->check == TEST_FAILED && check_untrusted_ca(w)) {
 		wizard_wrap(y, 1, COLS - 2, 3, "The server's certificate is not trusted here. If the server "
 		            "uses its own CA (an Azure DevOps Server, a TLS-inspecting proxy), press C and give "
 		            "that CA's certificate file (PEM). Nothing is saved yet.", term_style(TERM_PLAIN));
@@ -295,7 +295,7 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		         dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
 		                        "and its secrets anyway? (the exit status will say the test failed)"))
 			check_save(w);
-		else if (chr && (ch == 'c' || ch == 'C') && check_tls_failed(w))
+		else if (chr && (ch == 'c' || ch == 'C') && check_untrusted_ca(w))
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char q[512];

@@ -471,7 +471,6 @@ static int wizard_hangup(void *arg, const char *why)
 
 	if (!wizard_finished(w))
 		wizard_leave(w, why);
-	w->ctx->err = w->err;
 	wizard_report(w);
 	return w->rc;
 }
