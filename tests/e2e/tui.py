@@ -416,6 +416,12 @@ def azf_env():
     return env
 
 
+def keyed_home(binary, tmp):
+    """A --home with its store unlocked by a key file: (home, the command's first words)."""
+    home = os.path.join(tmp, "home")
+    return home, [binary, "--home", home, "--key-file", key_file(os.path.join(tmp, "store.key"))]
+
+
 def key_file(path):
     """A 32-byte store key file, mode 0600 (unlocks the store without a passphrase)."""
     with open(path, "wb") as f:

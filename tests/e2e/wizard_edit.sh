@@ -9,9 +9,7 @@ import json, os, subprocess, sys
 from tui import *
 
 binary, tmp, azf = context()
-home = os.path.join(tmp, "home")
-key = key_file(os.path.join(tmp, "store.key"))
-base = [binary, "--home", home, "--key-file", key]
+home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
 tap = Tap(20)
 

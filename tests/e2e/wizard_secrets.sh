@@ -7,9 +7,7 @@ import os, subprocess
 from tui import *
 
 binary, tmp, azf = context()
-home = os.path.join(tmp, "home")
-key = key_file(os.path.join(tmp, "store.key"))
-base = [binary, "--home", home, "--key-file", key]
+home, base = keyed_home(binary, tmp)
 tap = Tap(17)
 
 made = new_http(base, azf, "first", "--skip-test")
@@ -30,12 +28,16 @@ def to_credentials(t, name, url, ssh):
     t.send(PGDN)
     t.wait_for("Harness secret scope *")
 
-t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
-try:
-    to_credentials(t, "second", azf["AZF_REPO_URL"], False)
+def to_token(t, name):
+    """An HTTP connector named name up to its token, the username typed."""
+    to_credentials(t, name, azf["AZF_REPO_URL"], False)
     t.focus("Username")
     t.type(azf["AZF_USER"])
     t.focus("Personal Access Token")
+
+t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    to_token(t, "second")
     t.send(TAB)
     t.send("\x1bOS")  # F4
     t.wait_for("Stored secrets")
@@ -54,10 +56,7 @@ except TuiTimeout as e:
 # A new token under a store id already taken: nothing saved, and the way out named.
 t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
 try:
-    to_credentials(t, "third", azf["AZF_REPO_URL"], False)
-    t.focus("Username")
-    t.type(azf["AZF_USER"])
-    t.focus("Personal Access Token")
+    to_token(t, "third")
     t.paste("another-token")
     t.send(TAB)
     t.type("first-token")

@@ -10,15 +10,14 @@ import json, os, sys
 from tui import *
 
 binary, tmp, azf = context()
-home = os.path.join(tmp, "home")
-key = key_file(os.path.join(tmp, "store.key"))
+home, base = keyed_home(binary, tmp)
 pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
 tap = Tap(19)
 
-t = Tui([binary, "--home", home, "--key-file", key, "new"], tap=tap)
+t = Tui(base + ["new"], tap=tap)
 try:
     t.wait_for("Name *")
     t.type("Ssh Conn")
