@@ -9,11 +9,25 @@
 
 #define DIALOG_WIDTH 64
 
-/* A cleared, framed box of rows text rows in the middle of the screen: its first row and column. */
-static void dialog_box(const char *title, int rows, int *y, int *x)
+/*
+ * The page and over it a cleared, framed box of rows text rows in the middle of the screen: its
+ * first row and column. False when the terminal is too small: the notice shows instead.
+ */
+static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, int *x)
 {
 	int h = rows + 4, wd = DIALOG_WIDTH;
 
+	if (!wizard_draw(w)) {
+		char line[128];
+		snprintf(line, sizeof(line), "Make it larger to see the box '%s' (nothing is lost),", title);
+		move(2, 0);
+		clrtoeol();
+		mvaddnstr(2, 0, line, COLS);
+		mvaddnstr(3, 0, "or Ctrl-C to close it.", COLS);
+		refresh();
+		return false;
+	}
+	curs_set(0);
 	*y = (LINES - h) / 2;
 	*x = (COLS - wd) / 2;
 	for (int r = 0; r < h; r++)
@@ -39,15 +53,26 @@ static void dialog_box(const char *title, int rows, int *y, int *x)
 	attroff(term_style(TERM_TITLE));
 	*y += 2;
 	*x += 2;
+	return true;
 }
 
-/* Wait for a key the dialog takes; a resize redraws the page under it (redraw). */
-static enum term_key dialog_key(wint_t *ch)
+/*
+ * The next key for a dialog (a paste too, when paste is not NULL). A box not shown takes no key
+ * blind but Ctrl-C; the others come back as KEY_RESIZE, which only redraws.
+ */
+static enum term_key dialog_key(bool shown, wint_t *ch, struct secbuf **paste)
 {
-	struct secbuf *paste = NULL;
-	enum term_key k = term_getkey(ch, &paste);
+	struct secbuf *p = NULL;
+	enum term_key k = term_getkey(ch, &p);
 
-	secbuf_free(paste);
+	if (!shown && !(k == TERM_KEY_CHAR && *ch == 3)) {
+		*ch = KEY_RESIZE;
+		k = TERM_KEY_CODE;
+	}
+	if (shown && paste)
+		*paste = p;
+	else
+		secbuf_free(p);
 	return k;
 }
 
@@ -57,15 +82,15 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 		int y, x;
 		wint_t ch;
 
-		wizard_draw(w);
-		curs_set(0);
-		dialog_box(title, 6, &y, &x);
-		wizard_wrap(y, x, DIALOG_WIDTH - 4, 4, question, term_style(TERM_PLAIN));
-		attron(term_style(TERM_KEY));
-		mvaddstr(y + 5, x, "y yes   n no");
-		attroff(term_style(TERM_KEY));
-		refresh();
-		enum term_key k = dialog_key(&ch);
+		bool shown = dialog_box(w, title, 6, &y, &x);
+		if (shown) {
+			wizard_wrap(y, x, DIALOG_WIDTH - 4, 4, question, term_style(TERM_PLAIN));
+			attron(term_style(TERM_KEY));
+			mvaddstr(y + 5, x, "y yes   n no");
+			attroff(term_style(TERM_KEY));
+			refresh();
+		}
+		enum term_key k = dialog_key(shown, &ch, NULL);
 		if (k == TERM_KEY_CHAR && (ch == 'y' || ch == 'Y'))
 			return true;
 		if (k == TERM_KEY_CHAR && (ch == 'n' || ch == 'N' || ch == 27 || ch == 3))
@@ -76,18 +101,18 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows)
 {
 	wint_t ch;
+	bool shown;
 
 	do {
 		int y, x;
-		wizard_draw(w);
-		curs_set(0);
-		dialog_box(title, rows + 2, &y, &x);
-		wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, text, term_style(TERM_PLAIN));
-		attron(term_style(TERM_KEY));
-		mvaddnstr(y + rows + 1, x, footer, DIALOG_WIDTH - 4);
-		attroff(term_style(TERM_KEY));
-		refresh();
-	} while (dialog_key(&ch) == TERM_KEY_CODE && ch == KEY_RESIZE);
+		if ((shown = dialog_box(w, title, rows + 2, &y, &x))) {
+			wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, text, term_style(TERM_PLAIN));
+			attron(term_style(TERM_KEY));
+			mvaddnstr(y + rows + 1, x, footer, DIALOG_WIDTH - 4);
+			attroff(term_style(TERM_KEY));
+			refresh();
+		}
+	} while (dialog_key(shown, &ch, NULL) == TERM_KEY_CODE && ch == KEY_RESIZE);
 }
 
 void dialog_help(struct wizard *w, enum field_id id)
@@ -116,21 +141,21 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 			top = at;
 		if (at >= top + ROWS)
 			top = at - ROWS + 1;
-		wizard_draw(w);
-		curs_set(0);
-		dialog_box(title, ROWS + 2, &y, &x);
-		for (size_t i = top; i < n && i < top + ROWS; i++) {
-			attr_t a = i == at ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN);
-			attron(a);
-			mvhline(y + (int)(i - top), x, ' ', DIALOG_WIDTH - 4);
-			mvaddnstr(y + (int)(i - top), x, items[i], DIALOG_WIDTH - 4);
-			attroff(a);
+		bool shown = dialog_box(w, title, ROWS + 2, &y, &x);
+		if (shown) {
+			for (size_t i = top; i < n && i < top + ROWS; i++) {
+				attr_t a = i == at ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN);
+				attron(a);
+				mvhline(y + (int)(i - top), x, ' ', DIALOG_WIDTH - 4);
+				mvaddnstr(y + (int)(i - top), x, items[i], DIALOG_WIDTH - 4);
+				attroff(a);
+			}
+			attron(term_style(TERM_KEY));
+			mvaddstr(y + ROWS + 1, x, "Up/Down choose   Enter take   Esc none");
+			attroff(term_style(TERM_KEY));
+			refresh();
 		}
-		attron(term_style(TERM_KEY));
-		mvaddstr(y + ROWS + 1, x, "Up/Down choose   Enter take   Esc none");
-		attroff(term_style(TERM_KEY));
-		refresh();
-		enum term_key k = dialog_key(&ch);
+		enum term_key k = dialog_key(shown, &ch, NULL);
 		if (k == TERM_KEY_CODE && ch == KEY_UP && at > 0)
 			at--;
 		else if (k == TERM_KEY_CODE && ch == KEY_DOWN && at + 1 < n)
@@ -159,23 +184,24 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		int y, x, cur;
 		wint_t ch;
 
-		wizard_draw(w);
-		dialog_box(title, 5, &y, &x);
-		if (*w->status)
-			wizard_wrap(y, x, DIALOG_WIDTH - 4, 1, w->status, term_style(TERM_ERROR));
-		mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
-		input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
-		attron(term_style(TERM_FOCUS));
-		mvhline(y + 2, x, ' ', DIALOG_WIDTH - 4);
-		mvaddstr(y + 2, x, view);
-		attroff(term_style(TERM_FOCUS));
-		attron(term_style(TERM_KEY));
-		mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (not shown)" : "Enter done   Esc cancel");
-		attroff(term_style(TERM_KEY));
-		move(y + 2, x + cur);
-		curs_set(1);
-		refresh();
-		enum term_key k = term_getkey(&ch, &paste);
+		bool shown = dialog_box(w, title, 5, &y, &x);
+		if (shown) {
+			if (*w->status)
+				wizard_wrap(y, x, DIALOG_WIDTH - 4, 1, w->status, term_style(TERM_ERROR));
+			mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
+			input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
+			attron(term_style(TERM_FOCUS));
+			mvhline(y + 2, x, ' ', DIALOG_WIDTH - 4);
+			mvaddstr(y + 2, x, view);
+			attroff(term_style(TERM_FOCUS));
+			attron(term_style(TERM_KEY));
+			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (not shown)" : "Enter done   Esc cancel");
+			attroff(term_style(TERM_KEY));
+			move(y + 2, x + cur);
+			curs_set(1);
+			refresh();
+		}
+		enum term_key k = dialog_key(shown, &ch, &paste);
 		int edited = wizard_edit_key(&in, k, ch, paste, false);
 		secbuf_free(paste);
 		if (edited >= 0 || k != TERM_KEY_CHAR)

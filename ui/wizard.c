@@ -401,16 +401,21 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 	*bottom = LINES - 5;
 }
 
-void wizard_draw(struct wizard *w)
+bool wizard_too_small(void)
 {
-	if (LINES < 24 || COLS < 80) {
+	return LINES < 24 || COLS < 80;
+}
+
+bool wizard_draw(struct wizard *w)
+{
+	if (wizard_too_small()) {
 		erase();
 		curs_set(0);
 		mvaddnstr(0, 0, "The terminal is too small:", COLS);
 		mvprintw(1, 0, "80x24 is needed, this one is %dx%d.", COLS, LINES);
 		mvaddnstr(2, 0, "Make it larger (nothing is lost), or Ctrl-C to quit.", COLS);
 		refresh();
-		return;
+		return false;
 	}
 	curs_set(0);
 	if (w->page < FIELD_PAGE_COUNT)
@@ -420,6 +425,7 @@ void wizard_draw(struct wizard *w)
 	else
 		page_check_draw(w);
 	refresh();
+	return true;
 }
 
 /* Leave without saving; the draft keeps what was typed (no secrets) for the next run. */
@@ -448,7 +454,8 @@ static void wizard_cancel(struct wizard *w)
 		w->quit = true;
 		return;
 	}
-	if (w->dirty && !dialog_confirm(w, "Quit", "Quit without saving the connector? What you typed, "
+	/* The notice too small for the page says Ctrl-C quits: no question it could not show. */
+	if (w->dirty && !wizard_too_small() && !dialog_confirm(w, "Quit", "Quit without saving the connector? What you typed, "
 	                                "except secrets, stays in the draft for the next run."))
 		return;
 	wizard_leave(w, "cancelled");
@@ -602,7 +609,7 @@ static void wizard_loop(struct wizard *w)
 			wizard_cancel(w);
 		} else if (k == TERM_KEY_CHAR && ch == 26) {
 			term_suspend();
-		} else if (LINES < 24 || COLS < 80) {
+		} else if (wizard_too_small()) {
 			/* Keys are not taken blind while the page cannot be seen. */
 		} else if (w->page < FIELD_PAGE_COUNT) {
 			page_form_key(w, k, ch, paste);

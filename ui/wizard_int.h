@@ -106,8 +106,11 @@ void wizard_goto(struct wizard *w, int page);
 /* Messages the core wrote to ctx->err since the last call: the last line into w->status. */
 void wizard_take_messages(struct wizard *w);
 
-/* Draw the page (and the notice of a terminal too small). */
-void wizard_draw(struct wizard *w);
+/* Is the terminal smaller than the 80x24 the pages need? */
+bool wizard_too_small(void);
+
+/* Draw the page: false when the terminal is too small and only a notice saying so shows. */
+bool wizard_draw(struct wizard *w);
 
 /* The value of a secret field as typed, pasted or read from the key file: NULL when none. */
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen);

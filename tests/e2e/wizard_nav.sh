@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(44)
+tap = Tap(46)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -98,6 +98,18 @@ try:
     t.wait_for("URL type *")
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]) and not t.has("too small"),
            "back to 80x24: the page again, values kept, keys typed meanwhile ignored")
+    t.send(F1)
+    t.wait_for("Any key closes")
+    t.resize(20, 60)
+    t.wait_for("Make it larger to see the box '")
+    tap.ok(not t.has("Any key closes") and t.has("or Ctrl-C to close it"),
+           "a box open when the terminal shrinks: only the notice shows, naming the box")
+    t.send("x")
+    t.resize(24, 80)
+    t.wait_for("Any key closes")
+    tap.ok(t.has("in scripts"), "a key typed while the box could not be seen did not close it")
+    t.send(" ")
+    t.wait_gone("Any key closes")
     t.send(CTRL_C)
     t.wait_for("Quit without saving")
     tap.ok(t.has("y yes   n no"), "Ctrl-C with data typed asks first")
@@ -138,10 +150,11 @@ try:
     t.wait_for("Username *")
     tap.ok(t.value("Username") == "ci" and not (t.value("Personal Access Token") or "").startswith("•"),
            "the username is back; the token is not (secrets are never in the draft)")
+    t.resize(20, 60)
+    t.wait_for("or Ctrl-C to quit")
     t.send(CTRL_C)
-    t.wait_for("Quit without saving")
-    t.send("y")
-    tap.is_(t.wait_exit(), 5, "quit again: exit 5")
+    tap.is_(t.wait_exit(), 5, "Ctrl-C on the too-small notice quits as it says, without a question it "
+            "could not show (exit 5)")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
