@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "exitcode.h"
+#include "ident.h"
 #include "msg.h"
 #include "store_cli.h"
 
@@ -119,12 +120,21 @@ static int secret_read_value(struct cli_ctx *ctx, const char *id, enum store_kin
 	return rc;
 }
 
-static int secret_check_id(struct cli_ctx *ctx, const char *id)
+/*
+ * A new secret gets an id a connector can refer to (the fields' rule, which the
+ * store's own format widens); an id already stored is named by the store's rule.
+ */
+static int secret_check_id(struct cli_ctx *ctx, const char *id, bool is_new)
 {
-	if (store_id_valid(id))
+	char msg[256];
+
+	if (is_new ? ident_check_secret_id(id, msg, sizeof(msg)) : store_id_valid(id))
 		return AZ_EXIT_OK;
-	msg_error(ctx->err, "'%s' is not a valid secret id: 1 to 64 of a-z, 0-9, '.', '_', '-', "
-	          "starting with a letter or digit, without '..'", id);
+	if (is_new)
+		msg_error(ctx->err, "'%s' is not a valid secret id: %s", id, msg);
+	else
+		msg_error(ctx->err, "'%s' is not a valid secret id: 1 to 64 of a-z, 0-9, '.', '_', '-', "
+		          "starting with a letter or digit, without '..'", id);
 	return AZ_EXIT_INVALID;
 }
 
@@ -136,7 +146,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	struct store *s;
 	int rc;
 
-	if ((rc = secret_check_id(ctx, id)) != AZ_EXIT_OK)
+	if ((rc = secret_check_id(ctx, id, true)) != AZ_EXIT_OK)
 		return rc;
 	if (o->kind && !store_kind_parse(o->kind, &kind))
 		return msg_usage_for(ctx->err, "secret", "secret set: unknown kind '%s' (token, password, "
@@ -163,7 +173,7 @@ static int secret_rm(struct cli_ctx *ctx, const char *id)
 {
 	struct store_error err;
 	struct store *s;
-	int rc = secret_check_id(ctx, id);
+	int rc = secret_check_id(ctx, id, false);
 
 	if (rc != AZ_EXIT_OK || (rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
 		return rc;

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 63
+plan 67
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -71,6 +71,11 @@ before=$(digest "$store")
 az --key-file "$key" secret set 'Bad..Id' </dev/null
 is "$rc" 3 "an invalid id exits 3"
 like "$err" "not a valid secret id" "the message says why"
+for id in 1pat.x null web.token; do
+	az --key-file "$key" secret set "$id" </dev/null
+	is "$rc" 3 "set $id: refused (exit 3), an id no connector field could refer to"
+done
+like "$err" "web.token.*lower-case letters, digits, '_' and '-'" "the message gives the fields' rule"
 az_in "$(printf 'a\nb')" --key-file "$key" secret set two-lines
 is "$rc" 3 "a token with a newline inside exits 3"
 az --key-file "$key" secret set x --kind api-key </dev/null
