@@ -19,6 +19,29 @@ static int sshkey_no_prompt(const char *prompt, char *buf, size_t len, int echo,
 	return -1;
 }
 
+const char *sshkey_misgiven(const char *text)
+{
+	static const struct {
+		const char *start, *what;
+	} kinds[] = {
+		{ "ssh-", "a public key: give the private key (the file without .pub)" },
+		{ "ecdsa-", "a public key: give the private key (the file without .pub)" },
+		{ "-----BEGIN PUBLIC KEY", "a public key: give the private key" },
+		{ "-----BEGIN RSA PUBLIC KEY", "a public key: give the private key" },
+		{ "---- BEGIN SSH2 PUBLIC KEY", "a public key: give the private key" },
+		{ "PuTTY-User-Key-File-", "a PuTTY key (.ppk): convert it with "
+		                          "'puttygen KEY.ppk -O private-openssh -o KEY' and give KEY" },
+		{ "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY", "an ssh.com key: convert it with "
+		                                          "'ssh-keygen -i -f KEY > KEY.openssh' and give that" },
+	};
+
+	text += strspn(text, " \t\r\n");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strncmp(text, kinds[i].start, strlen(kinds[i].start)) == 0)
+			return kinds[i].what;
+	return NULL;
+}
+
 int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,
                   char *msg, size_t msglen)
 {
@@ -32,7 +55,10 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	if (ssh_pki_import_privkey_base64((const char *)key->data,
 	                                  passphrase && passphrase->len ? (const char *)passphrase->data : NULL,
 	                                  sshkey_no_prompt, NULL, &k) != SSH_OK) {
-		if (passphrase && passphrase->len)
+		const char *what = sshkey_misgiven((const char *)key->data);
+		if (what)
+			snprintf(msg, msglen, "the SSH key given is %s", what);
+		else if (passphrase && passphrase->len)
 			snprintf(msg, msglen, "cannot read the SSH private key: wrong passphrase, or not a private key");
 		else
 			snprintf(msg, msglen, "cannot read the SSH private key: it needs a passphrase "

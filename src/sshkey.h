@@ -18,6 +18,12 @@
 int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,
                   char *msg, size_t msglen);
 
+/*
+ * Text often given for a private key that is not one (a public key, a PuTTY
+ * or ssh.com key): what it is and what to give instead, or NULL.
+ */
+const char *sshkey_misgiven(const char *text);
+
 /* Does key open with passphrase as an RSA key? 0, or -1 with the message of sshkey_import. */
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen);
 

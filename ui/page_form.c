@@ -237,8 +237,6 @@ static void form_next(struct wizard *w)
 {
 	int first;
 
-	if (w->page == FIELD_PAGE_CREDENTIALS)
-		wizard_check_key(w);
 	if (!wizard_page_ok(w, w->page, &first)) {
 		w->tried[w->page] = true;
 		w->focus = first;
@@ -252,7 +250,6 @@ static void form_finish(struct wizard *w)
 {
 	int first;
 
-	wizard_check_key(w);
 	for (int p = 0; p < FIELD_PAGE_COUNT; p++)
 		if (!wizard_page_ok(w, p, &first)) {
 			wizard_goto(w, p);
@@ -298,18 +295,21 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	struct secbuf view;
 	size_t cut = 0;
 
-	/* A value copied from a web page often brings spaces or a newline along: not part of it. */
-	if (type == TERM_KEY_PASTE && !multiline && !*input_text(in)) {
+	/*
+	 * A value copied from a web page often brings spaces or a newline along: not part of it. A key
+	 * keeps its end as pasted, but loses blank lines before it (else it would pass for a file name).
+	 */
+	if (type == TERM_KEY_PASTE && !*input_text(in)) {
 		view = *paste;
 		/* A final newline goes without a word, as in a multi-line field. */
-		if (view.len > 0 && view.data[view.len - 1] == '\n')
+		if (!multiline && view.len > 0 && view.data[view.len - 1] == '\n')
 			view.len--;
-		if (view.len > 0 && view.data[view.len - 1] == '\r')
+		if (!multiline && view.len > 0 && view.data[view.len - 1] == '\r')
 			view.len--;
 		size_t before = view.len;
 		while (view.len > 0 && form_blank(view.data[0]))
 			view.data++, view.len--;
-		while (view.len > 0 && form_blank(view.data[view.len - 1]))
+		while (!multiline && view.len > 0 && form_blank(view.data[view.len - 1]))
 			view.len--;
 		cut = before - view.len;
 		paste = &view;

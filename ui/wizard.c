@@ -70,8 +70,11 @@ bool wizard_key_file(const struct wizard *w, enum field_id id)
 {
 	const char *v = input_text(&w->in[id]);
 
-	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0;
+	/* A file name is one line; anything else is key text, which must never show as a name. */
+	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n');
 }
+
+static void wizard_check_key(struct wizard *w);
 
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
@@ -88,8 +91,10 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 		           "secret already stored");
 		return false;
 	}
-	/* The key may be a file's path: wizard_check_key reads and checks it. */
+	/* The key may be a file's path: read and parsed once per change, when its message is wanted. */
 	if (id == FIELD_SSH_KEY) {
+		if (w->key_stale)
+			wizard_check_key(w);
 		snprintf(msg, msglen, "%s", w->key_msg);
 		return !*w->key_msg;
 	}
@@ -153,7 +158,7 @@ void wizard_changed(struct wizard *w, enum field_id id)
 	if (fields_at(id)->kind == FIELD_SECRET) {
 		connector_put(w->c, id, *input_text(&w->sid[id]) ? input_text(&w->sid[id]) : NULL);
 		if (id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE)
-			w->key_msg[0] = '\0';
+			w->key_stale = true;
 		return;
 	}
 	/* A value the model refuses (not one of the choices) stays in the editor and shows its message. */
@@ -182,18 +187,26 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	else
 		snprintf(path, sizeof(path), "%s", v);
 	struct secbuf *key = secbuf_read_file(path, STORE_VALUE_MAX, false);
-	if (!key)
+	if (key)
+		return key;
+	/* "ssh-rsa AAAA..." given as the key is one line too: say what it is. */
+	const char *what = errno != EFBIG ? sshkey_misgiven(v) : NULL;
+	if (what)
+		snprintf(msg, msglen, "that is %s", what);
+	else
 		snprintf(msg, msglen, "cannot read %s: %s", path,
 		         errno == EFBIG ? "larger than a private key can be" : strerror(errno));
-	return key;
+	return NULL;
 }
 
-void wizard_check_key(struct wizard *w)
+/* Check the SSH key (file, format, passphrase) into w->key_msg. */
+static void wizard_check_key(struct wizard *w)
 {
 	struct secbuf *key, *pass = NULL;
 	char msg[FIELD_MSG_MAX];
 
 	w->key_msg[0] = '\0';
+	w->key_stale = false;
 	if (!fields_applies(w->c, FIELD_SSH_KEY))
 		return;
 	key = wizard_secret_value(w, FIELD_SSH_KEY, w->key_msg, sizeof(w->key_msg));

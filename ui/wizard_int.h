@@ -47,7 +47,8 @@ struct wizard {
 	bool tried[FIELD_PAGE_COUNT];   /* Next was pressed: every message of the page shows */
 	bool ident_typed;               /* the identifier no longer follows the name */
 	bool show_secrets;              /* F2 */
-	char key_msg[FIELD_MSG_MAX];    /* what is wrong with the SSH key ("": fine or not checked) */
+	char key_msg[FIELD_MSG_MAX];    /* what is wrong with the SSH key ("": fine) */
+	bool key_stale;                 /* the key or its passphrase changed since key_msg was made */
 	char pub_path[384];             /* the public key of a key made here, or "" */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
@@ -115,8 +116,6 @@ bool wizard_draw(struct wizard *w);
 /* The value of a secret field as typed, pasted or read from the key file: NULL when none. */
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen);
 
-/* Check the SSH key (file, format, passphrase) into w->key_msg. */
-void wizard_check_key(struct wizard *w);
 
 /* Keep the non-secret values in the draft (DESIGN.md §3). */
 void wizard_draft_save(struct wizard *w);

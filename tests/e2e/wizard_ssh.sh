@@ -15,7 +15,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(19)
+tap = Tap(23)
 
 t = Tui(base + ["new"], tap=tap)
 try:
@@ -90,5 +90,37 @@ if not khtext:
     tap.diag("no %s" % kh)
 tap.is_(any_file_holds(home, body[1].encode()) if len(body) > 1 else ["?"], [],
         "no file under --home holds the private key in clear")
+
+# A key pasted after a blank line is key text, never shown as a file name; a
+# public key given instead is named as one.
+pub = open(azf["AZF_SSH_KEY"] + ".pub").read()
+t = Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("Paste")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.focus("URL")
+    t.type(azf["AZF_SSH_URL"])
+    t.send(PGDN)
+    t.wait_for("SSH private key *")
+    t.paste("\n" + pem)
+    v = t.value("SSH private key") or ""
+    tap.ok(v.startswith("•") and not any(l in t.screen_text() for l in body),
+           "a key pasted after a blank line is masked, not taken for a file name")
+    tap.is_(t.message("SSH private key"), "", "and it is accepted as a key")
+    t.send(CTRL_U)
+    t.paste(pub)
+    t.send(TAB)
+    tap.ok("that is a public key: give the private key" in (t.message("SSH private key") or ""),
+           "a public key pasted instead: the message says what it is and what to give")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.ok(not any(l.encode() in bytes(t.raw) for l in body), "no line of the pasted key reached the terminal")
 tap.done()
 PY
