@@ -2,10 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "known_hosts.h"
@@ -208,11 +211,39 @@ void known_hosts_algorithms(const char *const *files, size_t nfiles, const char 
 		known_hosts_scan_file(files[i], name, known_hosts_add_alg, &a);
 }
 
+/*
+ * Lock "<file>.lock" (as the store does): the file is read, changed and
+ * replaced, so two runs adding at once would each drop the other's line.
+ * The lock is held for a read and a small write only: wait for it.
+ */
+static int known_hosts_lock(const char *file)
+{
+	char *lock;
+	int fd;
+
+	if (asprintf(&lock, "%s.lock", file) < 0)
+		return -1;
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	free(lock);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			return -1;
+		}
+	}
+	return fd;
+}
+
 int known_hosts_add(const char *file, const char *host, int port, const char *key_line)
 {
 	char name[300], *old = NULL, *data, *dir, *slash;
 	size_t oldlen = 0;
-	int rc = -1, len;
+	int rc = -1, len, lfd = -1, e;
 
 	if (strchr(key_line, '\n') || strchr(host, '\n') || strchr(host, ' ')) {
 		errno = EINVAL;
@@ -227,6 +258,8 @@ int known_hosts_add(const char *file, const char *host, int port, const char *ke
 		if (paths_mkdir(dir) != 0)
 			goto out;
 	}
+	if ((lfd = known_hosts_lock(file)) < 0)
+		goto out;
 	if (fileio_read_path(file, KNOWN_HOSTS_MAX_FILE, &old, &oldlen) != 0 && errno != ENOENT)
 		goto out;
 	known_hosts_name(host, port, name, sizeof(name));
@@ -237,7 +270,11 @@ int known_hosts_add(const char *file, const char *host, int port, const char *ke
 	rc = fileio_write_atomic(file, data, (size_t)len, NULL, NULL);
 	free(data);
 out:
+	e = errno;
+	if (lfd >= 0)
+		close(lfd);
 	free(old);
 	free(dir);
+	errno = e;
 	return rc;
 }

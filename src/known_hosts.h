@@ -47,8 +47,9 @@ void known_hosts_name(const char *host, int port, char *out, size_t outlen);
 /*
  * Add "<name> <key_line>" to file (key_line is "<type> <base64>", e.g. a
  * check_result's host_key), creating it (0600) and its folder (0700).
- * The file is replaced atomically. 0, or -1 with errno set; -2 when the key
- * is written but its folder could not be synced (as fileio_write_atomic).
+ * The file is replaced atomically, holding a lock on "<file>.lock" so that
+ * runs adding at once keep every line. 0, or -1 with errno set; -2 when the
+ * key is written but its folder could not be synced (as fileio_write_atomic).
  */
 int known_hosts_add(const char *file, const char *host, int port, const char *key_line);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -252,6 +253,51 @@ static void test_add(void **state)
 	assert_int_equal(check1(f->file, "evil", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
 }
 
+/* Writers at once: each adds its lines; the lock keeps every line (none lost to a rewrite). */
+#define ADDERS 8
+#define ADDS 25
+
+static void test_add_concurrent(void **state)
+{
+	struct fixture *f = *state;
+	struct known_hosts_where w;
+	char host[64];
+	size_t lines = 0;
+	pid_t pids[ADDERS];
+	FILE *fp;
+	int c;
+
+	for (int i = 0; i < ADDERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0) {
+			int failed = 0;
+
+			for (int j = 0; j < ADDS; j++) {
+				snprintf(host, sizeof(host), "h%d-%d.example.com", i, j);
+				failed |= known_hosts_add(f->file, host, 22, "ssh-ed25519 " ED1) != 0;
+			}
+			_exit(failed);
+		}
+	}
+	for (int i = 0; i < ADDERS; i++) {
+		int st;
+
+		assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	fp = fopen(f->file, "r");
+	assert_non_null(fp);
+	while ((c = fgetc(fp)) != EOF)
+		lines += c == '\n';
+	fclose(fp);
+	assert_int_equal(lines, ADDERS * ADDS);
+	for (int i = 0; i < ADDERS; i++) {
+		snprintf(host, sizeof(host), "h%d-%d.example.com", i, ADDS - 1);
+		assert_int_equal(check1(f->file, host, 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +306,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_algorithms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_concurrent, setup, teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
