@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "exitcode.h"
@@ -431,7 +432,8 @@ static void test_splice(void **state)
 	assert_int_equal(tampered_gets(spliced), 2);
 	raw_free(&r);
 
-	/* Drop, duplicate, reorder entries; change the unlock header: never a success. */
+	/* Drop an entry; change the unlock header: never a success (duplicate and reorder:
+	 * test_splice_order and test_splice_text). */
 	struct store_error err;
 	struct store *t;
 	raw_load(fx->path, PASS, &r);
@@ -470,6 +472,269 @@ static void test_splice(void **state)
 	store_close(s);
 	store_close(o);
 	free(spliced);
+	free(other);
+}
+
+/* Duplicate and reorder entries, even with a recomputed MAC: the parser
+ * refuses ids that are not strictly increasing (before any key derivation),
+ * and a copy under another id does not authenticate (the id is in its AD). */
+static void test_splice_order(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char *spliced = tu_path(fx->dir, "spliced.store");
+	struct store *s = make_store(fx->path, PASS, "a", "value-a", "b", "value-b", "c", "value-c", NULL);
+	struct store_error err;
+	struct store *t = NULL;
+	struct raw r;
+	struct store_entry tmp;
+	char before[65], after[65];
+
+	store_close(s);
+	/* Reorder: swap the first two entries (ciphertexts move with their ids). */
+	raw_load(fx->path, PASS, &r);
+	tmp = r.f.entries[0];
+	r.f.entries[0] = r.f.entries[1];
+	r.f.entries[1] = tmp;
+	raw_save(&r, spliced);
+	file_digest(spliced, before);
+	assert_int_equal(open_store(spliced, PASS, &t, &err), STORE_CORRUPT);
+	assert_null(t);
+	assert_non_null(strstr(err.message, "not strictly increasing"));
+	file_digest(spliced, after);
+	assert_string_equal(before, after);
+	raw_free(&r);
+
+	/* Duplicate: entry "b" twice (a deep copy of its ciphertext). */
+	raw_load(fx->path, PASS, &r);
+	r.f.entries[3] = r.f.entries[2];
+	r.f.entries[2] = r.f.entries[1];
+	r.f.entries[2].ct = malloc(r.f.entries[1].ct_len);
+	memcpy(r.f.entries[2].ct, r.f.entries[1].ct, r.f.entries[1].ct_len);
+	r.f.count = 4;
+	raw_save(&r, spliced);
+	assert_int_equal(open_store(spliced, PASS, &t, &err), STORE_CORRUPT);
+	assert_null(t);
+	assert_non_null(strstr(err.message, "not strictly increasing at \"b\""));
+	raw_free(&r);
+
+	/* Duplicate under a new id, sorted, MAC recomputed: it opens, but the copy
+	 * does not authenticate, and the others are unchanged. */
+	raw_load(fx->path, PASS, &r);
+	r.f.entries[3] = r.f.entries[2];
+	r.f.entries[2] = r.f.entries[1];
+	strcpy(r.f.entries[2].id, "b2");
+	r.f.entries[2].ct = malloc(r.f.entries[1].ct_len);
+	memcpy(r.f.entries[2].ct, r.f.entries[1].ct, r.f.entries[1].ct_len);
+	r.f.count = 4;
+	raw_save(&r, spliced);
+	assert_int_equal(tampered_gets(spliced), 1);
+	assert_int_equal(open_store(spliced, PASS, &t, &err), STORE_OK);
+	struct secbuf *v = NULL;
+	assert_int_equal(store_get(t, "b2", &v, &err), STORE_TAMPERED);
+	assert_null(v);
+	check_value(t, "a", "value-a", 7);
+	check_value(t, "b", "value-b", 7);
+	check_value(t, "c", "value-c", 7);
+	store_close(t);
+	raw_free(&r);
+	free(spliced);
+}
+
+/* The secrets array of a store file's text, edited as JSON: what an attacker
+ * without the MAC key can do to a real store file. */
+static cJSON *text_load(const char *path, cJSON **secrets)
+{
+	char *data = tu_read_file(path, NULL);
+	cJSON *root;
+
+	assert_non_null(data);
+	root = cJSON_Parse(data);
+	free(data);
+	assert_non_null(root);
+	*secrets = cJSON_GetObjectItemCaseSensitive(root, "secrets");
+	assert_true(cJSON_IsArray(*secrets));
+	return root;
+}
+
+static void text_save(cJSON *root, const char *path)
+{
+	char *json = cJSON_Print(root);
+
+	assert_non_null(json);
+	assert_int_equal(tu_write_file(path, json, strlen(json), 0600), 0);
+	free(json);
+	cJSON_Delete(root);
+}
+
+static cJSON *text_entry(cJSON *secrets, const char *id)
+{
+	cJSON *e;
+
+	cJSON_ArrayForEach(e, secrets) {
+		const cJSON *i = cJSON_GetObjectItemCaseSensitive(e, "id");
+		if (cJSON_IsString(i) && strcmp(i->valuestring, id) == 0)
+			return e;
+	}
+	fail_msg("no entry %s", id);
+	return NULL;
+}
+
+/* Set e's string key to the value of the same key in from. */
+static void text_copy(cJSON *e, const cJSON *from, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+
+	assert_true(cJSON_IsString(v));
+	assert_true(cJSON_ReplaceItemInObjectCaseSensitive(e, key, cJSON_CreateString(v->valuestring)));
+}
+
+/* A new array of copies of the given entries, in that order, as root's "secrets". */
+static cJSON *text_rebuild(cJSON *root, cJSON *const *items, int n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	assert_non_null(arr);
+	for (int i = 0; i < n; i++)
+		assert_true(cJSON_AddItemToArray(arr, cJSON_Duplicate(items[i], 1)));
+	assert_true(cJSON_ReplaceItemInObjectCaseSensitive(root, "secrets", arr));
+	return arr;
+}
+
+/* The ids of the secrets array, comma-separated (to show the splice happened). */
+static void text_ids(const cJSON *secrets, char *out, size_t cap)
+{
+	const cJSON *e;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(e, secrets) {
+		const cJSON *i = cJSON_GetObjectItemCaseSensitive(e, "id");
+		size_t n = strlen(out);
+		snprintf(out + n, cap - n, "%s%s", n ? "," : "", cJSON_IsString(i) ? i->valuestring : "?");
+	}
+}
+
+enum splice_op { SPLICE_DUP, SPLICE_DUP_RENAMED, SPLICE_SWAP, SPLICE_ROTATE, SPLICE_ROTATE_CT, SPLICE_DROP,
+                 SPLICE_MOVE_IN, SPLICE_MOVE_OVER, SPLICE_OPS };
+
+/*
+ * Splices of a real store file's text without the MAC key (§6.4): duplicate,
+ * reorder, drop entries, rotate ciphertexts, move an entry in from store B
+ * (same passphrase). Each one: opening refuses it (corrupt when the ids are
+ * no longer strictly increasing, else tampered), reading writes nothing, and
+ * a write through a handle opened before the splice refuses it too, leaving
+ * the file byte for byte as it was and no temp file.
+ */
+static void test_splice_text(void **state)
+{
+	static const char *const names[SPLICE_OPS] = {
+		"duplicate an entry", "duplicate an entry under another id", "swap two entries",
+		"rotate the entries", "rotate the ciphertexts, ids in place", "drop an entry",
+		"move an entry in from store B", "move store B's entry over the same id",
+	};
+	static const char *const ids_after[SPLICE_OPS] = {
+		"a,b,b,c", "a,b,b2,c", "b,a,c", "b,c,a", "a,b,c", "a,c", "a,b,bb,c", "a,b,c",
+	};
+	struct tu_fixture *fx = *state;
+	char *other = tu_path(fx->dir, "other.store");
+	struct store *h = make_store(fx->path, PASS, "a", "value-a", "b", "value-b", "c", "value-c", NULL);
+	struct store *o = make_store(other, PASS, "a", "other-a", "bb", "other-bb", NULL);
+	size_t orig_len;
+	char *orig = tu_read_file(fx->path, &orig_len);
+	int refused = 0;
+
+	store_close(o);
+	assert_non_null(orig);
+	for (int op = 0; op < SPLICE_OPS; op++) {
+		cJSON *secrets, *osecrets;
+		cJSON *root = text_load(fx->path, &secrets);
+		cJSON *oroot = text_load(other, &osecrets);
+		cJSON *a = text_entry(secrets, "a"), *b = text_entry(secrets, "b"), *c = text_entry(secrets, "c");
+		cJSON *e;
+		enum store_status want = STORE_TAMPERED;
+		const char *why = "MAC does not match";
+		char ids[64];
+
+		switch (op) {
+		case SPLICE_DUP:
+			secrets = text_rebuild(root, (cJSON *[]){ a, b, b, c }, 4);
+			want = STORE_CORRUPT;
+			why = "not strictly increasing at \"b\"";
+			break;
+		case SPLICE_DUP_RENAMED:
+			secrets = text_rebuild(root, (cJSON *[]){ a, b, b, c }, 4);
+			e = cJSON_GetArrayItem(secrets, 2);
+			assert_true(cJSON_ReplaceItemInObjectCaseSensitive(e, "id", cJSON_CreateString("b2")));
+			break;
+		case SPLICE_SWAP:
+			secrets = text_rebuild(root, (cJSON *[]){ b, a, c }, 3);
+			want = STORE_CORRUPT;
+			why = "not strictly increasing at \"a\"";
+			break;
+		case SPLICE_ROTATE:
+			secrets = text_rebuild(root, (cJSON *[]){ b, c, a }, 3);
+			want = STORE_CORRUPT;
+			why = "not strictly increasing at \"a\"";
+			break;
+		case SPLICE_ROTATE_CT: {
+			cJSON *copy = cJSON_Duplicate(secrets, 1);
+			for (int i = 0; i < 3; i++) {
+				text_copy(cJSON_GetArrayItem(secrets, i), cJSON_GetArrayItem(copy, (i + 1) % 3), "nonce");
+				text_copy(cJSON_GetArrayItem(secrets, i), cJSON_GetArrayItem(copy, (i + 1) % 3), "ct");
+			}
+			cJSON_Delete(copy);
+			break;
+		}
+		case SPLICE_DROP:
+			secrets = text_rebuild(root, (cJSON *[]){ a, c }, 2);
+			break;
+		case SPLICE_MOVE_IN:
+			secrets = text_rebuild(root, (cJSON *[]){ a, b, text_entry(osecrets, "bb"), c }, 4);
+			break;
+		case SPLICE_MOVE_OVER:
+			text_copy(a, text_entry(osecrets, "a"), "nonce");
+			text_copy(a, text_entry(osecrets, "a"), "ct");
+			break;
+		}
+		text_ids(secrets, ids, sizeof(ids));
+		assert_string_equal(ids, ids_after[op]);
+		cJSON_Delete(oroot);
+		text_save(root, fx->path);
+
+		struct store_error err;
+		struct store *t = NULL;
+		char before[65], after[65];
+		struct secbuf *v = tu_sb("new");
+		enum store_status st;
+
+		file_digest(fx->path, before);
+		st = open_store(fx->path, PASS, &t, &err);
+		if (st != want || !strstr(err.message, why))
+			fail_msg("%s: status %d (%s), expected %d with \"%s\"", names[op], (int)st,
+			         st == STORE_OK ? "opened" : err.message, (int)want, why);
+		assert_null(t);
+		file_digest(fx->path, after);
+		assert_string_equal(before, after); /* reading never writes */
+		st = store_put(h, "z", STORE_KIND_TOKEN, v, &err);
+		if (st != want)
+			fail_msg("%s: a write over it gave status %d (%s)", names[op], (int)st, err.message);
+		file_digest(fx->path, after);
+		assert_string_equal(before, after); /* nor does a refused write */
+		assert_int_equal(tu_count_temps(fx->dir), 0);
+		secbuf_free(v);
+		refused++;
+		print_message("# %s: refused as %s\n", names[op], want == STORE_CORRUPT ? "corrupt" : "tampered");
+		/* Back to the original: it opens and holds its values (the splice made the difference). */
+		assert_int_equal(tu_write_file(fx->path, orig, orig_len, 0600), 0);
+		assert_int_equal(open_store(fx->path, PASS, &t, &err), STORE_OK);
+		check_value(t, "a", "value-a", 7);
+		check_value(t, "b", "value-b", 7);
+		check_value(t, "c", "value-c", 7);
+		assert_int_equal(store_count(t), 3);
+		store_close(t);
+	}
+	assert_int_equal(refused, SPLICE_OPS);
+	store_close(h);
+	free(orig);
 	free(other);
 }
 
@@ -841,6 +1106,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_update_delete, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_transaction, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_splice, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_splice_order, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_splice_text, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_passphrases, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_handles, tu_setup, tu_teardown),
