@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <sodium.h>
@@ -26,6 +27,8 @@
 #define NSECRETS 3
 
 static const char *const ids[NSECRETS] = { "git-pat", "git-password", "ssh-deploy" };
+static const enum store_kind kinds[NSECRETS] = { STORE_KIND_TOKEN, STORE_KIND_PASSWORD,
+                                                 STORE_KIND_SSH_PRIVATE_KEY };
 static const char *const values[NSECRETS] = {
 	"sweep-token-0123456789", "sweep password",
 	"-----BEGIN OPENSSH PRIVATE KEY-----\nsweep\n-----END OPENSSH PRIVATE KEY-----\n",
@@ -42,8 +45,6 @@ struct sweep {
 
 static int setup(void **state)
 {
-	static const enum store_kind kinds[NSECRETS] = { STORE_KIND_TOKEN, STORE_KIND_PASSWORD,
-	                                                 STORE_KIND_SSH_PRIVATE_KEY };
 	struct sweep *sw = calloc(1, sizeof(*sw));
 	struct store_error err;
 	struct store *s;
@@ -82,18 +83,27 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Open data as the store: refused, or all three values identical (else fail).
- * data has a NUL after len bytes, as the store's reader leaves it. */
-static void try_variant(struct sweep *sw, char *data, size_t len, const char *what)
+enum verdict { REFUSED, IDENTICAL, DIFFERENT };
+
+/*
+ * Open data as the store (data has a NUL after len bytes, as the store's
+ * reader leaves it): REFUSED when the load, the unlock or a secret's
+ * authentication fails; IDENTICAL when it opens with exactly the three ids
+ * kinds and values; DIFFERENT when it opened but a secret is missing (not
+ * found after a successful unlock), has another value or kind, or the list of
+ * ids differs.
+ * An unexpected status fails the test.
+ */
+static enum verdict classify(struct sweep *sw, const char *data, size_t len, const char *what)
 {
 	static struct store_file parsed;
 	struct store_file *f = &parsed;
 	struct store_error err;
 	struct store *s = NULL;
+	struct store_info info;
 	enum store_status st;
-	int same = 0;
+	enum verdict v = IDENTICAL;
 
-	sw->tries++;
 	/* The parser alone first (most variants stop there); the rest goes
 	 * through a file and the whole open path. */
 	st = store_format_parse(data, len, &tu_params_light()->bounds, f, &err);
@@ -104,29 +114,53 @@ static void try_variant(struct sweep *sw, char *data, size_t len, const char *wh
 	}
 	if (st == STORE_OK)
 		st = store_unlock(s, sw->key, &err);
-	for (int i = 0; st == STORE_OK && i < NSECRETS; i++) {
-		struct secbuf *v = NULL;
-
-		st = store_get(s, ids[i], &v, &err);
-		if (st != STORE_OK)
-			break;
-		if (v->len == strlen(values[i]) && memcmp(v->data, values[i], v->len) == 0)
-			same++;
-		else
-			sw->different++;
-		secbuf_free(v);
+	if (st != STORE_OK) {
+		if (st == STORE_NO_STORE || st == STORE_INVALID || st == STORE_NO_MEMORY || st == STORE_NOT_FOUND)
+			fail_msg("%s: unexpected status %d (%s)", what, (int)st, err.message);
+		store_close(s);
+		return REFUSED;
 	}
-	if (st == STORE_OK && store_count(s) != NSECRETS)
-		sw->different++;
-	if (st == STORE_OK && same == NSECRETS)
-		sw->identical++;
-	else if (st != STORE_OK)
-		sw->refused++;
-	if (sw->different)
-		fail_msg("%s gave a different secret", what);
-	if (st == STORE_NO_STORE || st == STORE_INVALID || st == STORE_NO_MEMORY)
-		fail_msg("%s: unexpected status %d (%s)", what, (int)st, err.message);
+	/* Unlocked: from here a missing or changed secret is a different store, not a refusal. */
+	if (store_count(s) != NSECRETS)
+		v = DIFFERENT;
+	for (size_t i = 0; v == IDENTICAL && store_info(s, i, &info); i++) {
+		int j = 0;
+
+		while (j < NSECRETS && strcmp(info.id, ids[j]) != 0)
+			j++;
+		if (j == NSECRETS || info.kind != kinds[j])
+			v = DIFFERENT; /* an id not in the reference, or another kind */
+	}
+	for (int i = 0; v == IDENTICAL && i < NSECRETS; i++) {
+		struct secbuf *got = NULL;
+
+		st = store_get(s, ids[i], &got, &err);
+		if (st == STORE_TAMPERED) {
+			v = REFUSED; /* a secret that does not authenticate (§5.3 step 7) */
+		} else if (st == STORE_NOT_FOUND) {
+			v = DIFFERENT;
+		} else if (st != STORE_OK) {
+			fail_msg("%s: get %s: unexpected status %d (%s)", what, ids[i], (int)st, err.message);
+		} else if (got->len != strlen(values[i]) || memcmp(got->data, values[i], got->len) != 0) {
+			v = DIFFERENT;
+		}
+		secbuf_free(got);
+	}
 	store_close(s);
+	return v;
+}
+
+/* A variant must be refused or give byte-identical secrets (else the test fails). */
+static void try_variant(struct sweep *sw, char *data, size_t len, const char *what)
+{
+	enum verdict v = classify(sw, data, len, what);
+
+	sw->tries++;
+	sw->refused += v == REFUSED;
+	sw->identical += v == IDENTICAL;
+	sw->different += v == DIFFERENT;
+	if (v == DIFFERENT)
+		fail_msg("%s opened with a missing, extra or different secret", what);
 }
 
 static void report(struct sweep *sw, const char *what)
@@ -135,6 +169,72 @@ static void report(struct sweep *sw, const char *what)
 	              sw->refused, sw->identical, sw->different);
 	assert_int_equal(sw->refused + sw->identical, sw->tries);
 	assert_int_equal(sw->different, 0);
+}
+
+/* A store made with the sweep's passphrase and KDF, with the given values
+ * (NULL: that secret left out) and an optional extra secret; its bytes. */
+static char *variant_store(struct sweep *sw, const char *const vals[NSECRETS], const char *extra, size_t *len)
+{
+	char *path = tu_path(sw->dir, "variant.store");
+	struct store_error err;
+	struct store *s;
+	char *data;
+
+	unlink(path);
+	assert_int_equal(store_create_params(path, tu_params_light(), STORE_METHOD_PASSPHRASE, sw->key, &s, &err),
+	                 STORE_OK);
+	assert_int_equal(store_begin(s, &err), STORE_OK);
+	for (int i = 0; i < NSECRETS; i++) {
+		if (!vals[i])
+			continue;
+		struct secbuf *v = tu_sb(vals[i]);
+		assert_int_equal(store_put(s, ids[i], kinds[i], v, &err), STORE_OK);
+		secbuf_free(v);
+	}
+	if (extra) {
+		struct secbuf *v = tu_sb("extra");
+		assert_int_equal(store_put(s, extra, STORE_KIND_TOKEN, v, &err), STORE_OK);
+		secbuf_free(v);
+	}
+	assert_int_equal(store_commit(s, &err), STORE_OK);
+	store_close(s);
+	data = tu_read_file(path, len);
+	assert_non_null(data);
+	unlink(path);
+	free(path);
+	return data;
+}
+
+/* The sweeps' judge can fail: a store that opens with the right key but lacks
+ * a secret, holds another value, or one secret more, is DIFFERENT, never
+ * counted as refused; the reference is IDENTICAL, its truncation REFUSED. */
+static void test_judge(void **state)
+{
+	struct sweep *sw = *state;
+	const char *const missing[NSECRETS] = { values[0], NULL, values[2] };
+	const char *const changed[NSECRETS] = { "sweep-token-0123456788", values[1], values[2] };
+	const char *const same[NSECRETS] = { values[0], values[1], values[2] };
+	char *data;
+	size_t len;
+
+	data = variant_store(sw, missing, NULL, &len);
+	assert_int_equal(classify(sw, data, len, "a store without git-password"), DIFFERENT);
+	free(data);
+	data = variant_store(sw, changed, NULL, &len);
+	assert_int_equal(classify(sw, data, len, "a store with another git-pat"), DIFFERENT);
+	free(data);
+	data = variant_store(sw, same, "zz-extra", &len);
+	assert_int_equal(classify(sw, data, len, "a store with a fourth secret"), DIFFERENT);
+	free(data);
+	data = variant_store(sw, same, NULL, &len);
+	assert_int_equal(classify(sw, data, len, "a store with the same secrets"), IDENTICAL);
+	free(data);
+	assert_int_equal(classify(sw, sw->ref, sw->ref_len, "the reference"), IDENTICAL);
+	char *cut = malloc(sw->ref_len);
+	memcpy(cut, sw->ref, sw->ref_len - 1);
+	cut[sw->ref_len - 1] = '\0';
+	assert_int_equal(classify(sw, cut, sw->ref_len - 1, "the reference less its last byte"), REFUSED);
+	free(cut);
 }
 
 static void test_bit_flips(void **state)
@@ -230,6 +330,7 @@ static void test_appended_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_judge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bit_flips, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_corruptions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncations, setup, teardown),
