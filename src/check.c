@@ -14,7 +14,7 @@
 #define CHECK_DEFAULT_TIMEOUT_MS 30000
 #define CHECK_PROGRESS_MS 100
 
-long check_now_ms(void)
+static long check_now_ms(void)
 {
 	struct timespec ts;
 

@@ -26,12 +26,10 @@ struct check_req;
 struct check_ctx {
 	const struct check_target *t;
 	CURLM *multi;
-	long start_ms;    /* check_now_ms() at the start */
-	long deadline_ms; /* check_now_ms() value when everything stops */
+	long start_ms;    /* CLOCK_MONOTONIC in ms at the start */
+	long deadline_ms; /* the same clock's value when everything stops */
 	struct check_req *reqs[CHECK_MAX_REQS]; /* in flight, NULL slots free */
 };
-
-long check_now_ms(void);
 
 /* Milliseconds left before the deadline, at least 1 (curl takes 0 as "none"). */
 long check_remaining_ms(const struct check_ctx *ctx);

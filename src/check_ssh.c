@@ -64,7 +64,6 @@ struct check_ssh {
 	char user_kh[1024];
 };
 
-/* No terminal prompts: without a passphrase an encrypted key fails to load. */
 static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
 {
 	unsigned char *hash = NULL;
@@ -83,7 +82,8 @@ static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
 
 /*
  * The private key from its secbuf. libssh parses it into its own (OpenSSL)
- * structures, freed with ssh_key_free; nothing is written to a file.
+ * structures, freed with ssh_key_free; nothing is written to a file. No
+ * terminal prompts: without a passphrase an encrypted key fails to load.
  */
 static bool check_ssh_load_key(struct check_ssh *s)
 {
