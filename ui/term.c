@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
@@ -37,6 +38,7 @@ static FILE *term_in, *term_out;
 static int term_fd = -1;
 static bool term_opt_ascii, term_colours;
 static int term_wait = -1;
+static long long term_esc_ms; /* when a lone Esc was read: the rest of a split sequence may follow */
 static struct sigaction term_old_actions[TERM_NSIGNALS];
 
 /* What the signal handler needs, ready before it can run: it may only write and tcsetattr. */
@@ -263,6 +265,10 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	static const struct { const char *seq; int key; } csi[] = {
 		{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN }, { "\033[C", KEY_RIGHT },
 		{ "\033[D", KEY_LEFT }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[7~", KEY_HOME },
+		{ "\033[8~", KEY_END }, { "\033[3~", KEY_DC }, { "\033OA", KEY_UP },
+		{ "\033OB", KEY_DOWN }, { "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },
+		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
 	};
 	for (size_t i = 0; i < sizeof(csi) / sizeof(csi[0]); i++)
 		if (key_defined(csi[i].seq) == 0)
@@ -384,6 +390,71 @@ static void term_hangup(void)
 	exit(rc);
 }
 
+static long long term_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The next byte already there, without waiting: ERR when none. */
+static int term_pending(wint_t *c)
+{
+	wtimeout(stdscr, 0);
+	int r = wget_wch(stdscr, c);
+	wtimeout(stdscr, term_wait);
+	return r;
+}
+
+/* Drop the rest of a CSI (ESC [) or SS3 (ESC O) sequence curses did not know, up to its last byte. */
+static void term_drop_sequence(wint_t intro)
+{
+	wint_t c;
+
+	if (intro == 'O') {
+		term_pending(&c);
+		return;
+	}
+	while (term_pending(&c) == OK && !(c >= 0x40 && c <= 0x7e))
+		;
+}
+
+/*
+ * Esc alone is Esc (back). Bytes right behind it make a key curses does not
+ * know (Alt-x, a sequence missing from the terminfo): dropped whole, never
+ * taken as Back and then typed. A sequence a slow link split after its Esc
+ * ('[' or 'O' with more bytes right behind it, soon after that Esc) is
+ * dropped as well. TERM_KEY_NONE when dropped.
+ */
+static enum term_key term_escape(wint_t *ch)
+{
+	wint_t c;
+
+	if (*ch == 27) {
+		int r = term_pending(&c);
+		if (r == ERR) {
+			term_esc_ms = term_now_ms();
+			return TERM_KEY_CHAR;
+		}
+		if (r == OK && c == 27) {
+			unget_wch(c);
+			return TERM_KEY_CHAR;
+		}
+		if (r == OK && (c == '[' || c == 'O'))
+			term_drop_sequence(c);
+		return TERM_KEY_NONE;
+	}
+	bool after_esc = term_esc_ms && term_now_ms() - term_esc_ms < 500;
+	term_esc_ms = 0;
+	if (after_esc && term_pending(&c) == OK) {
+		if (c < 0x40 || c > 0x7e)
+			term_drop_sequence(*ch);
+		return TERM_KEY_NONE;
+	}
+	return TERM_KEY_CHAR;
+}
+
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 {
 	if (term_quit_sig)
@@ -396,6 +467,8 @@ enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 		term_hangup();
 	if (r == ERR)
 		return TERM_KEY_NONE;
+	if (r == OK && (*ch == 27 || *ch == '[' || *ch == 'O'))
+		return term_escape(ch);
 	if (r == OK)
 		return TERM_KEY_CHAR;
 	if (*ch == TERM_KEY_PASTE_START) {

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(46)
+tap = Tap(50)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -199,6 +199,37 @@ for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signa
         tap.ok(d.get("name") == "x" and b"nothing was saved; the values typed" in bytes(t.raw),
                "%s: the value being typed is kept in the draft, and it says so" % name)
 
+# ---- keys starting with Esc that are not Esc: never Back and then typed ----
+t = Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("Esc")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send("\x1bb")  # Alt-b, as readline users type it
+    t.pump(0.3)
+    tap.ok(t.has("URL type *") and not t.has("Name *"), "Alt-b (Esc b) is not Back: the page stays")
+    t.send("\x1b[1;5C")  # Ctrl-Right, a sequence curses does not know
+    t.pump(0.3)
+    tap.ok(t.has("URL type *") and "[" not in t.screen_text().split("\n")[4], "an unknown sequence is dropped whole")
+    t.send(ESC)
+    t.pump(0.1)
+    t.send("[B")  # the rest of an arrow key, split from its Esc by a slow link
+    t.wait_for("Name *")
+    t.pump(0.3)
+    tap.ok(t.value("Name") == "Esc" and t.value("Identifier") == "Esc",
+           "the rest of a split sequence after Esc is not typed into the page gone back to")
+    t.send("\x1b[H")  # Home
+    t.send("\x1b[4~")  # End as PuTTY sends it
+    t.type("!")
+    tap.is_(t.value("Name"), "Esc!", "ESC [ 4 ~ is End")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
 # ---- the SSH session drops: the terminal goes away under the wizard ----
 hd = os.path.join(tmp, "hdrop")
 t = Tui([binary, "--home", hd, "new"], tap=tap)
@@ -221,5 +252,6 @@ except Exception as e:
     d = {}
     tap.diag("draft: %s" % e)
 tap.is_(d.get("name"), "dropped", "what was being typed is in the draft for the next run")
+
 tap.done()
 PY
