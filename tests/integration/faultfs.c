@@ -3,6 +3,12 @@
  * (openat, write, fsync or renameat) on a temporary file ".<name>.tmp.*" or on
  * the folder FAULT_DIR fails with errno FAULT_ERRNO. Everything else passes
  * through, so the program runs as usual up to the fault.
+ *
+ * With FAULT_LOG set, every call that creates or changes the mode of a file or
+ * folder (open and openat with O_CREAT, mkdir, mkdirat, chmod, fchmod,
+ * fchmodat) appends a line "CALL MODE UMASK PATH" (octal; UMASK as it was at
+ * the call) to that file: the mode a file is created with, before anyone could
+ * see it, whatever the umask.
  */
 #include <config.h>
 
@@ -14,13 +20,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+int open(const char *path, int flags, ...);
 int openat(int dfd, const char *path, int flags, ...);
+int mkdir(const char *path, mode_t mode);
+int mkdirat(int dfd, const char *path, mode_t mode);
+int chmod(const char *path, mode_t mode);
+int fchmod(int fd, mode_t mode);
+int fchmodat(int dfd, const char *path, mode_t mode, int flags);
 ssize_t write(int fd, const void *buf, size_t len);
 int fsync(int fd);
 int renameat(int olddfd, const char *oldpath, int newdfd, const char *newpath);
+
+/* A folder name, a slash and a name. */
+#define FAULTFS_PATH (2 * PATH_MAX + 2)
 
 static int faultfs_count;
 
@@ -53,16 +69,127 @@ static const char *faultfs_fd_path(int fd, char *buf, size_t len)
 	return buf;
 }
 
+/* path as an absolute name: relative to the folder open as dfd (or the working folder). */
+static const char *faultfs_at(int dfd, const char *path, char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+
+	if (!path)
+		return "?";
+	if (path[0] == '/')
+		return path;
+	if (dfd == AT_FDCWD) {
+		if (!getcwd(dir, sizeof(dir)))
+			return path;
+	} else if (!faultfs_fd_path(dfd, dir, sizeof(dir))) {
+		return path;
+	}
+	snprintf(buf, len, "%s/%s", dir, path);
+	return buf;
+}
+
+/* One line to $FAULT_LOG: CALL MODE UMASK PATH (written with the real calls). */
+static void faultfs_log(const char *call, mode_t mode, const char *path)
+{
+	const char *log = getenv("FAULT_LOG");
+	int (*real_open)(const char *, int, ...);
+	ssize_t (*real_write)(int, const void *, size_t);
+	mode_t mask;
+	char line[FAULTFS_PATH + 64];
+	int fd, n;
+
+	if (!log || !*log)
+		return;
+	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+	mask = umask(0);
+	umask(mask);
+	n = snprintf(line, sizeof(line), "%s %04o %04o %s\n", call, (unsigned)(mode & 07777), (unsigned)mask,
+	             path);
+	fd = real_open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (n > 0)
+		real_write(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	close(fd);
+}
+
+int open(const char *path, int flags, ...)
+{
+	int (*real)(const char *, int, ...) = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	mode_t mode = 0;
+	char buf[FAULTFS_PATH];
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+		faultfs_log("open", mode, faultfs_at(AT_FDCWD, path, buf, sizeof(buf)));
+	}
+	return real(path, flags, mode);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	int (*real)(const char *, mode_t) = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
+	char buf[FAULTFS_PATH];
+
+	faultfs_log("mkdir", mode, faultfs_at(AT_FDCWD, path, buf, sizeof(buf)));
+	return real(path, mode);
+}
+
+int mkdirat(int dfd, const char *path, mode_t mode)
+{
+	int (*real)(int, const char *, mode_t) = (int (*)(int, const char *, mode_t))dlsym(RTLD_NEXT, "mkdirat");
+	char buf[FAULTFS_PATH];
+
+	faultfs_log("mkdirat", mode, faultfs_at(dfd, path, buf, sizeof(buf)));
+	return real(dfd, path, mode);
+}
+
+int chmod(const char *path, mode_t mode)
+{
+	int (*real)(const char *, mode_t) = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "chmod");
+	char buf[FAULTFS_PATH];
+
+	faultfs_log("chmod", mode, faultfs_at(AT_FDCWD, path, buf, sizeof(buf)));
+	return real(path, mode);
+}
+
+int fchmod(int fd, mode_t mode)
+{
+	int (*real)(int, mode_t) = (int (*)(int, mode_t))dlsym(RTLD_NEXT, "fchmod");
+	char buf[FAULTFS_PATH];
+	const char *path = faultfs_fd_path(fd, buf, sizeof(buf));
+
+	faultfs_log("fchmod", mode, path ? path : "?");
+	return real(fd, mode);
+}
+
+int fchmodat(int dfd, const char *path, mode_t mode, int flags)
+{
+	int (*real)(int, const char *, mode_t, int) =
+		(int (*)(int, const char *, mode_t, int))dlsym(RTLD_NEXT, "fchmodat");
+	char buf[FAULTFS_PATH];
+
+	faultfs_log("fchmodat", mode, faultfs_at(dfd, path, buf, sizeof(buf)));
+	return real(dfd, path, mode, flags);
+}
+
 int openat(int dfd, const char *path, int flags, ...)
 {
 	int (*real)(int, const char *, int, ...) = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat");
 	mode_t mode = 0;
 
-	if (flags & O_CREAT) {
+	char buf[FAULTFS_PATH];
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_list ap;
 		va_start(ap, flags);
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
+		faultfs_log("openat", mode, faultfs_at(dfd, path, buf, sizeof(buf)));
 	}
 	if (faultfs_hit("openat", path))
 		return -1;

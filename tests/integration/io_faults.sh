@@ -4,13 +4,15 @@
 # exit status is 16 with a message, no temporary file is left and the store
 # still opens, byte for byte the old one; only when the folder's fsync fails
 # after the rename is the new file in place, and the message says so.
+# And the mode of every file and folder the program creates, as asked at the
+# create call (the shim logs it), under umask 000: never looser than 0600/0700.
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 41
+plan 50
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -86,3 +88,43 @@ like "$(cat "$tap_tmp/err")" "w2.json was written, but syncing its folder failed
 [ -s "$home/connectors/w2.json" ]
 ok $? "the connector file is there"
 unlike "$(cat "$tap_tmp/err")" "remove them" "and does not suggest removing the stored secrets"
+
+# The mode every file and folder is created with (store-design.md §6.10: the
+# temp file is never visible with a looser mode). Under umask 000, a new store,
+# a rewrite, a rekey to a new key file and a new connector: the shim logs each
+# create call; the mode asked for has no group or other bit, nor has the mode
+# the file got (asked for less the umask at the call), nor any file left.
+mdir="$tap_tmp/modes"
+mhome="$mdir/home"
+mlog="$tap_tmp/modes.log"
+mkdir -m 700 "$mdir"
+logged() { # logged ARGS...: the program under umask 000 with the create log
+	(umask 000 && env LD_PRELOAD="$shim" FAULT_LOG="$mlog" "$bin" --home "$mhome" "$@" \
+		>"$tap_tmp/out" 2>"$tap_tmp/err")
+}
+printf 'v1' | logged --key-file "$key" secret set a
+r1=$?
+printf 'v2' | logged --key-file "$key" secret set b
+r2=$?
+logged --key-file "$key" secret rekey --new-key-file "$mdir/new.key" </dev/null
+r3=$?
+printf 'tok3n' | logged --key-file "$mdir/new.key" new --non-interactive --name m --url-type repo \
+	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test
+r4=$?
+is "$r1 $r2 $r3 $r4" "0 0 0 0" "create, rewrite, rekey and a new connector under umask 000 with the create log: exit 0"
+log=$(cat "$mlog" 2>/dev/null)
+like "$log" "^openat [0-7]+ [0-7]+ $mhome/\\.secrets\\.store\\.tmp\\." "the log shows the store's temp files created"
+like "$log" "^open [0-7]+ [0-7]+ $mhome/secrets\\.store\\.lock\$" "and its lock file"
+like "$log" "^open [0-7]+ [0-7]+ $mdir/new\\.key\$" "and the new key file"
+like "$log" "^mkdir [0-7]+ [0-7]+ $mhome/connectors\$" "and the connectors folder"
+like "$log" "^openat [0-7]+ [0-7]+ $mhome/connectors/\\.m\\.json\\.tmp\\." "and the connector's temp file"
+loose=""
+gave=""
+while read -r call mode mask path; do
+	case "$path" in "$tap_tmp"/*) ;; *) continue ;; esac
+	[ $((0$mode & 077)) -eq 0 ] || loose="$loose $call $mode $path;"
+	[ $((0$mode & ~0$mask & 077)) -eq 0 ] || gave="$gave $call $mode-$mask $path;"
+done <"$mlog"
+is "$loose" "" "every create (and chmod) asks for a mode without group or other bits, whatever the umask"
+is "$gave" "" "and no file or folder got such a bit at its creation"
+is "$(find "$mdir" -perm /077 | tr '\n' ' ')" "" "no file or folder there is open to group or others"

@@ -1,11 +1,15 @@
 /*
  * Permissions like OpenSSH (store-design.md §6.10) and memory hygiene
  * (§6.11): the mode/owner/link/folder matrix of the store, its lock and key
- * files, modes at creation under any umask; and a 32-byte sentinel secret
+ * files, modes at creation under any umask, names planted where the temp
+ * file goes (never followed, never reused; stale-temp cleanup unlinks only
+ * its own pattern, never through a link), the temp file's mode while it
+ * exists; and a 32-byte sentinel secret
  * that is gone from the process's writable memory after store_close.
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -15,12 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include <sodium.h>
 
+#include "fileio.h"
 #include "store_testutil.h"
 
 #define PASS "perm-passphrase"
@@ -306,6 +312,312 @@ static void test_key_files(void **state)
 	free(link_path);
 }
 
+/* ---- the temp file: planted names, cleanup, its mode (§6.10) ---- */
+
+/*
+ * A random source whose randombytes_random() gives start, start, start + 1,
+ * start + 1, ... while rng_fixed is set, so that the temp names the writer
+ * will try are known in advance (two calls per name, in whichever order the
+ * compiler evaluates them); everything else stays random (getrandom).
+ */
+static bool rng_fixed;
+static uint32_t rng_start, rng_calls;
+
+static const char *rng_name(void)
+{
+	return "test-counter";
+}
+
+static void rng_buf(void *const buf, const size_t size)
+{
+	unsigned char *p = buf;
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = getrandom(p + done, size - done, 0);
+		if (n < 0)
+			abort();
+		done += (size_t)n;
+	}
+}
+
+static uint32_t rng_random(void)
+{
+	uint32_t v;
+
+	if (rng_fixed)
+		return rng_start + rng_calls++ / 2;
+	rng_buf(&v, sizeof(v));
+	return v;
+}
+
+static randombytes_implementation rng_counter = {
+	.implementation_name = rng_name, .random = rng_random, .buf = rng_buf,
+};
+
+/* The i-th temp name (from 0) the writer of dir/secrets.store tries from rng_start = start. */
+static char *temp_name(const char *dir, uint32_t start, int i)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), ".secrets.store.tmp.%08x%08x", start + (uint32_t)i, start + (uint32_t)i);
+	return tu_path(dir, name);
+}
+
+static void rng_begin(uint32_t start)
+{
+	rng_start = start;
+	rng_calls = 0;
+	rng_fixed = true;
+}
+
+static void assert_content(const char *path, const char *want)
+{
+	size_t len;
+	char *data = tu_read_file(path, &len);
+
+	if (!data)
+		fail_msg("%s: cannot read it", path);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(data, want, len);
+	free(data);
+}
+
+/*
+ * Something planted at the temp name the writer picks (a symbolic link to a
+ * file elsewhere, a dangling link, a file, a hard link to a file elsewhere)
+ * is never written through nor reused: O_EXCL|O_NOFOLLOW gives EEXIST and
+ * the writer takes the next name. When all the names it tries are taken, the
+ * write fails cleanly (EEXIST), the store unchanged and nothing created.
+ */
+static void test_temp_planted(void **state)
+{
+	struct fixture *fx = *state;
+	const uint32_t start = 0x5eed0000;
+	char *victim = tu_path(fx->dir, "victim");
+	char *linked = tu_path(fx->dir, "victim-hard");
+	char *absent = tu_path(fx->dir, "created-through-a-link");
+	char *names[9];
+	struct stat st;
+
+	make(fx->path);
+	assert_int_equal(tu_write_file(victim, "keep", 4, 0600), 0);
+	assert_int_equal(tu_write_file(linked, "keep too", 8, 0600), 0);
+	for (int i = 0; i < 9; i++)
+		names[i] = temp_name(fx->data, start, i);
+	assert_int_equal(symlink(victim, names[0]), 0);
+	assert_int_equal(symlink(absent, names[1]), 0);
+	assert_int_equal(tu_write_file(names[2], "planted", 7, 0644), 0);
+	assert_int_equal(link(linked, names[3]), 0);
+	assert_int_equal(symlink(fx->path, names[4]), 0); /* a link to the store itself */
+	randombytes_set_implementation(&rng_counter);
+	rng_begin(start);
+	int rc = fileio_write_atomic(fx->path, "new store", 9, NULL, NULL);
+	rng_fixed = false;
+	assert_int_equal(rc, 0);
+	assert_int_equal(rng_calls, 2 * 6); /* five names taken, the sixth used */
+	assert_content(fx->path, "new store");
+	assert_int_equal(lstat(fx->path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_nlink, 1);
+	assert_content(victim, "keep");
+	assert_content(linked, "keep too");
+	assert_int_equal(access(absent, F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_content(names[2], "planted");
+	assert_int_equal(lstat(names[0], &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(lstat(names[5], &st), -1); /* renamed to the store */
+	assert_int_equal(tu_count_temps(fx->data), 5);
+
+	/* Every name it tries is taken: -1 with EEXIST, the store as it was. */
+	for (int i = 5; i < 8; i++)
+		assert_int_equal(symlink(victim, names[i]), 0);
+	rng_begin(start);
+	rc = fileio_write_atomic(fx->path, "newer store", 11, NULL, NULL);
+	int e = errno;
+	rng_fixed = false;
+	assert_int_equal(rc, -1);
+	assert_int_equal(e, EEXIST);
+	assert_int_equal(rng_calls, 2 * 8); /* eight tries, no more */
+	assert_content(fx->path, "new store");
+	assert_content(victim, "keep");
+	assert_content(linked, "keep too");
+	assert_int_equal(access(absent, F_OK), -1);
+	assert_int_equal(tu_count_temps(fx->data), 8);
+	assert_int_equal(lstat(names[8], &st), -1);
+	randombytes_set_implementation(&randombytes_internal_implementation);
+	for (int i = 0; i < 9; i++)
+		free(names[i]);
+	free(victim);
+	free(linked);
+	free(absent);
+}
+
+/*
+ * The stale-temp cleanup under the lock (a real write through the store):
+ * names of its pattern are unlinked without following them (the file a link
+ * points to, the store included, and the other name of a hard link stay),
+ * a folder of that name is left alone, names outside the pattern are kept,
+ * and the write succeeds.
+ */
+static void test_temp_cleanup(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const kept[] = {
+		".secrets.store.tmp", ".secrets.store.tmpx", "secrets.store.tmp.1", ".secrets.store.tmp-1",
+		".other.store.tmp.1", "..secrets.store.tmp.1", ".secrets.store.lock.tmp.1", "x.secrets.store.tmp.1",
+	};
+	char *victim = tu_path(fx->dir, "victim");
+	char *hard = tu_path(fx->dir, "hard-victim");
+	char *to_victim = tu_path(fx->data, ".secrets.store.tmp.link-out");
+	char *to_store = tu_path(fx->data, ".secrets.store.tmp.link-store");
+	char *dangling = tu_path(fx->data, ".secrets.store.tmp.dangling");
+	char *hardname = tu_path(fx->data, ".secrets.store.tmp.hard");
+	char *plain = tu_path(fx->data, ".secrets.store.tmp.0123456789abcdef");
+	char *subdir = tu_path(fx->data, ".secrets.store.tmp.dir");
+	char *inside = tu_path(subdir, "file");
+	char *absent = tu_path(fx->dir, "absent");
+	char before[65], after[65];
+	struct store_error err;
+	struct store *s;
+	struct secbuf *key = tu_sb(PASS), *v = tu_sb("2");
+	struct stat st;
+	size_t len;
+	char *data;
+
+	make(fx->path);
+	data = tu_read_file(fx->path, &len);
+	tu_sha256_hex(data, len, before);
+	free(data);
+	assert_int_equal(tu_write_file(victim, "keep", 4, 0600), 0);
+	assert_int_equal(tu_write_file(hard, "keep hard", 9, 0600), 0);
+	assert_int_equal(symlink(victim, to_victim), 0);
+	assert_int_equal(symlink(fx->path, to_store), 0);
+	assert_int_equal(symlink(absent, dangling), 0);
+	assert_int_equal(link(hard, hardname), 0);
+	assert_int_equal(tu_write_file(plain, "old", 3, 0600), 0);
+	assert_int_equal(mkdir(subdir, 0700), 0);
+	assert_int_equal(tu_write_file(inside, "in", 2, 0600), 0);
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		char *p = tu_path(fx->data, kept[i]);
+		assert_int_equal(tu_write_file(p, kept[i], strlen(kept[i]), 0600), 0);
+		free(p);
+	}
+	assert_int_equal(store_load_params(fx->path, tu_params_memo(), &s, &err), STORE_OK);
+	assert_int_equal(store_unlock(s, key, &err), STORE_OK);
+	data = tu_read_file(fx->path, &len);
+	tu_sha256_hex(data, len, after);
+	free(data);
+	assert_string_equal(before, after); /* reading cleans nothing, writes nothing */
+	assert_int_equal(lstat(to_victim, &st), 0);
+	assert_int_equal(store_put(s, "b", STORE_KIND_TOKEN, v, &err), STORE_OK);
+	store_close(s);
+	/* The links and files of its pattern are gone; what they pointed to is not. */
+	assert_int_equal(lstat(to_victim, &st), -1);
+	assert_int_equal(lstat(to_store, &st), -1);
+	assert_int_equal(lstat(dangling, &st), -1);
+	assert_int_equal(lstat(hardname, &st), -1);
+	assert_int_equal(lstat(plain, &st), -1);
+	assert_content(victim, "keep");
+	assert_content(hard, "keep hard");
+	assert_int_equal(stat(hard, &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	assert_int_equal(access(absent, F_OK), -1);
+	/* A folder of that name and what is in it stay; so does every other name. */
+	assert_int_equal(lstat(subdir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_content(inside, "in");
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		char *p = tu_path(fx->data, kept[i]);
+		assert_content(p, kept[i]);
+		free(p);
+	}
+	/* The store itself: a regular 0600 file with both secrets. */
+	assert_int_equal(lstat(fx->path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(store_load_params(fx->path, tu_params_memo(), &s, &err), STORE_OK);
+	assert_int_equal(store_unlock(s, key, &err), STORE_OK);
+	assert_int_equal(store_count(s), 2);
+	store_close(s);
+	secbuf_free(key);
+	secbuf_free(v);
+	free(victim);
+	free(hard);
+	free(to_victim);
+	free(to_store);
+	free(dangling);
+	free(hardname);
+	free(plain);
+	free(subdir);
+	free(inside);
+	free(absent);
+}
+
+/* What the read-back hook saw of the temp file while it existed. */
+struct temp_seen {
+	const char *dir;
+	int files;
+	mode_t mode;
+	uid_t uid;
+	nlink_t nlink;
+	bool regular;
+};
+
+static int temp_probe(const void *data, size_t len, void *user)
+{
+	struct temp_seen *seen = user;
+	DIR *d = opendir(seen->dir);
+	struct stat st;
+
+	(void)data;
+	(void)len;
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		if (strncmp(e->d_name, ".secrets.store.tmp.", 19) != 0)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		seen->files++;
+		seen->mode = st.st_mode & 07777;
+		seen->uid = st.st_uid;
+		seen->nlink = st.st_nlink;
+		seen->regular = S_ISREG(st.st_mode);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Under umask 000 and 022, the temp file exists (written, synced, before the
+ * rename) as a regular 0600 file of ours with one link; so does the store.
+ * The create mode itself is checked by the LD_PRELOAD probe (io_faults.sh). */
+static void test_temp_mode(void **state)
+{
+	struct fixture *fx = *state;
+	static const mode_t masks[] = { 0, 022 };
+	struct stat st;
+
+	for (size_t i = 0; i < 2; i++) {
+		struct temp_seen seen = { .dir = fx->data };
+		mode_t old = umask(masks[i]);
+		int rc = fileio_write_atomic(fx->path, "content", 7, temp_probe, &seen);
+
+		umask(old);
+		assert_int_equal(rc, 0);
+		assert_int_equal(seen.files, 1);
+		assert_true(seen.regular);
+		assert_int_equal(seen.mode, 0600);
+		assert_int_equal(seen.uid, geteuid());
+		assert_int_equal(seen.nlink, 1);
+		assert_int_equal(stat(fx->path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+		assert_int_equal(tu_count_temps(fx->data), 0);
+	}
+}
+
 /* ---- memory (§6.11) ---- */
 
 /*
@@ -420,6 +732,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_creation_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_temp_planted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_temp_cleanup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_temp_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sentinel, setup, teardown),
 	};
 
