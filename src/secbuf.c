@@ -102,25 +102,51 @@ struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline)
 	return sb;
 }
 
-/* The terminal state to restore if a signal arrives while echo is off. */
+/* The prompt's terminal state, for the signal handler: restored on a signal, taken again after a stop. */
 static struct {
 	int fd;
 	struct termios saved;
-} secbuf_tty = { -1, { 0 } };
+	struct termios quiet;
+	const char *prompt;
+	struct sigaction action;
+} secbuf_tty = { .fd = -1 };
 
+static const int secbuf_tty_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
+#define SECBUF_TTY_NSIGS (sizeof(secbuf_tty_sigs) / sizeof(secbuf_tty_sigs[0]))
+
+/* Async-signal-safe only: the handler runs in the middle of read(2). */
 static void secbuf_tty_signal(int sig)
 {
-	if (secbuf_tty.fd >= 0)
+	int e = errno;
+	sigset_t stop;
+
+	if (sig != SIGTSTP) {
 		tcsetattr(secbuf_tty.fd, TCSADRAIN, &secbuf_tty.saved);
-	signal(sig, SIG_DFL);
-	raise(sig);
+		signal(sig, SIG_DFL);
+		raise(sig); /* delivered when the handler returns: the handled signals are blocked here */
+		return;
+	}
+	/* Stop with the terminal given back, then take it again as readpassphrase(3) does. */
+	tcsetattr(secbuf_tty.fd, TCSADRAIN, &secbuf_tty.saved);
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL); /* stops here until SIGCONT */
+	sigprocmask(SIG_BLOCK, &stop, NULL);   /* another Ctrl-Z waits until the terminal is taken */
+	sigaction(SIGTSTP, &secbuf_tty.action, NULL);
+	/* TCSADRAIN, not TCSAFLUSH: what was typed before the stop is part of the answer. */
+	tcsetattr(secbuf_tty.fd, TCSADRAIN, &secbuf_tty.quiet);
+	if (write(secbuf_tty.fd, secbuf_tty.prompt, strlen(secbuf_tty.prompt)) < 0) {
+		/* The prompt again is a courtesy after the shell's output; reading goes on. */
+	}
+	errno = e;
 }
 
 struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
-	struct sigaction sa, old[sizeof(sigs) / sizeof(sigs[0])];
-	struct termios quiet;
+	struct sigaction old[SECBUF_TTY_NSIGS];
+	sigset_t mask;
 	struct secbuf *sb = NULL;
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	int err = 0;
@@ -134,16 +160,20 @@ struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 		errno = ENXIO;
 		return NULL;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = secbuf_tty_signal;
-	sigemptyset(&sa.sa_mask);
 	secbuf_tty.fd = fd;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	quiet = secbuf_tty.saved;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	secbuf_tty.prompt = prompt;
+	secbuf_tty.quiet = secbuf_tty.saved;
+	secbuf_tty.quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	memset(&secbuf_tty.action, 0, sizeof(secbuf_tty.action));
+	secbuf_tty.action.sa_handler = secbuf_tty_signal;
+	/* One signal at a time: a Ctrl-C during the stop is handled after the terminal is taken again. */
+	sigemptyset(&secbuf_tty.action.sa_mask);
+	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
+		sigaddset(&secbuf_tty.action.sa_mask, secbuf_tty_sigs[i]);
+	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
+		sigaction(secbuf_tty_sigs[i], &secbuf_tty.action, &old[i]);
 	/* Echo off before the prompt shows, so nothing typed after it is echoed. */
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0 || write(fd, prompt, strlen(prompt)) < 0) {
+	if (tcsetattr(fd, TCSAFLUSH, &secbuf_tty.quiet) != 0 || write(fd, prompt, strlen(prompt)) < 0) {
 		err = EIO;
 		goto out;
 	}
@@ -173,13 +203,16 @@ struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 	sb->data[sb->len] = '\0';
 	sodium_stackzero(64);
 out:
+	/* A signal now would take the terminal again after a stop: it waits for the old handlers. */
+	sigprocmask(SIG_BLOCK, &secbuf_tty.action.sa_mask, &mask);
 	tcsetattr(fd, TCSADRAIN, &secbuf_tty.saved);
 	if (write(fd, "\n", 1) < 0) {
 		/* The newline is cosmetic; the answer is already read. */
 	}
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &old[i], NULL);
+	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
+		sigaction(secbuf_tty_sigs[i], &old[i], NULL);
 	secbuf_tty.fd = -1;
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	close(fd);
 	if (err) {
 		secbuf_free(sb);
