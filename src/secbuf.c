@@ -121,6 +121,8 @@ static void secbuf_tty_signal(int sig)
 	sigset_t stop;
 
 	if (sig != SIGTSTP) {
+		/* The process dies: what was typed must not reach the next reader (the shell). */
+		tcflush(secbuf_tty.fd, TCIFLUSH);
 		tcsetattr(secbuf_tty.fd, TCSADRAIN, &secbuf_tty.saved);
 		signal(sig, SIG_DFL);
 		raise(sig); /* delivered when the handler returns: the handled signals are blocked here */
@@ -205,6 +207,9 @@ struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 out:
 	/* A signal now would take the terminal again after a stop: it waits for the old handlers. */
 	sigprocmask(SIG_BLOCK, &secbuf_tty.action.sa_mask, &mask);
+	/* The rest of a refused line must not reach the next reader (the shell). */
+	if (err)
+		tcflush(fd, TCIFLUSH);
 	tcsetattr(fd, TCSADRAIN, &secbuf_tty.saved);
 	if (write(fd, "\n", 1) < 0) {
 		/* The newline is cosmetic; the answer is already read. */

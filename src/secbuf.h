@@ -36,12 +36,13 @@ struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline)
 
 /*
  * Prompt on /dev/tty (never stdin/stdout) and read one line with echo off.
- * On SIGINT, SIGTERM, SIGHUP or SIGQUIT the terminal is restored and the
- * signal re-raised with its default action (the process dies). On SIGTSTP
- * (Ctrl-Z) the terminal is restored for the stop, and echo off and the prompt
- * come back on SIGCONT; reading goes on. The newline is not stored. Returns
- * NULL with errno set (ENXIO: no terminal; ECANCELED: Ctrl-D on an empty
- * line; EFBIG: more than max bytes; EIO, ENOMEM).
+ * On SIGINT, SIGTERM, SIGHUP or SIGQUIT the typed input is discarded, the
+ * terminal restored and the signal re-raised with its default action (the
+ * process dies). On SIGTSTP (Ctrl-Z) the terminal is restored for the stop,
+ * and echo off and the prompt come back on SIGCONT; reading goes on. The
+ * newline is not stored. Returns NULL with errno set and the rest of the line
+ * discarded (ENXIO: no terminal; ECANCELED: Ctrl-D on an empty line; EFBIG:
+ * more than max bytes; EIO, ENOMEM).
  */
 struct secbuf *secbuf_read_tty(const char *prompt, size_t max);
 

@@ -290,6 +290,29 @@ static void test_tty_stop_continue(void **state)
 	assert_null(strstr(t.screen, "[stopped, echo off]"));
 }
 
+static void test_tty_error_flushes(void **state)
+{
+	struct term t = { 0 };
+	char efbig[32];
+
+	(void)state;
+	/* Too long: the tail of the line is not left for the shell. */
+	pid_t pid = shell_start(8, &t);
+	assert_true(term_expect(&t, "Token: "));
+	term_type(&t, "0123456789ABCDEF\n");
+	snprintf(efbig, sizeof(efbig), "[job: errno %d]", EFBIG);
+	assert_true(term_expect(&t, efbig));
+	shell_finish(&t, pid);
+
+	/* Killed mid-line: what was typed is not left for the shell either. */
+	memset(&t, 0, sizeof(t));
+	pid = shell_start(64, &t);
+	assert_true(term_expect(&t, "Token: "));
+	term_type(&t, "hun");
+	shell_signal_job(&t, SIGTERM);
+	shell_finish(&t, pid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_tty_echo_off),
 		cmocka_unit_test(test_tty_signal_restores),
 		cmocka_unit_test(test_tty_stop_continue),
+		cmocka_unit_test(test_tty_error_flushes),
 	};
 
 	if (sodium_init() < 0)
