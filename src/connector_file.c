@@ -255,7 +255,13 @@ static struct connector *connector_file_from_json(const cJSON *root, const char 
 		f = connector_file_field(v->string);
 		if (!f) {
 			f = fields_find(v->string);
-			if (f)
+			if (f && answers)
+				snprintf(msg, msglen, "%s: key '%s': an answers file never holds a secret (it "
+				         "is copied to other hosts): give the value with --%s-file F or --%s-stdin, "
+				         "or a secret already in the store with --%s-secret ID (or the key '%s%s')",
+				         name, v->string, v->string, v->string, v->string, v->string,
+				         CONNECTOR_FILE_SECRET_SUFFIX);
+			else if (f)
 				snprintf(msg, msglen, "%s: key '%s': a connector file never holds a secret; "
 				         "give its store id as '%s%s'", name, v->string, v->string,
 				         CONNECTOR_FILE_SECRET_SUFFIX);

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((51 + 21 * 3 + 5 + 2 + 4 + 3 + 1))
+plan $((51 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -217,3 +217,55 @@ run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" -
 is "$rc" 4 "--save-on-failure still exits 4"
 [ -f "$home/connectors/wrongtok.json" ]
 ok $? "--save-on-failure saved it"
+
+# ---- Secrets: a plain value in an answers file; an invalid store id for a secret field ----
+# An answers file is copied to other hosts: a secret's plain value in it is
+# refused (exit 3) with a message naming the answers file and the flags to use
+# instead, the value not echoed, nothing written; the same file without that
+# key is accepted, so the secret alone made the difference.
+home="$tap_tmp/home-answer-secrets"
+ssh_url="git@ssh.dev.azure.com:v3/contoso/Payments/web"
+http_answers='"url-type": "repo", "url": "https://dev.azure.com/contoso/Payments/_git/web", "username": "ci"'
+ssh_answers="\"url-type\": \"repo\", \"connection\": \"ssh\", \"url\": \"$ssh_url\""
+while IFS='|' read -r key answers flags; do
+	f="$tap_tmp/secret-$key.json"
+	eval "set -- $flags"
+	printf '{"name": "web", %s, "%s": "pl41n-%s-value"}\n' "$answers" "$key" "$key" >"$f"
+	run az new --non-interactive --answers "$f" --skip-test "$@" </dev/null
+	is "$rc" 3 "answers file with a plain '$key': exit 3"
+	has "$err" "answers: $f: key '$key': an answers file never holds a secret" \
+		"answers file with a plain '$key': the message names the answers file and the key"
+	has "$err" "give the value with --$key-file F or --$key-stdin, or a secret already in the store with --$key-secret ID" \
+		"answers file with a plain '$key': the message gives the flags to use instead"
+	unlike "$err" "pl41n-|a connector file" "answers file with a plain '$key': the value is not echoed, nor is it called a connector file"
+	nothing_written
+	ok $? "answers file with a plain '$key': nothing written"
+	printf '{"name": "web", %s}\n' "$answers" >"$f"
+	run az new --non-interactive --answers "$f" --skip-test --dry-run "$@" </dev/null
+	is "$rc" 0 "the same answers file without '$key' is accepted (dry run)"
+done <<CASES
+token|$http_answers|--token-file "\$AZF_TOKEN_FILE"
+api-token|$http_answers, "api-access": true|--token-file "\$AZF_TOKEN_FILE" --api-token-file "\$AZF_TOKEN_FILE"
+ssh-key|$ssh_answers|--ssh-key-file "\$AZF_SSH_KEY"
+ssh-key-passphrase|$ssh_answers|--ssh-key-file "\$AZF_SSH_KEY_ENC" --ssh-key-passphrase-file "\$AZF_SSH_KEY_ENC_PASS_FILE"
+CASES
+
+# --KEY-secret with an id no secret can have: exit 3, the field named with the
+# rule, nothing written (no store is made for it either).
+home="$tap_tmp/home-bad-secret-ids"
+while IFS='|' read -r field flags; do
+	for id in Bad.Id web.token; do
+		eval "set -- $flags"
+		run az new --non-interactive --name web --url-type repo --skip-test "$@" "--$field-secret" "$id" </dev/null
+		is "$rc" 3 "--$field-secret $id: exit 3"
+		like "$err" "^azrepos-connect: $field: (a secret id must start with a lower-case letter|'\\.' is not allowed)" \
+			"--$field-secret $id: the message names the field and the rule"
+		nothing_written
+		ok $? "--$field-secret $id: nothing written"
+	done
+done <<'CASES'
+token|--url https://dev.azure.com/contoso/Payments/_git/web --username ci
+api-token|--url https://dev.azure.com/contoso/Payments/_git/web --username ci --token-file "$AZF_TOKEN_FILE" --api-access true
+ssh-key|--connection ssh --url "$ssh_url"
+ssh-key-passphrase|--connection ssh --url "$ssh_url" --ssh-key-file "$AZF_SSH_KEY_ENC"
+CASES
