@@ -161,6 +161,7 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
 	const struct check_target *t = ctx->t;
 	struct check_req *req;
 	long left = check_remaining_ms(ctx);
+	CURLMcode mrc;
 	CURL *e;
 
 	if (!token || token->len == 0) {
@@ -217,12 +218,18 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, check_req_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->errbuf);
-	if (!req->headers || !check_req_track(ctx, req) || curl_multi_add_handle(ctx->multi, e) != CURLM_OK) {
-		check_req_free(req);
+	if (!req->headers)
 		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
-		return NULL;
-	}
-	return req;
+	else if (!check_req_track(ctx, req))
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "internal error: more than %d HTTP requests at once", CHECK_MAX_REQS);
+	else if ((mrc = curl_multi_add_handle(ctx->multi, e)) != CURLM_OK)
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "cannot start the request (%s)",
+		             curl_multi_strerror(mrc));
+	else
+		return req;
+	check_req_free(req);
+	return NULL;
 }
 
 void check_req_free(struct check_req *req)

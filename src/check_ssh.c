@@ -62,6 +62,7 @@ struct check_ssh {
 	char err[CHECK_SSH_STDERR_MAX]; /* its stderr (Azure's "remote: TF401019 ...") */
 	size_t errlen;
 	char user_kh[1024];
+	char cmd[2048];       /* git-upload-pack '<path>' */
 };
 
 static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
@@ -109,6 +110,40 @@ static size_t check_ssh_known_files(const struct check_ssh *s, const char *files
 	return n;
 }
 
+/*
+ * git-upload-pack '<path>', each ' in the path written '\'' as git does.
+ * Refused when it does not fit, before connecting: a cut path would name
+ * another repository.
+ */
+static bool check_ssh_command(struct check_ssh *s)
+{
+	static const char head[] = "git-upload-pack '";
+	const char *path = s->ctx->t->ssh_path;
+	size_t need = sizeof(head) - 1 + 2; /* and the closing quote, the NUL */
+	size_t n = sizeof(head) - 1;
+
+	for (const char *p = path; *p; p++)
+		need += *p == '\'' ? 4 : 1;
+	if (need > sizeof(s->cmd)) {
+		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "the repository path of the SSH URL is too long (%zu bytes, the limit is about %zu): check the URL",
+		             strlen(path), sizeof(s->cmd) - (sizeof(head) - 1) - 2);
+		return false;
+	}
+	memcpy(s->cmd, head, n);
+	for (const char *p = path; *p; p++) {
+		if (*p == '\'') {
+			memcpy(s->cmd + n, "'\\''", 4);
+			n += 4;
+		} else {
+			s->cmd[n++] = *p;
+		}
+	}
+	s->cmd[n++] = '\'';
+	s->cmd[n] = '\0';
+	return true;
+}
+
 struct check_ssh *check_ssh_start(struct check_ctx *ctx, struct check_result *res)
 {
 	const struct check_target *t = ctx->t;
@@ -128,6 +163,10 @@ struct check_ssh *check_ssh_start(struct check_ctx *ctx, struct check_result *re
 	s->ctx = ctx;
 	s->res = res;
 	s->fd = -1;
+	if (!check_ssh_command(s)) {
+		check_ssh_free(s);
+		return NULL;
+	}
 	s->port = t->ssh_port > 0 ? t->ssh_port : 22;
 	if (t->user_known_hosts_file)
 		snprintf(s->user_kh, sizeof(s->user_kh), "%s", t->user_known_hosts_file);
@@ -409,23 +448,8 @@ static void check_ssh_open(struct check_ssh *s)
 
 static void check_ssh_exec(struct check_ssh *s)
 {
-	const char *path = s->ctx->t->ssh_path;
-	/* git-upload-pack '<path>', each ' in the path written '\'' as git does. */
-	char cmd[2048] = "git-upload-pack '";
-	size_t n = strlen(cmd);
-	int rc;
+	int rc = ssh_channel_request_exec(s->channel, s->cmd);
 
-	for (const char *p = path; *p && n < sizeof(cmd) - 6; p++) {
-		if (*p == '\'') {
-			memcpy(cmd + n, "'\\''", 4);
-			n += 4;
-		} else {
-			cmd[n++] = *p;
-		}
-	}
-	cmd[n++] = '\'';
-	cmd[n] = '\0';
-	rc = ssh_channel_request_exec(s->channel, cmd);
 	if (rc == SSH_AGAIN)
 		return;
 	if (rc != SSH_OK) {

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 60
+plan 64
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -51,6 +51,13 @@ ssh_probe v3/contoso/Nope/payments-api "$AZF_SSH_KEY"
 verdict 0 failed not-found 'TF401019' "missing project"
 ssh_probe "v3/contoso/Payments/it's" "$AZF_SSH_KEY"
 verdict 0 failed not-found 'TF401019' "a quote in the path stays inside the quoted argument"
+# The longest path that fits the command goes to the server whole; one byte more is refused.
+long=v3/contoso/Payments/$(head -c 2009 /dev/zero | tr '\0' x)
+ssh_probe "$long" "$AZF_SSH_KEY"
+verdict 0 failed not-found 'TF401019' "a path of 2029 bytes is sent"
+ssh_probe "${long}x" "$AZF_SSH_KEY"
+verdict 0 failed config '^the repository path of the SSH URL is too long \(2030 bytes, the limit is about 2029\): check the URL$' \
+	"a longer path is refused, not cut"
 
 # Unknown host key: stop, show the fingerprint and how to accept it; nothing written.
 : >"$kh"

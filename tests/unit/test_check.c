@@ -27,6 +27,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "check_probe.h"
 
 #define MAX_CLIENTS 8
 #define MAX_ROUTES 4
@@ -481,6 +482,27 @@ static void test_progress_cancel(void **state)
 	secbuf_free(tok);
 }
 
+/* A full table of requests in flight is said as such, not as "out of memory". */
+static void test_req_table_full(void **state)
+{
+	struct secbuf *tok = secbuf_dup("t", 1);
+	struct check_target t = { .transport = CHECK_HTTP, .allow_http = true };
+	struct check_ctx ctx = { .t = &t };
+	struct check_result r = { .probe = "api" };
+	struct check_req busy = { 0 };
+
+	(void)state;
+	assert_non_null(tok);
+	ctx.multi = curl_multi_init();
+	assert_non_null(ctx.multi);
+	for (size_t i = 0; i < CHECK_MAX_REQS; i++)
+		ctx.reqs[i] = &busy;
+	assert_null(check_req_start(&ctx, &r, "http://127.0.0.1:1/o/_apis/connectionData", "", tok, 1024, true, NULL));
+	assert_result(&r, CHECK_FAILED, CHECK_CAT_CONFIG, "internal error: more than 4 HTTP requests at once");
+	curl_multi_cleanup(ctx.multi);
+	secbuf_free(tok);
+}
+
 static void test_print(void **state)
 {
 	struct check_result r[2] = {
@@ -529,6 +551,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_git_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_cancel, setup, teardown),
+		cmocka_unit_test(test_req_table_full),
 		cmocka_unit_test(test_print),
 	};
 
