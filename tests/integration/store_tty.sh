@@ -1,6 +1,6 @@
 # The passphrase on a terminal (a pseudo-terminal driven by pexpect): first
 # use asks twice, a slip is asked again (three at most, then nothing written), typed values are never echoed,
-# three tries then exit 10, the golden passphrase store opens, rekey.
+# a value cancelled or too long (at either prompt) is said so, three tries then exit 10, the golden passphrase store opens, rekey.
 # Production Argon2id limits: each unlock costs about a second here.
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
@@ -23,15 +23,22 @@ def ok(cond, what):
     n += 1
     tests.append(("ok" if cond else "not ok") + f" {n} - {what}")
 
-def run(args, script, env=None):
+def run(args, script, env=None, icanon=True):
     """Run the program in a pty; script: (expected prompt regex, line to type) pairs.
+    icanon=False: the terminal in raw input mode, where a line is not cut at 4095 bytes (Linux).
     Returns (exit code, everything the terminal showed)."""
-    child = pexpect.spawn(bin, args, env=env or dict(os.environ), timeout=60, encoding="utf-8")
+    if icanon:
+        child = pexpect.spawn(bin, args, env=env or dict(os.environ), timeout=60, encoding="utf-8")
+    else:
+        child = pexpect.spawn("/bin/sh", ["-c", 'stty -icanon && exec "$0" "$@"', bin] + args,
+                              env=env or dict(os.environ), timeout=60, encoding="utf-8")
     shown = ""
     for prompt, answer in script:
         child.expect(prompt)
         shown += child.before + child.after
-        child.sendline(answer)
+        line = answer + "\n"
+        while line:  # a long line may take more than one write
+            line = line[child.send(line):]
     child.expect(pexpect.EOF)
     shown += child.before
     child.close()
@@ -59,6 +66,20 @@ ok("Saved secret git-pat (token)." in shown, "the value is saved")
 rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
                 [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"), ("Repeat the value", "pw-2")])
 ok(rc == 3 and "do not match" in shown, "a password typed twice differently is refused")
+
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"), ("Repeat the value", "\x04")])
+ok(rc == 5 and "git-pw: cancelled" in shown and "do not match" not in shown, "Ctrl-D at 'Repeat the value' cancels (exit 5)")
+
+too_long = "x" * (65536 + 3)  # past the 64 KiB and the CRLF room: refused at the last byte, the newline left
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", too_long)], icanon=False)
+ok(rc == 3 and "git-pw: the value is larger than 64 KiB" in shown, "a typed value over 64 KiB is said so (exit 3)")
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"),
+                 ("Repeat the value", too_long)], icanon=False)
+ok(rc == 3 and "git-pw: the value is larger than 64 KiB" in shown and "do not match" not in shown,
+   "a repeated value over 64 KiB too, not as a mismatch")
 
 rc, shown = run(["secret", "list"], [("Passphrase for the secret store", "wrong 1"),
                                      ("Passphrase for the secret store", "first pass")])
@@ -89,6 +110,66 @@ os.chmod(os.path.join(golden, "secrets.store"), 0o600)
 env = dict(os.environ, AZREPOS_CONNECT_HOME=golden)
 rc, shown = run(["secret", "list"], [("Passphrase", "golden-passphrase")], env)
 ok(rc == 0 and "ssh-key-pass" in shown and "ssh-key-passphrase" in shown, "the golden v1 passphrase store opens")
+
+# ---- rekey switching the unlock method through the CLI: passphrase -> key file -> passphrase ----
+# After each switch the old way fails, the new way opens, and every secret is
+# unchanged (test_store_tool dumps each value's SHA-256, and the generation).
+import subprocess
+tool = os.path.join(os.environ["top_builddir"], "tests/unit/test_store_tool")
+sw = os.path.join(tmp, "switch")
+os.mkdir(sw, 0o700)
+sw_store = os.path.join(sw, "secrets.store")
+sw_env = dict(os.environ, AZREPOS_CONNECT_HOME=sw)
+sw_key = os.path.join(tmp, "switch.key")
+
+def dump(key):
+    """(exit code, the generation, the 'ID KIND SHA256' lines, stderr) of the store opened with key."""
+    p = subprocess.run([tool, "dump", sw_store, key, "moderate"], capture_output=True, text=True)
+    lines = p.stdout.splitlines()
+    gen = int(lines[0].split()[1]) if p.returncode == 0 and lines else -1
+    return p.returncode, gen, lines[1:], p.stderr
+
+def refused(key):
+    """The store refuses key as the wrong one, and shows nothing."""
+    rc, _, lines, err = dump(key)
+    return rc != 0 and lines == [] and "wrong" in err
+
+rc0 = subprocess.run([tool, "create", sw_store, "pass:switch one", "interactive",
+                      "git-pat", "token", "text:switch-token-0123",
+                      "git-password", "password", "text:switch pass word",
+                      "ssh-deploy", "ssh-private-key", "hex:2d2d2d2d2d0a00ff0a"]).returncode
+_, gen0, values0, _ = dump("pass:switch one")
+ok(rc0 == 0 and len(values0) == 3, "a passphrase store with three secrets to switch")
+
+rc, shown = run(["secret", "rekey", "--new-key-file", sw_key],
+                [("Passphrase for the secret store", "switch one")], sw_env)
+ok(rc == 0 and f"now opens with the key file {sw_key}" in shown, "rekey from the passphrase to a new key file")
+ok(os.path.exists(sw_key) and (os.stat(sw_key).st_mode & 0o777) == 0o400 and os.path.getsize(sw_key) == 32,
+   "the key file is made: 32 bytes, 0400")
+key_hex = open(sw_key, "rb").read().hex() if os.path.exists(sw_key) else "00"
+rc, shown = run(["secret", "list"], [], sw_env)
+ok(rc == 2 and "unlocked with a key file: give --key-file F" in shown and "Passphrase" not in shown,
+   "the passphrase way now fails: no passphrase asked, exit 2, the message says to give --key-file")
+ok(refused("pass:switch one"), "the old passphrase opens nothing (wrong key)")
+rc, shown = run(["--key-file", sw_key, "secret", "list"], [], sw_env)
+ok(rc == 0 and "git-pat" in shown and "ssh-deploy" in shown, "the key file opens it")
+rc, gen, values, _ = dump("keyfile:" + key_hex)
+ok(rc == 0 and values == values0 and gen == gen0 + 1, "every secret unchanged (one generation on)")
+
+rc, shown = run(["--key-file", sw_key, "secret", "rekey"],
+                [("New passphrase", "switch two"), ("Repeat", "switch two")], sw_env)
+ok(rc == 0 and "now opens with the new passphrase" in shown and "switch two" not in shown,
+   "rekey from the key file to a new passphrase typed twice (not echoed)")
+rc, shown = run(["--key-file", sw_key, "secret", "list"], [], sw_env)
+ok(rc == 10 and "unlocked with a passphrase, not a key file" in shown, "the key file way now fails: exit 10")
+ok(refused("keyfile:" + key_hex), "the old key file opens nothing (wrong key)")
+rc, shown = run(["secret", "list"], [("Passphrase for the secret store", "switch one"),
+                                     ("Passphrase for the secret store", "switch two")], sw_env)
+ok(rc == 0 and "wrong passphrase, try again" in shown and "git-password" in shown,
+   "the first passphrase is wrong, the new one opens it")
+rc, gen, values, _ = dump("pass:switch two")
+ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (two generations on)")
+ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
 print(f"1..{n}")
 print("\n".join(tests))
