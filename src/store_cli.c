@@ -214,24 +214,36 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 	return AZ_EXIT_OK;
 }
 
+/* A value not read (errnum of the read), from where the message names: msg and the exit code. */
+static int store_cli_value_error(int errnum, const char *from, char *msg, size_t msglen)
+{
+	switch (errnum) {
+	case EFBIG:
+		snprintf(msg, msglen, "the value is larger than 64 KiB");
+		return AZ_EXIT_INVALID;
+	case ECANCELED:
+		snprintf(msg, msglen, "cancelled");
+		return AZ_EXIT_CANCELLED;
+	default:
+		snprintf(msg, msglen, "cannot read %s: %s", from, strerror(errnum));
+		return AZ_EXIT_ERROR;
+	}
+}
+
 int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const char *path,
                          const char *prompt, const char *file_flag, struct secbuf **value,
                          char *msg, size_t msglen)
 {
 	bool text = kind != STORE_KIND_SSH_PRIVATE_KEY; /* a key file keeps its last newline */
 	size_t max = STORE_VALUE_MAX + 2;             /* room for a trailing CRLF that is dropped */
+	struct secbuf *again;
+	int rc = AZ_EXIT_OK;
 
 	*value = NULL;
 	if (path || !ctx->stdin_tty) {
 		*value = path ? secbuf_read_file(path, max, text) : secbuf_read_fd(STDIN_FILENO, max, text);
-		if (*value)
-			return AZ_EXIT_OK;
-		if (errno == EFBIG) {
-			snprintf(msg, msglen, "the value is larger than 64 KiB");
-			return AZ_EXIT_INVALID;
-		}
-		snprintf(msg, msglen, "cannot read %s: %s", path ? path : "standard input", strerror(errno));
-		return AZ_EXIT_ERROR;
+		return *value ? AZ_EXIT_OK
+		              : store_cli_value_error(errno, path ? path : "standard input", msg, msglen);
 	}
 	if (!text) {
 		snprintf(msg, msglen, "an SSH private key is read from %s or standard input, not typed",
@@ -239,23 +251,22 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 		return AZ_EXIT_USAGE;
 	}
 	*value = store_cli_ask(ctx, prompt, max);
-	if (*value && kind != STORE_KIND_TOKEN) {
-		/* Passwords and passphrases are typed blind: once more to catch a typo. */
-		struct secbuf *again = store_cli_ask(ctx, "Repeat the value: ", max);
-		bool same = again && secbuf_equal(*value, again);
-
-		secbuf_free(again);
-		if (!same) {
-			secbuf_free(*value);
-			*value = NULL;
-			snprintf(msg, msglen, "the values do not match");
-			return AZ_EXIT_INVALID;
-		}
+	if (!*value)
+		return store_cli_value_error(errno, "the value from the terminal", msg, msglen);
+	if (kind == STORE_KIND_TOKEN)
+		return AZ_EXIT_OK;
+	/* Passwords and passphrases are typed blind: once more to catch a typo. */
+	again = store_cli_ask(ctx, "Repeat the value: ", max);
+	if (!again) {
+		rc = store_cli_value_error(errno, "the repeated value from the terminal", msg, msglen);
+	} else if (!secbuf_equal(*value, again)) {
+		snprintf(msg, msglen, "the values do not match");
+		rc = AZ_EXIT_INVALID;
 	}
-	if (!*value) {
-		bool cancelled = errno == ECANCELED;
-		snprintf(msg, msglen, "%s", cancelled ? "cancelled" : "cannot read the value from the terminal");
-		return cancelled ? AZ_EXIT_CANCELLED : AZ_EXIT_ERROR;
+	secbuf_free(again);
+	if (rc != AZ_EXIT_OK) {
+		secbuf_free(*value);
+		*value = NULL;
 	}
-	return AZ_EXIT_OK;
+	return rc;
 }
