@@ -282,11 +282,45 @@ static bool seg_is(const struct seg *s, const char *word)
 	return strcasecmp(s->name, word) == 0;
 }
 
-/* Checks on the whole text before it is split: each names its fix. -2: a raw space, no message. */
+/*
+ * The user name's end when text has a password (user:password@host), else
+ * NULL. The authority is what follows "scheme://" (the start for scp syntax)
+ * up to the first '/'. The password runs from the first ':' to the
+ * authority's last '@' (a password may hold '@'), or when the authority has
+ * none, to the first '@' further on (a password may hold '/'), unless that
+ * ':' starts a port.
+ */
+static const char *url_password(const char *text, const char **user)
+{
+	const char *sep = strstr(text, "://");
+	const char *rest = sep && sep + 1 == strchr(text, '/') ? sep + 3 : text;
+	const char *end = rest + strcspn(rest, "/");
+	const char *at = NULL, *colon;
+	size_t digits;
+
+	for (const char *c = rest; c < end; c++)
+		if (*c == '@')
+			at = c;
+	if (!at)
+		at = strchr(end, '@');
+	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+	if (!colon)
+		return NULL;
+	digits = strspn(colon + 1, "0123456789");
+	if (at > end && digits > 0 && colon + 1 + digits == end)
+		return NULL; /* host:port/...@...: the '@' is in the path */
+	*user = rest;
+	return colon;
+}
+
+/*
+ * Checks on the whole text before it is split: each names its fix. -2: a raw
+ * space, no message. A password is refused before any message quotes the text.
+ */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
-	const char *q;
+	const char *q, *user, *colon;
 
 	if (len == 0)
 		return fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
@@ -299,10 +333,13 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 			            "line break?): remove it");
 	if (text[0] == ' ' || text[len - 1] == ' ')
 		return fail(msg, msglen, "remove the spaces before and after the URL");
-	if (strchr(text, ' '))
-		return -2; /* url_spaces names the fix */
 	if (az_utf16_len(text) < 0)
 		return fail(msg, msglen, "the URL is not valid UTF-8");
+	if ((colon = url_password(text, &user)) != NULL)
+		return fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
+		            "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
+	if (strchr(text, ' '))
+		return -2; /* url_spaces names the fix */
 	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
 		return fail(msg, msglen, "TFVC paths ($/...) are not Git repositories: use the URL "
 		            "of a Git repository (.../_git/<repo>)");
@@ -396,12 +433,7 @@ static int url_authority(struct parse *p, struct azure_url *u)
 			at = c;
 	hostp = auth;
 	if (at) {
-		const char *colon = memchr(auth, ':', (size_t)(at - auth));
-
-		if (colon)
-			return fail(p->msg, p->msglen, "do not put a password or token in the URL: "
-			            "remove ':...' from '%.*s:...@' and enter the token as the credential",
-			            (int)(colon - auth), auth);
+		/* No ':' before the '@': url_precheck refused a password. */
 		if (at == auth)
 			return fail(p->msg, p->msglen, "put the user name before '@', or remove the '@'");
 		u->user = azure_url_decode(auth, (size_t)(at - auth));
