@@ -264,6 +264,68 @@ static const char *check_req_detail(struct check_req *req, CURLcode rc)
 	return req->errbuf[0] ? req->errbuf : curl_easy_strerror(rc);
 }
 
+/*
+ * OpenSSL's verify codes (X509_V_ERR_*), which CURLINFO_SSL_VERIFYRESULT
+ * gives with libcurl's OpenSSL backend (Debian's libcurl4-openssl-dev).
+ */
+enum {
+	CHECK_X509_UNABLE_TO_GET_ISSUER_CERT = 2,
+	CHECK_X509_CERT_NOT_YET_VALID = 9,
+	CHECK_X509_CERT_HAS_EXPIRED = 10,
+	CHECK_X509_DEPTH_ZERO_SELF_SIGNED_CERT = 18,
+	CHECK_X509_SELF_SIGNED_CERT_IN_CHAIN = 19,
+	CHECK_X509_UNABLE_TO_GET_ISSUER_CERT_LOCALLY = 20,
+	CHECK_X509_UNABLE_TO_VERIFY_LEAF_SIGNATURE = 21,
+};
+
+/* The server's certificate was refused: only an unknown issuer is helped by a CA file. */
+static void check_req_peer(struct check_req *req, const char *d)
+{
+	struct check_ctx *ctx = req->ctx;
+	struct check_result *r = req->res;
+	long code = 0;
+
+	/* libcurl checks the name itself, after OpenSSL: its code then is none of OpenSSL's (7.88: 1). */
+	if (strstr(d, "subject name") || strstr(d, "does not match")) {
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+		             "certificate is not for '%s': check the host name in the URL (%s)", req->host, d);
+		return;
+	}
+	curl_easy_getinfo(req->easy, CURLINFO_SSL_VERIFYRESULT, &code);
+	switch (code) {
+	case CHECK_X509_UNABLE_TO_GET_ISSUER_CERT:
+	case CHECK_X509_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case CHECK_X509_SELF_SIGNED_CERT_IN_CHAIN:
+	case CHECK_X509_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case CHECK_X509_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		/* Said apart from the message: the wizard then offers to give a CA file. */
+		if (!check_finished(r))
+			r->untrusted_ca = true;
+		if (ctx->t->ca_file)
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+			             "certificate not trusted by --ca-file %s: pass the CA that signed the server's certificate (%s)",
+			             ctx->t->ca_file, d);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+			             "certificate not trusted: pass --ca-file with your CA (%s)", d);
+		break;
+	case CHECK_X509_CERT_HAS_EXPIRED:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+		             "the certificate of %s (or of its CA) has expired: its administrator must renew it, "
+		             "unless this machine's clock is wrong (%s)", req->host, d);
+		break;
+	case CHECK_X509_CERT_NOT_YET_VALID:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+		             "the certificate of %s (or of its CA) is not valid yet: check this machine's clock (%s)",
+		             req->host, d);
+		break;
+	default:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
+		             "the certificate of %s is refused (%s; verify code %ld)", req->host, d, code);
+		break;
+	}
+}
+
 static void check_req_transport(struct check_req *req, CURLcode rc)
 {
 	struct check_ctx *ctx = req->ctx;
@@ -286,24 +348,9 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	case CURLE_OPERATION_TIMEDOUT:
 		check_finish_timeout(ctx, r);
 		break;
-	case CURLE_PEER_FAILED_VERIFICATION: {
-		bool wrong_name = strstr(d, "subject name") || strstr(d, "does not match");
-
-		/* Said apart from the message: a CA file would help (the wizard offers to give one). */
-		if (!check_finished(r))
-			r->untrusted_ca = !wrong_name;
-		if (wrong_name)
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
-			             "certificate is not for '%s': check the host name in the URL (%s)", req->host, d);
-		else if (ctx->t->ca_file)
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
-			             "certificate not trusted by --ca-file %s: pass the CA that signed the server's certificate (%s)",
-			             ctx->t->ca_file, d);
-		else
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
-			             "certificate not trusted: pass --ca-file with your CA (%s)", d);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		check_req_peer(req, d);
 		break;
-	}
 	case CURLE_SSL_CACERT_BADFILE:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONFIG, "cannot read the CA file '%s' (%s)",
 		             ctx->t->ca_file ? ctx->t->ca_file : "", d);

@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 87
+plan 98
 
 tok=$AZF_TOKEN_FILE
 # git-http + api for one repository; "$@" adds or overrides options.
@@ -83,12 +83,30 @@ probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" \
 is "$rc" 4 "untrusted CA: exit 4"
 verdict 0 failed tls '^certificate not trusted: pass --ca-file with your CA' "git-http, untrusted CA"
 verdict 1 failed tls '^certificate not trusted: pass --ca-file' "api, untrusted CA"
+is "$(j 'p[0]["untrusted_ca"]'),$(j 'p[1]["untrusted_ca"]')" true,true "an unknown CA is said apart (a CA file helps)"
 probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 is "$rc,$(j 'p[0]["status"]')" "0,ok" "the same server trusted through --ca-file"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other-ca \
 	-keyout "$tap_tmp/other-ca.key" -out "$tap_tmp/other-ca.pem" >/dev/null 2>&1
 probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/other-ca.pem"
 verdict 0 failed tls 'not trusted by --ca-file .*other-ca\.pem' "a CA file that did not sign the certificate"
+is "$(j 'p[0]["untrusted_ca"]')" true "... is an untrusted CA too"
+# Certificates of the trusted CA out of their dates: no CA file helps, the message says why.
+probe --git-url "$AZF_EXPIRED_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed tls "^the certificate of 127\.0\.0\.1 \(or of its CA\) has expired: its administrator must renew it, unless this machine's clock is wrong \(.*certificate has expired\)\$" \
+	"an expired certificate"
+is "$(j 'p[0]["untrusted_ca"]')" false "an expired certificate is not an untrusted CA"
+probe --git-url "$AZF_NOT_YET_VALID_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed tls "^the certificate of localhost \(or of its CA\) is not valid yet: check this machine's clock" \
+	"a certificate not valid yet"
+is "$(j 'p[0]["untrusted_ca"]')" false "a certificate not valid yet is not an untrusted CA"
+# Any other refusal is a plain TLS failure with OpenSSL's words: a CA file whose CA is marked not a CA.
+openssl req -x509 -key "$AZF_DIR/tls/ca.key" -days 1 -subj "/CN=azfix test CA" \
+	-addext "basicConstraints=critical,CA:FALSE" -out "$tap_tmp/not-a-ca.pem" >/dev/null 2>&1
+probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/not-a-ca.pem"
+verdict 0 failed tls '^the certificate of 127\.0\.0\.1 is refused \(SSL certificate problem: invalid CA certificate; verify code [0-9]+\)$' \
+	"another certificate problem"
+is "$(j 'p[0]["untrusted_ca"]')" false "... is not an untrusted CA"
 probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_SSH_KEY"
 verdict 0 failed config "^cannot read the CA file '$AZF_SSH_KEY'" "a CA file that holds no certificate"
 

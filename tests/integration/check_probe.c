@@ -3,7 +3,8 @@
  * and secret files, runs check_run and prints the results (JSON, or text
  * with --text). Exit 0 when every probe passed, 4 otherwise, 2 on bad usage.
  * With --record, a host key accepted by --accept-host-key is added to the
- * --known-hosts file, as the program does after a passing check.
+ * --known-hosts file, as the program does after a passing check. The JSON
+ * also gives each probe's untrusted_ca, which the program's JSON leaves out.
  */
 #include <config.h>
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "check.h"
@@ -37,6 +39,24 @@ static struct secbuf *probe_secret(const char *path)
 		exit(AZ_EXIT_USAGE);
 	}
 	return sb;
+}
+
+static void probe_print_json(const struct check_result *results, size_t n)
+{
+	cJSON *root = check_json(results, n);
+	cJSON *probes = cJSON_GetObjectItemCaseSensitive(root, "probes");
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddBoolToObject(cJSON_GetArrayItem(probes, (int)i), "untrusted_ca", results[i].untrusted_ca);
+	out = cJSON_PrintUnformatted(root);
+	if (!out) {
+		fprintf(stderr, "check_probe: out of memory\n");
+		exit(AZ_EXIT_ERROR);
+	}
+	printf("%s\n", out);
+	cJSON_free(out);
+	cJSON_Delete(root);
 }
 
 int main(int argc, char **argv)
@@ -110,7 +130,7 @@ int main(int argc, char **argv)
 	if (text)
 		check_print_text(stdout, results, n);
 	else
-		check_print_json(stdout, results, n);
+		probe_print_json(results, n);
 	rc = check_all_ok(results, n) ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	if (record && results[0].host_key_status == CHECK_HOSTKEY_ACCEPTED && rc == AZ_EXIT_OK &&
 	    known_hosts_add(t.known_hosts_file, t.ssh_host, t.ssh_port, results[0].host_key) != 0) {
