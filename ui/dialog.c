@@ -115,17 +115,25 @@ void dialog_message(struct wizard *w, const char *title, const char *text, const
 	} while (dialog_key(shown, &ch, NULL) == TERM_KEY_CODE && ch == KEY_RESIZE);
 }
 
-void dialog_help(struct wizard *w, enum field_id id)
+void dialog_help(struct wizard *w, struct wizard_item it)
 {
-	const struct field *f = fields_at(id);
-	const char *example = fields_example(w->c, id);
-	char text[1024], footer[96];
+	const struct field *f = fields_at(it.id);
+	const char *example = it.sid ? NULL : fields_example(w->c, it.id);
+	bool value = !it.sid && f->kind == FIELD_SECRET;
+	char text[1024], title[96], footer[96];
 
-	snprintf(text, sizeof(text), "%s%s%s%s%s%s", f->help, example ? " Example: " : "",
+	snprintf(title, sizeof(title), "%s%s", f->label, it.sid ? ": store id" : "");
+	/* Scripts give a secret from a file or stdin (or the store), never as a value (cmd_new.c). */
+	snprintf(text, sizeof(text), "%s%s%s%s%s%s%s%s%s%s%s", wizard_item_help(it), example ? " Example: " : "",
 	         example ? example : "", f->when ? " Only with " : "", f->when ? f->when : "",
-	         f->when ? "." : "");
-	snprintf(footer, sizeof(footer), "--%s in scripts. Any key closes.", f->key);
-	dialog_message(w, f->label, text, footer, 6);
+	         f->when ? "." : "", value ? " In scripts: --" : "", value ? f->key : "",
+	         value ? "-file F or --" : "", value ? f->key : "", value ? "-stdin." : "");
+	if (value)
+		snprintf(footer, sizeof(footer), "Any key closes.");
+	else
+		snprintf(footer, sizeof(footer), "--%s%s in scripts. Any key closes.", f->key,
+		         it.sid ? "-secret ID" : "");
+	dialog_message(w, title, text, footer, 6);
 }
 
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n)

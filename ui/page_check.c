@@ -69,7 +69,9 @@ static void check_save(struct wizard *w)
 			w->rc = rc;
 			return;
 		}
-		unlink(w->ctx->paths.draft);
+		/* The draft is of an unfinished 'new': an edit leaves it for that one. */
+		if (!w->start->editing)
+			unlink(w->ctx->paths.draft);
 		w->check = TEST_SAVED;
 		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s%s%.300s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",

@@ -220,11 +220,7 @@ void page_form_draw(struct wizard *w)
 	if (last < (int)n - 1)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 	if (n) {
-		const struct field *f = fields_at(items[w->focus].id);
-		wizard_wrap(LINES - 4, 1, COLS - 2, 2, items[w->focus].sid
-		            ? "The id the secret is kept under in the encrypted store; the connector names "
-		              "it. F4 lists the secrets already stored, to use one of them."
-		            : f->help, term_style(TERM_DIM));
+		wizard_wrap(LINES - 4, 1, COLS - 2, 2, wizard_item_help(items[w->focus]), term_style(TERM_DIM));
 	}
 	if (cursor_x >= 0) {
 		move(cursor_y, cursor_x);
@@ -380,7 +376,7 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		if (w->page > 0)
 			wizard_goto(w, w->page - 1);
 	} else if (code && ch == KEY_F(1)) {
-		dialog_help(w, it.id);
+		dialog_help(w, it);
 	} else if (code && ch == KEY_F(2)) {
 		w->show_secrets = !w->show_secrets;
 	} else if (code && ch == KEY_F(3) && it.id == FIELD_SSH_KEY && !it.sid) {
@@ -397,8 +393,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		form_choose(w, it.id, -1);
 	} else if (!choice && it.id == FIELD_IDENTIFIER && w->start->editing) {
 		if (type == TERM_KEY_PASTE || (chr && ch >= 32) || (code && (ch == KEY_BACKSPACE || ch == KEY_DC)))
-			snprintf(w->status, sizeof(w->status), "the identifier of a saved connector cannot "
-			         "change: create a new connector instead");
+			snprintf(w->status, sizeof(w->status), "the identifier cannot change once saved: make a "
+			         "new connector instead");
 	} else if (!choice) {
 		form_edit(w, it, type, ch, paste);
 	}

@@ -283,6 +283,12 @@ void term_stop(void)
 {
 	if (!term_screen)
 		return;
+	/* Without an alternate screen (vt100) the page would stay, with what follows written over it. */
+	const char *rmcup = tigetstr("rmcup");
+	if (!rmcup || rmcup == (char *)-1) {
+		erase();
+		refresh();
+	}
 	endwin();
 	term_write(TERM_PASTE_OFF);
 	term_signals_restore();
@@ -508,7 +514,10 @@ void term_show_plain(const char *text)
 
 	if (!term_screen)
 		return;
+	/* Keys typed while the key was being made must not dismiss the screen before it is read. */
+	flushinp();
 	term_give_back();
+	tcflush(term_fd, TCIFLUSH);
 	/* Any one key goes back; ^C is such a key here, not a signal that would lose the wizard. */
 	bool set = tcgetattr(term_fd, &shell) == 0;
 	if (set) {

@@ -101,6 +101,13 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 	return newconn_secret_ok(id, w->in[id].buf, msg, msglen);
 }
 
+const char *wizard_item_help(struct wizard_item it)
+{
+	return it.sid ? "The id the secret is kept under in the encrypted store; the connector names it. "
+	                "F4 lists the secrets already stored, to use one of them."
+	              : fields_at(it.id)->help;
+}
+
 const char *wizard_choice_value(const struct wizard *w, enum field_id id, char *buf, size_t buflen)
 {
 	const char *v = connector_get(w->c, id);
@@ -137,6 +144,16 @@ bool wizard_page_ok(struct wizard *w, enum field_page page, int *first)
 			return false;
 		}
 	return true;
+}
+
+/* Is the identifier one of its own, not the one the name gives (which follows the name)? */
+static bool wizard_ident_own(const struct wizard *w)
+{
+	char buf[256];
+	const char *id = connector_get(w->c, FIELD_IDENTIFIER);
+	const char *d = fields_default(w->c, FIELD_IDENTIFIER, buf, sizeof(buf));
+
+	return id && !(d && strcmp(id, d) == 0);
 }
 
 /* As in Harness, the identifier follows the name until it is typed. */
@@ -468,8 +485,11 @@ static void wizard_cancel(struct wizard *w)
 		return;
 	}
 	/* The notice too small for the page says Ctrl-C quits: no question it could not show. */
-	if (w->dirty && !wizard_too_small() && !dialog_confirm(w, "Quit", "Quit without saving the connector? What you typed, "
-	                                "except secrets, stays in the draft for the next run."))
+	if (w->dirty && !wizard_too_small() &&
+	    !dialog_confirm(w, "Quit", w->start->editing || w->start->dry_run
+	                    ? "Quit without saving the connector? The changes typed are lost."
+	                    : "Quit without saving the connector? What you typed, except secrets, stays "
+	                      "in the draft for the next run."))
 		return;
 	wizard_leave(w, "cancelled");
 }
@@ -477,9 +497,13 @@ static void wizard_cancel(struct wizard *w)
 /* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
 static void wizard_report(struct wizard *w)
 {
+	size_t from;
+
 	fflush(w->errf);
-	if (w->errlen)
-		fwrite(w->errbuf, 1, w->errlen, w->err);
+	/* After a success the retries the screen showed ("wrong passphrase, try again") are old news. */
+	from = w->rc == AZ_EXIT_OK ? w->errshown : 0;
+	if (w->errlen > from)
+		fwrite(w->errbuf + from, 1, w->errlen - from, w->err);
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
 }
@@ -528,7 +552,8 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) != 0)
 			return -1;
 	}
-	w->ident_typed = connector_get(w->c, FIELD_IDENTIFIER) != NULL;
+	/* A saved connector's identifier stays; another one follows the name unless it is its own. */
+	w->ident_typed = start->editing || wizard_ident_own(w);
 	/* A name from --answers or a flag gives the identifier, as a typed one does. */
 	if (!w->ident_typed && connector_get(w->c, FIELD_NAME))
 		wizard_follow_name(w);
@@ -585,7 +610,7 @@ static void wizard_resume(struct wizard *w)
 		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) == 0)
 			wizard_changed(w, id);
 	}
-	w->ident_typed = connector_get(d, FIELD_IDENTIFIER) != NULL;
+	w->ident_typed = wizard_ident_own(w);
 	connector_free(d);
 }
 

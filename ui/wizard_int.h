@@ -107,6 +107,9 @@ void wizard_goto(struct wizard *w, int page);
 /* Messages the core wrote to ctx->err since the last call: the last line into w->status. */
 void wizard_take_messages(struct wizard *w);
 
+/* The help text of an item: its field's, or what a store id is. */
+const char *wizard_item_help(struct wizard_item it);
+
 /* Is the terminal smaller than the 80x24 the pages need? */
 bool wizard_too_small(void);
 
@@ -153,7 +156,7 @@ void secret_tools_pick(struct wizard *w, enum field_id id);
 
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
-void dialog_help(struct wizard *w, enum field_id id);
+void dialog_help(struct wizard *w, struct wizard_item it);
 /* A choice among n lines (Up/Down, Enter): its index, or -1 (Esc). */
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n);
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);

@@ -11,11 +11,15 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(20)
+tap = Tap(22)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
 before_store = open(os.path.join(home, "secrets.store"), "rb").read()
+# The draft of a 'new' left unfinished: an edit is not that connector and leaves it.
+draft = os.path.join(home, "draft.json")
+with open(draft, "w") as f:
+    json.dump({"schema": 1, "name": "Unfinished"}, f)
 
 t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
 try:
@@ -36,6 +40,8 @@ try:
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
+tap.ok(os.path.exists(draft), "a saved edit leaves the draft of an unfinished 'new' alone")
+os.unlink(draft) if os.path.exists(draft) else None
 saved = json.load(open(conn))
 tap.is_(saved.get("description"), "edited in the wizard", "the change is in the file")
 tap.is_(saved.get("token-secret"), "web-token", "the token's store id is unchanged")
@@ -59,7 +65,11 @@ try:
     t.send(ENTER)
     t.wait_for("FAILED", timeout=30)
     tap.ok(t.has("R retry"), "a rejected token: the test fails and offers Retry, Back, Save anyway")
-    tap.is_(t.quit(), 5, "Ctrl-C then y: exit 5")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    tap.ok(t.has("The changes typed are") and not t.has("draft"), "Quit in an edit says the changes are lost (no draft)")
+    t.send("y")
+    tap.is_(t.wait_exit(), 5, "Ctrl-C then y: exit 5")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()

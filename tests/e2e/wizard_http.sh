@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(30)
+tap = Tap(31)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -86,6 +86,9 @@ try:
     tap.is_(rc, 0, "Enter quits with exit status 0")
     tap.ok(b"saved connector 'Web_App' in " + home.encode() + b"/connectors/Web_App.json" in t.raw,
            "the saved line is printed again once the screen is given back")
+    after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
+    tap.ok(b"saved connector" in after and b"do not match" not in after,
+           "after a success, the slips the dialog showed are not printed again")
 except TuiTimeout as e:
     tap.diag("the walk stopped: %s" % e)
     t.close()

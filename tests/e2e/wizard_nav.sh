@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(50)
+tap = Tap(53)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -88,6 +88,19 @@ try:
     t.wait_for("Username *")
     tap.ok((t.value("Personal Access Token") or "").startswith("••••"),
            "the pasted token is still there after going back and forth")
+    t.focus("Personal Access Token")
+    t.send(F1)
+    t.wait_for("Any key closes")
+    tap.ok(t.has("In scripts: --token-file F or") and not t.has("--token in scripts"),
+           "F1 on a secret names the flags scripts can use (never --token VALUE)")
+    t.send(" ")
+    t.send(TAB)
+    t.send(F1)
+    t.wait_for("Any key closes")
+    tap.ok(t.has("Personal Access Token: store id") and t.has("--token-secret ID in scripts") and
+           t.has("kept under in the encrypted store"), "F1 on a store id row explains the store id")
+    t.send(" ")
+    t.wait_gone("Any key closes")
     t.send(ESC)
     t.wait_for("URL type *")
     t.resize(20, 60)
@@ -142,6 +155,10 @@ try:
     t.wait_for("Name *")
     tap.ok(t.value("Name") == "Nav Test" and t.value("Description") == "a description",
            "y: the values come back")
+    t.focus("Name")
+    t.send(CTRL_U)
+    t.type("Nav Two")
+    tap.is_(t.value("Identifier"), "Nav_Two", "the identifier the draft had from the name still follows it")
     t.send(PGDN)
     t.wait_for("URL type *")
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]) and "(•) Repository" in t.value("URL type"),

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(25)
+tap = Tap(26)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -169,6 +169,21 @@ try:
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "... the Details page too")
     t.send(CTRL_C)
     tap.is_(t.wait_exit(), 5, "nothing typed: Ctrl-C quits at once")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+# ---- a terminal without an alternate screen: the page does not stay under what follows ----
+t = Tui([binary, "--home", os.path.join(tmp, "vt100"), "new", "--dry-run"], env={"TERM": "vt100"}, tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("x")
+    t.send(CTRL_C)
+    t.wait_for("y yes   n no")
+    t.send("y")
+    t.wait_exit()
+    tap.ok(t.has("cancelled: nothing was saved") and not t.has("F10 review") and not t.has("Name *"),
+           "TERM=vt100: the page is cleared on leaving; the last words stand alone")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()

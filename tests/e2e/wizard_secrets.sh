@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(17)
+tap = Tap(18)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -81,8 +81,11 @@ try:
     to_credentials(t, "made", "git@ssh.dev.azure.com:v3/contoso/Payments/web", True)
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
+    t.send("z")  # typed while the key is being made
     t.wait_for("New SSH key", timeout=60)
+    t.pump(0.5)
     tap.ok(t.has("ssh-rsa") and t.has("AAAAB3NzaC1yc2E"), "F3: the new public key is shown")
+    tap.ok(t.has("New SSH key"), "a key typed while the key was being made does not dismiss it unread")
     t.send(CTRL_C)  # any key goes back; ^C too, without quitting
     t.wait_gone("New SSH key")
     tap.ok(t.has("Credentials") and not t.has("Quit"), "^C on the public key goes back to the wizard")
