@@ -1,6 +1,6 @@
 # The passphrase on a terminal (a pseudo-terminal driven by pexpect): first
 # use asks twice, a slip is asked again (three at most, then nothing written), typed values are never echoed,
-# three tries then exit 10, the golden passphrase store opens, rekey.
+# a value cancelled or too long (at either prompt) is said so, three tries then exit 10, the golden passphrase store opens, rekey.
 # Production Argon2id limits: each unlock costs about a second here.
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
@@ -23,15 +23,22 @@ def ok(cond, what):
     n += 1
     tests.append(("ok" if cond else "not ok") + f" {n} - {what}")
 
-def run(args, script, env=None):
+def run(args, script, env=None, icanon=True):
     """Run the program in a pty; script: (expected prompt regex, line to type) pairs.
+    icanon=False: the terminal in raw input mode, where a line is not cut at 4095 bytes (Linux).
     Returns (exit code, everything the terminal showed)."""
-    child = pexpect.spawn(bin, args, env=env or dict(os.environ), timeout=60, encoding="utf-8")
+    if icanon:
+        child = pexpect.spawn(bin, args, env=env or dict(os.environ), timeout=60, encoding="utf-8")
+    else:
+        child = pexpect.spawn("/bin/sh", ["-c", 'stty -icanon && exec "$0" "$@"', bin] + args,
+                              env=env or dict(os.environ), timeout=60, encoding="utf-8")
     shown = ""
     for prompt, answer in script:
         child.expect(prompt)
         shown += child.before + child.after
-        child.sendline(answer)
+        line = answer + "\n"
+        while line:  # a long line may take more than one write
+            line = line[child.send(line):]
     child.expect(pexpect.EOF)
     shown += child.before
     child.close()
@@ -59,6 +66,20 @@ ok("Saved secret git-pat (token)." in shown, "the value is saved")
 rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
                 [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"), ("Repeat the value", "pw-2")])
 ok(rc == 3 and "do not match" in shown, "a password typed twice differently is refused")
+
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"), ("Repeat the value", "\x04")])
+ok(rc == 5 and "git-pw: cancelled" in shown and "do not match" not in shown, "Ctrl-D at 'Repeat the value' cancels (exit 5)")
+
+too_long = "x" * (65536 + 3)  # past the 64 KiB and the CRLF room: refused at the last byte, the newline left
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", too_long)], icanon=False)
+ok(rc == 3 and "git-pw: the value is larger than 64 KiB" in shown, "a typed value over 64 KiB is said so (exit 3)")
+rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
+                [("Passphrase for the secret store", "first pass"), ("Value of git-pw", "pw-1"),
+                 ("Repeat the value", too_long)], icanon=False)
+ok(rc == 3 and "git-pw: the value is larger than 64 KiB" in shown and "do not match" not in shown,
+   "a repeated value over 64 KiB too, not as a mismatch")
 
 rc, shown = run(["secret", "list"], [("Passphrase for the secret store", "wrong 1"),
                                      ("Passphrase for the secret store", "first pass")])
