@@ -15,6 +15,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Full --help texts of the commands that have many options. */
 void cmd_new_usage(FILE *out);
+void cmd_edit_usage(FILE *out);
 void cmd_test_usage(FILE *out);
 void cmd_secret_usage(FILE *out);
 

@@ -49,6 +49,9 @@ struct new_flag {
 };
 
 struct new_args {
+	const char *cmd;             /* "new" or "edit", for messages */
+	const char *editing;         /* edit: the identifier of the saved connector */
+	struct connector *base;      /* edit: the saved connector, the values to start from */
 	bool non_interactive, skip_test, save_on_failure, dry_run, json, ascii;
 	const char *answers, *write_answers;
 	struct conncheck_opts check;
@@ -109,14 +112,14 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_ASCII: a->ascii = true; return CLI_CONTINUE;
 	case OPT_OUTPUT:
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-			return msg_usage_for(ctx->err, "new", "new: --output takes text or json, not '%s'",
-			                     arg);
+			return msg_usage_for(ctx->err, a->cmd, "%s: --output takes text or json, not '%s'",
+			                     a->cmd, arg);
 		a->json = strcmp(arg, "json") == 0;
 		return CLI_CONTINUE;
 	}
 	int taken = conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg));
 	if (taken < 0)
-		return msg_usage_for(ctx->err, "new", "new: %s", msg);
+		return msg_usage_for(ctx->err, a->cmd, "%s: %s", a->cmd, msg);
 	if (taken)
 		return CLI_CONTINUE;
 
@@ -124,20 +127,19 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	enum new_variant v = (enum new_variant)((opt - OPT_FIELD) % NEW_VARIANTS);
 	const char *key = fields_at(id)->key;
 	if (fields_at(id)->kind == FIELD_SECRET && v == NEW_VALUE)
-		return msg_usage_for(ctx->err, "new", "new: --%s: a secret is never taken on the command "
+		return msg_usage_for(ctx->err, a->cmd, "%s: --%s: a secret is never taken on the command "
 		                     "line (ps and shell history would show it): use --%s-file F, --%s-stdin "
-		                     "or --%s-secret ID", key, key, key, key);
+		                     "or --%s-secret ID", a->cmd, key, key, key, key);
 	if (a->nflags == NEW_MAX_FLAGS)
-		return msg_usage_for(ctx->err, "new", "new: more than %d field flags", NEW_MAX_FLAGS);
+		return msg_usage_for(ctx->err, a->cmd, "%s: more than %d field flags", a->cmd, NEW_MAX_FLAGS);
 	a->flags[a->nflags++] = (struct new_flag){ id, v, arg };
 	return CLI_CONTINUE;
 }
 
-void cmd_new_usage(FILE *out)
+/* The options and fields new and edit share. */
+static void new_usage_body(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " new [--non-interactive] [--answers F] [--FIELD VALUE ...]\n"
-	      "Create a connector: the wizard on a terminal, or from flags and an answers file.\n"
-	      "\n"
+	fputs("\n"
 	      "Options:\n"
 	      "  --non-interactive       take every field from flags and --answers (only the store\n"
 	      "                          passphrase is asked, on a terminal, without --key-file)\n"
@@ -182,6 +184,23 @@ void cmd_new_usage(FILE *out)
 	      "uses a secret already in the store.\n", out);
 }
 
+void cmd_new_usage(FILE *out)
+{
+	fputs("Usage: " AZ_PROGRAM " new [--non-interactive] [--answers F] [--FIELD VALUE ...]\n"
+	      "Create a connector: the wizard on a terminal, or from flags and an answers file.\n", out);
+	new_usage_body(out);
+}
+
+void cmd_edit_usage(FILE *out)
+{
+	fputs("Usage: " AZ_PROGRAM " edit ID [--non-interactive] [--answers F] [--FIELD VALUE ...]\n"
+	      "Change a saved connector: the wizard on a terminal, or from flags and an answers\n"
+	      "file. The saved values are the start; only what is given changes (values that no\n"
+	      "longer apply, e.g. the token after --connection ssh, are dropped). A new secret\n"
+	      "value replaces the stored one of its id. The identifier cannot change.\n", out);
+	new_usage_body(out);
+}
+
 /* The answers file: the connector file's keys, every one optional. */
 static struct connector *new_answers(const char *path, struct newconn_errors *e)
 {
@@ -221,6 +240,44 @@ static void new_apply_flags(const struct new_args *a, struct connector *c, struc
 		if (!ok)
 			newconn_error(e, fields_at(fl->id)->key, "%s", msg);
 	}
+}
+
+/*
+ * The values to start from: the saved connector (edit), the answers file over
+ * it, then the flags. A saved value that no longer applies (the token after
+ * --connection ssh) goes; one given stays, to be refused as for new. NULL
+ * when the answers file is refused (the flags' errors are reported too).
+ */
+static struct connector *new_start(const struct new_args *a, struct newconn_errors *e)
+{
+	struct connector *c = a->base ? connector_dup(a->base) : connector_new();
+	struct connector *ans = NULL;
+	bool given[FIELD_COUNT] = { false };
+
+	if (!c) {
+		newconn_error(e, "connector", "out of memory");
+		return NULL;
+	}
+	if (a->answers)
+		ans = new_answers(a->answers, e);
+	for (int id = 0; ans && id < FIELD_COUNT; id++) {
+		const char *v = connector_get(ans, id);
+		given[id] = v != NULL;
+		if (v && connector_put(c, id, v) != 0)
+			newconn_error(e, "answers", "out of memory");
+	}
+	new_apply_flags(a, c, e);
+	if (a->answers && !ans) {
+		connector_free(c);
+		return NULL;
+	}
+	connector_free(ans);
+	for (size_t i = 0; i < a->nflags; i++)
+		given[a->flags[i].id] = true;
+	for (int id = 0; a->base && id < FIELD_COUNT; id++)
+		if (!given[id] && !fields_applies(c, id) && connector_put(c, id, NULL) != 0)
+			newconn_error(e, "connector", "out of memory");
+	return c;
 }
 
 /* Read the secret values given by --KEY-file and --KEY-stdin. */
@@ -302,20 +359,16 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		msg_error(ctx->err, "out of memory");
 		return AZ_EXIT_ERROR;
 	}
-	c = a->answers ? new_answers(a->answers, e) : connector_new();
-	if (!c) {
-		if (e->n == 0)
-			newconn_error(e, "answers", "out of memory");
+	if (!(c = new_start(a, e)))
 		goto report;
-	}
-	new_apply_flags(a, c, e);
+	s.replace = a->editing != NULL;
 	for (size_t i = 0; i < a->nflags; i++)
 		if (a->flags[i].variant == NEW_SECRET)
 			s.named[a->flags[i].id] = true;
 	for (int id = 0; id < FIELD_COUNT; id++)
 		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;
 	new_read_secrets(ctx, a, &s, e);
-	bool key_later = newconn_validate(ctx, NULL, c, &s, e);
+	bool key_later = newconn_validate(ctx, a->editing, c, &s, e);
 	if (e->n)
 		goto report;
 
@@ -387,8 +440,9 @@ out:
 static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 {
 	struct newconn_errors *e = calloc(1, sizeof(*e));
-	struct newconn_start start = { .check = a->check, .write_answers = a->write_answers,
-	                               .dry_run = a->dry_run, .ascii = a->ascii };
+	struct newconn_start start = { .editing = a->editing, .check = a->check,
+	                               .write_answers = a->write_answers, .dry_run = a->dry_run,
+	                               .ascii = a->ascii };
 	int rc = AZ_EXIT_INVALID;
 
 	if (!e) {
@@ -396,7 +450,7 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		return AZ_EXIT_ERROR;
 	}
 	if (!ctx->wizard) {
-		msg_error(ctx->err, "no wizard in this build: use '" AZ_PROGRAM " new --non-interactive'");
+		msg_error(ctx->err, "no wizard in this build: use '" AZ_PROGRAM " %s --non-interactive'", a->cmd);
 		free(e);
 		return AZ_EXIT_ERROR;
 	}
@@ -405,20 +459,16 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		if (a->flags[i].variant == NEW_FILE || a->flags[i].variant == NEW_STDIN) {
 			const char *key = fields_at(a->flags[i].id)->key;
 			free(e);
-			return msg_usage_for(ctx->err, "new", "new: --%s%s is for --non-interactive: the "
+			return msg_usage_for(ctx->err, a->cmd, "%s: --%s%s is for --non-interactive: the "
 			                     "wizard asks for the %s (or give a stored one with --%s-secret ID)",
-			                     key, new_suffix[a->flags[i].variant], key, key);
+			                     a->cmd, key, new_suffix[a->flags[i].variant], key, key);
 		}
 	if (a->skip_test || a->save_on_failure || a->json) {
 		free(e);
-		return msg_usage_for(ctx->err, "new", "new: --skip-test, --save-on-failure and --output "
-		                     "are for --non-interactive: the wizard asks");
+		return msg_usage_for(ctx->err, a->cmd, "%s: --skip-test, --save-on-failure and --output "
+		                     "are for --non-interactive: the wizard asks", a->cmd);
 	}
-	start.c = a->answers ? new_answers(a->answers, e) : connector_new();
-	if (start.c)
-		new_apply_flags(a, start.c, e);
-	else if (e->n == 0)
-		newconn_error(e, "answers", "out of memory");
+	start.c = new_start(a, e);
 	for (size_t i = 0; i < e->n; i++)
 		msg_error(ctx->err, "%s", e->line[i]);
 	if (e->n == 0)
@@ -428,10 +478,12 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 	return rc;
 }
 
-int cmd_new(struct cli_ctx *ctx, int argc, char **argv)
+/* new and edit: the options, the saved connector to start from (edit), then the wizard or a script's run. */
+static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 {
 	struct new_options *o = calloc(1, sizeof(*o));
 	struct new_args *a = calloc(1, sizeof(*a));
+	bool edit = strcmp(cmd, "edit") == 0;
 	int rc;
 
 	if (!o || !a) {
@@ -441,77 +493,40 @@ int cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_ERROR;
 	}
 	new_options_build(o);
+	a->cmd = cmd;
 	a->check.known_hosts = ctx->paths.known_hosts;
 	rc = cli_getopt(ctx, argc, argv, NULL, o->opt, new_opt, a);
 	if (rc == CLI_CONTINUE)
-		rc = cli_want_operands(ctx, argc, argv, 0);
+		rc = cli_want_operands(ctx, argc, argv, edit ? 1 : 0);
 	if (rc != CLI_CONTINUE)
 		goto out;
 	/* Never wait for input that cannot come: fail at once without a terminal. */
 	if (!a->non_interactive && !(ctx->stdin_tty && ctx->stdout_tty)) {
-		msg_error(ctx->err, "no terminal: the wizard needs one on stdin and stdout; "
-		                    "for scripts use '" AZ_PROGRAM " new --non-interactive' with flags or --answers FILE");
+		msg_error(ctx->err, "no terminal: the wizard needs one on stdin and stdout; for scripts use "
+		          "'" AZ_PROGRAM " %s%s --non-interactive' with flags or --answers FILE", cmd,
+		          edit ? " ID" : "");
 		rc = AZ_EXIT_USAGE;
 		goto out;
 	}
+	if (edit) {
+		if ((rc = cmd_connector_load(ctx, "edit", argv[optind], &a->base)) != AZ_EXIT_OK)
+			goto out;
+		a->editing = connector_get(a->base, FIELD_IDENTIFIER);
+	}
 	rc = a->non_interactive ? new_non_interactive(ctx, a) : new_wizard(ctx, a);
 out:
+	connector_free(a->base);
 	free(o);
 	free(a);
 	return rc;
 }
 
-/* edit's options: the wizard's look and the check's. */
-static int edit_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
+int cmd_new(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct newconn_start *start = user;
-	char msg[256];
-
-	if (opt == OPT_ASCII) {
-		start->ascii = true;
-		return CLI_CONTINUE;
-	}
-	if (conncheck_parse_opt(&start->check, opt, arg, msg, sizeof(msg)) < 0)
-		return msg_usage_for(ctx->err, "edit", "edit: %s", msg);
-	return CLI_CONTINUE;
+	return new_main(ctx, argc, argv, "new");
 }
 
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "ascii", no_argument, NULL, OPT_ASCII },
-		CONNCHECK_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct newconn_start start = { .check.known_hosts = ctx->paths.known_hosts };
-	int rc = cli_getopt(ctx, argc, argv, NULL, opts, edit_opt, &start);
-
-	if (rc != CLI_CONTINUE)
-		return rc;
-	if ((rc = cli_want_operands(ctx, argc, argv, 1)) != CLI_CONTINUE)
-		return rc;
-	if (!(ctx->stdin_tty && ctx->stdout_tty)) {
-		msg_error(ctx->err, "no terminal: 'edit' runs the wizard, which needs one on stdin and stdout; "
-		                    "for scripts, write the connector again with 'new --non-interactive'");
-		return AZ_EXIT_USAGE;
-	}
-	if (!ctx->wizard) {
-		msg_error(ctx->err, "no wizard in this build");
-		return AZ_EXIT_ERROR;
-	}
-	if ((rc = cmd_connector_load(ctx, "edit", argv[optind], &start.c)) != AZ_EXIT_OK)
-		return rc;
-	/* The wizard takes the connector (and frees it): its identifier is kept apart. */
-	char *id = strdup(connector_get(start.c, FIELD_IDENTIFIER));
-	if (!id) {
-		connector_free(start.c);
-		msg_error(ctx->err, "out of memory");
-		return AZ_EXIT_ERROR;
-	}
-	start.editing = id;
-	rc = ctx->wizard(ctx, &start);
-	connector_free(start.c);
-	free(id);
-	return rc;
+	return new_main(ctx, argc, argv, "edit");
 }

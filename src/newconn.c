@@ -250,6 +250,10 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	size_t nf = fields_validate_all(c, &env, ferr);
 	for (size_t i = 0; i < nf; i++)
 		newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+	/* Its file, its secrets' default ids and Harness all go by it. */
+	if (editing && !connector_is(c, FIELD_IDENTIFIER, editing))
+		newconn_error(e, "identifier", "a saved connector keeps its identifier ('%s'): for another "
+		              "one, make a new connector (and delete this one)", editing);
 	return key_later;
 }
 

@@ -1,0 +1,79 @@
+# `edit ID --non-interactive` against the local Azure stand-ins: the saved
+# values are the start and only what is given changes; a new token replaces
+# the stored one under its id; a switch to SSH drops the HTTP fields; the
+# identifier cannot change; a failing check or invalid input writes nothing.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+tap_fixtures
+plan 27
+
+home="$tap_tmp/home"
+key="$tap_tmp/store.key"
+head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
+az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
+conn="$home/connectors/web.json"
+printf 'not-the-token' >"$tap_tmp/wrong"
+# The connector file and the store, to show a refused edit wrote nothing.
+state() { cat "$conn" "$home/secrets.store" | sha256sum; }
+
+run az new --non-interactive --name web --description "first" --url-type repo --connection http \
+	--url "$repo_url" --username "$AZF_USER" --token-file "$tap_tmp/wrong" --skip-test </dev/null
+is "$rc" 0 "a connector saved with a wrong token (no test)"
+
+# A new token given: it replaces the stored one, under the same id, once the check passes.
+run az edit web --non-interactive --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "edit with the right token: exit 0"
+like "$out" "ok +git-http" "the check ran with the new token"
+like "$out" "saved connector 'web'" "and saved"
+run az test web --ca-file "$AZF_CA"
+is "$rc" 0 "'test web' passes: the stored token was replaced"
+run az show web --json
+like "$out" '"description":[[:space:]]*"first"' "the fields not given keep their saved values"
+like "$out" '"token-secret":[[:space:]]*"web-token"' "the token keeps its store id"
+run az secret list
+is "$(printf '%s\n' "$out" | sed 1d | wc -l)" 1 "one secret in the store (replaced, not added)"
+
+# Only what is given changes; the answers file and flags work as for new (flags win).
+printf '{"description": "from answers", "tags": ["team:web"]}\n' >"$tap_tmp/a.json"
+run az edit web --non-interactive --answers "$tap_tmp/a.json" --tags prod --skip-test </dev/null
+is "$rc" 0 "edit from an answers file and a flag: exit 0"
+run az show web --json
+like "$out" '"description":[[:space:]]*"from answers"' "the answers file's value is in"
+like "$out" '"tags":[[:space:]]*\[[[:space:]]*"prod"[[:space:]]*\]' "the flag wins over the file"
+like "$out" "\"url\":[[:space:]]*\"$repo_url\"" "the URL is as saved"
+
+# Refusals: nothing written.
+before=$(state)
+run az edit web --non-interactive --identifier other --skip-test </dev/null
+is "$rc" 3 "another identifier: exit 3"
+like "$err" "identifier: a saved connector keeps its identifier \('web'\)" "the message says why"
+[ ! -e "$home/connectors/other.json" ]
+ok $? "no other connector file appears"
+run az edit web --non-interactive --url "https://dev.azure.com/contoso/Web App/_git/x" --name 'x!' \
+	--skip-test </dev/null
+is "$rc" 3 "invalid values: exit 3"
+is "$(printf '%s\n' "$err" | grep -c -e '^azrepos-connect: url:' -e '^azrepos-connect: name:')" 2 \
+	"each invalid field is reported"
+run az edit web --non-interactive --token-file "$tap_tmp/wrong" --ca-file "$AZF_CA" </dev/null
+is "$rc" 4 "a new token the server rejects: exit 4"
+is "$(state)" "$before" "refused edits changed neither the file nor the store"
+run az test web --ca-file "$AZF_CA"
+is "$rc" 0 "the stored token is still the right one"
+
+# To SSH: the HTTP fields that no longer apply go; the key is stored under the connector's id.
+run az edit web --non-interactive --connection ssh --url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" \
+	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+is "$rc" 0 "edit to SSH: exit 0"
+like "$out" "ok +git-ssh" "the SSH check passed"
+run az show web --json
+unlike "$out" '"username"|"token-secret"' "the username and token no longer in the connector"
+like "$out" '"ssh-key-secret":[[:space:]]*"web-ssh-key"' "the key under its default store id"
+
+# Errors of use.
+run az edit nope --non-interactive --skip-test </dev/null
+like "$err" "no connector 'nope'" "an unknown id is named"
+run "$bin" --home "$home" edit web </dev/null
+is "$rc" 2 "no terminal and no --non-interactive: exit 2 at once"
+like "$err" "edit ID --non-interactive" "and the message gives the way for scripts"
