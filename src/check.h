@@ -2,12 +2,13 @@
  * The connectivity check (DESIGN.md §4): the probes of one connector run
  * concurrently under one deadline and each gives a result naming the fix.
  *
- *   git-http  GET <git_url>/info/refs?service=git-upload-pack, Basic auth
+ *   git-http  GET <git_url> (info/refs?service=git-upload-pack), Basic auth
  *   git-ssh   libssh: host key, public key auth, exec git-upload-pack
- *   api       GET <api_base>/_apis/connectionData, then the repository
+ *   api       GET <api_base>/_apis/connectionData, then <api_repo_url>
  *
- * The probes know nothing of connectors or the store: the caller fills a
- * check_target (secrets as secbufs it owns) and gets check_results back.
+ * The probes know nothing of connectors, the store or how Azure's URLs are
+ * made: the caller fills a check_target (the URLs from the Azure URL model,
+ * azure_url.h; secrets as secbufs it owns) and gets check_results back.
  */
 #ifndef AZ_CHECK_H
 #define AZ_CHECK_H
@@ -23,21 +24,23 @@ enum check_transport { CHECK_HTTP, CHECK_SSH };
 struct check_target {
 	enum check_transport transport;
 
-	/* git-http (CHECK_HTTP): the repository URL, e.g.
-	 * https://dev.azure.com/org/project/_git/repo (user-info is ignored).
-	 * username must not be empty (Azure's rule for Git); token is the PAT. */
+	/* git-http (CHECK_HTTP): the ref discovery URL (azure_url_probe_url), e.g.
+	 * https://dev.azure.com/org/project/_git/repo/info/refs?service=git-upload-pack
+	 * (user-info is ignored). username must not be empty (Azure's rule for
+	 * Git); token is the PAT. */
 	const char *git_url;
 	const char *username;
 	const struct secbuf *token;
 
 	/* api (when api is true). api_base is the organization or collection
-	 * URL (https://dev.azure.com/org, https://server/tfs/Collection); also
-	 * used, when set, to name the page where a PAT or SSH key is created.
-	 * project and repo are plain names (not encoded). */
+	 * URL (azure_url_rest_base: https://dev.azure.com/org,
+	 * https://server/tfs/Collection); also used, when set, to name the page
+	 * where a PAT or SSH key is created. api_repo_url is the repository's
+	 * REST URL without its api-version (azure_url_rest_repo); NULL: only
+	 * connectionData is asked. */
 	bool api;
 	const char *api_base;
-	const char *project;
-	const char *repo;
+	const char *api_repo_url;
 	const struct secbuf *api_token;
 
 	/* git-ssh (CHECK_SSH). ssh_path is the path as in the URL, e.g.

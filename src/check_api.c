@@ -1,7 +1,6 @@
 /* The api probe: connectionData (who the token is), then the repository. */
 #include <config.h>
 
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -65,31 +64,22 @@ static void check_api_repo_done(struct check_req *req, CURLcode rc)
 	cJSON_Delete(j);
 }
 
-/* Start GET <api_base>/<project>/_apis/git/repositories/<repo>. */
+/* Start GET <api_repo_url>?api-version=7.1. */
 static void check_api_repo_start(struct check_req *prev)
 {
 	struct check_ctx *ctx = prev->ctx;
 	const struct check_target *t = ctx->t;
-	char *project = curl_easy_escape(prev->easy, t->project, 0);
-	char *repo = curl_easy_escape(prev->easy, t->repo, 0);
-	char *path = NULL, *url = NULL;
+	char *url = check_url_join(ctx, prev->res, t->api_repo_url, "", "api-version=7.1");
 	struct check_req *req;
 
-	if (!project || !repo || asprintf(&path, "/%s/_apis/git/repositories/%s", project, repo) < 0) {
-		path = NULL;
-		check_finish(ctx, prev->res, CHECK_FAILED, CHECK_CAT_CONFIG, "out of memory");
-	} else if ((url = check_url_join(ctx, prev->res, t->api_base, path, "api-version=7.1")) != NULL) {
-		req = check_req_start(ctx, prev->res, url, "", t->api_token, CHECK_API_BODY_MAX, true,
-		                      check_api_repo_done);
-		if (req) {
-			req->step = 1;
-			memcpy(req->note, prev->note, sizeof(req->note));
-		}
+	if (!url)
+		return;
+	req = check_req_start(ctx, prev->res, url, "", t->api_token, CHECK_API_BODY_MAX, true, check_api_repo_done);
+	if (req) {
+		req->step = 1;
+		memcpy(req->note, prev->note, sizeof(req->note));
 	}
 	curl_free(url);
-	free(path);
-	curl_free(project);
-	curl_free(repo);
 }
 
 static void check_api_connection_done(struct check_req *req, CURLcode rc)
@@ -117,7 +107,7 @@ static void check_api_connection_done(struct check_req *req, CURLcode rc)
 	}
 	snprintf(req->note, sizeof(req->note), "%.150s", name && *name ? name : id);
 	cJSON_Delete(j);
-	if (t->project && *t->project && t->repo && *t->repo)
+	if (t->api_repo_url)
 		check_api_repo_start(req);
 	else
 		check_finish(req->ctx, req->res, CHECK_OK, CHECK_CAT_NONE, "authenticated as %s", req->note);

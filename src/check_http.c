@@ -120,7 +120,8 @@ char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char
 	curl_url_set(u, CURLUPART_USER, NULL, 0);
 	curl_url_set(u, CURLUPART_PASSWORD, NULL, 0);
 	curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
-	curl_url_set(u, CURLUPART_QUERY, query, 0);
+	if (query)
+		curl_url_set(u, CURLUPART_QUERY, query, 0);
 	if (curl_url_get(u, CURLUPART_PATH, &old, 0) != CURLUE_OK)
 		goto oom;
 	n = strlen(old);
@@ -502,7 +503,7 @@ void check_http_git_start(struct check_ctx *ctx, struct check_result *res)
 		             "no user name: Azure needs one for Git over HTTPS (any non-empty name)");
 		return;
 	}
-	url = check_url_join(ctx, res, t->git_url, "/info/refs", "service=git-upload-pack");
+	url = check_url_join(ctx, res, t->git_url, "", NULL);
 	if (!url)
 		return;
 	check_req_start(ctx, res, url, t->username, t->token, CHECK_GIT_BODY_MAX, false, check_http_git_done);

@@ -89,7 +89,11 @@ bool check_req_failed(struct check_req *req, CURLcode rc);
 /* The media type of the answer ("application/json"), "" when none. */
 void check_req_content_type(struct check_req *req, char *out, size_t outlen);
 
-/* URL of base with path appended and query set (NULL: none); NULL after finishing res as failed. */
+/*
+ * URL of base with path appended ("" for none) and, unless query is NULL,
+ * that query; user-info and fragment dropped. NULL after finishing res as
+ * failed (not a URL, not https or http allowed, out of memory).
+ */
 char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char *base,
                      const char *path, const char *query);
 

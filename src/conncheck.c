@@ -90,7 +90,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	struct azure_url u;
 	struct check_target t = { 0 };
 	const char *test_repo = connector_value(c, FIELD_TEST_REPO);
-	char *git_url = NULL, *rest_base = NULL, *ssh_path = NULL;
+	char *git_url = NULL, *rest_base = NULL, *rest_repo = NULL, *ssh_path = NULL;
 	int rc = -1;
 
 	*n = 0;
@@ -100,13 +100,18 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	bool ssh = connector_is(c, FIELD_CONNECTION, "ssh");
 	t.transport = ssh ? CHECK_SSH : CHECK_HTTP;
 	t.api = connector_is(c, FIELD_API_ACCESS, "true");
-	t.project = u.project;
-	t.repo = u.repo ? u.repo : test_repo;
 	t.ca_file = opts->ca_file;
 	t.allow_http = connector_is(c, FIELD_ALLOW_HTTP, "true");
 	t.timeout_ms = opts->timeout_ms;
 	rest_base = azure_url_rest_base(&u);
 	t.api_base = rest_base;
+	/* No repository named (a Project URL without a test repository): connectionData only. */
+	bool has_repo = u.repo || (test_repo && *test_repo);
+	if (t.api && has_repo && !(rest_repo = azure_url_rest_repo(&u, test_repo))) {
+		snprintf(msg, msglen, "out of memory");
+		goto out;
+	}
+	t.api_repo_url = rest_repo;
 	if (!conncheck_secret(c, s, FIELD_TOKEN, &t.token, msg, msglen) ||
 	    !conncheck_secret(c, s, FIELD_API_TOKEN, &t.api_token, msg, msglen) ||
 	    !conncheck_secret(c, s, FIELD_SSH_KEY, &t.ssh_key, msg, msglen) ||
@@ -115,14 +120,14 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	if (ssh) {
 		ssh_path = azure_url_ssh_path(&u, test_repo);
 		t.ssh_host = u.host;
-		t.ssh_port = u.port;
+		t.ssh_port = azure_url_port(&u);
 		t.ssh_user = u.user ? u.user : "git";
 		t.ssh_path = ssh_path;
 		t.known_hosts_file = opts->known_hosts;
 		t.user_known_hosts_file = opts->user_known_hosts;
 		t.accept_host_key = opts->accept_host_key;
 	} else {
-		git_url = azure_url_repo_url(&u, test_repo);
+		git_url = azure_url_probe_url(&u, test_repo);
 		t.git_url = git_url;
 		t.username = connector_value(c, FIELD_USERNAME);
 	}
@@ -151,6 +156,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 out:
 	free(git_url);
 	free(rest_base);
+	free(rest_repo);
 	free(ssh_path);
 	azure_url_free(&u);
 	return rc;

@@ -4,16 +4,20 @@
 plan 98
 
 tok=$AZF_TOKEN_FILE
+# The probes take the URLs the Azure URL model makes (azure_url.h); here
+# written out from a repository URL .../{org}/{project}/_git/{repo}.
+refs='/info/refs?service=git-upload-pack'
+rest_repo() { printf '%s/_apis/git/repositories/%s' "${1%%/_git/*}" "${1##*/_git/}"; }
 # git-http + api for one repository; "$@" adds or overrides options.
-both() { # both GIT-URL PROJECT REPO TOKEN-FILE [OPTION...]
-	u=$1 p=$2 r=$3 t=$4
-	shift 4
-	probe --git-url "$u" --username "$AZF_USER" --token-file "$t" --ca-file "$AZF_CA" \
-		--api --api-base "$AZF_BASE/contoso" --project "$p" --repo "$r" --api-token-file "$t" "$@"
+both() { # both REPO-URL TOKEN-FILE [OPTION...]
+	u=$1 t=$2
+	shift 2
+	probe --git-url "$u$refs" --username "$AZF_USER" --token-file "$t" --ca-file "$AZF_CA" \
+		--api --api-base "${u%/*/_git/*}" --api-repo-url "$(rest_repo "$u")" --api-token-file "$t" "$@"
 }
 
 before=$(wc -l <"$AZF_NGINX_ACCESS_LOG")
-both "$AZF_REPO_URL" Payments payments-api "$tok"
+both "$AZF_REPO_URL" "$tok"
 is "$rc" 0 "success (Repository URL): exit 0"
 # HTTP/2, as Azure: the three requests of git-http and api share one connection.
 run_log=$(tail -n +"$((before + 1))" "$AZF_NGINX_ACCESS_LOG")
@@ -28,92 +32,93 @@ is "$(j 'd["ok"]')" true "the JSON says ok"
 unlike "$out$err" "$pat" "the token is in no output"
 
 # A Project URL connector checks its test repository: project with a space.
-both "$AZF_SPACE_REPO_URL" "Payments Platform" web "$tok"
+both "$AZF_SPACE_REPO_URL" "$tok"
 is "$rc" 0 "success (Project URL + test repository, a space in the project): exit 0"
 verdict 0 ok null 'default branch main' "git-http through %20"
 verdict 1 ok null 'repository web found' "api with the project name encoded"
 
-both "$AZF_EMPTY_REPO_URL" Payments empty "$tok"
+both "$AZF_EMPTY_REPO_URL" "$tok"
 verdict 0 ok null 'empty' "an empty repository passes and says so"
 
-both "$AZF_REPO_URL" Payments payments-api "$AZF_SSH_KEY_ENC_PASS_FILE"
+both "$AZF_REPO_URL" "$AZF_SSH_KEY_ENC_PASS_FILE"
 is "$rc" 4 "wrong token: exit 4"
 verdict 0 failed auth '^token rejected .*HTTP 401.*create a new PAT with Code \(Read\) at https://127\.0\.0\.1:[0-9]+/contoso/_usersSettings/tokens$' \
 	"git-http, wrong token"
 verdict 1 failed auth '^token rejected .*HTTP 401' "api, wrong token (401 thanks to X-TFS-FedAuthRedirect)"
 
-probe --git-url "$AZF_SIGNIN_URL" --username "$AZF_USER" --token-file "$AZF_SSH_KEY_ENC_PASS_FILE" \
+probe --git-url "$AZF_SIGNIN_URL$refs" --username "$AZF_USER" --token-file "$AZF_SSH_KEY_ENC_PASS_FILE" \
 	--ca-file "$AZF_CA" --api-base "$AZF_BASE/contoso"
 is "$rc" 4 "expired-looking token answered by a sign-in page: exit 4"
 verdict 0 failed auth '^token rejected .*HTTP 203' "203 is an auth failure, never success"
 
-both "$AZF_REPO_URL" Payments payments-api "$AZF_TOKEN_403_FILE"
+both "$AZF_REPO_URL" "$AZF_TOKEN_403_FILE"
 verdict 0 failed forbidden '^token lacks Code \(Read\)' "git-http, token without Code (Read)"
 verdict 1 failed forbidden '^token lacks Code \(Read\)' "api, token without Code (Read)"
 
-both "$AZF_BASE/contoso/Payments/_git/nope" Payments nope "$tok"
+both "$AZF_BASE/contoso/Payments/_git/nope" "$tok"
 is "$rc" 4 "repository not found: exit 4"
 verdict 0 failed not-found '^repository not found or no access \(TF401019\)' "git-http, missing repository"
 verdict 1 failed not-found '^repository not found or no access \(TF401019\)' "api, missing repository"
 
-both "$AZF_BASE/contoso/Nope/_git/payments-api" Nope payments-api "$tok"
+both "$AZF_BASE/contoso/Nope/_git/payments-api" "$tok"
 verdict 1 failed not-found '^project not found \(TF200016\)' "api, missing project"
 verdict 0 failed not-found 'TF401019' "git-http, missing project (Azure answers TF401019 for Git)"
 
-both "$AZF_BASE/fabrikam/Payments/_git/payments-api" Payments payments-api "$tok" --api-base "$AZF_BASE/fabrikam"
+both "$AZF_BASE/fabrikam/Payments/_git/payments-api" "$tok"
 verdict 1 failed not-found '^organization not found' "api, missing organization"
 
 # The proxy variables are honoured (libcurl's): a proxy that refuses, one that cannot be
 # resolved, then no_proxy naming the host. check_lib.sh cleared the caller's.
 export https_proxy=http://127.0.0.1:1
-both "$AZF_REPO_URL" Payments payments-api "$tok"
+both "$AZF_REPO_URL" "$tok"
 is "$rc" 4 "https_proxy is used: through a proxy that refuses, exit 4"
 verdict 0 failed connect 'proxy settings' "git-http: cannot connect, the proxy named as a cause"
 export https_proxy=http://proxy.invalid:3128
-both "$AZF_REPO_URL" Payments payments-api "$tok"
+both "$AZF_REPO_URL" "$tok"
 verdict 1 failed dns '^cannot resolve the proxy host: check https_proxy' "api: an unknown proxy host is named as such"
 export no_proxy=127.0.0.1
-both "$AZF_REPO_URL" Payments payments-api "$tok"
+both "$AZF_REPO_URL" "$tok"
 is "$rc" 0 "no_proxy naming the host: straight to it, exit 0"
 unset https_proxy no_proxy
 
 # TLS: our CA is not in the system store; --ca-file trusts it.
-probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" \
-	--api --api-base "$AZF_BASE/contoso" --project Payments --repo payments-api --api-token-file "$tok"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" \
+	--api --api-base "$AZF_BASE/contoso" --api-repo-url "$(rest_repo "$AZF_REPO_URL")" --api-token-file "$tok"
 is "$rc" 4 "untrusted CA: exit 4"
 verdict 0 failed tls '^certificate not trusted: pass --ca-file with your CA' "git-http, untrusted CA"
 verdict 1 failed tls '^certificate not trusted: pass --ca-file' "api, untrusted CA"
 is "$(j 'p[0]["untrusted_ca"]'),$(j 'p[1]["untrusted_ca"]')" true,true "an unknown CA is said apart (a CA file helps)"
-probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 is "$rc,$(j 'p[0]["status"]')" "0,ok" "the same server trusted through --ca-file"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=other-ca \
 	-keyout "$tap_tmp/other-ca.key" -out "$tap_tmp/other-ca.pem" >/dev/null 2>&1
-probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/other-ca.pem"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/other-ca.pem"
 verdict 0 failed tls 'not trusted by --ca-file .*other-ca\.pem' "a CA file that did not sign the certificate"
 is "$(j 'p[0]["untrusted_ca"]')" true "... is an untrusted CA too"
 # Certificates of the trusted CA out of their dates: no CA file helps, the message says why.
-probe --git-url "$AZF_EXPIRED_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_EXPIRED_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed tls "^the certificate of 127\.0\.0\.1 \(or of its CA\) has expired: its administrator must renew it, unless this machine's clock is wrong \(.*certificate has expired\)\$" \
 	"an expired certificate"
 is "$(j 'p[0]["untrusted_ca"]')" false "an expired certificate is not an untrusted CA"
-probe --git-url "$AZF_NOT_YET_VALID_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_NOT_YET_VALID_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed tls "^the certificate of localhost \(or of its CA\) is not valid yet: check this machine's clock" \
 	"a certificate not valid yet"
 is "$(j 'p[0]["untrusted_ca"]')" false "a certificate not valid yet is not an untrusted CA"
 # Any other refusal is a plain TLS failure with OpenSSL's words: a CA file whose CA is marked not a CA.
 openssl req -x509 -key "$AZF_DIR/tls/ca.key" -days 1 -subj "/CN=azfix test CA" \
 	-addext "basicConstraints=critical,CA:FALSE" -out "$tap_tmp/not-a-ca.pem" >/dev/null 2>&1
-probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/not-a-ca.pem"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/not-a-ca.pem"
 verdict 0 failed tls '^the certificate of 127\.0\.0\.1 is refused \(SSL certificate problem: invalid CA certificate; verify code [0-9]+\)$' \
 	"another certificate problem"
 is "$(j 'p[0]["untrusted_ca"]')" false "... is not an untrusted CA"
-probe --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_SSH_KEY"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_SSH_KEY"
 verdict 0 failed config "^cannot read the CA file '$AZF_SSH_KEY'" "a CA file that holds no certificate"
 
 # A server that accepts and never answers: the deadline holds (issue: within 1 s).
-probe --git-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
-	--token-file "$tok" --api --api-base "https://127.0.0.1:$AZF_SILENT_PORT/contoso" --project Payments \
-	--repo payments-api --api-token-file "$tok" --timeout-ms 2000
+probe --git-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api$refs" --username u \
+	--token-file "$tok" --api --api-base "https://127.0.0.1:$AZF_SILENT_PORT/contoso" --api-token-file "$tok" \
+	--api-repo-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_apis/git/repositories/payments-api" \
+	--timeout-ms 2000
 is "$rc" 4 "a server that never answers: exit 4"
 verdict 0 failed timeout '^no answer within 2\.0 s' "git-http, silent server"
 verdict 1 failed timeout '^no answer within 2\.0 s' "api, silent server"
@@ -123,7 +128,7 @@ ok $? "both probes stop at the 2 s deadline, not later than 1 s after it (took $
 # A redirect to another host is reported, never followed: no credential leaves.
 : >"$AZF_OTHER_LOG.before"
 cp "$AZF_OTHER_LOG" "$AZF_OTHER_LOG.before"
-probe --git-url "$AZF_REDIRECT_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_REDIRECT_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed protocol '^redirected to another host \(https://localhost:[0-9]+/.*\): not followed, credentials not sent' \
 	"a redirect to another host"
 is "$(diff "$AZF_OTHER_LOG.before" "$AZF_OTHER_LOG" | grep -c '^>')" 0 "the other host got no request at all"
@@ -132,35 +137,35 @@ is "$?" 1 "the other host's log has no Authorization header"
 
 # Huge answers are cut at 1 MiB (64 MiB offered), chunked or with a length.
 for u in "$AZF_HUGE_URL" "$AZF_HUGE_SIZED_URL"; do
-	probe --git-url "$u" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+	probe --git-url "$u$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 	verdict 0 failed protocol '^not a Git repository URL: .*\(stopped reading at 1 MiB\)$' "a 64 MiB answer ($u)"
 done
 
-probe --git-url "$AZF_NONGIT_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_NONGIT_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed protocol '^not a Git repository URL: the server answered text/html' "a non-git URL"
-probe --git-url "$AZF_BASE/contoso/Payments" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_BASE/contoso/Payments$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed not-found '^not found \(HTTP 404\): check the organization, project and repository' \
 	"a project URL used as a repository URL"
 
 # Plain http needs --allow-http; nothing is sent without it.
-probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
+probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api$refs" --username u \
 	--token-file "$tok" --timeout-ms 1000
 verdict 0 failed config '^plain http refused .*--allow-http true for a lab server$' "http:// without --allow-http"
 [ "$ms" -lt 900 ]
 ok $? "refused before connecting (took $ms ms)"
-probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" --username u \
+probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api$refs" --username u \
 	--token-file "$tok" --timeout-ms 1000 --allow-http
 verdict 0 failed timeout 'no answer' "http:// with --allow-http connects"
 
-probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api" --username u --token-file "$tok"
+probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
 verdict 0 failed connect '^cannot connect to 127\.0\.0\.1' "connection refused"
-probe --git-url "https://no-such-host.invalid/contoso/Payments/_git/payments-api" --username u --token-file "$tok"
+probe --git-url "https://no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
 verdict 0 failed dns "^cannot resolve host 'no-such-host\.invalid'" "unknown host"
-probe --git-url "$AZF_REPO_URL" --token-file "$tok" --ca-file "$AZF_CA"
+probe --git-url "$AZF_REPO_URL$refs" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed config '^no user name' "no user name for Git"
 
 # The text form: one line per probe.
-probe --text --git-url "$AZF_REPO_URL" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA" \
-	--api --api-base "$AZF_BASE/contoso" --project Payments --repo payments-api --api-token-file "$tok"
+probe --text --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA" \
+	--api --api-base "$AZF_BASE/contoso" --api-repo-url "$(rest_repo "$AZF_REPO_URL")" --api-token-file "$tok"
 like "$out" '^ok +git-http +[0-9]+\.[0-9] s  3 refs, default branch main$' "text: the git-http line"
 like "$out" '^ok +api +[0-9]+\.[0-9] s  authenticated as Test User' "text: the api line"

@@ -24,7 +24,7 @@
 #define SECRET_MAX (64u * 1024u)
 
 enum {
-	OPT_GIT_URL = 256, OPT_USERNAME, OPT_TOKEN_FILE, OPT_API, OPT_API_BASE, OPT_PROJECT, OPT_REPO,
+	OPT_GIT_URL = 256, OPT_USERNAME, OPT_TOKEN_FILE, OPT_API, OPT_API_BASE, OPT_API_REPO_URL,
 	OPT_API_TOKEN_FILE, OPT_SSH_HOST, OPT_SSH_PORT, OPT_SSH_USER, OPT_SSH_PATH, OPT_SSH_KEY_FILE,
 	OPT_SSH_PASS_FILE, OPT_KNOWN_HOSTS, OPT_USER_KNOWN_HOSTS, OPT_ACCEPT, OPT_CA_FILE, OPT_ALLOW_HTTP,
 	OPT_TIMEOUT_MS, OPT_TEXT, OPT_RECORD, OPT_SSH,
@@ -68,8 +68,7 @@ int main(int argc, char **argv)
 		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
 		{ "api", no_argument, NULL, OPT_API },
 		{ "api-base", required_argument, NULL, OPT_API_BASE },
-		{ "project", required_argument, NULL, OPT_PROJECT },
-		{ "repo", required_argument, NULL, OPT_REPO },
+		{ "api-repo-url", required_argument, NULL, OPT_API_REPO_URL },
 		{ "api-token-file", required_argument, NULL, OPT_API_TOKEN_FILE },
 		{ "ssh-host", required_argument, NULL, OPT_SSH_HOST },
 		{ "ssh-port", required_argument, NULL, OPT_SSH_PORT },
@@ -104,8 +103,7 @@ int main(int argc, char **argv)
 		case OPT_TOKEN_FILE: t.token = token = probe_secret(optarg); break;
 		case OPT_API: t.api = true; break;
 		case OPT_API_BASE: t.api_base = optarg; break;
-		case OPT_PROJECT: t.project = optarg; break;
-		case OPT_REPO: t.repo = optarg; break;
+		case OPT_API_REPO_URL: t.api_repo_url = optarg; break;
 		case OPT_API_TOKEN_FILE: t.api_token = api_token = probe_secret(optarg); break;
 		case OPT_SSH_HOST: t.ssh_host = optarg; break;
 		case OPT_SSH_PORT: t.ssh_port = atoi(optarg); break;

@@ -112,7 +112,7 @@ verdict 0 failed dns "^cannot resolve host 'no-such-host\\.invalid'" "unknown SS
 
 # git-ssh and api run together under one deadline: one slow probe does not hold the other.
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000 --ca-file "$AZF_CA" \
-	--api --api-base "$AZF_BASE/contoso" --project Payments --repo payments-api --api-token-file "$AZF_TOKEN_FILE"
+	--api --api-base "$AZF_BASE/contoso" --api-repo-url "$AZF_BASE/contoso/Payments/_apis/git/repositories/payments-api" --api-token-file "$AZF_TOKEN_FILE"
 verdict 0 failed timeout 'no answer' "git-ssh times out"
 verdict 1 ok null 'repository payments-api found' "api passes meanwhile"
 [ "$ms" -le 3000 ]

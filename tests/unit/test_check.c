@@ -204,9 +204,12 @@ static void server_start(struct server *s)
 	"003d4b825dc642cb6eb9a060e54bf8d69288fbee4904 refs/heads/main\n0000"
 #define USER_JSON "{\"authenticatedUser\":{\"id\":\"6f1c0c58\",\"providerDisplayName\":\"Ann\"}}"
 
-/* A target for the canned server: git-http, plus api when project is set. */
+/*
+ * A target for the canned server: git-http, plus api when project is set,
+ * asking for the repository when repo is not empty (both given encoded).
+ */
 struct run {
-	char git_url[128], api_base[128];
+	char git_url[128], api_base[128], api_repo_url[256];
 	struct secbuf *token;
 	struct check_target t;
 	struct check_result r[CHECK_MAX_PROBES];
@@ -215,13 +218,17 @@ struct run {
 
 static void run_check(struct server *s, struct run *run, const char *project, const char *repo)
 {
-	snprintf(run->git_url, sizeof(run->git_url), "http://127.0.0.1:%d/org/proj/_git/repo", s->port);
+	snprintf(run->git_url, sizeof(run->git_url),
+	         "http://127.0.0.1:%d/org/proj/_git/repo/info/refs?service=git-upload-pack", s->port);
 	snprintf(run->api_base, sizeof(run->api_base), "http://127.0.0.1:%d/org", s->port);
+	snprintf(run->api_repo_url, sizeof(run->api_repo_url), "%s/%s/_apis/git/repositories/%s", run->api_base,
+	         project ? project : "", repo ? repo : "");
 	run->token = secbuf_dup("s3cret-pat", 10);
 	assert_non_null(run->token);
 	run->t = (struct check_target){
 		.transport = CHECK_HTTP, .git_url = run->git_url, .username = "ci", .token = run->token,
-		.api = project != NULL, .api_base = run->api_base, .project = project, .repo = repo,
+		.api = project != NULL, .api_base = run->api_base,
+		.api_repo_url = repo && *repo ? run->api_repo_url : NULL,
 		.api_token = run->token, .allow_http = true, .timeout_ms = 5000,
 	};
 	run->n = check_run(&run->t, run->r, NULL, NULL);
@@ -249,7 +256,7 @@ static void test_success_headers_reuse(void **state)
 	s->routes[2] = ROUTE("/org/My%20Proj/_apis/git/repositories/r%C3%A9po?api-version=7.1", "200 OK", JSON_CT,
 	                     "{\"id\":\"1\",\"name\":\"r\\u00e9po\",\"defaultBranch\":\"refs/heads/trunk\"}");
 	server_start(s);
-	run_check(s, &run, "My Proj", "r\xc3\xa9po");
+	run_check(s, &run, "My%20Proj", "r%C3%A9po");
 	assert_int_equal(run.n, 2);
 	assert_result(&run.r[0], CHECK_OK, CHECK_CAT_NONE, "1 ref, default branch main");
 	assert_int_equal(run.r[0].ref_count, 1);
@@ -394,11 +401,11 @@ static void test_git_answers(void **state)
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_NOT_FOUND, "the server refused: ?[31mTF401019 gone");
 	/* A URL that is not one. */
 	run.token = secbuf_dup("x", 1);
-	run.t.git_url = "http://exa mple/_git/x";
+	run.t.git_url = "http://exa mple/_git/x/info/refs?service=git-upload-pack";
 	run.t.token = run.token;
 	run.n = check_run(&run.t, run.r, NULL, NULL);
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "not a valid URL");
-	run.t.git_url = "ftp://example.com/_git/x";
+	run.t.git_url = "ftp://example.com/_git/x/info/refs?service=git-upload-pack";
 	run.n = check_run(&run.t, run.r, NULL, NULL);
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "unsupported URL scheme 'ftp'");
 	secbuf_free(run.token);
@@ -419,7 +426,7 @@ static void test_proxy_env(void **state)
 	struct server *s = *state;
 	struct check_result r[CHECK_MAX_PROBES];
 	struct secbuf *tok = secbuf_dup("t", 1);
-	struct check_target t = { .transport = CHECK_HTTP, .git_url = "http://azure.invalid/o/p/_git/r",
+	struct check_target t = { .transport = CHECK_HTTP, .git_url = "http://azure.invalid/o/p/_git/r/info/refs?service=git-upload-pack",
 	                          .username = "u", .token = tok, .allow_http = true, .timeout_ms = 5000 };
 	char proxy[64];
 
@@ -471,7 +478,7 @@ static void test_progress_cancel(void **state)
 	long t0;
 
 	/* The listening socket never answers: only cancelling ends this soon. */
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/o/p/_git/r", s->port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/o/p/_git/r/info/refs?service=git-upload-pack", s->port);
 	t0 = (long)time(NULL);
 	assert_int_equal(check_run(&t, r, on_progress, &log), 1);
 	assert_true((long)time(NULL) - t0 < 5);
