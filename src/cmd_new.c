@@ -230,6 +230,11 @@ static void new_apply_flags(const struct new_args *a, struct connector *c, struc
 		const struct new_flag *fl = &a->flags[i];
 		bool ok = true;
 
+		if (fl->variant == NEW_SECRET && !*fl->arg) {
+			newconn_error(e, fields_at(fl->id)->key, "--%s-secret needs a store id ('" AZ_PROGRAM
+			              " secret list' shows them)", fields_at(fl->id)->key);
+			continue;
+		}
 		if (fl->variant == NEW_VALUE || fl->variant == NEW_SECRET) {
 			if (seen[fl->id] && fields_at(fl->id)->kind == FIELD_LIST)
 				ok = fields_add(c, fl->id, fl->arg, msg, sizeof(msg));
@@ -363,7 +368,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 	s.replace = a->editing != NULL;
 	for (size_t i = 0; i < a->nflags; i++)
-		if (a->flags[i].variant == NEW_SECRET)
+		if (a->flags[i].variant == NEW_SECRET && *a->flags[i].arg)
 			s.named[a->flags[i].id] = true;
 	for (int id = 0; id < FIELD_COUNT; id++)
 		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 27
+plan 30
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -72,6 +72,11 @@ unlike "$out" '"username"|"token-secret"' "the username and token no longer in t
 like "$out" '"ssh-key-secret":[[:space:]]*"web-ssh-key"' "the key under its default store id"
 
 # Errors of use.
+before=$(state)
+run az edit web --non-interactive --ssh-key-secret '' --skip-test </dev/null
+is "$rc" 3 "an empty --KEY-secret: exit 3 (not a store error)"
+like "$err" "ssh-key: --ssh-key-secret needs a store id" "the message names the flag"
+is "$(state)" "$before" "nothing written"
 run az edit nope --non-interactive --skip-test </dev/null
 like "$err" "no connector 'nope'" "an unknown id is named"
 run "$bin" --home "$home" edit web </dev/null
