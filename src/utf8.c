@@ -5,29 +5,47 @@
 
 #include "utf8.h"
 
-size_t utf8_char_len(const char *p)
+size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 {
-	const unsigned char *s = (const unsigned char *)p;
 	size_t n;
 
-	if (s[0] < 0x80)
+	if (avail == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		*cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
 		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		*cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		n = 4;
-	else
-		return 1;
-	for (size_t i = 1; i < n; i++)
+		*cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (avail < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	/* Overlong three/four byte forms, surrogates and code points past U+10FFFF. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-		return 1;
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
+	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
+		return 0;
 	return n;
+}
+
+size_t utf8_char_len(const char *p)
+{
+	uint32_t cp;
+	size_t n = utf8_decode((const unsigned char *)p, strnlen(p, 4), &cp);
+
+	return n ? n : 1;
 }
 
 size_t utf8_count(const char *s)

@@ -3,6 +3,14 @@
 #define AZ_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The length of the valid UTF-8 character at s (at most avail bytes) and its
+ * code point, or 0 when s starts no valid character (overlong forms,
+ * surrogates and code points past U+10FFFF included).
+ */
+size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 
 /* Bytes of the character at p (1 for a byte that starts no valid sequence). */
 size_t utf8_char_len(const char *p);

@@ -66,6 +66,14 @@ tap_fixtures() {
 	. "$tap_tmp/fix/env"
 }
 
+# $home and a store key file $key in $tap_tmp, and az: the program ($bin) with both.
+tap_keyed_home() {
+	home="$tap_tmp/home"
+	key="$tap_tmp/store.key"
+	{ head -c 32 /dev/urandom >"$key" && chmod 600 "$key"; } || bail "cannot make $key"
+	az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+}
+
 # run CMD...: sets rc, out, err (the command's exit code, stdout and stderr).
 run() {
 	"$@" >"$tap_tmp/.out" 2>"$tap_tmp/.err"

@@ -7,50 +7,13 @@
 #include <sodium.h>
 
 #include "input.h"
-
-/*
- * The length of the valid UTF-8 character at s (at most avail bytes) and its
- * code point, or 0 when s starts no valid character (overlong forms,
- * surrogates and code points past U+10FFFF included).
- */
-static size_t input_decode(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		*cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		*cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		*cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && *cp < 0x800) || (n == 4 && *cp < 0x10000) ||
-	    (*cp >= 0xd800 && *cp <= 0xdfff) || *cp > 0x10ffff)
-		return 0;
-	return n;
-}
+#include "utf8.h"
 
 /* Text set with input_set may hold invalid bytes: each is then a character. */
 static size_t input_next(const struct input *in, size_t pos)
 {
 	uint32_t cp;
-	size_t n = input_decode(in->buf->data + pos, in->buf->len - pos, &cp);
+	size_t n = utf8_decode(in->buf->data + pos, in->buf->len - pos, &cp);
 
 	return pos + (n ? n : 1);
 }
@@ -181,7 +144,7 @@ static size_t input_filter(const unsigned char *s, size_t len, bool multiline, u
 
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = input_decode(s + i, len - i, &cp);
+		size_t n = utf8_decode(s + i, len - i, &cp);
 
 		if (n == 0) {
 			i++;

@@ -8,10 +8,7 @@ bin=${AZREPOS_CONNECT:?}
 tap_fixtures
 plan 30
 
-home="$tap_tmp/home"
-key="$tap_tmp/store.key"
-head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
-az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
 conn="$home/connectors/web.json"
 printf 'not-the-token' >"$tap_tmp/wrong"

@@ -5,10 +5,7 @@ bin=${AZREPOS_CONNECT:?}
 tap_fixtures
 plan 16
 
-home="$tap_tmp/home"
-key="$tap_tmp/store.key"
-head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
-az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+tap_keyed_home
 project_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT"
 
 run az new --non-interactive --name web --url-type project --url "$project_url" \
