@@ -13,8 +13,8 @@ struct newconn_start;
 struct cli_ctx {
 	FILE *out;              /* results (stdout) */
 	FILE *err;              /* messages (stderr) */
-	bool stdin_tty;         /* stdin and stdout are terminals */
-	bool stdout_tty;
+	bool stdin_tty;         /* stdin is a terminal */
+	bool stdout_tty;        /* stdout is a terminal */
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
 	struct az_paths paths;  /* resolved before any command runs */

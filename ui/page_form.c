@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
 #include "azure_url.h"
 #include "connector.h"
 #include "term.h"
@@ -156,6 +158,7 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 	}
 	if (focused)
 		*cursor_x = FORM_VALUE_X + cur;
+	sodium_memzero(view, sizeof(view)); /* a secret shown with F2 */
 }
 
 void page_form_draw(struct wizard *w)

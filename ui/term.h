@@ -51,8 +51,9 @@ enum term_key {
 
 /*
  * Wait for one key. A paste comes whole, newlines as "\n", at most 64 KiB
- * and a little (the rest is dropped); its bytes never go through ordinary
- * malloc. *paste is NULL unless TERM_KEY_PASTE.
+ * and a little (the rest is dropped), in a secbuf; ncurses' own input queue
+ * held its bytes on the way (freed, not wiped, at the end). *paste is NULL
+ * unless TERM_KEY_PASTE.
  */
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
 

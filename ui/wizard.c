@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -293,7 +295,9 @@ int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *
 		char mb[MB_LEN_MAX];
 		mbstate_t st = { 0 };
 		size_t len = wcrtomb(mb, (wchar_t)ch, &st);
-		return len != (size_t)-1 && input_insert(in, mb, len, false);
+		int r = len != (size_t)-1 && input_insert(in, mb, len, false);
+		sodium_memzero(mb, sizeof(mb)); /* a character of a secret, maybe */
+		return r;
 	}
 	if (type == TERM_KEY_CHAR) {
 		switch (ch) {
