@@ -83,6 +83,30 @@ static bool conncheck_secret(const struct connector *c, const struct conncheck_s
 	return true;
 }
 
+int conncheck_record_host_key(const struct conncheck_opts *opts, const char *host, int port,
+                              const struct check_result *res, size_t n, char *msg, size_t msglen)
+{
+	if (!opts->known_hosts || opts->dry_run || (opts->record_only_if_passed && !check_all_ok(res, n)))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].host_key_status != CHECK_HOSTKEY_ACCEPTED)
+			continue;
+		int krc = known_hosts_add(opts->known_hosts, host, port, res[i].host_key);
+		if (krc == -2) {
+			snprintf(msg, msglen, "the accepted host key was written to %s, but syncing its folder "
+			         "failed (%s): after a power loss it may be missing", opts->known_hosts,
+			         strerror(errno));
+			return -1;
+		}
+		if (krc != 0) {
+			snprintf(msg, msglen, "cannot record the accepted host key in %s: %s", opts->known_hosts,
+			         strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
                   const struct conncheck_opts *opts, check_progress_fn progress, void *user,
                   struct check_result *res, size_t *n, char *msg, size_t msglen)
@@ -136,22 +160,8 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 		goto out;
 	}
 	*n = check_run(&t, res, progress, user);
-	for (size_t i = 0; i < *n; i++) {
-		if (res[i].host_key_status != CHECK_HOSTKEY_ACCEPTED || !opts->known_hosts)
-			continue;
-		int krc = known_hosts_add(opts->known_hosts, u.host, u.port, res[i].host_key);
-		if (krc == -2) {
-			snprintf(msg, msglen, "the accepted host key was written to %s, but syncing its folder "
-			         "failed (%s): after a power loss it may be missing", opts->known_hosts,
-			         strerror(errno));
-			goto out;
-		}
-		if (krc != 0) {
-			snprintf(msg, msglen, "cannot record the accepted host key in %s: %s", opts->known_hosts,
-			         strerror(errno));
-			goto out;
-		}
-	}
+	if (conncheck_record_host_key(opts, t.ssh_host, t.ssh_port, res, *n, msg, msglen) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(git_url);

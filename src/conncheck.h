@@ -27,6 +27,9 @@ struct conncheck_opts {
 	const char *accept_host_key; /* --accept-host-key SHA256:... */
 	const char *known_hosts;     /* the tool's known_hosts file (paths.known_hosts) */
 	const char *user_known_hosts;/* NULL: ~/.ssh/known_hosts */
+	/* When a key accepted with accept_host_key is recorded: see conncheck_record_host_key. */
+	bool dry_run;                /* new --dry-run: never, nothing is written */
+	bool record_only_if_passed;  /* new: only with every probe passed (a failed check saves nothing) */
 };
 
 /* The check's command-line options, shared by `test` and `new`. */
@@ -63,13 +66,26 @@ int conncheck_load_secrets(const struct connector *c, struct store *store,
 /*
  * Check connector c with its secrets (progress as in check_run): results in res (room for
  * CHECK_MAX_PROBES), their number in *n. An unknown host key accepted with
- * accept_host_key is added to opts->known_hosts. Returns 0 when the check ran
- * (look at the results), -1 when it could not (bad URL, a secret missing, no
- * memory) with the reason in msg.
+ * accept_host_key is then recorded by conncheck_record_host_key. Returns 0
+ * when the check ran (look at the results), -1 when it could not (bad URL, a
+ * secret missing, no memory, the key not recorded) with the reason in msg.
  */
 int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
                   const struct conncheck_opts *opts, check_progress_fn progress, void *user,
                   struct check_result *res, size_t *n, char *msg, size_t msglen);
+
+/*
+ * Add to opts->known_hosts (if set) the host key of host:port that res accepted
+ * with accept_host_key. By default as soon as the SSH probe got past the host
+ * key, whatever failed after it: the user vouched for that key (`test ID
+ * --accept-host-key`, the wizard's "trust the host key", which says it is
+ * recorded), and the next run then reports the remaining fault, not the key
+ * again. Never with opts->dry_run; with opts->record_only_if_passed only when
+ * every probe passed, since `new` then saves nothing else of the run. 0 (also
+ * when there is nothing to record), or -1 with the reason in msg.
+ */
+int conncheck_record_host_key(const struct conncheck_opts *opts, const char *host, int port,
+                              const struct check_result *res, size_t n, char *msg, size_t msglen);
 
 /* Wipe and free every secret (the struct itself stays). */
 void conncheck_secrets_clear(struct conncheck_secrets *s);

@@ -2,8 +2,9 @@
  * Test driver for the connectivity check: builds a check_target from options
  * and secret files, runs check_run and prints the results (JSON, or text
  * with --text). Exit 0 when every probe passed, 4 otherwise, 2 on bad usage.
- * With --record, a host key accepted by --accept-host-key is added to the
- * --known-hosts file, as the program does after a passing check. The JSON
+ * With --record, a host key accepted by --accept-host-key is recorded in the
+ * --known-hosts file as the program records it (conncheck_record_host_key;
+ * --dry-run and --only-if-passed set its conncheck_opts). The JSON
  * also gives each probe's untrusted_ca, which the program's JSON leaves out.
  */
 #include <config.h>
@@ -17,8 +18,8 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "conncheck.h"
 #include "exitcode.h"
-#include "known_hosts.h"
 #include "secbuf.h"
 
 #define SECRET_MAX (64u * 1024u)
@@ -27,7 +28,7 @@ enum {
 	OPT_GIT_URL = 256, OPT_USERNAME, OPT_TOKEN_FILE, OPT_API, OPT_API_BASE, OPT_API_REPO_URL,
 	OPT_API_TOKEN_FILE, OPT_SSH_HOST, OPT_SSH_PORT, OPT_SSH_USER, OPT_SSH_PATH, OPT_SSH_KEY_FILE,
 	OPT_SSH_PASS_FILE, OPT_KNOWN_HOSTS, OPT_USER_KNOWN_HOSTS, OPT_ACCEPT, OPT_CA_FILE, OPT_ALLOW_HTTP,
-	OPT_TIMEOUT_MS, OPT_TEXT, OPT_RECORD, OPT_SSH,
+	OPT_TIMEOUT_MS, OPT_TEXT, OPT_RECORD, OPT_DRY_RUN, OPT_ONLY_IF_PASSED, OPT_SSH,
 };
 
 static struct secbuf *probe_secret(const char *path)
@@ -84,12 +85,16 @@ int main(int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT_MS },
 		{ "text", no_argument, NULL, OPT_TEXT },
 		{ "record", no_argument, NULL, OPT_RECORD },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "only-if-passed", no_argument, NULL, OPT_ONLY_IF_PASSED },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check_target t = { .transport = CHECK_HTTP };
 	struct secbuf *token = NULL, *api_token = NULL, *key = NULL, *pass = NULL;
 	struct check_result results[CHECK_MAX_PROBES];
+	struct conncheck_opts record_opts = { 0 };
 	bool text = false, record = false;
+	char msg[512];
 	size_t n;
 	int opt, rc;
 
@@ -119,6 +124,8 @@ int main(int argc, char **argv)
 		case OPT_TIMEOUT_MS: t.timeout_ms = atoi(optarg); break;
 		case OPT_TEXT: text = true; break;
 		case OPT_RECORD: record = true; break;
+		case OPT_DRY_RUN: record_opts.dry_run = true; break;
+		case OPT_ONLY_IF_PASSED: record_opts.record_only_if_passed = true; break;
 		default:
 			fprintf(stderr, "usage: check_probe [--ssh] [options]: see the source\n");
 			return AZ_EXIT_USAGE;
@@ -130,9 +137,10 @@ int main(int argc, char **argv)
 	else
 		probe_print_json(results, n);
 	rc = check_all_ok(results, n) ? AZ_EXIT_OK : AZ_EXIT_CHECK;
-	if (record && results[0].host_key_status == CHECK_HOSTKEY_ACCEPTED && rc == AZ_EXIT_OK &&
-	    known_hosts_add(t.known_hosts_file, t.ssh_host, t.ssh_port, results[0].host_key) != 0) {
-		perror(t.known_hosts_file);
+	record_opts.known_hosts = t.known_hosts_file;
+	if (record && conncheck_record_host_key(&record_opts, t.ssh_host, t.ssh_port, results, n, msg,
+	                                        sizeof(msg)) != 0) {
+		fprintf(stderr, "check_probe: %s\n", msg);
 		rc = AZ_EXIT_ERROR;
 	}
 	secbuf_free(token);

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 64
+plan 67
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -71,6 +71,20 @@ is "$(wc -c <"$kh")" 0 "nothing was added to known_hosts"
 ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 verdict 0 failed host-key "is $fp, not the SHA256:A+ given to --accept-host-key" \
 	"--accept-host-key with another fingerprint"
+
+# When the program records an accepted key (conncheck_record_host_key): never in a dry
+# run; with --only-if-passed (new: a failed check saves nothing) after a passing check
+# only; by default (test ID, the wizard's "trust") once the probe got past the host key.
+line=$(cut -d' ' -f1,2,3 "$AZF_KNOWN_HOSTS")
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record --dry-run
+is "$rc,$(j 'p[0]["host_key"]'),$(wc -c <"$kh")" "0,accepted,0" "a passing dry run records no accepted key"
+ssh_probe "$repo" "$AZF_SSH_BAD_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record --only-if-passed
+is "$rc,$(j 'p[0]["host_key"]'),$(wc -c <"$kh")" "4,accepted,0" \
+	"only if passed: a key accepted by a check that then fails is not recorded"
+ssh_probe "$repo" "$AZF_SSH_BAD_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record
+is "$rc,$(j 'p[0]["host_key"]'),$(cut -d' ' -f1,2,3 "$kh")" "4,accepted,$line" \
+	"by default the accepted key is recorded though the login after it failed"
+: >"$kh"
 
 ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record
 is "$rc" 0 "--accept-host-key with the right fingerprint: exit 0"

@@ -5,17 +5,20 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((51 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
+plan $((55 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
 head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
-az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+# Each run notes the home folder's files first, for nothing_written.
+az() { home_before=$(home_files); "$bin" --home "$home" --key-file "$key" "$@"; }
+home_files() { find "$home" -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort; }
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
 token=$(cat "$AZF_TOKEN_FILE")
 
-# Nothing at all under the home folder (no store, no connectors, no draft).
-nothing_written() { [ ! -e "$home/connectors" ] && [ ! -e "$home/secrets.store" ]; }
+# The last run added, changed or removed no file or folder under the home folder
+# (no store, no connectors, no draft, no known_hosts).
+nothing_written() { [ "$(home_files)" = "$home_before" ]; }
 
 # 1. HTTP, Repository URL, from flags.
 run az new --non-interactive --name "Payments API" --url-type repo --connection http \
@@ -51,6 +54,19 @@ has "$out" "$AZF_SSH_HOSTKEY_FP" "the message shows the host key fingerprint"
 like "$out" "--accept-host-key" "and how to accept it"
 [ ! -e "$home/connectors/infra_ssh.json" ]
 ok $? "a failed check saves nothing"
+run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_BAD_KEY" \
+	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+is "$rc" 4 "--accept-host-key with a key Azure refuses: exit 4"
+nothing_written
+ok $? "a failed check saves nothing, records no host key # TODO cmd_new.c: a->check.record_only_if_passed = !a->save_on_failure"
+# In a home of its own: the key is not known there yet.
+home="$tap_tmp/home-dry"
+run az new --non-interactive --dry-run --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
+	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+is "$rc" 0 "--dry-run with --accept-host-key: the check passes, exit 0"
+nothing_written
+ok $? "--dry-run records no host key, writes nothing # TODO cmd_new.c: --dry-run sets a->check.dry_run"
+home="$tap_tmp/home"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 is "$rc" 0 "with --accept-host-key: exit 0"
