@@ -56,15 +56,17 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	                                  passphrase && passphrase->len ? (const char *)passphrase->data : NULL,
 	                                  sshkey_no_prompt, NULL, &k) != SSH_OK) {
 		const char *what = sshkey_misgiven((const char *)key->data);
-		if (what)
+		if (what) {
 			snprintf(msg, msglen, "the SSH key given is %s", what);
-		else if (passphrase && passphrase->len)
+			return -1;
+		}
+		if (passphrase && passphrase->len)
 			snprintf(msg, msglen, "cannot read the SSH private key: wrong passphrase, or not a private key");
 		else
 			snprintf(msg, msglen, "cannot read the SSH private key: it needs a passphrase "
 			                      "(give ssh-key-passphrase), or is not a private key in PEM or "
 			                      "OpenSSH format");
-		return -1;
+		return -2;
 	}
 	enum ssh_keytypes_e type = ssh_key_type(k);
 	if (type != SSH_KEYTYPE_RSA) {
@@ -111,9 +113,9 @@ out:
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen)
 {
 	ssh_key k;
+	int rc = sshkey_import(key, passphrase, &k, msg, msglen);
 
-	if (sshkey_import(key, passphrase, &k, msg, msglen) != 0)
-		return -1;
-	ssh_key_free(k);
-	return 0;
+	if (rc == 0)
+		ssh_key_free(k);
+	return rc;
 }

@@ -12,7 +12,7 @@
  * Import the private key in key (PEM or OpenSSH text) with its passphrase
  * (NULL: none) straight from memory, never through a file, and require RSA
  * (the only type Azure DevOps takes). 0 with *out set (free with ssh_key_free), or -1 with a
- * message naming the fix. libssh copies the key into its own memory while
+ * message naming the fix; -2 when the passphrase may be the trouble (none given, or a wrong one). libssh copies the key into its own memory while
  * it parses; that copy is freed (not wiped) by libssh.
  */
 int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,
@@ -24,7 +24,7 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
  */
 const char *sshkey_misgiven(const char *text);
 
-/* Does key open with passphrase as an RSA key? 0, or -1 with the message of sshkey_import. */
+/* Does key open with passphrase as an RSA key? 0, or what sshkey_import returns, with its message. */
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen);
 
 /* Azure's advice for a new key: RSA, 4096 bits. */

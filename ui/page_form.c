@@ -236,6 +236,7 @@ static void form_next(struct wizard *w)
 {
 	int first;
 
+	wizard_key_refresh(w);
 	if (!wizard_page_ok(w, w->page, &first)) {
 		w->tried[w->page] = true;
 		w->focus = first;
@@ -249,6 +250,7 @@ static void form_finish(struct wizard *w)
 {
 	int first;
 
+	wizard_key_refresh(w);
 	for (int p = 0; p < FIELD_PAGE_COUNT; p++)
 		if (!wizard_page_ok(w, p, &first)) {
 			wizard_goto(w, p);
@@ -340,6 +342,7 @@ void page_form_pause(struct wizard *w)
 	if (w->typing && w->focus < (int)n)
 		w->touched[items[w->focus].id] = true;
 	w->typing = false;
+	wizard_key_refresh(w);
 }
 
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
@@ -361,6 +364,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));
 	if (leaves)
 		wizard_draft_save(w);
+	if (leaves || type == TERM_KEY_PASTE)
+		wizard_key_refresh(w);
 	if ((chr && ch == '\t') || (code && ch == KEY_DOWN)) {
 		w->touched[it.id] = true;
 		w->focus = (w->focus + 1) % (int)n;

@@ -76,13 +76,18 @@ bool wizard_key_file(const struct wizard *w, enum field_id id)
 	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n');
 }
 
-static void wizard_check_key(struct wizard *w);
-
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(id);
 	const char *v = input_text(&w->in[id]);
 
+	/* What wizard_key_refresh found; nothing while it is out of date (being typed). */
+	if ((id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE) && !w->key_stale) {
+		if (*w->key_msg && w->key_msg_pass == (id == FIELD_SSH_KEY_PASSPHRASE)) {
+			snprintf(msg, msglen, "%s", w->key_msg);
+			return false;
+		}
+	}
 	if (!*v) {
 		if (!f->required || *input_text(&w->sid[id]) || wizard_api_shared(w, id))
 			return true;
@@ -93,14 +98,7 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 		           "secret already stored");
 		return false;
 	}
-	/* The key may be a file's path: read and parsed once per change, when its message is wanted. */
-	if (id == FIELD_SSH_KEY) {
-		if (w->key_stale)
-			wizard_check_key(w);
-		snprintf(msg, msglen, "%s", w->key_msg);
-		return !*w->key_msg;
-	}
-	return newconn_secret_ok(id, w->in[id].buf, msg, msglen);
+	return id == FIELD_SSH_KEY || newconn_secret_ok(id, w->in[id].buf, msg, msglen);
 }
 
 const char *wizard_item_help(struct wizard_item it)
@@ -218,13 +216,15 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	return NULL;
 }
 
-/* Check the SSH key (file, format, passphrase) into w->key_msg. */
-static void wizard_check_key(struct wizard *w)
+void wizard_key_refresh(struct wizard *w)
 {
 	struct secbuf *key, *pass = NULL;
 	char msg[FIELD_MSG_MAX];
 
+	if (!w->key_stale)
+		return;
 	w->key_msg[0] = '\0';
+	w->key_msg_pass = false;
 	w->key_stale = false;
 	if (!fields_applies(w->c, FIELD_SSH_KEY))
 		return;
@@ -233,8 +233,14 @@ static void wizard_check_key(struct wizard *w)
 		return;
 	pass = wizard_secret_value(w, FIELD_SSH_KEY_PASSPHRASE, msg, sizeof(msg));
 	/* A passphrase kept in the store is only known at the test: the key is checked there. */
-	if (pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE]))
-		sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg));
+	if ((pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE])) &&
+	    sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg)) == -2) {
+		w->key_msg_pass = true;
+		snprintf(w->key_msg, sizeof(w->key_msg), pass
+		         ? "this passphrase does not open the key (or the key is not a private key)"
+		         : "the key needs its passphrase: type it here (or the key is not a private key "
+		           "in PEM or OpenSSH format)");
+	}
 	secbuf_free(pass);
 	secbuf_free(key);
 }

@@ -49,6 +49,7 @@ struct wizard {
 	bool show_secrets;              /* F2 */
 	char key_msg[FIELD_MSG_MAX];    /* what is wrong with the SSH key ("": fine) */
 	bool key_stale;                 /* the key or its passphrase changed since key_msg was made */
+	bool key_msg_pass;              /* key_msg is about the passphrase: it shows under that field */
 	char pub_path[384];             /* the public key of a key made here, or "" */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
@@ -112,6 +113,13 @@ const char *wizard_item_help(struct wizard_item it);
 
 /* Is the terminal smaller than the 80x24 the pages need? */
 bool wizard_too_small(void);
+
+/*
+ * Check the SSH key (file, format, passphrase) into w->key_msg when it changed
+ * since: on leaving a field, after a paste, a pause, Next. Not at each key: an
+ * encrypted key costs a key derivation (a third of a second) to open.
+ */
+void wizard_key_refresh(struct wizard *w);
 
 /* Draw the page: false when the terminal is too small and only a notice saying so shows. */
 bool wizard_draw(struct wizard *w);

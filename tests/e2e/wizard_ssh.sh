@@ -15,7 +15,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(23)
+tap = Tap(26)
 
 t = Tui(base + ["new"], tap=tap)
 try:
@@ -114,6 +114,25 @@ try:
     t.send(TAB)
     tap.ok("that is a public key: give the private key" in (t.message("SSH private key") or ""),
            "a public key pasted instead: the message says what it is and what to give")
+    # A key that needs its passphrase: the passphrase field says so and gets the focus, never
+    # the key's field (a file name, shown in clear, where a passphrase would be seen).
+    t.focus("SSH private key")
+    t.send(CTRL_U)
+    t.type(azf["AZF_SSH_KEY_ENC"])
+    t.send(F10)
+    t.pump(0.5)
+    tap.ok(t.focused_label() == "SSH key passphrase" and
+           "needs its passphrase" in (t.message("SSH key passphrase") or "") and
+           not t.message("SSH private key"), "a key that needs a passphrase: said under the passphrase")
+    t.type("not-the-passphrase")
+    t.send(TAB)
+    tap.ok("does not open the key" in (t.message("SSH key passphrase") or ""), "a wrong one: said there too")
+    t.focus("SSH key passphrase")
+    t.send(CTRL_U)
+    t.paste(open(azf["AZF_SSH_KEY_ENC_PASS_FILE"]).read())
+    t.send(TAB)
+    tap.ok(not t.message("SSH key passphrase") and not t.message("SSH private key"),
+           "the right passphrase: no message")
     t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
