@@ -107,7 +107,7 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_ANSWERS: a->answers = arg; return CLI_CONTINUE;
 	case OPT_SKIP_TEST: a->skip_test = true; return CLI_CONTINUE;
 	case OPT_SAVE_ON_FAILURE: a->save_on_failure = true; return CLI_CONTINUE;
-	case OPT_DRY_RUN: a->dry_run = true; return CLI_CONTINUE;
+	case OPT_DRY_RUN: a->dry_run = a->check.dry_run = true; return CLI_CONTINUE;
 	case OPT_WRITE_ANSWERS: a->write_answers = arg; return CLI_CONTINUE;
 	case OPT_ASCII: a->ascii = true; return CLI_CONTINUE;
 	case OPT_OUTPUT:
@@ -385,6 +385,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 	}
 	if (!a->skip_test) {
+		/* A host key accepted is kept with what is saved: not after a check that saves nothing. */
+		a->check.record_only_if_passed = !a->save_on_failure;
 		if (conncheck_run(c, &s.v, &a->check, NULL, NULL, res, &n, msg, sizeof(msg)) != 0) {
 			msg_error(ctx->err, "%s", msg);
 			rc = AZ_EXIT_ERROR;
