@@ -331,8 +331,18 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 		if (*p < 0x20 || *p == 0x7f)
 			return fail(msg, msglen, "the URL contains a control character (a tab or a "
 			            "line break?): remove it");
-	if (text[0] == ' ' || text[len - 1] == ' ')
-		return fail(msg, msglen, "remove the spaces before and after the URL");
+	if (text[0] == ' ' || text[len - 1] == ' ') {
+		size_t a = strspn(text, " "), b = len;
+		char trimmed[AZ_URL_MAX_LEN + 1];
+
+		while (b > a && text[b - 1] == ' ')
+			b--;
+		snprintf(trimmed, sizeof(trimmed), "%.*s", (int)(b - a), text + a);
+		/* Quoted (for F5) only when quoting shows no password and is valid text. */
+		if (url_password(trimmed, &user) || az_utf16_len(trimmed) < 0)
+			return fail(msg, msglen, "remove the spaces before and after the URL");
+		return fail(msg, msglen, "remove the spaces before and after the URL: '%s'", trimmed);
+	}
 	if (az_utf16_len(text) < 0)
 		return fail(msg, msglen, "the URL is not valid UTF-8");
 	if ((colon = url_password(text, &user)) != NULL)

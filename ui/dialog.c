@@ -17,16 +17,14 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 {
 	int h = rows + 4, wd = DIALOG_WIDTH;
 
-	if (!wizard_draw(w)) {
-		char line[128];
-		snprintf(line, sizeof(line), "Make it larger to see the box '%s' (nothing is lost),", title);
-		move(2, 0);
-		clrtoeol();
-		mvaddnstr(2, 0, line, COLS);
-		mvaddnstr(3, 0, "or Ctrl-C to close it.", COLS);
-		refresh();
+	if (wizard_too_small()) {
+		char what[160];
+		snprintf(what, sizeof(what), "Make it larger to see the box '%s' (nothing is lost), or Ctrl-C "
+		         "to close it.", title);
+		wizard_small_notice(what);
 		return false;
 	}
+	wizard_draw(w);
 	curs_set(0);
 	*y = (LINES - h) / 2;
 	*x = (COLS - wd) / 2;
@@ -38,6 +36,10 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 		mvhline(*y + h - 1, *x, '-', wd);
 		mvvline(*y, *x, '|', h);
 		mvvline(*y, *x + wd - 1, '|', h);
+		mvaddch(*y, *x, '+');
+		mvaddch(*y, *x + wd - 1, '+');
+		mvaddch(*y + h - 1, *x, '+');
+		mvaddch(*y + h - 1, *x + wd - 1, '+');
 	} else {
 		mvhline_set(*y, *x, WACS_HLINE, wd);
 		mvhline_set(*y + h - 1, *x, WACS_HLINE, wd);

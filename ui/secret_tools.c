@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "connector.h"
 #include "fileio.h"
 #include "msg.h"
 #include "sshkey.h"
@@ -22,6 +24,7 @@ void secret_tools_generate_key(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
 	char pub[2048], line[2056], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 256], sid[128];
+	char comment[256], host[128] = "";
 
 	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
 	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
@@ -29,7 +32,12 @@ void secret_tools_generate_key(struct wizard *w)
 	snprintf(w->status, sizeof(w->status), "making an RSA %d key...", SSHKEY_GENERATE_BITS);
 	wizard_draw(w);
 	w->status[0] = '\0';
-	if (sshkey_generate(&priv, pub, sizeof(pub), AZ_PROGRAM, msg, sizeof(msg)) != 0) {
+	/* In Azure's list of SSH keys, the comment says which connector on which host uses it. */
+	gethostname(host, sizeof(host) - 1);
+	snprintf(comment, sizeof(comment), AZ_PROGRAM ":%s@%s",
+	         connector_get(w->c, FIELD_IDENTIFIER) ? connector_get(w->c, FIELD_IDENTIFIER) : "new",
+	         *host ? host : "localhost");
+	if (sshkey_generate(&priv, pub, sizeof(pub), comment, msg, sizeof(msg)) != 0) {
 		snprintf(w->status, sizeof(w->status), "%s", msg);
 		return;
 	}

@@ -446,15 +446,24 @@ bool wizard_too_small(void)
 	return LINES < 24 || COLS < 80;
 }
 
+void wizard_small_notice(const char *what)
+{
+	char size[64];
+	int y;
+
+	erase();
+	curs_set(0);
+	snprintf(size, sizeof(size), "80x24 is needed, this one is %dx%d.", COLS, LINES);
+	y = wizard_wrap(0, 0, COLS, LINES, "The terminal is too small:", term_style(TERM_PLAIN));
+	y += wizard_wrap(y, 0, COLS, LINES - y, size, term_style(TERM_PLAIN));
+	wizard_wrap(y, 0, COLS, LINES - y, what, term_style(TERM_PLAIN));
+	refresh();
+}
+
 bool wizard_draw(struct wizard *w)
 {
 	if (wizard_too_small()) {
-		erase();
-		curs_set(0);
-		mvaddnstr(0, 0, "The terminal is too small:", COLS);
-		mvprintw(1, 0, "80x24 is needed, this one is %dx%d.", COLS, LINES);
-		mvaddnstr(2, 0, "Make it larger (nothing is lost), or Ctrl-C to quit.", COLS);
-		refresh();
+		wizard_small_notice("Make it larger (nothing is lost), or Ctrl-C to quit.");
 		return false;
 	}
 	curs_set(0);

@@ -121,6 +121,9 @@ bool wizard_too_small(void);
  */
 void wizard_key_refresh(struct wizard *w);
 
+/* The notice of a terminal too small for the pages, then what to do (wrapped to the width). */
+void wizard_small_notice(const char *what);
+
 /* Draw the page: false when the terminal is too small and only a notice saying so shows. */
 bool wizard_draw(struct wizard *w);
 

@@ -3,7 +3,7 @@
 # and written to <home>/<store id>.pub, the private key never on screen.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import os, subprocess
+import os, socket, subprocess
 from tui import *
 
 binary, tmp, azf = context()
@@ -100,7 +100,8 @@ except TuiTimeout as e:
     t.close()
 pub = os.path.join(home, "made-ssh-key.pub")
 text = open(pub).read() if os.path.exists(pub) else ""
-tap.ok(text.startswith("ssh-rsa AAAA") and text.endswith(" azrepos-connect\n"), "the public key is in <home>/made-ssh-key.pub")
+tap.ok(text.startswith("ssh-rsa AAAA") and text.endswith(" azrepos-connect:made@%s\n" % socket.gethostname()),
+       "the public key is in <home>/made-ssh-key.pub, its comment naming the connector and the host")
 tap.ok(text != "" and text.encode().strip() in bytes(t.raw),
        "the public key went to the terminal as one line (the terminal wraps it: it copies whole)")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached the terminal")
