@@ -374,14 +374,19 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		s.named[id] |= fields_at(id)->kind == FIELD_SECRET && connector_get(c, id) != NULL;
 	new_read_secrets(ctx, a, &s, e);
 	bool key_later = newconn_validate(ctx, a->editing, c, &s, e);
-	if (e->n)
+	/*
+	 * With errors already, the store is still read for the secrets named, so that all are
+	 * reported at once; but only when a key file opens it (no passphrase asked in vain), and
+	 * it is never created then.
+	 */
+	size_t invalid = e->n;
+	if (invalid && !ctx->key_file)
 		goto report;
-
-	rc = newconn_open_store(ctx, a->dry_run, c, &s, &store, e);
+	rc = newconn_open_store(ctx, a->dry_run || invalid, c, &s, &store, e);
 	if (rc == AZ_EXIT_OK && key_later)
 		newconn_check_key(c, &s, e);
 	if (rc != AZ_EXIT_OK || e->n) {
-		rc = rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
+		rc = rc != AZ_EXIT_OK && !invalid ? rc : AZ_EXIT_INVALID;
 		goto report;
 	}
 	if (!a->skip_test) {

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 30
+plan 33
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -53,6 +53,10 @@ run az edit web --non-interactive --url "https://dev.azure.com/contoso/Web App/_
 is "$rc" 3 "invalid values: exit 3"
 is "$(printf '%s\n' "$err" | grep -c -e '^azrepos-connect: url:' -e '^azrepos-connect: name:')" 2 \
 	"each invalid field is reported"
+run az edit web --non-interactive --name 'x!' --token-secret no-such-secret --skip-test </dev/null
+is "$rc" 3 "an invalid name and a secret id not in the store: exit 3"
+like "$err" "name: .*not allowed" "the name is reported"
+like "$err" "token: no secret 'no-such-secret' in the store" "and, in the same run, the missing secret"
 run az edit web --non-interactive --token-file "$tap_tmp/wrong" --ca-file "$AZF_CA" </dev/null
 is "$rc" 4 "a new token the server rejects: exit 4"
 is "$(state)" "$before" "refused edits changed neither the file nor the store"
