@@ -480,14 +480,20 @@ bool wizard_draw(struct wizard *w)
 /* Leave without saving; the draft keeps what was typed (no secrets) for the next run. */
 static void wizard_leave(struct wizard *w, const char *why)
 {
+	size_t at;
+
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
 	if (w->dirty && !w->start->dry_run && !w->start->editing) {
 		wizard_draft_save(w);
-		snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
-		         "secrets) are kept in %s for the next run", why, w->ctx->paths.draft);
+		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
+		                      "secrets) are kept in %s for the next run", why, w->ctx->paths.draft);
 	} else
-		snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);
+		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);
+	/* A key made with F3 is lost with the run: its public key would only mislead. */
+	if (*w->pub_path && unlink(w->pub_path) == 0 && at < sizeof(w->done))
+		snprintf(w->done + at, sizeof(w->done) - at, "; the SSH key made with F3 is gone, and %s "
+		         "with it (remove that key from Azure DevOps if it was added)", w->pub_path);
 }
 
 /* Once saved (or the dry run done) leaving is as Enter: the result stands. */

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(18)
+tap = Tap(19)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -73,6 +73,7 @@ except TuiTimeout as e:
 
 t = Tui(base + ["new"], tap=tap)
 private = b""
+pub = os.path.join(home, "made-ssh-key.pub")
 try:
     # The run quit above left its draft: declined, the wizard starts blank.
     t.wait_for("Go on with it?")
@@ -94,14 +95,16 @@ try:
     t.send(F10)
     t.wait_for("Check the values")
     tap.ok(t.has("(new, kept as 'made-ssh-key')"), "the review: a new key kept as made-ssh-key")
+    text = open(pub).read() if os.path.exists(pub) else ""
+    tap.ok(text.startswith("ssh-rsa AAAA") and
+           text.endswith(" azrepos-connect:made@%s\n" % socket.gethostname()),
+           "the public key is in <home>/made-ssh-key.pub, its comment naming the connector and the host")
     t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
-pub = os.path.join(home, "made-ssh-key.pub")
-text = open(pub).read() if os.path.exists(pub) else ""
-tap.ok(text.startswith("ssh-rsa AAAA") and text.endswith(" azrepos-connect:made@%s\n" % socket.gethostname()),
-       "the public key is in <home>/made-ssh-key.pub, its comment naming the connector and the host")
+tap.ok(not os.path.exists(pub) and b"the SSH key made with F3 is gone" in bytes(t.raw),
+       "quit without saving: the key is lost, so its .pub goes too, and the last words say so")
 tap.ok(text != "" and text.encode().strip() in bytes(t.raw),
        "the public key went to the terminal as one line (the terminal wraps it: it copies whole)")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached the terminal")
