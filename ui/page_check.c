@@ -7,8 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "azure_url.h"
 #include "connector.h"
 #include "exitcode.h"
+#include "known_hosts.h"
 #include "term.h"
 #include "wizard_int.h"
 
@@ -184,6 +186,26 @@ static const struct check_result *check_unknown_key(const struct wizard *w)
 	return NULL;
 }
 
+/*
+ * Which key is asked about, as known_hosts will name it: the server ("host" or "[host]:port") and
+ * the key type, with the fingerprint. A fingerprint alone does not say which server it is for.
+ */
+static void check_key_names(const struct wizard *w, const struct check_result *r, char *host,
+                            size_t hostlen, char *ktype, size_t ktypelen)
+{
+	struct azure_url u;
+	char msg[256];
+
+	snprintf(host, hostlen, "the server");
+	if (azure_url_parse(connector_value(w->cc, FIELD_URL) ? connector_value(w->cc, FIELD_URL) : "",
+	                    &u, msg, sizeof(msg)) == 0) {
+		known_hosts_name(u.host, azure_url_port(&u), host, hostlen);
+		azure_url_free(&u);
+	}
+	/* host_key is "<type> <base64>". */
+	snprintf(ktype, ktypelen, "%.*s", (int)strcspn(r->host_key, " "), r->host_key);
+}
+
 static long check_elapsed_ms(const struct wizard *w)
 {
 	struct timespec now;
@@ -249,10 +271,14 @@ void page_check_draw(struct wizard *w)
 		for (size_t i = 0; i < w->errs.n && y <= bottom; i++)
 			y += wizard_wrap(y, 2, COLS - 4, 3, w->errs.line[i], term_style(TERM_ERROR));
 	} else if (w->check == TEST_FAILED && unknown) {
-		char text[512];
-		snprintf(text, sizeof(text), "The server's host key %s is not known. Compare it with the "
-		         "fingerprint its administrator gives you, then press A to trust it.", unknown->host_key_fp);
-		wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN));
+		char host[300], ktype[64], text[512];
+		check_key_names(w, unknown, host, sizeof(host), ktype, sizeof(ktype));
+		snprintf(text, sizeof(text), "The host key of %s is not known here:", host);
+		y += wizard_wrap(y, 1, COLS - 2, 4, text, term_style(TERM_PLAIN));
+		snprintf(text, sizeof(text), "%s%s%s", ktype, *ktype ? " " : "", unknown->host_key_fp);
+		y += wizard_wrap(y, 3, COLS - 4, 2, text, term_style(TERM_PLAIN));
+		wizard_wrap(y, 1, COLS - 2, 2, "If that is the fingerprint its administrator gives you, press "
+		            "A to trust it.", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_FAILED && check_untrusted_ca(w)) {
 		wizard_wrap(y, 1, COLS - 2, 3, "The server's certificate is not trusted here. If the server "
 		            "uses its own CA (an Azure DevOps Server, a TLS-inspecting proxy), press C and give "
@@ -300,9 +326,11 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		else if (chr && (ch == 'c' || ch == 'C') && check_untrusted_ca(w))
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
-			char q[512];
-			snprintf(q, sizeof(q), "Trust the host key %s for this server from now on? It is "
-			         "recorded in %s.", unknown->host_key_fp, w->ctx->paths.known_hosts);
+			char host[300], ktype[64], q[1024];
+			check_key_names(w, unknown, host, sizeof(host), ktype, sizeof(ktype));
+			snprintf(q, sizeof(q), "Trust the host key of %s from now on?\n%s%s%s\nIt is recorded "
+			         "in %s.", host, ktype, *ktype ? " " : "", unknown->host_key_fp,
+			         w->ctx->paths.known_hosts);
 			if (dialog_confirm(w, "Host key", q)) {
 				snprintf(w->accept_fp, sizeof(w->accept_fp), "%s", unknown->host_key_fp);
 				page_check_start(w);
