@@ -2,8 +2,64 @@
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
+# Only loopback and the test CA: none of the caller's proxy, CA or ~/.ssh/known_hosts.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
+HOME=$tap_tmp/user SSH_AUTH_SOCK=
+export HOME SSH_AUTH_SOCK
+mkdir -p "$HOME"
 tap_fixtures
-plan 16
+plan 78
+
+# run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
+all=$tap_tmp/all-output
+run() {
+	"$@" >"$tap_tmp/.out" 2>"$tap_tmp/.err"
+	rc=$?
+	cat "$tap_tmp/.out" "$tap_tmp/.err" >>"$all"
+	out=$(cat "$tap_tmp/.out")
+	err=$(cat "$tap_tmp/.err")
+}
+# j EXPR: a field of the last --json answer, e.g. j 'p[0]["category"]' (p: the probes).
+j() {
+	printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin); p = d["probes"]
+v = eval(sys.argv[1])
+print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$1" 2>&1
+}
+# json_shape OK: what is wrong with the last --json answer (nothing when it is right): one
+# JSON object, "ok" as expected and true only if every probe passed, each probe with its
+# name, status, category (null when it passed), message and duration in ms.
+json_shape() {
+	printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+try:
+    d = json.loads(sys.stdin.read())
+except ValueError as e:
+    sys.exit("not JSON: %s" % e)
+bad = []
+if not isinstance(d, dict) or not isinstance(d.get("probes"), list) or not d["probes"]:
+    sys.exit("no object with a list of probes")
+if d.get("ok") is not (sys.argv[1] == "true"):
+    bad.append("ok is %r" % d.get("ok"))
+cats = "dns connect tls auth forbidden not-found protocol host-key timeout config".split()
+for p in d["probes"]:
+    s, c, m, ms = p.get("status"), p.get("category", 0), p.get("message"), p.get("duration_ms")
+    if p.get("probe") not in ("git-http", "git-ssh", "api"):
+        bad.append("probe %r" % p.get("probe"))
+    if s not in ("ok", "failed", "skipped"):
+        bad.append("status %r" % s)
+    if (s == "ok" and c is not None) or (s == "failed" and c not in cats):
+        bad.append("%s: category %r" % (s, c))
+    if not isinstance(m, str) or not m:
+        bad.append("message %r" % m)
+    if not isinstance(ms, (int, float)) or isinstance(ms, bool) or ms < 0 or ms != int(ms):
+        bad.append("duration_ms %r" % ms)
+if d["ok"] != all(p.get("status") == "ok" for p in d["probes"]):
+    bad.append("ok does not follow the probes")
+print("; ".join(bad))' "$1" 2>&1
+}
 
 tap_keyed_home
 project_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT"
@@ -22,6 +78,9 @@ run az test web --ca-file "$AZF_CA" --json
 is "$rc" 0 "test --json: exit 0"
 printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["ok"] and len(d["probes"])==2 else 1)'
 ok $? "test --json prints the results as JSON"
+is "$(json_shape true)" "" "test --json, a pass: each probe has status, category, message, duration"
+is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]'),$(j 'p[0]["category"]'),$(j 'p[1]["probe"]'),$(j 'p[1]["status"]')" \
+	"git-http,ok,null,api,ok" "test --json, a pass: both probes ok, no category"
 
 run az test web
 is "$rc" 4 "without the test CA the check fails (exit 4)"
@@ -43,3 +102,115 @@ is "$rc" 2 "no ID: exit 2"
 run az test web --timeout 0
 is "$rc" 2 "a bad --timeout: exit 2"
 like "$err" "--timeout" "names the option"
+
+# --- SSH: a Repository URL and a Project URL + test repository, saved without the check.
+kh=$home/known_hosts
+# The fingerprint as a literal in a regular expression (it holds + and /).
+fp=$(printf '%s' "$AZF_SSH_HOSTKEY_FP" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+run az new --non-interactive --name "ssh repo" --url-type repo --connection ssh \
+	--url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
+is "$rc" 0 "an SSH Repository URL connector saved without the check"
+run az new --non-interactive --name "ssh project" --url-type project --connection ssh \
+	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT" --test-repo "$AZF_REPO" \
+	--ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
+is "$rc" 0 "an SSH Project URL connector with a test repository saved without the check"
+[ ! -e "$kh" ]
+ok $? "saving without the check records no host key"
+
+for id in ssh_repo ssh_project; do
+	rm -f "$kh"
+	run az test "$id"
+	is "$rc" 4 "$id: an unknown host key fails the check (exit 4)"
+	like "$out" "^FAILED +git-ssh .*unknown host key for \[127\.0\.0\.1\]:$AZF_SSH_PORT: $fp; if that is the server's key, re-run with --accept-host-key $fp\$" \
+		"$id: the message shows the SHA256 fingerprint and the --accept-host-key hint"
+	[ ! -e "$kh" ]
+	ok $? "$id: the unknown key is not written to the home's known_hosts"
+	run az test "$id" --accept-host-key SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+	is "$rc" 4 "$id: --accept-host-key with another fingerprint: exit 4"
+	like "$out" "host key of \[127\.0\.0\.1\]:$AZF_SSH_PORT is $fp, not the SHA256:A+ given to --accept-host-key" \
+		"$id: ... the message says the fingerprints differ"
+	[ ! -e "$kh" ]
+	ok $? "$id: ... and nothing is recorded"
+	run az test "$id" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+	is "$rc" 0 "$id: --accept-host-key with the server's fingerprint: exit 0"
+	like "$out" "^ok +git-ssh .*3 refs, default branch main; new host key $fp accepted\$" "$id: ... the key accepted"
+	is "$(cut -d' ' -f1,2,3 "$kh" 2>&1)" "$(cut -d' ' -f1,2,3 "$AZF_KNOWN_HOSTS")" \
+		"$id: ... and recorded in the home's known_hosts"
+	run az test "$id" --json
+	is "$rc,$(j 'p[0]["status"]'),$(j 'p[0]["host_key"]')" "0,ok,known" "$id: again without the flag: exit 0, the key known"
+	is "$(wc -l <"$kh")" 1 "$id: ... and not recorded twice"
+done
+
+# A changed host key: a hard error naming the file and line; --accept-host-key of the
+# server's (new) key does not override it (man: "A changed key is always an error").
+ssh-keygen -q -t rsa -b 2048 -N '' -C '' -f "$tap_tmp/other_host_key"
+printf '[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/other_host_key.pub")" >"$kh"
+cp "$kh" "$tap_tmp/kh.changed"
+for id in ssh_repo ssh_project; do
+	run az test "$id"
+	is "$rc" 4 "$id: a changed host key: exit 4"
+	like "$out" "^FAILED +git-ssh .*HOST KEY CHANGED for \[127\.0\.0\.1\]:$AZF_SSH_PORT \(now $fp\)" \
+		"$id: ... a hard error with the server's key"
+	has "$out" "differs from $kh line 1" "$id: ... naming the known_hosts line it differs from"
+	run az test "$id" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --json
+	is "$rc,$(j 'p[0]["category"]'),$(j 'p[0]["host_key"]')" "4,host-key,changed" \
+		"$id: --accept-host-key of the new key does not override a changed key"
+	cmp -s "$kh" "$tap_tmp/kh.changed"
+	ok $? "$id: ... known_hosts unchanged"
+done
+
+# --- --json of a failure (the changed key above): the same shape, ok false.
+is "$(json_shape false)" "" "test --json, a failure: each probe has status, category, message, duration"
+is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]')" "git-ssh,failed" "test --json, a failure: the probe failed"
+like "$(j 'p[0]["message"]')" '^HOST KEY CHANGED' "test --json, a failure: the message says why"
+
+# --- HTTPS servers that misbehave, through saved connectors.
+http_new() { # http_new NAME URL API-ACCESS
+	run az new --non-interactive --name "$1" --url-type repo --connection http --url "$2" \
+		--username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" --api-access "$3" --skip-test </dev/null
+	is "$rc" 0 "connector '$1' saved without the check"
+}
+http_new silent "https://127.0.0.1:$AZF_SILENT_PORT/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO" true
+http_new moved "$AZF_REDIRECT_URL" false
+http_new huge "$AZF_HUGE_URL" false
+http_new huge_sized "$AZF_HUGE_SIZED_URL" false
+http_new nongit "$AZF_NONGIT_URL" false
+
+# A server that accepts and never answers: both probes give up at the deadline.
+t0=$(date +%s%N)
+run az test silent --ca-file "$AZF_CA" --timeout 2 --json
+echo "# test --timeout 2 against the silent server took $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+is "$rc" 4 "a server that never answers, --timeout 2: exit 4"
+is "$(j 'p[0]["probe"]'),$(j 'p[0]["category"]'),$(j 'p[1]["probe"]'),$(j 'p[1]["category"]')" \
+	"git-http,timeout,api,timeout" "... both probes fail with category timeout"
+like "$(j 'p[0]["message"]')" '^no answer within 2\.0 s' "... the message gives the deadline"
+is "$(json_shape false)" "" "... and the JSON has each probe's status, category, message, duration"
+
+# A redirect to another host is not followed: the other host gets no request, no credential.
+cp "$AZF_OTHER_LOG" "$tap_tmp/other.before"
+run az test moved --ca-file "$AZF_CA" --json
+is "$rc,$(j 'p[0]["status"]'),$(j 'p[0]["category"]')" "4,failed,protocol" "a redirect to another host: exit 4, failed"
+like "$(j 'p[0]["message"]')" "^redirected to another host \(https://localhost:$AZF_OTHER_PORT/.*\): not followed, credentials not sent" \
+	"... the message says it was not followed"
+is "$(diff "$tap_tmp/other.before" "$AZF_OTHER_LOG" | grep -c '^>')" 0 "... the other host got no request"
+grep -q 'auth="Basic' "$AZF_OTHER_LOG"
+is "$?" 1 "... and its log has no Authorization header"
+
+# Huge answers (64 MiB offered) are cut at 1 MiB, chunked or with a length.
+for id in huge huge_sized; do
+	run az test "$id" --ca-file "$AZF_CA" --json
+	is "$rc,$(j 'p[0]["category"]')" "4,protocol" "$id: a 64 MiB answer: exit 4, category protocol"
+	like "$(j 'p[0]["message"]')" '^not a Git repository URL: .*\(stopped reading at 1 MiB\)$' "$id: ... read up to 1 MiB only"
+done
+
+run az test nongit --ca-file "$AZF_CA"
+is "$rc" 4 "a URL that is not a Git repository: exit 4"
+like "$out" '^FAILED +git-http .*not a Git repository URL: the server answered text/html' "... the message says so"
+
+# No output of this file showed the token or the SSH key (all runs above, through run).
+pat=$(cat "$AZF_TOKEN_FILE")
+echo "# $(grep -c "" "$all") lines of output kept"
+[ "${#pat}" -eq 52 ] && grep -q "saved connector" "$all" && grep -q "HOST KEY CHANGED" "$all"
+ok $? "the token and the outputs to search are there"
+is "$(grep -cF -- "$pat" "$all")" 0 "the token is in no stdout or stderr of any run"
+is "$(grep -c 'PRIVATE KEY' "$all")" 0 "nor the SSH private key"
