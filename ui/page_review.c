@@ -75,6 +75,9 @@ void page_review_draw(struct wizard *w)
 		                       line[i].value, term_style(TERM_PLAIN));
 		y += used > 1 ? used - 1 : 0;
 	}
+	/* As on the form pages: lines scrolled away above are said too. */
+	if (w->scroll > 0)
+		mvaddstr(top - 1, COLS - 12, term_ascii() ? "^ more" : "↑ more");
 	w->below = i < n;
 	if (w->below)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(31)
+tap = Tap(32)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -144,5 +144,25 @@ tap.ok(child.exitstatus == 0 and os.path.exists(conn2) and filecmp.cmp(conn, con
        "replaying the answers (non-interactive) gives a byte-identical connector file")
 if child.exitstatus != 0:
     tap.diag(out.decode("utf-8", "replace"))
+
+# A dry run: the review says '↑ more' once scrolled, as the form pages do.
+t = Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--name", "Ca Test",
+         "--url-type", "repo", "--connection", "http", "--url", azf["AZF_REPO_URL"],
+         "--username", azf["AZF_USER"]], tap=tap)
+try:
+    t.to_token()
+    t.paste(token)
+    t.send(F10)
+    t.wait_for("Check the values")
+    at_top = t.line(3)
+    t.key(DOWN, 3)
+    scrolled, first = t.line(3), t.line(4)
+    t.key(UP, 3)
+    tap.ok("↑ more" not in at_top and "↑ more" in scrolled and "Overview" not in first and
+           "↑ more" not in t.line(3), "the review says '↑ more' once scrolled down, not at its top")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
 tap.done()
 PY
