@@ -14,6 +14,9 @@
 #include "term.h"
 #include "wizard_int.h"
 
+/* The check's deadline when --timeout is not given (check.h: timeout_ms <= 0 is 30 s). */
+#define CHECK_WIZARD_DEFAULT_MS 30000
+
 /* The secrets typed, pasted or read from a file, into w->s (fresh: to be stored). */
 static void check_take_secrets(struct wizard *w)
 {
@@ -259,8 +262,18 @@ void page_check_draw(struct wizard *w)
 	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "",
 	         w->check == TEST_FAILED && check_untrusted_ca(w) ? "  C CA file" : "");
 	wizard_frame(w, k, &top, &bottom);
-	mvprintw(3, 1, "Connection test of '%s'", connector_get(w->c, FIELD_IDENTIFIER) ?
-	         connector_get(w->c, FIELD_IDENTIFIER) : "");
+	/* The deadline is said up front: a silent server is waited for that long, not for ever. */
+	int limit_ms = w->start->check.timeout_ms > 0 ? w->start->check.timeout_ms : CHECK_WIZARD_DEFAULT_MS;
+	const char *ident = connector_get(w->c, FIELD_IDENTIFIER) ? connector_get(w->c, FIELD_IDENTIFIER) : "";
+	char limit[32], title[256];
+	snprintf(limit, sizeof(limit), " (at most %d s)", limit_ms / 1000);
+	/* A long identifier (ASCII, up to 128) is cut, not the limit: the line has one row. */
+	int room = COLS - 2 - (int)strlen("Connection test of ''") - (int)strlen(limit);
+	if ((int)strlen(ident) > room)
+		snprintf(title, sizeof(title), "Connection test of '%.*s...'%s", room > 3 ? room - 3 : 0, ident, limit);
+	else
+		snprintf(title, sizeof(title), "Connection test of '%s'%s", ident, limit);
+	mvaddnstr(3, 1, title, COLS - 2);
 	int y = top;
 	if (w->check == TEST_RUNNING && w->nres == 0)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(32)
+tap = Tap(33)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -145,7 +145,8 @@ tap.ok(child.exitstatus == 0 and os.path.exists(conn2) and filecmp.cmp(conn, con
 if child.exitstatus != 0:
     tap.diag(out.decode("utf-8", "replace"))
 
-# A dry run: the review says '↑ more' once scrolled, as the form pages do.
+# A dry run without --ca-file: the review says '↑ more' once scrolled, the test page its time
+# limit.
 t = Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--name", "Ca Test",
          "--url-type", "repo", "--connection", "http", "--url", azf["AZF_REPO_URL"],
          "--username", azf["AZF_USER"]], tap=tap)
@@ -160,6 +161,10 @@ try:
     t.key(UP, 3)
     tap.ok("↑ more" not in at_top and "↑ more" in scrolled and "Overview" not in first and
            "↑ more" not in t.line(3), "the review says '↑ more' once scrolled down, not at its top")
+    t.send(ENTER)
+    t.wait_for("C CA file", 40)
+    tap.is_(t.line(3).strip(), "Connection test of 'Ca_Test' (at most 30 s)",
+            "the test page gives its time limit (30 s by default)")
     t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)

@@ -15,7 +15,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(28)
+tap = Tap(29)
 
 t = Tui(base + ["new"], tap=tap)
 try:
@@ -144,8 +144,8 @@ except TuiTimeout as e:
 tap.ok(not any(l.encode() in bytes(t.raw) for l in body), "no line of the pasted key reached the terminal")
 
 # The unknown host key is named as known_hosts will name it: the server as [host]:port and the
-# key's type with its fingerprint, on the page and in the box asking to trust it. A home of its
-# own: the first walk trusted the key.
+# key's type with its fingerprint, on the page and in the box asking to trust it; the page also
+# gives the check's time limit (--timeout). A home of its own: the first walk trusted the key.
 host = "[127.0.0.1]:%s" % azf["AZF_SSH_PORT"]
 t = Tui([binary, "--home", os.path.join(tmp, "home-hk"), "new", "--dry-run", "--timeout", "7", "--name", "Hk", "--url-type", "repo",
                 "--connection", "ssh", "--url", azf["AZF_SSH_URL"]], tap=tap)
@@ -163,6 +163,7 @@ try:
     r = t.find("The host key of %s is not known here:" % host)
     tap.ok(r > 0 and t.line(r + 1).strip() == "ssh-rsa " + fp,
            "the unknown host key on the page: the server as [host]:port, the key type, the fingerprint")
+    tap.is_(t.line(3).strip(), "Connection test of 'Hk' (at most 7 s)", "the test page gives its time limit")
     t.send("a")
     t.wait_for("y yes   n no")
     r = t.find("Trust the host key of %s from now on?" % host)
