@@ -177,9 +177,12 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 	}
 }
 
-/* One line typed in a dialog (masked for a secret): the text, or NULL with errno (ECANCELED: Esc). */
+/*
+ * One line typed in a dialog (masked for a secret), starting from start (NULL: empty): the text,
+ * or NULL with errno (ECANCELED: Esc).
+ */
 static struct secbuf *dialog_input(struct wizard *w, const char *title, const char *prompt, size_t max,
-                                   bool masked)
+                                   bool masked, const char *start)
 {
 	struct input in;
 	struct secbuf *out = NULL;
@@ -188,6 +191,8 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (start)
+		input_set(&in, start, strlen(start));
 	for (;;) {
 		struct secbuf *paste = NULL;
 		char view[1024];
@@ -237,7 +242,7 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 	/* What the core said before asking again (a wrong passphrase) shows above the prompt. */
 	w->status[0] = '\0';
 	wizard_take_messages(w);
-	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true);
+	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true, NULL);
 	if (out) {
 		snprintf(w->status, sizeof(w->status), "opening the secret store...");
 		wizard_draw(w);
@@ -245,9 +250,10 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 	return out;
 }
 
+/* The box starts with the text in out: asked again, what was typed stays to be mended. */
 bool dialog_text(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen)
 {
-	struct secbuf *b = dialog_input(w, title, prompt, outlen - 1, false);
+	struct secbuf *b = dialog_input(w, title, prompt, outlen - 1, false, out);
 
 	if (!b)
 		return false;

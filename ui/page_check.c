@@ -153,28 +153,51 @@ static bool check_untrusted_ca(const struct wizard *w)
 	return false;
 }
 
-/* C: trust the CA certificates of a file (PEM) for this run, as --ca-file does, and test again. */
-static void check_ask_ca_file(struct wizard *w)
+/* What is wrong with path as a CA file ("" when fine): said here, plainly, rather than as a TLS
+ * failure of every probe. */
+static void check_ca_file_msg(const char *path, char *msg, size_t msglen)
 {
-	char path[sizeof(w->ca_file)];
-	FILE *f;
 	char head[64] = "";
+	FILE *f;
 
-	w->status[0] = '\0';
-	if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path)) ||
-	    !*path)
+	*msg = '\0';
+	if (!*path) {
+		snprintf(msg, msglen, "type the path of the file, or Esc");
 		return;
-	/* Said here, plainly, rather than as a TLS failure of every probe. */
+	}
 	if (!(f = fopen(path, "re"))) {
-		snprintf(w->status, sizeof(w->status), "cannot read %.400s: %s", path, strerror(errno));
+		snprintf(msg, msglen, "cannot read it: %s", strerror(errno));
 		return;
 	}
 	size_t n = fread(head, 1, sizeof(head) - 1, f);
+	int err = ferror(f) ? errno : 0;
 	fclose(f);
 	head[n] = '\0';
-	if (!strstr(head, "-----BEGIN ")) {
-		snprintf(w->status, sizeof(w->status), "%.400s is not a PEM file (no -----BEGIN line)", path);
-		return;
+	if (err)
+		snprintf(msg, msglen, "cannot read it: %s", strerror(err));
+	else if (!strstr(head, "-----BEGIN "))
+		snprintf(msg, msglen, "not a PEM file: no -----BEGIN line in it");
+}
+
+/*
+ * C: trust the CA certificates of a file (PEM) for this run, as --ca-file does, and test again.
+ * A path that will not do is said in the box, which asks again with the path as typed (a slip
+ * is mended, not typed anew); Esc gives up.
+ */
+static void check_ask_ca_file(struct wizard *w)
+{
+	char path[sizeof(w->ca_file)];
+
+	snprintf(path, sizeof(path), "%s", w->ca_file);
+	w->status[0] = '\0';
+	for (;;) {
+		if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path))) {
+			w->status[0] = '\0';
+			return;
+		}
+		check_ca_file_msg(path, w->status, sizeof(w->status));
+		if (!*w->status)
+			break;
 	}
 	snprintf(w->ca_file, sizeof(w->ca_file), "%s", path);
 	page_check_start(w);

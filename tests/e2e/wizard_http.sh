@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(33)
+tap = Tap(38)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -146,7 +146,8 @@ if child.exitstatus != 0:
     tap.diag(out.decode("utf-8", "replace"))
 
 # A dry run without --ca-file: the review says '↑ more' once scrolled, the test page its time
-# limit.
+# limit; the server's certificate is not trusted, and C asks for the CA file: a path that will
+# not do is said in the box, which asks again with the path as typed.
 t = Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--name", "Ca Test",
          "--url-type", "repo", "--connection", "http", "--url", azf["AZF_REPO_URL"],
          "--username", azf["AZF_USER"]], tap=tap)
@@ -165,7 +166,27 @@ try:
     t.wait_for("C CA file", 40)
     tap.is_(t.line(3).strip(), "Connection test of 'Ca_Test' (at most 30 s)",
             "the test page gives its time limit (30 s by default)")
-    t.quit()
+    t.send("c")
+    ask = "Path of your CA's certificate file"
+    r = t.wait_for(ask)
+    wrong = os.path.join(tmp, "no-such-ca.pem")
+    t.type(wrong)
+    t.send(ENTER)
+    tap.ok(t.find(ask) == r and "cannot read it: No such file or directory" in t.line(r - 1) and
+           wrong in t.line(r + 1), "a CA file that cannot be read: said in the box, asked again, "
+           "the path kept as typed")
+    t.key(BACKSPACE, len("no-such-ca.pem"))
+    t.type("fix/env")
+    t.send(ENTER)
+    tap.ok(t.find(ask) == r and "not a PEM file" in t.line(r - 1), "a file that is not PEM: said there too")
+    t.send(ESC)
+    t.wait_gone(ask)
+    tap.ok(t.has("C CA file") and not t.has("not a PEM file"), "Esc closes the box, its message with it")
+    t.send("c")
+    t.wait_for(ask)
+    t.type(azf["AZF_CA"])
+    t.send(ENTER)
+    t.finish("the check passed", "git-http", "with the CA file given")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
