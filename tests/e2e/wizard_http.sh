@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(38)
+tap = Tap(39)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -187,6 +187,28 @@ try:
     t.type(azf["AZF_CA"])
     t.send(ENTER)
     t.finish("the check passed", "git-http", "with the CA file given")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+# While the store opens (Argon2id: a second or more) the test page says so: after the passphrase
+# is given and before the first probe shows (the raw transcript's order, not the clock).
+t = Tui([binary, "--home", home, "edit", "Web_App", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Passphrase for the secret store:")
+    t.type(passphrase)
+    mark = len(t.raw)
+    t.send(ENTER)
+    t.wait_for("saved connector 'Web_App'", 40)
+    after = bytes(t.raw[mark:])
+    i, j = after.find(b"opening the secret store"), after.find(b"git-http")
+    tap.ok(0 <= i < j, "while the store opens, the test page says so (before the probes show)")
+    t.send(ENTER)
+    t.wait_exit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
