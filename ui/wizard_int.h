@@ -172,7 +172,7 @@ void dialog_help(struct wizard *w, struct wizard_item it);
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n);
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);
 struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
-/* A line of plain text asked in a dialog, into out; false when cancelled (Esc). */
+/* A line of plain text asked in a dialog, starting from out's text, into out; false when cancelled (Esc). */
 bool dialog_text(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen);
 
 #endif
