@@ -25,7 +25,11 @@ static int form_width(void)
 /* The message of an item when it should show (touched, or Next tried on the page). */
 static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
 {
-	if (!w->touched[it.id] && !w->tried[w->page])
+	/* The identifier made from the name answers for it: its message shows once the name's does. */
+	bool touched = w->touched[it.id] ||
+	               (it.id == FIELD_IDENTIFIER && !w->ident_typed && w->touched[FIELD_NAME]);
+
+	if (!touched && !w->tried[w->page])
 		return false;
 	return !wizard_item_msg(w, it, msg, msglen);
 }

@@ -2,12 +2,12 @@
 # refused while something is wrong, and F10 goes to the page to fix.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import os, re, sys
+import os, re, shutil, sys
 from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(34)
+tap = Tap(36)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -133,5 +133,22 @@ except TuiTimeout as e:
 t.close()
 tap.tui = None
 tap.ok(not os.path.exists(os.path.join(home, "connectors")), "nothing was saved")
+
+# An identifier made from the name that a saved connector has: said on leaving the name.
+home2 = os.path.join(tmp, "home2")
+os.makedirs(os.path.join(home2, "connectors"), mode=0o700)
+shutil.copy(os.path.join(os.environ["top_srcdir"], "tests/data/connectors/azure_payments.json"),
+            os.path.join(home2, "connectors"))
+t = Tui([binary, "--home", home2, "new", "--dry-run"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("azure payments")
+    t.send(TAB)
+    msg_check(t, "Identifier", r"already exists", "the identifier the name gives is taken")
+    tap.is_(t.focused_label(), "Identifier *", "... said as the name is left, before Next")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
 tap.done()
 PY
