@@ -791,7 +791,7 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 		            all - 4, p->text + 4);
 	if (u->transport == AZURE_HTTP && !w->allow_http)
 		return fail(p->msg, p->msglen, "plain http:// sends the token unencrypted; use "
-		            "https:// (or --allow-http true for a lab server)");
+		            "https:// (for a lab server: turn on 'Allow plain http://', --allow-http true)");
 	if (w->type == AZ_URL_PROJECT && ssh && !p->v3)
 		return fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but "
 		            "this server wants '.../%s/<repo>': choose URL type Repository and give "

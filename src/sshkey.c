@@ -73,7 +73,7 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		snprintf(msg, msglen, "the SSH key is %s: Azure DevOps accepts only RSA keys; "
 		                      "generate one with ssh-keygen -t rsa -b 4096", ssh_key_type_to_char(type));
 		ssh_key_free(k);
-		return -1;
+		return -3;
 	}
 	*out = k;
 	return 0;

@@ -233,13 +233,19 @@ void wizard_key_refresh(struct wizard *w)
 		return;
 	pass = wizard_secret_value(w, FIELD_SSH_KEY_PASSPHRASE, msg, sizeof(msg));
 	/* A passphrase kept in the store is only known at the test: the key is checked there. */
-	if ((pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE])) &&
-	    sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg)) == -2) {
+	int rc = pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE])
+	         ? sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg)) : 0;
+	if (rc == -2) {
 		w->key_msg_pass = true;
 		snprintf(w->key_msg, sizeof(w->key_msg), pass
 		         ? "this passphrase does not open the key (or the key is not a private key)"
 		         : "the key needs its passphrase: type it here (or the key is not a private key "
 		           "in PEM or OpenSSH format)");
+	} else if (rc == -3) {
+		/* The wizard makes one itself. */
+		char *advice = strstr(w->key_msg, "; generate one");
+		if (advice)
+			snprintf(advice, sizeof(w->key_msg) - (size_t)(advice - w->key_msg), "; F3 makes one here");
 	}
 	secbuf_free(pass);
 	secbuf_free(key);

@@ -126,7 +126,7 @@ try:
     t.wait_for("SSH private key *")
     t.type(azf["AZF_SSH_ED25519_KEY"])
     t.send(PGDN)  # Next checks the key
-    msg_check(t, "SSH private key", r"RSA", "an ed25519 key")
+    msg_check(t, "SSH private key", r"accepts only RSA keys; F3 makes one here", "an ed25519 key (F3 offered)")
     tap.ok(t.field_row("SSH private key") > 0, "Next is refused with a key that is not RSA")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)

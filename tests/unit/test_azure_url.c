@@ -606,7 +606,8 @@ static const struct bad bad[] = {
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web.git", TR, CS, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
 	{ "http://tfs.example.com/tfs/Coll/Payments", TP, CH, false,
-	  "plain http:// sends the token unencrypted; use https:// (or --allow-http true for a lab server)" },
+	  "plain http:// sends the token unencrypted; use https:// (for a lab server: turn on 'Allow "
+	  "plain http://', --allow-http true)" },
 	{ "http://dev.azure.com/contoso/Payments", TP, CH, true,
 	  "Azure DevOps Services needs https://: use 'https://dev.azure.com/contoso/Payments'" },
 	{ "HTTP://contoso.visualstudio.com/Payments", TP, CH, true,
