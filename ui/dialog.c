@@ -244,7 +244,7 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 	wizard_take_messages(w);
 	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true, NULL);
 	if (out) {
-		snprintf(w->status, sizeof(w->status), "opening the secret store...");
+		snprintf(w->busy, sizeof(w->busy), "opening the secret store...");
 		wizard_draw(w);
 	}
 	return out;

@@ -120,6 +120,7 @@ void page_check_start(struct wizard *w)
 	w->check = TEST_RUNNING;
 	wizard_draw(w);
 	int rc = newconn_open_store(w->ctx, w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
+	w->busy[0] = '\0';
 	w->status[0] = '\0';
 	wizard_take_messages(w);
 	if (rc == AZ_EXIT_OK && key_later)

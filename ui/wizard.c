@@ -438,6 +438,8 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 		attron(term_style(TERM_ERROR));
 		mvaddnstr(LINES - 2, 1, w->status, COLS - 2);
 		attroff(term_style(TERM_ERROR));
+	} else if (*w->busy) {
+		mvaddnstr(LINES - 2, 1, w->busy, COLS - 2);
 	}
 	attron(term_style(TERM_KEY));
 	mvhline(LINES - 1, 0, ' ', COLS);

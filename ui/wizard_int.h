@@ -55,7 +55,8 @@ struct wizard {
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
 	bool below;                     /* the review: more lines below the screen */
 	struct fields_env env;
-	char status[512];               /* the bottom line: the last message */
+	char status[512];               /* the bottom line: the last message (an error's style) */
+	char busy[64];                  /* what is under way, shown plainly while status is empty */
 	FILE *err;                      /* the caller's ctx->err, for after the terminal */
 	FILE *errf;                     /* ctx->err while the terminal is ours */
 	char *errbuf;

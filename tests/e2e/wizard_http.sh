@@ -3,7 +3,7 @@
 # twice, the probes pass against the local servers, the connector is saved.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import filecmp, json, os, sys
+import filecmp, json, os, re, sys
 import pexpect
 from tui import *
 
@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(39)
+tap = Tap(40)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -207,6 +207,13 @@ try:
     after = bytes(t.raw[mark:])
     i, j = after.find(b"opening the secret store"), after.find(b"git-http")
     tap.ok(0 <= i < j, "while the store opens, the test page says so (before the probes show)")
+    # The colour in force where it is written: replay every SGR of the transcript up to there.
+    fg = None
+    for m in re.finditer(rb"\x1b\[([0-9;]*)m", bytes(t.raw[:mark + max(i, 0)])):
+        ps = [int(x) for x in m.group(1).split(b";") if x] or [0]
+        for p in ps:
+            fg = None if p in (0, 39) else p if 30 <= p <= 37 or 90 <= p <= 97 else fg
+    tap.ok(i >= 0 and fg not in (31, 91), "... plainly, not in the red of an error (fg %r)" % fg)
     t.send(ENTER)
     t.wait_exit()
 except TuiTimeout as e:
