@@ -244,17 +244,28 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	return AZ_EXIT_OK;
 }
 
-/* The store ids of the connector's secrets, "a, b" (for the note after a delete). */
+/* Is id a secret field of c that applies, with a store id? That id, else NULL. */
+static const char *cmd_connector_secret_id(const struct connector *c, int id)
+{
+	const char *v = connector_get(c, id);
+
+	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
+}
+
+/* The store ids of the connector's secrets, each once, "a, b" (for the note after a delete). */
 static void cmd_connector_secret_ids(const struct connector *c, char *buf, size_t buflen)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
 	for (int id = 0; c && id < FIELD_COUNT && n < buflen; id++) {
-		const char *v = connector_get(c, id);
+		const char *v = cmd_connector_secret_id(c, id);
+		bool again = false;
 
-		if (fields_at(id)->kind == FIELD_SECRET && v && fields_applies(c, id) &&
-		    !(id == FIELD_API_TOKEN && connector_is(c, FIELD_TOKEN, v)))
+		/* Two fields may share one secret (the API token is the HTTP token's by default). */
+		for (int before = 0; v && before < id; before++)
+			again |= connector_is(c, before, v) && cmd_connector_secret_id(c, before);
+		if (v && !again)
 			n += (size_t)snprintf(buf + n, buflen - n, "%s%s", n ? ", " : "", v);
 	}
 }
