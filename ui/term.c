@@ -431,9 +431,10 @@ static void term_drop_sequence(wint_t intro)
  * know (Alt-x, a sequence missing from the terminfo): dropped whole, never
  * taken as Back and then typed. A sequence a slow link split after its Esc
  * ('[' or 'O' with more bytes right behind it, soon after that Esc) is
- * dropped as well. TERM_KEY_NONE when dropped.
+ * dropped as well (esc_ms: when the Esc before it came, or 0). TERM_KEY_NONE
+ * when dropped.
  */
-static enum term_key term_escape(wint_t *ch)
+static enum term_key term_escape(wint_t *ch, long long esc_ms)
 {
 	wint_t c;
 
@@ -451,9 +452,7 @@ static enum term_key term_escape(wint_t *ch)
 			term_drop_sequence(c);
 		return TERM_KEY_NONE;
 	}
-	bool after_esc = term_esc_ms && term_now_ms() - term_esc_ms < 500;
-	term_esc_ms = 0;
-	if (after_esc && term_pending(&c) == OK) {
+	if (esc_ms && term_now_ms() - esc_ms < 500 && term_pending(&c) == OK) {
 		if (c < 0x40 || c > 0x7e)
 			term_drop_sequence(*ch);
 		return TERM_KEY_NONE;
@@ -473,8 +472,11 @@ enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 		term_hangup();
 	if (r == ERR)
 		return TERM_KEY_NONE;
+	/* Only the key right after a lone Esc may be the rest of its sequence. */
+	long long esc_ms = term_esc_ms;
+	term_esc_ms = 0;
 	if (r == OK && (*ch == 27 || *ch == '[' || *ch == 'O'))
-		return term_escape(ch);
+		return term_escape(ch, esc_ms);
 	if (r == OK)
 		return TERM_KEY_CHAR;
 	if (*ch == TERM_KEY_PASTE_START) {

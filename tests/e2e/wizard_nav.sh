@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(53)
+tap = Tap(54)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -236,6 +236,14 @@ try:
     t.pump(0.3)
     tap.ok(t.value("Name") == "Esc" and t.value("Identifier") == "Esc",
            "the rest of a split sequence after Esc is not typed into the page gone back to")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(ESC)
+    t.pump(0.1)
+    t.send("a[B")  # typed right after Esc: only the key right after it may be a sequence's rest
+    t.pump(0.3)
+    tap.is_(t.value("Name"), "Esca[B", "text typed after a lone Esc is all typed, '[' included")
+    t.send(BACKSPACE * 3)
     t.send("\x1b[H")  # Home
     t.send("\x1b[4~")  # End as PuTTY sends it
     t.type("!")
