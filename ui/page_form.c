@@ -25,9 +25,14 @@ static int form_width(void)
 /* The message of an item when it should show (touched, or Next tried on the page). */
 static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
 {
-	/* The identifier made from the name answers for it: its message shows once the name's does. */
+	/*
+	 * The identifier made from the name answers for it, the passphrase for the key it does not
+	 * open: their messages show once the name's or the key's would.
+	 */
 	bool touched = w->touched[it.id] ||
-	               (it.id == FIELD_IDENTIFIER && !w->ident_typed && w->touched[FIELD_NAME]);
+	               (it.id == FIELD_IDENTIFIER && !w->ident_typed && w->touched[FIELD_NAME]) ||
+	               (it.id == FIELD_SSH_KEY_PASSPHRASE && !it.sid && w->key_msg_pass &&
+	                w->touched[FIELD_SSH_KEY]);
 
 	if (!touched && !w->tried[w->page])
 		return false;
@@ -368,8 +373,6 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));
 	if (leaves)
 		wizard_draft_save(w);
-	if (leaves || type == TERM_KEY_PASTE)
-		wizard_key_refresh(w);
 	if ((chr && ch == '\t') || (code && ch == KEY_DOWN)) {
 		w->touched[it.id] = true;
 		w->focus = (w->focus + 1) % (int)n;
@@ -410,4 +413,7 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	} else if (!choice) {
 		form_edit(w, it, type, ch, paste);
 	}
+	/* The key's message as its field is left or a value pasted, not at every key (see wizard_key_refresh). */
+	if (leaves || type == TERM_KEY_PASTE)
+		wizard_key_refresh(w);
 }

@@ -48,6 +48,7 @@ void secret_tools_generate_key(struct wizard *w)
 	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
 	snprintf(w->pub_path, sizeof(w->pub_path), "%s/%s.pub", p->data_dir,
 	         wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid)));
+	wizard_key_hash(w, w->pub_of);
 	snprintf(line, sizeof(line), "%s\n", pub);
 	if (w->start->dry_run)
 		w->pub_path[0] = '\0';

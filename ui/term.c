@@ -25,6 +25,10 @@
 /* A secret's limit plus room for a trailing newline the editor drops. */
 #define TERM_PASTE_MAX (64 * 1024 + 16)
 #define TERM_PASTE_CHUNK 4096
+/* The longest gap a slow link puts inside a key's escape sequence. */
+#define TERM_SEQ_GAP_MS 300
+/* Esc alone, after this long without the rest of a sequence (as vim's ttimeoutlen); $ESCDELAY wins. */
+#define TERM_ESC_DELAY_MS 100
 /* A paste whose end marker never comes (typed by hand, lost) ends after this quiet time. */
 #define TERM_PASTE_GAP_MS 1000
 
@@ -257,7 +261,8 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	set_escdelay(25);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(TERM_ESC_DELAY_MS);
 	curs_set(1);
 	wtimeout(stdscr, term_wait);
 	term_colours = term_colours_start();
@@ -404,25 +409,28 @@ static long long term_now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* The next byte already there, without waiting: ERR when none. */
-static int term_pending(wint_t *c)
+/* The next byte, waiting at most ms for it: ERR when none came. */
+static int term_pending(wint_t *c, int ms)
 {
-	wtimeout(stdscr, 0);
+	wtimeout(stdscr, ms);
 	int r = wget_wch(stdscr, c);
 	wtimeout(stdscr, term_wait);
 	return r;
 }
 
-/* Drop the rest of a CSI (ESC [) or SS3 (ESC O) sequence curses did not know, up to its last byte. */
+/*
+ * Drop the rest of a CSI (ESC [) or SS3 (ESC O) sequence curses did not know,
+ * up to its last byte, which a slow link may bring a little later.
+ */
 static void term_drop_sequence(wint_t intro)
 {
 	wint_t c;
 
 	if (intro == 'O') {
-		term_pending(&c);
+		term_pending(&c, TERM_SEQ_GAP_MS);
 		return;
 	}
-	while (term_pending(&c) == OK && !(c >= 0x40 && c <= 0x7e))
+	while (term_pending(&c, TERM_SEQ_GAP_MS) == OK && !(c >= 0x40 && c <= 0x7e))
 		;
 }
 
@@ -439,7 +447,7 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 	wint_t c;
 
 	if (*ch == 27) {
-		int r = term_pending(&c);
+		int r = term_pending(&c, 0); /* curses waited ESCDELAY already */
 		if (r == ERR) {
 			term_esc_ms = term_now_ms();
 			return TERM_KEY_CHAR;
@@ -452,7 +460,7 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 			term_drop_sequence(c);
 		return TERM_KEY_NONE;
 	}
-	if (esc_ms && term_now_ms() - esc_ms < 500 && term_pending(&c) == OK) {
+	if (esc_ms && term_now_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {
 		if (c < 0x40 || c > 0x7e)
 			term_drop_sequence(*ch);
 		return TERM_KEY_NONE;

@@ -166,6 +166,22 @@ static void wizard_follow_name(struct wizard *w)
 	connector_put(w->c, FIELD_IDENTIFIER, d);
 }
 
+void wizard_key_hash(const struct wizard *w, unsigned char out[32])
+{
+	const struct secbuf *k = w->in[FIELD_SSH_KEY].buf;
+
+	crypto_generichash(out, 32, k->data, k->len, NULL, 0);
+}
+
+/* Is the SSH key the one F3 made (whose public key is at pub_path)? */
+static bool wizard_key_made_here(const struct wizard *w)
+{
+	unsigned char h[32];
+
+	wizard_key_hash(w, h);
+	return sodium_memcmp(h, w->pub_of, sizeof(h)) == 0;
+}
+
 void wizard_changed(struct wizard *w, enum field_id id)
 {
 	char msg[FIELD_MSG_MAX];
@@ -176,6 +192,11 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		connector_put(w->c, id, *input_text(&w->sid[id]) ? input_text(&w->sid[id]) : NULL);
 		if (id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE)
 			w->key_stale = true;
+		/* Another key in place of one made with F3: its public key file would mislead. */
+		if (id == FIELD_SSH_KEY && *w->pub_path && !wizard_key_made_here(w)) {
+			unlink(w->pub_path);
+			w->pub_path[0] = '\0';
+		}
 		return;
 	}
 	/* A value the model refuses (not one of the choices) stays in the editor and shows its message. */
@@ -662,6 +683,8 @@ static void wizard_loop(struct wizard *w)
 		struct secbuf *paste = NULL;
 		wint_t ch = 0;
 
+		/* Work under way is drawn by the work itself; back here, it is over. */
+		w->busy[0] = '\0';
 		wizard_draw(w);
 		/* A pause in typing shows what is wrong with the field; a key in time keeps it quiet. */
 		bool typing = w->typing && w->page < FIELD_PAGE_COUNT;

@@ -51,6 +51,7 @@ struct wizard {
 	bool key_stale;                 /* the key or its passphrase changed since key_msg was made */
 	bool key_msg_pass;              /* key_msg is about the passphrase: it shows under that field */
 	char pub_path[384];             /* the public key of a key made here, or "" */
+	unsigned char pub_of[32];       /* BLAKE2b of that private key, to tell when it is replaced */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
 	bool below;                     /* the review: more lines below the screen */
@@ -111,6 +112,9 @@ void wizard_take_messages(struct wizard *w);
 
 /* The help text of an item: its field's, or what a store id is. */
 const char *wizard_item_help(struct wizard_item it);
+
+/* BLAKE2b of the SSH key's value as typed, pasted or made (to know it again). */
+void wizard_key_hash(const struct wizard *w, unsigned char out[32]);
 
 /* Is the terminal smaller than the 80x24 the pages need? */
 bool wizard_too_small(void);

@@ -251,7 +251,7 @@ class Tui:
             keys = re.sub(rb"\x1b\[([ABCD])", lambda m: b"\x1bO" + m.group(1), keys)
         self.child.send(keys)
         if keys.endswith(b"\x1b"):
-            wait = max(wait, 0.15)
+            wait = max(wait, 0.3)
         self.pump(wait)
         self.settle(0.1, 1.0)
 

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(40)
+tap = Tap(41)
 
 t = Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap)
 try:
@@ -216,6 +216,24 @@ try:
     tap.ok(i >= 0 and fg not in (31, 91), "... plainly, not in the red of an error (fg %r)" % fg)
     t.send(ENTER)
     t.wait_exit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+# F4 opens the store too: once a secret is picked, no "opening" line is left behind.
+t = Tui([binary, "--home", home, "edit", "Web_App"], tap=tap)
+try:
+    t.to_token()
+    t.send("\x1bOS")  # F4
+    t.wait_for("Passphrase for the secret store:")
+    t.type(passphrase)
+    t.send(ENTER)
+    t.wait_for("Stored secrets")
+    t.send(ENTER)
+    t.wait_gone("Stored secrets")
+    t.send(TAB)
+    tap.ok(not t.has("opening the secret store"), "after F4, the store open, its 'opening' line is gone")
+    t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(54)
+tap = Tap(55)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -230,7 +230,7 @@ try:
     t.pump(0.3)
     tap.ok(t.has("URL type *") and "[" not in t.screen_text().split("\n")[4], "an unknown sequence is dropped whole")
     t.send(ESC)
-    t.pump(0.1)
+    t.pump(0.25)
     t.send("[B")  # the rest of an arrow key, split from its Esc by a slow link
     t.wait_for("Name *")
     t.pump(0.3)
@@ -239,11 +239,15 @@ try:
     t.send(PGDN)
     t.wait_for("URL type *")
     t.send(ESC)
-    t.pump(0.1)
+    t.pump(0.25)
     t.send("a[B")  # typed right after Esc: only the key right after it may be a sequence's rest
     t.pump(0.3)
     tap.is_(t.value("Name"), "Esca[B", "text typed after a lone Esc is all typed, '[' included")
     t.send(BACKSPACE * 3)
+    t.child.send(b"\x1b[")  # an arrow cut after its '[' ...
+    t.pump(0.15)
+    t.send("D")  # ... its last byte later
+    tap.is_(t.value("Name"), "Esc", "a sequence cut in its middle: its last byte is not typed")
     t.send("\x1b[H")  # Home
     t.send("\x1b[4~")  # End as PuTTY sends it
     t.type("!")

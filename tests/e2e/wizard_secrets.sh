@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(19)
+tap = Tap(20)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -109,5 +109,31 @@ tap.ok(text != "" and text.encode().strip() in bytes(t.raw),
        "the public key went to the terminal as one line (the terminal wraps it: it copies whole)")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached the terminal")
 tap.ok(not any_file_holds(home, b"PRIVATE KEY"), "no file holds the private key in clear")
+
+# A key made with F3, then another given in its place: the first one's .pub goes.
+pub = os.path.join(home, "swap-ssh-key.pub")
+made = False
+t = Tui(base + ["new"], tap=tap)
+try:
+    t.wait_for("Name *")
+    if t.has("Go on with it?"):
+        t.send("n")
+    to_credentials(t, "swap", "git@ssh.dev.azure.com:v3/contoso/Payments/web", True)
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    t.send(" ")
+    t.wait_gone("New SSH key")
+    made = os.path.exists(pub)
+    t.focus("SSH private key")
+    t.send(CTRL_U)
+    t.type(azf["AZF_SSH_KEY"])
+    t.send(TAB)
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.ok(made and not os.path.exists(pub) and b"made with F3" not in bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1],
+       "F3's key replaced: its .pub is gone, and the last words name no key made here")
 tap.done()
 PY

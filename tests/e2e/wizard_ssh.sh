@@ -15,7 +15,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(29)
+tap = Tap(30)
 
 t = Tui(base + ["new"], tap=tap)
 try:
@@ -111,9 +111,15 @@ try:
     tap.is_(t.message("SSH private key"), "", "and it is accepted as a key")
     t.send(CTRL_U)
     t.paste(pub)
-    t.send(TAB)
+    t.wait_for("that is a public key")
     tap.ok("that is a public key: give the private key" in (t.message("SSH private key") or ""),
-           "a public key pasted instead: the message says what it is and what to give")
+           "a public key pasted instead: the message says what it is and what to give, at once")
+    t.send(CTRL_U)
+    t.type(azf["AZF_SSH_KEY_ENC"])
+    t.send(TAB)
+    t.wait_for("needs its passphrase")
+    tap.ok("needs its passphrase" in (t.message("SSH key passphrase") or ""),
+           "a key that needs a passphrase, its field left: said under the passphrase before Next")
     # A key that needs its passphrase: the passphrase field says so and gets the focus, never
     # the key's field (a file name, shown in clear, where a passphrase would be seen).
     t.focus("SSH private key")
