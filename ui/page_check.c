@@ -282,7 +282,10 @@ void page_check_draw(struct wizard *w)
 	char k[128];
 	int top, bottom;
 
-	snprintf(k, sizeof(k), "%s%s%s", keys[w->check],
+	/* A dry run saves nothing: S only ends it (and writes --write-answers). */
+	bool dry = w->start->dry_run;
+	snprintf(k, sizeof(k), "%s%s%s", dry && w->check == TEST_FAILED ? "R retry  B back  S end the dry run  ^C quit"
+	         : keys[w->check],
 	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "",
 	         w->check == TEST_FAILED && check_untrusted_ca(w) ? "  C CA file" : "");
 	wizard_frame(w, k, &top, &bottom);
@@ -324,7 +327,12 @@ void page_check_draw(struct wizard *w)
 		bool stopped = false;
 		for (size_t i = 0; i < w->nres; i++)
 			stopped |= w->res[i].status == CHECK_SKIPPED;
-		wizard_wrap(y, 1, COLS - 2, 2, stopped
+		wizard_wrap(y, 1, COLS - 2, 2, dry
+		            ? (stopped ? "The test was stopped. Run it again (R), change the values (B), or end "
+		                         "the dry run (S)."
+		                       : "The test failed. Fix the values (B), try again (R), or end the dry run "
+		                         "(S).")
+		            : stopped
 		            ? "The test was stopped: nothing is saved yet. Run it again (R), change the values "
 		              "(B), or save anyway (S)."
 		            : "The test failed: nothing is saved yet. Fix the values (B), try again (R), or "
@@ -357,8 +365,9 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		else if (chr && (ch == 'r' || ch == 'R'))
 			page_check_start(w);
 		else if (chr && (ch == 's' || ch == 'S') &&
-		         dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
-		                        "and its secrets anyway? (the exit status will say the test failed)"))
+		         (w->start->dry_run ||
+		          dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
+		                         "and its secrets anyway? (the exit status will say the test failed)")))
 			check_save(w);
 		else if (chr && (ch == 'c' || ch == 'C') && check_untrusted_ca(w))
 			check_ask_ca_file(w);

@@ -413,6 +413,9 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 		mvaddnstr(y + rows, x, text, (int)cut);
 		text = next;
 	}
+	/* Never cut silently: the last cell of a text that goes on says so. */
+	if (*text && rows > 0)
+		mvaddstr(y + rows - 1, x + width - 1, term_more());
 	attroff(attr);
 	return rows;
 }

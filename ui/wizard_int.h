@@ -149,7 +149,10 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);
  */
 int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *paste, bool multiline);
 
-/* Word-wrapped text ("\n" breaks a line) in width columns from (y, x), at most max_rows: rows used. */
+/*
+ * Word-wrapped text ("\n" breaks a line) in width columns from (y, x), at most max_rows: rows
+ * used. A text that goes on past max_rows ends with term_more() in the last cell.
+ */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
 /* How many rows wizard_wrap would use. */

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(26)
+tap = Tap(27)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -129,6 +129,7 @@ try:
     t.wait_for("C CA file", 40)
     tap.ok(t.has("certificate is not trusted here") and t.has("press C"),
            "an untrusted certificate: the test page offers C for a CA file")
+    tap.ok(t.has("S end the dry run") and not t.has("save anyway"), "--dry-run: S ends it, no 'save anyway'")
     t.send("c")
     t.wait_for("Path of your CA's certificate file (PEM):")
     t.type(os.path.join(tmp, "no-such-ca.pem"))

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(36)
+tap = Tap(37)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -79,6 +79,8 @@ try:
     t.send(RIGHT)  # Repository
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")
     msg_check(t, "URL", r"\.git", "a URL ending .git")
+    retype(t, "URL", "https://dev.azure.com/contoso/%s/_git/%s.git" % ("P" * 90, "r" * 90))
+    tap.ok((t.message("URL") or "").endswith("\u2026"), "a message longer than its rows ends with '…'")
     retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web")
     msg_check(t, "URL", r"space|%20", "a raw space in the URL")
     retype(t, "URL", "http://tfs.example:8080/tfs/Coll/Payments/_git/web")
