@@ -101,17 +101,26 @@ static void term_signals_restore(void)
 		sigaction(term_signals[i], &term_old_actions[i], NULL);
 }
 
-/* Append s to the restore bytes, without terminfo padding ("$<5>"): nothing waits in a handler. */
-static void term_restore_add(const char *s)
+/* Append s to out (at *len, at most size), without terminfo padding ("$<5>"): nothing waits. */
+static void term_cap_add(const char *s, char *out, int *len, int size)
 {
 	for (; *s; s++) {
 		if (s[0] == '$' && s[1] == '<' && strchr(s, '>')) {
 			s = strchr(s, '>');
 			continue;
 		}
-		if ((size_t)term_restore_len < sizeof(term_restore))
-			term_restore[term_restore_len++] = *s;
+		if (*len < size)
+			out[(*len)++] = *s;
 	}
+}
+
+/* Append s to the restore bytes (written from a signal handler). */
+static void term_restore_add(const char *s)
+{
+	int len = term_restore_len;
+
+	term_cap_add(s, term_restore, &len, (int)sizeof(term_restore));
+	term_restore_len = len;
 }
 
 /*
@@ -147,6 +156,20 @@ static void term_write(const char *s)
 		s += n;
 		len -= (size_t)n;
 	}
+}
+
+/* A terminfo string capability, without its padding; nothing when the terminal has none. */
+static void term_write_cap(const char *name)
+{
+	const char *s = tigetstr(name);
+	char buf[256];
+	int len = 0;
+
+	if (!s || s == (const char *)-1)
+		return;
+	term_cap_add(s, buf, &len, (int)sizeof(buf) - 1);
+	buf[len] = '\0';
+	term_write(buf);
 }
 
 /* One pair per style; the pair number is the style. */
@@ -288,13 +311,11 @@ void term_stop(void)
 {
 	if (!term_screen)
 		return;
+	endwin();
 	/* Without an alternate screen (vt100) the page would stay, with what follows written over it. */
 	const char *rmcup = tigetstr("rmcup");
-	if (!rmcup || rmcup == (char *)-1) {
-		erase();
-		refresh();
-	}
-	endwin();
+	if (!rmcup || rmcup == (char *)-1)
+		term_write_cap("clear");
 	term_write(TERM_PASTE_OFF);
 	term_signals_restore();
 	delscreen(term_screen);
@@ -537,6 +558,8 @@ void term_show_plain(const char *text)
 		keys.c_cc[VTIME] = 0;
 		set = tcsetattr(term_fd, TCSANOW, &keys) == 0;
 	}
+	/* A clean screen: a key shown before (F3 again) must not be copied by mistake. */
+	term_write_cap("clear");
 	term_write(text);
 	if (set) {
 		while (read(term_fd, &c, 1) < 0 && errno == EINTR && !term_quit_sig)

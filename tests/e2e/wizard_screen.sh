@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(27)
+tap = Tap(28)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -185,6 +185,7 @@ try:
     t.wait_exit()
     tap.ok(t.has("cancelled: nothing was saved") and not t.has("F10 review") and not t.has("Name *"),
            "TERM=vt100: the page is cleared on leaving; the last words stand alone")
+    tap.ok(t.line(0).startswith("cancelled: nothing was saved"), "... at the top of the screen")
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()

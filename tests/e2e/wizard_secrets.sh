@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(20)
+tap = Tap(21)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -122,6 +122,15 @@ try:
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
     t.wait_for("New SSH key", timeout=60)
+    t.send(" ")
+    t.wait_gone("New SSH key")
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3 again: a new key in place of that one
+    t.wait_for("y yes   n no")
+    t.send("y")
+    t.wait_for("New SSH key", timeout=60)
+    t.pump(0.3)
+    tap.is_(t.screen_text().count("ssh-rsa "), 1, "F3 again: only the new public key is on the screen")
     t.send(" ")
     t.wait_gone("New SSH key")
     made = os.path.exists(pub)
