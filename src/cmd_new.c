@@ -405,8 +405,10 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	if (a->dry_run) {
 		if (!a->json)
-			msg_error(ctx->err, "dry run: valid%s; nothing was written",
-			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "");
+			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s",
+			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "",
+			          a->write_answers ? " but the answers file " : "",
+			          a->write_answers ? a->write_answers : "");
 		goto report;
 	}
 	if (!check_ok && !a->save_on_failure) {

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 33
+plan 37
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -62,6 +62,16 @@ is "$rc" 4 "a new token the server rejects: exit 4"
 is "$(state)" "$before" "refused edits changed neither the file nor the store"
 run az test web --ca-file "$AZF_CA"
 is "$rc" 0 "the stored token is still the right one"
+
+# A dry run changes nothing but the answers file asked for, and says so.
+before=$(state)
+run az edit web --non-interactive --description "dry" --dry-run --write-answers "$tap_tmp/dry.json" \
+	--skip-test </dev/null
+is "$rc" 0 "edit --dry-run: exit 0"
+has "$err" "nothing was written but the answers file $tap_tmp/dry.json" "it names the one file it wrote"
+is "$(state)" "$before" "the connector and the store are unchanged"
+grep -q '"description":[[:space:]]*"dry"' "$tap_tmp/dry.json"
+ok $? "the answers file holds the values the edit would save"
 
 # To SSH: the HTTP fields that no longer apply go; the key is stored under the connector's id.
 run az edit web --non-interactive --connection ssh --url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" \
