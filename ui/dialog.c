@@ -138,10 +138,10 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 	dialog_message(w, title, text, footer, 6);
 }
 
-int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n)
+int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n, size_t at)
 {
 	enum { ROWS = 10 };
-	size_t at = 0, top = 0;
+	size_t top = 0;
 
 	for (;;) {
 		int y, x;
@@ -161,7 +161,7 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 				attroff(a);
 			}
 			attron(term_style(TERM_KEY));
-			mvaddstr(y + ROWS + 1, x, "Up/Down choose   Enter take   Esc none");
+			mvaddstr(y + ROWS + 1, x, "Up/Down choose   Enter take   Esc keep as it was");
 			attroff(term_style(TERM_KEY));
 			refresh();
 		}

@@ -91,7 +91,14 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 		         store_kind_name(newconn_kind(id)));
 		return;
 	}
-	int at = dialog_pick(w, "Stored secrets", items, n);
+	/* The list starts on the secret the field names now, if it is one of them. */
+	char sid[128];
+	const char *now = wizard_secret_id(w, id, sid, sizeof(sid));
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(items[i], now) == 0)
+			start = i;
+	int at = dialog_pick(w, "Stored secrets", items, n, start);
 	if (at < 0)
 		return;
 	/* The stored value is used: what was typed for this secret goes. */

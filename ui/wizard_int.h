@@ -176,8 +176,8 @@ void secret_tools_pick(struct wizard *w, enum field_id id);
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
 void dialog_help(struct wizard *w, struct wizard_item it);
-/* A choice among n lines (Up/Down, Enter): its index, or -1 (Esc). */
-int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n);
+/* A choice among n lines (Up/Down, Enter) starting on line at: its index, or -1 (Esc). */
+int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n, size_t at);
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);
 struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
 /* A line of plain text asked in a dialog, starting from out's text, into out; false when cancelled (Esc). */

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(21)
+tap = Tap(22)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -138,6 +138,21 @@ try:
     t.send(CTRL_U)
     t.type(azf["AZF_SSH_KEY"])
     t.send(TAB)
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+# F4 starts on the secret the field names now: Enter keeps it.
+subprocess.run(base + ["secret", "set", "aa-token"], input=b"another-value", capture_output=True)
+t = Tui(base + ["edit", "second"], tap=tap)
+try:
+    t.to_token()
+    t.send("\x1bOS")  # F4
+    t.wait_for("Stored secrets")
+    t.send(ENTER)
+    t.wait_gone("Stored secrets")
+    tap.ok(any("store id" in l and "first-token" in l for l in t.screen_text().split("\n")),
+           "F4 then Enter keeps the secret named (first-token)")
     t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
