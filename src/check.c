@@ -11,7 +11,6 @@
 #include "check_probe.h"
 #include "pktline.h"
 
-#define CHECK_DEFAULT_TIMEOUT_MS 30000
 #define CHECK_PROGRESS_MS 100
 
 static long check_now_ms(void)

@@ -87,6 +87,8 @@ enum check_hostkey {
 };
 
 #define CHECK_MAX_PROBES 2
+/* The deadline of all probes when none is given (timeout_ms <= 0). */
+#define CHECK_DEFAULT_TIMEOUT_MS 30000
 
 struct check_result {
 	const char *probe;              /* "git-http", "git-ssh" or "api" */

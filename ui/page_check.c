@@ -14,9 +14,6 @@
 #include "term.h"
 #include "wizard_int.h"
 
-/* The check's deadline when --timeout is not given (check.h: timeout_ms <= 0 is 30 s). */
-#define CHECK_WIZARD_DEFAULT_MS 30000
-
 /* The secrets typed, pasted or read from a file, into w->s (fresh: to be stored). */
 static void check_take_secrets(struct wizard *w)
 {
@@ -290,7 +287,7 @@ void page_check_draw(struct wizard *w)
 	         w->check == TEST_FAILED && check_untrusted_ca(w) ? "  C CA file" : "");
 	wizard_frame(w, k, &top, &bottom);
 	/* The deadline is said up front: a silent server is waited for that long, not for ever. */
-	int limit_ms = w->start->check.timeout_ms > 0 ? w->start->check.timeout_ms : CHECK_WIZARD_DEFAULT_MS;
+	int limit_ms = w->start->check.timeout_ms > 0 ? w->start->check.timeout_ms : CHECK_DEFAULT_TIMEOUT_MS;
 	const char *ident = connector_get(w->c, FIELD_IDENTIFIER) ? connector_get(w->c, FIELD_IDENTIFIER) : "";
 	char limit[32], title[256];
 	snprintf(limit, sizeof(limit), " (at most %d s)", limit_ms / 1000);
