@@ -74,6 +74,16 @@ tap_keyed_home() {
 	az() { "$bin" --home "$home" --key-file "$key" "$@"; }
 }
 
+# j EXPR: a value in the last output ($out), a connectivity check's JSON, as Python sees it
+# with d the object and p its probes, e.g. j 'p[0]["status"]'; true/false/null as in JSON.
+j() {
+	printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin); p = d["probes"]
+v = eval(sys.argv[1])
+print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$1" 2>&1
+}
+
 # run CMD...: sets rc, out, err (the command's exit code, stdout and stderr).
 run() {
 	"$@" >"$tap_tmp/.out" 2>"$tap_tmp/.err"

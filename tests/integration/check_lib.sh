@@ -32,15 +32,6 @@ probe() {
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
-# j EXPR: a field of the last answer, e.g. j 'p[0]["status"]' (p: the probes).
-j() {
-	printf '%s' "$out" | /usr/bin/python3 -c '
-import json, sys
-d = json.load(sys.stdin); p = d["probes"]
-v = eval(sys.argv[1])
-print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$1" 2>&1
-}
-
 # verdict N STATUS CATEGORY MESSAGE-ERE DESCRIPTION: probe N's result.
 verdict() {
 	is "$(j "p[$1]['status']"),$(j "p[$1]['category']")" "$2,$3" "$5: $2, category $3"

@@ -20,14 +20,6 @@ run() {
 	out=$(cat "$tap_tmp/.out")
 	err=$(cat "$tap_tmp/.err")
 }
-# j EXPR: a field of the last --json answer, e.g. j 'p[0]["category"]' (p: the probes).
-j() {
-	printf '%s' "$out" | /usr/bin/python3 -c '
-import json, sys
-d = json.load(sys.stdin); p = d["probes"]
-v = eval(sys.argv[1])
-print("null" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$1" 2>&1
-}
 # json_shape OK: what is wrong with the last --json answer (nothing when it is right): one
 # JSON object, "ok" as expected and true only if every probe passed, each probe with its
 # name, status, category (null when it passed), message and duration in ms.
