@@ -70,8 +70,8 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	}
 	enum ssh_keytypes_e type = ssh_key_type(k);
 	if (type != SSH_KEYTYPE_RSA) {
-		snprintf(msg, msglen, "the SSH key is %s: Azure DevOps accepts only RSA keys; "
-		                      "generate one with ssh-keygen -t rsa -b 4096", ssh_key_type_to_char(type));
+		snprintf(msg, msglen, "the SSH key is %s: Azure DevOps accepts only RSA keys" SSHKEY_RSA_ADVICE,
+		         ssh_key_type_to_char(type));
 		ssh_key_free(k);
 		return -3;
 	}

@@ -28,6 +28,9 @@ const char *sshkey_misgiven(const char *text);
 /* Does key open with passphrase as an RSA key? 0, or what sshkey_import returns, with its message. */
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen);
 
+/* The end of sshkey_import's message for a key that is not RSA (a front end may offer its own way). */
+#define SSHKEY_RSA_ADVICE "; generate one with ssh-keygen -t rsa -b 4096"
+
 /* Azure's advice for a new key: RSA, 4096 bits. */
 #define SSHKEY_GENERATE_BITS 4096
 

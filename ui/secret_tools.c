@@ -29,9 +29,9 @@ void secret_tools_generate_key(struct wizard *w)
 	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
 	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
 		return;
+	/* Shown while the key is made; the key loop clears it. */
 	snprintf(w->busy, sizeof(w->busy), "making an RSA %d key...", SSHKEY_GENERATE_BITS);
 	wizard_draw(w);
-	w->busy[0] = '\0';
 	/* In Azure's list of SSH keys, the comment says which connector on which host uses it. */
 	gethostname(host, sizeof(host) - 1);
 	snprintf(comment, sizeof(comment), AZ_PROGRAM ":%s@%s",

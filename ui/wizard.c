@@ -264,7 +264,7 @@ void wizard_key_refresh(struct wizard *w)
 		           "in PEM or OpenSSH format)");
 	} else if (rc == -3) {
 		/* The wizard makes one itself. */
-		char *advice = strstr(w->key_msg, "; generate one");
+		char *advice = strstr(w->key_msg, SSHKEY_RSA_ADVICE);
 		if (advice)
 			snprintf(advice, sizeof(w->key_msg) - (size_t)(advice - w->key_msg), "; F3 makes one here");
 	}
