@@ -4,26 +4,18 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "check_probe.h"
+#include "clock.h"
 #include "pktline.h"
 
 #define CHECK_PROGRESS_MS 100
 
-static long check_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 long check_remaining_ms(const struct check_ctx *ctx)
 {
-	long left = ctx->deadline_ms - check_now_ms();
+	long left = (long)(ctx->deadline_ms - clock_ms());
 
 	return left > 0 ? left : 1;
 }
@@ -59,12 +51,12 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 		snprintf(r->message, sizeof(r->message), "%s", status == CHECK_OK ? "ok" : "failed");
 	r->status = status;
 	r->category = status == CHECK_FAILED ? cat : CHECK_CAT_NONE;
-	r->duration_ms = check_now_ms() - ctx->start_ms;
+	r->duration_ms = (long)(clock_ms() - ctx->start_ms);
 }
 
 void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
 {
-	long ms = ctx->deadline_ms - ctx->start_ms;
+	long ms = (long)(ctx->deadline_ms - ctx->start_ms);
 
 	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
 	             "no answer within %ld.%ld s: check the host and port, a firewall or the proxy settings",
@@ -180,7 +172,7 @@ size_t check_run(const struct check_target *target, struct check_result *results
 	struct check_ctx ctx = { .t = target };
 	struct check_ssh *ssh = NULL;
 	long timeout = target->timeout_ms > 0 ? target->timeout_ms : CHECK_DEFAULT_TIMEOUT_MS;
-	long last_progress;
+	long long last_progress;
 	size_t n = 0, reported = 0;
 
 	memset(results, 0, sizeof(*results) * CHECK_MAX_PROBES);
@@ -191,7 +183,7 @@ size_t check_run(const struct check_target *target, struct check_result *results
 		results[i].status = CHECK_SKIPPED; /* until it finishes */
 		results[i].ref_count = -1;
 	}
-	ctx.start_ms = last_progress = check_now_ms();
+	ctx.start_ms = last_progress = clock_ms();
 	ctx.deadline_ms = ctx.start_ms + timeout;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	ctx.multi = curl_multi_init();
@@ -209,7 +201,7 @@ size_t check_run(const struct check_target *target, struct check_result *results
 
 	for (;;) {
 		int running;
-		long now, left;
+		long long now, left;
 
 		curl_multi_perform(ctx.multi, &running);
 		check_collect(&ctx);
@@ -220,7 +212,7 @@ size_t check_run(const struct check_target *target, struct check_result *results
 		size_t done = check_count_finished(results, n);
 		if (done == n)
 			break;
-		now = check_now_ms();
+		now = clock_ms();
 		if (progress && (done != reported || now - last_progress >= CHECK_PROGRESS_MS)) {
 			reported = done;
 			last_progress = now;
@@ -236,7 +228,7 @@ size_t check_run(const struct check_target *target, struct check_result *results
 				check_finish_timeout(&ctx, &results[i]);
 			break;
 		}
-		check_wait(&ctx, ssh, progress && left > CHECK_PROGRESS_MS ? CHECK_PROGRESS_MS : left);
+		check_wait(&ctx, ssh, progress && left > CHECK_PROGRESS_MS ? CHECK_PROGRESS_MS : (long)left);
 	}
 	for (size_t i = 0; i < CHECK_MAX_REQS; i++)
 		check_req_free(ctx.reqs[i]);

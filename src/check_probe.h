@@ -26,8 +26,8 @@ struct check_req;
 struct check_ctx {
 	const struct check_target *t;
 	CURLM *multi;
-	long start_ms;    /* CLOCK_MONOTONIC in ms at the start */
-	long deadline_ms; /* the same clock's value when everything stops */
+	long long start_ms;    /* clock_ms() at the start */
+	long long deadline_ms; /* clock_ms() when everything stops */
 	struct check_req *reqs[CHECK_MAX_REQS]; /* in flight, NULL slots free */
 };
 

@@ -18,7 +18,12 @@
 int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user);
 
-/* Remove leftover ".<base>.tmp.*" files of path (from a crash). Returns how many. */
+/*
+ * Remove leftover ".<base>.tmp.*" files of path (from a crash). Returns how many.
+ * Only under the lock every writer of path holds, so no live write loses its
+ * temp file; the folder is the user's own and private (checked before), so
+ * every such file is one of ours.
+ */
 int fileio_clean_temps(const char *path);
 
 /*

@@ -8,20 +8,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "store_error.h"
 #include "store_lock.h"
 #include "store_perm.h"
-
-static long long store_lock_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void store_lock_tick(int sig)
 {
@@ -54,7 +46,7 @@ static enum store_status store_lock_wait(int lfd, long long deadline)
 			s = STORE_IO;
 			break;
 		}
-		if (store_lock_now_ms() >= deadline) {
+		if (clock_ms() >= deadline) {
 			s = STORE_BUSY;
 			break;
 		}
@@ -71,7 +63,7 @@ enum store_status store_lock_take(const char *path, int timeout_ms, int *fd, str
 {
 	size_t n = strlen(path) + sizeof(".lock");
 	char *lock = malloc(n);
-	long long deadline = store_lock_now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	enum store_status s;
 	int lfd;
 

@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "azure_url.h"
+#include "clock.h"
 #include "connector.h"
 #include "exitcode.h"
 #include "known_hosts.h"
@@ -130,7 +130,7 @@ void page_check_start(struct wizard *w)
 		opts.accept_host_key = w->accept_fp;
 	if (*w->ca_file)
 		opts.ca_file = w->ca_file;
-	clock_gettime(CLOCK_MONOTONIC, &w->test_start);
+	w->test_start_ms = clock_ms();
 	if (conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg)) != 0) {
 		newconn_error(&w->errs, "check", "%s", msg);
 		w->check = TEST_ERRORS;
@@ -230,14 +230,6 @@ static void check_key_names(const struct wizard *w, const struct check_result *r
 	snprintf(ktype, ktypelen, "%.*s", (int)strcspn(r->host_key, " "), r->host_key);
 }
 
-static long check_elapsed_ms(const struct wizard *w)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - w->test_start.tv_sec) * 1000 + (now.tv_nsec - w->test_start.tv_nsec) / 1000000;
-}
-
 static int check_draw_results(struct wizard *w, int y, int bottom)
 {
 	for (size_t i = 0; i < w->nres && y <= bottom; i++) {
@@ -253,7 +245,7 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 		attroff(a);
 		mvaddstr(y, 10, r->probe);
 		/* A probe still running shows the time so far: a slow server is seen to be slow. */
-		mvprintw(y, 20, "%5.1f s", (double)(running ? check_elapsed_ms(w) : r->duration_ms) / 1000.0);
+		mvprintw(y, 20, "%5.1f s", (double)(running ? clock_ms() - w->test_start_ms : r->duration_ms) / 1000.0);
 		y++;
 		if (running)
 			continue;

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
 
+#include "clock.h"
 #include "exitcode.h"
 #include "term.h"
 
@@ -422,14 +422,6 @@ static void term_hangup(void)
 	exit(rc);
 }
 
-static long long term_now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* The next byte, waiting at most ms for it: ERR when none came. */
 static int term_pending(wint_t *c, int ms)
 {
@@ -470,7 +462,7 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 	if (*ch == 27) {
 		int r = term_pending(&c, 0); /* curses waited ESCDELAY already */
 		if (r == ERR) {
-			term_esc_ms = term_now_ms();
+			term_esc_ms = clock_ms();
 			return TERM_KEY_CHAR;
 		}
 		if (r == OK && c == 27) {
@@ -481,7 +473,7 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 			term_drop_sequence(c);
 		return TERM_KEY_NONE;
 	}
-	if (esc_ms && term_now_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {
+	if (esc_ms && clock_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {
 		if (c < 0x40 || c > 0x7e)
 			term_drop_sequence(*ch);
 		return TERM_KEY_NONE;

@@ -71,7 +71,7 @@ struct wizard {
 	struct store *store;
 	struct check_result res[CHECK_MAX_PROBES];
 	size_t nres;
-	struct timespec test_start;     /* when the probes started */
+	long long test_start_ms;        /* clock_ms() when the probes started */
 	char accept_fp[128];            /* a host key the user accepted for this run */
 	char ca_file[1024];             /* a CA file given on the test page (C), or "" */
 	struct connector *cc;           /* what is checked and saved: the values completed */
