@@ -379,6 +379,29 @@ static bool check_ssh_host_key(struct check_ssh *s)
 	return ok;
 }
 
+/*
+ * No host key algorithm in common. libssh's error names the server's offer
+ * ("... server [ssh-rsa], client [...]"): an offer of SHA-1 signatures only is
+ * an old server, and the fix is on its side, not in known_hosts.
+ */
+static void check_ssh_no_host_key_alg(struct check_ssh *s, const char *e)
+{
+	const char *offer = strstr(e, "server [");
+
+	if (offer && strncmp(offer + 8, "ssh-rsa]", 8) == 0)
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+		               "the server signs its host key only with SHA-1 (ssh-rsa), which is refused as unsafe "
+		               "(Azure DevOps and OpenSSH 8.8 dropped it): upgrade the server (Azure DevOps Server "
+		               "2022.3 or later) or use an HTTPS URL");
+	else if (s->known_algs[0])
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+		               "the server offers no host key of the type known for it (%s): if its key was "
+		               "replaced, check with the server's administrator, then remove the old line from "
+		               "known_hosts; libssh: %s", s->known_algs, e);
+	else
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY, "the server offers no host key type this tool accepts: %s", e);
+}
+
 static void check_ssh_handshake(struct check_ssh *s)
 {
 	int rc;
@@ -392,9 +415,7 @@ static void check_ssh_handshake(struct check_ssh *s)
 		const char *e = ssh_get_error(s->session);
 
 		if (strstr(e, "host key"))
-			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
-			               "the server offers no host key of the known type (%s): %s",
-			               s->known_algs[0] ? s->known_algs : "any", e);
+			check_ssh_no_host_key_alg(s, e);
 		else
 			check_ssh_fail(s, CHECK_CAT_PROTOCOL, "SSH handshake with %s failed: %s", s->ctx->t->ssh_host, e);
 		return;

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 67
+plan 75
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -75,7 +75,7 @@ verdict 0 failed host-key "is $fp, not the SHA256:A+ given to --accept-host-key"
 # When the program records an accepted key (conncheck_record_host_key): never in a dry
 # run; with --only-if-passed (new: a failed check saves nothing) after a passing check
 # only; by default (test ID, the wizard's "trust") once the probe got past the host key.
-line=$(cut -d' ' -f1,2,3 "$AZF_KNOWN_HOSTS")
+line=$(head -n 1 "$AZF_KNOWN_HOSTS" | cut -d" " -f1,2,3)
 ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record --dry-run
 is "$rc,$(j 'p[0]["host_key"]'),$(wc -c <"$kh")" "0,accepted,0" "a passing dry run records no accepted key"
 ssh_probe "$repo" "$AZF_SSH_BAD_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --record --only-if-passed
@@ -90,7 +90,7 @@ ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --recor
 is "$rc" 0 "--accept-host-key with the right fingerprint: exit 0"
 verdict 0 ok null "^3 refs, default branch main; new host key $fp accepted\$" "the accepted key"
 is "$(j 'p[0]["host_key"]')" accepted "the JSON says accepted"
-is "$(cut -d' ' -f1,2,3 "$kh")" "$(cut -d' ' -f1,2,3 "$AZF_KNOWN_HOSTS")" "the caller recorded the key as a known_hosts line"
+is "$(cut -d" " -f1,2,3 "$kh")" "$line" "the caller recorded the key as a known_hosts line"
 ssh_probe "$repo" "$AZF_SSH_KEY"
 is "$rc,$(j 'p[0]["host_key"]')" "0,known" "next time the key is known"
 
@@ -102,6 +102,26 @@ is "$rc" 4 "changed host key: exit 4, even with --accept-host-key"
 verdict 0 failed host-key "^HOST KEY CHANGED for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT \\(now $fp\\), differs from $kh line 2" \
 	"changed host key"
 is "$(j 'p[0]["host_key"]')" changed "the JSON says changed"
+
+# A known key of another type, and the server offers none of it: a hard error too.
+ssh-keygen -q -t ed25519 -N '' -C '' -f "$tap_tmp/ed_host_key"
+printf '[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/ed_host_key.pub")" >"$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+verdict 0 failed host-key '^the server offers no host key of the type known for it \(ssh-ed25519\): if its key was replaced, check with the server.s administrator' \
+	"a known key of a type the server no longer offers"
+cp "$AZF_KNOWN_HOSTS" "$kh"
+
+# SHA-1 is never used: not for the host key of an old server, and not for the
+# client's signature even when the server would take nothing else.
+ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SSH_SHA1_HOST_PORT"
+verdict 0 failed host-key '^the server signs its host key only with SHA-1 \(ssh-rsa\), which is refused as unsafe .*: upgrade the server .* or use an HTTPS URL$' \
+	"a server whose host key is signed with SHA-1 only"
+logins=$(grep -c 'Accepted publickey' "$AZF_SSHD_LOG")
+ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SSH_SHA1_SIG_PORT"
+verdict 0 failed auth 'rejected for user' "a server taking SHA-1 (ssh-rsa) signatures only"
+like "$(cat "$AZF_SSHD_LOG")" 'signature algorithm rsa-sha2-(512|256) not in PubkeyAcceptedAlgorithms' \
+	"the key was offered with a SHA-2 signature"
+is "$(grep -c 'Accepted publickey' "$AZF_SSHD_LOG")" "$logins" "and never again with SHA-1: no login"
 
 # ~/.ssh/known_hosts counts too (the tool's file empty).
 : >"$kh"
