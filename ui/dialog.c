@@ -67,6 +67,12 @@ static enum term_key dialog_key(bool shown, wint_t *ch, struct secbuf **paste)
 	struct secbuf *p = NULL;
 	enum term_key k = term_getkey(ch, &p);
 
+	/* Ctrl-Z suspends here too; the box is drawn again when the job is resumed. */
+	if (k == TERM_KEY_CHAR && *ch == 26) {
+		term_suspend();
+		*ch = KEY_RESIZE;
+		k = TERM_KEY_CODE;
+	}
 	if (!shown && !(k == TERM_KEY_CHAR && *ch == 3)) {
 		*ch = KEY_RESIZE;
 		k = TERM_KEY_CODE;
@@ -210,7 +216,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			mvaddstr(y + 2, x, view);
 			attroff(term_style(TERM_FOCUS));
 			attron(term_style(TERM_KEY));
-			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (not shown)" : "Enter done   Esc cancel");
+			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (masked)" : "Enter done   Esc cancel");
 			attroff(term_style(TERM_KEY));
 			move(y + 2, x + cur);
 			curs_set(1);

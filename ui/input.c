@@ -160,17 +160,12 @@ static size_t input_filter(const unsigned char *s, size_t len, bool multiline, u
 	return kept;
 }
 
-bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline)
+/* Insert the kept bytes of s at the cursor. */
+static bool input_put(struct input *in, const unsigned char *s, size_t len, bool multiline)
 {
-	const unsigned char *s = (const unsigned char *)utf8;
 	struct secbuf *b = in->buf;
 	size_t n;
 
-	if (len > 0 && s[len - 1] == '\n') {
-		len--;
-		if (len > 0 && s[len - 1] == '\r')
-			len--;
-	}
 	/* Counted first so that the text is filtered straight into the secret buffer. */
 	n = input_filter(s, len, multiline, NULL);
 	if (n == 0 || n > b->cap - b->len)
@@ -180,6 +175,23 @@ bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline
 	b->len += n;
 	in->cursor += n;
 	return true;
+}
+
+bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+
+	if (len > 0 && s[len - 1] == '\n') {
+		len--;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+	}
+	return input_put(in, s, len, multiline);
+}
+
+bool input_newline(struct input *in)
+{
+	return input_put(in, (const unsigned char *)"\n", 1, true);
 }
 
 struct input_glyph {

@@ -55,6 +55,9 @@ bool input_op(struct input *in, enum input_op op);
  */
 bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline);
 
+/* Insert one "\n" at the cursor (a key's lines typed one by one). false when full. */
+bool input_newline(struct input *in);
+
 /*
  * What to draw in a cell `width` columns wide: a NUL-terminated UTF-8 string
  * in out (at most width columns; truncated to fit outlen), the cursor's

@@ -116,7 +116,7 @@ void page_check_start(struct wizard *w)
 	}
 	w->check = TEST_RUNNING;
 	wizard_draw(w);
-	int rc = newconn_open_store(w->ctx, w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
+	int rc = newconn_open_store(w->ctx, !w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
 	w->busy[0] = '\0';
 	w->status[0] = '\0';
 	wizard_take_messages(w);
@@ -249,8 +249,14 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 		y++;
 		if (running)
 			continue;
-		/* The probe's advice is for the command line (--accept-host-key); here A does it. */
-		y += wizard_wrap(y, 10, COLS - 12, 3, r == check_unknown_key(w)
+		/*
+		 * The probe's advice is for the command line (--accept-host-key); here A does it. A long
+		 * message (a changed host key: the file, the line, what to do) takes the rows there are,
+		 * leaving two a probe after it and three for what follows.
+		 */
+		int lines = bottom - y - (int)(w->nres - i - 1) * 2 - 3;
+		lines = lines < 3 ? 3 : lines > 8 ? 8 : lines;
+		y += wizard_wrap(y, 10, COLS - 12, lines, r == check_unknown_key(w)
 		                 ? "the server's host key is not known yet: see below" : r->message,
 		                 term_style(TERM_PLAIN));
 	}

@@ -232,7 +232,8 @@ void page_form_draw(struct wizard *w)
 	if (last < (int)n - 1)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 	if (n) {
-		wizard_wrap(LINES - 4, 1, COLS - 2, 2, wizard_item_help(items[w->focus]), term_style(TERM_DIM));
+		wizard_wrap(LINES - 4, 1, COLS - 2, 3 - wizard_status_rows(w), wizard_item_help(items[w->focus]),
+		            term_style(TERM_DIM));
 	}
 	if (cursor_x >= 0) {
 		move(cursor_y, cursor_x);
@@ -247,8 +248,16 @@ static void form_next(struct wizard *w)
 
 	wizard_key_refresh(w);
 	if (!wizard_page_ok(w, w->page, &first)) {
+		struct wizard_item items[FIELD_COUNT * 2];
+		size_t n = wizard_items(w, w->page, items);
+
 		w->tried[w->page] = true;
 		w->focus = first;
+		snprintf(w->status, sizeof(w->status), "the page is not done: %s needs fixing first (its "
+		         "message says how)", first < (int)n ? fields_at(items[first].id)->label : "a field");
+		/* Keys typed ahead for the next page would land in this field (a token in clear): dropped. */
+		beep();
+		flushinp();
 		return;
 	}
 	wizard_goto(w, w->page + 1);
@@ -295,6 +304,14 @@ static void form_choose(struct wizard *w, enum field_id id, int step)
 static bool form_blank(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Key text whose armour is begun and not yet ended. */
+static bool form_key_open(const char *text)
+{
+	const char *begin = strstr(text, "-----BEGIN ");
+
+	return begin && !strstr(begin, "-----END ");
 }
 
 /* An editing key or a paste on a text field or store id. */
@@ -368,6 +385,16 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 
 	w->status[0] = '\0';
 	w->typing = false;
+	/*
+	 * A key pasted where the terminal has no bracketed paste comes as typed lines: within its
+	 * -----BEGIN ... -----END armour, Enter is a line break of the key, not the next field.
+	 */
+	bool enter = (chr && (ch == '\r' || ch == '\n')) || (code && ch == KEY_ENTER);
+	if (enter && it.id == FIELD_SSH_KEY && !it.sid && form_key_open(input_text(&w->in[it.id]))) {
+		if (input_newline(&w->in[it.id]))
+			wizard_changed(w, it.id);
+		return;
+	}
 	/* Leaving a field keeps the draft up to date: a dropped SSH session loses one field at most. */
 	bool leaves = (chr && (ch == '\t' || ch == '\r' || ch == '\n')) ||
 	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));
@@ -390,6 +417,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	} else if ((chr && ch == 27) || (code && ch == KEY_PPAGE)) {
 		if (w->page > 0)
 			wizard_goto(w, w->page - 1);
+		else
+			snprintf(w->status, sizeof(w->status), "this is the first page (Ctrl-C quits)");
 	} else if (code && ch == KEY_F(1)) {
 		dialog_help(w, it);
 	} else if (code && ch == KEY_F(2)) {

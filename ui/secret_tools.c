@@ -72,6 +72,7 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 
 	if (!w->store) {
 		int rc = store_cli_open(w->ctx, STORE_CLI_OPTIONAL, &w->store);
+		w->busy[0] = '\0'; /* "opening the secret store...": done */
 		w->status[0] = '\0';
 		wizard_take_messages(w);
 		if (rc != 0)
@@ -101,7 +102,10 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 	int at = dialog_pick(w, "Stored secrets", items, n, start);
 	if (at < 0)
 		return;
-	/* The stored value is used: what was typed for this secret goes. */
+	/* The stored value is used: what was typed for this secret goes, and that is said. */
+	if (*input_text(&w->in[id]))
+		snprintf(w->status, sizeof(w->status), "the stored secret '%s' is used: what was typed for %s "
+		         "is cleared", items[at], fields_at(id)->label);
 	input_set(&w->sid[id], items[at], strlen(items[at]));
 	input_set(&w->in[id], "", 0);
 	wizard_changed(w, id);

@@ -40,7 +40,7 @@ static const int term_signals[] = {
 static SCREEN *term_screen;
 static FILE *term_in, *term_out;
 static int term_fd = -1;
-static bool term_opt_ascii, term_colours;
+static bool term_opt_ascii, term_colours, term_locale_utf8;
 static int term_wait = -1;
 static long long term_esc_ms; /* when a lone Esc was read: the rest of a split sequence may follow */
 static struct sigaction term_old_actions[TERM_NSIGNALS];
@@ -61,9 +61,13 @@ static void term_on_signal(int sig)
 	int saved_errno = errno;
 	int fd = term_signal_fd;
 
-	/* The first SIGHUP or SIGTERM ends the program where it can keep what was typed. */
-	if ((sig == SIGHUP || sig == SIGTERM) && !term_quit_sig) {
-		term_quit_sig = sig;
+	/*
+	 * The first SIGHUP or SIGTERM ends the program where it can keep what was typed. Another
+	 * one meanwhile (a shell passes its hang-up on to its jobs) must not cut that short.
+	 */
+	if (sig == SIGHUP || sig == SIGTERM) {
+		if (!term_quit_sig)
+			term_quit_sig = sig;
 		errno = saved_errno;
 		return;
 	}
@@ -246,6 +250,7 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 		return 0;
 	setlocale(LC_CTYPE, ""); /* ncursesw reads and writes characters in the locale's encoding */
 	term_opt_ascii = o && o->ascii;
+	term_locale_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!name || !*name) {
 		snprintf(msg, msglen, "no terminal: TERM is not set (try TERM=xterm)");
 		return -1;
@@ -259,7 +264,8 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	term_signals_install();
 	term_screen = newterm(NULL, term_out, term_in);
 	if (!term_screen) {
-		snprintf(msg, msglen, "no terminal: TERM=%s is unknown here (try TERM=xterm)", name);
+		snprintf(msg, msglen, "the terminal type TERM=%s is unknown here (no terminfo entry): "
+		         "try TERM=xterm", name);
 		term_signals_restore();
 		term_close_files();
 		return -1;
@@ -326,7 +332,7 @@ void term_stop(void)
 
 bool term_ascii(void)
 {
-	return term_opt_ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	return term_opt_ascii || !term_locale_utf8;
 }
 
 const char *term_mask(void)
@@ -422,11 +428,28 @@ static void term_hangup(void)
 	exit(rc);
 }
 
+/*
+ * The next key as wget_wch gives it. Where the locale is not UTF-8, bytes one
+ * at a time instead: curses would take a byte past ASCII for the start of a
+ * character and swallow the keys after it.
+ */
+static int term_read(wint_t *c)
+{
+	if (term_locale_utf8)
+		return wget_wch(stdscr, c);
+	int k = wgetch(stdscr);
+
+	if (k == ERR)
+		return ERR;
+	*c = k >= KEY_MIN ? (wint_t)k : k >= 0x80 ? TERM_CHAR_FOREIGN : (wint_t)k;
+	return k >= KEY_MIN ? KEY_CODE_YES : OK;
+}
+
 /* The next byte, waiting at most ms for it: ERR when none came. */
 static int term_pending(wint_t *c, int ms)
 {
 	wtimeout(stdscr, ms);
-	int r = wget_wch(stdscr, c);
+	int r = term_read(c);
 	wtimeout(stdscr, term_wait);
 	return r;
 }
@@ -485,7 +508,7 @@ enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 {
 	if (term_quit_sig)
 		term_hangup();
-	int r = wget_wch(stdscr, ch);
+	int r = term_read(ch);
 
 	*paste = NULL;
 	/* Without this a dropped session would spin here forever: a dead terminal reads as EOF. */

@@ -50,6 +50,13 @@ enum term_key {
 };
 
 /*
+ * A character the locale cannot read (a byte past ASCII where the locale is
+ * not UTF-8), given as a TERM_KEY_CHAR: refused, with a word, not dropped
+ * silently with the keys after it.
+ */
+#define TERM_CHAR_FOREIGN 0xFFFD
+
+/*
  * Wait for one key. A paste comes whole, newlines as "\n", at most 64 KiB
  * and a little (the rest is dropped), in a secbuf; ncurses' own input queue
  * held its bytes on the way (freed, not wiped, at the end). *paste is NULL

@@ -11,10 +11,12 @@
 
 #include <sodium.h>
 
+#include "azure_url.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
 #include "fileio.h"
+#include "ident.h"
 #include "msg.h"
 #include "sshkey.h"
 #include "store.h"
@@ -93,7 +95,7 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 			return true;
 		snprintf(msg, msglen, id == FIELD_SSH_KEY
 		         ? "required: the path of the private key file (e.g. /root/.ssh/id_rsa), or paste the "
-		           "key; or the store id of a key already stored"
+		           "key, or F3 makes one; or the store id of a key already stored (F4)"
 		         : "required: paste the token here (it is kept encrypted), or give the store id of a "
 		           "secret already stored");
 		return false;
@@ -281,7 +283,17 @@ void wizard_draft_save(struct wizard *w)
 	if (!w->undrafted || w->start->dry_run || w->start->editing)
 		return;
 	w->undrafted = false;
-	text = connector_file_text(w->c);
+	/* Nothing a secret may hide in: a URL holding credentials, a store id against the rules. */
+	struct connector *d = connector_dup(w->c);
+	char msg[FIELD_MSG_MAX];
+	for (int id = 0; d && id < FIELD_COUNT; id++) {
+		const char *v = connector_get(d, id);
+		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) ||
+		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
+			connector_put(d, id, NULL);
+	}
+	text = d ? connector_file_text(d) : NULL;
+	connector_free(d);
 	if (!text || paths_mkdir(p->state_dir) != 0 ||
 	    fileio_write_atomic(p->draft, text, strlen(text), NULL, NULL) != 0)
 		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", p->draft,
@@ -429,6 +441,11 @@ int wizard_wrap_rows(int width, int max_rows, const char *text)
 	return rows;
 }
 
+int wizard_status_rows(const struct wizard *w)
+{
+	return *w->status && wizard_wrap_rows(COLS - 2, 2, w->status) > 1 ? 2 : 1;
+}
+
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 {
 	const char *sep = term_ascii() ? " > " : " › ";
@@ -459,9 +476,8 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 	else
 		mvhline_set(2, 0, WACS_HLINE, COLS);
 	if (*w->status) {
-		attron(term_style(TERM_ERROR));
-		mvaddnstr(LINES - 2, 1, w->status, COLS - 2);
-		attroff(term_style(TERM_ERROR));
+		int rows = wizard_status_rows(w);
+		wizard_wrap(LINES - 1 - rows, 1, COLS - 2, rows, w->status, term_style(TERM_ERROR));
 	} else if (*w->busy) {
 		mvaddnstr(LINES - 2, 1, w->busy, COLS - 2);
 	}
@@ -542,11 +558,15 @@ static void wizard_cancel(struct wizard *w)
 		return;
 	}
 	/* The notice too small for the page says Ctrl-C quits: no question it could not show. */
-	if (w->dirty && !wizard_too_small() &&
-	    !dialog_confirm(w, "Quit", w->start->editing || w->start->dry_run
-	                    ? "Quit without saving the connector? The changes typed are lost."
-	                    : "Quit without saving the connector? What you typed, except secrets, stays "
-	                      "in the draft for the next run."))
+	char question[320];
+	snprintf(question, sizeof(question), "%s%s", w->start->editing || w->start->dry_run
+	         ? "Quit without saving the connector? The changes typed are lost."
+	         : "Quit without saving the connector? What you typed, except secrets, stays in the draft "
+	           "for the next run.",
+	         /* Said before it happens: the key may be in Azure DevOps already. */
+	         *w->pub_path ? " The SSH key made with F3 is lost too (remove it from Azure DevOps if it "
+	                        "was added)." : "");
+	if (w->dirty && !wizard_too_small() && !dialog_confirm(w, "Quit", question))
 		return;
 	wizard_leave(w, "cancelled");
 }
@@ -554,13 +574,10 @@ static void wizard_cancel(struct wizard *w)
 /* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
 static void wizard_report(struct wizard *w)
 {
-	size_t from;
-
 	fflush(w->errf);
-	/* After a success the retries the screen showed ("wrong passphrase, try again") are old news. */
-	from = w->rc == AZ_EXIT_OK ? w->errshown : 0;
-	if (w->errlen > from)
-		fwrite(w->errbuf + from, 1, w->errlen - from, w->err);
+	/* What the screen showed ("wrong passphrase, try again") is old news: only what it did not. */
+	if (w->errlen > w->errshown)
+		fwrite(w->errbuf + w->errshown, 1, w->errlen - w->errshown, w->err);
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
 }
@@ -643,12 +660,18 @@ static void wizard_resume(struct wizard *w)
 	struct connector *d;
 	struct stat st;
 
-	if (w->start->dry_run || fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
+	if (w->start->dry_run)
+		return;
+	/* Temp files of a run killed while it wrote the draft. */
+	fileio_clean_temps(path);
+	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
 		return;
 	d = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
 	free(text);
 	if (!d) {
-		snprintf(w->status, sizeof(w->status), "the draft %s cannot be read: %s", path, msg);
+		/* The first fault: the status is one line. */
+		snprintf(w->status, sizeof(w->status), "the draft %s cannot be read: %.*s", path,
+		         (int)strcspn(msg, "\n"), msg);
 		return;
 	}
 	if (stat(path, &st) == 0)
@@ -706,6 +729,9 @@ static void wizard_loop(struct wizard *w)
 			wizard_cancel(w);
 		} else if (k == TERM_KEY_CHAR && ch == 26) {
 			term_suspend();
+		} else if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
+			snprintf(w->status, sizeof(w->status), "only ASCII can be typed here: the locale is not "
+			         "UTF-8 (start with LANG=C.UTF-8 to type other characters)");
 		} else if (wizard_too_small()) {
 			/* Keys are not taken blind while the page cannot be seen. */
 		} else if (w->page < FIELD_PAGE_COUNT) {

@@ -155,6 +155,9 @@ int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *
  */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
+/* Rows of the status line: 1, or 2 for a long message (the row above it, the page's help, yields). */
+int wizard_status_rows(const struct wizard *w);
+
 /* How many rows wizard_wrap would use. */
 int wizard_wrap_rows(int width, int max_rows, const char *text);
 

@@ -372,6 +372,19 @@ class Tui:
         self.send(ENTER)
         self.tap.is_(self.wait_exit(), 0, "%s: Enter quits with exit status 0" % what)
 
+    def to_details(self, name, ssh=False):
+        """From a blank Overview page: the name typed, then Details with URL type Repository
+        (and SSH when ssh) chosen."""
+        self.wait_for("Name *")
+        self.type(name)
+        self.send(PGDN)
+        self.wait_for("URL type *")
+        self.send(RIGHT)
+        self.send(RIGHT)
+        if ssh:
+            self.focus("Connection type")
+            self.send(RIGHT)
+
     def to_token(self):
         """From the Overview page to the Personal Access Token, focused."""
         self.wait_for("Name *")

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(55)
+tap = Tap(58)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -215,6 +215,28 @@ for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signa
             tap.diag("draft: %s" % e)
         tap.ok(d.get("name") == "x" and b"nothing was saved; the values typed" in bytes(t.raw),
                "%s: the value being typed is kept in the draft, and it says so" % name)
+
+# A shell passes its hang-up on to its jobs: a second SIGHUP must not cut the draft's write short.
+hup2 = os.path.join(tmp, "hHUP2")
+w, t = wrapped("sigHUP2", ["--home", hup2, "new"])
+try:
+    t.wait_for("Name *")
+    t.type("y")
+    pid = wizard_pid(t)
+    if pid:
+        os.kill(pid, signal.SIGHUP)
+        os.kill(pid, signal.SIGHUP)
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+rc = wrapped_end(t, w, "SIGHUP twice")
+tap.is_(rc, str(128 + signal.SIGHUP), "SIGHUP twice: the wizard ends by the signal")
+try:
+    d = json.load(open(os.path.join(hup2, "draft.json")))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+left = [f for f in os.listdir(hup2) if ".tmp." in f] if os.path.isdir(hup2) else []
+tap.ok(d.get("name") == "y" and not left, "SIGHUP twice: the value typed is in the draft, no temp file left")
 
 # ---- keys starting with Esc that are not Esc: never Back and then typed ----
 t = Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=tap)

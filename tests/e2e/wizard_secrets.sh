@@ -14,15 +14,7 @@ made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
 
 def to_credentials(t, name, url, ssh):
-    t.wait_for("Name *")
-    t.type(name)
-    t.send(PGDN)
-    t.wait_for("URL type *")
-    t.send(RIGHT)
-    t.send(RIGHT)
-    if ssh:
-        t.focus("Connection type")
-        t.send(RIGHT)
+    t.to_details(name, ssh)
     t.focus("URL")
     t.type(url)
     t.send(PGDN)

@@ -1,0 +1,105 @@
+# e2e: slips at the keyboard. A token typed into the URL never reaches the
+# draft; a key whose lines come typed (a terminal without bracketed paste)
+# stays in the key field, not in the store id rows; Enter on a page with an
+# error says so and drops what was typed ahead for the next page.
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
+wizard_python <<'PY'
+import json, os
+from tui import *
+
+binary, tmp, azf = context()
+tap = Tap(12)
+token = open(azf["AZF_TOKEN_FILE"]).read().strip()
+
+# A token typed as the URL's password: refused there, and kept out of the draft.
+home = os.path.join(tmp, "h1")
+t = Tui([binary, "--home", home, "new"], tap=tap)
+try:
+    t.to_details("slip")
+    t.focus("URL")
+    t.type("https://ci:%s@dev.azure.com/contoso/Payments/_git/web" % token)
+    t.send(TAB)
+    tap.ok(t.has("do not put a password or token in the URL"), "the URL field says to take the token out")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+try:
+    d = json.load(open(os.path.join(home, "draft.json")))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.ok(d.get("name") == "slip" and "url" not in d, "the draft keeps the name, not the URL holding a token")
+tap.is_(any_file_holds(home, token.encode()), [], "no file under the home holds the token")
+
+# An SSH key typed line by line (Enter after each): all of it in the key field.
+home = os.path.join(tmp, "h2")
+key_lines = open(azf["AZF_SSH_KEY"]).read().strip().split("\n")
+t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
+try:
+    t.to_details("typed key", ssh=True)
+    t.focus("URL")
+    t.type("git@ssh.dev.azure.com:v3/contoso/Payments/web")
+    t.send(PGDN)
+    t.wait_for("SSH private key *")
+    t.focus("SSH private key")
+    for line in key_lines:
+        t.type(line)
+        t.send(ENTER)
+    t.settle()
+    tap.ok(not t.has(key_lines[1][:20]) and t.has("•••"), "the key is in its field, masked; no line of it shows")
+    tap.ok((t.value("  store id") or "").startswith("typed_key-ssh-key (default)"), "the store id row keeps its default")
+    tap.ok(not t.has("needs its passphrase") and not t.has("not a private key"), "the key typed reads as a key")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.is_(any_file_holds(home, key_lines[1][:40].encode()) if os.path.isdir(home) else [], [],
+        "no file under the home holds a line of the key")
+
+# Enter on the last field while the page has an error: said, with a bell, and
+# what was typed ahead for the next page dropped (not typed into this field).
+home = os.path.join(tmp, "h3")
+t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
+try:
+    t.to_details("ahead")
+    t.focus("URL")
+    t.type("https://dev.azure.com/contoso/Pay ments/_git/web")
+    t.child.send("\r" + "ci-bot")
+    t.settle()
+    tap.ok(t.has("the page is not done: URL needs fixing first"), "Enter on a page with an error says what to fix")
+    tap.ok("ci-bot" not in t.screen_text(), "what was typed ahead is not put into the field")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+# Esc on the first page: nowhere to go back to, and that is said.
+t = Tui([binary, "--home", os.path.join(tmp, "h4"), "new", "--dry-run"], tap=tap)
+try:
+    t.wait_for("Name *")
+    t.send(ESC)
+    t.settle()
+    tap.ok(t.has("this is the first page (Ctrl-C quits)"), "Esc on the first page says why nothing happens")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+
+# A locale that is not UTF-8: a character past ASCII is refused with a word, and
+# the keys after it are not swallowed with it.
+t = Tui([binary, "--home", os.path.join(tmp, "h5"), "new", "--dry-run"], env={"LC_ALL": "C", "LANG": "C"}, tap=tap)
+try:
+    t.wait_for("Name *")
+    t.type("a")
+    t.child.send("\xc3\xa9".encode("latin-1"))
+    t.settle()
+    tap.ok(t.has("only ASCII can be typed here: the locale is not UTF-8"), "LANG=C: the character is refused, said")
+    t.type("bcdefgh")
+    t.settle()
+    tap.ok(t.shows("Name", "abcdefgh"), "LANG=C: every key after it is taken")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.done()
+PY
