@@ -314,8 +314,56 @@ static const char *url_password(const char *text, const char **user)
 }
 
 /*
+ * The user-info of an http(s) URL: Azure's clone URLs carry the organization
+ * there (https://contoso@dev.azure.com/contoso/..., also on
+ * contoso.visualstudio.com). Anything else would compete with the Username
+ * field, and may be a token: refused, never quoted.
+ */
+static int url_http_user(const char *text, char *msg, size_t msglen)
+{
+	const char *rest, *end, *at = NULL, *host, *org = NULL;
+	size_t hostlen, orglen = 0;
+
+	if (strncasecmp(text, "https://", 8) == 0)
+		rest = text + 8;
+	else if (strncasecmp(text, "http://", 7) == 0)
+		rest = text + 7;
+	else
+		return 0;
+	end = rest + strcspn(rest, "/?#");
+	for (const char *c = rest; c < end; c++)
+		if (*c == '@')
+			at = c;
+	if (!at || at == rest)
+		return 0; /* no user, or '@' alone: the parser names that */
+	host = at + 1;
+	hostlen = strcspn(host, ":/?#");
+	if (hostlen == 13 && strncasecmp(host, "dev.azure.com", 13) == 0 && *end == '/') {
+		org = end + 1;
+		orglen = strcspn(org, "/?#");
+	} else if (hostlen > 17 && strncasecmp(host + hostlen - 17, ".visualstudio.com", 17) == 0) {
+		org = host;
+		orglen = hostlen - 17;
+	}
+	if (org && orglen == (size_t)(at - rest) && strncasecmp(rest, org, orglen) == 0)
+		return 0;
+	return fail(msg, msglen, "remove the user name before '@' from the URL: %sthe user name goes in "
+	            "the Username field, and a token never in a URL",
+	            org ? "only the organization may stand there (as in Azure's clone URLs); " : "");
+}
+
+bool azure_url_has_credentials(const char *text)
+{
+	const char *user;
+
+	text += strspn(text, " "); /* spaces after it end no part that matters here */
+	return url_password(text, &user) != NULL || url_http_user(text, NULL, 0) != 0;
+}
+
+/*
  * Checks on the whole text before it is split: each names its fix. -2: a raw
- * space, no message. A password is refused before any message quotes the text.
+ * space, no message. A password, or a user that is not the organization, is
+ * refused before any message quotes the text.
  */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
@@ -339,7 +387,7 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 			b--;
 		snprintf(trimmed, sizeof(trimmed), "%.*s", (int)(b - a), text + a);
 		/* Quoted (for F5) only when quoting shows no password and is valid text. */
-		if (url_password(trimmed, &user) || az_utf16_len(trimmed) < 0)
+		if (url_password(trimmed, &user) || url_http_user(trimmed, NULL, 0) || az_utf16_len(trimmed) < 0)
 			return fail(msg, msglen, "remove the spaces before and after the URL");
 		return fail(msg, msglen, "remove the spaces before and after the URL: '%s'", trimmed);
 	}
@@ -348,6 +396,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 	if ((colon = url_password(text, &user)) != NULL)
 		return fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
 		            "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
+	if (url_http_user(text, msg, msglen))
+		return -1;
 	if (strchr(text, ' '))
 		return -2; /* url_spaces names the fix */
 	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
@@ -364,6 +414,25 @@ static bool az_host_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       c == '-' || c == '.';
+}
+
+/* Well-known Git hosts that are not Azure DevOps (an on-premises server may have any other name). */
+static const char *url_other_forge(const char *host)
+{
+	static const struct {
+		const char *domain, *name;
+	} forges[] = {
+		{ "github.com", "GitHub" }, { "gitlab.com", "GitLab" }, { "bitbucket.org", "Bitbucket" },
+	};
+	size_t len = strlen(host);
+
+	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++) {
+		size_t dlen = strlen(forges[i].domain);
+		if (len >= dlen && strcmp(host + len - dlen, forges[i].domain) == 0 &&
+		    (len == dlen || host[len - dlen - 1] == '.'))
+			return forges[i].name;
+	}
+	return NULL;
 }
 
 /* Host name or [IPv6] in [h, end), then :port when the syntax allows one. */
@@ -390,6 +459,10 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	if (hend < end) {
 		for (p = hend + 1; p < end && *p >= '0' && *p <= '9' && port <= 65535; p++)
 			port = port * 10 + (*p - '0');
+		if (end - hend > 2 && strncmp(hend + 1, "v3", 2) == 0)
+			return fail(msg, msglen, "in an ssh:// URL a '/' follows the host, not ':': write "
+			            "'ssh://git@ssh.dev.azure.com/v3/...', or without ssh:// "
+			            "'git@ssh.dev.azure.com:v3/...'");
 		if (p != end || p == hend + 1 || port < 1 || port > 65535)
 			return fail(msg, msglen, "the port '%.*s' is not a number from 1 to 65535",
 			            (int)(end - hend - 1), hend + 1);
@@ -401,6 +474,10 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	for (char *c = u->host; *c; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
+	if (url_other_forge(u->host))
+		return fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
+		            "(Harness has a %s connector for that host)", u->host, url_other_forge(u->host),
+		            url_other_forge(u->host));
 	return 0;
 }
 

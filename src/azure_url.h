@@ -9,6 +9,13 @@ enum az_url_type { AZ_URL_PROJECT, AZ_URL_REPO };
 enum az_connection { AZ_CONN_HTTP, AZ_CONN_SSH };
 
 /*
+ * Does text (spaces around it aside) hold a password, or a user name that is
+ * not the organization (maybe a token), before its host? Such text is refused
+ * by azure_url_check, and must not be kept anywhere (a draft).
+ */
+bool azure_url_has_credentials(const char *text);
+
+/*
  * Is text a valid URL for this URL type and connection type? true, or false
  * with a one-line message naming the fix in msg (e.g. "remove '/_git/web':
  * a Project URL ends at the project").

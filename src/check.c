@@ -9,6 +9,7 @@
 
 #include "check_probe.h"
 #include "clock.h"
+#include "json.h"
 #include "pktline.h"
 
 #define CHECK_PROGRESS_MS 100
@@ -336,7 +337,7 @@ cJSON *check_json(const struct check_result *results, size_t n)
 	cJSON *root = cJSON_CreateObject();
 	cJSON *probes;
 
-	if (!root || !cJSON_AddBoolToObject(root, "ok", check_all_ok(results, n)) ||
+	if (!root || !cJSON_AddBoolToObject(root, "ok", n > 0 && check_all_ok(results, n)) ||
 	    !(probes = cJSON_AddArrayToObject(root, "probes")))
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
@@ -352,9 +353,11 @@ fail:
 	return NULL;
 }
 
-int check_print_json(FILE *out, const struct check_result *results, size_t n)
+int check_print_json(FILE *out, const struct check_result *results, size_t n, const char *said)
 {
 	cJSON *root = check_json(results, n);
+	if (root)
+		json_add_messages(root, said);
 	char *text = root ? cJSON_PrintUnformatted(root) : NULL;
 	int rc = text && fprintf(out, "%s\n", text) >= 0 ? 0 : -1;
 

@@ -131,8 +131,12 @@ void check_print_text(FILE *out, const struct check_result *results, size_t n);
 struct cJSON;
 struct cJSON *check_json(const struct check_result *results, size_t n);
 
-/* {"ok":bool,"probes":[{"probe","status","category","message","duration_ms",...}]} */
-int check_print_json(FILE *out, const struct check_result *results, size_t n);
+/*
+ * {"ok":bool,"probes":[{"probe","status","category","message","duration_ms",...}],
+ *  "messages":[...]}: ok is false without probes (the check could not run), and
+ * messages holds what was said meanwhile (said: msg_capture's text, or NULL).
+ */
+int check_print_json(FILE *out, const struct check_result *results, size_t n, const char *said);
 
 /* The JSON name of a category ("not-found", ...) or status ("ok", ...). */
 const char *check_category_name(enum check_category c);

@@ -125,6 +125,17 @@ static const char *cli_nearest_option(const char *arg, const struct option *long
 	return best && !tie && best_d < len ? best : NULL;
 }
 
+enum { OPT_HOME = 256, OPT_KEY_FILE };
+
+/* The options cli_main takes before the command. */
+static const struct option cli_global_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "home", required_argument, NULL, OPT_HOME },
+	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
+	{ NULL, 0, NULL, 0 },
+};
+
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,
                int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
@@ -154,7 +165,16 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 		if (opt == '?') {
 			if (optopt > 0 && optopt < 128)
 				return msg_usage_for(ctx->err, argv[0], "%s: unknown option '-%c'", argv[0], optopt);
-			const char *near = cli_nearest_option(argv[optind - 1], longopts);
+			const char *given = argv[optind - 1];
+			size_t glen = strcspn(given, "=");
+			/* A global option after the command: say where it goes. */
+			for (const struct option *g = cli_global_opts; g->name; g++)
+				if (glen == strlen(g->name) + 2 && strncmp(given, "--", 2) == 0 &&
+				    strncmp(given + 2, g->name, glen - 2) == 0)
+					return msg_usage_for(ctx->err, argv[0], "%s: --%s is a global option: put it before "
+					                     "the command ('" AZ_PROGRAM " --%s ... %s ...')", argv[0], g->name,
+					                     g->name, argv[0]);
+			const char *near = cli_nearest_option(given, longopts);
 			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%s'%s%s%s", argv[0],
 			                     argv[optind - 1], near ? " (did you mean --" : "", near ? near : "",
 			                     near ? "?)" : "");
@@ -175,28 +195,23 @@ int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
 	if (have < n)
 		return msg_usage_for(ctx->err, argv[0], "%s: missing argument (usage: %s %s)", argv[0], argv[0],
 		                     cli_find(argv[0]) ? cli_find(argv[0])->args : "");
+	if (have > n && cli_find(argv[optind + n]))
+		return msg_usage_for(ctx->err, argv[0], "%s: unexpected argument '%s': a command comes before its "
+		                     "own options, after the global ones ('" AZ_PROGRAM " [--home DIR] [--key-file F] "
+		                     "%s [OPTIONS]')", argv[0], argv[optind + n], argv[optind + n]);
 	if (have > n)
 		return msg_usage_for(ctx->err, argv[0], "%s: unexpected argument '%s'", argv[0], argv[optind + n]);
 	return CLI_CONTINUE;
 }
 
-enum { OPT_HOME = 256, OPT_KEY_FILE };
-
 int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "home", required_argument, NULL, OPT_HOME },
-		{ "key-file", required_argument, NULL, OPT_KEY_FILE },
-		{ NULL, 0, NULL, 0 },
-	};
 	int opt;
 
 	optind = 0;
 	opterr = 0;
 	/* '+': stop at the command name; its own options follow it. */
-	while ((opt = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hV", cli_global_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_help(ctx->out);

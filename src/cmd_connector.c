@@ -110,7 +110,7 @@ static void cmd_connector_print_value(FILE *out, const struct connector *c, enum
 	if (!v)
 		fputs("(not set)", out);
 	else if (fields_at(id)->kind == FIELD_SECRET)
-		fprintf(out, "•••• (store id: %s)", v);
+		fprintf(out, "(secret; store id: %s)", v); /* ASCII: any locale */
 	else
 		fputs(fields_human(id, v, buf, sizeof(buf)), out);
 }

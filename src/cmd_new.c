@@ -18,6 +18,7 @@
 #include "connector_file.h"
 #include "exitcode.h"
 #include "fileio.h"
+#include "json.h"
 #include "msg.h"
 #include "newconn.h"
 #include "store.h"
@@ -104,7 +105,12 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 
 	switch (opt) {
 	case OPT_NON_INTERACTIVE: a->non_interactive = true; return CLI_CONTINUE;
-	case OPT_ANSWERS: a->answers = arg; return CLI_CONTINUE;
+	case OPT_ANSWERS:
+		if (a->answers)
+			return msg_usage_for(ctx->err, a->cmd, "%s: --answers given twice: merge the files into one",
+			                     a->cmd);
+		a->answers = arg;
+		return CLI_CONTINUE;
 	case OPT_SKIP_TEST: a->skip_test = true; return CLI_CONTINUE;
 	case OPT_SAVE_ON_FAILURE: a->save_on_failure = true; return CLI_CONTINUE;
 	case OPT_DRY_RUN: a->dry_run = a->check.dry_run = true; return CLI_CONTINUE;
@@ -172,11 +178,16 @@ static void new_usage_body(FILE *out)
 		else
 			fprintf(out, "  --%s %s\n", f->key, what);
 		fprintf(out, "        %s", f->label);
-		if (f->required || f->when)
-			fprintf(out, " (%s%s%s)", f->required ? "required" : "only",
+		/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
+		bool derived = f->derive && f->kind != FIELD_SECRET;
+		bool needed = f->required && !f->def && !derived;
+		if (needed || f->when)
+			fprintf(out, " (%s%s%s)", needed ? "required" : "only",
 			        f->when ? " with " : "", f->when ? f->when : "");
 		if (f->def)
 			fprintf(out, " [default: %s]", f->def);
+		else if (derived)
+			fprintf(out, " [default: from the other fields]");
 		fputc('\n', out);
 	}
 	fputs("\nSecrets are never taken as flag values: --KEY-file F or --KEY-stdin give a value\n"
@@ -204,7 +215,7 @@ void cmd_edit_usage(FILE *out)
 /* The answers file: the connector file's keys, every one optional. */
 static struct connector *new_answers(const char *path, struct newconn_errors *e)
 {
-	char *text = NULL, msg[FIELD_MSG_MAX + 256];
+	char *text = NULL, msg[4096];
 	size_t len = 0;
 	struct connector *c;
 
@@ -215,8 +226,11 @@ static struct connector *new_answers(const char *path, struct newconn_errors *e)
 	}
 	c = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
 	free(text);
-	if (!c)
-		newconn_error(e, "answers", "%s", msg);
+	/* One error a line: every fault of the file at once. */
+	for (char *line = msg, *nl; !c && *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		newconn_error(e, "answers", "%.*s", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
 	return c;
 }
 
@@ -299,11 +313,17 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 		if (fl->variant != NEW_FILE && fl->variant != NEW_STDIN)
 			continue;
 		if (s->fresh[fl->id]) {
-			newconn_error(e, f->key, "given twice: keep one of --%s-file and --%s-stdin", f->key, f->key);
+			newconn_error(e, f->key, "the value is given twice: keep one --%s-file F or --%s-stdin",
+			              f->key, f->key);
 			continue;
 		}
 		if (fl->variant == NEW_STDIN && stdin_used) {
 			newconn_error(e, f->key, "only one secret can come from stdin; use --%s-file F", f->key);
+			continue;
+		}
+		if (fl->variant == NEW_FILE && !*fl->arg) {
+			s->unread[fl->id] = true;
+			newconn_error(e, f->key, "--%s-file was given an empty file name (an unset variable?)", f->key);
 			continue;
 		}
 		stdin_used |= fl->variant == NEW_STDIN;
@@ -319,16 +339,37 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 	}
 }
 
+/* Is the connector file of c's identifier already what c would write? */
+static bool new_same_as_saved(const struct cli_ctx *ctx, const struct connector *c)
+{
+	char *now = connector_file_text(c);
+	char *path = connector_file_path(ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
+	char *was = NULL;
+	size_t len = 0;
+	bool same = now && path && fileio_read_path(path, CONNECTOR_FILE_MAX, &was, &len) == 0 &&
+	            strcmp(now, was) == 0;
+
+	free(now);
+	free(path);
+	free(was);
+	return same;
+}
+
 static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct newconn_errors *e,
-                            bool saved, const struct check_result *res, size_t n, bool checked)
+                            const char *said, bool saved, bool changed, const struct check_result *res,
+                            size_t n, bool checked)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *errs = cJSON_AddArrayToObject(o, "errors");
 	char *text;
 
+	/* What the run said on stderr (the store's errors and notes), line by line. */
+	json_add_messages(o, said);
+
 	cJSON_AddStringToObject(o, "identifier", c && connector_get(c, FIELD_IDENTIFIER)
 	                                         ? connector_get(c, FIELD_IDENTIFIER) : "");
 	cJSON_AddBoolToObject(o, "saved", saved);
+	cJSON_AddBoolToObject(o, "changed", changed);
 	for (size_t i = 0; i < e->n; i++) {
 		cJSON *item = cJSON_CreateObject();
 		const char *colon = strstr(e->line[i], ": ");
@@ -356,16 +397,25 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	struct store *store = NULL;
 	struct connector *c = NULL;
 	size_t n = 0;
-	bool checked = false, saved = false;
+	bool checked = false, saved = false, changed = false;
 	char msg[512];
+	struct msg_capture said = { 0 };
 	int rc = AZ_EXIT_INVALID;
 
 	if (!e) {
 		msg_error(ctx->err, "out of memory");
 		return AZ_EXIT_ERROR;
 	}
+	/* With --output json, what the run says on stderr is also in the JSON: caught here. */
+	if (a->json)
+		msg_capture_start(&said, &ctx->err);
+	/* Known before anything is saved: a run that saves must be able to write it. */
+	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
+		newconn_error(e, "write-answers", "%s", msg);
 	if (!(c = new_start(a, e)))
 		goto report;
+	if (a->check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY))
+		newconn_error(e, "accept-host-key", "only used with connection ssh: leave it out");
 	s.replace = a->editing != NULL;
 	for (size_t i = 0; i < a->nflags; i++)
 		if (a->flags[i].variant == NEW_SECRET && *a->flags[i].arg)
@@ -382,7 +432,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	size_t invalid = e->n;
 	if (invalid && !ctx->key_file)
 		goto report;
-	rc = newconn_open_store(ctx, a->dry_run || invalid, c, &s, &store, e);
+	/* A store (or key file) is created only to save: not before the check, never in a dry run. */
+	rc = newconn_open_store(ctx, false, c, &s, &store, e);
 	if (rc == AZ_EXIT_OK && key_later)
 		newconn_check_key(c, &s, e);
 	if (rc != AZ_EXIT_OK || e->n) {
@@ -395,7 +446,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (conncheck_run(c, &s.v, &a->check, NULL, NULL, res, &n, msg, sizeof(msg)) != 0) {
 			msg_error(ctx->err, "%s", msg);
 			rc = AZ_EXIT_ERROR;
-			goto out;
+			goto report;
 		}
 		checked = true;
 		if (!a->json)
@@ -417,12 +468,24 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			                    "--save-on-failure to keep it anyway)");
 		goto report;
 	}
-	int save_rc = newconn_save(ctx, c, &s, store);
+	bool fresh = false;
+	for (int id = 0; id < FIELD_COUNT; id++)
+		fresh |= s.fresh[id] && fields_applies(c, id);
+	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
+	if (a->editing && !fresh && new_same_as_saved(ctx, c)) {
+		saved = true;
+		if (!a->json)
+			fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
+		goto report;
+	}
+	int save_rc = fresh && !store ? store_cli_open(ctx, STORE_CLI_CREATE, &store) : AZ_EXIT_OK;
+	if (save_rc == AZ_EXIT_OK)
+		save_rc = newconn_save(ctx, c, &s, store);
 	if (save_rc != AZ_EXIT_OK) {
 		rc = save_rc;
-		goto out;
+		goto report;
 	}
-	saved = true;
+	saved = changed = true;
 	if (a->write_answers && (save_rc = newconn_write_answers(ctx, a->write_answers, c)) != AZ_EXIT_OK)
 		rc = save_rc;
 	if (!a->json)
@@ -434,18 +497,19 @@ report:
 		if (wrc != AZ_EXIT_OK)
 			rc = wrc;
 	}
+	msg_capture_end(&said, &ctx->err);
 	if (a->json) {
-		new_report_json(ctx, c, e, saved, res, n, checked);
+		new_report_json(ctx, c, e, said.text, saved, changed, res, n, checked);
 	} else {
 		for (size_t i = 0; i < e->n; i++)
 			msg_error(ctx->err, "%s", e->line[i]);
 		if (e->n)
 			msg_error(ctx->err, "%zu error%s; nothing was written", e->n, e->n == 1 ? "" : "s");
 	}
-out:
 	store_close(store);
 	conncheck_secrets_clear(&s.v);
 	connector_free(c);
+	free(said.text);
 	free(e);
 	return rc;
 }
@@ -482,6 +546,9 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		return msg_usage_for(ctx->err, a->cmd, "%s: --skip-test, --save-on-failure and --output "
 		                     "are for --non-interactive: the wizard asks", a->cmd);
 	}
+	char msg[FIELD_MSG_MAX];
+	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
+		newconn_error(e, "write-answers", "%s", msg);
 	start.c = new_start(a, e);
 	for (size_t i = 0; i < e->n; i++)
 		msg_error(ctx->err, "%s", e->line[i]);

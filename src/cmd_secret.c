@@ -9,9 +9,12 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "connector.h"
+#include "connector_file.h"
 #include "exitcode.h"
 #include "ident.h"
 #include "msg.h"
+#include "sshkey.h"
 #include "store_cli.h"
 
 enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET, OPT_YES };
@@ -92,20 +95,6 @@ static int secret_list(struct cli_ctx *ctx)
 	return AZ_EXIT_OK;
 }
 
-/* The kind an existing secret has, if it exists. */
-static bool secret_existing_kind(const struct store *s, const char *id, enum store_kind *kind)
-{
-	struct store_info info;
-
-	for (size_t i = 0; store_info(s, i, &info); i++) {
-		if (strcmp(info.id, id) == 0) {
-			*kind = info.kind;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The value of 'secret set': a file, stdin when it is not a terminal, or typed. */
 static int secret_read_value(struct cli_ctx *ctx, const char *id, enum store_kind kind, const char *from_file,
                              struct secbuf **value)
@@ -130,7 +119,9 @@ static int secret_check_id(struct cli_ctx *ctx, const char *id, bool is_new)
 
 	if (is_new ? ident_check_secret_id(id, msg, sizeof(msg)) : store_id_valid(id))
 		return AZ_EXIT_OK;
-	if (is_new)
+	if (is_new && ident_looks_like_token(id))
+		msg_error(ctx->err, "not a valid secret id: %s", msg);
+	else if (is_new)
 		msg_error(ctx->err, "'%s' is not a valid secret id: %s", id, msg);
 	else
 		msg_error(ctx->err, "'%s' is not a valid secret id: 1 to 64 of a-z, 0-9, '.', '_', '-', "
@@ -153,12 +144,22 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		                     "ssh-private-key, ssh-key-passphrase)", o->kind);
 	if ((rc = store_cli_open(ctx, STORE_CLI_CREATE, &s)) != AZ_EXIT_OK)
 		return rc;
-	if (!o->kind)
-		secret_existing_kind(s, id, &kind);
+	struct store_info had;
+	if (!o->kind && store_find(s, id, &had))
+		kind = had.kind;
 	rc = secret_read_value(ctx, id, kind, o->from_file, &value);
 	if (rc == AZ_EXIT_OK && value->len == 0) {
 		msg_error(ctx->err, "the value of %s is empty", id);
 		rc = AZ_EXIT_INVALID;
+	}
+	/* A key must be one Azure takes (an encrypted one opens later, with its passphrase). */
+	char msg[320];
+	if (rc == AZ_EXIT_OK && kind == STORE_KIND_SSH_PRIVATE_KEY) {
+		int k = sshkey_check(value, NULL, msg, sizeof(msg));
+		if (k == -1 || k == -3) {
+			msg_error(ctx->err, "%s: %s", id, msg);
+			rc = AZ_EXIT_INVALID;
+		}
 	}
 	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
@@ -169,18 +170,62 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	return rc;
 }
 
-static int secret_rm(struct cli_ctx *ctx, const char *id)
+/* The saved connectors that name secret id, as "a, b" in buf ("" for none; unreadable files are skipped). */
+static void secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen)
+{
+	const char *dir = ctx->paths.connectors_dir;
+	char **ids = NULL, msg[512];
+	size_t n = 0, at = 0;
+
+	buf[0] = '\0';
+	if (connector_file_ids(dir, &ids, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct connector *c = NULL;
+		bool uses = false;
+
+		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
+			continue;
+		for (int f = 0; f < FIELD_COUNT; f++)
+			uses |= fields_at(f)->kind == FIELD_SECRET && fields_applies(c, f) && connector_is(c, f, id);
+		connector_free(c);
+		if (uses && at < buflen)
+			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
+	}
+	connector_file_free_ids(ids, n);
+}
+
+static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 {
 	struct store_error err;
 	struct store *s;
+	char users[1024], question[1200];
 	int rc = secret_check_id(ctx, id, false);
 
-	if (rc != AZ_EXIT_OK || (rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	/* A connector left naming a secret that is gone fails its next check: said before, not after. */
+	secret_users(ctx, id, users, sizeof(users));
+	if (*users && !yes) {
+		snprintf(question, sizeof(question), "Secret '%s' is used by connector %s. Remove it anyway?", id, users);
+		int ok = ctx->stdin_tty ? msg_confirm(question) : -1;
+		if (ok < 0)
+			return msg_usage_for(ctx->err, "secret", "secret rm: '%s' is used by connector %s: pass "
+			                     "--yes to remove it anyway", id, users);
+		if (!ok) {
+			fprintf(ctx->out, "Secret '%s' not removed.\n", id);
+			return AZ_EXIT_CANCELLED;
+		}
+	}
+	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
 		return rc;
 	if (store_delete(s, id, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
 	else
 		fprintf(ctx->out, "Removed secret %s.\n", id);
+	if (rc == AZ_EXIT_OK && *users)
+		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '" AZ_PROGRAM
+		        " secret set %s' (or 'edit ID').\n", users, id);
 	store_close(s);
 	return rc;
 }
@@ -263,7 +308,7 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 
 void cmd_secret_usage(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] | rm ID |\n"
+	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] | rm ID [--yes] |\n"
 	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
 	      "Manage the encrypted secret store; values are never printed.\n"
 	      "\n"
@@ -271,7 +316,7 @@ void cmd_secret_usage(FILE *out)
 	      "  set ID                store a secret: from --from-file F, else the terminal (echo off),\n"
 	      "                        else stdin; --kind token|password|ssh-private-key|\n"
 	      "                        ssh-key-passphrase (default token)\n"
-	      "  rm ID                 remove a secret\n"
+	      "  rm ID                 remove a secret (one a saved connector uses: asks first, or --yes)\n"
 	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
 	      "                        --new-key-file F a key file (made if missing), or with\n"
 	      "                        --credential the systemd credential\n"
@@ -299,7 +344,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 	int rc = cli_getopt(ctx, argc, argv, NULL, opts, secret_opt, &o);
 	const char *sub;
 	bool set_opts = o.kind || o.from_file;
-	bool rekey_opts = o.new_key_file || o.credential || o.reset || o.yes;
+	bool rekey_opts = o.new_key_file || o.credential || o.reset;
 
 	if (rc != CLI_CONTINUE)
 		return rc;
@@ -316,10 +361,10 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		                     "rm ID, rekey)", sub);
 	if ((set_opts && !is_set) || (rekey_opts && !is_rekey))
 		return msg_usage_for(ctx->err, "secret", "secret %s: %s applies to 'secret %s' only", sub,
-		                     set_opts ? "--kind/--from-file" : "--new-key-file/--credential/--reset/--yes",
+		                     set_opts ? "--kind/--from-file" : "--new-key-file/--credential/--reset",
 		                     set_opts ? "set" : "rekey");
-	if (o.yes && !o.reset)
-		return msg_usage_for(ctx->err, "secret", "secret rekey: --yes goes with --reset only");
+	if (o.yes && !o.reset && !is_rm)
+		return msg_usage_for(ctx->err, "secret", "secret %s: --yes goes with 'rm' and 'rekey --reset' only", sub);
 	if (nargs != ((is_set || is_rm) ? 1 : 0))
 		return msg_usage_for(ctx->err, "secret", "secret %s: %s", sub,
 		                     (is_set || is_rm) ? "needs one secret id" : "takes no arguments");
@@ -328,6 +373,6 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 	if (is_set)
 		return secret_set(ctx, argv[optind + 1], &o);
 	if (is_rm)
-		return secret_rm(ctx, argv[optind + 1]);
+		return secret_rm(ctx, argv[optind + 1], o.yes);
 	return o.reset ? secret_reset(ctx, &o) : secret_rekey(ctx, &o);
 }

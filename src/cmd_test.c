@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd.h"
 #include "conncheck.h"
@@ -65,8 +66,12 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	if ((rc = cli_want_operands(ctx, argc, argv, 1)) != CLI_CONTINUE)
 		return rc;
+	/* With --json there is always one answer, what went wrong before the probes too. */
+	struct msg_capture said = { 0 };
+	if (a.json)
+		msg_capture_start(&said, &ctx->err);
 	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK)
-		return rc;
+		goto out;
 	/* Every connector has a secret (a token or a key): the store is always needed. */
 	rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
 	if (rc != AZ_EXIT_OK)
@@ -82,12 +87,14 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		rc = AZ_EXIT_ERROR;
 		goto out;
 	}
-	if (a.json)
-		check_print_json(ctx->out, res, n);
-	else
+	if (!a.json)
 		check_print_text(ctx->out, res, n);
 	rc = check_all_ok(res, n) ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 out:
+	msg_capture_end(&said, &ctx->err);
+	if (a.json)
+		check_print_json(ctx->out, res, n, said.text);
+	free(said.text);
 	conncheck_secrets_clear(&secrets);
 	connector_free(c);
 	return rc;

@@ -1,14 +1,18 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "azure_url.h"
 #include "conncheck.h"
 #include "connector.h"
 #include "known_hosts.h"
+#include "msg.h"
 #include "store.h"
 
 int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, char *msg,
@@ -26,9 +30,22 @@ int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, c
 		}
 		opts->timeout_ms = (int)v * 1000;
 		return 1;
-	case CONNCHECK_OPT_CA_FILE:
+	case CONNCHECK_OPT_CA_FILE: {
+		/* Read later by libcurl: a file that is not there fails now, not as a failed check. */
+		struct stat st;
+		int fd = open(arg, O_RDONLY | O_CLOEXEC), err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno
+		                                                      : S_ISREG(st.st_mode) ? 0 : EINVAL;
+
+		if (fd >= 0)
+			close(fd);
+		if (err) {
+			snprintf(msg, msglen, "--ca-file: cannot read '%s': %s", arg,
+			         err == EINVAL ? "not a regular file (give the CA certificate's PEM file)" : strerror(err));
+			return -1;
+		}
 		opts->ca_file = arg;
 		return 1;
+	}
 	case CONNCHECK_OPT_ACCEPT_HOST_KEY:
 		if (strncmp(arg, "SHA256:", 7) != 0 || strlen(arg) != 50) {
 			snprintf(msg, msglen, "--accept-host-key: give the fingerprint as shown, "
@@ -52,6 +69,12 @@ int conncheck_load_secrets(const struct connector *c, struct store *store,
 		    !fields_applies(c, (enum field_id)i))
 			continue;
 		enum store_status st = store_get(store, id, &s->val[i], &err);
+		if (st == STORE_NOT_FOUND) {
+			snprintf(msg, msglen, "%s: %s: store it again with '" AZ_PROGRAM " secret set %s' (or give "
+			         "the connector another with 'edit ID')", fields_at((enum field_id)i)->key, err.message,
+			         id);
+			return store_exit_code(st);
+		}
 		if (st != STORE_OK) {
 			snprintf(msg, msglen, "%s: %s", fields_at((enum field_id)i)->key, err.message);
 			return store_exit_code(st);

@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "json.h"
 #include "ident.h"
+#include "msg.h"
 #include "paths.h"
 #include "strlist.h"
 
@@ -226,52 +227,91 @@ static bool connector_file_set(struct connector *c, const struct field *f, const
 }
 
 /* Every key of the object known, once, well typed; the connector or NULL with a message. */
+/* Why key is not one: a secret's value, a secret file's flag, '_' for '-'. */
+static void connector_file_unknown(const char *key, const char *name, bool answers, char *msg, size_t msglen)
+{
+	const struct field *f = fields_find(key);
+	char near[64];
+	size_t len = strlen(key);
+
+	if (f && f->kind == FIELD_SECRET && answers) {
+		snprintf(msg, msglen, "%s: key '%s': an answers file never holds a secret (it is copied to "
+		         "other hosts): give the value with --%s-file F or --%s-stdin, or a secret already in "
+		         "the store with --%s-secret ID (or the key '%s%s')", name, key, key, key, key, key,
+		         CONNECTOR_FILE_SECRET_SUFFIX);
+		return;
+	}
+	if (f && f->kind == FIELD_SECRET) {
+		snprintf(msg, msglen, "%s: key '%s': a connector file never holds a secret; give its store id "
+		         "as '%s%s'", name, key, key, CONNECTOR_FILE_SECRET_SUFFIX);
+		return;
+	}
+	/* "token-file": a flag, not a key. */
+	for (const char *sfx = "-file"; sfx; sfx = strcmp(sfx, "-file") == 0 ? "-stdin" : NULL) {
+		size_t n = strlen(sfx);
+		snprintf(near, sizeof(near), "%.*s", len > n ? (int)(len - n) : 0, key);
+		if (len > n && strcmp(key + len - n, sfx) == 0 && fields_find(near) &&
+		    fields_find(near)->kind == FIELD_SECRET) {
+			snprintf(msg, msglen, "%s: unknown key '%s': a secret's file is given on the command line "
+			         "(--%s F); here only a stored one's id ('%s%s')", name, key, key, near,
+			         CONNECTOR_FILE_SECRET_SUFFIX);
+			return;
+		}
+	}
+	snprintf(near, sizeof(near), "%s", key);
+	for (char *p = near; *p; p++)
+		*p = *p == '_' ? '-' : *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+	if (strcmp(near, key) != 0 && (connector_file_field(near) || strcmp(near, "schema") == 0))
+		snprintf(msg, msglen, "%s: unknown key '%s' (did you mean '%s'?)", name, key, near);
+	else
+		snprintf(msg, msglen, "%s: unknown key '%s'", name, key);
+}
+
+/*
+ * Each key in turn. A connector file stops at its first fault; an answers file
+ * (written by a person) has all of them said, one line each in msg.
+ */
 static struct connector *connector_file_from_json(const cJSON *root, const char *name, bool answers,
                                                   char *msg, size_t msglen)
 {
 	struct connector *c = connector_new();
 	bool schema = false;
 	const cJSON *v;
+	char one[FIELD_MSG_MAX + 256];
+	size_t at = 0;
 
 	if (!c) {
 		snprintf(msg, msglen, "out of memory");
 		return NULL;
 	}
+	msg[0] = '\0';
 	cJSON_ArrayForEach(v, root) {
-		const struct field *f;
+		const struct field *f = NULL;
+		bool ok = true;
 
-		for (const cJSON *p = root->child; p != v; p = p->next) {
+		for (const cJSON *p = root->child; p != v && ok; p = p->next)
 			if (strcmp(p->string, v->string) == 0) {
-				snprintf(msg, msglen, "%s: key '%s' appears twice: keep one", name, v->string);
-				goto fail;
+				snprintf(one, sizeof(one), "%s: key '%s' appears twice: keep one", name, v->string);
+				ok = false;
 			}
-		}
-		if (strcmp(v->string, "schema") == 0) {
-			if (!connector_file_schema(v, name, msg, msglen))
-				goto fail;
+		if (ok && strcmp(v->string, "schema") == 0) {
+			ok = connector_file_schema(v, name, one, sizeof(one));
 			schema = true;
+		} else if (ok && !(f = connector_file_field(v->string))) {
+			connector_file_unknown(v->string, name, answers, one, sizeof(one));
+			ok = false;
+		} else if (ok) {
+			ok = connector_file_set(c, f, v, name, one, sizeof(one));
+		}
+		if (ok)
 			continue;
-		}
-		f = connector_file_field(v->string);
-		if (!f) {
-			f = fields_find(v->string);
-			if (f && answers)
-				snprintf(msg, msglen, "%s: key '%s': an answers file never holds a secret (it "
-				         "is copied to other hosts): give the value with --%s-file F or --%s-stdin, "
-				         "or a secret already in the store with --%s-secret ID (or the key '%s%s')",
-				         name, v->string, v->string, v->string, v->string, v->string,
-				         CONNECTOR_FILE_SECRET_SUFFIX);
-			else if (f)
-				snprintf(msg, msglen, "%s: key '%s': a connector file never holds a secret; "
-				         "give its store id as '%s%s'", name, v->string, v->string,
-				         CONNECTOR_FILE_SECRET_SUFFIX);
-			else
-				snprintf(msg, msglen, "%s: unknown key '%s'", name, v->string);
-			goto fail;
-		}
-		if (!connector_file_set(c, f, v, name, msg, msglen))
+		if (at < msglen)
+			at += (size_t)snprintf(msg + at, msglen - at, "%s%s", at ? "\n" : "", one);
+		if (!answers)
 			goto fail;
 	}
+	if (at)
+		goto fail;
 	/* An answers file may leave anything out: flags and defaults complete it. */
 	if (answers)
 		return c;
@@ -374,7 +414,8 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 	}
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
 		if (errno == ENOENT) {
-			snprintf(msg, msglen, "no connector '%s' (looked for %s)", id, path);
+			snprintf(msg, msglen, "no connector '%s' (looked for %s; '" AZ_PROGRAM " list' shows the "
+			         "saved ones)", id, path);
 			rc = CONNECTOR_FILE_MISSING;
 		} else if (errno == EFBIG) {
 			snprintf(msg, msglen, "%s: larger than %d KiB: not a connector file", path,

@@ -51,7 +51,7 @@ struct connector *connector_file_parse(const char *text, size_t len, const char 
 /*
  * An answers file (`new --answers`): the same keys, types and refusals as a
  * connector file, but every key optional ("schema" too), as flags and
- * defaults complete it.
+ * defaults complete it. Every fault is told, one a line in msg.
  */
 struct connector *connector_file_parse_answers(const char *text, size_t len, const char *name,
                                                char *msg, size_t msglen);

@@ -185,8 +185,15 @@ static const char *fields_url_example(const struct connector *c)
 static bool fields_check_test_repo(const struct connector *c, const char *v,
                                    const struct fields_env *env, char *msg, size_t msglen)
 {
+	size_t len = strlen(v);
+
 	(void)c;
 	(void)env;
+	/* As in a URL: Azure would read '.git' as part of the name. */
+	if (len > 4 && strcasecmp(v + len - 4, ".git") == 0) {
+		snprintf(msg, msglen, "remove the '.git' suffix: the repository is '%.*s'", (int)(len - 4), v);
+		return false;
+	}
 	return azure_name_check(v, AZURE_NAME_REPO, msg, msglen);
 }
 
@@ -355,8 +362,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 	},
 	[FIELD_URL] = {
 		.id = FIELD_URL, .key = "url", .label = "URL",
-		.help = "Project: https://dev.azure.com/<org>/<project> (the browser's address on the "
-		        "project). Repository: the Clone URL from Repos > Files > Clone, HTTPS or SSH.",
+		.help = "Project: https://dev.azure.com/<org>/<project>, for SSH "
+		        "git@ssh.dev.azure.com:v3/<org>/<project>. Repository: the Clone URL (Repos).",
 		.example = "https://dev.azure.com/contoso/Shop/_git/ui",
 		.example_for = fields_url_example,
 		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT, .required = true,

@@ -84,7 +84,7 @@ bool ident_check_name(const char *name, char *msg, size_t msglen)
 	}
 	bad = ident_first_bad(name, ident_name_char);
 	if (bad)
-		return ident_bad_char(bad, "letters, digits, spaces, '_', '.' and '-'", msg, msglen);
+		return ident_bad_char(bad, "ASCII letters, digits, spaces, '_', '.' and '-'", msg, msglen);
 	return true;
 }
 
@@ -96,21 +96,23 @@ static bool ident_id_char(char c)
 bool ident_check_identifier(const char *id, const char *what, char *msg, size_t msglen)
 {
 	const char *bad;
+	/* "an identifier", "an organization identifier", "a project identifier" */
+	const char *art = strchr("aeiou", what[0]) ? "an" : "a";
 
 	if (!*id) {
-		snprintf(msg, msglen, "an %s is required", what);
+		snprintf(msg, msglen, "%s %s is required", art, what);
 		return false;
 	}
 	if (!ident_check_length(id, IDENT_ID_MAX, "an identifier", msg, msglen))
 		return false;
 	if (ident_is_digit(id[0]) || id[0] == '$') {
-		snprintf(msg, msglen, "an %s cannot start with a digit or '$': start with a letter or "
-		         "'_' (e.g. '_%.60s')", what, id);
+		snprintf(msg, msglen, "%s %s cannot start with a digit or '$': start with a letter or "
+		         "'_' (e.g. '_%.60s')", art, what, id);
 		return false;
 	}
 	bad = ident_first_bad(id, ident_id_char);
 	if (bad)
-		return ident_bad_char(bad, "letters, digits, '_' and '$'", msg, msglen);
+		return ident_bad_char(bad, "ASCII letters, digits, '_' and '$'", msg, msglen);
 	if (ident_is_reserved(id)) {
 		snprintf(msg, msglen, "'%s' is a reserved Harness keyword: choose another %s (e.g. '%s_1')",
 		         id, what, id);
@@ -154,12 +156,28 @@ static bool ident_secret_char(char c)
 	return (c >= 'a' && c <= 'z') || ident_is_digit(c) || c == '_' || c == '-';
 }
 
+/* A PAT: 52 characters of base32 (a-z, 2-7) or, in the newer format, 84 letters and digits. */
+bool ident_looks_like_token(const char *id)
+{
+	size_t len = strlen(id);
+
+	if (len == 52)
+		return strspn(id, "abcdefghijklmnopqrstuvwxyz234567") == len;
+	return len == 84 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == len;
+}
+
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 {
 	const char *bad;
 
 	if (!*id) {
 		snprintf(msg, msglen, "a secret id is required");
+		return false;
+	}
+	if (ident_looks_like_token(id)) {
+		snprintf(msg, msglen, "this looks like a Personal Access Token, not the id of a secret: a token "
+		         "is given as a secret's value (from a file, stdin or the wizard's field), never as an id; "
+		         "if it was logged, revoke it");
 		return false;
 	}
 	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a secret id", msg, msglen))
@@ -170,7 +188,7 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 	}
 	bad = ident_first_bad(id, ident_secret_char);
 	if (bad)
-		return ident_bad_char(bad, "lower-case letters, digits, '_' and '-'", msg, msglen);
+		return ident_bad_char(bad, "lower-case ASCII letters, digits, '_' and '-'", msg, msglen);
 	if (ident_is_reserved(id)) {
 		snprintf(msg, msglen, "'%s' is a reserved Harness keyword: choose another secret id", id);
 		return false;

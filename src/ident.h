@@ -41,6 +41,9 @@ void ident_from_name(const char *name, char *buf, size_t buflen);
  */
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen);
 
+/* Does this look like an Azure DevOps PAT (given where an id goes)? Never quote it then. */
+bool ident_looks_like_token(const char *id);
+
 /*
  * The default secret id of a connector's secret: "<identifier>-<suffix>"
  * lower-cased, '$' and leading characters other than a-z dropped ("connector"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "msg.h"
 
 char *json_print(const cJSON *tree)
 {
@@ -20,4 +21,22 @@ char *json_print(const cJSON *tree)
 	}
 	cJSON_free(json);
 	return text;
+}
+
+void json_add_messages(cJSON *o, const char *said)
+{
+	cJSON *msgs = cJSON_AddArrayToObject(o, "messages");
+	const char *prefix = AZ_PROGRAM ": ";
+	size_t plen = strlen(prefix);
+
+	for (const char *p = said ? said : ""; msgs && *p;) {
+		size_t len = strcspn(p, "\n");
+		size_t skip = len >= plen && strncmp(p, prefix, plen) == 0 ? plen : 0;
+		char *line = strndup(p + skip, len - skip);
+
+		if (line)
+			cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
+		free(line);
+		p += len + (p[len] == '\n');
+	}
 }

@@ -7,4 +7,10 @@
 /* cJSON_Print of tree plus a final newline (malloc'ed; NULL when out of memory). */
 char *json_print(const cJSON *tree);
 
+/*
+ * Messages said (msg_capture's text, NULL for none) as an array "messages"
+ * added to o: one string a line, without the program's name before it.
+ */
+void json_add_messages(cJSON *o, const char *said);
+
 #endif

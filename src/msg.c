@@ -15,6 +15,26 @@ static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 	fputc('\n', stream);
 }
 
+void msg_capture_start(struct msg_capture *c, FILE **stream)
+{
+	memset(c, 0, sizeof(*c));
+	c->real = *stream;
+	c->mem = open_memstream(&c->text, &c->len);
+	if (c->mem)
+		*stream = c->mem;
+}
+
+void msg_capture_end(struct msg_capture *c, FILE **stream)
+{
+	if (!c->mem)
+		return;
+	fclose(c->mem);
+	c->mem = NULL;
+	*stream = c->real;
+	if (c->text)
+		fputs(c->text, c->real);
+}
+
 void msg_error(FILE *stream, const char *fmt, ...)
 {
 	va_list ap;

@@ -16,6 +16,19 @@ int msg_usage(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 
 int msg_usage_for(FILE *stream, const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* What a command says on its error stream, kept as well (for its JSON answer). */
+struct msg_capture {
+	FILE *real, *mem;
+	char *text; /* after msg_capture_end: what was said (free it), or NULL */
+	size_t len;
+};
+
+/* From now on *stream writes into c (left as it was if memory runs out). */
+void msg_capture_start(struct msg_capture *c, FILE **stream);
+
+/* *stream given back, what was said written to it too, and kept in c->text. */
+void msg_capture_end(struct msg_capture *c, FILE **stream);
+
 /*
  * Ask a yes/no question on /dev/tty (never stdin): 1 for y or yes, 0 for
  * anything else, -1 when there is no terminal to ask on.

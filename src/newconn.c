@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "connector.h"
 #include "connector_file.h"
@@ -63,11 +65,44 @@ bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size
 		         "a line break or NUL byte inside: give the value alone on one line");
 		return false;
 	}
+	/* An editor's byte-order mark would go to Azure as part of the value. */
+	if (v->len >= 3 && memcmp(v->data, "\xEF\xBB\xBF", 3) == 0) {
+		snprintf(msg, msglen, "the value starts with a byte-order mark (saved by an editor as "
+		         "\"UTF-8 with BOM\"): save it as plain UTF-8");
+		return false;
+	}
+	if (newconn_kind(id) == STORE_KIND_TOKEN && strspn((const char *)v->data, " \t") == v->len) {
+		snprintf(msg, msglen, "the value is only blanks: check what was copied");
+		return false;
+	}
 	if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t")) {
 		snprintf(msg, msglen, "a token has no spaces: check what was copied");
 		return false;
 	}
 	return true;
+}
+
+/*
+ * A required secret given neither as a value nor by id (and not a value that
+ * could not be read: reported already). The API token may be the HTTP
+ * token's secret (its default): nothing more to give then.
+ */
+static bool newconn_missing(const struct connector *c, const struct newconn_secrets *s, int id)
+{
+	bool shared = id == FIELD_API_TOKEN && fields_applies(c, FIELD_TOKEN);
+
+	return fields_at(id)->required && !s->v.val[id] && !s->named[id] && !shared && !s->unread[id];
+}
+
+/* Has e a message for the field of this key already? */
+static bool newconn_has_error(const struct newconn_errors *e, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (size_t i = 0; i < e->n; i++)
+		if (strncmp(e->line[i], key, len) == 0 && e->line[i][len] == ':')
+			return true;
+	return false;
 }
 
 /* The rules of secret values: present and well formed. */
@@ -82,9 +117,7 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 
 		if (f->kind != FIELD_SECRET || !fields_applies(c, id))
 			continue;
-		/* The API token may be the HTTP token's secret (its default): nothing more to give. */
-		bool shared = id == FIELD_API_TOKEN && !v && !s->named[id] && fields_applies(c, FIELD_TOKEN);
-		if (f->required && !v && !s->named[id] && !shared && !s->unread[id]) {
+		if (newconn_missing(c, s, id)) {
 			newconn_error(e, f->key, "required: give --%s-file F, --%s-stdin or --%s-secret ID",
 			              f->key, f->key, f->key);
 			continue;
@@ -103,38 +136,60 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 		return;
 	if (sshkey_check(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], msg, sizeof(msg)) != 0)
 		newconn_error(e, "ssh-key", "%s", msg);
+	/* A passphrase for a key that has none would be stored and never used. */
+	else if (s->fresh[FIELD_SSH_KEY_PASSPHRASE] && !newconn_has_error(e, "ssh-key-passphrase") &&
+	         sshkey_check(s->v.val[FIELD_SSH_KEY], NULL, msg, sizeof(msg)) == 0)
+		newconn_error(e, "ssh-key-passphrase", "the SSH key has no passphrase: leave this out");
+}
+
+/* A stored secret named for a field must be of a kind that fits: a key for the key, text for the rest. */
+static bool newconn_kind_fits(const struct store *store, enum field_id id, const char *sid, char *msg,
+                              size_t msglen)
+{
+	struct store_info info;
+	bool want_key = newconn_kind(id) == STORE_KIND_SSH_PRIVATE_KEY;
+
+	if (!store_find(store, sid, &info) || (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == want_key)
+		return true;
+	snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (see '"
+	         AZ_PROGRAM " secret list')", sid, store_kind_name(info.kind), store_kind_name(newconn_kind(id)));
+	return false;
 }
 
 /*
  * Open the store when it is needed: to fetch the secrets named by id, or to
  * save new values. New values must not replace a secret already stored.
  */
-int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector *c,
+int newconn_open_store(struct cli_ctx *ctx, bool create, const struct connector *c,
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e)
 {
 	bool fetch = false, save = false;
 	char msg[512];
 
+	/* Nothing to look up for a value that could not be read, was not given, or is refused (reported). */
 	for (int id = 0; id < FIELD_COUNT; id++) {
-		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id))
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || s->unread[id] ||
+		    newconn_missing(c, s, id) || newconn_has_error(e, fields_at(id)->key))
 			continue;
 		save |= s->fresh[id];
 		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
 	}
-	/* A dry run stores nothing: it opens the store only to fetch what it checks with. */
-	save &= !dry_run;
 	if (!fetch && !save)
 		return AZ_EXIT_OK;
 	/* The wizard keeps the store open between tries: the passphrase is asked once. */
-	int rc = *store ? AZ_EXIT_OK : store_cli_open(ctx, save ? STORE_CLI_CREATE : STORE_CLI_EXISTING, store);
-	if (rc != AZ_EXIT_OK)
+	int rc = *store ? AZ_EXIT_OK
+	         : store_cli_open(ctx, save && create ? STORE_CLI_CREATE : fetch ? STORE_CLI_EXISTING
+	                                                                        : STORE_CLI_OPTIONAL, store);
+	if (rc != AZ_EXIT_OK || !*store)
 		return rc;
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *sid = connector_get(c, id);
 		struct secbuf *have = NULL;
 		struct store_error err = { 0 };
 
-		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid)
+		/* A field with an error already (an id against the rules, a file not read): no look-up. */
+		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid || s->unread[id] ||
+		    newconn_missing(c, s, id) || newconn_has_error(e, fields_at(id)->key))
 			continue;
 		if (id == FIELD_API_TOKEN && s->v.val[id])
 			continue;
@@ -160,6 +215,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector
 			              : "no secret '%s' in the store: add it with "
 			                "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
 			              sid, sid, fields_at(id)->key);
+		else if (!s->fresh[id] && st == STORE_OK && !newconn_kind_fits(*store, id, sid, msg, sizeof(msg)))
+			newconn_error(e, fields_at(id)->key, "%s", msg);
 		else if (!s->fresh[id] && st != STORE_OK) {
 			snprintf(msg, sizeof(msg), "%s", err.message);
 			msg_error(ctx->err, "%s", msg);
@@ -248,8 +305,10 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing };
 	struct field_error ferr[FIELD_COUNT];
 	size_t nf = fields_validate_all(c, &env, ferr);
+	/* One message a field: the first (a value refused, how to give a secret) says more than "required". */
 	for (size_t i = 0; i < nf; i++)
-		newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+		if (!newconn_has_error(e, fields_at(ferr[i].id)->key))
+			newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
 	/* Its file, its secrets' default ids and Harness all go by it. */
 	if (editing && !connector_is(c, FIELD_IDENTIFIER, editing))
 		newconn_error(e, "identifier", "a saved connector keeps its identifier ('%s'): for another "
@@ -258,6 +317,37 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 }
 
 /* The values used, without secrets, as an answers file another run can replay. */
+bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	struct stat st;
+
+	if (!*path) {
+		snprintf(msg, msglen, "an empty file name: give the file to write");
+		return false;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(msg, msglen, "%s is a folder: give a file name in it", path);
+		return false;
+	}
+	int err = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (stat(dir, &st) != 0)
+		err = errno;
+	else if (!S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	else if (access(dir, W_OK | X_OK) != 0)
+		err = errno;
+	if (err)
+		snprintf(msg, msglen, "cannot write in the folder %s: %s", dir, strerror(err));
+	return err == 0;
+}
+
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c)
 {
 	char *text = connector_file_text(c);

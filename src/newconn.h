@@ -54,11 +54,12 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 
 /*
  * Open the store when needed: to fetch the secrets named by id (into s), or
- * to keep new values (created then, unless dry_run). A new value must not
- * replace a stored secret (an error in e). A store already open (*store) is
- * used as it is. Returns an exit code.
+ * for new values, which must not replace a stored secret (an error in e).
+ * Without a store yet, one is created only when create is set (else *store
+ * stays NULL for new values, and naming a stored secret is an error). A
+ * store already open (*store) is used as it is. Returns an exit code.
  */
-int newconn_open_store(struct cli_ctx *ctx, bool dry_run, const struct connector *c,
+int newconn_open_store(struct cli_ctx *ctx, bool create, const struct connector *c,
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
 
 /* Store the new secret values (one locked write), then the connector file. An exit code. */
@@ -74,6 +75,12 @@ struct newconn_start {
 	bool dry_run;                /* check, write nothing */
 	bool ascii;                  /* --ascii */
 };
+
+/*
+ * Can the answers file be written at path (its folder writable, path no
+ * folder)? Asked before anything is saved. false: why, in msg.
+ */
+bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen);
 
 /* The values used, without secrets, as an answers file another run can replay. An exit code. */
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c);

@@ -52,12 +52,34 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		snprintf(msg, msglen, "no SSH private key given: give the key file's text (PEM or OpenSSH format)");
 		return -1;
 	}
-	if (ssh_pki_import_privkey_base64((const char *)key->data,
-	                                  passphrase && passphrase->len ? (const char *)passphrase->data : NULL,
-	                                  sshkey_no_prompt, NULL, &k) != SSH_OK) {
+	/* OpenSSL's PEM reader wants the END line ended: a key typed or pasted without it gets one. */
+	struct secbuf *ended = NULL;
+	const struct secbuf *in = key;
+	if (key->data[key->len - 1] != '\n') {
+		if (!(ended = secbuf_new(key->len + 1))) {
+			snprintf(msg, msglen, "out of memory");
+			return -1;
+		}
+		memcpy(ended->data, key->data, key->len);
+		ended->data[key->len] = '\n';
+		ended->data[key->len + 1] = '\0';
+		ended->len = key->len + 1;
+		in = ended;
+	}
+	int rc = ssh_pki_import_privkey_base64((const char *)in->data,
+	                                       passphrase && passphrase->len ? (const char *)passphrase->data : NULL,
+	                                       sshkey_no_prompt, NULL, &k);
+	secbuf_free(ended);
+	if (rc != SSH_OK) {
 		const char *what = sshkey_misgiven((const char *)key->data);
 		if (what) {
 			snprintf(msg, msglen, "the SSH key given is %s", what);
+			return -1;
+		}
+		/* Without the armour it is no key at all, whatever the passphrase. */
+		if (!strstr((const char *)key->data, "-----BEGIN ") || !strstr((const char *)key->data, "PRIVATE KEY-----")) {
+			snprintf(msg, msglen, "the SSH key given is not a private key (whose text starts with "
+			         "-----BEGIN ... PRIVATE KEY-----): give the private key file's text");
 			return -1;
 		}
 		if (passphrase && passphrase->len)

@@ -383,6 +383,14 @@ bool store_info(const struct store *s, size_t i, struct store_info *info)
 	return true;
 }
 
+bool store_find(const struct store *s, const char *id, struct store_info *info)
+{
+	for (size_t i = 0; store_info(s, i, info); i++)
+		if (strcmp(info->id, id) == 0)
+			return true;
+	return false;
+}
+
 uint64_t store_generation(const struct store *s)
 {
 	return s->file->generation;

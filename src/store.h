@@ -98,6 +98,8 @@ const char *store_notice(const struct store *s);
 /* Listing (unlocked store): the secrets, sorted by id. */
 size_t store_count(const struct store *s);
 bool store_info(const struct store *s, size_t i, struct store_info *info);
+/* The secret id as listed (no value), if the store has it. */
+bool store_find(const struct store *s, const char *id, struct store_info *info);
 uint64_t store_generation(const struct store *s);
 
 /* The value of id in a new secbuf (the caller frees it with secbuf_free). */

@@ -30,13 +30,13 @@ az show azure_payments
 is "$rc" 0 "show exits 0"
 like "$out" '^  Name: +Azure Payments$' "show: label and value"
 like "$out" '^  Test repository: +payments-api$' "show: the test repository of a Project connector"
-like "$out" '^  Personal Access Token: +•••• \(store id: azure_pat\)$' "show: a secret as its store id only"
+like "$out" '^  Personal Access Token: +\(secret; store id: azure_pat\)$' "show: a secret as its store id only"
 like "$out" '^  Delegate tags: +linux-delegate, eu-west$' "show: a list"
 like "$out" '^  URL type: +Project$' "show: a choice by its label"
 unlike "$out" 'SSH private key' "show: fields that do not apply are left out"
 
 az show azure_infra_repo_ssh
-like "$out" '^  SSH private key: +•••• \(store id: azure_ssh_key\)$' "show (SSH): the key's store id"
+like "$out" '^  SSH private key: +\(secret; store id: azure_ssh_key\)$' "show (SSH): the key's store id"
 unlike "$out" 'Username|Test repository|Personal Access Token' "show (SSH, Repository): no HTTP or Project fields"
 like "$out" '^  Description: +\(not set\)$' "show: an empty optional field"
 
@@ -79,7 +79,8 @@ rm -f "$conns/azure_bad.json"
 # --- errors -------------------------------------------------------------
 az show nope
 is "$rc" 1 "show of a missing connector exits 1"
-is "$err" "azrepos-connect: show: no connector 'nope' (looked for $conns/nope.json)" "the message says where it looked"
+is "$err" "azrepos-connect: show: no connector 'nope' (looked for $conns/nope.json; 'azrepos-connect list' shows the saved ones)" \
+	"the message says where it looked, and how to see what there is"
 
 az show ../etc/passwd
 is "$rc" 3 "an ID that is not an identifier exits 3"
@@ -159,7 +160,7 @@ like "$out" "secret store \(azure_pat\).*secret rm" "delete says the secrets sta
 
 az delete azure_payments --yes
 is "$rc" 1 "delete of a missing connector exits 1"
-like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json\)" "and says where it looked"
+like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json;" "and says where it looked"
 
 az delete broken --yes
 is "$rc" 0 "a refused file can still be deleted"

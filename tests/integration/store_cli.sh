@@ -75,7 +75,7 @@ for id in 1pat.x null web.token; do
 	az --key-file "$key" secret set "$id" </dev/null
 	is "$rc" 3 "set $id: refused (exit 3), an id no connector field could refer to"
 done
-like "$err" "web.token.*lower-case letters, digits, '_' and '-'" "the message gives the fields' rule"
+like "$err" "web.token.*lower-case ASCII letters, digits, '_' and '-'" "the message gives the fields' rule"
 az_in "$(printf 'a\nb')" --key-file "$key" secret set two-lines
 is "$rc" 3 "a token with a newline inside exits 3"
 az --key-file "$key" secret set x --kind api-key </dev/null

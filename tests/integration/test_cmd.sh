@@ -48,6 +48,8 @@ for p in d["probes"]:
         bad.append("message %r" % m)
     if not isinstance(ms, (int, float)) or isinstance(ms, bool) or ms < 0 or ms != int(ms):
         bad.append("duration_ms %r" % ms)
+if not isinstance(d.get("messages"), list):
+    bad.append("messages %r" % d.get("messages"))
 if d["ok"] != all(p.get("status") == "ok" for p in d["probes"]):
     bad.append("ok does not follow the probes")
 print("; ".join(bad))' "$1" 2>&1

@@ -98,10 +98,10 @@ static const struct good good[] = {
 	  "https://dev.azure.com/contoso",
 	  "https://dev.azure.com/contoso/Payments/_apis/git/repositories/api",
 	  NULL },
-	{ "https://ci%2Dbot@dev.azure.com/contoso/Payments/_git/web", TR, CH, NULL,
-	  AZURE_HTTPS, false, "dev.azure.com", 0, "ci-bot",
+	{ "https://CONTOSO@dev.azure.com/contoso/Payments/_git/web", TR, CH, NULL,
+	  AZURE_HTTPS, false, "dev.azure.com", 0, "CONTOSO",
 	  "contoso", NULL, "Payments", "web",
-	  "https://ci%2Dbot@dev.azure.com/contoso/Payments/_git/web",
+	  "https://CONTOSO@dev.azure.com/contoso/Payments/_git/web",
 	  "https://dev.azure.com/contoso/Payments/_git/web/info/refs?service=git-upload-pack",
 	  "https://dev.azure.com/contoso",
 	  "https://dev.azure.com/contoso/Payments/_apis/git/repositories/web",
@@ -370,14 +370,6 @@ static const struct good good[] = {
 	  "https://tfs.example.com/tfs/My%20Collection",
 	  "https://tfs.example.com/tfs/My%20Collection/Payments/_apis/git/repositories/web",
 	  NULL },
-	{ "https://ci@tfs.example.com/tfs/DefaultCollection/Payments/_git/web", TR, CH, NULL,
-	  AZURE_HTTPS, true, "tfs.example.com", 0, "ci",
-	  "DefaultCollection", "DefaultCollection", "Payments", "web",
-	  "https://ci@tfs.example.com/tfs/DefaultCollection/Payments/_git/web",
-	  "https://tfs.example.com/tfs/DefaultCollection/Payments/_git/web/info/refs?service=git-upload-pack",
-	  "https://tfs.example.com/tfs/DefaultCollection",
-	  "https://tfs.example.com/tfs/DefaultCollection/Payments/_apis/git/repositories/web",
-	  NULL },
 	{ "ssh://tfs.example.com:22/tfs/DefaultCollection/Payments/_git/web", TR, CS, NULL,
 	  AZURE_SSH, true, "tfs.example.com", 22, NULL,
 	  "DefaultCollection", "DefaultCollection", "Payments", "web",
@@ -615,6 +607,15 @@ static const struct bad bad[] = {
 	{ "https://dev.azure.com/contoso/Payments/_versionControl?path=$/Payments", TP, CH, false,
 	  "TFVC paths ($/...) are not Git repositories" },
 	{ "$/Payments/Main", TP, CH, false, "TFVC paths ($/...) are not Git repositories" },
+	/* Other forges, and the ssh:// form written with the scp form's ':'. */
+	{ "https://github.com/contoso/payments-api", TR, CH, false,
+	  "github.com is GitHub, not Azure DevOps: this tool sets up Azure Repos connectors (Harness has a "
+	  "GitHub connector for that host)" },
+	{ "git@github.com:contoso/x.git", TR, CS, false, "github.com is GitHub, not Azure DevOps" },
+	{ "https://gitlab.com/contoso/x", TR, CH, false, "gitlab.com is GitLab" },
+	{ "ssh://git@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false,
+	  "in an ssh:// URL a '/' follows the host, not ':': write 'ssh://git@ssh.dev.azure.com/v3/...', "
+	  "or without ssh:// 'git@ssh.dev.azure.com:v3/...'" },
 	{ "https://tfs.example.com/tfs/Coll/%24/Payments/Main", TP, CH, false, "TFVC paths" },
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CH, false,
 	  "this is an SSH URL but the connection type is HTTP: choose SSH, or use the HTTPS clone URL 'https://dev.azure.com/contoso/Payments/_git/web'" },
@@ -636,6 +637,15 @@ static const struct bad bad[] = {
 	{ "git:s3cret@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false,
 	  "do not put a password or token in the URL" },
 	{ "https://@dev.azure.com/contoso/Payments", TP, CH, false, "put the user name before '@', or remove the '@'" },
+	/* A user name in an http(s) URL: only the organization, as Azure's clone URLs have it. */
+	{ "https://ci%2Dbot@dev.azure.com/contoso/Payments/_git/web", TR, CH, false,
+	  "remove the user name before '@' from the URL: only the organization may stand there (as in Azure's "
+	  "clone URLs); the user name goes in the Username field, and a token never in a URL" },
+	{ "https://contoso@dev.azure.com/fabrikam/Payments", TP, CH, false, "remove the user name before '@'" },
+	{ "https://fabrikam@contoso.visualstudio.com/Payments", TP, CH, false, "remove the user name before '@'" },
+	{ "https://ci@tfs.example.com/tfs/DefaultCollection/Payments/_git/web", TR, CH, false,
+	  "remove the user name before '@' from the URL: the user name goes in the Username field, and a token "
+	  "never in a URL" },
 	/* A port, then an '@' in the path: not taken for a password. */
 	{ "https://tfs.example.com:8080/tfs/Coll/Pay@ments", TP, CH, false, "remove '@' from the project name" },
 	{ "https://dev.azure.com/contoso/Payments/_git/", TR, CH, false, "add the repository name after '_git/'" },
@@ -852,6 +862,29 @@ static void test_password_not_echoed(void **state)
 					fail_msg("%s: %s", urls[i], msg);
 			}
 	}
+}
+
+/* A token put as the user name: refused, and no message of any check quotes it. */
+static void test_user_token_not_echoed(void **state)
+{
+	static const char *const urls[] = {
+		"https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/Payments/_git/web",
+		"https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/Pay ments",
+		"https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/Payments?x=1",
+		" https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/Payments ",
+		"http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@tfs.example.com/tfs/C/Payments",
+		"https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@x.visualstudio.com/Payments/_git/web/",
+	};
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+		for (int type = AZ_URL_PROJECT; type <= AZ_URL_REPO; type++)
+			for (int conn = AZ_CONN_HTTP; conn <= AZ_CONN_SSH; conn++) {
+				assert_false(azure_url_check(urls[i], type, conn, true, msg, sizeof(msg)));
+				if (strstr(msg, "abcdefghijklmnopqrstuvwxyz234567") || !msg[0])
+					fail_msg("%s: %s", urls[i], msg);
+			}
 }
 
 static void test_allow_http(void **state)
@@ -1193,6 +1226,7 @@ int main(void)
 		cmocka_unit_test(test_good_urls),
 		cmocka_unit_test(test_bad_urls),
 		cmocka_unit_test(test_password_not_echoed),
+		cmocka_unit_test(test_user_token_not_echoed),
 		cmocka_unit_test(test_allow_http),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_not_applicable),

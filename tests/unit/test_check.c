@@ -530,18 +530,18 @@ static void test_print(void **state)
 	                         "FAILED  api        0.0 s  say \"why\"\n");
 	free(buf);
 	fp = open_memstream(&buf, &len);
-	assert_int_equal(check_print_json(fp, r, 2), 0);
+	assert_int_equal(check_print_json(fp, r, 2, NULL), 0);
 	fclose(fp);
 	assert_string_equal(buf,
 	        "{\"ok\":false,\"probes\":[{\"probe\":\"git-ssh\",\"status\":\"ok\",\"category\":null,\"message\":\"3 refs\","
 	        "\"duration_ms\":1234,\"ref_count\":3,\"default_branch\":\"main\",\"host_key\":\"accepted\","
 	        "\"host_key_fingerprint\":\"SHA256:abc\"},{\"probe\":\"api\",\"status\":\"failed\",\"category\":\"not-found\","
-	        "\"message\":\"say \\\"why\\\"\",\"duration_ms\":56}]}\n");
+	        "\"message\":\"say \\\"why\\\"\",\"duration_ms\":56}],\"messages\":[]}\n");
 	free(buf);
 	fp = fopen("/dev/full", "w");
 	assert_non_null(fp);
 	setvbuf(fp, NULL, _IONBF, 0);
-	assert_int_equal(check_print_json(fp, r, 2), -1);
+	assert_int_equal(check_print_json(fp, r, 2, NULL), -1);
 	fclose(fp);
 	assert_string_equal(check_category_name(CHECK_CAT_HOST_KEY), "host-key");
 	assert_string_equal(check_status_name(CHECK_SKIPPED), "skipped");

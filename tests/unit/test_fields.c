@@ -217,6 +217,8 @@ static void test_validate(void **state)
 	expect(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop/_git/shop", NULL,
 	       "give the repository name, e.g. \"shop\", not its URL");
 	expect(c, FIELD_TEST_REPO, "a/b", NULL, "");
+	expect(c, FIELD_TEST_REPO, "payments-api.git", NULL,
+	       "remove the '.git' suffix: the repository is 'payments-api'");
 	expect(c, FIELD_TEST_REPO, "shop", NULL, NULL);
 	connector_free(c);
 }

@@ -71,7 +71,7 @@ static void test_name(void **state)
 		{ "a", true, NULL },
 		{ "", false, "a name is required" },
 		{ " leading", false, "cannot start with a space" },
-		{ "a/b", false, "'/' is not allowed: use letters, digits, spaces" },
+		{ "a/b", false, "'/' is not allowed: use ASCII letters, digits, spaces" },
 		{ "Zürich", false, "'ü' is not allowed" },
 		{ "日本", false, "'日' is not allowed" },
 		{ "tab\there", false, "a tab is not allowed" },
@@ -107,7 +107,7 @@ static void test_identifier(void **state)
 		{ "", false, "an identifier is required" },
 		{ "1abc", false, "cannot start with a digit or '$'" },
 		{ "$x", false, "cannot start with a digit or '$'" },
-		{ "a-b", false, "'-' is not allowed: use letters, digits, '_' and '$'" },
+		{ "a-b", false, "'-' is not allowed: use ASCII letters, digits, '_' and '$'" },
 		{ "a b", false, "a space is not allowed" },
 		{ "a.b", false, "'.' is not allowed" },
 		{ "café", false, "'é' is not allowed" },
@@ -193,12 +193,19 @@ static void test_secret_id(void **state)
 		{ "Web", false, "must start with a lower-case letter" },
 		{ "1abc", false, "must start with a lower-case letter" },
 		{ "_abc", false, "must start with a lower-case letter" },
-		{ "webToken", false, "'T' is not allowed: use lower-case letters" },
+		{ "webToken", false, "'T' is not allowed: use lower-case ASCII letters" },
 		{ "a.b", false, "'.' is not allowed" },
 		{ "a..b", false, "'.' is not allowed" },
 		{ "a b", false, "a space is not allowed" },
 		{ "null", false, "reserved Harness keyword" },
 		{ "café", false, "'é' is not allowed" },
+		/* Tokens given where an id goes: refused without quoting them. */
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", false,
+		  "this looks like a Personal Access Token, not the id of a secret: a token is given as a secret's value" },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs", true, NULL },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8", true, NULL }, /* 8: not base32 */
+		{ "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO", false,
+		  "looks like a Personal Access Token" },
 	};
 	char *s64 = repeat("a", 64), *s65 = repeat("a", 65);
 

@@ -1,0 +1,170 @@
+# Slips an operator makes in a script at 2 a.m.: each is refused (or asked
+# about) with what to do instead, writes nothing it should not, and never
+# repeats a token given in the wrong place.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+tap_fixtures
+plan 65
+
+home="$tap_tmp/home"
+key="$tap_tmp/store.key"
+# The key file does not exist yet: the first run that saves makes it.
+az() { "$bin" --home "$home" --key-file "$key" "$@"; }
+files() { find "$home" "$key" -printf '%p %s\n' 2>/dev/null | LC_ALL=C sort; }
+repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
+http() { az new --non-interactive --url-type repo --url "$repo_url" --username ci --ca-file "$AZF_CA" "$@"; }
+# A legacy PAT's shape (52 of a-z2-7): given where an id or a user name goes.
+pat=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst
+# jv EXPR: a value of the last output's JSON (d), as Python prints it.
+jv() { printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" 2>&1; }
+
+# A check that fails saves nothing: not the store, not even its new key file.
+run http --name web --token-file "$AZF_TOKEN_403_FILE" </dev/null
+is "$rc" 4 "a failed check: exit 4"
+is "$(files)" "" "no key file, no store, no connector made for a run that saved nothing"
+run http --name web --token-file "$AZF_TOKEN_FILE" --output json </dev/null
+is "$rc,$(jv 'd["saved"]')" "0,True" "the same run with a good token saves"
+like "$(jv 'd["messages"]')" "created the key file $key" "--output json holds what was said on stderr too"
+is "$(stat -c %a "$key")" 400 "the key file was made when the store was written"
+
+# A token put where a store id goes: refused, never repeated back.
+before=$(files)
+run http --name web2 --token-secret "$pat" --output json </dev/null
+is "$rc" 3 "a token given as --token-secret: exit 3"
+like "$(jv 'd["errors"][0]["message"]')" "^this looks like a Personal Access Token, not the id of a secret" \
+	"the message says it looks like a token"
+unlike "$out$err" "abcdefghijklmnop" "the token is not repeated in any output"
+is "$(files)" "$before" "nothing written"
+run az secret set "$pat" </dev/null
+is "$rc" 3 "secret set with a token as the id: exit 3"
+unlike "$out$err" "abcdefghijklmnop" "... not repeated either"
+
+# A token put as the URL's user name (https://TOKEN@dev.azure.com/...).
+for url in "https://$pat@dev.azure.com/contoso/Payments/_git/web" "https://$pat@dev.azure.com/contoso/Pay ments"; do
+	run az new --non-interactive --name web3 --url-type repo --url "$url" --username ci \
+		--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+	is "$rc" 3 "a token as the URL's user: exit 3"
+	like "$err" "url: remove the user name before '@' from the URL" "the message says what to remove"
+	unlike "$out$err" "abcdefghijklmnop" "the token is not quoted"
+done
+is "$(files)" "$before" "nothing written for either"
+
+# The organization as the user is Azure's own clone URL: taken.
+run az new --non-interactive --name web4 --url-type repo --url "https://contoso@dev.azure.com/contoso/Payments/_git/web" \
+	--username ci --token-file "$AZF_TOKEN_FILE" --skip-test --dry-run </dev/null
+is "$rc" 0 "https://ORG@dev.azure.com/ORG/...: valid"
+
+# An answers file that cannot be written is known before anything is saved.
+run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "$tap_tmp/no-such-dir/a.json" </dev/null
+is "$rc" 3 "--write-answers into a missing folder: exit 3"
+like "$err" "write-answers: cannot write in the folder $tap_tmp/no-such-dir: No such file or directory" \
+	"the message names the folder"
+is "$(files)" "$before" "nothing saved"
+
+# A file that cannot be read is the one error: no store is looked at for it.
+run "$bin" --home "$tap_tmp/fresh" --key-file "$key" new --non-interactive --name web --url-type repo \
+	--url "$repo_url" --username ci --token-file "$tap_tmp/missing" </dev/null
+is "$rc" 3 "an unreadable --token-file: exit 3"
+is "$err" "azrepos-connect: token: cannot read $tap_tmp/missing: No such file or directory
+azrepos-connect: 1 error; nothing was written" "one message, and nothing about a store"
+run az new --non-interactive </dev/null
+is "$(printf '%s\n' "$err" | grep -c '^azrepos-connect: token:')" 1 "a missing token is reported once"
+
+# --ca-file that is not there: a usage error before anything runs.
+run http --name web6 --token-file "$AZF_TOKEN_FILE" --ca-file "$tap_tmp/missing.pem" </dev/null
+is "$rc" 2 "a missing --ca-file: exit 2"
+like "$err" "--ca-file: cannot read '$tap_tmp/missing.pem': No such file or directory" "the message names the file"
+
+# Options in the wrong place, and a field given twice.
+run az new --key-file "$key" --non-interactive </dev/null
+is "$rc" 2 "a global option after the command: exit 2"
+like "$err" "new: --key-file is a global option: put it before the command" "says where it goes"
+run "$bin" --home "$home" --non-interactive new </dev/null
+like "$err" "unexpected argument 'new': a command comes before its own options" "a command after its options"
+printf '{"name": "web7"}\n' >"$tap_tmp/a.json"
+run http --answers "$tap_tmp/a.json" --answers "$tap_tmp/a.json" --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+is "$rc" 2 "--answers twice: exit 2"
+like "$err" "--answers given twice: merge the files into one" "not one silently replacing the other"
+is "$(files)" "$before" "nothing written by any of these"
+
+# A stored secret of the wrong kind for the field.
+run az secret set deploy-key --kind ssh-private-key --from-file "$AZF_SSH_KEY"
+is "$rc" 0 "an SSH key stored"
+run http --name web9 --token-secret deploy-key --skip-test </dev/null
+is "$rc" 3 "an SSH key named as the token: exit 3"
+like "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token" "the kinds are named"
+run az secret set not-a-key --kind ssh-private-key --from-file "$AZF_TOKEN_FILE"
+is "$rc" 3 "a token stored as an SSH key: exit 3"
+run az secret list
+unlike "$out" "not-a-key" "... and not stored"
+
+# An edit that changes nothing writes nothing, and says so; one that does, does.
+conn_before=$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/web.json")
+run az edit web --non-interactive --skip-test --output json </dev/null
+is "$rc,$(jv 'd["saved"]'),$(jv 'd["changed"]')" "0,True,False" "an edit with nothing new: changed false"
+is "$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/web.json")" "$conn_before" "... and the file untouched"
+run az edit web --non-interactive --skip-test --description "Web app" --output json </dev/null
+is "$rc,$(jv 'd["changed"]')" "0,True" "an edit with a new description: changed true"
+
+# Removing a secret a connector uses: asked, or --yes.
+run az secret rm web-token </dev/null
+is "$rc" 2 "secret rm of a secret in use, no terminal: exit 2"
+like "$err" "secret rm: 'web-token' is used by connector web: pass --yes to remove it anyway" "names the connector"
+run az secret list
+like "$out" "web-token" "the secret is still there"
+run az secret rm web-token --yes </dev/null
+is "$rc" 0 "with --yes: exit 0"
+like "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect secret set web-token'" \
+	"and says what the connector needs now"
+
+run az test web --json </dev/null
+is "$rc,$(jv 'd["ok"]'),$(jv 'len(d["probes"])')" "17,False,0" "test --json of a connector whose secret is gone: one JSON answer"
+like "$(jv 'd["messages"][0]')" "^token: .*store it again with 'azrepos-connect secret set web-token'" \
+	"its message says how to put the secret back"
+
+# A damaged store: the file and the ways out named.
+printf 'junk' >>"$home/secrets.store"
+run az secret list
+is "$rc" 11 "a corrupt store: exit 11"
+like "$err" "the secret store $home/secrets.store cannot be used as it is: restore it from a backup, or put it aside and start a new one with 'azrepos-connect secret rekey --reset'" \
+	"the message names the file and the ways out"
+
+# An answers file: every fault at once, with the likely fix.
+before=$(files)
+cat >"$tap_tmp/faults.json" <<'JSON'
+{"name": "web", "api-access": "true", "delegate-tags": 5, "url_type": "repo", "token-file": "/x",
+ "token": "abc"}
+JSON
+run az new --non-interactive --answers "$tap_tmp/faults.json" --skip-test </dev/null
+is "$rc" 3 "an answers file with five faults: exit 3"
+is "$(printf '%s\n' "$err" | grep -c "^azrepos-connect: answers: $tap_tmp/faults.json: ")" 5 "each fault on its own line"
+like "$err" "unknown key 'url_type' \(did you mean 'url-type'\?\)" "a '_' for '-' gets the key it meant"
+like "$err" "unknown key 'token-file': a secret's file is given on the command line \(--token-file F\)" \
+	"a secret's file key says where it goes"
+unlike "$err" "abc" "the inline secret's value is not repeated"
+
+# Token files an editor or a template got wrong, and values that would go unused.
+printf '\357\273\277%s' "$(cat "$AZF_TOKEN_FILE")" >"$tap_tmp/bom"
+printf '   ' >"$tap_tmp/blank"
+for t in "bom|the value starts with a byte-order mark" "blank|the value is only blanks"; do
+	run http --name web10 --token-file "$tap_tmp/${t%%|*}" --skip-test </dev/null
+	is "$rc" 3 "a token file (${t%%|*}): exit 3"
+	like "$err" "token: ${t#*|}" "a token file (${t%%|*}): said so"
+done
+run http --name web10 --token-file "" --skip-test </dev/null
+like "$err" "token: --token-file was given an empty file name \(an unset variable\?\)" "--token-file '': said so"
+run az new --non-interactive --name web11 --url-type repo --connection ssh \
+	--url "git@ssh.dev.azure.com:v3/contoso/Payments/web" --ssh-key-file "$AZF_SSH_KEY" \
+	--ssh-key-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE" --skip-test </dev/null
+like "$err" "ssh-key-passphrase: the SSH key has no passphrase: leave this out" "a passphrase for a key without one"
+run http --name web12 --token-file "$AZF_TOKEN_FILE" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --skip-test </dev/null
+like "$err" "accept-host-key: only used with connection ssh" "--accept-host-key on an HTTP connector"
+run http --name web13 --url https://github.com/contoso/payments-api --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+like "$err" "url: github.com is GitHub, not Azure DevOps" "a GitHub URL is named as one"
+is "$(files)" "$before" "nothing written by any of these"
+
+# --help marks as required only what has no default.
+run az new --help
+is "$(printf '%s\n' "$out" | grep -A1 -e '--identifier VALUE' | tail -n 1 | sed 's/^ *//')" \
+	"Identifier [default: from the other fields]" "the identifier is not called required: it has a default"
