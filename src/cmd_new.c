@@ -433,7 +433,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	if (invalid && !ctx->key_file)
 		goto report;
 	/* A store (or key file) is created only to save: not before the check, never in a dry run. */
-	rc = newconn_open_store(ctx, false, c, &s, &store, e);
+	rc = newconn_open_store(ctx, a->dry_run, false, c, &s, &store, e);
 	if (rc == AZ_EXIT_OK && key_later)
 		newconn_check_key(c, &s, e);
 	if (rc != AZ_EXIT_OK || e->n) {

@@ -160,7 +160,7 @@ static bool newconn_kind_fits(const struct store *store, enum field_id id, const
  * Open the store when it is needed: to fetch the secrets named by id, or to
  * save new values. New values must not replace a secret already stored.
  */
-int newconn_open_store(struct cli_ctx *ctx, bool create, const struct connector *c,
+int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const struct connector *c,
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e)
 {
 	bool fetch = false, save = false;
@@ -174,6 +174,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool create, const struct connector 
 		save |= s->fresh[id];
 		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
 	}
+	/* A dry run stores nothing: it opens the store only to fetch what it checks with. */
+	save &= !dry_run;
 	if (!fetch && !save)
 		return AZ_EXIT_OK;
 	/* The wizard keeps the store open between tries: the passphrase is asked once. */

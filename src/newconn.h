@@ -54,12 +54,13 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 
 /*
  * Open the store when needed: to fetch the secrets named by id (into s), or
- * for new values, which must not replace a stored secret (an error in e).
- * Without a store yet, one is created only when create is set (else *store
- * stays NULL for new values, and naming a stored secret is an error). A
- * store already open (*store) is used as it is. Returns an exit code.
+ * for new values, which must not replace a stored secret (an error in e; not
+ * looked at in a dry run). Without a store yet, one is created only when
+ * create is set (else *store stays NULL for new values, and naming a stored
+ * secret is an error). A store already open (*store) is used as it is.
+ * Returns an exit code.
  */
-int newconn_open_store(struct cli_ctx *ctx, bool create, const struct connector *c,
+int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const struct connector *c,
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
 
 /* Store the new secret values (one locked write), then the connector file. An exit code. */

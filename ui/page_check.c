@@ -116,7 +116,7 @@ void page_check_start(struct wizard *w)
 	}
 	w->check = TEST_RUNNING;
 	wizard_draw(w);
-	int rc = newconn_open_store(w->ctx, !w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
+	int rc = newconn_open_store(w->ctx, w->start->dry_run, !w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
 	w->busy[0] = '\0';
 	w->status[0] = '\0';
 	wizard_take_messages(w);
