@@ -175,8 +175,9 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 					                     "the command ('" AZ_PROGRAM " --%s ... %s ...')", argv[0], g->name,
 					                     g->name, argv[0]);
 			const char *near = cli_nearest_option(given, longopts);
-			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%s'%s%s%s", argv[0],
-			                     argv[optind - 1], near ? " (did you mean --" : "", near ? near : "",
+			/* The name only: a value after '=' might be a secret given by mistake. */
+			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s'%s%s%s", argv[0],
+			                     (int)glen, given, near ? " (did you mean --" : "", near ? near : "",
 			                     near ? "?)" : "");
 		}
 		if (!on_opt)

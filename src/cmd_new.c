@@ -443,7 +443,10 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	if (!a->skip_test) {
 		/* A host key accepted is kept with what is saved: not after a check that saves nothing. */
 		a->check.record_only_if_passed = !a->save_on_failure;
-		if (conncheck_run(c, &s.v, &a->check, NULL, NULL, res, &n, msg, sizeof(msg)) != 0) {
+		/* ... and only once it is saved (the store may yet fail to open): recorded below. */
+		struct conncheck_opts now = a->check;
+		now.dry_run = true;
+		if (conncheck_run(c, &s.v, &now, NULL, NULL, res, &n, msg, sizeof(msg)) != 0) {
 			msg_error(ctx->err, "%s", msg);
 			rc = AZ_EXIT_ERROR;
 			goto report;
@@ -472,25 +475,33 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	for (int id = 0; id < FIELD_COUNT; id++)
 		fresh |= s.fresh[id] && fields_applies(c, id);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
-	if (a->editing && !fresh && new_same_as_saved(ctx, c)) {
-		saved = true;
-		if (!a->json)
-			fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
-		goto report;
+	if (!a->editing || fresh || !new_same_as_saved(ctx, c)) {
+		/* The store made now, or opened if another run made it meanwhile: its ids looked at again. */
+		int save_rc = fresh && !store ? newconn_open_store(ctx, false, true, c, &s, &store, e) : AZ_EXIT_OK;
+		if (save_rc == AZ_EXIT_OK && e->n)
+			save_rc = AZ_EXIT_INVALID;
+		if (save_rc == AZ_EXIT_OK)
+			save_rc = newconn_save(ctx, c, &s, store);
+		if (save_rc != AZ_EXIT_OK) {
+			rc = save_rc;
+			goto report;
+		}
+		changed = true;
 	}
-	int save_rc = fresh && !store ? store_cli_open(ctx, STORE_CLI_CREATE, &store) : AZ_EXIT_OK;
-	if (save_rc == AZ_EXIT_OK)
-		save_rc = newconn_save(ctx, c, &s, store);
-	if (save_rc != AZ_EXIT_OK) {
-		rc = save_rc;
-		goto report;
+	saved = true;
+	/* A host key accepted for this connector is kept with it: now, not by the check. */
+	if (checked && conncheck_record(c, &a->check, res, n, msg, sizeof(msg)) != 0) {
+		msg_error(ctx->err, "%s", msg);
+		rc = AZ_EXIT_ERROR;
 	}
-	saved = changed = true;
-	if (a->write_answers && (save_rc = newconn_write_answers(ctx, a->write_answers, c)) != AZ_EXIT_OK)
-		rc = save_rc;
-	if (!a->json)
+	int arc = a->write_answers ? newconn_write_answers(ctx, a->write_answers, c) : AZ_EXIT_OK;
+	if (arc != AZ_EXIT_OK)
+		rc = arc;
+	if (!a->json && changed)
 		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
 		        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
+	else if (!a->json)
+		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
 report:
 	if (a->write_answers && !saved && a->dry_run && c && e->n == 0) {
 		int wrc = newconn_write_answers(ctx, a->write_answers, c);

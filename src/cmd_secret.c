@@ -117,11 +117,14 @@ static int secret_check_id(struct cli_ctx *ctx, const char *id, bool is_new)
 {
 	char msg[256];
 
+	/* A token given as the id: refused whatever the command, never quoted. */
+	if (ident_looks_like_token(id) && !ident_check_secret_id(id, msg, sizeof(msg))) {
+		msg_error(ctx->err, "not a valid secret id: %s", msg);
+		return AZ_EXIT_INVALID;
+	}
 	if (is_new ? ident_check_secret_id(id, msg, sizeof(msg)) : store_id_valid(id))
 		return AZ_EXIT_OK;
-	if (is_new && ident_looks_like_token(id))
-		msg_error(ctx->err, "not a valid secret id: %s", msg);
-	else if (is_new)
+	if (is_new)
 		msg_error(ctx->err, "'%s' is not a valid secret id: %s", id, msg);
 	else
 		msg_error(ctx->err, "'%s' is not a valid secret id: 1 to 64 of a-z, 0-9, '.', '_', '-', "

@@ -33,7 +33,7 @@ int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, c
 	case CONNCHECK_OPT_CA_FILE: {
 		/* Read later by libcurl: a file that is not there fails now, not as a failed check. */
 		struct stat st;
-		int fd = open(arg, O_RDONLY | O_CLOEXEC), err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno
+		int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno
 		                                                      : S_ISREG(st.st_mode) ? 0 : EINVAL;
 
 		if (fd >= 0)
@@ -128,6 +128,22 @@ int conncheck_record_host_key(const struct conncheck_opts *opts, const char *hos
 		}
 	}
 	return 0;
+}
+
+int conncheck_record(const struct connector *c, const struct conncheck_opts *opts,
+                     const struct check_result *res, size_t n, char *msg, size_t msglen)
+{
+	struct azure_url u;
+	int rc;
+
+	if (!connector_is(c, FIELD_CONNECTION, "ssh"))
+		return 0;
+	if (azure_url_parse(connector_value(c, FIELD_URL) ? connector_value(c, FIELD_URL) : "", &u, msg,
+	                    msglen) != 0)
+		return -1;
+	rc = conncheck_record_host_key(opts, u.host, azure_url_port(&u), res, n, msg, msglen);
+	azure_url_free(&u);
+	return rc;
 }
 
 int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,

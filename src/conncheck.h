@@ -87,6 +87,14 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 int conncheck_record_host_key(const struct conncheck_opts *opts, const char *host, int port,
                               const struct check_result *res, size_t n, char *msg, size_t msglen);
 
+/*
+ * conncheck_record_host_key for c's SSH host (nothing for an HTTP connector):
+ * for a caller that ran conncheck_run with opts->dry_run set and records once
+ * what it saves is saved.
+ */
+int conncheck_record(const struct connector *c, const struct conncheck_opts *opts,
+                     const struct check_result *res, size_t n, char *msg, size_t msglen);
+
 /* Wipe and free every secret (the struct itself stays). */
 void conncheck_secrets_clear(struct conncheck_secrets *s);
 

@@ -566,7 +566,7 @@ int connector_file_remove(const char *dir, const char *id)
 		return -1;
 	}
 	if (unlink(path) == 0) {
-		fileio_clean_temps(path);
+		fileio_clean_temps(path, 0);
 		/* The removal is durable only once the folder is. */
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		rc = dfd >= 0 && fsync(dfd) == 0 ? 0 : -1;

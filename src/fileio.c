@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -129,7 +130,7 @@ fail:
 	return -1;
 }
 
-int fileio_clean_temps(const char *path)
+int fileio_clean_temps(const char *path, int min_age)
 {
 	const char *base;
 	char *dir = fileio_dir(path, &base);
@@ -147,9 +148,17 @@ int fileio_clean_temps(const char *path)
 			close(dfd);
 		return 0;
 	}
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && unlinkat(dfd, e->d_name, 0) == 0)
+	time_t now = time(NULL);
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		struct stat st;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    (min_age > 0 && (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		                     now - st.st_mtime < min_age)))
+			continue;
+		if (unlinkat(dfd, e->d_name, 0) == 0)
 			removed++;
+	}
 	closedir(d);
 	return removed;
 }

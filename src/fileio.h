@@ -19,12 +19,13 @@ int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user);
 
 /*
- * Remove leftover ".<base>.tmp.*" files of path (from a crash). Returns how many.
- * Only under the lock every writer of path holds, so no live write loses its
- * temp file; the folder is the user's own and private (checked before), so
- * every such file is one of ours.
+ * Remove leftover ".<base>.tmp.*" files of path (from a crash), those last
+ * changed at least min_age seconds ago. Returns how many. With min_age 0 only
+ * under the lock every writer of path holds, so no live write loses its temp
+ * file; without such a lock (the draft), an age no write takes. The folder is
+ * the user's own and private (checked before), so every such file is ours.
  */
-int fileio_clean_temps(const char *path);
+int fileio_clean_temps(const char *path, int min_age);
 
 /*
  * Rename path to path+suffix (its full name written to moved), never over an

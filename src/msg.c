@@ -15,24 +15,40 @@ static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 	fputc('\n', stream);
 }
 
+static ssize_t msg_tee_write(void *cookie, const char *buf, size_t size)
+{
+	struct msg_capture *c = cookie;
+
+	fwrite(buf, 1, size, c->real);
+	fflush(c->real);
+	return (ssize_t)fwrite(buf, 1, size, c->mem);
+}
+
 void msg_capture_start(struct msg_capture *c, FILE **stream)
 {
+	cookie_io_functions_t io = { .write = msg_tee_write };
+
 	memset(c, 0, sizeof(*c));
 	c->real = *stream;
 	c->mem = open_memstream(&c->text, &c->len);
-	if (c->mem)
-		*stream = c->mem;
+	c->tee = c->mem ? fopencookie(c, "w", io) : NULL;
+	if (c->tee) {
+		setvbuf(c->tee, NULL, _IOLBF, 0); /* a line at a time, as stderr */
+		*stream = c->tee;
+	} else if (c->mem) {
+		fclose(c->mem);
+		c->mem = NULL;
+	}
 }
 
 void msg_capture_end(struct msg_capture *c, FILE **stream)
 {
-	if (!c->mem)
+	if (!c->tee)
 		return;
+	fclose(c->tee);
 	fclose(c->mem);
-	c->mem = NULL;
+	c->tee = c->mem = NULL;
 	*stream = c->real;
-	if (c->text)
-		fputs(c->text, c->real);
 }
 
 void msg_error(FILE *stream, const char *fmt, ...)

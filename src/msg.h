@@ -18,15 +18,18 @@ int msg_usage_for(FILE *stream, const char *command, const char *fmt, ...)
 
 /* What a command says on its error stream, kept as well (for its JSON answer). */
 struct msg_capture {
-	FILE *real, *mem;
+	FILE *real, *mem, *tee;
 	char *text; /* after msg_capture_end: what was said (free it), or NULL */
 	size_t len;
 };
 
-/* From now on *stream writes into c (left as it was if memory runs out). */
+/*
+ * From now on *stream writes where it did and into c too, at once (a prompt's
+ * "try again" shows when it is said). Left as it was if memory runs out.
+ */
 void msg_capture_start(struct msg_capture *c, FILE **stream);
 
-/* *stream given back, what was said written to it too, and kept in c->text. */
+/* *stream given back; what was said since the start is in c->text. */
 void msg_capture_end(struct msg_capture *c, FILE **stream);
 
 /*

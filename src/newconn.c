@@ -191,7 +191,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 
 		/* A field with an error already (an id against the rules, a file not read): no look-up. */
 		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid || s->unread[id] ||
-		    newconn_missing(c, s, id) || newconn_has_error(e, fields_at(id)->key))
+		    newconn_missing(c, s, id) || newconn_has_error(e, fields_at(id)->key) ||
+		    (dry_run && s->fresh[id]))
 			continue;
 		if (id == FIELD_API_TOKEN && s->v.val[id])
 			continue;

@@ -19,6 +19,55 @@ static int sshkey_no_prompt(const char *prompt, char *buf, size_t len, int echo,
 	return -1;
 }
 
+/* A 32-bit big-endian number of an OpenSSH key's header. */
+static uint32_t sshkey_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The bcrypt rounds an encrypted OpenSSH-format key asks for (0: none, or not
+ * that format), read from the start of its header only: the cipher and KDF
+ * names, the salt and the rounds, then the public key; nothing secret. Read
+ * before libssh spends them (a damaged count costs hours).
+ */
+static uint32_t sshkey_kdf_rounds(const char *text)
+{
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	const char *b = strstr(text, begin);
+	char b64[344 + 1];
+	unsigned char bin[260];
+	size_t n = 0, len = 0, at = 15, kdf = 0, kdflen = 0;
+
+	if (!b)
+		return 0;
+	for (b += strlen(begin); *b && *b != '-' && n < sizeof(b64) - 1; b++)
+		if (!strchr(" \t\r\n", *b))
+			b64[n++] = *b;
+	n -= n % 4;
+	b64[n] = '\0';
+	if (sodium_base642bin(bin, sizeof(bin), b64, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    len < at || memcmp(bin, "openssh-key-v1", at) != 0)
+		return 0;
+	/* string ciphername, string kdfname, string kdfoptions { string salt, uint32 rounds } */
+	for (int i = 0; i < 4; i++) {
+		if (len - at < 4)
+			return 0;
+		uint32_t l = i == 2 ? 0 : sshkey_be32(bin + at); /* kdfoptions: only its length, then inside */
+		at += 4;
+		if (l > len - at)
+			return 0;
+		if (i == 1) {
+			kdf = at;
+			kdflen = l;
+		}
+		at += l;
+	}
+	if (kdflen != 6 || memcmp(bin + kdf, "bcrypt", 6) != 0 || len - at < 4)
+		return 0;
+	return sshkey_be32(bin + at);
+}
+
 const char *sshkey_misgiven(const char *text)
 {
 	static const struct {
@@ -50,6 +99,13 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	*out = NULL;
 	if (!key || key->len == 0 || strlen((const char *)key->data) != key->len) {
 		snprintf(msg, msglen, "no SSH private key given: give the key file's text (PEM or OpenSSH format)");
+		return -1;
+	}
+	uint32_t rounds = sshkey_kdf_rounds((const char *)key->data);
+	if (rounds > SSHKEY_MAX_KDF_ROUNDS) {
+		snprintf(msg, msglen, "the key's passphrase protection asks for %u bcrypt rounds (a damaged key, or "
+		         "hours of work; at most %d are done here): protect it again with "
+		         "'ssh-keygen -p -a 100 -f KEY'", (unsigned)rounds, SSHKEY_MAX_KDF_ROUNDS);
 		return -1;
 	}
 	/* OpenSSL's PEM reader wants the END line ended: a key typed or pasted without it gets one. */

@@ -31,6 +31,9 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
 /* The end of sshkey_import's message for a key that is not RSA (a front end may offer its own way). */
 #define SSHKEY_RSA_ADVICE "; generate one with ssh-keygen -t rsa -b 4096"
 
+/* The bcrypt rounds of an encrypted OpenSSH key computed at most (ssh-keygen's default: 16; ~4 s). */
+#define SSHKEY_MAX_KDF_ROUNDS 512
+
 /* Azure's advice for a new key: RSA, 4096 bits. */
 #define SSHKEY_GENERATE_BITS 4096
 

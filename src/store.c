@@ -442,7 +442,7 @@ static enum store_status store_begin_impl(struct store *s, struct store_error *e
 		return st;
 	if ((st = store_lock_take(s->path, s->params->lock_timeout_ms, &s->lock_fd, err)) != STORE_OK)
 		return st;
-	fileio_clean_temps(s->path);
+	fileio_clean_temps(s->path, 0);
 	t = calloc(1, sizeof(*t));
 	s->txn_keys = store_keys_new();
 	s->txn = t;

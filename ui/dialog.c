@@ -223,6 +223,13 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			refresh();
 		}
 		enum term_key k = dialog_key(shown, &ch, &paste);
+		/* Not dropped silently: a passphrase typed twice without it would lock the store with another. */
+		if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
+			snprintf(w->status, sizeof(w->status), "only ASCII can be typed here (the locale is not "
+			         "UTF-8): start with LANG=C.UTF-8 for other characters");
+			beep();
+			continue;
+		}
 		int edited = wizard_edit_key(&in, k, ch, paste, false);
 		secbuf_free(paste);
 		if (edited >= 0 || k != TERM_KEY_CHAR)

@@ -157,6 +157,12 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		attron(a);
 		mvhline(y, FORM_VALUE_X, ' ', form_width());
 		mvaddstr(y, FORM_VALUE_X, view);
+		/*
+		 * Scrolled: the start is out of sight, and the first cell says so (the cursor never sits
+		 * there). Not on a masked secret, where every cell stands for one character.
+		 */
+		if (focused && in->scroll > 0 && cur > 0 && !in->masked)
+			mvaddstr(y, FORM_VALUE_X, term_more());
 		attroff(a);
 		/* Empty and focused: the placeholder stays, dimmed, until the first character. */
 		if (*hint) {

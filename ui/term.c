@@ -418,12 +418,27 @@ static void term_hangup(void)
 	const char *why = term_quit_sig == SIGTERM ? "stopped by SIGTERM" :
 	                  term_quit_sig == SIGHUP ? "the terminal hung up" : "the terminal went away";
 
+	sigset_t quit;
+
+	/*
+	 * term_stop gives SIGHUP and SIGTERM their old (default) action back: another one now (a
+	 * shell passes its hang-up on) would cut the draft's write short. They wait until it is kept.
+	 */
+	sigemptyset(&quit);
+	sigaddset(&quit, SIGHUP);
+	sigaddset(&quit, SIGTERM);
+	sigprocmask(SIG_BLOCK, &quit, NULL);
 	term_stop();
 	int rc = term_hangup_fn ? term_hangup_fn(term_hangup_arg, why) : AZ_EXIT_CANCELLED;
 	/* Ended by a signal, the program says so to its parent (a shell's 128 + n) by dying of it. */
 	if (term_quit_sig) {
+		sigset_t one;
+
 		signal(term_quit_sig, SIG_DFL);
 		raise(term_quit_sig);
+		sigemptyset(&one);
+		sigaddset(&one, term_quit_sig);
+		sigprocmask(SIG_UNBLOCK, &one, NULL);
 	}
 	exit(rc);
 }

@@ -662,8 +662,8 @@ static void wizard_resume(struct wizard *w)
 
 	if (w->start->dry_run)
 		return;
-	/* Temp files of a run killed while it wrote the draft. */
-	fileio_clean_temps(path);
+	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
+	fileio_clean_temps(path, 60);
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
 		return;
 	d = connector_file_parse_answers(text, len, path, msg, sizeof(msg));

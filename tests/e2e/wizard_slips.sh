@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(12)
+tap = Tap(13)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -80,6 +80,10 @@ try:
     t.send(ESC)
     t.settle()
     tap.ok(t.has("this is the first page (Ctrl-C quits)"), "Esc on the first page says why nothing happens")
+    t.focus("Description")
+    t.type("d" * 60 + "END")
+    v = t.value("Description") or ""
+    tap.ok(v.startswith("\u2026") and v.endswith("dEND"), "a long value being typed shows '…' where its start went")
     t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 65
+plan 76
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -39,6 +39,21 @@ is "$(files)" "$before" "nothing written"
 run az secret set "$pat" </dev/null
 is "$rc" 3 "secret set with a token as the id: exit 3"
 unlike "$out$err" "abcdefghijklmnop" "... not repeated either"
+
+run az secret rm "$pat" </dev/null
+is "$rc" 3 "secret rm with a token as the id: exit 3"
+unlike "$out$err" "abcdefghijklmnop" "... not repeated"
+run az new --tokn-secret="$pat" </dev/null
+like "$err" "unknown option '--tokn-secret' \(did you mean --token-secret\?\)" "a mistyped option is named..."
+unlike "$out$err" "abcdefghijklmnop" "... without the value after its '='"
+
+# A host key accepted by a check is kept only with what is saved: here the store
+# cannot be made (no key file, no terminal for a passphrase), so neither is.
+run "$bin" --home "$tap_tmp/nostore" new --non-interactive --name web --url-type repo --connection ssh \
+	--url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+like "$rc:$err" "^2:.*needs a passphrase and there is no terminal" "the check passes, the store cannot be made: exit 2"
+[ ! -s "$tap_tmp/nostore/known_hosts" ]
+ok $? "... and the accepted host key is not recorded"
 
 # A token put as the URL's user name (https://TOKEN@dev.azure.com/...).
 for url in "https://$pat@dev.azure.com/contoso/Payments/_git/web" "https://$pat@dev.azure.com/contoso/Pay ments"; do
@@ -106,6 +121,10 @@ is "$rc,$(jv 'd["saved"]'),$(jv 'd["changed"]')" "0,True,False" "an edit with no
 is "$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/web.json")" "$conn_before" "... and the file untouched"
 run az edit web --non-interactive --skip-test --description "Web app" --output json </dev/null
 is "$rc,$(jv 'd["changed"]')" "0,True" "an edit with a new description: changed true"
+run az edit web --non-interactive --skip-test --write-answers "$tap_tmp/web-answers.json" </dev/null
+is "$rc,$out" "0,connector 'web' unchanged: nothing written" "an edit with nothing new says so..."
+grep -q '"description":[[:space:]]*"Web app"' "$tap_tmp/web-answers.json"
+ok $? "... and still writes the answers file asked for"
 
 # Removing a secret a connector uses: asked, or --yes.
 run az secret rm web-token </dev/null
@@ -120,6 +139,7 @@ like "$out" "Connector web now names a secret that is gone: give it one with 'az
 
 run az test web --json </dev/null
 is "$rc,$(jv 'd["ok"]'),$(jv 'len(d["probes"])')" "17,False,0" "test --json of a connector whose secret is gone: one JSON answer"
+like "$err" "token: no secret \"web-token\" in the store" "the message is on stderr as well, as it is said"
 like "$(jv 'd["messages"][0]')" "^token: .*store it again with 'azrepos-connect secret set web-token'" \
 	"its message says how to put the secret back"
 
@@ -158,6 +178,14 @@ run az new --non-interactive --name web11 --url-type repo --connection ssh \
 	--url "git@ssh.dev.azure.com:v3/contoso/Payments/web" --ssh-key-file "$AZF_SSH_KEY" \
 	--ssh-key-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE" --skip-test </dev/null
 like "$err" "ssh-key-passphrase: the SSH key has no passphrase: leave this out" "a passphrase for a key without one"
+# A damaged encrypted key asking for 61866000 bcrypt rounds (hours of work): refused at once.
+run az new --non-interactive --name web11 --url-type repo --connection ssh \
+	--url "git@ssh.dev.azure.com:v3/contoso/Payments/web" \
+	--ssh-key-file "$top_srcdir/tests/fuzz/corpus/sshkey/bcrypt-rounds-damaged.key" \
+	--ssh-key-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE" --skip-test </dev/null
+is "$rc" 3 "a key asking for millions of bcrypt rounds: exit 3"
+like "$err" "ssh-key: the key's passphrase protection asks for 61866000 bcrypt rounds .*'ssh-keygen -p -a 100 -f KEY'" \
+	"said, with how to protect it again"
 run http --name web12 --token-file "$AZF_TOKEN_FILE" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --skip-test </dev/null
 like "$err" "accept-host-key: only used with connection ssh" "--accept-host-key on an HTTP connector"
 run http --name web13 --url https://github.com/contoso/payments-api --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null

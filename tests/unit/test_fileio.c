@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -133,6 +134,7 @@ static void test_errors(void **state)
 static void test_clean_temps(void **state)
 {
 	char path[128], tmp[160];
+	int fd0;
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/f", dir);
@@ -142,11 +144,19 @@ static void test_clean_temps(void **state)
 		assert_true(fd >= 0);
 		close(fd);
 	}
+	/* Without the writers' lock only old ones go: two are fresh (maybe a write under way). */
+	struct timespec old[2] = { { time(NULL) - 120, 0 }, { time(NULL) - 120, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, tmp, old, 0), 0);
+	assert_int_equal(fileio_clean_temps(path, 60), 1);
+	assert_int_equal(access(tmp, F_OK), -1);
+	fd0 = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd0 >= 0);
+	close(fd0);
 	snprintf(tmp, sizeof(tmp), "%s/.other.tmp.keep", dir);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(fileio_clean_temps(path), 3);
+	assert_int_equal(fileio_clean_temps(path, 0), 3);
 	assert_int_equal(access(tmp, F_OK), 0); /* another file's temps are left alone */
 	unlink(tmp);
 	slurp_is(path, "good data");
