@@ -36,6 +36,9 @@ static void check_take_secrets(struct wizard *w)
 	}
 }
 
+/* Said when Ctrl-Z comes during the test; taken back once it is over. */
+static const char check_ctrl_z[] = "Ctrl-Z waits until the test is over (Esc stops it)";
+
 /* While the probes run: show them, and let Esc or Ctrl-C stop them. */
 static int check_progress(const struct check_result *res, size_t n, void *user)
 {
@@ -50,6 +53,9 @@ static int check_progress(const struct check_result *res, size_t n, void *user)
 	enum term_key k = term_getkey(&ch, &paste);
 	term_timeout(-1);
 	secbuf_free(paste);
+	/* Stopped, the job would run out the probes' deadline: not now, and that is said. */
+	if (k == TERM_KEY_CHAR && ch == 26)
+		snprintf(w->status, sizeof(w->status), "%s", check_ctrl_z);
 	return k == TERM_KEY_CHAR && (ch == 3 || ch == 27);
 }
 
@@ -131,7 +137,10 @@ void page_check_start(struct wizard *w)
 	if (*w->ca_file)
 		opts.ca_file = w->ca_file;
 	w->test_start_ms = clock_ms();
-	if (conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg)) != 0) {
+	int crc = conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg));
+	if (strcmp(w->status, check_ctrl_z) == 0)
+		w->status[0] = '\0';
+	if (crc != 0) {
 		newconn_error(&w->errs, "check", "%s", msg);
 		w->check = TEST_ERRORS;
 		return;

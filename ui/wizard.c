@@ -131,6 +131,16 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 		return wizard_secret_msg(w, it.id, msg, msglen);
 	const char *v = f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE
 	                ? wizard_choice_value(w, it.id, def, sizeof(def)) : connector_get(w->c, it.id);
+	/* A choice not made yet: named by what the screen shows, with the keys that make it. */
+	if (f->kind == FIELD_CHOICE && f->required && (!v || !*v)) {
+		size_t at = (size_t)snprintf(msg, msglen, "required: choose");
+		for (const struct field_choice *ch = f->choices; ch->value && at < msglen; ch++)
+			at += (size_t)snprintf(msg + at, msglen - at, "%s%s", ch == f->choices ? " " :
+			                       ch[1].value ? ", " : " or ", ch->label);
+		if (at < msglen)
+			snprintf(msg + at, msglen - at, " (Space or Left/Right)");
+		return false;
+	}
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);
 }
 

@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(13)
+tap = Tap(15)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -101,6 +101,35 @@ try:
     t.type("bcdefgh")
     t.settle()
     tap.ok(t.shows("Name", "abcdefgh"), "LANG=C: every key after it is taken")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+# Ctrl-Z while the probes run would stop them past their deadline: it waits, and says so.
+silent = "https://127.0.0.1:%s/contoso/Payments/_git/payments-api" % azf["AZF_SILENT_PORT"]
+t = Tui([binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run", "--timeout", "6"], tap=tap)
+try:
+    t.to_details("ctrlz")
+    t.focus("URL")
+    t.type(silent)
+    t.send(PGDN)
+    t.wait_for("Username *")
+    t.focus("Username")
+    t.type("ci")
+    t.focus("Personal Access Token")
+    t.paste(token)
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Connection test of")
+    t.send("\x1a")
+    try:
+        t.wait_for("Ctrl-Z waits until the test is over (Esc stops it)", 2)
+    except TuiTimeout:
+        pass
+    tap.ok(t.has("Ctrl-Z waits until the test is over (Esc stops it)"), "Ctrl-Z during the test: it waits, said")
+    t.wait_for("FAILED", 10)
+    tap.ok(not t.has("Ctrl-Z waits"), "once the test is over the word is gone (the program was never stopped)")
     t.quit()
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
