@@ -474,10 +474,10 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	for (char *c = u->host; *c; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
-	if (url_other_forge(u->host))
+	const char *forge = url_other_forge(u->host);
+	if (forge)
 		return fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
-		            "(Harness has a %s connector for that host)", u->host, url_other_forge(u->host),
-		            url_other_forge(u->host));
+		            "(Harness has a %s connector for that host)", u->host, forge, forge);
 	return 0;
 }
 

@@ -244,8 +244,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	return AZ_EXIT_OK;
 }
 
-/* Is id a secret field of c that applies, with a store id? That id, else NULL. */
-static const char *cmd_connector_secret_id(const struct connector *c, int id)
+const char *cmd_connector_secret_id(const struct connector *c, int id)
 {
 	const char *v = connector_get(c, id);
 

@@ -14,4 +14,7 @@
 int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
                        struct connector **out);
 
+/* Is id a secret field of c that applies, with a store id? That id, else NULL. */
+const char *cmd_connector_secret_id(const struct connector *c, int id);
+
 #endif

@@ -273,10 +273,15 @@ static struct connector *new_start(const struct new_args *a, struct newconn_erro
 	struct connector *ans = NULL;
 	bool given[FIELD_COUNT] = { false };
 
+	char msg[FIELD_MSG_MAX];
+
 	if (!c) {
 		newconn_error(e, "connector", "out of memory");
 		return NULL;
 	}
+	/* Known before anything is saved (or the wizard starts): a run that saves must be able to write it. */
+	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
+		newconn_error(e, "write-answers", "%s", msg);
 	if (a->answers)
 		ans = new_answers(a->answers, e);
 	for (int id = 0; ans && id < FIELD_COUNT; id++) {
@@ -409,9 +414,6 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	/* With --output json, what the run says on stderr is also in the JSON: caught here. */
 	if (a->json)
 		msg_capture_start(&said, &ctx->err);
-	/* Known before anything is saved: a run that saves must be able to write it. */
-	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
-		newconn_error(e, "write-answers", "%s", msg);
 	if (!(c = new_start(a, e)))
 		goto report;
 	if (a->check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY))
@@ -471,9 +473,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			                    "--save-on-failure to keep it anyway)");
 		goto report;
 	}
-	bool fresh = false;
-	for (int id = 0; id < FIELD_COUNT; id++)
-		fresh |= s.fresh[id] && fields_applies(c, id);
+	bool fresh = newconn_has_new(c, &s);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
 	if (!a->editing || fresh || !new_same_as_saved(ctx, c)) {
 		/* The store made now, or opened if another run made it meanwhile: its ids looked at again. */
@@ -557,9 +557,6 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		return msg_usage_for(ctx->err, a->cmd, "%s: --skip-test, --save-on-failure and --output "
 		                     "are for --non-interactive: the wizard asks", a->cmd);
 	}
-	char msg[FIELD_MSG_MAX];
-	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
-		newconn_error(e, "write-answers", "%s", msg);
 	start.c = new_start(a, e);
 	for (size_t i = 0; i < e->n; i++)
 		msg_error(ctx->err, "%s", e->line[i]);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cmd_connector.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -190,7 +191,7 @@ static void secret_users(const struct cli_ctx *ctx, const char *id, char *buf, s
 		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
 			continue;
 		for (int f = 0; f < FIELD_COUNT; f++)
-			uses |= fields_at(f)->kind == FIELD_SECRET && fields_applies(c, f) && connector_is(c, f, id);
+			uses |= cmd_connector_secret_id(c, f) && connector_is(c, f, id);
 		connector_free(c);
 		if (uses && at < buflen)
 			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);

@@ -226,7 +226,6 @@ static bool connector_file_set(struct connector *c, const struct field *f, const
 	return ok;
 }
 
-/* Every key of the object known, once, well typed; the connector or NULL with a message. */
 /* Why key is not one: a secret's value, a secret file's flag, '_' for '-'. */
 static void connector_file_unknown(const char *key, const char *name, bool answers, char *msg, size_t msglen)
 {
@@ -247,11 +246,12 @@ static void connector_file_unknown(const char *key, const char *name, bool answe
 		return;
 	}
 	/* "token-file": a flag, not a key. */
-	for (const char *sfx = "-file"; sfx; sfx = strcmp(sfx, "-file") == 0 ? "-stdin" : NULL) {
-		size_t n = strlen(sfx);
+	static const char *const flags[] = { "-file", "-stdin" };
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		size_t n = strlen(flags[i]);
 		snprintf(near, sizeof(near), "%.*s", len > n ? (int)(len - n) : 0, key);
-		if (len > n && strcmp(key + len - n, sfx) == 0 && fields_find(near) &&
-		    fields_find(near)->kind == FIELD_SECRET) {
+		const struct field *g = len > n && strcmp(key + len - n, flags[i]) == 0 ? fields_find(near) : NULL;
+		if (g && g->kind == FIELD_SECRET) {
 			snprintf(msg, msglen, "%s: unknown key '%s': a secret's file is given on the command line "
 			         "(--%s F); here only a stored one's id ('%s%s')", name, key, key, near,
 			         CONNECTOR_FILE_SECRET_SUFFIX);
@@ -268,7 +268,8 @@ static void connector_file_unknown(const char *key, const char *name, bool answe
 }
 
 /*
- * Each key in turn. A connector file stops at its first fault; an answers file
+ * Every key of the object known, once, well typed: the connector, or NULL with
+ * a message. A connector file stops at its first fault; an answers file
  * (written by a person) has all of them said, one line each in msg.
  */
 static struct connector *connector_file_from_json(const cJSON *root, const char *name, bool answers,

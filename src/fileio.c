@@ -14,8 +14,7 @@
 
 #include "fileio.h"
 
-/* Split path into a malloc'ed folder and a pointer to the base name in it. */
-static char *fileio_dir(const char *path, const char **base)
+char *fileio_dir(const char *path, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 

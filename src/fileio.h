@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+/* The folder of path, malloc'ed ("." or "/" when it has no other), and its base name in *base. */
+char *fileio_dir(const char *path, const char **base);
+
 /*
  * Replace path atomically with data: a temp file ".<base>.tmp.<random>" in the
  * same folder, created O_EXCL|O_NOFOLLOW with mode 0600, written, fsync'ed,

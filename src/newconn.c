@@ -105,6 +105,25 @@ static bool newconn_has_error(const struct newconn_errors *e, const char *key)
 	return false;
 }
 
+/*
+ * Is secret field id one the store is opened for? Not when it does not apply,
+ * or its value could not be read, was not given, or is refused (reported).
+ */
+static bool newconn_looks_up(const struct connector *c, const struct newconn_secrets *s,
+                             const struct newconn_errors *e, int id)
+{
+	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) && !s->unread[id] &&
+	       !newconn_missing(c, s, id) && !newconn_has_error(e, fields_at(id)->key);
+}
+
+bool newconn_has_new(const struct connector *c, const struct newconn_secrets *s)
+{
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (s->fresh[id] && fields_applies(c, id))
+			return true;
+	return false;
+}
+
 /* The rules of secret values: present and well formed. */
 static void newconn_check_secrets(const struct connector *c, struct newconn_secrets *s,
                                   struct newconn_errors *e)
@@ -166,10 +185,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 	bool fetch = false, save = false;
 	char msg[512];
 
-	/* Nothing to look up for a value that could not be read, was not given, or is refused (reported). */
 	for (int id = 0; id < FIELD_COUNT; id++) {
-		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || s->unread[id] ||
-		    newconn_missing(c, s, id) || newconn_has_error(e, fields_at(id)->key))
+		if (!newconn_looks_up(c, s, e, id))
 			continue;
 		save |= s->fresh[id];
 		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
@@ -189,10 +206,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		struct secbuf *have = NULL;
 		struct store_error err = { 0 };
 
-		/* A field with an error already (an id against the rules, a file not read): no look-up. */
-		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(c, id) || !sid || s->unread[id] ||
-		    newconn_missing(c, s, id) || newconn_has_error(e, fields_at(id)->key) ||
-		    (dry_run && s->fresh[id]))
+		if (!sid || !newconn_looks_up(c, s, e, id) || (dry_run && s->fresh[id]))
 			continue;
 		if (id == FIELD_API_TOKEN && s->v.val[id])
 			continue;
@@ -240,11 +254,9 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 {
 	struct store_error err = { 0 };
 	char msg[512];
-	bool any = false;
+	bool any = newconn_has_new(c, s);
 	enum store_status st = STORE_OK;
 
-	for (int id = 0; id < FIELD_COUNT; id++)
-		any |= s->fresh[id] && fields_applies(c, id);
 	if (any && (st = store_begin(store, &err)) == STORE_OK) {
 		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
 			if (s->fresh[id] && fields_applies(c, id))
@@ -319,12 +331,11 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	return key_later;
 }
 
-/* The values used, without secrets, as an answers file another run can replay. */
 bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen)
 {
-	const char *slash = strrchr(path, '/');
-	char dir[4096];
+	const char *base;
 	struct stat st;
+	int err = 0;
 
 	if (!*path) {
 		snprintf(msg, msglen, "an empty file name: give the file to write");
@@ -334,23 +345,22 @@ bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s is a folder: give a file name in it", path);
 		return false;
 	}
-	int err = 0;
-
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	if (stat(dir, &st) != 0)
+	char *dir = fileio_dir(path, &base);
+	if (!dir)
+		err = ENOMEM;
+	else if (stat(dir, &st) != 0)
 		err = errno;
 	else if (!S_ISDIR(st.st_mode))
 		err = ENOTDIR;
 	else if (access(dir, W_OK | X_OK) != 0)
 		err = errno;
 	if (err)
-		snprintf(msg, msglen, "cannot write in the folder %s: %s", dir, strerror(err));
+		snprintf(msg, msglen, "cannot write in the folder %s: %s", dir ? dir : path, strerror(err));
+	free(dir);
 	return err == 0;
 }
 
+/* The values used, without secrets, as an answers file another run can replay. */
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c)
 {
 	char *text = connector_file_text(c);

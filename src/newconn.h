@@ -63,6 +63,9 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const struct connector *c,
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
 
+/* Is a secret value given (fresh) for a field that applies: something for the store? */
+bool newconn_has_new(const struct connector *c, const struct newconn_secrets *s);
+
 /* Store the new secret values (one locked write), then the connector file. An exit code. */
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
                  struct store *store);

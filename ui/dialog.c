@@ -225,8 +225,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		enum term_key k = dialog_key(shown, &ch, &paste);
 		/* Not dropped silently: a passphrase typed twice without it would lock the store with another. */
 		if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
-			snprintf(w->status, sizeof(w->status), "only ASCII can be typed here (the locale is not "
-			         "UTF-8): start with LANG=C.UTF-8 for other characters");
+			snprintf(w->status, sizeof(w->status), "%s", TERM_FOREIGN_ADVICE);
 			beep();
 			continue;
 		}

@@ -55,6 +55,8 @@ enum term_key {
  * silently with the keys after it.
  */
 #define TERM_CHAR_FOREIGN 0xFFFD
+#define TERM_FOREIGN_ADVICE "only ASCII can be typed here: the locale is not UTF-8 (start with " \
+                            "LANG=C.UTF-8 to type other characters)"
 
 /*
  * Wait for one key. A paste comes whole, newlines as "\n", at most 64 KiB

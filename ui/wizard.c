@@ -740,8 +740,7 @@ static void wizard_loop(struct wizard *w)
 		} else if (k == TERM_KEY_CHAR && ch == 26) {
 			term_suspend();
 		} else if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
-			snprintf(w->status, sizeof(w->status), "only ASCII can be typed here: the locale is not "
-			         "UTF-8 (start with LANG=C.UTF-8 to type other characters)");
+			snprintf(w->status, sizeof(w->status), "%s", TERM_FOREIGN_ADVICE);
 		} else if (wizard_too_small()) {
 			/* Keys are not taken blind while the page cannot be seen. */
 		} else if (w->page < FIELD_PAGE_COUNT) {

@@ -385,6 +385,14 @@ class Tui:
             self.focus("Connection type")
             self.send(RIGHT)
 
+    def to_credentials(self, name, url, ssh=False):
+        """to_details, then url typed: on the Credentials page."""
+        self.to_details(name, ssh)
+        self.focus("URL")
+        self.type(url)
+        self.send(PGDN)
+        self.wait_for("Harness secret scope *")
+
     def to_token(self):
         """From the Overview page to the Personal Access Token, focused."""
         self.wait_for("Name *")

@@ -13,16 +13,9 @@ tap = Tap(22)
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
 
-def to_credentials(t, name, url, ssh):
-    t.to_details(name, ssh)
-    t.focus("URL")
-    t.type(url)
-    t.send(PGDN)
-    t.wait_for("Harness secret scope *")
-
 def to_token(t, name):
     """An HTTP connector named name up to its token, the username typed."""
-    to_credentials(t, name, azf["AZF_REPO_URL"], False)
+    t.to_credentials(name, azf["AZF_REPO_URL"])
     t.focus("Username")
     t.type(azf["AZF_USER"])
     t.focus("Personal Access Token")
@@ -71,7 +64,7 @@ try:
     t.wait_for("Go on with it?")
     tap.ok(t.has("A connector 'third' was not finished"), "the quit run's draft is offered")
     t.send("n")
-    to_credentials(t, "made", "git@ssh.dev.azure.com:v3/contoso/Payments/web", True)
+    t.to_credentials("made", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
     t.send("z")  # typed while the key is being made
@@ -110,7 +103,7 @@ try:
     t.wait_for("Name *")
     if t.has("Go on with it?"):
         t.send("n")
-    to_credentials(t, "swap", "git@ssh.dev.azure.com:v3/contoso/Payments/web", True)
+    t.to_credentials("swap", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
     t.wait_for("New SSH key", timeout=60)

@@ -37,11 +37,7 @@ home = os.path.join(tmp, "h2")
 key_lines = open(azf["AZF_SSH_KEY"]).read().strip().split("\n")
 t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
 try:
-    t.to_details("typed key", ssh=True)
-    t.focus("URL")
-    t.type("git@ssh.dev.azure.com:v3/contoso/Payments/web")
-    t.send(PGDN)
-    t.wait_for("SSH private key *")
+    t.to_credentials("typed key", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
     t.focus("SSH private key")
     for line in key_lines:
         t.type(line)
@@ -109,11 +105,7 @@ except TuiTimeout as e:
 silent = "https://127.0.0.1:%s/contoso/Payments/_git/payments-api" % azf["AZF_SILENT_PORT"]
 t = Tui([binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run", "--timeout", "6"], tap=tap)
 try:
-    t.to_details("ctrlz")
-    t.focus("URL")
-    t.type(silent)
-    t.send(PGDN)
-    t.wait_for("Username *")
+    t.to_credentials("ctrlz", silent)
     t.focus("Username")
     t.type("ci")
     t.focus("Personal Access Token")
