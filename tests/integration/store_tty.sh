@@ -7,7 +7,7 @@ tap_tmpdir
 /usr/bin/python3 -c 'import pexpect' 2>/dev/null || skip_all "python3-pexpect is not installed (tools/install-deps)"
 export AZREPOS_CONNECT_HOME="$tap_tmp/home" TAP_TMP="$tap_tmp"
 unset CREDENTIALS_DIRECTORY
-exec /usr/bin/python3 - <<'PYEOF'
+/usr/bin/python3 - <<'PYEOF'
 import os, shutil, sys
 import pexpect
 
