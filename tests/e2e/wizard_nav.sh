@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(58)
+tap = Tap(59)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -68,8 +68,9 @@ try:
     t.focus("URL")
     tap.ok(t.value("URL").endswith("/_git/payments-api"), "edited, the cell shows its end, at the cursor")
     t.send(F1)
-    t.wait_for("in scripts. Any key closes.")
-    tap.ok(t.has("--url in scripts") and t.has("Clone URL"), "F1 shows the help of the focused field (URL)")
+    t.wait_for("Any key closes.")
+    tap.ok(t.has("In scripts: --url VALUE") and t.has("Clone URL") and t.has("Required."),
+           "F1 shows the help of the focused field (URL): required, its flag")
     t.send("x")
     tap.ok(not t.has("Any key closes") and "x" not in (t.value("URL") or "")[-1:],
            "any key closes the help, and is not typed into the field")
@@ -97,8 +98,16 @@ try:
     t.send(TAB)
     t.send(F1)
     t.wait_for("Any key closes")
-    tap.ok(t.has("Personal Access Token: store id") and t.has("--token-secret ID in scripts") and
-           t.has("kept under in the encrypted store"), "F1 on a store id row explains the store id")
+    tap.ok(t.has("Personal Access Token: store id") and t.has("In scripts: --token-secret ID") and
+           t.has("kept under in the encrypted store") and t.has("Default: nav_test-token"),
+           "F1 on a store id row explains the store id and gives its default")
+    t.send(" ")
+    t.wait_gone("Any key closes")
+    t.focus("Harness secret scope")
+    t.send(F1)
+    t.wait_for("Any key closes")
+    tap.ok(t.has("Default: Account") and t.has("--secret-scope VALUE, one of: account, org,"),
+           "F1 on a choice gives its default as shown and the values scripts take")
     t.send(" ")
     t.wait_gone("Any key closes")
     t.send(ESC)
@@ -120,7 +129,7 @@ try:
     t.send("x")
     t.resize(24, 80)
     t.wait_for("Any key closes")
-    tap.ok(t.has("in scripts"), "a key typed while the box could not be seen did not close it")
+    tap.ok(t.has("In scripts: --url-type VALUE"), "a key typed while the box could not be seen did not close it")
     t.send(" ")
     t.wait_gone("Any key closes")
     t.send(CTRL_C)
@@ -202,8 +211,9 @@ for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signa
         tap.diag("stopped: %s" % e)
     rc = wrapped_end(t, w, name)
     tap.is_(rc, str(128 + sig), "%s: the wizard ends by the signal (shell status %d)" % (name, 128 + sig))
-    tail = bytes(t.raw[-200:])
-    tap.ok(b"\x1b[?2004l" in tail and b"\x1b[?1049l" in tail,
+    raw = bytes(t.raw)
+    tap.ok(raw.rfind(b"\x1b[?2004l") > raw.rfind(b"\x1b[?2004h") >= 0 and
+           raw.rfind(b"\x1b[?1049l") > raw.rfind(b"\x1b[?1049h") >= 0,
            "%s: bracketed paste off and the main screen back" % name)
     tap.ok(b"wrapper-done" in bytes(t.raw), "%s: the shell around it goes on" % name)
     if sig != signal.SIGSEGV:
