@@ -133,12 +133,9 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 	                ? wizard_choice_value(w, it.id, def, sizeof(def)) : connector_get(w->c, it.id);
 	/* A choice not made yet: named by what the screen shows, with the keys that make it. */
 	if (f->kind == FIELD_CHOICE && f->required && (!v || !*v)) {
-		size_t at = (size_t)snprintf(msg, msglen, "required: choose");
-		for (const struct field_choice *ch = f->choices; ch->value && at < msglen; ch++)
-			at += (size_t)snprintf(msg + at, msglen - at, "%s%s", ch == f->choices ? " " :
-			                       ch[1].value ? ", " : " or ", ch->label);
-		if (at < msglen)
-			snprintf(msg + at, msglen - at, " (Space or Left/Right)");
+		char list[256];
+		snprintf(msg, msglen, "required: choose one of: %s (Space or Left/Right)",
+		         fields_choices_text(it.id, true, list, sizeof(list)));
 		return false;
 	}
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);
@@ -673,7 +670,7 @@ static void wizard_resume(struct wizard *w)
 	if (w->start->dry_run)
 		return;
 	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
-	fileio_clean_temps(path, 60);
+	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
 		return;
 	d = connector_file_parse_answers(text, len, path, msg, sizeof(msg));

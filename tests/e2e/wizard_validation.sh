@@ -54,7 +54,7 @@ try:
     tap.ok(t.field_row("Name") < 0, "with every field right, Enter on the last field opens Details")
     # Details
     t.send(ENTER)  # leave URL type unchosen
-    msg_check(t, "URL type", r"required: choose Project or Repository \(Space or Left/Right\)", "no URL type chosen")
+    msg_check(t, "URL type", r"required: choose one of: Project, Repository \(Space or Left/Right\)", "no URL type chosen")
     t.focus("URL type")
     t.send(RIGHT)  # Project
     tap.ok("(•) Project" in (t.value("URL type") or ""), "the first Right picks Project")
