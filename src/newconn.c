@@ -258,9 +258,21 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 	enum store_status st = STORE_OK;
 
 	if (any && (st = store_begin(store, &err)) == STORE_OK) {
-		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
-			if (s->fresh[id] && fields_applies(c, id))
-				st = store_put(store, connector_get(c, id), newconn_kind(id), s->v.val[id], &err);
+		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++) {
+			const char *sid = connector_get(c, id);
+			struct store_info had;
+
+			if (!s->fresh[id] || !fields_applies(c, id))
+				continue;
+			/* Free when checked, taken since (the check is not under the lock): never replace it. */
+			if (!store_find(store, sid, &had) && store_txn_has(store, sid)) {
+				snprintf(err.message, sizeof(err.message), "another process stored a secret '%s' "
+				         "meanwhile; run again to choose another id", sid);
+				st = STORE_BUSY;
+			} else {
+				st = store_put(store, sid, newconn_kind(id), s->v.val[id], &err);
+			}
+		}
 		if (st == STORE_OK)
 			st = store_commit(store, &err);
 		else

@@ -391,6 +391,11 @@ bool store_find(const struct store *s, const char *id, struct store_info *info)
 	return false;
 }
 
+bool store_txn_has(const struct store *s, const char *id)
+{
+	return s->txn && store_format_find(s->txn, id) >= 0;
+}
+
 uint64_t store_generation(const struct store *s)
 {
 	return s->file->generation;

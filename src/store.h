@@ -100,6 +100,8 @@ size_t store_count(const struct store *s);
 bool store_info(const struct store *s, size_t i, struct store_info *info);
 /* The secret id as listed (no value), if the store has it. */
 bool store_find(const struct store *s, const char *id, struct store_info *info);
+/* In a transaction: does the store as it is now have id (another process may have added it)? */
+bool store_txn_has(const struct store *s, const char *id);
 uint64_t store_generation(const struct store *s);
 
 /* The value of id in a new secbuf (the caller frees it with secbuf_free). */

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(22)
+tap = Tap(25)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -99,5 +99,38 @@ except TuiTimeout as e:
 test = subprocess.run(base + ["test", "web", "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
 tap.is_(test.returncode, 4, "the new token replaced the stored one: 'test web' now fails (exit 4)")
 tap.ok("rejected" in test.stdout + test.stderr, "with the token rejected")
+
+# The store id free when checked, taken by another process before 'save anyway':
+# never replaced, and nothing saved.
+t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.to_credentials("race", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type("ci")
+    t.focus("Personal Access Token")
+    t.paste("wrong-token-value")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("FAILED", timeout=30)
+    other = subprocess.run(base + ["secret", "set", "race-token", "--from-file", azf["AZF_TOKEN_FILE"]],
+                           capture_output=True, text=True)
+    t.send("s")
+    t.wait_for("Save the connector")
+    t.send("y")
+    t.wait_for("meanwhile")
+    tap.ok(other.returncode == 0 and t.has("another process stored a secret 'race-token'"),
+           "save anyway after another process took the store id: refused, saying so")
+    t.quit()
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.ok(not os.path.exists(os.path.join(home, "connectors", "race.json")), "no connector file was written")
+check = subprocess.run(base + ["new", "--non-interactive", "--name", "raced", "--url-type", "repo",
+                               "--url", azf["AZF_REPO_URL"], "--username", "ci", "--token-secret", "race-token",
+                               "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
+tap.is_(check.returncode, 0, "the other process's secret is intact: a connector using it passes its test")
+if check.returncode:
+    tap.diag(check.stderr)
 tap.done()
 PY

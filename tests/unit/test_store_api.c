@@ -899,6 +899,15 @@ static void test_concurrent_handles(void **state)
 	put_text(b, "from-b", STORE_KIND_TOKEN, "b");
 	check_value(b, "from-a", "a", 1);
 	assert_int_equal(store_generation(b), 3);
+	/* What b added shows in a's transaction, not in a's listing from before it. */
+	struct store_info info;
+	assert_false(store_txn_has(a, "x")); /* no transaction */
+	assert_int_equal(store_begin(a, &err), STORE_OK);
+	assert_false(store_find(a, "from-b", &info));
+	assert_true(store_txn_has(a, "from-b"));
+	assert_true(store_txn_has(a, "x"));
+	assert_false(store_txn_has(a, "nothing"));
+	store_abort(a);
 	assert_int_equal(store_rekey(b, STORE_METHOD_PASSPHRASE, np, &err), STORE_OK);
 	struct secbuf *v = tu_sb("late");
 	char before[65], after[65];
