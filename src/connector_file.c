@@ -567,7 +567,8 @@ int connector_file_remove(const char *dir, const char *id)
 		return -1;
 	}
 	if (unlink(path) == 0) {
-		fileio_clean_temps(path, 0);
+		/* No lock guards connector files: a save running now keeps its temp file. */
+		fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 		/* The removal is durable only once the folder is. */
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		rc = dfd >= 0 && fsync(dfd) == 0 ? 0 : -1;

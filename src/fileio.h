@@ -29,6 +29,8 @@ int fileio_write_atomic(const char *path, const void *data, size_t len,
  * the user's own and private (checked before), so every such file is ours.
  */
 int fileio_clean_temps(const char *path, int min_age);
+/* The min_age without a lock: far longer than any write of ours takes. */
+#define FILEIO_TEMP_STALE_S 60
 
 /*
  * Rename path to path+suffix (its full name written to moved), never over an

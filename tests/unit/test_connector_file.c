@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -308,12 +310,16 @@ static void test_ids_and_remove(void **state)
 	snprintf(sub, sizeof(sub), "%s/none", dir);
 	assert_int_equal(connector_file_ids(sub, &ids, &n), 0);
 	assert_int_equal(n, 0);
-	for (const char *const *f = (const char *const[]){ "b.json", "a.json", ".a.json.tmp.1",
+	for (const char *const *f = (const char *const[]){ "b.json", "a.json", ".a.json.tmp.1", ".a.json.tmp.2",
 	                                                    ".hidden.json", "notes.txt", ".json", NULL };
 	     *f; f++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, *f);
 		spew(path, "{}");
 	}
+	/* tmp.1 from a crash two minutes ago; tmp.2 of a save going on now. */
+	snprintf(path, sizeof(path), "%s/.a.json.tmp.1", dir);
+	assert_int_equal(utimes(path, (const struct timeval[]){ { time(NULL) - 120, 0 },
+	                                                        { time(NULL) - 120, 0 } }), 0);
 	assert_int_equal(connector_file_ids(dir, &ids, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(ids[0], "a");
@@ -323,9 +329,11 @@ static void test_ids_and_remove(void **state)
 	assert_int_equal(connector_file_remove(dir, "a"), 0);
 	snprintf(path, sizeof(path), "%s/a.json", dir);
 	assert_int_equal(access(path, F_OK), -1);
-	/* The crash leftover of a.json went with it. */
+	/* The crash leftover of a.json went with it; a temp file a save may be writing now did not. */
 	snprintf(path, sizeof(path), "%s/.a.json.tmp.1", dir);
 	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/.a.json.tmp.2", dir);
+	assert_int_equal(access(path, F_OK), 0);
 	assert_int_equal(connector_file_remove(dir, "a"), -1);
 	assert_int_equal(errno, ENOENT);
 }
