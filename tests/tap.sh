@@ -1,5 +1,5 @@
 # TAP helpers for shell tests: source this file, call plan N, then the checks.
-# Every check prints one "ok"/"not ok" line; done_testing prints the summary.
+# Every check prints one "ok"/"not ok" line; the harness counts them against the plan.
 
 tap_n=0
 tap_failed=0
@@ -54,6 +54,16 @@ bail() { echo "Bail out! $1"; exit 1; }
 tap_tmpdir() {
 	tap_tmp=$(mktemp -d "${TMPDIR:-/tmp}/azrc-test.XXXXXX") || bail "mktemp failed"
 	trap 'rm -rf "$tap_tmp"' EXIT
+}
+
+# Only loopback and the test CA: none of the caller's proxy, CA, ~/.ssh or ssh-agent.
+# Needs tap_tmpdir first; HOME is $tap_tmp/user.
+tap_loopback_only() {
+	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
+		CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_CAINFO
+	HOME=$tap_tmp/user SSH_AUTH_SOCK=
+	export HOME SSH_AUTH_SOCK
+	mkdir -p "$HOME" || bail "cannot make $HOME"
 }
 
 # Start the local Azure stand-ins (tests/fixtures) in $tap_tmp/fix, load

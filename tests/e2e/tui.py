@@ -451,6 +451,46 @@ def key_file(path):
     return path
 
 
+# ---- strace: what the program's processes read, write, send and execute ----
+TRACE_READS = ("read", "readv", "pread64")
+TRACE_WRITES = ("write", "writev", "pwrite64", "pwritev", "pwritev2", "sendto", "sendmsg", "sendmmsg", "execve")
+
+
+def strace_argv(trace):
+    """The words that run a command under strace into the file trace: every process, every
+    byte of the calls above in hex (as \\xHH)."""
+    return ["strace", "-f", "-qq", "-s", "4194304", "-xx", "-e", "signal=none",
+            "-e", "trace=" + ",".join(TRACE_READS + TRACE_WRITES), "-o", trace]
+
+
+def pieces(data, n=16):
+    """Every run of n bytes of data (all of it when shorter): a secret cut short still leaks."""
+    return {data[i:i + n] for i in range(max(1, len(data) - n + 1))}
+
+
+def traced_calls(trace, data, calls):
+    """The lines of trace (cut short) where one of the calls named has 16 bytes in a row of data."""
+    needles = ["".join("\\x%02x" % b for b in p) for p in pieces(data)]
+    names = "|".join(calls)
+    call = re.compile(r"^\d+ +(%s)\(|<\.\.\. (%s) resumed>" % (names, names))
+    with open(trace, errors="replace") as f:
+        return [l[:160] for l in f if call.search(l) and any(n in l for n in needles)]
+
+
+def traced_bytes(trace, calls):
+    """All the bytes of the calls named (read or write kinds, one buffer each) in trace, one after
+    the other: a terminal is read a byte at a time, and a text may be written in pieces."""
+    names = "|".join(calls)
+    got = re.compile(r'(?:^\d+ +(?:%s)\(\d+, |<\.\.\. (?:%s) resumed> )"((?:\\x[0-9a-f]{2})*)"' % (names, names))
+    out = bytearray()
+    with open(trace, errors="replace") as f:
+        for l in f:
+            m = got.search(l)
+            if m:
+                out += bytes.fromhex(m.group(1).replace("\\x", ""))
+    return bytes(out)
+
+
 def new_http(base, azf, name, *more):
     """`new --non-interactive` of an HTTP Repository connector on the local servers (its token
     stored as '<name>-token'); more: further options. Returns the CompletedProcess."""

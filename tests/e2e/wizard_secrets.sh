@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(22)
+tap = Tap(27)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -38,6 +38,26 @@ except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
 
+# The whole walk under strace: the token pasted is read from the terminal, and goes out
+# in no write (screen, draft, any file), send or exec of the wizard.
+token = open(azf["AZF_TOKEN_FILE"], "rb").read().strip()
+trace = os.path.join(tmp, "walk.trace")
+t = Tui(strace_argv(trace) + base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    to_token(t, "traced")
+    t.paste(token.decode())
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'traced'", "git-http", "under strace, the token pasted")
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+    t.close()
+tap.ok(token in traced_bytes(trace, TRACE_READS), "the pasted token shows in the reads (the search works)")
+written = traced_bytes(trace, TRACE_WRITES)
+tap.ok(traced_calls(trace, token, TRACE_WRITES) == [] and not any(p in written for p in pieces(token)),
+       "no 16 bytes of the pasted token in a write, send or exec, nor in the writes one after the other")
+
 # A new token under a store id already taken: nothing saved, and the way out named.
 t = Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap)
 try:
@@ -56,7 +76,8 @@ except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
     t.close()
 
-t = Tui(base + ["new"], tap=tap)
+trace = os.path.join(tmp, "f3.trace")
+t = Tui(strace_argv(trace) + base + ["new"], tap=tap)
 private = b""
 pub = os.path.join(home, "made-ssh-key.pub")
 try:
@@ -94,6 +115,8 @@ tap.ok(text != "" and text.encode().strip() in bytes(t.raw),
        "the public key went to the terminal as one line (the terminal wraps it: it copies whole)")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached the terminal")
 tap.ok(not any_file_holds(home, b"PRIVATE KEY"), "no file holds the private key in clear")
+tap.is_(traced_calls(trace, b"PRIVATE KEY", TRACE_WRITES), [],
+        "F3 under strace: no write, send or exec carries the private key")
 
 # A key made with F3, then another given in its place: the first one's .pub goes.
 pub = os.path.join(home, "swap-ssh-key.pub")

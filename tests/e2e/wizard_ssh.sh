@@ -2,9 +2,6 @@
 # the server's unknown host key trusted with A (confirmed), the probe passes,
 # the connector is saved and the key recorded; the key's content never shows.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
-HOME=$tap_tmp/userhome SSH_AUTH_SOCK=
-export HOME SSH_AUTH_SOCK
-mkdir -p "$HOME"
 wizard_python <<'PY'
 import json, os, re, sys
 from tui import *

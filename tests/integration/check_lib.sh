@@ -10,12 +10,7 @@ done
 
 tap_tmpdir
 trap 'sh "$fix" stop "$tap_tmp/azf" >/dev/null 2>&1; rm -rf "$tap_tmp"' EXIT
-# Only loopback and our CA: none of the caller's proxy, CA or ssh settings.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
-	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
-HOME=$tap_tmp/home SSH_AUTH_SOCK=
-export HOME SSH_AUTH_SOCK
-mkdir -p "$HOME"
+tap_loopback_only
 
 sh "$fix" start "$tap_tmp/azf" >"$tap_tmp/azf.out" 2>&1 || {
 	sed 's/^/# /' "$tap_tmp/azf.out"

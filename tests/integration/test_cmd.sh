@@ -2,12 +2,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
-# Only loopback and the test CA: none of the caller's proxy, CA or ~/.ssh/known_hosts.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy no_proxy NO_PROXY \
-	CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
-HOME=$tap_tmp/user SSH_AUTH_SOCK=
-export HOME SSH_AUTH_SOCK
-mkdir -p "$HOME"
+tap_loopback_only
 tap_fixtures
 plan 78
 
