@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "term.h"
@@ -128,37 +129,39 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 	const struct field *f = fields_at(it.id);
 	const char *example = it.sid ? NULL : fields_example(w->c, it.id);
 	const char *def = NULL;
-	char text[1536], title[96], buf[256], human[256];
-	size_t n;
+	char text[1536] = "", title[96], buf[256], human[256];
+	/* A stream on text: a long value is cut short, never written past it. */
+	FILE *out = fmemopen(text, sizeof(text) - 1, "w");
 
+	if (!out)
+		return;
 	if (!it.sid && f->kind != FIELD_SECRET && (def = fields_default(w->c, it.id, buf, sizeof(buf))))
 		def = fields_human(it.id, def, human, sizeof(human));
 	snprintf(title, sizeof(title), "%s%s", f->label, it.sid ? ": store id" : "");
 	/* The status line shows the first paragraph already; this adds what the rules are. */
-	n = (size_t)snprintf(text, sizeof(text), "%s\n", wizard_item_help(it));
+	fprintf(out, "%s\n", wizard_item_help(it));
 	if (example)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "\nExample: %s", example);
+		fprintf(out, "\nExample: %s", example);
 	if (it.sid) {
 		fields_secret_id(w->c, it.id, buf, sizeof(buf));
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "\nDefault: %s", buf);
+		fprintf(out, "\nDefault: %s", buf);
 	} else {
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "\n%s%s", def ? "Default: " : "",
-		                      def ? def : f->required ? "Required." : "Optional.");
+		fprintf(out, "\n%s%s", def ? "Default: " : "", def ? def : f->required ? "Required." : "Optional.");
 	}
 	if (f->when)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "\nOnly with %s.", f->when);
+		fprintf(out, "\nOnly with %s.", f->when);
 	/* Scripts give a secret from a file or stdin (or the store), never as a value (cmd_new.c). */
 	if (it.sid)
-		snprintf(text + n, sizeof(text) - n, "\nIn scripts: --%s-secret ID", f->key);
+		fprintf(out, "\nIn scripts: --%s-secret ID", f->key);
 	else if (f->kind == FIELD_SECRET)
-		snprintf(text + n, sizeof(text) - n, "\nIn scripts: --%s-file F or --%s-stdin", f->key, f->key);
+		fprintf(out, "\nIn scripts: --%s-file F or --%s-stdin", f->key, f->key);
 	else if (f->choices)
-		snprintf(text + n, sizeof(text) - n, "\nIn scripts: --%s VALUE, one of: %s", f->key,
-		         fields_choices_text(it.id, false, buf, sizeof(buf)));
+		fprintf(out, "\nIn scripts: --%s VALUE, one of: %s", f->key,
+		        fields_choices_text(it.id, false, buf, sizeof(buf)));
 	else
-		snprintf(text + n, sizeof(text) - n, "\nIn scripts: --%s VALUE", f->key);
-	dialog_message(w, title, text, "Any key closes.",
-	               wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, text));
+		fprintf(out, "\nIn scripts: --%s VALUE", f->key);
+	fclose(out);
+	dialog_message(w, title, text, "Any key closes.", wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, text));
 }
 
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n, size_t at)
