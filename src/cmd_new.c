@@ -163,15 +163,9 @@ static void new_usage_body(FILE *out)
 		const struct field *f = fields_at(id);
 		char what[160] = "VALUE";
 
-		if (f->kind == FIELD_TOGGLE)
-			snprintf(what, sizeof(what), "true|false");
-		else if (f->kind == FIELD_CHOICE) {
-			size_t at = 0;
-			what[0] = '\0';
-			for (const struct field_choice *ch = f->choices; ch->value && at < sizeof(what); ch++)
-				at += (size_t)snprintf(what + at, sizeof(what) - at, "%s%s",
-				                       ch == f->choices ? "" : "|", ch->value);
-		} else if (f->kind == FIELD_LIST)
+		if (f->choices)
+			fields_choices_text(id, false, "|", what, sizeof(what));
+		else if (f->kind == FIELD_LIST)
 			snprintf(what, sizeof(what), "A,B");
 		if (f->kind == FIELD_SECRET)
 			fprintf(out, "  --%s-file F | --%s-stdin | --%s-secret ID\n", f->key, f->key, f->key);

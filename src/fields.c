@@ -527,13 +527,13 @@ bool fields_applies(const struct connector *c, enum field_id id)
 	return !f->applies || f->applies(c);
 }
 
-const char *fields_choices_text(enum field_id id, bool labels, char *buf, size_t buflen)
+const char *fields_choices_text(enum field_id id, bool labels, const char *sep, char *buf, size_t buflen)
 {
 	size_t n = 0;
 
 	*buf = '\0';
 	for (const struct field_choice *ch = fields_at(id)->choices; ch && ch->value && n < buflen; ch++)
-		n += (size_t)snprintf(buf + n, buflen - n, "%s%s", n ? ", " : "", labels ? ch->label : ch->value);
+		n += (size_t)snprintf(buf + n, buflen - n, "%s%s", n ? sep : "", labels ? ch->label : ch->value);
 	return buf;
 }
 
@@ -542,7 +542,7 @@ static bool fields_want_choice(const struct field *f, char *msg, size_t msglen)
 {
 	char list[256];
 
-	snprintf(msg, msglen, "choose one of: %s", fields_choices_text(f->id, false, list, sizeof(list)));
+	snprintf(msg, msglen, "choose one of: %s", fields_choices_text(f->id, false, ", ", list, sizeof(list)));
 	return false;
 }
 

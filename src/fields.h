@@ -112,8 +112,8 @@ const char *fields_example(const struct connector *c, enum field_id id);
  */
 const char *fields_human(enum field_id id, const char *value, char *buf, size_t buflen);
 
-/* The choices of a choice or toggle field, "a, b, c": values, or labels as the screen shows them. */
-const char *fields_choices_text(enum field_id id, bool labels, char *buf, size_t buflen);
+/* The choices of a choice or toggle field joined by sep: values, or labels as the screen shows them. */
+const char *fields_choices_text(enum field_id id, bool labels, const char *sep, char *buf, size_t buflen);
 
 /* Does the field apply to the connector as it stands (e.g. test-repo only for Project)? */
 bool fields_applies(const struct connector *c, enum field_id id);

@@ -157,7 +157,7 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 		fprintf(out, "\nIn scripts: --%s-file F or --%s-stdin", f->key, f->key);
 	else if (f->choices)
 		fprintf(out, "\nIn scripts: --%s VALUE, one of: %s", f->key,
-		        fields_choices_text(it.id, false, buf, sizeof(buf)));
+		        fields_choices_text(it.id, false, ", ", buf, sizeof(buf)));
 	else
 		fprintf(out, "\nIn scripts: --%s VALUE", f->key);
 	fclose(out);

@@ -135,7 +135,7 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 	if (f->kind == FIELD_CHOICE && f->required && (!v || !*v)) {
 		char list[256];
 		snprintf(msg, msglen, "required: choose one of: %s (Space or Left/Right)",
-		         fields_choices_text(it.id, true, list, sizeof(list)));
+		         fields_choices_text(it.id, true, ", ", list, sizeof(list)));
 		return false;
 	}
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);

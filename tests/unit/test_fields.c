@@ -126,8 +126,9 @@ static void test_set(void **state)
 	assert_string_equal(connector_get(c, FIELD_URL_TYPE), "repo"); /* unchanged */
 	assert_false(fields_set(c, FIELD_API_ACCESS, "yes", msg, sizeof(msg)));
 	assert_string_equal(msg, "choose one of: true, false");
-	assert_string_equal(fields_choices_text(FIELD_CONNECTION, true, msg, sizeof(msg)), "HTTP, SSH");
-	assert_string_equal(fields_choices_text(FIELD_NAME, true, msg, sizeof(msg)), ""); /* not a choice */
+	assert_string_equal(fields_choices_text(FIELD_CONNECTION, true, ", ", msg, sizeof(msg)), "HTTP, SSH");
+	assert_string_equal(fields_choices_text(FIELD_SCOPE, false, "|", msg, sizeof(msg)), "account|org|project");
+	assert_string_equal(fields_choices_text(FIELD_NAME, true, ", ", msg, sizeof(msg)), ""); /* not a choice */
 	assert_true(fields_set(c, FIELD_API_ACCESS, "False", msg, sizeof(msg)));
 	assert_string_equal(connector_get(c, FIELD_API_ACCESS), "false");
 	assert_true(fields_set(c, FIELD_TAGS, " a , b,,", msg, sizeof(msg)));
