@@ -17,10 +17,11 @@ hex() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/\(..\)/\\x\1/g'
 
 # trace NAME CMD...: CMD (stdin from $stdin_file, else nothing) under strace, every process,
 # every byte in hex; rc, out and err as run sets them; the trace in $tap_tmp/NAME.trace.
+# LeakSanitizer cannot work under ptrace: off (a sanitizer build); untraced runs look for leaks.
 trace() {
 	name=$1
 	shift
-	strace -f -qq -s 4194304 -xx -e signal=none \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -s 4194304 -xx -e signal=none \
 		-e trace=read,readv,pread64,write,writev,pwrite64,pwritev,pwritev2,sendto,sendmsg,sendmmsg,execve \
 		-o "$tap_tmp/$name.trace" "$@" <"${stdin_file:-/dev/null}" >"$tap_tmp/.out" 2>"$tap_tmp/.err"
 	rc=$?
