@@ -266,7 +266,6 @@ static struct connector *new_start(const struct new_args *a, struct newconn_erro
 	struct connector *c = a->base ? connector_dup(a->base) : connector_new();
 	struct connector *ans = NULL;
 	bool given[FIELD_COUNT] = { false };
-
 	char msg[FIELD_MSG_MAX];
 
 	if (!c) {

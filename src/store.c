@@ -385,10 +385,9 @@ bool store_info(const struct store *s, size_t i, struct store_info *info)
 
 bool store_find(const struct store *s, const char *id, struct store_info *info)
 {
-	for (size_t i = 0; store_info(s, i, info); i++)
-		if (strcmp(info->id, id) == 0)
-			return true;
-	return false;
+	int i = s->keys ? store_format_find(s->file, id) : -1; /* nothing before authentication */
+
+	return i >= 0 && store_info(s, (size_t)i, info);
 }
 
 bool store_txn_has(const struct store *s, const char *id)
