@@ -310,6 +310,20 @@ class Tui:
         self.signalstatus = self.child.signalstatus
         return self.exitstatus
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        """A scenario written as 'with Tui(...) as t:' ends with its program
+        stopped. One that timed out is said in a diagnostic (its failed check
+        was already counted) and the checks after it still run."""
+        self.close()
+        if kind is not None and issubclass(kind, TuiTimeout):
+            if self.tap:
+                self.tap.diag("stopped: %s" % err)
+            return True
+        return False
+
     def close(self):
         if self.child.isalive():
             self.child.terminate(force=True)

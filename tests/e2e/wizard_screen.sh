@@ -40,9 +40,8 @@ def non_ascii_on_screen(t):
 
 # ---- --ascii ----
 home = os.path.join(tmp, "ascii")
-t = Tui([binary, "--home", home, "new", "--ascii", "--dry-run"], tap=tap)
 seen = set()
-try:
+with Tui([binary, "--home", home, "new", "--ascii", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     seen.update(non_ascii_on_screen(t))
     tap.ok(t.has("Overview > Details > Credentials") and t.line(2).strip("-") == "",
@@ -67,24 +66,17 @@ try:
     seen.update(non_ascii_on_screen(t))
     t.send("y")
     t.wait_exit()
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 tap.is_(sorted(seen), [], "--ascii: no character outside ASCII on any screen")
 hi = sorted({b for b in bytes(t.raw) if b >= 0x80})
 tap.is_(hi, [], "--ascii: no byte >= 0x80 in what was written to the terminal")
 
 # ---- colours, and NO_COLOR ----
 def colour_run(env, tag):
-    t = Tui([binary, "--home", os.path.join(tmp, tag), "new", "--dry-run"], env=env, tap=tap)
-    try:
+    with Tui([binary, "--home", os.path.join(tmp, tag), "new", "--dry-run"], env=env, tap=tap) as t:
         t.wait_for("Name *")
         t.type(" bad")
         t.send(TAB)  # an error message (red when colours are on)
         t.quit()
-    except TuiTimeout as e:
-        tap.diag("stopped: %s" % e)
-        t.close()
     return t
 
 t = colour_run(None, "colour")
@@ -97,8 +89,7 @@ tap.ok(b"\x1b[7m" in bytes(t.raw) or re.search(rb"\x1b\[[0-9;]*7[;m]", bytes(t.r
 
 # ---- F2 ----
 home = os.path.join(tmp, "f2")
-t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
-try:
+with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     to_credentials(t, "Show")
     t.focus("Personal Access Token")
     v = t.value("Personal Access Token") or ""
@@ -110,15 +101,11 @@ try:
     v = t.value("Personal Access Token") or ""
     tap.ok(token[-20:] not in t.screen_text() and v.strip().startswith("••••"), "F2 again hides it")
     t.quit()
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 
 # ---- --dry-run: the whole walk, the test runs, nothing is written ----
 home = os.path.join(tmp, "dry")
 answers = os.path.join(tmp, "dry-answers.json")
-t = Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers], tap=tap)
-try:
+with Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
     tap.ok(t.has("(dry run: nothing is written)"), "--dry-run: the title says so")
     to_credentials(t, "Dry")
@@ -144,9 +131,6 @@ try:
            "--dry-run: the probes run, no store passphrase is asked")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 0, "--dry-run: exit 0 when the test passes")
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 tap.tui = None
 tap.is_(files_under(home) if os.path.exists(home) else [], [],
         "--dry-run: nothing under --home (no connector, store nor draft)")
@@ -158,9 +142,8 @@ tap.ok(token not in text, "without the token")
 pre = os.path.join(tmp, "pre.json")
 with open(pre, "w") as f:
     json.dump({"name": "From Answers", "url-type": "repo", "url": azf["AZF_REPO_URL"]}, f)
-t = Tui([binary, "--home", os.path.join(tmp, "pre"), "new", "--answers", pre, "--description", "flag"],
-        tap=tap)
-try:
+with Tui([binary, "--home", os.path.join(tmp, "pre"), "new", "--answers", pre, "--description", "flag"],
+        tap=tap) as t:
     t.wait_for("Name *")
     tap.ok(t.value("Name") == "From Answers" and t.value("Identifier") == "From_Answers" and
            t.value("Description") == "flag",
@@ -170,13 +153,9 @@ try:
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "... the Details page too")
     t.send(CTRL_C)
     tap.is_(t.wait_exit(), 5, "nothing typed: Ctrl-C quits at once")
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 
 # ---- a terminal without an alternate screen: the page does not stay under what follows ----
-t = Tui([binary, "--home", os.path.join(tmp, "vt100"), "new", "--dry-run"], env={"TERM": "vt100"}, tap=tap)
-try:
+with Tui([binary, "--home", os.path.join(tmp, "vt100"), "new", "--dry-run"], env={"TERM": "vt100"}, tap=tap) as t:
     t.wait_for("Name *")
     t.type("x")
     t.send(CTRL_C)
@@ -186,8 +165,5 @@ try:
     tap.ok(t.has("cancelled: nothing was saved") and not t.has("F10 review") and not t.has("Name *"),
            "TERM=vt100: the page is cleared on leaving; the last words stand alone")
     tap.ok(t.line(0).startswith("cancelled: nothing was saved"), "... at the top of the screen")
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 tap.done()
 PY

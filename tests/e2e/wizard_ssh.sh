@@ -14,8 +14,7 @@ body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
 tap = Tap(30)
 
-t = Tui(base + ["new"], tap=tap)
-try:
+with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
     t.type("Ssh Conn")
     t.key(ENTER, 5)
@@ -57,9 +56,6 @@ try:
     tap.ok(t.has("Host key") and t.has("known_hosts"), "A asks to confirm, naming the known_hosts file")
     t.send("y")
     t.finish("saved connector 'Ssh_Conn'", "git-ssh", "after y the test runs again")
-except TuiTimeout as e:
-    tap.diag("the walk stopped: %s" % e)
-    t.close()
 
 tap.tui = None
 raw = bytes(t.raw)
@@ -92,8 +88,7 @@ tap.is_(any_file_holds(home, body[1].encode()) if len(body) > 1 else ["?"], [],
 # A key pasted after a blank line is key text, never shown as a file name; a
 # public key given instead is named as one.
 pub = open(azf["AZF_SSH_KEY"] + ".pub").read()
-t = Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"], tap=tap)
-try:
+with Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"], tap=tap) as t:
     t.wait_for("Name *")
     t.type("Paste")
     t.send(PGDN)
@@ -142,18 +137,14 @@ try:
     tap.ok(not t.message("SSH key passphrase") and not t.message("SSH private key"),
            "the right passphrase: no message")
     t.quit()
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 tap.ok(not any(l.encode() in bytes(t.raw) for l in body), "no line of the pasted key reached the terminal")
 
 # The unknown host key is named as known_hosts will name it: the server as [host]:port and the
 # key's type with its fingerprint, on the page and in the box asking to trust it; the page also
 # gives the check's time limit (--timeout). A home of its own: the first walk trusted the key.
 host = "[127.0.0.1]:%s" % azf["AZF_SSH_PORT"]
-t = Tui([binary, "--home", os.path.join(tmp, "home-hk"), "new", "--dry-run", "--timeout", "7", "--name", "Hk", "--url-type", "repo",
-                "--connection", "ssh", "--url", azf["AZF_SSH_URL"]], tap=tap)
-try:
+with Tui([binary, "--home", os.path.join(tmp, "home-hk"), "new", "--dry-run", "--timeout", "7", "--name", "Hk", "--url-type", "repo",
+                "--connection", "ssh", "--url", azf["AZF_SSH_URL"]], tap=tap) as t:
     t.wait_for("Name *")
     t.send(PGDN)
     t.wait_for("URL type *")
@@ -175,8 +166,5 @@ try:
     t.send("n")
     t.wait_gone("y yes   n no")
     t.quit()
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 tap.done()
 PY

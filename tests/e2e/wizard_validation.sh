@@ -25,8 +25,7 @@ def msg_check(t, label, pattern, what):
         tap.diag("expected a message matching %r under %r" % (pattern, label))
     return r
 
-t = Tui([binary, "--home", home, "new", "--dry-run"], tap=tap)
-try:
+with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     # Overview
     t.type(" lead")
@@ -130,9 +129,6 @@ try:
     t.send(PGDN)  # Next checks the key
     msg_check(t, "SSH private key", r"accepts only RSA keys; F3 makes one here", "an ed25519 key (F3 offered)")
     tap.ok(t.field_row("SSH private key") > 0, "Next is refused with a key that is not RSA")
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-t.close()
 tap.tui = None
 tap.ok(not os.path.exists(os.path.join(home, "connectors")), "nothing was saved")
 
@@ -141,16 +137,12 @@ home2 = os.path.join(tmp, "home2")
 os.makedirs(os.path.join(home2, "connectors"), mode=0o700)
 shutil.copy(os.path.join(os.environ["top_srcdir"], "tests/data/connectors/azure_payments.json"),
             os.path.join(home2, "connectors"))
-t = Tui([binary, "--home", home2, "new", "--dry-run"], tap=tap)
-try:
+with Tui([binary, "--home", home2, "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     t.type("azure payments")
     t.send(TAB)
     msg_check(t, "Identifier", r"already exists", "the identifier the name gives is taken")
     tap.is_(t.focused_label(), "Identifier *", "... said as the name is left, before Next")
     t.quit()
-except TuiTimeout as e:
-    tap.diag("stopped: %s" % e)
-    t.close()
 tap.done()
 PY
