@@ -536,6 +536,12 @@ enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 	term_esc_ms = 0;
 	if (r == OK && (*ch == 27 || *ch == '[' || *ch == 'O'))
 		return term_escape(ch, esc_ms);
+	/* Ctrl-L paints the whole screen again (a message from wall, line noise), as in vi or less. */
+	if (r == OK && *ch == 12) {
+		clearok(curscr, TRUE);
+		*ch = KEY_RESIZE;
+		return TERM_KEY_CODE;
+	}
 	if (r == OK)
 		return TERM_KEY_CHAR;
 	if (*ch == TERM_KEY_PASTE_START) {

@@ -45,7 +45,7 @@ attr_t term_style(enum term_style s);
 enum term_key {
 	TERM_KEY_NONE,  /* timeout or nothing (see term_timeout) */
 	TERM_KEY_CHAR,  /* *ch is a character, control characters included (3 = Ctrl-C) */
-	TERM_KEY_CODE,  /* *ch is a curses KEY_* code, KEY_RESIZE included */
+	TERM_KEY_CODE,  /* *ch is a curses KEY_* code, KEY_RESIZE included (Ctrl-L comes as it) */
 	TERM_KEY_PASTE, /* *paste holds the bracketed paste; the caller secbuf_frees it */
 };
 

@@ -1,5 +1,6 @@
 # e2e: how the wizard draws: --ascii (ASCII only, '*' masks), NO_COLOR (no
-# colour escapes), F2 shows and hides a secret, and --dry-run writes nothing.
+# colour escapes), F2 shows and hides a secret, Ctrl-L paints the screen
+# again, and --dry-run writes nothing.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
 import json, os, re, sys
@@ -7,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(28)
+tap = Tap(31)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -100,6 +101,15 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.send(F2)
     v = t.value("Personal Access Token") or ""
     tap.ok(token[-20:] not in t.screen_text() and v.strip().startswith("••••"), "F2 again hides it")
+    # Another program writes over the screen (wall): only Ctrl-L brings the page back.
+    shown = t.screen_text()
+    t.stream.feed(b"\x1b[2J\x1b[H\r\nBroadcast message from root (pts/1):\r\n\r\nThe system is going down\r\n")
+    t.settle()
+    tap.ok(t.has("Broadcast message") and not t.has("Personal Access Token"), "a wall message over the page")
+    t.send(CTRL_L)
+    t.settle()
+    tap.ok(not t.has("Broadcast message"), "Ctrl-L: the message is gone")
+    tap.is_(t.screen_text(), shown, "Ctrl-L: the page is painted again as it was, the token still masked")
     t.quit()
 
 # ---- --dry-run: the whole walk, the test runs, nothing is written ----
