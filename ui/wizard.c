@@ -587,6 +587,23 @@ static void wizard_report(struct wizard *w)
 		fwrite(w->errbuf + w->errshown, 1, w->errlen - w->errshown, w->err);
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
+	/* The step after this one, as a command to copy (and paste into a shell: --home quoted). */
+	if (w->check == TEST_SAVED && w->rc == AZ_EXIT_OK) {
+		FILE *out = w->ctx->out;
+
+		fprintf(out, "for Harness: %s", AZ_PROGRAM);
+		if (w->ctx->home) {
+			fputs(" --home '", out);
+			for (const char *p = w->ctx->home; *p; p++) {
+				if (*p == '\'')
+					fputs("'\\''", out);
+				else
+					fputc(*p, out);
+			}
+			fputc('\'', out);
+		}
+		fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
+	}
 }
 
 /* The terminal hung up (a dropped SSH session), SIGHUP or SIGTERM: keep the draft, say so. */
