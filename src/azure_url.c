@@ -58,6 +58,7 @@ struct parse {
 	bool org_host;      /* the organization is the host's first label */
 	bool org_user;      /* ... is the user (vs-ssh DefaultCollection form) */
 	bool v3;            /* SSH v3/{org}/{project}[/{repo}] path */
+	bool dotgit;        /* the path ends in ".git" */
 	char *msg;
 	size_t msglen;
 };
@@ -584,12 +585,17 @@ static int url_segments(struct parse *p)
 	if (p->nseg) {
 		const struct seg *last = &p->segs[p->nseg - 1];
 
-		if (last->len > 4 && strncasecmp(last->at + last->len - 4, ".git", 4) == 0)
-			return fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part "
-			            "of the repository name ('%.*s')",
-			            (int)(last->at + last->len - 4 - p->text), p->text);
+		p->dotgit = last->len > 4 && strncasecmp(last->at + last->len - 4, ".git", 4) == 0;
 	}
 	return 0;
+}
+
+static int url_dotgit(const struct parse *p)
+{
+	const struct seg *last = &p->segs[p->nseg - 1];
+
+	return fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part of the "
+	            "repository name ('%.*s')", (int)(last->at + last->len - 4 - p->text), p->text);
 }
 
 /* The length of the text up to at, for "%.*s" (url_precheck bounds the text). */
@@ -938,6 +944,13 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_segments(&p);
 	if (rc == 0)
 		rc = url_layout(&p, u, w);
+	/*
+	 * Not on the repository of a Project URL: url_want has that part removed whole, '.git'
+	 * too (the _git/{repo} shorthand keeps the name, as its project's).
+	 */
+	if (rc == 0 && p.dotgit &&
+	    !(w && w->type == AZ_URL_PROJECT && p.repo == p.nseg - 1 && !u->shorthand))
+		rc = url_dotgit(&p);
 	if (rc == 0)
 		rc = url_names(&p, u);
 	if (rc == 0)

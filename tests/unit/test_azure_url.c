@@ -595,6 +595,19 @@ static const struct bad bad[] = {
 	{ "https://dev.azure.com/contoso/Payments/_git/web.git", TR, CH, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('https://dev.azure.com/contoso/Payments/_git/web')" },
 	{ "https://dev.azure.com/contoso/Payments/_git/web.GIT/", TR, CH, false, "remove the '.git' suffix" },
+	/* A Project URL loses the repository part whole, its '.git' with it: one fix, not two. */
+	{ "https://dev.azure.com/contoso/Payments/_git/web.git", TP, CH, false,
+	  "remove '/_git/web.git': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
+	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web.git", TP, CS, false,
+	  "remove '/web.git': a Project URL ends at the project ('git@ssh.dev.azure.com:v3/contoso/Payments')" },
+	{ "https://dev.azure.com/contoso/My Project/_git/web.git", TP, CH, false,
+	  "'https://dev.azure.com/contoso/My%20Project/_git/web.git', and then remove '/_git/web.git': "
+	  "a Project URL ends at the project ('https://dev.azure.com/contoso/My%20Project')" },
+	/* Elsewhere the suffix is said first: the shorthand's name is its project's, and a project. */
+	{ "https://dev.azure.com/contoso/_git/Payments.git", TP, CH, false,
+	  "remove the '.git' suffix: Azure reads it as part of the repository name ('https://dev.azure.com/contoso/_git/Payments')" },
+	{ "https://dev.azure.com/contoso/Payments.git", TR, CH, false,
+	  "remove the '.git' suffix: Azure reads it as part of the repository name ('https://dev.azure.com/contoso/Payments')" },
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web.git", TR, CS, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
 	{ "http://tfs.example.com/tfs/Coll/Payments", TP, CH, false,
