@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,47 +26,64 @@ static uint32_t sshkey_be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static const char sshkey_openssh_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+
 /*
- * The bcrypt rounds an encrypted OpenSSH-format key asks for (0: none, or not
- * that format), read from the start of its header only: the cipher and KDF
- * names, the salt and the rounds, then the public key; nothing secret. Read
- * before libssh spends them (a damaged count costs hours).
+ * The start of an OpenSSH-format key's header, nothing secret: the cipher and
+ * KDF names, the salt and the bcrypt rounds. False when text is not that
+ * format (or is damaged there); else whether a passphrase protects the key,
+ * and the rounds it asks for (0: not bcrypt), read before libssh spends them
+ * (a damaged count costs hours).
  */
-static uint32_t sshkey_kdf_rounds(const char *text)
+static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *rounds)
 {
-	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
-	const char *b = strstr(text, begin);
+	const char *b = strstr(text, sshkey_openssh_begin);
 	char b64[344 + 1];
 	unsigned char bin[260];
 	size_t n = 0, len = 0, at = 15, kdf = 0, kdflen = 0;
 
+	*encrypted = false;
+	*rounds = 0;
 	if (!b)
-		return 0;
-	for (b += strlen(begin); *b && *b != '-' && n < sizeof(b64) - 1; b++)
+		return false;
+	for (b += strlen(sshkey_openssh_begin); *b && *b != '-' && n < sizeof(b64) - 1; b++)
 		if (!strchr(" \t\r\n", *b))
 			b64[n++] = *b;
 	n -= n % 4;
 	b64[n] = '\0';
 	if (sodium_base642bin(bin, sizeof(bin), b64, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    len < at || memcmp(bin, "openssh-key-v1", at) != 0)
-		return 0;
+		return false;
 	/* string ciphername, string kdfname, string kdfoptions { string salt, uint32 rounds } */
 	for (int i = 0; i < 4; i++) {
 		if (len - at < 4)
-			return 0;
+			return false;
 		uint32_t l = i == 2 ? 0 : sshkey_be32(bin + at); /* kdfoptions: only its length, then inside */
 		at += 4;
 		if (l > len - at)
-			return 0;
+			return false;
+		if (i == 0)
+			*encrypted = !(l == 4 && memcmp(bin + at, "none", 4) == 0);
 		if (i == 1) {
 			kdf = at;
 			kdflen = l;
 		}
 		at += l;
 	}
-	if (kdflen != 6 || memcmp(bin + kdf, "bcrypt", 6) != 0 || len - at < 4)
-		return 0;
-	return sshkey_be32(bin + at);
+	if (kdflen == 6 && memcmp(bin + kdf, "bcrypt", 6) == 0 && len - at >= 4)
+		*rounds = sshkey_be32(bin + at);
+	return true;
+}
+
+/* Does a passphrase protect the key, as far as its text says (OpenSSH header, PEM headers)? */
+static bool sshkey_encrypted(const char *text)
+{
+	bool encrypted;
+	uint32_t rounds;
+
+	if (strstr(text, sshkey_openssh_begin))
+		return sshkey_openssh_header(text, &encrypted, &rounds) && encrypted;
+	return strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || strstr(text, "Proc-Type: 4,ENCRYPTED");
 }
 
 const char *sshkey_misgiven(const char *text)
@@ -101,7 +119,9 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		snprintf(msg, msglen, "no SSH private key given: give the key file's text (PEM or OpenSSH format)");
 		return -1;
 	}
-	uint32_t rounds = sshkey_kdf_rounds((const char *)key->data);
+	bool encrypted;
+	uint32_t rounds;
+	sshkey_openssh_header((const char *)key->data, &encrypted, &rounds);
 	if (rounds > SSHKEY_MAX_KDF_ROUNDS) {
 		snprintf(msg, msglen, "the key's passphrase protection asks for %u bcrypt rounds (a damaged key, or "
 		         "hours of work; at most %d are done here): protect it again with "
@@ -138,12 +158,18 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 			         "-----BEGIN ... PRIVATE KEY-----): give the private key file's text");
 			return -1;
 		}
+		/* Only a key that says it is encrypted is the passphrase's trouble: else it is damaged. */
+		if (!sshkey_encrypted((const char *)key->data)) {
+			snprintf(msg, msglen, "cannot read the SSH private key: its text is damaged or not a "
+			         "private key in PEM or OpenSSH format: give the whole file, from -----BEGIN "
+			         "to -----END");
+			return -1;
+		}
 		if (passphrase && passphrase->len)
-			snprintf(msg, msglen, "cannot read the SSH private key: wrong passphrase, or not a private key");
+			snprintf(msg, msglen, "cannot read the SSH private key: wrong passphrase");
 		else
 			snprintf(msg, msglen, "cannot read the SSH private key: it needs a passphrase "
-			                      "(give ssh-key-passphrase), or is not a private key in PEM or "
-			                      "OpenSSH format");
+			                      "(give ssh-key-passphrase)");
 		return -2;
 	}
 	enum ssh_keytypes_e type = ssh_key_type(k);

@@ -12,8 +12,8 @@
  * Import the private key in key (PEM or OpenSSH text) with its passphrase
  * (NULL: none) straight from memory, never through a file, and require RSA
  * (the only type Azure DevOps takes). 0 with *out set (free with ssh_key_free), or -1 with a
- * message naming the fix; -2 when the passphrase may be the trouble (none given, or a wrong one),
- * -3 when the key is not RSA. libssh copies the key into its own memory while
+ * message naming the fix; -2 when the passphrase is the trouble (none given for an encrypted
+ * key, or a wrong one), -3 when the key is not RSA. libssh copies the key into its own memory while
  * it parses; that copy is freed (not wiped) by libssh.
  */
 int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh_key *out,

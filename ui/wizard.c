@@ -268,9 +268,8 @@ void wizard_key_refresh(struct wizard *w)
 	if (rc == -2) {
 		w->key_msg_pass = true;
 		snprintf(w->key_msg, sizeof(w->key_msg), pass
-		         ? "this passphrase does not open the key (or the key is not a private key)"
-		         : "the key needs its passphrase: type it here (or the key is not a private key "
-		           "in PEM or OpenSSH format)");
+		         ? "this passphrase does not open the key"
+		         : "the key needs its passphrase: type it here");
 	} else if (rc == -3) {
 		/* The wizard makes one itself. */
 		char *advice = strstr(w->key_msg, SSHKEY_RSA_ADVICE);

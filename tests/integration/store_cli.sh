@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 68
+plan 69
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -53,8 +53,12 @@ az --key-file "$key" secret set api-pat --from-file "$tap_tmp/value.txt" </dev/n
 is "$rc" 0 "set --from-file"
 az_in 'pass word' --key-file "$key" secret set git-password --kind password
 is "$rc" 0 "set --kind password from stdin"
+# A key whose armour holds no key is refused, stored as nothing.
 printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n' >"$tap_tmp/id_rsa"
 az --key-file "$key" secret set ssh-deploy --kind ssh-private-key --from-file "$tap_tmp/id_rsa" </dev/null
+like "$rc:$err" "^3:.*ssh-deploy: cannot read the SSH private key: its text is damaged" \
+	"a damaged SSH private key: exit 3, said damaged (not a passphrase question)"
+az --key-file "$key" secret set ssh-deploy --kind ssh-private-key --from-file "$top_srcdir/tests/data/sshkey/rsa_openssh" </dev/null
 is "$rc" 0 "set an SSH private key from a file"
 
 az --key-file "$key" secret list </dev/null

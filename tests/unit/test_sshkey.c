@@ -1,0 +1,189 @@
+/*
+ * SSH private keys as given: every format ssh-keygen writes, with and without
+ * a passphrase, damaged and cut short; each verdict names what to do.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+
+#include "core_fixture.h"
+#include "secbuf.h"
+#include "sshkey.h"
+
+#define PASS "pass phrase"
+
+/* The keys in tests/data/sshkey, made with ssh-keygen (test keys, used nowhere else). */
+static const struct {
+	const char *file, *passphrase;
+	int rc;
+	const char *msg; /* a part of the message, "" for none */
+} key_cases[] = {
+	{ "rsa_openssh", NULL, 0, "" },
+	{ "rsa_openssh", PASS, 0, "" }, /* a passphrase for a key without one is not needed, not wrong */
+	{ "rsa_pem", NULL, 0, "" },
+	{ "rsa_pkcs8", NULL, 0, "" },
+	{ "rsa_openssh_enc", PASS, 0, "" },
+	{ "rsa_pem_enc", PASS, 0, "" },
+	{ "rsa_pkcs8_enc", PASS, 0, "" },
+	{ "rsa_openssh_enc", NULL, -2, "cannot read the SSH private key: it needs a passphrase (give ssh-key-passphrase)" },
+	{ "rsa_pem_enc", NULL, -2, "it needs a passphrase" },
+	{ "rsa_pkcs8_enc", NULL, -2, "it needs a passphrase" },
+	{ "rsa_openssh_enc", "wrong", -2, "cannot read the SSH private key: wrong passphrase" },
+	{ "rsa_pem_enc", "wrong", -2, "wrong passphrase" },
+	{ "rsa_pkcs8_enc", "wrong", -2, "wrong passphrase" },
+	{ "ed25519", NULL, -3, "the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one "
+	                       "with ssh-keygen -t rsa -b 4096" },
+};
+
+static struct secbuf *read_key(const char *file)
+{
+	char rel[64], *path, *text;
+	size_t len;
+
+	snprintf(rel, sizeof(rel), "sshkey/%s", file);
+	path = fixture_data_path(rel);
+	text = fixture_read(path, &len);
+	struct secbuf *b = secbuf_dup(text, len);
+	assert_non_null(b);
+	free(text);
+	free(path);
+	return b;
+}
+
+/* sshkey_check's verdict and message on key with passphrase (NULL: none). */
+static int verdict(const struct secbuf *key, const char *passphrase, char *msg, size_t msglen)
+{
+	struct secbuf *pass = passphrase ? secbuf_dup(passphrase, strlen(passphrase)) : NULL;
+
+	msg[0] = '\0';
+	int rc = sshkey_check(key, pass, msg, msglen);
+	secbuf_free(pass);
+	return rc;
+}
+
+static void test_formats(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(key_cases) / sizeof(key_cases[0]); i++) {
+		struct secbuf *key = read_key(key_cases[i].file);
+		char msg[512];
+		int rc = verdict(key, key_cases[i].passphrase, msg, sizeof(msg));
+
+		if (rc != key_cases[i].rc || !strstr(msg, key_cases[i].msg) || (rc == 0) != (msg[0] == '\0'))
+			fail_msg("%s with %s: %d '%s', want %d '%s'", key_cases[i].file,
+			         key_cases[i].passphrase ? key_cases[i].passphrase : "no passphrase", rc, msg,
+			         key_cases[i].rc, key_cases[i].msg);
+		secbuf_free(key);
+	}
+}
+
+/*
+ * The key with a character of its structure changed (the OpenSSH magic, the
+ * DER header): not a key any more. (A change deep in the private numbers may
+ * go unseen: nothing checks them against each other.)
+ */
+static struct secbuf *damaged(const char *file)
+{
+	struct secbuf *key = read_key(file);
+	char *at = strstr((char *)key->data, "-----\n") + 6 + 2;
+
+	*at = *at == 'A' ? 'B' : 'A';
+	return key;
+}
+
+/* A damaged key is not the passphrase's trouble: said so, whatever passphrase was given. */
+static void test_damaged(void **state)
+{
+	static const char *const files[] = { "rsa_openssh", "rsa_pem", "rsa_pkcs8", "rsa_openssh_enc" };
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct secbuf *key = damaged(files[i]);
+		for (int with = 0; with < 2; with++) {
+			int rc = verdict(key, with ? PASS : NULL, msg, sizeof(msg));
+			if (rc != -1 || !strstr(msg, "its text is damaged or not a private key in PEM or OpenSSH "
+			                             "format: give the whole file, from -----BEGIN to -----END"))
+				fail_msg("damaged %s (%s): %d '%s'", files[i], with ? "a passphrase" : "none", rc, msg);
+		}
+		secbuf_free(key);
+	}
+	/* Damage inside the encrypted part looks like a wrong passphrase: the passphrase is asked about. */
+	struct secbuf *key = read_key("rsa_openssh_enc");
+	char *end = strstr((char *)key->data, "-----END") - 10;
+	*end = *end == 'A' ? 'B' : 'A';
+	assert_int_equal(verdict(key, PASS, msg, sizeof(msg)), -2);
+	assert_non_null(strstr(msg, "wrong passphrase"));
+	secbuf_free(key);
+}
+
+/* Cut short anywhere (a paste that lost its end): never read as a key, never a passphrase question. */
+static void test_truncated(void **state)
+{
+	static const char *const files[] = { "rsa_openssh", "rsa_pem", "rsa_pkcs8" };
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct secbuf *key = read_key(files[i]);
+		size_t full = key->len;
+		for (size_t cut = 40; cut < full - 40; cut += 97) {
+			key->len = cut;
+			char keep = key->data[cut];
+			key->data[cut] = '\0';
+			int rc = verdict(key, NULL, msg, sizeof(msg));
+			if (rc != -1)
+				fail_msg("%s cut at %zu of %zu: %d '%s'", files[i], cut, full, rc, msg);
+			key->data[cut] = (unsigned char)keep;
+		}
+		key->len = full;
+		secbuf_free(key);
+	}
+}
+
+/* What is often given for a private key: a public key, a PuTTY key, none at all. */
+static void test_misgiven(void **state)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC test@host\n", "a public key: give the private key (the file without .pub)" },
+		{ "PuTTY-User-Key-File-3: ssh-rsa\n", "a PuTTY key (.ppk): convert it with 'puttygen" },
+		{ "ghp_notakey", "not a private key (whose text starts with -----BEGIN ... PRIVATE KEY-----)" },
+		{ "", "no SSH private key given" },
+	};
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct secbuf *key = secbuf_dup(cases[i].text, strlen(cases[i].text));
+		assert_non_null(key);
+		int rc = verdict(key, NULL, msg, sizeof(msg));
+		if (rc != -1 || !strstr(msg, cases[i].msg))
+			fail_msg("'%s': %d '%s', want '%s'", cases[i].text, rc, msg, cases[i].msg);
+		secbuf_free(key);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_misgiven),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	cmocka_set_message_output(CM_OUTPUT_TAP);
+	return cmocka_run_group_tests_name("sshkey", tests, NULL, NULL);
+}
