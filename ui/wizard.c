@@ -578,6 +578,29 @@ static void wizard_cancel(struct wizard *w)
 }
 
 /* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
+/* The step after a save, as a command to copy and paste into a shell (--home quoted if need be). */
+static void wizard_print_next(const struct wizard *w)
+{
+	const char *home = w->ctx->home;
+	FILE *out = w->ctx->out;
+
+	fprintf(out, "for Harness: %s", AZ_PROGRAM);
+	if (home && strspn(home, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
+	            strlen(home)) {
+		fprintf(out, " --home %s", home);
+	} else if (home) {
+		fputs(" --home '", out);
+		for (const char *p = home; *p; p++) {
+			if (*p == '\'')
+				fputs("'\\''", out);
+			else
+				fputc(*p, out);
+		}
+		fputc('\'', out);
+	}
+	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
+}
+
 static void wizard_report(struct wizard *w)
 {
 	fflush(w->errf);
@@ -586,23 +609,8 @@ static void wizard_report(struct wizard *w)
 		fwrite(w->errbuf + w->errshown, 1, w->errlen - w->errshown, w->err);
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
-	/* The step after this one, as a command to copy (and paste into a shell: --home quoted). */
-	if (w->check == TEST_SAVED && w->rc == AZ_EXIT_OK) {
-		FILE *out = w->ctx->out;
-
-		fprintf(out, "for Harness: %s", AZ_PROGRAM);
-		if (w->ctx->home) {
-			fputs(" --home '", out);
-			for (const char *p = w->ctx->home; *p; p++) {
-				if (*p == '\'')
-					fputs("'\\''", out);
-				else
-					fputc(*p, out);
-			}
-			fputc('\'', out);
-		}
-		fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
-	}
+	if (w->check == TEST_SAVED && w->rc == AZ_EXIT_OK)
+		wizard_print_next(w);
 }
 
 /* The terminal hung up (a dropped SSH session), SIGHUP or SIGTERM: keep the draft, say so. */

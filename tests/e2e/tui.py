@@ -8,6 +8,7 @@ helpers below send keys, wait for text and print TAP.
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -453,8 +454,9 @@ def azf_env():
 
 
 def keyed_home(binary, tmp):
-    """A --home with its store unlocked by a key file: (home, the command's first words)."""
-    home = os.path.join(tmp, "home")
+    """A --home with its store unlocked by a key file: (home, the command's first words).
+    Its name has a space and a quote: every file the program makes there must cope."""
+    home = os.path.join(tmp, "home of it's")
     return home, [binary, "--home", home, "--key-file", key_file(os.path.join(tmp, "store.key"))]
 
 
@@ -507,6 +509,15 @@ def traced_bytes(trace, calls):
             if m:
                 out += bytes.fromhex(m.group(1).replace("\\x", ""))
     return bytes(out)
+
+
+def run_printed_export(t, binary):
+    """Run the command the wizard printed at its end ('for Harness: azrepos-connect ...') as a
+    shell would read it: the CompletedProcess (of 'false' when none was printed)."""
+    after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
+    hint = re.search(rb"for Harness: (azrepos-connect [^\r\n]*)", after)
+    argv = [binary] + shlex.split(hint.group(1).decode())[1:] if hint else ["false"]
+    return subprocess.run(argv, capture_output=True, text=True)
 
 
 def new_http(base, azf, name, *more):

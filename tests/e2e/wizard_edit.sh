@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(25)
+tap = Tap(26)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -36,6 +36,9 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("the secret 'web-token' already stored"), "the review uses the stored token")
     t.send(ENTER)
     t.finish("saved connector 'web'", "git-http", "edit with the stored token")
+    ran = run_printed_export(t, binary)
+    tap.ok(ran.returncode == 0 and "identifier: web" in ran.stdout and "edited in the wizard" in ran.stdout,
+           "the command printed at the end, --home quoted (a space and a quote), exports the connector")
 tap.ok(os.path.exists(draft), "a saved edit leaves the draft of an unfinished 'new' alone")
 os.unlink(draft) if os.path.exists(draft) else None
 saved = json.load(open(conn))

@@ -3,7 +3,7 @@
 # twice, the probes pass against the local servers, the connector is saved.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import filecmp, json, os, re, shlex, subprocess, sys
+import filecmp, json, os, re, sys
 import pexpect
 from tui import *
 
@@ -89,9 +89,7 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     tap.ok(b"saved connector" in after and b"do not match" not in after,
            "after a success, the slips the dialog showed are not printed again")
     # The next step is printed as a command: pasted into a shell, it exports the connector.
-    hint = re.search(rb"for Harness: (azrepos-connect [^\r\n]*)", after)
-    argv = shlex.split(hint.group(1).decode()) if hint else ["false"]
-    ran = subprocess.run([binary] + argv[1:], capture_output=True, text=True)
+    ran = run_printed_export(t, binary)
     tap.ok(ran.returncode == 0 and "type: AzureRepo" in ran.stdout and "identifier: Web_App" in ran.stdout,
            "the command printed at the end ('for Harness: ...') exports the connector saved")
 
