@@ -145,6 +145,17 @@ static void secbuf_tty_signal(int sig)
 	errno = e;
 }
 
+bool secbuf_has_tty(void)
+{
+	struct termios t;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	bool ok = fd >= 0 && tcgetattr(fd, &t) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 {
 	struct sigaction old[SECBUF_TTY_NSIGS];

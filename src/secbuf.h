@@ -46,6 +46,9 @@ struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline)
  */
 struct secbuf *secbuf_read_tty(const char *prompt, size_t max);
 
+/* Is there a terminal secbuf_read_tty could ask on? */
+bool secbuf_has_tty(void);
+
 /* Constant-time equality of two buffers' contents. */
 bool secbuf_equal(const struct secbuf *a, const struct secbuf *b);
 

@@ -43,7 +43,7 @@ static int store_cli_tty_error(struct cli_ctx *ctx, int errnum)
 		          "use --key-file F or a systemd credential (see azrepos-connect(1))");
 		return AZ_EXIT_USAGE;
 	case ECANCELED:
-		msg_error(ctx->err, "cancelled");
+		msg_error(ctx->err, "cancelled: no passphrase was given");
 		return AZ_EXIT_CANCELLED;
 	case EFBIG:
 		msg_error(ctx->err, "the passphrase is longer than %d bytes", STORE_KEY_MATERIAL_MAX);
@@ -128,6 +128,10 @@ static int store_cli_create(struct cli_ctx *ctx, struct store **out)
 		method = STORE_METHOD_CREDENTIAL;
 		key_file = cred;
 	}
+	/* Said before the passphrase is asked: a store kept elsewhere (another --home) is not this one. */
+	if (method == STORE_METHOD_PASSPHRASE && (ctx->ask_secret || secbuf_has_tty()))
+		msg_error(ctx->err, "note: no secret store yet: a new one is made, %s; its passphrase is "
+		          "asked whenever a secret is read, and nothing can recover it", ctx->paths.store);
 	rc = store_cli_new_key(ctx, method, key_file, method == STORE_METHOD_CREDENTIAL, &key);
 	free(cred);
 	if (rc != AZ_EXIT_OK)

@@ -212,7 +212,11 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 {
 	struct input in;
 	struct secbuf *out = NULL;
+	/* What was said last (a slip, or a note) shows in the box, above the prompt, not under it too. */
+	char said[sizeof(w->status)];
 
+	snprintf(said, sizeof(said), "%s", w->status);
+	w->status[0] = '\0';
 	if (input_init(&in, max, masked) != 0) {
 		errno = ENOMEM;
 		return NULL;
@@ -224,11 +228,15 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		char view[1024];
 		int y, x, cur;
 		wint_t ch;
+		/* A slip in the error style, a note plain; 3 lines at most, and one blank before the prompt. */
+		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, 3, said) + 1 : 1;
 
-		bool shown = dialog_box(w, title, 5, &y, &x);
+		bool shown = dialog_box(w, title, rows + 4, &y, &x);
 		if (shown) {
-			if (*w->status)
-				wizard_wrap(y, x, DIALOG_WIDTH - 4, 1, w->status, term_style(TERM_ERROR));
+			if (*said)
+				wizard_wrap(y, x, DIALOG_WIDTH - 4, rows - 1, said,
+				            term_style(strncmp(said, "note: ", 6) == 0 ? TERM_PLAIN : TERM_ERROR));
+			y += rows - 1;
 			mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
 			input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
 			attron(term_style(TERM_FOCUS));
@@ -245,7 +253,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		enum term_key k = dialog_key(shown, &ch, &paste);
 		/* Not dropped silently: a passphrase typed twice without it would lock the store with another. */
 		if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
-			snprintf(w->status, sizeof(w->status), "%s", TERM_FOREIGN_ADVICE);
+			snprintf(said, sizeof(said), "%s", TERM_FOREIGN_ADVICE);
 			beep();
 			continue;
 		}

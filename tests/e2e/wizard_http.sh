@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(42)
+tap = Tap(43)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -63,6 +63,11 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     t.send(ENTER)
     t.wait_for("New passphrase for the secret store:")
     tap.ok(t.has("Secret store"), "the test first asks a new store passphrase in a dialog")
+    r = t.find("New passphrase for the secret store:")
+    tap.ok(r > 0 and "no secret store yet: a new one is made," in t.screen_text() and
+           "asked whenever a secret is read" in t.screen_text() and
+           t.find("no secret store yet") < r and t.line(r - 1).strip(" │|") == "",
+           "a new store is said in the box, above the prompt (a blank line between)")
     t.type(passphrase)
     tap.ok(passphrase not in t.screen_text(), "the passphrase is not shown")
     t.send(ENTER)
@@ -171,13 +176,14 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     wrong = os.path.join(tmp, "no-such-ca.pem")
     t.type(wrong)
     t.send(ENTER)
-    tap.ok(t.find(ask) == r and "cannot read it: No such file or directory" in t.line(r - 1) and
-           wrong in t.line(r + 1), "a CA file that cannot be read: said in the box, asked again, "
-           "the path kept as typed")
+    r = t.find(ask)  # the box grew by the message and a blank line
+    tap.ok(r > 0 and "cannot read it: No such file or directory" in t.line(r - 2) and
+           wrong in t.line(r + 1) and not any("cannot read it" in t.line(i) for i in range(r + 2, t.rows)),
+           "a CA file that cannot be read: said in the box (only there), asked again, the path kept as typed")
     t.key(BACKSPACE, len("no-such-ca.pem"))
     t.type("fix/env")
     t.send(ENTER)
-    tap.ok(t.find(ask) == r and "not a PEM file" in t.line(r - 1), "a file that is not PEM: said there too")
+    tap.ok(t.find(ask) == r and "not a PEM file" in t.line(r - 2), "a file that is not PEM: said there too")
     t.send(ESC)
     t.wait_gone(ask)
     tap.ok(t.has("C CA file") and not t.has("not a PEM file"), "Esc closes the box, its message with it")

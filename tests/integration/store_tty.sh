@@ -48,6 +48,9 @@ rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"),
                                                ("New passphrase", ""),
                                                ("New passphrase", "first pass"), ("Repeat", "other pass")])
 ok(rc == 3, "first use: three slips (differ, empty, differ) exit 3")
+ok(shown.find("note: no secret store yet: a new one is made, %s; its passphrase is asked" % store) <
+   shown.find("New passphrase") and "nothing can recover it" in shown,
+   "first use: a new store is said, with where it goes, before its passphrase is asked")
 ok("do not match: type it again" in shown and "an empty passphrase is not allowed: type it again" in shown and
    shown.rstrip().endswith("the passphrases do not match; nothing was changed"),
    "each slip is said and asked again, as passwd does; the third ends it")
