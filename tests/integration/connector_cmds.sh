@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 61
+plan 63
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -81,6 +81,11 @@ az show nope
 is "$rc" 1 "show of a missing connector exits 1"
 is "$err" "azrepos-connect: show: no connector 'nope' (looked for $conns/nope.json; 'azrepos-connect list' shows the saved ones)" \
 	"the message says where it looked, and how to see what there is"
+
+az export Azure_Payments
+is "$rc:$out" "1:" "an identifier in the wrong case is not found (exit 1, nothing exported)"
+is "$err" "azrepos-connect: export: no connector 'Azure_Payments': identifiers are case-sensitive; the saved one is 'azure_payments'" \
+	"... and the saved one it was meant to be is named"
 
 az show ../etc/passwd
 is "$rc" 3 "an ID that is not an identifier exits 3"
