@@ -101,21 +101,17 @@ static size_t cli_distance(const char *a, size_t la, const char *b, size_t lb)
 	return row[lb];
 }
 
-/* The one long option nearest to a mistyped "--word[=value]" (two edits at most), or NULL. */
-static const char *cli_nearest_option(const char *arg, const struct option *longopts)
+/* The one name (of a list ending with NULL) nearest to a mistyped word: two edits at most, or NULL. */
+static const char *cli_nearest(const char *word, size_t len, const char *const *names)
 {
 	const char *best = NULL;
-	size_t best_d = 3, len;
+	size_t best_d = 3;
 	bool tie = false;
 
-	if (strncmp(arg, "--", 2) != 0)
-		return NULL;
-	arg += 2;
-	len = strcspn(arg, "=");
-	for (const struct option *o = longopts; o->name; o++) {
-		size_t d = cli_distance(arg, len, o->name, strlen(o->name));
+	for (; *names; names++) {
+		size_t d = cli_distance(word, len, *names, strlen(*names));
 		if (d < best_d) {
-			best = o->name;
+			best = *names;
 			best_d = d;
 			tie = false;
 		} else if (d == best_d) {
@@ -123,6 +119,32 @@ static const char *cli_nearest_option(const char *arg, const struct option *long
 		}
 	}
 	return best && !tie && best_d < len ? best : NULL;
+}
+
+/* The one long option nearest to a mistyped "--word[=value]", or NULL. */
+static const char *cli_nearest_option(const char *arg, const struct option *longopts)
+{
+	const char *names[128];
+	size_t n = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	for (const struct option *o = longopts; o->name && n < sizeof(names) / sizeof(names[0]) - 1; o++)
+		names[n++] = o->name;
+	names[n] = NULL;
+	return cli_nearest(arg + 2, strcspn(arg + 2, "="), names);
+}
+
+/* The one command nearest to a mistyped one, or NULL. */
+static const char *cli_nearest_command(const char *word)
+{
+	const char *names[sizeof(cli_commands) / sizeof(cli_commands[0])];
+	size_t n = 0;
+
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		names[n++] = c->name;
+	names[n] = NULL;
+	return cli_nearest(word, strlen(word), names);
 }
 
 enum { OPT_HOME = 256, OPT_KEY_FILE };
@@ -246,8 +268,11 @@ command:;
 			return AZ_EXIT_OK;
 		}
 		cmd = cli_find(cargv[0]);
-		if (!cmd)
-			return msg_usage(ctx->err, "unknown command '%s'", cargv[0]);
+		if (!cmd) {
+			const char *near = cli_nearest_command(cargv[0]);
+			return msg_usage(ctx->err, "unknown command '%s'%s%s%s", cargv[0], near ? " (did you mean '" : "",
+			                 near ? near : "", near ? "'?)" : "");
+		}
 	} else {
 		/* No command: the wizard. cargv[-1] exists (argv[0] at least). */
 		cmd = cli_find("new");

@@ -109,6 +109,23 @@ static void test_unknown_command(void **state)
 	assert_string_equal(r.err, "azrepos-connect: unknown command 'frobnicate'\n"
 	                           "Try 'azrepos-connect --help' for more information.\n");
 	run_free(&r);
+
+	/* A slip of one or two letters: the command meant is named; never a guess between two (lest). */
+	static const char *const slips[][2] = {
+		{ "tset", "test" }, { "exprot", "export" }, { "secrets", "secret" }, { "shwo", "show" },
+		{ "dlete", "delete" }, { "lits", "list" }, { "newer", "new" }, { "lest", NULL }, { "x", NULL },
+		{ "zzzz", NULL },
+	};
+	for (size_t i = 0; i < sizeof(slips) / sizeof(slips[0]); i++) {
+		char want[160];
+		r = run_cli(false, slips[i][0], NULL);
+		assert_int_equal(r.rc, AZ_EXIT_USAGE);
+		snprintf(want, sizeof(want), "azrepos-connect: unknown command '%s'%s%s%s\n", slips[i][0],
+		         slips[i][1] ? " (did you mean '" : "", slips[i][1] ? slips[i][1] : "", slips[i][1] ? "'?)" : "");
+		assert_non_null(strstr(r.err, want));
+		assert_int_equal(count_lines(r.err), 2);
+		run_free(&r);
+	}
 }
 
 static void test_unknown_flags(void **state)
