@@ -10,7 +10,7 @@ strace -f -qq -o /dev/null true 2>/dev/null || bail "strace cannot trace here (p
 tap_loopback_only
 tap_fixtures
 tap_keyed_home
-plan 31
+plan 32
 
 # hex TEXT: TEXT as strace -xx prints bytes (\xHH each).
 hex() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/\(..\)/\\x\1/g'; }
@@ -37,13 +37,20 @@ traced() {
 }
 
 # sent NAME TEXT: the lines of the trace where a write, send or exec carries 16 characters in
-# a row of TEXT (a secret cut short still leaks); none: empty.
+# a row of TEXT (a secret cut short still leaks), and a last line when the bytes of all of them,
+# one after the other, do (a secret written in small pieces still leaks); none: empty.
 sent() {
 	printf '%s' "$2" | awk -v n=16 '{
 		for (i = 1; i <= (length($0) > n ? length($0) - n + 1 : 1); i++) print substr($0, i, n) }' |
 		while IFS= read -r piece; do hex "$piece"; echo; done >"$tap_tmp/pieces"
-	grep -E '^[0-9]+ +(write|writev|pwrite64|pwritev2?|sendto|sendmsg|sendmmsg|execve)\(' "$tap_tmp/$1.trace" |
-		grep -F -f "$tap_tmp/pieces" | cut -c1-160
+	grep -E '^[0-9]+ +(write|writev|pwrite64|pwritev2?|sendto|sendmsg|sendmmsg|execve)\(' "$tap_tmp/$1.trace" \
+		>"$tap_tmp/sends"
+	grep -F -f "$tap_tmp/pieces" "$tap_tmp/sends" | cut -c1-160
+	grep -oE '"(\\x[0-9a-f]{2})+"' "$tap_tmp/sends" | tr -d '"\n' >"$tap_tmp/joined"
+	if grep -qF -f "$tap_tmp/pieces" "$tap_tmp/joined"; then
+		echo "(in the bytes of the writes joined)"
+	fi
+	rm -f "$tap_tmp/sends" "$tap_tmp/joined"
 }
 
 # read_in NAME TEXT: does a read of the trace show TEXT (0: yes)?
@@ -69,6 +76,12 @@ pass=$(cat "$AZF_SSH_KEY_ENC_PASS_FILE")
 trace control dd if="$AZF_TOKEN_FILE" status=none
 [ "$rc" -eq 0 ] && [ -n "$(sent control "$token")" ]
 ok $? "control: dd writing the token is found"
+rm -f "$tap_tmp/control.trace"
+# ... and written a byte at a time.
+trace control python3 -c 'import os, sys; [os.write(1, bytes([b])) for b in open(sys.argv[1], "rb").read()]' \
+	"$AZF_TOKEN_FILE"
+[ "$rc" -eq 0 ] && [ "$(sent control "$token")" = "(in the bytes of the writes joined)" ]
+ok $? "control: the token written a byte at a time is found"
 rm -f "$tap_tmp/control.trace"
 
 # An HTTP connector with API access (the token shared), answers written for replay.
