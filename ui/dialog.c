@@ -90,12 +90,15 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 	for (;;) {
 		int y, x;
 		wint_t ch;
+		/* As tall as the question (a long path in it is shown whole), at least as before. */
+		int rows = wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, question);
 
-		bool shown = dialog_box(w, title, 6, &y, &x);
+		rows = rows < 4 ? 4 : rows;
+		bool shown = dialog_box(w, title, rows + 2, &y, &x);
 		if (shown) {
-			wizard_wrap(y, x, DIALOG_WIDTH - 4, 4, question, term_style(TERM_PLAIN));
+			wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, question, term_style(TERM_PLAIN));
 			attron(term_style(TERM_KEY));
-			mvaddstr(y + 5, x, "y yes   n no");
+			mvaddstr(y + rows + 1, x, "y yes   n no");
 			attroff(term_style(TERM_KEY));
 			refresh();
 		}

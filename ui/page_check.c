@@ -377,10 +377,14 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char host[300], ktype[64], q[1024];
+			bool dry = w->start->dry_run;
 			check_key_names(w, unknown, host, sizeof(host), ktype, sizeof(ktype));
-			snprintf(q, sizeof(q), "Trust the host key of %s from now on?\n%s%s%s\nIt is recorded "
-			         "in %s.", host, ktype, *ktype ? " " : "", unknown->host_key_fp,
-			         w->ctx->paths.known_hosts);
+			/* A dry run writes nothing, known_hosts included: it trusts the key for this test only. */
+			snprintf(q, sizeof(q), "Trust the host key of %s %s?\n%s%s%s\n%s%s%s", host,
+			         dry ? "for this dry run" : "from now on", ktype, *ktype ? " " : "",
+			         unknown->host_key_fp, dry ? "A dry run records nothing: a real run asks again."
+			                                   : "It is recorded in ", dry ? "" : w->ctx->paths.known_hosts,
+			         dry ? "" : ".");
 			if (dialog_confirm(w, "Host key", q)) {
 				snprintf(w->accept_fp, sizeof(w->accept_fp), "%s", unknown->host_key_fp);
 				page_check_start(w);

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(30)
+tap = Tap(33)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -53,7 +53,8 @@ with Tui(base + ["new"], tap=tap) as t:
     tap.ok(t.has("A trust the host key") and t.has("R retry"), "the keys offer A to trust it")
     t.send("a")
     t.wait_for("y yes   n no")
-    tap.ok(t.has("Host key") and t.has("known_hosts"), "A asks to confirm, naming the known_hosts file")
+    tap.ok(t.has("Host key") and re.sub(r"\s", "", os.path.join(home, "known_hosts")) in t.box_words(),
+           "A asks to confirm, naming the known_hosts file")
     t.send("y")
     t.finish("saved connector 'Ssh_Conn'", "git-ssh", "after y the test runs again")
 
@@ -161,10 +162,16 @@ with Tui([binary, "--home", os.path.join(tmp, "home-hk"), "new", "--dry-run", "-
     tap.is_(t.line(3).strip(), "Connection test of 'Hk' (at most 7 s)", "the test page gives its time limit")
     t.send("a")
     t.wait_for("y yes   n no")
-    r = t.find("Trust the host key of %s from now on?" % host)
+    r = t.find("Trust the host key of %s for this dry run?" % host)
     tap.ok(r > 0 and "ssh-rsa " + fp in t.line(r + 1), "the box asking to trust it names them too")
-    t.send("n")
-    t.wait_gone("y yes   n no")
-    t.quit()
+    tap.ok("A dry run records nothing: a real run asks again." in t.screen_text().replace("\n", " ") or
+           "Adryrunrecordsnothing:arealrunasksagain." in t.box_words(),
+           "a dry run: the box says the key is trusted for this run only")
+    t.send("y")
+    t.wait_for("nothing was written", 40)
+    tap.ok(t.has("ok      git-ssh") and not os.path.exists(os.path.join(tmp, "home-hk", "known_hosts")),
+           "y: the test passes with the key, and a dry run writes no known_hosts")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "the dry run ends with exit status 0")
 tap.done()
 PY
