@@ -423,8 +423,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 	},
 	[FIELD_SECRET_SCOPE] = {
 		.id = FIELD_SECRET_SCOPE, .key = "secret-scope", .label = "Harness secret scope",
-		.help = "Where the secrets are kept in Harness, the prefix of the secret references in "
-		        "the export. A connector may use secrets of its own scope or a wider one.",
+		.help = "The Harness scope of the secrets: the export names each account.<id>, org.<id> "
+		        "or <id> (its store id). It may be the connector's scope or a wider one.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_CHOICE, .required = true,
 		.choices = fields_secret_scopes, .derive = fields_derive_secret_scope,
 		.check = fields_check_secret_scope,
