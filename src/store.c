@@ -642,7 +642,7 @@ static enum store_status store_get_impl(struct store *s, const char *id, struct 
 		return store_fail(err, STORE_INVALID, "the secret store is not unlocked");
 	i = store_format_find(f, id);
 	if (i < 0)
-		return store_fail(err, STORE_NOT_FOUND, "no secret \"%.64s\" in the store", id);
+		return store_fail(err, STORE_NOT_FOUND, "no secret '%.64s' in the store", id);
 	return store_crypto_decrypt(f, (size_t)i, k, value, err);
 }
 
@@ -703,7 +703,7 @@ static enum store_status store_delete_txn(struct store *s, const char *id, struc
 	int i = store_format_find(t, id);
 
 	if (i < 0)
-		return store_fail(err, STORE_NOT_FOUND, "no secret \"%.64s\" in the store", id);
+		return store_fail(err, STORE_NOT_FOUND, "no secret '%.64s' in the store", id);
 	free(t->entries[i].ct);
 	memmove(&t->entries[i], &t->entries[i + 1], (t->count - (size_t)i - 1) * sizeof(t->entries[0]));
 	t->count--;
@@ -733,7 +733,7 @@ enum store_status store_put(struct store *s, const char *id, enum store_kind kin
 	enum store_status st;
 
 	if (!store_id_valid(id))
-		return store_fail(err, STORE_INVALID, "\"%.70s\" is not a valid secret id: 1 to 64 of a-z, 0-9, "
+		return store_fail(err, STORE_INVALID, "'%.70s' is not a valid secret id: 1 to 64 of a-z, 0-9, "
 		                  "'.', '_', '-', starting with a letter or digit, without '..'", id);
 	if ((unsigned)kind >= STORE_KIND_COUNT)
 		return store_fail(err, STORE_INVALID, "unknown kind of secret");

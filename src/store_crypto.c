@@ -316,7 +316,7 @@ enum store_status store_crypto_decrypt(const struct store_file *f, size_t i, con
 	sodium_stackzero(16384);
 	if (bad) {
 		secbuf_free(sb);
-		return store_fail(err, STORE_TAMPERED, "secret \"%s\" does not authenticate: the file was "
+		return store_fail(err, STORE_TAMPERED, "secret '%s' does not authenticate: the file was "
 		                  "modified", e->id);
 	}
 	sodium_memzero(sb->data + len, padded - len + 1);

@@ -139,7 +139,7 @@ like "$out" "Connector web now names a secret that is gone: give it one with 'az
 
 run az test web --json </dev/null
 is "$rc,$(jv 'd["ok"]'),$(jv 'len(d["probes"])')" "17,False,0" "test --json of a connector whose secret is gone: one JSON answer"
-like "$err" "token: no secret \"web-token\" in the store" "the message is on stderr as well, as it is said"
+like "$err" "token: no secret 'web-token' in the store" "the message is on stderr as well, as it is said"
 like "$(jv 'd["messages"][0]')" "^token: .*store it again with 'azrepos-connect secret set web-token'" \
 	"its message says how to put the secret back"
 

@@ -88,7 +88,7 @@ az --key-file "$key" secret set empty </dev/null
 is "$rc" 3 "an empty value exits 3"
 az --key-file "$key" secret rm nope </dev/null
 is "$rc" 17 "rm of an unknown id exits 17"
-like "$err" 'no secret "nope"' "and names it"
+like "$err" "no secret 'nope' in the store" "and names it"
 az secret list </dev/null
 is "$rc" 2 "a key-file store without --key-file exits 2"
 like "$err" "give --key-file" "and says what to give"

@@ -256,7 +256,7 @@ static void test_update_delete(void **state)
 	assert_int_equal(store_delete(s, "a", &err), STORE_OK);
 	assert_int_equal(store_get(s, "a", &v, &err), STORE_NOT_FOUND);
 	assert_null(v);
-	assert_non_null(strstr(err.message, "no secret \"a\""));
+	assert_non_null(strstr(err.message, "no secret 'a'"));
 	assert_int_equal(store_delete(s, "a", &err), STORE_NOT_FOUND);
 	assert_int_equal(store_count(s), 1);
 	/* 64 secrets at most. */
