@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "nearest.h"
 
 const struct cli_command cli_commands[] = {
 	{ .name = "new", .args = "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
@@ -76,51 +77,6 @@ void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream
 	fprintf(stream, "Usage: " AZ_PROGRAM " %s %s\n%s.\n", c->name, c->args, c->summary);
 }
 
-/* Edit distance of a and b (at most 64 bytes of each count), for "did you mean". */
-static size_t cli_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t row[65];
-
-	la = la > 64 ? 64 : la;
-	lb = lb > 64 ? 64 : lb;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
-/* The one name (of a list ending with NULL) nearest to a mistyped word: two edits at most, or NULL. */
-static const char *cli_nearest(const char *word, size_t len, const char *const *names)
-{
-	const char *best = NULL;
-	size_t best_d = 3;
-	bool tie = false;
-
-	for (; *names; names++) {
-		size_t d = cli_distance(word, len, *names, strlen(*names));
-		if (d < best_d) {
-			best = *names;
-			best_d = d;
-			tie = false;
-		} else if (d == best_d) {
-			tie = true;
-		}
-	}
-	return best && !tie && best_d < len ? best : NULL;
-}
-
 /* The one long option nearest to a mistyped "--word[=value]", or NULL. */
 static const char *cli_nearest_option(const char *arg, const struct option *longopts)
 {
@@ -132,7 +88,7 @@ static const char *cli_nearest_option(const char *arg, const struct option *long
 	for (const struct option *o = longopts; o->name && n < sizeof(names) / sizeof(names[0]) - 1; o++)
 		names[n++] = o->name;
 	names[n] = NULL;
-	return cli_nearest(arg + 2, strcspn(arg + 2, "="), names);
+	return nearest_word(arg + 2, strcspn(arg + 2, "="), names);
 }
 
 /* The one command nearest to a mistyped one, or NULL. */
@@ -144,7 +100,7 @@ static const char *cli_nearest_command(const char *word)
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		names[n++] = c->name;
 	names[n] = NULL;
-	return cli_nearest(word, strlen(word), names);
+	return nearest_word(word, strlen(word), names);
 }
 
 enum { OPT_HOME = 256, OPT_KEY_FILE };

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "ident.h"
 #include "msg.h"
+#include "nearest.h"
 #include "paths.h"
 #include "strlist.h"
 
@@ -227,7 +228,7 @@ static bool connector_file_set(struct connector *c, const struct field *f, const
 	return ok;
 }
 
-/* Why key is not one: a secret's value, a secret file's flag, '_' for '-'. */
+/* Why key is not one: a secret's value, a secret file's flag, '_' for '-', a slip of a letter or two. */
 static void connector_file_unknown(const char *key, const char *name, bool answers, char *msg, size_t msglen)
 {
 	const struct field *f = fields_find(key);
@@ -262,10 +263,25 @@ static void connector_file_unknown(const char *key, const char *name, bool answe
 	snprintf(near, sizeof(near), "%s", key);
 	for (char *p = near; *p; p++)
 		*p = *p == '_' ? '-' : *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-	if (strcmp(near, key) != 0 && (connector_file_field(near) || strcmp(near, "schema") == 0))
+	if (strcmp(near, key) != 0 && (connector_file_field(near) || strcmp(near, "schema") == 0)) {
 		snprintf(msg, msglen, "%s: unknown key '%s' (did you mean '%s'?)", name, key, near);
-	else
-		snprintf(msg, msglen, "%s: unknown key '%s'", name, key);
+		return;
+	}
+	/* A typing slip ("urll"): the key within two edits of it. */
+	char keys[FIELD_COUNT][64];
+	const char *names[FIELD_COUNT + 2];
+	size_t n = 0;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *g = fields_at(id);
+		snprintf(keys[id], sizeof(keys[id]), "%s%s", g->key, g->kind == FIELD_SECRET ?
+		         CONNECTOR_FILE_SECRET_SUFFIX : "");
+		names[n++] = keys[id];
+	}
+	names[n++] = "schema";
+	names[n] = NULL;
+	const char *slip = nearest_word(key, len, names);
+	snprintf(msg, msglen, "%s: unknown key '%s'%s%s%s", name, key, slip ? " (did you mean '" : "",
+	         slip ? slip : "", slip ? "'?)" : "");
 }
 
 /*

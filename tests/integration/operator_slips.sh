@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 76
+plan 80
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -154,12 +154,16 @@ like "$err" "the secret store $home/secrets.store cannot be used as it is: resto
 before=$(files)
 cat >"$tap_tmp/faults.json" <<'JSON'
 {"name": "web", "api-access": "true", "delegate-tags": 5, "url_type": "repo", "token-file": "/x",
- "token": "abc"}
+ "token": "abc", "urll": "x", "token-secrte": "x", "delegate": "any", "zzz": 1}
 JSON
 run az new --non-interactive --answers "$tap_tmp/faults.json" --skip-test </dev/null
-is "$rc" 3 "an answers file with five faults: exit 3"
-is "$(printf '%s\n' "$err" | grep -c "^azrepos-connect: answers: $tap_tmp/faults.json: ")" 5 "each fault on its own line"
+is "$rc" 3 "an answers file with nine faults: exit 3"
+is "$(printf '%s\n' "$err" | grep -c "^azrepos-connect: answers: $tap_tmp/faults.json: ")" 9 "each fault on its own line"
 like "$err" "unknown key 'url_type' \(did you mean 'url-type'\?\)" "a '_' for '-' gets the key it meant"
+like "$err" "unknown key 'urll' \(did you mean 'url'\?\)" "a key mistyped by a letter gets the key it meant..."
+like "$err" "unknown key 'token-secrte' \(did you mean 'token-secret'\?\)" "... a store id's key too..."
+like "$err" "unknown key 'delegate' \(did you mean 'delegates'\?\)" "... and a key short of a letter"
+like "$err" "unknown key 'zzz'\$" "a key like none is only named"
 like "$err" "unknown key 'token-file': a secret's file is given on the command line \(--token-file F\)" \
 	"a secret's file key says where it goes"
 unlike "$err" "abc" "the inline secret's value is not repeated"
