@@ -80,27 +80,25 @@ void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream
 /* The one long option nearest to a mistyped "--word[=value]", or NULL. */
 static const char *cli_nearest_option(const char *arg, const struct option *longopts)
 {
-	const char *names[128];
-	size_t n = 0;
+	struct nearest n;
 
 	if (strncmp(arg, "--", 2) != 0)
 		return NULL;
-	for (const struct option *o = longopts; o->name && n < sizeof(names) / sizeof(names[0]) - 1; o++)
-		names[n++] = o->name;
-	names[n] = NULL;
-	return nearest_word(arg + 2, strcspn(arg + 2, "="), names);
+	nearest_start(&n, arg + 2, strcspn(arg + 2, "="));
+	for (const struct option *o = longopts; o->name; o++)
+		nearest_offer(&n, o->name);
+	return nearest_found(&n);
 }
 
 /* The one command nearest to a mistyped one, or NULL. */
 static const char *cli_nearest_command(const char *word)
 {
-	const char *names[sizeof(cli_commands) / sizeof(cli_commands[0])];
-	size_t n = 0;
+	struct nearest n;
 
+	nearest_start(&n, word, strlen(word));
 	for (const struct cli_command *c = cli_commands; c->name; c++)
-		names[n++] = c->name;
-	names[n] = NULL;
-	return nearest_word(word, strlen(word), names);
+		nearest_offer(&n, c->name);
+	return nearest_found(&n);
 }
 
 enum { OPT_HOME = 256, OPT_KEY_FILE };

@@ -269,17 +269,16 @@ static void connector_file_unknown(const char *key, const char *name, bool answe
 	}
 	/* A typing slip ("urll"): the key within two edits of it. */
 	char keys[FIELD_COUNT][64];
-	const char *names[FIELD_COUNT + 2];
-	size_t n = 0;
+	struct nearest slips;
+	nearest_start(&slips, key, len);
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const struct field *g = fields_at(id);
 		snprintf(keys[id], sizeof(keys[id]), "%s%s", g->key, g->kind == FIELD_SECRET ?
 		         CONNECTOR_FILE_SECRET_SUFFIX : "");
-		names[n++] = keys[id];
+		nearest_offer(&slips, keys[id]);
 	}
-	names[n++] = "schema";
-	names[n] = NULL;
-	const char *slip = nearest_word(key, len, names);
+	nearest_offer(&slips, "schema");
+	const char *slip = nearest_found(&slips);
 	snprintf(msg, msglen, "%s: unknown key '%s'%s%s%s", name, key, slip ? " (did you mean '" : "",
 	         slip ? slip : "", slip ? "'?)" : "");
 }

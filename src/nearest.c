@@ -1,6 +1,5 @@
 #include <config.h>
 
-#include <stdbool.h>
 #include <string.h>
 
 #include "nearest.h"
@@ -30,21 +29,25 @@ static size_t nearest_distance(const char *a, size_t la, const char *b, size_t l
 	return row[lb];
 }
 
-const char *nearest_word(const char *word, size_t len, const char *const *names)
+void nearest_start(struct nearest *n, const char *word, size_t len)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
-	bool tie = false;
+	*n = (struct nearest){ .word = word, .len = len, .best_d = 3 };
+}
 
-	for (; *names; names++) {
-		size_t d = nearest_distance(word, len, *names, strlen(*names));
-		if (d < best_d) {
-			best = *names;
-			best_d = d;
-			tie = false;
-		} else if (d == best_d) {
-			tie = true;
-		}
+void nearest_offer(struct nearest *n, const char *name)
+{
+	size_t d = nearest_distance(n->word, n->len, name, strlen(name));
+
+	if (d < n->best_d) {
+		n->best = name;
+		n->best_d = d;
+		n->tie = false;
+	} else if (d == n->best_d) {
+		n->tie = true;
 	}
-	return best && !tie && best_d < len ? best : NULL;
+}
+
+const char *nearest_found(const struct nearest *n)
+{
+	return n->best && !n->tie && n->best_d < n->len ? n->best : NULL;
 }
