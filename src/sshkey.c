@@ -26,8 +26,6 @@ static uint32_t sshkey_be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static const char sshkey_openssh_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
-
 /*
  * The start of an OpenSSH-format key's header, nothing secret: the cipher and
  * KDF names, the salt and the bcrypt rounds. False when text is not that
@@ -37,7 +35,8 @@ static const char sshkey_openssh_begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----"
  */
 static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *rounds)
 {
-	const char *b = strstr(text, sshkey_openssh_begin);
+	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
+	const char *b = strstr(text, begin);
 	char b64[344 + 1];
 	unsigned char bin[260];
 	size_t n = 0, len = 0, at = 15, kdf = 0, kdflen = 0;
@@ -46,7 +45,7 @@ static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *r
 	*rounds = 0;
 	if (!b)
 		return false;
-	for (b += strlen(sshkey_openssh_begin); *b && *b != '-' && n < sizeof(b64) - 1; b++)
+	for (b += strlen(begin); *b && *b != '-' && n < sizeof(b64) - 1; b++)
 		if (!strchr(" \t\r\n", *b))
 			b64[n++] = *b;
 	n -= n % 4;
@@ -73,17 +72,6 @@ static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *r
 	if (kdflen == 6 && memcmp(bin + kdf, "bcrypt", 6) == 0 && len - at >= 4)
 		*rounds = sshkey_be32(bin + at);
 	return true;
-}
-
-/* Does a passphrase protect the key, as far as its text says (OpenSSH header, PEM headers)? */
-static bool sshkey_encrypted(const char *text)
-{
-	bool encrypted;
-	uint32_t rounds;
-
-	if (strstr(text, sshkey_openssh_begin))
-		return sshkey_openssh_header(text, &encrypted, &rounds) && encrypted;
-	return strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || strstr(text, "Proc-Type: 4,ENCRYPTED");
 }
 
 const char *sshkey_misgiven(const char *text)
@@ -119,9 +107,12 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		snprintf(msg, msglen, "no SSH private key given: give the key file's text (PEM or OpenSSH format)");
 		return -1;
 	}
+	/* Whether a passphrase protects the key, as its text says: the OpenSSH header, or PEM's. */
+	const char *text = (const char *)key->data;
 	bool encrypted;
 	uint32_t rounds;
-	sshkey_openssh_header((const char *)key->data, &encrypted, &rounds);
+	if (!sshkey_openssh_header(text, &encrypted, &rounds))
+		encrypted = strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || strstr(text, "Proc-Type: 4,ENCRYPTED");
 	if (rounds > SSHKEY_MAX_KDF_ROUNDS) {
 		snprintf(msg, msglen, "the key's passphrase protection asks for %u bcrypt rounds (a damaged key, or "
 		         "hours of work; at most %d are done here): protect it again with "
@@ -147,19 +138,19 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	                                       sshkey_no_prompt, NULL, &k);
 	secbuf_free(ended);
 	if (rc != SSH_OK) {
-		const char *what = sshkey_misgiven((const char *)key->data);
+		const char *what = sshkey_misgiven(text);
 		if (what) {
 			snprintf(msg, msglen, "the SSH key given is %s", what);
 			return -1;
 		}
 		/* Without the armour it is no key at all, whatever the passphrase. */
-		if (!strstr((const char *)key->data, "-----BEGIN ") || !strstr((const char *)key->data, "PRIVATE KEY-----")) {
+		if (!strstr(text, "-----BEGIN ") || !strstr(text, "PRIVATE KEY-----")) {
 			snprintf(msg, msglen, "the SSH key given is not a private key (whose text starts with "
 			         "-----BEGIN ... PRIVATE KEY-----): give the private key file's text");
 			return -1;
 		}
 		/* Only a key that says it is encrypted is the passphrase's trouble: else it is damaged. */
-		if (!sshkey_encrypted((const char *)key->data)) {
+		if (!encrypted) {
 			snprintf(msg, msglen, "cannot read the SSH private key: its text is damaged or not a "
 			         "private key in PEM or OpenSSH format: give the whole file, from -----BEGIN "
 			         "to -----END");
