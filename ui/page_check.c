@@ -376,15 +376,17 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		else if (chr && (ch == 'c' || ch == 'C') && check_untrusted_ca(w))
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
-			char host[300], ktype[64], q[1024];
+			char host[300], ktype[64], kept[600], q[1536];
 			bool dry = w->start->dry_run;
 			check_key_names(w, unknown, host, sizeof(host), ktype, sizeof(ktype));
 			/* A dry run writes nothing, known_hosts included: it trusts the key for this test only. */
-			snprintf(q, sizeof(q), "Trust the host key of %s %s?\n%s%s%s\n%s%s%s", host,
+			if (dry)
+				snprintf(kept, sizeof(kept), "A dry run records nothing: a real run asks again.");
+			else
+				snprintf(kept, sizeof(kept), "It is recorded in %s.", w->ctx->paths.known_hosts);
+			snprintf(q, sizeof(q), "Trust the host key of %s %s?\n%s%s%s\n%s", host,
 			         dry ? "for this dry run" : "from now on", ktype, *ktype ? " " : "",
-			         unknown->host_key_fp, dry ? "A dry run records nothing: a real run asks again."
-			                                   : "It is recorded in ", dry ? "" : w->ctx->paths.known_hosts,
-			         dry ? "" : ".");
+			         unknown->host_key_fp, kept);
 			if (dialog_confirm(w, "Host key", q)) {
 				snprintf(w->accept_fp, sizeof(w->accept_fp), "%s", unknown->host_key_fp);
 				page_check_start(w);

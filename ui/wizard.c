@@ -577,7 +577,6 @@ static void wizard_cancel(struct wizard *w)
 	wizard_leave(w, "cancelled");
 }
 
-/* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
 /* The step after a save, as a command to copy and paste into a shell (--home quoted if need be). */
 static void wizard_print_next(const struct wizard *w)
 {
@@ -601,6 +600,7 @@ static void wizard_print_next(const struct wizard *w)
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
 }
 
+/* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
 static void wizard_report(struct wizard *w)
 {
 	fflush(w->errf);

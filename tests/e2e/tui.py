@@ -204,8 +204,11 @@ class Tui:
     def box_words(self):
         """What the open box says, without its borders and without any white space: a long
         path it wraps (cut anywhere, or at a space) is found whole in it."""
-        rows = [l for l in self.lines() if l.count("│") >= 2 or l.count("|") >= 2]
-        inner = [l[l.find("│" if "│" in l else "|") + 1:l.rfind("│" if "│" in l else "|")] for l in rows]
+        inner = []
+        for l in self.lines():
+            bar = "│" if l.count("│") >= 2 else "|" if l.count("|") >= 2 else None
+            if bar:
+                inner.append(l[l.find(bar) + 1:l.rfind(bar)])
         return re.sub(r"\s", "", "".join(inner))
 
     def settle(self, quiet=0.15, limit=3.0):
