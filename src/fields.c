@@ -537,12 +537,23 @@ const char *fields_choices_text(enum field_id id, bool labels, const char *sep, 
 	return buf;
 }
 
-/* "choose one of: a, b, c" for a choice or toggle field. */
-static bool fields_want_choice(const struct field *f, char *msg, size_t msglen)
+/*
+ * "'x' is not one of: a, b, c" for a choice or toggle field given x (named
+ * when it is short, plain text), else "choose one of: a, b, c".
+ */
+static bool fields_want_choice(const struct field *f, const char *given, char *msg, size_t msglen)
 {
 	char list[256];
+	const char *l = fields_choices_text(f->id, false, ", ", list, sizeof(list));
+	size_t n = given ? strlen(given) : 0;
+	bool plain = n > 0 && n <= 32;
 
-	snprintf(msg, msglen, "choose one of: %s", fields_choices_text(f->id, false, ", ", list, sizeof(list)));
+	for (size_t i = 0; plain && i < n; i++)
+		plain = given[i] > ' ' && given[i] < 0x7f;
+	if (plain)
+		snprintf(msg, msglen, "'%s' is not one of: %s", given, l);
+	else
+		snprintf(msg, msglen, "choose one of: %s", l);
 	return false;
 }
 
@@ -557,7 +568,7 @@ static bool fields_store(struct connector *c, enum field_id id, const char *valu
 		const struct field_choice *ch = fields_choice(f, value);
 
 		if (!ch)
-			return fields_want_choice(f, msg, msglen);
+			return fields_want_choice(f, value, msg, msglen);
 		value = ch->value;
 	}
 	if (value && f->kind == FIELD_LIST) {
@@ -642,14 +653,14 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 			} else if (f->example)
 				snprintf(msg, msglen, "required (e.g. '%s')", fields_example(c, id));
 			else if (f->choices)
-				fields_want_choice(f, msg + snprintf(msg, msglen, "required: "),
+				fields_want_choice(f, NULL, msg + snprintf(msg, msglen, "required: "),
 				                   msglen - sizeof("required: ") + 1);
 			else
 				snprintf(msg, msglen, "required");
 			ok = false;
 		}
 	} else if (f->choices && !fields_is_choice(f, value)) {
-		ok = fields_want_choice(f, msg, msglen);
+		ok = fields_want_choice(f, value, msg, msglen);
 	} else if (f->check) {
 		ok = f->check(c, value, env, msg, msglen);
 	}

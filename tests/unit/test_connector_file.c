@@ -152,7 +152,7 @@ static void test_refusals(void **state)
 		{ "wrong-type-list.json", ": key 'tags': expected an array of strings" },
 		{ "list-item.json", ": key 'tags': item 2: expected a string without ','" },
 		{ "list-comma.json", ": key 'tags': item 1: expected a string without ','" },
-		{ "bad-choice.json", ": key 'connection': choose one of: http, ssh" },
+		{ "bad-choice.json", ": key 'connection': 'ftp' is not one of: http, ssh" },
 		{ "plain-secret.json", ": key 'token': a connector file never holds a secret; give its "
 		                       "store id as 'token-secret'" },
 		{ "missing-required.json", ": missing key 'url'" },

@@ -122,10 +122,19 @@ static void test_set(void **state)
 	assert_true(fields_set(c, FIELD_URL_TYPE, "Repo", msg, sizeof(msg)));
 	assert_string_equal(connector_get(c, FIELD_URL_TYPE), "repo");
 	assert_false(fields_set(c, FIELD_URL_TYPE, "repository", msg, sizeof(msg)));
-	assert_string_equal(msg, "choose one of: project, repo");
+	assert_string_equal(msg, "'repository' is not one of: project, repo");
 	assert_string_equal(connector_get(c, FIELD_URL_TYPE), "repo"); /* unchanged */
 	assert_false(fields_set(c, FIELD_API_ACCESS, "yes", msg, sizeof(msg)));
-	assert_string_equal(msg, "choose one of: true, false");
+	assert_string_equal(msg, "'yes' is not one of: true, false");
+	/* Echoed only when short, plain text: never a line break or a pasted token into a message. */
+	assert_false(fields_set(c, FIELD_CONNECTION, "ht\ntp", msg, sizeof(msg)));
+	assert_string_equal(msg, "choose one of: http, ssh");
+	assert_false(fields_set(c, FIELD_CONNECTION, "h t t p", msg, sizeof(msg)));
+	assert_string_equal(msg, "choose one of: http, ssh");
+	assert_false(fields_set(c, FIELD_CONNECTION, "abcdefghijklmnopqrstuvwxyz0123456", msg, sizeof(msg)));
+	assert_string_equal(msg, "choose one of: http, ssh");
+	assert_false(fields_set(c, FIELD_CONNECTION, "abcdefghijklmnopqrstuvwxyz012345", msg, sizeof(msg)));
+	assert_string_equal(msg, "'abcdefghijklmnopqrstuvwxyz012345' is not one of: http, ssh");
 	assert_string_equal(fields_choices_text(FIELD_CONNECTION, true, ", ", msg, sizeof(msg)), "HTTP, SSH");
 	assert_string_equal(fields_choices_text(FIELD_SCOPE, false, "|", msg, sizeof(msg)), "account|org|project");
 	assert_string_equal(fields_choices_text(FIELD_NAME, true, ", ", msg, sizeof(msg)), ""); /* not a choice */
@@ -206,7 +215,7 @@ static void test_validate(void **state)
 	expect(c, FIELD_NAME, " x", NULL, "cannot start with a space");
 	expect(c, FIELD_DESCRIPTION, NULL, NULL, NULL);
 	expect(c, FIELD_URL_TYPE, NULL, NULL, "choose one of: project, repo");
-	expect(c, FIELD_URL_TYPE, "Repo", NULL, "choose one of"); /* only as stored */
+	expect(c, FIELD_URL_TYPE, "Repo", NULL, "'Repo' is not one of: project, repo"); /* only as stored */
 	expect(c, FIELD_TOKEN, NULL, NULL, "required: the secret id of the Personal Access Token in "
 	                                   "the store (e.g. 'shop-token')");
 	expect(c, FIELD_TOKEN, "Shop Token", NULL, "must start with a lower-case letter");
