@@ -90,10 +90,10 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 	for (;;) {
 		int y, x;
 		wint_t ch;
-		/* As tall as the question (a long path in it is shown whole), at least as before. */
+		/* As tall as the question (a long path in it is shown whole), then a blank row. */
 		int rows = wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, question);
 
-		rows = rows < 4 ? 4 : rows;
+		rows = rows < 1 ? 1 : rows;
 		bool shown = dialog_box(w, title, rows + 2, &y, &x);
 		if (shown) {
 			wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, question, term_style(TERM_PLAIN));
