@@ -26,7 +26,7 @@ const struct cli_command cli_commands[] = {
 	{ .name = "delete", .args = "ID [--yes]", .summary = "delete a saved connector", .run = cmd_delete },
 	{ .name = "export", .args = "ID [--format yaml|json]",
 	  .summary = "print the Harness connector definition", .run = cmd_export },
-	{ .name = "secret", .args = "list | set ID | rm ID | rekey",
+	{ .name = "secret", .args = "list | set ID | get ID | rm ID | rekey",
 	  .summary = "manage the encrypted secret store", .run = cmd_secret, .usage = cmd_secret_usage },
 	{ .name = NULL },
 };

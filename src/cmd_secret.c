@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -13,16 +14,19 @@
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
+#include "fileio.h"
 #include "ident.h"
 #include "msg.h"
+#include "nearest.h"
 #include "sshkey.h"
 #include "store_cli.h"
 
-enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET, OPT_YES };
+enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_TO_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET, OPT_YES };
 
 struct secret_opts {
 	const char *kind;
 	const char *from_file;
+	const char *to_file;
 	const char *new_key_file;
 	bool credential;
 	bool reset, yes;
@@ -39,6 +43,9 @@ static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		break;
 	case OPT_FROM_FILE:
 		o->from_file = arg;
+		break;
+	case OPT_TO_FILE:
+		o->to_file = arg;
 		break;
 	case OPT_NEW_KEY_FILE:
 		o->new_key_file = arg;
@@ -174,6 +181,24 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	return rc;
 }
 
+/* Is id in the store? If not, said with the id perhaps meant ("did you mean"). */
+static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, struct store_info *info)
+{
+	struct store_info other;
+	struct nearest n;
+	const char *near;
+
+	if (store_find(s, id, info))
+		return AZ_EXIT_OK;
+	nearest_start(&n, id, strlen(id));
+	for (size_t i = 0; store_info(s, i, &other); i++)
+		nearest_offer(&n, other.id);
+	near = nearest_found(&n);
+	msg_error(ctx->err, "no secret '%s' in the store%s%s%s ('" AZ_PROGRAM " secret list' lists them)", id,
+	          near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+	return AZ_EXIT_STORE_NOT_FOUND;
+}
+
 /* The saved connectors that name secret id, as "a, b" in buf ("" for none; unreadable files are skipped). */
 static void secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen)
 {
@@ -223,13 +248,64 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	}
 	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
 		return rc;
-	if (store_delete(s, id, &err) != STORE_OK)
+	struct store_info info;
+	if ((rc = secret_present(ctx, s, id, &info)) == AZ_EXIT_OK && store_delete(s, id, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
-	else
+	else if (rc == AZ_EXIT_OK)
 		fprintf(ctx->out, "Removed secret %s.\n", id);
 	if (rc == AZ_EXIT_OK && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '" AZ_PROGRAM
 		        " secret set %s' (or 'edit ID').\n", users, id);
+	store_close(s);
+	return rc;
+}
+
+/*
+ * secret get: a value for where it is needed outside this program, such as the
+ * key F3 made, for Harness's SSH credential. Written byte for byte to a new
+ * file (mode 0600) or to a pipe; never onto a terminal (the screen, its
+ * scrollback), and never through stdio's buffers (plain heap memory).
+ */
+static int secret_get(struct cli_ctx *ctx, const char *id, const char *path)
+{
+	struct store_error err;
+	struct store_info info;
+	struct secbuf *value = NULL;
+	struct store *s;
+	struct stat st;
+	int rc = secret_check_id(ctx, id, false);
+
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	if (!path && ctx->stdout_tty)
+		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a terminal and a "
+		                     "secret is not shown: give --to-file F (a new file, mode 0600), or pipe it");
+	/* Said before the passphrase is asked, and again by O_EXCL when written. */
+	if (path && lstat(path, &st) == 0) {
+		msg_error(ctx->err, "%s already exists and is not overwritten: give a new file name", path);
+		return AZ_EXIT_ERROR;
+	}
+	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
+		return rc;
+	if ((rc = secret_present(ctx, s, id, &info)) == AZ_EXIT_OK && store_get(s, id, &value, &err) != STORE_OK)
+		rc = store_cli_fail(ctx, &err);
+	if (rc == AZ_EXIT_OK && path) {
+		if (fileio_write_new(path, value->data, value->len, 0600) != 0) {
+			msg_error(ctx->err, "cannot write %s: %s", path,
+			          errno == EEXIST ? "it exists now and is not overwritten" : strerror(errno));
+			rc = AZ_EXIT_ERROR;
+		} else {
+			fprintf(ctx->out, "Wrote secret '%s' (%s) to %s (mode 0600).\n", id,
+			        store_kind_name(info.kind), path);
+		}
+	} else if (rc == AZ_EXIT_OK) {
+		fflush(ctx->out);
+		if (fileio_write_all(fileno(ctx->out), value->data, value->len) != 0) {
+			msg_error(ctx->err, "cannot write the secret to standard output: %s", strerror(errno));
+			rc = AZ_EXIT_ERROR;
+		}
+	}
+	secbuf_free(value);
 	store_close(s);
 	return rc;
 }
@@ -312,14 +388,18 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 
 void cmd_secret_usage(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] | rm ID [--yes] |\n"
+	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] |\n"
+	      "       get ID [--to-file F] | rm ID [--yes] |\n"
 	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
-	      "Manage the encrypted secret store; values are never printed.\n"
+	      "Manage the encrypted secret store; values are never shown on the terminal.\n"
 	      "\n"
 	      "  list                  ids, kinds and dates of the stored secrets\n"
 	      "  set ID                store a secret: from --from-file F, else the terminal (echo off),\n"
 	      "                        else stdin; --kind token|password|ssh-private-key|\n"
 	      "                        ssh-key-passphrase (default token)\n"
+	      "  get ID                write a value where it is needed (such as the key F3 made,\n"
+	      "                        for Harness): to --to-file F, a new file of mode 0600, or\n"
+	      "                        to a pipe; never onto a terminal\n"
 	      "  rm ID                 remove a secret (one a saved connector uses: asks first, or --yes)\n"
 	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
 	      "                        --new-key-file F a key file (made if missing), or with\n"
@@ -338,6 +418,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "kind", required_argument, NULL, OPT_KIND },
 		{ "from-file", required_argument, NULL, OPT_FROM_FILE },
+		{ "to-file", required_argument, NULL, OPT_TO_FILE },
 		{ "new-key-file", required_argument, NULL, OPT_NEW_KEY_FILE },
 		{ "credential", no_argument, NULL, OPT_CREDENTIAL },
 		{ "reset", no_argument, NULL, OPT_RESET },
@@ -353,29 +434,38 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc != CLI_CONTINUE)
 		return rc;
 	if (optind >= argc)
-		return msg_usage_for(ctx->err, "secret", "secret: missing subcommand: list, set ID, rm ID "
-		                     "or rekey");
+		return msg_usage_for(ctx->err, "secret", "secret: missing subcommand: list, set ID, get ID, "
+		                     "rm ID or rekey");
 	sub = argv[optind];
 	int nargs = argc - optind - 1;
-	bool is_set = strcmp(sub, "set") == 0, is_rm = strcmp(sub, "rm") == 0;
+	bool is_set = strcmp(sub, "set") == 0, is_get = strcmp(sub, "get") == 0, is_rm = strcmp(sub, "rm") == 0;
 	bool is_list = strcmp(sub, "list") == 0, is_rekey = strcmp(sub, "rekey") == 0;
+	const char *stray = NULL, *belongs = NULL;
 
-	if (!is_set && !is_rm && !is_list && !is_rekey)
+	if (!is_set && !is_get && !is_rm && !is_list && !is_rekey)
 		return msg_usage_for(ctx->err, "secret", "secret: unknown subcommand '%s' (list, set ID, "
-		                     "rm ID, rekey)", sub);
-	if ((set_opts && !is_set) || (rekey_opts && !is_rekey))
-		return msg_usage_for(ctx->err, "secret", "secret %s: %s applies to 'secret %s' only", sub,
-		                     set_opts ? "--kind/--from-file" : "--new-key-file/--credential/--reset",
-		                     set_opts ? "set" : "rekey");
+		                     "get ID, rm ID, rekey)", sub);
+	if (set_opts && !is_set)
+		stray = "--kind/--from-file", belongs = "set";
+	else if (o.to_file && !is_get)
+		stray = "--to-file", belongs = "get";
+	else if (rekey_opts && !is_rekey)
+		stray = "--new-key-file/--credential/--reset", belongs = "rekey";
+	if (stray)
+		return msg_usage_for(ctx->err, "secret", "secret %s: %s applies to 'secret %s' only", sub, stray,
+		                     belongs);
 	if (o.yes && !o.reset && !is_rm)
 		return msg_usage_for(ctx->err, "secret", "secret %s: --yes goes with 'rm' and 'rekey --reset' only", sub);
-	if (nargs != ((is_set || is_rm) ? 1 : 0))
+	bool one_id = is_set || is_get || is_rm;
+	if (nargs != (one_id ? 1 : 0))
 		return msg_usage_for(ctx->err, "secret", "secret %s: %s", sub,
-		                     (is_set || is_rm) ? "needs one secret id" : "takes no arguments");
+		                     one_id ? "needs one secret id" : "takes no arguments");
 	if (is_list)
 		return secret_list(ctx);
 	if (is_set)
 		return secret_set(ctx, argv[optind + 1], &o);
+	if (is_get)
+		return secret_get(ctx, argv[optind + 1], o.to_file);
 	if (is_rm)
 		return secret_rm(ctx, argv[optind + 1], o.yes);
 	return o.reset ? secret_reset(ctx, &o) : secret_rekey(ctx, &o);

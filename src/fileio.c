@@ -41,7 +41,7 @@ static int fileio_dir_fd(const char *path, const char **base)
 	return dfd;
 }
 
-static int fileio_write_all(int fd, const void *data, size_t len)
+int fileio_write_all(int fd, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -124,6 +124,39 @@ fail:
 	err = errno;
 	if (fd >= 0)
 		close(fd);
+	close(dfd);
+	errno = err;
+	return -1;
+}
+
+int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode)
+{
+	const char *base;
+	int dfd = fileio_dir_fd(path, &base), fd, err;
+
+	if (dfd < 0)
+		return -1;
+	/* O_EXCL: never over an existing file, never through a planted link. */
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
+	if (fd < 0)
+		goto fail;
+	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		goto fail_unlink;
+	}
+	if (close(fd) != 0 || fsync(dfd) != 0)
+		goto fail_unlink;
+	close(dfd);
+	return 0;
+
+fail_unlink:
+	err = errno;
+	unlinkat(dfd, base, 0);
+	errno = err;
+fail:
+	err = errno;
 	close(dfd);
 	errno = err;
 	return -1;

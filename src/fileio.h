@@ -3,6 +3,7 @@
 #define AZ_FILEIO_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* The folder of path, malloc'ed ("." or "/" when it has no other), and its base name in *base. */
 char *fileio_dir(const char *path, const char **base);
@@ -20,6 +21,16 @@ char *fileio_dir(const char *path, const char **base);
  */
 int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user);
+
+/* write(2) all of data to fd, through EINTR and short writes: 0, or -1 with errno. */
+int fileio_write_all(int fd, const void *data, size_t len);
+
+/*
+ * Create path, which must not exist (O_EXCL, never through a link), with mode,
+ * holding data; fsync'ed with its folder. 0, or -1 with errno set (EEXIST when
+ * path exists) and no file left behind.
+ */
+int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode);
 
 /*
  * Remove leftover ".<base>.tmp.*" files of path (from a crash), those last

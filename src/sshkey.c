@@ -174,6 +174,97 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	return 0;
 }
 
+/* A DER header at *pos of the wanted tag: its length in *len, *pos past it; false if not one that fits. */
+static bool sshkey_der(const unsigned char *p, size_t n, size_t *pos, unsigned char tag, size_t *len)
+{
+	size_t at = *pos, l, bytes;
+
+	if (n - at < 2 || p[at] != tag)
+		return false;
+	l = p[at + 1];
+	at += 2;
+	if (l & 0x80) {
+		/* Long form: up to 3 length bytes (16 MiB) is far more than any RSA key. */
+		bytes = l & 0x7f;
+		if (bytes < 1 || bytes > 3 || n - at < bytes)
+			return false;
+		for (l = 0; bytes > 0; bytes--)
+			l = l << 8 | p[at++];
+	}
+	if (l > n - at)
+		return false;
+	*pos = at;
+	*len = l;
+	return true;
+}
+
+/*
+ * The RSAPrivateKey in a PKCS#8 PrivateKeyInfo (n bytes of DER): SEQUENCE {
+ * INTEGER 0, AlgorithmIdentifier rsaEncryption, OCTET STRING RSAPrivateKey }.
+ * Its offset and length, or false.
+ */
+static bool sshkey_pkcs8_rsa(const unsigned char *p, size_t n, size_t *at, size_t *len)
+{
+	static const unsigned char rsa_alg[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+	                                         0x01, 0x01, 0x01, 0x05, 0x00 };
+	size_t pos = 0, l;
+
+	if (!sshkey_der(p, n, &pos, 0x30, &l) || pos + l != n)
+		return false;
+	if (!sshkey_der(p, n, &pos, 0x02, &l) || l != 1 || p[pos++] != 0)
+		return false;
+	if (!sshkey_der(p, n, &pos, 0x30, &l) || l != sizeof(rsa_alg) || memcmp(p + pos, rsa_alg, l) != 0)
+		return false;
+	pos += l;
+	if (!sshkey_der(p, n, &pos, 0x04, len) || pos + *len != n)
+		return false;
+	*at = pos;
+	return true;
+}
+
+/*
+ * libssh 0.10 writes a new RSA key as PKCS#8 ("BEGIN PRIVATE KEY"); Harness
+ * asks for the PEM form of 'ssh-keygen -m PEM' ("BEGIN RSA PRIVATE KEY",
+ * PKCS#1): the RSAPrivateKey that PKCS#8 wraps, unwrapped here in
+ * sodium_malloc memory only. NULL if pem is not that (or out of memory).
+ */
+static struct secbuf *sshkey_pkcs8_to_pkcs1(const char *pem)
+{
+	static const char begin8[] = "-----BEGIN PRIVATE KEY-----", end8[] = "-----END PRIVATE KEY-----";
+	static const char begin1[] = "-----BEGIN RSA PRIVATE KEY-----\n", end1[] = "-----END RSA PRIVATE KEY-----\n";
+	const char *b64 = strstr(pem, begin8), *stop = strstr(pem, end8);
+	struct secbuf *der = NULL, *b64out = NULL, *out = NULL;
+	size_t n = 0, len, key_at, key_len;
+
+	if (!b64 || !stop || (b64 += sizeof(begin8) - 1) > stop || !(der = secbuf_new((size_t)(stop - b64))))
+		return NULL;
+	if (sodium_base642bin(der->data, der->cap, b64, (size_t)(stop - b64), "\r\n", &n, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    !sshkey_pkcs8_rsa(der->data, n, &key_at, &key_len))
+		goto out;
+	len = sodium_base64_ENCODED_LEN(key_len, sodium_base64_VARIANT_ORIGINAL);
+	if (!(b64out = secbuf_new(len)) ||
+	    !(out = secbuf_new(sizeof(begin1) + len + len / 64 + 1 + sizeof(end1))))
+		goto out;
+	sodium_bin2base64((char *)b64out->data, len, der->data + key_at, key_len, sodium_base64_VARIANT_ORIGINAL);
+	/* The PEM body: lines of 64 characters, as OpenSSL and ssh-keygen write it. */
+	memcpy(out->data, begin1, sizeof(begin1) - 1);
+	out->len = sizeof(begin1) - 1;
+	for (size_t at = 0, total = strlen((char *)b64out->data); at < total; at += 64) {
+		size_t line = total - at < 64 ? total - at : 64;
+		memcpy(out->data + out->len, b64out->data + at, line);
+		out->len += line;
+		out->data[out->len++] = '\n';
+	}
+	memcpy(out->data + out->len, end1, sizeof(end1) - 1);
+	out->len += sizeof(end1) - 1;
+	out->data[out->len] = '\0';
+out:
+	secbuf_free(der);
+	secbuf_free(b64out);
+	return out;
+}
+
 int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *comment, char *msg,
                     size_t msglen)
 {
@@ -188,8 +279,8 @@ int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *
 		snprintf(msg, msglen, "cannot make an RSA key (libssh)");
 		goto out;
 	}
-	if (!(*priv = secbuf_dup(b64, strlen(b64)))) {
-		snprintf(msg, msglen, "out of memory");
+	if (!(*priv = sshkey_pkcs8_to_pkcs1(b64))) {
+		snprintf(msg, msglen, "cannot make an RSA key: libssh wrote it in a form not known here");
 		goto out;
 	}
 	snprintf(pub, publen, "ssh-rsa %s %s", pub64, comment);

@@ -38,8 +38,9 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
 #define SSHKEY_GENERATE_BITS 4096
 
 /*
- * Make a new RSA key: the private key (OpenSSH text, no passphrase) in
- * *priv, the public key line "ssh-rsa AAAA... comment" in pub (publen >= 1024),
+ * Make a new RSA key: the private key in *priv, without a passphrase, in the
+ * PEM form Harness asks for (as 'ssh-keygen -m PEM': "BEGIN RSA PRIVATE KEY");
+ * the public key line "ssh-rsa AAAA... comment" in pub (publen >= 1024),
  * ready to paste into Azure DevOps. 0, or -1 with a message.
  */
 int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *comment, char *msg,

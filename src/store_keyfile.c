@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "fileio.h"
 #include "store_error.h"
 #include "store_perm.h"
 
@@ -43,49 +44,19 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 	return STORE_OK;
 }
 
-/* fsync the folder of path, so a new name in it survives a crash. */
-static int store_key_sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? (slash == path ? strdup("/") : strndup(path, (size_t)(slash - path))) : strdup(".");
-	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
-
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return rc;
-}
-
 enum store_status store_key_file_create(const char *path, struct secbuf **key, struct store_error *err)
 {
 	struct secbuf *k = secbuf_new(STORE_KEY_FILE_MIN);
-	int fd;
-	ssize_t n = -1;
-	bool ok;
 
 	*key = NULL;
 	if (!k)
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
 	randombytes_buf(k->data, STORE_KEY_FILE_MIN);
 	k->len = STORE_KEY_FILE_MIN;
-	/* O_EXCL: never over an existing file, never through a planted link. */
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0400);
-	ok = fd >= 0;
-	if (ok) {
-		do
-			n = write(fd, k->data, k->len);
-		while (n < 0 && errno == EINTR);
-		ok = n == (ssize_t)k->len && fsync(fd) == 0;
-		ok = close(fd) == 0 && ok;
-	}
-	/* The store will depend on this key: it must be on disk before the store is. */
-	ok = ok && store_key_sync_dir(path) == 0;
-	if (!ok) {
+	/* The store will depend on this key: it is on disk (folder fsync'ed) before the store is. */
+	if (fileio_write_new(path, k->data, k->len, 0400) != 0) {
 		int e = errno;
 
-		if (fd >= 0)
-			unlink(path);
 		secbuf_free(k);
 		if (e == EEXIST)
 			return store_fail(err, STORE_INVALID, "key file %s already exists", path);

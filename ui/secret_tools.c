@@ -17,13 +17,14 @@
  * F3 on the SSH key: make an RSA 4096 key here. The private key goes into the
  * field (masked, stored encrypted on save); the public key is shown on the
  * plain screen, one line that copies whole, and kept in <data>/<store id>.pub
- * to paste into Azure DevOps (User settings > SSH public keys).
+ * to paste into Azure DevOps (User settings > SSH public keys). Harness gets
+ * the private key with 'secret get' (wizard_print_next says it).
  */
 void secret_tools_generate_key(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
-	char pub[2048], line[2056], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 256], sid[128];
+	char pub[2048], line[2056], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 512], sid[128];
 	char comment[256], host[128] = "";
 
 	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
@@ -59,7 +60,9 @@ void secret_tools_generate_key(struct wizard *w)
 	}
 	snprintf(text, sizeof(text), "\nNew SSH key (RSA %d) for the connector.\n"
 	         "Add this public key in Azure DevOps: User settings > SSH public keys > New Key.\n"
-	         "%s%s%s\n%s\n\nAny key goes back to the wizard. ", SSHKEY_GENERATE_BITS,
+	         "%s%s%s\n%s\n\nThe private key stays in the secret store; once the connector is saved,\n"
+	         "the wizard says how to get it for Harness.\n\nAny key goes back to the wizard. ",
+	         SSHKEY_GENERATE_BITS,
 	         *w->pub_path ? "It is also in " : "", w->pub_path, *w->pub_path ? ".\n" : "", pub);
 	term_show_plain(text);
 }

@@ -577,27 +577,46 @@ static void wizard_cancel(struct wizard *w)
 	wizard_leave(w, "cancelled");
 }
 
-/* The step after a save, as a command to copy and paste into a shell (--home quoted if need be). */
+/* " --opt value" of a command to copy and paste into a shell: value quoted if need be. */
+static void wizard_print_arg(FILE *out, const char *opt, const char *value)
+{
+	if (strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") == strlen(value)) {
+		fprintf(out, " %s %s", opt, value);
+		return;
+	}
+	fprintf(out, " %s '", opt);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*p, out);
+	}
+	fputc('\'', out);
+}
+
+/*
+ * The steps after a save, as commands: the connector for Harness, and a key
+ * made here, which exists nowhere else, for its Harness SSH credential (that
+ * one opens the store: with the key file this run had, if any).
+ */
 static void wizard_print_next(const struct wizard *w)
 {
-	const char *home = w->ctx->home;
-	FILE *out = w->ctx->out;
+	const struct cli_ctx *ctx = w->ctx;
+	const char *key = connector_get(w->cc, FIELD_SSH_KEY);
+	FILE *out = ctx->out;
 
-	fprintf(out, "for Harness: %s", AZ_PROGRAM);
-	if (home && strspn(home, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") ==
-	            strlen(home)) {
-		fprintf(out, " --home %s", home);
-	} else if (home) {
-		fputs(" --home '", out);
-		for (const char *p = home; *p; p++) {
-			if (*p == '\'')
-				fputs("'\\''", out);
-			else
-				fputc(*p, out);
-		}
-		fputc('\'', out);
-	}
+	fputs("for Harness: " AZ_PROGRAM, out);
+	if (ctx->home)
+		wizard_print_arg(out, "--home", ctx->home);
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
+	if (*w->pub_path && key) {
+		fputs("its SSH key, for a Harness SSH credential (user git): " AZ_PROGRAM, out);
+		if (ctx->home)
+			wizard_print_arg(out, "--home", ctx->home);
+		if (ctx->key_file)
+			wizard_print_arg(out, "--key-file", ctx->key_file);
+		fprintf(out, " secret get %s --to-file %s.pem\n", key, key);
+	}
 }
 
 /* What the core said while the terminal was ours, then the outcome, on the caller's streams. */
@@ -609,7 +628,8 @@ static void wizard_report(struct wizard *w)
 		fwrite(w->errbuf + w->errshown, 1, w->errlen - w->errshown, w->err);
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
-	if (w->check == TEST_SAVED && w->rc == AZ_EXIT_OK)
+	/* Saved, even with its test failed (S): the steps for Harness hold. */
+	if (w->check == TEST_SAVED)
 		wizard_print_next(w);
 }
 

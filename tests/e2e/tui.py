@@ -521,13 +521,13 @@ def traced_bytes(trace, calls):
     return bytes(out)
 
 
-def run_printed_export(t, binary):
-    """Run the command the wizard printed at its end ('for Harness: azrepos-connect ...') as a
-    shell would read it: the CompletedProcess (of 'false' when none was printed)."""
+def run_printed(t, binary, what="for Harness", cwd=None):
+    """Run the command the wizard printed at its end ('<what>: azrepos-connect ...') as a
+    shell in cwd would read it: the CompletedProcess (of 'false' when none was printed)."""
     after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
-    hint = re.search(rb"for Harness: (azrepos-connect [^\r\n]*)", after)
+    hint = re.search(re.escape(what.encode()) + rb": (azrepos-connect [^\r\n]*)", after)
     argv = [binary] + shlex.split(hint.group(1).decode())[1:] if hint else ["false"]
-    return subprocess.run(argv, capture_output=True, text=True)
+    return subprocess.run(argv, capture_output=True, text=True, cwd=cwd)
 
 
 def new_http(base, azf, name, *more):

@@ -36,7 +36,7 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("the secret 'web-token' already stored"), "the review uses the stored token")
     t.send(ENTER)
     t.finish("saved connector 'web'", "git-http", "edit with the stored token")
-    ran = run_printed_export(t, binary)
+    ran = run_printed(t, binary)
     tap.ok(ran.returncode == 0 and "identifier: web" in ran.stdout and "edited in the wizard" in ran.stdout,
            "the command printed at the end, --home quoted (a space and a quote), exports the connector")
 tap.ok(os.path.exists(draft), "a saved edit leaves the draft of an unfinished 'new' alone")

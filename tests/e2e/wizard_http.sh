@@ -94,7 +94,7 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     tap.ok(b"saved connector" in after and b"do not match" not in after,
            "after a success, the slips the dialog showed are not printed again")
     # The next step is printed as a command: pasted into a shell, it exports the connector.
-    ran = run_printed_export(t, binary)
+    ran = run_printed(t, binary)
     tap.ok(ran.returncode == 0 and "type: AzureRepo" in ran.stdout and "identifier: Web_App" in ran.stdout,
            "the command printed at the end ('for Harness: ...') exports the connector saved")
 

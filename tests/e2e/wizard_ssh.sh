@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(33)
+tap = Tap(40)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -85,6 +85,43 @@ if not khtext:
     tap.diag("no %s" % kh)
 tap.is_(any_file_holds(home, body[1].encode()) if len(body) > 1 else ["?"], [],
         "no file under --home holds the private key in clear")
+
+# A key made with F3, its public key added on the server (as in Azure DevOps): the test passes
+# with it, and the command printed at the end writes the private key for Harness's SSH
+# credential, in the PEM form of 'ssh-keygen -m PEM', to a new file of mode 0600.
+ak = os.path.join(azf["AZF_DIR"], "ssh", "authorized_keys")
+gate = open(ak).readline().split(" ssh-rsa ")[0]
+made_pub = ""
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Made Key", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    tap.ok(t.has("once the connector is saved") and t.has("how to get it for Harness"),
+           "F3: the screen says the private key is for Harness too, and where it will be said how")
+    made_pub = open(os.path.join(home, "made_key-ssh-key.pub")).read()
+    with open(ak, "a") as f:
+        f.write("%s %s" % (gate, made_pub))
+    t.send(" ")
+    t.wait_gone("New SSH key")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'Made_Key'", "git-ssh", "F3's key, added on the server")
+tap.tui = None
+ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user git)", cwd=tmp)
+pem_path = os.path.join(tmp, "made_key-ssh-key.pem")
+tap.ok(ran.returncode == 0 and ran.stdout == "Wrote secret 'made_key-ssh-key' (ssh-private-key) to "
+       "made_key-ssh-key.pem (mode 0600).\n", "the printed 'secret get' command runs as printed")
+if ran.returncode != 0:
+    tap.diag(ran.stderr)
+pem_made = open(pem_path).read() if os.path.exists(pem_path) else ""
+tap.ok(pem_made.startswith("-----BEGIN RSA PRIVATE KEY-----\n") and
+       os.stat(pem_path).st_mode & 0o777 == 0o600, "the key file: PEM (BEGIN RSA PRIVATE KEY), mode 0600")
+derived = subprocess.run(["ssh-keygen", "-y", "-f", pem_path], capture_output=True, text=True)
+tap.ok(made_pub.split()[:2] == derived.stdout.split()[:2] and len(made_pub.split()) == 3,
+       "ssh-keygen reads it, and its public half is the key F3 showed")
+tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the made key reached the terminal")
 
 # A key pasted after a blank line is key text, never shown as a file name; a
 # public key given instead is named as one.

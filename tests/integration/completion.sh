@@ -27,7 +27,7 @@ is "$(complete_words azrepos-connect --h)" "--help --home " "global options"
 like "$(complete_words azrepos-connect new --url-)" "--url-type" "new's field flags come from its --help"
 like "$(complete_words azrepos-connect new --tok)" "--token-file --token-secret --token-stdin" "secret flags"
 is "$(complete_words azrepos-connect new --connection "")" "http ssh " "the choices of a field"
-is "$(complete_words azrepos-connect secret "")" "list rekey rm set " "secret subcommands"
+is "$(complete_words azrepos-connect secret "")" "get list rekey rm set " "secret subcommands"
 
 mkdir -p "$AZREPOS_CONNECT_HOME/connectors"
 cp "$top_srcdir/tests/data/connectors/"*.json "$AZREPOS_CONNECT_HOME/connectors/"

@@ -115,7 +115,7 @@ is "$r1 $r2 $r3 $r4" "0 0 0 0" "create, rewrite, rekey and a new connector under
 log=$(cat "$mlog" 2>/dev/null)
 like "$log" "^openat [0-7]+ [0-7]+ $mhome/\\.secrets\\.store\\.tmp\\." "the log shows the store's temp files created"
 like "$log" "^open [0-7]+ [0-7]+ $mhome/secrets\\.store\\.lock\$" "and its lock file"
-like "$log" "^open [0-7]+ [0-7]+ $mdir/new\\.key\$" "and the new key file"
+like "$log" "^openat [0-7]+ [0-7]+ $mdir/new\\.key\$" "and the new key file"
 like "$log" "^mkdir [0-7]+ [0-7]+ $mhome/connectors\$" "and the connectors folder"
 like "$log" "^openat [0-7]+ [0-7]+ $mhome/connectors/\\.m\\.json\\.tmp\\." "and the connector's temp file"
 loose=""

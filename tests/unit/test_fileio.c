@@ -101,6 +101,40 @@ static void test_verify(void **state)
 	assert_int_equal(entries(), 1);
 }
 
+/* A new file only: the mode asked for, never over a file, never through a link. */
+static void test_write_new(void **state)
+{
+	char path[128], link[128], target[128];
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/new", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	umask(0);
+	assert_int_equal(fileio_write_new(path, "key", 3, 0600), 0);
+	umask(077);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	slurp_is(path, "key");
+	errno = 0;
+	assert_int_equal(fileio_write_new(path, "other", 5, 0600), -1);
+	assert_int_equal(errno, EEXIST);
+	slurp_is(path, "key"); /* untouched */
+	assert_int_equal(symlink(target, link), 0);
+	errno = 0;
+	assert_int_equal(fileio_write_new(link, "x", 1, 0600), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_int_equal(lstat(target, &st), -1); /* the link's target is not made */
+	snprintf(path, sizeof(path), "%s/missing/new", dir);
+	errno = 0;
+	assert_int_equal(fileio_write_new(path, "x", 1, 0600), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(unlink(link), 0);
+	snprintf(path, sizeof(path), "%s/new", dir);
+	assert_int_equal(unlink(path), 0);
+}
+
 static void test_errors(void **state)
 {
 	char path[160];
@@ -167,6 +201,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_mode_and_replace),
 		cmocka_unit_test(test_verify),
+		cmocka_unit_test(test_write_new),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_clean_temps),
 	};

@@ -173,6 +173,44 @@ static void test_misgiven(void **state)
 	}
 }
 
+/* F3's key: RSA 4096 in the PEM form Harness asks for (ssh-keygen -m PEM), whose public half is the line shown. */
+static void test_generate(void **state)
+{
+	static const char begin[] = "-----BEGIN RSA PRIVATE KEY-----\n", end[] = "-----END RSA PRIVATE KEY-----\n";
+	struct secbuf *priv = NULL;
+	char pub[2048], msg[256], *pub64 = NULL, want[2100];
+	ssh_key key = NULL;
+
+	(void)state;
+	assert_int_equal(sshkey_generate(&priv, pub, sizeof(pub), "azrepos-connect:web@host", msg, sizeof(msg)), 0);
+	const char *text = (const char *)priv->data;
+	assert_int_equal(strlen(text), priv->len);
+	assert_memory_equal(text, begin, sizeof(begin) - 1);
+	assert_true(priv->len > sizeof(begin) + sizeof(end));
+	assert_string_equal(text + priv->len - (sizeof(end) - 1), end);
+	/* The body: base64 in lines of 64, the last one shorter. */
+	const char *line = text + sizeof(begin) - 1, *stop = text + priv->len - (sizeof(end) - 1);
+	size_t lines = 0;
+	while (line < stop) {
+		const char *nl = memchr(line, '\n', (size_t)(stop - line));
+		assert_non_null(nl);
+		assert_true(nl + 1 == stop ? nl - line <= 64 : nl - line == 64);
+		assert_int_equal(strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
+		                 (size_t)(nl - line));
+		line = nl + 1;
+		lines++;
+	}
+	assert_true(lines >= 45); /* 4096 bits: ~2350 bytes of DER, 49 lines (2048: 26) */
+	assert_int_equal(sshkey_import(priv, NULL, &key, msg, sizeof(msg)), 0);
+	assert_int_equal(ssh_key_type(key), SSH_KEYTYPE_RSA);
+	assert_int_equal(ssh_pki_export_pubkey_base64(key, &pub64), SSH_OK);
+	snprintf(want, sizeof(want), "ssh-rsa %s azrepos-connect:web@host", pub64);
+	assert_string_equal(pub, want);
+	ssh_string_free_char(pub64);
+	ssh_key_free(key);
+	secbuf_free(priv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_misgiven),
+		cmocka_unit_test(test_generate),
 	};
 
 	if (sodium_init() < 0)

@@ -1,0 +1,101 @@
+# 'secret get': a value written byte for byte to a pipe or to a new file of
+# mode 0600, never onto a terminal, never over a file or through a link; an
+# unknown id is named with the one perhaps meant. Runs are under setsid (no
+# terminal) except where a terminal is the point (script(1) gives one).
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+home="$tap_tmp/home"
+key="$tap_tmp/store.key"
+head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
+export AZREPOS_CONNECT_HOME="$home"
+unset CREDENTIALS_DIRECTORY
+out="$tap_tmp/out"
+mkdir -m 700 "$out"
+plan 26
+
+# az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
+az() {
+	setsid -w "$bin" --key-file "$key" "$@" >"$out/stdout" 2>"$out/stderr" </dev/null
+	rc=$?
+	err=$(cat "$out/stderr")
+}
+digest() { sha256sum "$1" | cut -d' ' -f1; }
+
+az secret get web-pat
+like "$rc:$err" "^17:.*no secret store" "no store yet: exit 17, said so"
+
+# A key in PEM (several lines, a final newline) and a token without one.
+ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -C get-test -f "$tap_tmp/id_rsa" </dev/null
+setsid -w "$bin" --key-file "$key" secret set deploy-key --kind ssh-private-key \
+	--from-file "$tap_tmp/id_rsa" </dev/null >/dev/null 2>&1
+printf 'pat-0123456789abcdef' >"$tap_tmp/pat"
+setsid -w "$bin" --key-file "$key" secret set web-pat --from-file "$tap_tmp/pat" </dev/null >/dev/null 2>&1
+az secret list
+like "$(cat "$out/stdout")" "deploy-key +ssh-private-key" "two secrets stored"
+
+az secret get web-pat
+is "$rc" 0 "get to a pipe: exit 0"
+is "$(digest "$out/stdout")" "$(digest "$tap_tmp/pat")" "the token byte for byte, nothing added"
+is "$err" "" "and nothing on stderr"
+az secret get deploy-key
+is "$(digest "$out/stdout")" "$(digest "$tap_tmp/id_rsa")" "the key byte for byte, its last newline kept"
+
+az secret get deploy-key --to-file "$tap_tmp/key.pem"
+is "$rc" 0 "--to-file: exit 0"
+is "$(cat "$out/stdout")" "Wrote secret 'deploy-key' (ssh-private-key) to $tap_tmp/key.pem (mode 0600)." \
+	"--to-file: says what went where"
+is "$(stat -c %a "$tap_tmp/key.pem")" 600 "the file is mode 0600"
+is "$(digest "$tap_tmp/key.pem")" "$(digest "$tap_tmp/id_rsa")" "and holds the key byte for byte"
+is "$(ssh-keygen -y -f "$tap_tmp/key.pem" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 "$tap_tmp/id_rsa.pub")" \
+	"ssh-keygen takes the file written"
+
+# Never over a file: the one there stays as it was.
+before=$(digest "$tap_tmp/key.pem")
+az secret get web-pat --to-file "$tap_tmp/key.pem"
+like "$rc:$err" "^1:.*key.pem already exists and is not overwritten: give a new file name" \
+	"an existing file: exit 1, the fix named"
+is "$(digest "$tap_tmp/key.pem")" "$before" "and the file is untouched"
+# Nor through a link: a dangling one is not followed to make its target.
+ln -s "$tap_tmp/elsewhere" "$tap_tmp/link.pem"
+az secret get web-pat --to-file "$tap_tmp/link.pem"
+is "$rc" 1 "a symbolic link (dangling) as --to-file: exit 1"
+[ ! -e "$tap_tmp/elsewhere" ]
+ok $? "and its target is not created"
+# A folder that cannot be written: said, and nothing left.
+# (root writes anywhere: for root, a folder that is not there.)
+rodir="$tap_tmp/missing"
+if [ "$(id -u)" -ne 0 ]; then
+	rodir="$tap_tmp/ro"
+	mkdir -m 500 "$rodir"
+fi
+az secret get web-pat --to-file "$rodir/pat"
+like "$rc:$err" "^1:.*cannot write $rodir/pat: (Permission denied|No such file or directory)" \
+	"a folder it cannot write in: exit 1 with the reason"
+
+# An id not stored: exit 17, the near one named, no file made.
+az secret get web-pta --to-file "$tap_tmp/none"
+like "$rc:$err" "^17:.*no secret 'web-pta' in the store; did you mean 'web-pat'\\?" \
+	"an unknown id: exit 17, the id meant named"
+[ ! -e "$tap_tmp/none" ]
+ok $? "and no file is made"
+az secret rm web-pta
+like "$rc:$err" "^17:.*did you mean 'web-pat'\\?" "rm of a mistyped id names the one meant too"
+az secret get 'Web Pat'
+is "$rc" 3 "an id that cannot be one: exit 3"
+
+# A terminal on stdout: refused before the store is opened, nothing shown.
+TERM=dumb script -qec "'$bin' --key-file '$key' secret get web-pat" "$out/typescript" >/dev/null 2>&1
+is "$?" 2 "stdout a terminal: exit 2"
+like "$(cat "$out/typescript")" "standard output is a terminal and a secret is not shown: give --to-file F" \
+	"the terminal is told how to get it instead"
+grep -q 'pat-0123456789abcdef' "$out/typescript"
+is "$?" 1 "the terminal never shows the value"
+
+# Options of other subcommands, and a missing id: usage errors.
+az secret get --to-file "$tap_tmp/x"
+like "$rc:$err" "^2:.*secret get: needs one secret id" "no id: exit 2"
+az secret set web-pat --to-file "$tap_tmp/x"
+like "$rc:$err" "^2:.*--to-file applies to 'secret get' only" "--to-file with set: exit 2"
+[ ! -e "$tap_tmp/x" ]
+ok $? "and nothing is written"
