@@ -362,6 +362,37 @@ bool azure_url_has_credentials(const char *text)
 }
 
 /*
+ * A 'git clone [options] URL [folder]' pasted whole (Azure's Clone button
+ * gives the command too): the URL in it, quoted when that shows no password.
+ * -1, or 0 when text is not such a command.
+ */
+static int url_clone_command(const char *text, char *msg, size_t msglen)
+{
+	static const char cmd[] = "git clone";
+	const char *user;
+	char word[AZ_URL_MAX_LEN + 1];
+
+	text += strspn(text, " ");
+	if (strncmp(text, cmd, sizeof(cmd) - 1) != 0 || (text[sizeof(cmd) - 1] != ' ' && text[sizeof(cmd) - 1]))
+		return 0;
+	for (const char *p = text + sizeof(cmd) - 1; *p;) {
+		size_t n;
+
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		/* The first word that reads as a URL: an option's value (--depth 1) does not. */
+		if (n > 0 && n < sizeof(word) && *p != '-' && (memmem(p, n, "://", 3) || memchr(p, '@', n))) {
+			snprintf(word, sizeof(word), "%.*s", (int)n, p);
+			if (url_password(word, &user) || url_http_user(word, NULL, 0) || az_utf16_len(word) < 0)
+				break;
+			return fail(msg, msglen, "that is a 'git clone' command: give only its URL, '%s'", word);
+		}
+		p += n;
+	}
+	return fail(msg, msglen, "that is a 'git clone' command: give only the URL in it");
+}
+
+/*
  * Checks on the whole text before it is split: each names its fix. -2: a raw
  * space, no message. A password, or a user that is not the organization, is
  * refused before any message quotes the text.
@@ -380,6 +411,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 		if (*p < 0x20 || *p == 0x7f)
 			return fail(msg, msglen, "the URL contains a control character (a tab or a "
 			            "line break?): remove it");
+	if (url_clone_command(text, msg, msglen))
+		return -1;
 	if (text[0] == ' ' || text[len - 1] == ' ') {
 		size_t a = strspn(text, " "), b = len;
 		char trimmed[AZ_URL_MAX_LEN + 1];

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(37)
+tap = Tap(39)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -24,6 +24,12 @@ def msg_check(t, label, pattern, what):
     if not r:
         tap.diag("expected a message matching %r under %r" % (pattern, label))
     return r
+
+def f5_check(t, label, want, what):
+    """F5 on the field: its value becomes want, and no message is left."""
+    t.focus(label)
+    t.send(F5)
+    return tap.ok(t.value(label) == want and t.message(label) == "", what)
 
 with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
@@ -64,16 +70,11 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     msg_check(t, "URL", r"_git", "a Project URL with /_git/")
     t.focus("URL")
     tap.ok("F5 uses it" in t.message("URL"), "the message offers F5 for the URL it names")
-    t.send(F5)
-    tap.ok(t.value("URL") == "https://dev.azure.com/contoso/Payments" and t.message("URL") == "",
-           "F5 puts the suggested Project URL in: no message left")
+    f5_check(t, "URL", "https://dev.azure.com/contoso/Payments", "F5 puts the suggested Project URL in: no message left")
     tap.is_(t.value("Test repository"), "web", "... and the repository it named is the test repository")
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "Test repository", r"name|URL", "a Test repository given as a URL")
-    t.focus("Test repository")
-    t.send(F5)
-    tap.ok(t.value("Test repository") == "web" and t.message("Test repository") == "",
-           "F5 keeps the repository's name from that URL")
+    f5_check(t, "Test repository", "web", "F5 keeps the repository's name from that URL")
     t.focus("URL type")
     t.send(RIGHT)  # Repository
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")
@@ -82,6 +83,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     tap.ok((t.message("URL") or "").endswith("\u2026"), "a message longer than its rows ends with '…'")
     retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web")
     msg_check(t, "URL", r"space|%20", "a raw space in the URL")
+    retype(t, "URL", "git clone https://dev.azure.com/contoso/Shop/_git/web")
+    msg_check(t, "URL", r"that is a 'git clone' command: give only its URL", "a 'git clone' command pasted whole")
+    f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 keeps only the URL of the command")
     retype(t, "URL", "http://tfs.example:8080/tfs/Coll/Payments/_git/web")
     msg_check(t, "URL", r"http|allow", "an http:// URL without Allow plain http://")
     t.focus("Allow plain http://")
