@@ -63,6 +63,32 @@ static void cli_help(FILE *out)
 	      "Run '" AZ_PROGRAM " COMMAND --help' for the options of a command.\n", out);
 }
 
+/* " opt value", value quoted for a shell if need be. */
+static void cli_print_arg(FILE *out, const char *opt, const char *value)
+{
+	if (strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") == strlen(value)) {
+		fprintf(out, " %s %s", opt, value);
+		return;
+	}
+	fprintf(out, " %s '", opt);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*p, out);
+	}
+	fputc('\'', out);
+}
+
+void cli_print_program(const struct cli_ctx *ctx, FILE *out, bool key_file)
+{
+	fputs(AZ_PROGRAM, out);
+	if (ctx->home)
+		cli_print_arg(out, "--home", ctx->home);
+	if (key_file && ctx->key_file)
+		cli_print_arg(out, "--key-file", ctx->key_file);
+}
+
 void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream)
 {
 	const struct cli_command *c = cli_find(name);

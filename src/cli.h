@@ -42,6 +42,13 @@ extern const struct cli_command cli_commands[];
 /* A command's --help: its usage function, else "Usage: azrepos-connect NAME ARGS" and the summary. */
 void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream);
 
+/*
+ * The start of a command this run suggests, to copy and paste into a shell:
+ * "azrepos-connect" with this run's --home and (key_file: the command opens
+ * the store) --key-file, quoted if need be.
+ */
+void cli_print_program(const struct cli_ctx *ctx, FILE *out, bool key_file);
+
 /* cli_getopt's "go on" result; every other result is an exit code. */
 #define CLI_CONTINUE (-1)
 

@@ -21,11 +21,15 @@
 #include "sshkey.h"
 #include "store_cli.h"
 
-enum { OPT_KIND = 256, OPT_FROM_FILE, OPT_TO_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET, OPT_YES };
+enum {
+	OPT_KIND = 256, OPT_FROM_FILE, OPT_GENERATE, OPT_TO_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET,
+	OPT_YES
+};
 
 struct secret_opts {
 	const char *kind;
 	const char *from_file;
+	bool generate;
 	const char *to_file;
 	const char *new_key_file;
 	bool credential;
@@ -43,6 +47,9 @@ static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		break;
 	case OPT_FROM_FILE:
 		o->from_file = arg;
+		break;
+	case OPT_GENERATE:
+		o->generate = true;
 		break;
 	case OPT_TO_FILE:
 		o->to_file = arg;
@@ -197,6 +204,52 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
 	msg_error(ctx->err, "no secret '%s' in the store%s%s%s ('" AZ_PROGRAM " secret list' lists them)", id,
 	          near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 	return AZ_EXIT_STORE_NOT_FOUND;
+}
+
+/*
+ * secret set ID --generate: F3 without a terminal, for a fleet. A new RSA 4096
+ * key stored as ID, never over a secret already stored (that key may be in
+ * use); its public key on stdout, for Azure DevOps, and in <data>/<ID>.pub.
+ */
+static int secret_generate(struct cli_ctx *ctx, const char *id)
+{
+	char pub[SSHKEY_PUB_MAX], msg[256], path[4096];
+	struct store_error err;
+	struct store_info had;
+	struct secbuf *priv = NULL;
+	struct store *s;
+	int rc = secret_check_id(ctx, id, true);
+
+	if (rc != AZ_EXIT_OK || (rc = store_cli_open(ctx, STORE_CLI_CREATE, &s)) != AZ_EXIT_OK)
+		return rc;
+	if (store_find(s, id, &had)) {
+		msg_error(ctx->err, "'%s' is already stored (%s): a new key never replaces a secret; remove it "
+		          "first ('" AZ_PROGRAM " secret rm %s') or give another id", id, store_kind_name(had.kind), id);
+		rc = AZ_EXIT_INVALID;
+	} else if (sshkey_generate(&priv, pub, sizeof(pub), id, msg, sizeof(msg)) != 0) {
+		msg_error(ctx->err, "%s", msg);
+		rc = AZ_EXIT_ERROR;
+	} else if (store_put(s, id, STORE_KIND_SSH_PRIVATE_KEY, priv, &err) != STORE_OK) {
+		rc = store_cli_fail(ctx, &err);
+	} else {
+		fprintf(ctx->out, "%s\n", pub);
+		fflush(ctx->out);
+		if (sshkey_write_pub(ctx->paths.data_dir, id, pub, path, sizeof(path)) != 0) {
+			msg_error(ctx->err, "the new key is stored as '%s' and its public key printed, but %s cannot "
+			          "be written: %s", id, path, strerror(errno));
+			rc = AZ_EXIT_ERROR;
+		} else {
+			fprintf(ctx->err, "Saved secret '%s' (ssh-private-key): a new RSA %d key.\n"
+			        "Add its public key (printed above; also in %s) in Azure DevOps:\n"
+			        "User settings > SSH public keys > New Key.\n"
+			        "For a Harness SSH credential (user git): ", id, SSHKEY_GENERATE_BITS, path);
+			cli_print_program(ctx, ctx->err, true);
+			fprintf(ctx->err, " secret get %s --to-file %s.pem\n", id, id);
+		}
+	}
+	secbuf_free(priv);
+	store_close(s);
+	return rc;
 }
 
 /* The saved connectors that name secret id, as "a, b" in buf ("" for none; unreadable files are skipped). */
@@ -388,7 +441,7 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 
 void cmd_secret_usage(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F] |\n"
+	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F | --generate] |\n"
 	      "       get ID [--to-file F] | rm ID [--yes] |\n"
 	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
 	      "Manage the encrypted secret store; values are never shown on the terminal.\n"
@@ -397,6 +450,8 @@ void cmd_secret_usage(FILE *out)
 	      "  set ID                store a secret: from --from-file F, else the terminal (echo off),\n"
 	      "                        else stdin; --kind token|password|ssh-private-key|\n"
 	      "                        ssh-key-passphrase (default token)\n"
+	      "  set ID --generate     store a new SSH key (RSA 4096, as F3 in the wizard makes);\n"
+	      "                        its public key is printed, to add in Azure DevOps\n"
 	      "  get ID                write a value where it is needed (such as the key F3 made,\n"
 	      "                        for Harness): to --to-file F, a new file of mode 0600, or\n"
 	      "                        to a pipe; never onto a terminal\n"
@@ -418,6 +473,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "kind", required_argument, NULL, OPT_KIND },
 		{ "from-file", required_argument, NULL, OPT_FROM_FILE },
+		{ "generate", no_argument, NULL, OPT_GENERATE },
 		{ "to-file", required_argument, NULL, OPT_TO_FILE },
 		{ "new-key-file", required_argument, NULL, OPT_NEW_KEY_FILE },
 		{ "credential", no_argument, NULL, OPT_CREDENTIAL },
@@ -428,7 +484,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 	struct secret_opts o = { 0 };
 	int rc = cli_getopt(ctx, argc, argv, NULL, opts, secret_opt, &o);
 	const char *sub;
-	bool set_opts = o.kind || o.from_file;
+	bool set_opts = o.kind || o.from_file || o.generate;
 	bool rekey_opts = o.new_key_file || o.credential || o.reset;
 
 	if (rc != CLI_CONTINUE)
@@ -446,7 +502,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		return msg_usage_for(ctx->err, "secret", "secret: unknown subcommand '%s' (list, set ID, "
 		                     "get ID, rm ID, rekey)", sub);
 	if (set_opts && !is_set)
-		stray = "--kind/--from-file", belongs = "set";
+		stray = "--kind/--from-file/--generate", belongs = "set";
 	else if (o.to_file && !is_get)
 		stray = "--to-file", belongs = "get";
 	else if (rekey_opts && !is_rekey)
@@ -462,6 +518,14 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		                     one_id ? "needs one secret id" : "takes no arguments");
 	if (is_list)
 		return secret_list(ctx);
+	if (is_set && o.generate) {
+		bool other_kind = o.kind && strcmp(o.kind, "ssh-private-key") != 0;
+		if (o.from_file || other_kind)
+			return msg_usage_for(ctx->err, "secret", "secret set --generate: the value is a new SSH "
+			                     "private key: leave out %s%s%s", o.from_file ? "--from-file" : "",
+			                     o.from_file && other_kind ? " and " : "", other_kind ? "--kind" : "");
+		return secret_generate(ctx, argv[optind + 1]);
+	}
 	if (is_set)
 		return secret_set(ctx, argv[optind + 1], &o);
 	if (is_get)

@@ -3,9 +3,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
+#include "fileio.h"
+#include "msg.h"
+#include "paths.h"
 #include "sshkey.h"
 
 /* Never ask: without this, a key that needs a passphrase makes OpenSSL prompt on the terminal. */
@@ -265,11 +269,10 @@ out:
 	return out;
 }
 
-int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *comment, char *msg,
-                    size_t msglen)
+int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *who, char *msg, size_t msglen)
 {
 	ssh_key key = NULL;
-	char *b64 = NULL, *pub64 = NULL;
+	char *b64 = NULL, *pub64 = NULL, host[128] = "";
 	int rc = -1;
 
 	*priv = NULL;
@@ -283,7 +286,9 @@ int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *
 		snprintf(msg, msglen, "cannot make an RSA key: libssh wrote it in a form not known here");
 		goto out;
 	}
-	snprintf(pub, publen, "ssh-rsa %s %s", pub64, comment);
+	/* In Azure's list of SSH keys, the comment says what uses the key, on which host. */
+	gethostname(host, sizeof(host) - 1);
+	snprintf(pub, publen, "ssh-rsa %s " AZ_PROGRAM ":%s@%s", pub64, who, *host ? host : "localhost");
 	rc = 0;
 out:
 	/* libssh's copy of the private key text is plain heap memory: wiped before it goes back. */
@@ -294,6 +299,17 @@ out:
 	ssh_string_free_char(pub64);
 	ssh_key_free(key);
 	return rc;
+}
+
+int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *path, size_t pathlen)
+{
+	char line[SSHKEY_PUB_MAX + 1];
+
+	snprintf(path, pathlen, "%s/%s.pub", dir, sid);
+	snprintf(line, sizeof(line), "%s\n", pub);
+	if (paths_mkdir(dir) != 0)
+		return -1;
+	return fileio_write_atomic(path, line, strlen(line), NULL, NULL) == 0 ? 0 : -1;
 }
 
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen)

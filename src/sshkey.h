@@ -37,13 +37,22 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
 /* Azure's advice for a new key: RSA, 4096 bits. */
 #define SSHKEY_GENERATE_BITS 4096
 
+/* The longest public key line sshkey_generate makes (RSA 4096 and its comment). */
+#define SSHKEY_PUB_MAX 2048
+
 /*
  * Make a new RSA key: the private key in *priv, without a passphrase, in the
  * PEM form Harness asks for (as 'ssh-keygen -m PEM': "BEGIN RSA PRIVATE KEY");
- * the public key line "ssh-rsa AAAA... comment" in pub (publen >= 1024),
- * ready to paste into Azure DevOps. 0, or -1 with a message.
+ * the public key line "ssh-rsa AAAA... azrepos-connect:<who>@<host>" in pub
+ * (publen >= SSHKEY_PUB_MAX), ready to paste into Azure DevOps, whose list of
+ * keys then says what uses each. 0, or -1 with a message.
  */
-int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *comment, char *msg,
-                    size_t msglen);
+int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *who, char *msg, size_t msglen);
+
+/*
+ * Keep the public key line pub of the key stored as sid in <dir>/<sid>.pub
+ * (its path in path), dir made if need be. 0, or -1 with errno set.
+ */
+int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *path, size_t pathlen);
 
 #endif

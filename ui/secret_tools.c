@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "connector.h"
 #include "fileio.h"
@@ -24,8 +23,8 @@ void secret_tools_generate_key(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
-	char pub[2048], line[2056], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 512], sid[128];
-	char comment[256], host[128] = "";
+	char pub[SSHKEY_PUB_MAX], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 512], sid[128];
+	const char *who = connector_get(w->c, FIELD_IDENTIFIER);
 
 	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
 	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
@@ -33,12 +32,7 @@ void secret_tools_generate_key(struct wizard *w)
 	/* Shown while the key is made; the key loop clears it. */
 	snprintf(w->busy, sizeof(w->busy), "making an RSA %d key...", SSHKEY_GENERATE_BITS);
 	wizard_draw(w);
-	/* In Azure's list of SSH keys, the comment says which connector on which host uses it. */
-	gethostname(host, sizeof(host) - 1);
-	snprintf(comment, sizeof(comment), AZ_PROGRAM ":%s@%s",
-	         connector_get(w->c, FIELD_IDENTIFIER) ? connector_get(w->c, FIELD_IDENTIFIER) : "new",
-	         *host ? host : "localhost");
-	if (sshkey_generate(&priv, pub, sizeof(pub), comment, msg, sizeof(msg)) != 0) {
+	if (sshkey_generate(&priv, pub, sizeof(pub), who ? who : "new", msg, sizeof(msg)) != 0) {
 		snprintf(w->status, sizeof(w->status), "%s", msg);
 		return;
 	}
@@ -47,14 +41,11 @@ void secret_tools_generate_key(struct wizard *w)
 	input_set(&w->in[FIELD_SSH_KEY_PASSPHRASE], "", 0);
 	wizard_changed(w, FIELD_SSH_KEY);
 	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
-	snprintf(w->pub_path, sizeof(w->pub_path), "%s/%s.pub", p->data_dir,
-	         wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid)));
 	wizard_key_hash(w, w->pub_of);
-	snprintf(line, sizeof(line), "%s\n", pub);
-	if (w->start->dry_run)
+	wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid));
+	if (w->start->dry_run) {
 		w->pub_path[0] = '\0';
-	else if (paths_mkdir(p->data_dir) != 0 ||
-	         fileio_write_atomic(w->pub_path, line, strlen(line), NULL, NULL) != 0) {
+	} else if (sshkey_write_pub(p->data_dir, sid, pub, w->pub_path, sizeof(w->pub_path)) != 0) {
 		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
 		w->pub_path[0] = '\0';
 	}

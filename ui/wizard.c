@@ -577,23 +577,6 @@ static void wizard_cancel(struct wizard *w)
 	wizard_leave(w, "cancelled");
 }
 
-/* " --opt value" of a command to copy and paste into a shell: value quoted if need be. */
-static void wizard_print_arg(FILE *out, const char *opt, const char *value)
-{
-	if (strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") == strlen(value)) {
-		fprintf(out, " %s %s", opt, value);
-		return;
-	}
-	fprintf(out, " %s '", opt);
-	for (const char *p = value; *p; p++) {
-		if (*p == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*p, out);
-	}
-	fputc('\'', out);
-}
-
 /*
  * The steps after a save, as commands: the connector for Harness, and a key
  * made here, which exists nowhere else, for its Harness SSH credential (that
@@ -601,20 +584,15 @@ static void wizard_print_arg(FILE *out, const char *opt, const char *value)
  */
 static void wizard_print_next(const struct wizard *w)
 {
-	const struct cli_ctx *ctx = w->ctx;
 	const char *key = connector_get(w->cc, FIELD_SSH_KEY);
-	FILE *out = ctx->out;
+	FILE *out = w->ctx->out;
 
-	fputs("for Harness: " AZ_PROGRAM, out);
-	if (ctx->home)
-		wizard_print_arg(out, "--home", ctx->home);
+	fputs("for Harness: ", out);
+	cli_print_program(w->ctx, out, false);
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
 	if (*w->pub_path && key) {
-		fputs("its SSH key, for a Harness SSH credential (user git): " AZ_PROGRAM, out);
-		if (ctx->home)
-			wizard_print_arg(out, "--home", ctx->home);
-		if (ctx->key_file)
-			wizard_print_arg(out, "--key-file", ctx->key_file);
+		fputs("its SSH key, for a Harness SSH credential (user git): ", out);
+		cli_print_program(w->ctx, out, true);
 		fprintf(out, " secret get %s --to-file %s.pem\n", key, key);
 	}
 }

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((55 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
+plan $((58 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -82,6 +82,16 @@ run az new --non-interactive --answers "$tap_tmp/ssh.json" --name "infra two" \
 is "$rc" 0 "flags override the answers file; a stored key is reused by id"
 [ -f "$home/connectors/infra_two.json" ]
 ok $? "the second connector is saved under the name from the flag"
+
+# 3b. A key made without a terminal (secret set --generate), its public key added on the server
+# as in Azure DevOps: a connector naming it by id passes the check.
+run az secret set fleet-ssh --generate </dev/null
+is "$rc" 0 "secret set --generate: exit 0"
+gate=$(head -1 "$AZF_DIR/ssh/authorized_keys" | sed 's/ ssh-rsa .*//')
+printf '%s %s\n' "$gate" "$out" >>"$AZF_DIR/ssh/authorized_keys"
+run az new --non-interactive --answers "$tap_tmp/ssh.json" --name "fleet ssh" --ssh-key-secret fleet-ssh </dev/null
+is "$rc" 0 "a connector naming that key by its id: the check passes, exit 0"
+like "$out" "saved connector 'fleet_ssh'" "and it is saved"
 
 # 4. Every invalid field reported together, exit 3, nothing written.
 home="$tap_tmp/home-bad"

@@ -1,7 +1,9 @@
 # 'secret get': a value written byte for byte to a pipe or to a new file of
 # mode 0600, never onto a terminal, never over a file or through a link; an
-# unknown id is named with the one perhaps meant. Runs are under setsid (no
-# terminal) except where a terminal is the point (script(1) gives one).
+# unknown id is named with the one perhaps meant. 'secret set --generate': F3's
+# new key without a terminal, its public key printed, never over a secret.
+# Runs are under setsid (no terminal) except where a terminal is the point
+# (script(1) gives one).
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
@@ -12,7 +14,7 @@ export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
 out="$tap_tmp/out"
 mkdir -m 700 "$out"
-plan 26
+plan 38
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -99,3 +101,34 @@ az secret set web-pat --to-file "$tap_tmp/x"
 like "$rc:$err" "^2:.*--to-file applies to 'secret get' only" "--to-file with set: exit 2"
 [ ! -e "$tap_tmp/x" ]
 ok $? "and nothing is written"
+
+# set --generate: a new RSA 4096 key, its public key on stdout and in <home>/<id>.pub.
+az secret set fleet-key --generate
+is "$rc" 0 "set --generate: exit 0"
+pub=$(cat "$out/stdout")
+like "$pub" "^ssh-rsa AAAA[A-Za-z0-9+/=]+ azrepos-connect:fleet-key@$(hostname)\$" \
+	"stdout: the public key line alone, its comment naming the id and the host"
+is "$(cat "$home/fleet-key.pub")" "$pub" "and the same line in <home>/fleet-key.pub"
+like "$err" "Add its public key .* in Azure DevOps" "stderr says where the public key goes"
+printed=$(printf '%s\n' "$err" | sed -n 's/^For a Harness SSH credential (user git): //p')
+(cd "$tap_tmp" && eval "set -- $printed" && shift && setsid -w "$bin" "$@" </dev/null >/dev/null 2>&1)
+is "$(head -1 "$tap_tmp/fleet-key.pem" 2>/dev/null)" "-----BEGIN RSA PRIVATE KEY-----" \
+	"the 'secret get' command it prints writes the key, PEM (BEGIN RSA PRIVATE KEY)"
+is "$(ssh-keygen -y -f "$tap_tmp/fleet-key.pem" 2>/dev/null | cut -d' ' -f1,2)" "$(printf '%s' "$pub" | cut -d' ' -f1,2)" \
+	"ssh-keygen derives the public key printed from it"
+az secret list
+like "$(cat "$out/stdout")" "fleet-key +ssh-private-key" "listed as an ssh-private-key"
+
+# Never over a secret: the key stored stays, and its .pub.
+before=$(digest "$tap_tmp/fleet-key.pem")
+az secret set fleet-key --generate
+like "$rc:$err" "^3:.*'fleet-key' is already stored \(ssh-private-key\): a new key never replaces a secret; remove it first" \
+	"--generate on an id stored: exit 3, the way out named"
+az secret get fleet-key
+is "$(digest "$out/stdout")" "$before" "and the stored key is the same"
+is "$(cat "$home/fleet-key.pub")" "$pub" "and so is its .pub"
+az secret set other-key --generate --kind token
+like "$rc:$err" "^2:.*--generate: the value is a new SSH private key: leave out --kind\$" \
+	"--generate with another --kind: exit 2"
+az secret get fleet-key --generate
+like "$rc:$err" "^2:.*--kind/--from-file/--generate applies to 'secret set' only" "--generate with get: exit 2"

@@ -10,7 +10,7 @@ strace -f -qq -o /dev/null true 2>/dev/null || bail "strace cannot trace here (p
 tap_loopback_only
 tap_fixtures
 tap_keyed_home
-plan 32
+plan 36
 
 # hex TEXT: TEXT as strace -xx prints bytes (\xHH each).
 hex() { printf '%s' "$1" | od -An -tx1 -v | tr -d ' \n' | sed 's/\(..\)/\\x\1/g'; }
@@ -150,6 +150,19 @@ traced new-ssh-wrong new --non-interactive --name ssh_wrong --url-type repo --co
 is "$rc" 3 "new-ssh-wrong: a wrong key passphrase is invalid input (exit 3)"
 none new-ssh-wrong "the wrong passphrase" "not-$pass"
 none new-ssh-wrong "the key passphrase" "$pass"
+
+# A key made here (secret set --generate): only its public key goes out. Its private key, known
+# only once stored, is looked for afterwards; 'secret get' to a pipe does write it (the search works).
+traced gen-key secret set made-key --generate
+is "$rc" 0 "gen-key: a new key stored (exit 0)"
+"$bin" --home "$home" --key-file "$key" secret get made-key >"$tap_tmp/made-key" </dev/null
+made_body=$(grep -v -- '-----' "$tap_tmp/made-key")
+[ "$(printf '%s\n' "$made_body" | wc -l)" -ge 45 ]
+ok $? "gen-key: the key made is an RSA 4096 PEM (45 lines or more of base64)"
+none gen-key "the private key made" "$made_body"
+traced get-key secret get made-key
+[ -n "$(sent get-key "$made_body")" ]
+ok $? "get-key: 'secret get' to a pipe writes the key (the search works)"
 
 exec_lines=$(grep -hE '^[0-9]+ +execve\(' "$tap_tmp"/*.trace | grep -vF "$(hex "$bin")" | cut -c1-120)
 is "$exec_lines" "" "no run started another program (no secret can go through its argv or env)"
