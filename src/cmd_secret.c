@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_connector.h"
@@ -306,6 +307,12 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 		rc = store_cli_fail(ctx, &err);
 	else if (rc == AZ_EXIT_OK)
 		fprintf(ctx->out, "Removed secret %s.\n", id);
+	/* A key made here (F3, --generate) left its public key beside the store: gone with it. */
+	char pub[4096];
+	snprintf(pub, sizeof(pub), "%s/%s.pub", ctx->paths.data_dir, id);
+	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY && unlink(pub) == 0)
+		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
+		        "was added there).\n", pub);
 	if (rc == AZ_EXIT_OK && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '" AZ_PROGRAM
 		        " secret set %s' (or 'edit ID').\n", users, id);

@@ -14,7 +14,7 @@ export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
 out="$tap_tmp/out"
 mkdir -m 700 "$out"
-plan 38
+plan 41
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -132,3 +132,10 @@ like "$rc:$err" "^2:.*--generate: the value is a new SSH private key: leave out 
 	"--generate with another --kind: exit 2"
 az secret get fleet-key --generate
 like "$rc:$err" "^2:.*--kind/--from-file/--generate applies to 'secret set' only" "--generate with get: exit 2"
+
+# rm of a key made here takes its .pub along, and says so.
+az secret rm fleet-key
+is "$rc" 0 "rm of the key made: exit 0"
+like "$(cat "$out/stdout")" "Removed its public key file $home/fleet-key.pub too" "rm says its .pub went too"
+[ ! -e "$home/fleet-key.pub" ]
+ok $? "and the .pub is gone"
