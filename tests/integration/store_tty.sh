@@ -174,7 +174,8 @@ rc, gen, values, _ = dump("pass:switch two")
 ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (two generations on)")
 ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
-print(f"1..{n}")
+# The plan is fixed, not the count of what ran: a check skipped by mistake shows.
+print("1..35")
 print("\n".join(tests))
 sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
 PYEOF
