@@ -21,6 +21,7 @@
 #include "nearest.h"
 #include "sshkey.h"
 #include "store_cli.h"
+#include "validate.h"
 
 enum {
 	OPT_KIND = 256, OPT_FROM_FILE, OPT_GENERATE, OPT_TO_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET,
@@ -171,8 +172,12 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		msg_error(ctx->err, "the value of %s is empty", id);
 		rc = AZ_EXIT_INVALID;
 	}
-	/* A key must be one Azure takes (an encrypted one opens later, with its passphrase). */
+	/* A token must read as one; a key must be one Azure takes (an encrypted one opens later, with its passphrase). */
 	char msg[320];
+	if (rc == AZ_EXIT_OK && kind == STORE_KIND_TOKEN && !validate_token((const char *)value->data, msg, sizeof(msg))) {
+		msg_error(ctx->err, "%s: %s", id, msg);
+		rc = AZ_EXIT_INVALID;
+	}
 	if (rc == AZ_EXIT_OK && kind == STORE_KIND_SSH_PRIVATE_KEY) {
 		int k = sshkey_check(value, NULL, msg, sizeof(msg));
 		if (k == -1 || k == -3) {

@@ -17,6 +17,7 @@
 #include "newconn.h"
 #include "sshkey.h"
 #include "store_cli.h"
+#include "validate.h"
 
 void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, ...)
 {
@@ -71,15 +72,7 @@ bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size
 		         "\"UTF-8 with BOM\"): save it as plain UTF-8");
 		return false;
 	}
-	if (newconn_kind(id) == STORE_KIND_TOKEN && strspn((const char *)v->data, " \t") == v->len) {
-		snprintf(msg, msglen, "the value is only blanks: check what was copied");
-		return false;
-	}
-	if (newconn_kind(id) == STORE_KIND_TOKEN && strpbrk((const char *)v->data, " \t")) {
-		snprintf(msg, msglen, "a token has no spaces: check what was copied");
-		return false;
-	}
-	return true;
+	return newconn_kind(id) != STORE_KIND_TOKEN || validate_token((const char *)v->data, msg, msglen);
 }
 
 /*

@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <strings.h>
 #include <string.h>
 
 #include "strlist.h"
@@ -162,6 +163,76 @@ bool validate_username(const char *text, char *msg, size_t msglen)
 	for (const char *p = text; *p; p++) {
 		if (*p == ' ' || *p == '\t' || *p == ':' || (unsigned char)*p < 0x20 || *p == 0x7f) {
 			snprintf(msg, msglen, "%s is not allowed in a username: remove it",
+			         utf8_describe(p, what, sizeof(what)));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Does text start with word (any case) and a blank? */
+static bool validate_starts(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncasecmp(text, word, n) == 0 && (text[n] == ' ' || text[n] == '\t');
+}
+
+bool validate_token(const char *text, char *msg, size_t msglen)
+{
+	static const char *const forges[][2] = {
+		{ "ghp_", "GitHub" }, { "gho_", "GitHub" }, { "ghu_", "GitHub" }, { "ghs_", "GitHub" },
+		{ "github_pat_", "GitHub" }, { "glpat-", "GitLab" },
+	};
+	const char *t = text + strspn(text, " \t");
+	size_t len = strlen(t), inner;
+	char what[48];
+
+	while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+		len--;
+	if (len == 0) {
+		snprintf(msg, msglen, "the value is only blanks: check what was copied");
+		return false;
+	}
+	/* What else gets copied with a token, or for one: named, never quoted (the rest is secret). */
+	if (validate_starts(t, "Bearer") || validate_starts(t, "Basic")) {
+		snprintf(msg, msglen, "that is an HTTP Authorization value ('%s ...'): give the Personal Access "
+		         "Token alone", validate_starts(t, "Bearer") ? "Bearer" : "Basic");
+		return false;
+	}
+	if (strstr(t, "://")) {
+		snprintf(msg, msglen, "that is a URL, not a token: create a Personal Access Token in Azure DevOps "
+		         "(User settings > Personal access tokens)");
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(forges) / sizeof(forges[0]); i++) {
+		if (strncmp(t, forges[i][0], strlen(forges[i][0])) == 0) {
+			snprintf(msg, msglen, "that is a %s token (%s...): Azure DevOps takes only its own Personal "
+			         "Access Tokens (User settings > Personal access tokens)", forges[i][1], forges[i][0]);
+			return false;
+		}
+	}
+	if (strchr("\"'", t[0]) || strchr("\"'", t[len - 1])) {
+		snprintf(msg, msglen, "remove the quote marks copied with the token");
+		return false;
+	}
+	inner = strcspn(t, " \t");
+	if (inner < len) {
+		snprintf(msg, msglen, "a token has no spaces: check what was copied");
+		return false;
+	}
+	if (t != text || t[len] != '\0') {
+		snprintf(msg, msglen, "remove the blanks before and after the token");
+		return false;
+	}
+	for (const char *p = t; *p; p += utf8_char_len(p)) {
+		if (*p == ':') {
+			snprintf(msg, msglen, "a token has no ':': give the token alone (the username is a field of "
+			         "its own)");
+			return false;
+		}
+		if ((unsigned char)*p >= 0x80) {
+			snprintf(msg, msglen, "%s is not part of a token: check what was copied",
 			         utf8_describe(p, what, sizeof(what)));
 			return false;
 		}

@@ -25,4 +25,11 @@ bool validate_delegate_tags(const char *list, char *msg, size_t msglen);
 /* A git username for HTTP: not empty, no spaces, control characters or ':'. */
 bool validate_username(const char *text, char *msg, size_t msglen);
 
+/*
+ * A Personal Access Token as given: not blank; not what is often copied with
+ * or for one (an Authorization value, a URL, another forge's token, quotes,
+ * blanks, "user:token", characters no token has). Messages never quote it.
+ */
+bool validate_token(const char *text, char *msg, size_t msglen);
+
 #endif

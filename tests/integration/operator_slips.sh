@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 80
+plan $((76 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -171,11 +171,25 @@ unlike "$err" "abc" "the inline secret's value is not repeated"
 # Token files an editor or a template got wrong, and values that would go unused.
 printf '\357\273\277%s' "$(cat "$AZF_TOKEN_FILE")" >"$tap_tmp/bom"
 printf '   ' >"$tap_tmp/blank"
-for t in "bom|the value starts with a byte-order mark" "blank|the value is only blanks"; do
+# What is copied with a token or for one: named, the token itself never quoted.
+printf 'Bearer %s' "$(cat "$AZF_TOKEN_FILE")" >"$tap_tmp/bearer"
+printf 'https://dev.azure.com/%s/_usersSettings/tokens' "$AZF_ORG" >"$tap_tmp/url"
+printf 'ghp_0123456789abcdefghijABCDEFGHIJ012345' >"$tap_tmp/github"
+printf '"%s"' "$(cat "$AZF_TOKEN_FILE")" >"$tap_tmp/quoted"
+printf '%s:%s' "$AZF_USER" "$(cat "$AZF_TOKEN_FILE")" >"$tap_tmp/user-colon"
+for t in "bom|the value starts with a byte-order mark" "blank|the value is only blanks" \
+	"bearer|that is an HTTP Authorization value \('Bearer \.\.\.'\): give the Personal Access Token alone" \
+	"url|that is a URL, not a token: create a Personal Access Token in Azure DevOps" \
+	"github|that is a GitHub token \(ghp_\.\.\.\): Azure DevOps takes only its own Personal Access Tokens" \
+	"quoted|remove the quote marks copied with the token" \
+	"user-colon|a token has no ':': give the token alone"; do
 	run http --name web10 --token-file "$tap_tmp/${t%%|*}" --skip-test </dev/null
 	is "$rc" 3 "a token file (${t%%|*}): exit 3"
 	like "$err" "token: ${t#*|}" "a token file (${t%%|*}): said so"
 done
+unlike "$err" "$(cat "$AZF_TOKEN_FILE")" "the token is not quoted back"
+run "$bin" --home "$tap_tmp/home-pat" --key-file "$key" secret set web-pat --from-file "$tap_tmp/bearer" </dev/null
+like "$rc:$err" "^3:.*web-pat: that is an HTTP Authorization value" "secret set of such a token: exit 3, said the same way"
 run http --name web10 --token-file "" --skip-test </dev/null
 like "$err" "token: --token-file was given an empty file name \(an unset variable\?\)" "--token-file '': said so"
 run az new --non-interactive --name web11 --url-type repo --connection ssh \

@@ -310,6 +310,45 @@ static void test_username(void **state)
 	free(u257);
 }
 
+/* What is copied with or for a token is named; the token itself never is. */
+static void test_token(void **state)
+{
+	static const struct vcase cases[] = {
+		{ "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnop", true, NULL }, /* a classic PAT's shape */
+		{ "x", true, NULL },
+		{ "Bearerabc", true, NULL }, /* no blank: not the scheme */
+		{ "abc=", true, NULL },
+		{ "", false, "the value is only blanks" },
+		{ " \t ", false, "the value is only blanks" },
+		{ "Bearer abc123", false, "that is an HTTP Authorization value ('Bearer ...'): give the Personal Access Token alone" },
+		{ "bearer abc123", false, "('Bearer ...')" },
+		{ "Basic Y2k6dG9rZW4=", false, "that is an HTTP Authorization value ('Basic ...')" },
+		{ "https://dev.azure.com/contoso", false, "that is a URL, not a token" },
+		{ "ghp_abc123", false, "that is a GitHub token (ghp_...): Azure DevOps takes only its own" },
+		{ "github_pat_11abc", false, "that is a GitHub token (github_pat_...)" },
+		{ "glpat-abc123", false, "that is a GitLab token (glpat-...)" },
+		{ "\"abc123\"", false, "remove the quote marks copied with the token" },
+		{ "'abc123'", false, "remove the quote marks copied with the token" },
+		{ "\"abc123", false, "remove the quote marks copied with the token" },
+		{ "abc123'", false, "remove the quote marks copied with the token" },
+		{ "abc 123", false, "a token has no spaces" },
+		{ " abc123", false, "remove the blanks before and after the token" },
+		{ "abc123\t", false, "remove the blanks before and after the token" },
+		{ "ci:abc123", false, "a token has no ':': give the token alone (the username is a field of its own)" },
+		{ "abc\xe2\x80\x9c" "123", false, "'\xe2\x80\x9c' is not part of a token" },
+		{ "abc\xff", false, "a byte that is not UTF-8 (0xFF) is not part of a token" },
+	};
+	char msg[512];
+
+	(void)state;
+	check_table(validate_token, cases, sizeof(cases) / sizeof(cases[0]));
+	/* Never the token in its message. */
+	assert_false(validate_token("ci:s3cr3t-t0ken", msg, sizeof(msg)));
+	assert_null(strstr(msg, "s3cr3t"));
+	assert_false(validate_token("Bearer s3cr3t-t0ken", msg, sizeof(msg)));
+	assert_null(strstr(msg, "s3cr3t"));
+}
+
 static void test_description(void **state)
 {
 	static const struct vcase cases[] = {
@@ -385,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_delegate_tags),
 		cmocka_unit_test(test_username),
+		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_description),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_utf8),
