@@ -329,7 +329,8 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
  * secret get: a value for where it is needed outside this program, such as the
  * key F3 made, for Harness's SSH credential. Written byte for byte to a new
  * file (mode 0600) or to a pipe; never onto a terminal (the screen, its
- * scrollback), and never through stdio's buffers (plain heap memory).
+ * scrollback) nor into a file others can read, and never through stdio's
+ * buffers (plain heap memory).
  */
 static int secret_get(struct cli_ctx *ctx, const char *id, const char *path)
 {
@@ -345,6 +346,11 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path)
 	if (!path && ctx->stdout_tty)
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a terminal and a "
 		                     "secret is not shown: give --to-file F (a new file, mode 0600), or pipe it");
+	/* '> F' made F with the shell's umask: often readable by all. */
+	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file others can read "
+		                     "(mode %04o): give --to-file F instead (a new file, mode 0600)",
+		                     (unsigned)(st.st_mode & 07777));
 	/* Said before the passphrase is asked, and again by O_EXCL when written. */
 	if (path && lstat(path, &st) == 0) {
 		msg_error(ctx->err, "%s already exists and is not overwritten: give a new file name", path);
@@ -466,7 +472,8 @@ void cmd_secret_usage(FILE *out)
 	      "                        its public key is printed, to add in Azure DevOps\n"
 	      "  get ID                write a value where it is needed (such as the key F3 made,\n"
 	      "                        for Harness): to --to-file F, a new file of mode 0600, or\n"
-	      "                        to a pipe; never onto a terminal\n"
+	      "                        to a pipe; never onto a terminal or into a file others\n"
+	      "                        can read\n"
 	      "  rm ID                 remove a secret (one a saved connector uses: asks first, or --yes)\n"
 	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
 	      "                        --new-key-file F a key file (made if missing), or with\n"

@@ -14,7 +14,9 @@ export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
 out="$tap_tmp/out"
 mkdir -m 700 "$out"
-plan 41
+# Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
+umask 077
+plan 43
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -51,6 +53,13 @@ is "$(stat -c %a "$tap_tmp/key.pem")" 600 "the file is mode 0600"
 is "$(digest "$tap_tmp/key.pem")" "$(digest "$tap_tmp/id_rsa")" "and holds the key byte for byte"
 is "$(ssh-keygen -y -f "$tap_tmp/key.pem" | cut -d' ' -f1,2)" "$(cut -d' ' -f1,2 "$tap_tmp/id_rsa.pub")" \
 	"ssh-keygen takes the file written"
+
+# Standard output a file others can read ('> F' under umask 022): refused, nothing written.
+(umask 022 && setsid -w "$bin" --key-file "$key" secret get web-pat >"$out/shared" 2>"$out/stderr" </dev/null)
+like "$?:$(cat "$out/stderr")" "^2:.*standard output is a file others can read \(mode 0644\): give --to-file F instead" \
+	"stdout a file of mode 0644: exit 2, --to-file named"
+[ ! -s "$out/shared" ]
+ok $? "and nothing is written to it"
 
 # Never over a file: the one there stays as it was.
 before=$(digest "$tap_tmp/key.pem")

@@ -153,6 +153,10 @@ none new-ssh-wrong "the key passphrase" "$pass"
 
 # A key made here (secret set --generate): only its public key goes out. Its private key, known
 # only once stored, is looked for afterwards; 'secret get' to a pipe does write it (the search works).
+# 'secret get' writes to a file as standard output only when no one else can read it: the
+# output files made from here on are the user's own (.out made again so).
+umask 077
+rm -f "$tap_tmp/.out"
 traced gen-key secret set made-key --generate
 is "$rc" 0 "gen-key: a new key stored (exit 0)"
 "$bin" --home "$home" --key-file "$key" secret get made-key >"$tap_tmp/made-key" </dev/null
