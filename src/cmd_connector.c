@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "cmd_connector.h"
@@ -101,17 +102,27 @@ static void cmd_connector_cell(FILE *out, const char *text, size_t width)
 		fputc(' ', out);
 }
 
-/* The human form of a value: choice labels, lists with ", ", secrets masked. */
-static void cmd_connector_print_value(FILE *out, const struct connector *c, enum field_id id)
+/*
+ * The human form of a value: choice labels, lists with ", ", secrets masked;
+ * an SSH key made here (F3, secret set --generate) with its public key file,
+ * the one to add in Azure DevOps.
+ */
+static void cmd_connector_print_value(const struct cli_ctx *ctx, const struct connector *c, enum field_id id)
 {
 	const char *v = connector_value(c, id);
+	FILE *out = ctx->out;
 	char buf[4096];
+	struct stat st;
 
-	if (!v)
+	if (!v) {
 		fputs("(not set)", out);
-	else if (fields_at(id)->kind == FIELD_SECRET)
-		fprintf(out, "(secret; store id: %s)", v); /* ASCII: any locale */
-	else
+	} else if (fields_at(id)->kind == FIELD_SECRET) {
+		fprintf(out, "(secret; store id: %s", v); /* ASCII: any locale */
+		snprintf(buf, sizeof(buf), "%s/%s.pub", ctx->paths.data_dir, v);
+		if (id == FIELD_SSH_KEY && stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+			fprintf(out, "; public key: %s", buf);
+		fputc(')', out);
+	} else
 		fputs(fields_human(id, v, buf, sizeof(buf)), out);
 }
 
@@ -236,7 +247,7 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 				continue;
 			fprintf(ctx->out, "  %s:", fields_at(id)->label);
 			cmd_connector_cell(ctx->out, "", width - strlen(fields_at(id)->label) + 1);
-			cmd_connector_print_value(ctx->out, c, id);
+			cmd_connector_print_value(ctx, c, id);
 			fputc('\n', ctx->out);
 		}
 	}

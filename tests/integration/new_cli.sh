@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((58 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
+plan $((59 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -92,6 +92,9 @@ printf '%s %s\n' "$gate" "$out" >>"$AZF_DIR/ssh/authorized_keys"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --name "fleet ssh" --ssh-key-secret fleet-ssh </dev/null
 is "$rc" 0 "a connector naming that key by its id: the check passes, exit 0"
 like "$out" "saved connector 'fleet_ssh'" "and it is saved"
+run az show fleet_ssh
+like "$out" "SSH private key: +\(secret; store id: fleet-ssh; public key: $home/fleet-ssh.pub\)" \
+	"show names the public key file of a key made here"
 
 # 4. Every invalid field reported together, exit 3, nothing written.
 home="$tap_tmp/home-bad"
