@@ -13,6 +13,12 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_test(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_secret(struct cli_ctx *ctx, int argc, char **argv);
 
+/*
+ * "azrepos-connect [--home H] [--key-file F] secret get ID --to-file ID.pem":
+ * the command that gives Harness a key made here, as this run would type it.
+ */
+void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id);
+
 /* Full --help texts of the commands that have many options. */
 void cmd_new_usage(FILE *out);
 void cmd_edit_usage(FILE *out);

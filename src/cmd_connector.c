@@ -17,6 +17,7 @@
 #include "ident.h"
 #include "json.h"
 #include "msg.h"
+#include "sshkey.h"
 #include "strlist.h"
 #include "utf8.h"
 
@@ -118,8 +119,8 @@ static void cmd_connector_print_value(const struct cli_ctx *ctx, const struct co
 		fputs("(not set)", out);
 	} else if (fields_at(id)->kind == FIELD_SECRET) {
 		fprintf(out, "(secret; store id: %s", v); /* ASCII: any locale */
-		snprintf(buf, sizeof(buf), "%s/%s.pub", ctx->paths.data_dir, v);
-		if (id == FIELD_SSH_KEY && stat(buf, &st) == 0 && S_ISREG(st.st_mode))
+		if (id == FIELD_SSH_KEY && stat(sshkey_pub_path(ctx->paths.data_dir, v, buf, sizeof(buf)), &st) == 0 &&
+		    S_ISREG(st.st_mode))
 			fprintf(out, "; public key: %s", buf);
 		fputc(')', out);
 	} else

@@ -194,6 +194,12 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	return rc;
 }
 
+void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id)
+{
+	cli_print_program(ctx, out, true);
+	fprintf(out, " secret get %s --to-file %s.pem\n", id, id);
+}
+
 /* Is id in the store? If not, said with the id perhaps meant ("did you mean"). */
 static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, struct store_info *info)
 {
@@ -249,8 +255,7 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 			        "Add its public key (printed above; also in %s) in Azure DevOps:\n"
 			        "User settings > SSH public keys > New Key.\n"
 			        "For a Harness SSH credential (user git): ", id, SSHKEY_GENERATE_BITS, path);
-			cli_print_program(ctx, ctx->err, true);
-			fprintf(ctx->err, " secret get %s --to-file %s.pem\n", id, id);
+			cmd_secret_print_get(ctx, ctx->err, id);
 		}
 	}
 	secbuf_free(priv);
@@ -314,8 +319,8 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 		fprintf(ctx->out, "Removed secret %s.\n", id);
 	/* A key made here (F3, --generate) left its public key beside the store: gone with it. */
 	char pub[4096];
-	snprintf(pub, sizeof(pub), "%s/%s.pub", ctx->paths.data_dir, id);
-	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY && unlink(pub) == 0)
+	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY &&
+	    unlink(sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub))) == 0)
 		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
 		        "was added there).\n", pub);
 	if (rc == AZ_EXIT_OK && *users)

@@ -301,11 +301,17 @@ out:
 	return rc;
 }
 
+const char *sshkey_pub_path(const char *dir, const char *sid, char *path, size_t pathlen)
+{
+	snprintf(path, pathlen, "%s/%s.pub", dir, sid);
+	return path;
+}
+
 int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *path, size_t pathlen)
 {
 	char line[SSHKEY_PUB_MAX + 1];
 
-	snprintf(path, pathlen, "%s/%s.pub", dir, sid);
+	sshkey_pub_path(dir, sid, path, pathlen);
 	snprintf(line, sizeof(line), "%s\n", pub);
 	if (paths_mkdir(dir) != 0)
 		return -1;

@@ -49,8 +49,11 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
  */
 int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *who, char *msg, size_t msglen);
 
+/* <dir>/<sid>.pub: where the public key of a key made here (stored as sid) is kept. Returns path. */
+const char *sshkey_pub_path(const char *dir, const char *sid, char *path, size_t pathlen);
+
 /*
- * Keep the public key line pub of the key stored as sid in <dir>/<sid>.pub
+ * Keep the public key line pub of the key stored as sid at sshkey_pub_path
  * (its path in path), dir made if need be. 0, or -1 with errno set.
  */
 int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *path, size_t pathlen);

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "azure_url.h"
+#include "cmd.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -592,8 +593,7 @@ static void wizard_print_next(const struct wizard *w)
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
 	if (*w->pub_path && key) {
 		fputs("its SSH key, for a Harness SSH credential (user git): ", out);
-		cli_print_program(w->ctx, out, true);
-		fprintf(out, " secret get %s --to-file %s.pem\n", key, key);
+		cmd_secret_print_get(w->ctx, out, key);
 	}
 }
 
