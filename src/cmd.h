@@ -2,7 +2,11 @@
 #ifndef AZ_CMD_H
 #define AZ_CMD_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "cli.h"
+#include "secbuf.h"
 
 int cmd_new(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv);
@@ -14,10 +18,18 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_secret(struct cli_ctx *ctx, int argc, char **argv);
 
 /*
- * "azrepos-connect [--home H] [--key-file F] secret get ID --to-file ID.pem":
+ * "azrepos-connect [--home H] [--key-file F] secret get ID [--pem] --to-file ID.pem":
  * the command that gives Harness a key made here, as this run would type it.
  */
-void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id);
+void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, bool pem);
+
+/*
+ * For the Harness SSH credential of the SSH key stored as id (what: "its SSH
+ * key", "the key"), when key is not in the PEM form Harness takes: how to get
+ * it in that form, one line or two on out. Nothing for a PEM key.
+ */
+void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,
+                               const struct secbuf *key);
 
 /* Full --help texts of the commands that have many options. */
 void cmd_new_usage(FILE *out);

@@ -490,10 +490,13 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	int arc = a->write_answers ? newconn_write_answers(ctx, a->write_answers, c) : AZ_EXIT_OK;
 	if (arc != AZ_EXIT_OK)
 		rc = arc;
-	if (!a->json && changed)
+	const char *key = connector_get(c, FIELD_SSH_KEY);
+	if (!a->json && changed) {
 		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
 		        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
-	else if (!a->json)
+		if (key && s.v.val[FIELD_SSH_KEY])
+			cmd_secret_print_pem_hint(ctx, ctx->out, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
+	} else if (!a->json)
 		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
 report:
 	if (a->write_answers && !saved && a->dry_run && c && e->n == 0) {

@@ -24,8 +24,8 @@
 #include "validate.h"
 
 enum {
-	OPT_KIND = 256, OPT_FROM_FILE, OPT_GENERATE, OPT_TO_FILE, OPT_NEW_KEY_FILE, OPT_CREDENTIAL, OPT_RESET,
-	OPT_YES
+	OPT_KIND = 256, OPT_FROM_FILE, OPT_GENERATE, OPT_TO_FILE, OPT_PEM, OPT_NEW_KEY_FILE, OPT_CREDENTIAL,
+	OPT_RESET, OPT_YES
 };
 
 struct secret_opts {
@@ -33,6 +33,7 @@ struct secret_opts {
 	const char *from_file;
 	bool generate;
 	const char *to_file;
+	bool pem;
 	const char *new_key_file;
 	bool credential;
 	bool reset, yes;
@@ -55,6 +56,9 @@ static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		break;
 	case OPT_TO_FILE:
 		o->to_file = arg;
+		break;
+	case OPT_PEM:
+		o->pem = true;
 		break;
 	case OPT_NEW_KEY_FILE:
 		o->new_key_file = arg;
@@ -187,17 +191,34 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	}
 	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
-	if (rc == AZ_EXIT_OK)
+	if (rc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
+		if (kind == STORE_KIND_SSH_PRIVATE_KEY)
+			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value);
+	}
 	secbuf_free(value);
 	store_close(s);
 	return rc;
 }
 
-void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id)
+void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, bool pem)
 {
 	cli_print_program(ctx, out, true);
-	fprintf(out, " secret get %s --to-file %s.pem\n", id, id);
+	fprintf(out, " secret get %s%s --to-file %s.pem\n", id, pem ? " --pem" : "", id);
+}
+
+void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,
+                               const struct secbuf *key)
+{
+	enum sshkey_form form = sshkey_form(key);
+
+	if (form == SSHKEY_FORM_PEM)
+		return;
+	fprintf(out, "%s is not in the PEM form a Harness SSH credential takes; in that form: ", what);
+	cmd_secret_print_get(ctx, out, id, form == SSHKEY_FORM_OTHER);
+	/* A passphrase stays with the key: ssh-keygen asks for it, and writes PEM. */
+	if (form == SSHKEY_FORM_ENCRYPTED)
+		fprintf(out, "then (it asks for the key's passphrase): ssh-keygen -p -m PEM -f %s.pem\n", id);
 }
 
 /* Is id in the store? If not, said with the id perhaps meant ("did you mean"). */
@@ -255,7 +276,7 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 			        "Add its public key (printed above; also in %s) in Azure DevOps:\n"
 			        "User settings > SSH public keys > New Key.\n"
 			        "For a Harness SSH credential (user git): ", id, SSHKEY_GENERATE_BITS, path);
-			cmd_secret_print_get(ctx, ctx->err, id);
+			cmd_secret_print_get(ctx, ctx->err, id, false);
 		}
 	}
 	secbuf_free(priv);
@@ -331,13 +352,42 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 }
 
 /*
+ * get --pem: the SSH key in *value in the PEM form Harness takes (given as it
+ * is when it is one); a key with a passphrase is left to ssh-keygen, which
+ * asks for it.
+ */
+static int secret_pem(struct cli_ctx *ctx, const char *id, const struct store_info *info, struct secbuf **value)
+{
+	struct secbuf *pem;
+	char msg[320];
+	int k;
+
+	if (info->kind != STORE_KIND_SSH_PRIVATE_KEY) {
+		msg_error(ctx->err, "'%s' is a %s: --pem is for SSH private keys", id, store_kind_name(info->kind));
+		return AZ_EXIT_INVALID;
+	}
+	if ((k = sshkey_to_pem(*value, &pem, msg, sizeof(msg))) == -2) {
+		msg_error(ctx->err, "'%s' has a passphrase, which --pem cannot keep: write it without --pem, then "
+		          "convert that file with 'ssh-keygen -p -m PEM -f FILE' (it asks for the passphrase)", id);
+		return AZ_EXIT_INVALID;
+	}
+	if (k != 0) {
+		msg_error(ctx->err, "'%s': %s", id, msg);
+		return AZ_EXIT_INVALID;
+	}
+	secbuf_free(*value);
+	*value = pem;
+	return AZ_EXIT_OK;
+}
+
+/*
  * secret get: a value for where it is needed outside this program, such as the
  * key F3 made, for Harness's SSH credential. Written byte for byte to a new
  * file (mode 0600) or to a pipe; never onto a terminal (the screen, its
  * scrollback) nor into a file others can read, and never through stdio's
  * buffers (plain heap memory).
  */
-static int secret_get(struct cli_ctx *ctx, const char *id, const char *path)
+static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, bool pem)
 {
 	struct store_error err;
 	struct store_info info;
@@ -365,14 +415,16 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path)
 		return rc;
 	if ((rc = secret_present(ctx, s, id, &info)) == AZ_EXIT_OK && store_get(s, id, &value, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
+	if (rc == AZ_EXIT_OK && pem)
+		rc = secret_pem(ctx, id, &info, &value);
 	if (rc == AZ_EXIT_OK && path) {
 		if (fileio_write_new(path, value->data, value->len, 0600) != 0) {
 			msg_error(ctx->err, "cannot write %s: %s", path,
 			          errno == EEXIST ? "it exists now and is not overwritten" : strerror(errno));
 			rc = AZ_EXIT_ERROR;
 		} else {
-			fprintf(ctx->out, "Wrote secret '%s' (%s) to %s (mode 0600).\n", id,
-			        store_kind_name(info.kind), path);
+			fprintf(ctx->out, "Wrote secret '%s' (%s%s) to %s (mode 0600).\n", id,
+			        store_kind_name(info.kind), pem ? ", PEM form" : "", path);
 		}
 	} else if (rc == AZ_EXIT_OK) {
 		fflush(ctx->out);
@@ -465,7 +517,7 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 void cmd_secret_usage(FILE *out)
 {
 	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F | --generate] |\n"
-	      "       get ID [--to-file F] | rm ID [--yes] |\n"
+	      "       get ID [--pem] [--to-file F] | rm ID [--yes] |\n"
 	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
 	      "Manage the encrypted secret store; values are never shown on the terminal.\n"
 	      "\n"
@@ -478,7 +530,8 @@ void cmd_secret_usage(FILE *out)
 	      "  get ID                write a value where it is needed (such as the key F3 made,\n"
 	      "                        for Harness): to --to-file F, a new file of mode 0600, or\n"
 	      "                        to a pipe; never onto a terminal or into a file others\n"
-	      "                        can read\n"
+	      "                        can read; --pem: an SSH key in the PEM form Harness\n"
+	      "                        takes (BEGIN RSA PRIVATE KEY), converted if need be\n"
 	      "  rm ID                 remove a secret (one a saved connector uses: asks first, or --yes)\n"
 	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
 	      "                        --new-key-file F a key file (made if missing), or with\n"
@@ -499,6 +552,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		{ "from-file", required_argument, NULL, OPT_FROM_FILE },
 		{ "generate", no_argument, NULL, OPT_GENERATE },
 		{ "to-file", required_argument, NULL, OPT_TO_FILE },
+		{ "pem", no_argument, NULL, OPT_PEM },
 		{ "new-key-file", required_argument, NULL, OPT_NEW_KEY_FILE },
 		{ "credential", no_argument, NULL, OPT_CREDENTIAL },
 		{ "reset", no_argument, NULL, OPT_RESET },
@@ -527,8 +581,8 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		                     "get ID, rm ID, rekey)", sub);
 	if (set_opts && !is_set)
 		stray = "--kind/--from-file/--generate", belongs = "set";
-	else if (o.to_file && !is_get)
-		stray = "--to-file", belongs = "get";
+	else if ((o.to_file || o.pem) && !is_get)
+		stray = "--to-file/--pem", belongs = "get";
 	else if (rekey_opts && !is_rekey)
 		stray = "--new-key-file/--credential/--reset", belongs = "rekey";
 	if (stray)
@@ -553,7 +607,7 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 	if (is_set)
 		return secret_set(ctx, argv[optind + 1], &o);
 	if (is_get)
-		return secret_get(ctx, argv[optind + 1], o.to_file);
+		return secret_get(ctx, argv[optind + 1], o.to_file, o.pem);
 	if (is_rm)
 		return secret_rm(ctx, argv[optind + 1], o.yes);
 	return o.reset ? secret_reset(ctx, &o) : secret_rekey(ctx, &o);

@@ -11,6 +11,7 @@
 #include "msg.h"
 #include "paths.h"
 #include "sshkey.h"
+#include "sshkey_pem.h"
 
 /* Never ask: without this, a key that needs a passphrase makes OpenSSL prompt on the terminal. */
 static int sshkey_no_prompt(const char *prompt, char *buf, size_t len, int echo, int verify, void *user)
@@ -78,6 +79,26 @@ static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *r
 	return true;
 }
 
+/* Does the key's text say a passphrase protects it (the OpenSSH header, or PEM's)? With the bcrypt rounds asked. */
+static bool sshkey_encrypted(const char *text, uint32_t *rounds)
+{
+	bool encrypted;
+
+	if (!sshkey_openssh_header(text, &encrypted, rounds))
+		encrypted = strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || strstr(text, "Proc-Type: 4,ENCRYPTED");
+	return encrypted;
+}
+
+enum sshkey_form sshkey_form(const struct secbuf *key)
+{
+	const char *text = (const char *)key->data;
+	uint32_t rounds;
+
+	if (strstr(text, "-----BEGIN RSA PRIVATE KEY-----"))
+		return SSHKEY_FORM_PEM;
+	return sshkey_encrypted(text, &rounds) ? SSHKEY_FORM_ENCRYPTED : SSHKEY_FORM_OTHER;
+}
+
 const char *sshkey_misgiven(const char *text)
 {
 	static const struct {
@@ -111,12 +132,9 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		snprintf(msg, msglen, "no SSH private key given: give the key file's text (PEM or OpenSSH format)");
 		return -1;
 	}
-	/* Whether a passphrase protects the key, as its text says: the OpenSSH header, or PEM's. */
 	const char *text = (const char *)key->data;
-	bool encrypted;
 	uint32_t rounds;
-	if (!sshkey_openssh_header(text, &encrypted, &rounds))
-		encrypted = strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || strstr(text, "Proc-Type: 4,ENCRYPTED");
+	bool encrypted = sshkey_encrypted(text, &rounds);
 	if (rounds > SSHKEY_MAX_KDF_ROUNDS) {
 		snprintf(msg, msglen, "the key's passphrase protection asks for %u bcrypt rounds (a damaged key, or "
 		         "hours of work; at most %d are done here): protect it again with "
@@ -178,112 +196,61 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	return 0;
 }
 
-/* A DER header at *pos of the wanted tag: its length in *len, *pos past it; false if not one that fits. */
-static bool sshkey_der(const unsigned char *p, size_t n, size_t *pos, unsigned char tag, size_t *len)
+/* The private key of key, without a passphrase, in the PEM form of Harness: 0 with *pem, or -1 with a message. */
+static int sshkey_export_pem(ssh_key key, struct secbuf **pem, char *msg, size_t msglen)
 {
-	size_t at = *pos, l, bytes;
+	char *b64 = NULL;
 
-	if (n - at < 2 || p[at] != tag)
-		return false;
-	l = p[at + 1];
-	at += 2;
-	if (l & 0x80) {
-		/* Long form: up to 3 length bytes (16 MiB) is far more than any RSA key. */
-		bytes = l & 0x7f;
-		if (bytes < 1 || bytes > 3 || n - at < bytes)
-			return false;
-		for (l = 0; bytes > 0; bytes--)
-			l = l << 8 | p[at++];
+	*pem = NULL;
+	if (ssh_pki_export_privkey_base64(key, NULL, NULL, NULL, &b64) != SSH_OK) {
+		snprintf(msg, msglen, "libssh cannot write the key");
+		return -1;
 	}
-	if (l > n - at)
-		return false;
-	*pos = at;
-	*len = l;
-	return true;
+	if (!(*pem = sshkey_pem_from(b64)))
+		snprintf(msg, msglen, "libssh wrote the key in a form not known here");
+	/* libssh's copy of the private key text is plain heap memory: wiped before it goes back. */
+	sodium_memzero(b64, strlen(b64));
+	ssh_string_free_char(b64);
+	return *pem ? 0 : -1;
 }
 
-/*
- * The RSAPrivateKey in a PKCS#8 PrivateKeyInfo (n bytes of DER): SEQUENCE {
- * INTEGER 0, AlgorithmIdentifier rsaEncryption, OCTET STRING RSAPrivateKey }.
- * Its offset and length, or false.
- */
-static bool sshkey_pkcs8_rsa(const unsigned char *p, size_t n, size_t *at, size_t *len)
+int sshkey_to_pem(const struct secbuf *key, struct secbuf **pem, char *msg, size_t msglen)
 {
-	static const unsigned char rsa_alg[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
-	                                         0x01, 0x01, 0x01, 0x05, 0x00 };
-	size_t pos = 0, l;
+	ssh_key k, again = NULL;
+	int rc;
 
-	if (!sshkey_der(p, n, &pos, 0x30, &l) || pos + l != n)
-		return false;
-	if (!sshkey_der(p, n, &pos, 0x02, &l) || l != 1 || p[pos++] != 0)
-		return false;
-	if (!sshkey_der(p, n, &pos, 0x30, &l) || l != sizeof(rsa_alg) || memcmp(p + pos, rsa_alg, l) != 0)
-		return false;
-	pos += l;
-	if (!sshkey_der(p, n, &pos, 0x04, len) || pos + *len != n)
-		return false;
-	*at = pos;
-	return true;
-}
-
-/*
- * libssh 0.10 writes a new RSA key as PKCS#8 ("BEGIN PRIVATE KEY"); Harness
- * asks for the PEM form of 'ssh-keygen -m PEM' ("BEGIN RSA PRIVATE KEY",
- * PKCS#1): the RSAPrivateKey that PKCS#8 wraps, unwrapped here in
- * sodium_malloc memory only. NULL if pem is not that (or out of memory).
- */
-static struct secbuf *sshkey_pkcs8_to_pkcs1(const char *pem)
-{
-	static const char begin8[] = "-----BEGIN PRIVATE KEY-----", end8[] = "-----END PRIVATE KEY-----";
-	static const char begin1[] = "-----BEGIN RSA PRIVATE KEY-----\n", end1[] = "-----END RSA PRIVATE KEY-----\n";
-	const char *b64 = strstr(pem, begin8), *stop = strstr(pem, end8);
-	struct secbuf *der = NULL, *b64out = NULL, *out = NULL;
-	size_t n = 0, len, key_at, key_len;
-
-	if (!b64 || !stop || (b64 += sizeof(begin8) - 1) > stop || !(der = secbuf_new((size_t)(stop - b64))))
-		return NULL;
-	if (sodium_base642bin(der->data, der->cap, b64, (size_t)(stop - b64), "\r\n", &n, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    !sshkey_pkcs8_rsa(der->data, n, &key_at, &key_len))
-		goto out;
-	len = sodium_base64_ENCODED_LEN(key_len, sodium_base64_VARIANT_ORIGINAL);
-	if (!(b64out = secbuf_new(len)) ||
-	    !(out = secbuf_new(sizeof(begin1) + len + len / 64 + 1 + sizeof(end1))))
-		goto out;
-	sodium_bin2base64((char *)b64out->data, len, der->data + key_at, key_len, sodium_base64_VARIANT_ORIGINAL);
-	/* The PEM body: lines of 64 characters, as OpenSSL and ssh-keygen write it. */
-	memcpy(out->data, begin1, sizeof(begin1) - 1);
-	out->len = sizeof(begin1) - 1;
-	for (size_t at = 0, total = strlen((char *)b64out->data); at < total; at += 64) {
-		size_t line = total - at < 64 ? total - at : 64;
-		memcpy(out->data + out->len, b64out->data + at, line);
-		out->len += line;
-		out->data[out->len++] = '\n';
+	*pem = NULL;
+	if ((rc = sshkey_import(key, NULL, &k, msg, msglen)) != 0)
+		return rc;
+	/* What is written must be the very key: read back, the same. */
+	if (!(*pem = sshkey_pem_from((const char *)key->data)) ||
+	    ssh_pki_import_privkey_base64((const char *)(*pem)->data, NULL, sshkey_no_prompt, NULL, &again) != SSH_OK ||
+	    ssh_key_cmp(k, again, SSH_KEY_CMP_PRIVATE) != 0) {
+		snprintf(msg, msglen, "cannot write the key in PEM form: convert it with "
+		         "'ssh-keygen -p -m PEM -f FILE'");
+		secbuf_free(*pem);
+		*pem = NULL;
+		rc = -1;
 	}
-	memcpy(out->data + out->len, end1, sizeof(end1) - 1);
-	out->len += sizeof(end1) - 1;
-	out->data[out->len] = '\0';
-out:
-	secbuf_free(der);
-	secbuf_free(b64out);
-	return out;
+	ssh_key_free(again);
+	ssh_key_free(k);
+	return rc;
 }
 
 int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *who, char *msg, size_t msglen)
 {
 	ssh_key key = NULL;
-	char *b64 = NULL, *pub64 = NULL, host[128] = "";
+	char *pub64 = NULL, host[128] = "", why[128];
 	int rc = -1;
 
 	*priv = NULL;
 	if (ssh_pki_generate(SSH_KEYTYPE_RSA, SSHKEY_GENERATE_BITS, &key) != SSH_OK ||
-	    ssh_pki_export_privkey_base64(key, NULL, NULL, NULL, &b64) != SSH_OK ||
 	    ssh_pki_export_pubkey_base64(key, &pub64) != SSH_OK) {
 		snprintf(msg, msglen, "cannot make an RSA key (libssh)");
 		goto out;
 	}
-	if (!(*priv = sshkey_pkcs8_to_pkcs1(b64))) {
-		snprintf(msg, msglen, "cannot make an RSA key: libssh wrote it in a form not known here");
+	if (sshkey_export_pem(key, priv, why, sizeof(why)) != 0) {
+		snprintf(msg, msglen, "cannot make an RSA key: %s", why);
 		goto out;
 	}
 	/* In Azure's list of SSH keys, the comment says what uses the key, on which host. */
@@ -291,11 +258,6 @@ int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *
 	snprintf(pub, publen, "ssh-rsa %s " AZ_PROGRAM ":%s@%s", pub64, who, *host ? host : "localhost");
 	rc = 0;
 out:
-	/* libssh's copy of the private key text is plain heap memory: wiped before it goes back. */
-	if (b64) {
-		sodium_memzero(b64, strlen(b64));
-		ssh_string_free_char(b64);
-	}
 	ssh_string_free_char(pub64);
 	ssh_key_free(key);
 	return rc;

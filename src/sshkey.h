@@ -25,6 +25,22 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
  */
 const char *sshkey_misgiven(const char *text);
 
+/*
+ * The form of a private key's text, as Harness sees it: its SSH credential
+ * takes PEM only ("BEGIN RSA PRIVATE KEY", as 'ssh-keygen -m PEM' writes;
+ * "OpenSSH keys are not supported"). OTHER (OpenSSH, PKCS#8) converts with
+ * sshkey_to_pem; an ENCRYPTED one only with its passphrase, by ssh-keygen.
+ */
+enum sshkey_form { SSHKEY_FORM_PEM, SSHKEY_FORM_OTHER, SSHKEY_FORM_ENCRYPTED };
+enum sshkey_form sshkey_form(const struct secbuf *key);
+
+/*
+ * key (without a passphrase) in PEM form, into *pem (a copy when it is one
+ * already). 0, or what sshkey_import returns, with its message (-2: it has a
+ * passphrase).
+ */
+int sshkey_to_pem(const struct secbuf *key, struct secbuf **pem, char *msg, size_t msglen);
+
 /* Does key open with passphrase as an RSA key? 0, or what sshkey_import returns, with its message. */
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen);
 

@@ -581,11 +581,13 @@ static void wizard_cancel(struct wizard *w)
 /*
  * The steps after a save, as commands: the connector for Harness, and a key
  * made here, which exists nowhere else, for its Harness SSH credential (that
- * one opens the store: with the key file this run had, if any).
+ * one opens the store: with the key file this run had, if any); a key given
+ * in a form Harness does not take, in the one it takes.
  */
 static void wizard_print_next(const struct wizard *w)
 {
 	const char *key = connector_get(w->cc, FIELD_SSH_KEY);
+	const struct secbuf *value = w->s.v.val[FIELD_SSH_KEY];
 	FILE *out = w->ctx->out;
 
 	fputs("for Harness: ", out);
@@ -593,7 +595,9 @@ static void wizard_print_next(const struct wizard *w)
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
 	if (*w->pub_path && key) {
 		fputs("its SSH key, for a Harness SSH credential (user git): ", out);
-		cmd_secret_print_get(w->ctx, out, key);
+		cmd_secret_print_get(w->ctx, out, key, false);
+	} else if (key && value) {
+		cmd_secret_print_pem_hint(w->ctx, out, "its SSH key", key, value);
 	}
 }
 

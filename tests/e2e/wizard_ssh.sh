@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(40)
+tap = Tap(44)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -62,6 +62,8 @@ tap.tui = None
 raw = bytes(t.raw)
 tap.ok(not any(l.encode() in raw for l in body) and b"PRIVATE KEY" not in raw,
        "no line of the private key ever reached the terminal")
+tap.ok(b"for Harness: azrepos-connect" in raw and b"PEM form" not in raw,
+       "a key in PEM form: the last words give the export, nothing of the key's form")
 try:
     c = json.load(open(os.path.join(home, "connectors", "Ssh_Conn.json")))
 except Exception as e:
@@ -122,6 +124,25 @@ derived = subprocess.run(["ssh-keygen", "-y", "-f", pem_path], capture_output=Tr
 tap.ok(made_pub.split()[:2] == derived.stdout.split()[:2] and len(made_pub.split()) == 3,
        "ssh-keygen reads it, and its public half is the key F3 showed")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the made key reached the terminal")
+
+# The same key in OpenSSH form (ssh-keygen's default), which Harness does not
+# take: the last words give the command that writes it in PEM form, and it does.
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Ossh", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.type(azf["AZF_SSH_KEY_OPENSSH"])
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'Ossh'", "git-ssh", "a key in OpenSSH form")
+tap.tui = None
+ran = run_printed(t, binary, "its SSH key is not in the PEM form a Harness SSH credential takes; in that form",
+                  cwd=tmp)
+pem_path = os.path.join(tmp, "ossh-ssh-key.pem")
+tap.ok(ran.returncode == 0 and os.path.exists(pem_path) and open(pem_path).read() == pem,
+       "the command printed writes the key in PEM form: the PEM file it was made from, byte for byte")
+if ran.returncode != 0:
+    tap.diag(ran.stderr)
 
 # A key pasted after a blank line is key text, never shown as a file name; a
 # public key given instead is named as one.

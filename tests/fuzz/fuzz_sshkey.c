@@ -1,7 +1,9 @@
 /*
  * A private key as the wizard or `new --ssh-key-file` hands it to libssh:
  * sshkey_import on any bytes, without a passphrase and with one. It must
- * refuse or give an RSA key, never crash or leak.
+ * refuse or give an RSA key, never crash or leak. The same bytes go to the
+ * PEM writer of `secret get --pem` (whose own reading of OpenSSH and PKCS#8
+ * text runs before libssh looks at what it wrote).
  */
 #include <config.h>
 
@@ -12,6 +14,7 @@
 #include "fuzz.h"
 #include "secbuf.h"
 #include "sshkey.h"
+#include "sshkey_pem.h"
 
 const char fuzz_target_name[] = "sshkey";
 
@@ -29,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			ssh_key_free(k);
 		}
+	secbuf_free(sshkey_pem_from((const char *)key->data));
 	secbuf_free(pass);
 	secbuf_free(key);
 	return 0;

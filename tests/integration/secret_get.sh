@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 43
+plan 62
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -107,7 +107,7 @@ is "$?" 1 "the terminal never shows the value"
 az secret get --to-file "$tap_tmp/x"
 like "$rc:$err" "^2:.*secret get: needs one secret id" "no id: exit 2"
 az secret set web-pat --to-file "$tap_tmp/x"
-like "$rc:$err" "^2:.*--to-file applies to 'secret get' only" "--to-file with set: exit 2"
+like "$rc:$err" "^2:.*--to-file/--pem applies to 'secret get' only" "--to-file with set: exit 2"
 [ ! -e "$tap_tmp/x" ]
 ok $? "and nothing is written"
 
@@ -148,3 +148,79 @@ is "$rc" 0 "rm of the key made: exit 0"
 like "$(cat "$out/stdout")" "Removed its public key file $home/fleet-key.pub too" "rm says its .pub went too"
 [ ! -e "$home/fleet-key.pub" ]
 ok $? "and the .pub is gone"
+
+# get --pem: a key in OpenSSH form (ssh-keygen's default, which a Harness SSH
+# credential does not take) in PEM form, byte for byte what 'ssh-keygen -p -m
+# PEM' makes of it: random keys of several sizes (p and q of every shape).
+# pem_want F: F rewritten by ssh-keygen in PEM form, as $F.want.
+pem_want() {
+	cp "$1" "$1.want" && ssh-keygen -q -p -N '' -m PEM -f "$1.want" >/dev/null </dev/null
+}
+same=0
+for bits in 1024 1024 1024 1024 1024 1024 1024 1024 2048 3072 4096; do
+	ssh-keygen -q -t rsa -b $bits -N '' -C pem-test -f "$tap_tmp/os" </dev/null
+	pem_want "$tap_tmp/os"
+	setsid -w "$bin" --key-file "$key" secret set os --kind ssh-private-key --from-file "$tap_tmp/os" \
+		</dev/null >/dev/null 2>&1
+	az secret get os --pem --to-file "$tap_tmp/os.pem"
+	[ "$rc" = 0 ] && cmp -s "$tap_tmp/os.pem" "$tap_tmp/os.want" && same=$((same + 1))
+	setsid -w "$bin" --key-file "$key" secret rm os --yes </dev/null >/dev/null 2>&1
+	rm -f "$tap_tmp/os" "$tap_tmp/os.pub" "$tap_tmp/os.pem" "$tap_tmp/os.want"
+done
+is "$same" 11 "get --pem of 11 RSA keys (1024 to 4096 bits) in OpenSSH form: each what ssh-keygen -m PEM writes"
+
+# secret set of a key in OpenSSH form says what Harness needs, and the command; the command works.
+ssh-keygen -q -t rsa -b 3072 -N '' -C pem-test -f "$tap_tmp/ossh" </dev/null
+pem_want "$tap_tmp/ossh"
+az secret set ossh --kind ssh-private-key --from-file "$tap_tmp/ossh"
+is "$rc:$(cat "$out/stdout")" "0:Saved secret ossh (ssh-private-key)." "set of an OpenSSH key: exit 0"
+like "$err" "^The key is not in the PEM form a Harness SSH credential takes; in that form: azrepos-connect --key-file [^ ]+ secret get ossh --pem --to-file ossh.pem\$" \
+	"and says it is not in the form Harness takes, with the command"
+printed=$(printf '%s\n' "$err" | sed -n 's/^The key is not in the PEM form .*; in that form: //p')
+(cd "$tap_tmp" && eval "set -- $printed" && shift && setsid -w "$bin" "$@" </dev/null >"$out/ran" 2>&1)
+is "$(cat "$out/ran")" "Wrote secret 'ossh' (ssh-private-key, PEM form) to ossh.pem (mode 0600)." \
+	"the command printed: says it wrote the PEM form"
+cmp -s "$tap_tmp/ossh.pem" "$tap_tmp/ossh.want"
+ok $? "and wrote what ssh-keygen -m PEM writes"
+is "$(stat -c %a "$tap_tmp/ossh.pem")" 600 "mode 0600"
+az secret get ossh --pem
+is "$rc:$(digest "$out/stdout")" "0:$(digest "$tap_tmp/ossh.want")" "get --pem to a pipe: the same bytes"
+az secret get ossh
+is "$(digest "$out/stdout")" "$(digest "$tap_tmp/ossh")" "without --pem: the key as it was given"
+
+# PKCS#8 too; a PEM key is written as it is, and secret set has nothing to say of it.
+ssh-keygen -q -t rsa -b 2048 -N '' -m PKCS8 -C pem-test -f "$tap_tmp/p8" </dev/null
+pem_want "$tap_tmp/p8"
+az secret set p8 --kind ssh-private-key --from-file "$tap_tmp/p8"
+like "$err" "^The key is not in the PEM form .* secret get p8 --pem --to-file p8.pem\$" "set of a PKCS#8 key: the same advice"
+az secret get p8 --pem
+is "$(digest "$out/stdout")" "$(digest "$tap_tmp/p8.want")" "get --pem of a PKCS#8 key: what ssh-keygen -m PEM writes"
+az secret get deploy-key --pem
+is "$rc:$(digest "$out/stdout")" "0:$(digest "$tap_tmp/id_rsa")" "get --pem of a PEM key: the key as it is"
+setsid -w "$bin" --key-file "$key" secret set pem-again --kind ssh-private-key --from-file "$tap_tmp/id_rsa" \
+	</dev/null >/dev/null 2>"$out/stderr"
+is "$(cat "$out/stderr")" "" "set of a PEM key: nothing to say"
+
+# A key with a passphrase: --pem cannot keep it; set says to convert with ssh-keygen, and that works.
+ssh-keygen -q -t rsa -b 2048 -N 'old pass' -C pem-test -f "$tap_tmp/enc" </dev/null
+az secret set enc --kind ssh-private-key --from-file "$tap_tmp/enc"
+like "$err" "secret get enc --to-file enc.pem
+then \(it asks for the key's passphrase\): ssh-keygen -p -m PEM -f enc.pem\$" \
+	"set of an OpenSSH key with a passphrase: get it as it is, then ssh-keygen -p -m PEM"
+az secret get enc --pem --to-file "$tap_tmp/enc.pem"
+like "$rc:$err" "^3:.*'enc' has a passphrase, which --pem cannot keep: write it without --pem, then convert that file with 'ssh-keygen -p -m PEM -f FILE'" \
+	"get --pem of it: exit 3, the way named"
+[ ! -e "$tap_tmp/enc.pem" ]
+ok $? "and nothing is written"
+az secret get enc --to-file "$tap_tmp/enc.pem"
+ssh-keygen -q -p -P 'old pass' -N 'old pass' -m PEM -f "$tap_tmp/enc.pem" >/dev/null 2>&1 </dev/null
+is "$(sed -n '1p;2p' "$tap_tmp/enc.pem")" "-----BEGIN RSA PRIVATE KEY-----
+Proc-Type: 4,ENCRYPTED" "the way named gives PEM with the passphrase kept"
+
+# Not an SSH key, or --pem elsewhere: refused, nothing written.
+az secret get web-pat --pem --to-file "$tap_tmp/pat.pem"
+like "$rc:$err" "^3:.*'web-pat' is a token: --pem is for SSH private keys" "get --pem of a token: exit 3"
+[ ! -e "$tap_tmp/pat.pem" ]
+ok $? "and nothing is written"
+az secret set other --pem
+like "$rc:$err" "^2:.*--to-file/--pem applies to 'secret get' only" "--pem with set: exit 2"

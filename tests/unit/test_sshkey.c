@@ -213,6 +213,79 @@ static void test_generate(void **state)
 	secbuf_free(priv);
 }
 
+/* Each form as Harness sees it: PEM (with a passphrase or not), else convertible, else only with its passphrase. */
+static void test_form(void **state)
+{
+	static const struct {
+		const char *file;
+		enum sshkey_form form;
+	} cases[] = {
+		{ "rsa_pem", SSHKEY_FORM_PEM },         { "rsa_pem_enc", SSHKEY_FORM_PEM },
+		{ "rsa_openssh", SSHKEY_FORM_OTHER },   { "rsa_pkcs8", SSHKEY_FORM_OTHER },
+		{ "ed25519", SSHKEY_FORM_OTHER },       { "rsa_openssh_enc", SSHKEY_FORM_ENCRYPTED },
+		{ "rsa_pkcs8_enc", SSHKEY_FORM_ENCRYPTED },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct secbuf *key = read_key(cases[i].file);
+		if (sshkey_form(key) != cases[i].form)
+			fail_msg("%s: form %d, want %d", cases[i].file, sshkey_form(key), cases[i].form);
+		secbuf_free(key);
+	}
+}
+
+/*
+ * rsa_openssh, rsa_pkcs8 and rsa_pem are one key: each in PEM form is rsa_pem
+ * byte for byte (what 'ssh-keygen -p -m PEM' makes of the others). A key with
+ * a passphrase, or not RSA, is refused with sshkey_import's verdict.
+ */
+static void test_to_pem(void **state)
+{
+	static const struct {
+		const char *file;
+		int rc;
+		const char *msg;
+	} cases[] = {
+		{ "rsa_openssh", 0, "" },
+		{ "rsa_pkcs8", 0, "" },
+		{ "rsa_pem", 0, "" },
+		{ "rsa_openssh_enc", -2, "it needs a passphrase" },
+		{ "rsa_pkcs8_enc", -2, "it needs a passphrase" },
+		{ "rsa_pem_enc", -2, "it needs a passphrase" },
+		{ "ed25519", -3, "Azure DevOps accepts only RSA keys" },
+	};
+	struct secbuf *want = read_key("rsa_pem");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct secbuf *key = read_key(cases[i].file), *pem = (struct secbuf *)1;
+		char msg[512] = "";
+		int rc = sshkey_to_pem(key, &pem, msg, sizeof(msg));
+
+		if (rc != cases[i].rc || !strstr(msg, cases[i].msg) || (rc == 0) != (pem != NULL))
+			fail_msg("%s: %d '%s' %p, want %d '%s'", cases[i].file, rc, msg, (void *)pem, cases[i].rc,
+			         cases[i].msg);
+		if (rc == 0 && !secbuf_equal(pem, want))
+			fail_msg("%s in PEM form:\n%s\nwant:\n%s", cases[i].file, pem->data, want->data);
+		secbuf_free(pem);
+		secbuf_free(key);
+	}
+	secbuf_free(want);
+}
+
+/* Damaged where the conversion reads (the header, the private part's check words): refused, never a key. */
+static void test_to_pem_damaged(void **state)
+{
+	char msg[512];
+
+	(void)state;
+	struct secbuf *key = damaged("rsa_openssh"), *pem = NULL;
+	assert_int_equal(sshkey_to_pem(key, &pem, msg, sizeof(msg)), -1);
+	assert_null(pem);
+	secbuf_free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +294,9 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_misgiven),
 		cmocka_unit_test(test_generate),
+		cmocka_unit_test(test_form),
+		cmocka_unit_test(test_to_pem),
+		cmocka_unit_test(test_to_pem_damaged),
 	};
 
 	if (sodium_init() < 0)
