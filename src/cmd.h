@@ -18,15 +18,17 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_secret(struct cli_ctx *ctx, int argc, char **argv);
 
 /*
- * "azrepos-connect [--home H] [--key-file F] secret get ID [--pem] --to-file ID.pem":
- * the command that gives Harness a key made here, as this run would type it.
+ * "  azrepos-connect [--home H] [--key-file F] secret get ID [--pem] --to-file ID.pem":
+ * the command that gives Harness a key made here, as this run would type it,
+ * on a line of its own (a command to copy, after a line saying what for).
  */
 void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, bool pem);
 
 /*
  * For the Harness SSH credential of the SSH key stored as id (what: "its SSH
- * key", "the key"), when key is not in the PEM form Harness takes: how to get
- * it in that form, one line or two on out. Nothing for a PEM key.
+ * key", "The key"), when key is not in the PEM form Harness takes: the
+ * commands that write it in that form, after a line saying so. Nothing for a
+ * PEM key.
  */
 void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,
                                const struct secbuf *key);

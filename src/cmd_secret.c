@@ -203,6 +203,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 
 void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, bool pem)
 {
+	fputs("  ", out);
 	cli_print_program(ctx, out, true);
 	fprintf(out, " secret get %s%s --to-file %s.pem\n", id, pem ? " --pem" : "", id);
 }
@@ -214,11 +215,11 @@ void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char 
 
 	if (form == SSHKEY_FORM_PEM)
 		return;
-	fprintf(out, "%s is not in the PEM form a Harness SSH credential takes; in that form: ", what);
+	fprintf(out, "%s, for a Harness SSH credential (user git), which takes PEM only:\n", what);
 	cmd_secret_print_get(ctx, out, id, form == SSHKEY_FORM_OTHER);
 	/* A passphrase stays with the key: ssh-keygen asks for it, and writes PEM. */
 	if (form == SSHKEY_FORM_ENCRYPTED)
-		fprintf(out, "then (it asks for the key's passphrase): ssh-keygen -p -m PEM -f %s.pem\n", id);
+		fprintf(out, "  ssh-keygen -p -m PEM -f %s.pem\n", id);
 }
 
 /* Is id in the store? If not, said with the id perhaps meant ("did you mean"). */
@@ -275,7 +276,7 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 			fprintf(ctx->err, "Saved secret '%s' (ssh-private-key): a new RSA %d key.\n"
 			        "Add its public key (printed above; also in %s) in Azure DevOps:\n"
 			        "User settings > SSH public keys > New Key.\n"
-			        "For a Harness SSH credential (user git): ", id, SSHKEY_GENERATE_BITS, path);
+			        "For a Harness SSH credential (user git):\n", id, SSHKEY_GENERATE_BITS, path);
 			cmd_secret_print_get(ctx, ctx->err, id, false);
 		}
 	}

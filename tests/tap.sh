@@ -23,7 +23,16 @@ is() { # is GOT EXPECTED DESCRIPTION
 	fi
 }
 
+# grep reads a newline in a pattern as "or": a pattern of two lines would pass on either one.
+tap_one_line() {
+	case $1 in
+	*"
+"*) ok 1 "$2"; echo "#   a pattern of more than one line: check each line, or the whole text with is"; return 1 ;;
+	esac
+}
+
 like() { # like TEXT GREP-ERE DESCRIPTION
+	tap_one_line "$2" "$3" || return
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
 		ok 1 "$3"
 		printf '%s\n' "$1" | sed 's/^/#   got: /'
@@ -32,6 +41,7 @@ like() { # like TEXT GREP-ERE DESCRIPTION
 }
 
 has() { # has TEXT FIXED-STRING DESCRIPTION
+	tap_one_line "$2" "$3" || return
 	if printf '%s\n' "$1" | grep -Fq -- "$2"; then ok 0 "$3"; else
 		ok 1 "$3"
 		printf '%s\n' "$1" | sed 's/^/#   got: /'
@@ -40,6 +50,7 @@ has() { # has TEXT FIXED-STRING DESCRIPTION
 }
 
 unlike() { # unlike TEXT GREP-ERE DESCRIPTION
+	tap_one_line "$2" "$3" || return
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
 		ok 1 "$3"
 		printf '#   must not match: %s\n' "$2"

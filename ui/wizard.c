@@ -590,11 +590,11 @@ static void wizard_print_next(const struct wizard *w)
 	const struct secbuf *value = w->s.v.val[FIELD_SSH_KEY];
 	FILE *out = w->ctx->out;
 
-	fputs("for Harness: ", out);
+	fputs("for Harness:\n  ", out);
 	cli_print_program(w->ctx, out, false);
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
 	if (*w->pub_path && key) {
-		fputs("its SSH key, for a Harness SSH credential (user git): ", out);
+		fputs("its SSH key, for a Harness SSH credential (user git):\n", out);
 		cmd_secret_print_get(w->ctx, out, key, false);
 	} else if (key && value) {
 		cmd_secret_print_pem_hint(w->ctx, out, "its SSH key", key, value);

@@ -522,10 +522,11 @@ def traced_bytes(trace, calls):
 
 
 def run_printed(t, binary, what="for Harness", cwd=None):
-    """Run the command the wizard printed at its end ('<what>: azrepos-connect ...') as a
-    shell in cwd would read it: the CompletedProcess (of 'false' when none was printed)."""
+    """Run the command the wizard printed at its end on the line after '<what>:' (indented:
+    '  azrepos-connect ...') as a shell in cwd would read it: the CompletedProcess (of 'false'
+    when none was printed)."""
     after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
-    hint = re.search(re.escape(what.encode()) + rb": (azrepos-connect [^\r\n]*)", after)
+    hint = re.search(re.escape(what.encode()) + rb":\r?\n  (azrepos-connect [^\r\n]*)", after)
     argv = [binary] + shlex.split(hint.group(1).decode())[1:] if hint else ["false"]
     return subprocess.run(argv, capture_output=True, text=True, cwd=cwd)
 

@@ -62,7 +62,7 @@ tap.tui = None
 raw = bytes(t.raw)
 tap.ok(not any(l.encode() in raw for l in body) and b"PRIVATE KEY" not in raw,
        "no line of the private key ever reached the terminal")
-tap.ok(b"for Harness: azrepos-connect" in raw and b"PEM form" not in raw,
+tap.ok(b"for Harness:\r\n  azrepos-connect" in raw and b"PEM only" not in raw,
        "a key in PEM form: the last words give the export, nothing of the key's form")
 try:
     c = json.load(open(os.path.join(home, "connectors", "Ssh_Conn.json")))
@@ -136,7 +136,7 @@ with Tui(base + ["new"], tap=tap) as t:
     t.send(ENTER)
     t.finish("saved connector 'Ossh'", "git-ssh", "a key in OpenSSH form")
 tap.tui = None
-ran = run_printed(t, binary, "its SSH key is not in the PEM form a Harness SSH credential takes; in that form",
+ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user git), which takes PEM only",
                   cwd=tmp)
 pem_path = os.path.join(tmp, "ossh-ssh-key.pem")
 tap.ok(ran.returncode == 0 and os.path.exists(pem_path) and open(pem_path).read() == pem,

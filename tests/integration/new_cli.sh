@@ -70,7 +70,7 @@ home="$tap_tmp/home"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 is "$rc" 0 "with --accept-host-key: exit 0"
-unlike "$out" "PEM form" "a key in PEM form: nothing to say of its form"
+unlike "$out" "PEM only" "a key in PEM form: nothing to say of its form"
 grep -q "127.0.0.1\]:$AZF_SSH_PORT" "$home/known_hosts"
 ok $? "the accepted key is recorded in the tool's known_hosts"
 run az export infra_ssh --format yaml
@@ -171,15 +171,17 @@ run az new --non-interactive --name "ssh flags" --url-type repo --connection ssh
 	--ssh-key-file "$AZF_SSH_KEY_ENC" --ssh-key-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 is "$rc" 0 "SSH Repository connector from flags, key with a passphrase: exit 0"
-like "$out" "its SSH key is not in the PEM form a Harness SSH credential takes; in that form: azrepos-connect --home [^ ]+ --key-file [^ ]+ secret get ssh_flags-ssh-key --to-file ssh_flags-ssh-key.pem
-then \(it asks for the key's passphrase\): ssh-keygen -p -m PEM -f ssh_flags-ssh-key.pem" \
-	"a key in OpenSSH form with a passphrase: how to give it to Harness in PEM form"
+is "$(printf '%s\n' "$out" | sed -n '/^its SSH key, for a Harness/,$p')" \
+"its SSH key, for a Harness SSH credential (user git), which takes PEM only:
+  azrepos-connect --home $home --key-file $key secret get ssh_flags-ssh-key --to-file ssh_flags-ssh-key.pem
+  ssh-keygen -p -m PEM -f ssh_flags-ssh-key.pem" \
+	"a key in OpenSSH form with a passphrase: the commands that give it to Harness in PEM form, last"
 # The same key in OpenSSH form without a passphrase: the command printed writes it in PEM form.
 run az new --non-interactive --name "ssh openssh" --url-type repo --connection ssh \
 	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
 	--ssh-key-file "$AZF_SSH_KEY_OPENSSH" </dev/null
-printed=$(printf '%s\n' "$out" | sed -n 's/^its SSH key is not in the PEM form .*; in that form: //p')
-like "$rc:$printed" "^0:azrepos-connect --home [^ ]+ --key-file [^ ]+ secret get ssh_openssh-ssh-key --pem --to-file ssh_openssh-ssh-key.pem\$" \
+printed=$(printf '%s\n' "$out" | sed -n '/^its SSH key, for a Harness SSH credential (user git), which takes PEM only:$/{n;s/^  //p;}')
+is "$rc:$printed" "0:azrepos-connect --home $home --key-file $key secret get ssh_openssh-ssh-key --pem --to-file ssh_openssh-ssh-key.pem" \
 	"a key in OpenSSH form: saved, and the command that writes it in PEM form printed"
 (cd "$tap_tmp" && eval "set -- $printed" && shift && "$bin" "$@" </dev/null >/dev/null 2>&1)
 cmp -s "$tap_tmp/ssh_openssh-ssh-key.pem" "$AZF_SSH_KEY"

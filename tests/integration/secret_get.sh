@@ -119,7 +119,7 @@ like "$pub" "^ssh-rsa AAAA[A-Za-z0-9+/=]+ azrepos-connect:fleet-key@$(hostname)\
 	"stdout: the public key line alone, its comment naming the id and the host"
 is "$(cat "$home/fleet-key.pub")" "$pub" "and the same line in <home>/fleet-key.pub"
 like "$err" "Add its public key .* in Azure DevOps" "stderr says where the public key goes"
-printed=$(printf '%s\n' "$err" | sed -n 's/^For a Harness SSH credential (user git): //p')
+printed=$(printf '%s\n' "$err" | sed -n '/^For a Harness SSH credential (user git):$/{n;s/^  //p;}')
 (cd "$tap_tmp" && eval "set -- $printed" && shift && setsid -w "$bin" "$@" </dev/null >/dev/null 2>&1)
 is "$(head -1 "$tap_tmp/fleet-key.pem" 2>/dev/null)" "-----BEGIN RSA PRIVATE KEY-----" \
 	"the 'secret get' command it prints writes the key, PEM (BEGIN RSA PRIVATE KEY)"
@@ -174,9 +174,10 @@ ssh-keygen -q -t rsa -b 3072 -N '' -C pem-test -f "$tap_tmp/ossh" </dev/null
 pem_want "$tap_tmp/ossh"
 az secret set ossh --kind ssh-private-key --from-file "$tap_tmp/ossh"
 is "$rc:$(cat "$out/stdout")" "0:Saved secret ossh (ssh-private-key)." "set of an OpenSSH key: exit 0"
-like "$err" "^The key is not in the PEM form a Harness SSH credential takes; in that form: azrepos-connect --key-file [^ ]+ secret get ossh --pem --to-file ossh.pem\$" \
-	"and says it is not in the form Harness takes, with the command"
-printed=$(printf '%s\n' "$err" | sed -n 's/^The key is not in the PEM form .*; in that form: //p')
+is "$err" "The key, for a Harness SSH credential (user git), which takes PEM only:
+  azrepos-connect --key-file $key secret get ossh --pem --to-file ossh.pem" \
+	"and says Harness takes another form, with the command that writes it"
+printed=$(printf '%s\n' "$err" | sed -n '/which takes PEM only:$/{n;s/^  //p;}')
 (cd "$tap_tmp" && eval "set -- $printed" && shift && setsid -w "$bin" "$@" </dev/null >"$out/ran" 2>&1)
 is "$(cat "$out/ran")" "Wrote secret 'ossh' (ssh-private-key, PEM form) to ossh.pem (mode 0600)." \
 	"the command printed: says it wrote the PEM form"
@@ -192,7 +193,8 @@ is "$(digest "$out/stdout")" "$(digest "$tap_tmp/ossh")" "without --pem: the key
 ssh-keygen -q -t rsa -b 2048 -N '' -m PKCS8 -C pem-test -f "$tap_tmp/p8" </dev/null
 pem_want "$tap_tmp/p8"
 az secret set p8 --kind ssh-private-key --from-file "$tap_tmp/p8"
-like "$err" "^The key is not in the PEM form .* secret get p8 --pem --to-file p8.pem\$" "set of a PKCS#8 key: the same advice"
+is "$err" "The key, for a Harness SSH credential (user git), which takes PEM only:
+  azrepos-connect --key-file $key secret get p8 --pem --to-file p8.pem" "set of a PKCS#8 key: the same advice"
 az secret get p8 --pem
 is "$(digest "$out/stdout")" "$(digest "$tap_tmp/p8.want")" "get --pem of a PKCS#8 key: what ssh-keygen -m PEM writes"
 az secret get deploy-key --pem
@@ -204,8 +206,9 @@ is "$(cat "$out/stderr")" "" "set of a PEM key: nothing to say"
 # A key with a passphrase: --pem cannot keep it; set says to convert with ssh-keygen, and that works.
 ssh-keygen -q -t rsa -b 2048 -N 'old pass' -C pem-test -f "$tap_tmp/enc" </dev/null
 az secret set enc --kind ssh-private-key --from-file "$tap_tmp/enc"
-like "$err" "secret get enc --to-file enc.pem
-then \(it asks for the key's passphrase\): ssh-keygen -p -m PEM -f enc.pem\$" \
+is "$err" "The key, for a Harness SSH credential (user git), which takes PEM only:
+  azrepos-connect --key-file $key secret get enc --to-file enc.pem
+  ssh-keygen -p -m PEM -f enc.pem" \
 	"set of an OpenSSH key with a passphrase: get it as it is, then ssh-keygen -p -m PEM"
 az secret get enc --pem --to-file "$tap_tmp/enc.pem"
 like "$rc:$err" "^3:.*'enc' has a passphrase, which --pem cannot keep: write it without --pem, then convert that file with 'ssh-keygen -p -m PEM -f FILE'" \
