@@ -158,7 +158,8 @@ static bool pem_ssh_mpint(const struct secbuf *b, size_t *at, size_t max, struct
 /*
  * r = a mod m (m.len bytes into r), a bit of a at a time: the remainder w
  * stays below m, so 2w + 1 < 2m fits in one byte more than m, and one
- * subtraction brings it back. w: m.len + 1 bytes of room.
+ * subtraction brings it back. w: m.len + 1 bytes of room. Not constant
+ * time: it runs once, on this host, when its user asks for the key.
  */
 static void pem_mod(struct pem_num a, struct pem_num m, unsigned char *r, unsigned char *w)
 {
