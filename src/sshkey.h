@@ -35,9 +35,9 @@ enum sshkey_form { SSHKEY_FORM_PEM, SSHKEY_FORM_OTHER, SSHKEY_FORM_ENCRYPTED };
 enum sshkey_form sshkey_form(const struct secbuf *key);
 
 /*
- * key (without a passphrase) in PEM form, into *pem (a copy when it is one
- * already). 0, or what sshkey_import returns, with its message (-2: it has a
- * passphrase).
+ * key in PEM form, into *pem: a copy of a PEM key (with its passphrase or
+ * not), else the key rewritten. 0, or what sshkey_import returns, with its
+ * message (-2: it has a passphrase, which only ssh-keygen can keep).
  */
 int sshkey_to_pem(const struct secbuf *key, struct secbuf **pem, char *msg, size_t msglen);
 

@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 62
+plan 64
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -202,6 +202,11 @@ is "$rc:$(digest "$out/stdout")" "0:$(digest "$tap_tmp/id_rsa")" "get --pem of a
 setsid -w "$bin" --key-file "$key" secret set pem-again --kind ssh-private-key --from-file "$tap_tmp/id_rsa" \
 	</dev/null >/dev/null 2>"$out/stderr"
 is "$(cat "$out/stderr")" "" "set of a PEM key: nothing to say"
+ssh-keygen -q -t rsa -b 2048 -m PEM -N 'pem pass' -C pem-test -f "$tap_tmp/pem_enc" </dev/null
+az secret set pem-enc --kind ssh-private-key --from-file "$tap_tmp/pem_enc"
+is "$rc:$err" "0:" "set of a PEM key with a passphrase: nothing to say either (Harness takes it, and the passphrase)"
+az secret get pem-enc --pem
+is "$rc:$(digest "$out/stdout")" "0:$(digest "$tap_tmp/pem_enc")" "get --pem of it: the key as it is"
 
 # A key with a passphrase: --pem cannot keep it; set says to convert with ssh-keygen, and that works.
 ssh-keygen -q -t rsa -b 2048 -N 'old pass' -C pem-test -f "$tap_tmp/enc" </dev/null
