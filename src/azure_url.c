@@ -934,6 +934,35 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen);
 
+/* text with each raw space as %20, into b. */
+static void url_encode_spaces(struct str *b, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		str_addn(b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
+}
+
+/* The authority, the path's segments and their layout: the URL's shape (p->text checked before). */
+static int url_shape(struct parse *p, struct azure_url *u, const struct az_want *w)
+{
+	int rc;
+
+	p->textlen = strlen(p->text);
+	if (p->text[p->textlen - 1] == '/')
+		p->textlen--;
+	rc = url_authority(p, u);
+	if (rc == 0)
+		rc = url_segments(p);
+	if (rc == 0)
+		rc = url_layout(p, u, w);
+	return rc;
+}
+
+static void url_parse_free(struct parse *p)
+{
+	for (size_t k = 0; k < p->nseg; k++)
+		free(p->segs[k].name);
+}
+
 /*
  * A URL with raw spaces: the %20 form to use, and what else is wrong with it,
  * so that one edit fixes all. Always -1.
@@ -944,8 +973,7 @@ static int url_spaces(const char *text, const struct az_want *w, char *msg, size
 	struct azure_url u;
 	char more[256];
 
-	for (const char *p = text; *p; p++)
-		str_addn(&b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
+	url_encode_spaces(&b, text);
 	fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
 	if (msg && msglen && b.s) {
 		if (url_parse(b.s, &u, w, more, sizeof(more)) == 0)
@@ -967,16 +995,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 	rc = url_precheck(p.text, msg, msglen);
 	if (rc == -2)
 		rc = url_spaces(p.text, w, msg, msglen);
-	if (rc == 0) {
-		p.textlen = strlen(p.text);
-		if (p.text[p.textlen - 1] == '/')
-			p.textlen--;
-		rc = url_authority(&p, u);
-	}
 	if (rc == 0)
-		rc = url_segments(&p);
-	if (rc == 0)
-		rc = url_layout(&p, u, w);
+		rc = url_shape(&p, u, w);
 	/*
 	 * Not on the repository of a Project URL: url_want has that part removed whole, '.git'
 	 * too (the _git/{repo} shorthand keeps the name, as its project's).
@@ -990,8 +1010,7 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_fill(&p, u);
 	if (rc == 0 && w)
 		rc = url_want(&p, u, w);
-	for (size_t k = 0; k < p.nseg; k++)
-		free(p.segs[k].name);
+	url_parse_free(&p);
 	if (rc)
 		azure_url_free(u);
 	return rc;
@@ -1000,6 +1019,26 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 int azure_url_parse(const char *text, struct azure_url *u, char *msg, size_t msglen)
 {
 	return url_parse(text, u, NULL, msg, msglen);
+}
+
+bool azure_url_type_of(const char *text, enum az_url_type *type)
+{
+	struct str b = { 0 };
+	struct parse p = { .text = "" };
+	struct azure_url u = { 0 };
+	bool ok;
+
+	/* Raw spaces and '.git' aside, as the check's messages set them aside. */
+	url_encode_spaces(&b, text ? text : "");
+	if (b.s)
+		p.text = b.s;
+	ok = url_precheck(p.text, NULL, 0) == 0 && url_shape(&p, &u, NULL) == 0;
+	if (ok)
+		*type = p.repo < p.nseg ? AZ_URL_REPO : AZ_URL_PROJECT;
+	url_parse_free(&p);
+	azure_url_free(&u);
+	free(b.s);
+	return ok;
 }
 
 bool azure_url_check(const char *text, enum az_url_type type, enum az_connection conn,

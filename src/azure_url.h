@@ -23,6 +23,12 @@ bool azure_url_has_credentials(const char *text);
 bool azure_url_check(const char *text, enum az_url_type type, enum az_connection conn,
                      bool allow_http, char *msg, size_t msglen);
 
+/*
+ * The URL type text reads as, its raw spaces or '.git' suffix aside: whether
+ * it names a repository. false when it is no Azure URL to tell from.
+ */
+bool azure_url_type_of(const char *text, enum az_url_type *type);
+
 enum azure_name_kind { AZURE_NAME_PROJECT, AZURE_NAME_REPO };
 
 /* Azure naming rules for a project or repository name (a name, never a URL). */

@@ -160,14 +160,26 @@ static bool fields_check_project(const struct connector *c, const char *v,
 static bool fields_check_url(const struct connector *c, const char *v,
                              const struct fields_env *env, char *msg, size_t msglen)
 {
+	enum az_url_type type = fields_if_project_url(c) ? AZ_URL_PROJECT : AZ_URL_REPO;
+
 	(void)env;
-	/* Without a URL type there is no shape to check; url-type reports itself. */
+	/* No URL type yet (url-type says so): checked as the type it reads as, so a space or '.git' shows now. */
 	if (!connector_value(c, FIELD_URL_TYPE))
-		return true;
-	return azure_url_check(v, fields_if_project_url(c) ? AZ_URL_PROJECT : AZ_URL_REPO,
-	                       fields_if_ssh(c) ? AZ_CONN_SSH : AZ_CONN_HTTP,
+		azure_url_type_of(v, &type);
+	return azure_url_check(v, type, fields_if_ssh(c) ? AZ_CONN_SSH : AZ_CONN_HTTP,
 	                       fields_if_http(c) && connector_is(c, FIELD_ALLOW_HTTP, "true"),
 	                       msg, msglen);
+}
+
+static const char *fields_url_type_pointed(const struct connector *c, const char **why)
+{
+	const char *url = connector_value(c, FIELD_URL);
+	enum az_url_type type;
+
+	if (!url || !azure_url_type_of(url, &type))
+		return NULL;
+	*why = type == AZ_URL_REPO ? "the URL names a repository" : "the URL names no repository";
+	return type == AZ_URL_REPO ? "repo" : "project";
 }
 
 /* The URL form of the chosen URL type and connection (a Repository URL until one is chosen). */
@@ -344,7 +356,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "Project: the URL of an Azure DevOps project, for all its repositories. "
 		        "Repository: the URL of one repository.",
 		.page = FIELD_PAGE_DETAILS, .kind = FIELD_CHOICE, .required = true,
-		.choices = fields_url_types,
+		.choices = fields_url_types, .points_to = fields_url_type_pointed,
 	},
 	[FIELD_CONNECTION] = {
 		.id = FIELD_CONNECTION, .key = "connection", .label = "Connection type",
@@ -484,6 +496,13 @@ static bool fields_is_choice(const struct field *f, const char *value)
 	const struct field_choice *ch = fields_choice(f, value);
 
 	return ch && strcmp(ch->value, value) == 0;
+}
+
+const char *fields_pointed_choice(const struct connector *c, enum field_id id, const char **why)
+{
+	const struct field *f = fields_at(id);
+
+	return f->points_to ? f->points_to(c, why) : NULL;
 }
 
 const char *fields_choice_label(enum field_id id, const char *value)
@@ -652,10 +671,13 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 				         "(e.g. '%s')", f->label, id_buf);
 			} else if (f->example)
 				snprintf(msg, msglen, "required (e.g. '%s')", fields_example(c, id));
-			else if (f->choices)
-				fields_want_choice(f, NULL, msg + snprintf(msg, msglen, "required: "),
-				                   msglen - sizeof("required: ") + 1);
-			else
+			else if (f->choices) {
+				const char *why, *hint = fields_pointed_choice(c, id, &why);
+				size_t n = (size_t)snprintf(msg, msglen, "required: ");
+				fields_want_choice(f, NULL, msg + n, msglen - n);
+				if (hint)
+					snprintf(msg + strlen(msg), msglen - strlen(msg), " (%s: %s)", why, hint);
+			} else
 				snprintf(msg, msglen, "required");
 			ok = false;
 		}

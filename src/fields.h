@@ -89,6 +89,8 @@ struct field {
 	const char *when;
 	/* A default derived from other fields into buf (NULL: none). false: none now. */
 	bool (*derive)(const struct connector *c, char *buf, size_t buflen);
+	/* CHOICE: the value the other fields point to while none is chosen, and why (NULL: none). */
+	const char *(*points_to)(const struct connector *c, const char **why);
 	/* The rules of a non-empty value beyond its kind (NULL: none). */
 	bool (*check)(const struct connector *c, const char *value, const struct fields_env *env,
 	              char *msg, size_t msglen);
@@ -102,6 +104,12 @@ const char *fields_page_title(enum field_page page);
 
 /* The label of a choice value ("repo" -> "Repository"); value itself when unknown. */
 const char *fields_choice_label(enum field_id id, const char *value);
+
+/*
+ * The choice the other values of c point to for field id ("repo": why is
+ * "the URL names a repository"), or NULL.
+ */
+const char *fields_pointed_choice(const struct connector *c, enum field_id id, const char **why);
 
 /* The sample value of a field for this connector as it stands (NULL: none). */
 const char *fields_example(const struct connector *c, enum field_id id);

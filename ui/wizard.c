@@ -135,8 +135,13 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 	/* A choice not made yet: named by what the screen shows, with the keys that make it. */
 	if (f->kind == FIELD_CHOICE && f->required && (!v || !*v)) {
 		char list[256];
-		snprintf(msg, msglen, "required: choose one of: %s (Space or Left/Right)",
-		         fields_choices_text(it.id, true, ", ", list, sizeof(list)));
+		const char *why, *hint = fields_pointed_choice(w->c, it.id, &why);
+		if (hint)
+			snprintf(msg, msglen, "required: %s: choose %s (Space or Left/Right)", why,
+			         fields_choice_label(it.id, hint));
+		else
+			snprintf(msg, msglen, "required: choose one of: %s (Space or Left/Right)",
+			         fields_choices_text(it.id, true, ", ", list, sizeof(list)));
 		return false;
 	}
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);

@@ -7,7 +7,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(39)
+tap = Tap(41)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -60,6 +60,12 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     # Details
     t.send(ENTER)  # leave URL type unchosen
     msg_check(t, "URL type", r"required: choose one of: Project, Repository \(Space or Left/Right\)", "no URL type chosen")
+    # A URL typed first: what is wrong with it shows at once, and the URL type is told which one it is.
+    retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web.git")
+    msg_check(t, "URL", r"raw space.*remove the '\.git' suffix", "no URL type yet: the URL's space and '.git' are said")
+    msg_check(t, "URL type", r"^required: the URL names a repository: choose Repository \(Space or Left/Right\)$",
+              "... and the URL type that the URL names a repository")
+    retype(t, "URL", "")
     t.focus("URL type")
     t.send(RIGHT)  # Project
     tap.ok("(•) Project" in (t.value("URL type") or ""), "the first Right picks Project")

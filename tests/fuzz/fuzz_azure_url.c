@@ -2,10 +2,12 @@
  * azure_url_parse on any text, then every derived string of a parsed URL,
  * azure_url_check for each URL type and connection, the name rules and
  * percent-decoding on the same bytes. Property: the repository URL derived
- * from a parsed URL parses again, as the same organization, project and repo.
+ * from a parsed URL parses again, as the same organization, project and repo;
+ * and azure_url_type_of reads it as the type it is (a repository or none).
  */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct azure_url u;
 	char msg[256];
 
+	enum az_url_type type;
+	bool typed = azure_url_type_of(text, &type);
+
 	if (azure_url_parse(text, &u, msg, sizeof(msg)) == 0) {
+		if (!typed || (type == AZ_URL_REPO) != (u.repo != NULL))
+			abort();
 		(void)azure_url_port(&u);
 		derive(&u, NULL);
 		derive(&u, "fuzz repo");

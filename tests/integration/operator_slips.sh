@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((76 + 7 * 2 + 2))
+plan $((80 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -214,3 +214,20 @@ is "$(files)" "$before" "nothing written by any of these"
 run az new --help
 is "$(printf '%s\n' "$out" | grep -A1 -e '--identifier VALUE' | tail -n 1 | sed 's/^ *//')" \
 	"Identifier [default: from the other fields]" "the identifier is not called required: it has a default"
+
+# --url-type left out: said, with the type the URL reads as; what else is wrong with the URL is
+# said in the same run (one edit fixes both).
+before=$(files)
+run az new --non-interactive --name web5 --url "$AZF_BASE/$AZF_ORG/My Project/_git/$AZF_REPO.git" --username ci \
+	--token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc" 3 "no --url-type: exit 3"
+is "$(printf '%s\n' "$err" | grep -e '^azrepos-connect: url')" \
+"azrepos-connect: url-type: required: choose one of: project, repo (the URL names a repository: repo)
+azrepos-connect: url: the URL has a raw space: use '$AZF_BASE/$AZF_ORG/My%20Project/_git/$AZF_REPO.git', and then remove the '.git' suffix: Azure reads it as part of the repository name ('$AZF_BASE/$AZF_ORG/My%20Project/_git/$AZF_REPO')" \
+	"url-type names the type the URL reads as, and the URL's own slips are said too"
+run az new --non-interactive --name web5 --url "$AZF_BASE/$AZF_ORG/$AZF_PROJECT" --username ci \
+	--token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: url')" \
+	"3:azrepos-connect: url-type: required: choose one of: project, repo (the URL names no repository: project)" \
+	"a URL ending at the project: project"
+is "$(files)" "$before" "nothing written"

@@ -254,8 +254,59 @@ static void test_validate_url(void **state)
 	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop", NULL, NULL);
 	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop", NULL, "");
 	/* allow-http does not apply to SSH, so it cannot loosen anything there. */
+	/* No URL type yet: a URL of either type passes (url-type asks for one); what else is wrong shows now. */
 	assert_true(fields_set(c, FIELD_URL_TYPE, NULL, msg, sizeof(msg)));
-	expect(c, FIELD_URL, "anything", NULL, NULL); /* url-type reports itself */
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop", NULL, NULL);
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop/shop", NULL, NULL);
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop/shop.git", NULL,
+	       "remove the '.git' suffix: Azure reads it as part of the repository name");
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/My Shop", NULL,
+	       "the URL has a raw space: use 'git@ssh.dev.azure.com:v3/contoso/My%20Shop'");
+	expect(c, FIELD_URL, "anything", NULL, "add the scheme");
+	connector_free(c);
+}
+
+/* A URL type not chosen: the URL says which one it reads as, spaces or '.git' aside. */
+static void test_url_type_pointed(void **state)
+{
+	static const struct {
+		const char *url, *type, *says;
+	} cases[] = {
+		{ "https://dev.azure.com/contoso/Shop/_git/shop", "repo", " (the URL names a repository: repo)" },
+		{ "https://dev.azure.com/contoso/My Shop/_git/shop.git", "repo", " (the URL names a repository: repo)" },
+		{ "https://dev.azure.com/contoso/Shop", "project", " (the URL names no repository: project)" },
+		{ "https://contoso.visualstudio.com/DefaultCollection/Shop/", "project", NULL },
+		{ "https://contoso.visualstudio.com/_git/shop", "repo", NULL },
+		{ "https://tfs.example.com:8080/tfs/Coll/Shop/_git/shop", "repo", NULL },
+		{ "http://tfs.example.com/Coll/Shop", "project", NULL },
+		{ "git@ssh.dev.azure.com:v3/contoso/Shop/shop", "repo", NULL },
+		{ "git@ssh.dev.azure.com:v3/contoso/Shop", "project", NULL },
+		{ "ssh://contoso@vs-ssh.visualstudio.com:22/DefaultCollection/Shop/_ssh/shop", "repo", NULL },
+		{ "anything", NULL, NULL },
+		{ "https://dev.azure.com/contoso", NULL, NULL },
+		{ "https://user:secret@dev.azure.com/contoso/Shop", NULL, NULL },
+		{ "", NULL, NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct connector *c = fixture_connector("url", cases[i].url, NULL);
+		const char *why = NULL, *type = fields_pointed_choice(c, FIELD_URL_TYPE, &why);
+		char want[FIELD_MSG_MAX];
+
+		if (cases[i].type ? !type || strcmp(type, cases[i].type) != 0 || !why : type != NULL)
+			fail_msg("%s: points to %s, want %s", cases[i].url, type ? type : "nothing",
+			         cases[i].type ? cases[i].type : "nothing");
+		snprintf(want, sizeof(want), "required: choose one of: project, repo%s", cases[i].says ? cases[i].says : "");
+		if ((!cases[i].type || cases[i].says) &&
+		    (fields_validate(c, FIELD_URL_TYPE, NULL, NULL, msg, sizeof(msg)) || strcmp(msg, want) != 0))
+			fail_msg("%s: url-type says '%s', want '%s'", cases[i].url, msg, want);
+		connector_free(c);
+	}
+	/* Only the URL type has one: the connection type's value is the user's to choose. */
+	struct connector *c = make_http();
+	const char *why;
+	assert_null(fields_pointed_choice(c, FIELD_CONNECTION, &why));
 	connector_free(c);
 }
 
@@ -495,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_validate_url),
+		cmocka_unit_test(test_url_type_pointed),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_suggestion),
