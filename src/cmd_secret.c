@@ -178,6 +178,10 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	}
 	/* A token must read as one; a key must be one Azure takes (an encrypted one opens later, with its passphrase). */
 	char msg[320];
+	if (rc == AZ_EXIT_OK && kind == STORE_KIND_TOKEN && !o->kind && validate_is_private_key((const char *)value->data)) {
+		msg_error(ctx->err, "%s: that is an SSH private key: store it with --kind ssh-private-key", id);
+		rc = AZ_EXIT_INVALID;
+	}
 	if (rc == AZ_EXIT_OK && kind == STORE_KIND_TOKEN && !validate_token((const char *)value->data, msg, sizeof(msg))) {
 		msg_error(ctx->err, "%s: %s", id, msg);
 		rc = AZ_EXIT_INVALID;

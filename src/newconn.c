@@ -60,6 +60,9 @@ static void newconn_check_applies(const struct connector *c, const struct newcon
 
 bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size_t msglen)
 {
+	/* A key file given for a token: what it is says more than its line breaks. */
+	if (newconn_kind(id) == STORE_KIND_TOKEN && validate_is_private_key((const char *)v->data))
+		return validate_token((const char *)v->data, msg, msglen);
 	if (v->len == 0 || !store_value_valid(newconn_kind(id), v->data, v->len)) {
 		snprintf(msg, msglen, "%s", v->len == 0 ? "the value is empty" :
 		         v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :

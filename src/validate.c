@@ -178,6 +178,13 @@ static bool validate_starts(const char *text, const char *word)
 	return strncasecmp(text, word, n) == 0 && (text[n] == ' ' || text[n] == '\t');
 }
 
+bool validate_is_private_key(const char *text)
+{
+	const char *begin = strstr(text, "-----BEGIN ");
+
+	return begin && strstr(begin, "PRIVATE KEY-----");
+}
+
 bool validate_token(const char *text, char *msg, size_t msglen)
 {
 	static const char *const forges[][2] = {
@@ -198,6 +205,12 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 	if (validate_starts(t, "Bearer") || validate_starts(t, "Basic")) {
 		snprintf(msg, msglen, "that is an HTTP Authorization value ('%s ...'): give the Personal Access "
 		         "Token alone", validate_starts(t, "Bearer") ? "Bearer" : "Basic");
+		return false;
+	}
+	/* A key file given where the token goes (the wrong flag, or SSH meant). */
+	if (validate_is_private_key(t) || strncmp(t, "ssh-rsa ", 8) == 0 || strncmp(t, "ssh-ed25519 ", 12) == 0) {
+		snprintf(msg, msglen, "that is an SSH %s key, not a token (an SSH key goes with connection type SSH)",
+		         validate_is_private_key(t) ? "private" : "public");
 		return false;
 	}
 	if (strstr(t, "://")) {

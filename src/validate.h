@@ -27,9 +27,13 @@ bool validate_username(const char *text, char *msg, size_t msglen);
 
 /*
  * A Personal Access Token as given: not blank; not what is often copied with
- * or for one (an Authorization value, a URL, another forge's token, quotes,
- * blanks, "user:token", characters no token has). Messages never quote it.
+ * or for one (an Authorization value, a URL, another forge's token, an SSH
+ * key, quotes, blanks, "user:token", characters no token has). Messages never
+ * quote it.
  */
 bool validate_token(const char *text, char *msg, size_t msglen);
+
+/* Is text a private key's (-----BEGIN ... PRIVATE KEY-----), as a key file holds it? */
+bool validate_is_private_key(const char *text);
 
 #endif

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((80 + 7 * 2 + 2))
+plan $((83 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -230,4 +230,18 @@ run az new --non-interactive --name web5 --url "$AZF_BASE/$AZF_ORG/$AZF_PROJECT"
 is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: url')" \
 	"3:azrepos-connect: url-type: required: choose one of: project, repo (the URL names no repository: project)" \
 	"a URL ending at the project: project"
+is "$(files)" "$before" "nothing written"
+
+# A key file given where a token goes: named as what it is, with the way; nothing stored (a
+# home of its own: the store above was left damaged on purpose).
+home="$tap_tmp/home-key"
+before=$(files)
+run az secret set deploy-key --from-file "$AZF_SSH_KEY" </dev/null
+is "$rc:$err" "3:azrepos-connect: deploy-key: that is an SSH private key: store it with --kind ssh-private-key" \
+	"secret set of a key without --kind: exit 3, the kind to give"
+run az new --non-interactive --name web6 --url-type repo --url "$repo_url" --username ci \
+	--token-file "$AZF_SSH_KEY" </dev/null
+is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: token')" \
+	"3:azrepos-connect: token: that is an SSH private key, not a token (an SSH key goes with connection type SSH)" \
+	"--token-file given a key: exit 3, said what it is (not its line breaks)"
 is "$(files)" "$before" "nothing written"

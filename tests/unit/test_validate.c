@@ -324,6 +324,12 @@ static void test_token(void **state)
 		{ "bearer abc123", false, "('Bearer ...')" },
 		{ "Basic Y2k6dG9rZW4=", false, "that is an HTTP Authorization value ('Basic ...')" },
 		{ "https://dev.azure.com/contoso", false, "that is a URL, not a token" },
+		{ "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n", false,
+		  "that is an SSH private key, not a token (an SSH key goes with connection type SSH)" },
+		{ "-----BEGIN RSA PRIVATE KEY-----", false, "that is an SSH private key, not a token" },
+		{ "ssh-rsa AAAAB3NzaC1yc2E ci@host", false, "that is an SSH public key, not a token" },
+		{ "ssh-ed25519 AAAAC3NzaC1 ci@host", false, "that is an SSH public key, not a token" },
+		{ "-----BEGIN CERTIFICATE-----", false, "a token has no spaces" }, /* not a key: the rule it breaks */
 		{ "ghp_abc123", false, "that is a GitHub token (ghp_...): Azure DevOps takes only its own" },
 		{ "github_pat_11abc", false, "that is a GitHub token (github_pat_...)" },
 		{ "glpat-abc123", false, "that is a GitLab token (glpat-...)" },
