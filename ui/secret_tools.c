@@ -56,6 +56,9 @@ void secret_tools_generate_key(struct wizard *w)
 	         SSHKEY_GENERATE_BITS,
 	         *w->pub_path ? "It is also in " : "", w->pub_path, *w->pub_path ? ".\n" : "", pub);
 	term_show_plain(text);
+	/* A dry run keeps no key: what the screen showed must not outlive it. */
+	if (w->start->dry_run)
+		term_forget_plain();
 }
 
 /* F4 on a store id: the secrets of that kind already stored, to use one of them. */

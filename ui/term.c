@@ -53,6 +53,8 @@ static volatile sig_atomic_t term_signal_fd = -1;
 
 /* SIGHUP or SIGTERM seen: the next term_getkey ends the program through the hang-up hook. */
 static volatile sig_atomic_t term_quit_sig;
+/* The text term_show_plain left on the shell's screen is no longer true. */
+static bool term_plain_stale;
 static int (*term_hangup_fn)(void *, const char *);
 static void *term_hangup_arg;
 
@@ -320,8 +322,9 @@ void term_stop(void)
 	endwin();
 	/* Without an alternate screen (vt100) the page would stay, with what follows written over it. */
 	const char *rmcup = tigetstr("rmcup");
-	if (!rmcup || rmcup == (char *)-1)
+	if (!rmcup || rmcup == (char *)-1 || term_plain_stale)
 		term_write_cap("clear");
+	term_plain_stale = false;
 	term_write(TERM_PASTE_OFF);
 	term_signals_restore();
 	delscreen(term_screen);
@@ -597,6 +600,7 @@ void term_show_plain(const char *text)
 	/* A clean screen: a key shown before (F3 again) must not be copied by mistake. */
 	term_write_cap("clear");
 	term_write(text);
+	term_plain_stale = false;
 	if (set) {
 		while (read(term_fd, &c, 1) < 0 && errno == EINTR && !term_quit_sig)
 			;
@@ -608,6 +612,11 @@ void term_show_plain(const char *text)
 	term_take_back();
 	clearok(curscr, TRUE);
 	refresh();
+}
+
+void term_forget_plain(void)
+{
+	term_plain_stale = true;
 }
 
 void term_suspend(void)

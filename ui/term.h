@@ -85,6 +85,13 @@ void term_timeout(int ms);
  */
 void term_show_plain(const char *text);
 
+/*
+ * What term_show_plain left is no longer true (the SSH key it showed was
+ * replaced or lost with the run): the screen is cleared when the terminal is
+ * given back, so no one copies it from there after the program ends.
+ */
+void term_forget_plain(void);
+
 /* Ctrl-Z: give the terminal back, stop, and take it again and redraw on SIGCONT. */
 void term_suspend(void);
 

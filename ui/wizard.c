@@ -197,6 +197,20 @@ static bool wizard_key_made_here(const struct wizard *w)
 	return sodium_memcmp(h, w->pub_of, sizeof(h)) == 0;
 }
 
+/*
+ * The key made with F3 is not the connector's any more: its public key file
+ * and the plain screen that showed it would only mislead. True when the file
+ * was there to remove.
+ */
+static bool wizard_drop_made_key(struct wizard *w)
+{
+	if (!*w->pub_path)
+		return false;
+	bool removed = unlink(w->pub_path) == 0;
+	term_forget_plain();
+	return removed;
+}
+
 void wizard_changed(struct wizard *w, enum field_id id)
 {
 	char msg[FIELD_MSG_MAX];
@@ -209,7 +223,7 @@ void wizard_changed(struct wizard *w, enum field_id id)
 			w->key_stale = true;
 		/* Another key in place of one made with F3: its public key file would mislead. */
 		if (id == FIELD_SSH_KEY && *w->pub_path && !wizard_key_made_here(w)) {
-			unlink(w->pub_path);
+			wizard_drop_made_key(w);
 			w->pub_path[0] = '\0';
 		}
 		return;
@@ -551,7 +565,7 @@ static void wizard_leave(struct wizard *w, const char *why)
 	} else
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);
 	/* A key made with F3 is lost with the run: its public key would only mislead. */
-	if (*w->pub_path && unlink(w->pub_path) == 0 && at < sizeof(w->done))
+	if (wizard_drop_made_key(w) && at < sizeof(w->done))
 		snprintf(w->done + at, sizeof(w->done) - at, "; the SSH key made with F3 is gone, and %s "
 		         "with it (remove that key from Azure DevOps if it was added)", w->pub_path);
 }

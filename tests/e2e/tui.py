@@ -50,11 +50,35 @@ class TuiTimeout(Exception):
 DECCKM = 1 << 5  # how pyte keeps the private mode ?1 in Screen.mode
 
 
+ALTSCREEN = 1049  # xterm's alternate screen (smcup/rmcup), saving the cursor
+
+
 class _Screen(pyte.Screen):
     """pyte's screen plus what ncurses sends an xterm-256color and pyte 0.8 lacks:
-    scroll up/down (indn "CSI n S", rin "CSI n T") and repeat (rep "CSI n b")."""
+    scroll up/down (indn "CSI n S", rin "CSI n T"), repeat (rep "CSI n b") and
+    the alternate screen, so what is left on the shell's screen after the
+    program ends is what a person sees there."""
 
     _last = ""
+    _normal = None  # the shell's screen and cursor while the alternate one is up
+
+    def set_mode(self, *modes, **kwargs):
+        if kwargs.get("private") and ALTSCREEN in modes and self._normal is None:
+            self._normal = ({y: dict(line) for y, line in self.buffer.items()},
+                            (self.cursor.x, self.cursor.y))
+            self.erase_in_display(2)
+        super().set_mode(*modes, **kwargs)
+
+    def reset_mode(self, *modes, **kwargs):
+        if kwargs.get("private") and ALTSCREEN in modes and self._normal is not None:
+            lines, (x, y) = self._normal
+            self._normal = None
+            self.erase_in_display(2)
+            for row, line in lines.items():
+                if row < self.lines:
+                    self.buffer[row].update({col: ch for col, ch in line.items() if col < self.columns})
+            self.cursor.x, self.cursor.y = min(x, self.columns - 1), min(y, self.lines - 1)
+        super().reset_mode(*modes, **kwargs)
 
     def draw(self, data):
         if data:

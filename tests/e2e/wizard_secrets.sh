@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(27)
+tap = Tap(30)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -93,6 +93,8 @@ with Tui(strace_argv(trace) + base + ["new"], tap=tap) as t:
            text.endswith(" azrepos-connect:made@%s\n" % socket.gethostname()),
            "the public key is in <home>/made-ssh-key.pub, its comment naming the connector and the host")
     t.quit()
+tap.ok(not t.has("ssh-rsa") and not t.has("New SSH key"),
+       "quit: the shell's screen no longer shows the public key of the key lost")
 tap.ok(not os.path.exists(pub) and b"the SSH key made with F3 is gone" in bytes(t.raw),
        "quit without saving: the key is lost, so its .pub goes too, and the last words say so")
 tap.ok(text != "" and text.encode().strip() in bytes(t.raw),
@@ -102,19 +104,23 @@ tap.ok(not any_file_holds(home, b"PRIVATE KEY"), "no file holds the private key 
 tap.is_(traced_calls(trace, b"PRIVATE KEY", TRACE_WRITES), [],
         "F3 under strace: no write, send or exec carries the private key")
 
-# A key made with F3, then another given in its place: the first one's .pub goes.
-pub = os.path.join(home, "swap-ssh-key.pub")
-made = False
-with Tui(base + ["new"], tap=tap) as t:
+def made_key(t, name):
+    """A new run's draft declined, on to the SSH key, and F3: its key made and shown, a key back."""
     t.wait_for("Name *")
     if t.has("Go on with it?"):
         t.send("n")
-    t.to_credentials("swap", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
+    t.to_credentials(name, "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
     t.wait_for("New SSH key", timeout=60)
     t.send(" ")
     t.wait_gone("New SSH key")
+
+# A key made with F3, then another given in its place: the first one's .pub goes.
+pub = os.path.join(home, "swap-ssh-key.pub")
+made = False
+with Tui(base + ["new"], tap=tap) as t:
+    made_key(t, "swap")
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3 again: a new key in place of that one
     t.wait_for("y yes   n no")
@@ -130,6 +136,14 @@ with Tui(base + ["new"], tap=tap) as t:
     t.type(azf["AZF_SSH_KEY"])
     t.send(TAB)
     t.quit()
+tap.ok(made and not t.has("ssh-rsa") and not t.has("New SSH key"),
+       "F3's key replaced: the shell's screen no longer shows its public key")
+# A dry run keeps no key: the one F3 showed does not stay on the shell's screen.
+with Tui(base + ["new", "--dry-run"], tap=tap) as t:
+    made_key(t, "dry")
+    t.quit()
+tap.ok(b"ssh-rsa AAAA" in bytes(t.raw) and not t.has("ssh-rsa") and not t.has("New SSH key"),
+       "a dry run: the key F3 showed is gone from the shell's screen at the end")
 # F4 starts on the secret the field names now: Enter keeps it.
 subprocess.run(base + ["secret", "set", "aa-token"], input=b"another-value", capture_output=True)
 with Tui(base + ["edit", "second"], tap=tap) as t:

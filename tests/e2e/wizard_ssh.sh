@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(44)
+tap = Tap(45)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -110,6 +110,9 @@ with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Check the values")
     t.send(ENTER)
     t.finish("saved connector 'Made_Key'", "git-ssh", "F3's key, added on the server")
+# The screen's lines are full width: a key the terminal wrapped reads whole when they are joined.
+tap.ok(made_pub and made_pub.split()[1][-400:] in "".join(t.lines()),
+       "saved: the shell's screen still shows the public key made, to copy into Azure DevOps")
 tap.tui = None
 ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user git)", cwd=tmp)
 pem_path = os.path.join(tmp, "made_key-ssh-key.pem")
