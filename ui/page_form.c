@@ -306,6 +306,17 @@ static void form_choose(struct wizard *w, enum field_id id, int step)
 	wizard_changed(w, id);
 }
 
+/*
+ * Text typed or pasted on a choice (a URL on its way to the next field) is
+ * said, not dropped without a word; the choice stays as it was, whatever
+ * letters the text holds.
+ */
+static void form_not_text(struct wizard *w, enum field_id id, int type)
+{
+	snprintf(w->status, sizeof(w->status), "%s: %s is a choice: Space or Left/Right changes it",
+	         type == TERM_KEY_PASTE ? "not pasted" : "not typed", fields_at(id)->label);
+}
+
 /* The blanks a pasted value loses at its ends. */
 static bool form_blank(unsigned char c)
 {
@@ -441,6 +452,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		form_choose(w, it.id, 1);
 	} else if (choice && code && ch == KEY_LEFT) {
 		form_choose(w, it.id, -1);
+	} else if (choice && (type == TERM_KEY_PASTE || (chr && ch > ' ' && ch != 127))) {
+		form_not_text(w, it.id, type);
 	} else if (!choice && it.id == FIELD_IDENTIFIER && w->start->editing) {
 		if (type == TERM_KEY_PASTE || (chr && ch >= 32) || (code && (ch == KEY_BACKSPACE || ch == KEY_DC)))
 			snprintf(w->status, sizeof(w->status), "the identifier cannot change once saved: make a "

@@ -11,7 +11,7 @@
 #define REVIEW_VALUE_X 30
 
 static const char review_keys[] =
-	"Enter test and save  1-4 edit a page  Esc back  Up/Down scroll  ^C quit";
+	"Enter test and save  1-4 edit a page  Esc back  Up/Down/PgDn scroll  ^C quit";
 
 /* How a secret shows: never its value. */
 static void review_secret(struct wizard *w, enum field_id id, char *out, size_t outlen)
@@ -61,6 +61,17 @@ void page_review_draw(struct wizard *w)
 		}
 	}
 	mvaddstr(3, 1, "Check the values. Enter runs the connection test, then saves.");
+	/* PgDn may go past the end: the last screenful shows, long values wrapped as drawn below. */
+	int last = n;
+	for (int need = 0; last > 0; last--) {
+		const char *v = line[last - 1].head ? "" : line[last - 1].value;
+		int rows = wizard_wrap_rows(COLS - REVIEW_VALUE_X - 1, bottom - top + 1, v);
+		need += rows > 1 ? rows : 1;
+		if (need > bottom - top + 1)
+			break;
+	}
+	if (w->scroll > last)
+		w->scroll = last;
 	int i = w->scroll;
 	for (int y = top; i < n && y <= bottom; i++, y++) {
 		if (line[i].head) {
@@ -100,5 +111,7 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 		w->scroll++;
 	} else if (code && ch == KEY_UP && w->scroll > 0) {
 		w->scroll--;
+	} else if (code && ch == KEY_NPAGE && w->below) {
+		w->scroll += LINES > 12 ? LINES - 10 : 1;
 	}
 }

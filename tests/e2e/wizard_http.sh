@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(43)
+tap = Tap(44)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -166,6 +166,12 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.key(UP, 3)
     tap.ok("↑ more" not in at_top and "↑ more" in scrolled and "Overview" not in first and
            "↑ more" not in t.line(3), "the review says '↑ more' once scrolled down, not at its top")
+    t.send(PGDN)
+    t.send(PGDN)
+    tap.ok(t.has("4 Delegates") and t.has("Any available delegate") and not t.has("↓ more") and
+           t.has("↑ more") and t.has("Check the values"),
+           "PgDn scrolls the review to its end, and stays there (no blank screen past it)")
+    t.key(UP, 30)
     t.send(ENTER)
     t.wait_for("C CA file", 40)
     tap.is_(t.line(3).strip(), "Connection test of 'Ca_Test' (at most 30 s)",

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(59)
+tap = Tap(61)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -65,6 +65,14 @@ try:
            "PgDn to Details again: URL and URL type kept")
     tap.ok(t.value("URL").endswith("\u2026") and len(azf["AZF_REPO_URL"]) > 47,
            "a URL too long for its cell shows its start and '…' when not edited")
+    t.focus("Connection type")
+    t.type("ssh")
+    tap.ok("(•) HTTP" in t.value("Connection type") and
+           t.has("not typed: Connection type is a choice: Space or Left/Right changes it"),
+           "text typed on a choice: said at the bottom, the choice unchanged (its 's' picks nothing)")
+    t.paste("git@ssh.dev.azure.com:v3/contoso/Payments/web")
+    tap.ok("(•) HTTP" in t.value("Connection type") and t.has("not pasted: Connection type is a choice"),
+           "a paste on a choice: said too")
     t.focus("URL")
     tap.ok(t.value("URL").endswith("/_git/payments-api"), "edited, the cell shows its end, at the cursor")
     t.send(F1)
