@@ -379,7 +379,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.example = "https://dev.azure.com/contoso/Shop/_git/ui",
 		.example_for = fields_url_example,
 		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT, .required = true,
-		.check = fields_check_url,
+		/* Harness drops it before adding '/_git/<repo>' (azure-facts §1.3), a Repository URL it uses as given. */
+		.drop_trailing_slash = true, .check = fields_check_url,
 	},
 	[FIELD_TEST_REPO] = {
 		.id = FIELD_TEST_REPO, .key = "test-repo", .label = "Test repository",
@@ -580,7 +581,7 @@ static bool fields_store(struct connector *c, enum field_id id, const char *valu
                          char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(id);
-	char *list = NULL;
+	char *owned = NULL;
 	int rc;
 
 	if (value && *value && f->choices) {
@@ -590,16 +591,25 @@ static bool fields_store(struct connector *c, enum field_id id, const char *valu
 			return fields_want_choice(f, value, msg, msglen);
 		value = ch->value;
 	}
-	if (value && f->kind == FIELD_LIST) {
-		list = strlist_append(append ? connector_get(c, id) : NULL, value);
-		if (!list) {
+	if (value && f->drop_trailing_slash) {
+		size_t len = strlen(value);
+		/* One, as the URL parser drops it; "https://" keeps its "//". */
+		if (len > 1 && value[len - 1] == '/' && value[len - 2] != '/' &&
+		    !(value = owned = strndup(value, len - 1))) {
 			snprintf(msg, msglen, "out of memory");
 			return false;
 		}
-		value = list;
+	}
+	if (value && f->kind == FIELD_LIST) {
+		owned = strlist_append(append ? connector_get(c, id) : NULL, value);
+		if (!owned) {
+			snprintf(msg, msglen, "out of memory");
+			return false;
+		}
+		value = owned;
 	}
 	rc = connector_put(c, id, value);
-	free(list);
+	free(owned);
 	if (rc != 0)
 		snprintf(msg, msglen, "out of memory");
 	return rc == 0;

@@ -91,6 +91,8 @@ struct field {
 	bool (*derive)(const struct connector *c, char *buf, size_t buflen);
 	/* CHOICE: the value the other fields point to while none is chosen, and why (NULL: none). */
 	const char *(*points_to)(const struct connector *c, const char **why);
+	/* TEXT: trailing '/' dropped as it is set, so the file, the export and the test agree. */
+	bool drop_trailing_slash;
 	/* The rules of a non-empty value beyond its kind (NULL: none). */
 	bool (*check)(const struct connector *c, const char *value, const struct fields_env *env,
 	              char *msg, size_t msglen);

@@ -153,6 +153,18 @@ static void test_set(void **state)
 	assert_null(connector_get(c, FIELD_NAME));
 	assert_true(fields_set(c, FIELD_TAGS, NULL, msg, sizeof(msg)));
 	assert_null(connector_get(c, FIELD_TAGS));
+	/* A URL's one trailing '/' goes (Harness uses a Repository URL as given); other text keeps it. */
+	static const struct { enum field_id id; const char *given, *kept; } slash[] = {
+		{ FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/ui/", "https://dev.azure.com/contoso/Shop/_git/ui" },
+		{ FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop/", "git@ssh.dev.azure.com:v3/contoso/Shop" },
+		{ FIELD_URL, "https://", "https://" },
+		{ FIELD_URL, "/", "/" },
+		{ FIELD_DESCRIPTION, "a/", "a/" },
+	};
+	for (size_t i = 0; i < sizeof(slash) / sizeof(slash[0]); i++) {
+		assert_true(fields_set(c, slash[i].id, slash[i].given, msg, sizeof(msg)));
+		assert_string_equal(connector_get(c, slash[i].id), slash[i].kept);
+	}
 	/* Static defaults show through connector_value, not connector_get. */
 	assert_null(connector_get(c, FIELD_SCOPE));
 	assert_string_equal(connector_value(c, FIELD_SCOPE), "account");
