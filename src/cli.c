@@ -198,10 +198,12 @@ int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
 	if (have < n)
 		return msg_usage_for(ctx->err, argv[0], "%s: missing argument (usage: %s %s)", argv[0], argv[0],
 		                     cli_find(argv[0]) ? cli_find(argv[0])->args : "");
+	/* The command meant is that one: its help is the one to read. */
 	if (have > n && cli_find(argv[optind + n]))
-		return msg_usage_for(ctx->err, argv[0], "%s: unexpected argument '%s': a command comes before its "
-		                     "own options, after the global ones ('" AZ_PROGRAM " [--home DIR] [--key-file F] "
-		                     "%s [OPTIONS]')", argv[0], argv[optind + n], argv[optind + n]);
+		return msg_usage_for(ctx->err, argv[optind + n], "%s%sunexpected argument '%s': a command comes before "
+		                     "its own options, after the global ones ('" AZ_PROGRAM " [--home DIR] [--key-file F] "
+		                     "%s [OPTIONS]')", ctx->no_command ? "" : argv[0], ctx->no_command ? "" : ": ",
+		                     argv[optind + n], argv[optind + n]);
 	if (have > n)
 		return msg_usage_for(ctx->err, argv[0], "%s: unexpected argument '%s'", argv[0], argv[optind + n]);
 	return CLI_CONTINUE;
@@ -256,6 +258,7 @@ command:;
 	} else {
 		/* No command: the wizard. cargv[-1] exists (argv[0] at least). */
 		cmd = cli_find("new");
+		ctx->no_command = true;
 		cargv--;
 		cargc++;
 		cargv[0] = default_argv0;

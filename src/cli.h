@@ -17,6 +17,7 @@ struct cli_ctx {
 	bool stdout_tty;        /* stdout is a terminal */
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
+	bool no_command;        /* none was named: 'new' runs (its name is not the user's word) */
 	struct az_paths paths;  /* resolved before any command runs */
 	/* How a passphrase is asked: NULL is secbuf_read_tty on /dev/tty; the wizard asks in its window. */
 	struct secbuf *(*ask_secret)(void *user, const char *prompt, size_t max);

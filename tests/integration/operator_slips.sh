@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((83 + 7 * 2 + 2))
+plan $((86 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -97,6 +97,11 @@ is "$rc" 2 "a global option after the command: exit 2"
 like "$err" "new: --key-file is a global option: put it before the command" "says where it goes"
 run "$bin" --home "$home" --non-interactive new </dev/null
 like "$err" "unexpected argument 'new': a command comes before its own options" "a command after its options"
+run "$bin" --home "$home" --ca-file "$AZF_CA" test web </dev/null
+is "$rc" 2 "a command's option before the command: exit 2"
+has "$err" "azrepos-connect: unexpected argument 'test': a command comes before its own options" \
+    "said without the name of the command run in its place ('new')"
+has "$err" "Try 'azrepos-connect test --help' for more information." "the help offered is the command's"
 printf '{"name": "web7"}\n' >"$tap_tmp/a.json"
 run http --answers "$tap_tmp/a.json" --answers "$tap_tmp/a.json" --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 is "$rc" 2 "--answers twice: exit 2"
