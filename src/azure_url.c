@@ -692,9 +692,10 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 			if (i + 1 < n) {
 				u->marker = url_marker(u, &g[i + 1]);
 				if (!u->marker && g[i + 1].name[0] == '_')
-					return fail(p->msg, p->msglen, "'%s' is an Azure web page, not a Git "
-					            "repository: use '%.*s' or '%.*s/_git/<repo>'",
-					            g[i + 1].name, url_upto(p, g[i + 1].at - 1), p->text,
+					return fail(p->msg, p->msglen, "'%s' is %s, not a Git "
+					            "repository: use '%.*s' or '%.*s/_git/<repo>'", g[i + 1].name,
+					            strcmp(g[i + 1].name, "_apis") == 0 ? "the REST API" : "an Azure web page",
+					            url_upto(p, g[i + 1].at - 1), p->text,
 					            url_upto(p, g[i + 1].at - 1), p->text);
 				if (!u->marker)
 					return fail(p->msg, p->msglen, "insert '_git/' before the repository "

@@ -677,6 +677,9 @@ static const struct bad bad[] = {
 	  "insert '_git/' before the repository name: 'https://dev.azure.com/contoso/Payments/_git/web'" },
 	{ "https://dev.azure.com/contoso/Payments/_boards", TP, CH, false,
 	  "'_boards' is an Azure web page, not a Git repository: use 'https://dev.azure.com/contoso/Payments'" },
+	{ "https://dev.azure.com/contoso/Payments/_apis/git/repositories/web", TR, CH, false,
+	  "'_apis' is the REST API, not a Git repository: use 'https://dev.azure.com/contoso/Payments' or "
+	  "'https://dev.azure.com/contoso/Payments/_git/<repo>'" },
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/_git/web", TR, CS, false,
 	  "remove '/_git': v3/ SSH URLs have none ('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
 	{ "git@ssh.dev.azure.com:contoso/Payments/web", TR, CS, false, "the SSH path starts with 'v3/'" },
