@@ -263,21 +263,27 @@ const char *cmd_connector_secret_id(const struct connector *c, int id)
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
 }
 
-/* The store ids of the connector's secrets, each once, "a, b" (for the note after a delete). */
-static void cmd_connector_secret_ids(const struct connector *c, char *buf, size_t buflen)
+/* After a delete: the commands that remove its secrets, each once (fields may share one). */
+static void cmd_connector_print_rm(const struct cli_ctx *ctx, const struct connector *c)
 {
-	size_t n = 0;
+	bool any = false;
 
-	buf[0] = '\0';
-	for (int id = 0; c && id < FIELD_COUNT && n < buflen; id++) {
+	for (int id = 0; c && id < FIELD_COUNT; id++) {
 		const char *v = cmd_connector_secret_id(c, id);
 		bool again = false;
 
 		/* Two fields may share one secret (the API token is the HTTP token's by default). */
 		for (int before = 0; v && before < id; before++)
 			again |= connector_is(c, before, v) && cmd_connector_secret_id(c, before);
-		if (v && !again)
-			n += (size_t)snprintf(buf + n, buflen - n, "%s%s", n ? ", " : "", v);
+		if (!v || again)
+			continue;
+		if (!any)
+			fputs("Its secrets stay in the secret store; to remove them, once nothing else uses them:\n",
+			      ctx->out);
+		any = true;
+		fputs("  ", ctx->out);
+		cli_print_program(ctx, ctx->out, true);
+		fprintf(ctx->out, " secret rm %s\n", v);
 	}
 }
 
@@ -291,7 +297,7 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	struct cmd_connector_opts o = { 0 };
 	const char *dir = ctx->paths.connectors_dir, *id;
 	struct connector *c = NULL;
-	char secrets[512];
+	char why[512];
 	int rc = cmd_connector_args(ctx, argc, argv, opts, &o, 1);
 
 	if (rc != CLI_CONTINUE)
@@ -300,8 +306,8 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	if (cmd_connector_check_id(ctx, "delete", id) != AZ_EXIT_OK)
 		return AZ_EXIT_INVALID;
 	/* Read only for the secret ids: a refused file can still be deleted. */
-	if (connector_file_load(dir, id, &c, secrets, sizeof(secrets)) == CONNECTOR_FILE_MISSING) {
-		msg_error(ctx->err, "delete: %s", secrets);
+	if (connector_file_load(dir, id, &c, why, sizeof(why)) == CONNECTOR_FILE_MISSING) {
+		msg_error(ctx->err, "delete: %s", why);
 		return AZ_EXIT_ERROR;
 	}
 	if (!o.yes) {
@@ -320,16 +326,14 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 			return AZ_EXIT_CANCELLED;
 		}
 	}
-	cmd_connector_secret_ids(c, secrets, sizeof(secrets));
-	connector_free(c);
 	if (connector_file_remove(dir, id) != 0) {
 		msg_error(ctx->err, "delete: cannot delete %s/%s.json: %s", dir, id, strerror(errno));
+		connector_free(c);
 		return AZ_EXIT_ERROR;
 	}
 	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
-	if (secrets[0])
-		fprintf(ctx->out, "Its secrets stay in the secret store (%s): remove them with '"
-		        AZ_PROGRAM " secret rm ID' once nothing else uses them.\n", secrets);
+	cmd_connector_print_rm(ctx, c);
+	connector_free(c);
 	return AZ_EXIT_OK;
 }
 

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 63
+plan 65
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -161,7 +161,10 @@ az delete azure_payments --yes
 is "$rc" 0 "delete --yes exits 0"
 [ ! -e "$conns/azure_payments.json" ]
 ok $? "delete --yes removes the file"
-like "$out" "secret store \(azure_pat\).*secret rm" "delete says the secrets stay and how to remove them"
+has "$out" "Its secrets stay in the secret store; to remove them, once nothing else uses them:" \
+    "delete says the secrets stay"
+has "$out" "  azrepos-connect --home $home secret rm azure_pat" "and gives the command that removes each"
+is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use: one command"
 
 az delete azure_payments --yes
 is "$rc" 1 "delete of a missing connector exits 1"
