@@ -89,6 +89,20 @@ void cli_print_program(const struct cli_ctx *ctx, FILE *out, bool key_file)
 		cli_print_arg(out, "--key-file", ctx->key_file);
 }
 
+const char *cli_program(const struct cli_ctx *ctx, bool key_file, char *buf, size_t len)
+{
+	FILE *m = fmemopen(buf, len, "w");
+
+	if (!m) {
+		snprintf(buf, len, AZ_PROGRAM);
+		return buf;
+	}
+	cli_print_program(ctx, m, key_file);
+	fclose(m);
+	buf[len - 1] = '\0'; /* fmemopen ends a full buffer without one */
+	return buf;
+}
+
 void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream)
 {
 	const struct cli_command *c = cli_find(name);

@@ -50,6 +50,10 @@ void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream
  */
 void cli_print_program(const struct cli_ctx *ctx, FILE *out, bool key_file);
 
+/* The same in buf (len: CLI_PROGRAM_MAX), for a command inside a message. */
+#define CLI_PROGRAM_MAX 8400
+const char *cli_program(const struct cli_ctx *ctx, bool key_file, char *buf, size_t len);
+
 /* cli_getopt's "go on" result; every other result is an exit code. */
 #define CLI_CONTINUE (-1)
 

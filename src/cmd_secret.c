@@ -232,6 +232,7 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
 	struct store_info other;
 	struct nearest n;
 	const char *near;
+	char prog[CLI_PROGRAM_MAX];
 
 	if (store_find(s, id, info))
 		return AZ_EXIT_OK;
@@ -239,8 +240,9 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
 	for (size_t i = 0; store_info(s, i, &other); i++)
 		nearest_offer(&n, other.id);
 	near = nearest_found(&n);
-	msg_error(ctx->err, "no secret '%s' in the store%s%s%s ('" AZ_PROGRAM " secret list' lists them)", id,
-	          near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+	msg_error(ctx->err, "no secret '%s' in the store%s%s%s ('%s secret list' lists them)", id,
+	          near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "",
+	          cli_program(ctx, true, prog, sizeof(prog)));
 	return AZ_EXIT_STORE_NOT_FOUND;
 }
 
@@ -251,7 +253,7 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
  */
 static int secret_generate(struct cli_ctx *ctx, const char *id)
 {
-	char pub[SSHKEY_PUB_MAX], msg[256], path[4096];
+	char pub[SSHKEY_PUB_MAX], msg[256], path[4096], prog[CLI_PROGRAM_MAX];
 	struct store_error err;
 	struct store_info had;
 	struct secbuf *priv = NULL;
@@ -262,7 +264,8 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 		return rc;
 	if (store_find(s, id, &had)) {
 		msg_error(ctx->err, "'%s' is already stored (%s): a new key never replaces a secret; remove it "
-		          "first ('" AZ_PROGRAM " secret rm %s') or give another id", id, store_kind_name(had.kind), id);
+		          "first ('%s secret rm %s') or give another id", id, store_kind_name(had.kind),
+		          cli_program(ctx, true, prog, sizeof(prog)), id);
 		rc = AZ_EXIT_INVALID;
 	} else if (sshkey_generate(&priv, pub, sizeof(pub), id, msg, sizeof(msg)) != 0) {
 		msg_error(ctx->err, "%s", msg);
@@ -344,14 +347,14 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	else if (rc == AZ_EXIT_OK)
 		fprintf(ctx->out, "Removed secret %s.\n", id);
 	/* A key made here (F3, --generate) left its public key beside the store: gone with it. */
-	char pub[4096];
+	char pub[4096], prog[CLI_PROGRAM_MAX];
 	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY &&
 	    unlink(sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub))) == 0)
 		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
 		        "was added there).\n", pub);
 	if (rc == AZ_EXIT_OK && *users)
-		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '" AZ_PROGRAM
-		        " secret set %s' (or 'edit ID').\n", users, id);
+		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '%s"
+		        " secret set %s' (or 'edit ID').\n", users, cli_program(ctx, true, prog, sizeof(prog)), id);
 	store_close(s);
 	return rc;
 }

@@ -76,7 +76,8 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 	rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
 	if (rc != AZ_EXIT_OK)
 		goto out;
-	rc = conncheck_load_secrets(c, store, &secrets, msg, sizeof(msg));
+	char prog[CLI_PROGRAM_MAX];
+	rc = conncheck_load_secrets(c, store, cli_program(ctx, true, prog, sizeof(prog)), &secrets, msg, sizeof(msg));
 	store_close(store); /* the values are copied out: no need to keep it open */
 	if (rc != 0) {
 		msg_error(ctx->err, "%s", msg);

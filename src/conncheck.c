@@ -58,7 +58,7 @@ int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, c
 	return 0;
 }
 
-int conncheck_load_secrets(const struct connector *c, struct store *store,
+int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,
                            struct conncheck_secrets *s, char *msg, size_t msglen)
 {
 	for (size_t i = 0; i < FIELD_COUNT; i++) {
@@ -70,9 +70,9 @@ int conncheck_load_secrets(const struct connector *c, struct store *store,
 			continue;
 		enum store_status st = store_get(store, id, &s->val[i], &err);
 		if (st == STORE_NOT_FOUND) {
-			snprintf(msg, msglen, "%s: %s: store it again with '" AZ_PROGRAM " secret set %s' (or give "
+			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s' (or give "
 			         "the connector another with 'edit ID')", fields_at((enum field_id)i)->key, err.message,
-			         id);
+			         program, id);
 			return store_exit_code(st);
 		}
 		if (st != STORE_OK) {

@@ -58,9 +58,10 @@ struct store;
 
 /*
  * Fetch from store the secrets of c's applicable secret fields (by the store
- * ids c holds) into s. 0, or the store's exit code with the message in msg.
+ * ids c holds) into s. 0, or the store's exit code with the message in msg
+ * (a missing one says how to store it: program is "azrepos-connect [--home D]").
  */
-int conncheck_load_secrets(const struct connector *c, struct store *store,
+int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,
                            struct conncheck_secrets *s, char *msg, size_t msglen);
 
 /*

@@ -179,7 +179,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
                        struct newconn_secrets *s, struct store **store, struct newconn_errors *e)
 {
 	bool fetch = false, save = false;
-	char msg[512];
+	char msg[512], prog[CLI_PROGRAM_MAX];
 
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		if (!newconn_looks_up(c, s, e, id))
@@ -217,17 +217,17 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		if (s->fresh[id] && st == STORE_OK && !s->replace)
 			newconn_error(e, fields_at(id)->key, s->wizard
 			              ? "the store already has a secret '%s': give this one another store id "
-			                "(Credentials page), or leave the value empty to use the stored one%.0s%.0s"
+			                "(Credentials page), or leave the value empty to use the stored one%.0s%.0s%.0s"
 			              : "the store already has a secret '%s': to replace it run "
-			                "'" AZ_PROGRAM " secret set %s'; or keep both with --%s-secret NEWID",
-			              sid, sid, fields_at(id)->key);
+			                "'%s secret set %s'; or keep both with --%s-secret NEWID",
+			              sid, cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
 			newconn_error(e, fields_at(id)->key, s->wizard
 			              ? "no secret '%s' in the store: paste the value on the Credentials page, or "
-			                "pick a stored secret there with F4%.0s%.0s"
+			                "pick a stored secret there with F4%.0s%.0s%.0s"
 			              : "no secret '%s' in the store: add it with "
-			                "'" AZ_PROGRAM " secret set %s' or give --%s-file F",
-			              sid, sid, fields_at(id)->key);
+			                "'%s secret set %s' or give --%s-file F",
+			              sid, cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_OK && !newconn_kind_fits(*store, id, sid, msg, sizeof(msg)))
 			newconn_error(e, fields_at(id)->key, "%s", msg);
 		else if (!s->fresh[id] && st != STORE_OK) {
@@ -249,7 +249,7 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
                  struct store *store)
 {
 	struct store_error err = { 0 };
-	char msg[512];
+	char msg[512], prog[CLI_PROGRAM_MAX];
 	bool any = newconn_has_new(c, s);
 	enum store_status st = STORE_OK;
 
@@ -282,8 +282,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 	if (frc != 0) {
 		msg_error(ctx->err, "%s", msg);
 		if (any && frc == -1)
-			msg_error(ctx->err, "the secrets were stored; remove them with '" AZ_PROGRAM " secret rm ID' "
-			                    "if you give up on this connector");
+			msg_error(ctx->err, "the secrets were stored; remove them with '%s secret rm ID' "
+			                    "if you give up on this connector", cli_program(ctx, true, prog, sizeof(prog)));
 		return AZ_EXIT_ERROR;
 	}
 	return AZ_EXIT_OK;

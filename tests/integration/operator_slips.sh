@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((86 + 7 * 2 + 2))
+plan $((87 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -139,20 +139,26 @@ run az secret list
 like "$out" "web-token" "the secret is still there"
 run az secret rm web-token --yes </dev/null
 is "$rc" 0 "with --yes: exit 0"
-like "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect secret set web-token'" \
-	"and says what the connector needs now"
+has "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect --home $home --key-file $key secret set web-token'" \
+	"and says what the connector needs now (with this run's --home and --key-file)"
 
 run az test web --json </dev/null
 is "$rc,$(jv 'd["ok"]'),$(jv 'len(d["probes"])')" "17,False,0" "test --json of a connector whose secret is gone: one JSON answer"
 like "$err" "token: no secret 'web-token' in the store" "the message is on stderr as well, as it is said"
-like "$(jv 'd["messages"][0]')" "^token: .*store it again with 'azrepos-connect secret set web-token'" \
+said=$(jv 'd["messages"][0]')
+has "$said" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-token'" \
 	"its message says how to put the secret back"
+put_back=${said#*store it again with \'}
+put_back=${put_back%%\'*}
+eval "\"\$bin\"${put_back#azrepos-connect}" <"$AZF_TOKEN_FILE" >/dev/null 2>&1  # the binary built
+run az secret list
+like "$out" "^web-token +token " "that command, run as printed, puts it back in this store"
 
 # A damaged store: the file and the ways out named.
 printf 'junk' >>"$home/secrets.store"
 run az secret list
 is "$rc" 11 "a corrupt store: exit 11"
-like "$err" "the secret store $home/secrets.store cannot be used as it is: restore it from a backup, or put it aside and start a new one with 'azrepos-connect secret rekey --reset'" \
+has "$err" "the secret store $home/secrets.store cannot be used as it is: restore it from a backup, or put it aside and start a new one with 'azrepos-connect --home $home secret rekey --reset'" \
 	"the message names the file and the ways out"
 
 # An answers file: every fault at once, with the likely fix.

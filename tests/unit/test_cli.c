@@ -252,6 +252,22 @@ static void test_operands(void **state)
 	run_free(&r);
 }
 
+/* The program as a command inside a message: this run's --home and --key-file, quoted for a shell. */
+static void test_program(void **state)
+{
+	struct cli_ctx ctx = { .home = "/srv/it's here", .key_file = "/etc/az.key" };
+	char buf[CLI_PROGRAM_MAX], small[20];
+
+	(void)state;
+	assert_string_equal(cli_program(&ctx, true, buf, sizeof(buf)),
+	                    "azrepos-connect --home '/srv/it'\\''s here' --key-file /etc/az.key");
+	assert_string_equal(cli_program(&ctx, false, buf, sizeof(buf)), "azrepos-connect --home '/srv/it'\\''s here'");
+	ctx.home = ctx.key_file = NULL;
+	assert_string_equal(cli_program(&ctx, true, buf, sizeof(buf)), "azrepos-connect");
+	ctx.home = "/a/long/home/folder";
+	assert_string_equal(cli_program(&ctx, false, small, sizeof(small)), "azrepos-connect --h"); /* cut, ended */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_command_help),
 		cmocka_unit_test(test_no_terminal),
 		cmocka_unit_test(test_operands),
+		cmocka_unit_test(test_program),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
