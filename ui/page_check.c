@@ -59,6 +59,20 @@ static int check_progress(const struct check_result *res, size_t n, void *user)
 	return k == TERM_KEY_CHAR && (ch == 3 || ch == 27);
 }
 
+/*
+ * The store did not open, or the save failed: what the core said names the
+ * way out (a rekey --reset, a chmod), too long for the status line: the page
+ * says it.
+ */
+static void check_failed_store(struct wizard *w)
+{
+	w->check = TEST_ERRORS;
+	if (w->errs.n)
+		return;
+	snprintf(w->failure, sizeof(w->failure), "%s", w->status);
+	w->status[0] = '\0';
+}
+
 static void check_save(struct wizard *w)
 {
 	const char *id = connector_get(w->cc, FIELD_IDENTIFIER);
@@ -73,7 +87,7 @@ static void check_save(struct wizard *w)
 		int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
 		wizard_take_messages(w);
 		if (rc != AZ_EXIT_OK) {
-			w->check = TEST_ERRORS;
+			check_failed_store(w);
 			w->rc = rc;
 			return;
 		}
@@ -104,6 +118,7 @@ void page_check_start(struct wizard *w)
 	w->errs.n = 0;
 	w->nres = 0;
 	w->status[0] = '\0';
+	w->failure[0] = '\0';
 	connector_free(w->cc);
 	if (!(w->cc = connector_dup(w->c))) {
 		newconn_error(&w->errs, "connector", "out of memory");
@@ -129,7 +144,7 @@ void page_check_start(struct wizard *w)
 	if (rc == AZ_EXIT_OK && key_later)
 		newconn_check_key(w->cc, &w->s, &w->errs);
 	if (rc != AZ_EXIT_OK || w->errs.n) {
-		w->check = TEST_ERRORS;
+		check_failed_store(w);
 		return;
 	}
 	if (*w->accept_fp)
@@ -310,10 +325,12 @@ void page_check_draw(struct wizard *w)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
 	y = check_draw_results(w, y, bottom) + 1;
 	if (w->check == TEST_ERRORS) {
-		/* Field errors are listed; a store that did not open says why on the status line. */
+		/* Field errors are listed; a store that did not open, or a failed save, says why. */
 		mvaddstr(y++, 1, w->errs.n ? "Nothing was saved. To fix:" : "Nothing was saved.");
 		for (size_t i = 0; i < w->errs.n && y <= bottom; i++)
 			y += wizard_wrap(y, 2, COLS - 4, 3, w->errs.line[i], term_style(TERM_ERROR));
+		if (*w->failure)
+			wizard_wrap(y + 1, 2, COLS - 4, bottom - y, w->failure, term_style(TERM_ERROR));
 	} else if (w->check == TEST_FAILED && unknown) {
 		char host[300], ktype[64], text[512];
 		check_key_names(w, unknown, host, sizeof(host), ktype, sizeof(ktype));

@@ -57,6 +57,7 @@ struct wizard {
 	bool below;                     /* the review: more lines below the screen */
 	struct fields_env env;
 	char status[512];               /* the bottom line: the last message (an error's style) */
+	char failure[512];              /* the test page: why nothing was saved when no field is to blame */
 	char busy[64];                  /* what is under way, shown plainly while status is empty */
 	FILE *err;                      /* the caller's ctx->err, for after the terminal */
 	FILE *errf;                     /* ctx->err while the terminal is ours */

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(30)
+tap = Tap(31)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -157,5 +157,24 @@ with Tui(base + ["edit", "second"], tap=tap) as t:
     t.quit()
 tap.ok(made and not os.path.exists(pub) and b"made with F3" not in bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1],
        "F3's key replaced: its .pub is gone, and the last words name no key made here")
+# A key file that does not open the store: the test page says why and the way out, whole (a
+# status line would cut it), the command with this run's --home: it is that store to put aside.
+wrong = key_file(os.path.join(tmp, "wrong.key"))
+with Tui([binary, "--home", home, "--key-file", wrong, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    if t.has("Go on with it?"):
+        t.send("n")
+    to_token(t, "locked")
+    t.paste("another-token")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Nothing was saved")
+    words = "".join(t.screen_text().split())
+    prog = "azrepos-connect--home'%s'" % home.replace("'", "'\\''").replace(" ", "")
+    tap.ok(("wrongkeyfileforthesecretstore(%s/secrets.store)" % home.replace(" ", "")) in words and
+           (prog + "secretrekey--reset'putsitasideandstartsanewone") in words,
+           "a key file that does not open the store: why, and the way out with --home, on the page")
+    t.quit()
 tap.done()
 PY
