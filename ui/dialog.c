@@ -161,6 +161,8 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 	else if (f->choices)
 		fprintf(out, "\nIn scripts: --%s VALUE, one of: %s", f->key,
 		        fields_choices_text(it.id, false, ", ", buf, sizeof(buf)));
+	else if (f->kind == FIELD_LIST)
+		fprintf(out, "\nIn scripts: --%s A,B (or the flag once for each)", f->key);
 	else
 		fprintf(out, "\nIn scripts: --%s VALUE", f->key);
 	fclose(out);

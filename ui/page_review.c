@@ -9,6 +9,7 @@
 
 #define REVIEW_LINES (FIELD_COUNT + FIELD_PAGE_COUNT)
 #define REVIEW_VALUE_X 30
+#define REVIEW_STEP (LINES > 12 ? LINES - 10 : 1) /* PgDn/PgUp: a screenful less two lines */
 
 static const char review_keys[] =
 	"Enter test and save  1-4 edit a page  Esc back  Up/Down/PgDn scroll  ^C quit";
@@ -105,6 +106,9 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 		page_check_start(w);
 	} else if (chr && ch >= '1' && ch < '1' + FIELD_PAGE_COUNT) {
 		wizard_goto(w, (int)(ch - '1'));
+	} else if (code && ch == KEY_PPAGE && w->scroll > 0) {
+		/* As PgDn came: back up first; at the top, PgUp is the page before, as on the forms. */
+		w->scroll = w->scroll > REVIEW_STEP ? w->scroll - REVIEW_STEP : 0;
 	} else if ((chr && ch == 27) || (code && ch == KEY_PPAGE)) {
 		wizard_goto(w, FIELD_PAGE_DELEGATES);
 	} else if (code && ch == KEY_DOWN && w->below) {
@@ -112,6 +116,6 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 	} else if (code && ch == KEY_UP && w->scroll > 0) {
 		w->scroll--;
 	} else if (code && ch == KEY_NPAGE && w->below) {
-		w->scroll += LINES > 12 ? LINES - 10 : 1;
+		w->scroll += REVIEW_STEP;
 	}
 }

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(44)
+tap = Tap(46)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -171,7 +171,14 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     tap.ok(t.has("4 Delegates") and t.has("Any available delegate") and not t.has("↓ more") and
            t.has("↑ more") and t.has("Check the values"),
            "PgDn scrolls the review to its end, and stays there (no blank screen past it)")
-    t.key(UP, 30)
+    t.send(PGUP)
+    tap.ok(t.has("Check the values") and t.has("1 Overview") and not t.has("↑ more"),
+           "PgUp scrolls back up to the top, still on the review")
+    t.send(PGUP)
+    t.wait_for("Delegates *")
+    tap.ok(not t.has("Check the values"), "PgUp at the top of the review: the page before (Delegates)")
+    t.send(F10)
+    t.wait_for("Check the values")
     t.send(ENTER)
     t.wait_for("C CA file", 40)
     tap.is_(t.line(3).strip(), "Connection test of 'Ca_Test' (at most 30 s)",

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(61)
+tap = Tap(62)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -59,6 +59,13 @@ try:
     t.wait_for("Name *")
     tap.ok(t.value("Name") == "Nav Test" and t.value("Description") == "a description" and
            t.value("Identifier") == "Nav_Test", "Esc back to Overview: the values typed are there")
+    t.focus("Tags")
+    t.send(F1)
+    t.wait_for("Any key closes.")
+    tap.ok(t.has("In scripts: --tags A,B (or the flag once for each)"),
+           "F1 on a list: its flag takes commas, or comes once for each")
+    t.send(ESC)
+    t.wait_gone("Any key closes.")
     t.send(PGDN)
     t.wait_for("URL type *")
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]) and "(•) Repository" in t.value("URL type"),
