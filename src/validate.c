@@ -208,9 +208,10 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 		return false;
 	}
 	/* A key file given where the token goes (the wrong flag, or SSH meant). */
-	if (validate_is_private_key(t) || strncmp(t, "ssh-rsa ", 8) == 0 || strncmp(t, "ssh-ed25519 ", 12) == 0) {
+	bool private_key = validate_is_private_key(t);
+	if (private_key || strncmp(t, "ssh-rsa ", 8) == 0 || strncmp(t, "ssh-ed25519 ", 12) == 0) {
 		snprintf(msg, msglen, "that is an SSH %s key, not a token (an SSH key goes with connection type SSH)",
-		         validate_is_private_key(t) ? "private" : "public");
+		         private_key ? "private" : "public");
 		return false;
 	}
 	if (strstr(t, "://")) {
