@@ -78,19 +78,41 @@ static int cmd_connector_check_id(struct cli_ctx *ctx, const char *cmd, const ch
 	return AZ_EXIT_INVALID;
 }
 
+/* No connector id: the saved one it was likely meant to be, or how to see the saved ones. */
+static void cmd_connector_missing(struct cli_ctx *ctx, const char *cmd, const char *id, const char *msg)
+{
+	char **ids, prog[CLI_PROGRAM_MAX];
+	size_t n;
+
+	if (connector_file_ids(ctx->paths.connectors_dir, &ids, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (strcasecmp(ids[i], id) == 0) {
+				msg_error(ctx->err, "%s: no connector '%s': identifiers are case-sensitive; "
+				          "the saved one is '%s'", cmd, id, ids[i]);
+				connector_file_free_ids(ids, n);
+				return;
+			}
+		}
+		connector_file_free_ids(ids, n);
+	}
+	msg_error(ctx->err, "%s: %s: '%s list' shows the saved ones", cmd, msg,
+	          cli_program(ctx, false, prog, sizeof(prog)));
+}
+
 int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id, struct connector **out)
 {
 	char msg[FIELD_MSG_MAX + 512];
+	enum connector_file_rc rc;
 
 	*out = NULL;
 	if (cmd_connector_check_id(ctx, cmd, id) != AZ_EXIT_OK)
 		return AZ_EXIT_INVALID;
-	if (connector_file_load(ctx->paths.connectors_dir, id, out, msg, sizeof(msg)) !=
-	    CONNECTOR_FILE_OK) {
+	rc = connector_file_load(ctx->paths.connectors_dir, id, out, msg, sizeof(msg));
+	if (rc == CONNECTOR_FILE_MISSING)
+		cmd_connector_missing(ctx, cmd, id, msg);
+	else if (rc != CONNECTOR_FILE_OK)
 		msg_error(ctx->err, "%s: %s", cmd, msg);
-		return AZ_EXIT_ERROR;
-	}
-	return AZ_EXIT_OK;
+	return rc == CONNECTOR_FILE_OK ? AZ_EXIT_OK : AZ_EXIT_ERROR;
 }
 
 /* fputs, then pad with spaces to width characters. */
@@ -307,7 +329,7 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_INVALID;
 	/* Read only for the secret ids: a refused file can still be deleted. */
 	if (connector_file_load(dir, id, &c, why, sizeof(why)) == CONNECTOR_FILE_MISSING) {
-		msg_error(ctx->err, "delete: %s", why);
+		cmd_connector_missing(ctx, "delete", id, why);
 		return AZ_EXIT_ERROR;
 	}
 	if (!o.yes) {

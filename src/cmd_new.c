@@ -18,6 +18,7 @@
 #include "connector_file.h"
 #include "exitcode.h"
 #include "fileio.h"
+#include "ident.h"
 #include "json.h"
 #include "msg.h"
 #include "newconn.h"
@@ -494,7 +495,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	if (!a->json && changed) {
 		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
 		        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
-		if (key && s.v.val[FIELD_SSH_KEY])
+		/* Once, when the key is stored: not on each edit of other fields. */
+		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
 			cmd_secret_print_pem_hint(ctx, ctx->out, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
 	} else if (!a->json)
 		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
@@ -535,7 +537,10 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		return AZ_EXIT_ERROR;
 	}
 	if (!ctx->wizard) {
-		msg_error(ctx->err, "no wizard in this build: use '" AZ_PROGRAM " %s --non-interactive'", a->cmd);
+		char prog[CLI_PROGRAM_MAX];
+
+		msg_error(ctx->err, "no wizard in this build: use '%s %s --non-interactive'",
+		          cli_program(ctx, true, prog, sizeof(prog)), a->cmd);
 		free(e);
 		return AZ_EXIT_ERROR;
 	}
@@ -587,9 +592,14 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		goto out;
 	/* Never wait for input that cannot come: fail at once without a terminal. */
 	if (!a->non_interactive && !(ctx->stdin_tty && ctx->stdout_tty)) {
+		char prog[CLI_PROGRAM_MAX], why[FIELD_MSG_MAX];
+		/* The connector named, when it is one a command line can carry as it is. */
+		const char *id = !edit ? "" : ident_check_identifier(argv[optind], "identifier", why, sizeof(why))
+		                              ? argv[optind] : "ID";
+
 		msg_error(ctx->err, "no terminal: the wizard needs one on stdin and stdout; for scripts use "
-		          "'" AZ_PROGRAM " %s%s --non-interactive' with flags or --answers FILE", cmd,
-		          edit ? " ID" : "");
+		          "'%s %s%s%s --non-interactive' with flags or --answers FILE",
+		          cli_program(ctx, true, prog, sizeof(prog)), cmd, edit ? " " : "", id);
 		rc = AZ_EXIT_USAGE;
 		goto out;
 	}

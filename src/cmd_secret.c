@@ -94,11 +94,11 @@ static int secret_list(struct cli_ctx *ctx)
 	int rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s);
 	int width = 2;
 
-	if (rc != AZ_EXIT_OK || !s) {
-		if (rc == AZ_EXIT_OK && ctx->stdout_tty)
-			msg_error(ctx->err, "no secrets stored yet");
+	/* Nothing to list: said to a person, while a script reads an empty list. */
+	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty)
+		msg_error(ctx->err, "no secrets stored yet");
+	if (rc != AZ_EXIT_OK || !s)
 		return rc;
-	}
 	for (size_t i = 0; store_info(s, i, &info); i++)
 		if ((int)strlen(info.id) > width)
 			width = (int)strlen(info.id);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -411,27 +410,6 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
 	return connector_file_parse_as(text, len, name, true, msg, msglen);
 }
 
-/* No file for id: where it was looked for, or the saved one it was likely meant to be. */
-static void connector_file_missing(const char *dir, const char *id, const char *path, char *msg,
-                                   size_t msglen)
-{
-	char **ids;
-	size_t n;
-
-	snprintf(msg, msglen, "no connector '%s' (looked for %s; '" AZ_PROGRAM " list' shows the saved ones)",
-	         id, path);
-	if (connector_file_ids(dir, &ids, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(ids[i], id) == 0) {
-			snprintf(msg, msglen, "no connector '%s': identifiers are case-sensitive; the saved "
-			         "one is '%s'", id, ids[i]);
-			break;
-		}
-	}
-	connector_file_free_ids(ids, n);
-}
-
 enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
                                            char *msg, size_t msglen)
 {
@@ -452,7 +430,7 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 	}
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
 		if (errno == ENOENT) {
-			connector_file_missing(dir, id, path, msg, msglen);
+			snprintf(msg, msglen, "no connector '%s' (looked for %s)", id, path);
 			rc = CONNECTOR_FILE_MISSING;
 		} else if (errno == EFBIG) {
 			snprintf(msg, msglen, "%s: larger than %d KiB: not a connector file", path,

@@ -10,6 +10,7 @@
 #include "connector_file.h"
 #include "fields.h"
 #include "ident.h"
+#include "msg.h"
 #include "strlist.h"
 #include "validate.h"
 
@@ -56,7 +57,8 @@ static bool fields_derive_identifier(const struct connector *c, char *buf, size_
 {
 	const char *name = connector_get(c, FIELD_NAME);
 
-	if (!name)
+	/* A token typed as the name is not copied on into the identifier and the secret ids. */
+	if (!name || ident_looks_like_token(name))
 		return false;
 	ident_from_name(name, buf, buflen);
 	return *buf != '\0';
@@ -119,7 +121,8 @@ static bool fields_check_identifier(const struct connector *c, const char *v,
 	if (env && env->connectors_dir && !(env->editing && strcmp(env->editing, v) == 0) &&
 	    connector_file_exists(env->connectors_dir, v)) {
 		snprintf(msg, msglen, "a connector '%s' already exists in %s: choose another identifier, "
-		         "or change that one with 'azrepos-connect edit %s'", v, env->connectors_dir, v);
+		         "or change that one with '%s edit %s'", v, env->connectors_dir,
+		         env->program ? env->program : AZ_PROGRAM, v);
 		return false;
 	}
 	return true;
@@ -656,6 +659,12 @@ bool fields_apply_defaults(struct connector *c)
 	return true;
 }
 
+bool fields_hides_token(enum field_id id, const char *value)
+{
+	/* A store id says so itself. */
+	return fields_at(id)->kind != FIELD_SECRET && ident_looks_like_token(value);
+}
+
 bool fields_validate(const struct connector *c, enum field_id id, const char *value,
                      const struct fields_env *env, char *msg, size_t msglen)
 {
@@ -693,6 +702,12 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 		}
 	} else if (f->choices && !fields_is_choice(f, value)) {
 		ok = fields_want_choice(f, value, msg, msglen);
+	} else if (fields_hides_token(id, value) && !(id == FIELD_URL && azure_url_has_credentials(value))) {
+		/* (A URL's user name has its own message: remove it.) */
+		snprintf(msg, msglen, "this looks like a Personal Access Token: a token goes only in its own "
+		         "field (masked in the wizard; --token-file F or --token-stdin in a script), not in %s; "
+		         "if it was shown or logged, revoke it", f->label);
+		ok = false;
 	} else if (f->check) {
 		ok = f->check(c, value, env, msg, msglen);
 	}

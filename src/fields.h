@@ -67,6 +67,7 @@ struct field_choice {
 struct fields_env {
 	const char *connectors_dir; /* for "identifier unique among saved connectors"; NULL: skip */
 	const char *editing;        /* identifier of the connector being edited (not a clash), or NULL */
+	const char *program;        /* the command line that runs this program, for advice; NULL: its name */
 };
 
 #define FIELD_MSG_MAX 320
@@ -150,6 +151,9 @@ void fields_secret_id(const struct connector *c, enum field_id id, char *buf, si
 
 /* Give every applicable field without a value its default, in table order. false: no memory. */
 bool fields_apply_defaults(struct connector *c);
+
+/* Is value, given for field id, or holding, what looks like a token (refused, never shown or kept)? */
+bool fields_hides_token(enum field_id id, const char *value);
 
 /*
  * Validate value (e.g. the text being typed; a list as typed) as the value of

@@ -156,14 +156,22 @@ static bool ident_secret_char(char c)
 	return (c >= 'a' && c <= 'z') || ident_is_digit(c) || c == '_' || c == '-';
 }
 
-/* A PAT: 52 characters of base32 (a-z, 2-7) or, in the newer format, 84 letters and digits. */
-bool ident_looks_like_token(const char *id)
+/*
+ * A PAT: 52 characters of base32 (a-z, 2-7) or, in the newer format, 84 letters and digits; as a
+ * whole run of letters and digits, alone or within other text ("user:<PAT>", a tag, a sentence).
+ */
+bool ident_looks_like_token(const char *text)
 {
-	size_t len = strlen(id);
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-	if (len == 52)
-		return strspn(id, "abcdefghijklmnopqrstuvwxyz234567") == len;
-	return len == 84 && strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == len;
+	for (const char *p = text; *p;) {
+		size_t run = strspn(p, alnum);
+
+		if ((run == 52 && strspn(p, "abcdefghijklmnopqrstuvwxyz234567") == run) || run == 84)
+			return true;
+		p += run ? run : 1;
+	}
+	return false;
 }
 
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen)

@@ -41,8 +41,11 @@ void ident_from_name(const char *name, char *buf, size_t buflen);
  */
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen);
 
-/* Does this look like an Azure DevOps PAT (given where an id goes)? Never quote it then. */
-bool ident_looks_like_token(const char *id);
+/*
+ * Does text hold what looks like an Azure DevOps PAT (given where an id, a name or a tag goes)?
+ * Never quote it, show it or keep it then.
+ */
+bool ident_looks_like_token(const char *text);
 
 /*
  * The default secret id of a connector's secret: "<identifier>-<suffix>"

@@ -157,17 +157,21 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 		newconn_error(e, "ssh-key-passphrase", "the SSH key has no passphrase: leave this out");
 }
 
-/* A stored secret named for a field must be of a kind that fits: a key for the key, text for the rest. */
-static bool newconn_kind_fits(const struct store *store, enum field_id id, const char *sid, char *msg,
-                              size_t msglen)
+/*
+ * A stored secret named for a field must be of a kind that fits: a key for the key, text for the rest.
+ * program: the command line for the advice; NULL in the wizard, where F4 lists the secrets.
+ */
+static bool newconn_kind_fits(const struct store *store, enum field_id id, const char *sid,
+                              const char *program, char *msg, size_t msglen)
 {
 	struct store_info info;
 	bool want_key = newconn_kind(id) == STORE_KIND_SSH_PRIVATE_KEY;
 
 	if (!store_find(store, sid, &info) || (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == want_key)
 		return true;
-	snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (see '"
-	         AZ_PROGRAM " secret list')", sid, store_kind_name(info.kind), store_kind_name(newconn_kind(id)));
+	snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (%s%s%s)",
+	         sid, store_kind_name(info.kind), store_kind_name(newconn_kind(id)),
+	         program ? "see '" : "F4 lists them", program ? program : "", program ? " secret list'" : "");
 	return false;
 }
 
@@ -228,7 +232,10 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			              : "no secret '%s' in the store: add it with "
 			                "'%s secret set %s' or give --%s-file F",
 			              sid, cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
-		else if (!s->fresh[id] && st == STORE_OK && !newconn_kind_fits(*store, id, sid, msg, sizeof(msg)))
+		else if (!s->fresh[id] && st == STORE_OK &&
+		         !newconn_kind_fits(*store, id, sid,
+		                            s->wizard ? NULL : cli_program(ctx, true, prog, sizeof(prog)),
+		                            msg, sizeof(msg)))
 			newconn_error(e, fields_at(id)->key, "%s", msg);
 		else if (!s->fresh[id] && st != STORE_OK) {
 			snprintf(msg, sizeof(msg), "%s", err.message);
@@ -325,7 +332,9 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	                 (s->named[FIELD_SSH_KEY_PASSPHRASE] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE]);
 	if (!key_later)
 		newconn_check_key(c, s, e);
-	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing };
+	char prog[CLI_PROGRAM_MAX];
+	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing,
+	                          .program = cli_program(ctx, false, prog, sizeof(prog)) };
 	struct field_error ferr[FIELD_COUNT];
 	size_t nf = fields_validate_all(c, &env, ferr);
 	/* One message a field: the first (a value refused, how to give a secret) says more than "required". */

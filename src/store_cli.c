@@ -218,8 +218,10 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 	if (st == STORE_NO_STORE && mode == STORE_CLI_CREATE)
 		return store_cli_create(ctx, out);
 	if (st == STORE_NO_STORE) {
-		msg_error(ctx->err, "there is no secret store yet (%s): 'azrepos-connect secret set ID' "
-		          "creates it", ctx->paths.store);
+		char prog[CLI_PROGRAM_MAX];
+
+		msg_error(ctx->err, "there is no secret store yet (%s): '%s secret set ID' creates it",
+		          ctx->paths.store, cli_program(ctx, true, prog, sizeof(prog)));
 		return AZ_EXIT_STORE_NOT_FOUND;
 	}
 	if (st != STORE_OK)

@@ -7,6 +7,7 @@
 
 #include "azure_url.h"
 #include "connector.h"
+#include "ident.h"
 #include "term.h"
 #include "wizard_int.h"
 
@@ -141,8 +142,12 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 			snprintf(hint, sizeof(hint), "e.g. %s", fields_example(w->c, it.id));
 		form_hint_fit(hint, sizeof(hint));
 	}
-	/* A key file's path is shown; a pasted key and every other secret are masked unless F2. */
-	in->masked = !it.sid && f->kind == FIELD_SECRET && !w->show_secrets && !wizard_key_file(w, it.id);
+	/*
+	 * A key file's path is shown; a pasted key and every other secret are masked unless F2, and so
+	 * is a token typed where it does not go (its message says so).
+	 */
+	in->masked = !w->show_secrets && ((!it.sid && f->kind == FIELD_SECRET && !wizard_key_file(w, it.id)) ||
+	                                  ident_looks_like_token(input_text(in)));
 	int cur = 0;
 	if (focused)
 		input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
@@ -339,6 +344,14 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	struct secbuf view;
 	size_t cut = 0;
 
+	/* A token pasted where it would show: never drawn, never in the draft. */
+	if (type == TERM_KEY_PASTE && (it.sid || fields_at(it.id)->kind != FIELD_SECRET) &&
+	    ident_looks_like_token((const char *)paste->data)) {
+		snprintf(w->status, sizeof(w->status), "not pasted: that looks like a Personal Access Token, "
+		         "which %s would show: paste it in its own field (masked)",
+		         it.sid ? "the store id" : fields_at(it.id)->label);
+		return;
+	}
 	/*
 	 * A value copied from a web page often brings spaces or a newline along: not part of it. A key
 	 * keeps its end as pasted, but loses blank lines before it (else it would pass for a file name).

@@ -309,12 +309,15 @@ void wizard_draft_save(struct wizard *w)
 	if (!w->undrafted || w->start->dry_run || w->start->editing)
 		return;
 	w->undrafted = false;
-	/* Nothing a secret may hide in: a URL holding credentials, a store id against the rules. */
+	/*
+	 * Nothing a secret may hide in: a URL holding credentials, a store id against the rules, any
+	 * value holding what looks like a token.
+	 */
 	struct connector *d = connector_dup(w->c);
 	char msg[FIELD_MSG_MAX];
 	for (int id = 0; d && id < FIELD_COUNT; id++) {
 		const char *v = connector_get(d, id);
-		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) ||
+		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) || ident_looks_like_token(v) ||
 		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
 			connector_put(d, id, NULL);
 	}
@@ -615,7 +618,7 @@ static void wizard_print_next(const struct wizard *w)
 	if (*w->pub_path && key) {
 		fputs("its SSH key, for a Harness SSH credential (user git):\n", out);
 		cmd_secret_print_get(w->ctx, out, key, false);
-	} else if (key && value) {
+	} else if (key && value && w->s.fresh[FIELD_SSH_KEY]) {
 		cmd_secret_print_pem_hint(w->ctx, out, "its SSH key", key, value);
 	}
 }
@@ -659,6 +662,7 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 	start->c = NULL;
 	w->env.connectors_dir = ctx->paths.connectors_dir;
 	w->env.editing = start->editing;
+	w->env.program = cli_program(ctx, false, w->program, sizeof(w->program));
 	if (!w->c && !(w->c = connector_new()))
 		return -1;
 	for (int id = 0; id < FIELD_COUNT; id++) {

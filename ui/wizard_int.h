@@ -56,6 +56,7 @@ struct wizard {
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
 	bool below;                     /* the review: more lines below the screen */
 	struct fields_env env;
+	char program[CLI_PROGRAM_MAX];  /* env.program: with this run's --home */
 	char status[512];               /* the bottom line: the last message (an error's style) */
 	char failure[512];              /* the test page: why nothing was saved when no field is to blame */
 	char busy[64];                  /* what is under way, shown plainly while status is empty */

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(31)
+tap = Tap(38)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -49,6 +49,36 @@ tap.ok(token in traced_bytes(trace, TRACE_READS), "the pasted token shows in the
 written = traced_bytes(trace, TRACE_WRITES)
 tap.ok(traced_calls(trace, token, TRACE_WRITES) == [] and not any(p in written for p in pieces(token)),
        "no 16 bytes of the pasted token in a write, send or exec, nor in the writes one after the other")
+
+# The token pasted into the user name, the field before its own: not taken, said, never
+# written anywhere; typed there key by key (no bracketed paste): masked once whole, refused,
+# and not kept in the draft.
+trace = os.path.join(tmp, "user.trace")
+with Tui(strace_argv(trace) + base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_credentials("misplaced", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.paste(token.decode())
+    tap.ok(t.has("not pasted: that looks like a Personal Access Token, which Username would") and
+           t.value("Username") == "e.g. ci-bot", "a token pasted as the username: not taken, and said")
+    tap.is_(t.quit(), 5, "quit")
+written = traced_bytes(trace, TRACE_WRITES)
+tap.ok(traced_calls(trace, token, TRACE_WRITES) == [] and not any(p in written for p in pieces(token)),
+       "no 16 bytes of it in a write, send or exec")
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Resume")
+    t.send("n")
+    t.to_credentials("typed", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type(token.decode())
+    t.send(TAB)
+    tap.ok(t.value("Username").startswith("\u2022" * 40) and token.decode()[:40] not in t.screen_text(),
+           "a token typed as the username: masked once whole")
+    tap.ok("this looks like a Personal Access Token" in t.message("Username"), "... and refused, said why")
+    tap.is_(t.quit(), 5, "quit")
+draft = open(os.path.join(home, "draft.json")).read()
+tap.ok('"name":\t"typed"' in draft and token.decode() not in draft and "username" not in draft,
+       "the draft keeps the values typed, not the token typed as the username")
+os.remove(os.path.join(home, "draft.json"))
 
 # A new token under a store id already taken: nothing saved, and the way out named.
 with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:

@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(15)
+tap = Tap(16)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -19,6 +19,8 @@ with Tui([binary, "--home", home, "new"], tap=tap) as t:
     t.type("https://ci:%s@dev.azure.com/contoso/Payments/_git/web" % token)
     t.send(TAB)
     tap.ok(t.has("do not put a password or token in the URL"), "the URL field says to take the token out")
+    tap.ok(token[:16] not in t.screen_text() and t.value("URL").startswith("\u2022" * 40),
+           "and the URL holding it is masked")
     t.quit()
 try:
     d = json.load(open(os.path.join(home, "draft.json")))

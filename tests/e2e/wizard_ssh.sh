@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(45)
+tap = Tap(48)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -146,6 +146,18 @@ tap.ok(ran.returncode == 0 and os.path.exists(pem_path) and open(pem_path).read(
        "the command printed writes the key in PEM form: the PEM file it was made from, byte for byte")
 if ran.returncode != 0:
     tap.diag(ran.stderr)
+
+# An edit of another field: the key's PEM commands were said when it was stored, not again.
+with Tui(base + ["edit", "Ossh"], tap=tap) as t:
+    t.focus("Description")
+    t.type("edited")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'Ossh'", "git-ssh", "an edit of the description")
+after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
+tap.ok(b"export Ossh --format yaml" in after and b"PEM" not in after,
+       "its last words: the export command, not the key's PEM commands again")
 
 # A key pasted after a blank line is key text, never shown as a file name; a
 # public key given instead is named as one.

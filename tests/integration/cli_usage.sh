@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 22
+plan 24
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -35,6 +35,12 @@ rc=$?
 exec 3>&-
 is "$rc" 2 "the wizard without a terminal exits 2 at once (124 would be a hang)"
 like "$(cat "$tap_tmp/e")" "no terminal.*--non-interactive" "the message says what to do instead"
+run "$bin" --home "$tap_tmp/other home" --key-file /k new </dev/null
+is "$rc:$err" "2:azrepos-connect: no terminal: the wizard needs one on stdin and stdout; for scripts use 'azrepos-connect --home '$tap_tmp/other home' --key-file /k new --non-interactive' with flags or --answers FILE" \
+	"... with this run's --home and --key-file in the command it gives"
+run "$bin" --home "$tap_tmp/other home" secret rm x </dev/null
+is "$rc:$err" "17:azrepos-connect: there is no secret store yet ($tap_tmp/other home/secrets.store): 'azrepos-connect --home '$tap_tmp/other home' secret set ID' creates it" \
+	"no store yet: exit 17, and the command that makes one in this --home"
 
 "$bin" --help >/dev/full 2>/dev/null
 is "$?" 1 "a failed write of the output is an error (exit 1)"

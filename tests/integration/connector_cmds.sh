@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 65
+plan 66
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -79,8 +79,11 @@ rm -f "$conns/azure_bad.json"
 # --- errors -------------------------------------------------------------
 az show nope
 is "$rc" 1 "show of a missing connector exits 1"
-is "$err" "azrepos-connect: show: no connector 'nope' (looked for $conns/nope.json; 'azrepos-connect list' shows the saved ones)" \
-	"the message says where it looked, and how to see what there is"
+is "$err" "azrepos-connect: show: no connector 'nope' (looked for $conns/nope.json): 'azrepos-connect --home $home list' shows the saved ones" \
+	"the message says where it looked, and how to see what there is (in this --home)"
+cmd=$(printf '%s\n' "$err" | sed -n "s/.*: '\(azrepos-connect [^']*\)' shows.*/\1/p")
+eval "set -- $cmd" && shift && run "$bin" "$@"
+like "$rc:$out" "^azure_payments +Azure Payments" "the command it gives lists the saved connectors"
 
 az export Azure_Payments
 is "$rc:$out" "1:" "an identifier in the wrong case is not found (exit 1, nothing exported)"
@@ -168,7 +171,7 @@ is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use
 
 az delete azure_payments --yes
 is "$rc" 1 "delete of a missing connector exits 1"
-like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json;" "and says where it looked"
+like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json\): " "and says where it looked"
 
 az delete broken --yes
 is "$rc" 0 "a refused file can still be deleted"

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 37
+plan 38
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -92,4 +92,7 @@ run az edit nope --non-interactive --skip-test </dev/null
 like "$err" "no connector 'nope'" "an unknown id is named"
 run "$bin" --home "$home" edit web </dev/null
 is "$rc" 2 "no terminal and no --non-interactive: exit 2 at once"
-like "$err" "edit ID --non-interactive" "and the message gives the way for scripts"
+has "$err" "for scripts use 'azrepos-connect --home $home edit web --non-interactive' with flags" \
+	"and the message gives the way for scripts, for this connector in this --home"
+run "$bin" --home "$home" edit 'we b' </dev/null
+has "$err" "edit ID --non-interactive" "an id a command line cannot carry as it is: 'ID' in its place"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((63 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
+plan $((64 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -186,6 +186,9 @@ is "$rc:$printed" "0:azrepos-connect --home $home --key-file $key secret get ssh
 (cd "$tap_tmp" && eval "set -- $printed" && shift && "$bin" "$@" </dev/null >/dev/null 2>&1)
 cmp -s "$tap_tmp/ssh_openssh-ssh-key.pem" "$AZF_SSH_KEY"
 ok $? "which writes the key in PEM form, byte for byte the PEM file it was made from"
+run az edit ssh_openssh --non-interactive --description "web servers" </dev/null
+is "$rc:$(printf '%s\n' "$out" | sed 1d)" "0:saved connector 'ssh_openssh' in $home/connectors/ssh_openssh.json" \
+	"an edit of another field: checked, saved, the key's PEM commands not said again"
 run az show ssh_flags --json
 like "$out" '"ssh-key-passphrase-secret":[[:space:]]*"ssh_flags-ssh-key-passphrase"' "the passphrase is stored too"
 run az new --non-interactive --name "ssh mixed" --url-type repo --connection ssh \

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((87 + 7 * 2 + 2))
+plan $((95 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -65,6 +65,16 @@ for url in "https://$pat@dev.azure.com/contoso/Payments/_git/web" "https://$pat@
 done
 is "$(files)" "$before" "nothing written for either"
 
+# The token as the user name (the field before it), in a tag or a description: it would be kept in clear.
+printf '{"name": "web8", "description": "token: %s"}\n' "$pat" >"$tap_tmp/tok.json"
+for how in "--username $pat" "--answers $tap_tmp/tok.json" "--tags team:$pat"; do
+	run http --name web8 $how --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+	like "$rc:$err" "^3:.*: this looks like a Personal Access Token: a token goes only in its own field" \
+		"a token given with $(printf '%s' "${how%% *}"): exit 3, said"
+	unlike "$out$err" "abcdefghijklmnop" "... and not repeated"
+done
+is "$(files)" "$before" "nothing written for any"
+
 # The organization as the user is Azure's own clone URL: taken.
 run az new --non-interactive --name web4 --url-type repo --url "https://contoso@dev.azure.com/contoso/Payments/_git/web" \
 	--username ci --token-file "$AZF_TOKEN_FILE" --skip-test --dry-run </dev/null
@@ -113,7 +123,11 @@ run az secret set deploy-key --kind ssh-private-key --from-file "$AZF_SSH_KEY"
 is "$rc" 0 "an SSH key stored"
 run http --name web9 --token-secret deploy-key --skip-test </dev/null
 is "$rc" 3 "an SSH key named as the token: exit 3"
-like "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token" "the kinds are named"
+has "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token: name one of that kind (see 'azrepos-connect --home $home --key-file $key secret list')" \
+	"the kinds are named, and the command that lists this store's secrets"
+run http --name web --token-secret deploy-key --skip-test </dev/null
+has "$err" "identifier: a connector 'web' already exists in $home/connectors: choose another identifier, or change that one with 'azrepos-connect --home $home edit web'" \
+	"a taken identifier: the edit command of this --home"
 run az secret set not-a-key --kind ssh-private-key --from-file "$AZF_TOKEN_FILE"
 is "$rc" 3 "a token stored as an SSH key: exit 3"
 run az secret list

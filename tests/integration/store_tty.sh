@@ -44,6 +44,20 @@ def run(args, script, env=None, icanon=True):
     child.close()
     return child.exitstatus, shown
 
+rc, shown = run(["secret", "list"], [])
+ok(rc == 0 and shown.strip() == "azrepos-connect: no secrets stored yet" and not os.path.exists(home),
+   "secret list on a terminal before any store: says there is none (exit 0), makes nothing")
+# A store whose last secret was removed: the same words.
+e_env = dict(os.environ, AZREPOS_CONNECT_HOME=os.path.join(tmp, "emptied"))
+e_key, e_val = os.path.join(tmp, "emptied.key"), os.path.join(tmp, "emptied.val")
+with open(e_val, "w") as f:
+    f.write("t0k3n\n")
+rc, _ = run(["--key-file", e_key, "secret", "set", "gone", "--from-file", e_val], [], e_env)
+rc2, _ = run(["--key-file", e_key, "secret", "rm", "gone", "--yes"], [], e_env)
+rc3, shown = run(["--key-file", e_key, "secret", "list"], [], e_env)
+ok((rc, rc2, rc3) == (0, 0, 0) and shown.strip() == "azrepos-connect: no secrets stored yet",
+   "secret list of a store emptied by secret rm: says so too")
+
 rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "other pass"),
                                                ("New passphrase", ""),
                                                ("New passphrase", "first pass"), ("Repeat", "other pass")])
@@ -175,7 +189,7 @@ ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (t
 ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
 # The plan is fixed, not the count of what ran: a check skipped by mistake shows.
-print("1..35")
+print("1..37")
 print("\n".join(tests))
 sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
 PYEOF

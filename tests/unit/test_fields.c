@@ -477,6 +477,47 @@ static void test_validate_cross(void **state)
 	connector_free(c);
 }
 
+/* A token typed where it would show and be kept in clear: refused in every such field, never quoted. */
+static void test_validate_token(void **state)
+{
+	static const char pat[] = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst";
+	static const char *const before[] = { "", "ci:", "team:", "my token is " };
+	static const char *const after[] = { "", "", ", prod", "." };
+	static const enum field_id ids[] = { FIELD_NAME, FIELD_DESCRIPTION, FIELD_TAGS, FIELD_USERNAME,
+	                                     FIELD_TEST_REPO, FIELD_DELEGATE_TAGS, FIELD_IDENTIFIER,
+	                                     FIELD_URL };
+	struct connector *c = make_http();
+	char value[128], buf[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		for (size_t k = 0; k < sizeof(before) / sizeof(before[0]); k++) {
+			snprintf(value, sizeof(value), "%s%s%s", before[k], pat, after[k]);
+			assert_false(fields_validate(c, ids[i], value, NULL, msg, sizeof(msg)));
+			assert_non_null(strstr(msg, "this looks like a Personal Access Token: a token goes only in "
+			                            "its own field"));
+			assert_non_null(strstr(msg, fields_at(ids[i])->label));
+			assert_null(strstr(msg, "abcdefghijklmnop"));
+		}
+	}
+	/* Not the shape of one: a letter too many, a character outside base32 (8), spaces between. */
+	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstu", NULL, NULL);
+	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8", NULL, NULL);
+	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz 234567abcdefghijklmnopqrst", NULL, NULL);
+	/* In a URL's query or path too; as its user name, the URL's own message (remove it). */
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/shop?token="
+	       "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", NULL, "this looks like a Personal Access Token");
+	expect(c, FIELD_URL, "https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/"
+	       "Shop/_git/shop", NULL, "remove the user name before '@' from the URL");
+	/* A name that is a token gives no identifier (nor secret ids) made from it. */
+	assert_true(fields_set(c, FIELD_NAME, pat, msg, sizeof(msg)));
+	assert_null(fields_default(c, FIELD_IDENTIFIER, buf, sizeof(buf)));
+	assert_true(fields_hides_token(FIELD_USERNAME, pat));
+	assert_false(fields_hides_token(FIELD_TOKEN, pat));  /* a store id: its own message */
+	assert_false(fields_hides_token(FIELD_USERNAME, "ci-bot"));
+	connector_free(c);
+}
+
 static void test_validate_unique(void **state)
 {
 	char dir[] = "/tmp/azrc-fields.XXXXXX", path[64];
@@ -564,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_suggestion),
 		cmocka_unit_test(test_help_fits),
 		cmocka_unit_test(test_validate_cross),
+		cmocka_unit_test(test_validate_token),
 		cmocka_unit_test(test_validate_unique),
 		cmocka_unit_test(test_validate_all),
 	};
