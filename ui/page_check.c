@@ -84,7 +84,18 @@ static void check_save(struct wizard *w)
 		         "nothing was written%s", id, ok ? "passed" : "FAILED",
 		         w->start->write_answers ? " but the answers file" : "");
 	} else {
-		int rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
+		/*
+		 * A new store (and its key file) is made only now, as the test passed or S was pressed:
+		 * an abandoned test leaves nothing behind. Made, or opened if another run made it
+		 * meanwhile: its ids looked at again.
+		 */
+		w->check = TEST_SAVING;
+		int rc = w->store || !newconn_has_new(w->cc, &w->s) ? AZ_EXIT_OK
+		         : newconn_open_store(w->ctx, false, true, w->cc, &w->s, &w->store, &w->errs);
+		if (rc == AZ_EXIT_OK && w->errs.n)
+			rc = AZ_EXIT_INVALID;
+		if (rc == AZ_EXIT_OK)
+			rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
 		wizard_take_messages(w);
 		if (rc != AZ_EXIT_OK) {
 			check_failed_store(w);
@@ -137,7 +148,8 @@ void page_check_start(struct wizard *w)
 	}
 	w->check = TEST_RUNNING;
 	wizard_draw(w);
-	int rc = newconn_open_store(w->ctx, w->start->dry_run, !w->start->dry_run, w->cc, &w->s, &w->store, &w->errs);
+	/* An existing store opens now, for the secrets the probes use; a new one is made at the save. */
+	int rc = newconn_open_store(w->ctx, w->start->dry_run, false, w->cc, &w->s, &w->store, &w->errs);
 	w->busy[0] = '\0';
 	w->status[0] = '\0';
 	wizard_take_messages(w);
@@ -296,6 +308,7 @@ void page_check_draw(struct wizard *w)
 		[TEST_SAVED] = "Enter finish",
 		[TEST_FAILED] = "R retry  B back  S save anyway  ^C quit",
 		[TEST_ERRORS] = "Enter or B back to the review  ^C quit",
+		[TEST_SAVING] = "", /* a new store's passphrase box says its own keys */
 	};
 	const struct check_result *unknown = check_unknown_key(w);
 	char k[128];

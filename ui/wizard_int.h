@@ -34,7 +34,7 @@ struct wizard_item {
 };
 
 /* Where the connection test page stands. */
-enum wizard_test { TEST_IDLE, TEST_RUNNING, TEST_PASSED, TEST_FAILED, TEST_ERRORS, TEST_SAVED };
+enum wizard_test { TEST_IDLE, TEST_RUNNING, TEST_PASSED, TEST_FAILED, TEST_ERRORS, TEST_SAVING, TEST_SAVED };
 
 struct wizard {
 	struct cli_ctx *ctx;

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(46)
+tap = Tap(49)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -62,7 +62,8 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
            "a URL too long for the review wraps after a '/', not inside a name")
     t.send(ENTER)
     t.wait_for("New passphrase for the secret store:")
-    tap.ok(t.has("Secret store"), "the test first asks a new store passphrase in a dialog")
+    tap.ok(t.has("Secret store") and t.has("ok      git-http"),
+           "the probes pass, then a new store's passphrase is asked in a dialog")
     r = t.find("New passphrase for the secret store:")
     tap.ok(r > 0 and "no secret store yet: a new one is made," in t.screen_text() and
            "asked whenever a secret is read" in t.screen_text() and
@@ -244,5 +245,27 @@ with Tui([binary, "--home", home, "edit", "Web_App"], tap=tap) as t:
     t.send(TAB)
     tap.ok(not t.has("opening the secret store"), "after F4, the store open, its 'opening' line is gone")
     t.quit()
+
+# A test that fails makes nothing: no store, not its new key file either (they come with a save).
+bare, new_key = os.path.join(tmp, "bare"), os.path.join(tmp, "bare.key")
+with Tui([binary, "--home", bare, "--key-file", new_key, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_credentials("Failing", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.paste(open(azf["AZF_TOKEN_403_FILE"]).read().strip())
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("S save anyway", 40)
+    tap.ok(not os.path.exists(new_key) and not os.path.exists(os.path.join(bare, "secrets.store")),
+           "a failed test: no key file, no store made")
+    t.send("s")
+    t.wait_for("Save anyway")
+    t.send("y")
+    t.wait_for("saved connector 'Failing'", 40)
+    tap.ok(os.path.exists(new_key) and t.has("created the key file"), "S saves anyway: the key file made then, and said")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 4, "saved with a failed test: exit status 4")
 tap.done()
 PY
