@@ -115,6 +115,32 @@ int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id, str
 	return rc == CONNECTOR_FILE_OK ? AZ_EXIT_OK : AZ_EXIT_ERROR;
 }
 
+/*
+ * For show and list: a value holding what looks like a token (a file made by hand, or by an older
+ * release) is not printed; said, with the way out. Its identifier (the file's name) stays.
+ * false (said) when it could not be withheld: nothing may be printed then.
+ */
+static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct connector *c)
+{
+	const char *ident = connector_get(c, FIELD_IDENTIFIER);
+	char prog[CLI_PROGRAM_MAX];
+
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *v = connector_get(c, id);
+
+		if (id == FIELD_IDENTIFIER || !v || !fields_hides_token(id, v))
+			continue;
+		msg_error(ctx->err, "%s: '%s' holds what looks like a Personal Access Token in %s, not "
+		          "shown: revoke that token, then change the field with '%s edit %s'", cmd, ident,
+		          fields_at(id)->key, cli_program(ctx, false, prog, sizeof(prog)), ident);
+		if (connector_put(c, id, "(withheld)") != 0) {
+			msg_error(ctx->err, "out of memory");
+			return false;
+		}
+	}
+	return true;
+}
+
 /* fputs, then pad with spaces to width characters. */
 static void cmd_connector_cell(FILE *out, const char *text, size_t width)
 {
@@ -178,11 +204,16 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_ERROR;
 	}
 	/* A refused file is reported and the others are still listed (exit 1). */
-	for (size_t i = 0; i < n; i++)
-		if (cmd_connector_load(ctx, "list", ids[i], &conns[loaded]) == AZ_EXIT_OK)
-			loaded++;
-		else
+	for (size_t i = 0; i < n; i++) {
+		if (cmd_connector_load(ctx, "list", ids[i], &conns[loaded]) != AZ_EXIT_OK) {
 			rc = AZ_EXIT_ERROR;
+		} else if (!cmd_connector_withhold(ctx, "list", conns[loaded])) {
+			connector_free(conns[loaded]);
+			rc = AZ_EXIT_ERROR;
+		} else {
+			loaded++;
+		}
+	}
 	if (o.ids) {
 		/* One identifier a line, for scripts and shell completion. */
 		for (size_t i = 0; i < loaded; i++)
@@ -249,6 +280,10 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	rc = cmd_connector_load(ctx, argv[0], argv[optind], &c);
 	if (rc != AZ_EXIT_OK)
 		return rc;
+	if (!cmd_connector_withhold(ctx, "show", c)) {
+		connector_free(c);
+		return AZ_EXIT_ERROR;
+	}
 	if (o.json) {
 		char *text = connector_file_text(c);
 
@@ -381,8 +416,10 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	/* Harness would refuse what fails here: say all of it at once. */
 	n = fields_validate_all(c, NULL, errs);
 	if (n) {
-		msg_error(ctx->err, "export: connector '%s' is not valid; fix it with '" AZ_PROGRAM
-		          " edit %s':", argv[optind], argv[optind]);
+		char prog[CLI_PROGRAM_MAX];
+
+		msg_error(ctx->err, "export: connector '%s' is not valid; fix it with '%s edit %s':",
+		          argv[optind], cli_program(ctx, false, prog, sizeof(prog)), argv[optind]);
 		for (size_t i = 0; i < n; i++)
 			fprintf(ctx->err, "%s: %s\n", fields_at(errs[i].id)->key, errs[i].msg);
 		connector_free(c);

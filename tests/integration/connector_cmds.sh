@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 66
+plan 77
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -74,7 +74,28 @@ like "$err" "^name: a name cannot start with a space" "export: the name problem,
 like "$err" "^url: " "export: the URL problem, with its key"
 like "$err" "^test-repo: give the repository name .*not a URL" "export: the test repository problem, with its key"
 is "$out" "" "export: nothing on stdout when invalid"
+has "$err" "export: connector 'azure_bad' is not valid; fix it with 'azrepos-connect --home $home edit azure_bad':" \
+	"export: the command that fixes it, in this --home"
 rm -f "$conns/azure_bad.json"
+
+# A file (made by hand, or by an older release) with a token as its user name and in a tag:
+# show and list never print it, and say how to get rid of it; export refuses it, unquoted.
+pat=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst
+sed -e "s/\"azure_payments\"/\"azure_leak\"/" -e "s/\"username\":[^,]*,/\"username\": \"$pat\",/" \
+    -e "s/\"team:payments\"/\"t:$pat\"/" "$data/connectors/azure_payments.json" >"$conns/azure_leak.json"
+grep -c "$pat" "$conns/azure_leak.json" >/dev/null
+ok $? "(the file holds the token)"
+for how in "show azure_leak" "show azure_leak --json" "list" "list --json" "export azure_leak"; do
+	az $how
+	unlike "$out$err" "abcdefghijklmnop" "$how: the token is not printed"
+done
+az show azure_leak
+is "$rc" 0 "show: the rest is shown (exit 0)"
+like "$out" "^  Username: +\(withheld\)$" "... the user name as (withheld)"
+has "$err" "azrepos-connect: show: 'azure_leak' holds what looks like a Personal Access Token in username, not shown: revoke that token, then change the field with 'azrepos-connect --home $home edit azure_leak'" \
+	"... and why, with the way out"
+has "$err" "show: 'azure_leak' holds what looks like a Personal Access Token in tags, not shown" "... each field said"
+rm -f "$conns/azure_leak.json"
 
 # --- errors -------------------------------------------------------------
 az show nope
