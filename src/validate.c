@@ -4,6 +4,7 @@
 #include <strings.h>
 #include <string.h>
 
+#include "ident.h"
 #include "strlist.h"
 #include "utf8.h"
 #include "validate.h"
@@ -250,6 +251,12 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 			         utf8_describe(p, what, sizeof(what)));
 			return false;
 		}
+	}
+	/* A token with more around it: a line of a file or a script ("PAT=...", "token;"). */
+	if (ident_looks_like_token(t) && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") < len) {
+		snprintf(msg, msglen, "there is more than the token here (an Azure DevOps token is letters and "
+		         "digits only): give the token alone");
+		return false;
 	}
 	return true;
 }

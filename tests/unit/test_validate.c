@@ -343,6 +343,14 @@ static void test_token(void **state)
 		{ "ci:abc123", false, "a token has no ':': give the token alone (the username is a field of its own)" },
 		{ "abc\xe2\x80\x9c" "123", false, "'\xe2\x80\x9c' is not part of a token" },
 		{ "abc\xff", false, "a byte that is not UTF-8 (0xFF) is not part of a token" },
+		/* A token's shape with more around it; its shape alone, or twice (a shape of its own), is fine. */
+		{ "PAT=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", false,
+		  "there is more than the token here (an Azure DevOps token is letters and digits only): give the "
+		  "token alone" },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst;", false, "there is more than the token here" },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", true, NULL },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst",
+		  true, NULL },
 	};
 	char msg[512];
 
