@@ -73,7 +73,9 @@ export https_proxy=http://127.0.0.1:1
 both "$AZF_REPO_URL" "$tok"
 is "$rc" 4 "https_proxy is used: through a proxy that refuses, exit 4"
 verdict 0 failed connect 'proxy settings' "git-http: cannot connect, the proxy named as a cause"
-export https_proxy=http://proxy.invalid:3128
+# Names that cannot resolve start with '-': the resolver refuses such a name before any query,
+# so no DNS packet leaves the machine (a plain .invalid name would be asked of its DNS server).
+export https_proxy=http://-proxy.invalid:3128
 both "$AZF_REPO_URL" "$tok"
 verdict 1 failed dns '^cannot resolve the proxy host: check https_proxy' "api: an unknown proxy host is named as such"
 export no_proxy=127.0.0.1
@@ -163,8 +165,8 @@ is "$(tail -n +"$((silent_before + 1))" "$AZF_SILENT_LOG" | grep -c '^accepted '
 
 probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
 verdict 0 failed connect '^cannot connect to 127\.0\.0\.1' "connection refused"
-probe --git-url "https://no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
-verdict 0 failed dns "^cannot resolve host 'no-such-host\.invalid'" "unknown host"
+probe --git-url "https://-no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
+verdict 0 failed dns "^cannot resolve host '-no-such-host\.invalid'" "unknown host"
 probe --git-url "$AZF_REPO_URL$refs" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed config '^no user name' "no user name for Git"
 

@@ -141,8 +141,9 @@ ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (too
 
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port 1
 verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1' "connection refused"
-probe --ssh --ssh-host no-such-host.invalid --ssh-user git --ssh-path "$repo" --ssh-key-file "$AZF_SSH_KEY"
-verdict 0 failed dns "^cannot resolve host 'no-such-host\\.invalid'" "unknown SSH host"
+# (a name the resolver refuses without a query: see check_http.sh)
+probe --ssh --ssh-host -no-such-host.invalid --ssh-user git --ssh-path "$repo" --ssh-key-file "$AZF_SSH_KEY"
+verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid'" "unknown SSH host"
 
 # git-ssh and api run together under one deadline: one slow probe does not hold the other.
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000 --ca-file "$AZF_CA" \
