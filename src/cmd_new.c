@@ -230,18 +230,19 @@ static struct connector *new_answers(const char *path, struct newconn_errors *e)
 }
 
 /* The flags over the answers: a list flag replaces the file's list, then adds. */
-static void new_apply_flags(const struct new_args *a, struct connector *c, struct newconn_errors *e)
+static void new_apply_flags(const struct cli_ctx *ctx, const struct new_args *a, struct connector *c,
+                            struct newconn_errors *e)
 {
 	bool seen[FIELD_COUNT] = { false };
-	char msg[FIELD_MSG_MAX];
+	char msg[FIELD_MSG_MAX], prog[CLI_PROGRAM_MAX];
 
 	for (size_t i = 0; i < a->nflags; i++) {
 		const struct new_flag *fl = &a->flags[i];
 		bool ok = true;
 
 		if (fl->variant == NEW_SECRET && !*fl->arg) {
-			newconn_error(e, fields_at(fl->id)->key, "--%s-secret needs a store id ('" AZ_PROGRAM
-			              " secret list' shows them)", fields_at(fl->id)->key);
+			newconn_error(e, fields_at(fl->id)->key, "--%s-secret needs a store id ('%s secret list' "
+			              "shows them)", fields_at(fl->id)->key, cli_program(ctx, true, prog, sizeof(prog)));
 			continue;
 		}
 		if (fl->variant == NEW_VALUE || fl->variant == NEW_SECRET) {
@@ -262,7 +263,8 @@ static void new_apply_flags(const struct new_args *a, struct connector *c, struc
  * --connection ssh) goes; one given stays, to be refused as for new. NULL
  * when the answers file is refused (the flags' errors are reported too).
  */
-static struct connector *new_start(const struct new_args *a, struct newconn_errors *e)
+static struct connector *new_start(const struct cli_ctx *ctx, const struct new_args *a,
+                                   struct newconn_errors *e)
 {
 	struct connector *c = a->base ? connector_dup(a->base) : connector_new();
 	struct connector *ans = NULL;
@@ -284,7 +286,7 @@ static struct connector *new_start(const struct new_args *a, struct newconn_erro
 		if (v && connector_put(c, id, v) != 0)
 			newconn_error(e, "answers", "out of memory");
 	}
-	new_apply_flags(a, c, e);
+	new_apply_flags(ctx, a, c, e);
 	if (a->answers && !ans) {
 		connector_free(c);
 		return NULL;
@@ -408,7 +410,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	/* With --output json, what the run says on stderr is also in the JSON: caught here. */
 	if (a->json)
 		msg_capture_start(&said, &ctx->err);
-	if (!(c = new_start(a, e)))
+	if (!(c = new_start(ctx, a, e)))
 		goto report;
 	if (a->check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY))
 		newconn_error(e, "accept-host-key", "only used with connection ssh: leave it out");
@@ -558,7 +560,7 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		return msg_usage_for(ctx->err, a->cmd, "%s: --skip-test, --save-on-failure and --output "
 		                     "are for --non-interactive: the wizard asks", a->cmd);
 	}
-	start.c = new_start(a, e);
+	start.c = new_start(ctx, a, e);
 	for (size_t i = 0; i < e->n; i++)
 		msg_error(ctx->err, "%s", e->line[i]);
 	if (e->n == 0)

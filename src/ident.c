@@ -159,15 +159,20 @@ static bool ident_secret_char(char c)
 /*
  * A PAT: 52 characters of base32 (a-z, 2-7) or, in the newer format, 84 letters and digits; as a
  * whole run of letters and digits, alone or within other text ("user:<PAT>", a tag, a sentence).
+ * Both random, so with a digit and a letter (a token lacks a digit once in about 50,000): a long
+ * name of letters alone is a name.
  */
 bool ident_looks_like_token(const char *text)
 {
 	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char digits[] = "0123456789";
 
 	for (const char *p = text; *p;) {
 		size_t run = strspn(p, alnum);
+		/* In the run: a digit somewhere, and something else (a letter). */
+		bool mixed = strcspn(p, digits) < run && strspn(p, digits) < run;
 
-		if ((run == 52 && strspn(p, "abcdefghijklmnopqrstuvwxyz234567") == run) || run == 84)
+		if (mixed && ((run == 52 && strspn(p, "abcdefghijklmnopqrstuvwxyz234567") == run) || run == 84))
 			return true;
 		p += run ? run : 1;
 	}

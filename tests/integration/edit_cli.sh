@@ -86,7 +86,8 @@ like "$out" '"ssh-key-secret":[[:space:]]*"web-ssh-key"' "the key under its defa
 before=$(state)
 run az edit web --non-interactive --ssh-key-secret '' --skip-test </dev/null
 is "$rc" 3 "an empty --KEY-secret: exit 3 (not a store error)"
-like "$err" "ssh-key: --ssh-key-secret needs a store id" "the message names the flag"
+has "$err" "ssh-key: --ssh-key-secret needs a store id ('azrepos-connect --home $home --key-file $key secret list' shows them)" \
+	"the message names the flag, and the command that lists this store's ids"
 is "$(state)" "$before" "nothing written"
 run az edit nope --non-interactive --skip-test </dev/null
 like "$err" "no connector 'nope'" "an unknown id is named"

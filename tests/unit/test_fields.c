@@ -504,6 +504,13 @@ static void test_validate_token(void **state)
 	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstu", NULL, NULL);
 	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8", NULL, NULL);
 	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz 234567abcdefghijklmnopqrst", NULL, NULL);
+	/* A name of 52 letters (no digit, as a token has): a name, in a URL too. */
+	expect(c, FIELD_TEST_REPO, "paymentsgatewayserviceforinternationalcustomersrepos", NULL, NULL);
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/paymentsgatewayserviceforinternationalcustomersrepos",
+	       NULL, NULL);
+	/* The newer 84-character form: letters and digits both. */
+	expect(c, FIELD_USERNAME, "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO",
+	       NULL, "this looks like a Personal Access Token");
 	/* In a URL's query or path too; as its user name, the URL's own message (remove it). */
 	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/shop?token="
 	       "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", NULL, "this looks like a Personal Access Token");

@@ -204,6 +204,8 @@ static void test_secret_id(void **state)
 		  "this looks like a Personal Access Token, not the id of a secret: a token is given as a secret's value" },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs", true, NULL },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8", true, NULL }, /* 8: not base32 */
+		/* A token's length, but letters alone: a (long) name, not a random token. */
+		{ "paymentsgatewayserviceforinternationalcustomersrepos", true, NULL },
 		{ "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO", false,
 		  "looks like a Personal Access Token" },
 	};
