@@ -394,8 +394,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 	},
 	[FIELD_USERNAME] = {
 		.id = FIELD_USERNAME, .key = "username", .label = "Username",
-		.help = "Any non-empty name: with a token Azure identifies you by the token. Often "
-		        "your e-mail address or a service name.",
+		.help = "Any non-empty name, often your e-mail address or a service name: Azure "
+		        "identifies you by the token, which goes in the next field, not here.",
 		.example = "ci-bot", .page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_TEXT,
 		.required = true, .applies = fields_if_http, .when = "connection http", .check = fields_check_username,
 	},
