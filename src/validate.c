@@ -241,6 +241,11 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 		return false;
 	}
 	for (const char *p = t; *p; p += utf8_char_len(p)) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			snprintf(msg, msglen, "%s inside: give the token alone, on one line",
+			         *p == '\n' || *p == '\r' ? "a line break" : "a control character");
+			return false;
+		}
 		if (*p == ':') {
 			snprintf(msg, msglen, "a token has no ':': give the token alone (the username is a field of "
 			         "its own)");

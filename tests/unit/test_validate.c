@@ -350,6 +350,9 @@ static void test_token(void **state)
 		  "there is more than the token here (an Azure DevOps token is letters and digits only): give the "
 		  "token alone" },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst;", false, "there is more than the token here" },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst\n", false,
+		  "a line break inside: give the token alone, on one line" },
+		{ "abc\x01" "def", false, "a control character inside" },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", true, NULL },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst",
 		  true, NULL },
