@@ -472,12 +472,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	bool fresh = newconn_has_new(c, &s);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
 	if (!a->editing || fresh || !new_same_as_saved(ctx, c)) {
-		/* The store made now, or opened if another run made it meanwhile: its ids looked at again. */
-		int save_rc = fresh && !store ? newconn_open_store(ctx, false, true, c, &s, &store, e) : AZ_EXIT_OK;
-		if (save_rc == AZ_EXIT_OK && e->n)
-			save_rc = AZ_EXIT_INVALID;
-		if (save_rc == AZ_EXIT_OK)
-			save_rc = newconn_save(ctx, c, &s, store);
+		int save_rc = newconn_save(ctx, c, &s, &store, e);
 		if (save_rc != AZ_EXIT_OK) {
 			rc = save_rc;
 			goto report;

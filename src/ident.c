@@ -164,11 +164,10 @@ static bool ident_secret_char(char c)
  */
 bool ident_looks_like_token(const char *text)
 {
-	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	static const char digits[] = "0123456789";
 
 	for (const char *p = text; *p;) {
-		size_t run = strspn(p, alnum);
+		size_t run = strspn(p, IDENT_TOKEN_CHARS);
 		/* In the run: a digit somewhere, and something else (a letter). */
 		bool mixed = strcspn(p, digits) < run && strspn(p, digits) < run;
 

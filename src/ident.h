@@ -41,6 +41,9 @@ void ident_from_name(const char *name, char *buf, size_t buflen);
  */
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen);
 
+/* The characters of an Azure DevOps PAT (either form). */
+#define IDENT_TOKEN_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
 /*
  * Does text hold what looks like an Azure DevOps PAT (given where an id, a name or a tag goes)?
  * Never quote it, show it or keep it then.

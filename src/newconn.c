@@ -251,15 +251,20 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 	return AZ_EXIT_OK;
 }
 
-/* Store the new secret values (one locked write), then the connector file. */
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
-                 struct store *store)
+                 struct store **made, struct newconn_errors *e)
 {
 	struct store_error err = { 0 };
 	char msg[512], prog[CLI_PROGRAM_MAX];
 	bool any = newconn_has_new(c, s);
 	enum store_status st = STORE_OK;
 
+	if (any && !*made) {
+		int rc = newconn_open_store(ctx, false, true, c, s, made, e);
+		if (rc != AZ_EXIT_OK || e->n)
+			return rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
+	}
+	struct store *store = *made;
 	if (any && (st = store_begin(store, &err)) == STORE_OK) {
 		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++) {
 			const char *sid = connector_get(c, id);

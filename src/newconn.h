@@ -66,9 +66,14 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 /* Is a secret value given (fresh) for a field that applies: something for the store? */
 bool newconn_has_new(const struct connector *c, const struct newconn_secrets *s);
 
-/* Store the new secret values (one locked write), then the connector file. An exit code. */
+/*
+ * Store the new secret values (one locked write), then the connector file. An exit code. With
+ * new values and no store open (*store NULL), the store is made now, not before (a test given
+ * up on leaves none behind), or opened if another run made it meanwhile, its ids looked at
+ * again (what is wrong goes to e, exit code 3).
+ */
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
-                 struct store *store);
+                 struct store **store, struct newconn_errors *e);
 
 /* What `new` or `edit` hands the wizard of the front end (cli_ctx.wizard). */
 struct newconn_start {

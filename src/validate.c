@@ -258,7 +258,7 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 		}
 	}
 	/* A token with more around it: a line of a file or a script ("PAT=...", "token;"). */
-	if (ident_looks_like_token(t) && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") < len) {
+	if (ident_looks_like_token(t) && strspn(t, IDENT_TOKEN_CHARS) < len) {
 		snprintf(msg, msglen, "there is more than the token here (an Azure DevOps token is letters and "
 		         "digits only): give the token alone");
 		return false;

@@ -84,18 +84,9 @@ static void check_save(struct wizard *w)
 		         "nothing was written%s", id, ok ? "passed" : "FAILED",
 		         w->start->write_answers ? " but the answers file" : "");
 	} else {
-		/*
-		 * A new store (and its key file) is made only now, as the test passed or S was pressed:
-		 * an abandoned test leaves nothing behind. Made, or opened if another run made it
-		 * meanwhile: its ids looked at again.
-		 */
+		/* A new store (its passphrase asked in a box) is made now, as the test passed or S was pressed. */
 		w->check = TEST_SAVING;
-		int rc = w->store || !newconn_has_new(w->cc, &w->s) ? AZ_EXIT_OK
-		         : newconn_open_store(w->ctx, false, true, w->cc, &w->s, &w->store, &w->errs);
-		if (rc == AZ_EXIT_OK && w->errs.n)
-			rc = AZ_EXIT_INVALID;
-		if (rc == AZ_EXIT_OK)
-			rc = newconn_save(w->ctx, w->cc, &w->s, w->store);
+		int rc = newconn_save(w->ctx, w->cc, &w->s, &w->store, &w->errs);
 		wizard_take_messages(w);
 		if (rc != AZ_EXIT_OK) {
 			check_failed_store(w);
