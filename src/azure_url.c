@@ -671,12 +671,18 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 	if (i >= n)
 		return url_missing_project(p, w, v3);
 	if (v3) {
-		for (size_t k = i; k < n; k++)
+		for (size_t k = i; k < n; k++) {
+			/* A Project's URL ends at the project: what follows the marker is a repository. */
+			if (url_marker(u, &g[k]) && w && w->type == AZ_URL_PROJECT && k == i + 1)
+				return fail(p->msg, p->msglen, "remove '/%.*s': the SSH URL of a Project ends with "
+				            "the project ('%.*s')", (int)(p->text + p->textlen - g[k].at), g[k].at,
+				            url_upto(p, g[k].at - 1), p->text);
 			if (url_marker(u, &g[k]))
 				return fail(p->msg, p->msglen, "remove '/%.*s': v3/ SSH URLs have none "
 				            "('%.*s%.*s')", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1),
 				            p->text, (int)(p->text + p->textlen - g[k].at - g[k].len),
 				            g[k].at + g[k].len);
+		}
 		p->proj = i;
 		p->repo = i + 1 < n ? i + 1 : n;
 		next = i + 2;
@@ -740,6 +746,21 @@ static bool url_is_vs_host(const char *host)
 	return len > 17 && strcmp(host + len - 17, ".visualstudio.com") == 0;
 }
 
+/*
+ * An ssh.dev.azure.com URL with its user or its v3/ wrong: what was wrong, and
+ * the URL to use, made from the path given when it is the scp form (F5 takes it).
+ */
+static int url_ssh_fix(struct parse *p, const struct azure_url *u, const char *what)
+{
+	const char *path = p->path, *end = p->text + p->textlen;
+
+	if (!u->scp)
+		return fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", what);
+	if (end - path >= 3 && strncmp(path, "v3/", 3) == 0)
+		path += 3;
+	return fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/%.*s'", what, (int)(end - path), path);
+}
+
 /* Which host, which path layout: organization, collection, then url_tail. */
 static int url_layout(struct parse *p, struct azure_url *u, const struct az_want *w)
 {
@@ -778,8 +799,7 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use "
 		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
 	if (ssh && (!u->user || strcmp(u->user, "git") != 0))
-		return fail(p->msg, p->msglen, "the SSH user for ssh.dev.azure.com is 'git': use "
-		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
+		return url_ssh_fix(p, u, "the SSH user for ssh.dev.azure.com is 'git'");
 	u->server = !ssh && !vsssh;
 	if (u->scp && p->nseg && strspn(p->segs[0].name, "0123456789") == p->segs[0].len)
 		return fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
@@ -794,9 +814,11 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 			p->collection = 1;
 		return url_tail(p, u, w, 2, true);
 	}
-	if (ssh || (vsssh && !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
+	if (ssh)
+		return url_ssh_fix(p, u, "the SSH path starts with 'v3/'");
+	if (vsssh && !(p->nseg && seg_is(&p->segs[0], "DefaultCollection")))
 		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': use "
-		            "'%s@%s:v3/<org>/<project>/<repo>'", ssh ? "git" : "<org>", host);
+		            "'<org>@%s:v3/<org>/<project>/<repo>'", host);
 	if (vsssh) {
 		if (!u->user)
 			return fail(p->msg, p->msglen, "put the organization as the user: "
@@ -896,10 +918,11 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 	if (ssh != (w->conn == AZ_CONN_SSH)) {
 		char *other = url_counterpart(u);
 
+		/* (A Project's URL is no clone URL: "the SSH URL" fits both.) */
 		fail(p->msg, p->msglen, "this is an %s URL but the connection type is %s: choose "
-		     "%s, or use the %s clone URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
-		     ssh ? "SSH" : "HTTP", ssh ? "HTTPS" : "SSH", other ? " '" : " of the repository",
-		     other ? other : "", other ? "'" : "");
+		     "%s, or use the %s URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
+		     ssh ? "SSH" : "HTTP", ssh ? "HTTPS" : "SSH", other ? " '" : " of the ",
+		     other ? other : w->type == AZ_URL_PROJECT ? "project" : "repository", other ? "'" : "");
 		free(other);
 		return -1;
 	}

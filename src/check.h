@@ -102,6 +102,7 @@ struct check_result {
 	char host_key_fp[128];          /* git-ssh: "SHA256:..." of the server's key */
 	char host_key[2048];            /* git-ssh: "<type> <base64>", for known_hosts_add() */
 	bool untrusted_ca;              /* HTTPS: the certificate's issuer is not trusted (a CA file helps) */
+	bool bad_ca_file;               /* HTTPS: the CA file given would not load (another one helps) */
 };
 
 /*

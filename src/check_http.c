@@ -353,6 +353,9 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		check_req_peer(req, d);
 		break;
 	case CURLE_SSL_CACERT_BADFILE:
+		/* Said apart from the message: the wizard then offers to give another CA file. */
+		if (!check_finished(r))
+			r->bad_ca_file = true;
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONFIG, "cannot read the CA file '%s' (%s)",
 		             ctx->t->ca_file ? ctx->t->ca_file : "", d);
 		break;

@@ -152,6 +152,20 @@ static const struct option cli_global_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Is word "--NAME" or "--NAME=..." for one of opts (or a global option)? */
+static bool cli_names_option(const char *word, const struct option *opts)
+{
+	size_t len = strcspn(word, "=");
+
+	if (strncmp(word, "--", 2) != 0 || len <= 2)
+		return false;
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct option *o = pass ? cli_global_opts : opts; o->name; o++)
+			if (strlen(o->name) == len - 2 && strncmp(word + 2, o->name, len - 2) == 0)
+				return true;
+	return false;
+}
+
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,
                int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
@@ -162,7 +176,7 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 		{ NULL, 0, NULL, 0 },
 	};
 	char spec[64];
-	int opt;
+	int opt, at = -1;
 
 	if (!longopts)
 		longopts = help_only;
@@ -170,7 +184,7 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 	snprintf(spec, sizeof(spec), ":h%s", shortopts ? shortopts : "");
 	optind = 0; /* full reset of GNU getopt, as it may have run before */
 	opterr = 0; /* our own messages, with the program name */
-	while ((opt = getopt_long(argc, argv, spec, longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, spec, longopts, &at)) != -1) {
 		if (opt == 'h') {
 			cli_command_usage(ctx, argv[0], ctx->out);
 			return AZ_EXIT_OK;
@@ -196,6 +210,11 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 			                     (int)glen, given, near ? " (did you mean --" : "", near ? near : "",
 			                     near ? "?)" : "");
 		}
+		/* "--name --url-type repo": the value forgotten, the next option taken for it. */
+		if (optarg && optarg == argv[optind - 1] && at >= 0 && cli_names_option(optarg, longopts))
+			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value: '%.*s' is an option",
+			                     argv[0], longopts[at].name, (int)strcspn(optarg, "="), optarg);
+		at = -1;
 		if (!on_opt)
 			return msg_usage_for(ctx->err, argv[0], "%s: unexpected option", argv[0]);
 		int rc = on_opt(ctx, opt, optarg, user);

@@ -128,7 +128,8 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *v = connector_get(c, id);
 
-		if (id == FIELD_IDENTIFIER || !v || !fields_hides_token(id, v))
+		/* A secret's value here is its store id: one that looks like a token is withheld too. */
+		if (id == FIELD_IDENTIFIER || !v || !ident_looks_like_token(v))
 			continue;
 		msg_error(ctx->err, "%s: '%s' holds what looks like a Personal Access Token in %s, not "
 		          "shown: revoke that token, then change the field with '%s edit %s'", cmd, ident,
@@ -220,17 +221,11 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "%s\n", connector_get(conns[i], FIELD_IDENTIFIER));
 	} else if (o.json) {
 		cJSON *array = cJSON_CreateArray();
-		char *text;
 
 		for (size_t i = 0; array && i < loaded; i++)
 			cJSON_AddItemToArray(array, connector_file_json(conns[i]));
-		text = array ? json_print(array) : NULL;
-		if (text)
-			fputs(text, ctx->out);
-		else
+		if (json_put(ctx->out, array) != 0)
 			rc = AZ_EXIT_ERROR;
-		free(text);
-		cJSON_Delete(array);
 	} else if (loaded == 0) {
 		fprintf(ctx->out, "No connectors in %s.\n", dir);
 	} else {
@@ -340,7 +335,8 @@ static void cmd_connector_print_rm(const struct cli_ctx *ctx, const struct conne
 		any = true;
 		fputs("  ", ctx->out);
 		cli_print_program(ctx, ctx->out, true);
-		fprintf(ctx->out, " secret rm %s\n", v);
+		/* An id that looks like a token is not printed: that command removes it unnamed. */
+		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(v) ? "--withheld" : v);
 	}
 }
 

@@ -32,6 +32,7 @@ enum {
 	OPT_SAVE_ON_FAILURE,
 	OPT_DRY_RUN,
 	OPT_OUTPUT,
+	OPT_JSON,
 	OPT_WRITE_ANSWERS,
 	OPT_ASCII,
 	OPT_FIELD = 0x2000, /* + field id * NEW_VARIANTS + variant */
@@ -77,6 +78,7 @@ static void new_options_build(struct new_options *o)
 		{ "save-on-failure", no_argument, NULL, OPT_SAVE_ON_FAILURE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "write-answers", required_argument, NULL, OPT_WRITE_ANSWERS },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		CONNCHECK_LONGOPTS,
@@ -123,6 +125,7 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 			                     a->cmd, arg);
 		a->json = strcmp(arg, "json") == 0;
 		return CLI_CONTINUE;
+	case OPT_JSON: a->json = true; return CLI_CONTINUE; /* as list, show and test spell it */
 	}
 	int taken = conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg));
 	if (taken < 0)
@@ -155,7 +158,7 @@ static void new_usage_body(FILE *out)
 	      "  --skip-test             save without the connectivity check\n"
 	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
 	      "  --dry-run               validate and check; write nothing\n"
-	      "  --output text|json      the result as text (default) or JSON\n"
+	      "  --output text|json      the result as text (default) or JSON (--json: the same)\n"
 	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*' masks)\n"
 	      CONNCHECK_USAGE
 	      "\n"
@@ -207,16 +210,31 @@ void cmd_edit_usage(FILE *out)
 	new_usage_body(out);
 }
 
-/* The answers file: the connector file's keys, every one optional. */
-static struct connector *new_answers(const char *path, struct newconn_errors *e)
+/* The answers file ("-": stdin): the connector file's keys, every one optional. */
+static struct connector *new_answers(const struct cli_ctx *ctx, const struct new_args *a,
+                                     struct newconn_errors *e)
 {
+	const char *path = a->answers;
 	char *text = NULL, msg[4096];
 	size_t len = 0;
 	struct connector *c;
 
-	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
-		newconn_error(e, "answers", "cannot read %s: %s", path,
-		          errno == EFBIG ? "larger than an answers file can be" : strerror(errno));
+	if (strcmp(path, "-") == 0 && ctx->stdin_tty) {
+		newconn_error(e, "answers", "standard input is a terminal: give the answers as a file, or pipe them");
+		return NULL;
+	}
+	for (size_t i = 0; strcmp(path, "-") == 0 && i < a->nflags; i++)
+		if (a->flags[i].variant == NEW_STDIN) {
+			newconn_error(e, "answers", "standard input is --%s-stdin's: give the answers as a file",
+			              fields_at(a->flags[i].id)->key);
+			return NULL;
+		}
+	if (fileio_read_input(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
+		if (errno == EFBIG)
+			newconn_error(e, "answers", "%s is larger than an answers file can be (%d KiB)", path,
+			              CONNECTOR_FILE_MAX / 1024);
+		else
+			newconn_error(e, "answers", "cannot read %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	c = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
@@ -279,7 +297,7 @@ static struct connector *new_start(const struct cli_ctx *ctx, const struct new_a
 	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
 		newconn_error(e, "write-answers", "%s", msg);
 	if (a->answers)
-		ans = new_answers(a->answers, e);
+		ans = new_answers(ctx, a, e);
 	for (int id = 0; ans && id < FIELD_COUNT; id++) {
 		const char *v = connector_get(ans, id);
 		given[id] = v != NULL;
@@ -327,6 +345,11 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 			newconn_error(e, f->key, "--%s-file was given an empty file name (an unset variable?)", f->key);
 			continue;
 		}
+		if (fl->variant == NEW_FILE && strcmp(fl->arg, "-") == 0) {
+			s->unread[fl->id] = true;
+			newconn_error(e, f->key, "--%s-file -: standard input is read with --%s-stdin", f->key, f->key);
+			continue;
+		}
 		stdin_used |= fl->variant == NEW_STDIN;
 		snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
 		snprintf(flag, sizeof(flag), "--%s-file F", f->key);
@@ -371,7 +394,7 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 	                                         ? connector_get(c, FIELD_IDENTIFIER) : "");
 	cJSON_AddBoolToObject(o, "saved", saved);
 	cJSON_AddBoolToObject(o, "changed", changed);
-	for (size_t i = 0; i < e->n; i++) {
+	for (size_t i = 0; e && i < e->n; i++) {
 		cJSON *item = cJSON_CreateObject();
 		const char *colon = strstr(e->line[i], ": ");
 		char field[64];
@@ -428,8 +451,10 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	 * it is never created then.
 	 */
 	size_t invalid = e->n;
-	if (invalid && !ctx->key_file)
+	if (invalid && !ctx->key_file) {
+		newconn_no_store_errors(ctx, c, &s, e);
 		goto report;
+	}
 	/* A store (or key file) is created only to save: not before the check, never in a dry run. */
 	rc = newconn_open_store(ctx, a->dry_run, false, c, &s, &store, e);
 	if (rc == AZ_EXIT_OK && key_later)
@@ -601,7 +626,17 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		goto out;
 	}
 	if (edit) {
-		if ((rc = cmd_connector_load(ctx, "edit", argv[optind], &a->base)) != AZ_EXIT_OK)
+		/* A script asking for JSON gets its one object when there is nothing to edit, too. */
+		struct msg_capture said = { 0 };
+		bool json = a->json && a->non_interactive;
+		if (json)
+			msg_capture_start(&said, &ctx->err);
+		rc = cmd_connector_load(ctx, "edit", argv[optind], &a->base);
+		msg_capture_end(&said, &ctx->err);
+		if (rc != AZ_EXIT_OK && json)
+			new_report_json(ctx, NULL, NULL, said.text, false, false, NULL, 0, false);
+		free(said.text);
+		if (rc != AZ_EXIT_OK)
 			goto out;
 		a->editing = connector_get(a->base, FIELD_IDENTIFIER);
 	}

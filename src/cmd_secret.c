@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cmd.h"
 #include "cmd_connector.h"
 #include "connector.h"
@@ -17,6 +19,7 @@
 #include "exitcode.h"
 #include "fileio.h"
 #include "ident.h"
+#include "json.h"
 #include "msg.h"
 #include "nearest.h"
 #include "sshkey.h"
@@ -25,7 +28,7 @@
 
 enum {
 	OPT_KIND = 256, OPT_FROM_FILE, OPT_GENERATE, OPT_TO_FILE, OPT_PEM, OPT_NEW_KEY_FILE, OPT_CREDENTIAL,
-	OPT_RESET, OPT_YES
+	OPT_RESET, OPT_YES, OPT_WITHHELD, OPT_JSON
 };
 
 struct secret_opts {
@@ -36,7 +39,7 @@ struct secret_opts {
 	bool pem;
 	const char *new_key_file;
 	bool credential;
-	bool reset, yes;
+	bool reset, yes, withheld, json;
 };
 
 static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
@@ -72,6 +75,12 @@ static int secret_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_YES:
 		o->yes = true;
 		break;
+	case OPT_WITHHELD:
+		o->withheld = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
 	default:
 		break;
 	}
@@ -87,7 +96,64 @@ static void secret_date(int64_t t, char out[32])
 		snprintf(out, 32, "%lld", (long long)t);
 }
 
-static int secret_list(struct cli_ctx *ctx)
+/*
+ * An id that looks like a token (stored by a paste into the wrong place, by an
+ * older release) is never printed: it may be one, in a terminal's scrollback.
+ */
+static const char *secret_shown_id(const char *id)
+{
+	return ident_looks_like_token(id) ? "(withheld)" : id;
+}
+
+static size_t secret_count_withheld(struct store *s)
+{
+	struct store_info info;
+	size_t n = 0;
+
+	for (size_t i = 0; store_info(s, i, &info); i++)
+		n += ident_looks_like_token(info.id);
+	return n;
+}
+
+static void secret_warn_withheld(struct cli_ctx *ctx, struct store *s)
+{
+	size_t withheld = s ? secret_count_withheld(s) : 0;
+	char prog[CLI_PROGRAM_MAX];
+
+	if (withheld)
+		msg_error(ctx->err, "%zu secret id%s look%s like a Personal Access Token and %s not shown: revoke "
+		          "that token, then remove the entr%s with '%s secret rm --withheld'", withheld,
+		          withheld == 1 ? "" : "s", withheld == 1 ? "s" : "", withheld == 1 ? "is" : "are",
+		          withheld == 1 ? "y" : "ies", cli_program(ctx, true, prog, sizeof(prog)));
+}
+
+/* list --json: [{"id", "kind", "created", "updated"}, ...], [] without a store. */
+static int secret_list_json(struct cli_ctx *ctx, struct store *s)
+{
+	cJSON *array = cJSON_CreateArray();
+	struct store_info info;
+
+	for (size_t i = 0; array && s && store_info(s, i, &info); i++) {
+		cJSON *o = cJSON_CreateObject();
+		char created[32], updated[32];
+
+		secret_date(info.created, created);
+		secret_date(info.updated, updated);
+		cJSON_AddItemToArray(array, o);
+		cJSON_AddStringToObject(o, "id", secret_shown_id(info.id));
+		cJSON_AddStringToObject(o, "kind", store_kind_name(info.kind));
+		cJSON_AddStringToObject(o, "created", created);
+		cJSON_AddStringToObject(o, "updated", updated);
+	}
+	if (json_put(ctx->out, array) != 0) {
+		msg_error(ctx->err, "out of memory");
+		return AZ_EXIT_ERROR;
+	}
+	secret_warn_withheld(ctx, s);
+	return AZ_EXIT_OK;
+}
+
+static int secret_list(struct cli_ctx *ctx, bool json)
 {
 	struct store *s;
 	struct store_info info;
@@ -95,13 +161,17 @@ static int secret_list(struct cli_ctx *ctx)
 	int width = 2;
 
 	/* Nothing to list: said to a person, while a script reads an empty list. */
-	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty)
+	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty && !json)
 		msg_error(ctx->err, "no secrets stored yet");
-	if (rc != AZ_EXIT_OK || !s)
+	if (rc == AZ_EXIT_OK && json)
+		rc = secret_list_json(ctx, s);
+	if (rc != AZ_EXIT_OK || !s || json) {
+		store_close(s);
 		return rc;
+	}
 	for (size_t i = 0; store_info(s, i, &info); i++)
-		if ((int)strlen(info.id) > width)
-			width = (int)strlen(info.id);
+		if ((int)strlen(secret_shown_id(info.id)) > width)
+			width = (int)strlen(secret_shown_id(info.id));
 	if (store_count(s) > 0)
 		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, "ID", "KIND", "CREATED", "UPDATED");
 	for (size_t i = 0; store_info(s, i, &info); i++) {
@@ -109,9 +179,10 @@ static int secret_list(struct cli_ctx *ctx)
 
 		secret_date(info.created, created);
 		secret_date(info.updated, updated);
-		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, info.id, store_kind_name(info.kind), created,
-		        updated);
+		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, secret_shown_id(info.id),
+		        store_kind_name(info.kind), created, updated);
 	}
+	secret_warn_withheld(ctx, s);
 	store_close(s);
 	return AZ_EXIT_OK;
 }
@@ -166,10 +237,10 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	if (o->kind && !store_kind_parse(o->kind, &kind))
 		return msg_usage_for(ctx->err, "secret", "secret set: unknown kind '%s' (token, password, "
 		                     "ssh-private-key, ssh-key-passphrase)", o->kind);
-	if ((rc = store_cli_open(ctx, STORE_CLI_CREATE, &s)) != AZ_EXIT_OK)
+	if ((rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s)) != AZ_EXIT_OK)
 		return rc;
 	struct store_info had;
-	if (!o->kind && store_find(s, id, &had))
+	if (s && !o->kind && store_find(s, id, &had))
 		kind = had.kind;
 	rc = secret_read_value(ctx, id, kind, o->from_file, &value);
 	if (rc == AZ_EXIT_OK && value->len == 0) {
@@ -193,6 +264,9 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 			rc = AZ_EXIT_INVALID;
 		}
 	}
+	/* A new store (and its key file) is made once there is a value to keep in it. */
+	if (rc == AZ_EXIT_OK && !s)
+		rc = store_cli_open(ctx, STORE_CLI_CREATE, &s);
 	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
 	if (rc == AZ_EXIT_OK) {
@@ -238,7 +312,8 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
 		return AZ_EXIT_OK;
 	nearest_start(&n, id, strlen(id));
 	for (size_t i = 0; store_info(s, i, &other); i++)
-		nearest_offer(&n, other.id);
+		if (!ident_looks_like_token(other.id))
+			nearest_offer(&n, other.id);
 	near = nearest_found(&n);
 	msg_error(ctx->err, "no secret '%s' in the store%s%s%s ('%s secret list' lists them)", id,
 	          near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "",
@@ -355,6 +430,61 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	if (rc == AZ_EXIT_OK && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '%s"
 		        " secret set %s' (or 'edit ID').\n", users, cli_program(ctx, true, prog, sizeof(prog)), id);
+	store_close(s);
+	return rc;
+}
+
+/*
+ * rm --withheld: the entries 'secret list' does not show, as their ids look
+ * like tokens; removed without anyone typing such an id again.
+ */
+static int secret_rm_withheld(struct cli_ctx *ctx, bool yes)
+{
+	struct store_error err;
+	struct store_info info;
+	struct store *s;
+	int rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s);
+
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	size_t n = secret_count_withheld(s), done = 0;
+	if (n == 0) {
+		fprintf(ctx->out, "No secret id looks like a token: nothing removed.\n");
+		store_close(s);
+		return AZ_EXIT_OK;
+	}
+	if (!yes) {
+		char question[160];
+		snprintf(question, sizeof(question), "Remove the %zu secret%s whose id looks like a token?", n,
+		         n == 1 ? "" : "s");
+		int ok = ctx->stdin_tty ? msg_confirm(question) : -1;
+		if (ok <= 0)
+			store_close(s);
+		if (ok < 0)
+			return msg_usage_for(ctx->err, "secret", "secret rm --withheld: pass --yes to remove them");
+		if (ok == 0) {
+			fprintf(ctx->out, "Nothing removed.\n");
+			return AZ_EXIT_CANCELLED;
+		}
+	}
+	/* Each delete renumbers the entries: look again from the start. */
+	for (bool found = true; found && rc == AZ_EXIT_OK;) {
+		char id[STORE_ID_MAX + 1];
+
+		found = false;
+		for (size_t i = 0; !found && store_info(s, i, &info); i++)
+			found = ident_looks_like_token(info.id);
+		if (!found)
+			break;
+		snprintf(id, sizeof(id), "%s", info.id);
+		if (store_delete(s, id, &err) != STORE_OK)
+			rc = store_cli_fail(ctx, &err);
+		else
+			done++;
+		sodium_memzero(id, sizeof(id));
+	}
+	if (done)
+		fprintf(ctx->out, "Removed %zu secret%s whose id looked like a token.\n", done, done == 1 ? "" : "s");
 	store_close(s);
 	return rc;
 }
@@ -496,6 +626,11 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 		return msg_usage_for(ctx->err, "secret", "secret rekey --credential: give --new-key-file F "
 		                     "(the key to encrypt with systemd-creds), or run it where "
 		                     "$CREDENTIALS_DIRECTORY is set");
+	/* Said before the store is opened: what is missing is the new key, not the old one. */
+	if (method == STORE_METHOD_PASSPHRASE && !ctx->ask_secret && !secbuf_has_tty())
+		return msg_usage_for(ctx->err, "secret", "secret rekey: a new passphrase is typed on a terminal, "
+		                     "and there is none: give --new-key-file F (a key file) or --credential (the "
+		                     "systemd credential)");
 	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK) {
 		free(cred);
 		return rc;
@@ -524,12 +659,12 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 
 void cmd_secret_usage(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " secret list | set ID [--kind K] [--from-file F | --generate] |\n"
-	      "       get ID [--pem] [--to-file F] | rm ID [--yes] |\n"
+	fputs("Usage: " AZ_PROGRAM " secret list [--json] | set ID [--kind K] [--from-file F | --generate] |\n"
+	      "       get ID [--pem] [--to-file F] | rm ID [--yes] | rm --withheld [--yes] |\n"
 	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
 	      "Manage the encrypted secret store; values are never shown on the terminal.\n"
 	      "\n"
-	      "  list                  ids, kinds and dates of the stored secrets\n"
+	      "  list [--json]         ids, kinds and dates of the stored secrets\n"
 	      "  set ID                store a secret: from --from-file F, else the terminal (echo off),\n"
 	      "                        else stdin; --kind token|password|ssh-private-key|\n"
 	      "                        ssh-key-passphrase (default token)\n"
@@ -541,6 +676,8 @@ void cmd_secret_usage(FILE *out)
 	      "                        can read; --pem: an SSH key in the PEM form Harness\n"
 	      "                        takes (BEGIN RSA PRIVATE KEY), converted if need be\n"
 	      "  rm ID                 remove a secret (one a saved connector uses: asks first, or --yes)\n"
+	      "  rm --withheld         remove the secrets whose id looks like a token, which list\n"
+	      "                        shows as (withheld) (asks first, or --yes)\n"
 	      "  rekey                 re-encrypt under a new passphrase (typed twice), or with\n"
 	      "                        --new-key-file F a key file (made if missing), or with\n"
 	      "                        --credential the systemd credential\n"
@@ -565,6 +702,8 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		{ "credential", no_argument, NULL, OPT_CREDENTIAL },
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "withheld", no_argument, NULL, OPT_WITHHELD },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct secret_opts o = { 0 };
@@ -593,17 +732,24 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv)
 		stray = "--to-file/--pem", belongs = "get";
 	else if (rekey_opts && !is_rekey)
 		stray = "--new-key-file/--credential/--reset", belongs = "rekey";
+	else if (o.withheld && !is_rm)
+		stray = "--withheld", belongs = "rm";
+	else if (o.json && !is_list)
+		stray = "--json", belongs = "list";
 	if (stray)
 		return msg_usage_for(ctx->err, "secret", "secret %s: %s applies to 'secret %s' only", sub, stray,
 		                     belongs);
 	if (o.yes && !o.reset && !is_rm)
 		return msg_usage_for(ctx->err, "secret", "secret %s: --yes goes with 'rm' and 'rekey --reset' only", sub);
+	if (o.withheld)
+		return nargs ? msg_usage_for(ctx->err, "secret", "secret rm --withheld: takes no secret id")
+		             : secret_rm_withheld(ctx, o.yes);
 	bool one_id = is_set || is_get || is_rm;
 	if (nargs != (one_id ? 1 : 0))
 		return msg_usage_for(ctx->err, "secret", "secret %s: %s", sub,
 		                     one_id ? "needs one secret id" : "takes no arguments");
 	if (is_list)
-		return secret_list(ctx);
+		return secret_list(ctx, o.json);
 	if (is_set && o.generate) {
 		bool other_kind = o.kind && strcmp(o.kind, "ssh-private-key") != 0;
 		if (o.from_file || other_kind)

@@ -11,6 +11,8 @@
 #include "azure_url.h"
 #include "conncheck.h"
 #include "connector.h"
+#include "exitcode.h"
+#include "ident.h"
 #include "known_hosts.h"
 #include "msg.h"
 #include "store.h"
@@ -31,18 +33,16 @@ int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, c
 		opts->timeout_ms = (int)v * 1000;
 		return 1;
 	case CONNCHECK_OPT_CA_FILE: {
-		/* Read later by libcurl: a file that is not there fails now, not as a failed check. */
-		struct stat st;
-		int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err = fd < 0 ? errno : fstat(fd, &st) != 0 ? errno
-		                                                      : S_ISREG(st.st_mode) ? 0 : EINVAL;
+		/* Read later by libcurl: a file that will not do fails now, not as a failed check. */
+		char why[256];
+		int rc = conncheck_ca_file_check(arg, why, sizeof(why));
 
-		if (fd >= 0)
-			close(fd);
-		if (err) {
-			snprintf(msg, msglen, "--ca-file: cannot read '%s': %s", arg,
-			         err == EINVAL ? "not a regular file (give the CA certificate's PEM file)" : strerror(err));
+		if (rc < 0)
+			snprintf(msg, msglen, "--ca-file: cannot read '%s': %s", arg, strerror(errno));
+		else if (rc > 0)
+			snprintf(msg, msglen, "--ca-file: '%s': %s", arg, why);
+		if (rc)
 			return -1;
-		}
 		opts->ca_file = arg;
 		return 1;
 	}
@@ -58,6 +58,99 @@ int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, c
 	return 0;
 }
 
+/* The PEM labels OpenSSL takes as certificates from a CA file. */
+static bool conncheck_pem_is_cert(const char *label)
+{
+	return strcmp(label, "CERTIFICATE") == 0 || strcmp(label, "TRUSTED CERTIFICATE") == 0 ||
+	       strcmp(label, "X509 CERTIFICATE") == 0;
+}
+
+/* The label of a "-----BEGIN LABEL-----" line, cut in line, or NULL (not one, or odd bytes in it). */
+static const char *conncheck_pem_label(char *line)
+{
+	char *label = line + strlen("-----BEGIN "), *end;
+
+	if (strncmp(line, "-----BEGIN ", strlen("-----BEGIN ")) != 0 || !(end = strstr(label, "-----")) ||
+	    strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ") != (size_t)(end - label))
+		return NULL;
+	*end = '\0';
+	return label;
+}
+
+/* What a file with no certificate holds, from its first PEM block ("" when none) or first byte. */
+static void conncheck_ca_file_kind(const char *label, int first, char *why, size_t whylen)
+{
+	if (strstr(label, "PRIVATE KEY"))
+		snprintf(why, whylen, "that is a private key, not a CA certificate");
+	else if (strstr(label, "PUBLIC KEY"))
+		snprintf(why, whylen, "that is a public key, not a CA certificate");
+	else if (strstr(label, "CERTIFICATE REQUEST"))
+		snprintf(why, whylen, "that is a certificate request, not a CA certificate");
+	else if (*label)
+		snprintf(why, whylen, "no certificate in it, only a PEM '%s' block", label);
+	else if (first == EOF)
+		snprintf(why, whylen, "it is empty");
+	else if (first == 0x30) /* an ASN.1 SEQUENCE: a certificate in DER */
+		snprintf(why, whylen, "no PEM certificate in it (a DER file? convert it with "
+		         "openssl x509 -inform der -in F -out F.pem)");
+	else
+		snprintf(why, whylen, "no -----BEGIN CERTIFICATE----- line in it");
+}
+
+/* path opened if it is a regular file (not waited on, a FIFO, nor read without end, a device): 0,
+ * 1 when it is not one, -1 with errno. */
+static int conncheck_open_regular(const char *path, FILE **f)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0)
+		rc = !S_ISREG(st.st_mode) ? 1 : (*f = fdopen(fd, "r")) ? 0 : -1;
+	if (rc) {
+		int err = errno;
+		close(fd);
+		errno = err;
+	}
+	return rc;
+}
+
+int conncheck_ca_file_check(const char *path, char *why, size_t whylen)
+{
+	char line[4096], label[64] = "";
+	FILE *f = NULL;
+	int first = EOF, rc = conncheck_open_regular(path, &f);
+	bool at_start = true;
+
+	*why = '\0';
+	if (rc > 0)
+		snprintf(why, whylen, "not a regular file (give the CA certificate's PEM file)");
+	if (rc)
+		return rc;
+	/* A bundle may start with text (curl's cacert.pem, openssl x509 -text): every line is looked at. */
+	while (fgets(line, sizeof(line), f)) {
+		const char *l = at_start ? conncheck_pem_label(line) : NULL;
+		if (first == EOF)
+			first = (unsigned char)line[0];
+		if (l && conncheck_pem_is_cert(l)) {
+			fclose(f);
+			return 0;
+		}
+		if (l && !*label)
+			snprintf(label, sizeof(label), "%.*s", (int)sizeof(label) - 1, l);
+		at_start = strchr(line, '\n') != NULL;
+	}
+	int err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	conncheck_ca_file_kind(label, first, why, whylen);
+	return 1;
+}
+
 int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,
                            struct conncheck_secrets *s, char *msg, size_t msglen)
 {
@@ -68,6 +161,13 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 		if (fields_at((enum field_id)i)->kind != FIELD_SECRET || !id ||
 		    !fields_applies(c, (enum field_id)i))
 			continue;
+		/* Named by an older release's file: neither looked up nor quoted. */
+		if (ident_looks_like_token(id)) {
+			snprintf(msg, msglen, "%s: its store id looks like a Personal Access Token (not shown): revoke "
+			         "that token, then give the connector another secret with 'edit ID'",
+			         fields_at((enum field_id)i)->key);
+			return AZ_EXIT_INVALID;
+		}
 		enum store_status st = store_get(store, id, &s->val[i], &err);
 		if (st == STORE_NOT_FOUND) {
 			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s' (or give "

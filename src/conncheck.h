@@ -54,12 +54,21 @@ enum {
 int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, char *msg,
                         size_t msglen);
 
+/*
+ * Will path do as a CA file (--ca-file, the wizard's C)? 0 when it is a regular file with a PEM
+ * certificate in it; 1 with why saying what it is instead ("that is a private key, not a CA
+ * certificate"), which libcurl would only report as a file it cannot load; -1 with errno when it
+ * cannot be read.
+ */
+int conncheck_ca_file_check(const char *path, char *why, size_t whylen);
+
 struct store;
 
 /*
  * Fetch from store the secrets of c's applicable secret fields (by the store
  * ids c holds) into s. 0, or the store's exit code with the message in msg
- * (a missing one says how to store it: program is "azrepos-connect [--home D]").
+ * (a missing one says how to store it: program is "azrepos-connect [--home D]");
+ * AZ_EXIT_INVALID for an id that looks like a token (never looked up or quoted).
  */
 int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,
                            struct conncheck_secrets *s, char *msg, size_t msglen);

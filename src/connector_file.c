@@ -474,7 +474,7 @@ static int connector_file_verify(const void *data, size_t len, void *user)
 	return c ? 0 : -1;
 }
 
-int connector_file_save(const char *dir, const struct connector *c, char *msg, size_t msglen)
+int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)
 {
 	const char *id = connector_get(c, FIELD_IDENTIFIER);
 	struct connector_file_check check = { msg, msglen };
@@ -498,7 +498,8 @@ int connector_file_save(const char *dir, const struct connector *c, char *msg, s
 		goto done;
 	}
 	msg[0] = '\0';
-	int wrc = fileio_write_atomic(path, text, strlen(text), connector_file_verify, &check);
+	int wrc = (replace ? fileio_write_atomic : fileio_create_atomic)(path, text, strlen(text),
+	                                                                  connector_file_verify, &check);
 	if (wrc == -2) {
 		snprintf(msg, msglen, "%s was written, but syncing its folder failed (%s): after a power "
 		         "loss it may be the old one", path, strerror(errno));
@@ -506,8 +507,13 @@ int connector_file_save(const char *dir, const struct connector *c, char *msg, s
 		goto done;
 	}
 	if (wrc != 0) {
-		if (errno != EBADMSG || !msg[0])
-			snprintf(msg, msglen, "cannot write %s: %s", path, strerror(errno));
+		int err = errno;
+		if (err == EEXIST)
+			snprintf(msg, msglen, "a connector '%s' was saved meanwhile (by another run): it is kept, "
+			         "this one is not saved", id);
+		else if (err != EBADMSG || !msg[0])
+			snprintf(msg, msglen, "cannot write %s: %s", path, strerror(err));
+		errno = err;
 		goto done;
 	}
 	rc = 0;

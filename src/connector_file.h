@@ -67,9 +67,10 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
  * Write c to <dir>/<identifier>.json atomically (the folder created 0700 if
  * needed; the file 0600, read back and parsed before it replaces the old one).
  * 0, or -1 with the message; -2 when the file was written but its folder
- * could not be synced (the message says so).
+ * could not be synced (the message says so). Unless replace, a file already
+ * there (another run saved that identifier meanwhile) is kept: -1, errno EEXIST.
  */
-int connector_file_save(const char *dir, const struct connector *c, char *msg, size_t msglen);
+int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen);
 
 /*
  * The identifiers of the files "<id>.json" in dir (dot files skipped), sorted;

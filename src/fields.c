@@ -12,6 +12,7 @@
 #include "ident.h"
 #include "msg.h"
 #include "strlist.h"
+#include "utf8.h"
 #include "validate.h"
 
 /* When a field applies. */
@@ -669,6 +670,7 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
                      const struct fields_env *env, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(id);
+	const char *bad;
 	char *list = NULL;
 	bool ok = true;
 
@@ -700,6 +702,18 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 				snprintf(msg, msglen, "required");
 			ok = false;
 		}
+	} else if ((bad = utf8_first_invalid(value)) != NULL) {
+		/* Harness, YAML and JSON all take text as UTF-8 (a file saved as Latin-1, a terminal set so). */
+		char what[48], where[40] = "";
+		size_t at = 1;
+		for (const char *p = value; p < bad; p += utf8_char_len(p))
+			at++;
+		/* (In a list, the position would count across its items: left out.) */
+		if (!list)
+			snprintf(where, sizeof(where), " at character %zu", at);
+		snprintf(msg, msglen, "%s%s: give the text in UTF-8 (a file saved in another encoding, or a "
+		         "terminal not set to UTF-8?)", utf8_describe(bad, what, sizeof(what)), where);
+		ok = false;
 	} else if (f->choices && !fields_is_choice(f, value)) {
 		ok = fields_want_choice(f, value, msg, msglen);
 	} else if (fields_hides_token(id, value) && !(id == FIELD_URL && azure_url_has_credentials(value))) {
@@ -723,7 +737,8 @@ bool fields_suggestion(const struct connector *c, enum field_id id, const char *
 	/* A URL message quotes URLs in '...'; a test repository one quotes the name in "...". */
 	char quote = id == FIELD_URL ? '\'' : id == FIELD_TEST_REPO ? '"' : '\0';
 
-	if (!quote)
+	/* "required (e.g. '…')": an example to read, never a value to take (F5 is also "refresh" to some). */
+	if (!quote || strncmp(msg, "required", 8) == 0)
 		return false;
 	for (const char *q = strchr(msg, quote); q; q = strchr(q + 1, quote)) {
 		const char *end = strchr(q + 1, quote);

@@ -58,8 +58,9 @@ int fileio_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int fileio_write_atomic(const char *path, const void *data, size_t len,
-                        int (*verify)(const void *data, size_t len, void *user), void *user)
+static int fileio_write_impl(const char *path, const void *data, size_t len,
+                             int (*verify)(const void *data, size_t len, void *user), void *user,
+                             unsigned rename_flags)
 {
 	const char *base;
 	char tmp[64 + 256];
@@ -101,7 +102,7 @@ int fileio_write_atomic(const char *path, const void *data, size_t len,
 			goto fail_unlink;
 		}
 	}
-	if (renameat(dfd, tmp, dfd, base) != 0)
+	if (renameat2(dfd, tmp, dfd, base, rename_flags) != 0)
 		goto fail_unlink;
 	/* The rename is durable only once the folder is; a failure is reported, not retried. */
 	if (fsync(dfd) != 0) {
@@ -127,6 +128,18 @@ fail:
 	close(dfd);
 	errno = err;
 	return -1;
+}
+
+int fileio_write_atomic(const char *path, const void *data, size_t len,
+                        int (*verify)(const void *data, size_t len, void *user), void *user)
+{
+	return fileio_write_impl(path, data, len, verify, user, 0);
+}
+
+int fileio_create_atomic(const char *path, const void *data, size_t len,
+                         int (*verify)(const void *data, size_t len, void *user), void *user)
+{
+	return fileio_write_impl(path, data, len, verify, user, RENAME_NOREPLACE);
 }
 
 int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode)
@@ -241,9 +254,9 @@ int fileio_read_fd(int fd, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
-int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
+static int fileio_read_open(const char *path, int flags, size_t max, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
 
 	if (fd < 0)
 		return -1;
@@ -252,6 +265,18 @@ int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
 	close(fd);
 	errno = e;
 	return rc;
+}
+
+int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
+{
+	return fileio_read_open(path, O_NOFOLLOW, max, buf, len);
+}
+
+int fileio_read_input(const char *path, size_t max, char **buf, size_t *len)
+{
+	if (strcmp(path, "-") == 0)
+		return fileio_read_fd(STDIN_FILENO, max, buf, len);
+	return fileio_read_open(path, 0, max, buf, len);
 }
 
 int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen)

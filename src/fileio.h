@@ -22,6 +22,13 @@ char *fileio_dir(const char *path, const char **base);
 int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user);
 
+/*
+ * The same for a file that must be new: the rename never replaces one (made
+ * meanwhile by another process); -1 with errno EEXIST then, nothing changed.
+ */
+int fileio_create_atomic(const char *path, const void *data, size_t len,
+                         int (*verify)(const void *data, size_t len, void *user), void *user);
+
 /* write(2) all of data to fd, through EINTR and short writes: 0, or -1 with errno. */
 int fileio_write_all(int fd, const void *data, size_t len);
 
@@ -58,5 +65,11 @@ int fileio_read_fd(int fd, size_t max, char **buf, size_t *len);
 
 /* open(O_RDONLY|O_NOFOLLOW|O_CLOEXEC) + fileio_read_fd. */
 int fileio_read_path(const char *path, size_t max, char **buf, size_t *len);
+
+/*
+ * A file the user names as input (an answers file): symlinks followed, a pipe
+ * (/dev/stdin, <(...)) read as well, and "-" is standard input.
+ */
+int fileio_read_input(const char *path, size_t max, char **buf, size_t *len);
 
 #endif

@@ -93,6 +93,14 @@ static bool ident_id_char(char c)
 	return ident_is_alpha(c) || ident_is_digit(c) || c == '_' || c == '$';
 }
 
+/* A token given where an id goes: said, never quoted. */
+static void ident_token_msg(const char *art, const char *what, char *msg, size_t msglen)
+{
+	snprintf(msg, msglen, "this looks like a Personal Access Token, not %s %s: a token is given as a "
+	         "secret's value (from a file, stdin or the wizard's field), never as an id; if it was logged, "
+	         "revoke it", art, what);
+}
+
 bool ident_check_identifier(const char *id, const char *what, char *msg, size_t msglen)
 {
 	const char *bad;
@@ -101,6 +109,10 @@ bool ident_check_identifier(const char *id, const char *what, char *msg, size_t 
 
 	if (!*id) {
 		snprintf(msg, msglen, "%s %s is required", art, what);
+		return false;
+	}
+	if (ident_looks_like_token(id)) {
+		ident_token_msg(art, what, msg, msglen);
 		return false;
 	}
 	if (!ident_check_length(id, IDENT_ID_MAX, "an identifier", msg, msglen))
@@ -162,7 +174,7 @@ static bool ident_secret_char(char c)
  * Both random, so with a digit and a letter (a token lacks a digit once in about 50,000): a long
  * name of letters alone is a name.
  */
-bool ident_looks_like_token(const char *text)
+const char *ident_token_run(const char *text, size_t *len)
 {
 	static const char digits[] = "0123456789";
 
@@ -171,11 +183,35 @@ bool ident_looks_like_token(const char *text)
 		/* In the run: a digit somewhere, and something else (a letter). */
 		bool mixed = strcspn(p, digits) < run && strspn(p, digits) < run;
 
-		if (mixed && ((run == 52 && strspn(p, "abcdefghijklmnopqrstuvwxyz234567") == run) || run == 84))
-			return true;
+		if (mixed && ((run == 52 && strspn(p, "abcdefghijklmnopqrstuvwxyz234567") == run) || run == 84)) {
+			*len = run;
+			return p;
+		}
 		p += run ? run : 1;
 	}
-	return false;
+	return NULL;
+}
+
+bool ident_looks_like_token(const char *text)
+{
+	size_t len;
+
+	return ident_token_run(text, &len) != NULL;
+}
+
+void ident_redact_tokens(char *text)
+{
+	static const char shown[] = IDENT_TOKEN_WITHHELD;
+	size_t len;
+	char *p;
+
+	/* Shorter than any token: done in place. */
+	_Static_assert(sizeof(shown) - 1 < 52, "the replacement fits where a token was");
+	while ((p = (char *)ident_token_run(text, &len)) != NULL) {
+		memcpy(p, shown, sizeof(shown) - 1);
+		memmove(p + sizeof(shown) - 1, p + len, strlen(p + len) + 1);
+		text = p + sizeof(shown) - 1;
+	}
 }
 
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
@@ -187,9 +223,7 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 		return false;
 	}
 	if (ident_looks_like_token(id)) {
-		snprintf(msg, msglen, "this looks like a Personal Access Token, not the id of a secret: a token "
-		         "is given as a secret's value (from a file, stdin or the wizard's field), never as an id; "
-		         "if it was logged, revoke it");
+		ident_token_msg("the", "id of a secret", msg, msglen);
 		return false;
 	}
 	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a secret id", msg, msglen))

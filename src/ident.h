@@ -50,6 +50,17 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen);
  */
 bool ident_looks_like_token(const char *text);
 
+/* The first run of text that looks like a token (its length in *len), or NULL. */
+const char *ident_token_run(const char *text, size_t *len);
+
+/*
+ * Every run of text that looks like a token replaced, in place, by
+ * IDENT_TOKEN_WITHHELD: the last guard of what is said (a token given where a
+ * path or an id goes is quoted by no message).
+ */
+#define IDENT_TOKEN_WITHHELD "(a token, not shown)"
+void ident_redact_tokens(char *text);
+
 /*
  * The default secret id of a connector's secret: "<identifier>-<suffix>"
  * lower-cased, '$' and leading characters other than a-z dropped ("connector"

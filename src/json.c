@@ -23,6 +23,18 @@ char *json_print(const cJSON *tree)
 	return text;
 }
 
+int json_put(FILE *out, cJSON *tree)
+{
+	char *text = tree ? json_print(tree) : NULL;
+
+	cJSON_Delete(tree);
+	if (!text)
+		return -1;
+	fputs(text, out);
+	free(text);
+	return 0;
+}
+
 void json_add_messages(cJSON *o, const char *said)
 {
 	cJSON *msgs = cJSON_AddArrayToObject(o, "messages");

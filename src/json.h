@@ -7,6 +7,9 @@
 /* cJSON_Print of tree plus a final newline (malloc'ed; NULL when out of memory). */
 char *json_print(const cJSON *tree);
 
+/* json_print of tree onto out, then tree deleted (NULL: out of memory); -1 when out of memory. */
+int json_put(FILE *out, cJSON *tree);
+
 /*
  * Messages said (msg_capture's text, NULL for none) as an array "messages"
  * added to o: one string a line, without the program's name before it.

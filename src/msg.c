@@ -1,18 +1,30 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "exitcode.h"
+#include "ident.h"
 #include "msg.h"
 
+/* A token quoted by mistake (given where a path or an id goes) is not said: see ident_redact_tokens. */
 __attribute__((format(printf, 2, 0)))
 static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 {
-	fputs(AZ_PROGRAM ": ", stream);
-	vfprintf(stream, fmt, ap);
-	fputc('\n', stream);
+	char *line = NULL;
+	int n = vasprintf(&line, fmt, ap);
+
+	if (n < 0) {
+		fputs(AZ_PROGRAM ": out of memory\n", stream);
+		return;
+	}
+	ident_redact_tokens(line);
+	fprintf(stream, AZ_PROGRAM ": %s\n", line);
+	explicit_bzero(line, (size_t)n);
+	free(line);
 }
 
 static ssize_t msg_tee_write(void *cookie, const char *buf, size_t size)

@@ -13,6 +13,7 @@
 #include "connector_file.h"
 #include "exitcode.h"
 #include "fileio.h"
+#include "ident.h"
 #include "msg.h"
 #include "newconn.h"
 #include "sshkey.h"
@@ -30,6 +31,7 @@ void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(e->line[e->n] + at, sizeof(e->line[0]) - at, fmt, ap);
 	va_end(ap);
+	ident_redact_tokens(e->line[e->n]);
 	e->n++;
 }
 
@@ -175,6 +177,39 @@ static bool newconn_kind_fits(const struct store *store, enum field_id id, const
 	return false;
 }
 
+/* The secret sid named for field id is not there (why: where it was looked for): the ways to give it. */
+static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newconn_secrets *s,
+                                   struct newconn_errors *e, int id, const char *sid, const char *why,
+                                   const char *wizard_way)
+{
+	char prog[CLI_PROGRAM_MAX], way[CLI_PROGRAM_MAX + 2 * STORE_ID_MAX + 96];
+
+	snprintf(way, sizeof(way), "add it with '%s secret set %s' or give --%s-file F",
+	         cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
+	newconn_error(e, fields_at(id)->key, "no secret '%s' %s: %s", sid, why, s->wizard ? wizard_way : way);
+}
+
+/* No store yet: a secret named for field id is a field's error, reported with the others. */
+static void newconn_no_store(const struct cli_ctx *ctx, const struct connector *c,
+                             const struct newconn_secrets *s, struct newconn_errors *e, int id)
+{
+	const char *sid = connector_get(c, id);
+
+	if (sid && !s->fresh[id] && !(id == FIELD_API_TOKEN && s->v.val[id]))
+		newconn_missing_secret(ctx, s, e, id, sid, "(there is no secret store yet)",
+		                       "paste the value on the Credentials page");
+}
+
+void newconn_no_store_errors(const struct cli_ctx *ctx, const struct connector *c,
+                             const struct newconn_secrets *s, struct newconn_errors *e)
+{
+	if (access(ctx->paths.store, F_OK) == 0 || errno != ENOENT)
+		return;
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (newconn_looks_up(c, s, e, id))
+			newconn_no_store(ctx, c, s, e, id);
+}
+
 /*
  * Open the store when it is needed: to fetch the secrets named by id, or to
  * save new values. New values must not replace a secret already stored.
@@ -191,23 +226,31 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		save |= s->fresh[id];
 		fetch |= !s->fresh[id] && connector_get(c, id) && !(id == FIELD_API_TOKEN && s->v.val[id]);
 	}
-	/* A dry run stores nothing: it opens the store only to fetch what it checks with. */
-	save &= !dry_run;
 	if (!fetch && !save)
 		return AZ_EXIT_OK;
-	/* The wizard keeps the store open between tries: the passphrase is asked once. */
+	/*
+	 * The wizard keeps the store open between tries: the passphrase is asked once. A dry run
+	 * stores nothing, but reads the store as the real run would: what it checks with, and the
+	 * ids a new secret would take.
+	 */
 	int rc = *store ? AZ_EXIT_OK
-	         : store_cli_open(ctx, save && create ? STORE_CLI_CREATE : fetch ? STORE_CLI_EXISTING
-	                                                                        : STORE_CLI_OPTIONAL, store);
-	if (rc != AZ_EXIT_OK || !*store)
+	         : store_cli_open(ctx, save && create && !dry_run ? STORE_CLI_CREATE : STORE_CLI_OPTIONAL, store);
+	/* No store to save in, nor a way to make one: said now, not after the check. */
+	if (rc == AZ_EXIT_OK && !*store && save)
+		rc = store_cli_can_create(ctx);
+	if (rc != AZ_EXIT_OK)
 		return rc;
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *sid = connector_get(c, id);
 		struct secbuf *have = NULL;
 		struct store_error err = { 0 };
 
-		if (!sid || !newconn_looks_up(c, s, e, id) || (dry_run && s->fresh[id]))
+		if (!sid || !newconn_looks_up(c, s, e, id))
 			continue;
+		if (!*store) {
+			newconn_no_store(ctx, c, s, e, id);
+			continue;
+		}
 		if (id == FIELD_API_TOKEN && s->v.val[id])
 			continue;
 		/* The API token sharing the HTTP token's secret: one read of the store is enough. */
@@ -226,12 +269,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			                "'%s secret set %s'; or keep both with --%s-secret NEWID",
 			              sid, cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
-			newconn_error(e, fields_at(id)->key, s->wizard
-			              ? "no secret '%s' in the store: paste the value on the Credentials page, or "
-			                "pick a stored secret there with F4%.0s%.0s%.0s"
-			              : "no secret '%s' in the store: add it with "
-			                "'%s secret set %s' or give --%s-file F",
-			              sid, cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
+			newconn_missing_secret(ctx, s, e, id, sid, "in the store", "paste the value on the Credentials "
+			                       "page, or pick a stored secret there with F4");
 		else if (!s->fresh[id] && st == STORE_OK &&
 		         !newconn_kind_fits(*store, id, sid,
 		                            s->wizard ? NULL : cli_program(ctx, true, prog, sizeof(prog)),
@@ -290,13 +329,15 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		return store_exit_code(st);
 	}
-	int frc = connector_file_save(ctx->paths.connectors_dir, c, msg, sizeof(msg));
+	/* A new connector never replaces one saved meanwhile by another run (the check is not under a lock). */
+	int frc = connector_file_save(ctx->paths.connectors_dir, c, s->replace, msg, sizeof(msg));
 	if (frc != 0) {
+		bool taken = frc == -1 && errno == EEXIST;
 		msg_error(ctx->err, "%s", msg);
 		if (any && frc == -1)
 			msg_error(ctx->err, "the secrets were stored; remove them with '%s secret rm ID' "
 			                    "if you give up on this connector", cli_program(ctx, true, prog, sizeof(prog)));
-		return AZ_EXIT_ERROR;
+		return taken ? AZ_EXIT_INVALID : AZ_EXIT_ERROR;
 	}
 	return AZ_EXIT_OK;
 }

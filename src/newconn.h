@@ -53,6 +53,13 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 void newconn_check_key(const struct connector *c, const struct newconn_secrets *s, struct newconn_errors *e);
 
 /*
+ * Without opening it: when there is no store, each secret c names by id is a
+ * field's error in e (the store is not opened when other values are wrong).
+ */
+void newconn_no_store_errors(const struct cli_ctx *ctx, const struct connector *c,
+                             const struct newconn_secrets *s, struct newconn_errors *e);
+
+/*
  * Open the store when needed: to fetch the secrets named by id (into s), or
  * for new values, which must not replace a stored secret (an error in e; not
  * looked at in a dry run). Without a store yet, one is created only when

@@ -431,6 +431,13 @@ static enum store_status store_mkdir(const char *path, struct store_error *err)
 	return rc == 0 ? STORE_OK : STORE_IO;
 }
 
+enum store_status store_prepare_dir(const char *path, struct store_error *err)
+{
+	enum store_status st = store_mkdir(path, err);
+
+	return st == STORE_OK ? store_perm_dirs(path, err) : st;
+}
+
 /* Take the lock, clean stale temp files, re-read and fully verify the store. */
 static enum store_status store_begin_impl(struct store *s, struct store_error *err)
 {
@@ -441,8 +448,7 @@ static enum store_status store_begin_impl(struct store *s, struct store_error *e
 		return store_fail(err, STORE_INVALID, "the secret store is not unlocked");
 	if (s->txn)
 		return store_fail(err, STORE_INVALID, "a change of the secret store is already in progress");
-	if (!s->on_disk && ((st = store_mkdir(s->path, err)) != STORE_OK ||
-	                    (st = store_perm_dirs(s->path, err)) != STORE_OK))
+	if (!s->on_disk && (st = store_prepare_dir(s->path, err)) != STORE_OK)
 		return st;
 	if ((st = store_lock_take(s->path, s->params->lock_timeout_ms, &s->lock_fd, err)) != STORE_OK)
 		return st;

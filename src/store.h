@@ -84,6 +84,12 @@ enum store_method store_method(const struct store *s);
  * authenticate everything. May be retried after STORE_WRONG_KEY. */
 enum store_status store_unlock(struct store *s, const struct secbuf *key, struct store_error *err);
 
+/*
+ * The folder of a store to be made at path: created (0700) when missing, and
+ * refused as the store's own checks would (before a key file is made for it).
+ */
+enum store_status store_prepare_dir(const char *path, struct store_error *err);
+
 /* A new empty store for path, unlocked with method and key (a passphrase:
  * not empty; a key file: at least 32 bytes). Nothing is written before the
  * first change; that fails with STORE_BUSY if a store appeared meanwhile. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "ident.h"
 #include "msg.h"
 #include "store_cli.h"
 
@@ -119,6 +120,15 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 	}
 }
 
+int store_cli_can_create(struct cli_ctx *ctx)
+{
+	char *cred = store_credential_path();
+	bool ok = ctx->key_file || ctx->ask_secret || secbuf_has_tty() || (cred && access(cred, F_OK) == 0);
+
+	free(cred);
+	return ok ? AZ_EXIT_OK : store_cli_tty_error(ctx, ENXIO);
+}
+
 static int store_cli_create(struct cli_ctx *ctx, struct store **out)
 {
 	struct store_error err;
@@ -139,6 +149,11 @@ static int store_cli_create(struct cli_ctx *ctx, struct store **out)
 	if (method == STORE_METHOD_PASSPHRASE && (ctx->ask_secret || secbuf_has_tty()))
 		msg_error(ctx->err, "note: no secret store yet: a new one is made, %s; its passphrase is "
 		          "asked whenever a secret is read, and nothing can recover it", ctx->paths.store);
+	/* A folder that cannot hold the store is said before a key file is made for it. */
+	if (store_prepare_dir(ctx->paths.store, &err) != STORE_OK) {
+		free(cred);
+		return store_cli_fail(ctx, &err);
+	}
 	rc = store_cli_new_key(ctx, method, key_file, method == STORE_METHOD_CREDENTIAL, &key);
 	free(cred);
 	if (rc != AZ_EXIT_OK)
@@ -174,8 +189,13 @@ static int store_cli_unlock_file(struct cli_ctx *ctx, struct store *s)
 		rc = AZ_EXIT_USAGE;
 	}
 	free(cred);
-	if (rc == AZ_EXIT_OK && store_unlock(s, key, &err) != STORE_OK)
+	if (rc == AZ_EXIT_OK && store_unlock(s, key, &err) != STORE_OK) {
+		/* The key tried is named: --key-file is taken before the credential the store was made with. */
+		if (err.status == STORE_WRONG_KEY && ctx->key_file)
+			snprintf(err.message, sizeof(err.message), "wrong key for the secret store: the key file %s "
+			         "does not open it", ctx->key_file);
 		rc = store_cli_fail(ctx, &err);
+	}
 	secbuf_free(key);
 	return rc;
 }
@@ -247,7 +267,12 @@ static int store_cli_value_error(int errnum, const char *from, char *msg, size_t
 		snprintf(msg, msglen, "cancelled");
 		return AZ_EXIT_CANCELLED;
 	default:
-		snprintf(msg, msglen, "cannot read %s: %s", from, strerror(errnum));
+		/* The token where its file's name goes: said, not quoted (it may be in the shell's history). */
+		if (ident_looks_like_token(from))
+			snprintf(msg, msglen, "that looks like the token itself, not the name of a file holding it "
+			         "(not shown): revoke it, it may be in the shell's history");
+		else
+			snprintf(msg, msglen, "cannot read %s: %s", from, strerror(errnum));
 		return AZ_EXIT_ERROR;
 	}
 }

@@ -21,6 +21,13 @@ enum store_cli_mode {
  */
 int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out);
 
+/*
+ * Could a store be made now: a key file, the systemd credential, or a terminal
+ * to type its new passphrase on? 0, or the exit code with the reason said
+ * (before a check that would be run in vain).
+ */
+int store_cli_can_create(struct cli_ctx *ctx);
+
 /* Print err's message and return the exit code of its status. */
 int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err);
 

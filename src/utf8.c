@@ -57,6 +57,14 @@ size_t utf8_count(const char *s)
 	return n;
 }
 
+const char *utf8_first_invalid(const char *s)
+{
+	for (uint32_t cp; *s; s += utf8_char_len(s))
+		if (utf8_decode((const unsigned char *)s, strlen(s), &cp) == 0)
+			return s;
+	return NULL;
+}
+
 const char *utf8_describe(const char *p, char *buf, size_t buflen)
 {
 	unsigned char c = (unsigned char)*p;

@@ -15,6 +15,9 @@ size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 /* Bytes of the character at p (1 for a byte that starts no valid sequence). */
 size_t utf8_char_len(const char *p);
 
+/* The first byte of s that starts no valid character, or NULL: s is UTF-8. */
+const char *utf8_first_invalid(const char *s);
+
 /* Characters in s, an invalid byte counting as one. */
 size_t utf8_count(const char *s);
 

@@ -186,6 +186,13 @@ bool validate_is_private_key(const char *text)
 	return begin && strstr(begin, "PRIVATE KEY-----");
 }
 
+/* Two tokens one after the other (pasted twice): 2 x 52 base32 characters, or 2 x 84 letters and digits. */
+static bool validate_two_tokens(const char *t, size_t len)
+{
+	return (len == 2 * 52 && strspn(t, "abcdefghijklmnopqrstuvwxyz234567") == len) ||
+	       (len == 2 * 84 && strspn(t, IDENT_TOKEN_CHARS) == len);
+}
+
 bool validate_token(const char *text, char *msg, size_t msglen)
 {
 	static const char *const forges[][2] = {
@@ -256,6 +263,10 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 			         utf8_describe(p, what, sizeof(what)));
 			return false;
 		}
+	}
+	if (validate_two_tokens(t, len)) {
+		snprintf(msg, msglen, "this is two tokens one after the other (pasted twice?): give one");
+		return false;
 	}
 	/* A token with more around it: a line of a file or a script ("PAT=...", "token;"). */
 	if (ident_looks_like_token(t) && strspn(t, IDENT_TOKEN_CHARS) < len) {

@@ -85,7 +85,7 @@ static enum term_key dialog_key(bool shown, wint_t *ch, struct secbuf **paste)
 	return k;
 }
 
-bool dialog_confirm(struct wizard *w, const char *title, const char *question)
+enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question)
 {
 	for (;;) {
 		int y, x;
@@ -104,10 +104,17 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 		}
 		enum term_key k = dialog_key(shown, &ch, NULL);
 		if (k == TERM_KEY_CHAR && (ch == 'y' || ch == 'Y'))
-			return true;
-		if (k == TERM_KEY_CHAR && (ch == 'n' || ch == 'N' || ch == 27 || ch == 3))
-			return false;
+			return DIALOG_YES;
+		if (k == TERM_KEY_CHAR && (ch == 'n' || ch == 'N'))
+			return DIALOG_NO;
+		if (k == TERM_KEY_CHAR && (ch == 27 || ch == 3))
+			return DIALOG_QUIT;
 	}
+}
+
+bool dialog_confirm(struct wizard *w, const char *title, const char *question)
+{
+	return dialog_ask(w, title, question) == DIALOG_YES;
 }
 
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows)

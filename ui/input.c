@@ -177,15 +177,35 @@ static bool input_put(struct input *in, const unsigned char *s, size_t len, bool
 	return true;
 }
 
-bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline)
+/* The length of s without its one trailing "\n" or "\r\n" (the end of a pasted line). */
+static size_t input_line_end(const unsigned char *s, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)utf8;
-
 	if (len > 0 && s[len - 1] == '\n') {
 		len--;
 		if (len > 0 && s[len - 1] == '\r')
 			len--;
 	}
+	return len;
+}
+
+bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+
+	return input_put(in, s, input_line_end(s, len), multiline);
+}
+
+bool input_replace(struct input *in, const char *utf8, size_t len, bool multiline)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t n;
+
+	len = input_line_end(s, len);
+	/* Checked before the old text goes: a value that cannot be taken leaves it as it was. */
+	n = input_filter(s, len, multiline, NULL);
+	if (n == 0 || n > in->buf->cap)
+		return false;
+	input_set(in, "", 0);
 	return input_put(in, s, len, multiline);
 }
 

@@ -55,6 +55,13 @@ bool input_op(struct input *in, enum input_op op);
  */
 bool input_insert(struct input *in, const char *utf8, size_t len, bool multiline);
 
+/*
+ * Replace the whole text with utf8 kept as input_insert keeps it, cursor at
+ * the end (a paste over a masked value, which cannot be seen to edit).
+ * false, the text unchanged, when it would exceed the cap or nothing is left.
+ */
+bool input_replace(struct input *in, const char *utf8, size_t len, bool multiline);
+
 /* Insert one "\n" at the cursor (a key's lines typed one by one). false when full. */
 bool input_newline(struct input *in);
 

@@ -169,39 +169,27 @@ void page_check_start(struct wizard *w)
 		w->check = TEST_FAILED;
 }
 
-/* Did a probe fail on a certificate whose CA is not trusted here (a CA file would help)? */
-static bool check_untrusted_ca(const struct wizard *w)
+/*
+ * The probe that failed on a certificate whose CA is not trusted here, or on the CA file given
+ * (another CA file would help: C), or NULL.
+ */
+static const struct check_result *check_ca_failure(const struct wizard *w)
 {
 	for (size_t i = 0; i < w->nres; i++)
-		if (w->res[i].status == CHECK_FAILED && w->res[i].untrusted_ca)
-			return true;
-	return false;
+		if (w->res[i].status == CHECK_FAILED && (w->res[i].untrusted_ca || w->res[i].bad_ca_file))
+			return &w->res[i];
+	return NULL;
 }
 
 /* What is wrong with path as a CA file ("" when fine): said here, plainly, rather than as a TLS
  * failure of every probe. */
 static void check_ca_file_msg(const char *path, char *msg, size_t msglen)
 {
-	char head[64] = "";
-	FILE *f;
-
 	*msg = '\0';
-	if (!*path) {
+	if (!*path)
 		snprintf(msg, msglen, "type the path of the file, or Esc");
-		return;
-	}
-	if (!(f = fopen(path, "re"))) {
+	else if (conncheck_ca_file_check(path, msg, msglen) < 0)
 		snprintf(msg, msglen, "cannot read it: %s", strerror(errno));
-		return;
-	}
-	size_t n = fread(head, 1, sizeof(head) - 1, f);
-	int err = ferror(f) ? errno : 0;
-	fclose(f);
-	head[n] = '\0';
-	if (err)
-		snprintf(msg, msglen, "cannot read it: %s", strerror(err));
-	else if (!strstr(head, "-----BEGIN "))
-		snprintf(msg, msglen, "not a PEM file: no -----BEGIN line in it");
 }
 
 /*
@@ -301,7 +289,7 @@ void page_check_draw(struct wizard *w)
 		[TEST_ERRORS] = "Enter or B back to the review  ^C quit",
 		[TEST_SAVING] = "", /* a new store's passphrase box says its own keys */
 	};
-	const struct check_result *unknown = check_unknown_key(w);
+	const struct check_result *unknown = check_unknown_key(w), *ca = check_ca_failure(w);
 	char k[128];
 	int top, bottom;
 
@@ -310,20 +298,16 @@ void page_check_draw(struct wizard *w)
 	snprintf(k, sizeof(k), "%s%s%s", dry && w->check == TEST_FAILED ? "R retry  B back  S end the dry run  ^C quit"
 	         : keys[w->check],
 	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "",
-	         w->check == TEST_FAILED && check_untrusted_ca(w) ? "  C CA file" : "");
+	         w->check == TEST_FAILED && ca ? "  C CA file" : "");
 	wizard_frame(w, k, &top, &bottom);
 	/* The deadline is said up front: a silent server is waited for that long, not for ever. */
 	int limit_ms = w->start->check.timeout_ms > 0 ? w->start->check.timeout_ms : CHECK_DEFAULT_TIMEOUT_MS;
 	const char *ident = connector_get(w->c, FIELD_IDENTIFIER) ? connector_get(w->c, FIELD_IDENTIFIER) : "";
 	char limit[32], title[256];
 	snprintf(limit, sizeof(limit), " (at most %d s)", limit_ms / 1000);
-	/* A long identifier (ASCII, up to 128) is cut, not the limit: the line has one row. */
-	int room = COLS - 2 - (int)strlen("Connection test of ''") - (int)strlen(limit);
-	if ((int)strlen(ident) > room)
-		snprintf(title, sizeof(title), "Connection test of '%.*s...'%s", room > 3 ? room - 3 : 0, ident, limit);
-	else
-		snprintf(title, sizeof(title), "Connection test of '%s'%s", ident, limit);
-	mvaddnstr(3, 1, title, COLS - 2);
+	/* A long identifier (up to 128) is cut, not the limit: the line has one row. */
+	wizard_title_quoted(title, sizeof(title), "Connection test of ", ident, limit, COLS - 2);
+	mvaddnstr(3, 1, title, -1);
 	int y = top;
 	if (w->check == TEST_RUNNING && w->nres == 0)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
@@ -344,10 +328,13 @@ void page_check_draw(struct wizard *w)
 		y += wizard_wrap(y, 3, COLS - 4, 2, text, term_style(TERM_PLAIN));
 		wizard_wrap(y, 1, COLS - 2, 2, "If that is the fingerprint its administrator gives you, press "
 		            "A to trust it.", term_style(TERM_PLAIN));
-	} else if (w->check == TEST_FAILED && check_untrusted_ca(w)) {
-		wizard_wrap(y, 1, COLS - 2, 3, "The server's certificate is not trusted here. If the server "
-		            "uses its own CA (an Azure DevOps Server, a TLS-inspecting proxy), press C and give "
-		            "that CA's certificate file (PEM). Nothing is saved yet.", term_style(TERM_PLAIN));
+	} else if (w->check == TEST_FAILED && ca) {
+		wizard_wrap(y, 1, COLS - 2, 3, ca->bad_ca_file
+		            ? "The CA file could not be used. Press C and give your CA's certificate file "
+		              "(PEM). Nothing is saved yet."
+		            : "The server's certificate is not trusted here. If the server uses its own CA (an "
+		              "Azure DevOps Server, a TLS-inspecting proxy), press C and give that CA's "
+		              "certificate file (PEM). Nothing is saved yet.", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_FAILED) {
 		bool stopped = false;
 		for (size_t i = 0; i < w->nres; i++)
@@ -394,7 +381,7 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		          dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
 		                         "and its secrets anyway? (the exit status will say the test failed)")))
 			check_save(w);
-		else if (chr && (ch == 'c' || ch == 'C') && check_untrusted_ca(w))
+		else if (chr && (ch == 'c' || ch == 'C') && check_ca_failure(w))
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char host[300], ktype[64], kept[600], q[1536];

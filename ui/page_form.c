@@ -15,8 +15,22 @@
 #define FORM_VALUE_X 31
 #define FORM_MSG_ROWS 5 /* a URL message names the URL to use: room for it whole */
 
-static const char form_keys[] =
-	"Tab move  Enter next  Esc back  F1 help  F2 show secrets  F10 review  ^C quit";
+/*
+ * The keys of a page: Esc only where there is a page before; F2 where there is
+ * something masked (a secret, a token typed where it does not go), saying
+ * what it will do.
+ */
+static void form_keys(const struct wizard *w, const struct wizard_item *items, size_t n, char *out,
+                      size_t outlen)
+{
+	bool masked = false;
+
+	for (size_t i = 0; i < n && !masked; i++)
+		masked = (!items[i].sid && fields_at(items[i].id)->kind == FIELD_SECRET) ||
+		         ident_looks_like_token(input_text(items[i].sid ? &w->sid[items[i].id] : &w->in[items[i].id]));
+	snprintf(out, outlen, "Tab move  Enter next  %sF1 help  %sF10 review  ^C quit", w->page > 0 ? "Esc back  " : "",
+	         !masked ? "" : w->show_secrets ? "F2 hide secrets  " : "F2 show secrets  ");
+}
 
 static int form_width(void)
 {
@@ -119,6 +133,17 @@ static void form_hint_fit(char *hint, size_t hintlen)
 		snprintf(hint + width - 1, hintlen - (size_t)width + 1, "%s", term_more());
 }
 
+/*
+ * A key file's path is shown; a pasted key and every other secret are masked unless F2, and so
+ * is a token typed where it does not go (its message says so).
+ */
+static bool form_masked(const struct wizard *w, struct wizard_item it, const struct input *in)
+{
+	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_file(w, it.id);
+
+	return !w->show_secrets && (secret || ident_looks_like_token(input_text(in)));
+}
+
 /* A text, list or secret value (or a store id), with its placeholder when empty. */
 static void form_text(struct wizard *w, struct wizard_item it, int y, bool focused, int *cursor_x)
 {
@@ -142,12 +167,7 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 			snprintf(hint, sizeof(hint), "e.g. %s", fields_example(w->c, it.id));
 		form_hint_fit(hint, sizeof(hint));
 	}
-	/*
-	 * A key file's path is shown; a pasted key and every other secret are masked unless F2, and so
-	 * is a token typed where it does not go (its message says so).
-	 */
-	in->masked = !w->show_secrets && ((!it.sid && f->kind == FIELD_SECRET && !wizard_key_file(w, it.id)) ||
-	                                  ident_looks_like_token(input_text(in)));
+	in->masked = form_masked(w, it, in);
 	int cur = 0;
 	if (focused)
 		input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
@@ -188,7 +208,9 @@ void page_form_draw(struct wizard *w)
 	int top, bottom, cursor_x = -1, cursor_y = 0;
 	char msgs[FIELD_COUNT * 2][FIELD_MSG_MAX], fix[FIELD_MSG_MAX];
 
-	wizard_frame(w, form_keys, &top, &bottom);
+	char keys[128];
+	form_keys(w, items, n, keys, sizeof(keys));
+	wizard_frame(w, keys, &top, &bottom);
 	if (w->focus >= (int)n)
 		w->focus = n ? (int)n - 1 : 0;
 	/* The messages once for this drawing: they validate, some fields against the disk. */
@@ -336,13 +358,32 @@ static bool form_key_open(const char *text)
 	return begin && !strstr(begin, "-----END ");
 }
 
+/* The lines of a paste that hold more than blanks. */
+static size_t form_lines(const struct secbuf *paste)
+{
+	size_t lines = 0;
+	bool blank = true;
+
+	for (size_t i = 0; i <= paste->len; i++) {
+		if (i == paste->len || paste->data[i] == '\n') {
+			lines += !blank;
+			blank = true;
+		} else if (!form_blank(paste->data[i])) {
+			blank = false;
+		}
+	}
+	return lines;
+}
+
 /* An editing key or a paste on a text field or store id. */
 static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, const struct secbuf *paste)
 {
 	bool multiline = it.id == FIELD_SSH_KEY && !it.sid;
 	struct input *in = it.sid ? &w->sid[it.id] : &w->in[it.id];
+	/* A value not seen cannot be edited: a paste over it (a token pasted again) takes its place. */
+	bool replace = type == TERM_KEY_PASTE && *input_text(in) && form_masked(w, it, in);
 	struct secbuf view;
-	size_t cut = 0;
+	size_t cut = 0, lines;
 
 	/* A token pasted where it would show: never drawn, never in the draft. */
 	if (type == TERM_KEY_PASTE && (it.sid || fields_at(it.id)->kind != FIELD_SECRET) &&
@@ -352,11 +393,16 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		         it.sid ? "the store id" : fields_at(it.id)->label);
 		return;
 	}
+	/* Lines joined into one would make a value nobody meant (two URLs, two tokens). */
+	if (type == TERM_KEY_PASTE && !multiline && (lines = form_lines(paste)) > 1) {
+		snprintf(w->status, sizeof(w->status), "not pasted: %zu lines; paste one line", lines);
+		return;
+	}
 	/*
 	 * A value copied from a web page often brings spaces or a newline along: not part of it. A key
 	 * keeps its end as pasted, but loses blank lines before it (else it would pass for a file name).
 	 */
-	if (type == TERM_KEY_PASTE && !*input_text(in)) {
+	if (type == TERM_KEY_PASTE && (!*input_text(in) || replace)) {
 		view = *paste;
 		/* A final newline goes without a word, as in a multi-line field. */
 		if (!multiline && view.len > 0 && view.data[view.len - 1] == '\n')
@@ -375,10 +421,14 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 			return;
 		}
 	}
-	int changed = wizard_edit_key(in, type, ch, paste, multiline);
+	int changed = replace ? input_replace(in, (const char *)paste->data, paste->len, multiline)
+	                      : wizard_edit_key(in, type, ch, paste, multiline);
 
 	if (type == TERM_KEY_PASTE && changed == 0)
 		snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s", fields_at(it.id)->label);
+	else if (replace)
+		snprintf(w->status, sizeof(w->status), "the pasted value replaced the one there%s",
+		         cut > 0 ? ", without the spaces around it" : "");
 	else if (cut > 0)
 		snprintf(w->status, sizeof(w->status), "the spaces around the pasted text were left out");
 	if (changed == 1)

@@ -6,6 +6,7 @@
 
 #include "connector.h"
 #include "fileio.h"
+#include "ident.h"
 #include "msg.h"
 #include "sshkey.h"
 #include "term.h"
@@ -81,7 +82,8 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 	}
 	for (size_t i = 0; i < store_count(w->store) && n < sizeof(items) / sizeof(items[0]); i++) {
 		struct store_info info;
-		if (store_info(w->store, i, &info) && info.kind == newconn_kind(id))
+		/* An id that looks like a token is never shown (secret list withholds it too). */
+		if (store_info(w->store, i, &info) && info.kind == newconn_kind(id) && !ident_looks_like_token(info.id))
 			items[n++] = info.id;
 	}
 	if (n == 0) {

@@ -43,6 +43,8 @@ static int term_fd = -1;
 static bool term_opt_ascii, term_colours, term_locale_utf8;
 static int term_wait = -1;
 static long long term_esc_ms; /* when a lone Esc was read: the rest of a split sequence may follow */
+/* The key that came in one read with the Esc before it: the next one term_read gives. */
+static struct { int r; wint_t c; bool set; } term_next;
 static struct sigaction term_old_actions[TERM_NSIGNALS];
 
 /* What the signal handler needs, ready before it can run: it may only write and tcsetattr. */
@@ -453,6 +455,11 @@ static void term_hangup(void)
  */
 static int term_read(wint_t *c)
 {
+	if (term_next.set) {
+		term_next.set = false;
+		*c = term_next.c;
+		return term_next.r;
+	}
 	if (term_locale_utf8)
 		return wget_wch(stdscr, c);
 	int k = wgetch(stdscr);
@@ -489,12 +496,14 @@ static void term_drop_sequence(wint_t intro)
 }
 
 /*
- * Esc alone is Esc (back). Bytes right behind it make a key curses does not
- * know (Alt-x, a sequence missing from the terminfo): dropped whole, never
- * taken as Back and then typed. A sequence a slow link split after its Esc
- * ('[' or 'O' with more bytes right behind it, soon after that Esc) is
- * dropped as well (esc_ms: when the Esc before it came, or 0). TERM_KEY_NONE
- * when dropped.
+ * Esc alone is Esc (back). ESC [ or ESC O with bytes curses did not know
+ * behind it is a sequence missing from the terminfo: dropped whole, never
+ * taken as Back and then typed. Any other key right behind an Esc (a letter,
+ * another Esc, a key curses decoded) was typed after it and came in the same
+ * read over a slow link: Esc, then that key, nothing lost (Alt-x is Esc, x).
+ * A sequence a slow link split after its Esc ('[' or 'O' with more bytes
+ * right behind it, soon after that Esc) is dropped as well (esc_ms: when the
+ * Esc before it came, or 0). TERM_KEY_NONE when dropped.
  */
 static enum term_key term_escape(wint_t *ch, long long esc_ms)
 {
@@ -506,13 +515,14 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 			term_esc_ms = clock_ms();
 			return TERM_KEY_CHAR;
 		}
-		if (r == OK && c == 27) {
-			unget_wch(c);
-			return TERM_KEY_CHAR;
-		}
-		if (r == OK && (c == '[' || c == 'O'))
+		if (r == OK && (c == '[' || c == 'O')) {
 			term_drop_sequence(c);
-		return TERM_KEY_NONE;
+			return TERM_KEY_NONE;
+		}
+		term_next.r = r;
+		term_next.c = c;
+		term_next.set = true;
+		return TERM_KEY_CHAR;
 	}
 	if (esc_ms && clock_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {
 		if (c < 0x40 || c > 0x7e)
@@ -586,6 +596,7 @@ void term_show_plain(const char *text)
 		return;
 	/* Keys typed while the key was being made must not dismiss the screen before it is read. */
 	flushinp();
+	term_next.set = false;
 	term_give_back();
 	tcflush(term_fd, TCIFLUSH);
 	/* Any one key goes back; ^C is such a key here, not a signal that would lose the wizard. */

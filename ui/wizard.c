@@ -337,6 +337,7 @@ void wizard_goto(struct wizard *w, int page)
 	w->page = page;
 	w->focus = 0;
 	w->scroll = 0;
+	w->show_secrets = false; /* shown on one page for a look, masked again on the next */
 }
 
 void wizard_take_messages(struct wizard *w)
@@ -483,12 +484,16 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 	erase();
 	attron(term_style(TERM_TITLE));
 	mvhline(0, 0, ' ', COLS);
-	if (w->start->editing)
-		mvprintw(0, 1, AZ_PROGRAM " - edit the connector '%s'", w->start->editing);
-	else
+	const char *dry = w->start->dry_run ? " (dry run: nothing is written)" : "";
+	if (w->start->editing) {
+		char title[512];
+		wizard_title_quoted(title, sizeof(title), AZ_PROGRAM " - edit the connector ", w->start->editing, dry,
+		                    COLS - 2);
+		mvaddnstr(0, 1, title, -1);
+	} else {
 		mvaddstr(0, 1, AZ_PROGRAM " - new Azure Repos connector");
-	if (w->start->dry_run)
-		addstr(" (dry run: nothing is written)");
+		addstr(dry);
+	}
 	attroff(term_style(TERM_TITLE));
 	for (int p = 0; p < WIZARD_PAGES; p++) {
 		if (p)
@@ -505,6 +510,7 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 	else
 		mvhline_set(2, 0, WACS_HLINE, COLS);
 	if (*w->status) {
+		ident_redact_tokens(w->status); /* as every message said: see msg.c */
 		int rows = wizard_status_rows(w);
 		wizard_wrap(LINES - 1 - rows, 1, COLS - 2, rows, w->status, term_style(TERM_ERROR));
 	} else if (*w->busy) {
@@ -648,6 +654,18 @@ static int wizard_hangup(void *arg, const char *why)
 	return w->rc;
 }
 
+void wizard_title_quoted(char *out, size_t outlen, const char *before, const char *ident, const char *after,
+                         int width)
+{
+	/* Identifiers are ASCII: a byte is a column; term_more() takes one. */
+	int room = width - (int)strlen(before) - 2 - (int)strlen(after);
+
+	if ((int)strlen(ident) > room)
+		snprintf(out, outlen, "%s'%.*s%s'%s", before, room > 1 ? room - 1 : 0, ident, term_more(), after);
+	else
+		snprintf(out, outlen, "%s'%s'%s", before, ident, after);
+}
+
 /* The editor of the value the model holds: the text, or a secret's store id. */
 static struct input *wizard_model_input(struct wizard *w, enum field_id id)
 {
@@ -679,6 +697,14 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 				return -1;
 			v = f->def;
 		}
+		/* A store id that looks like a token (an older release's file) is dropped, not shown. */
+		if (secret && v && ident_looks_like_token(v)) {
+			if (connector_put(w->c, id, NULL) != 0)
+				return -1;
+			v = NULL;
+			snprintf(w->status, sizeof(w->status), "the store id of %s looked like a token and is not "
+			         "shown: revoke that token, then give the secret again", f->label);
+		}
 		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) != 0)
 			return -1;
 	}
@@ -705,6 +731,19 @@ static void wizard_free(struct wizard *w)
 		fclose(w->errf);
 	free(w->errbuf);
 	free(w);
+}
+
+/*
+ * Ctrl-C, or Esc, at the offer of the draft: quit at once and leave the draft
+ * as it is. Esc too, as Back: nothing is before this box but the shell, and a
+ * blank form instead would put the draft at risk of being written over.
+ */
+static void wizard_resume_quit(struct wizard *w)
+{
+	w->quit = true;
+	w->rc = AZ_EXIT_CANCELLED;
+	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next run",
+	         w->ctx->paths.draft);
 }
 
 /* A draft left by a run that did not finish: offer to go on from it. */
@@ -737,7 +776,10 @@ static void wizard_resume(struct wizard *w)
 	         connector_get(d, FIELD_NAME) ? " '" : "",
 	         connector_get(d, FIELD_NAME) ? connector_get(d, FIELD_NAME) : "",
 	         connector_get(d, FIELD_NAME) ? "'" : "", when);
-	if (!dialog_confirm(w, "Resume", question)) {
+	enum dialog_answer a = dialog_ask(w, "Resume", question);
+	if (a == DIALOG_QUIT)
+		wizard_resume_quit(w);
+	if (a != DIALOG_YES) {
 		connector_free(d);
 		return;
 	}

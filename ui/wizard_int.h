@@ -160,6 +160,13 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 /* Rows of the status line: 1, or 2 for a long message (the row above it, the page's help, yields). */
 int wizard_status_rows(const struct wizard *w);
 
+/*
+ * "<before>'<ident>'<after>" in at most width columns (before and after in
+ * ASCII): a long identifier is cut, ending in term_more(), never the rest.
+ */
+void wizard_title_quoted(char *out, size_t outlen, const char *before, const char *ident, const char *after,
+                         int width);
+
 /* How many rows wizard_wrap would use. */
 int wizard_wrap_rows(int width, int max_rows, const char *text);
 
@@ -180,6 +187,9 @@ void secret_tools_pick(struct wizard *w, enum field_id id);
 
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
+/* The same question, telling n apart from Esc and Ctrl-C (DIALOG_QUIT). */
+enum dialog_answer { DIALOG_NO, DIALOG_YES, DIALOG_QUIT };
+enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question);
 void dialog_help(struct wizard *w, struct wizard_item it);
 /* A choice among n lines (Up/Down, Enter) starting on line at: its index, or -1 (Esc). */
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n, size_t at);

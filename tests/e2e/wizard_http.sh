@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(49)
+tap = Tap(51)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -197,12 +197,33 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.key(BACKSPACE, len("no-such-ca.pem"))
     t.type("fix/env")
     t.send(ENTER)
-    tap.ok(t.find(ask) == r and "not a PEM file" in t.line(r - 2), "a file that is not PEM: said there too")
+    no_cert = "no -----BEGIN CERTIFICATE----- line in it"
+    tap.ok(t.find(ask) == r and no_cert in t.line(r - 2), "a file that is not PEM: said there too")
     t.send(ESC)
     t.wait_gone(ask)
-    tap.ok(t.has("C CA file") and not t.has("not a PEM file"), "Esc closes the box, its message with it")
+    tap.ok(t.has("C CA file") and not t.has(no_cert), "Esc closes the box, its message with it")
+    # A private key has a -----BEGIN line too: refused at once, named, the box kept for another path.
     t.send("c")
     t.wait_for(ask)
+    t.type(azf["AZF_SSH_KEY"])
+    t.send(ENTER)
+    r = t.find(ask)
+    tap.ok(r > 0 and "that is a private key, not a CA certificate" in t.line(r - 2) and
+           azf["AZF_SSH_KEY"] in t.line(r + 1), "a private key as the CA file: said in the box, which asks again")
+    # A certificate block libcurl cannot load gets past the box: the test fails on the CA file, and
+    # C is still there to give another (not only ^C).
+    broken = os.path.join(tmp, "broken-ca.pem")
+    with open(broken, "w") as f:
+        f.write("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n")
+    t.send(CTRL_U)
+    t.type(broken)
+    t.send(ENTER)
+    t.wait_for("cannot read the CA file", 40)
+    tap.ok(t.has("C CA file") and t.has("The CA file could not be used. Press C"),
+           "a CA file that would not load: the test page still offers C")
+    t.send("c")
+    t.wait_for(ask)
+    t.send(CTRL_U)
     t.type(azf["AZF_CA"])
     t.send(ENTER)
     t.finish("the check passed", "git-http", "with the CA file given")

@@ -1,6 +1,7 @@
 # e2e: moving around the wizard: Back/Next keep the values, the review's page
 # keys, F1 help, a terminal too small and back, Ctrl-C (asks, n goes on, y
-# quits with 5 and a draft), resuming the draft, and the terminal restored
+# quits with 5 and a draft), resuming the draft (Ctrl-C or Esc at its offer
+# quits and keeps it), keys that come in one read with an Esc, and the terminal restored
 # after Ctrl-C, SIGTERM, SIGHUP and a fatal SIGSEGV (stty settings compared);
 # SIGTERM and SIGHUP keep what was typed in the draft first.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
@@ -11,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(62)
+tap = Tap(69)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -170,6 +171,30 @@ tap.ok(d.get("name") == "Nav Test" and d.get("url") == azf["AZF_REPO_URL"], "the
 tap.is_(any_file_holds(home, token.encode()), [], "the draft and --home hold no token")
 
 # ---- resume the draft ----
+# Ctrl-C or Esc at the offer quits at once, the draft as it was: never a blank form that would replace it.
+def draft_state():
+    st = os.stat(draft)
+    return open(draft, "rb").read(), st.st_mtime_ns
+
+kept = draft_state()
+w, t = wrapped("resume-ctrl-c", ["--home", home, "new", "--ca-file", azf["AZF_CA"]])
+try:
+    t.wait_for("Go on with it?")
+    t.send(CTRL_C)
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+rc = wrapped_end(t, w, "Ctrl-C at the offer of the draft")
+tap.is_(rc, "5", "Ctrl-C at the offer of the draft: the program quits at once, exit status 5")
+tap.ok(draft_state() == kept and b"the draft stays in" in bytes(t.raw),
+       "Ctrl-C at the offer: the draft is untouched, and it says so")
+rc = None
+with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Go on with it?")
+    t.send(ESC)
+    rc = t.wait_exit()
+tap.ok(rc == 5 and draft_state() == kept and b"the draft stays in" in bytes(t.raw),
+       "Esc at the offer of the draft quits too (exit 5), the draft untouched")
+
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Go on with it?")
     tap.ok(t.has("'Nav Test'") or "'Nav Test'" in t.screen_text().replace("\n", " "),
@@ -255,15 +280,35 @@ except Exception as e:
 left = [f for f in os.listdir(hup2) if ".tmp." in f] if os.path.isdir(hup2) else []
 tap.ok(d.get("name") == "y" and not left, "SIGHUP twice: the value typed is in the draft, no temp file left")
 
-# ---- keys starting with Esc that are not Esc: never Back and then typed ----
+# ---- keys starting with Esc: a sequence is one key, never Back and then typed; a key typed
+# right after an Esc (in the same read over a slow link) is Esc and then that key ----
 with Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     t.type("Esc")
     t.send(PGDN)
     t.wait_for("URL type *")
-    t.send("\x1bb")  # Alt-b, as readline users type it
-    t.pump(0.3)
-    tap.ok(t.has("URL type *") and not t.has("Name *"), "Alt-b (Esc b) is not Back: the page stays")
+    t.send("\x1bb")  # Esc and b in one read (a slow link), as Alt-b is sent too
+    tap.is_(t.value("Name"), "Escb", "Esc then b in one read: Back, then the b typed into the first field")
+    t.focus("Name")
+    t.send(F1)
+    t.wait_for("Any key closes.")
+    t.send(b"\x1babc")
+    tap.ok(not t.has("Any key closes") and t.value("Name") == "Escbabc",
+           "Esc closing a help box and text typed right after it in one read: nothing of it is lost")
+    t.send(F1)
+    t.wait_for("Any key closes.")
+    t.send(b"\x1b\x1bOB")  # Esc and Down in one read
+    tap.ok(not t.has("Any key closes") and t.focused_label() == "Identifier *",
+           "Esc and an escape sequence (Down) in one read: the box closes, then Down moves on")
+    t.focus("Name")
+    t.send(F1)
+    t.wait_for("Any key closes.")
+    t.send(b"\x1b\x1b[200~-x\x1b[201~")
+    tap.ok(not t.has("Any key closes") and t.value("Name") == "Escbabc-x",
+           "Esc and a bracketed paste in one read: the box closes, the paste goes into the field")
+    t.send(BACKSPACE * 6)
+    t.send(PGDN)
+    t.wait_for("URL type *")
     t.send("\x1b[1;5C")  # Ctrl-Right, a sequence curses does not know
     t.pump(0.3)
     tap.ok(t.has("URL type *") and "[" not in t.screen_text().split("\n")[4], "an unknown sequence is dropped whole")

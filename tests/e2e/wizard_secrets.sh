@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(38)
+tap = Tap(42)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -20,12 +20,21 @@ def to_token(t, name):
     t.type(azf["AZF_USER"])
     t.focus("Personal Access Token")
 
+# A token stored under an id that looks like one (an older release took it): never listed.
+tokid = "k5xq2mzt7wvb3npr4yhc6jds2lfa7gue5oi3ktzw4qmx6vbn7rpa"
+put = subprocess.run([os.path.join(os.environ["top_builddir"], "tests/unit/test_store_tool"), "put",
+                      os.path.join(home, "secrets.store"), "keyfile:" + open(base[4], "rb").read().hex(),
+                      "test", tokid, "token", "text:x"], capture_output=True)
+tap.is_(put.returncode, 0, "a token stored under an id that looks like a token")
+
 with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     to_token(t, "second")
     t.send(TAB)
     t.send("\x1bOS")  # F4
     t.wait_for("Stored secrets")
     tap.ok(t.has("first-token"), "F4 lists the stored token")
+    tap.ok(not t.has(tokid[:20]) and tokid.encode() not in bytes(t.raw),
+           "but not the one whose id looks like a token")
     t.send(ENTER)
     tap.ok(t.has("the stored secret of the store id below"), "the token field says the stored one is used")
     t.send(F10)
@@ -33,6 +42,22 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("the secret 'first-token' already stored"), "the review names the stored secret")
     t.send(ENTER)
     t.finish("saved connector 'second'", "git-http", "the stored token picked with F4")
+
+# Editing a connector whose token's store id looks like a token: the id is dropped, never
+# shown, and that is said; the token field asks for a value again.
+conn = os.path.join(home, "connectors", "second.json")
+saved = open(conn).read()
+open(conn, "w").write(saved.replace('"first-token"', '"%s"' % tokid))
+with Tui(base + ["edit", "second"], tap=tap) as t:
+    t.wait_for("Name *")
+    tap.ok(t.has("the store id of Personal Access Token looked like a token and is not"),
+           "edit: a store id that looks like a token is dropped, and that is said")
+    t.to_token()
+    tap.ok(t.has("second-token (default)") and tokid.encode() not in bytes(t.raw),
+           "edit: the token's store id is back to its default; that id never reaches the screen")
+    t.send(CTRL_C)
+    t.wait_exit()
+open(conn, "w").write(saved)
 
 # The whole walk under strace: the token pasted is read from the terminal, and goes out
 # in no write (screen, draft, any file), send or exec of the wizard.
@@ -202,7 +227,8 @@ with Tui([binary, "--home", home, "--key-file", wrong, "new", "--ca-file", azf["
     t.wait_for("Nothing was saved")
     words = "".join(t.screen_text().split())
     prog = "azrepos-connect--home'%s'" % home.replace("'", "'\\''").replace(" ", "")
-    tap.ok(("wrongkeyfileforthesecretstore(%s/secrets.store)" % home.replace(" ", "")) in words and
+    tap.ok(("wrongkeyforthesecretstore:thekeyfile%sdoesnotopenit(%s/secrets.store)"
+            % (wrong.replace(" ", ""), home.replace(" ", ""))) in words and
            (prog + "secretrekey--reset'putsitasideandstartsanewone") in words,
            "a key file that does not open the store: why, and the way out with --home, on the page")
     t.quit()

@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(16)
+tap = Tap(22)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -104,5 +104,41 @@ with Tui([binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run", "--time
     t.wait_for("FAILED", 10)
     tap.ok(not t.has("Ctrl-Z waits"), "once the test is over the word is gone (the program was never stopped)")
     t.quit()
+
+# The keys of a page say what they do there: no Esc on the first page, F2 only where something
+# is masked, "hide" while shown; secrets are masked again on the next page.
+os.makedirs(os.path.join(tmp, "k"))
+home, base = keyed_home(binary, os.path.join(tmp, "k"))
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    keys = t.line(t.rows - 1)
+    tap.ok("Esc back" not in keys and "F2" not in keys and "F1 help" in keys,
+           "Overview: no Esc back (first page), no F2 (nothing masked)")
+    t.to_credentials("keys", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type("ci")
+    t.focus("Personal Access Token")
+    t.paste(token)
+    keys = t.line(t.rows - 1)
+    tap.ok("Esc back" in keys and "F2 show secrets" in keys, "Credentials: Esc back and F2 show secrets")
+    t.send(F2)
+    tap.ok("F2 hide secrets" in t.line(t.rows - 1) and t.has(token[-20:]), "F2: the token shown, the key says hide")
+    t.send(PGDN)
+    t.wait_for("Delegates *")
+    t.send(PGUP)
+    t.wait_for("Personal Access Token *")
+    tap.ok(not t.has(token[-20:]) and not t.has(token[:20]) and "F2 show secrets" in t.line(t.rows - 1),
+           "back on Credentials from another page: masked again")
+    t.quit()
+# A long identifier in the title of edit is cut with '…': the title keeps to its line.
+name = "Payments Platform Web Frontend Production Connector For EU West"
+made = new_http(base, azf, name, "--skip-test")
+tap.is_(made.returncode, 0, "(a connector with a 64-character name)")
+with Tui(base + ["edit", name.replace(" ", "_")], tap=tap) as t:
+    t.wait_for("Name *")
+    tap.ok(t.line(0).rstrip().endswith("_Product\u2026'") and t.line(1).startswith(" Overview"),
+           "edit: the long identifier is cut with '\u2026' in the title, the step line below intact")
+    t.send(CTRL_C)
+    t.wait_exit()
 tap.done()
 PY

@@ -1,5 +1,7 @@
 # e2e: every validation message of the wizard shows under its field, Next is
-# refused while something is wrong, and F10 goes to the page to fix.
+# refused while something is wrong, and F10 goes to the page to fix. A paste
+# is taken as a whole value: over a masked secret it replaces it (a token
+# pasted again is not two), and lines are not joined in a one-line field.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
 import os, re, shutil, sys
@@ -7,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(41)
+tap = Tap(47)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -153,6 +155,54 @@ with Tui([binary, "--home", home2, "new", "--dry-run"], tap=tap) as t:
     t.send(TAB)
     msg_check(t, "Identifier", r"already exists", "the identifier the name gives is taken")
     tap.is_(t.focused_label(), "Identifier *", "... said as the name is left, before Next")
+    t.quit()
+
+# The wrong token pasted, then the right one: the field is masked, so the second paste takes the
+# first one's place (not its end, which would be two tokens), it says so, and the test passes.
+token = open(azf["AZF_TOKEN_FILE"]).read().strip()
+home3, base = keyed_home(binary, tmp)
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_credentials("repasted", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.paste(open(azf["AZF_TOKEN_403_FILE"]).read())
+    t.paste(token + "\n")
+    tap.ok(t.has("the pasted value replaced the one there") and t.message("Personal Access Token") == "",
+           "a token pasted over the one there: it replaces it, and that is said")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'repasted'", "git-http", "the token pasted again")
+# Shown with F2, the value can be seen: a paste goes in at the cursor, as in any field.
+with Tui([binary, "--home", os.path.join(tmp, "home4"), "new", "--dry-run"], tap=tap) as t:
+    t.to_credentials("shown", azf["AZF_REPO_URL"])
+    t.focus("Personal Access Token")
+    t.paste("abc")
+    t.paste("new")
+    t.send(F2)
+    replaced = t.shows("Personal Access Token", "new")
+    t.send("\x01")  # ^A: to the start
+    t.paste("xyz")
+    tap.ok(replaced and t.shows("Personal Access Token", "xyznew"),
+           "masked, a paste replaces the value; shown with F2, it goes in at the cursor")
+    t.quit()
+
+# Two URLs pasted into the URL (one a line): not joined into one, said; one with its newline is
+# taken, and lines pasted onto it leave it as it was.
+with Tui([binary, "--home", os.path.join(tmp, "home5"), "new", "--dry-run"], tap=tap) as t:
+    t.to_details("lines")
+    t.focus("URL")
+    two = azf["AZF_REPO_URL"] + "\n" + azf["AZF_REPO_URL"].replace("payments-api", "web") + "\n"
+    t.paste(two)
+    tap.ok(t.has("not pasted: 2 lines; paste one line") and t.value("URL").startswith("e.g. "),
+           "two lines pasted into the URL: not taken, and said")
+    t.paste(azf["AZF_REPO_URL"] + "\n")
+    t.paste(two)
+    said = t.has("not pasted: 2 lines; paste one line")
+    t.send(TAB)
+    tap.ok(said and t.shows("URL", azf["AZF_REPO_URL"]) and t.message("URL") == "",
+           "one URL with its newline is taken; two lines pasted onto it leave it as it was")
     t.quit()
 tap.done()
 PY

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 77
+plan 83
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -78,24 +78,35 @@ has "$err" "export: connector 'azure_bad' is not valid; fix it with 'azrepos-con
 	"export: the command that fixes it, in this --home"
 rm -f "$conns/azure_bad.json"
 
-# A file (made by hand, or by an older release) with a token as its user name and in a tag:
-# show and list never print it, and say how to get rid of it; export refuses it, unquoted.
+# A file (made by hand, or by an older release) with a token as its user name, in a tag and as
+# its token's store id: show and list never print it, and say how to get rid of it; export and
+# test refuse it, delete names the command that removes it, all unquoted.
 pat=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst
 sed -e "s/\"azure_payments\"/\"azure_leak\"/" -e "s/\"username\":[^,]*,/\"username\": \"$pat\",/" \
-    -e "s/\"team:payments\"/\"t:$pat\"/" "$data/connectors/azure_payments.json" >"$conns/azure_leak.json"
-grep -c "$pat" "$conns/azure_leak.json" >/dev/null
-ok $? "(the file holds the token)"
-for how in "show azure_leak" "show azure_leak --json" "list" "list --json" "export azure_leak"; do
+    -e "s/\"team:payments\"/\"t:$pat\"/" -e "s/\"token-secret\":[^,]*,/\"token-secret\": \"$pat\",/" \
+    "$data/connectors/azure_payments.json" >"$conns/azure_leak.json"
+is "$(grep -c "$pat" "$conns/azure_leak.json")" 3 "(the file holds the token, three times)"
+keyfile="$tap_tmp/store.key"
+head -c 32 /dev/urandom >"$keyfile" && chmod 600 "$keyfile"
+printf 'v' | run "$bin" --home "$home" --key-file "$keyfile" secret set other
+for how in "show azure_leak" "show azure_leak --json" "list" "list --json" "export azure_leak" \
+           "--key-file $keyfile test azure_leak"; do
 	az $how
 	unlike "$out$err" "abcdefghijklmnop" "$how: the token is not printed"
 done
+is "$rc" 3 "test: a store id that looks like a token is refused (exit 3)"
+like "$err" "^azrepos-connect: token: its store id looks like a Personal Access Token \(not shown\): revoke that token" \
+	"... with the way out"
 az show azure_leak
 is "$rc" 0 "show: the rest is shown (exit 0)"
 like "$out" "^  Username: +\(withheld\)$" "... the user name as (withheld)"
 has "$err" "azrepos-connect: show: 'azure_leak' holds what looks like a Personal Access Token in username, not shown: revoke that token, then change the field with 'azrepos-connect --home $home edit azure_leak'" \
 	"... and why, with the way out"
 has "$err" "show: 'azure_leak' holds what looks like a Personal Access Token in tags, not shown" "... each field said"
-rm -f "$conns/azure_leak.json"
+like "$out" "^  Personal Access Token: +\(secret; store id: \(withheld\)\)$" "... the token's store id as (withheld)"
+az delete azure_leak --yes
+unlike "$out$err" "abcdefghijklmnop" "delete: the token is not printed"
+like "$out" "^  azrepos-connect --home .* secret rm --withheld$" "delete: the command that removes that secret"
 
 # --- errors -------------------------------------------------------------
 az show nope

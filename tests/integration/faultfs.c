@@ -1,6 +1,6 @@
 /*
  * An LD_PRELOAD shim for I/O fault tests: the FAULT_NTH-th call of FAULT_CALL
- * (openat, write, fsync or renameat) on a temporary file ".<name>.tmp.*" or on
+ * (openat, write, fsync or renameat, renameat2 counted as renameat) on a temporary file ".<name>.tmp.*" or on
  * the folder FAULT_DIR fails with errno FAULT_ERRNO. Everything else passes
  * through, so the program runs as usual up to the fault.
  *
@@ -34,6 +34,7 @@ int fchmodat(int dfd, const char *path, mode_t mode, int flags);
 ssize_t write(int fd, const void *buf, size_t len);
 int fsync(int fd);
 int renameat(int olddfd, const char *oldpath, int newdfd, const char *newpath);
+int renameat2(int olddfd, const char *oldpath, int newdfd, const char *newpath, unsigned flags);
 
 /* A folder name, a slash and a name. */
 #define FAULTFS_PATH (2 * PATH_MAX + 2)
@@ -224,4 +225,15 @@ int renameat(int olddfd, const char *oldpath, int newdfd, const char *newpath)
 	if (faultfs_hit("renameat", oldpath))
 		return -1;
 	return real(olddfd, oldpath, newdfd, newpath);
+}
+
+/* The program renames with renameat2 (RENAME_NOREPLACE for a new file): the same fault. */
+int renameat2(int olddfd, const char *oldpath, int newdfd, const char *newpath, unsigned flags)
+{
+	int (*real)(int, const char *, int, const char *, unsigned) =
+		(int (*)(int, const char *, int, const char *, unsigned))dlsym(RTLD_NEXT, "renameat2");
+
+	if (faultfs_hit("renameat", oldpath))
+		return -1;
+	return real(olddfd, oldpath, newdfd, newpath, flags);
 }

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 69
+plan 96
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -189,6 +189,77 @@ install -m 600 "$golden/v1-credential.store" "$tap_tmp/golden/secrets.store"
 install -m 400 "$golden/v1-key.bin" "$tap_tmp/creds/azrepos-connect.key"
 AZREPOS_CONNECT_HOME="$tap_tmp/golden" CREDENTIALS_DIRECTORY="$tap_tmp/creds" az secret list </dev/null
 is "$rc" 0 "golden v1 credential store opens"
+
+# A store from an older release may hold an id that looks like a token: never printed, removable.
+install -m 600 "$golden/v1-keyfile.store" "$tap_tmp/golden/secrets.store"
+tokid=k5xq2mzt7wvb3npr4yhc6jds2lfa7gue5oi3ktzw4qmx6vbn7rpa
+"$top_builddir/tests/unit/test_store_tool" put "$tap_tmp/golden/secrets.store" \
+	keyfile:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff test "$tokid" token text:x >/dev/null
+gold() { AZREPOS_CONNECT_HOME="$tap_tmp/golden" az --key-file "$tap_tmp/keys/golden.key" "$@"; }
+gold secret list </dev/null
+is "$rc" 0 "a store with an id that looks like a token lists"
+has "$out$err" "(withheld)" "that id shown as (withheld)"
+unlike "$out$err" "$tokid" "and never printed"
+like "$err" "1 secret id looks like a Personal Access Token and is not shown: revoke that token, then remove the entry with '.* secret rm --withheld'" \
+	"with the way to remove it"
+gold secret rm k5xq2mzt7wvb3npr4yhc6jds2lfa7gue5oi3ktzw4qmx6vbn7rp </dev/null
+is "$rc" 17 "a near miss of it is not found"
+unlike "$err" "$tokid" "and it is never offered as the id perhaps meant"
+gold secret rm --withheld </dev/null
+is "$rc" 2 "rm --withheld without a terminal needs --yes"
+gold secret rm --withheld git-pat --yes </dev/null
+is "$rc" 2 "rm --withheld takes no id"
+gold secret rm --withheld --yes </dev/null
+is "$rc" 0 "rm --withheld --yes removes it"
+is "$out" "Removed 1 secret whose id looked like a token." "saying how many"
+gold secret list </dev/null
+is "$(printf '%s\n' "$out" | sed 1d | cut -d' ' -f1 | tr '\n' ' ')" "binary git-password git-pat ssh-deploy ssh-key-pass " \
+	"the other secrets are kept"
+is "$err" "" "nothing withheld any more"
+cp -p "$tap_tmp/golden/secrets.store" "$tap_tmp/golden.before"
+gold secret rm --withheld --yes </dev/null
+is "$rc$out" "0No secret id looks like a token: nothing removed." "a second run has nothing to do"
+cmp -s "$tap_tmp/golden/secrets.store" "$tap_tmp/golden.before"
+ok $? "and leaves the store untouched"
+
+# A key file given for a store made for the systemd credential: the key tried is the one named.
+install -m 600 "$golden/v1-credential.store" "$tap_tmp/golden/secrets.store"
+head -c 32 /dev/urandom >"$tap_tmp/keys/other.key" && chmod 600 "$tap_tmp/keys/other.key"
+AZREPOS_CONNECT_HOME="$tap_tmp/golden" CREDENTIALS_DIRECTORY="$tap_tmp/creds" \
+	az --key-file "$tap_tmp/keys/other.key" secret list </dev/null
+is "$rc" 10 "a key file that does not open a credential's store: wrong key (exit 10)"
+like "$err" "^azrepos-connect: wrong key for the secret store: the key file .*/other.key does not open it" \
+	"naming that key file, not the credential"
+# rekey without a terminal and without a new key: what is missing is the new key.
+install -m 600 "$golden/v1-keyfile.store" "$tap_tmp/golden/secrets.store"
+cp -p "$tap_tmp/golden/secrets.store" "$tap_tmp/golden.before"
+gold secret rekey </dev/null
+is "$rc" 2 "rekey with no terminal for a new passphrase: exit 2"
+like "$err" "^azrepos-connect: secret rekey: a new passphrase is typed on a terminal, and there is none: give --new-key-file F \(a key file\) or --credential" \
+	"the ways to give the new key"
+cmp -s "$tap_tmp/golden/secrets.store" "$tap_tmp/golden.before"
+ok $? "the store untouched"
+
+# The first secret refused: no store, and no key file made for it.
+fresh() { AZREPOS_CONNECT_HOME="$tap_tmp/fresh" az --key-file "$tap_tmp/keys/fresh.key" "$@"; }
+fresh secret set first --from-file "$tap_tmp/no-such-file" </dev/null
+is "$rc" 1 "first secret from a missing file: exit 1"
+printf '' >"$tap_tmp/empty"
+fresh secret set first <"$tap_tmp/empty"
+is "$rc" 3 "an empty first value: exit 3"
+printf 'https://dev.azure.com/contoso' >"$tap_tmp/url"
+fresh secret set first <"$tap_tmp/url"
+is "$rc" 3 "a URL as the first token: exit 3"
+ok "$([ ! -e "$tap_tmp/keys/fresh.key" ] && [ ! -e "$tap_tmp/fresh" ]; echo $?)" \
+	"none of them made the key file or the store's folder"
+printf 'value' >"$tap_tmp/value"
+AZREPOS_CONNECT_HOME=/proc/no-home az --key-file "$tap_tmp/keys/fresh.key" secret set first <"$tap_tmp/value"
+is "$rc" 16 "a home where no folder can be made: I/O error (exit 16)"
+ok "$([ ! -e "$tap_tmp/keys/fresh.key" ]; echo $?)" "said before the key file was made"
+fresh secret set first <"$tap_tmp/value"
+is "$rc" 0 "a good first value: stored"
+like "$err" "created the key file .*/fresh.key" "the key file made then"
+
 install -m 600 "$golden/v1-passphrase-test.store" "$tap_tmp/golden/secrets.store"
 AZREPOS_CONNECT_HOME="$tap_tmp/golden" az secret list </dev/null
 is "$rc" 11 "the program refuses a store with test-only KDF limits (ops 1 / 8 MiB)"

@@ -58,7 +58,12 @@ rc3, shown = run(["--key-file", e_key, "secret", "list"], [], e_env)
 ok((rc, rc2, rc3) == (0, 0, 0) and shown.strip() == "azrepos-connect: no secrets stored yet",
    "secret list of a store emptied by secret rm: says so too")
 
-rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "other pass"),
+# The value first: one refused makes no store, and no passphrase is asked for it in vain.
+rc, shown = run(["secret", "set", "git-pat"], [("Value of git-pat \\(token, not shown\\)", "https://x")])
+ok(rc == 3 and "New passphrase" not in shown and not os.path.exists(home),
+   "first use: a value refused (a URL as a token) asks no passphrase and makes nothing")
+rc, shown = run(["secret", "set", "git-pat"], [("Value of git-pat \\(token, not shown\\)", "a-token-4321"),
+                                               ("New passphrase", "first pass"), ("Repeat", "other pass"),
                                                ("New passphrase", ""),
                                                ("New passphrase", "first pass"), ("Repeat", "other pass")])
 ok(rc == 3, "first use: three slips (differ, empty, differ) exit 3")
@@ -72,9 +77,9 @@ ok(not os.path.exists(store), "and write nothing")
 ok("first pass" not in shown and "other pass" not in shown, "the passphrase is not echoed")
 
 token = "typed-token-0123456789"
-rc, shown = run(["secret", "set", "git-pat"], [("New passphrase", "first pass"), ("Repeat", "frist pass"),
-                                               ("New passphrase", "first pass"), ("Repeat", "first pass"),
-                                               ("Value of git-pat \\(token, not shown\\)", token)])
+rc, shown = run(["secret", "set", "git-pat"], [("Value of git-pat \\(token, not shown\\)", token),
+                                               ("New passphrase", "first pass"), ("Repeat", "frist pass"),
+                                               ("New passphrase", "first pass"), ("Repeat", "first pass")])
 ok(rc == 0, "first use: after a slip, the passphrase typed twice creates the store")
 ok(os.path.exists(store) and (os.stat(store).st_mode & 0o777) == 0o600, "the store is 0600")
 ok(token not in shown, "the typed value is not echoed")
@@ -189,7 +194,7 @@ ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (t
 ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
 # The plan is fixed, not the count of what ran: a check skipped by mistake shows.
-print("1..37")
+print("1..38")
 print("\n".join(tests))
 sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
 PYEOF

@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 78
+plan 83
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -74,6 +74,17 @@ is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]'),$(j 'p[0]["category"]'),$(j 'p[1]
 run az test web
 is "$rc" 4 "without the test CA the check fails (exit 4)"
 like "$out" "--ca-file" "and the message says to pass --ca-file"
+
+# A --ca-file with no certificate in it is refused with what it is, before any probe (libcurl
+# would only say it cannot load it).
+run az test web --ca-file "$AZF_SSH_KEY"
+is "$rc" 2 "--ca-file an SSH private key: a usage error (exit 2)"
+has "$err" "--ca-file: '$AZF_SSH_KEY': that is a private key, not a CA certificate" "... saying it is a private key"
+is "$out" "" "... and no probe runs"
+openssl x509 -in "$AZF_CA" -outform der -out "$tap_tmp/ca.der"
+run az test web --ca-file "$tap_tmp/ca.der"
+is "$rc" 2 "--ca-file the test CA in DER: exit 2"
+has "$err" "no PEM certificate in it (a DER file? convert it with openssl x509 -inform der" "... saying how to convert it"
 
 # The stored token replaced by a wrong one: auth failure.
 printf 'wrong-token' | az secret set web-token >/dev/null 2>&1

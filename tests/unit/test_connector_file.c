@@ -201,7 +201,7 @@ static void test_save_load(void **state)
 	c = connector_file_parse(text, len, golden, msg, sizeof(msg));
 	assert_non_null(c);
 	umask(022);
-	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), 0);
+	assert_int_equal(connector_file_save(dir, c, true, msg, sizeof(msg)), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/azure_payments.json");
@@ -215,6 +215,20 @@ static void test_save_load(void **state)
 	assert_string_equal(connector_get(loaded, FIELD_URL), connector_get(c, FIELD_URL));
 	assert_true(connector_file_exists(dir, "azure_payments"));
 	assert_false(connector_file_exists(dir, "azure_other"));
+	/* A new connector never replaces one saved meanwhile: EEXIST, the file as it was, no temp file. */
+	assert_true(fields_set(c, FIELD_DESCRIPTION, "another run's", msg, sizeof(msg)));
+	errno = 0;
+	assert_int_equal(connector_file_save(dir, c, false, msg, sizeof(msg)), -1);
+	assert_int_equal(errno, EEXIST);
+	assert_non_null(strstr(msg, "a connector 'azure_payments' was saved meanwhile (by another run)"));
+	free(saved);
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/azure_payments.json");
+	saved = fixture_read(dir, &len);
+	assert_string_equal(saved, text);
+	*strrchr(dir, '/') = '\0';
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s' | grep -v '^azure_payments.json$')\"", dir);
+	assert_int_equal(system(cmd), 0);
 	free(saved);
 	free(text);
 	free(golden);
@@ -233,7 +247,7 @@ static void test_save_refused(void **state)
 	assert_true(fields_set(c, FIELD_NAME, "Web", msg, sizeof(msg)));
 	/* An identifier that is not one never becomes a file name. */
 	assert_true(fields_set(c, FIELD_IDENTIFIER, "../evil", msg, sizeof(msg)));
-	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), -1);
+	assert_int_equal(connector_file_save(dir, c, true, msg, sizeof(msg)), -1);
 	assert_non_null(strstr(msg, "cannot save: '.' is not allowed"));
 	/* A connector that would not read back (no URL) replaces nothing. */
 	snprintf(path, sizeof(path), "%s/web.json", dir);
@@ -241,7 +255,7 @@ static void test_save_refused(void **state)
 	assert_true(fields_set(c, FIELD_IDENTIFIER, "web", msg, sizeof(msg)));
 	assert_true(fields_set(c, FIELD_URL_TYPE, "repo", msg, sizeof(msg)));
 	assert_true(fields_apply_defaults(c));
-	assert_int_equal(connector_file_save(dir, c, msg, sizeof(msg)), -1);
+	assert_int_equal(connector_file_save(dir, c, true, msg, sizeof(msg)), -1);
 	assert_non_null(strstr(msg, "the written file: missing key 'url'"));
 	before = fixture_read(path, &len);
 	assert_string_equal(before, "old contents\n");

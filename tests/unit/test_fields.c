@@ -244,6 +244,13 @@ static void test_validate(void **state)
 	expect(c, FIELD_TEST_REPO, "payments-api.git", NULL,
 	       "remove the '.git' suffix: the repository is 'payments-api'");
 	expect(c, FIELD_TEST_REPO, "shop", NULL, NULL);
+	/* Text that is not UTF-8 (Latin-1, a lone continuation byte, an overlong form): where, and why. */
+	expect(c, FIELD_DESCRIPTION, "caf\xe9", NULL, "a byte that is not UTF-8 (0xE9) at character 4: give the "
+	                                               "text in UTF-8");
+	expect(c, FIELD_DESCRIPTION, "h\xc3\xa9 \x80", NULL, "(0x80) at character 4");
+	expect(c, FIELD_USERNAME, "\xc0\xaf" "etc", NULL, "a byte that is not UTF-8 (0xC0) at character 1");
+	expect(c, FIELD_TAGS, "ok, caf\xe9", NULL, "a byte that is not UTF-8 (0xE9): give the text in UTF-8");
+	expect(c, FIELD_DESCRIPTION, "caf\xc3\xa9 \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x94\x91", NULL, NULL);
 	connector_free(c);
 }
 
@@ -394,12 +401,15 @@ static void test_suggestion(void **state)
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_git/web?path=/README.md",
 	                  "https://dev.azure.com/contoso/Shop/_git/web");
 	expect_suggestion(c, "https://dev.azure.com/contoso/", NULL);        /* '.../<project>' */
+	expect_suggestion(c, "", NULL);     /* "required (e.g. '…')": an example, not a fix to take */
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_boards/board", NULL);
 	assert_true(fields_set(c, FIELD_URL_TYPE, "project", msg, sizeof(msg)));
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_boards/board",
 	                  "https://dev.azure.com/contoso/Shop");
 	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
 	expect_suggestion(c, "git@ssh.dev.azure.com:v3/contoso/Shop/web", "git@ssh.dev.azure.com:v3/contoso/Shop");
+	expect_suggestion(c, "git@ssh.dev.azure.com:v3/contoso/Shop/_git/web", "git@ssh.dev.azure.com:v3/contoso/Shop");
+	expect_suggestion(c, "ssh.dev.azure.com:contoso/Shop", "git@ssh.dev.azure.com:v3/contoso/Shop");
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop", "git@ssh.dev.azure.com:v3/contoso/Shop");
 	/* The test repository: the name a URL given there holds; none when it holds none. */
 	char name[64];

@@ -175,6 +175,28 @@ static void test_paste_newlines(void **state)
 	input_free(&in);
 }
 
+/* A paste over a masked value takes its place whole, or leaves it as it was. */
+static void test_replace(void **state)
+{
+	struct input in;
+
+	(void)state;
+	assert_int_equal(input_init(&in, 8, true), 0);
+	insert(&in, "wrong");
+	input_op(&in, INPUT_HOME);
+	assert_true(input_replace(&in, "right\r\n", 7, false));
+	assert_string_equal(input_text(&in), "right");
+	assert_int_equal(in.cursor, 5);
+	assert_false(input_replace(&in, "too-long-1", 10, false));
+	assert_false(input_replace(&in, "\x01\n", 2, false));
+	assert_string_equal(input_text(&in), "right");
+	assert_true(input_replace(&in, "a\nb\n", 4, true));
+	assert_string_equal(input_text(&in), "a\nb");
+	assert_true(input_replace(&in, "12345678", 8, false)); /* the cap, not the cap left */
+	assert_string_equal(input_text(&in), "12345678");
+	input_free(&in);
+}
+
 static void test_invalid_utf8(void **state)
 {
 	/* A lone byte, a cut sequence, an overlong '/', a surrogate, past U+10FFFF, cut at the end. */
@@ -352,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_cap),
 		cmocka_unit_test(test_control_dropped),
 		cmocka_unit_test(test_paste_newlines),
+		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_view_scroll),
 		cmocka_unit_test(test_view_start),

@@ -345,7 +345,7 @@ static void test_token(void **state)
 		{ "ci:abc123", false, "a token has no ':': give the token alone (the username is a field of its own)" },
 		{ "abc\xe2\x80\x9c" "123", false, "'\xe2\x80\x9c' is not part of a token" },
 		{ "abc\xff", false, "a byte that is not UTF-8 (0xFF) is not part of a token" },
-		/* A token's shape with more around it; its shape alone, or twice (a shape of its own), is fine. */
+		/* A token's shape with more around it: refused; its shape alone is fine. */
 		{ "PAT=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", false,
 		  "there is more than the token here (an Azure DevOps token is letters and digits only): give the "
 		  "token alone" },
@@ -354,7 +354,19 @@ static void test_token(void **state)
 		  "a line break inside: give the token alone, on one line" },
 		{ "abc\x01" "def", false, "a control character inside" },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", true, NULL },
+		/* Twice in a row (pasted again after the first): said, in either form. */
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst",
+		  false, "this is two tokens one after the other (pasted twice?): give one" },
+		{ "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO"
+		  "b234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO",
+		  false, "this is two tokens one after the other (pasted twice?)" },
+		/* Not two: a character past base32 (8), or one more or one less. */
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8",
+		  true, NULL },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs",
+		  true, NULL },
+		{ "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO"
+		  "b234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZD",
 		  true, NULL },
 	};
 	char msg[512];

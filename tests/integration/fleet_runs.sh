@@ -1,0 +1,140 @@
+# Runs as a fleet's scripts make them: a token given where a path or an id goes
+# is never repeated; text that is not UTF-8 is refused; two runs saving one
+# identifier at once save it once; a dry run reads the store as the real run;
+# no store to save in is said before the check; JSON whenever asked; answers
+# from a link, a pipe or stdin; an option's value forgotten.
+. "$top_srcdir/tests/tap.sh"
+tap_tmpdir
+bin=${AZREPOS_CONNECT:?}
+tap_fixtures
+plan 49
+
+tap_keyed_home
+repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
+token=$(cat "$AZF_TOKEN_FILE")
+http() { az new --non-interactive --url-type repo --url "$repo_url" --username ci "$@"; }
+files() { find "$home" "$key" -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort; }
+jv() { printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" 2>&1; }
+
+run http --name web --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" </dev/null
+is "$rc" 0 "(a connector 'web' saved, with its store)"
+
+# --- the token where a file's name, an id or a fingerprint goes: said, never repeated
+before=$(files)
+for how in "http --name t1 --token-file $token --skip-test" \
+           "http --name t2 --answers $token --skip-test" \
+           "http --name t3 --token-file $token --skip-test --output json" \
+           "secret set t4 --from-file $token" \
+           "test web --ca-file $token" \
+           "test web --accept-host-key $token" \
+           "show $token" \
+           "edit $token --non-interactive --output json"; do
+	run az $how </dev/null
+	unlike "$out$err" "${token%????????????????????????????????????}" "$(printf '%s' "$how" | sed "s/$token/<token>/"): the token is not repeated"
+done
+is "$(files)" "$before" "and nothing was written"
+run http --name t1 --token-file "$token" --skip-test </dev/null
+like "$err" "^azrepos-connect: token: that looks like the token itself, not the name of a file holding it \(not shown\): revoke it" \
+	"--token-file <token>: what it is, and what to do"
+run "$bin" --home "$home" --key-file "$token" secret list </dev/null
+is "$rc" 16 "--key-file <token>: the key file cannot be opened (exit 16)"
+unlike "$out$err" "${token%????????????????????????????????????}" "... and the token is not repeated"
+run az show "$token" </dev/null
+like "$rc:$err" "^3:.*this looks like a Personal Access Token, not an identifier" "show <token>: refused as a token, exit 3"
+
+# --- text that is not UTF-8 (a file saved as Latin-1): refused, with where, nothing written
+before=$(files)
+run http --name latin --description "$(printf 'caf\351 menu')" --token-secret web-token --skip-test </dev/null
+is "$rc" 3 "a description in Latin-1: exit 3"
+is "$err" "azrepos-connect: description: a byte that is not UTF-8 (0xE9) at character 4: give the text in UTF-8 (a file saved in another encoding, or a terminal not set to UTF-8?)
+azrepos-connect: 1 error; nothing was written" "the byte, where it is, and the way out"
+printf '{"name": "latin", "tags": ["team:caf\351"]}' >"$tap_tmp/latin.json"
+run http --answers "$tap_tmp/latin.json" --token-secret web-token --skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: tags: a byte that is not UTF-8 \(0xE9\): give the text in UTF-8" \
+	"in an answers file's list too (exit 3)"
+is "$(files)" "$before" "nothing written for either"
+run http --name cafe --description "café ü 東京 – ok" --tags "équipe:paiements" --token-secret web-token --skip-test </dev/null
+is "$rc" 0 "UTF-8 text beyond ASCII is taken"
+run az export cafe --format yaml </dev/null
+like "$out" "^  description: café ü 東京 – ok$" "and exported as it is"
+
+# --- two runs saving one new identifier at once: one saves, the others replace nothing
+for i in 1 2 3 4 5 6; do
+	(http --name race --description "run $i" --token-secret web-token --ca-file "$AZF_CA" </dev/null \
+		>"$tap_tmp/race$i.out" 2>&1; echo "rc=$?" >>"$tap_tmp/race$i.out") &
+done
+wait
+is "$(cat "$tap_tmp"/race?.out | grep -c '^rc=0$')" 1 "six runs saving 'race' at once: exactly one saves"
+is "$(cat "$tap_tmp"/race?.out | grep -c '^rc=3$')" 5 "the other five exit 3"
+winner=$(grep -l '^rc=0$' "$tap_tmp"/race?.out | sed 's/.*race\(.\)\.out/\1/')
+like "$(cat "$home/connectors/race.json")" "\"description\":	\"run $winner\"" "the file is the one of the run that said it saved"
+
+# --- a dry run reads the store as the real run: a new secret's id already stored is refused
+printf '{"name": "dry", "identifier": "dry"}' >"$tap_tmp/dry.json"
+run az secret set dry-token --from-file "$AZF_TOKEN_FILE" </dev/null
+run http --answers "$tap_tmp/dry.json" --token-file "$AZF_TOKEN_FILE" --dry-run --skip-test </dev/null
+is "$rc" 3 "dry run storing a new token under an id already stored: exit 3, as the real run"
+like "$err" "^azrepos-connect: token: the store already has a secret 'dry-token'" "with the same message"
+run http --answers "$tap_tmp/dry.json" --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+is "$rc" 3 "(the real run: exit 3 too)"
+
+# --- no store yet, and no way to make one: said at once, before the check
+bare="$tap_tmp/bare"
+before=$(find "$AZF_SILENT_LOG" -printf '%s')
+run "$bin" --home "$bare" new --non-interactive --name late --url-type repo \
+	--url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/x" --username ci \
+	--token-file "$AZF_TOKEN_FILE" --timeout 30 </dev/null
+is "$rc" 2 "no key file, no credential, no terminal, a token to store: exit 2"
+like "$err" "the secret store needs a passphrase and there is no terminal to ask it on; use --key-file F" \
+	"the way out"
+is "$(find "$AZF_SILENT_LOG" -printf '%s')" "$before" "said before the check: the server was never contacted"
+ok "$([ ! -e "$bare" ]; echo $?)" "nothing made"
+# A store id named with no store yet: a field's error, with the others (exit 3).
+run "$bin" --home "$bare" new --non-interactive --name x --url-type repo --url "$repo_url" --username ci \
+	--token-secret nosuch --description "$(printf 'a\377')" --output json </dev/null
+is "$rc" 3 "a store id named and no store yet: exit 3"
+is "$(jv '[e["field"] for e in d["errors"]]')" "['description', 'token']" "both errors reported"
+like "$(jv 'd["errors"][1]["message"]')" "^no secret 'nosuch' \(there is no secret store yet\): add it with '.* secret set nosuch' or give --token-file F" \
+	"the store id's error says how to add it"
+
+# --- JSON whenever asked
+run az edit nosuch --non-interactive --output json </dev/null
+is "$rc:$(jv 'd["saved"], d["errors"]')" "1:(False, [])" "edit of no such connector, --output json: exit 1, one object"
+like "$(jv 'd["messages"][0]')" "^edit: no connector 'nosuch'" "the reason in messages"
+run az edit 'bad!' --non-interactive --json </dev/null
+is "$rc:$(jv 'd["saved"]')" "3:False" "edit of an id that is not one, --json (as list/show/test spell it): exit 3, one object"
+run az secret list --json </dev/null
+is "$rc:$(jv '[(s["id"], s["kind"]) for s in d]')" "0:[('dry-token', 'token'), ('web-token', 'token')]" \
+	"secret list --json: the ids and kinds"
+like "$(jv 'd[0]["created"]')" "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z$" "... dates in UTC"
+run "$bin" --home "$bare" secret list --json </dev/null
+is "$rc:$out" "0:[]" "... an empty array without a store"
+
+# --- answers from a link, a pipe, stdin
+printf '{"name": "linked", "description": "from a link"}' >"$tap_tmp/real.json"
+ln -s "$tap_tmp/real.json" "$tap_tmp/link.json"
+run http --answers "$tap_tmp/link.json" --token-secret web-token --skip-test --dry-run </dev/null
+is "$rc" 0 "--answers through a symbolic link"
+run http --answers <(cat "$tap_tmp/real.json") --token-secret web-token --skip-test --dry-run </dev/null
+is "$rc" 0 "--answers from a pipe (<(...))"
+run http --answers - --token-secret web-token --skip-test --output json <"$tap_tmp/real.json"
+is "$rc:$(jv 'd["identifier"]')" "0:linked" "--answers - reads stdin"
+like "$(cat "$home/connectors/linked.json")" "from a link" "... and saves what it read"
+run http --answers - --token-stdin --skip-test <"$tap_tmp/real.json"
+like "$rc:$err" "^3:azrepos-connect: answers: standard input is --token-stdin's: give the answers as a file" \
+	"--answers - with --token-stdin: refused"
+run http --name dash --token-file - --skip-test <"$AZF_TOKEN_FILE"
+like "$rc:$err" "^3:azrepos-connect: token: --token-file -: standard input is read with --token-stdin" \
+	"--token-file -: the flag that reads stdin"
+head -c 70000 /dev/zero | tr '\0' ' ' >"$tap_tmp/big.json"
+run http --answers "$tap_tmp/big.json" --skip-test </dev/null
+like "$err" "^azrepos-connect: answers: .*big.json is larger than an answers file can be \(64 KiB\)" \
+	"an answers file too large: the limit said"
+
+# --- an option's value forgotten: the next option is not taken for it
+run az new --non-interactive --name --url-type repo </dev/null
+is "$rc" 2 "--name --url-type repo: a usage error (exit 2)"
+is "$(printf '%s\n' "$err" | head -n 1)" "azrepos-connect: new: option '--name' needs a value: '--url-type' is an option" \
+	"saying which option lacks its value"
+run az test web --ca-file --json </dev/null
+like "$rc:$err" "^2:azrepos-connect: test: option '--ca-file' needs a value: '--json' is an option" "the same for test"
