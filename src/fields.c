@@ -238,7 +238,7 @@ static bool fields_check_passphrase(const struct connector *c, const char *v,
 	if (!fields_check_secret(c, v, env, msg, msglen))
 		return false;
 	if (key && strcmp(key, v) == 0) {
-		snprintf(msg, msglen, "the passphrase needs its own secret id, not the key's ('%s')", v);
+		snprintf(msg, msglen, "the passphrase needs its own store id, not the key's ('%s')", v);
 		return false;
 	}
 	return true;
@@ -688,8 +688,7 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 
 			if (f->kind == FIELD_SECRET) {
 				fields_secret_id(c, id, id_buf, sizeof(id_buf));
-				snprintf(msg, msglen, "required: the secret id of the %s in the store "
-				         "(e.g. '%s')", f->label, id_buf);
+				snprintf(msg, msglen, "required: the store id of the %s (e.g. '%s')", f->label, id_buf);
 			} else if (f->example)
 				snprintf(msg, msglen, "required (e.g. '%s')", fields_example(c, id));
 			else if (f->choices) {

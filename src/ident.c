@@ -219,17 +219,17 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 	const char *bad;
 
 	if (!*id) {
-		snprintf(msg, msglen, "a secret id is required");
+		snprintf(msg, msglen, "a store id is required");
 		return false;
 	}
 	if (ident_looks_like_token(id)) {
 		ident_token_msg("the", "id of a secret", msg, msglen);
 		return false;
 	}
-	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a secret id", msg, msglen))
+	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a store id", msg, msglen))
 		return false;
 	if (!(id[0] >= 'a' && id[0] <= 'z')) {
-		snprintf(msg, msglen, "a secret id must start with a lower-case letter (a-z)");
+		snprintf(msg, msglen, "a store id must start with a lower-case letter (a-z)");
 		return false;
 	}
 	bad = ident_first_bad(id, ident_secret_char);

@@ -381,16 +381,16 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	char prog[CLI_PROGRAM_MAX];
 	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing,
 	                          .program = cli_program(ctx, false, prog, sizeof(prog)) };
+	/* Its file, its secrets' default ids and Harness all go by it (said before "taken by another"). */
+	if (editing && !connector_is(c, FIELD_IDENTIFIER, editing))
+		newconn_error(e, "identifier", "a saved connector keeps its identifier ('%s'): for another "
+		              "one, make a new connector (and delete this one)", editing);
 	struct field_error ferr[FIELD_COUNT];
 	size_t nf = fields_validate_all(c, &env, ferr);
 	/* One message a field: the first (a value refused, how to give a secret) says more than "required". */
 	for (size_t i = 0; i < nf; i++)
 		if (!newconn_has_error(e, fields_at(ferr[i].id)->key))
 			newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
-	/* Its file, its secrets' default ids and Harness all go by it. */
-	if (editing && !connector_is(c, FIELD_IDENTIFIER, editing))
-		newconn_error(e, "identifier", "a saved connector keeps its identifier ('%s'): for another "
-		              "one, make a new connector (and delete this one)", editing);
 	return key_later;
 }
 

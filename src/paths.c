@@ -41,7 +41,8 @@ int paths_init(struct az_paths *paths, const char *home, FILE *err)
 		home = getenv("AZREPOS_CONNECT_HOME");
 	if (home && *home) {
 		if (home[0] != '/') {
-			msg_error(err, "the home folder must be an absolute path: %s", home);
+			/* (--home is checked before: only the variable reaches here.) */
+			msg_error(err, "AZREPOS_CONNECT_HOME needs an absolute path, not '%s'", home);
 			return -1;
 		}
 		config = strdup(home);

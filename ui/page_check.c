@@ -201,7 +201,9 @@ static void check_ask_ca_file(struct wizard *w)
 {
 	char path[sizeof(w->ca_file)];
 
-	snprintf(path, sizeof(path), "%s", w->ca_file);
+	/* The file of --ca-file to start from, if C was not used yet: a wrong one is mended, not retyped. */
+	snprintf(path, sizeof(path), "%s", *w->ca_file || !w->start->check.ca_file ? w->ca_file
+	                                                                          : w->start->check.ca_file);
 	w->status[0] = '\0';
 	for (;;) {
 		if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path))) {

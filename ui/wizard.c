@@ -521,7 +521,13 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
 	mvaddnstr(LINES - 1, 1, keys, COLS - 2);
 	attroff(term_style(TERM_KEY));
 	*top = 4;
-	*bottom = LINES - 5;
+	/* A status of two rows takes one from the pages, not from the help (wizard_help_y). */
+	*bottom = wizard_help_y(w) - 1;
+}
+
+int wizard_help_y(const struct wizard *w)
+{
+	return LINES - 2 - wizard_status_rows(w) - 1;
 }
 
 bool wizard_too_small(void)

@@ -167,6 +167,9 @@ int wizard_status_rows(const struct wizard *w);
 void wizard_title_quoted(char *out, size_t outlen, const char *before, const char *ident, const char *after,
                          int width);
 
+/* The first of the two rows of a field's help: above the status line (one row or two). */
+int wizard_help_y(const struct wizard *w);
+
 /* How many rows wizard_wrap would use. */
 int wizard_wrap_rows(int width, int max_rows, const char *text);
 

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(51)
+tap = Tap(52)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -227,6 +227,22 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.type(azf["AZF_CA"])
     t.send(ENTER)
     t.finish("the check passed", "git-http", "with the CA file given")
+# Started with a --ca-file that will not load: C starts from that path, to be mended.
+with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--name", "Ca Test",
+         "--url-type", "repo", "--connection", "http", "--url", azf["AZF_REPO_URL"],
+         "--username", azf["AZF_USER"], "--ca-file", broken], tap=tap) as t:
+    t.to_token()
+    t.paste(token)
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("C CA file", 40)
+    t.send("c")
+    r = t.wait_for(ask)
+    tap.ok(broken in t.line(r + 1), "C after --ca-file: the box starts from that file's path")
+    t.send(ESC)
+    t.wait_gone(ask)
+    t.quit()
 
 # While the store opens (Argon2id: a second or more) the test page says so: after the passphrase
 # is given and before the first probe shows (the raw transcript's order, not the clock).

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 38
+plan 39
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -48,6 +48,11 @@ is "$rc" 3 "another identifier: exit 3"
 like "$err" "identifier: a saved connector keeps its identifier \('web'\)" "the message says why"
 [ ! -e "$home/connectors/other.json" ]
 ok $? "no other connector file appears"
+run az new --non-interactive --name taken --url-type repo --connection http --url "$repo_url" --username u \
+	--token-secret web-token --skip-test </dev/null
+run az edit web --non-interactive --identifier taken --skip-test </dev/null
+is "$rc:$(printf '%s\n' "$err" | grep -c '^azrepos-connect: identifier:')" "3:1" \
+	"the identifier of another connector: said once, as the one a saved connector keeps"
 run az edit web --non-interactive --url "https://dev.azure.com/contoso/Web App/_git/x" --name 'x!' \
 	--skip-test </dev/null
 is "$rc" 3 "invalid values: exit 3"

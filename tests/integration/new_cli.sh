@@ -306,7 +306,7 @@ while IFS='|' read -r field flags; do
 		eval "set -- $flags"
 		run az new --non-interactive --name web --url-type repo --skip-test "$@" "--$field-secret" "$id" </dev/null
 		is "$rc" 3 "--$field-secret $id: exit 3"
-		like "$err" "^azrepos-connect: $field: (a secret id must start with a lower-case letter|'\\.' is not allowed)" \
+		like "$err" "^azrepos-connect: $field: (a store id must start with a lower-case letter|'\\.' is not allowed)" \
 			"--$field-secret $id: the message names the field and the rule"
 		nothing_written
 		ok $? "--$field-secret $id: nothing written"

@@ -228,8 +228,7 @@ static void test_validate(void **state)
 	expect(c, FIELD_DESCRIPTION, NULL, NULL, NULL);
 	expect(c, FIELD_URL_TYPE, NULL, NULL, "choose one of: project, repo");
 	expect(c, FIELD_URL_TYPE, "Repo", NULL, "'Repo' is not one of: project, repo"); /* only as stored */
-	expect(c, FIELD_TOKEN, NULL, NULL, "required: the secret id of the Personal Access Token in "
-	                                   "the store (e.g. 'shop-token')");
+	expect(c, FIELD_TOKEN, NULL, NULL, "required: the store id of the Personal Access Token (e.g. 'shop-token')");
 	expect(c, FIELD_TOKEN, "Shop Token", NULL, "must start with a lower-case letter");
 	expect(c, FIELD_TAGS, "a, a", NULL, "tag 'a' is given twice");      /* as typed */
 	expect(c, FIELD_ORG, "1org", NULL, "an organization identifier cannot start with a digit");
@@ -481,7 +480,7 @@ static void test_validate_cross(void **state)
 	expect(c, FIELD_SECRET_SCOPE, "account", NULL, NULL);
 	/* The passphrase is a secret of its own. */
 	assert_true(fields_set(c, FIELD_SSH_KEY, "k", msg, sizeof(msg)));
-	expect(c, FIELD_SSH_KEY_PASSPHRASE, "k", NULL, "needs its own secret id");
+	expect(c, FIELD_SSH_KEY_PASSPHRASE, "k", NULL, "needs its own store id");
 	expect(c, FIELD_SSH_KEY_PASSPHRASE, "k-pass", NULL, NULL);
 	expect(c, FIELD_SSH_KEY_PASSPHRASE, NULL, NULL, NULL);
 	connector_free(c);

@@ -89,7 +89,7 @@ static void test_bad_home(void **state)
 	assert_int_equal(paths_init(&p, NULL, err), -1);
 	fclose(err);
 	assert_non_null(strstr(msg, "HOME is not set"));
-	assert_non_null(strstr(msg, "must be an absolute path: not/absolute"));
+	assert_non_null(strstr(msg, "AZREPOS_CONNECT_HOME needs an absolute path, not 'not/absolute'"));
 	free(msg);
 }
 

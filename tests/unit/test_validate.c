@@ -189,7 +189,7 @@ static void test_secret_id(void **state)
 		{ "azure_pat", true, NULL },
 		{ "web-token", true, NULL },
 		{ "a1", true, NULL },
-		{ "", false, "a secret id is required" },
+		{ "", false, "a store id is required" },
 		{ "Web", false, "must start with a lower-case letter" },
 		{ "1abc", false, "must start with a lower-case letter" },
 		{ "_abc", false, "must start with a lower-case letter" },
