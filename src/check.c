@@ -44,8 +44,12 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 
 	if (check_finished(r))
 		return; /* the first verdict stands */
+	/* Two tokens: a token's fault on the api probe names the one it is about. */
+	size_t at = 0;
+	if (ctx->t->api_token_own && strcmp(r->probe, "api") == 0 && strncmp(fmt, "token ", 6) == 0)
+		at = (size_t)snprintf(r->message, sizeof(r->message), "the API ");
 	va_start(ap, fmt);
-	vsnprintf(r->message, sizeof(r->message), fmt, ap);
+	vsnprintf(r->message + at, sizeof(r->message) - at, fmt, ap);
 	va_end(ap);
 	check_sanitize(r->message);
 	if (!r->message[0])

@@ -42,6 +42,7 @@ struct check_target {
 	const char *api_base;
 	const char *api_repo_url;
 	const struct secbuf *api_token;
+	bool api_token_own;   /* not the git token: the api probe's token messages say "the API token" */
 
 	/* git-ssh (CHECK_SSH). ssh_path is the path as in the URL, e.g.
 	 * v3/org/project/repo (percent-encoding kept, Azure expects it). */

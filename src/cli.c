@@ -1,6 +1,8 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,14 +65,14 @@ static void cli_help(FILE *out)
 	      "Run '" AZ_PROGRAM " COMMAND --help' for the options of a command.\n", out);
 }
 
-/* " opt value", value quoted for a shell if need be. */
-static void cli_print_arg(FILE *out, const char *opt, const char *value)
+/* A word for a shell: quoted if need be. */
+static void cli_print_word(FILE *out, const char *value)
 {
 	if (strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-") == strlen(value)) {
-		fprintf(out, " %s %s", opt, value);
+		fputs(value, out);
 		return;
 	}
-	fprintf(out, " %s '", opt);
+	fputc('\'', out);
 	for (const char *p = value; *p; p++) {
 		if (*p == '\'')
 			fputs("'\\''", out);
@@ -80,9 +82,46 @@ static void cli_print_arg(FILE *out, const char *opt, const char *value)
 	fputc('\'', out);
 }
 
+/* " opt value", value quoted for a shell if need be. */
+static void cli_print_arg(FILE *out, const char *opt, const char *value)
+{
+	fprintf(out, " %s ", opt);
+	cli_print_word(out, value);
+}
+
+char *cli_self_name(void)
+{
+	char *self = realpath("/proc/self/exe", NULL);
+	const char *path = getenv("PATH");
+
+	if (!self)
+		return strdup(AZ_PROGRAM);
+	/* The first executable of that name on PATH is what the shell runs: is it this program? */
+	for (const char *p = path ? path : ""; *p; p += strcspn(p, ":"), p += *p == ':') {
+		size_t n = strcspn(p, ":");
+		char cand[PATH_MAX];
+
+		/* (An empty entry is the current folder: not one a pasted command can rely on.) */
+		if (n == 0 || n + sizeof("/" AZ_PROGRAM) > sizeof(cand))
+			continue;
+		snprintf(cand, sizeof(cand), "%.*s/" AZ_PROGRAM, (int)n, p);
+		if (access(cand, X_OK) != 0)
+			continue;
+		char *found = realpath(cand, NULL);
+		bool same = found && strcmp(found, self) == 0;
+		free(found);
+		if (same) {
+			free(self);
+			return strdup(AZ_PROGRAM);
+		}
+		break;
+	}
+	return self;
+}
+
 void cli_print_program(const struct cli_ctx *ctx, FILE *out, bool key_file)
 {
-	fputs(AZ_PROGRAM, out);
+	cli_print_word(out, ctx->self ? ctx->self : AZ_PROGRAM);
 	if (ctx->home)
 		cli_print_arg(out, "--home", ctx->home);
 	if (key_file && ctx->key_file)

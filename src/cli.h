@@ -17,6 +17,7 @@ struct cli_ctx {
 	bool stdout_tty;        /* stdout is a terminal */
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
+	const char *self;       /* how printed commands name the program (cli_self_name), or NULL */
 	bool no_command;        /* none was named: 'new' runs (its name is not the user's word) */
 	struct az_paths paths;  /* resolved before any command runs */
 	/* How a passphrase is asked: NULL is secbuf_read_tty on /dev/tty; the wizard asks in its window. */
@@ -33,6 +34,13 @@ struct cli_command {
 	int (*run)(struct cli_ctx *ctx, int argc, char **argv); /* argv[0] is the name */
 	void (*usage)(FILE *out); /* the full --help of the command, or NULL: synopsis and summary */
 };
+
+/*
+ * How a command printed for the user to copy names this program: "azrepos-connect"
+ * when that is what PATH finds first, else its absolute path (run from a build
+ * folder, as the quick start does), so that it works pasted anywhere. malloc'ed.
+ */
+char *cli_self_name(void);
 
 /* Run the program: argv as main() got it. Returns the exit code. */
 int cli_main(struct cli_ctx *ctx, int argc, char **argv);

@@ -280,6 +280,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	    !conncheck_secret(c, s, FIELD_SSH_KEY, &t.ssh_key, msg, msglen) ||
 	    !conncheck_secret(c, s, FIELD_SSH_KEY_PASSPHRASE, &t.ssh_key_passphrase, msg, msglen))
 		goto out;
+	t.api_token_own = t.token && t.api_token && !secbuf_equal(t.token, t.api_token);
 	if (ssh) {
 		ssh_path = azure_url_ssh_path(&u, test_repo);
 		t.ssh_host = u.host;

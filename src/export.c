@@ -25,15 +25,19 @@ static void export_string(cJSON *obj, const char *key, const char *value, bool *
 	export_check(cJSON_AddStringToObject(obj, key, value ? value : ""), ok);
 }
 
+const char *export_ref_prefix(const char *scope)
+{
+	return !scope ? "" : strcmp(scope, "account") == 0 ? "account." : strcmp(scope, "org") == 0 ? "org." : "";
+}
+
 /* A secret reference: the store id with the prefix of the secret scope (azure-facts §2.3). */
 static void export_ref(cJSON *obj, const char *key, const struct connector *c, enum field_id id,
                        bool *ok)
 {
-	const char *prefix = connector_is(c, FIELD_SECRET_SCOPE, "account") ? "account." :
-	                     connector_is(c, FIELD_SECRET_SCOPE, "org") ? "org." : "";
 	char ref[128];
 
-	snprintf(ref, sizeof(ref), "%s%s", prefix, connector_get(c, id));
+	snprintf(ref, sizeof(ref), "%s%s", export_ref_prefix(connector_get(c, FIELD_SECRET_SCOPE)),
+	         connector_get(c, id));
 	export_string(obj, key, ref, ok);
 }
 

@@ -19,6 +19,9 @@ enum export_format { EXPORT_YAML, EXPORT_JSON };
  */
 cJSON *export_tree(const struct connector *c);
 
+/* What goes before a store id in a secret reference: "account.", "org." or "" (the secret scope's value). */
+const char *export_ref_prefix(const char *scope);
+
 /* The definition as text ending with a newline (malloc'ed; NULL on failure). */
 char *export_text(const struct connector *c, enum export_format format);
 

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -44,7 +45,10 @@ int main(int argc, char **argv)
 	}
 	/* A closed pipe is an error to report, not a signal to die of mid-write. */
 	signal(SIGPIPE, SIG_IGN);
+	char *self = cli_self_name();
+	ctx.self = self;
 	int rc = cli_main(&ctx, argc, argv);
+	free(self);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		msg_error(stderr, "cannot write the output");
 		if (rc == AZ_EXIT_OK)

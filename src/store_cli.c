@@ -51,7 +51,7 @@ static int store_cli_tty_error(struct cli_ctx *ctx, int errnum)
 		          "use --key-file F or a systemd credential (see azrepos-connect(1))");
 		return AZ_EXIT_USAGE;
 	case ECANCELED:
-		msg_error(ctx->err, "cancelled: no passphrase was given");
+		msg_error(ctx->err, "cancelled at the passphrase prompt");
 		return AZ_EXIT_CANCELLED;
 	case EFBIG:
 		msg_error(ctx->err, "the passphrase is longer than %d bytes", STORE_KEY_MATERIAL_MAX);
@@ -209,12 +209,19 @@ static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
 		          "leave out --key-file (or change it with 'secret rekey --new-key-file F')");
 		return AZ_EXIT_STORE_WRONG_KEY;
 	}
-	for (int i = 1;; i++) {
+	for (int i = 1, empty = 0;; i++) {
 		struct secbuf *key = store_cli_ask(ctx, "Passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX);
 		enum store_status st;
 
 		if (!key)
 			return store_cli_tty_error(ctx, errno);
+		/* Enter alone (a key sent ahead over a slow link) is no try: no store has an empty one. */
+		if (key->len == 0 && ++empty < STORE_CLI_TRIES) {
+			secbuf_free(key);
+			msg_error(ctx->err, "no passphrase was typed: type it (Ctrl-C gives up)");
+			i--;
+			continue;
+		}
 		st = store_unlock(s, key, &err);
 		secbuf_free(key);
 		if (st == STORE_OK)

@@ -73,6 +73,21 @@ static void check_failed_store(struct wizard *w)
 	w->status[0] = '\0';
 }
 
+/* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */
+static void check_done_failures(struct wizard *w, const char *id)
+{
+	char prog[CLI_PROGRAM_MAX];
+	size_t len = strlen(w->done);
+
+	for (size_t i = 0; i < w->nres && len < sizeof(w->done); i++)
+		if (w->res[i].status == CHECK_FAILED)
+			len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "; %s: %s", w->res[i].probe,
+			                        w->res[i].message);
+	if (len < sizeof(w->done))
+		snprintf(w->done + len, sizeof(w->done) - len, "; check it again with '%s test %s'",
+		         cli_program(w->ctx, true, prog, sizeof(prog)), id);
+}
+
 static void check_save(struct wizard *w)
 {
 	const char *id = connector_get(w->cc, FIELD_IDENTIFIER);
@@ -102,6 +117,8 @@ static void check_save(struct wizard *w)
 		         *w->pub_path ? "; its public key: " : "", w->pub_path,
 		         *w->ca_file ? "; test it again with --ca-file " : "", w->ca_file,
 		         *w->ca_file ? " (the CA is not part of the connector)" : "");
+		if (!ok)
+			check_done_failures(w, id);
 	}
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	/* As with --non-interactive, a dry run too records its answers for the fleet. */

@@ -187,7 +187,7 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		 * there). Not on a masked secret, where every cell stands for one character.
 		 */
 		if (focused && in->scroll > 0 && cur > 0 && !in->masked)
-			mvaddstr(y, FORM_VALUE_X, term_more());
+			mvaddstr(y, FORM_VALUE_X, term_ascii() ? "<" : term_more()); /* ASCII '>' is the focus mark */
 		attroff(a);
 		/* Empty and focused: the placeholder stays, dimmed, until the first character. */
 		if (*hint) {

@@ -1,9 +1,11 @@
 /* The review: every value that applies, secrets as their store ids only. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "connector.h"
+#include "export.h"
 #include "term.h"
 #include "wizard_int.h"
 
@@ -34,12 +36,48 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		         term_mask(), sid);
 }
 
+/*
+ * The secret scope, with the references Harness will be given as export writes them
+ * ("Account: account.web-token"): what must exist there, by that name.
+ */
+static void review_scope(struct wizard *w, const char *v, char *out, size_t outlen)
+{
+	static const enum field_id refs[] = { FIELD_TOKEN, FIELD_SSH_KEY, FIELD_API_TOKEN };
+	const char *prefix = export_ref_prefix(v);
+	char sid[3][128], def[128];
+	size_t len;
+
+	fields_human(FIELD_SECRET_SCOPE, v, out, outlen);
+	len = strcspn(out, "(");
+	while (len > 0 && out[len - 1] == ' ')
+		len--;
+	for (size_t i = 0, n = 0; i < sizeof(refs) / sizeof(refs[0]) && len < outlen; i++) {
+		if (!fields_applies(w->c, refs[i]))
+			continue;
+		snprintf(sid[n], sizeof(sid[n]), "%s", wizard_secret_id(w, refs[i], def, sizeof(def)));
+		/* The API token sharing the token's secret is one reference, said once. */
+		bool again = n > 0 && strcmp(sid[n], sid[0]) == 0;
+		if (!again)
+			len += (size_t)snprintf(out + len, outlen - len, "%s%s%s", n ? ", " : ": ", prefix, sid[n]);
+		n += !again;
+	}
+}
+
 void page_review_draw(struct wizard *w)
 {
 	int top, bottom, n = 0;
-	struct { bool head; char label[64]; char value[512]; } line[REVIEW_LINES];
+	/* Room for the longest value a field takes (a description: 4 KiB), its list joined by ", ". */
+	struct review_line { bool head; char label[64]; char value[8192]; };
+	struct review_line *line = calloc(REVIEW_LINES, sizeof(*line));
 
 	wizard_frame(w, review_keys, &top, &bottom);
+	/* No field help here: its two rows are the review's, when no status needs the one below. */
+	if (!*w->status)
+		bottom += 2;
+	if (!line) {
+		mvaddstr(top, 1, "out of memory");
+		return;
+	}
 	for (int p = 0; p < FIELD_PAGE_COUNT; p++) {
 		line[n].head = true;
 		snprintf(line[n++].label, sizeof(line[0].label), "%d %s", p + 1, fields_page_title(p));
@@ -54,6 +92,8 @@ void page_review_draw(struct wizard *w)
 			snprintf(line[n].label, sizeof(line[0].label), "%s", f->label);
 			if (f->kind == FIELD_SECRET)
 				review_secret(w, id, line[n].value, sizeof(line[0].value));
+			else if (id == FIELD_SECRET_SCOPE && (v || (v = fields_default(w->c, id, def, sizeof(def)))))
+				review_scope(w, v, line[n].value, sizeof(line[0].value));
 			else if (!v && !(v = fields_default(w->c, id, def, sizeof(def))))
 				snprintf(line[n].value, sizeof(line[0].value), "-");
 			else
@@ -93,6 +133,7 @@ void page_review_draw(struct wizard *w)
 	w->below = i < n;
 	if (w->below)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
+	free(line);
 }
 
 void page_review_key(struct wizard *w, int type, wint_t ch)

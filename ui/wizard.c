@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <sodium.h>
 
@@ -415,14 +416,19 @@ static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
 			break;
 		}
 		size_t k = mbrtowc(&wc, text + at, len - at, &st);
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+		int wcols = 1;
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
 			k = 1;
-		if (cols + 1 > (size_t)width) {
+			memset(&st, 0, sizeof(st));
+		} else if (wcwidth(wc) >= 0) {
+			wcols = wcwidth(wc); /* CJK takes two columns, a combining mark none */
+		}
+		if (cols + (size_t)wcols > (size_t)width) {
 			*cut = at;
 			break;
 		}
 		at += k;
-		cols++;
+		cols += (size_t)wcols;
 	}
 	if (*cut < len && text[*cut] != '\n') {
 		size_t sp = *cut;
@@ -473,7 +479,10 @@ int wizard_wrap_rows(int width, int max_rows, const char *text)
 
 int wizard_status_rows(const struct wizard *w)
 {
-	return *w->status && wizard_wrap_rows(COLS - 2, 2, w->status) > 1 ? 2 : 1;
+	/* Four at most: a store's failure names a command to copy, which must show whole. */
+	int rows = *w->status ? wizard_wrap_rows(COLS - 2, 4, w->status) : 1;
+
+	return rows > 1 ? rows : 1;
 }
 
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom)
@@ -552,7 +561,10 @@ void wizard_small_notice(const char *what)
 bool wizard_draw(struct wizard *w)
 {
 	if (wizard_too_small()) {
-		wizard_small_notice("Make it larger (nothing is lost), or Ctrl-C to quit.");
+		/* While the test runs, Ctrl-C stops the test (the wizard stays): said as it is. */
+		wizard_small_notice(w->page == WIZARD_CHECK && w->check == TEST_RUNNING
+		                    ? "Make it larger (nothing is lost), or Ctrl-C to stop the test."
+		                    : "Make it larger (nothing is lost), or Ctrl-C to quit.");
 		return false;
 	}
 	curs_set(0);

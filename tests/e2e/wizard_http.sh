@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(52)
+tap = Tap(53)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -304,5 +304,9 @@ with Tui([binary, "--home", bare, "--key-file", new_key, "new", "--ca-file", azf
     tap.ok(os.path.exists(new_key) and t.has("created the key file"), "S saves anyway: the key file made then, and said")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 4, "saved with a failed test: exit status 4")
+words = "".join(t.screen_text().split())
+tap.ok("(itsconnectiontestFAILED)" in words and "git-http:tokenlacksCode(Read)" in words and
+       ("checkitagainwith'azrepos-connect--home%s--key-file%stestFailing'" % (bare, new_key)) in words,
+       "saved anyway: the plain terminal keeps what failed and the command that checks it again")
 tap.done()
 PY

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(31)
+tap = Tap(37)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -49,6 +49,9 @@ with Tui([binary, "--home", home, "new", "--ascii", "--dry-run"], tap=tap) as t:
            "--ascii: '>' between the steps, a line of '-'")
     tap.ok(t.value("Scope").startswith("(*) Account"), "--ascii: the chosen option is (*)")
     tap.ok(t.focused_row() > 0 and t.line(t.focused_row())[0] == ">", "--ascii: the focus mark is '>'")
+    t.type("x" * 60)
+    tap.ok(t.value("Name").startswith("<"), "--ascii: a value scrolled past its start shows '<' (not the focus mark)")
+    t.key(BACKSPACE, 60)
     to_credentials(t, "Plain")
     seen.update(non_ascii_on_screen(t))
     v = (t.value("Personal Access Token") or "").strip()
@@ -62,6 +65,9 @@ with Tui([binary, "--home", home, "new", "--ascii", "--dry-run"], tap=tap) as t:
     t.wait_for("Check the values")
     seen.update(non_ascii_on_screen(t))
     tap.ok(t.has("**** (new, kept as 'plain-token')"), "--ascii: the review shows the token as ****")
+    t.send(PGDN)
+    tap.ok(any(l.split() == ["Harness", "secret", "scope", "Account:", "account.plain-token"] for l in t.lines()),
+           "the review gives the secret scope with the reference Harness will be given (account.<store id>)")
     t.send(CTRL_C)
     t.wait_for("Quit without saving")
     seen.update(non_ascii_on_screen(t))
@@ -175,5 +181,32 @@ with Tui([binary, "--home", os.path.join(tmp, "vt100"), "new", "--dry-run"], env
     tap.ok(t.has("cancelled: nothing was saved") and not t.has("F10 review") and not t.has("Name *"),
            "TERM=vt100: the page is cleared on leaving; the last words stand alone")
     tap.ok(t.line(0).startswith("cancelled: nothing was saved"), "... at the top of the screen")
+# The review wraps a value in its column by its width on the screen (CJK takes two columns),
+# and one longer than the screen (a description of a thousand characters) ends its last row
+# with '…': never cut silently.
+words = " ".join("word%03d" % i for i in range(125))
+cjk = "日本語の説明です。これは長い説明文で、レビュー画面での折り返しを確認するためのものです。さらに続きます。終わり"
+for desc, what in ((words, "a description of 1000 characters"), (cjk, "a description in Japanese")):
+    with Tui([binary, "--home", os.path.join(tmp, "review"), "new", "--dry-run", "--description", desc],
+             tap=tap) as t:
+        to_credentials(t, "Review")
+        t.send(F10)
+        t.wait_for("Check the values")
+        r = t.find("Description")
+        rows = [t.line(r)[30:].rstrip()]
+        while r + len(rows) < t.rows - 2 and not t.line(r + len(rows))[:30].strip():
+            rows.append(t.line(r + len(rows))[30:].rstrip())
+        text = (" " if desc is words else "").join(x for x in rows if x and "more" not in x)
+        if desc is words:
+            tap.ok(text.endswith("\u2026") and desc.startswith(text[:-1].rstrip()) and len(text) > 600,
+                   "the review: %s, shown to the end of the screen, then '\u2026'" % what)
+        else:
+            tap.ok(text == desc, "the review: %s, whole and in order" % what)
+        tap.ok(all(len(l) <= 80 for l in t.lines()) and len(rows) > 1,
+               "the review: %s, wrapped inside the screen" % what)
+        t.send(CTRL_C)
+        t.wait_for("Quit without saving")
+        t.send("y")
+        t.wait_exit()
 tap.done()
 PY

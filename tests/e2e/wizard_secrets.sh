@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(42)
+tap = Tap(43)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -220,6 +220,11 @@ with Tui([binary, "--home", home, "--key-file", wrong, "new", "--ca-file", azf["
     if t.has("Go on with it?"):
         t.send("n")
     to_token(t, "locked")
+    # F4 opens the store: its failure names a command to copy, shown whole in the status.
+    t.send("\x1bOS")  # F4
+    t.wait_for("wrong key for the secret store")
+    tap.ok("secretrekey--reset'putsitasideandstartsanewone" in "".join(t.screen_text().split()),
+           "F4 with a key file that does not open the store: the way out shown whole on the page")
     t.paste("another-token")
     t.send(F10)
     t.wait_for("Check the values")

@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(22)
+tap = Tap(24)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -103,6 +103,17 @@ with Tui([binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run", "--time
     tap.ok(t.has("Ctrl-Z waits until the test is over (Esc stops it)"), "Ctrl-Z during the test: it waits, said")
     t.wait_for("FAILED", 10)
     tap.ok(not t.has("Ctrl-Z waits"), "once the test is over the word is gone (the program was never stopped)")
+    # Too small while the test runs: the notice says what Ctrl-C does then (stops the test).
+    t.send("r")
+    t.wait_for("Connection test of")
+    t.resize(20, 60)
+    t.wait_for("The terminal is too small:")
+    tap.ok("orCtrl-Ctostopthetest." in "".join(t.screen_text().split()),
+           "too small during the test: Ctrl-C stops the test, said so")
+    t.send(CTRL_C)
+    t.resize(24, 80)
+    t.wait_for("The test was stopped", 10)
+    tap.ok(t.has("cancelled"), "... and Ctrl-C did stop it")
     t.quit()
 
 # The keys of a page say what they do there: no Esc on the first page, F2 only where something

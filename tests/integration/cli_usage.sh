@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 24
+plan 28
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -47,3 +47,21 @@ is "$?" 1 "a failed write of the output is an error (exit 1)"
 
 [ ! -e "$AZREPOS_CONNECT_HOME" ]
 ok $? "usage errors and help create no files"
+
+# A command printed to copy names the program as the shell would find it: by its name when PATH
+# finds this program first (installed, or a link to it), else by its absolute path (run from a
+# build folder, as the quick start does), so that pasted anywhere it runs this program.
+said() { printf '%s\n' "$err" | sed -n "s/.*: '\(.*\) list' shows the saved ones$/\1/p"; }
+self=$(realpath "$bin")
+mkdir "$tap_tmp/other" "$tap_tmp/link"
+ln -s /bin/true "$tap_tmp/other/azrepos-connect"
+ln -s "$bin" "$tap_tmp/link/azrepos-connect"
+PATH=/usr/bin:/bin run "$bin" show nope </dev/null
+is "$(said)" "$self" "not on PATH: the commands printed name its absolute path"
+PATH="$tap_tmp/other:$(dirname "$bin"):/usr/bin:/bin" run "$bin" show nope </dev/null
+is "$(said)" "$self" "another azrepos-connect first on PATH: the absolute path of this one"
+PATH="$tap_tmp/link:/usr/bin:/bin" run "$bin" show nope </dev/null
+is "$(said)" "azrepos-connect" "PATH finds this program (through a link): its name"
+(cd "$(dirname "$bin")" && PATH=/usr/bin:/bin run ./azrepos-connect show nope </dev/null; printf '%s' "$err" >"$tap_tmp/dot.err")
+err=$(cat "$tap_tmp/dot.err")
+is "$(said)" "$self" "run as ./azrepos-connect: the absolute path, which works from any folder"

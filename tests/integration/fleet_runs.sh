@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 49
+plan 53
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -130,6 +130,15 @@ head -c 70000 /dev/zero | tr '\0' ' ' >"$tap_tmp/big.json"
 run http --answers "$tap_tmp/big.json" --skip-test </dev/null
 like "$err" "^azrepos-connect: answers: .*big.json is larger than an answers file can be \(64 KiB\)" \
 	"an answers file too large: the limit said"
+
+# --- two tokens: the api probe's message says which one it is about
+run http --name two --token-file "$AZF_TOKEN_FILE" --api-access true --api-token-file "$AZF_TOKEN_403_FILE" \
+	--ca-file "$AZF_CA" --dry-run </dev/null
+like "$rc:$out" "^4:" "an API token without Code (Read): exit 4"
+like "$out" "^FAILED +api .*the API token lacks Code \(Read\) \(HTTP 403\)" "the api line names the API token"
+run http --name one --token-file "$AZF_TOKEN_403_FILE" --api-access true --ca-file "$AZF_CA" --dry-run </dev/null
+like "$out" "^FAILED +api .* token lacks Code \(Read\)" "one token for both: the api line says 'token', as git-http's"
+unlike "$out" "the API token" "... not 'the API token'"
 
 # --- an option's value forgotten: the next option is not taken for it
 run az new --non-interactive --name --url-type repo </dev/null

@@ -103,6 +103,13 @@ rc, shown = run(["secret", "set", "git-pw", "--kind", "password"],
 ok(rc == 3 and "git-pw: the value is larger than 64 KiB" in shown and "do not match" not in shown,
    "a repeated value over 64 KiB too, not as a mismatch")
 
+rc, shown = run(["secret", "list"], [("Passphrase for the secret store", ""), ("Passphrase for the secret store", ""),
+                                     ("Passphrase for the secret store", "wrong 1"),
+                                     ("Passphrase for the secret store", "wrong 2"),
+                                     ("Passphrase for the secret store", "first pass")])
+ok(rc == 0 and shown.count("no passphrase was typed: type it (Ctrl-C gives up)") == 2 and
+   shown.count("wrong passphrase, try again") == 2,
+   "Enter alone is no try (said), twice: two wrong passphrases after them, then the right one, still open it")
 rc, shown = run(["secret", "list"], [("Passphrase for the secret store", "wrong 1"),
                                      ("Passphrase for the secret store", "first pass")])
 ok(rc == 0, "a wrong passphrase, then the right one")
@@ -194,7 +201,7 @@ ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (t
 ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
 # The plan is fixed, not the count of what ran: a check skipped by mistake shows.
-print("1..38")
+print("1..39")
 print("\n".join(tests))
 sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
 PYEOF
