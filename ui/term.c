@@ -354,6 +354,9 @@ attr_t term_style(enum term_style s)
 {
 	if (term_colours)
 		return COLOR_PAIR(s) | term_styles[s].colour;
+	/* A terminal without dim (vt100) would show a placeholder as a value typed: underlined there. */
+	if (s == TERM_DIM && !(termattrs() & A_DIM))
+		return A_UNDERLINE;
 	return term_styles[s].mono;
 }
 

@@ -479,8 +479,8 @@ int wizard_wrap_rows(int width, int max_rows, const char *text)
 
 int wizard_status_rows(const struct wizard *w)
 {
-	/* Four at most: a store's failure names a command to copy, which must show whole. */
-	int rows = *w->status ? wizard_wrap_rows(COLS - 2, 4, w->status) : 1;
+	/* Six at most (a page keeps eleven rows): a store's failure names a command to copy, with its paths, whole. */
+	int rows = *w->status ? wizard_wrap_rows(COLS - 2, 6, w->status) : 1;
 
 	return rows > 1 ? rows : 1;
 }

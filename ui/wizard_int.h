@@ -157,7 +157,7 @@ int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *
  */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
-/* Rows of the status line: 1, or up to 4 for a long message (the page above yields, not the help). */
+/* Rows of the status line: 1, or up to 6 for a long message (the page above yields, not the help). */
 int wizard_status_rows(const struct wizard *w);
 
 /*

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(37)
+tap = Tap(38)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -174,6 +174,11 @@ with Tui([binary, "--home", os.path.join(tmp, "pre"), "new", "--answers", pre, "
 with Tui([binary, "--home", os.path.join(tmp, "vt100"), "new", "--dry-run"], env={"TERM": "vt100"}, tap=tap) as t:
     t.wait_for("Name *")
     t.type("x")
+    # No dim there: a placeholder is underlined, so it does not pass for a value typed.
+    r = t.field_row("Tags")
+    tap.ok(t.line(r)[31:].startswith("e.g. ") and t.screen.buffer[r][31].underscore and
+           not t.screen.buffer[t.field_row("Name")][31].underscore,
+           "TERM=vt100 (no dim): placeholders underlined, values typed not")
     t.send(CTRL_C)
     t.wait_for("y yes   n no")
     t.send("y")
