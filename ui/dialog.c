@@ -269,9 +269,19 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			beep();
 			continue;
 		}
-		int edited = wizard_edit_key(&in, k, ch, paste, false);
+		/* As in the fields: several lines are not one value; a masked value pasted over is replaced. */
+		size_t lines = k == TERM_KEY_PASTE && paste ? input_lines(paste->data, paste->len) : 0;
+		bool replaced = false;
+		int edited = -1;
+		if (lines > 1)
+			snprintf(said, sizeof(said), "not pasted: %zu lines; paste one line", lines);
+		else if (k == TERM_KEY_PASTE && masked && *input_text(&in) &&
+		         (replaced = input_replace(&in, (const char *)paste->data, paste->len, false)))
+			snprintf(said, sizeof(said), "note: the pasted value replaced the one there");
+		else
+			edited = wizard_edit_key(&in, k, ch, paste, false);
 		secbuf_free(paste);
-		if (edited >= 0 || k != TERM_KEY_CHAR)
+		if (lines > 1 || replaced || edited >= 0 || k != TERM_KEY_CHAR)
 			continue;
 		if (ch == 27 || ch == 3) {
 			errno = ECANCELED;

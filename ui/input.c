@@ -349,3 +349,19 @@ void input_view_start(const struct input *in, int width, const char *mask, const
 	}
 	out[o] = '\0';
 }
+
+size_t input_lines(const unsigned char *s, size_t len)
+{
+	size_t lines = 0;
+	bool blank = true;
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i == len || s[i] == '\n') {
+			lines += !blank;
+			blank = true;
+		} else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+			blank = false;
+		}
+	}
+	return lines;
+}

@@ -84,4 +84,7 @@ void input_view(struct input *in, int width, const char *mask, char *out, size_t
 void input_view_start(const struct input *in, int width, const char *mask, const char *more,
                       char *out, size_t outlen);
 
+/* The lines of a text (a paste) that hold more than blanks: more than one goes in no one-line field. */
+size_t input_lines(const unsigned char *s, size_t len);
+
 #endif

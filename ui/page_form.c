@@ -357,23 +357,6 @@ static bool form_key_open(const char *text)
 	return begin && !strstr(begin, "-----END ");
 }
 
-/* The lines of a paste that hold more than blanks. */
-static size_t form_lines(const struct secbuf *paste)
-{
-	size_t lines = 0;
-	bool blank = true;
-
-	for (size_t i = 0; i <= paste->len; i++) {
-		if (i == paste->len || paste->data[i] == '\n') {
-			lines += !blank;
-			blank = true;
-		} else if (!form_blank(paste->data[i])) {
-			blank = false;
-		}
-	}
-	return lines;
-}
-
 /* An editing key or a paste on a text field or store id. */
 static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, const struct secbuf *paste)
 {
@@ -393,7 +376,7 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		return;
 	}
 	/* Lines joined into one would make a value nobody meant (two URLs, two tokens). */
-	if (type == TERM_KEY_PASTE && !multiline && (lines = form_lines(paste)) > 1) {
+	if (type == TERM_KEY_PASTE && !multiline && (lines = input_lines(paste->data, paste->len)) > 1) {
 		snprintf(w->status, sizeof(w->status), "not pasted: %zu lines; paste one line", lines);
 		return;
 	}

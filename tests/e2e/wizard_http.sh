@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(53)
+tap = Tap(55)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -274,7 +274,13 @@ with Tui([binary, "--home", home, "edit", "Web_App"], tap=tap) as t:
     t.to_token()
     t.send("\x1bOS")  # F4
     t.wait_for("Passphrase for the secret store:")
-    t.type(passphrase)
+    # In the box as in the fields: two lines pasted are not taken; a paste over a masked value
+    # replaces it (a wrong passphrase pasted, then the right one, opens the store).
+    t.paste("one\ntwo")
+    tap.ok(t.has("not pasted: 2 lines; paste one line"), "the passphrase box: a paste of two lines is refused")
+    t.paste("not-the-passphrase")
+    t.paste(passphrase)
+    tap.ok(t.has("the pasted value replaced the one there"), "the passphrase box: a paste replaces the masked value")
     t.send(ENTER)
     t.wait_for("Stored secrets")
     t.send(ENTER)
