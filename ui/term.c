@@ -520,7 +520,8 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 		}
 		if (r == OK && (c == '[' || c == 'O')) {
 			term_drop_sequence(c);
-			return TERM_KEY_NONE;
+			*ch = TERM_CODE_UNKNOWN;
+			return TERM_KEY_CODE;
 		}
 		term_next.r = r;
 		term_next.c = c;

@@ -55,6 +55,12 @@ enum term_key {
  * silently with the keys after it.
  */
 #define TERM_CHAR_FOREIGN 0xFFFD
+
+/*
+ * A TERM_KEY_CODE for a key sent as an escape sequence the terminal type does
+ * not define (xterm's F10 under TERM=vt100): dropped whole, and said.
+ */
+#define TERM_CODE_UNKNOWN (KEY_MAX + 1)
 #define TERM_FOREIGN_ADVICE "only ASCII can be typed here: the locale is not UTF-8 (start with " \
                             "LANG=C.UTF-8 to type other characters)"
 

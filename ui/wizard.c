@@ -847,6 +847,10 @@ static void wizard_loop(struct wizard *w)
 			term_suspend();
 		} else if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
 			snprintf(w->status, sizeof(w->status), "%s", TERM_FOREIGN_ADVICE);
+		} else if (k == TERM_KEY_CODE && ch == TERM_CODE_UNKNOWN) {
+			const char *type = getenv("TERM");
+			snprintf(w->status, sizeof(w->status), "a key this terminal type (TERM=%.40s) does not define was "
+			         "ignored: Ctrl-X does what F10 does, Tab and the arrows move", type ? type : "");
 		} else if (wizard_too_small()) {
 			/* Keys are not taken blind while the page cannot be seen. */
 		} else if (w->page < FIELD_PAGE_COUNT) {
