@@ -63,9 +63,15 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
 {
 	long ms = (long)(ctx->deadline_ms - ctx->start_ms);
 
-	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
-	             "no answer within %ld.%ld s: check the host and port, a firewall or the proxy settings",
-	             ms / 1000, ms % 1000 / 100);
+	/* libssh connects directly: proxy settings cannot help the SSH probe. */
+	if (strcmp(r->probe, "git-ssh") == 0)
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
+		             "no answer within %ld.%ld s: check the host and port, or a firewall (SSH does not use "
+		             "https_proxy: behind a proxy, use an HTTPS URL)", ms / 1000, ms % 1000 / 100);
+	else
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
+		             "no answer within %ld.%ld s: check the host and port, a firewall or the proxy settings",
+		             ms / 1000, ms % 1000 / 100);
 }
 
 void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen)
@@ -295,6 +301,7 @@ static const char *check_hostkey_name(enum check_hostkey h)
 		[CHECK_HOSTKEY_ACCEPTED] = "accepted",
 		[CHECK_HOSTKEY_UNKNOWN] = "unknown",
 		[CHECK_HOSTKEY_CHANGED] = "changed",
+		[CHECK_HOSTKEY_REVOKED] = "revoked",
 	};
 
 	return (size_t)h < sizeof(names) / sizeof(names[0]) ? names[h] : "none";

@@ -85,6 +85,7 @@ enum check_hostkey {
 	CHECK_HOSTKEY_ACCEPTED, /* unknown, accepted by accept_host_key: record it */
 	CHECK_HOSTKEY_UNKNOWN,  /* unknown: probe FAILED, fingerprint in host_key_fp */
 	CHECK_HOSTKEY_CHANGED,  /* differs from a known key: probe FAILED */
+	CHECK_HOSTKEY_REVOKED,  /* marked @revoked in a known_hosts file: probe FAILED */
 };
 
 #define CHECK_MAX_PROBES 2

@@ -332,7 +332,22 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	struct check_ctx *ctx = req->ctx;
 	struct check_result *r = req->res;
 	const char *d = check_req_detail(req, rc);
+	long proxy_code = 0;
 
+	/* The proxy answered CONNECT with an error: the fix is in the proxy settings, not the URL. */
+	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &proxy_code);
+	if (proxy_code == 407) {
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the proxy wants a login (HTTP 407): put its user and password in https_proxy "
+		             "(http://user:password@proxy:port)");
+		return;
+	}
+	if (proxy_code >= 300) {
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the proxy refused to connect to %s (HTTP %ld): check https_proxy and no_proxy, or ask "
+		             "the proxy's administrator to allow that host", req->host, proxy_code);
+		return;
+	}
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS,
@@ -468,6 +483,18 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
 		             "the server refused the request (HTTP 400): check the URL (spaces must be %%20)");
 		break;
+	case 429: { /* Azure DevOps' rate limits: the credentials are not in question */
+		curl_off_t wait = 0;
+		curl_easy_getinfo(req->easy, CURLINFO_RETRY_AFTER, &wait);
+		if (wait > 0)
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+			             "%s is limiting requests (HTTP 429): try again in %" CURL_FORMAT_CURL_OFF_T " s",
+			             req->host, wait);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+			             "%s is limiting requests (HTTP 429): try again in a few minutes", req->host);
+		break;
+	}
 	default:
 		if (code >= 500)
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,

@@ -355,6 +355,12 @@ static bool check_ssh_host_key(struct check_ssh *s)
 			               "HOST KEY MISMATCH for %s (got %s): it is not Azure DevOps' published key; someone may be intercepting the connection",
 			               name, r->host_key_fp);
 		break;
+	case KNOWN_HOSTS_REVOKED:
+		r->host_key_status = CHECK_HOSTKEY_REVOKED;
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+		               "the host key of %s (%s) is marked @revoked in %s line %d: it must not be trusted; ask the server's administrator for its new key",
+		               name, r->host_key_fp, where.file, where.line);
+		break;
 	case KNOWN_HOSTS_UNKNOWN:
 		if (t->accept_host_key && *t->accept_host_key &&
 		    (strcmp(t->accept_host_key, r->host_key_fp) == 0 ||
@@ -416,6 +422,11 @@ static void check_ssh_handshake(struct check_ssh *s)
 
 		if (strstr(e, "host key"))
 			check_ssh_no_host_key_alg(s, e);
+		else if (!ssh_get_serverbanner(s->session))
+			/* Connected, but no "SSH-2.0-..." came back: a web server, a TLS port, a wrong service. */
+			check_ssh_fail(s, CHECK_CAT_PROTOCOL,
+			               "%s port %d does not answer as an SSH server (%s): check the port in the URL "
+			               "(Azure DevOps: ssh.dev.azure.com, port 22)", s->ctx->t->ssh_host, s->port, e);
 		else
 			check_ssh_fail(s, CHECK_CAT_PROTOCOL, "SSH handshake with %s failed: %s", s->ctx->t->ssh_host, e);
 		return;

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -153,7 +154,9 @@ void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream
 		c->usage(stream);
 		return;
 	}
-	fprintf(stream, "Usage: " AZ_PROGRAM " %s %s\n%s.\n", c->name, c->args, c->summary);
+	/* The summary as a sentence: "List saved connectors." */
+	fprintf(stream, "Usage: " AZ_PROGRAM " %s %s\n%c%s.\n", c->name, c->args,
+	        toupper((unsigned char)c->summary[0]), c->summary + 1);
 }
 
 /* The one long option nearest to a mistyped "--word[=value]", or NULL. */
@@ -236,13 +239,19 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 				return msg_usage_for(ctx->err, argv[0], "%s: unknown option '-%c'", argv[0], optopt);
 			const char *given = argv[optind - 1];
 			size_t glen = strcspn(given, "=");
-			/* A global option after the command: say where it goes. */
-			for (const struct option *g = cli_global_opts; g->name; g++)
-				if (glen == strlen(g->name) + 2 && strncmp(given, "--", 2) == 0 &&
-				    strncmp(given + 2, g->name, glen - 2) == 0)
-					return msg_usage_for(ctx->err, argv[0], "%s: --%s is a global option: put it before "
-					                     "the command ('" AZ_PROGRAM " --%s ... %s ...')", argv[0], g->name,
-					                     g->name, argv[0]);
+			/* A global option after the command (or after the wizard's options): say where it goes. */
+			for (const struct option *g = cli_global_opts; g->name; g++) {
+				if (glen != strlen(g->name) + 2 || strncmp(given, "--", 2) != 0 ||
+				    strncmp(given + 2, g->name, glen - 2) != 0)
+					continue;
+				if (ctx->no_command)
+					return msg_usage(ctx->err, "--%s is a global option: global options come first, then "
+					                 "the command, then its options ('" AZ_PROGRAM " --%s ... [COMMAND] "
+					                 "%.*s ...')", g->name, g->name, (int)strcspn(argv[1], "="), argv[1]);
+				return msg_usage_for(ctx->err, argv[0], "%s: --%s is a global option: put it before "
+				                     "the command ('" AZ_PROGRAM " --%s ... %s ...')", argv[0], g->name,
+				                     g->name, argv[0]);
+			}
 			const char *near = cli_nearest_option(given, longopts);
 			/* The name only: a value after '=' might be a secret given by mistake. */
 			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s'%s%s%s", argv[0],

@@ -157,7 +157,7 @@ static void new_usage_body(FILE *out)
 	      "  --write-answers F       also write the values used (no secrets) to F for replay\n"
 	      "  --skip-test             save without the connectivity check\n"
 	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
-	      "  --dry-run               validate and check; write nothing\n"
+	      "  --dry-run               validate and check; write nothing (but --write-answers F)\n"
 	      "  --output text|json      the result as text (default) or JSON (--json: the same)\n"
 	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*' masks)\n"
 	      CONNCHECK_USAGE
@@ -390,8 +390,9 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 	/* What the run said on stderr (the store's errors and notes), line by line. */
 	json_add_messages(o, said);
 
-	cJSON_AddStringToObject(o, "identifier", c && connector_get(c, FIELD_IDENTIFIER)
-	                                         ? connector_get(c, FIELD_IDENTIFIER) : "");
+	/* An identifier that looks like a token is refused (said in errors), never repeated here: logs keep this. */
+	const char *ident = c ? connector_get(c, FIELD_IDENTIFIER) : NULL;
+	cJSON_AddStringToObject(o, "identifier", ident && !ident_looks_like_token(ident) ? ident : "");
 	cJSON_AddBoolToObject(o, "saved", saved);
 	cJSON_AddBoolToObject(o, "changed", changed);
 	for (size_t i = 0; e && i < e->n; i++) {
@@ -520,8 +521,12 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		/* Once, when the key is stored: not on each edit of other fields. */
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
 			cmd_secret_print_pem_hint(ctx, ctx->out, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
-	} else if (!a->json)
+	} else if (!a->json && a->write_answers && arc == AZ_EXIT_OK) {
+		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
+		        a->editing, a->write_answers);
+	} else if (!a->json) {
 		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
+	}
 report:
 	if (a->write_answers && !saved && a->dry_run && c && e->n == 0) {
 		int wrc = newconn_write_answers(ctx, a->write_answers, c);

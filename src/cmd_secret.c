@@ -169,9 +169,11 @@ static int secret_list(struct cli_ctx *ctx, bool json)
 		store_close(s);
 		return rc;
 	}
-	for (size_t i = 0; store_info(s, i, &info); i++)
-		if ((int)strlen(secret_shown_id(info.id)) > width)
-			width = (int)strlen(secret_shown_id(info.id));
+	for (size_t i = 0; store_info(s, i, &info); i++) {
+		int len = (int)strlen(secret_shown_id(info.id));
+		if (len > width)
+			width = len;
+	}
 	if (store_count(s) > 0)
 		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, "ID", "KIND", "CREATED", "UPDATED");
 	for (size_t i = 0; store_info(s, i, &info); i++) {
@@ -665,9 +667,10 @@ void cmd_secret_usage(FILE *out)
 	      "Manage the encrypted secret store; values are never shown on the terminal.\n"
 	      "\n"
 	      "  list [--json]         ids, kinds and dates of the stored secrets\n"
-	      "  set ID                store a secret: from --from-file F, else the terminal (echo off),\n"
-	      "                        else stdin; --kind token|password|ssh-private-key|\n"
-	      "                        ssh-key-passphrase (default token)\n"
+	      "  set ID                store a secret (--kind token|password|ssh-private-key|\n"
+	      "                        ssh-key-passphrase, default token): from --from-file F,\n"
+	      "                        else stdin when it is not a terminal, else typed (echo\n"
+	      "                        off; never an SSH key)\n"
 	      "  set ID --generate     store a new SSH key (RSA 4096, as F3 in the wizard makes);\n"
 	      "                        its public key is printed, to add in Azure DevOps\n"
 	      "  get ID                write a value where it is needed (such as the key F3 made,\n"

@@ -11,6 +11,7 @@
 #include "connector.h"
 #include "cmd_connector.h"
 #include "exitcode.h"
+#include "fields.h"
 #include "msg.h"
 #include "store_cli.h"
 
@@ -72,6 +73,12 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		msg_capture_start(&said, &ctx->err);
 	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK)
 		goto out;
+	/* A fingerprint given for a connector without SSH would be silently of no use: a slip. */
+	if (a.check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY)) {
+		rc = msg_usage_for(ctx->err, "test", "test: --accept-host-key is for SSH connectors; '%s' "
+		                   "connects over HTTP: leave it out", argv[optind]);
+		goto out;
+	}
 	/* Every connector has a secret (a token or a key): the store is always needed. */
 	rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
 	if (rc != AZ_EXIT_OK)

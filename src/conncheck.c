@@ -230,6 +230,22 @@ int conncheck_record_host_key(const struct conncheck_opts *opts, const char *hos
 	return 0;
 }
 
+/*
+ * The SSH host without the brackets of an IPv6 literal ("[::1]" -> "::1"), in
+ * place: getaddrinfo takes no brackets, and known_hosts_name adds them as
+ * OpenSSH does ("::1", "[::1]:2222"). Call it after deriving URLs from the host.
+ */
+static const char *conncheck_ssh_host(char *host)
+{
+	size_t n = strlen(host);
+
+	if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = '\0';
+	}
+	return host;
+}
+
 int conncheck_record(const struct connector *c, const struct conncheck_opts *opts,
                      const struct check_result *res, size_t n, char *msg, size_t msglen)
 {
@@ -241,7 +257,7 @@ int conncheck_record(const struct connector *c, const struct conncheck_opts *opt
 	if (azure_url_parse(connector_value(c, FIELD_URL) ? connector_value(c, FIELD_URL) : "", &u, msg,
 	                    msglen) != 0)
 		return -1;
-	rc = conncheck_record_host_key(opts, u.host, azure_url_port(&u), res, n, msg, msglen);
+	rc = conncheck_record_host_key(opts, conncheck_ssh_host(u.host), azure_url_port(&u), res, n, msg, msglen);
 	azure_url_free(&u);
 	return rc;
 }
@@ -283,7 +299,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	t.api_token_own = t.token && t.api_token && !secbuf_equal(t.token, t.api_token);
 	if (ssh) {
 		ssh_path = azure_url_ssh_path(&u, test_repo);
-		t.ssh_host = u.host;
+		t.ssh_host = conncheck_ssh_host(u.host);
 		t.ssh_port = azure_url_port(&u);
 		t.ssh_user = u.user ? u.user : "git";
 		t.ssh_path = ssh_path;

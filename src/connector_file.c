@@ -105,9 +105,16 @@ fail:
 
 char *connector_file_text(const struct connector *c)
 {
-	cJSON *root = connector_file_json(c);
-	char *text = root ? json_print(root) : NULL;
+	return connector_file_draft_text(c, NULL);
+}
 
+char *connector_file_draft_text(const struct connector *c, const char *key_file)
+{
+	cJSON *root = connector_file_json(c);
+	char *text = NULL;
+
+	if (root && (!key_file || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_FILE, key_file)))
+		text = json_print(root);
 	cJSON_Delete(root);
 	return text;
 }
@@ -369,8 +376,9 @@ static bool connector_file_has_nul(const char *text, size_t len)
 	return false;
 }
 
+/* key_file (a draft's): where the SSH key file's path goes, if the text holds one. */
 static struct connector *connector_file_parse_as(const char *text, size_t len, const char *name,
-                                                 bool answers, char *msg, size_t msglen)
+                                                 bool answers, char **key_file, char *msg, size_t msglen)
 {
 	const char *end = NULL;
 	struct connector *c;
@@ -393,7 +401,15 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 		cJSON_Delete(root);
 		return NULL;
 	}
+	cJSON *path = key_file ? cJSON_DetachItemFromObjectCaseSensitive(root, CONNECTOR_FILE_DRAFT_KEY_FILE)
+	                       : NULL;
 	c = connector_file_from_json(root, name, answers, msg, msglen);
+	if (c && cJSON_IsString(path) && *path->valuestring && !(*key_file = strdup(path->valuestring))) {
+		snprintf(msg, msglen, "out of memory");
+		connector_free(c);
+		c = NULL;
+	}
+	cJSON_Delete(path);
 	cJSON_Delete(root);
 	return c;
 }
@@ -401,13 +417,20 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 struct connector *connector_file_parse(const char *text, size_t len, const char *name,
                                        char *msg, size_t msglen)
 {
-	return connector_file_parse_as(text, len, name, false, msg, msglen);
+	return connector_file_parse_as(text, len, name, false, NULL, msg, msglen);
 }
 
 struct connector *connector_file_parse_answers(const char *text, size_t len, const char *name,
                                                char *msg, size_t msglen)
 {
-	return connector_file_parse_as(text, len, name, true, msg, msglen);
+	return connector_file_parse_as(text, len, name, true, NULL, msg, msglen);
+}
+
+struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
+                                             char **key_file, char *msg, size_t msglen)
+{
+	*key_file = NULL;
+	return connector_file_parse_as(text, len, name, true, key_file, msg, msglen);
 }
 
 enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,

@@ -57,6 +57,16 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
                                                char *msg, size_t msglen);
 
 /*
+ * The wizard's draft: an answers file, and the path of the SSH key file when
+ * the key was given as one (a path, never the key), under this key.
+ */
+#define CONNECTOR_FILE_DRAFT_KEY_FILE "ssh-key-file"
+char *connector_file_draft_text(const struct connector *c, const char *key_file);
+/* *key_file: that path (malloc'ed), or NULL when the draft has none. */
+struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
+                                             char **key_file, char *msg, size_t msglen);
+
+/*
  * Load connector id from dir: its identifier must be id. On failure the
  * message says what is wrong and where (for MISSING, where it looked).
  */

@@ -160,16 +160,29 @@ static bool export_yaml_ambiguous(const char *s)
 		return true;
 	if (strchr("+-.", s[0]) && s[1] >= '0' && s[1] <= '9')
 		return true;
+	/* SnakeYAML's float is "[-+]?(\.[0-9]+|[0-9_]+...)": "-.5", "+.5e3", even "-_1". */
+	if (strchr("+-", s[0]) && (s[1] == '.' || s[1] == '_'))
+		return true;
 	for (const char *const *w = words; *w; w++)
 		if (strcasecmp(s, *w) == 0)
 			return true;
 	return false;
 }
 
+/*
+ * U+2028 and U+2029 are line breaks in YAML 1.1 only: libyaml writes them raw
+ * with an indent after, which a YAML 1.2 reader (js-yaml, eemeli/yaml) keeps
+ * as text and spaces. Double-quoted, they are escaped (\L, \P) for both.
+ */
+static bool export_yaml_unicode_break(const char *s)
+{
+	return strstr(s, "\xe2\x80\xa8") || strstr(s, "\xe2\x80\xa9");
+}
+
 static bool export_yaml_scalar(yaml_emitter_t *em, const char *s, bool is_string)
 {
 	yaml_event_t ev;
-	bool quote = is_string && export_yaml_ambiguous(s);
+	bool quote = is_string && (export_yaml_ambiguous(s) || export_yaml_unicode_break(s));
 
 	/* The emitter picks the quoting and escapes; a string that would resolve
 	 * to another type is marked "not plain-implicit" and double-quoted. */

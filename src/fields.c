@@ -207,7 +207,7 @@ static bool fields_check_test_repo(const struct connector *c, const char *v,
 	(void)env;
 	/* As in a URL: Azure would read '.git' as part of the name. */
 	if (len > 4 && strcasecmp(v + len - 4, ".git") == 0) {
-		snprintf(msg, msglen, "remove the '.git' suffix: the repository is '%.*s'", (int)(len - 4), v);
+		snprintf(msg, msglen, "remove the '.git' suffix: the repository is \"%.*s\"", (int)(len - 4), v);
 		return false;
 	}
 	return azure_name_check(v, AZURE_NAME_REPO, msg, msglen);

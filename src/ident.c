@@ -168,22 +168,35 @@ static bool ident_secret_char(char c)
 	return (c >= 'a' && c <= 'z') || ident_is_digit(c) || c == '_' || c == '-';
 }
 
+/* In the n bytes at p: a digit somewhere, and something else (a letter). */
+static bool ident_mixed(const char *p, size_t n)
+{
+	static const char digits[] = "0123456789";
+
+	return strcspn(p, digits) < n && strspn(p, digits) < n;
+}
+
 /*
  * A PAT: 52 characters of base32 (a-z, 2-7) or, in the newer format, 84 letters and digits; as a
- * whole run of letters and digits, alone or within other text ("user:<PAT>", a tag, a sentence).
+ * run of letters and digits, alone or within other text ("user:<PAT>", a tag, a sentence), or
+ * typed onto the end of a value already there ("ci" + PAT: 52 base32 characters within the run).
  * Both random, so with a digit and a letter (a token lacks a digit once in about 50,000): a long
  * name of letters alone is a name.
  */
 const char *ident_token_run(const char *text, size_t *len)
 {
-	static const char digits[] = "0123456789";
+	static const char base32[] = "abcdefghijklmnopqrstuvwxyz234567";
 
 	for (const char *p = text; *p;) {
 		size_t run = strspn(p, IDENT_TOKEN_CHARS);
-		/* In the run: a digit somewhere, and something else (a letter). */
-		bool mixed = strcspn(p, digits) < run && strspn(p, digits) < run;
+		bool token = run >= 84 && ident_mixed(p, run);
 
-		if (mixed && ((run == 52 && strspn(p, "abcdefghijklmnopqrstuvwxyz234567") == run) || run == 84)) {
+		for (size_t at = 0, b; !token && at + 52 <= run; at += b ? b : 1) {
+			b = strspn(p + at, base32);
+			b = b < run - at ? b : run - at;
+			token = b >= 52 && ident_mixed(p + at, b);
+		}
+		if (token) {
 			*len = run;
 			return p;
 		}

@@ -44,8 +44,13 @@ void known_hosts_name(const char *host, int port, char *out, size_t outlen)
 		*p = (char)tolower((unsigned char)*p);
 }
 
-/* Called for each entry of a text that matches the host; non-zero stops the scan. */
-typedef int (*known_hosts_fn)(const struct ssh_knownhosts_entry *e, int line, void *user);
+/*
+ * Called for each entry of a text that matches the host (revoked: its line is
+ * marked @revoked); non-zero stops the scan.
+ */
+typedef int (*known_hosts_fn)(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user);
+
+#define KNOWN_HOSTS_REVOKED_MARKER "@revoked "
 
 /* Scan text (modified in place: one NUL-terminated line at a time). */
 static int known_hosts_scan_text(char *text, const char *name, known_hosts_fn fn, void *user)
@@ -64,12 +69,17 @@ static int known_hosts_scan_text(char *text, const char *name, known_hosts_fn fn
 				*p = ' ';
 		while (*line == ' ')
 			line++;
-		if (*line != '\0' && *line != '#') {
+		bool revoked = strncmp(line, KNOWN_HOSTS_REVOKED_MARKER, strlen(KNOWN_HOSTS_REVOKED_MARKER)) == 0;
+		if (revoked)
+			for (line += strlen(KNOWN_HOSTS_REVOKED_MARKER); *line == ' '; line++)
+				;
+		/* Other markers (@cert-authority): certificates are not taken, so such a line vouches for nothing. */
+		if (*line != '\0' && *line != '#' && *line != '@') {
 			struct ssh_knownhosts_entry *e = NULL;
 
 			/* SSH_AGAIN: another host; SSH_ERROR: a line libssh cannot read. */
 			if (ssh_known_hosts_parse_line(name, line, &e) == SSH_OK) {
-				stop = fn(e, lineno, user);
+				stop = fn(e, lineno, revoked, user);
 				ssh_knownhosts_entry_free(e);
 			}
 		}
@@ -100,10 +110,11 @@ static int known_hosts_scan_file(const char *file, const char *name, known_hosts
 	return stop;
 }
 
-static int known_hosts_any(const struct ssh_knownhosts_entry *e, int line, void *user)
+static int known_hosts_any(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
 {
 	(void)e;
 	(void)line;
+	(void)revoked;
 	*(bool *)user = true;
 	return 1;
 }
@@ -123,11 +134,11 @@ struct known_hosts_match {
 	struct known_hosts_where where;
 };
 
-static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, void *user)
+static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
 {
 	struct known_hosts_match *m = user;
 
-	if (ssh_key_type(e->publickey) != ssh_key_type(m->key))
+	if (revoked || ssh_key_type(e->publickey) != ssh_key_type(m->key))
 		return 0;
 	if (ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) == 0) {
 		m->verdict = KNOWN_HOSTS_MATCH;
@@ -142,6 +153,18 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, v
 	return 0;
 }
 
+/* The key marked @revoked for the host: never trusted, whatever other lines say. */
+static int known_hosts_revoked(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
+{
+	struct known_hosts_match *m = user;
+
+	if (!revoked || ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) != 0)
+		return 0;
+	m->verdict = KNOWN_HOSTS_REVOKED;
+	m->where = (struct known_hosts_where){ m->file, line };
+	return 1;
+}
+
 enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
                                            const char *host, int port, const ssh_key key,
                                            struct known_hosts_where *where)
@@ -150,9 +173,16 @@ enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfil
 	char name[300];
 
 	known_hosts_name(host, port, name, sizeof(name));
-	if (known_hosts_is_pinned(name)) {
+	/* Revoking only takes trust away: a revoked key is refused even for a pinned host. */
+	for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_REVOKED; i++) {
+		m.file = files[i];
+		known_hosts_scan_file(files[i], name, known_hosts_revoked, &m);
+	}
+	bool revoked = m.verdict == KNOWN_HOSTS_REVOKED;
+	if (!revoked && known_hosts_is_pinned(name)) {
+		m.file = NULL;
 		known_hosts_scan_pinned(name, known_hosts_compare, &m);
-	} else {
+	} else if (!revoked) {
 		for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_MATCH; i++) {
 			m.file = files[i];
 			known_hosts_scan_file(files[i], name, known_hosts_compare, &m);
@@ -179,7 +209,7 @@ static bool known_hosts_has_alg(const char *list, const char *alg)
 }
 
 /* Append one algorithm list to the comma-separated output, skipping repeats. */
-static int known_hosts_add_alg(const struct ssh_knownhosts_entry *e, int line, void *user)
+static int known_hosts_add_alg(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
 {
 	struct known_hosts_algs *a = user;
 	enum ssh_keytypes_e type = ssh_key_type(e->publickey);
@@ -187,7 +217,7 @@ static int known_hosts_add_alg(const struct ssh_knownhosts_entry *e, int line, v
 	size_t used = strlen(a->out), n;
 
 	(void)line;
-	if (!alg || known_hosts_has_alg(a->out, alg))
+	if (revoked || !alg || known_hosts_has_alg(a->out, alg))
 		return 0;
 	n = strlen(alg) + (used ? 1 : 0);
 	if (used + n < a->outlen)

@@ -1,8 +1,9 @@
 /*
  * SSH host keys: Azure's key pinned in the program, then OpenSSH known_hosts
  * files (plain, wildcard and hashed host names, "[host]:port" for other
- * ports, as libssh parses them). Marker lines (@cert-authority, @revoked)
- * are not honoured: they never match.
+ * ports, as libssh parses them). A key marked @revoked for the host is
+ * refused whatever else lists it; @cert-authority lines vouch for nothing
+ * (certificates are not taken).
  */
 #ifndef AZ_KNOWN_HOSTS_H
 #define AZ_KNOWN_HOSTS_H
@@ -15,6 +16,7 @@ enum known_hosts_verdict {
 	KNOWN_HOSTS_UNKNOWN, /* no key of this type for the host */
 	KNOWN_HOSTS_MATCH,   /* a listed key */
 	KNOWN_HOSTS_CHANGED, /* a different key of the same type is listed */
+	KNOWN_HOSTS_REVOKED, /* the key is marked @revoked for the host */
 };
 
 /* Where a verdict comes from: file is NULL for the pinned key. */

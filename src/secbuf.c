@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -13,8 +14,14 @@
 
 struct secbuf *secbuf_new(size_t cap)
 {
-	struct secbuf *sb = sodium_malloc(sizeof(*sb));
+	struct secbuf *sb;
 
+	/* cap + 1 must not wrap to 0: sodium_malloc(0) would put the NUL in its guard page. */
+	if (cap == SIZE_MAX) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	sb = sodium_malloc(sizeof(*sb));
 	if (!sb)
 		return NULL;
 	sb->data = sodium_malloc(cap + 1);
@@ -59,10 +66,13 @@ static void secbuf_trim(struct secbuf *sb)
 struct secbuf *secbuf_read_fd(int fd, size_t max, bool trim_newline)
 {
 	/* One byte more than max tells an over-long input from an exact fit. */
-	struct secbuf *sb = secbuf_new(max + 1);
+	struct secbuf *sb = max < SIZE_MAX ? secbuf_new(max + 1) : NULL;
 
-	if (!sb)
+	/* (max + 1 wrapped to 0 would read nothing and pass an empty value for the secret.) */
+	if (!sb) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	for (;;) {
 		ssize_t n = read(fd, sb->data + sb->len, sb->cap - sb->len);
 		if (n < 0 && errno == EINTR)

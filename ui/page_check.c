@@ -369,7 +369,12 @@ void page_check_draw(struct wizard *w)
 		            : "The test failed: nothing is saved yet. Fix the values (B), try again (R), or "
 		              "save anyway (S).", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_SAVED || w->check == TEST_PASSED) {
-		wizard_wrap(y, 1, COLS - 2, 5, w->done, term_style(TERM_OK));
+		/*
+		 * Saved anyway, it names each failure and the command to test again: every row there is,
+		 * the help's two too (this page has none), as on the review.
+		 */
+		int rows = (*w->status ? bottom : bottom + 2) - y + 1;
+		wizard_wrap(y, 1, COLS - 2, rows > 1 ? rows : 1, w->done, term_style(TERM_OK));
 	}
 }
 
@@ -391,16 +396,17 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 			wizard_goto(w, WIZARD_REVIEW);
 		break;
 	case TEST_FAILED:
+		w->status[0] = '\0';
 		if (back)
 			wizard_goto(w, WIZARD_REVIEW);
 		else if (chr && (ch == 'r' || ch == 'R'))
 			page_check_start(w);
-		else if (chr && (ch == 's' || ch == 'S') &&
-		         (w->start->dry_run ||
-		          dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
-		                         "and its secrets anyway? (the exit status will say the test failed)")))
-			check_save(w);
-		else if (chr && (ch == 'c' || ch == 'C') && check_ca_failure(w))
+		else if (chr && (ch == 's' || ch == 'S')) {
+			if (w->start->dry_run ||
+			    dialog_confirm(w, "Save anyway", "The connection test failed. Save the connector "
+			                   "and its secrets anyway? (the exit status will say the test failed)"))
+				check_save(w);
+		} else if (chr && (ch == 'c' || ch == 'C') && check_ca_failure(w))
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char host[300], ktype[64], kept[600], q[1536];
@@ -418,6 +424,11 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 				snprintf(w->accept_fp, sizeof(w->accept_fp), "%s", unknown->host_key_fp);
 				page_check_start(w);
 			}
+		} else {
+			/* Enter, most likely: not taken without a word, the page's keys are named. */
+			snprintf(w->status, sizeof(w->status), "not a key of this page: R runs the test again, B goes "
+			         "back to the values, S %s%s%s", w->start->dry_run ? "ends the dry run" : "saves anyway",
+			         unknown ? ", A trusts the host key" : "", check_ca_failure(w) ? ", C takes a CA file" : "");
 		}
 		break;
 	default:

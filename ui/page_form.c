@@ -51,7 +51,11 @@ static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, s
 
 	if (!touched && !w->tried[w->page])
 		return false;
-	return !wizard_item_msg(w, it, msg, msglen);
+	if (wizard_item_msg(w, it, msg, msglen))
+		return false;
+	/* Drawn under the field, unmasked: a token quoted by any message is not said (see msg.c). */
+	ident_redact_tokens(msg);
+	return true;
 }
 
 static void form_choices(const struct wizard *w, enum field_id id, int y, bool focused)
@@ -105,8 +109,11 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 
 	/* Only URL and test repository messages name one: a store id item never does. */
 	if (wizard_item_msg(w, it, msg, sizeof(msg)) ||
-	    !fields_suggestion(w->c, it.id, msg, &w->env, fix, sizeof(fix)))
+	    !fields_suggestion(w->c, it.id, msg, &w->env, fix, sizeof(fix))) {
+		snprintf(w->status, sizeof(w->status), "F5 puts in the value a message under the URL or the test "
+		         "repository names: none here");
 		return;
+	}
 	/* A repository URL given for a Project: its repository is a good one to test with. */
 	if (it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
 	    !*input_text(&w->in[FIELD_TEST_REPO]) &&
@@ -223,6 +230,12 @@ void page_form_draw(struct wizard *w)
 		size_t len = strlen(msgs[w->focus]);
 		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
 	}
+	/* A page taller than the screen keeps its last row for "↓ more": the help's row is not free. */
+	int need = 0;
+	for (size_t i = 0; i < n; i++)
+		need += 1 + wizard_wrap_rows(form_width(), FORM_MSG_ROWS, msgs[i]);
+	if (top + need - 1 > bottom)
+		bottom--;
 	/* Scroll so that the focused item and its message are on the screen. */
 	if (w->scroll > w->focus)
 		w->scroll = w->focus;
@@ -289,7 +302,7 @@ static void form_next(struct wizard *w)
 		         "message says how)", first < (int)n ? fields_at(items[first].id)->label : "a field");
 		/* Keys typed ahead for the next page would land in this field (a token in clear): dropped. */
 		beep();
-		flushinp();
+		term_flush_input();
 		return;
 	}
 	wizard_goto(w, w->page + 1);
@@ -489,6 +502,11 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		secret_tools_generate_key(w);
 	} else if (code && ch == KEY_F(4) && f->kind == FIELD_SECRET) {
 		secret_tools_pick(w, it.id);
+	} else if (code && (ch == KEY_F(3) || ch == KEY_F(4))) {
+		/* Said, not ignored: the key is right, the field is not. */
+		snprintf(w->status, sizeof(w->status), ch == KEY_F(3)
+		         ? "F3 makes a new SSH key: it works on the SSH private key field"
+		         : "F4 picks a stored secret: it works on a secret's field (a token, a key, a passphrase)");
 	} else if (code && ch == KEY_F(5)) {
 		form_take_suggestion(w, it);
 	} else if ((code && ch == KEY_F(10)) || (chr && ch == 24)) {

@@ -590,6 +590,12 @@ static void term_take_back(void)
 	term_write(TERM_PASTE_ON);
 }
 
+void term_flush_input(void)
+{
+	flushinp();
+	term_next.set = false;
+}
+
 void term_show_plain(const char *text)
 {
 	struct termios shell, keys;
@@ -599,8 +605,7 @@ void term_show_plain(const char *text)
 	if (!term_screen)
 		return;
 	/* Keys typed while the key was being made must not dismiss the screen before it is read. */
-	flushinp();
-	term_next.set = false;
+	term_flush_input();
 	term_give_back();
 	tcflush(term_fd, TCIFLUSH);
 	/* Any one key goes back; ^C is such a key here, not a signal that would lose the wizard. */

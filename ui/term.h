@@ -84,6 +84,9 @@ void term_on_hangup(int (*fn)(void *arg, const char *why), void *arg);
 /* How long term_getkey waits, in ms; -1 (the default) blocks. */
 void term_timeout(int ms);
 
+/* Drop the keys typed ahead, the one held back behind an Esc too. */
+void term_flush_input(void);
+
 /*
  * Leave the screen and print text as plain lines until a key is pressed, then
  * redraw. The terminal wraps a long line itself, so it copies whole (a public

@@ -238,6 +238,15 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		wizard_follow_name(w);
 }
 
+/* The path of the SSH key file named by v, "~/" as $HOME. */
+static void wizard_key_path(const char *v, char *path, size_t pathlen)
+{
+	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
+		snprintf(path, pathlen, "%s%s", getenv("HOME"), v + 1);
+	else
+		snprintf(path, pathlen, "%s", v);
+}
+
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
 	const char *v = input_text(&w->in[id]);
@@ -250,10 +259,7 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
 	if (!wizard_key_file(w, id))
 		return secbuf_dup(b->data, b->len);
-	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
-		snprintf(path, sizeof(path), "%s%s", getenv("HOME"), v + 1);
-	else
-		snprintf(path, sizeof(path), "%s", v);
+	wizard_key_path(v, path, sizeof(path));
 	struct secbuf *key = secbuf_read_file(path, STORE_VALUE_MAX, false);
 	if (key)
 		return key;
@@ -261,6 +267,10 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	const char *what = errno != EFBIG ? sshkey_misgiven(v) : NULL;
 	if (what)
 		snprintf(msg, msglen, "that is %s", what);
+	else if (ident_looks_like_token(v))
+		/* Never quoted: the message shows under the field, and the field is masked for it. */
+		snprintf(msg, msglen, "that looks like a Personal Access Token (not shown), not an SSH private "
+		         "key or its file: a token goes in the Personal Access Token field");
 	else
 		snprintf(msg, msglen, "cannot read %s: %s", path,
 		         errno == EFBIG ? "larger than a private key can be" : strerror(errno));
@@ -290,7 +300,7 @@ void wizard_key_refresh(struct wizard *w)
 		w->key_msg_pass = true;
 		snprintf(w->key_msg, sizeof(w->key_msg), pass
 		         ? "this passphrase does not open the key"
-		         : "the key needs its passphrase: type it here");
+		         : "the key needs its passphrase: paste or type it here");
 	} else if (rc == -3) {
 		/* The wizard makes one itself. */
 		char *advice = strstr(w->key_msg, SSHKEY_RSA_ADVICE);
@@ -322,7 +332,19 @@ void wizard_draft_save(struct wizard *w)
 		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
 			connector_put(d, id, NULL);
 	}
-	text = d ? connector_file_text(d) : NULL;
+	/* A key given by its file: the path comes back with the draft (the key is read again from it). */
+	const char *key_file = NULL;
+	if (fields_applies(w->c, FIELD_SSH_KEY) && wizard_key_file(w, FIELD_SSH_KEY)) {
+		char key_path[WIZARD_TEXT_MAX + 64];
+		struct stat st;
+
+		key_file = input_text(&w->in[FIELD_SSH_KEY]);
+		wizard_key_path(key_file, key_path, sizeof(key_path));
+		/* Only a path that names a file: a line that names none may be a secret pasted there. */
+		if (ident_looks_like_token(key_file) || stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
+			key_file = NULL;
+	}
+	text = d ? connector_file_draft_text(d, key_file) : NULL;
 	connector_free(d);
 	if (!text || paths_mkdir(p->state_dir) != 0 ||
 	    fileio_write_atomic(p->draft, text, strlen(text), NULL, NULL) != 0)
@@ -768,7 +790,7 @@ static void wizard_resume_quit(struct wizard *w)
 static void wizard_resume(struct wizard *w)
 {
 	const char *path = w->ctx->paths.draft;
-	char *text = NULL, msg[384], when[64] = "", question[768];
+	char *text = NULL, *key_file = NULL, msg[384], when[64] = "", question[768];
 	size_t len = 0;
 	struct connector *d;
 	struct stat st;
@@ -779,7 +801,7 @@ static void wizard_resume(struct wizard *w)
 	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
 		return;
-	d = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
+	d = connector_file_parse_draft(text, len, path, &key_file, msg, sizeof(msg));
 	free(text);
 	if (!d) {
 		/* The first fault: the status is one line. */
@@ -790,23 +812,26 @@ static void wizard_resume(struct wizard *w)
 	if (stat(path, &st) == 0)
 		strftime(when, sizeof(when), " of %Y-%m-%d %H:%M", localtime(&st.st_mtime));
 	snprintf(question, sizeof(question), "A connector%s%s%s was not finished (draft%s). Go on "
-	         "with it? Secrets are never in the draft: they are asked again.",
+	         "with it? Secrets are never in the draft: they are asked again%s%.200s%s.",
 	         connector_get(d, FIELD_NAME) ? " '" : "",
 	         connector_get(d, FIELD_NAME) ? connector_get(d, FIELD_NAME) : "",
-	         connector_get(d, FIELD_NAME) ? "'" : "", when);
+	         connector_get(d, FIELD_NAME) ? "'" : "", when,
+	         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "",
+	         key_file ? ")" : "");
 	enum dialog_answer a = dialog_ask(w, "Resume", question);
 	if (a == DIALOG_QUIT)
 		wizard_resume_quit(w);
-	if (a != DIALOG_YES) {
-		connector_free(d);
-		return;
+	if (a == DIALOG_YES) {
+		for (int id = 0; id < FIELD_COUNT; id++) {
+			const char *v = connector_get(d, id);
+			if (v && input_set(wizard_model_input(w, id), v, strlen(v)) == 0)
+				wizard_changed(w, id);
+		}
+		if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
+			wizard_changed(w, FIELD_SSH_KEY);
+		w->ident_typed = wizard_ident_own(w);
 	}
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const char *v = connector_get(d, id);
-		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) == 0)
-			wizard_changed(w, id);
-	}
-	w->ident_typed = wizard_ident_own(w);
+	free(key_file);
 	connector_free(d);
 }
 

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(26)
+tap = Tap(28)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -80,10 +80,16 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Check the values")
     t.send(ENTER)
     t.wait_for("FAILED", timeout=30)
+    t.send(ENTER)  # a key the failed test does not take: said, with the ones it takes
+    tap.ok(t.has("FAILED") and t.has("not a key of this page: R runs the test again"),
+           "Enter on the failed test is not ignored without a word: the page's keys are named")
     t.send("s")
     t.wait_for("Save the connector")
     t.send("y")
     t.wait_for("saved connector 'web'")
+    said = "".join(t.screen_text().split())
+    tap.ok("checkitagainwith" in said and "testweb'" in said and not t.has("not a key of this page"),
+           "saved anyway: the page gives the failure and the command to test again whole (rows there are)")
     t.send(CTRL_C)  # once saved, Ctrl-C leaves as Enter does: nothing to cancel
     tap.is_(t.wait_exit(), 4, "saved anyway: exit 4 (the test failed)")
     tap.ok(b"cancelled" not in bytes(t.raw), "Ctrl-C after saving does not call it cancelled")

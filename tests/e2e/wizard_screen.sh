@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(39)
+tap = Tap(40)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -116,6 +116,20 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.settle()
     tap.ok(not t.has("Broadcast message"), "Ctrl-L: the message is gone")
     tap.is_(t.screen_text(), shown, "Ctrl-L: the page is painted again as it was, the token still masked")
+    t.quit()
+
+# ---- a form page taller than the screen says so at its foot, not under the field's help ----
+with Tui([binary, "--home", os.path.join(tmp, "more"), "new", "--dry-run"], tap=tap) as t:
+    t.to_credentials("More", "git@ssh.dev.azure.com:v3/contoso/Shop/ui", ssh=True)
+    t.focus("SSH private key")
+    t.type(os.path.join(tmp, "no-such-folder-" + "x" * 150, "id_rsa"))  # its message takes five rows
+    t.focus("Enable API access")
+    t.send(SPACE)
+    t.send(PGDN)  # refused: every message of the page shows, the last fields are below the screen
+    r = t.find("↓ more")
+    tap.ok(t.field_row("Harness secret scope") < 0 and r > 0 and not t.line(r)[:60].strip() and
+           t.has(" An RSA private key whose public key is added in Azure DevOps (User settings >"),
+           "a form page longer than the screen: '↓ more' on a row of its own, above the field's help")
     t.quit()
 
 # ---- --dry-run: the whole walk, the test runs, nothing is written ----

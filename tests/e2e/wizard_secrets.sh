@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(43)
+tap = Tap(47)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -103,6 +103,34 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
 draft = open(os.path.join(home, "draft.json")).read()
 tap.ok('"name":\t"typed"' in draft and token.decode() not in draft and "username" not in draft,
        "the draft keeps the values typed, not the token typed as the username")
+os.remove(os.path.join(home, "draft.json"))
+
+# The token pasted as the SSH key, where a key file's name may go: masked in the field, and
+# the message under it (no file of that name) quotes none of it, nor does any other output.
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("keytok", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
+    t.focus("SSH private key")
+    t.paste(token.decode())
+    t.send(TAB)
+    t.settle()
+    said = t.message("SSH private key") or ""
+    tap.ok("looks like a Personal Access Token" in said and
+           not any(p.decode() in "".join(t.screen_text().split()) for p in pieces(token)) and
+           not any(p in bytes(t.raw) for p in pieces(token)),
+           "a token pasted as the SSH key: said so under it, no 16 characters of it on the screen")
+    tap.is_(t.quit(), 5, "quit")
+os.remove(os.path.join(home, "draft.json"))
+# A passphrase pasted as the SSH key (the field above its own) names no file: the draft, which
+# keeps a key file's path, does not keep it.
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("keypass", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
+    t.focus("SSH private key")
+    t.paste("Corr3ct-Horse-Battery-Staple")
+    t.send(TAB)
+    tap.is_(t.quit(), 5, "quit")
+draft = open(os.path.join(home, "draft.json")).read()
+tap.ok('"keypass"' in draft and "Corr3ct-Horse" not in draft,
+       "a line pasted as the SSH key that names no file is not kept in the draft")
 os.remove(os.path.join(home, "draft.json"))
 
 # A new token under a store id already taken: nothing saved, and the way out named.

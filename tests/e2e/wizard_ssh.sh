@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(48)
+tap = Tap(53)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -246,5 +246,39 @@ with Tui([binary, "--home", os.path.join(tmp, "home-hk"), "new", "--dry-run", "-
            "y: the test passes with the key, and a dry run writes no known_hosts")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 0, "the dry run ends with exit status 0")
+
+# The key given by its file: a quit keeps that path in the draft (a path, never the key), and the
+# next run, resumed, has it back and reads the key from it again.
+dhome = os.path.join(tmp, "home-draft")
+draft = os.path.join(dhome, "draft.json")
+with Tui([binary, "--home", dhome, "new"], tap=tap) as t:
+    t.to_credentials("Drafted", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.type(azf["AZF_SSH_KEY"])
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    tap.is_(t.wait_exit(), 5, "Ctrl-C, y with a key file typed: exit status 5")
+try:
+    d = json.load(open(draft))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.ok(d.get("ssh-key-file") == azf["AZF_SSH_KEY"] and d.get("url") == azf["AZF_SSH_URL"],
+       "the draft holds the key file's path with the other values")
+tap.is_(any_file_holds(dhome, body[1].encode()), [], "and nothing of the key itself")
+with Tui([binary, "--home", dhome, "new"], tap=tap) as t:
+    t.wait_for("Go on with it?")
+    tap.ok(azf["AZF_SSH_KEY"] in t.box_words(), "the offer says the key is read again from its file")
+    t.send("y")
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(PGDN)
+    t.wait_for("SSH private key *")
+    t.send(TAB)  # left: shown from its start (a long path cut with '…'), and the key read
+    tap.ok(t.shows("SSH private key", azf["AZF_SSH_KEY"]) and not t.message("SSH private key"),
+           "resumed: the key file's path is back, and the key read from it is good")
+    t.quit()
 tap.done()
 PY

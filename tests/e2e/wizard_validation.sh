@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(47)
+tap = Tap(50)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -55,6 +55,15 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     msg_check(t, "Identifier", r"digit|start|letter", "an identifier starting with a digit")
     retype(t, "Identifier", "lead_ok")
     tap.is_(t.message("Identifier"), "", "a good identifier: no message")
+    # F3, F4 and F5 where they have nothing to do: said, not silent, the value kept.
+    t.focus("Name")
+    t.send("\x1bOR")  # F3
+    tap.ok(t.has("F3 makes a new SSH key: it works on the SSH private key field"), "F3 on the name: it says where it works")
+    t.send("\x1bOS")  # F4
+    tap.ok(t.has("F4 picks a stored secret: it works on a secret's field"), "F4 on the name: it says where it works")
+    t.send(F5)
+    tap.ok(t.has("F5 puts in the value a message under the URL") and t.value("Name") == "Lead",
+           "F5 with no value to take: said, the name kept")
     t.focus("Scope")
     t.send(ENTER)
     t.wait_for("URL type *")

@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 98
+plan 102
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -78,6 +78,11 @@ verdict 0 failed connect 'proxy settings' "git-http: cannot connect, the proxy n
 export https_proxy=http://-proxy.invalid:3128
 both "$AZF_REPO_URL" "$tok"
 verdict 1 failed dns '^cannot resolve the proxy host: check https_proxy' "api: an unknown proxy host is named as such"
+# A proxy that answers CONNECT with an error (the other TLS server answers plain HTTP with 400).
+export https_proxy=http://127.0.0.1:$AZF_OTHER_PORT
+both "$AZF_REPO_URL" "$tok"
+verdict 0 failed connect '^the proxy refused to connect to 127\.0\.0\.1 \(HTTP 400\): check https_proxy' \
+	"git-http: a proxy refusing the tunnel is named, not the server"
 export no_proxy=127.0.0.1
 both "$AZF_REPO_URL" "$tok"
 is "$rc" 0 "no_proxy naming the host: straight to it, exit 0"
@@ -145,6 +150,9 @@ done
 
 probe --git-url "$AZF_NONGIT_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed protocol '^not a Git repository URL: the server answered text/html' "a non-git URL"
+probe --git-url "$AZF_BUSY_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed protocol '^127\.0\.0\.1 is limiting requests \(HTTP 429\): try again in 30 s$' \
+	"Azure's rate limit: when to try again, from Retry-After"
 probe --git-url "$AZF_BASE/contoso/Payments$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed not-found '^not found \(HTTP 404\): check the organization, project and repository' \
 	"a project URL used as a repository URL"

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 75
+plan 81
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -103,6 +103,14 @@ verdict 0 failed host-key "^HOST KEY CHANGED for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_
 	"changed host key"
 is "$(j 'p[0]["host_key"]')" changed "the JSON says changed"
 
+# A key marked @revoked for the host: refused though another line lists it, whatever is accepted.
+{ printf '@revoked [127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(head -n 1 "$AZF_KNOWN_HOSTS" | cut -d' ' -f2,3)"
+  cat "$AZF_KNOWN_HOSTS"; } >"$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+verdict 0 failed host-key "^the host key of \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT \\($fp\\) is marked @revoked in $kh line 1: it must not be trusted" \
+	"a revoked host key, listed again on the next line"
+is "$rc,$(j 'p[0]["host_key"]')" "4,revoked" "exit 4, and the JSON says revoked"
+
 # A known key of another type, and the server offers none of it: a hard error too.
 ssh-keygen -q -t ed25519 -N '' -C '' -f "$tap_tmp/ed_host_key"
 printf '[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/ed_host_key.pub")" >"$kh"
@@ -110,6 +118,11 @@ ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
 verdict 0 failed host-key '^the server offers no host key of the type known for it \(ssh-ed25519\): if its key was replaced, check with the server.s administrator' \
 	"a known key of a type the server no longer offers"
 cp "$AZF_KNOWN_HOSTS" "$kh"
+
+# A port where no SSH server answers (the HTTPS server): the port is named as the likely slip.
+ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_HTTPS_PORT"
+verdict 0 failed protocol "^127\\.0\\.0\\.1 port $AZF_HTTPS_PORT does not answer as an SSH server \\(.*\\): check the port in the URL" \
+	"an HTTPS port given as the SSH port"
 
 # SHA-1 is never used: not for the host key of an old server, and not for the
 # client's signature even when the server would take nothing else.
@@ -136,6 +149,7 @@ cp "$AZF_KNOWN_HOSTS" "$kh"
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000
 is "$rc" 4 "an SSH server that never answers: exit 4"
 verdict 0 failed timeout '^no answer within 2\.0 s' "silent SSH server"
+like "$(j "p[0]['message']")" 'SSH does not use https_proxy' "... and says no proxy setting helps SSH"
 [ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
 ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (took $ms ms)"
 

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((64 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -230,6 +230,12 @@ run az new --non-interactive --name "bad!" --url-type repo --url "$repo_url" --o
 is "$rc" 3 "--output json with invalid input: exit 3"
 printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if {e["field"] for e in d["errors"]} == {"name", "token", "username"} else 1)'
 ok $? "--output json lists every error by field"
+# An identifier that looks like a token (a legacy PAT's shape): refused, and not repeated in the report.
+pat=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst
+run az new --non-interactive --name web --identifier "$pat" --url-type repo --url "$repo_url" --output json </dev/null
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["identifier"] == "" and "identifier" in {e["field"] for e in d["errors"]} else 1)'
+ok $? "--output json: an identifier that looks like a token is an error, its member empty"
+unlike "$out$err" "abcdefghijklmnop" "--output json: that identifier is repeated nowhere"
 
 # 7. --write-answers, replayed on another "host" (home) with the secret set there.
 home="$tap_tmp/home-a"

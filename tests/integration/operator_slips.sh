@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((95 + 7 * 2 + 2))
+plan $((97 + 7 * 2 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -105,6 +105,9 @@ like "$err" "--ca-file: cannot read '$tap_tmp/missing.pem': No such file or dire
 run az new --key-file "$key" --non-interactive </dev/null
 is "$rc" 2 "a global option after the command: exit 2"
 like "$err" "new: --key-file is a global option: put it before the command" "says where it goes"
+run "$bin" --ascii --home "$home" edit web </dev/null
+is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: --home is a global option: global options come first, then the command, then its options ('azrepos-connect --home ... [COMMAND] --ascii ...')" \
+	"a global option after a command's option, no command before them: the order said, no 'new' named"
 run "$bin" --home "$home" --non-interactive new </dev/null
 like "$err" "unexpected argument 'new': a command comes before its own options" "a command after its options"
 run "$bin" --home "$home" --ca-file "$AZF_CA" test web </dev/null
@@ -141,9 +144,12 @@ is "$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/web.json"
 run az edit web --non-interactive --skip-test --description "Web app" --output json </dev/null
 is "$rc,$(jv 'd["changed"]')" "0,True" "an edit with a new description: changed true"
 run az edit web --non-interactive --skip-test --write-answers "$tap_tmp/web-answers.json" </dev/null
-is "$rc,$out" "0,connector 'web' unchanged: nothing written" "an edit with nothing new says so..."
+is "$rc,$out" "0,connector 'web' unchanged: its file is not rewritten; the answers are in $tap_tmp/web-answers.json" \
+	"an edit with nothing new says so, and where the answers asked for are..."
 grep -q '"description":[[:space:]]*"Web app"' "$tap_tmp/web-answers.json"
 ok $? "... and still writes the answers file asked for"
+run az edit web --non-interactive --skip-test </dev/null
+is "$rc,$out" "0,connector 'web' unchanged: nothing written" "without --write-answers: nothing written at all"
 
 # Removing a secret a connector uses: asked, or --yes.
 run az secret rm web-token </dev/null

@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 83
+plan 87
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -102,6 +102,9 @@ is "$rc" 2 "no ID: exit 2"
 run az test web --timeout 0
 is "$rc" 2 "a bad --timeout: exit 2"
 like "$err" "--timeout" "names the option"
+run az test web --ca-file "$AZF_CA" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+is "$rc,$out" "2," "--accept-host-key for an HTTP connector: exit 2, no probe run"
+like "$err" "--accept-host-key is for SSH connectors; 'web' connects over HTTP" "says why"
 
 # --- SSH: a Repository URL and a Project URL + test repository, saved without the check.
 kh=$home/known_hosts
@@ -163,6 +166,16 @@ done
 is "$(json_shape false)" "" "test --json, a failure: each probe has status, category, message, duration"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]')" "git-ssh,failed" "test --json, a failure: the probe failed"
 like "$(j 'p[0]["message"]')" '^HOST KEY CHANGED' "test --json, a failure: the message says why"
+
+# An IPv6 literal in an ssh:// URL is looked up without its brackets: the probe gets to
+# connect (sshd listens on 127.0.0.1 only, so ::1 refuses), no "cannot resolve host '[::1]'".
+run az new --non-interactive --name "ssh v6" --url-type repo --connection ssh \
+	--url "ssh://$AZF_SSH_USER@[::1]:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
+	--ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
+is "$rc" 0 "an SSH connector with an [IPv6] host saved without the check"
+run az test ssh_v6 --json
+is "$rc,$(j 'p[0]["category"]'),$(j 'p[0]["message"]' | cut -d: -f1-3)" \
+	"4,connect,cannot connect to ::1 port $AZF_SSH_PORT" "[::1] in an SSH URL: connected to ::1, not a DNS failure"
 
 # --- HTTPS servers that misbehave, through saved connectors.
 http_new() { # http_new NAME URL API-ACCESS

@@ -61,6 +61,8 @@ static cJSON *resolve_plain(const char *s)
 		"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|~|null|Null|NULL|<<|=|"
 		"[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)|"
 		"[-+]?([0-9][0-9_]*)?\\.[0-9.]*([eE][-+][0-9]+)?|"
+		/* SnakeYAML's float: "[-+]?(\.[0-9]+|[0-9_]+(\.[0-9_]*)?)([eE][-+]?[0-9]+)?". */
+		"[-+]?\\.[0-9]+([eE][-+]?[0-9]+)?|[-+][0-9_]+(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|"
 		"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|"
 		"[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?.*|)$";
 	regex_t re;
@@ -313,6 +315,7 @@ static void test_yaml_quoting(void **state)
 		"#hash", "a # comment", "'quoted'", "\"double\"", "[list]", "{map}", "*alias", "&anchor",
 		"!tag", "%percent", "@at", "`tick`", "|pipe", ">fold", "two\nlines", "trailing ",
 		" leading", "Zürich ☃", "tab\there", "colon:", "?question", "12:30",
+		"-.5", "+.5", "-.5e3", "-_1", "+_",
 	};
 
 	(void)state;
@@ -324,6 +327,34 @@ static void test_yaml_quoting(void **state)
 			"true", "delegates", "tags", "delegate-tags", "yes,1,null", NULL));
 
 		assert_round_trip(c);
+		connector_free(c);
+	}
+}
+
+/*
+ * U+2028/U+2029 are line breaks to YAML 1.1 (libyaml, SnakeYAML) but text to
+ * YAML 1.2 readers: written raw, the two read back differently. Escaped only.
+ */
+static void test_yaml_unicode_breaks(void **state)
+{
+	static const char *const texts[] = { "a\u2028b", "a\u2029b", "\u2028" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char tags[32];
+		struct connector *c;
+		char *yaml;
+
+		snprintf(tags, sizeof(tags), "%s,k:%s", texts[i], texts[i]);
+		c = make_valid(fixture_connector("name", "Web", "description", texts[i], "tags", tags,
+			"url-type", "repo", "url", "https://dev.azure.com/contoso/Shop/_git/web",
+			"username", "ci", NULL));
+		yaml = export_text(c, EXPORT_YAML);
+		assert_non_null(yaml);
+		if (strstr(yaml, "\xe2\x80\xa8") || strstr(yaml, "\xe2\x80\xa9"))
+			fail_msg("a raw U+2028/U+2029 in:\n%s", yaml);
+		assert_round_trip(c);
+		free(yaml);
 		connector_free(c);
 	}
 }
@@ -351,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_account_scope),
 		cmocka_unit_test(test_org_scope_project_secrets),
 		cmocka_unit_test(test_yaml_quoting),
+		cmocka_unit_test(test_yaml_unicode_breaks),
 		cmocka_unit_test(test_tags_map),
 	};
 

@@ -241,7 +241,7 @@ static void test_validate(void **state)
 	       "give the repository name, e.g. \"shop\", not its URL");
 	expect(c, FIELD_TEST_REPO, "a/b", NULL, "");
 	expect(c, FIELD_TEST_REPO, "payments-api.git", NULL,
-	       "remove the '.git' suffix: the repository is 'payments-api'");
+	       "remove the '.git' suffix: the repository is \"payments-api\"");
 	expect(c, FIELD_TEST_REPO, "shop", NULL, NULL);
 	/* Text that is not UTF-8 (Latin-1, a lone continuation byte, an overlong form): where, and why. */
 	expect(c, FIELD_DESCRIPTION, "caf\xe9", NULL, "a byte that is not UTF-8 (0xE9) at character 4: give the "
@@ -419,6 +419,9 @@ static void test_suggestion(void **state)
 	assert_false(fields_validate(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop", NULL, msg,
 	                             sizeof(msg)));
 	assert_false(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
+	assert_false(fields_validate(c, FIELD_TEST_REPO, "api.git", NULL, msg, sizeof(msg)));
+	assert_true(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
+	assert_string_equal(name, "api");
 	/* Other fields never get one, whatever their message quotes. */
 	assert_false(fields_validate(c, FIELD_NAME, "a!", NULL, msg, sizeof(msg)));
 	char out[64];
@@ -509,8 +512,10 @@ static void test_validate_token(void **state)
 			assert_null(strstr(msg, "abcdefghijklmnop"));
 		}
 	}
-	/* Not the shape of one: a letter too many, a character outside base32 (8), spaces between. */
-	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstu", NULL, NULL);
+	/* A letter before it (typed onto a value already there): still one. */
+	expect(c, FIELD_DESCRIPTION, "uabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", NULL,
+	       "looks like a Personal Access Token");
+	/* Not the shape of one: a character outside base32 (8), spaces between. */
 	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8", NULL, NULL);
 	expect(c, FIELD_DESCRIPTION, "abcdefghijklmnopqrstuvwxyz 234567abcdefghijklmnopqrst", NULL, NULL);
 	/* A name of 52 letters (no digit, as a token has): a name, in a URL too. */

@@ -190,6 +190,36 @@ static void test_changed(void **state)
 	assert_string_equal(w.file, f->file);
 }
 
+/* A key marked @revoked for the host is refused, whatever lists it (another file, the pinned key). */
+static void test_revoked(void **state)
+{
+	struct fixture *f = *state;
+	struct known_hosts_where w;
+	char second[160];
+	const char *files[2] = { second, f->file };
+	char algs[128];
+
+	snprintf(second, sizeof(second), "%s/user_known_hosts", f->dir);
+	write_file(second, "git.example.com ssh-ed25519 " ED1 "\n");
+	write_file(f->file, "# old key\n"
+	                    "@revoked  *.example.com\tssh-ed25519 " ED1 "\n"
+	                    "@revoked git.example.com ssh-ed25519 " ED2 "\n");
+	assert_int_equal(known_hosts_check(files, 2, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_REVOKED);
+	assert_string_equal(w.file, f->file);
+	assert_int_equal(w.line, 2);
+	/* Only for the hosts the line names; a revoked line never makes its key known, nor changed. */
+	assert_int_equal(known_hosts_check(files, 2, "git.example.org", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	write_file(second, "");
+	assert_int_equal(known_hosts_check(files, 2, "other.example.com", 22, f->ed2, &w), KNOWN_HOSTS_UNKNOWN);
+	/* Nor asks the server for its type. */
+	known_hosts_algorithms(files, 2, "git.example.com", 22, algs, sizeof(algs));
+	assert_string_equal(algs, "");
+	/* Revoking takes trust away even from the pinned key. */
+	write_file(f->file, "@revoked ssh.dev.azure.com ssh-rsa " AZURE_B64 "\n");
+	assert_int_equal(check1(f->file, "ssh.dev.azure.com", 22, f->azure, &w), KNOWN_HOSTS_REVOKED);
+	assert_int_equal(check1(NULL, "ssh.dev.azure.com", 22, f->azure, &w), KNOWN_HOSTS_MATCH);
+}
+
 static void test_algorithms(void **state)
 {
 	struct fixture *f = *state;
@@ -304,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pinned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_algorithms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_concurrent, setup, teardown),

@@ -63,6 +63,26 @@ static void test_read_fd(void **state)
 	assert_int_equal(errno, EFBIG);
 }
 
+/* Lengths at the top of size_t: refused, never a NUL in a guard page nor an empty value read. */
+static void test_size_limits(void **state)
+{
+	(void)state;
+	errno = 0;
+	assert_null(secbuf_new(SIZE_MAX));
+	assert_int_equal(errno, ENOMEM);
+	assert_null(secbuf_dup("x", SIZE_MAX));
+	errno = 0;
+	assert_null(from_pipe("tok3n", SIZE_MAX, false)); /* max + 1 wraps: nothing would be read */
+	assert_int_equal(errno, ENOMEM);
+	errno = 0;
+	assert_null(from_pipe("tok3n", SIZE_MAX - 1, false));
+	assert_int_equal(errno, ENOMEM);
+	struct secbuf *sb = secbuf_new(0);
+	assert_non_null(sb);
+	assert_int_equal(sb->data[0], '\0');
+	secbuf_free(sb);
+}
+
 static void test_dup_equal(void **state)
 {
 	(void)state;
@@ -322,6 +342,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_fd),
+		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_dup_equal),
 		cmocka_unit_test(test_no_tty),
 		cmocka_unit_test(test_tty_echo_off),

@@ -204,6 +204,13 @@ static void test_secret_id(void **state)
 		  "this looks like a Personal Access Token, not the id of a secret: a token is given as a secret's value" },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs", true, NULL },
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrs8", true, NULL }, /* 8: not base32 */
+		/* Typed onto the end of a value already there: the token is within the run. */
+		{ "azfixabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", false,
+		  "looks like a Personal Access Token" },
+		{ "a8abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", false, "looks like a Personal Access Token" },
+		/* No 52 base32 characters in a row: '8' and '0' are not base32. */
+		{ "abcdefghijklmnopqrstuvwxyz2345678abcdefghijklmnopqrst", true, NULL },
+		{ "abcdefghijklmnopqrstuvwxyz234567abcdef0ghijklmnopqrst", true, NULL },
 		/* A token's length, but letters alone: a (long) name, not a random token. */
 		{ "paymentsgatewayserviceforinternationalcustomersrepos", true, NULL },
 		{ "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO", false,
