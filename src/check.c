@@ -229,7 +229,7 @@ size_t check_run(const struct check_target *target, struct check_result *results
 			last_progress = now;
 			if (progress(results, n, user)) {
 				for (size_t i = 0; i < n; i++)
-					check_finish(&ctx, &results[i], CHECK_SKIPPED, CHECK_CAT_NONE, "cancelled");
+					check_finish(&ctx, &results[i], CHECK_SKIPPED, CHECK_CAT_NONE, "stopped before it finished");
 				break;
 			}
 		}

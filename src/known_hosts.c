@@ -52,6 +52,44 @@ typedef int (*known_hosts_fn)(const struct ssh_knownhosts_entry *e, int line, bo
 
 #define KNOWN_HOSTS_REVOKED_MARKER "@revoked "
 
+/* OpenSSH's wildcards: '*' any run, '?' one character; host names in any case. */
+static bool known_hosts_glob(const char *p, size_t plen, const char *s)
+{
+	for (size_t i = 0; i < plen; i++, s++) {
+		if (p[i] == '*') {
+			for (;; s++) {
+				if (known_hosts_glob(p + i + 1, plen - i - 1, s))
+					return true;
+				if (!*s)
+					return false;
+			}
+		}
+		if (!*s || (p[i] != '?' && tolower((unsigned char)p[i]) != tolower((unsigned char)*s)))
+			return false;
+	}
+	return *s == '\0';
+}
+
+/*
+ * Does a "!pattern" in the line's host list name this host? Then the line is
+ * not for it, whatever else the list says (libssh ignores negations).
+ */
+static bool known_hosts_negated(const char *line, const char *name)
+{
+	const char *end = line + strcspn(line, " ");
+
+	for (const char *p = line; p < end; p++) {
+		size_t n = strcspn(p, ",");
+
+		if (n > (size_t)(end - p))
+			n = (size_t)(end - p);
+		if (n > 1 && p[0] == '!' && known_hosts_glob(p + 1, n - 1, name))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 /* Scan text (modified in place: one NUL-terminated line at a time). */
 static int known_hosts_scan_text(char *text, const char *name, known_hosts_fn fn, void *user)
 {
@@ -74,7 +112,7 @@ static int known_hosts_scan_text(char *text, const char *name, known_hosts_fn fn
 			for (line += strlen(KNOWN_HOSTS_REVOKED_MARKER); *line == ' '; line++)
 				;
 		/* Other markers (@cert-authority): certificates are not taken, so such a line vouches for nothing. */
-		if (*line != '\0' && *line != '#' && *line != '@') {
+		if (*line != '\0' && *line != '#' && *line != '@' && !known_hosts_negated(line, name)) {
 			struct ssh_knownhosts_entry *e = NULL;
 
 			/* SSH_AGAIN: another host; SSH_ERROR: a line libssh cannot read. */

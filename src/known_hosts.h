@@ -1,7 +1,7 @@
 /*
  * SSH host keys: Azure's key pinned in the program, then OpenSSH known_hosts
- * files (plain, wildcard and hashed host names, "[host]:port" for other
- * ports, as libssh parses them). A key marked @revoked for the host is
+ * files (plain, wildcard, negated and hashed host names, "[host]:port" for
+ * other ports, as libssh parses them). A key marked @revoked for the host is
  * refused whatever else lists it; @cert-authority lines vouch for nothing
  * (certificates are not taken).
  */

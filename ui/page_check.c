@@ -284,15 +284,21 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 		if (running)
 			continue;
 		/*
-		 * The probe's advice is for the command line (--accept-host-key); here A does it. A long
-		 * message (a changed host key: the file, the line, what to do) takes the rows there are,
-		 * leaving two a probe after it and three for what follows.
+		 * The probe's advice is for the command line (--accept-host-key, --ca-file); here A and C
+		 * do it. A long message (a changed host key: the file, the line, what to do) takes the
+		 * rows there are, leaving two a probe after it and three for what follows.
 		 */
 		int lines = bottom - y - (int)(w->nres - i - 1) * 2 - 3;
 		lines = lines < 3 ? 3 : lines > 8 ? 8 : lines;
-		y += wizard_wrap(y, 10, COLS - 12, lines, r == check_unknown_key(w)
-		                 ? "the server's host key is not known yet: see below" : r->message,
-		                 term_style(TERM_PLAIN));
+		char said[sizeof(r->message) + 64];
+		const char *detail = strrchr(r->message, '(');
+		if (r == check_unknown_key(w))
+			snprintf(said, sizeof(said), "the server's host key is not known yet: see below");
+		else if (r->untrusted_ca && w->check == TEST_FAILED)
+			snprintf(said, sizeof(said), "certificate not trusted: see below %s", detail ? detail : "");
+		else
+			snprintf(said, sizeof(said), "%s", r->message);
+		y += wizard_wrap(y, 10, COLS - 12, lines, said, term_style(TERM_PLAIN));
 	}
 	return y;
 }

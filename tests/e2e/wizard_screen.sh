@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(40)
+tap = Tap(41)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -146,6 +146,8 @@ with Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers
     t.wait_for("C CA file", 40)
     tap.ok(t.has("certificate is not trusted here") and t.has("press C"),
            "an untrusted certificate: the test page offers C for a CA file")
+    tap.ok(t.has("certificate not trusted: see below (") and not t.has("--ca-file"),
+           "the probe's line points to C below, not to the command line's --ca-file")
     tap.ok(t.has("S end the dry run") and not t.has("save anyway"), "--dry-run: S ends it, no 'save anyway'")
     t.send("c")
     t.wait_for("Path of your CA's certificate file (PEM):")

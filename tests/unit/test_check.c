@@ -461,7 +461,7 @@ static int on_progress(const struct check_result *results, size_t n, void *user)
 		assert_int_equal(results[0].status, CHECK_SKIPPED);
 		assert_string_equal(results[0].message, "");
 	} else {
-		assert_string_equal(results[0].message, "cancelled");
+		assert_string_equal(results[0].message, "stopped before it finished");
 	}
 	return ++log->calls >= log->cancel_after;
 }
@@ -483,7 +483,7 @@ static void test_progress_cancel(void **state)
 	assert_int_equal(check_run(&t, r, on_progress, &log), 1);
 	assert_true((long)time(NULL) - t0 < 5);
 	assert_int_equal(r[0].status, CHECK_SKIPPED);
-	assert_string_equal(r[0].message, "cancelled");
+	assert_string_equal(r[0].message, "stopped before it finished");
 	/* Called every 100 ms while running, and once at the end. */
 	assert_int_equal(log.calls, 4);
 	secbuf_free(tok);

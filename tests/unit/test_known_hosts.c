@@ -97,6 +97,15 @@ static enum known_hosts_verdict check1(const char *file, const char *host, int p
 	return known_hosts_check(files, 1, host, port, k, w);
 }
 
+/* A second known_hosts file in the fixture's folder. */
+static const char *second_file(struct fixture *f)
+{
+	static char path[160];
+
+	snprintf(path, sizeof(path), "%s/second_known_hosts", f->dir);
+	return path;
+}
+
 static void test_pinned(void **state)
 {
 	struct fixture *f = *state;
@@ -155,6 +164,14 @@ static void test_forms(void **state)
 	assert_int_equal(w.line, 9);
 	assert_int_equal(check1(f->file, "git.example.com", 2222, f->ed2, &w), KNOWN_HOSTS_MATCH);
 	assert_int_equal(w.line, 10);
+	/* A negated pattern: that host is not one the line lists, though the wildcard matches it. */
+	write_file(second_file(f), "!git.neg.example.com,*.neg.example.com ssh-ed25519 " ED1 "\n");
+	assert_int_equal(check1(second_file(f), "x.neg.example.com", 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	assert_int_equal(check1(second_file(f), "git.neg.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	write_file(second_file(f), "[*.neg.example.com]:2222,![GIT?.neg.example.com]:2222 ssh-ed25519 " ED1 "\n");
+	assert_int_equal(check1(second_file(f), "web.neg.example.com", 2222, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	assert_int_equal(check1(second_file(f), "git2.neg.example.com", 2222, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	assert_int_equal(check1(second_file(f), "git22.neg.example.com", 2222, f->ed1, &w), KNOWN_HOSTS_MATCH);
 	/* Markers are not honoured: a CA line never vouches for a host key. */
 	assert_int_equal(check1(f->file, "x.ca.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
 	/* Missing files and NULL entries list nothing. */
