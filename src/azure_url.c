@@ -394,13 +394,13 @@ static int url_clone_command(const char *text, char *msg, size_t msglen)
 
 /*
  * Checks on the whole text before it is split: each names its fix. -2: a raw
- * space, no message. A password, or a user that is not the organization, is
- * refused before any message quotes the text.
+ * space, -3: a query or fragment, no message. A password, or a user that is
+ * not the organization, is refused before any message quotes the text.
  */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
-	const char *q, *user, *colon;
+	const char *user, *colon;
 
 	if (len == 0)
 		return fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
@@ -437,10 +437,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
 		return fail(msg, msglen, "TFVC paths ($/...) are not Git repositories: use the URL "
 		            "of a Git repository (.../_git/<repo>)");
-	q = strpbrk(text, "?#");
-	if (q)
-		return fail(msg, msglen, "remove '%s': use the URL without a query or fragment "
-		            "('%.*s')", q, (int)(q - text), text);
+	if (strpbrk(text, "?#"))
+		return -3; /* url_query names the fix */
 	return 0;
 }
 
@@ -1009,6 +1007,33 @@ static int url_spaces(const char *text, const struct az_want *w, char *msg, size
 	return -1;
 }
 
+/*
+ * A URL with a query or fragment (a browser's address of a file or a pull request): the URL
+ * without it when that one is right, else what is also wrong with it, so that the URL quoted
+ * last is one the field takes (F5). Always -1.
+ */
+static int url_query(const char *text, const struct az_want *w, char *msg, size_t msglen)
+{
+	const char *q = strpbrk(text, "?#");
+	char *base = strndup(text, (size_t)(q - text));
+	struct azure_url u;
+	char more[256];
+
+	fail(msg, msglen, "remove '%s': use the URL without a query or fragment", q);
+	if (!msg || !msglen || !base) {
+		free(base);
+		return -1;
+	}
+	if (url_parse(base, &u, w, more, sizeof(more)) == 0) {
+		azure_url_free(&u);
+		snprintf(msg + strlen(msg), msglen - strlen(msg), " ('%s')", base);
+	} else {
+		snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
+	}
+	free(base);
+	return -1;
+}
+
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen)
 {
@@ -1019,6 +1044,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 	rc = url_precheck(p.text, msg, msglen);
 	if (rc == -2)
 		rc = url_spaces(p.text, w, msg, msglen);
+	if (rc == -3)
+		rc = url_query(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
 	/*
@@ -1052,10 +1079,12 @@ bool azure_url_type_of(const char *text, enum az_url_type *type)
 	struct azure_url u = { 0 };
 	bool ok;
 
-	/* Raw spaces and '.git' aside, as the check's messages set them aside. */
+	/* Raw spaces, a query and '.git' aside, as the check's messages set them aside. */
 	url_encode_spaces(&b, text ? text : "");
-	if (b.s)
+	if (b.s) {
+		b.s[strcspn(b.s, "?#")] = '\0';
 		p.text = b.s;
+	}
 	ok = url_precheck(p.text, NULL, 0) == 0 && url_shape(&p, &u, NULL) == 0;
 	if (ok)
 		*type = p.repo < p.nseg ? AZ_URL_REPO : AZ_URL_PROJECT;

@@ -143,6 +143,20 @@ const char *cli_program(const struct cli_ctx *ctx, bool key_file, char *buf, siz
 	return buf;
 }
 
+const char *cli_arg(const char *opt, const char *value, char *buf, size_t len)
+{
+	FILE *m = fmemopen(buf, len, "w");
+
+	if (!m) {
+		snprintf(buf, len, " %s %s", opt, value);
+		return buf;
+	}
+	cli_print_arg(m, opt, value);
+	fclose(m);
+	buf[len - 1] = '\0'; /* fmemopen ends a full buffer without one */
+	return buf;
+}
+
 void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream)
 {
 	const struct cli_command *c = cli_find(name);

@@ -62,6 +62,9 @@ void cli_print_program(const struct cli_ctx *ctx, FILE *out, bool key_file);
 #define CLI_PROGRAM_MAX 8400
 const char *cli_program(const struct cli_ctx *ctx, bool key_file, char *buf, size_t len);
 
+/* " opt value" in buf, value quoted for a shell if need be, for an option of such a command. */
+const char *cli_arg(const char *opt, const char *value, char *buf, size_t len);
+
 /* cli_getopt's "go on" result; every other result is an exit code. */
 #define CLI_CONTINUE (-1)
 

@@ -46,6 +46,30 @@ void cmd_test_usage(FILE *out)
 	      CONNCHECK_USAGE, out);
 }
 
+/*
+ * The values the probes are made of, checked as new and edit check them: a file edited by hand
+ * (an SSH URL with connection http, a browser's URL) would be misread by the check. Said as
+ * export says it, with the edit that fixes it; AZ_EXIT_OK when they are right.
+ */
+static int test_values(struct cli_ctx *ctx, const struct connector *c, const char *id)
+{
+	static const enum field_id used[] = { FIELD_URL, FIELD_TEST_REPO };
+	char msg[FIELD_MSG_MAX], prog[CLI_PROGRAM_MAX];
+	bool bad = false;
+
+	for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++) {
+		if (!fields_applies(c, used[i]) ||
+		    fields_validate(c, used[i], connector_value(c, used[i]), NULL, msg, sizeof(msg)))
+			continue;
+		if (!bad)
+			msg_error(ctx->err, "test: connector '%s' is not valid; fix it with '%s edit %s':", id,
+			          cli_program(ctx, true, prog, sizeof(prog)), id); /* edit reads the store */
+		bad = true;
+		fprintf(ctx->err, "%s: %s\n", fields_at(used[i])->key, msg);
+	}
+	return bad ? AZ_EXIT_INVALID : AZ_EXIT_OK;
+}
+
 int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -71,7 +95,8 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 	struct msg_capture said = { 0 };
 	if (a.json)
 		msg_capture_start(&said, &ctx->err);
-	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK)
+	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK ||
+	    (rc = test_values(ctx, c, argv[optind])) != AZ_EXIT_OK)
 		goto out;
 	/* A fingerprint given for a connector without SSH would be silently of no use: a slip. */
 	if (a.check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY)) {

@@ -264,10 +264,12 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		if (s->fresh[id] && st == STORE_OK && !s->replace)
 			newconn_error(e, fields_at(id)->key, s->wizard
 			              ? "the store already has a secret '%s': give this one another store id "
-			                "(Credentials page), or leave the value empty to use the stored one%.0s%.0s%.0s"
-			              : "the store already has a secret '%s': to replace it run "
-			                "'%s secret set %s'; or keep both with --%s-secret NEWID",
-			              sid, cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
+			                "(Credentials page), or leave the value empty to use the stored one"
+			                "%.0s%.0s%.0s%.0s%.0s"
+			              : "the store already has a secret '%s': to use it, give --%s-secret %s instead; "
+			                "to replace it run '%s secret set %s'; or keep both with --%s-secret NEWID",
+			              sid, fields_at(id)->key, sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
+			              fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
 			newconn_missing_secret(ctx, s, e, id, sid, "in the store", "paste the value on the Credentials "
 			                       "page, or pick a stored secret there with F4");

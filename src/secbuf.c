@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -112,17 +113,23 @@ struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline)
 	return sb;
 }
 
-/* The prompt's terminal state, for the signal handler: restored on a signal, taken again after a stop. */
+static const int secbuf_tty_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
+#define SECBUF_TTY_NSIGS (sizeof(secbuf_tty_sigs) / sizeof(secbuf_tty_sigs[0]))
+
+/*
+ * The prompt's terminal state, for the signal handler: restored on a signal,
+ * taken again after a stop. held: echo left off after a read, until
+ * secbuf_tty_release (the old handlers are in old).
+ */
 static struct {
 	int fd;
+	bool held;
 	struct termios saved;
 	struct termios quiet;
 	const char *prompt;
 	struct sigaction action;
+	struct sigaction old[SECBUF_TTY_NSIGS];
 } secbuf_tty = { .fd = -1 };
-
-static const int secbuf_tty_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
-#define SECBUF_TTY_NSIGS (sizeof(secbuf_tty_sigs) / sizeof(secbuf_tty_sigs[0]))
 
 /* Async-signal-safe only: the handler runs in the middle of read(2). */
 static void secbuf_tty_signal(int sig)
@@ -166,37 +173,66 @@ bool secbuf_has_tty(void)
 	return ok;
 }
 
-struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
+/* Give the terminal back as it was (flush: drop what was typed) and the old handlers; signals wait meanwhile. */
+static void secbuf_tty_give_back(bool flush)
 {
-	struct sigaction old[SECBUF_TTY_NSIGS];
 	sigset_t mask;
+
+	/* A signal now would take the terminal again after a stop: it waits for the old handlers. */
+	sigprocmask(SIG_BLOCK, &secbuf_tty.action.sa_mask, &mask);
+	if (flush)
+		tcflush(secbuf_tty.fd, TCIFLUSH);
+	tcsetattr(secbuf_tty.fd, TCSADRAIN, &secbuf_tty.saved);
+	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
+		sigaction(secbuf_tty_sigs[i], &secbuf_tty.old[i], NULL);
+	close(secbuf_tty.fd);
+	secbuf_tty.fd = -1;
+	secbuf_tty.held = false;
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+void secbuf_tty_release(void)
+{
+	/* TCSADRAIN, no flush: what was typed ahead is the shell's next command, or flushed by the next prompt. */
+	if (secbuf_tty.held)
+		secbuf_tty_give_back(false);
+}
+
+static struct secbuf *secbuf_tty_read(const char *prompt, size_t max, bool hold)
+{
 	struct secbuf *sb = NULL;
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	int err = 0;
 
-	if (fd < 0) {
-		errno = ENXIO;
-		return NULL;
+	/* Held by the read before: the terminal is still quiet, with the handlers in place. */
+	if (!secbuf_tty.held) {
+		int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+		if (fd < 0) {
+			errno = ENXIO;
+			return NULL;
+		}
+		if (tcgetattr(fd, &secbuf_tty.saved) != 0) {
+			close(fd);
+			errno = ENXIO;
+			return NULL;
+		}
+		secbuf_tty.fd = fd;
+		secbuf_tty.quiet = secbuf_tty.saved;
+		secbuf_tty.quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		memset(&secbuf_tty.action, 0, sizeof(secbuf_tty.action));
+		secbuf_tty.action.sa_handler = secbuf_tty_signal;
+		/* One signal at a time: a Ctrl-C during the stop is handled after the terminal is taken again. */
+		sigemptyset(&secbuf_tty.action.sa_mask);
+		for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
+			sigaddset(&secbuf_tty.action.sa_mask, secbuf_tty_sigs[i]);
+		for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
+			sigaction(secbuf_tty_sigs[i], &secbuf_tty.action, &secbuf_tty.old[i]);
 	}
-	if (tcgetattr(fd, &secbuf_tty.saved) != 0) {
-		close(fd);
-		errno = ENXIO;
-		return NULL;
-	}
-	secbuf_tty.fd = fd;
+	secbuf_tty.held = false;
 	secbuf_tty.prompt = prompt;
-	secbuf_tty.quiet = secbuf_tty.saved;
-	secbuf_tty.quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	memset(&secbuf_tty.action, 0, sizeof(secbuf_tty.action));
-	secbuf_tty.action.sa_handler = secbuf_tty_signal;
-	/* One signal at a time: a Ctrl-C during the stop is handled after the terminal is taken again. */
-	sigemptyset(&secbuf_tty.action.sa_mask);
-	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
-		sigaddset(&secbuf_tty.action.sa_mask, secbuf_tty_sigs[i]);
-	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
-		sigaction(secbuf_tty_sigs[i], &secbuf_tty.action, &old[i]);
 	/* Echo off before the prompt shows, so nothing typed after it is echoed. */
-	if (tcsetattr(fd, TCSAFLUSH, &secbuf_tty.quiet) != 0 || write(fd, prompt, strlen(prompt)) < 0) {
+	if (tcsetattr(secbuf_tty.fd, TCSAFLUSH, &secbuf_tty.quiet) != 0 ||
+	    write(secbuf_tty.fd, prompt, strlen(prompt)) < 0) {
 		err = EIO;
 		goto out;
 	}
@@ -207,7 +243,7 @@ struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 	}
 	for (;;) {
 		unsigned char c;
-		ssize_t n = read(fd, &c, 1);
+		ssize_t n = read(secbuf_tty.fd, &c, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -226,20 +262,22 @@ struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
 	sb->data[sb->len] = '\0';
 	sodium_stackzero(64);
 out:
-	/* A signal now would take the terminal again after a stop: it waits for the old handlers. */
-	sigprocmask(SIG_BLOCK, &secbuf_tty.action.sa_mask, &mask);
-	/* The rest of a refused line must not reach the next reader (the shell). */
-	if (err)
-		tcflush(fd, TCIFLUSH);
-	tcsetattr(fd, TCSADRAIN, &secbuf_tty.saved);
-	if (write(fd, "\n", 1) < 0) {
+	if (write(secbuf_tty.fd, "\n", 1) < 0) {
 		/* The newline is cosmetic; the answer is already read. */
 	}
-	for (size_t i = 0; i < SECBUF_TTY_NSIGS; i++)
-		sigaction(secbuf_tty_sigs[i], &old[i], NULL);
-	secbuf_tty.fd = -1;
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-	close(fd);
+	if (hold && !err) {
+		static bool at_exit;
+
+		/* Kept quiet: a Ctrl-Z now shows no prompt again when taken back. */
+		secbuf_tty.prompt = "";
+		secbuf_tty.held = true;
+		/* A path that forgets secbuf_tty_release still leaves the shell a terminal that echoes. */
+		if (!at_exit)
+			at_exit = atexit(secbuf_tty_release) == 0;
+	} else {
+		/* The rest of a refused line must not reach the next reader (the shell). */
+		secbuf_tty_give_back(err != 0);
+	}
 	if (err) {
 		secbuf_free(sb);
 		errno = err;
@@ -248,6 +286,16 @@ out:
 	if (sb && sb->len > 0 && sb->data[sb->len - 1] == '\r')
 		sb->data[--sb->len] = '\0';
 	return sb;
+}
+
+struct secbuf *secbuf_read_tty(const char *prompt, size_t max)
+{
+	return secbuf_tty_read(prompt, max, false);
+}
+
+struct secbuf *secbuf_read_tty_held(const char *prompt, size_t max)
+{
+	return secbuf_tty_read(prompt, max, true);
 }
 
 bool secbuf_equal(const struct secbuf *a, const struct secbuf *b)

@@ -46,6 +46,17 @@ struct secbuf *secbuf_read_file(const char *path, size_t max, bool trim_newline)
  */
 struct secbuf *secbuf_read_tty(const char *prompt, size_t max);
 
+/*
+ * secbuf_read_tty, but on success echo stays off (signals still restore the
+ * terminal) until secbuf_tty_release or the next read: what is typed ahead
+ * while the answer is checked (a passphrase's key derivation, a second) is
+ * not shown on the screen.
+ */
+struct secbuf *secbuf_read_tty_held(const char *prompt, size_t max);
+
+/* The terminal as it was before a secbuf_read_tty_held (nothing typed ahead is dropped); no-op when not held. */
+void secbuf_tty_release(void);
+
 /* Is there a terminal secbuf_read_tty could ask on? */
 bool secbuf_has_tty(void);
 

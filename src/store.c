@@ -435,7 +435,9 @@ enum store_status store_prepare_dir(const char *path, struct store_error *err)
 {
 	enum store_status st = store_mkdir(path, err);
 
-	return st == STORE_OK ? store_perm_dirs(path, err) : st;
+	if (st == STORE_OK)
+		st = store_perm_dirs(path, err);
+	return st == STORE_OK ? store_perm_dir_writable(path, err) : st;
 }
 
 /* Take the lock, clean stale temp files, re-read and fully verify the store. */
@@ -449,6 +451,9 @@ static enum store_status store_begin_impl(struct store *s, struct store_error *e
 	if (s->txn)
 		return store_fail(err, STORE_INVALID, "a change of the secret store is already in progress");
 	if (!s->on_disk && (st = store_prepare_dir(s->path, err)) != STORE_OK)
+		return st;
+	/* A read-only home: its chmod, not a lock file or temp file that cannot be made. */
+	if (s->on_disk && (st = store_perm_dir_writable(s->path, err)) != STORE_OK)
 		return st;
 	if ((st = store_lock_take(s->path, s->params->lock_timeout_ms, &s->lock_fd, err)) != STORE_OK)
 		return st;
@@ -826,6 +831,8 @@ enum store_status store_reset(const char *path, char *moved, size_t movedlen, st
 	/* Nothing there, not even its folder: no lock to take either. */
 	if (lstat(path, &st) != 0 && errno == ENOENT)
 		return store_fail(err, STORE_NOT_FOUND, "there is no secret store %s: nothing to reset", path);
+	if ((s = store_perm_dir_writable(path, err)) != STORE_OK)
+		return s;
 	if ((s = store_lock_take(path, store_production.lock_timeout_ms, &fd, err)) != STORE_OK)
 		return s;
 	if (lstat(path, &st) != 0) {

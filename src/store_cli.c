@@ -36,10 +36,20 @@ int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
 	return store_exit_code(err->status);
 }
 
-/* A passphrase or value typed by the user: on /dev/tty, or as the front end asks it. */
+/*
+ * A passphrase or value typed by the user: on /dev/tty, or as the front end asks it.
+ * hold: echo stays off on /dev/tty until secbuf_tty_release (see secbuf_read_tty_held).
+ */
+static struct secbuf *store_cli_ask_tty(const struct cli_ctx *ctx, const char *prompt, size_t max, bool hold)
+{
+	if (ctx->ask_secret)
+		return ctx->ask_secret(ctx->ask_user, prompt, max);
+	return hold ? secbuf_read_tty_held(prompt, max) : secbuf_read_tty(prompt, max);
+}
+
 static struct secbuf *store_cli_ask(const struct cli_ctx *ctx, const char *prompt, size_t max)
 {
-	return ctx->ask_secret ? ctx->ask_secret(ctx->ask_user, prompt, max) : secbuf_read_tty(prompt, max);
+	return store_cli_ask_tty(ctx, prompt, max, false);
 }
 
 /* A failed store_cli_ask. */
@@ -210,9 +220,21 @@ static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
 		return AZ_EXIT_STORE_WRONG_KEY;
 	}
 	for (int i = 1, empty = 0;; i++) {
-		struct secbuf *key = store_cli_ask(ctx, "Passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX);
+		/* Echo stays off during the key derivation: a value typed ahead for the next prompt is not shown. */
+		struct secbuf *key = store_cli_ask_tty(ctx, "Passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX,
+		                                       true);
 		enum store_status st;
 
+		/* No terminal: --key-file cannot open a passphrase store (exit 10), so the way out is a terminal. */
+		if (!key && errno == ENXIO) {
+			char prog[CLI_PROGRAM_MAX];
+
+			msg_error(ctx->err, "the secret store %s is locked with a passphrase and there is no terminal to "
+			          "type it on: run this on a terminal (ssh -t), or switch it to a key file there once "
+			          "with '%s secret rekey --new-key-file F'", ctx->paths.store,
+			          cli_program(ctx, true, prog, sizeof(prog)));
+			return AZ_EXIT_USAGE;
+		}
 		if (!key)
 			return store_cli_tty_error(ctx, errno);
 		/* Enter alone (a key sent ahead over a slow link) is no try: no store has an empty one. */
@@ -223,6 +245,7 @@ static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
 			continue;
 		}
 		st = store_unlock(s, key, &err);
+		secbuf_tty_release();
 		secbuf_free(key);
 		if (st == STORE_OK)
 			return AZ_EXIT_OK;

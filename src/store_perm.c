@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,36 @@ enum store_status store_perm_dirs(const char *path, struct store_error *err)
 			*up = '\0';
 	}
 	free(real);
+	return s;
+}
+
+enum store_status store_perm_dir_writable(const char *path, struct store_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = !slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+	enum store_status s = STORE_OK;
+	struct stat st;
+
+	if (!dir)
+		return store_fail(err, STORE_NO_MEMORY, "out of memory");
+	/* The effective user's access, as the checks of ownership above judge it. */
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0) {
+		int e = errno;
+
+		if (e == EROFS)
+			s = store_fail(err, STORE_IO, "folder %s is on a read-only file system: the secret store "
+			               "cannot be changed there (give another --home)", dir);
+		else if (e == EACCES && stat(dir, &st) == 0 && st.st_uid == geteuid())
+			s = store_fail(err, STORE_PERMISSIONS, "folder %s is not writable (mode %04o): run "
+			               "'chmod u+wx %s'", dir, (unsigned)(st.st_mode & 07777), dir);
+		else if (e == EACCES)
+			s = store_fail(err, STORE_PERMISSIONS, "folder %s is not writable by you (uid %u): run "
+			               "'chown %u %s' as root, or use a folder of your own (--home)", dir,
+			               (unsigned)geteuid(), (unsigned)geteuid(), dir);
+		else
+			s = store_fail(err, STORE_IO, "cannot write in the folder %s: %s", dir, strerror(e));
+	}
+	free(dir);
 	return s;
 }
 

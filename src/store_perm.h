@@ -26,6 +26,14 @@ enum store_status store_perm_file(int fd, const char *path, const char *what, st
  */
 enum store_status store_perm_dirs(const char *path, struct store_error *err);
 
+/*
+ * The store's own folder (of path) writable by the effective user, as every
+ * change of the store needs (its lock, temp file and rename): a read-only
+ * home is said with its chmod (STORE_PERMISSIONS), or a read-only file
+ * system (STORE_IO), before anything is asked or made for the change.
+ */
+enum store_status store_perm_dir_writable(const char *path, struct store_error *err);
+
 /* An open key file: regular, owned by the effective user, mode 0400 or 0600
  * exactly; a systemd credential (credential true) may also belong to root
  * and have a group-read ACL mask, never other bits. */

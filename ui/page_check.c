@@ -76,16 +76,21 @@ static void check_failed_store(struct wizard *w)
 /* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */
 static void check_done_failures(struct wizard *w, const char *id)
 {
-	char prog[CLI_PROGRAM_MAX];
+	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "";
 	size_t len = strlen(w->done);
+	const char *ca_file = *w->ca_file ? w->ca_file : w->start->check.ca_file;
+
+	/* The CA the test trusted is not in the connector: without it, the command fails on TLS. */
+	if (ca_file && *ca_file)
+		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
 
 	for (size_t i = 0; i < w->nres && len < sizeof(w->done); i++)
 		if (w->res[i].status == CHECK_FAILED)
 			len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "; %s: %s", w->res[i].probe,
 			                        w->res[i].message);
 	if (len < sizeof(w->done))
-		snprintf(w->done + len, sizeof(w->done) - len, "; check it again with '%s test %s'",
-		         cli_program(w->ctx, true, prog, sizeof(prog)), id);
+		snprintf(w->done + len, sizeof(w->done) - len, "; check it again with '%s test %s%s'",
+		         cli_program(w->ctx, true, prog, sizeof(prog)), id, ca);
 }
 
 static void check_save(struct wizard *w)

@@ -1,6 +1,7 @@
 /* The four pages of the field table (Overview, Details, Credentials, Delegates): one form each. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -114,16 +115,21 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 		         "repository names: none here");
 		return;
 	}
-	/* A repository URL given for a Project: its repository is a good one to test with. */
-	if (it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
-	    !*input_text(&w->in[FIELD_TEST_REPO]) &&
-	    azure_url_parse(input_text(&w->in[it.id]), &u, msg, sizeof(msg)) == 0) {
+	/*
+	 * A repository URL given for a Project: its repository is a good one to test with. A browser's
+	 * address (a file view) names it too, before its query.
+	 */
+	const char *text = input_text(&w->in[it.id]);
+	char *base = strndup(text, strcspn(text, "?#"));
+	if (base && it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
+	    !*input_text(&w->in[FIELD_TEST_REPO]) && azure_url_parse(base, &u, NULL, 0) == 0) {
 		if (u.repo && input_set(&w->in[FIELD_TEST_REPO], u.repo, strlen(u.repo)) == 0) {
 			wizard_changed(w, FIELD_TEST_REPO);
 			repo_to_test = true;
 		}
 		azure_url_free(&u);
 	}
+	free(base);
 	input_set(&w->in[it.id], fix, strlen(fix));
 	wizard_changed(w, it.id);
 	w->touched[it.id] = true;

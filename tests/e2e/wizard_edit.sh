@@ -88,7 +88,8 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.send("y")
     t.wait_for("saved connector 'web'")
     said = "".join(t.screen_text().split())
-    tap.ok("checkitagainwith" in said and "testweb'" in said and not t.has("not a key of this page"),
+    tap.ok("checkitagainwith" in said and ("testweb--ca-file%s'" % azf["AZF_CA"]) in said and
+           not t.has("not a key of this page"),
            "saved anyway: the page gives the failure and the command to test again whole (rows there are)")
     t.send(CTRL_C)  # once saved, Ctrl-C leaves as Enter does: nothing to cancel
     tap.is_(t.wait_exit(), 4, "saved anyway: exit 4 (the test failed)")

@@ -3,7 +3,7 @@
 # twice, the probes pass against the local servers, the connector is saved.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import filecmp, json, os, re, sys
+import filecmp, json, os, re, shlex, subprocess, sys
 import pexpect
 from tui import *
 
@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(55)
+tap = Tap(56)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -311,8 +311,15 @@ with Tui([binary, "--home", bare, "--key-file", new_key, "new", "--ca-file", azf
     t.send(ENTER)
     tap.is_(t.wait_exit(), 4, "saved with a failed test: exit status 4")
 words = "".join(t.screen_text().split())
-tap.ok("(itsconnectiontestFAILED)" in words and "git-http:tokenlacksCode(Read)" in words and
-       ("checkitagainwith'azrepos-connect--home%s--key-file%stestFailing'" % (bare, new_key)) in words,
+again = "checkitagainwith'azrepos-connect--home%s--key-file%stestFailing--ca-file%s'" % (bare, new_key, azf["AZF_CA"])
+tap.ok("(itsconnectiontestFAILED)" in words and "git-http:tokenlacksCode(Read)" in words and again in words,
        "saved anyway: the plain terminal keeps what failed and the command that checks it again")
+# That command, run as printed (with the CA the wizard's test trusted), reaches the server: the
+# token is what fails again.
+again = re.search(rb"check it again with '(azrepos-connect [^'\r\n]*)'", bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1])
+r = subprocess.run([binary] + shlex.split(again.group(1).decode())[1:] if again else ["false"],
+                   capture_output=True, text=True)
+tap.ok(r.returncode == 4 and "lacks Code (Read)" in r.stdout and "certificate" not in r.stdout,
+       "run as printed, the check fails on the token again, not on the server's certificate")
 tap.done()
 PY

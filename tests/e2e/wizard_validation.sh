@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(50)
+tap = Tap(52)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -92,6 +92,12 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "Test repository", r"name|URL", "a Test repository given as a URL")
     f5_check(t, "Test repository", "web", "F5 keeps the repository's name from that URL")
+    # The browser's address of a file in a repository: one F5 gives the Project URL, and the
+    # repository (before the query) is the test repository.
+    retype(t, "Test repository", "")
+    retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/api?path=/README.md&_a=contents")
+    f5_check(t, "URL", "https://dev.azure.com/contoso/Payments", "a file view's address: F5 puts the Project URL in")
+    tap.is_(t.value("Test repository"), "api", "... and its repository is the test repository")
     t.focus("URL type")
     t.send(RIGHT)  # Repository
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")

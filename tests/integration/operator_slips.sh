@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2))
+plan $((97 + 7 * 2 + 2 + 3 + 3))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -174,6 +174,16 @@ eval "\"\$bin\"${put_back#azrepos-connect}" <"$AZF_TOKEN_FILE" >/dev/null 2>&1  
 run az secret list
 like "$out" "^web-token +token " "that command, run as printed, puts it back in this store"
 
+# Deleted, then made again from the same token file: its secret is still stored, and the
+# message names the way to use it, not only to replace it or keep both.
+run az delete web --yes </dev/null
+run http --name web --token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc" 3 "made again after delete, the same token file: exit 3 (its secret is still stored)"
+has "$err" "token: the store already has a secret 'web-token': to use it, give --token-secret web-token instead;" \
+	"the message says how to use the stored secret"
+run http --name web --token-secret web-token </dev/null
+is "$rc" 0 "done as said: saved with the stored token"
+
 # A damaged store: the file and the ways out named.
 printf 'junk' >>"$home/secrets.store"
 run az secret list
@@ -261,6 +271,15 @@ run az new --non-interactive --name web5 --url "$AZF_BASE/$AZF_ORG/$AZF_PROJECT"
 is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: url')" \
 	"3:azrepos-connect: url-type: required: choose one of: project, repo (the URL names no repository: project)" \
 	"a URL ending at the project: project"
+is "$(files)" "$before" "nothing written"
+
+# The browser's address of a pull request pasted as the URL: the URL it quotes last (the one
+# F5 puts in) is the repository's, not one more wrong URL.
+run az new --non-interactive --name web7 --url-type repo --url "$repo_url/pullrequest/12?_a=files" \
+	--username ci --token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc" 3 "a pull request's address as the URL: exit 3"
+like "$err" "url: remove '\?_a=files': .*, and then remove '/pullrequest/12': .*\('$repo_url'\)\$" \
+	"both slips said, the repository's URL quoted last"
 is "$(files)" "$before" "nothing written"
 
 # A key file given where a token goes: named as what it is, with the way; nothing stored (a

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 96
+plan 105
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -239,6 +239,52 @@ like "$err" "^azrepos-connect: secret rekey: a new passphrase is typed on a term
 	"the ways to give the new key"
 cmp -s "$tap_tmp/golden/secrets.store" "$tap_tmp/golden.before"
 ok $? "the store untouched"
+
+# A passphrase store with no terminal (cron, ssh without -t): --key-file cannot open it, so it is not offered.
+install -m 600 "$golden/v1-passphrase-interactive.store" "$tap_tmp/golden/secrets.store"
+AZREPOS_CONNECT_HOME="$tap_tmp/golden" az secret list </dev/null
+is "$rc" 2 "a passphrase store and no terminal to type it on: exit 2"
+like "$err" "^azrepos-connect: the secret store .*/golden/secrets.store is locked with a passphrase and there is no terminal to type it on: run this on a terminal \(ssh -t\), or switch it to a key file there once with '.* secret rekey --new-key-file F'$" \
+	"the ways out: a terminal, or a key file made on one"
+unlike "$err" "use --key-file" "not --key-file, which a passphrase store refuses"
+
+# A home folder the user cannot write in: said with its chmod, before a key file is made for it.
+mkdir -m 700 "$tap_tmp/ro" "$tap_tmp/ro/home"
+printf 'value' >"$tap_tmp/ro/v"
+ro_as=""
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	# root writes in any folder: as another user.
+	chown -R 65534:65534 "$tap_tmp/ro"
+	chmod 711 "$tap_tmp"
+	ro_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+ro() {
+	n=$((n + 1))
+	AZREPOS_CONNECT_HOME="$tap_tmp/ro/home" setsid -w $ro_as "$bin" --key-file "$tap_tmp/ro/k" secret set first \
+		--from-file "$tap_tmp/ro/v" </dev/null >"$tap_tmp/out/$n.out" 2>"$tap_tmp/out/$n.err"
+	rc=$?
+	err=$(cat "$tap_tmp/out/$n.err")
+}
+if [ "$(id -u)" -ne 0 ] || [ -n "$ro_as" ]; then
+	chmod 500 "$tap_tmp/ro/home"
+	ro
+	is "$rc" 14 "a first secret in a home that is not writable: exit 14"
+	is "$err" "azrepos-connect: folder $tap_tmp/ro/home is not writable (mode 0500): run 'chmod u+wx $tap_tmp/ro/home'" \
+		"with the exact chmod"
+	ok "$([ ! -e "$tap_tmp/ro/k" ] && [ ! -e "$tap_tmp/ro/home/secrets.store.lock" ]; echo $?)" \
+		"said before the key file (or anything) was made"
+	chmod 700 "$tap_tmp/ro/home"
+	ro
+	chmod 500 "$tap_tmp/ro/home"
+	before=$(digest "$tap_tmp/ro/home/secrets.store")
+	ro
+	is "$rc" 14 "a secret changed in a store whose folder is not writable: exit 14"
+	has "$err" "not writable (mode 0500): run 'chmod u+wx $tap_tmp/ro/home'" "with the exact chmod"
+	is "$(digest "$tap_tmp/ro/home/secrets.store")" "$before" "the store untouched"
+	chmod 700 "$tap_tmp/ro/home"
+else
+	for i in 1 2 3 4 5 6; do ok 0 "# SKIP root without setpriv writes in any folder"; done
+fi
 
 # The first secret refused: no store, and no key file made for it.
 fresh() { AZREPOS_CONNECT_HOME="$tap_tmp/fresh" az --key-file "$tap_tmp/keys/fresh.key" "$@"; }

@@ -11,7 +11,7 @@ key="$tap_tmp/store.key"
 head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 19
+plan 21
 
 az() { setsid -w "$bin" --key-file "$key" "$@" >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null; rc=$?; }
 digest() { sha256sum "$1" | cut -d' ' -f1; }
@@ -56,3 +56,29 @@ az secret list
 is "$rc" 0 "the next secret stored starts a new store"
 like "$(cat "$tap_tmp/out")" "^second " "holding only that secret"
 unlike "$(cat "$tap_tmp/out")" "first" "not the old one"
+
+# A store whose folder is not writable (a read-only home): the chmod is said, nothing is moved.
+ro="$tap_tmp/ro"
+mkdir -m 700 "$ro" "$ro/home"
+head -c 32 /dev/urandom >"$ro/k" && chmod 600 "$ro/k"
+ro_as=""
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	# root writes in any folder: as another user.
+	chown -R 65534:65534 "$ro"
+	chmod 711 "$tap_tmp"
+	ro_as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$ro_as" ]; then
+	printf 'one' | AZREPOS_CONNECT_HOME="$ro/home" setsid -w $ro_as "$bin" --key-file "$ro/k" secret set first \
+		>/dev/null 2>&1
+	chmod 500 "$ro/home"
+	AZREPOS_CONNECT_HOME="$ro/home" setsid -w $ro_as "$bin" --key-file "$ro/k" secret rekey --reset --yes \
+		>"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
+	is "$?:$(cat "$tap_tmp/err")" "14:azrepos-connect: folder $ro/home is not writable (mode 0500): run 'chmod u+wx $ro/home'" \
+		"--reset in a folder that is not writable: exit 14, with the exact chmod"
+	is "$(ls "$ro/home" | tr '\n' ' ')" "secrets.store secrets.store.lock " "nothing moved"
+	chmod 700 "$ro/home"
+else
+	ok 0 "# SKIP root without setpriv writes in any folder"
+	ok 0 "# SKIP root without setpriv writes in any folder"
+fi

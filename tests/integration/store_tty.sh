@@ -121,6 +121,22 @@ rc, shown = run(["secret", "list"], [("Passphrase", "w1"), ("Passphrase", "w2"),
 ok(rc == 10, "three wrong passphrases exit 10")
 ok(open(store, "rb").read() == before, "the store is untouched")
 
+# A value typed (or pasted) ahead while the passphrase is checked, about a second, is never shown.
+import time
+child = pexpect.spawn(bin, ["secret", "set", "git-pw", "--kind", "password"], env=dict(os.environ), timeout=60,
+                      encoding="utf-8")
+child.expect("Passphrase for the secret store")
+child.send("first pass\n")
+time.sleep(0.3)
+child.send("typed-ahead-value")
+child.expect("Value of git-pw")
+shown = child.before + child.after
+child.send("\x04")
+child.expect(pexpect.EOF)
+child.close()
+ok(child.exitstatus == 5 and "typed-ahead-value" not in shown,
+   "a value typed ahead while the passphrase is checked is not echoed (echo stays off until the next prompt)")
+
 rc, shown = run(["secret", "set", "ssh", "--kind", "ssh-private-key"], [("Passphrase", "first pass")])
 ok(rc == 2 and "--from-file F or standard input" in shown, "an SSH private key is not typed on the terminal")
 
@@ -201,7 +217,7 @@ ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (t
 ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
 # The plan is fixed, not the count of what ran: a check skipped by mistake shows.
-print("1..39")
+print("1..40")
 print("\n".join(tests))
 sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
 PYEOF

@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 87
+plan 90
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -219,6 +219,18 @@ done
 run az test nongit --ca-file "$AZF_CA"
 is "$rc" 4 "a URL that is not a Git repository: exit 4"
 like "$out" '^FAILED +git-http .*not a Git repository URL: the server answered text/html' "... the message says so"
+
+# A connector file edited by hand to hold the SSH URL of Azure's clone dialog, its connection
+# left http: refused as export refuses it (which value, the edit that fixes it), not run as
+# something else ("out of memory" before).
+sed 's/"identifier":[^,]*/"identifier": "handmade"/; s|"url":[^,]*|"url": "git@ssh.dev.azure.com:v3/contoso/Payments"|' \
+	"$home/connectors/web.json" >"$home/connectors/handmade.json"
+run az test handmade --ca-file "$AZF_CA" </dev/null
+is "$rc" 3 "a hand-edited SSH URL with connection http: exit 3"
+like "$err" "^azrepos-connect: test: connector 'handmade' is not valid; fix it with '.* edit handmade':" \
+	"... the connector is said to be invalid, with the edit that fixes it"
+like "$err" "^url: this is an SSH URL but the connection type is HTTP" "... and which value is wrong"
+rm -f "$home/connectors/handmade.json"
 
 # No output of this file showed the token or the SSH key (all runs above, through run).
 pat=$(cat "$AZF_TOKEN_FILE")

@@ -655,6 +655,13 @@ static const struct bad bad[] = {
 	{ "https://dev.azure.com/contoso/Payments/_git/web?path=/README.md", TR, CH, false,
 	  "remove '?path=/README.md': use the URL without a query or fragment ('https://dev.azure.com/contoso/Payments/_git/web')" },
 	{ "https://dev.azure.com/contoso/Payments/_git/web#readme", TR, CH, false, "remove '#readme'" },
+	/* A browser's address of a pull request: the URL quoted last is one the field takes (F5). */
+	{ "https://dev.azure.com/contoso/Payments/_git/web/pullrequest/5?_a=files", TR, CH, false,
+	  "remove '?_a=files': use the URL without a query or fragment, and then remove '/pullrequest/5': "
+	  "a repository URL ends at the repository name ('https://dev.azure.com/contoso/Payments/_git/web')" },
+	{ "https://dev.azure.com/contoso/Payments/_git/web?path=/README.md", TR, CS, false,
+	  "without a query or fragment, and then this is an HTTPS URL but the connection type is SSH: choose "
+	  "HTTP, or use the SSH URL 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
 	{ "https://ci:s3cret@dev.azure.com/contoso/Payments/_git/web", TR, CH, false,
 	  "do not put a password or token in the URL: remove ':...' from 'ci:...@'" },
 	{ "git:s3cret@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false,
