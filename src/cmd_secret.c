@@ -429,9 +429,11 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	    unlink(sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub))) == 0)
 		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
 		        "was added there).\n", pub);
+	/* One connector: its own edit, to be run as printed; several: each one's. */
 	if (rc == AZ_EXIT_OK && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '%s"
-		        " secret set %s' (or 'edit ID').\n", users, cli_program(ctx, true, prog, sizeof(prog)), id);
+		        " secret set %s' (or '%s edit %s').\n", users, cli_program(ctx, true, prog, sizeof(prog)), id,
+		        prog, strchr(users, ',') ? "ID" : users);
 	store_close(s);
 	return rc;
 }

@@ -154,6 +154,11 @@ int conncheck_ca_file_check(const char *path, char *why, size_t whylen)
 int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,
                            struct conncheck_secrets *s, char *msg, size_t msglen)
 {
+	/* The connector named in the edit it is told to run, when a command line can carry its id. */
+	const char *self = connector_get(c, FIELD_IDENTIFIER);
+	char why[FIELD_MSG_MAX];
+	if (!self || !ident_check_identifier(self, "identifier", why, sizeof(why)))
+		self = "ID";
 	for (size_t i = 0; i < FIELD_COUNT; i++) {
 		const char *id = connector_get(c, (enum field_id)i);
 		struct store_error err = { 0 };
@@ -164,15 +169,15 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 		/* Named by an older release's file: neither looked up nor quoted. */
 		if (ident_looks_like_token(id)) {
 			snprintf(msg, msglen, "%s: its store id looks like a Personal Access Token (not shown): revoke "
-			         "that token, then give the connector another secret with 'edit ID'",
-			         fields_at((enum field_id)i)->key);
+			         "that token, then give the connector another secret with '%s edit %s'",
+			         fields_at((enum field_id)i)->key, program, self);
 			return AZ_EXIT_INVALID;
 		}
 		enum store_status st = store_get(store, id, &s->val[i], &err);
 		if (st == STORE_NOT_FOUND) {
 			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s' (or give "
-			         "the connector another with 'edit ID')", fields_at((enum field_id)i)->key, err.message,
-			         program, id);
+			         "the connector another with '%s edit %s')", fields_at((enum field_id)i)->key, err.message,
+			         program, id, program, self);
 			return store_exit_code(st);
 		}
 		if (st != STORE_OK) {

@@ -101,8 +101,27 @@ static void ident_token_msg(const char *art, const char *what, char *msg, size_t
 	         "revoke it", art, what);
 }
 
+/*
+ * prefix + id with '-', '.' and spaces made '_' ("web-app" is most likely
+ * meant as "web_app"), in out: true when that one is right, to be offered.
+ */
+static bool ident_fix_example(const char *prefix, const char *id, const char *what, char *out, size_t outlen)
+{
+	size_t at = strlen(prefix), n = strlen(id);
+	char why[160];
+
+	if (at + n >= outlen)
+		return false;
+	memcpy(out, prefix, at);
+	for (size_t i = 0; i < n; i++)
+		out[at + i] = strchr("-. ", id[i]) ? '_' : id[i];
+	out[at + n] = '\0';
+	return strcmp(out, id) != 0 && ident_check_identifier(out, what, why, sizeof(why));
+}
+
 bool ident_check_identifier(const char *id, const char *what, char *msg, size_t msglen)
 {
+	char fixed[IDENT_ID_MAX + 2];
 	const char *bad;
 	/* "an identifier", "an organization identifier", "a project identifier" */
 	const char *art = strchr("aeiou", what[0]) ? "an" : "a";
@@ -118,13 +137,19 @@ bool ident_check_identifier(const char *id, const char *what, char *msg, size_t 
 	if (!ident_check_length(id, IDENT_ID_MAX, "an identifier", msg, msglen))
 		return false;
 	if (ident_is_digit(id[0]) || id[0] == '$') {
-		snprintf(msg, msglen, "%s %s cannot start with a digit or '$': start with a letter or "
-		         "'_' (e.g. '_%.60s')", art, what, id);
+		snprintf(msg, msglen, "%s %s cannot start with a digit or '$': start with a letter or '_'",
+		         art, what);
+		if (ident_fix_example("_", id, what, fixed, sizeof(fixed)))
+			snprintf(msg + strlen(msg), msglen - strlen(msg), " (e.g. '%.60s')", fixed);
 		return false;
 	}
 	bad = ident_first_bad(id, ident_id_char);
-	if (bad)
-		return ident_bad_char(bad, "ASCII letters, digits, '_' and '$'", msg, msglen);
+	if (bad) {
+		ident_bad_char(bad, "ASCII letters, digits, '_' and '$'", msg, msglen);
+		if (ident_fix_example("", id, what, fixed, sizeof(fixed)))
+			snprintf(msg + strlen(msg), msglen - strlen(msg), " (e.g. '%s')", fixed);
+		return false;
+	}
 	if (ident_is_reserved(id)) {
 		snprintf(msg, msglen, "'%s' is a reserved Harness keyword: choose another %s (e.g. '%s_1')",
 		         id, what, id);

@@ -159,15 +159,15 @@ run az secret list
 like "$out" "web-token" "the secret is still there"
 run az secret rm web-token --yes </dev/null
 is "$rc" 0 "with --yes: exit 0"
-has "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect --home $home --key-file $key secret set web-token'" \
+has "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect --home $home --key-file $key secret set web-token' (or 'azrepos-connect --home $home --key-file $key edit web')" \
 	"and says what the connector needs now (with this run's --home and --key-file)"
 
 run az test web --json </dev/null
 is "$rc,$(jv 'd["ok"]'),$(jv 'len(d["probes"])')" "17,False,0" "test --json of a connector whose secret is gone: one JSON answer"
 like "$err" "token: no secret 'web-token' in the store" "the message is on stderr as well, as it is said"
 said=$(jv 'd["messages"][0]')
-has "$said" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-token'" \
-	"its message says how to put the secret back"
+has "$said" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-token' (or give the connector another with 'azrepos-connect --home $home --key-file $key edit web')" \
+	"its message says how to put the secret back, or which edit gives it another"
 put_back=${said#*store it again with \'}
 put_back=${put_back%%\'*}
 eval "\"\$bin\"${put_back#azrepos-connect}" <"$AZF_TOKEN_FILE" >/dev/null 2>&1  # the binary built

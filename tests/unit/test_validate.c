@@ -107,7 +107,10 @@ static void test_identifier(void **state)
 		{ "", false, "an identifier is required" },
 		{ "1abc", false, "cannot start with a digit or '$'" },
 		{ "$x", false, "cannot start with a digit or '$'" },
-		{ "a-b", false, "'-' is not allowed: use ASCII letters, digits, '_' and '$'" },
+		{ "a-b", false, "'-' is not allowed: use ASCII letters, digits, '_' and '$' (e.g. 'a_b')" },
+		/* The example offered is one that is right: '_' for '-', '.' and spaces, '_' before a digit. */
+		{ "1-a", false, "cannot start with a digit or '$': start with a letter or '_' (e.g. '_1_a')" },
+		{ "web.app v2", false, "'.' is not allowed: use ASCII letters, digits, '_' and '$' (e.g. 'web_app_v2')" },
 		{ "a b", false, "a space is not allowed" },
 		{ "a.b", false, "'.' is not allowed" },
 		{ "café", false, "'é' is not allowed" },
@@ -122,6 +125,12 @@ static void test_identifier(void **state)
 
 	(void)state;
 	check_table(check_identifier, cases, sizeof(cases) / sizeof(cases[0]));
+	/* No example when '_' for them would not do: another character is wrong too. */
+	char msg[512];
+	assert_false(check_identifier("caf\xc3\xa9-x", msg, sizeof(msg)));
+	assert_null(strstr(msg, "e.g."));
+	assert_false(check_identifier("9caf\xc3\xa9", msg, sizeof(msg)));
+	assert_null(strstr(msg, "e.g."));
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
 		char says[128];
 
