@@ -64,14 +64,12 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
 	long ms = (long)(ctx->deadline_ms - ctx->start_ms);
 
 	/* libssh connects directly: proxy settings cannot help the SSH probe. */
-	if (strcmp(r->probe, "git-ssh") == 0)
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
-		             "no answer within %ld.%ld s: check the host and port, or a firewall (SSH does not use "
-		             "https_proxy: behind a proxy, use an HTTPS URL)", ms / 1000, ms % 1000 / 100);
-	else
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT,
-		             "no answer within %ld.%ld s: check the host and port, a firewall or the proxy settings",
-		             ms / 1000, ms % 1000 / 100);
+	const char *advice = strcmp(r->probe, "git-ssh") == 0
+	                     ? "or a firewall (SSH does not use https_proxy: behind a proxy, use an HTTPS URL)"
+	                     : "a firewall or the proxy settings";
+
+	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no answer within %ld.%ld s: check the host and port, %s",
+	             ms / 1000, ms % 1000 / 100, advice);
 }
 
 void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen)

@@ -168,6 +168,7 @@ static bool known_hosts_is_pinned(const char *name)
 struct known_hosts_match {
 	ssh_key key;
 	const char *file;
+	bool revoked_only; /* a pinned host: the files can only revoke its key */
 	enum known_hosts_verdict verdict;
 	struct known_hosts_where where;
 };
@@ -175,13 +176,22 @@ struct known_hosts_match {
 static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
 {
 	struct known_hosts_match *m = user;
+	bool same = ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) == 0;
 
-	if (revoked || ssh_key_type(e->publickey) != ssh_key_type(m->key))
-		return 0;
-	if (ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) == 0) {
-		m->verdict = KNOWN_HOSTS_MATCH;
+	/* A key marked @revoked for the host is never trusted, whatever other lines say. */
+	if (revoked && same) {
+		m->verdict = KNOWN_HOSTS_REVOKED;
 		m->where = (struct known_hosts_where){ m->file, line };
 		return 1;
+	}
+	if (revoked || m->revoked_only || m->verdict == KNOWN_HOSTS_MATCH ||
+	    ssh_key_type(e->publickey) != ssh_key_type(m->key))
+		return 0;
+	/* The first match; read on, as a later line may revoke the key. */
+	if (same) {
+		m->verdict = KNOWN_HOSTS_MATCH;
+		m->where = (struct known_hosts_where){ m->file, line };
+		return 0;
 	}
 	/* The first different key is reported unless a later line matches. */
 	if (m->verdict == KNOWN_HOSTS_UNKNOWN) {
@@ -189,18 +199,6 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, b
 		m->where = (struct known_hosts_where){ m->file, line };
 	}
 	return 0;
-}
-
-/* The key marked @revoked for the host: never trusted, whatever other lines say. */
-static int known_hosts_revoked(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
-{
-	struct known_hosts_match *m = user;
-
-	if (!revoked || ssh_key_cmp(e->publickey, m->key, SSH_KEY_CMP_PUBLIC) != 0)
-		return 0;
-	m->verdict = KNOWN_HOSTS_REVOKED;
-	m->where = (struct known_hosts_where){ m->file, line };
-	return 1;
 }
 
 enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
@@ -211,20 +209,16 @@ enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfil
 	char name[300];
 
 	known_hosts_name(host, port, name, sizeof(name));
-	/* Revoking only takes trust away: a revoked key is refused even for a pinned host. */
+	/* Each file read once, to its end: a pinned host's key cannot be overridden, only revoked. */
+	m.revoked_only = known_hosts_is_pinned(name);
 	for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_REVOKED; i++) {
 		m.file = files[i];
-		known_hosts_scan_file(files[i], name, known_hosts_revoked, &m);
+		known_hosts_scan_file(files[i], name, known_hosts_compare, &m);
 	}
-	bool revoked = m.verdict == KNOWN_HOSTS_REVOKED;
-	if (!revoked && known_hosts_is_pinned(name)) {
+	if (m.revoked_only && m.verdict != KNOWN_HOSTS_REVOKED) {
+		m.revoked_only = false;
 		m.file = NULL;
 		known_hosts_scan_pinned(name, known_hosts_compare, &m);
-	} else if (!revoked) {
-		for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_MATCH; i++) {
-			m.file = files[i];
-			known_hosts_scan_file(files[i], name, known_hosts_compare, &m);
-		}
 	}
 	*where = m.where;
 	return m.verdict;

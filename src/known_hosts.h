@@ -26,10 +26,10 @@ struct known_hosts_where {
 };
 
 /*
- * Check key for host:port (port 0 means 22) against the pinned keys first,
- * then each file of files[0..nfiles) in order (NULL or missing files are
- * skipped). A pinned host is never looked up in files: its key cannot be
- * overridden. On MATCH or CHANGED, *where names the line.
+ * Check key for host:port (port 0 means 22) against each file of
+ * files[0..nfiles) in order (NULL or missing files are skipped), or for a
+ * pinned host against its pinned key: the files cannot override that, only
+ * revoke it. On MATCH, CHANGED or REVOKED, *where names the line.
  */
 enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
                                            const char *host, int port, const ssh_key key,

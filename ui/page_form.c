@@ -236,10 +236,11 @@ void page_form_draw(struct wizard *w)
 		size_t len = strlen(msgs[w->focus]);
 		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
 	}
-	/* A page taller than the screen keeps its last row for "↓ more": the help's row is not free. */
-	int need = 0;
+	/* Each item's rows (its line and its message), once for this drawing. */
+	int item_rows[FIELD_COUNT * 2], need = 0;
 	for (size_t i = 0; i < n; i++)
-		need += 1 + wizard_wrap_rows(form_width(), FORM_MSG_ROWS, msgs[i]);
+		need += item_rows[i] = 1 + wizard_wrap_rows(form_width(), FORM_MSG_ROWS, msgs[i]);
+	/* A page taller than the screen keeps its last row for "↓ more": the help's row is not free. */
 	if (top + need - 1 > bottom)
 		bottom--;
 	/* Scroll so that the focused item and its message are on the screen. */
@@ -248,7 +249,7 @@ void page_form_draw(struct wizard *w)
 	for (;;) {
 		int rows = 0;
 		for (int i = w->scroll; i <= w->focus && i < (int)n; i++)
-			rows += 1 + wizard_wrap_rows(form_width(), FORM_MSG_ROWS, msgs[i]);
+			rows += item_rows[i];
 		if (top + rows - 1 <= bottom || w->scroll == w->focus)
 			break;
 		w->scroll++;
