@@ -76,17 +76,36 @@ static struct curl_slist *check_auth_header(struct curl_slist *list, const char 
 	return next;
 }
 
-static void check_url_host(const char *url, char *out, size_t outlen)
+/* A part of url (the port: the scheme's when none is written); "" when url does not parse. */
+static void check_url_part(const char *url, CURLUPart part, char *out, size_t outlen)
 {
 	CURLU *u = curl_url();
-	char *host = NULL;
+	char *v = NULL;
 
 	out[0] = '\0';
 	if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		snprintf(out, outlen, "%s", host);
-	curl_free(host);
+	    curl_url_get(u, part, &v, CURLU_DEFAULT_PORT) == CURLUE_OK)
+		snprintf(out, outlen, "%s", v);
+	curl_free(v);
 	curl_url_cleanup(u);
+}
+/*
+ * The environment variable libcurl takes a proxy from for scheme, when one is set: then a failed
+ * connect may be the proxy's. (no_proxy may still exempt the host: the message says "or".)
+ */
+static const char *check_proxy_var(const char *scheme)
+{
+	/* As libcurl: HTTP_PROXY in capitals is not read (a CGI request header could set it). */
+	static const char *const https[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", NULL };
+	static const char *const http[] = { "http_proxy", "all_proxy", "ALL_PROXY", NULL };
+	const char *const *vars = strcmp(scheme, "https") == 0 ? https : http;
+
+	for (size_t i = 0; vars[i]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return vars[i];
+	}
+	return NULL;
 }
 
 char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char *base,
@@ -185,7 +204,11 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
 	req->res = res;
 	req->max = max;
 	req->done = done;
-	check_url_host(url, req->host, sizeof(req->host));
+	check_url_part(url, CURLUPART_HOST, req->host, sizeof(req->host));
+	check_url_part(url, CURLUPART_PORT, req->port, sizeof(req->port));
+	char scheme[8];
+	check_url_part(url, CURLUPART_SCHEME, scheme, sizeof(scheme));
+	req->proxy_var = check_proxy_var(scheme);
 	req->headers = check_auth_header(NULL, user, token);
 	if (req->headers && rest) {
 		/* Azure then answers 401 instead of a sign-in page (203 or 302). */
@@ -358,7 +381,14 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		break;
 	case CURLE_COULDNT_CONNECT:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
-		             "cannot connect to %s: check the host and port, a firewall or the proxy settings (%s)",
+		             "cannot connect to %s port %s%s%s: check the host and port, a firewall or the proxy "
+		             "settings (%s)", req->host, req->port, req->proxy_var ? ", or to the proxy in " : "",
+		             req->proxy_var ? req->proxy_var : "", d);
+		break;
+	case CURLE_PROXY:
+		/* A SOCKS proxy's refusal (an HTTP proxy's is its CONNECT code, above). */
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the proxy could not connect to %s: check all_proxy or https_proxy and no_proxy (%s)",
 		             req->host, d);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
@@ -410,7 +440,7 @@ static void check_req_redirect(struct check_req *req, long code)
 		             hint);
 		return;
 	}
-	check_url_host(loc, host, sizeof(host));
+	check_url_part(loc, CURLUPART_HOST, host, sizeof(host));
 	if (strcasecmp(host, req->host) != 0)
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
 		             "redirected to another host (%.200s): not followed, credentials not sent there; check the URL",

@@ -59,6 +59,8 @@ struct check_req {
 	size_t len, max;
 	bool too_big;               /* the body passed max: the transfer was stopped */
 	char host[256];             /* of the request URL, to judge redirects */
+	char port[8];               /* of the request URL (the scheme's when none is written) */
+	const char *proxy_var;      /* the variable naming a proxy for its scheme (as libcurl reads them), or NULL */
 	char errbuf[CURL_ERROR_SIZE];
 	check_req_done_fn done;
 	int step;                   /* which request of a multi-request probe */

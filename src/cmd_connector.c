@@ -133,7 +133,7 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 			continue;
 		msg_error(ctx->err, "%s: '%s' holds what looks like a Personal Access Token in %s, not "
 		          "shown: revoke that token, then change the field with '%s edit %s'", cmd, ident,
-		          fields_at(id)->key, cli_program(ctx, false, prog, sizeof(prog)), ident);
+		          fields_at(id)->key, cli_program(ctx, true, prog, sizeof(prog)), ident);
 		if (connector_put(c, id, "(withheld)") != 0) {
 			msg_error(ctx->err, "out of memory");
 			return false;
@@ -315,28 +315,63 @@ const char *cmd_connector_secret_id(const struct connector *c, int id)
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
 }
 
-/* After a delete: the commands that remove its secrets, each once (fields may share one). */
-static void cmd_connector_print_rm(const struct cli_ctx *ctx, const struct connector *c)
+void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen)
 {
-	bool any = false;
+	const char *dir = ctx->paths.connectors_dir;
+	char **ids = NULL, msg[512];
+	size_t n = 0, at = 0;
 
-	for (int id = 0; c && id < FIELD_COUNT; id++) {
-		const char *v = cmd_connector_secret_id(c, id);
-		bool again = false;
+	buf[0] = '\0';
+	if (connector_file_ids(dir, &ids, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct connector *c = NULL;
+		bool uses = false;
+
+		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
+			continue;
+		for (int f = 0; f < FIELD_COUNT; f++)
+			uses |= cmd_connector_secret_id(c, f) && connector_is(c, f, id);
+		connector_free(c);
+		if (uses && at < buflen)
+			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
+	}
+	connector_file_free_ids(ids, n);
+}
+
+size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct connector *was,
+                                    char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t max)
+{
+	char users[1024];
+	size_t n = 0;
+
+	for (int id = 0; was && id < FIELD_COUNT && n < max; id++) {
+		const char *v = cmd_connector_secret_id(was, id);
+		bool listed = false;
 
 		/* Two fields may share one secret (the API token is the HTTP token's by default). */
-		for (int before = 0; v && before < id; before++)
-			again |= connector_is(c, before, v) && cmd_connector_secret_id(c, before);
-		if (!v || again)
+		for (size_t i = 0; v && i < n; i++)
+			listed |= strcmp(ids[i], v) == 0;
+		if (!v || listed || strlen(v) > IDENT_SECRET_ID_MAX)
 			continue;
-		if (!any)
-			fputs("Its secrets stay in the secret store; to remove them, once nothing else uses them:\n",
-			      ctx->out);
-		any = true;
+		cmd_connector_secret_users(ctx, v, users, sizeof(users));
+		if (!*users)
+			snprintf(ids[n++], sizeof(ids[0]), "%s", v);
+	}
+	return n;
+}
+
+void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n)
+{
+	if (n)
+		fprintf(ctx->out, "No saved connector uses %s any more; %s in the secret store. To remove %s:\n",
+		        n == 1 ? "this secret" : "these secrets", n == 1 ? "it stays" : "they stay",
+		        n == 1 ? "it" : "them");
+	for (size_t i = 0; i < n; i++) {
 		fputs("  ", ctx->out);
 		cli_print_program(ctx, ctx->out, true);
 		/* An id that looks like a token is not printed: that command removes it unnamed. */
-		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(v) ? "--withheld" : v);
+		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(ids[i]) ? "--withheld" : ids[i]);
 	}
 }
 
@@ -385,7 +420,8 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_ERROR;
 	}
 	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
-	cmd_connector_print_rm(ctx, c);
+	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
+	cmd_connector_print_unused(ctx, unused, cmd_connector_unused_secrets(ctx, c, unused, FIELD_COUNT));
 	connector_free(c);
 	return AZ_EXIT_OK;
 }
@@ -415,7 +451,7 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 		char prog[CLI_PROGRAM_MAX];
 
 		msg_error(ctx->err, "export: connector '%s' is not valid; fix it with '%s edit %s':",
-		          argv[optind], cli_program(ctx, false, prog, sizeof(prog)), argv[optind]);
+		          argv[optind], cli_program(ctx, true, prog, sizeof(prog)), argv[optind]);
 		for (size_t i = 0; i < n; i++)
 			fprintf(ctx->err, "%s: %s\n", fields_at(errs[i].id)->key, errs[i].msg);
 		connector_free(c);

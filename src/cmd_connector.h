@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "connector.h"
+#include "ident.h"
 
 /*
  * Load the saved connector id for command cmd: 0 with *out set, or an exit
@@ -16,5 +17,18 @@ int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
 
 /* Is id a secret field of c that applies, with a store id? That id, else NULL. */
 const char *cmd_connector_secret_id(const struct connector *c, int id);
+
+/* The saved connectors that name secret id, as "a, b" in buf ("" for none; unreadable files are skipped). */
+void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen);
+
+/*
+ * The secrets was named that no saved connector names now (after an edit or a
+ * delete; each once): into ids, at most max. Their number.
+ */
+size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct connector *was,
+                                    char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t max);
+
+/* Those secrets, and the commands that remove them from the store (nothing when n is 0). */
+void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n);
 
 #endif

@@ -381,7 +381,7 @@ static bool new_same_as_saved(const struct cli_ctx *ctx, const struct connector 
 
 static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct newconn_errors *e,
                             const char *said, bool saved, bool changed, const struct check_result *res,
-                            size_t n, bool checked)
+                            size_t n, bool checked, const struct newconn_secrets *s)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *errs = cJSON_AddArrayToObject(o, "errors");
@@ -407,6 +407,11 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 	}
 	if (checked)
 		cJSON_AddItemToObject(o, "check", check_json(res, n));
+	/* An edit's secrets that nothing uses now (an id that looks like a token is not repeated). */
+	cJSON *unused = cJSON_AddArrayToObject(o, "unused_secrets");
+	for (size_t i = 0; s && i < s->nunused; i++)
+		if (!ident_looks_like_token(s->unused[i]))
+			cJSON_AddItemToArray(unused, cJSON_CreateString(s->unused[i]));
 	text = cJSON_PrintUnformatted(o);
 	if (text)
 		fprintf(ctx->out, "%s\n", text);
@@ -521,6 +526,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		/* Once, when the key is stored: not on each edit of other fields. */
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
 			cmd_secret_print_pem_hint(ctx, ctx->out, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
+		cmd_connector_print_unused(ctx, s.unused, s.nunused);
 	} else if (!a->json && a->write_answers && arc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);
@@ -535,7 +541,7 @@ report:
 	}
 	msg_capture_end(&said, &ctx->err);
 	if (a->json) {
-		new_report_json(ctx, c, e, said.text, saved, changed, res, n, checked);
+		new_report_json(ctx, c, e, said.text, saved, changed, res, n, checked, &s);
 	} else {
 		for (size_t i = 0; i < e->n; i++)
 			msg_error(ctx->err, "%s", e->line[i]);
@@ -639,7 +645,7 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		rc = cmd_connector_load(ctx, "edit", argv[optind], &a->base);
 		msg_capture_end(&said, &ctx->err);
 		if (rc != AZ_EXIT_OK && json)
-			new_report_json(ctx, NULL, NULL, said.text, false, false, NULL, 0, false);
+			new_report_json(ctx, NULL, NULL, said.text, false, false, NULL, 0, false, NULL);
 		free(said.text);
 		if (rc != AZ_EXIT_OK)
 			goto out;

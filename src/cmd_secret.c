@@ -369,31 +369,6 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 	return rc;
 }
 
-/* The saved connectors that name secret id, as "a, b" in buf ("" for none; unreadable files are skipped). */
-static void secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen)
-{
-	const char *dir = ctx->paths.connectors_dir;
-	char **ids = NULL, msg[512];
-	size_t n = 0, at = 0;
-
-	buf[0] = '\0';
-	if (connector_file_ids(dir, &ids, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		struct connector *c = NULL;
-		bool uses = false;
-
-		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
-			continue;
-		for (int f = 0; f < FIELD_COUNT; f++)
-			uses |= cmd_connector_secret_id(c, f) && connector_is(c, f, id);
-		connector_free(c);
-		if (uses && at < buflen)
-			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
-	}
-	connector_file_free_ids(ids, n);
-}
-
 static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 {
 	struct store_error err;
@@ -404,7 +379,7 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	if (rc != AZ_EXIT_OK)
 		return rc;
 	/* A connector left naming a secret that is gone fails its next check: said before, not after. */
-	secret_users(ctx, id, users, sizeof(users));
+	cmd_connector_secret_users(ctx, id, users, sizeof(users));
 	if (*users && !yes) {
 		snprintf(question, sizeof(question), "Secret '%s' is used by connector %s. Remove it anyway?", id, users);
 		int ok = ctx->stdin_tty ? msg_confirm(question) : -1;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_connector.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -331,6 +332,12 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		return store_exit_code(st);
 	}
+	/* An edit's secrets before: those it no longer names are said after (they stay in the store). */
+	struct connector *was = NULL;
+	if (s->replace &&
+	    connector_file_load(ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER), &was, msg,
+	                        sizeof(msg)) != CONNECTOR_FILE_OK)
+		was = NULL;
 	/* A new connector never replaces one saved meanwhile by another run (the check is not under a lock). */
 	int frc = connector_file_save(ctx->paths.connectors_dir, c, s->replace, msg, sizeof(msg));
 	if (frc != 0) {
@@ -339,8 +346,11 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_
 		if (any && frc == -1)
 			msg_error(ctx->err, "the secrets were stored; remove them with '%s secret rm ID' "
 			                    "if you give up on this connector", cli_program(ctx, true, prog, sizeof(prog)));
+		connector_free(was);
 		return taken ? AZ_EXIT_INVALID : AZ_EXIT_ERROR;
 	}
+	s->nunused = cmd_connector_unused_secrets(ctx, was, s->unused, FIELD_COUNT);
+	connector_free(was);
 	return AZ_EXIT_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "conncheck.h"
 #include "fields.h"
+#include "ident.h"
 #include "store.h"
 
 /* The errors of one run, reported together: "field: message", one a line. */
@@ -30,6 +31,9 @@ struct newconn_secrets {
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */
 	bool wizard;                    /* messages name the wizard's ways, not flags */
+	/* After an edit's newconn_save: the secrets it named before that no saved connector names now. */
+	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
+	size_t nunused;
 };
 
 /* What a secret field holds in the store. */

@@ -22,6 +22,10 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 
 	*key = NULL;
+	/* A path mistyped (or a variable unset) is the operator's input, not the disk failing. */
+	if (fd < 0 && errno == ENOENT)
+		return store_fail(err, STORE_INVALID, "there is no key file %s: give the path of the key "
+		                  "file the secret store was made with", path);
 	if (fd < 0)
 		return store_perm_open_error(errno, path, "key file", err);
 	if ((st = store_perm_key(fd, path, credential, err)) == STORE_OK) {

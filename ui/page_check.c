@@ -93,6 +93,23 @@ static void check_done_failures(struct wizard *w, const char *id)
 		         cli_program(w->ctx, true, prog, sizeof(prog)), id, ca);
 }
 
+/* An edit's old secrets that no connector uses now stay in the store: said, with what removes them. */
+static void check_done_unused(struct wizard *w)
+{
+	char prog[CLI_PROGRAM_MAX];
+	size_t len = strlen(w->done);
+
+	for (size_t i = 0; i < w->s.nunused && len < sizeof(w->done); i++) {
+		/* An id that looks like a token is not repeated: that command removes it unnamed. */
+		bool token = ident_looks_like_token(w->s.unused[i]);
+		len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "; no saved connector uses the "
+		                        "secret %s%s%s now (it stays in the store); to remove it: %s secret rm %s",
+		                        token ? "" : "'", token ? "(withheld)" : w->s.unused[i], token ? "" : "'",
+		                        cli_program(w->ctx, true, prog, sizeof(prog)),
+		                        token ? "--withheld" : w->s.unused[i]);
+	}
+}
+
 static void check_save(struct wizard *w)
 {
 	const char *id = connector_get(w->cc, FIELD_IDENTIFIER);
@@ -124,6 +141,7 @@ static void check_save(struct wizard *w)
 		         *w->ca_file ? " (the CA is not part of the connector)" : "");
 		if (!ok)
 			check_done_failures(w, id);
+		check_done_unused(w);
 	}
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	/* As with --non-interactive, a dry run too records its answers for the fleet. */

@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(28)
+tap = Tap(30)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -126,5 +126,27 @@ check = subprocess.run(base + ["new", "--non-interactive", "--name", "raced", "-
 tap.is_(check.returncode, 0, "the other process's secret is intact: a connector using it passes its test")
 if check.returncode:
     tap.diag(check.stderr)
+
+# API access turned off: its own token, named by no connector now, stays in the store; the
+# end says so, with the command that removes it.
+made = new_http(base, azf, "api", "--api-access", "true", "--api-token-file", azf["AZF_TOKEN_FILE"],
+                "--api-token-secret", "api-pat", "--ca-file", azf["AZF_CA"])
+with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(PGDN)
+    t.focus("Enable API access")
+    t.send(" ")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Enter finish", timeout=30)
+    said = " ".join(t.screen_text().split())
+    tap.ok(made.returncode == 0 and "no saved connector uses the secret 'api-pat' now" in said and
+           "to remove it: azrepos-connect --home" in said and said.endswith("secret rm api-pat Enter finish"),
+           "an edit that leaves a secret unused says so, with the command that removes it")
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "and ends as a saved edit does (exit 0)")
 tap.done()
 PY

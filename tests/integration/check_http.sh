@@ -72,7 +72,8 @@ verdict 1 failed not-found '^organization not found' "api, missing organization"
 export https_proxy=http://127.0.0.1:1
 both "$AZF_REPO_URL" "$tok"
 is "$rc" 4 "https_proxy is used: through a proxy that refuses, exit 4"
-verdict 0 failed connect 'proxy settings' "git-http: cannot connect, the proxy named as a cause"
+verdict 0 failed connect "^cannot connect to 127\.0\.0\.1 port $AZF_HTTPS_PORT, or to the proxy in https_proxy: " \
+	"git-http: cannot connect, the server's port and the proxy's variable named as causes"
 # Names that cannot resolve start with '-': the resolver refuses such a name before any query,
 # so no DNS packet leaves the machine (a plain .invalid name would be asked of its DNS server).
 export https_proxy=http://-proxy.invalid:3128
@@ -172,7 +173,7 @@ is "$(tail -n +"$((silent_before + 1))" "$AZF_SILENT_LOG" | grep -c '^accepted '
 	"refused before connecting: the server saw one connection, from the run with --allow-http"
 
 probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
-verdict 0 failed connect '^cannot connect to 127\.0\.0\.1' "connection refused"
+verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1: check' "connection refused: the host and port (no proxy set)"
 probe --git-url "https://-no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
 verdict 0 failed dns "^cannot resolve host '-no-such-host\.invalid'" "unknown host"
 probe --git-url "$AZF_REPO_URL$refs" --token-file "$tok" --ca-file "$AZF_CA"

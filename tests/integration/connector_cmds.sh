@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 83
+plan 84
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -76,6 +76,9 @@ like "$err" "^test-repo: give the repository name .*not a URL" "export: the test
 is "$out" "" "export: nothing on stdout when invalid"
 has "$err" "export: connector 'azure_bad' is not valid; fix it with 'azrepos-connect --home $home edit azure_bad':" \
 	"export: the command that fixes it, in this --home"
+run "$bin" --home "$home" --key-file "$tap_tmp/k" export azure_bad
+has "$err" "fix it with 'azrepos-connect --home $home --key-file $tap_tmp/k edit azure_bad':" \
+	"... with the key file given (edit opens the store)"
 rm -f "$conns/azure_bad.json"
 
 # A file (made by hand, or by an older release) with a token as its user name, in a tag and as
@@ -196,7 +199,7 @@ az delete azure_payments --yes
 is "$rc" 0 "delete --yes exits 0"
 [ ! -e "$conns/azure_payments.json" ]
 ok $? "delete --yes removes the file"
-has "$out" "Its secrets stay in the secret store; to remove them, once nothing else uses them:" \
+has "$out" "No saved connector uses this secret any more; it stays in the secret store. To remove it:" \
     "delete says the secrets stay"
 has "$out" "  azrepos-connect --home $home secret rm azure_pat" "and gives the command that removes each"
 is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use: one command"

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 39
+plan 43
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -86,6 +86,16 @@ like "$out" "ok +git-ssh" "the SSH check passed"
 run az show web --json
 unlike "$out" '"username"|"token-secret"' "the username and token no longer in the connector"
 like "$out" '"ssh-key-secret":[[:space:]]*"web-ssh-key"' "the key under its default store id"
+unlike "$out" "secret rm" "its old token, which 'taken' names too, is not offered for removal"
+# The old token named by no connector now: it stays in the store, said with the command that removes it.
+printf 'taken-token-value' >"$tap_tmp/taken"
+run az edit taken --non-interactive --token-file "$tap_tmp/taken" --token-secret taken-token --skip-test \
+	</dev/null
+has "$out" "No saved connector uses this secret any more; it stays in the secret store. To remove it:" \
+	"an edit that leaves a secret unused says so"
+has "$out" "  azrepos-connect --home $home --key-file $key secret rm web-token" "with the command that removes it"
+run az edit taken --non-interactive --description again --skip-test --json </dev/null
+like "$out" '"changed":true,"unused_secrets":\[\]' "said once: the next edit has none (in JSON, too)"
 
 # Errors of use.
 before=$(state)

@@ -37,7 +37,7 @@ run http --name t1 --token-file "$token" --skip-test </dev/null
 like "$err" "^azrepos-connect: token: that looks like the token itself, not the name of a file holding it \(not shown\): revoke it" \
 	"--token-file <token>: what it is, and what to do"
 run "$bin" --home "$home" --key-file "$token" secret list </dev/null
-is "$rc" 16 "--key-file <token>: the key file cannot be opened (exit 16)"
+is "$rc" 3 "--key-file <token>: no such key file (exit 3)"
 unlike "$out$err" "${token%????????????????????????????????????}" "... and the token is not repeated"
 run az show "$token" </dev/null
 like "$rc:$err" "^3:.*this looks like a Personal Access Token, not an identifier" "show <token>: refused as a token, exit 3"

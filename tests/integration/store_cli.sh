@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 105
+plan 107
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -92,6 +92,10 @@ like "$err" "no secret 'nope' in the store" "and names it"
 az secret list </dev/null
 is "$rc" 2 "a key-file store without --key-file exits 2"
 like "$err" "give --key-file" "and says what to give"
+az --key-file "$tap_tmp/keys/no-such.key" secret list </dev/null
+is "$rc" 3 "a key file that is not there (a typo) exits 3, as invalid input"
+has "$err" "there is no key file $tap_tmp/keys/no-such.key: give the path of the key file the secret store was made with" \
+	"and says so, with what to give"
 head -c 32 /dev/urandom >"$tap_tmp/keys/wrong.key"; chmod 400 "$tap_tmp/keys/wrong.key"
 az --key-file "$tap_tmp/keys/wrong.key" secret list </dev/null
 is "$rc" 10 "a wrong key file exits 10"
