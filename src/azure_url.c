@@ -488,6 +488,10 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	}
 	if (hend == h || (hend < end && (*hend != ':' || !port_ok)))
 		return fail(msg, msglen, "'%.*s' is not a host name", (int)(end - h), h);
+	/* "ssh.dev.azure.com." is that host for DNS, but not for its pinned key, known_hosts or TLS. */
+	if (hend[-1] == '.' && *h != '[')
+		return fail(msg, msglen, "the host '%.*s' ends with a dot: remove it ('%.*s')", (int)(hend - h), h,
+		            (int)(hend - h - 1), h);
 	if (hend < end) {
 		for (p = hend + 1; p < end && *p >= '0' && *p <= '9' && port <= 65535; p++)
 			port = port * 10 + (*p - '0');

@@ -86,6 +86,7 @@ enum check_hostkey {
 	CHECK_HOSTKEY_UNKNOWN,  /* unknown: probe FAILED, fingerprint in host_key_fp */
 	CHECK_HOSTKEY_CHANGED,  /* differs from a known key: probe FAILED */
 	CHECK_HOSTKEY_REVOKED,  /* marked @revoked in a known_hosts file: probe FAILED */
+	CHECK_HOSTKEY_UNCHECKED, /* unknown, and a known_hosts file could not be read: probe FAILED */
 };
 
 #define CHECK_MAX_PROBES 2

@@ -45,10 +45,9 @@ static bool check_bad_secret(const unsigned char *p, size_t n)
 /*
  * Append "Authorization: Basic base64(user:token)" to list. The line is built
  * in sodium_malloc memory; curl_slist_append copies it into malloc'ed memory
- * that check_req_free wipes. libcurl then copies the headers into its request
- * buffer, which it frees without wiping: a limit of libcurl that
- * CURLOPT_USERNAME/CURLOPT_PASSWORD would not avoid (curl strdup's those and
- * builds the same header from them).
+ * that check_req_free wipes. libcurl's own copies (its request buffer) are
+ * wiped when freed by the allocator check_run gives it; HTTP/1.1 keeps them
+ * there (HTTP/2 would copy the headers into nghttp2's memory, not wiped).
  */
 static struct curl_slist *check_auth_header(struct curl_slist *list, const char *user,
                                             const struct secbuf *token)
@@ -236,8 +235,8 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	/* Wait for a connection the other probe opens to the same host (HTTP/2). */
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* Not HTTP/2: nghttp2 would copy the Authorization header into memory freed unwiped. */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, check_req_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, req);

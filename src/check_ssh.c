@@ -343,6 +343,16 @@ static bool check_ssh_host_key(struct check_ssh *s)
 	case KNOWN_HOSTS_MATCH:
 		r->host_key_status = where.file ? CHECK_HOSTKEY_KNOWN : CHECK_HOSTKEY_PINNED;
 		ok = true;
+		/* The operator said which key to expect: another one, even a known one, is not it. */
+		if (t->accept_host_key && *t->accept_host_key &&
+		    strcmp(t->accept_host_key, r->host_key_fp) != 0 &&
+		    strcmp(t->accept_host_key, r->host_key_fp + strlen("SHA256:")) != 0) {
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "host key of %s is %s (%s), not the %s given to --accept-host-key: check "
+			               "with the server's administrator", name, r->host_key_fp,
+			               where.file ? "known" : "Azure DevOps' published key", t->accept_host_key);
+			ok = false;
+		}
 		break;
 	case KNOWN_HOSTS_CHANGED:
 		r->host_key_status = CHECK_HOSTKEY_CHANGED;
@@ -360,6 +370,14 @@ static bool check_ssh_host_key(struct check_ssh *s)
 		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
 		               "the host key of %s (%s) is marked @revoked in %s line %d: it must not be trusted; ask the server's administrator for its new key",
 		               name, r->host_key_fp, where.file, where.line);
+		break;
+	case KNOWN_HOSTS_UNREADABLE:
+		/* That file may list another key for the host: never a key to trust on first use then. */
+		r->host_key_status = CHECK_HOSTKEY_UNCHECKED;
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+		               "cannot read %s (%s), so the host key of %s (%s) cannot be checked against it: make "
+		               "it readable (or move it away), then test again", where.file, strerror(where.err),
+		               name, r->host_key_fp);
 		break;
 	case KNOWN_HOSTS_UNKNOWN:
 		if (t->accept_host_key && *t->accept_host_key &&

@@ -222,6 +222,34 @@ static bool cli_names_option(const char *word, const struct option *opts)
 	return false;
 }
 
+/* Has option name the forms of a secret (NAME-file, -stdin, -secret)? Then "NAME-file F, ..." in buf. */
+static bool cli_secret_ways(const char *name, const struct option *longopts, char *buf, size_t buflen)
+{
+	static const char *const forms[] = { "-file", "-stdin", "-secret" };
+	int have = 0;
+
+	for (size_t f = 0; f < 3; f++)
+		for (const struct option *o = longopts; o->name; o++)
+			have += strncmp(o->name, name, strlen(name)) == 0 && strcmp(o->name + strlen(name), forms[f]) == 0;
+	if (have != 3)
+		return false;
+	snprintf(buf, buflen, "%s-file F, --%s-stdin or --%s-secret ID", name, name, name);
+	return true;
+}
+
+/*
+ * Was the long option getopt_long just took (o) typed by its whole name? getopt takes "--nam"
+ * for --name, and a script written so would change meaning once another option starts the same
+ * way. *typed: the argument as typed.
+ */
+static bool cli_whole_name(char **argv, const struct option *o, const char **typed)
+{
+	*typed = optarg && optarg == argv[optind - 1] ? argv[optind - 2] : argv[optind - 1];
+	size_t len = strcspn(*typed, "=");
+
+	return strncmp(*typed, "--", 2) != 0 || (len - 2 == strlen(o->name) && strncmp(*typed + 2, o->name, len - 2) == 0);
+}
+
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,
                int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
@@ -267,11 +295,19 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 				                     g->name, argv[0]);
 			}
 			const char *near = cli_nearest_option(given, longopts);
+			/* A secret's own flag only refuses a value: its ways in are the ones to name. */
+			char ways[160];
+			if (near && cli_secret_ways(near, longopts, ways, sizeof(ways)))
+				near = ways;
 			/* The name only: a value after '=' might be a secret given by mistake. */
 			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s'%s%s%s", argv[0],
 			                     (int)glen, given, near ? " (did you mean --" : "", near ? near : "",
 			                     near ? "?)" : "");
 		}
+		const char *typed;
+		if (at >= 0 && !cli_whole_name(argv, &longopts[at], &typed))
+			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s' (did you mean --%s?)",
+			                     argv[0], (int)strcspn(typed, "="), typed, longopts[at].name);
 		/* "--name --url-type repo": the value forgotten, the next option taken for it. */
 		if (optarg && optarg == argv[optind - 1] && at >= 0 && cli_names_option(optarg, longopts))
 			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value: '%.*s' is an option",
@@ -306,12 +342,17 @@ int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
 
 int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 {
-	int opt;
+	int opt, at = -1;
+	const char *typed;
 
 	optind = 0;
 	opterr = 0;
 	/* '+': stop at the command name; its own options follow it. */
-	while ((opt = getopt_long(argc, argv, "+:hV", cli_global_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hV", cli_global_opts, &at)) != -1) {
+		if (at >= 0 && !cli_whole_name(argv, &cli_global_opts[at], &typed))
+			return msg_usage(ctx->err, "unknown option '%.*s' (did you mean --%s?)", (int)strcspn(typed, "="),
+			                 typed, cli_global_opts[at].name);
+		at = -1;
 		switch (opt) {
 		case 'h':
 			cli_help(ctx->out);

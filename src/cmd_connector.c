@@ -18,6 +18,7 @@
 #include "json.h"
 #include "msg.h"
 #include "sshkey.h"
+#include "store.h"
 #include "strlist.h"
 #include "utf8.h"
 
@@ -414,8 +415,20 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 			return AZ_EXIT_CANCELLED;
 		}
 	}
-	if (connector_file_remove(dir, id) != 0) {
-		msg_error(ctx->err, "delete: cannot delete %s/%s.json: %s", dir, id, strerror(errno));
+	/* Under the store's lock: an edit saving now waits, then sees the file gone (never brings it back). */
+	struct store_error err;
+	struct stat st;
+	int lock = -1;
+	if (lstat(ctx->paths.store, &st) == 0 && store_hold_lock(ctx->paths.store, &lock, &err) != STORE_OK) {
+		msg_error(ctx->err, "delete: %s; nothing was deleted", err.message);
+		connector_free(c);
+		return store_exit_code(err.status);
+	}
+	int removed = connector_file_remove(dir, id);
+	int e = errno;
+	store_release_lock(&lock);
+	if (removed != 0) {
+		msg_error(ctx->err, "delete: cannot delete %s/%s.json: %s", dir, id, strerror(e));
 		connector_free(c);
 		return AZ_EXIT_ERROR;
 	}

@@ -294,7 +294,7 @@ static struct connector *new_start(const struct cli_ctx *ctx, const struct new_a
 		return NULL;
 	}
 	/* Known before anything is saved (or the wizard starts): a run that saves must be able to write it. */
-	if (a->write_answers && !newconn_answers_path_ok(a->write_answers, msg, sizeof(msg)))
+	if (a->write_answers && !newconn_answers_path_ok(ctx, a->write_answers, msg, sizeof(msg)))
 		newconn_error(e, "write-answers", "%s", msg);
 	if (a->answers)
 		ans = new_answers(ctx, a, e);
@@ -312,6 +312,11 @@ static struct connector *new_start(const struct cli_ctx *ctx, const struct new_a
 	connector_free(ans);
 	for (size_t i = 0; i < a->nflags; i++)
 		given[a->flags[i].id] = true;
+	/* The API token that was the HTTP token's secret follows it to another id, unless given. */
+	if (a->base && given[FIELD_TOKEN] && !given[FIELD_API_TOKEN] && connector_get(a->base, FIELD_TOKEN) &&
+	    connector_is(a->base, FIELD_API_TOKEN, connector_get(a->base, FIELD_TOKEN)) &&
+	    connector_put(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)) != 0)
+		newconn_error(e, "connector", "out of memory");
 	for (int id = 0; a->base && id < FIELD_COUNT; id++)
 		if (!given[id] && !fields_applies(c, id) && connector_put(c, id, NULL) != 0)
 			newconn_error(e, "connector", "out of memory");
@@ -443,6 +448,9 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 	if (a->check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY))
 		newconn_error(e, "accept-host-key", "only used with connection ssh: leave it out");
+	else if (a->check.accept_host_key && a->skip_test)
+		newconn_error(e, "accept-host-key", "the connection test accepts and records the host key, and "
+		              "--skip-test leaves it out: drop one of the two");
 	s.replace = a->editing != NULL;
 	for (size_t i = 0; i < a->nflags; i++)
 		if (a->flags[i].variant == NEW_SECRET && *a->flags[i].arg)
@@ -503,7 +511,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	bool fresh = newconn_has_new(c, &s);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
 	if (!a->editing || fresh || !new_same_as_saved(ctx, c)) {
-		int save_rc = newconn_save(ctx, c, &s, &store, e);
+		int save_rc = newconn_save(ctx, c, a->base, &s, &store, e);
 		if (save_rc != AZ_EXIT_OK) {
 			rc = save_rc;
 			goto report;
@@ -560,7 +568,7 @@ report:
 static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 {
 	struct newconn_errors *e = calloc(1, sizeof(*e));
-	struct newconn_start start = { .editing = a->editing, .check = a->check,
+	struct newconn_start start = { .editing = a->editing, .base = a->base, .check = a->check,
 	                               .write_answers = a->write_answers, .dry_run = a->dry_run,
 	                               .ascii = a->ascii };
 	int rc = AZ_EXIT_INVALID;

@@ -242,8 +242,21 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	if ((rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s)) != AZ_EXIT_OK)
 		return rc;
 	struct store_info had;
-	if (s && !o->kind && store_find(s, id, &had))
+	bool stored = s && store_find(s, id, &had);
+	if (stored && !o->kind)
 		kind = had.kind;
+	/* Another kind under the id a connector names: its next check would fail, far from here. */
+	char users[1024];
+	if (stored && kind != had.kind) {
+		cmd_connector_secret_users(ctx, id, users, sizeof(users));
+		if (*users) {
+			msg_error(ctx->err, "'%s' is a %s that connector %s uses: a %s stored over it would break %s; "
+			          "give another id", id, store_kind_name(had.kind), users, store_kind_name(kind),
+			          strchr(users, ',') ? "them" : "it");
+			store_close(s);
+			return AZ_EXIT_INVALID;
+		}
+	}
 	rc = secret_read_value(ctx, id, kind, o->from_file, &value);
 	if (rc == AZ_EXIT_OK && value->len == 0) {
 		msg_error(ctx->err, "the value of %s is empty", id);
@@ -523,6 +536,10 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, boo
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file others can read "
 		                     "(mode %04o): give --to-file F instead (a new file, mode 0600)",
 		                     (unsigned)(st.st_mode & 07777));
+	/* A service's journal (systemd's StandardOutput) or cron's mail keeps what it is given. */
+	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISSOCK(st.st_mode))
+		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a socket (a service's "
+		                     "journal keeps what is written there): give --to-file F, or pipe it");
 	/* Said before the passphrase is asked, and again by O_EXCL when written. */
 	if (path && lstat(path, &st) == 0) {
 		msg_error(ctx->err, "%s already exists and is not overwritten: give a new file name", path);
@@ -555,10 +572,29 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, boo
 	return rc;
 }
 
+/* Does the key file or credential of this run open the store (asking nothing)? */
+static bool secret_store_opens(const struct cli_ctx *ctx)
+{
+	struct store_error err;
+	struct store *s = NULL;
+	struct secbuf *key = NULL;
+	char *cred = ctx->key_file ? NULL : store_credential_path();
+	const char *file = ctx->key_file ? ctx->key_file : cred;
+	bool opens = file && store_load(ctx->paths.store, &s, &err) == STORE_OK &&
+	             store_method(s) != STORE_METHOD_PASSPHRASE &&
+	             store_key_file_read(file, !ctx->key_file, &key, &err) == STORE_OK &&
+	             store_unlock(s, key, &err) == STORE_OK;
+
+	secbuf_free(key);
+	store_close(s);
+	free(cred);
+	return opens;
+}
+
 /*
  * rekey --reset: a store that cannot be opened (forgotten passphrase, lost key
  * file, corrupt) is never overwritten; it is put aside, after asking, and the
- * next secret stored starts a new store.
+ * next secret stored starts a new store. One the key given opens is not reset.
  */
 static int secret_reset(struct cli_ctx *ctx, const struct secret_opts *o)
 {
@@ -570,6 +606,10 @@ static int secret_reset(struct cli_ctx *ctx, const struct secret_opts *o)
 		return msg_usage_for(ctx->err, "secret", "secret rekey --reset: the new store gets its key "
 		                     "when it is made (the next 'secret set' or 'new'); leave out "
 		                     "--new-key-file/--credential");
+	if (secret_store_opens(ctx))
+		return msg_usage_for(ctx->err, "secret", "secret rekey --reset: the key given opens the secret "
+		                     "store %s, so it is not reset (its secrets would be out of reach): to change "
+		                     "its key, use 'secret rekey --new-key-file F'", path);
 	if (!o->yes) {
 		char question[4200];
 		snprintf(question, sizeof(question), "Put the secret store %s aside and start a new, empty "

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "nearest.h"
 #include "paths.h"
+#include "store_perm.h"
 #include "strlist.h"
 
 #define CONNECTOR_FILE_SECRET_SUFFIX "-secret"
@@ -433,6 +434,33 @@ struct connector *connector_file_parse_draft(const char *text, size_t len, const
 	return connector_file_parse_as(text, len, name, true, key_file, msg, msglen);
 }
 
+/*
+ * Only the user may change a connector (and its folders): whoever else could would point it at
+ * another host, and the next check would send the token there. As OpenSSH judges its files.
+ */
+static bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen)
+{
+	struct store_error err;
+
+	if (st->st_uid != geteuid()) {
+		snprintf(msg, msglen, "%s belongs to uid %u, not to you (uid %u): whoever owns it could point the "
+		         "connector at another host and get its token; run 'chown %u %s' as root if it is yours",
+		         path, (unsigned)st->st_uid, (unsigned)geteuid(), (unsigned)geteuid(), path);
+		return false;
+	}
+	if (st->st_mode & 022) {
+		snprintf(msg, msglen, "%s can be written by group or others (mode %04o): they could point the "
+		         "connector at another host and get its token; run 'chmod 600 %s'", path,
+		         (unsigned)(st->st_mode & 07777), path);
+		return false;
+	}
+	if (store_perm_dirs(path, &err) != STORE_OK) {
+		snprintf(msg, msglen, "%s: %s (others could change the connector)", path, err.message);
+		return false;
+	}
+	return true;
+}
+
 enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
                                            char *msg, size_t msglen)
 {
@@ -451,7 +479,8 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 		snprintf(msg, msglen, "out of memory");
 		return CONNECTOR_FILE_IO;
 	}
-	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0) {
+	struct stat st;
+	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, &text, &len, &st) != 0) {
 		if (errno == ENOENT) {
 			snprintf(msg, msglen, "no connector '%s' (looked for %s)", id, path);
 			rc = CONNECTOR_FILE_MISSING;
@@ -460,12 +489,16 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 			         CONNECTOR_FILE_MAX / 1024);
 		} else if (errno == ELOOP) {
 			snprintf(msg, msglen, "%s: a symbolic link: connector files are never followed", path);
+		} else if (errno == EINVAL) {
+			snprintf(msg, msglen, "%s: not a regular file: move it away", path);
 		} else {
 			snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
 			rc = CONNECTOR_FILE_IO;
 		}
 		goto done;
 	}
+	if (!connector_file_safe(path, &st, msg, msglen))
+		goto done;
 	*out = connector_file_parse(text, len, path, msg, msglen);
 	if (*out && strcmp(connector_get(*out, FIELD_IDENTIFIER), id) != 0) {
 		snprintf(msg, msglen, "%s: key 'identifier' is '%s' but the file name says '%s': rename "

@@ -70,7 +70,8 @@ struct fields_env {
 	const char *program;        /* the command line that runs this program, for advice; NULL: its name */
 };
 
-#define FIELD_MSG_MAX 320
+/* A message with a fix that quotes a long URL whole fits (cut, it would say less). */
+#define FIELD_MSG_MAX 1024
 
 struct field {
 	enum field_id id;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ int fileio_write_all(int fd, const void *data, size_t len)
 
 static int fileio_write_impl(const char *path, const void *data, size_t len,
                              int (*verify)(const void *data, size_t len, void *user), void *user,
-                             unsigned rename_flags)
+                             unsigned rename_flags, mode_t mode)
 {
 	const char *base;
 	char tmp[64 + 256];
@@ -76,7 +77,7 @@ static int fileio_write_impl(const char *path, const void *data, size_t len,
 	/* A fresh random name with O_EXCL: never follows or reuses a planted file. */
 	for (int tries = 0; fd < 0 && tries < 8; tries++) {
 		snprintf(tmp, sizeof(tmp), ".%s.tmp.%08x%08x", base, randombytes_random(), randombytes_random());
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -133,46 +134,27 @@ fail:
 int fileio_write_atomic(const char *path, const void *data, size_t len,
                         int (*verify)(const void *data, size_t len, void *user), void *user)
 {
-	return fileio_write_impl(path, data, len, verify, user, 0);
+	return fileio_write_impl(path, data, len, verify, user, 0, 0600);
 }
 
 int fileio_create_atomic(const char *path, const void *data, size_t len,
                          int (*verify)(const void *data, size_t len, void *user), void *user)
 {
-	return fileio_write_impl(path, data, len, verify, user, RENAME_NOREPLACE);
+	return fileio_write_impl(path, data, len, verify, user, RENAME_NOREPLACE, 0600);
 }
 
 int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode)
 {
-	const char *base;
-	int dfd = fileio_dir_fd(path, &base), fd, err;
+	/* Written aside, then renamed without replacing: never over a file, never seen half-written. */
+	int rc = fileio_write_impl(path, data, len, NULL, NULL, RENAME_NOREPLACE, mode);
 
-	if (dfd < 0)
-		return -1;
-	/* O_EXCL: never over an existing file, never through a planted link. */
-	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
-	if (fd < 0)
-		goto fail;
-	if (fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		err = errno;
-		close(fd);
+	if (rc == -2) {
+		/* In place but not durable: not left for a later run to trust. */
+		int err = errno;
+		unlink(path);
 		errno = err;
-		goto fail_unlink;
 	}
-	if (close(fd) != 0 || fsync(dfd) != 0)
-		goto fail_unlink;
-	close(dfd);
-	return 0;
-
-fail_unlink:
-	err = errno;
-	unlinkat(dfd, base, 0);
-	errno = err;
-fail:
-	err = errno;
-	close(dfd);
-	errno = err;
-	return -1;
+	return rc == 0 ? 0 : -1;
 }
 
 int fileio_clean_temps(const char *path, int min_age)
@@ -254,12 +236,20 @@ int fileio_read_fd(int fd, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
-static int fileio_read_open(const char *path, int flags, size_t max, char **buf, size_t *len)
+/* With st: a regular file only (a FIFO or device is refused with EINVAL, not waited on), its stat in st. */
+static int fileio_read_open(const char *path, int flags, struct stat *st, size_t max, char **buf, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | flags | (st ? O_NONBLOCK : 0));
 
 	if (fd < 0)
 		return -1;
+	if (st && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
+		int e = errno;
+		bool stated = fstat(fd, st) == 0;
+		close(fd);
+		errno = stated ? EINVAL : e;
+		return -1;
+	}
 	int rc = fileio_read_fd(fd, max, buf, len);
 	int e = errno;
 	close(fd);
@@ -267,16 +257,30 @@ static int fileio_read_open(const char *path, int flags, size_t max, char **buf,
 	return rc;
 }
 
+int fileio_read_path_st(const char *path, size_t max, char **buf, size_t *len, struct stat *st)
+{
+	return fileio_read_open(path, O_NOFOLLOW, st, max, buf, len);
+}
+
 int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
 {
-	return fileio_read_open(path, O_NOFOLLOW, max, buf, len);
+	struct stat st;
+
+	return fileio_read_open(path, O_NOFOLLOW, &st, max, buf, len);
+}
+
+int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+
+	return fileio_read_open(path, 0, &st, max, buf, len);
 }
 
 int fileio_read_input(const char *path, size_t max, char **buf, size_t *len)
 {
 	if (strcmp(path, "-") == 0)
 		return fileio_read_fd(STDIN_FILENO, max, buf, len);
-	return fileio_read_open(path, 0, max, buf, len);
+	return fileio_read_open(path, 0, NULL, max, buf, len);
 }
 
 int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen)

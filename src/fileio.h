@@ -3,6 +3,7 @@
 #define AZ_FILEIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* The folder of path, malloc'ed ("." or "/" when it has no other), and its base name in *base. */
@@ -33,9 +34,10 @@ int fileio_create_atomic(const char *path, const void *data, size_t len,
 int fileio_write_all(int fd, const void *data, size_t len);
 
 /*
- * Create path, which must not exist (O_EXCL, never through a link), with mode,
- * holding data; fsync'ed with its folder. 0, or -1 with errno set (EEXIST when
- * path exists) and no file left behind.
+ * Create path, which must not exist (never through a link), with mode,
+ * holding data: written to a temp file, then renamed in place without
+ * replacing, so no reader sees it half-written; fsync'ed with its folder.
+ * 0, or -1 with errno set (EEXIST when path exists) and no file left behind.
  */
 int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode);
 
@@ -63,8 +65,18 @@ int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_
  */
 int fileio_read_fd(int fd, size_t max, char **buf, size_t *len);
 
-/* open(O_RDONLY|O_NOFOLLOW|O_CLOEXEC) + fileio_read_fd. */
+/*
+ * A regular file, read whole (fileio_read_fd): never through a link
+ * (ELOOP); anything but a regular file (a FIFO planted there) is refused
+ * with EINVAL, not waited on.
+ */
 int fileio_read_path(const char *path, size_t max, char **buf, size_t *len);
+
+/* As fileio_read_path, with the file's stat (its owner and mode, to judge). */
+int fileio_read_path_st(const char *path, size_t max, char **buf, size_t *len, struct stat *st);
+
+/* As fileio_read_path, through links (a user's ~/.ssh/known_hosts kept by a dotfile manager). */
+int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len);
 
 /*
  * A file the user names as input (an answers file): symlinks followed, a pipe

@@ -52,22 +52,33 @@ typedef int (*known_hosts_fn)(const struct ssh_knownhosts_entry *e, int line, bo
 
 #define KNOWN_HOSTS_REVOKED_MARKER "@revoked "
 
-/* OpenSSH's wildcards: '*' any run, '?' one character; host names in any case. */
+/*
+ * OpenSSH's wildcards: '*' any run, '?' one character; host names in any case.
+ * One backtrack point (the last '*'): linear in practice, never exponential on
+ * a line of many stars (a file anyone could have written).
+ */
 static bool known_hosts_glob(const char *p, size_t plen, const char *s)
 {
-	for (size_t i = 0; i < plen; i++, s++) {
-		if (p[i] == '*') {
-			for (;; s++) {
-				if (known_hosts_glob(p + i + 1, plen - i - 1, s))
-					return true;
-				if (!*s)
-					return false;
-			}
-		}
-		if (!*s || (p[i] != '?' && tolower((unsigned char)p[i]) != tolower((unsigned char)*s)))
+	size_t i = 0, star = plen;
+	const char *mark = s;
+
+	while (*s) {
+		if (i < plen && p[i] == '*') {
+			star = i++;
+			mark = s;
+		} else if (i < plen && (p[i] == '?' || tolower((unsigned char)p[i]) == tolower((unsigned char)*s))) {
+			i++;
+			s++;
+		} else if (star < plen) {
+			i = star + 1;
+			s = ++mark;
+		} else {
 			return false;
+		}
 	}
-	return *s == '\0';
+	while (i < plen && p[i] == '*')
+		i++;
+	return i == plen;
 }
 
 /*
@@ -140,9 +151,11 @@ static int known_hosts_scan_file(const char *file, const char *name, known_hosts
 	size_t len;
 	int stop;
 
-	/* A missing or unreadable file lists nothing (as in OpenSSH). */
-	if (!file || !*file || fileio_read_path(file, KNOWN_HOSTS_MAX_FILE, &text, &len) != 0)
+	/* A missing file lists nothing; one that cannot be read: -1, errno set. */
+	if (!file || !*file)
 		return 0;
+	if (fileio_read_linked(file, KNOWN_HOSTS_MAX_FILE, &text, &len) != 0)
+		return errno == ENOENT ? 0 : -1;
 	stop = known_hosts_scan_text(text, name, fn, user);
 	free(text);
 	return stop;
@@ -181,7 +194,7 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, b
 	/* A key marked @revoked for the host is never trusted, whatever other lines say. */
 	if (revoked && same) {
 		m->verdict = KNOWN_HOSTS_REVOKED;
-		m->where = (struct known_hosts_where){ m->file, line };
+		m->where = (struct known_hosts_where){ m->file, line, 0 };
 		return 1;
 	}
 	if (revoked || m->revoked_only || m->verdict == KNOWN_HOSTS_MATCH ||
@@ -190,13 +203,13 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, b
 	/* The first match; read on, as a later line may revoke the key. */
 	if (same) {
 		m->verdict = KNOWN_HOSTS_MATCH;
-		m->where = (struct known_hosts_where){ m->file, line };
+		m->where = (struct known_hosts_where){ m->file, line, 0 };
 		return 0;
 	}
 	/* The first different key is reported unless a later line matches. */
 	if (m->verdict == KNOWN_HOSTS_UNKNOWN) {
 		m->verdict = KNOWN_HOSTS_CHANGED;
-		m->where = (struct known_hosts_where){ m->file, line };
+		m->where = (struct known_hosts_where){ m->file, line, 0 };
 	}
 	return 0;
 }
@@ -211,14 +224,20 @@ enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfil
 	known_hosts_name(host, port, name, sizeof(name));
 	/* Each file read once, to its end: a pinned host's key cannot be overridden, only revoked. */
 	m.revoked_only = known_hosts_is_pinned(name);
+	struct known_hosts_where unread = { 0 };
 	for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_REVOKED; i++) {
 		m.file = files[i];
-		known_hosts_scan_file(files[i], name, known_hosts_compare, &m);
+		if (known_hosts_scan_file(files[i], name, known_hosts_compare, &m) < 0 && !unread.file)
+			unread = (struct known_hosts_where){ files[i], 0, errno };
 	}
 	if (m.revoked_only && m.verdict != KNOWN_HOSTS_REVOKED) {
 		m.revoked_only = false;
 		m.file = NULL;
 		known_hosts_scan_pinned(name, known_hosts_compare, &m);
+	}
+	if (m.verdict == KNOWN_HOSTS_UNKNOWN && unread.file) {
+		*where = unread;
+		return KNOWN_HOSTS_UNREADABLE;
 	}
 	*where = m.where;
 	return m.verdict;
@@ -301,6 +320,15 @@ static int known_hosts_lock(const char *file)
 	return fd;
 }
 
+/* Is line ("...\n") one of the lines of text, after its first? */
+static bool known_hosts_has_line(const char *text, const char *line)
+{
+	for (const char *p = strstr(text, line); p; p = strstr(p + 1, line))
+		if (p > text && p[-1] == '\n')
+			return true;
+	return false;
+}
+
 int known_hosts_add(const char *file, const char *host, int port, const char *key_line)
 {
 	char name[300], *old = NULL, *data, *dir, *slash;
@@ -325,6 +353,15 @@ int known_hosts_add(const char *file, const char *host, int port, const char *ke
 	if (fileio_read_path(file, KNOWN_HOSTS_MAX_FILE, &old, &oldlen) != 0 && errno != ENOENT)
 		goto out;
 	known_hosts_name(host, port, name, sizeof(name));
+	/* Another run accepted the same key meanwhile (under this lock now): its line is enough. */
+	if (asprintf(&data, "%s %s\n", name, key_line) < 0)
+		goto out;
+	bool there = old && (strncmp(old, data, strlen(data)) == 0 || known_hosts_has_line(old, data));
+	free(data);
+	if (there) {
+		rc = 0;
+		goto out;
+	}
 	len = asprintf(&data, "%.*s%s%s %s\n", (int)oldlen, old ? old : "",
 	               oldlen && old[oldlen - 1] != '\n' ? "\n" : "", name, key_line);
 	if (len < 0)

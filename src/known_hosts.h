@@ -17,19 +17,24 @@ enum known_hosts_verdict {
 	KNOWN_HOSTS_MATCH,   /* a listed key */
 	KNOWN_HOSTS_CHANGED, /* a different key of the same type is listed */
 	KNOWN_HOSTS_REVOKED, /* the key is marked @revoked for the host */
+	KNOWN_HOSTS_UNREADABLE, /* unknown, and a file that exists could not be read */
 };
 
 /* Where a verdict comes from: file is NULL for the pinned key. */
 struct known_hosts_where {
 	const char *file;
 	int line;
+	int err;  /* UNREADABLE: errno of the file's read */
 };
 
 /*
  * Check key for host:port (port 0 means 22) against each file of
- * files[0..nfiles) in order (NULL or missing files are skipped), or for a
- * pinned host against its pinned key: the files cannot override that, only
- * revoke it. On MATCH, CHANGED or REVOKED, *where names the line.
+ * files[0..nfiles) in order (NULL or missing files are skipped; links are
+ * followed, as OpenSSH does), or for a pinned host against its pinned key:
+ * the files cannot override that, only revoke it. On MATCH, CHANGED or
+ * REVOKED, *where names the line. A key no file lists while one of them
+ * exists but cannot be read is UNREADABLE (*where names it): that file might
+ * list another key for the host, so the key is not one to offer for trust.
  */
 enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
                                            const char *host, int port, const ssh_key key,

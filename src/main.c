@@ -24,6 +24,8 @@ static int main_harden(void)
 	struct rlimit no_core = { 0, 0 };
 
 	umask(077);
+	/* libcurl would write the TLS session keys there: with a capture, the token in clear. */
+	unsetenv("SSLKEYLOGFILE");
 	if (setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return -1;
 	return sodium_init() < 0 ? -1 : 0;

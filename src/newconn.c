@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "cmd_connector.h"
 #include "connector.h"
 #include "connector_file.h"
@@ -19,6 +21,7 @@
 #include "newconn.h"
 #include "sshkey.h"
 #include "store_cli.h"
+#include "utf8.h"
 #include "validate.h"
 
 void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, ...)
@@ -32,6 +35,8 @@ void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(e->line[e->n] + at, sizeof(e->line[0]) - at, fmt, ap);
 	va_end(ap);
+	/* Cut to its line mid-character, it would make --output json invalid. */
+	utf8_scrub(e->line[e->n]);
 	ident_redact_tokens(e->line[e->n]);
 	e->n++;
 }
@@ -185,8 +190,10 @@ static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newco
 {
 	char prog[CLI_PROGRAM_MAX], way[CLI_PROGRAM_MAX + 2 * STORE_ID_MAX + 96];
 
-	snprintf(way, sizeof(way), "add it with '%s secret set %s' or give --%s-file F",
-	         cli_program(ctx, true, prog, sizeof(prog)), sid, fields_at(id)->key);
+	enum store_kind kind = newconn_kind((enum field_id)id);
+	snprintf(way, sizeof(way), "add it with '%s secret set %s%s%s' or give --%s-file F",
+	         cli_program(ctx, true, prog, sizeof(prog)), sid, kind != STORE_KIND_TOKEN ? " --kind " : "",
+	         kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "", fields_at(id)->key);
 	newconn_error(e, fields_at(id)->key, "no secret '%s' %s: %s", sid, why, s->wizard ? wizard_way : way);
 }
 
@@ -285,73 +292,135 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			secbuf_free(have);
 			return store_exit_code(st);
 		}
+		/* An edit given the value already stored under that id: nothing to replace (a rerun is no change). */
+		struct store_info info;
+		if (s->fresh[id] && s->replace && have && secbuf_equal(have, s->v.val[id]) &&
+		    store_find(*store, sid, &info) && info.kind == newconn_kind(id))
+			s->fresh[id] = false;
 		if (s->fresh[id])
 			secbuf_free(have);
-		else
+		else {
+			secbuf_free(s->v.val[id]);
 			s->v.val[id] = have;
+		}
 	}
 	return AZ_EXIT_OK;
 }
 
-int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
-                 struct store **made, struct newconn_errors *e)
+/*
+ * Under the store's lock: is the connector file still what this run started from (none for a
+ * new connector, the file an edit read)? Another run that saved it meanwhile wins: an exit code
+ * after the error (in e for a new one, whose identifier is now taken).
+ */
+static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c, const struct connector *base,
+                                 struct newconn_errors *e)
 {
-	struct store_error err = { 0 };
-	char msg[512], prog[CLI_PROGRAM_MAX];
-	bool any = newconn_has_new(c, s);
+	const char *id = connector_get(c, FIELD_IDENTIFIER);
+	struct connector *now = NULL;
+	char msg[512];
+	enum connector_file_rc frc = connector_file_load(ctx->paths.connectors_dir, id, &now, msg, sizeof(msg));
+	bool same = false;
+
+	if (!base) {
+		connector_free(now);
+		if (frc == CONNECTOR_FILE_MISSING)
+			return AZ_EXIT_OK;
+		newconn_error(e, "identifier", "a connector '%s' was saved meanwhile by another run: it is kept, "
+		              "this one is not saved; choose another identifier", id);
+		return AZ_EXIT_INVALID;
+	}
+	if (frc == CONNECTOR_FILE_OK) {
+		char *was = connector_file_text(base), *is = connector_file_text(now);
+		same = was && is && strcmp(was, is) == 0;
+		free(was);
+		free(is);
+	}
+	connector_free(now);
+	if (same)
+		return AZ_EXIT_OK;
+	msg_error(ctx->err, "connector '%s' was %s by another run since this edit read it: nothing was saved; "
+	          "edit it again", id, frc == CONNECTOR_FILE_MISSING ? "deleted" : "changed");
+	return AZ_EXIT_STORE_BUSY;
+}
+
+/* Store the fresh secret values in the transaction begun. */
+static enum store_status newconn_put_secrets(struct store *store, const struct connector *c,
+                                             const struct newconn_secrets *s, struct store_error *err)
+{
 	enum store_status st = STORE_OK;
 
+	for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++) {
+		const char *sid = connector_get(c, id);
+		struct store_info had;
+
+		if (!s->fresh[id] || !fields_applies(c, id))
+			continue;
+		/* Free when checked, taken since (the check is not under the lock): never replace it. */
+		if (!store_find(store, sid, &had) && store_txn_has(store, sid)) {
+			snprintf(err->message, sizeof(err->message), "another process stored a secret '%s' "
+			         "meanwhile; run again to choose another id", sid);
+			st = STORE_BUSY;
+		} else {
+			st = store_put(store, sid, newconn_kind(id), s->v.val[id], err);
+		}
+	}
+	return st;
+}
+
+int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct connector *base,
+                 struct newconn_secrets *s, struct store **made, struct newconn_errors *e)
+{
+	const char *dir = ctx->paths.connectors_dir;
+	struct store_error err = { 0 };
+	char msg[512];
+	bool any = newconn_has_new(c, s);
+	enum store_status st = STORE_OK;
+	int rc = AZ_EXIT_OK, frc = -1;
+
 	if (any && !*made) {
-		int rc = newconn_open_store(ctx, false, true, c, s, made, e);
+		rc = newconn_open_store(ctx, false, true, c, s, made, e);
 		if (rc != AZ_EXIT_OK || e->n)
 			return rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
 	}
+	/*
+	 * The store's lock covers the look at the connector file, the secrets and the file: two runs
+	 * saving one connector take turns, and the second sees what the first saved.
+	 */
 	struct store *store = *made;
-	if (any && (st = store_begin(store, &err)) == STORE_OK) {
-		for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++) {
-			const char *sid = connector_get(c, id);
-			struct store_info had;
-
-			if (!s->fresh[id] || !fields_applies(c, id))
-				continue;
-			/* Free when checked, taken since (the check is not under the lock): never replace it. */
-			if (!store_find(store, sid, &had) && store_txn_has(store, sid)) {
-				snprintf(err.message, sizeof(err.message), "another process stored a secret '%s' "
-				         "meanwhile; run again to choose another id", sid);
-				st = STORE_BUSY;
-			} else {
-				st = store_put(store, sid, newconn_kind(id), s->v.val[id], &err);
-			}
-		}
-		if (st == STORE_OK)
-			st = store_commit(store, &err);
-		else
-			store_abort(store);
-	}
-	if (st != STORE_OK) {
+	if (store && (st = store_begin(store, &err)) != STORE_OK) {
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		return store_exit_code(st);
 	}
-	/* An edit's secrets before: those it no longer names are said after (they stay in the store). */
-	struct connector *was = NULL;
-	if (s->replace &&
-	    connector_file_load(ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER), &was, msg,
-	                        sizeof(msg)) != CONNECTOR_FILE_OK)
-		was = NULL;
-	/* A new connector never replaces one saved meanwhile by another run (the check is not under a lock). */
-	int frc = connector_file_save(ctx->paths.connectors_dir, c, s->replace, msg, sizeof(msg));
-	if (frc != 0) {
-		bool taken = frc == -1 && errno == EEXIST;
-		msg_error(ctx->err, "%s", msg);
-		if (any && frc == -1)
-			msg_error(ctx->err, "the secrets were stored; remove them with '%s secret rm ID' "
-			                    "if you give up on this connector", cli_program(ctx, true, prog, sizeof(prog)));
-		connector_free(was);
-		return taken ? AZ_EXIT_INVALID : AZ_EXIT_ERROR;
+	rc = newconn_still_current(ctx, c, base, e);
+	if (rc == AZ_EXIT_OK && any && (st = newconn_put_secrets(store, c, s, &err)) != STORE_OK) {
+		msg_error(ctx->err, "%s; nothing was saved", err.message);
+		rc = store_exit_code(st);
 	}
-	s->nunused = cmd_connector_unused_secrets(ctx, was, s->unused, FIELD_COUNT);
-	connector_free(was);
-	return AZ_EXIT_OK;
+	if (rc == AZ_EXIT_OK) {
+		frc = connector_file_save(dir, c, base != NULL, msg, sizeof(msg));
+		if (frc != 0) {
+			msg_error(ctx->err, "%s%s", msg, frc == -1 ? "; nothing was saved" : "");
+			rc = AZ_EXIT_ERROR;
+		}
+	}
+	/* A file written (if not yet durable) names the new secrets: they are kept with it. */
+	if (store && any && frc != -1)
+		st = store_commit(store, &err);
+	else if (store)
+		store_abort(store);
+	if (st != STORE_OK) {
+		/* The secrets it names are not stored: the file goes back to what it was. */
+		if (base)
+			connector_file_save(dir, base, true, msg, sizeof(msg));
+		else
+			connector_file_remove(dir, connector_get(c, FIELD_IDENTIFIER));
+		msg_error(ctx->err, "%s; nothing was saved", err.message);
+		return store_exit_code(st);
+	}
+	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
+	if (rc == AZ_EXIT_OK)
+		s->nunused = cmd_connector_unused_secrets(ctx, base, s->unused, FIELD_COUNT);
+	return rc;
 }
 
 bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct connector *c,
@@ -392,7 +461,7 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 		newconn_check_key(c, s, e);
 	char prog[CLI_PROGRAM_MAX];
 	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing,
-	                          .program = cli_program(ctx, false, prog, sizeof(prog)) };
+	                          .program = cli_program(ctx, true, prog, sizeof(prog)) };
 	/* Its file, its secrets' default ids and Harness all go by it (said before "taken by another"). */
 	if (editing && !connector_is(c, FIELD_IDENTIFIER, editing))
 		newconn_error(e, "identifier", "a saved connector keeps its identifier ('%s'): for another "
@@ -406,10 +475,47 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	return key_later;
 }
 
-bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen)
+/* Is path other, or would it be once made (the same folder, the same name)? */
+static bool newconn_same_file(const char *path, const char *other)
 {
+	const char *base, *obase;
+	char *dir = fileio_dir(path, &base), *odir = other ? fileio_dir(other, &obase) : NULL;
+	struct stat a, b;
+	bool same = dir && odir && strcmp(base, obase) == 0 && stat(dir, &a) == 0 && stat(odir, &b) == 0 &&
+	            a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+
+	free(dir);
+	free(odir);
+	return same;
+}
+
+/* A file there already may be replaced only when it is an answers file (a JSON object). */
+static bool newconn_answers_replaceable(const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	bool ok = false;
+
+	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) == 0) {
+		cJSON *j = cJSON_ParseWithLength(text, len);
+		ok = cJSON_IsObject(j);
+		cJSON_Delete(j);
+	}
+	free(text);
+	return ok;
+}
+
+bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *msg, size_t msglen)
+{
+	/* The program's own files: an answers file written over one would destroy it (the store's key!). */
+	const struct { const char *path, *what; } own[] = {
+		{ ctx->paths.store, "the secret store" },
+		{ ctx->key_file, "the store's key file" },
+		{ ctx->paths.known_hosts, "the known hosts file" },
+		{ ctx->paths.draft, "the wizard's draft" },
+	};
 	const char *base;
-	struct stat st;
+	struct stat st, cst;
 	int err = 0;
 
 	if (!*path) {
@@ -420,6 +526,11 @@ bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s is a folder: give a file name in it", path);
 		return false;
 	}
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (newconn_same_file(path, own[i].path)) {
+			snprintf(msg, msglen, "%s is %s: give the answers another file name", path, own[i].what);
+			return false;
+		}
 	char *dir = fileio_dir(path, &base);
 	if (!dir)
 		err = ENOMEM;
@@ -429,8 +540,17 @@ bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen)
 		err = ENOTDIR;
 	else if (access(dir, W_OK | X_OK) != 0)
 		err = errno;
-	if (err)
+	if (err) {
 		snprintf(msg, msglen, "cannot write in the folder %s: %s", dir ? dir : path, strerror(err));
+	} else if (stat(ctx->paths.connectors_dir, &cst) == 0 && cst.st_dev == st.st_dev && cst.st_ino == st.st_ino) {
+		snprintf(msg, msglen, "%s is in the connectors folder, where it would be read as a connector: "
+		         "give a file in another folder", path);
+		err = EEXIST;
+	} else if (lstat(path, &st) == 0 && !newconn_answers_replaceable(path)) {
+		snprintf(msg, msglen, "%s exists and is not an answers file: give another file name, or remove "
+		         "it first", path);
+		err = EEXIST;
+	}
 	free(dir);
 	return err == 0;
 }

@@ -78,18 +78,23 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 bool newconn_has_new(const struct connector *c, const struct newconn_secrets *s);
 
 /*
- * Store the new secret values (one locked write), then the connector file. An exit code. With
- * new values and no store open (*store NULL), the store is made now, not before (a test given
- * up on leaves none behind), or opened if another run made it meanwhile, its ids looked at
+ * Save: under the store's lock, the connector file must still be what the
+ * run started from (base: the file an edit read; NULL for a new connector,
+ * whose identifier must still be free: an error in e, exit code 3), then
+ * the new secret values are stored and the connector file written, both or
+ * neither. An exit code. With new values and no store open (*store NULL),
+ * the store is made now, not before (a test given up on leaves none
+ * behind), or opened if another run made it meanwhile, its ids looked at
  * again (what is wrong goes to e, exit code 3).
  */
-int newconn_save(struct cli_ctx *ctx, const struct connector *c, struct newconn_secrets *s,
-                 struct store **store, struct newconn_errors *e);
+int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct connector *base,
+                 struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
 
 /* What `new` or `edit` hands the wizard of the front end (cli_ctx.wizard). */
 struct newconn_start {
 	struct connector *c;         /* the values to start from (answers, flags); the wizard's own */
 	const char *editing;         /* edit: the identifier of the connector edited, else NULL */
+	const struct connector *base; /* edit: the connector as read, else NULL */
 	struct conncheck_opts check; /* --ca-file, --timeout, --accept-host-key */
 	const char *write_answers;   /* --write-answers F, or NULL */
 	bool dry_run;                /* check, write nothing */
@@ -97,10 +102,13 @@ struct newconn_start {
 };
 
 /*
- * Can the answers file be written at path (its folder writable, path no
- * folder)? Asked before anything is saved. false: why, in msg.
+ * Can the answers file be written at path: its folder writable, path no
+ * folder, none of the program's own files (the store, its key file, known
+ * hosts, the draft, the connectors folder), and a file there already an
+ * answers file (a JSON object) a run may replace? Asked before anything is
+ * saved. false: why, in msg.
  */
-bool newconn_answers_path_ok(const char *path, char *msg, size_t msglen);
+bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *msg, size_t msglen);
 
 /* The values used, without secrets, as an answers file another run can replay. An exit code. */
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c);

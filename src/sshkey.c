@@ -155,10 +155,19 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		ended->len = key->len + 1;
 		in = ended;
 	}
+	/*
+	 * libssh frees the decoded blob of an OpenSSH key unwiped: an unencrypted one goes in as the
+	 * PEM made of it in locked memory (OpenSSL reads that). Any other goes in as it is.
+	 */
+	struct secbuf *pem = !encrypted && strstr(text, "-----BEGIN OPENSSH PRIVATE KEY-----")
+	                     ? sshkey_pem_from((const char *)in->data) : NULL;
+	if (pem)
+		in = pem;
 	int rc = ssh_pki_import_privkey_base64((const char *)in->data,
 	                                       passphrase && passphrase->len ? (const char *)passphrase->data : NULL,
 	                                       sshkey_no_prompt, NULL, &k);
 	secbuf_free(ended);
+	secbuf_free(pem);
 	if (rc != SSH_OK) {
 		const char *what = sshkey_misgiven(text);
 		if (what) {
@@ -181,8 +190,8 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		if (passphrase && passphrase->len)
 			snprintf(msg, msglen, "cannot read the SSH private key: wrong passphrase");
 		else
-			snprintf(msg, msglen, "cannot read the SSH private key: it needs a passphrase "
-			                      "(give ssh-key-passphrase)");
+			snprintf(msg, msglen, "cannot read the SSH private key: it needs a passphrase (the "
+			                      "SSH key passphrase field, or --ssh-key-passphrase-file F)");
 		return -2;
 	}
 	enum ssh_keytypes_e type = ssh_key_type(k);

@@ -130,7 +130,8 @@ static enum store_status store_read(const char *path, const struct store_params 
 	char *buf = NULL;
 	size_t len = 0;
 	enum store_status st;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO planted there is refused below, not waited on. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -471,16 +472,37 @@ static enum store_status store_begin_impl(struct store *s, struct store_error *e
 		*s->txn_keys = *s->keys;
 		return STORE_OK;
 	}
-	if (!s->on_disk && st == STORE_OK)
-		st = store_fail(err, STORE_BUSY, "another process created the secret store %s meanwhile; "
-		                "run the command again", s->path);
-	else if (st == STORE_NO_STORE)
+	if (!s->on_disk && st == STORE_OK) {
+		/* Made meanwhile by another run (two first runs at once): used instead when our key opens it. */
+		st = store_authenticate(s, t, s->material, NULL, NULL, true, s->txn_keys, err);
+		if (st == STORE_OK)
+			s->on_disk = true;
+		else if (st == STORE_WRONG_KEY)
+			st = store_fail(err, STORE_BUSY, "another process created the secret store %s meanwhile, "
+			                "with another %s; run the command again", s->path,
+			                t->unlock.method == STORE_METHOD_PASSPHRASE ? "passphrase" : "key");
+	} else if (st == STORE_NO_STORE)
 		st = store_fail(err, STORE_NO_STORE, "the secret store %s was removed while in use", s->path);
 	else if (st == STORE_OK)
 		st = store_authenticate(s, t, s->material, s->file, s->keys, true, s->txn_keys, err);
+	/* Writers only count up: a lower generation is an older copy put back (restored, or planted). */
+	if (st == STORE_OK && s->on_disk && t->generation < s->file->generation)
+		st = store_fail(err, STORE_TAMPERED, "the secret store %s was replaced by an older copy while in use "
+		                "(generation %llu, was %llu): nothing was changed; look at who restored it",
+		                s->path, (unsigned long long)t->generation, (unsigned long long)s->file->generation);
 	if (st != STORE_OK)
 		store_txn_end(s);
 	return st;
+}
+
+enum store_status store_hold_lock(const char *path, int *fd, struct store_error *err)
+{
+	return store_lock_take(path, store_production.lock_timeout_ms, fd, err);
+}
+
+void store_release_lock(int *fd)
+{
+	store_lock_release(fd);
 }
 
 enum store_status store_begin(struct store *s, struct store_error *err)

@@ -127,6 +127,14 @@ enum store_status store_delete(struct store *s, const char *id, struct store_err
  * commit writes it, abort drops the changes. The lock is held in between.
  */
 enum store_status store_begin(struct store *s, struct store_error *err);
+
+/*
+ * Hold the writers' lock of the store at path without a change of it, while
+ * files that go with it change (a connector deleted: a save in progress
+ * waits, then sees it gone). STORE_OK with *fd; store_release_lock(fd).
+ */
+enum store_status store_hold_lock(const char *path, int *fd, struct store_error *err);
+void store_release_lock(int *fd);
 enum store_status store_commit(struct store *s, struct store_error *err);
 void store_abort(struct store *s);
 

@@ -92,8 +92,12 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 	if (method != STORE_METHOD_PASSPHRASE) {
 		if (from_credentials || lstat(key_file, &st) == 0 || errno != ENOENT)
 			return store_cli_read_key_file(ctx, key_file, from_credentials, key);
-		if (store_key_file_create(key_file, key, &err) != STORE_OK)
+		if (store_key_file_create(key_file, key, &err) != STORE_OK) {
+			/* Another first run made it meanwhile (whole: written aside, then renamed): it is the key. */
+			if (lstat(key_file, &st) == 0)
+				return store_cli_read_key_file(ctx, key_file, false, key);
 			return store_cli_fail(ctx, &err);
+		}
 		msg_error(ctx->err, "created the key file %s (32 random bytes, mode 0400): keep a copy apart "
 		          "from the store; without it the secrets cannot be read", key_file);
 		return AZ_EXIT_OK;
@@ -201,10 +205,18 @@ static int store_cli_unlock_file(struct cli_ctx *ctx, struct store *s)
 	free(cred);
 	if (rc == AZ_EXIT_OK && store_unlock(s, key, &err) != STORE_OK) {
 		/* The key tried is named: --key-file is taken before the credential the store was made with. */
-		if (err.status == STORE_WRONG_KEY && ctx->key_file)
-			snprintf(err.message, sizeof(err.message), "wrong key for the secret store: the key file %s "
-			         "does not open it", ctx->key_file);
-		rc = store_cli_fail(ctx, &err);
+		if (err.status == STORE_WRONG_KEY && ctx->key_file && m == STORE_METHOD_CREDENTIAL) {
+			/* Not a lost key: the store's is the credential, which a --key-file run does not try. */
+			msg_error(ctx->err, "the secret store is unlocked with the systemd credential "
+			          STORE_CREDENTIAL_NAME ", and the key file %s does not open it: leave out "
+			          "--key-file (in the service that loads the credential)", ctx->key_file);
+			rc = store_exit_code(STORE_WRONG_KEY);
+		} else {
+			if (err.status == STORE_WRONG_KEY && ctx->key_file)
+				snprintf(err.message, sizeof(err.message), "wrong key for the secret store: the key "
+				         "file %s does not open it", ctx->key_file);
+			rc = store_cli_fail(ctx, &err);
+		}
 	}
 	secbuf_free(key);
 	return rc;

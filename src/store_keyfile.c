@@ -19,7 +19,8 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 {
 	enum store_status st;
 	struct secbuf *k = NULL;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO there is refused as no regular file, not waited on. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	*key = NULL;
 	/* A path mistyped (or a variable unset) is the operator's input, not the disk failing. */

@@ -82,3 +82,11 @@ const char *utf8_describe(const char *p, char *buf, size_t buflen)
 		snprintf(buf, buflen, "'%.*s'", (int)n, p);
 	return buf;
 }
+
+void utf8_scrub(char *s)
+{
+	char *bad;
+
+	while ((bad = (char *)utf8_first_invalid(s)) != NULL)
+		memmove(bad, bad + 1, strlen(bad + 1) + 1);
+}

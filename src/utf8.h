@@ -18,6 +18,12 @@ size_t utf8_char_len(const char *p);
 /* The first byte of s that starts no valid character, or NULL: s is UTF-8. */
 const char *utf8_first_invalid(const char *s);
 
+/*
+ * Drop the bytes of s that start no valid character, in place (a message cut
+ * to its buffer mid-character stays UTF-8, as JSON must be).
+ */
+void utf8_scrub(char *s);
+
 /* Characters in s, an invalid byte counting as one. */
 size_t utf8_count(const char *s);
 

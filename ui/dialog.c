@@ -20,8 +20,10 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 
 	if (wizard_too_small()) {
 		char what[160];
+		/* The first box of a run closes by quitting: the draft it offers stays for the next run. */
+		bool first = strcmp(title, "Resume") == 0;
 		snprintf(what, sizeof(what), "Make it larger to see the box '%s' (nothing is lost), or Ctrl-C "
-		         "to close it.", title);
+		         "to %s.", title, first ? "quit (the draft is kept)" : "close it");
 		wizard_small_notice(what);
 		return false;
 	}

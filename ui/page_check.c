@@ -123,7 +123,7 @@ static void check_save(struct wizard *w)
 	} else {
 		/* A new store (its passphrase asked in a box) is made now, as the test passed or S was pressed. */
 		w->check = TEST_SAVING;
-		int rc = newconn_save(w->ctx, w->cc, &w->s, &w->store, &w->errs);
+		int rc = newconn_save(w->ctx, w->cc, w->start->base, &w->s, &w->store, &w->errs);
 		wizard_take_messages(w);
 		if (rc != AZ_EXIT_OK) {
 			check_failed_store(w);
@@ -134,6 +134,10 @@ static void check_save(struct wizard *w)
 		if (!w->start->editing)
 			unlink(w->ctx->paths.draft);
 		w->check = TEST_SAVED;
+		/* A key made with F3, then the connection changed to HTTP: the connector has no key. */
+		bool dropped = !fields_applies(w->cc, FIELD_SSH_KEY) && wizard_drop_made_key(w);
+		if (!fields_applies(w->cc, FIELD_SSH_KEY))
+			w->pub_path[0] = '\0';
 		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s%s%.300s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
 		         *w->pub_path ? "; its public key: " : "", w->pub_path,
@@ -142,6 +146,11 @@ static void check_save(struct wizard *w)
 		if (!ok)
 			check_done_failures(w, id);
 		check_done_unused(w);
+		size_t len = strlen(w->done);
+		if (dropped && len < sizeof(w->done))
+			snprintf(w->done + len, sizeof(w->done) - len, "; the SSH key made with F3 is not used by "
+			         "this HTTP connector: it is discarded with its public key file (remove that key "
+			         "from Azure DevOps if it was added)");
 	}
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	/* As with --non-interactive, a dry run too records its answers for the fleet. */

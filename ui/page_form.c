@@ -152,7 +152,7 @@ static void form_hint_fit(char *hint, size_t hintlen)
  */
 static bool form_masked(const struct wizard *w, struct wizard_item it, const struct input *in)
 {
-	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_file(w, it.id);
+	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_path_shown(w, it.id);
 
 	return !w->show_secrets && (secret || ident_looks_like_token(input_text(in)));
 }

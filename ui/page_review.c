@@ -29,7 +29,7 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
 	else if (!*v)
 		snprintf(out, outlen, "the secret '%s' already stored", sid);
-	else if (wizard_key_file(w, id))
+	else if (wizard_key_path_shown(w, id))
 		snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid);
 	else
 		snprintf(out, outlen, "%s%s%s%s (new, kept as '%s')", term_mask(), term_mask(), term_mask(),

@@ -52,8 +52,9 @@ void secret_tools_generate_key(struct wizard *w)
 	}
 	snprintf(text, sizeof(text), "\nNew SSH key (RSA %d) for the connector.\n"
 	         "Add this public key in Azure DevOps: User settings > SSH public keys > New Key.\n"
-	         "%s%s%s\n%s\n\nThe private key stays in the secret store; once the connector is saved,\n"
-	         "the wizard says how to get it for Harness.\n\nAny key goes back to the wizard. ",
+	         "%s%s%s\n%s\n\nThe private key is kept only in this run's memory until the connector is\n"
+	         "saved: then it goes into the secret store, and the wizard says how to get it\n"
+	         "for Harness. Quitting before that loses it.\n\nAny key goes back to the wizard. ",
 	         SSHKEY_GENERATE_BITS,
 	         *w->pub_path ? "It is also in " : "", w->pub_path, *w->pub_path ? ".\n" : "", pub);
 	term_show_plain(text);

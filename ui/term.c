@@ -53,6 +53,8 @@ static char term_restore[512];
 static volatile sig_atomic_t term_restore_len;
 static volatile sig_atomic_t term_signal_fd = -1;
 
+/* The Esc term_getkey gave came with a printable key at once (Alt and a key); that key is next. */
+static bool term_alt;
 /* SIGHUP or SIGTERM seen: the next term_getkey ends the program through the hang-up hook. */
 static volatile sig_atomic_t term_quit_sig;
 /* The text term_show_plain left on the shell's screen is no longer true. */
@@ -136,15 +138,24 @@ static void term_restore_add(const char *s)
  * cursor, keypad, alternate screen, bracketed paste. Not tputs: <term.h>
  * would clash with ui/term.h.
  */
+/* A terminal without an alternate screen (vt100, linux) keeps the page on the shell's screen. */
+static bool term_no_alt_screen(void)
+{
+	const char *rmcup = tigetstr("rmcup");
+
+	return !rmcup || rmcup == (const char *)-1;
+}
+
 static void term_restore_prepare(void)
 {
-	static const char *const caps[] = { "sgr0", "op", "cnorm", "rmkx", "rmcup" };
+	/* Without an alternate screen, "clear": a secret shown (F2) must not stay for the shell. */
+	static const char *const caps[] = { "sgr0", "op", "cnorm", "rmkx", "rmcup", "clear" };
 
 	term_restore_len = 0;
 	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
 		const char *s = tigetstr(caps[i]);
 
-		if (s && s != (const char *)-1)
+		if (s && s != (const char *)-1 && (strcmp(caps[i], "clear") != 0 || term_no_alt_screen()))
 			term_restore_add(s);
 	}
 	term_restore_add(TERM_PASTE_OFF);
@@ -299,14 +310,22 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	curs_set(1);
 	wtimeout(stdscr, term_wait);
 	term_colours = term_colours_start();
-	/* Terminals that ignore keypad mode still send arrows as ESC [ A: known as such too. */
+	/*
+	 * Terminals that ignore keypad mode still send arrows as ESC [ A: known as such too; so are
+	 * the function keys of xterm and of PuTTY's default keyboard (ESC [ 11~ for F1) under a
+	 * terminal type that lacks them (vt100, or xterm's entry for PuTTY).
+	 */
 	static const struct { const char *seq; int key; } csi[] = {
 		{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN }, { "\033[C", KEY_RIGHT },
 		{ "\033[D", KEY_LEFT }, { "\033[H", KEY_HOME }, { "\033[F", KEY_END },
 		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[7~", KEY_HOME },
-		{ "\033[8~", KEY_END }, { "\033[3~", KEY_DC }, { "\033OA", KEY_UP },
+		{ "\033[8~", KEY_END }, { "\033[3~", KEY_DC }, { "\033[5~", KEY_PPAGE },
+		{ "\033[6~", KEY_NPAGE }, { "\033OA", KEY_UP },
 		{ "\033OB", KEY_DOWN }, { "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },
 		{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+		{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) }, { "\033OR", KEY_F(3) }, { "\033OS", KEY_F(4) },
+		{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) }, { "\033[13~", KEY_F(3) },
+		{ "\033[14~", KEY_F(4) }, { "\033[15~", KEY_F(5) }, { "\033[21~", KEY_F(10) },
 	};
 	for (size_t i = 0; i < sizeof(csi) / sizeof(csi[0]); i++)
 		if (key_defined(csi[i].seq) == 0)
@@ -323,8 +342,7 @@ void term_stop(void)
 		return;
 	endwin();
 	/* Without an alternate screen (vt100) the page would stay, with what follows written over it. */
-	const char *rmcup = tigetstr("rmcup");
-	if (!rmcup || rmcup == (char *)-1 || term_plain_stale)
+	if (term_no_alt_screen() || term_plain_stale)
 		term_write_cap("clear");
 	term_plain_stale = false;
 	term_write(TERM_PASTE_OFF);
@@ -526,6 +544,8 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 		term_next.r = r;
 		term_next.c = c;
 		term_next.set = true;
+		/* Alt and a key (readline's Alt-b) come so too: the caller may take them as one key. */
+		term_alt = r == OK && c >= 0x20 && c != 0x7f;
 		return TERM_KEY_CHAR;
 	}
 	if (esc_ms && clock_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {
@@ -536,8 +556,21 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 	return TERM_KEY_CHAR;
 }
 
+bool term_esc_alt(void)
+{
+	return term_alt;
+}
+
+void term_drop_alt(void)
+{
+	if (term_alt)
+		term_next.set = false;
+	term_alt = false;
+}
+
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 {
+	term_alt = false;
 	if (term_quit_sig)
 		term_hangup();
 	int r = term_read(ch);
@@ -646,6 +679,9 @@ void term_suspend(void)
 	if (!term_screen)
 		return;
 	term_give_back();
+	/* As when it ends: the page (a secret shown with F2) is not left for the shell. */
+	if (term_no_alt_screen())
+		term_write_cap("clear");
 	/* ncurses may have its own SIGTSTP handler: stop for real. */
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
@@ -653,5 +689,6 @@ void term_suspend(void)
 	raise(SIGTSTP);
 	sigaction(SIGTSTP, &old, NULL);
 	term_take_back();
+	clearok(curscr, TRUE);
 	refresh();
 }

@@ -65,6 +65,14 @@ enum term_key {
                             "LANG=C.UTF-8 to type other characters)"
 
 /*
+ * After term_getkey gave Esc: did a printable key come with it at once (Alt
+ * and a key, or Esc and a key in one read over a slow link)? That key is
+ * the next term_getkey gives, unless term_drop_alt drops it.
+ */
+bool term_esc_alt(void);
+void term_drop_alt(void);
+
+/*
  * Wait for one key. A paste comes whole, newlines as "\n", at most 64 KiB
  * and a little (the rest is dropped), in a secbuf; ncurses' own input queue
  * held its bytes on the way (freed, not wiped, at the end). *paste is NULL

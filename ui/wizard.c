@@ -80,6 +80,30 @@ bool wizard_key_file(const struct wizard *w, enum field_id id)
 	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n');
 }
 
+/* The path of the SSH key file named by v, "~/" as $HOME. */
+static void wizard_key_path(const char *v, char *path, size_t pathlen)
+{
+	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
+		snprintf(path, pathlen, "%s%s", getenv("HOME"), v + 1);
+	else
+		snprintf(path, pathlen, "%s", v);
+}
+
+bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
+{
+	const char *v = input_text(&w->in[id]);
+	char path[WIZARD_TEXT_MAX + 64];
+	struct stat st;
+
+	if (!wizard_key_file(w, id))
+		return false;
+	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
+	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
+		return true;
+	wizard_key_path(v, path, sizeof(path));
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(id);
@@ -198,12 +222,7 @@ static bool wizard_key_made_here(const struct wizard *w)
 	return sodium_memcmp(h, w->pub_of, sizeof(h)) == 0;
 }
 
-/*
- * The key made with F3 is not the connector's any more: its public key file
- * and the plain screen that showed it would only mislead. True when the file
- * was there to remove.
- */
-static bool wizard_drop_made_key(struct wizard *w)
+bool wizard_drop_made_key(struct wizard *w)
 {
 	if (!*w->pub_path)
 		return false;
@@ -238,15 +257,6 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		wizard_follow_name(w);
 }
 
-/* The path of the SSH key file named by v, "~/" as $HOME. */
-static void wizard_key_path(const char *v, char *path, size_t pathlen)
-{
-	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
-		snprintf(path, pathlen, "%s%s", getenv("HOME"), v + 1);
-	else
-		snprintf(path, pathlen, "%s", v);
-}
-
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
 	const char *v = input_text(&w->in[id]);
@@ -271,6 +281,9 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 		/* Never quoted: the message shows under the field, and the field is masked for it. */
 		snprintf(msg, msglen, "that looks like a Personal Access Token (not shown), not an SSH private "
 		         "key or its file: a token goes in the Personal Access Token field");
+	else if (!wizard_key_path_shown(w, id))
+		snprintf(msg, msglen, "no file of that name (not shown: it may be a secret): give the key file's "
+		         "path from / or ./, or paste the key");
 	else
 		snprintf(msg, msglen, "cannot read %s: %s", path,
 		         errno == EFBIG ? "larger than a private key can be" : strerror(errno));
@@ -580,13 +593,30 @@ void wizard_small_notice(const char *what)
 	refresh();
 }
 
+/* Once saved (or the dry run done) leaving is as Enter: the result stands. */
+static bool wizard_finished(const struct wizard *w)
+{
+	return w->page == WIZARD_CHECK && (w->check == TEST_SAVED || w->check == TEST_PASSED);
+}
+
 bool wizard_draw(struct wizard *w)
 {
 	if (wizard_too_small()) {
 		/* While the test runs, Ctrl-C stops the test (the wizard stays): said as it is. */
-		wizard_small_notice(w->page == WIZARD_CHECK && w->check == TEST_RUNNING
-		                    ? "Make it larger (nothing is lost), or Ctrl-C to stop the test."
-		                    : "Make it larger (nothing is lost), or Ctrl-C to quit.");
+		/* Ctrl-C asks nothing here (no box fits): what it loses is said before. */
+		const char *what = w->page == WIZARD_CHECK && w->check == TEST_RUNNING
+		                   ? "Make it larger (nothing is lost), or Ctrl-C to stop the test."
+		                   : !w->dirty || wizard_finished(w)
+		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit."
+		                   : *w->pub_path
+		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the SSH key made with F3 "
+		                     "is lost then."
+		                   : w->start->editing || w->start->dry_run
+		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the changes typed are lost "
+		                     "then."
+		                   : "Make it larger (nothing is lost), or Ctrl-C to quit (what you typed, except "
+		                     "secrets, stays in the draft).";
+		wizard_small_notice(what);
 		return false;
 	}
 	curs_set(0);
@@ -617,12 +647,6 @@ static void wizard_leave(struct wizard *w, const char *why)
 	if (wizard_drop_made_key(w) && at < sizeof(w->done))
 		snprintf(w->done + at, sizeof(w->done) - at, "; the SSH key made with F3 is gone, and %s "
 		         "with it (remove that key from Azure DevOps if it was added)", w->pub_path);
-}
-
-/* Once saved (or the dry run done) leaving is as Enter: the result stands. */
-static bool wizard_finished(const struct wizard *w)
-{
-	return w->page == WIZARD_CHECK && (w->check == TEST_SAVED || w->check == TEST_PASSED);
 }
 
 /* Ctrl-C: leave, after asking when something was typed. */
@@ -720,7 +744,7 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 	start->c = NULL;
 	w->env.connectors_dir = ctx->paths.connectors_dir;
 	w->env.editing = start->editing;
-	w->env.program = cli_program(ctx, false, w->program, sizeof(w->program));
+	w->env.program = cli_program(ctx, true, w->program, sizeof(w->program));
 	if (!w->c && !(w->c = connector_new()))
 		return -1;
 	for (int id = 0; id < FIELD_COUNT; id++) {
@@ -876,6 +900,11 @@ static void wizard_loop(struct wizard *w)
 			const char *type = getenv("TERM");
 			snprintf(w->status, sizeof(w->status), "a key this terminal type (TERM=%.40s) does not define was "
 			         "ignored: Ctrl-X does what F10 does, Tab and the arrows move", type ? type : "");
+		} else if (k == TERM_KEY_CHAR && ch == 27 && term_esc_alt()) {
+			/* Not Back, then a letter typed into the page gone back to (readline's Alt-b): neither. */
+			term_drop_alt();
+			snprintf(w->status, sizeof(w->status), "Alt and a key (or Esc and a key at once) was ignored: "
+			         "Esc alone goes back, Tab and the arrows move");
 		} else if (wizard_too_small()) {
 			/* Keys are not taken blind while the page cannot be seen. */
 		} else if (w->page < FIELD_PAGE_COUNT) {

@@ -97,6 +97,9 @@ bool wizard_api_shared(const struct wizard *w, enum field_id id);
 /* Is the value of field id the path of a key file (the SSH key given by its file, not pasted)? */
 bool wizard_key_file(const struct wizard *w, enum field_id id);
 
+/* Is that file name one to show: a path (from /, ~/, ./, ../) or a file there? Else it is masked. */
+bool wizard_key_path_shown(const struct wizard *w, enum field_id id);
+
 /* The store id a secret field will have: as typed, else the one it gets by default. */
 const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf, size_t buflen);
 
@@ -114,6 +117,13 @@ void wizard_take_messages(struct wizard *w);
 
 /* The help text of an item: its field's, or what a store id is. */
 const char *wizard_item_help(struct wizard_item it);
+
+/*
+ * The key made with F3 is not the connector's any more: its public key file
+ * and the plain screen that showed it would only mislead. True when the file
+ * was there to remove.
+ */
+bool wizard_drop_made_key(struct wizard *w);
 
 /* BLAKE2b of the SSH key's value as typed, pasted or made (to know it again). */
 void wizard_key_hash(const struct wizard *w, unsigned char out[32]);

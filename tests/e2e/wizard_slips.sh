@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(24)
+tap = Tap(29)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -150,6 +150,60 @@ with Tui(base + ["edit", name.replace(" ", "_")], tap=tap) as t:
     tap.ok(t.line(0).rstrip().endswith("_Product\u2026'") and t.line(1).startswith(" Overview"),
            "edit: the long identifier is cut with '\u2026' in the title, the step line below intact")
     t.send(CTRL_C)
+    t.wait_exit()
+
+# Alt and a key (readline's Alt-f) is no Esc, then a letter typed on the page before; PuTTY's
+# default F1 (ESC [ 11~, which xterm's entry lacks) is F1.
+with Tui([binary, "--home", os.path.join(tmp, "h8"), "new"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.type("alt")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send("\x1bf")
+    t.settle()
+    tap.ok(t.has("URL type *") and t.has("Alt and a key (or Esc and a key at once) was ignored"),
+           "Alt-f: the page stays, and the status says the key was ignored")
+    t.send(PGUP)
+    t.wait_for("Name *")
+    tap.ok(t.shows("Name", "alt") and not t.shows("Name", "altf"), "... no 'f' typed on the page before")
+    t.send("\x1b[11~")
+    t.wait_for("Any key closes.")
+    tap.ok(t.has("Any key closes."), "PuTTY's F1 (ESC [ 11~) opens the help")
+    t.send("x")
+    t.quit()
+# A passphrase pasted one field too high (into the SSH key's): no path, so masked and never quoted.
+with Tui([binary, "--home", os.path.join(tmp, "h10"), "new"], tap=tap) as t:
+    t.to_credentials("slip", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.paste("CorrectHorse-Battery-Staple-99")
+    t.send(TAB)
+    t.settle()
+    said = "".join(t.screen_text().split())
+    tap.ok(not t.has("CorrectHorse") and "nofileofthatname(notshown:itmaybeasecret)" in said,
+           "a line in the key field that is no path: masked, and the message does not quote it")
+    t.quit()
+# Without an alternate screen (TERM=vt100), Ctrl-Z does not leave a shown token on the shell's
+# screen. (In a shell with job control: a process group without one ignores Ctrl-Z's stop.)
+shell = ["/bin/bash", "--norc", "--noprofile", "-i"]
+with Tui(shell, env={"TERM": "vt100", "PS1": "$ "}, tap=tap) as t:
+    t.wait_for("$")
+    t.send("%s --home %s new\r" % (binary, os.path.join(tmp, "h9")))
+    t.to_credentials("vt", azf["AZF_REPO_URL"])
+    t.focus("Personal Access Token")
+    t.paste(token)
+    t.send(F2)
+    t.settle()
+    shown = t.has(token[-20:])
+    t.send("\x1a")
+    t.wait_for("Stopped")
+    tap.ok(shown and not t.has(token[-20:]) and not t.has("Personal Access Token"),
+           "TERM=vt100: the page with the token shown is cleared when Ctrl-Z stops the wizard")
+    t.send("fg\r")
+    t.wait_for("Personal Access Token *")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.send("exit\r")
     t.wait_exit()
 tap.done()
 PY

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(53)
+tap = Tap(54)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -99,8 +99,9 @@ with Tui(base + ["new"], tap=tap) as t:
     t.focus("SSH private key")
     t.send("\x1bOR")  # F3
     t.wait_for("New SSH key", timeout=60)
-    tap.ok(t.has("once the connector is saved") and t.has("how to get it for Harness"),
-           "F3: the screen says the private key is for Harness too, and where it will be said how")
+    tap.ok(t.has("kept only in this run's memory until the connector is") and t.has("says how to get it")
+           and t.has("for Harness. Quitting before that loses it."),
+           "F3: the screen says the key is kept only once saved, and is for Harness too")
     made_pub = open(os.path.join(home, "made_key-ssh-key.pub")).read()
     with open(ak, "a") as f:
         f.write("%s %s" % (gate, made_pub))
@@ -127,6 +128,40 @@ derived = subprocess.run(["ssh-keygen", "-y", "-f", pem_path], capture_output=Tr
 tap.ok(made_pub.split()[:2] == derived.stdout.split()[:2] and len(made_pub.split()) == 3,
        "ssh-keygen reads it, and its public half is the key F3 showed")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the made key reached the terminal")
+
+# A key made with F3, then the connection changed to HTTP: the saved connector has no key, and
+# the end says the made key is discarded with its public key file.
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_credentials("F3 Http", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    t.send(" ")
+    t.wait_gone("New SSH key")
+    made = os.path.exists(os.path.join(home, "f3_http-ssh-key.pub"))
+    t.send(PGUP)
+    t.wait_for("URL type *")
+    t.focus("Connection type")
+    t.send(LEFT)
+    t.focus("URL")
+    t.send(CTRL_U)
+    t.type(azf["AZF_REPO_URL"])
+    t.send(PGDN)
+    t.wait_for("Personal Access Token *")
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.paste(open(azf["AZF_TOKEN_FILE"]).read().strip())
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Enter finish", timeout=30)
+    said = " ".join(t.screen_text().split())
+    tap.ok(made and "the SSH key made with F3 is not used by this HTTP connector" in said and
+           "its public key:" not in said and not os.path.exists(os.path.join(home, "f3_http-ssh-key.pub")),
+           "F3, then HTTP: saved without the key, which is said to be discarded with its .pub file")
+    t.send(ENTER)
+    t.wait_exit()
 
 # The same key in OpenSSH form (ssh-keygen's default), which Harness does not
 # take: the last words give the command that writes it in PEM form, and it does.

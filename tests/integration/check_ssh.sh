@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 81
+plan 83
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -93,6 +93,9 @@ is "$(j 'p[0]["host_key"]')" accepted "the JSON says accepted"
 is "$(cut -d" " -f1,2,3 "$kh")" "$line" "the caller recorded the key as a known_hosts line"
 ssh_probe "$repo" "$AZF_SSH_KEY"
 is "$rc,$(j 'p[0]["host_key"]')" "0,known" "next time the key is known"
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+verdict 0 failed host-key "is $fp \(known\), not the SHA256:A+ given to --accept-host-key" \
+	"a known key that is not the fingerprint given to --accept-host-key: failed, both named"
 
 # Changed host key: a hard error naming the file and line.
 ssh-keygen -q -t rsa -b 2048 -N '' -C '' -f "$tap_tmp/other_host_key"

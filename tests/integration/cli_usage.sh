@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 28
+plan 31
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -25,6 +25,17 @@ is "$out" "" "nothing on stdout for a usage error"
 run "$bin" --no-such-flag </dev/null
 is "$rc" 2 "an unknown flag exits 2"
 like "$err" "unknown option '--no-such-flag'" "the error names the flag"
+
+# Options by their whole name only: a script's "--dry" would change meaning with a new option.
+run "$bin" new --non-interactive --name=x --dry --skip-test </dev/null
+is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: new: unknown option '--dry' (did you mean --dry-run?)" \
+	"a command's option cut short: exit 2, the whole name offered"
+run "$bin" --hom "$tap_tmp/h" list </dev/null
+is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: unknown option '--hom' (did you mean --home?)" \
+	"... a global option too"
+run "$bin" new --non-interactive --tok x </dev/null
+like "$err" "unknown option '--tok' \(did you mean --token-file F, --token-stdin or --token-secret ID\?\)" \
+	"a secret's flag cut short: its three ways in are named"
 
 # No terminal and no --non-interactive: fail at once, never wait for input.
 # A pipe that never closes stands for a stuck stdin; timeout catches a hang.

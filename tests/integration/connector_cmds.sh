@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 84
+plan 87
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -140,6 +140,24 @@ az list
 is "$rc" 1 "list with a refused file exits 1"
 like "$err" "broken.json: unknown key 'colour'" "list names the refused file and key"
 like "$out" '^azure_payments ' "list still lists the good connectors"
+rm "$conns/broken.json"
+
+# Only the user may change a connector: another could point it at their host and get the token.
+chmod 666 "$conns/azure_payments.json"
+az show azure_payments
+is "$rc:$err" "1:azrepos-connect: show: $conns/azure_payments.json can be written by group or others (mode 0666): they could point the connector at another host and get its token; run 'chmod 600 $conns/azure_payments.json'" \
+	"a connector file others can write is refused (exit 1), with the chmod that fixes it"
+chmod 600 "$conns/azure_payments.json"
+chmod 777 "$conns"
+az show azure_payments
+like "$rc:$err" "^1:.*folder $conns is writable by group or others \(mode 0777\): run 'chmod go-w $conns'" \
+	"... and so is one in a folder others can write"
+chmod 700 "$conns"
+mkfifo "$conns/fifo.json"
+az show fifo
+like "$rc:$err" "^1:.*$conns/fifo.json: not a regular file" "a FIFO named as a connector is refused at once, not waited on"
+rm "$conns/fifo.json"
+printf '{\n\t"schema": 1,\n\t"name": "Broken",\n\t"colour": "blue"\n}\n' >"$conns/broken.json"
 az export broken
 is "$rc" 1 "export of a refused file exits 1"
 

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 43
+plan 50
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -24,13 +24,20 @@ run az edit web --non-interactive --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF
 is "$rc" 0 "edit with the right token: exit 0"
 like "$out" "ok +git-http" "the check ran with the new token"
 like "$out" "saved connector 'web'" "and saved"
-run az test web --ca-file "$AZF_CA"
+SSLKEYLOGFILE="$tap_tmp/keylog" run az test web --ca-file "$AZF_CA"
 is "$rc" 0 "'test web' passes: the stored token was replaced"
+[ ! -e "$tap_tmp/keylog" ]
+ok $? "SSLKEYLOGFILE is ignored: no TLS keys written that would show the token in a capture"
 run az show web --json
 like "$out" '"description":[[:space:]]*"first"' "the fields not given keep their saved values"
 like "$out" '"token-secret":[[:space:]]*"web-token"' "the token keeps its store id"
 run az secret list
 is "$(printf '%s\n' "$out" | sed 1d | wc -l)" 1 "one secret in the store (replaced, not added)"
+# The same run again (a playbook's rerun): the value stored is the one given, so nothing changes.
+before=$(state)
+run az edit web --non-interactive --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" --output json </dev/null
+like "$rc:$out" '^0:.*"saved":true,"changed":false' "the same token again: saved, changed false"
+is "$(state)" "$before" "... neither the store nor the file rewritten"
 
 # Only what is given changes; the answers file and flags work as for new (flags win).
 printf '{"description": "from answers", "tags": ["team:web"]}\n' >"$tap_tmp/a.json"
@@ -97,6 +104,13 @@ has "$out" "  azrepos-connect --home $home --key-file $key secret rm web-token" 
 run az edit taken --non-interactive --description again --skip-test --json </dev/null
 like "$out" '"changed":true,"unused_secrets":\[\]' "said once: the next edit has none (in JSON, too)"
 
+# The API token that is the HTTP token's secret follows it to a new store id.
+run az new --non-interactive --name api --url-type repo --connection http --url "$repo_url" --username u \
+	--token-secret web-token --api-access true --skip-test </dev/null
+run az edit api --non-interactive --token-secret api-token --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+run az show api --json
+like "$out" '"api-token-secret":[[:space:]]*"api-token"' "a new --token-secret: the API token that shared it follows"
+
 # Errors of use.
 before=$(state)
 run az edit web --non-interactive --ssh-key-secret '' --skip-test </dev/null
@@ -112,3 +126,15 @@ has "$err" "for scripts use 'azrepos-connect --home $home edit web --non-interac
 	"and the message gives the way for scripts, for this connector in this --home"
 run "$bin" --home "$home" edit 'we b' </dev/null
 has "$err" "edit ID --non-interactive" "an id a command line cannot carry as it is: 'ID' in its place"
+
+# A value of another kind over a secret a connector uses: refused, the store as it was.
+before=$(state)
+run az secret set web-ssh-key --kind token --from-file "$tap_tmp/taken" </dev/null
+is "$rc:$err" "3:azrepos-connect: 'web-ssh-key' is a ssh-private-key that connector web uses: a token stored over it would break it; give another id" \
+	"secret set of another kind over a key a connector uses: exit 3, said"
+is "$(state)" "$before" "... nothing written"
+# Its key gone: the command that stores it again says its kind.
+run az secret rm web-ssh-key --yes </dev/null
+run az test web
+has "$err" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key'" \
+	"a missing SSH key: the command that stores it again has --kind ssh-private-key"

@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 53
+plan 63
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -57,6 +57,12 @@ run http --name cafe --description "café ü 東京 – ok" --tags "équipe:paie
 is "$rc" 0 "UTF-8 text beyond ASCII is taken"
 run az export cafe --format yaml </dev/null
 like "$out" "^  description: café ü 東京 – ok$" "and exported as it is"
+# Long names beyond ASCII in a wrong URL: the messages about it, whole, are UTF-8 JSON a playbook parses.
+p60=$(printf 'é%.0s' $(seq 60)); r50=$(printf 'ü%.0s' $(seq 50)); o49=$(printf 'o%.0s' $(seq 49))
+run http --name x --url "https://dev.azure.com/$o49/$p60/_git/$r50.git" --token-secret web-token --skip-test \
+	--output json </dev/null
+is "$rc:$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode("utf-8")); print(d["errors"][0]["field"])' 2>&1)" \
+	"3:url" "a long message beyond ASCII: valid UTF-8 JSON (exit 3)"
 
 # --- two runs saving one new identifier at once: one saves, the others replace nothing
 for i in 1 2 3 4 5 6; do
@@ -68,6 +74,68 @@ is "$(cat "$tap_tmp"/race?.out | grep -c '^rc=0$')" 1 "six runs saving 'race' at
 is "$(cat "$tap_tmp"/race?.out | grep -c '^rc=3$')" 5 "the other five exit 3"
 winner=$(grep -l '^rc=0$' "$tap_tmp"/race?.out | sed 's/.*race\(.\)\.out/\1/')
 like "$(cat "$home/connectors/race.json")" "\"description\":	\"run $winner\"" "the file is the one of the run that said it saved"
+
+# ... each with a new token: the losers exit 3 too, the taken identifier in their errors (not "busy")
+for i in 1 2 3 4 5 6; do
+	(http --name race2 --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" --output json </dev/null \
+		>"$tap_tmp/race2-$i.out" 2>&1; echo "rc=$?" >>"$tap_tmp/race2-$i.out") &
+done
+wait
+is "$(cat "$tap_tmp"/race2-?.out | grep -c '^rc=0$'),$(cat "$tap_tmp"/race2-?.out | grep -c '^rc=3$')" "1,5" \
+	"six runs saving 'race2' with a new token at once: one saves, five exit 3"
+is "$(grep -l '"errors":\[{"field":"identifier"' "$tap_tmp"/race2-?.out | wc -l)" 5 \
+	"... each loser's first error is the identifier's"
+
+# --- first runs at once in a new home: one makes the key file and the store, all save into them
+fresh="$tap_tmp/fresh"
+for i in 1 2 3 4 5 6; do
+	("$bin" --home "$fresh" --key-file "$tap_tmp/fresh.key" new --non-interactive --name "first$i" --url-type repo \
+		--url "$repo_url" --username ci --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null \
+		>"$tap_tmp/first$i.out" 2>&1; echo "rc=$?" >>"$tap_tmp/first$i.out") &
+done
+wait
+is "$(cat "$tap_tmp"/first?.out | grep -c '^rc=0$')" 6 "six first runs in a new home at once: all six save"
+run "$bin" --home "$fresh" --key-file "$tap_tmp/fresh.key" secret list </dev/null
+is "$rc,$(printf '%s\n' "$out" | grep -c '^first[1-6]-token ')" "0,6" "... their six tokens in the one store, its key the one file"
+
+# --- edits at once: none is lost (a run saving over a change it did not see is refused, exit 15)
+lost=0 unsaid=0
+for round in 1 2 3; do
+	(az edit web --non-interactive --ca-file "$AZF_CA" --description "d$round" </dev/null >/dev/null 2>"$tap_tmp/ea.err"
+	 echo "$?" >"$tap_tmp/ea.rc") &
+	(az edit web --non-interactive --ca-file "$AZF_CA" --tags "t$round" </dev/null >/dev/null 2>"$tap_tmp/eb.err"
+	 echo "$?" >"$tap_tmp/eb.rc") &
+	wait
+	saved=$(cat "$home/connectors/web.json")
+	[ "$(cat "$tap_tmp/ea.rc")" = 0 ] && ! printf '%s' "$saved" | grep -q "\"d$round\"" && lost=$((lost + 1))
+	[ "$(cat "$tap_tmp/eb.rc")" = 0 ] && ! printf '%s' "$saved" | grep -q "\"t$round\"" && lost=$((lost + 1))
+	for r in ea eb; do
+		case "$(cat "$tap_tmp/$r.rc")" in
+		0) ;;
+		15) grep -q "was changed by another run since this edit read it: nothing was saved" "$tap_tmp/$r.err" ||
+			unsaid=$((unsaid + 1)) ;;
+		*) unsaid=$((unsaid + 1)) ;;
+		esac
+	done
+	run az edit web --non-interactive --skip-test --description "" --tags "" </dev/null
+done
+is "$lost" 0 "two edits at once, three times: every edit that said it saved is in the file"
+is "$unsaid" 0 "... and every one that did not save exited 15, saying another run changed it"
+
+# --- a connector deleted while an edit of it runs its check: the edit does not bring it back
+run http --name gone --token-secret web-token --skip-test </dev/null
+silent_before=$(wc -l <"$AZF_SILENT_LOG")
+(az edit gone --non-interactive --url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api" \
+	--timeout 3 --save-on-failure </dev/null >/dev/null 2>"$tap_tmp/gone.err"; echo "$?" >"$tap_tmp/gone.rc") &
+# The edit is in its check once the silent server has its connection.
+for _ in $(seq 100); do [ "$(wc -l <"$AZF_SILENT_LOG")" -gt "$silent_before" ] && break; sleep 0.1; done
+run az delete gone --yes </dev/null
+wait
+is "$rc,$(cat "$tap_tmp/gone.rc")" "0,15" "deleted during the edit's check: the delete exits 0, the edit 15"
+like "$(cat "$tap_tmp/gone.err")" "connector 'gone' was deleted by another run since this edit read it: nothing was saved" \
+	"... saying why"
+[ ! -e "$home/connectors/gone.json" ]
+ok $? "... and the connector stays deleted"
 
 # --- a dry run reads the store as the real run: a new secret's id already stored is refused
 printf '{"name": "dry", "identifier": "dry"}' >"$tap_tmp/dry.json"
@@ -104,7 +172,7 @@ like "$(jv 'd["messages"][0]')" "^edit: no connector 'nosuch'" "the reason in me
 run az edit 'bad!' --non-interactive --json </dev/null
 is "$rc:$(jv 'd["saved"]')" "3:False" "edit of an id that is not one, --json (as list/show/test spell it): exit 3, one object"
 run az secret list --json </dev/null
-is "$rc:$(jv '[(s["id"], s["kind"]) for s in d]')" "0:[('dry-token', 'token'), ('web-token', 'token')]" \
+is "$rc:$(jv '[(s["id"], s["kind"]) for s in d]')" "0:[('dry-token', 'token'), ('race2-token', 'token'), ('web-token', 'token')]" \
 	"secret list --json: the ids and kinds"
 like "$(jv 'd[0]["created"]')" "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z$" "... dates in UTC"
 run "$bin" --home "$bare" secret list --json </dev/null

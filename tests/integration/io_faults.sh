@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 50
+plan 53
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -65,21 +65,33 @@ like "$(cat "$tap_tmp/out")" "^t " "with its secret"
 set_value last FAULT_CALL=openat FAULT_NTH=3 FAULT_ERRNO=5
 is "$rc" 0 "a fault past the last call of a write never fires: exit 0"
 
-# A connector file whose write fails: the secret is already stored (said so),
-# the connector file is not there, no temporary file is left.
-printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=2 FAULT_ERRNO=28 \
+# A connector file whose write fails (it is written before the store's change is):
+# neither is saved, no temporary file is left.
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 \
 	"$bin" --home "$home" --key-file "$key" new --non-interactive --name w --url-type repo \
 	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test \
 	>"$tap_tmp/out" 2>"$tap_tmp/err"
 is "$?" 1 "the connector file cannot be written (ENOSPC): exit 1"
-like "$(cat "$tap_tmp/err")" "the secrets were stored; remove them" "the message says the secret is stored and how to remove it"
+like "$(cat "$tap_tmp/err")" "cannot write $home/connectors/w.json: No space left on device; nothing was saved" \
+	"the message names the file and says nothing was saved"
 [ ! -e "$home/connectors/w.json" ]
 ok $? "no connector file"
 is "$(find "$home/connectors" -name '.*tmp*' | wc -l)" 0 "no temporary connector file left"
+az secret list
+unlike "$(cat "$tap_tmp/out")" "^w-token " "and its token is not stored either"
+# The store's write failing after the connector file's: the file is taken back.
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=2 FAULT_ERRNO=28 \
+	"$bin" --home "$home" --key-file "$key" new --non-interactive --name w --url-type repo \
+	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test \
+	>"$tap_tmp/out" 2>"$tap_tmp/err"
+like "$?:$(cat "$tap_tmp/err")" "^16:.*cannot write the secret store .*No space left on device.*nothing was saved" \
+	"the store cannot be written after the connector file: exit 16, nothing saved"
+[ ! -e "$home/connectors/w.json" ]
+ok $? "... and the connector file written before it is removed"
 
 # The connector file's folder cannot be synced after the rename: the file is in
 # place, and the message says so rather than "cannot write".
-printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_DIR="$home/connectors" FAULT_CALL=fsync FAULT_NTH=3 \
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_DIR="$home/connectors" FAULT_CALL=fsync FAULT_NTH=2 \
 	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" new --non-interactive --name w2 \
 	--url-type repo --url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin \
 	--skip-test >"$tap_tmp/out" 2>"$tap_tmp/err"
@@ -115,7 +127,7 @@ is "$r1 $r2 $r3 $r4" "0 0 0 0" "create, rewrite, rekey and a new connector under
 log=$(cat "$mlog" 2>/dev/null)
 like "$log" "^openat [0-7]+ [0-7]+ $mhome/\\.secrets\\.store\\.tmp\\." "the log shows the store's temp files created"
 like "$log" "^open [0-7]+ [0-7]+ $mhome/secrets\\.store\\.lock\$" "and its lock file"
-like "$log" "^openat [0-7]+ [0-7]+ $mdir/new\\.key\$" "and the new key file"
+like "$log" "^openat [0-7]+ [0-7]+ $mdir/\\.new\\.key\\.tmp\\." "and the new key file's temp file"
 like "$log" "^mkdir [0-7]+ [0-7]+ $mhome/connectors\$" "and the connectors folder"
 like "$log" "^openat [0-7]+ [0-7]+ $mhome/connectors/\\.m\\.json\\.tmp\\." "and the connector's temp file"
 loose=""

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -47,6 +47,12 @@ run az new --tokn-secret="$pat" </dev/null
 like "$err" "unknown option '--tokn-secret' \(did you mean --token-secret\?\)" "a mistyped option is named..."
 unlike "$out$err" "abcdefghijklmnop" "... without the value after its '='"
 
+# --accept-host-key with --skip-test would record nothing: refused, said.
+run "$bin" --home "$tap_tmp/nostore" new --non-interactive --name web --url-type repo --connection ssh \
+	--url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --skip-test </dev/null
+like "$rc:$err" "^3:.*accept-host-key: the connection test accepts and records the host key, and --skip-test leaves it out" \
+	"--accept-host-key with --skip-test: exit 3, said"
+
 # A host key accepted by a check is kept only with what is saved: here the store
 # cannot be made (no key file, no terminal for a passphrase), so neither is.
 run "$bin" --home "$tap_tmp/nostore" new --non-interactive --name web --url-type repo --connection ssh \
@@ -86,6 +92,18 @@ is "$rc" 3 "--write-answers into a missing folder: exit 3"
 like "$err" "write-answers: cannot write in the folder $tap_tmp/no-such-dir: No such file or directory" \
 	"the message names the folder"
 is "$(files)" "$before" "nothing saved"
+# Arguments swapped in a playbook: the answers never go over the store's key, the store or a connector.
+for f in "$key:the store's key file" "$home/secrets.store:the secret store" \
+	"$home/connectors/web.json:in the connectors folder"; do
+	run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "${f%%:*}" </dev/null
+	like "$rc:$err" "^3:azrepos-connect: write-answers: ${f%%:*} (is|exists and is) ${f#*:}" \
+		"--write-answers onto ${f#*:}: exit 3, said"
+done
+printf 'notes kept here\n' >"$tap_tmp/notes.txt"
+run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "$tap_tmp/notes.txt" </dev/null
+like "$rc:$err" "^3:.*write-answers: $tap_tmp/notes.txt exists and is not an answers file: give another file name" \
+	"--write-answers onto a file that is not an answers file: exit 3, said"
+is "$(files):$(cat "$tap_tmp/notes.txt")" "$before:notes kept here" "nothing saved, no file replaced"
 
 # A file that cannot be read is the one error: no store is looked at for it.
 run "$bin" --home "$tap_tmp/fresh" --key-file "$key" new --non-interactive --name web --url-type repo \
@@ -129,8 +147,8 @@ is "$rc" 3 "an SSH key named as the token: exit 3"
 has "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token: name one of that kind (see 'azrepos-connect --home $home --key-file $key secret list')" \
 	"the kinds are named, and the command that lists this store's secrets"
 run http --name web --token-secret deploy-key --skip-test </dev/null
-has "$err" "identifier: a connector 'web' already exists in $home/connectors: choose another identifier, or change that one with 'azrepos-connect --home $home edit web'" \
-	"a taken identifier: the edit command of this --home"
+has "$err" "identifier: a connector 'web' already exists in $home/connectors: choose another identifier, or change that one with 'azrepos-connect --home $home --key-file $key edit web'" \
+	"a taken identifier: the edit command of this --home and key file"
 run az secret set not-a-key --kind ssh-private-key --from-file "$AZF_TOKEN_FILE"
 is "$rc" 3 "a token stored as an SSH key: exit 3"
 run az secret list

@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 64
+plan 65
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -60,6 +60,21 @@ like "$?:$(cat "$out/stderr")" "^2:.*standard output is a file others can read \
 	"stdout a file of mode 0644: exit 2, --to-file named"
 [ ! -s "$out/shared" ]
 ok $? "and nothing is written to it"
+# Standard output a socket (a service's journal): refused, nothing sent.
+/usr/bin/python3 -c '
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.run(sys.argv[1:], stdout=a.fileno(), stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+a.close()
+b.settimeout(2)
+try:
+    sent = b.recv(4096)
+except OSError:
+    sent = b""
+print("%d:%d:%s" % (p.returncode, len(sent), p.stderr.decode().strip().splitlines()[0]))
+' "$bin" --key-file "$key" secret get web-pat >"$out/sock" 2>&1
+like "$(cat "$out/sock")" "^2:0:.*standard output is a socket \(a service's journal keeps what is written there\): give --to-file F" \
+	"stdout a socket: exit 2, nothing sent, --to-file named"
 
 # Never over a file: the one there stays as it was.
 before=$(digest "$tap_tmp/key.pem")

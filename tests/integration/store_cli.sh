@@ -232,8 +232,8 @@ head -c 32 /dev/urandom >"$tap_tmp/keys/other.key" && chmod 600 "$tap_tmp/keys/o
 AZREPOS_CONNECT_HOME="$tap_tmp/golden" CREDENTIALS_DIRECTORY="$tap_tmp/creds" \
 	az --key-file "$tap_tmp/keys/other.key" secret list </dev/null
 is "$rc" 10 "a key file that does not open a credential's store: wrong key (exit 10)"
-like "$err" "^azrepos-connect: wrong key for the secret store: the key file .*/other.key does not open it" \
-	"naming that key file, not the credential"
+like "$err" "^azrepos-connect: the secret store is unlocked with the systemd credential azrepos-connect.key, and the key file .*/other.key does not open it: leave out --key-file" \
+	"naming that key file and the credential that opens it (no reset offered)"
 # rekey without a terminal and without a new key: what is missing is the new key.
 install -m 600 "$golden/v1-keyfile.store" "$tap_tmp/golden/secrets.store"
 cp -p "$tap_tmp/golden/secrets.store" "$tap_tmp/golden.before"

@@ -11,7 +11,7 @@ key="$tap_tmp/store.key"
 head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 21
+plan 23
 
 az() { setsid -w "$bin" --key-file "$key" "$@" >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null; rc=$?; }
 digest() { sha256sum "$1" | cut -d' ' -f1; }
@@ -56,11 +56,20 @@ az secret list
 is "$rc" 0 "the next secret stored starts a new store"
 like "$(cat "$tap_tmp/out")" "^second " "holding only that secret"
 unlike "$(cat "$tap_tmp/out")" "first" "not the old one"
+# A store the key given opens is no store to reset: its secrets would be out of reach for nothing.
+before=$(digest "$store")
+az secret rekey --reset --yes
+like "$rc:$(cat "$tap_tmp/err")" "^2:.*the key given opens the secret store $store, so it is not reset.*'secret rekey --new-key-file F'" \
+	"--reset of a store the key opens: refused (exit 2), pointing to rekey --new-key-file"
+is "$(digest "$store"):$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*' | wc -l)" "$before:1" \
+	"... the store in place, nothing more put aside"
 
 # A store whose folder is not writable (a read-only home): the chmod is said, nothing is moved.
 ro="$tap_tmp/ro"
 mkdir -m 700 "$ro" "$ro/home"
 head -c 32 /dev/urandom >"$ro/k" && chmod 600 "$ro/k"
+# The key of the reset is another: a store it does not open.
+head -c 32 /dev/urandom >"$ro/k2" && chmod 600 "$ro/k2"
 ro_as=""
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	# root writes in any folder: as another user.
@@ -72,7 +81,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$ro_as" ]; then
 	printf 'one' | AZREPOS_CONNECT_HOME="$ro/home" setsid -w $ro_as "$bin" --key-file "$ro/k" secret set first \
 		>/dev/null 2>&1
 	chmod 500 "$ro/home"
-	AZREPOS_CONNECT_HOME="$ro/home" setsid -w $ro_as "$bin" --key-file "$ro/k" secret rekey --reset --yes \
+	AZREPOS_CONNECT_HOME="$ro/home" setsid -w $ro_as "$bin" --key-file "$ro/k2" secret rekey --reset --yes \
 		>"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
 	is "$?:$(cat "$tap_tmp/err")" "14:azrepos-connect: folder $ro/home is not writable (mode 0500): run 'chmod u+wx $ro/home'" \
 		"--reset in a folder that is not writable: exit 14, with the exact chmod"

@@ -109,7 +109,7 @@ static const char *second_file(struct fixture *f)
 static void test_pinned(void **state)
 {
 	struct fixture *f = *state;
-	struct known_hosts_where w = { "x", -1 };
+	struct known_hosts_where w = { "x", -1, 0 };
 	unsigned char *hash = NULL;
 	size_t hlen = 0;
 	char *fp;
@@ -172,6 +172,16 @@ static void test_forms(void **state)
 	assert_int_equal(check1(second_file(f), "web.neg.example.com", 2222, f->ed1, &w), KNOWN_HOSTS_MATCH);
 	assert_int_equal(check1(second_file(f), "git2.neg.example.com", 2222, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
 	assert_int_equal(check1(second_file(f), "git22.neg.example.com", 2222, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	/* Stars in a row, a '*' at the end, '?' and '*' mixed: as OpenSSH matches them. */
+	write_file(second_file(f), "!g*t**.*?g.example.c*,*.neg.example.com ssh-ed25519 " ED1 "\n");
+	assert_int_equal(check1(second_file(f), "git.neg.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	assert_int_equal(check1(second_file(f), "gt.neg.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	assert_int_equal(check1(second_file(f), "git.ne.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	assert_int_equal(check1(second_file(f), "web.neg.example.com", 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	/* Forty stars that never match: answered at once (a backtracking matcher takes forever). */
+	write_file(second_file(f), "!****************************************zz,*.neg.example.com ssh-ed25519 "
+	           ED1 "\n");
+	assert_int_equal(check1(second_file(f), "web.neg.example.com", 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
 	/* Markers are not honoured: a CA line never vouches for a host key. */
 	assert_int_equal(check1(f->file, "x.ca.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
 	/* Missing files and NULL entries list nothing. */
@@ -205,6 +215,37 @@ static void test_changed(void **state)
 	assert_string_equal(w.file, second);
 	assert_int_equal(known_hosts_check(files, 2, "git.example.com", 22, f->ed2, &w), KNOWN_HOSTS_MATCH);
 	assert_string_equal(w.file, f->file);
+}
+
+/* A linked file is read (a dotfile manager's ~/.ssh); one that is there but unreadable is said. */
+static void test_unreadable(void **state)
+{
+	struct fixture *f = *state;
+	struct known_hosts_where w;
+	char link[160], other[160];
+	const char *files[2] = { f->file, link };
+
+	snprintf(link, sizeof(link), "%s/linked_known_hosts", f->dir);
+	snprintf(other, sizeof(other), "%s/elsewhere", f->dir);
+	write_file(other, "git.example.com ssh-ed25519 " ED2 "\n");
+	assert_int_equal(symlink(other, link), 0);
+	/* Through the link: another key for the host, so changed (not unknown, offered for trust). */
+	assert_int_equal(check1(link, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_CHANGED);
+	assert_string_equal(w.file, link);
+	/* A FIFO (or a folder) where the file is: not waited on, and the key is not just unknown. */
+	write_file(f->file, "other.example.com ssh-ed25519 " ED1 "\n");
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(mkfifo(link, 0600), 0);
+	assert_int_equal(known_hosts_check(files, 2, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNREADABLE);
+	assert_string_equal(w.file, link);
+	assert_int_equal(w.err, EINVAL);
+	/* ... but a key another file lists is still known. */
+	assert_int_equal(known_hosts_check(files, 2, "other.example.com", 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	assert_string_equal(w.file, f->file);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(mkdir(link, 0700), 0);
+	assert_int_equal(check1(link, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNREADABLE);
+	assert_int_equal(rmdir(link), 0);
 }
 
 /* A key marked @revoked for the host is refused, whatever lists it (another file, the pinned key). */
@@ -290,6 +331,15 @@ static void test_add(void **state)
 	fclose(fp);
 	assert_true(n > 0);
 	assert_string_equal(text, "# mine\nother.example.com ssh-ed25519 " ED2 "\ngit.example.com ssh-ed25519 " ED1 "\n");
+	/* The same key again (another run accepted it meanwhile): its line is not added twice. */
+	assert_int_equal(known_hosts_add(f->file, "git.example.com", 22, "ssh-ed25519 " ED1), 0);
+	assert_int_equal(known_hosts_add(f->file, "other.example.com", 22, "ssh-ed25519 " ED2), 0);
+	fp = fopen(f->file, "r");
+	assert_non_null(fp);
+	memset(text, 0, 4096);
+	n = (long)fread(text, 1, 4095, fp);
+	fclose(fp);
+	assert_string_equal(text, "# mine\nother.example.com ssh-ed25519 " ED2 "\ngit.example.com ssh-ed25519 " ED1 "\n");
 	free(text);
 
 	/* A line break in the key would add a line of the caller's choosing. */
@@ -351,6 +401,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pinned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_algorithms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),

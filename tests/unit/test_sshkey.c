@@ -34,7 +34,8 @@ static const struct {
 	{ "rsa_openssh_enc", PASS, 0, "" },
 	{ "rsa_pem_enc", PASS, 0, "" },
 	{ "rsa_pkcs8_enc", PASS, 0, "" },
-	{ "rsa_openssh_enc", NULL, -2, "cannot read the SSH private key: it needs a passphrase (give ssh-key-passphrase)" },
+	{ "rsa_openssh_enc", NULL, -2, "cannot read the SSH private key: it needs a passphrase (the SSH key passphrase field, or "
+	  "--ssh-key-passphrase-file F)" },
 	{ "rsa_pem_enc", NULL, -2, "it needs a passphrase" },
 	{ "rsa_pkcs8_enc", NULL, -2, "it needs a passphrase" },
 	{ "rsa_openssh_enc", "wrong", -2, "cannot read the SSH private key: wrong passphrase" },

@@ -921,6 +921,34 @@ static void test_concurrent_handles(void **state)
 	store_close(b);
 }
 
+/* Two first runs at once: the second's new store takes the one the first wrote, when its key opens it. */
+static void test_made_meanwhile(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct store_error err;
+	struct store *late, *other;
+	struct secbuf *key = tu_sb(PASS), *wrong = tu_sb("another passphrase");
+
+	assert_int_equal(store_create_params(fx->path, P(), STORE_METHOD_PASSPHRASE, key, &late, &err), STORE_OK);
+	assert_int_equal(store_create_params(fx->path, P(), STORE_METHOD_PASSPHRASE, wrong, &other, &err), STORE_OK);
+	struct store *first = make_store(fx->path, PASS, "first", "1", NULL);
+	put_text(late, "second", STORE_KIND_TOKEN, "2");
+	store_close(first);
+	assert_int_equal(open_store(fx->path, PASS, &first, &err), STORE_OK);
+	check_value(first, "first", "1", 1);
+	check_value(first, "second", "2", 1);
+	/* Made with another passphrase: not the same store, said, and nothing written. */
+	struct secbuf *v = tu_sb("3");
+	assert_int_equal(store_put(other, "third", STORE_KIND_TOKEN, v, &err), STORE_BUSY);
+	assert_non_null(strstr(err.message, "meanwhile, with another passphrase"));
+	secbuf_free(v);
+	secbuf_free(key);
+	secbuf_free(wrong);
+	store_close(first);
+	store_close(late);
+	store_close(other);
+}
+
 /* ---- fail closed on writes; stale temp files; the lock deadline ---- */
 
 static void test_refuse_unverified_write(void **state)
@@ -951,6 +979,18 @@ static void test_refuse_unverified_write(void **state)
 	unlink(fx->path);
 	assert_int_equal(store_put(s, "b", STORE_KIND_TOKEN, v, &err), STORE_NO_STORE);
 	assert_int_equal(access(fx->path, F_OK), -1);
+	free(data);
+	store_close(s);
+	/* Nor an older copy put back (a lower generation): never built on. */
+	s = make_store(fx->path, PASS, "a", "1", NULL);
+	data = tu_read_file(fx->path, &len);
+	put_text(s, "b", STORE_KIND_TOKEN, "2");
+	assert_int_equal(tu_write_file(fx->path, data, len, 0600), 0);
+	file_digest(fx->path, before);
+	assert_int_equal(store_put(s, "c", STORE_KIND_TOKEN, v, &err), STORE_TAMPERED);
+	assert_non_null(strstr(err.message, "replaced by an older copy"));
+	file_digest(fx->path, after);
+	assert_string_equal(before, after);
 	free(data);
 	secbuf_free(v);
 	store_close(s);
@@ -1127,6 +1167,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_passphrases, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_handles, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_made_meanwhile, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_unverified_write, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_temps, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_busy, tu_setup, tu_teardown),
