@@ -679,6 +679,12 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 				return fail(p->msg, p->msglen, "remove '/%.*s': the SSH URL of a Project ends with "
 				            "the project ('%.*s')", (int)(p->text + p->textlen - g[k].at), g[k].at,
 				            url_upto(p, g[k].at - 1), p->text);
+			/* v3/<org>/_git/<repo>: the shorthand, whose project is the repository's name. */
+			if (url_marker(u, &g[k]) && k == i && k + 2 == n)
+				return fail(p->msg, p->msglen, "v3/ SSH URLs have no '/%.*s' and name the project: write "
+				            "'%.*s/%s%s%s'", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1), p->text,
+				            g[k + 1].name, w && w->type == AZ_URL_PROJECT ? "" : "/",
+				            w && w->type == AZ_URL_PROJECT ? "" : g[k + 1].name);
 			if (url_marker(u, &g[k]))
 				return fail(p->msg, p->msglen, "remove '/%.*s': v3/ SSH URLs have none "
 				            "('%.*s%.*s')", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1),
@@ -705,6 +711,15 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 					            strcmp(g[i + 1].name, "_apis") == 0 ? "the REST API" : "an Azure web page",
 					            url_upto(p, g[i + 1].at - 1), p->text,
 					            url_upto(p, g[i + 1].at - 1), p->text);
+				/* A Project's URL ends at the project: its repositories go in Test repository. */
+				if (!u->marker && w && w->type == AZ_URL_PROJECT)
+					return fail(p->msg, p->msglen, "remove '/%.*s': a Project URL ends at the project "
+					            "('%.*s'; a repository goes in Test repository)",
+					            (int)(p->text + p->textlen - g[i + 1].at), g[i + 1].at,
+					            url_upto(p, g[i + 1].at - 1), p->text);
+				if (!u->marker && i + 2 < n)
+					return fail(p->msg, p->msglen, "not a repository URL: it is "
+					            "'%.*s/_git/<repo>'", url_upto(p, g[i + 1].at - 1), p->text);
 				if (!u->marker)
 					return fail(p->msg, p->msglen, "insert '_git/' before the repository "
 					            "name: '%.*s_git/%s'", url_upto(p, g[i + 1].at),
@@ -736,6 +751,10 @@ static int url_server_prefix(struct parse *p, size_t *i)
 	if (*i >= p->nseg)
 		return fail(p->msg, p->msglen, "add the collection and project: '%.*s/<collection>/<project>'",
 		            url_upto(p, p->text + p->textlen), p->text);
+	/* "_git", "_apis": Azure's own path words, never a collection's name (no name starts with '_'). */
+	if (p->segs[*i].name[0] == '_')
+		return fail(p->msg, p->msglen, "add the collection before '%s' (e.g. '%.*s/DefaultCollection/...')",
+		            p->segs[*i].name, url_upto(p, p->segs[*i].at - 1), p->text);
 	p->org = *i;
 	p->collection = (*i)++;
 	return 0;
@@ -758,7 +777,7 @@ static int url_ssh_fix(struct parse *p, const struct azure_url *u, const char *w
 
 	if (!u->scp)
 		return fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", what);
-	if (end - path >= 3 && strncmp(path, "v3/", 3) == 0)
+	if (end - path >= 3 && strncasecmp(path, "v3/", 3) == 0)
 		path += 3;
 	return fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/%.*s'", what, (int)(end - path), path);
 }
@@ -774,6 +793,12 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	size_t i = 0;
 
 	p->org = p->collection = SIZE_MAX;
+	/* Azure DevOps Services listens on 443 (HTTPS) and 22 (SSH) only; the REST calls use those. */
+	if ((dev || ssh || vsssh || vs) && u->port && u->port != (u->transport == AZURE_SSH ? 22 : 443))
+		return fail(p->msg, p->msglen, "%s takes no port %d: remove ':%d'", host, u->port, u->port);
+	if (strcmp(host, "visualstudio.com") == 0 || strcmp(host, "azure.com") == 0)
+		return fail(p->msg, p->msglen, "%s is not a repository host: use 'https://dev.azure.com/<org>/"
+		            "<project>/...'", host);
 	if (u->transport != AZURE_SSH) {
 		if (ssh || vsssh)
 			return fail(p->msg, p->msglen, "%s is the SSH host: use https://dev.azure.com/"
@@ -782,6 +807,11 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 			if (p->nseg == 0)
 				return fail(p->msg, p->msglen, "add the organization and project: "
 				            "'https://dev.azure.com/<org>/<project>'");
+			/* A collection is {org}.visualstudio.com's; dev.azure.com's organization is that. */
+			if (p->nseg > 2 && seg_is(&p->segs[1], "DefaultCollection"))
+				return fail(p->msg, p->msglen, "remove 'DefaultCollection/': dev.azure.com URLs have "
+				            "none ('%.*s%s')", url_upto(p, p->segs[1].at), p->text,
+				            p->segs[1].at + p->segs[1].len + 1);
 			p->org = i++;
 		} else if (vs) {
 			if (strchr(host, '.') < host + strlen(host) - 17)
@@ -802,11 +832,30 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
 	if (ssh && (!u->user || strcmp(u->user, "git") != 0))
 		return url_ssh_fix(p, u, "the SSH user for ssh.dev.azure.com is 'git'");
+	/*
+	 * vs-ssh's user is the organization, which makes its scp form one Harness refuses (not
+	 * "git@"): the ssh:// form, with that user.
+	 */
+	const char *path_end = p->text + p->textlen;
+	if (vsssh && p->nseg >= 2 && strcmp(p->segs[0].name, "v3") == 0 &&
+	    (u->scp || !u->user || strcmp(u->user, p->segs[1].name) != 0))
+		return fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
+		            "in the ssh:// form Harness takes: write it 'ssh://%s@%s/%.*s'", p->segs[1].name, host,
+		            (int)(path_end - p->path), p->path);
+	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
+	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
+		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
+		            "'ssh://<org>@%s/v3/<org>/<project>/<repo>'", host);
+	/* Harness saves an scp-style URL only as "git@host:path": another user needs ssh://. */
+	if (u->scp && (!u->user || strcmp(u->user, "git") != 0))
+		return fail(p->msg, p->msglen, "Harness takes this form only with the user 'git': write it "
+		            "'ssh://%s%s%s/%.*s'", u->user ? u->user : vsssh ? "<org>" : "",
+		            u->user || vsssh ? "@" : "", host, (int)(p->text + p->textlen - p->path), p->path);
 	u->server = !ssh && !vsssh;
 	if (u->scp && p->nseg && strspn(p->segs[0].name, "0123456789") == p->segs[0].len)
 		return fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
 		            url_upto(p, p->text + p->textlen), p->text);
-	if (p->nseg && strcmp(p->segs[0].name, "v3") == 0) {
+	if (v3) {
 		if (p->nseg < 2)
 			return fail(p->msg, p->msglen, "add the organization and project after 'v3/': "
 			            "'%.*s/<org>/<project>'", url_upto(p, p->text + p->textlen), p->text);
@@ -818,9 +867,6 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	}
 	if (ssh)
 		return url_ssh_fix(p, u, "the SSH path starts with 'v3/'");
-	if (vsssh && !(p->nseg && seg_is(&p->segs[0], "DefaultCollection")))
-		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': use "
-		            "'<org>@%s:v3/<org>/<project>/<repo>'", host);
 	if (vsssh) {
 		if (!u->user)
 			return fail(p->msg, p->msglen, "put the organization as the user: "

@@ -372,13 +372,18 @@ static bool check_ssh_host_key(struct check_ssh *s)
 		               name, r->host_key_fp, where.file, where.line);
 		break;
 	case KNOWN_HOSTS_UNREADABLE:
-		/* That file may list another key for the host: never a key to trust on first use then. */
-		r->host_key_status = CHECK_HOSTKEY_UNCHECKED;
-		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
-		               "cannot read %s (%s), so the host key of %s (%s) cannot be checked against it: make "
-		               "it readable (or move it away), then test again", where.file, strerror(where.err),
-		               name, r->host_key_fp);
-		break;
+		/* That file may list another key for the host: no key to trust on first use, unless given. */
+		if (!t->accept_host_key || !*t->accept_host_key) {
+			r->host_key_status = CHECK_HOSTKEY_UNCHECKED;
+			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+			               "cannot read %s (%s), so the host key of %s (%s) cannot be checked against "
+			               "it: make it readable (or move it away), or give --accept-host-key %s",
+			               where.file, where.err == EINVAL ? "not a regular file" : strerror(where.err),
+			               name, r->host_key_fp, r->host_key_fp);
+			break;
+		}
+		/* The key the operator gave is the one to check. */
+		/* fall through */
 	case KNOWN_HOSTS_UNKNOWN:
 		if (t->accept_host_key && *t->accept_host_key &&
 		    (strcmp(t->accept_host_key, r->host_key_fp) == 0 ||

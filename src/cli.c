@@ -269,6 +269,10 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 	optind = 0; /* full reset of GNU getopt, as it may have run before */
 	opterr = 0; /* our own messages, with the program name */
 	while ((opt = getopt_long(argc, argv, spec, longopts, &at)) != -1) {
+		const char *typed;
+		if (at >= 0 && opt != '?' && opt != ':' && !cli_whole_name(argv, &longopts[at], &typed))
+			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s' (did you mean --%s?)",
+			                     argv[0], (int)strcspn(typed, "="), typed, longopts[at].name);
 		if (opt == 'h') {
 			cli_command_usage(ctx, argv[0], ctx->out);
 			return AZ_EXIT_OK;
@@ -304,10 +308,6 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 			                     (int)glen, given, near ? " (did you mean --" : "", near ? near : "",
 			                     near ? "?)" : "");
 		}
-		const char *typed;
-		if (at >= 0 && !cli_whole_name(argv, &longopts[at], &typed))
-			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s' (did you mean --%s?)",
-			                     argv[0], (int)strcspn(typed, "="), typed, longopts[at].name);
 		/* "--name --url-type repo": the value forgotten, the next option taken for it. */
 		if (optarg && optarg == argv[optind - 1] && at >= 0 && cli_names_option(optarg, longopts))
 			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value: '%.*s' is an option",

@@ -329,13 +329,14 @@ void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char 
 		struct connector *c = NULL;
 		bool uses = false;
 
-		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
-			continue;
-		for (int f = 0; f < FIELD_COUNT; f++)
+		/* A file refused (its mode, a slip in it) may name it: counted, so nothing it needs goes. */
+		bool refused = connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK;
+		for (int f = 0; c && f < FIELD_COUNT; f++)
 			uses |= cmd_connector_secret_id(c, f) && connector_is(c, f, id);
 		connector_free(c);
-		if (uses && at < buflen)
-			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
+		if ((uses || refused) && at < buflen)
+			at += (size_t)snprintf(buf + at, buflen - at, "%s%s%s", at ? ", " : "", ids[i],
+			                       refused ? " (its file is refused: it may)" : "");
 	}
 	connector_file_free_ids(ids, n);
 }

@@ -18,7 +18,7 @@ int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
 /* Is id a secret field of c that applies, with a store id? That id, else NULL. */
 const char *cmd_connector_secret_id(const struct connector *c, int id);
 
-/* The saved connectors that name secret id, as "a, b" in buf ("" for none; unreadable files are skipped). */
+/* The saved connectors that name secret id, as "a, b" in buf ("" for none; a refused file counts, said). */
 void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen);
 
 /*

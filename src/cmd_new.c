@@ -652,8 +652,15 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 			msg_capture_start(&said, &ctx->err);
 		rc = cmd_connector_load(ctx, "edit", argv[optind], &a->base);
 		msg_capture_end(&said, &ctx->err);
-		if (rc != AZ_EXIT_OK && json)
-			new_report_json(ctx, NULL, NULL, said.text, false, false, NULL, 0, false, NULL);
+		if (rc != AZ_EXIT_OK && json) {
+			/* The object names the connector asked for, when that is an identifier. */
+			char why[FIELD_MSG_MAX];
+			struct connector *asked = connector_new();
+			if (asked && ident_check_identifier(argv[optind], "identifier", why, sizeof(why)))
+				connector_put(asked, FIELD_IDENTIFIER, argv[optind]);
+			new_report_json(ctx, asked, NULL, said.text, false, false, NULL, 0, false, NULL);
+			connector_free(asked);
+		}
 		free(said.text);
 		if (rc != AZ_EXIT_OK)
 			goto out;

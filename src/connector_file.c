@@ -25,6 +25,19 @@
 
 #define CONNECTOR_FILE_SECRET_SUFFIX "-secret"
 
+bool connector_file_key_known(const char *key)
+{
+	const struct field *f = fields_find(key);
+	size_t n = strlen(key), sn = strlen(CONNECTOR_FILE_SECRET_SUFFIX);
+	char field[64];
+
+	if (strcmp(key, "schema") == 0 || (f && f->kind != FIELD_SECRET))
+		return true;
+	snprintf(field, sizeof(field), "%.*s", n > sn ? (int)(n - sn) : 0, key);
+	f = n > sn && strcmp(key + n - sn, CONNECTOR_FILE_SECRET_SUFFIX) == 0 ? fields_find(field) : NULL;
+	return f && f->kind == FIELD_SECRET;
+}
+
 char *connector_file_path(const char *dir, const char *id)
 {
 	size_t n = strlen(dir) + strlen(id) + sizeof("/.json");

@@ -29,6 +29,9 @@ enum connector_file_rc {
 	CONNECTOR_FILE_IO,      /* it could not be read */
 };
 
+/* Is key one of a connector or answers file's keys ("schema", a field's, "<secret>-secret")? */
+bool connector_file_key_known(const char *key);
+
 /* "<dir>/<id>.json" (malloc'ed, NULL when out of memory). */
 char *connector_file_path(const char *dir, const char *id);
 

@@ -236,14 +236,18 @@ int fileio_read_fd(int fd, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
-/* With st: a regular file only (a FIFO or device is refused with EINVAL, not waited on), its stat in st. */
-static int fileio_read_open(const char *path, int flags, struct stat *st, size_t max, char **buf, size_t *len)
+/*
+ * With st: a regular file only (a FIFO or device is refused with EINVAL, not waited on; chr: a
+ * character device too, as /dev/null reads), its stat in st.
+ */
+static int fileio_read_open(const char *path, int flags, struct stat *st, bool chr, size_t max, char **buf,
+                            size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | flags | (st ? O_NONBLOCK : 0));
 
 	if (fd < 0)
 		return -1;
-	if (st && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode))) {
+	if (st && (fstat(fd, st) != 0 || !(S_ISREG(st->st_mode) || (chr && S_ISCHR(st->st_mode))))) {
 		int e = errno;
 		bool stated = fstat(fd, st) == 0;
 		close(fd);
@@ -259,28 +263,28 @@ static int fileio_read_open(const char *path, int flags, struct stat *st, size_t
 
 int fileio_read_path_st(const char *path, size_t max, char **buf, size_t *len, struct stat *st)
 {
-	return fileio_read_open(path, O_NOFOLLOW, st, max, buf, len);
+	return fileio_read_open(path, O_NOFOLLOW, st, false, max, buf, len);
 }
 
 int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
 {
 	struct stat st;
 
-	return fileio_read_open(path, O_NOFOLLOW, &st, max, buf, len);
+	return fileio_read_open(path, O_NOFOLLOW, &st, false, max, buf, len);
 }
 
 int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len)
 {
 	struct stat st;
 
-	return fileio_read_open(path, 0, &st, max, buf, len);
+	return fileio_read_open(path, 0, &st, true, max, buf, len);
 }
 
 int fileio_read_input(const char *path, size_t max, char **buf, size_t *len)
 {
 	if (strcmp(path, "-") == 0)
 		return fileio_read_fd(STDIN_FILENO, max, buf, len);
-	return fileio_read_open(path, 0, NULL, max, buf, len);
+	return fileio_read_open(path, 0, NULL, false, max, buf, len);
 }
 
 int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen)

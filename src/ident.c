@@ -202,11 +202,27 @@ static bool ident_mixed(const char *p, size_t n)
 }
 
 /*
+ * A name of words ("paymentsplatformconnectorproductioneuwest2"): 35% of its letters vowels, at
+ * most one digit. Random base32 has a fifth vowels and a fifth digits: of a million tokens drawn,
+ * none passed for words.
+ */
+static bool ident_wordy(const char *p, size_t n)
+{
+	size_t vowels = 0, digits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		vowels += strchr("aeiouAEIOU", p[i]) != NULL;
+		digits += p[i] >= '0' && p[i] <= '9';
+	}
+	return digits <= 1 && vowels * 100 >= (n - digits) * 35;
+}
+
+/*
  * A PAT: 52 characters of base32 (a-z, 2-7) or, in the newer format, 84 letters and digits; as a
  * run of letters and digits, alone or within other text ("user:<PAT>", a tag, a sentence), or
  * typed onto the end of a value already there ("ci" + PAT: 52 base32 characters within the run).
  * Both random, so with a digit and a letter (a token lacks a digit once in about 50,000): a long
- * name of letters alone is a name.
+ * name of letters alone is a name, and so is one of words (ident_wordy).
  */
 const char *ident_token_run(const char *text, size_t *len)
 {
@@ -214,12 +230,12 @@ const char *ident_token_run(const char *text, size_t *len)
 
 	for (const char *p = text; *p;) {
 		size_t run = strspn(p, IDENT_TOKEN_CHARS);
-		bool token = run >= 84 && ident_mixed(p, run);
+		bool token = run >= 84 && ident_mixed(p, run) && !ident_wordy(p, run);
 
 		for (size_t at = 0, b; !token && at + 52 <= run; at += b ? b : 1) {
 			b = strspn(p + at, base32);
 			b = b < run - at ? b : run - at;
-			token = b >= 52 && ident_mixed(p + at, b);
+			token = b >= 52 && ident_mixed(p + at, b) && !ident_wordy(p + at, b);
 		}
 		if (token) {
 			*len = run;

@@ -343,6 +343,30 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 	return AZ_EXIT_STORE_BUSY;
 }
 
+/*
+ * The store's commit failed after c's file was written: the secrets it names are not stored, so
+ * the file goes back to base (or away), under the lock again, and only if it is still c's.
+ */
+static void newconn_undo_file(struct cli_ctx *ctx, const struct connector *c, const struct connector *base)
+{
+	const char *dir = ctx->paths.connectors_dir, *id = connector_get(c, FIELD_IDENTIFIER);
+	char *path = connector_file_path(dir, id), *mine = connector_file_text(c), *now = NULL, msg[512];
+	struct store_error err;
+	size_t len;
+	int lock = -1;
+
+	if (path && mine && store_hold_lock(ctx->paths.store, &lock, &err) == STORE_OK &&
+	    fileio_read_path(path, CONNECTOR_FILE_MAX, &now, &len) == 0 && strcmp(now, mine) == 0) {
+		if (base ? connector_file_save(dir, base, true, msg, sizeof(msg)) != 0 : connector_file_remove(dir, id) != 0)
+			msg_error(ctx->err, "%s still names secrets that were not stored: %s", path,
+			          base ? msg : strerror(errno));
+	}
+	store_release_lock(&lock);
+	free(now);
+	free(mine);
+	free(path);
+}
+
 /* Store the fresh secret values in the transaction begun. */
 static enum store_status newconn_put_secrets(struct store *store, const struct connector *c,
                                              const struct newconn_secrets *s, struct store_error *err)
@@ -404,19 +428,13 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 		}
 	}
 	/* A file written (if not yet durable) names the new secrets: they are kept with it. */
-	if (store && any && frc != -1)
-		st = store_commit(store, &err);
-	else if (store)
-		store_abort(store);
-	if (st != STORE_OK) {
-		/* The secrets it names are not stored: the file goes back to what it was. */
-		if (base)
-			connector_file_save(dir, base, true, msg, sizeof(msg));
-		else
-			connector_file_remove(dir, connector_get(c, FIELD_IDENTIFIER));
+	if (store && any && frc != -1 && (st = store_commit(store, &err)) != STORE_OK) {
+		newconn_undo_file(ctx, c, base);
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		return store_exit_code(st);
 	}
+	if (store && !(any && frc != -1))
+		store_abort(store);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (rc == AZ_EXIT_OK)
 		s->nunused = cmd_connector_unused_secrets(ctx, base, s->unused, FIELD_COUNT);
@@ -489,7 +507,10 @@ static bool newconn_same_file(const char *path, const char *other)
 	return same;
 }
 
-/* A file there already may be replaced only when it is an answers file (a JSON object). */
+/*
+ * A file there already may be replaced only when it is an answers file: a JSON object of field
+ * keys (not a store put aside by 'rekey --reset', nor a Harness export).
+ */
 static bool newconn_answers_replaceable(const char *path)
 {
 	char *text = NULL;
@@ -497,8 +518,10 @@ static bool newconn_answers_replaceable(const char *path)
 	bool ok = false;
 
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) == 0) {
-		cJSON *j = cJSON_ParseWithLength(text, len);
+		cJSON *j = cJSON_ParseWithLength(text, len), *item;
 		ok = cJSON_IsObject(j);
+		cJSON_ArrayForEach(item, j)
+			ok &= connector_file_key_known(item->string);
 		cJSON_Delete(j);
 	}
 	free(text);

@@ -24,6 +24,9 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 
 	*key = NULL;
 	/* A path mistyped (or a variable unset) is the operator's input, not the disk failing. */
+	if (fd < 0 && errno == ENOENT && credential)
+		return store_fail(err, STORE_INVALID, "the systemd credential is not there (%s): load it in the "
+		                  "unit (LoadCredentialEncrypted=" STORE_CREDENTIAL_NAME ":...)", path);
 	if (fd < 0 && errno == ENOENT)
 		return store_fail(err, STORE_INVALID, "there is no key file %s: give the path of the key "
 		                  "file the secret store was made with", path);

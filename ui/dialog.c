@@ -110,7 +110,7 @@ enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *q
 		if (k == TERM_KEY_CHAR && (ch == 'n' || ch == 'N'))
 			return DIALOG_NO;
 		if (k == TERM_KEY_CHAR && (ch == 27 || ch == 3))
-			return DIALOG_QUIT;
+			return ch == 3 ? DIALOG_CTRL_C : DIALOG_QUIT;
 	}
 }
 

@@ -544,8 +544,12 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 		term_next.r = r;
 		term_next.c = c;
 		term_next.set = true;
-		/* Alt and a key (readline's Alt-b) come so too: the caller may take them as one key. */
-		term_alt = r == OK && c >= 0x20 && c != 0x7f;
+		/*
+		 * Alt and a key (readline's Alt-b, Alt-Backspace) come so too: the caller may take them as
+		 * one key. Not Ctrl-C or Ctrl-Z right after an Esc: those stay what they are.
+		 */
+		term_alt = (r == OK && (c >= 0x20 || c == '\t' || c == '\r' || c == '\n' || c == 8)) ||
+		           (r == KEY_CODE_YES && c == KEY_BACKSPACE);
 		return TERM_KEY_CHAR;
 	}
 	if (esc_ms && clock_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {

@@ -665,8 +665,12 @@ static void wizard_cancel(struct wizard *w)
 	         /* Said before it happens: the key may be in Azure DevOps already. */
 	         *w->pub_path ? " The SSH key made with F3 is lost too (remove it from Azure DevOps if it "
 	                        "was added)." : "");
-	if (w->dirty && !wizard_too_small() && !dialog_confirm(w, "Quit", question))
-		return;
+	/* Ctrl-C again at the question is a yes: two in a row mean "quit" everywhere else too. */
+	if (w->dirty && !wizard_too_small()) {
+		enum dialog_answer a = dialog_ask(w, "Quit", question);
+		if (a != DIALOG_YES && a != DIALOG_CTRL_C)
+			return;
+	}
 	wizard_leave(w, "cancelled");
 }
 
@@ -843,7 +847,7 @@ static void wizard_resume(struct wizard *w)
 	         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "",
 	         key_file ? ")" : "");
 	enum dialog_answer a = dialog_ask(w, "Resume", question);
-	if (a == DIALOG_QUIT)
+	if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
 		wizard_resume_quit(w);
 	if (a == DIALOG_YES) {
 		for (int id = 0; id < FIELD_COUNT; id++) {

@@ -200,8 +200,8 @@ void secret_tools_pick(struct wizard *w, enum field_id id);
 
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
-/* The same question, telling n apart from Esc and Ctrl-C (DIALOG_QUIT). */
-enum dialog_answer { DIALOG_NO, DIALOG_YES, DIALOG_QUIT };
+/* The same question, telling n apart from Esc (DIALOG_QUIT) and Ctrl-C (DIALOG_CTRL_C). */
+enum dialog_answer { DIALOG_NO, DIALOG_YES, DIALOG_QUIT, DIALOG_CTRL_C };
 enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question);
 void dialog_help(struct wizard *w, struct wizard_item it);
 /* A choice among n lines (Up/Down, Enter) starting on line at: its index, or -1 (Esc). */

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(69)
+tap = Tap(70)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -155,11 +155,16 @@ try:
     tap.ok(not t.has("Quit without saving") and t.field_row("URL") > 0, "n: the wizard goes on")
     t.send(CTRL_C)
     t.wait_for("Quit without saving")
-    t.send("y")
+    t.send(ESC)
+    t.pump(0.3)
+    tap.ok(not t.has("Quit without saving") and t.field_row("URL") > 0, "Esc at the question: the wizard goes on")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send(CTRL_C)
 except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
-rc = wrapped_end(t, w, "Ctrl-C, y")
-tap.is_(rc, "5", "Ctrl-C + y: exit status 5")
+rc = wrapped_end(t, w, "Ctrl-C twice")
+tap.is_(rc, "5", "Ctrl-C, then Ctrl-C again at the question: it quits (exit status 5)")
 tap.ok(b"cancelled" in t.raw, "it says it was cancelled")
 draft = os.path.join(home, "draft.json")
 try:

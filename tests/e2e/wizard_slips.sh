@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(29)
+tap = Tap(30)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -163,9 +163,12 @@ with Tui([binary, "--home", os.path.join(tmp, "h8"), "new"], tap=tap) as t:
     t.settle()
     tap.ok(t.has("URL type *") and t.has("Alt and a key (or Esc and a key at once) was ignored"),
            "Alt-f: the page stays, and the status says the key was ignored")
+    t.send("\x1b\x7f")  # Alt-Backspace (readline's delete-word)
+    t.settle()
+    tap.ok(t.has("URL type *"), "Alt-Backspace: the page stays too")
     t.send(PGUP)
     t.wait_for("Name *")
-    tap.ok(t.shows("Name", "alt") and not t.shows("Name", "altf"), "... no 'f' typed on the page before")
+    tap.ok(t.shows("Name", "alt") and not t.shows("Name", "altf"), "... no 'f' typed, nothing erased on the page before")
     t.send("\x1b[11~")
     t.wait_for("Any key closes.")
     tap.ok(t.has("Any key closes."), "PuTTY's F1 (ESC [ 11~) opens the help")

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 83
+plan 87
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -71,6 +71,17 @@ is "$(wc -c <"$kh")" 0 "nothing was added to known_hosts"
 ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 verdict 0 failed host-key "is $fp, not the SHA256:A+ given to --accept-host-key" \
 	"--accept-host-key with another fingerprint"
+
+# A known_hosts file there but not readable (a folder in its place): it might list another key,
+# so the key is not just unknown; the fingerprint given is the way on.
+rm "$kh" && mkdir "$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY"
+verdict 0 failed host-key "^cannot read $kh \(not a regular file\), so the host key of .* cannot be checked against it: make it readable \(or move it away\), or give --accept-host-key $fp\$" \
+	"an unreadable known_hosts: said, with the way on"
+is "$(j 'p[0]["host_key"]')" unchecked "the JSON says unchecked"
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+is "$rc,$(j 'p[0]["host_key"]')" "0,accepted" "... and --accept-host-key with the server's fingerprint accepts it"
+rmdir "$kh" && : >"$kh"
 
 # When the program records an accepted key (conncheck_record_host_key): never in a dry
 # run; with --only-if-passed (new: a failed check saves nothing) after a passing check

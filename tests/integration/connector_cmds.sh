@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 87
+plan 88
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -213,6 +213,15 @@ is "$?" 0 "answering y deletes (exit 0)"
 ok $? "the file is gone after y"
 cp "$data/connectors/azure_payments.json" "$conns/"
 
+# A refused file may name its secrets: none is offered for removal while it is there.
+az delete azure_payments --yes
+unlike "$out" "secret rm" "delete beside a refused connector file: no secret offered for removal"
+cp "$data/connectors/azure_payments.json" "$conns/"
+az delete broken --yes
+is "$rc" 0 "a refused file can still be deleted"
+[ ! -e "$conns/broken.json" ]
+ok $? "the refused file is gone"
+
 az delete azure_payments --yes
 is "$rc" 0 "delete --yes exits 0"
 [ ! -e "$conns/azure_payments.json" ]
@@ -225,11 +234,6 @@ is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use
 az delete azure_payments --yes
 is "$rc" 1 "delete of a missing connector exits 1"
 like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json\): " "and says where it looked"
-
-az delete broken --yes
-is "$rc" 0 "a refused file can still be deleted"
-[ ! -e "$conns/broken.json" ]
-ok $? "the refused file is gone"
 
 # --- an empty or missing folder -----------------------------------------
 run "$bin" --home "$tap_tmp/empty" list </dev/null

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 50
+plan 51
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -120,6 +120,8 @@ has "$err" "ssh-key: --ssh-key-secret needs a store id ('azrepos-connect --home 
 is "$(state)" "$before" "nothing written"
 run az edit nope --non-interactive --skip-test </dev/null
 like "$err" "no connector 'nope'" "an unknown id is named"
+run az edit nope --non-interactive --skip-test --json </dev/null
+like "$rc:$out" '^1:\{.*"identifier":"nope","saved":false' "... and in JSON, the object names it too"
 run "$bin" --home "$home" edit web </dev/null
 is "$rc" 2 "no terminal and no --non-interactive: exit 2 at once"
 has "$err" "for scripts use 'azrepos-connect --home $home edit web --non-interactive' with flags" \

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -104,6 +104,15 @@ run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "$tap_tmp/no
 like "$rc:$err" "^3:.*write-answers: $tap_tmp/notes.txt exists and is not an answers file: give another file name" \
 	"--write-answers onto a file that is not an answers file: exit 3, said"
 is "$(files):$(cat "$tap_tmp/notes.txt")" "$before:notes kept here" "nothing saved, no file replaced"
+# A JSON file that is no answers file (a Harness export) is not replaced; an answers file is.
+"$bin" --home "$home" export web --format json >"$tap_tmp/harness.json"
+run http --name web5 --token-secret web-token --skip-test --dry-run --write-answers "$tap_tmp/harness.json" </dev/null
+like "$rc:$err" "^3:.*harness.json exists and is not an answers file" "--write-answers onto a Harness export: exit 3"
+for i in 1 2; do
+	run http --name web5 --token-secret web-token --skip-test --dry-run --write-answers "$tap_tmp/a1.json" </dev/null
+	echo "$rc" >>"$tap_tmp/a1.rcs"
+done
+is "$(tr '\n' ' ' <"$tap_tmp/a1.rcs")" "0 0 " "the same answers file written twice (a rerun): both exit 0"
 
 # A file that cannot be read is the one error: no store is looked at for it.
 run "$bin" --home "$tap_tmp/fresh" --key-file "$key" new --non-interactive --name web --url-type repo \

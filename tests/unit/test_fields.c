@@ -522,6 +522,13 @@ static void test_validate_token(void **state)
 	expect(c, FIELD_TEST_REPO, "paymentsgatewayserviceforinternationalcustomersrepos", NULL, NULL);
 	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/paymentsgatewayserviceforinternationalcustomersrepos",
 	       NULL, NULL);
+	/* ... and so is one of words with a digit (a third of its letters vowels, as no token has). */
+	expect(c, FIELD_IDENTIFIER, "paymentsplatformazurereposconnectorproductioneuwest2", NULL, NULL);
+	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/paymentsplatformazurereposconnectorproductioneuwest2",
+	       NULL, NULL);
+	/* Two digits, or few vowels: a token still. */
+	expect(c, FIELD_DESCRIPTION, "paymentsplatformazurereposconnectorproductioneuwes22", NULL,
+	       "looks like a Personal Access Token");
 	/* The newer 84-character form: letters and digits both. */
 	expect(c, FIELD_USERNAME, "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO",
 	       NULL, "this looks like a Personal Access Token");

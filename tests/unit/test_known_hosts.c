@@ -246,6 +246,10 @@ static void test_unreadable(void **state)
 	assert_int_equal(mkdir(link, 0700), 0);
 	assert_int_equal(check1(link, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNREADABLE);
 	assert_int_equal(rmdir(link), 0);
+	/* Linked to /dev/null (as OpenSSH reads it): empty, so the key is only unknown. */
+	assert_int_equal(symlink("/dev/null", link), 0);
+	assert_int_equal(check1(link, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
+	assert_int_equal(unlink(link), 0);
 }
 
 /* A key marked @revoked for the host is refused, whatever lists it (another file, the pinned key). */

@@ -310,6 +310,9 @@ static void test_key_files(void **state)
 	/* Not there: the path given is wrong (invalid input), not the disk. */
 	assert_int_equal(store_key_file_read("/nonexistent/key", false, &k, &err), STORE_INVALID);
 	assert_non_null(strstr(err.message, "there is no key file /nonexistent/key"));
+	/* The credential not loaded: the unit's setting is named, not a key file to give. */
+	assert_int_equal(store_key_file_read("/nonexistent/key", true, &k, &err), STORE_INVALID);
+	assert_non_null(strstr(err.message, "the systemd credential is not there"));
 	free(key);
 	free(link_path);
 }
