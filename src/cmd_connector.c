@@ -17,6 +17,7 @@
 #include "ident.h"
 #include "json.h"
 #include "msg.h"
+#include "newconn.h"
 #include "sshkey.h"
 #include "store.h"
 #include "strlist.h"
@@ -316,27 +317,35 @@ const char *cmd_connector_secret_id(const struct connector *c, int id)
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
 }
 
-void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen)
+void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen,
+                                char *refused, size_t refusedlen, enum store_kind *kind)
 {
 	const char *dir = ctx->paths.connectors_dir;
 	char **ids = NULL, msg[512];
-	size_t n = 0, at = 0;
+	size_t n = 0, at = 0, rat = 0;
 
-	buf[0] = '\0';
+	buf[0] = refused[0] = '\0';
 	if (connector_file_ids(dir, &ids, &n) != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct connector *c = NULL;
 		bool uses = false;
 
-		/* A file refused (its mode, a slip in it) may name it: counted, so nothing it needs goes. */
-		bool refused = connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK;
-		for (int f = 0; c && f < FIELD_COUNT; f++)
-			uses |= cmd_connector_secret_id(c, f) && connector_is(c, f, id);
+		/* A file refused (its mode, a slip in it) may name it: said apart, so nothing it needs goes unasked. */
+		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK) {
+			if (rat < refusedlen)
+				rat += (size_t)snprintf(refused + rat, refusedlen - rat, "%s%s", rat ? ", " : "", ids[i]);
+			continue;
+		}
+		for (int f = 0; f < FIELD_COUNT; f++)
+			if (cmd_connector_secret_id(c, f) && connector_is(c, f, id)) {
+				uses = true;
+				if (kind)
+					*kind = newconn_kind((enum field_id)f);
+			}
 		connector_free(c);
-		if ((uses || refused) && at < buflen)
-			at += (size_t)snprintf(buf + at, buflen - at, "%s%s%s", at ? ", " : "", ids[i],
-			                       refused ? " (its file is refused: it may)" : "");
+		if (uses && at < buflen)
+			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
 	}
 	connector_file_free_ids(ids, n);
 }
@@ -344,7 +353,7 @@ void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char 
 size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct connector *was,
                                     char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t max)
 {
-	char users[1024];
+	char users[1024], refused[1024];
 	size_t n = 0;
 
 	for (int id = 0; was && id < FIELD_COUNT && n < max; id++) {
@@ -356,8 +365,9 @@ size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct conn
 			listed |= strcmp(ids[i], v) == 0;
 		if (!v || listed || strlen(v) > IDENT_SECRET_ID_MAX)
 			continue;
-		cmd_connector_secret_users(ctx, v, users, sizeof(users));
-		if (!*users)
+		/* With a refused file about, not known to be unused: not offered for removal. */
+		cmd_connector_secret_users(ctx, v, users, sizeof(users), refused, sizeof(refused), NULL);
+		if (!*users && !*refused)
 			snprintf(ids[n++], sizeof(ids[0]), "%s", v);
 	}
 	return n;

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "connector.h"
 #include "ident.h"
+#include "store.h"
 
 /*
  * Load the saved connector id for command cmd: 0 with *out set, or an exit
@@ -18,8 +19,12 @@ int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
 /* Is id a secret field of c that applies, with a store id? That id, else NULL. */
 const char *cmd_connector_secret_id(const struct connector *c, int id);
 
-/* The saved connectors that name secret id, as "a, b" in buf ("" for none; a refused file counts, said). */
-void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen);
+/*
+ * The saved connectors that name secret id, as "a, b" in buf ("" for none); those whose file is
+ * refused (they may), apart in refused; with kind, what the (last) one naming it needs there.
+ */
+void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen,
+                                char *refused, size_t refusedlen, enum store_kind *kind);
 
 /*
  * The secrets was named that no saved connector names now (after an edit or a

@@ -24,6 +24,7 @@
 #include "nearest.h"
 #include "sshkey.h"
 #include "store_cli.h"
+#include "store_error.h"
 #include "validate.h"
 
 enum {
@@ -243,19 +244,19 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		return rc;
 	struct store_info had;
 	bool stored = s && store_find(s, id, &had);
-	if (stored && !o->kind)
-		kind = had.kind;
+	/* The kind: as given, else as stored, else what the connectors naming the id need there. */
+	char users[1024], refused[1024];
+	enum store_kind needed = stored ? had.kind : kind;
+	cmd_connector_secret_users(ctx, id, users, sizeof(users), refused, sizeof(refused), &needed);
+	if (!o->kind)
+		kind = stored ? had.kind : needed;
 	/* Another kind under the id a connector names: its next check would fail, far from here. */
-	char users[1024];
-	if (stored && kind != had.kind) {
-		cmd_connector_secret_users(ctx, id, users, sizeof(users));
-		if (*users) {
-			msg_error(ctx->err, "'%s' is a %s that connector %s uses: a %s stored over it would break %s; "
-			          "give another id", id, store_kind_name(had.kind), users, store_kind_name(kind),
-			          strchr(users, ',') ? "them" : "it");
-			store_close(s);
-			return AZ_EXIT_INVALID;
-		}
+	if (*users && kind != needed) {
+		msg_error(ctx->err, "connector %s needs a %s as '%s': a %s stored there would break %s; give "
+		          "another id", users, store_kind_name(needed), id, store_kind_name(kind),
+		          strchr(users, ',') ? "them" : "it");
+		store_close(s);
+		return AZ_EXIT_INVALID;
 	}
 	rc = secret_read_value(ctx, id, kind, o->from_file, &value);
 	if (rc == AZ_EXIT_OK && value->len == 0) {
@@ -280,6 +281,10 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		}
 	}
 	/* A new store (and its key file) is made once there is a value to keep in it. */
+	if (rc == AZ_EXIT_OK && store_value_check(kind, value, &err) != STORE_OK) {
+		msg_error(ctx->err, "%s: %s", id, err.message);
+		rc = AZ_EXIT_INVALID;
+	}
 	if (rc == AZ_EXIT_OK && !s)
 		rc = store_cli_open(ctx, STORE_CLI_CREATE, &s);
 	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)
@@ -341,6 +346,29 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
  * key stored as ID, never over a secret already stored (that key may be in
  * use); its public key on stdout, for Azure DevOps, and in <data>/<ID>.pub.
  */
+/*
+ * Store a new key as id, which must still be free once the lock is held: the key took its time to
+ * make, and another run making one under the same id meanwhile keeps its own.
+ */
+static enum store_status secret_put_new(struct store *s, const char *id, const struct secbuf *priv,
+                                        struct store_error *err)
+{
+	enum store_status st = store_begin(s, err);
+
+	if (st != STORE_OK)
+		return st;
+	if (store_txn_has(s, id)) {
+		store_abort(s);
+		return store_fail(err, STORE_INVALID, "another run stored a secret '%s' meanwhile: this key is not "
+		                  "kept; give another id", id);
+	}
+	if ((st = store_put(s, id, STORE_KIND_SSH_PRIVATE_KEY, priv, err)) != STORE_OK) {
+		store_abort(s);
+		return st;
+	}
+	return store_commit(s, err);
+}
+
 static int secret_generate(struct cli_ctx *ctx, const char *id)
 {
 	char pub[SSHKEY_PUB_MAX], msg[256], path[4096], prog[CLI_PROGRAM_MAX];
@@ -360,7 +388,7 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 	} else if (sshkey_generate(&priv, pub, sizeof(pub), id, msg, sizeof(msg)) != 0) {
 		msg_error(ctx->err, "%s", msg);
 		rc = AZ_EXIT_ERROR;
-	} else if (store_put(s, id, STORE_KIND_SSH_PRIVATE_KEY, priv, &err) != STORE_OK) {
+	} else if (secret_put_new(s, id, priv, &err) != STORE_OK) {
 		rc = store_cli_fail(ctx, &err);
 	} else {
 		fprintf(ctx->out, "%s\n", pub);
@@ -386,19 +414,25 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 {
 	struct store_error err;
 	struct store *s;
-	char users[1024], question[1200];
+	char users[1024], refused[1024], question[1300];
 	int rc = secret_check_id(ctx, id, false);
 
 	if (rc != AZ_EXIT_OK)
 		return rc;
 	/* A connector left naming a secret that is gone fails its next check: said before, not after. */
-	cmd_connector_secret_users(ctx, id, users, sizeof(users));
-	if (*users && !yes) {
-		snprintf(question, sizeof(question), "Secret '%s' is used by connector %s. Remove it anyway?", id, users);
+	enum store_kind kind = STORE_KIND_TOKEN;
+	cmd_connector_secret_users(ctx, id, users, sizeof(users), refused, sizeof(refused), &kind);
+	char why[1200];
+	if (*users)
+		snprintf(why, sizeof(why), "'%s' is used by connector %s", id, users);
+	else
+		snprintf(why, sizeof(why), "the file of connector %s is refused as it is, and may name '%s'",
+		         refused, id);
+	if ((*users || *refused) && !yes) {
+		snprintf(question, sizeof(question), "%s. Remove it anyway?", why);
 		int ok = ctx->stdin_tty ? msg_confirm(question) : -1;
 		if (ok < 0)
-			return msg_usage_for(ctx->err, "secret", "secret rm: '%s' is used by connector %s: pass "
-			                     "--yes to remove it anyway", id, users);
+			return msg_usage_for(ctx->err, "secret", "secret rm: %s: pass --yes to remove it anyway", why);
 		if (!ok) {
 			fprintf(ctx->out, "Secret '%s' not removed.\n", id);
 			return AZ_EXIT_CANCELLED;
@@ -420,7 +454,8 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	/* One connector: its own edit, to be run as printed; several: each one's. */
 	if (rc == AZ_EXIT_OK && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '%s"
-		        " secret set %s' (or '%s edit %s').\n", users, cli_program(ctx, true, prog, sizeof(prog)), id,
+		        " secret set %s%s%s' (or '%s edit %s').\n", users, cli_program(ctx, true, prog, sizeof(prog)),
+		        id, kind != STORE_KIND_TOKEN ? " --kind " : "", kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "",
 		        prog, strchr(users, ',') ? "ID" : users);
 	store_close(s);
 	return rc;

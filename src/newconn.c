@@ -367,6 +367,18 @@ static void newconn_undo_file(struct cli_ctx *ctx, const struct connector *c, co
 	free(path);
 }
 
+void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char *sid, char *buf, size_t buflen)
+{
+	char users[1024], refused[1024];
+	size_t at = 0;
+
+	buf[0] = '\0';
+	cmd_connector_secret_users(ctx, sid, users, sizeof(users), refused, sizeof(refused), NULL);
+	for (char *u = strtok(users, ", "); u; u = strtok(NULL, ", "))
+		if (strcmp(u, self) != 0 && at < buflen)
+			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", u);
+}
+
 /* Store the fresh secret values in the transaction begun. */
 static enum store_status newconn_put_secrets(struct store *store, const struct connector *c,
                                              const struct newconn_secrets *s, struct store_error *err)

@@ -90,6 +90,12 @@ bool newconn_has_new(const struct connector *c, const struct newconn_secrets *s)
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct connector *base,
                  struct newconn_secrets *s, struct store **store, struct newconn_errors *e);
 
+/*
+ * The other saved connectors (not self) that name secret sid, as "a, b" in buf: a new value
+ * stored under sid is theirs too.
+ */
+void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char *sid, char *buf, size_t buflen);
+
 /* What `new` or `edit` hands the wizard of the front end (cli_ctx.wizard). */
 struct newconn_start {
 	struct connector *c;         /* the values to start from (answers, flags); the wizard's own */

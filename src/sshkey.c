@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "paths.h"
 #include "sshkey.h"
 #include "sshkey_pem.h"
+#include "store.h"
 
 /* Never ask: without this, a key that needs a passphrase makes OpenSSL prompt on the terminal. */
 static int sshkey_no_prompt(const char *prompt, char *buf, size_t len, int echo, int verify, void *user)
@@ -289,6 +291,11 @@ int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *pa
 	char line[SSHKEY_PUB_MAX + 1];
 
 	sshkey_pub_path(dir, sid, path, pathlen);
+	/* The id becomes a file name: never one with '/' or "..", as a store id never has. */
+	if (!store_id_valid(sid)) {
+		errno = EINVAL;
+		return -1;
+	}
 	snprintf(line, sizeof(line), "%s\n", pub);
 	if (paths_mkdir(dir) != 0)
 		return -1;

@@ -485,6 +485,10 @@ static enum store_status store_begin_impl(struct store *s, struct store_error *e
 		st = store_fail(err, STORE_NO_STORE, "the secret store %s was removed while in use", s->path);
 	else if (st == STORE_OK)
 		st = store_authenticate(s, t, s->material, s->file, s->keys, true, s->txn_keys, err);
+	/* The key that opened it a moment ago: another run changed the key meanwhile, nothing is lost. */
+	if (st == STORE_WRONG_KEY && s->on_disk && !store_same_unlock(t, s->file))
+		st = store_fail(err, STORE_BUSY, "another run changed the key of the secret store %s (secret rekey) "
+		                "since this one opened it: nothing was changed; run it again with the new key", s->path);
 	/* Writers only count up: a lower generation is an older copy put back (restored, or planted). */
 	if (st == STORE_OK && s->on_disk && t->generation < s->file->generation)
 		st = store_fail(err, STORE_TAMPERED, "the secret store %s was replaced by an older copy while in use "
@@ -760,6 +764,16 @@ static enum store_status store_change(struct store *s, const char *id, enum stor
 	return st;
 }
 
+enum store_status store_value_check(enum store_kind kind, const struct secbuf *value, struct store_error *err)
+{
+	if ((unsigned)kind >= STORE_KIND_COUNT)
+		return store_fail(err, STORE_INVALID, "unknown kind of secret");
+	if (!store_value_valid(kind, value->data, value->len))
+		return store_fail(err, STORE_INVALID, "a %s must be 1 byte to 64 KiB%s", store_kind_name(kind),
+		                  kind == STORE_KIND_SSH_PRIVATE_KEY ? "" : ", without newlines or NUL bytes");
+	return STORE_OK;
+}
+
 enum store_status store_put(struct store *s, const char *id, enum store_kind kind,
                             const struct secbuf *value, struct store_error *err)
 {
@@ -768,11 +782,8 @@ enum store_status store_put(struct store *s, const char *id, enum store_kind kin
 	if (!store_id_valid(id))
 		return store_fail(err, STORE_INVALID, "'%.70s' is not a valid secret id: 1 to 64 of a-z, 0-9, "
 		                  "'.', '_', '-', starting with a letter or digit, without '..'", id);
-	if ((unsigned)kind >= STORE_KIND_COUNT)
-		return store_fail(err, STORE_INVALID, "unknown kind of secret");
-	if (!store_value_valid(kind, value->data, value->len))
-		return store_fail(err, STORE_INVALID, "a %s must be 1 byte to 64 KiB%s", store_kind_name(kind),
-		                  kind == STORE_KIND_SSH_PRIVATE_KEY ? "" : ", without newlines or NUL bytes");
+	if ((st = store_value_check(kind, value, err)) != STORE_OK)
+		return st;
 	store_protect(s, true);
 	st = store_change(s, id, kind, value, err);
 	store_protect(s, false);

@@ -114,6 +114,9 @@ uint64_t store_generation(const struct store *s);
 enum store_status store_get(struct store *s, const char *id, struct secbuf **value,
                             struct store_error *err);
 
+/* Can value be kept as kind (what store_put refuses, said before a store is made for it)? */
+enum store_status store_value_check(enum store_kind kind, const struct secbuf *value, struct store_error *err);
+
 /* Add or replace id; outside a transaction this is one locked write. */
 enum store_status store_put(struct store *s, const char *id, enum store_kind kind,
                             const struct secbuf *value, struct store_error *err);

@@ -68,6 +68,10 @@ enum store_status store_key_file_create(const char *path, struct secbuf **key, s
 		secbuf_free(k);
 		if (e == EEXIST)
 			return store_fail(err, STORE_INVALID, "key file %s already exists", path);
+		/* A path mistyped: the operator's input, not the disk failing. */
+		if (e == ENOENT || e == ENOTDIR)
+			return store_fail(err, STORE_INVALID, "cannot create the key file %s: its folder does not "
+			                  "exist (a typo?)", path);
 		return store_fail(err, STORE_IO, "cannot create the key file %s: %s", path, strerror(e));
 	}
 	*key = k;

@@ -11,7 +11,6 @@
 
 #define REVIEW_LINES (FIELD_COUNT + FIELD_PAGE_COUNT)
 #define REVIEW_VALUE_X 30
-#define REVIEW_STEP (LINES > 12 ? LINES - 10 : 1) /* PgDn/PgUp: a screenful less two lines */
 
 static const char review_keys[] =
 	"Enter test and save  1-4 edit a page  Esc back  Up/Down/PgDn scroll  ^C quit";
@@ -31,9 +30,14 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		snprintf(out, outlen, "the secret '%s' already stored", sid);
 	else if (wizard_key_path_shown(w, id))
 		snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid);
-	else
-		snprintf(out, outlen, "%s%s%s%s (new, kept as '%s')", term_mask(), term_mask(), term_mask(),
-		         term_mask(), sid);
+	else {
+		/* An edit's new value under an id another connector names replaces it for that one too. */
+		char others[512] = "";
+		if (w->start->editing)
+			newconn_shared_with(w->ctx, w->start->editing, sid, others, sizeof(others));
+		snprintf(out, outlen, "%s%s%s%s (new, kept as '%s'%s%s%s)", term_mask(), term_mask(), term_mask(),
+		         term_mask(), sid, *others ? "; connector " : "", others, *others ? " uses it too" : "");
+	}
 }
 
 /*
@@ -63,11 +67,20 @@ static void review_scope(struct wizard *w, const char *v, char *out, size_t outl
 	}
 }
 
+/* Room for the longest value a field takes (a description: 4 KiB), its list joined by ", ". */
+struct review_line { bool head; char label[64]; char value[8192]; };
+
+/* The rows a line takes, wrapped (at most max). */
+static int review_rows(const struct review_line *l, int max)
+{
+	int rows = l->head ? 1 : wizard_wrap_rows(COLS - REVIEW_VALUE_X - 1, max, l->value);
+
+	return rows > 1 ? rows : 1;
+}
+
 void page_review_draw(struct wizard *w)
 {
 	int top, bottom, n = 0;
-	/* Room for the longest value a field takes (a description: 4 KiB), its list joined by ", ". */
-	struct review_line { bool head; char label[64]; char value[8192]; };
 	struct review_line *line = calloc(REVIEW_LINES, sizeof(*line));
 
 	wizard_frame(w, review_keys, &top, &bottom);
@@ -105,15 +118,14 @@ void page_review_draw(struct wizard *w)
 	/* PgDn may go past the end: the last screenful shows, long values wrapped as drawn below. */
 	int last = n;
 	for (int need = 0; last > 0; last--) {
-		const char *v = line[last - 1].head ? "" : line[last - 1].value;
-		int rows = wizard_wrap_rows(COLS - REVIEW_VALUE_X - 1, bottom - top + 1, v);
-		need += rows > 1 ? rows : 1;
+		need += review_rows(&line[last - 1], bottom - top + 1);
 		if (need > bottom - top + 1)
 			break;
 	}
 	if (w->scroll > last)
 		w->scroll = last;
-	int i = w->scroll;
+	int i = w->scroll, height = bottom - top + 1;
+	bool cut = false;
 	for (int y = top; i < n && y <= bottom; i++, y++) {
 		if (line[i].head) {
 			attron(term_style(TERM_TITLE));
@@ -123,14 +135,21 @@ void page_review_draw(struct wizard *w)
 		}
 		mvaddnstr(y, 3, line[i].label, REVIEW_VALUE_X - 4);
 		/* A long value (a URL) goes on over the next rows: it is what is checked. */
+		cut = review_rows(&line[i], height) > bottom - y + 1;
 		int used = wizard_wrap(y, REVIEW_VALUE_X, COLS - REVIEW_VALUE_X - 1, bottom - y + 1,
 		                       line[i].value, term_style(TERM_PLAIN));
 		y += used > 1 ? used - 1 : 0;
 	}
+	/* PgDn: to the first line not shown whole; PgUp: back by a screenful of rows. */
+	w->page_next = cut && i - 1 > w->scroll ? i - 1 : i;
+	w->page_prev = w->scroll;
+	for (int rows = 0; w->page_prev > 0 && (rows += review_rows(&line[w->page_prev - 1], height)) <= height;)
+		w->page_prev--;
 	/* As on the form pages: lines scrolled away above are said too. */
 	if (w->scroll > 0)
 		mvaddstr(top - 1, COLS - 12, term_ascii() ? "^ more" : "↑ more");
-	w->below = i < n;
+	/* A last value cut at the bottom is more below too. */
+	w->below = i < n || cut;
 	if (w->below)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 	free(line);
@@ -149,7 +168,7 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 		wizard_goto(w, (int)(ch - '1'));
 	} else if (code && ch == KEY_PPAGE && w->scroll > 0) {
 		/* As PgDn came: back up first; at the top, PgUp is the page before, as on the forms. */
-		w->scroll = w->scroll > REVIEW_STEP ? w->scroll - REVIEW_STEP : 0;
+		w->scroll = w->page_prev < w->scroll ? w->page_prev : w->scroll - 1;
 	} else if ((chr && ch == 27) || (code && ch == KEY_PPAGE)) {
 		wizard_goto(w, FIELD_PAGE_DELEGATES);
 	} else if (code && ch == KEY_DOWN && w->below) {
@@ -157,6 +176,6 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 	} else if (code && ch == KEY_UP && w->scroll > 0) {
 		w->scroll--;
 	} else if (code && ch == KEY_NPAGE && w->below) {
-		w->scroll += REVIEW_STEP;
+		w->scroll = w->page_next > w->scroll ? w->page_next : w->scroll + 1;
 	}
 }

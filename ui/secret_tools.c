@@ -43,11 +43,16 @@ void secret_tools_generate_key(struct wizard *w)
 	wizard_changed(w, FIELD_SSH_KEY);
 	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
 	wizard_key_hash(w, w->pub_of);
-	wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid));
+	/* The id the key is kept under: the row's, or the default (what the function returns, not buf). */
+	const char *id = wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid));
 	if (w->start->dry_run) {
 		w->pub_path[0] = '\0';
-	} else if (sshkey_write_pub(p->data_dir, sid, pub, w->pub_path, sizeof(w->pub_path)) != 0) {
-		snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
+	} else if (sshkey_write_pub(p->data_dir, id, pub, w->pub_path, sizeof(w->pub_path)) != 0) {
+		if (errno == EINVAL)
+			snprintf(w->status, sizeof(w->status), "the store id '%.64s' is not valid: the public key is "
+			         "shown, not written to a file", id);
+		else
+			snprintf(w->status, sizeof(w->status), "cannot write %s: %s", w->pub_path, strerror(errno));
 		w->pub_path[0] = '\0';
 	}
 	snprintf(text, sizeof(text), "\nNew SSH key (RSA %d) for the connector.\n"

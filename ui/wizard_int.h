@@ -55,6 +55,7 @@ struct wizard {
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
 	bool below;                     /* the review: more lines below the screen */
+	int page_next, page_prev;       /* the review: where PgDn and PgUp scroll to (lines, by rows) */
 	struct fields_env env;
 	char program[CLI_PROGRAM_MAX];  /* env.program: with this run's --home */
 	char status[512];               /* the bottom line: the last message (an error's style) */

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(41)
+tap = Tap(43)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -233,5 +233,34 @@ for desc, what in ((words, "a description of 1000 characters"), (cjk, "a descrip
         t.wait_for("Quit without saving")
         t.send("y")
         t.wait_exit()
+
+# The review scrolls by rows: PgDn goes on at the first value not shown whole, and a long last
+# value is reached (the list of delegate tags, wrapped on three rows at the bottom).
+answers = os.path.join(tmp, "review.json")
+with open(answers, "w") as f:
+    json.dump({"name": "Review Test", "description": " ".join("w%03d" % i for i in range(60)),
+               "tags": ["t%d:v%d" % (i, i) for i in range(17)], "url-type": "repo",
+               "url": azf["AZF_REPO_URL"], "username": "ci", "delegates": "tags",
+               "delegate-tags": ["linux-amd64-large-pool", "eu-west", "gpu-a100-pool", "arm64-builders",
+                                 "windows-2022-pool", "mac-m2-pool", "secure-enclave"]}, f)
+with Tui([binary, "--home", os.path.join(tmp, "review"), "new", "--answers", answers, "--dry-run"], tap=tap) as t:
+    t.to_token()
+    t.paste("abcdefghijklmnopqrstuvwx")
+    t.send(F10)
+    t.wait_for("Check the values")
+    seen = set()
+    for _ in range(6):
+        seen.update(t.lines())
+        t.send(PGDN)
+        t.pump(0.2)
+    seen.update(t.lines())
+    text = "\n".join(seen)
+    tap.ok(all(w in text for w in ("w059", "t16:v16", "URL type", "Username", "secure-enclave")),
+           "the review, PgDn after PgDn: every value is seen, the last wrapped one whole")
+    t.send(UP * 30)
+    t.send(DOWN * 30)
+    t.pump(0.3)
+    tap.ok(t.has("secure-enclave"), "... and Down after Down: the last value, wrapped, is reached whole")
+    t.quit()
 tap.done()
 PY

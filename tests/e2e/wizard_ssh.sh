@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(54)
+tap = Tap(55)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -128,6 +128,27 @@ derived = subprocess.run(["ssh-keygen", "-y", "-f", pem_path], capture_output=Tr
 tap.ok(made_pub.split()[:2] == derived.stdout.split()[:2] and len(made_pub.split()) == 3,
        "ssh-keygen reads it, and its public half is the key F3 showed")
 tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the made key reached the terminal")
+
+# F3 with a store id typed on the key's row: the public key file is named by that id.
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Own Id", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("store id")
+    t.type("plainkey")
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    said = "".join(t.screen_text().split())
+    tap.ok(("Itisalsoin%s/plainkey.pub." % home.replace(" ", "")) in said and
+           os.path.exists(os.path.join(home, "plainkey.pub")),
+           "F3 with the store id 'plainkey' typed: the public key goes to plainkey.pub")
+    t.send(" ")
+    t.wait_gone("New SSH key")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+# Its draft is not the next run's to resume.
+os.unlink(os.path.join(home, "draft.json")) if os.path.exists(os.path.join(home, "draft.json")) else None
 
 # A key made with F3, then the connection changed to HTTP: the saved connector has no key, and
 # the end says the made key is discarded with its public key file.

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 51
+plan 55
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -132,11 +132,30 @@ has "$err" "edit ID --non-interactive" "an id a command line cannot carry as it 
 # A value of another kind over a secret a connector uses: refused, the store as it was.
 before=$(state)
 run az secret set web-ssh-key --kind token --from-file "$tap_tmp/taken" </dev/null
-is "$rc:$err" "3:azrepos-connect: 'web-ssh-key' is a ssh-private-key that connector web uses: a token stored over it would break it; give another id" \
+is "$rc:$err" "3:azrepos-connect: connector web needs a ssh-private-key as 'web-ssh-key': a token stored there would break it; give another id" \
 	"secret set of another kind over a key a connector uses: exit 3, said"
 is "$(state)" "$before" "... nothing written"
-# Its key gone: the command that stores it again says its kind.
+# Its key gone: the commands that store it again say its kind, or take it from the connector.
+run az secret rm web-ssh-key --yes </dev/null
+has "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key'" \
+	"secret rm of a key a connector uses: the command given says its kind"
+run az secret set web-ssh-key --from-file "$AZF_SSH_KEY" </dev/null
+like "$rc:$out" "^0:Saved secret web-ssh-key \(ssh-private-key\)" \
+	"secret set of an id a connector names as its key: stored as a key without --kind"
 run az secret rm web-ssh-key --yes </dev/null
 run az test web
 has "$err" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key'" \
 	"a missing SSH key: the command that stores it again has --kind ssh-private-key"
+# A connector file refused as it is may name any secret: removing one asks, naming that file.
+printf '{"schema": 1, "name": "bad", "colour": "blue"}\n' >"$home/connectors/bad.json"
+run az secret set lone --from-file "$tap_tmp/taken" </dev/null
+run az secret rm lone </dev/null
+like "$rc:$err" "^2:.*secret rm: the file of connector bad is refused as it is, and may name 'lone': pass --yes" \
+	"secret rm beside a refused connector file: asks (exit 2 without a terminal), naming it"
+rm "$home/connectors/bad.json"
+# A new value under an id another connector names: that one gets it too, and that is said.
+run az new --non-interactive --name share2 --url-type repo --connection http --url "$repo_url" --username u \
+	--token-secret api-token --skip-test </dev/null
+run az edit api --non-interactive --token-file "$tap_tmp/taken" --skip-test </dev/null
+has "$out" "The secret 'api-token' is also used by connector share2, which now gets the new value too." \
+	"an edit's new value under a shared id: the other connector is named"

@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 63
+plan 64
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -98,6 +98,14 @@ is "$(cat "$tap_tmp"/first?.out | grep -c '^rc=0$')" 6 "six first runs in a new 
 run "$bin" --home "$fresh" --key-file "$tap_tmp/fresh.key" secret list </dev/null
 is "$rc,$(printf '%s\n' "$out" | grep -c '^first[1-6]-token ')" "0,6" "... their six tokens in the one store, its key the one file"
 
+# --- two runs making a key under one id at once: one keeps its key, the other says it kept none
+for i in 1 2; do
+	(az secret set gen-at-once --generate </dev/null >"$tap_tmp/gen$i.out" 2>&1; echo "rc=$?" >>"$tap_tmp/gen$i.out") &
+done
+wait
+is "$(cat "$tap_tmp"/gen?.out | grep -c '^rc=0$'),$(grep -l 'meanwhile: this key is not kept' "$tap_tmp"/gen?.out | wc -l)" "1,1" \
+	"two --generate of one id at once: one stores its key, the other exits 3 and says so"
+
 # --- edits at once: none is lost (a run saving over a change it did not see is refused, exit 15)
 lost=0 unsaid=0
 for round in 1 2 3; do
@@ -172,7 +180,7 @@ like "$(jv 'd["messages"][0]')" "^edit: no connector 'nosuch'" "the reason in me
 run az edit 'bad!' --non-interactive --json </dev/null
 is "$rc:$(jv 'd["saved"]')" "3:False" "edit of an id that is not one, --json (as list/show/test spell it): exit 3, one object"
 run az secret list --json </dev/null
-is "$rc:$(jv '[(s["id"], s["kind"]) for s in d]')" "0:[('dry-token', 'token'), ('race2-token', 'token'), ('web-token', 'token')]" \
+is "$rc:$(jv '[(s["id"], s["kind"]) for s in d]')" "0:[('dry-token', 'token'), ('gen-at-once', 'ssh-private-key'), ('race2-token', 'token'), ('web-token', 'token')]" \
 	"secret list --json: the ids and kinds"
 like "$(jv 'd[0]["created"]')" "^20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z$" "... dates in UTC"
 run "$bin" --home "$bare" secret list --json </dev/null

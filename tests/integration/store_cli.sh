@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 107
+plan 109
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -82,6 +82,17 @@ done
 like "$err" "web.token.*lower-case ASCII letters, digits, '_' and '-'" "the message gives the fields' rule"
 az_in "$(printf 'a\nb')" --key-file "$key" secret set two-lines
 is "$rc" 3 "a token with a newline inside exits 3"
+# The first secret of a home refused: no store, no key file, no folder made for it.
+printf 'hunter2\n\n' >"$tap_tmp/pw"
+AZREPOS_CONNECT_HOME="$tap_tmp/fresh2" az --key-file "$tap_tmp/fresh2.key" secret set dbpw --kind password \
+	--from-file "$tap_tmp/pw" </dev/null
+like "$rc:$err:$(ls -d "$tap_tmp/fresh2" "$tap_tmp/fresh2.key" 2>/dev/null)" \
+	"^3:azrepos-connect: dbpw: a password must be 1 byte to 64 KiB, without newlines or NUL bytes:$" \
+	"a first value refused (a line break in a password): exit 3, and nothing made for it"
+printf 'v' >"$tap_tmp/v1"
+AZREPOS_CONNECT_HOME="$tap_tmp/fresh3" az --key-file "$tap_tmp/no-such-dir/k" secret set a --from-file "$tap_tmp/v1" </dev/null
+is "$rc:$err" "3:azrepos-connect: cannot create the key file $tap_tmp/no-such-dir/k: its folder does not exist (a typo?)" \
+	"a new key file in a folder that is not there: invalid input (exit 3), said"
 az --key-file "$key" secret set x --kind api-key </dev/null
 is "$rc" 2 "an unknown kind is a usage error"
 az --key-file "$key" secret set empty </dev/null
