@@ -689,9 +689,16 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 		free(cred);
 		return rc;
 	}
+	struct stat st;
+	bool made = method == STORE_METHOD_KEYFILE && lstat(key_file, &st) != 0;
 	rc = store_cli_new_key(ctx, method, key_file, cred != NULL, &key);
-	if (rc == AZ_EXIT_OK && store_rekey(s, method, key, &err) != STORE_OK)
+	if (rc == AZ_EXIT_OK && store_rekey(s, method, key, &err) != STORE_OK) {
 		rc = store_cli_fail(ctx, &err);
+		/* Made for this rekey, which did not happen: no store needs it, none should seem to. */
+		if (made && unlink(key_file) == 0)
+			msg_error(ctx->err, "the key file %s made for it is removed again: the store still opens "
+			          "with its old key", key_file);
+	}
 	if (rc == AZ_EXIT_OK) {
 		if (method == STORE_METHOD_PASSPHRASE)
 			fputs("The secret store now opens with the new passphrase.\n", ctx->out);
@@ -720,7 +727,8 @@ void cmd_secret_usage(FILE *out)
 	      "\n"
 	      "  list [--json]         ids, kinds and dates of the stored secrets\n"
 	      "  set ID                store a secret (--kind token|password|ssh-private-key|\n"
-	      "                        ssh-key-passphrase, default token): from --from-file F,\n"
+	      "                        ssh-key-passphrase; default: as stored, or as a connector\n"
+	      "                        naming ID needs, else token): from --from-file F,\n"
 	      "                        else stdin when it is not a terminal, else typed (echo\n"
 	      "                        off; never an SSH key)\n"
 	      "  set ID --generate     store a new SSH key (RSA 4096, as F3 in the wizard makes);\n"

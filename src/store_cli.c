@@ -56,10 +56,15 @@ static struct secbuf *store_cli_ask(const struct cli_ctx *ctx, const char *promp
 static int store_cli_tty_error(struct cli_ctx *ctx, int errnum)
 {
 	switch (errnum) {
-	case ENXIO:
+	case ENXIO: {
+		/* A credential folder without ours: likely a unit loading it under another name. */
+		const char *dir = getenv("CREDENTIALS_DIRECTORY");
 		msg_error(ctx->err, "the secret store needs a passphrase and there is no terminal to ask it on; "
-		          "use --key-file F or a systemd credential (see azrepos-connect(1))");
+		          "use --key-file F or a systemd credential (see azrepos-connect(1))%s%s%s",
+		          dir && *dir ? " ($CREDENTIALS_DIRECTORY " : "", dir && *dir ? dir : "",
+		          dir && *dir ? " holds no " STORE_CREDENTIAL_NAME ")" : "");
 		return AZ_EXIT_USAGE;
+	}
 	case ECANCELED:
 		msg_error(ctx->err, "cancelled at the passphrase prompt");
 		return AZ_EXIT_CANCELLED;

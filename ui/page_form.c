@@ -26,9 +26,12 @@ static void form_keys(const struct wizard *w, const struct wizard_item *items, s
 {
 	bool masked = false;
 
-	for (size_t i = 0; i < n && !masked; i++)
-		masked = (!items[i].sid && fields_at(items[i].id)->kind == FIELD_SECRET) ||
-		         ident_looks_like_token(input_text(items[i].sid ? &w->sid[items[i].id] : &w->in[items[i].id]));
+	/* A value there to show: an empty secret field masks nothing. */
+	for (size_t i = 0; i < n && !masked; i++) {
+		const char *v = input_text(items[i].sid ? &w->sid[items[i].id] : &w->in[items[i].id]);
+		masked = (!items[i].sid && fields_at(items[i].id)->kind == FIELD_SECRET && *v &&
+		          !wizard_key_path_shown(w, items[i].id)) || ident_looks_like_token(v);
+	}
 	snprintf(out, outlen, "Tab move  Enter next  %sF1 help  %sF10 review  ^C quit", w->page > 0 ? "Esc back  " : "",
 	         !masked ? "" : w->show_secrets ? "F2 hide secrets  " : "F2 show secrets  ");
 }

@@ -21,13 +21,23 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	const char *v = input_text(&w->in[id]);
 	char def[128];
 	const char *sid = wizard_secret_id(w, id, def, sizeof(def));
+	struct store_info had;
 
 	if (!*v && !*input_text(&w->sid[id]) && !fields_at(id)->required)
 		snprintf(out, outlen, "none");
 	else if (wizard_api_shared(w, id))
 		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
+	/* With the store open (a test run before, F4), what it holds is said as it is. */
+	else if (!*v && w->store && !store_find(w->store, sid, &had))
+		snprintf(out, outlen, "the secret '%s', which is NOT in the store: give the value, or another "
+		         "store id", sid);
 	else if (!*v)
 		snprintf(out, outlen, "the secret '%s' already stored", sid);
+	else if (!w->start->editing && w->store && store_find(w->store, sid, &had))
+		snprintf(out, outlen, "%s%s%s%s (new, but the store already has '%s': give it another store id)",
+		         wizard_key_path_shown(w, id) ? v : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),
+		         wizard_key_path_shown(w, id) ? "" : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),
+		         sid);
 	else if (wizard_key_path_shown(w, id))
 		snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid);
 	else {

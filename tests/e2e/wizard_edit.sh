@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(30)
+tap = Tap(31)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -148,5 +148,23 @@ with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
            "an edit that leaves a secret unused says so, with the command that removes it")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 0, "and ends as a saved edit does (exit 0)")
+
+# Once the store is open (the test tried), the review says what it holds: a store id taken.
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_credentials("takenid", azf["AZF_REPO_URL"])
+    for label, value in (("Personal Access Token", "some-other-token-value"), ("store id", "web-token"),
+                         ("Username", "ci")):
+        t.focus(label)
+        t.paste(value)
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Nothing was saved", timeout=30)
+    t.send("b")
+    t.wait_for("Check the values")
+    said = " ".join(t.screen_text().split())
+    tap.ok("(new, but the store already has 'web-token': give it another store id)" in said,
+           "back on the review after the store said so: the taken store id is said there too")
+    t.quit()
 tap.done()
 PY

@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(30)
+tap = Tap(31)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -129,6 +129,7 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.focus("Username")
     t.type("ci")
     t.focus("Personal Access Token")
+    tap.ok("F2" not in t.line(t.rows - 1), "Credentials, the token field still empty: no F2 (nothing masked yet)")
     t.paste(token)
     keys = t.line(t.rows - 1)
     tap.ok("Esc back" in keys and "F2 show secrets" in keys, "Credentials: Esc back and F2 show secrets")

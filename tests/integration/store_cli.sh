@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 109
+plan 111
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -89,6 +89,12 @@ AZREPOS_CONNECT_HOME="$tap_tmp/fresh2" az --key-file "$tap_tmp/fresh2.key" secre
 like "$rc:$err:$(ls -d "$tap_tmp/fresh2" "$tap_tmp/fresh2.key" 2>/dev/null)" \
 	"^3:azrepos-connect: dbpw: a password must be 1 byte to 64 KiB, without newlines or NUL bytes:$" \
 	"a first value refused (a line break in a password): exit 3, and nothing made for it"
+mkdir "$tap_tmp/other-creds"
+printf 'v' >"$tap_tmp/v0"
+AZREPOS_CONNECT_HOME="$tap_tmp/fresh4" CREDENTIALS_DIRECTORY="$tap_tmp/other-creds" az secret set a \
+	--from-file "$tap_tmp/v0" </dev/null
+like "$rc:$err" "^2:.*\(\\\$CREDENTIALS_DIRECTORY $tap_tmp/other-creds holds no azrepos-connect.key\)" \
+	"no terminal, a credential folder without its credential: that is said (exit 2)"
 printf 'v' >"$tap_tmp/v1"
 AZREPOS_CONNECT_HOME="$tap_tmp/fresh3" az --key-file "$tap_tmp/no-such-dir/k" secret set a --from-file "$tap_tmp/v1" </dev/null
 is "$rc:$err" "3:azrepos-connect: cannot create the key file $tap_tmp/no-such-dir/k: its folder does not exist (a typo?)" \
@@ -165,6 +171,10 @@ before=$(digest "$store")
 az_in v --key-file "$key" secret set new-one
 is "$rc" 15 "a held lock exits 15"
 like "$err" "busy: another azrepos-connect holds .*secrets.store.lock" "and says who holds what"
+az --key-file "$key" secret rekey --new-key-file "$tap_tmp/keys/busy.key" </dev/null
+has "$rc:$(printf '%s' "$err" | tail -n 1):$(ls "$tap_tmp/keys/busy.key" 2>&1 | grep -c 'No such')" \
+	"15:azrepos-connect: the key file $tap_tmp/keys/busy.key made for it is removed again: the store still opens with its old key:1" \
+	"a rekey to a new key file that cannot happen (busy): exit 15, and the key file made for it is removed"
 touch "$tap_tmp/lock.release"
 wait "$holder"
 is "$(digest "$store")" "$before" "the store is untouched"
