@@ -837,12 +837,11 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	 * "git@"): the ssh:// form, with that user.
 	 */
 	const char *path_end = p->text + p->textlen;
-	if (vsssh && p->nseg >= 2 && strcmp(p->segs[0].name, "v3") == 0 &&
-	    (u->scp || !u->user || strcmp(u->user, p->segs[1].name) != 0))
+	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
+	if (vsssh && v3 && p->nseg >= 2 && (u->scp || !u->user || strcmp(u->user, p->segs[1].name) != 0))
 		return fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
 		            "in the ssh:// form Harness takes: write it 'ssh://%s@%s/%.*s'", p->segs[1].name, host,
 		            (int)(path_end - p->path), p->path);
-	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
 	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
 		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
 		            "'ssh://<org>@%s/v3/<org>/<project>/<repo>'", host);
@@ -850,7 +849,7 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	if (u->scp && (!u->user || strcmp(u->user, "git") != 0))
 		return fail(p->msg, p->msglen, "Harness takes this form only with the user 'git': write it "
 		            "'ssh://%s%s%s/%.*s'", u->user ? u->user : vsssh ? "<org>" : "",
-		            u->user || vsssh ? "@" : "", host, (int)(p->text + p->textlen - p->path), p->path);
+		            u->user || vsssh ? "@" : "", host, (int)(path_end - p->path), p->path);
 	u->server = !ssh && !vsssh;
 	if (u->scp && p->nseg && strspn(p->segs[0].name, "0123456789") == p->segs[0].len)
 		return fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",

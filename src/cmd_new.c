@@ -368,22 +368,6 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 	}
 }
 
-/* Is the connector file of c's identifier already what c would write? */
-static bool new_same_as_saved(const struct cli_ctx *ctx, const struct connector *c)
-{
-	char *now = connector_file_text(c);
-	char *path = connector_file_path(ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
-	char *was = NULL;
-	size_t len = 0;
-	bool same = now && path && fileio_read_path(path, CONNECTOR_FILE_MAX, &was, &len) == 0 &&
-	            strcmp(now, was) == 0;
-
-	free(now);
-	free(path);
-	free(was);
-	return same;
-}
-
 static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct newconn_errors *e,
                             const char *said, bool saved, bool changed, const struct check_result *res,
                             size_t n, bool checked, const struct newconn_secrets *s)
@@ -510,7 +494,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	}
 	bool fresh = newconn_has_new(c, &s);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
-	if (!a->editing || fresh || !new_same_as_saved(ctx, c)) {
+	if (!a->editing || fresh || !connector_file_holds(ctx->paths.connectors_dir, c)) {
 		int save_rc = newconn_save(ctx, c, a->base, &s, &store, e);
 		if (save_rc != AZ_EXIT_OK) {
 			rc = save_rc;

@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "newconn.h"
 #include "store.h"
+#include "store_cli.h"
 
 int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, char *msg,
                         size_t msglen)
@@ -176,11 +177,11 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 		}
 		enum store_status st = store_get(store, id, &s->val[i], &err);
 		if (st == STORE_NOT_FOUND) {
-			enum store_kind kind = newconn_kind((enum field_id)i);
-			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s%s%s' (or give "
+			char kind[64];
+			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s%s' (or give "
 			         "the connector another with '%s edit %s')", fields_at((enum field_id)i)->key, err.message,
-			         program, id, kind != STORE_KIND_TOKEN ? " --kind " : "",
-			         kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "", program, self);
+			         program, id, store_cli_kind_flag(newconn_kind((enum field_id)i), kind, sizeof(kind)),
+			         program, self);
 			return store_exit_code(st);
 		}
 		if (st != STORE_OK) {

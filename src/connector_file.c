@@ -25,6 +25,20 @@
 
 #define CONNECTOR_FILE_SECRET_SUFFIX "-secret"
 
+bool connector_file_holds(const char *dir, const struct connector *c)
+{
+	char *mine = connector_file_text(c), *path = connector_file_path(dir, connector_get(c, FIELD_IDENTIFIER));
+	char *now = NULL;
+	size_t len = 0;
+	bool same = mine && path && fileio_read_path(path, CONNECTOR_FILE_MAX, &now, &len) == 0 &&
+	            strcmp(mine, now) == 0;
+
+	free(mine);
+	free(path);
+	free(now);
+	return same;
+}
+
 bool connector_file_key_known(const char *key)
 {
 	const struct field *f = fields_find(key);

@@ -29,6 +29,9 @@ enum connector_file_rc {
 	CONNECTOR_FILE_IO,      /* it could not be read */
 };
 
+/* Is <dir>/<identifier>.json already exactly what c would write? */
+bool connector_file_holds(const char *dir, const struct connector *c);
+
 /* Is key one of a connector or answers file's keys ("schema", a field's, "<secret>-secret")? */
 bool connector_file_key_known(const char *key);
 

@@ -320,11 +320,11 @@ static int known_hosts_lock(const char *file)
 	return fd;
 }
 
-/* Is line ("...\n") one of the lines of text, after its first? */
+/* Is line ("...\n") one of the lines of text? */
 static bool known_hosts_has_line(const char *text, const char *line)
 {
 	for (const char *p = strstr(text, line); p; p = strstr(p + 1, line))
-		if (p > text && p[-1] == '\n')
+		if (p == text || p[-1] == '\n')
 			return true;
 	return false;
 }
@@ -356,7 +356,7 @@ int known_hosts_add(const char *file, const char *host, int port, const char *ke
 	/* Another run accepted the same key meanwhile (under this lock now): its line is enough. */
 	if (asprintf(&data, "%s %s\n", name, key_line) < 0)
 		goto out;
-	bool there = old && (strncmp(old, data, strlen(data)) == 0 || known_hosts_has_line(old, data));
+	bool there = old && known_hosts_has_line(old, data);
 	free(data);
 	if (there) {
 		rc = 0;

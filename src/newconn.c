@@ -190,10 +190,10 @@ static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newco
 {
 	char prog[CLI_PROGRAM_MAX], way[CLI_PROGRAM_MAX + 2 * STORE_ID_MAX + 96];
 
-	enum store_kind kind = newconn_kind((enum field_id)id);
-	snprintf(way, sizeof(way), "add it with '%s secret set %s%s%s' or give --%s-file F",
-	         cli_program(ctx, true, prog, sizeof(prog)), sid, kind != STORE_KIND_TOKEN ? " --kind " : "",
-	         kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "", fields_at(id)->key);
+	char kind[64];
+	snprintf(way, sizeof(way), "add it with '%s secret set %s%s' or give --%s-file F",
+	         cli_program(ctx, true, prog, sizeof(prog)), sid,
+	         store_cli_kind_flag(newconn_kind((enum field_id)id), kind, sizeof(kind)), fields_at(id)->key);
 	newconn_error(e, fields_at(id)->key, "no secret '%s' %s: %s", sid, why, s->wizard ? wizard_way : way);
 }
 
@@ -350,21 +350,15 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 static void newconn_undo_file(struct cli_ctx *ctx, const struct connector *c, const struct connector *base)
 {
 	const char *dir = ctx->paths.connectors_dir, *id = connector_get(c, FIELD_IDENTIFIER);
-	char *path = connector_file_path(dir, id), *mine = connector_file_text(c), *now = NULL, msg[512];
 	struct store_error err;
-	size_t len;
+	char msg[512];
 	int lock = -1;
 
-	if (path && mine && store_hold_lock(ctx->paths.store, &lock, &err) == STORE_OK &&
-	    fileio_read_path(path, CONNECTOR_FILE_MAX, &now, &len) == 0 && strcmp(now, mine) == 0) {
-		if (base ? connector_file_save(dir, base, true, msg, sizeof(msg)) != 0 : connector_file_remove(dir, id) != 0)
-			msg_error(ctx->err, "%s still names secrets that were not stored: %s", path,
-			          base ? msg : strerror(errno));
-	}
+	if (store_hold_lock(ctx->paths.store, &lock, &err) == STORE_OK && connector_file_holds(dir, c) &&
+	    (base ? connector_file_save(dir, base, true, msg, sizeof(msg)) != 0 : connector_file_remove(dir, id) != 0))
+		msg_error(ctx->err, "%s/%s.json still names secrets that were not stored: %s", dir, id,
+		          base ? msg : strerror(errno));
 	store_release_lock(&lock);
-	free(now);
-	free(mine);
-	free(path);
 }
 
 void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char *sid, char *buf, size_t buflen)
@@ -440,12 +434,13 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 		}
 	}
 	/* A file written (if not yet durable) names the new secrets: they are kept with it. */
-	if (store && any && frc != -1 && (st = store_commit(store, &err)) != STORE_OK) {
+	bool commit = store && any && frc != -1;
+	if (commit && (st = store_commit(store, &err)) != STORE_OK) {
 		newconn_undo_file(ctx, c, base);
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		return store_exit_code(st);
 	}
-	if (store && !(any && frc != -1))
+	if (store && !commit)
 		store_abort(store);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (rc == AZ_EXIT_OK)

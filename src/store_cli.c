@@ -272,6 +272,13 @@ static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
 	}
 }
 
+const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen)
+{
+	snprintf(buf, buflen, "%s%s", kind != STORE_KIND_TOKEN ? " --kind " : "",
+	         kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "");
+	return buf;
+}
+
 int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out)
 {
 	struct store_error err;

@@ -21,6 +21,9 @@ enum store_cli_mode {
  */
 int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out);
 
+/* What 'secret set ID' needs to store kind: "" for a token (the default), else " --kind NAME". */
+const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen);
+
 /*
  * Could a store be made now: a key file, the systemd credential, or a terminal
  * to type its new passphrase on? 0, or the exit code with the reason said
