@@ -143,10 +143,44 @@ int fileio_create_atomic(const char *path, const void *data, size_t len,
 	return fileio_write_impl(path, data, len, verify, user, RENAME_NOREPLACE, 0600);
 }
 
+/*
+ * Written to a file with no name, then linked in place (link never replaces):
+ * a kill at any point leaves nothing behind. 1 when the system cannot (no
+ * O_TMPFILE on this filesystem, no /proc): the caller then writes aside.
+ */
+static int fileio_write_unnamed(const char *path, const void *data, size_t len, mode_t mode)
+{
+	const char *base;
+	char proc[64];
+	int dfd = fileio_dir_fd(path, &base), fd, err;
+
+	if (dfd < 0)
+		return -1;
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0) {
+		err = errno;
+		close(dfd);
+		errno = err;
+		return err == EOPNOTSUPP || err == EISDIR || err == EINVAL ? 1 : -1;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	int rc = fileio_write_all(fd, data, len) != 0 || fsync(fd) != 0 ? -1
+	         : linkat(AT_FDCWD, proc, dfd, base, AT_SYMLINK_FOLLOW) != 0 ? (errno == ENOENT ? 1 : -1)
+	         : fsync(dfd) != 0 ? -2 : 0;
+	err = errno;
+	close(fd);
+	close(dfd);
+	errno = err;
+	return rc;
+}
+
 int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode)
 {
-	/* Written aside, then renamed without replacing: never over a file, never seen half-written. */
-	int rc = fileio_write_impl(path, data, len, NULL, NULL, RENAME_NOREPLACE, mode);
+	int rc = fileio_write_unnamed(path, data, len, mode);
+
+	/* Else written aside, then renamed without replacing: never over a file, never seen half-written. */
+	if (rc == 1)
+		rc = fileio_write_impl(path, data, len, NULL, NULL, RENAME_NOREPLACE, mode);
 
 	if (rc == -2) {
 		/* In place but not durable: not left for a later run to trust. */

@@ -35,9 +35,10 @@ int fileio_write_all(int fd, const void *data, size_t len);
 
 /*
  * Create path, which must not exist (never through a link), with mode,
- * holding data: written to a temp file, then renamed in place without
- * replacing, so no reader sees it half-written; fsync'ed with its folder.
- * 0, or -1 with errno set (EEXIST when path exists) and no file left behind.
+ * holding data: written to a file with no name (else a temp file), then
+ * linked in place without replacing, so no reader sees it half-written and
+ * a kill leaves nothing; fsync'ed with its folder. 0, or -1 with errno set
+ * (EEXIST when path exists) and no file left behind.
  */
 int fileio_write_new(const char *path, const void *data, size_t len, mode_t mode);
 
