@@ -517,6 +517,47 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	return 0;
 }
 
+static bool url_is_vs_host(const char *host)
+{
+	size_t len = strlen(host);
+
+	return len > 17 && strcmp(host + len - 17, ".visualstudio.com") == 0;
+}
+
+/* An Azure DevOps Services host (lower case)? */
+static bool url_is_services(const char *host)
+{
+	return strcmp(host, "dev.azure.com") == 0 || strcmp(host, "www.dev.azure.com") == 0 ||
+	       strcmp(host, "ssh.dev.azure.com") == 0 || url_is_vs_host(host);
+}
+
+/*
+ * Harness takes a scheme only in lower case, and knows the Services' hosts
+ * only so: refused with the URL whose scheme (text up to scheme_len) and host
+ * [host, hend) are lowered.
+ */
+static int url_case(struct parse *p, size_t scheme_len, const char *host, const char *hend)
+{
+	size_t h0 = (size_t)(host - p->text), h1 = (size_t)(hend - p->text);
+	bool scheme = false, hostu = false;
+	char *fixed = strdup(p->text);
+
+	if (!fixed)
+		return fail(p->msg, p->msglen, "out of memory");
+	for (size_t i = 0; fixed[i]; i++) {
+		if ((i < scheme_len || (i >= h0 && i < h1)) && fixed[i] >= 'A' && fixed[i] <= 'Z') {
+			fixed[i] = (char)(fixed[i] - 'A' + 'a');
+			scheme |= i < scheme_len;
+			hostu |= i >= h0;
+		}
+	}
+	if (scheme || hostu)
+		fail(p->msg, p->msglen, "write the %s in lower case, as Harness takes it: '%s'",
+		     scheme && hostu ? "scheme and host" : scheme ? "scheme" : "host", fixed);
+	free(fixed);
+	return scheme || hostu ? -1 : 0;
+}
+
 /* Scheme or scp syntax, user-info, host, port; leaves p->path. */
 static int url_authority(struct parse *p, struct azure_url *u)
 {
@@ -577,7 +618,8 @@ static int url_authority(struct parse *p, struct azure_url *u)
 		hend = limit;
 		p->path = limit;
 	}
-	if (url_host(u, hostp, hend, !u->scp, p->msg, p->msglen) < 0)
+	if (url_host(u, hostp, hend, !u->scp, p->msg, p->msglen) < 0 ||
+	    url_case(p, u->scp ? 0 : (size_t)(sep - text), hostp, url_is_services(u->host) ? hend : hostp) < 0)
 		return -1;
 	p->slash = *p->path == '/';
 	if (p->slash)
@@ -760,13 +802,6 @@ static int url_server_prefix(struct parse *p, size_t *i)
 	return 0;
 }
 
-static bool url_is_vs_host(const char *host)
-{
-	size_t len = strlen(host);
-
-	return len > 17 && strcmp(host + len - 17, ".visualstudio.com") == 0;
-}
-
 /*
  * An ssh.dev.azure.com URL with its user or its v3/ wrong: what was wrong, and
  * the URL to use, made from the path given when it is the scp form (F5 takes it).
@@ -834,17 +869,17 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return url_ssh_fix(p, u, "the SSH user for ssh.dev.azure.com is 'git'");
 	/*
 	 * vs-ssh's user is the organization, which makes its scp form one Harness refuses (not
-	 * "git@"): the ssh:// form, with that user.
+	 * "git@"): the same repository on the SSH host of today, in the form Harness takes.
 	 */
 	const char *path_end = p->text + p->textlen;
 	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
 	if (vsssh && v3 && p->nseg >= 2 && (u->scp || !u->user || strcmp(u->user, p->segs[1].name) != 0))
 		return fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
-		            "in the ssh:// form Harness takes: write it 'ssh://%s@%s/%.*s'", p->segs[1].name, host,
-		            (int)(path_end - p->path), p->path);
+		            "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
+		            "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
 	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
 		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
-		            "'ssh://<org>@%s/v3/<org>/<project>/<repo>'", host);
+		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
 	/* Harness saves an scp-style URL only as "git@host:path": another user needs ssh://. */
 	if (u->scp && (!u->user || strcmp(u->user, "git") != 0))
 		return fail(p->msg, p->msglen, "Harness takes this form only with the user 'git': write it "
@@ -937,20 +972,19 @@ static int url_fill(const struct parse *p, struct azure_url *u)
 	return 0;
 }
 
-/* The same repository over the other transport, for the Services only. */
-static char *url_counterpart(const struct azure_url *u)
+/* The Services' URL of the same project or repository over SSH or HTTPS, in the form Harness reads best. */
+static char *url_canonical(const struct azure_url *u, bool ssh)
 {
-	bool ssh = u->transport == AZURE_SSH;
 	struct str b = { 0 };
 
 	if (u->server)
 		return NULL;
-	str_add(&b, ssh ? "https://dev.azure.com/" : "git@ssh.dev.azure.com:v3/");
+	str_add(&b, ssh ? "git@ssh.dev.azure.com:v3/" : "https://dev.azure.com/");
 	str_add_encoded(&b, u->org);
 	str_add(&b, "/");
 	str_add_encoded(&b, u->project);
 	if (u->repo) {
-		str_add(&b, ssh ? "/_git/" : "/");
+		str_add(&b, ssh ? "/" : "/_git/");
 		str_add_encoded(&b, u->repo);
 	}
 	return b.s;
@@ -963,7 +997,7 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 	int all = url_upto(p, p->text + p->textlen);
 
 	if (ssh != (w->conn == AZ_CONN_SSH)) {
-		char *other = url_counterpart(u);
+		char *other = url_canonical(u, !ssh);
 
 		/* (A Project's URL is no clone URL: "the SSH URL" fits both.) */
 		fail(p->msg, p->msglen, "this is an %s URL but the connection type is %s: choose "
@@ -1153,6 +1187,30 @@ bool azure_url_check(const char *text, enum az_url_type type, enum az_connection
 		return false;
 	azure_url_free(&u);
 	return true;
+}
+
+bool azure_url_api_ok(const char *text, char *msg, size_t msglen)
+{
+	struct azure_url u;
+	bool ok = true;
+
+	/* What is wrong with a URL that does not parse is azure_url_check's to say. */
+	if (azure_url_parse(text, &u, NULL, 0) != 0)
+		return true;
+	/* (Harness's cuts: SSH, the path after the first '/'; HTTPS, between ".com/" and "/_git/".) */
+	if (!u.server && u.transport == AZURE_SSH)
+		ok = u.scp && strcmp(u.host, "ssh.dev.azure.com") == 0 && strstr(u.text, "ssh.dev.azure.com:v3/");
+	else if (!u.server)
+		ok = !u.port && !u.shorthand && (u.collection || strcmp(u.host, "dev.azure.com") == 0 ||
+		                                 strcmp(u.host, "www.dev.azure.com") == 0);
+	if (!ok) {
+		char *fix = url_canonical(&u, u.transport == AZURE_SSH);
+		fail(msg, msglen, "with API access on, Harness reads the organization and project from the URL, "
+		     "and cannot from this form: use '%s' (the same %s)", fix ? fix : "", u.repo ? "repository" : "project");
+		free(fix);
+	}
+	azure_url_free(&u);
+	return ok;
 }
 
 void azure_url_free(struct azure_url *u)

@@ -24,6 +24,15 @@ bool azure_url_check(const char *text, enum az_url_type type, enum az_connection
                      bool allow_http, char *msg, size_t msglen);
 
 /*
+ * Can Harness's API access read the organization and project from text (a
+ * URL azure_url_check takes)? Its cuts need the Services' plain forms
+ * (git@ssh.dev.azure.com:v3/..., https://dev.azure.com/... without a port or
+ * the _git shorthand, or {org}.visualstudio.com/DefaultCollection/...).
+ * true, or false with the same project or repository in such a form in msg.
+ */
+bool azure_url_api_ok(const char *text, char *msg, size_t msglen);
+
+/*
  * The URL type text reads as, its raw spaces or '.git' suffix aside: whether
  * it names a repository. false when it is no Azure URL to tell from.
  */

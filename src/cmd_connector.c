@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cmd_connector.h"
@@ -444,6 +445,11 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_ERROR;
 	}
 	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
+	/* Changes to it typed in the wizard and not saved: of nothing now. */
+	char *draft = paths_edit_draft(&ctx->paths, id);
+	if (draft)
+		unlink(draft);
+	free(draft);
 	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
 	cmd_connector_print_unused(ctx, unused, cmd_connector_unused_secrets(ctx, c, unused, FIELD_COUNT));
 	connector_free(c);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "connector_file.h"
 #include "fileio.h"
@@ -133,15 +134,30 @@ fail:
 
 char *connector_file_text(const struct connector *c)
 {
-	return connector_file_draft_text(c, NULL);
+	return connector_file_draft_text(c, NULL, NULL);
 }
 
-char *connector_file_draft_text(const struct connector *c, const char *key_file)
+bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_LEN + 1])
+{
+	unsigned char hash[CONNECTOR_FILE_SUM_LEN / 2];
+	char *text = connector_file_text(c);
+
+	if (!text)
+		return false;
+	crypto_generichash(hash, sizeof(hash), (const unsigned char *)text, strlen(text), NULL, 0);
+	free(text);
+	sodium_bin2hex(sum, CONNECTOR_FILE_SUM_LEN + 1, hash, sizeof(hash));
+	return true;
+}
+
+char *connector_file_draft_text(const struct connector *c, const char *key_file, const struct connector *base)
 {
 	cJSON *root = connector_file_json(c);
+	char sum[CONNECTOR_FILE_SUM_LEN + 1];
 	char *text = NULL;
 
-	if (root && (!key_file || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_FILE, key_file)))
+	if (root && (!key_file || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_FILE, key_file)) &&
+	    (!base || (connector_file_sum(base, sum) && cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_BASE, sum))))
 		text = json_print(root);
 	cJSON_Delete(root);
 	return text;
@@ -404,9 +420,20 @@ static bool connector_file_has_nul(const char *text, size_t len)
 	return false;
 }
 
-/* key_file (a draft's): where the SSH key file's path goes, if the text holds one. */
+/* Take a draft's string under key out of root: *out its copy (NULL if none); false when out of memory. */
+static bool connector_file_take(cJSON *root, const char *key, char **out)
+{
+	cJSON *item = cJSON_DetachItemFromObjectCaseSensitive(root, key);
+	bool ok = !cJSON_IsString(item) || !*item->valuestring || (*out = strdup(item->valuestring));
+
+	cJSON_Delete(item);
+	return ok;
+}
+
+/* d (a draft's): where the SSH key file's path and the edit's base go, if the text holds them. */
 static struct connector *connector_file_parse_as(const char *text, size_t len, const char *name,
-                                                 bool answers, char **key_file, char *msg, size_t msglen)
+                                                 bool answers, struct connector_draft *d, char *msg,
+                                                 size_t msglen)
 {
 	const char *end = NULL;
 	struct connector *c;
@@ -429,15 +456,14 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 		cJSON_Delete(root);
 		return NULL;
 	}
-	cJSON *path = key_file ? cJSON_DetachItemFromObjectCaseSensitive(root, CONNECTOR_FILE_DRAFT_KEY_FILE)
-	                       : NULL;
+	bool taken = !d || (connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_FILE, &d->key_file) &&
+	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_BASE, &d->base));
 	c = connector_file_from_json(root, name, answers, msg, msglen);
-	if (c && cJSON_IsString(path) && *path->valuestring && !(*key_file = strdup(path->valuestring))) {
+	if (c && !taken) {
 		snprintf(msg, msglen, "out of memory");
 		connector_free(c);
 		c = NULL;
 	}
-	cJSON_Delete(path);
 	cJSON_Delete(root);
 	return c;
 }
@@ -455,10 +481,21 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
 }
 
 struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
-                                             char **key_file, char *msg, size_t msglen)
+                                             struct connector_draft *d, char *msg, size_t msglen)
 {
-	*key_file = NULL;
-	return connector_file_parse_as(text, len, name, true, key_file, msg, msglen);
+	*d = (struct connector_draft){ 0 };
+	struct connector *c = connector_file_parse_as(text, len, name, true, d, msg, msglen);
+
+	if (!c)
+		connector_file_draft_free(d);
+	return c;
+}
+
+void connector_file_draft_free(struct connector_draft *d)
+{
+	free(d->key_file);
+	free(d->base);
+	*d = (struct connector_draft){ 0 };
 }
 
 /*

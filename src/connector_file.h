@@ -64,13 +64,26 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
 
 /*
  * The wizard's draft: an answers file, and the path of the SSH key file when
- * the key was given as one (a path, never the key), under this key.
+ * the key was given as one (a path, never the key), under this key; an
+ * edit's draft also holds the sum of the connector it changes (base), so
+ * that changes are never offered on a connector changed since.
  */
 #define CONNECTOR_FILE_DRAFT_KEY_FILE "ssh-key-file"
-char *connector_file_draft_text(const struct connector *c, const char *key_file);
-/* *key_file: that path (malloc'ed), or NULL when the draft has none. */
+#define CONNECTOR_FILE_DRAFT_BASE "edit-of"
+char *connector_file_draft_text(const struct connector *c, const char *key_file, const struct connector *base);
+
+/* The extras of a draft (malloc'ed), each NULL when the draft has none. */
+struct connector_draft {
+	char *key_file;
+	char *base; /* connector_file_sum of the connector an edit changes */
+};
 struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
-                                             char **key_file, char *msg, size_t msglen);
+                                             struct connector_draft *d, char *msg, size_t msglen);
+void connector_file_draft_free(struct connector_draft *d);
+
+/* A short sum (hex) of what c's connector file holds: two connectors alike have the same one. */
+#define CONNECTOR_FILE_SUM_LEN 32
+bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_LEN + 1]);
 
 /*
  * Load connector id from dir: its identifier must be id. On failure the

@@ -8,6 +8,7 @@
 
 #include <yaml.h>
 
+#include "azure_url.h"
 #include "export.h"
 #include "json.h"
 #include "strlist.h"
@@ -106,8 +107,13 @@ static void export_spec(cJSON *connector, const struct connector *c, bool *ok)
 
 	export_string(spec, "type", project ? "Project" : "Repo", ok);
 	export_string(spec, "url", connector_get(c, FIELD_URL), ok);
-	if (project)
-		export_string(spec, "validationRepo", connector_get(c, FIELD_TEST_REPO), ok);
+	/* Harness puts it in the URL as it is: a name with a space or another letter goes encoded, as in URLs. */
+	if (project) {
+		char *repo = azure_url_encode(connector_get(c, FIELD_TEST_REPO));
+		*ok &= repo != NULL;
+		export_string(spec, "validationRepo", repo, ok);
+		free(repo);
+	}
 	export_authentication(spec, c, ok);
 	if (connector_is(c, FIELD_API_ACCESS, "true")) {
 		cJSON *api = export_check(cJSON_AddObjectToObject(spec, "apiAccess"), ok);

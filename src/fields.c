@@ -171,8 +171,8 @@ static bool fields_check_url(const struct connector *c, const char *v,
 	if (!connector_value(c, FIELD_URL_TYPE))
 		azure_url_type_of(v, &type);
 	return azure_url_check(v, type, fields_if_ssh(c) ? AZ_CONN_SSH : AZ_CONN_HTTP,
-	                       fields_if_http(c) && connector_is(c, FIELD_ALLOW_HTTP, "true"),
-	                       msg, msglen);
+	                       fields_if_http(c) && connector_is(c, FIELD_ALLOW_HTTP, "true"), msg, msglen) &&
+	       (!connector_is(c, FIELD_API_ACCESS, "true") || azure_url_api_ok(v, msg, msglen));
 }
 
 static const char *fields_url_type_pointed(const struct connector *c, const char **why)
@@ -210,7 +210,14 @@ static bool fields_check_test_repo(const struct connector *c, const char *v,
 		snprintf(msg, msglen, "remove the '.git' suffix: the repository is \"%.*s\"", (int)(len - 4), v);
 		return false;
 	}
-	return azure_name_check(v, AZURE_NAME_REPO, msg, msglen);
+	/* The name as a URL has it ("web%20app"): the name is wanted, as the export encodes it for Harness. */
+	char *plain = strchr(v, '%') ? azure_url_decode(v, len) : NULL;
+	bool encoded = plain && strcmp(plain, v) != 0 && azure_name_check(plain, AZURE_NAME_REPO, NULL, 0);
+	if (encoded)
+		snprintf(msg, msglen, "give the name as Azure DevOps shows it, \"%s\", not encoded as in a URL "
+		         "(the export encodes it for Harness)", plain);
+	free(plain);
+	return !encoded && azure_name_check(v, AZURE_NAME_REPO, msg, msglen);
 }
 
 static bool fields_check_username(const struct connector *c, const char *v,

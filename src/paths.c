@@ -74,6 +74,16 @@ int paths_init(struct az_paths *paths, const char *home, FILE *err)
 	return 0;
 }
 
+char *paths_edit_draft(const struct az_paths *paths, const char *id)
+{
+	size_t n = strlen(paths->state_dir) + strlen(id) + sizeof("/edit-.json");
+	char *path = malloc(n);
+
+	if (path)
+		snprintf(path, n, "%s/edit-%s.json", paths->state_dir, id);
+	return path;
+}
+
 void paths_free(struct az_paths *paths)
 {
 	free(paths->connectors_dir);

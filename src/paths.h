@@ -9,7 +9,7 @@ struct az_paths {
 	char *data_dir;       /* folder of the store and known_hosts */
 	char *store;          /* <data>/secrets.store */
 	char *known_hosts;    /* <data>/known_hosts */
-	char *state_dir;      /* folder of the draft */
+	char *state_dir;      /* folder of the drafts */
 	char *draft;          /* <state>/draft.json */
 };
 
@@ -22,6 +22,9 @@ struct az_paths {
  */
 int paths_init(struct az_paths *paths, const char *home, FILE *err);
 void paths_free(struct az_paths *paths);
+
+/* The draft of an edit of connector id: <state>/edit-<id>.json (malloc'ed; NULL: out of memory). */
+char *paths_edit_draft(const struct az_paths *paths, const char *id);
 
 /* mkdir -p with mode 0700 for every folder it creates. 0 or -1 with errno set. */
 int paths_mkdir(const char *dir);

@@ -130,9 +130,7 @@ static void check_save(struct wizard *w)
 			w->rc = rc;
 			return;
 		}
-		/* The draft is of an unfinished 'new': an edit leaves it for that one. */
-		if (!w->start->editing)
-			unlink(w->ctx->paths.draft);
+		unlink(w->draft);
 		w->check = TEST_SAVED;
 		/* A key made with F3, then the connection changed to HTTP: the connector has no key. */
 		bool dropped = !fields_applies(w->cc, FIELD_SSH_KEY) && wizard_drop_made_key(w);

@@ -329,8 +329,7 @@ void wizard_draft_save(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	char *text;
 
-	/* The draft is of a new connector; an edit starts from the saved file again. */
-	if (!w->undrafted || w->start->dry_run || w->start->editing)
+	if (!w->undrafted || w->start->dry_run)
 		return;
 	w->undrafted = false;
 	/*
@@ -357,11 +356,12 @@ void wizard_draft_save(struct wizard *w)
 		if (ident_looks_like_token(key_file) || stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
 			key_file = NULL;
 	}
-	text = d ? connector_file_draft_text(d, key_file) : NULL;
+	/* An edit's draft names the connector it changes: offered again only on that one. */
+	text = d ? connector_file_draft_text(d, key_file, w->start->base) : NULL;
 	connector_free(d);
 	if (!text || paths_mkdir(p->state_dir) != 0 ||
-	    fileio_write_atomic(p->draft, text, strlen(text), NULL, NULL) != 0)
-		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", p->draft,
+	    fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) != 0)
+		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", w->draft,
 		         strerror(errno));
 	free(text);
 }
@@ -611,7 +611,7 @@ bool wizard_draw(struct wizard *w)
 		                   : *w->pub_path
 		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the SSH key made with F3 "
 		                     "is lost then."
-		                   : w->start->editing || w->start->dry_run
+		                   : w->start->dry_run
 		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the changes typed are lost "
 		                     "then."
 		                   : "Make it larger (nothing is lost), or Ctrl-C to quit (what you typed, except "
@@ -637,10 +637,11 @@ static void wizard_leave(struct wizard *w, const char *why)
 
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
-	if (w->dirty && !w->start->dry_run && !w->start->editing) {
+	if (w->dirty && !w->start->dry_run) {
 		wizard_draft_save(w);
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
-		                      "secrets) are kept in %s for the next run", why, w->ctx->paths.draft);
+		                      "secrets) are kept in %s for the next %s", why, w->draft,
+		                      w->start->editing ? "edit of this connector" : "run");
 	} else
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);
 	/* A key made with F3 is lost with the run: its public key would only mislead. */
@@ -658,7 +659,7 @@ static void wizard_cancel(struct wizard *w)
 	}
 	/* The notice too small for the page says Ctrl-C quits: no question it could not show. */
 	char question[320];
-	snprintf(question, sizeof(question), "%s%s", w->start->editing || w->start->dry_run
+	snprintf(question, sizeof(question), "%s%s", w->start->dry_run
 	         ? "Quit without saving the connector? The changes typed are lost."
 	         : "Quit without saving the connector? What you typed, except secrets, stays in the draft "
 	           "for the next run.",
@@ -781,8 +782,9 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 	/* A name from --answers or a flag gives the identifier, as a typed one does. */
 	if (!w->ident_typed && connector_get(w->c, FIELD_NAME))
 		wizard_follow_name(w);
+	w->draft = start->editing ? paths_edit_draft(&ctx->paths, start->editing) : strdup(ctx->paths.draft);
 	w->errf = open_memstream(&w->errbuf, &w->errlen);
-	return w->errf ? 0 : -1;
+	return w->errf && w->draft ? 0 : -1;
 }
 
 static void wizard_free(struct wizard *w)
@@ -795,6 +797,7 @@ static void wizard_free(struct wizard *w)
 	connector_free(w->cc);
 	connector_free(w->c);
 	store_close(w->store);
+	free(w->draft);
 	if (w->errf)
 		fclose(w->errf);
 	free(w->errbuf);
@@ -811,16 +814,32 @@ static void wizard_resume_quit(struct wizard *w)
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
 	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next run",
-	         w->ctx->paths.draft);
+	         w->draft);
+}
+
+/* The values of a draft into the form; an edit's replace the saved ones, also where the draft has none. */
+static void wizard_resume_values(struct wizard *w, const struct connector *d, const char *key_file)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *v = connector_get(d, id);
+		if (!v && !(w->start->editing && fields_applies(d, id)))
+			continue;
+		if (input_set(wizard_model_input(w, id), v ? v : "", v ? strlen(v) : 0) == 0)
+			wizard_changed(w, id);
+	}
+	if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
+		wizard_changed(w, FIELD_SSH_KEY);
+	w->ident_typed = w->start->editing || wizard_ident_own(w);
 }
 
 /* A draft left by a run that did not finish: offer to go on from it. */
 static void wizard_resume(struct wizard *w)
 {
-	const char *path = w->ctx->paths.draft;
-	char *text = NULL, *key_file = NULL, msg[384], when[64] = "", question[768];
+	const char *path = w->draft;
+	char *text = NULL, msg[384], when[64] = "", question[768], sum[CONNECTOR_FILE_SUM_LEN + 1];
 	size_t len = 0;
 	struct connector *d;
+	struct connector_draft extra;
 	struct stat st;
 
 	if (w->start->dry_run)
@@ -829,7 +848,7 @@ static void wizard_resume(struct wizard *w)
 	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
 		return;
-	d = connector_file_parse_draft(text, len, path, &key_file, msg, sizeof(msg));
+	d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
 	free(text);
 	if (!d) {
 		/* The first fault: the status is one line. */
@@ -838,34 +857,40 @@ static void wizard_resume(struct wizard *w)
 		return;
 	}
 	if (stat(path, &st) == 0)
-		strftime(when, sizeof(when), " of %Y-%m-%d %H:%M", localtime(&st.st_mtime));
-	snprintf(question, sizeof(question), "A connector%s%s%s was not finished (draft%s). Go on "
-	         "with it? Secrets are never in the draft: they are asked again%s%.200s%s.",
-	         connector_get(d, FIELD_NAME) ? " '" : "",
-	         connector_get(d, FIELD_NAME) ? connector_get(d, FIELD_NAME) : "",
-	         connector_get(d, FIELD_NAME) ? "'" : "", when,
-	         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "",
-	         key_file ? ")" : "");
-	enum dialog_answer a = dialog_ask(w, "Resume", question);
-	if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
-		wizard_resume_quit(w);
-	if (a == DIALOG_YES) {
-		for (int id = 0; id < FIELD_COUNT; id++) {
-			const char *v = connector_get(d, id);
-			if (v && input_set(wizard_model_input(w, id), v, strlen(v)) == 0)
-				wizard_changed(w, id);
-		}
-		if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
-			wizard_changed(w, FIELD_SSH_KEY);
-		w->ident_typed = wizard_ident_own(w);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime(&st.st_mtime));
+	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
+	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
+	                           strcmp(extra.base, sum) == 0)) {
+		/* Changes to what the connector was then would undo what was saved since. */
+		snprintf(w->status, sizeof(w->status), "changes to this connector typed %s%s were not saved, "
+		         "and it was changed since: not offered (they stay in %s until this edit keeps its own)",
+		         *when ? "on " : "before", when, path);
+	} else {
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? Secrets are never in the "
+		         "draft: they are asked again%s%.200s%s.",
+		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
+		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
+		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
+		         w->start->editing ? "them" : "it", key_file ? " (the SSH key is read again from " : "",
+		         key_file ? key_file : "", key_file ? ")" : "");
+		enum dialog_answer a = dialog_ask(w, "Resume", question);
+		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
+			wizard_resume_quit(w);
+		if (a == DIALOG_YES)
+			wizard_resume_values(w, d, key_file);
 	}
-	free(key_file);
+	connector_file_draft_free(&extra);
 	connector_free(d);
 }
 
-/* Is this the start of a fresh run (nothing from --answers or flags)? */
+/* Is this the start of a fresh run (nothing from --answers or flags; an edit: the connector as saved)? */
 static bool wizard_blank(const struct wizard *w)
 {
+	char now[CONNECTOR_FILE_SUM_LEN + 1], saved[CONNECTOR_FILE_SUM_LEN + 1];
+
+	if (w->start->editing)
+		return connector_file_sum(w->c, now) && connector_file_sum(w->start->base, saved) &&
+		       strcmp(now, saved) == 0;
 	for (int id = 0; id < FIELD_COUNT; id++)
 		if (connector_get(w->c, id) && !(fields_at(id)->def && connector_is(w->c, id, fields_at(id)->def)))
 			return false;

@@ -67,6 +67,7 @@ struct wizard {
 	size_t errlen, errshown;
 	bool dirty;                     /* something was typed: Ctrl-C asks first */
 	bool undrafted;                 /* typed since the draft was last written */
+	char *draft;                    /* its file: the new connector's, or this edit's */
 	bool quit;
 	int rc;
 	/* The connection test. */

@@ -1,17 +1,18 @@
 # e2e: 'edit ID' runs the wizard on a saved connector: the values are there,
 # the identifier cannot change, a stored secret is used as it is, a change is
 # saved after the test passes; a new token that fails the test, then Ctrl-C,
-# changes nothing (file and store as they were); saved anyway (S), it
-# replaces the stored token.
+# changes nothing (file and store as they were) but keeps the changes typed in
+# the edit's draft, which the next edit of it offers (never over a change saved
+# since); saved anyway (S), it replaces the stored token.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os, subprocess, sys
+import json, os, signal, subprocess, sys, time
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(31)
+tap = Tap(41)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -65,13 +66,56 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("R retry"), "a rejected token: the test fails and offers Retry, Back, Save anyway")
     t.send(CTRL_C)
     t.wait_for("Quit without saving")
-    tap.ok(t.has("The changes typed are") and not t.has("draft"), "Quit in an edit says the changes are lost (no draft)")
+    tap.ok(t.has("stays in the draft"), "Quit in an edit says what was typed stays in a draft")
     t.send("y")
     tap.is_(t.wait_exit(), 5, "Ctrl-C then y: exit 5")
 tap.ok(open(conn, "rb").read() == before_file, "the connector file is unchanged")
 test = subprocess.run(base + ["test", "web", "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
 tap.is_(test.returncode, 0, "the stored token is unchanged: 'test web' still passes")
-tap.ok(not os.path.exists(os.path.join(home, "draft.json")), "an edit leaves no draft")
+edraft = os.path.join(home, "edit-web.json")
+kept = open(edraft).read() if os.path.exists(edraft) else ""
+tap.ok('"must not be saved"' in kept and "wrong-token-value" not in kept and
+       not os.path.exists(os.path.join(home, "draft.json")),
+       "the edit's changes are in its own draft (edit-web.json), without the token; no 'new' draft")
+
+# The next edit of that connector offers them; the SSH session dropping keeps them again.
+t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    t.wait_for("Resume")
+    said = " ".join(t.screen_text().split())
+    tap.ok("Changes to this connector were not saved" in said, "the next edit offers the unsaved changes")
+    t.send("y")
+    t.wait_for("Name *")
+    tap.is_((t.value("Description") or "").strip(), "must not be saved", "taken: the description typed is back")
+    t.focus("Description")
+    t.send(CTRL_U)
+    t.type("kept across a drop")
+    t.pump(0.3)
+    # The far end of the pty closes, as sshd does; the fd number is left open on /dev/null, as
+    # pexpect closes it again later (when the next Tui may have that number).
+    nul = os.open(os.devnull, os.O_RDWR)
+    os.dup2(nul, t.child.child_fd)
+    os.close(nul)
+    end = time.time() + 10
+    while t.child.isalive() and time.time() < end:
+        time.sleep(0.1)
+except TuiTimeout as e:
+    tap.diag("stopped: %s" % e)
+if t.child.isalive():
+    t.child.kill(signal.SIGKILL)
+kept = json.load(open(edraft)) if os.path.exists(edraft) else {}
+tap.is_(kept.get("description"), "kept across a drop", "the terminal gone: the field being typed is in the edit's draft")
+with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Resume")
+    t.send("y")
+    t.wait_for("Name *")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'web'", "git-http", "the resumed edit")
+tap.is_(json.load(open(conn)).get("description"), "kept across a drop", "saved: the change resumed is in the file")
+tap.ok(not os.path.exists(edraft), "and the edit's draft is gone")
+before_file = open(conn, "rb").read()
 
 with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.to_token()
@@ -166,5 +210,26 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok("(new, but the store already has 'web-token': give it another store id)" in said,
            "back on the review after the store said so: the taken store id is said there too")
     t.quit()
+
+# Changes left in a draft, then the connector changed by another run: never offered over
+# that change; deleting the connector deletes its draft.
+with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.focus("Description")
+    t.type("typed on the old one")
+    t.quit()
+other = subprocess.run(base + ["edit", "api", "--non-interactive", "--skip-test", "--description", "changed meanwhile"],
+                       capture_output=True, text=True)
+with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    said = " ".join(t.screen_text().split())
+    tap.ok(other.returncode == 0 and not t.has("Resume") and "it was changed since: not offered" in said and
+           (t.value("Description") or "").strip() == "changed meanwhile",
+           "a draft of changes to a connector changed since is not offered; the saved values show")
+    t.send(CTRL_C)
+    tap.is_(t.wait_exit(), 5, "nothing typed: Ctrl-C quits at once")
+adraft = os.path.join(home, "edit-api.json")
+gone = subprocess.run(base + ["delete", "api", "--yes"], capture_output=True, text=True)
+tap.ok(gone.returncode == 0 and not os.path.exists(adraft), "'delete' removes the connector's edit draft too")
 tap.done()
 PY

@@ -127,7 +127,7 @@ is "$r1 $r2 $r3 $r4" "0 0 0 0" "create, rewrite, rekey and a new connector under
 log=$(cat "$mlog" 2>/dev/null)
 like "$log" "^openat [0-7]+ [0-7]+ $mhome/\\.secrets\\.store\\.tmp\\." "the log shows the store's temp files created"
 like "$log" "^open [0-7]+ [0-7]+ $mhome/secrets\\.store\\.lock\$" "and its lock file"
-like "$log" "^openat [0-7]+ [0-7]+ $mdir/\\.new\\.key\\.tmp\\." "and the new key file's temp file"
+like "$log" "^openat [0-7]+ [0-7]+ $mdir/\\.\$" "and the new key file, made with no name in its folder (O_TMPFILE)"
 like "$log" "^mkdir [0-7]+ [0-7]+ $mhome/connectors\$" "and the connectors folder"
 like "$log" "^openat [0-7]+ [0-7]+ $mhome/connectors/\\.m\\.json\\.tmp\\." "and the connector's temp file"
 loose=""

@@ -122,10 +122,10 @@ static const struct good good[] = {
 	  "https://dev.azure.com/contoso",
 	  "https://dev.azure.com/contoso/Payments/_apis/git/repositories/web",
 	  NULL },
-	{ "HTTPS://DEV.Azure.com/contoso/Payments/_GIT/web", TR, CH, NULL,
+	{ "https://dev.azure.com/contoso/Payments/_GIT/web", TR, CH, NULL,
 	  AZURE_HTTPS, false, "dev.azure.com", 0, NULL,
 	  "contoso", NULL, "Payments", "web",
-	  "HTTPS://DEV.Azure.com/contoso/Payments/_GIT/web",
+	  "https://dev.azure.com/contoso/Payments/_GIT/web",
 	  "https://dev.azure.com/contoso/Payments/_git/web/info/refs?service=git-upload-pack",
 	  "https://dev.azure.com/contoso",
 	  "https://dev.azure.com/contoso/Payments/_apis/git/repositories/web",
@@ -258,14 +258,6 @@ static const struct good good[] = {
 	  "https://dev.azure.com/ms-quantum",
 	  "https://dev.azure.com/ms-quantum/Quantum%20Program/_apis/git/repositories/qiotoolkit",
 	  "v3/ms-quantum/Quantum%20Program/qiotoolkit" },
-	{ "git@SSH.dev.azure.com:v3/contoso/Payments/web", TR, CS, NULL,
-	  AZURE_SSH, false, "ssh.dev.azure.com", 0, "git",
-	  "contoso", NULL, "Payments", "web",
-	  "git@SSH.dev.azure.com:v3/contoso/Payments/web",
-	  NULL,
-	  "https://dev.azure.com/contoso",
-	  "https://dev.azure.com/contoso/Payments/_apis/git/repositories/web",
-	  "v3/contoso/Payments/web" },
 	{ "git@ssh.dev.azure.com:/v3/contoso/Payments/web", TR, CS, NULL,
 	  AZURE_SSH, false, "ssh.dev.azure.com", 0, "git",
 	  "contoso", NULL, "Payments", "web",
@@ -623,8 +615,20 @@ static const struct bad bad[] = {
 	  "plain http://', --allow-http true)" },
 	{ "http://dev.azure.com/contoso/Payments", TP, CH, true,
 	  "Azure DevOps Services needs https://: use 'https://dev.azure.com/contoso/Payments'" },
-	{ "HTTP://contoso.visualstudio.com/Payments", TP, CH, true,
+	{ "http://contoso.visualstudio.com/Payments", TP, CH, true,
 	  "use 'https://contoso.visualstudio.com/Payments'" },
+	/* Harness's URL check takes the scheme in lower case only; its dev.azure.com, the host. */
+	{ "HTTP://contoso.visualstudio.com/Payments", TP, CH, true,
+	  "write the scheme in lower case, as Harness takes it: 'http://contoso.visualstudio.com/Payments'" },
+	{ "HTTPS://DEV.Azure.com/contoso/Payments/_GIT/web", TR, CH, false,
+	  "write the scheme and host in lower case, as Harness takes it: "
+	  "'https://dev.azure.com/contoso/Payments/_GIT/web'" },
+	{ "https://Contoso@Dev.Azure.com:443/Contoso/Payments", TP, CH, false,
+	  "write the host in lower case, as Harness takes it: 'https://Contoso@dev.azure.com:443/Contoso/Payments'" },
+	{ "Git@SSH.dev.azure.com:v3/Contoso/Payments", TP, CS, false,
+	  "write the host in lower case, as Harness takes it: 'Git@ssh.dev.azure.com:v3/Contoso/Payments'" },
+	{ "SSH://git@ssh.dev.azure.com/v3/contoso/Payments", TP, CS, false,
+	  "write the scheme in lower case, as Harness takes it: 'ssh://git@ssh.dev.azure.com/v3/contoso/Payments'" },
 	{ "https://dev.azure.com/contoso/Payments/_versionControl?path=$/Payments", TP, CH, false,
 	  "TFVC paths ($/...) are not Git repositories" },
 	{ "$/Payments/Main", TP, CH, false, "TFVC paths ($/...) are not Git repositories" },
@@ -716,15 +720,15 @@ static const struct bad bad[] = {
 	{ "ssh://vs-ssh.visualstudio.com:22/DefaultCollection/Payments/_ssh/web", TR, CS, false,
 	  "put the organization as the user" },
 	{ "contoso@vs-ssh.visualstudio.com:contoso/Payments/web", TR, CS, false,
-	  "the SSH path starts with 'v3/': write 'ssh://<org>@vs-ssh.visualstudio.com/v3/<org>/<project>/<repo>'" },
+	  "the SSH path starts with 'v3/': write 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'" },
 	/* Harness saves an scp form only as git@host:path; vs-ssh's user is the organization. */
 	{ "contoso@vs-ssh.visualstudio.com:v3/contoso/Payments/web", TR, CS, false,
-	  "the SSH user for vs-ssh.visualstudio.com is the organization, in the ssh:// form Harness takes: "
-	  "write it 'ssh://contoso@vs-ssh.visualstudio.com/v3/contoso/Payments/web'" },
+	  "the SSH user for vs-ssh.visualstudio.com is the organization, a form Harness does not take: use the "
+	  "same repository on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
 	{ "git@vs-ssh.visualstudio.com:v3/contoso/Payments", TP, CS, false,
-	  "write it 'ssh://contoso@vs-ssh.visualstudio.com/v3/contoso/Payments'" },
+	  "'git@ssh.dev.azure.com:v3/contoso/Payments'" },
 	{ "ssh://other@vs-ssh.visualstudio.com/v3/contoso/Payments/web", TR, CS, false,
-	  "write it 'ssh://contoso@vs-ssh.visualstudio.com/v3/contoso/Payments/web'" },
+	  "'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
 	{ "admin@tfs.example.com:tfs/Coll/Payments/_git/web", TR, CS, false,
 	  "Harness takes this form only with the user 'git': write it "
 	  "'ssh://admin@tfs.example.com/tfs/Coll/Payments/_git/web'" },
@@ -996,6 +1000,51 @@ static void test_too_long(void **state)
 	url[sizeof(url) - 1] = '\0';
 	assert_false(azure_url_check(url, AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)));
 	assert_string_equal(msg, "the URL is 2099 bytes long: Azure URLs are far shorter (at most 2048)");
+}
+
+/*
+ * With API access, Harness cuts the organization and project out of the URL
+ * (SSH: after the first '/'; HTTPS: between ".com/" and "/_git/"): the forms
+ * it cuts wrong are refused with the same project or repository in one it
+ * cuts right, which the check then takes.
+ */
+static void test_api_forms(void **state)
+{
+	static const struct {
+		const char *url, *fix; /* fix NULL: taken */
+	} forms[] = {
+		{ "git@ssh.dev.azure.com:v3/contoso/Payments/web", NULL },
+		{ "git@ssh.dev.azure.com:v3/contoso/Payments", NULL },
+		{ "https://dev.azure.com/contoso/Payments/_git/web", NULL },
+		{ "https://contoso@dev.azure.com/contoso/Payments", NULL },
+		{ "https://contoso.visualstudio.com/DefaultCollection/Payments/_git/web", NULL },
+		{ "https://tfs.example.com/tfs/Coll/Payments/_git/web", NULL }, /* a server: not the Services' cuts */
+		{ "ssh://git@ssh.dev.azure.com/v3/contoso/Payments/web", "git@ssh.dev.azure.com:v3/contoso/Payments/web" },
+		{ "git@ssh.dev.azure.com:/v3/contoso/Payments/web", "git@ssh.dev.azure.com:v3/contoso/Payments/web" },
+		{ "ssh://contoso@vs-ssh.visualstudio.com/v3/contoso/Payments", "git@ssh.dev.azure.com:v3/contoso/Payments" },
+		{ "ssh://git@ssh.dev.azure.com:22/v3/contoso/My%20Project/web", "git@ssh.dev.azure.com:v3/contoso/My%20Project/web" },
+		{ "https://dev.azure.com:443/contoso/Payments/_git/web", "https://dev.azure.com/contoso/Payments/_git/web" },
+		{ "https://dev.azure.com/contoso/_git/Payments", "https://dev.azure.com/contoso/Payments/_git/Payments" },
+		{ "https://contoso.visualstudio.com/Payments/_git/web", "https://dev.azure.com/contoso/Payments/_git/web" },
+		{ "https://contoso.visualstudio.com/Payments", "https://dev.azure.com/contoso/Payments" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char msg[512] = "", want[512];
+		bool ok = azure_url_api_ok(forms[i].url, msg, sizeof(msg));
+
+		if (ok != !forms[i].fix)
+			fail_msg("%s: %s", forms[i].url, ok ? "taken" : msg);
+		if (!forms[i].fix)
+			continue;
+		snprintf(want, sizeof(want), "with API access on, Harness reads the organization and project from "
+		         "the URL, and cannot from this form: use '%s' (the same ", forms[i].fix);
+		if (strncmp(msg, want, strlen(want)) != 0)
+			fail_msg("%s: message '%s', want '%s'", forms[i].url, msg, want);
+		if (!azure_url_api_ok(forms[i].fix, msg, sizeof(msg)))
+			fail_msg("%s: its fix is refused too: %s", forms[i].url, msg);
+	}
+	assert_true(azure_url_api_ok("not a url", NULL, 0)); /* azure_url_check's to say */
 }
 
 /* Values that do not apply are NULL; default ports per transport. */
@@ -1306,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_allow_http),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_not_applicable),
+		cmocka_unit_test(test_api_forms),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_names_forbidden),
 		cmocka_unit_test(test_names_reserved),

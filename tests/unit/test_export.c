@@ -335,6 +335,29 @@ static void test_yaml_quoting(void **state)
  * U+2028/U+2029 are line breaks to YAML 1.1 (libyaml, SnakeYAML) but text to
  * YAML 1.2 readers: written raw, the two read back differently. Escaped only.
  */
+/* Harness appends validationRepo to the URL as it is: a name that is not URL-safe goes encoded. */
+static void test_validation_repo_encoded(void **state)
+{
+	static const struct {
+		const char *name, *exported;
+	} repos[] = {
+		{ "web", "web" }, { "web app", "web%20app" }, { "Zürich", "Z%C3%BCrich" }, { "a!(b)-_.x", "a!(b)-_.x" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(repos) / sizeof(repos[0]); i++) {
+		struct connector *c = make_valid(fixture_connector("name", "Shop", "url-type", "project", "connection",
+			"http", "url", "https://dev.azure.com/contoso/Shop", "test-repo", repos[i].name, "username", "ci",
+			NULL));
+		cJSON *tree = export_tree(c);
+
+		assert_string_equal(path(tree, "spec", "validationRepo", NULL)->valuestring, repos[i].exported);
+		assert_round_trip(c);
+		cJSON_Delete(tree);
+		connector_free(c);
+	}
+}
+
 static void test_yaml_unicode_breaks(void **state)
 {
 	static const char *const texts[] = { "a\u2028b", "a\u2029b", "\u2028" };
@@ -382,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_account_scope),
 		cmocka_unit_test(test_org_scope_project_secrets),
 		cmocka_unit_test(test_yaml_quoting),
+		cmocka_unit_test(test_validation_repo_encoded),
 		cmocka_unit_test(test_yaml_unicode_breaks),
 		cmocka_unit_test(test_tags_map),
 	};

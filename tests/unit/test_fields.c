@@ -281,6 +281,19 @@ static void test_validate_url(void **state)
 	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/My Shop", NULL,
 	       "the URL has a raw space: use 'git@ssh.dev.azure.com:v3/contoso/My%20Shop'");
 	expect(c, FIELD_URL, "anything", NULL, "add the scheme");
+	assert_true(fields_set(c, FIELD_URL_TYPE, "project", msg, sizeof(msg)));
+	expect(c, FIELD_TEST_REPO, "web%20app", NULL, "give the name as Azure DevOps shows it, \"web app\", not "
+	       "encoded as in a URL (the export encodes it for Harness)");
+	expect(c, FIELD_TEST_REPO, "web app", NULL, NULL);
+	expect(c, FIELD_TEST_REPO, "50%", NULL, "remove '%'");
+	/* API access on: a form Harness cannot cut the organization and project from is refused. */
+	assert_true(fields_set(c, FIELD_URL_TYPE, "repo", msg, sizeof(msg)));
+	expect(c, FIELD_URL, "ssh://git@ssh.dev.azure.com/v3/contoso/Shop/shop", NULL, NULL);
+	assert_true(fields_set(c, FIELD_API_ACCESS, "true", msg, sizeof(msg)));
+	expect(c, FIELD_URL, "ssh://git@ssh.dev.azure.com/v3/contoso/Shop/shop", NULL,
+	       "with API access on, Harness reads the organization and project from the URL, and cannot from this "
+	       "form: use 'git@ssh.dev.azure.com:v3/contoso/Shop/shop' (the same repository)");
+	expect(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop/shop", NULL, NULL);
 	connector_free(c);
 }
 
