@@ -743,6 +743,16 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 			p->proj = i + 1;
 			p->repo = i + 1;
 		} else {
+			/* Where the project goes, an organization's page or API: no project to fix it to. */
+			static const char *const org_pages[] = { "_apis", "_settings", "_usersSettings", "_projects",
+			                                          "_admin", "_home", NULL };
+			if (az_in_list(g[i].name, org_pages))
+				return fail(p->msg, p->msglen, "'%s' is %s of the %s, not a project: use '%.*s/"
+				            "<project>'%s", g[i].name,
+				            strcmp(g[i].name, "_apis") == 0 ? "the REST API" : "a web page",
+				            u->server ? "collection" : "organization",
+				            url_upto(p, g[i].at - 1), p->text,
+				            w && w->type == AZ_URL_REPO ? ", or a repository's Clone URL" : "");
 			p->proj = i;
 			p->repo = n;
 			if (i + 1 < n) {

@@ -735,6 +735,14 @@ static const struct bad bad[] = {
 	{ "https://tfs.example.com/_git/web", TP, CH, false,
 	  "add the collection before '_git' (e.g. 'https://tfs.example.com/DefaultCollection/...')" },
 	{ "https://tfs.example.com/tfs/_apis/Payments", TP, CH, false, "add the collection before '_apis'" },
+	/* An organization's page or API where the project goes: no project to fix it to. */
+	{ "https://dev.azure.com/contoso/_apis/git/repositories", TR, CH, false,
+	  "'_apis' is the REST API of the organization, not a project: use 'https://dev.azure.com/contoso/<project>', "
+	  "or a repository's Clone URL" },
+	{ "https://dev.azure.com/contoso/_settings/repositories", TP, CH, false,
+	  "'_settings' is a web page of the organization, not a project: use 'https://dev.azure.com/contoso/<project>'" },
+	{ "https://tfs.example.com/tfs/Coll/_apis", TP, CH, false,
+	  "'_apis' is the REST API of the collection, not a project: use 'https://tfs.example.com/tfs/Coll/<project>'" },
 	/* Each fix proposed is a URL the same type takes. */
 	{ "git@ssh.dev.azure.com:V3/contoso/Payments/web", TR, CS, false,
 	  "use 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
