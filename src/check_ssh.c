@@ -374,12 +374,15 @@ static bool check_ssh_host_key(struct check_ssh *s)
 	case KNOWN_HOSTS_UNREADABLE:
 		/* That file may list another key for the host: no key to trust on first use, unless given. */
 		if (!t->accept_host_key || !*t->accept_host_key) {
+			/* A key accepted is recorded in our own file: no way round that one. */
+			bool own = t->known_hosts_file && strcmp(where.file, t->known_hosts_file) == 0;
 			r->host_key_status = CHECK_HOSTKEY_UNCHECKED;
 			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
 			               "cannot read %s (%s), so the host key of %s (%s) cannot be checked against "
-			               "it: make it readable (or move it away), or give --accept-host-key %s",
+			               "it: make it readable (or move it away)%s%s",
 			               where.file, where.err == EINVAL ? "not a regular file" : strerror(where.err),
-			               name, r->host_key_fp, r->host_key_fp);
+			               name, r->host_key_fp, own ? ": host keys accepted are kept there" :
+			               ", or give --accept-host-key ", own ? "" : r->host_key_fp);
 			break;
 		}
 		/* The key the operator gave is the one to check. */

@@ -197,6 +197,8 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (rc != CLI_CONTINUE)
 		return rc;
+	if (o.json && o.ids)
+		return msg_usage_for(ctx->err, "list", "list: --json and --ids are two forms of the list: give one");
 	if (connector_file_ids(dir, &ids, &n) != 0) {
 		msg_error(ctx->err, "list: cannot read %s: %s", dir, strerror(errno));
 		return AZ_EXIT_ERROR;

@@ -461,6 +461,12 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		rc = rc != AZ_EXIT_OK && !invalid ? rc : AZ_EXIT_INVALID;
 		goto report;
 	}
+	/* A folder the file could not be saved in (or read from after) is said before the check. */
+	if (!a->dry_run && !connector_file_dir_safe(ctx->paths.connectors_dir, msg, sizeof(msg))) {
+		msg_error(ctx->err, "%s; nothing was saved", msg);
+		rc = AZ_EXIT_ERROR;
+		goto report;
+	}
 	if (!a->skip_test) {
 		/* A host key accepted is kept with what is saved: not after a check that saves nothing. */
 		a->check.record_only_if_passed = !a->save_on_failure;

@@ -291,8 +291,10 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		rc = store_cli_fail(ctx, &err);
 	if (rc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
-		if (kind == STORE_KIND_SSH_PRIVATE_KEY)
+		if (kind == STORE_KIND_SSH_PRIVATE_KEY) {
+			cmd_secret_pub_forget(ctx, id, value);
 			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value);
+		}
 	}
 	secbuf_free(value);
 	store_close(s);
@@ -304,6 +306,14 @@ void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, 
 	fputs("  ", out);
 	cli_print_program(ctx, out, true);
 	fprintf(out, " secret get %s%s --to-file %s.pem\n", id, pem ? " --pem" : "", id);
+}
+
+void cmd_secret_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key)
+{
+	char pub[1024];
+
+	if (sshkey_pub_forget(ctx->paths.data_dir, sid, key, pub, sizeof(pub)))
+		fprintf(ctx->err, "Removed %s: it held the public key of the SSH key replaced.\n", pub);
 }
 
 void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,

@@ -104,8 +104,8 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		                   "connects over HTTP: leave it out", argv[optind]);
 		goto out;
 	}
-	/* Every connector has a secret (a token or a key): the store is always needed. */
-	rc = store_cli_open(ctx, STORE_CLI_EXISTING, &store);
+	/* Every connector has a secret (a token or a key): without a store, the one to store is named. */
+	rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &store);
 	if (rc != AZ_EXIT_OK)
 		goto out;
 	char prog[CLI_PROGRAM_MAX];

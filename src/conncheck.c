@@ -18,6 +18,7 @@
 #include "newconn.h"
 #include "store.h"
 #include "store_cli.h"
+#include "store_error.h"
 
 int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, char *msg,
                         size_t msglen)
@@ -175,7 +176,8 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 			         fields_at((enum field_id)i)->key, program, self);
 			return AZ_EXIT_INVALID;
 		}
-		enum store_status st = store_get(store, id, &s->val[i], &err);
+		enum store_status st = store ? store_get(store, id, &s->val[i], &err)
+		                       : store_fail(&err, STORE_NOT_FOUND, "there is no secret store yet");
 		if (st == STORE_NOT_FOUND) {
 			char kind[64];
 			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s%s' (or give "
@@ -232,7 +234,7 @@ int conncheck_record_host_key(const struct conncheck_opts *opts, const char *hos
 		}
 		if (krc != 0) {
 			snprintf(msg, msglen, "cannot record the accepted host key in %s: %s", opts->known_hosts,
-			         strerror(errno));
+			         errno == EINVAL ? "not a regular file (move it away)" : strerror(errno));
 			return -1;
 		}
 	}

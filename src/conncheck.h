@@ -67,7 +67,8 @@ struct store;
 /*
  * Fetch from store the secrets of c's applicable secret fields (by the store
  * ids c holds) into s. 0, or the store's exit code with the message in msg
- * (a missing one says how to store it: program is "azrepos-connect [--home D]");
+ * (a missing one, or store NULL when there is none, says how to store it:
+ * program is "azrepos-connect [--home D]");
  * AZ_EXIT_INVALID for an id that looks like a token (never looked up or quoted).
  */
 int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,

@@ -440,7 +440,7 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 	cJSON *root;
 
 	if (connector_file_has_nul(text, len)) {
-		snprintf(msg, msglen, "%s: contains a NUL byte: not a connector file", name);
+		snprintf(msg, msglen, "%s: contains a NUL byte: not %s", name, answers ? "an answers file" : "a connector file");
 		return NULL;
 	}
 	root = cJSON_ParseWithOpts(text, &end, 1);
@@ -594,6 +594,30 @@ static int connector_file_verify(const void *data, size_t len, void *user)
 	return c ? 0 : -1;
 }
 
+bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
+{
+	struct store_error err;
+	struct stat st;
+	size_t n = strlen(dir);
+	char *probe = malloc(n + 3);
+
+	if (!probe) {
+		snprintf(msg, msglen, "out of memory");
+		return false;
+	}
+	/* Else the nearest folder that is there: what is made below it is the user's own (0700). */
+	memcpy(probe, dir, n + 1);
+	bool there = stat(probe, &st) == 0;
+	while (stat(probe, &st) != 0 && errno == ENOENT && strrchr(probe, '/') && strrchr(probe, '/') != probe)
+		*strrchr(probe, '/') = '\0';
+	strcat(probe, "/.");
+	bool safe = (there ? store_perm_dirs(probe, &err) : store_perm_above(probe, &err)) == STORE_OK;
+	if (!safe)
+		snprintf(msg, msglen, "%s (others could change the connectors saved there)", err.message);
+	free(probe);
+	return safe;
+}
+
 int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)
 {
 	const char *id = connector_get(c, FIELD_IDENTIFIER);
@@ -607,6 +631,9 @@ int connector_file_save(const char *dir, const struct connector *c, bool replace
 		snprintf(msg, msglen, "cannot save: %s", why);
 		return -1;
 	}
+	/* Never a file that every later read refuses (connector_file_safe). */
+	if (!connector_file_dir_safe(dir, msg, msglen))
+		return -1;
 	if (paths_mkdir(dir) != 0) {
 		snprintf(msg, msglen, "cannot create %s: %s", dir, strerror(errno));
 		return -1;

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cmd.h"
 #include "cmd_connector.h"
 #include "connector.h"
 #include "connector_file.h"
@@ -269,14 +270,16 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			continue;
 		}
 		enum store_status st = store_get(*store, sid, &have, &err);
+		char kind[64];
 		if (s->fresh[id] && st == STORE_OK && !s->replace)
 			newconn_error(e, fields_at(id)->key, s->wizard
 			              ? "the store already has a secret '%s': give this one another store id "
 			                "(Credentials page), or leave the value empty to use the stored one"
-			                "%.0s%.0s%.0s%.0s%.0s"
+			                "%.0s%.0s%.0s%.0s%.0s%.0s"
 			              : "the store already has a secret '%s': to use it, give --%s-secret %s instead; "
-			                "to replace it run '%s secret set %s'; or keep both with --%s-secret NEWID",
+			                "to replace it run '%s secret set %s%s'; or keep both with --%s-secret NEWID",
 			              sid, fields_at(id)->key, sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
+			              store_cli_kind_flag(newconn_kind((enum field_id)id), kind, sizeof(kind)),
 			              fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
 			newconn_missing_secret(ctx, s, e, id, sid, "in the store", "paste the value on the Credentials "
@@ -338,8 +341,9 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 	connector_free(now);
 	if (same)
 		return AZ_EXIT_OK;
-	msg_error(ctx->err, "connector '%s' was %s by another run since this edit read it: nothing was saved; "
-	          "edit it again", id, frc == CONNECTOR_FILE_MISSING ? "deleted" : "changed");
+	msg_error(ctx->err, "connector '%s' was %s by another run since this edit read it: nothing was saved; %s",
+	          id, frc == CONNECTOR_FILE_MISSING ? "deleted" : "changed",
+	          frc == CONNECTOR_FILE_MISSING ? "to have it again, make it with 'new'" : "edit it again");
 	return AZ_EXIT_STORE_BUSY;
 }
 
@@ -442,6 +446,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	}
 	if (store && !commit)
 		store_abort(store);
+	if (commit && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
+		cmd_secret_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (rc == AZ_EXIT_OK)
 		s->nunused = cmd_connector_unused_secrets(ctx, base, s->unused, FIELD_COUNT);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -143,20 +144,8 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		         "'ssh-keygen -p -a 100 -f KEY'", (unsigned)rounds, SSHKEY_MAX_KDF_ROUNDS);
 		return -1;
 	}
-	/* OpenSSL's PEM reader wants the END line ended: a key typed or pasted without it gets one. */
-	struct secbuf *ended = NULL;
+	/* (A key pasted without the newline after its END line reads as well: test_sshkey.) */
 	const struct secbuf *in = key;
-	if (key->data[key->len - 1] != '\n') {
-		if (!(ended = secbuf_new(key->len + 1))) {
-			snprintf(msg, msglen, "out of memory");
-			return -1;
-		}
-		memcpy(ended->data, key->data, key->len);
-		ended->data[key->len] = '\n';
-		ended->data[key->len + 1] = '\0';
-		ended->len = key->len + 1;
-		in = ended;
-	}
 	/*
 	 * libssh frees the decoded blob of an OpenSSH key unwiped: an unencrypted one goes in as the
 	 * PEM made of it in locked memory (OpenSSL reads that). Any other goes in as it is.
@@ -168,7 +157,6 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	int rc = ssh_pki_import_privkey_base64((const char *)in->data,
 	                                       passphrase && passphrase->len ? (const char *)passphrase->data : NULL,
 	                                       sshkey_no_prompt, NULL, &k);
-	secbuf_free(ended);
 	secbuf_free(pem);
 	if (rc != SSH_OK) {
 		const char *what = sshkey_misgiven(text);
@@ -300,6 +288,27 @@ int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *pa
 	if (paths_mkdir(dir) != 0)
 		return -1;
 	return fileio_write_atomic(path, line, strlen(line), NULL, NULL) == 0 ? 0 : -1;
+}
+
+bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *key, char *path, size_t pathlen)
+{
+	char *line = NULL, *b64 = NULL;
+	size_t len = 0;
+	ssh_key k = NULL;
+	char msg[64];
+
+	sshkey_pub_path(dir, sid, path, pathlen);
+	if (!store_id_valid(sid) || fileio_read_path(path, SSHKEY_PUB_MAX, &line, &len) != 0)
+		return false;
+	/* "ssh-rsa <base64> <comment>": the key's own base64, whole, between the spaces. */
+	bool same = sshkey_import(key, NULL, &k, msg, sizeof(msg)) == 0 && ssh_pki_export_pubkey_base64(k, &b64) == 0;
+	const char *at = same ? strchr(line, ' ') : NULL;
+	size_t n = b64 ? strlen(b64) : 0;
+	same = at && strncmp(at + 1, b64, n) == 0 && (at[1 + n] == ' ' || at[1 + n] == '\n' || !at[1 + n]);
+	ssh_string_free_char(b64);
+	ssh_key_free(k);
+	free(line);
+	return !same && unlink(path) == 0;
 }
 
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen)

@@ -2,6 +2,7 @@
 #ifndef AZ_SSHKEY_H
 #define AZ_SSHKEY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libssh/libssh.h>
@@ -73,5 +74,12 @@ const char *sshkey_pub_path(const char *dir, const char *sid, char *path, size_t
  * (its path in path), dir made if need be. 0, or -1 with errno set.
  */
 int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *path, size_t pathlen);
+
+/*
+ * The key stored as sid is now key: a public key file kept for sid that is not
+ * key's (a key made here, then replaced) is removed, as it would be added to
+ * Azure DevOps for nothing. true when removed (its path in path).
+ */
+bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *key, char *path, size_t pathlen);
 
 #endif

@@ -167,6 +167,8 @@ void store_close(struct store *s);
 enum store_status store_key_file_read(const char *path, bool credential, struct secbuf **key,
                                       struct store_error *err);
 enum store_status store_key_file_create(const char *path, struct secbuf **key, struct store_error *err);
+/* Could a key file be made at path (its folder is there)? STORE_OK, or STORE_INVALID saying so. */
+enum store_status store_key_file_placeable(const char *path, struct store_error *err);
 
 /* The systemd credential's path ($CREDENTIALS_DIRECTORY/azrepos-connect.key)
  * in a malloc'ed string, or NULL when the variable is not set. */

@@ -143,8 +143,13 @@ int store_cli_can_create(struct cli_ctx *ctx)
 {
 	char *cred = store_credential_path();
 	bool ok = ctx->key_file || ctx->ask_secret || secbuf_has_tty() || (cred && access(cred, F_OK) == 0);
+	struct store_error err;
 
 	free(cred);
+	/* A key file to be made in a folder that is not there: a typo, said before the check. */
+	if (ctx->key_file && access(ctx->key_file, F_OK) != 0 &&
+	    store_key_file_placeable(ctx->key_file, &err) != STORE_OK)
+		return store_cli_fail(ctx, &err);
 	return ok ? AZ_EXIT_OK : store_cli_tty_error(ctx, ENXIO);
 }
 
@@ -274,8 +279,10 @@ static int store_cli_unlock_passphrase(struct cli_ctx *ctx, struct store *s)
 
 const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen)
 {
-	snprintf(buf, buflen, "%s%s", kind != STORE_KIND_TOKEN ? " --kind " : "",
-	         kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "");
+	/* A key is never typed at the prompt: it comes from its file. */
+	snprintf(buf, buflen, "%s%s%s", kind != STORE_KIND_TOKEN ? " --kind " : "",
+	         kind != STORE_KIND_TOKEN ? store_kind_name(kind) : "",
+	         kind == STORE_KIND_SSH_PRIVATE_KEY ? " --from-file KEY" : "");
 	return buf;
 }
 

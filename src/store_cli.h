@@ -21,7 +21,10 @@ enum store_cli_mode {
  */
 int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out);
 
-/* What 'secret set ID' needs to store kind: "" for a token (the default), else " --kind NAME". */
+/*
+ * What 'secret set ID' needs to store kind: "" for a token (the default), else
+ * " --kind NAME", and for a key " --from-file KEY" (a key is never typed).
+ */
 const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen);
 
 /*

@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -52,12 +54,28 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 	return STORE_OK;
 }
 
+enum store_status store_key_file_placeable(const char *path, struct store_error *err)
+{
+	const char *base;
+	char *dir = fileio_dir(path, &base);
+	struct stat st;
+	bool there = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+
+	free(dir);
+	/* A path mistyped: the operator's input, not the disk failing. */
+	return there ? STORE_OK : store_fail(err, STORE_INVALID, "cannot create the key file %s: its folder "
+	                                     "does not exist (a typo?)", path);
+}
+
 enum store_status store_key_file_create(const char *path, struct secbuf **key, struct store_error *err)
 {
-	struct secbuf *k = secbuf_new(STORE_KEY_FILE_MIN);
+	struct secbuf *k;
+	enum store_status st = store_key_file_placeable(path, err);
 
 	*key = NULL;
-	if (!k)
+	if (st != STORE_OK)
+		return st;
+	if (!(k = secbuf_new(STORE_KEY_FILE_MIN)))
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
 	randombytes_buf(k->data, STORE_KEY_FILE_MIN);
 	k->len = STORE_KEY_FILE_MIN;
@@ -68,10 +86,6 @@ enum store_status store_key_file_create(const char *path, struct secbuf **key, s
 		secbuf_free(k);
 		if (e == EEXIST)
 			return store_fail(err, STORE_INVALID, "key file %s already exists", path);
-		/* A path mistyped: the operator's input, not the disk failing. */
-		if (e == ENOENT || e == ENOTDIR)
-			return store_fail(err, STORE_INVALID, "cannot create the key file %s: its folder does not "
-			                  "exist (a typo?)", path);
 		return store_fail(err, STORE_IO, "cannot create the key file %s: %s", path, strerror(e));
 	}
 	*key = k;

@@ -74,17 +74,12 @@ static enum store_status store_perm_dir(const char *dir, bool own_folder, struct
 	return STORE_OK;
 }
 
-enum store_status store_perm_dirs(const char *path, struct store_error *err)
+/* dir (taken) and every folder above it; dir is the own folder when own. */
+static enum store_status store_perm_up(char *dir, bool own, struct store_error *err)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
 	char *real = NULL;
 	enum store_status s = STORE_OK;
 
-	if (dir && !*dir) {
-		free(dir);
-		dir = strdup("/");
-	}
 	if (!dir)
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
 	real = realpath(dir, NULL);
@@ -95,7 +90,7 @@ enum store_status store_perm_dirs(const char *path, struct store_error *err)
 	}
 	free(dir);
 	/* From the store's folder up to "/". */
-	for (bool own = true;; own = false) {
+	for (;; own = false) {
 		char *up;
 
 		if ((s = store_perm_dir(real, own, err)) != STORE_OK || strcmp(real, "/") == 0)
@@ -108,6 +103,19 @@ enum store_status store_perm_dirs(const char *path, struct store_error *err)
 	}
 	free(real);
 	return s;
+}
+
+enum store_status store_perm_dirs(const char *path, struct store_error *err)
+{
+	const char *slash = strrchr(path, '/');
+
+	return store_perm_up(!slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path)),
+	                     true, err);
+}
+
+enum store_status store_perm_above(const char *dir, struct store_error *err)
+{
+	return store_perm_up(strdup(dir), false, err);
 }
 
 enum store_status store_perm_dir_writable(const char *path, struct store_error *err)

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 87
+plan 90
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -73,15 +73,23 @@ verdict 0 failed host-key "is $fp, not the SHA256:A+ given to --accept-host-key"
 	"--accept-host-key with another fingerprint"
 
 # A known_hosts file there but not readable (a folder in its place): it might list another key,
-# so the key is not just unknown; the fingerprint given is the way on.
-rm "$kh" && mkdir "$kh"
-ssh_probe "$repo" "$AZF_SSH_KEY"
-verdict 0 failed host-key "^cannot read $kh \(not a regular file\), so the host key of .* cannot be checked against it: make it readable \(or move it away\), or give --accept-host-key $fp\$" \
+# so the key is not just unknown; the fingerprint given is the way on (the user's file), or
+# moving it away (the program's own, where an accepted key is recorded).
+ukh="$tap_tmp/user_known_hosts"
+mkdir "$ukh"
+ssh_probe "$repo" "$AZF_SSH_KEY" --user-known-hosts "$ukh"
+verdict 0 failed host-key "^cannot read $ukh \(not a regular file\), so the host key of .* cannot be checked against it: make it readable \(or move it away\), or give --accept-host-key $fp\$" \
 	"an unreadable known_hosts: said, with the way on"
 is "$(j 'p[0]["host_key"]')" unchecked "the JSON says unchecked"
-ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
+ssh_probe "$repo" "$AZF_SSH_KEY" --user-known-hosts "$ukh" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
 is "$rc,$(j 'p[0]["host_key"]')" "0,accepted" "... and --accept-host-key with the server's fingerprint accepts it"
+rm "$kh" && mkdir "$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY"
+verdict 0 failed host-key "^cannot read $kh \(not a regular file\), so the host key of .* cannot be checked against it: make it readable \(or move it away\): host keys accepted are kept there\$" \
+	"the program's own known_hosts unreadable: moving it away is the way (an accepted key could not be kept)"
 rmdir "$kh" && : >"$kh"
+ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "${AZF_SSH_HOSTKEY_FP#SHA256:}"
+is "$rc,$(j 'p[0]["host_key"]')" "0,accepted" "--accept-host-key takes the fingerprint without 'SHA256:' too"
 
 # When the program records an accepted key (conncheck_record_host_key): never in a dry
 # run; with --only-if-passed (new: a failed check saves nothing) after a passing check

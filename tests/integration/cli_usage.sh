@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 31
+plan 35
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -76,3 +76,16 @@ is "$(said)" "azrepos-connect" "PATH finds this program (through a link): its na
 (cd "$(dirname "$bin")" && PATH=/usr/bin:/bin run ./azrepos-connect show nope </dev/null; printf '%s' "$err" >"$tap_tmp/dot.err")
 err=$(cat "$tap_tmp/dot.err")
 is "$(said)" "$self" "run as ./azrepos-connect: the absolute path, which works from any folder"
+
+# A token pasted into a path is never repeated in a message (a mistaken paste at 2 a.m.):
+# the message stays, the token shows as withheld.
+tok=$(head -c 100 /dev/urandom | base32 | tr -d '=\n' | tr 'A-Z' 'a-z' | head -c 52)
+: >"$tap_tmp/plainfile"
+run "$bin" --home "$tap_tmp/plainfile/$tok" list </dev/null
+like "$rc:$err" "^1:azrepos-connect: list: cannot read $tap_tmp/plainfile/\\(a token, not shown\\)/connectors: Not a directory" \
+	"a token in --home: said as withheld in a message (msg_error)"
+unlike "$out$err" "$tok" "and not repeated anywhere"
+run "$bin" new --non-interactive --answers "$tap_tmp/nodir/$tok" </dev/null
+like "$rc:$err" "^3:azrepos-connect: answers: cannot read $tap_tmp/nodir/\\(a token, not shown\\): No such file" \
+	"a token in an answers file's path: said as withheld in the list of errors"
+unlike "$out$err" "$tok" "and not repeated anywhere"

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 88
+plan 93
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -24,6 +24,10 @@ az list --json
 is "$rc" 0 "list --json exits 0"
 is "$(printf '%s' "$out" | $py -c 'import json,sys; print(",".join(c["identifier"] for c in json.load(sys.stdin)))')" \
 	"azure_infra_repo_ssh,azure_payments" "list --json is an array of the connectors"
+
+az list --json --ids
+like "$rc:$err" "^2:azrepos-connect: list: --json and --ids are two forms of the list: give one" \
+	"list --json --ids: a usage error (exit 2), not one of them chosen silently"
 
 # --- show ---------------------------------------------------------------
 az show azure_payments
@@ -148,10 +152,37 @@ az show azure_payments
 is "$rc:$err" "1:azrepos-connect: show: $conns/azure_payments.json can be written by group or others (mode 0666): they could point the connector at another host and get its token; run 'chmod 600 $conns/azure_payments.json'" \
 	"a connector file others can write is refused (exit 1), with the chmod that fixes it"
 chmod 600 "$conns/azure_payments.json"
+# ... nor may it belong to another user (the suite runs as root, which can make one).
+if [ "$(id -u)" -eq 0 ]; then
+	chown 65534 "$conns/azure_payments.json"
+	az show azure_payments
+	is "$rc:$err" "1:azrepos-connect: show: $conns/azure_payments.json belongs to uid 65534, not to you (uid 0): whoever owns it could point the connector at another host and get its token; run 'chown 0 $conns/azure_payments.json' as root if it is yours" \
+		"a connector file of another user is refused (exit 1), with the chown that fixes it"
+	chown 0 "$conns/azure_payments.json"
+else
+	ok 0 "# SKIP only root can give a file to another user"
+fi
 chmod 777 "$conns"
 az show azure_payments
 like "$rc:$err" "^1:.*folder $conns is writable by group or others \(mode 0777\): run 'chmod go-w $conns'" \
 	"... and so is one in a folder others can write"
+# ... which is why nothing is saved there (nor in a folder made below one others can write).
+printf 'tok3n-value-0123' >"$tap_tmp/pat"
+chmod 600 "$tap_tmp/pat"
+newp() {
+	run "$bin" --home "$1" --key-file "$tap_tmp/nk" new --non-interactive --name perm --url-type repo \
+		--url https://dev.azure.com/contoso/Shop/_git/web --username u --token-file "$tap_tmp/pat" --skip-test </dev/null
+}
+mkdir -m 700 "$tap_tmp/h2" && mkdir -m 777 "$tap_tmp/h2/connectors"
+newp "$tap_tmp/h2"
+like "$rc:$err" "^1:.*folder $tap_tmp/h2/connectors is writable by group or others \(mode 0777\): run 'chmod go-w $tap_tmp/h2/connectors'.*; nothing was saved" \
+	"new into a connectors folder others can write: exit 1, the chmod named, nothing saved"
+[ ! -e "$tap_tmp/h2/connectors/perm.json" ] && [ ! -e "$tap_tmp/nk" ] && [ ! -e "$tap_tmp/h2/secrets.store" ]
+ok $? "no connector file, no key file, no store made"
+mkdir -m 777 "$tap_tmp/loose"
+newp "$tap_tmp/loose/home"
+like "$rc:$err" "^1:.*folder $tap_tmp/loose is writable by group or others" \
+	"a connectors folder yet to be made below a folder others can write: the same"
 chmod 700 "$conns"
 mkfifo "$conns/fifo.json"
 az show fifo

@@ -137,15 +137,15 @@ is "$rc:$err" "3:azrepos-connect: connector web needs a ssh-private-key as 'web-
 is "$(state)" "$before" "... nothing written"
 # Its key gone: the commands that store it again say its kind, or take it from the connector.
 run az secret rm web-ssh-key --yes </dev/null
-has "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key'" \
-	"secret rm of a key a connector uses: the command given says its kind"
+has "$out" "Connector web now names a secret that is gone: give it one with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key --from-file KEY'" \
+	"secret rm of a key a connector uses: the command given says its kind, and where the key comes from"
 run az secret set web-ssh-key --from-file "$AZF_SSH_KEY" </dev/null
 like "$rc:$out" "^0:Saved secret web-ssh-key \(ssh-private-key\)" \
 	"secret set of an id a connector names as its key: stored as a key without --kind"
 run az secret rm web-ssh-key --yes </dev/null
 run az test web
-has "$err" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key'" \
-	"a missing SSH key: the command that stores it again has --kind ssh-private-key"
+has "$err" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key --from-file KEY'" \
+	"a missing SSH key: the command that stores it again has --kind ssh-private-key --from-file KEY"
 # A connector file refused as it is may name any secret: removing one asks, naming that file.
 printf '{"schema": 1, "name": "bad", "colour": "blue"}\n' >"$home/connectors/bad.json"
 run az secret set lone --from-file "$tap_tmp/taken" </dev/null

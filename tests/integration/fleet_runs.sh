@@ -140,8 +140,8 @@ for _ in $(seq 100); do [ "$(wc -l <"$AZF_SILENT_LOG")" -gt "$silent_before" ] &
 run az delete gone --yes </dev/null
 wait
 is "$rc,$(cat "$tap_tmp/gone.rc")" "0,15" "deleted during the edit's check: the delete exits 0, the edit 15"
-like "$(cat "$tap_tmp/gone.err")" "connector 'gone' was deleted by another run since this edit read it: nothing was saved" \
-	"... saying why"
+like "$(cat "$tap_tmp/gone.err")" "connector 'gone' was deleted by another run since this edit read it: nothing was saved; to have it again, make it with 'new'" \
+	"... saying why, and how to have it again (an edit could not)"
 [ ! -e "$home/connectors/gone.json" ]
 ok $? "... and the connector stays deleted"
 

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3)) # the last two: the block at the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -323,3 +323,14 @@ api-token|--url https://dev.azure.com/contoso/Payments/_git/web --username ci --
 ssh-key|--connection ssh --url "$ssh_url"
 ssh-key-passphrase|--connection ssh --url "$ssh_url" --ssh-key-file "$AZF_SSH_KEY_ENC"
 CASES
+
+# A new key file in a folder that is not there (a typo): said before the check, which is
+# not run; nothing made, not even the home folder.
+"$bin" --home "$tap_tmp/home-typo" --key-file "$tap_tmp/no-such-dir/k" new --non-interactive --name web \
+	--url-type repo --url "$repo_url" --username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" \
+	--ca-file "$AZF_CA" </dev/null >"$tap_tmp/typo.out" 2>"$tap_tmp/typo.err"
+is "$?:$(cat "$tap_tmp/typo.out" "$tap_tmp/typo.err")" \
+	"3:azrepos-connect: cannot create the key file $tap_tmp/no-such-dir/k: its folder does not exist (a typo?)" \
+	"--key-file in a missing folder: exit 3, said at once (no probe ran)"
+[ ! -e "$tap_tmp/home-typo" ]
+ok $? "and no home folder is made for it"

@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 65
+plan 70
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -163,6 +163,26 @@ is "$rc" 0 "rm of the key made: exit 0"
 like "$(cat "$out/stdout")" "Removed its public key file $home/fleet-key.pub too" "rm says its .pub went too"
 [ ! -e "$home/fleet-key.pub" ]
 ok $? "and the .pub is gone"
+
+# The same key set again keeps its .pub; another key under the id removes it (it would be
+# added to Azure DevOps for nothing), and says so.
+az secret set fleet-key --generate
+pub=$(cat "$out/stdout")
+az secret get fleet-key --to-file "$tap_tmp/fleet-key2.pem"
+az secret set fleet-key --from-file "$tap_tmp/fleet-key2.pem"
+is "$rc:$(cat "$home/fleet-key.pub")" "0:$pub" "the key made set again from its file: its .pub stays"
+az secret set fleet-key --from-file "$tap_tmp/id_rsa"
+[ ! -e "$home/fleet-key.pub" ]
+ok $? "another key set under its id: the old .pub is removed"
+like "$rc:$err" "^0:.*Removed $home/fleet-key.pub: it held the public key of the SSH key replaced" "and that is said"
+az secret set edit-key --generate
+az new --non-interactive --name gk --url-type repo --connection ssh --skip-test \
+	--url git@ssh.dev.azure.com:v3/contoso/Shop/web --ssh-key-secret edit-key
+az edit gk --non-interactive --skip-test --ssh-key-file "$tap_tmp/id_rsa"
+like "$rc:$err" "^0:.*Removed $home/edit-key.pub: it held the public key of the SSH key replaced" \
+	"an edit that gives the connector another key under the id: its old .pub removed, said"
+[ ! -e "$home/edit-key.pub" ]
+ok $? "and gone"
 
 # get --pem: a key in OpenSSH form (ssh-keygen's default, which a Harness SSH
 # credential does not take) in PEM form, byte for byte what 'ssh-keygen -p -m

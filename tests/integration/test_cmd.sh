@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 90
+plan 91
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -231,6 +231,16 @@ like "$err" "^azrepos-connect: test: connector 'handmade' is not valid; fix it w
 	"... the connector is said to be invalid, with the edit that fixes it"
 like "$err" "^url: this is an SSH URL but the connection type is HTTP" "... and which value is wrong"
 rm -f "$home/connectors/handmade.json"
+
+# A connector whose store is not there (another home's, or removed): the secret it needs is named,
+# with the command that stores it.
+nh="$tap_tmp/nostore"
+run "$bin" --home "$nh" --key-file "$tap_tmp/nostore.key" new --non-interactive --name lone --url-type repo \
+	--url "$AZF_REPO_URL" --username u --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+rm -f "$nh/secrets.store"
+run "$bin" --home "$nh" --key-file "$tap_tmp/nostore.key" test lone </dev/null
+is "$rc:$err" "17:azrepos-connect: token: there is no secret store yet: store it again with 'azrepos-connect --home $nh --key-file $tap_tmp/nostore.key secret set lone-token' (or give the connector another with 'azrepos-connect --home $nh --key-file $tap_tmp/nostore.key edit lone')" \
+	"test with no store: exit 17, the secret to store named, with its command"
 
 # No output of this file showed the token or the SSH key (all runs above, through run).
 pat=$(cat "$AZF_TOKEN_FILE")

@@ -151,6 +151,30 @@ static void test_truncated(void **state)
 	}
 }
 
+/* Pasted without the newline after its END line (a copy that stops at the last dash): still the key. */
+static void test_no_final_newline(void **state)
+{
+	static const struct {
+		const char *file, *passphrase;
+	} keys[] = {
+		{ "rsa_openssh", NULL }, { "rsa_pem", NULL }, { "rsa_pkcs8", NULL },
+		{ "rsa_openssh_enc", PASS }, { "rsa_pem_enc", PASS }, { "rsa_pkcs8_enc", PASS },
+	};
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		struct secbuf *key = read_key(keys[i].file);
+
+		assert_int_equal(key->data[key->len - 1], '\n');
+		key->data[--key->len] = '\0';
+		int rc = verdict(key, keys[i].passphrase, msg, sizeof(msg));
+		if (rc != 0)
+			fail_msg("%s without its final newline: %d '%s'", keys[i].file, rc, msg);
+		secbuf_free(key);
+	}
+}
+
 /* What is often given for a private key: a public key, a PuTTY key, none at all. */
 static void test_misgiven(void **state)
 {
@@ -296,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_no_final_newline),
 		cmocka_unit_test(test_misgiven),
 		cmocka_unit_test(test_generate),
 		cmocka_unit_test(test_form),

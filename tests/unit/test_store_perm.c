@@ -286,12 +286,21 @@ static void test_key_files(void **state)
 		assert_null(k);
 		assert_non_null(strstr(err.message, "chmod 400"));
 	}
-	/* A systemd credential may carry a group-read ACL mask (0440), never more. */
-	assert_int_equal(chmod(key, 0440), 0);
-	assert_int_equal(store_key_file_read(key, true, &k, &err), STORE_OK);
-	secbuf_free(k);
-	assert_int_equal(chmod(key, 0444), 0);
-	assert_int_equal(store_key_file_read(key, true, &k, &err), STORE_PERMISSIONS);
+	/* A systemd credential may carry a group-read ACL mask (0440), never more: no x, no group write, nothing for others. */
+	static const mode_t cred_ok[] = { 0400, 0440, 0600, 0640 };
+	static const mode_t cred_bad[] = { 0444, 0404, 0460, 0420, 0410, 0660, 0700, 0500, 0401, 0402 };
+	for (size_t i = 0; i < sizeof(cred_ok) / sizeof(cred_ok[0]); i++) {
+		assert_int_equal(chmod(key, cred_ok[i]), 0);
+		if (store_key_file_read(key, true, &k, &err) != STORE_OK)
+			fail_msg("credential mode %04o refused: %s", (unsigned)cred_ok[i], err.message);
+		secbuf_free(k);
+	}
+	for (size_t i = 0; i < sizeof(cred_bad) / sizeof(cred_bad[0]); i++) {
+		assert_int_equal(chmod(key, cred_bad[i]), 0);
+		if (store_key_file_read(key, true, &k, &err) != STORE_PERMISSIONS)
+			fail_msg("credential mode %04o taken", (unsigned)cred_bad[i]);
+		assert_null(k);
+	}
 	assert_int_equal(chmod(key, 0400), 0);
 	assert_int_equal(symlink(key, link_path), 0);
 	assert_int_equal(store_key_file_read(link_path, false, &k, &err), STORE_PERMISSIONS);
