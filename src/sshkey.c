@@ -144,6 +144,13 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		         "'ssh-keygen -p -a 100 -f KEY'", (unsigned)rounds, SSHKEY_MAX_KDF_ROUNDS);
 		return -1;
 	}
+	uint64_t iter = sshkey_pem_pbkdf2_iterations(text);
+	if (iter > SSHKEY_MAX_PBKDF2_ITERATIONS) {
+		snprintf(msg, msglen, "the key's passphrase protection asks for %llu PBKDF2 iterations (a damaged "
+		         "key, or hours of work; at most %d are done here): protect it again with 'ssh-keygen -p -f KEY'",
+		         (unsigned long long)iter, SSHKEY_MAX_PBKDF2_ITERATIONS);
+		return -1;
+	}
 	/* (A key pasted without the newline after its END line reads as well: test_sshkey.) */
 	const struct secbuf *in = key;
 	/*

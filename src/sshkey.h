@@ -51,6 +51,9 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
 /* The bcrypt rounds of an encrypted OpenSSH key computed at most (ssh-keygen's default: 16; ~4 s). */
 #define SSHKEY_MAX_KDF_ROUNDS 512
 
+/* The PBKDF2 iterations of an encrypted PKCS#8 key computed at most (OpenSSL's default: 2048; ~5 s). */
+#define SSHKEY_MAX_PBKDF2_ITERATIONS 10000000
+
 /* Azure's advice for a new key: RSA, 4096 bits. */
 #define SSHKEY_GENERATE_BITS 4096
 

@@ -295,6 +295,39 @@ out:
 	return out;
 }
 
+uint64_t sshkey_pem_pbkdf2_iterations(const char *text)
+{
+	/* The OIDs 1.2.840.113549.1.5.13 (PBES2) and .12 (PBKDF2), as DER writes them. */
+	static const unsigned char pbes2[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d };
+	static const unsigned char pbkdf2[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c };
+	struct secbuf *der = pem_unarmour(text, "ENCRYPTED PRIVATE KEY");
+	size_t pos = 0, l = 0, n;
+	uint64_t iter = 0;
+	const unsigned char *p;
+
+	if (!der)
+		return 0;
+	p = der->data;
+	n = der->len;
+	/*
+	 * EncryptedPrivateKeyInfo { AlgorithmIdentifier { PBES2, PBES2-params { AlgorithmIdentifier
+	 * { PBKDF2, PBKDF2-params { OCTET STRING salt, INTEGER iterationCount, ... } }, ... } }, ... }
+	 */
+	if (pem_der(p, n, &pos, 0x30, &l) && pem_der(p, n, &pos, 0x30, &l) &&
+	    pem_der(p, n, &pos, 0x06, &l) && l == sizeof(pbes2) && memcmp(p + pos, pbes2, l) == 0 &&
+	    (pos += l, pem_der(p, n, &pos, 0x30, &l)) && pem_der(p, n, &pos, 0x30, &l) &&
+	    pem_der(p, n, &pos, 0x06, &l) && l == sizeof(pbkdf2) && memcmp(p + pos, pbkdf2, l) == 0 &&
+	    (pos += l, pem_der(p, n, &pos, 0x30, &l)) && pem_der(p, n, &pos, 0x04, &l) &&
+	    (pos += l, pem_der(p, n, &pos, 0x02, &l))) {
+		/* More than 8 bytes (after a leading 0) is more than any count: the most there is. */
+		iter = l > 9 || (l == 9 && p[pos]) ? UINT64_MAX : 0;
+		for (size_t i = 0; i < l && iter != UINT64_MAX; i++)
+			iter = iter << 8 | p[pos + i];
+	}
+	secbuf_free(der);
+	return iter;
+}
+
 struct secbuf *sshkey_pem_from(const char *text)
 {
 	if (strstr(text, "-----BEGIN RSA PRIVATE KEY-----"))

@@ -2,6 +2,8 @@
 #ifndef AZ_SSHKEY_PEM_H
 #define AZ_SSHKEY_PEM_H
 
+#include <stdint.h>
+
 #include "secbuf.h"
 
 /*
@@ -11,5 +13,12 @@
  * checked beyond the layout: sshkey_import first.
  */
 struct secbuf *sshkey_pem_from(const char *text);
+
+/*
+ * The PBKDF2 iterations a passphrase-protected PKCS#8 key in text asks for
+ * (read before OpenSSL spends them: a damaged count costs hours); 0 when text
+ * is no such key.
+ */
+uint64_t sshkey_pem_pbkdf2_iterations(const char *text);
 
 #endif

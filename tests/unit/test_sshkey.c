@@ -18,6 +18,7 @@
 #include "core_fixture.h"
 #include "secbuf.h"
 #include "sshkey.h"
+#include "sshkey_pem.h"
 
 #define PASS "pass phrase"
 
@@ -175,6 +176,39 @@ static void test_no_final_newline(void **state)
 	}
 }
 
+/*
+ * An encrypted PKCS#8 key whose PBKDF2 count is damaged or absurd: refused at
+ * once, not hours of OpenSSL's work (as OpenSSH keys' bcrypt rounds are).
+ */
+static void test_pbkdf2_iterations(void **state)
+{
+	/* EncryptedPrivateKeyInfo { { PBES2, { { PBKDF2, { salt, 2^31 - 1 } } } }, data }, DER. */
+	static const unsigned char der[] = {
+		0x30, 0x30, 0x30, 0x28, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d,
+		0x30, 0x1b, 0x30, 0x19, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0c,
+		0x30, 0x0c, 0x04, 0x04, 0x01, 0x02, 0x03, 0x04, 0x02, 0x04, 0x7f, 0xff, 0xff, 0xff,
+		0x04, 0x04, 0x00, 0x00, 0x00, 0x00,
+	};
+	char b64[sodium_base64_ENCODED_LEN(sizeof(der), sodium_base64_VARIANT_ORIGINAL)], text[256], msg[512];
+
+	(void)state;
+	sodium_bin2base64(b64, sizeof(b64), der, sizeof(der), sodium_base64_VARIANT_ORIGINAL);
+	snprintf(text, sizeof(text), "-----BEGIN ENCRYPTED PRIVATE KEY-----\n%s\n-----END ENCRYPTED PRIVATE KEY-----\n", b64);
+	assert_true(sshkey_pem_pbkdf2_iterations(text) == 2147483647u);
+	struct secbuf *key = secbuf_dup(text, strlen(text));
+	assert_int_equal(verdict(key, PASS, msg, sizeof(msg)), -1);
+	assert_non_null(strstr(msg, "the key's passphrase protection asks for 2147483647 PBKDF2 iterations (a damaged "
+	                            "key, or hours of work; at most 10000000 are done here): protect it again with "
+	                            "'ssh-keygen -p -f KEY'"));
+	secbuf_free(key);
+	/* ssh-keygen's (OpenSSL's) own count, read the same way: the key opens. */
+	key = read_key("rsa_pkcs8_enc");
+	assert_true(sshkey_pem_pbkdf2_iterations((const char *)key->data) == 2048);
+	assert_int_equal(verdict(key, PASS, msg, sizeof(msg)), 0);
+	secbuf_free(key);
+	assert_true(sshkey_pem_pbkdf2_iterations("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n") == 0);
+}
+
 /* What is often given for a private key: a public key, a PuTTY key, none at all. */
 static void test_misgiven(void **state)
 {
@@ -321,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_no_final_newline),
+		cmocka_unit_test(test_pbkdf2_iterations),
 		cmocka_unit_test(test_misgiven),
 		cmocka_unit_test(test_generate),
 		cmocka_unit_test(test_form),
