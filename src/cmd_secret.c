@@ -240,6 +240,12 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	if (o->kind && !store_kind_parse(o->kind, &kind))
 		return msg_usage_for(ctx->err, "secret", "secret set: unknown kind '%s' (token, password, "
 		                     "ssh-private-key, ssh-key-passphrase)", o->kind);
+	/* A file that cannot be read is said before a passphrase is asked for nothing. */
+	char why[320];
+	if (o->from_file && (rc = store_cli_value_readable(o->from_file, why, sizeof(why))) != AZ_EXIT_OK) {
+		msg_error(ctx->err, "%s: %s", id, why);
+		return rc;
+	}
 	if ((rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s)) != AZ_EXIT_OK)
 		return rc;
 	struct store_info had;

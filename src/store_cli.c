@@ -338,6 +338,15 @@ static int store_cli_value_error(int errnum, const char *from, char *msg, size_t
 	}
 }
 
+int store_cli_value_readable(const char *path, char *msg, size_t msglen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
+		return store_cli_value_error(errno, path, msg, msglen);
+	return S_ISDIR(st.st_mode) ? store_cli_value_error(EISDIR, path, msg, msglen) : AZ_EXIT_OK;
+}
+
 int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const char *path,
                          const char *prompt, const char *file_flag, struct secbuf **value,
                          char *msg, size_t msglen)

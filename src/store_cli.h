@@ -46,6 +46,9 @@ int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err);
 int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char *key_file,
                       bool from_credentials, struct secbuf **key);
 
+/* Can the value be read from path (there, readable, not a folder)? An exit code, with why in msg. */
+int store_cli_value_readable(const char *path, char *msg, size_t msglen);
+
 /*
  * A secret value of kind as the commands read it: from path when not NULL,
  * else typed on the terminal with echo off (a password or passphrase twice)

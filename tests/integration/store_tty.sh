@@ -115,6 +115,11 @@ rc, shown = run(["secret", "list"], [("Passphrase for the secret store", "wrong 
 ok(rc == 0, "a wrong passphrase, then the right one")
 ok("wrong passphrase, try again" in shown, "the first try is told it was wrong")
 ok("git-pat" in shown and token not in shown, "list shows the id, never the value")
+# A value file that cannot be read: said at once, no passphrase asked for nothing.
+rc, shown = run(["secret", "set", "late", "--from-file", os.path.join(tmp, "no-such-file")], [])
+ok(rc == 1 and "Passphrase" not in shown and
+   shown.strip() == "azrepos-connect: late: cannot read %s: No such file or directory" % os.path.join(tmp, "no-such-file"),
+   "set --from-file of a file not there: said before the passphrase is asked (exit 1)")
 
 before = open(store, "rb").read()
 rc, shown = run(["secret", "list"], [("Passphrase", "w1"), ("Passphrase", "w2"), ("Passphrase", "w3")])
@@ -217,7 +222,7 @@ ok(rc == 0 and values == values0 and gen == gen0 + 2, "every secret unchanged (t
 ok(refused("pass:switch one"), "the first passphrase opens nothing (wrong key)")
 
 # The plan is fixed, not the count of what ran: a check skipped by mistake shows.
-print("1..40")
+print("1..41")
 print("\n".join(tests))
 sys.exit(0 if all(t.startswith("ok") for t in tests) else 1)
 PYEOF
