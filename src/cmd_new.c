@@ -526,15 +526,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			cmd_secret_print_pem_hint(ctx, ctx->out, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
 		cmd_connector_print_unused(ctx, s.unused, s.nunused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
-		for (int id = 0; a->editing && id < FIELD_COUNT; id++) {
-			char others[1024];
-			if (!s.fresh[id] || !fields_applies(c, id))
-				continue;
-			newconn_shared_with(ctx, a->editing, connector_get(c, id), others, sizeof(others));
-			if (*others)
-				fprintf(ctx->out, "The secret '%s' is also used by connector %s, which now gets the new "
-				        "value too.\n", connector_get(c, id), others);
-		}
+		newconn_print_shared(ctx, ctx->out, a->editing, c, &s);
 	} else if (!a->json && a->write_answers && arc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);

@@ -377,6 +377,21 @@ void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char
 			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", u);
 }
 
+void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const char *self, const struct connector *c,
+                          const struct newconn_secrets *s)
+{
+	for (int id = 0; self && id < FIELD_COUNT; id++) {
+		char others[1024];
+
+		if (!s->fresh[id] || !fields_applies(c, id))
+			continue;
+		newconn_shared_with(ctx, self, connector_get(c, id), others, sizeof(others));
+		if (*others)
+			fprintf(out, "The secret '%s' is also used by connector %s, which now gets the new value too.\n",
+			        connector_get(c, id), others);
+	}
+}
+
 /* Store the fresh secret values in the transaction begun. */
 static enum store_status newconn_put_secrets(struct store *store, const struct connector *c,
                                              const struct newconn_secrets *s, struct store_error *err)

@@ -96,6 +96,10 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
  */
 void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char *sid, char *buf, size_t buflen);
 
+/* After an edit of self saved c: each new value stored under an id other connectors name too, said on out. */
+void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const char *self, const struct connector *c,
+                          const struct newconn_secrets *s);
+
 /* What `new` or `edit` hands the wizard of the front end (cli_ctx.wizard). */
 struct newconn_start {
 	struct connector *c;         /* the values to start from (answers, flags); the wizard's own */

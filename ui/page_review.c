@@ -16,17 +16,34 @@ static const char review_keys[] =
 	"Enter test and save  1-4 edit a page  Esc back  Up/Down/PgDn scroll  ^C quit";
 
 /* How a secret shows: never its value. */
+/* Another field given a new value under the store id sid (not id itself): its label, else NULL. */
+static const char *review_new_under(struct wizard *w, enum field_id id, const char *sid)
+{
+	for (int o = 0; o < FIELD_COUNT; o++) {
+		char def[128];
+
+		if (o != (int)id && fields_at(o)->kind == FIELD_SECRET && fields_applies(w->c, o) &&
+		    *input_text(&w->in[o]) && strcmp(wizard_secret_id(w, o, def, sizeof(def)), sid) == 0)
+			return fields_at(o)->label;
+	}
+	return NULL;
+}
+
 static void review_secret(struct wizard *w, enum field_id id, char *out, size_t outlen)
 {
 	const char *v = input_text(&w->in[id]);
 	char def[128];
 	const char *sid = wizard_secret_id(w, id, def, sizeof(def));
+	const char *sharer = !*v ? review_new_under(w, id, sid) : NULL;
 	struct store_info had;
 
 	if (!*v && !*input_text(&w->sid[id]) && !fields_at(id)->required)
 		snprintf(out, outlen, "none");
 	else if (wizard_api_shared(w, id))
 		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
+	/* The same id as a field given a new value here: that new value, not what the store has now. */
+	else if (sharer)
+		snprintf(out, outlen, "the new value given for %s (the same secret '%s')", sharer, sid);
 	/* With the store open (a test run before, F4), what it holds is said as it is. */
 	else if (!*v && w->store && !store_find(w->store, sid, &had))
 		snprintf(out, outlen, "the secret '%s', which is NOT in the store: give the value, or another "
@@ -38,15 +55,18 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		         wizard_key_path_shown(w, id) ? v : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),
 		         wizard_key_path_shown(w, id) ? "" : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),
 		         sid);
-	else if (wizard_key_path_shown(w, id))
-		snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid);
 	else {
 		/* An edit's new value under an id another connector names replaces it for that one too. */
 		char others[512] = "";
+		bool path = wizard_key_path_shown(w, id);
 		if (w->start->editing)
 			newconn_shared_with(w->ctx, w->start->editing, sid, others, sizeof(others));
-		snprintf(out, outlen, "%s%s%s%s (new, kept as '%s'%s%s%s)", term_mask(), term_mask(), term_mask(),
-		         term_mask(), sid, *others ? "; connector " : "", others, *others ? " uses it too" : "");
+		int at = path ? snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid)
+		              : snprintf(out, outlen, "%s%s%s%s (new, kept as '%s'", term_mask(), term_mask(),
+		                         term_mask(), term_mask(), sid);
+		if (at >= 0 && (size_t)at < outlen)
+			snprintf(out + at, outlen - (size_t)at, "%s%s%s%s", *others ? "; connector " : "", others,
+			         *others ? " uses it too" : "", path ? "" : ")");
 	}
 }
 

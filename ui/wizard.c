@@ -708,8 +708,10 @@ static void wizard_report(struct wizard *w)
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
 	/* Saved, even with its test failed (S): the steps for Harness hold. */
-	if (w->check == TEST_SAVED)
+	if (w->check == TEST_SAVED) {
+		newconn_print_shared(w->ctx, w->ctx->out, w->start->editing, w->cc, &w->s);
 		wizard_print_next(w);
+	}
 }
 
 /* The terminal hung up (a dropped SSH session), SIGHUP or SIGTERM: keep the draft, say so. */

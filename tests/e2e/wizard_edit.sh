@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(41)
+tap = Tap(42)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -228,6 +228,17 @@ with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
            "a draft of changes to a connector changed since is not offered; the saved values show")
     t.send(CTRL_C)
     tap.is_(t.wait_exit(), 5, "nothing typed: Ctrl-C quits at once")
+# A new PAT under the id the API token names too: the review says the API token gets that new value.
+made = new_http(base, azf, "fx", "--api-access", "true", "--skip-test")
+with Tui(base + ["edit", "fx"], tap=tap) as t:
+    t.to_token()
+    t.paste(open(azf["AZF_TOKEN_403_FILE"]).read())
+    t.send(F10)
+    t.wait_for("Check the values")
+    said = " ".join(t.screen_text().split())
+    tap.ok(made.returncode == 0 and "API Personal Access Token the new value given for Personal Access Token "
+           "(the same secret 'fx-token')" in said, "a new PAT under the API token's id: said so on the review")
+    t.quit()
 adraft = os.path.join(home, "edit-api.json")
 gone = subprocess.run(base + ["delete", "api", "--yes"], capture_output=True, text=True)
 tap.ok(gone.returncode == 0 and not os.path.exists(adraft), "'delete' removes the connector's edit draft too")

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(55)
+tap = Tap(59)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -336,5 +336,33 @@ with Tui([binary, "--home", dhome, "new"], tap=tap) as t:
     tap.ok(t.shows("SSH private key", azf["AZF_SSH_KEY"]) and not t.message("SSH private key"),
            "resumed: the key file's path is back, and the key read from it is good")
     t.quit()
+
+# An edit giving a key file under an id another connector names: the review says that one uses it
+# too, and so does the end (the non-interactive edit says it the same way).
+import subprocess
+sh1 = subprocess.run(base + ["new", "--non-interactive", "--name", "sh1", "--url-type", "repo", "--connection", "ssh",
+                            "--url", azf["AZF_SSH_URL"], "--ssh-key-file", azf["AZF_SSH_KEY"],
+                            "--ssh-key-secret", "shared-key", "--accept-host-key", fp], capture_output=True, text=True)
+sh2 = subprocess.run(base + ["new", "--non-interactive", "--name", "sh2", "--url-type", "repo", "--connection", "ssh",
+                            "--url", azf["AZF_SSH_URL"], "--ssh-key-secret", "shared-key", "--skip-test"],
+                     capture_output=True, text=True)
+with Tui(base + ["edit", "sh1"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(PGDN)
+    t.wait_for("SSH private key *")
+    t.focus("SSH private key")
+    t.type(azf["AZF_SSH_KEY_OPENSSH"])  # the same key in another form: a new value (the same one is no change)
+    t.send(F10)
+    t.wait_for("Check the values")
+    said = " ".join(t.screen_text().split())
+    tap.ok(sh1.returncode == 0 and sh2.returncode == 0 and
+           "kept as 'shared-key'; connector sh2 uses it too" in said and "from the file" in said,
+           "a key file given under a shared id: the review names the other connector using it")
+    t.send(ENTER)
+    t.finish("saved connector 'sh1'", "git-ssh", "the edit with a shared key")
+    tap.ok(b"The secret 'shared-key' is also used by connector sh2, which now gets the new value too." in bytes(t.raw),
+           "and the end says sh2 gets the new value too")
 tap.done()
 PY
