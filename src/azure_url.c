@@ -59,6 +59,7 @@ struct parse {
 	bool org_user;      /* ... is the user (vs-ssh DefaultCollection form) */
 	bool v3;            /* SSH v3/{org}/{project}[/{repo}] path */
 	bool dotgit;        /* the path ends in ".git" */
+	char *lowered;      /* the text with its scheme and host in lower case, when they were not */
 	char *msg;
 	size_t msglen;
 };
@@ -551,11 +552,14 @@ static int url_case(struct parse *p, size_t scheme_len, const char *host, const 
 			hostu |= i >= h0;
 		}
 	}
-	if (scheme || hostu)
-		fail(p->msg, p->msglen, "write the %s in lower case, as Harness takes it: '%s'",
-		     scheme && hostu ? "scheme and host" : scheme ? "scheme" : "host", fixed);
-	free(fixed);
-	return scheme || hostu ? -1 : 0;
+	if (!scheme && !hostu) {
+		free(fixed);
+		return 0;
+	}
+	fail(p->msg, p->msglen, "write the %s in lower case, as Harness takes it: '%s'",
+	     scheme && hostu ? "scheme and host" : scheme ? "scheme" : "host", fixed);
+	p->lowered = fixed; /* url_parse says what else is wrong with it */
+	return -1;
 }
 
 /* Scheme or scp syntax, user-info, host, port; leaves p->path. */
@@ -1076,6 +1080,7 @@ static void url_parse_free(struct parse *p)
 {
 	for (size_t k = 0; k < p->nseg; k++)
 		free(p->segs[k].name);
+	free(p->lowered);
 }
 
 /*
@@ -1141,6 +1146,16 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_query(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
+	/* In lower case, what else is wrong: the URL quoted last is then one the field takes (F5). */
+	if (rc != 0 && p.lowered && w && msg && msglen) {
+		struct azure_url lu;
+		char more[512];
+
+		if (url_parse(p.lowered, &lu, w, more, sizeof(more)) == 0)
+			azure_url_free(&lu);
+		else
+			snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
+	}
 	/*
 	 * Not on the repository of a Project URL: url_want has that part removed whole, '.git'
 	 * too (the _git/{repo} shorthand keeps the name, as its project's).

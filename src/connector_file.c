@@ -597,25 +597,37 @@ static int connector_file_verify(const void *data, size_t len, void *user)
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 {
 	struct store_error err;
+	enum store_status ps;
 	struct stat st;
 	size_t n = strlen(dir);
-	char *probe = malloc(n + 3);
+	char *probe = malloc(n + 3), *slash;
+	int e = 0;
 
 	if (!probe) {
 		snprintf(msg, msglen, "out of memory");
 		return false;
 	}
-	/* Else the nearest folder that is there: what is made below it is the user's own (0700). */
 	memcpy(probe, dir, n + 1);
-	bool there = stat(probe, &st) == 0;
-	while (stat(probe, &st) != 0 && errno == ENOENT && strrchr(probe, '/') && strrchr(probe, '/') != probe)
-		*strrchr(probe, '/') = '\0';
-	strcat(probe, "/.");
-	bool safe = (there ? store_perm_dirs(probe, &err) : store_perm_above(probe, &err)) == STORE_OK;
-	if (!safe)
-		snprintf(msg, msglen, "%s (others could change the connectors saved there)", err.message);
+	if (stat(probe, &st) == 0) {
+		strcat(probe, "/-"); /* store_perm_dirs judges the folder of a path: dir itself */
+		ps = store_perm_dirs(probe, &err);
+	} else {
+		/* The nearest folder that is there (at worst "/"): what is made below it is the user's own (0700). */
+		e = errno;
+		while (e == ENOENT && (slash = strrchr(probe, '/'))) {
+			*slash = '\0';
+			e = stat(*probe ? probe : "/", &st) == 0 ? 0 : errno;
+		}
+		ps = e ? STORE_IO : store_perm_above(*probe ? probe : "/", &err);
+	}
+	if (e)
+		snprintf(msg, msglen, "cannot save connectors in %s: %s%s%s", dir, strcmp(probe, dir) ? probe : "",
+		         strcmp(probe, dir) ? ": " : "", strerror(e));
+	else if (ps != STORE_OK)
+		snprintf(msg, msglen, "%s%s", err.message,
+		         ps == STORE_PERMISSIONS ? " (others could change the connectors saved there)" : "");
 	free(probe);
-	return safe;
+	return ps == STORE_OK;
 }
 
 int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)

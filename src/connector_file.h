@@ -86,9 +86,9 @@ void connector_file_draft_free(struct connector_draft *d);
 bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_LEN + 1]);
 
 /*
- * Would connectors saved in dir (made if need be) be read back: dir, or the
- * folder it would be made in, and those above, writable by no one else?
- * false: why, and the command that fixes it, in msg.
+ * Can connectors be saved in dir (made if need be) and read back: dir, or
+ * the folder it would be made in, and those above, folders writable by no
+ * one else? false: why (and the command that fixes it) in msg.
  */
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen);
 

@@ -324,6 +324,12 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 	enum connector_file_rc frc = connector_file_load(ctx->paths.connectors_dir, id, &now, msg, sizeof(msg));
 	bool same = false;
 
+	/* Neither there nor missing (a folder that cannot be read): not another run's doing. */
+	if (frc == CONNECTOR_FILE_IO) {
+		connector_free(now);
+		msg_error(ctx->err, "%s; nothing was saved", msg);
+		return AZ_EXIT_ERROR;
+	}
 	if (!base) {
 		connector_free(now);
 		if (frc == CONNECTOR_FILE_MISSING)

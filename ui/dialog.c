@@ -242,8 +242,8 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		char view[1024];
 		int y, x, cur;
 		wint_t ch;
-		/* A slip in the error style, a note plain; 3 lines at most, and one blank before the prompt. */
-		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, 3, said) + 1 : 1;
+		/* A slip in the error style, a note plain (a new store's, with its path, whole); one blank before the prompt. */
+		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, 6, said) + 1 : 1;
 
 		bool shown = dialog_box(w, title, rows + 4, &y, &x);
 		if (shown) {

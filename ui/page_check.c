@@ -130,7 +130,7 @@ static void check_save(struct wizard *w)
 			w->rc = rc;
 			return;
 		}
-		unlink(w->draft);
+		wizard_draft_drop(w);
 		w->check = TEST_SAVED;
 		/* A key made with F3, then the connection changed to HTTP: the connector has no key. */
 		bool dropped = !fields_applies(w->cc, FIELD_SSH_KEY) && wizard_drop_made_key(w);

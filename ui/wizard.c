@@ -324,13 +324,44 @@ void wizard_key_refresh(struct wizard *w)
 	secbuf_free(key);
 }
 
-void wizard_draft_save(struct wizard *w)
+/* A short sum of a draft's text: which run's draft the file holds. */
+static void wizard_draft_sum(const char *text, size_t len, unsigned char sum[WIZARD_DRAFT_SUM])
+{
+	crypto_generichash(sum, WIZARD_DRAFT_SUM, (const unsigned char *)text, len, NULL, 0);
+}
+
+/* Does the draft file hold what this run wrote (or took up) last? */
+static bool wizard_draft_ours(const struct wizard *w)
+{
+	unsigned char now[WIZARD_DRAFT_SUM];
+	char *text = NULL;
+	size_t len = 0;
+	bool ours = w->draft_ours && fileio_read_path(w->draft, CONNECTOR_FILE_MAX, &text, &len) == 0;
+
+	if (ours)
+		wizard_draft_sum(text, len, now);
+	free(text);
+	return ours && sodium_memcmp(now, w->draft_sum, WIZARD_DRAFT_SUM) == 0;
+}
+
+void wizard_draft_drop(struct wizard *w)
+{
+	/* Another run's draft (another wizard on this connector) is that one's to remove. */
+	if (wizard_draft_ours(w))
+		unlink(w->draft);
+	w->draft_ours = false;
+}
+
+bool wizard_draft_save(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
 	char *text;
 
-	if (!w->undrafted || w->start->dry_run)
-		return;
+	if (!w->dirty || w->start->dry_run)
+		return false;
+	/* Written before and still there (not removed by another run meanwhile): kept. */
+	if (!w->undrafted && wizard_draft_ours(w))
+		return true;
 	w->undrafted = false;
 	/*
 	 * Nothing a secret may hide in: a URL holding credentials, a store id against the rules, any
@@ -358,12 +389,26 @@ void wizard_draft_save(struct wizard *w)
 	}
 	/* An edit's draft names the connector it changes: offered again only on that one. */
 	text = d ? connector_file_draft_text(d, key_file, w->start->base) : NULL;
+	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
+	char *saved = w->start->editing && !key_file ? connector_file_text(w->start->base) : NULL;
+	char *mine = saved ? connector_file_text(d) : NULL;
+	bool nothing = saved && mine && strcmp(saved, mine) == 0;
+	free(saved);
+	free(mine);
 	connector_free(d);
-	if (!text || paths_mkdir(p->state_dir) != 0 ||
-	    fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) != 0)
+	bool kept = false;
+	if (nothing)
+		wizard_draft_drop(w);
+	else if (!text || paths_mkdir(p->state_dir) != 0 ||
+	         fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) != 0)
 		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", w->draft,
 		         strerror(errno));
+	else {
+		wizard_draft_sum(text, strlen(text), w->draft_sum);
+		w->draft_ours = kept = true;
+	}
 	free(text);
+	return kept;
 }
 
 void wizard_goto(struct wizard *w, int page)
@@ -637,8 +682,7 @@ static void wizard_leave(struct wizard *w, const char *why)
 
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
-	if (w->dirty && !w->start->dry_run) {
-		wizard_draft_save(w);
+	if (wizard_draft_save(w)) {
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
 		                      "secrets) are kept in %s for the next %s", why, w->draft,
 		                      w->start->editing ? "edit of this connector" : "run");
@@ -661,6 +705,9 @@ static void wizard_cancel(struct wizard *w)
 	char question[320];
 	snprintf(question, sizeof(question), "%s%s", w->start->dry_run
 	         ? "Quit without saving the connector? The changes typed are lost."
+	         : w->start->editing
+	         ? "Quit without saving the changes? What you typed, except secrets, stays in the draft "
+	           "for the next edit of this connector."
 	         : "Quit without saving the connector? What you typed, except secrets, stays in the draft "
 	           "for the next run.",
 	         /* Said before it happens: the key may be in Azure DevOps already. */
@@ -815,8 +862,8 @@ static void wizard_resume_quit(struct wizard *w)
 {
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
-	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next run",
-	         w->draft);
+	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next %s",
+	         w->draft, w->start->editing ? "edit of this connector" : "run");
 }
 
 /* The values of a draft into the form; an edit's replace the saved ones, also where the draft has none. */
@@ -850,6 +897,8 @@ static void wizard_resume(struct wizard *w)
 	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
 		return;
+	unsigned char read_sum[WIZARD_DRAFT_SUM];
+	wizard_draft_sum(text, len, read_sum);
 	d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
 	free(text);
 	if (!d) {
@@ -868,18 +917,24 @@ static void wizard_resume(struct wizard *w)
 		         "and it was changed since: not offered (they stay in %s until this edit keeps its own)",
 		         *when ? "on " : "before", when, path);
 	} else {
-		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? Secrets are never in the "
-		         "draft: they are asked again%s%.200s%s.",
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.",
 		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
 		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
 		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
-		         w->start->editing ? "them" : "it", key_file ? " (the SSH key is read again from " : "",
-		         key_file ? key_file : "", key_file ? ")" : "");
+		         w->start->editing ? "them" : "it",
+		         w->start->editing ? "Secrets typed then are not in the draft: the stored ones are used unless "
+		                             "given again"
+		                           : "Secrets are never in the draft: they are asked again",
+		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "");
 		enum dialog_answer a = dialog_ask(w, "Resume", question);
 		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
 			wizard_resume_quit(w);
-		if (a == DIALOG_YES)
+		if (a == DIALOG_YES) {
 			wizard_resume_values(w, d, key_file);
+			/* Taken up: this run's now, removed once saved. */
+			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
+			w->draft_ours = true;
+		}
 	}
 	connector_file_draft_free(&extra);
 	connector_free(d);

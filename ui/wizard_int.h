@@ -33,6 +33,9 @@ struct wizard_item {
 	bool sid;
 };
 
+/* The bytes of the sum that tells the draft this run wrote from another run's. */
+#define WIZARD_DRAFT_SUM 16
+
 /* Where the connection test page stands. */
 enum wizard_test { TEST_IDLE, TEST_RUNNING, TEST_PASSED, TEST_FAILED, TEST_ERRORS, TEST_SAVING, TEST_SAVED };
 
@@ -68,6 +71,8 @@ struct wizard {
 	bool dirty;                     /* something was typed: Ctrl-C asks first */
 	bool undrafted;                 /* typed since the draft was last written */
 	char *draft;                    /* its file: the new connector's, or this edit's */
+	bool draft_ours;                /* this run wrote the draft, or took it up */
+	unsigned char draft_sum[WIZARD_DRAFT_SUM]; /* ... and what it held then */
 	bool quit;
 	int rc;
 	/* The connection test. */
@@ -150,8 +155,14 @@ bool wizard_draw(struct wizard *w);
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen);
 
 
-/* Keep the non-secret values in the draft (DESIGN.md §3). */
-void wizard_draft_save(struct wizard *w);
+/*
+ * Keep the non-secret values in the draft (DESIGN.md §3), when something was
+ * typed: true when the draft holds them now (written, or still as written).
+ */
+bool wizard_draft_save(struct wizard *w);
+
+/* Remove the draft, if it is still the one this run wrote or took up (saved, or nothing to keep). */
+void wizard_draft_drop(struct wizard *w);
 
 /* The shared frame: title, steps, status and key hints. Returns the first and last usable rows. */
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);

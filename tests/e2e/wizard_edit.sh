@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(42)
+tap = Tap(48)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -83,7 +83,9 @@ t = Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap)
 try:
     t.wait_for("Resume")
     said = " ".join(t.screen_text().split())
-    tap.ok("Changes to this connector were not saved" in said, "the next edit offers the unsaved changes")
+    tap.ok("Changes to this connector were not saved" in said and
+           "Secretstypedthenarenotinthedraft:thestoredonesareusedunlessgivenagain" in t.box_words(),
+           "the next edit offers the unsaved changes, saying a secret typed then is not among them")
     t.send("y")
     t.wait_for("Name *")
     tap.is_((t.value("Description") or "").strip(), "must not be saved", "taken: the description typed is back")
@@ -240,7 +242,47 @@ with Tui(base + ["edit", "fx"], tap=tap) as t:
            "(the same secret 'fx-token')" in said, "a new PAT under the API token's id: said so on the review")
     t.quit()
 adraft = os.path.join(home, "edit-api.json")
+was = os.path.exists(adraft)
 gone = subprocess.run(base + ["delete", "api", "--yes"], capture_output=True, text=True)
-tap.ok(gone.returncode == 0 and not os.path.exists(adraft), "'delete' removes the connector's edit draft too")
+tap.ok(was and gone.returncode == 0 and not os.path.exists(adraft), "'delete' removes the connector's edit draft too")
+
+# Only a secret changed in an edit: no draft (a draft holds no secret), and none is said to be kept.
+wdraft = os.path.join(home, "edit-web.json")
+with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_token()
+    t.paste(open(azf["AZF_TOKEN_403_FILE"]).read())
+    t.send(TAB)
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    tap.is_(t.wait_exit(), 5, "a new token only, then Ctrl-C y: exit 5")
+    tap.ok(not os.path.exists(wdraft) and b"cancelled: nothing was saved" in bytes(t.raw) and
+           b"are kept in" not in bytes(t.raw), "... no draft is written, and none is said to be kept")
+
+# Two wizards on one connector: one saving (no change) leaves the other's draft alone.
+made = new_http(base, azf, "two", "--ca-file", azf["AZF_CA"])
+wdraft = os.path.join(home, "edit-two.json")
+a = Tui(base + ["edit", "two", "--ca-file", azf["AZF_CA"]], tap=tap)
+try:
+    a.wait_for("Name *")
+    a.focus("Description")
+    a.type(" from A")
+    a.send(TAB)
+    with Tui(base + ["edit", "two", "--ca-file", azf["AZF_CA"]], tap=tap) as b:
+        b.wait_for("Resume")
+        b.send("n")
+        b.wait_for("Name *")
+        b.send(F10)
+        b.wait_for("Check the values")
+        b.send(ENTER)
+        b.finish("saved connector 'two'", "git-http", "another wizard saving meanwhile")
+    tap.ok(os.path.exists(wdraft) and "from A" in open(wdraft).read(), "the first wizard's draft is still there")
+    a.send(CTRL_C)
+    a.wait_for("Quit without saving")
+    a.send("y")
+    a.wait_exit()
+    tap.ok(b"are kept in" in bytes(a.raw) and os.path.exists(wdraft), "and it says it is kept, and it is")
+finally:
+    a.close()
 tap.done()
 PY

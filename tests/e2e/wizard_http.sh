@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(56)
+tap = Tap(57)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -69,6 +69,8 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
            "asked whenever a secret is read" in t.screen_text() and
            t.find("no secret store yet") < r and t.line(r - 1).strip(" │|") == "",
            "a new store is said in the box, above the prompt (a blank line between)")
+    tap.ok("itspassphraseisaskedwheneverasecretisread,andnothingcanrecoverit"
+           in t.box_words(), "the note is there whole, its warning too (nothing can recover the passphrase)")
     t.type(passphrase)
     tap.ok(passphrase not in t.screen_text(), "the passphrase is not shown")
     t.send(ENTER)

@@ -626,7 +626,11 @@ static const struct bad bad[] = {
 	{ "https://Contoso@Dev.Azure.com:443/Contoso/Payments", TP, CH, false,
 	  "write the host in lower case, as Harness takes it: 'https://Contoso@dev.azure.com:443/Contoso/Payments'" },
 	{ "Git@SSH.dev.azure.com:v3/Contoso/Payments", TP, CS, false,
-	  "write the host in lower case, as Harness takes it: 'Git@ssh.dev.azure.com:v3/Contoso/Payments'" },
+	  "write the host in lower case, as Harness takes it: 'Git@ssh.dev.azure.com:v3/Contoso/Payments', and then "
+	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/Contoso/Payments'" },
+	{ "https://Dev.Azure.com/contoso/Payments/_git/web", TP, CH, false,
+	  "write the host in lower case, as Harness takes it: 'https://dev.azure.com/contoso/Payments/_git/web', and "
+	  "then remove '/_git/web': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
 	{ "SSH://git@ssh.dev.azure.com/v3/contoso/Payments", TP, CS, false,
 	  "write the scheme in lower case, as Harness takes it: 'ssh://git@ssh.dev.azure.com/v3/contoso/Payments'" },
 	{ "https://dev.azure.com/contoso/Payments/_versionControl?path=$/Payments", TP, CH, false,

@@ -267,6 +267,37 @@ static void test_save_refused(void **state)
 	connector_free(c);
 }
 
+/* Where connectors can be saved and read back: the folder, or the nearest one there to make it in. */
+static void test_dir_safe(void **state)
+{
+	const char *dir = *state;
+	char path[512], msg[512];
+
+	/* dir is 0700: a folder in it, there or yet to be made (and one below that), is fine. */
+	snprintf(path, sizeof(path), "%s/connectors", dir);
+	assert_true(connector_file_dir_safe(dir, msg, sizeof(msg)));
+	assert_true(connector_file_dir_safe(path, msg, sizeof(msg)));
+	snprintf(path, sizeof(path), "%s/a/b/connectors", dir);
+	assert_true(connector_file_dir_safe(path, msg, sizeof(msg)));
+	/* A folder right under / yet to be made (a container's --home /app): / is root's own. */
+	assert_true(connector_file_dir_safe("/azrc-no-such-folder-zz/connectors", msg, sizeof(msg)));
+	/* Others may write where it would be made: refused, with the chmod. */
+	snprintf(path, sizeof(path), "%s/open", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	assert_int_equal(chmod(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/open/home/connectors", dir);
+	assert_false(connector_file_dir_safe(path, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "is writable by group or others (mode 0777): run 'chmod go-w "));
+	assert_non_null(strstr(msg, "(others could change the connectors saved there)"));
+	/* A file where a folder goes: said as it is, not as a matter of others' access. */
+	snprintf(path, sizeof(path), "%s/file", dir);
+	spew(path, "x");
+	snprintf(path, sizeof(path), "%s/file/connectors", dir);
+	assert_false(connector_file_dir_safe(path, msg, sizeof(msg)));
+	snprintf(path, sizeof(path), "cannot save connectors in %s/file/connectors: Not a directory", dir);
+	assert_string_equal(msg, path);
+}
+
 static void test_load_errors(void **state)
 {
 	const char *dir = *state;
@@ -360,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test_setup_teardown(test_save_load, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_save_refused, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_dir_safe, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_load_errors, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_ids_and_remove, setup_dir, teardown_dir),
 	};
