@@ -508,10 +508,16 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 	case 404:
 		check_req_not_found(req);
 		break;
-	case 400:
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
-		             "the server refused the request (HTTP 400): check the URL (spaces must be %%20)");
+	case 400: {
+		/* A plain request to a TLS port is what a server answers so (nginx: "sent to HTTPS port"). */
+		char *scheme = NULL;
+		curl_easy_getinfo(req->easy, CURLINFO_SCHEME, &scheme);
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL, "the server refused the request (HTTP 400): %s",
+		             scheme && strcasecmp(scheme, "http") == 0
+		             ? "if it serves https:// on that port, use https:// (else check the URL)"
+		             : "check the URL (spaces must be %20)");
 		break;
+	}
 	case 429: { /* Azure DevOps' rate limits: the credentials are not in question */
 		curl_off_t wait = 0;
 		curl_easy_getinfo(req->easy, CURLINFO_RETRY_AFTER, &wait);

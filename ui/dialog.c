@@ -305,6 +305,7 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 
 	/* What the core said before asking again (a wrong passphrase) shows above the prompt. */
 	w->status[0] = '\0';
+	w->busy[0] = '\0'; /* asked again: the store is not being opened now */
 	wizard_take_messages(w);
 	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true, NULL);
 	if (out) {

@@ -37,7 +37,7 @@ static void check_take_secrets(struct wizard *w)
 }
 
 /* Said when Ctrl-Z comes during the test; taken back once it is over. */
-static const char check_ctrl_z[] = "Ctrl-Z waits until the test is over (Esc stops it)";
+static const char check_ctrl_z[] = "Ctrl-Z: suspended once the test is over (Esc stops it)";
 
 /* While the probes run: show them, and let Esc or Ctrl-C stop them. */
 static int check_progress(const struct check_result *res, size_t n, void *user)
@@ -203,8 +203,11 @@ void page_check_start(struct wizard *w)
 		opts.ca_file = w->ca_file;
 	w->test_start_ms = clock_ms();
 	int crc = conncheck_run(w->cc, &w->s.v, &opts, check_progress, w, w->res, &w->nres, msg, sizeof(msg));
-	if (strcmp(w->status, check_ctrl_z) == 0)
+	/* Ctrl-Z pressed meanwhile: the suspend it asked for, now that the probes are over. */
+	if (strcmp(w->status, check_ctrl_z) == 0) {
 		w->status[0] = '\0';
+		term_suspend();
+	}
 	if (crc != 0) {
 		newconn_error(&w->errs, "check", "%s", msg);
 		w->check = TEST_ERRORS;
@@ -236,7 +239,7 @@ static void check_ca_file_msg(const char *path, char *msg, size_t msglen)
 	if (!*path)
 		snprintf(msg, msglen, "type the path of the file, or Esc");
 	else if (conncheck_ca_file_check(path, msg, msglen) < 0)
-		snprintf(msg, msglen, "cannot read it: %s", strerror(errno));
+		snprintf(msg, msglen, "cannot read %.300s: %s", path, strerror(errno));
 }
 
 /*
@@ -246,7 +249,7 @@ static void check_ca_file_msg(const char *path, char *msg, size_t msglen)
  */
 static void check_ask_ca_file(struct wizard *w)
 {
-	char path[sizeof(w->ca_file)];
+	char path[sizeof(w->ca_file)], full[sizeof(w->ca_file)];
 
 	/* The file of --ca-file to start from, if C was not used yet: a wrong one is mended, not retyped. */
 	snprintf(path, sizeof(path), "%s", *w->ca_file || !w->start->check.ca_file ? w->ca_file
@@ -257,11 +260,17 @@ static void check_ask_ca_file(struct wizard *w)
 			w->status[0] = '\0';
 			return;
 		}
-		check_ca_file_msg(path, w->status, sizeof(w->status));
+		/* As typed in a shell: spaces around it (a paste) are no part of it, "~/" is $HOME. */
+		size_t lead = strspn(path, " \t"), len = strlen(path);
+		while (len > lead && (path[len - 1] == ' ' || path[len - 1] == '\t'))
+			path[--len] = '\0';
+		memmove(path, path + lead, len - lead + 1);
+		wizard_home_path(path, full, sizeof(full));
+		check_ca_file_msg(full, w->status, sizeof(w->status));
 		if (!*w->status)
 			break;
 	}
-	snprintf(w->ca_file, sizeof(w->ca_file), "%s", path);
+	snprintf(w->ca_file, sizeof(w->ca_file), "%s", full);
 	page_check_start(w);
 }
 

@@ -258,6 +258,7 @@ void page_form_draw(struct wizard *w)
 		w->scroll++;
 	}
 	int y = top, last = w->scroll - 1;
+	bool cut = false; /* the last item drawn lost rows of its message */
 	for (int i = w->scroll; i < (int)n && y <= bottom; i++, last++) {
 		const struct field *f = fields_at(items[i].id);
 		bool focused = i == w->focus;
@@ -279,13 +280,14 @@ void page_form_draw(struct wizard *w)
 		if (focused)
 			cursor_y = y;
 		y++;
-		if (y <= bottom)
-			y += wizard_wrap(y, FORM_VALUE_X, form_width(), bottom - y + 1 < FORM_MSG_ROWS ?
-			                 bottom - y + 1 : FORM_MSG_ROWS, msgs[i], term_style(TERM_ERROR));
+		int shown = y <= bottom ? wizard_wrap(y, FORM_VALUE_X, form_width(), bottom - y + 1 < FORM_MSG_ROWS ?
+		                                      bottom - y + 1 : FORM_MSG_ROWS, msgs[i], term_style(TERM_ERROR)) : 0;
+		cut = shown < item_rows[i] - 1;
+		y += shown;
 	}
 	if (w->scroll > 0)
 		mvaddstr(top - 1, COLS - 12, term_ascii() ? "^ more" : "↑ more");
-	if (last < (int)n - 1)
+	if (last < (int)n - 1 || cut)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 	if (n) {
 		wizard_wrap(wizard_help_y(w), 1, COLS - 2, 2, wizard_item_help(items[w->focus]), term_style(TERM_DIM));
@@ -441,7 +443,8 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */
 	if (type == TERM_KEY_PASTE && changed == 1)
 		w->touched[it.id] = true;
-	else if (changed == 1 && !w->touched[it.id])
+	/* The key and its passphrase are read again at a pause, also once their message shows. */
+	else if (changed == 1 && (!w->touched[it.id] || it.id == FIELD_SSH_KEY || it.id == FIELD_SSH_KEY_PASSPHRASE))
 		w->typing = true;
 }
 

@@ -29,8 +29,12 @@
 #define TERM_SEQ_GAP_MS 300
 /* Esc alone, after this long without the rest of a sequence (as vim's ttimeoutlen); $ESCDELAY wins. */
 #define TERM_ESC_DELAY_MS 100
-/* A paste whose end marker never comes (typed by hand, lost) ends after this quiet time. */
-#define TERM_PASTE_GAP_MS 1000
+/*
+ * A paste whose end marker never comes (typed by hand, lost) ends after this quiet time: long
+ * enough for a slow link's stall inside a paste, whose rest would else come as typed keys (half
+ * a token shown in a plain field until its other half masks it).
+ */
+#define TERM_PASTE_GAP_MS 5000
 
 static const int term_signals[] = {
 	SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
@@ -659,8 +663,15 @@ void term_show_plain(const char *text)
 	term_write(text);
 	term_plain_stale = false;
 	if (set) {
-		while (read(term_fd, &c, 1) < 0 && errno == EINTR && !term_quit_sig)
-			;
+		/* A key, or SIGHUP or SIGTERM (also one come while the key was made): whichever is first. */
+		while (!term_quit_sig) {
+			int r = poll(&more, 1, 250); /* (the flag looked at again, a signal come just before) */
+			if (r < 0 && errno != EINTR)
+				break;
+			if (r > 0 && ((more.revents & (POLLHUP | POLLERR | POLLNVAL)) || read(term_fd, &c, 1) >= 0 ||
+			              errno != EINTR))
+				break;
+		}
 		/* The rest of that key (an arrow's ESC [ A) is not for the wizard. */
 		while (poll(&more, 1, 50) > 0 && read(term_fd, &c, 1) > 0)
 			;

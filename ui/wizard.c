@@ -80,8 +80,7 @@ bool wizard_key_file(const struct wizard *w, enum field_id id)
 	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n');
 }
 
-/* The path of the SSH key file named by v, "~/" as $HOME. */
-static void wizard_key_path(const char *v, char *path, size_t pathlen)
+void wizard_home_path(const char *v, char *path, size_t pathlen)
 {
 	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
 		snprintf(path, pathlen, "%s%s", getenv("HOME"), v + 1);
@@ -100,7 +99,7 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
 	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
 		return true;
-	wizard_key_path(v, path, sizeof(path));
+	wizard_home_path(v, path, sizeof(path));
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -269,7 +268,7 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
 	if (!wizard_key_file(w, id))
 		return secbuf_dup(b->data, b->len);
-	wizard_key_path(v, path, sizeof(path));
+	wizard_home_path(v, path, sizeof(path));
 	struct secbuf *key = secbuf_read_file(path, STORE_VALUE_MAX, false);
 	if (key)
 		return key;
@@ -382,7 +381,7 @@ bool wizard_draft_save(struct wizard *w)
 		struct stat st;
 
 		key_file = input_text(&w->in[FIELD_SSH_KEY]);
-		wizard_key_path(key_file, key_path, sizeof(key_path));
+		wizard_home_path(key_file, key_path, sizeof(key_path));
 		/* Only a path that names a file: a line that names none may be a secret pasted there. */
 		if (ident_looks_like_token(key_file) || stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
 			key_file = NULL;

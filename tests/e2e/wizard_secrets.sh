@@ -3,12 +3,12 @@
 # and written to <home>/<store id>.pub, the private key never on screen.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import os, socket, subprocess
+import os, signal, socket, subprocess, time
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(47)
+tap = Tap(48)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -227,6 +227,23 @@ with Tui(base + ["new", "--dry-run"], tap=tap) as t:
     t.quit()
 tap.ok(b"ssh-rsa AAAA" in bytes(t.raw) and not t.has("ssh-rsa") and not t.has("New SSH key"),
        "a dry run: the key F3 showed is gone from the shell's screen at the end")
+# SIGTERM while F3 makes the key: the program ends then (its draft kept), not at a key pressed later.
+pub = os.path.join(home, "termed-ssh-key.pub")
+with Tui(base + ["new"], tap=tap) as t:
+    t.wait_for("Name *")
+    if t.has("Go on with it?"):
+        t.send("n")
+    t.to_credentials("termed", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.pump(0.2)
+    os.kill(t.child.pid, signal.SIGTERM)
+    end = time.time() + 30  # an RSA 4096 key takes a few seconds; then no key is waited for
+    while t.child.isalive() and time.time() < end:
+        t.pump(0.2)
+    alive = t.child.isalive()
+tap.ok(not alive and not os.path.exists(pub) and b"stopped by SIGTERM" in bytes(t.raw),
+       "SIGTERM during F3: the program ends without a key pressed, the key and its .pub dropped, said")
 # F4 starts on the secret the field names now: Enter keeps it.
 subprocess.run(base + ["secret", "set", "aa-token"], input=b"another-value", capture_output=True)
 with Tui(base + ["edit", "second"], tap=tap) as t:

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(59)
+tap = Tap(60)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -259,7 +259,14 @@ with Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"
     t.send(TAB)
     t.wait_for("does not open the key")
     tap.ok("does not open the key" in (t.message("SSH key passphrase") or ""), "a wrong one: said there too")
+    # Another wrong one typed over it: said at a pause in typing too, not only once the field is left.
     t.focus("SSH key passphrase")
+    t.send(CTRL_U)
+    t.type("still-not-it")
+    t.wait_gone("does not open the key")
+    t.wait_for("does not open the key", 5)
+    tap.ok(t.focused_label() == "SSH key passphrase" and "does not open the key" in (t.message("SSH key passphrase") or ""),
+           "another wrong one typed: said at the pause, the field still being typed in")
     t.send(CTRL_U)
     t.paste(open(azf["AZF_SSH_KEY_ENC_PASS_FILE"]).read())
     t.send(TAB)

@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 104
+plan 106
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -114,6 +114,11 @@ probe --git-url "$AZF_NOT_YET_VALID_URL$refs" --username "$AZF_USER" --token-fil
 verdict 0 failed tls "^the certificate of localhost \(or of its CA\) is not valid yet: check this machine's clock" \
 	"a certificate not valid yet"
 is "$(j 'p[0]["untrusted_ca"]')" false "a certificate not valid yet is not an untrusted CA"
+# Plain http:// to the TLS port (a lab server's URL mistyped): the server's 400 names https:// as the way.
+probe --git-url "http://127.0.0.1:$AZF_HTTPS_PORT/contoso/Payments/_git/payments-api$refs" --username "$AZF_USER" \
+	--token-file "$tok" --allow-http
+verdict 0 failed protocol "^the server refused the request \(HTTP 400\): if it serves https:// on that port, use https://" \
+	"http:// to a TLS port"
 # A certificate of the trusted CA for another name: the host name is checked, and that is said.
 probe --git-url "$AZF_WRONG_NAME_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed tls "^certificate is not for '127\.0\.0\.1': check the host name in the URL" \
