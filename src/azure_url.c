@@ -60,6 +60,7 @@ struct parse {
 	bool v3;            /* SSH v3/{org}/{project}[/{repo}] path */
 	bool dotgit;        /* the path ends in ".git" */
 	char *lowered;      /* the text with its scheme and host in lower case, when they were not */
+	bool any_case;      /* the case of the scheme and host set aside (what type a URL reads as) */
 	char *msg;
 	size_t msglen;
 };
@@ -552,7 +553,7 @@ static int url_case(struct parse *p, size_t scheme_len, const char *host, const 
 			hostu |= i >= h0;
 		}
 	}
-	if (!scheme && !hostu) {
+	if ((!scheme && !hostu) || p->any_case) {
 		free(fixed);
 		return 0;
 	}
@@ -753,7 +754,7 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 			if (az_in_list(g[i].name, org_pages))
 				return fail(p->msg, p->msglen, "'%s' is %s of the %s, not a project: use '%.*s/"
 				            "<project>'%s", g[i].name,
-				            strcmp(g[i].name, "_apis") == 0 ? "the REST API" : "a web page",
+				            strcasecmp(g[i].name, "_apis") == 0 ? "the REST API" : "a web page",
 				            u->server ? "collection" : "organization",
 				            url_upto(p, g[i].at - 1), p->text,
 				            w && w->type == AZ_URL_REPO ? ", or a repository's Clone URL" : "");
@@ -887,7 +888,7 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	 */
 	const char *path_end = p->text + p->textlen;
 	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
-	if (vsssh && v3 && p->nseg >= 2 && (u->scp || !u->user || strcmp(u->user, p->segs[1].name) != 0))
+	if (vsssh && v3 && (u->scp || !u->user || p->nseg < 2 || strcmp(u->user, p->segs[1].name) != 0))
 		return fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
 		            "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
 		            "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
@@ -1084,23 +1085,35 @@ static void url_parse_free(struct parse *p)
 }
 
 /*
+ * After msg's fix (the URL fixed), what is still wrong with that URL, as ", and then ..."
+ * (the URL quoted last is then one the field takes: F5). Whether fixed is right as it is.
+ */
+static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, size_t msglen)
+{
+	struct azure_url u;
+	char more[512];
+
+	if (!msg || !msglen || !fixed)
+		return false;
+	if (url_parse(fixed, &u, w, more, sizeof(more)) == 0) {
+		azure_url_free(&u);
+		return true;
+	}
+	snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
+	return false;
+}
+
+/*
  * A URL with raw spaces: the %20 form to use, and what else is wrong with it,
  * so that one edit fixes all. Always -1.
  */
 static int url_spaces(const char *text, const struct az_want *w, char *msg, size_t msglen)
 {
 	struct str b = { 0 };
-	struct azure_url u;
-	char more[256];
 
 	url_encode_spaces(&b, text);
 	fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
-	if (msg && msglen && b.s) {
-		if (url_parse(b.s, &u, w, more, sizeof(more)) == 0)
-			azure_url_free(&u);
-		else
-			snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
-	}
+	url_and_then(b.s, w, msg, msglen);
 	free(b.s);
 	return -1;
 }
@@ -1114,20 +1127,10 @@ static int url_query(const char *text, const struct az_want *w, char *msg, size_
 {
 	const char *q = strpbrk(text, "?#");
 	char *base = strndup(text, (size_t)(q - text));
-	struct azure_url u;
-	char more[256];
 
 	fail(msg, msglen, "remove '%s': use the URL without a query or fragment", q);
-	if (!msg || !msglen || !base) {
-		free(base);
-		return -1;
-	}
-	if (url_parse(base, &u, w, more, sizeof(more)) == 0) {
-		azure_url_free(&u);
+	if (url_and_then(base, w, msg, msglen))
 		snprintf(msg + strlen(msg), msglen - strlen(msg), " ('%s')", base);
-	} else {
-		snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
-	}
 	free(base);
 	return -1;
 }
@@ -1146,16 +1149,9 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_query(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
-	/* In lower case, what else is wrong: the URL quoted last is then one the field takes (F5). */
-	if (rc != 0 && p.lowered && w && msg && msglen) {
-		struct azure_url lu;
-		char more[512];
-
-		if (url_parse(p.lowered, &lu, w, more, sizeof(more)) == 0)
-			azure_url_free(&lu);
-		else
-			snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
-	}
+	/* In lower case, what else is wrong. */
+	if (rc != 0 && p.lowered && w)
+		url_and_then(p.lowered, w, msg, msglen);
 	/*
 	 * Not on the repository of a Project URL: url_want has that part removed whole, '.git'
 	 * too (the _git/{repo} shorthand keeps the name, as its project's).
@@ -1183,11 +1179,11 @@ int azure_url_parse(const char *text, struct azure_url *u, char *msg, size_t msg
 bool azure_url_type_of(const char *text, enum az_url_type *type)
 {
 	struct str b = { 0 };
-	struct parse p = { .text = "" };
+	struct parse p = { .text = "", .any_case = true };
 	struct azure_url u = { 0 };
 	bool ok;
 
-	/* Raw spaces, a query and '.git' aside, as the check's messages set them aside. */
+	/* Raw spaces, a query, '.git' and case aside, as the check's messages set them aside. */
 	url_encode_spaces(&b, text ? text : "");
 	if (b.s) {
 		b.s[strcspn(b.s, "?#")] = '\0';

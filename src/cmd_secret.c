@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -298,7 +299,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	if (rc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
 		if (kind == STORE_KIND_SSH_PRIVATE_KEY) {
-			cmd_secret_pub_forget(ctx, id, value);
+			cmd_secret_pub_forget(ctx, id, value, NULL);
 			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value);
 		}
 	}
@@ -314,11 +315,12 @@ void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, 
 	fprintf(out, " secret get %s%s --to-file %s.pem\n", id, pem ? " --pem" : "", id);
 }
 
-void cmd_secret_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key)
+void cmd_secret_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key,
+                           const struct secbuf *passphrase)
 {
-	char pub[1024];
+	char pub[PATH_MAX];
 
-	if (sshkey_pub_forget(ctx->paths.data_dir, sid, key, pub, sizeof(pub)))
+	if (sshkey_pub_forget(ctx->paths.data_dir, sid, key, passphrase, pub, sizeof(pub)))
 		fprintf(ctx->err, "Removed %s: it held the public key of the SSH key replaced.\n", pub);
 }
 

@@ -597,20 +597,20 @@ static int connector_file_verify(const void *data, size_t len, void *user)
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 {
 	struct store_error err;
-	enum store_status ps;
+	enum store_status ps = STORE_OK;
 	struct stat st;
-	size_t n = strlen(dir);
-	char *probe = malloc(n + 3), *slash;
+	char *probe = strdup(dir), *slash;
 	int e = 0;
 
 	if (!probe) {
 		snprintf(msg, msglen, "out of memory");
 		return false;
 	}
-	memcpy(probe, dir, n + 1);
 	if (stat(probe, &st) == 0) {
-		strcat(probe, "/-"); /* store_perm_dirs judges the folder of a path: dir itself */
-		ps = store_perm_dirs(probe, &err);
+		if (!S_ISDIR(st.st_mode))
+			e = ENOTDIR;
+		else
+			ps = store_perm_tree(probe, true, &err);
 	} else {
 		/* The nearest folder that is there (at worst "/"): what is made below it is the user's own (0700). */
 		e = errno;
@@ -618,7 +618,8 @@ bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 			*slash = '\0';
 			e = stat(*probe ? probe : "/", &st) == 0 ? 0 : errno;
 		}
-		ps = e ? STORE_IO : store_perm_above(*probe ? probe : "/", &err);
+		if (!e)
+			ps = store_perm_tree(*probe ? probe : "/", false, &err);
 	}
 	if (e)
 		snprintf(msg, msglen, "cannot save connectors in %s: %s%s%s", dir, strcmp(probe, dir) ? probe : "",
@@ -627,7 +628,7 @@ bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 		snprintf(msg, msglen, "%s%s", err.message,
 		         ps == STORE_PERMISSIONS ? " (others could change the connectors saved there)" : "");
 	free(probe);
-	return ps == STORE_OK;
+	return !e && ps == STORE_OK;
 }
 
 int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)

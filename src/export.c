@@ -108,7 +108,7 @@ static void export_spec(cJSON *connector, const struct connector *c, bool *ok)
 	export_string(spec, "type", project ? "Project" : "Repo", ok);
 	export_string(spec, "url", connector_get(c, FIELD_URL), ok);
 	/* Harness puts it in the URL as it is: a name with a space or another letter goes encoded, as in URLs. */
-	if (project) {
+	if (project && connector_get(c, FIELD_TEST_REPO)) {
 		char *repo = azure_url_encode(connector_get(c, FIELD_TEST_REPO));
 		*ok &= repo != NULL;
 		export_string(spec, "validationRepo", repo, ok);

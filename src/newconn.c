@@ -468,7 +468,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	if (store && !commit)
 		store_abort(store);
 	if (commit && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
-		cmd_secret_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY]);
+		cmd_secret_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
+		                      s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (rc == AZ_EXIT_OK)
 		s->nunused = cmd_connector_unused_secrets(ctx, base, s->unused, FIELD_COUNT);

@@ -297,7 +297,8 @@ int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *pa
 	return fileio_write_atomic(path, line, strlen(line), NULL, NULL) == 0 ? 0 : -1;
 }
 
-bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *key, char *path, size_t pathlen)
+bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *key, const struct secbuf *passphrase,
+                       char *path, size_t pathlen)
 {
 	char *line = NULL, *b64 = NULL;
 	size_t len = 0;
@@ -307,15 +308,17 @@ bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *ke
 	sshkey_pub_path(dir, sid, path, pathlen);
 	if (!store_id_valid(sid) || fileio_read_path(path, SSHKEY_PUB_MAX, &line, &len) != 0)
 		return false;
-	/* "ssh-rsa <base64> <comment>": the key's own base64, whole, between the spaces. */
-	bool same = sshkey_import(key, NULL, &k, msg, sizeof(msg)) == 0 && ssh_pki_export_pubkey_base64(k, &b64) == 0;
-	const char *at = same ? strchr(line, ' ') : NULL;
+	/* "ssh-rsa <base64> <comment>": the key's own base64, whole, between the spaces. A key not
+	 * read here (its passphrase not given) cannot be told apart: its file stays. */
+	bool known = sshkey_import(key, passphrase, &k, msg, sizeof(msg)) == 0 &&
+	             ssh_pki_export_pubkey_base64(k, &b64) == 0;
+	const char *at = known ? strchr(line, ' ') : NULL;
 	size_t n = b64 ? strlen(b64) : 0;
-	same = at && strncmp(at + 1, b64, n) == 0 && (at[1 + n] == ' ' || at[1 + n] == '\n' || !at[1 + n]);
+	bool same = at && strncmp(at + 1, b64, n) == 0 && (at[1 + n] == ' ' || at[1 + n] == '\n' || !at[1 + n]);
 	ssh_string_free_char(b64);
 	ssh_key_free(k);
 	free(line);
-	return !same && unlink(path) == 0;
+	return known && !same && unlink(path) == 0;
 }
 
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen)

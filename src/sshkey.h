@@ -79,10 +79,13 @@ const char *sshkey_pub_path(const char *dir, const char *sid, char *path, size_t
 int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *path, size_t pathlen);
 
 /*
- * The key stored as sid is now key: a public key file kept for sid that is not
- * key's (a key made here, then replaced) is removed, as it would be added to
- * Azure DevOps for nothing. true when removed (its path in path).
+ * The key stored as sid is now key (its passphrase: NULL if none or not at
+ * hand): a public key file kept for sid that is not key's (a key made here,
+ * then replaced) is removed, as it would be added to Azure DevOps for nothing.
+ * A key that cannot be read here leaves the file. true when removed (its path
+ * in path).
  */
-bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *key, char *path, size_t pathlen);
+bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *key, const struct secbuf *passphrase,
+                       char *path, size_t pathlen);
 
 #endif

@@ -113,9 +113,9 @@ enum store_status store_perm_dirs(const char *path, struct store_error *err)
 	                     true, err);
 }
 
-enum store_status store_perm_above(const char *dir, struct store_error *err)
+enum store_status store_perm_tree(const char *dir, bool own, struct store_error *err)
 {
-	return store_perm_up(strdup(dir), false, err);
+	return store_perm_up(strdup(dir), own, err);
 }
 
 enum store_status store_perm_dir_writable(const char *path, struct store_error *err)

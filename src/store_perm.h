@@ -26,8 +26,11 @@ enum store_status store_perm_file(int fd, const char *path, const char *what, st
  */
 enum store_status store_perm_dirs(const char *path, struct store_error *err);
 
-/* The same for dir and the folders above it, as folders above an own folder yet to be made in dir. */
-enum store_status store_perm_above(const char *dir, struct store_error *err);
+/*
+ * The same for the folder dir and those above it: dir as an own folder (own),
+ * or as one above an own folder yet to be made in it.
+ */
+enum store_status store_perm_tree(const char *dir, bool own, struct store_error *err);
 
 /*
  * The store's own folder (of path) writable by the effective user, as every

@@ -243,7 +243,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		int y, x, cur;
 		wint_t ch;
 		/* A slip in the error style, a note plain (a new store's, with its path, whole); one blank before the prompt. */
-		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, 6, said) + 1 : 1;
+		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 12, said) + 1 : 1;
 
 		bool shown = dialog_box(w, title, rows + 4, &y, &x);
 		if (shown) {

@@ -265,8 +265,10 @@ static void check_ask_ca_file(struct wizard *w)
 		while (len > lead && (path[len - 1] == ' ' || path[len - 1] == '\t'))
 			path[--len] = '\0';
 		memmove(path, path + lead, len - lead + 1);
-		wizard_home_path(path, full, sizeof(full));
-		check_ca_file_msg(full, w->status, sizeof(w->status));
+		if (wizard_home_path(path, full, sizeof(full)))
+			check_ca_file_msg(full, w->status, sizeof(w->status));
+		else
+			snprintf(w->status, sizeof(w->status), "that path is too long: give a shorter one");
 		if (!*w->status)
 			break;
 	}

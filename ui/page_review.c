@@ -15,7 +15,6 @@
 static const char review_keys[] =
 	"Enter test and save  1-4 edit a page  Esc back  Up/Down/PgDn scroll  ^C quit";
 
-/* How a secret shows: never its value. */
 /* Another field given a new value under the store id sid (not id itself): its label, else NULL. */
 static const char *review_new_under(struct wizard *w, enum field_id id, const char *sid)
 {
@@ -29,6 +28,7 @@ static const char *review_new_under(struct wizard *w, enum field_id id, const ch
 	return NULL;
 }
 
+/* How a secret shows: never its value. */
 static void review_secret(struct wizard *w, enum field_id id, char *out, size_t outlen)
 {
 	const char *v = input_text(&w->in[id]);

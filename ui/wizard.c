@@ -80,12 +80,17 @@ bool wizard_key_file(const struct wizard *w, enum field_id id)
 	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n');
 }
 
-void wizard_home_path(const char *v, char *path, size_t pathlen)
+bool wizard_home_path(const char *v, char *path, size_t pathlen)
 {
-	if (v[0] == '~' && v[1] == '/' && getenv("HOME"))
-		snprintf(path, pathlen, "%s%s", getenv("HOME"), v + 1);
-	else
-		snprintf(path, pathlen, "%s", v);
+	int n = v[0] == '~' && v[1] == '/' && getenv("HOME") ? snprintf(path, pathlen, "%s%s", getenv("HOME"), v + 1)
+	                                                     : snprintf(path, pathlen, "%s", v);
+
+	/* Cut, it would name another file: none. */
+	if (n < 0 || (size_t)n >= pathlen) {
+		*path = '\0';
+		return false;
+	}
+	return true;
 }
 
 bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
@@ -99,8 +104,7 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
 	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
 		return true;
-	wizard_home_path(v, path, sizeof(path));
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
@@ -268,8 +272,11 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
 	if (!wizard_key_file(w, id))
 		return secbuf_dup(b->data, b->len);
-	wizard_home_path(v, path, sizeof(path));
-	struct secbuf *key = secbuf_read_file(path, STORE_VALUE_MAX, false);
+	struct secbuf *key = NULL;
+	if (wizard_home_path(v, path, sizeof(path)))
+		key = secbuf_read_file(path, STORE_VALUE_MAX, false);
+	else
+		errno = ENAMETOOLONG;
 	if (key)
 		return key;
 	/* "ssh-rsa AAAA..." given as the key is one line too: say what it is. */
@@ -284,7 +291,7 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 		snprintf(msg, msglen, "no file of that name (not shown: it may be a secret): give the key file's "
 		         "path from / or ./, or paste the key");
 	else
-		snprintf(msg, msglen, "cannot read %s: %s", path,
+		snprintf(msg, msglen, "cannot read %s: %s", *path ? path : v,
 		         errno == EFBIG ? "larger than a private key can be" : strerror(errno));
 	return NULL;
 }
@@ -381,9 +388,9 @@ bool wizard_draft_save(struct wizard *w)
 		struct stat st;
 
 		key_file = input_text(&w->in[FIELD_SSH_KEY]);
-		wizard_home_path(key_file, key_path, sizeof(key_path));
 		/* Only a path that names a file: a line that names none may be a secret pasted there. */
-		if (ident_looks_like_token(key_file) || stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
+		if (ident_looks_like_token(key_file) || !wizard_home_path(key_file, key_path, sizeof(key_path)) ||
+		    stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
 			key_file = NULL;
 	}
 	/* An edit's draft names the connector it changes: offered again only on that one. */

@@ -101,8 +101,8 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 /* Does the API token share the HTTP token's secret (nothing typed for it, and HTTP)? */
 bool wizard_api_shared(const struct wizard *w, enum field_id id);
 
-/* The file named by v (a key file, a CA file), "~/" as $HOME, into path. */
-void wizard_home_path(const char *v, char *path, size_t pathlen);
+/* The file named by v (a key file, a CA file), "~/" as $HOME, into path; false ("") when it does not fit. */
+bool wizard_home_path(const char *v, char *path, size_t pathlen);
 
 /* Is the value of field id the path of a key file (the SSH key given by its file, not pasted)? */
 bool wizard_key_file(const struct wizard *w, enum field_id id);

@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 70
+plan 71
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -175,6 +175,13 @@ az secret set fleet-key --from-file "$tap_tmp/id_rsa"
 [ ! -e "$home/fleet-key.pub" ]
 ok $? "another key set under its id: the old .pub is removed"
 like "$rc:$err" "^0:.*Removed $home/fleet-key.pub: it held the public key of the SSH key replaced" "and that is said"
+# The same key, now with a passphrase (not at hand to read it): which key it is cannot be told, its .pub stays.
+az secret set pp-key --generate
+ppub=$(cat "$out/stdout")
+az secret get pp-key --to-file "$tap_tmp/pp-key.pem"
+ssh-keygen -q -p -N 'a passphrase' -f "$tap_tmp/pp-key.pem" </dev/null >/dev/null 2>&1
+az secret set pp-key --kind ssh-private-key --from-file "$tap_tmp/pp-key.pem"
+is "$rc:$(cat "$home/pp-key.pub" 2>/dev/null)" "0:$ppub" "the same key with a passphrase set again: its .pub stays"
 az secret set edit-key --generate
 az new --non-interactive --name gk --url-type repo --connection ssh --skip-test \
 	--url git@ssh.dev.azure.com:v3/contoso/Shop/web --ssh-key-secret edit-key

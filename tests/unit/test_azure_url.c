@@ -733,6 +733,8 @@ static const struct bad bad[] = {
 	  "'git@ssh.dev.azure.com:v3/contoso/Payments'" },
 	{ "ssh://other@vs-ssh.visualstudio.com/v3/contoso/Payments/web", TR, CS, false,
 	  "'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "contoso@vs-ssh.visualstudio.com:v3", TP, CS, false,
+	  "use the same repository on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3'" },
 	{ "admin@tfs.example.com:tfs/Coll/Payments/_git/web", TR, CS, false,
 	  "Harness takes this form only with the user 'git': write it "
 	  "'ssh://admin@tfs.example.com/tfs/Coll/Payments/_git/web'" },

@@ -296,6 +296,10 @@ static void test_dir_safe(void **state)
 	assert_false(connector_file_dir_safe(path, msg, sizeof(msg)));
 	snprintf(path, sizeof(path), "cannot save connectors in %s/file/connectors: Not a directory", dir);
 	assert_string_equal(msg, path);
+	snprintf(path, sizeof(path), "%s/file", dir);
+	assert_false(connector_file_dir_safe(path, msg, sizeof(msg)));
+	snprintf(path, sizeof(path), "cannot save connectors in %s/file: Not a directory", dir);
+	assert_string_equal(msg, path);
 }
 
 static void test_load_errors(void **state)

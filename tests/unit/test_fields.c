@@ -286,6 +286,12 @@ static void test_validate_url(void **state)
 	       "encoded as in a URL (the export encodes it for Harness)");
 	expect(c, FIELD_TEST_REPO, "web app", NULL, NULL);
 	expect(c, FIELD_TEST_REPO, "50%", NULL, "remove '%'");
+	/* No URL type yet, an upper-case host: the fix is the Project URL it reads as, nothing more. */
+	assert_true(fields_set(c, FIELD_URL_TYPE, NULL, msg, sizeof(msg)));
+	assert_true(fields_set(c, FIELD_CONNECTION, "http", msg, sizeof(msg)));
+	assert_false(fields_validate(c, FIELD_URL, "HTTPS://dev.azure.com/contoso/Shop", NULL, msg, sizeof(msg)));
+	assert_string_equal(msg, "write the scheme in lower case, as Harness takes it: 'https://dev.azure.com/contoso/Shop'");
+	assert_true(fields_set(c, FIELD_CONNECTION, "ssh", msg, sizeof(msg)));
 	/* API access on: a form Harness cannot cut the organization and project from is refused. */
 	assert_true(fields_set(c, FIELD_URL_TYPE, "repo", msg, sizeof(msg)));
 	expect(c, FIELD_URL, "ssh://git@ssh.dev.azure.com/v3/contoso/Shop/shop", NULL, NULL);
@@ -306,6 +312,7 @@ static void test_url_type_pointed(void **state)
 		{ "https://dev.azure.com/contoso/Shop/_git/shop", "repo", " (the URL names a repository: repo)" },
 		{ "https://dev.azure.com/contoso/My Shop/_git/shop.git", "repo", " (the URL names a repository: repo)" },
 		{ "https://dev.azure.com/contoso/Shop", "project", " (the URL names no repository: project)" },
+		{ "HTTPS://Dev.Azure.com/contoso/Shop", "project", " (the URL names no repository: project)" },
 		{ "https://contoso.visualstudio.com/DefaultCollection/Shop/", "project", NULL },
 		{ "https://contoso.visualstudio.com/_git/shop", "repo", NULL },
 		{ "https://tfs.example.com:8080/tfs/Coll/Shop/_git/shop", "repo", NULL },
