@@ -399,10 +399,57 @@ static int url_clone_command(const char *text, char *msg, size_t msglen)
  * space, -3: a query or fragment, no message. A password, or a user that is
  * not the organization, is refused before any message quotes the text.
  */
+/*
+ * A slip at the URL's start: "https:/h", "https:h" or "https//h" (the same for
+ * http and ssh), or "git@ssh.dev.azure.com/v3/..." ('/' for scp syntax's ':').
+ * 0 when none; else 1 (the scheme) or 2 (the SSH host's ':'), the URL meant in
+ * fixed when fixed is given.
+ */
+static int url_slip(const char *text, char *fixed, size_t fixedlen)
+{
+	static const char *const schemes[] = { "https", "http", "ssh" };
+	const char *slash = strchr(text, '/'), *at = strchr(text, '@');
+
+	if (strstr(text, "://"))
+		return 0;
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i]);
+		const char *rest = text + n;
+		if (strncasecmp(text, schemes[i], n) != 0 || (*rest != ':' && strncmp(rest, "//", 2) != 0))
+			continue;
+		rest += strspn(rest, ":/");
+		if (!*rest)
+			return 0;
+		if (fixed)
+			snprintf(fixed, fixedlen, "%s://%s", schemes[i], rest);
+		return 1;
+	}
+	/* user@host/path, no ':' before the path: scp syntax with its ':' mistyped, for the SSH hosts. */
+	if (at && slash && at < slash && !memchr(text, ':', (size_t)(slash - text)) &&
+	    ((slash - at - 1 == 17 && strncasecmp(at + 1, "ssh.dev.azure.com", 17) == 0) ||
+	     (slash - at - 1 == 23 && strncasecmp(at + 1, "vs-ssh.visualstudio.com", 23) == 0))) {
+		if (fixed)
+			snprintf(fixed, fixedlen, "%.*s:%s", (int)(slash - text), text, slash + 1);
+		return 2;
+	}
+	return 0;
+}
+
+/* A password in text: said, never quoted: -1; else 0. */
+static int url_no_password(const char *text, char *msg, size_t msglen)
+{
+	const char *user, *colon = url_password(text, &user);
+
+	if (!colon)
+		return 0;
+	return fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
+	            "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
+}
+
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
-	const char *user, *colon;
+	const char *user;
 
 	if (len == 0)
 		return fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
@@ -429,10 +476,9 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 	}
 	if (az_utf16_len(text) < 0)
 		return fail(msg, msglen, "the URL is not valid UTF-8");
-	if ((colon = url_password(text, &user)) != NULL)
-		return fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
-		            "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
-	if (url_http_user(text, msg, msglen))
+	if (url_slip(text, NULL, 0))
+		return -4; /* url_slipped names the fix ("ssh:/git@..." is no password) */
+	if (url_no_password(text, msg, msglen) || url_http_user(text, msg, msglen))
 		return -1;
 	if (strchr(text, ' '))
 		return -2; /* url_spaces names the fix */
@@ -1103,6 +1149,21 @@ static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, 
 	return false;
 }
 
+/* A slip at the URL's start (url_slip): the URL meant, and what else is wrong with it. Always -1. */
+static int url_slipped(const char *text, const struct az_want *w, char *msg, size_t msglen)
+{
+	char fixed[AZ_URL_MAX_LEN + 8];
+	int kind = url_slip(text, fixed, sizeof(fixed));
+
+	/* Never quoted with what must not be in a URL (a password, a user that may be a token). */
+	if (url_no_password(fixed, msg, msglen) || url_http_user(fixed, msg, msglen))
+		return -1;
+	fail(msg, msglen, kind == 1 ? "the scheme is mistyped: write '%s'"
+	                            : "after the SSH host comes ':', not '/': write '%s'", fixed);
+	url_and_then(fixed, w, msg, msglen);
+	return -1;
+}
+
 /*
  * A URL with raw spaces: the %20 form to use, and what else is wrong with it,
  * so that one edit fixes all. Always -1.
@@ -1147,6 +1208,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_spaces(p.text, w, msg, msglen);
 	if (rc == -3)
 		rc = url_query(p.text, w, msg, msglen);
+	if (rc == -4)
+		rc = url_slipped(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
 	/* In lower case, what else is wrong. */

@@ -208,6 +208,17 @@ static const struct option cli_global_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The option of opts that arg ("--name=value") names, when that one takes no value; else NULL. */
+static const struct option *cli_no_value(const char *arg, const struct option *opts)
+{
+	size_t len = strcspn(arg, "=");
+
+	for (const struct option *o = opts; arg[len] == '=' && strncmp(arg, "--", 2) == 0 && o->name; o++)
+		if (o->has_arg == no_argument && len == strlen(o->name) + 2 && strncmp(arg + 2, o->name, len - 2) == 0)
+			return o;
+	return NULL;
+}
+
 /* Is word "--NAME" or "--NAME=..." for one of opts (or a global option)? */
 static bool cli_names_option(const char *word, const struct option *opts)
 {
@@ -281,6 +292,11 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 			return msg_usage_for(ctx->err, argv[0], "%s: option '%s' needs a value", argv[0],
 			                     argv[optind - 1]);
 		if (opt == '?') {
+			/* --flag=value for a flag that takes none: the name only (the value might be a secret). */
+			const struct option *plain = cli_no_value(argv[optind - 1], longopts);
+			if (plain)
+				return msg_usage_for(ctx->err, argv[0], "%s: --%s takes no value: give it alone", argv[0],
+				                     plain->name);
 			if (optopt > 0 && optopt < 128)
 				return msg_usage_for(ctx->err, argv[0], "%s: unknown option '-%c'", argv[0], optopt);
 			const char *given = argv[optind - 1];
@@ -369,6 +385,10 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 		case ':':
 			return msg_usage(ctx->err, "option '%s' needs a value", argv[optind - 1]);
 		default:
+			/* --help=x, --version=x: a global option that takes no value. */
+			if (cli_no_value(argv[optind - 1], cli_global_opts))
+				return msg_usage(ctx->err, "--%s takes no value: give it alone",
+				                 cli_no_value(argv[optind - 1], cli_global_opts)->name);
 			/* Not a global option: leave it for the default command ('new'). */
 			optind--;
 			goto command;

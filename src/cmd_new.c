@@ -498,6 +498,14 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			                    "--save-on-failure to keep it anyway)");
 		goto report;
 	}
+	/* The answers first: one that cannot be written (a full disk) leaves nothing saved, as promised. */
+	int arc = a->write_answers ? newconn_write_answers(ctx, a->write_answers, c) : AZ_EXIT_OK;
+	if (arc != AZ_EXIT_OK) {
+		rc = arc;
+		if (!a->json)
+			msg_error(ctx->err, "nothing was saved");
+		goto report;
+	}
 	bool fresh = newconn_has_new(c, &s);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
 	if (!a->editing || fresh || !connector_file_holds(ctx->paths.connectors_dir, c)) {
@@ -514,9 +522,6 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		msg_error(ctx->err, "%s", msg);
 		rc = AZ_EXIT_ERROR;
 	}
-	int arc = a->write_answers ? newconn_write_answers(ctx, a->write_answers, c) : AZ_EXIT_OK;
-	if (arc != AZ_EXIT_OK)
-		rc = arc;
 	const char *key = connector_get(c, FIELD_SSH_KEY);
 	if (!a->json && changed) {
 		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
@@ -527,7 +532,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		cmd_connector_print_unused(ctx, s.unused, s.nunused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
 		newconn_print_shared(ctx, ctx->out, a->editing, c, &s);
-	} else if (!a->json && a->write_answers && arc == AZ_EXIT_OK) {
+	} else if (!a->json && a->write_answers) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);
 	} else if (!a->json) {
@@ -659,6 +664,7 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		a->editing = connector_get(a->base, FIELD_IDENTIFIER);
 	}
 	rc = a->non_interactive ? new_non_interactive(ctx, a) : new_wizard(ctx, a);
+	store_cli_drop_made_key(ctx);
 out:
 	connector_free(a->base);
 	free(o);

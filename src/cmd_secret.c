@@ -305,6 +305,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	}
 	secbuf_free(value);
 	store_close(s);
+	store_cli_drop_made_key(ctx);
 	return rc;
 }
 
@@ -417,9 +418,10 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 			rc = AZ_EXIT_ERROR;
 		} else {
 			fprintf(ctx->err, "Saved secret '%s' (ssh-private-key): a new RSA %d key.\n"
-			        "Add its public key (printed above; also in %s) in Azure DevOps:\n"
+			        "Add its public key (%s; also in %s) in Azure DevOps:\n"
 			        "User settings > SSH public keys > New Key.\n"
-			        "For a Harness SSH credential (user git):\n", id, SSHKEY_GENERATE_BITS, path);
+			        "For a Harness SSH credential (user git):\n", id, SSHKEY_GENERATE_BITS,
+			        ctx->stdout_tty ? "printed above" : "on standard output", path);
 			cmd_secret_print_get(ctx, ctx->err, id, false);
 		}
 	}
@@ -588,6 +590,11 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, boo
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file others can read "
 		                     "(mode %04o): give --to-file F instead (a new file, mode 0600)",
 		                     (unsigned)(st.st_mode & 07777));
+	/* Its owner reads it whatever its mode: a file of another user's is theirs. */
+	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid != geteuid())
+		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file of another user "
+		                     "(uid %u), who can read it: give --to-file F instead (a new file, mode 0600)",
+		                     (unsigned)st.st_uid);
 	/* A service's journal (systemd's StandardOutput) or cron's mail keeps what it is given. */
 	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISSOCK(st.st_mode))
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a socket (a service's "

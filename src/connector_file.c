@@ -621,6 +621,9 @@ bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 		if (!e)
 			ps = store_perm_tree(*probe ? probe : "/", false, &err);
 	}
+	/* Where the file (or its folder) is made: a read-only mount, or chattr +i, said before the check. */
+	if (!e && ps == STORE_OK && faccessat(AT_FDCWD, *probe ? probe : "/", W_OK | X_OK, AT_EACCESS) != 0)
+		e = errno;
 	if (e)
 		snprintf(msg, msglen, "cannot save connectors in %s: %s%s%s", dir, strcmp(probe, dir) ? probe : "",
 		         strcmp(probe, dir) ? ": " : "", strerror(e));

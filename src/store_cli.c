@@ -105,6 +105,7 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 		}
 		msg_error(ctx->err, "created the key file %s (32 random bytes, mode 0400): keep a copy apart "
 		          "from the store; without it the secrets cannot be read", key_file);
+		ctx->key_file_made = !from_credentials && key_file == ctx->key_file;
 		return AZ_EXIT_OK;
 	}
 	/* As passwd: a typing slip (empty, or not the same twice) is asked again, three times at most. */
@@ -137,6 +138,19 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 		}
 		msg_error(ctx->err, "%s: type it again", wrong);
 	}
+}
+
+void store_cli_drop_made_key(struct cli_ctx *ctx)
+{
+	struct stat st;
+
+	/* A store written meanwhile (this run's, or another's with the same key) needs it. */
+	if (!ctx->key_file_made || lstat(ctx->paths.store, &st) == 0 || errno != ENOENT)
+		return;
+	ctx->key_file_made = false;
+	if (unlink(ctx->key_file) == 0)
+		msg_error(ctx->err, "removed the key file %s made for the store: no secret was stored with it",
+		          ctx->key_file);
 }
 
 int store_cli_can_create(struct cli_ctx *ctx)

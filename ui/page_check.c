@@ -115,6 +115,14 @@ static void check_save(struct wizard *w)
 	const char *id = connector_get(w->cc, FIELD_IDENTIFIER);
 	bool ok = check_all_ok(w->res, w->nres);
 
+	/* The answers first (a dry run's too, as with --non-interactive): one not written saves nothing. */
+	if (w->start->write_answers &&
+	    newconn_write_answers(w->ctx, w->start->write_answers, w->cc) != AZ_EXIT_OK) {
+		wizard_take_messages(w);
+		check_failed_store(w);
+		w->rc = AZ_EXIT_ERROR;
+		return;
+	}
 	if (w->start->dry_run) {
 		w->check = TEST_PASSED;
 		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
@@ -151,12 +159,6 @@ static void check_save(struct wizard *w)
 			         "from Azure DevOps if it was added)");
 	}
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
-	/* As with --non-interactive, a dry run too records its answers for the fleet. */
-	if (w->start->write_answers &&
-	    newconn_write_answers(w->ctx, w->start->write_answers, w->cc) != AZ_EXIT_OK) {
-		wizard_take_messages(w);
-		w->rc = AZ_EXIT_ERROR;
-	}
 }
 
 void page_check_start(struct wizard *w)

@@ -336,24 +336,29 @@ static void wizard_draft_sum(const char *text, size_t len, unsigned char sum[WIZ
 	crypto_generichash(sum, WIZARD_DRAFT_SUM, (const unsigned char *)text, len, NULL, 0);
 }
 
-/* Does the draft file hold what this run wrote (or took up) last? */
-static bool wizard_draft_ours(const struct wizard *w)
+/* Does the draft file hold what this run wrote (or took up) last? Its inode in *ino. */
+static bool wizard_draft_ours(const struct wizard *w, ino_t *ino)
 {
 	unsigned char now[WIZARD_DRAFT_SUM];
 	char *text = NULL;
 	size_t len = 0;
-	bool ours = w->draft_ours && fileio_read_path(w->draft, CONNECTOR_FILE_MAX, &text, &len) == 0;
+	struct stat st;
+	bool ours = w->draft_ours && fileio_read_path_st(w->draft, CONNECTOR_FILE_MAX, &text, &len, &st) == 0;
 
 	if (ours)
 		wizard_draft_sum(text, len, now);
 	free(text);
+	*ino = ours ? st.st_ino : 0;
 	return ours && sodium_memcmp(now, w->draft_sum, WIZARD_DRAFT_SUM) == 0;
 }
 
 void wizard_draft_drop(struct wizard *w)
 {
-	/* Another run's draft (another wizard on this connector) is that one's to remove. */
-	if (wizard_draft_ours(w))
+	struct stat st;
+	ino_t ino;
+
+	/* Another run's draft (another wizard on this connector, written since) is that one's to remove. */
+	if (wizard_draft_ours(w, &ino) && lstat(w->draft, &st) == 0 && st.st_ino == ino)
 		unlink(w->draft);
 	w->draft_ours = false;
 }
@@ -366,7 +371,8 @@ bool wizard_draft_save(struct wizard *w)
 	if (!w->dirty || w->start->dry_run)
 		return false;
 	/* Written before and still there (not removed by another run meanwhile): kept. */
-	if (!w->undrafted && wizard_draft_ours(w))
+	ino_t ino;
+	if (!w->undrafted && wizard_draft_ours(w, &ino))
 		return true;
 	w->undrafted = false;
 	/*
@@ -762,6 +768,10 @@ static void wizard_report(struct wizard *w)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
 	/* Saved, even with its test failed (S): the steps for Harness hold. */
 	if (w->check == TEST_SAVED) {
+		/* Shown on the screen a moment, gone with it: the key file that locks the new store is kept. */
+		if (w->ctx->key_file_made)
+			fprintf(w->ctx->out, "created the key file %s for the new secret store: keep a copy apart from "
+			        "the store; without it the secrets cannot be read\n", w->ctx->key_file);
 		newconn_print_shared(w->ctx, w->ctx->out, w->start->editing, w->cc, &w->s);
 		wizard_print_next(w);
 	}

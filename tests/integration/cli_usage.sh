@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 35
+plan 37
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -89,3 +89,10 @@ run "$bin" new --non-interactive --answers "$tap_tmp/nodir/$tok" </dev/null
 like "$rc:$err" "^3:azrepos-connect: answers: cannot read $tap_tmp/nodir/\\(a token, not shown\\): No such file" \
 	"a token in an answers file's path: said as withheld in the list of errors"
 unlike "$out$err" "$tok" "and not repeated anywhere"
+
+# --flag=value for a flag that takes no value: said as such (exit 2), the value never repeated.
+run "$bin" list --json=yes </dev/null
+is "$rc:$err" "2:azrepos-connect: list: --json takes no value: give it alone
+Try 'azrepos-connect list --help' for more information." "list --json=yes: --json takes no value (exit 2)"
+run "$bin" --version=1 </dev/null
+like "$rc:$err" "^2:azrepos-connect: --version takes no value: give it alone" "--version=1 (a global option): the same"

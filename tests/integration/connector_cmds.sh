@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 93
+plan 94
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -179,6 +179,16 @@ like "$rc:$err" "^1:.*folder $tap_tmp/h2/connectors is writable by group or othe
 	"new into a connectors folder others can write: exit 1, the chmod named, nothing saved"
 [ ! -e "$tap_tmp/h2/connectors/perm.json" ] && [ ! -e "$tap_tmp/nk" ] && [ ! -e "$tap_tmp/h2/secrets.store" ]
 ok $? "no connector file, no key file, no store made"
+# A connectors folder that cannot be written (chattr +i, as a read-only mount): said before the check.
+mkdir -p -m 700 "$tap_tmp/h3/connectors"
+if chattr +i "$tap_tmp/h3/connectors" 2>/dev/null; then
+	newp "$tap_tmp/h3"
+	chattr -i "$tap_tmp/h3/connectors"
+	like "$rc:$err" "^1:azrepos-connect: cannot save connectors in $tap_tmp/h3/connectors: Operation not permitted; nothing was saved" \
+		"a connectors folder that cannot be written: exit 1, said, nothing saved"
+else
+	ok 0 "# SKIP no chattr +i on this file system"
+fi
 mkdir -m 777 "$tap_tmp/loose"
 newp "$tap_tmp/loose/home"
 like "$rc:$err" "^1:.*folder $tap_tmp/loose is writable by group or others" \

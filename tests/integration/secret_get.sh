@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 71
+plan 72
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -60,6 +60,15 @@ like "$?:$(cat "$out/stderr")" "^2:.*standard output is a file others can read \
 	"stdout a file of mode 0644: exit 2, --to-file named"
 [ ! -s "$out/shared" ]
 ok $? "and nothing is written to it"
+# ... or a file of another user, mode 0600 or not: its owner reads it (the suite runs as root).
+if [ "$(id -u)" -eq 0 ]; then
+	: >"$out/theirs" && chmod 600 "$out/theirs" && chown 65534 "$out/theirs"
+	setsid -w "$bin" --key-file "$key" secret get web-pat >>"$out/theirs" 2>"$out/stderr" </dev/null
+	like "$?:$(cat "$out/stderr")" "^2:.*standard output is a file of another user \(uid 65534\), who can read it" \
+		"stdout a 0600 file of another user: exit 2, nothing written"
+else
+	ok 0 "# SKIP only root can give a file to another user"
+fi
 # Standard output a socket (a service's journal): refused, nothing sent.
 /usr/bin/python3 -c '
 import socket, subprocess, sys

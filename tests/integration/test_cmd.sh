@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 91
+plan 93
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -144,6 +144,14 @@ for id in ssh_repo ssh_project; do
 	is "$(wc -l <"$kh")" 1 "$id: ... and not recorded twice"
 done
 
+# The key accepted cannot be recorded (the disk full): the probe that passed is said all the same,
+# then why the run failed.
+rm -f "$kh"
+run env LD_PRELOAD="$top_builddir/tests/integration/faultfs.so" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 \
+	"$bin" --home "$home" --key-file "$key" test ssh_repo --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+like "$rc:$out" "^1:ok +git-ssh .*new host key $fp accepted\$" \
+	"a host key that cannot be recorded: the passed probe still shown (exit 1)"
+like "$err" "cannot record the accepted host key in $kh: No space left on device" "... with why it failed after"
 # A changed host key: a hard error naming the file and line; --accept-host-key of the
 # server's (new) key does not override it (man: "A changed key is always an error").
 ssh-keygen -q -t rsa -b 2048 -N '' -C '' -f "$tap_tmp/other_host_key"

@@ -741,6 +741,19 @@ static const struct bad bad[] = {
 	{ "https://tfs.example.com/_git/web", TP, CH, false,
 	  "add the collection before '_git' (e.g. 'https://tfs.example.com/DefaultCollection/...')" },
 	{ "https://tfs.example.com/tfs/_apis/Payments", TP, CH, false, "add the collection before '_apis'" },
+	/* A slip at the start: the URL meant, not a fix built on the slip. */
+	{ "https:/dev.azure.com/contoso/Payments/_git/web", TR, CH, false,
+	  "the scheme is mistyped: write 'https://dev.azure.com/contoso/Payments/_git/web'" },
+	{ "https:dev.azure.com/contoso/Payments", TP, CH, false,
+	  "the scheme is mistyped: write 'https://dev.azure.com/contoso/Payments'" },
+	{ "HTTPS//dev.azure.com/contoso/Payments", TP, CH, false,
+	  "the scheme is mistyped: write 'https://dev.azure.com/contoso/Payments'" },
+	{ "ssh:/git@ssh.dev.azure.com/v3/contoso/Payments/web", TR, CS, false,
+	  "the scheme is mistyped: write 'ssh://git@ssh.dev.azure.com/v3/contoso/Payments/web'" },
+	{ "git@ssh.dev.azure.com/v3/contoso/Payments/web", TR, CS, false,
+	  "after the SSH host comes ':', not '/': write 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "https:/dev.azure.com/contoso/Payments/_git/web", TP, CH, false,
+	  "the scheme is mistyped: write 'https://dev.azure.com/contoso/Payments/_git/web', and then remove '/_git/web'" },
 	/* An organization's page or API where the project goes: no project to fix it to. */
 	{ "https://dev.azure.com/contoso/_apis/git/repositories", TR, CH, false,
 	  "'_apis' is the REST API of the organization, not a project: use 'https://dev.azure.com/contoso/<project>', "
