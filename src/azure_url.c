@@ -1062,8 +1062,8 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 
 		/* (A Project's URL is no clone URL: "the SSH URL" fits both.) */
 		fail(p->msg, p->msglen, "this is an %s URL but the connection type is %s: choose "
-		     "%s, or use the %s URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
-		     ssh ? "SSH" : "HTTP", ssh ? "HTTPS" : "SSH", other ? " '" : " of the ",
+		     "%s (--connection %s), or use the %s URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
+		     ssh ? "SSH" : "HTTP", ssh ? "ssh" : "http", ssh ? "HTTPS" : "SSH", other ? " '" : " of the ",
 		     other ? other : w->type == AZ_URL_PROJECT ? "project" : "repository", other ? "'" : "");
 		free(other);
 		return -1;

@@ -596,6 +596,12 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		return msg_usage_for(ctx->err, a->cmd, "%s: --skip-test, --save-on-failure and --output "
 		                     "are for --non-interactive: the wizard asks", a->cmd);
 	}
+	/* A store its end could not open (its key file not given): said before anything is typed. */
+	if ((rc = store_cli_key_at_hand(ctx)) != AZ_EXIT_OK) {
+		free(e);
+		return rc;
+	}
+	rc = AZ_EXIT_INVALID;
 	start.c = new_start(ctx, a, e);
 	for (size_t i = 0; i < e->n; i++)
 		msg_error(ctx->err, "%s", e->line[i]);

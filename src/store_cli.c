@@ -204,6 +204,37 @@ static int store_cli_create(struct cli_ctx *ctx, struct store **out)
 	return rc;
 }
 
+/* A store of method m, and no key file or credential given to open it: said, AZ_EXIT_USAGE. */
+static int store_cli_no_key(const struct cli_ctx *ctx, enum store_method m)
+{
+	char prog[CLI_PROGRAM_MAX];
+
+	if (m == STORE_METHOD_KEYFILE)
+		msg_error(ctx->err, "the secret store is unlocked with a key file: give --key-file F, before the "
+		          "command ('%s --key-file F ...')", cli_program(ctx, true, prog, sizeof(prog)));
+	else
+		msg_error(ctx->err, "the secret store is unlocked with the systemd credential "
+		          STORE_CREDENTIAL_NAME ", and $CREDENTIALS_DIRECTORY is not set: run this from "
+		          "the service that loads it, or give --key-file F");
+	return AZ_EXIT_USAGE;
+}
+
+int store_cli_key_at_hand(const struct cli_ctx *ctx)
+{
+	struct store_error err;
+	struct store *s = NULL;
+
+	/* Any other fault of the store is said where it is opened. */
+	if (ctx->key_file || store_load(ctx->paths.store, &s, &err) != STORE_OK)
+		return AZ_EXIT_OK;
+	enum store_method m = store_method(s);
+	store_close(s);
+	char *cred = m == STORE_METHOD_CREDENTIAL ? store_credential_path() : NULL;
+	int rc = m == STORE_METHOD_PASSPHRASE || cred ? AZ_EXIT_OK : store_cli_no_key(ctx, m);
+	free(cred);
+	return rc;
+}
+
 /* Unlock with a key file or the credential (one try: nobody is there to retry). */
 static int store_cli_unlock_file(struct cli_ctx *ctx, struct store *s)
 {
@@ -218,13 +249,7 @@ static int store_cli_unlock_file(struct cli_ctx *ctx, struct store *s)
 	} else if (m == STORE_METHOD_CREDENTIAL && (cred = store_credential_path()) != NULL) {
 		rc = store_cli_read_key_file(ctx, cred, true, &key);
 	} else {
-		if (m == STORE_METHOD_KEYFILE)
-			msg_error(ctx->err, "the secret store is unlocked with a key file: give --key-file F");
-		else
-			msg_error(ctx->err, "the secret store is unlocked with the systemd credential "
-			          STORE_CREDENTIAL_NAME ", and $CREDENTIALS_DIRECTORY is not set: run this from "
-			          "the service that loads it, or give --key-file F");
-		rc = AZ_EXIT_USAGE;
+		rc = store_cli_no_key(ctx, m);
 	}
 	free(cred);
 	if (rc == AZ_EXIT_OK && store_unlock(s, key, &err) != STORE_OK) {

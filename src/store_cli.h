@@ -28,6 +28,13 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen);
 
 /*
+ * Can the store (if there is one) be opened with what this run was given: a
+ * passphrase store, or a key file or credential at hand for one of those?
+ * Asked before the wizard starts, not after all is typed. An exit code.
+ */
+int store_cli_key_at_hand(const struct cli_ctx *ctx);
+
+/*
  * The run is over: a key file it made (ctx->key_file_made) for a store that
  * was never written is removed, and said, as it locks nothing (never one a
  * store now on disk uses).

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(48)
+tap = Tap(52)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -284,5 +284,31 @@ try:
     tap.ok(b"are kept in" in bytes(a.raw) and os.path.exists(wdraft), "and it says it is kept, and it is")
 finally:
     a.close()
+
+# A store unlocked with a key file, the wizard started without it: said at once, before anything
+# is typed (its end could not open the store), with where --key-file goes.
+with Tui([binary, "--home", home, "new"], tap=tap) as t:
+    rc = t.wait_exit()
+    said = " ".join(bytes(t.raw).decode("utf-8", "replace").split())
+    tap.ok(rc == 2 and "the secret store is unlocked with a key file: give --key-file F, before the command" in said,
+           "no --key-file for a key-file store: the wizard does not start (exit 2), and says where it goes")
+
+# A first store made with a new key file: its note (keep a copy of the key file) is on the plain
+# terminal at the end, not only on the screen that goes away.
+newkey = os.path.join(tmp, "made.key")
+with Tui([binary, "--home", os.path.join(tmp, "h-made"), "--key-file", newkey, "new", "--ca-file", azf["AZF_CA"]],
+         tap=tap) as t:
+    t.to_credentials("made", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type("ci")
+    t.focus("Personal Access Token")
+    t.paste(open(azf["AZF_TOKEN_FILE"]).read())
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("saved connector 'made'", "git-http", "a first store with a new key file")
+    tail = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1].decode("utf-8", "replace")
+    tap.ok(os.path.exists(newkey) and ("created the key file %s for the new secret store: keep a copy" % newkey)
+           in " ".join(tail.split()), "the key file made is named at the end, with 'keep a copy'")
 tap.done()
 PY
