@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "hex.h"
+#include "ident.h"
 #include "utf8.h"
 #include "azure_url.h"
 
@@ -1158,6 +1159,10 @@ static int url_slipped(const char *text, const struct az_want *w, char *msg, siz
 	/* Never quoted with what must not be in a URL (a password, a user that may be a token). */
 	if (url_no_password(fixed, msg, msglen) || url_http_user(fixed, msg, msglen))
 		return -1;
+	if (ident_looks_like_token(fixed))
+		return fail(msg, msglen, "the start of the URL is mistyped, and a token seems to stand in it (not "
+		            "shown): remove it, and revoke it if it was shown or logged; the URL starts 'https://' or "
+		            "'git@ssh.dev.azure.com:v3/'");
 	fail(msg, msglen, kind == 1 ? "the scheme is mistyped: write '%s'"
 	                            : "after the SSH host comes ':', not '/': write '%s'", fixed);
 	url_and_then(fixed, w, msg, msglen);

@@ -17,7 +17,7 @@ struct cli_ctx {
 	bool stdout_tty;        /* stdout is a terminal */
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
-	bool key_file_made;     /* this run made key_file, for a store not yet written */
+	bool key_file_made;     /* this run made key_file for a new store (said again at the wizard's end) */
 	const char *self;       /* how printed commands name the program (cli_self_name), or NULL */
 	bool no_command;        /* none was named: 'new' runs (its name is not the user's word) */
 	struct az_paths paths;  /* resolved before any command runs */

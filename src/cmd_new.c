@@ -670,7 +670,6 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		a->editing = connector_get(a->base, FIELD_IDENTIFIER);
 	}
 	rc = a->non_interactive ? new_non_interactive(ctx, a) : new_wizard(ctx, a);
-	store_cli_drop_made_key(ctx);
 out:
 	connector_free(a->base);
 	free(o);

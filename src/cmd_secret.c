@@ -305,7 +305,6 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	}
 	secbuf_free(value);
 	store_close(s);
-	store_cli_drop_made_key(ctx);
 	return rc;
 }
 
@@ -590,8 +589,9 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, boo
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file others can read "
 		                     "(mode %04o): give --to-file F instead (a new file, mode 0600)",
 		                     (unsigned)(st.st_mode & 07777));
-	/* Its owner reads it whatever its mode: a file of another user's is theirs. */
-	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid != geteuid())
+	/* Its owner reads it whatever its mode: a file of another user's is theirs (root reads all anyway). */
+	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid != geteuid() &&
+	    st.st_uid != 0)
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file of another user "
 		                     "(uid %u), who can read it: give --to-file F instead (a new file, mode 0600)",
 		                     (unsigned)st.st_uid);

@@ -140,19 +140,6 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 	}
 }
 
-void store_cli_drop_made_key(struct cli_ctx *ctx)
-{
-	struct stat st;
-
-	/* A store written meanwhile (this run's, or another's with the same key) needs it. */
-	if (!ctx->key_file_made || lstat(ctx->paths.store, &st) == 0 || errno != ENOENT)
-		return;
-	ctx->key_file_made = false;
-	if (unlink(ctx->key_file) == 0)
-		msg_error(ctx->err, "removed the key file %s made for the store: no secret was stored with it",
-		          ctx->key_file);
-}
-
 int store_cli_can_create(struct cli_ctx *ctx)
 {
 	char *cred = store_credential_path();

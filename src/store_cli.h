@@ -35,13 +35,6 @@ const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen);
 int store_cli_key_at_hand(const struct cli_ctx *ctx);
 
 /*
- * The run is over: a key file it made (ctx->key_file_made) for a store that
- * was never written is removed, and said, as it locks nothing (never one a
- * store now on disk uses).
- */
-void store_cli_drop_made_key(struct cli_ctx *ctx);
-
-/*
  * Could a store be made now: a key file, the systemd credential, or a terminal
  * to type its new passphrase on? 0, or the exit code with the reason said
  * (before a check that would be run in vain).

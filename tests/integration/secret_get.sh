@@ -64,7 +64,7 @@ ok $? "and nothing is written to it"
 if [ "$(id -u)" -eq 0 ]; then
 	: >"$out/theirs" && chmod 600 "$out/theirs" && chown 65534 "$out/theirs"
 	setsid -w "$bin" --key-file "$key" secret get web-pat >>"$out/theirs" 2>"$out/stderr" </dev/null
-	like "$?:$(cat "$out/stderr")" "^2:.*standard output is a file of another user \(uid 65534\), who can read it" \
+	like "$?:$(cat "$out/stderr")$(cat "$out/theirs")" "^2:.*standard output is a file of another user \(uid 65534\), who can read it: give --to-file F instead \(a new file, mode 0600\)\$" \
 		"stdout a 0600 file of another user: exit 2, nothing written"
 else
 	ok 0 "# SKIP only root can give a file to another user"

@@ -145,13 +145,18 @@ for id in ssh_repo ssh_project; do
 done
 
 # The key accepted cannot be recorded (the disk full): the probe that passed is said all the same,
-# then why the run failed.
+# then why the run failed. (The fault shim cannot load ahead of ASan's runtime: the same shown
+# there with known_hosts a folder, which cannot be written either.)
 rm -f "$kh"
-run env LD_PRELOAD="$top_builddir/tests/integration/faultfs.so" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 \
-	"$bin" --home "$home" --key-file "$key" test ssh_repo --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+case "$(ldd "$bin")" in
+*libasan*) mkdir "$kh"; full= ;;
+*) full="env LD_PRELOAD=$top_builddir/tests/integration/faultfs.so FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28" ;;
+esac
+run $full "$bin" --home "$home" --key-file "$key" test ssh_repo --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 like "$rc:$out" "^1:ok +git-ssh .*new host key $fp accepted\$" \
 	"a host key that cannot be recorded: the passed probe still shown (exit 1)"
-like "$err" "cannot record the accepted host key in $kh: No space left on device" "... with why it failed after"
+like "$err" "cannot record the accepted host key in $kh: " "... with why it failed after"
+rmdir "$kh" 2>/dev/null
 # A changed host key: a hard error naming the file and line; --accept-host-key of the
 # server's (new) key does not override it (man: "A changed key is always an error").
 ssh-keygen -q -t rsa -b 2048 -N '' -C '' -f "$tap_tmp/other_host_key"

@@ -981,6 +981,10 @@ static void test_user_token_not_echoed(void **state)
 		" https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/Payments ",
 		"http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@tfs.example.com/tfs/C/Payments",
 		"https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@x.visualstudio.com/Payments/_git/web/",
+		/* A slip at the start is fixed by quoting the URL meant: never with the token in it. */
+		"ssh:/abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@ssh.dev.azure.com/v3/contoso/Payments/web",
+		"https:/abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/Payments",
+		"abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@ssh.dev.azure.com/v3/contoso/Payments/web",
 	};
 	char msg[512];
 
