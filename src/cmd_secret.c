@@ -584,19 +584,19 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, boo
 	if (!path && ctx->stdout_tty)
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a terminal and a "
 		                     "secret is not shown: give --to-file F (a new file, mode 0600), or pipe it");
+	bool out_stat = !path && fstat(fileno(ctx->out), &st) == 0; /* st: standard output's file */
 	/* '> F' made F with the shell's umask: often readable by all. */
-	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+	if (out_stat && S_ISREG(st.st_mode) && (st.st_mode & 077))
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file others can read "
 		                     "(mode %04o): give --to-file F instead (a new file, mode 0600)",
 		                     (unsigned)(st.st_mode & 07777));
 	/* Its owner reads it whatever its mode: a file of another user's is theirs (root reads all anyway). */
-	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid != geteuid() &&
-	    st.st_uid != 0)
+	if (out_stat && S_ISREG(st.st_mode) && st.st_uid != geteuid() && st.st_uid != 0)
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a file of another user "
 		                     "(uid %u), who can read it: give --to-file F instead (a new file, mode 0600)",
 		                     (unsigned)st.st_uid);
 	/* A service's journal (systemd's StandardOutput) or cron's mail keeps what it is given. */
-	if (!path && fstat(fileno(ctx->out), &st) == 0 && S_ISSOCK(st.st_mode))
+	if (out_stat && S_ISSOCK(st.st_mode))
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a socket (a service's "
 		                     "journal keeps what is written there): give --to-file F, or pipe it");
 	/* Said before the passphrase is asked, and again by O_EXCL when written. */

@@ -137,6 +137,16 @@ char *connector_file_text(const struct connector *c)
 	return connector_file_draft_text(c, NULL, NULL);
 }
 
+bool connector_file_same(const struct connector *a, const struct connector *b)
+{
+	char *ta = connector_file_text(a), *tb = connector_file_text(b);
+	bool same = ta && tb && strcmp(ta, tb) == 0;
+
+	free(ta);
+	free(tb);
+	return same;
+}
+
 bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_LEN + 1])
 {
 	unsigned char hash[CONNECTOR_FILE_SUM_LEN / 2];

@@ -29,6 +29,9 @@ enum connector_file_rc {
 	CONNECTOR_FILE_IO,      /* it could not be read */
 };
 
+/* Would a and b write the same connector file? */
+bool connector_file_same(const struct connector *a, const struct connector *b);
+
 /* Is <dir>/<identifier>.json already exactly what c would write? */
 bool connector_file_holds(const char *dir, const struct connector *c);
 

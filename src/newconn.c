@@ -322,7 +322,7 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 	struct connector *now = NULL;
 	char msg[512];
 	enum connector_file_rc frc = connector_file_load(ctx->paths.connectors_dir, id, &now, msg, sizeof(msg));
-	bool same = false;
+	bool same;
 
 	/* Neither there nor missing (a folder that cannot be read): not another run's doing. */
 	if (frc == CONNECTOR_FILE_IO) {
@@ -338,12 +338,7 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 		              "this one is not saved; choose another identifier", id);
 		return AZ_EXIT_INVALID;
 	}
-	if (frc == CONNECTOR_FILE_OK) {
-		char *was = connector_file_text(base), *is = connector_file_text(now);
-		same = was && is && strcmp(was, is) == 0;
-		free(was);
-		free(is);
-	}
+	same = frc == CONNECTOR_FILE_OK && connector_file_same(base, now);
 	connector_free(now);
 	if (same)
 		return AZ_EXIT_OK;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "store_error.h"
 #include "store_perm.h"
 
@@ -107,10 +108,9 @@ static enum store_status store_perm_up(char *dir, bool own, struct store_error *
 
 enum store_status store_perm_dirs(const char *path, struct store_error *err)
 {
-	const char *slash = strrchr(path, '/');
+	const char *base;
 
-	return store_perm_up(!slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path)),
-	                     true, err);
+	return store_perm_up(fileio_dir(path, &base), true, err);
 }
 
 enum store_status store_perm_tree(const char *dir, bool own, struct store_error *err)
@@ -120,8 +120,8 @@ enum store_status store_perm_tree(const char *dir, bool own, struct store_error 
 
 enum store_status store_perm_dir_writable(const char *path, struct store_error *err)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = !slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+	const char *base;
+	char *dir = fileio_dir(path, &base);
 	enum store_status s = STORE_OK;
 	struct stat st;
 

@@ -336,7 +336,7 @@ static void wizard_draft_sum(const char *text, size_t len, unsigned char sum[WIZ
 	crypto_generichash(sum, WIZARD_DRAFT_SUM, (const unsigned char *)text, len, NULL, 0);
 }
 
-/* Does the draft file hold what this run wrote (or took up) last? Its inode in *ino. */
+/* Does the draft file hold what this run wrote (or took up) last? Its inode in *ino (if ino). */
 static bool wizard_draft_ours(const struct wizard *w, ino_t *ino)
 {
 	unsigned char now[WIZARD_DRAFT_SUM];
@@ -348,7 +348,8 @@ static bool wizard_draft_ours(const struct wizard *w, ino_t *ino)
 	if (ours)
 		wizard_draft_sum(text, len, now);
 	free(text);
-	*ino = ours ? st.st_ino : 0;
+	if (ino)
+		*ino = ours ? st.st_ino : 0;
 	return ours && sodium_memcmp(now, w->draft_sum, WIZARD_DRAFT_SUM) == 0;
 }
 
@@ -371,8 +372,7 @@ bool wizard_draft_save(struct wizard *w)
 	if (!w->dirty || w->start->dry_run)
 		return false;
 	/* Written before and still there (not removed by another run meanwhile): kept. */
-	ino_t ino;
-	if (!w->undrafted && wizard_draft_ours(w, &ino))
+	if (!w->undrafted && wizard_draft_ours(w, NULL))
 		return true;
 	w->undrafted = false;
 	/*
@@ -402,11 +402,7 @@ bool wizard_draft_save(struct wizard *w)
 	/* An edit's draft names the connector it changes: offered again only on that one. */
 	text = d ? connector_file_draft_text(d, key_file, w->start->base) : NULL;
 	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
-	char *saved = w->start->editing && !key_file ? connector_file_text(w->start->base) : NULL;
-	char *mine = saved ? connector_file_text(d) : NULL;
-	bool nothing = saved && mine && strcmp(saved, mine) == 0;
-	free(saved);
-	free(mine);
+	bool nothing = w->start->editing && !key_file && d && connector_file_same(w->start->base, d);
 	connector_free(d);
 	bool kept = false;
 	if (nothing)
@@ -959,11 +955,8 @@ static void wizard_resume(struct wizard *w)
 /* Is this the start of a fresh run (nothing from --answers or flags; an edit: the connector as saved)? */
 static bool wizard_blank(const struct wizard *w)
 {
-	char now[CONNECTOR_FILE_SUM_LEN + 1], saved[CONNECTOR_FILE_SUM_LEN + 1];
-
 	if (w->start->editing)
-		return connector_file_sum(w->c, now) && connector_file_sum(w->start->base, saved) &&
-		       strcmp(now, saved) == 0;
+		return connector_file_same(w->c, w->start->base);
 	for (int id = 0; id < FIELD_COUNT; id++)
 		if (connector_get(w->c, id) && !(fields_at(id)->def && connector_is(w->c, id, fields_at(id)->def)))
 			return false;
