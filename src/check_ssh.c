@@ -18,6 +18,7 @@
 #include <libssh/libssh.h>
 
 #include "check_probe.h"
+#include "clock.h"
 #include "known_hosts.h"
 #include "sshkey.h"
 
@@ -50,6 +51,7 @@ struct check_ssh {
 	int port;
 	struct check_ssh_dns *dns;
 	struct addrinfo *next_ai;
+	long long attempt_end_ms; /* when to give up on this address for the next, 0: the deadline */
 	int connect_errno;
 	int fd;               /* ours until libssh owns it (session set) */
 	ssh_session session;
@@ -236,6 +238,20 @@ static void check_ssh_dns(struct check_ssh *s)
 	s->state = CHECK_SSH_CONNECT_NEXT;
 }
 
+/*
+ * An address that drops packets (often an IPv6 one without a route out) must
+ * not take the whole deadline from the addresses after it: as curl does, each
+ * gets an equal share of the time left, the last one all of it.
+ */
+static void check_ssh_attempt_budget(struct check_ssh *s)
+{
+	long long n = 1;
+
+	for (const struct addrinfo *ai = s->next_ai; ai; ai = ai->ai_next)
+		n++;
+	s->attempt_end_ms = n > 1 ? clock_ms() + check_remaining_ms(s->ctx) / n : 0;
+}
+
 static void check_ssh_connect_next(struct check_ssh *s)
 {
 	while (s->next_ai) {
@@ -252,6 +268,7 @@ static void check_ssh_connect_next(struct check_ssh *s)
 			return;
 		}
 		if (errno == EINPROGRESS) {
+			check_ssh_attempt_budget(s);
 			s->state = CHECK_SSH_CONNECTING;
 			return;
 		}
@@ -270,10 +287,13 @@ static void check_ssh_connecting(struct check_ssh *s)
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (poll(&p, 1, 0) == 0)
-		return;
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+	if (poll(&p, 1, 0) == 0) {
+		if (!s->attempt_end_ms || clock_ms() < s->attempt_end_ms)
+			return;
+		err = ETIMEDOUT;
+	} else if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
 		err = errno;
+	}
 	if (err == 0) {
 		s->state = CHECK_SSH_HANDSHAKE;
 		return;

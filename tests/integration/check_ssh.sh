@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 90
+plan 93
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -177,6 +177,28 @@ ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (too
 
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port 1
 verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1' "connection refused"
+# A name with two addresses (a private /etc/hosts and /etc/gai.conf in a mount namespace): the
+# first drops packets, the second is sshd. The first gets half the time, then the second is tried.
+printf '127.0.0.2 azfix-two\n127.0.0.1 azfix-two\n' >"$tap_tmp/hosts"
+printf 'precedence ::ffff:127.0.0.2/128 100\nprecedence ::ffff:0:0/96 10\n' >"$tap_tmp/gai.conf"
+printf '#!/bin/sh\nmount --bind "%s" /etc/hosts && mount --bind "%s" /etc/gai.conf && exec "$@"\n' \
+	"$tap_tmp/hosts" "$tap_tmp/gai.conf" >"$tap_tmp/ns"
+chmod +x "$tap_tmp/ns"
+sed "s/^\[127\.0\.0\.1\]/[azfix-two]/" "$AZF_KNOWN_HOSTS" >"$tap_tmp/kh-two"
+if unshare -m true 2>/dev/null; then
+	/usr/bin/python3 -ES "$top_srcdir/tests/fixtures/netutil.py" blackhole 127.0.0.2 "$AZF_SSH_PORT" "$tap_tmp/bh.ready" &
+	bh=$!
+	n=0
+	while [ ! -s "$tap_tmp/bh.ready" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+	run unshare -m "$tap_tmp/ns" /usr/bin/python3 -c 'import socket; print(" ".join(a[4][0] for a in socket.getaddrinfo("azfix-two", 22, type=socket.SOCK_STREAM, flags=socket.AI_ADDRCONFIG)))'
+	is "$rc:$out" "0:127.0.0.2 127.0.0.1" "(set-up) the name's addresses in the namespace, the one dropping packets first"
+	run unshare -m "$tap_tmp/ns" "$drv" --ssh --ssh-host azfix-two --ssh-port "$AZF_SSH_PORT" --ssh-user "$AZF_SSH_USER" \
+		--ssh-path "$repo" --ssh-key-file "$AZF_SSH_KEY" --known-hosts "$tap_tmp/kh-two" --timeout-ms 6000
+	verdict 0 ok null '^3 refs' "an address that drops packets does not take the whole deadline: the next one is tried"
+	kill "$bh"
+else
+	for i in 1 2 3; do ok 0 "# SKIP only root makes a mount namespace (unshare -m)"; done
+fi
 # (a name the resolver refuses without a query: see check_http.sh)
 probe --ssh --ssh-host -no-such-host.invalid --ssh-user git --ssh-path "$repo" --ssh-key-file "$AZF_SSH_KEY"
 verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid'" "unknown SSH host"
