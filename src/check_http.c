@@ -349,25 +349,68 @@ static void check_req_peer(struct check_req *req, const char *d)
 	}
 }
 
+/* A SOCKS proxy's refusal (an HTTP proxy's is its CONNECT code): whose fix it is, by its reply. */
+static void check_req_socks(struct check_req *req, const char *d)
+{
+	struct check_ctx *ctx = req->ctx;
+	struct check_result *r = req->res;
+	const char *var = req->proxy_var ? req->proxy_var : "all_proxy";
+	long px = CURLPX_OK;
+
+	curl_easy_getinfo(req->easy, CURLINFO_PROXY_ERROR, &px);
+	switch (px) {
+	case CURLPX_NO_AUTH:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the SOCKS proxy wants a login: put its user and password in %s "
+		             "(socks5h://user:password@proxy:port)", var);
+		break;
+	case CURLPX_USER_REJECTED:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the SOCKS proxy refused the user and password in %s: check them", var);
+		break;
+	case CURLPX_REPLY_CONNECTION_REFUSED:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the SOCKS proxy in %s was refused by %s port %s: check the host and port in the URL (%s)",
+		             var, req->host, req->port, d);
+		break;
+	case CURLPX_REPLY_NOT_ALLOWED:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the SOCKS proxy in %s does not allow connections to %s: ask its administrator, or "
+		             "name the host in no_proxy if it is reachable without the proxy (%s)", var, req->host, d);
+		break;
+	case CURLPX_RESOLVE_HOST:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS,
+		             "cannot resolve host '%s' on this machine (with socks5:// in %s names are resolved here, "
+		             "socks5h:// leaves them to the proxy): check the host name in the URL or DNS", req->host, var);
+		break;
+	default:
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the SOCKS proxy in %s could not connect to %s port %s: check the host in the URL, %s and "
+		             "no_proxy (%s)", var, req->host, req->port, var, d);
+		break;
+	}
+}
+
 static void check_req_transport(struct check_req *req, CURLcode rc)
 {
 	struct check_ctx *ctx = req->ctx;
 	struct check_result *r = req->res;
 	const char *d = check_req_detail(req, rc);
+	const char *var = req->proxy_var ? req->proxy_var : "https_proxy";
 	long proxy_code = 0;
 
 	/* The proxy answered CONNECT with an error: the fix is in the proxy settings, not the URL. */
 	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &proxy_code);
 	if (proxy_code == 407) {
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
-		             "the proxy wants a login (HTTP 407): put its user and password in https_proxy "
-		             "(http://user:password@proxy:port)");
+		             "the proxy wants a login (HTTP 407): put its user and password in %s "
+		             "(http://user:password@proxy:port)", var);
 		return;
 	}
 	if (proxy_code >= 300) {
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
-		             "the proxy refused to connect to %s (HTTP %ld): check https_proxy and no_proxy, or ask "
-		             "the proxy's administrator to allow that host", req->host, proxy_code);
+		             "the proxy refused to connect to %s (HTTP %ld): check %s and no_proxy, or ask "
+		             "the proxy's administrator to allow that host", req->host, proxy_code, var);
 		return;
 	}
 	switch (rc) {
@@ -376,7 +419,7 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		             "cannot resolve host '%s': check the host name in the URL, DNS or proxy settings", req->host);
 		break;
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS, "cannot resolve the proxy host: check https_proxy (%s)", d);
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS, "cannot resolve the proxy host: check %s (%s)", var, d);
 		break;
 	case CURLE_COULDNT_CONNECT:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
@@ -385,10 +428,7 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		             req->proxy_var ? req->proxy_var : "", d);
 		break;
 	case CURLE_PROXY:
-		/* A SOCKS proxy's refusal (an HTTP proxy's is its CONNECT code, above). */
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
-		             "the proxy could not connect to %s: check all_proxy or https_proxy and no_proxy (%s)",
-		             req->host, d);
+		check_req_socks(req, d);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		check_finish_timeout(ctx, r);

@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 106
+plan 119
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -90,6 +90,43 @@ export no_proxy=127.0.0.1
 both "$AZF_REPO_URL" "$tok"
 is "$rc" 0 "no_proxy naming the host: straight to it, exit 0"
 unset https_proxy no_proxy
+
+# A SOCKS proxy in all_proxy (microsocks, one open and one with a login): the way through it,
+# then each refusal said by whose fix it is.
+net="/usr/bin/python3 -ES $top_srcdir/tests/fixtures/netutil.py"
+ports=$($net freeport 2)
+socks=${ports% *} socks_login=${ports#* }
+microsocks -i 127.0.0.1 -p "$socks" >/dev/null 2>&1 &
+check_pids="$check_pids $!"
+microsocks -i 127.0.0.1 -p "$socks_login" -u azfix -P proxy-pass-7 >/dev/null 2>&1 &
+check_pids="$check_pids $!"
+$net wait-tcp "$socks" 10 && $net wait-tcp "$socks_login" 10 || bail "microsocks did not start"
+export all_proxy=socks5h://127.0.0.1:$socks
+both "$AZF_REPO_URL" "$tok"
+is "$rc" 0 "all_proxy naming a SOCKS proxy: through it, exit 0"
+probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api$refs" --username "$AZF_USER" --token-file "$tok"
+verdict 0 failed connect '^the SOCKS proxy in all_proxy was refused by 127\.0\.0\.1 port 1: check the host and port in the URL' \
+	"the server's port refused the SOCKS proxy: the URL is named, not the proxy"
+probe --git-url "https://-no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username "$AZF_USER" --token-file "$tok"
+verdict 0 failed connect '^the SOCKS proxy in all_proxy could not connect to -no-such-host\.invalid port 443: check the host in the URL' \
+	"socks5h: a host the proxy cannot reach or resolve"
+export all_proxy=socks5://127.0.0.1:$socks
+probe --git-url "https://-no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username "$AZF_USER" --token-file "$tok"
+verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid' on this machine \\(with socks5:// in all_proxy names are resolved here" \
+	"socks5: the name is resolved here, and socks5h named"
+export all_proxy=socks5h://127.0.0.1:$socks_login
+both "$AZF_REPO_URL" "$tok"
+verdict 0 failed connect '^the SOCKS proxy wants a login: put its user and password in all_proxy \(socks5h://user:password@proxy:port\)$' \
+	"git-http: a SOCKS proxy that wants a login"
+export all_proxy=socks5h://azfix:wrong-pass-3@127.0.0.1:$socks_login
+both "$AZF_REPO_URL" "$tok"
+verdict 1 failed connect '^the SOCKS proxy refused the user and password in all_proxy: check them$' \
+	"api: a SOCKS login refused"
+unlike "$out$err" 'wrong-pass-3' "the proxy's password is in no output"
+export all_proxy=socks5h://azfix:proxy-pass-7@127.0.0.1:$socks_login
+both "$AZF_REPO_URL" "$tok"
+is "$rc" 0 "with the proxy's login: through it, exit 0"
+unset all_proxy
 
 # TLS: our CA is not in the system store; --ca-file trusts it.
 probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" \

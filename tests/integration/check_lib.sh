@@ -4,12 +4,14 @@
 fix="$top_srcdir/tests/fixtures/azfix"
 drv="$top_builddir/tests/integration/check_probe"
 PATH=$PATH:/usr/sbin:/sbin
-for t in nginx fcgiwrap sshd ssh-keygen git openssl; do
+for t in nginx fcgiwrap sshd ssh-keygen git openssl microsocks; do
 	command -v "$t" >/dev/null 2>&1 || skip_all "missing $t (tools/install-deps)"
 done
 
 tap_tmpdir
-trap 'sh "$fix" stop "$tap_tmp/azf" >/dev/null 2>&1; rm -rf "$tap_tmp"' EXIT
+# Helpers a test starts in the background (a proxy, a listener): their pids, ended with the servers.
+check_pids=""
+trap 'kill $check_pids 2>/dev/null; sh "$fix" stop "$tap_tmp/azf" >/dev/null 2>&1; rm -rf "$tap_tmp"' EXIT
 tap_loopback_only
 
 sh "$fix" start "$tap_tmp/azf" >"$tap_tmp/azf.out" 2>&1 || {
