@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "json.h"
 #include "pktline.h"
+#include "utf8.h"
 
 #define CHECK_PROGRESS_MS 100
 
@@ -55,7 +56,7 @@ bool check_finished(const struct check_result *r)
 	return r->message[0] != '\0';
 }
 
-/* Server-supplied text ends up in messages: no terminal control bytes. */
+/* Server-supplied text ends up in messages and JSON: no terminal control bytes, only UTF-8. */
 static void check_sanitize(char *s)
 {
 	for (unsigned char *p = (unsigned char *)s; *p; p++) {
@@ -64,6 +65,7 @@ static void check_sanitize(char *s)
 		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls in UTF-8 */
 			p[0] = p[1] = '?';
 	}
+	utf8_scrub(s);
 }
 
 void check_finish(const struct check_ctx *ctx, struct check_result *r, enum check_status status,
@@ -81,6 +83,7 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 	vsnprintf(r->message + at, sizeof(r->message) - at, fmt, ap);
 	va_end(ap);
 	check_sanitize(r->message);
+	check_sanitize(r->default_branch); /* a ref name is any bytes the server sends */
 	if (!r->message[0])
 		snprintf(r->message, sizeof(r->message), "%s", status == CHECK_OK ? "ok" : "failed");
 	r->status = status;

@@ -8,7 +8,7 @@
  *
  * The probes know nothing of connectors, the store or how Azure's URLs are
  * made: the caller fills a check_target (the URLs from the Azure URL model,
- * azure_url.h; secrets as secbufs it owns) and gets check_results back.
+ * azure_url.h; secrets as secbufs it owns) and gets check_result structs back.
  */
 #ifndef AZ_CHECK_H
 #define AZ_CHECK_H
@@ -112,7 +112,7 @@ struct check_result {
  * Called while the check runs: when a probe finishes and at least every
  * 100 ms (results[i].status is CHECK_SKIPPED with an empty message while a
  * probe still runs). Return non-zero to cancel: unfinished probes then end
- * as SKIPPED "cancelled".
+ * as SKIPPED "stopped before it finished".
  */
 typedef int (*check_progress_fn)(const struct check_result *results, size_t n, void *user);
 

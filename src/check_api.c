@@ -75,10 +75,8 @@ static void check_api_repo_start(struct check_req *prev)
 	if (!url)
 		return;
 	req = check_req_start(ctx, prev->res, url, "", t->api_token, CHECK_API_BODY_MAX, true, check_api_repo_done);
-	if (req) {
-		req->step = 1;
+	if (req)
 		memcpy(req->note, prev->note, sizeof(req->note));
-	}
 	curl_free(url);
 }
 

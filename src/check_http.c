@@ -8,7 +8,6 @@
 #include <sodium.h>
 
 #include "check_probe.h"
-#include "pktline.h"
 
 #define CHECK_USER_AGENT "azrepos-connect/" PACKAGE_VERSION " git/2.0"
 

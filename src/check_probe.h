@@ -63,8 +63,7 @@ struct check_req {
 	const char *proxy_var;      /* the variable naming a proxy for its scheme (as libcurl reads them), or NULL */
 	char errbuf[CURL_ERROR_SIZE];
 	check_req_done_fn done;
-	int step;                   /* which request of a multi-request probe */
-	char note[192];             /* carried from one step to the next */
+	char note[192];             /* carried from one request of a probe to the next */
 };
 
 /*

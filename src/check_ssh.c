@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -63,7 +64,7 @@ struct check_ssh {
 	size_t outlen;
 	char err[CHECK_SSH_STDERR_MAX]; /* its stderr (Azure's "remote: TF401019 ...") */
 	size_t errlen;
-	char user_kh[1024];
+	char user_kh[PATH_MAX];
 	char cmd[2048];       /* git-upload-pack '<path>' */
 };
 
@@ -170,10 +171,16 @@ struct check_ssh *check_ssh_start(struct check_ctx *ctx, struct check_result *re
 		return NULL;
 	}
 	s->port = t->ssh_port > 0 ? t->ssh_port : 22;
-	if (t->user_known_hosts_file)
-		snprintf(s->user_kh, sizeof(s->user_kh), "%s", t->user_known_hosts_file);
-	else if (getenv("HOME"))
-		snprintf(s->user_kh, sizeof(s->user_kh), "%s/.ssh/known_hosts", getenv("HOME"));
+	const char *home = getenv("HOME");
+	int n = t->user_known_hosts_file ? snprintf(s->user_kh, sizeof(s->user_kh), "%s", t->user_known_hosts_file)
+	        : home ? snprintf(s->user_kh, sizeof(s->user_kh), "%s/.ssh/known_hosts", home) : 0;
+	/* Cut short, it would name another file: the host key would be looked up in the wrong one. */
+	if (n < 0 || (size_t)n >= sizeof(s->user_kh)) {
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "the path of the user's known_hosts is too "
+		             "long (%d bytes, the limit is %zu): set HOME to a shorter path", n, sizeof(s->user_kh) - 1);
+		check_ssh_free(s);
+		return NULL;
+	}
 	known_hosts_algorithms(files, check_ssh_known_files(s, files), t->ssh_host, s->port, s->known_algs,
 	                       sizeof(s->known_algs));
 	if (!check_ssh_load_key(s)) {

@@ -197,6 +197,15 @@ static const char *cli_nearest_command(const char *word)
 	return nearest_found(&n);
 }
 
+/* "unknown command 'word'", with the one nearest to it: a usage error. */
+static int cli_unknown_command(const struct cli_ctx *ctx, const char *prefix, const char *word)
+{
+	const char *near = cli_nearest_command(word);
+
+	return msg_usage(ctx->err, "%sunknown command '%s'%s%s%s", prefix, word, near ? " (did you mean '" : "",
+	                 near ? near : "", near ? "'?)" : "");
+}
+
 enum { OPT_HOME = 256, OPT_KEY_FILE };
 
 /* The options cli_main takes before the command. */
@@ -401,16 +410,23 @@ command:;
 	char **cargv = argv + optind;
 
 	if (cargc > 0 && cargv[0][0] != '-') {
+		/* help [COMMAND]: the program's usage, or that command's --help. */
 		if (strcmp(cargv[0], "help") == 0) {
-			cli_help(ctx->out);
+			const char *of = cargc == 2 && strcmp(cargv[1], "help") != 0 ? cargv[1] : NULL;
+
+			if (cargc > 2)
+				return msg_usage(ctx->err, "help: takes at most one command");
+			if (of && !cli_find(of))
+				return cli_unknown_command(ctx, "help: ", of);
+			if (of)
+				cli_command_usage(ctx, of, ctx->out);
+			else
+				cli_help(ctx->out);
 			return AZ_EXIT_OK;
 		}
 		cmd = cli_find(cargv[0]);
-		if (!cmd) {
-			const char *near = cli_nearest_command(cargv[0]);
-			return msg_usage(ctx->err, "unknown command '%s'%s%s%s", cargv[0], near ? " (did you mean '" : "",
-			                 near ? near : "", near ? "'?)" : "");
-		}
+		if (!cmd)
+			return cli_unknown_command(ctx, "", cargv[0]);
 	} else {
 		/* No command: the wizard. cargv[-1] exists (argv[0] at least). */
 		cmd = cli_find("new");

@@ -21,7 +21,7 @@
 #include "newconn.h"
 #include "sshkey.h"
 #include "store.h"
-#include "strlist.h"
+#include "store_cli.h"
 #include "utf8.h"
 
 struct cmd_connector_opts {
@@ -171,8 +171,8 @@ static void cmd_connector_print_value(const struct cli_ctx *ctx, const struct co
 		fputs("(not set)", out);
 	} else if (fields_at(id)->kind == FIELD_SECRET) {
 		fprintf(out, "(secret; store id: %s", v); /* ASCII: any locale */
-		if (id == FIELD_SSH_KEY && stat(sshkey_pub_path(ctx->paths.data_dir, v, buf, sizeof(buf)), &st) == 0 &&
-		    S_ISREG(st.st_mode))
+		if (id == FIELD_SSH_KEY && sshkey_pub_path(ctx->paths.data_dir, v, buf, sizeof(buf)) &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode))
 			fprintf(out, "; public key: %s", buf);
 		fputc(')', out);
 	} else
@@ -226,11 +226,18 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 			fprintf(ctx->out, "%s\n", connector_get(conns[i], FIELD_IDENTIFIER));
 	} else if (o.json) {
 		cJSON *array = cJSON_CreateArray();
+		bool whole = array != NULL;
 
-		for (size_t i = 0; array && i < loaded; i++)
-			cJSON_AddItemToArray(array, connector_file_json(conns[i]));
-		if (json_put(ctx->out, array) != 0)
+		/* Out of memory: no list with a connector left out. */
+		for (size_t i = 0; whole && i < loaded; i++)
+			whole = cJSON_AddItemToArray(array, connector_file_json(conns[i]));
+		if (!whole) {
+			cJSON_Delete(array);
+			msg_error(ctx->err, "out of memory");
 			rc = AZ_EXIT_ERROR;
+		} else if (json_put(ctx->out, array) != 0) {
+			rc = AZ_EXIT_ERROR;
+		}
 	} else if (loaded == 0) {
 		fprintf(ctx->out, "No connectors in %s.\n", dir);
 	} else {
@@ -388,6 +395,10 @@ void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDE
 		/* An id that looks like a token is not printed: that command removes it unnamed. */
 		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(ids[i]) ? "--withheld" : ids[i]);
 	}
+	/* This run was not given the store's key file (it needed none): its path is not known here. */
+	enum store_method m;
+	if (n && !ctx->key_file && store_cli_method(ctx, &m) && m == STORE_METHOD_KEYFILE)
+		fprintf(ctx->out, "(The store is unlocked with a key file: add --key-file F before 'secret'.)\n");
 }
 
 int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)

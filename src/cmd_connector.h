@@ -27,8 +27,8 @@ void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char 
                                 char *refused, size_t refusedlen, enum store_kind *kind);
 
 /*
- * The secrets was named that no saved connector names now (after an edit or a
- * delete; each once): into ids, at most max. Their number.
+ * The secrets the connector was (before an edit, or a delete) named that no
+ * saved connector names now, each once: into ids, at most max. Their number.
  */
 size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct connector *was,
                                     char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t max);

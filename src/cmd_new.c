@@ -24,6 +24,8 @@
 #include "newconn.h"
 #include "store.h"
 #include "store_cli.h"
+#include "store_perm.h"
+#include "utf8.h"
 
 enum {
 	OPT_NON_INTERACTIVE = 256,
@@ -147,7 +149,8 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 }
 
 /* The options and fields new and edit share. */
-static void new_usage_body(FILE *out)
+/* editing: an edit's fields, each optional (the saved value stays), the identifier not among them. */
+static void new_usage_body(FILE *out, bool editing)
 {
 	fputs("\n"
 	      "Options:\n"
@@ -161,12 +164,16 @@ static void new_usage_body(FILE *out)
 	      "  --output text|json      the result as text (default) or JSON (--json: the same)\n"
 	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*' masks)\n"
 	      CONNCHECK_USAGE
-	      "\n"
-	      "Fields (a list takes its flag repeated or comma-separated values):\n", out);
+	      "\n", out);
+	fputs(editing ? "Fields (each optional: what is not given stays as saved; a list takes its flag\n"
+	                "repeated or comma-separated values):\n"
+	              : "Fields (a list takes its flag repeated or comma-separated values):\n", out);
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const struct field *f = fields_at(id);
 		char what[160] = "VALUE";
 
+		if (editing && id == FIELD_IDENTIFIER)
+			continue;
 		if (f->choices)
 			fields_choices_text(id, false, "|", what, sizeof(what));
 		else if (f->kind == FIELD_LIST)
@@ -178,12 +185,14 @@ static void new_usage_body(FILE *out)
 		fprintf(out, "        %s", f->label);
 		/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
 		bool derived = f->derive && f->kind != FIELD_SECRET;
-		bool needed = f->required && !f->def && !derived;
+		bool needed = f->required && !f->def && !derived && !editing;
 		if (needed || f->when)
 			fprintf(out, " (%s%s%s)", needed ? "required" : "only",
 			        f->when ? " with " : "", f->when ? f->when : "");
 		if (f->def)
 			fprintf(out, " [default: %s]", f->def);
+		else if (f->def_secret)
+			fprintf(out, " [default: %s]", f->def_secret);
 		else if (derived)
 			fprintf(out, " [default: from the other fields]");
 		fputc('\n', out);
@@ -197,7 +206,7 @@ void cmd_new_usage(FILE *out)
 {
 	fputs("Usage: " AZ_PROGRAM " new [--non-interactive] [--answers F] [--FIELD VALUE ...]\n"
 	      "Create a connector: the wizard on a terminal, or from flags and an answers file.\n", out);
-	new_usage_body(out);
+	new_usage_body(out, false);
 }
 
 void cmd_edit_usage(FILE *out)
@@ -207,7 +216,7 @@ void cmd_edit_usage(FILE *out)
 	      "file. The saved values are the start; only what is given changes (values that no\n"
 	      "longer apply, e.g. the token after --connection ssh, are dropped). A new secret\n"
 	      "value replaces the stored one of its id. The identifier cannot change.\n", out);
-	new_usage_body(out);
+	new_usage_body(out, true);
 }
 
 /* The answers file ("-": stdin): the connector file's keys, every one optional. */
@@ -381,7 +390,11 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 
 	/* An identifier that looks like a token is refused (said in errors), never repeated here: logs keep this. */
 	const char *ident = c ? connector_get(c, FIELD_IDENTIFIER) : NULL;
-	cJSON_AddStringToObject(o, "identifier", ident && !ident_looks_like_token(ident) ? ident : "");
+	char *shown = strdup(ident && !ident_looks_like_token(ident) ? ident : "");
+	if (shown)
+		utf8_scrub(shown); /* an edit's argument, not checked yet */
+	cJSON_AddStringToObject(o, "identifier", shown ? shown : "");
+	free(shown);
 	cJSON_AddBoolToObject(o, "saved", saved);
 	cJSON_AddBoolToObject(o, "changed", changed);
 	for (size_t i = 0; e && i < e->n; i++) {
@@ -461,9 +474,18 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		rc = rc != AZ_EXIT_OK && !invalid ? rc : AZ_EXIT_INVALID;
 		goto report;
 	}
-	/* A folder the file could not be saved in (or read from after) is said before the check. */
-	if (!a->dry_run && !connector_file_dir_safe(ctx->paths.connectors_dir, msg, sizeof(msg))) {
-		msg_error(ctx->err, "%s; nothing was saved", msg);
+	/*
+	 * A folder the file could not be saved in (or read from after), or the store's its secrets could
+	 * not be kept in, is said before the check; in a dry run too, which says what the real run would.
+	 */
+	const char *base;
+	char *store_dir = newconn_has_new(c, &s) ? fileio_dir(ctx->paths.store, &base) : NULL;
+	bool usable = connector_file_dir_safe(ctx->paths.connectors_dir, msg, sizeof(msg)) &&
+	              (!store_dir || store_perm_dir_usable(store_dir, "keep the secret store", "(others could "
+	                                                   "replace the secret store there)", msg, sizeof(msg)));
+	free(store_dir);
+	if (!usable) {
+		msg_error(ctx->err, "%s; %s", msg, a->dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
 		rc = AZ_EXIT_ERROR;
 		goto report;
 	}
@@ -523,15 +545,19 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		rc = AZ_EXIT_ERROR;
 	}
 	const char *key = connector_get(c, FIELD_SSH_KEY);
-	if (!a->json && changed) {
-		fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
-		        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
+	/* The notes of a save: with --output json, in its messages (the unused secrets have their own key). */
+	FILE *notes = a->json ? ctx->err : ctx->out;
+	if (changed) {
+		if (!a->json)
+			fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
+			        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
 		/* Once, when the key is stored: not on each edit of other fields. */
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
-			cmd_secret_print_pem_hint(ctx, ctx->out, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
-		cmd_connector_print_unused(ctx, s.unused, s.nunused);
+			cmd_secret_print_pem_hint(ctx, notes, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
+		if (!a->json)
+			cmd_connector_print_unused(ctx, s.unused, s.nunused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
-		newconn_print_shared(ctx, ctx->out, a->editing, c, &s);
+		newconn_print_shared(ctx, notes, a->editing, c, &s);
 	} else if (!a->json && a->write_answers) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);

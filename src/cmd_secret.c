@@ -16,7 +16,6 @@
 #include "cmd.h"
 #include "cmd_connector.h"
 #include "connector.h"
-#include "connector_file.h"
 #include "exitcode.h"
 #include "fileio.h"
 #include "ident.h"
@@ -360,11 +359,6 @@ static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, 
 }
 
 /*
- * secret set ID --generate: F3 without a terminal, for a fleet. A new RSA 4096
- * key stored as ID, never over a secret already stored (that key may be in
- * use); its public key on stdout, for Azure DevOps, and in <data>/<ID>.pub.
- */
-/*
  * Store a new key as id, which must still be free once the lock is held: the key took its time to
  * make, and another run making one under the same id meanwhile keeps its own.
  */
@@ -387,6 +381,11 @@ static enum store_status secret_put_new(struct store *s, const char *id, const s
 	return store_commit(s, err);
 }
 
+/*
+ * secret set ID --generate: F3 without a terminal, for a fleet. A new RSA 4096
+ * key stored as ID, never over a secret already stored (that key may be in
+ * use); its public key on stdout, for Azure DevOps, and in <data>/<ID>.pub.
+ */
 static int secret_generate(struct cli_ctx *ctx, const char *id)
 {
 	char pub[SSHKEY_PUB_MAX], msg[256], path[4096], prog[CLI_PROGRAM_MAX];
@@ -467,7 +466,7 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	/* A key made here (F3, --generate) left its public key beside the store: gone with it. */
 	char pub[4096], prog[CLI_PROGRAM_MAX], flag[64];
 	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY &&
-	    unlink(sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub))) == 0)
+	    sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub)) && unlink(pub) == 0)
 		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
 		        "was added there).\n", pub);
 	/* One connector: its own edit, to be run as printed; several: each one's. */
@@ -488,9 +487,14 @@ static int secret_rm_withheld(struct cli_ctx *ctx, bool yes)
 	struct store_error err;
 	struct store_info info;
 	struct store *s;
-	int rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s);
+	int rc;
 
-	if (rc != AZ_EXIT_OK)
+	/* No store has nothing withheld, as a store with none: a script's clean-up runs either way. */
+	if (access(ctx->paths.store, F_OK) != 0 && errno == ENOENT) {
+		fprintf(ctx->out, "There is no secret store yet: nothing removed.\n");
+		return AZ_EXIT_OK;
+	}
+	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
 		return rc;
 	size_t n = secret_count_withheld(s), done = 0;
 	if (n == 0) {

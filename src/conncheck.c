@@ -14,7 +14,6 @@
 #include "exitcode.h"
 #include "ident.h"
 #include "known_hosts.h"
-#include "msg.h"
 #include "newconn.h"
 #include "store.h"
 #include "store_cli.h"
@@ -315,7 +314,6 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 		t.ssh_user = u.user ? u.user : "git";
 		t.ssh_path = ssh_path;
 		t.known_hosts_file = opts->known_hosts;
-		t.user_known_hosts_file = opts->user_known_hosts;
 		t.accept_host_key = opts->accept_host_key;
 	} else {
 		git_url = azure_url_probe_url(&u, test_repo);

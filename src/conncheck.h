@@ -26,7 +26,6 @@ struct conncheck_opts {
 	int timeout_ms;              /* --timeout; <= 0: 30 s */
 	const char *accept_host_key; /* --accept-host-key SHA256:... */
 	const char *known_hosts;     /* the tool's known_hosts file (paths.known_hosts) */
-	const char *user_known_hosts;/* NULL: ~/.ssh/known_hosts */
 	/* When a key accepted with accept_host_key is recorded: see conncheck_record_host_key. */
 	bool dry_run;                /* new --dry-run: never, nothing is written */
 	bool record_only_if_passed;  /* new: only with every probe passed (a failed check saves nothing) */

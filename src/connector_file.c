@@ -18,7 +18,6 @@
 #include "fileio.h"
 #include "json.h"
 #include "ident.h"
-#include "msg.h"
 #include "nearest.h"
 #include "paths.h"
 #include "store_perm.h"
@@ -38,19 +37,6 @@ bool connector_file_holds(const char *dir, const struct connector *c)
 	free(path);
 	free(now);
 	return same;
-}
-
-bool connector_file_key_known(const char *key)
-{
-	const struct field *f = fields_find(key);
-	size_t n = strlen(key), sn = strlen(CONNECTOR_FILE_SECRET_SUFFIX);
-	char field[64];
-
-	if (strcmp(key, "schema") == 0 || (f && f->kind != FIELD_SECRET))
-		return true;
-	snprintf(field, sizeof(field), "%.*s", n > sn ? (int)(n - sn) : 0, key);
-	f = n > sn && strcmp(key + n - sn, CONNECTOR_FILE_SECRET_SUFFIX) == 0 ? fields_find(field) : NULL;
-	return f && f->kind == FIELD_SECRET;
 }
 
 char *connector_file_path(const char *dir, const char *id)
@@ -187,6 +173,11 @@ static const struct field *connector_file_field(const char *key)
 	}
 	f = fields_find(key);
 	return f && f->kind != FIELD_SECRET ? f : NULL;
+}
+
+bool connector_file_key_known(const char *key)
+{
+	return strcmp(key, "schema") == 0 || connector_file_field(key);
 }
 
 /* Line and column of the byte at p in text, for a JSON syntax error. */
@@ -606,42 +597,8 @@ static int connector_file_verify(const void *data, size_t len, void *user)
 
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 {
-	struct store_error err;
-	enum store_status ps = STORE_OK;
-	struct stat st;
-	char *probe = strdup(dir), *slash;
-	int e = 0;
-
-	if (!probe) {
-		snprintf(msg, msglen, "out of memory");
-		return false;
-	}
-	if (stat(probe, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			e = ENOTDIR;
-		else
-			ps = store_perm_tree(probe, true, &err);
-	} else {
-		/* The nearest folder that is there (at worst "/"): what is made below it is the user's own (0700). */
-		e = errno;
-		while (e == ENOENT && (slash = strrchr(probe, '/'))) {
-			*slash = '\0';
-			e = stat(*probe ? probe : "/", &st) == 0 ? 0 : errno;
-		}
-		if (!e)
-			ps = store_perm_tree(*probe ? probe : "/", false, &err);
-	}
-	/* Where the file (or its folder) is made: a read-only mount, or chattr +i, said before the check. */
-	if (!e && ps == STORE_OK && faccessat(AT_FDCWD, *probe ? probe : "/", W_OK | X_OK, AT_EACCESS) != 0)
-		e = errno;
-	if (e)
-		snprintf(msg, msglen, "cannot save connectors in %s: %s%s%s", dir, strcmp(probe, dir) ? probe : "",
-		         strcmp(probe, dir) ? ": " : "", strerror(e));
-	else if (ps != STORE_OK)
-		snprintf(msg, msglen, "%s%s", err.message,
-		         ps == STORE_PERMISSIONS ? " (others could change the connectors saved there)" : "");
-	free(probe);
-	return !e && ps == STORE_OK;
+	return store_perm_dir_usable(dir, "save connectors", "(others could change the connectors saved there)",
+	                             msg, msglen);
 }
 
 int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)

@@ -318,8 +318,8 @@ static const struct field_choice fields_toggle[] = {
 static const struct field fields_table[FIELD_COUNT] = {
 	[FIELD_NAME] = {
 		.id = FIELD_NAME, .key = "name", .label = "Name",
-		.help = "The connector's name in Harness: up to 64 letters, digits, spaces, '_', '.' "
-		        "or '-'.",
+		.help = "The connector's name in Harness: up to 64 ASCII letters, digits, spaces, '_', "
+		        "'.' or '-', not starting with a space.",
 		.example = "Azure Payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
 		.required = true, .check = fields_check_name,
 	},
@@ -442,7 +442,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "The token for API calls; with HTTP it may be the same secret as the token "
 		        "above. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
-		.suffix = "api-token", .applies = fields_if_api, .when = "api-access true", .derive = fields_derive_api_token,
+		.def_secret = "over HTTP, the token above", .suffix = "api-token", .applies = fields_if_api, .when = "api-access true", .derive = fields_derive_api_token,
 		.check = fields_check_secret,
 	},
 	[FIELD_SECRET_SCOPE] = {

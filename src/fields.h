@@ -86,6 +86,7 @@ struct field {
 	const struct field_choice *choices; /* CHOICE: ends with a NULL value */
 	const char *suffix;         /* SECRET: default store id is "<identifier>-<suffix>" */
 	const char *def;            /* the default value, or NULL */
+	const char *def_secret;     /* SECRET: the one it is when none is given, said in help (NULL: none) */
 	/* When it applies to a connector (NULL: always), and that said for people ("connection ssh"). */
 	bool (*applies)(const struct connector *c);
 	const char *when;

@@ -6,6 +6,7 @@
 
 #include "json.h"
 #include "msg.h"
+#include "utf8.h"
 
 char *json_print(const cJSON *tree)
 {
@@ -46,8 +47,11 @@ void json_add_messages(cJSON *o, const char *said)
 		size_t skip = len >= plen && strncmp(p, prefix, plen) == 0 ? plen : 0;
 		char *line = strndup(p + skip, len - skip);
 
-		if (line)
+		/* A path or a name given may hold bytes that are not UTF-8: JSON cannot. */
+		if (line) {
+			utf8_scrub(line);
 			cJSON_AddItemToArray(msgs, cJSON_CreateString(line));
+		}
 		free(line);
 		p += len + (p[len] == '\n');
 	}

@@ -2,6 +2,8 @@
 #ifndef AZ_JSON_H
 #define AZ_JSON_H
 
+#include <stdio.h>
+
 #include <cjson/cJSON.h>
 
 /* cJSON_Print of tree plus a final newline (malloc'ed; NULL when out of memory). */

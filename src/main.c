@@ -1,8 +1,10 @@
 #include <config.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -51,8 +53,11 @@ int main(int argc, char **argv)
 	ctx.self = self;
 	int rc = cli_main(&ctx, argc, argv);
 	free(self);
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		msg_error(stderr, "cannot write the output");
+		/* A retry must not redo what stands: a save before the output is kept. */
+		msg_error(stderr, "cannot write to standard output%s%s; what the command did stands (anything "
+		          "it saved is saved)", errno ? ": " : "", errno ? strerror(errno) : "");
 		if (rc == AZ_EXIT_OK)
 			rc = AZ_EXIT_ERROR;
 	}

@@ -349,6 +349,34 @@ static int newconn_still_current(struct cli_ctx *ctx, const struct connector *c,
 }
 
 /*
+ * Under the store's lock: are the secrets c names but this run does not store still there (not
+ * removed by another run since they were read)? A file naming a missing one would not work.
+ */
+static int newconn_secrets_still_there(struct cli_ctx *ctx, struct store *store, const struct connector *c,
+                                       const struct newconn_secrets *s)
+{
+	char prog[CLI_PROGRAM_MAX], kind[64];
+
+	for (int id = 0; store && id < FIELD_COUNT; id++) {
+		const char *sid = connector_get(c, id);
+		bool storing = false;
+
+		/* Stored by this run: under this field, or another naming the same id (the API token). */
+		for (int o = 0; sid && o < FIELD_COUNT; o++)
+			storing |= s->fresh[o] && connector_is(c, o, sid);
+		if (fields_at(id)->kind != FIELD_SECRET || !sid || storing || !fields_applies(c, id) ||
+		    store_txn_has(store, sid))
+			continue;
+		msg_error(ctx->err, "secret '%s' was removed from the store by another run since this one read it: "
+		          "nothing was saved; store it again ('%s secret set %s%s') or give the %s another way",
+		          sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
+		          store_cli_kind_flag(newconn_kind((enum field_id)id), kind, sizeof(kind)), fields_at(id)->key);
+		return AZ_EXIT_STORE_NOT_FOUND;
+	}
+	return AZ_EXIT_OK;
+}
+
+/*
  * The store's commit failed after c's file was written: the secrets it names are not stored, so
  * the file goes back to base (or away), under the lock again, and only if it is still c's.
  */
@@ -373,7 +401,8 @@ void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char
 
 	buf[0] = '\0';
 	cmd_connector_secret_users(ctx, sid, users, sizeof(users), refused, sizeof(refused), NULL);
-	for (char *u = strtok(users, ", "); u; u = strtok(NULL, ", "))
+	char *rest = NULL;
+	for (char *u = strtok_r(users, ", ", &rest); u; u = strtok_r(NULL, ", ", &rest))
 		if (strcmp(u, self) != 0 && at < buflen)
 			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", u);
 }
@@ -442,6 +471,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 		return store_exit_code(st);
 	}
 	rc = newconn_still_current(ctx, c, base, e);
+	if (rc == AZ_EXIT_OK)
+		rc = newconn_secrets_still_there(ctx, store, c, s);
 	if (rc == AZ_EXIT_OK && any && (st = newconn_put_secrets(store, c, s, &err)) != STORE_OK) {
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		rc = store_exit_code(st);
@@ -612,11 +643,12 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c)
 {
 	char *text = connector_file_text(c);
+	/* -2: written, only its folder's fsync failed; a replay file needs no more. */
 	int rc = text ? fileio_write_atomic(path, text, strlen(text), NULL, NULL) : -1;
 
-	if (rc != 0)
+	if (rc == -1)
 		msg_error(ctx->err, "cannot write the answers file %s: %s", path, strerror(errno));
 	free(text);
-	return rc == 0 ? AZ_EXIT_OK : AZ_EXIT_ERROR;
+	return rc == -1 ? AZ_EXIT_ERROR : AZ_EXIT_OK;
 }
 

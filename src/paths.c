@@ -19,13 +19,18 @@ static char *paths_join(const char *a, const char *b)
 	return s;
 }
 
-/* An absolute XDG variable, or home + fallback. */
-static char *paths_xdg(const char *var, const char *user_home, const char *fallback)
+/* An absolute XDG variable, or home + fallback; NULL and *missing = var when there is no home. */
+static char *paths_xdg(const char *var, const char *user_home, const char *fallback, const char **missing)
 {
 	const char *v = getenv(var);
 
 	if (v && v[0] == '/')
 		return paths_join(v, "azrepos-connect");
+	if (!user_home) {
+		if (!*missing)
+			*missing = var;
+		return NULL;
+	}
 	char *base = paths_join(user_home, fallback);
 	char *dir = base ? paths_join(base, "azrepos-connect") : NULL;
 	free(base);
@@ -49,15 +54,20 @@ int paths_init(struct az_paths *paths, const char *home, FILE *err)
 		paths->data_dir = strdup(home);
 		paths->state_dir = strdup(home);
 	} else {
-		const char *user_home = getenv("HOME");
+		/* HOME is needed only for a folder no absolute XDG variable names. */
+		const char *user_home = getenv("HOME"), *missing = NULL;
 
-		if (!user_home || user_home[0] != '/') {
-			msg_error(err, "HOME is not set to an absolute path; set it or use --home DIR");
+		if (user_home && user_home[0] != '/')
+			user_home = NULL;
+		config = paths_xdg("XDG_CONFIG_HOME", user_home, ".config", &missing);
+		paths->data_dir = paths_xdg("XDG_DATA_HOME", user_home, ".local/share", &missing);
+		paths->state_dir = paths_xdg("XDG_STATE_HOME", user_home, ".local/state", &missing);
+		if (missing) {
+			msg_error(err, "HOME is not set to an absolute path (nor %s); set it or use --home DIR", missing);
+			free(config);
+			paths_free(paths);
 			return -1;
 		}
-		config = paths_xdg("XDG_CONFIG_HOME", user_home, ".config");
-		paths->data_dir = paths_xdg("XDG_DATA_HOME", user_home, ".local/share");
-		paths->state_dir = paths_xdg("XDG_STATE_HOME", user_home, ".local/state");
 	}
 	if (config && paths->data_dir && paths->state_dir) {
 		paths->connectors_dir = paths_join(config, "connectors");

@@ -26,8 +26,8 @@ void secbuf_free(struct secbuf *sb);
 
 /*
  * Read all of fd with read(2) into a new buffer: at most max bytes (more is
- * EFBIG). With trim_newline, one trailing "\n" or "\r\n" is dropped (files
- * written by echo or editors). Returns NULL with errno set on failure.
+ * EFBIG). With trim_newline, one trailing "\n", "\r\n" or "\r" is dropped
+ * (files written by echo or editors). Returns NULL with errno set on failure.
  */
 struct secbuf *secbuf_read_fd(int fd, size_t max, bool trim_newline);
 

@@ -277,7 +277,13 @@ out:
 
 const char *sshkey_pub_path(const char *dir, const char *sid, char *path, size_t pathlen)
 {
-	snprintf(path, pathlen, "%s/%s.pub", dir, sid);
+	int n = snprintf(path, pathlen, "%s/%s.pub", dir, sid);
+
+	/* A path cut short names another file: it is neither written nor removed. */
+	if (n < 0 || (size_t)n >= pathlen) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
 	return path;
 }
 
@@ -285,12 +291,14 @@ int sshkey_write_pub(const char *dir, const char *sid, const char *pub, char *pa
 {
 	char line[SSHKEY_PUB_MAX + 1];
 
-	sshkey_pub_path(dir, sid, path, pathlen);
 	/* The id becomes a file name: never one with '/' or "..", as a store id never has. */
 	if (!store_id_valid(sid)) {
+		sshkey_pub_path(dir, sid, path, pathlen);
 		errno = EINVAL;
 		return -1;
 	}
+	if (!sshkey_pub_path(dir, sid, path, pathlen))
+		return -1;
 	snprintf(line, sizeof(line), "%s\n", pub);
 	if (paths_mkdir(dir) != 0)
 		return -1;
@@ -305,8 +313,8 @@ bool sshkey_pub_forget(const char *dir, const char *sid, const struct secbuf *ke
 	ssh_key k = NULL;
 	char msg[64];
 
-	sshkey_pub_path(dir, sid, path, pathlen);
-	if (!store_id_valid(sid) || fileio_read_path(path, SSHKEY_PUB_MAX, &line, &len) != 0)
+	if (!store_id_valid(sid) || !sshkey_pub_path(dir, sid, path, pathlen) ||
+	    fileio_read_path(path, SSHKEY_PUB_MAX, &line, &len) != 0)
 		return false;
 	/* "ssh-rsa <base64> <comment>": the key's own base64, whole, between the spaces. A key not
 	 * read here (its passphrase not given) cannot be told apart: its file stays. */

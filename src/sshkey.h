@@ -69,7 +69,10 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
  */
 int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *who, char *msg, size_t msglen);
 
-/* <dir>/<sid>.pub: where the public key of a key made here (stored as sid) is kept. Returns path. */
+/*
+ * <dir>/<sid>.pub: where the public key of a key made here (stored as sid) is
+ * kept. Returns path, or NULL (errno ENAMETOOLONG) when it does not fit.
+ */
 const char *sshkey_pub_path(const char *dir, const char *sid, char *path, size_t pathlen);
 
 /*

@@ -206,16 +206,25 @@ static int store_cli_no_key(const struct cli_ctx *ctx, enum store_method m)
 	return AZ_EXIT_USAGE;
 }
 
-int store_cli_key_at_hand(const struct cli_ctx *ctx)
+bool store_cli_method(const struct cli_ctx *ctx, enum store_method *m)
 {
 	struct store_error err;
 	struct store *s = NULL;
 
-	/* Any other fault of the store is said where it is opened. */
-	if (ctx->key_file || store_load(ctx->paths.store, &s, &err) != STORE_OK)
-		return AZ_EXIT_OK;
-	enum store_method m = store_method(s);
+	if (store_load(ctx->paths.store, &s, &err) != STORE_OK)
+		return false;
+	*m = store_method(s);
 	store_close(s);
+	return true;
+}
+
+int store_cli_key_at_hand(const struct cli_ctx *ctx)
+{
+	enum store_method m;
+
+	/* Any other fault of the store is said where it is opened. */
+	if (ctx->key_file || !store_cli_method(ctx, &m))
+		return AZ_EXIT_OK;
 	char *cred = m == STORE_METHOD_CREDENTIAL ? store_credential_path() : NULL;
 	int rc = m == STORE_METHOD_PASSPHRASE || cred ? AZ_EXIT_OK : store_cli_no_key(ctx, m);
 	free(cred);

@@ -27,6 +27,9 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
  */
 const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen);
 
+/* How the store is unlocked, without unlocking it: false when there is none (or it cannot be read). */
+bool store_cli_method(const struct cli_ctx *ctx, enum store_method *m);
+
 /*
  * Can the store (if there is one) be opened with what this run was given: a
  * passphrase store, or a key file or credential at hand for one of those?

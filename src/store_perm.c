@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -165,4 +166,44 @@ enum store_status store_perm_key(int fd, const char *path, bool credential, stru
 		return store_fail(err, STORE_PERMISSIONS, "key file %s has mode %04o; it must be 0400 or "
 		                  "0600: run 'chmod 400 %s'", path, (unsigned)mode, path);
 	return STORE_OK;
+}
+
+bool store_perm_dir_usable(const char *dir, const char *to, const char *risk, char *msg, size_t msglen)
+{
+	struct store_error err;
+	enum store_status ps = STORE_OK;
+	struct stat st;
+	char *probe = strdup(dir), *slash;
+	int e = 0;
+
+	if (!probe) {
+		snprintf(msg, msglen, "out of memory");
+		return false;
+	}
+	if (stat(probe, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			e = ENOTDIR;
+		else
+			ps = store_perm_tree(probe, true, &err);
+	} else {
+		/* The nearest folder that is there (at worst "/"): what is made below it is the user's own (0700). */
+		e = errno;
+		while (e == ENOENT && (slash = strrchr(probe, '/'))) {
+			*slash = '\0';
+			e = stat(*probe ? probe : "/", &st) == 0 ? 0 : errno;
+		}
+		if (!e)
+			ps = store_perm_tree(*probe ? probe : "/", false, &err);
+	}
+	/* Where the file (or its folder) is made: a read-only mount, or chattr +i, said before it is. */
+	if (!e && ps == STORE_OK && faccessat(AT_FDCWD, *probe ? probe : "/", W_OK | X_OK, AT_EACCESS) != 0)
+		e = errno;
+	if (e)
+		snprintf(msg, msglen, "cannot %s in %s: %s%s%s", to, dir, strcmp(probe, dir) ? probe : "",
+		         strcmp(probe, dir) ? ": " : "", strerror(e));
+	else if (ps != STORE_OK)
+		snprintf(msg, msglen, "%s%s%s", err.message, ps == STORE_PERMISSIONS ? " " : "",
+		         ps == STORE_PERMISSIONS ? risk : "");
+	free(probe);
+	return !e && ps == STORE_OK;
 }

@@ -40,6 +40,15 @@ enum store_status store_perm_tree(const char *dir, bool own, struct store_error 
  */
 enum store_status store_perm_dir_writable(const char *path, struct store_error *err);
 
+/*
+ * Can files be made in dir (made if need be) and read back: dir, or the
+ * folder it would be made in, and those above, folders writable by no one
+ * else, and writable by the effective user? Only looks: nothing is made.
+ * false: "cannot <to> in <dir>: why" (with the command that fixes it, and
+ * risk after a folder others could write) in msg.
+ */
+bool store_perm_dir_usable(const char *dir, const char *to, const char *risk, char *msg, size_t msglen);
+
 /* An open key file: regular, owned by the effective user, mode 0400 or 0600
  * exactly; a systemd credential (credential true) may also belong to root
  * and have a group-read ACL mask, never other bits. */

@@ -139,7 +139,9 @@ void dialog_message(struct wizard *w, const char *title, const char *text, const
 void dialog_help(struct wizard *w, struct wizard_item it)
 {
 	const struct field *f = fields_at(it.id);
-	const char *example = it.sid ? NULL : fields_example(w->c, it.id);
+	/* An edit's identifier has no example, default nor flag: it is the connector's, for good. */
+	bool fixed = !it.sid && it.id == FIELD_IDENTIFIER && w->start->editing;
+	const char *example = it.sid || fixed ? NULL : fields_example(w->c, it.id);
 	const char *def = NULL;
 	char text[1536] = "", title[96], buf[256], human[256];
 	/* A stream on text: a long value is cut short, never written past it. */
@@ -154,9 +156,15 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 	fprintf(out, "%s\n", wizard_item_help(it));
 	if (example)
 		fprintf(out, "\nExample: %s", example);
+	if (fixed) {
+		fprintf(out, "\nThis connector's for good: it cannot change (for another, make a new connector).");
+		goto shown;
+	}
 	if (it.sid) {
 		fields_secret_id(w->c, it.id, buf, sizeof(buf));
 		fprintf(out, "\nDefault: %s", buf);
+	} else if (f->def_secret) {
+		fprintf(out, "\nDefault: %s; otherwise %s.", f->def_secret, f->required ? "required" : "none");
 	} else {
 		fprintf(out, "\n%s%s", def ? "Default: " : "", def ? def : f->required ? "Required." : "Optional.");
 	}
@@ -174,6 +182,7 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 		fprintf(out, "\nIn scripts: --%s A,B (or the flag once for each)", f->key);
 	else
 		fprintf(out, "\nIn scripts: --%s VALUE", f->key);
+shown:
 	fclose(out);
 	dialog_message(w, title, text, "Any key closes.", wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, text));
 }

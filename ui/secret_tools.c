@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "connector.h"
-#include "fileio.h"
 #include "ident.h"
-#include "msg.h"
 #include "sshkey.h"
 #include "term.h"
 #include "store_cli.h"

@@ -16,6 +16,7 @@
 
 #include "clock.h"
 #include "exitcode.h"
+#include "fileio.h"
 #include "term.h"
 
 #define TERM_PASTE_ON "\033[?2004h"
@@ -137,11 +138,6 @@ static void term_restore_add(const char *s)
 	term_restore_len = len;
 }
 
-/*
- * The bytes that undo what the terminal was told: attributes, colours,
- * cursor, keypad, alternate screen, bracketed paste. Not tputs: <term.h>
- * would clash with ui/term.h.
- */
 /* A terminal without an alternate screen (vt100, linux) keeps the page on the shell's screen. */
 static bool term_no_alt_screen(void)
 {
@@ -150,6 +146,11 @@ static bool term_no_alt_screen(void)
 	return !rmcup || rmcup == (const char *)-1;
 }
 
+/*
+ * The bytes that undo what the terminal was told: attributes, colours,
+ * cursor, keypad, alternate screen, bracketed paste. Not tputs: <term.h>
+ * would clash with ui/term.h.
+ */
 static void term_restore_prepare(void)
 {
 	/* Without an alternate screen, "clear": a secret shown (F2) must not stay for the shell. */
@@ -167,18 +168,7 @@ static void term_restore_prepare(void)
 
 static void term_write(const char *s)
 {
-	size_t len = strlen(s);
-
-	while (len > 0) {
-		ssize_t n = write(term_fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n;
-		len -= (size_t)n;
-	}
+	(void)fileio_write_all(term_fd, s, strlen(s)); /* a terminal gone: nothing to tell */
 }
 
 /* A terminfo string capability, without its padding; nothing when the terminal has none. */

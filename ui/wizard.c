@@ -408,7 +408,7 @@ bool wizard_draft_save(struct wizard *w)
 	if (nothing)
 		wizard_draft_drop(w);
 	else if (!text || paths_mkdir(p->state_dir) != 0 ||
-	         fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) != 0)
+	         fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) == -1) /* -2: written */
 		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", w->draft,
 		         strerror(errno));
 	else {
@@ -919,8 +919,9 @@ static void wizard_resume(struct wizard *w)
 		         (int)strcspn(msg, "\n"), msg);
 		return;
 	}
-	if (stat(path, &st) == 0)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime(&st.st_mtime));
+	struct tm tm;
+	if (stat(path, &st) == 0 && localtime_r(&st.st_mtime, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
 	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
 	                           strcmp(extra.base, sum) == 0)) {

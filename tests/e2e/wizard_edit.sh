@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(52)
+tap = Tap(53)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -30,6 +30,12 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.type("x")
     tap.ok((t.value("Identifier") or "").strip() == "web", "typing does not change the identifier")
     tap.ok(t.has("cannot change"), "and the status line says why")
+    t.send(F1)
+    t.wait_for("Any key closes.")
+    tap.ok("itcannotchange" in t.box_words() and "--identifier" not in t.box_words() and
+           "Default" not in t.box_words(), "F1 on it: it cannot change; no default, no flag to give it")
+    t.send(ESC)
+    t.wait_gone("Any key closes.")
     t.focus("Description")
     t.type("edited in the wizard")
     t.send(F10)

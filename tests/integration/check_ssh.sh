@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 93
+plan 95
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -198,6 +198,10 @@ if unshare -m true 2>/dev/null; then
 else
 	for i in 1 2 3; do ok 0 "# SKIP only root makes a mount namespace (unshare -m)"; done
 fi
+# A known_hosts path too long to hold is refused, not cut (a cut one names another file).
+ssh_probe "$repo" "$AZF_SSH_KEY" --user-known-hosts "$(printf '/x%.0s' $(seq 2100))"
+verdict 0 failed config "^the path of the user's known_hosts is too long \\(4200 bytes, the limit is 4095\\)" \
+	"a known_hosts path longer than a path can be"
 # (a name the resolver refuses without a query: see check_http.sh)
 probe --ssh --ssh-host -no-such-host.invalid --ssh-user git --ssh-path "$repo" --ssh-key-file "$AZF_SSH_KEY"
 verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid'" "unknown SSH host"

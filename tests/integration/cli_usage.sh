@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 37
+plan 40
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -12,6 +12,15 @@ for c in new edit list show test delete export secret; do
 	like "$out" "^  $c " "--help lists the '$c' command"
 done
 is "$err" "" "--help writes nothing to stderr"
+
+# help COMMAND: that command's --help; an unknown one is a usage error.
+run "$bin" help secret </dev/null
+is "$rc:$out" "0:$("$bin" secret --help)" "help secret: what secret --help prints (exit 0)"
+run "$bin" help secrt </dev/null
+is "$rc:$err" "2:azrepos-connect: help: unknown command 'secrt' (did you mean 'secret'?)
+Try 'azrepos-connect --help' for more information." "help of an unknown command: said, with the one meant (exit 2)"
+run "$bin" help new edit </dev/null
+is "$rc" 2 "help takes one command at most (exit 2)"
 
 run "$bin" --version </dev/null
 like "$out" '^azrepos-connect [0-9]+\.[0-9]+\.[0-9]+$' "--version prints name and version"

@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 64
+plan 78
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -223,3 +223,67 @@ is "$(printf '%s\n' "$err" | head -n 1)" "azrepos-connect: new: option '--name' 
 	"saying which option lacks its value"
 run az test web --ca-file --json </dev/null
 like "$rc:$err" "^2:azrepos-connect: test: option '--ca-file' needs a value: '--json' is an option" "the same for test"
+
+# --- bytes that are not UTF-8 in what a run was given: its JSON stays UTF-8 a playbook parses
+utf8json() { printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode("utf-8")); print(len(d["messages"]))' 2>&1; }
+run az edit "$(printf 'caf\351')" --non-interactive --output json </dev/null
+is "$rc:$(utf8json)" "3:1" "edit of an identifier in Latin-1, --output json: valid UTF-8 JSON, the message in it"
+run az test "$(printf 'caf\351')" --json </dev/null
+is "$rc:$(utf8json)" "3:1" "test of one, --json: valid UTF-8 JSON too"
+
+# --- a secret the new connector names, removed by another run while its check runs: not saved
+printf 'abcdefgh' | az secret set going >/dev/null 2>&1
+silent_url="https://127.0.0.1:$AZF_SILENT_PORT/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
+seen=$(wc -l <"$AZF_SILENT_LOG")
+az new --non-interactive --name going --url-type repo --url "$silent_url" --username ci --token-secret going \
+	--timeout 5 --save-on-failure </dev/null >"$tap_tmp/going.out" 2>"$tap_tmp/going.err" &
+going=$!
+n=0 # the check has connected: the secret was read
+while [ "$(wc -l <"$AZF_SILENT_LOG")" -le "$seen" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+run az secret rm going --yes </dev/null
+is "$rc" 0 "(another run removes the secret, unused by any saved connector)"
+wait "$going"
+is "$?" 17 "the run saving a connector that names it: exit 17"
+like "$(cat "$tap_tmp/going.err")" "^azrepos-connect: secret 'going' was removed from the store by another run since this one read it: nothing was saved; store it again \\('.* secret set going'\\)" \
+	"said, with how to store it again"
+ok "$([ ! -e "$home/connectors/going.json" ]; echo $?)" "no connector file naming a missing secret"
+
+# --- clean-up commands a fleet runs on any host: with no store, nothing to remove is no fault
+run "$bin" --home "$tap_tmp/empty-home" secret rm --withheld </dev/null
+is "$rc:$out" "0:There is no secret store yet: nothing removed." "secret rm --withheld with no store: exit 0, said"
+# delete's printed commands, on a key-file store this run was not given the key file of
+run az new --non-interactive --name gone --url-type repo --url "$repo_url" --username ci --token-file "$AZF_TOKEN_FILE" \
+	--skip-test </dev/null
+run "$bin" --home "$home" delete gone --yes </dev/null
+is "$rc:$(printf '%s\n' "$out" | tail -n 2 | sed 's/^  [^ ]*azrepos-connect /  PROG /')" "0:  PROG --home $home secret rm gone-token
+(The store is unlocked with a key file: add --key-file F before 'secret'.)" \
+	"delete without --key-file: the secret rm command, and that it needs the key file"
+
+# --- a dry run says what the real run would: a store folder others can write, before the check
+mkdir -m 700 "$tap_tmp/x" && mkdir "$tap_tmp/x/cfg" "$tap_tmp/x/data" && chmod 777 "$tap_tmp/x/data"
+xdg() { env -u AZREPOS_CONNECT_HOME HOME="$tap_tmp/x" XDG_CONFIG_HOME="$tap_tmp/x/cfg" \
+	XDG_DATA_HOME="$tap_tmp/x/data" XDG_STATE_HOME="$tap_tmp/x/state" "$bin" --key-file "$key" "$@"; }
+reqs=$(wc -l <"$AZF_NGINX_ACCESS_LOG")
+for how in --dry-run --skip-test; do
+	run xdg new --non-interactive --name open --url-type repo --url "$repo_url" --username ci \
+		--token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" $how </dev/null
+	[ "$how" = --dry-run ] && end="the run would save nothing (not checked)" || end="nothing was saved"
+	is "$rc:$err" "1:azrepos-connect: folder $tap_tmp/x/data is writable by group or others (mode 0777): run 'chmod go-w $tap_tmp/x/data' (others could replace the secret store there); $end" \
+		"new $how, the store's folder writable by others: said with its chmod (exit 1)"
+done
+is "$(wc -l <"$AZF_NGINX_ACCESS_LOG"):$(find "$tap_tmp/x" -mindepth 2 | wc -l)" "$reqs:0" \
+	"... before any check, and nothing written"
+
+# --- --output json keeps the notes text prints: a new value under a secret another connector names
+run az new --non-interactive --name twin --url-type repo --url "$repo_url" --username ci --token-secret web-token \
+	--skip-test </dev/null
+run az edit twin --non-interactive --token-file "$AZF_TOKEN_403_FILE" --skip-test --output json </dev/null
+like "$(jv '"\n".join(d["messages"])')" "^The secret 'web-token' is also used by connector ([a-z]+, )*web(, [a-z]+)*, which now gets the new value too\\.$" \
+	"edit --output json: the shared secret's note is in its messages"
+
+# --- the output cannot be written (a full disk under a log): the save stands, and that is said
+az new --non-interactive --name full --url-type repo --url "$repo_url" --username ci --token-secret web-token \
+	--skip-test --output json </dev/null >/dev/full 2>"$tap_tmp/full.err"
+is "$?:$(cat "$tap_tmp/full.err")" "1:azrepos-connect: cannot write to standard output: No space left on device; what the command did stands (anything it saved is saved)" \
+	"stdout on a full disk: exit 1, and that what was done stands"
+ok "$([ -f "$home/connectors/full.json" ]; echo $?)" "... the connector is saved (a retry would find it there)"

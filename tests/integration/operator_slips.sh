@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -282,6 +282,12 @@ is "$(files)" "$before" "nothing written by any of these"
 run az new --help
 is "$(printf '%s\n' "$out" | grep -A1 -e '--identifier VALUE' | tail -n 1 | sed 's/^ *//')" \
 	"Identifier [default: from the other fields]" "the identifier is not called required: it has a default"
+is "$(printf '%s\n' "$out" | grep -A1 -e '--api-token-file F' | tail -n 1 | sed 's/^ *//')" \
+	"API Personal Access Token (required with api-access true) [default: over HTTP, the token above]" \
+	"the API token: required, but over HTTP the token is its default"
+run az edit --help
+unlike "$out" "--identifier|\(required" "edit --help: no --identifier (it cannot change), nothing called required"
+like "$out" "^Fields \(each optional: what is not given stays as saved" "... each field optional, said"
 
 # --url-type left out: said, with the type the URL reads as; what else is wrong with the URL is
 # said in the same run (one edit fixes both).

@@ -88,9 +88,38 @@ static void test_bad_home(void **state)
 	setenv("AZREPOS_CONNECT_HOME", "not/absolute", 1);
 	assert_int_equal(paths_init(&p, NULL, err), -1);
 	fclose(err);
-	assert_non_null(strstr(msg, "HOME is not set"));
+	assert_non_null(strstr(msg, "HOME is not set to an absolute path (nor XDG_CONFIG_HOME)"));
 	assert_non_null(strstr(msg, "AZREPOS_CONNECT_HOME needs an absolute path, not 'not/absolute'"));
 	free(msg);
+}
+
+/* Without HOME, every folder named by an XDG variable is enough (a service's environment). */
+static void test_xdg_without_home(void **state)
+{
+	struct az_paths p;
+	char *msg = NULL;
+	size_t len;
+	FILE *err = open_memstream(&msg, &len);
+
+	(void)state;
+	clear_env();
+	unsetenv("HOME");
+	setenv("XDG_CONFIG_HOME", "/x/c", 1);
+	setenv("XDG_DATA_HOME", "/x/d", 1);
+	assert_int_equal(paths_init(&p, NULL, err), -1); /* the state folder has no place */
+	setenv("XDG_STATE_HOME", "/x/s", 1);
+	assert_int_equal(paths_init(&p, NULL, err), 0);
+	fclose(err);
+	assert_string_equal(msg, "azrepos-connect: HOME is not set to an absolute path (nor XDG_STATE_HOME); set it "
+	                         "or use --home DIR\n");
+	assert_string_equal(p.connectors_dir, "/x/c/azrepos-connect/connectors");
+	assert_string_equal(p.store, "/x/d/azrepos-connect/secrets.store");
+	assert_string_equal(p.draft, "/x/s/azrepos-connect/draft.json");
+	paths_free(&p);
+	free(msg);
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("XDG_DATA_HOME");
+	unsetenv("XDG_STATE_HOME");
 }
 
 static void test_mkdir(void **state)
@@ -129,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_xdg),
 		cmocka_unit_test(test_home_override),
 		cmocka_unit_test(test_bad_home),
+		cmocka_unit_test(test_xdg_without_home),
 		cmocka_unit_test(test_mkdir),
 	};
 

@@ -4,10 +4,12 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -348,6 +350,22 @@ static void test_to_pem_damaged(void **state)
 	secbuf_free(key);
 }
 
+/* A public key file's path cut short would name another file: none is written or removed. */
+static void test_pub_path_too_long(void **state)
+{
+	char path[32], pub[SSHKEY_PUB_MAX];
+
+	(void)state;
+	assert_string_equal(sshkey_pub_path("/d", "web-ssh-key", path, sizeof(path)), "/d/web-ssh-key.pub");
+	/* 34 bytes for 31: /tmp/x/<the id cut short> is neither written nor removed. */
+	assert_null(sshkey_pub_path("/tmp/x", "a-secret-id-of-21-chars", path, sizeof(path)));
+	assert_int_equal(errno, ENAMETOOLONG);
+	snprintf(pub, sizeof(pub), "ssh-rsa AAAA test");
+	assert_int_equal(sshkey_write_pub("/tmp/x", "a-secret-id-of-21-chars", pub, path, sizeof(path)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_false(sshkey_pub_forget("/tmp/x", "a-secret-id-of-21-chars", NULL, NULL, path, sizeof(path)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_to_pem),
 		cmocka_unit_test(test_to_pem_damaged),
+		cmocka_unit_test(test_pub_path_too_long),
 	};
 
 	if (sodium_init() < 0)
