@@ -229,8 +229,11 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (t->ca_file)
+	/* The CA file given replaces the system's trust: its folder of hashed CAs too, not just its bundle. */
+	if (t->ca_file) {
 		curl_easy_setopt(e, CURLOPT_CAINFO, t->ca_file);
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+	}
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, left);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -379,8 +382,24 @@ static void check_req_socks(struct check_req *req, const char *d)
 		break;
 	case CURLPX_RESOLVE_HOST:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS,
-		             "cannot resolve host '%s' on this machine (with socks5:// in %s names are resolved here, "
-		             "socks5h:// leaves them to the proxy): check the host name in the URL or DNS", req->host, var);
+		             "cannot resolve host '%s' on this machine (with socks5:// or socks4:// in %s names are "
+		             "resolved here; socks5h:// and socks4a:// leave them to the proxy): check the host name in "
+		             "the URL or DNS", req->host, var);
+		break;
+	case CURLPX_CLOSED:
+	case CURLPX_BAD_VERSION:
+	case CURLPX_BAD_ADDRESS_TYPE:
+	case CURLPX_RECV_AUTH:
+	case CURLPX_RECV_CONNECT:
+	case CURLPX_RECV_REQACK:
+	case CURLPX_RECV_ADDRESS:
+	case CURLPX_SEND_AUTH:
+	case CURLPX_SEND_CONNECT:
+	case CURLPX_SEND_REQUEST:
+		/* The proxy's own handshake: its scheme or port, not the server's host. */
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+		             "the handshake with the proxy in %s failed: check its scheme (socks5h://, socks5://, "
+		             "socks4a://, socks4://, http://) and port (%s)", var, d);
 		break;
 	default:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,

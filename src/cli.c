@@ -412,10 +412,10 @@ command:;
 	if (cargc > 0 && cargv[0][0] != '-') {
 		/* help [COMMAND]: the program's usage, or that command's --help. */
 		if (strcmp(cargv[0], "help") == 0) {
-			const char *of = cargc == 2 && strcmp(cargv[1], "help") != 0 ? cargv[1] : NULL;
+			/* "help secret set" is secret's; "help --help" the program's. */
+			bool named = cargc >= 2 && cargv[1][0] != '-' && strcmp(cargv[1], "help") != 0;
+			const char *of = named ? cargv[1] : NULL;
 
-			if (cargc > 2)
-				return msg_usage(ctx->err, "help: takes at most one command");
 			if (of && !cli_find(of))
 				return cli_unknown_command(ctx, "help: ", of);
 			if (of)

@@ -24,10 +24,6 @@ int cmd_secret(struct cli_ctx *ctx, int argc, char **argv);
  */
 void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, bool pem);
 
-/* The SSH key stored as sid is now key: a public key file kept for the key replaced is removed, and said. */
-void cmd_secret_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key,
-                           const struct secbuf *passphrase);
-
 /*
  * For the Harness SSH credential of the SSH key stored as id (what: "its SSH
  * key", "The key"), when key is not in the PEM form Harness takes: the

@@ -21,6 +21,7 @@
 #include "newconn.h"
 #include "sshkey.h"
 #include "store.h"
+#include "secret_users.h"
 #include "store_cli.h"
 #include "utf8.h"
 
@@ -320,69 +321,6 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	return AZ_EXIT_OK;
 }
 
-const char *cmd_connector_secret_id(const struct connector *c, int id)
-{
-	const char *v = connector_get(c, id);
-
-	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
-}
-
-void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen,
-                                char *refused, size_t refusedlen, enum store_kind *kind)
-{
-	const char *dir = ctx->paths.connectors_dir;
-	char **ids = NULL, msg[512];
-	size_t n = 0, at = 0, rat = 0;
-
-	buf[0] = refused[0] = '\0';
-	if (connector_file_ids(dir, &ids, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		struct connector *c = NULL;
-		bool uses = false;
-
-		/* A file refused (its mode, a slip in it) may name it: said apart, so nothing it needs goes unasked. */
-		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK) {
-			if (rat < refusedlen)
-				rat += (size_t)snprintf(refused + rat, refusedlen - rat, "%s%s", rat ? ", " : "", ids[i]);
-			continue;
-		}
-		for (int f = 0; f < FIELD_COUNT; f++)
-			if (cmd_connector_secret_id(c, f) && connector_is(c, f, id)) {
-				uses = true;
-				if (kind)
-					*kind = newconn_kind((enum field_id)f);
-			}
-		connector_free(c);
-		if (uses && at < buflen)
-			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
-	}
-	connector_file_free_ids(ids, n);
-}
-
-size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct connector *was,
-                                    char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t max)
-{
-	char users[1024], refused[1024];
-	size_t n = 0;
-
-	for (int id = 0; was && id < FIELD_COUNT && n < max; id++) {
-		const char *v = cmd_connector_secret_id(was, id);
-		bool listed = false;
-
-		/* Two fields may share one secret (the API token is the HTTP token's by default). */
-		for (size_t i = 0; v && i < n; i++)
-			listed |= strcmp(ids[i], v) == 0;
-		if (!v || listed || strlen(v) > IDENT_SECRET_ID_MAX)
-			continue;
-		/* With a refused file about, not known to be unused: not offered for removal. */
-		cmd_connector_secret_users(ctx, v, users, sizeof(users), refused, sizeof(refused), NULL);
-		if (!*users && !*refused)
-			snprintf(ids[n++], sizeof(ids[0]), "%s", v);
-	}
-	return n;
-}
-
 void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n)
 {
 	if (n)
@@ -464,7 +402,7 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		unlink(draft);
 	free(draft);
 	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
-	cmd_connector_print_unused(ctx, unused, cmd_connector_unused_secrets(ctx, c, unused, FIELD_COUNT));
+	cmd_connector_print_unused(ctx, unused, secret_users_unused(ctx->paths.connectors_dir, c, unused, FIELD_COUNT));
 	connector_free(c);
 	return AZ_EXIT_OK;
 }

@@ -16,23 +16,6 @@
 int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
                        struct connector **out);
 
-/* Is id a secret field of c that applies, with a store id? That id, else NULL. */
-const char *cmd_connector_secret_id(const struct connector *c, int id);
-
-/*
- * The saved connectors that name secret id, as "a, b" in buf ("" for none); those whose file is
- * refused (they may), apart in refused; with kind, what the (last) one naming it needs there.
- */
-void cmd_connector_secret_users(const struct cli_ctx *ctx, const char *id, char *buf, size_t buflen,
-                                char *refused, size_t refusedlen, enum store_kind *kind);
-
-/*
- * The secrets the connector was (before an edit, or a delete) named that no
- * saved connector names now, each once: into ids, at most max. Their number.
- */
-size_t cmd_connector_unused_secrets(const struct cli_ctx *ctx, const struct connector *was,
-                                    char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t max);
-
 /* Those secrets, and the commands that remove them from the store (nothing when n is 0). */
 void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n);
 

@@ -24,7 +24,6 @@
 #include "newconn.h"
 #include "store.h"
 #include "store_cli.h"
-#include "store_perm.h"
 #include "utf8.h"
 
 enum {
@@ -189,12 +188,11 @@ static void new_usage_body(FILE *out, bool editing)
 		if (needed || f->when)
 			fprintf(out, " (%s%s%s)", needed ? "required" : "only",
 			        f->when ? " with " : "", f->when ? f->when : "");
-		if (f->def)
-			fprintf(out, " [default: %s]", f->def);
-		else if (f->def_secret)
-			fprintf(out, " [default: %s]", f->def_secret);
-		else if (derived)
-			fprintf(out, " [default: from the other fields]");
+		/* An edit keeps what is saved: a default would read as what a field left out becomes. */
+		const char *def = editing ? NULL : f->def ? f->def : f->def_secret ? f->def_secret
+		                  : derived ? "from the other fields" : NULL;
+		if (def)
+			fprintf(out, " [default: %s]", def);
 		fputc('\n', out);
 	}
 	fputs("\nSecrets are never taken as flag values: --KEY-file F or --KEY-stdin give a value\n"
@@ -367,8 +365,8 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 		stdin_used |= fl->variant == NEW_STDIN;
 		snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
 		snprintf(flag, sizeof(flag), "--%s-file F", f->key);
-		if (store_cli_read_value(ctx, newconn_kind(fl->id), fl->variant == NEW_FILE ? fl->arg : NULL, prompt,
-		                         flag, &s->v.val[fl->id], msg, sizeof(msg)) == AZ_EXIT_OK)
+		if (store_cli_read_value(ctx, fields_at(fl->id)->store_kind, fl->variant == NEW_FILE ? fl->arg : NULL,
+		                         prompt, flag, &s->v.val[fl->id], msg, sizeof(msg)) == AZ_EXIT_OK)
 			s->fresh[fl->id] = true;
 		else {
 			s->unread[fl->id] = true;
@@ -474,21 +472,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		rc = rc != AZ_EXIT_OK && !invalid ? rc : AZ_EXIT_INVALID;
 		goto report;
 	}
-	/*
-	 * A folder the file could not be saved in (or read from after), or the store's its secrets could
-	 * not be kept in, is said before the check; in a dry run too, which says what the real run would.
-	 */
-	const char *base;
-	char *store_dir = newconn_has_new(c, &s) ? fileio_dir(ctx->paths.store, &base) : NULL;
-	bool usable = connector_file_dir_safe(ctx->paths.connectors_dir, msg, sizeof(msg)) &&
-	              (!store_dir || store_perm_dir_usable(store_dir, "keep the secret store", "(others could "
-	                                                   "replace the secret store there)", msg, sizeof(msg)));
-	free(store_dir);
-	if (!usable) {
-		msg_error(ctx->err, "%s; %s", msg, a->dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
-		rc = AZ_EXIT_ERROR;
+	if ((rc = newconn_dirs_usable(ctx, c, &s, a->dry_run)) != AZ_EXIT_OK)
 		goto report;
-	}
 	if (!a->skip_test) {
 		/* A host key accepted is kept with what is saved: not after a check that saves nothing. */
 		a->check.record_only_if_passed = !a->save_on_failure;

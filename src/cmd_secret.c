@@ -14,7 +14,6 @@
 #include <sodium.h>
 
 #include "cmd.h"
-#include "cmd_connector.h"
 #include "connector.h"
 #include "exitcode.h"
 #include "fileio.h"
@@ -22,6 +21,8 @@
 #include "json.h"
 #include "msg.h"
 #include "nearest.h"
+#include "newconn.h"
+#include "secret_users.h"
 #include "sshkey.h"
 #include "store_cli.h"
 #include "store_error.h"
@@ -253,7 +254,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	/* The kind: as given, else as stored, else what the connectors naming the id need there. */
 	char users[1024], refused[1024];
 	enum store_kind needed = stored ? had.kind : kind;
-	cmd_connector_secret_users(ctx, id, users, sizeof(users), refused, sizeof(refused), &needed);
+	secret_users_of(ctx->paths.connectors_dir, id, users, sizeof(users), refused, sizeof(refused), &needed);
 	if (!o->kind)
 		kind = stored ? had.kind : needed;
 	/* Another kind under the id a connector names: its next check would fail, far from here. */
@@ -298,7 +299,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	if (rc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
 		if (kind == STORE_KIND_SSH_PRIVATE_KEY) {
-			cmd_secret_pub_forget(ctx, id, value, NULL);
+			newconn_pub_forget(ctx, id, value, NULL);
 			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value);
 		}
 	}
@@ -312,15 +313,6 @@ void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, 
 	fputs("  ", out);
 	cli_print_program(ctx, out, true);
 	fprintf(out, " secret get %s%s --to-file %s.pem\n", id, pem ? " --pem" : "", id);
-}
-
-void cmd_secret_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key,
-                           const struct secbuf *passphrase)
-{
-	char pub[PATH_MAX];
-
-	if (sshkey_pub_forget(ctx->paths.data_dir, sid, key, passphrase, pub, sizeof(pub)))
-		fprintf(ctx->err, "Removed %s: it held the public key of the SSH key replaced.\n", pub);
 }
 
 void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,
@@ -439,7 +431,7 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 		return rc;
 	/* A connector left naming a secret that is gone fails its next check: said before, not after. */
 	enum store_kind kind = STORE_KIND_TOKEN;
-	cmd_connector_secret_users(ctx, id, users, sizeof(users), refused, sizeof(refused), &kind);
+	secret_users_of(ctx->paths.connectors_dir, id, users, sizeof(users), refused, sizeof(refused), &kind);
 	char why[1200];
 	if (*users)
 		snprintf(why, sizeof(why), "'%s' is used by connector %s", id, users);
@@ -490,7 +482,8 @@ static int secret_rm_withheld(struct cli_ctx *ctx, bool yes)
 	int rc;
 
 	/* No store has nothing withheld, as a store with none: a script's clean-up runs either way. */
-	if (access(ctx->paths.store, F_OK) != 0 && errno == ENOENT) {
+	struct stat st;
+	if (lstat(ctx->paths.store, &st) != 0 && errno == ENOENT) { /* a link to nothing is not "none" */
 		fprintf(ctx->out, "There is no secret store yet: nothing removed.\n");
 		return AZ_EXIT_OK;
 	}

@@ -14,7 +14,6 @@
 #include "exitcode.h"
 #include "ident.h"
 #include "known_hosts.h"
-#include "newconn.h"
 #include "store.h"
 #include "store_cli.h"
 #include "store_error.h"
@@ -181,7 +180,7 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 			char kind[64];
 			snprintf(msg, msglen, "%s: %s: store it again with '%s secret set %s%s' (or give "
 			         "the connector another with '%s edit %s')", fields_at((enum field_id)i)->key, err.message,
-			         program, id, store_cli_kind_flag(newconn_kind((enum field_id)i), kind, sizeof(kind)),
+			         program, id, store_cli_kind_flag(fields_at(i)->store_kind, kind, sizeof(kind)),
 			         program, self);
 			return store_exit_code(st);
 		}

@@ -22,6 +22,7 @@
 #include "paths.h"
 #include "store_perm.h"
 #include "strlist.h"
+#include "utf8.h"
 
 #define CONNECTOR_FILE_SECRET_SUFFIX "-secret"
 
@@ -444,6 +445,16 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 		snprintf(msg, msglen, "%s: contains a NUL byte: not %s", name, answers ? "an answers file" : "a connector file");
 		return NULL;
 	}
+	/* An answers file's values are each checked as given; a connector file's must be as saved (JSON is UTF-8). */
+	const char *bad = answers ? NULL : utf8_first_invalid(text);
+	if (bad) {
+		int line, col;
+
+		connector_file_where(text, bad, &line, &col);
+		snprintf(msg, msglen, "%s: a byte that is not UTF-8 (0x%02X) at line %d, column %d: save the file "
+		         "as UTF-8", name, (unsigned char)*bad, line, col);
+		return NULL;
+	}
 	root = cJSON_ParseWithOpts(text, &end, 1);
 	if (!root) {
 		int line, col;
@@ -499,11 +510,7 @@ void connector_file_draft_free(struct connector_draft *d)
 	*d = (struct connector_draft){ 0 };
 }
 
-/*
- * Only the user may change a connector (and its folders): whoever else could would point it at
- * another host, and the next check would send the token there. As OpenSSH judges its files.
- */
-static bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen)
+bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen)
 {
 	struct store_error err;
 
@@ -597,8 +604,13 @@ static int connector_file_verify(const void *data, size_t len, void *user)
 
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 {
-	return store_perm_dir_usable(dir, "save connectors", "(others could change the connectors saved there)",
-	                             msg, msglen);
+	struct store_error err;
+	bool ok = store_perm_dir_usable(dir, "save connectors", "(others could change the connectors saved there)",
+	                                &err) == STORE_OK;
+
+	if (!ok)
+		snprintf(msg, msglen, "%s", err.message);
+	return ok;
 }
 
 int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)

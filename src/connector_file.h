@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -94,6 +95,13 @@ bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_L
  * one else? false: why (and the command that fixes it) in msg.
  */
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen);
+
+/*
+ * Only the user may change a connector, or a draft (and their folders): whoever else could would
+ * point it at another host, and the next check would send the token there. As OpenSSH judges its
+ * files. st: the file's, as opened. false: why, with the fix, in msg.
+ */
+bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen);
 
 /*
  * Load connector id from dir: its identifier must be id. On failure the

@@ -420,14 +420,15 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "An RSA private key whose public key is added in Azure DevOps (User settings > "
 		        "SSH public keys); Azure takes RSA keys only. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
-		.suffix = "ssh-key", .applies = fields_if_ssh, .when = "connection ssh", .derive = fields_derive_ssh_key,
-		.check = fields_check_secret,
+		.suffix = "ssh-key", .store_kind = STORE_KIND_SSH_PRIVATE_KEY, .applies = fields_if_ssh,
+		.when = "connection ssh", .derive = fields_derive_ssh_key, .check = fields_check_secret,
 	},
 	[FIELD_SSH_KEY_PASSPHRASE] = {
 		.id = FIELD_SSH_KEY_PASSPHRASE, .key = "ssh-key-passphrase",
 		.label = "SSH key passphrase",
 		.help = "The passphrase of the private key, if it has one. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .suffix = "ssh-key-passphrase",
+		.store_kind = STORE_KIND_SSH_KEY_PASSPHRASE,
 		.applies = fields_if_ssh, .when = "connection ssh", .check = fields_check_passphrase,
 	},
 	[FIELD_API_ACCESS] = {

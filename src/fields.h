@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "store.h"
+
 struct connector;
 
 /* In table order: the order of the pages and of the fields on each page. */
@@ -85,6 +87,7 @@ struct field {
 	bool required;              /* must have a value whenever it applies */
 	const struct field_choice *choices; /* CHOICE: ends with a NULL value */
 	const char *suffix;         /* SECRET: default store id is "<identifier>-<suffix>" */
+	enum store_kind store_kind; /* SECRET: what the store holds for it (a token unless said) */
 	const char *def;            /* the default value, or NULL */
 	const char *def_secret;     /* SECRET: the one it is when none is given, said in help (NULL: none) */
 	/* When it applies to a connector (NULL: always), and that said for people ("connection ssh"). */

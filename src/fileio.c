@@ -53,6 +53,10 @@ int fileio_write_all(int fd, const void *data, size_t len)
 				continue;
 			return -1;
 		}
+		if (n == 0) { /* no progress: never spin on it */
+			errno = EIO;
+			return -1;
+		}
 		p += n;
 		len -= (size_t)n;
 	}

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "cmd_connector.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -20,8 +19,10 @@
 #include "ident.h"
 #include "msg.h"
 #include "newconn.h"
+#include "secret_users.h"
 #include "sshkey.h"
 #include "store_cli.h"
+#include "store_perm.h"
 #include "utf8.h"
 #include "validate.h"
 
@@ -40,15 +41,6 @@ void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, .
 	utf8_scrub(e->line[e->n]);
 	ident_redact_tokens(e->line[e->n]);
 	e->n++;
-}
-
-enum store_kind newconn_kind(enum field_id id)
-{
-	switch (id) {
-	case FIELD_SSH_KEY: return STORE_KIND_SSH_PRIVATE_KEY;
-	case FIELD_SSH_KEY_PASSPHRASE: return STORE_KIND_SSH_KEY_PASSPHRASE;
-	default: return STORE_KIND_TOKEN;
-	}
 }
 
 /*
@@ -70,9 +62,9 @@ static void newconn_check_applies(const struct connector *c, const struct newcon
 bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size_t msglen)
 {
 	/* A key file given for a token: what it is says more than its line breaks. */
-	if (newconn_kind(id) == STORE_KIND_TOKEN && validate_is_private_key((const char *)v->data))
+	if (fields_at(id)->store_kind == STORE_KIND_TOKEN && validate_is_private_key((const char *)v->data))
 		return validate_token((const char *)v->data, msg, msglen);
-	if (v->len == 0 || !store_value_valid(newconn_kind(id), v->data, v->len)) {
+	if (v->len == 0 || !store_value_valid(fields_at(id)->store_kind, v->data, v->len)) {
 		snprintf(msg, msglen, "%s", v->len == 0 ? "the value is empty" :
 		         v->len > STORE_VALUE_MAX ? "the value is larger than 64 KiB" :
 		         "a line break or NUL byte inside: give the value alone on one line");
@@ -84,7 +76,7 @@ bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size
 		         "\"UTF-8 with BOM\"): save it as plain UTF-8");
 		return false;
 	}
-	return newconn_kind(id) != STORE_KIND_TOKEN || validate_token((const char *)v->data, msg, msglen);
+	return fields_at(id)->store_kind != STORE_KIND_TOKEN || validate_token((const char *)v->data, msg, msglen);
 }
 
 /*
@@ -174,12 +166,12 @@ static bool newconn_kind_fits(const struct store *store, enum field_id id, const
                               const char *program, char *msg, size_t msglen)
 {
 	struct store_info info;
-	bool want_key = newconn_kind(id) == STORE_KIND_SSH_PRIVATE_KEY;
+	bool want_key = fields_at(id)->store_kind == STORE_KIND_SSH_PRIVATE_KEY;
 
 	if (!store_find(store, sid, &info) || (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == want_key)
 		return true;
 	snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (%s%s%s)",
-	         sid, store_kind_name(info.kind), store_kind_name(newconn_kind(id)),
+	         sid, store_kind_name(info.kind), store_kind_name(fields_at(id)->store_kind),
 	         program ? "see '" : "F4 lists them", program ? program : "", program ? " secret list'" : "");
 	return false;
 }
@@ -194,7 +186,7 @@ static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newco
 	char kind[64];
 	snprintf(way, sizeof(way), "add it with '%s secret set %s%s' or give --%s-file F",
 	         cli_program(ctx, true, prog, sizeof(prog)), sid,
-	         store_cli_kind_flag(newconn_kind((enum field_id)id), kind, sizeof(kind)), fields_at(id)->key);
+	         store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)), fields_at(id)->key);
 	newconn_error(e, fields_at(id)->key, "no secret '%s' %s: %s", sid, why, s->wizard ? wizard_way : way);
 }
 
@@ -279,7 +271,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			              : "the store already has a secret '%s': to use it, give --%s-secret %s instead; "
 			                "to replace it run '%s secret set %s%s'; or keep both with --%s-secret NEWID",
 			              sid, fields_at(id)->key, sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
-			              store_cli_kind_flag(newconn_kind((enum field_id)id), kind, sizeof(kind)),
+			              store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)),
 			              fields_at(id)->key);
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
 			newconn_missing_secret(ctx, s, e, id, sid, "in the store", "paste the value on the Credentials "
@@ -298,7 +290,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		/* An edit given the value already stored under that id: nothing to replace (a rerun is no change). */
 		struct store_info info;
 		if (s->fresh[id] && s->replace && have && secbuf_equal(have, s->v.val[id]) &&
-		    store_find(*store, sid, &info) && info.kind == newconn_kind(id))
+		    store_find(*store, sid, &info) && info.kind == fields_at(id)->store_kind)
 			s->fresh[id] = false;
 		if (s->fresh[id])
 			secbuf_free(have);
@@ -370,7 +362,7 @@ static int newconn_secrets_still_there(struct cli_ctx *ctx, struct store *store,
 		msg_error(ctx->err, "secret '%s' was removed from the store by another run since this one read it: "
 		          "nothing was saved; store it again ('%s secret set %s%s') or give the %s another way",
 		          sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
-		          store_cli_kind_flag(newconn_kind((enum field_id)id), kind, sizeof(kind)), fields_at(id)->key);
+		          store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)), fields_at(id)->key);
 		return AZ_EXIT_STORE_NOT_FOUND;
 	}
 	return AZ_EXIT_OK;
@@ -400,7 +392,7 @@ void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char
 	size_t at = 0;
 
 	buf[0] = '\0';
-	cmd_connector_secret_users(ctx, sid, users, sizeof(users), refused, sizeof(refused), NULL);
+	secret_users_of(ctx->paths.connectors_dir, sid, users, sizeof(users), refused, sizeof(refused), NULL);
 	char *rest = NULL;
 	for (char *u = strtok_r(users, ", ", &rest); u; u = strtok_r(NULL, ", ", &rest))
 		if (strcmp(u, self) != 0 && at < buflen)
@@ -440,10 +432,41 @@ static enum store_status newconn_put_secrets(struct store *store, const struct c
 			         "meanwhile; run again to choose another id", sid);
 			st = STORE_BUSY;
 		} else {
-			st = store_put(store, sid, newconn_kind(id), s->v.val[id], err);
+			st = store_put(store, sid, fields_at(id)->store_kind, s->v.val[id], err);
 		}
 	}
 	return st;
+}
+
+int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,
+                       bool dry_run)
+{
+	const char *base;
+	char *store_dir = newconn_has_new(c, s) ? fileio_dir(ctx->paths.store, &base) : NULL;
+	struct store_error err;
+	enum store_status st = STORE_OK;
+	char msg[FIELD_MSG_MAX];
+	int rc = connector_file_dir_safe(ctx->paths.connectors_dir, msg, sizeof(msg)) ? AZ_EXIT_OK : AZ_EXIT_ERROR;
+
+	if (rc == AZ_EXIT_OK && store_dir &&
+	    (st = store_perm_dir_usable(store_dir, "keep the secret store", "(others could replace the secret "
+	                                "store there)", &err)) != STORE_OK) {
+		snprintf(msg, sizeof(msg), "%s", err.message);
+		rc = store_exit_code(st);
+	}
+	free(store_dir);
+	if (rc != AZ_EXIT_OK)
+		msg_error(ctx->err, "%s; %s", msg, dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
+	return rc;
+}
+
+void newconn_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key,
+                        const struct secbuf *passphrase)
+{
+	char pub[PATH_MAX];
+
+	if (sshkey_pub_forget(ctx->paths.data_dir, sid, key, passphrase, pub, sizeof(pub)))
+		fprintf(ctx->err, "Removed %s: it held the public key of the SSH key replaced.\n", pub);
 }
 
 int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct connector *base,
@@ -494,11 +517,11 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	if (store && !commit)
 		store_abort(store);
 	if (commit && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
-		cmd_secret_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
+		newconn_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
 		                      s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (rc == AZ_EXIT_OK)
-		s->nunused = cmd_connector_unused_secrets(ctx, base, s->unused, FIELD_COUNT);
+		s->nunused = secret_users_unused(ctx->paths.connectors_dir, base, s->unused, FIELD_COUNT);
 	return rc;
 }
 

@@ -36,9 +36,6 @@ struct newconn_secrets {
 	size_t nunused;
 };
 
-/* What a secret field holds in the store. */
-enum store_kind newconn_kind(enum field_id id);
-
 /*
  * The rules of a secret field's value (not empty, no line break or NUL in a
  * text kind, no blank in a token): true, or false with the message.
@@ -122,5 +119,16 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 
 /* The values used, without secrets, as an answers file another run can replay. An exit code. */
 int newconn_write_answers(struct cli_ctx *ctx, const char *path, const struct connector *c);
+
+/* The SSH key stored as sid is now key: a public key file kept for the key replaced is removed, and said. */
+void newconn_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key,
+                        const struct secbuf *passphrase);
+
+/*
+ * The folders c is saved in, said before the check (in a dry run too, which says what the real run
+ * would): the connectors folder, and the store's when s has values to store. An exit code.
+ */
+int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,
+                       bool dry_run);
 
 #endif

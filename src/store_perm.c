@@ -119,32 +119,51 @@ enum store_status store_perm_tree(const char *dir, bool own, struct store_error 
 	return store_perm_up(strdup(dir), own, err);
 }
 
+/*
+ * Is dir writable by the effective user (as the checks of ownership above judge it)? If not, the
+ * fix said: a read-only file system (where one cannot <to>), its mode, its owner (or, when dir is
+ * a folder above target, yet to be made in it, how to make target as root); another reason:
+ * STORE_IO, its errno in *errnum and no message.
+ */
+static enum store_status store_perm_writable(const char *dir, const char *target, const char *to, int *errnum,
+                                             struct store_error *err)
+{
+	struct stat st;
+	int e;
+
+	*errnum = 0;
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == 0)
+		return STORE_OK;
+	e = errno;
+	if (e == EROFS)
+		return store_fail(err, STORE_IO, "folder %s is on a read-only file system: cannot %s there (give "
+		                  "another --home)", dir, to);
+	if (e == EACCES && stat(dir, &st) == 0 && st.st_uid == geteuid())
+		return store_fail(err, STORE_PERMISSIONS, "folder %s is not writable (mode %04o): run "
+		                  "'chmod u+wx %s'", dir, (unsigned)(st.st_mode & 07777), dir);
+	if (e == EACCES && target)
+		return store_fail(err, STORE_PERMISSIONS, "folder %s is not writable by you (uid %u): make %s as "
+		                  "root ('install -d -m 700 -o %u %s'), or use a folder of your own (--home)", dir,
+		                  (unsigned)geteuid(), target, (unsigned)geteuid(), target);
+	if (e == EACCES)
+		return store_fail(err, STORE_PERMISSIONS, "folder %s is not writable by you (uid %u): run "
+		                  "'chown %u %s' as root, or use a folder of your own (--home)", dir,
+		                  (unsigned)geteuid(), (unsigned)geteuid(), dir);
+	*errnum = e;
+	return STORE_IO;
+}
+
 enum store_status store_perm_dir_writable(const char *path, struct store_error *err)
 {
 	const char *base;
 	char *dir = fileio_dir(path, &base);
-	enum store_status s = STORE_OK;
-	struct stat st;
+	enum store_status s;
+	int e;
 
 	if (!dir)
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
-	/* The effective user's access, as the checks of ownership above judge it. */
-	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0) {
-		int e = errno;
-
-		if (e == EROFS)
-			s = store_fail(err, STORE_IO, "folder %s is on a read-only file system: the secret store "
-			               "cannot be changed there (give another --home)", dir);
-		else if (e == EACCES && stat(dir, &st) == 0 && st.st_uid == geteuid())
-			s = store_fail(err, STORE_PERMISSIONS, "folder %s is not writable (mode %04o): run "
-			               "'chmod u+wx %s'", dir, (unsigned)(st.st_mode & 07777), dir);
-		else if (e == EACCES)
-			s = store_fail(err, STORE_PERMISSIONS, "folder %s is not writable by you (uid %u): run "
-			               "'chown %u %s' as root, or use a folder of your own (--home)", dir,
-			               (unsigned)geteuid(), (unsigned)geteuid(), dir);
-		else
-			s = store_fail(err, STORE_IO, "cannot write in the folder %s: %s", dir, strerror(e));
-	}
+	if ((s = store_perm_writable(dir, NULL, "change the secret store", &e, err)) != STORE_OK && e)
+		store_fail(err, STORE_IO, "cannot write in the folder %s: %s", dir, strerror(e));
 	free(dir);
 	return s;
 }
@@ -168,23 +187,21 @@ enum store_status store_perm_key(int fd, const char *path, bool credential, stru
 	return STORE_OK;
 }
 
-bool store_perm_dir_usable(const char *dir, const char *to, const char *risk, char *msg, size_t msglen)
+enum store_status store_perm_dir_usable(const char *dir, const char *to, const char *risk,
+                                        struct store_error *err)
 {
-	struct store_error err;
 	enum store_status ps = STORE_OK;
 	struct stat st;
-	char *probe = strdup(dir), *slash;
+	char *probe = strdup(dir), *slash, why[sizeof(err->message)];
 	int e = 0;
 
-	if (!probe) {
-		snprintf(msg, msglen, "out of memory");
-		return false;
-	}
+	if (!probe)
+		return store_fail(err, STORE_NO_MEMORY, "out of memory");
 	if (stat(probe, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			e = ENOTDIR;
 		else
-			ps = store_perm_tree(probe, true, &err);
+			ps = store_perm_tree(probe, true, err);
 	} else {
 		/* The nearest folder that is there (at worst "/"): what is made below it is the user's own (0700). */
 		e = errno;
@@ -193,17 +210,21 @@ bool store_perm_dir_usable(const char *dir, const char *to, const char *risk, ch
 			e = stat(*probe ? probe : "/", &st) == 0 ? 0 : errno;
 		}
 		if (!e)
-			ps = store_perm_tree(*probe ? probe : "/", false, &err);
+			ps = store_perm_tree(*probe ? probe : "/", false, err);
 	}
-	/* Where the file (or its folder) is made: a read-only mount, or chattr +i, said before it is. */
-	if (!e && ps == STORE_OK && faccessat(AT_FDCWD, *probe ? probe : "/", W_OK | X_OK, AT_EACCESS) != 0)
-		e = errno;
+	const char *where = *probe ? probe : "/";
+	/* Where the file (or its folder) is made: a read-only mount, chattr +i, a mode, said before it is. */
+	bool loose = ps == STORE_PERMISSIONS; /* a folder others could write (or owned by another) */
+	if (!e && ps == STORE_OK && (ps = store_perm_writable(where, strcmp(where, dir) ? dir : NULL, to, &e, err)) !=
+	                            STORE_OK && !e) {
+		snprintf(why, sizeof(why), "%s", err->message);
+		store_fail(err, ps, "cannot %s in %s: %s", to, dir, why);
+	}
 	if (e)
-		snprintf(msg, msglen, "cannot %s in %s: %s%s%s", to, dir, strcmp(probe, dir) ? probe : "",
-		         strcmp(probe, dir) ? ": " : "", strerror(e));
-	else if (ps != STORE_OK)
-		snprintf(msg, msglen, "%s%s%s", err.message, ps == STORE_PERMISSIONS ? " " : "",
-		         ps == STORE_PERMISSIONS ? risk : "");
+		ps = store_fail(err, e == EACCES ? STORE_PERMISSIONS : STORE_IO, "cannot %s in %s: %s%s%s", to, dir,
+		                strcmp(where, dir) ? where : "", strcmp(where, dir) ? ": " : "", strerror(e));
+	else if (loose && risk)
+		snprintf(err->message + strlen(err->message), sizeof(err->message) - strlen(err->message), " %s", risk);
 	free(probe);
-	return !e && ps == STORE_OK;
+	return ps;
 }

@@ -44,10 +44,11 @@ enum store_status store_perm_dir_writable(const char *path, struct store_error *
  * Can files be made in dir (made if need be) and read back: dir, or the
  * folder it would be made in, and those above, folders writable by no one
  * else, and writable by the effective user? Only looks: nothing is made.
- * false: "cannot <to> in <dir>: why" (with the command that fixes it, and
- * risk after a folder others could write) in msg.
+ * Else why, with the fix, in err: "cannot <to> in <dir>: ..." for what the
+ * user cannot do, a folder others could write followed by risk (NULL: none).
  */
-bool store_perm_dir_usable(const char *dir, const char *to, const char *risk, char *msg, size_t msglen);
+enum store_status store_perm_dir_usable(const char *dir, const char *to, const char *risk,
+                                        struct store_error *err);
 
 /* An open key file: regular, owned by the effective user, mode 0400 or 0600
  * exactly; a systemd credential (credential true) may also belong to root

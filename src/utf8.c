@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,10 +84,27 @@ const char *utf8_describe(const char *p, char *buf, size_t buflen)
 	return buf;
 }
 
+/*
+ * Is p a character's first bytes, cut short by the end of the text (a full buffer)? A lead byte
+ * alone is not taken for one: at the end of a word it is more likely Latin-1 ("caf\xe9").
+ */
+static bool utf8_cut_at_end(const char *p)
+{
+	const unsigned char *s = (const unsigned char *)p;
+	size_t need = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+	              : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	size_t i = 1;
+
+	while (s[i] && (s[i] & 0xc0) == 0x80)
+		i++;
+	return need && !s[i] && i >= 2 && i < need;
+}
+
 void utf8_scrub(char *s)
 {
 	char *bad;
 
+	/* A byte dropped could make the text name another file or connector ("caf\xe9" as "caf"). */
 	while ((bad = (char *)utf8_first_invalid(s)) != NULL)
-		memmove(bad, bad + 1, strlen(bad + 1) + 1);
+		*bad = utf8_cut_at_end(bad) ? '\0' : '?';
 }

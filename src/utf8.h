@@ -19,8 +19,9 @@ size_t utf8_char_len(const char *p);
 const char *utf8_first_invalid(const char *s);
 
 /*
- * Drop the bytes of s that start no valid character, in place (a message cut
- * to its buffer mid-character stays UTF-8, as JSON must be).
+ * Make s valid UTF-8 in place, as JSON must be: a byte that starts no valid
+ * character becomes '?'; a character cut short at the end (a message cut to
+ * its buffer) is dropped.
  */
 void utf8_scrub(char *s);
 

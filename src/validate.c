@@ -186,6 +186,35 @@ bool validate_is_private_key(const char *text)
 	return begin && strstr(begin, "PRIVATE KEY-----");
 }
 
+bool validate_looks_like_key_text(const char *text)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+
+	if (strstr(text, "-----BEGIN ") || strstr(text, "PRIVATE KEY-----"))
+		return true;
+	for (const char *p = text; *p; p++) {
+		size_t n = strspn(p, b64), distinct = 0, upper = 0, digits = 0;
+		bool lower = false, plus = false, seen[128] = { false };
+
+		/*
+		 * Random bytes in base64: many capitals, digits (or a '+') and different characters; not a
+		 * long CamelCase name ("...AndTheAmericas2"), a word held down ("dddEND") or a path ('/').
+		 */
+		for (size_t i = 0; i < n; i++) {
+			upper += p[i] >= 'A' && p[i] <= 'Z';
+			digits += p[i] >= '0' && p[i] <= '9';
+			lower |= p[i] >= 'a' && p[i] <= 'z';
+			plus |= p[i] == '+';
+			distinct += !seen[(unsigned char)p[i]];
+			seen[(unsigned char)p[i]] = true;
+		}
+		if (n >= 60 && upper >= 10 && lower && (digits >= 3 || plus) && distinct >= 20)
+			return true;
+		p += n ? n - 1 : 0;
+	}
+	return false;
+}
+
 /* Two tokens one after the other (pasted twice): 2 x 52 base32 characters, or 2 x 84 letters and digits. */
 static bool validate_two_tokens(const char *t, size_t len)
 {

@@ -36,4 +36,11 @@ bool validate_token(const char *text, char *msg, size_t msglen);
 /* Is text a private key's (-----BEGIN ... PRIVATE KEY-----), as a key file holds it? */
 bool validate_is_private_key(const char *text);
 
+/*
+ * Does text hold a piece of a key: its armour line, or a run of 60 or more base64 characters that
+ * look random (a key's line, pasted where a name goes by a terminal that split it into lines)?
+ * Never shown or kept in a draft then. A hex digest, a long name or a word held down is not.
+ */
+bool validate_looks_like_key_text(const char *text);
+
 #endif

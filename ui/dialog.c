@@ -157,7 +157,7 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 	if (example)
 		fprintf(out, "\nExample: %s", example);
 	if (fixed) {
-		fprintf(out, "\nThis connector's for good: it cannot change (for another, make a new connector).");
+		fprintf(out, "\nA saved connector's identifier cannot change (for another, make a new connector).");
 		goto shown;
 	}
 	if (it.sid) {

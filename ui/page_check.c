@@ -188,8 +188,11 @@ void page_check_start(struct wizard *w)
 	}
 	w->check = TEST_RUNNING;
 	wizard_draw(w);
+	/* Folders it could not be saved in are said before the check sends a token (as without the wizard). */
+	int rc = newconn_dirs_usable(w->ctx, w->cc, &w->s, w->start->dry_run);
 	/* An existing store opens now, for the secrets the probes use; a new one is made at the save. */
-	int rc = newconn_open_store(w->ctx, w->start->dry_run, false, w->cc, &w->s, &w->store, &w->errs);
+	if (rc == AZ_EXIT_OK)
+		rc = newconn_open_store(w->ctx, w->start->dry_run, false, w->cc, &w->s, &w->store, &w->errs);
 	w->busy[0] = '\0';
 	w->status[0] = '\0';
 	wizard_take_messages(w);

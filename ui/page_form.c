@@ -10,6 +10,7 @@
 #include "connector.h"
 #include "ident.h"
 #include "term.h"
+#include "validate.h"
 #include "wizard_int.h"
 
 #define FORM_LABEL_X 2
@@ -157,7 +158,9 @@ static bool form_masked(const struct wizard *w, struct wizard_item it, const str
 {
 	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_path_shown(w, it.id);
 
-	return !w->show_secrets && (secret || ident_looks_like_token(input_text(in)));
+	const char *v = input_text(in);
+
+	return !w->show_secrets && (secret || ident_looks_like_token(v) || validate_looks_like_key_text(v));
 }
 
 /* A text, list or secret value (or a store id), with its placeholder when empty. */

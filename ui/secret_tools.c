@@ -87,12 +87,12 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 	for (size_t i = 0; i < store_count(w->store) && n < sizeof(items) / sizeof(items[0]); i++) {
 		struct store_info info;
 		/* An id that looks like a token is never shown (secret list withholds it too). */
-		if (store_info(w->store, i, &info) && info.kind == newconn_kind(id) && !ident_looks_like_token(info.id))
+		if (store_info(w->store, i, &info) && info.kind == fields_at(id)->store_kind && !ident_looks_like_token(info.id))
 			items[n++] = info.id;
 	}
 	if (n == 0) {
 		snprintf(w->status, sizeof(w->status), "no secret of kind %s in the store yet: type the value",
-		         store_kind_name(newconn_kind(id)));
+		         store_kind_name(fields_at(id)->store_kind));
 		return;
 	}
 	/* The list starts on the secret the field names now, if it is one of them. */

@@ -23,6 +23,7 @@
 #include "sshkey.h"
 #include "store.h"
 #include "term.h"
+#include "validate.h"
 #include "wizard_int.h"
 
 #define WIZARD_TEXT_MAX 4096
@@ -72,12 +73,23 @@ const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf
 	return d;
 }
 
+/* Is v a token and nothing else (pasted where a key or its file goes)? */
+static bool wizard_is_token(const char *v)
+{
+	size_t len = 0;
+
+	return ident_token_run(v, &len) == v && len == strlen(v);
+}
+
 bool wizard_key_file(const struct wizard *w, enum field_id id)
 {
 	const char *v = input_text(&w->in[id]);
 
-	/* A file name is one line; anything else is key text, which must never show as a name. */
-	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n');
+	/*
+	 * A file name is one line; anything else is key text, which must never show as a name. A token
+	 * pasted there is no file either: never looked up (a path in a system call is in audit logs).
+	 */
+	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n') && !wizard_is_token(v);
 }
 
 bool wizard_home_path(const char *v, char *path, size_t pathlen)
@@ -270,12 +282,14 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	if (!*v)
 		return NULL;
 	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
-	if (!wizard_key_file(w, id))
+	bool token = id == FIELD_SSH_KEY && wizard_is_token(v);
+	if (!token && !wizard_key_file(w, id))
 		return secbuf_dup(b->data, b->len);
 	struct secbuf *key = NULL;
-	if (wizard_home_path(v, path, sizeof(path)))
+	errno = 0;
+	if (!token && wizard_home_path(v, path, sizeof(path)))
 		key = secbuf_read_file(path, STORE_VALUE_MAX, false);
-	else
+	else if (!token)
 		errno = ENAMETOOLONG;
 	if (key)
 		return key;
@@ -384,6 +398,7 @@ bool wizard_draft_save(struct wizard *w)
 	for (int id = 0; d && id < FIELD_COUNT; id++) {
 		const char *v = connector_get(d, id);
 		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) || ident_looks_like_token(v) ||
+		          validate_looks_like_key_text(v) ||
 		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
 			connector_put(d, id, NULL);
 	}
@@ -907,8 +922,14 @@ static void wizard_resume(struct wizard *w)
 		return;
 	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
 	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
-	if (fileio_read_path(path, CONNECTOR_FILE_MAX, &text, &len) != 0)
+	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, &text, &len, &st) != 0)
 		return;
+	/* A draft another user could have written may name any host for a stored token: not offered. */
+	if (!connector_file_safe(path, &st, msg, sizeof(msg))) {
+		free(text);
+		snprintf(w->status, sizeof(w->status), "the draft is not offered: %s", msg);
+		return;
+	}
 	unsigned char read_sum[WIZARD_DRAFT_SUM];
 	wizard_draft_sum(text, len, read_sum);
 	d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
@@ -920,7 +941,7 @@ static void wizard_resume(struct wizard *w)
 		return;
 	}
 	struct tm tm;
-	if (stat(path, &st) == 0 && localtime_r(&st.st_mtime, &tm))
+	if (localtime_r(&st.st_mtime, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
 	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&

@@ -32,7 +32,7 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("cannot change"), "and the status line says why")
     t.send(F1)
     t.wait_for("Any key closes.")
-    tap.ok("itcannotchange" in t.box_words() and "--identifier" not in t.box_words() and
+    tap.ok("identifiercannotchange" in t.box_words() and "--identifier" not in t.box_words() and
            "Default" not in t.box_words(), "F1 on it: it cannot change; no default, no flag to give it")
     t.send(ESC)
     t.wait_gone("Any key closes.")

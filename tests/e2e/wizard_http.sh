@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(57)
+tap = Tap(58)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -326,5 +326,30 @@ r = subprocess.run([binary] + shlex.split(again.group(1).decode())[1:] if again 
                    capture_output=True, text=True)
 tap.ok(r.returncode == 4 and "lacks Code (Read)" in r.stdout and "certificate" not in r.stdout,
        "run as printed, the check fails on the token again, not on the server's certificate")
+
+# A home others can write in: said on the test page before the probes run (they would send the
+# token), as without the wizard.
+loose = os.path.join(tmp, "loose")
+os.mkdir(loose)
+os.chmod(loose, 0o777)
+reqs = len(open(azf["AZF_NGINX_ACCESS_LOG"]).readlines())
+with Tui([binary, "--home", loose, "--key-file", new_key, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.to_credentials("Loose", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.paste(token)
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("writable by group or others", 20)
+    words = "".join(t.screen_text().split())
+    tap.ok(("chmodgo-w%s" % loose) in words and
+           len(open(azf["AZF_NGINX_ACCESS_LOG"]).readlines()) == reqs,
+           "a home others can write in: its chmod on the test page, and no probe sent the token")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
 tap.done()
 PY

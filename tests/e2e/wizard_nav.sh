@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(70)
+tap = Tap(73)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -225,6 +225,35 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) a
     t.send(CTRL_C)
     tap.is_(t.wait_exit(), 5, "Ctrl-C on the too-small notice quits as it says, without a question it "
             "could not show (exit 5)")
+# A draft others could have written (it may name any host for a stored token): not offered, why said.
+os.chmod(draft, 0o666)
+with Tui([binary, "--home", home, "new"], tap=tap) as t:
+    t.wait_for("Name *")
+    said = " ".join(t.screen_text().split())
+    tap.ok(not t.has("Go on with it?") and "Nav Test" not in said and "the draft is not offered" in said and
+           "can be written by group or others (mode 0666)" in said,
+           "a draft writable by others is not offered, and why is said")
+    t.send(CTRL_C)
+    t.wait_exit()
+os.chmod(draft, 0o600)
+os.unlink(draft) if os.path.exists(draft) else None
+
+# A key pasted where bracketed paste is not known: its lines land as typed text in the fields.
+# They are masked, and never kept in the draft.
+keyline = "MIIEowIBAAKCAQEAvDayEnCsrQl4xK2mE9kqZ0n7Yc3pLw5sT8uHjR1fGbVaXo6iNdQeW"
+with Tui([binary, "--home", home, "new"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.type("Key Slip")
+    t.focus("Description")
+    t.type(keyline)
+    t.send(TAB)
+    tap.ok(keyline[:12] not in t.screen_text(), "a key's line typed in the description is masked")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+kept = open(draft).read() if os.path.exists(draft) else ""
+tap.ok("Key Slip" in kept and keyline[:12] not in kept, "the draft keeps the name, not the key's line")
 os.unlink(draft) if os.path.exists(draft) else None
 
 # A fresh run with nothing typed: Ctrl-C quits at once (nothing to lose).

@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 119
+plan 123
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -112,8 +112,12 @@ verdict 0 failed connect '^the SOCKS proxy in all_proxy could not connect to -no
 	"socks5h: a host the proxy cannot reach or resolve"
 export all_proxy=socks5://127.0.0.1:$socks
 probe --git-url "https://-no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username "$AZF_USER" --token-file "$tok"
-verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid' on this machine \\(with socks5:// in all_proxy names are resolved here" \
+verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid' on this machine \\(with socks5:// or socks4:// in all_proxy names are resolved here; socks5h:// and socks4a:// leave them to the proxy\\)" \
 	"socks5: the name is resolved here, and socks5h named"
+export all_proxy=socks4://127.0.0.1:$socks
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
+verdict 0 failed connect '^the handshake with the proxy in all_proxy failed: check its scheme \(socks5h://' \
+	"a SOCKS4 client at a SOCKS5 proxy: the proxy's scheme named, not the server's host"
 export all_proxy=socks5h://127.0.0.1:$socks_login
 both "$AZF_REPO_URL" "$tok"
 verdict 0 failed connect '^the SOCKS proxy wants a login: put its user and password in all_proxy \(socks5h://user:password@proxy:port\)$' \
@@ -142,6 +146,20 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
 probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$tap_tmp/other-ca.pem"
 verdict 0 failed tls 'not trusted by --ca-file .*other-ca\.pem' "a CA file that did not sign the certificate"
 is "$(j 'p[0]["untrusted_ca"]')" true "... is an untrusted CA too"
+# ... even when the system's folder of CAs trusts the server (the fixture CA there, in a mount namespace).
+if unshare -m true 2>/dev/null; then
+	mkdir "$tap_tmp/certs" && cp "$AZF_CA" "$tap_tmp/certs/azfix.pem" && openssl rehash "$tap_tmp/certs" 2>/dev/null &&
+		cp "$AZF_CA" "$tap_tmp/certs/ca-certificates.crt" # the bundle libcurl reads by default
+	syscerts() { run unshare -m sh -c 'mount --bind "$1" /etc/ssl/certs && shift && exec "$@"' sh "$tap_tmp/certs" \
+		"$drv" --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" "$@"; }
+	syscerts
+	is "$rc,$(j 'p[0]["status"]')" "0,ok" "(set-up) the system's folder of CAs trusts the server"
+	syscerts --ca-file "$tap_tmp/other-ca.pem"
+	is "$(j 'p[0]["status"]'),$(j 'p[0]["category"]')" "failed,tls" \
+		"--ca-file replaces the system's CAs, their folder too: a server the system trusts is not trusted then"
+else
+	for i in 1 2; do ok 0 "# SKIP only root makes a mount namespace (unshare -m)"; done
+fi
 # Certificates of the trusted CA out of their dates: no CA file helps, the message says why.
 probe --git-url "$AZF_EXPIRED_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed tls "^the certificate of 127\.0\.0\.1 \(or of its CA\) has expired: its administrator must renew it, unless this machine's clock is wrong \(.*certificate has expired\)\$" \

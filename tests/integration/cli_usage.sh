@@ -19,8 +19,8 @@ is "$rc:$out" "0:$("$bin" secret --help)" "help secret: what secret --help print
 run "$bin" help secrt </dev/null
 is "$rc:$err" "2:azrepos-connect: help: unknown command 'secrt' (did you mean 'secret'?)
 Try 'azrepos-connect --help' for more information." "help of an unknown command: said, with the one meant (exit 2)"
-run "$bin" help new edit </dev/null
-is "$rc" 2 "help takes one command at most (exit 2)"
+run "$bin" help secret set </dev/null
+is "$rc:$out" "0:$("$bin" secret --help)" "help secret set: the help of secret, which has set"
 
 run "$bin" --version </dev/null
 like "$out" '^azrepos-connect [0-9]+\.[0-9]+\.[0-9]+$' "--version prints name and version"

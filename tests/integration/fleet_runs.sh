@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 78
+plan 80
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -251,6 +251,9 @@ ok "$([ ! -e "$home/connectors/going.json" ]; echo $?)" "no connector file namin
 # --- clean-up commands a fleet runs on any host: with no store, nothing to remove is no fault
 run "$bin" --home "$tap_tmp/empty-home" secret rm --withheld </dev/null
 is "$rc:$out" "0:There is no secret store yet: nothing removed." "secret rm --withheld with no store: exit 0, said"
+mkdir -m 700 "$tap_tmp/link-home" && ln -s "$tap_tmp/nothing" "$tap_tmp/link-home/secrets.store"
+run "$bin" --home "$tap_tmp/link-home" secret rm --withheld </dev/null
+like "$rc:$err" "^14:azrepos-connect: .*symbolic link" "... but a store that is a link to nothing is not 'no store' (exit 14)"
 # delete's printed commands, on a key-file store this run was not given the key file of
 run az new --non-interactive --name gone --url-type repo --url "$repo_url" --username ci --token-file "$AZF_TOKEN_FILE" \
 	--skip-test </dev/null
@@ -268,11 +271,23 @@ for how in --dry-run --skip-test; do
 	run xdg new --non-interactive --name open --url-type repo --url "$repo_url" --username ci \
 		--token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" $how </dev/null
 	[ "$how" = --dry-run ] && end="the run would save nothing (not checked)" || end="nothing was saved"
-	is "$rc:$err" "1:azrepos-connect: folder $tap_tmp/x/data is writable by group or others (mode 0777): run 'chmod go-w $tap_tmp/x/data' (others could replace the secret store there); $end" \
-		"new $how, the store's folder writable by others: said with its chmod (exit 1)"
+	is "$rc:$err" "14:azrepos-connect: folder $tap_tmp/x/data is writable by group or others (mode 0777): run 'chmod go-w $tap_tmp/x/data' (others could replace the secret store there); $end" \
+		"new $how, the store's folder writable by others: said with its chmod (exit 14, as the store's)"
 done
 is "$(wc -l <"$AZF_NGINX_ACCESS_LOG"):$(find "$tap_tmp/x" -mindepth 2 | wc -l)" "$reqs:0" \
 	"... before any check, and nothing written"
+# A home that cannot be: the folder above where it would be made is named ("/" too), with the way out.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	cp "$AZF_TOKEN_FILE" "$tap_tmp/x/tok" && chmod 644 "$tap_tmp/x/tok" && chmod 711 "$tap_tmp" "$tap_tmp/x"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env -u AZREPOS_CONNECT_HOME HOME=/nonexistent-home \
+		"$bin" --key-file "$tap_tmp/x/none.key" new --non-interactive --name nohome --url-type repo --url "$repo_url" \
+		--username ci --token-file "$tap_tmp/x/tok" --dry-run </dev/null
+	is "$rc:$err" "1:azrepos-connect: cannot save connectors in /nonexistent-home/.config/azrepos-connect/connectors: folder / is not writable by you (uid 65534): make /nonexistent-home/.config/azrepos-connect/connectors as root ('install -d -m 700 -o 65534 /nonexistent-home/.config/azrepos-connect/connectors'), or use a folder of your own (--home); the run would save nothing (not checked)" \
+		"a home not there, under a folder not writable: said with the way out (exit 1)"
+	chmod 700 "$tap_tmp" "$tap_tmp/x"
+else
+	ok 0 "# SKIP only root can run as another user (setpriv)"
+fi
 
 # --- --output json keeps the notes text prints: a new value under a secret another connector names
 run az new --non-interactive --name twin --url-type repo --url "$repo_url" --username ci --token-secret web-token \

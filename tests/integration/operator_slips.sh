@@ -286,7 +286,7 @@ is "$(printf '%s\n' "$out" | grep -A1 -e '--api-token-file F' | tail -n 1 | sed 
 	"API Personal Access Token (required with api-access true) [default: over HTTP, the token above]" \
 	"the API token: required, but over HTTP the token is its default"
 run az edit --help
-unlike "$out" "--identifier|\(required" "edit --help: no --identifier (it cannot change), nothing called required"
+unlike "$out" "--identifier|\(required|\[default:" "edit --help: no --identifier (it cannot change), nothing required, no default"
 like "$out" "^Fields \(each optional: what is not given stays as saved" "... each field optional, said"
 
 # --url-type left out: said, with the type the URL reads as; what else is wrong with the URL is

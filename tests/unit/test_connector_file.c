@@ -345,6 +345,13 @@ static void test_load_errors(void **state)
 	spew(path, "{\"schema\": 1, \"url\": 7}");
 	assert_int_equal(connector_file_load(dir, "broken", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
 	assert_non_null(strstr(msg, "/broken.json: key 'url': expected a string"));
+
+	/* Edited by hand in Latin-1: refused where it is, never read into JSON output that is not UTF-8. */
+	snprintf(path, sizeof(path), "%s/latin.json", dir);
+	spew(path, "{\"schema\": 1,\n \"description\": \"caf\xe9\"}");
+	assert_int_equal(connector_file_load(dir, "latin", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);
+	assert_non_null(strstr(msg, "/latin.json: a byte that is not UTF-8 (0xE9) at line 2, column 21: save the "
+	                            "file as UTF-8"));
 	free(big);
 	free(text);
 	free(golden);

@@ -445,6 +445,25 @@ static void test_strlist(void **state)
 	free(m);
 }
 
+/* A piece of a key where a name goes: its armour, or one of its base64 lines; not a hex digest. */
+static void test_key_text(void **state)
+{
+	(void)state;
+	assert_true(validate_looks_like_key_text("-----BEGIN OPENSSH PRIVATE KEY-----"));
+	assert_true(validate_looks_like_key_text("x -----END RSA PRIVATE KEY-----"));
+	assert_true(validate_looks_like_key_text("MIIEowIBAAKCAQEAvDayEnCsrQl4xK2mE9kqZ0n7Yc3pLw5sT8uHjR1fGbVaXo6iNdQeW"));
+	assert_true(validate_looks_like_key_text("team:b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABlwAAAAdzc2gtcn"));
+	assert_false(validate_looks_like_key_text("Azure Payments"));
+	assert_false(validate_looks_like_key_text("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+	assert_false(validate_looks_like_key_text("https://dev.azure.com/contoso/Payments/_git/payments-api"));
+	assert_false(validate_looks_like_key_text("MIIEowIBAAKCAQEAvDayEnCsrQl4xK2mE9kqZ0n7Yc3pLw5sT8u")); /* 51: short */
+	assert_false(validate_looks_like_key_text("dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddEND"));
+	assert_false(validate_looks_like_key_text("PaymentsPlatformRepositoryForTheEuropeanRegionAndTheAmericasToo2"));
+	assert_false(validate_looks_like_key_text("/contoso/PaymentsPlatformRepositoryForTheEuropeanRegionAndTheAmericas"));
+	/* Every line of the test keys' base64 but one in 154 (in an encrypted PKCS#8 key). */
+	assert_true(validate_looks_like_key_text("LaxyorlCWgTjRR/rinytYZAmVOkB/cH7+TfgkZXjMRBzwUxHinOMilqCgcbwbHKM"));
+}
+
 static void test_utf8(void **state)
 {
 	char buf[64];
@@ -457,12 +476,25 @@ static void test_utf8(void **state)
 	assert_int_equal(utf8_count("\xed\xa0\x80"), 3); /* surrogate */
 	assert_string_equal(utf8_describe("😀x", buf, sizeof(buf)), "'😀'");
 	assert_string_equal(utf8_describe(" ", buf, sizeof(buf)), "a space");
+	/* Scrubbed for JSON: a bad byte shows as '?' (never dropped: "caf" may be another name);
+	 * only a character cut short at the very end goes. */
+	struct { const char *in, *out; } scrub[] = {
+		{ "caf\xe9", "caf?" }, { "caf\xe9s", "caf?s" }, { "a\xff\xfe", "a??" },
+		{ "ü日😀", "ü日😀" }, { "ok \xc3", "ok ?" }, { "ok \xf0\x9f\x98", "ok " },
+		{ "\xc3x", "?x" }, { "\xe0\x80\x80", "???" }, { "\xc3\xa9\xc3", "é?" }, { "é\xe6\x97", "é" },
+	};
+	for (size_t i = 0; i < sizeof(scrub) / sizeof(scrub[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", scrub[i].in);
+		utf8_scrub(buf);
+		assert_string_equal(buf, scrub[i].out);
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_key_text),
 		cmocka_unit_test(test_identifier),
 		cmocka_unit_test(test_identifier_what),
 		cmocka_unit_test(test_identifier_from_name),

@@ -1,0 +1,28 @@
+/* Which saved connectors name a secret: the store's ids as the connector files use them. */
+#ifndef AZ_SECRET_USERS_H
+#define AZ_SECRET_USERS_H
+
+#include <stddef.h>
+
+#include "connector.h"
+#include "ident.h"
+#include "store.h"
+
+/* Is id a secret field of c that applies, with a store id? That id, else NULL. */
+const char *secret_users_id(const struct connector *c, int id);
+
+/*
+ * The connectors saved in dir that name secret id, as "a, b" in buf ("" for none); those whose
+ * file is refused (they may), apart in refused; with kind, what the (last) one naming it needs.
+ */
+void secret_users_of(const char *dir, const char *id, char *buf, size_t buflen, char *refused, size_t refusedlen,
+                     enum store_kind *kind);
+
+/*
+ * The secrets the connector was (before an edit, or a delete) named that no
+ * connector saved in dir names now, each once: into ids, at most max. Their number.
+ */
+size_t secret_users_unused(const char *dir, const struct connector *was, char (*ids)[IDENT_SECRET_ID_MAX + 1],
+                           size_t max);
+
+#endif
