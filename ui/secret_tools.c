@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "connector.h"
 #include "ident.h"
+#include "secret_users.h"
 #include "sshkey.h"
 #include "term.h"
 #include "store_cli.h"
@@ -66,10 +68,26 @@ void secret_tools_generate_key(struct wizard *w)
 		term_forget_plain();
 }
 
+/* One line of F4's list: the id, when it was last set, and which connectors use it. */
+static void secret_tools_label(const struct wizard *w, const struct store_info *info, char *buf, size_t buflen)
+{
+	char when[16] = "", users[256], refused[256];
+	time_t t = (time_t)info->updated;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
+	secret_users_of(w->ctx->paths.connectors_dir, info->id, users, sizeof(users), refused, sizeof(refused), NULL);
+	/* The box is 60 columns: a long list of users is cut there anyway. */
+	snprintf(buf, buflen, "%-26s %s  %s%.64s", info->id, when, *users ? "used by " : *refused ? "" : "unused",
+	         users);
+}
+
 /* F4 on a store id: the secrets of that kind already stored, to use one of them. */
 void secret_tools_pick(struct wizard *w, enum field_id id)
 {
-	const char *items[256];
+	char labels[256][192];
+	const char *items[256], *ids[256];
 	size_t n = 0;
 
 	if (!w->store) {
@@ -87,8 +105,13 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 	for (size_t i = 0; i < store_count(w->store) && n < sizeof(items) / sizeof(items[0]); i++) {
 		struct store_info info;
 		/* An id that looks like a token is never shown (secret list withholds it too). */
-		if (store_info(w->store, i, &info) && info.kind == fields_at(id)->store_kind && !ident_looks_like_token(info.id))
-			items[n++] = info.id;
+		if (store_info(w->store, i, &info) && info.kind == fields_at(id)->store_kind &&
+		    !ident_looks_like_token(info.id)) {
+			secret_tools_label(w, &info, labels[n], sizeof(labels[n]));
+			ids[n] = info.id;
+			items[n] = labels[n];
+			n++;
+		}
 	}
 	if (n == 0) {
 		snprintf(w->status, sizeof(w->status), "no secret of kind %s in the store yet: type the value",
@@ -100,7 +123,7 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 	const char *now = wizard_secret_id(w, id, sid, sizeof(sid));
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(items[i], now) == 0)
+		if (strcmp(ids[i], now) == 0)
 			start = i;
 	int at = dialog_pick(w, "Stored secrets", items, n, start);
 	if (at < 0)
@@ -108,8 +131,8 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 	/* The stored value is used: what was typed for this secret goes, and that is said. */
 	if (*input_text(&w->in[id]))
 		snprintf(w->status, sizeof(w->status), "the stored secret '%s' is used: what was typed for %s "
-		         "is cleared", items[at], fields_at(id)->label);
-	input_set(&w->sid[id], items[at], strlen(items[at]));
+		         "is cleared", ids[at], fields_at(id)->label);
+	input_set(&w->sid[id], ids[at], strlen(ids[at]));
 	input_set(&w->in[id], "", 0);
 	wizard_changed(w, id);
 }

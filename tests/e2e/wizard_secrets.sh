@@ -3,7 +3,7 @@
 # and written to <home>/<store id>.pub, the private key never on screen.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import os, signal, socket, subprocess, time
+import os, re, signal, socket, subprocess, time
 from tui import *
 
 binary, tmp, azf = context()
@@ -32,7 +32,8 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.send(TAB)
     t.send("\x1bOS")  # F4
     t.wait_for("Stored secrets")
-    tap.ok(t.has("first-token"), "F4 lists the stored token")
+    tap.ok(re.search(r"first-token +\d{4}-\d\d-\d\d  used by first\b", t.screen_text()),
+           "F4 lists the stored token, when it was set and the connector using it")
     tap.ok(not t.has(tokid[:20]) and tokid.encode() not in bytes(t.raw),
            "but not the one whose id looks like a token")
     t.send(ENTER)
