@@ -369,6 +369,7 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	int opt, at = -1;
 	const char *typed;
+	const struct option *plain;
 
 	optind = 0;
 	opterr = 0;
@@ -395,9 +396,8 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 			return msg_usage(ctx->err, "option '%s' needs a value", argv[optind - 1]);
 		default:
 			/* --help=x, --version=x: a global option that takes no value. */
-			if (cli_no_value(argv[optind - 1], cli_global_opts))
-				return msg_usage(ctx->err, "--%s takes no value: give it alone",
-				                 cli_no_value(argv[optind - 1], cli_global_opts)->name);
+			if ((plain = cli_no_value(argv[optind - 1], cli_global_opts)) != NULL)
+				return msg_usage(ctx->err, "--%s takes no value: give it alone", plain->name);
 			/* Not a global option: leave it for the default command ('new'). */
 			optind--;
 			goto command;

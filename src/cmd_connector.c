@@ -20,8 +20,8 @@
 #include "msg.h"
 #include "newconn.h"
 #include "sshkey.h"
-#include "store.h"
 #include "secret_users.h"
+#include "store.h"
 #include "store_cli.h"
 #include "utf8.h"
 

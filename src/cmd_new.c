@@ -147,8 +147,10 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	return CLI_CONTINUE;
 }
 
-/* The options and fields new and edit share. */
-/* editing: an edit's fields, each optional (the saved value stays), the identifier not among them. */
+/*
+ * The options and fields new and edit share; editing: an edit's fields, each optional (the saved
+ * value stays), the identifier not among them.
+ */
 static void new_usage_body(FILE *out, bool editing)
 {
 	fputs("\n"

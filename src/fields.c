@@ -443,8 +443,8 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "The token for API calls; with HTTP it may be the same secret as the token "
 		        "above. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
-		.def_secret = "over HTTP, the token above", .suffix = "api-token", .applies = fields_if_api, .when = "api-access true", .derive = fields_derive_api_token,
-		.check = fields_check_secret,
+		.def_secret = "over HTTP, the token above", .suffix = "api-token", .applies = fields_if_api,
+		.when = "api-access true", .derive = fields_derive_api_token, .check = fields_check_secret,
 	},
 	[FIELD_SECRET_SCOPE] = {
 		.id = FIELD_SECRET_SCOPE, .key = "secret-scope", .label = "Harness secret scope",

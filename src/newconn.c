@@ -350,14 +350,15 @@ static int newconn_secrets_still_there(struct cli_ctx *ctx, struct store *store,
 	char prog[CLI_PROGRAM_MAX], kind[64];
 
 	for (int id = 0; store && id < FIELD_COUNT; id++) {
-		const char *sid = connector_get(c, id);
+		const char *sid = secret_users_id(c, id);
 		bool storing = false;
 
+		if (!sid || store_txn_has(store, sid))
+			continue;
 		/* Stored by this run: under this field, or another naming the same id (the API token). */
-		for (int o = 0; sid && o < FIELD_COUNT; o++)
+		for (int o = 0; o < FIELD_COUNT; o++)
 			storing |= s->fresh[o] && connector_is(c, o, sid);
-		if (fields_at(id)->kind != FIELD_SECRET || !sid || storing || !fields_applies(c, id) ||
-		    store_txn_has(store, sid))
+		if (storing)
 			continue;
 		msg_error(ctx->err, "secret '%s' was removed from the store by another run since this one read it: "
 		          "nothing was saved; store it again ('%s secret set %s%s') or give the %s another way",
@@ -456,7 +457,8 @@ int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const st
 	}
 	free(store_dir);
 	if (rc != AZ_EXIT_OK)
-		msg_error(ctx->err, "%s; %s", msg, dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
+		msg_error(ctx->err, "%s; %s", msg,
+		          dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
 	return rc;
 }
 
@@ -518,7 +520,7 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 		store_abort(store);
 	if (commit && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
 		newconn_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
-		                      s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
+		                   s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (rc == AZ_EXIT_OK)
 		s->nunused = secret_users_unused(ctx->paths.connectors_dir, base, s->unused, FIELD_COUNT);

@@ -213,18 +213,21 @@ enum store_status store_perm_dir_usable(const char *dir, const char *to, const c
 			ps = store_perm_tree(*probe ? probe : "/", false, err);
 	}
 	const char *where = *probe ? probe : "/";
+	bool above = strcmp(where, dir) != 0; /* dir is yet to be made in where */
+
+	if (ps == STORE_PERMISSIONS && risk) { /* a folder others could write (or owned by another) */
+		size_t n = strlen(err->message);
+		snprintf(err->message + n, sizeof(err->message) - n, " %s", risk);
+	}
 	/* Where the file (or its folder) is made: a read-only mount, chattr +i, a mode, said before it is. */
-	bool loose = ps == STORE_PERMISSIONS; /* a folder others could write (or owned by another) */
-	if (!e && ps == STORE_OK && (ps = store_perm_writable(where, strcmp(where, dir) ? dir : NULL, to, &e, err)) !=
-	                            STORE_OK && !e) {
+	if (!e && ps == STORE_OK && (ps = store_perm_writable(where, above ? dir : NULL, to, &e, err)) != STORE_OK &&
+	    !e) {
 		snprintf(why, sizeof(why), "%s", err->message);
 		store_fail(err, ps, "cannot %s in %s: %s", to, dir, why);
 	}
 	if (e)
 		ps = store_fail(err, e == EACCES ? STORE_PERMISSIONS : STORE_IO, "cannot %s in %s: %s%s%s", to, dir,
-		                strcmp(where, dir) ? where : "", strcmp(where, dir) ? ": " : "", strerror(e));
-	else if (loose && risk)
-		snprintf(err->message + strlen(err->message), sizeof(err->message) - strlen(err->message), " %s", risk);
+		                above ? where : "", above ? ": " : "", strerror(e));
 	free(probe);
 	return ps;
 }

@@ -200,7 +200,7 @@ bool validate_looks_like_key_text(const char *text)
 		 * Random bytes in base64: many capitals, digits (or a '+') and different characters; not a
 		 * long CamelCase name ("...AndTheAmericas2"), a word held down ("dddEND") or a path ('/').
 		 */
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; n >= 60 && i < n; i++) {
 			upper += p[i] >= 'A' && p[i] <= 'Z';
 			digits += p[i] >= '0' && p[i] <= '9';
 			lower |= p[i] >= 'a' && p[i] <= 'z';

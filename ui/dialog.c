@@ -136,30 +136,12 @@ void dialog_message(struct wizard *w, const char *title, const char *text, const
 	} while (dialog_key(shown, &ch, NULL) == TERM_KEY_CODE && ch == KEY_RESIZE);
 }
 
-void dialog_help(struct wizard *w, struct wizard_item it)
+/* The help's rules: its default, when it applies, and how a script gives it. */
+static void dialog_help_rules(FILE *out, const struct wizard *w, struct wizard_item it, const char *def)
 {
 	const struct field *f = fields_at(it.id);
-	/* An edit's identifier has no example, default nor flag: it is the connector's, for good. */
-	bool fixed = !it.sid && it.id == FIELD_IDENTIFIER && w->start->editing;
-	const char *example = it.sid || fixed ? NULL : fields_example(w->c, it.id);
-	const char *def = NULL;
-	char text[1536] = "", title[96], buf[256], human[256];
-	/* A stream on text: a long value is cut short, never written past it. */
-	FILE *out = fmemopen(text, sizeof(text) - 1, "w");
+	char buf[256];
 
-	if (!out)
-		return;
-	if (!it.sid && f->kind != FIELD_SECRET && (def = fields_default(w->c, it.id, buf, sizeof(buf))))
-		def = fields_human(it.id, def, human, sizeof(human));
-	snprintf(title, sizeof(title), "%s%s", f->label, it.sid ? ": store id" : "");
-	/* The status line shows the first paragraph already; this adds what the rules are. */
-	fprintf(out, "%s\n", wizard_item_help(it));
-	if (example)
-		fprintf(out, "\nExample: %s", example);
-	if (fixed) {
-		fprintf(out, "\nA saved connector's identifier cannot change (for another, make a new connector).");
-		goto shown;
-	}
 	if (it.sid) {
 		fields_secret_id(w->c, it.id, buf, sizeof(buf));
 		fprintf(out, "\nDefault: %s", buf);
@@ -182,7 +164,32 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 		fprintf(out, "\nIn scripts: --%s A,B (or the flag once for each)", f->key);
 	else
 		fprintf(out, "\nIn scripts: --%s VALUE", f->key);
-shown:
+}
+
+void dialog_help(struct wizard *w, struct wizard_item it)
+{
+	const struct field *f = fields_at(it.id);
+	/* An edit's identifier has no example, default nor flag: it is the connector's, for good. */
+	bool fixed = !it.sid && it.id == FIELD_IDENTIFIER && w->start->editing;
+	const char *example = it.sid || fixed ? NULL : fields_example(w->c, it.id);
+	const char *def = NULL;
+	char text[1536] = "", title[96], buf[256], human[256];
+	/* A stream on text: a long value is cut short, never written past it. */
+	FILE *out = fmemopen(text, sizeof(text) - 1, "w");
+
+	if (!out)
+		return;
+	if (!it.sid && f->kind != FIELD_SECRET && (def = fields_default(w->c, it.id, buf, sizeof(buf))))
+		def = fields_human(it.id, def, human, sizeof(human));
+	snprintf(title, sizeof(title), "%s%s", f->label, it.sid ? ": store id" : "");
+	/* The status line shows the first paragraph already; this adds what the rules are. */
+	fprintf(out, "%s\n", wizard_item_help(it));
+	if (example)
+		fprintf(out, "\nExample: %s", example);
+	if (fixed)
+		fprintf(out, "\nA saved connector's identifier cannot change (for another, make a new connector).");
+	else
+		dialog_help_rules(out, w, it, def);
 	fclose(out);
 	dialog_message(w, title, text, "Any key closes.", wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, text));
 }

@@ -281,15 +281,21 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	*msg = '\0';
 	if (!*v)
 		return NULL;
+	/* Never quoted: the message shows under the field, and the field is masked for it. */
+	static const char token_msg[] = "that looks like a Personal Access Token (not shown), not an SSH "
+	                                "private key or its file: a token goes in the Personal Access Token field";
+	/* A token alone is no file name either (wizard_key_file): said without looking it up. */
+	if (id == FIELD_SSH_KEY && wizard_is_token(v)) {
+		snprintf(msg, msglen, "%s", token_msg);
+		return NULL;
+	}
 	/* A key is pasted ("-----BEGIN ...") or named by its file; the file is read, never kept. */
-	bool token = id == FIELD_SSH_KEY && wizard_is_token(v);
-	if (!token && !wizard_key_file(w, id))
+	if (!wizard_key_file(w, id))
 		return secbuf_dup(b->data, b->len);
 	struct secbuf *key = NULL;
-	errno = 0;
-	if (!token && wizard_home_path(v, path, sizeof(path)))
+	if (wizard_home_path(v, path, sizeof(path)))
 		key = secbuf_read_file(path, STORE_VALUE_MAX, false);
-	else if (!token)
+	else
 		errno = ENAMETOOLONG;
 	if (key)
 		return key;
@@ -298,9 +304,7 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	if (what)
 		snprintf(msg, msglen, "that is %s", what);
 	else if (ident_looks_like_token(v))
-		/* Never quoted: the message shows under the field, and the field is masked for it. */
-		snprintf(msg, msglen, "that looks like a Personal Access Token (not shown), not an SSH private "
-		         "key or its file: a token goes in the Personal Access Token field");
+		snprintf(msg, msglen, "%s", token_msg);
 	else if (!wizard_key_path_shown(w, id))
 		snprintf(msg, msglen, "no file of that name (not shown: it may be a secret): give the key file's "
 		         "path from / or ./, or paste the key");

@@ -74,16 +74,22 @@ static void test_home_override(void **state)
 	paths_free(&p);
 }
 
+/* No HOME, nothing else set either: the messages paths_init gives go to the stream returned. */
+static FILE *no_home(char **msg, size_t *len)
+{
+	clear_env();
+	unsetenv("HOME");
+	return open_memstream(msg, len);
+}
+
 static void test_bad_home(void **state)
 {
 	struct az_paths p;
 	char *msg = NULL;
 	size_t len;
-	FILE *err = open_memstream(&msg, &len);
+	FILE *err = no_home(&msg, &len);
 
 	(void)state;
-	clear_env();
-	unsetenv("HOME");
 	assert_int_equal(paths_init(&p, NULL, err), -1);
 	setenv("AZREPOS_CONNECT_HOME", "not/absolute", 1);
 	assert_int_equal(paths_init(&p, NULL, err), -1);
@@ -99,11 +105,9 @@ static void test_xdg_without_home(void **state)
 	struct az_paths p;
 	char *msg = NULL;
 	size_t len;
-	FILE *err = open_memstream(&msg, &len);
+	FILE *err = no_home(&msg, &len);
 
 	(void)state;
-	clear_env();
-	unsetenv("HOME");
 	setenv("XDG_CONFIG_HOME", "/x/c", 1);
 	setenv("XDG_DATA_HOME", "/x/d", 1);
 	assert_int_equal(paths_init(&p, NULL, err), -1); /* the state folder has no place */
@@ -117,9 +121,7 @@ static void test_xdg_without_home(void **state)
 	assert_string_equal(p.draft, "/x/s/azrepos-connect/draft.json");
 	paths_free(&p);
 	free(msg);
-	unsetenv("XDG_CONFIG_HOME");
-	unsetenv("XDG_DATA_HOME");
-	unsetenv("XDG_STATE_HOME");
+	clear_env();
 }
 
 static void test_mkdir(void **state)
