@@ -262,8 +262,15 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			continue;
 		}
 		enum store_status st = store_get(*store, sid, &have, &err);
+		struct store_info info;
+		/*
+		 * The value already stored under that id: nothing to replace, no clash (an edit's rerun, or
+		 * a new one's after a crash between the store's write and its file's).
+		 */
+		bool same = s->fresh[id] && have && secbuf_equal(have, s->v.val[id]) &&
+		            store_find(*store, sid, &info) && info.kind == fields_at(id)->store_kind;
 		char kind[64];
-		if (s->fresh[id] && st == STORE_OK && !s->replace)
+		if (s->fresh[id] && st == STORE_OK && !s->replace && !same)
 			newconn_error(e, fields_at(id)->key, s->wizard
 			              ? "the store already has a secret '%s': give this one another store id "
 			                "(Credentials page), or leave the value empty to use the stored one"
@@ -287,10 +294,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			secbuf_free(have);
 			return store_exit_code(st);
 		}
-		/* An edit given the value already stored under that id: nothing to replace (a rerun is no change). */
-		struct store_info info;
-		if (s->fresh[id] && s->replace && have && secbuf_equal(have, s->v.val[id]) &&
-		    store_find(*store, sid, &info) && info.kind == fields_at(id)->store_kind)
+		if (same)
 			s->fresh[id] = false;
 		if (s->fresh[id])
 			secbuf_free(have);
@@ -370,21 +374,47 @@ static int newconn_secrets_still_there(struct cli_ctx *ctx, struct store *store,
 }
 
 /*
- * The store's commit failed after c's file was written: the secrets it names are not stored, so
- * the file goes back to base (or away), under the lock again, and only if it is still c's.
+ * The new values' ids as they were before (NULL: not there). Taken before any is replaced: the
+ * API token may share the HTTP token's id.
  */
-static void newconn_undo_file(struct cli_ctx *ctx, const struct connector *c, const struct connector *base)
+static enum store_status newconn_keep_before(struct store *store, const struct connector *c,
+                                             const struct newconn_secrets *s, struct secbuf **before,
+                                             struct store_error *err)
 {
-	const char *dir = ctx->paths.connectors_dir, *id = connector_get(c, FIELD_IDENTIFIER);
-	struct store_error err;
-	char msg[512];
-	int lock = -1;
+	enum store_status st = STORE_OK;
 
-	if (store_hold_lock(ctx->paths.store, &lock, &err) == STORE_OK && connector_file_holds(dir, c) &&
-	    (base ? connector_file_save(dir, base, true, msg, sizeof(msg)) != 0 : connector_file_remove(dir, id) != 0))
-		msg_error(ctx->err, "%s/%s.json still names secrets that were not stored: %s", dir, id,
-		          base ? msg : strerror(errno));
-	store_release_lock(&lock);
+	for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
+		if (s->fresh[id] && fields_applies(c, id) && store_txn_has(store, connector_get(c, id)))
+			st = store_get(store, connector_get(c, id), &before[id], err);
+	return st;
+}
+
+/*
+ * c's file could not be written after the store's commit: each id that still holds this run's
+ * value (another run may have set it since) gets back what it had, or goes. False (err says why)
+ * when the store keeps them.
+ */
+static bool newconn_undo_secrets(struct store *store, const struct connector *c, const struct newconn_secrets *s,
+                                 struct secbuf *const *before, struct store_error *err)
+{
+	enum store_status st = store_begin(store, err);
+
+	for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++) {
+		const char *sid = connector_get(c, id);
+		struct secbuf *now = NULL;
+
+		if (!s->fresh[id] || !fields_applies(c, id) || !store_txn_has(store, sid) ||
+		    (st = store_get(store, sid, &now, err)) != STORE_OK)
+			continue;
+		if (secbuf_equal(now, s->v.val[id]))
+			st = before[id] ? store_put(store, sid, fields_at(id)->store_kind, before[id], err)
+			                : store_delete(store, sid, err);
+		secbuf_free(now);
+	}
+	if (st == STORE_OK)
+		return store_commit(store, err) == STORE_OK;
+	store_abort(store);
+	return false;
 }
 
 void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char *sid, char *buf, size_t buflen)
@@ -476,10 +506,11 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 {
 	const char *dir = ctx->paths.connectors_dir;
 	struct store_error err = { 0 };
+	struct secbuf *before[FIELD_COUNT] = { 0 };
 	char msg[512];
-	bool any = newconn_has_new(c, s);
+	bool any = newconn_has_new(c, s), committed = false;
 	enum store_status st = STORE_OK;
-	int rc = AZ_EXIT_OK, frc = -1;
+	int rc = AZ_EXIT_OK, frc = -1, lock = -1;
 
 	if (any && !*made) {
 		rc = newconn_open_store(ctx, false, true, c, s, made, e);
@@ -488,7 +519,9 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	}
 	/*
 	 * The store's lock covers the look at the connector file, the secrets and the file: two runs
-	 * saving one connector take turns, and the second sees what the first saved.
+	 * saving one connector take turns, and the second sees what the first saved. The store is
+	 * written first: a crash before the file leaves secrets no connector names (listed as such),
+	 * never a connector naming secrets that are not there; the wizard's draft still has the rest.
 	 */
 	struct store *store = *made;
 	if (store && (st = store_begin(store, &err)) != STORE_OK) {
@@ -498,27 +531,34 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	rc = newconn_still_current(ctx, c, base, e);
 	if (rc == AZ_EXIT_OK)
 		rc = newconn_secrets_still_there(ctx, store, c, s);
-	if (rc == AZ_EXIT_OK && any && (st = newconn_put_secrets(store, c, s, &err)) != STORE_OK) {
+	if (rc == AZ_EXIT_OK && any &&
+	    ((st = newconn_keep_before(store, c, s, before, &err)) != STORE_OK ||
+	     (st = newconn_put_secrets(store, c, s, &err)) != STORE_OK ||
+	     (st = store_commit_held(store, &lock, &err)) != STORE_OK)) {
 		msg_error(ctx->err, "%s; nothing was saved", err.message);
 		rc = store_exit_code(st);
 	}
+	committed = any && rc == AZ_EXIT_OK;
 	if (rc == AZ_EXIT_OK) {
 		frc = connector_file_save(dir, c, base != NULL, msg, sizeof(msg));
-		if (frc != 0) {
+		/* The undo takes the lock again, for a transaction of its own. */
+		if (frc == -1)
+			store_release_lock(&lock);
+		if (frc == -1 && committed && !newconn_undo_secrets(store, c, s, before, &err))
+			msg_error(ctx->err, "%s; the connector was not saved, but the secret store keeps the new "
+			          "values it named (taking them back failed: %s)", msg, err.message);
+		else if (frc != 0)
 			msg_error(ctx->err, "%s%s", msg, frc == -1 ? "; nothing was saved" : "");
+		if (frc != 0)
 			rc = AZ_EXIT_ERROR;
-		}
 	}
-	/* A file written (if not yet durable) names the new secrets: they are kept with it. */
-	bool commit = store && any && frc != -1;
-	if (commit && (st = store_commit(store, &err)) != STORE_OK) {
-		newconn_undo_file(ctx, c, base);
-		msg_error(ctx->err, "%s; nothing was saved", err.message);
-		return store_exit_code(st);
-	}
-	if (store && !commit)
+	/* Not committed: the transaction only held the lock, or its changes are dropped. */
+	if (store && !committed)
 		store_abort(store);
-	if (commit && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
+	store_release_lock(&lock);
+	for (int id = 0; id < FIELD_COUNT; id++)
+		secbuf_free(before[id]);
+	if (committed && frc != -1 && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
 		newconn_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
 		                   s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */

@@ -659,6 +659,13 @@ enum store_status store_commit(struct store *s, struct store_error *err)
 	return st;
 }
 
+enum store_status store_commit_held(struct store *s, int *fd, struct store_error *err)
+{
+	*fd = s->txn ? s->lock_fd : -1;
+	s->lock_fd = -1;
+	return store_commit(s, err);
+}
+
 void store_abort(struct store *s)
 {
 	store_protect(s, true);

@@ -139,6 +139,11 @@ enum store_status store_begin(struct store *s, struct store_error *err);
 enum store_status store_hold_lock(const char *path, int *fd, struct store_error *err);
 void store_release_lock(int *fd);
 enum store_status store_commit(struct store *s, struct store_error *err);
+/*
+ * Commit, the writers' lock passed to *fd (-1 without a transaction) rather than released: the
+ * files that name the secrets are written after the store, still under it. store_release_lock(fd).
+ */
+enum store_status store_commit_held(struct store *s, int *fd, struct store_error *err);
 void store_abort(struct store *s);
 
 /*

@@ -1,8 +1,10 @@
 /*
  * An LD_PRELOAD shim for I/O fault tests: the FAULT_NTH-th call of FAULT_CALL
  * (openat, write, fsync or renameat, renameat2 counted as renameat) on a temporary file ".<name>.tmp.*" or on
- * the folder FAULT_DIR fails with errno FAULT_ERRNO. Everything else passes
- * through, so the program runs as usual up to the fault.
+ * the folder FAULT_DIR fails with errno FAULT_ERRNO, or with FAULT_ERRNO=kill
+ * the process dies there (SIGKILL: a crash). With FAULT_NAME set, only targets
+ * whose path has it count. Everything else passes through, so the program runs
+ * as usual up to the fault.
  *
  * With FAULT_LOG set, every call that creates or changes the mode of a file or
  * folder (open and openat with O_CREAT, mkdir, mkdirat, chmod, fchmod,
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,14 +48,16 @@ static int faultfs_count;
 static int faultfs_hit(const char *call, const char *target)
 {
 	const char *want = getenv("FAULT_CALL"), *dir = getenv("FAULT_DIR");
-	const char *nth = getenv("FAULT_NTH"), *err = getenv("FAULT_ERRNO");
+	const char *nth = getenv("FAULT_NTH"), *err = getenv("FAULT_ERRNO"), *name = getenv("FAULT_NAME");
 
 	if (!want || !nth || !err || strcmp(want, call) != 0 || !target)
 		return 0;
 	if (!strstr(target, ".tmp.") && !(dir && strcmp(target, dir) == 0))
 		return 0;
-	if (++faultfs_count != atoi(nth))
+	if ((name && !strstr(target, name)) || ++faultfs_count != atoi(nth))
 		return 0;
+	if (strcmp(err, "kill") == 0)
+		raise(SIGKILL);
 	errno = atoi(err);
 	return 1;
 }

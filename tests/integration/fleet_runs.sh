@@ -147,7 +147,8 @@ ok $? "... and the connector stays deleted"
 
 # --- a dry run reads the store as the real run: a new secret's id already stored is refused
 printf '{"name": "dry", "identifier": "dry"}' >"$tap_tmp/dry.json"
-run az secret set dry-token --from-file "$AZF_TOKEN_FILE" </dev/null
+printf 'another-token' >"$tap_tmp/other-token"
+run az secret set dry-token --from-file "$tap_tmp/other-token" </dev/null
 run http --answers "$tap_tmp/dry.json" --token-file "$AZF_TOKEN_FILE" --dry-run --skip-test </dev/null
 is "$rc" 3 "dry run storing a new token under an id already stored: exit 3, as the real run"
 like "$err" "^azrepos-connect: token: the store already has a secret 'dry-token'" "with the same message"

@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 55
+plan 64
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -65,20 +65,28 @@ like "$(cat "$tap_tmp/out")" "^t " "with its secret"
 set_value last FAULT_CALL=openat FAULT_NTH=3 FAULT_ERRNO=5
 is "$rc" 0 "a fault past the last call of a write never fires: exit 0"
 
-# A connector file whose write fails (it is written before the store's change is):
-# neither is saved, no temporary file is left.
-printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 \
-	"$bin" --home "$home" --key-file "$key" new --non-interactive --name w --url-type repo \
-	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test \
-	>"$tap_tmp/out" 2>"$tap_tmp/err"
-is "$?" 1 "the connector file cannot be written (ENOSPC): exit 1"
-like "$(cat "$tap_tmp/err")" "cannot write $home/connectors/w.json: No space left on device; nothing was saved" \
+# The store is written before the connector file that names its secrets. The
+# connector file's write fails (the fault on its temp file only): the secret
+# stored for it is taken back, nothing saved, no temporary file left.
+new_w() { # new_w TOKEN [VAR=VALUE...]: a new connector w, with a fault from the environment
+	printf '%s' "$1" >"$tap_tmp/token"
+	shift
+	# In a subshell of its own, whose stderr takes the shell's "Killed" of a crash.
+	(env "$@" "$bin" --home "$home" --key-file "$key" new --non-interactive --name w --url-type repo \
+		--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-file "$tap_tmp/token" \
+		--skip-test >"$tap_tmp/out" 2>"$tap_tmp/err"; exit $?) 2>/dev/null
+	rc=$?
+	err=$(cat "$tap_tmp/err")
+}
+new_w tok3n LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 FAULT_NAME=.w.json.tmp.
+is "$rc" 1 "the connector file cannot be written (ENOSPC): exit 1"
+like "$err" "cannot write $home/connectors/w.json: No space left on device; nothing was saved" \
 	"the message names the file and says nothing was saved"
 [ ! -e "$home/connectors/w.json" ]
 ok $? "no connector file"
 is "$(find "$home/connectors" -name '.*tmp*' | wc -l)" 0 "no temporary connector file left"
 az secret list
-unlike "$(cat "$tap_tmp/out")" "^w-token " "and its token is not stored either"
+unlike "$(cat "$tap_tmp/out")" "^w-token " "and its token, stored before, is taken back"
 # --write-answers that cannot be written (a full disk): it is written first, so nothing is saved.
 fresh="$tap_tmp/fresh-home"
 printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 \
@@ -90,19 +98,47 @@ like "$(cat "$tap_tmp/err")" "cannot write the answers file .*No space left on d
 	"--write-answers on a full disk: said"
 [ "$frc" = 1 ] && [ ! -e "$fresh/connectors/w.json" ] && [ ! -e "$tap_tmp/fresh.key" ] && [ ! -e "$tap_tmp/answers.json" ]
 ok $? "... exit 1, and nothing saved (no connector, no key file, no answers file)"
-# The store's write failing after the connector file's: the file is taken back.
-printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=2 FAULT_ERRNO=28 \
-	"$bin" --home "$home" --key-file "$key" new --non-interactive --name w --url-type repo \
-	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test \
-	>"$tap_tmp/out" 2>"$tap_tmp/err"
-like "$?:$(cat "$tap_tmp/err")" "^16:.*cannot write the secret store .*No space left on device.*nothing was saved" \
-	"the store cannot be written after the connector file: exit 16, nothing saved"
+# The store's write failing: the connector file, written after it, is not.
+new_w tok3n LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 FAULT_NAME=.secrets.store.tmp.
+like "$rc:$err" "^16:.*cannot write the secret store .*No space left on device.*nothing was saved" \
+	"the store cannot be written: exit 16, nothing saved"
 [ ! -e "$home/connectors/w.json" ]
-ok $? "... and the connector file written before it is removed"
+ok $? "... and no connector file is written"
+
+# An edit's new token: the connector file's write fails, the old token is back.
+new_w old-token
+is "$rc" 0 "(connector w made with a token)"
+printf 'new-token' | env LD_PRELOAD="$shim" FAULT_CALL=renameat FAULT_NTH=1 FAULT_ERRNO=5 FAULT_NAME=.w.json.tmp. \
+	"$bin" --home "$home" --key-file "$key" edit w --non-interactive --username u2 --token-stdin --skip-test \
+	>"$tap_tmp/out" 2>"$tap_tmp/err"
+like "$?:$(cat "$tap_tmp/err")" "^1:.*w.json.*nothing was saved" "an edit whose file cannot be written: exit 1, nothing saved"
+az secret get w-token --to-file "$tap_tmp/got"
+is "$rc:$(cat "$tap_tmp/got")" "0:old-token" "the token stored before the edit is back"
+grep -q '"username":[[:space:]]*"u"' "$home/connectors/w.json"
+ok $? "and the connector file is the one before the edit"
+
+# Killed (a crash) between the two writes: the store has the secret, no file
+# names a missing one. Killed at the store's write: nothing saved at all.
+rm -f "$home/connectors/w.json"
+az secret rm w-token --yes
+new_w tok3n LD_PRELOAD="$shim" FAULT_CALL=openat FAULT_NTH=1 FAULT_ERRNO=kill FAULT_NAME=.secrets.store.tmp.
+[ "$rc" = 137 ] && [ ! -e "$home/connectors/w.json" ]
+ok $? "killed as the store is written: no connector file (it would name a secret not stored)"
+new_w tok3n LD_PRELOAD="$shim" FAULT_CALL=openat FAULT_NTH=1 FAULT_ERRNO=kill FAULT_NAME=.w.json.tmp.
+[ "$rc" = 137 ] && [ ! -e "$home/connectors/w.json" ]
+ok $? "killed as the connector file is written: no connector file"
+az secret list
+like "$(cat "$tap_tmp/out")" "^w-token " "but the token typed is kept in the store"
+new_w tok3n
+is "$rc:$err" "0:" "the same command run again saves the connector (the token stored is the one given)"
+rm -f "$home/connectors/w.json"
+new_w other-token
+like "$rc:$err" "^3:.*the store already has a secret 'w-token'" "(a different token under that id is still refused: exit 3)"
 
 # The connector file's folder cannot be synced after the rename: the file is in
 # place, and the message says so rather than "cannot write".
-printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_DIR="$home/connectors" FAULT_CALL=fsync FAULT_NTH=2 \
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_DIR="$home/connectors" FAULT_NAME="$home/connectors" \
+	FAULT_CALL=fsync FAULT_NTH=2 \
 	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" new --non-interactive --name w2 \
 	--url-type repo --url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin \
 	--skip-test >"$tap_tmp/out" 2>"$tap_tmp/err"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -201,15 +201,20 @@ eval "\"\$bin\"${put_back#azrepos-connect}" <"$AZF_TOKEN_FILE" >/dev/null 2>&1  
 run az secret list
 like "$out" "^web-token +token " "that command, run as printed, puts it back in this store"
 
-# Deleted, then made again from the same token file: its secret is still stored, and the
-# message names the way to use it, not only to replace it or keep both.
+# Deleted, then made again: from the same token file, its secret still stored is that
+# value (no clash); from another, the message names the way to use the stored one, not
+# only to replace it or keep both.
 run az delete web --yes </dev/null
-run http --name web --token-file "$AZF_TOKEN_FILE" </dev/null
-is "$rc" 3 "made again after delete, the same token file: exit 3 (its secret is still stored)"
+printf 'another-token' >"$tap_tmp/other-token"
+run http --name web --token-file "$tap_tmp/other-token" </dev/null
+is "$rc" 3 "made again after delete, another token: exit 3 (its secret is still stored)"
 has "$err" "token: the store already has a secret 'web-token': to use it, give --token-secret web-token instead;" \
 	"the message says how to use the stored secret"
 run http --name web --token-secret web-token </dev/null
 is "$rc" 0 "done as said: saved with the stored token"
+run az delete web --yes </dev/null
+run http --name web --token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc:$err" "0:" "made again from the token file stored under its id: saved, the stored secret used"
 
 # A damaged store: the file and the ways out named.
 printf 'junk' >>"$home/secrets.store"
