@@ -5,37 +5,21 @@
  */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "azure_name.h"
 #include "hex.h"
 #include "ident.h"
-#include "utf8.h"
+#include "msg.h"
+#include "strbuf.h"
 #include "azure_url.h"
 
-#define AZ_NAME_MAX 64
 #define AZ_URL_MAX_SEGS 16
 #define AZ_URL_MAX_LEN 2048
-
-static const char az_forbidden[] = "/:\\~&%;@'\"?<>|#$*}{,+=[]";
-
-/* Reserved for every name (device names), then for projects only. */
-static const char *const az_reserved_all[] = {
-	"PRN", "CON", "AUX", "NUL",
-	"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM10",
-	"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-	NULL,
-};
-static const char *const az_reserved_project[] = {
-	"SERVER", "SignalR", "DefaultCollection", "Web",
-	"App_Browsers", "App_code", "App_Data", "App_GlobalResources",
-	"App_LocalResources", "App_Themes", "App_WebResources", "bin", "web.config",
-	NULL,
-};
 
 /* One path segment: where it is in the text, and its decoded value. */
 struct seg {
@@ -65,214 +49,6 @@ struct parse {
 	char *msg;
 	size_t msglen;
 };
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *msg, size_t msglen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg && msglen) {
-		va_start(ap, fmt);
-		vsnprintf(msg, msglen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-/* A growing string; after a failed allocation s is NULL and stays NULL. */
-struct str {
-	char *s;
-	size_t len;
-	size_t cap;
-	bool oom;
-};
-
-static void str_addn(struct str *b, const char *p, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *t = realloc(b->s, cap);
-
-		if (!t) {
-			free(b->s);
-			b->s = NULL;
-			b->oom = true;
-			return;
-		}
-		b->s = t;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void str_add(struct str *b, const char *p)
-{
-	str_addn(b, p, strlen(p));
-}
-
-static bool az_keep(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("-._~!()", c) != NULL);
-}
-
-static void str_add_encoded(struct str *b, const char *name)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (az_keep(*p)) {
-			str_addn(b, (const char *)p, 1);
-		} else {
-			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			str_addn(b, e, 3);
-		}
-	}
-}
-
-char *azure_url_encode(const char *name)
-{
-	struct str b = { 0 };
-
-	str_addn(&b, "", 0);
-	str_add_encoded(&b, name);
-	return b.s;
-}
-
-char *azure_url_decode(const char *text, size_t len)
-{
-	char *out = malloc(len + 1);
-	size_t n = 0;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-
-		if (c == '%') {
-			if (len - i < 3 || hex_digit(text[i + 1]) < 0 || hex_digit(text[i + 2]) < 0)
-				goto bad;
-			c = (char)(hex_digit(text[i + 1]) << 4 | hex_digit(text[i + 2]));
-			if (c == '\0')
-				goto bad;
-			i += 2;
-		}
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return out;
-bad:
-	free(out);
-	return NULL;
-}
-
-/*
- * Length in UTF-16 units, as Azure counts name lengths (a character outside
- * the BMP counts two); -1 if s is not valid UTF-8 (overlong forms,
- * surrogates and code points past U+10FFFF included).
- */
-static long az_utf16_len(const char *s)
-{
-	long n = 0;
-
-	for (size_t len; *s; s += len) {
-		len = utf8_char_len(s);
-		if (len == 1 && (unsigned char)*s >= 0x80)
-			return -1; /* not UTF-8 */
-		n += len == 4 ? 2 : 1; /* beyond the BMP: two UTF-16 units */
-	}
-	return n;
-}
-
-/* C0, DEL and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F) controls. */
-static bool az_has_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
-			return true;
-	return false;
-}
-
-static bool az_in_list(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcasecmp(name, *list) == 0)
-			return true;
-	return false;
-}
-
-/* Does a name look like a URL someone pasted instead of the name? */
-static bool az_looks_like_url(const char *name)
-{
-	const char *at = strchr(name, '@');
-
-	return strstr(name, "://") || (at && strchr(at, ':')) || strstr(name, "_git/") ||
-	       strncasecmp(name, "dev.azure.com/", 14) == 0;
-}
-
-static bool az_name_check(const char *name, enum azure_name_kind kind, bool detect_url,
-                          char *msg, size_t msglen)
-{
-	const char *what = kind == AZURE_NAME_PROJECT ? "project" : "repository";
-	size_t len = name ? strlen(name) : 0;
-	const char *bad;
-	long n;
-
-	if (len == 0)
-		return fail(msg, msglen, "enter the %s name", what) == 0;
-	if (detect_url && az_looks_like_url(name)) {
-		struct azure_url u;
-		bool ok = azure_url_parse(name, &u, NULL, 0) == 0;
-		const char *in_url = !ok ? NULL : kind == AZURE_NAME_PROJECT ? u.project : u.repo;
-
-		/* Quoted only when taken from the URL: the wizard offers a quoted name as the fix. */
-		if (in_url)
-			fail(msg, msglen, "give the %s name, e.g. \"%s\", not its URL", what, in_url);
-		else
-			fail(msg, msglen, "give the %s name (such as %s), not a URL", what,
-			     kind == AZURE_NAME_PROJECT ? "Payments" : "web");
-		if (ok)
-			azure_url_free(&u);
-		return false;
-	}
-	n = az_utf16_len(name);
-	if (n < 0)
-		return fail(msg, msglen, "the %s name is not valid UTF-8", what) == 0;
-	if (az_has_control(name))
-		return fail(msg, msglen, "the %s name contains a control character: remove it",
-		            what) == 0;
-	if (name[0] == ' ' || name[len - 1] == ' ')
-		return fail(msg, msglen, "remove the space at the %s of the %s name",
-		            name[0] == ' ' ? "start" : "end", what) == 0;
-	bad = strpbrk(name, az_forbidden);
-	if (bad)
-		return fail(msg, msglen, "remove '%c' from the %s name: Azure names cannot contain "
-		            "/ : \\ ~ & %% ; @ ' \" ? < > | # $ * { } , + = [ ]", *bad, what) == 0;
-	if (name[0] == '_')
-		return fail(msg, msglen, "remove the leading '_' from the %s name '%s': Azure "
-		            "names cannot start with '_'", what, name) == 0;
-	if (name[0] == '.' || name[len - 1] == '.')
-		return fail(msg, msglen, "remove the %s '.' from the %s name '%s': Azure names "
-		            "cannot start or end with '.'", name[0] == '.' ? "leading" : "trailing",
-		            what, name) == 0;
-	if (n > AZ_NAME_MAX)
-		return fail(msg, msglen, "shorten the %s name: it is %ld characters long, Azure "
-		            "allows at most %d", what, n, AZ_NAME_MAX) == 0;
-	if (az_in_list(name, az_reserved_all) ||
-	    (kind == AZURE_NAME_PROJECT && az_in_list(name, az_reserved_project)))
-		return fail(msg, msglen, "'%s' is a reserved name in Azure DevOps: choose another "
-		            "%s name", name, what) == 0;
-	return true;
-}
-
-bool azure_name_check(const char *name, enum azure_name_kind kind, char *msg, size_t msglen)
-{
-	return az_name_check(name, kind, true, msg, msglen);
-}
 
 /* What azure_url_check wants of the URL (NULL for a plain parse). */
 struct az_want {
@@ -351,9 +127,9 @@ static int url_http_user(const char *text, char *msg, size_t msglen)
 	}
 	if (org && orglen == (size_t)(at - rest) && strncasecmp(rest, org, orglen) == 0)
 		return 0;
-	return fail(msg, msglen, "remove the user name before '@' from the URL: %sthe user name goes in "
-	            "the Username field, and a token never in a URL",
-	            org ? "only the organization may stand there (as in Azure's clone URLs); " : "");
+	return msg_fail(msg, msglen, "remove the user name before '@' from the URL: %sthe user name goes in "
+	                "the Username field, and a token never in a URL",
+	                org ? "only the organization may stand there (as in Azure's clone URLs); " : "");
 }
 
 bool azure_url_has_credentials(const char *text)
@@ -386,20 +162,15 @@ static int url_clone_command(const char *text, char *msg, size_t msglen)
 		/* The first word that reads as a URL: an option's value (--depth 1) does not. */
 		if (n > 0 && n < sizeof(word) && *p != '-' && (memmem(p, n, "://", 3) || memchr(p, '@', n))) {
 			snprintf(word, sizeof(word), "%.*s", (int)n, p);
-			if (url_password(word, &user) || url_http_user(word, NULL, 0) || az_utf16_len(word) < 0)
+			if (url_password(word, &user) || url_http_user(word, NULL, 0) || azure_name_utf16_len(word) < 0)
 				break;
-			return fail(msg, msglen, "that is a 'git clone' command: give only its URL, '%s'", word);
+			return msg_fail(msg, msglen, "that is a 'git clone' command: give only its URL, '%s'", word);
 		}
 		p += n;
 	}
-	return fail(msg, msglen, "that is a 'git clone' command: give only the URL in it");
+	return msg_fail(msg, msglen, "that is a 'git clone' command: give only the URL in it");
 }
 
-/*
- * Checks on the whole text before it is split: each names its fix. -2: a raw
- * space, -3: a query or fragment, no message. A password, or a user that is
- * not the organization, is refused before any message quotes the text.
- */
 /*
  * A slip at the URL's start: "https:/h", "https:h" or "https//h" (the same for
  * http and ssh), or "git@ssh.dev.azure.com/v3/..." ('/' for scp syntax's ':').
@@ -443,24 +214,29 @@ static int url_no_password(const char *text, char *msg, size_t msglen)
 
 	if (!colon)
 		return 0;
-	return fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
-	            "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
+	return msg_fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
+	                "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
 }
 
+/*
+ * Checks on the whole text before it is split: each names its fix. -2: a raw
+ * space, -3: a query or fragment, no message. A password, or a user that is
+ * not the organization, is refused before any message quotes the text.
+ */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
 	const char *user;
 
 	if (len == 0)
-		return fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
+		return msg_fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
 	if (len > AZ_URL_MAX_LEN)
-		return fail(msg, msglen, "the URL is %zu bytes long: Azure URLs are far shorter "
-		            "(at most %d)", len, AZ_URL_MAX_LEN);
+		return msg_fail(msg, msglen, "the URL is %zu bytes long: Azure URLs are far shorter "
+		                "(at most %d)", len, AZ_URL_MAX_LEN);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return fail(msg, msglen, "the URL contains a control character (a tab or a "
-			            "line break?): remove it");
+			return msg_fail(msg, msglen, "the URL contains a control character (a tab or a "
+			                "line break?): remove it");
 	if (url_clone_command(text, msg, msglen))
 		return -1;
 	if (text[0] == ' ' || text[len - 1] == ' ') {
@@ -471,12 +247,12 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 			b--;
 		snprintf(trimmed, sizeof(trimmed), "%.*s", (int)(b - a), text + a);
 		/* Quoted (for F5) only when quoting shows no password and is valid text. */
-		if (url_password(trimmed, &user) || url_http_user(trimmed, NULL, 0) || az_utf16_len(trimmed) < 0)
-			return fail(msg, msglen, "remove the spaces before and after the URL");
-		return fail(msg, msglen, "remove the spaces before and after the URL: '%s'", trimmed);
+		if (url_password(trimmed, &user) || url_http_user(trimmed, NULL, 0) || azure_name_utf16_len(trimmed) < 0)
+			return msg_fail(msg, msglen, "remove the spaces before and after the URL");
+		return msg_fail(msg, msglen, "remove the spaces before and after the URL: '%s'", trimmed);
 	}
-	if (az_utf16_len(text) < 0)
-		return fail(msg, msglen, "the URL is not valid UTF-8");
+	if (azure_name_utf16_len(text) < 0)
+		return msg_fail(msg, msglen, "the URL is not valid UTF-8");
 	if (url_slip(text, NULL, 0))
 		return -4; /* url_slipped names the fix ("ssh:/git@..." is no password) */
 	if (url_no_password(text, msg, msglen) || url_http_user(text, msg, msglen))
@@ -484,8 +260,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 	if (strchr(text, ' '))
 		return -2; /* url_spaces names the fix */
 	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
-		return fail(msg, msglen, "TFVC paths ($/...) are not Git repositories: use the URL "
-		            "of a Git repository (.../_git/<repo>)");
+		return msg_fail(msg, msglen, "TFVC paths ($/...) are not Git repositories: use the URL "
+		                "of a Git repository (.../_git/<repo>)");
 	if (strpbrk(text, "?#"))
 		return -3; /* url_query names the fix */
 	return 0;
@@ -528,41 +304,41 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 		     hend++)
 			;
 		if (hend == end || *hend != ']' || hend == h + 1)
-			return fail(msg, msglen, "'%.*s' is not a host name or [IPv6] address",
-			            (int)(end - h), h);
+			return msg_fail(msg, msglen, "'%.*s' is not a host name or [IPv6] address",
+			                (int)(end - h), h);
 		hend++;
 	} else {
 		while (hend < end && az_host_char(*hend))
 			hend++;
 	}
 	if (hend == h || (hend < end && (*hend != ':' || !port_ok)))
-		return fail(msg, msglen, "'%.*s' is not a host name", (int)(end - h), h);
+		return msg_fail(msg, msglen, "'%.*s' is not a host name", (int)(end - h), h);
 	/* "ssh.dev.azure.com." is that host for DNS, but not for its pinned key, known_hosts or TLS. */
 	if (hend[-1] == '.' && *h != '[')
-		return fail(msg, msglen, "the host '%.*s' ends with a dot: remove it ('%.*s')", (int)(hend - h), h,
-		            (int)(hend - h - 1), h);
+		return msg_fail(msg, msglen, "the host '%.*s' ends with a dot: remove it ('%.*s')", (int)(hend - h), h,
+		                (int)(hend - h - 1), h);
 	if (hend < end) {
 		for (p = hend + 1; p < end && *p >= '0' && *p <= '9' && port <= 65535; p++)
 			port = port * 10 + (*p - '0');
 		if (end - hend > 2 && strncmp(hend + 1, "v3", 2) == 0)
-			return fail(msg, msglen, "in an ssh:// URL a '/' follows the host, not ':': write "
-			            "'ssh://git@ssh.dev.azure.com/v3/...', or without ssh:// "
-			            "'git@ssh.dev.azure.com:v3/...'");
+			return msg_fail(msg, msglen, "in an ssh:// URL a '/' follows the host, not ':': write "
+			                "'ssh://git@ssh.dev.azure.com/v3/...', or without ssh:// "
+			                "'git@ssh.dev.azure.com:v3/...'");
 		if (p != end || p == hend + 1 || port < 1 || port > 65535)
-			return fail(msg, msglen, "the port '%.*s' is not a number from 1 to 65535",
-			            (int)(end - hend - 1), hend + 1);
+			return msg_fail(msg, msglen, "the port '%.*s' is not a number from 1 to 65535",
+			                (int)(end - hend - 1), hend + 1);
 	}
 	u->port = (int)port;
 	u->host = strndup(h, (size_t)(hend - h));
 	if (!u->host)
-		return fail(msg, msglen, "out of memory");
+		return msg_fail(msg, msglen, "out of memory");
 	for (char *c = u->host; *c; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	const char *forge = url_other_forge(u->host);
 	if (forge)
-		return fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
-		            "(Harness has a %s connector for that host)", u->host, forge, forge);
+		return msg_fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
+		                "(Harness has a %s connector for that host)", u->host, forge, forge);
 	return 0;
 }
 
@@ -592,7 +368,7 @@ static int url_case(struct parse *p, size_t scheme_len, const char *host, const 
 	char *fixed = strdup(p->text);
 
 	if (!fixed)
-		return fail(p->msg, p->msglen, "out of memory");
+		return msg_fail(p->msg, p->msglen, "out of memory");
 	for (size_t i = 0; fixed[i]; i++) {
 		if ((i < scheme_len || (i >= h0 && i < h1)) && fixed[i] >= 'A' && fixed[i] <= 'Z') {
 			fixed[i] = (char)(fixed[i] - 'A' + 'a');
@@ -604,8 +380,8 @@ static int url_case(struct parse *p, size_t scheme_len, const char *host, const 
 		free(fixed);
 		return 0;
 	}
-	fail(p->msg, p->msglen, "write the %s in lower case, as Harness takes it: '%s'",
-	     scheme && hostu ? "scheme and host" : scheme ? "scheme" : "host", fixed);
+	msg_fail(p->msg, p->msglen, "write the %s in lower case, as Harness takes it: '%s'",
+	         scheme && hostu ? "scheme and host" : scheme ? "scheme" : "host", fixed);
 	p->lowered = fixed; /* url_parse says what else is wrong with it */
 	return -1;
 }
@@ -627,8 +403,8 @@ static int url_authority(struct parse *p, struct azure_url *u)
 		else if (n == 3 && strncasecmp(text, "ssh", 3) == 0)
 			u->transport = AZURE_SSH;
 		else
-			return fail(p->msg, p->msglen, "use an https:// URL or an SSH URL "
-			            "(git@ssh.dev.azure.com:v3/...), not '%.*s://'", n, text);
+			return msg_fail(p->msg, p->msglen, "use an https:// URL or an SSH URL "
+			                "(git@ssh.dev.azure.com:v3/...), not '%.*s://'", n, text);
 		auth = sep + 3;
 		limit = strchr(auth, '/');
 		if (!limit)
@@ -637,8 +413,8 @@ static int url_authority(struct parse *p, struct azure_url *u)
 		const char *colon = strchr(text, ':');
 
 		if (!colon || (slash && slash < colon))
-			return fail(p->msg, p->msglen, "add the scheme: 'https://%s' (or "
-			            "git@ssh.dev.azure.com:v3/... for SSH)", text);
+			return msg_fail(p->msg, p->msglen, "add the scheme: 'https://%s' (or "
+			                "git@ssh.dev.azure.com:v3/... for SSH)", text);
 		u->transport = AZURE_SSH;
 		u->scp = true;
 		auth = text;
@@ -651,11 +427,11 @@ static int url_authority(struct parse *p, struct azure_url *u)
 	if (at) {
 		/* No ':' before the '@': url_precheck refused a password. */
 		if (at == auth)
-			return fail(p->msg, p->msglen, "put the user name before '@', or remove the '@'");
-		u->user = azure_url_decode(auth, (size_t)(at - auth));
+			return msg_fail(p->msg, p->msglen, "put the user name before '@', or remove the '@'");
+		u->user = azure_name_decode(auth, (size_t)(at - auth));
 		if (!u->user)
-			return fail(p->msg, p->msglen, "the user name '%.*s' has a bad %%-escape",
-			            (int)(at - auth), auth);
+			return msg_fail(p->msg, p->msglen, "the user name '%.*s' has a bad %%-escape",
+			                (int)(at - auth), auth);
 		hostp = at + 1;
 	}
 	if (u->scp) {
@@ -663,8 +439,8 @@ static int url_authority(struct parse *p, struct azure_url *u)
 		if (hend && *hend == ']')
 			hend++;
 		if (!hend || hend >= limit || *hend != ':')
-			return fail(p->msg, p->msglen, "add ':' after the SSH host, as in "
-			            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
+			return msg_fail(p->msg, p->msglen, "add ':' after the SSH host, as in "
+			                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
 		p->path = hend + 1;
 	} else {
 		hend = limit;
@@ -685,7 +461,7 @@ static int url_segments(struct parse *p)
 	const char *end = p->text + p->textlen;
 
 	if (end > p->path && end[-1] == '/')
-		return fail(p->msg, p->msglen, "remove the extra '/' from the path ('//')");
+		return msg_fail(p->msg, p->msglen, "remove the extra '/' from the path ('//')");
 	for (const char *s = p->path; s < end;) {
 		const char *e = memchr(s, '/', (size_t)(end - s));
 		struct seg *g;
@@ -693,22 +469,22 @@ static int url_segments(struct parse *p)
 		if (!e)
 			e = end;
 		if (e == s)
-			return fail(p->msg, p->msglen, "remove the extra '/' from the path ('//')");
+			return msg_fail(p->msg, p->msglen, "remove the extra '/' from the path ('//')");
 		if (p->nseg == AZ_URL_MAX_SEGS)
-			return fail(p->msg, p->msglen, "the URL path is too long: a repository URL "
-			            "ends at the repository name");
+			return msg_fail(p->msg, p->msglen, "the URL path is too long: a repository URL "
+			                "ends at the repository name");
 		g = &p->segs[p->nseg++];
 		g->at = s;
 		g->len = (size_t)(e - s);
-		g->name = azure_url_decode(s, g->len);
+		g->name = azure_name_decode(s, g->len);
 		if (!g->name)
-			return fail(p->msg, p->msglen, "'%.*s' has a bad %%-escape (a space is %%20)",
-			            (int)g->len, s);
-		if (az_utf16_len(g->name) < 0)
-			return fail(p->msg, p->msglen, "'%.*s' is not valid UTF-8 once decoded",
-			            (int)g->len, s);
+			return msg_fail(p->msg, p->msglen, "'%.*s' has a bad %%-escape (a space is %%20)",
+			                (int)g->len, s);
+		if (azure_name_utf16_len(g->name) < 0)
+			return msg_fail(p->msg, p->msglen, "'%.*s' is not valid UTF-8 once decoded",
+			                (int)g->len, s);
 		if (strcmp(g->name, ".") == 0 || strcmp(g->name, "..") == 0)
-			return fail(p->msg, p->msglen, "remove '/%s' from the path", g->name);
+			return msg_fail(p->msg, p->msglen, "remove '/%s' from the path", g->name);
 		s = e + 1;
 	}
 	if (p->nseg) {
@@ -723,8 +499,8 @@ static int url_dotgit(const struct parse *p)
 {
 	const struct seg *last = &p->segs[p->nseg - 1];
 
-	return fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part of the "
-	            "repository name ('%.*s')", (int)(last->at + last->len - 4 - p->text), p->text);
+	return msg_fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part of the "
+	                "repository name ('%.*s')", (int)(last->at + last->len - 4 - p->text), p->text);
 }
 
 /* The length of the text up to at, for "%.*s" (url_precheck bounds the text). */
@@ -749,9 +525,9 @@ static int url_missing_project(const struct parse *p, const struct az_want *w, b
 	int n = url_upto(p, text + p->textlen);
 
 	if (w && w->type == AZ_URL_REPO)
-		return fail(p->msg, p->msglen, "add the project and repository: '%.*s/<project>/%s<repo>'",
-		            n, text, v3 ? "" : "_git/");
-	return fail(p->msg, p->msglen, "add the project: '%.*s/<project>'", n, text);
+		return msg_fail(p->msg, p->msglen, "add the project and repository: '%.*s/<project>/%s<repo>'",
+		                n, text, v3 ? "" : "_git/");
+	return msg_fail(p->msg, p->msglen, "add the project: '%.*s/<project>'", n, text);
 }
 
 /*
@@ -770,20 +546,20 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 		for (size_t k = i; k < n; k++) {
 			/* A Project's URL ends at the project: what follows the marker is a repository. */
 			if (url_marker(u, &g[k]) && w && w->type == AZ_URL_PROJECT && k == i + 1)
-				return fail(p->msg, p->msglen, "remove '/%.*s': the SSH URL of a Project ends with "
-				            "the project ('%.*s')", (int)(p->text + p->textlen - g[k].at), g[k].at,
-				            url_upto(p, g[k].at - 1), p->text);
+				return msg_fail(p->msg, p->msglen, "remove '/%.*s': the SSH URL of a Project ends with "
+				                "the project ('%.*s')", (int)(p->text + p->textlen - g[k].at), g[k].at,
+				                url_upto(p, g[k].at - 1), p->text);
 			/* v3/<org>/_git/<repo>: the shorthand, whose project is the repository's name. */
 			if (url_marker(u, &g[k]) && k == i && k + 2 == n)
-				return fail(p->msg, p->msglen, "v3/ SSH URLs have no '/%.*s' and name the project: write "
-				            "'%.*s/%s%s%s'", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1), p->text,
-				            g[k + 1].name, w && w->type == AZ_URL_PROJECT ? "" : "/",
-				            w && w->type == AZ_URL_PROJECT ? "" : g[k + 1].name);
+				return msg_fail(p->msg, p->msglen, "v3/ SSH URLs have no '/%.*s' and name the project: write "
+				                "'%.*s/%s%s%s'", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1), p->text,
+				                g[k + 1].name, w && w->type == AZ_URL_PROJECT ? "" : "/",
+				                w && w->type == AZ_URL_PROJECT ? "" : g[k + 1].name);
 			if (url_marker(u, &g[k]))
-				return fail(p->msg, p->msglen, "remove '/%.*s': v3/ SSH URLs have none "
-				            "('%.*s%.*s')", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1),
-				            p->text, (int)(p->text + p->textlen - g[k].at - g[k].len),
-				            g[k].at + g[k].len);
+				return msg_fail(p->msg, p->msglen, "remove '/%.*s': v3/ SSH URLs have none "
+				                "('%.*s%.*s')", (int)g[k].len, g[k].at, url_upto(p, g[k].at - 1),
+				                p->text, (int)(p->text + p->textlen - g[k].at - g[k].len),
+				                g[k].at + g[k].len);
 		}
 		p->proj = i;
 		p->repo = i + 1 < n ? i + 1 : n;
@@ -798,49 +574,49 @@ static int url_tail(struct parse *p, struct azure_url *u, const struct az_want *
 			/* Where the project goes, an organization's page or API: no project to fix it to. */
 			static const char *const org_pages[] = { "_apis", "_settings", "_usersSettings", "_projects",
 			                                          "_admin", "_home", NULL };
-			if (az_in_list(g[i].name, org_pages))
-				return fail(p->msg, p->msglen, "'%s' is %s of the %s, not a project: use '%.*s/"
-				            "<project>'%s", g[i].name,
-				            strcasecmp(g[i].name, "_apis") == 0 ? "the REST API" : "a web page",
-				            u->server ? "collection" : "organization",
-				            url_upto(p, g[i].at - 1), p->text,
-				            w && w->type == AZ_URL_REPO ? ", or a repository's Clone URL" : "");
+			if (azure_name_in(g[i].name, org_pages))
+				return msg_fail(p->msg, p->msglen, "'%s' is %s of the %s, not a project: use '%.*s/"
+				                "<project>'%s", g[i].name,
+				                strcasecmp(g[i].name, "_apis") == 0 ? "the REST API" : "a web page",
+				                u->server ? "collection" : "organization",
+				                url_upto(p, g[i].at - 1), p->text,
+				                w && w->type == AZ_URL_REPO ? ", or a repository's Clone URL" : "");
 			p->proj = i;
 			p->repo = n;
 			if (i + 1 < n) {
 				u->marker = url_marker(u, &g[i + 1]);
 				if (!u->marker && g[i + 1].name[0] == '_')
-					return fail(p->msg, p->msglen, "'%s' is %s, not a Git "
-					            "repository: use '%.*s' or '%.*s/_git/<repo>'", g[i + 1].name,
-					            strcmp(g[i + 1].name, "_apis") == 0 ? "the REST API" : "an Azure web page",
-					            url_upto(p, g[i + 1].at - 1), p->text,
-					            url_upto(p, g[i + 1].at - 1), p->text);
+					return msg_fail(p->msg, p->msglen, "'%s' is %s, not a Git "
+					                "repository: use '%.*s' or '%.*s/_git/<repo>'", g[i + 1].name,
+					                strcmp(g[i + 1].name, "_apis") == 0 ? "the REST API" : "an Azure web page",
+					                url_upto(p, g[i + 1].at - 1), p->text,
+					                url_upto(p, g[i + 1].at - 1), p->text);
 				/* A Project's URL ends at the project: its repositories go in Test repository. */
 				if (!u->marker && w && w->type == AZ_URL_PROJECT)
-					return fail(p->msg, p->msglen, "remove '/%.*s': a Project URL ends at the project "
-					            "('%.*s'; a repository goes in Test repository)",
-					            (int)(p->text + p->textlen - g[i + 1].at), g[i + 1].at,
-					            url_upto(p, g[i + 1].at - 1), p->text);
+					return msg_fail(p->msg, p->msglen, "remove '/%.*s': a Project URL ends at the project "
+					                "('%.*s'; a repository goes in Test repository)",
+					                (int)(p->text + p->textlen - g[i + 1].at), g[i + 1].at,
+					                url_upto(p, g[i + 1].at - 1), p->text);
 				if (!u->marker && i + 2 < n)
-					return fail(p->msg, p->msglen, "not a repository URL: it is "
-					            "'%.*s/_git/<repo>'", url_upto(p, g[i + 1].at - 1), p->text);
+					return msg_fail(p->msg, p->msglen, "not a repository URL: it is "
+					                "'%.*s/_git/<repo>'", url_upto(p, g[i + 1].at - 1), p->text);
 				if (!u->marker)
-					return fail(p->msg, p->msglen, "insert '_git/' before the repository "
-					            "name: '%.*s_git/%s'", url_upto(p, g[i + 1].at),
-					            p->text, g[i + 1].at);
+					return msg_fail(p->msg, p->msglen, "insert '_git/' before the repository "
+					                "name: '%.*s_git/%s'", url_upto(p, g[i + 1].at),
+					                p->text, g[i + 1].at);
 				p->repo = i + 2;
 			}
 		}
 		if (u->marker && p->repo >= n)
-			return fail(p->msg, p->msglen, "add the repository name after '%s/'", u->marker);
+			return msg_fail(p->msg, p->msglen, "add the repository name after '%s/'", u->marker);
 		next = p->repo + 1;
 	}
 	if (next < n && p->repo < n) {
 		const char *cut = g[p->repo].at + g[p->repo].len;
 
-		return fail(p->msg, p->msglen, "remove '%.*s': a repository URL ends at the "
-		            "repository name ('%.*s')", (int)(p->text + p->textlen - cut), cut,
-		            url_upto(p, cut), p->text);
+		return msg_fail(p->msg, p->msglen, "remove '%.*s': a repository URL ends at the "
+		                "repository name ('%.*s')", (int)(p->text + p->textlen - cut), cut,
+		                url_upto(p, cut), p->text);
 	}
 	return 0;
 }
@@ -853,12 +629,12 @@ static int url_server_prefix(struct parse *p, size_t *i)
 		(*i)++;
 	}
 	if (*i >= p->nseg)
-		return fail(p->msg, p->msglen, "add the collection and project: '%.*s/<collection>/<project>'",
-		            url_upto(p, p->text + p->textlen), p->text);
+		return msg_fail(p->msg, p->msglen, "add the collection and project: '%.*s/<collection>/<project>'",
+		                url_upto(p, p->text + p->textlen), p->text);
 	/* "_git", "_apis": Azure's own path words, never a collection's name (no name starts with '_'). */
 	if (p->segs[*i].name[0] == '_')
-		return fail(p->msg, p->msglen, "add the collection before '%s' (e.g. '%.*s/DefaultCollection/...')",
-		            p->segs[*i].name, url_upto(p, p->segs[*i].at - 1), p->text);
+		return msg_fail(p->msg, p->msglen, "add the collection before '%s' (e.g. '%.*s/DefaultCollection/...')",
+		                p->segs[*i].name, url_upto(p, p->segs[*i].at - 1), p->text);
 	p->org = *i;
 	p->collection = (*i)++;
 	return 0;
@@ -873,10 +649,10 @@ static int url_ssh_fix(struct parse *p, const struct azure_url *u, const char *w
 	const char *path = p->path, *end = p->text + p->textlen;
 
 	if (!u->scp)
-		return fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", what);
+		return msg_fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", what);
 	if (end - path >= 3 && strncasecmp(path, "v3/", 3) == 0)
 		path += 3;
-	return fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/%.*s'", what, (int)(end - path), path);
+	return msg_fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/%.*s'", what, (int)(end - path), path);
 }
 
 /* Which host, which path layout: organization, collection, then url_tail. */
@@ -892,28 +668,28 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	p->org = p->collection = SIZE_MAX;
 	/* Azure DevOps Services listens on 443 (HTTPS) and 22 (SSH) only; the REST calls use those. */
 	if ((dev || ssh || vsssh || vs) && u->port && u->port != (u->transport == AZURE_SSH ? 22 : 443))
-		return fail(p->msg, p->msglen, "%s takes no port %d: remove ':%d'", host, u->port, u->port);
+		return msg_fail(p->msg, p->msglen, "%s takes no port %d: remove ':%d'", host, u->port, u->port);
 	if (strcmp(host, "visualstudio.com") == 0 || strcmp(host, "azure.com") == 0)
-		return fail(p->msg, p->msglen, "%s is not a repository host: use 'https://dev.azure.com/<org>/"
-		            "<project>/...'", host);
+		return msg_fail(p->msg, p->msglen, "%s is not a repository host: use 'https://dev.azure.com/<org>/"
+		                "<project>/...'", host);
 	if (u->transport != AZURE_SSH) {
 		if (ssh || vsssh)
-			return fail(p->msg, p->msglen, "%s is the SSH host: use https://dev.azure.com/"
-			            "<org>/... with HTTP, or git@%s:v3/... with SSH", host, host);
+			return msg_fail(p->msg, p->msglen, "%s is the SSH host: use https://dev.azure.com/"
+			                "<org>/... with HTTP, or git@%s:v3/... with SSH", host, host);
 		if (dev) {
 			if (p->nseg == 0)
-				return fail(p->msg, p->msglen, "add the organization and project: "
-				            "'https://dev.azure.com/<org>/<project>'");
+				return msg_fail(p->msg, p->msglen, "add the organization and project: "
+				                "'https://dev.azure.com/<org>/<project>'");
 			/* A collection is {org}.visualstudio.com's; dev.azure.com's organization is that. */
 			if (p->nseg > 2 && seg_is(&p->segs[1], "DefaultCollection"))
-				return fail(p->msg, p->msglen, "remove 'DefaultCollection/': dev.azure.com URLs have "
-				            "none ('%.*s%s')", url_upto(p, p->segs[1].at), p->text,
-				            p->segs[1].at + p->segs[1].len + 1);
+				return msg_fail(p->msg, p->msglen, "remove 'DefaultCollection/': dev.azure.com URLs have "
+				                "none ('%.*s%s')", url_upto(p, p->segs[1].at), p->text,
+				                p->segs[1].at + p->segs[1].len + 1);
 			p->org = i++;
 		} else if (vs) {
 			if (strchr(host, '.') < host + strlen(host) - 17)
-				return fail(p->msg, p->msglen, "%s is not a repository host: use "
-				            "https://dev.azure.com/<org>/<project>/...", host);
+				return msg_fail(p->msg, p->msglen, "%s is not a repository host: use "
+				                "https://dev.azure.com/<org>/<project>/...", host);
 			p->org_host = true;
 			if (p->nseg && seg_is(&p->segs[0], "DefaultCollection"))
 				p->collection = i++;
@@ -925,8 +701,8 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return url_tail(p, u, w, i, false);
 	}
 	if (dev || vs)
-		return fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use "
-		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
+		return msg_fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use "
+		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
 	if (ssh && (!u->user || strcmp(u->user, "git") != 0))
 		return url_ssh_fix(p, u, "the SSH user for ssh.dev.azure.com is 'git'");
 	/*
@@ -936,25 +712,25 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	const char *path_end = p->text + p->textlen;
 	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
 	if (vsssh && v3 && (u->scp || !u->user || p->nseg < 2 || strcmp(u->user, p->segs[1].name) != 0))
-		return fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
-		            "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
-		            "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
+		return msg_fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
+		                "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
+		                "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
 	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
-		return fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
-		            "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
+		return msg_fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
+		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
 	/* Harness saves an scp-style URL only as "git@host:path": another user needs ssh://. */
 	if (u->scp && (!u->user || strcmp(u->user, "git") != 0))
-		return fail(p->msg, p->msglen, "Harness takes this form only with the user 'git': write it "
-		            "'ssh://%s%s%s/%.*s'", u->user ? u->user : vsssh ? "<org>" : "",
-		            u->user || vsssh ? "@" : "", host, (int)(path_end - p->path), p->path);
+		return msg_fail(p->msg, p->msglen, "Harness takes this form only with the user 'git': write it "
+		                "'ssh://%s%s%s/%.*s'", u->user ? u->user : vsssh ? "<org>" : "",
+		                u->user || vsssh ? "@" : "", host, (int)(path_end - p->path), p->path);
 	u->server = !ssh && !vsssh;
 	if (u->scp && p->nseg && strspn(p->segs[0].name, "0123456789") == p->segs[0].len)
-		return fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
-		            url_upto(p, p->text + p->textlen), p->text);
+		return msg_fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
+		                url_upto(p, p->text + p->textlen), p->text);
 	if (v3) {
 		if (p->nseg < 2)
-			return fail(p->msg, p->msglen, "add the organization and project after 'v3/': "
-			            "'%.*s/<org>/<project>'", url_upto(p, p->text + p->textlen), p->text);
+			return msg_fail(p->msg, p->msglen, "add the organization and project after 'v3/': "
+			                "'%.*s/<org>/<project>'", url_upto(p, p->text + p->textlen), p->text);
 		p->org = 1;
 		p->v3 = true;
 		if (u->server)
@@ -965,8 +741,8 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return url_ssh_fix(p, u, "the SSH path starts with 'v3/'");
 	if (vsssh) {
 		if (!u->user)
-			return fail(p->msg, p->msglen, "put the organization as the user: "
-			            "'ssh://<org>@vs-ssh.visualstudio.com:22/DefaultCollection/...'");
+			return msg_fail(p->msg, p->msglen, "put the organization as the user: "
+			                "'ssh://<org>@vs-ssh.visualstudio.com:22/DefaultCollection/...'");
 		p->org_user = true;
 		p->collection = i++;
 	} else if (url_server_prefix(p, &i) < 0) {
@@ -980,17 +756,17 @@ static int url_names(const struct parse *p, const struct azure_url *u)
 	const char *org = p->org < p->nseg ? p->segs[p->org].name : p->org_user ? u->user : NULL;
 	size_t len = org ? strlen(org) : 0;
 
-	if (!az_name_check(p->segs[p->proj].name, AZURE_NAME_PROJECT, false, p->msg, p->msglen))
+	if (!azure_name_rules(p->segs[p->proj].name, AZURE_NAME_PROJECT, p->msg, p->msglen))
 		return -1;
 	if (p->repo < p->nseg &&
-	    !az_name_check(p->segs[p->repo].name, AZURE_NAME_REPO, false, p->msg, p->msglen))
+	    !azure_name_rules(p->segs[p->repo].name, AZURE_NAME_REPO, p->msg, p->msglen))
 		return -1;
 	if (u->server || !org)
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (!az_host_char(org[i]) || org[i] == '.' || org[0] == '-' || org[len - 1] == '-')
-			return fail(p->msg, p->msglen, "the organization name '%s' can only contain "
-			            "letters, digits and '-' (not first or last)", org);
+			return msg_fail(p->msg, p->msglen, "the organization name '%s' can only contain "
+			                "letters, digits and '-' (not first or last)", org);
 	return 0;
 }
 
@@ -1006,7 +782,7 @@ static int url_fill(const struct parse *p, struct azure_url *u)
 {
 	const struct seg *g = p->segs;
 	size_t first = u->shorthand ? p->proj - 1 : p->proj;
-	struct str b = { 0 };
+	struct strbuf b = { 0 };
 	bool oom = false;
 
 	u->text = url_dup(p->text, p->textlen, &oom);
@@ -1022,32 +798,32 @@ static int url_fill(const struct parse *p, struct azure_url *u)
 	if (p->repo < p->nseg)
 		u->repo = url_dup(g[p->repo].name, strlen(g[p->repo].name), &oom);
 	u->tfs = p->tfs;
-	str_addn(&b, "", 0);
+	strbuf_addn(&b, "", 0);
 	for (size_t k = 0; k < first; k++) {
 		if (k || p->slash)
-			str_add(&b, "/");
-		str_add_encoded(&b, g[k].name);
+			strbuf_add(&b, "/");
+		azure_name_encode_to(&b, g[k].name);
 	}
 	u->root = b.s;
 	if (oom || !u->root)
-		return fail(p->msg, p->msglen, "out of memory");
+		return msg_fail(p->msg, p->msglen, "out of memory");
 	return 0;
 }
 
 /* The Services' URL of the same project or repository over SSH or HTTPS, in the form Harness reads best. */
 static char *url_canonical(const struct azure_url *u, bool ssh)
 {
-	struct str b = { 0 };
+	struct strbuf b = { 0 };
 
 	if (u->server)
 		return NULL;
-	str_add(&b, ssh ? "git@ssh.dev.azure.com:v3/" : "https://dev.azure.com/");
-	str_add_encoded(&b, u->org);
-	str_add(&b, "/");
-	str_add_encoded(&b, u->project);
+	strbuf_add(&b, ssh ? "git@ssh.dev.azure.com:v3/" : "https://dev.azure.com/");
+	azure_name_encode_to(&b, u->org);
+	strbuf_add(&b, "/");
+	azure_name_encode_to(&b, u->project);
 	if (u->repo) {
-		str_add(&b, ssh ? "/" : "/_git/");
-		str_add_encoded(&b, u->repo);
+		strbuf_add(&b, ssh ? "/" : "/_git/");
+		azure_name_encode_to(&b, u->repo);
 	}
 	return b.s;
 }
@@ -1062,39 +838,39 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 		char *other = url_canonical(u, !ssh);
 
 		/* (A Project's URL is no clone URL: "the SSH URL" fits both.) */
-		fail(p->msg, p->msglen, "this is an %s URL but the connection type is %s: choose "
-		     "%s (--connection %s), or use the %s URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
-		     ssh ? "SSH" : "HTTP", ssh ? "ssh" : "http", ssh ? "HTTPS" : "SSH", other ? " '" : " of the ",
-		     other ? other : w->type == AZ_URL_PROJECT ? "project" : "repository", other ? "'" : "");
+		msg_fail(p->msg, p->msglen, "this is an %s URL but the connection type is %s: choose "
+		         "%s (--connection %s), or use the %s URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
+		         ssh ? "SSH" : "HTTP", ssh ? "ssh" : "http", ssh ? "HTTPS" : "SSH", other ? " '" : " of the ",
+		         other ? other : w->type == AZ_URL_PROJECT ? "project" : "repository", other ? "'" : "");
 		free(other);
 		return -1;
 	}
 	if (u->transport == AZURE_HTTP && !u->server)
-		return fail(p->msg, p->msglen, "Azure DevOps Services needs https://: use 'https%.*s'",
-		            all - 4, p->text + 4);
+		return msg_fail(p->msg, p->msglen, "Azure DevOps Services needs https://: use 'https%.*s'",
+		                all - 4, p->text + 4);
 	if (u->transport == AZURE_HTTP && !w->allow_http)
-		return fail(p->msg, p->msglen, "plain http:// sends the token unencrypted; use "
-		            "https:// (for a lab server: turn on 'Allow plain http://', --allow-http true)");
+		return msg_fail(p->msg, p->msglen, "plain http:// sends the token unencrypted; use "
+		                "https:// (for a lab server: turn on 'Allow plain http://', --allow-http true)");
 	if (w->type == AZ_URL_PROJECT && ssh && !p->v3)
-		return fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but "
-		            "this server wants '.../%s/<repo>': choose URL type Repository and give "
-		            "the repository's SSH URL", p->repo < p->nseg ? u->marker :
-		            strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh" : "_git");
+		return msg_fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but "
+		                "this server wants '.../%s/<repo>': choose URL type Repository and give "
+		                "the repository's SSH URL", p->repo < p->nseg ? u->marker :
+		                strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh" : "_git");
 	if (w->type == AZ_URL_PROJECT && u->repo) {
 		const struct seg *proj = &p->segs[p->proj];
 
 		if (u->shorthand)
-			return fail(p->msg, p->msglen, "remove '%s/': a Project URL ends at the project "
-			            "('%.*s%.*s')", u->marker, url_upto(p, proj[-1].at), p->text,
-			            (int)proj->len, proj->at);
-		return fail(p->msg, p->msglen, "remove '%.*s': a Project URL ends at the project "
-		            "('%.*s')", all - url_upto(p, proj->at + proj->len), proj->at + proj->len,
-		            url_upto(p, proj->at + proj->len), p->text);
+			return msg_fail(p->msg, p->msglen, "remove '%s/': a Project URL ends at the project "
+			                "('%.*s%.*s')", u->marker, url_upto(p, proj[-1].at), p->text,
+			                (int)proj->len, proj->at);
+		return msg_fail(p->msg, p->msglen, "remove '%.*s': a Project URL ends at the project "
+		                "('%.*s')", all - url_upto(p, proj->at + proj->len), proj->at + proj->len,
+		                url_upto(p, proj->at + proj->len), p->text);
 	}
 	if (w->type == AZ_URL_REPO && !u->repo)
-		return fail(p->msg, p->msglen, "add the repository: '%.*s/%s<repo>' (or choose URL "
-		            "type Project)", all, p->text, p->v3 ? "" :
-		            strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh/" : "_git/");
+		return msg_fail(p->msg, p->msglen, "add the repository: '%.*s/%s<repo>' (or choose URL "
+		                "type Project)", all, p->text, p->v3 ? "" :
+		                strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh/" : "_git/");
 	return 0;
 }
 
@@ -1102,10 +878,10 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
                      char *msg, size_t msglen);
 
 /* text with each raw space as %20, into b. */
-static void url_encode_spaces(struct str *b, const char *text)
+static void url_encode_spaces(struct strbuf *b, const char *text)
 {
 	for (const char *p = text; *p; p++)
-		str_addn(b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
+		strbuf_addn(b, *p == ' ' ? "%20" : p, *p == ' ' ? 3 : 1);
 }
 
 /* The authority, the path's segments and their layout: the URL's shape (p->text checked before). */
@@ -1160,10 +936,10 @@ static int url_slipped(const char *text, const struct az_want *w, char *msg, siz
 	if (url_no_password(fixed, msg, msglen) || url_http_user(fixed, msg, msglen))
 		return -1;
 	if (ident_looks_like_token(fixed))
-		return fail(msg, msglen, "the start of the URL is mistyped, and a token seems to stand in it (not "
-		            "shown): remove it, and revoke it if it was shown or logged; the URL starts 'https://' or "
-		            "'git@ssh.dev.azure.com:v3/'");
-	fail(msg, msglen, kind == 1 ? "the scheme is mistyped: write '%s'"
+		return msg_fail(msg, msglen, "the start of the URL is mistyped, and a token seems to stand in it (not "
+		                "shown): remove it, and revoke it if it was shown or logged; the URL starts 'https://' or "
+		                "'git@ssh.dev.azure.com:v3/'");
+	msg_fail(msg, msglen, kind == 1 ? "the scheme is mistyped: write '%s'"
 	                            : "after the SSH host comes ':', not '/': write '%s'", fixed);
 	url_and_then(fixed, w, msg, msglen);
 	return -1;
@@ -1175,10 +951,10 @@ static int url_slipped(const char *text, const struct az_want *w, char *msg, siz
  */
 static int url_spaces(const char *text, const struct az_want *w, char *msg, size_t msglen)
 {
-	struct str b = { 0 };
+	struct strbuf b = { 0 };
 
 	url_encode_spaces(&b, text);
-	fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
+	msg_fail(msg, msglen, "the URL has a raw space: use '%s'", b.s ? b.s : "%20");
 	url_and_then(b.s, w, msg, msglen);
 	free(b.s);
 	return -1;
@@ -1194,7 +970,7 @@ static int url_query(const char *text, const struct az_want *w, char *msg, size_
 	const char *q = strpbrk(text, "?#");
 	char *base = strndup(text, (size_t)(q - text));
 
-	fail(msg, msglen, "remove '%s': use the URL without a query or fragment", q);
+	msg_fail(msg, msglen, "remove '%s': use the URL without a query or fragment", q);
 	if (url_and_then(base, w, msg, msglen))
 		snprintf(msg + strlen(msg), msglen - strlen(msg), " ('%s')", base);
 	free(base);
@@ -1246,7 +1022,7 @@ int azure_url_parse(const char *text, struct azure_url *u, char *msg, size_t msg
 
 bool azure_url_type_of(const char *text, enum az_url_type *type)
 {
-	struct str b = { 0 };
+	struct strbuf b = { 0 };
 	struct parse p = { .text = "", .any_case = true };
 	struct azure_url u = { 0 };
 	bool ok;
@@ -1294,8 +1070,8 @@ bool azure_url_api_ok(const char *text, char *msg, size_t msglen)
 		                                 strcmp(u.host, "www.dev.azure.com") == 0);
 	if (!ok) {
 		char *fix = url_canonical(&u, u.transport == AZURE_SSH);
-		fail(msg, msglen, "with API access on, Harness reads the organization and project from the URL, "
-		     "and cannot from this form: use '%s' (the same %s)", fix ? fix : "", u.repo ? "repository" : "project");
+		msg_fail(msg, msglen, "with API access on, Harness reads the organization and project from the URL, "
+		         "and cannot from this form: use '%s' (the same %s)", fix ? fix : "", u.repo ? "repository" : "project");
 		free(fix);
 	}
 	azure_url_free(&u);
@@ -1315,133 +1091,4 @@ void azure_url_free(struct azure_url *u)
 	free(u->repo);
 	free(u->root);
 	memset(u, 0, sizeof(*u));
-}
-
-int azure_url_port(const struct azure_url *u)
-{
-	if (u->port)
-		return u->port;
-	return u->transport == AZURE_SSH ? 22 : u->transport == AZURE_HTTP ? 80 : 443;
-}
-
-static const char *url_repo_name(const struct azure_url *u, const char *test_repo)
-{
-	if (u->repo)
-		return u->repo;
-	return test_repo && *test_repo ? test_repo : NULL;
-}
-
-/* "/" then name; scp paths do not start with '/' (b holds what comes before). */
-static void url_add_seg(struct str *b, const struct azure_url *u, const char *name, bool encode)
-{
-	if (b->len || !u->scp)
-		str_add(b, "/");
-	if (encode)
-		str_add_encoded(b, name);
-	else
-		str_add(b, name);
-}
-
-/* The repository's path from the parts: Harness's rule for a project URL. */
-static void url_repo_path(struct str *b, const struct azure_url *u, const char *test_repo)
-{
-	str_add(b, u->root);
-	if (!u->shorthand)
-		url_add_seg(b, u, u->project, true);
-	if (u->repo) {
-		if (u->marker)
-			url_add_seg(b, u, u->marker, false);
-		url_add_seg(b, u, u->repo, true);
-		return;
-	}
-	if (u->transport != AZURE_SSH)
-		url_add_seg(b, u, "_git", false);
-	url_add_seg(b, u, test_repo, true);
-}
-
-/* scheme://host[:port] */
-static void url_origin(struct str *b, const struct azure_url *u, bool with_port)
-{
-	char port[16];
-
-	str_add(b, u->transport == AZURE_HTTP ? "http://" : "https://");
-	str_add(b, u->host);
-	if (with_port && u->port) {
-		snprintf(port, sizeof(port), ":%d", u->port);
-		str_add(b, port);
-	}
-}
-
-char *azure_url_repo_url(const struct azure_url *u, const char *test_repo)
-{
-	const char *repo = url_repo_name(u, test_repo);
-	struct str b = { 0 };
-
-	if (!repo)
-		return NULL;
-	str_add(&b, u->text);
-	if (!u->repo) {
-		str_add(&b, u->transport == AZURE_SSH ? "/" : "/_git/");
-		str_add_encoded(&b, repo);
-	}
-	return b.s;
-}
-
-char *azure_url_probe_url(const struct azure_url *u, const char *test_repo)
-{
-	const char *repo = url_repo_name(u, test_repo);
-	struct str b = { 0 };
-
-	if (!repo || u->transport == AZURE_SSH)
-		return NULL;
-	url_origin(&b, u, true);
-	url_repo_path(&b, u, repo);
-	str_add(&b, "/info/refs?service=git-upload-pack");
-	return b.s;
-}
-
-char *azure_url_rest_base(const struct azure_url *u)
-{
-	struct str b = { 0 };
-
-	if (!u->server) {
-		str_add(&b, "https://dev.azure.com/");
-		str_add_encoded(&b, u->org);
-		return b.s;
-	}
-	url_origin(&b, u, u->transport != AZURE_SSH);
-	if (u->tfs)
-		str_add(&b, "/tfs");
-	str_add(&b, "/");
-	str_add_encoded(&b, u->collection);
-	return b.s;
-}
-
-char *azure_url_rest_repo(const struct azure_url *u, const char *test_repo)
-{
-	const char *repo = url_repo_name(u, test_repo);
-	char *base = repo ? azure_url_rest_base(u) : NULL;
-	struct str b = { 0 };
-
-	if (!base)
-		return NULL;
-	str_add(&b, base);
-	free(base);
-	str_add(&b, "/");
-	str_add_encoded(&b, u->project);
-	str_add(&b, "/_apis/git/repositories/");
-	str_add_encoded(&b, repo);
-	return b.s;
-}
-
-char *azure_url_ssh_path(const struct azure_url *u, const char *test_repo)
-{
-	const char *repo = url_repo_name(u, test_repo);
-	struct str b = { 0 };
-
-	if (!repo || u->transport != AZURE_SSH)
-		return NULL;
-	str_addn(&b, "", 0);
-	url_repo_path(&b, u, repo);
-	return b.s;
 }

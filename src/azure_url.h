@@ -38,11 +38,6 @@ bool azure_url_api_ok(const char *text, char *msg, size_t msglen);
  */
 bool azure_url_type_of(const char *text, enum az_url_type *type);
 
-enum azure_name_kind { AZURE_NAME_PROJECT, AZURE_NAME_REPO };
-
-/* Azure naming rules for a project or repository name (a name, never a URL). */
-bool azure_name_check(const char *name, enum azure_name_kind kind, char *msg, size_t msglen);
-
 enum azure_transport { AZURE_HTTPS, AZURE_HTTP, AZURE_SSH };
 
 /*
@@ -83,6 +78,9 @@ void azure_url_free(struct azure_url *u);
 /* The transport's port when none is given: 443, 80 or 22. */
 int azure_url_port(const struct azure_url *u);
 
+/* The user an SSH URL logs in as: its own (git@..., or the organization's), else git. */
+const char *azure_url_ssh_user(const struct azure_url *u);
+
 /*
  * Derived strings, malloc'ed (NULL when out of memory or not applicable).
  * repo is the URL's own repository, else test_repo (a name; may be NULL
@@ -120,11 +118,5 @@ char *azure_url_rest_repo(const struct azure_url *u, const char *test_repo);
  * NULL for HTTP URLs.
  */
 char *azure_url_ssh_path(const struct azure_url *u, const char *test_repo);
-
-/* Percent-encode a name for a URL path segment (keeps A-Z a-z 0-9 - . _ ~ ! ( )). */
-char *azure_url_encode(const char *name);
-
-/* Decode %XX escapes; NULL on a bad escape, a NUL byte or out of memory. */
-char *azure_url_decode(const char *text, size_t len);
 
 #endif

@@ -8,6 +8,8 @@
 #include "cli.h"
 #include "secbuf.h"
 
+struct connector;
+
 int cmd_new(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_edit(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv);
@@ -31,7 +33,10 @@ void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, 
  * PEM key.
  */
 void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,
-                               const struct secbuf *key);
+                               const struct secbuf *key, const struct connector *c);
+
+/* The user of a Harness SSH credential for c's key (NULL: none known): the one its URL logs in as. */
+void cmd_secret_ssh_user(const struct connector *c, char *buf, size_t buflen);
 
 /* Full --help texts of the commands that have many options. */
 void cmd_new_usage(FILE *out);

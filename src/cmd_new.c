@@ -540,7 +540,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
 		/* Once, when the key is stored: not on each edit of other fields. */
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
-			cmd_secret_print_pem_hint(ctx, notes, "its SSH key", key, s.v.val[FIELD_SSH_KEY]);
+			cmd_secret_print_pem_hint(ctx, notes, "its SSH key", key, s.v.val[FIELD_SSH_KEY], c);
 		if (!a->json)
 			cmd_connector_print_unused(ctx, s.unused, s.nunused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "azure_url.h"
 #include "cmd.h"
 #include "connector.h"
 #include "exitcode.h"
@@ -300,7 +301,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
 		if (kind == STORE_KIND_SSH_PRIVATE_KEY) {
 			newconn_pub_forget(ctx, id, value, NULL);
-			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value);
+			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value, NULL);
 		}
 	}
 	secbuf_free(value);
@@ -315,14 +316,27 @@ void cmd_secret_print_get(const struct cli_ctx *ctx, FILE *out, const char *id, 
 	fprintf(out, " secret get %s%s --to-file %s.pem\n", id, pem ? " --pem" : "", id);
 }
 
+void cmd_secret_ssh_user(const struct connector *c, char *buf, size_t buflen)
+{
+	const char *url = c ? connector_get(c, FIELD_URL) : NULL;
+	struct azure_url u;
+	bool parsed = url && azure_url_parse(url, &u, NULL, 0) == 0;
+
+	snprintf(buf, buflen, "%s", parsed ? azure_url_ssh_user(&u) : "git");
+	if (parsed)
+		azure_url_free(&u);
+}
+
 void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char *what, const char *id,
-                               const struct secbuf *key)
+                               const struct secbuf *key, const struct connector *c)
 {
 	enum sshkey_form form = sshkey_form(key);
+	char user[128];
 
 	if (form == SSHKEY_FORM_PEM)
 		return;
-	fprintf(out, "%s, for a Harness SSH credential (user git), which takes PEM only:\n", what);
+	cmd_secret_ssh_user(c, user, sizeof(user));
+	fprintf(out, "%s, for a Harness SSH credential (user %s), which takes PEM only:\n", what, user);
 	cmd_secret_print_get(ctx, out, id, form == SSHKEY_FORM_OTHER);
 	/* A passphrase stays with the key: ssh-keygen asks for it, and writes PEM. */
 	if (form == SSHKEY_FORM_ENCRYPTED)

@@ -310,7 +310,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 		ssh_path = azure_url_ssh_path(&u, test_repo);
 		t.ssh_host = conncheck_ssh_host(u.host);
 		t.ssh_port = azure_url_port(&u);
-		t.ssh_user = u.user ? u.user : "git";
+		t.ssh_user = azure_url_ssh_user(&u);
 		t.ssh_path = ssh_path;
 		t.known_hosts_file = opts->known_hosts;
 		t.accept_host_key = opts->accept_host_key;

@@ -8,6 +8,7 @@
 
 #include <yaml.h>
 
+#include "azure_name.h"
 #include "azure_url.h"
 #include "export.h"
 #include "json.h"
@@ -109,7 +110,7 @@ static void export_spec(cJSON *connector, const struct connector *c, bool *ok)
 	export_string(spec, "url", connector_get(c, FIELD_URL), ok);
 	/* Harness puts it in the URL as it is: a name with a space or another letter goes encoded, as in URLs. */
 	if (project && connector_get(c, FIELD_TEST_REPO)) {
-		char *repo = azure_url_encode(connector_get(c, FIELD_TEST_REPO));
+		char *repo = azure_name_encode(connector_get(c, FIELD_TEST_REPO));
 		*ok &= repo != NULL;
 		export_string(spec, "validationRepo", repo, ok);
 		free(repo);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "azure_name.h"
 #include "azure_url.h"
 #include "connector.h"
 #include "connector_file.h"
@@ -211,7 +212,7 @@ static bool fields_check_test_repo(const struct connector *c, const char *v,
 		return false;
 	}
 	/* The name as a URL has it ("web%20app"): the name is wanted, as the export encodes it for Harness. */
-	char *plain = strchr(v, '%') ? azure_url_decode(v, len) : NULL;
+	char *plain = strchr(v, '%') ? azure_name_decode(v, len) : NULL;
 	bool encoded = plain && strcmp(plain, v) != 0 && azure_name_check(plain, AZURE_NAME_REPO, NULL, 0);
 	if (encoded)
 		snprintf(msg, msglen, "give the name as Azure DevOps shows it, \"%s\", not encoded as in a URL "

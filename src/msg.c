@@ -72,6 +72,18 @@ void msg_error(FILE *stream, const char *fmt, ...)
 	va_end(ap);
 }
 
+int msg_fail(char *msg, size_t msglen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg && msglen) {
+		va_start(ap, fmt);
+		vsnprintf(msg, msglen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 __attribute__((format(printf, 3, 0)))
 static int msg_vusage(FILE *stream, const char *command, const char *fmt, va_list ap)
 {

@@ -9,6 +9,9 @@
 /* "azrepos-connect: <message>\n" on stream. */
 void msg_error(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The message into msg (when given, cut at msglen); -1, for "return msg_fail(...)". */
+int msg_fail(char *msg, size_t msglen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A usage error: the message, then "Try 'azrepos-connect --help'." Returns AZ_EXIT_USAGE. */
 int msg_usage(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -9,6 +9,7 @@
 #include "azure_url.h"
 #include "clock.h"
 #include "connector.h"
+#include "connector_file.h"
 #include "exitcode.h"
 #include "known_hosts.h"
 #include "term.h"
@@ -128,6 +129,13 @@ static void check_save(struct wizard *w)
 		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
 		         "nothing was written%s", id, ok ? "passed" : "FAILED",
 		         w->start->write_answers ? " but the answers file" : "");
+	} else if (w->start->editing && !newconn_has_new(w->cc, &w->s) &&
+	           connector_file_holds(w->ctx->paths.connectors_dir, w->cc)) {
+		/* An edit that changes nothing writes nothing, and says so (as without the wizard). */
+		wizard_draft_drop(w);
+		w->check = TEST_PASSED;
+		snprintf(w->done, sizeof(w->done), "connector '%s' unchanged: nothing written%s", id,
+		         ok ? "" : " (its connection test FAILED)");
 	} else {
 		/* A new store (its passphrase asked in a box) is made now, as the test passed or S was pressed. */
 		w->check = TEST_SAVING;

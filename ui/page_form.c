@@ -18,9 +18,20 @@
 #define FORM_MSG_ROWS 5 /* a URL message names the URL to use: room for it whole */
 
 /*
+ * A key file's path is shown; a pasted key and every other secret are hidden, and so is a
+ * token typed where it does not go, or a URL holding a password (their messages say so).
+ */
+static bool form_hides(const struct wizard *w, struct wizard_item it, const char *v)
+{
+	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_path_shown(w, it.id);
+
+	return secret || ident_looks_like_token(v) || validate_looks_like_key_text(v) ||
+	       (it.id == FIELD_URL && !it.sid && azure_url_has_credentials(v));
+}
+
+/*
  * The keys of a page: Esc only where there is a page before; F2 where there is
- * something masked (a secret, a token typed where it does not go), saying
- * what it will do.
+ * something hidden, saying what it will do.
  */
 static void form_keys(const struct wizard *w, const struct wizard_item *items, size_t n, char *out,
                       size_t outlen)
@@ -30,8 +41,7 @@ static void form_keys(const struct wizard *w, const struct wizard_item *items, s
 	/* A value there to show: an empty secret field masks nothing. */
 	for (size_t i = 0; i < n && !masked; i++) {
 		const char *v = input_text(items[i].sid ? &w->sid[items[i].id] : &w->in[items[i].id]);
-		masked = (!items[i].sid && fields_at(items[i].id)->kind == FIELD_SECRET && *v &&
-		          !wizard_key_path_shown(w, items[i].id)) || ident_looks_like_token(v);
+		masked = *v && form_hides(w, items[i], v);
 	}
 	snprintf(out, outlen, "Tab move  Enter next  %sF1 help  %sF10 review  ^C quit", w->page > 0 ? "Esc back  " : "",
 	         !masked ? "" : w->show_secrets ? "F2 hide secrets  " : "F2 show secrets  ");
@@ -150,17 +160,10 @@ static void form_hint_fit(char *hint, size_t hintlen)
 		snprintf(hint + width - 1, hintlen - (size_t)width + 1, "%s", term_more());
 }
 
-/*
- * A key file's path is shown; a pasted key and every other secret are masked unless F2, and so
- * is a token typed where it does not go (its message says so).
- */
+/* Masked unless F2 (see form_hides). */
 static bool form_masked(const struct wizard *w, struct wizard_item it, const struct input *in)
 {
-	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_path_shown(w, it.id);
-
-	const char *v = input_text(in);
-
-	return !w->show_secrets && (secret || ident_looks_like_token(v) || validate_looks_like_key_text(v));
+	return !w->show_secrets && form_hides(w, it, input_text(in));
 }
 
 /* A text, list or secret value (or a store id), with its placeholder when empty. */
@@ -369,6 +372,8 @@ static void form_not_text(struct wizard *w, enum field_id id, int type)
 {
 	snprintf(w->status, sizeof(w->status), "%s: %s is a choice: Space or Left/Right changes it",
 	         type == TERM_KEY_PASTE ? "not pasted" : "not typed", fields_at(id)->label);
+	if (type != TERM_KEY_PASTE)
+		w->refusing = REFUSING_ON_CHOICE;
 }
 
 /* The blanks a pasted value loses at its ends. */
@@ -459,6 +464,7 @@ void page_form_pause(struct wizard *w)
 	if (w->typing && w->focus < (int)n)
 		w->touched[items[w->focus].id] = true;
 	w->typing = false;
+	w->refusing = REFUSING_NONE;
 	wizard_key_refresh(w);
 }
 
@@ -474,7 +480,12 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	const struct field *f = fields_at(it.id);
 	bool choice = !it.sid && (f->kind == FIELD_CHOICE || f->kind == FIELD_TOGGLE);
 
-	w->status[0] = '\0';
+	/* Typing on after a refusal: its word stays; any other key ends it. */
+	bool typed = chr && ch >= ' ' && ch != 127;
+	if (!typed)
+		w->refusing = REFUSING_NONE;
+	if (!w->refusing)
+		w->status[0] = '\0';
 	w->typing = false;
 	/*
 	 * A key pasted where the terminal has no bracketed paste comes as typed lines: within its
@@ -527,11 +538,11 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		form_take_suggestion(w, it);
 	} else if ((code && ch == KEY_F(10)) || (chr && ch == 24)) {
 		form_finish(w);
-	} else if (choice && ((code && ch == KEY_RIGHT) || (chr && ch == ' '))) {
+	} else if (choice && ((code && ch == KEY_RIGHT) || (chr && ch == ' ' && w->refusing != REFUSING_ON_CHOICE))) {
 		form_choose(w, it.id, 1);
 	} else if (choice && code && ch == KEY_LEFT) {
 		form_choose(w, it.id, -1);
-	} else if (choice && (type == TERM_KEY_PASTE || (chr && ch > ' ' && ch != 127))) {
+	} else if (choice && (type == TERM_KEY_PASTE || typed)) {
 		form_not_text(w, it.id, type);
 	} else if (!choice && it.id == FIELD_IDENTIFIER && w->start->editing) {
 		if (type == TERM_KEY_PASTE || (chr && ch >= 32) || (code && (ch == KEY_BACKSPACE || ch == KEY_DC)))

@@ -627,6 +627,18 @@ void term_flush_input(void)
 	term_next.set = false;
 }
 
+/* Stop the job (Ctrl-Z) until the shell resumes it. ncurses may have its own SIGTSTP handler: for real. */
+static void term_stop_job(void)
+{
+	struct sigaction dfl, old;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &dfl, &old);
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &old, NULL);
+}
+
 void term_show_plain(const char *text)
 {
 	struct termios shell, keys;
@@ -658,8 +670,22 @@ void term_show_plain(const char *text)
 			int r = poll(&more, 1, 250); /* (the flag looked at again, a signal come just before) */
 			if (r < 0 && errno != EINTR)
 				break;
-			if (r > 0 && ((more.revents & (POLLHUP | POLLERR | POLLNVAL)) || read(term_fd, &c, 1) >= 0 ||
-			              errno != EINTR))
+			if (r <= 0)
+				continue;
+			if (more.revents & (POLLHUP | POLLERR | POLLNVAL))
+				break;
+			ssize_t n = read(term_fd, &c, 1);
+			/* Ctrl-Z suspends here too, as everywhere in the wizard; the text shows again after. */
+			if (n == 1 && c == 26) {
+				tcsetattr(term_fd, TCSANOW, &shell);
+				term_stop_job();
+				if (tcsetattr(term_fd, TCSANOW, &keys) != 0)
+					break;
+				term_write_cap("clear");
+				term_write(text);
+				continue;
+			}
+			if (n >= 0 || errno != EINTR)
 				break;
 		}
 		/* The rest of that key (an arrow's ESC [ A) is not for the wizard. */
@@ -679,20 +705,13 @@ void term_forget_plain(void)
 
 void term_suspend(void)
 {
-	struct sigaction dfl, old;
-
 	if (!term_screen)
 		return;
 	term_give_back();
 	/* As when it ends: the page (a secret shown with F2) is not left for the shell. */
 	if (term_no_alt_screen())
 		term_write_cap("clear");
-	/* ncurses may have its own SIGTSTP handler: stop for real. */
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGTSTP, &dfl, &old);
-	raise(SIGTSTP);
-	sigaction(SIGTSTP, &old, NULL);
+	term_stop_job();
 	term_take_back();
 	clearok(curscr, TRUE);
 	refresh();

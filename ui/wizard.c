@@ -1,32 +1,26 @@
-/* The wizard's flow: its state, the frame of every page, the draft, and the key loop. */
+/* The wizard's flow: its state, the frame of every page, and the key loop. */
 #include <config.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include <sodium.h>
 
-#include "azure_url.h"
 #include "cmd.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
-#include "fileio.h"
 #include "ident.h"
 #include "msg.h"
 #include "sshkey.h"
 #include "store.h"
 #include "term.h"
-#include "validate.h"
 #include "wizard_int.h"
 
-#define WIZARD_TEXT_MAX 4096
 /* How long typing pauses before the field's message shows. */
 #define WIZARD_PAUSE_MS 1000
 
@@ -201,8 +195,7 @@ bool wizard_page_ok(struct wizard *w, enum field_page page, int *first)
 	return true;
 }
 
-/* Is the identifier one of its own, not the one the name gives (which follows the name)? */
-static bool wizard_ident_own(const struct wizard *w)
+bool wizard_ident_own(const struct wizard *w)
 {
 	char buf[256];
 	const char *id = connector_get(w->c, FIELD_IDENTIFIER);
@@ -348,96 +341,6 @@ void wizard_key_refresh(struct wizard *w)
 	secbuf_free(key);
 }
 
-/* A short sum of a draft's text: which run's draft the file holds. */
-static void wizard_draft_sum(const char *text, size_t len, unsigned char sum[WIZARD_DRAFT_SUM])
-{
-	crypto_generichash(sum, WIZARD_DRAFT_SUM, (const unsigned char *)text, len, NULL, 0);
-}
-
-/* Does the draft file hold what this run wrote (or took up) last? Its inode in *ino (if ino). */
-static bool wizard_draft_ours(const struct wizard *w, ino_t *ino)
-{
-	unsigned char now[WIZARD_DRAFT_SUM];
-	char *text = NULL;
-	size_t len = 0;
-	struct stat st;
-	bool ours = w->draft_ours && fileio_read_path_st(w->draft, CONNECTOR_FILE_MAX, &text, &len, &st) == 0;
-
-	if (ours)
-		wizard_draft_sum(text, len, now);
-	free(text);
-	if (ino)
-		*ino = ours ? st.st_ino : 0;
-	return ours && sodium_memcmp(now, w->draft_sum, WIZARD_DRAFT_SUM) == 0;
-}
-
-void wizard_draft_drop(struct wizard *w)
-{
-	struct stat st;
-	ino_t ino;
-
-	/* Another run's draft (another wizard on this connector, written since) is that one's to remove. */
-	if (wizard_draft_ours(w, &ino) && lstat(w->draft, &st) == 0 && st.st_ino == ino)
-		unlink(w->draft);
-	w->draft_ours = false;
-}
-
-bool wizard_draft_save(struct wizard *w)
-{
-	const struct az_paths *p = &w->ctx->paths;
-	char *text;
-
-	if (!w->dirty || w->start->dry_run)
-		return false;
-	/* Written before and still there (not removed by another run meanwhile): kept. */
-	if (!w->undrafted && wizard_draft_ours(w, NULL))
-		return true;
-	w->undrafted = false;
-	/*
-	 * Nothing a secret may hide in: a URL holding credentials, a store id against the rules, any
-	 * value holding what looks like a token.
-	 */
-	struct connector *d = connector_dup(w->c);
-	char msg[FIELD_MSG_MAX];
-	for (int id = 0; d && id < FIELD_COUNT; id++) {
-		const char *v = connector_get(d, id);
-		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) || ident_looks_like_token(v) ||
-		          validate_looks_like_key_text(v) ||
-		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
-			connector_put(d, id, NULL);
-	}
-	/* A key given by its file: the path comes back with the draft (the key is read again from it). */
-	const char *key_file = NULL;
-	if (fields_applies(w->c, FIELD_SSH_KEY) && wizard_key_file(w, FIELD_SSH_KEY)) {
-		char key_path[WIZARD_TEXT_MAX + 64];
-		struct stat st;
-
-		key_file = input_text(&w->in[FIELD_SSH_KEY]);
-		/* Only a path that names a file: a line that names none may be a secret pasted there. */
-		if (ident_looks_like_token(key_file) || !wizard_home_path(key_file, key_path, sizeof(key_path)) ||
-		    stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
-			key_file = NULL;
-	}
-	/* An edit's draft names the connector it changes: offered again only on that one. */
-	text = d ? connector_file_draft_text(d, key_file, w->start->base) : NULL;
-	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
-	bool nothing = w->start->editing && !key_file && d && connector_file_same(w->start->base, d);
-	connector_free(d);
-	bool kept = false;
-	if (nothing)
-		wizard_draft_drop(w);
-	else if (!text || paths_mkdir(p->state_dir) != 0 ||
-	         fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) == -1) /* -2: written */
-		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", w->draft,
-		         strerror(errno));
-	else {
-		wizard_draft_sum(text, strlen(text), w->draft_sum);
-		w->draft_ours = kept = true;
-	}
-	free(text);
-	return kept;
-}
-
 void wizard_goto(struct wizard *w, int page)
 {
 	if (w->page < FIELD_PAGE_COUNT)
@@ -446,6 +349,7 @@ void wizard_goto(struct wizard *w, int page)
 	w->focus = 0;
 	w->scroll = 0;
 	w->show_secrets = false; /* shown on one page for a look, masked again on the next */
+	w->refusing = REFUSING_NONE;
 }
 
 void wizard_take_messages(struct wizard *w)
@@ -730,7 +634,7 @@ static void wizard_cancel(struct wizard *w)
 	}
 	/* The notice too small for the page says Ctrl-C quits: no question it could not show. */
 	char question[320];
-	snprintf(question, sizeof(question), "%s%s", w->start->dry_run
+	snprintf(question, sizeof(question), "%s%s", w->start->dry_run || w->draft_held_by
 	         ? "Quit without saving the connector? The changes typed are lost."
 	         : w->start->editing
 	         ? "Quit without saving the changes? What you typed, except secrets, stays in the draft "
@@ -765,10 +669,12 @@ static void wizard_print_next(const struct wizard *w)
 	cli_print_program(w->ctx, out, false);
 	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
 	if (*w->pub_path && key) {
-		fputs("its SSH key, for a Harness SSH credential (user git):\n", out);
+		char user[128];
+		cmd_secret_ssh_user(w->cc, user, sizeof(user));
+		fprintf(out, "its SSH key, for a Harness SSH credential (user %s):\n", user);
 		cmd_secret_print_get(w->ctx, out, key, false);
 	} else if (key && value && w->s.fresh[FIELD_SSH_KEY]) {
-		cmd_secret_print_pem_hint(w->ctx, out, "its SSH key", key, value);
+		cmd_secret_print_pem_hint(w->ctx, out, "its SSH key", key, value, w->cc);
 	}
 }
 
@@ -815,8 +721,7 @@ void wizard_title_quoted(char *out, size_t outlen, const char *before, const cha
 		snprintf(out, outlen, "%s'%s'%s", before, ident, after);
 }
 
-/* The editor of the value the model holds: the text, or a secret's store id. */
-static struct input *wizard_model_input(struct wizard *w, enum field_id id)
+struct input *wizard_model_input(struct wizard *w, enum field_id id)
 {
 	return fields_at(id)->kind == FIELD_SECRET ? &w->sid[id] : &w->in[id];
 }
@@ -863,6 +768,7 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 	if (!w->ident_typed && connector_get(w->c, FIELD_NAME))
 		wizard_follow_name(w);
 	w->draft = start->editing ? paths_edit_draft(&ctx->paths, start->editing) : strdup(ctx->paths.draft);
+	w->draft_lock = -1;
 	w->errf = open_memstream(&w->errbuf, &w->errlen);
 	return w->errf && w->draft ? 0 : -1;
 }
@@ -878,104 +784,12 @@ static void wizard_free(struct wizard *w)
 	connector_free(w->c);
 	store_close(w->store);
 	free(w->draft);
+	if (w->draft_lock >= 0)
+		close(w->draft_lock);
 	if (w->errf)
 		fclose(w->errf);
 	free(w->errbuf);
 	free(w);
-}
-
-/*
- * Ctrl-C, or Esc, at the offer of the draft: quit at once and leave the draft
- * as it is. Esc too, as Back: nothing is before this box but the shell, and a
- * blank form instead would put the draft at risk of being written over.
- */
-static void wizard_resume_quit(struct wizard *w)
-{
-	w->quit = true;
-	w->rc = AZ_EXIT_CANCELLED;
-	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next %s",
-	         w->draft, w->start->editing ? "edit of this connector" : "run");
-}
-
-/* The values of a draft into the form; an edit's replace the saved ones, also where the draft has none. */
-static void wizard_resume_values(struct wizard *w, const struct connector *d, const char *key_file)
-{
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const char *v = connector_get(d, id);
-		if (!v && !(w->start->editing && fields_applies(d, id)))
-			continue;
-		if (input_set(wizard_model_input(w, id), v ? v : "", v ? strlen(v) : 0) == 0)
-			wizard_changed(w, id);
-	}
-	if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
-		wizard_changed(w, FIELD_SSH_KEY);
-	w->ident_typed = w->start->editing || wizard_ident_own(w);
-}
-
-/* A draft left by a run that did not finish: offer to go on from it. */
-static void wizard_resume(struct wizard *w)
-{
-	const char *path = w->draft;
-	char *text = NULL, msg[384], when[64] = "", question[768], sum[CONNECTOR_FILE_SUM_LEN + 1];
-	size_t len = 0;
-	struct connector *d;
-	struct connector_draft extra;
-	struct stat st;
-
-	if (w->start->dry_run)
-		return;
-	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
-	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
-	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, &text, &len, &st) != 0)
-		return;
-	/* A draft another user could have written may name any host for a stored token: not offered. */
-	if (!connector_file_safe(path, &st, msg, sizeof(msg))) {
-		free(text);
-		snprintf(w->status, sizeof(w->status), "the draft is not offered: %s", msg);
-		return;
-	}
-	unsigned char read_sum[WIZARD_DRAFT_SUM];
-	wizard_draft_sum(text, len, read_sum);
-	d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
-	free(text);
-	if (!d) {
-		/* The first fault: the status is one line. */
-		snprintf(w->status, sizeof(w->status), "the draft %s cannot be read: %.*s", path,
-		         (int)strcspn(msg, "\n"), msg);
-		return;
-	}
-	struct tm tm;
-	if (localtime_r(&st.st_mtime, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
-	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
-	                           strcmp(extra.base, sum) == 0)) {
-		/* Changes to what the connector was then would undo what was saved since. */
-		snprintf(w->status, sizeof(w->status), "changes to this connector typed %s%s were not saved, "
-		         "and it was changed since: not offered (they stay in %s until this edit keeps its own)",
-		         *when ? "on " : "before", when, path);
-	} else {
-		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.",
-		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
-		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
-		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
-		         w->start->editing ? "them" : "it",
-		         w->start->editing ? "Secrets typed then are not in the draft: the stored ones are used unless "
-		                             "given again"
-		                           : "Secrets are never in the draft: they are asked again",
-		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "");
-		enum dialog_answer a = dialog_ask(w, "Resume", question);
-		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
-			wizard_resume_quit(w);
-		if (a == DIALOG_YES) {
-			wizard_resume_values(w, d, key_file);
-			/* Taken up: this run's now, removed once saved. */
-			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
-			w->draft_ours = true;
-		}
-	}
-	connector_file_draft_free(&extra);
-	connector_free(d);
 }
 
 /* Is this the start of a fresh run (nothing from --answers or flags; an edit: the connector as saved)? */
@@ -999,7 +813,7 @@ static void wizard_loop(struct wizard *w)
 		w->busy[0] = '\0';
 		wizard_draw(w);
 		/* A pause in typing shows what is wrong with the field; a key in time keeps it quiet. */
-		bool typing = w->typing && w->page < FIELD_PAGE_COUNT;
+		bool typing = (w->typing || w->refusing) && w->page < FIELD_PAGE_COUNT;
 		if (typing)
 			term_timeout(WIZARD_PAUSE_MS);
 		enum term_key k = term_getkey(&ch, &paste);
@@ -1017,6 +831,7 @@ static void wizard_loop(struct wizard *w)
 			term_suspend();
 		} else if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
 			snprintf(w->status, sizeof(w->status), "%s", TERM_FOREIGN_ADVICE);
+			w->refusing = REFUSING_FOREIGN;
 		} else if (k == TERM_KEY_CODE && ch == TERM_CODE_UNKNOWN) {
 			const char *type = getenv("TERM");
 			snprintf(w->status, sizeof(w->status), "a key this terminal type (TERM=%.40s) does not define was "
@@ -1065,8 +880,9 @@ int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
 	ctx->ask_secret = dialog_secret;
 	ctx->ask_user = w;
 	term_on_hangup(wizard_hangup, w);
+	wizard_draft_lock(w);
 	if (wizard_blank(w))
-		wizard_resume(w);
+		wizard_draft_resume(w);
 	wizard_loop(w);
 	term_on_hangup(NULL, NULL);
 	term_stop();

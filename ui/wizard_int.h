@@ -35,8 +35,17 @@ struct wizard_item {
 
 /* The bytes of the sum that tells the draft this run wrote from another run's. */
 #define WIZARD_DRAFT_SUM 16
+/* The longest text a field takes (a path: a key file's). */
+#define WIZARD_TEXT_MAX 4096
 
 /* Where the connection test page stands. */
+/*
+ * Typed text refused as it comes (a character the locale cannot give, text on a
+ * choice): the status saying so stays while the typing goes on, and a Space in
+ * text typed on a choice is part of the text, not a change of the choice.
+ */
+enum wizard_refusing { REFUSING_NONE, REFUSING_FOREIGN, REFUSING_ON_CHOICE };
+
 enum wizard_test { TEST_IDLE, TEST_RUNNING, TEST_PASSED, TEST_FAILED, TEST_ERRORS, TEST_SAVING, TEST_SAVED };
 
 struct wizard {
@@ -47,6 +56,7 @@ struct wizard {
 	struct input sid[FIELD_COUNT];  /* a secret field's store id as typed ("": the default) */
 	bool touched[FIELD_COUNT];      /* left, pasted into or paused on: its message shows */
 	bool typing;                    /* the focused field was edited and is not touched yet */
+	enum wizard_refusing refusing;  /* typed text being refused: its word stays until a pause */
 	bool tried[FIELD_PAGE_COUNT];   /* Next was pressed: every message of the page shows */
 	bool ident_typed;               /* the identifier no longer follows the name */
 	bool show_secrets;              /* F2 */
@@ -72,6 +82,8 @@ struct wizard {
 	bool undrafted;                 /* typed since the draft was last written */
 	char *draft;                    /* its file: the new connector's, or this edit's */
 	bool draft_ours;                /* this run wrote the draft, or took it up */
+	int draft_lock;                 /* held for the run: no other wizard writes this draft */
+	long draft_held_by;             /* ... else the pid of the run that holds it (0: none, -1: unknown) */
 	unsigned char draft_sum[WIZARD_DRAFT_SUM]; /* ... and what it held then */
 	bool quit;
 	int rc;
@@ -157,7 +169,6 @@ bool wizard_draw(struct wizard *w);
 /* The value of a secret field as typed, pasted or read from the key file: NULL when none. */
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen);
 
-
 /*
  * Keep the non-secret values in the draft (DESIGN.md §3), when something was
  * typed: true when the draft holds them now (written, or still as written).
@@ -166,6 +177,21 @@ bool wizard_draft_save(struct wizard *w);
 
 /* Remove the draft, if it is still the one this run wrote or took up (saved, or nothing to keep). */
 void wizard_draft_drop(struct wizard *w);
+
+/*
+ * Take the draft's lock for the run: a second wizard on the same draft (started while a
+ * dropped SSH session's one lingers) keeps no draft and says which run holds it.
+ */
+void wizard_draft_lock(struct wizard *w);
+
+/* A draft left by a run that did not finish: offer to go on from it. */
+void wizard_draft_resume(struct wizard *w);
+
+/* Is the identifier one of its own, not the one the name gives (which follows the name)? */
+bool wizard_ident_own(const struct wizard *w);
+
+/* The editor of the value the model holds: the text, or a secret's store id. */
+struct input *wizard_model_input(struct wizard *w, enum field_id id);
 
 /* The shared frame: title, steps, status and key hints. Returns the first and last usable rows. */
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);

@@ -37,6 +37,7 @@ CTRL_C = "\x03"
 CTRL_L = "\x0c"
 CTRL_U = "\x15"
 CTRL_X = "\x18"
+CTRL_Z = "\x1a"
 BACKSPACE = "\x7f"
 SPACE = " "
 

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(53)
+tap = Tap(57)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -52,6 +52,17 @@ saved = json.load(open(conn))
 tap.is_(saved.get("description"), "edited in the wizard", "the change is in the file")
 tap.is_(saved.get("token-secret"), "web-token", "the token's store id is unchanged")
 before_file = open(conn, "rb").read()
+
+# An edit that changes nothing writes nothing, and says so (as without the wizard).
+mtime = os.stat(conn).st_mtime_ns
+with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("connector 'web' unchanged: nothing written", "git-http", "an edit that changes nothing")
+tap.ok(os.stat(conn).st_mtime_ns == mtime and open(conn, "rb").read() == before_file,
+       "... its file is not rewritten")
 
 with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Name *")
@@ -265,7 +276,7 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(not os.path.exists(wdraft) and b"cancelled: nothing was saved" in bytes(t.raw) and
            b"are kept in" not in bytes(t.raw), "... no draft is written, and none is said to be kept")
 
-# Two wizards on one connector: one saving (no change) leaves the other's draft alone.
+# Two wizards on one connector: the second keeps no draft, and its save leaves the first's alone.
 made = new_http(base, azf, "two", "--ca-file", azf["AZF_CA"])
 wdraft = os.path.join(home, "edit-two.json")
 a = Tui(base + ["edit", "two", "--ca-file", azf["AZF_CA"]], tap=tap)
@@ -275,9 +286,12 @@ try:
     a.type(" from A")
     a.send(TAB)
     with Tui(base + ["edit", "two", "--ca-file", azf["AZF_CA"]], tap=tap) as b:
-        b.wait_for("Resume")
-        b.send("n")
         b.wait_for("Name *")
+        said = "".join(b.screen_text().split())
+        tap.ok(("anotherwizard(pid%d)isusingthedraft" % a.child.pid) in said and not b.has("Resume"),
+               "the other wizard is not offered the first one's draft, which it names")
+        b.focus("Description")
+        b.type(" from B")
         b.send(F10)
         b.wait_for("Check the values")
         b.send(ENTER)

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(73)
+tap = Tap(78)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -74,10 +74,16 @@ try:
     tap.ok(t.value("URL").endswith("\u2026") and len(azf["AZF_REPO_URL"]) > 47,
            "a URL too long for its cell shows its start and '…' when not edited")
     t.focus("Connection type")
-    t.type("ssh")
+    t.type("ssh or git ")
     tap.ok("(•) HTTP" in t.value("Connection type") and
            t.has("not typed: Connection type is a choice: Space or Left/Right changes it"),
-           "text typed on a choice: said at the bottom, the choice unchanged (its 's' picks nothing)")
+           "text typed on a choice: said at the bottom, the choice unchanged (its 's' picks nothing, "
+           "nor do the spaces in it)")
+    time.sleep(1.5)
+    t.send(" ")
+    t.settle()
+    tap.ok("(•) SSH" in t.value("Connection type"), "after a pause, Space changes the choice again")
+    t.send(LEFT)
     t.paste("git@ssh.dev.azure.com:v3/contoso/Payments/web")
     tap.ok("(•) HTTP" in t.value("Connection type") and t.has("not pasted: Connection type is a choice"),
            "a paste on a choice: said too")
@@ -375,6 +381,37 @@ with Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=t
     t.type("!")
     tap.is_(t.value("Name"), "Esc!", "ESC [ 4 ~ is End")
     t.quit()
+
+# ---- two wizards on one draft (the first on an SSH session that dropped and lingers) ----
+# The second keeps none: it names the first and how to go on from that one's draft,
+# which stays as the first wrote it.
+dl = os.path.join(tmp, "hlock")
+with Tui([binary, "--home", dl, "new"], tap=tap) as first:
+    first.wait_for("Name *")
+    first.type("Alpha One")
+    first.send(TAB)
+    first.settle()
+    pid = first.child.pid
+    with Tui([binary, "--home", dl, "new"], tap=tap) as second:
+        second.wait_for("Name *")
+        said = "".join(second.screen_text().split())
+        tap.ok(("anotherwizard(pid%d)isusingthedraft" % pid) in said and ("endit(kill%d)" % pid) in said and
+               not second.has("Resume"), "a second wizard on the draft: not offered, the first named, and "
+               "the way to go on from its draft")
+        second.type("Beta Two")
+        second.send(TAB)
+        second.send(CTRL_C)
+        second.wait_for("Quit without saving")
+        tap.ok("Thechangestypedarelost" in second.box_words(), "its Ctrl-C says what was typed there is lost")
+        second.send("y")
+        second.wait_exit()
+    try:
+        kept = json.load(open(os.path.join(dl, "draft.json"))).get("name")
+    except Exception as e:
+        kept = "(%s)" % e
+    tap.is_(kept, "Alpha One", "the first one's draft is as it wrote it")
+    tap.tui = first
+    tap.is_(first.quit(), 5, "(the first one quits)")
 
 # ---- the SSH session drops: the terminal goes away under the wizard ----
 hd = os.path.join(tmp, "hdrop")

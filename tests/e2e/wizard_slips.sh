@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(32)
+tap = Tap(34)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -29,6 +29,18 @@ except Exception as e:
     tap.diag("draft: %s" % e)
 tap.ok(d.get("name") == "slip" and "url" not in d, "the draft keeps the name, not the URL holding a token")
 tap.is_(any_file_holds(home, token.encode()), [], "no file under the home holds the token")
+# A password that does not look like a token: masked too; F2 shows it.
+with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
+    t.to_details("slip")
+    t.focus("URL")
+    t.type("https://ci:S3cretPassw0rd!@dev.azure.com/contoso/Payments/_git/web")
+    t.send(TAB)
+    tap.ok("S3cret" not in t.screen_text() and t.value("URL").startswith("\u2022" * 40) and
+           t.has("F2 show secrets"), "a URL holding a password is masked, and F2 offered")
+    t.send(F2)
+    t.settle()
+    tap.ok(t.has("ci:S3cretPassw0rd!@"), "F2 shows it")
+    t.quit()
 
 # An SSH key typed line by line (Enter after each): all of it in the key field.
 home = os.path.join(tmp, "h2")
@@ -81,7 +93,8 @@ with Tui([binary, "--home", os.path.join(tmp, "h5"), "new", "--dry-run"], env={"
     tap.ok(t.has("only ASCII can be typed here: the locale is not UTF-8"), "LANG=C: the character is refused, said")
     t.type("bcdefgh")
     t.settle()
-    tap.ok(t.shows("Name", "abcdefgh"), "LANG=C: every key after it is taken")
+    tap.ok(t.shows("Name", "abcdefgh") and t.has("only ASCII can be typed here"),
+           "LANG=C: every key after it is taken, and the word stays while the typing goes on")
     t.quit()
 # Ctrl-Z while the probes run would stop them past their deadline: it waits, says so, and
 # suspends once they are over.
@@ -102,7 +115,7 @@ with Tui(zargv + [binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run",
     t.wait_for("Check the values")
     t.send(ENTER)
     t.wait_for("Connection test of")
-    t.send("\x1a")
+    t.send(CTRL_Z)
     try:
         t.wait_for("Ctrl-Z: suspended once the test is over (Esc stops it)", 2)
     except TuiTimeout:
@@ -208,7 +221,7 @@ with Tui(shell, env={"TERM": "vt100", "PS1": "$ "}, tap=tap) as t:
     t.send(F2)
     t.settle()
     shown = t.has(token[-20:])
-    t.send("\x1a")
+    t.send(CTRL_Z)
     t.wait_for("Stopped")
     tap.ok(shown and not t.has(token[-20:]) and not t.has("Personal Access Token"),
            "TERM=vt100: the page with the token shown is cleared when Ctrl-Z stops the wizard")

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(60)
+tap = Tap(61)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -105,6 +105,11 @@ with Tui(base + ["new"], tap=tap) as t:
     made_pub = open(os.path.join(home, "made_key-ssh-key.pub")).read()
     with open(ak, "a") as f:
         f.write("%s %s" % (gate, made_pub))
+    # (Run as a session leader, the program is not stopped: it suspends and resumes at once.)
+    t.send(CTRL_Z)
+    t.settle()
+    tap.ok(t.has("New SSH key") and t.has("Any key goes back to the wizard"),
+           "Ctrl-Z on the public key's screen suspends, it does not close it")
     t.send(" ")
     t.wait_gone("New SSH key")
     t.send(F10)
@@ -115,7 +120,7 @@ with Tui(base + ["new"], tap=tap) as t:
 tap.ok(made_pub and made_pub.split()[1][-400:] in "".join(t.lines()),
        "saved: the shell's screen still shows the public key made, to copy into Azure DevOps")
 tap.tui = None
-ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user git)", cwd=tmp)
+ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user %s)" % azf["AZF_SSH_USER"], cwd=tmp)
 pem_path = os.path.join(tmp, "made_key-ssh-key.pem")
 tap.ok(ran.returncode == 0 and ran.stdout == "Wrote secret 'made_key-ssh-key' (ssh-private-key) to "
        "made_key-ssh-key.pem (mode 0600).\n", "the printed 'secret get' command runs as printed")
@@ -195,7 +200,8 @@ with Tui(base + ["new"], tap=tap) as t:
     t.send(ENTER)
     t.finish("saved connector 'Ossh'", "git-ssh", "a key in OpenSSH form")
 tap.tui = None
-ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user git), which takes PEM only",
+ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user %s), which takes PEM only"
+                  % azf["AZF_SSH_USER"],
                   cwd=tmp)
 pem_path = os.path.join(tmp, "ossh-ssh-key.pem")
 tap.ok(ran.returncode == 0 and os.path.exists(pem_path) and open(pem_path).read() == pem,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "azure_name.h"
 #include "azure_url.h"
 #include "fuzz.h"
 
@@ -66,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			                      msg, sizeof(msg));
 	(void)azure_name_check(text, AZURE_NAME_PROJECT, msg, sizeof(msg));
 	(void)azure_name_check(text, AZURE_NAME_REPO, msg, sizeof(msg));
-	free(azure_url_decode((const char *)data, size));
-	free(azure_url_encode(text));
+	free(azure_name_decode((const char *)data, size));
+	free(azure_name_encode(text));
 	free(text);
 	return 0;
 }

@@ -172,15 +172,15 @@ run az new --non-interactive --name "ssh flags" --url-type repo --connection ssh
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 is "$rc" 0 "SSH Repository connector from flags, key with a passphrase: exit 0"
 is "$(printf '%s\n' "$out" | sed -n '/^its SSH key, for a Harness/,$p')" \
-"its SSH key, for a Harness SSH credential (user git), which takes PEM only:
+"its SSH key, for a Harness SSH credential (user $AZF_SSH_USER), which takes PEM only:
   azrepos-connect --home $home --key-file $key secret get ssh_flags-ssh-key --to-file ssh_flags-ssh-key.pem
   ssh-keygen -p -m PEM -f ssh_flags-ssh-key.pem" \
-	"a key in OpenSSH form with a passphrase: the commands that give it to Harness in PEM form, last"
+	"a key in OpenSSH form with a passphrase: the commands that give it to Harness in PEM form, last (the user the URL names)"
 # The same key in OpenSSH form without a passphrase: the command printed writes it in PEM form.
 run az new --non-interactive --name "ssh openssh" --url-type repo --connection ssh \
 	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
 	--ssh-key-file "$AZF_SSH_KEY_OPENSSH" </dev/null
-printed=$(printf '%s\n' "$out" | sed -n '/^its SSH key, for a Harness SSH credential (user git), which takes PEM only:$/{n;s/^  //p;}')
+printed=$(printf '%s\n' "$out" | sed -n "/^its SSH key, for a Harness SSH credential (user $AZF_SSH_USER), which takes PEM only:\$/{n;s/^  //p;}")
 is "$rc:$printed" "0:azrepos-connect --home $home --key-file $key secret get ssh_openssh-ssh-key --pem --to-file ssh_openssh-ssh-key.pem" \
 	"a key in OpenSSH form: saved, and the command that writes it in PEM form printed"
 (cd "$tap_tmp" && eval "set -- $printed" && shift && "$bin" "$@" </dev/null >/dev/null 2>&1)

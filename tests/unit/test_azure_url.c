@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "azure_name.h"
 #include "azure_url.h"
 
 #define TP AZ_URL_PROJECT
@@ -1267,8 +1268,8 @@ static void test_encoding_round_trip(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names_rt) / sizeof(names_rt[0]); i++) {
-		char *e = azure_url_encode(names_rt[i]);
-		char *d = azure_url_decode(e, strlen(e));
+		char *e = azure_name_encode(names_rt[i]);
+		char *d = azure_name_decode(e, strlen(e));
 
 		assert_string_equal(d, names_rt[i]);
 		assert_int_equal(strspn(e, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -1277,8 +1278,8 @@ static void test_encoding_round_trip(void **state)
 		free(d);
 	}
 	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		char *e = azure_url_encode(pairs[i].raw);
-		char *d = azure_url_decode(pairs[i].enc, strlen(pairs[i].enc));
+		char *e = azure_name_encode(pairs[i].raw);
+		char *d = azure_name_decode(pairs[i].enc, strlen(pairs[i].enc));
 
 		assert_string_equal(e, pairs[i].enc);
 		assert_string_equal(d, pairs[i].raw);
@@ -1286,15 +1287,15 @@ static void test_encoding_round_trip(void **state)
 		free(d);
 	}
 	/* Lower-case escapes decode; bad escapes and NUL are refused. */
-	char *d = azure_url_decode("%c3%9c%2f", 9);
+	char *d = azure_name_decode("%c3%9c%2f", 9);
 	assert_string_equal(d, "\xc3\x9c/");
 	free(d);
-	assert_null(azure_url_decode("%", 1));
-	assert_null(azure_url_decode("%4", 2));
-	assert_null(azure_url_decode("%G0", 3));
-	assert_null(azure_url_decode("a%00b", 5));
+	assert_null(azure_name_decode("%", 1));
+	assert_null(azure_name_decode("%4", 2));
+	assert_null(azure_name_decode("%G0", 3));
+	assert_null(azure_name_decode("a%00b", 5));
 	/* Only len bytes are read. */
-	d = azure_url_decode("ab%20", 2);
+	d = azure_name_decode("ab%20", 2);
 	assert_string_equal(d, "ab");
 	free(d);
 }

@@ -1,0 +1,251 @@
+/*
+ * The draft (DESIGN.md §3): the values typed so far, secrets never among
+ * them, kept as each field is left; offered at the next start when a run did
+ * not finish, and removed by the run that saves.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "azure_url.h"
+#include "connector.h"
+#include "connector_file.h"
+#include "exitcode.h"
+#include "fileio.h"
+#include "ident.h"
+#include "paths.h"
+#include "validate.h"
+#include "wizard_int.h"
+
+/* A short sum of a draft's text: which run's draft the file holds. */
+static void wizard_draft_sum(const char *text, size_t len, unsigned char sum[WIZARD_DRAFT_SUM])
+{
+	crypto_generichash(sum, WIZARD_DRAFT_SUM, (const unsigned char *)text, len, NULL, 0);
+}
+
+/* Does the draft file hold what this run wrote (or took up) last? Its inode in *ino (if ino). */
+static bool wizard_draft_ours(const struct wizard *w, ino_t *ino)
+{
+	unsigned char now[WIZARD_DRAFT_SUM];
+	char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	bool ours = w->draft_ours && fileio_read_path_st(w->draft, CONNECTOR_FILE_MAX, &text, &len, &st) == 0;
+
+	if (ours)
+		wizard_draft_sum(text, len, now);
+	free(text);
+	if (ino)
+		*ino = ours ? st.st_ino : 0;
+	return ours && sodium_memcmp(now, w->draft_sum, WIZARD_DRAFT_SUM) == 0;
+}
+
+/* Another run holds the draft: said, with the way to go on from what that one keeps. */
+static void wizard_draft_held(struct wizard *w)
+{
+	char pid[32] = "", stop[32] = "";
+
+	if (w->draft_held_by > 0) {
+		snprintf(pid, sizeof(pid), " (pid %ld)", w->draft_held_by);
+		snprintf(stop, sizeof(stop), " (kill %ld)", w->draft_held_by);
+	}
+	snprintf(w->status, sizeof(w->status), "another wizard%s is using the draft %s: this run keeps none; "
+	         "to go on from that one's, end it%s and start again", pid, w->draft, stop);
+}
+
+void wizard_draft_lock(struct wizard *w)
+{
+	char path[PATH_MAX], pid[32] = "";
+	int fd = -1;
+
+	if (w->start->dry_run || paths_mkdir(w->ctx->paths.state_dir) != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "%s.lock", w->draft) >= sizeof(path) ||
+	    (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return; /* the draft's own write says what is wrong there */
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		/* The pid, for a run that finds it held (one not written: that one names none). */
+		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		if (ftruncate(fd, 0) == 0)
+			fileio_write_all(fd, pid, (size_t)n);
+		w->draft_lock = fd;
+		return;
+	}
+	ssize_t got = read(fd, pid, sizeof(pid) - 1);
+	char *end;
+	pid[got > 0 ? got : 0] = '\0';
+	w->draft_held_by = strtol(pid, &end, 10);
+	if (w->draft_held_by <= 0 || *end != '\n')
+		w->draft_held_by = -1;
+	close(fd);
+	wizard_draft_held(w);
+}
+
+void wizard_draft_drop(struct wizard *w)
+{
+	struct stat st;
+	ino_t ino;
+
+	/* Another run's draft (another wizard on this connector, written since) is that one's to remove. */
+	if (wizard_draft_ours(w, &ino) && lstat(w->draft, &st) == 0 && st.st_ino == ino)
+		unlink(w->draft);
+	w->draft_ours = false;
+}
+
+bool wizard_draft_save(struct wizard *w)
+{
+	const struct az_paths *p = &w->ctx->paths;
+	char *text;
+
+	if (!w->dirty || w->start->dry_run || w->draft_held_by)
+		return false;
+	/* Written before and still there (not removed by another run meanwhile): kept. */
+	if (!w->undrafted && wizard_draft_ours(w, NULL))
+		return true;
+	w->undrafted = false;
+	/*
+	 * Nothing a secret may hide in: a URL holding credentials, a store id against the rules, any
+	 * value holding what looks like a token.
+	 */
+	struct connector *d = connector_dup(w->c);
+	char msg[FIELD_MSG_MAX];
+	for (int id = 0; d && id < FIELD_COUNT; id++) {
+		const char *v = connector_get(d, id);
+		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) || ident_looks_like_token(v) ||
+		          validate_looks_like_key_text(v) ||
+		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
+			connector_put(d, id, NULL);
+	}
+	/* A key given by its file: the path comes back with the draft (the key is read again from it). */
+	const char *key_file = NULL;
+	if (fields_applies(w->c, FIELD_SSH_KEY) && wizard_key_file(w, FIELD_SSH_KEY)) {
+		char key_path[WIZARD_TEXT_MAX + 64];
+		struct stat st;
+
+		key_file = input_text(&w->in[FIELD_SSH_KEY]);
+		/* Only a path that names a file: a line that names none may be a secret pasted there. */
+		if (ident_looks_like_token(key_file) || !wizard_home_path(key_file, key_path, sizeof(key_path)) ||
+		    stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
+			key_file = NULL;
+	}
+	/* An edit's draft names the connector it changes: offered again only on that one. */
+	text = d ? connector_file_draft_text(d, key_file, w->start->base) : NULL;
+	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
+	bool nothing = w->start->editing && !key_file && d && connector_file_same(w->start->base, d);
+	connector_free(d);
+	bool kept = false;
+	if (nothing)
+		wizard_draft_drop(w);
+	else if (!text || paths_mkdir(p->state_dir) != 0 ||
+	         fileio_write_atomic(w->draft, text, strlen(text), NULL, NULL) == -1) /* -2: written */
+		snprintf(w->status, sizeof(w->status), "cannot keep the draft in %s: %s", w->draft,
+		         strerror(errno));
+	else {
+		wizard_draft_sum(text, strlen(text), w->draft_sum);
+		w->draft_ours = kept = true;
+	}
+	free(text);
+	return kept;
+}
+
+/*
+ * Ctrl-C, or Esc, at the offer of the draft: quit at once and leave the draft
+ * as it is. Esc too, as Back: nothing is before this box but the shell, and a
+ * blank form instead would put the draft at risk of being written over.
+ */
+static void wizard_draft_resume_quit(struct wizard *w)
+{
+	w->quit = true;
+	w->rc = AZ_EXIT_CANCELLED;
+	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next %s",
+	         w->draft, w->start->editing ? "edit of this connector" : "run");
+}
+
+/* The values of a draft into the form; an edit's replace the saved ones, also where the draft has none. */
+static void wizard_draft_resume_values(struct wizard *w, const struct connector *d, const char *key_file)
+{
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *v = connector_get(d, id);
+		if (!v && !(w->start->editing && fields_applies(d, id)))
+			continue;
+		if (input_set(wizard_model_input(w, id), v ? v : "", v ? strlen(v) : 0) == 0)
+			wizard_changed(w, id);
+	}
+	if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
+		wizard_changed(w, FIELD_SSH_KEY);
+	w->ident_typed = w->start->editing || wizard_ident_own(w);
+}
+
+void wizard_draft_resume(struct wizard *w)
+{
+	const char *path = w->draft;
+	char *text = NULL, msg[384], when[64] = "", question[768], sum[CONNECTOR_FILE_SUM_LEN + 1];
+	size_t len = 0;
+	struct connector *d;
+	struct connector_draft extra;
+	struct stat st;
+
+	if (w->start->dry_run || w->draft_held_by)
+		return;
+	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
+	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
+	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, &text, &len, &st) != 0)
+		return;
+	/* A draft another user could have written may name any host for a stored token: not offered. */
+	if (!connector_file_safe(path, &st, msg, sizeof(msg))) {
+		free(text);
+		snprintf(w->status, sizeof(w->status), "the draft is not offered: %s", msg);
+		return;
+	}
+	unsigned char read_sum[WIZARD_DRAFT_SUM];
+	wizard_draft_sum(text, len, read_sum);
+	d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
+	free(text);
+	if (!d) {
+		/* The first fault: the status is one line. */
+		snprintf(w->status, sizeof(w->status), "the draft %s cannot be read: %.*s", path,
+		         (int)strcspn(msg, "\n"), msg);
+		return;
+	}
+	struct tm tm;
+	if (localtime_r(&st.st_mtime, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
+	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
+	                           strcmp(extra.base, sum) == 0)) {
+		/* Changes to what the connector was then would undo what was saved since. */
+		snprintf(w->status, sizeof(w->status), "changes to this connector typed %s%s were not saved, "
+		         "and it was changed since: not offered (they stay in %s until this edit keeps its own)",
+		         *when ? "on " : "before", when, path);
+	} else {
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.",
+		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
+		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
+		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
+		         w->start->editing ? "them" : "it",
+		         w->start->editing ? "Secrets typed then are not in the draft: the stored ones are used unless "
+		                             "given again"
+		                           : "Secrets are never in the draft: they are asked again",
+		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "");
+		enum dialog_answer a = dialog_ask(w, "Resume", question);
+		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
+			wizard_draft_resume_quit(w);
+		if (a == DIALOG_YES) {
+			wizard_draft_resume_values(w, d, key_file);
+			/* Taken up: this run's now, removed once saved. */
+			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
+			w->draft_ours = true;
+		}
+	}
+	connector_file_draft_free(&extra);
+	connector_free(d);
+}
