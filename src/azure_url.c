@@ -15,6 +15,7 @@
 #include "hex.h"
 #include "ident.h"
 #include "msg.h"
+#include "nearest.h"
 #include "strbuf.h"
 #include "azure_url.h"
 
@@ -220,13 +221,13 @@ static int url_no_password(const char *text, char *msg, size_t msglen)
 
 /*
  * Checks on the whole text before it is split: each names its fix. -2: a raw
- * space, -3: a query or fragment, no message. A password, or a user that is
- * not the organization, is refused before any message quotes the text.
+ * space, -3: a query or fragment, -4: a slip at its start, -5: spaces around it, no
+ * message. A password, or a user that is not the organization, is refused before any
+ * message quotes the text.
  */
 static int url_precheck(const char *text, char *msg, size_t msglen)
 {
 	size_t len = strlen(text);
-	const char *user;
 
 	if (len == 0)
 		return msg_fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
@@ -239,18 +240,8 @@ static int url_precheck(const char *text, char *msg, size_t msglen)
 			                "line break?): remove it");
 	if (url_clone_command(text, msg, msglen))
 		return -1;
-	if (text[0] == ' ' || text[len - 1] == ' ') {
-		size_t a = strspn(text, " "), b = len;
-		char trimmed[AZ_URL_MAX_LEN + 1];
-
-		while (b > a && text[b - 1] == ' ')
-			b--;
-		snprintf(trimmed, sizeof(trimmed), "%.*s", (int)(b - a), text + a);
-		/* Quoted (for F5) only when quoting shows no password and is valid text. */
-		if (url_password(trimmed, &user) || url_http_user(trimmed, NULL, 0) || azure_name_utf16_len(trimmed) < 0)
-			return msg_fail(msg, msglen, "remove the spaces before and after the URL");
-		return msg_fail(msg, msglen, "remove the spaces before and after the URL: '%s'", trimmed);
-	}
+	if (text[0] == ' ' || text[len - 1] == ' ')
+		return -5; /* url_trimmed names the fix */
 	if (azure_name_utf16_len(text) < 0)
 		return msg_fail(msg, msglen, "the URL is not valid UTF-8");
 	if (url_slip(text, NULL, 0))
@@ -293,6 +284,35 @@ static const char *url_other_forge(const char *host)
 }
 
 /* Host name or [IPv6] in [h, end), then :port when the syntax allows one. */
+/*
+ * A Services host mistyped (dev.azrue.com, contoso.visualstudio.con): the one meant, else NULL.
+ * No server is named so, and DNS would only say it cannot resolve it.
+ */
+static const char *url_services_typo(const char *host, char *buf, size_t buflen)
+{
+	static const char *const hosts[] = { "dev.azure.com", "ssh.dev.azure.com", "vs-ssh.visualstudio.com" };
+	const char *dot = strchr(host, '.'), *meant;
+	struct nearest n;
+
+	nearest_start(&n, host, strlen(host));
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		if (strcmp(host, hosts[i]) == 0)
+			return NULL;
+		nearest_offer(&n, hosts[i]);
+	}
+	if ((meant = nearest_found(&n)))
+		return meant;
+	/* {org}.visualstudio.com: its organization kept. */
+	if (!dot || strcmp(dot + 1, "visualstudio.com") == 0)
+		return NULL;
+	nearest_start(&n, dot + 1, strlen(dot + 1));
+	nearest_offer(&n, "visualstudio.com");
+	if (!nearest_found(&n))
+		return NULL;
+	snprintf(buf, buflen, "%.*s.visualstudio.com", (int)(dot - host), host);
+	return buf;
+}
+
 static int url_host(struct azure_url *u, const char *h, const char *end, bool port_ok,
                     char *msg, size_t msglen)
 {
@@ -449,6 +469,11 @@ static int url_authority(struct parse *p, struct azure_url *u)
 	if (url_host(u, hostp, hend, !u->scp, p->msg, p->msglen) < 0 ||
 	    url_case(p, u->scp ? 0 : (size_t)(sep - text), hostp, url_is_services(u->host) ? hend : hostp) < 0)
 		return -1;
+	char buf[256];
+	const char *meant = url_services_typo(u->host, buf, sizeof(buf));
+	if (meant)
+		return msg_fail(p->msg, p->msglen, "the host '%s' is mistyped: write '%.*s%s%s'", u->host,
+		                (int)(hostp - text), text, meant, hostp + strlen(u->host));
 	p->slash = *p->path == '/';
 	if (p->slash)
 		p->path++;
@@ -678,8 +703,9 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 			                "<org>/... with HTTP, or git@%s:v3/... with SSH", host, host);
 		if (dev) {
 			if (p->nseg == 0)
-				return msg_fail(p->msg, p->msglen, "add the organization and project: "
-				                "'https://dev.azure.com/<org>/<project>'");
+				return msg_fail(p->msg, p->msglen, "add the organization%s: 'https://dev.azure.com/<org>/"
+				                "<project>%s'", w && w->type == AZ_URL_REPO ? ", project and repository"
+				                : " and project", w && w->type == AZ_URL_REPO ? "/_git/<repo>" : "");
 			/* A collection is {org}.visualstudio.com's; dev.azure.com's organization is that. */
 			if (p->nseg > 2 && seg_is(&p->segs[1], "DefaultCollection"))
 				return msg_fail(p->msg, p->msglen, "remove 'DefaultCollection/': dev.azure.com URLs have "
@@ -715,6 +741,13 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return msg_fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
 		                "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
 		                "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
+	/* The old form without its collection ({org}@.../{project}/_ssh/{repo}): the repository it names. */
+	if (vsssh && !v3 && !u->scp && u->user && p->nseg == 3 && seg_is(&p->segs[1], "_ssh"))
+		return msg_fail(p->msg, p->msglen, "use the same %s on ssh.dev.azure.com, "
+		                "'git@ssh.dev.azure.com:v3/%s/%.*s%s%.*s'", w && w->type == AZ_URL_PROJECT ? "project"
+		                : "repository", u->user, (int)p->segs[0].len, p->segs[0].at,
+		                w && w->type == AZ_URL_PROJECT ? "" : "/", w && w->type == AZ_URL_PROJECT ? 0
+		                : (int)p->segs[2].len, p->segs[2].at);
 	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
 		return msg_fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
 		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
@@ -977,6 +1010,32 @@ static int url_query(const char *text, const struct az_want *w, char *msg, size_
 	return -1;
 }
 
+/* text without the spaces around it (AZ_URL_MAX_LEN at most, url_precheck's bound). */
+static void url_trim(const char *text, char *out, size_t outlen)
+{
+	size_t a = strspn(text, " "), b = strlen(text);
+
+	while (b > a && text[b - 1] == ' ')
+		b--;
+	snprintf(out, outlen, "%.*s", (int)(b - a), text + a);
+}
+
+/*
+ * Spaces before or after the URL: the URL without them when that one is right (so never one
+ * with a password), else what is also wrong with it, so that the URL quoted last is one the
+ * field takes (F5). Always -1.
+ */
+static int url_trimmed(const char *text, const struct az_want *w, char *msg, size_t msglen)
+{
+	char trimmed[AZ_URL_MAX_LEN + 1];
+
+	url_trim(text, trimmed, sizeof(trimmed));
+	msg_fail(msg, msglen, "remove the spaces before and after the URL");
+	if (url_and_then(trimmed, w, msg, msglen))
+		snprintf(msg + strlen(msg), msglen - strlen(msg), ": '%s'", trimmed);
+	return -1;
+}
+
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen)
 {
@@ -991,6 +1050,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_query(p.text, w, msg, msglen);
 	if (rc == -4)
 		rc = url_slipped(p.text, w, msg, msglen);
+	if (rc == -5)
+		rc = url_trimmed(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
 	/* In lower case, what else is wrong. */
@@ -1040,6 +1101,30 @@ bool azure_url_type_of(const char *text, enum az_url_type *type)
 	azure_url_free(&u);
 	free(b.s);
 	return ok;
+}
+
+char *azure_url_repo_named(const char *text)
+{
+	char trimmed[AZ_URL_MAX_LEN + 1];
+	struct strbuf b = { 0 };
+	struct azure_url u;
+	char *repo = NULL;
+	size_t n;
+
+	if (!text || strlen(text) > AZ_URL_MAX_LEN)
+		return NULL;
+	url_trim(text, trimmed, sizeof(trimmed));
+	trimmed[strcspn(trimmed, "?#")] = '\0';
+	n = strlen(trimmed);
+	if (n > 4 && strcasecmp(trimmed + n - 4, ".git") == 0)
+		trimmed[n - 4] = '\0';
+	url_encode_spaces(&b, trimmed);
+	if (b.s && azure_url_parse(b.s, &u, NULL, 0) == 0) {
+		repo = u.repo ? strdup(u.repo) : NULL;
+		azure_url_free(&u);
+	}
+	free(b.s);
+	return repo;
 }
 
 bool azure_url_check(const char *text, enum az_url_type type, enum az_connection conn,

@@ -38,6 +38,12 @@ bool azure_url_api_ok(const char *text, char *msg, size_t msglen);
  */
 bool azure_url_type_of(const char *text, enum az_url_type *type);
 
+/*
+ * The repository text names (decoded, malloc'ed), the slips its message sets aside (spaces
+ * around it, raw spaces, a query, '.git'); NULL when it names none.
+ */
+char *azure_url_repo_named(const char *text);
+
 enum azure_transport { AZURE_HTTPS, AZURE_HTTP, AZURE_SSH };
 
 /*

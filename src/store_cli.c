@@ -13,6 +13,8 @@
 #include "store_cli.h"
 
 #define STORE_CLI_TRIES 3
+/* The shortest new passphrase taken, in bytes (its message says 8). */
+#define STORE_CLI_PASSPHRASE_MIN 8
 
 int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
 {
@@ -117,6 +119,9 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 			return store_cli_tty_error(ctx, errno);
 		if ((*key)->len == 0) {
 			wrong = "an empty passphrase is not allowed";
+		} else if ((*key)->len < STORE_CLI_PASSPHRASE_MIN) {
+			/* A copy of the store (a backup) is tried offline: a few letters fall at once. */
+			wrong = "that passphrase is too short: use at least 8 characters (a few words)";
 		} else {
 			if (!(again = store_cli_ask(ctx, "Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
 				int rc = store_cli_tty_error(ctx, errno);

@@ -214,6 +214,9 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 				attron(a);
 				mvhline(y + (int)(i - top), x, ' ', DIALOG_WIDTH - 4);
 				mvaddnstr(y + (int)(i - top), x, items[i], DIALOG_WIDTH - 4);
+				/* Cut (a long list of connectors using it): said by its last cell (items are ASCII). */
+				if (strlen(items[i]) > DIALOG_WIDTH - 4)
+					mvaddstr(y + (int)(i - top), x + DIALOG_WIDTH - 5, term_more());
 				attroff(a);
 			}
 			attron(term_style(TERM_KEY));

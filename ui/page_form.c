@@ -119,7 +119,6 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 {
 	char fix[FIELD_MSG_MAX], msg[FIELD_MSG_MAX];
-	struct azure_url u;
 	bool repo_to_test = false;
 
 	/* Only URL and test repository messages name one: a store id item never does. */
@@ -133,17 +132,13 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 	 * A repository URL given for a Project: its repository is a good one to test with. A browser's
 	 * address (a file view) names it too, before its query.
 	 */
-	const char *text = input_text(&w->in[it.id]);
-	char *base = strndup(text, strcspn(text, "?#"));
-	if (base && it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
-	    !*input_text(&w->in[FIELD_TEST_REPO]) && azure_url_parse(base, &u, NULL, 0) == 0) {
-		if (u.repo && input_set(&w->in[FIELD_TEST_REPO], u.repo, strlen(u.repo)) == 0) {
-			wizard_changed(w, FIELD_TEST_REPO);
-			repo_to_test = true;
-		}
-		azure_url_free(&u);
+	char *repo = it.id == FIELD_URL && fields_applies(w->c, FIELD_TEST_REPO) &&
+	             !*input_text(&w->in[FIELD_TEST_REPO]) ? azure_url_repo_named(input_text(&w->in[it.id])) : NULL;
+	if (repo && input_set(&w->in[FIELD_TEST_REPO], repo, strlen(repo)) == 0) {
+		wizard_changed(w, FIELD_TEST_REPO);
+		repo_to_test = true;
 	}
-	free(base);
+	free(repo);
 	input_set(&w->in[it.id], fix, strlen(fix));
 	wizard_changed(w, it.id);
 	w->touched[it.id] = true;

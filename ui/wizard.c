@@ -563,9 +563,10 @@ void wizard_small_notice(const char *what)
 	erase();
 	curs_set(0);
 	snprintf(size, sizeof(size), "80x24 is needed, this one is %dx%d.", COLS, LINES);
+	/* What to do before the sizes: on a very small terminal, the way out is what shows. */
 	y = wizard_wrap(0, 0, COLS, LINES, "The terminal is too small:", term_style(TERM_PLAIN));
-	y += wizard_wrap(y, 0, COLS, LINES - y, size, term_style(TERM_PLAIN));
-	wizard_wrap(y, 0, COLS, LINES - y, what, term_style(TERM_PLAIN));
+	y += wizard_wrap(y, 0, COLS, LINES - y, what, term_style(TERM_PLAIN));
+	wizard_wrap(y, 0, COLS, LINES - y, size, term_style(TERM_PLAIN));
 	refresh();
 }
 
@@ -587,7 +588,7 @@ bool wizard_draw(struct wizard *w)
 		                   : *w->pub_path
 		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the SSH key made with F3 "
 		                     "is lost then."
-		                   : w->start->dry_run
+		                   : w->start->dry_run || w->draft_held_by
 		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the changes typed are lost "
 		                     "then."
 		                   : "Make it larger (nothing is lost), or Ctrl-C to quit (what you typed, except "

@@ -260,7 +260,7 @@ with Tui([binary, "--home", home, "edit", "Web_App", "--ca-file", azf["AZF_CA"]]
     t.type(passphrase)
     mark = len(t.raw)
     t.send(ENTER)
-    t.wait_for("saved connector 'Web_App'", 40)
+    t.wait_for("connector 'Web_App' unchanged: nothing written", 40)
     after = bytes(t.raw[mark:])
     i, j = after.find(b"opening the secret store"), after.find(b"git-http")
     tap.ok(0 <= i < j, "while the store opens, the test page says so (before the probes show)")

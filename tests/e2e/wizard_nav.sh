@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(78)
+tap = Tap(79)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -137,6 +137,11 @@ try:
     t.resize(20, 60)
     t.wait_for("The terminal is too small:")
     tap.ok(t.has("80x24 is needed, this one is 60x20."), "60x20: the too-small notice, with the sizes")
+    t.resize(5, 20)
+    t.wait_for("small:")
+    tap.ok("Ctrl-Ctoquit" in "".join(t.screen_text().split()),
+           "20x5: the notice still shows the way out (Ctrl-C) before the sizes")
+    t.resize(20, 60)
     t.send("zz")
     t.resize(24, 80)
     t.wait_for("URL type *")

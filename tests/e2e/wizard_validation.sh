@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(52)
+tap = Tap(54)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -97,6 +97,13 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "Test repository", "")
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/api?path=/README.md&_a=contents")
     f5_check(t, "URL", "https://dev.azure.com/contoso/Payments", "a file view's address: F5 puts the Project URL in")
+    tap.is_(t.value("Test repository"), "api", "... and its repository is the test repository")
+    # Spaces around it and a raw space in it too: one F5 still gives the Project URL, and its
+    # repository the test one.
+    retype(t, "Test repository", "")
+    retype(t, "URL", " https://dev.azure.com/contoso/My Payments/_git/api ")
+    f5_check(t, "URL", "https://dev.azure.com/contoso/My%20Payments",
+             "spaces around and in a repository's URL: F5 puts the Project URL in")
     tap.is_(t.value("Test repository"), "api", "... and its repository is the test repository")
     t.focus("URL type")
     t.send(RIGHT)  # Repository

@@ -65,13 +65,14 @@ ok(rc == 3 and "New passphrase" not in shown and not os.path.exists(home),
 rc, shown = run(["secret", "set", "git-pat"], [("Value of git-pat \\(token, not shown\\)", "a-token-4321"),
                                                ("New passphrase", "first pass"), ("Repeat", "other pass"),
                                                ("New passphrase", ""),
-                                               ("New passphrase", "first pass"), ("Repeat", "other pass")])
-ok(rc == 3, "first use: three slips (differ, empty, differ) exit 3")
+                                               ("New passphrase", "abc")])
+ok(rc == 3, "first use: three slips (differ, empty, too short) exit 3")
 ok(shown.find("note: no secret store yet: a new one is made, %s; its passphrase is asked" % store) <
    shown.find("New passphrase") and "nothing can recover it" in shown,
    "first use: a new store is said, with where it goes, before its passphrase is asked")
 ok("do not match: type it again" in shown and "an empty passphrase is not allowed: type it again" in shown and
-   shown.rstrip().endswith("the passphrases do not match; nothing was changed"),
+   shown.rstrip().endswith("that passphrase is too short: use at least 8 characters (a few words); nothing was "
+                           "changed") and "Repeat" not in shown[shown.rfind("New passphrase"):],
    "each slip is said and asked again, as passwd does; the third ends it")
 ok(not os.path.exists(store), "and write nothing")
 ok("first pass" not in shown and "other pass" not in shown, "the passphrase is not echoed")

@@ -589,7 +589,29 @@ static const struct bad bad[] = {
 	{ "https://dev.azure.com/contoso/Payments ", TP, CH, false,
 	  "remove the spaces before and after the URL: 'https://dev.azure.com/contoso/Payments'" },
 	{ "  https://me:pat@dev.azure.com/contoso/Payments ", TP, CH, false,
-	  "remove the spaces before and after the URL" },
+	  "remove the spaces before and after the URL, and then do not put a password or token in the URL" },
+	/* Spaces around it and more wrong: each fix in turn, the URL quoted last one the field takes. */
+	{ " https://dev.azure.com/contoso/My Payments/_git/web ", TP, CH, false,
+	  "remove the spaces before and after the URL, and then the URL has a raw space: use "
+	  "'https://dev.azure.com/contoso/My%20Payments/_git/web', and then remove '/_git/web': a Project URL ends "
+	  "at the project ('https://dev.azure.com/contoso/My%20Payments')" },
+	{ "https://dev.azure.com/contoso/Payments/_git/web.git?x=1 ", TP, CH, false,
+	  "remove the spaces before and after the URL, and then remove '?x=1'" },
+	/* A Services host mistyped: the URL with the host meant (no server is named so). */
+	{ "https://dev.azrue.com/contoso/Payments/_git/web", TR, CH, false,
+	  "the host 'dev.azrue.com' is mistyped: write 'https://dev.azure.com/contoso/Payments/_git/web'" },
+	{ "git@ssh.dev.azure.co:v3/contoso/Payments/web", TR, CS, false,
+	  "the host 'ssh.dev.azure.co' is mistyped: write 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "https://contoso.visualstudio.con/Payments/_git/web", TR, CH, false,
+	  "write 'https://contoso.visualstudio.com/Payments/_git/web'" },
+	{ "https://dev.azure.com/", TR, CH, false,
+	  "add the organization, project and repository: 'https://dev.azure.com/<org>/<project>/_git/<repo>'" },
+	{ "https://dev.azure.com/", TP, CH, false, "add the organization and project: 'https://dev.azure.com/<org>/<project>'" },
+	/* vs-ssh's old form without its collection: the same repository on ssh.dev.azure.com. */
+	{ "ssh://contoso@vs-ssh.visualstudio.com:22/Payments/_ssh/web", TR, CS, false,
+	  "use the same repository on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "ssh://contoso@vs-ssh.visualstudio.com:22/Payments/_ssh/web", TP, CS, false,
+	  "use the same project on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3/contoso/Payments'" },
 	{ "https://dev.azure.com/contoso/Payments\t", TP, CH, false, "control character" },
 	{ "https://dev.azure.com/contoso/\nPayments", TP, CH, false, "control character" },
 	{ "https://dev.azure.com/contoso/\xff", TP, CH, false, "the URL is not valid UTF-8" },
@@ -1377,6 +1399,32 @@ static void test_mutations(void **state)
 	assert_true(refused > 1000);
 }
 
+/* The repository F5 makes the test repository: the slips its message sets aside, set aside. */
+static void test_repo_named(void **state)
+{
+	static const struct {
+		const char *url, *repo;
+	} cases[] = {
+		{ " https://dev.azure.com/contoso/My Payments/_git/api ", "api" },
+		{ "https://dev.azure.com/contoso/Payments/_git/my%20api?path=/README.md&_a=contents", "my api" },
+		{ "https://dev.azure.com/contoso/Payments/_git/web.git", "web" },
+		{ "git@ssh.dev.azure.com:v3/contoso/Payments/web", "web" },
+		{ "https://dev.azure.com/contoso/Payments", NULL },
+		{ "https://dev.azure.com/contoso/Payments/_git/.git", NULL },
+		{ "not a url", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *repo = azure_url_repo_named(cases[i].url);
+		if (!cases[i].repo ? repo != NULL : !repo || strcmp(repo, cases[i].repo) != 0)
+			fail_msg("%s: repository '%s', want '%s'", cases[i].url, repo ? repo : "(none)",
+			         cases[i].repo ? cases[i].repo : "(none)");
+		free(repo);
+	}
+	assert_null(azure_url_repo_named(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1388,6 +1436,7 @@ int main(void)
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_not_applicable),
 		cmocka_unit_test(test_api_forms),
+		cmocka_unit_test(test_repo_named),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_names_forbidden),
 		cmocka_unit_test(test_names_reserved),
