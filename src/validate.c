@@ -116,8 +116,8 @@ static bool validate_tag(const char *item, size_t len, char *msg, size_t msglen)
 		snprintf(msg, msglen, "a tag needs a key before ':' (e.g. 'team:payments')");
 		return false;
 	}
-	if (item[key - 1] == ' ' || item[key - 1] == '\t' ||
-	    (key < len && (item[key + 1] == ' ' || item[key + 1] == '\t'))) {
+	/* Spaces only: validate_item refused a tab, a control character. */
+	if (item[key - 1] == ' ' || (key < len && item[key + 1] == ' ')) {
 		snprintf(msg, msglen, "remove the spaces around ':' in tag '%.*s'", (int)len, item);
 		return false;
 	}
@@ -133,7 +133,8 @@ static bool validate_delegate_tag(const char *item, size_t len, char *msg, size_
 {
 	if (!validate_item(item, len, "delegate tag", msg, msglen))
 		return false;
-	if (memchr(item, ' ', len) || memchr(item, '\t', len)) {
+	/* Spaces only: validate_item refused a tab, a control character. */
+	if (memchr(item, ' ', len)) {
 		snprintf(msg, msglen, "a delegate tag has no spaces: '%.*s' looks like two tags, separate "
 		         "them with ','", (int)len, item);
 		return false;

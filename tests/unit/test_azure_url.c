@@ -323,6 +323,15 @@ static const struct good good[] = {
 	  "https://tfs.example.com/tfs/DefaultCollection",
 	  "https://tfs.example.com/tfs/DefaultCollection/Payments/_apis/git/repositories/web",
 	  NULL },
+	/* A server whose name only ends like a forge's is no forge. */
+	{ "https://mygithub.com/DefaultCollection/Payments/_git/web", TR, CH, NULL,
+	  AZURE_HTTPS, true, "mygithub.com", 0, NULL,
+	  "DefaultCollection", "DefaultCollection", "Payments", "web",
+	  "https://mygithub.com/DefaultCollection/Payments/_git/web",
+	  "https://mygithub.com/DefaultCollection/Payments/_git/web/info/refs?service=git-upload-pack",
+	  "https://mygithub.com/DefaultCollection",
+	  "https://mygithub.com/DefaultCollection/Payments/_apis/git/repositories/web",
+	  NULL },
 	{ "https://tfs.example.com:8080/tfs/DefaultCollection/Payments", TP, CH, "web",
 	  AZURE_HTTPS, true, "tfs.example.com", 8080, NULL,
 	  "DefaultCollection", "DefaultCollection", "Payments", NULL,
@@ -581,6 +590,9 @@ static const struct bad bad[] = {
 	  "that is a 'git clone' command: give only its URL, 'https://dev.azure.com/contoso/Payments/_git/web'" },
 	{ " git clone --depth 1 git@ssh.dev.azure.com:v3/contoso/Payments/web web ", TR, CS, false,
 	  "that is a 'git clone' command: give only its URL, 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "git clone --reference=https://dev.azure.com/contoso/Payments/_git/m https://dev.azure.com/contoso/Payments/_git/web",
+	  TR, CH, false, /* not the URL an option is given */
+	  "that is a 'git clone' command: give only its URL, 'https://dev.azure.com/contoso/Payments/_git/web'" },
 	{ "git clone https://me:pat@dev.azure.com/contoso/Payments/_git/web", TR, CH, false,
 	  "that is a 'git clone' command: give only the URL in it" },
 	{ "git clone", TR, CH, false, "that is a 'git clone' command: give only the URL in it" },
@@ -618,6 +630,9 @@ static const struct bad bad[] = {
 	{ "https://dev.azure.com/contoso/Payments/_git/web.git", TR, CH, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('https://dev.azure.com/contoso/Payments/_git/web')" },
 	{ "https://dev.azure.com/contoso/Payments/_git/web.GIT/", TR, CH, false, "remove the '.git' suffix" },
+	/* ".git" alone is no suffix (no name before it): a name that starts with '.'. */
+	{ "https://dev.azure.com/contoso/Payments/_git/.git", TR, CH, false,
+	  "remove the leading '.' from the repository name '.git'" },
 	/* A Project URL loses the repository part whole, its '.git' with it: one fix, not two. */
 	{ "https://dev.azure.com/contoso/Payments/_git/web.git", TP, CH, false,
 	  "remove '/_git/web.git': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
@@ -833,6 +848,7 @@ static const struct bad bad[] = {
 	{ "https://dev.azure.com/con_toso/Payments", TP, CH, false,
 	  "the organization name 'con_toso' can only contain letters, digits and '-'" },
 	{ "https://dev.azure.com/-contoso/Payments", TP, CH, false, "the organization name '-contoso'" },
+	{ "https://dev.azure.com/contoso-/Payments", TP, CH, false, "the organization name 'contoso-'" },
 	{ "https://dev.azure.com:99999/contoso/Payments", TP, CH, false, "the port '99999' is not a number from 1 to 65535" },
 	{ "https://dev.azure.com:/contoso/Payments", TP, CH, false, "the port '' is not a number" },
 	{ "https://dev.azure.com:8x/contoso/Payments", TP, CH, false, "the port '8x' is not a number" },
@@ -975,12 +991,16 @@ static void test_password_not_echoed(void **state)
 		"https:/ci:s3cr3t@dev.azure.com/contoso/Payments",
 		"htps://ci:s3cr3t@dev.azure.com/contoso/Payments",
 		"https://ci:1234@dev.azure.com/contoso/Payments", /* digits before '@' are no port */
+		"https://ci:/s3cr3t@dev.azure.com/contoso/Payments", /* ':' then '/' is no empty port */
 	};
 	char msg[512];
 	struct azure_url u;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		/* Never kept either (a draft). */
+		if (!azure_url_has_credentials(urls[i]))
+			fail_msg("%s: no credentials seen", urls[i]);
 		assert_int_equal(azure_url_parse(urls[i], &u, msg, sizeof(msg)), -1);
 		if (!strstr(msg, "do not put a password or token in the URL") || strstr(msg, "s3c") ||
 		    strstr(msg, "r3t") || strstr(msg, "1234"))
@@ -1054,6 +1074,14 @@ static void test_too_long(void **state)
 	url[sizeof(url) - 1] = '\0';
 	assert_false(azure_url_check(url, AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)));
 	assert_string_equal(msg, "the URL is 2099 bytes long: Azure URLs are far shorter (at most 2048)");
+	/* 2048 bytes is the most, not too many: whatever else is wrong (its name's length) is said. */
+	url[2048] = '\0';
+	assert_false(azure_url_check(url, AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)));
+	assert_null(strstr(msg, "bytes long"));
+	url[2048] = 'a';
+	url[2049] = '\0';
+	assert_false(azure_url_check(url, AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)));
+	assert_string_equal(msg, "the URL is 2049 bytes long: Azure URLs are far shorter (at most 2048)");
 }
 
 /*
@@ -1070,6 +1098,7 @@ static void test_api_forms(void **state)
 		{ "git@ssh.dev.azure.com:v3/contoso/Payments/web", NULL },
 		{ "git@ssh.dev.azure.com:v3/contoso/Payments", NULL },
 		{ "https://dev.azure.com/contoso/Payments/_git/web", NULL },
+		{ "https://www.dev.azure.com/contoso/Payments/_git/web", NULL }, /* ".com/" and "/_git/" cut it right too */
 		{ "https://contoso@dev.azure.com/contoso/Payments", NULL },
 		{ "https://contoso.visualstudio.com/DefaultCollection/Payments/_git/web", NULL },
 		{ "https://tfs.example.com/tfs/Coll/Payments/_git/web", NULL }, /* a server: not the Services' cuts */
@@ -1104,6 +1133,14 @@ static void test_api_forms(void **state)
 /* Values that do not apply are NULL; default ports per transport. */
 static void test_not_applicable(void **state)
 {
+	static const struct {
+		const char *url;
+		int port;
+	} ports[] = {
+		{ "http://tfs.lab/DefaultCollection/Payments/_git/web", 80 },
+		{ "https://tfs.lab/DefaultCollection/Payments/_git/web", 443 },
+		{ "ssh://git@tfs.lab/DefaultCollection/Payments/_git/web", 22 },
+	};
 	struct azure_url u;
 	char msg[256];
 
@@ -1124,6 +1161,13 @@ static void test_not_applicable(void **state)
 	azure_url_free(&u);
 	azure_url_free(&u);
 	azure_url_free(NULL);
+	/* A server's default ports: each transport's own. */
+	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		assert_int_equal(azure_url_parse(ports[i].url, &u, msg, sizeof(msg)), 0);
+		assert_int_equal(u.port, 0);
+		assert_int_equal(azure_url_port(&u), ports[i].port);
+		azure_url_free(&u);
+	}
 }
 
 struct name_case {
@@ -1173,6 +1217,8 @@ static const struct name_case names[] = {
 	{ "ssh://example.com/x y", AZURE_NAME_REPO, "give the repository name (such as web), not a URL" },
 	{ "Payments/_git/web", AZURE_NAME_REPO, "give the repository name" },
 	{ "dev.azure.com/contoso/Payments/_git/web", AZURE_NAME_REPO, "give the repository name" },
+	{ "dev.azure.com/contoso/Payments", AZURE_NAME_PROJECT,
+	  "give the project name (such as Payments), not a URL" }, /* no scheme, no _git/: its host says it */
 	{ "contoso/web", AZURE_NAME_REPO, "remove '/' from the repository name" },
 	{ "_web", AZURE_NAME_REPO, "remove the leading '_' from the repository name '_web'" },
 	{ ".web", AZURE_NAME_REPO, "remove the leading '.' from the repository name '.web'" },

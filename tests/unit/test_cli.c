@@ -110,11 +110,14 @@ static void test_unknown_command(void **state)
 	                           "Try 'azrepos-connect --help' for more information.\n");
 	run_free(&r);
 
-	/* A slip of one or two letters: the command meant is named; never a guess between two (lest). */
+	/*
+	 * A slip of one or two letters: the command meant is named; never a guess between two (lest),
+	 * from three edits away (expabc), or for a word every letter of which was changed (zw: new).
+	 */
 	static const char *const slips[][2] = {
 		{ "tset", "test" }, { "exprot", "export" }, { "secrets", "secret" }, { "shwo", "show" },
 		{ "dlete", "delete" }, { "lits", "list" }, { "newer", "new" }, { "lest", NULL }, { "x", NULL },
-		{ "zzzz", NULL },
+		{ "zzzz", NULL }, { "expabc", NULL }, { "zw", NULL },
 	};
 	for (size_t i = 0; i < sizeof(slips) / sizeof(slips[0]); i++) {
 		char want[160];

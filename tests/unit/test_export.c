@@ -315,7 +315,7 @@ static void test_yaml_quoting(void **state)
 		"#hash", "a # comment", "'quoted'", "\"double\"", "[list]", "{map}", "*alias", "&anchor",
 		"!tag", "%percent", "@at", "`tick`", "|pipe", ">fold", "two\nlines", "trailing ",
 		" leading", "Zürich ☃", "tab\there", "colon:", "?question", "12:30",
-		"-.5", "+.5", "-.5e3", "-_1", "+_",
+		"-.5", "+.5", "-.5e3", "-_1", "+_", "9", /* the last digit too */
 	};
 
 	(void)state;
@@ -331,10 +331,6 @@ static void test_yaml_quoting(void **state)
 	}
 }
 
-/*
- * U+2028/U+2029 are line breaks to YAML 1.1 (libyaml, SnakeYAML) but text to
- * YAML 1.2 readers: written raw, the two read back differently. Escaped only.
- */
 /* Harness appends validationRepo to the URL as it is: a name that is not URL-safe goes encoded. */
 static void test_validation_repo_encoded(void **state)
 {
@@ -358,6 +354,10 @@ static void test_validation_repo_encoded(void **state)
 	}
 }
 
+/*
+ * U+2028/U+2029 are line breaks to YAML 1.1 (libyaml, SnakeYAML) but text to
+ * YAML 1.2 readers: written raw, the two read back differently. Escaped only.
+ */
 static void test_yaml_unicode_breaks(void **state)
 {
 	static const char *const texts[] = { "a\u2028b", "a\u2029b", "\u2028" };
@@ -380,6 +380,44 @@ static void test_yaml_unicode_breaks(void **state)
 		free(yaml);
 		connector_free(c);
 	}
+}
+
+/* A Repository URL is the repository: a test repository left from a Project URL is not exported. */
+static void test_validation_repo_project_only(void **state)
+{
+	(void)state;
+	struct connector *c = make_valid(fixture_connector("name", "Web", "url-type", "repo", "url",
+		"https://dev.azure.com/contoso/Shop/_git/web", "test-repo", "api", "username", "ci", NULL));
+	cJSON *t = export_tree(c);
+
+	assert_string_equal(connector_get(c, FIELD_TEST_REPO), "api");
+	assert_string_equal(path(t, "spec", "type", NULL)->valuestring, "Repo");
+	assert_null(path(t, "spec", "validationRepo", NULL));
+	cJSON_Delete(t);
+	connector_free(c);
+}
+
+/* A long description stays on one line in YAML: folded, it reads back the same but reads and diffs worse. */
+static void test_yaml_long_line(void **state)
+{
+	char description[256] = "", want[300];
+	struct connector *c;
+	char *yaml;
+
+	(void)state;
+	for (int i = 0; i < 40; i++)
+		strcat(description, "word ");
+	strcat(description, "end");
+	c = make_valid(fixture_connector("name", "Web", "description", description, "url-type", "repo", "url",
+		"https://dev.azure.com/contoso/Shop/_git/web", "username", "ci", NULL));
+	yaml = export_text(c, EXPORT_YAML);
+	assert_non_null(yaml);
+	snprintf(want, sizeof(want), "\n  description: %s\n", description);
+	if (!strstr(yaml, want))
+		fail_msg("the description is not one line:\n%s", yaml);
+	assert_round_trip(c);
+	free(yaml);
+	connector_free(c);
 }
 
 /* Tags: split on the first ':'; a bare key maps to "". */
@@ -408,6 +446,8 @@ int main(void)
 		cmocka_unit_test(test_validation_repo_encoded),
 		cmocka_unit_test(test_yaml_unicode_breaks),
 		cmocka_unit_test(test_tags_map),
+		cmocka_unit_test(test_validation_repo_project_only),
+		cmocka_unit_test(test_yaml_long_line),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

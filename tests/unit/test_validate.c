@@ -168,10 +168,11 @@ static void test_identifier_from_name(void **state)
 		{ "Step", "Step" },
 		{ "Zürich Repo", "Zrich_Repo" },
 		{ "a - b", "a_b" },
+		{ "- Web", "Web" }, /* a space after what is dropped starts nothing: no leading '_' */
 		{ "---", "" },
 		{ "", "" },
 	};
-	char buf[IDENT_ID_MAX + 1], msg[256];
+	char buf[IDENT_ID_MAX + 1], msg[256], spaced[IDENT_ID_MAX + 2], wide[IDENT_ID_MAX + 2];
 	char *long_name = repeat("a", 200), *digit_name = repeat("9", 200);
 
 	(void)state;
@@ -188,6 +189,12 @@ static void test_identifier_from_name(void **state)
 	assert_int_equal(strlen(buf), 128);
 	assert_int_equal(buf[0], '_');
 	assert_true(ident_check_identifier(buf, "identifier", msg, sizeof(msg)));
+	/* 127 letters, a space and one more: '_' and 'b' run past the limit, cut to it in any buffer. */
+	memset(spaced, 'a', IDENT_ID_MAX - 1);
+	memcpy(spaced + IDENT_ID_MAX - 1, " b", 3);
+	ident_from_name(spaced, wide, sizeof(wide));
+	assert_true(strlen(wide) <= IDENT_ID_MAX);
+	assert_true(ident_check_identifier(wide, "identifier", msg, sizeof(msg)));
 	free(long_name);
 	free(digit_name);
 }
@@ -272,12 +279,16 @@ static void test_tags(void **state)
 		{ "a:b:c", true, NULL },
 		{ "ü:ö", true, NULL },
 		{ "team:a,team:b", false, "tag 'team' is given twice" },
+		{ "Team:a,team:b", true, NULL }, /* keys are case-sensitive, as a map's in Harness */
 		{ "prod,prod", false, "tag 'prod' is given twice" },
 		{ "prod,prod:x", false, "tag 'prod' is given twice" },
 		{ ":x", false, "a tag needs a key before ':'" },
 		{ "team :x", false, "remove the spaces around ':'" },
 		{ "team: x", false, "remove the spaces around ':'" },
 		{ "a\x01", false, "a control character (0x01) is not allowed in a tag" },
+		/* A tab around ':' is a control character, not a space to remove. */
+		{ "team\t:x", false, "a tab is not allowed in a tag: remove it" },
+		{ "team:\tx", false, "a tab is not allowed in a tag: remove it" },
 	};
 	char *t128 = repeat("t", 128), *t129 = repeat("t", 129);
 
@@ -297,6 +308,7 @@ static void test_delegate_tags(void **state)
 		{ "a b", false, "a delegate tag has no spaces" },
 		{ "eu,eu", false, "delegate tag 'eu' is given twice" },
 		{ "eu\x7f", false, "a control character (0x7F)" },
+		{ "a\tb", false, "a tab is not allowed in a delegate tag: remove it" },
 	};
 	char *t128 = repeat("d", 128), *t129 = repeat("d", 129);
 
@@ -340,6 +352,7 @@ static void test_token(void **state)
 		{ " \t ", false, "the value is only blanks" },
 		{ "Bearer abc123", false, "that is an HTTP Authorization value ('Bearer ...'): give the Personal Access Token alone" },
 		{ "bearer abc123", false, "('Bearer ...')" },
+		{ "Bearer\tabc123", false, "that is an HTTP Authorization value ('Bearer ...')" }, /* a tab for the space */
 		{ "Basic Y2k6dG9rZW4=", false, "that is an HTTP Authorization value ('Basic ...')" },
 		{ "https://dev.azure.com/contoso", false, "that is a URL, not a token" },
 		{ "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n", false,
@@ -369,6 +382,7 @@ static void test_token(void **state)
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst\n", false,
 		  "a line break inside: give the token alone, on one line" },
 		{ "abc\x01" "def", false, "a control character inside" },
+		{ "abc\rdef", false, "a line break inside" }, /* CR as LF: a Windows line end */
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", true, NULL },
 		/* Twice in a row (pasted again after the first): said, in either form. */
 		{ "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstabcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst",
