@@ -435,7 +435,8 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	                      : wizard_edit_key(in, type, ch, paste, multiline);
 
 	if (type == TERM_KEY_PASTE && changed == 0)
-		snprintf(w->status, sizeof(w->status), "the pasted text does not fit in %s", fields_at(it.id)->label);
+		snprintf(w->status, sizeof(w->status), "not pasted: %zu bytes, and %s holds %zu at most (%zu there now)",
+		         paste->len, fields_at(it.id)->label, in->buf->cap, in->buf->len);
 	else if (replace)
 		snprintf(w->status, sizeof(w->status), "the pasted value replaced the one there%s",
 		         cut > 0 ? ", without the spaces around it" : "");

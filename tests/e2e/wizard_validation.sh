@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(54)
+tap = Tap(55)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -36,6 +36,9 @@ def f5_check(t, label, want, what):
 with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     # Overview
+    t.paste("x" * 5000)
+    tap.ok(t.has("not pasted: 5000 bytes, and Name holds 4096 at most (0 there now)") and
+           "xxxxxxxx" not in t.screen_text(), "a paste longer than a field holds: refused, the sizes said")
     t.type(" lead")
     tap.is_(t.message("Name"), "", "while typing, no message yet")
     t.pump(1.5)  # a pause in typing: the message shows, the field still being edited
