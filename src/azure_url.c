@@ -47,6 +47,7 @@ struct parse {
 	bool dotgit;        /* the path ends in ".git" */
 	char *lowered;      /* the text with its scheme and host in lower case, when they were not */
 	bool any_case;      /* the case of the scheme and host set aside (what type a URL reads as) */
+	const struct az_want *w; /* what the check wants (NULL: a plain parse) */
 	char *msg;
 	size_t msglen;
 };
@@ -57,6 +58,8 @@ struct az_want {
 	enum az_connection conn;
 	bool allow_http;
 };
+
+static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, size_t msglen);
 
 static bool seg_is(const struct seg *s, const char *word)
 {
@@ -469,11 +472,15 @@ static int url_authority(struct parse *p, struct azure_url *u)
 	if (url_host(u, hostp, hend, !u->scp, p->msg, p->msglen) < 0 ||
 	    url_case(p, u->scp ? 0 : (size_t)(sep - text), hostp, url_is_services(u->host) ? hend : hostp) < 0)
 		return -1;
-	char buf[256];
+	char buf[256], fixed[AZ_URL_MAX_LEN + 256];
 	const char *meant = url_services_typo(u->host, buf, sizeof(buf));
-	if (meant)
-		return msg_fail(p->msg, p->msglen, "the host '%s' is mistyped: write '%.*s%s%s'", u->host,
-		                (int)(hostp - text), text, meant, hostp + strlen(u->host));
+	if (meant) {
+		snprintf(fixed, sizeof(fixed), "%.*s%s%s", (int)(hostp - text), text, meant, hostp + strlen(u->host));
+		msg_fail(p->msg, p->msglen, "the host '%s' is mistyped: Azure DevOps's is '%s'", u->host, meant);
+		if (url_and_then(fixed, p->w, p->msg, p->msglen))
+			snprintf(p->msg + strlen(p->msg), p->msglen - strlen(p->msg), " ('%s')", fixed);
+		return -1;
+	}
 	p->slash = *p->path == '/';
 	if (p->slash)
 		p->path++;
@@ -742,12 +749,17 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		                "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
 		                "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
 	/* The old form without its collection ({org}@.../{project}/_ssh/{repo}): the repository it names. */
-	if (vsssh && !v3 && !u->scp && u->user && p->nseg == 3 && seg_is(&p->segs[1], "_ssh"))
-		return msg_fail(p->msg, p->msglen, "use the same %s on ssh.dev.azure.com, "
-		                "'git@ssh.dev.azure.com:v3/%s/%.*s%s%.*s'", w && w->type == AZ_URL_PROJECT ? "project"
-		                : "repository", u->user, (int)p->segs[0].len, p->segs[0].at,
-		                w && w->type == AZ_URL_PROJECT ? "" : "/", w && w->type == AZ_URL_PROJECT ? 0
-		                : (int)p->segs[2].len, p->segs[2].at);
+	if (vsssh && !v3 && !u->scp && u->user && p->nseg == 3 && seg_is(&p->segs[1], "_ssh")) {
+		bool project = w && w->type == AZ_URL_PROJECT;
+		char fixed[AZ_URL_MAX_LEN + 64];
+
+		snprintf(fixed, sizeof(fixed), "git@ssh.dev.azure.com:v3/%s/%.*s%s%.*s", u->user, (int)p->segs[0].len,
+		         p->segs[0].at, project ? "" : "/", project ? 0 : (int)p->segs[2].len, p->segs[2].at);
+		msg_fail(p->msg, p->msglen, "use the same %s on ssh.dev.azure.com", project ? "project" : "repository");
+		if (url_and_then(fixed, w, p->msg, p->msglen))
+			snprintf(p->msg + strlen(p->msg), p->msglen - strlen(p->msg), ", '%s'", fixed);
+		return -1;
+	}
 	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
 		return msg_fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
 		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
@@ -1039,7 +1051,7 @@ static int url_trimmed(const char *text, const struct az_want *w, char *msg, siz
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen)
 {
-	struct parse p = { .text = text ? text : "", .msg = msg, .msglen = msglen };
+	struct parse p = { .text = text ? text : "", .w = w, .msg = msg, .msglen = msglen };
 	int rc;
 
 	memset(u, 0, sizeof(*u));

@@ -396,10 +396,13 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		return AZ_EXIT_ERROR;
 	}
 	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
-	/* Changes to it typed in the wizard and not saved: of nothing now. */
-	char *draft = paths_edit_draft(&ctx->paths, id);
+	/* Changes to it typed in the wizard and not saved: of nothing now, nor the lock of that draft. */
+	char *draft = paths_edit_draft(&ctx->paths, id), *draft_lock = draft ? paths_draft_lock(draft) : NULL;
 	if (draft)
 		unlink(draft);
+	if (draft_lock)
+		unlink(draft_lock);
+	free(draft_lock);
 	free(draft);
 	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
 	cmd_connector_print_unused(ctx, unused, secret_users_unused(ctx->paths.connectors_dir, c, unused, FIELD_COUNT));

@@ -252,7 +252,9 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			newconn_no_store(ctx, c, s, e, id);
 			continue;
 		}
-		if (id == FIELD_API_TOKEN && s->v.val[id])
+		/* An API token read already, or given under the HTTP token's id: that one's look is enough. */
+		if (id == FIELD_API_TOKEN && s->v.val[id] &&
+		    (!s->fresh[id] || (fields_applies(c, FIELD_TOKEN) && connector_is(c, FIELD_TOKEN, sid))))
 			continue;
 		/* The API token sharing the HTTP token's secret: one read of the store is enough. */
 		const struct secbuf *tok = s->v.val[FIELD_TOKEN];
@@ -280,6 +282,14 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			              sid, fields_at(id)->key, sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
 			              store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)),
 			              fields_at(id)->key);
+		/* An edit's new value replaces its id's, never a secret of another kind (a key by a token). */
+		else if (s->fresh[id] && st == STORE_OK && s->replace && !same &&
+		         !newconn_kind_fits(*store, id, sid, NULL, msg, sizeof(msg)))
+			newconn_error(e, fields_at(id)->key, "the stored secret '%s' is %s, and a new %s does not replace "
+			              "it: give this one another store id%s%s%s", sid,
+			              store_find(*store, sid, &info) ? store_kind_name(info.kind) : "of another kind",
+			              store_kind_name(fields_at(id)->store_kind), s->wizard ? "" : " (--",
+			              s->wizard ? "" : fields_at(id)->key, s->wizard ? "" : "-secret NEWID)");
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
 			newconn_missing_secret(ctx, s, e, id, sid, "in the store", "paste the value on the Credentials "
 			                       "page, or pick a stored secret there with F4");
@@ -373,19 +383,26 @@ static int newconn_secrets_still_there(struct cli_ctx *ctx, struct store *store,
 	return AZ_EXIT_OK;
 }
 
+/* A secret as it was before this run's save: its value (NULL: not there) and its kind. */
+struct newconn_before {
+	struct secbuf *value;
+	enum store_kind kind;
+};
+
 /*
  * The new values' ids as they were before (NULL: not there). Taken before any is replaced: the
  * API token may share the HTTP token's id.
  */
 static enum store_status newconn_keep_before(struct store *store, const struct connector *c,
-                                             const struct newconn_secrets *s, struct secbuf **before,
+                                             const struct newconn_secrets *s, struct newconn_before *before,
                                              struct store_error *err)
 {
 	enum store_status st = STORE_OK;
 
 	for (int id = 0; id < FIELD_COUNT && st == STORE_OK; id++)
-		if (s->fresh[id] && fields_applies(c, id) && store_txn_has(store, connector_get(c, id)))
-			st = store_get(store, connector_get(c, id), &before[id], err);
+		if (s->fresh[id] && fields_applies(c, id) &&
+		    store_txn_kind(store, connector_get(c, id), &before[id].kind))
+			st = store_get(store, connector_get(c, id), &before[id].value, err);
 	return st;
 }
 
@@ -395,7 +412,7 @@ static enum store_status newconn_keep_before(struct store *store, const struct c
  * when the store keeps them.
  */
 static bool newconn_undo_secrets(struct store *store, const struct connector *c, const struct newconn_secrets *s,
-                                 struct secbuf *const *before, struct store_error *err)
+                                 const struct newconn_before *before, struct store_error *err)
 {
 	enum store_status st = store_begin(store, err);
 
@@ -407,8 +424,8 @@ static bool newconn_undo_secrets(struct store *store, const struct connector *c,
 		    (st = store_get(store, sid, &now, err)) != STORE_OK)
 			continue;
 		if (secbuf_equal(now, s->v.val[id]))
-			st = before[id] ? store_put(store, sid, fields_at(id)->store_kind, before[id], err)
-			                : store_delete(store, sid, err);
+			st = before[id].value ? store_put(store, sid, before[id].kind, before[id].value, err)
+			                      : store_delete(store, sid, err);
 		secbuf_free(now);
 	}
 	if (st == STORE_OK)
@@ -506,13 +523,13 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 {
 	const char *dir = ctx->paths.connectors_dir;
 	struct store_error err = { 0 };
-	struct secbuf *before[FIELD_COUNT] = { 0 };
-	char msg[512];
-	bool any = newconn_has_new(c, s), committed = false;
+	struct newconn_before before[FIELD_COUNT] = { 0 };
+	char msg[512], unsynced[sizeof(err.message)] = "";
+	bool any = newconn_has_new(c, s), committed = false, made_now = any && !*made;
 	enum store_status st = STORE_OK;
 	int rc = AZ_EXIT_OK, frc = -1, lock = -1;
 
-	if (any && !*made) {
+	if (made_now) {
 		rc = newconn_open_store(ctx, false, true, c, s, made, e);
 		if (rc != AZ_EXIT_OK || e->n)
 			return rc != AZ_EXIT_OK ? rc : AZ_EXIT_INVALID;
@@ -531,12 +548,17 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	rc = newconn_still_current(ctx, c, base, e);
 	if (rc == AZ_EXIT_OK)
 		rc = newconn_secrets_still_there(ctx, store, c, s);
-	if (rc == AZ_EXIT_OK && any &&
-	    ((st = newconn_keep_before(store, c, s, before, &err)) != STORE_OK ||
-	     (st = newconn_put_secrets(store, c, s, &err)) != STORE_OK ||
-	     (st = store_commit_held(store, &lock, &err)) != STORE_OK)) {
-		msg_error(ctx->err, "%s; nothing was saved", err.message);
-		rc = store_exit_code(st);
+	if (rc == AZ_EXIT_OK && any) {
+		if ((st = newconn_keep_before(store, c, s, before, &err)) == STORE_OK &&
+		    (st = newconn_put_secrets(store, c, s, &err)) == STORE_OK)
+			st = store_commit_held(store, &lock, &err);
+		/* In place, its folder not synced: the file follows, and that is said after it. */
+		if (st != STORE_OK && err.written) {
+			snprintf(unsynced, sizeof(unsynced), "%s", err.message);
+		} else if (st != STORE_OK) {
+			msg_error(ctx->err, "%s; nothing was saved", err.message);
+			rc = store_exit_code(st);
+		}
 	}
 	committed = any && rc == AZ_EXIT_OK;
 	if (rc == AZ_EXIT_OK) {
@@ -548,16 +570,21 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 			msg_error(ctx->err, "%s; the connector was not saved, but the secret store keeps the new "
 			          "values it named (taking them back failed: %s)", msg, err.message);
 		else if (frc != 0)
-			msg_error(ctx->err, "%s%s", msg, frc == -1 ? "; nothing was saved" : "");
+			msg_error(ctx->err, "%s%s%s", msg, frc == -1 ? "; nothing was saved" : "",
+			          frc == -1 && made_now ? " (the secret store made for it stays, empty)" : "");
 		if (frc != 0)
 			rc = AZ_EXIT_ERROR;
+	}
+	if (*unsynced && frc != -1) {
+		msg_error(ctx->err, "%s", unsynced);
+		rc = rc == AZ_EXIT_OK ? store_exit_code(STORE_IO) : rc;
 	}
 	/* Not committed: the transaction only held the lock, or its changes are dropped. */
 	if (store && !committed)
 		store_abort(store);
 	store_release_lock(&lock);
 	for (int id = 0; id < FIELD_COUNT; id++)
-		secbuf_free(before[id]);
+		secbuf_free(before[id].value);
 	if (committed && frc != -1 && s->fresh[FIELD_SSH_KEY] && s->v.val[FIELD_SSH_KEY])
 		newconn_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
 		                   s->v.val[FIELD_SSH_KEY_PASSPHRASE]);

@@ -94,6 +94,16 @@ char *paths_edit_draft(const struct az_paths *paths, const char *id)
 	return path;
 }
 
+char *paths_draft_lock(const char *draft)
+{
+	size_t n = strlen(draft) + sizeof(".lock");
+	char *path = malloc(n);
+
+	if (path)
+		snprintf(path, n, "%s.lock", draft);
+	return path;
+}
+
 void paths_free(struct az_paths *paths)
 {
 	free(paths->connectors_dir);

@@ -26,6 +26,9 @@ void paths_free(struct az_paths *paths);
 /* The draft of an edit of connector id: <state>/edit-<id>.json (malloc'ed; NULL: out of memory). */
 char *paths_edit_draft(const struct az_paths *paths, const char *id);
 
+/* The lock the wizard keeping a draft holds: <draft>.lock (malloc'ed; NULL: out of memory). */
+char *paths_draft_lock(const char *draft);
+
 /* mkdir -p with mode 0700 for every folder it creates. 0 or -1 with errno set. */
 int paths_mkdir(const char *dir);
 

@@ -393,7 +393,16 @@ bool store_find(const struct store *s, const char *id, struct store_info *info)
 
 bool store_txn_has(const struct store *s, const char *id)
 {
-	return s->txn && store_format_find(s->txn, id) >= 0;
+	return store_txn_kind(s, id, NULL);
+}
+
+bool store_txn_kind(const struct store *s, const char *id, enum store_kind *kind)
+{
+	int i = s->txn ? store_format_find(s->txn, id) : -1;
+
+	if (i >= 0 && kind)
+		*kind = s->txn->entries[i].kind;
+	return i >= 0;
 }
 
 uint64_t store_generation(const struct store *s)
@@ -617,12 +626,14 @@ static enum store_status store_commit_with(struct store *s, enum store_method me
 	w.next = next;
 	w.keys = nk;
 	int wrc = fileio_write_atomic(s->path, json, len, store_verify_written, &w);
-	if (wrc != 0) {
-		if (wrc == -2)
-			st = store_fail(err, STORE_IO, "the secret store %s was written, but syncing its folder "
-			                "failed (%s): after a power loss it may be the old one", s->path,
-			                strerror(errno));
-		else if (errno == EBADMSG)
+	/* In place, its folder not synced: the store as it is now, with the warning. */
+	if (wrc == -2) {
+		st = store_fail(err, STORE_IO, "the secret store %s was written, but syncing its folder failed (%s): "
+		                "after a power loss it may be the old one", s->path, strerror(errno));
+		if (err)
+			err->written = true;
+	} else if (wrc != 0) {
+		if (errno == EBADMSG)
 			st = store_fail(err, STORE_IO, "the new secret store did not verify when read back; "
 			                "the store is unchanged");
 		else
@@ -822,11 +833,13 @@ static enum store_status store_rekey_impl(struct store *s, enum store_method met
 		                  method == STORE_METHOD_PASSPHRASE ? "passphrase" : "key");
 	if (!(m = secbuf_dup(key->data, key->len)))
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
-	if ((st = store_begin_impl(s, err)) == STORE_OK &&
-	    (st = store_commit_with(s, method, m, err)) == STORE_OK) {
+	if ((st = store_begin_impl(s, err)) == STORE_OK)
+		st = store_commit_with(s, method, m, err);
+	/* In place (its folder maybe not synced): the store is under the new key now. */
+	if (st == STORE_OK || (st == STORE_IO && err && err->written)) {
 		secbuf_free(s->material);
 		s->material = m;
-		return STORE_OK;
+		return st;
 	}
 	secbuf_free(m);
 	return st;

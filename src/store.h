@@ -61,6 +61,7 @@ enum store_kind {
 struct store_error {
 	enum store_status status;
 	char message[512];
+	bool written; /* STORE_IO of a commit whose file is in place, its folder not synced */
 };
 
 /* One secret as listed: never the value. */
@@ -108,6 +109,8 @@ bool store_info(const struct store *s, size_t i, struct store_info *info);
 bool store_find(const struct store *s, const char *id, struct store_info *info);
 /* In a transaction: does the store as it is now have id (another process may have added it)? */
 bool store_txn_has(const struct store *s, const char *id);
+/* ... and its kind there (kind may be NULL). */
+bool store_txn_kind(const struct store *s, const char *id, enum store_kind *kind);
 uint64_t store_generation(const struct store *s);
 
 /* The value of id in a new secbuf (the caller frees it with secbuf_free). */

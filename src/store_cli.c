@@ -11,9 +11,10 @@
 #include "ident.h"
 #include "msg.h"
 #include "store_cli.h"
+#include "utf8.h"
 
 #define STORE_CLI_TRIES 3
-/* The shortest new passphrase taken, in bytes (its message says 8). */
+/* The shortest new passphrase taken, in characters (its message says 8). */
 #define STORE_CLI_PASSPHRASE_MIN 8
 
 int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
@@ -119,7 +120,7 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 			return store_cli_tty_error(ctx, errno);
 		if ((*key)->len == 0) {
 			wrong = "an empty passphrase is not allowed";
-		} else if ((*key)->len < STORE_CLI_PASSPHRASE_MIN) {
+		} else if (utf8_count((const char *)(*key)->data) < STORE_CLI_PASSPHRASE_MIN) {
 			/* A copy of the store (a backup) is tried offline: a few letters fall at once. */
 			wrong = "that passphrase is too short: use at least 8 characters (a few words)";
 		} else {

@@ -14,6 +14,7 @@ enum store_status store_fail(struct store_error *err, enum store_status status, 
 	if (!err)
 		return status;
 	err->status = status;
+	err->written = false;
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);

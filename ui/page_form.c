@@ -26,7 +26,7 @@ static bool form_hides(const struct wizard *w, struct wizard_item it, const char
 	bool secret = !it.sid && fields_at(it.id)->kind == FIELD_SECRET && !wizard_key_path_shown(w, it.id);
 
 	return secret || ident_looks_like_token(v) || validate_looks_like_key_text(v) ||
-	       (it.id == FIELD_URL && !it.sid && azure_url_has_credentials(v));
+	       (!it.sid && wizard_url_credentials(it.id, v));
 }
 
 /*

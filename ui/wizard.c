@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "azure_url.h"
 #include "cmd.h"
 #include "connector.h"
 #include "connector_file.h"
@@ -84,6 +85,11 @@ bool wizard_key_file(const struct wizard *w, enum field_id id)
 	 * pasted there is no file either: never looked up (a path in a system call is in audit logs).
 	 */
 	return id == FIELD_SSH_KEY && *v && strncmp(v, "-----", 5) != 0 && !strchr(v, '\n') && !wizard_is_token(v);
+}
+
+bool wizard_url_credentials(enum field_id id, const char *v)
+{
+	return v && (id == FIELD_URL || strstr(v, "://")) && azure_url_has_credentials(v);
 }
 
 bool wizard_home_path(const char *v, char *path, size_t pathlen)
@@ -729,6 +735,7 @@ struct input *wizard_model_input(struct wizard *w, enum field_id id)
 
 static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_start *start)
 {
+	w->draft_lock = -1; /* first: wizard_free closes it, also after a failure here */
 	w->ctx = ctx;
 	w->start = start;
 	w->c = start->c;
@@ -769,7 +776,6 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 	if (!w->ident_typed && connector_get(w->c, FIELD_NAME))
 		wizard_follow_name(w);
 	w->draft = start->editing ? paths_edit_draft(&ctx->paths, start->editing) : strdup(ctx->paths.draft);
-	w->draft_lock = -1;
 	w->errf = open_memstream(&w->errbuf, &w->errlen);
 	return w->errf && w->draft ? 0 : -1;
 }

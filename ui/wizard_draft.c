@@ -17,7 +17,6 @@
 
 #include <sodium.h>
 
-#include "azure_url.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -53,11 +52,13 @@ static bool wizard_draft_ours(const struct wizard *w, ino_t *ino)
 /* Another run holds the draft: said, with the way to go on from what that one keeps. */
 static void wizard_draft_held(struct wizard *w)
 {
-	char pid[32] = "", stop[32] = "";
+	char pid[32] = "", stop[96] = "";
 
+	/* One stopped with Ctrl-Z ends only once continued: kill alone would leave it there. */
 	if (w->draft_held_by > 0) {
 		snprintf(pid, sizeof(pid), " (pid %ld)", w->draft_held_by);
-		snprintf(stop, sizeof(stop), " (kill %ld)", w->draft_held_by);
+		snprintf(stop, sizeof(stop), " (Ctrl-C there, or kill %ld; if it was stopped with Ctrl-Z, kill -CONT "
+		         "%ld too)", w->draft_held_by, w->draft_held_by);
 	}
 	snprintf(w->status, sizeof(w->status), "another wizard%s is using the draft %s: this run keeps none; "
 	         "to go on from that one's, end it%s and start again", pid, w->draft, stop);
@@ -65,14 +66,21 @@ static void wizard_draft_held(struct wizard *w)
 
 void wizard_draft_lock(struct wizard *w)
 {
-	char path[PATH_MAX], pid[32] = "";
+	char pid[32] = "", *path = NULL;
 	int fd = -1;
 
-	if (w->start->dry_run || paths_mkdir(w->ctx->paths.state_dir) != 0 ||
-	    (size_t)snprintf(path, sizeof(path), "%s.lock", w->draft) >= sizeof(path) ||
-	    (fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+	if (!w->start->dry_run && paths_mkdir(w->ctx->paths.state_dir) == 0 && (path = paths_draft_lock(w->draft)))
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(path);
+	if (fd < 0)
 		return; /* the draft's own write says what is wrong there */
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+	int locked = flock(fd, LOCK_EX | LOCK_NB);
+	/* A folder without locks (ENOLCK): as before them, no run stopped from keeping its draft. */
+	if (locked != 0 && errno != EWOULDBLOCK) {
+		close(fd);
+		return;
+	}
+	if (locked == 0) {
 		/* The pid, for a run that finds it held (one not written: that one names none). */
 		int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 		if (ftruncate(fd, 0) == 0)
@@ -120,7 +128,7 @@ bool wizard_draft_save(struct wizard *w)
 	char msg[FIELD_MSG_MAX];
 	for (int id = 0; d && id < FIELD_COUNT; id++) {
 		const char *v = connector_get(d, id);
-		if (v && ((id == FIELD_URL && azure_url_has_credentials(v)) || ident_looks_like_token(v) ||
+		if (v && (wizard_url_credentials(id, v) || ident_looks_like_token(v) ||
 		          validate_looks_like_key_text(v) ||
 		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
 			connector_put(d, id, NULL);

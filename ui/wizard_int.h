@@ -113,6 +113,12 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 /* Does the API token share the HTTP token's secret (nothing typed for it, and HTTP)? */
 bool wizard_api_shared(const struct wizard *w, enum field_id id);
 
+/*
+ * A URL holding a password, or a user that may be a token: in the URL field, or pasted as a URL
+ * into another (a test repository). Never shown unless F2, never kept in the draft.
+ */
+bool wizard_url_credentials(enum field_id id, const char *v);
+
 /* The file named by v (a key file, a CA file), "~/" as $HOME, into path; false ("") when it does not fit. */
 bool wizard_home_path(const char *v, char *path, size_t pathlen);
 

@@ -261,7 +261,8 @@ with Tui(base + ["edit", "fx"], tap=tap) as t:
 adraft = os.path.join(home, "edit-api.json")
 was = os.path.exists(adraft)
 gone = subprocess.run(base + ["delete", "api", "--yes"], capture_output=True, text=True)
-tap.ok(was and gone.returncode == 0 and not os.path.exists(adraft), "'delete' removes the connector's edit draft too")
+tap.ok(was and gone.returncode == 0 and not os.path.exists(adraft) and not os.path.exists(adraft + ".lock"),
+       "'delete' removes the connector's edit draft too, and its lock")
 
 # Only a secret changed in an edit: no draft (a draft holds no secret), and none is said to be kept.
 wdraft = os.path.join(home, "edit-web.json")

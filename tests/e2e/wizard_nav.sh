@@ -400,7 +400,8 @@ with Tui([binary, "--home", dl, "new"], tap=tap) as first:
     with Tui([binary, "--home", dl, "new"], tap=tap) as second:
         second.wait_for("Name *")
         said = "".join(second.screen_text().split())
-        tap.ok(("anotherwizard(pid%d)isusingthedraft" % pid) in said and ("endit(kill%d)" % pid) in said and
+        tap.ok(("anotherwizard(pid%d)isusingthedraft" % pid) in said and ("orkill%d;" % pid) in said and
+               ("kill-CONT%dtoo" % pid) in said and
                not second.has("Resume"), "a second wizard on the draft: not offered, the first named, and "
                "the way to go on from its draft")
         second.type("Beta Two")

@@ -8,7 +8,7 @@ import json, os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(34)
+tap = Tap(36)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -41,6 +41,17 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.settle()
     tap.ok(t.has("ci:S3cretPassw0rd!@"), "F2 shows it")
     t.quit()
+# Such a URL pasted as the test repository: masked there too, and never kept in the draft.
+home = os.path.join(tmp, "h1b")
+with Tui([binary, "--home", home, "new"], tap=tap) as t:
+    t.to_details("testrepo")
+    t.send(LEFT)  # Project: a test repository is asked
+    t.focus("Test repository")
+    t.type("https://bob:Hunter2Secret@dev.azure.com/contoso/Shop/_git/web")
+    t.send(TAB)
+    tap.ok("Hunter2" not in t.screen_text(), "a URL holding a password as the test repository: masked")
+    t.quit()
+tap.is_(any_file_holds(home, b"Hunter2Secret"), [], "... and no file under the home holds it (the draft neither)")
 
 # An SSH key typed line by line (Enter after each): all of it in the key field.
 home = os.path.join(tmp, "h2")

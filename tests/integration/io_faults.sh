@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 64
+plan 72
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -116,6 +116,37 @@ az secret get w-token --to-file "$tap_tmp/got"
 is "$rc:$(cat "$tap_tmp/got")" "0:old-token" "the token stored before the edit is back"
 grep -q '"username":[[:space:]]*"u"' "$home/connectors/w.json"
 ok $? "and the connector file is the one before the edit"
+# A secret of another kind (a password) the edit's new token was to replace: back as it was, kind too.
+printf 'pw-value' >"$tap_tmp/pw"
+az secret set pw --kind password --from-file "$tap_tmp/pw"
+printf 'new-token' | env LD_PRELOAD="$shim" FAULT_CALL=renameat FAULT_NTH=1 FAULT_ERRNO=5 FAULT_NAME=.w.json.tmp. \
+	"$bin" --home "$home" --key-file "$key" edit w --non-interactive --token-secret pw --token-stdin --skip-test \
+	>"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 1 "an edit's token over a password, its file not written: exit 1"
+az secret list
+like "$(cat "$tap_tmp/out")" "^pw +password " "... the password is back as a password"
+az secret get pw --to-file "$tap_tmp/got-pw"
+is "$rc:$(cat "$tap_tmp/got-pw")" "0:pw-value" "... with its value"
+# The store written but its folder not synced: in place, so the connector file follows; said,
+# never "nothing was saved".
+printf 'newer-token' | env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$home" FAULT_CALL=fsync FAULT_NTH=2 \
+	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" edit w --non-interactive --username u3 --token-stdin \
+	--skip-test >"$tap_tmp/out" 2>"$tap_tmp/err"
+frc=$?
+err=$(cat "$tap_tmp/err")
+az secret get w-token --to-file "$tap_tmp/got-newer"
+is "$frc:$(cat "$tap_tmp/got-newer")" "16:newer-token" "the store's folder not synced: exit 16, the new token in place"
+grep -q '"username":[[:space:]]*"u3"' "$home/connectors/w.json" && unlike "$err" "nothing was saved"
+ok $? "... the connector file written with it, and no 'nothing was saved'"
+like "$err" "secrets.store was written, but syncing its folder failed" "... the message says the store is in place"
+# A store made by this run, the connector file not written: said that it stays (empty).
+made="$tap_tmp/made-home"
+printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 FAULT_NAME=.w.json.tmp. \
+	"$bin" --home "$made" --key-file "$key" new --non-interactive --name w --url-type repo \
+	--url https://dev.azure.com/contoso/Payments/_git/web --username u --token-stdin --skip-test \
+	>"$tap_tmp/out" 2>"$tap_tmp/err"
+like "$?:$(cat "$tap_tmp/err")" "^1:.*nothing was saved \(the secret store made for it stays, empty\)" \
+	"a new store, the connector file not written: exit 1, the store made for it said to stay, empty"
 
 # Killed (a crash) between the two writes: the store has the secret, no file
 # names a missing one. Killed at the store's write: nothing saved at all.

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -215,6 +215,20 @@ is "$rc" 0 "done as said: saved with the stored token"
 run az delete web --yes </dev/null
 run http --name web --token-file "$AZF_TOKEN_FILE" </dev/null
 is "$rc:$err" "0:" "made again from the token file stored under its id: saved, the stored secret used"
+
+# A new token never replaces a secret of another kind: not as a new connector's API token, nor
+# as an edit's token (exit 3, the SSH key kept).
+run az secret set deploy-key --generate </dev/null
+run http --name apikey --token-file "$AZF_TOKEN_FILE" --api-access true --api-token-secret deploy-key \
+	--api-token-file "$tap_tmp/other-token" --skip-test </dev/null
+is "$rc" 3 "a new API token under an SSH key's id: exit 3"
+has "$err" "api-token: the store already has a secret 'deploy-key'" "... said, naming the id"
+run az edit web --non-interactive --token-secret deploy-key --token-file "$tap_tmp/other-token" --skip-test </dev/null
+is "$rc" 3 "an edit's new token under an SSH key's id: exit 3"
+has "$err" "token: the stored secret 'deploy-key' is ssh-private-key, and a new token does not replace it" \
+	"... said, with the way out (another store id)"
+run az secret list </dev/null
+like "$out" "^deploy-key +ssh-private-key " "the SSH key is kept"
 
 # A damaged store: the file and the ways out named.
 printf 'junk' >>"$home/secrets.store"

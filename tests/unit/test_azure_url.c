@@ -611,11 +611,16 @@ static const struct bad bad[] = {
 	  "remove the spaces before and after the URL, and then remove '?x=1'" },
 	/* A Services host mistyped: the URL with the host meant (no server is named so). */
 	{ "https://dev.azrue.com/contoso/Payments/_git/web", TR, CH, false,
-	  "the host 'dev.azrue.com' is mistyped: write 'https://dev.azure.com/contoso/Payments/_git/web'" },
+	  "the host 'dev.azrue.com' is mistyped: Azure DevOps's is 'dev.azure.com' "
+	  "('https://dev.azure.com/contoso/Payments/_git/web')" },
 	{ "git@ssh.dev.azure.co:v3/contoso/Payments/web", TR, CS, false,
-	  "the host 'ssh.dev.azure.co' is mistyped: write 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	  "the host 'ssh.dev.azure.co' is mistyped: Azure DevOps's is 'ssh.dev.azure.com' "
+	  "('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
+	/* The URL meant, and what else is wrong with it. */
+	{ "https://dev.azrue.com/contoso/Payments/_git/web", TR, CS, false,
+	  "is 'dev.azure.com', and then this is an HTTPS URL but the connection type is SSH" },
 	{ "https://contoso.visualstudio.con/Payments/_git/web", TR, CH, false,
-	  "write 'https://contoso.visualstudio.com/Payments/_git/web'" },
+	  "('https://contoso.visualstudio.com/Payments/_git/web')" },
 	{ "https://dev.azure.com/", TR, CH, false,
 	  "add the organization, project and repository: 'https://dev.azure.com/<org>/<project>/_git/<repo>'" },
 	{ "https://dev.azure.com/", TP, CH, false, "add the organization and project: 'https://dev.azure.com/<org>/<project>'" },
@@ -624,6 +629,8 @@ static const struct bad bad[] = {
 	  "use the same repository on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
 	{ "ssh://contoso@vs-ssh.visualstudio.com:22/Payments/_ssh/web", TP, CS, false,
 	  "use the same project on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3/contoso/Payments'" },
+	{ "ssh://contoso@vs-ssh.visualstudio.com/Payments/_ssh/web.git", TR, CS, false,
+	  "use the same repository on ssh.dev.azure.com, and then remove the '.git' suffix" },
 	{ "https://dev.azure.com/contoso/Payments\t", TP, CH, false, "control character" },
 	{ "https://dev.azure.com/contoso/\nPayments", TP, CH, false, "control character" },
 	{ "https://dev.azure.com/contoso/\xff", TP, CH, false, "the URL is not valid UTF-8" },

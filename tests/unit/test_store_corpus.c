@@ -169,7 +169,7 @@ static void run_vector(void **state)
 	char *dir = tu_tmpdir();
 	char *path = tu_path(dir, "secrets.store");
 	const struct store_params *params;
-	struct store_error err = { STORE_OK, "" };
+	struct store_error err = { 0 };
 	struct store *s = NULL;
 	enum store_status st;
 	char *body;
