@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 95
+plan 97
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -49,6 +49,9 @@ is "$rc" 4 "repository not found over SSH: exit 4"
 verdict 0 failed not-found '^repository not found or no access \(TF401019\)' "missing repository (from the server's stderr)"
 ssh_probe v3/contoso/Nope/payments-api "$AZF_SSH_KEY"
 verdict 0 failed not-found 'TF401019' "missing project"
+ssh_probe v3/contoso/Payments/cut-off "$AZF_SSH_KEY"
+verdict 0 failed not-found '^repository not found or no access \(TF401019\)' \
+	"a ref list broken off, then TF401019 on stderr: the server's reason, not a protocol error"
 ssh_probe "v3/contoso/Payments/it's" "$AZF_SSH_KEY"
 verdict 0 failed not-found 'TF401019' "a quote in the path stays inside the quoted argument"
 # The longest path that fits the command goes to the server whole; one byte more is refused.

@@ -1,7 +1,8 @@
 /*
  * check_run against a canned HTTP server in a thread (plain http with
  * allow_http): the answers the fixture servers do not give (sign-in
- * redirects, 5xx, anonymous users, disabled repositories, oversized JSON),
+ * redirects, 5xx, anonymous users, disabled repositories, oversized JSON
+ * and JSON of exactly the cap), a URL's user:password never used,
  * the headers sent, connection reuse, cancelling, and the output formats.
  */
 #include <config.h>
@@ -307,6 +308,43 @@ static void test_signin_redirect(void **state)
 	assert_int_equal(s->nreqs, 2);
 }
 
+/* A URL holding user:password: the userinfo never goes to libcurl (the header we build
+ * is the only credential), so no request and no message carries the password. */
+static void test_url_userinfo(void **state)
+{
+	struct server *s = *state;
+	struct run run;
+	char url[160], base[96], want[128], b64[64];
+
+	s->routes[0] = ROUTE("/org/proj/_git/repo/", "302 Found", "Location: /org/proj/_git/repo/moved\r\n", "");
+	s->routes[1] = ROUTE("/org/_apis/", "302 Found", "Location: /org/moved\r\n", "");
+	server_start(s);
+	run.token = secbuf_dup("s3cret-pat", 10);
+	snprintf(url, sizeof(url), "http://ann:hunter2@127.0.0.1:%d/org/proj/_git/repo/info/refs?service=git-upload-pack",
+	         s->port);
+	snprintf(base, sizeof(base), "http://ann:hunter2@127.0.0.1:%d/org", s->port);
+	run.t = (struct check_target){
+		.transport = CHECK_HTTP, .git_url = url, .username = "ci", .token = run.token, .api = true,
+		.api_base = base, .api_token = run.token, .allow_http = true, .timeout_ms = 5000,
+	};
+	run.n = check_run(&run.t, run.r, NULL, NULL);
+	secbuf_free(run.token);
+	assert_int_equal(run.n, 2);
+	for (size_t i = 0; i < run.n; i++) {
+		assert_result(&run.r[i], CHECK_FAILED, CHECK_CAT_PROTOCOL, "the server redirects to http://127.0.0.1:");
+		assert_null(strstr(run.r[i].message, "hunter2"));
+		assert_null(strstr(run.r[i].message, "ann"));
+	}
+	assert_int_equal(s->nreqs, 2);
+	sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)"ci:s3cret-pat", 13, sodium_base64_VARIANT_ORIGINAL);
+	snprintf(want, sizeof(want), "Authorization: Basic %s\r\n", b64);
+	for (int i = 0; i < s->nreqs; i++) {
+		assert_null(strstr(s->reqs[i], "hunter2"));
+		if (strstr(s->reqs[i], "/_git/"))
+			assert_non_null(strstr(s->reqs[i], want));
+	}
+}
+
 static void test_server_answers(void **state)
 {
 	struct server *s = *state;
@@ -319,6 +357,10 @@ static void test_server_answers(void **state)
 	run_check(s, &run, "proj", "repo");
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_AUTH, "token expired: create a new PAT with Code (Read) at http://");
 	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_PROTOCOL, "server error (HTTP 503)");
+	/* 500 is a server error too, the first of them. */
+	s->routes[1] = ROUTE("/org/_apis/", "500 Internal Server Error", "", "oops");
+	run_check(s, &run, "proj", "repo");
+	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_PROTOCOL, "server error (HTTP 500) at 127.0.0.1: try again later");
 }
 
 static void test_api_answers(void **state)
@@ -378,6 +420,22 @@ static void test_caps(void **state)
 	assert_result(&run.r[0], CHECK_OK, CHECK_CAT_NONE, "+ refs (stopped reading at 1 MiB)");
 	assert_true(run.r[0].ref_count > 15000);
 	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_PROTOCOL, "answer larger than 256 KiB");
+	/* Exactly 256 KiB is read whole; one byte more is too big. */
+	free(json);
+	json = malloc(CHECK_API_BODY_MAX + 1);
+	assert_non_null(json);
+	memset(json, ' ', CHECK_API_BODY_MAX + 1);
+	memcpy(json, USER_JSON, sizeof(USER_JSON) - 2); /* its last '}' at the end */
+	json[CHECK_API_BODY_MAX - 1] = '}';
+	s->routes[0].body = json;
+	s->routes[0].len = CHECK_API_BODY_MAX;
+	run_check(s, &run, "proj", "");
+	assert_result(&run.r[1], CHECK_OK, CHECK_CAT_NONE, "authenticated as Ann");
+	json[CHECK_API_BODY_MAX - 1] = ' ';
+	json[CHECK_API_BODY_MAX] = '}';
+	s->routes[0].len = CHECK_API_BODY_MAX + 1;
+	run_check(s, &run, "proj", "");
+	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_PROTOCOL, "answer larger than 256 KiB");
 	free(json);
 	free(adv);
 }
@@ -416,6 +474,21 @@ static void test_git_answers(void **state)
 	run.n = check_run(&run.t, run.r, NULL, NULL);
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "line break");
 	secbuf_free(run.token);
+	/* DEL is a control character too, in the token or the user name: nothing is sent. */
+	int sent = s->nreqs;
+	run.token = secbuf_dup("abc\x7f", 4);
+	run.t.token = run.token;
+	run.n = check_run(&run.t, run.r, NULL, NULL);
+	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "a control character");
+	secbuf_free(run.token);
+	run.token = secbuf_dup("abc", 3);
+	run.t.token = run.token;
+	run.t.username = "c\x7fi";
+	run.n = check_run(&run.t, run.r, NULL, NULL);
+	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "a control character");
+	run.t.username = "ci";
+	secbuf_free(run.token);
+	assert_int_equal(s->nreqs, sent);
 	run.t.token = NULL;
 	run.n = check_run(&run.t, run.r, NULL, NULL);
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "no personal access token");
@@ -552,6 +625,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_success_headers_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signin_redirect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_userinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),

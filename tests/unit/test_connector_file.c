@@ -328,6 +328,26 @@ static void test_load_errors(void **state)
 	assert_non_null(strstr(msg, "key 'identifier' is 'azure_infra_repo_ssh' but the file name "
 	                            "says 'other'"));
 
+	/* Writable by its group or by others: refused (they could point it at their host). */
+	snprintf(path, sizeof(path), "%s/azure_infra_repo_ssh.json", dir);
+	spew(path, text);
+	static const mode_t open_modes[] = { 0620, 0602, 0660, 0666 };
+	for (size_t i = 0; i < sizeof(open_modes) / sizeof(open_modes[0]); i++) {
+		char want[128];
+
+		assert_int_equal(chmod(path, open_modes[i]), 0);
+		assert_int_equal(connector_file_load(dir, "azure_infra_repo_ssh", &c, msg, sizeof(msg)),
+		                 CONNECTOR_FILE_BAD);
+		assert_null(c);
+		snprintf(want, sizeof(want), "can be written by group or others (mode %04o)", (unsigned)open_modes[i]);
+		assert_non_null(strstr(msg, want));
+	}
+	/* Readable by them is their business, as for ssh's files: it loads. */
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(connector_file_load(dir, "azure_infra_repo_ssh", &c, msg, sizeof(msg)), CONNECTOR_FILE_OK);
+	connector_free(c);
+	c = NULL;
+
 	snprintf(path, sizeof(path), "%s/link.json", dir);
 	assert_int_equal(symlink(golden, path), 0);
 	assert_int_equal(connector_file_load(dir, "link", &c, msg, sizeof(msg)), CONNECTOR_FILE_BAD);

@@ -2,7 +2,8 @@
  * The store API (store-design.md §5, §6.4, §6.5, §6.12, §6.14, §6.15, §6.16):
  * round trips, edge values, transactions, binding (splice) tests with a
  * recomputed MAC, wrong passphrases, rekey, refusing to write over a store
- * that does not verify, stale temp files, the lock deadline, small memory.
+ * that does not verify, stale temp files, the lock deadline, small memory;
+ * the limits (key material, generation counter, file size) and a clock gone back.
  */
 #include <config.h>
 
@@ -11,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +343,36 @@ static void raw_free(struct raw *r)
 {
 	store_format_clear(&r->f);
 	store_keys_free(r->k);
+}
+
+/* Every secret of r in the clear, for raw_reseal after a change of the header or dates. */
+static struct secbuf **raw_values(const struct raw *r)
+{
+	struct secbuf **v = calloc(r->f.count + 1, sizeof(*v));
+	struct store_error err;
+
+	assert_non_null(v);
+	for (size_t i = 0; i < r->f.count; i++)
+		assert_int_equal(store_crypto_decrypt(&r->f, i, r->k, &v[i], &err), STORE_OK);
+	return v;
+}
+
+/* Write r as the program would (a store it could have made): every secret
+ * encrypted again for the header and dates as they are now, then sealed. */
+static void raw_reseal(struct raw *r, struct secbuf **values, const char *path)
+{
+	char *json;
+	size_t len;
+
+	for (size_t i = 0; i < r->f.count; i++) {
+		assert_int_equal(store_crypto_encrypt(&r->f, i, r->k, values[i]->data, values[i]->len), 0);
+		secbuf_free(values[i]);
+	}
+	free(values);
+	store_crypto_seal(&r->f, r->k);
+	assert_int_equal(store_format_serialize(&r->f, &json, &len), 0);
+	assert_int_equal(tu_write_file(path, json, len, 0600), 0);
+	free(json);
 }
 
 static void swap_bytes(void *a, void *b, size_t n)
@@ -738,6 +770,113 @@ static void test_splice_text(void **state)
 	free(other);
 }
 
+/* ---- limits: generation, dates, file size ---- */
+
+/* The generation counter stops at 2^53 - 1 (the largest number the format holds): the
+ * write that reaches it works, the next is refused and writes nothing. */
+static void test_generation_exhausted(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct store_error err;
+	struct store *s = make_store(fx->path, PASS, "a", "1", NULL);
+	struct secbuf *v = tu_sb("2"), *np = tu_sb("another passphrase");
+	char before[65], after[65];
+	struct raw r;
+
+	store_close(s);
+	raw_load(fx->path, PASS, &r);
+	struct secbuf **values = raw_values(&r);
+	r.f.generation = STORE_NUMBER_MAX - 1;
+	raw_reseal(&r, values, fx->path);
+	raw_free(&r);
+	assert_int_equal(open_store(fx->path, PASS, &s, &err), STORE_OK);
+	assert_int_equal(store_put(s, "b", STORE_KIND_TOKEN, v, &err), STORE_OK);
+	assert_int_equal(store_generation(s), STORE_NUMBER_MAX);
+	file_digest(fx->path, before);
+	assert_int_equal(store_put(s, "c", STORE_KIND_TOKEN, v, &err), STORE_INVALID);
+	assert_non_null(strstr(err.message, "generation counter is exhausted"));
+	assert_int_equal(store_rekey(s, STORE_METHOD_PASSPHRASE, np, &err), STORE_INVALID);
+	assert_non_null(strstr(err.message, "exhausted"));
+	file_digest(fx->path, after);
+	assert_string_equal(before, after);
+	assert_int_equal(tu_count_temps(fx->dir), 0);
+	store_close(s);
+	assert_int_equal(open_store(fx->path, PASS, &s, &err), STORE_OK);
+	assert_int_equal(store_count(s), 2);
+	check_value(s, "b", "2", 1);
+	store_close(s);
+	secbuf_free(v);
+	secbuf_free(np);
+}
+
+/* A secret created "in the future" (the clock went back since): updated now, its updated
+ * date is its created date, never before it (a reader refuses that as corrupt). */
+static void test_clock_went_back(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct store_error err;
+	struct store *s = make_store(fx->path, PASS, "a", "1", NULL);
+	uint64_t future = (uint64_t)time(NULL) + 10 * 366 * 86400;
+	struct store_info info;
+	struct raw r;
+
+	store_close(s);
+	raw_load(fx->path, PASS, &r);
+	struct secbuf **values = raw_values(&r);
+	r.f.entries[0].created = r.f.entries[0].updated = future;
+	raw_reseal(&r, values, fx->path);
+	raw_free(&r);
+	assert_int_equal(open_store(fx->path, PASS, &s, &err), STORE_OK);
+	put_text(s, "a", STORE_KIND_TOKEN, "changed");
+	assert_true(store_info(s, 0, &info));
+	assert_int_equal(info.created, (int64_t)future);
+	assert_int_equal(info.updated, (int64_t)future);
+	store_close(s);
+	assert_int_equal(open_store(fx->path, PASS, &s, &err), STORE_OK);
+	assert_true(store_find(s, "a", &info));
+	assert_int_equal(info.updated, info.created);
+	check_value(s, "a", "changed", 7);
+	store_close(s);
+}
+
+/* A store never grows past its 1 MiB limit (a reader refuses a larger file): the put that
+ * would take it there is refused with the reason, and the file stays as it was. */
+static void test_file_max(void **state)
+{
+	struct tu_fixture *fx = *state;
+	struct store_error err;
+	struct store *s = make_store(fx->path, PASS, NULL);
+	struct secbuf *v = secbuf_new(STORE_VALUE_MAX);
+	char id[16], before[65], after[65];
+	enum store_status st = STORE_OK;
+	int n = 0;
+	struct stat sb;
+
+	randombytes_buf(v->data, STORE_VALUE_MAX);
+	v->len = STORE_VALUE_MAX;
+	/* 64 KiB values: about 87 KiB each in the file, so well under 64 of them. */
+	while (st == STORE_OK && n < 20) {
+		file_digest(fx->path, before);
+		snprintf(id, sizeof(id), "key-%02d", n);
+		if ((st = store_put(s, id, STORE_KIND_SSH_PRIVATE_KEY, v, &err)) == STORE_OK)
+			n++;
+	}
+	assert_int_equal(st, STORE_INVALID);
+	assert_non_null(strstr(err.message, "would grow beyond 1048576 bytes; remove secrets you no longer need"));
+	assert_true(n >= 10);
+	file_digest(fx->path, after);
+	assert_string_equal(before, after);
+	assert_int_equal(tu_count_temps(fx->dir), 0);
+	assert_int_equal(stat(fx->path, &sb), 0);
+	assert_true(sb.st_size <= STORE_FILE_MAX);
+	store_close(s);
+	assert_int_equal(open_store(fx->path, PASS, &s, &err), STORE_OK);
+	assert_int_equal(store_count(s), (size_t)n);
+	check_value(s, "key-00", v->data, v->len);
+	store_close(s);
+	secbuf_free(v);
+}
+
 /* ---- wrong passphrases (§6.5) ---- */
 
 /* n random wrong passphrases on one handle: how many were reported as such. */
@@ -884,6 +1023,56 @@ static void test_rekey(void **state)
 	free(copy);
 }
 
+/* Key material over 1024 bytes is refused when a store is made or rekeyed with it: unlock
+ * refuses it, so that store could never be opened again. 1024 bytes are fine both ways. */
+static void test_key_material_max(void **state)
+{
+	struct tu_fixture *fx = *state;
+	char pass[STORE_KEY_MATERIAL_MAX + 2], before[65], after[65];
+	struct store_error err;
+	struct store *s = NULL;
+	struct secbuf *over, *max, *keyfile;
+
+	memset(pass, 'p', sizeof(pass) - 1);
+	pass[sizeof(pass) - 1] = '\0';
+	over = tu_sb(pass);
+	assert_int_equal(over->len, 1025);
+	assert_int_equal(store_create_params(fx->path, P(), STORE_METHOD_PASSPHRASE, over, &s, &err), STORE_INVALID);
+	assert_null(s);
+	assert_non_null(strstr(err.message, "the passphrase is longer than 1024 bytes"));
+	keyfile = secbuf_dup(pass, 1025);
+	assert_int_equal(store_create_params(fx->path, P(), STORE_METHOD_KEYFILE, keyfile, &s, &err), STORE_INVALID);
+	assert_non_null(strstr(err.message, "the key file is longer than 1024 bytes"));
+	assert_int_equal(access(fx->path, F_OK), -1);
+	/* 1024 bytes: made, and it opens with them. */
+	pass[1024] = '\0';
+	max = tu_sb(pass);
+	assert_int_equal(store_create_params(fx->path, P(), STORE_METHOD_PASSPHRASE, max, &s, &err), STORE_OK);
+	put_text(s, "a", STORE_KIND_TOKEN, "1");
+	store_close(s);
+	assert_int_equal(open_store(fx->path, pass, &s, &err), STORE_OK);
+	/* A rekey to 1025 bytes: refused, the file as it was, still opened by the old key. */
+	file_digest(fx->path, before);
+	assert_int_equal(store_rekey(s, STORE_METHOD_PASSPHRASE, over, &err), STORE_INVALID);
+	assert_non_null(strstr(err.message, "longer than 1024 bytes"));
+	assert_int_equal(store_rekey(s, STORE_METHOD_KEYFILE, keyfile, &err), STORE_INVALID);
+	file_digest(fx->path, after);
+	assert_string_equal(before, after);
+	store_close(s);
+	assert_int_equal(open_store(fx->path, pass, &s, &err), STORE_OK);
+	check_value(s, "a", "1", 1);
+	/* ... and a rekey to 1024 bytes of a key file works (and opens). */
+	assert_int_equal(store_rekey(s, STORE_METHOD_KEYFILE, max, &err), STORE_OK);
+	store_close(s);
+	assert_int_equal(store_load_params(fx->path, P(), &s, &err), STORE_OK);
+	assert_int_equal(store_unlock(s, max, &err), STORE_OK);
+	check_value(s, "a", "1", 1);
+	store_close(s);
+	secbuf_free(over);
+	secbuf_free(max);
+	secbuf_free(keyfile);
+}
+
 /* Two handles: a write by one is seen by the other's next change (re-read
  * under the lock, no lost update); a rekey by one locks the other out. */
 static void test_concurrent_handles(void **state)
@@ -1026,6 +1215,14 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
 static void test_busy(void **state)
 {
 	struct tu_fixture *fx = *state;
@@ -1042,6 +1239,10 @@ static void test_busy(void **state)
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_int_equal(flock(fd, LOCK_EX), 0);
 	file_digest(fx->path, before);
+	/* The caller's SIGALRM handler: the wait borrows the signal, then gives it back. */
+	struct sigaction mine = { .sa_handler = on_alarm }, cur;
+	sigemptyset(&mine.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &mine, NULL), 0);
 	double t0 = now_s();
 	assert_int_equal(store_put(s, "b", STORE_KIND_TOKEN, v, &err), STORE_BUSY);
 	/* A figure, not a check: the time depends on the machine's load. */
@@ -1049,6 +1250,8 @@ static void test_busy(void **state)
 	assert_non_null(strstr(err.message, "busy"));
 	file_digest(fx->path, after);
 	assert_string_equal(before, after);
+	assert_int_equal(sigaction(SIGALRM, NULL, &cur), 0);
+	assert_ptr_equal(cur.sa_handler, on_alarm);
 	/* A lock let go while the writer waits: it gets it, it did not give up at once. */
 	pid_t holder = fork();
 	if (holder == 0) {
@@ -1059,6 +1262,10 @@ static void test_busy(void **state)
 	close(fd);
 	assert_int_equal(store_put(s, "b", STORE_KIND_TOKEN, v, &err), STORE_OK);
 	assert_int_equal(waitpid(holder, NULL, 0), holder);
+	assert_int_equal(sigaction(SIGALRM, NULL, &cur), 0);
+	assert_ptr_equal(cur.sa_handler, on_alarm);
+	assert_int_equal(alarms, 0);
+	signal(SIGALRM, SIG_DFL);
 	secbuf_free(v);
 	store_close(s);
 	free(lock);
@@ -1166,8 +1373,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_splice, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_splice_order, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_splice_text, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_generation_exhausted, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_clock_went_back, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_file_max, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_passphrases, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_rekey, tu_setup, tu_teardown),
+		cmocka_unit_test_setup_teardown(test_key_material_max, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_handles, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_made_meanwhile, tu_setup, tu_teardown),
 		cmocka_unit_test_setup_teardown(test_refuse_unverified_write, tu_setup, tu_teardown),

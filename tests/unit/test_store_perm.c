@@ -1,6 +1,7 @@
 /*
  * Permissions like OpenSSH (store-design.md §6.10) and memory hygiene
- * (§6.11): the mode/owner/link/folder matrix of the store, its lock and key
+ * (§6.11): the mode/owner/link/folder matrix of the store (a first write's
+ * folders too; a reset of what is not a regular file), its lock and key
  * files, modes at creation under any umask, names planted where the temp
  * file goes (never followed, never reused; stale-temp cleanup unlinks only
  * its own pattern, never through a link), the temp file's mode while it
@@ -184,6 +185,72 @@ static void test_folders(void **state)
 	}
 	free(alias);
 	free(via);
+}
+
+/* A first write (no store yet) judges the folders as a read would: one others can write,
+ * without the sticky bit, is refused before anything is made in it. */
+static void test_first_write_folders(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_error err;
+	struct store *s;
+	struct secbuf *key = tu_sb(PASS), *v = tu_sb("value");
+	char want[512];
+	char *deeper = tu_path(fx->dir, "new/secrets.store");
+
+	assert_int_equal(chmod(fx->data, 0777), 0);
+	assert_int_equal(store_prepare_dir(fx->path, &err), STORE_PERMISSIONS);
+	assert_int_equal(store_create_params(fx->path, tu_params_memo(), STORE_METHOD_PASSPHRASE, key, &s, &err),
+	                 STORE_OK);
+	assert_int_equal(store_put(s, "a", STORE_KIND_TOKEN, v, &err), STORE_PERMISSIONS);
+	snprintf(want, sizeof(want), "run 'chmod go-w %s'", fx->data);
+	assert_non_null(strstr(err.message, want));
+	assert_int_equal(rmdir(fx->data), 0); /* empty: no store, lock or temp file */
+	store_close(s);
+	/* A folder above, yet to be made in: the same. */
+	assert_int_equal(chmod(fx->dir, 0777), 0);
+	assert_int_equal(store_create_params(deeper, tu_params_memo(), STORE_METHOD_PASSPHRASE, key, &s, &err),
+	                 STORE_OK);
+	assert_int_equal(store_put(s, "a", STORE_KIND_TOKEN, v, &err), STORE_PERMISSIONS);
+	snprintf(want, sizeof(want), "run 'chmod go-w %s'", fx->dir);
+	assert_non_null(strstr(err.message, want));
+	assert_int_equal(access(deeper, F_OK), -1);
+	/* With the sticky bit (like /tmp) it is fine. */
+	assert_int_equal(chmod(fx->dir, 01777), 0);
+	assert_int_equal(store_put(s, "a", STORE_KIND_TOKEN, v, &err), STORE_OK);
+	assert_int_equal(access(deeper, F_OK), 0);
+	assert_int_equal(chmod(fx->dir, 0700), 0);
+	store_close(s);
+	secbuf_free(key);
+	secbuf_free(v);
+	free(deeper);
+}
+
+/* Only a regular file is put aside by a reset: a folder or FIFO there is named, not moved. */
+static void test_reset_not_regular(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_error err;
+	char moved[600], want[600];
+	struct stat st;
+
+	for (int fifo = 0; fifo < 2; fifo++) {
+		assert_int_equal(fifo ? mkfifo(fx->path, 0600) : mkdir(fx->path, 0700), 0);
+		moved[0] = '\0';
+		assert_int_equal(store_reset(fx->path, moved, sizeof(moved), &err), STORE_PERMISSIONS);
+		snprintf(want, sizeof(want), "%s is not a regular file: look at it and move it away by hand", fx->path);
+		assert_string_equal(err.message, want);
+		assert_int_equal(lstat(fx->path, &st), 0);
+		assert_true(fifo ? S_ISFIFO(st.st_mode) : S_ISDIR(st.st_mode));
+		/* Nothing put aside: the folder holds it and the lock file only. */
+		DIR *d = opendir(fx->data);
+		assert_non_null(d);
+		for (struct dirent *e; (e = readdir(d)) != NULL;)
+			if (strncmp(e->d_name, "secrets.store.corrupt", 21) == 0)
+				fail_msg("%s was put aside as %s", fifo ? "a FIFO" : "a folder", e->d_name);
+		closedir(d);
+		assert_int_equal(remove(fx->path), 0);
+	}
 }
 
 static void test_lock_file(void **state)
@@ -743,6 +810,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_links_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_write_folders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_not_regular, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_creation_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_files, setup, teardown),
