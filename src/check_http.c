@@ -119,8 +119,10 @@ char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char
 	}
 	if (!base || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
-		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "not a valid URL: '%s'",
-		             base ? base : "");
+		/* Quoted only when it names no user (whose password could follow). */
+		bool quote = base && !strchr(base, '@');
+		check_finish(ctx, res, CHECK_FAILED, CHECK_CAT_CONFIG, "not a valid URL%s%s%s", quote ? ": '" : "",
+		             quote ? base : "", quote ? "'" : "");
 		goto out;
 	}
 	if (strcmp(scheme, "http") == 0 && !ctx->t->allow_http) {

@@ -583,12 +583,12 @@ static void check_ssh_note_accepted(struct check_ssh *s)
 		snprintf(r->message + used, sizeof(r->message) - used, "; new host key %s accepted", r->host_key_fp);
 }
 
-static void check_ssh_read(struct check_ssh *s)
+/* What stderr has for now (the server's reason: TF401019). */
+static void check_ssh_read_err(struct check_ssh *s)
 {
-	char buf[16384];
+	char buf[4096];
 	int n;
 
-	/* stderr first: when stdout ends, the reason is already here. */
 	while ((n = ssh_channel_read_nonblocking(s->channel, buf, sizeof(buf), 1)) > 0) {
 		size_t room = sizeof(s->err) - 1 - s->errlen;
 		size_t take = (size_t)n < room ? (size_t)n : room;
@@ -597,6 +597,15 @@ static void check_ssh_read(struct check_ssh *s)
 		s->errlen += take;
 		s->err[s->errlen] = '\0';
 	}
+}
+
+static void check_ssh_read(struct check_ssh *s)
+{
+	char buf[16384];
+	int n;
+
+	/* stderr first: when stdout ends, the reason is already here. */
+	check_ssh_read_err(s);
 	for (;;) {
 		size_t room = CHECK_GIT_BODY_MAX - s->outlen;
 		char *grown;
@@ -609,7 +618,9 @@ static void check_ssh_read(struct check_ssh *s)
 			return;
 		}
 		if (n <= 0 || room == 0) {
-			/* EOF, or the cap: judge what came (a complete list was judged already). */
+			/* EOF, or the cap: judge what came (a complete list was judged already), with a reason
+			 * come on stderr since the look above. */
+			check_ssh_read_err(s);
 			if (room == 0)
 			{
 				check_git_adv(s->ctx, s->res, s->out, s->outlen, false, true, true);

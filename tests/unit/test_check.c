@@ -462,7 +462,12 @@ static void test_git_answers(void **state)
 	run.t.git_url = "http://exa mple/_git/x/info/refs?service=git-upload-pack";
 	run.t.token = run.token;
 	run.n = check_run(&run.t, run.r, NULL, NULL);
+	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "not a valid URL: 'http://exa mple/_git/x/");
+	/* One naming a user is not quoted: its password could follow. */
+	run.t.git_url = "http://ann:hunter2@exa mple/_git/x/info/refs?service=git-upload-pack";
+	run.n = check_run(&run.t, run.r, NULL, NULL);
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "not a valid URL");
+	assert_null(strstr(run.r[0].message, "hunter2"));
 	run.t.git_url = "ftp://example.com/_git/x/info/refs?service=git-upload-pack";
 	run.n = check_run(&run.t, run.r, NULL, NULL);
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_CONFIG, "unsupported URL scheme 'ftp'");
