@@ -16,6 +16,7 @@
 #define FORM_LABEL_X 2
 #define FORM_VALUE_X 31
 #define FORM_MSG_ROWS 5 /* a URL message names the URL to use: room for it whole */
+#define FORM_MSG_ROWS_FOCUSED 9 /* ... the focused field's, its fixes in turn too */
 
 /*
  * A key file's path is shown; a pasted key and every other secret are hidden, and so is a
@@ -240,10 +241,17 @@ void page_form_draw(struct wizard *w)
 		size_t len = strlen(msgs[w->focus]);
 		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
 	}
-	/* Each item's rows (its line and its message), once for this drawing. */
-	int item_rows[FIELD_COUNT * 2], need = 0;
-	for (size_t i = 0; i < n; i++)
-		need += item_rows[i] = 1 + wizard_wrap_rows(form_width(), FORM_MSG_ROWS, msgs[i]);
+	/*
+	 * Each item's rows (its line and its message), once for this drawing. A message longer than
+	 * its rows under the value (a URL's fixes in turn) takes the page's width: its last URL shows.
+	 */
+	int item_rows[FIELD_COUNT * 2], msg_x[FIELD_COUNT * 2], need = 0;
+	for (size_t i = 0; i < n; i++) {
+		int cap = (int)i == w->focus ? FORM_MSG_ROWS_FOCUSED : FORM_MSG_ROWS;
+		bool wide = wizard_wrap_rows(form_width(), FORM_MSG_ROWS + 1, msgs[i]) > FORM_MSG_ROWS;
+		msg_x[i] = wide ? FORM_LABEL_X + 4 : FORM_VALUE_X; /* past a store id's label: never read as one */
+		need += item_rows[i] = 1 + wizard_wrap_rows(COLS - msg_x[i] - 2, cap, msgs[i]);
+	}
 	/* A page taller than the screen keeps its last row for "↓ more": the help's row is not free. */
 	if (top + need - 1 > bottom)
 		bottom--;
@@ -281,8 +289,9 @@ void page_form_draw(struct wizard *w)
 		if (focused)
 			cursor_y = y;
 		y++;
-		int shown = y <= bottom ? wizard_wrap(y, FORM_VALUE_X, form_width(), bottom - y + 1 < FORM_MSG_ROWS ?
-		                                      bottom - y + 1 : FORM_MSG_ROWS, msgs[i], term_style(TERM_ERROR)) : 0;
+		int room = bottom - y + 1 < item_rows[i] - 1 ? bottom - y + 1 : item_rows[i] - 1;
+		int shown = y <= bottom ? wizard_wrap(y, msg_x[i], COLS - msg_x[i] - 2, room, msgs[i],
+		                                      term_style(TERM_ERROR)) : 0;
 		cut = shown < item_rows[i] - 1;
 		y += shown;
 	}

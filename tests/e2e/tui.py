@@ -404,16 +404,17 @@ class Tui:
         return v == text or (v.endswith("\u2026") and len(v) > 1 and text.startswith(v[:-1]))
 
     def message(self, label):
-        """The message rows under a field (column 31 on, label column empty), joined."""
+        """The message rows under a field (column 31 on, label column empty; one too long for
+        its rows there takes the page's width from column 6, past a store id's label), joined."""
         r = self.field_row(label)
         if r < 0:
             return None
         out = []
         for rr in range(r + 1, self.screen.lines - 4):
             l = self.line(rr)
-            if l[:31].strip() or not l[31:].strip():
+            if l[:6].strip() or not l.strip():
                 break
-            out.append(l[31:].strip())
+            out.append(l.strip())
         return " ".join(out)
 
     def finish(self, done, probe, what):

@@ -122,7 +122,7 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
 with Tui([binary, "--home", os.path.join(tmp, "more"), "new", "--dry-run"], tap=tap) as t:
     t.to_credentials("More", "git@ssh.dev.azure.com:v3/contoso/Shop/ui", ssh=True)
     t.focus("SSH private key")
-    t.type(os.path.join(tmp, "no-such-folder-" + "x" * 150, "id_rsa"))  # its message takes five rows
+    t.type(os.path.join(tmp, "no-such-folder-" + "x" * 400, "id_rsa"))  # its message takes seven rows
     t.focus("Enable API access")
     t.send(SPACE)
     t.send(PGDN)  # refused: every message of the page shows, the last fields are below the screen

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(55)
+tap = Tap(56)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -113,7 +113,11 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")
     msg_check(t, "URL", r"\.git", "a URL ending .git")
     retype(t, "URL", "https://dev.azure.com/contoso/%s/_git/%s.git" % ("P" * 90, "r" * 90))
-    tap.ok((t.message("URL") or "").endswith("\u2026"), "a message longer than its rows ends with '…'")
+    tap.ok("".join((t.message("URL") or "").split()).endswith("('https://dev.azure.com/contoso/%s/_git/%s')"
+                                                               % ("P" * 90, "r" * 90)),
+           "a message too long for its rows under the value takes the page's width: the URL it names shows whole")
+    retype(t, "URL", "https://dev.azure.com/contoso/%s/_git/%s.git" % ("P" * 90, "r" * 400))
+    tap.ok((t.message("URL") or "").endswith("\u2026"), "a message longer than all its rows ends with '…'")
     retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web")
     msg_check(t, "URL", r"space|%20", "a raw space in the URL")
     retype(t, "URL", "git clone https://dev.azure.com/contoso/Shop/_git/web")
