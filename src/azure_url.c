@@ -959,7 +959,7 @@ static void url_parse_free(struct parse *p)
 static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, size_t msglen)
 {
 	struct azure_url u;
-	char more[512];
+	char more[1024]; /* as long as a field's message: its last URL is not cut here */
 
 	if (!msg || !msglen || !fixed)
 		return false;
