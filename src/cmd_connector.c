@@ -397,7 +397,7 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
 	/* Changes to it typed in the wizard and not saved: of nothing now, nor the lock of that draft. */
-	char *draft = paths_edit_draft(&ctx->paths, id), *draft_lock = draft ? paths_draft_lock(draft) : NULL;
+	char *draft = paths_edit_draft(&ctx->paths, id), *draft_lock = draft ? paths_lock_file(draft) : NULL;
 	if (draft)
 		unlink(draft);
 	if (draft_lock)

@@ -515,9 +515,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			msg_error(ctx->err, "nothing was saved");
 		goto report;
 	}
-	bool fresh = newconn_has_new(c, &s);
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
-	if (!a->editing || fresh || !connector_file_holds(ctx->paths.connectors_dir, c)) {
+	if (!newconn_unchanged(ctx, a->editing, c, &s)) {
 		int save_rc = newconn_save(ctx, c, a->base, &s, &store, e);
 		if (save_rc != AZ_EXIT_OK) {
 			rc = save_rc;

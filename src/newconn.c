@@ -265,12 +265,13 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		}
 		enum store_status st = store_get(*store, sid, &have, &err);
 		struct store_info info;
+		bool found = st == STORE_OK && store_find(*store, sid, &info);
 		/*
 		 * The value already stored under that id: nothing to replace, no clash (an edit's rerun, or
 		 * a new one's after a crash between the store's write and its file's).
 		 */
-		bool same = s->fresh[id] && have && secbuf_equal(have, s->v.val[id]) &&
-		            store_find(*store, sid, &info) && info.kind == fields_at(id)->store_kind;
+		bool same = s->fresh[id] && found && secbuf_equal(have, s->v.val[id]) &&
+		            info.kind == fields_at(id)->store_kind;
 		char kind[64];
 		if (s->fresh[id] && st == STORE_OK && !s->replace && !same)
 			newconn_error(e, fields_at(id)->key, s->wizard
@@ -283,11 +284,10 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			              store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)),
 			              fields_at(id)->key);
 		/* An edit's new value replaces its id's, never a secret of another kind (a key by a token). */
-		else if (s->fresh[id] && st == STORE_OK && s->replace && !same &&
+		else if (s->fresh[id] && found && s->replace && !same &&
 		         !newconn_kind_fits(*store, id, sid, NULL, msg, sizeof(msg)))
 			newconn_error(e, fields_at(id)->key, "the stored secret '%s' is %s, and a new %s does not replace "
-			              "it: give this one another store id%s%s%s", sid,
-			              store_find(*store, sid, &info) ? store_kind_name(info.kind) : "of another kind",
+			              "it: give this one another store id%s%s%s", sid, store_kind_name(info.kind),
 			              store_kind_name(fields_at(id)->store_kind), s->wizard ? "" : " (--",
 			              s->wizard ? "" : fields_at(id)->key, s->wizard ? "" : "-secret NEWID)");
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
@@ -484,6 +484,12 @@ static enum store_status newconn_put_secrets(struct store *store, const struct c
 		}
 	}
 	return st;
+}
+
+bool newconn_unchanged(const struct cli_ctx *ctx, const char *editing, const struct connector *c,
+                       const struct newconn_secrets *s)
+{
+	return editing && !newconn_has_new(c, s) && connector_file_holds(ctx->paths.connectors_dir, c);
 }
 
 int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,

@@ -74,6 +74,10 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 /* Is a secret value given (fresh) for a field that applies: something for the store? */
 bool newconn_has_new(const struct connector *c, const struct newconn_secrets *s);
 
+/* An edit that changes nothing (no new secret value, its file holds c): it writes nothing, and says so. */
+bool newconn_unchanged(const struct cli_ctx *ctx, const char *editing, const struct connector *c,
+                       const struct newconn_secrets *s);
+
 /*
  * Save: under the store's lock, the connector file must still be what the
  * run started from (base: the file an edit read; NULL for a new connector,

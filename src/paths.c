@@ -94,14 +94,14 @@ char *paths_edit_draft(const struct az_paths *paths, const char *id)
 	return path;
 }
 
-char *paths_draft_lock(const char *draft)
+char *paths_lock_file(const char *path)
 {
-	size_t n = strlen(draft) + sizeof(".lock");
-	char *path = malloc(n);
+	size_t n = strlen(path) + sizeof(".lock");
+	char *lock = malloc(n);
 
-	if (path)
-		snprintf(path, n, "%s.lock", draft);
-	return path;
+	if (lock)
+		snprintf(lock, n, "%s.lock", path);
+	return lock;
 }
 
 void paths_free(struct az_paths *paths)

@@ -26,8 +26,11 @@ void paths_free(struct az_paths *paths);
 /* The draft of an edit of connector id: <state>/edit-<id>.json (malloc'ed; NULL: out of memory). */
 char *paths_edit_draft(const struct az_paths *paths, const char *id);
 
-/* The lock the wizard keeping a draft holds: <draft>.lock (malloc'ed; NULL: out of memory). */
-char *paths_draft_lock(const char *draft);
+/*
+ * The lock file that goes with path, never removed while in use: <path>.lock (the store's, a
+ * draft's; malloc'ed, NULL: out of memory).
+ */
+char *paths_lock_file(const char *path);
 
 /* mkdir -p with mode 0700 for every folder it creates. 0 or -1 with errno set. */
 int paths_mkdir(const char *dir);

@@ -14,7 +14,7 @@
 #include "utf8.h"
 
 #define STORE_CLI_TRIES 3
-/* The shortest new passphrase taken, in characters (its message says 8). */
+/* The shortest new passphrase taken, in characters. */
 #define STORE_CLI_PASSPHRASE_MIN 8
 
 int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
@@ -115,6 +115,7 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 	for (int tries = 1;; tries++) {
 		struct secbuf *again;
 		const char *wrong = NULL;
+		char short_msg[96];
 
 		if (!(*key = store_cli_ask(ctx, "New passphrase for the secret store: ", STORE_KEY_MATERIAL_MAX)))
 			return store_cli_tty_error(ctx, errno);
@@ -122,7 +123,9 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 			wrong = "an empty passphrase is not allowed";
 		} else if (utf8_count((const char *)(*key)->data) < STORE_CLI_PASSPHRASE_MIN) {
 			/* A copy of the store (a backup) is tried offline: a few letters fall at once. */
-			wrong = "that passphrase is too short: use at least 8 characters (a few words)";
+			snprintf(short_msg, sizeof(short_msg), "that passphrase is too short: use at least %d characters "
+			         "(a few words)", STORE_CLI_PASSPHRASE_MIN);
+			wrong = short_msg;
 		} else {
 			if (!(again = store_cli_ask(ctx, "Repeat the passphrase: ", STORE_KEY_MATERIAL_MAX))) {
 				int rc = store_cli_tty_error(ctx, errno);

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "paths.h"
 #include "store_error.h"
 #include "store_lock.h"
 #include "store_perm.h"
@@ -61,15 +61,13 @@ static enum store_status store_lock_wait(int lfd, long long deadline)
 
 enum store_status store_lock_take(const char *path, int timeout_ms, int *fd, struct store_error *err)
 {
-	size_t n = strlen(path) + sizeof(".lock");
-	char *lock = malloc(n);
+	char *lock = paths_lock_file(path);
 	long long deadline = clock_ms() + timeout_ms;
 	enum store_status s;
 	int lfd;
 
 	if (!lock)
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
-	snprintf(lock, n, "%s.lock", path);
 	lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (lfd < 0) {
 		s = store_perm_open_error(errno, lock, "lock file", err);

@@ -9,7 +9,6 @@
 #include "azure_url.h"
 #include "clock.h"
 #include "connector.h"
-#include "connector_file.h"
 #include "exitcode.h"
 #include "known_hosts.h"
 #include "term.h"
@@ -129,8 +128,7 @@ static void check_save(struct wizard *w)
 		snprintf(w->done, sizeof(w->done), "dry run: the connector '%s' is valid, the check %s; "
 		         "nothing was written%s", id, ok ? "passed" : "FAILED",
 		         w->start->write_answers ? " but the answers file" : "");
-	} else if (w->start->editing && !newconn_has_new(w->cc, &w->s) &&
-	           connector_file_holds(w->ctx->paths.connectors_dir, w->cc)) {
+	} else if (newconn_unchanged(w->ctx, w->start->editing, w->cc, &w->s)) {
 		/* An edit that changes nothing writes nothing, and says so (as without the wizard). */
 		wizard_draft_drop(w);
 		w->check = TEST_PASSED;

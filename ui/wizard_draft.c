@@ -69,7 +69,7 @@ void wizard_draft_lock(struct wizard *w)
 	char pid[32] = "", *path = NULL;
 	int fd = -1;
 
-	if (!w->start->dry_run && paths_mkdir(w->ctx->paths.state_dir) == 0 && (path = paths_draft_lock(w->draft)))
+	if (!w->start->dry_run && paths_mkdir(w->ctx->paths.state_dir) == 0 && (path = paths_lock_file(w->draft)))
 		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(path);
 	if (fd < 0)

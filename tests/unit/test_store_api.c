@@ -327,16 +327,22 @@ static void raw_load(const char *path, const char *pass, struct raw *r)
 	assert_int_equal(store_crypto_open(&r->f, r->k, &err), STORE_OK);
 }
 
-/* Write r back with a valid MAC (an attacker who knows the MAC key). */
-static void raw_save(struct raw *r, const char *path)
+/* f as the file at path, as it is (its MAC too). */
+static void raw_write(const struct store_file *f, const char *path)
 {
 	char *json;
 	size_t len;
 
-	store_crypto_mac(&r->f, r->k, r->f.mac);
-	assert_int_equal(store_format_serialize(&r->f, &json, &len), 0);
+	assert_int_equal(store_format_serialize(f, &json, &len), 0);
 	assert_int_equal(tu_write_file(path, json, len, 0600), 0);
 	free(json);
+}
+
+/* Write r back with a valid MAC (an attacker who knows the MAC key). */
+static void raw_save(struct raw *r, const char *path)
+{
+	store_crypto_mac(&r->f, r->k, r->f.mac);
+	raw_write(&r->f, path);
 }
 
 static void raw_free(struct raw *r)
@@ -361,18 +367,13 @@ static struct secbuf **raw_values(const struct raw *r)
  * encrypted again for the header and dates as they are now, then sealed. */
 static void raw_reseal(struct raw *r, struct secbuf **values, const char *path)
 {
-	char *json;
-	size_t len;
-
 	for (size_t i = 0; i < r->f.count; i++) {
 		assert_int_equal(store_crypto_encrypt(&r->f, i, r->k, values[i]->data, values[i]->len), 0);
 		secbuf_free(values[i]);
 	}
 	free(values);
 	store_crypto_seal(&r->f, r->k);
-	assert_int_equal(store_format_serialize(&r->f, &json, &len), 0);
-	assert_int_equal(tu_write_file(path, json, len, 0600), 0);
-	free(json);
+	raw_write(&r->f, path);
 }
 
 static void swap_bytes(void *a, void *b, size_t n)
@@ -470,13 +471,9 @@ static void test_splice(void **state)
 	struct store *t;
 	raw_load(fx->path, PASS, &r);
 	r.f.count = 1;
-	char *json;
-	size_t len;
 	store_crypto_mac(&r.f, r.k, r.f.mac); /* even with a valid MAC ... */
 	r.f.count = 2;
-	assert_int_equal(store_format_serialize(&r.f, &json, &len), 0);
-	assert_int_equal(tu_write_file(spliced, json, len, 0600), 0);
-	free(json);
+	raw_write(&r.f, spliced);
 	assert_int_equal(open_store(spliced, PASS, &t, &err), STORE_TAMPERED);
 	r.f.count = 1; /* ... of the file without "b": the data key's AD still binds the header */
 	raw_save(&r, spliced);
@@ -1297,8 +1294,6 @@ static void test_small_memory(void **state)
 	struct secbuf *key = tu_sb(PASS), *v = tu_sb("1");
 	char *big = tu_path(fx->dir, "big.store");
 	struct raw r;
-	char *json;
-	size_t len;
 
 	/* The production defaults (MODERATE, 256 MiB) through the public API. */
 	assert_int_equal(store_create(fx->path, STORE_METHOD_PASSPHRASE, key, &s, &err), STORE_OK);
@@ -1320,9 +1315,7 @@ static void test_small_memory(void **state)
 	}
 	/* The same store demanding 1 GiB (the maximum a reader accepts). */
 	r.f.unlock.memlimit = 1u << 30;
-	assert_int_equal(store_format_serialize(&r.f, &json, &len), 0);
-	assert_int_equal(tu_write_file(big, json, len, 0600), 0);
-	free(json);
+	raw_write(&r.f, big);
 	store_format_clear(&r.f);
 	pid_t pid = fork();
 	if (pid == 0) {
