@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "connector_file.h"
@@ -15,45 +16,82 @@ const char *secret_users_id(const struct connector *c, int id)
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
 }
 
-void secret_users_of(const char *dir, const char *id, char *buf, size_t buflen, char *refused, size_t refusedlen,
-                     enum store_kind *kind)
+int secret_users_load(const char *dir, struct secret_users *u)
 {
-	char **ids = NULL, msg[512];
-	size_t n = 0, at = 0, rat = 0;
+	char msg[512];
+
+	memset(u, 0, sizeof(*u));
+	if (connector_file_ids(dir, &u->ids, &u->n) != 0)
+		return -1;
+	if (u->n && !(u->c = calloc(u->n, sizeof(*u->c)))) {
+		secret_users_free(u);
+		return -1;
+	}
+	/* A file refused (its mode, a slip in it) stays NULL: it may name any secret. */
+	for (size_t i = 0; i < u->n; i++)
+		if (connector_file_load(dir, u->ids[i], &u->c[i], msg, sizeof(msg)) != CONNECTOR_FILE_OK)
+			u->c[i] = NULL;
+	return 0;
+}
+
+void secret_users_in(const struct secret_users *u, const char *id, char *buf, size_t buflen, char *refused,
+                     size_t refusedlen, enum store_kind *kind)
+{
+	size_t at = 0, rat = 0;
 
 	buf[0] = refused[0] = '\0';
-	if (connector_file_ids(dir, &ids, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		struct connector *c = NULL;
+	for (size_t i = 0; i < u->n; i++) {
 		bool uses = false;
 
-		/* A file refused (its mode, a slip in it) may name it: said apart, so nothing it needs goes unasked. */
-		if (connector_file_load(dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK) {
+		/* Said apart, so nothing a refused file needs goes unasked. */
+		if (!u->c[i]) {
 			if (rat < refusedlen)
-				rat += (size_t)snprintf(refused + rat, refusedlen - rat, "%s%s", rat ? ", " : "", ids[i]);
+				rat += (size_t)snprintf(refused + rat, refusedlen - rat, "%s%s", rat ? ", " : "", u->ids[i]);
 			continue;
 		}
 		for (int f = 0; f < FIELD_COUNT; f++)
-			if (secret_users_id(c, f) && connector_is(c, f, id)) {
+			if (secret_users_id(u->c[i], f) && connector_is(u->c[i], f, id)) {
 				uses = true;
 				if (kind)
 					*kind = fields_at(f)->store_kind;
 			}
-		connector_free(c);
 		if (uses && at < buflen)
-			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", ids[i]);
+			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", u->ids[i]);
 	}
-	connector_file_free_ids(ids, n);
+}
+
+void secret_users_free(struct secret_users *u)
+{
+	for (size_t i = 0; u->c && i < u->n; i++)
+		connector_free(u->c[i]);
+	free(u->c);
+	connector_file_free_ids(u->ids, u->n);
+	memset(u, 0, sizeof(*u));
+}
+
+void secret_users_of(const char *dir, const char *id, char *buf, size_t buflen, char *refused, size_t refusedlen,
+                     enum store_kind *kind)
+{
+	struct secret_users u;
+
+	buf[0] = refused[0] = '\0';
+	if (secret_users_load(dir, &u) != 0)
+		return;
+	secret_users_in(&u, id, buf, buflen, refused, refusedlen, kind);
+	secret_users_free(&u);
 }
 
 size_t secret_users_unused(const char *dir, const struct connector *was, char (*ids)[IDENT_SECRET_ID_MAX + 1],
                            size_t max)
 {
+	struct secret_users u;
 	char users[1024], refused[1024];
 	size_t n = 0;
 
-	for (int id = 0; was && id < FIELD_COUNT && n < max; id++) {
+	/* Not read: none known to be unused. */
+	if (!was || secret_users_load(dir, &u) != 0)
+		return 0;
+	for (int id = 0; id < FIELD_COUNT && n < max; id++) {
 		const char *v = secret_users_id(was, id);
 		bool listed = false;
 
@@ -63,9 +101,10 @@ size_t secret_users_unused(const char *dir, const struct connector *was, char (*
 		if (!v || listed || strlen(v) > IDENT_SECRET_ID_MAX)
 			continue;
 		/* With a refused file about, not known to be unused: not offered for removal. */
-		secret_users_of(dir, v, users, sizeof(users), refused, sizeof(refused), NULL);
+		secret_users_in(&u, v, users, sizeof(users), refused, sizeof(refused), NULL);
 		if (!*users && !*refused)
 			snprintf(ids[n++], sizeof(ids[0]), "%s", v);
 	}
+	secret_users_free(&u);
 	return n;
 }

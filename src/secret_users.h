@@ -11,6 +11,21 @@
 /* Is id a secret field of c that applies, with a store id? That id, else NULL. */
 const char *secret_users_id(const struct connector *c, int id);
 
+/* The connectors saved in dir, loaded once to ask about many secrets (F4's list). */
+struct secret_users {
+	char **ids;            /* sorted */
+	struct connector **c;  /* NULL where the file is refused */
+	size_t n;
+};
+
+/* 0, or -1 (errno) when dir cannot be read. */
+int secret_users_load(const char *dir, struct secret_users *u);
+void secret_users_free(struct secret_users *u);
+
+/* secret_users_of on connectors loaded before. */
+void secret_users_in(const struct secret_users *u, const char *id, char *buf, size_t buflen, char *refused,
+                     size_t refusedlen, enum store_kind *kind);
+
 /*
  * The connectors saved in dir that name secret id, as "a, b" in buf ("" for none); those whose
  * file is refused (they may), apart in refused; with kind, what the (last) one naming it needs.

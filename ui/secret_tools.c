@@ -69,7 +69,8 @@ void secret_tools_generate_key(struct wizard *w)
 }
 
 /* One line of F4's list: the id, when it was last set, and which connectors use it. */
-static void secret_tools_label(const struct wizard *w, const struct store_info *info, char *buf, size_t buflen)
+static void secret_tools_label(const struct secret_users *u, const struct store_info *info, char *buf,
+                               size_t buflen)
 {
 	char when[16] = "", users[256], refused[256];
 	time_t t = (time_t)info->updated;
@@ -77,7 +78,7 @@ static void secret_tools_label(const struct wizard *w, const struct store_info *
 
 	if (localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
-	secret_users_of(w->ctx->paths.connectors_dir, info->id, users, sizeof(users), refused, sizeof(refused), NULL);
+	secret_users_in(u, info->id, users, sizeof(users), refused, sizeof(refused), NULL);
 	/* The box is 60 columns: a long list of users is cut there anyway. */
 	snprintf(buf, buflen, "%-26s %s  %s%.64s", info->id, when, *users ? "used by " : *refused ? "" : "unused",
 	         users);
@@ -88,6 +89,7 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 {
 	char labels[256][192];
 	const char *items[256], *ids[256];
+	struct secret_users users;
 	size_t n = 0;
 
 	if (!w->store) {
@@ -102,17 +104,24 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 			return;
 		}
 	}
+	/* Each connector read once, not once per secret: a fleet's box has hundreds of both. */
+	if (secret_users_load(w->ctx->paths.connectors_dir, &users) != 0) {
+		snprintf(w->status, sizeof(w->status), "cannot read %s: %s", w->ctx->paths.connectors_dir,
+		         strerror(errno));
+		return;
+	}
 	for (size_t i = 0; i < store_count(w->store) && n < sizeof(items) / sizeof(items[0]); i++) {
 		struct store_info info;
 		/* An id that looks like a token is never shown (secret list withholds it too). */
 		if (store_info(w->store, i, &info) && info.kind == fields_at(id)->store_kind &&
 		    !ident_looks_like_token(info.id)) {
-			secret_tools_label(w, &info, labels[n], sizeof(labels[n]));
+			secret_tools_label(&users, &info, labels[n], sizeof(labels[n]));
 			ids[n] = info.id;
 			items[n] = labels[n];
 			n++;
 		}
 	}
+	secret_users_free(&users);
 	if (n == 0) {
 		snprintf(w->status, sizeof(w->status), "no secret of kind %s in the store yet: type the value",
 		         store_kind_name(fields_at(id)->store_kind));

@@ -20,6 +20,7 @@
 
 #include "connector_file.h"
 #include "core_fixture.h"
+#include "secret_users.h"
 
 static char *data_path(const char *rel)
 {
@@ -414,6 +415,62 @@ static void test_ids_and_remove(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* Which connectors name a secret: each file read once for many ids; a refused one said apart. */
+static void test_secret_users(void **state)
+{
+	const char *dir = *state;
+	static const char *const files[] = { "azure_payments.json", "azure_infra_repo_ssh.json" };
+	char path[512], users[256], refused[256];
+	enum store_kind kind = STORE_KIND_PASSWORD;
+	struct secret_users u;
+
+	for (size_t i = 0; i < 2; i++) {
+		char *golden = data_path(files[i]), *text;
+		size_t len;
+
+		text = fixture_read(golden, &len);
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		spew(path, text);
+		free(text);
+		free(golden);
+	}
+	snprintf(path, sizeof(path), "%s/broken.json", dir);
+	spew(path, "{");
+	assert_int_equal(secret_users_load(dir, &u), 0);
+	assert_int_equal(u.n, 3);
+	secret_users_in(&u, "azure_pat", users, sizeof(users), refused, sizeof(refused), &kind);
+	assert_string_equal(users, "azure_payments");
+	assert_string_equal(refused, "broken");
+	assert_int_equal(kind, STORE_KIND_TOKEN);
+	secret_users_in(&u, "azure_ssh_key", users, sizeof(users), refused, sizeof(refused), &kind);
+	assert_string_equal(users, "azure_infra_repo_ssh");
+	assert_int_equal(kind, STORE_KIND_SSH_PRIVATE_KEY);
+	secret_users_in(&u, "nobody_has", users, sizeof(users), refused, sizeof(refused), NULL);
+	assert_string_equal(users, "");
+	secret_users_free(&u);
+	assert_null(u.ids);
+	/* With the refused file about, no secret is known to be unused; without it, the unnamed are. */
+	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
+	char *golden = data_path("azure_payments.json"), *text = fixture_read(golden, &(size_t){ 0 });
+	char msg[512];
+	struct connector *was = connector_file_parse(text, strlen(text), "was", msg, sizeof(msg));
+	assert_non_null(was);
+	assert_true(fields_set(was, FIELD_TOKEN, "old_pat", msg, sizeof(msg)));
+	assert_int_equal(secret_users_unused(dir, was, unused, FIELD_COUNT), 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(secret_users_unused(dir, was, unused, FIELD_COUNT), 1);
+	assert_string_equal(unused[0], "old_pat");
+	/* No folder yet: none saved, so both are unused; one that cannot be read: none offered. */
+	snprintf(path, sizeof(path), "%s/none", dir);
+	assert_int_equal(secret_users_unused(path, was, unused, FIELD_COUNT), 2);
+	snprintf(path, sizeof(path), "%s/azure_payments.json", dir);
+	assert_int_equal(secret_users_load(path, &u), -1);
+	assert_int_equal(secret_users_unused(path, was, unused, FIELD_COUNT), 0);
+	connector_free(was);
+	free(text);
+	free(golden);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +482,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dir_safe, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_load_errors, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_ids_and_remove, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_secret_users, setup_dir, teardown_dir),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
