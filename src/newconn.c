@@ -569,6 +569,7 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	committed = any && rc == AZ_EXIT_OK;
 	if (rc == AZ_EXIT_OK) {
 		frc = connector_file_save(dir, c, base != NULL, msg, sizeof(msg));
+		s->saved = frc != -1;
 		/* The undo takes the lock again, for a transaction of its own. */
 		if (frc == -1)
 			store_release_lock(&lock);
@@ -595,7 +596,7 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 		newconn_pub_forget(ctx, connector_get(c, FIELD_SSH_KEY), s->v.val[FIELD_SSH_KEY],
 		                   s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
-	if (rc == AZ_EXIT_OK)
+	if (s->saved)
 		s->nunused = secret_users_unused(ctx->paths.connectors_dir, base, s->unused, FIELD_COUNT);
 	return rc;
 }

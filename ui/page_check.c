@@ -139,7 +139,8 @@ static void check_save(struct wizard *w)
 		w->check = TEST_SAVING;
 		int rc = newconn_save(w->ctx, w->cc, w->start->base, &w->s, &w->store, &w->errs);
 		wizard_take_messages(w);
-		if (rc != AZ_EXIT_OK) {
+		/* Saved, only a folder not synced: that is said with the rest, not as a failure to save. */
+		if (rc != AZ_EXIT_OK && !w->s.saved) {
 			check_failed_store(w);
 			w->rc = rc;
 			return;
@@ -163,6 +164,14 @@ static void check_save(struct wizard *w)
 			snprintf(w->done + len, sizeof(w->done) - len, "; the SSH key made with F3 is not used by "
 			         "this HTTP connector: it is discarded with its public key file (remove that key "
 			         "from Azure DevOps if it was added)");
+		if (rc != AZ_EXIT_OK) {
+			len = strlen(w->done);
+			if (len < sizeof(w->done))
+				snprintf(w->done + len, sizeof(w->done) - len, "; but %s", w->status);
+			w->status[0] = '\0';
+			w->rc = rc;
+			return;
+		}
 	}
 	w->rc = ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 }

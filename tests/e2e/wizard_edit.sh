@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(57)
+tap = Tap(61)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -331,5 +331,40 @@ with Tui([binary, "--home", os.path.join(tmp, "h-made"), "--key-file", newkey, "
     tail = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1].decode("utf-8", "replace")
     tap.ok(os.path.exists(newkey) and ("created the key file %s for the new secret store: keep a copy" % newkey)
            in " ".join(tail.split()), "the key file made is named at the end, with 'keep a copy'")
+# Saved, only the store's folder not synced (EIO): the wizard says it saved and what was not synced,
+# on the screen and after it, exit 16; the edit's draft is gone (the change is in the file).
+xdg = os.path.join(tmp, "xdg")
+os.environ.update(XDG_CONFIG_HOME=xdg + "/config", XDG_DATA_HOME=xdg + "/data", XDG_STATE_HOME=xdg + "/state")
+xbase = [binary, "--key-file", key_file(os.path.join(tmp, "xdg.key"))]
+tap.is_(subprocess.run(xbase + ["new", "--non-interactive", "--name", "sync", "--url-type", "repo", "--url",
+                                azf["AZF_REPO_URL"], "--username", azf["AZF_USER"], "--token-file",
+                                azf["AZF_TOKEN_403_FILE"], "--skip-test"]).returncode, 0,
+        "a connector saved with the PAT that lacks Code (Read)")
+data = os.path.join(xdg, "data", "azrepos-connect")
+asan = os.environ.get("ASAN_OPTIONS")
+fault = {"LD_PRELOAD": os.path.join(os.environ["top_builddir"], "tests", "integration", "faultfs.so"),
+         "FAULT_DIR": data, "FAULT_NAME": data, "FAULT_CALL": "fsync", "FAULT_NTH": "2", "FAULT_ERRNO": "5",
+         # The shim loads before a sanitizer build's runtime, which then must not refuse to start.
+         "ASAN_OPTIONS": "%sverify_asan_link_order=0" % (asan + ":" if asan else "")}
+with Tui(xbase + ["edit", "sync", "--ca-file", azf["AZF_CA"]], env=fault, tap=tap) as t:
+    t.to_token()
+    t.paste(open(azf["AZF_TOKEN_FILE"]).read())
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("saved connector 'sync'", 40)
+    words = "".join(t.screen_text().split())
+    tap.ok("butthesecretstore" in words and "syncingitsfolderfailed" in words and "nothingissaved" not in words,
+           "the store's folder not synced: the wizard says it saved, and what was not synced")
+    t.send(ENTER)
+    rc = t.wait_exit()
+    tail = " ".join(bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1].decode("utf-8", "replace").split())
+    tap.ok(rc == 16 and "saved connector 'sync'" in tail and "syncing its folder failed" in tail,
+           "... exit 16, and both said again on the plain terminal")
+ran = subprocess.run(xbase + ["test", "sync", "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
+state = os.path.join(xdg, "state", "azrepos-connect")
+tap.ok(ran.returncode == 0 and os.path.isdir(state) and
+       [f for f in os.listdir(state) if not f.endswith(".lock")] == [],
+       "... the new token is the one stored (the test passes), and no draft is left")
 tap.done()
 PY

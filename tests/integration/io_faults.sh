@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 72
+plan 74
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -133,12 +133,17 @@ printf 'newer-token' | env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$hom
 	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" edit w --non-interactive --username u3 --token-stdin \
 	--skip-test >"$tap_tmp/out" 2>"$tap_tmp/err"
 frc=$?
-err=$(cat "$tap_tmp/err")
+err=$(cat "$tap_tmp/err") out=$(cat "$tap_tmp/out")
 az secret get w-token --to-file "$tap_tmp/got-newer"
 is "$frc:$(cat "$tap_tmp/got-newer")" "16:newer-token" "the store's folder not synced: exit 16, the new token in place"
 grep -q '"username":[[:space:]]*"u3"' "$home/connectors/w.json" && unlike "$err" "nothing was saved"
 ok $? "... the connector file written with it, and no 'nothing was saved'"
 like "$err" "secrets.store was written, but syncing its folder failed" "... the message says the store is in place"
+like "$out" "^saved connector 'w' in " "... and the save is said on stdout, as the connector file is"
+printf 'newest-token' | env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$home" FAULT_CALL=fsync FAULT_NTH=2 \
+	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" edit w --non-interactive --username u4 --token-stdin \
+	--skip-test --output json >"$tap_tmp/out" 2>"$tap_tmp/err"
+like "$?:$(cat "$tap_tmp/out")" '^16:.*"saved":true,"changed":true' "... with --output json: exit 16, saved and changed"
 # A store made by this run, the connector file not written: said that it stays (empty).
 made="$tap_tmp/made-home"
 printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 FAULT_NAME=.w.json.tmp. \
