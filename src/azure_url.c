@@ -707,7 +707,7 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	if (u->transport != AZURE_SSH) {
 		if (ssh || vsssh)
 			return msg_fail(p->msg, p->msglen, "%s is the SSH host: use https://dev.azure.com/"
-			                "<org>/... with HTTP, or git@%s:v3/... with SSH", host, host);
+			                "<org>/... with HTTP, or git@ssh.dev.azure.com:v3/... with SSH", host);
 		if (dev) {
 			if (p->nseg == 0)
 				return msg_fail(p->msg, p->msglen, "add the organization%s: 'https://dev.azure.com/<org>/"

@@ -143,6 +143,15 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 	}
 }
 
+void newconn_key_advice(bool wizard, char *msg, size_t msglen)
+{
+	char *advice = wizard ? strstr(msg, SSHKEY_RSA_ADVICE) : NULL;
+
+	/* The wizard makes one itself. */
+	if (advice)
+		snprintf(advice, msglen - (size_t)(advice - msg), "; F3 makes one here");
+}
+
 /* The SSH key must be an RSA key that opens with its passphrase (either may come from the store). */
 void newconn_check_key(const struct connector *c, const struct newconn_secrets *s, struct newconn_errors *e)
 {
@@ -150,8 +159,10 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 
 	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
 		return;
-	if (sshkey_check(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], msg, sizeof(msg)) != 0)
+	if (sshkey_check(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], msg, sizeof(msg)) != 0) {
+		newconn_key_advice(s->wizard, msg, sizeof(msg));
 		newconn_error(e, "ssh-key", "%s", msg);
+	}
 	/* A passphrase for a key that has none would be stored and never used. */
 	else if (s->fresh[FIELD_SSH_KEY_PASSPHRASE] && !newconn_has_error(e, "ssh-key-passphrase") &&
 	         sshkey_check(s->v.val[FIELD_SSH_KEY], NULL, msg, sizeof(msg)) == 0)
@@ -635,8 +646,17 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	/* The key is checked now, before any passphrase prompt, unless part of it is in the store. */
 	bool key_later = (s->named[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY]) ||
 	                 (s->named[FIELD_SSH_KEY_PASSPHRASE] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE]);
-	if (!key_later)
+	if (!key_later) {
 		newconn_check_key(c, s, e);
+	} else if (s->fresh[FIELD_SSH_KEY] && fields_applies(c, FIELD_SSH_KEY)) {
+		/* Its passphrase in the store: what no passphrase changes (a public key, not RSA) is said now. */
+		char msg[FIELD_MSG_MAX];
+		int krc = sshkey_check(s->v.val[FIELD_SSH_KEY], NULL, msg, sizeof(msg));
+
+		newconn_key_advice(s->wizard, msg, sizeof(msg));
+		if (krc == -1 || krc == -3)
+			newconn_error(e, "ssh-key", "%s", msg);
+	}
 	char prog[CLI_PROGRAM_MAX];
 	struct fields_env env = { .connectors_dir = ctx->paths.connectors_dir, .editing = editing,
 	                          .program = cli_program(ctx, true, prog, sizeof(prog)) };

@@ -44,6 +44,9 @@ struct newconn_secrets {
  */
 bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size_t msglen);
 
+/* In the wizard (wizard true), a key's "generate one with ssh-keygen" becomes "F3 makes one here". */
+void newconn_key_advice(bool wizard, char *msg, size_t msglen);
+
 /*
  * Complete c (defaults, the store ids of new values) and check every rule:
  * the fields, the secrets given, the SSH key. Errors go to e. Returns true

@@ -87,7 +87,7 @@ static enum term_key dialog_key(bool shown, wint_t *ch, struct secbuf **paste)
 	return k;
 }
 
-enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question)
+enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question, const char *keys)
 {
 	for (;;) {
 		int y, x;
@@ -100,7 +100,7 @@ enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *q
 		if (shown) {
 			wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, question, term_style(TERM_PLAIN));
 			attron(term_style(TERM_KEY));
-			mvaddstr(y + rows + 1, x, "y yes   n no");
+			mvaddnstr(y + rows + 1, x, keys ? keys : "y yes   n no", DIALOG_WIDTH - 4);
 			attroff(term_style(TERM_KEY));
 			refresh();
 		}
@@ -116,7 +116,7 @@ enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *q
 
 bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 {
-	return dialog_ask(w, title, question) == DIALOG_YES;
+	return dialog_ask(w, title, question, NULL) == DIALOG_YES;
 }
 
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows)

@@ -364,6 +364,23 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 	return y;
 }
 
+/* An error as the page's fields name it: "SSH private key: ..." for the core's "ssh-key: ...". */
+static const char *check_error_line(const char *line, char *buf, size_t buflen)
+{
+	size_t len = strcspn(line, ":");
+	char key[32];
+
+	if (line[len] != ':' || len >= sizeof(key))
+		return line;
+	memcpy(key, line, len);
+	key[len] = '\0';
+	const struct field *f = fields_find(key);
+	if (!f)
+		return line;
+	snprintf(buf, buflen, "%s%s", f->label, line + len);
+	return buf;
+}
+
 void page_check_draw(struct wizard *w)
 {
 	static const char *const keys[] = {
@@ -401,8 +418,11 @@ void page_check_draw(struct wizard *w)
 	if (w->check == TEST_ERRORS) {
 		/* Field errors are listed; a store that did not open, or a failed save, says why. */
 		mvaddstr(y++, 1, w->errs.n ? "Nothing was saved. To fix:" : "Nothing was saved.");
-		for (size_t i = 0; i < w->errs.n && y <= bottom; i++)
-			y += wizard_wrap(y, 2, COLS - 4, 3, w->errs.line[i], term_style(TERM_ERROR));
+		for (size_t i = 0; i < w->errs.n && y <= bottom; i++) {
+			char line[sizeof(w->errs.line[0]) + 64];
+			y += wizard_wrap(y, 2, COLS - 4, 3, check_error_line(w->errs.line[i], line, sizeof(line)),
+			                 term_style(TERM_ERROR));
+		}
 		if (*w->failure)
 			wizard_wrap(y + 1, 2, COLS - 4, bottom - y, w->failure, term_style(TERM_ERROR));
 	} else if (w->check == TEST_FAILED && unknown) {

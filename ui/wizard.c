@@ -329,20 +329,17 @@ void wizard_key_refresh(struct wizard *w)
 	if (!key)
 		return;
 	pass = wizard_secret_value(w, FIELD_SSH_KEY_PASSPHRASE, msg, sizeof(msg));
-	/* A passphrase kept in the store is only known at the test: the key is checked there. */
-	int rc = pass || !*input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE])
-	         ? sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg)) : 0;
-	if (rc == -2) {
+	int rc = sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg));
+	/* A passphrase kept in the store is only known at the test: whether it opens the key is said there. */
+	if (!pass && *input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE]) && rc == -2) {
+		w->key_msg[0] = '\0';
+	} else if (rc == -2) {
 		w->key_msg_pass = true;
 		snprintf(w->key_msg, sizeof(w->key_msg), pass
 		         ? "this passphrase does not open the key"
 		         : "the key needs its passphrase: paste or type it here");
-	} else if (rc == -3) {
-		/* The wizard makes one itself. */
-		char *advice = strstr(w->key_msg, SSHKEY_RSA_ADVICE);
-		if (advice)
-			snprintf(advice, sizeof(w->key_msg) - (size_t)(advice - w->key_msg), "; F3 makes one here");
 	}
+	newconn_key_advice(true, w->key_msg, sizeof(w->key_msg));
 	secbuf_free(pass);
 	secbuf_free(key);
 }
@@ -653,7 +650,7 @@ static void wizard_cancel(struct wizard *w)
 	                        "was added)." : "");
 	/* Ctrl-C again at the question is a yes: two in a row mean "quit" everywhere else too. */
 	if (w->dirty && !wizard_too_small()) {
-		enum dialog_answer a = dialog_ask(w, "Quit", question);
+		enum dialog_answer a = dialog_ask(w, "Quit", question, NULL);
 		if (a != DIALOG_YES && a != DIALOG_CTRL_C)
 			return;
 	}

@@ -244,7 +244,8 @@ void wizard_draft_resume(struct wizard *w)
 		                             "given again"
 		                           : "Secrets are never in the draft: they are asked again",
 		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "");
-		enum dialog_answer a = dialog_ask(w, "Resume", question);
+		/* Esc is not "no" here: a draft is never thrown away by a key that means "back". */
+		enum dialog_answer a = dialog_ask(w, "Resume", question, "y yes   n no, start anew   Esc quit, draft kept");
 		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
 			wizard_draft_resume_quit(w);
 		if (a == DIALOG_YES) {

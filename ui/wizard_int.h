@@ -248,9 +248,10 @@ void secret_tools_pick(struct wizard *w, enum field_id id);
 
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
-/* The same question, telling n apart from Esc (DIALOG_QUIT) and Ctrl-C (DIALOG_CTRL_C). */
+/* The same question, telling n apart from Esc (DIALOG_QUIT) and Ctrl-C (DIALOG_CTRL_C); keys: the
+ * footer, when Esc means more than "no" (NULL: "y yes   n no"). */
 enum dialog_answer { DIALOG_NO, DIALOG_YES, DIALOG_QUIT, DIALOG_CTRL_C };
-enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question);
+enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question, const char *keys);
 void dialog_help(struct wizard *w, struct wizard_item it);
 /* A choice among n lines (Up/Down, Enter) starting on line at: its index, or -1 (Esc). */
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n, size_t at);

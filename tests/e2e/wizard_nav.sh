@@ -206,10 +206,11 @@ tap.ok(draft_state() == kept and b"the draft stays in" in bytes(t.raw),
 rc = None
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Go on with it?")
+    said_keys = t.has("y yes   n no, start anew   Esc quit, draft kept")
     t.send(ESC)
     rc = t.wait_exit()
-tap.ok(rc == 5 and draft_state() == kept and b"the draft stays in" in bytes(t.raw),
-       "Esc at the offer of the draft quits too (exit 5), the draft untouched")
+tap.ok(said_keys and rc == 5 and draft_state() == kept and b"the draft stays in" in bytes(t.raw),
+       "Esc at the offer of the draft quits too (exit 5, as the box says), the draft untouched")
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Go on with it?")

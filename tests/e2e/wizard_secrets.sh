@@ -144,8 +144,8 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Check the values")
     t.send(ENTER)
     t.wait_for("Nothing was saved")
-    tap.ok(t.has("already has a secret 'first-token'") and t.has("another"),
-           "a taken store id: the test page says so and how to go on")
+    tap.ok("PersonalAccessToken:thestorealreadyhasasecret'first-token'" in "".join(t.screen_text().split())
+           and t.has("another"), "a taken store id: the test page says so, by the field's label, and how to go on")
     tap.is_(t.quit(), 5, "quit: exit 5")
 
 trace = os.path.join(tmp, "f3.trace")

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(61)
+tap = Tap(64)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -377,5 +377,40 @@ with Tui(base + ["edit", "sh1"], tap=tap) as t:
     t.finish("saved connector 'sh1'", "git-ssh", "the edit with a shared key")
     tap.ok(b"The secret 'shared-key' is also used by connector sh2, which now gets the new value too." in bytes(t.raw),
            "and the end says sh2 gets the new value too")
+# An edit of a connector whose key passphrase is stored: a new key that no passphrase makes right
+# (a public key, an ed25519 key) is said under the key at once, not after the store is opened,
+# and the error page names the field by its label.
+enc = subprocess.run(base + ["new", "--non-interactive", "--name", "enc", "--url-type", "repo", "--connection", "ssh",
+                             "--url", azf["AZF_SSH_URL"], "--ssh-key-file", azf["AZF_SSH_KEY_ENC"],
+                             "--ssh-key-passphrase-file", azf["AZF_SSH_KEY_ENC_PASS_FILE"], "--skip-test"],
+                     capture_output=True, text=True)
+with Tui(base + ["edit", "enc"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(PGDN)
+    t.wait_for("SSH private key *")
+    t.focus("SSH private key")
+    t.type(azf["AZF_SSH_ED25519_KEY"])
+    t.send(TAB)
+    t.settle()
+    said = " ".join((t.message("SSH private key") or "").split())
+    tap.ok(enc.returncode == 0 and "the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; F3 makes one here"
+           in said, "its passphrase stored, an ed25519 key is said under the key field at once")
+    t.focus("SSH private key")
+    t.send(CTRL_U)
+    t.type(azf["AZF_SSH_KEY_ENC"])
+    t.send(TAB)
+    t.settle()
+    tap.ok(not t.message("SSH private key") and not t.message("SSH key passphrase"),
+           "... an encrypted RSA key: nothing said (its stored passphrase is tried at the test)")
+    t.send(CTRL_C)
+    t.wait_for("y yes   n no")
+    t.send("y")
+    t.wait_exit()
+ran = subprocess.run(base + ["edit", "enc", "--non-interactive", "--ssh-key-file", azf["AZF_SSH_ED25519_KEY"],
+                            "--skip-test"], capture_output=True, text=True)
+tap.ok(ran.returncode == 3 and "ssh-key: the SSH key is ssh-ed25519" in ran.stderr and
+       "generate one with ssh-keygen" in ran.stderr, "without the wizard: exit 3, the same, with ssh-keygen's way")
 tap.done()
 PY

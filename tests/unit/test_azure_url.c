@@ -765,7 +765,9 @@ static const struct bad bad[] = {
 	  "the SSH host is ssh.dev.azure.com, not dev.azure.com" },
 	{ "git@contoso.visualstudio.com:v3/contoso/Payments/web", TR, CS, false, "the SSH host is ssh.dev.azure.com" },
 	{ "https://ssh.dev.azure.com/v3/contoso/Payments/web", TR, CH, false, "ssh.dev.azure.com is the SSH host" },
-	{ "https://vs-ssh.visualstudio.com/v3/contoso/Payments", TP, CH, false, "vs-ssh.visualstudio.com is the SSH host" },
+	/* The SSH form offered is the one Harness takes (vs-ssh's is refused for SSH too). */
+	{ "https://vs-ssh.visualstudio.com/v3/contoso/Payments", TP, CH, false, "vs-ssh.visualstudio.com is the SSH host: "
+	  "use https://dev.azure.com/<org>/... with HTTP, or git@ssh.dev.azure.com:v3/... with SSH" },
 	{ "ssh://vs-ssh.visualstudio.com:22/DefaultCollection/Payments/_ssh/web", TR, CS, false,
 	  "put the organization as the user" },
 	{ "contoso@vs-ssh.visualstudio.com:contoso/Payments/web", TR, CS, false,
