@@ -445,14 +445,15 @@ class Tui:
         self.send(PGDN)
         self.wait_for("Harness secret scope *")
 
-    def to_token(self):
-        """From the Overview page to the Personal Access Token, focused."""
+    def to_token(self, label="Personal Access Token"):
+        """From the Overview page to the Personal Access Token (or the field labelled `label` on
+        the Credentials page), focused."""
         self.wait_for("Name *")
         self.send(PGDN)
         self.wait_for("URL type *")
         self.send(PGDN)
-        self.wait_for("Personal Access Token *")
-        self.focus("Personal Access Token")
+        self.wait_for(label + " *")
+        self.focus(label)
 
     def focus(self, label, limit=30):
         """Tab until the field labelled `label` has the focus."""

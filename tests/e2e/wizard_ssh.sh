@@ -360,12 +360,7 @@ sh2 = subprocess.run(base + ["new", "--non-interactive", "--name", "sh2", "--url
                             "--url", azf["AZF_SSH_URL"], "--ssh-key-secret", "shared-key", "--skip-test"],
                      capture_output=True, text=True)
 with Tui(base + ["edit", "sh1"], tap=tap) as t:
-    t.wait_for("Name *")
-    t.send(PGDN)
-    t.wait_for("URL type *")
-    t.send(PGDN)
-    t.wait_for("SSH private key *")
-    t.focus("SSH private key")
+    t.to_token("SSH private key")
     t.type(azf["AZF_SSH_KEY_OPENSSH"])  # the same key in another form: a new value (the same one is no change)
     t.send(F10)
     t.wait_for("Check the values")
@@ -385,12 +380,7 @@ enc = subprocess.run(base + ["new", "--non-interactive", "--name", "enc", "--url
                              "--ssh-key-passphrase-file", azf["AZF_SSH_KEY_ENC_PASS_FILE"], "--skip-test"],
                      capture_output=True, text=True)
 with Tui(base + ["edit", "enc"], tap=tap) as t:
-    t.wait_for("Name *")
-    t.send(PGDN)
-    t.wait_for("URL type *")
-    t.send(PGDN)
-    t.wait_for("SSH private key *")
-    t.focus("SSH private key")
+    t.to_token("SSH private key")
     t.type(azf["AZF_SSH_ED25519_KEY"])
     t.send(TAB)
     t.settle()
