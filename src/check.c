@@ -342,10 +342,14 @@ void check_print_text(FILE *out, const struct check_result *results, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct check_result *r = &results[i];
+		char said[sizeof(r->message)];
 
+		/* It may quote the server (its stderr line): as text, never as the terminal's commands. */
+		snprintf(said, sizeof(said), "%s", r->message);
+		utf8_defang(said);
 		fprintf(out, "%-7s %-8s %3ld.%ld s  %s\n",
 		        r->status == CHECK_OK ? "ok" : r->status == CHECK_FAILED ? "FAILED" : "skipped",
-		        r->probe, r->duration_ms / 1000, r->duration_ms % 1000 / 100, r->message);
+		        r->probe, r->duration_ms / 1000, r->duration_ms % 1000 / 100, said);
 	}
 }
 

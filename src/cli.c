@@ -270,6 +270,9 @@ static bool cli_whole_name(char **argv, const struct option *o, const char **typ
 	return strncmp(*typed, "--", 2) != 0 || (len - 2 == strlen(o->name) && strncmp(*typed + 2, o->name, len - 2) == 0);
 }
 
+/* The most long options a command has (new: its own, and four a secret field); more go unchecked for repeats. */
+#define CLI_OPTS_MAX 256
+
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,
                int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
@@ -281,6 +284,7 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 	};
 	char spec[64];
 	int opt, at = -1;
+	unsigned char seen[CLI_OPTS_MAX] = { 0 };
 
 	if (!longopts)
 		longopts = help_only;
@@ -337,6 +341,11 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 		if (optarg && optarg == argv[optind - 1] && at >= 0 && cli_names_option(optarg, longopts))
 			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value: '%.*s' is an option",
 			                     argv[0], longopts[at].name, (int)strcspn(optarg, "="), optarg);
+		/* "--to-file a --to-file b": the last one silently winning would surprise one of the two. */
+		if (at >= 0 && at < CLI_OPTS_MAX && longopts[at].has_arg == required_argument &&
+		    longopts[at].val < CLI_OPT_REPEATS && seen[at]++)
+			return msg_usage_for(ctx->err, argv[0], "%s: --%s is given twice: give it once", argv[0],
+			                     longopts[at].name);
 		at = -1;
 		if (!on_opt)
 			return msg_usage_for(ctx->err, argv[0], "%s: unexpected option", argv[0]);
@@ -387,10 +396,12 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 			fputs(AZ_PROGRAM " " PACKAGE_VERSION "\n", ctx->out);
 			return AZ_EXIT_OK;
 		case OPT_HOME:
-			ctx->home = optarg;
-			break;
 		case OPT_KEY_FILE:
-			ctx->key_file = optarg;
+			/* Two homes or key files: the last one silently winning would surprise one of the two. */
+			if (opt == OPT_HOME ? ctx->home != NULL : ctx->key_file != NULL)
+				return msg_usage(ctx->err, "--%s is given twice: give it once",
+				                 opt == OPT_HOME ? "home" : "key-file");
+			*(opt == OPT_HOME ? &ctx->home : &ctx->key_file) = optarg;
 			break;
 		case ':':
 			return msg_usage(ctx->err, "option '%s' needs a value", argv[optind - 1]);

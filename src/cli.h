@@ -75,7 +75,10 @@ const char *cli_arg(const char *opt, const char *value, char *buf, size_t len);
  * unknown option or a missing argument returns AZ_EXIT_USAGE after a message.
  * on_opt receives every other option and returns CLI_CONTINUE or an exit code
  * to stop with. Returns CLI_CONTINUE with optind at the first operand.
+ * An option with a value given twice is a usage error (which one was meant?),
+ * unless its val is CLI_OPT_REPEATS or more: on_opt judges those.
  */
+#define CLI_OPT_REPEATS 0x2000
 struct option;
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,

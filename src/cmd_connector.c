@@ -147,11 +147,22 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 }
 
 /* fputs, then pad with spaces to width characters. */
+/* A value from a file, which anyone may have edited: its control characters shown as '?'. */
+static void cmd_connector_put(FILE *out, const char *text)
+{
+	char *copy = strdup(text);
+
+	if (copy)
+		utf8_defang(copy);
+	fputs(copy ? copy : "?", out);
+	free(copy);
+}
+
 static void cmd_connector_cell(FILE *out, const char *text, size_t width)
 {
 	size_t n = utf8_count(text);
 
-	fputs(text, out);
+	cmd_connector_put(out, text);
 	for (; n < width; n++)
 		fputc(' ', out);
 }
@@ -177,7 +188,7 @@ static void cmd_connector_print_value(const struct cli_ctx *ctx, const struct co
 			fprintf(out, "; public key: %s", buf);
 		fputc(')', out);
 	} else
-		fputs(fields_human(id, v, buf, sizeof(buf)), out);
+		cmd_connector_put(out, fields_human(id, v, buf, sizeof(buf)));
 }
 
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
@@ -223,8 +234,10 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (o.ids) {
 		/* One identifier a line, for scripts and shell completion. */
-		for (size_t i = 0; i < loaded; i++)
-			fprintf(ctx->out, "%s\n", connector_get(conns[i], FIELD_IDENTIFIER));
+		for (size_t i = 0; i < loaded; i++) {
+			cmd_connector_put(ctx->out, connector_get(conns[i], FIELD_IDENTIFIER));
+			fputc('\n', ctx->out);
+		}
 	} else if (o.json) {
 		cJSON *array = cJSON_CreateArray();
 		bool whole = array != NULL;
@@ -257,10 +270,9 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 				const char *text = i == 0 ? fields_at(cols[k])->label :
 				                   v ? fields_choice_label(cols[k], v) : "";
 
+				cmd_connector_cell(ctx->out, text, k == 3 ? 0 : width[k] + 2);
 				if (k == 3)
-					fprintf(ctx->out, "%s\n", text);
-				else
-					cmd_connector_cell(ctx->out, text, width[k] + 2);
+					fputc('\n', ctx->out);
 			}
 		}
 	}

@@ -28,7 +28,6 @@
 
 enum {
 	OPT_NON_INTERACTIVE = 256,
-	OPT_ANSWERS,
 	OPT_SKIP_TEST,
 	OPT_SAVE_ON_FAILURE,
 	OPT_DRY_RUN,
@@ -36,11 +35,13 @@ enum {
 	OPT_JSON,
 	OPT_WRITE_ANSWERS,
 	OPT_ASCII,
-	OPT_FIELD = 0x2000, /* + field id * NEW_VARIANTS + variant */
+	OPT_FIELD = CLI_OPT_REPEATS, /* + field id * NEW_VARIANTS + variant: a list's flag repeats */
 };
 
 /* How a field's flag gives its value: --KEY V, and for secrets --KEY-file F, --KEY-stdin, --KEY-secret ID. */
 enum new_variant { NEW_VALUE, NEW_FILE, NEW_STDIN, NEW_SECRET, NEW_VARIANTS };
+/* Past the fields' options: given twice, new_opt says how to merge the files. */
+enum { OPT_ANSWERS = OPT_FIELD + FIELD_COUNT * NEW_VARIANTS };
 static const char *const new_suffix[NEW_VARIANTS] = { "", "-file", "-stdin", "-secret" };
 
 #define NEW_MAX_FLAGS 256

@@ -293,6 +293,18 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		msg_error(ctx->err, "%s: %s", id, err.message);
 		rc = AZ_EXIT_INVALID;
 	}
+	/* The value it has already: nothing written, and said so (a playbook run again changes nothing). */
+	struct secbuf *have = NULL;
+	bool same = rc == AZ_EXIT_OK && stored && had.kind == kind && store_get(s, id, &have, &err) == STORE_OK &&
+	            secbuf_equal(have, value);
+	secbuf_free(have);
+	if (same) {
+		fprintf(ctx->out, "Secret %s (%s) unchanged: it holds that value already; nothing written.\n", id,
+		        store_kind_name(kind));
+		secbuf_free(value);
+		store_close(s);
+		return AZ_EXIT_OK;
+	}
 	if (rc == AZ_EXIT_OK && !s)
 		rc = store_cli_open(ctx, STORE_CLI_CREATE, &s);
 	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)

@@ -9,6 +9,7 @@
 #include "exitcode.h"
 #include "ident.h"
 #include "msg.h"
+#include "utf8.h"
 
 /* A token quoted by mistake (given where a path or an id goes) is not said: see ident_redact_tokens. */
 __attribute__((format(printf, 2, 0)))
@@ -22,6 +23,8 @@ static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 		return;
 	}
 	ident_redact_tokens(line);
+	/* What the user gave, a file or a server sent is quoted here: never raw ESC on their terminal. */
+	utf8_defang(line);
 	fprintf(stream, AZ_PROGRAM ": %s\n", line);
 	explicit_bzero(line, (size_t)n);
 	free(line);

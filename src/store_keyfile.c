@@ -21,8 +21,11 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 {
 	enum store_status st;
 	struct secbuf *k = NULL;
-	/* O_NONBLOCK: a FIFO there is refused as no regular file, not waited on. */
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/*
+	 * O_NONBLOCK: a FIFO there is refused as no regular file, not waited on. A link is followed,
+	 * as ssh does for -i (a Kubernetes secret is one): what it points to is judged, by its fd.
+	 */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	*key = NULL;
 	/* A path mistyped (or a variable unset) is the operator's input, not the disk failing. */
@@ -37,8 +40,9 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 	if ((st = store_perm_key(fd, path, credential, err)) == STORE_OK) {
 		k = secbuf_read_fd(fd, STORE_KEY_MATERIAL_MAX, false);
 		if (!k)
-			st = errno == EFBIG ? store_fail(err, STORE_INVALID, "key file %s is longer than %d bytes",
-			                                 path, STORE_KEY_MATERIAL_MAX)
+			st = errno == EFBIG ? store_fail(err, STORE_INVALID, "key file %s is longer than %d bytes: "
+			                                 "is it the key file? (one is made with 'head -c 32 "
+			                                 "/dev/urandom')", path, STORE_KEY_MATERIAL_MAX)
 			                    : store_fail(err, STORE_IO, "cannot read the key file %s: %s", path,
 			                                 strerror(errno));
 		else if (k->len < STORE_KEY_FILE_MIN)

@@ -108,3 +108,21 @@ void utf8_scrub(char *s)
 	while ((bad = (char *)utf8_first_invalid(s)) != NULL)
 		*bad = utf8_cut_at_end(bad) ? '\0' : '?';
 }
+
+void utf8_defang(char *s)
+{
+	char *out = s;
+
+	utf8_scrub(s);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+			*out++ = '?';
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*out++ = '?';
+			p++;
+		} else {
+			*out++ = (char)*p;
+		}
+	}
+	*out = '\0';
+}

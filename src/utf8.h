@@ -25,6 +25,13 @@ const char *utf8_first_invalid(const char *s);
  */
 void utf8_scrub(char *s);
 
+/*
+ * utf8_scrub, then each control character but a newline and a tab (C0, DEL,
+ * and C1 as U+0080..U+009F) becomes '?': text from a file or a server, printed
+ * on a terminal, can then never drive it (clear the screen, set its title).
+ */
+void utf8_defang(char *s);
+
 /* Characters in s, an invalid byte counting as one. */
 size_t utf8_count(const char *s);
 

@@ -20,6 +20,7 @@
 #include "sshkey.h"
 #include "store.h"
 #include "term.h"
+#include "utf8.h"
 #include "wizard_int.h"
 
 /* How long typing pauses before the field's message shows. */
@@ -689,6 +690,8 @@ static void wizard_report(struct wizard *w)
 	/* What the screen showed ("wrong passphrase, try again") is old news: only what it did not. */
 	if (w->errlen > w->errshown)
 		fwrite(w->errbuf + w->errshown, 1, w->errlen - w->errshown, w->err);
+	/* It may quote a server (a failed probe's message): the plain terminal must not take it as commands. */
+	utf8_defang(w->done);
 	if (*w->done)
 		fprintf(w->rc == AZ_EXIT_OK ? w->ctx->out : w->err, "%s\n", w->done);
 	/* Saved, even with its test failed (S): the steps for Harness hold. */

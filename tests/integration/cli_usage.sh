@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 40
+plan 47
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -45,6 +45,19 @@ is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: unknown option 
 run "$bin" new --non-interactive --tok x </dev/null
 like "$err" "unknown option '--tok' \(did you mean --token-file F, --token-stdin or --token-secret ID\?\)" \
 	"a secret's flag cut short: its three ways in are named"
+
+# An option with a value given twice: which one was meant? Said (exit 2), never the last taken
+# silently; a list field's flag repeats, as documented.
+for args in "secret get x --to-file a --to-file b:secret: --to-file" "export x --format yaml --format json:export: --format" \
+	"test x --timeout 5 --timeout 6:test: --timeout" "--home /a --home /b list:--home" \
+	"--key-file /a --key-file /b list:--key-file" "new --non-interactive --timeout 5 --timeout 6:new: --timeout"; do
+	run "$bin" ${args%%:*} </dev/null
+	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: ${args#*:} is given twice: give it once" \
+		"${args%%:*}: exit 2, the option named"
+done
+run "$bin" new --non-interactive --dry-run --skip-test --name x --url-type repo --tags a --tags b \
+	--url https://dev.azure.com/o/p/_git/r --username u --token-secret t </dev/null
+unlike "$err" "given twice" "--tags given twice: both taken (a list)"
 
 # No terminal and no --non-interactive: fail at once, never wait for input.
 # A pipe that never closes stands for a stuck stdin; timeout catches a hang.

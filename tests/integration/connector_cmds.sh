@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 94
+plan 97
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -284,3 +284,25 @@ run "$bin" --home "$tap_tmp/empty" list --json </dev/null
 is "$out" "[]" "list --json with no connectors prints []"
 [ ! -e "$tap_tmp/empty" ]
 ok $? "list creates no files"
+
+# --- control characters in a file edited by hand, or in what the user typed ---
+# Printed as '?': an escape sequence in a value must never clear the screen or retitle the window.
+esc=$(printf '\033')
+mkdir -p "$tap_tmp/ctl/connectors"
+sed -e 's/"Azure Payments"/"x\\u001b]0;pwned\\u0007"/' -e 's|Payments%20Platform|P\\u001b[2J|' \
+	"$data/connectors/azure_payments.json" >"$tap_tmp/ctl/connectors/azure_payments.json"
+chmod 600 "$tap_tmp/ctl/connectors/azure_payments.json"
+run "$bin" --home "$tap_tmp/ctl" list </dev/null
+ctl_list="$rc:$out"
+run "$bin" --home "$tap_tmp/ctl" show azure_payments </dev/null
+case "$ctl_list$out$err" in *"$esc"*) false ;; *) true ;; esac &&
+	printf '%s\n' "$ctl_list" | grep -q '^azure_payments  *x?\]0;pwned?  *HTTP .*/contoso/P?\[2J$' &&
+	printf '%s\n' "$out" | grep -q '^  Name:  *x?\]0;pwned?$'
+ok $? "list and show print a value's ESC and BEL as '?', never raw"
+run "$bin" --home "$tap_tmp/ctl" show "${esc}[31mx" </dev/null
+case "$err" in *"$esc"*) false ;; *) [ "$rc" = 3 ] && printf "%s\n" "$err" | grep -Fq -- "show: '?[31mx' is not a connector identifier" ;; esac
+ok $? "a name typed with ESC in it: the error quotes it with '?'"
+printf '{"\\u001b[31mred": 1}' >"$tap_tmp/ctl.json"
+run "$bin" --home "$tap_tmp/ctl" new --non-interactive --answers "$tap_tmp/ctl.json" </dev/null
+case "$err" in *"$esc"*) false ;; *) [ "$rc" = 3 ] && printf "%s\n" "$err" | grep -Fq -- "unknown key '?[31mred'" ;; esac
+ok $? "an answers file's key with ESC: exit 3, quoted with '?'"

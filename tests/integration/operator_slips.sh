@@ -124,7 +124,8 @@ run az new --non-interactive </dev/null
 is "$(printf '%s\n' "$err" | grep -c '^azrepos-connect: token:')" 1 "a missing token is reported once"
 
 # --ca-file that is not there: a usage error before anything runs.
-run http --name web6 --token-file "$AZF_TOKEN_FILE" --ca-file "$tap_tmp/missing.pem" </dev/null
+run az new --non-interactive --url-type repo --url "$repo_url" --username ci --name web6 \
+	--token-file "$AZF_TOKEN_FILE" --ca-file "$tap_tmp/missing.pem" </dev/null
 is "$rc" 2 "a missing --ca-file: exit 2"
 like "$err" "--ca-file: cannot read '$tap_tmp/missing.pem': No such file or directory" "the message names the file"
 

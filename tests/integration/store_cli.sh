@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 111
+plan 113
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -51,6 +51,14 @@ is "$(stat -c %a "$home")" 700 "its folder is 0700"
 printf 'second-value\n' >"$tap_tmp/value.txt"
 az --key-file "$key" secret set api-pat --from-file "$tap_tmp/value.txt" </dev/null
 is "$rc" 0 "set --from-file"
+# The same again (a playbook run twice): nothing written, and said so; another value is saved.
+before=$(digest "$store")
+az --key-file "$key" secret set api-pat --from-file "$tap_tmp/value.txt" </dev/null
+is "$rc:$out:$(digest "$store")" "0:Secret api-pat (token) unchanged: it holds that value already; nothing written.:$before" \
+	"set of the value held already: exit 0, 'unchanged', the store not rewritten"
+az --key-file "$key" secret set api-pat --kind password --from-file "$tap_tmp/value.txt" </dev/null
+is "$rc:$out" "0:Saved secret api-pat (password)." "the same value as another kind: saved (the kind changes)"
+az --key-file "$key" secret set api-pat --kind token --from-file "$tap_tmp/value.txt" </dev/null
 az_in 'pass word' --key-file "$key" secret set git-password --kind password
 is "$rc" 0 "set --kind password from stdin"
 # A key whose armour holds no key is refused, stored as nothing.
@@ -302,6 +310,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$ro_as" ]; then
 	ro
 	chmod 500 "$tap_tmp/ro/home"
 	before=$(digest "$tap_tmp/ro/home/secrets.store")
+	printf 'another-value' >"$tap_tmp/ro/v" # the same one again would write nothing
 	ro
 	is "$rc" 14 "a secret changed in a store whose folder is not writable: exit 14"
 	has "$err" "not writable (mode 0500): run 'chmod u+wx $tap_tmp/ro/home'" "with the exact chmod"

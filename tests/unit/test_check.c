@@ -594,7 +594,7 @@ static void test_print(void **state)
 		{ .probe = "git-ssh", .status = CHECK_OK, .message = "3 refs", .duration_ms = 1234, .ref_count = 3,
 		  .default_branch = "main", .host_key_status = CHECK_HOSTKEY_ACCEPTED, .host_key_fp = "SHA256:abc" },
 		{ .probe = "api", .status = CHECK_FAILED, .category = CHECK_CAT_NOT_FOUND,
-		  .message = "say \"why\"", .duration_ms = 56, .ref_count = -1 },
+		  .message = "say \"why\"\x1b]0;title\a\xc2\x9b" "2J", .duration_ms = 56, .ref_count = -1 },
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -605,7 +605,7 @@ static void test_print(void **state)
 	check_print_text(fp, r, 2);
 	fclose(fp);
 	assert_string_equal(buf, "ok      git-ssh    1.2 s  3 refs\n"
-	                         "FAILED  api        0.0 s  say \"why\"\n");
+	                         "FAILED  api        0.0 s  say \"why\"?]0;title??2J\n"); /* a server's ESC, BEL, CSI */
 	free(buf);
 	fp = open_memstream(&buf, &len);
 	assert_int_equal(check_print_json(fp, r, 2, NULL), 0);
@@ -614,7 +614,7 @@ static void test_print(void **state)
 	        "{\"ok\":false,\"probes\":[{\"probe\":\"git-ssh\",\"status\":\"ok\",\"category\":null,\"message\":\"3 refs\","
 	        "\"duration_ms\":1234,\"ref_count\":3,\"default_branch\":\"main\",\"host_key\":\"accepted\","
 	        "\"host_key_fingerprint\":\"SHA256:abc\"},{\"probe\":\"api\",\"status\":\"failed\",\"category\":\"not-found\","
-	        "\"message\":\"say \\\"why\\\"\",\"duration_ms\":56}],\"messages\":[]}\n");
+	        "\"message\":\"say \\\"why\\\"\\u001b]0;title\\u0007\xc2\x9b" "2J\",\"duration_ms\":56}],\"messages\":[]}\n");
 	free(buf);
 	fp = fopen("/dev/full", "w");
 	assert_non_null(fp);

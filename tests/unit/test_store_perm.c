@@ -369,8 +369,14 @@ static void test_key_files(void **state)
 		assert_null(k);
 	}
 	assert_int_equal(chmod(key, 0400), 0);
+	/* A link (a Kubernetes secret's) is followed, as ssh -i does: what it points to is judged. */
 	assert_int_equal(symlink(key, link_path), 0);
+	assert_int_equal(store_key_file_read(link_path, false, &k, &err), STORE_OK);
+	secbuf_free(k);
+	assert_int_equal(chmod(key, 0644), 0);
 	assert_int_equal(store_key_file_read(link_path, false, &k, &err), STORE_PERMISSIONS);
+	assert_non_null(strstr(err.message, "has mode 0644"));
+	assert_int_equal(chmod(key, 0400), 0);
 	if (geteuid() == 0) {
 		assert_int_equal(chown(key, OTHER_UID, OTHER_UID), 0);
 		assert_int_equal(store_key_file_read(key, false, &k, &err), STORE_PERMISSIONS);

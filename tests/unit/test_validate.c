@@ -502,6 +502,16 @@ static void test_utf8(void **state)
 		utf8_scrub(buf);
 		assert_string_equal(buf, scrub[i].out);
 	}
+	/* Defanged for a terminal: control characters as '?', lines and tabs kept, other text as it was. */
+	struct { const char *in, *out; } defang[] = {
+		{ "a\x1b[2Jb", "a?[2Jb" }, { "t\x07\x7f\r", "t???" }, { "two\nlines\tok", "two\nlines\tok" },
+		{ "c1 \xc2\x9b" "2J \xc2\x85", "c1 ?2J ?" }, { "\xc2\xa0é日", "\xc2\xa0é日" }, { "caf\xe9\x1b", "caf??" },
+	};
+	for (size_t i = 0; i < sizeof(defang) / sizeof(defang[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s", defang[i].in);
+		utf8_defang(buf);
+		assert_string_equal(buf, defang[i].out);
+	}
 }
 
 int main(void)
