@@ -643,6 +643,17 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 		s->v.val[FIELD_API_TOKEN] = secbuf_dup(s->v.val[FIELD_TOKEN]->data, s->v.val[FIELD_TOKEN]->len);
 	newconn_check_applies(c, s, e);
 	newconn_check_secrets(c, s, e);
+	/*
+	 * An edit's new key that needs no passphrase, the connector naming a stored one (the old key's):
+	 * that goes from the connector, and is said unused after the save, as any secret an edit drops.
+	 */
+	char kmsg[FIELD_MSG_MAX];
+	if (s->replace && s->fresh[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE] &&
+	    connector_get(c, FIELD_SSH_KEY_PASSPHRASE) && fields_applies(c, FIELD_SSH_KEY) &&
+	    sshkey_check(s->v.val[FIELD_SSH_KEY], NULL, kmsg, sizeof(kmsg)) == 0) {
+		connector_put(c, FIELD_SSH_KEY_PASSPHRASE, NULL);
+		s->named[FIELD_SSH_KEY_PASSPHRASE] = false;
+	}
 	/* The key is checked now, before any passphrase prompt, unless part of it is in the store. */
 	bool key_later = (s->named[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY]) ||
 	                 (s->named[FIELD_SSH_KEY_PASSPHRASE] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE]);

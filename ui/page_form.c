@@ -53,14 +53,31 @@ static int form_width(void)
 	return COLS - FORM_VALUE_X - 2;
 }
 
-/* The message of an item when it should show (touched, or Next tried on the page). */
-static bool form_shown_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
+/* Has the item a value (a choice: one made, not its default)? */
+static bool form_filled(struct wizard *w, struct wizard_item it)
+{
+	enum field_kind kind = fields_at(it.id)->kind;
+
+	if (it.sid)
+		return *input_text(&w->sid[it.id]) != '\0';
+	if (kind == FIELD_CHOICE || kind == FIELD_TOGGLE)
+		return connector_get(w->c, it.id) != NULL;
+	return *input_text(&w->in[it.id]) != '\0';
+}
+
+/*
+ * The message of an item when it should show: touched, Next tried on the page, or a value there
+ * that is not being typed (an edit's, a draft's, a flag's, or one that another field's change made
+ * wrong: the URL once SSH is chosen), said at once rather than at Next.
+ */
+static bool form_shown_msg(struct wizard *w, struct wizard_item it, bool focused, char *msg, size_t msglen)
 {
 	/*
 	 * The identifier made from the name answers for it, the passphrase for the key it does not
 	 * open: their messages show once the name's or the key's would.
 	 */
-	bool touched = w->touched[it.id] ||
+	bool derived = it.id == FIELD_IDENTIFIER && !w->ident_typed;
+	bool touched = w->touched[it.id] || (!derived && !(focused && w->typing) && form_filled(w, it)) ||
 	               (it.id == FIELD_IDENTIFIER && !w->ident_typed && w->touched[FIELD_NAME]) ||
 	               (it.id == FIELD_SSH_KEY_PASSPHRASE && !it.sid && w->key_msg_pass &&
 	                w->touched[FIELD_SSH_KEY]);
@@ -233,7 +250,7 @@ void page_form_draw(struct wizard *w)
 		w->focus = n ? (int)n - 1 : 0;
 	/* The messages once for this drawing: they validate, some fields against the disk. */
 	for (size_t i = 0; i < n; i++)
-		if (!form_shown_msg(w, items[i], msgs[i], sizeof(msgs[i])))
+		if (!form_shown_msg(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i])))
 			msgs[i][0] = '\0';
 	/* The message shown says when F5 has a fix for it (worked out from that message, not again). */
 	if (n > 0 && *msgs[w->focus] &&

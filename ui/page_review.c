@@ -61,9 +61,13 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		bool path = wizard_key_path_shown(w, id);
 		if (w->start->editing)
 			newconn_shared_with(w->ctx, w->start->editing, sid, others, sizeof(others));
-		int at = path ? snprintf(out, outlen, "from the file %s, kept as '%s'", v, sid)
-		              : snprintf(out, outlen, "%s%s%s%s (new, kept as '%s'", term_mask(), term_mask(),
-		                         term_mask(), term_mask(), sid);
+		/* An edit's new value for the secret it named: that one is replaced, and said so. */
+		const char *as = w->start->editing && ((w->store && store_find(w->store, sid, &had)) ||
+		                                       connector_is(w->start->base, id, sid))
+		                 ? "replacing the stored" : "kept as";
+		int at = path ? snprintf(out, outlen, "from the file %s, %s '%s'", v, as, sid)
+		              : snprintf(out, outlen, "%s%s%s%s (new, %s '%s'", term_mask(), term_mask(),
+		                         term_mask(), term_mask(), as, sid);
 		if (at >= 0 && (size_t)at < outlen)
 			snprintf(out + at, outlen - (size_t)at, "%s%s%s%s", *others ? "; connector " : "", others,
 			         *others ? " uses it too" : "", path ? "" : ")");

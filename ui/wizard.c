@@ -185,6 +185,13 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 			         fields_choices_text(it.id, true, ", ", list, sizeof(list)));
 		return false;
 	}
+	/* The URL is on another page: what API access asks of it is said here too, as it is turned on. */
+	const char *url = connector_get(w->c, FIELD_URL);
+	char why[FIELD_MSG_MAX];
+	if (it.id == FIELD_API_ACCESS && v && strcmp(v, "true") == 0 && url && !azure_url_api_ok(url, why, sizeof(why))) {
+		snprintf(msg, msglen, "the URL (Details): %s", why);
+		return false;
+	}
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);
 }
 

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(61)
+tap = Tap(62)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -77,7 +77,7 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.paste("wrong-token-value")
     t.send(F10)
     t.wait_for("Check the values")
-    tap.ok(t.has("(new, kept as 'web-token')"), "a new token will replace the stored one")
+    tap.ok(t.has("(new, replacing the stored 'web-token')"), "a new token will replace the stored one")
     t.send(ENTER)
     t.wait_for("FAILED", timeout=30)
     tap.ok(t.has("R retry"), "a rejected token: the test fails and offers Retry, Back, Save anyway")
@@ -366,5 +366,21 @@ state = os.path.join(xdg, "state", "azrepos-connect")
 tap.ok(ran.returncode == 0 and os.path.isdir(state) and
        [f for f in os.listdir(state) if not f.endswith(".lock")] == [],
        "... the new token is the one stored (the test passes), and no draft is left")
+# A value that another field's change made wrong is said at once, not at Next: the HTTPS URL
+# of an edit once SSH is chosen.
+with Tui(base + ["edit", "web"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    said_before = t.message("URL")
+    t.focus("Connection type")
+    t.send(RIGHT)
+    t.settle()
+    tap.ok(not said_before and "this is an HTTPS URL but the connection type is SSH" in
+           " ".join((t.message("URL") or "").split()), "an edit's URL, SSH chosen: its message shows at once")
+    t.send(CTRL_C)
+    t.wait_for("y yes   n no")
+    t.send("y")
+    t.wait_exit()
 tap.done()
 PY

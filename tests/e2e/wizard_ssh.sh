@@ -366,7 +366,7 @@ with Tui(base + ["edit", "sh1"], tap=tap) as t:
     t.wait_for("Check the values")
     said = " ".join(t.screen_text().split())
     tap.ok(sh1.returncode == 0 and sh2.returncode == 0 and
-           "kept as 'shared-key'; connector sh2 uses it too" in said and "from the file" in said,
+           "replacing the stored 'shared-key'; connector sh2 uses it too" in said and "from the file" in said,
            "a key file given under a shared id: the review names the other connector using it")
     t.send(ENTER)
     t.finish("saved connector 'sh1'", "git-ssh", "the edit with a shared key")

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(56)
+tap = Tap(57)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -232,6 +232,17 @@ with Tui([binary, "--home", os.path.join(tmp, "home5"), "new", "--dry-run"], tap
     t.send(TAB)
     tap.ok(said and t.shows("URL", azf["AZF_REPO_URL"]) and t.message("URL") == "",
            "one URL with its newline is taken; two lines pasted onto it leave it as it was")
+    t.quit()
+# API access turned on with a URL whose form Harness cannot read the organization from: said under
+# the switch at once (the URL is on another page), not after Next.
+with Tui([binary, "--home", os.path.join(tmp, "api-home"), "new", "--dry-run"], tap=tap) as t:
+    t.to_credentials("Vs", "https://contoso.visualstudio.com/Shop/_git/web")
+    t.focus("Enable API access")
+    t.send(" ")
+    t.settle()
+    tap.ok("the URL (Details): with API access on, Harness reads the organization and project from the URL"
+           in " ".join((t.message("Enable API access") or "").split()),
+           "API access on with a visualstudio.com URL: said under the switch at once")
     t.quit()
 tap.done()
 PY

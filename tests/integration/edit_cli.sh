@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 55
+plan 58
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -103,6 +103,17 @@ has "$out" "No saved connector uses this secret any more; it stays in the secret
 has "$out" "  azrepos-connect --home $home --key-file $key secret rm web-token" "with the command that removes it"
 run az edit taken --non-interactive --description again --skip-test --json </dev/null
 like "$out" '"changed":true,"unused_secrets":\[\]' "said once: the next edit has none (in JSON, too)"
+
+# An encrypted key replaced by one without a passphrase: its passphrase goes from the connector,
+# and is said unused.
+keys="$top_srcdir/tests/data/sshkey"
+printf '%s' "$(sed -n 's/.*#define PASS "\(.*\)"/\1/p' "$top_srcdir/tests/unit/test_sshkey.c")" >"$tap_tmp/kpass"
+run az new --non-interactive --name enc --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-file "$keys/rsa_openssh_enc" --ssh-key-passphrase-file "$tap_tmp/kpass" --skip-test </dev/null
+run az edit enc --non-interactive --ssh-key-file "$keys/rsa_openssh" --skip-test </dev/null
+like "$rc:$(cat "$home/connectors/enc.json")" "^0:" "an edit to a key without a passphrase: exit 0"
+unlike "$(cat "$home/connectors/enc.json")" "passphrase" "... the connector names no passphrase any more"
+has "$out" "secret rm enc-ssh-key-passphrase" "... said unused, with the command that removes it"
 
 # The API token that is the HTTP token's secret follows it to a new store id.
 run az new --non-interactive --name api --url-type repo --connection http --url "$repo_url" --username u \

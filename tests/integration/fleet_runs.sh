@@ -267,15 +267,16 @@ is "$rc:$(printf '%s\n' "$out" | tail -n 2 | sed 's/^  [^ ]*azrepos-connect /  P
 mkdir -m 700 "$tap_tmp/x" && mkdir "$tap_tmp/x/cfg" "$tap_tmp/x/data" && chmod 777 "$tap_tmp/x/data"
 xdg() { env -u AZREPOS_CONNECT_HOME HOME="$tap_tmp/x" XDG_CONFIG_HOME="$tap_tmp/x/cfg" \
 	XDG_DATA_HOME="$tap_tmp/x/data" XDG_STATE_HOME="$tap_tmp/x/state" "$bin" --key-file "$key" "$@"; }
-reqs=$(wc -l <"$AZF_NGINX_ACCESS_LOG")
+# A repository of its own name: a request for it would be in the access log.
+marked_url="${repo_url%/*}/fleet-marker"
 for how in --dry-run --skip-test; do
-	run xdg new --non-interactive --name open --url-type repo --url "$repo_url" --username ci \
+	run xdg new --non-interactive --name open --url-type repo --url "$marked_url" --username ci \
 		--token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" $how </dev/null
 	[ "$how" = --dry-run ] && end="the run would save nothing (not checked)" || end="nothing was saved"
 	is "$rc:$err" "14:azrepos-connect: folder $tap_tmp/x/data is writable by group or others (mode 0777): run 'chmod go-w $tap_tmp/x/data' (others could replace the secret store there); $end" \
 		"new $how, the store's folder writable by others: said with its chmod (exit 14, as the store's)"
 done
-is "$(wc -l <"$AZF_NGINX_ACCESS_LOG"):$(find "$tap_tmp/x" -mindepth 2 | wc -l)" "$reqs:0" \
+is "$(grep -c fleet-marker "$AZF_NGINX_ACCESS_LOG"):$(find "$tap_tmp/x" -mindepth 2 | wc -l)" "0:0" \
 	"... before any check, and nothing written"
 # A home that cannot be: the folder above where it would be made is named ("/" too), with the way out.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
