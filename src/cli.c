@@ -341,6 +341,11 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 		if (optarg && optarg == argv[optind - 1] && at >= 0 && cli_names_option(optarg, longopts))
 			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value: '%.*s' is an option",
 			                     argv[0], longopts[at].name, (int)strcspn(optarg, "="), optarg);
+		/* "--to-file $F" with F unset: no value at all, never "the current folder" or a default. */
+		if (at >= 0 && longopts[at].has_arg == required_argument && longopts[at].val < CLI_OPT_REPEATS &&
+		    optarg && !*optarg)
+			return msg_usage_for(ctx->err, argv[0], "%s: --%s: an empty value (an unset variable?)", argv[0],
+			                     longopts[at].name);
 		/* "--to-file a --to-file b": the last one silently winning would surprise one of the two. */
 		if (at >= 0 && at < CLI_OPTS_MAX && longopts[at].has_arg == required_argument &&
 		    longopts[at].val < CLI_OPT_REPEATS && seen[at]++)
@@ -400,6 +405,9 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 			/* Two homes or key files: the last one silently winning would surprise one of the two. */
 			if (opt == OPT_HOME ? ctx->home != NULL : ctx->key_file != NULL)
 				return msg_usage(ctx->err, "--%s is given twice: give it once",
+				                 opt == OPT_HOME ? "home" : "key-file");
+			if (!*optarg)
+				return msg_usage(ctx->err, "--%s: an empty value (an unset variable?)",
 				                 opt == OPT_HOME ? "home" : "key-file");
 			*(opt == OPT_HOME ? &ctx->home : &ctx->key_file) = optarg;
 			break;

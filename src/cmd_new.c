@@ -114,6 +114,9 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		if (a->answers)
 			return msg_usage_for(ctx->err, a->cmd, "%s: --answers given twice: merge the files into one",
 			                     a->cmd);
+		if (!*arg)
+			return msg_usage_for(ctx->err, a->cmd, "%s: --answers: an empty value (an unset variable?)",
+			                     a->cmd);
 		a->answers = arg;
 		return CLI_CONTINUE;
 	case OPT_SKIP_TEST: a->skip_test = true; return CLI_CONTINUE;
@@ -378,9 +381,10 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 	}
 }
 
-static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const struct newconn_errors *e,
-                            const char *said, bool saved, bool changed, const struct check_result *res,
-                            size_t n, bool checked, const struct newconn_secrets *s)
+static void new_report_json(struct cli_ctx *ctx, const struct connector *c, const char *editing,
+                            const struct newconn_errors *e, const char *said, bool saved, bool changed,
+                            const struct check_result *res, size_t n, bool checked,
+                            const struct newconn_secrets *s)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *errs = cJSON_AddArrayToObject(o, "errors");
@@ -390,7 +394,7 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 	json_add_messages(o, said);
 
 	/* An identifier that looks like a token is refused (said in errors), never repeated here: logs keep this. */
-	const char *ident = c ? connector_get(c, FIELD_IDENTIFIER) : NULL;
+	const char *ident = c ? connector_get(c, FIELD_IDENTIFIER) : editing; /* the edit's, loaded already */
 	char *shown = strdup(ident && !ident_looks_like_token(ident) ? ident : "");
 	if (shown)
 		utf8_scrub(shown); /* an edit's argument, not checked yet */
@@ -560,7 +564,7 @@ report:
 	}
 	msg_capture_end(&said, &ctx->err);
 	if (a->json) {
-		new_report_json(ctx, c, e, said.text, saved, changed, res, n, checked, &s);
+		new_report_json(ctx, c, a->editing, e, said.text, saved, changed, res, n, checked, &s);
 	} else {
 		for (size_t i = 0; i < e->n; i++)
 			msg_error(ctx->err, "%s", e->line[i]);
@@ -675,7 +679,7 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 			struct connector *asked = connector_new();
 			if (asked && ident_check_identifier(argv[optind], "identifier", why, sizeof(why)))
 				connector_put(asked, FIELD_IDENTIFIER, argv[optind]);
-			new_report_json(ctx, asked, NULL, said.text, false, false, NULL, 0, false, NULL);
+			new_report_json(ctx, asked, NULL, NULL, said.text, false, false, NULL, 0, false, NULL);
 			connector_free(asked);
 		}
 		free(said.text);

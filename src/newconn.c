@@ -678,9 +678,13 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	struct field_error ferr[FIELD_COUNT];
 	size_t nf = fields_validate_all(c, &env, ferr);
 	/* One message a field: the first (a value refused, how to give a secret) says more than "required". */
-	for (size_t i = 0; i < nf; i++)
+	for (size_t i = 0; i < nf; i++) {
+		/* No name, no identifier made from it: the name's error is the one to fix. */
+		if (ferr[i].id == FIELD_IDENTIFIER && !connector_get(c, FIELD_IDENTIFIER) && !connector_get(c, FIELD_NAME))
+			continue;
 		if (!newconn_has_error(e, fields_at(ferr[i].id)->key))
 			newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+	}
 	return key_later;
 }
 

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 47
+plan 52
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -54,6 +54,13 @@ for args in "secret get x --to-file a --to-file b:secret: --to-file" "export x -
 	run "$bin" ${args%%:*} </dev/null
 	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: ${args#*:} is given twice: give it once" \
 		"${args%%:*}: exit 2, the option named"
+done
+# An empty value (a variable not set in a playbook): said, never taken as "here" or a default.
+for args in "new --non-interactive --answers:new: --answers" "--home:--home" "--key-file:--key-file" \
+	"secret get x --to-file:secret: --to-file" "export x --format:export: --format"; do
+	run "$bin" ${args%%:*} "" </dev/null
+	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: ${args#*:}: an empty value (an unset variable?)" \
+		"${args%%:*} '': exit 2, said"
 done
 run "$bin" new --non-interactive --dry-run --skip-test --name x --url-type repo --tags a --tags b \
 	--url https://dev.azure.com/o/p/_git/r --username u --token-secret t </dev/null

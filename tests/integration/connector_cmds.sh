@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 97
+plan 99
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -275,6 +275,13 @@ is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use
 az delete azure_payments --yes
 is "$rc" 1 "delete of a missing connector exits 1"
 like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json\): " "and says where it looked"
+
+# A folder others can write in: every file in it is refused; said once (exit 1), nothing listed.
+chmod 777 "$conns"
+az list
+is "$rc:$(printf '%s\n' "$err" | wc -l):$out" "1:1:" "list in a folder others can write in: exit 1, one line, nothing listed"
+like "$err" "folder $conns is writable by group or others \(mode 0777\): run 'chmod go-w $conns'" "... with its chmod"
+chmod 700 "$conns"
 
 # --- an empty or missing folder -----------------------------------------
 run "$bin" --home "$tap_tmp/empty" list </dev/null

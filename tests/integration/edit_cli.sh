@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 58
+plan 59
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -103,6 +103,11 @@ has "$out" "No saved connector uses this secret any more; it stays in the secret
 has "$out" "  azrepos-connect --home $home --key-file $key secret rm web-token" "with the command that removes it"
 run az edit taken --non-interactive --description again --skip-test --json </dev/null
 like "$out" '"changed":true,"unused_secrets":\[\]' "said once: the next edit has none (in JSON, too)"
+
+# An answers file refused: the JSON still names the connector edited.
+printf '{"no-such-key": 1}' >"$tap_tmp/bad.json"
+run az edit web --non-interactive --answers "$tap_tmp/bad.json" --skip-test --json </dev/null
+like "$rc:$out" '^3:.*"identifier":"web","saved":false' "an edit's answers file refused: exit 3, its JSON names 'web'"
 
 # An encrypted key replaced by one without a passphrase: its passphrase goes from the connector,
 # and is said unused.

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -281,22 +281,22 @@ home="$tap_tmp/home-answer-secrets"
 ssh_url="git@ssh.dev.azure.com:v3/contoso/Payments/web"
 http_answers='"url-type": "repo", "url": "https://dev.azure.com/contoso/Payments/_git/web", "username": "ci"'
 ssh_answers="\"url-type\": \"repo\", \"connection\": \"ssh\", \"url\": \"$ssh_url\""
-while IFS='|' read -r key answers flags; do
-	f="$tap_tmp/secret-$key.json"
+while IFS='|' read -r field answers flags; do
+	f="$tap_tmp/secret-$field.json"
 	eval "set -- $flags"
-	printf '{"name": "web", %s, "%s": "pl41n-%s-value"}\n' "$answers" "$key" "$key" >"$f"
+	printf '{"name": "web", %s, "%s": "pl41n-%s-value"}\n' "$answers" "$field" "$field" >"$f"
 	run az new --non-interactive --answers "$f" --skip-test "$@" </dev/null
-	is "$rc" 3 "answers file with a plain '$key': exit 3"
-	has "$err" "answers: $f: key '$key': an answers file never holds a secret" \
-		"answers file with a plain '$key': the message names the answers file and the key"
-	has "$err" "give the value with --$key-file F or --$key-stdin, or a secret already in the store with --$key-secret ID" \
-		"answers file with a plain '$key': the message gives the flags to use instead"
-	unlike "$err" "pl41n-|a connector file" "answers file with a plain '$key': the value is not echoed, nor is it called a connector file"
+	is "$rc" 3 "answers file with a plain '$field': exit 3"
+	has "$err" "answers: $f: key '$field': an answers file never holds a secret" \
+		"answers file with a plain '$field': the message names the answers file and the key"
+	has "$err" "give the value with --$field-file F or --$field-stdin, or a secret already in the store with --$field-secret ID" \
+		"answers file with a plain '$field': the message gives the flags to use instead"
+	unlike "$err" "pl41n-|a connector file" "answers file with a plain '$field': the value is not echoed, nor is it called a connector file"
 	nothing_written
-	ok $? "answers file with a plain '$key': nothing written"
+	ok $? "answers file with a plain '$field': nothing written"
 	printf '{"name": "web", %s}\n' "$answers" >"$f"
 	run az new --non-interactive --answers "$f" --skip-test --dry-run "$@" </dev/null
-	is "$rc" 0 "the same answers file without '$key' is accepted (dry run)"
+	is "$rc" 0 "the same answers file without '$field' is accepted (dry run)"
 done <<CASES
 token|$http_answers|--token-file "\$AZF_TOKEN_FILE"
 api-token|$http_answers, "api-access": true|--token-file "\$AZF_TOKEN_FILE" --api-token-file "\$AZF_TOKEN_FILE"
@@ -334,3 +334,13 @@ is "$?:$(cat "$tap_tmp/typo.out" "$tap_tmp/typo.err")" \
 	"--key-file in a missing folder: exit 3, said at once (no probe ran)"
 [ ! -e "$tap_tmp/home-typo" ]
 ok $? "and no home folder is made for it"
+
+# The identifier: missing with the name, only the name is said; a name that makes none says so.
+run az new --non-interactive --url-type repo --url "$repo_url" --username u --token-file "$AZF_TOKEN_FILE" \
+	--dry-run --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: name: required (e.g. 'Azure Payments')
+azrepos-connect: 1 error; nothing was written" "no --name: one error, the name's (not the identifier made from it)"
+run az new --non-interactive --name "..." --url-type repo --url "$repo_url" --username u \
+	--token-file "$AZF_TOKEN_FILE" --dry-run --skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: identifier: required: the name has no letter or digit to make one from: give one" \
+	"a name of dots: the identifier's error says the name makes none"
