@@ -699,7 +699,8 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 				fields_secret_id(c, id, id_buf, sizeof(id_buf));
 				snprintf(msg, msglen, "required: the store id of the %s (e.g. '%s')", f->label, id_buf);
 			} else if (id == FIELD_IDENTIFIER && connector_get(c, FIELD_NAME) &&
-			           !ident_looks_like_token(connector_get(c, FIELD_NAME))) {
+			           !ident_looks_like_token(connector_get(c, FIELD_NAME)) &&
+			           !fields_derive_identifier(c, id_buf, sizeof(id_buf))) {
 				/* The name is there, but makes none: "required" alone would send one to the name. */
 				snprintf(msg, msglen, "required: the name has no letter or digit to make one from: give one "
 				         "(e.g. '%s')", fields_example(c, id));
