@@ -650,6 +650,13 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 	rc = cli_getopt(ctx, argc, argv, NULL, o->opt, new_opt, a);
 	if (rc == CLI_CONTINUE)
 		rc = cli_want_operands(ctx, argc, argv, edit ? 1 : 0);
+	/* Options that cancel each other: one of the two was not meant, and a script should say which. */
+	if (rc == CLI_CONTINUE && a->skip_test && a->save_on_failure)
+		rc = msg_usage_for(ctx->err, cmd, "%s: --save-on-failure keeps a connector whose test failed, and "
+		                   "--skip-test runs none: drop one of the two", cmd);
+	if (rc == CLI_CONTINUE && a->ascii && a->non_interactive)
+		rc = msg_usage_for(ctx->err, cmd, "%s: --ascii is how the wizard draws, and --non-interactive runs "
+		                   "none: drop --ascii", cmd);
 	if (rc != CLI_CONTINUE)
 		goto out;
 	/* Never wait for input that cannot come: fail at once without a terminal. */

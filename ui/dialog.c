@@ -152,6 +152,14 @@ static void dialog_help_rules(FILE *out, const struct wizard *w, struct wizard_i
 	}
 	if (f->when)
 		fprintf(out, "\nOnly with %s.", f->when);
+	/* The wizard's own ways first: the keys that fill a secret are named nowhere else on the page. */
+	if (f->kind == FIELD_SECRET && !it.sid)
+		fprintf(out, "\nHere: %s; F4 uses a secret already stored%s.",
+		        it.id == FIELD_SSH_KEY ? "type the key file's path, or paste the key's text; F3 makes a new "
+		                                 "RSA 4096 key" : "paste it, or type it",
+		        w->start->editing ? "; left empty, the stored one stays" : "");
+	else if (it.sid)
+		fprintf(out, "\nHere: the store id the value is kept under; F4 lists the secrets already stored.");
 	/* Scripts give a secret from a file or stdin (or the store), never as a value (cmd_new.c). */
 	if (it.sid)
 		fprintf(out, "\nIn scripts: --%s-secret ID", f->key);

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(64)
+tap = Tap(65)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -381,6 +381,12 @@ enc = subprocess.run(base + ["new", "--non-interactive", "--name", "enc", "--url
                      capture_output=True, text=True)
 with Tui(base + ["edit", "enc"], tap=tap) as t:
     t.to_token("SSH private key")
+    t.send(F1)
+    t.wait_for("Any key closes.")
+    tap.ok("Here:typethekeyfile'spath,orpastethekey'stext;F3makesanewRSA4096key;F4usesasecretalreadystored;"
+           "leftempty,thestoredonestays." in t.box_words(), "F1 on an edit's key: the wizard's ways to give one")
+    t.send(ESC)
+    t.wait_gone("Any key closes.")
     t.type(azf["AZF_SSH_ED25519_KEY"])
     t.send(TAB)
     t.settle()

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 52
+plan 54
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -55,6 +55,14 @@ for args in "secret get x --to-file a --to-file b:secret: --to-file" "export x -
 	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: ${args#*:} is given twice: give it once" \
 		"${args%%:*}: exit 2, the option named"
 done
+# Options that cancel each other: exit 2, both named.
+run "$bin" new --non-interactive --skip-test --save-on-failure </dev/null
+like "$rc:$err" "^2:azrepos-connect: new: --save-on-failure keeps a connector whose test failed, and --skip-test runs none" \
+	"--skip-test with --save-on-failure: exit 2, said"
+run "$bin" new --non-interactive --ascii </dev/null
+like "$rc:$err" "^2:azrepos-connect: new: --ascii is how the wizard draws, and --non-interactive runs none" \
+	"--ascii with --non-interactive: exit 2, said"
+
 # An empty value (a variable not set in a playbook): said, never taken as "here" or a default.
 for args in "new --non-interactive --answers:new: --answers" "--home:--home" "--key-file:--key-file" \
 	"secret get x --to-file:secret: --to-file" "export x --format:export: --format"; do
