@@ -18,9 +18,9 @@
 #include "nearest.h"
 #include "strbuf.h"
 #include "azure_url.h"
+#include "azure_url_text.h"
 
 #define AZ_URL_MAX_SEGS 16
-#define AZ_URL_MAX_LEN 2048
 
 /* One path segment: where it is in the text, and its decoded value. */
 struct seg {
@@ -64,201 +64,6 @@ static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, 
 static bool seg_is(const struct seg *s, const char *word)
 {
 	return strcasecmp(s->name, word) == 0;
-}
-
-/*
- * The user name's end when text has a password (user:password@host), else
- * NULL. The authority is what follows "scheme://" (the start for scp syntax)
- * up to the first '/'. The password runs from the first ':' to the
- * authority's last '@' (a password may hold '@'), or when the authority has
- * none, to the first '@' further on (a password may hold '/'), unless that
- * ':' starts a port.
- */
-static const char *url_password(const char *text, const char **user)
-{
-	const char *sep = strstr(text, "://");
-	const char *rest = sep && sep + 1 == strchr(text, '/') ? sep + 3 : text;
-	const char *end = rest + strcspn(rest, "/");
-	const char *at = NULL, *colon;
-	size_t digits;
-
-	for (const char *c = rest; c < end; c++)
-		if (*c == '@')
-			at = c;
-	if (!at)
-		at = strchr(end, '@');
-	colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
-	if (!colon)
-		return NULL;
-	digits = strspn(colon + 1, "0123456789");
-	if (at > end && digits > 0 && colon + 1 + digits == end)
-		return NULL; /* host:port/...@...: the '@' is in the path */
-	*user = rest;
-	return colon;
-}
-
-/*
- * The user-info of an http(s) URL: Azure's clone URLs carry the organization
- * there (https://contoso@dev.azure.com/contoso/..., also on
- * contoso.visualstudio.com). Anything else would compete with the Username
- * field, and may be a token: refused, never quoted.
- */
-static int url_http_user(const char *text, char *msg, size_t msglen)
-{
-	const char *rest, *end, *at = NULL, *host, *org = NULL;
-	size_t hostlen, orglen = 0;
-
-	if (strncasecmp(text, "https://", 8) == 0)
-		rest = text + 8;
-	else if (strncasecmp(text, "http://", 7) == 0)
-		rest = text + 7;
-	else
-		return 0;
-	end = rest + strcspn(rest, "/?#");
-	for (const char *c = rest; c < end; c++)
-		if (*c == '@')
-			at = c;
-	if (!at || at == rest)
-		return 0; /* no user, or '@' alone: the parser names that */
-	host = at + 1;
-	hostlen = strcspn(host, ":/?#");
-	if (hostlen == 13 && strncasecmp(host, "dev.azure.com", 13) == 0 && *end == '/') {
-		org = end + 1;
-		orglen = strcspn(org, "/?#");
-	} else if (hostlen > 17 && strncasecmp(host + hostlen - 17, ".visualstudio.com", 17) == 0) {
-		org = host;
-		orglen = hostlen - 17;
-	}
-	if (org && orglen == (size_t)(at - rest) && strncasecmp(rest, org, orglen) == 0)
-		return 0;
-	return msg_fail(msg, msglen, "remove the user name before '@' from the URL: %sthe user name goes in "
-	                "the Username field, and a token never in a URL",
-	                org ? "only the organization may stand there (as in Azure's clone URLs); " : "");
-}
-
-bool azure_url_has_credentials(const char *text)
-{
-	const char *user;
-
-	text += strspn(text, " "); /* spaces after it end no part that matters here */
-	return url_password(text, &user) != NULL || url_http_user(text, NULL, 0) != 0;
-}
-
-/*
- * A 'git clone [options] URL [folder]' pasted whole (Azure's Clone button
- * gives the command too): the URL in it, quoted when that shows no password.
- * -1, or 0 when text is not such a command.
- */
-static int url_clone_command(const char *text, char *msg, size_t msglen)
-{
-	static const char cmd[] = "git clone";
-	const char *user;
-	char word[AZ_URL_MAX_LEN + 1];
-
-	text += strspn(text, " ");
-	if (strncmp(text, cmd, sizeof(cmd) - 1) != 0 || (text[sizeof(cmd) - 1] != ' ' && text[sizeof(cmd) - 1]))
-		return 0;
-	for (const char *p = text + sizeof(cmd) - 1; *p;) {
-		size_t n;
-
-		p += strspn(p, " ");
-		n = strcspn(p, " ");
-		/* The first word that reads as a URL: an option's value (--depth 1) does not. */
-		if (n > 0 && n < sizeof(word) && *p != '-' && (memmem(p, n, "://", 3) || memchr(p, '@', n))) {
-			snprintf(word, sizeof(word), "%.*s", (int)n, p);
-			if (url_password(word, &user) || url_http_user(word, NULL, 0) || azure_name_utf16_len(word) < 0)
-				break;
-			return msg_fail(msg, msglen, "that is a 'git clone' command: give only its URL, '%s'", word);
-		}
-		p += n;
-	}
-	return msg_fail(msg, msglen, "that is a 'git clone' command: give only the URL in it");
-}
-
-/*
- * A slip at the URL's start: "https:/h", "https:h" or "https//h" (the same for
- * http and ssh), or "git@ssh.dev.azure.com/v3/..." ('/' for scp syntax's ':').
- * 0 when none; else 1 (the scheme) or 2 (the SSH host's ':'), the URL meant in
- * fixed when fixed is given.
- */
-static int url_slip(const char *text, char *fixed, size_t fixedlen)
-{
-	static const char *const schemes[] = { "https", "http", "ssh" };
-	const char *slash = strchr(text, '/'), *at = strchr(text, '@');
-
-	if (strstr(text, "://"))
-		return 0;
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		size_t n = strlen(schemes[i]);
-		const char *rest = text + n;
-		if (strncasecmp(text, schemes[i], n) != 0 || (*rest != ':' && strncmp(rest, "//", 2) != 0))
-			continue;
-		rest += strspn(rest, ":/");
-		if (!*rest)
-			return 0;
-		if (fixed)
-			snprintf(fixed, fixedlen, "%s://%s", schemes[i], rest);
-		return 1;
-	}
-	/* user@host/path, no ':' before the path: scp syntax with its ':' mistyped, for the SSH hosts. */
-	if (at && slash && at < slash && !memchr(text, ':', (size_t)(slash - text)) &&
-	    ((slash - at - 1 == 17 && strncasecmp(at + 1, "ssh.dev.azure.com", 17) == 0) ||
-	     (slash - at - 1 == 23 && strncasecmp(at + 1, "vs-ssh.visualstudio.com", 23) == 0))) {
-		if (fixed)
-			snprintf(fixed, fixedlen, "%.*s:%s", (int)(slash - text), text, slash + 1);
-		return 2;
-	}
-	return 0;
-}
-
-/* A password in text: said, never quoted: -1; else 0. */
-static int url_no_password(const char *text, char *msg, size_t msglen)
-{
-	const char *user, *colon = url_password(text, &user);
-
-	if (!colon)
-		return 0;
-	return msg_fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
-	                "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
-}
-
-/*
- * Checks on the whole text before it is split: each names its fix. -2: a raw
- * space, -3: a query or fragment, -4: a slip at its start, -5: spaces around it, no
- * message. A password, or a user that is not the organization, is refused before any
- * message quotes the text.
- */
-static int url_precheck(const char *text, char *msg, size_t msglen)
-{
-	size_t len = strlen(text);
-
-	if (len == 0)
-		return msg_fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
-	if (len > AZ_URL_MAX_LEN)
-		return msg_fail(msg, msglen, "the URL is %zu bytes long: Azure URLs are far shorter "
-		                "(at most %d)", len, AZ_URL_MAX_LEN);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return msg_fail(msg, msglen, "the URL contains a control character (a tab or a "
-			                "line break?): remove it");
-	if (url_clone_command(text, msg, msglen))
-		return -1;
-	if (text[0] == ' ' || text[len - 1] == ' ')
-		return -5; /* url_trimmed names the fix */
-	if (azure_name_utf16_len(text) < 0)
-		return msg_fail(msg, msglen, "the URL is not valid UTF-8");
-	if (url_slip(text, NULL, 0))
-		return -4; /* url_slipped names the fix ("ssh:/git@..." is no password) */
-	if (url_no_password(text, msg, msglen) || url_http_user(text, msg, msglen))
-		return -1;
-	if (strchr(text, ' '))
-		return -2; /* url_spaces names the fix */
-	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))
-		return msg_fail(msg, msglen, "TFVC paths ($/...) are not Git repositories: use the URL "
-		                "of a Git repository (.../_git/<repo>)");
-	if (strpbrk(text, "?#"))
-		return -3; /* url_query names the fix */
-	return 0;
 }
 
 static bool az_host_char(char c)
@@ -448,7 +253,7 @@ static int url_authority(struct parse *p, struct azure_url *u)
 			at = c;
 	hostp = auth;
 	if (at) {
-		/* No ':' before the '@': url_precheck refused a password. */
+		/* No ':' before the '@': azure_url_precheck refused a password. */
 		if (at == auth)
 			return msg_fail(p->msg, p->msglen, "put the user name before '@', or remove the '@'");
 		u->user = azure_name_decode(auth, (size_t)(at - auth));
@@ -535,7 +340,7 @@ static int url_dotgit(const struct parse *p)
 	                "repository name ('%.*s')", (int)(last->at + last->len - 4 - p->text), p->text);
 }
 
-/* The length of the text up to at, for "%.*s" (url_precheck bounds the text). */
+/* The length of the text up to at, for "%.*s" (azure_url_precheck bounds the text). */
 static int url_upto(const struct parse *p, const char *at)
 {
 	return (int)(at - p->text);
@@ -971,14 +776,14 @@ static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, 
 	return false;
 }
 
-/* A slip at the URL's start (url_slip): the URL meant, and what else is wrong with it. Always -1. */
+/* A slip at the URL's start (azure_url_slip): the URL meant, and what else is wrong with it. Always -1. */
 static int url_slipped(const char *text, const struct az_want *w, char *msg, size_t msglen)
 {
 	char fixed[AZ_URL_MAX_LEN + 8];
-	int kind = url_slip(text, fixed, sizeof(fixed));
+	int kind = azure_url_slip(text, fixed, sizeof(fixed));
 
 	/* Never quoted with what must not be in a URL (a password, a user that may be a token). */
-	if (url_no_password(fixed, msg, msglen) || url_http_user(fixed, msg, msglen))
+	if (azure_url_text_credentials(fixed, msg, msglen))
 		return -1;
 	if (ident_looks_like_token(fixed))
 		return msg_fail(msg, msglen, "the start of the URL is mistyped, and a token seems to stand in it (not "
@@ -1022,7 +827,7 @@ static int url_query(const char *text, const struct az_want *w, char *msg, size_
 	return -1;
 }
 
-/* text without the spaces around it (AZ_URL_MAX_LEN at most, url_precheck's bound). */
+/* text without the spaces around it (AZ_URL_MAX_LEN at most, azure_url_precheck's bound). */
 static void url_trim(const char *text, char *out, size_t outlen)
 {
 	size_t a = strspn(text, " "), b = strlen(text);
@@ -1055,7 +860,7 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	rc = url_precheck(p.text, msg, msglen);
+	rc = azure_url_precheck(p.text, msg, msglen);
 	if (rc == -2)
 		rc = url_spaces(p.text, w, msg, msglen);
 	if (rc == -3)
@@ -1106,7 +911,7 @@ bool azure_url_type_of(const char *text, enum az_url_type *type)
 		b.s[strcspn(b.s, "?#")] = '\0';
 		p.text = b.s;
 	}
-	ok = url_precheck(p.text, NULL, 0) == 0 && url_shape(&p, &u, NULL) == 0;
+	ok = azure_url_precheck(p.text, NULL, 0) == 0 && url_shape(&p, &u, NULL) == 0;
 	if (ok)
 		*type = p.repo < p.nseg ? AZ_URL_REPO : AZ_URL_PROJECT;
 	url_parse_free(&p);
