@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "term.h"
+#include "utf8.h"
 #include "wizard_int.h"
 
 #define DIALOG_WIDTH 64
@@ -222,8 +223,8 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 				attron(a);
 				mvhline(y + (int)(i - top), x, ' ', DIALOG_WIDTH - 4);
 				mvaddnstr(y + (int)(i - top), x, items[i], DIALOG_WIDTH - 4);
-				/* Cut (a long list of connectors using it): said by its last cell (items are ASCII). */
-				if (strlen(items[i]) > DIALOG_WIDTH - 4)
+				/* Cut (a long list of connectors using it): said by its last cell. */
+				if (utf8_count(items[i]) > DIALOG_WIDTH - 4)
 					mvaddstr(y + (int)(i - top), x + DIALOG_WIDTH - 5, term_more());
 				attroff(a);
 			}

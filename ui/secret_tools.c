@@ -72,16 +72,21 @@ void secret_tools_generate_key(struct wizard *w)
 static void secret_tools_label(const struct secret_users *u, const struct store_info *info, char *buf,
                                size_t buflen)
 {
-	char when[16] = "", users[256], refused[256];
+	char when[16] = "", users[256], refused[256], id[40];
 	time_t t = (time_t)info->updated;
+	size_t len = strlen(info->id);
 	struct tm tm;
 
 	if (localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d", &tm);
 	secret_users_in(u, info->id, users, sizeof(users), refused, sizeof(refused), NULL);
+	/* An id longer than its column is cut in the middle (ids often differ at their ends): the date stays. */
+	if (len > 26)
+		snprintf(id, sizeof(id), "%.12s%s%s", info->id, term_more(), info->id + len - 13);
+	else
+		snprintf(id, sizeof(id), "%-26s", info->id);
 	/* The box is 60 columns: a long list of users is cut there anyway. */
-	snprintf(buf, buflen, "%-26s %s  %s%.64s", info->id, when, *users ? "used by " : *refused ? "" : "unused",
-	         users);
+	snprintf(buf, buflen, "%s %s  %s%.64s", id, when, *users ? "used by " : *refused ? "" : "unused", users);
 }
 
 /* F4 on a store id: the secrets of that kind already stored, to use one of them. */

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(48)
+tap = Tap(49)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -26,6 +26,8 @@ put = subprocess.run([os.path.join(os.environ["top_builddir"], "tests/unit/test_
                       os.path.join(home, "secrets.store"), "keyfile:" + open(base[4], "rb").read().hex(),
                       "test", tokid, "token", "text:x"], capture_output=True)
 tap.is_(put.returncode, 0, "a token stored under an id that looks like a token")
+longid = "payments-platform-eu-west-deploy-token"  # longer than F4's column
+subprocess.run(base + ["secret", "set", longid], input="another-token-value", capture_output=True, text=True)
 
 with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     to_token(t, "second")
@@ -36,6 +38,8 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
            "F4 lists the stored token, when it was set and the connector using it")
     tap.ok(not t.has(tokid[:20]) and tokid.encode() not in bytes(t.raw),
            "but not the one whose id looks like a token")
+    tap.ok(re.search(r"payments-pla…-deploy-token \d{4}-\d\d-\d\d  unused", t.screen_text()),
+           "an id longer than its column: cut in the middle, its date and users still shown")
     t.send(ENTER)
     tap.ok(t.has("the stored secret of the store id below"), "the token field says the stored one is used")
     t.send(F10)
