@@ -774,6 +774,10 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 			snprintf(w->status, sizeof(w->status), "the store id of %s looked like a token and is not "
 			         "shown: revoke that token, then give the secret again", f->label);
 		}
+		/* A list as the review shows it ("a, b"), and as one would type it. */
+		char listed[WIZARD_TEXT_MAX];
+		if (v && f->kind == FIELD_LIST)
+			v = fields_human(id, v, listed, sizeof(listed));
 		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) != 0)
 			return -1;
 	}

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(62)
+tap = Tap(65)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -382,5 +382,15 @@ with Tui(base + ["edit", "web"], tap=tap) as t:
     t.wait_for("y yes   n no")
     t.send("y")
     t.wait_exit()
+# Tags are shown as the review shows them ("a, b") and, left as they are, change nothing.
+tagged = new_http(base, azf, "tagged", "--skip-test", "--tags", "team:pay,prod")
+with Tui(base + ["edit", "tagged", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    tap.ok(tagged.returncode == 0 and (t.value("Tags") or "").strip() == "team:pay, prod",
+           "an edit shows the saved tags as 'team:pay, prod'")
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.finish("connector 'tagged' unchanged: nothing written", "git-http", "an edit of tags left as they were")
 tap.done()
 PY
