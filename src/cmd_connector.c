@@ -217,7 +217,7 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	/* A folder others can write in refuses every file in it: said once, not once a file. */
 	char why[FIELD_MSG_MAX];
-	if (n > 0 && !connector_file_dir_safe(dir, why, sizeof(why))) {
+	if (n > 0 && !connector_file_dir_trusted(dir, why, sizeof(why))) {
 		connector_file_free_ids(ids, n);
 		msg_error(ctx->err, "list: %s", why);
 		return AZ_EXIT_ERROR;

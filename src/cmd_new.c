@@ -145,6 +145,11 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		return msg_usage_for(ctx->err, a->cmd, "%s: --%s: a secret is never taken on the command "
 		                     "line (ps and shell history would show it): use --%s-file F, --%s-stdin "
 		                     "or --%s-secret ID", a->cmd, key, key, key, key);
+	/* One value a field (a list's flag repeats): the last one silently winning would surprise. */
+	for (size_t i = 0; i < a->nflags && fields_at(id)->kind != FIELD_LIST && v != NEW_FILE && v != NEW_STDIN; i++)
+		if (a->flags[i].id == id && a->flags[i].variant == v)
+			return msg_usage_for(ctx->err, a->cmd, "%s: --%s%s is given twice: give it once", a->cmd, key,
+			                     new_suffix[v]);
 	if (a->nflags == NEW_MAX_FLAGS)
 		return msg_usage_for(ctx->err, a->cmd, "%s: more than %d field flags", a->cmd, NEW_MAX_FLAGS);
 	a->flags[a->nflags++] = (struct new_flag){ id, v, arg };
@@ -454,6 +459,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		newconn_error(e, "accept-host-key", "the connection test accepts and records the host key, and "
 		              "--skip-test leaves it out: drop one of the two");
 	s.replace = a->editing != NULL;
+	s.base = a->base;
 	for (size_t i = 0; i < a->nflags; i++)
 		if (a->flags[i].variant == NEW_SECRET && *a->flags[i].arg)
 			s.named[a->flags[i].id] = true;

@@ -613,6 +613,16 @@ bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen)
 	return ok;
 }
 
+bool connector_file_dir_trusted(const char *dir, char *msg, size_t msglen)
+{
+	struct store_error err;
+
+	if (store_perm_tree(dir, true, &err) == STORE_OK)
+		return true;
+	snprintf(msg, msglen, "%s (others could change the connectors saved there)", err.message);
+	return false;
+}
+
 int connector_file_save(const char *dir, const struct connector *c, bool replace, char *msg, size_t msglen)
 {
 	const char *id = connector_get(c, FIELD_IDENTIFIER);

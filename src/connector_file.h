@@ -96,6 +96,9 @@ bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_L
  */
 bool connector_file_dir_safe(const char *dir, char *msg, size_t msglen);
 
+/* The same for reading only: dir and those above writable by no one else (dir may be read-only). */
+bool connector_file_dir_trusted(const char *dir, char *msg, size_t msglen);
+
 /*
  * Only the user may change a connector, or a draft (and their folders): whoever else could would
  * point it at another host, and the next check would send the token there. As OpenSSH judges its

@@ -596,6 +596,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	if (*unsynced && frc != -1) {
 		msg_error(ctx->err, "%s", unsynced);
 		rc = rc == AZ_EXIT_OK ? store_exit_code(STORE_IO) : rc;
+		size_t len = strlen(s->unsynced);
+		snprintf(s->unsynced + len, sizeof(s->unsynced) - len, "%s%s", len ? "; " : "", unsynced);
 	}
 	/* Not committed: the transaction only held the lock, or its changes are dropped. */
 	if (store && !committed)
@@ -644,15 +646,20 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	newconn_check_applies(c, s, e);
 	newconn_check_secrets(c, s, e);
 	/*
-	 * An edit's new key that needs no passphrase, the connector naming a stored one (the old key's):
-	 * that goes from the connector, and is said unused after the save, as any secret an edit drops.
+	 * A new key that needs no passphrase, the connector naming a stored one: the old key's (an
+	 * edit's) goes from the connector, and is said unused after the save, as any secret an edit drops.
 	 */
 	char kmsg[FIELD_MSG_MAX];
-	if (s->replace && s->fresh[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE] &&
-	    connector_get(c, FIELD_SSH_KEY_PASSPHRASE) && fields_applies(c, FIELD_SSH_KEY) &&
-	    sshkey_check(s->v.val[FIELD_SSH_KEY], NULL, kmsg, sizeof(kmsg)) == 0) {
-		connector_put(c, FIELD_SSH_KEY_PASSPHRASE, NULL);
-		s->named[FIELD_SSH_KEY_PASSPHRASE] = false;
+	const char *pass_id = connector_get(c, FIELD_SSH_KEY_PASSPHRASE);
+	if (s->fresh[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY_PASSPHRASE] && pass_id &&
+	    fields_applies(c, FIELD_SSH_KEY) && sshkey_check(s->v.val[FIELD_SSH_KEY], NULL, kmsg, sizeof(kmsg)) == 0) {
+		if (s->base && connector_is(s->base, FIELD_SSH_KEY_PASSPHRASE, pass_id)) {
+			connector_put(c, FIELD_SSH_KEY_PASSPHRASE, NULL);
+			s->named[FIELD_SSH_KEY_PASSPHRASE] = false;
+		} else {
+			/* Named on this run: as a passphrase given as a value would be, refused. */
+			newconn_error(e, "ssh-key-passphrase", "the SSH key has no passphrase: leave this out");
+		}
 	}
 	/* The key is checked now, before any passphrase prompt, unless part of it is in the store. */
 	bool key_later = (s->named[FIELD_SSH_KEY] && !s->fresh[FIELD_SSH_KEY]) ||

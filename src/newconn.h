@@ -30,9 +30,11 @@ struct newconn_secrets {
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */
+	const struct connector *base;   /* edit: the connector as saved */
 	bool wizard;                    /* messages name the wizard's ways, not flags */
 	bool saved;                     /* after newconn_save: the connector's file was written (its
 	                                 * folder, or the store's, maybe not synced: an error still) */
+	char unsynced[1024];            /* ... and then what was not synced, as said ("" when all was) */
 	/* After an edit's newconn_save: the secrets it named before that no saved connector names now. */
 	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
 	size_t nunused;

@@ -32,6 +32,16 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 	if (fd < 0 && errno == ENOENT && credential)
 		return store_fail(err, STORE_INVALID, "the systemd credential is not there (%s): load it in the "
 		                  "unit (LoadCredentialEncrypted=" STORE_CREDENTIAL_NAME ":...)", path);
+	struct stat lst;
+	char target[256];
+	ssize_t tlen;
+	/* A link to nothing is not the key file missing: the link is what to fix (never made through). */
+	if (fd < 0 && errno == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+	    (tlen = readlink(path, target, sizeof(target) - 1)) >= 0) {
+		target[tlen] = '\0';
+		return store_fail(err, STORE_INVALID, "key file %s is a symbolic link to %s, which is not there: "
+		                  "fix the link, or give the key file's own path", path, target);
+	}
 	if (fd < 0 && errno == ENOENT)
 		return store_fail(err, STORE_INVALID, "there is no key file %s: give the path of the key "
 		                  "file the secret store was made with", path);

@@ -22,6 +22,7 @@ static void check_take_secrets(struct wizard *w)
 	conncheck_secrets_clear(&w->s.v);
 	memset(&w->s, 0, sizeof(w->s));
 	w->s.replace = w->start->editing != NULL;
+	w->s.base = w->start->base;
 	w->s.wizard = true;
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		if (fields_at(id)->kind != FIELD_SECRET || !fields_applies(w->cc, id))
@@ -164,10 +165,11 @@ static void check_save(struct wizard *w)
 			snprintf(w->done + len, sizeof(w->done) - len, "; the SSH key made with F3 is not used by "
 			         "this HTTP connector: it is discarded with its public key file (remove that key "
 			         "from Azure DevOps if it was added)");
+		/* What was not synced, from the save itself: the last line said may be a later note. */
 		if (rc != AZ_EXIT_OK) {
 			len = strlen(w->done);
 			if (len < sizeof(w->done))
-				snprintf(w->done + len, sizeof(w->done) - len, "; but %s", w->status);
+				snprintf(w->done + len, sizeof(w->done) - len, "; but %s", w->s.unsynced);
 			w->status[0] = '\0';
 			w->rc = rc;
 			return;

@@ -508,7 +508,11 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 		w->refusing = REFUSING_NONE;
 	if (!w->refusing)
 		w->status[0] = '\0';
-	w->typing = false;
+	/* Moving in the value being typed is still typing: its message waits for the pause as before. */
+	bool moves = (code && (ch == KEY_LEFT || ch == KEY_RIGHT || ch == KEY_HOME || ch == KEY_END)) ||
+	             (chr && (ch == 1 || ch == 5));
+	if (!moves || choice)
+		w->typing = false;
 	/*
 	 * A key pasted where the terminal has no bracketed paste comes as typed lines: within its
 	 * -----BEGIN ... -----END armour, Enter is a line break of the key, not the next field.

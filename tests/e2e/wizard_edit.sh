@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(65)
+tap = Tap(66)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -366,6 +366,29 @@ state = os.path.join(xdg, "state", "azrepos-connect")
 tap.ok(ran.returncode == 0 and os.path.isdir(state) and
        [f for f in os.listdir(state) if not f.endswith(".lock")] == [],
        "... the new token is the one stored (the test passes), and no draft is left")
+# The same with a key made by 'secret set --generate' replaced (its public key file is removed, and
+# said after the save): what was not synced is still the one said.
+gen = subprocess.run(xbase + ["secret", "set", "k1", "--generate"], capture_output=True, text=True)
+made = subprocess.run(xbase + ["new", "--non-interactive", "--name", "s", "--url-type", "repo", "--connection", "ssh",
+                               "--url", azf["AZF_SSH_URL"], "--ssh-key-secret", "k1", "--skip-test"],
+                      capture_output=True, text=True)
+with Tui(xbase + ["edit", "s"], env=fault, tap=tap) as t:
+    t.to_token("SSH private key")
+    t.type(azf["AZF_SSH_KEY"])
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("S save anyway", 40)
+    t.send("s")
+    t.wait_for("Save the connector")
+    t.send("y")
+    t.wait_for("saved connector 's'", 40)
+    t.send(ENTER)
+    rc = t.wait_exit()
+    tail = " ".join(bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1].decode("utf-8", "replace").split())
+    tap.ok(gen.returncode == 0 and made.returncode == 0 and rc == 16 and
+           "; but the secret store" in tail and "syncing its folder failed" in tail and "; but Removed" not in tail,
+           "a replaced key's public key file removed after the save: the unsynced store is still what is said")
 # A value that another field's change made wrong is said at once, not at Next: the HTTPS URL
 # of an edit once SSH is chosen.
 with Tui(base + ["edit", "web"], tap=tap) as t:

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 54
+plan 56
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -50,7 +50,9 @@ like "$err" "unknown option '--tok' \(did you mean --token-file F, --token-stdin
 # silently; a list field's flag repeats, as documented.
 for args in "secret get x --to-file a --to-file b:secret: --to-file" "export x --format yaml --format json:export: --format" \
 	"test x --timeout 5 --timeout 6:test: --timeout" "--home /a --home /b list:--home" \
-	"--key-file /a --key-file /b list:--key-file" "new --non-interactive --timeout 5 --timeout 6:new: --timeout"; do
+	"--key-file /a --key-file /b list:--key-file" "new --non-interactive --timeout 5 --timeout 6:new: --timeout" \
+	"edit x --non-interactive --description a --description b:edit: --description" \
+	"new --non-interactive --token-secret a --token-secret b:new: --token-secret"; do
 	run "$bin" ${args%%:*} </dev/null
 	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: ${args#*:} is given twice: give it once" \
 		"${args%%:*}: exit 2, the option named"

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 99
+plan 100
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -282,6 +282,21 @@ az list
 is "$rc:$(printf '%s\n' "$err" | wc -l):$out" "1:1:" "list in a folder others can write in: exit 1, one line, nothing listed"
 like "$err" "folder $conns is writable by group or others \(mode 0777\): run 'chmod go-w $conns'" "... with its chmod"
 chmod 700 "$conns"
+# ... but one only its owner can read (a read-only mount): listed, as show reads it.
+if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then
+	mkdir -p "$tap_tmp/ro/connectors" && cp "$data/connectors/azure_payments.json" "$tap_tmp/ro/connectors/" &&
+		chmod 600 "$tap_tmp/ro/connectors/azure_payments.json" && chmod 500 "$tap_tmp/ro/connectors"
+	as=""
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R 65534:65534 "$tap_tmp/ro" && chmod 711 "$tap_tmp"
+		as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	fi
+	run $as "$bin" --home "$tap_tmp/ro" list --ids </dev/null
+	is "$rc:$out:$err" "0:azure_payments:" "list in a folder that is not writable (mode 0500): listed, exit 0"
+	chmod 700 "$tap_tmp/ro/connectors"
+else
+	ok 0 "# SKIP root without setpriv writes in any folder"
+fi
 
 # --- an empty or missing folder -----------------------------------------
 run "$bin" --home "$tap_tmp/empty" list </dev/null

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 59
+plan 60
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -119,6 +119,10 @@ run az edit enc --non-interactive --ssh-key-file "$keys/rsa_openssh" --skip-test
 like "$rc:$(cat "$home/connectors/enc.json")" "^0:" "an edit to a key without a passphrase: exit 0"
 unlike "$(cat "$home/connectors/enc.json")" "passphrase" "... the connector names no passphrase any more"
 has "$out" "secret rm enc-ssh-key-passphrase" "... said unused, with the command that removes it"
+run az edit enc --non-interactive --ssh-key-file "$keys/rsa_openssh" --ssh-key-passphrase-secret enc-ssh-key-passphrase \
+	--skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: ssh-key-passphrase: the SSH key has no passphrase: leave this out" \
+	"... a passphrase named on the command line for it: refused, as one given as a value is (exit 3)"
 
 # The API token that is the HTTP token's secret follows it to a new store id.
 run az new --non-interactive --name api --url-type repo --connection http --url "$repo_url" --username u \

@@ -123,9 +123,13 @@ long=$(head -c 1025 /dev/zero | tr '\0' x)
 ssh_url="git@ssh.dev.azure.com:v3/contoso/Payments/web"
 while IFS='|' read -r field args; do
 	eval "set -- $args"
-	run az new --non-interactive --name web --url-type repo \
-		--url https://dev.azure.com/contoso/Payments/_git/web --username ci \
-		--token-file "$AZF_TOKEN_FILE" --skip-test "$@" </dev/null
+	# The valid values, but of the flags the case gives (a flag given twice is a usage error).
+	valid=""
+	for d in "--name web" "--url-type repo" "--url https://dev.azure.com/contoso/Payments/_git/web" \
+		"--username ci" "--token-file $AZF_TOKEN_FILE"; do
+		case " $args " in *" ${d%% *} "*) ;; *) valid="$valid $d" ;; esac
+	done
+	run az new --non-interactive $valid --skip-test "$@" </dev/null
 	is "$rc" 3 "invalid $field: exit 3"
 	like "$err" "^azrepos-connect: $field: " "invalid $field: the message names the field"
 	nothing_written

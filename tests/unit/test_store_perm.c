@@ -377,6 +377,14 @@ static void test_key_files(void **state)
 	assert_int_equal(store_key_file_read(link_path, false, &k, &err), STORE_PERMISSIONS);
 	assert_non_null(strstr(err.message, "has mode 0644"));
 	assert_int_equal(chmod(key, 0400), 0);
+	/* A link to nothing: the link is named as what to fix, not "no key file". */
+	char *moved = tu_path(fx->dir, "moved.key");
+	assert_int_equal(rename(key, moved), 0);
+	assert_int_equal(store_key_file_read(link_path, false, &k, &err), STORE_INVALID);
+	assert_non_null(strstr(err.message, "is a symbolic link to "));
+	assert_non_null(strstr(err.message, "which is not there: fix the link"));
+	assert_int_equal(rename(moved, key), 0);
+	free(moved);
 	if (geteuid() == 0) {
 		assert_int_equal(chown(key, OTHER_UID, OTHER_UID), 0);
 		assert_int_equal(store_key_file_read(key, false, &k, &err), STORE_PERMISSIONS);
