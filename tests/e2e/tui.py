@@ -455,6 +455,12 @@ class Tui:
         self.wait_for(label + " *")
         self.focus(label)
 
+    def to_test(self):
+        """F10, then Enter on the review: the connection test starts."""
+        self.send(F10)
+        self.wait_for("Check the values")
+        self.send(ENTER)
+
     def focus(self, label, limit=30):
         """Tab until the field labelled `label` has the focus."""
         for _ in range(limit):

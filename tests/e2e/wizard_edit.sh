@@ -375,9 +375,7 @@ made = subprocess.run(xbase + ["new", "--non-interactive", "--name", "s", "--url
 with Tui(xbase + ["edit", "s"], env=fault, tap=tap) as t:
     t.to_token("SSH private key")
     t.type(azf["AZF_SSH_KEY"])
-    t.send(F10)
-    t.wait_for("Check the values")
-    t.send(ENTER)
+    t.to_test()
     t.wait_for("S save anyway", 40)
     t.send("s")
     t.wait_for("Save the connector")

@@ -12,7 +12,12 @@ plan 80
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
 token=$(cat "$AZF_TOKEN_FILE")
-http() { az new --non-interactive --url-type repo --url "$repo_url" --username ci "$@"; }
+# http ARGS: a new HTTP connector, its URL unless ARGS give one (a flag twice is refused).
+http() {
+	d_url=$repo_url
+	for a in "$@"; do [ "$a" = --url ] && d_url=; done
+	az new --non-interactive --url-type repo ${d_url:+--url "$d_url"} --username ci "$@"
+}
 files() { find "$home" "$key" -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort; }
 jv() { printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1" 2>&1; }
 

@@ -13,7 +13,13 @@ key="$tap_tmp/store.key"
 az() { "$bin" --home "$home" --key-file "$key" "$@"; }
 files() { find "$home" "$key" -printf '%p %s\n' 2>/dev/null | LC_ALL=C sort; }
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
-http() { az new --non-interactive --url-type repo --url "$repo_url" --username ci --ca-file "$AZF_CA" "$@"; }
+# http ARGS: a new HTTP connector, its URL and user name unless ARGS give them (a flag twice is refused).
+http() {
+	d_url=$repo_url d_user=ci
+	for a in "$@"; do case $a in --url) d_url= ;; --username) d_user= ;; esac; done
+	az new --non-interactive --url-type repo ${d_url:+--url "$d_url"} ${d_user:+--username "$d_user"} \
+		--ca-file "$AZF_CA" "$@"
+}
 # A legacy PAT's shape (52 of a-z2-7): given where an id or a user name goes.
 pat=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst
 # jv EXPR: a value of the last output's JSON (d), as Python prints it.
