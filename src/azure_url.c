@@ -335,9 +335,13 @@ static int url_segments(struct parse *p)
 static int url_dotgit(const struct parse *p)
 {
 	const struct seg *last = &p->segs[p->nseg - 1];
+	char *fixed = strndup(p->text, (size_t)(last->at + last->len - 4 - p->text));
 
-	return msg_fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part of the "
-	                "repository name ('%.*s')", (int)(last->at + last->len - 4 - p->text), p->text);
+	msg_fail(p->msg, p->msglen, "remove the '.git' suffix: Azure reads it as part of the repository "
+	         "name ('%s')", fixed ? fixed : "");
+	url_and_then(fixed, p->w, p->msg, p->msglen);
+	free(fixed);
+	return -1;
 }
 
 /* The length of the text up to at, for "%.*s" (azure_url_precheck bounds the text). */
@@ -479,16 +483,16 @@ static int url_server_prefix(struct parse *p, size_t *i)
 
 /*
  * An ssh.dev.azure.com URL with its user or its v3/ wrong: what was wrong, and
- * the URL to use, made from the path given when it is the scp form (F5 takes it).
+ * the URL to use, made from the path given (F5 takes it), or a pattern without one.
  */
-static int url_ssh_fix(struct parse *p, const struct azure_url *u, const char *what)
+static int url_ssh_fix(struct parse *p, const char *what)
 {
 	const char *path = p->path, *end = p->text + p->textlen;
 
-	if (!u->scp)
+	if (end - path >= 2 && strncasecmp(path, "v3", 2) == 0 && (end - path == 2 || path[2] == '/'))
+		path += end - path == 2 ? 2 : 3;
+	if (path >= end)
 		return msg_fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", what);
-	if (end - path >= 3 && strncasecmp(path, "v3/", 3) == 0)
-		path += 3;
 	return msg_fail(p->msg, p->msglen, "%s: use 'git@ssh.dev.azure.com:v3/%.*s'", what, (int)(end - path), path);
 }
 
@@ -542,7 +546,7 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return msg_fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use "
 		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
 	if (ssh && (!u->user || strcmp(u->user, "git") != 0))
-		return url_ssh_fix(p, u, "the SSH user for ssh.dev.azure.com is 'git'");
+		return url_ssh_fix(p, "the SSH user for ssh.dev.azure.com is 'git'");
 	/*
 	 * vs-ssh's user is the organization, which makes its scp form one Harness refuses (not
 	 * "git@"): the same repository on the SSH host of today, in the form Harness takes.
@@ -588,7 +592,7 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		return url_tail(p, u, w, 2, true);
 	}
 	if (ssh)
-		return url_ssh_fix(p, u, "the SSH path starts with 'v3/'");
+		return url_ssh_fix(p, "the SSH path starts with 'v3/'");
 	if (vsssh) {
 		if (!u->user)
 			return msg_fail(p->msg, p->msglen, "put the organization as the user: "
@@ -695,12 +699,19 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 		free(other);
 		return -1;
 	}
-	if (u->transport == AZURE_HTTP && !u->server)
-		return msg_fail(p->msg, p->msglen, "Azure DevOps Services needs https://: use 'https%.*s'",
-		                all - 4, p->text + 4);
-	if (u->transport == AZURE_HTTP && !w->allow_http)
-		return msg_fail(p->msg, p->msglen, "plain http:// sends the token unencrypted; use "
-		                "https:// (for a lab server: turn on 'Allow plain http://', --allow-http true)");
+	if (u->transport == AZURE_HTTP && (!u->server || !w->allow_http)) {
+		char https[AZ_URL_MAX_LEN + 2];
+
+		/* The https:// URL to use, and what else is wrong with it: the URL quoted last is one to take (F5). */
+		snprintf(https, sizeof(https), "https%.*s", all - 4, p->text + 4);
+		if (!u->server)
+			msg_fail(p->msg, p->msglen, "Azure DevOps Services needs https://: use '%s'", https);
+		else
+			msg_fail(p->msg, p->msglen, "plain http:// sends the token unencrypted: use '%s' (for a lab "
+			         "server: turn on 'Allow plain http://', --allow-http true)", https);
+		url_and_then(https, w, p->msg, p->msglen);
+		return -1;
+	}
 	if (w->type == AZ_URL_PROJECT && ssh && !p->v3)
 		return msg_fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but "
 		                "this server wants '.../%s/<repo>': choose URL type Repository and give "
@@ -827,6 +838,27 @@ static int url_query(const char *text, const struct az_want *w, char *msg, size_
 	return -1;
 }
 
+/*
+ * A user name before '@' that is not the organization: the URL without it when that one is
+ * right, else what is also wrong with it, so that the URL quoted last is one the field takes
+ * (F5). (A token there was refused unquoted before.) Always -1.
+ */
+static int url_username(const char *text, const struct az_want *w, char *msg, size_t msglen)
+{
+	bool org_host = false;
+	size_t len;
+	const char *user = azure_url_http_user(text, &len, &org_host);
+	char fixed[AZ_URL_MAX_LEN + 1];
+
+	snprintf(fixed, sizeof(fixed), "%.*s%s", (int)(user - text), text, user + len + 1);
+	msg_fail(msg, msglen, "remove the user name '%.*s@' from the URL: %sthe user name goes in the Username field "
+	         "(--username)", (int)len, user,
+	         org_host ? "only the organization may stand there (as in the clone URLs Azure gives); " : "");
+	if (url_and_then(fixed, w, msg, msglen))
+		snprintf(msg + strlen(msg), msglen - strlen(msg), " ('%s')", fixed);
+	return -1;
+}
+
 /* text without the spaces around it (AZ_URL_MAX_LEN at most, azure_url_precheck's bound). */
 static void url_trim(const char *text, char *out, size_t outlen)
 {
@@ -869,6 +901,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_slipped(p.text, w, msg, msglen);
 	if (rc == -5)
 		rc = url_trimmed(p.text, w, msg, msglen);
+	if (rc == -6)
+		rc = url_username(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
 	/* In lower case, what else is wrong. */

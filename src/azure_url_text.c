@@ -5,13 +5,16 @@
  */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "azure_name.h"
 #include "azure_url.h"
 #include "azure_url_text.h"
+#include "ident.h"
 #include "msg.h"
 
 /*
@@ -46,12 +49,13 @@ static const char *url_password(const char *text, const char **user)
 }
 
 /*
- * The user-info of an http(s) URL: Azure's clone URLs carry the organization
- * there (https://contoso@dev.azure.com/contoso/..., also on
- * contoso.visualstudio.com). Anything else would compete with the Username
- * field, and may be a token: refused, never quoted.
+ * The user-info of an http(s) URL when it is not the organization (Azure's
+ * clone URLs carry that one there: https://contoso@dev.azure.com/contoso/...,
+ * also on contoso.visualstudio.com): its start, its length in *len, and in
+ * *org whether the host is one of those; else NULL. It would compete with the
+ * Username field.
  */
-static int url_http_user(const char *text, char *msg, size_t msglen)
+const char *azure_url_http_user(const char *text, size_t *len, bool *org_host)
 {
 	const char *rest, *end, *at = NULL, *host, *org = NULL;
 	size_t hostlen, orglen = 0;
@@ -61,13 +65,13 @@ static int url_http_user(const char *text, char *msg, size_t msglen)
 	else if (strncasecmp(text, "http://", 7) == 0)
 		rest = text + 7;
 	else
-		return 0;
+		return NULL;
 	end = rest + strcspn(rest, "/?#");
 	for (const char *c = rest; c < end; c++)
 		if (*c == '@')
 			at = c;
 	if (!at || at == rest)
-		return 0; /* no user, or '@' alone: the parser names that */
+		return NULL; /* no user, or '@' alone: the parser names that */
 	host = at + 1;
 	hostlen = strcspn(host, ":/?#");
 	if (hostlen == 13 && strncasecmp(host, "dev.azure.com", 13) == 0 && *end == '/') {
@@ -78,10 +82,23 @@ static int url_http_user(const char *text, char *msg, size_t msglen)
 		orglen = hostlen - 17;
 	}
 	if (org && orglen == (size_t)(at - rest) && strncasecmp(rest, org, orglen) == 0)
-		return 0;
-	return msg_fail(msg, msglen, "remove the user name before '@' from the URL: %sthe user name goes in "
-	                "the Username field, and a token never in a URL",
-	                org ? "only the organization may stand there (as in Azure's clone URLs); " : "");
+		return NULL;
+	*len = (size_t)(at - rest);
+	if (org_host)
+		*org_host = org != NULL;
+	return rest;
+}
+
+/* The user-info of an http(s) URL holds a token (a PAT pasted as the user, as some tools write). */
+static bool url_user_token(const char *text)
+{
+	size_t len;
+	const char *user = azure_url_http_user(text, &len, NULL);
+	char *copy = user ? strndup(user, len) : NULL;
+	bool token = copy && ident_looks_like_token(copy);
+
+	free(copy);
+	return token;
 }
 
 bool azure_url_has_credentials(const char *text)
@@ -89,7 +106,7 @@ bool azure_url_has_credentials(const char *text)
 	const char *user;
 
 	text += strspn(text, " "); /* spaces after it end no part that matters here */
-	return url_password(text, &user) != NULL || url_http_user(text, NULL, 0) != 0;
+	return url_password(text, &user) != NULL || url_user_token(text);
 }
 
 /*
@@ -100,7 +117,6 @@ bool azure_url_has_credentials(const char *text)
 static int url_clone_command(const char *text, char *msg, size_t msglen)
 {
 	static const char cmd[] = "git clone";
-	const char *user;
 	char word[AZ_URL_MAX_LEN + 1];
 
 	text += strspn(text, " ");
@@ -114,7 +130,7 @@ static int url_clone_command(const char *text, char *msg, size_t msglen)
 		/* The first word that reads as a URL: an option's value (--depth 1) does not. */
 		if (n > 0 && n < sizeof(word) && *p != '-' && (memmem(p, n, "://", 3) || memchr(p, '@', n))) {
 			snprintf(word, sizeof(word), "%.*s", (int)n, p);
-			if (url_password(word, &user) || url_http_user(word, NULL, 0) || azure_name_utf16_len(word) < 0)
+			if (azure_url_has_credentials(word) || azure_name_utf16_len(word) < 0)
 				break;
 			return msg_fail(msg, msglen, "that is a 'git clone' command: give only its URL, '%s'", word);
 		}
@@ -161,12 +177,16 @@ int azure_url_text_credentials(const char *text, char *msg, size_t msglen)
 	if (colon)
 		return msg_fail(msg, msglen, "do not put a password or token in the URL: remove ':...' from "
 		                "'%.*s:...@' and enter the token as the credential", (int)(colon - user), user);
-	return url_http_user(text, msg, msglen);
+	/* A token as the user name: the same, and never quoted either. */
+	if (url_user_token(text))
+		return msg_fail(msg, msglen, "remove the token before '@' from the URL (not shown): a token goes "
+		                "only in its own field, never in a URL; revoke it if it was shown or logged");
+	return 0;
 }
 
 int azure_url_precheck(const char *text, char *msg, size_t msglen)
 {
-	size_t len = strlen(text);
+	size_t len = strlen(text), userlen;
 
 	if (len == 0)
 		return msg_fail(msg, msglen, "enter the URL, e.g. https://dev.azure.com/contoso/Payments");
@@ -187,6 +207,8 @@ int azure_url_precheck(const char *text, char *msg, size_t msglen)
 		return -4; /* url_slipped names the fix ("ssh:/git@..." is no password) */
 	if (azure_url_text_credentials(text, msg, msglen))
 		return -1;
+	if (azure_url_http_user(text, &userlen, NULL))
+		return -6; /* url_username names the fix */
 	if (strchr(text, ' '))
 		return -2; /* url_spaces names the fix */
 	if (strstr(text, "$/") || strcasestr(text, "%24/") || strcasestr(text, "_versionControl"))

@@ -2,6 +2,7 @@
 #ifndef AZ_AZURE_URL_TEXT_H
 #define AZ_AZURE_URL_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The longest URL taken: Azure's are far shorter. */
@@ -9,9 +10,9 @@
 
 /*
  * Checks on the whole text before it is split: each names its fix. -2: a raw
- * space, -3: a query or fragment, -4: a slip at its start, -5: spaces around it, no
- * message. A password, or a user that is not the organization, is refused before any
- * message quotes the text. 0: none of these.
+ * space, -3: a query or fragment, -4: a slip at its start, -5: spaces around it,
+ * -6: a user name that is not the organization, no message. A password, or a
+ * token as the user, is refused before any message quotes the text. 0: none of these.
  */
 int azure_url_precheck(const char *text, char *msg, size_t msglen);
 
@@ -23,10 +24,15 @@ int azure_url_precheck(const char *text, char *msg, size_t msglen);
  */
 int azure_url_slip(const char *text, char *fixed, size_t fixedlen);
 
-/*
- * A password in text (never quoted), or a user name before '@' that is not the
- * organization (Azure's clone URLs put that one there): -1 with the fix; else 0.
- */
+/* A password in text, or a token as its user name (never quoted): -1 with the fix; else 0. */
 int azure_url_text_credentials(const char *text, char *msg, size_t msglen);
+
+/*
+ * The user-info of an http(s) URL when it is not the organization (Azure's
+ * clone URLs put that one there): its start, its length in *len, and in
+ * *org_host (when given) whether the host is one that takes the organization
+ * there (dev.azure.com, *.visualstudio.com); else NULL.
+ */
+const char *azure_url_http_user(const char *text, size_t *len, bool *org_host);
 
 #endif

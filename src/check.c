@@ -106,15 +106,18 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
 
 void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen)
 {
-	const char *base = ctx->t->api_base;
+	static const char services[] = "https://dev.azure.com/";
+	const char *base = ctx->t->api_base, *what = strcmp(page, "keys") == 0 ? "SSH public keys"
+	                                                                     : "Personal access tokens";
 	size_t n = base ? strlen(base) : 0;
 
 	while (n > 0 && base[n - 1] == '/')
 		n--;
-	if (n)
-		snprintf(out, outlen, "at %.*s/_usersSettings/%s", (int)n, base, page);
+	/* A server's web address is only guessed from its SSH host (its port, its path): not named. */
+	if (n && (ctx->t->transport != CHECK_SSH || strncmp(base, services, sizeof(services) - 1) == 0))
+		snprintf(out, outlen, "at %.*s/_usersSettings/%s (%s)", (int)n, base, page, what);
 	else
-		snprintf(out, outlen, "in Azure DevOps (User settings)");
+		snprintf(out, outlen, "in Azure DevOps (User settings, %s)", what);
 }
 
 bool check_git_adv(const struct check_ctx *ctx, struct check_result *res, const char *buf,

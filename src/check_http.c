@@ -521,7 +521,8 @@ static void check_req_not_found(struct check_req *req)
 		             "project not found (TF200016): check the project name (spaces as %%20 in URLs)");
 	else if (strstr(body, "TF401019"))
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "repository not found or no access (TF401019): check the repository name and that the token's user can read it");
+		             "repository not found or no access (TF401019): check the project and repository names, "
+		             "and that the token's user can read the repository");
 	else if (strstr(body, "OrganizationNotFound"))
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
 		             "organization not found: check the organization in the URL");

@@ -44,7 +44,10 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 /* "no answer within N s: ..." for a probe the deadline stopped. */
 void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r);
 
-/* Where to make a new PAT or add an SSH key: "at <org>/_usersSettings/<page>" or the menu path. */
+/*
+ * Where to make a new PAT or add an SSH key (page "tokens" or "keys"): "at
+ * <org>/_usersSettings/<page> (<its title>)", or the menu path.
+ */
 void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen);
 
 /* An HTTP request of a probe, driven by the check's curl multi handle. */

@@ -501,7 +501,7 @@ static void check_ssh_auth(struct check_ssh *s)
 	case SSH_AUTH_DENIED:
 		check_settings_hint(s->ctx, "keys", hint, sizeof(hint));
 		check_ssh_fail(s, CHECK_CAT_AUTH,
-		               "SSH key %s rejected for user '%s': add its public key %s (SSH public keys)",
+		               "SSH key %s rejected for user '%s': add its public key %s",
 		               s->key_fp, s->ctx->t->ssh_user, hint);
 		return;
 	case SSH_AUTH_PARTIAL:

@@ -259,12 +259,12 @@ static bool fields_check_secret_scope(const struct connector *c, const char *v,
 	(void)env;
 	if (connector_is(c, FIELD_SCOPE, "account") && strcmp(v, "account") != 0) {
 		snprintf(msg, msglen, "an account-level connector can only use account secrets: choose "
-		         "account");
+		         "Account (--secret-scope account)");
 		return false;
 	}
 	if (connector_is(c, FIELD_SCOPE, "org") && strcmp(v, "project") == 0) {
 		snprintf(msg, msglen, "an organization-level connector cannot use project secrets: "
-		         "choose org or account");
+		         "choose Organization or Account (--secret-scope org or account)");
 		return false;
 	}
 	return true;
@@ -754,6 +754,7 @@ bool fields_suggestion(const struct connector *c, enum field_id id, const char *
 	/* "required (e.g. '…')": an example to read, never a value to take (F5 is also "refresh" to some). */
 	if (!quote || strncmp(msg, "required", 8) == 0)
 		return false;
+	/* From each quote to the next: an apostrophe in the text ("Harness's") pairs no quotes wrongly. */
 	for (const char *q = strchr(msg, quote); q; q = strchr(q + 1, quote)) {
 		const char *end = strchr(q + 1, quote);
 		if (!end)
@@ -764,7 +765,6 @@ bool fields_suggestion(const struct connector *c, enum field_id id, const char *
 			snprintf(out, outlen, "%s", cand);
 			found = true;
 		}
-		q = end;
 	}
 	return found;
 }

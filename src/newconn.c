@@ -159,7 +159,13 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 
 	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
 		return;
-	if (sshkey_check(s->v.val[FIELD_SSH_KEY], s->v.val[FIELD_SSH_KEY_PASSPHRASE], msg, sizeof(msg)) != 0) {
+	const struct secbuf *pass = s->v.val[FIELD_SSH_KEY_PASSPHRASE];
+	int rc = sshkey_check(s->v.val[FIELD_SSH_KEY], pass, msg, sizeof(msg));
+
+	/* A passphrase that does not open the key is the passphrase's to fix. */
+	if (rc == -2 && pass && pass->len)
+		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key");
+	else if (rc != 0) {
 		newconn_key_advice(s->wizard, msg, sizeof(msg));
 		newconn_error(e, "ssh-key", "%s", msg);
 	}

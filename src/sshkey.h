@@ -46,7 +46,7 @@ int sshkey_to_pem(const struct secbuf *key, struct secbuf **pem, char *msg, size
 int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char *msg, size_t msglen);
 
 /* The end of sshkey_import's message for a key that is not RSA (a front end may offer its own way). */
-#define SSHKEY_RSA_ADVICE "; generate one with ssh-keygen -t rsa -b 4096"
+#define SSHKEY_RSA_ADVICE "; generate one with ssh-keygen -t rsa -b 4096 -m PEM"
 
 /* The bcrypt rounds of an encrypted OpenSSH key computed at most (ssh-keygen's default: 16; ~4 s). */
 #define SSHKEY_MAX_KDF_ROUNDS 512

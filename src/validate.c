@@ -285,7 +285,7 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 		}
 		if (*p == ':') {
 			snprintf(msg, msglen, "a token has no ':': give the token alone (the username is a field of "
-			         "its own)");
+			         "its own: Username, --username)");
 			return false;
 		}
 		if ((unsigned char)*p >= 0x80) {

@@ -152,11 +152,12 @@ static void check_save(struct wizard *w)
 		bool dropped = !fields_applies(w->cc, FIELD_SSH_KEY) && wizard_drop_made_key(w);
 		if (!fields_applies(w->cc, FIELD_SSH_KEY))
 			w->pub_path[0] = '\0';
+		/* The CA given, on this page (C) or on the command line: a later 'test' needs it again. */
+		const char *ca = *w->ca_file ? w->ca_file : w->start->check.ca_file ? w->start->check.ca_file : "";
 		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s%s%.300s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
 		         *w->pub_path ? "; its public key: " : "", w->pub_path,
-		         *w->ca_file ? "; test it again with --ca-file " : "", w->ca_file,
-		         *w->ca_file ? " (the CA is not part of the connector)" : "");
+		         *ca ? "; test it again with --ca-file " : "", ca, *ca ? " (the CA is not part of the connector)" : "");
 		if (!ok)
 			check_done_failures(w, id);
 		check_done_unused(w);

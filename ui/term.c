@@ -273,8 +273,8 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	term_signals_install();
 	term_screen = newterm(NULL, term_out, term_in);
 	if (!term_screen) {
-		snprintf(msg, msglen, "the terminal type TERM=%s is unknown here (no terminfo entry): "
-		         "try TERM=xterm", name);
+		snprintf(msg, msglen, "the terminal type '%s' is unknown here (no terminfo entry): try "
+		         "TERM=xterm, or use 'new --non-interactive'", name);
 		term_signals_restore();
 		term_close_files();
 		return -1;

@@ -1,4 +1,5 @@
-# On a terminal, --token-stdin asks with echo off: the token never shows.
+# On a terminal, --token-stdin asks with echo off: the token never shows. A terminal type the
+# wizard cannot draw on (dumb, one without terminfo, none): said at once, with what to do, exit 2.
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 /usr/bin/python3 -c 'import pexpect' 2>/dev/null || skip_all "python3-pexpect is not installed"
@@ -22,7 +23,7 @@ def ok(cond, what):
     print(("ok" if cond else "not ok") + " %d - %s" % (n, what))
     failed += 0 if cond else 1
 
-print("1..5")
+print("1..8")
 child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home"), "--key-file", key, "new",
                                "--non-interactive", "--name", "typed", "--url-type", "repo",
                                "--url", "https://dev.azure.com/contoso/Payments/_git/web",
@@ -39,5 +40,21 @@ ok(secret not in screen, "the typed token is not echoed")
 ok("saved connector 'typed'" in screen, "the result is shown")
 store = open(os.path.join(tmp, "home", "secrets.store"), "rb").read()
 ok(secret.encode() not in store, "the store holds no plain token")
+for term, want in (("dumb", "the terminal type 'dumb' cannot move the cursor: the wizard needs one that can "
+                            "(try TERM=xterm), or use 'new --non-interactive'"),
+                   ("nosuchterm", "the terminal type 'nosuchterm' is unknown here (no terminfo entry): try "
+                                  "TERM=xterm, or use 'new --non-interactive'"),
+                   (None, "no terminal: TERM is not set (try TERM=xterm)")):
+    env = dict(os.environ)
+    env.pop("TERM", None)
+    if term:
+        env["TERM"] = term
+    child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home-term"), "new"], env=env,
+                          encoding="utf-8", timeout=20, dimensions=(24, 80))
+    child.expect(pexpect.EOF)
+    said = " ".join((child.before or "").split())
+    child.close()
+    ok(child.exitstatus == 2 and said == "azrepos-connect: " + want,
+       "TERM=%s: exit 2, said with what to do ('%s')" % (term, said[:70]))
 sys.exit(1 if failed else 0)
 PY

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(58)
+tap = Tap(59)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -96,6 +96,9 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
     tap.ok(b"saved connector" in after and b"do not match" not in after,
            "after a success, the slips the dialog showed are not printed again")
+    tap.ok(b"testitagainwith--ca-file" + azf["AZF_CA"].encode() + b"(theCAisnotpartoftheconnector)"
+           in b"".join(after.split()),
+           "the --ca-file the wizard was started with: the saved line says a later test needs it again")
     # The next step is printed as a command: pasted into a shell, it exports the connector.
     ran = run_printed(t, binary)
     tap.ok(ran.returncode == 0 and "type: AzureRepo" in ran.stdout and "identifier: Web_App" in ran.stdout,

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(49)
+tap = Tap(55)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -109,6 +109,27 @@ draft = open(os.path.join(home, "draft.json")).read()
 tap.ok('"name":\t"typed"' in draft and token.decode() not in draft and "username" not in draft,
        "the draft keeps the values typed, not the token typed as the username")
 os.remove(os.path.join(home, "draft.json"))
+
+# A URL's user name: a token there is masked and left out of the draft; a plain user name, no
+# secret, shows as typed and is kept (its message names the fix).
+for user, secret in ((token.decode(), True), ("ci", False)):
+    url = "https://%s@dev.azure.com/contoso/Shop/_git/web" % user
+    with Tui(base + ["new"], tap=tap) as t:
+        t.to_details("urluser")
+        t.focus("URL")
+        t.type(url)
+        t.send(TAB)
+        t.settle()
+        shown = url in t.screen_text()
+        tap.ok(shown != secret and ("remove the token" if secret else "remove the user name 'ci@'") in
+               " ".join(t.screen_text().split()),
+               "a URL with %s as its user name: %s, and said" % ("a token" if secret else "a plain name",
+                                                                 "masked" if secret else "shown as typed"))
+        tap.is_(t.quit(), 5, "quit")
+    draft = open(os.path.join(home, "draft.json")).read()
+    tap.ok(("dev.azure.com/contoso/Shop" in draft) != secret and token.decode() not in draft,
+           "... and the draft %s the URL" % ("leaves out" if secret else "keeps"))
+    os.remove(os.path.join(home, "draft.json"))
 
 # The token pasted as the SSH key, where a key file's name may go: masked in the field, and
 # the message under it (no file of that name) quotes none of it, nor does any other output.

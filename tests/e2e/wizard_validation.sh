@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(57)
+tap = Tap(60)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -112,9 +112,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.send(RIGHT)  # Repository
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web.git")
     msg_check(t, "URL", r"\.git", "a URL ending .git")
-    retype(t, "URL", "https://dev.azure.com/contoso/%s/_git/%s.git" % ("P" * 90, "r" * 90))
+    retype(t, "URL", "https://dev.azure.com/contoso/%s/_git/%s.git" % ("P" * 64, "r" * 64))
     tap.ok("".join((t.message("URL") or "").split()).endswith("('https://dev.azure.com/contoso/%s/_git/%s')"
-                                                               % ("P" * 90, "r" * 90)),
+                                                               % ("P" * 64, "r" * 64)),
            "a message too long for its rows under the value takes the page's width: the URL it names shows whole")
     retype(t, "URL", "https://dev.azure.com/contoso/%s/_git/%s.git" % ("P" * 90, "r" * 400))
     tap.ok((t.message("URL") or "").endswith("\u2026"), "a message longer than all its rows ends with '…'")
@@ -123,6 +123,12 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "URL", "git clone https://dev.azure.com/contoso/Shop/_git/web")
     msg_check(t, "URL", r"that is a 'git clone' command: give only its URL", "a 'git clone' command pasted whole")
     f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 keeps only the URL of the command")
+    retype(t, "URL", "https://ci@dev.azure.com/contoso/Shop/_git/web")
+    msg_check(t, "URL", r"^remove the user name 'ci@' from the URL", "a user name in the URL")
+    f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 puts in the URL without the user name")
+    retype(t, "URL", "http://tfs.example/tfs/C/Pay ments/_git/web")
+    f5_check(t, "URL", "https://tfs.example/tfs/C/Pay%20ments/_git/web",
+             "a raw space and http://: F5 puts in the https:// URL, with %20")
     retype(t, "URL", "http://tfs.example:8080/tfs/Coll/Payments/_git/web")
     msg_check(t, "URL", r"http|allow", "an http:// URL without Allow plain http://")
     t.focus("Allow plain http://")

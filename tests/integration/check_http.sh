@@ -44,7 +44,7 @@ verdict 0 ok null 'empty' "an empty repository passes and says so"
 
 both "$AZF_REPO_URL" "$AZF_SSH_KEY_ENC_PASS_FILE"
 is "$rc" 4 "wrong token: exit 4"
-verdict 0 failed auth '^token rejected .*HTTP 401.*create a new PAT with Code \(Read\) at https://127\.0\.0\.1:[0-9]+/contoso/_usersSettings/tokens$' \
+verdict 0 failed auth '^token rejected .*HTTP 401.*create a new PAT with Code \(Read\) at https://127\.0\.0\.1:[0-9]+/contoso/_usersSettings/tokens \(Personal access tokens\)$' \
 	"git-http, wrong token"
 verdict 1 failed auth '^token rejected .*HTTP 401' "api, wrong token (401 thanks to X-TFS-FedAuthRedirect)"
 

@@ -39,9 +39,9 @@ verdict 0 failed config 'not a private key' "a file that is not a key"
 
 ssh_probe "$repo" "$AZF_SSH_BAD_KEY"
 is "$rc" 4 "wrong SSH key: exit 4"
-verdict 0 failed auth "^SSH key SHA256:[A-Za-z0-9+/]+ rejected for user '$AZF_SSH_USER': add its public key" "wrong SSH key"
+verdict 0 failed auth "^SSH key SHA256:[A-Za-z0-9+/]+ rejected for user '$AZF_SSH_USER': add its public key in Azure DevOps \(User settings, SSH public keys\)$" "wrong SSH key: where to add it named, no address guessed from the SSH host"
 ssh_probe "$repo" "$AZF_SSH_ED25519_KEY"
-verdict 0 failed config '^the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096' \
+verdict 0 failed config '^the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096 -m PEM$' \
 	"an ed25519 key is refused before connecting"
 
 ssh_probe v3/contoso/Payments/nope "$AZF_SSH_KEY"

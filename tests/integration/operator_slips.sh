@@ -72,7 +72,7 @@ for url in "https://$pat@dev.azure.com/contoso/Payments/_git/web" "https://$pat@
 	run az new --non-interactive --name web3 --url-type repo --url "$url" --username ci \
 		--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 	is "$rc" 3 "a token as the URL's user: exit 3"
-	like "$err" "url: remove the user name before '@' from the URL" "the message says what to remove"
+	like "$err" "url: remove the token before '@' from the URL" "the message says what to remove"
 	unlike "$out$err" "abcdefghijklmnop" "the token is not quoted"
 done
 is "$(files)" "$before" "nothing written for either"

@@ -656,8 +656,17 @@ static const struct bad bad[] = {
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web.git", TR, CS, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
 	{ "http://tfs.example.com/tfs/Coll/Payments", TP, CH, false,
-	  "plain http:// sends the token unencrypted; use https:// (for a lab server: turn on 'Allow "
-	  "plain http://', --allow-http true)" },
+	  "plain http:// sends the token unencrypted: use 'https://tfs.example.com/tfs/Coll/Payments' (for a lab "
+	  "server: turn on 'Allow plain http://', --allow-http true)" },
+	/* The https:// URL, and what else is wrong with it: the URL quoted last is the one to use. */
+	{ "http://tfs.example.com/tfs/Coll/Payments", TR, CH, false,
+	  "plain http:// sends the token unencrypted: use 'https://tfs.example.com/tfs/Coll/Payments' (for a lab "
+	  "server: turn on 'Allow plain http://', --allow-http true), and then add the repository: "
+	  "'https://tfs.example.com/tfs/Coll/Payments/_git/<repo>' (or choose URL type Project)" },
+	{ "http://tfs.example.com/tfs/Coll/Payments/_git/web.git", TR, CH, false,
+	  "remove the '.git' suffix: Azure reads it as part of the repository name "
+	  "('http://tfs.example.com/tfs/Coll/Payments/_git/web'), and then plain http:// sends the token "
+	  "unencrypted: use 'https://tfs.example.com/tfs/Coll/Payments/_git/web'" },
 	{ "http://dev.azure.com/contoso/Payments", TP, CH, true,
 	  "Azure DevOps Services needs https://: use 'https://dev.azure.com/contoso/Payments'" },
 	{ "http://contoso.visualstudio.com/Payments", TP, CH, true,
@@ -722,13 +731,25 @@ static const struct bad bad[] = {
 	{ "https://@dev.azure.com/contoso/Payments", TP, CH, false, "put the user name before '@', or remove the '@'" },
 	/* A user name in an http(s) URL: only the organization, as Azure's clone URLs have it. */
 	{ "https://ci%2Dbot@dev.azure.com/contoso/Payments/_git/web", TR, CH, false,
-	  "remove the user name before '@' from the URL: only the organization may stand there (as in Azure's "
-	  "clone URLs); the user name goes in the Username field, and a token never in a URL" },
-	{ "https://contoso@dev.azure.com/fabrikam/Payments", TP, CH, false, "remove the user name before '@'" },
-	{ "https://fabrikam@contoso.visualstudio.com/Payments", TP, CH, false, "remove the user name before '@'" },
+	  "remove the user name 'ci%2Dbot@' from the URL: only the organization may stand there (as in the "
+	  "clone URLs Azure gives); the user name goes in the Username field (--username) "
+	  "('https://dev.azure.com/contoso/Payments/_git/web')" },
+	{ "https://contoso@dev.azure.com/fabrikam/Payments", TP, CH, false,
+	  "remove the user name 'contoso@' from the URL" },
+	{ "https://fabrikam@contoso.visualstudio.com/Payments", TP, CH, false,
+	  "remove the user name 'fabrikam@' from the URL" },
 	{ "https://ci@tfs.example.com/tfs/DefaultCollection/Payments/_git/web", TR, CH, false,
-	  "remove the user name before '@' from the URL: the user name goes in the Username field, and a token "
-	  "never in a URL" },
+	  "remove the user name 'ci@' from the URL: the user name goes in the Username field (--username) "
+	  "('https://tfs.example.com/tfs/DefaultCollection/Payments/_git/web')" },
+	/* With more wrong: each fix in turn, the URL quoted last right. */
+	{ "http://ci@tfs.example.com/tfs/Coll/Pay ments/_git/web", TR, CH, false,
+	  "remove the user name 'ci@' from the URL: the user name goes in the Username field (--username), and "
+	  "then the URL has a raw space: use 'http://tfs.example.com/tfs/Coll/Pay%20ments/_git/web', and then "
+	  "plain http:// sends the token unencrypted: use 'https://tfs.example.com/tfs/Coll/Pay%20ments/_git/web'" },
+	/* A token as the user name: never quoted. */
+	{ "https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnop2345@dev.azure.com/contoso/Payments", TP, CH,
+	  false, "remove the token before '@' from the URL (not shown): a token goes only in its own field, "
+	  "never in a URL; revoke it if it was shown or logged" },
 	/* A port, then an '@' in the path: not taken for a password. */
 	{ "https://tfs.example.com:8080/tfs/Coll/Pay@ments", TP, CH, false, "remove '@' from the project name" },
 	{ "https://dev.azure.com/contoso/Payments/_git/", TR, CH, false, "add the repository name after '_git/'" },
@@ -756,6 +777,15 @@ static const struct bad bad[] = {
 	{ "ssh.dev.azure.com:contoso/Payments", TP, CS, false,
 	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/contoso/Payments'" },
 	{ "ssh://ssh.dev.azure.com/v3/contoso/Payments", TP, CS, false,
+	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/contoso/Payments'" },
+	{ "ssh://bob@ssh.dev.azure.com:22/v3/contoso/Payments/web/", TR, CS, false,
+	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "ssh://git@ssh.dev.azure.com/contoso/Payments/web", TR, CS, false,
+	  "the SSH path starts with 'v3/': use 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	/* No path to make it from: the pattern. */
+	{ "ssh://bob@ssh.dev.azure.com/", TR, CS, false,
+	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'" },
+	{ "bob@ssh.dev.azure.com:v3/", TR, CS, false,
 	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'" },
 	{ "git@ssh.dev.azure.com:22/v3/contoso/Payments/web", TR, CS, false,
 	  "a port needs the ssh:// form: 'ssh://git@ssh.dev.azure.com:22/v3/contoso/Payments/web'" },

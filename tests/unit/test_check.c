@@ -625,6 +625,28 @@ static void test_print(void **state)
 	assert_string_equal(check_status_name(CHECK_SKIPPED), "skipped");
 }
 
+/* Where to add an SSH key or make a PAT: a page named only where its web address is known. */
+static void test_settings_hint(void **state)
+{
+	struct check_target t = { .transport = CHECK_SSH, .api_base = "https://dev.azure.com/contoso/" };
+	struct check_ctx ctx = { .t = &t };
+	char hint[256];
+
+	(void)state;
+	check_settings_hint(&ctx, "keys", hint, sizeof(hint));
+	assert_string_equal(hint, "at https://dev.azure.com/contoso/_usersSettings/keys (SSH public keys)");
+	/* A server's, over SSH: guessed from its SSH host, so the menu path instead. */
+	t.api_base = "https://tfs.example.com/tfs/Coll";
+	check_settings_hint(&ctx, "keys", hint, sizeof(hint));
+	assert_string_equal(hint, "in Azure DevOps (User settings, SSH public keys)");
+	t.transport = CHECK_HTTP;
+	check_settings_hint(&ctx, "tokens", hint, sizeof(hint));
+	assert_string_equal(hint, "at https://tfs.example.com/tfs/Coll/_usersSettings/tokens (Personal access tokens)");
+	t.api_base = NULL;
+	check_settings_hint(&ctx, "tokens", hint, sizeof(hint));
+	assert_string_equal(hint, "in Azure DevOps (User settings, Personal access tokens)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +661,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_progress_cancel, setup, teardown),
 		cmocka_unit_test(test_req_table_full),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_settings_hint),
 	};
 
 	if (sodium_init() < 0)

@@ -118,6 +118,8 @@ static void test_unknown_command(void **state)
 		{ "tset", "test" }, { "exprot", "export" }, { "secrets", "secret" }, { "shwo", "show" },
 		{ "dlete", "delete" }, { "lits", "list" }, { "newer", "new" }, { "lest", NULL }, { "x", NULL },
 		{ "zzzz", NULL }, { "expabc", NULL }, { "zw", NULL },
+		/* Two letters swapped: one slip ("lsit" is as far from "edit" by letters changed). */
+		{ "lsit", "list" }, { "epxort", "export" }, { "sercet", "secret" },
 	};
 	for (size_t i = 0; i < sizeof(slips) / sizeof(slips[0]); i++) {
 		char want[160];

@@ -419,6 +419,16 @@ static void test_suggestion(void **state)
 	                  "https://dev.azure.com/contoso/Shop/_git/web");
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_git/web?path=/README.md",
 	                  "https://dev.azure.com/contoso/Shop/_git/web");
+	expect_suggestion(c, "https://ci@dev.azure.com/contoso/Shop/_git/web",
+	                  "https://dev.azure.com/contoso/Shop/_git/web");
+	/* Each fix in turn: the URL quoted last is right (https://, %20, no '.git'). */
+	expect_suggestion(c, "http://ci@tfs.example/tfs/C/My Shop/_git/web.git",
+	                  "https://tfs.example/tfs/C/My%20Shop/_git/web");
+	/* An apostrophe in the text pairs no quotes wrongly. */
+	char fix[256];
+	assert_true(fields_suggestion(c, FIELD_URL, "as in Azure's clone URLs ('https://dev.azure.com/c/Shop/_git/web')",
+	                              NULL, fix, sizeof(fix)));
+	assert_string_equal(fix, "https://dev.azure.com/c/Shop/_git/web");
 	expect_suggestion(c, "https://dev.azure.com/contoso/", NULL);        /* '.../<project>' */
 	expect_suggestion(c, "", NULL);     /* "required (e.g. '…')": an example, not a fix to take */
 	expect_suggestion(c, "https://dev.azure.com/contoso/Shop/_boards/board", NULL);
@@ -556,7 +566,7 @@ static void test_validate_token(void **state)
 	expect(c, FIELD_URL, "https://dev.azure.com/contoso/Shop/_git/shop?token="
 	       "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst", NULL, "this looks like a Personal Access Token");
 	expect(c, FIELD_URL, "https://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst@dev.azure.com/contoso/"
-	       "Shop/_git/shop", NULL, "remove the user name before '@' from the URL");
+	       "Shop/_git/shop", NULL, "remove the token before '@' from the URL (not shown)");
 	/* A name that is a token gives no identifier (nor secret ids) made from it. */
 	assert_true(fields_set(c, FIELD_NAME, pat, msg, sizeof(msg)));
 	assert_null(fields_default(c, FIELD_IDENTIFIER, buf, sizeof(buf)));

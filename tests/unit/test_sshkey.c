@@ -45,7 +45,7 @@ static const struct {
 	{ "rsa_pem_enc", "wrong", -2, "wrong passphrase" },
 	{ "rsa_pkcs8_enc", "wrong", -2, "wrong passphrase" },
 	{ "ed25519", NULL, -3, "the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one "
-	                       "with ssh-keygen -t rsa -b 4096" },
+	                       "with ssh-keygen -t rsa -b 4096 -m PEM" },
 };
 
 static struct secbuf *read_key(const char *file)

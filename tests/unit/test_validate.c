@@ -371,7 +371,7 @@ static void test_token(void **state)
 		{ "abc 123", false, "a token has no spaces" },
 		{ " abc123", false, "remove the blanks before and after the token" },
 		{ "abc123\t", false, "remove the blanks before and after the token" },
-		{ "ci:abc123", false, "a token has no ':': give the token alone (the username is a field of its own)" },
+		{ "ci:abc123", false, "a token has no ':': give the token alone (the username is a field of its own: Username, --username)" },
 		{ "abc\xe2\x80\x9c" "123", false, "'\xe2\x80\x9c' is not part of a token" },
 		{ "abc\xff", false, "a byte that is not UTF-8 (0xFF) is not part of a token" },
 		/* A token's shape with more around it: refused; its shape alone is fine. */
