@@ -327,11 +327,17 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 				                     "the command ('" AZ_PROGRAM " --%s ... %s ...')", argv[0], g->name,
 				                     g->name, argv[0]);
 			}
-			const char *near = cli_nearest_option(given, longopts);
+			const char *near = cli_nearest_option(given, longopts), *global = NULL;
 			/* A secret's own flag only refuses a value: its ways in are the ones to name. */
 			char ways[160];
 			if (near && cli_secret_ways(near, longopts, ways, sizeof(ways)))
 				near = ways;
+			/* "--hmoe": a global option mistyped, which comes before any command. */
+			if (!near && (global = cli_nearest_option(given, cli_global_opts)) != NULL)
+				return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s' (did you mean the global "
+				                     "option --%s? it comes before the command: '" AZ_PROGRAM " --%s ... %s "
+				                     "...')", argv[0], (int)glen, given, global, global,
+				                     ctx->no_command ? "[COMMAND]" : argv[0]);
 			/* The name only: a value after '=' might be a secret given by mistake. */
 			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%.*s'%s%s%s", argv[0],
 			                     (int)glen, given, near ? " (did you mean --" : "", near ? near : "",

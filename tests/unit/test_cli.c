@@ -165,6 +165,11 @@ static void test_did_you_mean(void **state)
 		{ "secret", "--from-fle", "(did you mean --from-file?)\n" },
 		{ "new", "--zzzzzz", "new: unknown option '--zzzzzz'\n" },  /* nothing near */
 		{ "list", "--x", "list: unknown option '--x'\n" },          /* too short to guess */
+		/* A global option mistyped after the command: named, and where it goes. */
+		{ "list", "--hmoe", "list: unknown option '--hmoe' (did you mean the global option --home? it comes "
+		  "before the command: 'azrepos-connect --home ... list ...')\n" },
+		{ "new", "--key-fiel=k", "(did you mean the global option --key-file? it comes before the command: "
+		  "'azrepos-connect --key-file ... new ...')\n" },
 	};
 	char hint[96];
 
