@@ -19,13 +19,12 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 {
 	int h = rows + 4, wd = DIALOG_WIDTH;
 
-	if (wizard_too_small()) {
-		char what[160];
+	if (term_too_small()) {
+		char see[160];
 		/* The first box of a run closes by quitting: the draft it offers stays for the next run. */
 		bool first = strcmp(title, "Resume") == 0;
-		snprintf(what, sizeof(what), "Make it larger to see the box '%s' (nothing is lost), or Ctrl-C "
-		         "to %s.", title, first ? "quit (the draft is kept)" : "close it");
-		wizard_small_notice(what);
+		snprintf(see, sizeof(see), "the box '%s'", title);
+		wizard_small_notice(see, first ? "Ctrl-C quits (the draft is kept)." : "Ctrl-C closes the box.");
 		return false;
 	}
 	wizard_draw(w);
@@ -63,10 +62,10 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 }
 
 /*
- * The next key for a dialog (a paste too, when paste is not NULL). A box not shown takes no key
- * blind but Ctrl-C; the others come back as KEY_RESIZE, which only redraws.
+ * The next key for a dialog (a paste too, when paste is not NULL). A box not shown gets no key
+ * but Ctrl-C: term_getkey holds the others until it can be (a held one comes as KEY_RESIZE).
  */
-static enum term_key dialog_key(bool shown, wint_t *ch, struct secbuf **paste)
+static enum term_key dialog_key(wint_t *ch, struct secbuf **paste)
 {
 	struct secbuf *p = NULL;
 	enum term_key k = term_getkey(ch, &p);
@@ -77,11 +76,7 @@ static enum term_key dialog_key(bool shown, wint_t *ch, struct secbuf **paste)
 		*ch = KEY_RESIZE;
 		k = TERM_KEY_CODE;
 	}
-	if (!shown && !(k == TERM_KEY_CHAR && *ch == 3)) {
-		*ch = KEY_RESIZE;
-		k = TERM_KEY_CODE;
-	}
-	if (shown && paste)
+	if (paste)
 		*paste = p;
 	else
 		secbuf_free(p);
@@ -97,15 +92,14 @@ enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *q
 		int rows = wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 8, question);
 
 		rows = rows < 1 ? 1 : rows;
-		bool shown = dialog_box(w, title, rows + 2, &y, &x);
-		if (shown) {
+		if (dialog_box(w, title, rows + 2, &y, &x)) {
 			wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, question, term_style(TERM_PLAIN));
 			attron(term_style(TERM_KEY));
 			mvaddnstr(y + rows + 1, x, keys ? keys : "y yes   n no", DIALOG_WIDTH - 4);
 			attroff(term_style(TERM_KEY));
 			refresh();
 		}
-		enum term_key k = dialog_key(shown, &ch, NULL);
+		enum term_key k = dialog_key(&ch, NULL);
 		if (k == TERM_KEY_CHAR && (ch == 'y' || ch == 'Y'))
 			return DIALOG_YES;
 		if (k == TERM_KEY_CHAR && (ch == 'n' || ch == 'N'))
@@ -123,18 +117,17 @@ bool dialog_confirm(struct wizard *w, const char *title, const char *question)
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows)
 {
 	wint_t ch;
-	bool shown;
 
 	do {
 		int y, x;
-		if ((shown = dialog_box(w, title, rows + 2, &y, &x))) {
+		if (dialog_box(w, title, rows + 2, &y, &x)) {
 			wizard_wrap(y, x, DIALOG_WIDTH - 4, rows, text, term_style(TERM_PLAIN));
 			attron(term_style(TERM_KEY));
 			mvaddnstr(y + rows + 1, x, footer, DIALOG_WIDTH - 4);
 			attroff(term_style(TERM_KEY));
 			refresh();
 		}
-	} while (dialog_key(shown, &ch, NULL) == TERM_KEY_CODE && ch == KEY_RESIZE);
+	} while (dialog_key(&ch, NULL) == TERM_KEY_CODE && ch == KEY_RESIZE);
 }
 
 /* The help's rules: its default, when it applies, and how a script gives it. */
@@ -216,8 +209,7 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 			top = at;
 		if (at >= top + ROWS)
 			top = at - ROWS + 1;
-		bool shown = dialog_box(w, title, ROWS + 2, &y, &x);
-		if (shown) {
+		if (dialog_box(w, title, ROWS + 2, &y, &x)) {
 			for (size_t i = top; i < n && i < top + ROWS; i++) {
 				attr_t a = i == at ? term_style(TERM_FOCUS) : term_style(TERM_PLAIN);
 				attron(a);
@@ -233,7 +225,7 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 			attroff(term_style(TERM_KEY));
 			refresh();
 		}
-		enum term_key k = dialog_key(shown, &ch, NULL);
+		enum term_key k = dialog_key(&ch, NULL);
 		if (k == TERM_KEY_CODE && ch == KEY_UP && at > 0)
 			at--;
 		else if (k == TERM_KEY_CODE && ch == KEY_DOWN && at + 1 < n)
@@ -273,8 +265,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		/* A slip in the error style, a note plain (a new store's, with its path, whole); one blank before the prompt. */
 		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 12, said) + 1 : 1;
 
-		bool shown = dialog_box(w, title, rows + 4, &y, &x);
-		if (shown) {
+		if (dialog_box(w, title, rows + 4, &y, &x)) {
 			if (*said)
 				wizard_wrap(y, x, DIALOG_WIDTH - 4, rows - 1, said,
 				            term_style(strncmp(said, "note: ", 6) == 0 ? TERM_PLAIN : TERM_ERROR));
@@ -292,7 +283,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			curs_set(1);
 			refresh();
 		}
-		enum term_key k = dialog_key(shown, &ch, &paste);
+		enum term_key k = dialog_key(&ch, &paste);
 		/* Not dropped silently: a passphrase typed twice without it would lock the store with another. */
 		if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
 			snprintf(said, sizeof(said), "%s", TERM_FOREIGN_ADVICE);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <curses.h>
+#include <sodium.h>
 
 #include "clock.h"
 #include "exitcode.h"
@@ -66,6 +67,20 @@ static volatile sig_atomic_t term_quit_sig;
 static bool term_plain_stale;
 static int (*term_hangup_fn)(void *, const char *);
 static void *term_hangup_arg;
+/* The least size of the screens: keys typed on a smaller terminal are held (term_getkey). */
+static int term_min_rows, term_min_cols;
+
+/* A key typed while the terminal was too small, as term_getkey gave it. */
+struct term_held_key {
+	enum term_key k;
+	wint_t ch;
+	struct secbuf *paste;
+	bool alt; /* an Esc with a key at once (term_esc_alt): that key is held next */
+};
+/* In sodium_malloc memory, wiped when freed: typed blind into a box, the keys may be a passphrase. */
+static struct term_held_key *term_held;
+static size_t term_held_first, term_held_n;
+static bool term_held_lost; /* a key came when no more could be held: dropped */
 
 static void term_on_signal(int sig)
 {
@@ -250,6 +265,49 @@ static int term_open(char *msg, size_t msglen)
 	return 0;
 }
 
+/* Drop the keys held (wiped). */
+static void term_held_drop(void)
+{
+	for (size_t i = 0; i < term_held_n; i++)
+		secbuf_free(term_held[(term_held_first + i) % TERM_HELD_MAX].paste);
+	sodium_free(term_held);
+	term_held = NULL;
+	term_held_first = term_held_n = 0;
+	term_held_lost = false;
+}
+
+/* Hold a key; one past TERM_HELD_MAX (or with no memory for them) is dropped, with a beep. */
+static void term_hold(enum term_key k, wint_t ch, struct secbuf *paste)
+{
+	if (!term_held)
+		term_held = sodium_allocarray(TERM_HELD_MAX, sizeof(*term_held));
+	if (!term_held || term_held_n == TERM_HELD_MAX) {
+		secbuf_free(paste);
+		term_held_lost = true;
+		beep();
+		return;
+	}
+	term_held[(term_held_first + term_held_n++) % TERM_HELD_MAX] =
+		(struct term_held_key){ .k = k, .ch = ch, .paste = paste, .alt = term_alt };
+	term_alt = false;
+}
+
+/* The first key held, out of the queue. */
+static enum term_key term_unhold(wint_t *ch, struct secbuf **paste)
+{
+	struct term_held_key *e = &term_held[term_held_first];
+	enum term_key k = e->k;
+
+	*ch = e->ch;
+	*paste = e->paste;
+	term_alt = e->alt;
+	sodium_memzero(e, sizeof(*e));
+	term_held_first = (term_held_first + 1) % TERM_HELD_MAX;
+	if (--term_held_n == 0)
+		term_held_drop();
+	return k;
+}
+
 int term_start(const struct term_opts *o, char *msg, size_t msglen)
 {
 	static bool registered;
@@ -259,6 +317,8 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 		return 0;
 	setlocale(LC_CTYPE, ""); /* ncursesw reads and writes characters in the locale's encoding */
 	term_opt_ascii = o && o->ascii;
+	term_min_rows = o ? o->rows : 0;
+	term_min_cols = o ? o->cols : 0;
 	term_locale_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!name || !*name) {
 		snprintf(msg, msglen, "no terminal: TERM is not set (try TERM=xterm)");
@@ -339,6 +399,7 @@ void term_stop(void)
 	if (term_no_alt_screen() || term_plain_stale)
 		term_write_cap("clear");
 	term_plain_stale = false;
+	term_held_drop();
 	term_write(TERM_PASTE_OFF);
 	term_signals_restore();
 	delscreen(term_screen);
@@ -561,19 +622,24 @@ bool term_esc_alt(void)
 
 void term_drop_alt(void)
 {
-	if (term_alt)
+	/* The key that came with the Esc: held right after it, or read with it and not given yet. */
+	if (term_alt && term_held_n) {
+		struct secbuf *p;
+		wint_t c;
+
+		term_unhold(&c, &p);
+		secbuf_free(p);
+	} else if (term_alt) {
 		term_next.set = false;
+	}
 	term_alt = false;
 }
 
-enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
+/* The next key from the terminal itself. */
+static enum term_key term_key(wint_t *ch, struct secbuf **paste)
 {
-	term_alt = false;
-	if (term_quit_sig)
-		term_hangup();
 	int r = term_read(ch);
 
-	*paste = NULL;
 	/* Without this a dropped session would spin here forever: a dead terminal reads as EOF. */
 	if (r == ERR && (term_quit_sig || term_gone()))
 		term_hangup();
@@ -598,6 +664,37 @@ enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
 	}
 	/* An end marker without a start is noise. */
 	return *ch == TERM_KEY_PASTE_END ? TERM_KEY_NONE : TERM_KEY_CODE;
+}
+
+enum term_key term_getkey(wint_t *ch, struct secbuf **paste)
+{
+	term_alt = false;
+	*paste = NULL;
+	if (term_quit_sig)
+		term_hangup();
+	if (term_held_n && !term_too_small())
+		return term_unhold(ch, paste);
+	enum term_key k = term_key(ch, paste);
+	if (k == TERM_KEY_CHAR && *ch == 3)
+		term_held_drop();
+	/* What the notice of a terminal too small answers at once: Ctrl-C, Ctrl-Z, a redraw. */
+	if (!term_too_small() || k == TERM_KEY_NONE || (k == TERM_KEY_CODE && *ch == KEY_RESIZE) ||
+	    (k == TERM_KEY_CHAR && (*ch == 3 || *ch == 26)))
+		return k;
+	term_hold(k, *ch, *paste);
+	*paste = NULL;
+	*ch = KEY_RESIZE;
+	return TERM_KEY_CODE;
+}
+
+bool term_too_small(void)
+{
+	return LINES < term_min_rows || COLS < term_min_cols;
+}
+
+bool term_held_dropped(void)
+{
+	return term_held_lost;
 }
 
 void term_timeout(int ms)
@@ -625,6 +722,7 @@ void term_flush_input(void)
 {
 	flushinp();
 	term_next.set = false;
+	term_held_drop();
 }
 
 /* Stop the job (Ctrl-Z) until the shell resumes it. ncurses may have its own SIGTSTP handler: for real. */

@@ -15,7 +15,8 @@
 #include "secbuf.h"
 
 struct term_opts {
-	bool ascii; /* --ascii: ASCII line drawing and mask */
+	bool ascii;     /* --ascii: ASCII line drawing and mask */
+	int rows, cols; /* the least size the screens need (see term_too_small) */
 };
 
 /*
@@ -77,8 +78,22 @@ void term_drop_alt(void);
  * and a little (the rest is dropped), in a secbuf; ncurses' own input queue
  * held its bytes on the way (freed, not wiped, at the end). *paste is NULL
  * unless TERM_KEY_PASTE.
+ *
+ * While the terminal is too small (term_too_small) the keys typed are held,
+ * pastes too, up to TERM_HELD_MAX, and each comes as KEY_RESIZE (the notice
+ * is drawn again); once it is large enough they come, before any typed after.
+ * Ctrl-C, Ctrl-Z, Ctrl-L and resizes come at once; a Ctrl-C drops the keys
+ * held (they were typed for what it quits or closes).
  */
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
+
+/* Is the terminal smaller than term_opts' rows x cols? */
+bool term_too_small(void);
+
+#define TERM_HELD_MAX 512
+
+/* Were keys typed while too small dropped (past TERM_HELD_MAX)? Until those held come or go. */
+bool term_held_dropped(void);
 
 /*
  * What to do when the terminal hangs up (the SSH session dropped) or on
@@ -92,7 +107,7 @@ void term_on_hangup(int (*fn)(void *arg, const char *why), void *arg);
 /* How long term_getkey waits, in ms; -1 (the default) blocks. */
 void term_timeout(int ms);
 
-/* Drop the keys typed ahead, the one held back behind an Esc too. */
+/* Drop the keys typed ahead, the one held back behind an Esc and those held while too small too. */
 void term_flush_input(void);
 
 /*

@@ -561,23 +561,22 @@ int wizard_help_y(const struct wizard *w)
 	return LINES - 2 - wizard_status_rows(w) - 1;
 }
 
-bool wizard_too_small(void)
+void wizard_small_notice(const char *see, const char *ctrl_c)
 {
-	return LINES < 24 || COLS < 80;
-}
+	char about[512], text[768], kept[128] = "nothing is lost, and the keys typed meanwhile take effect then";
 
-void wizard_small_notice(const char *what)
-{
-	char size[64];
-	int y;
-
+	if (term_held_dropped())
+		snprintf(kept, sizeof(kept), "the values are kept, but of the keys typed meanwhile only the first %d "
+		         "take effect then (the others were dropped)", TERM_HELD_MAX);
+	snprintf(about, sizeof(about), "The terminal is too small: %dx%d is needed, this one is %dx%d.\n"
+	         "Make it larger to see %s: %s.", WIZARD_COLS, WIZARD_ROWS, COLS, LINES, see, kept);
+	snprintf(text, sizeof(text), "%s\n%s", about, ctrl_c);
+	/* On a terminal too small for all of it, the way out first: it is what must show. */
+	if (wizard_wrap_rows(COLS, LINES + 1, text) > LINES)
+		snprintf(text, sizeof(text), "%s\n%s", ctrl_c, about);
 	erase();
 	curs_set(0);
-	snprintf(size, sizeof(size), "80x24 is needed, this one is %dx%d.", COLS, LINES);
-	/* What to do before the sizes: on a very small terminal, the way out is what shows. */
-	y = wizard_wrap(0, 0, COLS, LINES, "The terminal is too small:", term_style(TERM_PLAIN));
-	y += wizard_wrap(y, 0, COLS, LINES - y, what, term_style(TERM_PLAIN));
-	wizard_wrap(y, 0, COLS, LINES - y, size, term_style(TERM_PLAIN));
+	wizard_wrap(0, 0, COLS, LINES, text, term_style(TERM_PLAIN));
 	refresh();
 }
 
@@ -589,22 +588,17 @@ static bool wizard_finished(const struct wizard *w)
 
 bool wizard_draw(struct wizard *w)
 {
-	if (wizard_too_small()) {
+	if (term_too_small()) {
+		bool testing = w->page == WIZARD_CHECK && w->check == TEST_RUNNING;
 		/* While the test runs, Ctrl-C stops the test (the wizard stays): said as it is. */
 		/* Ctrl-C asks nothing here (no box fits): what it loses is said before. */
-		const char *what = w->page == WIZARD_CHECK && w->check == TEST_RUNNING
-		                   ? "Make it larger (nothing is lost), or Ctrl-C to stop the test."
-		                   : !w->dirty || wizard_finished(w)
-		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit."
-		                   : *w->pub_path
-		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the SSH key made with F3 "
-		                     "is lost then."
-		                   : w->start->dry_run || w->draft_held_by
-		                   ? "Make it larger (nothing is lost), or Ctrl-C to quit: the changes typed are lost "
-		                     "then."
-		                   : "Make it larger (nothing is lost), or Ctrl-C to quit (what you typed, except "
-		                     "secrets, stays in the draft).";
-		wizard_small_notice(what);
+		const char *ctrl_c = testing ? "Ctrl-C stops the test."
+		                     : !w->dirty || wizard_finished(w) ? "Ctrl-C quits."
+		                     : *w->pub_path ? "Ctrl-C quits: the SSH key made with F3 is lost then."
+		                     : w->start->dry_run || w->draft_held_by
+		                     ? "Ctrl-C quits: the changes typed are lost then."
+		                     : "Ctrl-C quits (what you typed, except secrets, stays in the draft).";
+		wizard_small_notice(testing ? "the test" : "the page", ctrl_c);
 		return false;
 	}
 	curs_set(0);
@@ -657,7 +651,7 @@ static void wizard_cancel(struct wizard *w)
 	         *w->pub_path ? " The SSH key made with F3 is lost too (remove it from Azure DevOps if it "
 	                        "was added)." : "");
 	/* Ctrl-C again at the question is a yes: two in a row mean "quit" everywhere else too. */
-	if (w->dirty && !wizard_too_small()) {
+	if (w->dirty && !term_too_small()) {
 		enum dialog_answer a = dialog_ask(w, "Quit", question, NULL);
 		if (a != DIALOG_YES && a != DIALOG_CTRL_C)
 			return;
@@ -859,8 +853,6 @@ static void wizard_loop(struct wizard *w)
 			term_drop_alt();
 			snprintf(w->status, sizeof(w->status), "Alt and a key (or Esc and a key at once) was ignored: "
 			         "Esc alone goes back, Tab and the arrows move");
-		} else if (wizard_too_small()) {
-			/* Keys are not taken blind while the page cannot be seen. */
 		} else if (w->page < FIELD_PAGE_COUNT) {
 			page_form_key(w, k, ch, paste);
 		} else if (w->page == WIZARD_REVIEW) {
@@ -875,7 +867,7 @@ static void wizard_loop(struct wizard *w)
 int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
 {
 	struct wizard *w = calloc(1, sizeof(*w));
-	struct term_opts topts = { .ascii = start->ascii };
+	struct term_opts topts = { .ascii = start->ascii, .rows = WIZARD_ROWS, .cols = WIZARD_COLS };
 	FILE *err = ctx->err;
 	char msg[256];
 	int rc;

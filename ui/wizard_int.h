@@ -37,6 +37,9 @@ struct wizard_item {
 #define WIZARD_DRAFT_SUM 16
 /* The longest text a field takes (a path: a key file's). */
 #define WIZARD_TEXT_MAX 4096
+/* The size the pages need: on a smaller terminal a notice shows instead, and the keys typed wait (term_getkey). */
+#define WIZARD_COLS 80
+#define WIZARD_ROWS 24
 
 /* Where the connection test page stands. */
 /*
@@ -156,9 +159,6 @@ bool wizard_drop_made_key(struct wizard *w);
 /* BLAKE2b of the SSH key's value as typed, pasted or made (to know it again). */
 void wizard_key_hash(const struct wizard *w, unsigned char out[32]);
 
-/* Is the terminal smaller than the 80x24 the pages need? */
-bool wizard_too_small(void);
-
 /*
  * Check the SSH key (file, format, passphrase) into w->key_msg when it changed
  * since: on leaving a field, after a paste, a pause, Next. Not at each key: an
@@ -166,8 +166,8 @@ bool wizard_too_small(void);
  */
 void wizard_key_refresh(struct wizard *w);
 
-/* The notice of a terminal too small for the pages, then what to do (wrapped to the width). */
-void wizard_small_notice(const char *what);
+/* The notice of a terminal too small: the sizes, what it would show, and what Ctrl-C does there (a sentence). */
+void wizard_small_notice(const char *see, const char *ctrl_c);
 
 /* Draw the page: false when the terminal is too small and only a notice saying so shows. */
 bool wizard_draw(struct wizard *w);

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(59)
+tap = Tap(61)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -274,6 +274,30 @@ with Tui([binary, "--home", home, "edit", "Web_App", "--ca-file", azf["AZF_CA"]]
         for p in ps:
             fg = None if p in (0, 39) else p if 30 <= p <= 37 or 90 <= p <= 97 else fg
     tap.ok(i >= 0 and fg not in (31, 91), "... plainly, not in the red of an error (fg %r)" % fg)
+    t.send(ENTER)
+    t.wait_exit()
+
+# The passphrase typed in part while the terminal is too small for its box: those keys wait for
+# it, and with the rest typed after, open the store (none dropped, as the notice says).
+with Tui([binary, "--home", home, "edit", "Web_App", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.to_test()
+    t.wait_for("Passphrase for the secret store:")
+    t.type(passphrase[:7])
+    t.resize(20, 70)
+    t.wait_for("The terminal is too small")
+    tap.is_("".join(t.screen_text().split()),
+            "Theterminalistoosmall:80x24isneeded,thisoneis70x20.Makeitlargertoseethebox'Secretstore':"
+            "nothingislost,andthekeystypedmeanwhiletakeeffectthen.Ctrl-Cclosesthebox.",
+            "too small for the passphrase's box: the sizes, then what to do, in that order")
+    t.type(passphrase[7:-1])
+    t.resize(24, 80)
+    t.wait_for("Passphrase for the secret store:")
+    t.type(passphrase[-1:])
+    t.send(ENTER)
+    t.wait_for("(unchanged: nothing written|wrong passphrase)", 40, regex=True)
+    tap.ok(t.has("connector 'Web_App' unchanged: nothing written"),
+           "the passphrase typed before, while and after the terminal was too small opens the store")
     t.send(ENTER)
     t.wait_exit()
 

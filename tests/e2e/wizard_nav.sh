@@ -1,5 +1,6 @@
 # e2e: moving around the wizard: Back/Next keep the values, the review's page
-# keys, F1 help, a terminal too small and back, Ctrl-C (asks, n goes on, y
+# keys, F1 help, a terminal too small and back (the keys typed meanwhile held,
+# then taken), Ctrl-C (asks, n goes on, y
 # quits with 5 and a draft), resuming the draft (Ctrl-C or Esc at its offer
 # quits and keeps it), keys that come in one read with an Esc, and the terminal restored
 # after Ctrl-C, SIGTERM, SIGHUP and a fatal SIGSEGV (stty settings compared);
@@ -12,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(79)
+tap = Tap(82)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -134,31 +135,47 @@ try:
     t.wait_gone("Any key closes")
     t.send(ESC)
     t.wait_for("URL type *")
+    t.focus("URL")
     t.resize(20, 60)
     t.wait_for("The terminal is too small:")
-    tap.ok(t.has("80x24 is needed, this one is 60x20."), "60x20: the too-small notice, with the sizes")
+    tap.is_("".join(t.screen_text().split()),
+            "Theterminalistoosmall:80x24isneeded,thisoneis60x20.Makeitlargertoseethepage:nothingislost,and"
+            "thekeystypedmeanwhiletakeeffectthen.Ctrl-Cquits(whatyoutyped,exceptsecrets,staysinthedraft).",
+            "60x20: the too-small notice, the sizes first, then what to do")
     t.resize(5, 20)
-    t.wait_for("small:")
-    tap.ok("Ctrl-Ctoquit" in "".join(t.screen_text().split()),
-           "20x5: the notice still shows the way out (Ctrl-C) before the sizes")
+    t.wait_for("Ctrl-C quits")
+    tap.ok("".join(t.screen_text().split()).startswith("Ctrl-Cquits(whatyoutyped"),
+           "20x5: the way out (Ctrl-C) comes first, where not all of the notice fits")
     t.resize(20, 60)
     t.send("zz")
     t.resize(24, 80)
     t.wait_for("URL type *")
-    tap.ok(t.shows("URL", azf["AZF_REPO_URL"]) and not t.has("too small"),
-           "back to 80x24: the page again, values kept, keys typed meanwhile ignored")
+    t.send("y")
+    tap.ok((t.value("URL") or "").endswith(azf["AZF_REPO_URL"][-20:] + "zzy") and not t.has("too small"),
+           "back to 80x24: the keys typed while too small are taken, before those typed after")
+    t.send(BACKSPACE * 3)
     t.send(F1)
     t.wait_for("Any key closes")
     t.resize(20, 60)
     t.wait_for("Make it larger to see the box '")
-    tap.ok(not t.has("Any key closes") and t.has("or Ctrl-C to close it"),
-           "a box open when the terminal shrinks: only the notice shows, naming the box")
+    tap.ok(not t.has("Any key closes") and
+           "Makeitlargertoseethebox'URL':nothingislost,andthekeystypedmeanwhiletakeeffectthen.Ctrl-Cclosesthebox."
+           in "".join(t.screen_text().split()), "a box open when the terminal shrinks: only the notice shows, naming the box")
     t.send("x")
     t.resize(24, 80)
-    t.wait_for("Any key closes")
-    tap.ok(t.has("In scripts: --url-type VALUE"), "a key typed while the box could not be seen did not close it")
-    t.send(" ")
     t.wait_gone("Any key closes")
+    tap.ok((t.value("URL") or "").endswith(azf["AZF_REPO_URL"][-20:]),
+           "a key typed while the box could not be seen is taken once it can: it closes the box, and is not typed")
+    t.send(F1)
+    t.wait_for("Any key closes")
+    t.resize(20, 60)
+    t.wait_for("Ctrl-C closes the box.")
+    t.send("qq")
+    t.send(CTRL_C)
+    t.resize(24, 80)
+    t.wait_for("URL type *")
+    tap.ok(not t.has("Any key closes") and (t.value("URL") or "").endswith(azf["AZF_REPO_URL"][-20:]),
+           "Ctrl-C on the notice closes the box, and drops the keys typed for it meanwhile")
     t.send(CTRL_C)
     t.wait_for("Quit without saving")
     tap.ok(t.has("y yes   n no"), "Ctrl-C with data typed asks first")
@@ -233,7 +250,7 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) a
     tap.ok(t.value("Username") == "ci" and not (t.value("Personal Access Token") or "").startswith("•"),
            "the username is back; the token is not (secrets are never in the draft)")
     t.resize(20, 60)
-    t.wait_for("or Ctrl-C to quit")
+    t.wait_for("Ctrl-C quits")
     t.send(CTRL_C)
     tap.is_(t.wait_exit(), 5, "Ctrl-C on the too-small notice quits as it says, without a question it "
             "could not show (exit 5)")
@@ -274,6 +291,30 @@ with Tui([binary, "--home", home, "new"], tap=tap) as t:
     t.send(CTRL_C)
     tap.is_(t.wait_exit(), 5, "Ctrl-C with nothing typed quits at once (exit 5)")
     tap.ok(not os.path.exists(draft), "and leaves no draft")
+
+# More keys typed while too small than are held (512): the notice says so (the page's values are
+# kept, the keys past the first 512 are dropped); those 512 are taken once it is large enough.
+over = os.path.join(tmp, "hover")
+typed = "dd " * 200
+with Tui([binary, "--home", over, "new"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.type("Over")
+    t.focus("Description")
+    t.resize(20, 60)
+    t.wait_for("too small")
+    t.type(typed)
+    tap.ok("Makeitlargertoseethepage:thevaluesarekept,butofthekeystypedmeanwhileonlythefirst512takeeffectthen"
+           "(theothersweredropped)." in "".join(t.screen_text().split()),
+           "600 keys typed while too small: the notice says only the first 512 take effect")
+    t.resize(24, 80)
+    t.wait_for("Description")
+    t.quit()
+try:
+    d = json.load(open(os.path.join(over, "draft.json")))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.is_(d.get("description"), typed[:512], "... and those 512 are taken, in the order typed (the draft keeps them)")
 
 # ---- signals ----
 for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signal.SIGSEGV, "SIGSEGV")):

@@ -142,8 +142,8 @@ with Tui(zargv + [binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run",
     t.wait_for("Connection test of")
     t.resize(20, 60)
     t.wait_for("The terminal is too small:")
-    tap.ok("orCtrl-Ctostopthetest." in "".join(t.screen_text().split()),
-           "too small during the test: Ctrl-C stops the test, said so")
+    tap.ok("Makeitlargertoseethetest:nothingislost,andthekeystypedmeanwhiletakeeffectthen.Ctrl-Cstopsthetest."
+           in "".join(t.screen_text().split()), "too small during the test: Ctrl-C stops the test, said so")
     t.send(CTRL_C)
     t.resize(24, 80)
     t.wait_for("The test was stopped", 10)
