@@ -121,7 +121,7 @@ fail:
 
 char *connector_file_text(const struct connector *c)
 {
-	return connector_file_draft_text(c, NULL, NULL);
+	return connector_file_draft_text(c, NULL, NULL, NULL);
 }
 
 bool connector_file_same(const struct connector *a, const struct connector *b)
@@ -147,13 +147,15 @@ bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_L
 	return true;
 }
 
-char *connector_file_draft_text(const struct connector *c, const char *key_file, const struct connector *base)
+char *connector_file_draft_text(const struct connector *c, const char *key_file, const char *key_made,
+                                const struct connector *base)
 {
 	cJSON *root = connector_file_json(c);
 	char sum[CONNECTOR_FILE_SUM_LEN + 1];
 	char *text = NULL;
 
 	if (root && (!key_file || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_FILE, key_file)) &&
+	    (!key_made || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_MADE, key_made)) &&
 	    (!base || (connector_file_sum(base, sum) && cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_BASE, sum))))
 		text = json_print(root);
 	cJSON_Delete(root);
@@ -432,7 +434,7 @@ static bool connector_file_take(cJSON *root, const char *key, char **out)
 	return ok;
 }
 
-/* d (a draft's): where the SSH key file's path and the edit's base go, if the text holds them. */
+/* d (a draft's): where its extras (connector_draft) go, if the text holds them. */
 static struct connector *connector_file_parse_as(const char *text, size_t len, const char *name,
                                                  bool answers, struct connector_draft *d, char *msg,
                                                  size_t msglen)
@@ -469,6 +471,7 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 		return NULL;
 	}
 	bool taken = !d || (connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_FILE, &d->key_file) &&
+	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_MADE, &d->key_made) &&
 	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_BASE, &d->base));
 	c = connector_file_from_json(root, name, answers, msg, msglen);
 	if (c && !taken) {
@@ -506,6 +509,7 @@ struct connector *connector_file_parse_draft(const char *text, size_t len, const
 void connector_file_draft_free(struct connector_draft *d)
 {
 	free(d->key_file);
+	free(d->key_made);
 	free(d->base);
 	*d = (struct connector_draft){ 0 };
 }

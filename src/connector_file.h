@@ -68,18 +68,23 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
 
 /*
  * The wizard's draft: an answers file, and the path of the SSH key file when
- * the key was given as one (a path, never the key), under this key; an
- * edit's draft also holds the sum of the connector it changes (base), so
- * that changes are never offered on a connector changed since.
+ * the key was given as one (a path, never the key), under this key; the
+ * fingerprint and comment of the public key of an SSH key made in that run
+ * (lost with it: only the public key may be in Azure DevOps), under the
+ * next; an edit's draft also holds the sum of the connector it changes
+ * (base), so that changes are never offered on a connector changed since.
  */
 #define CONNECTOR_FILE_DRAFT_KEY_FILE "ssh-key-file"
+#define CONNECTOR_FILE_DRAFT_KEY_MADE "ssh-key-made"
 #define CONNECTOR_FILE_DRAFT_BASE "edit-of"
-char *connector_file_draft_text(const struct connector *c, const char *key_file, const struct connector *base);
+char *connector_file_draft_text(const struct connector *c, const char *key_file, const char *key_made,
+                                const struct connector *base);
 
 /* The extras of a draft (malloc'ed), each NULL when the draft has none. */
 struct connector_draft {
 	char *key_file;
-	char *base; /* connector_file_sum of the connector an edit changes */
+	char *key_made; /* "SHA256:... comment" */
+	char *base;     /* connector_file_sum of the connector an edit changes */
 };
 struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
                                              struct connector_draft *d, char *msg, size_t msglen);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "connector.h"
 #include "ident.h"
 #include "secret_users.h"
@@ -12,6 +14,25 @@
 #include "term.h"
 #include "store_cli.h"
 #include "wizard_int.h"
+
+/* A public key line "<type> <base64> <comment>" as ssh-keygen -l names it: "SHA256:<base64> <comment>". */
+static void secret_tools_pub_id(const char *pub, char *out, size_t outlen)
+{
+	unsigned char blob[SSHKEY_PUB_MAX], hash[crypto_hash_sha256_BYTES];
+	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	const char *start = strchr(pub, ' '), *end = start ? strchr(start + 1, ' ') : NULL;
+	size_t len;
+
+	*out = '\0';
+	if (!end || sodium_base642bin(blob, sizeof(blob), start + 1, (size_t)(end - start - 1), NULL, &len, NULL,
+	                              sodium_base64_VARIANT_ORIGINAL) != 0)
+		return;
+	crypto_hash_sha256(hash, blob, len);
+	sodium_bin2base64(b64, sizeof(b64), hash, sizeof(hash), sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	snprintf(out, outlen, "SHA256:%s %s", b64, end + 1);
+	/* The comment names the identifier, where a token may have been typed by mistake: not kept. */
+	ident_redact_tokens(out);
+}
 
 /*
  * F3 on the SSH key: make an RSA 4096 key here. The private key goes into the
@@ -43,6 +64,9 @@ void secret_tools_generate_key(struct wizard *w)
 	wizard_changed(w, FIELD_SSH_KEY);
 	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);
 	wizard_key_hash(w, w->pub_of);
+	secret_tools_pub_id(pub, w->pub_id, sizeof(w->pub_id));
+	/* Kept at once: its public key may be in Azure DevOps before a field is left, and the run may drop. */
+	wizard_draft_save(w);
 	/* The id the key is kept under: the row's, or the default (what the function returns, not buf). */
 	const char *id = wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid));
 	if (w->start->dry_run) {

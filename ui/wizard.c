@@ -263,10 +263,11 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		connector_put(w->c, id, *input_text(&w->sid[id]) ? input_text(&w->sid[id]) : NULL);
 		if (id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE)
 			w->key_stale = true;
-		/* Another key in place of one made with F3: its public key file would mislead. */
-		if (id == FIELD_SSH_KEY && *w->pub_path && !wizard_key_made_here(w)) {
+		/* Another key in place of one made with F3: its public key file (and the draft's note) would mislead. */
+		if (id == FIELD_SSH_KEY && *w->pub_id && !wizard_key_made_here(w)) {
 			wizard_drop_made_key(w);
 			w->pub_path[0] = '\0';
+			w->pub_id[0] = '\0';
 		}
 		return;
 	}

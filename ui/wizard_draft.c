@@ -146,9 +146,9 @@ bool wizard_draft_save(struct wizard *w)
 			key_file = NULL;
 	}
 	/* An edit's draft names the connector it changes: offered again only on that one. */
-	text = d ? connector_file_draft_text(d, key_file, w->start->base) : NULL;
+	text = d ? connector_file_draft_text(d, key_file, *w->pub_id ? w->pub_id : NULL, w->start->base) : NULL;
 	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
-	bool nothing = w->start->editing && !key_file && d && connector_file_same(w->start->base, d);
+	bool nothing = w->start->editing && !key_file && !*w->pub_id && d && connector_file_same(w->start->base, d);
 	connector_free(d);
 	bool kept = false;
 	if (nothing)
@@ -196,7 +196,7 @@ static void wizard_draft_resume_values(struct wizard *w, const struct connector 
 void wizard_draft_resume(struct wizard *w)
 {
 	const char *path = w->draft;
-	char *text = NULL, msg[384], when[64] = "", question[768], sum[CONNECTOR_FILE_SUM_LEN + 1];
+	char *text = NULL, msg[384], when[64] = "", question[1280], sum[CONNECTOR_FILE_SUM_LEN + 1], lost[400] = "";
 	size_t len = 0;
 	struct connector *d;
 	struct connector_draft extra;
@@ -228,14 +228,18 @@ void wizard_draft_resume(struct wizard *w)
 	if (localtime_r(&st.st_mtime, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
 	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
+	/* Lost with that run whatever the answer: said, as its public key may be in Azure DevOps. */
+	if (extra.key_made)
+		snprintf(lost, sizeof(lost), " The SSH key made with F3 in that run is lost: if its public key was added "
+		         "in Azure DevOps, remove it there (%.250s).", extra.key_made);
 	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
 	                           strcmp(extra.base, sum) == 0)) {
 		/* Changes to what the connector was then would undo what was saved since. */
 		snprintf(w->status, sizeof(w->status), "changes to this connector typed %s%s were not saved, "
-		         "and it was changed since: not offered (they stay in %s until this edit keeps its own)",
-		         *when ? "on " : "before", when, path);
+		         "and it was changed since: not offered (they stay in %s until this edit keeps its own).%s",
+		         *when ? "on " : "before", when, path, lost);
 	} else {
-		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.",
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.%s",
 		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
 		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
 		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
@@ -243,7 +247,8 @@ void wizard_draft_resume(struct wizard *w)
 		         w->start->editing ? "Secrets typed then are not in the draft: the stored ones are used unless "
 		                             "given again"
 		                           : "Secrets are never in the draft: they are asked again",
-		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "");
+		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "",
+		         lost);
 		/* Esc is not "no" here: a draft is never thrown away by a key that means "back". */
 		enum dialog_answer a = dialog_ask(w, "Resume", question, "y yes   n no, start anew   Esc quit, draft kept");
 		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)

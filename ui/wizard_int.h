@@ -68,6 +68,7 @@ struct wizard {
 	bool key_msg_pass;              /* key_msg is about the passphrase: it shows under that field */
 	char pub_path[384];             /* the public key of a key made here, or "" */
 	unsigned char pub_of[32];       /* BLAKE2b of that private key, to tell when it is replaced */
+	char pub_id[384];               /* a key made here: its public key's "SHA256:... comment", or "" */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
 	bool below;                     /* the review: more lines below the screen */

@@ -3,12 +3,12 @@
 # and written to <home>/<store id>.pub, the private key never on screen.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import os, re, signal, socket, subprocess, time
+import base64, hashlib, json, os, re, signal, socket, subprocess, time
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(55)
+tap = Tap(57)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -308,5 +308,44 @@ with Tui([binary, "--home", home, "--key-file", wrong, "new", "--ca-file", azf["
            (prog + "secretrekey--reset'putsitasideandstartsanewone") in words,
            "a key file that does not open the store: why, and the way out with --home, on the page")
     t.quit()
+
+# The session drops after F3 (SIGHUP, the public key still on the screen): the key is lost with the
+# run, but its public key may be in Azure DevOps already. The draft notes its fingerprint and
+# comment (never the key), and the next run's offer of the draft says to remove it there.
+hup = os.path.join(tmp, "hup")
+pub = ""
+t = Tui([binary, "--home", hup, "new"], tap=tap)
+try:
+    t.to_credentials("hupkey", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    pub = open(os.path.join(hup, "hupkey-ssh-key.pub")).read()
+    os.kill(t.child.pid, signal.SIGHUP)
+    t.wait_exit()
+except (TuiTimeout, OSError) as e:
+    tap.diag("stopped: %s" % e)
+t.close()
+fp = ("SHA256:" + base64.b64encode(hashlib.sha256(base64.b64decode(pub.split()[1])).digest()).decode().rstrip("=")
+      if pub else "(no key made)")
+made = "%s azrepos-connect:hupkey@%s" % (fp, socket.gethostname())
+try:
+    d = json.load(open(os.path.join(hup, "draft.json")))
+except Exception as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.ok(d.get("ssh-key-made") == made and not any_file_holds(hup, b"PRIVATE KEY"),
+       "SIGHUP after F3: the draft notes the key's fingerprint and comment, as ssh-keygen -l names them, "
+       "and no file holds the private key")
+with Tui([binary, "--home", hup, "new"], tap=tap) as t:
+    t.wait_for("Go on with it?")
+    tap.ok(("TheSSHkeymadewithF3inthatrunislost:ifitspublickeywasaddedinAzureDevOps,removeitthere(%s)."
+            "yyesnno,startanew" % made.replace(" ", "")) in t.box_words(),
+           "the next run's offer of the draft says that key is lost, naming it, and to remove it from "
+           "Azure DevOps; whole, in the box")
+    t.send("n")
+    t.wait_for("Name *")
+    t.send(CTRL_C)
+    t.wait_exit()
 tap.done()
 PY

@@ -1,6 +1,7 @@
 /*
- * Connector files: round trips, every strict-reading refusal (files in
- * tests/data/connectors/bad), atomic save, load errors, listing, removal.
+ * Connector files: round trips (a draft's extras too), every strict-reading
+ * refusal (files in tests/data/connectors/bad), atomic save, load errors,
+ * listing, removal.
  */
 #include <config.h>
 
@@ -135,6 +136,40 @@ static void test_round_trip_values(void **state)
 	free(text);
 	connector_free(c);
 	connector_free(back);
+}
+
+/* A draft's extras (the key file, an F3 key's note, an edit's base) come back apart from the values. */
+static void test_draft_extras(void **state)
+{
+	static const char made[] = "SHA256:GIPLoRXoyiL/CglBTM1dzNhJJ0cHYxesJYa7KNA9A60 azrepos-connect:web@build1";
+	char msg[512], sum[CONNECTOR_FILE_SUM_LEN + 1];
+	struct connector *c = connector_new(), *back;
+	struct connector_draft d;
+	char *text;
+
+	(void)state;
+	assert_true(fields_set(c, FIELD_NAME, "web", msg, sizeof(msg)));
+	text = connector_file_draft_text(c, "/k/id_rsa", made, c);
+	back = connector_file_parse_draft(text, strlen(text), "draft", &d, msg, sizeof(msg));
+	if (!back)
+		fail_msg("%s\n%s", msg, text);
+	assert_string_equal(connector_get(back, FIELD_NAME), "web");
+	assert_string_equal(d.key_file, "/k/id_rsa");
+	assert_string_equal(d.key_made, made);
+	assert_true(connector_file_sum(c, sum));
+	assert_string_equal(d.base, sum);
+	connector_file_draft_free(&d);
+	connector_free(back);
+	free(text);
+	text = connector_file_draft_text(c, NULL, NULL, NULL);
+	back = connector_file_parse_draft(text, strlen(text), "draft", &d, msg, sizeof(msg));
+	assert_non_null(back);
+	assert_null(d.key_file);
+	assert_null(d.key_made);
+	assert_null(d.base);
+	connector_free(back);
+	free(text);
+	connector_free(c);
 }
 
 /* Each refused file: NULL, and the message names the file and what is wrong. */
@@ -476,6 +511,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_round_trip_values),
+		cmocka_unit_test(test_draft_extras),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test_setup_teardown(test_save_load, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_save_refused, setup_dir, teardown_dir),
