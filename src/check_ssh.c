@@ -68,22 +68,6 @@ struct check_ssh {
 	char cmd[2048];       /* git-upload-pack '<path>' */
 };
 
-static void check_ssh_fingerprint(const ssh_key key, char *out, size_t outlen)
-{
-	unsigned char *hash = NULL;
-	size_t hlen = 0;
-	char *fp;
-
-	out[0] = '\0';
-	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0)
-		return;
-	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-	if (fp)
-		snprintf(out, outlen, "%s", fp);
-	ssh_string_free_char(fp);
-	ssh_clean_pubkey_hash(&hash);
-}
-
 /*
  * The private key from its secbuf. libssh parses it into its own (OpenSSL)
  * structures, freed with ssh_key_free; nothing is written to a file. No
@@ -98,7 +82,7 @@ static bool check_ssh_load_key(struct check_ssh *s)
 		check_finish(s->ctx, s->res, CHECK_FAILED, CHECK_CAT_CONFIG, "%s", msg);
 		return false;
 	}
-	check_ssh_fingerprint(s->key, s->key_fp, sizeof(s->key_fp));
+	sshkey_fingerprint(s->key, s->key_fp, sizeof(s->key_fp));
 	return true;
 }
 
@@ -362,7 +346,7 @@ static bool check_ssh_host_key(struct check_ssh *s)
 		check_ssh_fail(s, CHECK_CAT_HOST_KEY, "the server sent no host key (%s)", ssh_get_error(s->session));
 		return false;
 	}
-	check_ssh_fingerprint(srv, r->host_key_fp, sizeof(r->host_key_fp));
+	sshkey_fingerprint(srv, r->host_key_fp, sizeof(r->host_key_fp));
 	if (ssh_pki_export_pubkey_base64(srv, &b64) == SSH_OK)
 		snprintf(r->host_key, sizeof(r->host_key), "%s %s", ssh_key_type_to_char(ssh_key_type(srv)), b64);
 	known_hosts_name(t->ssh_host, s->port, name, sizeof(name));

@@ -202,6 +202,39 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 	return 0;
 }
 
+void sshkey_fingerprint(const ssh_key key, char *out, size_t outlen)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	char *fp;
+
+	out[0] = '\0';
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0)
+		return;
+	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	if (fp)
+		snprintf(out, outlen, "%s", fp);
+	ssh_string_free_char(fp);
+	ssh_clean_pubkey_hash(&hash);
+}
+
+bool sshkey_pub_fingerprint(const char *pub, char *out, size_t outlen)
+{
+	const char *sp = strchr(pub, ' ');
+	char type[64], *b64 = sp ? strndup(sp + 1, strcspn(sp + 1, " ")) : NULL;
+	ssh_key key = NULL;
+
+	out[0] = '\0';
+	if (b64 && (size_t)(sp - pub) < sizeof(type)) {
+		snprintf(type, sizeof(type), "%.*s", (int)(sp - pub), pub);
+		if (ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(type), &key) == SSH_OK)
+			sshkey_fingerprint(key, out, outlen);
+	}
+	ssh_key_free(key);
+	free(b64);
+	return *out != '\0';
+}
+
 /* The private key of key, without a passphrase, in the PEM form of Harness: 0 with *pem, or -1 with a message. */
 static int sshkey_export_pem(ssh_key key, struct secbuf **pem, char *msg, size_t msglen)
 {

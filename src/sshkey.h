@@ -57,6 +57,12 @@ int sshkey_check(const struct secbuf *key, const struct secbuf *passphrase, char
 /* Azure's advice for a new key: RSA, 4096 bits. */
 #define SSHKEY_GENERATE_BITS 4096
 
+/* The SHA256:<base64> fingerprint of key (as ssh-keygen -l and Azure DevOps show it), or "". */
+void sshkey_fingerprint(const ssh_key key, char *out, size_t outlen);
+
+/* The same of a public key line "<type> <base64> [comment]": false (out "") when it is none. */
+bool sshkey_pub_fingerprint(const char *pub, char *out, size_t outlen);
+
 /* The longest public key line sshkey_generate makes (RSA 4096 and its comment). */
 #define SSHKEY_PUB_MAX 2048
 

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sodium.h>
-
 #include "connector.h"
 #include "ident.h"
 #include "secret_users.h"
@@ -18,18 +16,14 @@
 /* A public key line "<type> <base64> <comment>" as ssh-keygen -l names it: "SHA256:<base64> <comment>". */
 static void secret_tools_pub_id(const char *pub, char *out, size_t outlen)
 {
-	unsigned char blob[SSHKEY_PUB_MAX], hash[crypto_hash_sha256_BYTES];
-	char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
-	const char *start = strchr(pub, ' '), *end = start ? strchr(start + 1, ' ') : NULL;
-	size_t len;
+	char fp[128];
+	const char *comment = strchr(pub, ' ');
 
+	comment = comment ? strchr(comment + 1, ' ') : NULL;
 	*out = '\0';
-	if (!end || sodium_base642bin(blob, sizeof(blob), start + 1, (size_t)(end - start - 1), NULL, &len, NULL,
-	                              sodium_base64_VARIANT_ORIGINAL) != 0)
+	if (!comment || !sshkey_pub_fingerprint(pub, fp, sizeof(fp)))
 		return;
-	crypto_hash_sha256(hash, blob, len);
-	sodium_bin2base64(b64, sizeof(b64), hash, sizeof(hash), sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-	snprintf(out, outlen, "SHA256:%s %s", b64, end + 1);
+	snprintf(out, outlen, "%s %s", fp, comment + 1);
 	/* The comment names the identifier, where a token may have been typed by mistake: not kept. */
 	ident_redact_tokens(out);
 }

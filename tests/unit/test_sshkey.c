@@ -274,6 +274,24 @@ static void test_generate(void **state)
 	secbuf_free(priv);
 }
 
+/* A public key line's fingerprint, as ssh-keygen -l gives it; none for a line that is no key. */
+static void test_pub_fingerprint(void **state)
+{
+	char fp[128];
+
+	(void)state;
+	assert_true(sshkey_pub_fingerprint("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEcL+vXYxkgiY5BA/8FihNlrPUPuJ73kALIxnidGScuA "
+	                                   "test", fp, sizeof(fp)));
+	assert_string_equal(fp, "SHA256:7aSo5LWyqIgPYvwI52Q4WwAIjj1O/edotFFgjaHDd+c");
+	assert_true(sshkey_pub_fingerprint("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEcL+vXYxkgiY5BA/8FihNlrPUPuJ73kALIxnidGScuA",
+	                                   fp, sizeof(fp)));
+	assert_string_equal(fp, "SHA256:7aSo5LWyqIgPYvwI52Q4WwAIjj1O/edotFFgjaHDd+c");
+	assert_false(sshkey_pub_fingerprint("ssh-ed25519 AAAA-not-base64 test", fp, sizeof(fp)));
+	assert_string_equal(fp, "");
+	assert_false(sshkey_pub_fingerprint("no key here", fp, sizeof(fp)));
+	assert_false(sshkey_pub_fingerprint("", fp, sizeof(fp)));
+}
+
 /* Each form as Harness sees it: PEM (with a passphrase or not), else convertible, else only with its passphrase. */
 static void test_form(void **state)
 {
@@ -376,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_pbkdf2_iterations),
 		cmocka_unit_test(test_misgiven),
 		cmocka_unit_test(test_generate),
+		cmocka_unit_test(test_pub_fingerprint),
 		cmocka_unit_test(test_form),
 		cmocka_unit_test(test_to_pem),
 		cmocka_unit_test(test_to_pem_damaged),
