@@ -445,9 +445,19 @@ void page_check_draw(struct wizard *w)
 		              "Azure DevOps Server, a TLS-inspecting proxy), press C and give that CA's "
 		              "certificate file (PEM). Nothing is saved yet.", term_style(TERM_PLAIN));
 	} else if (w->check == TEST_FAILED) {
-		bool stopped = false;
-		for (size_t i = 0; i < w->nres; i++)
+		bool stopped = false, key_refused = false;
+		for (size_t i = 0; i < w->nres; i++) {
 			stopped |= w->res[i].status == CHECK_SKIPPED;
+			key_refused |= w->res[i].status == CHECK_FAILED && w->res[i].category == CHECK_CAT_AUTH &&
+			               strcmp(w->res[i].probe, "git-ssh") == 0;
+		}
+		/* A key made with F3 (pub_path goes when another replaces it) is refused until its public key is added. */
+		if (key_refused && *w->pub_path) {
+			char text[sizeof(w->pub_path) + 160];
+			snprintf(text, sizeof(text), "The SSH key made with F3 is refused until its public key is added in "
+			         "Azure DevOps: it is in %s.", w->pub_path);
+			y += wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN)) + 1;
+		}
 		wizard_wrap(y, 1, COLS - 2, 2, dry
 		            ? (stopped ? "The test was stopped. Run it again (R), change the values (B), or end "
 		                         "the dry run (S)."

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(65)
+tap = Tap(66)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -103,8 +103,6 @@ with Tui(base + ["new"], tap=tap) as t:
            and t.has("for Harness. Quitting before that loses it."),
            "F3: the screen says the key is kept only once saved, and is for Harness too")
     made_pub = open(os.path.join(home, "made_key-ssh-key.pub")).read()
-    with open(ak, "a") as f:
-        f.write("%s %s" % (gate, made_pub))
     # (Run as a session leader, the program is not stopped: it suspends and resumes at once.)
     t.send(CTRL_Z)
     t.settle()
@@ -112,9 +110,15 @@ with Tui(base + ["new"], tap=tap) as t:
            "Ctrl-Z on the public key's screen suspends, it does not close it")
     t.send(" ")
     t.wait_gone("New SSH key")
-    t.send(F10)
-    t.wait_for("Check the values")
-    t.send(ENTER)
+    t.to_test()
+    # Not added yet: refused, and the page says where its public key is.
+    t.wait_for("R retry", 40)
+    tap.ok(("TheSSHkeymadewithF3isrefuseduntilitspublickeyisaddedinAzureDevOps:itisin%s." %
+            "".join(os.path.join(home, "made_key-ssh-key.pub").split())) in "".join(t.screen_text().split()),
+           "F3's key not added yet: the test page says it is refused until added, and where its public key is")
+    with open(ak, "a") as f:
+        f.write("%s %s" % (gate, made_pub))
+    t.send("r")
     t.finish("saved connector 'Made_Key'", "git-ssh", "F3's key, added on the server")
 # The screen's lines are full width: a key the terminal wrapped reads whole when they are joined.
 tap.ok(made_pub and made_pub.split()[1][-400:] in "".join(t.lines()),
