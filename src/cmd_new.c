@@ -529,7 +529,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
 	if (!newconn_unchanged(ctx, a->editing, c, &s)) {
 		int save_rc = newconn_save(ctx, c, a->base, &s, &store, e);
-		if (save_rc != AZ_EXIT_OK)
+		/* A failed check saved anyway (--save-on-failure) keeps its status: a folder not synced is said. */
+		if (save_rc != AZ_EXIT_OK && !(s.saved && rc == AZ_EXIT_CHECK))
 			rc = save_rc;
 		/* Saved, only a folder not synced (said): the rest of a save's notes still hold. */
 		if (save_rc != AZ_EXIT_OK && !s.saved)

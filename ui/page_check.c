@@ -172,7 +172,8 @@ static void check_save(struct wizard *w)
 			if (len < sizeof(w->done))
 				snprintf(w->done + len, sizeof(w->done) - len, "; but %s", w->s.unsynced);
 			w->status[0] = '\0';
-			w->rc = rc;
+			/* A failed test saved anyway keeps its status: the folder not synced is said. */
+			w->rc = ok ? rc : AZ_EXIT_CHECK;
 			return;
 		}
 	}

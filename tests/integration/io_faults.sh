@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 74
+plan 76
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -144,6 +144,16 @@ printf 'newest-token' | env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$ho
 	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" edit w --non-interactive --username u4 --token-stdin \
 	--skip-test --output json >"$tap_tmp/out" 2>"$tap_tmp/err"
 like "$?:$(cat "$tap_tmp/out")" '^16:.*"saved":true,"changed":true' "... with --output json: exit 16, saved and changed"
+# A failed check saved anyway (--save-on-failure), the store's folder not synced: the status stays
+# the check's (4), the folder said.
+printf 'tok-sof' | env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$home" FAULT_CALL=fsync FAULT_NTH=2 \
+	FAULT_ERRNO=5 "$bin" --home "$home" --key-file "$key" new --non-interactive --name sof --url-type repo \
+	--url https://127.0.0.1:1/contoso/Payments/_git/web --username u --token-stdin --save-on-failure \
+	--timeout 5 >"$tap_tmp/out" 2>"$tap_tmp/err"
+like "$?:$(cat "$tap_tmp/err")" "^4:.*secrets.store was written, but syncing its folder failed" \
+	"a failed check saved anyway, the store's folder not synced: exit 4, the folder said"
+[ -s "$home/connectors/sof.json" ]
+ok $? "... and the connector is saved"
 # A store made by this run, the connector file not written: said that it stays (empty).
 made="$tap_tmp/made-home"
 printf 'tok3n' | env LD_PRELOAD="$shim" FAULT_CALL=write FAULT_NTH=1 FAULT_ERRNO=28 FAULT_NAME=.w.json.tmp. \
