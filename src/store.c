@@ -829,8 +829,9 @@ static enum store_status store_rekey_impl(struct store *s, enum store_method met
 	if (s->txn)
 		return store_fail(err, STORE_INVALID, "a change of the secret store is in progress");
 	if (s->material && method == store_method(s) && secbuf_equal(key, s->material))
-		return store_fail(err, STORE_INVALID, "the new %s is the same as the current one",
-		                  method == STORE_METHOD_PASSPHRASE ? "passphrase" : "key");
+		return store_fail(err, STORE_INVALID, "the new %s is the same as the current one: nothing was "
+		                  "changed (give another %s)", method == STORE_METHOD_PASSPHRASE ? "passphrase" : "key",
+		                  method == STORE_METHOD_PASSPHRASE ? "passphrase" : "key file");
 	if (!(m = secbuf_dup(key->data, key->len)))
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
 	if ((st = store_begin_impl(s, err)) == STORE_OK)

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 113
+plan 115
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -198,6 +198,11 @@ az --key-file "$key" secret list </dev/null
 is "$rc" 10 "the old key file is now a wrong key"
 az --key-file "$tap_tmp/keys/new.key" secret list </dev/null
 is "$rc" 0 "the new key file opens it"
+before=$(sha256sum <"$home/secrets.store")
+az --key-file "$tap_tmp/keys/new.key" secret rekey --new-key-file "$tap_tmp/keys/new.key" </dev/null
+is "$rc:$err" "3:azrepos-connect: the new key is the same as the current one: nothing was changed (give another key file)" \
+	"a rekey to the key it has: exit 3, said, with what to give"
+is "$(sha256sum <"$home/secrets.store")" "$before" "... and the store is not rewritten"
 mkdir -m 700 "$tap_tmp/creds"
 cp "$tap_tmp/keys/new.key" "$tap_tmp/creds/azrepos-connect.key"
 az --key-file "$tap_tmp/keys/new.key" secret rekey --credential --new-key-file "$tap_tmp/keys/cred.key" </dev/null
