@@ -142,7 +142,7 @@ void page_review_draw(struct wizard *w)
 			else if (id == FIELD_SECRET_SCOPE && (v || (v = fields_default(w->c, id, def, sizeof(def)))))
 				review_scope(w, v, line[n].value, sizeof(line[0].value));
 			else if (!v && !(v = fields_default(w->c, id, def, sizeof(def))))
-				snprintf(line[n].value, sizeof(line[0].value), "-");
+				snprintf(line[n].value, sizeof(line[0].value), "(not set)"); /* as show says it */
 			else
 				fields_human(id, v, line[n].value, sizeof(line[0].value));
 			n++;

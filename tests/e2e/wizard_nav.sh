@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(82)
+tap = Tap(83)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -105,6 +105,8 @@ try:
     t.send(F10)
     t.wait_for("Check the values")
     tap.ok(t.has("Nav Test") and t.has("a description"), "F10 goes to the review, which lists the values")
+    tap.ok(re.search(r"Tags +\(not set\)", t.screen_text()) is not None,
+           "... an empty field as 'show' says it: '(not set)'")
     t.send("2")
     t.wait_for("URL type *")
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "2 on the review edits the Details page")
