@@ -1,5 +1,6 @@
 # On a terminal, --token-stdin asks with echo off: the token never shows. A terminal type the
-# wizard cannot draw on (dumb, one without terminfo, none): said at once, with what to do, exit 2.
+# wizard cannot draw on (dumb, one without terminfo, none), a script's flags given to the wizard,
+# a stdout that is not a terminal, and --answers - from the terminal: said at once.
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 /usr/bin/python3 -c 'import pexpect' 2>/dev/null || skip_all "python3-pexpect is not installed"
@@ -23,7 +24,7 @@ def ok(cond, what):
     print(("ok" if cond else "not ok") + " %d - %s" % (n, what))
     failed += 0 if cond else 1
 
-print("1..8")
+print("1..12")
 child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home"), "--key-file", key, "new",
                                "--non-interactive", "--name", "typed", "--url-type", "repo",
                                "--url", "https://dev.azure.com/contoso/Payments/_git/web",
@@ -56,5 +57,37 @@ for term, want in (("dumb", "the terminal type 'dumb' cannot move the cursor: th
     child.close()
     ok(child.exitstatus == 2 and said == "azrepos-connect: " + want,
        "TERM=%s: exit 2, said with what to do ('%s')" % (term, said[:70]))
+# On a terminal, the flags of a script's run are refused at once, said (exit 2): the wizard asks.
+token_file = os.path.join(tmp, "token")
+with open(token_file, "w") as f:
+    f.write(secret)
+for args, want in ((["--skip-test"], "new: --skip-test, --save-on-failure and --output are for "
+                                     "--non-interactive: the wizard asks"),
+                   (["--token-file", token_file], "new: --token-file is for --non-interactive: the wizard "
+                                                  "asks for the token (or give a stored one with --token-secret ID)")):
+    child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home-flags"), "--key-file", key, "new"] + args,
+                          encoding="utf-8", timeout=20, dimensions=(24, 80))
+    i = child.expect([pexpect.EOF, pexpect.TIMEOUT])
+    said = " ".join((child.before or "").split())
+    child.close(force=True)
+    ok(i == 0 and child.exitstatus == 2 and said.startswith("azrepos-connect: " + want),
+       "the wizard with %s: exit 2, said ('%s')" % (args[0], said[:70]))
+# A terminal on stdin but not on stdout (piped): no wizard, said at once (not a hang).
+child = pexpect.spawn("/bin/sh", ["-c", '"$0" --home "$1" new | cat', binary, os.path.join(tmp, "home-pipe")],
+                      encoding="utf-8", timeout=20, dimensions=(24, 80))
+i = child.expect([pexpect.EOF, pexpect.TIMEOUT])
+said = " ".join((child.before or "").split())
+child.close(force=True)
+ok(i == 0 and "no terminal: the wizard needs one on stdin and stdout" in said,
+   "stdout piped, stdin a terminal: no wizard, said ('%s')" % said[:70])
+# --answers - with stdin a terminal: said at once (exit 3), never waiting for a JSON typed blind.
+child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home-answers"), "--key-file", key, "new",
+                               "--non-interactive", "--answers", "-", "--skip-test"],
+                      encoding="utf-8", timeout=20, dimensions=(24, 80))
+i = child.expect([pexpect.EOF, pexpect.TIMEOUT])
+said = " ".join((child.before or "").split())
+child.close(force=True)
+ok(i == 0 and child.exitstatus == 3 and "answers: standard input is a terminal: give the answers as a file, "
+   "or pipe them" in said, "--answers - on a terminal: exit 3, said ('%s')" % said[:70])
 sys.exit(1 if failed else 0)
 PY

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 60
+plan 66
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -179,3 +179,23 @@ run az new --non-interactive --name share2 --url-type repo --connection http --u
 run az edit api --non-interactive --token-file "$tap_tmp/taken" --skip-test </dev/null
 has "$out" "The secret 'api-token' is also used by connector share2, which now gets the new value too." \
 	"an edit's new value under a shared id: the other connector is named"
+
+# A key made here (secret set --generate) replaced by an edit: its .pub, the public key of the
+# old key, goes, and that is said.
+run az secret set gen-key --generate </dev/null
+run az new --non-interactive --name gen --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-secret gen-key --skip-test </dev/null
+is "$rc:$(test -f "$home/gen-key.pub" && echo pub)" "0:pub" "a connector naming a key made here: saved, its .pub there"
+run az edit gen --non-interactive --ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
+is "$rc" 0 "an edit that gives that connector another key: exit 0"
+[ ! -e "$home/gen-key.pub" ]
+ok $? "... the .pub of the key replaced is gone"
+has "$err" "Removed $home/gen-key.pub: it held the public key of the SSH key replaced." "... and that is said"
+
+# An API token of its own, given as a value: stored under an id of its own, not over the HTTP token.
+printf 'api-only-value' >"$tap_tmp/api-only"
+run az new --non-interactive --name apiown --url-type repo --connection http --url "$repo_url" --username u \
+	--token-file "$tap_tmp/taken" --api-access true --api-token-file "$tap_tmp/api-only" --skip-test </dev/null
+run az show apiown --json
+like "$rc:$out" '"api-token-secret":[[:space:]]*"apiown-api-token"' "a separate API token value: under its own default id"
+is "$(az secret get apiown-token </dev/null)" "taken-token-value" "... the HTTP token keeps its own value"

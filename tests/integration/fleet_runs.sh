@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 80
+plan 83
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -309,3 +309,19 @@ az new --non-interactive --name full --url-type repo --url "$repo_url" --usernam
 is "$?:$(cat "$tap_tmp/full.err")" "1:azrepos-connect: cannot write to standard output: No space left on device; what the command did stands (anything it saved is saved)" \
 	"stdout on a full disk: exit 1, and that what was done stands"
 ok "$([ -f "$home/connectors/full.json" ]; echo $?)" "... the connector is saved (a retry would find it there)"
+
+# --- six connectors, each its own identifier, storing a token of its own under one new store id at
+# once: the id is free when each run looks, then taken under the lock by the first to save (the
+# check between is slow; it fails, and --save-on-failure saves all the same: exit 4). The others
+# never replace it: they say so (exit 15, or 3 if it was there when they looked) and save nothing.
+for i in 1 2 3 4 5 6; do
+	printf 'shared-run-%s' "$i" >"$tap_tmp/shared$i.token"
+	(http --name "share$i" --token-file "$tap_tmp/shared$i.token" --token-secret shared3 --ca-file "$AZF_CA" \
+		--save-on-failure </dev/null >"$tap_tmp/share$i.out" 2>&1; echo "rc=$?" >>"$tap_tmp/share$i.out") &
+done
+wait
+is "$(cat "$tap_tmp"/share?.out | grep -c '^rc=4$')" 1 "six runs storing one new secret id at once: exactly one saves"
+is "$(cat "$tap_tmp"/share?.out | grep -c -e '^rc=15$' -e '^rc=3$')" 5 "... the other five exit 15 (taken meanwhile) or 3 (taken)"
+winner=$(grep -l '^rc=4$' "$tap_tmp"/share?.out | sed 's/.*share\(.\)\.out/\1/')
+is "$(ls "$home/connectors" | grep '^share[1-6]\.json$'):$(az secret get shared3 </dev/null)" "share$winner.json:shared-run-$winner" \
+	"... one connector file naming it, the secret holding that run's value"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 17))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -354,3 +354,69 @@ is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: token')" \
 	"3:azrepos-connect: token: that is an SSH private key, not a token (an SSH key goes with connection type SSH)" \
 	"--token-file given a key: exit 3, said what it is (not its line breaks)"
 is "$(files)" "$before" "nothing written"
+
+# A secret given twice, or two from stdin: said, neither silently winning; nothing written.
+home="$tap_tmp/home-twice"
+before=$(files)
+printf 'tok-one' >"$tap_tmp/t1"
+printf 'tok-two' >"$tap_tmp/t2"
+run http --name twice --token-file "$tap_tmp/t1" --token-file "$tap_tmp/t2" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: token: the value is given twice: keep one --token-file F or --token-stdin
+azrepos-connect: 1 error; nothing was written" "--token-file twice: exit 3, said (not the last file taken)"
+run http --name twice --token-stdin --api-access true --api-token-stdin --skip-test <"$tap_tmp/t1"
+is "$rc:$err" "3:azrepos-connect: api-token: only one secret can come from stdin; use --api-token-file F
+azrepos-connect: 1 error; nothing was written" "two secrets from stdin: exit 3, the second said with the way out"
+run http --name twice --token-file "$tap_tmp/t1" --skip-test --output yaml </dev/null
+is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: new: --output takes text or json, not 'yaml'" \
+	"--output yaml: exit 2, said (not taken as text)"
+run http --name twice --token-file "$tap_tmp/t1" --skip-test --write-answers "$tap_tmp" </dev/null
+is "$rc:$(printf '%s\n' "$err" | head -n 1)" "3:azrepos-connect: write-answers: $tap_tmp is a folder: give a file name in it" \
+	"--write-answers onto a folder: exit 3, said as a folder"
+# A dry run with an error writes no answers file either: they would replay a connector never checked.
+run http --name 'twice!' --token-file "$tap_tmp/t1" --skip-test --dry-run --write-answers "$tap_tmp/dry-bad.json" </dev/null
+like "$rc:$err" "^3:azrepos-connect: name: " "a dry run with an invalid name: exit 3"
+[ ! -e "$tap_tmp/dry-bad.json" ]
+ok $? "... and no answers file written"
+run http --name twice --token-file "$tap_tmp/t1" --ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: ssh-key: only used with connection ssh: leave it out
+azrepos-connect: 1 error; nothing was written" "an SSH key given with HTTP: exit 3, said (not dropped quietly)"
+# A list's flag repeated: each value taken, none replacing the one before.
+run http --name twice --token-file "$tap_tmp/t1" --tags team:web --tags prod --skip-test --dry-run \
+	--write-answers "$tap_tmp/tags.json" </dev/null
+is "$rc:$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tags"])' "$tap_tmp/tags.json" 2>&1)" \
+	"0:['team:web', 'prod']" "--tags given twice: both values kept"
+is "$(files)" "$before" "nothing written for any of these"
+
+# A password stored under the token's id, of the same value: a secret of another kind, not this
+# run's token already in place (a rerun): refused as any secret already there.
+printf 'tok-one' | az secret set pw --kind password >/dev/null 2>&1
+run http --name pwtok --token-file "$tap_tmp/t1" --token-secret pw --skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: token: the store already has a secret 'pw': to use it, give --token-secret pw instead" \
+	"a token of the value of a stored password, under its id: exit 3, said"
+[ ! -e "$home/connectors/pwtok.json" ]
+ok $? "... no connector saved"
+
+# A token in a path (an answers file named after it by mistake): withheld in --output json's errors too.
+run az new --non-interactive --answers "$tap_tmp/$pat.json" --skip-test --output json </dev/null
+like "$rc:$out" '^3:.*"field":"answers","message":"cannot read [^"]*\(a token, not shown\)\.json: No such file or directory"' \
+	"an answers file not there, a token in its name: exit 3, the token withheld in the JSON error"
+unlike "$out" "abcdefghijklmnop" "... repeated nowhere in the JSON"
+
+# A key that is not RSA, its passphrase named (in the store), no key file to open the store: the
+# key's error is said with the others all the same.
+run "$bin" --home "$tap_tmp/home-nokeyfile" new --non-interactive --name 'ed!' --url-type repo --connection ssh \
+	--url "$AZF_SSH_URL" --ssh-key-file "$top_srcdir/tests/data/sshkey/ed25519" --ssh-key-passphrase-secret pp \
+	--skip-test </dev/null
+is "$rc" 3 "an ed25519 key, its passphrase named, and an invalid name: exit 3"
+like "$err" "^azrepos-connect: ssh-key: the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096" \
+	"... the key's error said too, with how to make an RSA key (no wizard's F3 on the command line)"
+like "$err" "^azrepos-connect: name: " "... and the name's"
+
+# A home that is a file, not a folder (a typo): whether a store is there cannot be told, so the
+# secret named is not said to be missing from "no secret store yet"; the name's error is the one.
+: >"$tap_tmp/home-is-a-file"
+run "$bin" --home "$tap_tmp/home-is-a-file" new --non-interactive --name 'tt!' --url-type repo --url "$repo_url" \
+	--username ci --token-secret tt --skip-test </dev/null
+is "$rc:$(printf '%s
+' "$err" | grep -c 'no secret store yet')" "3:0" \
+	"a home that is a file, an invalid name: exit 3, no store said missing"
