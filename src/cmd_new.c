@@ -360,6 +360,7 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 			continue;
 		}
 		if (fl->variant == NEW_STDIN && stdin_used) {
+			s->unread[fl->id] = true; /* refused: never the value of another field instead */
 			newconn_error(e, f->key, "only one secret can come from stdin; use --%s-file F", f->key);
 			continue;
 		}

@@ -131,7 +131,8 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 		const struct field *f = fields_at(id);
 		const struct secbuf *v = s->v.val[id];
 
-		if (f->kind != FIELD_SECRET || !fields_applies(c, id))
+		/* A value refused as given (said) is not judged again, nor one taken in its place. */
+		if (f->kind != FIELD_SECRET || !fields_applies(c, id) || s->unread[id])
 			continue;
 		if (newconn_missing(c, s, id)) {
 			newconn_error(e, f->key, "required: give --%s-file F, --%s-stdin or --%s-secret ID",
@@ -491,11 +492,22 @@ static enum store_status newconn_put_secrets(struct store *store, const struct c
 
 		if (!s->fresh[id] || !fields_applies(c, id))
 			continue;
-		/* Free when checked, taken since (the check is not under the lock): never replace it. */
-		if (!store_find(store, sid, &had) && store_txn_has(store, sid)) {
-			snprintf(err->message, sizeof(err->message), "another process stored a secret '%s' "
-			         "meanwhile; run again to choose another id", sid);
-			st = STORE_BUSY;
+		/*
+		 * Free when checked, taken since (the check is not under the lock): never replaced. The same
+		 * value of the same kind (a fleet's runs given one token for one id) is simply there already.
+		 */
+		enum store_kind kind;
+		if (!store_find(store, sid, &had) && store_txn_kind(store, sid, &kind)) {
+			struct secbuf *have = NULL;
+			bool same = kind == fields_at(id)->store_kind && store_get(store, sid, &have, err) == STORE_OK &&
+			            secbuf_equal(have, s->v.val[id]);
+
+			secbuf_free(have);
+			if (!same) {
+				snprintf(err->message, sizeof(err->message), "another process stored a secret '%s' "
+				         "meanwhile; run again to choose another id", sid);
+				st = STORE_BUSY;
+			}
 		} else {
 			st = store_put(store, sid, fields_at(id)->store_kind, s->v.val[id], err);
 		}

@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 83
+plan 84
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -325,3 +325,13 @@ is "$(cat "$tap_tmp"/share?.out | grep -c -e '^rc=15$' -e '^rc=3$')" 5 "... the 
 winner=$(grep -l '^rc=4$' "$tap_tmp"/share?.out | sed 's/.*share\(.\)\.out/\1/')
 is "$(ls "$home/connectors" | grep '^share[1-6]\.json$'):$(az secret get shared3 </dev/null)" "share$winner.json:shared-run-$winner" \
 	"... one connector file naming it, the secret holding that run's value"
+# The same with one token for all (a fleet given one PAT for one id): the value stored meanwhile is
+# the one each run has, so each saves its connector naming it.
+printf 'shared-by-all' >"$tap_tmp/same.token"
+for i in 1 2 3 4 5 6; do
+	(http --name "same$i" --token-file "$tap_tmp/same.token" --token-secret shared4 --ca-file "$AZF_CA" \
+		--save-on-failure </dev/null >"$tap_tmp/same$i.out" 2>&1; echo "rc=$?" >>"$tap_tmp/same$i.out") &
+done
+wait
+is "$(cat "$tap_tmp"/same?.out | grep -c -e '^rc=4$' -e '^rc=0$'),$(ls "$home/connectors" | grep -c '^same[1-6]\.json$'),$(az secret get shared4 </dev/null)" \
+	"6,6,shared-by-all" "six runs storing one token under one new id at once: all six save, none 'taken meanwhile'"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 17))
+plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -366,6 +366,11 @@ azrepos-connect: 1 error; nothing was written" "--token-file twice: exit 3, said
 run http --name twice --token-stdin --api-access true --api-token-stdin --skip-test <"$tap_tmp/t1"
 is "$rc:$err" "3:azrepos-connect: api-token: only one secret can come from stdin; use --api-token-file F
 azrepos-connect: 1 error; nothing was written" "two secrets from stdin: exit 3, the second said with the way out"
+run http --name twice --token-stdin --api-access true --api-token-stdin --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: api-token: only one secret can come from stdin; use --api-token-file F
+azrepos-connect: token: the value is empty
+azrepos-connect: 2 errors; nothing was written" \
+	"... stdin empty: the token said empty, the API token only refused (never judged by the token's value)"
 run http --name twice --token-file "$tap_tmp/t1" --skip-test --output yaml </dev/null
 is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: new: --output takes text or json, not 'yaml'" \
 	"--output yaml: exit 2, said (not taken as text)"
