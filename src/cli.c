@@ -63,7 +63,7 @@ static void cli_help(FILE *out)
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 usage, 3 invalid input, 4 connectivity check\n"
 	      "failed, 5 cancelled, 10-18 secret store errors (see azrepos-connect(1)).\n"
-	      "Run '" AZ_PROGRAM " COMMAND --help' for the options of a command.\n", out);
+	      "Run '" AZ_PROGRAM " COMMAND --help' (or 'help COMMAND') for the options of a command.\n", out);
 }
 
 /* A word for a shell: quoted if need be. */

@@ -2,7 +2,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 [ -r /usr/share/bash-completion/bash_completion ] || skip_all "bash-completion is not installed"
-plan 43
+plan 45
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
 PATH="$(dirname "${AZREPOS_CONNECT:?}"):$PATH"
 export PATH
@@ -26,7 +26,9 @@ complete_words() {
 	' complete "$top_srcdir" "$@"
 }
 
-is "$(complete_words azrepos-connect "")" "delete edit export list new secret show test " "commands"
+is "$(complete_words azrepos-connect "")" "delete edit export help list new secret show test " "commands"
+is "$(complete_words azrepos-connect help "")" "delete edit export list new secret show test " "help COMMAND: the commands"
+is "$(complete_words azrepos-connect help list "")" "" "... one only"
 is "$(complete_words azrepos-connect --h)" "--help --home " "global options"
 like "$(complete_words azrepos-connect new --url-)" "--url-type" "new's field flags come from its --help"
 like "$(complete_words azrepos-connect new --tok)" "--token-file --token-secret --token-stdin" "secret flags"
