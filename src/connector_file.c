@@ -121,7 +121,7 @@ fail:
 
 char *connector_file_text(const struct connector *c)
 {
-	return connector_file_draft_text(c, NULL, NULL, NULL);
+	return connector_file_draft_text(c, NULL, NULL, NULL, NULL);
 }
 
 bool connector_file_same(const struct connector *a, const struct connector *b)
@@ -147,8 +147,35 @@ bool connector_file_sum(const struct connector *c, char sum[CONNECTOR_FILE_SUM_L
 	return true;
 }
 
+/* A draft's page by name: its title, as the wizard shows it. */
+static const char *connector_file_page_name(int page)
+{
+	return page == CONNECTOR_FILE_DRAFT_REVIEW ? "Review" : fields_page_title(page);
+}
+
+/* The focused item's name: its file key for a store id, the field's key for a value. */
+static void connector_file_focus_name(const struct connector_draft_at *at, char *buf, size_t buflen)
+{
+	snprintf(buf, buflen, "%s%s", fields_at(at->field)->key, at->sid ? CONNECTOR_FILE_SECRET_SUFFIX : "");
+}
+
+/* The place into root, when there is one: false when out of memory. */
+static bool connector_file_put_at(cJSON *root, const struct connector_draft_at *at)
+{
+	char focus[64];
+
+	if (!at || at->page < 0)
+		return true;
+	if (!cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_PAGE, connector_file_page_name(at->page)))
+		return false;
+	if (at->field < 0)
+		return true;
+	connector_file_focus_name(at, focus, sizeof(focus));
+	return cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_FOCUS, focus) != NULL;
+}
+
 char *connector_file_draft_text(const struct connector *c, const char *key_file, const char *key_made,
-                                const struct connector *base)
+                                const struct connector *base, const struct connector_draft_at *at)
 {
 	cJSON *root = connector_file_json(c);
 	char sum[CONNECTOR_FILE_SUM_LEN + 1];
@@ -156,7 +183,8 @@ char *connector_file_draft_text(const struct connector *c, const char *key_file,
 
 	if (root && (!key_file || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_FILE, key_file)) &&
 	    (!key_made || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_MADE, key_made)) &&
-	    (!base || (connector_file_sum(base, sum) && cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_BASE, sum))))
+	    (!base || (connector_file_sum(base, sum) && cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_BASE, sum))) &&
+	    connector_file_put_at(root, at))
 		text = json_print(root);
 	cJSON_Delete(root);
 	return text;
@@ -434,6 +462,32 @@ static bool connector_file_take(cJSON *root, const char *key, char **out)
 	return ok;
 }
 
+/* Take a draft's place out of root into *at (none: -1); false when out of memory. */
+static bool connector_file_take_at(cJSON *root, struct connector_draft_at *at)
+{
+	char *page = NULL, *focus = NULL, name[64];
+	bool ok = connector_file_take(root, CONNECTOR_FILE_DRAFT_PAGE, &page) &&
+	          connector_file_take(root, CONNECTOR_FILE_DRAFT_FOCUS, &focus);
+
+	*at = CONNECTOR_FILE_DRAFT_NOWHERE;
+	for (int p = 0; page && p <= CONNECTOR_FILE_DRAFT_REVIEW; p++)
+		if (strcmp(page, connector_file_page_name(p)) == 0)
+			at->page = p;
+	/* Only an item of that page (a secret: its value, or its store id), by the name it is written under. */
+	for (int id = 0; focus && at->page >= 0 && id < FIELD_COUNT; id++) {
+		bool secret = fields_at(id)->kind == FIELD_SECRET;
+		for (int sid = 0; (int)fields_at(id)->page == at->page && sid <= secret; sid++) {
+			struct connector_draft_at item = { at->page, id, sid };
+			connector_file_focus_name(&item, name, sizeof(name));
+			if (strcmp(focus, name) == 0)
+				*at = item;
+		}
+	}
+	free(page);
+	free(focus);
+	return ok;
+}
+
 /* d (a draft's): where its extras (connector_draft) go, if the text holds them. */
 static struct connector *connector_file_parse_as(const char *text, size_t len, const char *name,
                                                  bool answers, struct connector_draft *d, char *msg,
@@ -472,7 +526,8 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 	}
 	bool taken = !d || (connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_FILE, &d->key_file) &&
 	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_MADE, &d->key_made) &&
-	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_BASE, &d->base));
+	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_BASE, &d->base) &&
+	                    connector_file_take_at(root, &d->at));
 	c = connector_file_from_json(root, name, answers, msg, msglen);
 	if (c && !taken) {
 		snprintf(msg, msglen, "out of memory");
@@ -498,7 +553,7 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
 struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
                                              struct connector_draft *d, char *msg, size_t msglen)
 {
-	*d = (struct connector_draft){ 0 };
+	*d = (struct connector_draft){ .at = CONNECTOR_FILE_DRAFT_NOWHERE };
 	struct connector *c = connector_file_parse_as(text, len, name, true, d, msg, msglen);
 
 	if (!c)
@@ -511,7 +566,7 @@ void connector_file_draft_free(struct connector_draft *d)
 	free(d->key_file);
 	free(d->key_made);
 	free(d->base);
-	*d = (struct connector_draft){ 0 };
+	*d = (struct connector_draft){ .at = CONNECTOR_FILE_DRAFT_NOWHERE };
 }
 
 bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen)

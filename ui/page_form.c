@@ -350,19 +350,11 @@ static void form_next(struct wizard *w)
 /* F10: to the review when every page is right, else to the first thing to fix. */
 static void form_finish(struct wizard *w)
 {
-	int first;
+	int first, page = wizard_page_to_fix(w, WIZARD_REVIEW, &first);
 
-	wizard_key_refresh(w);
-	for (int p = 0; p < FIELD_PAGE_COUNT; p++)
-		if (!wizard_page_ok(w, p, &first)) {
-			wizard_goto(w, p);
-			w->tried[p] = true;
-			w->focus = first;
-			snprintf(w->status, sizeof(w->status), "%s: something to fix before the review",
-			         fields_page_title(p));
-			return;
-		}
-	wizard_goto(w, WIZARD_REVIEW);
+	wizard_goto(w, page);
+	if (page != WIZARD_REVIEW)
+		w->focus = first;
 }
 
 /*

@@ -364,6 +364,19 @@ void wizard_goto(struct wizard *w, int page)
 	w->refusing = REFUSING_NONE;
 }
 
+int wizard_page_to_fix(struct wizard *w, int page, int *first)
+{
+	wizard_key_refresh(w);
+	for (int p = 0; p < page && p < FIELD_PAGE_COUNT; p++)
+		if (!wizard_page_ok(w, p, first)) {
+			w->tried[p] = true;
+			snprintf(w->status, sizeof(w->status), "%s: something to fix before %s", fields_page_title(p),
+			         page == WIZARD_REVIEW ? "the review" : wizard_steps[page]);
+			return p;
+		}
+	return page;
+}
+
 void wizard_take_messages(struct wizard *w)
 {
 	const char *prefix = AZ_PROGRAM ": ";

@@ -109,6 +109,27 @@ void wizard_draft_drop(struct wizard *w)
 	w->draft_ours = false;
 }
 
+/*
+ * Where this run is, for the next one to come back to. The test page is kept
+ * as the review: its result goes with this run, and the review, one Enter
+ * from the test, shows the values taken up before it runs again; the last
+ * form page instead would send back one who had finished the form.
+ */
+static struct connector_draft_at wizard_draft_where(const struct wizard *w)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	struct connector_draft_at at = { .page = CONNECTOR_FILE_DRAFT_REVIEW, .field = -1 };
+
+	if (w->page >= FIELD_PAGE_COUNT)
+		return at;
+	at.page = w->page;
+	if (w->focus < (int)wizard_items(w, w->page, items)) {
+		at.field = (int)items[w->focus].id;
+		at.sid = items[w->focus].sid;
+	}
+	return at;
+}
+
 bool wizard_draft_save(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
@@ -116,8 +137,10 @@ bool wizard_draft_save(struct wizard *w)
 
 	if (!w->dirty || w->start->dry_run || w->draft_held_by)
 		return false;
-	/* Written before and still there (not removed by another run meanwhile): kept. */
-	if (!w->undrafted && wizard_draft_ours(w, NULL))
+	struct connector_draft_at at = wizard_draft_where(w);
+	bool moved = at.page != w->draft_at.page || at.field != w->draft_at.field || at.sid != w->draft_at.sid;
+	/* Written before, still there (not removed by another run meanwhile) and at this place: kept. */
+	if (!w->undrafted && !moved && wizard_draft_ours(w, NULL))
 		return true;
 	w->undrafted = false;
 	/*
@@ -146,7 +169,7 @@ bool wizard_draft_save(struct wizard *w)
 			key_file = NULL;
 	}
 	/* An edit's draft names the connector it changes: offered again only on that one. */
-	text = d ? connector_file_draft_text(d, key_file, *w->pub_id ? w->pub_id : NULL, w->start->base) : NULL;
+	text = d ? connector_file_draft_text(d, key_file, *w->pub_id ? w->pub_id : NULL, w->start->base, &at) : NULL;
 	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
 	bool nothing = w->start->editing && !key_file && !*w->pub_id && d && connector_file_same(w->start->base, d);
 	connector_free(d);
@@ -159,6 +182,7 @@ bool wizard_draft_save(struct wizard *w)
 		         strerror(errno));
 	else {
 		wizard_draft_sum(text, strlen(text), w->draft_sum);
+		w->draft_at = at;
 		w->draft_ours = kept = true;
 	}
 	free(text);
@@ -191,6 +215,30 @@ static void wizard_draft_resume_values(struct wizard *w, const struct connector 
 	if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
 		wizard_changed(w, FIELD_SSH_KEY);
 	w->ident_typed = w->start->editing || wizard_ident_own(w);
+}
+
+/*
+ * Back where the draft was left (an older draft says nowhere: the first page, as then), but never
+ * past a page with something to fix (a saved connector has that identifier now; a secret, never
+ * in a draft, is to be given again): on that one then, its messages shown, as F10 does.
+ */
+static void wizard_draft_resume_at(struct wizard *w, struct connector_draft_at at)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	int first;
+
+	if (at.page < 0)
+		return;
+	/* Not wizard_goto: nothing to keep on the way, the draft is what this run starts from. */
+	w->page = wizard_page_to_fix(w, at.page, &first);
+	if (w->page != at.page) {
+		w->focus = first;
+		return;
+	}
+	size_t n = w->page < FIELD_PAGE_COUNT ? wizard_items(w, w->page, items) : 0;
+	for (size_t i = 0; i < n; i++)
+		if ((int)items[i].id == at.field && items[i].sid == at.sid)
+			w->focus = (int)i;
 }
 
 void wizard_draft_resume(struct wizard *w)
@@ -258,6 +306,7 @@ void wizard_draft_resume(struct wizard *w)
 			/* Taken up: this run's now, removed once saved. */
 			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
 			w->draft_ours = true;
+			wizard_draft_resume_at(w, extra.at);
 		}
 	}
 	connector_file_draft_free(&extra);

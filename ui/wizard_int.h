@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "connector_file.h"
 #include "fields.h"
 #include "input.h"
 #include "newconn.h"
@@ -86,6 +87,7 @@ struct wizard {
 	bool undrafted;                 /* typed since the draft was last written */
 	char *draft;                    /* its file: the new connector's, or this edit's */
 	bool draft_ours;                /* this run wrote the draft, or took it up */
+	struct connector_draft_at draft_at; /* the page and focus the draft written last holds */
 	int draft_lock;                 /* held for the run: no other wizard writes this draft */
 	long draft_held_by;             /* ... else the pid of the run that holds it (0: none, -1: unknown) */
 	unsigned char draft_sum[WIZARD_DRAFT_SUM]; /* ... and what it held then */
@@ -143,6 +145,14 @@ bool wizard_page_ok(struct wizard *w, enum field_page page, int *first);
 
 /* Go to a page (form pages: focus the first item); the draft is kept on the way. */
 void wizard_goto(struct wizard *w, int page);
+
+/*
+ * Never past a page with something to fix: the first form page before page
+ * (F10: the review; a resumed draft: its page) that has, all its messages
+ * shown from now on and said in the status, *first its first item to fix;
+ * else page.
+ */
+int wizard_page_to_fix(struct wizard *w, int page, int *first);
 
 /* Messages the core wrote to ctx->err since the last call: the last line into w->status. */
 void wizard_take_messages(struct wizard *w);

@@ -1,8 +1,8 @@
 # e2e: moving around the wizard: Back/Next keep the values, the review's page
 # keys, F1 help, a terminal too small and back (the keys typed meanwhile held,
 # then taken), Ctrl-C (asks, n goes on, y
-# quits with 5 and a draft), resuming the draft (Ctrl-C or Esc at its offer
-# quits and keeps it), keys that come in one read with an Esc, and the terminal restored
+# quits with 5 and a draft), resuming the draft (on the page and field left;
+# Ctrl-C or Esc at its offer quits and keeps it), keys that come in one read with an Esc, and the terminal restored
 # after Ctrl-C, SIGTERM, SIGHUP and a fatal SIGSEGV (stty settings compared);
 # SIGTERM and SIGHUP keep what was typed in the draft first.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(83)
+tap = Tap(84)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -236,6 +236,9 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]], tap=tap) a
     tap.ok(t.has("'Nav Test'") or "'Nav Test'" in t.screen_text().replace("\n", " "),
            "the next run offers to resume the draft, by its name")
     t.send("y")
+    t.wait_for("URL type *")
+    tap.is_(t.focused_label(), "URL *", "y: back on Details, on the URL, where that run quit")
+    t.send(ESC)
     t.wait_for("Name *")
     tap.ok(t.value("Name") == "Nav Test" and t.value("Description") == "a description",
            "y: the values come back")

@@ -1,0 +1,89 @@
+# e2e: a run dropped (SIGHUP, as a dropped SSH session) comes back where it was: the draft
+# keeps the page and the focused field, and y at the next run's offer goes there (a secret's
+# store id row too); never past a page that has something to fix now (a saved connector took
+# the identifier since): that page then, its messages shown; n starts anew on the first page.
+. "$top_srcdir/tests/e2e/wizard_lib.sh"
+wizard_python <<'PY'
+import json, os, signal
+from tui import *
+
+binary, tmp, azf = context()
+home, base = keyed_home(binary, tmp)
+draft = os.path.join(home, "draft.json")
+tap = Tap(10)
+
+def hang_up(t):
+    """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
+    os.kill(t.child.pid, signal.SIGHUP)
+    t.wait_exit()
+
+def kept():
+    try:
+        return json.load(open(draft))
+    except (OSError, ValueError) as e:
+        tap.diag("draft: %s" % e)
+        return {}
+
+def resumed(answer):
+    """A new run, answering the offer of the draft."""
+    t = Tui(base + ["new"], tap=tap)
+    t.wait_for("Go on with it?")
+    t.send(answer)
+    return t
+
+# ---- dropped on Credentials, the token's field focused ----
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Resume One", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type("ci")
+    t.send(TAB)
+    hang_up(t)
+d = kept()
+tap.ok(d.get("wizard-page") == "Credentials" and d.get("wizard-focus") == "token" and d.get("username") == "ci",
+       "SIGHUP on Credentials: the draft keeps the page and the focused field (the token)")
+with resumed("y") as t:
+    t.wait_for("Tab move")
+    tap.ok(t.value("Username") == "ci" and t.field_row("URL type") < 0,
+           "y: the run resumes on Credentials, its values there")
+    tap.is_(t.focused_label(), "Personal Access Token *", "... with the focus on the field that had it")
+    t.send(TAB)
+    hang_up(t)
+d = kept()
+tap.is_(d.get("wizard-focus"), "token-secret", "dropped again on the token's store id row: the draft says so")
+with resumed("y") as t:
+    t.wait_for("Tab move")
+    tap.is_(t.focused_label(), "store id", "y: back on that store id row")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+
+# ---- n: a blank form on the first page ----
+with resumed("n") as t:
+    t.wait_for("Name *")
+    tap.ok(t.focused_label() == "Name *" and t.field_row("Username") < 0 and t.value("Name") == "e.g. Azure Payments",
+           "n: the run starts anew on Overview, in an empty Name")
+    t.send(CTRL_C)
+    t.wait_exit()
+
+# ---- an earlier page wrong now: the identifier taken by a connector saved since ----
+os.unlink(draft)
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Taken Later", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type("ci")
+    hang_up(t)
+d = kept()
+made = new_http(base, azf, "Taken Later", "--skip-test")
+tap.ok(made.returncode == 0 and d.get("wizard-page") == "Credentials" and d.get("identifier") == "Taken_Later",
+       "a draft left on Credentials, and a connector saved since with its identifier")
+with resumed("y") as t:
+    t.wait_for("Name *")
+    words = "".join(t.screen_text().split())
+    tap.ok(t.field_row("Username") < 0 and "Overview:somethingtofixbeforeCredentials" in words,
+           "y: the run resumes on Overview, not past it, and says why")
+    tap.is_(t.focused_label(), "Identifier *", "... the identifier focused")
+    tap.ok("a connector 'Taken_Later' already exists" in " ".join((t.message("Identifier") or "").split()),
+           "... its message shown")
+tap.done()
+PY
