@@ -294,11 +294,7 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		rc = AZ_EXIT_INVALID;
 	}
 	/* The value it has already: nothing written, and said so (a playbook run again changes nothing). */
-	struct secbuf *have = NULL;
-	bool same = rc == AZ_EXIT_OK && stored && had.kind == kind && store_get(s, id, &have, &err) == STORE_OK &&
-	            secbuf_equal(have, value);
-	secbuf_free(have);
-	if (same) {
+	if (rc == AZ_EXIT_OK && stored && store_holds(s, id, kind, value)) {
 		fprintf(ctx->out, "Secret %s (%s) unchanged: it holds that value already; nothing written.\n", id,
 		        store_kind_name(kind));
 		secbuf_free(value);

@@ -496,14 +496,8 @@ static enum store_status newconn_put_secrets(struct store *store, const struct c
 		 * Free when checked, taken since (the check is not under the lock): never replaced. The same
 		 * value of the same kind (a fleet's runs given one token for one id) is simply there already.
 		 */
-		enum store_kind kind;
-		if (!store_find(store, sid, &had) && store_txn_kind(store, sid, &kind)) {
-			struct secbuf *have = NULL;
-			bool same = kind == fields_at(id)->store_kind && store_get(store, sid, &have, err) == STORE_OK &&
-			            secbuf_equal(have, s->v.val[id]);
-
-			secbuf_free(have);
-			if (!same) {
+		if (!store_find(store, sid, &had) && store_txn_has(store, sid)) {
+			if (!store_holds(store, sid, fields_at(id)->store_kind, s->v.val[id])) {
 				snprintf(err->message, sizeof(err->message), "another process stored a secret '%s' "
 				         "meanwhile; run again to choose another id", sid);
 				st = STORE_BUSY;

@@ -712,6 +712,20 @@ enum store_status store_get(struct store *s, const char *id, struct secbuf **val
 	return st;
 }
 
+bool store_holds(struct store *s, const char *id, enum store_kind kind, const struct secbuf *value)
+{
+	/* The view store_get reads: the transaction's, else the file's (nothing before authentication). */
+	const struct store_file *f = s->txn ? s->txn : s->file;
+	int i = (s->txn ? s->txn_keys : s->keys) ? store_format_find(f, id) : -1;
+	struct secbuf *have = NULL;
+	struct store_error err;
+	bool same = i >= 0 && f->entries[i].kind == kind && store_get(s, id, &have, &err) == STORE_OK &&
+	            secbuf_equal(have, value);
+
+	secbuf_free(have);
+	return same;
+}
+
 static uint64_t store_now(void)
 {
 	time_t t = time(NULL);

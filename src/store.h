@@ -117,6 +117,12 @@ uint64_t store_generation(const struct store *s);
 enum store_status store_get(struct store *s, const char *id, struct secbuf **value,
                             struct store_error *err);
 
+/*
+ * Does the store (in a transaction: as it is now) hold exactly value, of kind, under id? A
+ * write of it would change nothing.
+ */
+bool store_holds(struct store *s, const char *id, enum store_kind kind, const struct secbuf *value);
+
 /* Can value be kept as kind (what store_put refuses, said before a store is made for it)? */
 enum store_status store_value_check(enum store_kind kind, const struct secbuf *value, struct store_error *err);
 
