@@ -74,16 +74,21 @@ static void check_failed_store(struct wizard *w)
 	w->status[0] = '\0';
 }
 
+/* The CA file of this run: given on this page (C), else with --ca-file; "" when none. */
+static const char *check_ca_given(const struct wizard *w)
+{
+	return *w->ca_file ? w->ca_file : w->start->check.ca_file ? w->start->check.ca_file : "";
+}
+
 /* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */
 static void check_done_failures(struct wizard *w, const char *id)
 {
 	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "";
 	size_t len = strlen(w->done);
-	const char *ca_file = *w->ca_file ? w->ca_file : w->start->check.ca_file;
 
 	/* The CA the test trusted is not in the connector: without it, the command fails on TLS. */
-	if (ca_file && *ca_file)
-		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
+	if (*check_ca_given(w))
+		cli_arg("--ca-file", check_ca_given(w), ca, sizeof(ca));
 
 	for (size_t i = 0; i < w->nres && len < sizeof(w->done); i++)
 		if (w->res[i].status == CHECK_FAILED)
@@ -152,8 +157,8 @@ static void check_save(struct wizard *w)
 		bool dropped = !fields_applies(w->cc, FIELD_SSH_KEY) && wizard_drop_made_key(w);
 		if (!fields_applies(w->cc, FIELD_SSH_KEY))
 			w->pub_path[0] = '\0';
-		/* The CA given, on this page (C) or on the command line: a later 'test' needs it again. */
-		const char *ca = *w->ca_file ? w->ca_file : w->start->check.ca_file ? w->start->check.ca_file : "";
+		/* The CA given: a later 'test' needs it again. */
+		const char *ca = check_ca_given(w);
 		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s%s%.300s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
 		         *w->pub_path ? "; its public key: " : "", w->pub_path,
@@ -276,8 +281,7 @@ static void check_ask_ca_file(struct wizard *w)
 	char path[sizeof(w->ca_file)], full[sizeof(w->ca_file)];
 
 	/* The file of --ca-file to start from, if C was not used yet: a wrong one is mended, not retyped. */
-	snprintf(path, sizeof(path), "%s", *w->ca_file || !w->start->check.ca_file ? w->ca_file
-	                                                                          : w->start->check.ca_file);
+	snprintf(path, sizeof(path), "%s", check_ca_given(w));
 	w->status[0] = '\0';
 	for (;;) {
 		if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path))) {
