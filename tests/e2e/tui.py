@@ -6,6 +6,7 @@ pyte screen (what a person sees) and a raw transcript (every byte), and the
 helpers below send keys, wait for text and print TAP.
 """
 
+import json
 import os
 import re
 import shlex
@@ -592,3 +593,13 @@ def any_file_holds(top, needle):
             if needle in f.read():
                 hits.append(p)
     return hits
+
+
+def read_draft(home, tap):
+    """The draft the wizard kept in home, as JSON: {} when there is none to read (said as a diag)."""
+    try:
+        with open(os.path.join(home, "draft.json")) as f:
+            return json.load(f)
+    except Exception as e:
+        tap.diag("draft: %s" % e)
+        return {}

@@ -314,11 +314,7 @@ with Tui([binary, "--home", over, "new"], tap=tap) as t:
     t.resize(24, 80)
     t.wait_for("Description")
     t.quit()
-try:
-    d = json.load(open(os.path.join(over, "draft.json")))
-except Exception as e:
-    d = {}
-    tap.diag("draft: %s" % e)
+d = read_draft(over, tap)
 tap.is_(d.get("description"), typed[:512], "... and those 512 are taken, in the order typed (the draft keeps them)")
 
 # ---- signals ----
@@ -342,11 +338,7 @@ for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP"), (signa
     tap.ok(b"wrapper-done" in bytes(t.raw), "%s: the shell around it goes on" % name)
     if sig != signal.SIGSEGV:
         # The name typed, its field not left: still kept for the next run.
-        try:
-            d = json.load(open(os.path.join(tmp, "h" + name, "draft.json")))
-        except Exception as e:
-            d = {}
-            tap.diag("draft: %s" % e)
+        d = read_draft(os.path.join(tmp, "h" + name), tap)
         tap.ok(d.get("name") == "x" and b"nothing was saved; the values typed" in bytes(t.raw),
                "%s: the value being typed is kept in the draft, and it says so" % name)
 
@@ -364,11 +356,7 @@ except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
 rc = wrapped_end(t, w, "SIGHUP twice")
 tap.is_(rc, str(128 + signal.SIGHUP), "SIGHUP twice: the wizard ends by the signal")
-try:
-    d = json.load(open(os.path.join(hup2, "draft.json")))
-except Exception as e:
-    d = {}
-    tap.diag("draft: %s" % e)
+d = read_draft(hup2, tap)
 left = [f for f in os.listdir(hup2) if ".tmp." in f] if os.path.isdir(hup2) else []
 tap.ok(d.get("name") == "y" and not left, "SIGHUP twice: the value typed is in the draft, no temp file left")
 
@@ -482,11 +470,7 @@ except TuiTimeout as e:
     tap.diag("stopped: %s" % e)
 if t.child.isalive():
     t.child.kill(signal.SIGKILL)
-try:
-    d = json.load(open(os.path.join(hd, "draft.json")))
-except Exception as e:
-    d = {}
-    tap.diag("draft: %s" % e)
+d = read_draft(hd, tap)
 tap.is_(d.get("name"), "dropped", "what was being typed is in the draft for the next run")
 
 tap.done()

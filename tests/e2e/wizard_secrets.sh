@@ -3,7 +3,7 @@
 # and written to <home>/<store id>.pub, the private key never on screen.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import base64, hashlib, json, os, re, signal, socket, subprocess, time
+import base64, hashlib, os, re, signal, socket, subprocess, time
 from tui import *
 
 binary, tmp, azf = context()
@@ -329,11 +329,7 @@ t.close()
 fp = ("SHA256:" + base64.b64encode(hashlib.sha256(base64.b64decode(pub.split()[1])).digest()).decode().rstrip("=")
       if pub else "(no key made)")
 made = "%s azrepos-connect:hupkey@%s" % (fp, socket.gethostname())
-try:
-    d = json.load(open(os.path.join(hup, "draft.json")))
-except Exception as e:
-    d = {}
-    tap.diag("draft: %s" % e)
+d = read_draft(hup, tap)
 tap.ok(d.get("ssh-key-made") == made and not any_file_holds(hup, b"PRIVATE KEY"),
        "SIGHUP after F3: the draft notes the key's fingerprint and comment, as ssh-keygen -l names them, "
        "and no file holds the private key")

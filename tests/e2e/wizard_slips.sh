@@ -4,7 +4,7 @@
 # error says so and drops what was typed ahead for the next page.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os
+import os
 from tui import *
 
 binary, tmp, azf = context()
@@ -22,11 +22,7 @@ with Tui([binary, "--home", home, "new"], tap=tap) as t:
     tap.ok(token[:16] not in t.screen_text() and t.value("URL").startswith("\u2022" * 40),
            "and the URL holding it is masked")
     t.quit()
-try:
-    d = json.load(open(os.path.join(home, "draft.json")))
-except Exception as e:
-    d = {}
-    tap.diag("draft: %s" % e)
+d = read_draft(home, tap)
 tap.ok(d.get("name") == "slip" and "url" not in d, "the draft keeps the name, not the URL holding a token")
 tap.is_(any_file_holds(home, token.encode()), [], "no file under the home holds the token")
 # A password that does not look like a token: masked too; F2 shows it.
