@@ -23,6 +23,7 @@
 #include "secret_users.h"
 #include "store.h"
 #include "store_cli.h"
+#include "store_perm.h"
 #include "utf8.h"
 
 struct cmd_connector_opts {
@@ -212,7 +213,10 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (o.json && o.ids)
 		return msg_usage_for(ctx->err, "list", "list: --json and --ids are two forms of the list: give one");
 	if (connector_file_ids(dir, &ids, &n) != 0) {
-		msg_error(ctx->err, "list: cannot read %s: %s", dir, strerror(errno));
+		struct store_error err;
+
+		store_perm_open_error(errno, dir, "connectors folder", &err);
+		msg_error(ctx->err, "list: %s", err.message);
 		return AZ_EXIT_ERROR;
 	}
 	/* A folder others can write in refuses every file in it: said once, not once a file. */
@@ -260,7 +264,9 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 			rc = AZ_EXIT_ERROR;
 		}
 	} else if (loaded == 0) {
-		fprintf(ctx->out, "No connectors in %s.\n", dir);
+		/* Files refused are said above: "No connectors" would hide them. */
+		if (n == 0)
+			fprintf(ctx->out, "No connectors in %s.\n", dir);
 	} else {
 		for (size_t k = 0; k < 4; k++) {
 			width[k] = strlen(fields_at(cols[k])->label);

@@ -592,6 +592,29 @@ bool connector_file_safe(const char *path, const struct stat *st, char *msg, siz
 	return true;
 }
 
+enum connector_file_rc connector_file_read(const char *path, char **text, size_t *len, struct stat *st, char *msg,
+                                           size_t msglen)
+{
+	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, text, len, st) == 0)
+		return connector_file_safe(path, st, msg, msglen) ? CONNECTOR_FILE_OK : CONNECTOR_FILE_BAD;
+	if (errno == ENOENT)
+		return CONNECTOR_FILE_MISSING;
+	if (errno == EFBIG) {
+		snprintf(msg, msglen, "%s: larger than %d KiB: not a connector file", path, CONNECTOR_FILE_MAX / 1024);
+	} else if (errno == ELOOP) {
+		snprintf(msg, msglen, "%s: a symbolic link: connector files are never followed", path);
+	} else if (errno == EINVAL) {
+		snprintf(msg, msglen, "%s: not a regular file: move it away", path);
+	} else if (errno == EACCES && lstat(path, st) == 0 && st->st_uid != geteuid()) {
+		/* Most often made by a run as root (sudo): who owns it says what fixes it. */
+		connector_file_safe(path, st, msg, msglen);
+	} else {
+		snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
+		return CONNECTOR_FILE_IO;
+	}
+	return CONNECTOR_FILE_BAD;
+}
+
 enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
                                            char *msg, size_t msglen)
 {
@@ -611,25 +634,12 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 		return CONNECTOR_FILE_IO;
 	}
 	struct stat st;
-	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, &text, &len, &st) != 0) {
-		if (errno == ENOENT) {
-			snprintf(msg, msglen, "no connector '%s' (looked for %s)", id, path);
-			rc = CONNECTOR_FILE_MISSING;
-		} else if (errno == EFBIG) {
-			snprintf(msg, msglen, "%s: larger than %d KiB: not a connector file", path,
-			         CONNECTOR_FILE_MAX / 1024);
-		} else if (errno == ELOOP) {
-			snprintf(msg, msglen, "%s: a symbolic link: connector files are never followed", path);
-		} else if (errno == EINVAL) {
-			snprintf(msg, msglen, "%s: not a regular file: move it away", path);
-		} else {
-			snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
-			rc = CONNECTOR_FILE_IO;
-		}
+	rc = connector_file_read(path, &text, &len, &st, msg, msglen);
+	if (rc == CONNECTOR_FILE_MISSING)
+		snprintf(msg, msglen, "no connector '%s' (looked for %s)", id, path);
+	if (rc != CONNECTOR_FILE_OK)
 		goto done;
-	}
-	if (!connector_file_safe(path, &st, msg, msglen))
-		goto done;
+	rc = CONNECTOR_FILE_BAD;
 	*out = connector_file_parse(text, len, path, msg, msglen);
 	if (*out && strcmp(connector_get(*out, FIELD_IDENTIFIER), id) != 0) {
 		snprintf(msg, msglen, "%s: key 'identifier' is '%s' but the file name says '%s': rename "

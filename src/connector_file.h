@@ -134,6 +134,13 @@ bool connector_file_dir_trusted(const char *dir, char *msg, size_t msglen);
 bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen);
 
 /*
+ * Read the connector (or draft) file path, judged as connector_file_safe does. MISSING when it is
+ * not there (msg untouched); refused (BAD) or unreadable (IO): why, with the fix, in msg.
+ */
+enum connector_file_rc connector_file_read(const char *path, char **text, size_t *len, struct stat *st, char *msg,
+                                           size_t msglen);
+
+/*
  * Load connector id from dir: its identifier must be id. On failure the
  * message says what is wrong and where (for MISSING, where it looked).
  */

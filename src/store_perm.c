@@ -20,10 +20,12 @@ static enum store_status store_perm_owner(const struct stat *st, const char *pat
 
 	if (st->st_uid == me || (root_ok && st->st_uid == 0))
 		return STORE_OK;
+	/* A lock file is the store's: no other one would do. */
+	bool own = strcmp(what, "lock file") != 0;
 	return store_fail(err, STORE_PERMISSIONS,
-	                  "%s %s belongs to uid %u, not to you (uid %u): run 'chown %u %s' as root, or "
-	                  "use a %s of your own", what, path, (unsigned)st->st_uid, (unsigned)me,
-	                  (unsigned)me, path, what);
+	                  "%s %s belongs to uid %u, not to you (uid %u): run 'chown %u %s' as root%s%s%s", what,
+	                  path, (unsigned)st->st_uid, (unsigned)me, (unsigned)me, path, own ? ", or use a " : "",
+	                  own ? what : "", own ? " of your own" : "");
 }
 
 enum store_status store_perm_open_error(int errnum, const char *path, const char *what,
@@ -32,9 +34,15 @@ enum store_status store_perm_open_error(int errnum, const char *path, const char
 	if (errnum == ELOOP)
 		return store_fail(err, STORE_PERMISSIONS, "%s %s is a symbolic link; it must be a regular file: "
 		                  "replace the link by the file it points to", what, path);
-	if (errnum == EACCES || errnum == EPERM)
+	if (errnum == EACCES || errnum == EPERM) {
+		struct stat st;
+
+		/* Most often made by a run as root (sudo): who owns it says what fixes it. */
+		if (lstat(path, &st) == 0 && st.st_uid != geteuid())
+			return store_perm_owner(&st, path, what, false, err);
 		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s", what, path,
 		                  strerror(errnum));
+	}
 	return store_fail(err, STORE_IO, "cannot open the %s %s: %s", what, path, strerror(errnum));
 }
 

@@ -254,12 +254,15 @@ void wizard_draft_resume(struct wizard *w)
 		return;
 	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
 	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
-	if (fileio_read_path_st(path, CONNECTOR_FILE_MAX, &text, &len, &st) != 0)
-		return;
-	/* A draft another user could have written may name any host for a stored token: not offered. */
-	if (!connector_file_safe(path, &st, msg, sizeof(msg))) {
+	/*
+	 * A draft another user could have written may name any host for a stored token: not offered.
+	 * Nor one this run cannot read (made by a run as root): said, with the chown that gives it back.
+	 */
+	enum connector_file_rc rc = connector_file_read(path, &text, &len, &st, msg, sizeof(msg));
+	if (rc != CONNECTOR_FILE_OK) {
 		free(text);
-		snprintf(w->status, sizeof(w->status), "the draft is not offered: %s", msg);
+		if (rc != CONNECTOR_FILE_MISSING)
+			snprintf(w->status, sizeof(w->status), "the draft is not offered: %s", msg);
 		return;
 	}
 	unsigned char read_sum[WIZARD_DRAFT_SUM];

@@ -4,13 +4,13 @@
 # the identifier since): that page then, its messages shown; n starts anew on the first page.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os, signal
+import json, os, shutil, signal
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(10)
+tap = Tap(12)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -85,5 +85,31 @@ with resumed("y") as t:
     tap.is_(t.focused_label(), "Identifier *", "... the identifier focused")
     tap.ok("a connector 'Taken_Later' already exists" in " ".join((t.message("Identifier") or "").split()),
            "... its message shown")
+
+# ---- a draft made by a run as root (sudo), mode 0600: not offered, whose it is said, kept ----
+if os.geteuid() == 0 and shutil.which("setpriv"):
+    mine = os.path.join(tmp, "nobody")
+    os.mkdir(mine, 0o700)
+    os.chown(mine, 65534, 65534)
+    os.chmod(tmp, 0o711)
+    root_draft = os.path.join(mine, "draft.json")
+    with open(root_draft, "w") as f:
+        json.dump({"schema": 1, "name": "Made As Root"}, f)
+    os.chmod(root_draft, 0o600)
+    before = open(root_draft, "rb").read()
+    with Tui(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary, "--home", mine, "new"],
+             tap=tap) as t:
+        t.wait_for("Name *")
+        words = "".join(t.screen_text().split())
+        tap.ok(("thedraftisnotoffered:%sbelongstouid0,nottoyou(uid65534)" % "".join(root_draft.split())) in words
+               and ("run'chown65534%s'asroot" % "".join(root_draft.split())) in words,
+               "a draft root made, unreadable: not offered; whose it is and the chown that gives it back")
+        t.send(CTRL_C)
+        t.wait_exit()
+    tap.ok(open(root_draft, "rb").read() == before and os.stat(root_draft).st_uid == 0,
+           "... quit at once: that draft is kept as it was")
+else:
+    for _ in range(2):
+        tap.ok(True, "# SKIP only root can run the wizard as another user")
 tap.done()
 PY

@@ -121,7 +121,7 @@ is "$(said)" "$self" "run as ./azrepos-connect: the absolute path, which works f
 tok=$(head -c 100 /dev/urandom | base32 | tr -d '=\n' | tr 'A-Z' 'a-z' | head -c 52)
 : >"$tap_tmp/plainfile"
 run "$bin" --home "$tap_tmp/plainfile/$tok" list </dev/null
-like "$rc:$err" "^1:azrepos-connect: list: cannot read $tap_tmp/plainfile/\\(a token, not shown\\)/connectors: Not a directory" \
+like "$rc:$err" "^1:azrepos-connect: list: cannot open the connectors folder $tap_tmp/plainfile/\\(a token, not shown\\)/connectors: Not a directory" \
 	"a token in --home: said as withheld in a message (msg_error)"
 unlike "$out$err" "$tok" "and not repeated anywhere"
 run "$bin" new --non-interactive --answers "$tap_tmp/nodir/$tok" </dev/null

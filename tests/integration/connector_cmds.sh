@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 100
+plan 103
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -296,6 +296,23 @@ if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then
 	chmod 700 "$tap_tmp/ro/connectors"
 else
 	ok 0 "# SKIP root without setpriv writes in any folder"
+fi
+# A file and a folder made by a run as root (sudo), mode 0600 and 0700: who owns each, the chown that
+# fixes it, and no "No connectors" hiding the one refused.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	f="$tap_tmp/ro/connectors/azure_payments.json"
+	chown 0:0 "$f"
+	run $as "$bin" --home "$tap_tmp/ro" list </dev/null
+	is "$rc:$out:$err" "1::azrepos-connect: list: $f belongs to uid 0, not to you (uid 65534): whoever owns it could point the connector at another host and get its token; run 'chown 65534 $f' as root if it is yours" \
+		"list, a connector file root made: exit 1, whose it is and its chown, nothing on stdout"
+	run $as "$bin" --home "$tap_tmp/ro" show azure_payments </dev/null
+	has "$rc:$err" "1:azrepos-connect: show: $f belongs to uid 0" "show says the same"
+	chown 0:0 "$tap_tmp/ro/connectors"
+	run $as "$bin" --home "$tap_tmp/ro" list </dev/null
+	is "$rc:$out:$err" "1::azrepos-connect: list: connectors folder $tap_tmp/ro/connectors belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/connectors' as root, or use a connectors folder of your own" \
+		"list, the connectors folder root made: whose it is and its chown"
+else
+	for i in 1 2 3; do ok 0 "# SKIP only root can give a file to another user"; done
 fi
 
 # --- an empty or missing folder -----------------------------------------

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 115
+plan 118
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -323,6 +323,24 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$ro_as" ]; then
 	chmod 700 "$tap_tmp/ro/home"
 else
 	for i in 1 2 3 4 5 6; do ok 0 "# SKIP root without setpriv writes in any folder"; done
+fi
+# The store and its lock made by a run as root (sudo) in the user's folder: who owns each, and the
+# chown that gives it back.
+if [ -n "$ro_as" ]; then
+	chown 0:0 "$tap_tmp/ro/home/secrets.store" "$tap_tmp/ro/home/secrets.store.lock"
+	ro
+	is "$rc:$err" "14:azrepos-connect: secret store $tap_tmp/ro/home/secrets.store belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/home/secrets.store' as root, or use a secret store of your own" \
+		"a store root made: exit 14, whose it is and the chown that fixes it"
+	chown 65534 "$tap_tmp/ro/home/secrets.store"
+	ro
+	is "$rc:$err" "14:azrepos-connect: lock file $tap_tmp/ro/home/secrets.store.lock belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/home/secrets.store.lock' as root" \
+		"its lock file root made: the same, without 'one of your own'"
+	chown 65534 "$tap_tmp/ro/home/secrets.store.lock"
+	printf 'value-3' >"$tap_tmp/ro/v"
+	ro
+	is "$rc:$err" "0:" "both given back: the secret is set"
+else
+	for i in 1 2 3; do ok 0 "# SKIP only root can give a file to another user"; done
 fi
 
 # The first secret refused: no store, and no key file made for it.
