@@ -19,6 +19,7 @@
 #include "exitcode.h"
 #include "fileio.h"
 #include "term.h"
+#include "term_type.h"
 
 #define TERM_PASTE_ON "\033[?2004h"
 #define TERM_PASTE_OFF "\033[?2004l"
@@ -326,6 +327,18 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	}
 	if (term_open(msg, msglen) != 0)
 		return -1;
+	/* One that cannot place the cursor (TERM=dumb) would show nothing at all. */
+	enum term_type type = term_type_judge(name, term_fd);
+	if (type != TERM_TYPE_OK) {
+		if (type == TERM_TYPE_UNKNOWN)
+			snprintf(msg, msglen, "the terminal type '%s' is unknown here (no terminfo entry): try "
+			         "TERM=xterm, or use 'new --non-interactive'", name);
+		else
+			snprintf(msg, msglen, "the terminal type '%s' cannot move the cursor: the wizard needs one "
+			         "that can (try TERM=xterm), or use 'new --non-interactive'", name);
+		term_close_files();
+		return -1;
+	}
 	/* Before newterm, so that ncurses does not put its own (exiting) handlers there. */
 	term_restore_len = 0;
 	term_quit_sig = 0;
@@ -333,25 +346,12 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	term_signals_install();
 	term_screen = newterm(NULL, term_out, term_in);
 	if (!term_screen) {
-		snprintf(msg, msglen, "the terminal type '%s' is unknown here (no terminfo entry): try "
-		         "TERM=xterm, or use 'new --non-interactive'", name);
+		snprintf(msg, msglen, "cannot start the terminal '%s': %s", name, strerror(errno));
 		term_signals_restore();
 		term_close_files();
 		return -1;
 	}
 	set_term(term_screen);
-	/* A terminal that cannot place the cursor (TERM=dumb) would show nothing at all. */
-	const char *cup = tigetstr("cup");
-	if (!cup || cup == (char *)-1) {
-		snprintf(msg, msglen, "the terminal type '%s' cannot move the cursor: the wizard needs one "
-		         "that can (try TERM=xterm), or use 'new --non-interactive'", name);
-		endwin();
-		delscreen(term_screen);
-		term_screen = NULL;
-		term_signals_restore();
-		term_close_files();
-		return -1;
-	}
 	term_restore_prepare();
 	if (!registered)
 		registered = atexit(term_stop) == 0;
