@@ -199,6 +199,24 @@ static const char *fields_url_example(const struct connector *c)
 	               : "https://dev.azure.com/contoso/Shop/_git/ui";
 }
 
+/* Where Azure DevOps shows the URL of the type and connection chosen (none chosen: the help). */
+static const char *fields_url_help(const struct connector *c)
+{
+	bool ssh = fields_if_ssh(c);
+
+	if (!connector_get(c, FIELD_URL_TYPE))
+		return NULL;
+	if (fields_if_project_url(c))
+		return ssh ? "The project's SSH URL: a repository's SSH clone URL without the repository, "
+		             "git@ssh.dev.azure.com:v3/<org>/<project>."
+		           : "The project's URL, as the browser shows it on the project: "
+		             "https://dev.azure.com/<org>/<project>.";
+	return ssh ? "The repository's SSH clone URL (Repos, Files, Clone, SSH): "
+	             "git@ssh.dev.azure.com:v3/<org>/<project>/<repo>."
+	           : "The repository's clone URL (Repos, Files, Clone, HTTPS): "
+	             "https://dev.azure.com/<org>/<project>/_git/<repo>.";
+}
+
 static bool fields_check_test_repo(const struct connector *c, const char *v,
                                    const struct fields_env *env, char *msg, size_t msglen)
 {
@@ -389,6 +407,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.help = "Project: https://dev.azure.com/<org>/<project>, for SSH "
 		        "git@ssh.dev.azure.com:v3/<org>/<project>. Repository: the Clone URL (Repos).",
 		.example = "https://dev.azure.com/contoso/Shop/_git/ui",
+		.help_for = fields_url_help,
 		.example_for = fields_url_example,
 		.page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT, .required = true,
 		/* Harness drops it before adding '/_git/<repo>' (azure-facts §1.3), a Repository URL it uses as given. */
@@ -551,6 +570,14 @@ const char *fields_example(const struct connector *c, enum field_id id)
 	const struct field *f = fields_at(id);
 
 	return f->example_for ? f->example_for(c) : f->example;
+}
+
+const char *fields_help(const struct connector *c, enum field_id id)
+{
+	const struct field *f = fields_at(id);
+	const char *help = f->help_for ? f->help_for(c) : NULL;
+
+	return help ? help : f->help;
 }
 
 bool fields_applies(const struct connector *c, enum field_id id)

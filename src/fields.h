@@ -80,6 +80,7 @@ struct field {
 	const char *key;
 	const char *label;
 	const char *help;           /* one or two sentences: what it is, where to find it */
+	const char *(*help_for)(const struct connector *c); /* one for the other fields, or NULL: help */
 	const char *example;        /* a sample value (placeholder, "required" message), or NULL */
 	const char *(*example_for)(const struct connector *c); /* one fitting the other fields */
 	enum field_page page;
@@ -121,6 +122,9 @@ const char *fields_pointed_choice(const struct connector *c, enum field_id id, c
 
 /* The sample value of a field for this connector as it stands (NULL: none). */
 const char *fields_example(const struct connector *c, enum field_id id);
+
+/* The help of field id for the connector's other fields (where to find the URL of its type). */
+const char *fields_help(const struct connector *c, enum field_id id);
 
 /*
  * The human form of a value that is not a secret, into buf: a choice's label,

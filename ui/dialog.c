@@ -185,7 +185,7 @@ void dialog_help(struct wizard *w, struct wizard_item it)
 		def = fields_human(it.id, def, human, sizeof(human));
 	snprintf(title, sizeof(title), "%s%s", f->label, it.sid ? ": store id" : "");
 	/* The status line shows the first paragraph already; this adds what the rules are. */
-	fprintf(out, "%s\n", wizard_item_help(it));
+	fprintf(out, "%s\n", wizard_item_help(w, it));
 	if (example)
 		fprintf(out, "\nExample: %s", example);
 	if (fixed)

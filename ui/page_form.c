@@ -317,7 +317,7 @@ void page_form_draw(struct wizard *w)
 	if (last < (int)n - 1 || cut)
 		mvaddstr(bottom + 1, COLS - 12, term_ascii() ? "v more" : "↓ more");
 	if (n) {
-		wizard_wrap(wizard_help_y(w), 1, COLS - 2, 2, wizard_item_help(items[w->focus]), term_style(TERM_DIM));
+		wizard_wrap(wizard_help_y(w), 1, COLS - 2, 2, wizard_item_help(w, items[w->focus]), term_style(TERM_DIM));
 	}
 	if (cursor_x >= 0) {
 		move(cursor_y, cursor_x);

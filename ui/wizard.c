@@ -145,11 +145,11 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 	return id == FIELD_SSH_KEY || newconn_secret_ok(id, w->in[id].buf, msg, msglen);
 }
 
-const char *wizard_item_help(struct wizard_item it)
+const char *wizard_item_help(const struct wizard *w, struct wizard_item it)
 {
 	return it.sid ? "The id the secret is kept under in the encrypted store; the connector names it. "
 	                "F4 lists the secrets already stored, to use one of them."
-	              : fields_at(it.id)->help;
+	              : fields_help(w->c, it.id);
 }
 
 const char *wizard_choice_value(const struct wizard *w, enum field_id id, char *buf, size_t buflen)

@@ -158,7 +158,7 @@ int wizard_page_to_fix(struct wizard *w, int page, int *first);
 void wizard_take_messages(struct wizard *w);
 
 /* The help text of an item: its field's, or what a store id is. */
-const char *wizard_item_help(struct wizard_item it);
+const char *wizard_item_help(const struct wizard *w, struct wizard_item it);
 
 /*
  * The key made with F3 is not the connector's any more: its public key file

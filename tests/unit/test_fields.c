@@ -382,6 +382,39 @@ static void test_examples(void **state)
 	connector_free(c);
 }
 
+/*
+ * The URL's help follows the URL type and connection chosen: it shows the form of the example
+ * (contoso, Shop and ui as <org>, <project> and <repo>); none chosen, the help of both types.
+ */
+static void test_url_help(void **state)
+{
+	static const char *const combos[][2] = {
+		{ "repo", "http" }, { "project", "http" }, { "repo", "ssh" }, { "project", "ssh" },
+	};
+	struct connector *c = make_http();
+	char form[256];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(combos) / sizeof(combos[0]); k++) {
+		assert_true(fields_set(c, FIELD_URL_TYPE, combos[k][0], msg, sizeof(msg)));
+		assert_true(fields_set(c, FIELD_CONNECTION, combos[k][1], msg, sizeof(msg)));
+		const char *x = fields_example(c, FIELD_URL), *help = fields_help(c, FIELD_URL);
+		const char *org = strstr(x, "contoso"), *project = strstr(x, "/Shop");
+		bool repo = strcmp(combos[k][0], "repo") == 0;
+
+		assert_non_null(org);
+		assert_non_null(project);
+		snprintf(form, sizeof(form), "%.*s<org>/<project>%s.", (int)(org - x), x,
+		         !repo ? "" : strcmp(combos[k][1], "ssh") == 0 ? "/<repo>" : "/_git/<repo>");
+		assert_non_null(strstr(help, form));
+		assert_true(repo == (strstr(help, "Clone") != NULL));
+	}
+	assert_true(fields_set(c, FIELD_URL_TYPE, NULL, msg, sizeof(msg)));
+	assert_string_equal(fields_help(c, FIELD_URL), fields_at(FIELD_URL)->help);
+	assert_string_equal(fields_help(c, FIELD_NAME), fields_at(FIELD_NAME)->help);
+	connector_free(c);
+}
+
 /* The form people read (review, show): labels for choices, lists spaced. */
 static void test_human(void **state)
 {
@@ -659,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_validate_url),
 		cmocka_unit_test(test_url_type_pointed),
 		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_url_help),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_suggestion),
 		cmocka_unit_test(test_help_fits),
