@@ -92,8 +92,8 @@ try:
     tap.ok(t.value("URL").endswith("/_git/payments-api"), "edited, the cell shows its end, at the cursor")
     t.send(F1)
     t.wait_for("Any key closes.")
-    tap.ok(t.has("In scripts: --url VALUE") and t.has("Clone URL") and t.has("Required."),
-           "F1 shows the help of the focused field (URL): required, its flag")
+    tap.ok(t.has("In scripts: --url VALUE") and t.has("Clone, HTTPS") and t.has("Required."),
+           "F1 shows the help of the focused field (URL), for the URL type and connection chosen: required, its flag")
     t.send("x")
     tap.ok(not t.has("Any key closes") and "x" not in (t.value("URL") or "")[-1:],
            "any key closes the help, and is not typed into the field")
