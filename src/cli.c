@@ -7,6 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <libssh/libssh.h>
+#include <sodium.h>
+#include <yaml.h>
+
 #include "cli.h"
 #include "cmd.h"
 #include "exitcode.h"
@@ -217,6 +223,17 @@ static const struct option cli_global_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The version, and those of the libraries doing the work as loaded here (not as built): for a bug report. */
+static void cli_version(FILE *out)
+{
+	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+	const char *ssh = ssh_version(0); /* "0.10.6/openssl/zlib" */
+
+	fprintf(out, "%s %s\nlibcurl %s (%s), libssh %.*s, libsodium %s, cJSON %s, libyaml %s\n", AZ_PROGRAM,
+	        PACKAGE_VERSION, curl->version, curl->ssl_version ? curl->ssl_version : "no TLS",
+	        (int)strcspn(ssh, "/"), ssh, sodium_version_string(), cJSON_Version(), yaml_get_version_string());
+}
+
 /* The option of opts that arg ("--name=value") names, when that one takes no value; else NULL. */
 static const struct option *cli_no_value(const char *arg, const struct option *opts)
 {
@@ -404,7 +421,7 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 			cli_help(ctx->out);
 			return AZ_EXIT_OK;
 		case 'V':
-			fputs(AZ_PROGRAM " " PACKAGE_VERSION "\n", ctx->out);
+			cli_version(ctx->out);
 			return AZ_EXIT_OK;
 		case OPT_HOME:
 		case OPT_KEY_FILE:

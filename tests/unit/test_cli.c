@@ -89,14 +89,21 @@ static void test_help(void **state)
 static void test_version(void **state)
 {
 	(void)state;
+	static const char first[] = "azrepos-connect " PACKAGE_VERSION "\nlibcurl ";
 	struct run r = run_cli(false, "--version", NULL);
 	assert_int_equal(r.rc, AZ_EXIT_OK);
-	assert_string_equal(r.out, "azrepos-connect " PACKAGE_VERSION "\n");
+	/* Then the libraries' versions, on one line. */
+	assert_memory_equal(r.out, first, sizeof(first) - 1);
+	assert_non_null(strstr(r.out, ", libssh 0."));
+	assert_non_null(strstr(r.out, ", libsodium 1."));
+	assert_ptr_equal(strchr(r.out + sizeof(first) - 1, '\n'), r.out + strlen(r.out) - 1);
+	char *again = strdup(r.out);
 	run_free(&r);
 
 	r = run_cli(false, "-V", "list", NULL);
 	assert_int_equal(r.rc, AZ_EXIT_OK);
-	assert_string_equal(r.out, "azrepos-connect " PACKAGE_VERSION "\n");
+	assert_string_equal(r.out, again);
+	free(again);
 	run_free(&r);
 }
 
