@@ -885,6 +885,24 @@ static int url_trimmed(const char *text, const struct az_want *w, char *msg, siz
 	return -1;
 }
 
+/*
+ * A URL between quotes or angle brackets (copied from a chat or a document): the URL inside when
+ * that one is right (never one with a password), else what is also wrong with it. Always -1.
+ */
+static int url_unwrapped(const char *text, const struct az_want *w, char *msg, size_t msglen)
+{
+	char inner[AZ_URL_MAX_LEN + 1];
+	const char *what = "";
+
+	azure_url_unwrap(text, inner, sizeof(inner), &what);
+	if (azure_url_text_credentials(inner, msg, msglen))
+		return -1;
+	msg_fail(msg, msglen, "remove %s around the URL", what);
+	if (url_and_then(inner, w, msg, msglen))
+		snprintf(msg + strlen(msg), msglen - strlen(msg), ": '%s'", inner);
+	return -1;
+}
+
 static int url_parse(const char *text, struct azure_url *u, const struct az_want *w,
                      char *msg, size_t msglen)
 {
@@ -903,6 +921,8 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 		rc = url_trimmed(p.text, w, msg, msglen);
 	if (rc == -6)
 		rc = url_username(p.text, w, msg, msglen);
+	if (rc == -7)
+		rc = url_unwrapped(p.text, w, msg, msglen);
 	if (rc == 0)
 		rc = url_shape(&p, u, w);
 	/* In lower case, what else is wrong. */

@@ -169,6 +169,28 @@ int azure_url_slip(const char *text, char *fixed, size_t fixedlen)
 	return 0;
 }
 
+bool azure_url_unwrap(const char *text, char *inner, size_t innerlen, const char **what)
+{
+	static const struct {
+		const char *open, *close, *what;
+	} pairs[] = {
+		{ "'", "'", "the quotes" }, { "\"", "\"", "the quotes" }, { "`", "`", "the backquotes" },
+		{ "<", ">", "the '<' and '>'" }, { "\u201c", "\u201d", "the quotes" }, { "\u2018", "\u2019", "the quotes" },
+	};
+	size_t len = strlen(text);
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		size_t a = strlen(pairs[i].open), b = strlen(pairs[i].close);
+
+		if (len > a + b && strncmp(text, pairs[i].open, a) == 0 && strcmp(text + len - b, pairs[i].close) == 0) {
+			snprintf(inner, innerlen, "%.*s", (int)(len - a - b), text + a);
+			*what = pairs[i].what;
+			return true;
+		}
+	}
+	return false;
+}
+
 int azure_url_text_credentials(const char *text, char *msg, size_t msglen)
 {
 	const char *user, *colon = url_password(text, &user);
@@ -201,6 +223,10 @@ int azure_url_precheck(const char *text, char *msg, size_t msglen)
 		return -1;
 	if (text[0] == ' ' || text[len - 1] == ' ')
 		return -5; /* url_trimmed names the fix */
+	char inner[AZ_URL_MAX_LEN + 1];
+	const char *what;
+	if (azure_url_unwrap(text, inner, sizeof(inner), &what))
+		return -7; /* url_unwrapped names the fix */
 	if (azure_name_utf16_len(text) < 0)
 		return msg_fail(msg, msglen, "the URL is not valid UTF-8");
 	if (azure_url_slip(text, NULL, 0))

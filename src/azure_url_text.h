@@ -11,7 +11,7 @@
 /*
  * Checks on the whole text before it is split: each names its fix. -2: a raw
  * space, -3: a query or fragment, -4: a slip at its start, -5: spaces around it,
- * -6: a user name that is not the organization, no message. A password, or a
+ * -6: a user name that is not the organization, -7: quotes around it, no message. A password, or a
  * token as the user, is refused before any message quotes the text. 0: none of these.
  */
 int azure_url_precheck(const char *text, char *msg, size_t msglen);
@@ -23,6 +23,13 @@ int azure_url_precheck(const char *text, char *msg, size_t msglen);
  * fixed when fixed is given.
  */
 int azure_url_slip(const char *text, char *fixed, size_t fixedlen);
+
+/*
+ * Text between quotes or angle brackets, as a chat or a document gives a URL ('...', "...",
+ * `...`, <...>, the typographic quotes): true, the text inside in inner, and in *what what
+ * to remove ("the quotes").
+ */
+bool azure_url_unwrap(const char *text, char *inner, size_t innerlen, const char **what);
 
 /* A password in text, or a token as its user name (never quoted): -1 with the fix; else 0. */
 int azure_url_text_credentials(const char *text, char *msg, size_t msglen);

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(60)
+tap = Tap(62)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -123,6 +123,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "URL", "git clone https://dev.azure.com/contoso/Shop/_git/web")
     msg_check(t, "URL", r"that is a 'git clone' command: give only its URL", "a 'git clone' command pasted whole")
     f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 keeps only the URL of the command")
+    retype(t, "URL", "<https://dev.azure.com/contoso/Shop/_git/web>")
+    msg_check(t, "URL", r"remove the '<' and '>' around the URL", "a URL copied with its angle brackets")
+    f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 keeps only the URL inside")
     retype(t, "URL", "https://ci@dev.azure.com/contoso/Shop/_git/web")
     msg_check(t, "URL", r"^remove the user name 'ci@' from the URL", "a user name in the URL")
     f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 puts in the URL without the user name")

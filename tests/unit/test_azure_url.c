@@ -609,6 +609,20 @@ static const struct bad bad[] = {
 	  "at the project ('https://dev.azure.com/contoso/My%20Payments')" },
 	{ "https://dev.azure.com/contoso/Payments/_git/web.git?x=1 ", TP, CH, false,
 	  "remove the spaces before and after the URL, and then remove '?x=1'" },
+	/* Copied with its quotes or brackets (a chat, a document): the URL inside, never with a password. */
+	{ "'https://dev.azure.com/contoso/Payments/_git/web'", TR, CH, false,
+	  "remove the quotes around the URL: 'https://dev.azure.com/contoso/Payments/_git/web'" },
+	{ "<git@ssh.dev.azure.com:v3/contoso/Payments/web>", TR, CS, false,
+	  "remove the '<' and '>' around the URL: 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "\u201chttps://dev.azure.com/contoso/Payments\u201d", TP, CH, false,
+	  "remove the quotes around the URL: 'https://dev.azure.com/contoso/Payments'" },
+	{ "`https://dev.azure.com/contoso/Payments/_git/web.git`", TR, CH, false,
+	  "remove the backquotes around the URL, and then remove the '.git' suffix" },
+	{ "\"https://me:pat@dev.azure.com/contoso/Payments\"", TP, CH, false,
+	  "do not put a password or token in the URL: remove ':...' from 'me:...@'" },
+	{ " 'https://dev.azure.com/contoso/Payments' ", TP, CH, false,
+	  "remove the spaces before and after the URL, and then remove the quotes around the URL: "
+	  "'https://dev.azure.com/contoso/Payments'" },
 	/* A Services host mistyped: the URL with the host meant (no server is named so). */
 	{ "https://dev.azrue.com/contoso/Payments/_git/web", TR, CH, false,
 	  "the host 'dev.azrue.com' is mistyped: Azure DevOps's is 'dev.azure.com' "
