@@ -106,18 +106,51 @@ bool wizard_home_path(const char *v, char *path, size_t pathlen)
 	return true;
 }
 
+/* Is v (~/ for the home folder) the name of a file? */
+static bool wizard_is_file(const char *v)
+{
+	char path[WIZARD_TEXT_MAX + 64];
+	struct stat st;
+
+	return wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * v as a shell reads it, when it has a shell's quoting (a path copied from a command line): between
+ * matching quotes, or with '\' escapes. false when it has none.
+ */
+static bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
+{
+	size_t len = strlen(v), n = 0;
+
+	*quotes = len > 2 && (v[0] == '\'' || v[0] == '"') && v[len - 1] == v[0];
+	if (*quotes) {
+		snprintf(out, outlen, "%.*s", (int)(len - 2), v + 1);
+		return true;
+	}
+	if (!strchr(v, '\\') || outlen == 0)
+		return false;
+	for (const char *p = v; *p && n + 1 < outlen; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	return true;
+}
+
 bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 {
 	const char *v = input_text(&w->in[id]);
-	char path[WIZARD_TEXT_MAX + 64];
-	struct stat st;
+	char plain[WIZARD_TEXT_MAX + 1];
+	bool quotes;
 
 	if (!wizard_key_file(w, id))
 		return false;
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
 	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
 		return true;
-	return wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return wizard_is_file(v) || (wizard_shell_unquote(v, plain, sizeof(plain), &quotes) && wizard_is_file(plain));
 }
 
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
@@ -307,6 +340,16 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 		errno = ENAMETOOLONG;
 	if (key)
 		return key;
+	/* The path as a shell command had it ('/root/my key', /root/my\ key): the file it names said. */
+	char plain[WIZARD_TEXT_MAX + 1];
+	bool quotes;
+	int err = errno;
+	if (err == ENOENT && wizard_shell_unquote(v, plain, sizeof(plain), &quotes) && wizard_is_file(plain)) {
+		snprintf(msg, msglen, "remove the %s: they are a shell's, and the file is %s",
+		         quotes ? "quotes" : "'\\' escapes", plain);
+		return NULL;
+	}
+	errno = err;
 	/* "ssh-rsa AAAA..." given as the key is one line too: say what it is. */
 	const char *what = errno != EFBIG ? sshkey_misgiven(v) : NULL;
 	if (what)

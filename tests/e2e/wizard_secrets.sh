@@ -3,12 +3,12 @@
 # and written to <home>/<store id>.pub, the private key never on screen.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import base64, hashlib, os, re, signal, socket, subprocess, time
+import base64, hashlib, os, re, shutil, signal, socket, subprocess, time
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(57)
+tap = Tap(60)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -157,6 +157,24 @@ with Tui(base + ["new"], tap=tap) as t:
 draft = open(os.path.join(home, "draft.json")).read()
 tap.ok('"keypass"' in draft and "Corr3ct-Horse" not in draft,
        "a line pasted as the SSH key that names no file is not kept in the draft")
+os.remove(os.path.join(home, "draft.json"))
+
+# A key file's path as a shell command has it ('...', '\ '): the file it names said, and what to remove.
+spaced = os.path.join(tmp, "my key")
+shutil.copy(azf["AZF_SSH_KEY"], spaced)
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("quoted", "git@ssh.dev.azure.com:v3/contoso/Payments/web", ssh=True)
+    for typed, what in (("'%s'" % spaced, "quotes"), (spaced.replace(" ", "\\ "), "'\\' escapes")):
+        t.focus("SSH private key")
+        t.send(CTRL_U)
+        t.type(typed)
+        t.send(TAB)
+        t.settle()
+        said = "".join((t.message("SSH private key") or "").split())
+        tap.ok("".join(("remove the %s: they are a shell's, and the file is %s" % (what, spaced)).split()) == said
+               and t.value("SSH private key") == typed,
+               "a key path with a shell's %s: shown, and the file it names said" % what)
+    tap.is_(t.quit(), 5, "quit")
 os.remove(os.path.join(home, "draft.json"))
 
 # A new token under a store id already taken: nothing saved, and the way out named.
