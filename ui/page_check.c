@@ -288,11 +288,18 @@ static void check_ask_ca_file(struct wizard *w)
 			w->status[0] = '\0';
 			return;
 		}
-		/* As typed in a shell: spaces around it (a paste) are no part of it, "~/" is $HOME. */
+		/*
+		 * As typed in a shell: spaces around it (a paste) are no part of it, "~/" is $HOME, and
+		 * its quotes or '\' escapes go when the file is there only without them.
+		 */
 		size_t lead = strspn(path, " \t"), len = strlen(path);
 		while (len > lead && (path[len - 1] == ' ' || path[len - 1] == '\t'))
 			path[--len] = '\0';
 		memmove(path, path + lead, len - lead + 1);
+		char plain[sizeof(path)];
+		bool quotes;
+		if (!wizard_is_file(path) && wizard_shell_unquote(path, plain, sizeof(plain), &quotes) && wizard_is_file(plain))
+			snprintf(path, sizeof(path), "%s", plain);
 		if (wizard_home_path(path, full, sizeof(full)))
 			check_ca_file_msg(full, w->status, sizeof(w->status));
 		else

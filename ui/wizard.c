@@ -106,8 +106,7 @@ bool wizard_home_path(const char *v, char *path, size_t pathlen)
 	return true;
 }
 
-/* Is v (~/ for the home folder) the name of a file? */
-static bool wizard_is_file(const char *v)
+bool wizard_is_file(const char *v)
 {
 	char path[WIZARD_TEXT_MAX + 64];
 	struct stat st;
@@ -115,11 +114,7 @@ static bool wizard_is_file(const char *v)
 	return wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/*
- * v as a shell reads it, when it has a shell's quoting (a path copied from a command line): between
- * matching quotes, or with '\' escapes. false when it has none.
- */
-static bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
+bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
 {
 	size_t len = strlen(v), n = 0;
 

@@ -157,6 +157,15 @@ int wizard_page_to_fix(struct wizard *w, int page, int *first);
 /* Messages the core wrote to ctx->err since the last call: the last line into w->status. */
 void wizard_take_messages(struct wizard *w);
 
+/* Is v (~/ for the home folder) the name of a file? */
+bool wizard_is_file(const char *v);
+
+/*
+ * v as a shell reads it, when it has a shell's quoting (a path copied from a command line): between
+ * matching quotes (*quotes), or with '\\' escapes. false when it has none.
+ */
+bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes);
+
 /* The help text of an item: its field's, or what a store id is. */
 const char *wizard_item_help(const struct wizard *w, struct wizard_item it);
 

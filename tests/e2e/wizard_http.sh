@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(61)
+tap = Tap(63)
 
 with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-answers", answers], tap=tap) as t:
     t.wait_for("Name *")
@@ -207,6 +207,16 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.send(ENTER)
     no_cert = "no -----BEGIN CERTIFICATE----- line in it"
     tap.ok(no_cert in t.line(t.find(ask) - 2), "a file that is not PEM: said there too")
+    # A path as a shell command has it, quoted or with '\ ': the file it names is the one read.
+    spaced = os.path.join(tmp, "not a ca.txt")
+    with open(spaced, "w") as f:
+        f.write("plain text\n")
+    for typed in ("'%s'" % spaced, spaced.replace(" ", "\\ ")):
+        t.send(CTRL_U)
+        t.type(typed)
+        t.send(ENTER)
+        t.settle()
+        tap.ok(no_cert in t.line(t.find(ask) - 2), "a CA path typed as %s: the file it names is read" % typed[-12:])
     t.send(ESC)
     t.wait_gone(ask)
     tap.ok(t.has("C CA file") and not t.has(no_cert), "Esc closes the box, its message with it")
