@@ -121,6 +121,26 @@ static const char *url_services_typo(const char *host, char *buf, size_t buflen)
 	return buf;
 }
 
+/* Microsoft's web pages an Azure DevOps URL is often taken from by mistake: none serves Git. */
+static const char *url_microsoft_page(const char *host)
+{
+	static const struct {
+		const char *host, *what;
+	} pages[] = {
+		{ "portal.azure.com", "the Azure portal" },
+		{ "aex.dev.azure.com", "Azure DevOps's page of your profile and organizations" },
+		{ "vssps.dev.azure.com", "Azure DevOps's sign-in service" },
+		{ "status.dev.azure.com", "Azure DevOps's status page" },
+		{ "marketplace.visualstudio.com", "the Visual Studio Marketplace" },
+		{ "learn.microsoft.com", "Microsoft's documentation" },
+	};
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (strcmp(host, pages[i].host) == 0)
+			return pages[i].what;
+	return NULL;
+}
+
 static int url_host(struct azure_url *u, const char *h, const char *end, bool port_ok,
                     char *msg, size_t msglen)
 {
@@ -167,6 +187,10 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 	if (forge)
 		return msg_fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
 		                "(Harness has a %s connector for that host)", u->host, forge, forge);
+	const char *page = url_microsoft_page(u->host);
+	if (page)
+		return msg_fail(msg, msglen, "%s is %s, not a Git server: use your project's URL on dev.azure.com, "
+		                "https://dev.azure.com/<org>/<project> (a repository's: .../_git/<repo>)", u->host, page);
 	return 0;
 }
 

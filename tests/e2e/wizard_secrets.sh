@@ -172,7 +172,7 @@ with Tui(base + ["new"], tap=tap) as t:
         t.settle()
         said = "".join((t.message("SSH private key") or "").split())
         tap.ok("".join(("remove the %s: they are a shell's, and the file is %s" % (what, spaced)).split()) == said
-               and t.value("SSH private key") == typed,
+               and t.shows("SSH private key", typed),
                "a key path with a shell's %s: shown, and the file it names said" % what)
     tap.is_(t.quit(), 5, "quit")
 os.remove(os.path.join(home, "draft.json"))

@@ -710,6 +710,13 @@ static const struct bad bad[] = {
 	  "GitHub connector for that host)" },
 	{ "git@github.com:contoso/x.git", TR, CS, false, "github.com is GitHub, not Azure DevOps" },
 	{ "https://gitlab.com/contoso/x", TR, CH, false, "gitlab.com is GitLab" },
+	/* Microsoft's web pages, taken for the URL at 2 a.m.: where the URL is instead. */
+	{ "https://aex.dev.azure.com/me", TP, CH, false,
+	  "aex.dev.azure.com is Azure DevOps's page of your profile and organizations, not a Git server: use your "
+	  "project's URL on dev.azure.com, https://dev.azure.com/<org>/<project> (a repository's: .../_git/<repo>)" },
+	{ "https://Portal.Azure.com/contoso", TR, CH, false, "portal.azure.com is the Azure portal, not a Git server" },
+	{ "https://learn.microsoft.com/azure/devops/repos/git/clone", TR, CH, false,
+	  "learn.microsoft.com is Microsoft's documentation" },
 	{ "ssh://git@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false,
 	  "in an ssh:// URL a '/' follows the host, not ':': write 'ssh://git@ssh.dev.azure.com/v3/...', "
 	  "or without ssh:// 'git@ssh.dev.azure.com:v3/...'" },
