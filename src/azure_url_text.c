@@ -183,8 +183,10 @@ bool azure_url_unwrap(const char *text, char *inner, size_t innerlen, const char
 		size_t a = strlen(pairs[i].open), b = strlen(pairs[i].close);
 
 		if (len > a + b && strncmp(text, pairs[i].open, a) == 0 && strcmp(text + len - b, pairs[i].close) == 0) {
-			snprintf(inner, innerlen, "%.*s", (int)(len - a - b), text + a);
-			*what = pairs[i].what;
+			if (inner)
+				snprintf(inner, innerlen, "%.*s", (int)(len - a - b), text + a);
+			if (what)
+				*what = pairs[i].what;
 			return true;
 		}
 	}
@@ -223,9 +225,7 @@ int azure_url_precheck(const char *text, char *msg, size_t msglen)
 		return -1;
 	if (text[0] == ' ' || text[len - 1] == ' ')
 		return -5; /* url_trimmed names the fix */
-	char inner[AZ_URL_MAX_LEN + 1];
-	const char *what;
-	if (azure_url_unwrap(text, inner, sizeof(inner), &what))
+	if (azure_url_unwrap(text, NULL, 0, NULL))
 		return -7; /* url_unwrapped names the fix */
 	if (azure_name_utf16_len(text) < 0)
 		return msg_fail(msg, msglen, "the URL is not valid UTF-8");

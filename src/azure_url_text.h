@@ -27,7 +27,7 @@ int azure_url_slip(const char *text, char *fixed, size_t fixedlen);
 /*
  * Text between quotes or angle brackets, as a chat or a document gives a URL ('...', "...",
  * `...`, <...>, the typographic quotes): true, the text inside in inner, and in *what what
- * to remove ("the quotes").
+ * to remove ("the quotes"), each when given.
  */
 bool azure_url_unwrap(const char *text, char *inner, size_t innerlen, const char **what);
 

@@ -619,7 +619,7 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
                                            char *msg, size_t msglen)
 {
 	char why[FIELD_MSG_MAX];
-	enum connector_file_rc rc = CONNECTOR_FILE_BAD;
+	enum connector_file_rc rc;
 	char *path, *text = NULL;
 	size_t len;
 

@@ -85,10 +85,11 @@ static void check_done_failures(struct wizard *w, const char *id)
 {
 	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "";
 	size_t len = strlen(w->done);
+	const char *ca_file = check_ca_given(w);
 
 	/* The CA the test trusted is not in the connector: without it, the command fails on TLS. */
-	if (*check_ca_given(w))
-		cli_arg("--ca-file", check_ca_given(w), ca, sizeof(ca));
+	if (*ca_file)
+		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
 
 	for (size_t i = 0; i < w->nres && len < sizeof(w->done); i++)
 		if (w->res[i].status == CHECK_FAILED)
@@ -297,8 +298,7 @@ static void check_ask_ca_file(struct wizard *w)
 			path[--len] = '\0';
 		memmove(path, path + lead, len - lead + 1);
 		char plain[sizeof(path)];
-		bool quotes;
-		if (!wizard_is_file(path) && wizard_shell_unquote(path, plain, sizeof(plain), &quotes) && wizard_is_file(plain))
+		if (!wizard_is_file(path) && wizard_shell_unquote(path, plain, sizeof(plain), NULL) && wizard_is_file(plain))
 			snprintf(path, sizeof(path), "%s", plain);
 		if (wizard_home_path(path, full, sizeof(full)))
 			check_ca_file_msg(full, w->status, sizeof(w->status));

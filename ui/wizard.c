@@ -117,9 +117,11 @@ bool wizard_is_file(const char *v)
 bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
 {
 	size_t len = strlen(v), n = 0;
+	bool quoted = len > 2 && (v[0] == '\'' || v[0] == '"') && v[len - 1] == v[0];
 
-	*quotes = len > 2 && (v[0] == '\'' || v[0] == '"') && v[len - 1] == v[0];
-	if (*quotes) {
+	if (quotes)
+		*quotes = quoted;
+	if (quoted) {
 		snprintf(out, outlen, "%.*s", (int)(len - 2), v + 1);
 		return true;
 	}
@@ -138,14 +140,13 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 {
 	const char *v = input_text(&w->in[id]);
 	char plain[WIZARD_TEXT_MAX + 1];
-	bool quotes;
 
 	if (!wizard_key_file(w, id))
 		return false;
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
 	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
 		return true;
-	return wizard_is_file(v) || (wizard_shell_unquote(v, plain, sizeof(plain), &quotes) && wizard_is_file(plain));
+	return wizard_is_file(v) || (wizard_shell_unquote(v, plain, sizeof(plain), NULL) && wizard_is_file(plain));
 }
 
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)

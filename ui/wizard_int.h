@@ -162,7 +162,7 @@ bool wizard_is_file(const char *v);
 
 /*
  * v as a shell reads it, when it has a shell's quoting (a path copied from a command line): between
- * matching quotes (*quotes), or with '\\' escapes. false when it has none.
+ * matching quotes (*quotes, when given), or with '\\' escapes. false when it has none.
  */
 bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes);
 
