@@ -61,6 +61,9 @@ struct az_want {
 
 static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, size_t msglen);
 
+/* url_host's refusal of a host that is not Azure DevOps at all: no other fix of the URL matters then. */
+#define URL_FOREIGN_HOST (-8)
+
 static bool seg_is(const struct seg *s, const char *word)
 {
 	return strcasecmp(s->name, word) == 0;
@@ -184,13 +187,17 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	const char *forge = url_other_forge(u->host);
-	if (forge)
-		return msg_fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
-		                "(Harness has a %s connector for that host)", u->host, forge, forge);
+	if (forge) {
+		msg_fail(msg, msglen, "%s is %s, not Azure DevOps: this tool sets up Azure Repos connectors "
+		         "(Harness has a %s connector for that host)", u->host, forge, forge);
+		return URL_FOREIGN_HOST;
+	}
 	const char *page = url_microsoft_page(u->host);
-	if (page)
-		return msg_fail(msg, msglen, "%s is %s, not a Git server: use your project's URL on dev.azure.com, "
-		                "https://dev.azure.com/<org>/<project> (a repository's: .../_git/<repo>)", u->host, page);
+	if (page) {
+		msg_fail(msg, msglen, "%s is %s, not a Git server: use your project's URL on dev.azure.com, "
+		         "https://dev.azure.com/<org>/<project> (a repository's: .../_git/<repo>)", u->host, page);
+		return URL_FOREIGN_HOST;
+	}
 	return 0;
 }
 
@@ -298,8 +305,10 @@ static int url_authority(struct parse *p, struct azure_url *u)
 		hend = limit;
 		p->path = limit;
 	}
-	if (url_host(u, hostp, hend, !u->scp, p->msg, p->msglen) < 0 ||
-	    url_case(p, u->scp ? 0 : (size_t)(sep - text), hostp, url_is_services(u->host) ? hend : hostp) < 0)
+	int rc = url_host(u, hostp, hend, !u->scp, p->msg, p->msglen);
+	if (rc < 0)
+		return rc;
+	if (url_case(p, u->scp ? 0 : (size_t)(sep - text), hostp, url_is_services(u->host) ? hend : hostp) < 0)
 		return -1;
 	char buf[256], fixed[AZ_URL_MAX_LEN + 256];
 	const char *meant = url_services_typo(u->host, buf, sizeof(buf));
@@ -794,20 +803,33 @@ static void url_parse_free(struct parse *p)
 
 /*
  * After msg's fix (the URL fixed), what is still wrong with that URL, as ", and then ..."
- * (the URL quoted last is then one the field takes: F5). Whether fixed is right as it is.
+ * (the URL quoted last is then one the field takes: F5). Whether fixed is right as it is
+ * (false too when there is no room left to say more).
  */
 static bool url_and_then(const char *fixed, const struct az_want *w, char *msg, size_t msglen)
 {
 	struct azure_url u;
 	char more[1024]; /* as long as a field's message: its last URL is not cut here */
+	size_t room;
 
 	if (!msg || !msglen || !fixed)
 		return false;
-	if (url_parse(fixed, &u, w, more, sizeof(more)) == 0) {
+	/*
+	 * Only what fits after msg can be said: each fix of a fix ("'\"'\"...") gets less room, which
+	 * also bounds how deep they go (not by the stack).
+	 */
+	room = msglen - strlen(msg);
+	if (room < 64)
+		return false;
+	int rc = url_parse(fixed, &u, w, more, room < sizeof(more) ? room : sizeof(more));
+	if (rc == 0) {
 		azure_url_free(&u);
 		return true;
 	}
-	snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
+	if (rc == URL_FOREIGN_HOST) /* moot, msg's fix: the host is all there is to say */
+		snprintf(msg, msglen, "%s", more);
+	else
+		snprintf(msg + strlen(msg), msglen - strlen(msg), ", and then %s", more);
 	return false;
 }
 
@@ -915,10 +937,13 @@ static int url_trimmed(const char *text, const struct az_want *w, char *msg, siz
  */
 static int url_unwrapped(const char *text, const struct az_want *w, char *msg, size_t msglen)
 {
-	char inner[AZ_URL_MAX_LEN + 1];
-	const char *what = "";
+	char inner[AZ_URL_MAX_LEN + 1], next[AZ_URL_MAX_LEN + 1];
+	const char *what = "", *again;
 
 	azure_url_unwrap(text, inner, sizeof(inner), &what);
+	/* ""...""  (quoted twice over): said once. */
+	while (azure_url_unwrap(inner, next, sizeof(next), &again) && strcmp(again, what) == 0)
+		memcpy(inner, next, strlen(next) + 1);
 	if (azure_url_text_credentials(inner, msg, msglen))
 		return -1;
 	msg_fail(msg, msglen, "remove %s around the URL", what);
@@ -973,7 +998,7 @@ static int url_parse(const char *text, struct azure_url *u, const struct az_want
 
 int azure_url_parse(const char *text, struct azure_url *u, char *msg, size_t msglen)
 {
-	return url_parse(text, u, NULL, msg, msglen);
+	return url_parse(text, u, NULL, msg, msglen) == 0 ? 0 : -1;
 }
 
 bool azure_url_type_of(const char *text, enum az_url_type *type)

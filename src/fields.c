@@ -641,12 +641,14 @@ static bool fields_store(struct connector *c, enum field_id id, const char *valu
 		}
 	}
 	if (value && f->kind == FIELD_LIST) {
-		owned = strlist_append(append ? connector_get(c, id) : NULL, value);
-		if (!owned) {
+		char *list = strlist_append(append ? connector_get(c, id) : NULL, value);
+
+		free(owned);
+		if (!list) {
 			snprintf(msg, msglen, "out of memory");
 			return false;
 		}
-		value = owned;
+		value = owned = list;
 	}
 	rc = connector_put(c, id, value);
 	free(owned);

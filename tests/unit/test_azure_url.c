@@ -9,10 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "azure_name.h"
 #include "azure_url.h"
+#include "azure_url_text.h"
 
 #define TP AZ_URL_PROJECT
 #define TR AZ_URL_REPO
@@ -1029,6 +1033,79 @@ static void test_bad_urls(void **state)
  * and never repeated: each password here is s3cr3t, or s3c and r3t around a
  * character that ends a part of the URL (some of them once quoted one half).
  */
+/*
+ * A host that is not Azure DevOps, in a URL that has another slip too (a query, quotes, a user,
+ * spaces, a mistyped scheme): the host is all that is said; fixing the rest would not help.
+ */
+static void test_foreign_host_alone(void **state)
+{
+	static const struct {
+		const char *url;
+		const char *want; /* the whole message starts so */
+	} cases[] = {
+		{ "https://portal.azure.com/#@contoso.onmicrosoft.com/resource/subscriptions/x/overview",
+		  "portal.azure.com is the Azure portal, not a Git server: use your project's URL on dev.azure.com" },
+		{ "https://github.com/contoso/web?tab=readme-ov-file", "github.com is GitHub, not Azure DevOps" },
+		{ "https://me@github.com/contoso/web", "github.com is GitHub, not Azure DevOps" },
+		{ "'https://gitlab.com/contoso/web'", "gitlab.com is GitLab, not Azure DevOps" },
+		{ " https://learn.microsoft.com/azure/devops/repos ", "learn.microsoft.com is Microsoft's documentation" },
+		{ "https:/github.com/contoso/web", "github.com is GitHub, not Azure DevOps" },
+		{ "https://github.com/contoso/my web", "github.com is GitHub, not Azure DevOps" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char msg[512] = "";
+
+		if (azure_url_check(cases[i].url, AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)))
+			fail_msg("%s: accepted", cases[i].url);
+		if (strncmp(msg, cases[i].want, strlen(cases[i].want)) != 0 || strstr(msg, "and then"))
+			fail_msg("%s: message '%s', want it to start '%s'", cases[i].url, msg, cases[i].want);
+	}
+}
+
+/*
+ * Fixes of fixes (quotes in quotes, in quotes...) go only as deep as their message has room:
+ * a URL of 2000 quotes is refused in a 1 MiB stack, not by a stack overflow.
+ */
+static void test_deep_fixes_bounded(void **state)
+{
+	static char inputs[4][AZ_URL_MAX_LEN + 1];
+	const char *url = "https://dev.azure.com/contoso/Payments/_git/web";
+	size_t n = strlen(url), side = (AZ_URL_MAX_LEN - n) / 2;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	memset(inputs[0], '"', 2000);
+	for (size_t i = 0; i < 2000; i++)
+		inputs[1][i] = i % 2 ? '\'' : '"';
+	memset(inputs[2], '\'', side);
+	memcpy(inputs[2] + side, url, n);
+	memset(inputs[2] + side + n, '\'', side);
+	memcpy(inputs[3], "https://", 8);
+	for (size_t i = 0; i < 900; i++)
+		memcpy(inputs[3] + 8 + 2 * i, "a@", 2);
+	strcat(inputs[3], "dev.azure.com/contoso/Payments/_git/web");
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { 1 << 20, 1 << 20 };
+		char msg[1024];
+
+		if (setrlimit(RLIMIT_STACK, &rl) != 0)
+			_exit(2);
+		for (size_t i = 0; i < 4; i++)
+			if (azure_url_check(inputs[i], AZ_URL_REPO, AZ_CONN_HTTP, false, msg, sizeof(msg)) || !msg[0])
+				_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("child %s %d", WIFEXITED(status) ? "exited" : "killed by signal",
+		         WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
 static void test_password_not_echoed(void **state)
 {
 	static const char *const urls[] = {
@@ -1536,6 +1613,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_urls),
 		cmocka_unit_test(test_bad_urls),
+		cmocka_unit_test(test_foreign_host_alone),
+		cmocka_unit_test(test_deep_fixes_bounded),
 		cmocka_unit_test(test_password_not_echoed),
 		cmocka_unit_test(test_user_token_not_echoed),
 		cmocka_unit_test(test_allow_http),
