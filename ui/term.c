@@ -53,6 +53,9 @@ static long long term_esc_ms; /* when a lone Esc was read: the rest of a split s
 /* The key that came in one read with the Esc before it: the next one term_read gives. */
 static struct { int r; wint_t c; bool set; } term_next;
 static struct sigaction term_old_actions[TERM_NSIGNALS];
+/* A stack overflow's SIGSEGV has no stack left to run the handler on: it gets this one. */
+static char term_alt_stack[64 * 1024];
+static stack_t term_old_alt_stack;
 
 /* What the signal handler needs, ready before it can run: it may only write and tcsetattr. */
 static struct termios term_saved;
@@ -118,8 +121,12 @@ static void term_signals_install(void)
 	struct sigaction sa;
 
 	/* No SA_RESTART: a read waiting for a key returns, and SIGHUP or SIGTERM is seen at once. */
+	stack_t alt = { .ss_sp = term_alt_stack, .ss_size = sizeof(term_alt_stack) };
+	bool on_alt = sigaltstack(&alt, &term_old_alt_stack) == 0;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = term_on_signal;
+	sa.sa_flags = on_alt ? SA_ONSTACK : 0;
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < TERM_NSIGNALS; i++)
 		sigaction(term_signals[i], &sa, &term_old_actions[i]);
@@ -130,6 +137,7 @@ static void term_signals_restore(void)
 	term_signal_fd = -1;
 	for (size_t i = 0; i < TERM_NSIGNALS; i++)
 		sigaction(term_signals[i], &term_old_actions[i], NULL);
+	sigaltstack(&term_old_alt_stack, NULL);
 }
 
 /* Append s to out (at *len, at most size), without terminfo padding ("$<5>"): nothing waits. */
