@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <strings.h>
 #include <string.h>
@@ -216,6 +217,25 @@ bool validate_looks_like_key_text(const char *text)
 	return false;
 }
 
+/*
+ * A JSON Web Token: "eyJ" (base64url of '{"') and three base64url parts between two dots, as
+ * the access tokens of Microsoft Entra ID ('az account get-access-token') are.
+ */
+static bool validate_is_jwt(const char *t, size_t len)
+{
+	size_t dots = 0;
+
+	if (strncmp(t, "eyJ", 3) != 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '.' && (i == 0 || t[i - 1] == '.' || ++dots > 2))
+			return false;
+		if (t[i] != '.' && t[i] != '-' && t[i] != '_' && !isalnum((unsigned char)t[i]))
+			return false;
+	}
+	return dots == 2 && t[len - 1] != '.';
+}
+
 /* Two tokens one after the other (pasted twice): 2 x 52 base32 characters, or 2 x 84 letters and digits. */
 static bool validate_two_tokens(const char *t, size_t len)
 {
@@ -263,6 +283,13 @@ bool validate_token(const char *text, char *msg, size_t msglen)
 			         "Access Tokens (User settings > Personal access tokens)", forges[i][1], forges[i][0]);
 			return false;
 		}
+	}
+	/* Taken for a PAT at 2 a.m.: it works for about an hour, and Harness's connector needs a PAT. */
+	if (validate_is_jwt(t, len)) {
+		snprintf(msg, msglen, "that is an access token of Microsoft Entra ID (eyJ..., as 'az account "
+		         "get-access-token' gives), which expires in about an hour: create a Personal Access Token "
+		         "in Azure DevOps (User settings > Personal access tokens)");
+		return false;
 	}
 	if (strchr("\"'", t[0]) || strchr("\"'", t[len - 1])) {
 		snprintf(msg, msglen, "remove the quote marks copied with the token");

@@ -364,6 +364,17 @@ static void test_token(void **state)
 		{ "ghp_abc123", false, "that is a GitHub token (ghp_...): Azure DevOps takes only its own" },
 		{ "github_pat_11abc", false, "that is a GitHub token (github_pat_...)" },
 		{ "glpat-abc123", false, "that is a GitLab token (glpat-...)" },
+		/* An Entra ID access token (a JWT): three base64url parts; one part less or more is no JWT. */
+		{ "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiI0OTliODRhYyJ9.c2lnbmF0dXJl-_x", false,
+		  "that is an access token of Microsoft Entra ID (eyJ..., as 'az account get-access-token' gives), "
+		  "which expires in about an hour: create a Personal Access Token in Azure DevOps (User settings > "
+		  "Personal access tokens)" },
+		{ " eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig ", false, "an access token of Microsoft Entra ID" },
+		{ "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0", true, NULL },
+		{ "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig.more", true, NULL },
+		{ "eyJhbGciOiJIUzI1NiJ9..sig", true, NULL },
+		{ "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.", true, NULL },
+		{ "eyJabc", true, NULL },
 		{ "\"abc123\"", false, "remove the quote marks copied with the token" },
 		{ "'abc123'", false, "remove the quote marks copied with the token" },
 		{ "\"abc123", false, "remove the quote marks copied with the token" },
