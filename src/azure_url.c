@@ -745,11 +745,19 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 		url_and_then(https, w, p->msg, p->msglen);
 		return -1;
 	}
-	if (w->type == AZ_URL_PROJECT && ssh && !p->v3)
-		return msg_fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but "
-		                "this server wants '.../%s/<repo>': choose URL type Repository and give "
-		                "the repository's SSH URL", p->repo < p->nseg ? u->marker :
-		                strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh" : "_git");
+	if (w->type == AZ_URL_PROJECT && ssh && !p->v3) {
+		/* The Services' old vs-ssh form: today's v3 form of the project takes '/<repo>'. */
+		struct azure_url project = *u;
+		project.repo = NULL;
+		char *v3 = url_canonical(&project, true);
+
+		msg_fail(p->msg, p->msglen, "Harness appends '/<repo>' to an SSH project URL, but this server "
+		         "wants '.../%s/<repo>': %s%s%schoose URL type Repository and give the repository's SSH URL",
+		         p->repo < p->nseg ? u->marker : strcmp(u->host, "vs-ssh.visualstudio.com") == 0 ? "_ssh" : "_git",
+		         v3 ? "use the project's URL in today's form '" : "", v3 ? v3 : "", v3 ? "', or " : "");
+		free(v3);
+		return -1;
+	}
 	if (w->type == AZ_URL_PROJECT && u->repo) {
 		const struct seg *proj = &p->segs[p->proj];
 

@@ -58,7 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		(void)azure_url_port(&u);
 		derive(&u, NULL);
-		derive(&u, "fuzz repo");
+		/* A test repository goes with a URL taken as a Project URL, as in the program. */
+		if (!u.repo && azure_url_check(text, AZ_URL_PROJECT, u.transport == AZURE_SSH ? AZ_CONN_SSH : AZ_CONN_HTTP,
+		                               true, NULL, 0))
+			derive(&u, "fuzz repo");
 		azure_url_free(&u);
 	}
 	for (int t = AZ_URL_PROJECT; t <= AZ_URL_REPO; t++)

@@ -878,7 +878,10 @@ static const struct bad bad[] = {
 	  "remove '/web': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments'; a repository "
 	  "goes in Test repository)" },
 	{ "ssh://contoso@vs-ssh.visualstudio.com:22/DefaultCollection/Payments", TP, CS, false,
-	  "Harness appends '/<repo>' to an SSH project URL, but this server wants '.../_ssh/<repo>'" },
+	  "Harness appends '/<repo>' to an SSH project URL, but this server wants '.../_ssh/<repo>': use the "
+	  "project's URL in today's form 'git@ssh.dev.azure.com:v3/contoso/Payments', or choose URL type Repository" },
+	{ "ssh://contoso@vs-ssh.visualstudio.com:22/DefaultCollection/Payments/_ssh/web", TP, CS, false,
+	  "wants '.../_ssh/<repo>': use the project's URL in today's form 'git@ssh.dev.azure.com:v3/contoso/Payments', or" },
 	{ "ssh://tfs.example.com:22/tfs/DefaultCollection/Payments", TP, CS, false,
 	  "this server wants '.../_git/<repo>': choose URL type Repository" },
 	{ "dev.azure.com/contoso/Payments", TP, CH, false, "add the scheme: 'https://dev.azure.com/contoso/Payments'" },
