@@ -6,6 +6,9 @@
 tap_tmpdir
 /usr/bin/python3 -c 'import pexpect, pyte' 2>/dev/null || skip_all "python3-pexpect or python3-pyte is not installed"
 command -v gdb >/dev/null 2>&1 || skip_all "gdb is not installed (tools/install-deps installs it)"
+# A container may forbid ptrace (seccomp, kernel.yama.ptrace_scope=3): then no debugger can run here.
+gdb -q -nx -batch -ex run --args /bin/true 2>&1 | grep -q 'exited normally' ||
+	skip_all "gdb cannot run a program here (ptrace not permitted)"
 export tap_tmp
 PYTHONPATH="$top_srcdir/tests/e2e" /usr/bin/python3 - "${AZREPOS_CONNECT:?}" <<'PY'
 import os, signal, subprocess, sys, time
@@ -38,10 +41,7 @@ with Tui(gdb, tap=tap, timeout=60) as t:
     tap.ok(pid is not None, "the wizard runs under gdb (its pid found)")
     if pid:
         os.kill(pid, signal.SIGINT)
-    stopped = wait_raw(t, b"Program received signal SIGINT")
-    if not stopped and b"ptrace" in bytes(t.raw):
-        tap.diag(bytes(t.raw)[-300:].decode("utf-8", "replace"))
-    tap.ok(stopped, "gdb stopped it waiting for a key")
+    tap.ok(wait_raw(t, b"Program received signal SIGINT"), "gdb stopped it waiting for a key")
     t.send("y")
     tap.ok(wait_raw(t, b"Program terminated with signal SIGSEGV"), "a key: it returns through the bad stack, and dies by SIGSEGV")
     after = bytes(t.raw).split(b"Program received signal SIGINT", 1)[-1].split(b"Program terminated", 1)[0]
