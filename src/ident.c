@@ -158,10 +158,9 @@ bool ident_check_identifier(const char *id, const char *what, char *msg, size_t 
 	return true;
 }
 
-void ident_from_name(const char *name, char *buf, size_t buflen)
+/* ident_from_name's steps into out (IDENT_ID_MAX + 3 bytes); marks: '.' and '-' become '_' too. */
+static void ident_derive(const char *name, bool marks, char *out)
 {
-	/* Each step adds at most two characters: a '_' (for spaces or a leading digit) and one. */
-	char out[IDENT_ID_MAX + 3];
 	const char *end = name + strlen(name);
 	size_t n = 0;
 	bool space = false;
@@ -171,7 +170,7 @@ void ident_from_name(const char *name, char *buf, size_t buflen)
 	while (end > name && (end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	for (const char *p = name; p < end && n < IDENT_ID_MAX; p++) {
-		if (*p == ' ') {
+		if (*p == ' ' || (marks && (*p == '.' || *p == '-'))) {
 			space = true;
 			continue;
 		}
@@ -185,7 +184,18 @@ void ident_from_name(const char *name, char *buf, size_t buflen)
 		out[n++] = *p;
 	}
 	out[n < IDENT_ID_MAX ? n : IDENT_ID_MAX] = '\0';
-	snprintf(buf, buflen, "%s%s", out, n > 0 && ident_is_reserved(out) ? "_" : "");
+}
+
+void ident_from_name(const char *name, char *buf, size_t buflen)
+{
+	/* Each step adds at most two characters: a '_' (for spaces or a leading digit) and one. */
+	char out[IDENT_ID_MAX + 3];
+
+	ident_derive(name, false, out);
+	/* "svc-bldr-...-k7s-grp-7-...": run together, its parts may look like a token (refused as one). */
+	if (ident_looks_like_token(out))
+		ident_derive(name, true, out);
+	snprintf(buf, buflen, "%s%s", out, *out && ident_is_reserved(out) ? "_" : "");
 }
 
 static bool ident_secret_char(char c)

@@ -29,7 +29,9 @@ bool ident_is_reserved(const char *word);
  * The identifier the Harness UI derives from a name (trim, drop characters
  * outside [0-9a-zA-Z_$ ], runs of spaces to '_'), then made valid: a leading
  * digit or '$' gets a '_' in front, a keyword gets one behind, at most 128
- * characters. "" when the name has nothing usable. buflen >= IDENT_ID_MAX + 1.
+ * characters; when the letters and digits run together would look like a
+ * token, its '.' and '-' become '_' too. "" when the name has nothing usable.
+ * buflen >= IDENT_ID_MAX + 1.
  */
 void ident_from_name(const char *name, char *buf, size_t buflen);
 

@@ -171,6 +171,14 @@ static void test_identifier_from_name(void **state)
 		{ "- Web", "Web" }, /* a space after what is dropped starts nothing: no leading '_' */
 		{ "---", "" },
 		{ "", "" },
+		/* Run together, its parts would look like a token (refused as one): '.' and '-' keep them apart. */
+		{ "svc-bldr-xfrm-prd-2345-wstrn-k7s-grp-7-cntnr-rgstry-snc-qz-bkp-mgr",
+		  "svc_bldr_xfrm_prd_2345_wstrn_k7s_grp_7_cntnr_rgstry_snc_qz_bkp_mgr" },
+		{ "ops.bldr-xfrm-prd-2345-wstrn-k7s-grp-7-cntnr-rgstry-sync.qz-bkp-mgr-v2",
+		  "ops_bldr_xfrm_prd_2345_wstrn_k7s_grp_7_cntnr_rgstry_sync_qz_bkp_mgr_v2" },
+		/* Apart already where its spaces are: as Harness derives it. */
+		{ "ops.bldr xfrm-prd 2345.wstrn-k7s grp-7-cntnr-rgstry-sync.qz-bkp-mgr-v2",
+		  "opsbldr_xfrmprd_2345wstrnk7s_grp7cntnrrgstrysyncqzbkpmgrv2" },
 	};
 	char buf[IDENT_ID_MAX + 1], msg[256], spaced[IDENT_ID_MAX + 2], wide[IDENT_ID_MAX + 2];
 	char *long_name = repeat("a", 200), *digit_name = repeat("9", 200);
