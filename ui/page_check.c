@@ -298,7 +298,7 @@ static void check_ask_ca_file(struct wizard *w)
 			path[--len] = '\0';
 		memmove(path, path + lead, len - lead + 1);
 		char plain[sizeof(path)];
-		if (!wizard_is_file(path) && wizard_shell_unquote(path, plain, sizeof(plain), NULL) && wizard_is_file(plain))
+		if (!wizard_is_file(path) && wizard_unquoted_file(path, plain, sizeof(plain), NULL))
 			snprintf(path, sizeof(path), "%s", plain);
 		if (wizard_home_path(path, full, sizeof(full)))
 			check_ca_file_msg(full, w->status, sizeof(w->status));

@@ -114,7 +114,11 @@ bool wizard_is_file(const char *v)
 	return wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
+/*
+ * v as a shell reads it, when it has a shell's quoting: between matching quotes (*quotes, when
+ * given), or with '\' escapes. false when it has none.
+ */
+static bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
 {
 	size_t len = strlen(v), n = 0;
 	bool quoted = len > 2 && (v[0] == '\'' || v[0] == '"') && v[len - 1] == v[0];
@@ -136,6 +140,11 @@ bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes)
 	return true;
 }
 
+bool wizard_unquoted_file(const char *v, char *out, size_t outlen, bool *quotes)
+{
+	return wizard_shell_unquote(v, out, outlen, quotes) && wizard_is_file(out);
+}
+
 bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 {
 	const char *v = input_text(&w->in[id]);
@@ -146,7 +155,7 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
 	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
 		return true;
-	return wizard_is_file(v) || (wizard_shell_unquote(v, plain, sizeof(plain), NULL) && wizard_is_file(plain));
+	return wizard_is_file(v) || wizard_unquoted_file(v, plain, sizeof(plain), NULL);
 }
 
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)
@@ -340,7 +349,7 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 	char plain[WIZARD_TEXT_MAX + 1];
 	bool quotes;
 	int err = errno;
-	if (err == ENOENT && wizard_shell_unquote(v, plain, sizeof(plain), &quotes) && wizard_is_file(plain)) {
+	if (err == ENOENT && wizard_unquoted_file(v, plain, sizeof(plain), &quotes)) {
 		snprintf(msg, msglen, "remove the %s: they are a shell's, and the file is %s",
 		         quotes ? "quotes" : "'\\' escapes", plain);
 		return NULL;

@@ -161,10 +161,10 @@ void wizard_take_messages(struct wizard *w);
 bool wizard_is_file(const char *v);
 
 /*
- * v as a shell reads it, when it has a shell's quoting (a path copied from a command line): between
- * matching quotes (*quotes, when given), or with '\\' escapes. false when it has none.
+ * Does v, as a shell reads it (a path copied from a command line, its quotes or '\' escapes gone),
+ * name a file? That name into out, and in *quotes (when given) whether quotes were its quoting.
  */
-bool wizard_shell_unquote(const char *v, char *out, size_t outlen, bool *quotes);
+bool wizard_unquoted_file(const char *v, char *out, size_t outlen, bool *quotes);
 
 /* The help text of an item: its field's, or what a store id is. */
 const char *wizard_item_help(const struct wizard *w, struct wizard_item it);
