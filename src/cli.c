@@ -344,7 +344,12 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 				                     "the command ('" AZ_PROGRAM " --%s ... %s ...')", argv[0], g->name,
 				                     g->name, argv[0]);
 			}
-			const char *near = cli_nearest_option(given, longopts), *global = NULL;
+			char guess[64];
+			/* "--connection-type": another name of an option, as the command knows them; else a slip. */
+			const char *near = ctx->guess_option && strncmp(given, "--", 2) == 0 ?
+			                   ctx->guess_option(given + 2, glen - 2, guess, sizeof(guess)) : NULL, *global = NULL;
+			if (!near)
+				near = cli_nearest_option(given, longopts);
 			/* A secret's own flag only refuses a value: its ways in are the ones to name. */
 			char ways[160];
 			if (near && cli_secret_ways(near, longopts, ways, sizeof(ways)))

@@ -26,6 +26,8 @@ struct cli_ctx {
 	void *ask_user;
 	/* The interactive wizard (ui/), set by main(): NULL where there is none (the unit tests). */
 	int (*wizard)(struct cli_ctx *ctx, struct newconn_start *start);
+	/* The option an unknown word[0..len) names by another name the command knows, into buf; NULL: none. */
+	const char *(*guess_option)(const char *word, size_t len, char *buf, size_t buflen);
 };
 
 struct cli_command {

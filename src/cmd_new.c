@@ -103,6 +103,23 @@ static void new_options_build(struct new_options *o)
 	o->opt[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
+/* The option meant by an unknown one: a field's other name ("--connection-type", "--pat-file"). */
+static const char *new_guess_option(const char *word, size_t len, char *buf, size_t buflen)
+{
+	/* The ways of a secret first: "--pat-file" is the token's file, not a field named "pat-file". */
+	for (int v = NEW_VARIANTS - 1; v >= 0; v--) {
+		size_t n = strlen(new_suffix[v]);
+		if (len <= n || strncmp(word + len - n, new_suffix[v], n) != 0)
+			continue;
+		const struct field *f = fields_find_loose(word, len - n);
+		if (f && (v == 0 || f->kind == FIELD_SECRET)) {
+			snprintf(buf, buflen, "%s%s", f->key, new_suffix[v]);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 {
 	struct new_args *a = user;
@@ -655,6 +672,7 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 	new_options_build(o);
 	a->cmd = cmd;
 	a->check.known_hosts = ctx->paths.known_hosts;
+	ctx->guess_option = new_guess_option;
 	rc = cli_getopt(ctx, argc, argv, NULL, o->opt, new_opt, a);
 	if (rc == CLI_CONTINUE)
 		rc = cli_want_operands(ctx, argc, argv, edit ? 1 : 0);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -310,51 +311,63 @@ static bool connector_file_set(struct connector *c, const struct field *f, const
 	return ok;
 }
 
-/* Why key is not one: a secret's value, a secret file's flag, '_' for '-', a slip of a letter or two. */
+/*
+ * Why key is not one: a secret's value, a secret file's flag, another name of a
+ * field ("validationRepo", "test_repo"), a slip of a letter or two.
+ */
 static void connector_file_unknown(const char *key, const char *name, bool answers, char *msg, size_t msglen)
 {
-	const struct field *f = fields_find(key);
-	char near[64];
 	size_t len = strlen(key);
+	const struct field *f = fields_find(key), *g = f ? f : fields_find_loose(key, len);
+	char near[64];
 
-	if (f && f->kind == FIELD_SECRET && answers) {
-		snprintf(msg, msglen, "%s: key '%s': an answers file never holds a secret (it is copied to "
+	/* A secret's value under its name or another ("pat"): never told to move it to '<key>-secret'. */
+	if (g && g->kind == FIELD_SECRET && answers) {
+		snprintf(msg, msglen, "%s: key '%s'%s%s%s: an answers file never holds a secret (it is copied to "
 		         "other hosts): give the value with --%s-file F or --%s-stdin, or a secret already in "
-		         "the store with --%s-secret ID (or the key '%s%s')", name, key, key, key, key, key,
+		         "the store with --%s-secret ID (or the key '%s%s')", name, key, f ? "" : " (the ",
+		         f ? "" : g->label, f ? "" : "?)", g->key, g->key, g->key, g->key,
 		         CONNECTOR_FILE_SECRET_SUFFIX);
 		return;
 	}
-	if (f && f->kind == FIELD_SECRET) {
+	if (g && g->kind == FIELD_SECRET) {
 		snprintf(msg, msglen, "%s: key '%s': a connector file never holds a secret; give its store id "
-		         "as '%s%s'", name, key, key, CONNECTOR_FILE_SECRET_SUFFIX);
+		         "as '%s%s'", name, key, g->key, CONNECTOR_FILE_SECRET_SUFFIX);
 		return;
-	}
-	/* "token-file": a flag, not a key. */
-	static const char *const flags[] = { "-file", "-stdin" };
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		size_t n = strlen(flags[i]);
-		snprintf(near, sizeof(near), "%.*s", len > n ? (int)(len - n) : 0, key);
-		const struct field *g = len > n && strcmp(key + len - n, flags[i]) == 0 ? fields_find(near) : NULL;
-		if (g && g->kind == FIELD_SECRET) {
-			snprintf(msg, msglen, "%s: unknown key '%s': a secret's file is given on the command line "
-			         "(--%s F); here only a stored one's id ('%s%s')", name, key, key, near,
-			         CONNECTOR_FILE_SECRET_SUFFIX);
-			return;
-		}
 	}
 	snprintf(near, sizeof(near), "%s", key);
 	for (char *p = near; *p; p++)
 		*p = *p == '_' ? '-' : *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+	/* "token-file": a flag, not a key. */
+	static const char *const flags[] = { "-file", "-stdin" };
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		size_t n = strlen(flags[i]);
+		char base[64];
+		snprintf(base, sizeof(base), "%.*s", len > n ? (int)(len - n) : 0, near);
+		const struct field *s = len > n && strcmp(near + len - n, flags[i]) == 0 ? fields_find_loose(base, len - n) : NULL;
+		if (s && s->kind == FIELD_SECRET) {
+			snprintf(msg, msglen, "%s: unknown key '%s': a secret's file is given on the command line "
+			         "(--%s%s F); here only a stored one's id ('%s%s')", name, key, s->key, flags[i], s->key,
+			         CONNECTOR_FILE_SECRET_SUFFIX);
+			return;
+		}
+	}
 	if (strcmp(near, key) != 0 && (connector_file_field(near) || strcmp(near, "schema") == 0)) {
 		snprintf(msg, msglen, "%s: unknown key '%s' (did you mean '%s'?)", name, key, near);
 		return;
 	}
-	/* A typing slip ("urll"): the key within two edits of it. */
+	if (g) {
+		bool same = strcasecmp(g->key, g->label) == 0; /* "url": "the URL" says nothing more */
+		snprintf(msg, msglen, "%s: unknown key '%s' (did you mean '%s'%s%s?)", name, key, g->key,
+		         same ? "" : ", the ", same ? "" : g->label);
+		return;
+	}
+	/* A typing slip ("token-secrte"): the key within two edits of it. */
 	char keys[FIELD_COUNT][64];
 	struct nearest slips;
 	nearest_start(&slips, key, len);
 	for (int id = 0; id < FIELD_COUNT; id++) {
-		const struct field *g = fields_at(id);
+		g = fields_at(id);
 		snprintf(keys[id], sizeof(keys[id]), "%s%s", g->key, g->kind == FIELD_SECRET ?
 		         CONNECTOR_FILE_SECRET_SUFFIX : "");
 		nearest_offer(&slips, keys[id]);

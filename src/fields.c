@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,14 +344,14 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.required = true, .check = fields_check_name,
 	},
 	[FIELD_IDENTIFIER] = {
-		.id = FIELD_IDENTIFIER, .key = "identifier", .label = "Identifier",
+		.id = FIELD_IDENTIFIER, .key = "identifier", .label = "Identifier", .aka = "id",
 		.help = "The connector's unique id in Harness, derived from the name; fixed once saved. "
 		        "Letters, digits, '_' and '$', not starting with a digit.",
 		.example = "azure_payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
 		.required = true, .derive = fields_derive_identifier, .check = fields_check_identifier,
 	},
 	[FIELD_DESCRIPTION] = {
-		.id = FIELD_DESCRIPTION, .key = "description", .label = "Description",
+		.id = FIELD_DESCRIPTION, .key = "description", .label = "Description", .aka = "desc",
 		.help = "Optional text shown with the connector in Harness.",
 		.page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT, .check = fields_check_description,
 	},
@@ -368,14 +369,14 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.choices = fields_scopes, .def = "account",
 	},
 	[FIELD_ORG] = {
-		.id = FIELD_ORG, .key = "org", .label = "Organization identifier",
+		.id = FIELD_ORG, .key = "org", .label = "Organization identifier", .aka = "orgIdentifier organization",
 		.help = "The identifier of the Harness organization (Account Settings > Organizations; "
 		        "the first one is 'default').",
 		.example = "default", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT, .required = true,
 		.applies = fields_if_org, .when = "scope org or project", .check = fields_check_org,
 	},
 	[FIELD_PROJECT] = {
-		.id = FIELD_PROJECT, .key = "project", .label = "Project identifier",
+		.id = FIELD_PROJECT, .key = "project", .label = "Project identifier", .aka = "projectIdentifier",
 		.help = "The identifier of the Harness project, shown in its settings and in its "
 		        "address (…/projects/<id>/…).",
 		.example = "payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
@@ -403,7 +404,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.def = "false", .applies = fields_if_http, .when = "connection http",
 	},
 	[FIELD_URL] = {
-		.id = FIELD_URL, .key = "url", .label = "URL",
+		.id = FIELD_URL, .key = "url", .label = "URL", .aka = "repoUrl",
 		.help = "Project: https://dev.azure.com/<org>/<project>, for SSH "
 		        "git@ssh.dev.azure.com:v3/<org>/<project>. Repository: the Clone URL (Repos).",
 		.example = "https://dev.azure.com/contoso/Shop/_git/ui",
@@ -414,21 +415,21 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.drop_trailing_slash = true, .check = fields_check_url,
 	},
 	[FIELD_TEST_REPO] = {
-		.id = FIELD_TEST_REPO, .key = "test-repo", .label = "Test repository",
+		.id = FIELD_TEST_REPO, .key = "test-repo", .label = "Test repository", .aka = "validationRepo repo",
 		.help = "The name (not the URL) of a repository in the project, used to test the "
 		        "connection.",
 		.example = "payments-api", .page = FIELD_PAGE_DETAILS, .kind = FIELD_TEXT,
 		.required = true, .applies = fields_if_project_url, .when = "url-type project", .check = fields_check_test_repo,
 	},
 	[FIELD_USERNAME] = {
-		.id = FIELD_USERNAME, .key = "username", .label = "Username",
+		.id = FIELD_USERNAME, .key = "username", .label = "Username", .aka = "user",
 		.help = "Any non-empty name, often your e-mail address or a service name: Azure "
 		        "identifies you by the token, which goes in the next field, not here.",
 		.example = "ci-bot", .page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_TEXT,
 		.required = true, .applies = fields_if_http, .when = "connection http", .check = fields_check_username,
 	},
 	[FIELD_TOKEN] = {
-		.id = FIELD_TOKEN, .key = "token", .label = "Personal Access Token",
+		.id = FIELD_TOKEN, .key = "token", .label = "Personal Access Token", .aka = "tokenRef pat password passwordRef",
 		.help = "A token with the Code (Read) scope, from Azure DevOps User settings > Personal "
 		        "access tokens. Kept in the encrypted store; the connector holds its id.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
@@ -436,7 +437,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.check = fields_check_secret,
 	},
 	[FIELD_SSH_KEY] = {
-		.id = FIELD_SSH_KEY, .key = "ssh-key", .label = "SSH private key",
+		.id = FIELD_SSH_KEY, .key = "ssh-key", .label = "SSH private key", .aka = "sshKeyRef privateKey",
 		.help = "An RSA private key whose public key is added in Azure DevOps (User settings > "
 		        "SSH public keys); Azure takes RSA keys only. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .required = true,
@@ -445,7 +446,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 	},
 	[FIELD_SSH_KEY_PASSPHRASE] = {
 		.id = FIELD_SSH_KEY_PASSPHRASE, .key = "ssh-key-passphrase",
-		.label = "SSH key passphrase",
+		.label = "SSH key passphrase", .aka = "passphrase",
 		.help = "The passphrase of the private key, if it has one. Kept in the encrypted store.",
 		.page = FIELD_PAGE_CREDENTIALS, .kind = FIELD_SECRET, .suffix = "ssh-key-passphrase",
 		.store_kind = STORE_KIND_SSH_KEY_PASSPHRASE,
@@ -482,7 +483,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 		.choices = fields_delegates, .def = "any",
 	},
 	[FIELD_DELEGATE_TAGS] = {
-		.id = FIELD_DELEGATE_TAGS, .key = "delegate-tags", .label = "Delegate tags",
+		.id = FIELD_DELEGATE_TAGS, .key = "delegate-tags", .label = "Delegate tags", .aka = "delegateSelectors selectors",
 		.help = "The delegate tags, separated by commas; a delegate must have all of them.",
 		.example = "linux-delegate, eu-west", .page = FIELD_PAGE_DELEGATES, .kind = FIELD_LIST,
 		.required = true, .applies = fields_if_delegate_tags, .when = "delegates tags", .check = fields_check_delegate_tags,
@@ -499,6 +500,41 @@ const struct field *fields_find(const char *key)
 	for (int i = 0; i < FIELD_COUNT; i++)
 		if (strcmp(fields_table[i].key, key) == 0)
 			return &fields_table[i];
+	return NULL;
+}
+
+/* word[0..len) in lower case without what is not a letter or digit: "Test_Repo" -> "testrepo". */
+static void fields_fold(const char *word, size_t len, char *buf, size_t buflen)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 1 < buflen; i++)
+		if (isalnum((unsigned char)word[i]))
+			buf[n++] = (char)tolower((unsigned char)word[i]);
+	buf[n] = '\0';
+}
+
+const struct field *fields_find_loose(const char *word, size_t len)
+{
+	char folded[64], name[64];
+
+	fields_fold(word, len, folded, sizeof(folded));
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = &fields_table[id];
+		const char *names[] = { f->key, f->label, f->aka ? f->aka : "" };
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			const char *p = names[i];
+			while (*p) {
+				size_t w = i < 2 ? strlen(p) : strcspn(p, " "); /* a label has spaces; aka lists */
+				fields_fold(p, w, name, sizeof(name));
+				if (*folded && strcmp(name, folded) == 0)
+					return f;
+				p += w;
+				p += *p == ' ';
+			}
+		}
+	}
 	return NULL;
 }
 

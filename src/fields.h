@@ -79,6 +79,7 @@ struct field {
 	enum field_id id;
 	const char *key;
 	const char *label;
+	const char *aka;            /* other names a person may write it by (Harness YAML's), ' ' between, or NULL */
 	const char *help;           /* one or two sentences: what it is, where to find it */
 	const char *(*help_for)(const struct connector *c); /* one for the other fields, or NULL: help */
 	const char *example;        /* a sample value (placeholder, "required" message), or NULL */
@@ -108,6 +109,13 @@ struct field {
 /* The field of an id; by key (NULL when no field has that key). */
 const struct field *fields_at(enum field_id id);
 const struct field *fields_find(const char *key);
+
+/*
+ * The field word[0..len) names, an unknown key or flag name written as a person
+ * might: its key, label or another name of it (Harness YAML's), case, '-', '_'
+ * and spaces set aside ("connectionType", "test_repository", "validationRepo").
+ */
+const struct field *fields_find_loose(const char *word, size_t len);
 
 const char *fields_page_title(enum field_page page);
 

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 56
+plan 62
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -45,6 +45,14 @@ is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: unknown option 
 run "$bin" new --non-interactive --tok x </dev/null
 like "$err" "unknown option '--tok' \(did you mean --token-file F, --token-stdin or --token-secret ID\?\)" \
 	"a secret's flag cut short: its three ways in are named"
+# A field by the name the wizard's label, the Harness YAML or a habit gives it: the flag it is.
+for o in "connection-type:connection" "validation-repo:test-repo" "pat-file:token-file" \
+	"ssh-private-key-file:ssh-key-file" "delegateSelectors:delegate-tags" \
+	"personal-access-token:token-file F, --token-stdin or --token-secret ID"; do
+	run "$bin" edit x --non-interactive "--${o%%:*}=s3cr3t" </dev/null
+	is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: edit: unknown option '--${o%%:*}' (did you mean --${o#*:}?)" \
+		"--${o%%:*}: exit 2, --${o#*:} offered, the value not repeated"
+done
 
 # An option with a value given twice: which one was meant? Said (exit 2), never the last taken
 # silently; a list field's flag repeats, as documented.

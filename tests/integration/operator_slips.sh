@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((97 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18))
+plan $((100 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -248,11 +248,18 @@ has "$err" "the secret store $home/secrets.store cannot be used as it is: restor
 before=$(files)
 cat >"$tap_tmp/faults.json" <<'JSON'
 {"name": "web", "api-access": "true", "delegate-tags": 5, "url_type": "repo", "token-file": "/x",
- "token": "abc", "urll": "x", "token-secrte": "x", "delegate": "any", "zzz": 1}
+ "token": "abc", "urll": "x", "token-secrte": "x", "delegate": "any", "zzz": 1, "validationRepo": "x",
+ "PAT": "abcd", "ssh_key_file": "/k"}
 JSON
 run az new --non-interactive --answers "$tap_tmp/faults.json" --skip-test </dev/null
-is "$rc" 3 "an answers file with nine faults: exit 3"
-is "$(printf '%s\n' "$err" | grep -c "^azrepos-connect: answers: $tap_tmp/faults.json: ")" 9 "each fault on its own line"
+is "$rc" 3 "an answers file with twelve faults: exit 3"
+is "$(printf '%s\n' "$err" | grep -c "^azrepos-connect: answers: $tap_tmp/faults.json: ")" 12 "each fault on its own line"
+like "$err" "unknown key 'validationRepo' \(did you mean 'test-repo', the Test repository\?\)" \
+	"a field by its Harness YAML name gets its key"
+like "$err" "key 'PAT' \(the Personal Access Token\?\): an answers file never holds a secret .*--token-file F" \
+	"a secret by another name: where its value goes"
+like "$err" "unknown key 'ssh_key_file': a secret's file is given on the command line \(--ssh-key-file F\)" \
+	"a secret's file key written with '_': where it goes"
 like "$err" "unknown key 'url_type' \(did you mean 'url-type'\?\)" "a '_' for '-' gets the key it meant"
 like "$err" "unknown key 'urll' \(did you mean 'url'\?\)" "a key mistyped by a letter gets the key it meant..."
 like "$err" "unknown key 'token-secrte' \(did you mean 'token-secret'\?\)" "... a store id's key too..."

@@ -75,6 +75,53 @@ static void test_table(void **state)
 	assert_string_equal(fields_page_title(FIELD_PAGE_DELEGATES), "Delegates");
 }
 
+/* Each field by any of its names, written as a person might; nothing by a name two fields share. */
+static void test_find_loose(void **state)
+{
+	static const struct {
+		const char *word;
+		int id; /* -1: none */
+	} cases[] = {
+		{ "connectionType", FIELD_CONNECTION }, { "connection-type", FIELD_CONNECTION },
+		{ "test_repository", FIELD_TEST_REPO }, { "Validation-Repo", FIELD_TEST_REPO },
+		{ "validationRepo", FIELD_TEST_REPO }, { "repo", FIELD_TEST_REPO },
+		{ "PAT", FIELD_TOKEN }, { "personal access token", FIELD_TOKEN }, { "tokenRef", FIELD_TOKEN },
+		{ "API_Personal_Access_Token", FIELD_API_TOKEN }, { "ssh private key", FIELD_SSH_KEY },
+		{ "sshKeyRef", FIELD_SSH_KEY }, { "passphrase", FIELD_SSH_KEY_PASSPHRASE },
+		{ "delegateSelectors", FIELD_DELEGATE_TAGS }, { "orgIdentifier", FIELD_ORG },
+		{ "organization", FIELD_ORG }, { "projectIdentifier", FIELD_PROJECT }, { "user", FIELD_USERNAME },
+		{ "URL", FIELD_URL }, { "Url_Type", FIELD_URL_TYPE }, { "enableApiAccess", FIELD_API_ACCESS },
+		/* Not a slip finder (nearest.h is), nor a guess at a word two fields could mean. */
+		{ "", -1 }, { "--", -1 }, { "urll", -1 }, { "type", -1 }, { "key", -1 }, { "token-file", -1 },
+		{ "connectiontypes", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct field *f = fields_find_loose(cases[i].word, strlen(cases[i].word));
+		if (cases[i].id < 0) {
+			assert_null(f);
+		} else {
+			assert_non_null(f);
+			assert_int_equal(f->id, cases[i].id);
+		}
+	}
+	/* Only the first len bytes count. */
+	assert_ptr_equal(fields_find_loose("urlx", 3), fields_at(FIELD_URL));
+	/* Every name of every field finds that field and no other. */
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+
+		assert_ptr_equal(fields_find_loose(f->key, strlen(f->key)), f);
+		assert_ptr_equal(fields_find_loose(f->label, strlen(f->label)), f);
+		for (const char *p = f->aka ? f->aka : ""; *p; p += strspn(p, " ")) {
+			size_t w = strcspn(p, " ");
+			assert_ptr_equal(fields_find_loose(p, w), f);
+			p += w;
+		}
+	}
+}
+
 static void test_applies(void **state)
 {
 	struct connector *c = connector_new();
@@ -685,6 +732,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_find_loose),
 		cmocka_unit_test(test_applies),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test(test_defaults),
