@@ -441,12 +441,17 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_DNS, "cannot resolve the proxy host: check %s (%s)", var, d);
 		break;
-	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_CONNECT: {
+		/* Not where the git probe went: an SSH URL's REST API is its host's HTTPS, which is said. */
+		bool ssh_api = ctx->t->transport == CHECK_SSH && ctx->t->api_base;
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
 		             "cannot connect to %s port %s%s%s: check the host and port, a firewall or the proxy "
-		             "settings (%s)", req->host, req->port, req->proxy_var ? ", or to the proxy in " : "",
-		             req->proxy_var ? req->proxy_var : "", d);
+		             "settings%s%s (%s)", req->host, req->port, req->proxy_var ? ", or to the proxy in " : "",
+		             req->proxy_var ? req->proxy_var : "",
+		             ssh_api ? "; with an SSH URL the REST API is called over HTTPS, at " : "",
+		             ssh_api ? ctx->t->api_base : "", d);
 		break;
+	}
 	case CURLE_PROXY:
 		check_req_socks(req, d);
 		break;

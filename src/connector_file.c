@@ -340,11 +340,10 @@ static void connector_file_unknown(const char *key, const char *name, bool answe
 		*p = *p == '_' ? '-' : *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
 	/* "token-file": a flag, not a key. */
 	static const char *const flags[] = { "-file", "-stdin" };
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (size_t i = 0, nlen = strlen(near); i < sizeof(flags) / sizeof(flags[0]); i++) {
 		size_t n = strlen(flags[i]);
-		char base[64];
-		snprintf(base, sizeof(base), "%.*s", len > n ? (int)(len - n) : 0, near);
-		const struct field *s = len > n && strcmp(near + len - n, flags[i]) == 0 ? fields_find_loose(base, len - n) : NULL;
+		bool flag = nlen > n && strcmp(near + nlen - n, flags[i]) == 0;
+		const struct field *s = flag ? fields_find_loose(near, nlen - n) : NULL;
 		if (s && s->kind == FIELD_SECRET) {
 			snprintf(msg, msglen, "%s: unknown key '%s': a secret's file is given on the command line "
 			         "(--%s%s F); here only a stored one's id ('%s%s')", name, key, s->key, flags[i], s->key,

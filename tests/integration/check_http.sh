@@ -239,7 +239,8 @@ is "$(tail -n +"$((silent_before + 1))" "$AZF_SILENT_LOG" | grep -c '^accepted '
 	"refused before connecting: the server saw one connection, from the run with --allow-http"
 
 probe --git-url "https://127.0.0.1:1/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
-verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1: check' "connection refused: the host and port (no proxy set)"
+verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1: check the host and port, a firewall or the proxy settings \(' \
+	"connection refused: the host and port (no proxy set, no word of SSH)"
 probe --git-url "https://-no-such-host.invalid/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
 verdict 0 failed dns "^cannot resolve host '-no-such-host\.invalid'" "unknown host"
 probe --git-url "$AZF_REPO_URL$refs" --token-file "$tok" --ca-file "$AZF_CA"

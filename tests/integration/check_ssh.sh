@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 97
+plan 99
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -214,6 +214,10 @@ ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000
 	--api --api-base "$AZF_BASE/contoso" --api-repo-url "$AZF_BASE/contoso/Payments/_apis/git/repositories/payments-api" --api-token-file "$AZF_TOKEN_FILE"
 verdict 0 failed timeout 'no answer' "git-ssh times out"
 verdict 1 ok null 'repository payments-api found' "api passes meanwhile"
+# The API of an SSH connector is not on the SSH host's port: where it was called is said.
+ssh_probe "$repo" "$AZF_SSH_KEY" --api --api-base "https://127.0.0.1:1/contoso" --api-token-file "$AZF_TOKEN_FILE"
+verdict 1 failed connect '^cannot connect to 127\.0\.0\.1 port 1: check the host and port, a firewall or the proxy settings; with an SSH URL the REST API is called over HTTPS, at https://127\.0\.0\.1:1/contoso \(' \
+	"api of an SSH connector, nothing listening"
 [ "$ms" -le 3000 ]
 ok $? "together within the deadline (took $ms ms)"
 unlike "$out$err" "$pat" "the token is in no output"
