@@ -18,6 +18,7 @@
 #include "ident.h"
 #include "json.h"
 #include "msg.h"
+#include "nearest.h"
 #include "newconn.h"
 #include "sshkey.h"
 #include "secret_users.h"
@@ -72,33 +73,85 @@ static int cmd_connector_args(struct cli_ctx *ctx, int argc, char **argv,
 	return rc != CLI_CONTINUE ? rc : cli_want_operands(ctx, argc, argv, operands);
 }
 
-/* An ID operand must be an identifier before it comes near a file name. */
+enum cmd_connector_how { CMD_MEANT_NONE, CMD_MEANT_CASE, CMD_MEANT_NAME, CMD_MEANT_SLIP };
+
+/*
+ * The saved connector an unknown ID operand likely meant, into meant: the same
+ * identifier in another case, the one connector of that name (what 'list' shows
+ * beside it), or the one identifier a slip or two away.
+ */
+static enum cmd_connector_how cmd_connector_meant(struct cli_ctx *ctx, const char *id, char *meant, size_t len)
+{
+	enum cmd_connector_how how = CMD_MEANT_NONE;
+	struct nearest slip;
+	char **ids, msg[FIELD_MSG_MAX + 512];
+	size_t n, named = 0;
+
+	if (connector_file_ids(ctx->paths.connectors_dir, &ids, &n) != 0)
+		return CMD_MEANT_NONE;
+	nearest_start(&slip, id, strlen(id));
+	for (size_t i = 0; i < n && how == CMD_MEANT_NONE; i++) {
+		if (strcasecmp(ids[i], id) == 0)
+			how = CMD_MEANT_CASE;
+		nearest_offer(&slip, ids[i]);
+		if (how)
+			snprintf(meant, len, "%s", ids[i]);
+	}
+	for (size_t i = 0; i < n && how == CMD_MEANT_NONE; i++) {
+		struct connector *c;
+
+		if (connector_file_load(ctx->paths.connectors_dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
+			continue;
+		const char *name = connector_get(c, FIELD_NAME);
+		if (name && strcasecmp(name, id) == 0 && named++ == 0)
+			snprintf(meant, len, "%s", ids[i]);
+		connector_free(c);
+	}
+	/* Names need not be unique: two of that name, and which one is the user's to say. */
+	if (how == CMD_MEANT_NONE && named == 1)
+		how = CMD_MEANT_NAME;
+	if (how == CMD_MEANT_NONE && !named && nearest_found(&slip)) {
+		snprintf(meant, len, "%s", nearest_found(&slip));
+		how = CMD_MEANT_SLIP;
+	}
+	connector_file_free_ids(ids, n);
+	return how;
+}
+
+/* An ID operand must be an identifier before it comes near a file name; a connector's name gets its id. */
 static int cmd_connector_check_id(struct cli_ctx *ctx, const char *cmd, const char *id)
 {
-	char msg[FIELD_MSG_MAX];
+	char msg[FIELD_MSG_MAX], meant[256];
 
 	if (ident_check_identifier(id, "identifier", msg, sizeof(msg)))
 		return AZ_EXIT_OK;
-	msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s", cmd, id, msg);
+	if (cmd_connector_meant(ctx, id, meant, sizeof(meant)) == CMD_MEANT_NAME)
+		msg_error(ctx->err, "%s: '%s' is the name of the connector '%s': give its identifier, '%s'", cmd, id,
+		          meant, meant);
+	else
+		msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s", cmd, id, msg);
 	return AZ_EXIT_INVALID;
 }
 
 /* No connector id: the saved one it was likely meant to be, or how to see the saved ones. */
 static void cmd_connector_missing(struct cli_ctx *ctx, const char *cmd, const char *id, const char *msg)
 {
-	char **ids, prog[CLI_PROGRAM_MAX];
-	size_t n;
+	char prog[CLI_PROGRAM_MAX], meant[256];
 
-	if (connector_file_ids(ctx->paths.connectors_dir, &ids, &n) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (strcasecmp(ids[i], id) == 0) {
-				msg_error(ctx->err, "%s: no connector '%s': identifiers are case-sensitive; "
-				          "the saved one is '%s'", cmd, id, ids[i]);
-				connector_file_free_ids(ids, n);
-				return;
-			}
-		}
-		connector_file_free_ids(ids, n);
+	switch (cmd_connector_meant(ctx, id, meant, sizeof(meant))) {
+	case CMD_MEANT_CASE:
+		msg_error(ctx->err, "%s: no connector '%s': identifiers are case-sensitive; the saved one is '%s'", cmd,
+		          id, meant);
+		return;
+	case CMD_MEANT_NAME:
+		msg_error(ctx->err, "%s: no connector '%s': that is the name of the connector '%s'; give its "
+		          "identifier, '%s'", cmd, id, meant, meant);
+		return;
+	case CMD_MEANT_SLIP:
+		msg_error(ctx->err, "%s: no connector '%s' (did you mean '%s'?)", cmd, id, meant);
+		return;
+	case CMD_MEANT_NONE:
+		break;
 	}
 	msg_error(ctx->err, "%s: %s: '%s list' shows the saved ones", cmd, msg,
 	          cli_program(ctx, false, prog, sizeof(prog)));
@@ -147,7 +200,6 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 	return true;
 }
 
-/* fputs, then pad with spaces to width characters. */
 /* A value from a file, which anyone may have edited: its control characters shown as '?'. */
 static void cmd_connector_put(FILE *out, const char *text)
 {
@@ -159,6 +211,7 @@ static void cmd_connector_put(FILE *out, const char *text)
 	free(copy);
 }
 
+/* cmd_connector_put, then pad with spaces to width characters. */
 static void cmd_connector_cell(FILE *out, const char *text, size_t width)
 {
 	size_t n = utf8_count(text);

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 103
+plan 109
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -128,6 +128,23 @@ az export Azure_Payments
 is "$rc:$out" "1:" "an identifier in the wrong case is not found (exit 1, nothing exported)"
 is "$err" "azrepos-connect: export: no connector 'Azure_Payments': identifiers are case-sensitive; the saved one is 'azure_payments'" \
 	"... and the saved one it was meant to be is named"
+# The name 'list' shows beside the identifier, given instead of it: the identifier named.
+az show "Azure Payments"
+is "$rc:$out" "3:" "a connector's name as the ID: exit 3, nothing shown"
+is "$err" "azrepos-connect: show: 'Azure Payments' is the name of the connector 'azure_payments': give its identifier, 'azure_payments'" \
+	"... its identifier named"
+az export "azure payments"
+is "$rc:$err" "3:azrepos-connect: export: 'azure payments' is the name of the connector 'azure_payments': give its identifier, 'azure_payments'" \
+	"... in another case too"
+az export azure_paymnts
+is "$rc:$out" "1:" "an identifier a letter short: exit 1, nothing exported"
+is "$err" "azrepos-connect: export: no connector 'azure_paymnts' (did you mean 'azure_payments'?)" "... the one meant named"
+# Two connectors of one name (Harness allows it): which one is not guessed.
+sed 's/"azure_payments"/"azure_payments_eu"/' "$conns/azure_payments.json" >"$conns/azure_payments_eu.json"
+az show "Azure Payments"
+is "$rc:$err" "3:azrepos-connect: show: 'Azure Payments' is not a connector identifier: a space is not allowed: use ASCII letters, digits, '_' and '\$' (e.g. 'Azure_Payments')" \
+	"a name two connectors have: exit 3, only the rule said"
+rm "$conns/azure_payments_eu.json"
 
 az show ../etc/passwd
 is "$rc" 3 "an ID that is not an identifier exits 3"
