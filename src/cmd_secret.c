@@ -222,14 +222,14 @@ static int secret_check_id(struct cli_ctx *ctx, const char *id, bool is_new)
 	}
 	if (is_new ? ident_check_secret_id(id, msg, sizeof(msg)) : store_id_valid(id))
 		return AZ_EXIT_OK;
-	/* "Payments-token": the id meant is the one in lower case, which the rule takes. */
-	char lower[STORE_ID_MAX + 1], why[256];
+	/* A stored one's id in capitals ("Payments-token"): the one meant is in lower case. */
+	char lower[STORE_ID_MAX + 1];
 	size_t n = strlen(id);
 	for (size_t i = 0; i <= n && n <= STORE_ID_MAX; i++)
 		lower[i] = (char)tolower((unsigned char)id[i]);
-	if (n <= STORE_ID_MAX && strcmp(lower, id) != 0 && !ident_looks_like_token(lower) &&
-	    (is_new ? ident_check_secret_id(lower, why, sizeof(why)) : store_id_valid(lower))) {
-		msg_error(ctx->err, "'%s' is not a valid secret id: ids are in lower case ('%s')", id, lower);
+	if (!is_new && n <= STORE_ID_MAX && strcmp(lower, id) != 0 && !ident_looks_like_token(lower) &&
+	    store_id_valid(lower)) {
+		msg_error(ctx->err, "'%s' is not a valid secret id: a store id is in lower case: '%s'", id, lower);
 		return AZ_EXIT_INVALID;
 	}
 	if (is_new)

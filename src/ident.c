@@ -292,6 +292,16 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 	}
 	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a store id", msg, msglen))
 		return false;
+	/* "Payments-token": the id meant is the one in lower case, when that one is good. */
+	char lower[IDENT_SECRET_ID_MAX + 1];
+	size_t n = 0;
+	for (; id[n]; n++)
+		lower[n] = id[n] >= 'A' && id[n] <= 'Z' ? (char)(id[n] - 'A' + 'a') : id[n];
+	lower[n] = '\0';
+	if (strcmp(lower, id) != 0 && ident_check_secret_id(lower, msg, msglen)) {
+		snprintf(msg, msglen, "a store id is in lower case: '%s'", lower);
+		return false;
+	}
 	if (!(id[0] >= 'a' && id[0] <= 'z')) {
 		snprintf(msg, msglen, "a store id must start with a lower-case letter (a-z)");
 		return false;

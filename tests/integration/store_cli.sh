@@ -90,10 +90,10 @@ done
 like "$err" "web.token.*lower-case ASCII letters, digits, '_' and '-'" "the message gives the fields' rule"
 # An id in capitals ('list' shows them in lower case): the one meant named, for a new one and a stored one.
 az --key-file "$key" secret set 'Git-PAT' </dev/null
-is "$rc:$err" "3:azrepos-connect: 'Git-PAT' is not a valid secret id: ids are in lower case ('git-pat')" \
+is "$rc:$err" "3:azrepos-connect: 'Git-PAT' is not a valid secret id: a store id is in lower case: 'git-pat'" \
 	"set of an id in capitals: exit 3, its lower case named"
 az --key-file "$key" secret rm 'Git-PAT' --yes </dev/null
-is "$rc:$err" "3:azrepos-connect: 'Git-PAT' is not a valid secret id: ids are in lower case ('git-pat')" "... rm the same"
+is "$rc:$err" "3:azrepos-connect: 'Git-PAT' is not a valid secret id: a store id is in lower case: 'git-pat'" "... rm the same"
 az_in "$(printf 'a\nb')" --key-file "$key" secret set two-lines
 is "$rc" 3 "a token with a newline inside exits 3"
 # The first secret of a home refused: no store, no key file, no folder made for it.
