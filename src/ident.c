@@ -292,13 +292,13 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 	}
 	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a store id", msg, msglen))
 		return false;
-	/* "Payments-token": the id meant is the one in lower case, when that one is good. */
+	/* "Payments-token": the id meant is the one in lower case, when that one is good. The length
+	 * above counts characters; one of 64 of them past ASCII is longer in bytes, and is no id. */
 	char lower[IDENT_SECRET_ID_MAX + 1];
-	size_t n = 0;
-	for (; id[n]; n++)
-		lower[n] = id[n] >= 'A' && id[n] <= 'Z' ? (char)(id[n] - 'A' + 'a') : id[n];
-	lower[n] = '\0';
-	if (strcmp(lower, id) != 0 && ident_check_secret_id(lower, msg, msglen)) {
+	size_t n = strlen(id);
+	for (size_t i = 0; i <= n && n < sizeof(lower); i++)
+		lower[i] = id[i] >= 'A' && id[i] <= 'Z' ? (char)(id[i] - 'A' + 'a') : id[i];
+	if (n < sizeof(lower) && strcmp(lower, id) != 0 && ident_check_secret_id(lower, msg, msglen)) {
 		snprintf(msg, msglen, "a store id is in lower case: '%s'", lower);
 		return false;
 	}

@@ -248,6 +248,11 @@ static void test_secret_id(void **state)
 	check_table(ident_check_secret_id, cases, sizeof(cases) / sizeof(cases[0]));
 	check_case(ident_check_secret_id, s64, true, NULL);
 	check_case(ident_check_secret_id, s65, false, "at most 64 characters long (this one has 65)");
+	/* 64 characters in 127 bytes, in capitals: not one of 64 bytes made lower-case. */
+	char *wide = repeat("é", 63), capital[160];
+	snprintf(capital, sizeof(capital), "A%s", wide);
+	check_case(ident_check_secret_id, capital, false, "must start with a lower-case letter");
+	free(wide);
 	free(s64);
 	free(s65);
 }
