@@ -69,7 +69,8 @@ static void cli_help(FILE *out)
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 usage, 3 invalid input, 4 connectivity check\n"
 	      "failed, 5 cancelled, 10-18 secret store errors (see azrepos-connect(1)).\n"
-	      "Run '" AZ_PROGRAM " COMMAND --help' (or 'help COMMAND') for the options of a command.\n", out);
+	      "Run '" AZ_PROGRAM " COMMAND --help' (or 'help COMMAND') for the options of a command,\n"
+	      "'" AZ_PROGRAM " help FIELD' (e.g. 'help url') for a field of new and edit.\n", out);
 }
 
 /* A word for a shell: quoted if need be. */
@@ -463,6 +464,9 @@ command:;
 			bool named = cargc >= 2 && cargv[1][0] != '-' && strcmp(cargv[1], "help") != 0;
 			const char *of = named ? cargv[1] : NULL;
 
+			/* "help url": a field's help, as the wizard's F1 gives it. */
+			if (of && !cli_find(of) && cmd_new_field_help(ctx->out, of))
+				return AZ_EXIT_OK;
 			if (of && !cli_find(of))
 				return cli_unknown_command(ctx, "help: ", of);
 			if (of)

@@ -40,6 +40,8 @@ void cmd_secret_ssh_user(const struct connector *c, char *buf, size_t buflen);
 
 /* Full --help texts of the commands that have many options. */
 void cmd_new_usage(FILE *out);
+/* help FIELD: what new --help says of the field a word names (any of its names), with its help. */
+bool cmd_new_field_help(FILE *out, const char *word);
 void cmd_edit_usage(FILE *out);
 void cmd_test_usage(FILE *out);
 void cmd_secret_usage(FILE *out);

@@ -103,21 +103,36 @@ static void new_options_build(struct new_options *o)
 	o->opt[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
-/* The option meant by an unknown one: a field's other name ("--connection-type", "--pat-file"). */
-static const char *new_guess_option(const char *word, size_t len, char *buf, size_t buflen)
+/*
+ * The field a word names by any of its names, and the way in its ending says
+ * ("--pat-file": the token, NEW_FILE): a secret's ways first, "pat-file" being
+ * the token's file, not a field named so. NULL: none.
+ */
+static const struct field *new_field_named(const char *word, size_t len, int *variant)
 {
-	/* The ways of a secret first: "--pat-file" is the token's file, not a field named "pat-file". */
 	for (int v = NEW_VARIANTS - 1; v >= 0; v--) {
 		size_t n = strlen(new_suffix[v]);
 		if (len <= n || strncmp(word + len - n, new_suffix[v], n) != 0)
 			continue;
 		const struct field *f = fields_find_loose(word, len - n);
 		if (f && (v == 0 || f->kind == FIELD_SECRET)) {
-			snprintf(buf, buflen, "%s%s", f->key, new_suffix[v]);
-			return buf;
+			*variant = v;
+			return f;
 		}
 	}
 	return NULL;
+}
+
+/* The option meant by an unknown one: a field's other name ("--connection-type", "--pat-file"). */
+static const char *new_guess_option(const char *word, size_t len, char *buf, size_t buflen)
+{
+	int v;
+	const struct field *f = new_field_named(word, len, &v);
+
+	if (!f)
+		return NULL;
+	snprintf(buf, buflen, "%s%s", f->key, new_suffix[v]);
+	return buf;
 }
 
 static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
@@ -173,6 +188,33 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	return CLI_CONTINUE;
 }
 
+/* A field in new --help: its flags; then its label, when it applies and its default. */
+static void new_usage_field(FILE *out, const struct field *f, bool editing)
+{
+	char what[160] = "VALUE";
+
+	if (f->choices)
+		fields_choices_text(f->id, false, "|", what, sizeof(what));
+	else if (f->kind == FIELD_LIST)
+		snprintf(what, sizeof(what), "A,B");
+	if (f->kind == FIELD_SECRET)
+		fprintf(out, "  --%s-file F | --%s-stdin | --%s-secret ID\n", f->key, f->key, f->key);
+	else
+		fprintf(out, "  --%s %s\n", f->key, what);
+	fprintf(out, "        %s", f->label);
+	/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
+	bool derived = f->derive && f->kind != FIELD_SECRET;
+	bool needed = f->required && !f->def && !derived && !editing;
+	if (needed || f->when)
+		fprintf(out, " (%s%s%s)", needed ? "required" : "only", f->when ? " with " : "", f->when ? f->when : "");
+	/* An edit keeps what is saved: a default would read as what a field left out becomes. */
+	const char *def = editing ? NULL : f->def ? f->def : f->def_secret ? f->def_secret
+	                  : derived ? "from the other fields" : NULL;
+	if (def)
+		fprintf(out, " [default: %s]", def);
+	fputc('\n', out);
+}
+
 /*
  * The options and fields new and edit share; editing: an edit's fields, each optional (the saved
  * value stays), the identifier not among them.
@@ -195,37 +237,49 @@ static void new_usage_body(FILE *out, bool editing)
 	fputs(editing ? "Fields (each optional: what is not given stays as saved; a list takes its flag\n"
 	                "repeated or comma-separated values):\n"
 	              : "Fields (a list takes its flag repeated or comma-separated values):\n", out);
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const struct field *f = fields_at(id);
-		char what[160] = "VALUE";
-
-		if (editing && id == FIELD_IDENTIFIER)
-			continue;
-		if (f->choices)
-			fields_choices_text(id, false, "|", what, sizeof(what));
-		else if (f->kind == FIELD_LIST)
-			snprintf(what, sizeof(what), "A,B");
-		if (f->kind == FIELD_SECRET)
-			fprintf(out, "  --%s-file F | --%s-stdin | --%s-secret ID\n", f->key, f->key, f->key);
-		else
-			fprintf(out, "  --%s %s\n", f->key, what);
-		fprintf(out, "        %s", f->label);
-		/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
-		bool derived = f->derive && f->kind != FIELD_SECRET;
-		bool needed = f->required && !f->def && !derived && !editing;
-		if (needed || f->when)
-			fprintf(out, " (%s%s%s)", needed ? "required" : "only",
-			        f->when ? " with " : "", f->when ? f->when : "");
-		/* An edit keeps what is saved: a default would read as what a field left out becomes. */
-		const char *def = editing ? NULL : f->def ? f->def : f->def_secret ? f->def_secret
-		                  : derived ? "from the other fields" : NULL;
-		if (def)
-			fprintf(out, " [default: %s]", def);
-		fputc('\n', out);
-	}
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (!editing || id != FIELD_IDENTIFIER)
+			new_usage_field(out, fields_at(id), editing);
 	fputs("\nSecrets are never taken as flag values: --KEY-file F or --KEY-stdin give a value\n"
 	      "(stored under the id of --KEY-secret, or <identifier>-KEY); --KEY-secret ID alone\n"
 	      "uses a secret already in the store.\n", out);
+}
+
+/* text folded at its spaces into lines of at most width bytes, each after indent spaces. */
+static void new_print_folded(FILE *out, const char *text, int indent, size_t width)
+{
+	while (*text) {
+		size_t cut = strlen(text);
+		if (cut > width) {
+			for (cut = width; cut > 0 && text[cut] != ' '; cut--)
+				;
+			if (cut == 0) /* a word longer than a line: whole */
+				cut = width + strcspn(text + width, " ");
+		}
+		fprintf(out, "%*s%.*s\n", indent, "", (int)cut, text);
+		text += cut;
+		text += strspn(text, " ");
+	}
+}
+
+bool cmd_new_field_help(FILE *out, const char *word)
+{
+	int v;
+	const struct field *f = new_field_named(word, strlen(word), &v);
+
+	if (!f)
+		return false;
+	fprintf(out, "The field %s of new and edit, on the wizard's %s page:\n", f->key, fields_page_title(f->page));
+	new_usage_field(out, f, false);
+	new_print_folded(out, f->help, 8, 70);
+	if (f->example)
+		fprintf(out, "        e.g. %s\n", f->example);
+	if (f->kind == FIELD_SECRET)
+		fprintf(out, "An answers file never holds its value: it gives the store id of one already\n"
+		        "stored as \"%s%s\".\n", f->key, new_suffix[NEW_SECRET]);
+	else
+		fprintf(out, "In an answers file: \"%s\".\n", f->key);
+	return true;
 }
 
 void cmd_new_usage(FILE *out)

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 62
+plan 68
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -22,6 +22,18 @@ Try 'azrepos-connect --help' for more information." "help of an unknown command:
 run "$bin" help secret set </dev/null
 is "$rc:$out" "0:$("$bin" secret --help)" "help secret set: the help of secret, which has set"
 
+# help FIELD: what new --help says of it, with its help, by any of its names.
+run "$bin" help validationRepo </dev/null
+is "$rc:$(printf '%s\n' "$out" | head -n 3)" "0:The field test-repo of new and edit, on the wizard's Details page:
+  --test-repo VALUE
+        Test repository (required with url-type project)" "help validationRepo: the field test-repo, its flag and when it applies"
+like "$out" "^        The name \(not the URL\) of a repository in the project" "... its help"
+like "$out" '^In an answers file: "test-repo"\.$' "... its answers-file key"
+run "$bin" help pat-file </dev/null
+is "$rc:$(printf '%s\n' "$out" | sed -n 2p)" "0:  --token-file F | --token-stdin | --token-secret ID" "help pat-file: the token's ways in"
+like "$out" 'An answers file never holds its value' "... and never in an answers file"
+run "$bin" help nope </dev/null
+is "$rc:$out" "2:" "help of neither a command nor a field: exit 2, nothing on stdout"
 run "$bin" --version </dev/null
 like "$out" '^azrepos-connect [0-9]+\.[0-9]+\.[0-9]+$' "--version prints name and version"
 

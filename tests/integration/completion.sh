@@ -27,7 +27,8 @@ complete_words() {
 }
 
 is "$(complete_words azrepos-connect "")" "delete edit export help list new secret show test " "commands"
-is "$(complete_words azrepos-connect help "")" "delete edit export list new secret show test " "help COMMAND: the commands"
+is "$(complete_words azrepos-connect help "")" "allow-http api-access api-token connection delegate-tags delegates delete description edit export identifier list name new org project scope secret secret-scope show ssh-key ssh-key-passphrase tags test test-repo token url url-type username " \
+	"help COMMAND or FIELD: the commands and the fields"
 is "$(complete_words azrepos-connect help list "")" "" "... one only"
 is "$(complete_words azrepos-connect --h)" "--help --home " "global options"
 like "$(complete_words azrepos-connect new --url-)" "--url-type" "new's field flags come from its --help"
