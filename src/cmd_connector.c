@@ -83,29 +83,25 @@ enum cmd_connector_how { CMD_MEANT_NONE, CMD_MEANT_CASE, CMD_MEANT_NAME, CMD_MEA
 static enum cmd_connector_how cmd_connector_meant(struct cli_ctx *ctx, const char *id, char *meant, size_t len)
 {
 	enum cmd_connector_how how = CMD_MEANT_NONE;
+	struct secret_users saved;
 	struct nearest slip;
-	char **ids, msg[FIELD_MSG_MAX + 512];
-	size_t n, named = 0;
+	size_t named = 0;
 
-	if (connector_file_ids(ctx->paths.connectors_dir, &ids, &n) != 0)
+	if (secret_users_load(ctx->paths.connectors_dir, &saved) != 0)
 		return CMD_MEANT_NONE;
 	nearest_start(&slip, id, strlen(id));
-	for (size_t i = 0; i < n && how == CMD_MEANT_NONE; i++) {
-		if (strcasecmp(ids[i], id) == 0)
+	for (size_t i = 0; i < saved.n && how == CMD_MEANT_NONE; i++) {
+		if (strcasecmp(saved.ids[i], id) == 0) {
+			snprintf(meant, len, "%s", saved.ids[i]);
 			how = CMD_MEANT_CASE;
-		nearest_offer(&slip, ids[i]);
-		if (how)
-			snprintf(meant, len, "%s", ids[i]);
+		}
+		nearest_offer(&slip, saved.ids[i]);
 	}
-	for (size_t i = 0; i < n && how == CMD_MEANT_NONE; i++) {
-		struct connector *c;
-
-		if (connector_file_load(ctx->paths.connectors_dir, ids[i], &c, msg, sizeof(msg)) != CONNECTOR_FILE_OK)
-			continue;
-		const char *name = connector_get(c, FIELD_NAME);
+	/* A refused file has no name to read. */
+	for (size_t i = 0; i < saved.n && how == CMD_MEANT_NONE; i++) {
+		const char *name = saved.c[i] ? connector_get(saved.c[i], FIELD_NAME) : NULL;
 		if (name && strcasecmp(name, id) == 0 && named++ == 0)
-			snprintf(meant, len, "%s", ids[i]);
-		connector_free(c);
+			snprintf(meant, len, "%s", saved.ids[i]);
 	}
 	/* Names need not be unique: two of that name, and which one is the user's to say. */
 	if (how == CMD_MEANT_NONE && named == 1)
@@ -114,7 +110,7 @@ static enum cmd_connector_how cmd_connector_meant(struct cli_ctx *ctx, const cha
 		snprintf(meant, len, "%s", nearest_found(&slip));
 		how = CMD_MEANT_SLIP;
 	}
-	connector_file_free_ids(ids, n);
+	secret_users_free(&saved);
 	return how;
 }
 

@@ -2,7 +2,6 @@
  * are never printed and never taken from the command line. */
 #include <config.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -224,10 +223,7 @@ static int secret_check_id(struct cli_ctx *ctx, const char *id, bool is_new)
 		return AZ_EXIT_OK;
 	/* A stored one's id in capitals ("Payments-token"): the one meant is in lower case. */
 	char lower[STORE_ID_MAX + 1];
-	size_t n = strlen(id);
-	for (size_t i = 0; i <= n && n <= STORE_ID_MAX; i++)
-		lower[i] = (char)tolower((unsigned char)id[i]);
-	if (!is_new && n <= STORE_ID_MAX && strcmp(lower, id) != 0 && !ident_looks_like_token(lower) &&
+	if (!is_new && ident_lower(id, lower, sizeof(lower)) && !ident_looks_like_token(lower) &&
 	    store_id_valid(lower)) {
 		msg_error(ctx->err, "'%s' is not a valid secret id: a store id is in lower case: '%s'", id, lower);
 		return AZ_EXIT_INVALID;

@@ -292,13 +292,9 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 	}
 	if (!ident_check_length(id, IDENT_SECRET_ID_MAX, "a store id", msg, msglen))
 		return false;
-	/* "Payments-token": the id meant is the one in lower case, when that one is good. The length
-	 * above counts characters; one of 64 of them past ASCII is longer in bytes, and is no id. */
+	/* "Payments-token": the id meant is the one in lower case, when that one is good. */
 	char lower[IDENT_SECRET_ID_MAX + 1];
-	size_t n = strlen(id);
-	for (size_t i = 0; i <= n && n < sizeof(lower); i++)
-		lower[i] = id[i] >= 'A' && id[i] <= 'Z' ? (char)(id[i] - 'A' + 'a') : id[i];
-	if (n < sizeof(lower) && strcmp(lower, id) != 0 && ident_check_secret_id(lower, msg, msglen)) {
+	if (ident_lower(id, lower, sizeof(lower)) && ident_check_secret_id(lower, msg, msglen)) {
 		snprintf(msg, msglen, "a store id is in lower case: '%s'", lower);
 		return false;
 	}
@@ -314,6 +310,21 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 		return false;
 	}
 	return true;
+}
+
+bool ident_lower(const char *id, char *buf, size_t buflen)
+{
+	size_t n = strlen(id);
+	bool capitals = false;
+
+	if (n >= buflen)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		bool upper = id[i] >= 'A' && id[i] <= 'Z';
+		buf[i] = upper ? (char)(id[i] - 'A' + 'a') : id[i];
+		capitals |= upper;
+	}
+	return capitals;
 }
 
 void ident_secret_id(const char *identifier, const char *suffix, char *buf, size_t buflen)

@@ -43,6 +43,13 @@ void ident_from_name(const char *name, char *buf, size_t buflen);
  */
 bool ident_check_secret_id(const char *id, char *msg, size_t msglen);
 
+/*
+ * A store id typed in capitals ("Payments-token"): id in lower case into buf,
+ * when it has capitals and fits in buflen bytes (not every 64 characters do);
+ * false otherwise.
+ */
+bool ident_lower(const char *id, char *buf, size_t buflen);
+
 /* The characters of an Azure DevOps PAT (either form). */
 #define IDENT_TOKEN_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
