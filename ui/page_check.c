@@ -80,24 +80,34 @@ static const char *check_ca_given(const struct wizard *w)
 	return *w->ca_file ? w->ca_file : w->start->check.ca_file ? w->start->check.ca_file : "";
 }
 
-/* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */
-static void check_done_failures(struct wizard *w, const char *id)
+/*
+ * Add to what is said after the wizard the command that checks the saved
+ * connector id again, between lead and tail: with the CA the test trusted,
+ * which is not in the connector (without it, the command fails on TLS).
+ */
+static void check_done_again(struct wizard *w, const char *id, const char *lead, const char *tail)
 {
 	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "";
 	size_t len = strlen(w->done);
 	const char *ca_file = check_ca_given(w);
 
-	/* The CA the test trusted is not in the connector: without it, the command fails on TLS. */
 	if (*ca_file)
 		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
+	if (len < sizeof(w->done))
+		snprintf(w->done + len, sizeof(w->done) - len, "%s'%s test %s%s'%s", lead,
+		         cli_program(w->ctx, true, prog, sizeof(prog)), id, ca, tail);
+}
+
+/* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */
+static void check_done_failures(struct wizard *w, const char *id)
+{
+	size_t len = strlen(w->done);
 
 	for (size_t i = 0; i < w->nres && len < sizeof(w->done); i++)
 		if (w->res[i].status == CHECK_FAILED)
 			len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "; %s: %s", w->res[i].probe,
 			                        w->res[i].message);
-	if (len < sizeof(w->done))
-		snprintf(w->done + len, sizeof(w->done) - len, "; check it again with '%s test %s%s'",
-		         cli_program(w->ctx, true, prog, sizeof(prog)), id, ca);
+	check_done_again(w, id, "; check it again with ", "");
 }
 
 /* An edit's old secrets that no connector uses now stay in the store: said, with what removes them. */
@@ -158,14 +168,15 @@ static void check_save(struct wizard *w)
 		bool dropped = !fields_applies(w->cc, FIELD_SSH_KEY) && wizard_drop_made_key(w);
 		if (!fields_applies(w->cc, FIELD_SSH_KEY))
 			w->pub_path[0] = '\0';
-		/* The CA given: a later 'test' needs it again. */
-		const char *ca = check_ca_given(w);
-		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s%s%.300s%s", id,
+		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
-		         *w->pub_path ? "; its public key: " : "", w->pub_path,
-		         *ca ? "; test it again with --ca-file " : "", ca, *ca ? " (the CA is not part of the connector)" : "");
-		if (!ok)
+		         *w->pub_path ? "; its public key: " : "", w->pub_path);
+		if (!ok) {
 			check_done_failures(w, id);
+		} else if (*check_ca_given(w)) {
+			/* The CA given: a later 'test' needs it again, as the command says. */
+			check_done_again(w, id, "; test it again with ", " (the CA is not part of the connector)");
+		}
 		check_done_unused(w);
 		size_t len = strlen(w->done);
 		if (dropped && len < sizeof(w->done))

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(63)
+tap = Tap(64)
 
 def typed_in(t, row, path):
     """Is path what the box's input on row holds: whole, or its end (a long one scrolls)?"""
@@ -101,9 +101,17 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
     tap.ok(b"saved connector" in after and b"do not match" not in after,
            "after a success, the slips the dialog showed are not printed again")
-    tap.ok(b"testitagainwith--ca-file" + azf["AZF_CA"].encode() + b"(theCAisnotpartoftheconnector)"
-           in b"".join(after.split()),
-           "the --ca-file the wizard was started with: the saved line says a later test needs it again")
+    tap.ok(b"testitagainwith'azrepos-connect--home" + home.encode() + b"testWeb_App--ca-file" +
+           azf["AZF_CA"].encode() + b"'(theCAisnotpartoftheconnector)" in b"".join(after.split()),
+           "the --ca-file the wizard was started with: the saved line gives the command that tests it "
+           "again, with that CA")
+    # That command, as pasted into a shell, passes (the passphrase on its terminal).
+    again = re.search(rb"test it again with '(azrepos-connect [^'\r\n]*)'", after)
+    with Tui([binary] + shlex.split(again.group(1).decode())[1:] if again else ["false"], tap=tap) as a:
+        a.wait_for("Passphrase for the secret store:")
+        a.type(passphrase)
+        a.send(ENTER)
+        tap.is_(a.wait_exit(), 0, "run as printed, the test passes (the CA given again)")
     # The next step is printed as a command: pasted into a shell, it exports the connector.
     ran = run_printed(t, binary)
     tap.ok(ran.returncode == 0 and "type: AzureRepo" in ran.stdout and "identifier: Web_App" in ran.stdout,
