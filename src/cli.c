@@ -288,6 +288,25 @@ static bool cli_whole_name(char **argv, const struct option *o, const char **typ
 	return strncmp(*typed, "--", 2) != 0 || (len - 2 == strlen(o->name) && strncmp(*typed + 2, o->name, len - 2) == 0);
 }
 
+/*
+ * The long option getopt_long took for typed, the last argument, whose value
+ * is missing (it returned ':' and set optopt to the option's val), when typed
+ * is only the start of its name ("--out" for --output): NULL when whole. An
+ * abbreviation is refused with the name meant, value or not.
+ */
+static const struct option *cli_cut_short(const char *typed, const struct option *longopts)
+{
+	size_t len = strlen(typed);
+
+	if (strncmp(typed, "--", 2) != 0)
+		return NULL;
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == optopt && o->has_arg == required_argument && strlen(o->name) > len - 2 &&
+		    strncmp(o->name, typed + 2, len - 2) == 0)
+			return o;
+	return NULL;
+}
+
 /* The most long options a command has (new: its own, and four a secret field); more go unchecked for repeats. */
 #define CLI_OPTS_MAX 256
 
@@ -319,6 +338,10 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 			cli_command_usage(ctx, argv[0], ctx->out);
 			return AZ_EXIT_OK;
 		}
+		const struct option *meant = opt == ':' ? cli_cut_short(argv[optind - 1], longopts) : NULL;
+		if (meant)
+			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%s' (did you mean --%s?)",
+			                     argv[0], argv[optind - 1], meant->name);
 		if (opt == ':')
 			return msg_usage_for(ctx->err, argv[0], "%s: option '%s' needs a value", argv[0],
 			                     argv[optind - 1]);
@@ -441,6 +464,9 @@ int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 			*(opt == OPT_HOME ? &ctx->home : &ctx->key_file) = optarg;
 			break;
 		case ':':
+			if ((plain = cli_cut_short(argv[optind - 1], cli_global_opts)) != NULL)
+				return msg_usage(ctx->err, "unknown option '%s' (did you mean --%s?)", argv[optind - 1],
+				                 plain->name);
 			return msg_usage(ctx->err, "option '%s' needs a value", argv[optind - 1]);
 		default:
 			/* --help=x, --version=x: a global option that takes no value. */

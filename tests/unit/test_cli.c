@@ -177,6 +177,10 @@ static void test_did_you_mean(void **state)
 		  "before the command: 'azrepos-connect --home ... list ...')\n" },
 		{ "new", "--key-fiel=k", "(did you mean the global option --key-file? it comes before the command: "
 		  "'azrepos-connect --key-file ... new ...')\n" },
+		/* The start of a name, last and without its value: the name meant, not "needs a value". */
+		{ "new", "--out", "new: unknown option '--out' (did you mean --output?)\n" },
+		{ "test", "--time", "test: unknown option '--time' (did you mean --timeout?)\n" },
+		{ "new", "--token-f", "new: unknown option '--token-f' (did you mean --token-file?)\n" },
 	};
 	char hint[96];
 
@@ -206,6 +210,18 @@ static void test_missing_values(void **state)
 	r = run_cli(false, "--key-file", NULL);
 	assert_int_equal(r.rc, AZ_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "'--key-file' needs a value"));
+	run_free(&r);
+
+	/* A global option's name cut short, without its value, as after the command. */
+	r = run_cli(false, "--hom", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown option '--hom' (did you mean --home?)"));
+	run_free(&r);
+
+	/* Whole, it is the value that is missing. */
+	r = run_cli(false, "new", "--output", NULL);
+	assert_int_equal(r.rc, AZ_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "new: option '--output' needs a value"));
 	run_free(&r);
 
 	r = run_cli(false, "--home", "relative/dir", "list", NULL);
