@@ -257,6 +257,9 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 	/* No store to save in, nor a way to make one: said now, not after the check. */
 	if (rc == AZ_EXIT_OK && !*store && save)
 		rc = store_cli_can_create(ctx);
+	/* A dry run makes no store, but checks what the run it tries would need. */
+	if (rc != AZ_EXIT_OK && dry_run)
+		msg_error(ctx->err, "the dry run stops here: the run itself would fail so");
 	if (rc != AZ_EXIT_OK)
 		return rc;
 	for (int id = 0; id < FIELD_COUNT; id++) {

@@ -160,7 +160,13 @@ int store_cli_can_create(struct cli_ctx *ctx)
 	if (ctx->key_file && access(ctx->key_file, F_OK) != 0 &&
 	    store_key_file_placeable(ctx->key_file, &err) != STORE_OK)
 		return store_cli_fail(ctx, &err);
-	return ok ? AZ_EXIT_OK : store_cli_tty_error(ctx, ENXIO);
+	if (ok)
+		return AZ_EXIT_OK;
+	/* Not "needs a passphrase": there is no store; a key file named but not there is made. */
+	msg_error(ctx->err, "there is no secret store yet (%s) and no terminal to ask a new one's passphrase on: "
+	          "give --key-file F (a new key file is made when F does not exist) or a systemd credential "
+	          "(see azrepos-connect(1))", ctx->paths.store);
+	return AZ_EXIT_USAGE;
 }
 
 static int store_cli_create(struct cli_ctx *ctx, struct store **out)

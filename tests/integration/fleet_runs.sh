@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 84
+plan 86
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -167,10 +167,17 @@ run "$bin" --home "$bare" new --non-interactive --name late --url-type repo \
 	--url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/x" --username ci \
 	--token-file "$AZF_TOKEN_FILE" --timeout 30 </dev/null
 is "$rc" 2 "no key file, no credential, no terminal, a token to store: exit 2"
-like "$err" "the secret store needs a passphrase and there is no terminal to ask it on; use --key-file F" \
-	"the way out"
+like "$err" "^azrepos-connect: there is no secret store yet \\($bare/secrets.store\\) and no terminal to ask a new one's passphrase on: give --key-file F \\(a new key file is made when F does not exist\\)" \
+	"said as it is: no store yet (not one whose passphrase is wanted), and the way out"
 is "$(find "$AZF_SILENT_LOG" -printf '%s')" "$before" "said before the check: the server was never contacted"
 ok "$([ ! -e "$bare" ]; echo $?)" "nothing made"
+# The same as a dry run: it makes no store, but it is the run it tries that cannot.
+run "$bin" --home "$bare" new --non-interactive --dry-run --name late --url-type repo \
+	--url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/x" --username ci \
+	--token-file "$AZF_TOKEN_FILE" --timeout 30 </dev/null
+is "$rc:$(printf '%s\n' "$err" | tail -n 1)" "2:azrepos-connect: the dry run stops here: the run itself would fail so" \
+	"a dry run: exit 2 too, and it says the run itself would fail so"
+ok "$([ ! -e "$bare" ]; echo $?)" "... nothing made"
 # A store id named with no store yet: a field's error, with the others (exit 3).
 run "$bin" --home "$bare" new --non-interactive --name x --url-type repo --url "$repo_url" --username ci \
 	--token-secret nosuch --description "$(printf 'a\377')" --output json </dev/null
