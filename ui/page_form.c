@@ -133,17 +133,37 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 	}
 }
 
+/*
+ * The value the message msg of item it names for it to take, into fix: a URL
+ * or test repository the message quotes; a store id's own in lower case, when
+ * its capitals are all that is wrong with it.
+ */
+static bool form_suggestion(struct wizard *w, struct wizard_item it, const char *msg, char *fix, size_t fixlen)
+{
+	char why[FIELD_MSG_MAX];
+	const char *sid = input_text(&w->sid[it.id]);
+
+	if (it.sid)
+		return *msg && ident_lower(sid, fix, fixlen) && strcmp(fix, sid) != 0 &&
+		       ident_check_secret_id(fix, why, sizeof(why));
+	return fields_suggestion(w->c, it.id, msg, &w->env, fix, fixlen);
+}
+
 /* F5: the value the message suggests replaces the one typed. */
 static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 {
 	char fix[FIELD_MSG_MAX], msg[FIELD_MSG_MAX];
 	bool repo_to_test = false;
 
-	/* Only URL and test repository messages name one: a store id item never does. */
-	if (wizard_item_msg(w, it, msg, sizeof(msg)) ||
-	    !fields_suggestion(w->c, it.id, msg, &w->env, fix, sizeof(fix))) {
-		snprintf(w->status, sizeof(w->status), "F5 puts in the value a message under the URL or the test "
-		         "repository names: none here");
+	if (wizard_item_msg(w, it, msg, sizeof(msg)) || !form_suggestion(w, it, msg, fix, sizeof(fix))) {
+		snprintf(w->status, sizeof(w->status), "F5 puts in the value a message under the URL, the test "
+		         "repository or a store id names: none here");
+		return;
+	}
+	if (it.sid) {
+		input_set(&w->sid[it.id], fix, strlen(fix));
+		wizard_changed(w, it.id);
+		snprintf(w->status, sizeof(w->status), "the store id is in lower case now; Tab goes on");
 		return;
 	}
 	/*
@@ -253,8 +273,7 @@ void page_form_draw(struct wizard *w)
 		if (!form_shown_msg(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i])))
 			msgs[i][0] = '\0';
 	/* The message shown says when F5 has a fix for it (worked out from that message, not again). */
-	if (n > 0 && *msgs[w->focus] &&
-	    fields_suggestion(w->c, items[w->focus].id, msgs[w->focus], &w->env, fix, sizeof(fix))) {
+	if (n > 0 && *msgs[w->focus] && form_suggestion(w, items[w->focus], msgs[w->focus], fix, sizeof(fix))) {
 		size_t len = strlen(msgs[w->focus]);
 		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
 	}

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(62)
+tap = Tap(64)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -224,6 +224,19 @@ with Tui([binary, "--home", os.path.join(tmp, "home4"), "new", "--dry-run"], tap
     t.paste("xyz")
     tap.ok(replaced and t.shows("Personal Access Token", "xyznew"),
            "masked, a paste replaces the value; shown with F2, it goes in at the cursor")
+    # A store id in capitals: the one meant is named, and F5 puts it in.
+    t.focus("store id")
+    t.type("Shown-Token")
+    t.send(TAB)
+    t.send(SHIFT_TAB)
+    r = t.focused_row()
+    tap.ok(t.line(r)[31:].strip() == "Shown-Token" and
+           (t.line(r + 1).strip() + " " + t.line(r + 2).strip()).startswith(
+               "a store id is in lower case: 'shown-token'; F5 uses it"),
+           "a store id in capitals: the lower-case one named under it, with F5 offered")
+    t.send(F5)
+    tap.ok(t.line(r)[31:].strip() == "shown-token" and not t.line(r + 1)[6:].strip().startswith("a store id") and
+           t.has("the store id is in lower case now"), "F5 puts the lower-case store id in: no message left")
     t.quit()
 
 # Two URLs pasted into the URL (one a line): not joined into one, said; one with its newline is
