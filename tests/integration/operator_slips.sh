@@ -63,7 +63,7 @@ like "$rc:$err" "^3:.*accept-host-key: the connection test accepts and records t
 # cannot be made (no key file, no terminal for a passphrase), so neither is.
 run "$bin" --home "$tap_tmp/nostore" new --non-interactive --name web --url-type repo --connection ssh \
 	--url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
-like "$rc:$err" "^2:.*needs a passphrase and there is no terminal" "the check passes, the store cannot be made: exit 2"
+like "$rc:$err" "^2:.*there is no secret store yet .* and no terminal to ask a new one's passphrase on" "the check passes, the store cannot be made: exit 2"
 [ ! -s "$tap_tmp/nostore/known_hosts" ]
 ok $? "... and the accepted host key is not recorded"
 
