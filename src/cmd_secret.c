@@ -130,8 +130,32 @@ static void secret_warn_withheld(struct cli_ctx *ctx, struct store *s)
 		          withheld == 1 ? "y" : "ies", cli_program(ctx, true, prog, sizeof(prog)));
 }
 
-/* list --json: [{"id", "kind", "created", "updated"}, ...], [] without a store. */
-static int secret_list_json(struct cli_ctx *ctx, struct store *s)
+/*
+ * The connectors saved that name secret id, for list: into used, and into
+ * maybe those whose file is refused as it is (it may name it). JSON arrays.
+ */
+static void secret_list_users_json(const struct secret_users *u, const char *id, cJSON *used, cJSON *maybe)
+{
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->c[i] || secret_users_names(u->c[i], id, NULL))
+			cJSON_AddItemToArray(u->c[i] ? used : maybe, cJSON_CreateString(u->ids[i]));
+}
+
+/* The same as text: "web, api", a refused file's connector with a '?' ("web, broken?"), "-" for none. */
+static void secret_list_users_text(const struct secret_users *u, const char *id, FILE *out)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->c[i] || secret_users_names(u->c[i], id, NULL)) {
+			fprintf(out, "%s%s%s", any ? ", " : "", u->ids[i], u->c[i] ? "" : "?");
+			any = true;
+		}
+	fputs(any ? "\n" : "-\n", out);
+}
+
+/* list --json: [{"id", "kind", "created", "updated", "used_by", "maybe_used_by"}, ...], [] without a store. */
+static int secret_list_json(struct cli_ctx *ctx, struct store *s, const struct secret_users *u)
 {
 	cJSON *array = cJSON_CreateArray();
 	struct store_info info;
@@ -147,6 +171,9 @@ static int secret_list_json(struct cli_ctx *ctx, struct store *s)
 		cJSON_AddStringToObject(o, "kind", store_kind_name(info.kind));
 		cJSON_AddStringToObject(o, "created", created);
 		cJSON_AddStringToObject(o, "updated", updated);
+		cJSON *used = cJSON_AddArrayToObject(o, "used_by"), *maybe = cJSON_AddArrayToObject(o, "maybe_used_by");
+		if (used && maybe)
+			secret_list_users_json(u, info.id, used, maybe);
 	}
 	if (json_put(ctx->out, array) != 0) {
 		msg_error(ctx->err, "out of memory");
@@ -160,15 +187,23 @@ static int secret_list(struct cli_ctx *ctx, bool json)
 {
 	struct store *s;
 	struct store_info info;
+	struct secret_users u = { 0 };
 	int rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s);
 	int width = 2;
 
 	/* Nothing to list: said to a person, while a script reads an empty list. */
 	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty && !json)
 		msg_error(ctx->err, "no secrets stored yet");
+	/* Which connectors use each secret: what a clean-up needs to know before 'secret rm'. */
+	if (rc == AZ_EXIT_OK && s && store_count(s) > 0 &&
+	    secret_users_load(ctx->paths.connectors_dir, &u) != 0) {
+		msg_error(ctx->err, "cannot read the connectors in %s: %s", ctx->paths.connectors_dir, strerror(errno));
+		rc = AZ_EXIT_ERROR;
+	}
 	if (rc == AZ_EXIT_OK && json)
-		rc = secret_list_json(ctx, s);
+		rc = secret_list_json(ctx, s, &u);
 	if (rc != AZ_EXIT_OK || !s || json) {
+		secret_users_free(&u);
 		store_close(s);
 		return rc;
 	}
@@ -178,16 +213,19 @@ static int secret_list(struct cli_ctx *ctx, bool json)
 			width = len;
 	}
 	if (store_count(s) > 0)
-		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, "ID", "KIND", "CREATED", "UPDATED");
+		fprintf(ctx->out, "%-*s  %-18s  %-20s  %-20s  %s\n", width, "ID", "KIND", "CREATED", "UPDATED",
+		        "USED BY");
 	for (size_t i = 0; store_info(s, i, &info); i++) {
 		char created[32], updated[32];
 
 		secret_date(info.created, created);
 		secret_date(info.updated, updated);
-		fprintf(ctx->out, "%-*s  %-18s  %-20s  %s\n", width, secret_shown_id(info.id),
+		fprintf(ctx->out, "%-*s  %-18s  %-20s  %-20s  ", width, secret_shown_id(info.id),
 		        store_kind_name(info.kind), created, updated);
+		secret_list_users_text(&u, info.id, ctx->out);
 	}
 	secret_warn_withheld(ctx, s);
+	secret_users_free(&u);
 	store_close(s);
 	return AZ_EXIT_OK;
 }
@@ -775,7 +813,8 @@ void cmd_secret_usage(FILE *out)
 	      "       rekey [--new-key-file F] [--credential] | rekey --reset [--yes]\n"
 	      "Manage the encrypted secret store; values are never shown on the terminal.\n"
 	      "\n"
-	      "  list [--json]         ids, kinds and dates of the stored secrets\n"
+	      "  list [--json]         ids, kinds and dates of the stored secrets, and the\n"
+	      "                        connectors that use each one\n"
 	      "  set ID                store a secret (--kind token|password|ssh-private-key|\n"
 	      "                        ssh-key-passphrase; default: as stored, or as a connector\n"
 	      "                        naming ID needs, else token): from --from-file F,\n"

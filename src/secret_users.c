@@ -16,6 +16,19 @@ const char *secret_users_id(const struct connector *c, int id)
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) ? v : NULL;
 }
 
+bool secret_users_names(const struct connector *c, const char *id, enum store_kind *kind)
+{
+	bool uses = false;
+
+	for (int f = 0; f < FIELD_COUNT; f++)
+		if (secret_users_id(c, f) && connector_is(c, f, id)) {
+			uses = true;
+			if (kind)
+				*kind = fields_at(f)->store_kind;
+		}
+	return uses;
+}
+
 int secret_users_load(const char *dir, struct secret_users *u)
 {
 	char msg[512];
@@ -41,21 +54,13 @@ void secret_users_in(const struct secret_users *u, const char *id, char *buf, si
 
 	buf[0] = refused[0] = '\0';
 	for (size_t i = 0; i < u->n; i++) {
-		bool uses = false;
-
 		/* Said apart, so nothing a refused file needs goes unasked. */
 		if (!u->c[i]) {
 			if (rat < refusedlen)
 				rat += (size_t)snprintf(refused + rat, refusedlen - rat, "%s%s", rat ? ", " : "", u->ids[i]);
 			continue;
 		}
-		for (int f = 0; f < FIELD_COUNT; f++)
-			if (secret_users_id(u->c[i], f) && connector_is(u->c[i], f, id)) {
-				uses = true;
-				if (kind)
-					*kind = fields_at(f)->store_kind;
-			}
-		if (uses && at < buflen)
+		if (secret_users_names(u->c[i], id, kind) && at < buflen)
 			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", u->ids[i]);
 	}
 }

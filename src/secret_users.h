@@ -2,6 +2,7 @@
 #ifndef AZ_SECRET_USERS_H
 #define AZ_SECRET_USERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "connector.h"
@@ -10,6 +11,9 @@
 
 /* Is id a secret field of c that applies, with a store id? That id, else NULL. */
 const char *secret_users_id(const struct connector *c, int id);
+
+/* Does connector c name secret id (in a field that applies)? With kind, what the (last) one naming it needs. */
+bool secret_users_names(const struct connector *c, const char *id, enum store_kind *kind);
 
 /* The connectors saved in dir, loaded once to ask about many secrets (F4's list). */
 struct secret_users {

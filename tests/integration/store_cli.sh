@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 120
+plan 124
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -71,12 +71,32 @@ is "$rc" 0 "set an SSH private key from a file"
 
 az --key-file "$key" secret list </dev/null
 is "$rc" 0 "list exits 0"
-like "$out" '^ID +KIND +CREATED +UPDATED$' "list has a header"
-like "$out" '^api-pat +token +20[0-9-]+T[0-9:]+Z +20[0-9-]+T[0-9:]+Z$' "list shows id, kind and UTC dates"
+like "$out" '^ID +KIND +CREATED +UPDATED +USED BY$' "list has a header"
+like "$out" '^api-pat +token +20[0-9-]+T[0-9:]+Z +20[0-9-]+T[0-9:]+Z +-$' \
+	"list shows id, kind, UTC dates, and '-' where no connector uses it"
 like "$out" '^ssh-deploy +ssh-private-key ' "list shows the SSH key's kind"
 is "$(printf '%s\n' "$out" | sed 1d | cut -d' ' -f1 | tr '\n' ' ')" "api-pat git-password git-pat ssh-deploy " \
 	"list is sorted by id"
 unlike "$out" "second-value|pass word|BEGIN" "list never shows a value"
+# Which connectors use a secret: two naming api-pat, and a file refused as it is (it may name any).
+mkdir -m 700 "$home/connectors"
+for id in billing payments; do
+	sed -e "s/azure_payments/$id/; s/azure_pat/api-pat/" "$top_srcdir/tests/data/connectors/azure_payments.json" \
+		>"$home/connectors/$id.json"
+done
+printf '{"schema": 1, "name": ' >"$home/connectors/broken.json"
+chmod 600 "$home/connectors"/*.json
+az --key-file "$key" secret list </dev/null
+is "$rc" 0 "list with connectors saved: exit 0"
+like "$out" '^api-pat +token +[0-9TZ:-]+ +[0-9TZ:-]+ +billing, broken\?, payments$' \
+	"USED BY: the connectors naming the secret, and one whose file is refused with a '?'"
+like "$out" '^git-password +password +[0-9TZ:-]+ +[0-9TZ:-]+ +broken\?$' "... a secret no readable file names: only the '?'"
+az --key-file "$key" secret list --json </dev/null
+is "$rc:$(printf '%s' "$out" | python3 -c 'import json, sys
+print([(s["id"], s["used_by"], s["maybe_used_by"]) for s in json.load(sys.stdin)][:2])')" \
+	"0:[('api-pat', ['billing', 'payments'], ['broken']), ('git-password', [], ['broken'])]" \
+	"--json: used_by and maybe_used_by, arrays of connector identifiers"
+rm -r "$home/connectors"
 
 # Refusals: exit code, message, nothing written.
 before=$(digest "$store")
