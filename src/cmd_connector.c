@@ -237,8 +237,15 @@ static void cmd_connector_print_value(const struct cli_ctx *ctx, const struct co
 		    stat(buf, &st) == 0 && S_ISREG(st.st_mode))
 			fprintf(out, "; public key: %s", buf);
 		fputc(')', out);
-	} else
+	} else if (id == FIELD_SECRET_SCOPE) {
+		/* The references Harness is given, as export writes them: what must exist there. */
+		const char *sids[3] = { secret_users_id(c, FIELD_TOKEN), secret_users_id(c, FIELD_SSH_KEY),
+		                        secret_users_id(c, FIELD_API_TOKEN) };
+		export_scope_text(v, sids, buf, sizeof(buf));
+		cmd_connector_put(out, buf);
+	} else {
 		cmd_connector_put(out, fields_human(id, v, buf, sizeof(buf)));
+	}
 }
 
 int cmd_list(struct cli_ctx *ctx, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include "azure_name.h"
 #include "azure_url.h"
 #include "export.h"
+#include "fields.h"
 #include "json.h"
 #include "strlist.h"
 
@@ -30,6 +31,28 @@ static void export_string(cJSON *obj, const char *key, const char *value, bool *
 const char *export_ref_prefix(const char *scope)
 {
 	return !scope ? "" : strcmp(scope, "account") == 0 ? "account." : strcmp(scope, "org") == 0 ? "org." : "";
+}
+
+void export_scope_text(const char *scope, const char *const sids[3], char *out, size_t outlen)
+{
+	const char *prefix = export_ref_prefix(scope);
+	size_t len;
+
+	fields_human(FIELD_SECRET_SCOPE, scope, out, outlen);
+	/* "Account (account.<id>)": the label, its pattern made real after it. */
+	len = strcspn(out, "(");
+	while (len > 0 && out[len - 1] == ' ')
+		len--;
+	if (len < outlen)
+		out[len] = '\0';
+	for (size_t i = 0, n = 0; i < 3 && len < outlen; i++) {
+		bool again = false;
+		for (size_t j = 0; j < i && sids[i]; j++)
+			again |= sids[j] && strcmp(sids[i], sids[j]) == 0;
+		if (!sids[i] || again)
+			continue;
+		len += (size_t)snprintf(out + len, outlen - len, "%s%s%s", n++ ? ", " : ": ", prefix, sids[i]);
+	}
 }
 
 /* A secret reference: the store id with the prefix of the secret scope (azure-facts §2.3). */

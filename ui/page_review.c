@@ -74,31 +74,19 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	}
 }
 
-/*
- * The secret scope, with the references Harness will be given as export writes them
- * ("Account: account.web-token"): what must exist there, by that name.
- */
+/* The secret scope, with the references Harness will be given: the store ids typed, or their defaults. */
 static void review_scope(struct wizard *w, const char *v, char *out, size_t outlen)
 {
 	static const enum field_id refs[] = { FIELD_TOKEN, FIELD_SSH_KEY, FIELD_API_TOKEN };
-	const char *prefix = export_ref_prefix(v);
 	char sid[3][128], def[128];
-	size_t len;
+	const char *sids[3] = { NULL, NULL, NULL };
 
-	fields_human(FIELD_SECRET_SCOPE, v, out, outlen);
-	len = strcspn(out, "(");
-	while (len > 0 && out[len - 1] == ' ')
-		len--;
-	for (size_t i = 0, n = 0; i < sizeof(refs) / sizeof(refs[0]) && len < outlen; i++) {
-		if (!fields_applies(w->c, refs[i]))
-			continue;
-		snprintf(sid[n], sizeof(sid[n]), "%s", wizard_secret_id(w, refs[i], def, sizeof(def)));
-		/* The API token sharing the token's secret is one reference, said once. */
-		bool again = n > 0 && strcmp(sid[n], sid[0]) == 0;
-		if (!again)
-			len += (size_t)snprintf(out + len, outlen - len, "%s%s%s", n ? ", " : ": ", prefix, sid[n]);
-		n += !again;
-	}
+	for (size_t i = 0; i < 3; i++)
+		if (fields_applies(w->c, refs[i])) {
+			snprintf(sid[i], sizeof(sid[i]), "%s", wizard_secret_id(w, refs[i], def, sizeof(def)));
+			sids[i] = sid[i];
+		}
+	export_scope_text(v, sids, out, outlen);
 }
 
 /* Room for the longest value a field takes (a description: 4 KiB), its list joined by ", ". */

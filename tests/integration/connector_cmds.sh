@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 109
+plan 111
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -37,10 +37,13 @@ like "$out" '^  Test repository: +payments-api$' "show: the test repository of a
 like "$out" '^  Personal Access Token: +\(secret; store id: azure_pat\)$' "show: a secret as its store id only"
 like "$out" '^  Delegate tags: +linux-delegate, eu-west$' "show: a list"
 like "$out" '^  URL type: +Project$' "show: a choice by its label"
+like "$out" '^  Harness secret scope: +Organization: org\.azure_pat$' \
+	"show: the secret scope with the reference export gives Harness (the API token's, the same, once)"
 unlike "$out" 'SSH private key' "show: fields that do not apply are left out"
 
 az show azure_infra_repo_ssh
 like "$out" '^  SSH private key: +\(secret; store id: azure_ssh_key\)$' "show (SSH): the key's store id"
+like "$out" '^  Harness secret scope: +Account: account\.azure_ssh_key$' "show (SSH): the key's reference"
 unlike "$out" 'Username|Test repository|Personal Access Token' "show (SSH, Repository): no HTTP or Project fields"
 like "$out" '^  Description: +\(not set\)$' "show: an empty optional field"
 

@@ -421,6 +421,27 @@ static void test_yaml_long_line(void **state)
 }
 
 /* Tags: split on the first ':'; a bare key maps to "". */
+/* The scope said to a person: its label, then each reference as export writes it, once. */
+static void test_scope_text(void **state)
+{
+	static const struct { const char *scope, *sids[3], *want; } cases[] = {
+		{ "account", { "web-token", NULL, "web-api" }, "Account: account.web-token, account.web-api" },
+		{ "org", { "pat", NULL, "pat" }, "Organization: org.pat" },   /* the API token sharing it */
+		{ "project", { NULL, "deploy-key", NULL }, "Project: deploy-key" },
+		{ "project", { NULL, NULL, NULL }, "Project" },
+	};
+	char out[256], tiny[12];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		export_scope_text(cases[i].scope, cases[i].sids, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+	}
+	/* Cut at the buffer's end, never past it. */
+	export_scope_text("account", cases[0].sids, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "Account: ac");
+}
+
 static void test_tags_map(void **state)
 {
 	(void)state;
@@ -446,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_validation_repo_encoded),
 		cmocka_unit_test(test_yaml_unicode_breaks),
 		cmocka_unit_test(test_tags_map),
+		cmocka_unit_test(test_scope_text),
 		cmocka_unit_test(test_validation_repo_project_only),
 		cmocka_unit_test(test_yaml_long_line),
 	};
