@@ -321,8 +321,10 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 		}
 	} else if (loaded == 0) {
 		/* Files refused are said above: "No connectors" would hide them. */
+		char prog[CLI_PROGRAM_MAX];
 		if (n == 0)
-			fprintf(ctx->out, "No connectors in %s.\n", dir);
+			fprintf(ctx->out, "No connectors in %s: '%s new' creates one.\n", dir,
+			        cli_program(ctx, false, prog, sizeof(prog)));
 	} else {
 		for (size_t k = 0; k < 4; k++) {
 			width[k] = strlen(fields_at(cols[k])->label);

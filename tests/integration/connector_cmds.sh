@@ -338,7 +338,8 @@ fi
 # --- an empty or missing folder -----------------------------------------
 run "$bin" --home "$tap_tmp/empty" list </dev/null
 is "$rc" 0 "list with no connectors exits 0"
-like "$out" "^No connectors in $tap_tmp/empty/connectors\.$" "list says there are none and where"
+like "$out" "^No connectors in $tap_tmp/empty/connectors: '([^ ]*/)?azrepos-connect --home $tap_tmp/empty new' creates one\.$" \
+	"list says there are none, where, and the command that makes one"
 run "$bin" --home "$tap_tmp/empty" list --json </dev/null
 is "$out" "[]" "list --json with no connectors prints []"
 [ ! -e "$tap_tmp/empty" ]
