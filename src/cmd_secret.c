@@ -192,8 +192,10 @@ static int secret_list(struct cli_ctx *ctx, bool json)
 	int width = 2;
 
 	/* Nothing to list: said to a person, while a script reads an empty list. */
+	char prog[CLI_PROGRAM_MAX];
 	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty && !json)
-		msg_error(ctx->err, "no secrets stored yet");
+		msg_error(ctx->err, "no secrets stored yet: '%s secret set ID' stores one (as new and edit store "
+		          "those they are given)", cli_program(ctx, true, prog, sizeof(prog)));
 	/* Which connectors use each secret: what a clean-up needs to know before 'secret rm'. */
 	if (rc == AZ_EXIT_OK && s && store_count(s) > 0 &&
 	    secret_users_load(ctx->paths.connectors_dir, &u) != 0) {

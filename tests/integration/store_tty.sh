@@ -45,8 +45,9 @@ def run(args, script, env=None, icanon=True):
     return child.exitstatus, shown
 
 rc, shown = run(["secret", "list"], [])
-ok(rc == 0 and shown.strip() == "azrepos-connect: no secrets stored yet" and not os.path.exists(home),
-   "secret list on a terminal before any store: says there is none (exit 0), makes nothing")
+ok(rc == 0 and shown.strip() == "azrepos-connect: no secrets stored yet: 'azrepos-connect secret set ID' "
+   "stores one (as new and edit store those they are given)" and not os.path.exists(home),
+   "secret list on a terminal before any store: says there is none and what stores one (exit 0), makes nothing")
 # A store whose last secret was removed: the same words.
 e_env = dict(os.environ, AZREPOS_CONNECT_HOME=os.path.join(tmp, "emptied"))
 e_key, e_val = os.path.join(tmp, "emptied.key"), os.path.join(tmp, "emptied.val")
@@ -55,8 +56,10 @@ with open(e_val, "w") as f:
 rc, _ = run(["--key-file", e_key, "secret", "set", "gone", "--from-file", e_val], [], e_env)
 rc2, _ = run(["--key-file", e_key, "secret", "rm", "gone", "--yes"], [], e_env)
 rc3, shown = run(["--key-file", e_key, "secret", "list"], [], e_env)
-ok((rc, rc2, rc3) == (0, 0, 0) and shown.strip() == "azrepos-connect: no secrets stored yet",
-   "secret list of a store emptied by secret rm: says so too")
+ok((rc, rc2, rc3) == (0, 0, 0) and
+   shown.strip() == "azrepos-connect: no secrets stored yet: 'azrepos-connect --key-file %s secret set ID' "
+   "stores one (as new and edit store those they are given)" % e_key,
+   "secret list of a store emptied by secret rm: says so too (the key file in the command)")
 
 # The value first: one refused makes no store, and no passphrase is asked for it in vain.
 rc, shown = run(["secret", "set", "git-pat"], [("Value of git-pat \\(token, not shown\\)", "https://x")])
