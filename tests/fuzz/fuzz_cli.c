@@ -109,8 +109,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool elsewhere = false;
 		if (!value || strstr(fuzz_cli_help, value))
 			continue;
+		/* Said anyway as another argument, or as the name before its '=' ("--pat=--pa"). */
 		for (int j = 2; j < argc && !elsewhere; j++)
-			elsewhere = j != i && strstr(argv[j], value);
+			elsewhere = j != i ? strstr(argv[j], value) != NULL
+			                   : memmem(argv[i], (size_t)(value - 1 - argv[i]), value, strlen(value)) != NULL;
 		if (!elsewhere && strstr(said, value))
 			abort(); /* a secret given as a flag's value, said back */
 	}
