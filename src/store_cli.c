@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,19 +56,32 @@ static struct secbuf *store_cli_ask(const struct cli_ctx *ctx, const char *promp
 	return store_cli_ask_tty(ctx, prompt, max, false);
 }
 
+/*
+ * After "use a systemd credential": a credential folder without ours, likely a
+ * unit loading it under another name (" ($CREDENTIALS_DIRECTORY D holds no ...)"),
+ * into buf; "" without one.
+ */
+static const char *store_cli_credential_note(char *buf, size_t len)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+
+	buf[0] = '\0';
+	if (dir && *dir)
+		snprintf(buf, len, " ($CREDENTIALS_DIRECTORY %s holds no " STORE_CREDENTIAL_NAME ")", dir);
+	return buf;
+}
+
 /* A failed store_cli_ask. */
 static int store_cli_tty_error(struct cli_ctx *ctx, int errnum)
 {
+	char note[PATH_MAX + 96];
+
 	switch (errnum) {
-	case ENXIO: {
-		/* A credential folder without ours: likely a unit loading it under another name. */
-		const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	case ENXIO:
 		msg_error(ctx->err, "the secret store needs a passphrase and there is no terminal to ask it on; "
-		          "use --key-file F or a systemd credential (see azrepos-connect(1))%s%s%s",
-		          dir && *dir ? " ($CREDENTIALS_DIRECTORY " : "", dir && *dir ? dir : "",
-		          dir && *dir ? " holds no " STORE_CREDENTIAL_NAME ")" : "");
+		          "use --key-file F or a systemd credential (see azrepos-connect(1))%s",
+		          store_cli_credential_note(note, sizeof(note)));
 		return AZ_EXIT_USAGE;
-	}
 	case ECANCELED:
 		msg_error(ctx->err, "cancelled at the passphrase prompt");
 		return AZ_EXIT_CANCELLED;
@@ -163,9 +177,10 @@ int store_cli_can_create(struct cli_ctx *ctx)
 	if (ok)
 		return AZ_EXIT_OK;
 	/* Not "needs a passphrase": there is no store; a key file named but not there is made. */
+	char note[PATH_MAX + 96];
 	msg_error(ctx->err, "there is no secret store yet (%s) and no terminal to ask a new one's passphrase on: "
 	          "give --key-file F (a new key file is made when F does not exist) or a systemd credential "
-	          "(see azrepos-connect(1))", ctx->paths.store);
+	          "(see azrepos-connect(1))%s", ctx->paths.store, store_cli_credential_note(note, sizeof(note)));
 	return AZ_EXIT_USAGE;
 }
 

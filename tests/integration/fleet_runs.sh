@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 86
+plan 87
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -178,6 +178,13 @@ run "$bin" --home "$bare" new --non-interactive --dry-run --name late --url-type
 is "$rc:$(printf '%s\n' "$err" | tail -n 1)" "2:azrepos-connect: the dry run stops here: the run itself would fail so" \
 	"a dry run: exit 2 too, and it says the run itself would fail so"
 ok "$([ ! -e "$bare" ]; echo $?)" "... nothing made"
+# A credential folder without the store's key (a unit loading it under another name): said too.
+mkdir "$tap_tmp/creds"
+run env CREDENTIALS_DIRECTORY="$tap_tmp/creds" "$bin" --home "$bare" new --non-interactive --name late --url-type repo \
+	--url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/x" --username ci \
+	--token-file "$AZF_TOKEN_FILE" --timeout 30 </dev/null
+like "$rc:$err" "^2:.*there is no secret store yet .*\(\\\$CREDENTIALS_DIRECTORY $tap_tmp/creds holds no azrepos-connect.key\)$" \
+	"no store yet, a credential folder without its key: that folder is named"
 # A store id named with no store yet: a field's error, with the others (exit 3).
 run "$bin" --home "$bare" new --non-interactive --name x --url-type repo --url "$repo_url" --username ci \
 	--token-secret nosuch --description "$(printf 'a\377')" --output json </dev/null
