@@ -188,11 +188,11 @@ static int secret_list(struct cli_ctx *ctx, bool json)
 	struct store *s;
 	struct store_info info;
 	struct secret_users u = { 0 };
+	char prog[CLI_PROGRAM_MAX];
 	int rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s);
 	int width = 2;
 
 	/* Nothing to list: said to a person, while a script reads an empty list. */
-	char prog[CLI_PROGRAM_MAX];
 	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty && !json)
 		msg_error(ctx->err, "no secrets stored yet: '%s secret set ID' stores one (as new and edit store "
 		          "those they are given)", cli_program(ctx, true, prog, sizeof(prog)));

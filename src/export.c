@@ -46,12 +46,14 @@ void export_scope_text(const char *scope, const char *const sids[3], char *out, 
 	if (len < outlen)
 		out[len] = '\0';
 	for (size_t i = 0, n = 0; i < 3 && len < outlen; i++) {
-		bool again = false;
-		for (size_t j = 0; j < i && sids[i]; j++)
-			again |= sids[j] && strcmp(sids[i], sids[j]) == 0;
-		if (!sids[i] || again)
+		if (!sids[i])
 			continue;
-		len += (size_t)snprintf(out + len, outlen - len, "%s%s%s", n++ ? ", " : ": ", prefix, sids[i]);
+		/* The API token sharing the token's secret is one reference, said once. */
+		bool again = false;
+		for (size_t j = 0; j < i; j++)
+			again |= sids[j] && strcmp(sids[i], sids[j]) == 0;
+		if (!again)
+			len += (size_t)snprintf(out + len, outlen - len, "%s%s%s", n++ ? ", " : ": ", prefix, sids[i]);
 	}
 }
 
