@@ -141,11 +141,18 @@ static void form_choices(const struct wizard *w, enum field_id id, int y, bool f
 static bool form_suggestion(struct wizard *w, struct wizard_item it, const char *msg, char *fix, size_t fixlen)
 {
 	char why[FIELD_MSG_MAX];
-	const char *sid = input_text(&w->sid[it.id]);
+	const char *sid = input_text(&w->sid[it.id]), *pointed, *because, *chosen;
 
 	if (it.sid)
 		return *msg && ident_lower(sid, fix, fixlen) && strcmp(fix, sid) != 0 &&
 		       ident_check_secret_id(fix, why, sizeof(why));
+	/* A choice not made that the URL points to (a repository's URL: Repository): the one its message names. */
+	if (fields_at(it.id)->kind == FIELD_CHOICE &&
+	    (!(chosen = wizard_choice_value(w, it.id, why, sizeof(why))) || !*chosen) &&
+	    (pointed = fields_pointed_choice(w->c, it.id, &because)) != NULL) {
+		snprintf(fix, fixlen, "%s", pointed);
+		return true;
+	}
 	return fields_suggestion(w->c, it.id, msg, &w->env, fix, fixlen);
 }
 
@@ -156,14 +163,21 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 	bool repo_to_test = false;
 
 	if (wizard_item_msg(w, it, msg, sizeof(msg)) || !form_suggestion(w, it, msg, fix, sizeof(fix))) {
-		snprintf(w->status, sizeof(w->status), "F5 puts in the value a message under the URL, the test "
-		         "repository or a store id names: none here");
+		snprintf(w->status, sizeof(w->status), "F5 puts in the value a message under the URL type, the URL, "
+		         "the test repository or a store id names: none here");
 		return;
 	}
 	if (it.sid) {
 		input_set(&w->sid[it.id], fix, strlen(fix));
 		wizard_changed(w, it.id);
 		snprintf(w->status, sizeof(w->status), "the store id is in lower case now; Tab goes on");
+		return;
+	}
+	if (fields_at(it.id)->kind == FIELD_CHOICE) {
+		input_set(&w->in[it.id], fix, strlen(fix));
+		wizard_changed(w, it.id);
+		snprintf(w->status, sizeof(w->status), "%s: %s, as the URL reads; Tab goes on", fields_at(it.id)->label,
+		         fields_choice_label(it.id, fix));
 		return;
 	}
 	/*

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(64)
+tap = Tap(65)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -77,12 +77,16 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     # A URL typed first: what is wrong with it shows at once, and the URL type is told which one it is.
     retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web.git")
     msg_check(t, "URL", r"raw space.*remove the '\.git' suffix", "no URL type yet: the URL's space and '.git' are said")
-    msg_check(t, "URL type", r"^required: the URL names a repository: choose Repository \(Space or Left/Right\)$",
-              "... and the URL type that the URL names a repository")
+    msg_check(t, "URL type",
+              r"^required: the URL names a repository: choose Repository \(Space or Left/Right\); F5 uses it$",
+              "... and the URL type that the URL names a repository, F5 offered for it")
+    t.send(F5)
+    tap.ok("(•) Repository" in (t.value("URL type") or "") and t.message("URL type") == "" and
+           t.has("URL type: Repository, as the URL reads; Tab goes on"), "F5 chooses Repository: no message left")
     retype(t, "URL", "")
     t.focus("URL type")
     t.send(RIGHT)  # Project
-    tap.ok("(•) Project" in (t.value("URL type") or ""), "the first Right picks Project")
+    tap.ok("(•) Project" in (t.value("URL type") or ""), "Right from Repository picks Project")
     tap.ok(t.field_row("Test repository") > 0, "a Project URL asks for a Test repository")
     tap.is_(t.value("URL"), "e.g. https://dev.azure.com/contoso/Shop",
             "the URL's placeholder is a Project URL once Project is chosen")
