@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,37 +13,6 @@
 
 #include "fileio.h"
 #include "store_testutil.h"
-
-char *tu_tmpdir(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *dir;
-
-	if (!base || !*base)
-		base = "/tmp";
-	dir = tu_path(base, "azrc-store.XXXXXX");
-	if (dir && !mkdtemp(dir)) {
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
-
-static int tu_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP || flag == FTW_D)
-		chmod(path, 0700);
-	remove(path);
-	return 0;
-}
-
-void tu_rmtree(const char *dir)
-{
-	if (dir)
-		nftw(dir, tu_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 char *tu_path(const char *dir, const char *name)
 {
@@ -125,7 +93,7 @@ int tu_setup(void **state)
 
 	if (!fx)
 		return -1;
-	fx->dir = tu_tmpdir();
+	fx->dir = tmpdir_make("azrc-store");
 	fx->path = fx->dir ? tu_path(fx->dir, "secrets.store") : NULL;
 	*state = fx;
 	return fx->path ? 0 : -1;
@@ -135,7 +103,7 @@ int tu_teardown(void **state)
 {
 	struct tu_fixture *fx = *state;
 
-	tu_rmtree(fx->dir);
+	tmpdir_remove(fx->dir);
 	free(fx->dir);
 	free(fx->path);
 	free(fx);

@@ -9,6 +9,7 @@
 #include "secbuf.h"
 #include "store.h"
 #include "store_params.h"
+#include "tmpdir.h"
 
 /* Built with AddressSanitizer (gcc and clang spell it differently). */
 #if defined(__SANITIZE_ADDRESS__)
@@ -19,10 +20,6 @@
 #endif
 #endif
 
-/* A new private folder under $TMPDIR (or /tmp); NULL on failure. */
-char *tu_tmpdir(void);
-/* rm -r */
-void tu_rmtree(const char *dir);
 /* dir/name, malloc'ed. */
 char *tu_path(const char *dir, const char *name);
 /* Create or replace path with data and mode (exactly, whatever the umask). 0 or -1. */

@@ -22,6 +22,7 @@
 #include "connector_file.h"
 #include "core_fixture.h"
 #include "secret_users.h"
+#include "tmpdir.h"
 
 static char *data_path(const char *rel)
 {
@@ -43,9 +44,9 @@ static void spew(const char *path, const char *text)
 /* A fresh folder per test, removed by teardown. */
 static int setup_dir(void **state)
 {
-	char *dir = strdup("/tmp/azrc-connfile.XXXXXX");
+	char *dir = tmpdir_make("azrc-connfile");
 
-	if (!dir || !mkdtemp(dir))
+	if (!dir)
 		return -1;
 	*state = dir;
 	return 0;
@@ -53,11 +54,9 @@ static int setup_dir(void **state)
 
 static int teardown_dir(void **state)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
+	tmpdir_remove(*state);
 	free(*state);
-	return system(cmd) == 0 ? 0 : -1;
+	return 0;
 }
 
 /* Parsing the text of a golden file and writing it again gives the same bytes. */

@@ -1,6 +1,7 @@
 /* The field table: declarations, when fields apply, set/defaults, validation, validate-all. */
 #include <config.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include "connector.h"
 #include "core_fixture.h"
 #include "fields.h"
+#include "tmpdir.h"
 
 static char msg[FIELD_MSG_MAX];
 
@@ -658,13 +660,13 @@ static void test_validate_token(void **state)
 
 static void test_validate_unique(void **state)
 {
-	char dir[] = "/tmp/azrc-fields.XXXXXX", path[64];
+	char *dir = tmpdir_make("azrc-fields"), path[PATH_MAX];
 	struct connector *c = make_http();
 	struct fields_env env = { .connectors_dir = dir };
 	FILE *f;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/shop.json", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
@@ -675,8 +677,8 @@ static void test_validate_unique(void **state)
 	expect(c, FIELD_IDENTIFIER, "shop", NULL, NULL); /* no folder given: not checked */
 	env.editing = "shop";
 	expect(c, FIELD_IDENTIFIER, "shop", &env, NULL); /* itself, when editing */
-	unlink(path);
-	rmdir(dir);
+	tmpdir_remove(dir);
+	free(dir);
 	connector_free(c);
 }
 

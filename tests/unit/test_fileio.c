@@ -19,22 +19,23 @@
 #include <cmocka.h>
 
 #include "fileio.h"
+#include "tmpdir.h"
 
-static char dir[] = "/tmp/azrc-fileio.XXXXXX";
+static char *dir;
 
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
+	dir = tmpdir_make("azrc-fileio");
+	return dir ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	char cmd[64];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	tmpdir_remove(dir);
+	free(dir);
+	return 0;
 }
 
 static int entries(void)

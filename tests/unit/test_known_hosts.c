@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "known_hosts.h"
+#include "tmpdir.h"
 
 /* Azure's published host key (azure-facts.md §5) and its published fingerprint. */
 #define AZURE_B64 \
@@ -36,8 +38,8 @@
 #define HASHED_GIT_EXAMPLE_2222 "|1|AU34CXHkBITOVAVT6YpZjxj1Oyk=|ppWsKuA6apIs8pupcwkpAczHol4="
 
 struct fixture {
-	char dir[64];
-	char file[128];
+	char *dir;
+	char file[PATH_MAX];
 	ssh_key ed1, ed2, rsa3, azure;
 };
 
@@ -54,8 +56,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "%s", "/tmp/azrc-kh.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = tmpdir_make("azrc-kh");
+	assert_non_null(f->dir);
 	snprintf(f->file, sizeof(f->file), "%s/known_hosts", f->dir);
 	f->ed1 = key(ED1, SSH_KEYTYPE_ED25519);
 	f->ed2 = key(ED2, SSH_KEYTYPE_ED25519);
@@ -68,10 +70,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	tmpdir_remove(f->dir);
+	free(f->dir);
 	ssh_key_free(f->ed1);
 	ssh_key_free(f->ed2);
 	ssh_key_free(f->rsa3);

@@ -1,6 +1,7 @@
 /* Where files go: --home, $AZREPOS_CONNECT_HOME, XDG variables, mkdir -p 0700. */
 #include <config.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "paths.h"
+#include "tmpdir.h"
 
 static void clear_env(void)
 {
@@ -126,12 +128,12 @@ static void test_xdg_without_home(void **state)
 
 static void test_mkdir(void **state)
 {
-	char base[] = "/tmp/azrc-paths.XXXXXX";
-	char deep[128], file[128], under_file[160];
+	char *base = tmpdir_make("azrc-paths");
+	char deep[PATH_MAX], file[PATH_MAX], under_file[PATH_MAX + 2];
 	struct stat st;
 
 	(void)state;
-	assert_non_null(mkdtemp(base));
+	assert_non_null(base);
 	snprintf(deep, sizeof(deep), "%s/a/b/c", base);
 	umask(0);
 	assert_int_equal(paths_mkdir(deep), 0);
@@ -148,9 +150,8 @@ static void test_mkdir(void **state)
 	assert_int_equal(paths_mkdir(under_file), -1);
 	assert_int_equal(paths_mkdir(file), -1);
 
-	char cmd[160];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	assert_int_equal(system(cmd), 0);
+	tmpdir_remove(base);
+	free(base);
 }
 
 int main(void)

@@ -166,7 +166,7 @@ static enum store_status vector_check_secrets(const struct vector *v, struct sto
 static void run_vector(void **state)
 {
 	struct vector *v = *state;
-	char *dir = tu_tmpdir();
+	char *dir = tmpdir_make("azrc-store");
 	char *path = tu_path(dir, "secrets.store");
 	const struct store_params *params;
 	struct store_error err = { 0 };
@@ -228,7 +228,7 @@ static void run_vector(void **state)
 	free(after);
 	if (body != v->body)
 		free(body);
-	tu_rmtree(dir);
+	tmpdir_remove(dir);
 	free(dir);
 	free(path);
 	if (*why)
@@ -295,7 +295,7 @@ static void test_golden(void **state)
 	char *dir = corpus_dir("golden");
 	char *expected = tu_path(dir, "expected");
 	char *text = tu_read_file(expected, NULL);
-	char *tmp = tu_tmpdir();
+	char *tmp = tmpdir_make("azrc-store");
 	char *copy = tu_path(tmp, "secrets.store");
 	struct store *s = NULL;
 	struct secbuf *key = NULL;
@@ -346,7 +346,7 @@ static void test_golden(void **state)
 	secbuf_free(key);
 	assert_int_equal(files, 4);
 	assert_int_equal(secrets, 20);
-	tu_rmtree(tmp);
+	tmpdir_remove(tmp);
 	free(tmp);
 	free(copy);
 	free(text);

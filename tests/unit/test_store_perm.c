@@ -44,7 +44,7 @@ static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
-	fx->dir = tu_tmpdir();
+	fx->dir = tmpdir_make("azrc-store");
 	fx->data = tu_path(fx->dir, "data");
 	fx->path = tu_path(fx->data, "secrets.store");
 	*state = fx;
@@ -55,7 +55,7 @@ static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	tu_rmtree(fx->dir);
+	tmpdir_remove(fx->dir);
 	free(fx->dir);
 	free(fx->data);
 	free(fx->path);

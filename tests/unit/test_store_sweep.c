@@ -50,7 +50,7 @@ static int setup(void **state)
 	struct store *s;
 	struct secbuf *key = tu_sb(PASS);
 
-	sw->dir = tu_tmpdir();
+	sw->dir = tmpdir_make("azrc-store");
 	sw->path = tu_path(sw->dir, "secrets.store");
 	if (store_create_params(sw->path, tu_params_light(), STORE_METHOD_PASSPHRASE, key, &s, &err) != STORE_OK ||
 	    store_begin(s, &err) != STORE_OK)
@@ -74,7 +74,7 @@ static int teardown(void **state)
 {
 	struct sweep *sw = *state;
 
-	tu_rmtree(sw->dir);
+	tmpdir_remove(sw->dir);
 	free(sw->dir);
 	free(sw->path);
 	free(sw->ref);
