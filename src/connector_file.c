@@ -122,7 +122,7 @@ fail:
 
 char *connector_file_text(const struct connector *c)
 {
-	return connector_file_draft_text(c, NULL, NULL, NULL, NULL);
+	return connector_file_draft_text(c, NULL);
 }
 
 bool connector_file_same(const struct connector *a, const struct connector *b)
@@ -165,7 +165,7 @@ static bool connector_file_put_at(cJSON *root, const struct connector_draft_at *
 {
 	char focus[64];
 
-	if (!at || at->page < 0)
+	if (at->page < 0)
 		return true;
 	if (!cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_PAGE, connector_file_page_name(at->page)))
 		return false;
@@ -175,17 +175,25 @@ static bool connector_file_put_at(cJSON *root, const struct connector_draft_at *
 	return cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_FOCUS, focus) != NULL;
 }
 
-char *connector_file_draft_text(const struct connector *c, const char *key_file, const char *key_made,
-                                const struct connector *base, const struct connector_draft_at *at)
+/* The extra key of a draft, when it has a value. */
+static bool connector_file_put_extra(cJSON *root, const char *key, const char *value)
 {
+	return !value || cJSON_AddStringToObject(root, key, value) != NULL;
+}
+
+char *connector_file_draft_text(const struct connector *c, const struct connector_draft *x)
+{
+	static const struct connector_draft none = { .at = CONNECTOR_FILE_DRAFT_NOWHERE };
 	cJSON *root = connector_file_json(c);
-	char sum[CONNECTOR_FILE_SUM_LEN + 1];
 	char *text = NULL;
 
-	if (root && (!key_file || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_FILE, key_file)) &&
-	    (!key_made || cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_KEY_MADE, key_made)) &&
-	    (!base || (connector_file_sum(base, sum) && cJSON_AddStringToObject(root, CONNECTOR_FILE_DRAFT_BASE, sum))) &&
-	    connector_file_put_at(root, at))
+	if (!x)
+		x = &none;
+	if (root && connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_KEY_FILE, x->key_file) &&
+	    connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_KEY_MADE, x->key_made) &&
+	    connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_BASE, x->base) &&
+	    connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_CA_FILE, x->ca_file) &&
+	    connector_file_put_at(root, &x->at))
 		text = json_print(root);
 	cJSON_Delete(root);
 	return text;
@@ -539,6 +547,7 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 	bool taken = !d || (connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_FILE, &d->key_file) &&
 	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_MADE, &d->key_made) &&
 	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_BASE, &d->base) &&
+	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_CA_FILE, &d->ca_file) &&
 	                    connector_file_take_at(root, &d->at));
 	c = connector_file_from_json(root, name, answers, msg, msglen);
 	if (c && !taken) {
@@ -578,6 +587,7 @@ void connector_file_draft_free(struct connector_draft *d)
 	free(d->key_file);
 	free(d->key_made);
 	free(d->base);
+	free(d->ca_file);
 	*d = (struct connector_draft){ .at = CONNECTOR_FILE_DRAFT_NOWHERE };
 }
 

@@ -77,6 +77,8 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
 #define CONNECTOR_FILE_DRAFT_KEY_FILE "ssh-key-file"
 #define CONNECTOR_FILE_DRAFT_KEY_MADE "ssh-key-made"
 #define CONNECTOR_FILE_DRAFT_BASE "edit-of"
+/* A CA file given on the test page (C): trusted again when the test runs again. */
+#define CONNECTOR_FILE_DRAFT_CA_FILE "ca-file"
 /*
  * Where the wizard was (a dropped session comes back there): the page, by its
  * title ("Credentials", or "Review" past the form pages), and the item it had
@@ -92,22 +94,22 @@ struct connector_draft_at {
 	bool sid;  /* the focus is on that secret's store id */
 };
 #define CONNECTOR_FILE_DRAFT_NOWHERE ((struct connector_draft_at){ .page = -1, .field = -1 })
-/* at: NULL when there is no place to keep. */
-char *connector_file_draft_text(const struct connector *c, const char *key_file, const char *key_made,
-                                const struct connector *base, const struct connector_draft_at *at);
 
 /*
- * The extras of a draft (malloc'ed), each NULL when the draft has none. A
- * place this version does not know (a page or focus of another name, a focus
- * not on that page, not a string) is none, as an extra of the wrong type is:
- * the draft's values are still offered.
+ * The extras of a draft, each NULL when the draft has none (malloc'ed when
+ * read). A place this version does not know (a page or focus of another
+ * name, a focus not on that page, not a string) is none, as an extra of the
+ * wrong type is: the draft's values are still offered.
  */
 struct connector_draft {
 	char *key_file;
 	char *key_made; /* "SHA256:... comment" */
 	char *base;     /* connector_file_sum of the connector an edit changes */
-	struct connector_draft_at at;
+	char *ca_file;
+	struct connector_draft_at at; /* .page -1: no place */
 };
+/* The draft of c with the extras of x (NULL: none). */
+char *connector_file_draft_text(const struct connector *c, const struct connector_draft *x);
 struct connector *connector_file_parse_draft(const char *text, size_t len, const char *name,
                                              struct connector_draft *d, char *msg, size_t msglen);
 void connector_file_draft_free(struct connector_draft *d);

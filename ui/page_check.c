@@ -319,6 +319,9 @@ static void check_ask_ca_file(struct wizard *w)
 			break;
 	}
 	snprintf(w->ca_file, sizeof(w->ca_file), "%s", full);
+	/* Kept with the draft: a session dropped before the save does not lose it. */
+	w->undrafted = true;
+	wizard_draft_save(w);
 	page_check_start(w);
 }
 

@@ -169,7 +169,15 @@ bool wizard_draft_save(struct wizard *w)
 			key_file = NULL;
 	}
 	/* An edit's draft names the connector it changes: offered again only on that one. */
-	text = d ? connector_file_draft_text(d, key_file, *w->pub_id ? w->pub_id : NULL, w->start->base, &at) : NULL;
+	char sum[CONNECTOR_FILE_SUM_LEN + 1];
+	struct connector_draft x = {
+		.key_file = (char *)key_file,
+		.key_made = *w->pub_id ? w->pub_id : NULL,
+		.base = w->start->base && connector_file_sum(w->start->base, sum) ? sum : NULL,
+		.ca_file = *w->ca_file ? w->ca_file : NULL,
+		.at = at,
+	};
+	text = d && (!w->start->base || x.base) ? connector_file_draft_text(d, &x) : NULL;
 	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
 	bool nothing = w->start->editing && !key_file && !*w->pub_id && d && connector_file_same(w->start->base, d);
 	connector_free(d);
@@ -203,7 +211,7 @@ static void wizard_draft_resume_quit(struct wizard *w)
 }
 
 /* The values of a draft into the form; an edit's replace the saved ones, also where the draft has none. */
-static void wizard_draft_resume_values(struct wizard *w, const struct connector *d, const char *key_file)
+static void wizard_draft_resume_values(struct wizard *w, const struct connector *d, const struct connector_draft *x)
 {
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *v = connector_get(d, id);
@@ -212,8 +220,10 @@ static void wizard_draft_resume_values(struct wizard *w, const struct connector 
 		if (input_set(wizard_model_input(w, id), v ? v : "", v ? strlen(v) : 0) == 0)
 			wizard_changed(w, id);
 	}
-	if (key_file && input_set(&w->in[FIELD_SSH_KEY], key_file, strlen(key_file)) == 0)
+	if (x->key_file && input_set(&w->in[FIELD_SSH_KEY], x->key_file, strlen(x->key_file)) == 0)
 		wizard_changed(w, FIELD_SSH_KEY);
+	if (x->ca_file)
+		snprintf(w->ca_file, sizeof(w->ca_file), "%s", x->ca_file);
 	w->ident_typed = w->start->editing || wizard_ident_own(w);
 }
 
@@ -305,7 +315,7 @@ void wizard_draft_resume(struct wizard *w)
 		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
 			wizard_draft_resume_quit(w);
 		if (a == DIALOG_YES) {
-			wizard_draft_resume_values(w, d, key_file);
+			wizard_draft_resume_values(w, d, &extra);
 			/* Taken up: this run's now, removed once saved. */
 			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
 			w->draft_ours = true;

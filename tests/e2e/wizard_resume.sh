@@ -2,6 +2,7 @@
 # keeps the page and the focused field, and y at the next run's offer goes there (a secret's
 # store id row too); never past a page that has something to fix now (a saved connector took
 # the identifier since): that page then, its messages shown; n starts anew on the first page.
+# A CA file given on the test page comes back with the draft.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
 import json, os, shutil, signal
@@ -10,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(12)
+tap = Tap(16)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -85,6 +86,40 @@ with resumed("y") as t:
     tap.is_(t.focused_label(), "Identifier *", "... the identifier focused")
     tap.ok("a connector 'Taken_Later' already exists" in " ".join((t.message("Identifier") or "").split()),
            "... its message shown")
+
+# ---- a CA file given on the test page (C) is kept with the draft: the resumed run trusts it ----
+cahome = os.path.join(tmp, "ca kept")
+cabase = [binary, "--home", cahome, "--key-file", key_file(os.path.join(tmp, "ca.key"))]
+with Tui(cabase + ["new", "--name", "Ca Kept", "--url-type", "repo", "--connection", "http", "--url",
+                   azf["AZF_REPO_URL"], "--username", azf["AZF_USER"]], tap=tap) as t:
+    t.to_token()
+    t.paste(open(azf["AZF_TOKEN_403_FILE"]).read().strip())
+    t.to_test()
+    t.wait_for("C CA file", 40)
+    t.send("c")
+    t.wait_for("Path of your CA's certificate file")
+    t.type(azf["AZF_CA"])
+    t.send(ENTER)
+    t.wait_for("R retry", 40)  # trusted now, and refused: that token may not read the repository
+    os.kill(t.child.pid, signal.SIGKILL)  # no way out to write a draft: it was written at C
+    t.wait_exit()
+try:
+    d = json.load(open(os.path.join(cahome, "draft.json")))
+except (OSError, ValueError) as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.ok(d.get("ca-file") == azf["AZF_CA"] and d.get("wizard-page") == "Review",
+       "killed (-9) after a test with a CA file given with C: the draft keeps its path")
+with Tui(cabase + ["new"], tap=tap) as t:
+    t.wait_for("Go on with it?")
+    t.send("y")
+    t.wait_for("Personal Access Token *")  # a secret is asked again
+    t.focus("Personal Access Token")
+    t.paste(open(azf["AZF_TOKEN_FILE"]).read().strip())
+    t.to_test()
+    t.finish("saved connector", "git-http", "resumed, the right token given: the CA file of the draft trusted")
+tap.ok(not os.path.exists(os.path.join(cahome, "draft.json")) and
+       os.path.exists(os.path.join(cahome, "connectors", "Ca_Kept.json")), "... saved, and the draft removed")
 
 # ---- a draft made by a run as root (sudo), mode 0600: not offered, whose it is said, kept ----
 if os.geteuid() == 0 and shutil.which("setpriv"):

@@ -137,10 +137,10 @@ static void test_round_trip_values(void **state)
 	connector_free(back);
 }
 
-/* A draft's extras (the key file, an F3 key's note, an edit's base) come back apart from the values. */
+/* A draft's extras (the key file, an F3 key's note, an edit's base, a CA file) come back apart from the values. */
 static void test_draft_extras(void **state)
 {
-	static const char made[] = "SHA256:GIPLoRXoyiL/CglBTM1dzNhJJ0cHYxesJYa7KNA9A60 azrepos-connect:web@build1";
+	char made[] = "SHA256:GIPLoRXoyiL/CglBTM1dzNhJJ0cHYxesJYa7KNA9A60 azrepos-connect:web@build1";
 	char msg[512], sum[CONNECTOR_FILE_SUM_LEN + 1];
 	struct connector *c = connector_new(), *back;
 	struct connector_draft d;
@@ -148,24 +148,29 @@ static void test_draft_extras(void **state)
 
 	(void)state;
 	assert_true(fields_set(c, FIELD_NAME, "web", msg, sizeof(msg)));
-	text = connector_file_draft_text(c, "/k/id_rsa", made, c, NULL);
+	assert_true(connector_file_sum(c, sum));
+	char key_file[] = "/k/id_rsa", ca_file[] = "/etc/ssl/corp ca.pem";
+	struct connector_draft x = { .key_file = key_file, .key_made = made, .base = sum, .ca_file = ca_file,
+	                             .at = CONNECTOR_FILE_DRAFT_NOWHERE };
+	text = connector_file_draft_text(c, &x);
 	back = connector_file_parse_draft(text, strlen(text), "draft", &d, msg, sizeof(msg));
 	if (!back)
 		fail_msg("%s\n%s", msg, text);
 	assert_string_equal(connector_get(back, FIELD_NAME), "web");
 	assert_string_equal(d.key_file, "/k/id_rsa");
 	assert_string_equal(d.key_made, made);
-	assert_true(connector_file_sum(c, sum));
 	assert_string_equal(d.base, sum);
+	assert_string_equal(d.ca_file, "/etc/ssl/corp ca.pem");
 	connector_file_draft_free(&d);
 	connector_free(back);
 	free(text);
-	text = connector_file_draft_text(c, NULL, NULL, NULL, NULL);
+	text = connector_file_draft_text(c, NULL);
 	back = connector_file_parse_draft(text, strlen(text), "draft", &d, msg, sizeof(msg));
 	assert_non_null(back);
 	assert_null(d.key_file);
 	assert_null(d.key_made);
 	assert_null(d.base);
+	assert_null(d.ca_file);
 	assert_int_equal(d.at.page, -1);
 	assert_int_equal(d.at.field, -1);
 	connector_free(back);
@@ -191,7 +196,8 @@ static void test_draft_place(void **state)
 	assert_true(fields_set(c, FIELD_NAME, "web", msg, sizeof(msg)));
 	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
 		struct connector_draft d;
-		char *text = connector_file_draft_text(c, NULL, NULL, NULL, &places[i]);
+		struct connector_draft x = { .at = places[i] };
+		char *text = connector_file_draft_text(c, &x);
 		struct connector *back = connector_file_parse_draft(text, strlen(text), "draft", &d, msg, sizeof(msg));
 
 		if (!back)
