@@ -74,8 +74,7 @@ static void check_failed_store(struct wizard *w)
 	w->status[0] = '\0';
 }
 
-/* The CA file of this run: given on this page (C), else with --ca-file; "" when none. */
-static const char *check_ca_given(const struct wizard *w)
+const char *page_check_ca_file(const struct wizard *w)
 {
 	return *w->ca_file ? w->ca_file : w->start->check.ca_file ? w->start->check.ca_file : "";
 }
@@ -89,7 +88,7 @@ static void check_done_again(struct wizard *w, const char *id, const char *lead,
 {
 	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "";
 	size_t len = strlen(w->done);
-	const char *ca_file = check_ca_given(w);
+	const char *ca_file = page_check_ca_file(w);
 
 	if (*ca_file)
 		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
@@ -173,7 +172,7 @@ static void check_save(struct wizard *w)
 		         *w->pub_path ? "; its public key: " : "", w->pub_path);
 		if (!ok) {
 			check_done_failures(w, id);
-		} else if (*check_ca_given(w)) {
+		} else if (*page_check_ca_file(w)) {
 			/* The CA given: a later 'test' needs it again, as the command says. */
 			check_done_again(w, id, "; test it again with ", " (the CA is not part of the connector)");
 		}
@@ -293,7 +292,7 @@ static void check_ask_ca_file(struct wizard *w)
 	char path[sizeof(w->ca_file)], full[sizeof(w->ca_file)];
 
 	/* The file of --ca-file to start from, if C was not used yet: a wrong one is mended, not retyped. */
-	snprintf(path, sizeof(path), "%s", check_ca_given(w));
+	snprintf(path, sizeof(path), "%s", page_check_ca_file(w));
 	w->status[0] = '\0';
 	for (;;) {
 		if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path))) {

@@ -9,7 +9,7 @@
 #include "term.h"
 #include "wizard_int.h"
 
-#define REVIEW_LINES (FIELD_COUNT + FIELD_PAGE_COUNT)
+#define REVIEW_LINES (FIELD_COUNT + FIELD_PAGE_COUNT + 2) /* + the test's CA file */
 #define REVIEW_VALUE_X 30
 
 static const char review_keys[] =
@@ -135,6 +135,15 @@ void page_review_draw(struct wizard *w)
 				fields_human(id, v, line[n].value, sizeof(line[0].value));
 			n++;
 		}
+	}
+	/* Not a value of the connector, but what its test will trust: said before the test runs. */
+	const char *ca = page_check_ca_file(w);
+	if (*ca) {
+		line[n].head = true;
+		snprintf(line[n++].label, sizeof(line[0].label), "Connection test");
+		snprintf(line[n].label, sizeof(line[0].label), "CA file");
+		snprintf(line[n++].value, sizeof(line[0].value), "%s (trusted for the test, not part of the connector)",
+		         ca);
 	}
 	mvaddstr(3, 1, "Check the values. Enter runs the connection test, then saves.");
 	/* PgDn may go past the end: the last screenful shows, long values wrapped as drawn below. */

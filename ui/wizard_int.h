@@ -261,6 +261,8 @@ void page_review_key(struct wizard *w, int type, wint_t ch);
 void page_check_start(struct wizard *w);
 void page_check_draw(struct wizard *w);
 void page_check_key(struct wizard *w, int type, wint_t ch);
+/* The CA file the test trusts: given on the test page (C), else with --ca-file; "" when none. */
+const char *page_check_ca_file(const struct wizard *w);
 
 /* F3: make an RSA key into the SSH key field; F4: use a stored secret for field id. */
 void secret_tools_generate_key(struct wizard *w);

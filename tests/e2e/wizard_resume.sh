@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(16)
+tap = Tap(17)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -110,13 +110,17 @@ except (OSError, ValueError) as e:
     tap.diag("draft: %s" % e)
 tap.ok(d.get("ca-file") == azf["AZF_CA"] and d.get("wizard-page") == "Review",
        "killed (-9) after a test with a CA file given with C: the draft keeps its path")
-with Tui(cabase + ["new"], tap=tap) as t:
+with Tui(cabase + ["new"], rows=40, tap=tap) as t:
     t.wait_for("Go on with it?")
     t.send("y")
     t.wait_for("Personal Access Token *")  # a secret is asked again
     t.focus("Personal Access Token")
     t.paste(open(azf["AZF_TOKEN_FILE"]).read().strip())
-    t.to_test()
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(("ConnectiontestCAfile%s(trustedforthetest,notpartoftheconnector)" % "".join(azf["AZF_CA"].split()))
+           in "".join(t.screen_text().split()), "the review names the CA file the test will trust")
+    t.send(ENTER)
     t.finish("saved connector", "git-http", "resumed, the right token given: the CA file of the draft trusted")
 tap.ok(not os.path.exists(os.path.join(cahome, "draft.json")) and
        os.path.exists(os.path.join(cahome, "connectors", "Ca_Kept.json")), "... saved, and the draft removed")
