@@ -149,7 +149,7 @@ static void dialog_help_rules(FILE *out, const struct wizard *w, struct wizard_i
 	/* The wizard's own ways first: the keys that fill a secret are named nowhere else on the page. */
 	if (f->kind == FIELD_SECRET && !it.sid)
 		fprintf(out, "\nHere: %s; F4 uses a secret already stored%s.",
-		        it.id == FIELD_SSH_KEY ? "type the key file's path, or paste the key's text; F3 makes a new "
+		        it.id == FIELD_SSH_KEY ? "type the key file's path (Tab completes it), or paste the key's text; F3 makes a new "
 		                                 "RSA 4096 key" : "paste it, or type it",
 		        w->start->editing ? "; left empty, the stored one stays" : "");
 	else if (it.sid)
@@ -238,11 +238,11 @@ int dialog_pick(struct wizard *w, const char *title, const char *const *items, s
 }
 
 /*
- * One line typed in a dialog (masked for a secret), starting from start (NULL: empty): the text,
- * or NULL with errno (ECANCELED: Esc).
+ * One line typed in a dialog (masked for a secret; a path completed with Tab), starting from
+ * start (NULL: empty): the text, or NULL with errno (ECANCELED: Esc).
  */
 static struct secbuf *dialog_input(struct wizard *w, const char *title, const char *prompt, size_t max,
-                                   bool masked, const char *start)
+                                   bool masked, bool path, const char *start)
 {
 	struct input in;
 	struct secbuf *out = NULL;
@@ -277,7 +277,8 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			mvaddstr(y + 2, x, view);
 			attroff(term_style(TERM_FOCUS));
 			attron(term_style(TERM_KEY));
-			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (masked)" : "Enter done   Esc cancel");
+			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (masked)"
+			                   : path ? "Enter done   Tab complete   Esc cancel" : "Enter done   Esc cancel");
 			attroff(term_style(TERM_KEY));
 			move(y + 2, x + cur);
 			curs_set(1);
@@ -292,9 +293,13 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		}
 		/* As in the fields: several lines are not one value; a masked value pasted over is replaced. */
 		size_t lines = k == TERM_KEY_PASTE && paste ? input_lines(paste->data, paste->len) : 0;
-		bool replaced = false;
+		bool replaced = false, tab = path && k == TERM_KEY_CHAR && ch == '\t';
 		int edited = -1;
-		if (lines > 1)
+		if (tab) {
+			char why[sizeof(said) - 6] = "";
+			wizard_complete_path(&in, why, sizeof(why));
+			snprintf(said, sizeof(said), "%s%s", *why ? "note: " : "", why);
+		} else if (lines > 1)
 			snprintf(said, sizeof(said), "not pasted: %zu lines; paste one line", lines);
 		else if (k == TERM_KEY_PASTE && masked && *input_text(&in) &&
 		         (replaced = input_replace(&in, (const char *)paste->data, paste->len, false)))
@@ -302,7 +307,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		else
 			edited = wizard_edit_key(&in, k, ch, paste, false);
 		secbuf_free(paste);
-		if (lines > 1 || replaced || edited >= 0 || k != TERM_KEY_CHAR)
+		if (tab || lines > 1 || replaced || edited >= 0 || k != TERM_KEY_CHAR)
 			continue;
 		if (ch == 27 || ch == 3) {
 			errno = ECANCELED;
@@ -326,7 +331,7 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 	w->status[0] = '\0';
 	w->busy[0] = '\0'; /* asked again: the store is not being opened now */
 	wizard_take_messages(w);
-	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true, NULL);
+	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true, false, NULL);
 	if (out) {
 		snprintf(w->busy, sizeof(w->busy), "opening the secret store...");
 		wizard_draw(w);
@@ -334,10 +339,10 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 	return out;
 }
 
-/* The box starts with the text in out: asked again, what was typed stays to be mended. */
-bool dialog_text(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen)
+/* The box starts with the path in out: asked again, what was typed stays to be mended. */
+bool dialog_path(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen)
 {
-	struct secbuf *b = dialog_input(w, title, prompt, outlen - 1, false, out);
+	struct secbuf *b = dialog_input(w, title, prompt, outlen - 1, false, true, out);
 
 	if (!b)
 		return false;

@@ -295,7 +295,7 @@ static void check_ask_ca_file(struct wizard *w)
 	snprintf(path, sizeof(path), "%s", page_check_ca_file(w));
 	w->status[0] = '\0';
 	for (;;) {
-		if (!dialog_text(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path))) {
+		if (!dialog_path(w, "CA file", "Path of your CA's certificate file (PEM):", path, sizeof(path))) {
 			w->status[0] = '\0';
 			return;
 		}

@@ -503,6 +503,31 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		w->typing = true;
 }
 
+/*
+ * Tab in a key file's path that names no file yet: completed as a shell does, the focus kept
+ * while there is more added or several names to choose from (listed); else Tab moves on.
+ */
+static bool form_complete_key_path(struct wizard *w)
+{
+	struct input *in = &w->in[FIELD_SSH_KEY];
+	char before[WIZARD_TEXT_MAX + 1];
+
+	/* Only what is typed as a path is looked up: a token pasted there never is. */
+	if (!wizard_key_file(w, FIELD_SSH_KEY) || !wizard_path_typed(input_text(in)) || wizard_is_file(input_text(in)))
+		return false;
+	snprintf(before, sizeof(before), "%s", input_text(in));
+	int n = wizard_complete_path(in, w->status, sizeof(w->status));
+	bool added = strcmp(before, input_text(in)) != 0;
+	if (added) {
+		wizard_changed(w, FIELD_SSH_KEY);
+		w->typing = true; /* the key is read at the pause, as when typed */
+	}
+	if (added || n > 1)
+		return true;
+	w->status[0] = '\0'; /* nothing to add: the field's own message says what is wrong, as it is left */
+	return false;
+}
+
 void page_form_pause(struct wizard *w)
 {
 	struct wizard_item items[FIELD_COUNT * 2];
@@ -548,6 +573,8 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 			wizard_changed(w, it.id);
 		return;
 	}
+	if (chr && ch == '\t' && it.id == FIELD_SSH_KEY && !it.sid && form_complete_key_path(w))
+		return;
 	/* Leaving a field keeps the draft up to date: a dropped SSH session loses one field at most. */
 	bool leaves = (chr && (ch == '\t' || ch == '\r' || ch == '\n')) ||
 	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));

@@ -17,6 +17,7 @@
 #include "exitcode.h"
 #include "ident.h"
 #include "msg.h"
+#include "pathcomp.h"
 #include "sshkey.h"
 #include "store.h"
 #include "term.h"
@@ -145,6 +146,11 @@ bool wizard_unquoted_file(const char *v, char *out, size_t outlen, bool *quotes)
 	return wizard_shell_unquote(v, out, outlen, quotes) && wizard_is_file(out);
 }
 
+bool wizard_path_typed(const char *v)
+{
+	return v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0;
+}
+
 bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 {
 	const char *v = input_text(&w->in[id]);
@@ -153,9 +159,27 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 	if (!wizard_key_file(w, id))
 		return false;
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
-	if (v[0] == '/' || strncmp(v, "~/", 2) == 0 || strncmp(v, "./", 2) == 0 || strncmp(v, "../", 3) == 0)
+	if (wizard_path_typed(v))
 		return true;
 	return wizard_is_file(v) || wizard_unquoted_file(v, plain, sizeof(plain), NULL);
+}
+
+int wizard_complete_path(struct input *in, char *msg, size_t msglen)
+{
+	char out[WIZARD_TEXT_MAX + 1], names[400];
+	const char *v = input_text(in), *part = strrchr(v, '/') ? strrchr(v, '/') + 1 : v;
+	int n = pathcomp_complete(v, out, sizeof(out), names, sizeof(names));
+
+	if (n < 0)
+		snprintf(msg, msglen, "Tab: nothing to complete (%s)", strerror(errno));
+	else if (n == 0)
+		snprintf(msg, msglen, "Tab: no file%s%.*s%s there", *part ? " starts with '" : "", (int)(msglen / 2),
+		         part, *part ? "'" : "");
+	else if (strcmp(out, v) != 0)
+		input_set(in, out, strlen(out)); /* as a shell's first Tab: what is added says enough */
+	else if (n > 1)
+		snprintf(msg, msglen, "%d names match (type more, then Tab): %s", n, names);
+	return n;
 }
 
 static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, size_t msglen)

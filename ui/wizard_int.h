@@ -133,6 +133,14 @@ bool wizard_key_file(const struct wizard *w, enum field_id id);
 
 /* Is that file name one to show: a path (from /, ~/, ./, ../) or a file there? Else it is masked. */
 bool wizard_key_path_shown(const struct wizard *w, enum field_id id);
+/* Is v typed as a path: from /, ~/, ./ or ../ (a file name alone, or a token, is not)? */
+bool wizard_path_typed(const char *v);
+/*
+ * Tab in a path: in completed as a shell does (pathcomp_complete), as far as the names that
+ * match share; when nothing is added, msg says why, or lists the names when several match.
+ * Returns how many match, or -1 (the folder cannot be read).
+ */
+int wizard_complete_path(struct input *in, char *msg, size_t msglen);
 
 /* The store id a secret field will have: as typed, else the one it gets by default. */
 const char *wizard_secret_id(const struct wizard *w, enum field_id id, char *buf, size_t buflen);
@@ -279,7 +287,7 @@ void dialog_help(struct wizard *w, struct wizard_item it);
 int dialog_pick(struct wizard *w, const char *title, const char *const *items, size_t n, size_t at);
 void dialog_message(struct wizard *w, const char *title, const char *text, const char *footer, int rows);
 struct secbuf *dialog_secret(void *wizard, const char *prompt, size_t max);
-/* A line of plain text asked in a dialog, starting from out's text, into out; false when cancelled (Esc). */
-bool dialog_text(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen);
+/* A path asked in a dialog (Tab completes it), starting from out's text, into out; false when cancelled (Esc). */
+bool dialog_path(struct wizard *w, const char *title, const char *prompt, char *out, size_t outlen);
 
 #endif

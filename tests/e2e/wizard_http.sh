@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(64)
+tap = Tap(65)
 
 def typed_in(t, row, path):
     """Is path what the box's input on row holds: whole, or its end (a long one scrolls)?"""
@@ -253,7 +253,20 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     tap.ok(t.has("C CA file") and t.has("The CA file could not be used. Press C"),
            "a CA file that would not load: the test page still offers C")
     t.send("c")
-    t.wait_for(ask)
+    r = t.wait_for(ask)
+    # Tab completes the path as a shell does; a start that names nothing is said.
+    t.send(CTRL_U)
+    t.type("~/x")
+    t.send(TAB)
+    t.settle()
+    nothing = "Tab:nofilestartswith'x'there" in t.box_words()
+    t.send(CTRL_U)
+    t.type("~/")
+    t.send(TAB)
+    t.settle()
+    r = t.find(ask)
+    tap.ok(nothing and r > 0 and t.line(r + 1).strip(" \u2502|") == "~/ca.pem" and t.has("Tab complete"),
+           "Tab completes the CA file's path (~/ to ~/ca.pem); a start no file has is said")
     t.send(CTRL_U)
     t.type("  ~/ca.pem ")  # as in a shell: the spaces around it dropped, ~ the home folder
     t.send(ENTER)

@@ -3,7 +3,7 @@
 # the connector is saved and the key recorded; the key's content never shows.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os, re, sys
+import json, os, re, shutil, sys
 from tui import *
 
 binary, tmp, azf = context()
@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(66)
+tap = Tap(68)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -384,7 +384,7 @@ with Tui(base + ["edit", "enc"], tap=tap) as t:
     t.to_token("SSH private key")
     t.send(F1)
     t.wait_for("Any key closes.")
-    tap.ok("Here:typethekeyfile'spath,orpastethekey'stext;F3makesanewRSA4096key;F4usesasecretalreadystored;"
+    tap.ok("Here:typethekeyfile'spath(Tabcompletesit),orpastethekey'stext;F3makesanewRSA4096key;F4usesasecretalreadystored;"
            "leftempty,thestoredonestays." in t.box_words(), "F1 on an edit's key: the wizard's ways to give one")
     t.send(ESC)
     t.wait_gone("Any key closes.")
@@ -409,5 +409,32 @@ ran = subprocess.run(base + ["edit", "enc", "--non-interactive", "--ssh-key-file
                             "--skip-test"], capture_output=True, text=True)
 tap.ok(ran.returncode == 3 and "ssh-key: the SSH key is ssh-ed25519" in ran.stderr and
        "generate one with ssh-keygen" in ran.stderr, "without the wizard: exit 3, the same, with ssh-keygen's way")
+
+# ---- Tab completes a key file's path as a shell does; a path that names the file moves on ----
+keys = os.path.join(tmp, "k")
+os.mkdir(keys, 0o700)
+for name in ("deploy_rsa", "deploy_rsa.pub", "deploy_other"):
+    shutil.copy(azf["AZF_SSH_KEY"] + (".pub" if name.endswith(".pub") else ""), os.path.join(keys, name))
+with Tui(base + ["new", "--dry-run", "--name", "Tab Keys", "--url-type", "repo", "--connection", "ssh",
+                 "--url", azf["AZF_SSH_URL"]], tap=tap) as t:
+    t.to_token("SSH private key")
+    t.type(os.path.join(keys, "dep"))
+    t.send(TAB)
+    t.settle()
+    added = (t.value("SSH private key") or "").endswith("/k/deploy_")
+    t.send(TAB)
+    t.settle()
+    words = " ".join(t.screen_text().split())
+    tap.ok(added and t.focused_label() == "SSH private key *" and
+           "3 names match (type more, then Tab): deploy_other deploy_rsa deploy_rsa.pub" in words,
+           "Tab adds what the names share (deploy_), then lists them, the focus kept")
+    t.type("r")
+    t.send(TAB)
+    t.settle()
+    done = (t.value("SSH private key") or "").endswith("/k/deploy_rsa") and t.focused_label() == "SSH private key *"
+    t.send(TAB)
+    t.settle()
+    tap.ok(done and t.focused_label() == "store id" and not t.message("SSH private key"),
+           "... r, Tab: deploy_rsa (the key file, read: nothing to say); Tab again moves on")
 tap.done()
 PY
