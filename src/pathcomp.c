@@ -84,8 +84,7 @@ int pathcomp_complete(const char *typed, char *out, size_t outlen, char *names, 
 		return -1;
 	for (struct dirent *e; (e = readdir(d));) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    strncmp(e->d_name, part, partlen) != 0 || (e->d_name[0] == '.' && part[0] != '.') ||
-		    !pathcomp_typable(e->d_name))
+		    strncmp(e->d_name, part, partlen) != 0 || !pathcomp_typable(e->d_name))
 			continue;
 		if (n == cap) {
 			char **more = realloc(match, (cap = cap ? cap * 2 : 16) * sizeof(*match));

@@ -7,9 +7,9 @@
 /*
  * Complete typed, a path as a shell reads it unquoted ("~/" is $HOME, kept so
  * in out): the entries of its folder that start with its last part (hidden
- * ones only when that part starts with '.'; names with control characters or
- * not UTF-8 never, as they cannot be typed back), the longest start they
- * share in place of that part in out, and a '/' after a lone folder. names
+ * ones too, as readline offers them: ~/.ssh is one; names with control
+ * characters or not UTF-8 never, as they cannot be typed back), the longest
+ * start they share in place of that part in out, a '/' after a lone folder. names
  * gets the entries that match, sorted, two spaces apart, cut with "..." when
  * longer. Returns how many match, or -1 (errno) when the folder cannot be
  * read or out is too small; out is typed then.

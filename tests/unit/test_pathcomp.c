@@ -99,8 +99,8 @@ static void test_lists(void **state)
 	const struct folder *f = *state;
 
 	complete_in(f, "id_", "id_", 3, "id_ed25519  id_rsa  id_rsa.pub");
-	/* Hidden entries and names that cannot be typed back (controls, not UTF-8) are never offered. */
-	complete_in(f, "", "", 7, "ca cert.pem  id_ed25519  id_rsa  id_rsa.pub  one  sub  \xc3\xbcn\xc3\xaf.pem");
+	/* Hidden entries too (~/.ssh is one); names that cannot be typed back (controls, not UTF-8) never. */
+	complete_in(f, "", "", 8, ".hidden  ca cert.pem  id_ed25519  id_rsa  id_rsa.pub  one  sub  \xc3\xbcn\xc3\xaf.pem");
 	complete_in(f, "b", "b", 0, "");
 	complete_in(f, ".", ".hidden", 1, ".hidden");
 	/* é and è share their first byte: never half a character added. */
@@ -159,7 +159,7 @@ static void test_home_and_here(void **state)
 static void test_room(void **state)
 {
 	const struct folder *f = *state;
-	char in[PATH_MAX], out[PATH_MAX], names[24];
+	char in[PATH_MAX], out[PATH_MAX], names[26];
 	size_t room = (size_t)snprintf(in, sizeof(in), "%s/id_e", f->top) + 3;
 
 	errno = 0;
@@ -167,8 +167,8 @@ static void test_room(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 	assert_string_equal(out, in);
 	snprintf(in, sizeof(in), "%s/", f->top);
-	assert_int_equal(pathcomp_complete(in, out, sizeof(out), names, sizeof(names)), 7);
-	assert_string_equal(names, "ca cert.pem  ...");
+	assert_int_equal(pathcomp_complete(in, out, sizeof(out), names, sizeof(names)), 8);
+	assert_string_equal(names, ".hidden  ca cert.pem  ...");
 	assert_true(strlen(names) < sizeof(names));
 }
 
