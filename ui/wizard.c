@@ -168,10 +168,13 @@ int wizard_complete_path(struct input *in, char *msg, size_t msglen)
 {
 	char out[WIZARD_TEXT_MAX + 1], names[400];
 	const char *v = input_text(in), *part = strrchr(v, '/') ? strrchr(v, '/') + 1 : v;
-	int n = pathcomp_complete(v, out, sizeof(out), names, sizeof(names));
+	int n = pathcomp_complete(v, out, sizeof(out), names, sizeof(names)), dirlen = (int)(part - v);
 
-	if (n < 0)
-		snprintf(msg, msglen, "Tab: nothing to complete (%s)", strerror(errno));
+	if (n < 0 && (errno == ENOENT || errno == ENOTDIR))
+		snprintf(msg, msglen, "Tab: there is no folder '%.*s'", dirlen, v);
+	else if (n < 0)
+		snprintf(msg, msglen, "Tab: cannot read the folder '%.*s': %s", dirlen ? dirlen : 1, dirlen ? v : ".",
+		         strerror(errno));
 	else if (n == 0)
 		snprintf(msg, msglen, "Tab: no file%s%.*s%s there", *part ? " starts with '" : "", (int)(msglen / 2),
 		         part, *part ? "'" : "");

@@ -261,12 +261,17 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.settle()
     nothing = "Tab:nofilestartswith'x'there" in t.box_words()
     t.send(CTRL_U)
+    t.type("~/nope/x")
+    t.send(TAB)
+    t.settle()
+    nothing = nothing and "Tab:thereisnofolder'~/nope/'" in t.box_words()
+    t.send(CTRL_U)
     t.type("~/")
     t.send(TAB)
     t.settle()
     r = t.find(ask)
     tap.ok(nothing and r > 0 and t.line(r + 1).strip(" \u2502|") == "~/ca.pem" and t.has("Tab complete"),
-           "Tab completes the CA file's path (~/ to ~/ca.pem); a start no file has is said")
+           "Tab completes the CA file's path (~/ to ~/ca.pem); a start no file has, and a folder not there, are said")
     t.send(CTRL_U)
     t.type("  ~/ca.pem ")  # as in a shell: the spaces around it dropped, ~ the home folder
     t.send(ENTER)
