@@ -300,7 +300,7 @@ void wizard_draft_resume(struct wizard *w)
 		         "and it was changed since: not offered (they stay in %s until this edit keeps its own).%s",
 		         *when ? "on " : "before", when, path, lost);
 	} else {
-		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.%s",
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.%s%.200s%s%s",
 		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
 		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
 		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
@@ -309,7 +309,8 @@ void wizard_draft_resume(struct wizard *w)
 		                             "given again"
 		                           : "Secrets are never in the draft: they are asked again",
 		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "",
-		         lost);
+		         extra.ca_file ? " The test trusts the CA file " : "", extra.ca_file ? extra.ca_file : "",
+		         extra.ca_file ? " again." : "", lost);
 		/* Esc is not "no" here: a draft is never thrown away by a key that means "back". */
 		enum dialog_answer a = dialog_ask(w, "Resume", question, "y yes   n no, start anew   Esc quit, draft kept");
 		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)

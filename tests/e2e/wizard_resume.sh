@@ -11,7 +11,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(17)
+tap = Tap(18)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -112,6 +112,8 @@ tap.ok(d.get("ca-file") == azf["AZF_CA"] and d.get("wizard-page") == "Review",
        "killed (-9) after a test with a CA file given with C: the draft keeps its path")
 with Tui(cabase + ["new"], rows=40, tap=tap) as t:
     t.wait_for("Go on with it?")
+    tap.ok(("ThetesttruststheCAfile%sagain." % "".join(azf["AZF_CA"].split())) in t.box_words(),
+           "the offer of the draft says its CA file is trusted again")
     t.send("y")
     t.wait_for("Personal Access Token *")  # a secret is asked again
     t.focus("Personal Access Token")
