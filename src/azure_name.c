@@ -102,15 +102,6 @@ long azure_name_utf16_len(const char *s)
 	return n;
 }
 
-/* C0, DEL and C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F) controls. */
-static bool az_has_control(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
-			return true;
-	return false;
-}
-
 bool azure_name_in(const char *name, const char *const *list)
 {
 	for (; *list; list++)
@@ -140,7 +131,7 @@ bool azure_name_rules(const char *name, enum azure_name_kind kind, char *msg, si
 	n = azure_name_utf16_len(name);
 	if (n < 0)
 		return msg_fail(msg, msglen, "the %s name is not valid UTF-8", what) == 0;
-	if (az_has_control(name))
+	if (utf8_has_control(name))
 		return msg_fail(msg, msglen, "the %s name contains a control character: remove it",
 		                what) == 0;
 	if (name[0] == ' ' || name[len - 1] == ' ')

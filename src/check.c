@@ -59,11 +59,12 @@ bool check_finished(const struct check_result *r)
 /* Server-supplied text ends up in messages and JSON: no terminal control bytes, only UTF-8. */
 static void check_sanitize(char *s)
 {
-	for (unsigned char *p = (unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls in UTF-8 */
-			p[0] = p[1] = '?';
+	for (char *p = s; *p; p++) {
+		size_t c = utf8_control_len(p);
+		if (c) {
+			memset(p, '?', c); /* in place: a C1 control's two bytes each */
+			p += c - 1;
+		}
 	}
 	utf8_scrub(s);
 }

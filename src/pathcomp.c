@@ -16,14 +16,7 @@
 /* An entry that may be offered: one a person can read and type back. */
 static bool pathcomp_typable(const char *name)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return false;
-	/* C1 controls (U+0080..U+009F) are two bytes, 0xC2 then 0x80..0x9F. */
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
-			return false;
-	return utf8_first_invalid(name) == NULL;
+	return !utf8_has_control(name) && utf8_first_invalid(name) == NULL;
 }
 
 static int pathcomp_cmp(const void *a, const void *b)

@@ -109,19 +109,35 @@ void utf8_scrub(char *s)
 		*bad = utf8_cut_at_end(bad) ? '\0' : '?';
 }
 
+size_t utf8_control_len(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (*u < 0x20 || *u == 0x7f)
+		return 1;
+	return u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f ? 2 : 0;
+}
+
+bool utf8_has_control(const char *s)
+{
+	for (; *s; s++)
+		if (utf8_control_len(s))
+			return true;
+	return false;
+}
+
 void utf8_defang(char *s)
 {
 	char *out = s;
 
 	utf8_scrub(s);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+	for (const char *p = s; *p; p++) {
+		size_t c = utf8_control_len(p);
+		if (c && *p != '\n' && *p != '\t') {
 			*out++ = '?';
-		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			*out++ = '?';
-			p++;
+			p += c - 1;
 		} else {
-			*out++ = (char)*p;
+			*out++ = *p;
 		}
 	}
 	*out = '\0';

@@ -2,6 +2,7 @@
 #ifndef AZ_UTF8_H
 #define AZ_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,12 @@ const char *utf8_first_invalid(const char *s);
  * its buffer) is dropped.
  */
 void utf8_scrub(char *s);
+
+/* Bytes of the control character at p (C0 and DEL: 1; C1, U+0080..U+009F: 2), or 0: none starts there. */
+size_t utf8_control_len(const char *p);
+
+/* Does s hold a control character (utf8_control_len), a newline or a tab included? */
+bool utf8_has_control(const char *s);
 
 /*
  * utf8_scrub, then each control character but a newline and a tab (C0, DEL,

@@ -167,7 +167,7 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 int wizard_complete_path(struct input *in, char *msg, size_t msglen)
 {
 	char out[WIZARD_TEXT_MAX + 1], names[400];
-	const char *v = input_text(in), *part = strrchr(v, '/') ? strrchr(v, '/') + 1 : v;
+	const char *v = input_text(in), *slash = strrchr(v, '/'), *part = slash ? slash + 1 : v;
 	int n = pathcomp_complete(v, out, sizeof(out), names, sizeof(names)), dirlen = (int)(part - v);
 
 	if (n < 0 && (errno == ENOENT || errno == ENOTDIR))

@@ -230,11 +230,7 @@ class Tui:
     def box_words(self):
         """What the open box says, without its borders and without any white space: a long
         path it wraps (cut anywhere, or at a space) is found whole in it."""
-        inner = []
-        for l in self.lines():
-            bar = "│" if l.count("│") >= 2 else "|" if l.count("|") >= 2 else None
-            if bar:
-                inner.append(l[l.find(bar) + 1:l.rfind(bar)])
+        inner = [i for i in map(box_inner, self.lines()) if i is not None]
         return re.sub(r"\s", "", "".join(inner))
 
     def settle(self, quiet=0.15, limit=3.0):
@@ -474,6 +470,13 @@ class Tui:
     def page_title(self):
         """The step shown as current: the one drawn in the focus style on row 1."""
         return self.line(1)
+
+
+def box_inner(line):
+    """A row of the open box between its borders (the page's text beside it left out), or
+    None: no box on that row."""
+    bar = "│" if line.count("│") >= 2 else "|" if line.count("|") >= 2 else None
+    return line[line.find(bar) + 1:line.rfind(bar)] if bar else None
 
 
 # ---- the test set-up shared by the wizard_*.sh tests ----
