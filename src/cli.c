@@ -204,13 +204,13 @@ static const char *cli_nearest_command(const char *word)
 	return nearest_found(&n);
 }
 
-/* "unknown command 'word'", with the one nearest to it: a usage error. */
-static int cli_unknown_command(const struct cli_ctx *ctx, const char *prefix, const char *word)
+/* "unknown command 'word'" (help's: "or field"), with the command nearest to it: a usage error. */
+static int cli_unknown_command(const struct cli_ctx *ctx, const char *prefix, const char *word, bool or_field)
 {
 	const char *near = cli_nearest_command(word);
 
-	return msg_usage(ctx->err, "%sunknown command '%s'%s%s%s", prefix, word, near ? " (did you mean '" : "",
-	                 near ? near : "", near ? "'?)" : "");
+	return msg_usage(ctx->err, "%sunknown command%s '%s'%s%s%s", prefix, or_field ? " or field" : "", word,
+	                 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 }
 
 enum { OPT_HOME = 256, OPT_KEY_FILE };
@@ -494,7 +494,7 @@ command:;
 			if (of && !cli_find(of) && cmd_new_field_help(ctx->out, of))
 				return AZ_EXIT_OK;
 			if (of && !cli_find(of))
-				return cli_unknown_command(ctx, "help: ", of);
+				return cli_unknown_command(ctx, "help: ", of, true);
 			if (of)
 				cli_command_usage(ctx, of, ctx->out);
 			else
@@ -503,7 +503,7 @@ command:;
 		}
 		cmd = cli_find(cargv[0]);
 		if (!cmd)
-			return cli_unknown_command(ctx, "", cargv[0]);
+			return cli_unknown_command(ctx, "", cargv[0], false);
 	} else {
 		/* No command: the wizard. cargv[-1] exists (argv[0] at least). */
 		cmd = cli_find("new");

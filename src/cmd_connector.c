@@ -51,9 +51,10 @@ static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void
 		o->ids = true;
 		break;
 	case OPT_FORMAT:
-		if (strcmp(arg, "yaml") == 0)
+		/* As --scope Account is taken: YAML is yaml. */
+		if (strcasecmp(arg, "yaml") == 0)
 			o->format = EXPORT_YAML;
-		else if (strcmp(arg, "json") == 0)
+		else if (strcasecmp(arg, "json") == 0)
 			o->format = EXPORT_JSON;
 		else
 			return msg_usage_for(ctx->err, "export", "export: --format is yaml or json, not '%s'",
@@ -271,7 +272,7 @@ int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (connector_file_ids(dir, &ids, &n) != 0) {
 		struct store_error err;
 
-		store_perm_open_error(errno, dir, "connectors folder", &err);
+		store_perm_open_error(errno, dir, "connectors folder", true, &err);
 		msg_error(ctx->err, "list: %s", err.message);
 		return AZ_EXIT_ERROR;
 	}

@@ -321,7 +321,12 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	/* A token must read as one; a key must be one Azure takes (an encrypted one opens later, with its passphrase). */
 	char msg[320];
 	if (rc == AZ_EXIT_OK && kind == STORE_KIND_TOKEN && !o->kind && validate_is_private_key((const char *)value->data)) {
-		msg_error(ctx->err, "%s: that is an SSH private key: store it with --kind ssh-private-key", id);
+		/* Where a connector needs a token, --kind would only be refused next. */
+		if (*users)
+			msg_error(ctx->err, "%s: that is an SSH private key, and connector %s takes '%s' as a token: give "
+			          "the token, or store the key under another id", id, users, id);
+		else
+			msg_error(ctx->err, "%s: that is an SSH private key: store it with --kind ssh-private-key", id);
 		rc = AZ_EXIT_INVALID;
 	}
 	if (rc == AZ_EXIT_OK && kind == STORE_KIND_TOKEN && !validate_token((const char *)value->data, msg, sizeof(msg))) {
@@ -354,6 +359,10 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		rc = store_cli_fail(ctx, &err);
 	if (rc == AZ_EXIT_OK) {
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
+		/* A rotation is what set is for; which connectors it reaches is said, as an edit says it. */
+		if (stored && *users)
+			fprintf(ctx->out, "The secret '%s' is used by connector%s %s, which now get%s the new value.\n", id,
+			        strchr(users, ',') ? "s" : "", users, strchr(users, ',') ? "" : "s");
 		if (kind == STORE_KIND_SSH_PRIVATE_KEY) {
 			newconn_pub_forget(ctx, id, value, NULL);
 			cmd_secret_print_pem_hint(ctx, ctx->err, "The key", id, value, NULL);

@@ -444,7 +444,9 @@ static struct connector *connector_file_from_json(const cJSON *root, const char 
 		if (!fields_at(id)->required || !fields_applies(c, id) || connector_get(c, id))
 			continue;
 		connector_file_key(fields_at(id), key, sizeof(key));
-		snprintf(msg, msglen, "%s: missing key '%s'", name, key);
+		/* There, but "" (an edit by hand): what is wrong is its value. */
+		snprintf(msg, msglen, cJSON_GetObjectItemCaseSensitive(root, key) ? "%s: key '%s' is empty: give its value"
+		         : "%s: missing key '%s'", name, key);
 		goto fail;
 	}
 	return c;
@@ -518,7 +520,14 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 	cJSON *root;
 
 	if (connector_file_has_nul(text, len)) {
-		snprintf(msg, msglen, "%s: contains a NUL byte: not %s", name, answers ? "an answers file" : "a connector file");
+		snprintf(msg, msglen, "%s: contains a NUL %s: not %s", name, strlen(text) != len ? "byte" : "character (\\u0000)",
+		         answers ? "an answers file" : "a connector file");
+		return NULL;
+	}
+	/* cJSON would say "line 1, column 1" of an empty file: what it is says more. */
+	if (strspn(text, " \t\r\n") == len) {
+		snprintf(msg, msglen, "%s: the file is empty: %s", name, answers ? "give a JSON object ({} for no answers)"
+		         : "not a connector file");
 		return NULL;
 	}
 	/* An answers file's values are each checked as given; a connector file's must be as saved (JSON is UTF-8). */

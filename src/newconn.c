@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "azure_url.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
@@ -51,9 +52,17 @@ void newconn_error(struct newconn_errors *e, const char *key, const char *fmt, .
 static void newconn_check_applies(const struct connector *c, const struct newconn_secrets *s,
                                   struct newconn_errors *e)
 {
+	const char *url = connector_get(c, FIELD_URL);
+	enum az_url_type type;
+	/* No URL type yet (its error says which the URL reads as): a test repository is wrong only with a
+	 * URL that reads as a repository's. */
+	bool unsure = !connector_get(c, FIELD_URL_TYPE) && !(url && azure_url_type_of(url, &type) && type == AZ_URL_REPO);
+
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const struct field *f = fields_at(id);
 
+		if (id == FIELD_TEST_REPO && unsure)
+			continue;
 		if (!fields_applies(c, id) && (connector_get(c, id) || s->v.val[id]))
 			newconn_error(e, f->key, "only used with %s: leave it out", f->when);
 	}
@@ -230,6 +239,52 @@ void newconn_no_store_errors(const struct cli_ctx *ctx, const struct connector *
 }
 
 /*
+ * A new value for a store id taken: which connectors use the secret there, and the ways on (to keep this
+ * value apart under a free id such as "<id>-2", to use the stored one, to replace it).
+ */
+static void newconn_clash(const struct cli_ctx *ctx, struct store *store, bool wizard, int id, const char *sid,
+                          struct newconn_errors *e)
+{
+	struct secret_users u;
+	char users[512] = "", refused[512], apart[IDENT_SECRET_ID_MAX + 1] = "", used[600] = "";
+	char msg[FIELD_MSG_MAX];
+	bool loaded = secret_users_load(ctx->paths.connectors_dir, &u) == 0;
+
+	if (loaded)
+		secret_users_in(&u, sid, users, sizeof(users), refused, sizeof(refused), NULL);
+	for (int n = 2; n < 100 && !*apart; n++) {
+		char sfx[8], maybe[IDENT_SECRET_ID_MAX + 1];
+		struct store_info info;
+		int len = snprintf(sfx, sizeof(sfx), "-%d", n);
+		snprintf(maybe, sizeof(maybe), "%.*s%s", IDENT_SECRET_ID_MAX - len, sid, sfx);
+		if (!ident_check_secret_id(maybe, msg, sizeof(msg)) || store_find(store, maybe, &info))
+			continue;
+		if (loaded)
+			secret_users_in(&u, maybe, used, sizeof(used), refused, sizeof(refused), NULL);
+		if (!*used)
+			snprintf(apart, sizeof(apart), "%s", maybe);
+	}
+	if (loaded)
+		secret_users_free(&u);
+	if (*users)
+		snprintf(used, sizeof(used), ", used by connector%s %s", strchr(users, ',') ? "s" : "", users);
+	const char *key = fields_at(id)->key;
+	if (wizard) {
+		newconn_error(e, key, "the store already has a secret '%s'%s: give this one another store id "
+		              "(Credentials page)%s%s%s, or leave the value empty to use the stored one", sid, used,
+		              *apart ? ", such as '" : "", apart, *apart ? "'" : "");
+		return;
+	}
+	char prog[CLI_PROGRAM_MAX], kind[64];
+	newconn_error(e, key, "the store already has a secret '%s'%s: to use it, give --%s-secret %s instead; to "
+	              "keep this one apart, give --%s-secret %s; to replace it%s%s%s, run '%s secret set %s%s'", sid,
+	              used, key, sid, key, *apart ? apart : "NEWID", *users ? " (" : "", users,
+	              *users ? (strchr(users, ',') ? " get the new value too)" : " gets the new value too)") : "",
+	              cli_program(ctx, true, prog, sizeof(prog)), sid,
+	              store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)));
+}
+
+/*
  * Open the store when it is needed: to fetch the secrets named by id, or to
  * save new values. New values must not replace a secret already stored.
  */
@@ -293,17 +348,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		 */
 		bool same = s->fresh[id] && found && secbuf_equal(have, s->v.val[id]) &&
 		            info.kind == fields_at(id)->store_kind;
-		char kind[64];
 		if (s->fresh[id] && st == STORE_OK && !s->replace && !same)
-			newconn_error(e, fields_at(id)->key, s->wizard
-			              ? "the store already has a secret '%s': give this one another store id "
-			                "(Credentials page), or leave the value empty to use the stored one"
-			                "%.0s%.0s%.0s%.0s%.0s%.0s"
-			              : "the store already has a secret '%s': to use it, give --%s-secret %s instead; "
-			                "to replace it run '%s secret set %s%s'; or keep both with --%s-secret NEWID",
-			              sid, fields_at(id)->key, sid, cli_program(ctx, true, prog, sizeof(prog)), sid,
-			              store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)),
-			              fields_at(id)->key);
+			newconn_clash(ctx, *store, s->wizard, id, sid, e);
 		/* An edit's new value replaces its id's, never a secret of another kind (a key by a token). */
 		else if (s->fresh[id] && found && s->replace && !same &&
 		         !newconn_kind_fits(*store, id, sid, NULL, msg, sizeof(msg)))

@@ -136,9 +136,9 @@ static enum store_status store_read(const char *path, const struct store_params 
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return store_fail(err, STORE_NO_STORE, "there is no secret store at %s yet", path);
-		return store_perm_open_error(errno, path, "secret store", err);
+		return store_perm_open_error(errno, path, "secret store", true, err);
 	}
-	if ((st = store_perm_file(fd, path, "secret store", err)) == STORE_OK &&
+	if ((st = store_perm_file(fd, path, "secret store", true, err)) == STORE_OK &&
 	    (st = store_perm_dirs(path, err)) == STORE_OK && fileio_read_fd(fd, STORE_FILE_MAX, &buf, &len) != 0)
 		st = errno == EFBIG ? store_fail(err, STORE_CORRUPT, "the secret store %s is larger than "
 		                                 "%d bytes", path, STORE_FILE_MAX)

@@ -46,7 +46,7 @@ enum store_status store_key_file_read(const char *path, bool credential, struct 
 		return store_fail(err, STORE_INVALID, "there is no key file %s: give the path of the key "
 		                  "file the secret store was made with", path);
 	if (fd < 0)
-		return store_perm_open_error(errno, path, "key file", err);
+		return store_perm_open_error(errno, path, "key file", false, err);
 	if ((st = store_perm_key(fd, path, credential, err)) == STORE_OK) {
 		k = secbuf_read_fd(fd, STORE_KEY_MATERIAL_MAX, false);
 		if (!k)

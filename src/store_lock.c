@@ -70,11 +70,11 @@ enum store_status store_lock_take(const char *path, int timeout_ms, int *fd, str
 		return store_fail(err, STORE_NO_MEMORY, "out of memory");
 	lfd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
 	if (lfd < 0) {
-		s = store_perm_open_error(errno, lock, "lock file", err);
+		s = store_perm_open_error(errno, lock, "lock file", false, err);
 		free(lock);
 		return s;
 	}
-	if ((s = store_perm_file(lfd, lock, "lock file", err)) != STORE_OK)
+	if ((s = store_perm_file(lfd, lock, "lock file", false, err)) != STORE_OK)
 		goto fail;
 	if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
 		s = errno == EWOULDBLOCK ? store_lock_wait(lfd, deadline) : STORE_IO;

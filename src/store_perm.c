@@ -13,22 +13,21 @@
 #include "store_error.h"
 #include "store_perm.h"
 
+/* other_ok: one of the user's own (in another --home) would do as well; not so a store's lock or key. */
 static enum store_status store_perm_owner(const struct stat *st, const char *path, const char *what,
-                                          bool root_ok, struct store_error *err)
+                                          bool root_ok, bool other_ok, struct store_error *err)
 {
 	uid_t me = geteuid();
 
 	if (st->st_uid == me || (root_ok && st->st_uid == 0))
 		return STORE_OK;
-	/* A lock file is the store's: no other one would do. */
-	bool own = strcmp(what, "lock file") != 0;
 	return store_fail(err, STORE_PERMISSIONS,
 	                  "%s %s belongs to uid %u, not to you (uid %u): run 'chown %u %s' as root%s%s%s", what,
-	                  path, (unsigned)st->st_uid, (unsigned)me, (unsigned)me, path, own ? ", or use a " : "",
-	                  own ? what : "", own ? " of your own" : "");
+	                  path, (unsigned)st->st_uid, (unsigned)me, (unsigned)me, path, other_ok ? ", or use a " : "",
+	                  other_ok ? what : "", other_ok ? " of your own (--home)" : "");
 }
 
-enum store_status store_perm_open_error(int errnum, const char *path, const char *what,
+enum store_status store_perm_open_error(int errnum, const char *path, const char *what, bool other_ok,
                                         struct store_error *err)
 {
 	if (errnum == ELOOP)
@@ -39,14 +38,15 @@ enum store_status store_perm_open_error(int errnum, const char *path, const char
 
 		/* Most often made by a run as root (sudo): who owns it says what fixes it. */
 		if (lstat(path, &st) == 0 && st.st_uid != geteuid())
-			return store_perm_owner(&st, path, what, false, err);
+			return store_perm_owner(&st, path, what, false, other_ok, err);
 		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s", what, path,
 		                  strerror(errnum));
 	}
 	return store_fail(err, STORE_IO, "cannot open the %s %s: %s", what, path, strerror(errnum));
 }
 
-enum store_status store_perm_file(int fd, const char *path, const char *what, struct store_error *err)
+enum store_status store_perm_file(int fd, const char *path, const char *what, bool other_ok,
+                                  struct store_error *err)
 {
 	struct stat st;
 	enum store_status s;
@@ -55,7 +55,7 @@ enum store_status store_perm_file(int fd, const char *path, const char *what, st
 		return store_fail(err, STORE_IO, "cannot stat the %s %s: %s", what, path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return store_fail(err, STORE_PERMISSIONS, "%s %s is not a regular file", what, path);
-	if ((s = store_perm_owner(&st, path, what, false, err)) != STORE_OK)
+	if ((s = store_perm_owner(&st, path, what, false, other_ok, err)) != STORE_OK)
 		return s;
 	if (st.st_mode & 077)
 		return store_fail(err, STORE_PERMISSIONS, "%s %s is accessible by group or others "
@@ -76,7 +76,7 @@ static enum store_status store_perm_dir(const char *dir, bool own_folder, struct
 
 	if (stat(dir, &st) != 0)
 		return store_fail(err, STORE_IO, "cannot stat the folder %s: %s", dir, strerror(errno));
-	if ((s = store_perm_owner(&st, dir, "folder", true, err)) != STORE_OK)
+	if ((s = store_perm_owner(&st, dir, "folder", true, true, err)) != STORE_OK)
 		return s;
 	if ((st.st_mode & 022) && (own_folder || !(st.st_mode & S_ISVTX)))
 		return store_fail(err, STORE_PERMISSIONS, "folder %s is writable by group or others "
@@ -186,7 +186,7 @@ enum store_status store_perm_key(int fd, const char *path, bool credential, stru
 		return store_fail(err, STORE_IO, "cannot stat the key file %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return store_fail(err, STORE_PERMISSIONS, "key file %s is not a regular file", path);
-	if ((s = store_perm_owner(&st, path, "key file", credential, err)) != STORE_OK)
+	if ((s = store_perm_owner(&st, path, "key file", credential, false, err)) != STORE_OK)
 		return s;
 	mode = st.st_mode & 07777;
 	if (credential ? (mode & 0137) != 0 : (mode != 0400 && mode != 0600))

@@ -14,9 +14,11 @@
 /*
  * An open store (or lock) file, judged by its fd: a regular file owned by
  * the effective user, no group/other permission bits, no other link.
- * what names it in messages ("secret store", "lock file").
+ * what names it in messages ("secret store", "lock file"); other_ok: one of
+ * the user's own elsewhere (--home) would do, which a store's lock would not.
  */
-enum store_status store_perm_file(int fd, const char *path, const char *what, struct store_error *err);
+enum store_status store_perm_file(int fd, const char *path, const char *what, bool other_ok,
+                                  struct store_error *err);
 
 /*
  * The folder of path and every folder above it (symbolic links resolved):
@@ -55,8 +57,9 @@ enum store_status store_perm_dir_usable(const char *dir, const char *to, const c
  * and have a group-read ACL mask, never other bits. */
 enum store_status store_perm_key(int fd, const char *path, bool credential, struct store_error *err);
 
-/* The status and message for a failed open(2) of path (ELOOP: a symbolic link). */
-enum store_status store_perm_open_error(int errnum, const char *path, const char *what,
+/* The status and message for a failed open(2) of path (ELOOP: a symbolic link); what and other_ok as for
+ * store_perm_file. */
+enum store_status store_perm_open_error(int errnum, const char *path, const char *what, bool other_ok,
                                         struct store_error *err);
 
 #endif

@@ -17,7 +17,7 @@ is "$err" "" "--help writes nothing to stderr"
 run "$bin" help secret </dev/null
 is "$rc:$out" "0:$("$bin" secret --help)" "help secret: what secret --help prints (exit 0)"
 run "$bin" help secrt </dev/null
-is "$rc:$err" "2:azrepos-connect: help: unknown command 'secrt' (did you mean 'secret'?)
+is "$rc:$err" "2:azrepos-connect: help: unknown command or field 'secrt' (did you mean 'secret'?)
 Try 'azrepos-connect --help' for more information." "help of an unknown command: said, with the one meant (exit 2)"
 run "$bin" help secret set </dev/null
 is "$rc:$out" "0:$("$bin" secret --help)" "help secret set: the help of secret, which has set"

@@ -2,7 +2,7 @@
 . "$top_srcdir/tests/tap.sh"
 tap_tmpdir
 [ -r /usr/share/bash-completion/bash_completion ] || skip_all "bash-completion is not installed"
-plan 45
+plan 46
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
 PATH="$(dirname "${AZREPOS_CONNECT:?}"):$PATH"
 export PATH
@@ -58,6 +58,8 @@ is "$(complete_words azrepos-connect secret get x --)" "--help --pem --to-file "
 is "$(complete_words azrepos-connect secret rm x --)" "--help --withheld --yes " "secret rm options"
 is "$(complete_words azrepos-connect secret rekey --)" "--credential --help --new-key-file --reset --yes " \
 	"secret rekey options"
+is "$(complete_words azrepos-connect secret rekey --reset --)" "--help --yes " \
+	"secret rekey --reset: only what goes with it, not --reset again"
 v=$(complete_words azrepos-connect secret list --)
 has "$v" "--help" "secret list: --help"
 unlike "$v" "--(kind|from-file|generate|pem|to-file|yes|withheld|new-key-file|credential|reset) " \

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 111
+plan 113
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -62,6 +62,8 @@ ok $? "export --format yaml matches the golden file (SSH, Repository)"
 "$bin" --home "$home" export azure_payments --format json >"$tap_tmp/e.json" </dev/null
 cmp -s "$tap_tmp/e.json" "$data/export/azure_payments.json"
 ok $? "export --format json matches the golden file"
+"$bin" --home "$home" export azure_payments --format JSON </dev/null | cmp -s - "$tap_tmp/e.json"
+ok $? "--format JSON: the same (the format's name in any case, as --scope Account is taken)"
 $py -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["connector"]["spec"]["apiAccess"]["spec"]["tokenRef"] == "org.azure_pat"' "$tap_tmp/e.json"
 ok $? "the JSON export parses and holds the scoped secret reference"
 
@@ -329,7 +331,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	has "$rc:$err" "1:azrepos-connect: show: $f belongs to uid 0" "show says the same"
 	chown 0:0 "$tap_tmp/ro/connectors"
 	run $as "$bin" --home "$tap_tmp/ro" list </dev/null
-	is "$rc:$out:$err" "1::azrepos-connect: list: connectors folder $tap_tmp/ro/connectors belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/connectors' as root, or use a connectors folder of your own" \
+	is "$rc:$out:$err" "1::azrepos-connect: list: connectors folder $tap_tmp/ro/connectors belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/connectors' as root, or use a connectors folder of your own (--home)" \
 		"list, the connectors folder root made: whose it is and its chown"
 else
 	for i in 1 2 3; do ok 0 "# SKIP only root can give a file to another user"; done
@@ -366,3 +368,8 @@ printf '{"\\u001b[31mred": 1}' >"$tap_tmp/ctl.json"
 run "$bin" --home "$tap_tmp/ctl" new --non-interactive --answers "$tap_tmp/ctl.json" </dev/null
 case "$err" in *"$esc"*) false ;; *) [ "$rc" = 3 ] && printf "%s\n" "$err" | grep -Fq -- "unknown key '?[31mred'" ;; esac
 ok $? "an answers file's key with ESC: exit 3, quoted with '?'"
+nl_path=$(printf '%s/no\nazrepos-connect: FAKE' "$tap_tmp")
+run "$bin" --home "$tap_tmp/ctl" new --non-interactive --name a --url-type repo --url https://dev.azure.com/a/b/_git/c \
+	--username u --token-file "$nl_path" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: token: cannot read $tap_tmp/no?azrepos-connect: FAKE: No such file or directory
+azrepos-connect: 1 error; nothing was written" "a path with a line break in it: quoted with '?', one line per error"

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 66
+plan 67
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -162,6 +162,10 @@ has "$out" "Connector web now names a secret that is gone: give it one with 'azr
 run az secret set web-ssh-key --from-file "$AZF_SSH_KEY" </dev/null
 like "$rc:$out" "^0:Saved secret web-ssh-key \(ssh-private-key\)" \
 	"secret set of an id a connector names as its key: stored as a key without --kind"
+run az secret set web-ssh-key --from-file "$AZF_SSH_KEY_OPENSSH" </dev/null
+is "$rc:$out" "0:Saved secret web-ssh-key (ssh-private-key).
+The secret 'web-ssh-key' is used by connector web, which now gets the new value." \
+	"secret set over a stored secret a connector uses: that connector named"
 run az secret rm web-ssh-key --yes </dev/null
 run az test web
 has "$err" "store it again with 'azrepos-connect --home $home --key-file $key secret set web-ssh-key --kind ssh-private-key --from-file KEY'" \

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((100 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18))
+plan $((100 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 5))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -211,8 +211,13 @@ like "$out" "^web-token +token " "that command, run as printed, puts it back in 
 # Deleted, then made again: from the same token file, its secret still stored is that
 # value (no clash); from another, the message names the way to use the stored one, not
 # only to replace it or keep both.
-run az delete web --yes </dev/null
 printf 'another-token' >"$tap_tmp/other-token"
+# Another connector whose default store id is the same ("Web" and "web" both make web-token): the
+# connector using it is named, and a free id offered to keep this token apart.
+run http --name Web --token-file "$tap_tmp/other-token" </dev/null
+has "$rc:$err" "3:azrepos-connect: token: the store already has a secret 'web-token', used by connector web: to use it, give --token-secret web-token instead; to keep this one apart, give --token-secret web-token-2; to replace it (web gets the new value too), run '" \
+	"a default store id another connector's secret has: exit 3, that connector named, a free id offered"
+run az delete web --yes </dev/null
 run http --name web --token-file "$tap_tmp/other-token" </dev/null
 is "$rc" 3 "made again after delete, another token: exit 3 (its secret is still stored)"
 has "$err" "token: the store already has a secret 'web-token': to use it, give --token-secret web-token instead;" \
@@ -268,6 +273,12 @@ like "$err" "unknown key 'zzz'\$" "a key like none is only named"
 like "$err" "unknown key 'token-file': a secret's file is given on the command line \(--token-file F\)" \
 	"a secret's file key says where it goes"
 unlike "$err" "abc" "the inline secret's value is not repeated"
+# An empty answers file (a template not filled in): said so, not as a JSON syntax error at 1:1.
+: >"$tap_tmp/empty.json"
+run az new --non-interactive --answers "$tap_tmp/empty.json" --skip-test </dev/null
+is "$rc:$(printf '%s\n' "$err" | grep -e ': answers:')" \
+	"3:azrepos-connect: answers: $tap_tmp/empty.json: the file is empty: give a JSON object ({} for no answers)" \
+	"an empty answers file: exit 3, said to be empty, with what to give"
 
 # Token files an editor or a template got wrong, and values that would go unused.
 printf '\357\273\277%s' "$(cat "$AZF_TOKEN_FILE")" >"$tap_tmp/bom"
@@ -337,6 +348,17 @@ run az new --non-interactive --name web5 --url "$AZF_BASE/$AZF_ORG/$AZF_PROJECT"
 is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: url')" \
 	"3:azrepos-connect: url-type: required: choose one of: project, repo (the URL names no repository: project)" \
 	"a URL ending at the project: project"
+# A test repository with it: right for the type the URL reads as, so not called a mistake; with a
+# repository's URL it is one.
+run az new --non-interactive --name web5 --url "$AZF_BASE/$AZF_ORG/$AZF_PROJECT" --test-repo "$AZF_REPO" \
+	--username ci --token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: \(url\|test-repo\)')" \
+	"3:azrepos-connect: url-type: required: choose one of: project, repo (the URL names no repository: project)" \
+	"... and --test-repo given: only url-type is said, the test repository is right for that type"
+run az new --non-interactive --name web5 --url "$repo_url" --test-repo "$AZF_REPO" \
+	--username ci --token-file "$AZF_TOKEN_FILE" </dev/null
+is "$rc:$(printf '%s\n' "$err" | grep -c -e '^azrepos-connect: test-repo: only used with url-type project')" "3:1" \
+	"a repository's URL, --test-repo and no --url-type: the test repository is said to be left out"
 is "$(files)" "$before" "nothing written"
 
 # The browser's address of a pull request pasted as the URL: the URL it quotes last (the one
@@ -361,6 +383,11 @@ is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: token')" \
 	"3:azrepos-connect: token: that is an SSH private key, not a token (an SSH key goes with connection type SSH)" \
 	"--token-file given a key: exit 3, said what it is (not its line breaks)"
 is "$(files)" "$before" "nothing written"
+# The same key under an id a connector takes as its token: --kind would only be refused next.
+run http --name web7 --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+run az secret set web7-token --from-file "$AZF_SSH_KEY" </dev/null
+is "$rc:$err" "3:azrepos-connect: web7-token: that is an SSH private key, and connector web7 takes 'web7-token' as a token: give the token, or store the key under another id" \
+	"a key given to secret set for a connector's token: exit 3, that connector named, no --kind offered"
 
 # A secret given twice, or two from stdin: said, neither silently winning; nothing written.
 home="$tap_tmp/home-twice"

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 124
+plan 125
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -355,18 +355,23 @@ fi
 if [ -n "$ro_as" ]; then
 	chown 0:0 "$tap_tmp/ro/home/secrets.store" "$tap_tmp/ro/home/secrets.store.lock"
 	ro
-	is "$rc:$err" "14:azrepos-connect: secret store $tap_tmp/ro/home/secrets.store belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/home/secrets.store' as root, or use a secret store of your own" \
+	is "$rc:$err" "14:azrepos-connect: secret store $tap_tmp/ro/home/secrets.store belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/home/secrets.store' as root, or use a secret store of your own (--home)" \
 		"a store root made: exit 14, whose it is and the chown that fixes it"
 	chown 65534 "$tap_tmp/ro/home/secrets.store"
 	ro
 	is "$rc:$err" "14:azrepos-connect: lock file $tap_tmp/ro/home/secrets.store.lock belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/home/secrets.store.lock' as root" \
-		"its lock file root made: the same, without 'one of your own'"
+		"its lock file root made: the same, without 'one of your own' (only the store's lock will do)"
 	chown 65534 "$tap_tmp/ro/home/secrets.store.lock"
 	printf 'value-3' >"$tap_tmp/ro/v"
 	ro
 	is "$rc:$err" "0:" "both given back: the secret is set"
+	chown 0 "$tap_tmp/ro/k"
+	ro
+	is "$rc:$err" "14:azrepos-connect: key file $tap_tmp/ro/k belongs to uid 0, not to you (uid 65534): run 'chown 65534 $tap_tmp/ro/k' as root" \
+		"its key file root's: the chown, and no other key file offered (only the store's opens it)"
+	chown 65534 "$tap_tmp/ro/k"
 else
-	for i in 1 2 3; do ok 0 "# SKIP only root can give a file to another user"; done
+	for i in 1 2 3 4; do ok 0 "# SKIP only root can give a file to another user"; done
 fi
 
 # The first secret refused: no store, and no key file made for it.

@@ -275,6 +275,7 @@ static void test_refusals(void **state)
 		                       "store id as 'token-secret'" },
 		{ "missing-required.json", ": missing key 'url'" },
 		{ "missing-secret.json", ": missing key 'token-secret'" },
+		{ "empty-value.json", ": key 'username' is empty: give its value" },
 		{ "missing-schema.json", ": missing key 'schema'" },
 		{ "newer-schema.json", ": written by a newer azrepos-connect (schema 2; this version "
 		                       "reads schema 1)" },
@@ -284,7 +285,8 @@ static void test_refusals(void **state)
 		{ "truncated.json", ": not valid JSON (line 13, column 1)" },
 		{ "trailing.json", ": not valid JSON (line 14, column 1)" },
 		{ "array.json", ": not a JSON object" },
-		{ "escaped-nul.json", ": contains a NUL byte" },
+		{ "empty.json", ": the file is empty: not a connector file" },
+		{ "escaped-nul.json", ": contains a NUL character (\\u0000)" },
 		{ "nul-byte.json", ": contains a NUL byte" },
 	};
 
