@@ -57,6 +57,7 @@ struct check_target {
 	const char *accept_host_key;       /* "SHA256:..." from --accept-host-key, or NULL */
 
 	/* All probes. */
+	const char *test_repo; /* the test repository of a Project URL (a "not found" names it), or NULL */
 	const char *ca_file;  /* extra trust for a private CA (--ca-file), or NULL */
 	bool allow_http;      /* plain http:// allowed (--allow-http) */
 	int timeout_ms;       /* the one deadline for everything; <= 0: 30 s */

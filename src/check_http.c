@@ -520,8 +520,14 @@ static void check_req_not_found(struct check_req *req)
 {
 	struct check_ctx *ctx = req->ctx;
 	const char *body = req->body ? req->body : "";
+	const char *test_repo = ctx->t->test_repo;
 
-	if (strstr(body, "TF200016"))
+	/* A Project URL holds no repository: the test repository is the one not found. */
+	if (test_repo && strstr(body, "TF401019"))
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
+		             "repository '%s' not found or no access (TF401019): check the test repository's name "
+		             "(as Azure DevOps shows it in the project), and that the token's user can read it", test_repo);
+	else if (strstr(body, "TF200016"))
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
 		             "project not found (TF200016): check the project name (spaces as %%20 in URLs)");
 	else if (strstr(body, "TF401019"))
@@ -531,6 +537,10 @@ static void check_req_not_found(struct check_req *req)
 	else if (strstr(body, "OrganizationNotFound"))
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
 		             "organization not found: check the organization in the URL");
+	else if (test_repo)
+		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
+		             "not found (HTTP 404): check the organization and project in the URL, and the test "
+		             "repository '%s'", test_repo);
 	else
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
 		             "not found (HTTP 404): check the organization, project and repository in the URL");

@@ -271,6 +271,11 @@ int conncheck_record(const struct connector *c, const struct conncheck_opts *opt
 	return rc;
 }
 
+bool conncheck_uses_https(const struct connector *c)
+{
+	return !connector_is(c, FIELD_CONNECTION, "ssh") || connector_is(c, FIELD_API_ACCESS, "true");
+}
+
 int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
                   const struct conncheck_opts *opts, check_progress_fn progress, void *user,
                   struct check_result *res, size_t *n, char *msg, size_t msglen)
@@ -288,6 +293,7 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	bool ssh = connector_is(c, FIELD_CONNECTION, "ssh");
 	t.transport = ssh ? CHECK_SSH : CHECK_HTTP;
 	t.api = connector_is(c, FIELD_API_ACCESS, "true");
+	t.test_repo = !u.repo && test_repo && *test_repo ? test_repo : NULL;
 	t.ca_file = opts->ca_file;
 	t.allow_http = connector_is(c, FIELD_ALLOW_HTTP, "true");
 	t.timeout_ms = opts->timeout_ms;

@@ -73,6 +73,9 @@ struct store;
 int conncheck_load_secrets(const struct connector *c, struct store *store, const char *program,
                            struct conncheck_secrets *s, char *msg, size_t msglen);
 
+/* Does the check of c go over HTTPS (git over HTTP, or the API), where a CA file counts? */
+bool conncheck_uses_https(const struct connector *c);
+
 /*
  * Check connector c with its secrets (progress as in check_run): results in res (room for
  * CHECK_MAX_PROBES), their number in *n. An unknown host key accepted with

@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 93
+plan 96
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -244,6 +244,23 @@ like "$err" "^azrepos-connect: test: connector 'handmade' is not valid; fix it w
 	"... the connector is said to be invalid, with the edit that fixes it"
 like "$err" "^url: this is an SSH URL but the connection type is HTTP" "... and which value is wrong"
 rm -f "$home/connectors/handmade.json"
+
+# A Project URL's test repository that is not there: the message names it, not the URL (which names
+# no repository).
+run az new --non-interactive --name "web nosuch" --url-type project --url "$project_url" --test-repo nosuch \
+	--username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" --api-access true --skip-test </dev/null
+run az test web_nosuch --ca-file "$AZF_CA" </dev/null
+like "$rc:$out" "^4:FAILED +git-http .*repository 'nosuch' not found or no access \(TF401019\): check the test repository's name" \
+	"a Project URL, its test repository missing: git-http names it (exit 4)"
+like "$out" "FAILED +api .*repository 'nosuch' not found or no access \(TF401019\): check the test repository's name" \
+	"... and so does api"
+run az new --non-interactive --name "ssh nosuch" --url-type project --connection ssh \
+	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT" --test-repo nosuch \
+	--ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
+rm -f "$kh" # an earlier case left a changed key there
+run az test ssh_nosuch --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+like "$rc:$out" "^4:FAILED +git-ssh .*repository 'nosuch' not found or no access \(TF401019\): check the test repository's name .*, and the project in the SSH URL" \
+	"... and git-ssh over an SSH Project URL"
 
 # A connector whose store is not there (another home's, or removed): the secret it needs is named,
 # with the command that stores it.
