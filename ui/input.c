@@ -134,10 +134,13 @@ static bool input_keep(uint32_t cp, bool multiline)
 {
 	if (cp == '\n')
 		return multiline;
-	return cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f);
+	return cp == '\t' || (cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f));
 }
 
-/* The bytes of s that input_insert keeps: counted, and copied to dst unless NULL. */
+/*
+ * The bytes of s that input_insert keeps: counted, and copied to dst unless NULL. A tab (from a
+ * paste) is a space: dropped, it would join the words on each side of it.
+ */
 static size_t input_filter(const unsigned char *s, size_t len, bool multiline, unsigned char *dst)
 {
 	size_t kept = 0;
@@ -152,7 +155,7 @@ static size_t input_filter(const unsigned char *s, size_t len, bool multiline, u
 		}
 		if (input_keep(cp, multiline)) {
 			if (dst)
-				memcpy(dst + kept, s + i, n);
+				memcpy(dst + kept, cp == '\t' ? (const unsigned char *)" " : s + i, n);
 			kept += n;
 		}
 		i += n;

@@ -9,6 +9,7 @@
 #include "azure_url.h"
 #include "clock.h"
 #include "connector.h"
+#include "connector_file.h"
 #include "exitcode.h"
 #include "known_hosts.h"
 #include "term.h"
@@ -74,8 +75,62 @@ static void check_failed_store(struct wizard *w)
 	w->status[0] = '\0';
 }
 
+static bool check_same_value(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * An edit whose save lost to another run's save of the connector: the values saved now are
+ * taken where this edit changed nothing, its own changes kept over them (both changed: this
+ * edit's value stays, and is named); the next save, and the draft, build on what is saved now.
+ * false when the connector is not changed (the store was busy) or cannot be read.
+ */
+static bool check_rebase(struct wizard *w)
+{
+	const struct connector *was = w->start->base;
+	struct connector *now = NULL;
+	char msg[512], both[512] = "";
+	size_t at = 0;
+
+	if (!w->start->editing || !was ||
+	    connector_file_load(w->ctx->paths.connectors_dir, w->start->editing, &now, msg, sizeof(msg)) !=
+	    CONNECTOR_FILE_OK || connector_file_same(was, now)) {
+		connector_free(now);
+		return false;
+	}
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *base = connector_get(was, id), *mine = connector_get(w->c, id), *theirs = connector_get(now, id);
+
+		if (check_same_value(base, mine)) {
+			if (!check_same_value(mine, theirs) &&
+			    (connector_put(w->c, id, theirs) != 0 || wizard_model_show(w, id, theirs) != 0)) {
+				connector_free(now);
+				return false;
+			}
+		} else if (!check_same_value(mine, theirs) && !check_same_value(base, theirs) && at < sizeof(both)) {
+			at += (size_t)snprintf(both + at, sizeof(both) - at, "%s%s", at ? ", " : "", fields_at(id)->label);
+		}
+	}
+	connector_free(w->rebased);
+	w->start->base = w->rebased = now;
+	snprintf(w->failure, sizeof(w->failure), "The connector '%s' was changed by another run since this edit read "
+	         "it. Its values now are taken where you changed nothing, your changes kept over "
+	         "them%s%s%s. Check them on the review (B), then Enter tests and saves again.", w->start->editing,
+	         *both ? " (changed there too, yours kept: " : "", both, *both ? ")" : "");
+	w->errs.n = 0;
+	w->status[0] = '\0';
+	/* The draft names the connector as it is now: the next edit offers it. */
+	w->undrafted = true;
+	wizard_draft_save(w);
+	return true;
+}
+
 const char *page_check_ca_file(const struct wizard *w)
 {
+	/* Over SSH alone no TLS is spoken: the CA given is not said (it is kept, for a switch back). */
+	if (!conncheck_uses_https(w->c))
+		return "";
 	return *w->ca_file ? w->ca_file : w->start->check.ca_file ? w->start->check.ca_file : "";
 }
 
@@ -158,6 +213,8 @@ static void check_save(struct wizard *w)
 		/* Saved, only a folder not synced: that is said with the rest, not as a failure to save. */
 		if (rc != AZ_EXIT_OK && !w->s.saved) {
 			check_failed_store(w);
+			if (rc == AZ_EXIT_STORE_BUSY && check_rebase(w))
+				return;
 			w->rc = rc;
 			return;
 		}
@@ -300,13 +357,16 @@ static void check_ask_ca_file(struct wizard *w)
 			return;
 		}
 		/*
-		 * As typed in a shell: spaces around it (a paste) are no part of it, "~/" is $HOME, and
-		 * its quotes or '\' escapes go when the file is there only without them.
+		 * As typed in a shell: spaces around it (a paste) are no part of it unless the file's name
+		 * has them (Tab completed it), "~/" is $HOME, and its quotes or '\' escapes go when the
+		 * file is there only without them.
 		 */
-		size_t lead = strspn(path, " \t"), len = strlen(path);
-		while (len > lead && (path[len - 1] == ' ' || path[len - 1] == '\t'))
-			path[--len] = '\0';
-		memmove(path, path + lead, len - lead + 1);
+		if (!wizard_is_file(path)) {
+			size_t lead = strspn(path, " \t"), len = strlen(path);
+			while (len > lead && (path[len - 1] == ' ' || path[len - 1] == '\t'))
+				path[--len] = '\0';
+			memmove(path, path + lead, len - lead + 1);
+		}
 		char plain[sizeof(path)];
 		if (!wizard_is_file(path) && wizard_unquoted_file(path, plain, sizeof(plain), NULL))
 			snprintf(path, sizeof(path), "%s", plain);
@@ -318,10 +378,15 @@ static void check_ask_ca_file(struct wizard *w)
 			break;
 	}
 	snprintf(w->ca_file, sizeof(w->ca_file), "%s", full);
-	/* Kept with the draft: a session dropped before the save does not lose it. */
-	w->undrafted = true;
+	/* Typed, so kept with the draft: a session dropped before the save does not lose it. */
+	w->dirty = w->undrafted = true;
 	wizard_draft_save(w);
+	/* A draft that could not be written is said once the test is over, unless it saved the connector. */
+	char draft_msg[sizeof(w->status)];
+	snprintf(draft_msg, sizeof(draft_msg), "%s", w->status);
 	page_check_start(w);
+	if (*draft_msg && !*w->status && w->check != TEST_SAVED && w->check != TEST_PASSED)
+		snprintf(w->status, sizeof(w->status), "%s", draft_msg);
 }
 
 /* The unknown host key of a failed SSH probe, or NULL. */

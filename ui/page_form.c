@@ -10,6 +10,7 @@
 #include "connector.h"
 #include "ident.h"
 #include "term.h"
+#include "utf8.h"
 #include "validate.h"
 #include "wizard_int.h"
 
@@ -436,6 +437,47 @@ static bool form_key_open(const char *text)
 	return begin && !strstr(begin, "-----END ");
 }
 
+/*
+ * A key pasted from an indented block (YAML, a mail quoted): the indentation of its -----BEGIN line
+ * goes from every line that has it. The copy (a secret: sodium memory), or NULL when there is none.
+ */
+static struct secbuf *form_key_dedent(const struct secbuf *paste)
+{
+	const char *s = (const char *)paste->data, *begin = strstr(s, "-----BEGIN ");
+	const char *line = begin;
+
+	while (line && line > s && (line[-1] == ' ' || line[-1] == '\t'))
+		line--;
+	if (!begin || line == begin || (line > s && line[-1] != '\n'))
+		return NULL;
+	size_t ind = (size_t)(begin - line);
+	struct secbuf *out = secbuf_new(paste->len);
+	if (!out)
+		return NULL;
+	for (const char *p = s; p < s + paste->len;) {
+		const char *end = memchr(p, '\n', (size_t)(s + paste->len - p));
+		size_t len = end ? (size_t)(end - p) + 1 : (size_t)(s + paste->len - p);
+		size_t skip = len >= ind && strncmp(p, line, ind) == 0 ? ind : 0;
+
+		memcpy(out->data + out->len, p + skip, len - skip);
+		out->len += len - skip;
+		p += len;
+	}
+	out->data[out->len] = '\0';
+	return out;
+}
+
+/* Does a paste hold control characters a field leaves out (ESC, BEL, ...; not a tab or a line's end)? */
+static bool form_paste_controls(const struct secbuf *paste)
+{
+	const char *s = (const char *)paste->data;
+
+	for (size_t i = 0, c; i < paste->len; i += c ? c : 1)
+		if ((c = utf8_control_len(s + i)) && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return true;
+	return false;
+}
+
 /* An editing key or a paste on a text field or store id. */
 static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t ch, const struct secbuf *paste)
 {
@@ -463,6 +505,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	 * A value copied from a web page often brings spaces or a newline along: not part of it. A key
 	 * keeps its end as pasted, but loses blank lines before it (else it would pass for a file name).
 	 */
+	struct secbuf *dedented = type == TERM_KEY_PASTE && multiline ? form_key_dedent(paste) : NULL;
+	if (dedented)
+		paste = dedented;
 	if (type == TERM_KEY_PASTE && (!*input_text(in) || replace)) {
 		view = *paste;
 		/* A final newline goes without a word, as in a multi-line field. */
@@ -479,20 +524,30 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		paste = &view;
 		if (view.len == 0) {
 			snprintf(w->status, sizeof(w->status), "the pasted text was only spaces");
+			secbuf_free(dedented);
 			return;
 		}
 	}
 	int changed = replace ? input_replace(in, (const char *)paste->data, paste->len, multiline)
 	                      : wizard_edit_key(in, type, ch, paste, multiline);
 
-	if (type == TERM_KEY_PASTE && changed == 0)
-		snprintf(w->status, sizeof(w->status), "not pasted: %zu bytes, and %s holds %zu at most (%zu there now)",
-		         paste->len, fields_at(it.id)->label, in->buf->cap, in->buf->len);
+	/* The editor's room is not the field's rule (a name has 64 characters at most): not quoted as one. */
+	if (type == TERM_KEY_PASTE && changed == 0 && paste->len > in->buf->cap - in->buf->len)
+		snprintf(w->status, sizeof(w->status), "not pasted: %zu bytes is far too long for %s", paste->len,
+		         it.sid ? "a store id" : fields_at(it.id)->label);
+	else if (type == TERM_KEY_PASTE && changed == 0)
+		snprintf(w->status, sizeof(w->status), "not pasted: the text holds only control characters");
 	else if (replace)
 		snprintf(w->status, sizeof(w->status), "the pasted value replaced the one there%s",
 		         cut > 0 ? ", without the spaces around it" : "");
+	else if (type == TERM_KEY_PASTE && form_paste_controls(paste))
+		snprintf(w->status, sizeof(w->status), "the control characters in the pasted text (such as ESC) "
+		         "were left out: check what is left");
+	else if (dedented && changed == 1)
+		snprintf(w->status, sizeof(w->status), "the pasted key's indentation was left out");
 	else if (cut > 0)
 		snprintf(w->status, sizeof(w->status), "the spaces around the pasted text were left out");
+	secbuf_free(dedented);
 	if (changed == 1)
 		wizard_changed(w, it.id);
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */

@@ -823,6 +823,15 @@ struct input *wizard_model_input(struct wizard *w, enum field_id id)
 	return fields_at(id)->kind == FIELD_SECRET ? &w->sid[id] : &w->in[id];
 }
 
+int wizard_model_show(struct wizard *w, enum field_id id, const char *v)
+{
+	char listed[WIZARD_TEXT_MAX];
+
+	if (v && fields_at(id)->kind == FIELD_LIST)
+		v = fields_human(id, v, listed, sizeof(listed));
+	return input_set(wizard_model_input(w, id), v ? v : "", v ? strlen(v) : 0);
+}
+
 static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_start *start)
 {
 	w->draft_lock = -1; /* first: wizard_free closes it, also after a failure here */
@@ -858,10 +867,7 @@ static int wizard_init(struct wizard *w, struct cli_ctx *ctx, struct newconn_sta
 			         "shown: revoke that token, then give the secret again", f->label);
 		}
 		/* A list as the review shows it ("a, b"), and as one would type it. */
-		char listed[WIZARD_TEXT_MAX];
-		if (v && f->kind == FIELD_LIST)
-			v = fields_human(id, v, listed, sizeof(listed));
-		if (v && input_set(wizard_model_input(w, id), v, strlen(v)) != 0)
+		if (v && wizard_model_show(w, id, v) != 0)
 			return -1;
 	}
 	/* A saved connector's identifier stays; another one follows the name unless it is its own. */
@@ -883,6 +889,7 @@ static void wizard_free(struct wizard *w)
 	conncheck_secrets_clear(&w->s.v);
 	connector_free(w->cc);
 	connector_free(w->c);
+	connector_free(w->rebased);
 	store_close(w->store);
 	free(w->draft);
 	if (w->draft_lock >= 0)

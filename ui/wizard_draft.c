@@ -178,8 +178,9 @@ bool wizard_draft_save(struct wizard *w)
 		.at = at,
 	};
 	text = d && (!w->start->base || x.base) ? connector_file_draft_text(d, &x) : NULL;
-	/* An edit whose only change is a secret (never in a draft) has nothing to keep. */
-	bool nothing = w->start->editing && !key_file && !*w->pub_id && d && connector_file_same(w->start->base, d);
+	/* An edit whose only change is a secret (never in a draft) has nothing to keep; a CA file given is kept. */
+	bool nothing = w->start->editing && !key_file && !*w->pub_id && !*w->ca_file && d &&
+	               connector_file_same(w->start->base, d);
 	connector_free(d);
 	bool kept = false;
 	if (nothing)
@@ -217,7 +218,7 @@ static void wizard_draft_resume_values(struct wizard *w, const struct connector 
 		const char *v = connector_get(d, id);
 		if (!v && !(w->start->editing && fields_applies(d, id)))
 			continue;
-		if (input_set(wizard_model_input(w, id), v ? v : "", v ? strlen(v) : 0) == 0)
+		if (wizard_model_show(w, id, v) == 0)
 			wizard_changed(w, id);
 	}
 	if (x->key_file && input_set(&w->in[FIELD_SSH_KEY], x->key_file, strlen(x->key_file)) == 0)

@@ -102,6 +102,7 @@ struct wizard {
 	char accept_fp[128];            /* a host key the user accepted for this run */
 	char ca_file[1024];             /* a CA file given on the test page (C), or "" */
 	struct connector *cc;           /* what is checked and saved: the values completed */
+	struct connector *rebased;      /* an edit's base read again after another run saved it, or NULL */
 	struct newconn_secrets s;       /* and the secret values */
 	struct newconn_errors errs;
 	char done[2048];                /* printed after the terminal is given back */
@@ -227,6 +228,9 @@ bool wizard_ident_own(const struct wizard *w);
 /* The editor of the value the model holds: the text, or a secret's store id. */
 struct input *wizard_model_input(struct wizard *w, enum field_id id);
 
+/* That editor showing v (NULL: empty), a list as one types it ("a, b"); 0, or -1 out of memory. */
+int wizard_model_show(struct wizard *w, enum field_id id, const char *v);
+
 /* The shared frame: title, steps, status and key hints. Returns the first and last usable rows. */
 void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);
 
@@ -269,7 +273,8 @@ void page_review_key(struct wizard *w, int type, wint_t ch);
 void page_check_start(struct wizard *w);
 void page_check_draw(struct wizard *w);
 void page_check_key(struct wizard *w, int type, wint_t ch);
-/* The CA file the test trusts: given on the test page (C), else with --ca-file; "" when none. */
+/* The CA file the test trusts: given on the test page (C), else with --ca-file; "" when none, or when
+ * the test speaks no TLS (SSH without the API). */
 const char *page_check_ca_file(const struct wizard *w);
 
 /* F3: make an RSA key into the SSH key field; F4: use a stored secret for field id. */

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(67)
+tap = Tap(72)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -309,6 +309,41 @@ try:
     tap.ok(b"are kept in" in bytes(a.raw) and os.path.exists(wdraft), "and it says it is kept, and it is")
 finally:
     a.close()
+
+# An edit whose save loses to another run's: the values saved meanwhile are taken where this edit
+# changed nothing, its own changes kept (one changed there too: named); the next Enter saves both.
+made = new_http(base, azf, "race", "--ca-file", azf["AZF_CA"], "--description", "first")
+rconn = os.path.join(home, "connectors", "race.json")
+with Tui(base + ["edit", "race", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.focus("Description")
+    t.send("\x05")
+    t.type(" and mine")
+    t.focus("Tags")
+    t.type("team:mine")
+    t.send(TAB)
+    other = subprocess.run(base + ["edit", "race", "--non-interactive", "--skip-test", "--name", "Race Renamed",
+                                   "--tags", "team:theirs"], capture_output=True, text=True)
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("was changed by another run", 40)
+    said = " ".join(t.screen_text().split())
+    tap.ok(made.returncode == 0 and other.returncode == 0 and
+           "Its values now are taken where you changed nothing, your changes kept over them (changed there too, "
+           "yours kept: Tags)" in said and json.load(open(rconn)).get("description") == "first",
+           "an edit saved by another run meanwhile: nothing saved; its values taken, this edit's kept, a field both changed named")
+    t.send(ENTER)
+    t.wait_for("Check the values")
+    said = " ".join(t.screen_text().split())
+    tap.ok("Race Renamed" in said and "first and mine" in said and "team:mine" in said,
+           "the review shows the other run's name with this edit's description and tags")
+    t.send(ENTER)
+    t.finish("saved connector 'race'", "git-http", "saved again after the other run's change")
+saved = json.load(open(rconn))
+tap.ok((saved.get("name"), saved.get("description"), saved.get("tags")) == ("Race Renamed", "first and mine", ["team:mine"])
+       and not os.path.exists(os.path.join(home, "edit-race.json")),
+       "the file holds both runs' changes (this edit's where both changed); no draft left")
 
 # A store unlocked with a key file, the wizard started without it: said at once, before anything
 # is typed (its end could not open the store), with where --key-file goes.

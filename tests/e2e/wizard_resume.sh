@@ -2,16 +2,17 @@
 # keeps the page and the focused field, and y at the next run's offer goes there (a secret's
 # store id row too); never past a page that has something to fix now (a saved connector took
 # the identifier since): that page then, its messages shown; n starts anew on the first page.
-# A CA file given on the test page comes back with the draft.
+# A CA file given on the test page comes back with the draft (an edit's too); a draft that
+# cannot be written then is said.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os, shutil, signal
+import json, os, shutil, signal, subprocess
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(18)
+tap = Tap(20)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -24,6 +25,16 @@ def kept():
     except (OSError, ValueError) as e:
         tap.diag("draft: %s" % e)
         return {}
+
+def give_ca(t):
+    """On the test page, its server's CA not trusted: C, the test CA's path, Enter; the test is refused
+    then (the token of these runs may not read the repository)."""
+    t.wait_for("C CA file", 40)
+    t.send("c")
+    t.wait_for("Path of your CA's certificate file")
+    t.type(azf["AZF_CA"])
+    t.send(ENTER)
+    t.wait_for("R retry", 40)
 
 def resumed(answer):
     """A new run, answering the offer of the draft."""
@@ -95,12 +106,7 @@ with Tui(cabase + ["new", "--name", "Ca Kept", "--url-type", "repo", "--connecti
     t.to_token()
     t.paste(open(azf["AZF_TOKEN_403_FILE"]).read().strip())
     t.to_test()
-    t.wait_for("C CA file", 40)
-    t.send("c")
-    t.wait_for("Path of your CA's certificate file")
-    t.type(azf["AZF_CA"])
-    t.send(ENTER)
-    t.wait_for("R retry", 40)  # trusted now, and refused: that token may not read the repository
+    give_ca(t)
     os.kill(t.child.pid, signal.SIGKILL)  # no way out to write a draft: it was written at C
     t.wait_exit()
 try:
@@ -126,6 +132,44 @@ with Tui(cabase + ["new"], rows=40, tap=tap) as t:
     t.finish("saved connector", "git-http", "resumed, the right token given: the CA file of the draft trusted")
 tap.ok(not os.path.exists(os.path.join(cahome, "draft.json")) and
        os.path.exists(os.path.join(cahome, "connectors", "Ca_Kept.json")), "... saved, and the draft removed")
+
+# ---- an edit whose only change is the CA file given with C: that is kept, in the edit's draft ----
+made = subprocess.run(cabase + ["new", "--non-interactive", "--name", "Ca Edit", "--url-type", "repo", "--url",
+                                azf["AZF_REPO_URL"], "--username", azf["AZF_USER"], "--token-file",
+                                azf["AZF_TOKEN_403_FILE"], "--skip-test"], capture_output=True, text=True)
+edraft = os.path.join(cahome, "edit-Ca_Edit.json")
+with Tui(cabase + ["edit", "Ca_Edit"], tap=tap) as t:
+    t.to_test()
+    give_ca(t)
+    os.kill(t.child.pid, signal.SIGKILL)
+    t.wait_exit()
+try:
+    d = json.load(open(edraft))
+except (OSError, ValueError) as e:
+    d = {}
+    tap.diag("edit draft: %s" % e)
+tap.ok(made.returncode == 0 and d.get("ca-file") == azf["AZF_CA"],
+       "an edit changing nothing but the CA file given with C, killed (-9): its draft keeps the CA file")
+
+# ---- the draft cannot be written at C: said once the test is over, not wiped by it ----
+with Tui(cabase + ["new", "--name", "Ca Lost", "--url-type", "repo", "--connection", "http", "--url",
+                   azf["AZF_REPO_URL"], "--username", azf["AZF_USER"]], tap=tap) as t:
+    t.to_token()
+    t.paste(open(azf["AZF_TOKEN_403_FILE"]).read().strip())
+    t.to_test()
+    t.wait_for("C CA file", 40)
+    cadraft = os.path.join(cahome, "draft.json")
+    # A folder where the draft goes: no rename puts a file there (root too is refused).
+    os.unlink(cadraft) if os.path.exists(cadraft) else None
+    os.makedirs(os.path.join(cadraft, "in the way"))
+    give_ca(t)
+    tap.ok(t.has("cannot keep the draft in"),
+           "C, then a draft that cannot be written: the test page says so once the test is over")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+shutil.rmtree(os.path.join(cahome, "draft.json"))
 
 # ---- a draft made by a run as root (sudo), mode 0600: not offered, whose it is said, kept ----
 if os.geteuid() == 0 and shutil.which("setpriv"):

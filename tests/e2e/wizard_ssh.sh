@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(68)
+tap = Tap(70)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -195,13 +195,18 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
 
 # The same key in OpenSSH form (ssh-keygen's default), which Harness does not
 # take: the last words give the command that writes it in PEM form, and it does.
-with Tui(base + ["new"], tap=tap) as t:
+# Started with --ca-file, as a wrapper may pass it to every run: no TLS is spoken over SSH alone.
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.to_credentials("Ossh", azf["AZF_SSH_URL"], ssh=True)
     t.focus("SSH private key")
     t.type(azf["AZF_SSH_KEY_OPENSSH"])
     t.send(F10)
     t.wait_for("Check the values")
+    no_ca = not t.has("CA file")
     t.send(ENTER)
+    t.wait_for("saved connector 'Ossh'", 40)
+    tap.ok(no_ca and "--ca-file" not in "".join(t.screen_text().split()),
+           "SSH alone, started with --ca-file: neither the review nor the end names the CA file")
     t.finish("saved connector 'Ossh'", "git-ssh", "a key in OpenSSH form")
 tap.tui = None
 ran = run_printed(t, binary, "its SSH key, for a Harness SSH credential (user %s), which takes PEM only"
@@ -242,6 +247,11 @@ with Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"
     tap.ok(v.startswith("•") and not any(l in t.screen_text() for l in body),
            "a key pasted after a blank line is masked, not taken for a file name")
     tap.is_(t.message("SSH private key"), "", "and it is accepted as a key")
+    # Copied from an indented block (YAML, a quoted mail): the indentation is no part of the key.
+    t.send(CTRL_U)
+    t.paste("".join("    " + l + "\n" for l in pem.splitlines()))
+    tap.ok(t.has("the pasted key's indentation was left out") and t.message("SSH private key") == "",
+           "a key pasted indented: the indentation goes, said, and the key is accepted")
     t.send(CTRL_U)
     t.paste(pub)
     t.wait_for("that is a public key")

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(65)
+tap = Tap(68)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -37,7 +37,7 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     # Overview
     t.paste("x" * 5000)
-    tap.ok(t.has("not pasted: 5000 bytes, and Name holds 4096 at most (0 there now)") and
+    tap.ok(t.has("not pasted: 5000 bytes is far too long for Name") and
            "xxxxxxxx" not in t.screen_text(), "a paste longer than a field holds: refused, the sizes said")
     t.type(" lead")
     tap.is_(t.message("Name"), "", "while typing, no message yet")
@@ -161,6 +161,22 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
            "a URL pasted with spaces around it: they are left out, it says so, the URL is accepted")
     t.send(TAB)
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "... the value starts with https://, no space")
+    # Overview again: a tab pasted inside a value is a space; control characters are said to be left out.
+    t.send(ESC)
+    t.wait_for("Name *")
+    t.focus("Description")
+    t.paste("two\twords")
+    tap.ok(t.value("Description") == "two words", "a tab pasted inside a value: a space, the words kept apart")
+    t.send(CTRL_U)
+    t.paste("red\x1b[31mtext\x07")
+    tap.ok(t.has("the control characters in the pasted text (such as ESC) were left out") and
+           t.value("Description") == "red[31mtext", "control characters pasted: left out, and said")
+    t.send(CTRL_U)
+    t.paste("\x07\x07")
+    tap.ok(t.has("not pasted: the text holds only control characters") and t.value("Description") == "",
+           "a paste of control characters only: nothing pasted, said")
+    t.send(PGDN)
+    t.wait_for("URL type *")
     t.send(PGDN)
     t.wait_for("Username *")
     # Credentials
