@@ -407,9 +407,10 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 
 void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n)
 {
+	/* Not "it stays": delete does not open the store, where it may be gone already. */
 	if (n)
-		fprintf(ctx->out, "No saved connector uses %s any more; %s in the secret store. To remove %s:\n",
-		        n == 1 ? "this secret" : "these secrets", n == 1 ? "it stays" : "they stay",
+		fprintf(ctx->out, "No saved connector uses %s any more; %s not removed from the secret store. To "
+		        "remove %s:\n", n == 1 ? "this secret" : "these secrets", n == 1 ? "it is" : "they are",
 		        n == 1 ? "it" : "them");
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", ctx->out);

@@ -177,8 +177,11 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 		return msg_usage_for(ctx->err, a->cmd, "%s: --%s: a secret is never taken on the command "
 		                     "line (ps and shell history would show it): use --%s-file F, --%s-stdin "
 		                     "or --%s-secret ID", a->cmd, key, key, key, key);
-	/* One value a field (a list's flag repeats): the last one silently winning would surprise. */
-	for (size_t i = 0; i < a->nflags && fields_at(id)->kind != FIELD_LIST && v != NEW_FILE && v != NEW_STDIN; i++)
+	/*
+	 * One value a field (a list's flag repeats): the last one silently winning would surprise. A
+	 * secret's file and stdin both given are two values, said with the field's other errors.
+	 */
+	for (size_t i = 0; i < a->nflags && fields_at(id)->kind != FIELD_LIST; i++)
 		if (a->flags[i].id == id && a->flags[i].variant == v)
 			return msg_usage_for(ctx->err, a->cmd, "%s: --%s%s is given twice: give it once", a->cmd, key,
 			                     new_suffix[v]);

@@ -833,8 +833,9 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 		         "give a file in another folder", path);
 		err = EEXIST;
 	} else if (lstat(path, &st) == 0 && !newconn_answers_replaceable(path)) {
-		snprintf(msg, msglen, "%s exists and is not an answers file: give another file name, or remove "
-		         "it first", path);
+		/* A link is never written through (it may point anywhere): said as one, a dangling one too. */
+		snprintf(msg, msglen, "%s %s: give another file name, or remove it first", path,
+		         S_ISLNK(st.st_mode) ? "is a symbolic link" : "exists and is not an answers file");
 		err = EEXIST;
 	}
 	free(dir);

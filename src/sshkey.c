@@ -173,8 +173,10 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		}
 		/* Without the armour it is no key at all, whatever the passphrase. */
 		if (!strstr(text, "-----BEGIN ") || !strstr(text, "PRIVATE KEY-----")) {
+			/* Given as a file or pasted: the file ssh-keygen wrote, named as a person finds it. */
 			snprintf(msg, msglen, "the SSH key given is not a private key (whose text starts with "
-			         "-----BEGIN ... PRIVATE KEY-----): give the private key file's text");
+			         "-----BEGIN ... PRIVATE KEY-----): give the private key, the file ssh-keygen wrote "
+			         "beside its .pub (such as ~/.ssh/id_rsa)");
 			return -1;
 		}
 		/* Only a key that says it is encrypted is the passphrase's trouble: else it is damaged. */

@@ -289,7 +289,7 @@ az delete azure_payments --yes
 is "$rc" 0 "delete --yes exits 0"
 [ ! -e "$conns/azure_payments.json" ]
 ok $? "delete --yes removes the file"
-has "$out" "No saved connector uses this secret any more; it stays in the secret store. To remove it:" \
+has "$out" "No saved connector uses this secret any more; it is not removed from the secret store. To remove it:" \
     "delete says the secrets stay"
 has "$out" "  azrepos-connect --home $home secret rm azure_pat" "and gives the command that removes each"
 is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use: one command"

@@ -98,7 +98,7 @@ unlike "$out" "secret rm" "its old token, which 'taken' names too, is not offere
 printf 'taken-token-value' >"$tap_tmp/taken"
 run az edit taken --non-interactive --token-file "$tap_tmp/taken" --token-secret taken-token --skip-test \
 	</dev/null
-has "$out" "No saved connector uses this secret any more; it stays in the secret store. To remove it:" \
+has "$out" "No saved connector uses this secret any more; it is not removed from the secret store. To remove it:" \
 	"an edit that leaves a secret unused says so"
 has "$out" "  azrepos-connect --home $home --key-file $key secret rm web-token" "with the command that removes it"
 run az edit taken --non-interactive --description again --skip-test --json </dev/null

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((100 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 5))
+plan $((100 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -110,6 +110,10 @@ run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "$tap_tmp/no
 like "$rc:$err" "^3:.*write-answers: $tap_tmp/notes.txt exists and is not an answers file: give another file name" \
 	"--write-answers onto a file that is not an answers file: exit 3, said"
 is "$(files):$(cat "$tap_tmp/notes.txt")" "$before:notes kept here" "nothing saved, no file replaced"
+ln -s "$tap_tmp/nowhere.json" "$tap_tmp/dangling.json"
+run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "$tap_tmp/dangling.json" </dev/null
+like "$rc:$err" "^3:.*write-answers: $tap_tmp/dangling.json is a symbolic link: give another file name" \
+	"--write-answers onto a dangling symbolic link: exit 3, said as a link (not 'exists')"
 # A JSON file that is no answers file (a Harness export) is not replaced; an answers file is.
 "$bin" --home "$home" export web --format json >"$tap_tmp/harness.json"
 run http --name web5 --token-secret web-token --skip-test --dry-run --write-answers "$tap_tmp/harness.json" </dev/null
@@ -395,8 +399,11 @@ before=$(files)
 printf 'tok-one' >"$tap_tmp/t1"
 printf 'tok-two' >"$tap_tmp/t2"
 run http --name twice --token-file "$tap_tmp/t1" --token-file "$tap_tmp/t2" --skip-test </dev/null
+like "$rc:$err" "^2:azrepos-connect: new: --token-file is given twice: give it once" \
+	"--token-file twice: a usage error (exit 2) as any option given twice, not the last file taken"
+run http --name twice --token-file "$tap_tmp/t1" --token-stdin --skip-test <"$tap_tmp/t2"
 is "$rc:$err" "3:azrepos-connect: token: the value is given twice: keep one --token-file F or --token-stdin
-azrepos-connect: 1 error; nothing was written" "--token-file twice: exit 3, said (not the last file taken)"
+azrepos-connect: 1 error; nothing was written" "--token-file and --token-stdin: exit 3, said (neither taken)"
 run http --name twice --token-stdin --api-access true --api-token-stdin --skip-test <"$tap_tmp/t1"
 is "$rc:$err" "3:azrepos-connect: api-token: only one secret can come from stdin; use --api-token-file F
 azrepos-connect: 1 error; nothing was written" "two secrets from stdin: exit 3, the second said with the way out"

@@ -219,7 +219,9 @@ static void test_misgiven(void **state)
 	} cases[] = {
 		{ "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC test@host\n", "a public key: give the private key (the file without .pub)" },
 		{ "PuTTY-User-Key-File-3: ssh-rsa\n", "a PuTTY key (.ppk): convert it with 'puttygen" },
-		{ "ghp_notakey", "not a private key (whose text starts with -----BEGIN ... PRIVATE KEY-----)" },
+		{ "ghp_notakey", "not a private key (whose text starts with -----BEGIN ... PRIVATE KEY-----): give the "
+		                 "private key, the file ssh-keygen wrote beside its .pub (such as ~/.ssh/id_rsa)" },
+		{ "[127.0.0.1]:2222 ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC\n", "not a private key (whose text starts" },
 		{ "", "no SSH private key given" },
 	};
 	char msg[512];
