@@ -9,7 +9,6 @@
 #include "azure_url.h"
 #include "clock.h"
 #include "connector.h"
-#include "connector_file.h"
 #include "exitcode.h"
 #include "known_hosts.h"
 #include "term.h"
@@ -75,54 +74,22 @@ static void check_failed_store(struct wizard *w)
 	w->status[0] = '\0';
 }
 
-static bool check_same_value(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /*
- * An edit whose save lost to another run's save of the connector: the values saved now are
- * taken where this edit changed nothing, its own changes kept over them (both changed: this
- * edit's value stays, and is named); the next save, and the draft, build on what is saved now.
- * false when the connector is not changed (the store was busy) or cannot be read.
+ * An edit whose save lost to another run's save of the connector: nothing saved, the values saved
+ * now taken under this edit's own changes (wizard_rebase), the way on said.
  */
 static bool check_rebase(struct wizard *w)
 {
-	const struct connector *was = w->start->base;
-	struct connector *now = NULL;
-	char msg[512], both[512] = "";
-	size_t at = 0;
+	char both[256]; /* the labels of the fields both changed: a few at most */
 
-	if (!w->start->editing || !was ||
-	    connector_file_load(w->ctx->paths.connectors_dir, w->start->editing, &now, msg, sizeof(msg)) !=
-	    CONNECTOR_FILE_OK || connector_file_same(was, now)) {
-		connector_free(now);
+	if (!wizard_rebase(w, both, sizeof(both)))
 		return false;
-	}
-	for (int id = 0; id < FIELD_COUNT; id++) {
-		const char *base = connector_get(was, id), *mine = connector_get(w->c, id), *theirs = connector_get(now, id);
-
-		if (check_same_value(base, mine)) {
-			if (!check_same_value(mine, theirs) &&
-			    (connector_put(w->c, id, theirs) != 0 || wizard_model_show(w, id, theirs) != 0)) {
-				connector_free(now);
-				return false;
-			}
-		} else if (!check_same_value(mine, theirs) && !check_same_value(base, theirs) && at < sizeof(both)) {
-			at += (size_t)snprintf(both + at, sizeof(both) - at, "%s%s", at ? ", " : "", fields_at(id)->label);
-		}
-	}
-	connector_free(w->rebased);
-	w->start->base = w->rebased = now;
 	snprintf(w->failure, sizeof(w->failure), "The connector '%s' was changed by another run since this edit read "
 	         "it. Its values now are taken where you changed nothing, your changes kept over "
 	         "them%s%s%s. Check them on the review (B), then Enter tests and saves again.", w->start->editing,
 	         *both ? " (changed there too, yours kept: " : "", both, *both ? ")" : "");
 	w->errs.n = 0;
 	w->status[0] = '\0';
-	/* The draft names the connector as it is now: the next edit offers it. */
-	w->undrafted = true;
-	wizard_draft_save(w);
 	return true;
 }
 

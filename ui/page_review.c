@@ -65,9 +65,12 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		const char *as = w->start->editing && ((w->store && store_find(w->store, sid, &had)) ||
 		                                       connector_is(w->start->base, id, sid))
 		                 ? "replacing the stored" : "kept as";
+		/* A key made here is known by its fingerprint, as Azure DevOps lists the public keys added. */
+		bool made = id == FIELD_SSH_KEY && *w->pub_id && wizard_key_made_here(w);
 		int at = path ? snprintf(out, outlen, "from the file %s, %s '%s'", v, as, sid)
-		              : snprintf(out, outlen, "%s%s%s%s (new, %s '%s'", term_mask(), term_mask(),
-		                         term_mask(), term_mask(), as, sid);
+		         : made ? snprintf(out, outlen, "made with F3, %s (new, %s '%s'", w->pub_id, as, sid)
+		                : snprintf(out, outlen, "%s%s%s%s (new, %s '%s'", term_mask(), term_mask(),
+		                           term_mask(), term_mask(), as, sid);
 		if (at >= 0 && (size_t)at < outlen)
 			snprintf(out + at, outlen - (size_t)at, "%s%s%s%s", *others ? "; connector " : "", others,
 			         *others ? " uses it too" : "", path ? "" : ")");

@@ -300,8 +300,7 @@ void wizard_key_hash(const struct wizard *w, unsigned char out[32])
 	crypto_generichash(out, 32, k->data, k->len, NULL, 0);
 }
 
-/* Is the SSH key the one F3 made (whose public key is at pub_path)? */
-static bool wizard_key_made_here(const struct wizard *w)
+bool wizard_key_made_here(const struct wizard *w)
 {
 	unsigned char h[32];
 
@@ -705,9 +704,13 @@ bool wizard_draw(struct wizard *w)
 static void wizard_leave(struct wizard *w, const char *why)
 {
 	size_t at;
+	char both[256];
 
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
+	/* Saved by another run meanwhile: the draft builds on that, else the next edit would not offer it. */
+	if (w->dirty && !w->start->dry_run && !w->draft_held_by)
+		wizard_rebase(w, both, sizeof(both));
 	if (wizard_draft_save(w)) {
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
 		                      "secrets) are kept in %s for the next %s", why, w->draft,

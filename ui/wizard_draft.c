@@ -198,6 +198,46 @@ bool wizard_draft_save(struct wizard *w)
 	return kept;
 }
 
+static bool wizard_same_value(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool wizard_rebase(struct wizard *w, char *both, size_t bothlen)
+{
+	const struct connector *was = w->start->base;
+	struct connector *now = NULL;
+	char msg[512];
+	size_t at = 0;
+
+	*both = '\0';
+	if (!w->start->editing || !was ||
+	    connector_file_load(w->ctx->paths.connectors_dir, w->start->editing, &now, msg, sizeof(msg)) !=
+	    CONNECTOR_FILE_OK || connector_file_same(was, now)) {
+		connector_free(now);
+		return false;
+	}
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const char *base = connector_get(was, id), *mine = connector_get(w->c, id), *theirs = connector_get(now, id);
+
+		if (wizard_same_value(base, mine)) {
+			if (!wizard_same_value(mine, theirs) &&
+			    (connector_put(w->c, id, theirs) != 0 || wizard_model_show(w, id, theirs) != 0)) {
+				connector_free(now);
+				return false;
+			}
+		} else if (!wizard_same_value(mine, theirs) && !wizard_same_value(base, theirs) && at < bothlen) {
+			at += (size_t)snprintf(both + at, bothlen - at, "%s%s", at ? ", " : "", fields_at(id)->label);
+		}
+	}
+	connector_free(w->rebased);
+	w->start->base = w->s.base = w->rebased = now;
+	/* The draft names the connector as it is now: the next edit offers it. */
+	w->undrafted = true;
+	wizard_draft_save(w);
+	return true;
+}
+
 /*
  * Ctrl-C, or Esc, at the offer of the draft: quit at once and leave the draft
  * as it is. Esc too, as Back: nothing is before this box but the shell, and a
@@ -231,7 +271,9 @@ static void wizard_draft_resume_values(struct wizard *w, const struct connector 
 /*
  * Back where the draft was left (an older draft says nowhere: the first page, as then), but never
  * past a page with something to fix (a saved connector has that identifier now; a secret, never
- * in a draft, is to be given again): on that one then, its messages shown, as F10 does.
+ * in a draft, is to be given again): on that one then, its messages shown, as F10 does. The page
+ * left with something to fix shows its messages too, the focus on the first unless it was on that
+ * field (its value or store id row) already.
  */
 static void wizard_draft_resume_at(struct wizard *w, struct connector_draft_at at)
 {
@@ -250,6 +292,11 @@ static void wizard_draft_resume_at(struct wizard *w, struct connector_draft_at a
 	for (size_t i = 0; i < n; i++)
 		if ((int)items[i].id == at.field && items[i].sid == at.sid)
 			w->focus = (int)i;
+	if (w->page < FIELD_PAGE_COUNT && !wizard_page_ok(w, w->page, &first)) {
+		w->tried[w->page] = true;
+		if ((int)items[first].id != at.field)
+			w->focus = first;
+	}
 }
 
 void wizard_draft_resume(struct wizard *w)

@@ -178,6 +178,9 @@ bool wizard_unquoted_file(const char *v, char *out, size_t outlen, bool *quotes)
 /* The help text of an item: its field's, or what a store id is. */
 const char *wizard_item_help(const struct wizard *w, struct wizard_item it);
 
+/* Is the SSH key the one F3 made (whose public key is at pub_path)? */
+bool wizard_key_made_here(const struct wizard *w);
+
 /*
  * The key made with F3 is not the connector's any more: its public key file
  * and the plain screen that showed it would only mislead. True when the file
@@ -209,6 +212,14 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
  * typed: true when the draft holds them now (written, or still as written).
  */
 bool wizard_draft_save(struct wizard *w);
+
+/*
+ * An edit whose connector another run saved since it was read: the values saved now are taken
+ * where this edit changed nothing, its own changes kept over them (the fields both changed,
+ * this edit's value kept, named in both); the next save and the draft build on what is saved
+ * now. false when the connector is as read (or cannot be read).
+ */
+bool wizard_rebase(struct wizard *w, char *both, size_t bothlen);
 
 /* Remove the draft, if it is still the one this run wrote or took up (saved, or nothing to keep). */
 void wizard_draft_drop(struct wizard *w);

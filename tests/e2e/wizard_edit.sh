@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(72)
+tap = Tap(73)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -309,6 +309,18 @@ try:
     tap.ok(b"are kept in" in bytes(a.raw) and os.path.exists(wdraft), "and it says it is kept, and it is")
 finally:
     a.close()
+# Kept over the connector as the other wizard saved it: the next edit offers it (a draft of
+# changes to an older connector would not be), this edit's description in it.
+with Tui(base + ["edit", "two", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Go on with them?")
+    t.send("y")
+    t.wait_for("Name *")
+    tap.ok("from A" in (t.value("Description") or "") and "from B" not in (t.value("Description") or ""),
+           "the first wizard's draft, kept after the other saved, is offered by the next edit, its value there")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
 
 # An edit whose save loses to another run's: the values saved meanwhile are taken where this edit
 # changed nothing, its own changes kept (one changed there too: named); the next Enter saves both.

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(20)
+tap = Tap(21)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -97,6 +97,27 @@ with resumed("y") as t:
     tap.is_(t.focused_label(), "Identifier *", "... the identifier focused")
     tap.ok("a connector 'Taken_Later' already exists" in " ".join((t.message("Identifier") or "").split()),
            "... its message shown")
+
+# ---- left on a page with something to fix now (a key's passphrase, never in a draft): its
+# messages show, the focus on what is to fix ----
+os.unlink(draft) if os.path.exists(draft) else None
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Enc Key", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.type(azf["AZF_SSH_KEY_ENC"])
+    t.focus("SSH key passphrase")
+    t.paste(open(azf["AZF_SSH_KEY_ENC_PASS_FILE"]).read())
+    t.focus("Enable API access")
+    hang_up(t)
+with resumed("y") as t:
+    t.wait_for("Tab move")
+    tap.ok(kept().get("wizard-focus") == "api-access" and t.focused_label() == "SSH key passphrase" and
+           "needs its passphrase" in (t.message("SSH key passphrase") or ""),
+           "resumed on a page with a secret to give again: its message shows, the focus on it")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
 
 # ---- a CA file given on the test page (C) is kept with the draft: the resumed run trusts it ----
 cahome = os.path.join(tmp, "ca kept")

@@ -214,8 +214,11 @@ with Tui(strace_argv(trace) + base + ["new"], tap=tap) as t:
     tap.ok(shown.strip().startswith("••••"), "the private key is in the field, masked")
     t.send(F10)
     t.wait_for("Check the values")
-    tap.ok(t.has("(new, kept as 'made-ssh-key')"), "the review: a new key kept as made-ssh-key")
+    review = "".join(t.screen_text().split())
     text = open(pub).read() if os.path.exists(pub) else ""
+    fp = subprocess.run(["ssh-keygen", "-lf", pub], capture_output=True, text=True).stdout.split()
+    tap.ok(len(fp) > 1 and ("madewithF3,%s" % fp[1]) in review and "(new,keptas'made-ssh-key')" in review,
+           "the review: the key made with F3, by its fingerprint (as Azure DevOps lists it), kept as made-ssh-key")
     tap.ok(text.startswith("ssh-rsa AAAA") and
            text.endswith(" azrepos-connect:made@%s\n" % socket.gethostname()),
            "the public key is in <home>/made-ssh-key.pub, its comment naming the connector and the host")
