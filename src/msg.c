@@ -27,9 +27,7 @@ static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 	 * What the user gave, a file or a server sent is quoted here: never raw ESC on their terminal,
 	 * and never a line break that would start a line of its own (one line per error, for scripts).
 	 */
-	utf8_defang(line);
-	for (char *nl = line; (nl = strchr(nl, '\n')) != NULL;)
-		*nl = '?';
+	utf8_defang_line(line);
 	fprintf(stream, AZ_PROGRAM ": %s\n", line);
 	explicit_bzero(line, (size_t)n);
 	free(line);

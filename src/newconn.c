@@ -247,7 +247,7 @@ static void newconn_clash(const struct cli_ctx *ctx, struct store *store, bool w
 {
 	struct secret_users u;
 	char users[512] = "", refused[512], apart[IDENT_SECRET_ID_MAX + 1] = "", used[600] = "";
-	char msg[FIELD_MSG_MAX];
+	char msg[FIELD_MSG_MAX], taken[512] = "";
 	bool loaded = secret_users_load(ctx->paths.connectors_dir, &u) == 0;
 
 	if (loaded)
@@ -259,9 +259,10 @@ static void newconn_clash(const struct cli_ctx *ctx, struct store *store, bool w
 		snprintf(maybe, sizeof(maybe), "%.*s%s", IDENT_SECRET_ID_MAX - len, sid, sfx);
 		if (!ident_check_secret_id(maybe, msg, sizeof(msg)) || store_find(store, maybe, &info))
 			continue;
+		/* Not stored, nor named by a connector (whose secret is gone): free. */
 		if (loaded)
-			secret_users_in(&u, maybe, used, sizeof(used), refused, sizeof(refused), NULL);
-		if (!*used)
+			secret_users_in(&u, maybe, taken, sizeof(taken), refused, sizeof(refused), NULL);
+		if (!*taken)
 			snprintf(apart, sizeof(apart), "%s", maybe);
 	}
 	if (loaded)

@@ -142,3 +142,10 @@ void utf8_defang(char *s)
 	}
 	*out = '\0';
 }
+
+void utf8_defang_line(char *s)
+{
+	utf8_defang(s);
+	for (char *nl = s; (nl = strchr(nl, '\n')) != NULL;)
+		*nl = '?';
+}

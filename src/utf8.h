@@ -39,6 +39,9 @@ bool utf8_has_control(const char *s);
  */
 void utf8_defang(char *s);
 
+/* utf8_defang, a newline as '?' too: text said as one line of a message (one line per error). */
+void utf8_defang_line(char *s);
+
 /* Characters in s, an invalid byte counting as one. */
 size_t utf8_count(const char *s);
 

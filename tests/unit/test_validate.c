@@ -538,6 +538,10 @@ static void test_utf8(void **state)
 		utf8_defang(buf);
 		assert_string_equal(buf, defang[i].out);
 	}
+	/* As one line of a message: a newline too is '?'. */
+	snprintf(buf, sizeof(buf), "%s", "two\nlines\tok\x1b");
+	utf8_defang_line(buf);
+	assert_string_equal(buf, "two?lines\tok?");
 }
 
 int main(void)
