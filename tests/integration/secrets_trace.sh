@@ -36,13 +36,15 @@ traced() {
 	trace "$name" "$bin" --home "$home" --key-file "$key" "$@"
 }
 
-# sent NAME TEXT: the lines of the trace where a write, send or exec carries 16 characters in
-# a row of TEXT (a secret cut short still leaks), and a last line when the bytes of all of them,
-# one after the other, do (a secret written in small pieces still leaks); none: empty.
+# sent NAME TEXT: the lines of the trace where a write, send or exec carries 16 bytes in a
+# row of TEXT, line breaks included (a secret cut short still leaks), and a last line when the
+# bytes of all of them, one after the other, do (a secret written in small pieces still leaks);
+# none: empty.
 sent() {
-	printf '%s' "$2" | awk -v n=16 '{
-		for (i = 1; i <= (length($0) > n ? length($0) - n + 1 : 1); i++) print substr($0, i, n) }' |
-		while IFS= read -r piece; do hex "$piece"; echo; done >"$tap_tmp/pieces"
+	# Each piece from the hex of the whole text (4 characters a byte): one od for all of them.
+	hex "$2" | awk -v w=64 '{
+		for (i = 1; i <= (length($0) > w ? length($0) - w + 1 : 1); i += 4) print substr($0, i, w) }' \
+		>"$tap_tmp/pieces"
 	grep -E '^[0-9]+ +(write|writev|pwrite64|pwritev2?|sendto|sendmsg|sendmmsg|execve)\(' "$tap_tmp/$1.trace" \
 		>"$tap_tmp/sends"
 	grep -F -f "$tap_tmp/pieces" "$tap_tmp/sends" | cut -c1-160
