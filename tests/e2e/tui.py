@@ -183,6 +183,9 @@ class Tui:
         self.raw = bytearray()
         self.child = pexpect.spawn(argv[0], argv[1:], env=e, dimensions=(rows, cols),
                                    timeout=timeout, encoding=None)
+        # pexpect sleeps 50 ms before each send (for programs that turn echo off late); the
+        # wizard reads keys whenever they come, and the reads after each send do the waiting.
+        self.child.delaybeforesend = None
         self.exitstatus = None
         self.signalstatus = None
         if tap is not None:
@@ -209,13 +212,14 @@ class Tui:
         return got
 
     def lines(self):
-        return [self.screen.display[r] for r in range(self.screen.lines)]
+        # pyte's display renders the whole screen each time it is read: once here.
+        return list(self.screen.display)
 
     def screen_text(self):
         return "\n".join(l.rstrip() for l in self.lines())
 
     def line(self, row):
-        return self.screen.display[row]
+        return self.lines()[row]
 
     def find(self, text):
         """The first row holding text, or -1."""
