@@ -101,8 +101,71 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
 	                     ? "or a firewall (SSH does not use https_proxy: behind a proxy, use an HTTPS URL)"
 	                     : "a firewall or the proxy settings";
 
-	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no answer within %ld.%ld s: check the host and port, %s",
+	/* Where it waited: the SSH server, or the host of the probe's request in flight. */
+	const char *host = NULL;
+	char port[16] = "";
+	if (strcmp(r->probe, "git-ssh") == 0) {
+		host = ctx->t->ssh_host;
+		snprintf(port, sizeof(port), "%d", ctx->t->ssh_port > 0 ? ctx->t->ssh_port : 22);
+	}
+	for (size_t i = 0; !host && i < CHECK_MAX_REQS; i++)
+		if (ctx->reqs[i] && ctx->reqs[i]->res == r) {
+			host = ctx->reqs[i]->host;
+			snprintf(port, sizeof(port), "%s", ctx->reqs[i]->port);
+		}
+	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no answer%s%s%s%s within %ld.%ld s: check the host "
+	             "and port, %s", host ? " from " : "", host ? host : "", host ? " port " : "", host ? port : "",
 	             ms / 1000, ms % 1000 / 100, advice);
+}
+
+void check_names(const struct check_target *t, char *out, size_t outlen)
+{
+	const char *repo = t->repo ? t->repo : t->test_repo;
+	size_t at = 0;
+
+	*out = '\0';
+	if (repo)
+		at += (size_t)snprintf(out, outlen, "repository '%s'", repo);
+	/* The short form's project is the repository's name: not one of its own in the URL. */
+	if (t->project && !t->shorthand && at < outlen)
+		at += (size_t)snprintf(out + at, outlen - at, "%sproject '%s'", at ? " of " : "", t->project);
+	if (t->org && at < outlen)
+		snprintf(out + at, outlen - at, "%s%s '%s'", at ? " in " : "", t->server ? "collection" : "organization",
+		         t->org);
+}
+
+bool check_not_found(const struct check_ctx *ctx, struct check_result *r, const char *said, const char *url,
+                     const char *reader)
+{
+	const struct check_target *t = ctx->t;
+	char names[512];
+
+	check_names(t, names, sizeof(names));
+	if (strstr(said, "TF401019") && t->test_repo)
+		/* A Project URL holds no repository: the test repository is the one not found, or its project. */
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (TF401019): "
+		             "check the test repository's name (as Azure DevOps shows it in the project) and the "
+		             "project in the %s, and that %s can read it", names, url, reader);
+	else if (strstr(said, "TF200016"))
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "project%s%s%s not found (TF200016): check the "
+		             "project in the %s (spaces as %%20)", t->project ? " '" : "", t->project ? t->project : "",
+		             t->project ? "'" : "", url);
+	else if (strstr(said, "TF401019") && t->shorthand)
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (TF401019): a %s "
+		             "without the project (.../_git/%s) works only for a repository named as its project: "
+		             "put the project before '_git', and check that %s can read it", names, url,
+		             t->repo ? t->repo : "", reader);
+	else if (strstr(said, "TF401019"))
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (TF401019): check "
+		             "these names in the %s, and that %s can read the repository", *names ? names :
+		             "repository", url, reader);
+	else if (strstr(said, "OrganizationNotFound"))
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s%s%s%s not found: check it in the %s",
+		             t->server ? "collection" : "organization", t->org ? " '" : "", t->org ? t->org : "",
+		             t->org ? "'" : "", url);
+	else
+		return false;
+	return true;
 }
 
 void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen)

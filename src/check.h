@@ -58,6 +58,12 @@ struct check_target {
 
 	/* All probes. */
 	const char *test_repo; /* the test repository of a Project URL (a "not found" names it), or NULL */
+	/* The names in the URL, decoded, for a "not found" to say which (any may be NULL). */
+	const char *org;      /* the organization, or an Azure DevOps Server's collection (server) */
+	const char *project;
+	const char *repo;     /* the URL's repository; NULL for a Project URL */
+	bool server;
+	bool shorthand;       /* .../{org}/_git/{repo}: no project in the URL */
 	const char *ca_file;  /* extra trust for a private CA (--ca-file), or NULL */
 	bool allow_http;      /* plain http:// allowed (--allow-http) */
 	int timeout_ms;       /* the one deadline for everything; <= 0: 30 s */

@@ -469,7 +469,12 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		             ctx->t->ca_file ? ctx->t->ca_file : "", d);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS, "TLS handshake with %s failed (%s)", req->host, d);
+		/* OpenSSL's words for an answer that is no TLS at all: an SSH or plain HTTP port. */
+		if (strstr(d, "wrong version number") || strstr(d, "packet length too long"))
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS, "%s port %s does not answer as an HTTPS server: "
+			             "check the port in the URL (%s)", req->host, req->port, d);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS, "TLS handshake with %s failed (%s)", req->host, d);
 		break;
 	case CURLE_GOT_NOTHING:
 	case CURLE_RECV_ERROR:
@@ -519,31 +524,13 @@ static void check_req_redirect(struct check_req *req, long code)
 static void check_req_not_found(struct check_req *req)
 {
 	struct check_ctx *ctx = req->ctx;
-	const char *body = req->body ? req->body : "";
-	const char *test_repo = ctx->t->test_repo;
+	char names[512];
 
-	/* A Project URL holds no repository: the test repository is the one not found. */
-	if (test_repo && strstr(body, "TF401019"))
-		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "repository '%s' not found or no access (TF401019): check the test repository's name "
-		             "(as Azure DevOps shows it in the project), and that the token's user can read it", test_repo);
-	else if (strstr(body, "TF200016"))
-		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "project not found (TF200016): check the project name (spaces as %%20 in URLs)");
-	else if (strstr(body, "TF401019"))
-		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "repository not found or no access (TF401019): check the project and repository names, "
-		             "and that the token's user can read the repository");
-	else if (strstr(body, "OrganizationNotFound"))
-		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "organization not found: check the organization in the URL");
-	else if (test_repo)
-		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "not found (HTTP 404): check the organization and project in the URL, and the test "
-		             "repository '%s'", test_repo);
-	else
-		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND,
-		             "not found (HTTP 404): check the organization, project and repository in the URL");
+	if (check_not_found(ctx, req->res, req->body ? req->body : "", "URL", "the token's user"))
+		return;
+	check_names(ctx->t, names, sizeof(names));
+	check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "not found (HTTP 404)%s%s: check %s in the URL",
+	             *names ? " for " : "", names, *names ? "these names" : "the organization, project and repository");
 }
 
 bool check_req_failed(struct check_req *req, CURLcode rc)

@@ -44,6 +44,18 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 /* "no answer within N s: ..." for a probe the deadline stopped. */
 void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r);
 
+/* "repository 'r' of project 'p' in organization 'o'": the names of the URL known, or "". */
+void check_names(const struct check_target *t, char *out, size_t outlen);
+
+/*
+ * A "not found" in Azure's text (an HTTP body, git's stderr): TF401019,
+ * TF200016 or OrganizationNotFound, said with the names of the URL ("URL" or
+ * "SSH URL") and who must be able to read the repository. Returns false, r
+ * untouched, when the text has none of them.
+ */
+bool check_not_found(const struct check_ctx *ctx, struct check_result *r, const char *said, const char *url,
+                     const char *reader);
+
 /*
  * Where to make a new PAT or add an SSH key (page "tokens" or "keys"): "at
  * <org>/_usersSettings/<page> (<its title>)", or the menu path.

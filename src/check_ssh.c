@@ -543,15 +543,8 @@ static void check_ssh_no_refs(struct check_ssh *s)
 	char line[300], hint[256];
 
 	check_ssh_stderr_line(s, line, sizeof(line));
-	if (strstr(s->err, "TF200016"))
-		check_ssh_fail(s, CHECK_CAT_NOT_FOUND, "project not found (TF200016): check the project in the SSH URL");
-	else if (strstr(s->err, "TF401019") && s->ctx->t->test_repo)
-		check_ssh_fail(s, CHECK_CAT_NOT_FOUND, "repository '%s' not found or no access (TF401019): check the "
-		               "test repository's name (as Azure DevOps shows it in the project), and the project in "
-		               "the SSH URL", s->ctx->t->test_repo);
-	else if (strstr(s->err, "TF401019"))
-		check_ssh_fail(s, CHECK_CAT_NOT_FOUND,
-		               "repository not found or no access (TF401019): check the organization, project and repository in the SSH URL");
+	if (check_not_found(s->ctx, s->res, s->err, "SSH URL", "the key's user"))
+		s->state = CHECK_SSH_DONE;
 	else if (strstr(s->err, "xpired")) {
 		check_settings_hint(s->ctx, "keys", hint, sizeof(hint));
 		check_ssh_fail(s, CHECK_CAT_AUTH, "SSH key expired: add a new key %s (%s)", hint, line);

@@ -21,10 +21,10 @@
 
 const struct cli_command cli_commands[] = {
 	{ .name = "new", .args = "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
-	  .summary = "create a connector: the wizard on a terminal, or from flags and an answers file",
+	  .summary = "create a connector: the wizard, or flags and an answers file",
 	  .run = cmd_new, .usage = cmd_new_usage },
 	{ .name = "edit", .args = "ID [--non-interactive] [--answers F] [--FIELD VALUE ...]",
-	  .summary = "change a saved connector: the wizard, or from flags and an answers file",
+	  .summary = "change a saved connector: the wizard, or flags and an answers file",
 	  .run = cmd_edit, .usage = cmd_edit_usage },
 	{ .name = "list", .args = "[--json | --ids]", .summary = "list saved connectors", .run = cmd_list },
 	{ .name = "show", .args = "ID [--json]",
@@ -69,8 +69,8 @@ static void cli_help(FILE *out)
 	      "\n"
 	      "Exit status: 0 ok, 1 error, 2 usage, 3 invalid input, 4 connectivity check\n"
 	      "failed, 5 cancelled, 10-18 secret store errors (see azrepos-connect(1)).\n"
-	      "Run '" AZ_PROGRAM " COMMAND --help' (or 'help COMMAND') for the options of a command,\n"
-	      "'" AZ_PROGRAM " help FIELD' (e.g. 'help url') for a field of new and edit.\n", out);
+	      "The options of a command: '" AZ_PROGRAM " COMMAND --help' (or 'help COMMAND');\n"
+	      "a field of new and edit: '" AZ_PROGRAM " help FIELD' (e.g. 'help url').\n", out);
 }
 
 /* A word for a shell: quoted if need be. */

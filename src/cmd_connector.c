@@ -197,13 +197,19 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 	return true;
 }
 
-/* A value from a file, which anyone may have edited: its control characters shown as '?'. */
+/*
+ * A value from a file, which anyone may have edited: its control characters
+ * shown as '?', a newline or tab too (a row of the table, a line of show).
+ */
 static void cmd_connector_put(FILE *out, const char *text)
 {
 	char *copy = strdup(text);
 
-	if (copy)
-		utf8_defang(copy);
+	if (copy) {
+		utf8_defang_line(copy);
+		for (char *tab = copy; (tab = strchr(tab, '\t')) != NULL;)
+			*tab = '?';
+	}
 	fputs(copy ? copy : "?", out);
 	free(copy);
 }

@@ -191,63 +191,6 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	return CLI_CONTINUE;
 }
 
-/* A field in new --help: its flags; then its label, when it applies and its default. */
-static void new_usage_field(FILE *out, const struct field *f, bool editing)
-{
-	char what[160] = "VALUE";
-
-	if (f->choices)
-		fields_choices_text(f->id, false, "|", what, sizeof(what));
-	else if (f->kind == FIELD_LIST)
-		snprintf(what, sizeof(what), "A,B");
-	if (f->kind == FIELD_SECRET)
-		fprintf(out, "  --%s-file F | --%s-stdin | --%s-secret ID\n", f->key, f->key, f->key);
-	else
-		fprintf(out, "  --%s %s\n", f->key, what);
-	fprintf(out, "        %s", f->label);
-	/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
-	bool derived = f->derive && f->kind != FIELD_SECRET;
-	bool needed = f->required && !f->def && !derived && !editing;
-	if (needed || f->when)
-		fprintf(out, " (%s%s%s)", needed ? "required" : "only", f->when ? " with " : "", f->when ? f->when : "");
-	/* An edit keeps what is saved: a default would read as what a field left out becomes. */
-	const char *def = editing ? NULL : f->def ? f->def : f->def_secret ? f->def_secret
-	                  : derived ? "from the other fields" : NULL;
-	if (def)
-		fprintf(out, " [default: %s]", def);
-	fputc('\n', out);
-}
-
-/*
- * The options and fields new and edit share; editing: an edit's fields, each optional (the saved
- * value stays), the identifier not among them.
- */
-static void new_usage_body(FILE *out, bool editing)
-{
-	fputs("\n"
-	      "Options:\n"
-	      "  --non-interactive       take every field from flags and --answers (only the store\n"
-	      "                          passphrase is asked, on a terminal, without --key-file)\n"
-	      "  --answers F             a JSON file of field values (the keys below; flags win)\n"
-	      "  --write-answers F       also write the values used (no secrets) to F for replay\n"
-	      "  --skip-test             save without the connectivity check\n"
-	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
-	      "  --dry-run               validate and check; write nothing (but --write-answers F)\n"
-	      "  --output text|json      the result as text (default) or JSON (--json: the same)\n"
-	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*' masks)\n"
-	      CONNCHECK_USAGE
-	      "\n", out);
-	fputs(editing ? "Fields (each optional: what is not given stays as saved; a list takes its flag\n"
-	                "repeated or comma-separated values):\n"
-	              : "Fields (a list takes its flag repeated or comma-separated values):\n", out);
-	for (int id = 0; id < FIELD_COUNT; id++)
-		if (!editing || id != FIELD_IDENTIFIER)
-			new_usage_field(out, fields_at(id), editing);
-	fputs("\nSecrets are never taken as flag values: --KEY-file F or --KEY-stdin give a value\n"
-	      "(stored under the id of --KEY-secret, or <identifier>-KEY); --KEY-secret ID alone\n"
-	      "uses a secret already in the store.\n", out);
-}
-
 /* text folded at its spaces into lines of at most width bytes, each after indent spaces. */
 static void new_print_folded(FILE *out, const char *text, int indent, size_t width)
 {
@@ -263,6 +206,72 @@ static void new_print_folded(FILE *out, const char *text, int indent, size_t wid
 		text += cut;
 		text += strspn(text, " ");
 	}
+}
+
+/* A field in new --help: its flags; then its label, when it applies and its default (80 columns). */
+static void new_usage_field(FILE *out, const struct field *f, bool editing)
+{
+	char what[160] = "VALUE", text[512];
+	size_t n;
+
+	if (f->choices)
+		fields_choices_text(f->id, false, "|", what, sizeof(what));
+	else if (f->kind == FIELD_LIST)
+		snprintf(what, sizeof(what), "A,B");
+	if (f->kind == FIELD_SECRET)
+		snprintf(text, sizeof(text), "--%s-file F | --%s-stdin | --%s-secret ID", f->key, f->key, f->key);
+	else
+		snprintf(text, sizeof(text), "--%s %s", f->key, what);
+	new_print_folded(out, text, 2, 77);
+	n = (size_t)snprintf(text, sizeof(text), "%s", f->label);
+	/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
+	bool derived = f->derive && f->kind != FIELD_SECRET;
+	bool needed = f->required && !f->def && !derived && !editing;
+	if ((needed || f->when) && n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " (%s%s%s)", needed ? "required" : "only",
+		                      f->when ? " with " : "", f->when ? f->when : "");
+	/* An edit keeps what is saved: a default would read as what a field left out becomes. */
+	const char *def = editing ? NULL : f->def ? f->def : f->def_secret ? f->def_secret
+	                  : derived ? "from the other fields" : NULL;
+	if (def && n < sizeof(text))
+		snprintf(text + n, sizeof(text) - n, " [default: %s]", def);
+	new_print_folded(out, text, 8, 71);
+}
+
+/*
+ * The options and fields new and edit share; editing: an edit's fields, each optional (the saved
+ * value stays), the identifier not among them.
+ */
+static void new_usage_body(FILE *out, bool editing)
+{
+	fputs("\n"
+	      "Options:\n"
+	      "  --non-interactive       take every field from flags and --answers (only the\n"
+	      "                          store passphrase is asked, on a terminal, without\n"
+	      "                          --key-file)\n"
+	      "  --answers F             a JSON file of field values (the keys below; flags\n"
+	      "                          win)\n"
+	      "  --write-answers F       also write the values used (no secrets) to F, for\n"
+	      "                          replay\n"
+	      "  --skip-test             save without the connectivity check\n"
+	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
+	      "  --dry-run               validate and check; write nothing (but\n"
+	      "                          --write-answers F)\n"
+	      "  --output text|json      the result as text (default) or JSON (--json: the\n"
+	      "                          same)\n"
+	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*'\n"
+	      "                          masks)\n"
+	      CONNCHECK_USAGE
+	      "\n", out);
+	fputs(editing ? "Fields (each optional: what is not given stays as saved; a list takes its flag\n"
+	                "repeated or comma-separated values):\n"
+	              : "Fields (a list takes its flag repeated or comma-separated values):\n", out);
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (!editing || id != FIELD_IDENTIFIER)
+			new_usage_field(out, fields_at(id), editing);
+	fputs("\nSecrets are never taken as flag values: --KEY-file F or --KEY-stdin give a\n"
+	      "value (stored under the id of --KEY-secret, or <identifier>-KEY); --KEY-secret\n"
+	      "ID alone uses a secret already in the store.\n", out);
 }
 
 bool cmd_new_field_help(FILE *out, const char *word)
@@ -294,7 +303,8 @@ void cmd_new_usage(FILE *out)
 
 void cmd_edit_usage(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " edit ID [--non-interactive] [--answers F] [--FIELD VALUE ...]\n"
+	fputs("Usage: " AZ_PROGRAM " edit ID [--non-interactive] [--answers F]\n"
+	      "       [--FIELD VALUE ...]\n"
 	      "Change a saved connector: the wizard on a terminal, or from flags and an answers\n"
 	      "file. The saved values are the start; only what is given changes (values that no\n"
 	      "longer apply, e.g. the token after --connection ssh, are dropped). A new secret\n"

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "conncheck.h"
@@ -12,6 +13,7 @@
 #include "cmd_connector.h"
 #include "exitcode.h"
 #include "fields.h"
+#include "ident.h"
 #include "msg.h"
 #include "store_cli.h"
 
@@ -39,7 +41,8 @@ static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 void cmd_test_usage(FILE *out)
 {
 	fputs("Usage: " AZ_PROGRAM " test ID [--json] [options]\n"
-	      "Run the connectivity check of a saved connector (exit status 4 when a probe fails).\n"
+	      "Run the connectivity check of a saved connector (exit status 4 when a probe\n"
+	      "fails).\n"
 	      "\n"
 	      "Options:\n"
 	      "  --json                  the results as JSON\n"
@@ -68,6 +71,37 @@ static int test_values(struct cli_ctx *ctx, const struct connector *c, const cha
 		fprintf(ctx->err, "%s: %s\n", fields_at(used[i])->key, msg);
 	}
 	return bad ? AZ_EXIT_INVALID : AZ_EXIT_OK;
+}
+
+/*
+ * A token refused: the probe said where to make a new one; how this connector takes it is said
+ * here (the store id it names, or edit), once per store id.
+ */
+static void test_token_hint(struct cli_ctx *ctx, const struct connector *c, const char *id,
+                            const struct check_result *res, size_t n)
+{
+	const char *said = NULL;
+	char prog[CLI_PROGRAM_MAX];
+
+	cli_program(ctx, true, prog, sizeof(prog));
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].status != CHECK_FAILED || res[i].category != CHECK_CAT_AUTH)
+			continue;
+		/* The api probe's token: its own, else the one of git (the default over HTTP). */
+		const char *sid = strcmp(res[i].probe, "api") == 0 && fields_applies(c, FIELD_API_TOKEN)
+		                  ? connector_value(c, FIELD_API_TOKEN) : NULL;
+		if (!sid && strcmp(res[i].probe, "git-ssh") != 0)
+			sid = connector_value(c, FIELD_TOKEN);
+		if (!sid || (said && strcmp(said, sid) == 0))
+			continue;
+		said = sid;
+		/* A store id that looks like a token is never printed (edit drops it). */
+		if (ident_looks_like_token(sid))
+			msg_error(ctx->err, "test: give a new token with '%s edit %s'", prog, id);
+		else
+			msg_error(ctx->err, "test: with a new token, store it in place of the old one: '%s secret set %s' "
+			          "(from stdin, or typed), or give it with '%s edit %s'", prog, sid, prog, id);
+	}
 }
 
 int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
@@ -125,6 +159,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	rc = check_all_ok(res, n) ? AZ_EXIT_OK : AZ_EXIT_CHECK;
+	test_token_hint(ctx, c, argv[optind], res, n);
 out:
 	msg_capture_end(&said, &ctx->err);
 	if (a.json)

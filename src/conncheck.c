@@ -294,6 +294,11 @@ int conncheck_run(const struct connector *c, const struct conncheck_secrets *s,
 	t.transport = ssh ? CHECK_SSH : CHECK_HTTP;
 	t.api = connector_is(c, FIELD_API_ACCESS, "true");
 	t.test_repo = !u.repo && test_repo && *test_repo ? test_repo : NULL;
+	t.org = u.org;
+	t.project = u.project;
+	t.repo = u.repo;
+	t.server = u.server;
+	t.shorthand = u.shorthand;
 	t.ca_file = opts->ca_file;
 	t.allow_http = connector_is(c, FIELD_ALLOW_HTTP, "true");
 	t.timeout_ms = opts->timeout_ms;

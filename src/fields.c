@@ -758,7 +758,7 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 	}
 	if (!value || !*value) {
 		if (f->required) {
-			char id_buf[IDENT_SECRET_ID_MAX + 1];
+			char id_buf[IDENT_SECRET_ID_MAX + 1], *named;
 
 			if (f->kind == FIELD_SECRET) {
 				fields_secret_id(c, id, id_buf, sizeof(id_buf));
@@ -769,6 +769,10 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 				/* The name is there, but makes none: "required" alone would send one to the name. */
 				snprintf(msg, msglen, "required: the name has no letter or digit to make one from: give one "
 				         "(e.g. '%s')", fields_example(c, id));
+			} else if (id == FIELD_TEST_REPO && (named = azure_url_repo_named(connector_get(c, FIELD_URL)))) {
+				/* A repository's URL given as the project's: its repository is the one at hand. */
+				snprintf(msg, msglen, "required: the URL names the repository \"%s\", which can be it", named);
+				free(named);
 			} else if (f->example)
 				snprintf(msg, msglen, "required (e.g. '%s')", fields_example(c, id));
 			else if (f->choices) {

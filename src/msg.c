@@ -28,6 +28,8 @@ static void msg_vline(FILE *stream, const char *fmt, va_list ap)
 	 * and never a line break that would start a line of its own (one line per error, for scripts).
 	 */
 	utf8_defang_line(line);
+	/* What standard output holds comes first in a log taking both (2>&1 | tee): it is a pipe's, buffered. */
+	fflush(stdout);
 	fprintf(stream, AZ_PROGRAM ": %s\n", line);
 	explicit_bzero(line, (size_t)n);
 	free(line);

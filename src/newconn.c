@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "ident.h"
 #include "msg.h"
+#include "nearest.h"
 #include "newconn.h"
 #include "secret_users.h"
 #include "sshkey.h"
@@ -173,8 +174,14 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 	int rc = sshkey_check(s->v.val[FIELD_SSH_KEY], pass, msg, sizeof(msg));
 
 	/* A passphrase that does not open the key is the passphrase's to fix. */
-	if (rc == -2 && pass && pass->len)
-		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key");
+	if (rc == -2 && pass && pass->len) {
+		/* A space an editor or echo left at an end is taken as part of it: said, as it is unseen. */
+		unsigned char first = pass->data[0], last = pass->data[pass->len - 1];
+		bool blank = first == ' ' || first == '\t' || last == ' ' || last == '\t';
+		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key%s",
+		              blank ? " (it begins or ends with a space or tab, taken as part of it: only a final "
+		                      "line break is left out)" : "");
+	}
 	else if (rc != 0) {
 		newconn_key_advice(s->wizard, msg, sizeof(msg));
 		newconn_error(e, "ssh-key", "%s", msg);
@@ -217,6 +224,23 @@ static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newco
 	newconn_error(e, fields_at(id)->key, "no secret '%s' %s: %s", sid, why, s->wizard ? wizard_way : way);
 }
 
+/* "in the store", and the stored id of a kind for field id perhaps meant by sid (a typo). */
+static const char *newconn_in_store(const struct store *store, enum field_id id, const char *sid, char *buf,
+                                    size_t buflen)
+{
+	bool want_key = fields_at(id)->store_kind == STORE_KIND_SSH_PRIVATE_KEY;
+	struct store_info info;
+	struct nearest n;
+
+	nearest_start(&n, sid, strlen(sid));
+	for (size_t i = 0; store_info(store, i, &info); i++)
+		if (!ident_looks_like_token(info.id) && (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == want_key)
+			nearest_offer(&n, info.id);
+	const char *near = nearest_found(&n);
+	snprintf(buf, buflen, "in the store%s%s%s", near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	return buf;
+}
+
 /* No store yet: a secret named for field id is a field's error, reported with the others. */
 static void newconn_no_store(const struct cli_ctx *ctx, const struct connector *c,
                              const struct newconn_secrets *s, struct newconn_errors *e, int id)
@@ -242,9 +266,10 @@ void newconn_no_store_errors(const struct cli_ctx *ctx, const struct connector *
  * A new value for a store id taken: which connectors use the secret there, and the ways on (to keep this
  * value apart under a free id such as "<id>-2", to use the stored one, to replace it).
  */
-static void newconn_clash(const struct cli_ctx *ctx, struct store *store, bool wizard, int id, const char *sid,
-                          struct newconn_errors *e)
+static void newconn_clash(const struct cli_ctx *ctx, struct store *store, const struct newconn_secrets *s, int id,
+                          const char *sid, struct newconn_errors *e)
 {
+	bool wizard = s->wizard;
 	struct secret_users u;
 	char users[512] = "", refused[512], apart[IDENT_SECRET_ID_MAX + 1] = "", used[600] = "";
 	char msg[FIELD_MSG_MAX], taken[512] = "";
@@ -276,10 +301,15 @@ static void newconn_clash(const struct cli_ctx *ctx, struct store *store, bool w
 		              *apart ? ", such as '" : "", apart, *apart ? "'" : "");
 		return;
 	}
-	char prog[CLI_PROGRAM_MAX], kind[64];
-	newconn_error(e, key, "the store already has a secret '%s'%s: to use it, give --%s-secret %s instead; to "
-	              "keep this one apart, give --%s-secret %s; to replace it%s%s%s, run '%s secret set %s%s'", sid,
-	              used, key, sid, key, *apart ? apart : "NEWID", *users ? " (" : "", users,
+	char prog[CLI_PROGRAM_MAX], kind[64], use[IDENT_SECRET_ID_MAX + 192];
+	/* Its id given as well (--KEY-secret with the value): only the value is to leave out. */
+	if (s->named[id])
+		snprintf(use, sizeof(use), "give no new value (no --%s-file or --%s-stdin)", key, key);
+	else
+		snprintf(use, sizeof(use), "give --%s-secret %s instead", key, sid);
+	newconn_error(e, key, "the store already has a secret '%s'%s: to use it, %s; to keep this one apart, "
+	              "give --%s-secret %s; to replace it%s%s%s, run '%s secret set %s%s'", sid,
+	              used, use, key, *apart ? apart : "NEWID", *users ? " (" : "", users,
 	              *users ? (strchr(users, ',') ? " get the new value too)" : " gets the new value too)") : "",
 	              cli_program(ctx, true, prog, sizeof(prog)), sid,
 	              store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)));
@@ -350,7 +380,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 		bool same = s->fresh[id] && found && secbuf_equal(have, s->v.val[id]) &&
 		            info.kind == fields_at(id)->store_kind;
 		if (s->fresh[id] && st == STORE_OK && !s->replace && !same)
-			newconn_clash(ctx, *store, s->wizard, id, sid, e);
+			newconn_clash(ctx, *store, s, id, sid, e);
 		/* An edit's new value replaces its id's, never a secret of another kind (a key by a token). */
 		else if (s->fresh[id] && found && s->replace && !same &&
 		         !newconn_kind_fits(*store, id, sid, NULL, msg, sizeof(msg)))
@@ -359,8 +389,8 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			              store_kind_name(fields_at(id)->store_kind), s->wizard ? "" : " (--",
 			              s->wizard ? "" : fields_at(id)->key, s->wizard ? "" : "-secret NEWID)");
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
-			newconn_missing_secret(ctx, s, e, id, sid, "in the store", "paste the value on the Credentials "
-			                       "page, or pick a stored secret there with F4");
+			newconn_missing_secret(ctx, s, e, id, sid, newconn_in_store(*store, id, sid, msg, sizeof(msg)),
+			                       "paste the value on the Credentials page, or pick a stored secret there with F4");
 		else if (!s->fresh[id] && st == STORE_OK &&
 		         !newconn_kind_fits(*store, id, sid,
 		                            s->wizard ? NULL : cli_program(ctx, true, prog, sizeof(prog)),

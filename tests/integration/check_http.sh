@@ -194,8 +194,8 @@ probe --git-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/paymen
 	--api-repo-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_apis/git/repositories/payments-api" \
 	--timeout-ms 2000
 is "$rc" 4 "a server that never answers: exit 4"
-verdict 0 failed timeout '^no answer within 2\.0 s' "git-http, silent server"
-verdict 1 failed timeout '^no answer within 2\.0 s' "api, silent server"
+verdict 0 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' "git-http, silent server"
+verdict 1 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' "api, silent server"
 [ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
 ok $? "both probes stop at the 2 s deadline, not later than 1 s after it (took $ms ms)"
 

@@ -173,7 +173,7 @@ cp "$AZF_KNOWN_HOSTS" "$kh"
 # The deadline covers the SSH handshake (issue: respected within 1 s).
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000
 is "$rc" 4 "an SSH server that never answers: exit 4"
-verdict 0 failed timeout '^no answer within 2\.0 s' "silent SSH server"
+verdict 0 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' "silent SSH server"
 like "$(j "p[0]['message']")" 'SSH does not use https_proxy' "... and says no proxy setting helps SSH"
 [ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
 ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (took $ms ms)"

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 68
+plan 69
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -12,6 +12,16 @@ for c in new edit list show test delete export secret; do
 	like "$out" "^  $c " "--help lists the '$c' command"
 done
 is "$err" "" "--help writes nothing to stderr"
+
+# Every help fits an 80-column terminal (a line wrapped there reads as two).
+wide=
+for c in "" new edit list show test delete export secret completion; do
+	wide="$wide$("$bin" $c --help </dev/null 2>&1 | awk -v c="${c:-azrepos-connect}" 'length($0) > 80 { print c ": " $0 }')"
+done
+for f in $("$bin" new --help </dev/null | sed -n '/^Fields/,$s/^  --\([a-z-]*\)[ -].*/\1/p' | sed 's/-file$//'); do
+	wide="$wide$("$bin" help "$f" </dev/null 2>&1 | awk -v c="help $f" 'length($0) > 80 { print c ": " $0 }')"
+done
+is "$wide" "" "every --help and 'help FIELD' line fits in 80 columns"
 
 # help COMMAND: that command's --help; an unknown one is a usage error.
 run "$bin" help secret </dev/null

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 113
+plan 114
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -361,6 +361,17 @@ case "$ctl_list$out$err" in *"$esc"*) false ;; *) true ;; esac &&
 	printf '%s\n' "$ctl_list" | grep -q '^azure_payments  *x?\]0;pwned?  *HTTP .*/contoso/P?\[2J$' &&
 	printf '%s\n' "$out" | grep -q '^  Name:  *x?\]0;pwned?$'
 ok $? "list and show print a value's ESC and BEL as '?', never raw"
+# A line break or tab in a value: one row of the table, one line of show still.
+sed -e 's/"Azure Payments"/"two\\nlines"/' -e 's/"description":\t"[^"]*"/"description":\t"a\\tb\\nc"/' \
+	"$data/connectors/azure_payments.json" >"$tap_tmp/ctl/connectors/azure_payments.json"
+run "$bin" --home "$tap_tmp/ctl" list </dev/null
+ctl_list="$rc:$out"
+run "$bin" --home "$tap_tmp/ctl" show azure_payments </dev/null
+[ "$(printf '%s\n' "$ctl_list" | wc -l)" -eq 2 ] &&
+	printf '%s\n' "$ctl_list" | grep -q '^azure_payments  *two?lines  *HTTP ' &&
+	printf '%s\n' "$out" | grep -q '^  Name:  *two?lines$' &&
+	printf '%s\n' "$out" | grep -q '^  Description:  *a?b?c$'
+ok $? "list and show print a value's line break and tab as '?': its row and line stay whole"
 run "$bin" --home "$tap_tmp/ctl" show "${esc}[31mx" </dev/null
 case "$err" in *"$esc"*) false ;; *) [ "$rc" = 3 ] && printf "%s\n" "$err" | grep -Fq -- "show: '?[31mx' is not a connector identifier" ;; esac
 ok $? "a name typed with ESC in it: the error quotes it with '?'"

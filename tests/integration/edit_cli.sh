@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 67
+plan 68
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -69,6 +69,9 @@ run az edit web --non-interactive --name 'x!' --token-secret no-such-secret --sk
 is "$rc" 3 "an invalid name and a secret id not in the store: exit 3"
 like "$err" "name: .*not allowed" "the name is reported"
 like "$err" "token: no secret 'no-such-secret' in the store" "and, in the same run, the missing secret"
+run az edit web --non-interactive --token-secret web-tokn --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: token: no secret 'web-tokn' in the store (did you mean 'web-token'?): add it with 'azrepos-connect --home $home --key-file $key secret set web-tokn' or give --token-file F
+azrepos-connect: 1 error; nothing was written" "a store id mistyped: the one meant is offered"
 run az edit web --non-interactive --token-file "$tap_tmp/wrong" --ca-file "$AZF_CA" </dev/null
 is "$rc" 4 "a new token the server rejects: exit 4"
 is "$(state)" "$before" "refused edits changed neither the file nor the store"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -348,3 +348,25 @@ run az new --non-interactive --name "..." --url-type repo --url "$repo_url" --us
 	--token-file "$AZF_TOKEN_FILE" --dry-run --skip-test </dev/null
 like "$rc:$err" "^3:azrepos-connect: identifier: required: the name has no letter or digit to make one from: give one" \
 	"a name of dots: the identifier's error says the name makes none"
+
+# A repository's URL given with url-type project and no test repository: the repository it
+# names is the one offered (not an example from elsewhere); none named: the example.
+run az new --non-interactive --name web --url-type project --url "https://dev.azure.com/contoso/Payments/_git/web%20app" \
+	--username u --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: url: remove '/_git/web%20app': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')
+azrepos-connect: test-repo: required: the URL names the repository \"web app\", which can be it
+azrepos-connect: 2 errors; nothing was written" "a repository's URL as a Project's: its repository named for test-repo (exit 3)"
+nothing_written
+ok $? "... and nothing written"
+run az new --non-interactive --name web --url-type project --url "https://dev.azure.com/contoso/Payments" \
+	--username u --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: test-repo: required (e.g. 'payments-api')
+azrepos-connect: 1 error; nothing was written" "a Project URL without a test repository: required, with an example"
+
+# A key's passphrase file with a space after it (echo 'pass ' > f): not the passphrase, and the
+# unseen space is said.
+printf '%s \n' "$(cat "$AZF_SSH_KEY_ENC_PASS_FILE")" >"$tap_tmp/pass-space"
+run az new --non-interactive --name sp --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-file "$AZF_SSH_KEY_ENC" --ssh-key-passphrase-file "$tap_tmp/pass-space" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: ssh-key-passphrase: this passphrase does not open the SSH key (it begins or ends with a space or tab, taken as part of it: only a final line break is left out)
+azrepos-connect: 1 error; nothing was written" "a passphrase with a space after it: refused, the space said (exit 3)"

@@ -330,7 +330,7 @@ is "$(files)" "$before" "nothing written by any of these"
 run az new --help
 is "$(printf '%s\n' "$out" | grep -A1 -e '--identifier VALUE' | tail -n 1 | sed 's/^ *//')" \
 	"Identifier [default: from the other fields]" "the identifier is not called required: it has a default"
-is "$(printf '%s\n' "$out" | grep -A1 -e '--api-token-file F' | tail -n 1 | sed 's/^ *//')" \
+is "$(printf '%s\n' "$out" | grep -A2 -e '--api-token-file F' | tail -n 2 | sed 's/^ *//' | tr '\n' ' ' | sed 's/ $//')" \
 	"API Personal Access Token (required with api-access true) [default: over HTTP, the token above]" \
 	"the API token: required, but over HTTP the token is its default"
 run az edit --help
@@ -437,8 +437,8 @@ is "$(files)" "$before" "nothing written for any of these"
 # run's token already in place (a rerun): refused as any secret already there.
 printf 'tok-one' | az secret set pw --kind password >/dev/null 2>&1
 run http --name pwtok --token-file "$tap_tmp/t1" --token-secret pw --skip-test </dev/null
-like "$rc:$err" "^3:azrepos-connect: token: the store already has a secret 'pw': to use it, give --token-secret pw instead" \
-	"a token of the value of a stored password, under its id: exit 3, said"
+like "$rc:$err" "^3:azrepos-connect: token: the store already has a secret 'pw': to use it, give no new value \(no --token-file or --token-stdin\);" \
+	"a token of the value of a stored password, under its id: exit 3, said (its id given: not to be given again)"
 [ ! -e "$home/connectors/pwtok.json" ]
 ok $? "... no connector saved"
 

@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 96
+plan 103
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -91,6 +91,8 @@ printf 'wrong-token' | az secret set web-token >/dev/null 2>&1
 run az test web --ca-file "$AZF_CA"
 is "$rc" 4 "a rejected token: exit 4"
 like "$out" "token rejected" "the message says the token was rejected"
+is "$err" "azrepos-connect: test: with a new token, store it in place of the old one: 'azrepos-connect --home $home --key-file $key secret set web-token' (from stdin, or typed), or give it with 'azrepos-connect --home $home --key-file $key edit web'" \
+	"... and how this connector takes a new one, once for both probes"
 
 run az test nosuch
 is "$rc" 1 "a missing connector: exit 1"
@@ -209,7 +211,8 @@ echo "# test --timeout 2 against the silent server took $(( ($(date +%s%N) - t0)
 is "$rc" 4 "a server that never answers, --timeout 2: exit 4"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["category"]'),$(j 'p[1]["probe"]'),$(j 'p[1]["category"]')" \
 	"git-http,timeout,api,timeout" "... both probes fail with category timeout"
-like "$(j 'p[0]["message"]')" '^no answer within 2\.0 s' "... the message gives the deadline"
+like "$(j 'p[0]["message"]')" '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' \
+	"... the message gives the host, its port and the deadline"
 is "$(json_shape false)" "" "... and the JSON has each probe's status, category, message, duration"
 
 # A redirect to another host is not followed: the other host gets no request, no credential.
@@ -250,17 +253,45 @@ rm -f "$home/connectors/handmade.json"
 run az new --non-interactive --name "web nosuch" --url-type project --url "$project_url" --test-repo nosuch \
 	--username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" --api-access true --skip-test </dev/null
 run az test web_nosuch --ca-file "$AZF_CA" </dev/null
-like "$rc:$out" "^4:FAILED +git-http .*repository 'nosuch' not found or no access \(TF401019\): check the test repository's name" \
+like "$rc:$out" "^4:FAILED +git-http .*repository 'nosuch' of project '$AZF_PROJECT' in [a-z]+ '$AZF_ORG' not found or no access \(TF401019\): check the test repository's name" \
 	"a Project URL, its test repository missing: git-http names it (exit 4)"
-like "$out" "FAILED +api .*repository 'nosuch' not found or no access \(TF401019\): check the test repository's name" \
+like "$out" "FAILED +api .*repository 'nosuch' of project '$AZF_PROJECT' in [a-z]+ '$AZF_ORG' not found or no access \(TF401019\): check the test repository's name" \
 	"... and so does api"
 run az new --non-interactive --name "ssh nosuch" --url-type project --connection ssh \
 	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT" --test-repo nosuch \
 	--ssh-key-file "$AZF_SSH_KEY" --skip-test </dev/null
 rm -f "$kh" # an earlier case left a changed key there
 run az test ssh_nosuch --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
-like "$rc:$out" "^4:FAILED +git-ssh .*repository 'nosuch' not found or no access \(TF401019\): check the test repository's name .*, and the project in the SSH URL" \
+like "$rc:$out" "^4:FAILED +git-ssh .*repository 'nosuch' of project '$AZF_PROJECT' .*not found or no access \(TF401019\): check the test repository's name .* and the project in the SSH URL, and that the key's user can read it" \
 	"... and git-ssh over an SSH Project URL"
+
+# What is not found is named from the URL: a project mistyped in a Project URL (not only its test
+# repository is blamed), an organization mistyped, the short form without a project.
+http_try() {
+	url=$1
+	shift
+	run az new --non-interactive --name tried --url "$url" --username "$AZF_USER" --token-file "$AZF_TOKEN_FILE" \
+		--ca-file "$AZF_CA" --dry-run "$@" </dev/null
+}
+http_try "$AZF_BASE/$AZF_ORG/Paymnts" --url-type project --test-repo payments-api
+like "$rc:$out" "^4:FAILED +git-http .*repository 'payments-api' of project 'Paymnts' in [a-z]+ '$AZF_ORG' not found or no access \(TF401019\): check the test repository's name .* and the project in the URL" \
+	"a project mistyped in a Project URL: named, and the project is one to check (exit 4)"
+http_try "$AZF_BASE/contosso/$AZF_PROJECT/_git/payments-api" --url-type repo --api-access true
+like "$rc:$out" "^4:FAILED +git-http .*repository 'payments-api' of project '$AZF_PROJECT' in [a-z]+ 'contosso' not found or no access \(TF401019\): check these names in the URL" \
+	"an organization mistyped: git-http names the repository, project and organization"
+like "$out" "FAILED +api .* [a-z]+ 'contosso' not found: check it in the URL" "... api names the organization"
+http_try "$AZF_BASE/$AZF_ORG/_git/payments-api" --url-type repo
+like "$rc:$out" "^4:FAILED +git-http .*repository 'payments-api' in [a-z]+ '$AZF_ORG' not found or no access \(TF401019\): a URL without the project \(\.\.\./_git/payments-api\) works only for a repository named as its project: put the project before '_git'" \
+	"the short form .../_git/REPO of a repository not named as its project: the project is what is missing"
+# An HTTPS URL given the SSH server's port: the port is at fault, not TLS.
+http_try "https://127.0.0.1:$AZF_SSH_PORT/$AZF_ORG/$AZF_PROJECT/_git/payments-api" --url-type repo
+like "$rc:$out" "^4:FAILED +git-http .*127\.0\.0\.1 port $AZF_SSH_PORT does not answer as an HTTPS server: check the port in the URL" \
+	"an HTTPS URL with the port of an SSH server: the port is said to be wrong"
+# Both outputs into one log (2>&1 | tee): the probes' lines come before what they lead to.
+az new --non-interactive --name tried --url "$AZF_BASE/$AZF_ORG/_git/payments-api" --url-type repo --username "$AZF_USER" \
+	--token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" --dry-run </dev/null 2>&1 | cat >"$tap_tmp/both"
+is "$(cut -d' ' -f1 "$tap_tmp/both")" "FAILED
+azrepos-connect:" "one log of both outputs: the FAILED line first, then the verdict"
 
 # A connector whose store is not there (another home's, or removed): the secret it needs is named,
 # with the command that stores it.

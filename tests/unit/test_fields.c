@@ -418,12 +418,22 @@ static void test_examples(void **state)
 			if (fields_at((enum field_id)id)->required) {
 				char want[FIELD_MSG_MAX];
 
-				snprintf(want, sizeof(want), "required (e.g. '%s')", x);
+				/* The test repository: the one the URL names (a repository's URL) is offered instead. */
+				if (id == FIELD_TEST_REPO)
+					snprintf(want, sizeof(want), "required: the URL names the repository \"shop\", which "
+					         "can be it");
+				else
+					snprintf(want, sizeof(want), "required (e.g. '%s')", x);
 				expect(c, (enum field_id)id, "", NULL, want);
 			}
 		}
 	}
 	assert_string_equal(fields_example(c, FIELD_URL), "git@ssh.dev.azure.com:v3/contoso/Shop");
+	/* A URL naming no repository: the example. */
+	assert_true(fields_set(c, FIELD_URL, "git@ssh.dev.azure.com:v3/contoso/Shop", msg, sizeof(msg)));
+	char example[FIELD_MSG_MAX];
+	snprintf(example, sizeof(example), "required (e.g. '%s')", fields_example(c, FIELD_TEST_REPO));
+	expect(c, FIELD_TEST_REPO, "", NULL, example);
 	assert_true(fields_set(c, FIELD_URL_TYPE, NULL, msg, sizeof(msg)));
 	assert_true(fields_set(c, FIELD_CONNECTION, "http", msg, sizeof(msg)));
 	assert_string_equal(fields_example(c, FIELD_URL), "https://dev.azure.com/contoso/Shop/_git/ui");
