@@ -271,6 +271,10 @@ static int url_authority(struct parse *p, struct azure_url *u)
 	} else {
 		const char *colon = strchr(text, ':');
 
+		/* A path alone (a base URL left out, "$BASE" unset): the host is what is missing. */
+		if (*text == '/')
+			return msg_fail(p->msg, p->msglen, "add the scheme and host: 'https://<host>%s' (or "
+			                "git@ssh.dev.azure.com:v3/... for SSH)", text);
 		if (!colon || (slash && slash < colon))
 			return msg_fail(p->msg, p->msglen, "add the scheme: 'https://%s' (or "
 			                "git@ssh.dev.azure.com:v3/... for SSH)", text);
@@ -575,6 +579,17 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 		}
 		return url_tail(p, u, w, i, false);
 	}
+	const char *path_end = p->text + p->textlen;
+	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
+	/* A v3/ path on the web host: the same path on the SSH host. */
+	if ((dev || vs) && v3) {
+		char fixed[AZ_URL_MAX_LEN + 64];
+
+		snprintf(fixed, sizeof(fixed), "git@ssh.dev.azure.com:%.*s", (int)(path_end - p->path), p->path);
+		msg_fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use '%s'", host, fixed);
+		url_and_then(fixed, w, p->msg, p->msglen);
+		return -1;
+	}
 	if (dev || vs)
 		return msg_fail(p->msg, p->msglen, "the SSH host is ssh.dev.azure.com, not %s: use "
 		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'", host);
@@ -584,8 +599,6 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	 * vs-ssh's user is the organization, which makes its scp form one Harness refuses (not
 	 * "git@"): the same repository on the SSH host of today, in the form Harness takes.
 	 */
-	const char *path_end = p->text + p->textlen;
-	bool v3 = p->nseg && strcmp(p->segs[0].name, "v3") == 0;
 	if (vsssh && v3 && (u->scp || !u->user || p->nseg < 2 || strcmp(u->user, p->segs[1].name) != 0))
 		return msg_fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
 		                "a form Harness does not take: use the same repository on ssh.dev.azure.com, "

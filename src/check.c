@@ -92,7 +92,7 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 	r->duration_ms = (long)(clock_ms() - ctx->start_ms);
 }
 
-void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
+void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, enum check_wait at)
 {
 	long ms = (long)(ctx->deadline_ms - ctx->start_ms);
 
@@ -113,9 +113,16 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r)
 			host = ctx->reqs[i]->host;
 			snprintf(port, sizeof(port), "%s", ctx->reqs[i]->port);
 		}
-	check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no answer%s%s%s%s within %ld.%ld s: check the host "
-	             "and port, %s", host ? " from " : "", host ? host : "", host ? " port " : "", host ? port : "",
-	             ms / 1000, ms % 1000 / 100, advice);
+	/* A server that takes the connection and never answers it: another kind of server, or a port forwarded to none. */
+	if (host && (at == CHECK_WAIT_TLS || at == CHECK_WAIT_SSH))
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "%s port %s took the connection but sent nothing "
+		             "within %ld.%ld s (no %s handshake): check the port in the URL, %s", host, port, ms / 1000,
+		             ms % 1000 / 100, at == CHECK_WAIT_TLS ? "TLS" : "SSH", advice);
+	else
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no %s%s%s%s%s within %ld.%ld s: check the host "
+		             "and port, %s", at == CHECK_WAIT_CONNECT ? "connection" : "answer", !host ? "" :
+		             at == CHECK_WAIT_CONNECT ? " to " : " from ", host ? host : "", host ? " port " : "",
+		             host ? port : "", ms / 1000, ms % 1000 / 100, advice);
 }
 
 void check_names(const struct check_target *t, char *out, size_t outlen)
@@ -146,15 +153,16 @@ bool check_not_found(const struct check_ctx *ctx, struct check_result *r, const 
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (TF401019): "
 		             "check the test repository's name (as Azure DevOps shows it in the project) and the "
 		             "project in the %s, and that %s can read it", names, url, reader);
+	/* The short form's project is its repository's name: the project missing is the URL's fault. */
+	else if ((strstr(said, "TF401019") || strstr(said, "TF200016")) && t->shorthand)
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (%s): a %s "
+		             "without the project (.../_git/%s) works only for a repository named as its project: "
+		             "put the project before '_git', and check that %s can read it", names,
+		             strstr(said, "TF401019") ? "TF401019" : "TF200016", url, t->repo ? t->repo : "", reader);
 	else if (strstr(said, "TF200016"))
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "project%s%s%s not found (TF200016): check the "
 		             "project in the %s (spaces as %%20)", t->project ? " '" : "", t->project ? t->project : "",
 		             t->project ? "'" : "", url);
-	else if (strstr(said, "TF401019") && t->shorthand)
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (TF401019): a %s "
-		             "without the project (.../_git/%s) works only for a repository named as its project: "
-		             "put the project before '_git', and check that %s can read it", names, url,
-		             t->repo ? t->repo : "", reader);
 	else if (strstr(said, "TF401019"))
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_NOT_FOUND, "%s not found or no access (TF401019): check "
 		             "these names in the %s, and that %s can read the repository", *names ? names :
@@ -332,8 +340,15 @@ size_t check_run(const struct check_target *target, struct check_result *results
 		}
 		left = ctx.deadline_ms - now;
 		if (left <= 0) {
-			for (size_t i = 0; i < n; i++)
-				check_finish_timeout(&ctx, &results[i]);
+			for (size_t i = 0; i < n; i++) {
+				enum check_wait at = CHECK_WAIT_ANSWER;
+				if (ssh && i == 0)
+					at = check_ssh_waiting(ssh);
+				for (size_t k = 0; k < CHECK_MAX_REQS; k++)
+					if (ctx.reqs[k] && ctx.reqs[k]->res == &results[i])
+						at = check_req_waiting(ctx.reqs[k]);
+				check_finish_timeout(&ctx, &results[i], at);
+			}
 			break;
 		}
 		check_wait(&ctx, ssh, progress && left > CHECK_PROGRESS_MS ? CHECK_PROGRESS_MS : (long)left);

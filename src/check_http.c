@@ -456,7 +456,7 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		check_req_socks(req, d);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		check_finish_timeout(ctx, r);
+		check_finish_timeout(ctx, r, check_req_waiting(req));
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		check_req_peer(req, d);
@@ -533,6 +533,21 @@ static void check_req_not_found(struct check_req *req)
 	             *names ? " for " : "", names, *names ? "these names" : "the organization, project and repository");
 }
 
+enum check_wait check_req_waiting(const struct check_req *req)
+{
+	/* libcurl times the connect only with its TLS done; the local port is there once TCP is. */
+	curl_off_t secured = 0;
+	long local_port = 0;
+	char *url = NULL;
+
+	curl_easy_getinfo(req->easy, CURLINFO_LOCAL_PORT, &local_port);
+	curl_easy_getinfo(req->easy, CURLINFO_APPCONNECT_TIME_T, &secured);
+	curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &url);
+	if (local_port == 0)
+		return CHECK_WAIT_CONNECT;
+	return secured == 0 && url && strncasecmp(url, "https:", 6) == 0 ? CHECK_WAIT_TLS : CHECK_WAIT_ANSWER;
+}
+
 bool check_req_failed(struct check_req *req, CURLcode rc)
 {
 	struct check_ctx *ctx = req->ctx;
@@ -554,15 +569,24 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 	check_settings_hint(ctx, "tokens", hint, sizeof(hint));
 	switch (code) {
 	case 203: /* Azure's sign-in page for a browser: the token was not accepted */
-	case 401:
+	case 401: {
+		/* Azure's tokens have 52 characters (84 in the new form): a shorter one was likely cut when copied. */
+		const struct secbuf *token = strcmp(r->probe, "api") == 0 && ctx->t->api_token ? ctx->t->api_token
+		                                                                              : ctx->t->token;
 		if (req->body && strstr(req->body, "has expired"))
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
 			             "token expired: create a new PAT with Code (Read) %s", hint);
+		else if (token && token->len < 52)
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
+			             "token rejected (HTTP %ld): it has only %zu characters, fewer than an Azure DevOps "
+			             "token: give it whole (cut short when copied?), or create a new PAT with Code (Read) %s",
+			             code, token->len, hint);
 		else
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
 			             "token rejected (expired, revoked or wrong; HTTP %ld): create a new PAT with Code (Read) %s",
 			             code, hint);
 		break;
+	}
 	case 403:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_FORBIDDEN,
 		             "token lacks Code (Read) (HTTP 403): give it that scope %s, or get read access to the repository",

@@ -41,8 +41,11 @@ bool check_finished(const struct check_result *r);
 void check_finish(const struct check_ctx *ctx, struct check_result *r, enum check_status status,
                   enum check_category cat, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* "no answer within N s: ..." for a probe the deadline stopped. */
-void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r);
+/* Where a probe was when the deadline came: connecting, in its TLS or SSH handshake, or past it. */
+enum check_wait { CHECK_WAIT_ANSWER, CHECK_WAIT_CONNECT, CHECK_WAIT_TLS, CHECK_WAIT_SSH };
+
+/* "no answer from HOST port P within N s: ..." (or no connection, no handshake) for a probe the deadline stopped. */
+void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, enum check_wait at);
 
 /* "repository 'r' of project 'p' in organization 'o'": the names of the URL known, or "". */
 void check_names(const struct check_target *t, char *out, size_t outlen);
@@ -91,6 +94,9 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
                                   const char *user, const struct secbuf *token, size_t max,
                                   bool rest, check_req_done_fn done);
 
+/* Where the request was, for check_finish_timeout. */
+enum check_wait check_req_waiting(const struct check_req *req);
+
 /* Remove from the multi handle, wipe the headers, free. NULL is fine. */
 void check_req_free(struct check_req *req);
 
@@ -133,5 +139,7 @@ bool check_ssh_step(struct check_ssh *s);
 /* The socket to wait on (-1 during DNS: poll again soon) and its events. */
 int check_ssh_fd(const struct check_ssh *s, short *events);
 void check_ssh_free(struct check_ssh *s);
+/* Where the probe was, for check_finish_timeout. */
+enum check_wait check_ssh_waiting(const struct check_ssh *s);
 
 #endif

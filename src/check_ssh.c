@@ -369,8 +369,9 @@ static bool check_ssh_host_key(struct check_ssh *s)
 		r->host_key_status = CHECK_HOSTKEY_CHANGED;
 		if (where.file)
 			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
-			               "HOST KEY CHANGED for %s (now %s), differs from %s line %d: someone may be intercepting the connection; if the change is expected, remove that line",
-			               name, r->host_key_fp, where.file, where.line);
+			               "HOST KEY CHANGED for %s (now %s), differs from %s line %d: someone may be intercepting "
+			               "the connection; if the change is expected, remove that line (ssh-keygen -R '%s' -f %s)",
+			               name, r->host_key_fp, where.file, where.line, name, where.file);
 		else
 			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
 			               "HOST KEY MISMATCH for %s (got %s): it is not Azure DevOps' published key; someone may be intercepting the connection",
@@ -692,6 +693,15 @@ int check_ssh_fd(const struct check_ssh *s, short *events)
 	default:
 		return -1;
 	}
+}
+
+enum check_wait check_ssh_waiting(const struct check_ssh *s)
+{
+	/* In the handshake with the server's banner read, it did answer: slow, not silent. */
+	bool silent = s->state == CHECK_SSH_HANDSHAKE && !(s->session && ssh_get_serverbanner(s->session));
+
+	return s->state == CHECK_SSH_DNS || s->state == CHECK_SSH_CONNECTING ? CHECK_WAIT_CONNECT :
+	       silent ? CHECK_WAIT_SSH : CHECK_WAIT_ANSWER;
 }
 
 void check_ssh_free(struct check_ssh *s)

@@ -191,18 +191,21 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	return CLI_CONTINUE;
 }
 
-/* text folded at its spaces into lines of at most width bytes, each after indent spaces. */
-static void new_print_folded(FILE *out, const char *text, int indent, size_t width)
+/*
+ * text folded at its spaces into lines of at most width bytes, each after indent spaces, the lines
+ * after the first hang more spaces further in.
+ */
+static void new_print_folded(FILE *out, const char *text, int indent, int hang, size_t width)
 {
-	while (*text) {
-		size_t cut = strlen(text);
-		if (cut > width) {
-			for (cut = width; cut > 0 && text[cut] != ' '; cut--)
+	for (int line = 0; *text; line++) {
+		size_t room = line ? width - (size_t)hang : width, cut = strlen(text);
+		if (cut > room) {
+			for (cut = room; cut > 0 && text[cut] != ' '; cut--)
 				;
 			if (cut == 0) /* a word longer than a line: whole */
-				cut = width + strcspn(text + width, " ");
+				cut = room + strcspn(text + room, " ");
 		}
-		fprintf(out, "%*s%.*s\n", indent, "", (int)cut, text);
+		fprintf(out, "%*s%.*s\n", indent + (line ? hang : 0), "", (int)cut, text);
 		text += cut;
 		text += strspn(text, " ");
 	}
@@ -222,7 +225,8 @@ static void new_usage_field(FILE *out, const struct field *f, bool editing)
 		snprintf(text, sizeof(text), "--%s-file F | --%s-stdin | --%s-secret ID", f->key, f->key, f->key);
 	else
 		snprintf(text, sizeof(text), "--%s %s", f->key, what);
-	new_print_folded(out, text, 2, 77);
+	/* A flag of its own on a line after the first is not a field's (completion reads fields so). */
+	new_print_folded(out, text, 2, 2, 77);
 	n = (size_t)snprintf(text, sizeof(text), "%s", f->label);
 	/* Required, unless it has a default or is derived (a secret's derived default is its id, not it). */
 	bool derived = f->derive && f->kind != FIELD_SECRET;
@@ -235,7 +239,7 @@ static void new_usage_field(FILE *out, const struct field *f, bool editing)
 	                  : derived ? "from the other fields" : NULL;
 	if (def && n < sizeof(text))
 		snprintf(text + n, sizeof(text) - n, " [default: %s]", def);
-	new_print_folded(out, text, 8, 71);
+	new_print_folded(out, text, 8, 0, 71);
 }
 
 /*
@@ -283,7 +287,7 @@ bool cmd_new_field_help(FILE *out, const char *word)
 		return false;
 	fprintf(out, "The field %s of new and edit, on the wizard's %s page:\n", f->key, fields_page_title(f->page));
 	new_usage_field(out, f, false);
-	new_print_folded(out, f->help, 8, 70);
+	new_print_folded(out, f->help, 8, 0, 70);
 	if (f->example)
 		fprintf(out, "        e.g. %s\n", f->example);
 	if (f->kind == FIELD_SECRET)
@@ -462,9 +466,10 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 		snprintf(prompt, sizeof(prompt), "%s (not shown): ", f->label);
 		snprintf(flag, sizeof(flag), "--%s-file F", f->key);
 		if (store_cli_read_value(ctx, fields_at(fl->id)->store_kind, fl->variant == NEW_FILE ? fl->arg : NULL,
-		                         prompt, flag, &s->v.val[fl->id], msg, sizeof(msg)) == AZ_EXIT_OK)
+		                         prompt, flag, &s->v.val[fl->id], msg, sizeof(msg)) == AZ_EXIT_OK) {
 			s->fresh[fl->id] = true;
-		else {
+			s->from[fl->id] = fl->variant == NEW_FILE ? fl->arg : "standard input";
+		} else {
 			s->unread[fl->id] = true;
 			newconn_error(e, f->key, "%s", msg);
 		}
@@ -590,9 +595,14 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	bool check_ok = !checked || check_all_ok(res, n);
 	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	if (a->dry_run) {
+		/* "new host key ... accepted" by the probe: not into known_hosts, which is written too. */
+		bool key_accepted = false;
+		for (size_t i = 0; i < n; i++)
+			key_accepted |= res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED;
 		if (!a->json)
-			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s",
+			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s%s",
 			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "",
+			          key_accepted ? " (the host key accepted is not recorded)" : "",
 			          a->write_answers ? " but the answers file " : "",
 			          a->write_answers ? a->write_answers : "");
 		goto report;

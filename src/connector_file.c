@@ -193,6 +193,8 @@ char *connector_file_draft_text(const struct connector *c, const struct connecto
 	    connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_KEY_MADE, x->key_made) &&
 	    connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_BASE, x->base) &&
 	    connector_file_put_extra(root, CONNECTOR_FILE_DRAFT_CA_FILE, x->ca_file) &&
+	    (!x->base_values || cJSON_AddItemToObject(root, CONNECTOR_FILE_DRAFT_BASE_VALUES,
+	                                              connector_file_json(x->base_values))) &&
 	    connector_file_put_at(root, &x->at))
 		text = json_print(root);
 	cJSON_Delete(root);
@@ -484,6 +486,20 @@ static bool connector_file_take(cJSON *root, const char *key, char **out)
 	return ok;
 }
 
+/*
+ * Take an edit's values then (a connector file's object) out of a draft's root into
+ * d->base_values: none when it is not one (or out of memory: the draft is then one without).
+ */
+static void connector_file_take_base(cJSON *root, const char *name, struct connector_draft *d)
+{
+	cJSON *item = cJSON_DetachItemFromObjectCaseSensitive(root, CONNECTOR_FILE_DRAFT_BASE_VALUES);
+	char msg[256];
+
+	if (cJSON_IsObject(item))
+		d->base_values = connector_file_from_json(item, name, true, msg, sizeof(msg));
+	cJSON_Delete(item);
+}
+
 /* Take a draft's place out of root into *at (none: -1); false when out of memory. */
 static bool connector_file_take_at(cJSON *root, struct connector_draft_at *at)
 {
@@ -553,6 +569,8 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 		cJSON_Delete(root);
 		return NULL;
 	}
+	if (d)
+		connector_file_take_base(root, name, d);
 	bool taken = !d || (connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_FILE, &d->key_file) &&
 	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_KEY_MADE, &d->key_made) &&
 	                    connector_file_take(root, CONNECTOR_FILE_DRAFT_BASE, &d->base) &&
@@ -597,6 +615,7 @@ void connector_file_draft_free(struct connector_draft *d)
 	free(d->key_made);
 	free(d->base);
 	free(d->ca_file);
+	connector_free(d->base_values);
 	*d = (struct connector_draft){ .at = CONNECTOR_FILE_DRAFT_NOWHERE };
 }
 

@@ -72,11 +72,14 @@ struct connector *connector_file_parse_answers(const char *text, size_t len, con
  * fingerprint and comment of the public key of an SSH key made in that run
  * (lost with it: only the public key may be in Azure DevOps), under the
  * next; an edit's draft also holds the sum of the connector it changes
- * (base), so that changes are never offered on a connector changed since.
+ * (base) and its values then: changes are never offered as they are on a
+ * connector changed since, but over what was saved there (only the fields
+ * the draft changed are its own).
  */
 #define CONNECTOR_FILE_DRAFT_KEY_FILE "ssh-key-file"
 #define CONNECTOR_FILE_DRAFT_KEY_MADE "ssh-key-made"
 #define CONNECTOR_FILE_DRAFT_BASE "edit-of"
+#define CONNECTOR_FILE_DRAFT_BASE_VALUES "edit-of-values"
 /* A CA file given on the test page (C): trusted again when the test runs again. */
 #define CONNECTOR_FILE_DRAFT_CA_FILE "ca-file"
 /*
@@ -105,6 +108,7 @@ struct connector_draft {
 	char *key_file;
 	char *key_made; /* "SHA256:... comment" */
 	char *base;     /* connector_file_sum of the connector an edit changes */
+	struct connector *base_values; /* ... and its values (connector_file_json) */
 	char *ca_file;
 	struct connector_draft_at at; /* .page -1: no place */
 };

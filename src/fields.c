@@ -230,6 +230,12 @@ static bool fields_check_test_repo(const struct connector *c, const char *v,
 		snprintf(msg, msglen, "remove the '.git' suffix: the repository is \"%.*s\"", (int)(len - 4), v);
 		return false;
 	}
+	/* A path copied from a URL ("Payments/_git/api", "_git/api"): its last part is the name. */
+	const char *slash = strrchr(v, '/');
+	if (slash && !strstr(v, "://") && !strchr(v, '@') && azure_name_check(slash + 1, AZURE_NAME_REPO, NULL, 0)) {
+		snprintf(msg, msglen, "give the repository's name alone, e.g. \"%s\", not a path", slash + 1);
+		return false;
+	}
 	/* The name as a URL has it ("web%20app"): the name is wanted, as the export encodes it for Harness. */
 	char *plain = strchr(v, '%') ? azure_name_decode(v, len) : NULL;
 	bool encoded = plain && strcmp(plain, v) != 0 && azure_name_check(plain, AZURE_NAME_REPO, NULL, 0);

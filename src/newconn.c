@@ -150,7 +150,7 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 			continue;
 		}
 		if (v && !newconn_secret_ok(id, v, msg, sizeof(msg)))
-			newconn_error(e, f->key, "%s", msg);
+			newconn_error(e, f->key, "%s%s%s", s->from[id] ? s->from[id] : "", s->from[id] ? ": " : "", msg);
 	}
 }
 

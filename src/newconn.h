@@ -29,6 +29,8 @@ struct newconn_secrets {
 	bool fresh[FIELD_COUNT];        /* given as a value (file, stdin, typed): to be stored */
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
+	const char *from[FIELD_COUNT];  /* where a value was read (a file's name, "standard input"), for
+	                                 * its errors; NULL: typed or not given */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */
 	const struct connector *base;   /* edit: the connector as saved */
 	bool wizard;                    /* messages name the wizard's ways, not flags */

@@ -295,6 +295,55 @@ static const struct check_result *check_ca_failure(const struct wizard *w)
 	return NULL;
 }
 
+/*
+ * The field the first failure points at, for E to open: the URL (a name not found, a host or port,
+ * not git), the token of the probe it refused, the SSH key; -1 for none (a host key or CA file,
+ * which A and C take, a refusal before connecting).
+ */
+static int check_fault_field(const struct wizard *w)
+{
+	if (check_ca_failure(w))
+		return -1;
+	for (size_t i = 0; i < w->nres; i++) {
+		const struct check_result *r = &w->res[i];
+		if (r->status != CHECK_FAILED)
+			continue;
+		switch (r->category) {
+		case CHECK_CAT_AUTH:
+		case CHECK_CAT_FORBIDDEN:
+			if (strcmp(r->probe, "git-ssh") == 0)
+				return FIELD_SSH_KEY;
+			/* The API's own token: given on its field (over HTTP an empty one is the token above). */
+			if (strcmp(r->probe, "api") == 0 && fields_applies(w->c, FIELD_API_TOKEN) &&
+			    (!fields_applies(w->c, FIELD_TOKEN) || (w->in[FIELD_API_TOKEN].buf && w->in[FIELD_API_TOKEN].buf->len)))
+				return FIELD_API_TOKEN;
+			return FIELD_TOKEN;
+		case CHECK_CAT_DNS:
+		case CHECK_CAT_CONNECT:
+		case CHECK_CAT_TLS:
+		case CHECK_CAT_NOT_FOUND:
+		case CHECK_CAT_PROTOCOL:
+		case CHECK_CAT_TIMEOUT:
+			return FIELD_URL;
+		default:
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* E: the page of the field at fault, that field in focus. */
+static void check_edit_fault(struct wizard *w, enum field_id id)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+
+	wizard_goto(w, (int)fields_at(id)->page);
+	size_t n = wizard_items(w, w->page, items);
+	for (size_t i = 0; i < n; i++)
+		if (items[i].id == id && !items[i].sid)
+			w->focus = (int)i;
+}
+
 /* What is wrong with path as a CA file ("" when fine): said here, plainly, rather than as a TLS
  * failure of every probe. */
 static void check_ca_file_msg(const char *path, char *msg, size_t msglen)
@@ -448,20 +497,24 @@ void page_check_draw(struct wizard *w)
 		[TEST_RUNNING] = "Esc stop the test",
 		[TEST_PASSED] = "Enter finish",
 		[TEST_SAVED] = "Enter finish",
-		[TEST_FAILED] = "R retry  B back  S save anyway  ^C quit",
+		[TEST_FAILED] = "", /* made below: what it offers depends on the failure */
 		[TEST_ERRORS] = "Enter or B back to the review  ^C quit",
 		[TEST_SAVING] = "", /* a new store's passphrase box says its own keys */
 	};
 	const struct check_result *unknown = check_unknown_key(w), *ca = check_ca_failure(w);
-	char k[128];
+	int fault = w->check == TEST_FAILED ? check_fault_field(w) : -1;
+	char k[160], edit[64] = "";
 	int top, bottom;
 
+	if (fault >= 0)
+		snprintf(edit, sizeof(edit), "  E edit %s", fields_at(fault)->label);
 	/* A dry run saves nothing: S only ends it (and writes --write-answers). */
 	bool dry = w->start->dry_run;
-	snprintf(k, sizeof(k), "%s%s%s", dry && w->check == TEST_FAILED ? "R retry  B back  S end the dry run  ^C quit"
-	         : keys[w->check],
-	         w->check == TEST_FAILED && unknown ? "  A trust the host key" : "",
-	         w->check == TEST_FAILED && ca ? "  C CA file" : "");
+	if (w->check == TEST_FAILED)
+		snprintf(k, sizeof(k), "R retry  B back%s  S %s  ^C quit%s%s", edit, dry ? "end the dry run" : "save anyway",
+		         unknown ? "  A trust the host key" : "", ca ? "  C CA file" : "");
+	else
+		snprintf(k, sizeof(k), "%s", keys[w->check]);
 	wizard_frame(w, k, &top, &bottom);
 	/* The deadline is said up front: a silent server is waited for that long, not for ever. */
 	int limit_ms = w->start->check.timeout_ms > 0 ? w->start->check.timeout_ms : CHECK_DEFAULT_TIMEOUT_MS;
@@ -515,16 +568,17 @@ void page_check_draw(struct wizard *w)
 			         "Azure DevOps: it is in %s.", w->pub_path);
 			y += wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN)) + 1;
 		}
-		wizard_wrap(y, 1, COLS - 2, 2, dry
-		            ? (stopped ? "The test was stopped. Run it again (R), change the values (B), or end "
-		                         "the dry run (S)."
-		                       : "The test failed. Fix the values (B), try again (R), or end the dry run "
-		                         "(S).")
-		            : stopped
-		            ? "The test was stopped: nothing is saved yet. Run it again (R), change the values "
-		              "(B), or save anyway (S)."
-		            : "The test failed: nothing is saved yet. Fix the values (B), try again (R), or "
-		              "save anyway (S).", term_style(TERM_PLAIN));
+		char text[256], to_edit[80] = "";
+		if (fault >= 0)
+			snprintf(to_edit, sizeof(to_edit), "; E goes to the %s", fields_at(fault)->label);
+		if (stopped)
+			snprintf(text, sizeof(text), "The test was stopped%s. Run it again (R), change the values (B%s), "
+			         "or %s (S).", dry ? "" : ": nothing is saved yet", to_edit,
+			         dry ? "end the dry run" : "save anyway");
+		else
+			snprintf(text, sizeof(text), "The test failed%s. Fix the values (B%s), try again (R), or %s (S).",
+			         dry ? "" : ": nothing is saved yet", to_edit, dry ? "end the dry run" : "save anyway");
+		wizard_wrap(y, 1, COLS - 2, 2, text, term_style(TERM_PLAIN));
 	} else if (w->check == TEST_SAVED || w->check == TEST_PASSED) {
 		/*
 		 * Saved anyway, it names each failure and the command to test again: every row there is,
@@ -565,6 +619,8 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 				check_save(w);
 		} else if (chr && (ch == 'c' || ch == 'C') && check_ca_failure(w))
 			check_ask_ca_file(w);
+		else if (chr && (ch == 'e' || ch == 'E') && check_fault_field(w) >= 0)
+			check_edit_fault(w, (enum field_id)check_fault_field(w));
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char host[300], ktype[64], kept[600], q[1536];
 			bool dry = w->start->dry_run;
@@ -584,7 +640,8 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		} else {
 			/* Enter, most likely: not taken without a word, the page's keys are named. */
 			snprintf(w->status, sizeof(w->status), "not a key of this page: R runs the test again, B goes "
-			         "back to the values, S %s%s%s", w->start->dry_run ? "ends the dry run" : "saves anyway",
+			         "back to the values, S %s%s%s%s", w->start->dry_run ? "ends the dry run" : "saves anyway",
+			         check_fault_field(w) >= 0 ? ", E edits the value at fault" : "",
 			         unknown ? ", A trusts the host key" : "", check_ca_failure(w) ? ", C takes a CA file" : "");
 		}
 		break;

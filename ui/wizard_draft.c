@@ -174,6 +174,7 @@ bool wizard_draft_save(struct wizard *w)
 		.key_file = (char *)key_file,
 		.key_made = *w->pub_id ? w->pub_id : NULL,
 		.base = w->start->base && connector_file_sum(w->start->base, sum) ? sum : NULL,
+		.base_values = (struct connector *)w->start->base,
 		.ca_file = *w->ca_file ? w->ca_file : NULL,
 		.at = at,
 	};
@@ -269,6 +270,24 @@ static void wizard_draft_resume_values(struct wizard *w, const struct connector 
 }
 
 /*
+ * A draft's changes resumed on a connector another run saved since: over what it saved, as the
+ * draft's base (was) to merge from (wizard_rebase); the fields both changed are said.
+ */
+static void wizard_draft_resume_merge(struct wizard *w, const struct connector *was)
+{
+	const struct connector *found = w->start->base;
+	char both[256]; /* the labels of the fields both changed: a few at most */
+
+	w->start->base = was;
+	if (!wizard_rebase(w, both, sizeof(both))) {
+		w->start->base = found;
+		return;
+	}
+	if (*both)
+		snprintf(w->status, sizeof(w->status), "changed by the other run too, the draft's values kept: %s", both);
+}
+
+/*
  * Back where the draft was left (an older draft says nowhere: the first page, as then), but never
  * past a page with something to fix (a saved connector has that identifier now; a secret, never
  * in a draft, is to be given again): on that one then, its messages shown, as F10 does. The page
@@ -341,17 +360,23 @@ void wizard_draft_resume(struct wizard *w)
 	if (extra.key_made)
 		snprintf(lost, sizeof(lost), " The SSH key made with F3 in that run is lost: if its public key was added "
 		         "in Azure DevOps, remove it there (%.250s).", extra.key_made);
-	if (w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
-	                           strcmp(extra.base, sum) == 0)) {
-		/* Changes to what the connector was then would undo what was saved since. */
+	bool moved = w->start->editing && !(extra.base && connector_file_sum(w->start->base, sum) &&
+	                                    strcmp(extra.base, sum) == 0);
+	/* The connector as that run found it: its changes can go over what was saved since. */
+	bool mergeable = moved && extra.base_values && connector_file_sum(extra.base_values, sum) &&
+	                 strcmp(extra.base, sum) == 0;
+	if (moved && !mergeable) {
+		/* Changes to what the connector was then (an older draft has no values of it) would undo what was saved since. */
 		snprintf(w->status, sizeof(w->status), "changes to this connector typed %s%s were not saved, "
 		         "and it was changed since: not offered (they stay in %s until this edit keeps its own).%s",
 		         *when ? "on " : "before", when, path, lost);
 	} else {
-		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s). Go on with %s? %s%s%.200s%s.%s%.200s%s%s",
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s)%s. Go on with %s? %s%s%.200s%s.%s%.200s%s%s",
 		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
 		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
 		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
+		         mergeable ? ", and another run saved it since: they go over what it saved (its values "
+		                     "where they changed nothing)" : "",
 		         w->start->editing ? "them" : "it",
 		         w->start->editing ? "Secrets typed then are not in the draft: the stored ones are used unless "
 		                             "given again"
@@ -368,6 +393,8 @@ void wizard_draft_resume(struct wizard *w)
 			/* Taken up: this run's now, removed once saved. */
 			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
 			w->draft_ours = true;
+			if (mergeable)
+				wizard_draft_resume_merge(w, extra.base_values);
 			wizard_draft_resume_at(w, extra.at);
 		}
 	}

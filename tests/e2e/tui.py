@@ -353,12 +353,14 @@ class Tui:
 
     def __exit__(self, kind, err, tb):
         """A scenario written as 'with Tui(...) as t:' ends with its program
-        stopped. One that timed out is said in a diagnostic (its failed check
-        was already counted) and the checks after it still run."""
+        stopped. One that timed out fails the test (the checks it did not reach
+        are not counted: the plan alone would not always tell), said in a
+        diagnostic; the checks after it still run."""
         self.close()
         if kind is not None and issubclass(kind, TuiTimeout):
             if self.tap:
                 self.tap.diag("stopped: %s" % err)
+                self.tap.failed += 1
             return True
         return False
 

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(73)
+tap = Tap(79)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -234,23 +234,39 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
            "back on the review after the store said so: the taken store id is said there too")
     t.quit()
 
-# Changes left in a draft, then the connector changed by another run: never offered over
-# that change; deleting the connector deletes its draft.
+# Changes left in a draft, then the connector changed by another run: offered over that change
+# (the other run's values where the draft changed nothing, the draft's kept where both changed,
+# said); no, and the saved values show.
 with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Name *")
     t.focus("Description")
+    t.send(CTRL_U)
     t.type("typed on the old one")
     t.quit()
-other = subprocess.run(base + ["edit", "api", "--non-interactive", "--skip-test", "--description", "changed meanwhile"],
-                       capture_output=True, text=True)
-with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
-    t.wait_for("Name *")
-    said = " ".join(t.screen_text().split())
-    tap.ok(other.returncode == 0 and not t.has("Resume") and "it was changed since: not offered" in said and
-           (t.value("Description") or "").strip() == "changed meanwhile",
-           "a draft of changes to a connector changed since is not offered; the saved values show")
-    t.send(CTRL_C)
-    tap.is_(t.wait_exit(), 5, "nothing typed: Ctrl-C quits at once")
+other = subprocess.run(base + ["edit", "api", "--non-interactive", "--skip-test", "--description", "changed meanwhile",
+                               "--tags", "later"], capture_output=True, text=True)
+for answer in ("n", "y"):
+    with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+        t.wait_for("Resume")
+        said = " ".join(t.box_words().split())
+        if answer == "n":
+            tap.ok(other.returncode == 0 and "anotherrunsaveditsince:theygooverwhatitsaved" in said,
+                   "a draft of changes to a connector changed since: offered, over what the other run saved")
+            t.send("n")
+            t.wait_for("Name *")
+            tap.ok((t.value("Description") or "").strip() == "changed meanwhile" and
+                   (t.value("Tags") or "").strip() == "later", "... no: the saved values show")
+            t.send(CTRL_C)
+            tap.is_(t.wait_exit(), 5, "... nothing typed: Ctrl-C quits at once (the draft kept)")
+        else:
+            t.send("y")
+            t.wait_for("Name *")
+            tap.ok((t.value("Description") or "").strip() == "typed on the old one" and
+                   (t.value("Tags") or "").strip() == "later" and
+                   "changed by the other run too, the draft's values kept: Description" in
+                   " ".join(t.screen_text().split()),
+                   "... yes: the draft's description over the other's (said), the other's tags taken")
+            t.quit()
 # A new PAT under the id the API token names too: the review says the API token gets that new value.
 made = new_http(base, azf, "fx", "--api-access", "true", "--skip-test")
 with Tui(base + ["edit", "fx"], tap=tap) as t:
@@ -465,5 +481,27 @@ with Tui(base + ["edit", "tagged", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.wait_for("Check the values")
     t.send(ENTER)
     t.finish("connector 'tagged' unchanged: nothing written", "git-http", "an edit of tags left as they were")
+# A failed test offers E: the field at fault in focus (the token refused, the URL whose names are not
+# found), its value kept; fixed there, the test passes.
+made = new_http(base, azf, "efix", "--skip-test")
+with Tui(base + ["edit", "efix", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.focus("URL")
+    t.send(CTRL_U)
+    t.type(azf["AZF_REPO_URL"].replace("/Payments/", "/Paymnts/"))
+    t.to_test()
+    t.wait_for("FAILED", timeout=30)
+    said = " ".join(t.screen_text().split())
+    tap.ok(made.returncode == 0 and t.has("E edit URL") and "E goes to the URL" in said and
+           "project 'Paymnts'" in said, "a project not found: E offered, to the URL, the project named")
+    t.send("e")
+    t.wait_for("URL type *")
+    tap.ok(t.focused_label() in ("URL", "URL *") and "Paymnts" in (t.value("URL") or ""),
+           "E: the Details page, the URL in focus, as typed")
+    t.send(CTRL_U)
+    t.type(azf["AZF_REPO_URL"])
+    t.to_test()
+    t.finish("connector 'efix' unchanged: nothing written", "git-http", "the URL fixed after E")
 tap.done()
 PY

@@ -194,8 +194,8 @@ probe --git-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/paymen
 	--api-repo-url "https://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_apis/git/repositories/payments-api" \
 	--timeout-ms 2000
 is "$rc" 4 "a server that never answers: exit 4"
-verdict 0 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' "git-http, silent server"
-verdict 1 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' "api, silent server"
+verdict 0 failed timeout '^127\.0\.0\.1 port [0-9]+ took the connection but sent nothing within 2\.0 s \(no TLS handshake\): check the port in the URL' "git-http, silent server (connected, no TLS answer)"
+verdict 1 failed timeout '^127\.0\.0\.1 port [0-9]+ took the connection but sent nothing within 2\.0 s \(no TLS handshake\): check the port in the URL' "api, silent server"
 [ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
 ok $? "both probes stop at the 2 s deadline, not later than 1 s after it (took $ms ms)"
 
@@ -234,7 +234,7 @@ verdict 0 failed config '^plain http refused .*--allow-http true for a lab serve
 echo "# refused in $ms ms"
 probe --git-url "http://127.0.0.1:$AZF_SILENT_PORT/contoso/Payments/_git/payments-api$refs" --username u \
 	--token-file "$tok" --timeout-ms 1000 --allow-http
-verdict 0 failed timeout 'no answer' "http:// with --allow-http connects"
+verdict 0 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 1\.0 s' "http:// with --allow-http connects (no TLS to wait for: no answer)"
 is "$(tail -n +"$((silent_before + 1))" "$AZF_SILENT_LOG" | grep -c '^accepted ')" 1 \
 	"refused before connecting: the server saw one connection, from the run with --allow-http"
 

@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 99
+plan 100
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -126,6 +126,11 @@ ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
 is "$rc" 4 "changed host key: exit 4, even with --accept-host-key"
 verdict 0 failed host-key "^HOST KEY CHANGED for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT \\(now $fp\\), differs from $kh line 2" \
 	"changed host key"
+# The command it gives removes that line, and only that one.
+fix=$(j 'p[0]["message"]' | sed -n "s/.*(\\(ssh-keygen -R '[^']*' -f [^ ]*\\))\$/\\1/p")
+[ -n "$fix" ] && eval "$fix" >/dev/null 2>&1 && [ "$(cat "$kh")" = "# first line" ]
+ok $? "... and the ssh-keygen -R it gives removes that line (only)"
+printf '# first line\n[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/other_host_key.pub")" >"$kh"
 is "$(j 'p[0]["host_key"]')" changed "the JSON says changed"
 
 # A key marked @revoked for the host: refused though another line lists it, whatever is accepted.
@@ -173,7 +178,7 @@ cp "$AZF_KNOWN_HOSTS" "$kh"
 # The deadline covers the SSH handshake (issue: respected within 1 s).
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000
 is "$rc" 4 "an SSH server that never answers: exit 4"
-verdict 0 failed timeout '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' "silent SSH server"
+verdict 0 failed timeout '^127\.0\.0\.1 port [0-9]+ took the connection but sent nothing within 2\.0 s \(no SSH handshake\): check the port in the URL' "silent SSH server (connected, no SSH answer)"
 like "$(j "p[0]['message']")" 'SSH does not use https_proxy' "... and says no proxy setting helps SSH"
 [ "$ms" -ge 1900 ] && [ "$ms" -le 3000 ]
 ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (took $ms ms)"
@@ -212,7 +217,7 @@ verdict 0 failed dns "^cannot resolve host '-no-such-host\\.invalid'" "unknown S
 # git-ssh and api run together under one deadline: one slow probe does not hold the other.
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_SILENT_PORT" --timeout-ms 2000 --ca-file "$AZF_CA" \
 	--api --api-base "$AZF_BASE/contoso" --api-repo-url "$AZF_BASE/contoso/Payments/_apis/git/repositories/payments-api" --api-token-file "$AZF_TOKEN_FILE"
-verdict 0 failed timeout 'no answer' "git-ssh times out"
+verdict 0 failed timeout 'took the connection but sent nothing within 2\.0 s \(no SSH handshake\)' "git-ssh times out"
 verdict 1 ok null 'repository payments-api found' "api passes meanwhile"
 # The API of an SSH connector is not on the SSH host's port: where it was called is said.
 ssh_probe "$repo" "$AZF_SSH_KEY" --api --api-base "https://127.0.0.1:1/contoso" --api-token-file "$AZF_TOKEN_FILE"

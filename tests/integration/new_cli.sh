@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -66,6 +66,8 @@ run az new --non-interactive --dry-run --answers "$tap_tmp/ssh.json" --ssh-key-f
 is "$rc" 0 "--dry-run with --accept-host-key: the check passes, exit 0"
 nothing_written
 ok $? "--dry-run records no host key, writes nothing"
+is "$err" "azrepos-connect: dry run: valid, check passed; nothing was written (the host key accepted is not recorded)" \
+	"... and says the key the probe accepted is not recorded"
 home="$tap_tmp/home"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null

@@ -301,7 +301,7 @@ for t in "bom|the value starts with a byte-order mark" "blank|the value is only 
 	"user-colon|a token has no ':': give the token alone"; do
 	run http --name web10 --token-file "$tap_tmp/${t%%|*}" --skip-test </dev/null
 	is "$rc" 3 "a token file (${t%%|*}): exit 3"
-	like "$err" "token: ${t#*|}" "a token file (${t%%|*}): said so"
+	like "$err" "token: $tap_tmp/${t%%|*}: ${t#*|}" "a token file (${t%%|*}): said so, the file named"
 done
 unlike "$err" "$(cat "$AZF_TOKEN_FILE")" "the token is not quoted back"
 run "$bin" --home "$tap_tmp/home-pat" --key-file "$key" secret set web-pat --from-file "$tap_tmp/bearer" </dev/null
@@ -384,7 +384,7 @@ is "$rc:$err" "3:azrepos-connect: deploy-key: that is an SSH private key: store 
 run az new --non-interactive --name web6 --url-type repo --url "$repo_url" --username ci \
 	--token-file "$AZF_SSH_KEY" </dev/null
 is "$rc:$(printf '%s\n' "$err" | grep -e '^azrepos-connect: token')" \
-	"3:azrepos-connect: token: that is an SSH private key, not a token (an SSH key goes with connection type SSH)" \
+	"3:azrepos-connect: token: $AZF_SSH_KEY: that is an SSH private key, not a token (an SSH key goes with connection type SSH)" \
 	"--token-file given a key: exit 3, said what it is (not its line breaks)"
 is "$(files)" "$before" "nothing written"
 # The same key under an id a connector takes as its token: --kind would only be refused next.
@@ -409,7 +409,7 @@ is "$rc:$err" "3:azrepos-connect: api-token: only one secret can come from stdin
 azrepos-connect: 1 error; nothing was written" "two secrets from stdin: exit 3, the second said with the way out"
 run http --name twice --token-stdin --api-access true --api-token-stdin --skip-test </dev/null
 is "$rc:$err" "3:azrepos-connect: api-token: only one secret can come from stdin; use --api-token-file F
-azrepos-connect: token: the value is empty
+azrepos-connect: token: standard input: the value is empty
 azrepos-connect: 2 errors; nothing was written" \
 	"... stdin empty: the token said empty, the API token only refused (never judged by the token's value)"
 run http --name twice --token-file "$tap_tmp/t1" --skip-test --output yaml </dev/null

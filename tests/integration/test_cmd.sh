@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 103
+plan 106
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -91,8 +91,14 @@ printf 'wrong-token' | az secret set web-token >/dev/null 2>&1
 run az test web --ca-file "$AZF_CA"
 is "$rc" 4 "a rejected token: exit 4"
 like "$out" "token rejected" "the message says the token was rejected"
+like "$out" "token rejected \(HTTP 401\): it has only 11 characters, fewer than an Azure DevOps token: give it whole \(cut short when copied\?\), or create a new PAT" \
+	"... and, shorter than Azure's tokens, that it may have been cut short"
 is "$err" "azrepos-connect: test: with a new token, store it in place of the old one: 'azrepos-connect --home $home --key-file $key secret set web-token' (from stdin, or typed), or give it with 'azrepos-connect --home $home --key-file $key edit web'" \
 	"... and how this connector takes a new one, once for both probes"
+printf '%s' "$(cat "$AZF_TOKEN_FILE" | tr 'a-z' 'b-za')" | az secret set web-token >/dev/null 2>&1
+run az test web --ca-file "$AZF_CA"
+like "$rc:$out" "^4:FAILED +git-http .*token rejected \(expired, revoked or wrong; HTTP 401\): create" \
+	"a wrong token of a token's length: rejected, nothing said of its length"
 
 run az test nosuch
 is "$rc" 1 "a missing connector: exit 1"
@@ -211,7 +217,7 @@ echo "# test --timeout 2 against the silent server took $(( ($(date +%s%N) - t0)
 is "$rc" 4 "a server that never answers, --timeout 2: exit 4"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["category"]'),$(j 'p[1]["probe"]'),$(j 'p[1]["category"]')" \
 	"git-http,timeout,api,timeout" "... both probes fail with category timeout"
-like "$(j 'p[0]["message"]')" '^no answer from 127\.0\.0\.1 port [0-9]+ within 2\.0 s' \
+like "$(j 'p[0]["message"]')" '^127\.0\.0\.1 port [0-9]+ took the connection but sent nothing within 2\.0 s \(no TLS handshake\): check the port in the URL' \
 	"... the message gives the host, its port and the deadline"
 is "$(json_shape false)" "" "... and the JSON has each probe's status, category, message, duration"
 
@@ -280,9 +286,11 @@ http_try "$AZF_BASE/contosso/$AZF_PROJECT/_git/payments-api" --url-type repo --a
 like "$rc:$out" "^4:FAILED +git-http .*repository 'payments-api' of project '$AZF_PROJECT' in [a-z]+ 'contosso' not found or no access \(TF401019\): check these names in the URL" \
 	"an organization mistyped: git-http names the repository, project and organization"
 like "$out" "FAILED +api .* [a-z]+ 'contosso' not found: check it in the URL" "... api names the organization"
-http_try "$AZF_BASE/$AZF_ORG/_git/payments-api" --url-type repo
+http_try "$AZF_BASE/$AZF_ORG/_git/payments-api" --url-type repo --api-access true
 like "$rc:$out" "^4:FAILED +git-http .*repository 'payments-api' in [a-z]+ '$AZF_ORG' not found or no access \(TF401019\): a URL without the project \(\.\.\./_git/payments-api\) works only for a repository named as its project: put the project before '_git'" \
 	"the short form .../_git/REPO of a repository not named as its project: the project is what is missing"
+like "$out" "FAILED +api .*repository 'payments-api' in [a-z]+ '$AZF_ORG' not found or no access \(TF[0-9]+\): a URL without the project" \
+	"... the api probe says the same (not a project named as the repository)"
 # An HTTPS URL given the SSH server's port: the port is at fault, not TLS.
 http_try "https://127.0.0.1:$AZF_SSH_PORT/$AZF_ORG/$AZF_PROJECT/_git/payments-api" --url-type repo
 like "$rc:$out" "^4:FAILED +git-http .*127\.0\.0\.1 port $AZF_SSH_PORT does not answer as an HTTPS server: check the port in the URL" \

@@ -816,9 +816,16 @@ static const struct bad bad[] = {
 	  "a port needs the ssh:// form: 'ssh://git@ssh.dev.azure.com:22/v3/contoso/Payments/web'" },
 	{ "ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false, "the SSH user for ssh.dev.azure.com is 'git'" },
 	{ "bob@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false, "the SSH user for ssh.dev.azure.com is 'git'" },
+	/* A v3/ path on the web host: that path on the SSH host, and what is then still wrong. */
 	{ "git@dev.azure.com:v3/contoso/Payments/web", TR, CS, false,
-	  "the SSH host is ssh.dev.azure.com, not dev.azure.com" },
-	{ "git@contoso.visualstudio.com:v3/contoso/Payments/web", TR, CS, false, "the SSH host is ssh.dev.azure.com" },
+	  "the SSH host is ssh.dev.azure.com, not dev.azure.com: use 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "git@contoso.visualstudio.com:v3/contoso/Payments/web", TR, CS, false,
+	  "the SSH host is ssh.dev.azure.com, not contoso.visualstudio.com: use "
+	  "'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
+	{ "ssh://git@dev.azure.com/v3/contoso/Payments/web", TP, CS, false,
+	  "use 'git@ssh.dev.azure.com:v3/contoso/Payments/web', and then remove '/web'" },
+	{ "git@dev.azure.com:contoso/Payments/web", TR, CS, false,
+	  "the SSH host is ssh.dev.azure.com, not dev.azure.com: use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'" },
 	{ "https://ssh.dev.azure.com/v3/contoso/Payments/web", TR, CH, false, "ssh.dev.azure.com is the SSH host" },
 	/* The SSH form offered is the one Harness takes (vs-ssh's is refused for SSH too). */
 	{ "https://vs-ssh.visualstudio.com/v3/contoso/Payments", TP, CH, false, "vs-ssh.visualstudio.com is the SSH host: "
@@ -885,6 +892,9 @@ static const struct bad bad[] = {
 	{ "ssh://tfs.example.com:22/tfs/DefaultCollection/Payments", TP, CS, false,
 	  "this server wants '.../_git/<repo>': choose URL type Repository" },
 	{ "dev.azure.com/contoso/Payments", TP, CH, false, "add the scheme: 'https://dev.azure.com/contoso/Payments'" },
+	/* A path alone (a base URL in a variable left unset): the host is missing, not only the scheme. */
+	{ "/contoso/Payments/_git/web", TR, CH, false,
+	  "add the scheme and host: 'https://<host>/contoso/Payments/_git/web'" },
 	{ "ftp://dev.azure.com/contoso/Payments", TP, CH, false, "not 'ftp://'" },
 	{ "git://example.com/Payments", TP, CH, false, "not 'git://'" },
 	{ "https://dev.azure.com/contoso//Payments", TP, CH, false, "remove the extra '/' from the path" },

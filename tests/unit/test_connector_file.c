@@ -137,7 +137,10 @@ static void test_round_trip_values(void **state)
 	connector_free(back);
 }
 
-/* A draft's extras (the key file, an F3 key's note, an edit's base, a CA file) come back apart from the values. */
+/*
+ * A draft's extras (the key file, an F3 key's note, an edit's base and its values, a CA file) come back
+ * apart from the values.
+ */
 static void test_draft_extras(void **state)
 {
 	char made[] = "SHA256:GIPLoRXoyiL/CglBTM1dzNhJJ0cHYxesJYa7KNA9A60 azrepos-connect:web@build1";
@@ -149,9 +152,12 @@ static void test_draft_extras(void **state)
 	(void)state;
 	assert_true(fields_set(c, FIELD_NAME, "web", msg, sizeof(msg)));
 	assert_true(connector_file_sum(c, sum));
+	struct connector *was = connector_new();
+	assert_true(fields_set(was, FIELD_NAME, "web then", msg, sizeof(msg)));
+	assert_true(fields_set(was, FIELD_DESCRIPTION, "as it was", msg, sizeof(msg)));
 	char key_file[] = "/k/id_rsa", ca_file[] = "/etc/ssl/corp ca.pem";
-	struct connector_draft x = { .key_file = key_file, .key_made = made, .base = sum, .ca_file = ca_file,
-	                             .at = CONNECTOR_FILE_DRAFT_NOWHERE };
+	struct connector_draft x = { .key_file = key_file, .key_made = made, .base = sum, .base_values = was,
+	                             .ca_file = ca_file, .at = CONNECTOR_FILE_DRAFT_NOWHERE };
 	text = connector_file_draft_text(c, &x);
 	back = connector_file_parse_draft(text, strlen(text), "draft", &d, msg, sizeof(msg));
 	if (!back)
@@ -160,8 +166,12 @@ static void test_draft_extras(void **state)
 	assert_string_equal(d.key_file, "/k/id_rsa");
 	assert_string_equal(d.key_made, made);
 	assert_string_equal(d.base, sum);
+	assert_non_null(d.base_values);
+	assert_true(connector_file_same(d.base_values, was));
+	assert_null(connector_get(back, FIELD_DESCRIPTION)); /* the values then are not the draft's */
 	assert_string_equal(d.ca_file, "/etc/ssl/corp ca.pem");
 	connector_file_draft_free(&d);
+	connector_free(was);
 	connector_free(back);
 	free(text);
 	text = connector_file_draft_text(c, NULL);
@@ -170,6 +180,7 @@ static void test_draft_extras(void **state)
 	assert_null(d.key_file);
 	assert_null(d.key_made);
 	assert_null(d.base);
+	assert_null(d.base_values);
 	assert_null(d.ca_file);
 	assert_int_equal(d.at.page, -1);
 	assert_int_equal(d.at.field, -1);

@@ -288,7 +288,9 @@ static void test_validate(void **state)
 	expect(c, FIELD_DELEGATE_TAGS, "x,x", NULL, "given twice");
 	expect(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop/_git/shop", NULL,
 	       "give the repository name, e.g. \"shop\", not its URL");
-	expect(c, FIELD_TEST_REPO, "a/b", NULL, "");
+	expect(c, FIELD_TEST_REPO, "a/b", NULL, "give the repository's name alone, e.g. \"b\", not a path");
+	expect(c, FIELD_TEST_REPO, "Shop/_git/shop", NULL, "give the repository's name alone, e.g. \"shop\", not a path");
+	expect(c, FIELD_TEST_REPO, "a/", NULL, "remove '/'");
 	expect(c, FIELD_TEST_REPO, "payments-api.git", NULL,
 	       "remove the '.git' suffix: the repository is \"payments-api\"");
 	expect(c, FIELD_TEST_REPO, "shop", NULL, NULL);
@@ -541,6 +543,9 @@ static void test_suggestion(void **state)
 	assert_false(fields_validate(c, FIELD_TEST_REPO, "https://dev.azure.com/contoso/Shop", NULL, msg,
 	                             sizeof(msg)));
 	assert_false(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
+	assert_false(fields_validate(c, FIELD_TEST_REPO, "_git/api", NULL, msg, sizeof(msg)));
+	assert_true(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
+	assert_string_equal(name, "api");
 	assert_false(fields_validate(c, FIELD_TEST_REPO, "api.git", NULL, msg, sizeof(msg)));
 	assert_true(fields_suggestion(c, FIELD_TEST_REPO, msg, NULL, name, sizeof(name)));
 	assert_string_equal(name, "api");
