@@ -92,7 +92,8 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 	r->duration_ms = (long)(clock_ms() - ctx->start_ms);
 }
 
-void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, enum check_wait at)
+void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, const char *host,
+                          const char *port, enum check_wait at)
 {
 	long ms = (long)(ctx->deadline_ms - ctx->start_ms);
 
@@ -101,18 +102,6 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, e
 	                     ? "or a firewall (SSH does not use https_proxy: behind a proxy, use an HTTPS URL)"
 	                     : "a firewall or the proxy settings";
 
-	/* Where it waited: the SSH server, or the host of the probe's request in flight. */
-	const char *host = NULL;
-	char port[16] = "";
-	if (strcmp(r->probe, "git-ssh") == 0) {
-		host = ctx->t->ssh_host;
-		snprintf(port, sizeof(port), "%d", ctx->t->ssh_port > 0 ? ctx->t->ssh_port : 22);
-	}
-	for (size_t i = 0; !host && i < CHECK_MAX_REQS; i++)
-		if (ctx->reqs[i] && ctx->reqs[i]->res == r) {
-			host = ctx->reqs[i]->host;
-			snprintf(port, sizeof(port), "%s", ctx->reqs[i]->port);
-		}
 	/* A server that takes the connection and never answers it: another kind of server, or a port forwarded to none. */
 	if (host && (at == CHECK_WAIT_TLS || at == CHECK_WAIT_SSH))
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TIMEOUT, "%s port %s took the connection but sent nothing "
@@ -123,6 +112,24 @@ void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, e
 		             "and port, %s", at == CHECK_WAIT_CONNECT ? "connection" : "answer", !host ? "" :
 		             at == CHECK_WAIT_CONNECT ? " to " : " from ", host ? host : "", host ? " port " : "",
 		             host ? port : "", ms / 1000, ms % 1000 / 100, advice);
+}
+
+/* The deadline came: where r's probe was, the SSH server (ssh: its probe) or its request in flight. */
+static void check_finish_deadline(const struct check_ctx *ctx, struct check_result *r, const struct check_ssh *ssh)
+{
+	char port[16];
+
+	if (ssh) {
+		snprintf(port, sizeof(port), "%d", ctx->t->ssh_port > 0 ? ctx->t->ssh_port : 22);
+		check_finish_timeout(ctx, r, ctx->t->ssh_host, port, check_ssh_waiting(ssh));
+		return;
+	}
+	for (size_t i = 0; i < CHECK_MAX_REQS; i++)
+		if (ctx->reqs[i] && ctx->reqs[i]->res == r) {
+			check_req_timeout(ctx->reqs[i]);
+			return;
+		}
+	check_finish_timeout(ctx, r, NULL, NULL, CHECK_WAIT_ANSWER);
 }
 
 void check_names(const struct check_target *t, char *out, size_t outlen)
@@ -340,15 +347,8 @@ size_t check_run(const struct check_target *target, struct check_result *results
 		}
 		left = ctx.deadline_ms - now;
 		if (left <= 0) {
-			for (size_t i = 0; i < n; i++) {
-				enum check_wait at = CHECK_WAIT_ANSWER;
-				if (ssh && i == 0)
-					at = check_ssh_waiting(ssh);
-				for (size_t k = 0; k < CHECK_MAX_REQS; k++)
-					if (ctx.reqs[k] && ctx.reqs[k]->res == &results[i])
-						at = check_req_waiting(ctx.reqs[k]);
-				check_finish_timeout(&ctx, &results[i], at);
-			}
+			for (size_t i = 0; i < n; i++)
+				check_finish_deadline(&ctx, &results[i], ssh && i == 0 ? ssh : NULL);
 			break;
 		}
 		check_wait(&ctx, ssh, progress && left > CHECK_PROGRESS_MS ? CHECK_PROGRESS_MS : (long)left);

@@ -456,7 +456,7 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		check_req_socks(req, d);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		check_finish_timeout(ctx, r, check_req_waiting(req));
+		check_req_timeout(req);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		check_req_peer(req, d);
@@ -533,7 +533,7 @@ static void check_req_not_found(struct check_req *req)
 	             *names ? " for " : "", names, *names ? "these names" : "the organization, project and repository");
 }
 
-enum check_wait check_req_waiting(const struct check_req *req)
+void check_req_timeout(struct check_req *req)
 {
 	/* libcurl times the connect only with its TLS done; the local port is there once TCP is. */
 	curl_off_t secured = 0;
@@ -543,9 +543,10 @@ enum check_wait check_req_waiting(const struct check_req *req)
 	curl_easy_getinfo(req->easy, CURLINFO_LOCAL_PORT, &local_port);
 	curl_easy_getinfo(req->easy, CURLINFO_APPCONNECT_TIME_T, &secured);
 	curl_easy_getinfo(req->easy, CURLINFO_EFFECTIVE_URL, &url);
-	if (local_port == 0)
-		return CHECK_WAIT_CONNECT;
-	return secured == 0 && url && strncasecmp(url, "https:", 6) == 0 ? CHECK_WAIT_TLS : CHECK_WAIT_ANSWER;
+	enum check_wait at = local_port == 0 ? CHECK_WAIT_CONNECT
+	                     : secured == 0 && url && strncasecmp(url, "https:", 6) == 0 ? CHECK_WAIT_TLS
+	                     : CHECK_WAIT_ANSWER;
+	check_finish_timeout(req->ctx, req->res, req->host, req->port, at);
 }
 
 bool check_req_failed(struct check_req *req, CURLcode rc)

@@ -44,8 +44,12 @@ void check_finish(const struct check_ctx *ctx, struct check_result *r, enum chec
 /* Where a probe was when the deadline came: connecting, in its TLS or SSH handshake, or past it. */
 enum check_wait { CHECK_WAIT_ANSWER, CHECK_WAIT_CONNECT, CHECK_WAIT_TLS, CHECK_WAIT_SSH };
 
-/* "no answer from HOST port P within N s: ..." (or no connection, no handshake) for a probe the deadline stopped. */
-void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, enum check_wait at);
+/*
+ * "no answer from HOST port P within N s: ..." (or no connection, no handshake) for a probe the
+ * deadline stopped where it was (at), waiting on host and port (NULL: not known).
+ */
+void check_finish_timeout(const struct check_ctx *ctx, struct check_result *r, const char *host,
+                          const char *port, enum check_wait at);
 
 /* "repository 'r' of project 'p' in organization 'o'": the names of the URL known, or "". */
 void check_names(const struct check_target *t, char *out, size_t outlen);
@@ -94,8 +98,8 @@ struct check_req *check_req_start(struct check_ctx *ctx, struct check_result *re
                                   const char *user, const struct secbuf *token, size_t max,
                                   bool rest, check_req_done_fn done);
 
-/* Where the request was, for check_finish_timeout. */
-enum check_wait check_req_waiting(const struct check_req *req);
+/* The deadline came for the request: check_finish_timeout, with where it was. */
+void check_req_timeout(struct check_req *req);
 
 /* Remove from the multi handle, wipe the headers, free. NULL is fine. */
 void check_req_free(struct check_req *req);

@@ -21,7 +21,6 @@
 #include "ident.h"
 #include "json.h"
 #include "msg.h"
-#include "nearest.h"
 #include "newconn.h"
 #include "secret_users.h"
 #include "sshkey.h"
@@ -410,18 +409,12 @@ void cmd_secret_print_pem_hint(const struct cli_ctx *ctx, FILE *out, const char 
 /* Is id in the store? If not, said with the id perhaps meant ("did you mean"). */
 static int secret_present(struct cli_ctx *ctx, struct store *s, const char *id, struct store_info *info)
 {
-	struct store_info other;
-	struct nearest n;
 	const char *near;
 	char prog[CLI_PROGRAM_MAX];
 
 	if (store_find(s, id, info))
 		return AZ_EXIT_OK;
-	nearest_start(&n, id, strlen(id));
-	for (size_t i = 0; store_info(s, i, &other); i++)
-		if (!ident_looks_like_token(other.id))
-			nearest_offer(&n, other.id);
-	near = nearest_found(&n);
+	near = store_cli_id_meant(s, id, -1);
 	msg_error(ctx->err, "no secret '%s' in the store%s%s%s ('%s secret list' lists them)", id,
 	          near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "",
 	          cli_program(ctx, true, prog, sizeof(prog)));

@@ -19,7 +19,6 @@
 #include "fileio.h"
 #include "ident.h"
 #include "msg.h"
-#include "nearest.h"
 #include "newconn.h"
 #include "secret_users.h"
 #include "sshkey.h"
@@ -228,15 +227,8 @@ static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newco
 static const char *newconn_in_store(const struct store *store, enum field_id id, const char *sid, char *buf,
                                     size_t buflen)
 {
-	bool want_key = fields_at(id)->store_kind == STORE_KIND_SSH_PRIVATE_KEY;
-	struct store_info info;
-	struct nearest n;
+	const char *near = store_cli_id_meant(store, sid, fields_at(id)->store_kind == STORE_KIND_SSH_PRIVATE_KEY);
 
-	nearest_start(&n, sid, strlen(sid));
-	for (size_t i = 0; store_info(store, i, &info); i++)
-		if (!ident_looks_like_token(info.id) && (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == want_key)
-			nearest_offer(&n, info.id);
-	const char *near = nearest_found(&n);
 	snprintf(buf, buflen, "in the store%s%s%s", near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	return buf;
 }

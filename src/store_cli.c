@@ -11,6 +11,7 @@
 #include "exitcode.h"
 #include "ident.h"
 #include "msg.h"
+#include "nearest.h"
 #include "store_cli.h"
 #include "utf8.h"
 
@@ -451,4 +452,16 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 		*value = NULL;
 	}
 	return rc;
+}
+
+const char *store_cli_id_meant(const struct store *s, const char *id, int keys)
+{
+	struct store_info info;
+	struct nearest n;
+
+	nearest_start(&n, id, strlen(id));
+	for (size_t i = 0; store_info(s, i, &info); i++)
+		if (!ident_looks_like_token(info.id) && (keys < 0 || (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == keys))
+			nearest_offer(&n, info.id);
+	return nearest_found(&n);
 }
