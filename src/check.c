@@ -199,6 +199,21 @@ void check_settings_hint(const struct check_ctx *ctx, const char *page, char *ou
 		snprintf(out, outlen, "in Azure DevOps (User settings, %s)", what);
 }
 
+void check_new_pat_hint(const struct check_ctx *ctx, bool global, char *out, size_t outlen)
+{
+	const struct check_target *t = ctx->t;
+	char where[256];
+
+	check_settings_hint(ctx, "tokens", where, sizeof(where));
+	/* Microsoft retired global PATs then: a connector's token that worked may stop at once. */
+	if (global && !t->server)
+		snprintf(out, outlen, "create a new PAT with Code (Read) %s, for %s%s%s only: one for all accessible "
+		         "organizations stopped working on 2026-12-01", where, t->org ? "organization '" : "this organization",
+		         t->org ? t->org : "", t->org ? "'" : "");
+	else
+		snprintf(out, outlen, "create a new PAT with Code (Read) %s", where);
+}
+
 bool check_git_adv(const struct check_ctx *ctx, struct check_result *res, const char *buf,
                    size_t len, bool smart_http, bool at_end, bool cut)
 {
@@ -432,6 +447,9 @@ void check_print_text(FILE *out, const struct check_result *results, size_t n)
 		fprintf(out, "%-7s %-8s %3ld.%ld s  %s\n",
 		        r->status == CHECK_OK ? "ok" : r->status == CHECK_FAILED ? "FAILED" : "skipped",
 		        r->probe, r->duration_ms / 1000, r->duration_ms % 1000 / 100, said);
+		/* Its own line, whole: to paste into Azure DevOps as it is. */
+		if (*r->key_pub)
+			fprintf(out, "%-7s %-8s %7s  its public key: %s\n", "", "", "", r->key_pub);
 	}
 }
 
@@ -457,6 +475,8 @@ static cJSON *check_result_json(const struct check_result *r)
 		cJSON_AddStringToObject(o, "host_key", check_hostkey_name(r->host_key_status));
 		cJSON_AddStringToObject(o, "host_key_fingerprint", r->host_key_fp);
 	}
+	if (*r->key_pub)
+		cJSON_AddStringToObject(o, "public_key", r->key_pub);
 	return o;
 }
 

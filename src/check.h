@@ -111,6 +111,7 @@ struct check_result {
 	enum check_hostkey host_key_status; /* git-ssh */
 	char host_key_fp[128];          /* git-ssh: "SHA256:..." of the server's key */
 	char host_key[2048];            /* git-ssh: "<type> <base64>", for known_hosts_add() */
+	char key_pub[2048];             /* git-ssh, the key refused: its public key "<type> <base64>" to add */
 	bool untrusted_ca;              /* HTTPS: the certificate's issuer is not trusted (a CA file helps) */
 	bool bad_ca_file;               /* HTTPS: the CA file given would not load (another one helps) */
 };
@@ -135,7 +136,10 @@ size_t check_run(const struct check_target *target, struct check_result *results
 /* true when every result is OK (exit code AZ_EXIT_CHECK otherwise). */
 bool check_all_ok(const struct check_result *results, size_t n);
 
-/* One line per probe: status, probe, seconds, message. */
+/*
+ * One line per probe: status, probe, seconds, message; an SSH key refused adds an indented line
+ * with its public key.
+ */
 void check_print_text(FILE *out, const struct check_result *results, size_t n);
 
 /* The results as a cJSON tree (the caller deletes it; NULL: no memory), as printed below. */
@@ -143,7 +147,7 @@ struct cJSON;
 struct cJSON *check_json(const struct check_result *results, size_t n);
 
 /*
- * {"ok":bool,"probes":[{"probe","status","category","message","duration_ms",...}],
+ * {"ok":bool,"probes":[{"probe","status","category","message","duration_ms",...,"public_key"}],
  *  "messages":[...]}: ok is false without probes (the check could not run), and
  * messages holds what was said meanwhile (said: msg_capture's text, or NULL).
  */

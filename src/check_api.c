@@ -85,7 +85,7 @@ static void check_api_connection_done(struct check_req *req, CURLcode rc)
 	const struct check_target *t = req->ctx->t;
 	const cJSON *user;
 	const char *id, *name, *descriptor;
-	char hint[256];
+	char hint[512];
 	cJSON *j;
 
 	if (check_req_failed(req, rc) || !(j = check_api_json(req)))
@@ -97,9 +97,9 @@ static void check_api_connection_done(struct check_req *req, CURLcode rc)
 	/* A public organization answers without a user: the token was not used. */
 	if (!id || !*id || (name && strcasecmp(name, "Anonymous") == 0) ||
 	    (descriptor && strstr(descriptor, "UnauthenticatedIdentity"))) {
-		check_settings_hint(req->ctx, "tokens", hint, sizeof(hint));
-		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_AUTH,
-		             "token not accepted (anonymous answer): create a new PAT with Code (Read) %s", hint);
+		check_new_pat_hint(req->ctx, true, hint, sizeof(hint));
+		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_AUTH, "token not accepted (anonymous answer): %s",
+		             hint);
 		cJSON_Delete(j);
 		return;
 	}

@@ -492,7 +492,7 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 static void check_req_redirect(struct check_req *req, long code)
 {
 	struct check_ctx *ctx = req->ctx;
-	char *loc = NULL, host[256], hint[256];
+	char *loc = NULL, host[256], hint[512];
 
 	curl_easy_getinfo(req->easy, CURLINFO_REDIRECT_URL, &loc);
 	if (!loc) {
@@ -503,10 +503,9 @@ static void check_req_redirect(struct check_req *req, long code)
 	/* Azure sends a rejected token to its sign-in page. */
 	if (strcasestr(loc, "_signin") || strcasestr(loc, "/signin") || strcasestr(loc, "/login") ||
 	    strcasestr(loc, "login.microsoftonline.com")) {
-		check_settings_hint(ctx, "tokens", hint, sizeof(hint));
+		check_new_pat_hint(ctx, true, hint, sizeof(hint));
 		check_finish(ctx, req->res, CHECK_FAILED, CHECK_CAT_AUTH,
-		             "token rejected (expired, revoked or wrong; redirected to sign-in): create a new PAT with Code (Read) %s",
-		             hint);
+		             "token rejected (expired, revoked or wrong; redirected to sign-in): %s", hint);
 		return;
 	}
 	check_url_part(loc, CURLUPART_HOST, host, sizeof(host));
@@ -574,18 +573,18 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 		/* Azure's tokens have 52 characters (84 in the new form): a shorter one was likely cut when copied. */
 		const struct secbuf *token = strcmp(r->probe, "api") == 0 && ctx->t->api_token ? ctx->t->api_token
 		                                                                              : ctx->t->token;
-		if (req->body && strstr(req->body, "has expired"))
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
-			             "token expired: create a new PAT with Code (Read) %s", hint);
-		else if (token && token->len < 52)
+		bool expired = req->body && strstr(req->body, "has expired"), cut = token && token->len < 52;
+		char pat[512];
+		check_new_pat_hint(ctx, !expired && !cut, pat, sizeof(pat));
+		if (expired)
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH, "token expired: %s", pat);
+		else if (cut)
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
 			             "token rejected (HTTP %ld): it has only %zu characters, fewer than an Azure DevOps "
-			             "token: give it whole (cut short when copied?), or create a new PAT with Code (Read) %s",
-			             code, token->len, hint);
+			             "token: give it whole (cut short when copied?), or %s", code, token->len, pat);
 		else
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_AUTH,
-			             "token rejected (expired, revoked or wrong; HTTP %ld): create a new PAT with Code (Read) %s",
-			             code, hint);
+			             "token rejected (expired, revoked or wrong; HTTP %ld): %s", code, pat);
 		break;
 	}
 	case 403:

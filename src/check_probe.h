@@ -69,6 +69,13 @@ bool check_not_found(const struct check_ctx *ctx, struct check_result *r, const 
  */
 void check_settings_hint(const struct check_ctx *ctx, const char *page, char *out, size_t outlen);
 
+/*
+ * "create a new PAT with Code (Read) <where>", for a token refused. On Azure DevOps Services,
+ * with global set (a token that worked may have been one), it adds that the PAT is for the
+ * organization: those for all accessible organizations stopped working on 2026-12-01.
+ */
+void check_new_pat_hint(const struct check_ctx *ctx, bool global, char *out, size_t outlen);
+
 /* An HTTP request of a probe, driven by the check's curl multi handle. */
 typedef void (*check_req_done_fn)(struct check_req *req, CURLcode rc);
 

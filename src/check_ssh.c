@@ -484,6 +484,8 @@ static void check_ssh_auth(struct check_ssh *s)
 		s->state = CHECK_SSH_OPEN;
 		return;
 	case SSH_AUTH_DENIED:
+		/* Which public key to add is the question then: the private key alone does not say. */
+		sshkey_pub_line(s->key, s->res->key_pub, sizeof(s->res->key_pub));
 		check_settings_hint(s->ctx, "keys", hint, sizeof(hint));
 		check_ssh_fail(s, CHECK_CAT_AUTH,
 		               "SSH key %s rejected for user '%s': add its public key %s",

@@ -237,6 +237,21 @@ bool sshkey_pub_fingerprint(const char *pub, char *out, size_t outlen)
 	return *out != '\0';
 }
 
+bool sshkey_pub_line(const ssh_key key, char *out, size_t outlen)
+{
+	char *b64 = NULL;
+	int n = -1;
+
+	if (ssh_pki_export_pubkey_base64(key, &b64) == SSH_OK)
+		n = snprintf(out, outlen, "%s %s", ssh_key_type_to_char(ssh_key_type(key)), b64);
+	ssh_string_free_char(b64);
+	if (n < 0 || (size_t)n >= outlen) {
+		out[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
 /* The private key of key, without a passphrase, in the PEM form of Harness: 0 with *pem, or -1 with a message. */
 static int sshkey_export_pem(ssh_key key, struct secbuf **pem, char *msg, size_t msglen)
 {
@@ -287,12 +302,13 @@ int sshkey_to_pem(const struct secbuf *key, struct secbuf **pem, char *msg, size
 int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *who, char *msg, size_t msglen)
 {
 	ssh_key key = NULL;
-	char *pub64 = NULL, host[128] = "", why[128];
+	char host[128] = "", why[128];
 	int rc = -1;
+	size_t n;
 
 	*priv = NULL;
 	if (ssh_pki_generate(SSH_KEYTYPE_RSA, SSHKEY_GENERATE_BITS, &key) != SSH_OK ||
-	    ssh_pki_export_pubkey_base64(key, &pub64) != SSH_OK) {
+	    !sshkey_pub_line(key, pub, publen)) {
 		snprintf(msg, msglen, "cannot make an RSA key (libssh)");
 		goto out;
 	}
@@ -302,10 +318,10 @@ int sshkey_generate(struct secbuf **priv, char *pub, size_t publen, const char *
 	}
 	/* In Azure's list of SSH keys, the comment says what uses the key, on which host. */
 	gethostname(host, sizeof(host) - 1);
-	snprintf(pub, publen, "ssh-rsa %s " AZ_PROGRAM ":%s@%s", pub64, who, *host ? host : "localhost");
+	n = strlen(pub);
+	snprintf(pub + n, publen - n, " " AZ_PROGRAM ":%s@%s", who, *host ? host : "localhost");
 	rc = 0;
 out:
-	ssh_string_free_char(pub64);
 	ssh_key_free(key);
 	return rc;
 }

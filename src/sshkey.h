@@ -67,6 +67,12 @@ bool sshkey_pub_fingerprint(const char *pub, char *out, size_t outlen);
 #define SSHKEY_PUB_MAX 2048
 
 /*
+ * The public key line "<type> <base64>" of key, as Azure DevOps takes it (User settings > SSH
+ * public keys): false (out "") when it cannot be written or does not fit.
+ */
+bool sshkey_pub_line(const ssh_key key, char *out, size_t outlen);
+
+/*
  * Make a new RSA key: the private key in *priv, without a passphrase, in the
  * PEM form Harness asks for (as 'ssh-keygen -m PEM': "BEGIN RSA PRIVATE KEY");
  * the public key line "ssh-rsa AAAA... azrepos-connect:<who>@<host>" in pub

@@ -28,6 +28,9 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 		return false;
 	}
 	wizard_draw(w);
+	/* The page's keys do not work while the box is up: it says its own. */
+	move(LINES - 1, 0);
+	clrtoeol();
 	curs_set(0);
 	*y = (LINES - h) / 2;
 	*x = (COLS - wd) / 2;

@@ -11,6 +11,7 @@
 #include "connector.h"
 #include "exitcode.h"
 #include "known_hosts.h"
+#include "sshkey.h"
 #include "term.h"
 #include "wizard_int.h"
 
@@ -295,6 +296,29 @@ static const struct check_result *check_ca_failure(const struct wizard *w)
 	return NULL;
 }
 
+/* The git-ssh result whose key the server refused, with that key's public key (P shows it), or NULL. */
+static const struct check_result *check_refused_key(const struct wizard *w)
+{
+	for (size_t i = 0; i < w->nres; i++)
+		if (w->res[i].status == CHECK_FAILED && *w->res[i].key_pub)
+			return &w->res[i];
+	return NULL;
+}
+
+/* P: the refused key's public key on the plain screen, one line that copies whole. */
+static void check_show_key_pub(const struct check_result *r)
+{
+	char fp[128], text[sizeof(r->key_pub) + 512];
+
+	sshkey_pub_fingerprint(r->key_pub, fp, sizeof(fp));
+	snprintf(text, sizeof(text), "\nThe SSH key given was rejected. Its fingerprint, as Azure DevOps lists keys:\n"
+	         "%s\n\nAdd its public key in Azure DevOps, signed in as the user the connector is for:\n"
+	         "User settings > SSH public keys > New Key.\n\n%s\n\n"
+	         "Then press R on the test page to run it again.\n\nAny key goes back to the wizard. ",
+	         fp, r->key_pub);
+	term_show_plain(text);
+}
+
 /*
  * The field the first failure points at, for E to open: the URL (a name not found, a host or port,
  * not git), the token of the probe it refused, the SSH key; -1 for none (a host key or CA file,
@@ -502,11 +526,15 @@ void page_check_draw(struct wizard *w)
 		[TEST_SAVING] = "", /* a new store's passphrase box says its own keys */
 	};
 	const struct check_result *unknown = check_unknown_key(w), *ca = check_ca_failure(w);
+	const struct check_result *refused = w->check == TEST_FAILED ? check_refused_key(w) : NULL;
 	int fault = w->check == TEST_FAILED ? check_fault_field(w) : -1;
 	char k[160], edit[64] = "";
 	int top, bottom;
 
-	if (fault >= 0)
+	/* With P beside it, E says less: the keys fit 80 columns, a dry run's S too. */
+	if (refused)
+		snprintf(edit, sizeof(edit), "  E edit the key  P its public key");
+	else if (fault >= 0)
 		snprintf(edit, sizeof(edit), "  E edit %s", fields_at(fault)->label);
 	/* A dry run saves nothing: S only ends it (and writes --write-answers). */
 	bool dry = w->start->dry_run;
@@ -567,6 +595,9 @@ void page_check_draw(struct wizard *w)
 			snprintf(text, sizeof(text), "The SSH key made with F3 is refused until its public key is added in "
 			         "Azure DevOps: it is in %s.", w->pub_path);
 			y += wizard_wrap(y, 1, COLS - 2, 3, text, term_style(TERM_PLAIN)) + 1;
+		} else if (refused) {
+			y += wizard_wrap(y, 1, COLS - 2, 3, "P shows the public key of the SSH key given, to add in "
+			                 "Azure DevOps (User settings > SSH public keys).", term_style(TERM_PLAIN)) + 1;
 		}
 		char text[256], to_edit[80] = "";
 		if (fault >= 0)
@@ -621,6 +652,8 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 			check_ask_ca_file(w);
 		else if (chr && (ch == 'e' || ch == 'E') && check_fault_field(w) >= 0)
 			check_edit_fault(w, (enum field_id)check_fault_field(w));
+		else if (chr && (ch == 'p' || ch == 'P') && check_refused_key(w))
+			check_show_key_pub(check_refused_key(w));
 		else if (chr && (ch == 'a' || ch == 'A') && unknown) {
 			char host[300], ktype[64], kept[600], q[1536];
 			bool dry = w->start->dry_run;
@@ -640,8 +673,9 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 		} else {
 			/* Enter, most likely: not taken without a word, the page's keys are named. */
 			snprintf(w->status, sizeof(w->status), "not a key of this page: R runs the test again, B goes "
-			         "back to the values, S %s%s%s%s", w->start->dry_run ? "ends the dry run" : "saves anyway",
+			         "back to the values, S %s%s%s%s%s", w->start->dry_run ? "ends the dry run" : "saves anyway",
 			         check_fault_field(w) >= 0 ? ", E edits the value at fault" : "",
+			         check_refused_key(w) ? ", P shows the key's public key" : "",
 			         unknown ? ", A trusts the host key" : "", check_ca_failure(w) ? ", C takes a CA file" : "");
 		}
 		break;

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(43)
+tap = Tap(45)
 # SGR sequences that set a colour (30-38, 40-48, 90-97, 100-107); 39/49 only reset it.
 COLOUR_SGR = re.compile(rb"\x1b\[([0-9;]*)m")
 
@@ -60,7 +60,10 @@ with Tui([binary, "--home", home, "new", "--ascii", "--dry-run"], tap=tap) as t:
     t.wait_for("Any key closes")
     seen.update(non_ascii_on_screen(t))
     tap.ok(t.has("+") or t.has("|"), "--ascii: the help box is drawn with ASCII")
+    tap.is_(t.line(23).strip(), "", "a box up: the page's keys, which do not work then, are not shown")
     t.send(" ")
+    t.wait_gone("Any key closes")
+    tap.ok("F1 help" in t.line(23), "the box closed: the page's keys are back")
     t.send(F10)
     t.wait_for("Check the values")
     seen.update(non_ascii_on_screen(t))

@@ -3,7 +3,7 @@
 # the connector is saved and the key recorded; the key's content never shows.
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os, re, shutil, sys
+import json, os, re, shutil, subprocess, sys
 from tui import *
 
 binary, tmp, azf = context()
@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(70)
+tap = Tap(73)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -157,6 +157,34 @@ with Tui(base + ["new"], tap=tap) as t:
     t.send("y")
     t.wait_exit()
 # Its draft is not the next run's to resume.
+os.unlink(os.path.join(home, "draft.json")) if os.path.exists(os.path.join(home, "draft.json")) else None
+
+# A key of a file that the server refuses (its public key never added): the test page offers
+# P, which shows that key's public key whole, as ssh-keygen -y gives it, to add in Azure DevOps.
+bad_pub = subprocess.run(["ssh-keygen", "-y", "-f", azf["AZF_SSH_BAD_KEY"]], capture_output=True,
+                         text=True).stdout.split()[:2]
+with Tui(base + ["new"], tap=tap) as t:
+    t.to_credentials("Bad Key", azf["AZF_SSH_URL"], ssh=True)
+    t.focus("SSH private key")
+    t.type(azf["AZF_SSH_BAD_KEY"])
+    t.to_test()
+    t.wait_for("R retry", 40)
+    said = " ".join(t.screen_text().split())
+    tap.ok("rejected for user" in said and "P shows the public key of the SSH key given" in said and
+           t.has("E edit the key  P its public key  S save anyway  ^C quit"),
+           "a key refused: the test page offers P for its public key, the keys fit one row")
+    t.send("p")
+    t.wait_for("was rejected. Its fingerprint")
+    joined = "".join(t.lines())
+    tap.ok(len(bad_pub) == 2 and " ".join(bad_pub) in joined and t.has("User settings > SSH public keys > New Key"),
+           "P: the refused key's public key, whole, as ssh-keygen -y gives it, and where to add it")
+    t.send(" ")
+    t.wait_gone("was rejected")
+    tap.ok(t.has("R retry"), "any key goes back to the test page")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
 os.unlink(os.path.join(home, "draft.json")) if os.path.exists(os.path.join(home, "draft.json")) else None
 
 # A key made with F3, then the connection changed to HTTP: the saved connector has no key, and
@@ -363,7 +391,6 @@ with Tui([binary, "--home", dhome, "new"], tap=tap) as t:
 
 # An edit giving a key file under an id another connector names: the review says that one uses it
 # too, and so does the end (the non-interactive edit says it the same way).
-import subprocess
 sh1 = subprocess.run(base + ["new", "--non-interactive", "--name", "sh1", "--url-type", "repo", "--connection", "ssh",
                             "--url", azf["AZF_SSH_URL"], "--ssh-key-file", azf["AZF_SSH_KEY"],
                             "--ssh-key-secret", "shared-key", "--accept-host-key", fp], capture_output=True, text=True)

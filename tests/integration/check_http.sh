@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 123
+plan 129
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -47,6 +47,19 @@ is "$rc" 4 "wrong token: exit 4"
 verdict 0 failed auth '^token rejected .*HTTP 401.*create a new PAT with Code \(Read\) at https://127\.0\.0\.1:[0-9]+/contoso/_usersSettings/tokens \(Personal access tokens\)$' \
 	"git-http, wrong token"
 verdict 1 failed auth '^token rejected .*HTTP 401' "api, wrong token (401 thanks to X-TFS-FedAuthRedirect)"
+# A wrong token of a token's length (a PAT for all organizations, which worked until 2026-12-01).
+printf '%052d' 7 >"$tap_tmp/wrong52"
+both "$AZF_REPO_URL" "$tap_tmp/wrong52"
+verdict 0 failed auth '^token rejected \(expired, revoked or wrong; HTTP 401\): create a new PAT with Code \(Read\) at https://127\.0\.0\.1:[0-9]+/contoso/_usersSettings/tokens \(Personal access tokens\), for this organization only: one for all accessible organizations stopped working on 2026-12-01$' \
+	"git-http, a wrong token of a token's length: a new PAT, for the organization (global PATs are retired)"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tap_tmp/wrong52" \
+	--ca-file "$AZF_CA" --api-base "$AZF_BASE/contoso" --org contoso
+verdict 0 failed auth "\\(Personal access tokens\\), for organization 'contoso' only: one for all accessible organizations" \
+	"the organization of the URL is named"
+probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tap_tmp/wrong52" \
+	--ca-file "$AZF_CA" --api-base "$AZF_BASE/contoso" --org contoso --server
+verdict 0 failed auth '/contoso/_usersSettings/tokens \(Personal access tokens\)$' \
+	"an Azure DevOps Server: nothing said of global PATs (a thing of Azure DevOps Services)"
 
 probe --git-url "$AZF_SIGNIN_URL$refs" --username "$AZF_USER" --token-file "$AZF_SSH_KEY_ENC_PASS_FILE" \
 	--ca-file "$AZF_CA" --api-base "$AZF_BASE/contoso"

@@ -28,7 +28,7 @@ enum {
 	OPT_GIT_URL = 256, OPT_USERNAME, OPT_TOKEN_FILE, OPT_API, OPT_API_BASE, OPT_API_REPO_URL,
 	OPT_API_TOKEN_FILE, OPT_SSH_HOST, OPT_SSH_PORT, OPT_SSH_USER, OPT_SSH_PATH, OPT_SSH_KEY_FILE,
 	OPT_SSH_PASS_FILE, OPT_KNOWN_HOSTS, OPT_USER_KNOWN_HOSTS, OPT_ACCEPT, OPT_CA_FILE, OPT_ALLOW_HTTP,
-	OPT_TIMEOUT_MS, OPT_TEXT, OPT_RECORD, OPT_DRY_RUN, OPT_ONLY_IF_PASSED, OPT_SSH,
+	OPT_TIMEOUT_MS, OPT_TEXT, OPT_RECORD, OPT_DRY_RUN, OPT_ONLY_IF_PASSED, OPT_SSH, OPT_ORG, OPT_SERVER,
 };
 
 static struct secbuf *probe_secret(const char *path)
@@ -87,6 +87,8 @@ int main(int argc, char **argv)
 		{ "record", no_argument, NULL, OPT_RECORD },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "only-if-passed", no_argument, NULL, OPT_ONLY_IF_PASSED },
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "server", no_argument, NULL, OPT_SERVER },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check_target t = { .transport = CHECK_HTTP };
@@ -126,6 +128,8 @@ int main(int argc, char **argv)
 		case OPT_RECORD: record = true; break;
 		case OPT_DRY_RUN: record_opts.dry_run = true; break;
 		case OPT_ONLY_IF_PASSED: record_opts.record_only_if_passed = true; break;
+		case OPT_ORG: t.org = optarg; break;
+		case OPT_SERVER: t.server = true; break;
 		default:
 			fprintf(stderr, "usage: check_probe [--ssh] [options]: see the source\n");
 			return AZ_EXIT_USAGE;

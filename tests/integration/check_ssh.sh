@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 100
+plan 102
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -19,6 +19,7 @@ fp=$(printf '%s' "$AZF_SSH_HOSTKEY_FP" | sed 's/[][\.*^$+?(){}|]/\\&/g')
 ssh_probe "$repo" "$AZF_SSH_KEY"
 is "$rc" 0 "success over SSH (Repository URL path), PEM key: exit 0"
 verdict 0 ok null '^3 refs, default branch main$' "git-ssh success"
+is "$(j 'p[0].get("public_key", "none")')" none "a key taken: no public key to add"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["ref_count"]'),$(j 'p[0]["host_key"]'),$(j 'p[0]["host_key_fingerprint"]')" \
 	"git-ssh,3,known,$AZF_SSH_HOSTKEY_FP" "the host key was found in the tool's known_hosts"
 
@@ -40,6 +41,8 @@ verdict 0 failed config 'not a private key' "a file that is not a key"
 ssh_probe "$repo" "$AZF_SSH_BAD_KEY"
 is "$rc" 4 "wrong SSH key: exit 4"
 verdict 0 failed auth "^SSH key SHA256:[A-Za-z0-9+/]+ rejected for user '$AZF_SSH_USER': add its public key in Azure DevOps \(User settings, SSH public keys\)$" "wrong SSH key: where to add it named, no address guessed from the SSH host"
+is "$(j 'p[0]["public_key"]')" "$(ssh-keygen -y -f "$AZF_SSH_BAD_KEY" | cut -d' ' -f1,2)" \
+	"wrong SSH key: its public key given whole, as ssh-keygen -y makes it, to add"
 ssh_probe "$repo" "$AZF_SSH_ED25519_KEY"
 verdict 0 failed config '^the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one with ssh-keygen -t rsa -b 4096 -m PEM$' \
 	"an ed25519 key is refused before connecting"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -57,6 +57,10 @@ ok $? "a failed check saves nothing"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_BAD_KEY" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 is "$rc" 4 "--accept-host-key with a key Azure refuses: exit 4"
+pub=$(ssh-keygen -y -f "$AZF_SSH_BAD_KEY" | cut -d' ' -f1,2)
+like "$out" "^FAILED +git-ssh .* rejected for user '$AZF_SSH_USER': add its public key" "... the key is said to be rejected"
+printf '%s\n' "$out" | grep -Fxq "$(printf '%26sits public key: %s' '' "$pub")"
+ok $? "... and its public key follows on a line of its own, whole"
 nothing_written
 ok $? "a failed check saves nothing, records no host key"
 # In a home of its own: the key is not known there yet.
