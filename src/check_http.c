@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "check_probe.h"
+#include "validate.h"
 
 #define CHECK_USER_AGENT "azrepos-connect/" PACKAGE_VERSION " git/2.0"
 
@@ -570,10 +571,9 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 	switch (code) {
 	case 203: /* Azure's sign-in page for a browser: the token was not accepted */
 	case 401: {
-		/* Azure's tokens have 52 characters (84 in the new form): a shorter one was likely cut when copied. */
 		const struct secbuf *token = strcmp(r->probe, "api") == 0 && ctx->t->api_token ? ctx->t->api_token
 		                                                                              : ctx->t->token;
-		bool expired = req->body && strstr(req->body, "has expired"), cut = token && token->len < 52;
+		bool expired = req->body && strstr(req->body, "has expired"), cut = token && token->len < VALIDATE_PAT_LEN;
 		char pat[512];
 		check_new_pat_hint(ctx, !expired && !cut, pat, sizeof(pat));
 		if (expired)

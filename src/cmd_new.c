@@ -592,6 +592,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (!a->json)
 			check_print_text(ctx->out, res, n);
 	}
+	if (a->skip_test)
+		newconn_note_short_tokens(ctx->err, c, &s);
 	bool check_ok = !checked || check_all_ok(res, n);
 	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	if (a->dry_run) {

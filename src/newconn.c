@@ -153,6 +153,19 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 	}
 }
 
+void newconn_note_short_tokens(FILE *err, const struct connector *c, const struct newconn_secrets *s)
+{
+	static const enum field_id tokens[] = { FIELD_TOKEN, FIELD_API_TOKEN };
+	char msg[160];
+
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+		enum field_id id = tokens[i];
+		if (fields_applies(c, id) && s->fresh[id] && s->v.val[id] &&
+		    validate_token_short(s->v.val[id]->len, msg, sizeof(msg)))
+			msg_error(err, "note: %s: %s (not tested: --skip-test)", fields_at(id)->key, msg);
+	}
+}
+
 void newconn_key_advice(bool wizard, char *msg, size_t msglen)
 {
 	char *advice = wizard ? strstr(msg, SSHKEY_RSA_ADVICE) : NULL;

@@ -144,4 +144,10 @@ void newconn_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct
 int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,
                        bool dry_run);
 
+/*
+ * Say on err of each token given (not from the store) that it is shorter than Azure DevOps makes
+ * them: for a run that saves without the check (--skip-test), which would have said it.
+ */
+void newconn_note_short_tokens(FILE *err, const struct connector *c, const struct newconn_secrets *s);
+
 #endif

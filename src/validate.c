@@ -243,6 +243,15 @@ static bool validate_two_tokens(const char *t, size_t len)
 	       (len == 2 * 84 && strspn(t, IDENT_TOKEN_CHARS) == len);
 }
 
+bool validate_token_short(size_t len, char *msg, size_t msglen)
+{
+	if (len == 0 || len >= VALIDATE_PAT_LEN)
+		return false;
+	snprintf(msg, msglen, "only %zu characters: Azure DevOps makes tokens of %d or more; was it cut short "
+	         "when copied?", len, VALIDATE_PAT_LEN);
+	return true;
+}
+
 bool validate_token(const char *text, char *msg, size_t msglen)
 {
 	static const char *const forges[][2] = {

@@ -33,6 +33,15 @@ bool validate_username(const char *text, char *msg, size_t msglen);
  */
 bool validate_token(const char *text, char *msg, size_t msglen);
 
+/* The length of Azure DevOps's tokens (84 in the new form): a shorter one was likely cut when copied. */
+#define VALIDATE_PAT_LEN 52
+
+/*
+ * A token of len characters, shorter than that: true, with a note saying so. A note, never an
+ * error: a server's password may be given there.
+ */
+bool validate_token_short(size_t len, char *msg, size_t msglen);
+
 /* Is text a private key's (-----BEGIN ... PRIVATE KEY-----), as a key file holds it? */
 bool validate_is_private_key(const char *text);
 

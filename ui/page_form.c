@@ -92,6 +92,15 @@ static bool form_shown_msg(struct wizard *w, struct wizard_item it, bool focused
 	return true;
 }
 
+/* A note under a value that passes, which blocks nothing: a token cut short (the mask shows its length anyway). */
+static bool form_note(const struct wizard *w, struct wizard_item it, bool focused, char *msg, size_t msglen)
+{
+	const struct secbuf *b = w->in[it.id].buf;
+
+	return !it.sid && (it.id == FIELD_TOKEN || it.id == FIELD_API_TOKEN) && !(focused && w->typing) && b &&
+	       validate_token_short(b->len, msg, msglen);
+}
+
 static void form_choices(const struct wizard *w, enum field_id id, int y, bool focused)
 {
 	const struct field *f = fields_at(id);
@@ -277,6 +286,7 @@ void page_form_draw(struct wizard *w)
 	size_t n = wizard_items(w, w->page, items);
 	int top, bottom, cursor_x = -1, cursor_y = 0;
 	char msgs[FIELD_COUNT * 2][FIELD_MSG_MAX], fix[FIELD_MSG_MAX];
+	bool note[FIELD_COUNT * 2] = { false };
 
 	char keys[128];
 	form_keys(w, items, n, keys, sizeof(keys));
@@ -285,10 +295,11 @@ void page_form_draw(struct wizard *w)
 		w->focus = n ? (int)n - 1 : 0;
 	/* The messages once for this drawing: they validate, some fields against the disk. */
 	for (size_t i = 0; i < n; i++)
-		if (!form_shown_msg(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i])))
+		if (!form_shown_msg(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i])) &&
+		    !(note[i] = form_note(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i]))))
 			msgs[i][0] = '\0';
 	/* The message shown says when F5 has a fix for it (worked out from that message, not again). */
-	if (n > 0 && *msgs[w->focus] && form_suggestion(w, items[w->focus], msgs[w->focus], fix, sizeof(fix))) {
+	if (n > 0 && *msgs[w->focus] && !note[w->focus] && form_suggestion(w, items[w->focus], msgs[w->focus], fix, sizeof(fix))) {
 		size_t len = strlen(msgs[w->focus]);
 		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
 	}
@@ -342,7 +353,7 @@ void page_form_draw(struct wizard *w)
 		y++;
 		int room = bottom - y + 1 < item_rows[i] - 1 ? bottom - y + 1 : item_rows[i] - 1;
 		int shown = y <= bottom ? wizard_wrap(y, msg_x[i], COLS - msg_x[i] - 2, room, msgs[i],
-		                                      term_style(TERM_ERROR)) : 0;
+		                                      term_style(note[i] ? TERM_PLAIN : TERM_ERROR)) : 0;
 		cut = shown < item_rows[i] - 1;
 		y += shown;
 	}

@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(36)
+tap = Tap(39)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -239,5 +239,29 @@ with Tui(shell, env={"TERM": "vt100", "PS1": "$ "}, tap=tap) as t:
     t.send("y")
     t.send("exit\r")
     t.wait_exit()
+# A token cut short when copied: said under it at once, without blocking (it may be a server's
+# password); the whole token then says nothing.
+with Tui([binary, "--home", os.path.join(tmp, "h12"), "new"], tap=tap) as t:
+    t.to_credentials("cut", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type("ci")
+    t.focus("Personal Access Token")
+    t.paste(token[:20])
+    t.send(TAB)
+    t.settle()
+    tap.is_(t.message("Personal Access Token"), "only 20 characters: Azure DevOps makes tokens of 52 or more; "
+            "was it cut short when copied?", "a token of 20 characters: said under it, its field left")
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(True, "... which does not stop the review")
+    t.send("3")
+    t.wait_for("Personal Access Token *")
+    t.focus("Personal Access Token")
+    t.send(CTRL_U)
+    t.paste(token)
+    t.send(TAB)
+    t.settle()
+    tap.is_(t.message("Personal Access Token"), "", "the whole token: nothing said")
+    t.quit()
 tap.done()
 PY

@@ -436,6 +436,20 @@ static void test_token(void **state)
 	assert_null(strstr(msg, "s3cr3t"));
 }
 
+/* A token shorter than Azure DevOps makes them is noted (never refused: validate_token takes it). */
+static void test_token_short(void **state)
+{
+	char msg[256] = "";
+
+	(void)state;
+	assert_false(validate_token_short(0, msg, sizeof(msg)));
+	assert_true(validate_token_short(VALIDATE_PAT_LEN - 1, msg, sizeof(msg)));
+	assert_string_equal(msg, "only 51 characters: Azure DevOps makes tokens of 52 or more; was it cut short "
+	                         "when copied?");
+	assert_false(validate_token_short(VALIDATE_PAT_LEN, msg, sizeof(msg)));
+	assert_false(validate_token_short(84, msg, sizeof(msg)));
+}
+
 static void test_description(void **state)
 {
 	static const struct vcase cases[] = {
@@ -558,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_delegate_tags),
 		cmocka_unit_test(test_username),
 		cmocka_unit_test(test_token),
+		cmocka_unit_test(test_token_short),
 		cmocka_unit_test(test_description),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_utf8),
