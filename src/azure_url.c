@@ -776,10 +776,10 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 
 		if (u->shorthand)
 			return msg_fail(p->msg, p->msglen, "remove '%s/': a Project URL ends at the project "
-			                "('%.*s%.*s')", u->marker, url_upto(p, proj[-1].at), p->text,
+			                "('%.*s%.*s'); or choose URL type Repository", u->marker, url_upto(p, proj[-1].at), p->text,
 			                (int)proj->len, proj->at);
 		return msg_fail(p->msg, p->msglen, "remove '%.*s': a Project URL ends at the project "
-		                "('%.*s')", all - url_upto(p, proj->at + proj->len), proj->at + proj->len,
+		                "('%.*s'); or choose URL type Repository", all - url_upto(p, proj->at + proj->len), proj->at + proj->len,
 		                url_upto(p, proj->at + proj->len), p->text);
 	}
 	if (w->type == AZ_URL_REPO && !u->repo)

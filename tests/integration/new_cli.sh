@@ -359,7 +359,7 @@ like "$rc:$err" "^3:azrepos-connect: identifier: required: the name has no lette
 # names is the one offered (not an example from elsewhere); none named: the example.
 run az new --non-interactive --name web --url-type project --url "https://dev.azure.com/contoso/Payments/_git/web%20app" \
 	--username u --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
-is "$rc:$err" "3:azrepos-connect: url: remove '/_git/web%20app': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')
+is "$rc:$err" "3:azrepos-connect: url: remove '/_git/web%20app': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments'); or choose URL type Repository
 azrepos-connect: test-repo: required: the URL names the repository \"web app\", which can be it
 azrepos-connect: 2 errors; nothing was written" "a repository's URL as a Project's: its repository named for test-repo (exit 3)"
 nothing_written

@@ -552,13 +552,13 @@ static const struct bad bad[] = {
 	{ "", TP, CH, false, "enter the URL, e.g. https://dev.azure.com/contoso/Payments" },
 	{ NULL, TP, CH, false, "enter the URL" },
 	{ "https://dev.azure.com/contoso/Payments/_git/web", TP, CH, false,
-	  "remove '/_git/web': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
+	  "remove '/_git/web': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments'); or choose URL type Repository" },
 	{ "https://contoso@dev.azure.com/contoso/Payments/_git/web/", TP, CH, false,
-	  "remove '/_git/web': a Project URL ends at the project ('https://contoso@dev.azure.com/contoso/Payments')" },
+	  "remove '/_git/web': a Project URL ends at the project ('https://contoso@dev.azure.com/contoso/Payments'); or choose URL type Repository" },
 	{ "https://dev.azure.com/contoso/_git/Payments", TP, CH, false,
-	  "remove '_git/': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
+	  "remove '_git/': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments'); or choose URL type Repository" },
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web", TP, CS, false,
-	  "remove '/web': a Project URL ends at the project ('git@ssh.dev.azure.com:v3/contoso/Payments')" },
+	  "remove '/web': a Project URL ends at the project ('git@ssh.dev.azure.com:v3/contoso/Payments'); or choose URL type Repository" },
 	{ "https://dev.azure.com/contoso/Payments", TR, CH, false,
 	  "add the repository: 'https://dev.azure.com/contoso/Payments/_git/<repo>' (or choose URL type Project)" },
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments", TR, CS, false,
@@ -610,7 +610,7 @@ static const struct bad bad[] = {
 	{ " https://dev.azure.com/contoso/My Payments/_git/web ", TP, CH, false,
 	  "remove the spaces before and after the URL, and then the URL has a raw space: use "
 	  "'https://dev.azure.com/contoso/My%20Payments/_git/web', and then remove '/_git/web': a Project URL ends "
-	  "at the project ('https://dev.azure.com/contoso/My%20Payments')" },
+	  "at the project ('https://dev.azure.com/contoso/My%20Payments'); or choose URL type Repository" },
 	{ "https://dev.azure.com/contoso/Payments/_git/web.git?x=1 ", TP, CH, false,
 	  "remove the spaces before and after the URL, and then remove '?x=1'" },
 	/* Copied with its quotes or brackets (a chat, a document): the URL inside, never with a password. */
@@ -660,12 +660,12 @@ static const struct bad bad[] = {
 	  "remove the leading '.' from the repository name '.git'" },
 	/* A Project URL loses the repository part whole, its '.git' with it: one fix, not two. */
 	{ "https://dev.azure.com/contoso/Payments/_git/web.git", TP, CH, false,
-	  "remove '/_git/web.git': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
+	  "remove '/_git/web.git': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments'); or choose URL type Repository" },
 	{ "git@ssh.dev.azure.com:v3/contoso/Payments/web.git", TP, CS, false,
-	  "remove '/web.git': a Project URL ends at the project ('git@ssh.dev.azure.com:v3/contoso/Payments')" },
+	  "remove '/web.git': a Project URL ends at the project ('git@ssh.dev.azure.com:v3/contoso/Payments'); or choose URL type Repository" },
 	{ "https://dev.azure.com/contoso/My Project/_git/web.git", TP, CH, false,
 	  "'https://dev.azure.com/contoso/My%20Project/_git/web.git', and then remove '/_git/web.git': "
-	  "a Project URL ends at the project ('https://dev.azure.com/contoso/My%20Project')" },
+	  "a Project URL ends at the project ('https://dev.azure.com/contoso/My%20Project'); or choose URL type Repository" },
 	/* Elsewhere the suffix is said first: the shorthand's name is its project's, and a project. */
 	{ "https://dev.azure.com/contoso/_git/Payments.git", TP, CH, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('https://dev.azure.com/contoso/_git/Payments')" },
@@ -702,7 +702,7 @@ static const struct bad bad[] = {
 	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/Contoso/Payments'" },
 	{ "https://Dev.Azure.com/contoso/Payments/_git/web", TP, CH, false,
 	  "write the host in lower case, as Harness takes it: 'https://dev.azure.com/contoso/Payments/_git/web', and "
-	  "then remove '/_git/web': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments')" },
+	  "then remove '/_git/web': a Project URL ends at the project ('https://dev.azure.com/contoso/Payments'); or choose URL type Repository" },
 	{ "SSH://git@ssh.dev.azure.com/v3/contoso/Payments", TP, CS, false,
 	  "write the scheme in lower case, as Harness takes it: 'ssh://git@ssh.dev.azure.com/v3/contoso/Payments'" },
 	{ "https://dev.azure.com/contoso/Payments/_versionControl?path=$/Payments", TP, CH, false,
