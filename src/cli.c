@@ -150,18 +150,32 @@ const char *cli_program(const struct cli_ctx *ctx, bool key_file, char *buf, siz
 	return buf;
 }
 
-const char *cli_arg(const char *opt, const char *value, char *buf, size_t len)
+/* " opt value" (opt NULL: "value"), quoted for a shell if need be, in buf. */
+static const char *cli_quoted(const char *opt, const char *value, char *buf, size_t len)
 {
 	FILE *m = fmemopen(buf, len, "w");
 
 	if (!m) {
-		snprintf(buf, len, " %s %s", opt, value);
+		snprintf(buf, len, "%s%s%s%s", opt ? " " : "", opt ? opt : "", opt ? " " : "", value);
 		return buf;
 	}
-	cli_print_arg(m, opt, value);
+	if (opt)
+		cli_print_arg(m, opt, value);
+	else
+		cli_print_word(m, value);
 	fclose(m);
 	buf[len - 1] = '\0'; /* fmemopen ends a full buffer without one */
 	return buf;
+}
+
+const char *cli_arg(const char *opt, const char *value, char *buf, size_t len)
+{
+	return cli_quoted(opt, value, buf, len);
+}
+
+const char *cli_word(const char *value, char *buf, size_t len)
+{
+	return cli_quoted(NULL, value, buf, len);
 }
 
 void cli_command_usage(const struct cli_ctx *ctx, const char *name, FILE *stream)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ident.h"
 #include "paths.h"
 
 struct secbuf;
@@ -67,6 +68,13 @@ const char *cli_program(const struct cli_ctx *ctx, bool key_file, char *buf, siz
 
 /* " opt value" in buf, value quoted for a shell if need be, for an option of such a command. */
 const char *cli_arg(const char *opt, const char *value, char *buf, size_t len);
+
+/*
+ * A word of such a command in buf, quoted if need be: a connector's identifier
+ * may hold '$' ('Web$1'), which a shell would expand.
+ */
+#define CLI_WORD_MAX (4 * IDENT_ID_MAX + 3)
+const char *cli_word(const char *value, char *buf, size_t len);
 
 /* cli_getopt's "go on" result; every other result is an exit code. */
 #define CLI_CONTINUE (-1)

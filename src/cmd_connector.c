@@ -178,7 +178,7 @@ int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id, str
 static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct connector *c)
 {
 	const char *ident = connector_get(c, FIELD_IDENTIFIER);
-	char prog[CLI_PROGRAM_MAX];
+	char prog[CLI_PROGRAM_MAX], word[CLI_WORD_MAX];
 
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *v = connector_get(c, id);
@@ -188,7 +188,7 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 			continue;
 		msg_error(ctx->err, "%s: '%s' holds what looks like a Personal Access Token in %s, not "
 		          "shown: revoke that token, then change the field with '%s edit %s'", cmd, ident,
-		          fields_at(id)->key, cli_program(ctx, true, prog, sizeof(prog)), ident);
+		          fields_at(id)->key, cli_program(ctx, true, prog, sizeof(prog)), cli_word(ident, word, sizeof(word)));
 		if (connector_put(c, id, "(withheld)") != 0) {
 			msg_error(ctx->err, "out of memory");
 			return false;
@@ -523,10 +523,11 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	/* Harness would refuse what fails here: say all of it at once. */
 	n = fields_validate_all(c, NULL, errs);
 	if (n) {
-		char prog[CLI_PROGRAM_MAX];
+		char prog[CLI_PROGRAM_MAX], word[CLI_WORD_MAX];
 
 		msg_error(ctx->err, "export: connector '%s' is not valid; fix it with '%s edit %s':",
-		          argv[optind], cli_program(ctx, true, prog, sizeof(prog)), argv[optind]);
+		          argv[optind], cli_program(ctx, true, prog, sizeof(prog)),
+		          cli_word(argv[optind], word, sizeof(word)));
 		for (size_t i = 0; i < n; i++)
 			fprintf(ctx->err, "%s: %s\n", fields_at(errs[i].id)->key, errs[i].msg);
 		connector_free(c);

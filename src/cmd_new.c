@@ -58,6 +58,7 @@ struct new_args {
 	const char *editing;         /* edit: the identifier of the saved connector */
 	struct connector *base;      /* edit: the saved connector, the values to start from */
 	bool non_interactive, skip_test, save_on_failure, dry_run, json, ascii;
+	int format_opt;                 /* OPT_OUTPUT or OPT_JSON, the one given (0: none) */
 	const char *answers, *write_answers;
 	struct conncheck_opts check;
 	struct new_flag flags[NEW_MAX_FLAGS];
@@ -157,12 +158,21 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_WRITE_ANSWERS: a->write_answers = arg; return CLI_CONTINUE;
 	case OPT_ASCII: a->ascii = true; return CLI_CONTINUE;
 	case OPT_OUTPUT:
+	case OPT_JSON:
+		/* "--json" added to a template with "--output text": one of the two would be ignored. */
+		if (a->format_opt && a->format_opt != opt)
+			return msg_usage_for(ctx->err, a->cmd, "%s: --output and --json are both given: give one",
+			                     a->cmd);
+		a->format_opt = opt;
+		if (opt == OPT_JSON) {
+			a->json = true; /* as list, show and test spell it */
+			return CLI_CONTINUE;
+		}
 		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
 			return msg_usage_for(ctx->err, a->cmd, "%s: --output takes text or json, not '%s'",
 			                     a->cmd, arg);
 		a->json = strcmp(arg, "json") == 0;
 		return CLI_CONTINUE;
-	case OPT_JSON: a->json = true; return CLI_CONTINUE; /* as list, show and test spell it */
 	}
 	int taken = conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg));
 	if (taken < 0)
@@ -422,6 +432,11 @@ static struct connector *new_start(const struct cli_ctx *ctx, const struct new_a
 	if (a->base && given[FIELD_TOKEN] && !given[FIELD_API_TOKEN] && connector_get(a->base, FIELD_TOKEN) &&
 	    connector_is(a->base, FIELD_API_TOKEN, connector_get(a->base, FIELD_TOKEN)) &&
 	    connector_put(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)) != 0)
+		newconn_error(e, "connector", "out of memory");
+	/* The secret scope that was the scope's (its default) follows a new scope, unless given. */
+	if (a->base && given[FIELD_SCOPE] && !given[FIELD_SECRET_SCOPE] &&
+	    connector_is(a->base, FIELD_SECRET_SCOPE, connector_value(a->base, FIELD_SCOPE)) &&
+	    connector_put(c, FIELD_SECRET_SCOPE, NULL) != 0)
 		newconn_error(e, "connector", "out of memory");
 	for (int id = 0; a->base && id < FIELD_COUNT; id++)
 		if (!given[id] && !fields_applies(c, id) && connector_put(c, id, NULL) != 0)
@@ -766,10 +781,10 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		goto out;
 	/* Never wait for input that cannot come: fail at once without a terminal. */
 	if (!a->non_interactive && !(ctx->stdin_tty && ctx->stdout_tty)) {
-		char prog[CLI_PROGRAM_MAX], why[FIELD_MSG_MAX];
-		/* The connector named, when it is one a command line can carry as it is. */
+		char prog[CLI_PROGRAM_MAX], why[FIELD_MSG_MAX], word[CLI_WORD_MAX];
+		/* The connector named, when it is one a command line can carry. */
 		const char *id = !edit ? "" : ident_check_identifier(argv[optind], "identifier", why, sizeof(why))
-		                              ? argv[optind] : "ID";
+		                              ? cli_word(argv[optind], word, sizeof(word)) : "ID";
 
 		msg_error(ctx->err, "no terminal: the wizard needs one on stdin and stdout; for scripts use "
 		          "'%s %s%s%s --non-interactive' with flags or --answers FILE",

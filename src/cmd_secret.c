@@ -527,7 +527,7 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	else if (rc == AZ_EXIT_OK)
 		fprintf(ctx->out, "Removed secret %s.\n", id);
 	/* A key made here (F3, --generate) left its public key beside the store: gone with it. */
-	char pub[4096], prog[CLI_PROGRAM_MAX], flag[64];
+	char pub[4096], prog[CLI_PROGRAM_MAX], flag[64], user[CLI_WORD_MAX];
 	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY &&
 	    sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub)) && unlink(pub) == 0)
 		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
@@ -536,7 +536,8 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	if (rc == AZ_EXIT_OK && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '%s"
 		        " secret set %s%s' (or '%s edit %s').\n", users, cli_program(ctx, true, prog, sizeof(prog)),
-		        id, store_cli_kind_flag(kind, flag, sizeof(flag)), prog, strchr(users, ',') ? "ID" : users);
+		        id, store_cli_kind_flag(kind, flag, sizeof(flag)), prog,
+		        strchr(users, ',') ? "ID" : cli_word(users, user, sizeof(user)));
 	store_close(s);
 	return rc;
 }

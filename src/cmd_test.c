@@ -57,7 +57,7 @@ void cmd_test_usage(FILE *out)
 static int test_values(struct cli_ctx *ctx, const struct connector *c, const char *id)
 {
 	static const enum field_id used[] = { FIELD_URL, FIELD_TEST_REPO };
-	char msg[FIELD_MSG_MAX], prog[CLI_PROGRAM_MAX];
+	char msg[FIELD_MSG_MAX], prog[CLI_PROGRAM_MAX], word[CLI_WORD_MAX];
 	bool bad = false;
 
 	for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++) {
@@ -66,7 +66,8 @@ static int test_values(struct cli_ctx *ctx, const struct connector *c, const cha
 			continue;
 		if (!bad)
 			msg_error(ctx->err, "test: connector '%s' is not valid; fix it with '%s edit %s':", id,
-			          cli_program(ctx, true, prog, sizeof(prog)), id); /* edit reads the store */
+			          cli_program(ctx, true, prog, sizeof(prog)), /* edit reads the store */
+			          cli_word(id, word, sizeof(word)));
 		bad = true;
 		fprintf(ctx->err, "%s: %s\n", fields_at(used[i])->key, msg);
 	}
@@ -81,9 +82,10 @@ static void test_token_hint(struct cli_ctx *ctx, const struct connector *c, cons
                             const struct check_result *res, size_t n)
 {
 	const char *said = NULL;
-	char prog[CLI_PROGRAM_MAX];
+	char prog[CLI_PROGRAM_MAX], word[CLI_WORD_MAX];
 
 	cli_program(ctx, true, prog, sizeof(prog));
+	id = cli_word(id, word, sizeof(word)); /* as the commands below take it */
 	for (size_t i = 0; i < n; i++) {
 		if (res[i].status != CHECK_FAILED || res[i].category != CHECK_CAT_AUTH)
 			continue;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "azure_url.h"
+#include "cli.h"
 #include "conncheck.h"
 #include "connector.h"
 #include "exitcode.h"
@@ -157,9 +158,9 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 {
 	/* The connector named in the edit it is told to run, when a command line can carry its id. */
 	const char *self = connector_get(c, FIELD_IDENTIFIER);
-	char why[FIELD_MSG_MAX];
-	if (!self || !ident_check_identifier(self, "identifier", why, sizeof(why)))
-		self = "ID";
+	char why[FIELD_MSG_MAX], word[CLI_WORD_MAX];
+	self = self && ident_check_identifier(self, "identifier", why, sizeof(why))
+	       ? cli_word(self, word, sizeof(word)) : "ID";
 	for (size_t i = 0; i < FIELD_COUNT; i++) {
 		const char *id = connector_get(c, (enum field_id)i);
 		struct store_error err = { 0 };

@@ -8,6 +8,7 @@
 
 #include "azure_name.h"
 #include "azure_url.h"
+#include "cli.h"
 #include "connector.h"
 #include "connector_file.h"
 #include "fields.h"
@@ -118,6 +119,8 @@ static bool fields_check_name(const struct connector *c, const char *v,
 static bool fields_check_identifier(const struct connector *c, const char *v,
                                     const struct fields_env *env, char *msg, size_t msglen)
 {
+	char word[CLI_WORD_MAX];
+
 	(void)c;
 	if (!ident_check_identifier(v, "identifier", msg, msglen))
 		return false;
@@ -125,7 +128,7 @@ static bool fields_check_identifier(const struct connector *c, const char *v,
 	    connector_file_exists(env->connectors_dir, v)) {
 		snprintf(msg, msglen, "a connector '%s' already exists in %s: choose another identifier, "
 		         "or change that one with '%s edit %s'", v, env->connectors_dir,
-		         env->program ? env->program : AZ_PROGRAM, v);
+		         env->program ? env->program : AZ_PROGRAM, cli_word(v, word, sizeof(word)));
 		return false;
 	}
 	return true;

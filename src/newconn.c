@@ -711,6 +711,37 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 	return rc;
 }
 
+/*
+ * An API token value of its own where the API token shares the HTTP token's secret: stored
+ * there, it would change the HTTP token too. When that id is the default, or the one an edit's
+ * connector had (given by flags), the API token gets an id of its own; the same id chosen for
+ * two values is an error.
+ */
+static void newconn_api_token_apart(struct connector *c, struct newconn_secrets *s, struct newconn_errors *e)
+{
+	const char *aid = connector_get(c, FIELD_API_TOKEN);
+	char id[STORE_ID_MAX + 1];
+
+	if (!s->fresh[FIELD_API_TOKEN] || !fields_applies(c, FIELD_API_TOKEN) || !fields_applies(c, FIELD_TOKEN) ||
+	    !aid || !connector_is(c, FIELD_TOKEN, aid))
+		return;
+	/* One value given for both: one secret. */
+	if (s->fresh[FIELD_TOKEN] && secbuf_equal(s->v.val[FIELD_TOKEN], s->v.val[FIELD_API_TOKEN]))
+		return;
+	fields_secret_id(c, FIELD_API_TOKEN, id, sizeof(id));
+	/* The wizard shows the id, and its review says the HTTP token gets the value too: chosen there. */
+	bool chosen = s->named[FIELD_API_TOKEN] &&
+	              (s->wizard || !(s->base && connector_is(s->base, FIELD_API_TOKEN, aid)));
+	if (!chosen && strcmp(id, aid) != 0) {
+		if (connector_put(c, FIELD_API_TOKEN, id) != 0)
+			newconn_error(e, "api-token", "out of memory");
+	} else if (s->fresh[FIELD_TOKEN]) {
+		newconn_error(e, "api-token", "the token and the API token name the same store id '%s', with two "
+		              "values: %s", aid, s->wizard ? "give the API token another store id, or the same value"
+		              : "give the API token another id (--api-token-secret ID), or one value for both");
+	}
+}
+
 bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct connector *c,
                       struct newconn_secrets *s, struct newconn_errors *e)
 {
@@ -728,14 +759,7 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 		if (connector_put(c, id, sid) != 0)
 			newconn_error(e, fields_at(id)->key, "out of memory");
 	}
-	/* A separate API token value gets its own id, not the HTTP token's (the default). */
-	if (s->fresh[FIELD_API_TOKEN] && !s->named[FIELD_API_TOKEN] && connector_get(c, FIELD_TOKEN) &&
-	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN))) {
-		char id[STORE_ID_MAX + 1];
-		fields_secret_id(c, FIELD_API_TOKEN, id, sizeof(id));
-		if (connector_put(c, FIELD_API_TOKEN, id) != 0)
-			newconn_error(e, "api-token", "out of memory");
-	}
+	newconn_api_token_apart(c, s, e);
 	/* An API token sharing the HTTP token's secret shares its value too. */
 	if (fields_applies(c, FIELD_API_TOKEN) && !s->v.val[FIELD_API_TOKEN] && s->fresh[FIELD_TOKEN] &&
 	    connector_is(c, FIELD_API_TOKEN, connector_get(c, FIELD_TOKEN)))
@@ -785,6 +809,9 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 	for (size_t i = 0; i < nf; i++) {
 		/* No name, no identifier made from it: the name's error is the one to fix. */
 		if (ferr[i].id == FIELD_IDENTIFIER && !connector_get(c, FIELD_IDENTIFIER) && !connector_get(c, FIELD_NAME))
+			continue;
+		/* A secret's default store id is made from the identifier: the identifier's error is the one. */
+		if (fields_at(ferr[i].id)->kind == FIELD_SECRET && !s->named[ferr[i].id] && newconn_has_error(e, "identifier"))
 			continue;
 		if (!newconn_has_error(e, fields_at(ferr[i].id)->key))
 			newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);

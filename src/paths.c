@@ -50,6 +50,13 @@ int paths_init(struct az_paths *paths, const char *home, FILE *err)
 			msg_error(err, "AZREPOS_CONNECT_HOME needs an absolute path, not '%s'", home);
 			return -1;
 		}
+		/* Found now, not as the store or a connector file cannot be written (after a check). */
+		struct stat st;
+		if (stat(home, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			msg_error(err, "%s is not a folder: give a folder as the home (--home DIR, or "
+			          "AZREPOS_CONNECT_HOME); one not there yet is made", home);
+			return -1;
+		}
 		config = strdup(home);
 		paths->data_dir = strdup(home);
 		paths->state_dir = strdup(home);

@@ -109,7 +109,7 @@ const char *page_check_ca_file(const struct wizard *w)
  */
 static void check_done_again(struct wizard *w, const char *id, const char *lead, const char *tail)
 {
-	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "";
+	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "", word[CLI_WORD_MAX];
 	size_t len = strlen(w->done);
 	const char *ca_file = page_check_ca_file(w);
 
@@ -117,7 +117,7 @@ static void check_done_again(struct wizard *w, const char *id, const char *lead,
 		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
 	if (len < sizeof(w->done))
 		snprintf(w->done + len, sizeof(w->done) - len, "%s'%s test %s%s'%s", lead,
-		         cli_program(w->ctx, true, prog, sizeof(prog)), id, ca, tail);
+		         cli_program(w->ctx, true, prog, sizeof(prog)), cli_word(id, word, sizeof(word)), ca, tail);
 }
 
 /* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */

@@ -762,10 +762,11 @@ static void wizard_print_next(const struct wizard *w)
 	const char *key = connector_get(w->cc, FIELD_SSH_KEY);
 	const struct secbuf *value = w->s.v.val[FIELD_SSH_KEY];
 	FILE *out = w->ctx->out;
+	char word[CLI_WORD_MAX];
 
 	fputs("for Harness:\n  ", out);
 	cli_print_program(w->ctx, out, false);
-	fprintf(out, " export %s --format yaml\n", connector_get(w->cc, FIELD_IDENTIFIER));
+	fprintf(out, " export %s --format yaml\n", cli_word(connector_get(w->cc, FIELD_IDENTIFIER), word, sizeof(word)));
 	if (*w->pub_path && key) {
 		char user[128];
 		cmd_secret_ssh_user(w->cc, user, sizeof(user));

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 69
+plan 73
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -94,6 +94,11 @@ like "$rc:$err" "^2:azrepos-connect: new: --save-on-failure keeps a connector wh
 run "$bin" new --non-interactive --ascii </dev/null
 like "$rc:$err" "^2:azrepos-connect: new: --ascii is how the wizard draws, and --non-interactive runs none" \
 	"--ascii with --non-interactive: exit 2, said"
+# --json added to a template with --output text: one would be ignored.
+for args in "--json --output text" "--output json --json"; do
+	run "$bin" new --non-interactive $args </dev/null
+	like "$rc:$err" "^2:azrepos-connect: new: --output and --json are both given: give one" "$args: exit 2, said"
+done
 
 # An empty value (a variable not set in a playbook): said, never taken as "here" or a default.
 for args in "new --non-interactive --answers:new: --answers" "--home:--home" "--key-file:--key-file" \
@@ -121,6 +126,15 @@ is "$rc:$err" "2:azrepos-connect: no terminal: the wizard needs one on stdin and
 run "$bin" --home "$tap_tmp/other home" secret rm x </dev/null
 is "$rc:$err" "17:azrepos-connect: there is no secret store yet ($tap_tmp/other home/secrets.store): 'azrepos-connect --home '$tap_tmp/other home' secret set ID' creates it" \
 	"no store yet: exit 17, and the command that makes one in this --home"
+
+# A home that is a file: said at once, before any check or prompt (exit 1), the file untouched.
+printf 'notes\n' >"$tap_tmp/a-file"
+for how in "--home" "AZREPOS_CONNECT_HOME"; do
+	if [ "$how" = --home ]; then run "$bin" --home "$tap_tmp/a-file" list </dev/null
+	else run env AZREPOS_CONNECT_HOME="$tap_tmp/a-file" "$bin" list </dev/null; fi
+	is "$rc:$err:$(cat "$tap_tmp/a-file")" "1:azrepos-connect: $tap_tmp/a-file is not a folder: give a folder as the home (--home DIR, or AZREPOS_CONNECT_HOME); one not there yet is made:notes" \
+		"a file as the home ($how): exit 1, said, the file as it was"
+done
 
 "$bin" --help >/dev/full 2>/dev/null
 is "$?" 1 "a failed write of the output is an error (exit 1)"

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 68
+plan 77
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -206,3 +206,37 @@ run az new --non-interactive --name apiown --url-type repo --connection http --u
 run az show apiown --json
 like "$rc:$out" '"api-token-secret":[[:space:]]*"apiown-api-token"' "a separate API token value: under its own default id"
 is "$(az secret get apiown-token </dev/null)" "taken-token-value" "... the HTTP token keeps its own value"
+# An edit giving an API token value where the API token shares the HTTP token's secret: the
+# value goes under an id of its own, never over the HTTP token's; the same edit again changes nothing.
+run az new --non-interactive --name apishare --url-type repo --connection http --url "$repo_url" --username u \
+	--token-file "$tap_tmp/taken" --api-access true --skip-test </dev/null
+run az edit apishare --non-interactive --api-token-file "$tap_tmp/api-only" --skip-test --output json </dev/null
+like "$rc:$out" '^0:.*"changed":true' "an API token value given to an edit of a shared one: saved"
+run az show apishare --json
+like "$out" '"api-token-secret":[[:space:]]*"apishare-api-token"' "... under the API token's own default id"
+is "$(az secret get apishare-token </dev/null):$(az secret get apishare-api-token </dev/null)" \
+	"taken-token-value:api-only-value" "... the HTTP token keeps its value, the API token has the new one"
+run az edit apishare --non-interactive --api-token-file "$tap_tmp/api-only" --skip-test --output json </dev/null
+like "$rc:$out" '^0:.*"changed":false' "the same edit again: nothing changes"
+# One store id chosen for both tokens, with two values: refused before anything is written.
+before=$(state)
+run az new --non-interactive --name twovals --url-type repo --connection http --url "$repo_url" --username u \
+	--token-secret both --api-token-secret both --token-file "$tap_tmp/taken" --api-access true \
+	--api-token-file "$tap_tmp/api-only" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: api-token: the token and the API token name the same store id 'both', with two values: give the API token another id (--api-token-secret ID), or one value for both
+azrepos-connect: 1 error; nothing was written" "one id for two token values: exit 3, said"
+is "$(state):$(test -e "$home/connectors/twovals.json" && echo file)" "$before:" "... nothing written"
+run az new --non-interactive --name onevalue --url-type repo --connection http --url "$repo_url" --username u \
+	--token-secret one --api-token-secret one --token-file "$tap_tmp/taken" --api-access true \
+	--api-token-file "$tap_tmp/taken" --skip-test </dev/null
+is "$rc:$(az secret get one </dev/null)" "0:taken-token-value" "one id for both with one value: saved, one secret"
+# A new scope: the secret scope that was the old one's default follows it; one chosen stays.
+run az new --non-interactive --name scoped --url-type repo --connection http --url "$repo_url" --username u \
+	--token-secret one --scope project --org o --project p --skip-test </dev/null
+run az edit scoped --non-interactive --scope account --skip-test </dev/null
+run az show scoped --json
+like "$rc:$out" '"secret-scope":[[:space:]]*"account"' "an edit to account scope: the default secret scope follows (project was the default)"
+run az edit scoped --non-interactive --scope org --org o --secret-scope account --skip-test </dev/null
+run az edit scoped --non-interactive --scope project --org o --project p --skip-test </dev/null
+run az show scoped --json
+like "$rc:$out" '"secret-scope":[[:space:]]*"account"' "... a secret scope chosen stays with a new scope"

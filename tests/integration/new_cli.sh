@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -388,3 +388,17 @@ is "$rc:$err" "0:azrepos-connect: note: token: only 20 characters: Azure DevOps 
 run az new --non-interactive --name whole --url-type repo --url "$AZF_REPO_URL" --username u \
 	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 is "$rc:$err" "0:" "--skip-test with the whole token: nothing said"
+
+# An identifier that looks like a token, a token given: the identifier's error only (the token's
+# store id made from it is not a second error to fix).
+run az new --non-interactive --name web --identifier "$pat" --url-type repo --url "$AZF_REPO_URL" --username u \
+	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+like "$rc:$(printf '%s\n' "$err" | grep -c '^azrepos-connect: [a-z-]*:')" "^3:1$" \
+	"an identifier like a token, with a token: exit 3, one error (the identifier's)"
+# An identifier with '$' (Harness allows it) in a command to paste: quoted, as a shell would expand it.
+run az new --non-interactive --name web --identifier 'Web$1' --url-type repo --url "$AZF_REPO_URL" --username u \
+	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+run az new --non-interactive --name web --identifier 'Web$1' --url-type repo --url "$AZF_REPO_URL" --username u \
+	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+has "$err" "or change that one with 'azrepos-connect --home $home --key-file $key edit 'Web\$1''" \
+	"an identifier with \$ taken: the edit offered quotes it"

@@ -458,11 +458,11 @@ like "$err" "^azrepos-connect: ssh-key: the SSH key is ssh-ed25519: Azure DevOps
 	"... the key's error said too, with how to make an RSA key (no wizard's F3 on the command line)"
 like "$err" "^azrepos-connect: name: " "... and the name's"
 
-# A home that is a file, not a folder (a typo): whether a store is there cannot be told, so the
-# secret named is not said to be missing from "no secret store yet"; the name's error is the one.
+# A home that is a file, not a folder (a typo): said before anything else (exit 1), never as a
+# secret missing from "no secret store yet".
 : >"$tap_tmp/home-is-a-file"
 run "$bin" --home "$tap_tmp/home-is-a-file" new --non-interactive --name 'tt!' --url-type repo --url "$repo_url" \
 	--username ci --token-secret tt --skip-test </dev/null
-is "$rc:$(printf '%s
-' "$err" | grep -c 'no secret store yet')" "3:0" \
-	"a home that is a file, an invalid name: exit 3, no store said missing"
+is "$rc:$(printf '%s\n' "$err" | grep -c 'no secret store yet'):$err" \
+	"1:0:azrepos-connect: $tap_tmp/home-is-a-file is not a folder: give a folder as the home (--home DIR, or AZREPOS_CONNECT_HOME); one not there yet is made" \
+	"a home that is a file, an invalid name: exit 1, the home said, no store said missing"

@@ -301,6 +301,18 @@ static void test_program(void **state)
 	assert_string_equal(cli_program(&ctx, false, small, sizeof(small)), "azrepos-connect --h"); /* cut, ended */
 }
 
+/* An identifier in a command to paste: as it is, or quoted where a shell would change it ('$'). */
+static void test_word(void **state)
+{
+	char buf[CLI_WORD_MAX];
+
+	(void)state;
+	assert_string_equal(cli_word("web_app", buf, sizeof(buf)), "web_app");
+	assert_string_equal(cli_word("Web$1", buf, sizeof(buf)), "'Web$1'");
+	assert_string_equal(cli_word("it's", buf, sizeof(buf)), "'it'\\''s'");
+	assert_string_equal(cli_arg("--ca-file", "/a b", buf, sizeof(buf)), " --ca-file '/a b'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_no_terminal),
 		cmocka_unit_test(test_operands),
 		cmocka_unit_test(test_program),
+		cmocka_unit_test(test_word),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
