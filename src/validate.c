@@ -114,7 +114,7 @@ static bool validate_tag(const char *item, size_t len, char *msg, size_t msglen)
 	if (!validate_item(item, len, "tag", msg, msglen))
 		return false;
 	if (key == 0) {
-		snprintf(msg, msglen, "a tag needs a key before ':' (e.g. 'team:payments')");
+		snprintf(msg, msglen, "tag '%.*s' needs a key before ':' (e.g. 'team:payments')", (int)len, item);
 		return false;
 	}
 	/* Spaces only: validate_item refused a tab, a control character. */

@@ -561,8 +561,10 @@ void page_check_draw(struct wizard *w)
 		mvaddstr(y++, 1, w->errs.n ? "Nothing was saved. To fix:" : "Nothing was saved.");
 		for (size_t i = 0; i < w->errs.n && y <= bottom; i++) {
 			char line[sizeof(w->errs.line[0]) + 64];
-			y += wizard_wrap(y, 2, COLS - 4, 3, check_error_line(w->errs.line[i], line, sizeof(line)),
-			                 term_style(TERM_ERROR));
+			/* Whole, as far as the rows go: a row kept for each error after it, two for the failure. */
+			int rows = bottom + 1 - y - (int)(w->errs.n - i - 1) - (*w->failure ? 2 : 0);
+			y += wizard_wrap(y, 2, COLS - 4, rows > 1 ? rows : 1,
+			                 check_error_line(w->errs.line[i], line, sizeof(line)), term_style(TERM_ERROR));
 		}
 		if (*w->failure)
 			wizard_wrap(y + 1, 2, COLS - 4, bottom - y, w->failure, term_style(TERM_ERROR));

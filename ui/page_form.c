@@ -644,6 +644,10 @@ void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)
 	/* Leaving a field keeps the draft up to date: a dropped SSH session loses one field at most. */
 	bool leaves = (chr && (ch == '\t' || ch == '\r' || ch == '\n')) ||
 	              (code && (ch == KEY_DOWN || ch == KEY_UP || ch == KEY_BTAB || ch == KEY_ENTER));
+	bool leaves_page = (code && (ch == KEY_NPAGE || ch == KEY_PPAGE || ch == KEY_F(10))) ||
+	                   (chr && (ch == 27 || ch == 24));
+	if (it.id == FIELD_IDENTIFIER && !it.sid && (leaves || leaves_page))
+		wizard_ident_refill(w);
 	if (leaves)
 		wizard_draft_save(w);
 	if ((chr && ch == '\t') || (code && ch == KEY_DOWN)) {

@@ -374,8 +374,8 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	term_colours = term_colours_start();
 	/*
 	 * Terminals that ignore keypad mode still send arrows as ESC [ A: known as such too; so are
-	 * the function keys of xterm and of PuTTY's default keyboard (ESC [ 11~ for F1) under a
-	 * terminal type that lacks them (vt100, or xterm's entry for PuTTY).
+	 * the function keys of xterm and of PuTTY's default keyboard (ESC [ 11~ for F1), and Shift-Tab
+	 * (ESC [ Z), under a terminal type that lacks them (vt100, or xterm's entry for PuTTY).
 	 */
 	static const struct { const char *seq; int key; } csi[] = {
 		{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN }, { "\033[C", KEY_RIGHT },
@@ -388,6 +388,7 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 		{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) }, { "\033OR", KEY_F(3) }, { "\033OS", KEY_F(4) },
 		{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) }, { "\033[13~", KEY_F(3) },
 		{ "\033[14~", KEY_F(4) }, { "\033[15~", KEY_F(5) }, { "\033[21~", KEY_F(10) },
+		{ "\033[Z", KEY_BTAB },
 	};
 	for (size_t i = 0; i < sizeof(csi) / sizeof(csi[0]); i++)
 		if (key_defined(csi[i].seq) == 0)

@@ -224,6 +224,27 @@ const char *wizard_choice_value(const struct wizard *w, enum field_id id, char *
 	return v ? v : fields_default(w->c, id, buf, buflen);
 }
 
+/*
+ * A new value under a store id the store has (known once it is open: F4, a test run): said on the
+ * page, not only after the next test. Not in an edit, whose new values replace what their ids hold.
+ */
+static bool wizard_sid_taken(struct wizard *w, enum field_id id, char *msg, size_t msglen)
+{
+	char def[128];
+	struct store_info had;
+	const char *sid;
+
+	if (!w->store || w->start->editing || !*input_text(&w->in[id]) || wizard_api_shared(w, id))
+		return false;
+	sid = wizard_secret_id(w, id, def, sizeof(def));
+	/* The very value stored there is no clash (a file's path is not the key it holds: said). */
+	if (!store_find(w->store, sid, &had) || store_holds(w->store, sid, fields_at(id)->store_kind, w->in[id].buf))
+		return false;
+	snprintf(msg, msglen, "the store already has a secret '%s': give the value above another store id, "
+	         "or leave that value empty to use the stored one", sid);
+	return true;
+}
+
 bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(it.id);
@@ -232,7 +253,9 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 	*msg = '\0';
 	if (it.sid) {
 		const char *t = input_text(&w->sid[it.id]);
-		return !*t || fields_validate(w->c, it.id, t, &w->env, msg, msglen);
+		if (*t && !fields_validate(w->c, it.id, t, &w->env, msg, msglen))
+			return false;
+		return !wizard_sid_taken(w, it.id, msg, msglen);
 	}
 	if (f->kind == FIELD_SECRET)
 		return wizard_secret_msg(w, it.id, msg, msglen);
@@ -291,6 +314,12 @@ static void wizard_follow_name(struct wizard *w)
 
 	input_set(&w->in[FIELD_IDENTIFIER], d ? d : "", d ? strlen(d) : 0);
 	connector_put(w->c, FIELD_IDENTIFIER, d);
+}
+
+void wizard_ident_refill(struct wizard *w)
+{
+	if (!w->start->editing && !*input_text(&w->in[FIELD_IDENTIFIER]))
+		wizard_follow_name(w);
 }
 
 void wizard_key_hash(const struct wizard *w, unsigned char out[32])

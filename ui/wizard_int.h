@@ -236,6 +236,9 @@ void wizard_draft_resume(struct wizard *w);
 /* Is the identifier one of its own, not the one the name gives (which follows the name)? */
 bool wizard_ident_own(const struct wizard *w);
 
+/* An identifier left empty takes the one the name gives again, and follows the name (not in an edit). */
+void wizard_ident_refill(struct wizard *w);
+
 /* The editor of the value the model holds: the text, or a secret's store id. */
 struct input *wizard_model_input(struct wizard *w, enum field_id id);
 

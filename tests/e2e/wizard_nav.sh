@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(84)
+tap = Tap(87)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -363,6 +363,27 @@ tap.ok(d.get("name") == "y" and not left, "SIGHUP twice: the value typed is in t
 # ---- keys starting with Esc: a sequence is one key, never Back and then typed; on a page, a
 # key that comes with its Esc at once (Alt-b, or one read over a slow link) is neither Back nor
 # typed into the page gone back to, and that is said; in a box, Esc closes it and the key is typed ----
+# An identifier typed, then cleared and left: the one the name gives again, which follows the name.
+with Tui([binary, "--home", os.path.join(tmp, "ident"), "new", "--dry-run"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.type("Scope Test")
+    t.send(TAB)
+    t.send(CTRL_U)
+    t.type("own_id")
+    t.send(TAB)
+    tap.is_(t.value("Identifier"), "own_id", "an identifier typed is kept")
+    t.send(SHIFT_TAB)
+    t.send(CTRL_U)
+    t.send(TAB)
+    t.settle()
+    tap.ok(t.value("Identifier") == "Scope_Test" and not t.message("Identifier"),
+           "cleared and left: the identifier the name gives, no 'required'")
+    t.focus("Name")
+    t.type("X")
+    t.send(TAB)
+    tap.is_(t.value("Identifier"), "Scope_TestX", "... which follows the name again")
+    t.quit()
+
 with Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")
     t.type("Esc")

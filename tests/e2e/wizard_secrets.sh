@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(60)
+tap = Tap(64)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -47,6 +47,51 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("the secret 'first-token' already stored"), "the review names the stored secret")
     t.send(ENTER)
     t.finish("saved connector 'second'", "git-http", "the stored token picked with F4")
+
+# A stored id taken with F4, then a new value typed for it: the clash is said on the page (the store
+# is open), and the page is not left for the review; the value emptied, the stored one is used.
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    to_token(t, "third")
+    t.send(TAB)
+    t.send("\x1bOS")  # F4
+    t.wait_for("Stored secrets")
+    t.send(ENTER)
+    t.wait_gone("Stored secrets")
+    t.focus("Personal Access Token")
+    t.type("a-new-token-value")
+    t.send(TAB)
+    t.settle()
+    said = " ".join(t.screen_text().split())
+    tap.ok("the store already has a secret 'first-token': give the value above another store id, or leave "
+           "that value empty to use the stored one" in said, "a new value under the id taken with F4: said on the page")
+    t.send(F10)
+    t.settle()
+    tap.ok(t.has("Credentials: something to fix before the review") and not t.has("Check the values"),
+           "... and F10 does not go on to the review")
+    t.focus("Personal Access Token")
+    t.send(CTRL_U)
+    t.send(TAB)
+    t.settle()
+    tap.ok(not t.has("the store already has"), "the value emptied: nothing to fix (the stored one is used)")
+    t.quit()
+os.remove(os.path.join(home, "draft.json"))  # kept by the quit: the next run would offer it
+
+# The same clash found only by the test (the store not open before): its message whole on the
+# test page, not cut at three rows while the rows below are empty.
+with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    to_token(t, "fourth")
+    t.type("a-new-token-value")
+    t.send(TAB)
+    t.type(longid)  # a long id: the message takes four rows
+    t.send(F10)
+    t.wait_for("Check the values")
+    t.send(ENTER)
+    t.wait_for("Nothing was saved. To fix:")
+    said = " ".join(t.screen_text().split())
+    tap.ok("or leave the value empty to use the stored one" in said and "…" not in said,
+           "a clash found by the test: its message whole on the test page")
+    t.quit()
+os.remove(os.path.join(home, "draft.json"))
 
 # Editing a connector whose token's store id looks like a token: the id is dropped, never
 # shown, and that is said; the token field asks for a value again.

@@ -297,7 +297,8 @@ static void test_tags(void **state)
 		{ "Team:a,team:b", true, NULL }, /* keys are case-sensitive, as a map's in Harness */
 		{ "prod,prod", false, "tag 'prod' is given twice" },
 		{ "prod,prod:x", false, "tag 'prod' is given twice" },
-		{ ":x", false, "a tag needs a key before ':'" },
+		{ ":x", false, "tag ':x' needs a key before ':'" },
+		{ "team:payments,:x,prod", false, "tag ':x' needs a key before ':' (e.g. 'team:payments')" },
 		{ "team :x", false, "remove the spaces around ':'" },
 		{ "team: x", false, "remove the spaces around ':'" },
 		{ "a\x01", false, "a control character (0x01) is not allowed in a tag" },
