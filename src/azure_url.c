@@ -5,6 +5,8 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +159,15 @@ static int url_host(struct azure_url *u, const char *h, const char *end, bool po
 		if (hend == end || *hend != ']' || hend == h + 1)
 			return msg_fail(msg, msglen, "'%.*s' is not a host name or [IPv6] address",
 			                (int)(end - h), h);
+		/* "[host:port]" (git takes it in its scp form): a port, which goes in an ssh:// URL. */
+		char addr[INET6_ADDRSTRLEN + 1];
+		unsigned char bin[sizeof(struct in6_addr)];
+		int alen = snprintf(addr, sizeof(addr), "%.*s", (int)(hend - h - 1), h + 1);
+		if (alen < 0 || (size_t)alen >= sizeof(addr) || inet_pton(AF_INET6, addr, bin) != 1)
+			return msg_fail(msg, msglen, "'%.*s' is not an [IPv6] address%s%s%s", (int)(hend + 1 - h), h,
+			                strchr(addr, ':') ? ": a host and port are written ssh://<user>@<host>:<port>/<path>"
+			                : ": write the host without brackets ('", strchr(addr, ':') ? "" : addr,
+			                strchr(addr, ':') ? "" : "')");
 		hend++;
 	} else {
 		while (hend < end && az_host_char(*hend))
@@ -618,15 +629,21 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	if (vsssh && !v3 && (u->scp || !(p->nseg && seg_is(&p->segs[0], "DefaultCollection"))))
 		return msg_fail(p->msg, p->msglen, "the SSH path starts with 'v3/': write "
 		                "'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'");
+	/* "host:22/path", or "[host]:22:path": a port, which only the ssh:// form takes (any user). */
+	size_t digits = u->scp && p->nseg ? strspn(p->segs[0].name, "0123456789") : 0;
+	if (digits && digits == p->segs[0].len)
+		return msg_fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
+		                url_upto(p, p->text + p->textlen), p->text);
+	if (digits && p->segs[0].at[digits] == ':')
+		return msg_fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s/%.*s'",
+		                url_upto(p, p->segs[0].at + digits), p->text,
+		                (int)(p->text + p->textlen - (p->segs[0].at + digits + 1)), p->segs[0].at + digits + 1);
 	/* Harness saves an scp-style URL only as "git@host:path": another user needs ssh://. */
 	if (u->scp && (!u->user || strcmp(u->user, "git") != 0))
 		return msg_fail(p->msg, p->msglen, "Harness takes this form only with the user 'git': write it "
 		                "'ssh://%s%s%s/%.*s'", u->user ? u->user : vsssh ? "<org>" : "",
 		                u->user || vsssh ? "@" : "", host, (int)(path_end - p->path), p->path);
 	u->server = !ssh && !vsssh;
-	if (u->scp && p->nseg && strspn(p->segs[0].name, "0123456789") == p->segs[0].len)
-		return msg_fail(p->msg, p->msglen, "a port needs the ssh:// form: 'ssh://%.*s'",
-		                url_upto(p, p->text + p->textlen), p->text);
 	if (v3) {
 		if (p->nseg < 2)
 			return msg_fail(p->msg, p->msglen, "add the organization and project after 'v3/': "

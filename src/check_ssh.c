@@ -383,6 +383,11 @@ static bool check_ssh_host_key(struct check_ssh *s)
 		               "the host key of %s (%s) is marked @revoked in %s line %d: it must not be trusted; ask the server's administrator for its new key",
 		               name, r->host_key_fp, where.file, where.line);
 		break;
+	case KNOWN_HOSTS_UNSAFE:
+		r->host_key_status = CHECK_HOSTKEY_UNCHECKED;
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY, "the host key of %s (%s) is not checked: %s", name, r->host_key_fp,
+		               where.why);
+		break;
 	case KNOWN_HOSTS_UNREADABLE:
 		/* That file may list another key for the host: no key to trust on first use, unless given. */
 		if (!t->accept_host_key || !*t->accept_host_key) {
@@ -431,12 +436,24 @@ static bool check_ssh_host_key(struct check_ssh *s)
 static void check_ssh_no_host_key_alg(struct check_ssh *s, const char *e)
 {
 	const char *offer = strstr(e, "server [");
+	const char *files[2];
+	struct known_hosts_where where;
+	char name[300];
 
+	known_hosts_name(s->ctx->t->ssh_host, s->port, name, sizeof(name));
 	if (offer && strncmp(offer + 8, "ssh-rsa]", 8) == 0)
 		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
 		               "the server signs its host key only with SHA-1 (ssh-rsa), which is refused as unsafe "
 		               "(Azure DevOps and OpenSSH 8.8 dropped it): upgrade the server (Azure DevOps Server "
 		               "2022.3 or later) or use an HTTPS URL");
+	/* A key of another type is not new to trust (--accept-host-key): the line known is to go first. */
+	else if (s->known_algs[0] && known_hosts_first(files, check_ssh_known_files(s, files), s->ctx->t->ssh_host,
+	                                               s->port, &where))
+		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
+		               "the server offers no host key of the type known for %s (%s, %s line %d): if its key "
+		               "was replaced, check with the server's administrator, then remove that line "
+		               "(ssh-keygen -R '%s' -f %s) and accept the new key with --accept-host-key; libssh: %s",
+		               name, s->known_algs, where.file, where.line, name, where.file, e);
 	else if (s->known_algs[0])
 		check_ssh_fail(s, CHECK_CAT_HOST_KEY,
 		               "the server offers no host key of the type known for it (%s): if its key was "
@@ -487,9 +504,12 @@ static void check_ssh_auth(struct check_ssh *s)
 		/* Which public key to add is the question then: the private key alone does not say. */
 		sshkey_pub_line(s->key, s->res->key_pub, sizeof(s->res->key_pub));
 		check_settings_hint(s->ctx, "keys", hint, sizeof(hint));
+		/* An old server may refuse the SHA-2 signature of a key it lists (Azure DevOps never does). */
 		check_ssh_fail(s, CHECK_CAT_AUTH,
-		               "SSH key %s rejected for user '%s': add its public key %s",
-		               s->key_fp, s->ctx->t->ssh_user, hint);
+		               "SSH key %s rejected for user '%s': add its public key %s%s",
+		               s->key_fp, s->ctx->t->ssh_user, hint, s->ctx->t->server
+		               ? "; if it is added, the server may take only SHA-1 (ssh-rsa) signatures, which are "
+		                 "never sent: upgrade it (Azure DevOps Server 2022.3 or later) or use HTTPS" : "");
 		return;
 	case SSH_AUTH_PARTIAL:
 		check_ssh_fail(s, CHECK_CAT_AUTH, "the server wants more than the SSH key (partial authentication)");

@@ -560,6 +560,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 	if (a->check.accept_host_key && !fields_applies(c, FIELD_SSH_KEY))
 		newconn_error(e, "accept-host-key", "only used with connection ssh: leave it out");
+	else if (a->check.ca_file && !conncheck_uses_https(c))
+		newconn_error(e, "ca-file", "only used over HTTPS (connection http, or API access): leave it out");
 	else if (a->check.accept_host_key && a->skip_test)
 		newconn_error(e, "accept-host-key", "the connection test accepts and records the host key, and "
 		              "--skip-test leaves it out: drop one of the two");
@@ -668,7 +670,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (!a->json)
 			cmd_connector_print_unused(ctx, s.unused, s.nunused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
-		newconn_print_shared(ctx, notes, a->editing, c, &s);
+		newconn_print_shared(ctx, notes, c, &s);
 	} else if (!a->json && a->write_answers) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);

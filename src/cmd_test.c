@@ -140,6 +140,12 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		                   "connects over HTTP: leave it out", argv[optind]);
 		goto out;
 	}
+	/* ... and a CA for one that makes no HTTPS request (SSH without API access): the reverse slip. */
+	if (a.check.ca_file && !conncheck_uses_https(c)) {
+		rc = msg_usage_for(ctx->err, "test", "test: --ca-file is for HTTPS; '%s' connects over SSH only "
+		                   "(no API access): leave it out", argv[optind]);
+		goto out;
+	}
 	/* Every connector has a secret (a token or a key): without a store, the one to store is named. */
 	rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &store);
 	if (rc != AZ_EXIT_OK)

@@ -311,11 +311,9 @@ int fileio_read_path(const char *path, size_t max, char **buf, size_t *len)
 	return fileio_read_open(path, O_NOFOLLOW, &st, false, max, buf, len);
 }
 
-int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len)
+int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len, struct stat *st)
 {
-	struct stat st;
-
-	return fileio_read_open(path, 0, &st, true, max, buf, len);
+	return fileio_read_open(path, 0, st, true, max, buf, len);
 }
 
 int fileio_read_input(const char *path, size_t max, char **buf, size_t *len)

@@ -77,10 +77,10 @@ int fileio_read_path(const char *path, size_t max, char **buf, size_t *len);
 int fileio_read_path_st(const char *path, size_t max, char **buf, size_t *len, struct stat *st);
 
 /*
- * As fileio_read_path, through links (a user's ~/.ssh/known_hosts kept by a dotfile manager),
+ * As fileio_read_path_st, through links (a user's ~/.ssh/known_hosts kept by a dotfile manager),
  * and a character device read as it is (a known_hosts linked to /dev/null is empty).
  */
-int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len);
+int fileio_read_linked(const char *path, size_t max, char **buf, size_t *len, struct stat *st);
 
 /*
  * A file the user names as input (an answers file): symlinks followed, a pipe

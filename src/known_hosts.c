@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "known_hosts.h"
 #include "paths.h"
+#include "store_perm.h"
 
 /*
  * Azure DevOps' SSH host key (RSA 2048, the same for both host names):
@@ -145,17 +147,59 @@ static int known_hosts_scan_pinned(const char *name, known_hosts_fn fn, void *us
 	return known_hosts_scan_text(copy, name, fn, user);
 }
 
-static int known_hosts_scan_file(const char *file, const char *name, known_hosts_fn fn, void *user)
+/*
+ * A known_hosts file says which host keys are trusted: one another user (not root) owns, or that
+ * group or others could write or replace, is not read. False with why, and the fix.
+ */
+static bool known_hosts_safe(const char *file, const struct stat *st, char *why, size_t whylen)
 {
-	char *text;
+	struct store_error err;
+
+	if (S_ISCHR(st->st_mode)) /* /dev/null: lists nothing */
+		return true;
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		snprintf(why, whylen, "%s belongs to uid %u, not to you (uid %u) nor root: a host key put there would "
+		         "be trusted; run 'chown %u %s' as root if it is yours", file, (unsigned)st->st_uid,
+		         (unsigned)geteuid(), (unsigned)geteuid(), file);
+		return false;
+	}
+	if (st->st_mode & 022) {
+		snprintf(why, whylen, "%s can be written by group or others (mode %04o): a host key put there would "
+		         "be trusted; check its lines, then run 'chmod 600 %s'", file, (unsigned)(st->st_mode & 07777),
+		         file);
+		return false;
+	}
+	if (store_perm_dirs(file, &err) != STORE_OK) {
+		snprintf(why, whylen, "%s: %s (others could replace the host keys it lists)", file, err.message);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A missing file lists nothing; one that cannot be read: -1, errno set; one not safe to trust
+ * (unsafe, when given, says why): -2, nothing read.
+ */
+static int known_hosts_scan_file(const char *file, const char *name, known_hosts_fn fn, void *user,
+                                 struct known_hosts_where *unsafe)
+{
+	char *text, why[sizeof(unsafe->why)];
 	size_t len;
+	struct stat st;
 	int stop;
 
-	/* A missing file lists nothing; one that cannot be read: -1, errno set. */
 	if (!file || !*file)
 		return 0;
-	if (fileio_read_linked(file, KNOWN_HOSTS_MAX_FILE, &text, &len) != 0)
+	if (fileio_read_linked(file, KNOWN_HOSTS_MAX_FILE, &text, &len, &st) != 0)
 		return errno == ENOENT ? 0 : -1;
+	if (!known_hosts_safe(file, &st, why, sizeof(why))) {
+		free(text);
+		if (unsafe) {
+			*unsafe = (struct known_hosts_where){ .file = file };
+			snprintf(unsafe->why, sizeof(unsafe->why), "%s", why);
+		}
+		return -2;
+	}
 	stop = known_hosts_scan_text(text, name, fn, user);
 	free(text);
 	return stop;
@@ -194,7 +238,7 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, b
 	/* A key marked @revoked for the host is never trusted, whatever other lines say. */
 	if (revoked && same) {
 		m->verdict = KNOWN_HOSTS_REVOKED;
-		m->where = (struct known_hosts_where){ m->file, line, 0 };
+		m->where = (struct known_hosts_where){ .file = m->file, .line = line };
 		return 1;
 	}
 	if (revoked || m->revoked_only || m->verdict == KNOWN_HOSTS_MATCH ||
@@ -203,13 +247,13 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, b
 	/* The first match; read on, as a later line may revoke the key. */
 	if (same) {
 		m->verdict = KNOWN_HOSTS_MATCH;
-		m->where = (struct known_hosts_where){ m->file, line, 0 };
+		m->where = (struct known_hosts_where){ .file = m->file, .line = line };
 		return 0;
 	}
 	/* The first different key is reported unless a later line matches. */
 	if (m->verdict == KNOWN_HOSTS_UNKNOWN) {
 		m->verdict = KNOWN_HOSTS_CHANGED;
-		m->where = (struct known_hosts_where){ m->file, line, 0 };
+		m->where = (struct known_hosts_where){ .file = m->file, .line = line };
 	}
 	return 0;
 }
@@ -227,8 +271,12 @@ enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfil
 	struct known_hosts_where unread = { 0 };
 	for (size_t i = 0; i < nfiles && m.verdict != KNOWN_HOSTS_REVOKED; i++) {
 		m.file = files[i];
-		if (known_hosts_scan_file(files[i], name, known_hosts_compare, &m) < 0 && !unread.file)
-			unread = (struct known_hosts_where){ files[i], 0, errno };
+		int rc = known_hosts_scan_file(files[i], name, known_hosts_compare, &m, where);
+		/* Fail closed: what others may have written decides nothing, nor is a key added to it. */
+		if (rc == -2)
+			return KNOWN_HOSTS_UNSAFE;
+		if (rc < 0 && !unread.file)
+			unread = (struct known_hosts_where){ .file = files[i], .err = errno };
 	}
 	if (m.revoked_only && m.verdict != KNOWN_HOSTS_REVOKED) {
 		m.revoked_only = false;
@@ -289,7 +337,37 @@ void known_hosts_algorithms(const char *const *files, size_t nfiles, const char 
 		return;
 	}
 	for (size_t i = 0; i < nfiles; i++)
-		known_hosts_scan_file(files[i], name, known_hosts_add_alg, &a);
+		known_hosts_scan_file(files[i], name, known_hosts_add_alg, &a, NULL);
+}
+
+struct known_hosts_first {
+	const char *file;
+	struct known_hosts_where *where;
+};
+
+static int known_hosts_first_line(const struct ssh_knownhosts_entry *e, int line, bool revoked, void *user)
+{
+	struct known_hosts_first *f = user;
+
+	(void)e;
+	if (revoked)
+		return 0;
+	*f->where = (struct known_hosts_where){ .file = f->file, .line = line };
+	return 1;
+}
+
+bool known_hosts_first(const char *const *files, size_t nfiles, const char *host, int port,
+                       struct known_hosts_where *where)
+{
+	char name[300];
+
+	known_hosts_name(host, port, name, sizeof(name));
+	*where = (struct known_hosts_where){ .file = NULL };
+	for (size_t i = 0; i < nfiles && !where->file; i++) {
+		struct known_hosts_first f = { files[i], where };
+		known_hosts_scan_file(files[i], name, known_hosts_first_line, &f, NULL);
+	}
+	return where->file != NULL;
 }
 
 /*

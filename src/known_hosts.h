@@ -8,6 +8,7 @@
 #ifndef AZ_KNOWN_HOSTS_H
 #define AZ_KNOWN_HOSTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libssh/libssh.h>
@@ -18,6 +19,7 @@ enum known_hosts_verdict {
 	KNOWN_HOSTS_CHANGED, /* a different key of the same type is listed */
 	KNOWN_HOSTS_REVOKED, /* the key is marked @revoked for the host */
 	KNOWN_HOSTS_UNREADABLE, /* unknown, and a file that exists could not be read */
+	KNOWN_HOSTS_UNSAFE,  /* a file others could have written: none is trusted */
 };
 
 /* Where a verdict comes from: file is NULL for the pinned key. */
@@ -25,6 +27,7 @@ struct known_hosts_where {
 	const char *file;
 	int line;
 	int err;  /* UNREADABLE: errno of the file's read */
+	char why[1024]; /* UNSAFE: who else could write it, and the command that fixes it */
 };
 
 /*
@@ -35,6 +38,9 @@ struct known_hosts_where {
  * REVOKED, *where names the line. A key no file lists while one of them
  * exists but cannot be read is UNREADABLE (*where names it): that file might
  * list another key for the host, so the key is not one to offer for trust.
+ * A file another user owns (not root), or one group or others could write or
+ * replace (its folders, as store_perm_dirs judges them), is UNSAFE whatever
+ * the others say: a key planted there would be trusted.
  */
 enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfiles,
                                            const char *host, int port, const ssh_key key,
@@ -47,6 +53,13 @@ enum known_hosts_verdict known_hosts_check(const char *const *files, size_t nfil
  */
 void known_hosts_algorithms(const char *const *files, size_t nfiles, const char *host, int port,
                             char *out, size_t outlen);
+
+/*
+ * The first line of files that lists a key for host:port (@revoked ones aside), in *where:
+ * the line to remove when the host's key type changed. False when no file lists one.
+ */
+bool known_hosts_first(const char *const *files, size_t nfiles, const char *host, int port,
+                       struct known_hosts_where *where);
 
 /* "host" for port 22, "[host]:port" otherwise, as known_hosts files write it. */
 void known_hosts_name(const char *host, int port, char *out, size_t outlen);

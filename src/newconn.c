@@ -180,7 +180,8 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 {
 	char msg[FIELD_MSG_MAX];
 
-	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY])
+	/* A key refused as given (empty, not one line of text) is not judged again. */
+	if (!fields_applies(c, FIELD_SSH_KEY) || !s->v.val[FIELD_SSH_KEY] || newconn_has_error(e, "ssh-key"))
 		return;
 	const struct secbuf *pass = s->v.val[FIELD_SSH_KEY_PASSPHRASE];
 	int rc = sshkey_check(s->v.val[FIELD_SSH_KEY], pass, msg, sizeof(msg));
@@ -407,8 +408,10 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			secbuf_free(have);
 			return store_exit_code(st);
 		}
-		if (same)
+		if (same) {
 			s->fresh[id] = false;
+			s->reused[id] = !s->named[id] && !s->replace;
+		}
 		if (s->fresh[id])
 			secbuf_free(have);
 		else {
@@ -550,18 +553,24 @@ void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char
 			at += (size_t)snprintf(buf + at, buflen - at, "%s%s", at ? ", " : "", u);
 }
 
-void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const char *self, const struct connector *c,
+void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const struct connector *c,
                           const struct newconn_secrets *s)
 {
+	const char *self = connector_get(c, FIELD_IDENTIFIER);
+
 	for (int id = 0; self && id < FIELD_COUNT; id++) {
 		char others[1024];
 
-		if (!s->fresh[id] || !fields_applies(c, id))
+		if (!(s->fresh[id] || s->reused[id]) || !fields_applies(c, id))
 			continue;
 		newconn_shared_with(ctx, self, connector_get(c, id), others, sizeof(others));
-		if (*others)
+		if (*others && s->fresh[id])
 			fprintf(out, "The secret '%s' is also used by connector %s, which now gets the new value too.\n",
 			        connector_get(c, id), others);
+		/* Two identifiers that make one default id ('Web$1', 'web1'): not shared unawares. */
+		else if (*others)
+			fprintf(out, "The secret '%s' held this value already, for connector %s: this one uses it too (a new "
+			        "value for either is the other's too).\n", connector_get(c, id), others);
 	}
 }
 

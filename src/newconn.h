@@ -29,6 +29,7 @@ struct newconn_secrets {
 	bool fresh[FIELD_COUNT];        /* given as a value (file, stdin, typed): to be stored */
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
+	bool reused[FIELD_COUNT];       /* given, and held already under its default id: that secret is used */
 	const char *from[FIELD_COUNT];  /* where a value was read (a file's name, "standard input"), for
 	                                 * its errors; NULL: typed or not given */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */
@@ -106,8 +107,11 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
  */
 void newconn_shared_with(const struct cli_ctx *ctx, const char *self, const char *sid, char *buf, size_t buflen);
 
-/* After an edit of self saved c: each new value stored under an id other connectors name too, said on out. */
-void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const char *self, const struct connector *c,
+/*
+ * After c was saved: each new value stored under an id other connectors name too (theirs now as
+ * well), and each value found under its default id in a secret others use (shared now), said on out.
+ */
+void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const struct connector *c,
                           const struct newconn_secrets *s);
 
 /* What `new` or `edit` hands the wizard of the front end (cli_ctx.wizard). */

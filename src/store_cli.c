@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "nearest.h"
 #include "store_cli.h"
+#include "sshkey.h"
 #include "utf8.h"
 
 #define STORE_CLI_TRIES 3
@@ -413,6 +414,22 @@ int store_cli_value_readable(const char *path, char *msg, size_t msglen)
 	return S_ISDIR(st.st_mode) ? store_cli_value_error(EISDIR, path, msg, msglen) : AZ_EXIT_OK;
 }
 
+/*
+ * A private key file group or others can read (OpenSSH refuses to use one): whoever could may have
+ * the key. Said of a key (one with a passphrase, or not RSA, too), not of text refused as none.
+ */
+static void store_cli_note_key_mode(const struct cli_ctx *ctx, const char *path, const struct secbuf *key)
+{
+	struct stat st;
+	char msg[256];
+
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    sshkey_check(key, NULL, msg, sizeof(msg)) != -1)
+		msg_error(ctx->err, "note: the SSH key file %s is open to group or others (mode %04o; OpenSSH would "
+		          "refuse it): whoever could read it may have the key; once it is stored, remove the file or "
+		          "run 'chmod 600 %s'", path, (unsigned)(st.st_mode & 07777), path);
+}
+
 int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const char *path,
                          const char *prompt, const char *file_flag, struct secbuf **value,
                          char *msg, size_t msglen)
@@ -425,6 +442,8 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 	*value = NULL;
 	if (path || !ctx->stdin_tty) {
 		*value = path ? secbuf_read_file(path, max, text) : secbuf_read_fd(STDIN_FILENO, max, text);
+		if (*value && path && !text)
+			store_cli_note_key_mode(ctx, path, *value);
 		return *value ? AZ_EXIT_OK
 		              : store_cli_value_error(errno, path ? path : "standard input", msg, msglen);
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,14 @@ enum store_status store_perm_open_error(int errnum, const char *path, const char
 		struct stat st;
 
 		/* Most often made by a run as root (sudo): who owns it says what fixes it. */
-		if (lstat(path, &st) == 0 && st.st_uid != geteuid())
+		bool stated = lstat(path, &st) == 0;
+		if (stated && st.st_uid != geteuid())
 			return store_perm_owner(&st, path, what, false, other_ok, err);
+		/* One's own file made unreadable (chmod 000): its mode back, as a key file's is. */
+		if (stated && S_ISREG(st.st_mode) && !(st.st_mode & S_IRUSR))
+			return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: it is not readable (mode "
+			                  "%04o): run 'chmod %s %s'", what, path, (unsigned)(st.st_mode & 07777),
+			                  strcmp(what, "key file") == 0 ? "400" : "600", path);
 		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s", what, path,
 		                  strerror(errnum));
 	}
@@ -78,10 +85,16 @@ static enum store_status store_perm_dir(const char *dir, bool own_folder, struct
 		return store_fail(err, STORE_IO, "cannot stat the folder %s: %s", dir, strerror(errno));
 	if ((s = store_perm_owner(&st, dir, "folder", true, true, err)) != STORE_OK)
 		return s;
-	if ((st.st_mode & 022) && (own_folder || !(st.st_mode & S_ISVTX)))
-		return store_fail(err, STORE_PERMISSIONS, "folder %s is writable by group or others "
-		                  "(mode %04o): run 'chmod go-w %s'", dir, (unsigned)(st.st_mode & 07777), dir);
-	return STORE_OK;
+	if (!(st.st_mode & 022) || (!own_folder && (st.st_mode & S_ISVTX)))
+		return STORE_OK;
+	/* A folder shared on purpose (/tmp) is never to be chmod'ed: a folder of one's own in it is. */
+	if (st.st_mode & S_ISVTX)
+		return store_fail(err, STORE_PERMISSIONS, "folder %s is shared (mode %04o): use a folder of your own "
+		                  "in it (--home %s/NAME, made mode 0700)", dir, (unsigned)(st.st_mode & 07777),
+		                  strcmp(dir, "/") == 0 ? "" : dir);
+	return store_fail(err, STORE_PERMISSIONS, "folder %s is writable by group or others (mode %04o): run "
+	                  "'chmod go-w %s'%s", dir, (unsigned)(st.st_mode & 07777), dir,
+	                  st.st_uid == geteuid() ? "" : " as root, or use a folder of your own (--home)");
 }
 
 /* dir (taken) and every folder above it; dir is the own folder when own. */
@@ -99,11 +112,20 @@ static enum store_status store_perm_up(char *dir, bool own, struct store_error *
 		return s;
 	}
 	free(dir);
-	/* From the store's folder up to "/". */
+	/*
+	 * From the store's folder up to "/", or to the user's home folder ($HOME, else the account's)
+	 * when it is below it, as OpenSSH's safe_path: who owns the folders above a home (/srv/o for
+	 * /srv/o/me) is not the user's to fix, nor does it let others into the home.
+	 */
+	const char *env_home = getenv("HOME");
+	struct passwd *pw = env_home && *env_home == '/' ? NULL : getpwuid(geteuid());
+	const char *home_dir = env_home && *env_home == '/' ? env_home : pw ? pw->pw_dir : NULL;
+	char *home = home_dir && *home_dir == '/' ? realpath(home_dir, NULL) : NULL;
 	for (;; own = false) {
 		char *up;
 
-		if ((s = store_perm_dir(real, own, err)) != STORE_OK || strcmp(real, "/") == 0)
+		if ((s = store_perm_dir(real, own, err)) != STORE_OK || strcmp(real, "/") == 0 ||
+		    (home && strcmp(real, home) == 0))
 			break;
 		up = strrchr(real, '/');
 		if (up == real)
@@ -111,6 +133,7 @@ static enum store_status store_perm_up(char *dir, bool own, struct store_error *
 		else
 			*up = '\0';
 	}
+	free(home);
 	free(real);
 	return s;
 }
@@ -186,12 +209,14 @@ enum store_status store_perm_key(int fd, const char *path, bool credential, stru
 		return store_fail(err, STORE_IO, "cannot stat the key file %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return store_fail(err, STORE_PERMISSIONS, "key file %s is not a regular file", path);
-	if ((s = store_perm_owner(&st, path, "key file", credential, false, err)) != STORE_OK)
+	if ((s = store_perm_owner(&st, path, "key file", true, false, err)) != STORE_OK)
 		return s;
+	/* Root's (a Kubernetes secret, a systemd credential) may be read by a group: the pod's, the unit's. */
+	bool roots = credential || (st.st_uid == 0 && geteuid() != 0);
 	mode = st.st_mode & 07777;
-	if (credential ? (mode & 0137) != 0 : (mode != 0400 && mode != 0600))
-		return store_fail(err, STORE_PERMISSIONS, "key file %s has mode %04o; it must be 0400 or "
-		                  "0600: run 'chmod 400 %s'", path, (unsigned)mode, path);
+	if (roots ? (mode & 0137) != 0 : (mode != 0400 && mode != 0600))
+		return store_fail(err, STORE_PERMISSIONS, "key file %s has mode %04o; it must be 0400 or 0600%s: run "
+		                  "'chmod 400 %s'", path, (unsigned)mode, roots ? " (0440 or 0640 for root's)" : "", path);
 	return STORE_OK;
 }
 

@@ -823,7 +823,7 @@ static void wizard_report(struct wizard *w)
 		if (w->ctx->key_file_made)
 			fprintf(w->ctx->out, "created the key file %s for the new secret store: keep a copy apart from "
 			        "the store; without it the secrets cannot be read\n", w->ctx->key_file);
-		newconn_print_shared(w->ctx, w->ctx->out, w->start->editing, w->cc, &w->s);
+		newconn_print_shared(w->ctx, w->ctx->out, w->cc, &w->s);
 		wizard_print_next(w);
 	}
 }

@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	files[1] = NULL; /* skipped, as a missing file is */
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
 		for (size_t k = 0; k < 2; k++) {
-			struct known_hosts_where where = { NULL, 0, 0 };
+			struct known_hosts_where where = { .file = NULL };
 			enum known_hosts_verdict v;
 
 			v = known_hosts_check(files, 2, hosts[i].host, hosts[i].port, keys[k], &where);

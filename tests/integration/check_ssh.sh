@@ -148,8 +148,8 @@ is "$rc,$(j 'p[0]["host_key"]')" "4,revoked" "exit 4, and the JSON says revoked"
 ssh-keygen -q -t ed25519 -N '' -C '' -f "$tap_tmp/ed_host_key"
 printf '[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/ed_host_key.pub")" >"$kh"
 ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
-verdict 0 failed host-key '^the server offers no host key of the type known for it \(ssh-ed25519\): if its key was replaced, check with the server.s administrator' \
-	"a known key of a type the server no longer offers"
+verdict 0 failed host-key "^the server offers no host key of the type known for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT \\(ssh-ed25519, $kh line 1\\): if its key was replaced, check with the server.s administrator, then remove that line \\(ssh-keygen -R '\\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT' -f $kh\\) and accept the new key with --accept-host-key" \
+	"a known key of a type the server no longer offers: the line named, with the command that removes it"
 cp "$AZF_KNOWN_HOSTS" "$kh"
 
 # A port where no SSH server answers (the HTTPS server): the port is named as the likely slip.

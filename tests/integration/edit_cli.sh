@@ -124,7 +124,8 @@ unlike "$(cat "$home/connectors/enc.json")" "passphrase" "... the connector name
 has "$out" "secret rm enc-ssh-key-passphrase" "... said unused, with the command that removes it"
 run az edit enc --non-interactive --ssh-key-file "$keys/rsa_openssh" --ssh-key-passphrase-secret enc-ssh-key-passphrase \
 	--skip-test </dev/null
-like "$rc:$err" "^3:azrepos-connect: ssh-key-passphrase: the SSH key has no passphrase: leave this out" \
+# (The key file of the source tree is not 0600 in a clone: its note is not what is tested here.)
+like "$rc:$(printf '%s\n' "$err" | grep -v ': note: ')" "^3:azrepos-connect: ssh-key-passphrase: the SSH key has no passphrase: leave this out" \
 	"... a passphrase named on the command line for it: refused, as one given as a value is (exit 3)"
 
 # The API token that is the HTTP token's secret follows it to a new store id.

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -402,3 +402,29 @@ run az new --non-interactive --name web --identifier 'Web$1' --url-type repo --u
 	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 has "$err" "or change that one with 'azrepos-connect --home $home --key-file $key edit 'Web\$1''" \
 	"an identifier with \$ taken: the edit offered quotes it"
+# Another identifier that makes the same default store id ('web1' and 'Web$1'), the same token: the
+# secret is shared, and that is said (an edit of either's token changes both).
+run az new --non-interactive --name web1 --url-type repo --url "$AZF_REPO_URL" --username u \
+	--token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+has "$rc:$out" "The secret 'web1-token' held this value already, for connector Web\$1: this one uses it too (a new value for either is the other's too)." \
+	"a default store id another connector's identifier made, the same value: shared, and said"
+# A private key file others can read (OpenSSH would refuse it): used, but the exposure is said.
+cp "$AZF_SSH_KEY" "$tap_tmp/open_key"
+chmod 644 "$tap_tmp/open_key"
+run az new --non-interactive --name openkey --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-file "$tap_tmp/open_key" --skip-test --dry-run </dev/null
+like "$rc:$err" "^0:azrepos-connect: note: the SSH key file $tap_tmp/open_key is open to group or others \(mode 0644; OpenSSH would refuse it\): whoever could read it may have the key; once it is stored, remove the file or run 'chmod 600 $tap_tmp/open_key'" \
+	"a key file of mode 0644: taken (exit 0), its exposure and the chmod said"
+chmod 600 "$tap_tmp/open_key"
+run az new --non-interactive --name openkey --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-file "$tap_tmp/open_key" --skip-test --dry-run </dev/null
+unlike "$err" "open to group or others" "... of mode 0600: nothing said"
+run az new --non-interactive --name sshca --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-file "$AZF_SSH_KEY" --ca-file "$AZF_CA" --dry-run </dev/null
+like "$rc:$err" "^3:azrepos-connect: ca-file: only used over HTTPS \(connection http, or API access\): leave it out" \
+	"--ca-file for an SSH connector without API access: refused (exit 3)"
+: >"$tap_tmp/empty_key"
+run az new --non-interactive --name emptykey --url-type repo --connection ssh --url "$AZF_SSH_URL" \
+	--ssh-key-file "$tap_tmp/empty_key" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: ssh-key: $tap_tmp/empty_key: the value is empty
+azrepos-connect: 1 error; nothing was written" "an empty key file: one error, not also 'no key given'"

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 125
+plan 126
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -429,6 +429,17 @@ printf 'x' >&3
 exec 3>&-
 wait "$pid"
 is "$?" 0 "the waiting set finishes"
+# One's own store made unreadable (chmod 000): exit 14, with the chmod that gives it back. (Root
+# reads it all the same: as another user only.)
+if [ -n "$run_as" ]; then
+	chmod 000 "$tap_tmp/hard/secrets.store"
+	run env AZREPOS_CONNECT_HOME="$tap_tmp/hard" $run_as "$bin" --key-file "$tap_tmp/hard/k" secret list </dev/null
+	is "$rc:$err" "14:azrepos-connect: cannot open the secret store $tap_tmp/hard/secrets.store: it is not readable (mode 0000): run 'chmod 600 $tap_tmp/hard/secrets.store'" \
+		"one's own store of mode 0000: exit 14, the chmod said"
+	chmod 600 "$tap_tmp/hard/secrets.store"
+else
+	ok 0 "# SKIP root without setpriv reads a file of mode 0000"
+fi
 
 # The sentinel: in no output, in no file but the store, not in the store as plain text.
 hits=$(grep -rlF "$sentinel" "$tap_tmp" 2>/dev/null | wc -l)

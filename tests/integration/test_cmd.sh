@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 106
+plan 109
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -187,6 +187,20 @@ done
 is "$(json_shape false)" "" "test --json, a failure: each probe has status, category, message, duration"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]')" "git-ssh,failed" "test --json, a failure: the probe failed"
 like "$(j 'p[0]["message"]')" '^HOST KEY CHANGED' "test --json, a failure: the message says why"
+
+# A known_hosts others could write: no key in it is trusted (one could be planted), the fix said.
+printf '%s\n' "$(head -n 1 "$AZF_KNOWN_HOSTS")" >"$kh"
+chmod 666 "$kh"
+run az test ssh_repo
+like "$rc:$out" "^4:FAILED +git-ssh .*is not checked: $kh can be written by group or others \(mode 0666\): a host key put there would be trusted; check its lines, then run 'chmod 600 $kh'" \
+	"a known_hosts others can write: the key listed there is not trusted (exit 4), the chmod said"
+chmod 600 "$kh"
+run az test ssh_repo
+is "$rc" 0 "... after the chmod, the key listed there is known again"
+run az test ssh_repo --ca-file "$AZF_CA"
+is "$rc:$(printf '%s\n' "$err" | head -n 1)" "2:azrepos-connect: test: --ca-file is for HTTPS; 'ssh_repo' connects over SSH only (no API access): leave it out" \
+	"--ca-file for a connector tested over SSH only: a slip, said (exit 2)"
+cp "$tap_tmp/kh.changed" "$kh"
 
 # An IPv6 literal in an ssh:// URL is looked up without its brackets: the probe gets to
 # connect (sshd listens on 127.0.0.1 only, so ::1 refuses), no "cannot resolve host '[::1]'".

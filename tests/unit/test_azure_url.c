@@ -814,6 +814,15 @@ static const struct bad bad[] = {
 	  "the SSH user for ssh.dev.azure.com is 'git': use 'git@ssh.dev.azure.com:v3/<org>/<project>/<repo>'" },
 	{ "git@ssh.dev.azure.com:22/v3/contoso/Payments/web", TR, CS, false,
 	  "a port needs the ssh:// form: 'ssh://git@ssh.dev.azure.com:22/v3/contoso/Payments/web'" },
+	/* A port in git's other scp forms, any user: the ssh:// URL that carries it. */
+	{ "root@tfs.example.com:2222:tfs/DefaultCollection/P/_git/r", TR, CS, false,
+	  "a port needs the ssh:// form: 'ssh://root@tfs.example.com:2222/tfs/DefaultCollection/P/_git/r'" },
+	{ "root@tfs.example.com:22/tfs/DefaultCollection/P/_git/r", TR, CS, false,
+	  "a port needs the ssh:// form: 'ssh://root@tfs.example.com:22/tfs/DefaultCollection/P/_git/r'" },
+	{ "root@[10.0.0.5:2222]:tfs/DefaultCollection/P/_git/r", TR, CS, false,
+	  "'[10.0.0.5:2222]' is not an [IPv6] address: a host and port are written ssh://<user>@<host>:<port>/<path>" },
+	{ "ssh://git@[10.0.0.5]/tfs/DefaultCollection/P/_git/r", TR, CS, false,
+	  "'[10.0.0.5]' is not an [IPv6] address: write the host without brackets ('10.0.0.5')" },
 	{ "ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false, "the SSH user for ssh.dev.azure.com is 'git'" },
 	{ "bob@ssh.dev.azure.com:v3/contoso/Payments/web", TR, CS, false, "the SSH user for ssh.dev.azure.com is 'git'" },
 	/* A v3/ path on the web host: that path on the SSH host, and what is then still wrong. */

@@ -109,7 +109,7 @@ static const char *second_file(struct fixture *f)
 static void test_pinned(void **state)
 {
 	struct fixture *f = *state;
-	struct known_hosts_where w = { "x", -1, 0 };
+	struct known_hosts_where w = { .file = "x", .line = -1 };
 	unsigned char *hash = NULL;
 	size_t hlen = 0;
 	char *fp;
@@ -250,6 +250,41 @@ static void test_unreadable(void **state)
 	assert_int_equal(symlink("/dev/null", link), 0);
 	assert_int_equal(check1(link, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNKNOWN);
 	assert_int_equal(unlink(link), 0);
+}
+
+/*
+ * A file others could have written (its mode, its owner, its folder) decides nothing: UNSAFE, with
+ * the fix, even when a safe file lists the key too (a planted line might revoke or replace it).
+ */
+static void test_unsafe(void **state)
+{
+	struct fixture *f = *state;
+	struct known_hosts_where w;
+	const char *files[2] = { second_file(f), f->file };
+
+	write_file(f->file, "git.example.com ssh-ed25519 " ED1 "\n");
+	write_file(second_file(f), "git.example.com ssh-ed25519 " ED1 "\n");
+	assert_int_equal(chmod(f->file, 0600), 0);
+	assert_int_equal(check1(f->file, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	assert_int_equal(chmod(f->file, 0666), 0);
+	assert_int_equal(known_hosts_check(files, 2, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNSAFE);
+	assert_string_equal(w.file, f->file);
+	assert_non_null(strstr(w.why, "can be written by group or others (mode 0666)"));
+	assert_non_null(strstr(w.why, "chmod 600"));
+	assert_int_equal(chmod(f->file, 0644), 0);
+	assert_int_equal(check1(f->file, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_MATCH);
+	/* Its folder writable by others: the file could be replaced. */
+	assert_int_equal(chmod(f->dir, 0777), 0);
+	assert_int_equal(check1(f->file, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNSAFE);
+	assert_non_null(strstr(w.why, "others could replace the host keys it lists"));
+	assert_int_equal(chmod(f->dir, 0700), 0);
+	/* Another user's file (root can make one). */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(f->file, 65534, (gid_t)-1), 0);
+		assert_int_equal(check1(f->file, "git.example.com", 22, f->ed1, &w), KNOWN_HOSTS_UNSAFE);
+		assert_non_null(strstr(w.why, "belongs to uid 65534"));
+		assert_int_equal(chown(f->file, 0, (gid_t)-1), 0);
+	}
 }
 
 /* A key marked @revoked for the host is refused, whatever lists it (another file, the pinned key). */
@@ -406,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsafe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_algorithms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add, setup, teardown),

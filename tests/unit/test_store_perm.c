@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -160,7 +162,12 @@ static void test_folders(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(chmod(fx->data, bad[i]), 0);
 		assert_int_equal(load(fx->path, &err), STORE_PERMISSIONS);
-		snprintf(want, sizeof(want), "run 'chmod go-w %s'", fx->data);
+		/* A shared folder (sticky, as /tmp) is not to be chmod'ed: one's own in it is the way. */
+		if (bad[i] & S_ISVTX)
+			snprintf(want, sizeof(want), "folder %s is shared (mode 1777): use a folder of your own in it "
+			         "(--home %s/NAME, made mode 0700)", fx->data, fx->data);
+		else
+			snprintf(want, sizeof(want), "run 'chmod go-w %s'", fx->data);
 		assert_non_null(strstr(err.message, want));
 	}
 	assert_int_equal(chmod(fx->data, 0755), 0); /* readable is fine, as for ssh */
@@ -183,6 +190,27 @@ static void test_folders(void **state)
 		assert_non_null(strstr(err.message, "folder"));
 		assert_int_equal(chown(fx->data, 0, 0), 0);
 	}
+	/* The folders are judged up to the home folder ($HOME) when the store is in it, as OpenSSH does. */
+	char *above = tu_path(fx->dir, "above"), *home = tu_path(above, "home"), *in_home = tu_path(home, "secrets.store");
+	const char *was = getenv("HOME");
+	char *saved = was ? strdup(was) : NULL;
+	assert_int_equal(mkdir(above, 0700), 0);
+	assert_int_equal(mkdir(home, 0700), 0);
+	make(in_home);
+	assert_int_equal(chmod(above, 0777), 0);
+	assert_int_equal(setenv("HOME", "/nonexistent", 1), 0);
+	assert_int_equal(load(in_home, &err), STORE_PERMISSIONS);
+	assert_int_equal(setenv("HOME", home, 1), 0);
+	assert_int_equal(load(in_home, &err), STORE_OK);
+	assert_int_equal(chmod(home, 0777), 0); /* the home folder itself still is */
+	assert_int_equal(load(in_home, &err), STORE_PERMISSIONS);
+	assert_int_equal(chmod(home, 0700), 0);
+	assert_int_equal(chmod(above, 0700), 0);
+	assert_int_equal(saved ? setenv("HOME", saved, 1) : unsetenv("HOME"), 0);
+	free(saved);
+	free(in_home);
+	free(home);
+	free(above);
 	free(alias);
 	free(via);
 }
@@ -367,6 +395,31 @@ static void test_key_files(void **state)
 		if (store_key_file_read(key, true, &k, &err) != STORE_PERMISSIONS)
 			fail_msg("credential mode %04o taken", (unsigned)cred_bad[i]);
 		assert_null(k);
+	}
+	/* Root's key file read by another user (a Kubernetes secret mounted for the pod's group): as a credential. */
+	if (geteuid() == 0) {
+		static const struct { mode_t mode; enum store_status want; } roots[] = {
+			{ 0440, STORE_OK }, { 0640, STORE_OK }, { 0444, STORE_PERMISSIONS }, { 0460, STORE_PERMISSIONS },
+		};
+		assert_int_equal(chown(key, 0, OTHER_UID), 0);
+		assert_int_equal(chmod(fx->dir, 0711), 0);
+		for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+			int status;
+			assert_int_equal(chmod(key, roots[i].mode), 0);
+			pid_t pid = fork();
+			if (pid == 0) {
+				struct secbuf *ck = NULL;
+				struct store_error cerr;
+				_exit(setgroups(0, NULL) == 0 && setgid(OTHER_UID) == 0 && setuid(OTHER_UID) == 0 &&
+				      store_key_file_read(key, false, &ck, &cerr) == roots[i].want ? 0 : 1);
+			}
+			assert_true(pid > 0 && waitpid(pid, &status, 0) == pid);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				fail_msg("root's key file of mode %04o, read by uid %d: not judged so", (unsigned)roots[i].mode,
+				         OTHER_UID);
+		}
+		assert_int_equal(chown(key, 0, 0), 0);
+		assert_int_equal(chmod(fx->dir, 0700), 0);
 	}
 	assert_int_equal(chmod(key, 0400), 0);
 	/* A link (a Kubernetes secret's) is followed, as ssh -i does: what it points to is judged. */
