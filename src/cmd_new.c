@@ -740,6 +740,10 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 		free(e);
 		return rc;
 	}
+	if ((rc = newconn_dirs_usable_first(ctx)) != AZ_EXIT_OK) {
+		free(e);
+		return rc;
+	}
 	rc = AZ_EXIT_INVALID;
 	start.c = new_start(ctx, a, e);
 	for (size_t i = 0; i < e->n; i++)

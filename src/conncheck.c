@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,23 @@ static bool conncheck_secret(const struct connector *c, const struct conncheck_s
 	return true;
 }
 
+/* Why known_hosts (or its lock) could not be written: a file of another user's (a run with sudo) says its chown. */
+static void conncheck_known_hosts_why(const char *file, int err, char *why, size_t whylen)
+{
+	char lock[PATH_MAX];
+	const char *paths[] = { file, lock };
+	struct stat st;
+
+	snprintf(lock, sizeof(lock), "%s.lock", file);
+	for (size_t i = 0; (err == EACCES || err == EPERM) && i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (lstat(paths[i], &st) == 0 && st.st_uid != geteuid()) {
+			snprintf(why, whylen, "%s belongs to uid %u, not to you (uid %u): run 'chown %u %s' as root",
+			         paths[i], (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid(), paths[i]);
+			return;
+		}
+	snprintf(why, whylen, "%s", err == EINVAL ? "not a regular file (move it away)" : strerror(err));
+}
+
 int conncheck_record_host_key(const struct conncheck_opts *opts, const char *host, int port,
                               const struct check_result *res, size_t n, char *msg, size_t msglen)
 {
@@ -232,8 +250,9 @@ int conncheck_record_host_key(const struct conncheck_opts *opts, const char *hos
 			return -1;
 		}
 		if (krc != 0) {
-			snprintf(msg, msglen, "cannot record the accepted host key in %s: %s", opts->known_hosts,
-			         errno == EINVAL ? "not a regular file (move it away)" : strerror(errno));
+			char why[2 * PATH_MAX + 160];
+			conncheck_known_hosts_why(opts->known_hosts, errno, why, sizeof(why));
+			snprintf(msg, msglen, "cannot record the accepted host key in %s: %s", opts->known_hosts, why);
 			return -1;
 		}
 	}

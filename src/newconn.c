@@ -609,27 +609,43 @@ bool newconn_unchanged(const struct cli_ctx *ctx, const char *editing, const str
 	return editing && !newconn_has_new(c, s) && connector_file_holds(ctx->paths.connectors_dir, c);
 }
 
-int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,
-                       bool dry_run)
+/* The connectors folder, and the store's and the draft's when asked; then: what follows a refusal. */
+static int newconn_dirs_check(struct cli_ctx *ctx, bool store, bool draft, const char *then)
 {
-	const char *base;
-	char *store_dir = newconn_has_new(c, s) ? fileio_dir(ctx->paths.store, &base) : NULL;
+	const struct { bool on; const char *path, *to, *risk; } dirs[] = {
+		{ store, ctx->paths.store, "keep the secret store", "(others could replace the secret store there)" },
+		{ draft, ctx->paths.draft, "keep the wizard's draft", "(others could change the draft there)" },
+	};
 	struct store_error err;
-	enum store_status st = STORE_OK;
 	char msg[FIELD_MSG_MAX];
 	int rc = connector_file_dir_safe(ctx->paths.connectors_dir, msg, sizeof(msg)) ? AZ_EXIT_OK : AZ_EXIT_ERROR;
 
-	if (rc == AZ_EXIT_OK && store_dir &&
-	    (st = store_perm_dir_usable(store_dir, "keep the secret store", "(others could replace the secret "
-	                                "store there)", &err)) != STORE_OK) {
-		snprintf(msg, sizeof(msg), "%s", err.message);
-		rc = store_exit_code(st);
+	for (size_t i = 0; rc == AZ_EXIT_OK && i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		const char *base;
+		char *dir = dirs[i].on ? fileio_dir(dirs[i].path, &base) : NULL;
+		enum store_status st = dir ? store_perm_dir_usable(dir, dirs[i].to, dirs[i].risk, &err) : STORE_OK;
+
+		if (st != STORE_OK) {
+			snprintf(msg, sizeof(msg), "%s", err.message);
+			rc = store_exit_code(st);
+		}
+		free(dir);
 	}
-	free(store_dir);
 	if (rc != AZ_EXIT_OK)
-		msg_error(ctx->err, "%s; %s", msg,
-		          dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
+		msg_error(ctx->err, "%s; %s", msg, then);
 	return rc;
+}
+
+int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,
+                       bool dry_run)
+{
+	return newconn_dirs_check(ctx, newconn_has_new(c, s), false,
+	                          dry_run ? "the run would save nothing (not checked)" : "nothing was saved");
+}
+
+int newconn_dirs_usable_first(struct cli_ctx *ctx)
+{
+	return newconn_dirs_check(ctx, true, true, "the wizard does not start (nothing typed would be kept)");
 }
 
 void newconn_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct secbuf *key,

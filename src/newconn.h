@@ -148,6 +148,9 @@ void newconn_pub_forget(const struct cli_ctx *ctx, const char *sid, const struct
 int newconn_dirs_usable(struct cli_ctx *ctx, const struct connector *c, const struct newconn_secrets *s,
                        bool dry_run);
 
+/* The same before the wizard starts, the draft's folder too: a run that could keep nothing is not begun. */
+int newconn_dirs_usable_first(struct cli_ctx *ctx);
+
 /*
  * Say on err of each token given (not from the store) that it is shorter than Azure DevOps makes
  * them: for a run that saves without the check (--skip-test), which would have said it.

@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(87)
+tap = Tap(88)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -363,6 +363,17 @@ tap.ok(d.get("name") == "y" and not left, "SIGHUP twice: the value typed is in t
 # ---- keys starting with Esc: a sequence is one key, never Back and then typed; on a page, a
 # key that comes with its Esc at once (Alt-b, or one read over a slow link) is neither Back nor
 # typed into the page gone back to, and that is said; in a box, Esc closes it and the key is typed ----
+# A home where nothing could be kept (a shared folder, as /tmp): said before anything is typed.
+shared = os.path.join(tmp, "shared")
+os.mkdir(shared)
+os.chmod(shared, 0o1777)
+with Tui([binary, "--home", shared, "new"], tap=tap) as t:
+    rc = t.wait_exit()
+    said = " ".join(t.screen_text().split())
+    tap.ok(rc == 14 and "is shared (mode 1777): use a folder of your own in it" in said and
+           "the wizard does not start" in said and not os.listdir(shared),
+           "a shared folder as the home: the wizard does not start (exit 14), nothing made there")
+
 # An identifier typed, then cleared and left: the one the name gives again, which follows the name.
 with Tui([binary, "--home", os.path.join(tmp, "ident"), "new", "--dry-run"], tap=tap) as t:
     t.wait_for("Name *")

@@ -404,7 +404,7 @@ static void test_key_files(void **state)
 		assert_int_equal(chown(key, 0, OTHER_UID), 0);
 		assert_int_equal(chmod(fx->dir, 0711), 0);
 		for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-			int status;
+			int status = 0;
 			assert_int_equal(chmod(key, roots[i].mode), 0);
 			pid_t pid = fork();
 			if (pid == 0) {
