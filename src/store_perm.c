@@ -97,6 +97,18 @@ static enum store_status store_perm_dir(const char *dir, bool own_folder, struct
 	                  st.st_uid == geteuid() ? "" : " as root, or use a folder of your own (--home)");
 }
 
+/* The user's home folder, resolved ($HOME when absolute, else the account's), or NULL. */
+static char *store_perm_home(void)
+{
+	const char *home = getenv("HOME");
+
+	if (!home || *home != '/') {
+		struct passwd *pw = getpwuid(geteuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	return home && *home == '/' ? realpath(home, NULL) : NULL;
+}
+
 /* dir (taken) and every folder above it; dir is the own folder when own. */
 static enum store_status store_perm_up(char *dir, bool own, struct store_error *err)
 {
@@ -113,14 +125,11 @@ static enum store_status store_perm_up(char *dir, bool own, struct store_error *
 	}
 	free(dir);
 	/*
-	 * From the store's folder up to "/", or to the user's home folder ($HOME, else the account's)
-	 * when it is below it, as OpenSSH's safe_path: who owns the folders above a home (/srv/o for
-	 * /srv/o/me) is not the user's to fix, nor does it let others into the home.
+	 * From the store's folder up to "/", or to the user's home folder when it is below it, as
+	 * OpenSSH's safe_path: who owns the folders above a home (/srv/o for /srv/o/me) is not the
+	 * user's to fix, nor does it let others into the home.
 	 */
-	const char *env_home = getenv("HOME");
-	struct passwd *pw = env_home && *env_home == '/' ? NULL : getpwuid(geteuid());
-	const char *home_dir = env_home && *env_home == '/' ? env_home : pw ? pw->pw_dir : NULL;
-	char *home = home_dir && *home_dir == '/' ? realpath(home_dir, NULL) : NULL;
+	char *home = store_perm_home();
 	for (;; own = false) {
 		char *up;
 
