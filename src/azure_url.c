@@ -759,6 +759,8 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 		         "%s (--connection %s), or use the %s URL%s%s%s", ssh ? "SSH" : "HTTPS", ssh ? "HTTP" : "SSH",
 		         ssh ? "SSH" : "HTTP", ssh ? "ssh" : "http", ssh ? "HTTPS" : "SSH", other ? " '" : " of the ",
 		         other ? other : w->type == AZ_URL_PROJECT ? "project" : "repository", other ? "'" : "");
+		/* What else is wrong with the same URL is wrong with that one too (a Project's with a repository). */
+		url_and_then(other, w, p->msg, p->msglen);
 		free(other);
 		return -1;
 	}

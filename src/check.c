@@ -413,6 +413,7 @@ const char *check_category_name(enum check_category c)
 		[CHECK_CAT_PROTOCOL] = "protocol",
 		[CHECK_CAT_HOST_KEY] = "host-key",
 		[CHECK_CAT_TIMEOUT] = "timeout",
+		[CHECK_CAT_SERVER] = "server",
 		[CHECK_CAT_CONFIG] = "config",
 	};
 

@@ -82,6 +82,7 @@ enum check_category {
 	CHECK_CAT_PROTOCOL,  /* not git, not Azure, a redirect, a response too big */
 	CHECK_CAT_HOST_KEY,
 	CHECK_CAT_TIMEOUT,
+	CHECK_CAT_SERVER,    /* the server is busy or failing (HTTP 429, 5xx): nothing given is at fault */
 	CHECK_CAT_CONFIG,    /* refused before connecting: http not allowed, bad key, ... */
 };
 

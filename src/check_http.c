@@ -609,17 +609,17 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 		curl_off_t wait = 0;
 		curl_easy_getinfo(req->easy, CURLINFO_RETRY_AFTER, &wait);
 		if (wait > 0)
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_SERVER,
 			             "%s is limiting requests (HTTP 429): try again in %" CURL_FORMAT_CURL_OFF_T " s",
 			             req->host, wait);
 		else
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_SERVER,
 			             "%s is limiting requests (HTTP 429): try again in a few minutes", req->host);
 		break;
 	}
 	default:
 		if (code >= 500)
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL,
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_SERVER,
 			             "server error (HTTP %ld) at %s: try again later", code, req->host);
 		else
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL, "unexpected answer (HTTP %ld) from %s",

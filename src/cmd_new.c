@@ -678,7 +678,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
 	}
 report:
-	if (a->write_answers && !saved && a->dry_run && c && e->n == 0) {
+	/* A dry run writes the answers file where the run itself would (the check's result aside). */
+	if (a->write_answers && !saved && a->dry_run && c && e->n == 0 && (rc == AZ_EXIT_OK || rc == AZ_EXIT_CHECK)) {
 		int wrc = newconn_write_answers(ctx, a->write_answers, c);
 		if (wrc != AZ_EXIT_OK)
 			rc = wrc;
@@ -689,8 +690,10 @@ report:
 	} else {
 		for (size_t i = 0; i < e->n; i++)
 			msg_error(ctx->err, "%s", e->line[i]);
+		/* The values are checked with the answers they go with: once the file can be read. */
 		if (e->n)
-			msg_error(ctx->err, "%zu error%s; nothing was written", e->n, e->n == 1 ? "" : "s");
+			msg_error(ctx->err, "%zu error%s; nothing was written%s", e->n, e->n == 1 ? "" : "s",
+			          !c && a->answers ? " (the values are checked once the answers file is right)" : "");
 	}
 	store_close(store);
 	conncheck_secrets_clear(&s.v);
@@ -792,8 +795,11 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 		const char *id = !edit ? "" : ident_check_identifier(argv[optind], "identifier", why, sizeof(why))
 		                              ? cli_word(argv[optind], word, sizeof(word)) : "ID";
 
-		msg_error(ctx->err, "no terminal: the wizard needs one on stdin and stdout; for scripts use "
+		/* One of the two a terminal: the other was redirected, most likely by mistake ('> log'). */
+		msg_error(ctx->err, "%s: the wizard needs one on stdin and stdout; for scripts use "
 		          "'%s %s%s%s --non-interactive' with flags or --answers FILE",
+		          ctx->stdin_tty ? "standard output is not a terminal (redirected or piped)"
+		          : ctx->stdout_tty ? "standard input is not a terminal (redirected or piped)" : "no terminal",
 		          cli_program(ctx, true, prog, sizeof(prog)), cmd, edit ? " " : "", id);
 		rc = AZ_EXIT_USAGE;
 		goto out;

@@ -668,6 +668,10 @@ static int secret_get(struct cli_ctx *ctx, const char *id, const char *path, boo
 	if (out_stat && S_ISSOCK(st.st_mode))
 		return msg_usage_for(ctx->err, "secret", "secret get: standard output is a socket (a service's "
 		                     "journal keeps what is written there): give --to-file F, or pipe it");
+	if (path && ident_looks_like_token(path)) {
+		msg_error(ctx->err, "secret get --to-file: %s; nothing was written", IDENT_TOKEN_AS_PATH);
+		return AZ_EXIT_INVALID;
+	}
 	/* Said before the passphrase is asked, and again by O_EXCL when written. */
 	if (path && lstat(path, &st) == 0) {
 		msg_error(ctx->err, "%s already exists and is not overwritten: give a new file name", path);

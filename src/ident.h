@@ -59,6 +59,10 @@ bool ident_lower(const char *id, char *buf, size_t buflen);
  */
 bool ident_looks_like_token(const char *text);
 
+/* Said of a file to make whose name looks like a token: it would stay in every listing of its folder. */
+#define IDENT_TOKEN_AS_PATH "that looks like a token, not a file name (not shown): revoke it, it may be in the " \
+	"shell's history"
+
 /* The first run of text that looks like a token (its length in *len), or NULL. */
 const char *ident_token_run(const char *text, size_t *len);
 

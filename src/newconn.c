@@ -896,6 +896,10 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 		snprintf(msg, msglen, "an empty file name: give the file to write");
 		return false;
 	}
+	if (ident_looks_like_token(path)) {
+		snprintf(msg, msglen, "%s", IDENT_TOKEN_AS_PATH);
+		return false;
+	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		snprintf(msg, msglen, "%s is a folder: give a file name in it", path);
 		return false;

@@ -116,6 +116,10 @@ int store_cli_new_key(struct cli_ctx *ctx, enum store_method method, const char 
 	if (method != STORE_METHOD_PASSPHRASE) {
 		if (from_credentials || lstat(key_file, &st) == 0 || errno != ENOENT)
 			return store_cli_read_key_file(ctx, key_file, from_credentials, key);
+		if (ident_looks_like_token(key_file)) {
+			msg_error(ctx->err, "the key file to make: %s; nothing was made", IDENT_TOKEN_AS_PATH);
+			return AZ_EXIT_INVALID;
+		}
 		if (store_key_file_create(key_file, key, &err) != STORE_OK) {
 			/* Another first run made it meanwhile (whole: written aside, then renamed): it is the key. */
 			if (lstat(key_file, &st) == 0)

@@ -12,8 +12,8 @@
 #define DIALOG_WIDTH 64
 
 /*
- * The page and over it a cleared, framed box of rows text rows in the middle of the screen: its
- * first row and column. False when the terminal is too small: the notice shows instead.
+ * The page and over it a cleared, framed box of rows text rows in the middle of the screen (the
+ * rows it takes cleared whole): its first row and column. False when the terminal is too small: the notice shows instead.
  */
 static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, int *x)
 {
@@ -34,8 +34,9 @@ static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, in
 	curs_set(0);
 	*y = (LINES - h) / 2;
 	*x = (COLS - wd) / 2;
+	/* Its rows cleared across the screen: no cut-off piece of the page's text beside the frame. */
 	for (int r = 0; r < h; r++)
-		mvhline(*y + r, *x, ' ', wd);
+		mvhline(*y + r, 0, ' ', COLS);
 	/* Box drawing as Unicode (WACS_*), which every UTF-8 terminal shows; '-' and '|' otherwise. */
 	if (term_ascii()) {
 		mvhline(*y, *x, '-', wd);
@@ -88,6 +89,7 @@ static enum term_key dialog_key(wint_t *ch, struct secbuf **paste)
 
 enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question, const char *keys)
 {
+	term_flush_input();
 	for (;;) {
 		int y, x;
 		wint_t ch;
@@ -109,6 +111,9 @@ enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *q
 			return DIALOG_NO;
 		if (k == TERM_KEY_CHAR && (ch == 27 || ch == 3))
 			return ch == 3 ? DIALOG_CTRL_C : DIALOG_QUIT;
+		/* Text typed on, not meant for the box (a URL with an 's', then a 'y'): a no, never a yes. */
+		if (!keys && (k == TERM_KEY_CHAR || k == TERM_KEY_PASTE))
+			return DIALOG_NO;
 	}
 }
 

@@ -294,7 +294,7 @@ static void input_scroll_fill(struct input *in, int width, const char *mask)
 		in->scroll = p;
 }
 
-void input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
+bool input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
 		int *cursor_col)
 {
 	size_t p, o = 0;
@@ -302,10 +302,10 @@ void input_view(struct input *in, int width, const char *mask, char *out, size_t
 
 	*cursor_col = 0;
 	if (outlen == 0)
-		return;
+		return false;
 	out[0] = '\0';
 	if (width <= 0)
-		return;
+		return false;
 	input_scroll_to_cursor(in, width, mask);
 	input_scroll_fill(in, width, mask);
 	for (p = in->scroll; p < in->buf->len; p = input_next(in, p)) {
@@ -322,6 +322,7 @@ void input_view(struct input *in, int width, const char *mask, char *out, size_t
 	out[o] = '\0';
 	if (p <= in->cursor)
 		*cursor_col = col;
+	return p < in->buf->len;
 }
 
 void input_view_start(const struct input *in, int width, const char *mask, const char *more,

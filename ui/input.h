@@ -72,9 +72,9 @@ bool input_newline(struct input *in);
  * Masked, every character (a newline too) is one `mask` glyph; otherwise a
  * newline or other control character shows as a space and a character the
  * locale cannot show as "?". Display widths come from wcwidth (the caller
- * sets LC_CTYPE).
+ * sets LC_CTYPE). true when the text goes on past the view's end.
  */
-void input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
+bool input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
 		int *cursor_col);
 
 /*

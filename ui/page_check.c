@@ -556,7 +556,11 @@ void page_check_draw(struct wizard *w)
 	if (w->check == TEST_RUNNING && w->nres == 0)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
 	y = check_draw_results(w, y, bottom) + 1;
-	if (w->check == TEST_ERRORS) {
+	if (w->check == TEST_ERRORS && !w->errs.n && *w->failure) {
+		/* A store that did not open, or a failed save, with no field to blame: why, right under it. */
+		mvaddstr(y++, 1, "Nothing was saved.");
+		wizard_wrap(y, 1, COLS - 2, bottom - y + 1, w->failure, term_style(TERM_ERROR));
+	} else if (w->check == TEST_ERRORS) {
 		/* Field errors are listed; a store that did not open, or a failed save, says why. */
 		mvaddstr(y++, 1, w->errs.n ? "Nothing was saved. To fix:" : "Nothing was saved.");
 		for (size_t i = 0; i < w->errs.n && y <= bottom; i++) {

@@ -248,8 +248,9 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 	}
 	in->masked = form_masked(w, it, in);
 	int cur = 0;
+	bool goes_on = false;
 	if (focused)
-		input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
+		goes_on = input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
 	else
 		input_view_start(in, form_width(), term_mask(), term_more(), view, sizeof(view));
 	if (*hint && !focused) {
@@ -267,6 +268,9 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		 */
 		if (focused && in->scroll > 0 && cur > 0 && !in->masked)
 			mvaddstr(y, FORM_VALUE_X, term_ascii() ? "<" : term_more()); /* ASCII '>' is the focus mark */
+		/* So is the rest past its end: its last cell says so (unless the cursor is there). */
+		if (goes_on && cur < form_width() - 1 && !in->masked)
+			mvaddstr(y, FORM_VALUE_X + form_width() - 1, term_more());
 		attroff(a);
 		/* Empty and focused: the placeholder stays, dimmed, until the first character. */
 		if (*hint) {
@@ -544,8 +548,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 
 	/* The editor's room is not the field's rule (a name has 64 characters at most): not quoted as one. */
 	if (type == TERM_KEY_PASTE && changed == 0 && paste->len > in->buf->cap - in->buf->len)
-		snprintf(w->status, sizeof(w->status), "not pasted: %zu bytes is far too long for %s", paste->len,
-		         it.sid ? "a store id" : fields_at(it.id)->label);
+		snprintf(w->status, sizeof(w->status), "not pasted: %s%zu bytes is far too long for %s",
+		         paste->len >= TERM_PASTE_MAX ? "over " : "", paste->len >= TERM_PASTE_MAX ? (size_t)64 * 1024 :
+		         paste->len, it.sid ? "a store id" : fields_at(it.id)->label);
 	else if (type == TERM_KEY_PASTE && changed == 0)
 		snprintf(w->status, sizeof(w->status), "not pasted: the text holds only control characters");
 	else if (replace)

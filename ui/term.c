@@ -25,8 +25,6 @@
 #define TERM_PASTE_OFF "\033[?2004l"
 #define TERM_KEY_PASTE_START (KEY_MAX + 1)
 #define TERM_KEY_PASTE_END (KEY_MAX + 2)
-/* A secret's limit plus room for a trailing newline the editor drops. */
-#define TERM_PASTE_MAX (64 * 1024 + 16)
 #define TERM_PASTE_CHUNK 4096
 /* The longest gap a slow link puts inside a key's escape sequence. */
 #define TERM_SEQ_GAP_MS 300
@@ -464,6 +462,28 @@ static struct secbuf *term_paste_add(struct secbuf *sb, unsigned char c)
 }
 
 /*
+ * After an Esc inside a paste: is it the end marker, which a slow link split past ESCDELAY (curses
+ * gave the Esc alone)? If not, the bytes read after it are the paste's: in more (n of them).
+ */
+static bool term_paste_split_end(int more[5], int *n)
+{
+	static const char rest[] = "[201~";
+	bool end = true;
+
+	*n = 0;
+	wtimeout(stdscr, TERM_SEQ_GAP_MS);
+	for (int i = 0; rest[i] && end; i++) {
+		int c = wgetch(stdscr);
+
+		end = c == rest[i];
+		if (c != ERR) /* nothing yet: the paste goes on, waited for as before */
+			more[(*n)++] = c;
+	}
+	wtimeout(stdscr, TERM_PASTE_GAP_MS);
+	return end;
+}
+
+/*
  * The bytes up to the end marker (wgetch gives bytes, not decoded characters).
  * Terminals send a pasted newline as CR: CR and CR LF become "\n".
  */
@@ -471,10 +491,23 @@ static struct secbuf *term_read_paste(void)
 {
 	struct secbuf *sb = secbuf_new(TERM_PASTE_CHUNK);
 	bool after_cr = false;
-	int c;
+	int c, more[5], n = 0, at = 0;
 
 	wtimeout(stdscr, TERM_PASTE_GAP_MS);
-	while ((c = wgetch(stdscr)) != ERR && c != TERM_KEY_PASTE_END) {
+	for (;;) {
+		if (at < n) {
+			c = more[at++];
+		} else {
+			c = wgetch(stdscr);
+			/* An Esc alone: the end marker split, or an Esc pasted (its bytes then come next). */
+			if (c == 27) {
+				at = 0;
+				if (term_paste_split_end(more, &n))
+					break;
+			}
+		}
+		if (c == ERR || c == TERM_KEY_PASTE_END)
+			break;
 		if (!sb || c > 0xff)
 			continue; /* out of memory, or a key sequence inside the paste */
 		if (c == '\n' && after_cr) {
@@ -566,18 +599,26 @@ static int term_pending(wint_t *c, int ms)
 
 /*
  * Drop the rest of a CSI (ESC [) or SS3 (ESC O) sequence curses did not know,
- * up to its last byte, which a slow link may bring a little later.
+ * up to its last byte, which a slow link may bring a little later (first: the
+ * byte after intro when it was read already, else 0). true: it was the start
+ * of a paste (ESC [ 200 ~), its marker split so.
  */
-static void term_drop_sequence(wint_t intro)
+static bool term_drop_sequence(wint_t intro, wint_t first)
 {
-	wint_t c;
+	char params[8];
+	size_t n = 0;
+	wint_t c = first;
 
 	if (intro == 'O') {
 		term_pending(&c, TERM_SEQ_GAP_MS);
-		return;
+		return false;
 	}
-	while (term_pending(&c, TERM_SEQ_GAP_MS) == OK && !(c >= 0x40 && c <= 0x7e))
-		;
+	while ((c || term_pending(&c, TERM_SEQ_GAP_MS) == OK) && !(c >= 0x40 && c <= 0x7e)) {
+		if (n < sizeof(params))
+			params[n++] = (char)c;
+		c = 0;
+	}
+	return c == '~' && n == 3 && memcmp(params, "200", 3) == 0;
 }
 
 /*
@@ -588,9 +629,11 @@ static void term_drop_sequence(wint_t intro)
  * read over a slow link: Esc, then that key, nothing lost (Alt-x is Esc, x).
  * A sequence a slow link split after its Esc ('[' or 'O' with more bytes
  * right behind it, soon after that Esc) is dropped as well (esc_ms: when the
- * Esc before it came, or 0). TERM_KEY_NONE when dropped.
+ * Esc before it came, or 0). TERM_KEY_NONE when dropped. A paste's start
+ * marker split so is read as its paste (*paste), or dropped with it when its
+ * Esc was given already (TERM_CODE_PASTE_SPLIT).
  */
-static enum term_key term_escape(wint_t *ch, long long esc_ms)
+static enum term_key term_escape(wint_t *ch, long long esc_ms, struct secbuf **paste)
 {
 	wint_t c;
 
@@ -601,7 +644,11 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 			return TERM_KEY_CHAR;
 		}
 		if (r == OK && (c == '[' || c == 'O')) {
-			term_drop_sequence(c);
+			/* A paste whose start marker the link split: the paste, whole, never typed as keys. */
+			if (term_drop_sequence(c, 0)) {
+				*paste = term_read_paste();
+				return *paste ? TERM_KEY_PASTE : TERM_KEY_NONE;
+			}
 			*ch = TERM_CODE_UNKNOWN;
 			return TERM_KEY_CODE;
 		}
@@ -617,8 +664,12 @@ static enum term_key term_escape(wint_t *ch, long long esc_ms)
 		return TERM_KEY_CHAR;
 	}
 	if (esc_ms && clock_ms() - esc_ms < 500 && term_pending(&c, TERM_SEQ_GAP_MS) == OK) {
-		if (c < 0x40 || c > 0x7e)
-			term_drop_sequence(*ch);
+		if ((c < 0x40 || c > 0x7e) && term_drop_sequence(*ch, c)) {
+			/* Its Esc was taken (Back) already: the paste is not put where that went. */
+			secbuf_free(term_read_paste());
+			*ch = TERM_CODE_PASTE_SPLIT;
+			return TERM_KEY_CODE;
+		}
 		return TERM_KEY_NONE;
 	}
 	return TERM_KEY_CHAR;
@@ -658,7 +709,7 @@ static enum term_key term_key(wint_t *ch, struct secbuf **paste)
 	long long esc_ms = term_esc_ms;
 	term_esc_ms = 0;
 	if (r == OK && (*ch == 27 || *ch == '[' || *ch == 'O'))
-		return term_escape(ch, esc_ms);
+		return term_escape(ch, esc_ms, paste);
 	/* Ctrl-L paints the whole screen again (a message from wall, line noise), as in vi or less. */
 	if (r == OK && *ch == 12) {
 		clearok(curscr, TRUE);

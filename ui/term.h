@@ -62,6 +62,13 @@ enum term_key {
  * not define (xterm's F10 under TERM=vt100): dropped whole, and said.
  */
 #define TERM_CODE_UNKNOWN (KEY_MAX + 1)
+
+/*
+ * A TERM_KEY_CODE for a paste whose start a slow link split right after its
+ * Esc, which was taken as Esc alone (Back) before the rest came: the paste is
+ * dropped whole, never typed as keys nor put where Back went, and said.
+ */
+#define TERM_CODE_PASTE_SPLIT (KEY_MAX + 3)
 #define TERM_FOREIGN_ADVICE "only ASCII can be typed here: the locale is not UTF-8 (start with " \
                             "LANG=C.UTF-8 to type other characters)"
 
@@ -86,6 +93,9 @@ void term_drop_alt(void);
  * held (they were typed for what it quits or closes).
  */
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
+
+/* A paste's most bytes (a secret's limit plus room for a trailing newline the editor drops); the rest is cut. */
+#define TERM_PASTE_MAX (64 * 1024 + 16)
 
 /* Is the terminal smaller than term_opts' rows x cols? */
 bool term_too_small(void);

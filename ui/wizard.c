@@ -198,7 +198,18 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 		}
 	}
 	if (!*v) {
-		if (!f->required || *input_text(&w->sid[id]) || wizard_api_shared(w, id))
+		const char *sid = input_text(&w->sid[id]);
+		struct stat st;
+
+		/* A stored secret named where no store is yet: known now, not only once the test opens it. */
+		if (*sid && !w->store && !wizard_api_shared(w, id) && lstat(w->ctx->paths.store, &st) != 0 &&
+		    errno == ENOENT) {
+			snprintf(msg, msglen, "there is no secret store yet, so no secret '%s' in it: %s", sid,
+			         id == FIELD_SSH_KEY ? "give the key here (its file's path, or paste it), or F3 makes one"
+			                             : "give the value here");
+			return false;
+		}
+		if (!f->required || *sid || wizard_api_shared(w, id))
 			return true;
 		snprintf(msg, msglen, id == FIELD_SSH_KEY
 		         ? "required: the path of the private key file (e.g. /root/.ssh/id_rsa), or paste the "
@@ -712,7 +723,7 @@ bool wizard_draw(struct wizard *w)
 		const char *ctrl_c = testing ? "Ctrl-C stops the test."
 		                     : !w->dirty || wizard_finished(w) ? "Ctrl-C quits."
 		                     : *w->pub_path ? "Ctrl-C quits: the SSH key made with F3 is lost then."
-		                     : w->start->dry_run || w->draft_held_by
+		                     : !wizard_draft_kept(w)
 		                     ? "Ctrl-C quits: the changes typed are lost then."
 		                     : "Ctrl-C quits (what you typed, except secrets, stays in the draft).";
 		wizard_small_notice(testing ? "the test" : "the page", ctrl_c);
@@ -738,7 +749,7 @@ static void wizard_leave(struct wizard *w, const char *why)
 	w->quit = true;
 	w->rc = AZ_EXIT_CANCELLED;
 	/* Saved by another run meanwhile: the draft builds on that, else the next edit would not offer it. */
-	if (w->dirty && !w->start->dry_run && !w->draft_held_by)
+	if (w->dirty && wizard_draft_kept(w))
 		wizard_rebase(w, both, sizeof(both));
 	if (wizard_draft_save(w)) {
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
@@ -761,7 +772,7 @@ static void wizard_cancel(struct wizard *w)
 	}
 	/* The notice too small for the page says Ctrl-C quits: no question it could not show. */
 	char question[320];
-	snprintf(question, sizeof(question), "%s%s", w->start->dry_run || w->draft_held_by
+	snprintf(question, sizeof(question), "%s%s", !wizard_draft_kept(w)
 	         ? "Quit without saving the connector? The changes typed are lost."
 	         : w->start->editing
 	         ? "Quit without saving the changes? What you typed, except secrets, stays in the draft "
@@ -933,17 +944,6 @@ static void wizard_free(struct wizard *w)
 	free(w);
 }
 
-/* Is this the start of a fresh run (nothing from --answers or flags; an edit: the connector as saved)? */
-static bool wizard_blank(const struct wizard *w)
-{
-	if (w->start->editing)
-		return connector_file_same(w->c, w->start->base);
-	for (int id = 0; id < FIELD_COUNT; id++)
-		if (connector_get(w->c, id) && !(fields_at(id)->def && connector_is(w->c, id, fields_at(id)->def)))
-			return false;
-	return true;
-}
-
 static void wizard_loop(struct wizard *w)
 {
 	while (!w->quit) {
@@ -977,6 +977,9 @@ static void wizard_loop(struct wizard *w)
 			const char *type = getenv("TERM");
 			snprintf(w->status, sizeof(w->status), "a key this terminal type (TERM=%.40s) does not define was "
 			         "ignored: Ctrl-X does what F10 does, Tab and the arrows move", type ? type : "");
+		} else if (k == TERM_KEY_CODE && ch == TERM_CODE_PASTE_SPLIT) {
+			snprintf(w->status, sizeof(w->status), "a paste the slow link split after its first byte (an Esc, "
+			         "taken alone as Back) was not taken: paste it again where it goes");
 		} else if (k == TERM_KEY_CHAR && ch == 27 && term_esc_alt()) {
 			/* Not Back, then a letter typed into the page gone back to (readline's Alt-b): neither. */
 			term_drop_alt();
@@ -1020,8 +1023,7 @@ int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
 	ctx->ask_user = w;
 	term_on_hangup(wizard_hangup, w);
 	wizard_draft_lock(w);
-	if (wizard_blank(w))
-		wizard_draft_resume(w);
+	wizard_draft_resume(w);
 	wizard_loop(w);
 	term_on_hangup(NULL, NULL);
 	term_stop();

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,11 @@ void wizard_draft_lock(struct wizard *w)
 	wizard_draft_held(w);
 }
 
+bool wizard_draft_kept(const struct wizard *w)
+{
+	return !w->start->dry_run && !w->draft_held_by && !w->draft_off;
+}
+
 void wizard_draft_drop(struct wizard *w)
 {
 	struct stat st;
@@ -135,7 +141,7 @@ bool wizard_draft_save(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	char *text;
 
-	if (!w->dirty || w->start->dry_run || w->draft_held_by)
+	if (!w->dirty || !wizard_draft_kept(w))
 		return false;
 	struct connector_draft_at at = wizard_draft_where(w);
 	bool moved = at.page != w->draft_at.page || at.field != w->draft_at.field || at.sid != w->draft_at.sid;
@@ -252,19 +258,40 @@ static void wizard_draft_resume_quit(struct wizard *w)
 	         w->draft, w->start->editing ? "edit of this connector" : "run");
 }
 
-/* The values of a draft into the form; an edit's replace the saved ones, also where the draft has none. */
-static void wizard_draft_resume_values(struct wizard *w, const struct connector *d, const struct connector_draft *x)
+/* Has field id of c a value, other than its default? */
+static bool wizard_draft_set(const struct connector *c, int id)
+{
+	return connector_get(c, id) && !(fields_at(id)->def && connector_is(c, id, fields_at(id)->def));
+}
+
+/*
+ * Was field id given for this run (--answers, flags): a value, not the default; an edit's, one
+ * other than the saved one?
+ */
+static bool wizard_draft_given(const struct wizard *w, int id)
+{
+	if (w->start->editing)
+		return !wizard_same_value(connector_get(w->c, id), connector_get(w->start->base, id));
+	return wizard_draft_set(w->c, id);
+}
+
+/*
+ * The values of a draft into the form, but not over those given for this run; an edit's replace
+ * the saved ones, also where the draft has none.
+ */
+static void wizard_draft_resume_values(struct wizard *w, const struct connector *d, const struct connector_draft *x,
+                                       const bool given[FIELD_COUNT])
 {
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *v = connector_get(d, id);
-		if (!v && !(w->start->editing && fields_applies(d, id)))
+		if (given[id] || (!v && !(w->start->editing && fields_applies(d, id))))
 			continue;
 		if (wizard_model_show(w, id, v) == 0)
 			wizard_changed(w, id);
 	}
-	if (x->key_file && input_set(&w->in[FIELD_SSH_KEY], x->key_file, strlen(x->key_file)) == 0)
+	if (x->key_file && !given[FIELD_SSH_KEY] && input_set(&w->in[FIELD_SSH_KEY], x->key_file, strlen(x->key_file)) == 0)
 		wizard_changed(w, FIELD_SSH_KEY);
-	if (x->ca_file)
+	if (x->ca_file && !w->start->check.ca_file)
 		snprintf(w->ca_file, sizeof(w->ca_file), "%s", x->ca_file);
 	w->ident_typed = w->start->editing || wizard_ident_own(w);
 }
@@ -318,44 +345,85 @@ static void wizard_draft_resume_at(struct wizard *w, struct connector_draft_at a
 	}
 }
 
+/*
+ * A draft this version cannot read (a newer one's, one cut short) is never written over: it may
+ * hold all that a run typed. Moved out of this run's way, why said (its first fault, without the
+ * draft's path: the status is one message); one that cannot be moved: this run keeps no draft.
+ */
+static void wizard_draft_aside(struct wizard *w, const char *why)
+{
+	char suffix[32], moved[PATH_MAX];
+	size_t n = strlen(w->draft);
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if (strncmp(why, w->draft, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+		why += n + 2;
+	gmtime_r(&now, &tm);
+	strftime(suffix, sizeof(suffix), ".unused-%Y%m%dT%H%M%SZ", &tm);
+	if (fileio_rename_aside(w->draft, suffix, moved, sizeof(moved)) == -1) {
+		w->draft_off = true;
+		snprintf(w->status, sizeof(w->status), "the draft %.200s is not offered: %.*s; nor can it be moved aside "
+		         "(%s): this run keeps no draft", w->draft, (int)strcspn(why, "\n"), why, strerror(errno));
+		return;
+	}
+	snprintf(w->status, sizeof(w->status), "the draft is not offered, and was moved to %.200s (rename it back to "
+	         "take it up): %.*s", moved, (int)strcspn(why, "\n"), why);
+}
+
 void wizard_draft_resume(struct wizard *w)
 {
 	const char *path = w->draft;
-	char *text = NULL, msg[384], when[64] = "", question[1280], sum[CONNECTOR_FILE_SUM_LEN + 1], lost[400] = "";
+	char *text = NULL, msg[384], when[64] = "", question[1400], sum[CONNECTOR_FILE_SUM_LEN + 1], lost[400] = "";
+	unsigned char read_sum[WIZARD_DRAFT_SUM];
 	size_t len = 0;
-	struct connector *d;
 	struct connector_draft extra;
 	struct stat st;
+	bool given[FIELD_COUNT], any_given = false;
 
-	if (w->start->dry_run || w->draft_held_by)
+	if (!wizard_draft_kept(w))
 		return;
 	/* Temp files of a run killed while it wrote the draft (no lock: not one another run writes now). */
 	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 	/*
 	 * A draft another user could have written may name any host for a stored token: not offered.
-	 * Nor one this run cannot read (made by a run as root): said, with the chown that gives it back.
+	 * Nor one this run cannot read (made by a run as root): said, with the chown that gives it
+	 * back, and not written over meanwhile.
 	 */
 	enum connector_file_rc rc = connector_file_read(path, &text, &len, &st, msg, sizeof(msg));
 	if (rc != CONNECTOR_FILE_OK) {
 		free(text);
-		if (rc != CONNECTOR_FILE_MISSING)
-			snprintf(w->status, sizeof(w->status), "the draft is not offered: %s", msg);
+		if (rc != CONNECTOR_FILE_MISSING) {
+			w->draft_off = true;
+			snprintf(w->status, sizeof(w->status), "the draft is not offered: %s; this run keeps no draft, "
+			         "so as not to write over it", msg);
+		}
 		return;
 	}
-	unsigned char read_sum[WIZARD_DRAFT_SUM];
 	wizard_draft_sum(text, len, read_sum);
-	d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
+	struct connector *d = connector_file_parse_draft(text, len, path, &extra, msg, sizeof(msg));
 	free(text);
 	if (!d) {
-		/* The first fault: the status is one line. */
-		snprintf(w->status, sizeof(w->status), "the draft %s cannot be read: %.*s", path,
-		         (int)strcspn(msg, "\n"), msg);
+		wizard_draft_aside(w, msg);
+		return;
+	}
+	/* A new connector's draft of defaults only (what was typed looked like a secret): nothing to offer. */
+	bool blank = !w->start->editing && !extra.key_file && !extra.key_made && !extra.ca_file;
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		any_given |= given[id] = wizard_draft_given(w, id);
+		blank &= !wizard_draft_set(d, id);
+	}
+	if (blank) {
+		connector_file_draft_free(&extra);
+		connector_free(d);
 		return;
 	}
 	struct tm tm;
 	if (localtime_r(&st.st_mtime, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	const char *key_file = extra.key_file, *name = connector_get(d, FIELD_NAME);
+	/* A key file or CA file given for this run is the one used. */
+	const char *key_file = given[FIELD_SSH_KEY] ? NULL : extra.key_file, *name = connector_get(d, FIELD_NAME),
+	           *ca_file = w->start->check.ca_file ? NULL : extra.ca_file;
 	/* Lost with that run whatever the answer: said, as its public key may be in Azure DevOps. */
 	if (extra.key_made)
 		snprintf(lost, sizeof(lost), " The SSH key made with F3 in that run is lost: if its public key was added "
@@ -371,7 +439,7 @@ void wizard_draft_resume(struct wizard *w)
 		         "and it was changed since: not offered (they stay in %s until this edit keeps its own).%s",
 		         *when ? "on " : "before", when, path, lost);
 	} else {
-		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s)%s. Go on with %s? %s%s%.200s%s.%s%.200s%s%s",
+		snprintf(question, sizeof(question), "%s%s%s%s (draft%s%s)%s. Go on with %s? %s%s%.200s%s.%s%s%.200s%s%s",
 		         w->start->editing ? "Changes to this connector were not saved" : "A connector",
 		         !w->start->editing && name ? " '" : "", !w->start->editing && name ? name : "",
 		         w->start->editing ? "" : name ? "' was not finished" : " was not finished", *when ? " of " : "", when,
@@ -382,14 +450,15 @@ void wizard_draft_resume(struct wizard *w)
 		                             "given again"
 		                           : "Secrets are never in the draft: they are asked again",
 		         key_file ? " (the SSH key is read again from " : "", key_file ? key_file : "", key_file ? ")" : "",
-		         extra.ca_file ? " The test trusts the CA file " : "", extra.ca_file ? extra.ca_file : "",
-		         extra.ca_file ? " again." : "", lost);
+		         any_given ? " The values given for this run (flags, --answers) go over the draft's." : "",
+		         ca_file ? " The test trusts the CA file " : "", ca_file ? ca_file : "", ca_file ? " again." : "",
+		         lost);
 		/* Esc is not "no" here: a draft is never thrown away by a key that means "back". */
 		enum dialog_answer a = dialog_ask(w, "Resume", question, "y yes   n no, start anew   Esc quit, draft kept");
 		if (a == DIALOG_QUIT || a == DIALOG_CTRL_C)
 			wizard_draft_resume_quit(w);
 		if (a == DIALOG_YES) {
-			wizard_draft_resume_values(w, d, &extra);
+			wizard_draft_resume_values(w, d, &extra, given);
 			/* Taken up: this run's now, removed once saved. */
 			memcpy(w->draft_sum, read_sum, WIZARD_DRAFT_SUM);
 			w->draft_ours = true;

@@ -90,6 +90,7 @@ struct wizard {
 	struct connector_draft_at draft_at; /* the page and focus the draft written last holds */
 	int draft_lock;                 /* held for the run: no other wizard writes this draft */
 	long draft_held_by;             /* ... else the pid of the run that holds it (0: none, -1: unknown) */
+	bool draft_off;                 /* a draft there could not be moved out of this run's way: none kept */
 	unsigned char draft_sum[WIZARD_DRAFT_SUM]; /* ... and what it held then */
 	bool quit;
 	int rc;
@@ -221,6 +222,9 @@ bool wizard_draft_save(struct wizard *w);
  */
 bool wizard_rebase(struct wizard *w, char *both, size_t bothlen);
 
+/* Does this run keep a draft (not a dry run, nor one another run's draft is in the way of)? */
+bool wizard_draft_kept(const struct wizard *w);
+
 /* Remove the draft, if it is still the one this run wrote or took up (saved, or nothing to keep). */
 void wizard_draft_drop(struct wizard *w);
 
@@ -297,8 +301,11 @@ void secret_tools_pick(struct wizard *w, enum field_id id);
 
 /* Dialogs over the page: a yes/no question (true: yes), a help text, a passphrase. */
 bool dialog_confirm(struct wizard *w, const char *title, const char *question);
-/* The same question, telling n apart from Esc (DIALOG_QUIT) and Ctrl-C (DIALOG_CTRL_C); keys: the
- * footer, when Esc means more than "no" (NULL: "y yes   n no"). */
+/*
+ * The same question, telling n apart from Esc (DIALOG_QUIT) and Ctrl-C (DIALOG_CTRL_C); keys: the
+ * footer, when Esc means more than "no" (NULL: "y yes   n no", and any other key is a no). Keys
+ * typed before the box shows are dropped: text typed on the page is never an answer.
+ */
 enum dialog_answer { DIALOG_NO, DIALOG_YES, DIALOG_QUIT, DIALOG_CTRL_C };
 enum dialog_answer dialog_ask(struct wizard *w, const char *title, const char *question, const char *keys);
 void dialog_help(struct wizard *w, struct wizard_item it);

@@ -78,7 +78,8 @@ child = pexpect.spawn("/bin/sh", ["-c", '"$0" --home "$1" new | cat', binary, os
 i = child.expect([pexpect.EOF, pexpect.TIMEOUT])
 said = " ".join((child.before or "").split())
 child.close(force=True)
-ok(i == 0 and "no terminal: the wizard needs one on stdin and stdout" in said,
+ok(i == 0 and "standard output is not a terminal (redirected or piped): the wizard needs one on stdin and stdout"
+   in said,
    "stdout piped, stdin a terminal: no wizard, said ('%s')" % said[:70])
 # --answers - with stdin a terminal: said at once (exit 3), never waiting for a JSON typed blind.
 child = pexpect.spawn(binary, ["--home", os.path.join(tmp, "home-answers"), "--key-file", key, "new",

@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(88)
+tap = Tap(94)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -409,6 +409,9 @@ with Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=t
     t.focus("Name")
     t.send(F1)
     t.wait_for("Any key closes.")
+    beside = [l[:l.find("│")] + l[l.rfind("│") + 1:] for l in t.lines() if box_inner(l) is not None]
+    tap.ok(beside and all(not b.strip() for b in beside),
+           "a box clears the rows it takes: no cut-off piece of the page beside its frame")
     t.send(b"\x1babc")
     tap.ok(not t.has("Any key closes") and t.value("Name") == "Escabc",
            "Esc closing a help box and text typed right after it in one read: nothing of it is lost")
@@ -452,6 +455,42 @@ with Tui([binary, "--home", os.path.join(tmp, "esc"), "new", "--dry-run"], tap=t
     t.send("\x1b[4~")  # End as PuTTY sends it
     t.type("!")
     tap.is_(t.value("Name"), "Esc!", "ESC [ 4 ~ is End")
+    t.send(BACKSPACE)
+    # Paste markers a slow link splits past ESCDELAY: the paste still whole, nothing of them typed.
+    t.child.send(b"\x1b[200~-end")
+    t.pump(0.05)
+    t.child.send(b"\x1b")  # the end marker's Esc, alone for longer than ESCDELAY ...
+    t.pump(0.25)
+    t.child.send(b"[201~")  # ... then its rest
+    t.send(TAB)
+    t.settle()
+    tap.ok(t.value("Name") == "Esc-end" and t.focused_label() == "Identifier *",
+           "a paste whose end marker was split: it ends there, none of the marker in the field, the Tab after it taken")
+    t.focus("Description")
+    t.child.send(b"\x1b[")  # a paste's start marker cut after its '[' ...
+    t.pump(0.2)
+    t.child.send(b"200~-start\x1b[201~")  # ... its rest later
+    t.settle()
+    tap.is_(t.value("Description"), "-start", "a paste whose start marker was split after its '[': pasted whole")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    t.send(ESC)  # a paste's start marker split right after its Esc: that went back alone ...
+    t.pump(0.25)
+    t.child.send(b"[200~one\rtwo\x1b[201~")  # ... and its rest is not typed on the page gone back to
+    t.wait_for("Name *")
+    t.settle()
+    tap.ok(t.value("Name") == "Esc-end" and t.value("Description") == "-start" and
+           "apastetheslowlinksplitafteritsfirstbyte(anEsc,takenaloneasBack)wasnottaken:pasteitagain" in
+           "".join(t.screen_text().split()),
+           "a paste whose start marker was split after its Esc: Back, then the paste dropped whole, and said")
+    # Keys typed before a question shows are not its answer; a key other than y or n is a no.
+    t.send(CTRL_C + "ay")
+    t.settle()
+    tap.ok(t.has("Quit without saving"), "Ctrl-C and text typed right after it: the question is not answered by it")
+    t.send("z")
+    t.settle()
+    tap.ok(not t.has("Quit without saving") and t.value("Name") == "Esc-end",
+           "a key other than y or n at a yes/no question: a no, the values kept")
     t.quit()
 
 # ---- two wizards on one draft (the first on an SSH session that dropped and lingers) ----

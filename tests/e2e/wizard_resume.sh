@@ -3,16 +3,17 @@
 # store id row too); never past a page that has something to fix now (a saved connector took
 # the identifier since): that page then, its messages shown; n starts anew on the first page.
 # A CA file given on the test page comes back with the draft (an edit's too); a draft that
-# cannot be written then is said.
+# cannot be written then is said. With values given (flags) a draft is offered still, they go over
+# its; one that cannot be read is never written over (a newer version's is moved aside).
 . "$top_srcdir/tests/e2e/wizard_lib.sh"
 wizard_python <<'PY'
-import json, os, shutil, signal, subprocess
+import glob, json, os, shutil, signal, subprocess
 from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(21)
+tap = Tap(26)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -192,6 +193,55 @@ with Tui(cabase + ["new", "--name", "Ca Lost", "--url-type", "repo", "--connecti
     t.wait_exit()
 shutil.rmtree(os.path.join(cahome, "draft.json"))
 
+# ---- values given with the wizard (flags): the draft is offered still, the flags over its values ----
+left = kept()
+with Tui(base + ["new", "--name", "Flag Wins"], tap=tap) as t:
+    t.wait_for("Go on with it?")
+    tap.ok("Aconnector'EncKey'wasnotfinished" in t.box_words() and
+           "Thevaluesgivenforthisrun(flags,--answers)gooverthedraft's." in t.box_words(),
+           "a draft there and a flag given: still offered, and said that the flags go over it")
+    t.send("y")
+    t.wait_for("Tab move")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+d = kept()
+tap.ok(left.get("name") == "Enc Key" and d.get("name") == "Flag Wins" and d.get("url") == azf["AZF_SSH_URL"] and
+       d.get("connection") == "ssh", "y: the draft's values taken up, the name given as a flag over its")
+
+# ---- a draft this version cannot read (a newer one's): moved aside, never written over ----
+newer = b'{"schema":2,"name":"From A Newer One"}'
+with open(draft, "wb") as f:
+    f.write(newer)
+with Tui(base + ["new"], tap=tap) as t:
+    t.wait_for("Name *")
+    aside = glob.glob(draft + ".unused-*")
+    words = "".join(t.screen_text().split())
+    tap.ok(len(aside) == 1 and ("thedraftisnotoffered,andwasmovedto%s(renameitbacktotakeitup):writtenbyanewer"
+                                % "".join(aside[0].split())) in words,
+           "a draft of a newer version: not offered, moved aside, where to and why said")
+    t.type("Typed Now")
+    t.send(TAB)
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
+tap.ok(open(aside[0], "rb").read() == newer and kept().get("name") == "Typed Now",
+       "... kept as it was there, and this run's values in a draft of its own")
+
+# ---- a draft of defaults only (all typed looked like a secret, never kept): nothing to offer ----
+with open(draft, "w") as f:
+    json.dump({"schema": 1, "scope": "account", "connection": "http", "wizard-page": "Overview",
+               "wizard-focus": "name"}, f)
+with Tui(base + ["new"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.settle()
+    tap.ok(not t.has("Go on with it?") and t.focused_label() == "Name *",
+           "a draft that holds nothing typed (defaults only): not offered")
+    t.send(CTRL_C)
+    t.wait_exit()
+
 # ---- a draft made by a run as root (sudo), mode 0600: not offered, whose it is said, kept ----
 if os.geteuid() == 0 and shutil.which("setpriv"):
     mine = os.path.join(tmp, "nobody")
@@ -208,12 +258,19 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
         t.wait_for("Name *")
         words = "".join(t.screen_text().split())
         tap.ok(("thedraftisnotoffered:%sbelongstouid0,nottoyou(uid65534)" % "".join(root_draft.split())) in words
-               and ("run'chown65534%s'asroot" % "".join(root_draft.split())) in words,
-               "a draft root made, unreadable: not offered; whose it is and the chown that gives it back")
+               and ("run'chown65534%s'asroot" % "".join(root_draft.split())) in words and
+               "thisrunkeepsnodraft,soasnottowriteoverit" in words,
+               "a draft root made, unreadable: not offered; whose it is, the chown that gives it back, and that "
+               "this run keeps none")
+        t.type("Typed Here")
+        t.send(TAB)
         t.send(CTRL_C)
+        t.wait_for("Quit without saving the connector?")
+        lost = "Thechangestypedarelost." in t.box_words()
+        t.send("y")
         t.wait_exit()
-    tap.ok(open(root_draft, "rb").read() == before and os.stat(root_draft).st_uid == 0,
-           "... quit at once: that draft is kept as it was")
+    tap.ok(lost and open(root_draft, "rb").read() == before and os.stat(root_draft).st_uid == 0,
+           "... values typed, then quit (said to lose them): that draft is kept as it was, not written over")
 else:
     for _ in range(2):
         tap.ok(True, "# SKIP only root can run the wizard as another user")

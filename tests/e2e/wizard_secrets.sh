@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(64)
+tap = Tap(65)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -408,6 +408,17 @@ with Tui([binary, "--home", hup, "new"], tap=tap) as t:
     t.send("n")
     t.wait_for("Name *")
     t.send(CTRL_C)
+    t.wait_exit()
+# A stored secret named where there is no store yet: said on its page, not taken as stored on the review.
+with Tui([binary, "--home", os.path.join(tmp, "no store"), "new", "--name", "nostore", "--url-type", "repo",
+          "--url", azf["AZF_REPO_URL"], "--username", "ci", "--token-secret", "nothere"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(F10)
+    t.wait_for("Personal Access Token *")
+    tap.ok("thereisnosecretstoreyet,sonosecret'nothere'init:givethevaluehere" in "".join(t.screen_text().split())
+           and not t.has("Check the values"),
+           "a store id named with no store yet: said on Credentials (F10 stops there), not 'already stored'")
+    t.send(CTRL_C)  # nothing typed: quits at once
     t.wait_exit()
 tap.done()
 PY

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(68)
+tap = Tap(69)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -39,6 +39,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.paste("x" * 5000)
     tap.ok(t.has("not pasted: 5000 bytes is far too long for Name") and
            "xxxxxxxx" not in t.screen_text(), "a paste longer than a field holds: refused, the sizes said")
+    t.paste("x" * 200000)
+    tap.ok(t.has("not pasted: over 65536 bytes is far too long for Name"),
+           "a paste over the 64 KiB a paste is cut to: said so, not as the size it was cut to")
     t.type(" lead")
     tap.is_(t.message("Name"), "", "while typing, no message yet")
     t.pump(1.5)  # a pause in typing: the message shows, the field still being edited

@@ -231,7 +231,7 @@ done
 probe --git-url "$AZF_NONGIT_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed protocol '^not a Git repository URL: the server answered text/html' "a non-git URL"
 probe --git-url "$AZF_BUSY_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
-verdict 0 failed protocol '^127\.0\.0\.1 is limiting requests \(HTTP 429\): try again in 30 s$' \
+verdict 0 failed server '^127\.0\.0\.1 is limiting requests \(HTTP 429\): try again in 30 s$' \
 	"Azure's rate limit: when to try again, from Retry-After"
 probe --git-url "$AZF_BASE/contoso/Payments$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed not-found '^not found \(HTTP 404\): check the organization, project and repository' \

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((66 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((66 + 9 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -428,3 +428,35 @@ run az new --non-interactive --name emptykey --url-type repo --connection ssh --
 	--ssh-key-file "$tap_tmp/empty_key" --skip-test </dev/null
 is "$rc:$err" "3:azrepos-connect: ssh-key: $tap_tmp/empty_key: the value is empty
 azrepos-connect: 1 error; nothing was written" "an empty key file: one error, not also 'no key given'"
+# An answers file refused: its errors, and that the values are checked once it is right (no silence
+# that would look like "the rest is fine").
+printf '{"name": "web", "descripton": "x"}\n' >"$tap_tmp/typo.json"
+run az new --non-interactive --answers "$tap_tmp/typo.json" --url "$AZF_REPO_URL" --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: answers: $tap_tmp/typo.json: unknown key 'descripton' (did you mean 'description'?)
+azrepos-connect: 1 error; nothing was written (the values are checked once the answers file is right)" \
+	"an answers file refused: its error, and the values checked once it is right (exit 3)"
+# A token where the name of a file to make goes: refused, never made (its name would stay in the folder's listing).
+pat=md3n4tcnj6eglpdohrzpvbh3itpcbeg2j2dtmrubx2bin5bis3ja
+run az new --non-interactive --name web --url-type repo --url "$AZF_REPO_URL" --username u \
+	--token-file "$AZF_TOKEN_FILE" --skip-test --write-answers "$tap_tmp/$pat" </dev/null
+like "$rc:$err" "^3:azrepos-connect: write-answers: that looks like a token, not a file name \(not shown\): revoke it" \
+	"--write-answers naming a token: refused (exit 3), not quoted"
+[ ! -e "$tap_tmp/$pat" ] && nothing_written && ! printf '%s' "$err" | grep -q "$pat"
+ok $? "... nothing made, nor the token said"
+run "$bin" --home "$tap_tmp/home2" --key-file "$tap_tmp/$pat" secret set x --from-file "$AZF_TOKEN_FILE" </dev/null
+like "$rc:$err" "^3:azrepos-connect: the key file to make: that looks like a token, not a file name \(not shown\)" \
+	"--key-file naming a token, to be made: refused (exit 3)"
+[ ! -e "$tap_tmp/$pat" ] && [ ! -e "$tap_tmp/home2/secrets.store" ] && ! printf '%s' "$err" | grep -q "$pat"
+ok $? "... no key file, no store made, nor the token said"
+run az secret get payments_api-token --to-file "$tap_tmp/$pat" </dev/null
+like "$rc:$err" "^3:azrepos-connect: secret get --to-file: that looks like a token, not a file name \(not shown\)" \
+	"secret get --to-file naming a token: refused (exit 3)"
+[ ! -e "$tap_tmp/$pat" ]
+ok $? "... no file made"
+# A dry run that stops before the check (the store cannot be opened: no key, no terminal) writes no
+# answers file, as the run itself would not.
+run "$bin" --home "$home" new --non-interactive --name dryweb --url-type repo --url "$AZF_REPO_URL" \
+	--username u --token-secret payments_api-token --skip-test --dry-run --write-answers "$tap_tmp/dry.answers" </dev/null
+like "$rc" "^(2|1[0-8])$" "a dry run whose store cannot be opened: fails"
+[ ! -e "$tap_tmp/dry.answers" ]
+ok $? "... and writes no answers file"

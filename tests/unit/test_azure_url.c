@@ -733,6 +733,10 @@ static const struct bad bad[] = {
 	  "this is an HTTPS URL but the connection type is SSH: choose HTTP (--connection http), or use the SSH URL 'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
 	{ "https://dev.azure.com/contoso/Payments%20Platform", TP, CS, false,
 	  "use the SSH URL 'git@ssh.dev.azure.com:v3/contoso/Payments%20Platform'" },
+	/* The other transport's URL has the same faults: said, the URL quoted last one to take (F5). */
+	{ "https://dev.azure.com/contoso/Payments/_git/web", TP, CS, false,
+	  "or use the SSH URL 'git@ssh.dev.azure.com:v3/contoso/Payments/web', and then remove '/web': a Project "
+	  "URL ends at the project ('git@ssh.dev.azure.com:v3/contoso/Payments'); or choose URL type Repository" },
 	{ "https://tfs.example.com/tfs/Coll/Payments/_git/web", TR, CS, false,
 	  "choose HTTP (--connection http), or use the SSH URL of the repository" },
 	{ "https://tfs.example.com/tfs/Coll/Payments", TP, CS, false,

@@ -356,11 +356,11 @@ static void test_server_answers(void **state)
 	server_start(s);
 	run_check(s, &run, "proj", "repo");
 	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_AUTH, "token expired: create a new PAT with Code (Read) at http://");
-	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_PROTOCOL, "server error (HTTP 503)");
+	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_SERVER, "server error (HTTP 503)");
 	/* 500 is a server error too, the first of them. */
 	s->routes[1] = ROUTE("/org/_apis/", "500 Internal Server Error", "", "oops");
 	run_check(s, &run, "proj", "repo");
-	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_PROTOCOL, "server error (HTTP 500) at 127.0.0.1: try again later");
+	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_SERVER, "server error (HTTP 500) at 127.0.0.1: try again later");
 }
 
 static void test_api_answers(void **state)
