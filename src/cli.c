@@ -33,7 +33,7 @@ const struct cli_command cli_commands[] = {
 	  .summary = "run the connectivity check of a saved connector", .run = cmd_test,
 	  .usage = cmd_test_usage },
 	{ .name = "delete", .args = "ID [--yes]", .summary = "delete a saved connector", .run = cmd_delete },
-	{ .name = "export", .args = "ID [--format yaml|json]",
+	{ .name = "export", .args = "ID [--format yaml|json | --json]",
 	  .summary = "print the Harness connector definition", .run = cmd_export },
 	{ .name = "secret", .args = "list | set ID | get ID | rm ID | rekey",
 	  .summary = "manage the encrypted secret store", .run = cmd_secret, .usage = cmd_secret_usage },
@@ -503,6 +503,15 @@ command:;
 			/* "help secret set" is secret's; "help --help" the program's. */
 			bool named = cargc >= 2 && cargv[1][0] != '-' && strcmp(cargv[1], "help") != 0;
 			const char *of = named ? cargv[1] : NULL;
+			char label[128];
+
+			/* "help URL type", unquoted: the field's label, all its words (never only the first). */
+			if (of && !cli_find(of) && cargc > 2) {
+				size_t len = 0;
+				for (int k = 1; k < cargc && len < sizeof(label); k++)
+					len += (size_t)snprintf(label + len, sizeof(label) - len, "%s%s", k > 1 ? " " : "", cargv[k]);
+				of = label;
+			}
 
 			/* "help url": a field's help, as the wizard's F1 gives it. */
 			if (of && !cli_find(of) && cmd_new_field_help(ctx->out, of))

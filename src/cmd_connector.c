@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "azure_url.h"
 #include "cmd.h"
 #include "cmd_connector.h"
 #include "connector_file.h"
@@ -32,6 +33,7 @@ struct cmd_connector_opts {
 	bool ids;
 	bool yes;
 	enum export_format format;
+	bool format_given;
 };
 
 enum { OPT_JSON = 256, OPT_YES, OPT_FORMAT, OPT_IDS };
@@ -59,6 +61,7 @@ static int cmd_connector_opt(struct cli_ctx *ctx, int opt, const char *arg, void
 		else
 			return msg_usage_for(ctx->err, "export", "export: --format is yaml or json, not '%s'",
 			                     arg);
+		o->format_given = true;
 		break;
 	}
 	return CLI_CONTINUE;
@@ -182,13 +185,16 @@ static bool cmd_connector_withhold(struct cli_ctx *ctx, const char *cmd, struct 
 
 	for (int id = 0; id < FIELD_COUNT; id++) {
 		const char *v = connector_get(c, id);
+		/* A URL's password (user:password@) is one too, whatever it looks like. */
+		bool in_url = id == FIELD_URL && v && azure_url_has_credentials(v);
 
 		/* A secret's value here is its store id: one that looks like a token is withheld too. */
-		if (id == FIELD_IDENTIFIER || !v || !ident_looks_like_token(v))
+		if (id == FIELD_IDENTIFIER || !v || !(in_url || ident_looks_like_token(v)))
 			continue;
-		msg_error(ctx->err, "%s: '%s' holds what looks like a Personal Access Token in %s, not "
-		          "shown: revoke that token, then change the field with '%s edit %s'", cmd, ident,
-		          fields_at(id)->key, cli_program(ctx, true, prog, sizeof(prog)), cli_word(ident, word, sizeof(word)));
+		msg_error(ctx->err, "%s: '%s' holds %s in %s, not shown: %s, then change the field with '%s edit %s'",
+		          cmd, ident, in_url ? "a password or token" : "what looks like a Personal Access Token",
+		          fields_at(id)->key, in_url ? "change that password (or revoke the token)" : "revoke that token",
+		          cli_program(ctx, true, prog, sizeof(prog)), cli_word(ident, word, sizeof(word)));
 		if (connector_put(c, id, "(withheld)") != 0) {
 			msg_error(ctx->err, "out of memory");
 			return false;
@@ -506,6 +512,7 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cmd_connector_opts o = { .format = EXPORT_YAML };
@@ -515,8 +522,13 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int rc = cmd_connector_args(ctx, argc, argv, opts, &o, 1);
 
+	/* --json as the other commands take it; with --format yaml, one of the two was not meant. */
+	if (rc == CLI_CONTINUE && o.json && o.format_given && o.format != EXPORT_JSON)
+		rc = msg_usage_for(ctx->err, "export", "export: --json and --format yaml ask for two formats: give one");
 	if (rc != CLI_CONTINUE)
 		return rc;
+	if (o.json)
+		o.format = EXPORT_JSON;
 	rc = cmd_connector_load(ctx, "export", argv[optind], &c);
 	if (rc != AZ_EXIT_OK)
 		return rc;

@@ -42,7 +42,7 @@ enum {
 	{ "ca-file", required_argument, NULL, CONNCHECK_OPT_CA_FILE }, \
 	{ "accept-host-key", required_argument, NULL, CONNCHECK_OPT_ACCEPT_HOST_KEY }
 #define CONNCHECK_USAGE \
-	"  --timeout S             give up after S seconds (default 30)\n" \
+	"  --timeout S             give up after S seconds (1 to 600, default 30)\n" \
 	"  --ca-file F             trust the CA certificates in F (PEM), not the system's\n" \
 	"  --accept-host-key FP    trust this SSH host key (SHA256:...) and record it\n"
 

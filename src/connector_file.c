@@ -447,7 +447,7 @@ static struct connector *connector_file_from_json(const cJSON *root, const char 
 			continue;
 		connector_file_key(fields_at(id), key, sizeof(key));
 		/* There, but "" (an edit by hand): what is wrong is its value. */
-		snprintf(msg, msglen, cJSON_GetObjectItemCaseSensitive(root, key) ? "%s: key '%s' is empty: give its value"
+		snprintf(msg, msglen, cJSON_GetObjectItemCaseSensitive(root, key) ? "%s: key '%s' is empty: give its value in that file"
 		         : "%s: missing key '%s'", name, key);
 		goto fail;
 	}
@@ -621,25 +621,14 @@ void connector_file_draft_free(struct connector_draft *d)
 
 bool connector_file_safe(const char *path, const struct stat *st, char *msg, size_t msglen)
 {
-	struct store_error err;
+	static const struct store_perm_trust trust = {
+		.owner_risk = "whoever owns it could point the connector at another host and get its token",
+		.write_risk = "they could point the connector at another host and get its token",
+		.write_fix = "",
+		.dirs_risk = "others could change the connector",
+	};
 
-	if (st->st_uid != geteuid()) {
-		snprintf(msg, msglen, "%s belongs to uid %u, not to you (uid %u): whoever owns it could point the "
-		         "connector at another host and get its token; run 'chown %u %s' as root if it is yours",
-		         path, (unsigned)st->st_uid, (unsigned)geteuid(), (unsigned)geteuid(), path);
-		return false;
-	}
-	if (st->st_mode & 022) {
-		snprintf(msg, msglen, "%s can be written by group or others (mode %04o): they could point the "
-		         "connector at another host and get its token; run 'chmod 600 %s'", path,
-		         (unsigned)(st->st_mode & 07777), path);
-		return false;
-	}
-	if (store_perm_dirs(path, &err) != STORE_OK) {
-		snprintf(msg, msglen, "%s: %s (others could change the connector)", path, err.message);
-		return false;
-	}
-	return true;
+	return store_perm_trusted(path, st, &trust, msg, msglen);
 }
 
 enum connector_file_rc connector_file_read(const char *path, char **text, size_t *len, struct stat *st, char *msg,
@@ -769,6 +758,8 @@ int connector_file_save(const char *dir, const struct connector *c, bool replace
 		goto done;
 	}
 	msg[0] = '\0';
+	/* Temp files of a write cut short (a crash): old enough that no live write owns them. */
+	fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
 	int wrc = (replace ? fileio_write_atomic : fileio_create_atomic)(path, text, strlen(text),
 	                                                                  connector_file_verify, &check);
 	if (wrc == -2) {

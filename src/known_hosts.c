@@ -153,27 +153,17 @@ static int known_hosts_scan_pinned(const char *name, known_hosts_fn fn, void *us
  */
 static bool known_hosts_safe(const char *file, const struct stat *st, char *why, size_t whylen)
 {
-	struct store_error err;
+	static const struct store_perm_trust trust = {
+		.root_ok = true,
+		.owner_risk = "a host key put there would be trusted",
+		.write_risk = "a host key put there would be trusted",
+		.write_fix = "check its lines, then ",
+		.dirs_risk = "others could replace the host keys it lists",
+	};
 
 	if (S_ISCHR(st->st_mode)) /* /dev/null: lists nothing */
 		return true;
-	if (st->st_uid != geteuid() && st->st_uid != 0) {
-		snprintf(why, whylen, "%s belongs to uid %u, not to you (uid %u) nor root: a host key put there would "
-		         "be trusted; run 'chown %u %s' as root if it is yours", file, (unsigned)st->st_uid,
-		         (unsigned)geteuid(), (unsigned)geteuid(), file);
-		return false;
-	}
-	if (st->st_mode & 022) {
-		snprintf(why, whylen, "%s can be written by group or others (mode %04o): a host key put there would "
-		         "be trusted; check its lines, then run 'chmod 600 %s'", file, (unsigned)(st->st_mode & 07777),
-		         file);
-		return false;
-	}
-	if (store_perm_dirs(file, &err) != STORE_OK) {
-		snprintf(why, whylen, "%s: %s (others could replace the host keys it lists)", file, err.message);
-		return false;
-	}
-	return true;
+	return store_perm_trusted(file, st, &trust, why, whylen);
 }
 
 /*

@@ -113,11 +113,16 @@ static bool newconn_has_error(const struct newconn_errors *e, const char *key)
 
 /*
  * Is secret field id one the store is opened for? Not when it does not apply,
- * or its value could not be read, was not given, or is refused (reported).
+ * or its value could not be read, was not given, or is refused (reported); nor
+ * an API token without a value of its own under the HTTP token's id, when that
+ * one is refused (said once, there).
  */
 static bool newconn_looks_up(const struct connector *c, const struct newconn_secrets *s,
                              const struct newconn_errors *e, int id)
 {
+	if (id == FIELD_API_TOKEN && !s->fresh[id] && fields_applies(c, FIELD_TOKEN) && connector_get(c, id) &&
+	    connector_is(c, FIELD_TOKEN, connector_get(c, id)) && newconn_has_error(e, fields_at(FIELD_TOKEN)->key))
+		return false;
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) && !s->unread[id] &&
 	       !newconn_missing(c, s, id) && !newconn_has_error(e, fields_at(id)->key);
 }
@@ -148,6 +153,9 @@ static void newconn_check_secrets(const struct connector *c, struct newconn_secr
 			              f->key, f->key, f->key);
 			continue;
 		}
+		/* The HTTP token's value shared by the API token (not given itself): judged once, as the token. */
+		if (id == FIELD_API_TOKEN && !s->fresh[id] && s->fresh[FIELD_TOKEN])
+			continue;
 		if (v && !newconn_secret_ok(id, v, msg, sizeof(msg)))
 			newconn_error(e, f->key, "%s%s%s", s->from[id] ? s->from[id] : "", s->from[id] ? ": " : "", msg);
 	}

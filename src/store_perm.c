@@ -147,6 +147,29 @@ static enum store_status store_perm_up(char *dir, bool own, struct store_error *
 	return s;
 }
 
+bool store_perm_trusted(const char *path, const struct stat *st, const struct store_perm_trust *t, char *msg,
+                        size_t msglen)
+{
+	struct store_error err;
+
+	if (st->st_uid != geteuid() && !(t->root_ok && st->st_uid == 0)) {
+		snprintf(msg, msglen, "%s belongs to uid %u, not to you (uid %u)%s: %s; run 'chown %u %s' as root if it "
+		         "is yours", path, (unsigned)st->st_uid, (unsigned)geteuid(), t->root_ok ? " nor root" : "",
+		         t->owner_risk, (unsigned)geteuid(), path);
+		return false;
+	}
+	if (st->st_mode & 022) {
+		snprintf(msg, msglen, "%s can be written by group or others (mode %04o): %s; %srun 'chmod 600 %s'", path,
+		         (unsigned)(st->st_mode & 07777), t->write_risk, t->write_fix, path);
+		return false;
+	}
+	if (store_perm_dirs(path, &err) != STORE_OK) {
+		snprintf(msg, msglen, "%s: %s (%s)", path, err.message, t->dirs_risk);
+		return false;
+	}
+	return true;
+}
+
 enum store_status store_perm_dirs(const char *path, struct store_error *err)
 {
 	const char *base;

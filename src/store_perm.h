@@ -7,6 +7,8 @@
 #ifndef AZ_STORE_PERM_H
 #define AZ_STORE_PERM_H
 
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "store.h"
@@ -51,6 +53,23 @@ enum store_status store_perm_dir_writable(const char *path, struct store_error *
  */
 enum store_status store_perm_dir_usable(const char *dir, const char *to, const char *risk,
                                         struct store_error *err);
+
+/*
+ * A file whose contents are trusted (a connector names the host its token goes to, known_hosts
+ * the host keys): owned by the effective user (or root, root_ok), writable by no one else, its
+ * folders as store_perm_dirs judges them. What another could do with it is said in each refusal.
+ */
+struct store_perm_trust {
+	bool root_ok;
+	const char *owner_risk; /* "whoever owns it could ..." */
+	const char *write_risk; /* "they could ..." */
+	const char *write_fix;  /* before the chmod: "" or "check its lines, then " */
+	const char *dirs_risk;  /* "others could ..." */
+};
+
+/* st: the file's, as opened. false: why, with the fix, in msg. */
+bool store_perm_trusted(const char *path, const struct stat *st, const struct store_perm_trust *t, char *msg,
+                        size_t msglen);
 
 /* An open key file: regular, owned by the effective user, mode 0400 or 0600
  * exactly; a systemd credential (credential true) may also belong to root

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 73
+plan 75
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -44,6 +44,11 @@ is "$rc:$(printf '%s\n' "$out" | sed -n 2p)" "0:  --token-file F | --token-stdin
 like "$out" 'An answers file never holds its value' "... and never in an answers file"
 run "$bin" help nope </dev/null
 is "$rc:$out" "2:" "help of neither a command nor a field: exit 2, nothing on stdout"
+run "$bin" help URL type </dev/null
+is "$rc:$(printf '%s\n' "$out" | head -n 1)" "0:The field url-type of new and edit, on the wizard's Details page:" \
+	"help URL type, unquoted: the field of that label, not the first word's"
+run "$bin" help url junk </dev/null
+like "$rc:$err" "^2:azrepos-connect: help: unknown command or field 'url junk'" "help url junk: not url's help (exit 2)"
 run "$bin" --version </dev/null
 like "$out" '^azrepos-connect [0-9]+\.[0-9]+\.[0-9]+$' "--version prints name and version"
 

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 114
+plan 121
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -64,6 +64,11 @@ cmp -s "$tap_tmp/e.json" "$data/export/azure_payments.json"
 ok $? "export --format json matches the golden file"
 "$bin" --home "$home" export azure_payments --format JSON </dev/null | cmp -s - "$tap_tmp/e.json"
 ok $? "--format JSON: the same (the format's name in any case, as --scope Account is taken)"
+"$bin" --home "$home" export azure_payments --json </dev/null | cmp -s - "$tap_tmp/e.json"
+ok $? "--json: the same, as list, show and test take it"
+run "$bin" --home "$home" export azure_payments --json --format yaml </dev/null
+like "$rc:$err" "^2:azrepos-connect: export: --json and --format yaml ask for two formats: give one" \
+	"--json with --format yaml: one was not meant (exit 2)"
 $py -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["connector"]["spec"]["apiAccess"]["spec"]["tokenRef"] == "org.azure_pat"' "$tap_tmp/e.json"
 ok $? "the JSON export parses and holds the scoped secret reference"
 
@@ -119,6 +124,17 @@ like "$out" "^  Personal Access Token: +\(secret; store id: \(withheld\)\)$" "..
 az delete azure_leak --yes
 unlike "$out$err" "abcdefghijklmnop" "delete: the token is not printed"
 like "$out" "^  azrepos-connect --home .* secret rm --withheld$" "delete: the command that removes that secret"
+# A password in a URL (a file written by hand): list and show withhold it too, whatever it looks like.
+sed -e "s/\"azure_payments\"/\"azure_pw\"/" -e "s|\"url\":[^,]*,|\"url\": \"https://ci:Sup3rS3cretPassw0rd@dev.azure.com/contoso/Payments\",|" \
+    "$data/connectors/azure_payments.json" >"$conns/azure_pw.json"
+for how in "show azure_pw" "show azure_pw --json" "list" "list --json"; do
+	az $how
+	unlike "$out$err" "Sup3rS3cret" "$how: a URL's password is not printed"
+done
+az show azure_pw
+has "$rc:$err" "0:azrepos-connect: show: 'azure_pw' holds a password or token in url, not shown: change that password (or revoke the token), then change the field with 'azrepos-connect --home $home edit azure_pw'" \
+	"... said, with the way out (exit 0)"
+rm "$conns/azure_pw.json"
 
 # --- errors -------------------------------------------------------------
 az show nope

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 77
+plan 80
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -134,6 +134,14 @@ run az new --non-interactive --name api --url-type repo --connection http --url 
 run az edit api --non-interactive --token-secret api-token --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 run az show api --json
 like "$out" '"api-token-secret":[[:space:]]*"api-token"' "a new --token-secret: the API token that shared it follows"
+# A fault of the token the API token shares is said once, on the token (no fix for a flag not given).
+run az edit api --non-interactive --token-secret api-tokn --skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: token: no secret 'api-tokn' in the store \(did you mean 'api-token'\?\)" \
+	"a mistyped --token-secret the API token follows: said on the token (exit 3) ..."
+has "$err" "azrepos-connect: 1 error; nothing was written" "... once, not again for the API token"
+run az edit api --non-interactive --token-stdin --skip-test </dev/null
+is "$rc:$err" "3:azrepos-connect: token: standard input: the value is empty
+azrepos-connect: 1 error; nothing was written" "an empty token the API token shares: one error, the token's"
 
 # Errors of use.
 before=$(state)

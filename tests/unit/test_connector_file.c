@@ -286,7 +286,7 @@ static void test_refusals(void **state)
 		                       "store id as 'token-secret'" },
 		{ "missing-required.json", ": missing key 'url'" },
 		{ "missing-secret.json", ": missing key 'token-secret'" },
-		{ "empty-value.json", ": key 'username' is empty: give its value" },
+		{ "empty-value.json", ": key 'username' is empty: give its value in that file" },
 		{ "missing-schema.json", ": missing key 'schema'" },
 		{ "newer-schema.json", ": written by a newer azrepos-connect (schema 2; this version "
 		                       "reads schema 1)" },
