@@ -37,6 +37,8 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	const char *sharer = !*v ? review_new_under(w, id, sid) : NULL;
 	struct store_info had;
 
+	if (id == FIELD_SSH_KEY_PASSPHRASE)
+		wizard_key_refresh(w); /* does the key given need one (key_plain)? */
 	if (!*v && !*input_text(&w->sid[id]) && !fields_at(id)->required)
 		snprintf(out, outlen, "none");
 	else if (wizard_api_shared(w, id))
@@ -44,12 +46,19 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	/* The same id as a field given a new value here: that new value, not what the store has now. */
 	else if (sharer)
 		snprintf(out, outlen, "the new value given for %s (the same secret '%s')", sharer, sid);
+	/* An edit's new key without a passphrase: the saved one's passphrase is dropped on save (newconn_validate). */
+	else if (id == FIELD_SSH_KEY_PASSPHRASE && !*v && w->start->editing && connector_is(w->start->base, id, sid) &&
+	         *input_text(&w->in[FIELD_SSH_KEY]) && w->key_plain)
+		snprintf(out, outlen, "none: the new SSH key has none (the secret '%s' is no longer used)", sid);
 	/* With the store open (a test run before, F4), what it holds is said as it is. */
 	else if (!*v && w->store && !store_find(w->store, sid, &had))
 		snprintf(out, outlen, "the secret '%s', which is NOT in the store: give the value, or another "
 		         "store id", sid);
-	else if (!*v)
+	else if (!*v && w->store)
 		snprintf(out, outlen, "the secret '%s' already stored", sid);
+	/* Not looked up yet (the store opens at the test): not said to be there. */
+	else if (!*v)
+		snprintf(out, outlen, "store id '%s' (read at the test)", sid);
 	else if (!w->start->editing && w->store && store_find(w->store, sid, &had))
 		snprintf(out, outlen, "%s%s%s%s (new, but the store already has '%s': give it another store id)",
 		         wizard_key_path_shown(w, id) ? v : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),

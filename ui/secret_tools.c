@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "connector.h"
+#include "fileio.h"
 #include "ident.h"
 #include "secret_users.h"
 #include "sshkey.h"
@@ -63,6 +64,12 @@ void secret_tools_generate_key(struct wizard *w)
 	wizard_draft_save(w);
 	/* The id the key is kept under: the row's, or the default (what the function returns, not buf). */
 	const char *id = wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid));
+	/* A public key file there already (an edit's saved key): kept, to put back if this key goes. */
+	char path[sizeof(w->pub_path)], *was = NULL;
+	size_t len;
+	if (!w->start->dry_run && !w->pub_was && (!*w->pub_path || !wizard_key_made_here(w)) &&
+	    sshkey_pub_path(p->data_dir, id, path, sizeof(path)) && fileio_read_path(path, SSHKEY_PUB_MAX, &was, &len) == 0)
+		w->pub_was = was;
 	if (w->start->dry_run) {
 		w->pub_path[0] = '\0';
 	} else if (sshkey_write_pub(p->data_dir, id, pub, w->pub_path, sizeof(w->pub_path)) != 0) {

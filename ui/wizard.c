@@ -15,6 +15,7 @@
 #include "connector.h"
 #include "connector_file.h"
 #include "exitcode.h"
+#include "fileio.h"
 #include "ident.h"
 #include "msg.h"
 #include "pathcomp.h"
@@ -352,7 +353,11 @@ bool wizard_drop_made_key(struct wizard *w)
 {
 	if (!*w->pub_path)
 		return false;
-	bool removed = unlink(w->pub_path) == 0;
+	/* The saved key's public key (an edit's F3 wrote over it) is that key's again. */
+	bool removed = w->pub_was ? fileio_write_atomic(w->pub_path, w->pub_was, strlen(w->pub_was), NULL, NULL) == 0
+	                          : unlink(w->pub_path) == 0;
+	free(w->pub_was);
+	w->pub_was = NULL;
 	term_forget_plain();
 	return removed;
 }
@@ -375,9 +380,17 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		}
 		return;
 	}
+	/* The secret scope that was the scope's follows a new one, as an edit's --scope moves it. */
+	char was[32] = "";
+	if (id == FIELD_SCOPE && connector_get(w->c, FIELD_SECRET_SCOPE) &&
+	    connector_is(w->c, FIELD_SECRET_SCOPE, connector_value(w->c, FIELD_SCOPE)))
+		snprintf(was, sizeof(was), "%s", connector_value(w->c, FIELD_SCOPE));
 	/* A value the model refuses (not one of the choices) stays in the editor and shows its message. */
 	if (!fields_set(w->c, id, input_text(&w->in[id]), msg, sizeof(msg)))
 		connector_put(w->c, id, NULL);
+	if (*was && connector_get(w->c, FIELD_SCOPE) && !connector_is(w->c, FIELD_SCOPE, was) &&
+	    wizard_model_show(w, FIELD_SECRET_SCOPE, connector_get(w->c, FIELD_SCOPE)) == 0)
+		wizard_changed(w, FIELD_SECRET_SCOPE);
 	if (id == FIELD_IDENTIFIER)
 		w->ident_typed = *input_text(&w->in[id]) != '\0';
 	if (id == FIELD_NAME && !w->ident_typed)
@@ -445,6 +458,7 @@ void wizard_key_refresh(struct wizard *w)
 		return;
 	w->key_msg[0] = '\0';
 	w->key_msg_pass = false;
+	w->key_plain = false;
 	w->key_stale = false;
 	if (!fields_applies(w->c, FIELD_SSH_KEY))
 		return;
@@ -453,6 +467,7 @@ void wizard_key_refresh(struct wizard *w)
 		return;
 	pass = wizard_secret_value(w, FIELD_SSH_KEY_PASSPHRASE, msg, sizeof(msg));
 	int rc = sshkey_check(key, pass, w->key_msg, sizeof(w->key_msg));
+	w->key_plain = rc == 0 && !pass;
 	/* A passphrase kept in the store is only known at the test: whether it opens the key is said there. */
 	if (!pass && *input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE]) && rc == -2) {
 		w->key_msg[0] = '\0';
@@ -758,9 +773,11 @@ static void wizard_leave(struct wizard *w, const char *why)
 	} else
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);
 	/* A key made with F3 is lost with the run: its public key would only mislead. */
+	bool restored = w->pub_was != NULL;
 	if (wizard_drop_made_key(w) && at < sizeof(w->done))
-		snprintf(w->done + at, sizeof(w->done) - at, "; the SSH key made with F3 is gone, and %s "
-		         "with it (remove that key from Azure DevOps if it was added)", w->pub_path);
+		snprintf(w->done + at, sizeof(w->done) - at, "; the SSH key made with F3 is gone, and %s %s (remove "
+		         "that key from Azure DevOps if it was added)", w->pub_path,
+		         restored ? "holds the saved key's public key again" : "with it");
 }
 
 /* Ctrl-C: leave, after asking when something was typed. */
@@ -934,6 +951,7 @@ static void wizard_free(struct wizard *w)
 	connector_free(w->cc);
 	connector_free(w->c);
 	connector_free(w->rebased);
+	free(w->pub_was);
 	store_close(w->store);
 	free(w->draft);
 	if (w->draft_lock >= 0)

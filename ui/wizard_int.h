@@ -67,7 +67,9 @@ struct wizard {
 	char key_msg[FIELD_MSG_MAX];    /* what is wrong with the SSH key ("": fine) */
 	bool key_stale;                 /* the key or its passphrase changed since key_msg was made */
 	bool key_msg_pass;              /* key_msg is about the passphrase: it shows under that field */
+	bool key_plain;                 /* ... and the key given opens without a passphrase */
 	char pub_path[384];             /* the public key of a key made here, or "" */
+	char *pub_was;                  /* what that file held before F3 wrote it (a saved key's), or NULL */
 	unsigned char pub_of[32];       /* BLAKE2b of that private key, to tell when it is replaced */
 	char pub_id[384];               /* a key made here: its public key's "SHA256:... comment", or "" */
 	int page;                       /* enum field_page or enum wizard_page */
@@ -184,8 +186,8 @@ bool wizard_key_made_here(const struct wizard *w);
 
 /*
  * The key made with F3 is not the connector's any more: its public key file
- * and the plain screen that showed it would only mislead. True when the file
- * was there to remove.
+ * (or, when it held a saved key's before, that one again) and the plain screen
+ * that showed it would only mislead. True when the file was there to remove.
  */
 bool wizard_drop_made_key(struct wizard *w);
 

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(79)
+tap = Tap(80)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -40,7 +40,8 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.type("edited in the wizard")
     t.send(F10)
     t.wait_for("Check the values")
-    tap.ok(t.has("the secret 'web-token' already stored"), "the review uses the stored token")
+    tap.ok(t.has("store id 'web-token' (read at the test)"),
+           "the review uses the stored token, not said to be there before the store is read")
     t.send(ENTER)
     t.finish("saved connector 'web'", "git-http", "edit with the stored token")
     ran = run_printed(t, binary)
@@ -503,5 +504,23 @@ with Tui(base + ["edit", "efix", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.type(azf["AZF_REPO_URL"])
     t.to_test()
     t.finish("connector 'efix' unchanged: nothing written", "git-http", "the URL fixed after E")
+
+# A new scope: the Harness secret scope that was the scope's follows it, as edit --scope moves it.
+made = subprocess.run(base + ["new", "--non-interactive", "--name", "scoped", "--scope", "project", "--org", "o1",
+                              "--project", "p1", "--url-type", "repo", "--url", azf["AZF_REPO_URL"], "--username", "ci",
+                              "--token-file", azf["AZF_TOKEN_FILE"], "--skip-test"], capture_output=True, text=True)
+with Tui(base + ["edit", "scoped"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.focus("Scope")
+    t.send(LEFT)
+    t.send(LEFT)
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok(made.returncode == 0 and "HarnesssecretscopeAccount:account.scoped-token" in "".join(t.screen_text().split()),
+           "the scope changed from Project to Account: the secret scope follows, the review goes on")
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
 tap.done()
 PY

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(65)
+tap = Tap(67)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -409,6 +409,30 @@ with Tui([binary, "--home", hup, "new"], tap=tap) as t:
     t.wait_for("Name *")
     t.send(CTRL_C)
     t.wait_exit()
+# An edit's F3 over the saved key's public key file, then quit: that file is the saved key's again.
+made = subprocess.run(base + ["new", "--non-interactive", "--name", "keyed", "--url-type", "repo", "--connection",
+                              "ssh", "--url", azf["AZF_SSH_URL"], "--ssh-key-file", azf["AZF_SSH_KEY"], "--skip-test"],
+                      capture_output=True, text=True)
+kept_pub = os.path.join(home, "keyed-ssh-key.pub")
+with open(kept_pub, "w") as f:
+    f.write("ssh-rsa AAAAsavedkey keyed\n")
+with Tui(base + ["edit", "keyed"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.send(PGDN)
+    t.send(PGDN)
+    t.wait_for("SSH private key")
+    t.focus("SSH private key")
+    t.send("\x1bOR")  # F3
+    t.wait_for("New SSH key", timeout=60)
+    t.send(" ")
+    t.wait_gone("New SSH key")
+    tap.ok(made.returncode == 0 and open(kept_pub).read() != "ssh-rsa AAAAsavedkey keyed\n",
+           "an edit's F3: the new public key in the saved key's .pub file meanwhile")
+    t.quit()
+tap.ok(open(kept_pub).read() == "ssh-rsa AAAAsavedkey keyed\n" and
+       "holdsthesavedkey'spublickeyagain" in "".join(bytes(t.raw).decode("utf-8", "replace").split()),
+       "... quit without saving: the saved key's public key is back in that file, and said")
+
 # A stored secret named where there is no store yet: said on its page, not taken as stored on the review.
 with Tui([binary, "--home", os.path.join(tmp, "no store"), "new", "--name", "nostore", "--url-type", "repo",
           "--url", azf["AZF_REPO_URL"], "--username", "ci", "--token-secret", "nothere"], tap=tap) as t:

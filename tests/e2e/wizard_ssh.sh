@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(73)
+tap = Tap(74)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -435,6 +435,14 @@ with Tui(base + ["edit", "enc"], tap=tap) as t:
     t.settle()
     tap.ok(not t.message("SSH private key") and not t.message("SSH key passphrase"),
            "... an encrypted RSA key: nothing said (its stored passphrase is tried at the test)")
+    # A key without a passphrase instead: the review says the stored passphrase goes, as the save does.
+    t.focus("SSH private key")
+    t.send(CTRL_U)
+    t.type(azf["AZF_SSH_KEY"])
+    t.send(F10)
+    t.wait_for("Check the values")
+    tap.ok("none:thenewSSHkeyhasnone(thesecret'enc-ssh-key-passphrase'isnolongerused)" in
+           "".join(t.screen_text().split()), "... then one without a passphrase: the review says the stored one goes")
     t.send(CTRL_C)
     t.wait_for("y yes   n no")
     t.send("y")
