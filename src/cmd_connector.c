@@ -94,9 +94,12 @@ static enum cmd_connector_how cmd_connector_meant(struct cli_ctx *ctx, const cha
 	if (secret_users_load(ctx->paths.connectors_dir, &saved) != 0)
 		return CMD_MEANT_NONE;
 	nearest_start(&slip, id, strlen(id));
-	for (size_t i = 0; i < saved.n && how == CMD_MEANT_NONE; i++) {
-		if (strcasecmp(saved.ids[i], id) == 0) {
-			snprintf(meant, len, "%s", saved.ids[i]);
+	/* Each identifier only its case apart ('web' and 'Web' both saved): all named, quoted. */
+	size_t at = 0;
+	*meant = '\0';
+	for (size_t i = 0; i < saved.n; i++) {
+		if (strcasecmp(saved.ids[i], id) == 0 && at < len) {
+			at += (size_t)snprintf(meant + at, len - at, "%s'%s'", at ? ", " : "", saved.ids[i]);
 			how = CMD_MEANT_CASE;
 		}
 		nearest_offer(&slip, saved.ids[i]);
@@ -140,8 +143,8 @@ static void cmd_connector_missing(struct cli_ctx *ctx, const char *cmd, const ch
 
 	switch (cmd_connector_meant(ctx, id, meant, sizeof(meant))) {
 	case CMD_MEANT_CASE:
-		msg_error(ctx->err, "%s: no connector '%s': identifiers are case-sensitive; the saved one is '%s'", cmd,
-		          id, meant);
+		msg_error(ctx->err, "%s: no connector '%s': identifiers are case-sensitive; the saved %s %s", cmd, id,
+		          strchr(meant, ',') ? "ones are" : "one is", meant);
 		return;
 	case CMD_MEANT_NAME:
 		msg_error(ctx->err, "%s: no connector '%s': that is the name of the connector '%s'; give its "

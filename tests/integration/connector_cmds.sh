@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 121
+plan 122
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -149,6 +149,12 @@ az export Azure_Payments
 is "$rc:$out" "1:" "an identifier in the wrong case is not found (exit 1, nothing exported)"
 is "$err" "azrepos-connect: export: no connector 'Azure_Payments': identifiers are case-sensitive; the saved one is 'azure_payments'" \
 	"... and the saved one it was meant to be is named"
+cp "$conns/azure_payments.json" "$conns/Azure_payments.json"
+sed -i 's/"identifier":[^,]*,/"identifier": "Azure_payments",/' "$conns/Azure_payments.json"
+az export AZURE_PAYMENTS
+like "$rc:$err" "^1:azrepos-connect: export: no connector 'AZURE_PAYMENTS': identifiers are case-sensitive; the saved ones are '[Aa]zure_payments', '[Aa]zure_payments'$" \
+	"two saved ones only their case apart: both named"
+rm "$conns/Azure_payments.json"
 # The name 'list' shows beside the identifier, given instead of it: the identifier named.
 az show "Azure Payments"
 is "$rc:$out" "3:" "a connector's name as the ID: exit 3, nothing shown"
