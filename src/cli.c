@@ -506,6 +506,11 @@ command:;
 			char label[128];
 
 			/* "help URL type", unquoted: the field's label, all its words (never only the first). */
+			for (int k = 2; of && !cli_find(of) && k < cargc; k++)
+				if (cargv[k][0] == '-' || strchr(cargv[k], '='))
+					/* Not echoed: an option's value may be a secret. */
+					return msg_usage(ctx->err, "help: give a command or a field, as one word or the words of "
+					                 "its label ('help URL type'), and no options");
 			if (of && !cli_find(of) && cargc > 2) {
 				size_t len = 0;
 				for (int k = 1; k < cargc && len < sizeof(label); k++)

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 75
+plan 76
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -49,6 +49,8 @@ is "$rc:$(printf '%s\n' "$out" | head -n 1)" "0:The field url-type of new and ed
 	"help URL type, unquoted: the field of that label, not the first word's"
 run "$bin" help url junk </dev/null
 like "$rc:$err" "^2:azrepos-connect: help: unknown command or field 'url junk'" "help url junk: not url's help (exit 2)"
+run "$bin" help url --pat=s3cretvalue123 </dev/null
+is "$rc:$(printf '%s' "$err" | grep -c s3cretvalue)" "2:0" "help url with an option after it: exit 2, its value never said back"
 run "$bin" --version </dev/null
 like "$out" '^azrepos-connect [0-9]+\.[0-9]+\.[0-9]+$' "--version prints name and version"
 
