@@ -503,15 +503,16 @@ command:;
 			/* "help secret set" is secret's; "help --help" the program's. */
 			bool named = cargc >= 2 && cargv[1][0] != '-' && strcmp(cargv[1], "help") != 0;
 			const char *of = named ? cargv[1] : NULL;
+			bool field = of && !cli_find(of);
 			char label[128];
 
 			/* "help URL type", unquoted: the field's label, all its words (never only the first). */
-			for (int k = 2; of && !cli_find(of) && k < cargc; k++)
+			for (int k = 2; field && k < cargc; k++)
 				if (cargv[k][0] == '-' || strchr(cargv[k], '='))
 					/* Not echoed: an option's value may be a secret. */
 					return msg_usage(ctx->err, "help: give a command or a field, as one word or the words of "
 					                 "its label ('help URL type'), and no options");
-			if (of && !cli_find(of) && cargc > 2) {
+			if (field && cargc > 2) {
 				size_t len = 0;
 				for (int k = 1; k < cargc && len < sizeof(label); k++)
 					len += (size_t)snprintf(label + len, sizeof(label) - len, "%s%s", k > 1 ? " " : "", cargv[k]);
@@ -519,9 +520,9 @@ command:;
 			}
 
 			/* "help url": a field's help, as the wizard's F1 gives it. */
-			if (of && !cli_find(of) && cmd_new_field_help(ctx->out, of))
+			if (field && cmd_new_field_help(ctx->out, of))
 				return AZ_EXIT_OK;
-			if (of && !cli_find(of))
+			if (field)
 				return cli_unknown_command(ctx, "help: ", of, true);
 			if (of)
 				cli_command_usage(ctx, of, ctx->out);

@@ -447,8 +447,8 @@ static struct connector *connector_file_from_json(const cJSON *root, const char 
 			continue;
 		connector_file_key(fields_at(id), key, sizeof(key));
 		/* There, but "" (an edit by hand): what is wrong is its value. */
-		snprintf(msg, msglen, cJSON_GetObjectItemCaseSensitive(root, key) ? "%s: key '%s' is empty: give its value in that file"
-		         : "%s: missing key '%s'", name, key);
+		snprintf(msg, msglen, cJSON_GetObjectItemCaseSensitive(root, key)
+		         ? "%s: key '%s' is empty: give its value in that file" : "%s: missing key '%s'", name, key);
 		goto fail;
 	}
 	return c;

@@ -323,12 +323,17 @@ int fileio_read_input(const char *path, size_t max, char **buf, size_t *len)
 	return fileio_read_open(path, 0, NULL, false, max, buf, len);
 }
 
-int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen)
+int fileio_rename_aside(const char *path, const char *tag, char *moved, size_t movedlen)
 {
 	const char *base;
+	char when[32];
 	int dfd, rc = -1, err;
+	struct tm tm;
+	time_t now = time(NULL);
 
-	if ((size_t)snprintf(moved, movedlen, "%s%s", path, suffix) >= movedlen) {
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+	if ((size_t)snprintf(moved, movedlen, "%s.%s-%s", path, tag, when) >= movedlen) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

@@ -54,11 +54,12 @@ int fileio_clean_temps(const char *path, int min_age);
 #define FILEIO_TEMP_STALE_S 60
 
 /*
- * Rename path to path+suffix (its full name written to moved), never over an
- * existing file (EEXIST), then fsync the folder. 0, -1 with errno set, or -2
- * when only the folder's fsync failed (the file is renamed).
+ * Rename path to path.<tag>-<UTC time> (e.g. secrets.store.corrupt-20261203T131200Z; its
+ * full name written to moved), never over an existing file (EEXIST), then fsync the
+ * folder. 0, -1 with errno set, or -2 when only the folder's fsync failed (the file is
+ * renamed).
  */
-int fileio_rename_aside(const char *path, const char *suffix, char *moved, size_t movedlen);
+int fileio_rename_aside(const char *path, const char *tag, char *moved, size_t movedlen);
 
 /*
  * Read all of fd (from its current offset) into a malloc'ed buffer with a

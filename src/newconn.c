@@ -111,6 +111,14 @@ static bool newconn_has_error(const struct newconn_errors *e, const char *key)
 	return false;
 }
 
+/* Does the API token name the HTTP token's store id (one secret for both)? */
+static bool newconn_api_shares_token(const struct connector *c)
+{
+	const char *aid = connector_get(c, FIELD_API_TOKEN);
+
+	return aid && fields_applies(c, FIELD_TOKEN) && connector_is(c, FIELD_TOKEN, aid);
+}
+
 /*
  * Is secret field id one the store is opened for? Not when it does not apply,
  * or its value could not be read, was not given, or is refused (reported); nor
@@ -120,8 +128,8 @@ static bool newconn_has_error(const struct newconn_errors *e, const char *key)
 static bool newconn_looks_up(const struct connector *c, const struct newconn_secrets *s,
                              const struct newconn_errors *e, int id)
 {
-	if (id == FIELD_API_TOKEN && !s->fresh[id] && fields_applies(c, FIELD_TOKEN) && connector_get(c, id) &&
-	    connector_is(c, FIELD_TOKEN, connector_get(c, id)) && newconn_has_error(e, fields_at(FIELD_TOKEN)->key))
+	if (id == FIELD_API_TOKEN && !s->fresh[id] && newconn_api_shares_token(c) &&
+	    newconn_has_error(e, fields_at(FIELD_TOKEN)->key))
 		return false;
 	return fields_at(id)->kind == FIELD_SECRET && fields_applies(c, id) && !s->unread[id] &&
 	       !newconn_missing(c, s, id) && !newconn_has_error(e, fields_at(id)->key);
@@ -374,13 +382,11 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			continue;
 		}
 		/* An API token read already, or given under the HTTP token's id: that one's look is enough. */
-		if (id == FIELD_API_TOKEN && s->v.val[id] &&
-		    (!s->fresh[id] || (fields_applies(c, FIELD_TOKEN) && connector_is(c, FIELD_TOKEN, sid))))
+		if (id == FIELD_API_TOKEN && s->v.val[id] && (!s->fresh[id] || newconn_api_shares_token(c)))
 			continue;
 		/* The API token sharing the HTTP token's secret: one read of the store is enough. */
 		const struct secbuf *tok = s->v.val[FIELD_TOKEN];
-		if (id == FIELD_API_TOKEN && !s->fresh[id] && tok && fields_applies(c, FIELD_TOKEN) &&
-		    connector_is(c, FIELD_TOKEN, sid)) {
+		if (id == FIELD_API_TOKEN && !s->fresh[id] && tok && newconn_api_shares_token(c)) {
 			s->v.val[id] = secbuf_dup(tok->data, tok->len);
 			continue;
 		}

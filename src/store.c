@@ -889,10 +889,7 @@ void store_close(struct store *s)
 
 enum store_status store_reset(const char *path, char *moved, size_t movedlen, struct store_error *err)
 {
-	char suffix[64];
 	struct stat st;
-	struct tm tm;
-	time_t now = time(NULL);
 	int fd = -1;
 	enum store_status s;
 
@@ -914,9 +911,7 @@ enum store_status store_reset(const char *path, char *moved, size_t movedlen, st
 		               "away by hand", path);
 		goto out;
 	}
-	gmtime_r(&now, &tm);
-	strftime(suffix, sizeof(suffix), ".corrupt-%Y%m%dT%H%M%SZ", &tm);
-	int rc = fileio_rename_aside(path, suffix, moved, movedlen);
+	int rc = fileio_rename_aside(path, "corrupt", moved, movedlen);
 	if (rc == -1)
 		s = store_fail(err, errno == EEXIST ? STORE_BUSY : STORE_IO, "cannot move %s aside: %s", path,
 		               errno == EEXIST ? "a copy of this second exists, try again" : strerror(errno));

@@ -13,7 +13,8 @@
 
 /*
  * The page and over it a cleared, framed box of rows text rows in the middle of the screen (the
- * rows it takes cleared whole): its first row and column. False when the terminal is too small: the notice shows instead.
+ * rows it takes cleared whole): its first row and column. False when the terminal is too small:
+ * the notice shows instead.
  */
 static bool dialog_box(struct wizard *w, const char *title, int rows, int *y, int *x)
 {

@@ -352,16 +352,12 @@ static void wizard_draft_resume_at(struct wizard *w, struct connector_draft_at a
  */
 static void wizard_draft_aside(struct wizard *w, const char *why)
 {
-	char suffix[32], moved[PATH_MAX];
+	char moved[PATH_MAX];
 	size_t n = strlen(w->draft);
-	struct tm tm;
-	time_t now = time(NULL);
 
 	if (strncmp(why, w->draft, n) == 0 && strncmp(why + n, ": ", 2) == 0)
 		why += n + 2;
-	gmtime_r(&now, &tm);
-	strftime(suffix, sizeof(suffix), ".unused-%Y%m%dT%H%M%SZ", &tm);
-	if (fileio_rename_aside(w->draft, suffix, moved, sizeof(moved)) == -1) {
+	if (fileio_rename_aside(w->draft, "unused", moved, sizeof(moved)) == -1) {
 		w->draft_off = true;
 		snprintf(w->status, sizeof(w->status), "the draft %.200s is not offered: %.*s; nor can it be moved aside "
 		         "(%s): this run keeps no draft", w->draft, (int)strcspn(why, "\n"), why, strerror(errno));

@@ -92,7 +92,7 @@ struct wizard {
 	struct connector_draft_at draft_at; /* the page and focus the draft written last holds */
 	int draft_lock;                 /* held for the run: no other wizard writes this draft */
 	long draft_held_by;             /* ... else the pid of the run that holds it (0: none, -1: unknown) */
-	bool draft_off;                 /* a draft there could not be moved out of this run's way: none kept */
+	bool draft_off;                 /* a draft there, not offered, is in this run's way: none kept (never over it) */
 	unsigned char draft_sum[WIZARD_DRAFT_SUM]; /* ... and what it held then */
 	bool quit;
 	int rc;
