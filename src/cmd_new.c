@@ -522,8 +522,8 @@ static void new_report_json(struct cli_ctx *ctx, const struct connector *c, cons
 		cJSON_AddStringToObject(item, "message", colon ? colon + 2 : e->line[i]);
 		cJSON_AddItemToArray(errs, item);
 	}
-	if (checked)
-		cJSON_AddItemToObject(o, "check", check_json(res, n));
+	/* Every member is always there: null says no check ran (invalid input, --skip-test). */
+	cJSON_AddItemToObject(o, "check", checked ? check_json(res, n) : cJSON_CreateNull());
 	/* An edit's secrets that nothing uses now (an id that looks like a token is not repeated). */
 	cJSON *unused = cJSON_AddArrayToObject(o, "unused_secrets");
 	for (size_t i = 0; s && i < s->nunused; i++)

@@ -240,6 +240,8 @@ run az new --non-interactive --name "bad!" --url-type repo --url "$repo_url" --o
 is "$rc" 3 "--output json with invalid input: exit 3"
 printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if {e["field"] for e in d["errors"]} == {"name", "token", "username"} else 1)'
 ok $? "--output json lists every error by field"
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if set(d) == {"identifier", "saved", "changed", "errors", "messages", "check", "unused_secrets"} and d["check"] is None else 1)'
+ok $? "--output json: every member there, check null when no check ran"
 # An identifier that looks like a token (a legacy PAT's shape): refused, and not repeated in the report.
 pat=abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrst
 run az new --non-interactive --name web --identifier "$pat" --url-type repo --url "$repo_url" --output json </dev/null
