@@ -610,10 +610,17 @@ static int url_layout(struct parse *p, struct azure_url *u, const struct az_want
 	 * vs-ssh's user is the organization, which makes its scp form one Harness refuses (not
 	 * "git@"): the same repository on the SSH host of today, in the form Harness takes.
 	 */
-	if (vsssh && v3 && (u->scp || !u->user || p->nseg < 2 || strcmp(u->user, p->segs[1].name) != 0))
-		return msg_fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, "
-		                "a form Harness does not take: use the same repository on ssh.dev.azure.com, "
-		                "'git@ssh.dev.azure.com:%.*s'", (int)(path_end - p->path), p->path);
+	if (vsssh && v3 && (u->scp || !u->user || p->nseg < 2 || strcmp(u->user, p->segs[1].name) != 0)) {
+		char fixed[AZ_URL_MAX_LEN + 64];
+
+		/* That URL quoted last only when the field takes it (F5): else what is also wrong (HTTP chosen). */
+		snprintf(fixed, sizeof(fixed), "git@ssh.dev.azure.com:%.*s", (int)(path_end - p->path), p->path);
+		msg_fail(p->msg, p->msglen, "the SSH user for vs-ssh.visualstudio.com is the organization, a form "
+		         "Harness does not take: use the same repository on ssh.dev.azure.com");
+		if (url_and_then(fixed, w, p->msg, p->msglen))
+			snprintf(p->msg + strlen(p->msg), p->msglen - strlen(p->msg), ", '%s'", fixed);
+		return -1;
+	}
 	/* The old form without its collection ({org}@.../{project}/_ssh/{repo}): the repository it names. */
 	if (vsssh && !v3 && !u->scp && u->user && p->nseg == 3 && seg_is(&p->segs[1], "_ssh")) {
 		bool project = w && w->type == AZ_URL_PROJECT;

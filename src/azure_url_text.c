@@ -227,6 +227,11 @@ int azure_url_precheck(const char *text, char *msg, size_t msglen)
 		return -5; /* url_trimmed names the fix */
 	if (azure_url_unwrap(text, NULL, 0, NULL))
 		return -7; /* url_unwrapped names the fix */
+	/* A paste onto the URL there: no fix joins them (a space between would become "%20"). */
+	const char *scheme = strstr(text, "://");
+	if (scheme && strstr(scheme + 3, "://"))
+		return msg_fail(msg, msglen, "there are two URLs here (one pasted onto another?): keep one (in the "
+		                "wizard, Ctrl-U clears the field)");
 	if (azure_name_utf16_len(text) < 0)
 		return msg_fail(msg, msglen, "the URL is not valid UTF-8");
 	if (azure_url_slip(text, NULL, 0))

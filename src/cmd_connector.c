@@ -420,8 +420,17 @@ int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 	return AZ_EXIT_OK;
 }
 
-void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n)
+void cmd_connector_print_maybe_unused(FILE *out, const char *maybe)
 {
+	if (*maybe)
+		fprintf(out, "No connector read names %s %s now, but a connector file that is refused may (see "
+		        "'list'): not offered for removal.\n", strchr(maybe, ',') ? "the secrets" : "the secret", maybe);
+}
+
+void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n,
+                                const char *maybe)
+{
+	cmd_connector_print_maybe_unused(ctx->out, maybe);
 	/* Not "it stays": delete does not open the store, where it may be gone already. */
 	if (n)
 		fprintf(ctx->out, "No saved connector uses %s any more; %s not removed from the secret store. To "
@@ -504,8 +513,9 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 		unlink(draft_lock);
 	free(draft_lock);
 	free(draft);
-	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
-	cmd_connector_print_unused(ctx, unused, secret_users_unused(ctx->paths.connectors_dir, c, unused, FIELD_COUNT));
+	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1], maybe[512];
+	size_t n = secret_users_unused(ctx->paths.connectors_dir, c, unused, FIELD_COUNT, maybe, sizeof(maybe));
+	cmd_connector_print_unused(ctx, unused, n, maybe);
 	connector_free(c);
 	return AZ_EXIT_OK;
 }

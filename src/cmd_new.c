@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -444,11 +445,29 @@ static struct connector *new_start(const struct cli_ctx *ctx, const struct new_a
 	return c;
 }
 
+/* Is path standard input itself (/dev/stdin, /proc/self/fd/0)? */
+static bool new_names_stdin(const char *path)
+{
+	struct stat in, st;
+
+	return fstat(STDIN_FILENO, &in) == 0 && stat(path, &st) == 0 && in.st_dev == st.st_dev &&
+	       in.st_ino == st.st_ino;
+}
+
 /* Read the secret values given by --KEY-file and --KEY-stdin. */
 static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a, struct newconn_secrets *s,
                              struct newconn_errors *e)
 {
 	bool stdin_used = false;
+	/* Who reads standard input already: a --KEY-file naming it would find it read (empty). */
+	const char *reader = a->answers && strcmp(a->answers, "-") == 0 ? "--answers -" : NULL;
+	char readerbuf[64];
+
+	for (size_t i = 0; !reader && i < a->nflags; i++)
+		if (a->flags[i].variant == NEW_STDIN) {
+			snprintf(readerbuf, sizeof(readerbuf), "--%s-stdin", fields_at(a->flags[i].id)->key);
+			reader = readerbuf;
+		}
 
 	for (size_t i = 0; i < a->nflags; i++) {
 		const struct new_flag *fl = &a->flags[i];
@@ -475,6 +494,12 @@ static void new_read_secrets(const struct cli_ctx *ctx, const struct new_args *a
 		if (fl->variant == NEW_FILE && strcmp(fl->arg, "-") == 0) {
 			s->unread[fl->id] = true;
 			newconn_error(e, f->key, "--%s-file -: standard input is read with --%s-stdin", f->key, f->key);
+			continue;
+		}
+		if (fl->variant == NEW_FILE && reader && new_names_stdin(fl->arg)) {
+			s->unread[fl->id] = true;
+			newconn_error(e, f->key, "--%s-file %s is standard input, which %s reads: give the value in a "
+			              "file of its own", f->key, fl->arg, reader);
 			continue;
 		}
 		stdin_used |= fl->variant == NEW_STDIN;
@@ -668,7 +693,9 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
 			cmd_secret_print_pem_hint(ctx, notes, "its SSH key", key, s.v.val[FIELD_SSH_KEY], c);
 		if (!a->json)
-			cmd_connector_print_unused(ctx, s.unused, s.nunused);
+			cmd_connector_print_unused(ctx, s.unused, s.nunused, s.maybe_unused);
+		else
+			cmd_connector_print_maybe_unused(notes, s.maybe_unused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
 		newconn_print_shared(ctx, notes, c, &s);
 	} else if (!a->json && a->write_answers) {

@@ -738,6 +738,12 @@ static int secret_reset(struct cli_ctx *ctx, const struct secret_opts *o)
 		return msg_usage_for(ctx->err, "secret", "secret rekey --reset: the new store gets its key "
 		                     "when it is made (the next 'secret set' or 'new'); leave out "
 		                     "--new-key-file/--credential");
+	/* A store locked with a key file, reset with none given: the key left out, not lost (a playbook's slip). */
+	if (store_cli_key_at_hand(ctx) != AZ_EXIT_OK) {
+		msg_error(ctx->err, "secret rekey --reset: the store is not reset; to reset it, give the key file "
+		          "that no longer opens it (or the lost one's path)");
+		return AZ_EXIT_USAGE;
+	}
 	if (secret_store_opens(ctx))
 		return msg_usage_for(ctx->err, "secret", "secret rekey --reset: the key given opens the secret "
 		                     "store %s, so it is not reset (its secrets would be out of reach): to change "

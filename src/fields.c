@@ -814,6 +814,11 @@ bool fields_validate(const struct connector *c, enum field_id id, const char *va
 		         "field (masked in the wizard; --token-file F or --token-stdin in a script), not in %s; "
 		         "if it was shown or logged, revoke it", f->label);
 		ok = false;
+	} else if (f->kind != FIELD_SECRET && validate_looks_like_key_text(value)) {
+		/* A key pasted without bracketed paste: its lines land in the fields that follow. Never repeated. */
+		snprintf(msg, msglen, "this looks like a piece of a private key: a key goes only in the SSH private "
+		         "key field (--ssh-key-file F in a script), not in %s", f->label);
+		ok = false;
 	} else if (f->check) {
 		ok = f->check(c, value, env, msg, msglen);
 	}

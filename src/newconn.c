@@ -578,7 +578,7 @@ void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const struct con
 		if (!(s->fresh[id] || s->reused[id]) || !fields_applies(c, id))
 			continue;
 		newconn_shared_with(ctx, self, connector_get(c, id), others, sizeof(others));
-		if (*others && s->fresh[id])
+		if (*others && !s->reused[id])
 			fprintf(out, "The secret '%s' is also used by connector %s, which now gets the new value too.\n",
 			        connector_get(c, id), others);
 		/* Two identifiers that make one default id ('Web$1', 'web1'): not shared unawares. */
@@ -590,7 +590,7 @@ void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const struct con
 
 /* Store the fresh secret values in the transaction begun. */
 static enum store_status newconn_put_secrets(struct store *store, const struct connector *c,
-                                             const struct newconn_secrets *s, struct store_error *err)
+                                             struct newconn_secrets *s, struct store_error *err)
 {
 	enum store_status st = STORE_OK;
 
@@ -610,6 +610,7 @@ static enum store_status newconn_put_secrets(struct store *store, const struct c
 				         "meanwhile; run again to choose another id", sid);
 				st = STORE_BUSY;
 			}
+			s->reused[id] = true; /* said as held already, not as a new value for the others */
 		} else {
 			st = store_put(store, sid, fields_at(id)->store_kind, s->v.val[id], err);
 		}
@@ -746,7 +747,8 @@ int newconn_save(struct cli_ctx *ctx, const struct connector *c, const struct co
 		                   s->v.val[FIELD_SSH_KEY_PASSPHRASE]);
 	/* An edit's secrets before that no connector names now: said after (they stay in the store). */
 	if (s->saved)
-		s->nunused = secret_users_unused(ctx->paths.connectors_dir, base, s->unused, FIELD_COUNT);
+		s->nunused = secret_users_unused(ctx->paths.connectors_dir, base, s->unused, FIELD_COUNT,
+		                                 s->maybe_unused, sizeof(s->maybe_unused));
 	return rc;
 }
 
@@ -910,6 +912,12 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 		snprintf(msg, msglen, "an empty file name: give the file to write");
 		return false;
 	}
+	/* Not standard output (as --answers - is standard input): that has the run's own report. */
+	if (strcmp(path, "-") == 0) {
+		snprintf(msg, msglen, "'-' is not standard output here (that has the run's report): give the file to "
+		         "write ('./-' for a file of that name)");
+		return false;
+	}
 	if (ident_looks_like_token(path)) {
 		snprintf(msg, msglen, "%s", IDENT_TOKEN_AS_PATH);
 		return false;
@@ -940,8 +948,13 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 		err = EEXIST;
 	} else if (lstat(path, &st) == 0 && !newconn_answers_replaceable(path)) {
 		/* A link is never written through (it may point anywhere): said as one, a dangling one too. */
-		snprintf(msg, msglen, "%s %s: give another file name, or remove it first", path,
-		         S_ISLNK(st.st_mode) ? "is a symbolic link" : "exists and is not an answers file");
+		struct stat to;
+		if (stat(path, &to) == 0 && !S_ISREG(to.st_mode)) /* /dev/stdout: not one to remove */
+			snprintf(msg, msglen, "%s is not a regular file (a device, a pipe, or a link to one): give the "
+			         "name of a file to write", path);
+		else
+			snprintf(msg, msglen, "%s %s: give another file name, or remove it first", path,
+			         S_ISLNK(st.st_mode) ? "is a symbolic link" : "exists and is not an answers file");
 		err = EEXIST;
 	}
 	free(dir);

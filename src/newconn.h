@@ -29,7 +29,8 @@ struct newconn_secrets {
 	bool fresh[FIELD_COUNT];        /* given as a value (file, stdin, typed): to be stored */
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
-	bool reused[FIELD_COUNT];       /* given, and held already under its default id: that secret is used */
+	bool reused[FIELD_COUNT];       /* given, and held already under its default id (or stored with
+	                                 * this value by another run meanwhile): that secret is used */
 	const char *from[FIELD_COUNT];  /* where a value was read (a file's name, "standard input"), for
 	                                 * its errors; NULL: typed or not given */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */
@@ -41,6 +42,7 @@ struct newconn_secrets {
 	/* After an edit's newconn_save: the secrets it named before that no saved connector names now. */
 	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
 	size_t nunused;
+	char maybe_unused[512];         /* ... and those a refused connector file may name still, "a, b" */
 };
 
 /*

@@ -61,16 +61,34 @@ int paths_init(struct az_paths *paths, const char *home, FILE *err)
 		paths->data_dir = strdup(home);
 		paths->state_dir = strdup(home);
 	} else {
-		/* HOME is needed only for a folder no absolute XDG variable names. */
-		const char *user_home = getenv("HOME"), *missing = NULL;
+		/*
+		 * HOME is needed only for a folder no absolute XDG variable names; it is never made
+		 * (a system user's /nonexistent, which Debian keeps absent).
+		 */
+		const char *given = getenv("HOME"), *user_home = given, *missing = NULL;
+		struct stat st;
+		int e = 0;
 
-		if (user_home && user_home[0] != '/')
+		if (given && given[0] != '/')
+			user_home = given = NULL;
+		else if (given && stat(given, &st) != 0)
+			e = errno;
+		else if (given && !S_ISDIR(st.st_mode))
+			e = ENOTDIR;
+		if (e)
 			user_home = NULL;
 		config = paths_xdg("XDG_CONFIG_HOME", user_home, ".config", &missing);
 		paths->data_dir = paths_xdg("XDG_DATA_HOME", user_home, ".local/share", &missing);
 		paths->state_dir = paths_xdg("XDG_STATE_HOME", user_home, ".local/state", &missing);
 		if (missing) {
-			msg_error(err, "HOME is not set to an absolute path (nor %s); set it or use --home DIR", missing);
+			if (given)
+				msg_error(err, "HOME is %s, which %s%s (nor is %s set); set HOME to your home folder or use "
+				          "--home DIR (a home is never made)", given,
+				          e == ENOENT ? "is not there" : e == ENOTDIR ? "is not a folder" : "cannot be read: ",
+				          e == ENOENT || e == ENOTDIR ? "" : strerror(e), missing);
+			else
+				msg_error(err, "HOME is not set to an absolute path (nor %s); set it or use --home DIR",
+				          missing);
 			free(config);
 			paths_free(paths);
 			return -1;

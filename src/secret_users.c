@@ -87,28 +87,32 @@ void secret_users_of(const char *dir, const char *id, char *buf, size_t buflen, 
 }
 
 size_t secret_users_unused(const char *dir, const struct connector *was, char (*ids)[IDENT_SECRET_ID_MAX + 1],
-                           size_t max)
+                           size_t max, char *maybe, size_t maybelen)
 {
 	struct secret_users u;
 	char users[1024], refused[1024];
-	size_t n = 0;
+	size_t n = 0, at = 0;
 
+	*maybe = '\0';
 	/* Not read: none known to be unused. */
 	if (!was || secret_users_load(dir, &u) != 0)
 		return 0;
 	for (int id = 0; id < FIELD_COUNT && n < max; id++) {
 		const char *v = secret_users_id(was, id);
-		bool listed = false;
+		bool seen = false;
 
-		/* Two fields may share one secret (the API token is the HTTP token's by default). */
-		for (size_t i = 0; v && i < n; i++)
-			listed |= strcmp(ids[i], v) == 0;
-		if (!v || listed || strlen(v) > IDENT_SECRET_ID_MAX)
+		/* Two fields may share one secret (the API token is the HTTP token's by default): said once. */
+		for (int o = 0; v && o < id; o++)
+			seen |= secret_users_id(was, o) && strcmp(secret_users_id(was, o), v) == 0;
+		if (!v || seen || strlen(v) > IDENT_SECRET_ID_MAX)
 			continue;
 		/* With a refused file about, not known to be unused: not offered for removal. */
 		secret_users_in(&u, v, users, sizeof(users), refused, sizeof(refused), NULL);
 		if (!*users && !*refused)
 			snprintf(ids[n++], sizeof(ids[0]), "%s", v);
+		else if (!*users && at < maybelen) /* an id that looks like a token is not repeated */
+			at += (size_t)snprintf(maybe + at, maybelen - at, "%s%s", at ? ", " : "",
+			                       ident_looks_like_token(v) ? "(withheld)" : v);
 	}
 	secret_users_free(&u);
 	return n;

@@ -40,8 +40,9 @@ void secret_users_of(const char *dir, const char *id, char *buf, size_t buflen, 
 /*
  * The secrets the connector was (before an edit, or a delete) named that no
  * connector saved in dir names now, each once: into ids, at most max. Their number.
+ * Those that no connector read names, but a refused file may: in maybe, as "a, b".
  */
 size_t secret_users_unused(const char *dir, const struct connector *was, char (*ids)[IDENT_SECRET_ID_MAX + 1],
-                           size_t max);
+                           size_t max, char *maybe, size_t maybelen);
 
 #endif

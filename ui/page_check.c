@@ -147,6 +147,9 @@ static void check_done_unused(struct wizard *w)
 		                        cli_program(w->ctx, true, prog, sizeof(prog)),
 		                        token ? "--withheld" : w->s.unused[i]);
 	}
+	if (*w->s.maybe_unused && len < sizeof(w->done))
+		snprintf(w->done + len, sizeof(w->done) - len, "; no connector read names %s now, but a connector "
+		         "file that is refused may (see 'list')", w->s.maybe_unused);
 }
 
 static void check_save(struct wizard *w)
@@ -317,6 +320,8 @@ static void check_show_key_pub(const struct check_result *r)
 	         "Then press R on the test page to run it again.\n\nAny key goes back to the wizard. ",
 	         fp, r->key_pub);
 	term_show_plain(text);
+	/* Not left on the shell's screen at the end: the key saved may be another (E), not one to add. */
+	term_forget_plain();
 }
 
 /*

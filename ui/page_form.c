@@ -173,8 +173,8 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 	bool repo_to_test = false;
 
 	if (wizard_item_msg(w, it, msg, sizeof(msg)) || !form_suggestion(w, it, msg, fix, sizeof(fix))) {
-		snprintf(w->status, sizeof(w->status), "F5 puts in the value a message under the URL type, the URL, "
-		         "the test repository or a store id names: none here");
+		snprintf(w->status, sizeof(w->status), "F5 takes the value a message offers (it ends "
+		         "'; F5 uses it'): none here");
 		return;
 	}
 	if (it.sid) {

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(80)
+tap = Tap(82)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -196,26 +196,38 @@ if check.returncode:
     tap.diag(check.stderr)
 
 # API access turned off: its own token, named by no connector now, stays in the store; the
-# end says so, with the command that removes it.
-made = new_http(base, azf, "api", "--api-access", "true", "--api-token-file", azf["AZF_TOKEN_FILE"],
-                "--api-token-secret", "api-pat", "--ca-file", azf["AZF_CA"])
-with Tui(base + ["edit", "api", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
-    t.wait_for("Name *")
-    t.send(PGDN)
-    t.wait_for("URL type *")
-    t.send(PGDN)
-    t.focus("Enable API access")
-    t.send(" ")
-    t.send(F10)
-    t.wait_for("Check the values")
-    t.send(ENTER)
-    t.wait_for("Enter finish", timeout=30)
-    said = " ".join(t.screen_text().split())
-    tap.ok(made.returncode == 0 and "no saved connector uses the secret 'api-pat' now" in said and
-           "to remove it: azrepos-connect --home" in said and said.endswith("secret rm api-pat Enter finish"),
-           "an edit that leaves a secret unused says so, with the command that removes it")
-    t.send(ENTER)
-    tap.is_(t.wait_exit(), 0, "and ends as a saved edit does (exit 0)")
+# end says so, with the command that removes it. Beside a connector file refused as it is (it
+# may name that token), the token is not offered for removal, and the end says why.
+bad = os.path.join(home, "connectors", "bad.json")
+for name, refused in (("api", False), ("api2", True)):
+    made = new_http(base, azf, name, "--api-access", "true", "--api-token-file", azf["AZF_TOKEN_FILE"],
+                    "--api-token-secret", name + "-pat", "--ca-file", azf["AZF_CA"])
+    if refused:
+        with open(bad, "w") as f:
+            f.write('{"schema": 1, "name": "bad", "colour": "blue"}\n')
+    with Tui(base + ["edit", name, "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+        t.wait_for("Name *")
+        t.send(PGDN)
+        t.wait_for("URL type *")
+        t.send(PGDN)
+        t.focus("Enable API access")
+        t.send(" ")
+        t.send(F10)
+        t.wait_for("Check the values")
+        t.send(ENTER)
+        t.wait_for("Enter finish", timeout=30)
+        said = " ".join(t.screen_text().split())
+        if refused:
+            tap.ok(made.returncode == 0 and "no connector read names api2-pat now, but a connector file that is "
+                   "refused may (see 'list') Enter finish" in said and "secret rm" not in said,
+                   "beside a refused connector file: the secret is not offered for removal, and the end says why")
+        else:
+            tap.ok(made.returncode == 0 and "no saved connector uses the secret 'api-pat' now" in said and
+                   "to remove it: azrepos-connect --home" in said and said.endswith("secret rm api-pat Enter finish"),
+                   "an edit that leaves a secret unused says so, with the command that removes it")
+        t.send(ENTER)
+        tap.is_(t.wait_exit(), 0, "and ends as a saved edit does (exit 0)")
+os.remove(bad)
 
 # Once the store is open (the test tried), the review says what it holds: a store id taken.
 with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:

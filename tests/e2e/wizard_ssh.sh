@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(74)
+tap = Tap(75)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -182,6 +182,8 @@ with Tui(base + ["new"], tap=tap) as t:
     t.wait_gone("was rejected")
     tap.ok(t.has("R retry"), "any key goes back to the test page")
     t.quit()
+tap.ok(len(bad_pub) == 2 and bad_pub[1].encode() in bytes(t.raw) and not t.has("was rejected") and
+       not t.has(bad_pub[1][:40]), "the end: the refused key's public key is not left on the shell's screen")
 os.unlink(os.path.join(home, "draft.json")) if os.path.exists(os.path.join(home, "draft.json")) else None
 
 # A key made with F3, then the connection changed to HTTP: the saved connector has no key, and

@@ -68,7 +68,7 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.send("\x1bOS")  # F4
     tap.ok(t.has("F4 picks a stored secret: it works on a secret's field"), "F4 on the name: it says where it works")
     t.send(F5)
-    tap.ok(t.has("F5 puts in the value a message under the URL") and t.value("Name") == "Lead",
+    tap.ok(t.has("F5 takes the value a message offers (it ends '; F5 uses it'): none here") and t.value("Name") == "Lead",
            "F5 with no value to take: said, the name kept")
     t.focus("Scope")
     t.send(ENTER)

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 80
+plan 82
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -105,7 +105,8 @@ has "$out" "No saved connector uses this secret any more; it is not removed from
 	"an edit that leaves a secret unused says so"
 has "$out" "  azrepos-connect --home $home --key-file $key secret rm web-token" "with the command that removes it"
 run az edit taken --non-interactive --description again --skip-test --json </dev/null
-like "$out" '"changed":true,"unused_secrets":\[\]' "said once: the next edit has none (in JSON, too)"
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["changed"] and d["unused_secrets"] == [] else 1)'
+ok $? "said once: the next edit has none (in JSON, too)"
 
 # An answers file refused: the JSON still names the connector edited.
 printf '{"no-such-key": 1}' >"$tap_tmp/bad.json"
@@ -188,6 +189,16 @@ run az secret set lone --from-file "$tap_tmp/taken" </dev/null
 run az secret rm lone </dev/null
 like "$rc:$err" "^2:.*secret rm: the file of connector bad is refused as it is, and may name 'lone': pass --yes" \
 	"secret rm beside a refused connector file: asks (exit 2 without a terminal), naming it"
+# ... and a secret an edit or a delete leaves named by no connector read: not offered, and said why.
+run az new --non-interactive --name maybe --url-type repo --url "$repo_url" --username u \
+	--token-file "$tap_tmp/taken" --skip-test </dev/null
+run az edit maybe --non-interactive --token-secret lone --skip-test --json </dev/null
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["unused_secrets"] == [] and "No connector read names the secret maybe-token now, but a connector file that is refused may (see '"'list'"'): not offered for removal." in d["messages"] else 1)'
+ok $? "an edit beside a refused connector file: its old secret not offered as unused, and the JSON says why"
+run az delete maybe --yes </dev/null
+is "$rc:$out" "0:Deleted connector 'maybe'.
+No connector read names the secret lone now, but a connector file that is refused may (see 'list'): not offered for removal." \
+	"a delete beside it: the same said, no 'secret rm' offered"
 rm "$home/connectors/bad.json"
 # A new value under an id another connector names: that one gets it too, and that is said.
 run az new --non-interactive --name share2 --url-type repo --connection http --url "$repo_url" --username u \

@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 87
+plan 93
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -222,6 +222,17 @@ like "$rc:$err" "^3:azrepos-connect: answers: standard input is --token-stdin's:
 run http --name dash --token-file - --skip-test <"$AZF_TOKEN_FILE"
 like "$rc:$err" "^3:azrepos-connect: token: --token-file -: standard input is read with --token-stdin" \
 	"--token-file -: the flag that reads stdin"
+# A secret's file that is standard input itself, which the answers take: said, not "the value is empty".
+for f in /dev/stdin /proc/self/fd/0; do
+	run http --answers - --token-file "$f" --skip-test <"$tap_tmp/real.json"
+	like "$rc:$err" "^3:azrepos-connect: token: --token-file $f is standard input, which --answers - reads: give the value in a file of its own" \
+		"--answers - with --token-file $f: refused, saying why"
+done
+run http --name tees --token-stdin --api-access true --api-token-file /dev/stdin --skip-test <"$AZF_TOKEN_FILE"
+like "$rc:$err" "^3:azrepos-connect: api-token: --api-token-file /dev/stdin is standard input, which --token-stdin reads" \
+	"--token-stdin with --api-token-file /dev/stdin: refused, saying why"
+run http --name fromin --token-file /dev/stdin --skip-test --dry-run <"$AZF_TOKEN_FILE"
+is "$rc" 0 "--token-file /dev/stdin alone: read"
 head -c 70000 /dev/zero | tr '\0' ' ' >"$tap_tmp/big.json"
 run http --answers "$tap_tmp/big.json" --skip-test </dev/null
 like "$err" "^azrepos-connect: answers: .*big.json is larger than an answers file can be \(64 KiB\)" \
@@ -300,15 +311,23 @@ is "$(grep -c fleet-marker "$AZF_NGINX_ACCESS_LOG"):$(find "$tap_tmp/x" -mindept
 # A home that cannot be: the folder above where it would be made is named ("/" too), with the way out.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	cp "$AZF_TOKEN_FILE" "$tap_tmp/x/tok" && chmod 644 "$tap_tmp/x/tok" && chmod 711 "$tap_tmp" "$tap_tmp/x"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups env -u AZREPOS_CONNECT_HOME HOME=/nonexistent-home \
+	run setpriv --reuid=65534 --regid=65534 --clear-groups env -u AZREPOS_CONNECT_HOME \
+		XDG_CONFIG_HOME=/nonexistent-home/.config XDG_DATA_HOME=/nonexistent-home/.local/share \
+		XDG_STATE_HOME=/nonexistent-home/.local/state \
 		"$bin" --key-file "$tap_tmp/x/none.key" new --non-interactive --name nohome --url-type repo --url "$repo_url" \
 		--username ci --token-file "$tap_tmp/x/tok" --dry-run </dev/null
 	is "$rc:$err" "1:azrepos-connect: cannot save connectors in /nonexistent-home/.config/azrepos-connect/connectors: folder / is not writable by you (uid 65534): make /nonexistent-home/.config/azrepos-connect/connectors as root ('install -d -m 700 -o 65534 /nonexistent-home/.config/azrepos-connect/connectors'), or use a folder of your own (--home); the run would save nothing (not checked)" \
-		"a home not there, under a folder not writable: said with the way out (exit 1)"
+		"folders not there, under a folder not writable: said with the way out (exit 1)"
 	chmod 700 "$tap_tmp" "$tap_tmp/x"
 else
 	ok 0 "# SKIP only root can run as another user (setpriv)"
 fi
+# A HOME that is not there (a system user's /nonexistent): refused, never made, even by root.
+run env -u AZREPOS_CONNECT_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME HOME=/nonexistent-home \
+	"$bin" --key-file "$tap_tmp/x/none.key" new --non-interactive --name nohome --url-type repo --url "$repo_url" \
+	--username ci --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+is "$rc:$err:$(ls -d /nonexistent-home 2>/dev/null)" "1:azrepos-connect: HOME is /nonexistent-home, which is not there (nor is XDG_CONFIG_HOME set); set HOME to your home folder or use --home DIR (a home is never made):" \
+	"a HOME that is not there: refused (exit 1), and not made"
 
 # --- --output json keeps the notes text prints: a new value under a secret another connector names
 run az new --non-interactive --name twin --url-type repo --url "$repo_url" --username ci --token-secret web-token \
@@ -349,3 +368,6 @@ done
 wait
 is "$(cat "$tap_tmp"/same?.out | grep -c -e '^rc=4$' -e '^rc=0$'),$(ls "$home/connectors" | grep -c '^same[1-6]\.json$'),$(az secret get shared4 </dev/null)" \
 	"6,6,shared-by-all" "six runs storing one token under one new id at once: all six save, none 'taken meanwhile'"
+# ... and none says the others' secret got a new value: five say it held this value already.
+is "$(cat "$tap_tmp"/same?.out | grep -c 'now gets the new value'),$(cat "$tap_tmp"/same?.out | grep -c "held this value already")" \
+	"0,5" "... five say the secret held that value already, none that the others get a new one"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((100 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
+plan $((104 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -86,6 +86,13 @@ for how in "--username $pat" "--answers $tap_tmp/tok.json" "--tags team:$pat"; d
 	unlike "$out$err" "abcdefghijklmnop" "... and not repeated"
 done
 is "$(files)" "$before" "nothing written for any"
+# A line of a private key as a description (a key pasted without bracketed paste): refused, not repeated.
+line=$(sed -n 6p "$top_srcdir/tests/data/sshkey/rsa_pem")
+run http --name web9 --description "$line" --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+like "$rc:$err" "^3:.*description: this looks like a piece of a private key: a key goes only in the SSH private key field" \
+	"a private key's line as a description: exit 3, said"
+is "$(printf '%s' "$out$err" | grep -c -F -e "${line%????????????????????????????????}"):$(files)" "0:$before" \
+	"... not repeated, and nothing written"
 
 # The organization as the user is Azure's own clone URL: taken.
 run az new --non-interactive --name web4 --url-type repo --url "https://contoso@dev.azure.com/contoso/Payments/_git/web" \
@@ -114,6 +121,13 @@ ln -s "$tap_tmp/nowhere.json" "$tap_tmp/dangling.json"
 run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers "$tap_tmp/dangling.json" </dev/null
 like "$rc:$err" "^3:.*write-answers: $tap_tmp/dangling.json is a symbolic link: give another file name" \
 	"--write-answers onto a dangling symbolic link: exit 3, said as a link (not 'exists')"
+# Standard output meant: '-' is no file name here, and a device is not one to remove.
+run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers - </dev/null
+like "$rc:$(ls -- - 2>/dev/null):$err" "^3::.*write-answers: '-' is not standard output here \(that has the run's report\): give the file to write \('\./-' for a file of that name\)$" \
+	"--write-answers -: exit 3, said, no file '-' made"
+run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers /dev/null </dev/null
+like "$rc:$err" "^3:.*write-answers: /dev/null is not a regular file \(a device, a pipe, or a link to one\): give the name of a file to write$" \
+	"--write-answers onto a device: exit 3, not told to remove it"
 # A JSON file that is no answers file (a Harness export) is not replaced; an answers file is.
 "$bin" --home "$home" export web --format json >"$tap_tmp/harness.json"
 run http --name web5 --token-secret web-token --skip-test --dry-run --write-answers "$tap_tmp/harness.json" </dev/null

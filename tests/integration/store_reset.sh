@@ -11,7 +11,7 @@ key="$tap_tmp/store.key"
 head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 23
+plan 27
 
 az() { setsid -w "$bin" --key-file "$key" "$@" >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null; rc=$?; }
 digest() { sha256sum "$1" | cut -d' ' -f1; }
@@ -63,6 +63,18 @@ like "$rc:$(cat "$tap_tmp/err")" "^2:.*the key given opens the secret store $sto
 	"--reset of a store the key opens: refused (exit 2), pointing to rekey --new-key-file"
 is "$(digest "$store"):$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*' | wc -l)" "$before:1" \
 	"... the store in place, nothing more put aside"
+# A store locked with a key file, and none given: the key left out (a playbook's slip), not lost.
+setsid -w "$bin" secret rekey --reset --yes >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
+is "$?" 2 "--reset of a key-file store with no --key-file: exit 2"
+like "$(tr '\n' ' ' <"$tap_tmp/err")" "unlocked with a key file: give --key-file F.*not reset; to reset it, give the key file that no longer opens it \(or the lost one's path\)" \
+	"... the message asks for the key file, the lost one's path to reset"
+is "$(digest "$store"):$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*' | wc -l)" "$before:1" \
+	"... the store in place, nothing more put aside"
+# The lost key file's path given: that store is reset.
+rm -f "$aside"
+setsid -w "$bin" --key-file "$tap_tmp/lost.key" secret rekey --reset --yes >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
+is "$?:$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*' | wc -l)" "0:1" \
+	"--reset with a lost key file's path: the store is put aside"
 
 # A store whose folder is not writable (a read-only home): the chmod is said, nothing is moved.
 ro="$tap_tmp/ro"

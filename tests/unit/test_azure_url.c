@@ -582,6 +582,11 @@ static const struct bad bad[] = {
 	  "add the collection and project: 'https://tfs.example.com/<collection>/<project>'" },
 	{ "https://dev.azure.com/contoso/Payments Platform", TP, CH, false,
 	  "the URL has a raw space: use 'https://dev.azure.com/contoso/Payments%20Platform'" },
+	/* A URL pasted onto the one there (with spaces between, or none): no URL joins them. */
+	{ "https://dev.azure.com/contoso/Payments/_git/api  https://dev.azure.com/contoso/Payments/_git/web", TR, CH,
+	  false, "there are two URLs here (one pasted onto another?): keep one (in the wizard, Ctrl-U clears the field)" },
+	{ "ssh://git@ssh.dev.azure.com/v3/contoso/Payments/apihttps://dev.azure.com/contoso/Payments/_git/web", TR, CS,
+	  false, "there are two URLs here" },
 	{ "https://dev.azure.com/contoso/My Project/_git/my repo", TR, CH, false,
 	  "use 'https://dev.azure.com/contoso/My%20Project/_git/my%20repo'" },
 	/* Two problems: the space's fix is given with the next one to make. */
@@ -856,7 +861,12 @@ static const struct bad bad[] = {
 	{ "ssh://other@vs-ssh.visualstudio.com/v3/contoso/Payments/web", TR, CS, false,
 	  "'git@ssh.dev.azure.com:v3/contoso/Payments/web'" },
 	{ "contoso@vs-ssh.visualstudio.com:v3", TP, CS, false,
-	  "use the same repository on ssh.dev.azure.com, 'git@ssh.dev.azure.com:v3'" },
+	  "use the same repository on ssh.dev.azure.com, and then add the organization and project after 'v3/': "
+	  "'git@ssh.dev.azure.com:v3/<org>/<project>'" },
+	/* ... and with HTTP chosen, what else is wrong: the HTTPS URL, the one to take. */
+	{ "contoso@vs-ssh.visualstudio.com:v3/contoso/Payments/web", TR, CH, false,
+	  "use the same repository on ssh.dev.azure.com, and then this is an SSH URL but the connection type is "
+	  "HTTP: choose SSH (--connection ssh), or use the HTTPS URL 'https://dev.azure.com/contoso/Payments/_git/web'" },
 	{ "admin@tfs.example.com:tfs/Coll/Payments/_git/web", TR, CS, false,
 	  "Harness takes this form only with the user 'git': write it "
 	  "'ssh://admin@tfs.example.com/tfs/Coll/Payments/_git/web'" },

@@ -580,22 +580,24 @@ static void test_secret_users(void **state)
 	secret_users_free(&u);
 	assert_null(u.ids);
 	/* With the refused file about, no secret is known to be unused; without it, the unnamed are. */
-	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
+	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1], maybe[512];
 	char *golden = data_path("azure_payments.json"), *text = fixture_read(golden, &(size_t){ 0 });
 	char msg[512];
 	struct connector *was = connector_file_parse(text, strlen(text), "was", msg, sizeof(msg));
 	assert_non_null(was);
 	assert_true(fields_set(was, FIELD_TOKEN, "old_pat", msg, sizeof(msg)));
-	assert_int_equal(secret_users_unused(dir, was, unused, FIELD_COUNT), 0);
+	assert_int_equal(secret_users_unused(dir, was, unused, FIELD_COUNT, maybe, sizeof(maybe)), 0);
+	assert_string_equal(maybe, "old_pat"); /* azure_pat is named by azure_payments */
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(secret_users_unused(dir, was, unused, FIELD_COUNT), 1);
+	assert_int_equal(secret_users_unused(dir, was, unused, FIELD_COUNT, maybe, sizeof(maybe)), 1);
 	assert_string_equal(unused[0], "old_pat");
+	assert_string_equal(maybe, "");
 	/* No folder yet: none saved, so both are unused; one that cannot be read: none offered. */
 	snprintf(path, sizeof(path), "%s/none", dir);
-	assert_int_equal(secret_users_unused(path, was, unused, FIELD_COUNT), 2);
+	assert_int_equal(secret_users_unused(path, was, unused, FIELD_COUNT, maybe, sizeof(maybe)), 2);
 	snprintf(path, sizeof(path), "%s/azure_payments.json", dir);
 	assert_int_equal(secret_users_load(path, &u), -1);
-	assert_int_equal(secret_users_unused(path, was, unused, FIELD_COUNT), 0);
+	assert_int_equal(secret_users_unused(path, was, unused, FIELD_COUNT, maybe, sizeof(maybe)), 0);
 	connector_free(was);
 	free(text);
 	free(golden);

@@ -616,6 +616,40 @@ static void test_validate_cross(void **state)
 	connector_free(c);
 }
 
+/*
+ * A line of a private key (a key pasted without bracketed paste lands line by line in the fields
+ * that follow): refused in every field that is not a secret's, never quoted.
+ */
+static void test_validate_key_text(void **state)
+{
+	static const char line[] = "KSj/Q6NEwZqqdjgyaNcWhqBi7pCQ664DgbLbTVozxAIscR5DSQpgyz3P65HI27dJ";
+	static const char *const values[] = { line, "-----BEGIN RSA PRIVATE KEY-----", "x, " };
+	static const enum field_id ids[] = { FIELD_NAME, FIELD_DESCRIPTION, FIELD_TAGS, FIELD_USERNAME,
+	                                     FIELD_TEST_REPO, FIELD_DELEGATE_TAGS, FIELD_IDENTIFIER,
+	                                     FIELD_URL };
+	struct connector *c = make_http();
+	char value[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		for (size_t k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
+			/* The last: the line after a value there already ("x, " in a list; a URL typed onto). */
+			snprintf(value, sizeof(value), "%s%s", ids[i] == FIELD_URL && k == 2 ? "https://dev.azure.com/" :
+			         values[k], k == 2 ? line : "");
+			assert_false(fields_validate(c, ids[i], value, NULL, msg, sizeof(msg)));
+			assert_non_null(strstr(msg, "this looks like a piece of a private key: a key goes only in the "
+			                            "SSH private key field"));
+			assert_non_null(strstr(msg, fields_at(ids[i])->label));
+			assert_null(strstr(msg, "Q6NEwZqq"));
+		}
+	}
+	/* Not one: a long name, a commit id, a path of base64-ish words. */
+	expect(c, FIELD_DESCRIPTION, "PaymentsGatewayServiceForInternationalCustomersAndTheAmericas2", NULL, NULL);
+	expect(c, FIELD_DESCRIPTION, "deployed 3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed", NULL,
+	       NULL);
+	connector_free(c);
+}
+
 /* A token typed where it would show and be kept in clear: refused in every such field, never quoted. */
 static void test_validate_token(void **state)
 {
@@ -762,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_suggestion),
 		cmocka_unit_test(test_help_fits),
 		cmocka_unit_test(test_validate_cross),
+		cmocka_unit_test(test_validate_key_text),
 		cmocka_unit_test(test_validate_token),
 		cmocka_unit_test(test_validate_unique),
 		cmocka_unit_test(test_validate_all),
