@@ -1,48 +1,21 @@
 /* The connectivity check: runs the probes under one deadline, prints results. */
 #include <config.h>
 
-#include <malloc.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 
 #include "check_probe.h"
 #include "clock.h"
 #include "json.h"
 #include "pktline.h"
+#include "secbuf.h"
 #include "utf8.h"
 
 #define CHECK_PROGRESS_MS 100
-
-/*
- * libcurl's memory, wiped when freed: its request buffer holds the Authorization header (the
- * token, base64), and its TLS and header copies may too. (realloc moves: the old block is wiped.)
- */
-static void check_mem_free(void *p)
-{
-	if (p) {
-		sodium_memzero(p, malloc_usable_size(p));
-		free(p);
-	}
-}
-
-static void *check_mem_realloc(void *p, size_t n)
-{
-	if (!p)
-		return malloc(n);
-	void *q = malloc(n ? n : 1);
-	size_t had = malloc_usable_size(p);
-
-	if (!q)
-		return NULL;
-	memcpy(q, p, had < n ? had : n);
-	check_mem_free(p);
-	return q;
-}
 
 long check_remaining_ms(const struct check_ctx *ctx)
 {
@@ -323,7 +296,8 @@ size_t check_run(const struct check_target *target, struct check_result *results
 	}
 	ctx.start_ms = last_progress = clock_ms();
 	ctx.deadline_ms = ctx.start_ms + timeout;
-	curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, check_mem_free, check_mem_realloc, strdup, calloc);
+	/* libcurl's request buffer holds the Authorization header (the token, base64); its TLS and header copies may too. */
+	curl_global_init_mem(CURL_GLOBAL_DEFAULT, malloc, secbuf_wipe_free, secbuf_wipe_realloc, strdup, calloc);
 	ctx.multi = curl_multi_init();
 	if (!ctx.multi) {
 		for (size_t i = 0; i < n; i++)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "cmd.h"
 #include "conncheck.h"
@@ -355,6 +356,7 @@ static struct connector *new_answers(const struct cli_ctx *ctx, const struct new
 		return NULL;
 	}
 	c = connector_file_parse_answers(text, len, path, msg, sizeof(msg));
+	sodium_memzero(text, len); /* a secret put in it by mistake (refused) goes no further */
 	free(text);
 	/* One error a line: every fault of the file at once. */
 	for (char *line = msg, *nl; !c && *line; line = nl ? nl + 1 : line + strlen(line)) {

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "azure_url.h"
 #include "cli.h"
 #include "conncheck.h"
@@ -121,31 +123,35 @@ static int conncheck_open_regular(const char *path, FILE **f)
 
 int conncheck_ca_file_check(const char *path, char *why, size_t whylen)
 {
-	char line[4096], label[64] = "";
+	/* Its own buffer for stdio: a private key given by mistake is wiped from it, as from line. */
+	char line[4096], iobuf[4096], label[64] = "";
 	FILE *f = NULL;
-	int first = EOF, rc = conncheck_open_regular(path, &f);
-	bool at_start = true;
+	int first = EOF, rc = conncheck_open_regular(path, &f), err = 0;
+	bool at_start = true, cert = false;
 
 	*why = '\0';
 	if (rc > 0)
 		snprintf(why, whylen, "not a regular file (give the CA certificate's PEM file)");
 	if (rc)
 		return rc;
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	/* A bundle may start with text (curl's cacert.pem, openssl x509 -text): every line is looked at. */
-	while (fgets(line, sizeof(line), f)) {
+	while (!cert && fgets(line, sizeof(line), f)) {
 		const char *l = at_start ? conncheck_pem_label(line) : NULL;
 		if (first == EOF)
 			first = (unsigned char)line[0];
-		if (l && conncheck_pem_is_cert(l)) {
-			fclose(f);
-			return 0;
-		}
+		cert = l && conncheck_pem_is_cert(l);
 		if (l && !*label)
 			snprintf(label, sizeof(label), "%.*s", (int)sizeof(label) - 1, l);
 		at_start = strchr(line, '\n') != NULL;
 	}
-	int err = ferror(f) ? errno : 0;
+	if (!cert && ferror(f))
+		err = errno;
 	fclose(f);
+	sodium_memzero(line, sizeof(line));
+	sodium_memzero(iobuf, sizeof(iobuf));
+	if (cert)
+		return 0;
 	if (err) {
 		errno = err;
 		return -1;

@@ -10,11 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "cli.h"
 #include "exitcode.h"
 #include "msg.h"
+#include "secbuf.h"
 #include "wizard.h"
 
 /*
@@ -30,7 +32,11 @@ static int main_harden(void)
 	unsetenv("SSLKEYLOGFILE");
 	if (setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return -1;
-	return sodium_init() < 0 ? -1 : 0;
+	if (sodium_init() < 0)
+		return -1;
+	/* A file read as JSON may hold a secret (a token put in an answers file): its tree is wiped when freed. */
+	cJSON_InitHooks(&(cJSON_Hooks){ .malloc_fn = malloc, .free_fn = secbuf_wipe_free });
+	return 0;
 }
 
 int main(int argc, char **argv)

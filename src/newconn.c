@@ -578,11 +578,11 @@ void newconn_print_shared(const struct cli_ctx *ctx, FILE *out, const struct con
 		if (!(s->fresh[id] || s->reused[id]) || !fields_applies(c, id))
 			continue;
 		newconn_shared_with(ctx, self, connector_get(c, id), others, sizeof(others));
-		if (*others && !s->reused[id])
+		if (*others && s->fresh[id] && !s->held[id])
 			fprintf(out, "The secret '%s' is also used by connector %s, which now gets the new value too.\n",
 			        connector_get(c, id), others);
 		/* Two identifiers that make one default id ('Web$1', 'web1'): not shared unawares. */
-		else if (*others)
+		else if (*others && s->reused[id])
 			fprintf(out, "The secret '%s' held this value already, for connector %s: this one uses it too (a new "
 			        "value for either is the other's too).\n", connector_get(c, id), others);
 	}
@@ -610,7 +610,9 @@ static enum store_status newconn_put_secrets(struct store *store, const struct c
 				         "meanwhile; run again to choose another id", sid);
 				st = STORE_BUSY;
 			}
-			s->reused[id] = true; /* said as held already, not as a new value for the others */
+			/* Not a new value for the others: as when it was there when this run looked. */
+			s->held[id] = true;
+			s->reused[id] = !s->named[id] && !s->replace;
 		} else {
 			st = store_put(store, sid, fields_at(id)->store_kind, s->v.val[id], err);
 		}

@@ -29,8 +29,8 @@ struct newconn_secrets {
 	bool fresh[FIELD_COUNT];        /* given as a value (file, stdin, typed): to be stored */
 	bool named[FIELD_COUNT];        /* its store id was chosen (flag, answers, typed) */
 	bool unread[FIELD_COUNT];       /* given, but it could not be read (already reported) */
-	bool reused[FIELD_COUNT];       /* given, and held already under its default id (or stored with
-	                                 * this value by another run meanwhile): that secret is used */
+	bool reused[FIELD_COUNT];       /* given, and held already under its default id: that secret is used */
+	bool held[FIELD_COUNT];         /* given, and stored with this value by another run meanwhile: not new */
 	const char *from[FIELD_COUNT];  /* where a value was read (a file's name, "standard input"), for
 	                                 * its errors; NULL: typed or not given */
 	bool replace;                   /* edit: a new value replaces the stored secret of its id */

@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -54,6 +56,43 @@ void secbuf_free(struct secbuf *sb)
 		return;
 	sodium_free(sb->data); /* sodium_free wipes before unmapping */
 	sodium_free(sb);
+}
+
+void secbuf_wipe_free(void *p)
+{
+	if (p) {
+		sodium_memzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+/* (realloc may move: the old block is wiped.) */
+void *secbuf_wipe_realloc(void *p, size_t n)
+{
+	if (!p)
+		return malloc(n);
+	void *q = malloc(n ? n : 1);
+	size_t had = malloc_usable_size(p);
+
+	if (!q)
+		return NULL;
+	memcpy(q, p, had < n ? had : n);
+	secbuf_wipe_free(p);
+	return q;
+}
+
+bool secbuf_lock_room(size_t need)
+{
+	void *probe = mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool room;
+
+	if (probe == MAP_FAILED)
+		return false;
+	room = mlock(probe, need) == 0;
+	if (room)
+		munlock(probe, need);
+	munmap(probe, need);
+	return room;
 }
 
 static void secbuf_trim(struct secbuf *sb)

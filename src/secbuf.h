@@ -25,6 +25,20 @@ struct secbuf *secbuf_dup(const void *data, size_t len);
 void secbuf_free(struct secbuf *sb);
 
 /*
+ * For a library's malloc'ed memory that may hold a secret (libcurl's request, cJSON's tree of
+ * a file with a token in it): free and realloc that wipe what they give back.
+ */
+void secbuf_wipe_free(void *p);
+void *secbuf_wipe_realloc(void *p, size_t n);
+
+/*
+ * Is there room to lock need more bytes now (ulimit -l)? sodium_malloc locks what it can and
+ * goes on when it cannot: beyond the limit, secrets may be swapped out. Probed with a region
+ * locked and given back at once.
+ */
+bool secbuf_lock_room(size_t need);
+
+/*
  * Read all of fd with read(2) into a new buffer: at most max bytes (more is
  * EFBIG). With trim_newline, one trailing "\n", "\r\n" or "\r" is dropped
  * (files written by echo or editors). Returns NULL with errno set on failure.

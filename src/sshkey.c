@@ -36,21 +36,24 @@ static uint32_t sshkey_be32(const unsigned char *p)
 
 /*
  * The start of an OpenSSH-format key's header, nothing secret: the cipher and
- * KDF names, the salt and the bcrypt rounds. False when text is not that
- * format (or is damaged there); else whether a passphrase protects the key,
- * and the rounds it asks for (0: not bcrypt), read before libssh spends them
- * (a damaged count costs hours).
+ * KDF names, the salt and the bcrypt rounds, and the type of its (first) public
+ * key. False when text is not that format (or is damaged there); else whether a
+ * passphrase protects the key, the rounds it asks for (0: not bcrypt), read
+ * before libssh spends them (a damaged count costs hours), and the key's type
+ * into type ("" when not read).
  */
-static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *rounds)
+static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *rounds, char *type, size_t typelen)
 {
 	static const char begin[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
 	const char *b = strstr(text, begin);
 	char b64[344 + 1];
 	unsigned char bin[260];
 	size_t n = 0, len = 0, at = 15, kdf = 0, kdflen = 0;
+	bool ok = false;
 
 	*encrypted = false;
 	*rounds = 0;
+	*type = '\0';
 	if (!b)
 		return false;
 	for (b += strlen(begin); *b && *b != '-' && n < sizeof(b64) - 1; b++)
@@ -60,15 +63,15 @@ static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *r
 	b64[n] = '\0';
 	if (sodium_base642bin(bin, sizeof(bin), b64, n, NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    len < at || memcmp(bin, "openssh-key-v1", at) != 0)
-		return false;
+		goto out;
 	/* string ciphername, string kdfname, string kdfoptions { string salt, uint32 rounds } */
 	for (int i = 0; i < 4; i++) {
 		if (len - at < 4)
-			return false;
+			goto out;
 		uint32_t l = i == 2 ? 0 : sshkey_be32(bin + at); /* kdfoptions: only its length, then inside */
 		at += 4;
 		if (l > len - at)
-			return false;
+			goto out;
 		if (i == 0)
 			*encrypted = !(l == 4 && memcmp(bin + at, "none", 4) == 0);
 		if (i == 1) {
@@ -79,15 +82,32 @@ static bool sshkey_openssh_header(const char *text, bool *encrypted, uint32_t *r
 	}
 	if (kdflen == 6 && memcmp(bin + kdf, "bcrypt", 6) == 0 && len - at >= 4)
 		*rounds = sshkey_be32(bin + at);
-	return true;
+	ok = true;
+	/* After the three strings: uint32 number of keys, string public key { string type, ... }. */
+	int i = 0;
+	for (at = 15; i < 3 && len - at >= 4 && sshkey_be32(bin + at) <= len - at - 4; i++)
+		at += 4 + sshkey_be32(bin + at);
+	if (i == 3 && len - at >= 12) {
+		uint32_t l = sshkey_be32(bin + at + 8);
+		if (l < typelen && l <= len - at - 12)
+			snprintf(type, typelen, "%.*s", (int)l, (const char *)bin + at + 12);
+	}
+out:
+	/* What follows the header is the key itself (in clear when no passphrase protects it). */
+	sodium_memzero(b64, sizeof(b64));
+	sodium_memzero(bin, sizeof(bin));
+	return ok;
 }
 
-/* Does the key's text say a passphrase protects it (the OpenSSH header, or PEM's)? With the bcrypt rounds asked. */
-static bool sshkey_encrypted(const char *text, uint32_t *rounds)
+/*
+ * Does the key's text say a passphrase protects it (the OpenSSH header, or PEM's)? With the
+ * bcrypt rounds asked, and an OpenSSH key's type ("" for another form).
+ */
+static bool sshkey_encrypted(const char *text, uint32_t *rounds, char *type, size_t typelen)
 {
 	bool encrypted;
 
-	if (!sshkey_openssh_header(text, &encrypted, rounds))
+	if (!sshkey_openssh_header(text, &encrypted, rounds, type, typelen))
 		encrypted = strstr(text, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || strstr(text, "Proc-Type: 4,ENCRYPTED");
 	return encrypted;
 }
@@ -95,11 +115,12 @@ static bool sshkey_encrypted(const char *text, uint32_t *rounds)
 enum sshkey_form sshkey_form(const struct secbuf *key)
 {
 	const char *text = (const char *)key->data;
+	char type[64];
 	uint32_t rounds;
 
 	if (strstr(text, "-----BEGIN RSA PRIVATE KEY-----"))
 		return SSHKEY_FORM_PEM;
-	return sshkey_encrypted(text, &rounds) ? SSHKEY_FORM_ENCRYPTED : SSHKEY_FORM_OTHER;
+	return sshkey_encrypted(text, &rounds, type, sizeof(type)) ? SSHKEY_FORM_ENCRYPTED : SSHKEY_FORM_OTHER;
 }
 
 const char *sshkey_misgiven(const char *text)
@@ -136,8 +157,14 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 		return -1;
 	}
 	const char *text = (const char *)key->data;
+	char type[64];
 	uint32_t rounds;
-	bool encrypted = sshkey_encrypted(text, &rounds);
+	bool encrypted = sshkey_encrypted(text, &rounds, type, sizeof(type));
+	/* Known from the header: never handed to libssh, which would free its decoded copy unwiped. */
+	if (*type && strcmp(type, "ssh-rsa") != 0) {
+		snprintf(msg, msglen, "the SSH key is %s: Azure DevOps accepts only RSA keys" SSHKEY_RSA_ADVICE, type);
+		return -3;
+	}
 	if (rounds > SSHKEY_MAX_KDF_ROUNDS) {
 		snprintf(msg, msglen, "the key's passphrase protection asks for %u bcrypt rounds (a damaged key, or "
 		         "hours of work; at most %d are done here): protect it again with "
@@ -193,10 +220,11 @@ int sshkey_import(const struct secbuf *key, const struct secbuf *passphrase, ssh
 			                      "SSH key passphrase field, or --ssh-key-passphrase-file F)");
 		return -2;
 	}
-	enum ssh_keytypes_e type = ssh_key_type(k);
-	if (type != SSH_KEYTYPE_RSA) {
+	/* (A PEM key's type is known only now.) */
+	enum ssh_keytypes_e read = ssh_key_type(k);
+	if (read != SSH_KEYTYPE_RSA) {
 		snprintf(msg, msglen, "the SSH key is %s: Azure DevOps accepts only RSA keys" SSHKEY_RSA_ADVICE,
-		         ssh_key_type_to_char(type));
+		         ssh_key_type_to_char(read));
 		ssh_key_free(k);
 		return -3;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -357,6 +358,18 @@ const char *store_cli_kind_flag(enum store_kind kind, char *buf, size_t buflen)
 	return buf;
 }
 
+void store_cli_lock_note(struct cli_ctx *ctx, size_t need)
+{
+	struct rlimit rl;
+
+	if (ctx->lock_noted || secbuf_lock_room(need) || getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		return;
+	ctx->lock_noted = true;
+	msg_error(ctx->err, "note: the limit on locked memory (ulimit -l, %llu KiB) is too low to keep secrets out of "
+	          "swap: they may be written to disk; raise it ('ulimit -l 8192', or LimitMEMLOCK=8M in a "
+	          "systemd unit)", (unsigned long long)rl.rlim_cur / 1024);
+}
+
 int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out)
 {
 	struct store_error err;
@@ -364,6 +377,7 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 	enum store_status st = store_load(ctx->paths.store, &s, &err);
 	int rc;
 
+	store_cli_lock_note(ctx, STORE_CLI_LOCK_NEED);
 	*out = NULL;
 	if (st == STORE_NO_STORE && mode == STORE_CLI_OPTIONAL)
 		return AZ_EXIT_OK;
@@ -400,11 +414,12 @@ static int store_cli_value_error(int errnum, const char *from, char *msg, size_t
 		return AZ_EXIT_CANCELLED;
 	default:
 		/* The token where its file's name goes: said, not quoted (it may be in the shell's history). */
-		if (ident_looks_like_token(from))
+		if (ident_looks_like_token(from)) {
 			snprintf(msg, msglen, "that looks like the token itself, not the name of a file holding it "
 			         "(not shown): revoke it, it may be in the shell's history");
-		else
-			snprintf(msg, msglen, "cannot read %s: %s", from, strerror(errnum));
+			return AZ_EXIT_INVALID;
+		}
+		snprintf(msg, msglen, "cannot read %s: %s", from, strerror(errnum));
 		return AZ_EXIT_ERROR;
 	}
 }

@@ -21,6 +21,13 @@ enum store_cli_mode {
  */
 int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store **out);
 
+/* What a run that handles secrets keeps in locked memory: a command's, the wizard's (measured, with room). */
+#define STORE_CLI_LOCK_NEED (256 * 1024)
+#define STORE_CLI_LOCK_NEED_WIZARD (1024 * 1024)
+
+/* Once a run: a limit on locked memory (ulimit -l) too low for need more bytes is said, with the fix. */
+void store_cli_lock_note(struct cli_ctx *ctx, size_t need);
+
 /*
  * What 'secret set ID' needs to store kind: "" for a token (the default), else
  * " --kind NAME", and for a key " --from-file KEY" (a key is never typed).

@@ -280,10 +280,11 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 				            term_style(strncmp(said, "note: ", 6) == 0 ? TERM_PLAIN : TERM_ERROR));
 			y += rows - 1;
 			mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
-			input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
+			bool goes_on = input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
 			attron(term_style(TERM_FOCUS));
 			mvhline(y + 2, x, ' ', DIALOG_WIDTH - 4);
 			mvaddstr(y + 2, x, view);
+			wizard_input_marks(y + 2, x, DIALOG_WIDTH - 4, &in, cur, goes_on);
 			attroff(term_style(TERM_FOCUS));
 			attron(term_style(TERM_KEY));
 			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (masked)"
@@ -315,6 +316,9 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			snprintf(said, sizeof(said), "note: the pasted value replaced the one there");
 		else
 			edited = wizard_edit_key(&in, k, ch, paste, false);
+		/* A slip is about the value before: gone once it changes (a note stays: a new store's path). */
+		if (edited == 1 && strncmp(said, "note: ", 6) != 0)
+			said[0] = '\0';
 		secbuf_free(paste);
 		if (tab || lines > 1 || replaced || edited >= 0 || k != TERM_KEY_CHAR)
 			continue;

@@ -262,15 +262,8 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		attron(a);
 		mvhline(y, FORM_VALUE_X, ' ', form_width());
 		mvaddstr(y, FORM_VALUE_X, view);
-		/*
-		 * Scrolled: the start is out of sight, and the first cell says so (the cursor never sits
-		 * there). Not on a masked secret, where every cell stands for one character.
-		 */
-		if (focused && in->scroll > 0 && cur > 0 && !in->masked)
-			mvaddstr(y, FORM_VALUE_X, term_ascii() ? "<" : term_more()); /* ASCII '>' is the focus mark */
-		/* So is the rest past its end: its last cell says so (unless the cursor is there). */
-		if (goes_on && cur < form_width() - 1 && !in->masked)
-			mvaddstr(y, FORM_VALUE_X + form_width() - 1, term_more());
+		if (focused)
+			wizard_input_marks(y, FORM_VALUE_X, form_width(), in, cur, goes_on);
 		attroff(a);
 		/* Empty and focused: the placeholder stays, dimmed, until the first character. */
 		if (*hint) {

@@ -21,6 +21,7 @@
 #include "pathcomp.h"
 #include "sshkey.h"
 #include "store.h"
+#include "store_cli.h"
 #include "term.h"
 #include "utf8.h"
 #include "wizard_int.h"
@@ -112,8 +113,10 @@ bool wizard_is_file(const char *v)
 {
 	char path[WIZARD_TEXT_MAX + 64];
 	struct stat st;
+	bool file = wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 
-	return wizard_home_path(v, path, sizeof(path)) && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	sodium_memzero(path, sizeof(path)); /* v may be a passphrase pasted one field too high */
+	return file;
 }
 
 /*
@@ -162,7 +165,9 @@ bool wizard_key_path_shown(const struct wizard *w, enum field_id id)
 	/* A line that is no path (a passphrase pasted one field too high) stays masked, and unquoted. */
 	if (wizard_path_typed(v))
 		return true;
-	return wizard_is_file(v) || wizard_unquoted_file(v, plain, sizeof(plain), NULL);
+	bool shown = wizard_is_file(v) || wizard_unquoted_file(v, plain, sizeof(plain), NULL);
+	sodium_memzero(plain, sizeof(plain));
+	return shown;
 }
 
 int wizard_complete_path(struct input *in, char *msg, size_t msglen)
@@ -616,19 +621,32 @@ static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
 	return text;
 }
 
+void wizard_input_marks(int y, int x, int width, const struct input *in, int cur, bool goes_on)
+{
+	/* Not on a masked secret, where every cell stands for one character. */
+	if (in->masked)
+		return;
+	if (in->scroll > 0 && cur > 0)
+		mvaddstr(y, x, term_ascii() ? "<" : term_more()); /* ASCII '>' is the focus mark */
+	if (goes_on && cur < width - 1)
+		mvaddstr(y, x + width - 1, term_more());
+}
+
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)
 {
-	int rows = 0;
+	int rows = 0, end = x + width;
 
 	attron(attr);
 	for (size_t cut; *text && rows < max_rows; rows++) {
 		const char *next = wizard_wrap_line(text, width, &cut);
 		mvaddnstr(y + rows, x, text, (int)cut);
+		/* Where the row's text ends (a full row moves the cursor on to the next). */
+		end = getcury(stdscr) == y + rows ? getcurx(stdscr) : x + width;
 		text = next;
 	}
-	/* Never cut silently: the last cell of a text that goes on says so. */
+	/* Never cut silently: a text that goes on says so after its last row's words, or in its last cell. */
 	if (*text && rows > 0)
-		mvaddstr(y + rows - 1, x + width - 1, term_more());
+		mvaddstr(y + rows - 1, end + 2 <= x + width ? end + 1 : x + width - 1, term_more());
 	attroff(attr);
 	return rows;
 }
@@ -1039,6 +1057,9 @@ int wizard_run(struct cli_ctx *ctx, struct newconn_start *start)
 	ctx->err = w->errf;
 	ctx->ask_secret = dialog_secret;
 	ctx->ask_user = w;
+	/* Said now, before anything is typed: the wizard's buffers are locked as they are made. */
+	store_cli_lock_note(ctx, STORE_CLI_LOCK_NEED_WIZARD);
+	wizard_take_messages(w);
 	term_on_hangup(wizard_hangup, w);
 	wizard_draft_lock(w);
 	wizard_draft_resume(w);

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(67)
+tap = Tap(69)
 
 def typed_in(t, row, path):
     """Is path what the box's input on row holds: whole, or its end (a long one scrolls)?"""
@@ -216,6 +216,9 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
            typed_in(t, r + 1, wrong) and not any("cannot read" in t.line(i) for i in range(r + 2, t.rows)),
            "a CA file that cannot be read: said in the box (only there, the path tried), asked again, the path kept")
     t.key(BACKSPACE, len("no-such-ca.pem"))
+    t.settle()
+    tap.ok(not any("cannot read" in t.line(i) for i in range(t.rows)),
+           "an edit of the path clears what was said of the one before")
     t.type("fix/env")
     t.send(ENTER)
     no_cert = "no -----BEGIN CERTIFICATE----- line in it"
@@ -230,6 +233,11 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
         t.send(ENTER)
         t.settle()
         tap.ok(no_cert in t.line(t.find(ask) - 2), "a CA path typed as %s: the file it names is read" % typed[-12:])
+    t.send(CTRL_U)
+    t.type("/" + "x" * 70)
+    t.settle()
+    tap.ok((box_inner(t.line(t.find(ask) + 1)) or "").strip().startswith("\u2026" + "x" * 20),
+           "a path longer than the box: its first cell says its start is out of sight")
     t.send(ESC)
     t.wait_gone(ask)
     tap.ok(t.has("C CA file") and not t.has(no_cert), "Esc closes the box, its message with it")

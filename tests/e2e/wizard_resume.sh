@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(26)
+tap = Tap(27)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -271,8 +271,21 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
         t.wait_exit()
     tap.ok(lost and open(root_draft, "rb").read() == before and os.stat(root_draft).st_uid == 0,
            "... values typed, then quit (said to lose them): that draft is kept as it was, not written over")
+    # A limit on locked memory too low for the wizard's secrets (root has none): said at the start.
+    low = os.path.join(tmp, "lowlock")
+    os.mkdir(low, 0o700)
+    os.chown(low, 65534, 65534)
+    with Tui(["prlimit", "--memlock=65536:65536", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+              binary, "--home", low, "new"], tap=tap) as t:
+        t.wait_for("Name *")
+        words = "".join(t.screen_text().split())
+        tap.ok("note:thelimitonlockedmemory(ulimit-l,64KiB)istoolowtokeepsecretsoutofswap:theymaybewrittento"
+               "disk;raiseit('ulimit-l8192'" in words,
+               "a locked-memory limit of 64 KiB: the wizard says so at its start, with the fix")
+        t.send(CTRL_C)
+        t.wait_exit()
 else:
-    for _ in range(2):
+    for _ in range(3):
         tap.ok(True, "# SKIP only root can run the wizard as another user")
 tap.done()
 PY

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(67)
+tap = Tap(68)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -278,6 +278,15 @@ tap.ok(b"PRIVATE KEY" not in bytes(t.raw), "no line of the private key reached t
 tap.ok(not any_file_holds(home, b"PRIVATE KEY"), "no file holds the private key in clear")
 tap.is_(traced_calls(trace, b"PRIVATE KEY", TRACE_WRITES), [],
         "F3 under strace: no write, send or exec carries the private key")
+# The key's body without its header line (a draft, a debug write) is base64 too: every long
+# base64 run that went out is of the public key or its fingerprint.
+allowed = [w.encode() for w in (text.split()[1:2] + [fp[1].split(":", 1)[-1]] if len(fp) > 1 and text else [])]
+def stray_b64(data):
+    return [r[:12] for r in re.findall(rb"[A-Za-z0-9+/]{40,}", data) if not any(r in a for a in allowed)]
+# (Files are written with write(): the trace has them. The search finds base64 it is not given.)
+tap.ok(len(allowed) == 2 and stray_b64(base64.b64encode(os.urandom(48))) != [] and
+       stray_b64(bytes(t.raw)) == [] and stray_b64(traced_bytes(trace, TRACE_WRITES)) == [],
+       "F3: no base64 but the public key's and its fingerprint went to the terminal, a file or a write")
 
 def made_key(t, name):
     """A new run's draft declined, on to the SSH key, and F3: its key made and shown, a key back."""
@@ -310,9 +319,13 @@ with Tui(base + ["new"], tap=tap) as t:
     t.send(CTRL_U)
     t.type(azf["AZF_SSH_KEY"])
     t.send(TAB)
+    t.settle()
+    gone = not os.path.exists(pub)  # before the quit, which would remove it anyway
     t.quit()
 tap.ok(made and not t.has("ssh-rsa") and not t.has("New SSH key"),
        "F3's key replaced: the shell's screen no longer shows its public key")
+tap.ok(made and gone and b"made with F3" not in bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1],
+       "F3's key replaced: its .pub is gone at once, and the last words name no key made here")
 # A dry run keeps no key: the one F3 showed does not stay on the shell's screen.
 with Tui(base + ["new", "--dry-run"], tap=tap) as t:
     made_key(t, "dry")
@@ -347,8 +360,6 @@ with Tui(base + ["edit", "second"], tap=tap) as t:
     tap.ok(any("store id" in l and "first-token" in l for l in t.screen_text().split("\n")),
            "F4 then Enter keeps the secret named (first-token)")
     t.quit()
-tap.ok(made and not os.path.exists(pub) and b"made with F3" not in bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1],
-       "F3's key replaced: its .pub is gone, and the last words name no key made here")
 # A key file that does not open the store: the test page says why and the way out, whole (a
 # status line would cut it), the command with this run's --home: it is that store to put aside.
 wrong = key_file(os.path.join(tmp, "wrong.key"))

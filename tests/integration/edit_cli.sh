@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 82
+plan 85
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -254,9 +254,13 @@ is "$rc:$(az secret get one </dev/null)" "0:taken-token-value" "one id for both 
 run az new --non-interactive --name scoped --url-type repo --connection http --url "$repo_url" --username u \
 	--token-secret one --scope project --org o --project p --skip-test </dev/null
 run az edit scoped --non-interactive --scope account --skip-test </dev/null
+is "$rc" 0 "an edit to account scope: exit 0"
 run az show scoped --json
 like "$rc:$out" '"secret-scope":[[:space:]]*"account"' "an edit to account scope: the default secret scope follows (project was the default)"
 run az edit scoped --non-interactive --scope org --org o --secret-scope account --skip-test </dev/null
+is "$rc" 0 "an edit to org scope, the secret scope chosen: exit 0"
 run az edit scoped --non-interactive --scope project --org o --project p --skip-test </dev/null
+is "$rc" 0 "an edit to project scope: exit 0"
 run az show scoped --json
-like "$rc:$out" '"secret-scope":[[:space:]]*"account"' "... a secret scope chosen stays with a new scope"
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["scope"] == "project" and d["secret-scope"] == "account" else 1)'
+ok $? "... a secret scope chosen stays with a new scope"

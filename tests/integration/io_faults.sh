@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 77
+plan 78
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -86,6 +86,7 @@ like "$err" "cannot write $home/connectors/w.json: No space left on device; noth
 ok $? "no connector file"
 is "$(find "$home/connectors" -name '.*tmp*' | wc -l)" 0 "no temporary connector file left"
 az secret list
+is "$rc" 0 "secret list after it: exit 0"
 unlike "$(cat "$tap_tmp/out")" "^w-token " "and its token, stored before, is taken back"
 # --write-answers that cannot be written (a full disk): it is written first, so nothing is saved.
 fresh="$tap_tmp/fresh-home"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((67 + 9 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((73 + 9 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -52,8 +52,8 @@ run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_
 is "$rc" 4 "an unknown SSH host key fails the check: exit 4"
 has "$out" "$AZF_SSH_HOSTKEY_FP" "the message shows the host key fingerprint"
 like "$out" "--accept-host-key" "and how to accept it"
-[ ! -e "$home/connectors/infra_ssh.json" ]
-ok $? "a failed check saves nothing"
+nothing_written
+ok $? "a failed check saves nothing (no connector, secret or host key)"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_BAD_KEY" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 is "$rc" 4 "--accept-host-key with a key Azure refuses: exit 4"
@@ -217,11 +217,12 @@ home="$tap_tmp/home-bad"
 # 5. Secrets are never taken as flag values.
 for f in token api-token ssh-key ssh-key-passphrase; do
 	run az new --non-interactive --name web --$f "s3cr3t-value" </dev/null
-	is "$rc" 2 "--$f VALUE is refused (exit 2)"
+	like "$rc:$err" "^2:azrepos-connect: new: --$f: a secret is never taken on the command line \(ps and shell history would show it\): use --$f-file F, --$f-stdin or --$f-secret ID" \
+		"--$f VALUE is refused (exit 2), saying how to give it"
+	unlike "$out$err" "s3cr3t-value" "--$f VALUE: the value is not echoed back"
+	nothing_written
+	ok $? "--$f VALUE: nothing written"
 done
-unlike "$err" "s3cr3t-value" "the refused value is not echoed back"
-nothing_written
-ok $? "nothing written after a refused secret flag"
 
 # 6. --dry-run validates and checks, writes nothing.
 run az new --non-interactive --dry-run --name dry --url-type repo --url "$repo_url" \
@@ -276,8 +277,8 @@ printf 'not-the-token' >"$tap_tmp/bad.token"
 run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" --username u \
 	--token-file "$tap_tmp/bad.token" --ca-file "$AZF_CA" </dev/null
 is "$rc" 4 "a rejected token: exit 4"
-[ ! -e "$home/connectors/wrongtok.json" ]
-ok $? "nothing saved after a failed check"
+nothing_written
+ok $? "nothing saved after a failed check (no connector, no secret)"
 run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" --username u \
 	--token-file "$tap_tmp/bad.token" --ca-file "$AZF_CA" --save-on-failure </dev/null
 is "$rc" 4 "--save-on-failure still exits 4"

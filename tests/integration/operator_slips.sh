@@ -5,13 +5,13 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((104 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
+plan $((111 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
 # The key file does not exist yet: the first run that saves makes it.
 az() { "$bin" --home "$home" --key-file "$key" "$@"; }
-files() { find "$home" "$key" -printf '%p %s\n' 2>/dev/null | LC_ALL=C sort; }
+files() { find "$home" "$key" -printf '%p %s %T@\n' 2>/dev/null | LC_ALL=C sort; }
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
 # http ARGS: a new HTTP connector, its URL and user name unless ARGS give them (a flag twice is refused).
 http() {
@@ -186,6 +186,7 @@ has "$err" "identifier: a connector 'web' already exists in $home/connectors: ch
 run az secret set not-a-key --kind ssh-private-key --from-file "$AZF_TOKEN_FILE"
 is "$rc" 3 "a token stored as an SSH key: exit 3"
 run az secret list
+is "$rc" 0 "... secret list: exit 0"
 unlike "$out" "not-a-key" "... and not stored"
 
 # An edit that changes nothing writes nothing, and says so; one that does, does.
@@ -316,8 +317,8 @@ for t in "bom|the value starts with a byte-order mark" "blank|the value is only 
 	run http --name web10 --token-file "$tap_tmp/${t%%|*}" --skip-test </dev/null
 	is "$rc" 3 "a token file (${t%%|*}): exit 3"
 	like "$err" "token: $tap_tmp/${t%%|*}: ${t#*|}" "a token file (${t%%|*}): said so, the file named"
+	unlike "$out$err" "$(cat "$AZF_TOKEN_FILE")" "a token file (${t%%|*}): the token is not quoted back"
 done
-unlike "$err" "$(cat "$AZF_TOKEN_FILE")" "the token is not quoted back"
 run "$bin" --home "$tap_tmp/home-pat" --key-file "$key" secret set web-pat --from-file "$tap_tmp/bearer" </dev/null
 like "$rc:$err" "^3:.*web-pat: that is an HTTP Authorization value" "secret set of such a token: exit 3, said the same way"
 run http --name web10 --token-file "" --skip-test </dev/null

@@ -70,8 +70,8 @@ rc, shown = run(["secret", "set", "git-pat"], [("Value of git-pat \\(token, not 
                                                ("New passphrase", ""),
                                                ("New passphrase", "abc")])
 ok(rc == 3, "first use: three slips (differ, empty, too short) exit 3")
-ok(shown.find("note: no secret store yet: a new one is made, %s; its passphrase is asked" % store) <
-   shown.find("New passphrase") and "nothing can recover it" in shown,
+note = shown.find("note: no secret store yet: a new one is made, %s; its passphrase is asked" % store)
+ok(0 <= note < shown.find("New passphrase") and "nothing can recover it" in shown,
    "first use: a new store is said, with where it goes, before its passphrase is asked")
 ok("do not match: type it again" in shown and "an empty passphrase is not allowed: type it again" in shown and
    shown.rstrip().endswith("that passphrase is too short: use at least 8 characters (a few words); nothing was "

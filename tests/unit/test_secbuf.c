@@ -98,6 +98,33 @@ static void test_dup_equal(void **state)
 	secbuf_free(NULL);
 }
 
+/* A library's memory freed wiped: realloc keeps what fits, in a new block (the old one wiped). */
+static void test_wipe_alloc(void **state)
+{
+	char *p = secbuf_wipe_realloc(NULL, 6), *q;
+
+	(void)state;
+	assert_non_null(p);
+	memcpy(p, "token", 6);
+	q = secbuf_wipe_realloc(p, 64);
+	assert_non_null(q);
+	assert_string_equal(q, "token");
+	p = secbuf_wipe_realloc(q, 3);
+	assert_non_null(p);
+	assert_memory_equal(p, "tok", 3);
+	secbuf_wipe_free(p);
+	secbuf_wipe_free(NULL);
+}
+
+/* Room to lock: a page there is (root has no bound); a terabyte there is not. */
+static void test_lock_room(void **state)
+{
+	(void)state;
+	if (geteuid() == 0)
+		assert_true(secbuf_lock_room(4096));
+	assert_false(secbuf_lock_room((size_t)1 << 40));
+}
+
 static void test_no_tty(void **state)
 {
 	(void)state;
@@ -344,6 +371,8 @@ int main(void)
 		cmocka_unit_test(test_read_fd),
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_dup_equal),
+		cmocka_unit_test(test_wipe_alloc),
+		cmocka_unit_test(test_lock_room),
 		cmocka_unit_test(test_no_tty),
 		cmocka_unit_test(test_tty_echo_off),
 		cmocka_unit_test(test_tty_signal_restores),

@@ -46,6 +46,8 @@ static const struct {
 	{ "rsa_pkcs8_enc", "wrong", -2, "wrong passphrase" },
 	{ "ed25519", NULL, -3, "the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys; generate one "
 	                       "with ssh-keygen -t rsa -b 4096 -m PEM" },
+	/* Known from its header, before any passphrase: never handed to libssh to decode. */
+	{ "ed25519_enc", NULL, -3, "the SSH key is ssh-ed25519: Azure DevOps accepts only RSA keys" },
 };
 
 static struct secbuf *read_key(const char *file)
