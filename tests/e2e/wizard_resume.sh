@@ -272,16 +272,19 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
     tap.ok(lost and open(root_draft, "rb").read() == before and os.stat(root_draft).st_uid == 0,
            "... values typed, then quit (said to lose them): that draft is kept as it was, not written over")
     # A limit on locked memory too low for the wizard's secrets (root has none): said at the start.
+    # (ASan's runtime takes every mlock as done: nothing to say there.)
     low = os.path.join(tmp, "lowlock")
     os.mkdir(low, 0o700)
     os.chown(low, 65534, 65534)
+    asan = b"__asan_init" in open(binary, "rb").read()
     with Tui(["prlimit", "--memlock=65536:65536", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
               binary, "--home", low, "new"], tap=tap) as t:
         t.wait_for("Name *")
         words = "".join(t.screen_text().split())
-        tap.ok("note:thelimitonlockedmemory(ulimit-l,64KiB)istoolowtokeepsecretsoutofswap:theymaybewrittento"
-               "disk;raiseit('ulimit-l8192'" in words,
-               "a locked-memory limit of 64 KiB: the wizard says so at its start, with the fix")
+        tap.ok(asan or "note:thelimitonlockedmemory(ulimit-l,64KiB)istoolowtokeepsecretsoutofswap:theymaybe"
+               "writtentodisk;raiseit('ulimit-l8192'" in words,
+               "a locked-memory limit of 64 KiB: the wizard says so at its start, with the fix%s" %
+               (" # SKIP an ASan build takes every mlock as done" if asan else ""))
         t.send(CTRL_C)
         t.wait_exit()
 else:
