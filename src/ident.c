@@ -298,6 +298,11 @@ bool ident_check_secret_id(const char *id, char *msg, size_t msglen)
 		snprintf(msg, msglen, "a store id is in lower case: '%s'", lower);
 		return false;
 	}
+	/* Only blanks (a space typed where nothing shows it): said as such, not as a first letter. */
+	if (!id[strspn(id, " \t")]) {
+		snprintf(msg, msglen, "a store id has no spaces: remove them");
+		return false;
+	}
 	if (!(id[0] >= 'a' && id[0] <= 'z')) {
 		snprintf(msg, msglen, "a store id must start with a lower-case letter (a-z)");
 		return false;

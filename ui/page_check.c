@@ -103,11 +103,11 @@ const char *page_check_ca_file(const struct wizard *w)
 }
 
 /*
- * Add to what is said after the wizard the command that checks the saved
- * connector id again, between lead and tail: with the CA the test trusted,
- * which is not in the connector (without it, the command fails on TLS).
+ * Add to what is said after the wizard, on lines of their own, lead and the command that
+ * checks the saved connector id again: with the CA the test trusted, which is not in the
+ * connector (without it, the command fails on TLS). Each command is a line to copy whole.
  */
-static void check_done_again(struct wizard *w, const char *id, const char *lead, const char *tail)
+static void check_done_again(struct wizard *w, const char *id, const char *lead)
 {
 	char prog[CLI_PROGRAM_MAX], ca[sizeof(w->ca_file) * 4 + 16] = "", word[CLI_WORD_MAX];
 	size_t len = strlen(w->done);
@@ -116,8 +116,8 @@ static void check_done_again(struct wizard *w, const char *id, const char *lead,
 	if (*ca_file)
 		cli_arg("--ca-file", ca_file, ca, sizeof(ca));
 	if (len < sizeof(w->done))
-		snprintf(w->done + len, sizeof(w->done) - len, "%s'%s test %s%s'%s", lead,
-		         cli_program(w->ctx, true, prog, sizeof(prog)), cli_word(id, word, sizeof(word)), ca, tail);
+		snprintf(w->done + len, sizeof(w->done) - len, "\n%s:\n  %s test %s%s", lead,
+		         cli_program(w->ctx, true, prog, sizeof(prog)), cli_word(id, word, sizeof(word)), ca);
 }
 
 /* Saved anyway: what failed, and how to check again, stay on the plain terminal after the wizard. */
@@ -127,9 +127,9 @@ static void check_done_failures(struct wizard *w, const char *id)
 
 	for (size_t i = 0; i < w->nres && len < sizeof(w->done); i++)
 		if (w->res[i].status == CHECK_FAILED)
-			len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "; %s: %s", w->res[i].probe,
+			len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "\n  %s: %s", w->res[i].probe,
 			                        w->res[i].message);
-	check_done_again(w, id, "; check it again with ", "");
+	check_done_again(w, id, "Check it again with");
 }
 
 /* An edit's old secrets that no connector uses now stay in the store: said, with what removes them. */
@@ -141,15 +141,15 @@ static void check_done_unused(struct wizard *w)
 	for (size_t i = 0; i < w->s.nunused && len < sizeof(w->done); i++) {
 		/* An id that looks like a token is not repeated: that command removes it unnamed. */
 		bool token = ident_looks_like_token(w->s.unused[i]);
-		len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "; no saved connector uses the "
-		                        "secret %s%s%s now (it stays in the store); to remove it: %s secret rm %s",
+		len += (size_t)snprintf(w->done + len, sizeof(w->done) - len, "\nNo saved connector uses the "
+		                        "secret %s%s%s now (it stays in the store). To remove it:\n  %s secret rm %s",
 		                        token ? "" : "'", token ? "(withheld)" : w->s.unused[i], token ? "" : "'",
 		                        cli_program(w->ctx, true, prog, sizeof(prog)),
 		                        token ? "--withheld" : w->s.unused[i]);
 	}
 	if (*w->s.maybe_unused && len < sizeof(w->done))
-		snprintf(w->done + len, sizeof(w->done) - len, "; no connector read names %s now, but a connector "
-		         "file that is refused may (see 'list')", w->s.maybe_unused);
+		snprintf(w->done + len, sizeof(w->done) - len, "\nNo connector read names %s now, but a connector "
+		         "file that is refused may (see 'list').", w->s.maybe_unused);
 }
 
 static void check_save(struct wizard *w)
@@ -197,24 +197,24 @@ static void check_save(struct wizard *w)
 			w->pub_path[0] = '\0';
 		snprintf(w->done, sizeof(w->done), "saved connector '%s' in %s/%s.json%s%s%s", id,
 		         w->ctx->paths.connectors_dir, id, ok ? "" : " (its connection test FAILED)",
-		         *w->pub_path ? "; its public key: " : "", w->pub_path);
+		         *w->pub_path ? "\nIts public key, to add in Azure DevOps: " : "", w->pub_path);
 		if (!ok) {
 			check_done_failures(w, id);
 		} else if (*page_check_ca_file(w)) {
 			/* The CA given: a later 'test' needs it again, as the command says. */
-			check_done_again(w, id, "; test it again with ", " (the CA is not part of the connector)");
+			check_done_again(w, id, "Test it again with (the CA is not part of the connector)");
 		}
 		check_done_unused(w);
 		size_t len = strlen(w->done);
 		if (dropped && len < sizeof(w->done))
-			snprintf(w->done + len, sizeof(w->done) - len, "; the SSH key made with F3 is not used by "
+			snprintf(w->done + len, sizeof(w->done) - len, "\nThe SSH key made with F3 is not used by "
 			         "this HTTP connector: it is discarded with its public key file (remove that key "
-			         "from Azure DevOps if it was added)");
+			         "from Azure DevOps if it was added).");
 		/* What was not synced, from the save itself: the last line said may be a later note. */
 		if (rc != AZ_EXIT_OK) {
 			len = strlen(w->done);
 			if (len < sizeof(w->done))
-				snprintf(w->done + len, sizeof(w->done) - len, "; but %s", w->s.unsynced);
+				snprintf(w->done + len, sizeof(w->done) - len, "\nBut %s", w->s.unsynced);
 			w->status[0] = '\0';
 			/* A failed test saved anyway keeps its status: the folder not synced is said. */
 			w->rc = ok ? rc : AZ_EXIT_CHECK;
@@ -560,7 +560,9 @@ void page_check_draw(struct wizard *w)
 	int y = top;
 	if (w->check == TEST_RUNNING && w->nres == 0)
 		mvaddstr(y++, 2, "Opening the secret store and starting the probes...");
-	y = check_draw_results(w, y, bottom) + 1;
+	/* Saved anyway, the text below names each failure: the rows go to it (and its commands). */
+	if (!(w->check == TEST_SAVED && !check_all_ok(w->res, w->nres)))
+		y = check_draw_results(w, y, bottom) + 1;
 	if (w->check == TEST_ERRORS && !w->errs.n && *w->failure) {
 		/* A store that did not open, or a failed save, with no field to blame: why, right under it. */
 		mvaddstr(y++, 1, "Nothing was saved.");

@@ -621,6 +621,26 @@ static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
 	return text;
 }
 
+/*
+ * The next row of text in width columns: its length in *cut, drawn from column *col. A line
+ * that starts with spaces (a command under its lead) keeps them as the indent of its rows
+ * after the first; *lead carries that from row to row (-1 at a line's start).
+ */
+static const char *wizard_wrap_row(const char *text, int width, int *lead, int *col, size_t *cut)
+{
+	if (*lead < 0) {
+		size_t n = strspn(text, " ");
+		*lead = n < (size_t)width / 2 ? (int)n : 0;
+		*col = 0;
+	} else {
+		*col = *lead;
+	}
+	const char *next = wizard_wrap_line(text, width - *col, cut);
+	if (text[*cut] == '\n' || !text[*cut])
+		*lead = -1;
+	return next;
+}
+
 void wizard_input_marks(int y, int x, int width, const struct input *in, int cur, bool goes_on)
 {
 	/* Not on a masked secret, where every cell stands for one character. */
@@ -634,12 +654,12 @@ void wizard_input_marks(int y, int x, int width, const struct input *in, int cur
 
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)
 {
-	int rows = 0, end = x + width;
+	int rows = 0, end = x + width, lead = -1, col;
 
 	attron(attr);
 	for (size_t cut; *text && rows < max_rows; rows++) {
-		const char *next = wizard_wrap_line(text, width, &cut);
-		mvaddnstr(y + rows, x, text, (int)cut);
+		const char *next = wizard_wrap_row(text, width, &lead, &col, &cut);
+		mvaddnstr(y + rows, x + col, text, (int)cut);
 		/* Where the row's text ends (a full row moves the cursor on to the next). */
 		end = getcury(stdscr) == y + rows ? getcurx(stdscr) : x + width;
 		text = next;
@@ -653,10 +673,10 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 
 int wizard_wrap_rows(int width, int max_rows, const char *text)
 {
-	int rows = 0;
+	int rows = 0, lead = -1, col;
 
 	for (size_t cut; *text && rows < max_rows; rows++)
-		text = wizard_wrap_line(text, width, &cut);
+		text = wizard_wrap_row(text, width, &lead, &col, &cut);
 	return rows;
 }
 
@@ -787,6 +807,11 @@ static void wizard_leave(struct wizard *w, const char *why)
 	if (wizard_draft_save(w)) {
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the values typed (no "
 		                      "secrets) are kept in %s for the next %s", why, w->draft,
+		                      w->start->editing ? "edit of this connector" : "run");
+	} else if (!w->draft_ours && w->draft && access(w->draft, F_OK) == 0) {
+		/* An earlier run's draft, not taken up (n at the offer) nor written over: still offered. */
+		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved; the draft of an earlier run "
+		                      "stays in %s, offered again on the next %s", why, w->draft,
 		                      w->start->editing ? "edit of this connector" : "run");
 	} else
 		at = (size_t)snprintf(w->done, sizeof(w->done), "%s: nothing was saved", why);

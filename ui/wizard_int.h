@@ -269,8 +269,9 @@ int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *
 void wizard_input_marks(int y, int x, int width, const struct input *in, int cur, bool goes_on);
 
 /*
- * Word-wrapped text ("\n" breaks a line) in width columns from (y, x), at most max_rows: rows
- * used. A text that goes on past max_rows ends with term_more() after its last row's words.
+ * Word-wrapped text ("\n" breaks a line; a line's leading spaces indent its rows after the
+ * first) in width columns from (y, x), at most max_rows: rows used. A text that goes on past
+ * max_rows ends with term_more() after its last row's words.
  */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 

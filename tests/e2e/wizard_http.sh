@@ -101,12 +101,13 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     after = bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1]
     tap.ok(b"saved connector" in after and b"do not match" not in after,
            "after a success, the slips the dialog showed are not printed again")
-    tap.ok(b"testitagainwith'azrepos-connect--home" + home.encode() + b"testWeb_App--ca-file" +
-           azf["AZF_CA"].encode() + b"'(theCAisnotpartoftheconnector)" in b"".join(after.split()),
+    tap.ok(b"Testitagainwith(theCAisnotpartoftheconnector):azrepos-connect--home" + home.encode() +
+           b"testWeb_App--ca-file" + azf["AZF_CA"].encode() in b"".join(after.split()),
            "the --ca-file the wizard was started with: the saved line gives the command that tests it "
            "again, with that CA")
     # That command, as pasted into a shell, passes (the passphrase on its terminal).
-    again = re.search(rb"test it again with '(azrepos-connect [^'\r\n]*)'", after)
+    again = re.search(rb"Test it again with \(the CA is not part of the connector\):\r?\n  (azrepos-connect [^\r\n]*)",
+                      after)
     with Tui([binary] + shlex.split(again.group(1).decode())[1:] if again else ["false"], tap=tap) as a:
         a.wait_for("Passphrase for the secret store:")
         a.type(passphrase)
@@ -398,12 +399,12 @@ with Tui([binary, "--home", bare, "--key-file", new_key, "new", "--ca-file", azf
     t.send(ENTER)
     tap.is_(t.wait_exit(), 4, "saved with a failed test: exit status 4")
 words = "".join(t.screen_text().split())
-again = "checkitagainwith'azrepos-connect--home%s--key-file%stestFailing--ca-file%s'" % (bare, new_key, azf["AZF_CA"])
+again = "Checkitagainwith:azrepos-connect--home%s--key-file%stestFailing--ca-file%s" % (bare, new_key, azf["AZF_CA"])
 tap.ok("(itsconnectiontestFAILED)" in words and "git-http:tokenlacksCode(Read)" in words and again in words,
        "saved anyway: the plain terminal keeps what failed and the command that checks it again")
 # That command, run as printed (with the CA the wizard's test trusted), reaches the server: the
 # token is what fails again.
-again = re.search(rb"check it again with '(azrepos-connect [^'\r\n]*)'", bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1])
+again = re.search(rb"Check it again with:\r?\n  (azrepos-connect [^\r\n]*)", bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1])
 r = subprocess.run([binary] + shlex.split(again.group(1).decode())[1:] if again else ["false"],
                    capture_output=True, text=True)
 tap.ok(r.returncode == 4 and "lacks Code (Read)" in r.stdout and "certificate" not in r.stdout,

@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(27)
+tap = Tap(28)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -78,6 +78,9 @@ with resumed("n") as t:
            "n: the run starts anew on Overview, in an empty Name")
     t.send(CTRL_C)
     t.wait_exit()
+tail = " ".join(bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1].decode("utf-8", "replace").split())
+tap.ok(os.path.exists(draft) and "cancelled: nothing was saved; the draft of an earlier run stays in %s, offered "
+       "again on the next run" % draft in tail, "n, then quit with nothing typed: the draft stays, and the end says so")
 
 # ---- an earlier page wrong now: the identifier taken by a connector saved since ----
 os.unlink(draft)

@@ -214,8 +214,8 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.send(ENTER)
     t.wait_for("Enter finish", timeout=30)
     said = " ".join(t.screen_text().split())
-    tap.ok(made and "the SSH key made with F3 is not used by this HTTP connector" in said and
-           "its public key:" not in said and not os.path.exists(os.path.join(home, "f3_http-ssh-key.pub")),
+    tap.ok(made and "The SSH key made with F3 is not used by this HTTP connector" in said and
+           "Its public key" not in said and not os.path.exists(os.path.join(home, "f3_http-ssh-key.pub")),
            "F3, then HTTP: saved without the key, which is said to be discarded with its .pub file")
     t.send(ENTER)
     t.wait_exit()

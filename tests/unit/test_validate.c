@@ -223,6 +223,10 @@ static void test_secret_id(void **state)
 		{ "a.b", false, "'.' is not allowed" },
 		{ "a..b", false, "'.' is not allowed" },
 		{ "a b", false, "a space is not allowed" },
+		/* Only blanks (a space typed in an empty row shows nothing): said as spaces. */
+		{ " ", false, "a store id has no spaces: remove them" },
+		{ " \t ", false, "a store id has no spaces: remove them" },
+		{ " web", false, "must start with a lower-case letter" },
 		{ "null", false, "reserved Harness keyword" },
 		{ "café", false, "'é' is not allowed" },
 		/* Tokens given where an id goes: refused without quoting them. */
