@@ -645,12 +645,16 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		bool key_accepted = false;
 		for (size_t i = 0; i < n; i++)
 			key_accepted |= res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED;
+		/* What the real run would do (a playbook's check mode): write the connector, or nothing. */
+		changed = (check_ok || a->save_on_failure) && !newconn_unchanged(ctx, a->editing, c, &s);
 		if (!a->json)
-			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s%s",
+			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s%s; the real run would %s",
 			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "",
 			          key_accepted ? " (the host key accepted is not recorded)" : "",
 			          a->write_answers ? " but the answers file " : "",
-			          a->write_answers ? a->write_answers : "");
+			          a->write_answers ? a->write_answers : "",
+			          changed ? (a->editing ? "change the connector" : "save the connector")
+			                  : !check_ok ? "save nothing (the check failed)" : "change nothing");
 		goto report;
 	}
 	if (!check_ok && !a->save_on_failure) {

@@ -70,8 +70,8 @@ run az new --non-interactive --dry-run --answers "$tap_tmp/ssh.json" --ssh-key-f
 is "$rc" 0 "--dry-run with --accept-host-key: the check passes, exit 0"
 nothing_written
 ok $? "--dry-run records no host key, writes nothing"
-is "$err" "azrepos-connect: dry run: valid, check passed; nothing was written (the host key accepted is not recorded)" \
-	"... and says the key the probe accepted is not recorded"
+is "$err" "azrepos-connect: dry run: valid, check passed; nothing was written (the host key accepted is not recorded); the real run would save the connector" \
+	"... and says the key the probe accepted is not recorded, and what the real run would do"
 home="$tap_tmp/home"
 run az new --non-interactive --answers "$tap_tmp/ssh.json" --ssh-key-file "$AZF_SSH_KEY" \
 	--accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null

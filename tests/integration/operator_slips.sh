@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((111 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
+plan $((114 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -194,6 +194,13 @@ conn_before=$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/w
 run az edit web --non-interactive --skip-test --output json </dev/null
 is "$rc,$(jv 'd["saved"]'),$(jv 'd["changed"]')" "0,True,False" "an edit with nothing new: changed false"
 is "$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/web.json")" "$conn_before" "... and the file untouched"
+# A dry run says what the real one would do (a playbook's check mode), writing nothing.
+run az edit web --non-interactive --skip-test --description "Web app" --dry-run --output json </dev/null
+is "$rc,$(jv 'd["saved"]'),$(jv 'd["changed"]')" "0,False,True" "a dry-run edit with a new description: changed true (would be)"
+is "$(stat -c %Y.%s "$home/connectors/web.json"; cat "$home/connectors/web.json")" "$conn_before" "... and the file untouched"
+run az edit web --non-interactive --skip-test --dry-run </dev/null
+is "$rc,$err" "0,azrepos-connect: dry run: valid; nothing was written; the real run would change nothing" \
+	"a dry-run edit with nothing new: the real run would change nothing"
 run az edit web --non-interactive --skip-test --description "Web app" --output json </dev/null
 is "$rc,$(jv 'd["changed"]')" "0,True" "an edit with a new description: changed true"
 run az edit web --non-interactive --skip-test --write-answers "$tap_tmp/web-answers.json" </dev/null
