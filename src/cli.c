@@ -543,8 +543,15 @@ command:;
 	}
 	if (ctx->home && ctx->home[0] != '/')
 		return msg_usage(ctx->err, "--home needs an absolute path, not '%s'", ctx->home);
-	if (paths_init(&ctx->paths, ctx->home, ctx->err) != 0)
+	if (paths_init(&ctx->paths, ctx->home, ctx->err) != 0) {
+		/* The help needs no folder: given, it is still shown (after the message about HOME). */
+		for (int i = 1; i < cargc && strcmp(cargv[i], "--") != 0; i++)
+			if (strcmp(cargv[i], "--help") == 0 || strcmp(cargv[i], "-h") == 0) {
+				cli_command_usage(ctx, cmd->name, ctx->out);
+				return AZ_EXIT_OK;
+			}
 		return AZ_EXIT_ERROR;
+	}
 	int rc = cmd->run(ctx, cargc, cargv);
 	paths_free(&ctx->paths);
 	return rc;

@@ -272,7 +272,7 @@ static void new_usage_body(FILE *out, bool editing)
 	      "  --skip-test             save without the connectivity check\n"
 	      "  --save-on-failure       save even when the check fails (exit status 4)\n"
 	      "  --dry-run               validate and check; write nothing (but\n"
-	      "                          --write-answers F)\n"
+	      "                          --write-answers F); say what the real run would do\n"
 	      "  --output text|json      the result as text (default) or JSON (--json: the\n"
 	      "                          same)\n"
 	      "  --ascii                 the wizard draws with ASCII only (no line drawing, '*'\n"
@@ -646,7 +646,8 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		for (size_t i = 0; i < n; i++)
 			key_accepted |= res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED;
 		/* What the real run would do (a playbook's check mode): write the connector, or nothing. */
-		changed = (check_ok || a->save_on_failure) && !newconn_unchanged(ctx, a->editing, c, &s);
+		bool differs = !newconn_unchanged(ctx, a->editing, c, &s);
+		changed = differs && (check_ok || a->save_on_failure);
 		if (!a->json)
 			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s%s; the real run would %s",
 			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "",
@@ -654,7 +655,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			          a->write_answers ? " but the answers file " : "",
 			          a->write_answers ? a->write_answers : "",
 			          changed ? (a->editing ? "change the connector" : "save the connector")
-			                  : !check_ok ? "save nothing (the check failed)" : "change nothing");
+			                  : differs ? "save nothing (the check failed)" : "change nothing");
 		goto report;
 	}
 	if (!check_ok && !a->save_on_failure) {

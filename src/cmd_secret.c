@@ -740,8 +740,8 @@ static int secret_reset(struct cli_ctx *ctx, const struct secret_opts *o)
 		                     "--new-key-file/--credential");
 	/* A store locked with a key file, reset with none given: the key left out, not lost (a playbook's slip). */
 	if (store_cli_key_at_hand(ctx) != AZ_EXIT_OK) {
-		msg_error(ctx->err, "secret rekey --reset: the store is not reset; to reset it, give the key file "
-		          "that no longer opens it (or the lost one's path)");
+		msg_error(ctx->err, "secret rekey --reset: the store is not reset; to reset it, give --key-file with "
+		          "the key (or credential) file that no longer opens it, or the lost one's path");
 		return AZ_EXIT_USAGE;
 	}
 	if (secret_store_opens(ctx))
@@ -854,7 +854,9 @@ void cmd_secret_usage(FILE *out)
 	      "                        with --credential the systemd credential\n"
 	      "  rekey --reset         put a store that cannot be opened aside (as\n"
 	      "                        secrets.store.corrupt-<time>; asks first, or --yes)\n"
-	      "                        and start anew with the next secret stored\n"
+	      "                        and start anew with the next secret stored (one\n"
+	      "                        locked with a key file: give it, or the lost one's\n"
+	      "                        path, as --key-file F)\n"
 	      "\n"
 	      "The store opens with --key-file F (a global option), the systemd credential\n"
 	      "($CREDENTIALS_DIRECTORY/azrepos-connect.key), or a passphrase typed on the\n"

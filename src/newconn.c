@@ -951,7 +951,9 @@ bool newconn_answers_path_ok(const struct cli_ctx *ctx, const char *path, char *
 	} else if (lstat(path, &st) == 0 && !newconn_answers_replaceable(path)) {
 		/* A link is never written through (it may point anywhere): said as one, a dangling one too. */
 		struct stat to;
-		if (stat(path, &to) == 0 && !S_ISREG(to.st_mode)) /* /dev/stdout: not one to remove */
+		/* /dev/stdout (redirected to a file, it links to one): not one to remove. */
+		if ((stat(path, &to) == 0 && !S_ISREG(to.st_mode)) || strncmp(path, "/dev/", 5) == 0 ||
+		    strncmp(path, "/proc/", 6) == 0)
 			snprintf(msg, msglen, "%s is not a regular file (a device, a pipe, or a link to one): give the "
 			         "name of a file to write", path);
 		else

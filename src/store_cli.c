@@ -27,17 +27,18 @@ int store_cli_fail(struct cli_ctx *ctx, const struct store_error *err)
 
 	/*
 	 * A store that cannot be opened: the ways out, with the file named (one line: the wizard shows
-	 * one), and --home in the command: without it, it would put aside another store.
+	 * one), and --home in the command: without it, it would put aside another store; with this
+	 * run's --key-file too: a store locked with one is reset only when it is given.
 	 */
 	if (err->status == STORE_CORRUPT || err->status == STORE_TAMPERED)
 		msg_error(ctx->err, "%s; the secret store %s cannot be used as it is: restore it from a backup, "
 		          "or put it aside and start a new one with '%s secret rekey --reset' (its "
 		          "secrets are lost then)", err->message, ctx->paths.store,
-		          cli_program(ctx, false, prog, sizeof(prog)));
+		          cli_program(ctx, true, prog, sizeof(prog)));
 	else if (err->status == STORE_WRONG_KEY)
 		msg_error(ctx->err, "%s (%s); if its passphrase or key is lost, '%s secret rekey "
 		          "--reset' puts it aside and starts a new one", err->message, ctx->paths.store,
-		          cli_program(ctx, false, prog, sizeof(prog)));
+		          cli_program(ctx, true, prog, sizeof(prog)));
 	else
 		msg_error(ctx->err, "%s", err->message);
 	return store_exit_code(err->status);

@@ -379,11 +379,13 @@ with Tui([binary, "--home", home, "--key-file", wrong, "new", "--ca-file", azf["
     t.send(ENTER)
     t.wait_for("Nothing was saved")
     words = "".join(t.screen_text().split())
-    prog = "azrepos-connect--home'%s'" % home.replace("'", "'\\''").replace(" ", "")
+    prog = "azrepos-connect--home'%s'--key-file%s" % (home.replace("'", "'\\''").replace(" ", ""),
+                                                      wrong.replace(" ", ""))
     tap.ok(("wrongkeyforthesecretstore:thekeyfile%sdoesnotopenit(%s/secrets.store)"
             % (wrong.replace(" ", ""), home.replace(" ", ""))) in words and
            (prog + "secretrekey--reset'putsitasideandstartsanewone") in words,
-           "a key file that does not open the store: why, and the way out with --home, on the page")
+           "a key file that does not open the store: why, and the way out with --home and that key file (a "
+           "store locked with one is reset only so), on the page")
     t.quit()
 
 # The session drops after F3 (SIGHUP, the public key still on the screen): the key is lost with the

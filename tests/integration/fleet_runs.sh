@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 101
+plan 102
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -331,6 +331,9 @@ run env -u AZREPOS_CONNECT_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE
 	--username ci --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 is "$rc:$err:$(ls -d /nonexistent-home 2>/dev/null)" "1:azrepos-connect: HOME is /nonexistent-home, which is not there (nor is XDG_CONFIG_HOME set); set HOME to your home folder or use --home DIR (a home is never made):" \
 	"a HOME that is not there: refused (exit 1), and not made"
+run env -u AZREPOS_CONNECT_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME HOME=/nonexistent-home \
+	"$bin" new --help </dev/null
+like "$rc:$out" "^0:Usage: azrepos-connect new " "... its --help is still shown (exit 0)"
 
 # --- --output json keeps the notes text prints: a new value under a secret another connector names
 run az new --non-interactive --name twin --url-type repo --url "$repo_url" --username ci --token-secret web-token \

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((73 + 9 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
+plan $((75 + 9 + 21 * 3 + 5 + 2 + 4 + 3 + 1 + 4 * 6 + 4 * 2 * 3 + 2 + 2 + 3 + 1 + 1 + 2 + 2 + 2 + 1 + 2 + 1 + 1)) # 4 * 6 and 4 * 2 * 3: the blocks near the end
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -279,6 +279,13 @@ run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" -
 is "$rc" 4 "a rejected token: exit 4"
 nothing_written
 ok $? "nothing saved after a failed check (no connector, no secret)"
+# A dry run says what the real run would do then: nothing, or (--save-on-failure) save it.
+for more in "" --save-on-failure; do
+	run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" --username u \
+		--token-file "$tap_tmp/bad.token" --ca-file "$AZF_CA" --dry-run $more </dev/null
+	like "$rc:$err" "^4:.*dry run: valid, check FAILED; nothing was written; the real run would $([ -n "$more" ] && echo "save the connector" || echo "save nothing \(the check failed\)")$" \
+		"a dry run with a failing check${more:+ and $more}: what the real run would do"
+done
 run az new --non-interactive --name wrongtok --url-type repo --url "$repo_url" --username u \
 	--token-file "$tap_tmp/bad.token" --ca-file "$AZF_CA" --save-on-failure </dev/null
 is "$rc" 4 "--save-on-failure still exits 4"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((114 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
+plan $((115 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -128,6 +128,10 @@ like "$rc:$(ls -- - 2>/dev/null):$err" "^3::.*write-answers: '-' is not standard
 run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers /dev/null </dev/null
 like "$rc:$err" "^3:.*write-answers: /dev/null is not a regular file \(a device, a pipe, or a link to one\): give the name of a file to write$" \
 	"--write-answers onto a device: exit 3, not told to remove it"
+# (run sends standard output to a file: /dev/stdout links to that regular file.)
+run http --name web5 --token-file "$AZF_TOKEN_FILE" --write-answers /dev/stdout </dev/null
+like "$rc:$err" "^3:.*write-answers: /dev/stdout is not a regular file \(a device, a pipe, or a link to one\): give the name of a file to write$" \
+	"--write-answers /dev/stdout sent to a file: exit 3, not told to remove it"
 # A JSON file that is no answers file (a Harness export) is not replaced; an answers file is.
 "$bin" --home "$home" export web --format json >"$tap_tmp/harness.json"
 run http --name web5 --token-secret web-token --skip-test --dry-run --write-answers "$tap_tmp/harness.json" </dev/null
@@ -272,8 +276,8 @@ like "$out" "^deploy-key +ssh-private-key " "the SSH key is kept"
 printf 'junk' >>"$home/secrets.store"
 run az secret list
 is "$rc" 11 "a corrupt store: exit 11"
-has "$err" "the secret store $home/secrets.store cannot be used as it is: restore it from a backup, or put it aside and start a new one with 'azrepos-connect --home $home secret rekey --reset'" \
-	"the message names the file and the ways out"
+has "$err" "the secret store $home/secrets.store cannot be used as it is: restore it from a backup, or put it aside and start a new one with 'azrepos-connect --home $home --key-file $key secret rekey --reset'" \
+	"the message names the file and the ways out (the reset with this run's key file: it is needed)"
 
 # An answers file: every fault at once, with the likely fix.
 before=$(files)

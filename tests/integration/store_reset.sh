@@ -11,7 +11,7 @@ key="$tap_tmp/store.key"
 head -c 32 /dev/urandom >"$key" && chmod 600 "$key"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 27
+plan 29
 
 az() { setsid -w "$bin" --key-file "$key" "$@" >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null; rc=$?; }
 digest() { sha256sum "$1" | cut -d' ' -f1; }
@@ -66,10 +66,16 @@ is "$(digest "$store"):$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*
 # A store locked with a key file, and none given: the key left out (a playbook's slip), not lost.
 setsid -w "$bin" secret rekey --reset --yes >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
 is "$?" 2 "--reset of a key-file store with no --key-file: exit 2"
-like "$(tr '\n' ' ' <"$tap_tmp/err")" "unlocked with a key file: give --key-file F.*not reset; to reset it, give the key file that no longer opens it \(or the lost one's path\)" \
+like "$(tr '\n' ' ' <"$tap_tmp/err")" "unlocked with a key file: give --key-file F.*not reset; to reset it, give --key-file with the key \(or credential\) file that no longer opens it, or the lost one's path" \
 	"... the message asks for the key file, the lost one's path to reset"
 is "$(digest "$store"):$(find "$home" -maxdepth 1 -name 'secrets.store.corrupt-*' | wc -l)" "$before:1" \
 	"... the store in place, nothing more put aside"
+# A key file that does not open it: the reset named with that key file, as it is needed.
+head -c 32 /dev/urandom >"$tap_tmp/wrong.key" && chmod 600 "$tap_tmp/wrong.key"
+setsid -w "$bin" --key-file "$tap_tmp/wrong.key" secret list >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
+is "$?" 10 "a wrong key file: exit 10"
+like "$(cat "$tap_tmp/err")" "if its passphrase or key is lost, 'azrepos-connect --key-file $tap_tmp/wrong.key secret rekey --reset' puts it aside" \
+	"... the reset command named with that key file"
 # The lost key file's path given: that store is reset.
 rm -f "$aside"
 setsid -w "$bin" --key-file "$tap_tmp/lost.key" secret rekey --reset --yes >"$tap_tmp/out" 2>"$tap_tmp/err" </dev/null
