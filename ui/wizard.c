@@ -682,8 +682,11 @@ int wizard_wrap_rows(int width, int max_rows, const char *text)
 
 int wizard_status_rows(const struct wizard *w)
 {
-	/* Six at most (a page keeps eleven rows): a store's failure names a command to copy, with its paths, whole. */
-	int rows = *w->status ? wizard_wrap_rows(COLS - 2, 6, w->status) : 1;
+	/*
+	 * Eight at most (a page keeps nine rows): a store's failure names a command to copy, with its
+	 * paths (--home, --key-file) and the store's, whole.
+	 */
+	int rows = *w->status ? wizard_wrap_rows(COLS - 2, 8, w->status) : 1;
 
 	return rows > 1 ? rows : 1;
 }

@@ -275,7 +275,7 @@ void wizard_input_marks(int y, int x, int width, const struct input *in, int cur
  */
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr);
 
-/* Rows of the status line: 1, or up to 6 for a long message (the page above yields, not the help). */
+/* Rows of the status line: 1, or up to 8 for a long message (the page above yields, not the help). */
 int wizard_status_rows(const struct wizard *w);
 
 /*
