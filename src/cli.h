@@ -19,7 +19,7 @@ struct cli_ctx {
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
 	bool key_file_made;     /* this run made key_file for a new store (said again at the wizard's end) */
-	bool lock_noted;        /* the limit on locked memory was said to be too low (once a run) */
+	bool lock_checked;      /* the limit on locked memory was looked at (and said if too low): once a run */
 	const char *self;       /* how printed commands name the program (cli_self_name), or NULL */
 	bool no_command;        /* none was named: 'new' runs (its name is not the user's word) */
 	struct az_paths paths;  /* resolved before any command runs */

@@ -363,9 +363,12 @@ void store_cli_lock_note(struct cli_ctx *ctx, size_t need)
 {
 	struct rlimit rl;
 
-	if (ctx->lock_noted || secbuf_lock_room(need) || getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+	/* Once a run (the limit does not change): not a probe again at each store opened. */
+	if (ctx->lock_checked)
 		return;
-	ctx->lock_noted = true;
+	ctx->lock_checked = true;
+	if (secbuf_lock_room(need) || getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		return;
 	msg_error(ctx->err, "note: the limit on locked memory (ulimit -l, %llu KiB) is too low to keep secrets out of "
 	          "swap: they may be written to disk; raise it ('ulimit -l 8192', or LimitMEMLOCK=8M in a "
 	          "systemd unit)", (unsigned long long)rl.rlim_cur / 1024);

@@ -25,7 +25,10 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 #define STORE_CLI_LOCK_NEED (256 * 1024)
 #define STORE_CLI_LOCK_NEED_WIZARD (1024 * 1024)
 
-/* Once a run: a limit on locked memory (ulimit -l) too low for need more bytes is said, with the fix. */
+/*
+ * Looked at once a run (at the first call): a limit on locked memory (ulimit -l) too low for
+ * need more bytes is said, with the fix.
+ */
 void store_cli_lock_note(struct cli_ctx *ctx, size_t need);
 
 /*
