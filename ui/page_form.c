@@ -542,7 +542,7 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	/* The editor's room is not the field's rule (a name has 64 characters at most): not quoted as one. */
 	if (type == TERM_KEY_PASTE && changed == 0 && paste->len > in->buf->cap - in->buf->len)
 		snprintf(w->status, sizeof(w->status), "not pasted: %s%zu bytes is far too long for %s",
-		         paste->len >= TERM_PASTE_MAX ? "over " : "", paste->len >= TERM_PASTE_MAX ? (size_t)64 * 1024 :
+		         paste->len >= TERM_PASTE_MAX ? "over " : "", paste->len >= TERM_PASTE_MAX ? (size_t)STORE_VALUE_MAX :
 		         paste->len, it.sid ? "a store id" : fields_at(it.id)->label);
 	else if (type == TERM_KEY_PASTE && changed == 0)
 		snprintf(w->status, sizeof(w->status), "not pasted: the text holds only control characters");

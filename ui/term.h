@@ -13,6 +13,7 @@
 #include <curses.h>
 
 #include "secbuf.h"
+#include "store.h"
 
 struct term_opts {
 	bool ascii;     /* --ascii: ASCII line drawing and mask */
@@ -94,8 +95,9 @@ void term_drop_alt(void);
  */
 enum term_key term_getkey(wint_t *ch, struct secbuf **paste);
 
-/* A paste's most bytes (a secret's limit plus room for a trailing newline the editor drops); the rest is cut. */
-#define TERM_PASTE_MAX (64 * 1024 + 16)
+/* A paste's most bytes kept: a secret's limit (STORE_VALUE_MAX) plus room for a
+ * trailing newline the editor drops; the rest is cut. */
+#define TERM_PASTE_MAX (STORE_VALUE_MAX + 16)
 
 /* Is the terminal smaller than term_opts' rows x cols? */
 bool term_too_small(void);
