@@ -18,6 +18,7 @@ struct cli_ctx {
 	bool stdout_tty;        /* stdout is a terminal */
 	const char *home;       /* --home DIR, or NULL */
 	const char *key_file;   /* --key-file F (store unlock), or NULL */
+	char key_file_abs[4096];/* key_file when given relative: from / (the commands printed work anywhere) */
 	bool key_file_made;     /* this run made key_file for a new store (said again at the wizard's end) */
 	bool lock_checked;      /* the limit on locked memory was looked at (and said if too low): once a run */
 	const char *self;       /* how printed commands name the program (cli_self_name), or NULL */

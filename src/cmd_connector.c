@@ -124,15 +124,16 @@ static enum cmd_connector_how cmd_connector_meant(struct cli_ctx *ctx, const cha
 /* An ID operand must be an identifier before it comes near a file name; a connector's name gets its id. */
 static int cmd_connector_check_id(struct cli_ctx *ctx, const char *cmd, const char *id)
 {
-	char msg[FIELD_MSG_MAX], meant[256];
+	char msg[FIELD_MSG_MAX], meant[256], cut[MSG_CUT_MAX];
 
 	if (ident_check_identifier(id, "identifier", msg, sizeof(msg)))
 		return AZ_EXIT_OK;
+	const char *said = msg_cut(id, cut, sizeof(cut)); /* a file's text pasted as the id: not said back whole */
 	if (cmd_connector_meant(ctx, id, meant, sizeof(meant)) == CMD_MEANT_NAME)
-		msg_error(ctx->err, "%s: '%s' is the name of the connector '%s': give its identifier, '%s'", cmd, id,
+		msg_error(ctx->err, "%s: '%s' is the name of the connector '%s': give its identifier, '%s'", cmd, said,
 		          meant, meant);
 	else
-		msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s", cmd, id, msg);
+		msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s", cmd, said, msg);
 	return AZ_EXIT_INVALID;
 }
 
@@ -469,6 +470,12 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	/* Read only for the secret ids: a refused file can still be deleted. */
 	if (connector_file_load(dir, id, &c, why, sizeof(why)) == CONNECTOR_FILE_MISSING) {
 		cmd_connector_missing(ctx, "delete", id, why);
+		return AZ_EXIT_ERROR;
+	}
+	/* ... but a folder others can write in is fixed first, as for every other command: its files may be theirs. */
+	if (!connector_file_dir_trusted(dir, why, sizeof(why))) {
+		msg_error(ctx->err, "delete: %s; nothing was deleted", why);
+		connector_free(c);
 		return AZ_EXIT_ERROR;
 	}
 	if (!o.yes) {

@@ -589,9 +589,6 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		newconn_error(e, "accept-host-key", "only used with connection ssh: leave it out");
 	else if (a->check.ca_file && !conncheck_uses_https(c))
 		newconn_error(e, "ca-file", "only used over HTTPS (connection http, or API access): leave it out");
-	else if (a->check.accept_host_key && a->skip_test)
-		newconn_error(e, "accept-host-key", "the connection test accepts and records the host key, and "
-		              "--skip-test leaves it out: drop one of the two");
 	s.replace = a->editing != NULL;
 	s.base = a->base;
 	for (size_t i = 0; i < a->nflags; i++)
@@ -636,8 +633,14 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (!a->json)
 			check_print_text(ctx->out, res, n);
 	}
-	if (a->skip_test)
+	if (a->skip_test) {
 		newconn_note_short_tokens(ctx->err, c, &s);
+		/* Taken (a fleet's template gives them to every run), not silently unused. */
+		if (a->check.ca_file || a->check.timeout_ms > 0)
+			msg_error(ctx->err, "note: %s%s%s not used: --skip-test runs no connection test",
+			          a->check.ca_file ? "--ca-file" : "", a->check.ca_file && a->check.timeout_ms > 0 ? " and " : "",
+			          a->check.timeout_ms > 0 ? "--timeout" : "");
+	}
 	bool check_ok = !checked || check_all_ok(res, n);
 	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
 	if (a->dry_run) {
@@ -816,6 +819,10 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 	/* Options that cancel each other: one of the two was not meant, and a script should say which. */
 	if (rc == CLI_CONTINUE && a->skip_test && a->save_on_failure)
 		rc = msg_usage_for(ctx->err, cmd, "%s: --save-on-failure keeps a connector whose test failed, and "
+		                   "--skip-test runs none: drop one of the two", cmd);
+	/* A host key to trust is recorded by the test: without one the next run would not know it. */
+	if (rc == CLI_CONTINUE && a->skip_test && a->check.accept_host_key)
+		rc = msg_usage_for(ctx->err, cmd, "%s: --accept-host-key is recorded by the connection test, and "
 		                   "--skip-test runs none: drop one of the two", cmd);
 	if (rc == CLI_CONTINUE && a->ascii && a->non_interactive)
 		rc = msg_usage_for(ctx->err, cmd, "%s: --ascii is how the wizard draws, and --non-interactive runs "

@@ -191,8 +191,8 @@ static int secret_list(struct cli_ctx *ctx, bool json)
 	int rc = store_cli_open(ctx, STORE_CLI_OPTIONAL, &s);
 	int width = 2;
 
-	/* Nothing to list: said to a person, while a script reads an empty list. */
-	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && ctx->stdout_tty && !json)
+	/* Nothing to list: said (on stderr: a script reading stdout still reads an empty list). */
+	if (rc == AZ_EXIT_OK && (!s || store_count(s) == 0) && !json)
 		msg_error(ctx->err, "no secrets stored yet: '%s secret set ID' stores one (as new and edit store "
 		          "those they are given)", cli_program(ctx, true, prog, sizeof(prog)));
 	/* Which connectors use each secret: what a clean-up needs to know before 'secret rm'. */
@@ -260,18 +260,20 @@ static int secret_check_id(struct cli_ctx *ctx, const char *id, bool is_new)
 	}
 	if (is_new ? ident_check_secret_id(id, msg, sizeof(msg)) : store_id_valid(id))
 		return AZ_EXIT_OK;
+	char cut[MSG_CUT_MAX];
+	const char *said = msg_cut(id, cut, sizeof(cut)); /* a file's text pasted as the id: not said back whole */
 	/* A stored one's id in capitals ("Payments-token"): the one meant is in lower case. */
 	char lower[STORE_ID_MAX + 1];
 	if (!is_new && ident_lower(id, lower, sizeof(lower)) && !ident_looks_like_token(lower) &&
 	    store_id_valid(lower)) {
-		msg_error(ctx->err, "'%s' is not a valid secret id: a store id is in lower case: '%s'", id, lower);
+		msg_error(ctx->err, "'%s' is not a valid secret id: a store id is in lower case: '%s'", said, lower);
 		return AZ_EXIT_INVALID;
 	}
 	if (is_new)
-		msg_error(ctx->err, "'%s' is not a valid secret id: %s", id, msg);
+		msg_error(ctx->err, "'%s' is not a valid secret id: %s", said, msg);
 	else
 		msg_error(ctx->err, "'%s' is not a valid secret id: 1 to 64 of a-z, 0-9, '.', '_', '-', "
-		          "starting with a letter or digit, without '..'", id);
+		          "starting with a letter or digit, without '..'", said);
 	return AZ_EXIT_INVALID;
 }
 
@@ -306,9 +308,10 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 		kind = stored ? had.kind : needed;
 	/* Another kind under the id a connector names: its next check would fail, far from here. */
 	if (*users && kind != needed) {
-		msg_error(ctx->err, "connector %s needs a %s as '%s': a %s stored there would break %s; give "
-		          "another id", users, store_kind_name(needed), id, store_kind_name(kind),
-		          strchr(users, ',') ? "them" : "it");
+		bool many = strchr(users, ',') != NULL;
+		msg_error(ctx->err, "connector%s %s need%s a %s as '%s': a %s stored there would break %s; give "
+		          "another id", many ? "s" : "", users, many ? "" : "s", store_kind_name(needed), id,
+		          store_kind_name(kind), many ? "them" : "it");
 		store_close(s);
 		return AZ_EXIT_INVALID;
 	}

@@ -21,6 +21,7 @@
 #include "ident.h"
 #include "nearest.h"
 #include "paths.h"
+#include "msg.h"
 #include "store_perm.h"
 #include "strlist.h"
 #include "utf8.h"
@@ -274,8 +275,8 @@ static char *connector_file_list(const cJSON *v, const char *name, const char *k
 
 		i++;
 		if (!cJSON_IsString(item) || strchr(item->valuestring, ',')) {
-			snprintf(msg, msglen, "%s: key '%s': item %d: expected a string without ','", name,
-			         key, i);
+			snprintf(msg, msglen, "%s: key '%s': item %d: %s", name, key, i, cJSON_IsString(item)
+			         ? "a ',' inside: give each value as its own item" : "expected a string (in quotes)");
 			free(list);
 			return NULL;
 		}
@@ -664,7 +665,8 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 
 	*out = NULL;
 	if (!ident_check_identifier(id, "identifier", why, sizeof(why))) {
-		snprintf(msg, msglen, "'%s' is not a connector identifier: %s", id, why);
+		char cut[MSG_CUT_MAX];
+		snprintf(msg, msglen, "'%s' is not a connector identifier: %s", msg_cut(id, cut, sizeof(cut)), why);
 		return CONNECTOR_FILE_BAD;
 	}
 	path = connector_file_path(dir, id);

@@ -139,3 +139,17 @@ int msg_confirm(const char *question)
 	fclose(tty);
 	return yes;
 }
+
+const char *msg_cut(const char *word, char *buf, size_t buflen)
+{
+	size_t n = strlen(word);
+
+	if (n < buflen || buflen < 8)
+		return word;
+	/* Cut where a character starts: the message stays UTF-8. */
+	n = buflen - 4;
+	while (n > 0 && ((unsigned char)word[n] & 0xC0) == 0x80)
+		n--;
+	snprintf(buf, buflen, "%.*s...", (int)n, word);
+	return buf;
+}

@@ -2,6 +2,7 @@
 #ifndef AZ_MSG_H
 #define AZ_MSG_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define AZ_PROGRAM "azrepos-connect"
@@ -11,6 +12,10 @@ void msg_error(FILE *stream, const char *fmt, ...) __attribute__((format(printf,
 
 /* The message into msg (when given, cut at msglen); -1, for "return msg_fail(...)". */
 int msg_fail(char *msg, size_t msglen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* What a message quotes of a word given: whole, or its start and "..." when it takes more than buflen. */
+#define MSG_CUT_MAX 160
+const char *msg_cut(const char *word, char *buf, size_t buflen);
 
 /* A usage error: the message, then "Try 'azrepos-connect --help'." Returns AZ_EXIT_USAGE. */
 int msg_usage(FILE *stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -209,7 +209,9 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 		bool blank = first == ' ' || first == '\t' || last == ' ' || last == '\t';
 		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key%s",
 		              blank ? " (it begins or ends with a space or tab, taken as part of it: only a final "
-		                      "line break is left out)" : "");
+		                      "line break is left out)"
+		                    : ": check it with 'ssh-keygen -y -f KEYFILE', which prints the public key when it "
+		                      "is right");
 	}
 	else if (rc != 0) {
 		newconn_key_advice(s->wizard, msg, sizeof(msg));
@@ -222,19 +224,20 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 }
 
 /*
- * A stored secret named for a field must be of a kind that fits: a key for the key, text for the rest.
+ * A stored secret named for a field must be of its kind: a password is no token, a token no key's
+ * passphrase ('secret set' refuses to change a kind a connector needs, the same rule).
  * program: the command line for the advice; NULL in the wizard, where F4 lists the secrets.
  */
 static bool newconn_kind_fits(const struct store *store, enum field_id id, const char *sid,
                               const char *program, char *msg, size_t msglen)
 {
 	struct store_info info;
-	bool want_key = fields_at(id)->store_kind == STORE_KIND_SSH_PRIVATE_KEY;
+	enum store_kind want = fields_at(id)->store_kind;
 
-	if (!store_find(store, sid, &info) || (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == want_key)
+	if (!store_find(store, sid, &info) || info.kind == want)
 		return true;
 	snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (%s%s%s)",
-	         sid, store_kind_name(info.kind), store_kind_name(fields_at(id)->store_kind),
+	         sid, store_kind_name(info.kind), store_kind_name(want),
 	         program ? "see '" : "F4 lists them", program ? program : "", program ? " secret list'" : "");
 	return false;
 }
@@ -257,7 +260,7 @@ static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newco
 static const char *newconn_in_store(const struct store *store, enum field_id id, const char *sid, char *buf,
                                     size_t buflen)
 {
-	const char *near = store_cli_id_meant(store, sid, fields_at(id)->store_kind == STORE_KIND_SSH_PRIVATE_KEY);
+	const char *near = store_cli_id_meant(store, sid, (int)fields_at(id)->store_kind);
 
 	snprintf(buf, buflen, "in the store%s%s%s", near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 	return buf;

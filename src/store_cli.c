@@ -411,7 +411,12 @@ static int store_cli_value_error(int errnum, const char *from, char *msg, size_t
 {
 	switch (errnum) {
 	case EFBIG:
-		snprintf(msg, msglen, "the value is larger than 64 KiB");
+		/* A file (or stdin) is named: /dev/zero or a log given for the token file is seen for what it is. */
+		if (strncmp(from, "the ", 4) == 0)
+			snprintf(msg, msglen, "the value is larger than 64 KiB");
+		else
+			snprintf(msg, msglen, "%s is larger than 64 KiB, more than a secret can be%s", from,
+			         strcmp(from, "standard input") != 0 ? ": is it the file meant?" : "");
 		return AZ_EXIT_INVALID;
 	case ECANCELED:
 		snprintf(msg, msglen, "cancelled");
@@ -496,14 +501,14 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 	return rc;
 }
 
-const char *store_cli_id_meant(const struct store *s, const char *id, int keys)
+const char *store_cli_id_meant(const struct store *s, const char *id, int kind)
 {
 	struct store_info info;
 	struct nearest n;
 
 	nearest_start(&n, id, strlen(id));
 	for (size_t i = 0; store_info(s, i, &info); i++)
-		if (!ident_looks_like_token(info.id) && (keys < 0 || (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == keys))
+		if (!ident_looks_like_token(info.id) && (kind < 0 || (int)info.kind == kind))
 			nearest_offer(&n, info.id);
 	return nearest_found(&n);
 }

@@ -83,8 +83,8 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 
 /*
  * The stored id id perhaps meant (a typo: within two edits), never one that looks like a token;
- * keys: only SSH private keys (1), only the other kinds (0), any (-1). NULL when none is.
+ * only of kind (an enum store_kind), or of any (-1). NULL when none is.
  */
-const char *store_cli_id_meant(const struct store *s, const char *id, int keys);
+const char *store_cli_id_meant(const struct store *s, const char *id, int kind);
 
 #endif

@@ -46,8 +46,9 @@ enum store_status store_perm_open_error(int errnum, const char *path, const char
 			return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: it is not readable (mode "
 			                  "%04o): run 'chmod %s %s'", what, path, (unsigned)(st.st_mode & 07777),
 			                  strcmp(what, "key file") == 0 ? "400" : "600", path);
-		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s", what, path,
-		                  strerror(errnum));
+		/* Not even looked at: a folder above it is closed to this user (a run as another one). */
+		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s: run as the user it is for, or "
+		                  "let this one into the folders above it", what, path, strerror(errnum));
 	}
 	return store_fail(err, STORE_IO, "cannot open the %s %s: %s", what, path, strerror(errnum));
 }
@@ -239,8 +240,13 @@ enum store_status store_perm_key(int fd, const char *path, bool credential, stru
 
 	if (fstat(fd, &st) != 0)
 		return store_fail(err, STORE_IO, "cannot stat the key file %s: %s", path, strerror(errno));
+	/* A slip of the path (a folder, /dev/null, a pipe from <(...)): the operator's input, as a path not there. */
 	if (!S_ISREG(st.st_mode))
-		return store_fail(err, STORE_PERMISSIONS, "key file %s is not a regular file", path);
+		return store_fail(err, STORE_INVALID, "key file %s is %s, not a regular file: give the path of the key "
+		                  "file itself (32 to %d random bytes, mode 0400)", path,
+		                  S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a pipe"
+		                  : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a socket",
+		                  STORE_KEY_MATERIAL_MAX);
 	if ((s = store_perm_owner(&st, path, "key file", true, false, err)) != STORE_OK)
 		return s;
 	/* Root's (a Kubernetes secret, a systemd credential) may be read by a group: the pod's, the unit's. */

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 124
+plan 127
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -176,6 +176,10 @@ rm "$conns/azure_payments_eu.json"
 az show ../etc/passwd
 is "$rc" 3 "an ID that is not an identifier exits 3"
 like "$err" "'../etc/passwd' is not a connector identifier: '.' is not allowed" "the message gives the rule"
+long=$(head -c 100000 /dev/zero | tr '\0' a)
+az show "$long"
+is "$rc:$err" "3:azrepos-connect: show: '$(printf '%.156s' "$long")...' is not a connector identifier: an identifier can be at most 128 characters long (this one has 100000): shorten it" \
+	"a 100000-byte ID: exit 3, its start quoted, not the whole of it"
 
 az show
 is "$rc" 2 "show without an ID is a usage error"
@@ -328,6 +332,12 @@ chmod 777 "$conns"
 az list
 is "$rc:$(printf '%s\n' "$err" | wc -l):$out" "1:1:" "list in a folder others can write in: exit 1, one line, nothing listed"
 like "$err" "folder $conns is writable by group or others \(mode 0777\): run 'chmod go-w $conns'" "... with its chmod"
+some=$(ls "$conns" | sed -n 's/\.json$//p' | head -n 1)
+az delete "$some" --yes
+like "$rc:$err" "^1:azrepos-connect: delete: folder $conns is writable by group or others \(mode 0777\): run 'chmod go-w $conns'.*; nothing was deleted" \
+	"delete in a folder others can write in: exit 1, the chmod named, as for every other command"
+[ -n "$some" ] && [ -e "$conns/$some.json" ]
+ok $? "... and the connector file is still there"
 chmod 700 "$conns"
 # ... but one only its owner can read (a read-only mount): listed, as show reads it.
 if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then

@@ -119,15 +119,15 @@ az secret get w-token --to-file "$tap_tmp/got"
 is "$rc:$(cat "$tap_tmp/got")" "0:old-token" "the token stored before the edit is back"
 grep -q '"username":[[:space:]]*"u"' "$home/connectors/w.json"
 ok $? "and the connector file is the one before the edit"
-# A secret of another kind (a password) the edit's new token was to replace: back as it was, kind too.
+# A secret of another kind (a password) for the edit's new token: refused before anything is written.
 printf 'pw-value' >"$tap_tmp/pw"
 az secret set pw --kind password --from-file "$tap_tmp/pw"
 printf 'new-token' | env LD_PRELOAD="$shim" FAULT_CALL=renameat FAULT_NTH=1 FAULT_ERRNO=5 FAULT_NAME=.w.json.tmp. \
 	"$bin" --home "$home" --key-file "$key" edit w --non-interactive --token-secret pw --token-stdin --skip-test \
 	>"$tap_tmp/out" 2>"$tap_tmp/err"
-is "$?" 1 "an edit's token over a password, its file not written: exit 1"
+is "$?" 3 "an edit's token over a password: exit 3 (a token does not replace another kind)"
 az secret list
-like "$(cat "$tap_tmp/out")" "^pw +password " "... the password is back as a password"
+like "$(cat "$tap_tmp/out")" "^pw +password " "... the password is still a password"
 az secret get pw --to-file "$tap_tmp/got-pw"
 is "$rc:$(cat "$tap_tmp/got-pw")" "0:pw-value" "... with its value"
 # The store written but its folder not synced: in place, so the connector file follows; said,

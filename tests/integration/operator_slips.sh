@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((115 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7))
+plan $((115 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7 + 2 + 2 + 1))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -56,8 +56,15 @@ unlike "$out$err" "abcdefghijklmnop" "... without the value after its '='"
 # --accept-host-key with --skip-test would record nothing: refused, said.
 run "$bin" --home "$tap_tmp/nostore" new --non-interactive --name web --url-type repo --connection ssh \
 	--url "$AZF_SSH_URL" --ssh-key-file "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --skip-test </dev/null
-like "$rc:$err" "^3:.*accept-host-key: the connection test accepts and records the host key, and --skip-test leaves it out" \
-	"--accept-host-key with --skip-test: exit 3, said"
+is "$rc:$err" "2:azrepos-connect: new: --accept-host-key is recorded by the connection test, and --skip-test runs none: drop one of the two
+Try 'azrepos-connect new --help' for more information." "--accept-host-key with --skip-test: exit 2, said"
+run "$bin" --home "$tap_tmp/skip" --key-file "$tap_tmp/skip.key" new --non-interactive --name web --url-type repo --url "$AZF_REPO_URL" \
+	--username ci --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" --timeout 5 --skip-test </dev/null
+like "$rc:$err" "^0:.*note: --ca-file and --timeout not used: --skip-test runs no connection test" \
+	"--ca-file and --timeout with --skip-test: taken (a template's), noted as not used"
+run "$bin" --home "$tap_tmp/skip" --key-file "$tap_tmp/skip.key" new --non-interactive --name web2 --url-type repo --url "$AZF_REPO_URL" \
+	--username ci --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
+unlike "$err" "not used" "... and no such note without them"
 
 # A host key accepted by a check is kept only with what is saved: here the store
 # cannot be made (no key file, no terminal for a passphrase), so neither is.
@@ -184,6 +191,12 @@ run http --name web9 --token-secret deploy-key --skip-test </dev/null
 is "$rc" 3 "an SSH key named as the token: exit 3"
 has "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token: name one of that kind (see 'azrepos-connect --home $home --key-file $key secret list')" \
 	"the kinds are named, and the command that lists this store's secrets"
+# A password is no token either: the kinds match exactly, as 'secret set' holds them.
+printf 'pw12345678\n' >"$tap_tmp/pw"
+run az secret set old-pw --kind password --from-file "$tap_tmp/pw"
+run http --name web9 --token-secret old-pw --skip-test </dev/null
+is "$rc" 3 "a password named as the token: exit 3"
+has "$err" "token: the stored secret 'old-pw' is of kind password, not token" "the kinds are named"
 run http --name web --token-secret deploy-key --skip-test </dev/null
 has "$err" "identifier: a connector 'web' already exists in $home/connectors: choose another identifier, or change that one with 'azrepos-connect --home $home --key-file $key edit web'" \
 	"a taken identifier: the edit command of this --home and key file"
@@ -334,6 +347,9 @@ run "$bin" --home "$tap_tmp/home-pat" --key-file "$key" secret set web-pat --fro
 like "$rc:$err" "^3:.*web-pat: that is an HTTP Authorization value" "secret set of such a token: exit 3, said the same way"
 run http --name web10 --token-file "" --skip-test </dev/null
 like "$err" "token: --token-file was given an empty file name \(an unset variable\?\)" "--token-file '': said so"
+run http --name web10 --token-file /dev/zero --skip-test </dev/null
+like "$rc:$err" "^3:.*token: /dev/zero is larger than 64 KiB, more than a secret can be: is it the file meant\?" \
+	"--token-file /dev/zero: exit 3, the file named"
 run az new --non-interactive --name web11 --url-type repo --connection ssh \
 	--url "git@ssh.dev.azure.com:v3/contoso/Payments/web" --ssh-key-file "$AZF_SSH_KEY" \
 	--ssh-key-passphrase-file "$AZF_SSH_KEY_ENC_PASS_FILE" --skip-test </dev/null
@@ -346,7 +362,7 @@ run az new --non-interactive --name web11 --url-type repo --connection ssh \
 is "$rc" 3 "a key asking for millions of bcrypt rounds: exit 3"
 like "$err" "ssh-key: the key's passphrase protection asks for 61866000 bcrypt rounds .*'ssh-keygen -p -a 100 -f KEY'" \
 	"said, with how to protect it again"
-run http --name web12 --token-file "$AZF_TOKEN_FILE" --accept-host-key "$AZF_SSH_HOSTKEY_FP" --skip-test </dev/null
+run http --name web12 --token-file "$AZF_TOKEN_FILE" --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
 like "$err" "accept-host-key: only used with connection ssh" "--accept-host-key on an HTTP connector"
 run http --name web13 --url https://github.com/contoso/payments-api --token-file "$AZF_TOKEN_FILE" --skip-test </dev/null
 like "$err" "url: github.com is GitHub, not Azure DevOps" "a GitHub URL is named as one"

@@ -16,7 +16,7 @@ out="$tap_tmp/out"
 mkdir -m 700 "$out"
 # Files made by '>' here are the user's own only (else 'secret get' refuses them, as tested below).
 umask 077
-plan 72
+plan 73
 
 # az ARGS...: run with the key file, stdout to $out/stdout; rc and err set.
 az() {
@@ -28,6 +28,8 @@ digest() { sha256sum "$1" | cut -d' ' -f1; }
 
 az secret get web-pat
 like "$rc:$err" "^17:.*no secret store" "no store yet: exit 17, said so"
+az secret get "$(head -c 100000 /dev/zero | tr '\0' a)"
+like "$rc:$(printf '%s' "$err" | wc -c)" "^3:2[0-9][0-9]$" "a 100000-byte id: exit 3, in a short message (not said back whole)"
 
 # A key in PEM (several lines, a final newline) and a token without one.
 ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -C get-test -f "$tap_tmp/id_rsa" </dev/null

@@ -12,7 +12,7 @@ key="$tap_tmp/keys/store.key"
 mkdir -m 700 "$tap_tmp/keys" "$tap_tmp/out"
 export AZREPOS_CONNECT_HOME="$home"
 unset CREDENTIALS_DIRECTORY
-plan 130
+plan 135
 
 n=0
 # az ARGS... (stdin from the caller): run the program; keep every output for the sentinel scan.
@@ -38,7 +38,9 @@ sentinel=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 az secret list </dev/null
 is "$rc" 0 "no store yet: list exits 0"
-is "$out" "" "no store yet: list prints nothing"
+is "$out" "" "no store yet: list prints nothing on stdout (a script reads an empty list)"
+is "$err" "azrepos-connect: no secrets stored yet: 'azrepos-connect secret set ID' stores one (as new and edit store those they are given)" \
+	"... and says so on stderr, also without a terminal"
 
 az_in "$sentinel" --key-file "$key" secret set git-pat
 is "$rc" 0 "first set creates the store with a new key file"
@@ -135,6 +137,12 @@ printf 'v' >"$tap_tmp/v1"
 AZREPOS_CONNECT_HOME="$tap_tmp/fresh3" az --key-file "$tap_tmp/no-such-dir/k" secret set a --from-file "$tap_tmp/v1" </dev/null
 is "$rc:$err" "3:azrepos-connect: cannot create the key file $tap_tmp/no-such-dir/k: its folder does not exist (a typo?)" \
 	"a new key file in a folder that is not there: invalid input (exit 3), said"
+# A key file path that names no key file: a slip of the input (exit 3), said with what is there.
+for k in "$tap_tmp:a folder" "/dev/null:a device"; do
+	az --key-file "${k%%:*}" secret list </dev/null
+	is "$rc:$err" "3:azrepos-connect: key file ${k%%:*} is ${k#*:}, not a regular file: give the path of the key file itself (32 to 1024 random bytes, mode 0400)" \
+		"--key-file naming ${k#*:}: exit 3, said"
+done
 az --key-file "$key" secret set x --kind api-key </dev/null
 is "$rc" 2 "an unknown kind is a usage error"
 az --key-file "$key" secret set empty </dev/null
@@ -395,6 +403,15 @@ ok "$([ ! -e "$tap_tmp/keys/fresh.key" ]; echo $?)" "said before the key file wa
 fresh secret set first <"$tap_tmp/value"
 is "$rc" 0 "a good first value: stored"
 like "$err" "created the key file .*/fresh.key" "the key file made then"
+# A relative key file is named from /: the command it prints works from another folder too.
+mkdir "$tap_tmp/rel"
+cd "$tap_tmp/rel" || exit 1
+AZREPOS_CONNECT_HOME="$tap_tmp/relhome" az --key-file ./k.key secret set first --from-file "$tap_tmp/value"
+cd - >/dev/null || exit 1
+is "$rc:$err" "0:azrepos-connect: created the key file $tap_tmp/rel/k.key (32 random bytes, mode 0400): keep a copy apart from the store; without it the secrets cannot be read" \
+	"--key-file ./k.key: the key file made is named whole"
+AZREPOS_CONNECT_HOME="$tap_tmp/relhome" az --key-file "$tap_tmp/rel/k.key" secret list
+is "$rc" 0 "... and that name opens the store from another folder"
 
 install -m 600 "$golden/v1-passphrase-test.store" "$tap_tmp/golden/secrets.store"
 AZREPOS_CONNECT_HOME="$tap_tmp/golden" az secret list </dev/null

@@ -279,8 +279,8 @@ static void test_refusals(void **state)
 		{ "null-value.json", ": key 'description': expected a string" },
 		{ "wrong-type-toggle.json", ": key 'api-access': expected true or false" },
 		{ "wrong-type-list.json", ": key 'tags': expected an array of strings" },
-		{ "list-item.json", ": key 'tags': item 2: expected a string without ','" },
-		{ "list-comma.json", ": key 'tags': item 1: expected a string without ','" },
+		{ "list-item.json", ": key 'tags': item 2: expected a string (in quotes)" },
+		{ "list-comma.json", ": key 'tags': item 1: a ',' inside: give each value as its own item" },
 		{ "bad-choice.json", ": key 'connection': 'ftp' is not one of: http, ssh" },
 		{ "plain-secret.json", ": key 'token': a connector file never holds a secret; give its "
 		                       "store id as 'token-secret'" },
