@@ -33,7 +33,8 @@ static bool form_hides(const struct wizard *w, struct wizard_item it, const char
 
 /*
  * The keys of a page: Esc only where there is a page before; F2 where there is
- * something hidden, saying what it will do.
+ * something hidden, saying what it will do; a secret's own keys (F3, F4) on it,
+ * where the row has room for them.
  */
 static void form_keys(const struct wizard *w, const struct wizard_item *items, size_t n, char *out,
                       size_t outlen)
@@ -45,8 +46,16 @@ static void form_keys(const struct wizard *w, const struct wizard_item *items, s
 		const char *v = input_text(items[i].sid ? &w->sid[items[i].id] : &w->in[items[i].id]);
 		masked = *v && form_hides(w, items[i], v);
 	}
-	snprintf(out, outlen, "Tab move  Enter next  %sF1 help  %sF10 review  ^C quit", w->page > 0 ? "Esc back  " : "",
-	         !masked ? "" : w->show_secrets ? "F2 hide secrets  " : "F2 show secrets  ");
+	const struct wizard_item *it = w->focus >= 0 && (size_t)w->focus < n ? &items[w->focus] : NULL;
+	const char *own = !it || fields_at(it->id)->kind != FIELD_SECRET ? ""
+	                : it->id == FIELD_SSH_KEY && !it->sid ? "F3 new  F4 list  " : "F4 list  ";
+	for (int with = 1; with >= 0; with--) {
+		int len = snprintf(out, outlen, "Tab move  Enter next  %sF1 help  %s%sF10 review  ^C quit",
+		                   w->page > 0 ? "Esc back  " : "", with ? own : "",
+		                   !masked ? "" : w->show_secrets ? "F2 hide secrets  " : "F2 show secrets  ");
+		if (len <= COLS - 2)
+			break;
+	}
 }
 
 static int form_width(void)
@@ -536,6 +545,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 			return;
 		}
 	}
+	/* The key made with F3 goes only when asked: its public key may be in Azure DevOps already. */
+	struct secbuf *made = multiline && *w->pub_id && wizard_key_made_here(w) ? secbuf_dup(in->buf->data, in->buf->len)
+	                                                                          : NULL;
 	int changed = replace ? input_replace(in, (const char *)paste->data, paste->len, multiline)
 	                      : wizard_edit_key(in, type, ch, paste, multiline);
 
@@ -557,6 +569,14 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	else if (cut > 0)
 		snprintf(w->status, sizeof(w->status), "the spaces around the pasted text were left out");
 	secbuf_free(dedented);
+	if (made && changed == 1 &&
+	    !dialog_confirm(w, "Key made with F3", "Change the SSH key made with F3? It is lost then: if its public "
+	                    "key is in Azure DevOps already, remove it there.")) {
+		input_set(in, (const char *)made->data, made->len);
+		changed = 0;
+		snprintf(w->status, sizeof(w->status), "the SSH key made with F3 is kept as it was");
+	}
+	secbuf_free(made);
 	if (changed == 1)
 		wizard_changed(w, it.id);
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */

@@ -220,5 +220,9 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 		w->scroll--;
 	} else if (code && ch == KEY_NPAGE && w->below) {
 		w->scroll = w->page_next > w->scroll ? w->page_next : w->scroll + 1;
+	} else if (!(code && (ch == KEY_RESIZE || ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE))) {
+		/* Said, not ignored (F1, a letter typed for a field): the keys this page takes. */
+		snprintf(w->status, sizeof(w->status), "not a key of the review: Enter runs the test and saves, "
+		         "1-%d edit a page (F1 there helps with each field), Esc goes back", FIELD_PAGE_COUNT);
 	}
 }

@@ -218,7 +218,7 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 		if (!f->required || *sid || wizard_api_shared(w, id))
 			return true;
 		snprintf(msg, msglen, id == FIELD_SSH_KEY
-		         ? "required: the path of the private key file (e.g. /root/.ssh/id_rsa), or paste the "
+		         ? "required: the path of the private key file (e.g. ~/.ssh/id_rsa), or paste the "
 		           "key, or F3 makes one; or the store id of a key already stored (F4)"
 		         : "required: paste the token here (it is kept encrypted), or give the store id of a "
 		           "secret already stored");
@@ -477,10 +477,18 @@ void wizard_key_refresh(struct wizard *w)
 	if (!pass && *input_text(&w->sid[FIELD_SSH_KEY_PASSPHRASE]) && rc == -2) {
 		w->key_msg[0] = '\0';
 	} else if (rc == -2) {
+		char word[CLI_WORD_MAX], path[WIZARD_TEXT_MAX + 64];
+		/* The key's file named (one shown: a path typed; "~/" as a quoted word would not take it), else a place for it. */
+		const char *file = wizard_key_file(w, FIELD_SSH_KEY) && wizard_key_path_shown(w, FIELD_SSH_KEY) &&
+		                   wizard_home_path(input_text(&w->in[FIELD_SSH_KEY]), path, sizeof(path))
+		                   ? cli_word(path, word, sizeof(word)) : "KEYFILE";
 		w->key_msg_pass = true;
-		snprintf(w->key_msg, sizeof(w->key_msg), pass
-		         ? "this passphrase does not open the key"
-		         : "the key needs its passphrase: paste or type it here");
+		if (pass)
+			snprintf(w->key_msg, sizeof(w->key_msg), "this passphrase does not open the key: type it again "
+			         "(F2 shows it), or check it with 'ssh-keygen -y -f %s', which prints the public key when "
+			         "it is right", file);
+		else
+			snprintf(w->key_msg, sizeof(w->key_msg), "the key needs its passphrase: paste or type it here");
 	}
 	newconn_key_advice(true, w->key_msg, sizeof(w->key_msg));
 	secbuf_free(pass);
@@ -489,10 +497,24 @@ void wizard_key_refresh(struct wizard *w)
 
 void wizard_goto(struct wizard *w, int page)
 {
-	if (w->page < FIELD_PAGE_COUNT)
+	struct wizard_item items[FIELD_COUNT * 2];
+	size_t n;
+
+	if (w->page < FIELD_PAGE_COUNT) {
 		wizard_draft_save(w);
+		n = wizard_items(w, w->page, items);
+		if (w->focus >= 0 && (size_t)w->focus < n) {
+			w->left[w->page] = items[w->focus];
+			w->left_set[w->page] = true;
+		}
+	}
 	w->page = page;
 	w->focus = 0;
+	/* Back on a page: at the field it was left at (Esc from the next one), while that one applies. */
+	n = page < FIELD_PAGE_COUNT && w->left_set[page] ? wizard_items(w, page, items) : 0;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].id == w->left[page].id && items[i].sid == w->left[page].sid)
+			w->focus = (int)i;
 	w->scroll = 0;
 	w->show_secrets = false; /* shown on one page for a look, masked again on the next */
 	w->refusing = REFUSING_NONE;
@@ -621,23 +643,77 @@ static const char *wizard_wrap_line(const char *text, int width, size_t *cut)
 	return text;
 }
 
-/*
- * The next row of text in width columns: its length in *cut, drawn from column *col. A line
- * that starts with spaces (a command under its lead) keeps them as the indent of its rows
- * after the first; *lead carries that from row to row (-1 at a line's start).
- */
-static const char *wizard_wrap_row(const char *text, int width, int *lead, int *col, size_t *cut)
+/* Where wizard_wrap is, row after row. */
+struct wizard_wrap_at {
+	int lead;     /* the indent of the line's rows after its first; -1 at a line's start */
+	int col;      /* the row's first column */
+	bool command; /* the line is a command (indented, under a line that ends in ':') */
+	bool quoted;  /* the command is inside '...' at the row's start */
+	bool cont;    /* the row is to end in " \" */
+	char last;    /* the last character of the line before */
+};
+
+/* Is the command inside '...' after its n bytes from text, when it was at text (quoted)? */
+static bool wizard_wrap_quoted(const char *text, size_t n, bool quoted)
 {
-	if (*lead < 0) {
-		size_t n = strspn(text, " ");
-		*lead = n < (size_t)width / 2 ? (int)n : 0;
-		*col = 0;
-	} else {
-		*col = *lead;
+	for (size_t i = 0; i < n; i++)
+		quoted ^= text[i] == '\'';
+	return quoted;
+}
+
+/*
+ * Where a command's row is cut (room: where the text would cut it, leaving two columns): at its
+ * last space outside '...', so that the row, ending in " \", and the rows after it are one
+ * command to a shell that reads them copied whole. 0 when there is no such space.
+ */
+static size_t wizard_wrap_command_cut(const char *text, size_t room, bool quoted)
+{
+	size_t best = 0;
+
+	for (size_t i = 0; i <= room && text[i]; i++) {
+		if (text[i] == ' ' && !quoted)
+			best = i;
+		quoted ^= text[i] == '\'';
 	}
-	const char *next = wizard_wrap_line(text, width - *col, cut);
-	if (text[*cut] == '\n' || !text[*cut])
-		*lead = -1;
+	return best;
+}
+
+/*
+ * The next row of text in width columns: its length in *cut. A line that starts with spaces
+ * keeps them as the indent of its rows after the first. One under a line ending in ':' is a
+ * command to copy: it is cut at spaces outside quotes, each row but its last ending in " \".
+ */
+static const char *wizard_wrap_row(const char *text, int width, struct wizard_wrap_at *at, size_t *cut)
+{
+	if (at->lead < 0) {
+		size_t n = strspn(text, " ");
+		at->lead = n < (size_t)width / 2 ? (int)n : 0;
+		at->col = 0;
+		at->command = at->lead > 0 && at->last == ':';
+		at->quoted = false;
+	} else {
+		at->col = at->lead;
+	}
+	const char *next = wizard_wrap_line(text, width - at->col, cut);
+	at->cont = false;
+	if (at->command && text[*cut] != '\n' && text[*cut] && width - at->col > 2) {
+		size_t room;
+		wizard_wrap_line(text, width - at->col - 2, &room);
+		size_t sp = wizard_wrap_command_cut(text, room, at->quoted);
+		if (sp > (size_t)at->lead) {
+			*cut = sp;
+			next = text + sp;
+			while (*next == ' ')
+				next++;
+			at->cont = true;
+		}
+	}
+	if (at->command)
+		at->quoted = wizard_wrap_quoted(text, (size_t)(next - text), at->quoted);
+	if (text[*cut] == '\n' || !text[*cut]) {
+		at->lead = -1;
+		at->last = *cut > 0 ? text[*cut - 1] : '\0';
+	}
 	return next;
 }
 
@@ -654,12 +730,15 @@ void wizard_input_marks(int y, int x, int width, const struct input *in, int cur
 
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)
 {
-	int rows = 0, end = x + width, lead = -1, col;
+	int rows = 0, end = x + width;
+	struct wizard_wrap_at at = { .lead = -1 };
 
 	attron(attr);
 	for (size_t cut; *text && rows < max_rows; rows++) {
-		const char *next = wizard_wrap_row(text, width, &lead, &col, &cut);
-		mvaddnstr(y + rows, x + col, text, (int)cut);
+		const char *next = wizard_wrap_row(text, width, &at, &cut);
+		mvaddnstr(y + rows, x + at.col, text, (int)cut);
+		if (at.cont)
+			addstr(" \\");
 		/* Where the row's text ends (a full row moves the cursor on to the next). */
 		end = getcury(stdscr) == y + rows ? getcurx(stdscr) : x + width;
 		text = next;
@@ -673,10 +752,11 @@ int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t 
 
 int wizard_wrap_rows(int width, int max_rows, const char *text)
 {
-	int rows = 0, lead = -1, col;
+	int rows = 0;
+	struct wizard_wrap_at at = { .lead = -1 };
 
 	for (size_t cut; *text && rows < max_rows; rows++)
-		text = wizard_wrap_row(text, width, &lead, &col, &cut);
+		text = wizard_wrap_row(text, width, &at, &cut);
 	return rows;
 }
 
@@ -837,6 +917,8 @@ static void wizard_cancel(struct wizard *w)
 	char question[320];
 	snprintf(question, sizeof(question), "%s%s", !wizard_draft_kept(w)
 	         ? "Quit without saving the connector? The changes typed are lost."
+	         : !wizard_draft_has_values(w)
+	         ? "Quit without saving the connector? What was typed is lost: a secret is never kept in the draft."
 	         : w->start->editing
 	         ? "Quit without saving the changes? What you typed, except secrets, stays in the draft "
 	           "for the next edit of this connector."

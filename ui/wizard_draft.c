@@ -136,6 +136,72 @@ static struct connector_draft_at wizard_draft_where(const struct wizard *w)
 	return at;
 }
 
+/* Has field id of c a value, other than its default? */
+static bool wizard_draft_set(const struct connector *c, int id)
+{
+	return connector_get(c, id) && !(fields_at(id)->def && connector_is(c, id, fields_at(id)->def));
+}
+
+/*
+ * The values a draft keeps: this run's, without anything a secret may hide in (a URL holding
+ * credentials, a store id against the rules, any value holding what looks like a token).
+ */
+static struct connector *wizard_draft_values(const struct wizard *w)
+{
+	struct connector *d = connector_dup(w->c);
+	char msg[FIELD_MSG_MAX];
+
+	for (int id = 0; d && id < FIELD_COUNT; id++) {
+		const char *v = connector_get(d, id);
+		if (v && (wizard_url_credentials(id, v) || ident_looks_like_token(v) ||
+		          validate_looks_like_key_text(v) ||
+		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
+			connector_put(d, id, NULL);
+	}
+	return d;
+}
+
+/* A key given by its file: the path a draft keeps (the key is read again from it), or NULL. */
+static const char *wizard_draft_key_file(struct wizard *w)
+{
+	char key_path[WIZARD_TEXT_MAX + 64];
+	struct stat st;
+
+	if (!fields_applies(w->c, FIELD_SSH_KEY) || !wizard_key_file(w, FIELD_SSH_KEY))
+		return NULL;
+	const char *key_file = input_text(&w->in[FIELD_SSH_KEY]);
+	/* Only a path that names a file: a line that names none may be a secret pasted there. */
+	if (ident_looks_like_token(key_file) || !wizard_home_path(key_file, key_path, sizeof(key_path)) ||
+	    stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	return key_file;
+}
+
+/*
+ * Would a draft of values d hold nothing to come back to: an edit's values as saved, a new
+ * connector's defaults only (what was typed was a secret, never kept, or looked like one)?
+ */
+static bool wizard_draft_empty(const struct wizard *w, const struct connector *d, const char *key_file)
+{
+	if (key_file || *w->pub_id || *w->ca_file)
+		return false;
+	if (w->start->editing)
+		return connector_file_same(w->start->base, d);
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (wizard_draft_set(d, id))
+			return false;
+	return true;
+}
+
+bool wizard_draft_has_values(struct wizard *w)
+{
+	struct connector *d = wizard_draft_values(w);
+	bool any = d && !wizard_draft_empty(w, d, wizard_draft_key_file(w));
+
+	connector_free(d);
+	return any;
+}
+
 bool wizard_draft_save(struct wizard *w)
 {
 	const struct az_paths *p = &w->ctx->paths;
@@ -149,31 +215,8 @@ bool wizard_draft_save(struct wizard *w)
 	if (!w->undrafted && !moved && wizard_draft_ours(w, NULL))
 		return true;
 	w->undrafted = false;
-	/*
-	 * Nothing a secret may hide in: a URL holding credentials, a store id against the rules, any
-	 * value holding what looks like a token.
-	 */
-	struct connector *d = connector_dup(w->c);
-	char msg[FIELD_MSG_MAX];
-	for (int id = 0; d && id < FIELD_COUNT; id++) {
-		const char *v = connector_get(d, id);
-		if (v && (wizard_url_credentials(id, v) || ident_looks_like_token(v) ||
-		          validate_looks_like_key_text(v) ||
-		          (fields_at(id)->kind == FIELD_SECRET && !ident_check_secret_id(v, msg, sizeof(msg)))))
-			connector_put(d, id, NULL);
-	}
-	/* A key given by its file: the path comes back with the draft (the key is read again from it). */
-	const char *key_file = NULL;
-	if (fields_applies(w->c, FIELD_SSH_KEY) && wizard_key_file(w, FIELD_SSH_KEY)) {
-		char key_path[WIZARD_TEXT_MAX + 64];
-		struct stat st;
-
-		key_file = input_text(&w->in[FIELD_SSH_KEY]);
-		/* Only a path that names a file: a line that names none may be a secret pasted there. */
-		if (ident_looks_like_token(key_file) || !wizard_home_path(key_file, key_path, sizeof(key_path)) ||
-		    stat(key_path, &st) != 0 || !S_ISREG(st.st_mode))
-			key_file = NULL;
-	}
+	struct connector *d = wizard_draft_values(w);
+	const char *key_file = wizard_draft_key_file(w);
 	/* An edit's draft names the connector it changes: offered again only on that one. */
 	char sum[CONNECTOR_FILE_SUM_LEN + 1];
 	struct connector_draft x = {
@@ -185,9 +228,8 @@ bool wizard_draft_save(struct wizard *w)
 		.at = at,
 	};
 	text = d && (!w->start->base || x.base) ? connector_file_draft_text(d, &x) : NULL;
-	/* An edit whose only change is a secret (never in a draft) has nothing to keep; a CA file given is kept. */
-	bool nothing = w->start->editing && !key_file && !*w->pub_id && !*w->ca_file && d &&
-	               connector_file_same(w->start->base, d);
+	/* Only a secret typed (never in a draft): nothing to keep, nor to offer the next run. */
+	bool nothing = d && wizard_draft_empty(w, d, key_file);
 	connector_free(d);
 	bool kept = false;
 	if (nothing)
@@ -256,12 +298,6 @@ static void wizard_draft_resume_quit(struct wizard *w)
 	w->rc = AZ_EXIT_CANCELLED;
 	snprintf(w->done, sizeof(w->done), "cancelled: nothing was saved; the draft stays in %s for the next %s",
 	         w->draft, w->start->editing ? "edit of this connector" : "run");
-}
-
-/* Has field id of c a value, other than its default? */
-static bool wizard_draft_set(const struct connector *c, int id)
-{
-	return connector_get(c, id) && !(fields_at(id)->def && connector_is(c, id, fields_at(id)->def));
 }
 
 /*

@@ -74,6 +74,8 @@ struct wizard {
 	char pub_id[384];               /* a key made here: its public key's "SHA256:... comment", or "" */
 	int page;                       /* enum field_page or enum wizard_page */
 	int focus, scroll;              /* form pages: the focused item; the first row shown */
+	struct wizard_item left[FIELD_PAGE_COUNT]; /* the item each form page was left at, to come back to */
+	bool left_set[FIELD_PAGE_COUNT];
 	bool below;                     /* the review: more lines below the screen */
 	int page_next, page_prev;       /* the review: where PgDn and PgUp scroll to (lines, by rows) */
 	struct fields_env env;
@@ -226,6 +228,9 @@ bool wizard_rebase(struct wizard *w, char *both, size_t bothlen);
 
 /* Does this run keep a draft (not a dry run, nor one another run's draft is in the way of)? */
 bool wizard_draft_kept(const struct wizard *w);
+
+/* Has it values to keep in one: more than secrets (never kept), an edit's saved values, defaults? */
+bool wizard_draft_has_values(struct wizard *w);
 
 /* Remove the draft, if it is still the one this run wrote or took up (saved, or nothing to keep). */
 void wizard_draft_drop(struct wizard *w);

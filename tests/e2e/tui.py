@@ -400,11 +400,13 @@ class Tui:
         return self.line(r)[31:].rstrip() if r >= 0 else None
 
     def shows(self, label, text):
-        """Is the field showing text: whole, or (not being edited) its start cut with '…'."""
+        """Is the field showing text: whole, or (not being edited) its start cut with '…', or (in
+        focus, the cursor at its end) its end after '…'."""
         v = self.value(label)
         if v is None:
             return False
-        return v == text or (v.endswith("\u2026") and len(v) > 1 and text.startswith(v[:-1]))
+        return v == text or (v.endswith("\u2026") and len(v) > 1 and text.startswith(v[:-1])) or \
+            (v.startswith("\u2026") and len(v) > 1 and text.endswith(v[1:]))
 
     def message(self, label):
         """The message rows under a field (column 31 on, label column empty; one too long for

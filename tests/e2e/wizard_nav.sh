@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
 token = open(azf["AZF_TOKEN_FILE"]).read()
-tap = Tap(94)
+tap = Tap(95)
 
 # The wizard inside a shell that saves the terminal's settings before and after it.
 WRAP = ('stty -g >"$W/before"; "$0" "$@"; echo $? >"$W/rc"; stty -g >"$W/after"; '
@@ -70,11 +70,12 @@ try:
     t.wait_gone("Any key closes.")
     t.send(PGDN)
     t.wait_for("URL type *")
-    tap.ok(t.shows("URL", azf["AZF_REPO_URL"]) and "(•) Repository" in t.value("URL type"),
-           "PgDn to Details again: URL and URL type kept")
+    tap.ok(t.shows("URL", azf["AZF_REPO_URL"]) and "(•) Repository" in t.value("URL type") and
+           t.focused_label() == "URL *", "PgDn to Details again: URL and URL type kept, the URL in focus "
+           "(where the page was left)")
+    t.focus("Connection type")
     tap.ok(t.value("URL").endswith("\u2026") and len(azf["AZF_REPO_URL"]) > 47,
            "a URL too long for its cell shows its start and '…' when not edited")
-    t.focus("Connection type")
     t.type("ssh or git ")
     tap.ok("(•) HTTP" in t.value("Connection type") and
            t.has("not typed: Connection type is a choice: Space or Left/Right changes it"),
@@ -107,6 +108,10 @@ try:
     tap.ok(t.has("Nav Test") and t.has("a description"), "F10 goes to the review, which lists the values")
     tap.ok(re.search(r"Tags +\(not set\)", t.screen_text()) is not None,
            "... an empty field as 'show' says it: '(not set)'")
+    t.send(F1)
+    t.wait_for("not a key of the review")
+    tap.ok(t.has("Check the values") and "Enterrunsthetestandsaves,1-4editapage" in "".join(t.screen_text().split()),
+           "F1 on the review: not ignored without a word, the page's keys named")
     t.send("2")
     t.wait_for("URL type *")
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "2 on the review edits the Details page")

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(68)
+tap = Tap(69)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -316,7 +316,17 @@ with Tui(base + ["new"], tap=tap) as t:
     t.wait_gone("New SSH key")
     made = os.path.exists(pub)
     t.focus("SSH private key")
+    # A stray key on the masked key asks first: its public key may be in Azure DevOps already.
+    t.send(BACKSPACE)
+    t.wait_for("Change the SSH key made with F3?")
+    t.send("n")
+    t.wait_for("the SSH key made with F3 is kept as it was")
+    tap.ok(os.path.exists(pub) and not t.has("Change the SSH key"),
+           "a Backspace on the key made with F3, declined: the key and its .pub stay")
     t.send(CTRL_U)
+    t.wait_for("Change the SSH key made with F3?")
+    t.send("y")
+    t.wait_gone("Change the SSH key made with F3?")
     t.type(azf["AZF_SSH_KEY"])
     t.send(TAB)
     t.settle()

@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(75)
+tap = Tap(77)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -293,6 +293,8 @@ with Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"
     # A key that needs its passphrase: the passphrase field says so and gets the focus, never
     # the key's field (a file name, shown in clear, where a passphrase would be seen).
     t.focus("SSH private key")
+    tap.ok("F1 help  F3 new  F4 list  F10 review" in t.lines()[-1] and "F3" not in t.lines()[0],
+           "on the key, the key line names its own keys: F3 makes one, F4 picks a stored one")
     t.send(CTRL_U)
     t.type(azf["AZF_SSH_KEY_ENC"])
     t.send(F10)
@@ -306,6 +308,8 @@ with Tui(base + ["new", "--dry-run", "--connection", "ssh", "--url-type", "repo"
     t.send(TAB)
     t.wait_for("does not open the key")
     tap.ok("does not open the key" in (t.message("SSH key passphrase") or ""), "a wrong one: said there too")
+    tap.ok(("ssh-keygen -y -f %s'" % azf["AZF_SSH_KEY_ENC"]) in " ".join((t.message("SSH key passphrase") or "").split()),
+           "... with the command that checks it on that key's file")
     # Another wrong one typed over it: said at a pause in typing too, not only once the field is left.
     t.focus("SSH key passphrase")
     t.send(CTRL_U)
