@@ -150,6 +150,11 @@ const char *msg_cut(const char *word, char *buf, size_t buflen)
 	n = buflen - 4;
 	while (n > 0 && ((unsigned char)word[n] & 0xC0) == 0x80)
 		n--;
+	/* ... and before a token it would cut: too short then for msg_error to see it and withhold it. */
+	size_t len;
+	for (const char *run = word; (run = ident_token_run(run, &len)) != NULL && (size_t)(run - word) < n; run += len)
+		if ((size_t)(run - word) + len > n)
+			n = (size_t)(run - word);
 	snprintf(buf, buflen, "%.*s...", (int)n, word);
 	return buf;
 }

@@ -207,11 +207,16 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 		/* A space an editor or echo left at an end is taken as part of it: said, as it is unseen. */
 		unsigned char first = pass->data[0], last = pass->data[pass->len - 1];
 		bool blank = first == ' ' || first == '\t' || last == ' ' || last == '\t';
-		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key%s",
+		/* The key's file named when it was read from one (--ssh-key-file). */
+		const char *from = s->from[FIELD_SSH_KEY];
+		char word[CLI_WORD_MAX];
+		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key%s%s%s",
 		              blank ? " (it begins or ends with a space or tab, taken as part of it: only a final "
 		                      "line break is left out)"
-		                    : ": check it with 'ssh-keygen -y -f KEYFILE', which prints the public key when it "
-		                      "is right");
+		                    : ": check it with 'ssh-keygen -y -f ",
+		              blank ? "" : from && strcmp(from, "standard input") != 0 ? cli_word(from, word, sizeof(word))
+		                                                                      : "KEYFILE",
+		              blank ? "" : "', which prints the public key when it is right");
 	}
 	else if (rc != 0) {
 		newconn_key_advice(s->wizard, msg, sizeof(msg));
@@ -225,20 +230,31 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 
 /*
  * A stored secret named for a field must be of its kind: a password is no token, a token no key's
- * passphrase ('secret set' refuses to change a kind a connector needs, the same rule).
- * program: the command line for the advice; NULL in the wizard, where F4 lists the secrets.
+ * passphrase ('secret set' refuses to change a kind a connector needs, the same rule). One the
+ * saved connector names already (an older version took any text for text) only has to be text
+ * for text: its edit is not refused for a field it does not change.
+ * base: the connector as saved (an edit's), or NULL. program: the command line for the advice;
+ * NULL in the wizard, where F4 lists the secrets.
  */
-static bool newconn_kind_fits(const struct store *store, enum field_id id, const char *sid,
-                              const char *program, char *msg, size_t msglen)
+static bool newconn_kind_fits(const struct store *store, const struct connector *base, enum field_id id,
+                              const char *sid, const char *program, char *msg, size_t msglen)
 {
 	struct store_info info;
 	enum store_kind want = fields_at(id)->store_kind;
+	bool had = base && connector_is(base, id, sid);
+	char kind[64];
 
-	if (!store_find(store, sid, &info) || info.kind == want)
+	if (!store_find(store, sid, &info) || info.kind == want ||
+	    (had && (info.kind == STORE_KIND_SSH_PRIVATE_KEY) == (want == STORE_KIND_SSH_PRIVATE_KEY)))
 		return true;
-	snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (%s%s%s)",
-	         sid, store_kind_name(info.kind), store_kind_name(want),
-	         program ? "see '" : "F4 lists them", program ? program : "", program ? " secret list'" : "");
+	if (program)
+		snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (see '%s "
+		         "secret list'), or store the value as one ('%s secret set NEWID%s')", sid,
+		         store_kind_name(info.kind), store_kind_name(want), program, program,
+		         store_cli_kind_flag(want, kind, sizeof(kind)));
+	else
+		snprintf(msg, msglen, "the stored secret '%s' is of kind %s, not %s: name one of that kind (F4 lists "
+		         "them), or give the value here", sid, store_kind_name(info.kind), store_kind_name(want));
 	return false;
 }
 
@@ -406,7 +422,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			newconn_clash(ctx, *store, s, id, sid, e);
 		/* An edit's new value replaces its id's, never a secret of another kind (a key by a token). */
 		else if (s->fresh[id] && found && s->replace && !same &&
-		         !newconn_kind_fits(*store, id, sid, NULL, msg, sizeof(msg)))
+		         !newconn_kind_fits(*store, NULL, id, sid, NULL, msg, sizeof(msg)))
 			newconn_error(e, fields_at(id)->key, "the stored secret '%s' is %s, and a new %s does not replace "
 			              "it: give this one another store id%s%s%s", sid, store_kind_name(info.kind),
 			              store_kind_name(fields_at(id)->store_kind), s->wizard ? "" : " (--",
@@ -415,7 +431,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			newconn_missing_secret(ctx, s, e, id, sid, newconn_in_store(*store, id, sid, msg, sizeof(msg)),
 			                       "paste the value on the Credentials page, or pick a stored secret there with F4");
 		else if (!s->fresh[id] && st == STORE_OK &&
-		         !newconn_kind_fits(*store, id, sid,
+		         !newconn_kind_fits(*store, s->base, id, sid,
 		                            s->wizard ? NULL : cli_program(ctx, true, prog, sizeof(prog)),
 		                            msg, sizeof(msg)))
 			newconn_error(e, fields_at(id)->key, "%s", msg);

@@ -406,13 +406,16 @@ int store_cli_open(struct cli_ctx *ctx, enum store_cli_mode mode, struct store *
 	return AZ_EXIT_OK;
 }
 
-/* A value not read (errnum of the read), from where the message names: msg and the exit code. */
-static int store_cli_value_error(int errnum, const char *from, char *msg, size_t msglen)
+/*
+ * A value not read (errnum of the read), from where the message names (typed: at the terminal,
+ * else a file or standard input): msg and the exit code.
+ */
+static int store_cli_value_error(int errnum, const char *from, bool typed, char *msg, size_t msglen)
 {
 	switch (errnum) {
 	case EFBIG:
 		/* A file (or stdin) is named: /dev/zero or a log given for the token file is seen for what it is. */
-		if (strncmp(from, "the ", 4) == 0)
+		if (typed)
 			snprintf(msg, msglen, "the value is larger than 64 KiB");
 		else
 			snprintf(msg, msglen, "%s is larger than 64 KiB, more than a secret can be%s", from,
@@ -438,8 +441,8 @@ int store_cli_value_readable(const char *path, char *msg, size_t msglen)
 	struct stat st;
 
 	if (stat(path, &st) != 0 || access(path, R_OK) != 0)
-		return store_cli_value_error(errno, path, msg, msglen);
-	return S_ISDIR(st.st_mode) ? store_cli_value_error(EISDIR, path, msg, msglen) : AZ_EXIT_OK;
+		return store_cli_value_error(errno, path, false, msg, msglen);
+	return S_ISDIR(st.st_mode) ? store_cli_value_error(EISDIR, path, false, msg, msglen) : AZ_EXIT_OK;
 }
 
 /*
@@ -473,7 +476,7 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 		if (*value && path && !text)
 			store_cli_note_key_mode(ctx, path, *value);
 		return *value ? AZ_EXIT_OK
-		              : store_cli_value_error(errno, path ? path : "standard input", msg, msglen);
+		              : store_cli_value_error(errno, path ? path : "standard input", false, msg, msglen);
 	}
 	if (!text) {
 		snprintf(msg, msglen, "an SSH private key is read from %s or standard input, not typed",
@@ -482,13 +485,13 @@ int store_cli_read_value(const struct cli_ctx *ctx, enum store_kind kind, const 
 	}
 	*value = store_cli_ask(ctx, prompt, max);
 	if (!*value)
-		return store_cli_value_error(errno, "the value from the terminal", msg, msglen);
+		return store_cli_value_error(errno, "the value from the terminal", true, msg, msglen);
 	if (kind == STORE_KIND_TOKEN)
 		return AZ_EXIT_OK;
 	/* Passwords and passphrases are typed blind: once more to catch a typo. */
 	again = store_cli_ask(ctx, "Repeat the value: ", max);
 	if (!again) {
-		rc = store_cli_value_error(errno, "the repeated value from the terminal", msg, msglen);
+		rc = store_cli_value_error(errno, "the repeated value from the terminal", true, msg, msglen);
 	} else if (!secbuf_equal(*value, again)) {
 		snprintf(msg, msglen, "the values do not match");
 		rc = AZ_EXIT_INVALID;

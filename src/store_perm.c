@@ -47,8 +47,10 @@ enum store_status store_perm_open_error(int errnum, const char *path, const char
 			                  "%04o): run 'chmod %s %s'", what, path, (unsigned)(st.st_mode & 07777),
 			                  strcmp(what, "key file") == 0 ? "400" : "600", path);
 		/* Not even looked at: a folder above it is closed to this user (a run as another one). */
-		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s: run as the user it is for, or "
-		                  "let this one into the folders above it", what, path, strerror(errnum));
+		if (!stated && errnum == EACCES)
+			return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s: run as the user it is "
+			                  "for, or let this one into the folders above it", what, path, strerror(errnum));
+		return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s", what, path, strerror(errnum));
 	}
 	return store_fail(err, STORE_IO, "cannot open the %s %s: %s", what, path, strerror(errnum));
 }

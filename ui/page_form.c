@@ -546,8 +546,13 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		}
 	}
 	/* The key made with F3 goes only when asked: its public key may be in Azure DevOps already. */
-	struct secbuf *made = multiline && *w->pub_id && wizard_key_made_here(w) ? secbuf_dup(in->buf->data, in->buf->len)
-	                                                                          : NULL;
+	bool ask = multiline && *w->pub_id && wizard_key_made_here(w);
+	struct secbuf *made = ask ? secbuf_dup(in->buf->data, in->buf->len) : NULL;
+	if (ask && !made) {
+		snprintf(w->status, sizeof(w->status), "out of memory: the SSH key made with F3 is kept as it was");
+		secbuf_free(dedented);
+		return;
+	}
 	int changed = replace ? input_replace(in, (const char *)paste->data, paste->len, multiline)
 	                      : wizard_edit_key(in, type, ch, paste, multiline);
 

@@ -653,29 +653,25 @@ struct wizard_wrap_at {
 	char last;    /* the last character of the line before */
 };
 
-/* Is the command inside '...' after its n bytes from text, when it was at text (quoted)? */
-static bool wizard_wrap_quoted(const char *text, size_t n, bool quoted)
-{
-	for (size_t i = 0; i < n; i++)
-		quoted ^= text[i] == '\'';
-	return quoted;
-}
-
 /*
- * Where a command's row is cut (room: where the text would cut it, leaving two columns): at its
- * last space outside '...', so that the row, ending in " \", and the rows after it are one
- * command to a shell that reads them copied whole. 0 when there is no such space.
+ * A command's first n bytes read as a shell reads them (cli_word quotes with '...', and an
+ * embedded quote as '\''): is it inside '...' after them, when it was at text (quoted)? Its
+ * last space outside quotes at or before n, in *space (0: none).
  */
-static size_t wizard_wrap_command_cut(const char *text, size_t room, bool quoted)
+static bool wizard_wrap_scan(const char *text, size_t n, bool quoted, size_t *space)
 {
-	size_t best = 0;
-
-	for (size_t i = 0; i <= room && text[i]; i++) {
+	*space = 0;
+	for (size_t i = 0; i <= n && text[i]; i++) {
 		if (text[i] == ' ' && !quoted)
-			best = i;
-		quoted ^= text[i] == '\'';
+			*space = i;
+		if (i == n)
+			break;
+		if (text[i] == '\\' && !quoted && text[i + 1] && i + 1 < n)
+			i++; /* the byte after a backslash is taken as it is (\') */
+		else if (text[i] == '\'')
+			quoted = !quoted;
 	}
-	return best;
+	return quoted;
 }
 
 /*
@@ -696,11 +692,17 @@ static const char *wizard_wrap_row(const char *text, int width, struct wizard_wr
 	}
 	const char *next = wizard_wrap_line(text, width - at->col, cut);
 	at->cont = false;
+	/*
+	 * (A word longer than the row is cut where the row ends, without " \": the screen's margin
+	 * would come between its parts. The whole command is printed again on the plain terminal.)
+	 */
+	size_t sp;
 	if (at->command && text[*cut] != '\n' && text[*cut] && width - at->col > 2) {
 		size_t room;
 		wizard_wrap_line(text, width - at->col - 2, &room);
-		size_t sp = wizard_wrap_command_cut(text, room, at->quoted);
-		if (sp > (size_t)at->lead) {
+		wizard_wrap_scan(text, room, at->quoted, &sp);
+		/* Past the indent of the line's first row (the rows after it start at a word). */
+		if (sp > (size_t)(at->col ? 0 : at->lead)) {
 			*cut = sp;
 			next = text + sp;
 			while (*next == ' ')
@@ -709,7 +711,7 @@ static const char *wizard_wrap_row(const char *text, int width, struct wizard_wr
 		}
 	}
 	if (at->command)
-		at->quoted = wizard_wrap_quoted(text, (size_t)(next - text), at->quoted);
+		at->quoted = wizard_wrap_scan(text, (size_t)(next - text), at->quoted, &sp);
 	if (text[*cut] == '\n' || !text[*cut]) {
 		at->lead = -1;
 		at->last = *cut > 0 ? text[*cut - 1] : '\0';

@@ -45,6 +45,22 @@ SPACE = " "
 DEFAULT_TIMEOUT = 15
 
 
+def shell_words(cmd):
+    """The words bash reads in cmd (shlex knows no backslash-newline), as bytes."""
+    return subprocess.run(["bash", "-c", "printf '%s\\0' " + cmd], capture_output=True).stdout.split(b"\0")
+
+
+def command_rows(t, lead):
+    """The rows of the command under the row holding lead, as the screen shows them."""
+    at = t.find(lead)
+    rows = []
+    for l in t.lines()[at + 1:] if at >= 0 else []:
+        if not l.startswith("   ") or not l.strip():
+            break
+        rows.append(l.rstrip())
+    return rows
+
+
 class TuiTimeout(Exception):
     pass
 

@@ -12,7 +12,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 conn = os.path.join(home, "connectors", "web.json")
-tap = Tap(84)
+tap = Tap(85)
 
 made = new_http(base, azf, "web", "--ca-file", azf["AZF_CA"])
 tap.is_(made.returncode, 0, "a connector made without a terminal (exit 0)")
@@ -170,12 +170,18 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.send("y")
     t.wait_for("saved connector 'web'")
     said = "".join(t.screen_text().replace(" \\\n", "\n").split())  # a command's rows end in " \\"
-    tap.ok(not t.has("   git-http: token rejected (HTTP 401): it has only 17 characters, fewer than \\") and
-           "Checkitagainwith:" in said and said.endswith("testweb--ca-file%sEnterfinish" % azf["AZF_CA"]) and
-           t.has("  git-http: ") and not t.has("not a key of this page"),
-           "saved anyway: the page gives the failure and the command to test again whole (rows there are)")
+    shown = command_rows(t, "Check it again with:")
+    tap.ok("Checkitagainwith:" in said and said.endswith("testweb--ca-file%sEnterfinish" % azf["AZF_CA"]) and
+           t.has("  git-http: ") and not t.has("not a key of this page") and
+           sum(l.rstrip().endswith(" \\") for l in t.lines()) == len(shown) - 1,
+           "saved anyway: the page gives the failure and the command to test again whole (rows there are); "
+           "only the command's rows end in ' \\'")
     t.send(CTRL_C)  # once saved, Ctrl-C leaves as Enter does: nothing to cancel
     tap.is_(t.wait_exit(), 4, "saved anyway: exit 4 (the test failed)")
+    again = re.search(rb"Check it again with:\r?\n  (azrepos-connect [^\r\n]*)", bytes(t.raw).rsplit(b"\x1b[?1049l", 1)[-1])
+    tap.ok(len(shown) > 1 and again and shell_words("\n".join(shown)) == shell_words(again.group(1).decode()),
+           "the command wrapped on the screen (--home with a quote in it) is, copied whole, the one printed at "
+           "the end")
     tap.ok(b"cancelled" not in bytes(t.raw), "Ctrl-C after saving does not call it cancelled")
 test = subprocess.run(base + ["test", "web", "--ca-file", azf["AZF_CA"]], capture_output=True, text=True)
 tap.is_(test.returncode, 4, "the new token replaced the stored one: 'test web' now fails (exit 4)")

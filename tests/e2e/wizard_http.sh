@@ -93,12 +93,7 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     scr = t.screen_text()
     tap.ok("ok      git-http" in scr and "ok      api" in scr, "both probes pass")
     # The command to test again, wrapped on the screen: its rows, copied whole, are one shell command.
-    at = t.find("Test it again with")
-    shown = []
-    for l in t.lines()[at + 1:] if at >= 0 else []:
-        if not l.startswith("   ") or not l.strip():
-            break
-        shown.append(l.rstrip())
+    shown = command_rows(t, "Test it again with")
     tap.ok(t.has("Enter finish"), "the key line offers to finish")
     t.send(ENTER)
     rc = t.wait_exit()
@@ -115,10 +110,8 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     # That command, as pasted into a shell, passes (the passphrase on its terminal).
     again = re.search(rb"Test it again with \(the CA is not part of the connector\):\r?\n  (azrepos-connect [^\r\n]*)",
                       after)
-    def words(cmd):  # as bash reads it (shlex knows no "\\" line continuation)
-        return subprocess.run(["bash", "-c", "printf '%s\\0' " + cmd], capture_output=True).stdout.split(b"\0")
     tap.ok(len(shown) > 1 and all(l.endswith(" \\") for l in shown[:-1]) and again and
-           words("\n".join(shown)) == words(again.group(1).decode()),
+           shell_words("\n".join(shown)) == shell_words(again.group(1).decode()),
            "the command wrapped on the screen: its rows end in ' \\', and copied whole, they are the command "
            "printed at the end")
     with Tui([binary] + shlex.split(again.group(1).decode())[1:] if again else ["false"], tap=tap) as a:

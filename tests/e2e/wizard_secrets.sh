@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(69)
+tap = Tap(70)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -370,7 +370,22 @@ with Tui(base + ["edit", "second"], tap=tap) as t:
     tap.ok(any("store id" in l and "first-token" in l for l in t.screen_text().split("\n")),
            "F4 then Enter keeps the secret named (first-token)")
     t.quit()
-# A key file that does not open the store: the test page says why and the way out, whole (a
+# F4 on the key made with F3: the stored key takes its place only when asked.
+subprocess.run(base + ["secret", "set", "stored-key", "--kind", "ssh-private-key", "--from-file", azf["AZF_SSH_KEY"]],
+               capture_output=True)
+pub = os.path.join(home, "pick-ssh-key.pub")
+with Tui(base + ["new"], tap=tap) as t:
+    made_key(t, "pick")
+    t.focus("SSH private key")
+    t.send("\x1bOS")  # F4
+    t.wait_for("Stored secrets")
+    t.send(ENTER)
+    t.wait_for("Use the stored key in place of the SSH key made with F3?")
+    t.send("n")
+    t.wait_for("the SSH key made with F3 is kept as it was")
+    tap.ok(os.path.exists(pub) and any("store id" in l and "pick-ssh-key" in l for l in t.lines()),
+           "F4 on the key made with F3, declined: the key, its store id and its .pub stay")
+    t.quit()
 # status line would cut it), the command with this run's --home: it is that store to put aside.
 wrong = key_file(os.path.join(tmp, "wrong.key"))
 with Tui([binary, "--home", home, "--key-file", wrong, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:

@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 127
+plan 128
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -180,6 +180,10 @@ long=$(head -c 100000 /dev/zero | tr '\0' a)
 az show "$long"
 is "$rc:$err" "3:azrepos-connect: show: '$(printf '%.156s' "$long")...' is not a connector identifier: an identifier can be at most 128 characters long (this one has 100000): shorten it" \
 	"a 100000-byte ID: exit 3, its start quoted, not the whole of it"
+tok=abcd2efg3hij4klm5nop6qrs7tuv2wxy3zab4cde5fgh6ijk7lmn
+az show "$(printf 'x%.0s' $(seq 130)).$tok"
+like "$rc:$err" "^3:.*show: 'x*\.\.\.\.' is not a connector identifier" \
+	"an ID with a token where the quote is cut: cut before the token, no part of it said"
 
 az show
 is "$rc" 2 "show without an ID is a usage error"

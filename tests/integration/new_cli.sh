@@ -209,7 +209,7 @@ run az new --non-interactive --name "ssh wrongpass" --url-type repo --connection
 	--url "ssh://$AZF_SSH_USER@127.0.0.1:$AZF_SSH_PORT/v3/$AZF_ORG/$AZF_PROJECT/$AZF_REPO" \
 	--ssh-key-file "$AZF_SSH_KEY_ENC" --ssh-key-passphrase-secret ssh_flags-ssh-key </dev/null
 is "$rc" 3 "a stored passphrase that does not open the key: exit 3"
-like "$err" "^azrepos-connect: ssh-key-passphrase: this passphrase does not open the SSH key: check it with 'ssh-keygen -y -f KEYFILE', which prints the public key when it is right$" \
+like "$err" "^azrepos-connect: ssh-key-passphrase: this passphrase does not open the SSH key: check it with 'ssh-keygen -y -f $AZF_SSH_KEY_ENC', which prints the public key when it is right$" \
 	"and the passphrase says why, and how to check it"
 [ ! -e "$home/connectors/ssh_wrongpass.json" ]
 ok $? "nothing saved for it"

@@ -5,7 +5,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan $((115 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7 + 2 + 2 + 1))
+plan $((115 + 7 * 2 + 2 + 3 + 3 + 5 + 1 + 2 + 3 + 1 + 5 + 18 + 7 + 2 + 2 + 1 + 1))
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -189,7 +189,7 @@ run az secret set deploy-key --kind ssh-private-key --from-file "$AZF_SSH_KEY"
 is "$rc" 0 "an SSH key stored"
 run http --name web9 --token-secret deploy-key --skip-test </dev/null
 is "$rc" 3 "an SSH key named as the token: exit 3"
-has "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token: name one of that kind (see 'azrepos-connect --home $home --key-file $key secret list')" \
+has "$err" "token: the stored secret 'deploy-key' is of kind ssh-private-key, not token: name one of that kind (see 'azrepos-connect --home $home --key-file $key secret list'), or store the value as one ('azrepos-connect --home $home --key-file $key secret set NEWID')" \
 	"the kinds are named, and the command that lists this store's secrets"
 # A password is no token either: the kinds match exactly, as 'secret set' holds them.
 printf 'pw12345678\n' >"$tap_tmp/pw"
@@ -197,6 +197,14 @@ run az secret set old-pw --kind password --from-file "$tap_tmp/pw"
 run http --name web9 --token-secret old-pw --skip-test </dev/null
 is "$rc" 3 "a password named as the token: exit 3"
 has "$err" "token: the stored secret 'old-pw' is of kind password, not token" "the kinds are named"
+# ... but a connector an older version saved so still takes an edit of another field.
+sed -e 's/"identifier":[^,]*/"identifier": "legacy"/' -e 's/"token-secret":[^,]*/"token-secret": "old-pw"/' \
+	"$home/connectors/web.json" >"$tap_tmp/legacy.json"
+install -m 600 "$tap_tmp/legacy.json" "$home/connectors/legacy.json"
+run az edit legacy --non-interactive --description "still editable" --skip-test </dev/null
+is "$rc:$(grep -c '"token-secret":[[:space:]]*"old-pw"' "$home/connectors/legacy.json")" "0:1" \
+	"an edit of a connector that names a password as its token: taken, the secret kept"
+rm -f "$home/connectors/legacy.json"
 run http --name web --token-secret deploy-key --skip-test </dev/null
 has "$err" "identifier: a connector 'web' already exists in $home/connectors: choose another identifier, or change that one with 'azrepos-connect --home $home --key-file $key edit web'" \
 	"a taken identifier: the edit command of this --home and key file"

@@ -30,6 +30,7 @@
 #include <sodium.h>
 
 #include "fileio.h"
+#include "store_perm.h"
 #include "store_testutil.h"
 
 #define PASS "perm-passphrase"
@@ -87,6 +88,25 @@ static enum store_status load(const char *path, struct store_error *err)
 
 	store_close(s);
 	return st;
+}
+
+/* A file not opened for want of access: the way out only when it could not even be looked at. */
+static void test_open_error_access(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_error err;
+	char *key = tu_path(fx->dir, "k");
+
+	/* Not there to look at (a folder above closed to this user: its lstat fails too). */
+	assert_int_equal(store_perm_open_error(EACCES, key, "key file", false, &err), STORE_PERMISSIONS);
+	assert_non_null(strstr(err.message, "Permission denied: run as the user it is for, or let this one into "
+	                                    "the folders above it"));
+	/* There, one's own and readable (refused by something else: an LSM, an immutable file): no guess. */
+	assert_int_equal(fileio_write_atomic(key, "0123456789abcdef0123456789abcdef", 32, NULL, NULL), 0);
+	assert_int_equal(store_perm_open_error(EACCES, key, "key file", false, &err), STORE_PERMISSIONS);
+	assert_non_null(strstr(err.message, ": Permission denied"));
+	assert_null(strstr(err.message, "folders above"));
+	free(key);
 }
 
 static void test_store_modes(void **state)
@@ -886,6 +906,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_temp_cleanup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_temp_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sentinel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_error_access, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
