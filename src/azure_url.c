@@ -780,7 +780,7 @@ static int url_want(const struct parse *p, const struct azure_url *u, const stru
 			msg_fail(p->msg, p->msglen, "Azure DevOps Services needs https://: use '%s'", https);
 		else
 			msg_fail(p->msg, p->msglen, "plain http:// sends the token unencrypted: use '%s' (for a lab "
-			         "server: turn on 'Allow plain http://', --allow-http true)", https);
+			         "server: turn on 'Allow plain http://' (--allow-http true))", https);
 		url_and_then(https, w, p->msg, p->msglen);
 		return -1;
 	}

@@ -344,6 +344,14 @@ struct secbuf *dialog_secret(void *user, const char *prompt, size_t max)
 	w->status[0] = '\0';
 	w->busy[0] = '\0'; /* asked again: the store is not being opened now */
 	wizard_take_messages(w);
+	/* A new store's note (nothing can recover its passphrase) stays under a slip when asked again. */
+	if (strncmp(w->status, "note: ", 6) == 0) {
+		snprintf(w->ask_note, sizeof(w->ask_note), "%s", w->status);
+		snprintf(w->ask_note_for, sizeof(w->ask_note_for), "%s", prompt);
+	} else if (*w->status && *w->ask_note && strcmp(prompt, w->ask_note_for) == 0) {
+		size_t len = strlen(w->status);
+		snprintf(w->status + len, sizeof(w->status) - len, "\n\n%s", w->ask_note);
+	}
 	struct secbuf *out = dialog_input(w, "Secret store", prompt, max, true, false, NULL);
 	if (out) {
 		snprintf(w->busy, sizeof(w->busy), "opening the secret store...");

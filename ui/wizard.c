@@ -262,7 +262,8 @@ static bool wizard_sid_taken(struct wizard *w, enum field_id id, char *msg, size
 	return true;
 }
 
-bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
+/* A field's message, as the core words it for both ways in. */
+static bool wizard_item_msg_core(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
 {
 	const struct field *f = fields_at(it.id);
 	char def[256];
@@ -298,6 +299,16 @@ bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t 
 		return false;
 	}
 	return fields_validate(w->c, it.id, v, &w->env, msg, msglen);
+}
+
+bool wizard_item_msg(struct wizard *w, struct wizard_item it, char *msg, size_t msglen)
+{
+	bool ok = wizard_item_msg_core(w, it, msg, msglen);
+
+	/* What a script would give, " (--connection ssh)", is left out: here the fields are the way. */
+	for (char *p = msg, *end; (p = strstr(p, " (--")) != NULL && (end = strchr(p, ')')) != NULL;)
+		memmove(p, end + 1, strlen(end + 1) + 1);
+	return ok;
 }
 
 bool wizard_page_ok(struct wizard *w, enum field_page page, int *first)

@@ -83,6 +83,8 @@ struct wizard {
 	char status[512];               /* the bottom line: the last message (an error's style) */
 	char failure[512];              /* the test page: why nothing was saved when no field is to blame */
 	char busy[64];                  /* what is under way, shown plainly while status is empty */
+	char ask_note[512];             /* the note said with a passphrase's prompt (a new store's), and */
+	char ask_note_for[64];          /* ... that prompt: asked again after a slip, the note shows again */
 	FILE *err;                      /* the caller's ctx->err, for after the terminal */
 	FILE *errf;                     /* ctx->err while the terminal is ours */
 	char *errbuf;

@@ -499,8 +499,10 @@ with Tui(base + ["edit", "web"], tap=tap) as t:
     t.focus("Connection type")
     t.send(RIGHT)
     t.settle()
-    tap.ok(not said_before and "this is an HTTPS URL but the connection type is SSH" in
-           " ".join((t.message("URL") or "").split()), "an edit's URL, SSH chosen: its message shows at once")
+    said = " ".join((t.message("URL") or "").split())
+    tap.ok(not said_before and "this is an HTTPS URL but the connection type is SSH: choose HTTP, or use" in said,
+           "an edit's URL, SSH chosen: its message shows at once, without the flag a script would give "
+           "(--connection http)")
     t.send(CTRL_C)
     t.wait_for("y yes   n no")
     t.send("y")

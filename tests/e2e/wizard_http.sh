@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(70)
+tap = Tap(71)
 
 def typed_in(t, row, path):
     """Is path what the box's input on row holds: whole, or its end (a long one scrolls)?"""
@@ -84,6 +84,8 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     t.send(ENTER)
     t.wait_for("do not match: type it again")
     tap.ok(t.has("New passphrase for the secret store:"), "passphrases that differ: said, and asked again")
+    tap.ok("andnothingcanrecoverit" in t.box_words() and t.find("do not match") < t.find("no secret store yet"),
+           "... the new store's note still there, under the slip")
     t.type(passphrase)
     t.send(ENTER)
     t.wait_for("Repeat the passphrase:")

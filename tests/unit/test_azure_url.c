@@ -680,11 +680,11 @@ static const struct bad bad[] = {
 	  "remove the '.git' suffix: Azure reads it as part of the repository name ('git@ssh.dev.azure.com:v3/contoso/Payments/web')" },
 	{ "http://tfs.example.com/tfs/Coll/Payments", TP, CH, false,
 	  "plain http:// sends the token unencrypted: use 'https://tfs.example.com/tfs/Coll/Payments' (for a lab "
-	  "server: turn on 'Allow plain http://', --allow-http true)" },
+	  "server: turn on 'Allow plain http://' (--allow-http true))" },
 	/* The https:// URL, and what else is wrong with it: the URL quoted last is the one to use. */
 	{ "http://tfs.example.com/tfs/Coll/Payments", TR, CH, false,
 	  "plain http:// sends the token unencrypted: use 'https://tfs.example.com/tfs/Coll/Payments' (for a lab "
-	  "server: turn on 'Allow plain http://', --allow-http true), and then add the repository: "
+	  "server: turn on 'Allow plain http://' (--allow-http true)), and then add the repository: "
 	  "'https://tfs.example.com/tfs/Coll/Payments/_git/<repo>' (or choose URL type Project)" },
 	{ "http://tfs.example.com/tfs/Coll/Payments/_git/web.git", TR, CH, false,
 	  "remove the '.git' suffix: Azure reads it as part of the repository name "
