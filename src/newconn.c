@@ -210,13 +210,13 @@ void newconn_check_key(const struct connector *c, const struct newconn_secrets *
 		/* The key's file named when it was read from one (--ssh-key-file). */
 		const char *from = s->from[FIELD_SSH_KEY];
 		char word[CLI_WORD_MAX];
-		newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key%s%s%s",
-		              blank ? " (it begins or ends with a space or tab, taken as part of it: only a final "
-		                      "line break is left out)"
-		                    : ": check it with 'ssh-keygen -y -f ",
-		              blank ? "" : from && strcmp(from, "standard input") != 0 ? cli_word(from, word, sizeof(word))
-		                                                                      : "KEYFILE",
-		              blank ? "" : "', which prints the public key when it is right");
+		if (blank)
+			newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key (it begins or "
+			              "ends with a space or tab, taken as part of it: only a final line break is left out)");
+		else
+			newconn_error(e, "ssh-key-passphrase", "this passphrase does not open the SSH key: "
+			              NEWCONN_PASSPHRASE_CHECK, from && strcmp(from, "standard input") != 0
+			              ? cli_word(from, word, sizeof(word)) : "KEYFILE");
 	}
 	else if (rc != 0) {
 		newconn_key_advice(s->wizard, msg, sizeof(msg));

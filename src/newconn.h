@@ -54,6 +54,9 @@ bool newconn_secret_ok(enum field_id id, const struct secbuf *v, char *msg, size
 /* In the wizard (wizard true), a key's "generate one with ssh-keygen" becomes "F3 makes one here". */
 void newconn_key_advice(bool wizard, char *msg, size_t msglen);
 
+/* How to check a key's passphrase, given the key's file (a printf format of one %s). */
+#define NEWCONN_PASSPHRASE_CHECK "check it with 'ssh-keygen -y -f %s', which prints the public key when it is right"
+
 /*
  * Complete c (defaults, the store ids of new values) and check every rule:
  * the fields, the secrets given, the SSH key. Errors go to e. Returns true

@@ -574,12 +574,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	else if (cut > 0)
 		snprintf(w->status, sizeof(w->status), "the spaces around the pasted text were left out");
 	secbuf_free(dedented);
-	if (made && changed == 1 &&
-	    !dialog_confirm(w, "Key made with F3", "Change the SSH key made with F3? It is lost then: if its public "
-	                    "key is in Azure DevOps already, remove it there.")) {
+	if (made && changed == 1 && !wizard_made_key_may_go(w, "Change the SSH key made with F3?")) {
 		input_set(in, (const char *)made->data, made->len);
 		changed = 0;
-		snprintf(w->status, sizeof(w->status), "the SSH key made with F3 is kept as it was");
 	}
 	secbuf_free(made);
 	if (changed == 1)

@@ -169,11 +169,8 @@ void secret_tools_pick(struct wizard *w, enum field_id id)
 		return;
 	/* The key made with F3 goes only when asked, as an edit of it does: its public key may be in Azure DevOps. */
 	if (id == FIELD_SSH_KEY && *w->pub_id && wizard_key_made_here(w) &&
-	    !dialog_confirm(w, "Key made with F3", "Use the stored key in place of the SSH key made with F3? That "
-	                    "one is lost then: if its public key is in Azure DevOps already, remove it there.")) {
-		snprintf(w->status, sizeof(w->status), "the SSH key made with F3 is kept as it was");
+	    !wizard_made_key_may_go(w, "Use the stored key in place of the SSH key made with F3?"))
 		return;
-	}
 	/* The stored value is used: what was typed for this secret goes, and that is said. */
 	if (*input_text(&w->in[id]))
 		snprintf(w->status, sizeof(w->status), "the stored secret '%s' is used: what was typed for %s "

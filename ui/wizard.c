@@ -378,6 +378,18 @@ bool wizard_drop_made_key(struct wizard *w)
 	return removed;
 }
 
+bool wizard_made_key_may_go(struct wizard *w, const char *question)
+{
+	char q[256];
+
+	snprintf(q, sizeof(q), "%s It is lost then: if its public key is in Azure DevOps already, remove it there.",
+	         question);
+	if (dialog_confirm(w, "Key made with F3", q))
+		return true;
+	snprintf(w->status, sizeof(w->status), "the SSH key made with F3 is kept as it was");
+	return false;
+}
+
 void wizard_changed(struct wizard *w, enum field_id id)
 {
 	char msg[FIELD_MSG_MAX];
@@ -496,8 +508,7 @@ void wizard_key_refresh(struct wizard *w)
 		w->key_msg_pass = true;
 		if (pass)
 			snprintf(w->key_msg, sizeof(w->key_msg), "this passphrase does not open the key: type it again "
-			         "(F2 shows it), or check it with 'ssh-keygen -y -f %s', which prints the public key when "
-			         "it is right", file);
+			         "(F2 shows it), or " NEWCONN_PASSPHRASE_CHECK, file);
 		else
 			snprintf(w->key_msg, sizeof(w->key_msg), "the key needs its passphrase: paste or type it here");
 	}

@@ -177,20 +177,24 @@ static const char *wizard_draft_key_file(struct wizard *w)
 	return key_file;
 }
 
+/* Are d's values only defaults (what was typed was a secret, never kept, or looked like one)? */
+static bool wizard_draft_defaults_only(const struct connector *d)
+{
+	for (int id = 0; id < FIELD_COUNT; id++)
+		if (wizard_draft_set(d, id))
+			return false;
+	return true;
+}
+
 /*
  * Would a draft of values d hold nothing to come back to: an edit's values as saved, a new
- * connector's defaults only (what was typed was a secret, never kept, or looked like one)?
+ * connector's defaults only?
  */
 static bool wizard_draft_empty(const struct wizard *w, const struct connector *d, const char *key_file)
 {
 	if (key_file || *w->pub_id || *w->ca_file)
 		return false;
-	if (w->start->editing)
-		return connector_file_same(w->start->base, d);
-	for (int id = 0; id < FIELD_COUNT; id++)
-		if (wizard_draft_set(d, id))
-			return false;
-	return true;
+	return w->start->editing ? connector_file_same(w->start->base, d) : wizard_draft_defaults_only(d);
 }
 
 bool wizard_draft_has_values(struct wizard *w)
@@ -439,13 +443,11 @@ void wizard_draft_resume(struct wizard *w)
 		wizard_draft_aside(w, msg);
 		return;
 	}
-	/* A new connector's draft of defaults only (what was typed looked like a secret): nothing to offer. */
-	bool blank = !w->start->editing && !extra.key_file && !extra.key_made && !extra.ca_file;
-	for (int id = 0; id < FIELD_COUNT; id++) {
+	for (int id = 0; id < FIELD_COUNT; id++)
 		any_given |= given[id] = wizard_draft_given(w, id);
-		blank &= !wizard_draft_set(d, id);
-	}
-	if (blank) {
+	/* A new connector's draft of defaults only (what was typed looked like a secret): nothing to offer. */
+	if (!w->start->editing && !extra.key_file && !extra.key_made && !extra.ca_file &&
+	    wizard_draft_defaults_only(d)) {
 		connector_file_draft_free(&extra);
 		connector_free(d);
 		return;

@@ -195,6 +195,12 @@ bool wizard_key_made_here(const struct wizard *w);
  */
 bool wizard_drop_made_key(struct wizard *w);
 
+/*
+ * The key made with F3 is about to go (how: the question's start): asked first, as its public
+ * key may be in Azure DevOps already. False, and said, when it is to stay.
+ */
+bool wizard_made_key_may_go(struct wizard *w, const char *question);
+
 /* BLAKE2b of the SSH key's value as typed, pasted or made (to know it again). */
 void wizard_key_hash(const struct wizard *w, unsigned char out[32]);
 
