@@ -445,6 +445,21 @@ int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
 	return CLI_CONTINUE;
 }
 
+/* A relative key file is named from /: a command printed for a later run works from any folder.
+ * Left as given when the working folder cannot be named (the file is then read as given). */
+static void cli_key_file_absolute(struct cli_ctx *ctx)
+{
+	char cwd[sizeof(ctx->key_file_abs)];
+	const char *rel = ctx->key_file;
+
+	while (rel && rel[0] == '.' && rel[1] == '/')
+		rel += 2;
+	if (rel && rel[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+	    (size_t)snprintf(ctx->key_file_abs, sizeof(ctx->key_file_abs), "%s%s%s", cwd,
+	                     strcmp(cwd, "/") == 0 ? "" : "/", rel) < sizeof(ctx->key_file_abs))
+		ctx->key_file = ctx->key_file_abs;
+}
+
 int cli_main(struct cli_ctx *ctx, int argc, char **argv)
 {
 	int opt, at = -1;
@@ -543,15 +558,7 @@ command:;
 	}
 	if (ctx->home && ctx->home[0] != '/')
 		return msg_usage(ctx->err, "--home needs an absolute path, not '%s'", ctx->home);
-	/* A relative key file is named from /: a command printed for a later run works from any folder. */
-	char cwd[sizeof(ctx->key_file_abs)];
-	const char *rel = ctx->key_file;
-	while (rel && rel[0] == '.' && rel[1] == '/')
-		rel += 2;
-	if (rel && rel[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
-	    (size_t)snprintf(ctx->key_file_abs, sizeof(ctx->key_file_abs), "%s%s%s", cwd,
-	                     strcmp(cwd, "/") == 0 ? "" : "/", rel) < sizeof(ctx->key_file_abs))
-		ctx->key_file = ctx->key_file_abs;
+	cli_key_file_absolute(ctx);
 	if (paths_init(&ctx->paths, ctx->home, ctx->err) != 0) {
 		/* The help needs no folder: given, it is still shown (after the message about HOME). */
 		for (int i = 1; i < cargc && strcmp(cargv[i], "--") != 0; i++)
