@@ -798,14 +798,22 @@ static int secret_rekey(struct cli_ctx *ctx, const struct secret_opts *o)
 	struct stat st;
 	bool made = method == STORE_METHOD_KEYFILE && lstat(key_file, &st) != 0;
 	rc = store_cli_new_key(ctx, method, key_file, cred != NULL, &key);
+	enum store_method was = store_method(s);
+	err.written = false;
 	if (rc == AZ_EXIT_OK && store_rekey(s, method, key, &err) != STORE_OK) {
 		rc = store_cli_fail(ctx, &err);
+		/* In place, its folder not synced: the new key opens it, the old one may after a power loss. */
+		if (err.written)
+			msg_error(ctx->err, "keep the old %s too: until the next change of the store succeeds, a power "
+			          "loss may bring back the store that opens with it",
+			          was == STORE_METHOD_PASSPHRASE ? "passphrase" : was == STORE_METHOD_KEYFILE ? "key file"
+			          : "credential");
 		/* Made for this rekey, which did not happen: no store needs it, none should seem to. */
-		if (made && unlink(key_file) == 0)
+		else if (made && unlink(key_file) == 0)
 			msg_error(ctx->err, "the key file %s made for it is removed again: the store still opens "
 			          "with its old key", key_file);
 	}
-	if (rc == AZ_EXIT_OK) {
+	if (rc == AZ_EXIT_OK || err.written) {
 		if (method == STORE_METHOD_PASSPHRASE)
 			fputs("The secret store now opens with the new passphrase.\n", ctx->out);
 		else if (method == STORE_METHOD_KEYFILE)

@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 78
+plan 85
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -64,6 +64,25 @@ like "$(cat "$tap_tmp/out")" "^t " "with its secret"
 
 set_value last FAULT_CALL=openat FAULT_NTH=3 FAULT_ERRNO=5
 is "$rc" 0 "a fault past the last call of a write never fires: exit 0"
+
+# A rekey to a key file it makes, whose store is in place but its folder not
+# synced: the store opens with the new key file only, which must stay (it was
+# once removed as for a rekey that did not happen: every secret lost).
+mkdir -m 700 "$tap_tmp/rk"
+newkey="$tap_tmp/rk/new.key"
+env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_CALL=fsync FAULT_NTH=2 FAULT_ERRNO=5 \
+	"$bin" --home "$home" --key-file "$key" secret rekey --new-key-file "$newkey" </dev/null \
+	>"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 16 "rekey whose folder's fsync fails after the rename: exit 16"
+err=$(cat "$tap_tmp/err")
+like "$err" "was written, but syncing its folder failed" "the message says the new store is in place"
+like "$err" "keep the old key file too" "and to keep the old key file as well"
+unlike "$err" "removed again" "the new key file is not said removed"
+like "$(cat "$tap_tmp/out")" "now opens with the key file $newkey" "the key it opens with is said"
+"$bin" --home "$home" --key-file "$newkey" secret list </dev/null >"$tap_tmp/out" 2>&1
+is "$?" 0 "the new key file is kept and opens the store"
+like "$(cat "$tap_tmp/out")" "^t " "with its secret"
+key=$newkey
 
 # The store is written before the connector file that names its secrets. The
 # connector file's write fails (the fault on its temp file only): the secret
