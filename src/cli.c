@@ -324,6 +324,19 @@ static const struct option *cli_cut_short(const char *typed, const struct option
 /* The most long options a command has (new: its own, and four a secret field); more go unchecked for repeats. */
 #define CLI_OPTS_MAX 256
 
+/* " (true|false)": the values of the option name ("--name" as typed, or without the dashes). */
+static const char *cli_values_hint(const struct cli_ctx *ctx, const char *name, char *buf, size_t len)
+{
+	char values[96];
+
+	if (strncmp(name, "--", 2) == 0)
+		name += 2;
+	if (!ctx->option_values || !ctx->option_values(name, values, sizeof(values)))
+		return "";
+	snprintf(buf, len, " (%s)", values);
+	return buf;
+}
+
 int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts,
                const struct option *longopts,
                int (*on_opt)(struct cli_ctx *ctx, int opt, const char *arg, void *user),
@@ -333,7 +346,7 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char spec[64];
+	char spec[64], hint[128];
 	int opt, at = -1;
 	unsigned char seen[CLI_OPTS_MAX] = { 0 };
 
@@ -357,8 +370,8 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 			return msg_usage_for(ctx->err, argv[0], "%s: unknown option '%s' (did you mean --%s?)",
 			                     argv[0], argv[optind - 1], meant->name);
 		if (opt == ':')
-			return msg_usage_for(ctx->err, argv[0], "%s: option '%s' needs a value", argv[0],
-			                     argv[optind - 1]);
+			return msg_usage_for(ctx->err, argv[0], "%s: option '%s' needs a value%s", argv[0],
+			                     argv[optind - 1], cli_values_hint(ctx, argv[optind - 1], hint, sizeof(hint)));
 		if (opt == '?') {
 			/* --flag=value for a flag that takes none: the name only (the value might be a secret). */
 			const struct option *plain = cli_no_value(argv[optind - 1], longopts);
@@ -405,8 +418,9 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 		}
 		/* "--name --url-type repo": the value forgotten, the next option taken for it. */
 		if (optarg && optarg == argv[optind - 1] && at >= 0 && cli_names_option(optarg, longopts))
-			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value: '%.*s' is an option",
-			                     argv[0], longopts[at].name, (int)strcspn(optarg, "="), optarg);
+			return msg_usage_for(ctx->err, argv[0], "%s: option '--%s' needs a value%s: '%.*s' is an option",
+			                     argv[0], longopts[at].name, cli_values_hint(ctx, longopts[at].name, hint,
+			                     sizeof(hint)), (int)strcspn(optarg, "="), optarg);
 		/* "--to-file $F" with F unset: no value at all, never "the current folder" or a default. */
 		if (at >= 0 && longopts[at].has_arg == required_argument && longopts[at].val < CLI_OPT_REPEATS &&
 		    optarg && !*optarg)

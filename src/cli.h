@@ -31,6 +31,8 @@ struct cli_ctx {
 	int (*wizard)(struct cli_ctx *ctx, struct newconn_start *start);
 	/* The option an unknown word[0..len) names by another name the command knows, into buf; NULL: none. */
 	const char *(*guess_option)(const char *word, size_t len, char *buf, size_t buflen);
+	/* The values option --name takes, as its help writes them ("true|false"), into buf; NULL: any. */
+	const char *(*option_values)(const char *name, char *buf, size_t buflen);
 };
 
 struct cli_command {

@@ -138,6 +138,14 @@ static const char *new_guess_option(const char *word, size_t len, char *buf, siz
 	return buf;
 }
 
+/* The values of a choice or toggle field's flag, as new --help writes them ("true|false"). */
+static const char *new_option_values(const char *name, char *buf, size_t buflen)
+{
+	const struct field *f = fields_find(name);
+
+	return f && f->choices ? fields_choices_text(f->id, false, "|", buf, buflen) : NULL;
+}
+
 static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 {
 	struct new_args *a = user;
@@ -813,6 +821,7 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 	a->cmd = cmd;
 	a->check.known_hosts = ctx->paths.known_hosts;
 	ctx->guess_option = new_guess_option;
+	ctx->option_values = new_option_values;
 	rc = cli_getopt(ctx, argc, argv, NULL, o->opt, new_opt, a);
 	if (rc == CLI_CONTINUE)
 		rc = cli_want_operands(ctx, argc, argv, edit ? 1 : 0);

@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 102
+plan 104
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -257,6 +257,13 @@ is "$(printf '%s\n' "$err" | head -n 1)" "azrepos-connect: new: option '--name' 
 	"saying which option lacks its value"
 run az test web --ca-file --json </dev/null
 like "$rc:$err" "^2:azrepos-connect: test: option '--ca-file' needs a value: '--json' is an option" "the same for test"
+# A toggle or choice with its value left out (a bare '--allow-http'): the values it takes are said.
+run az new --non-interactive --name w --allow-http </dev/null
+like "$rc:$err" "^2:azrepos-connect: new: option '--allow-http' needs a value \(true\|false\)" \
+	"--allow-http last without its value: exit 2, naming true|false"
+run az edit web --secret-scope --url-type repo </dev/null
+like "$rc:$err" "^2:azrepos-connect: edit: option '--secret-scope' needs a value \(account\|org\|project\): '--url-type' is an option" \
+	"a choice before another option: its values, and the option taken for its value"
 
 # --- bytes that are not UTF-8 in what a run was given: its JSON stays UTF-8 a playbook parses
 utf8json() { printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode("utf-8")); print(len(d["messages"]))' 2>&1; }
