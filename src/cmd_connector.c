@@ -506,12 +506,15 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	int removed = connector_file_remove(dir, id);
 	int e = errno;
 	store_release_lock(&lock);
-	if (removed != 0) {
+	if (removed == -1) {
 		msg_error(ctx->err, "delete: cannot delete %s/%s.json: %s", dir, id, strerror(e));
 		connector_free(c);
 		return AZ_EXIT_ERROR;
 	}
 	fprintf(ctx->out, "Deleted connector '%s'.\n", id);
+	if (removed == -2)
+		msg_error(ctx->err, "delete: %s/%s.json was removed, but syncing its folder failed (%s): after "
+		          "a power loss it may be back", dir, id, strerror(e));
 	/* Changes to it typed in the wizard and not saved: of nothing now, nor the lock of that draft. */
 	char *draft = paths_edit_draft(&ctx->paths, id), *draft_lock = draft ? paths_lock_file(draft) : NULL;
 	if (draft)
@@ -524,7 +527,7 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	size_t n = secret_users_unused(ctx->paths.connectors_dir, c, unused, FIELD_COUNT, maybe, sizeof(maybe));
 	cmd_connector_print_unused(ctx, unused, n, maybe);
 	connector_free(c);
-	return AZ_EXIT_OK;
+	return removed == 0 ? AZ_EXIT_OK : AZ_EXIT_ERROR;
 }
 
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv)

@@ -853,9 +853,9 @@ int connector_file_remove(const char *dir, const char *id)
 	if (unlink(path) == 0) {
 		/* No lock guards connector files: a save running now keeps its temp file. */
 		fileio_clean_temps(path, FILEIO_TEMP_STALE_S);
-		/* The removal is durable only once the folder is. */
+		/* The removal is durable only once the folder is; gone all the same (-2) if it is not. */
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		rc = dfd >= 0 && fsync(dfd) == 0 ? 0 : -1;
+		rc = dfd >= 0 && fsync(dfd) == 0 ? 0 : -2;
 		if (dfd >= 0) {
 			int e = errno;
 

@@ -169,7 +169,10 @@ int connector_file_save(const char *dir, const struct connector *c, bool replace
 int connector_file_ids(const char *dir, char ***ids, size_t *n);
 void connector_file_free_ids(char **ids, size_t n);
 
-/* Remove <dir>/<id>.json durably (and temp files a crash left). 0, or -1 with errno. */
+/*
+ * Remove <dir>/<id>.json durably (and temp files a crash left). 0; -1 with errno (not removed);
+ * -2 with errno: removed, but its folder could not be synced (a power loss may bring it back).
+ */
 int connector_file_remove(const char *dir, const char *id);
 
 #endif

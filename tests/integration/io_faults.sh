@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 85
+plan 89
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -218,6 +218,18 @@ like "$(cat "$tap_tmp/err")" "w2.json was written, but syncing its folder failed
 [ -s "$home/connectors/w2.json" ]
 ok $? "the connector file is there"
 unlike "$(cat "$tap_tmp/err")" "remove them" "and does not suggest removing the stored secrets"
+
+# delete whose folder's fsync fails after the unlink: the connector is gone and
+# said so, its draft too, with the warning (it was 'cannot delete', exit 1).
+printf '{}' >"$home/edit-w2.json"
+env LD_PRELOAD="$shim" FAULT_DIR="$home/connectors" FAULT_CALL=fsync FAULT_NTH=1 FAULT_ERRNO=5 \
+	"$bin" --home "$home" --key-file "$key" delete w2 --yes </dev/null >"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 1 "delete whose folder cannot be synced: exit 1"
+like "$(cat "$tap_tmp/out")" "^Deleted connector 'w2'\." "the deletion is said (and the secret it leaves unused)"
+like "$(cat "$tap_tmp/err")" "w2.json was removed, but syncing its folder failed .*: after a power loss it may be back" \
+	"with the folder's fsync failure"
+[ ! -e "$home/connectors/w2.json" ] && [ ! -e "$home/edit-w2.json" ]
+ok $? "the file is gone, and its edit draft"
 
 # The mode every file and folder is created with (store-design.md §6.10: the
 # temp file is never visible with a looser mode). Under umask 000, a new store,
