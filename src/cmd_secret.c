@@ -525,18 +525,24 @@ static int secret_rm(struct cli_ctx *ctx, const char *id, bool yes)
 	if ((rc = store_cli_open(ctx, STORE_CLI_EXISTING, &s)) != AZ_EXIT_OK)
 		return rc;
 	struct store_info info;
-	if ((rc = secret_present(ctx, s, id, &info)) == AZ_EXIT_OK && store_delete(s, id, &err) != STORE_OK)
-		rc = store_cli_fail(ctx, &err);
-	else if (rc == AZ_EXIT_OK)
+	bool gone = false;
+	if ((rc = secret_present(ctx, s, id, &info)) == AZ_EXIT_OK) {
+		err.written = false;
+		if (store_delete(s, id, &err) != STORE_OK)
+			rc = store_cli_fail(ctx, &err);
+		/* The store without it in place, its folder not synced: gone all the same. */
+		gone = rc == AZ_EXIT_OK || err.written;
+	}
+	if (gone)
 		fprintf(ctx->out, "Removed secret %s.\n", id);
 	/* A key made here (F3, --generate) left its public key beside the store: gone with it. */
 	char pub[4096], prog[CLI_PROGRAM_MAX], flag[64], user[CLI_WORD_MAX];
-	if (rc == AZ_EXIT_OK && info.kind == STORE_KIND_SSH_PRIVATE_KEY &&
+	if (gone && info.kind == STORE_KIND_SSH_PRIVATE_KEY &&
 	    sshkey_pub_path(ctx->paths.data_dir, id, pub, sizeof(pub)) && unlink(pub) == 0)
 		fprintf(ctx->out, "Removed its public key file %s too (remove the key from Azure DevOps if it "
 		        "was added there).\n", pub);
 	/* One connector: its own edit, to be run as printed; several: each one's. */
-	if (rc == AZ_EXIT_OK && *users)
+	if (gone && *users)
 		fprintf(ctx->out, "Connector %s now names a secret that is gone: give it one with '%s"
 		        " secret set %s%s' (or '%s edit %s').\n", users, cli_program(ctx, true, prog, sizeof(prog)),
 		        id, store_cli_kind_flag(kind, flag, sizeof(flag)), prog,

@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 89
+plan 94
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -218,6 +218,19 @@ like "$(cat "$tap_tmp/err")" "w2.json was written, but syncing its folder failed
 [ -s "$home/connectors/w2.json" ]
 ok $? "the connector file is there"
 unlike "$(cat "$tap_tmp/err")" "remove them" "and does not suggest removing the stored secrets"
+
+# secret rm whose store is in place but its folder not synced: the secret is
+# gone and said so, and the public key file of a key made here goes with it.
+az secret set gk --generate
+is "$rc" 0 "(an SSH key made with secret set --generate)"
+pubs=$(find "$home" -name 'gk*.pub' | wc -l)
+env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$home" FAULT_CALL=fsync FAULT_NTH=2 FAULT_ERRNO=5 \
+	"$bin" --home "$home" --key-file "$key" secret rm gk --yes </dev/null >"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 16 "secret rm whose store's folder cannot be synced: exit 16"
+is "$pubs $(find "$home" -name 'gk*.pub' | wc -l)" "1 0" "its public key file goes with it"
+like "$(cat "$tap_tmp/out")" "^Removed secret gk\." "the removal is said"
+az secret list
+unlike "$(cat "$tap_tmp/out")" "^gk " "and the store no longer holds it"
 
 # delete whose folder's fsync fails after the unlink: the connector is gone and
 # said so, its draft too, with the warning (it was 'cannot delete', exit 1).
