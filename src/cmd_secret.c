@@ -447,6 +447,29 @@ static enum store_status secret_put_new(struct store *s, const char *id, const s
 	return store_commit(s, err);
 }
 
+/* A key made by secret set --generate and stored: its public key on stdout and in <data>/<ID>.pub. */
+static int secret_generate_pub(struct cli_ctx *ctx, const char *id, const char *pub, int rc)
+{
+	char path[4096];
+
+	fprintf(ctx->out, "%s\n", pub);
+	fflush(ctx->out);
+	if (sshkey_write_pub(ctx->paths.data_dir, id, pub, path, sizeof(path)) != 0) {
+		msg_error(ctx->err, "the new key is stored as '%s' and its public key printed, but %s cannot "
+		          "be written: %s", id, path, strerror(errno));
+		return rc != AZ_EXIT_OK ? rc : AZ_EXIT_ERROR;
+	}
+	if (rc != AZ_EXIT_OK)
+		return rc;
+	fprintf(ctx->err, "Saved secret '%s' (ssh-private-key): a new RSA %d key.\n"
+	        "Add its public key (%s; also in %s) in Azure DevOps:\n"
+	        "User settings > SSH public keys > New Key.\n"
+	        "For a Harness SSH credential (user git):\n", id, SSHKEY_GENERATE_BITS,
+	        ctx->stdout_tty ? "printed above" : "on standard output", path);
+	cmd_secret_print_get(ctx, ctx->err, id, false);
+	return rc;
+}
+
 /*
  * secret set ID --generate: F3 without a terminal, for a fleet. A new RSA 4096
  * key stored as ID, never over a secret already stored (that key may be in
@@ -454,7 +477,7 @@ static enum store_status secret_put_new(struct store *s, const char *id, const s
  */
 static int secret_generate(struct cli_ctx *ctx, const char *id)
 {
-	char pub[SSHKEY_PUB_MAX], msg[256], path[4096], prog[CLI_PROGRAM_MAX];
+	char pub[SSHKEY_PUB_MAX], msg[256], prog[CLI_PROGRAM_MAX];
 	struct store_error err;
 	struct store_info had;
 	struct secbuf *priv = NULL;
@@ -471,23 +494,13 @@ static int secret_generate(struct cli_ctx *ctx, const char *id)
 	} else if (sshkey_generate(&priv, pub, sizeof(pub), id, msg, sizeof(msg)) != 0) {
 		msg_error(ctx->err, "%s", msg);
 		rc = AZ_EXIT_ERROR;
-	} else if (secret_put_new(s, id, priv, &err) != STORE_OK) {
-		rc = store_cli_fail(ctx, &err);
 	} else {
-		fprintf(ctx->out, "%s\n", pub);
-		fflush(ctx->out);
-		if (sshkey_write_pub(ctx->paths.data_dir, id, pub, path, sizeof(path)) != 0) {
-			msg_error(ctx->err, "the new key is stored as '%s' and its public key printed, but %s cannot "
-			          "be written: %s", id, path, strerror(errno));
-			rc = AZ_EXIT_ERROR;
-		} else {
-			fprintf(ctx->err, "Saved secret '%s' (ssh-private-key): a new RSA %d key.\n"
-			        "Add its public key (%s; also in %s) in Azure DevOps:\n"
-			        "User settings > SSH public keys > New Key.\n"
-			        "For a Harness SSH credential (user git):\n", id, SSHKEY_GENERATE_BITS,
-			        ctx->stdout_tty ? "printed above" : "on standard output", path);
-			cmd_secret_print_get(ctx, ctx->err, id, false);
-		}
+		err.written = false;
+		if (secret_put_new(s, id, priv, &err) != STORE_OK)
+			rc = store_cli_fail(ctx, &err);
+		/* In place, its folder not synced: stored all the same, and its public key is wanted. */
+		if (rc == AZ_EXIT_OK || err.written)
+			rc = secret_generate_pub(ctx, id, pub, rc);
 	}
 	secbuf_free(priv);
 	store_close(s);

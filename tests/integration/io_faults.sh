@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 94
+plan 98
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -231,6 +231,16 @@ is "$pubs $(find "$home" -name 'gk*.pub' | wc -l)" "1 0" "its public key file go
 like "$(cat "$tap_tmp/out")" "^Removed secret gk\." "the removal is said"
 az secret list
 unlike "$(cat "$tap_tmp/out")" "^gk " "and the store no longer holds it"
+
+# secret set --generate whose store is in place but its folder not synced: the
+# key is stored, so its public key is printed and written all the same.
+env LD_PRELOAD="$shim" FAULT_DIR="$home" FAULT_NAME="$home" FAULT_CALL=fsync FAULT_NTH=2 FAULT_ERRNO=5 \
+	"$bin" --home "$home" --key-file "$key" secret set gk --generate </dev/null >"$tap_tmp/out" 2>"$tap_tmp/err"
+is "$?" 16 "secret set --generate whose store's folder cannot be synced: exit 16"
+like "$(cat "$tap_tmp/out")" "^ssh-rsa [A-Za-z0-9+/=]+ [^ ]*gk" "the public key is printed"
+is "$(find "$home" -name 'gk*.pub' | wc -l)" 1 "and written beside the store"
+az secret list
+like "$(cat "$tap_tmp/out")" "^gk +ssh-private-key" "the store holds the key"
 
 # delete whose folder's fsync fails after the unlink: the connector is gone and
 # said so, its draft too, with the warning (it was 'cannot delete', exit 1).
