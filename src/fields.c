@@ -387,7 +387,7 @@ static const struct field fields_table[FIELD_COUNT] = {
 	[FIELD_PROJECT] = {
 		.id = FIELD_PROJECT, .key = "project", .label = "Project identifier", .aka = "projectIdentifier",
 		.help = "The identifier of the Harness project, shown in its settings and in its "
-		        "address (…/projects/<id>/…).",
+		        "address (.../projects/<id>/...).",
 		.example = "payments", .page = FIELD_PAGE_OVERVIEW, .kind = FIELD_TEXT,
 		.required = true, .applies = fields_if_project_scope, .when = "scope project", .check = fields_check_project,
 	},

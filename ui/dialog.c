@@ -256,10 +256,15 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 	struct input in;
 	struct secbuf *out = NULL;
 	/* What was said last (a slip, or a note) shows in the box, above the prompt, not under it too. */
-	char said[sizeof(w->status)];
+	char said[sizeof(w->status)], note[sizeof(w->status)] = "";
+	/* Masked, a character not taken is not seen missing: the value is not the one typed. */
+	bool lost = false;
 
 	snprintf(said, sizeof(said), "%s", w->status);
 	w->status[0] = '\0';
+	/* A note (a new store's: nothing recovers its passphrase) comes back once a slip is over. */
+	if (strncmp(said, "note: ", 6) == 0)
+		snprintf(note, sizeof(note), "%s", said);
 	if (input_init(&in, max, masked) != 0) {
 		errno = ENOMEM;
 		return NULL;
@@ -296,8 +301,9 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		}
 		enum term_key k = dialog_key(&ch, &paste);
 		/* Not dropped silently: a passphrase typed twice without it would lock the store with another. */
-		if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
-			snprintf(said, sizeof(said), "%s", TERM_FOREIGN_ADVICE);
+		if (k == TERM_KEY_CHAR && term_char_refused(ch)) {
+			snprintf(said, sizeof(said), "%s", term_char_refused(ch));
+			lost |= masked;
 			beep();
 			continue;
 		}
@@ -317,8 +323,9 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		else
 			edited = wizard_edit_key(&in, k, ch, paste, false);
 		/* A slip is about the value before: gone once it changes (a note stays: a new store's path). */
-		if (edited == 1 && strncmp(said, "note: ", 6) != 0)
-			said[0] = '\0';
+		lost &= input_text(&in)[0] != '\0';
+		if (edited == 1 && strncmp(said, "note: ", 6) != 0 && !lost)
+			snprintf(said, sizeof(said), "%s", note);
 		secbuf_free(paste);
 		if (tab || lines > 1 || replaced || edited >= 0 || k != TERM_KEY_CHAR)
 			continue;
@@ -326,7 +333,11 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			errno = ECANCELED;
 			break;
 		}
-		if (ch == '\r' || ch == '\n') {
+		if ((ch == '\r' || ch == '\n') && lost) {
+			snprintf(said, sizeof(said), "a character typed was not taken, so this is not what you typed: "
+			         "Ctrl-U clears it, to type it again");
+			beep();
+		} else if (ch == '\r' || ch == '\n') {
 			out = secbuf_dup(in.buf->data, in.buf->len);
 			break;
 		}

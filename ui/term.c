@@ -6,9 +6,11 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@
 #include "fileio.h"
 #include "term.h"
 #include "term_type.h"
+#include "utf8.h"
 
 #define TERM_PASTE_ON "\033[?2004h"
 #define TERM_PASTE_OFF "\033[?2004l"
@@ -350,6 +353,17 @@ int term_start(const struct term_opts *o, char *msg, size_t msglen)
 	term_quit_sig = 0;
 	term_signal_fd = term_fd;
 	term_signals_install();
+	/*
+	 * The size is the terminal's own, not a LINES or COLUMNS exported by a profile or an old
+	 * 'eval $(resize)' (curses takes them over it, through every resize too); they count only
+	 * where the terminal knows no size (a serial console saying 0x0). (use_env(FALSE) and
+	 * use_tioctl(TRUE) lose the resizes.) No child is started: the environment is ours.
+	 */
+	struct winsize ws;
+	if (ioctl(term_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
+		unsetenv("LINES");
+		unsetenv("COLUMNS");
+	}
 	term_screen = newterm(NULL, term_out, term_in);
 	if (!term_screen) {
 		snprintf(msg, msglen, "cannot start the terminal '%s': %s", name, strerror(errno));
@@ -567,9 +581,48 @@ static void term_hangup(void)
 }
 
 /*
- * The next key as wget_wch gives it. Where the locale is not UTF-8, bytes one
- * at a time instead: curses would take a byte past ASCII for the start of a
- * character and swallow the keys after it.
+ * The rest of the UTF-8 character whose first byte is lead: its code point, or
+ * TERM_CHAR_INVALID when the bytes make none (a terminal set to Latin-1, line
+ * noise). A byte that cannot go on with it is read next as itself.
+ */
+static wint_t term_read_utf8(int lead)
+{
+	unsigned char s[4] = { (unsigned char)lead };
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1, n = 1;
+	uint32_t cp;
+
+	wtimeout(stdscr, TERM_SEQ_GAP_MS);
+	while (n < want) {
+		int k = wgetch(stdscr);
+
+		if (k == ERR)
+			break;
+		if (k < 0x80 || k > 0xBF) {
+			ungetch(k);
+			break;
+		}
+		s[n++] = (unsigned char)k;
+	}
+	wtimeout(stdscr, term_wait);
+	return n == want && utf8_decode(s, n, &cp) == n ? (wint_t)cp : TERM_CHAR_INVALID;
+}
+
+const char *term_char_refused(wint_t ch)
+{
+	/* LC_ALL: it wins over LANG and LC_CTYPE, whichever of them named a locale not installed. */
+	if (ch == TERM_CHAR_FOREIGN)
+		return "only ASCII can be typed here: the locale is not UTF-8 (start with LC_ALL=C.UTF-8 to "
+		       "type other characters)";
+	if (ch == TERM_CHAR_INVALID)
+		return "a character was not taken: the terminal sent bytes that are not UTF-8 (set it to UTF-8, "
+		       "in PuTTY: Window > Translation)";
+	return NULL;
+}
+
+/*
+ * The next key: a curses KEY_* code (KEY_CODE_YES) or a character (OK). Bytes
+ * are read one at a time, never by wget_wch: after a byte that starts no
+ * character it waits for one forever, swallowing every key (Ctrl-C too).
  */
 static int term_read(wint_t *c)
 {
@@ -578,13 +631,11 @@ static int term_read(wint_t *c)
 		*c = term_next.c;
 		return term_next.r;
 	}
-	if (term_locale_utf8)
-		return wget_wch(stdscr, c);
 	int k = wgetch(stdscr);
 
 	if (k == ERR)
 		return ERR;
-	*c = k >= KEY_MIN ? (wint_t)k : k >= 0x80 ? TERM_CHAR_FOREIGN : (wint_t)k;
+	*c = k >= KEY_MIN ? (wint_t)k : k < 0x80 ? (wint_t)k : term_locale_utf8 ? term_read_utf8(k) : TERM_CHAR_FOREIGN;
 	return k >= KEY_MIN ? KEY_CODE_YES : OK;
 }
 

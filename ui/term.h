@@ -54,9 +54,11 @@ enum term_key {
 /*
  * A character the locale cannot read (a byte past ASCII where the locale is
  * not UTF-8), given as a TERM_KEY_CHAR: refused, with a word, not dropped
- * silently with the keys after it.
+ * silently with the keys after it. Past Unicode's last code point, as is
+ * TERM_CHAR_INVALID: bytes that make no UTF-8 character where it is.
  */
-#define TERM_CHAR_FOREIGN 0xFFFD
+#define TERM_CHAR_FOREIGN 0x110000
+#define TERM_CHAR_INVALID 0x110001
 
 /*
  * A TERM_KEY_CODE for a key sent as an escape sequence the terminal type does
@@ -70,8 +72,8 @@ enum term_key {
  * dropped whole, never typed as keys nor put where Back went, and said.
  */
 #define TERM_CODE_PASTE_SPLIT (KEY_MAX + 3)
-#define TERM_FOREIGN_ADVICE "only ASCII can be typed here: the locale is not UTF-8 (start with " \
-                            "LANG=C.UTF-8 to type other characters)"
+/* What a TERM_CHAR_FOREIGN or TERM_CHAR_INVALID key is told with; NULL for any other key. */
+const char *term_char_refused(wint_t ch);
 
 /*
  * After term_getkey gave Esc: did a printable key come with it at once (Alt

@@ -1140,8 +1140,8 @@ static void wizard_loop(struct wizard *w)
 			wizard_cancel(w);
 		} else if (k == TERM_KEY_CHAR && ch == 26) {
 			term_suspend();
-		} else if (k == TERM_KEY_CHAR && ch == TERM_CHAR_FOREIGN) {
-			snprintf(w->status, sizeof(w->status), "%s", TERM_FOREIGN_ADVICE);
+		} else if (k == TERM_KEY_CHAR && term_char_refused(ch)) {
+			snprintf(w->status, sizeof(w->status), "%s", term_char_refused(ch));
 			w->refusing = REFUSING_FOREIGN;
 		} else if (k == TERM_KEY_CODE && ch == TERM_CODE_UNKNOWN) {
 			const char *type = getenv("TERM");

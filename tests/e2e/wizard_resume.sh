@@ -13,7 +13,7 @@ from tui import *
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
 draft = os.path.join(home, "draft.json")
-tap = Tap(28)
+tap = Tap(30)
 
 def hang_up(t):
     """The session drops: SIGHUP, and the wizard keeps its draft on the way out."""
@@ -157,6 +157,33 @@ with Tui(cabase + ["new"], rows=40, tap=tap) as t:
     t.finish("saved connector", "git-http", "resumed, the right token given: the CA file of the draft trusted")
 tap.ok(not os.path.exists(os.path.join(cahome, "draft.json")) and
        os.path.exists(os.path.join(cahome, "connectors", "Ca_Kept.json")), "... saved, and the draft removed")
+
+# ---- a CA file given with --ca-file is kept with the draft too: resumed without the flag, trusted ----
+flaghome = os.path.join(tmp, "ca flag")
+with Tui([binary, "--home", flaghome, "new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
+    t.wait_for("Name *")
+    t.type("Ca Flag")
+    t.send(PGDN)
+    t.wait_for("URL type *")
+    os.kill(t.child.pid, signal.SIGHUP)  # the link dropped
+    t.wait_exit()
+try:
+    d = json.load(open(os.path.join(flaghome, "draft.json")))
+except (OSError, ValueError) as e:
+    d = {}
+    tap.diag("draft: %s" % e)
+tap.ok(d.get("name") == "Ca Flag" and d.get("ca-file") == azf["AZF_CA"],
+       "hung up in a run started with --ca-file: the draft keeps that CA file")
+with Tui([binary, "--home", flaghome, "new"], rows=40, tap=tap) as t:
+    t.wait_for("Go on with it?")
+    tap.ok(("ThetesttruststheCAfile%sagain." % "".join(azf["AZF_CA"].split())) in t.box_words(),
+           "... resumed without --ca-file: the offer says that CA file is trusted again")
+    t.send("y")
+    t.wait_for("URL type *")  # on the page it was left on
+    t.send(CTRL_C)
+    t.wait_for("Quit without saving")
+    t.send("y")
+    t.wait_exit()
 
 # ---- an edit whose only change is the CA file given with C: that is kept, in the edit's draft ----
 made = subprocess.run(cabase + ["new", "--non-interactive", "--name", "Ca Edit", "--url-type", "repo", "--url",

@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(39)
+tap = Tap(49)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -103,6 +103,73 @@ with Tui([binary, "--home", os.path.join(tmp, "h5"), "new", "--dry-run"], env={"
     tap.ok(t.shows("Name", "abcdefgh") and t.has("only ASCII can be typed here"),
            "LANG=C: every key after it is taken, and the word stays while the typing goes on")
     t.quit()
+# A UTF-8 locale and a byte that starts no UTF-8 character (a terminal set to Latin-1, line
+# noise): refused with a word, and the keys after it are taken (curses' wget_wch waited for the
+# rest of the character forever, Ctrl-C swallowed too).
+with Tui([binary, "--home", os.path.join(tmp, "h5u"), "new", "--dry-run"], tap=tap) as t:
+    t.wait_for("Name *")
+    t.type("ab")
+    t.child.send(b"\xe9")
+    t.type("cd")
+    t.settle()
+    tap.ok(t.shows("Name", "abcd") and t.has("the terminal sent bytes that are not UTF-8"),
+           "UTF-8 locale: a byte that is no character is refused, said, and the keys after it are taken")
+    t.child.send("\u00e9".encode())
+    t.settle()
+    tap.ok(t.shows("Name", "abcd\u00e9"), "... a character in UTF-8 is typed as before")
+    tap.is_(t.quit(), 5, "... and Ctrl-C quits (with the question, as ever)")
+
+# LINES and COLUMNS left in the environment (a profile, an old 'eval $(resize)'): the size is the
+# terminal's own, at the start and at each resize (curses took them over it, for good).
+with Tui([binary, "--home", os.path.join(tmp, "h5s"), "new", "--dry-run"],
+         env={"LINES": "20", "COLUMNS": "70"}, tap=tap) as t:
+    t.wait_for("Name *")
+    tap.ok(not t.has("too small") and len(t.line(2).rstrip()) == 80,
+           "LINES=20 COLUMNS=70 on an 80x24 terminal: the page is drawn 80 wide")
+    t.resize(20, 60)
+    t.wait_for("The terminal is too small")
+    tap.ok("this one is 60x20" in " ".join(t.screen_text().split()), "... and a resize is seen as it is")
+    t.resize(24, 80)
+    t.wait_for("Name *")
+    t.send(CTRL_C)
+    tap.is_(t.wait_exit(), 5, "... back to 80x24: the page again, and Ctrl-C quits")
+
+# LANG=C and a new store's passphrase: a character past ASCII is not taken, and as the masked
+# value does not show it, the word stays and Enter refuses the value until it is typed again.
+home = os.path.join(tmp, "h5p")
+with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]],
+         env={"LC_ALL": "C", "LANG": "C"}, tap=tap) as t:
+    t.to_credentials("Latin", azf["AZF_REPO_URL"])
+    t.focus("Username")
+    t.type(azf["AZF_USER"])
+    t.focus("Personal Access Token")
+    t.paste(token)
+    t.to_test()
+    t.wait_for("New passphrase for the secret store:", 40)
+    t.type("p")
+    t.child.send("\u00e4".encode())
+    t.type("sswort-lang-c")
+    t.settle()
+    tap.ok(t.has("only ASCII can be typed here") and "LC_ALL=C.UTF-8" in t.box_words(),
+           "a new store's passphrase: the character refused, the word still there after more keys")
+    t.send(ENTER)
+    t.settle()
+    tap.ok("acharactertypedwasnottaken" in t.box_words() and
+           t.has("New passphrase for the secret store:"),
+           "... Enter refuses the value, as it is not what was typed")
+    t.send(CTRL_U)
+    t.type("passwort-lang-c")
+    t.settle()
+    tap.ok("nosecretstoreyet" in t.box_words() and "nottaken" not in t.box_words(),
+           "... once typed again, the new store's note is back and the word gone")
+    t.send(ENTER)
+    t.wait_for("Repeat the passphrase:")
+    t.type("passwort-lang-c")
+    t.send(ENTER)
+    t.wait_for("saved connector 'Latin'", 40)
+    t.send(ENTER)
+    tap.is_(t.wait_exit(), 0, "... and the connector is saved")
+
 # Ctrl-Z while the probes run would stop them past their deadline: it waits, says so, and
 # suspends once they are over.
 silent = "https://127.0.0.1:%s/contoso/Payments/_git/payments-api" % azf["AZF_SILENT_PORT"]

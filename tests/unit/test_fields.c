@@ -779,6 +779,42 @@ static void test_validate_all(void **state)
 	connector_free(c);
 }
 
+static void assert_ascii(const char *what, const char *text)
+{
+	for (const char *p = text; p && *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			fail_msg("%s is not ASCII at '%.12s': the wizard in a locale that is not UTF-8 draws it so",
+			         what, p);
+}
+
+/* Every word of the table is ASCII: in a locale that is not UTF-8 a '…' in a help showed as junk. */
+static void test_texts_ascii(void **state)
+{
+	static const char *const settings[][2] = {
+		{ NULL, NULL }, { "url-type", "project" }, { "url-type", "repo" }, { "connection", "ssh" },
+		{ "scope", "project" }, { "api-access", "true" },
+	};
+	(void)state;
+	for (size_t k = 0; k < sizeof(settings) / sizeof(settings[0]); k++) {
+		struct connector *c = connector_new();
+
+		assert_non_null(c);
+		if (settings[k][0])
+			assert_int_equal(connector_put(c, fields_find(settings[k][0])->id, settings[k][1]), 0);
+		for (int id = 0; id < FIELD_COUNT; id++) {
+			const struct field *f = fields_at(id);
+
+			assert_ascii(f->key, f->label);
+			assert_ascii(f->key, f->when);
+			assert_ascii(f->key, fields_help(c, id));
+			assert_ascii(f->key, fields_example(c, id));
+			for (const struct field_choice *ch = f->choices; ch && ch->value; ch++)
+				assert_ascii(f->key, ch->label);
+		}
+		connector_free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -795,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_suggestion),
 		cmocka_unit_test(test_help_fits),
+		cmocka_unit_test(test_texts_ascii),
 		cmocka_unit_test(test_validate_cross),
 		cmocka_unit_test(test_validate_key_text),
 		cmocka_unit_test(test_validate_token),
