@@ -18,6 +18,7 @@
 #include "exitcode.h"
 #include "msg.h"
 #include "nearest.h"
+#include "store.h"
 
 const struct cli_command cli_commands[] = {
 	{ .name = "new", .args = "[--non-interactive] [--answers F] [--FIELD VALUE ...]",
@@ -324,16 +325,37 @@ static const struct option *cli_cut_short(const char *typed, const struct option
 /* The most long options a command has (new: its own, and four a secret field); more go unchecked for repeats. */
 #define CLI_OPTS_MAX 256
 
+/* The values of the options of several commands that take one of a few (a field's: the command's). */
+static const struct { const char *name, *values; } cli_option_values[] = {
+	{ "format", "yaml|json" },
+	{ "output", "text|json" },
+};
+
 /* " (true|false)": the values of the option name ("--name" as typed, or without the dashes). */
 static const char *cli_values_hint(const struct cli_ctx *ctx, const char *name, char *buf, size_t len)
 {
 	char values[96];
+	const char *v = NULL;
 
 	if (strncmp(name, "--", 2) == 0)
 		name += 2;
-	if (!ctx->option_values || !ctx->option_values(name, values, sizeof(values)))
+	for (size_t i = 0; !v && i < sizeof(cli_option_values) / sizeof(cli_option_values[0]); i++)
+		if (strcmp(name, cli_option_values[i].name) == 0)
+			v = cli_option_values[i].values;
+	/* secret set --kind: the store's kinds. */
+	if (!v && strcmp(name, "kind") == 0) {
+		size_t n = 0;
+
+		for (unsigned k = 0; k < STORE_KIND_COUNT && n < sizeof(values); k++)
+			n += (size_t)snprintf(values + n, sizeof(values) - n, "%s%s", k ? "|" : "",
+			                      store_kind_name((enum store_kind)k));
+		v = values;
+	}
+	if (!v && ctx->option_values)
+		v = ctx->option_values(name, values, sizeof(values));
+	if (!v)
 		return "";
-	snprintf(buf, len, " (%s)", values);
+	snprintf(buf, len, " (%s)", v);
 	return buf;
 }
 

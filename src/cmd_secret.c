@@ -357,9 +357,11 @@ static int secret_set(struct cli_ctx *ctx, const char *id, const struct secret_o
 	}
 	if (rc == AZ_EXIT_OK && !s)
 		rc = store_cli_open(ctx, STORE_CLI_CREATE, &s);
+	err.written = false;
 	if (rc == AZ_EXIT_OK && store_put(s, id, kind, value, &err) != STORE_OK)
 		rc = store_cli_fail(ctx, &err);
-	if (rc == AZ_EXIT_OK) {
+	/* In place, its folder not synced: saved all the same (exit 16), and said so. */
+	if (rc == AZ_EXIT_OK || err.written) {
 		fprintf(ctx->out, "Saved secret %s (%s).\n", id, store_kind_name(kind));
 		/* A rotation is what set is for; which connectors it reaches is said, as an edit says it. */
 		if (stored && *users)
@@ -459,8 +461,6 @@ static int secret_generate_pub(struct cli_ctx *ctx, const char *id, const char *
 		          "be written: %s", id, path, strerror(errno));
 		return rc != AZ_EXIT_OK ? rc : AZ_EXIT_ERROR;
 	}
-	if (rc != AZ_EXIT_OK)
-		return rc;
 	fprintf(ctx->err, "Saved secret '%s' (ssh-private-key): a new RSA %d key.\n"
 	        "Add its public key (%s; also in %s) in Azure DevOps:\n"
 	        "User settings > SSH public keys > New Key.\n"
@@ -613,10 +613,11 @@ static int secret_rm_withheld(struct cli_ctx *ctx, bool yes)
 		if (!found)
 			break;
 		snprintf(id, sizeof(id), "%s", info.id);
+		err.written = false;
 		if (store_delete(s, id, &err) != STORE_OK)
 			rc = store_cli_fail(ctx, &err);
-		else
-			done++;
+		/* In place, its folder not synced: removed all the same, the rest left for another run. */
+		done += rc == AZ_EXIT_OK || err.written;
 		sodium_memzero(id, sizeof(id));
 	}
 	if (done)

@@ -262,9 +262,11 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 
 	snprintf(said, sizeof(said), "%s", w->status);
 	w->status[0] = '\0';
-	/* A note (a new store's: nothing recovers its passphrase) comes back once a slip is over. */
-	if (strncmp(said, "note: ", 6) == 0)
-		snprintf(note, sizeof(note), "%s", said);
+	/* A note (a new store's: nothing recovers its passphrase), alone or under a slip, comes back
+	 * once a slip is over. */
+	const char *noted = strncmp(said, "note: ", 6) == 0 ? said : strstr(said, "\n\nnote: ");
+	if (noted)
+		snprintf(note, sizeof(note), "%s", noted + strspn(noted, "\n"));
 	if (input_init(&in, max, masked) != 0) {
 		errno = ENOMEM;
 		return NULL;
@@ -323,7 +325,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		else
 			edited = wizard_edit_key(&in, k, ch, paste, false);
 		/* A slip is about the value before: gone once it changes (a note stays: a new store's path). */
-		lost &= input_text(&in)[0] != '\0';
+		lost &= !replaced && input_text(&in)[0] != '\0'; /* a paste over the value is whole */
 		if (edited == 1 && strncmp(said, "note: ", 6) != 0 && !lost)
 			snprintf(said, sizeof(said), "%s", note);
 		secbuf_free(paste);

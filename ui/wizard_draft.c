@@ -229,7 +229,7 @@ bool wizard_draft_save(struct wizard *w)
 		.base = w->start->base && connector_file_sum(w->start->base, sum) ? sum : NULL,
 		.base_values = (struct connector *)w->start->base,
 		/* --ca-file too: a run resumed without it trusts that CA again (a CA alone is no draft). */
-		.ca_file = *page_check_ca_file(w) ? (char *)page_check_ca_file(w) : NULL,
+		.ca_file = *w->ca_file ? w->ca_file : (char *)w->start->check.ca_file,
 		.at = at,
 	};
 	text = d && (!w->start->base || x.base) ? connector_file_draft_text(d, &x) : NULL;

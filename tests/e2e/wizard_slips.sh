@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(49)
+tap = Tap(51)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -164,9 +164,26 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"]],
            "... once typed again, the new store's note is back and the word gone")
     t.send(ENTER)
     t.wait_for("Repeat the passphrase:")
-    t.type("passwort-lang-c")
+    t.type("slip")
     t.send(ENTER)
-    t.wait_for("saved connector 'Latin'", 40)
+    t.wait_for("do not match")
+    # Asked again, the note under the slip: a refused character, then the value typed again.
+    t.type("q")
+    t.child.send("\u00e4".encode())
+    t.send(CTRL_U)
+    t.type("passwort-lang-c")
+    t.settle()
+    tap.ok("nosecretstoreyet" in t.box_words() and "nottaken" not in t.box_words(),
+           "... asked again after a slip: the note is back too once the value is typed again")
+    t.send(ENTER)
+    t.wait_for("Repeat the passphrase:")
+    # A paste over a value missing a character replaces it whole: Enter takes it.
+    t.type("z")
+    t.child.send("\u00e4".encode())
+    t.paste("passwort-lang-c")
+    t.send(ENTER)
+    t.wait_for("(saved connector 'Latin'|not taken)", 40, regex=True)
+    tap.ok(t.has("saved connector 'Latin'"), "... a paste over a value missing a character is taken whole")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 0, "... and the connector is saved")
 

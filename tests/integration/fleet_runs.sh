@@ -7,7 +7,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 104
+plan 106
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -264,6 +264,12 @@ like "$rc:$err" "^2:azrepos-connect: new: option '--allow-http' needs a value \(
 run az edit web --secret-scope --url-type repo </dev/null
 like "$rc:$err" "^2:azrepos-connect: edit: option '--secret-scope' needs a value \(account\|org\|project\): '--url-type' is an option" \
 	"a choice before another option: its values, and the option taken for its value"
+run az export web --format </dev/null
+like "$rc:$err" "^2:azrepos-connect: export: option '--format' needs a value \(yaml\|json\)" \
+	"export --format without its value: the formats are said"
+run az secret set x --kind </dev/null
+like "$rc:$err" "^2:azrepos-connect: secret: option '--kind' needs a value \(token\|password\|ssh-private-key\|ssh-key-passphrase\)" \
+	"secret set --kind without its value: the kinds are said"
 
 # --- bytes that are not UTF-8 in what a run was given: its JSON stays UTF-8 a playbook parses
 utf8json() { printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode("utf-8")); print(len(d["messages"]))' 2>&1; }

@@ -12,7 +12,7 @@ bin=${AZREPOS_CONNECT:?}
 shim="$top_builddir/tests/integration/faultfs.so"
 [ -f "$shim" ] || bail "$shim was not built"
 case "$(ldd "$bin")" in *libasan*) skip_all "an ASan build: an LD_PRELOAD shim cannot run before its runtime" ;; esac
-plan 98
+plan 99
 
 home="$tap_tmp/home"
 key="$tap_tmp/store.key"
@@ -55,6 +55,7 @@ before=$(digest)
 set_value after-rename FAULT_CALL=fsync FAULT_NTH=2 FAULT_ERRNO=5
 is "$rc" 16 "the folder's fsync after the rename fails: exit 16"
 like "$err" "was written, but syncing its folder failed" "the message says the new file is in place"
+like "$(cat "$tap_tmp/out")" "^Saved secret t " "and the save is said on stdout, as the value is in it"
 [ "$(digest)" != "$before" ]
 ok $? "the new store is in place"
 is "$(temps)" 0 "no temporary file left"
