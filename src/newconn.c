@@ -649,7 +649,7 @@ bool newconn_unchanged(const struct cli_ctx *ctx, const char *editing, const str
 static int newconn_dirs_check(struct cli_ctx *ctx, bool store, bool draft, const char *then)
 {
 	const struct { bool on; const char *path, *to, *risk; } dirs[] = {
-		{ store, ctx->paths.store, "keep the secret store", "(others could replace the secret store there)" },
+		{ store, ctx->paths.store, STORE_PERM_STORE_TO, STORE_PERM_STORE_RISK },
 		{ draft, ctx->paths.draft, "keep the wizard's draft", "(others could change the draft there)" },
 	};
 	struct store_error err;

@@ -14,8 +14,9 @@ static char *paths_join(const char *a, const char *b)
 	size_t n = strlen(a) + strlen(b) + 2;
 	char *s = malloc(n);
 
+	/* "/" (HOME=/) and a folder given with its trailing '/' join as "/x", not "//x". */
 	if (s)
-		snprintf(s, n, "%s/%s", a, b);
+		snprintf(s, n, "%s%s%s", a, *a && a[strlen(a) - 1] == '/' ? "" : "/", b);
 	return s;
 }
 

@@ -443,8 +443,15 @@ static enum store_status store_mkdir(const char *path, struct store_error *err)
 
 enum store_status store_prepare_dir(const char *path, struct store_error *err)
 {
-	enum store_status st = store_mkdir(path, err);
+	const char *base;
+	char *dir = fileio_dir(path, &base);
+	/* Judged before anything is made: a refused home (another user's) is left as it was. */
+	enum store_status st = dir ? store_perm_dir_usable(dir, STORE_PERM_STORE_TO, STORE_PERM_STORE_RISK, err)
+	                           : store_fail(err, STORE_NO_MEMORY, "out of memory");
 
+	free(dir);
+	if (st == STORE_OK)
+		st = store_mkdir(path, err);
 	if (st == STORE_OK)
 		st = store_perm_dirs(path, err);
 	return st == STORE_OK ? store_perm_dir_writable(path, err) : st;

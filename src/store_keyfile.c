@@ -74,11 +74,18 @@ enum store_status store_key_file_placeable(const char *path, struct store_error 
 	char *dir = fileio_dir(path, &base);
 	struct stat st;
 	bool there = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	/* Every secret depends on it: in a folder another may write (or owns), they could remove it. */
+	enum store_status ps = there ? store_perm_tree(dir, true, err) : STORE_OK;
 
 	free(dir);
+	if (ps == STORE_PERMISSIONS) {
+		size_t n = strlen(err->message);
+		snprintf(err->message + n, sizeof(err->message) - n, " (others could remove or replace the key "
+		         "file there, and every secret with it)");
+	}
 	/* A path mistyped: the operator's input, not the disk failing. */
-	return there ? STORE_OK : store_fail(err, STORE_INVALID, "cannot create the key file %s: its folder "
-	                                     "does not exist (a typo?)", path);
+	return !there ? store_fail(err, STORE_INVALID, "cannot create the key file %s: its folder does not exist "
+	                           "(a typo?)", path) : ps;
 }
 
 enum store_status store_key_file_create(const char *path, struct secbuf **key, struct store_error *err)

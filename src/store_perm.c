@@ -28,6 +28,74 @@ static enum store_status store_perm_owner(const struct stat *st, const char *pat
 	                  other_ok ? what : "", other_ok ? " of your own (--home)" : "");
 }
 
+/* The user's home folder, resolved ($HOME when absolute, else the account's), or NULL. */
+static char *store_perm_home(void)
+{
+	const char *home = getenv("HOME");
+
+	if (!home || *home != '/') {
+		struct passwd *pw = getpwuid(geteuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	return home && *home == '/' ? realpath(home, NULL) : NULL;
+}
+
+/* The folder above path that this user cannot look into (malloc'ed, its stat in *st), or NULL. */
+static char *store_perm_closed(const char *path, struct stat *st)
+{
+	char *p = strdup(path);
+
+	for (char *slash = p ? strchr(p + 1, '/') : NULL; slash; slash = strchr(slash + 1, '/')) {
+		struct stat sub;
+
+		*slash = '\0';
+		if (stat(p, &sub) == 0) {
+			*slash = '/';
+			continue;
+		}
+		/* p cannot be looked at: the folder it is in is closed. */
+		char *up = strrchr(p, '/');
+		if (errno == EACCES && up != p) {
+			*up = '\0';
+			if (stat(p, st) == 0)
+				return p;
+		}
+		break;
+	}
+	free(p);
+	return NULL;
+}
+
+/*
+ * path cannot be looked at: the folder closed, another's, is said with its fix. In the user's home,
+ * made by a run as root with this HOME: its chown back. The home itself, or above it: a HOME kept
+ * from another user (never a chown of /root). Elsewhere: someone else's, not to be taken.
+ */
+static void store_perm_closed_fail(const char *path, const char *what, const char *closed, const struct stat *st,
+                                   struct store_error *err)
+{
+	char *home = store_perm_home();
+	size_t n = strlen(closed), hn = home ? strlen(home) : 0;
+	bool home_up = home && strncmp(home, closed, n) == 0 && (home[n] == '/' || !home[n] || n == 1);
+	bool in_home = home && hn > 1 && strncmp(closed, home, hn) == 0 && closed[hn] == '/';
+	unsigned me = (unsigned)geteuid(), uid = (unsigned)st->st_uid, mode = (unsigned)(st->st_mode & 07777);
+
+	if (home_up)
+		store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: the home folder %s (HOME) is closed to you "
+		           "(uid %u; folder %s is uid %u's, mode %04o): a HOME kept from another user (sudo -E, su -m)? "
+		           "Run with your own (sudo -H, su -), as that user, or give --home", what, path, home, me,
+		           closed, uid, mode);
+	else if (in_home)
+		store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: folder %s belongs to uid %u and is closed "
+		           "to you (uid %u, mode %04o): run 'chown -R %u %s' as root if it is yours, or run as the "
+		           "user it is for", what, path, closed, uid, me, mode, me, closed);
+	else
+		store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: folder %s belongs to uid %u and is closed "
+		           "to you (uid %u, mode %04o): run as the user it is for, or use a folder of your own (--home)",
+		           what, path, closed, uid, me, mode);
+	free(home);
+}
+
 enum store_status store_perm_open_error(int errnum, const char *path, const char *what, bool other_ok,
                                         struct store_error *err)
 {
@@ -46,7 +114,16 @@ enum store_status store_perm_open_error(int errnum, const char *path, const char
 			return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: it is not readable (mode "
 			                  "%04o): run 'chmod %s %s'", what, path, (unsigned)(st.st_mode & 07777),
 			                  strcmp(what, "key file") == 0 ? "400" : "600", path);
-		/* Not even looked at: a folder above it is closed to this user (a run as another one). */
+		/* Not even looked at: a folder above it is closed to this user; another's is named (a run
+		 * as root with this user's HOME made it, 0700). */
+		struct stat dst;
+		char *closed = !stated && errnum == EACCES ? store_perm_closed(path, &dst) : NULL;
+		if (closed && dst.st_uid != geteuid()) {
+			store_perm_closed_fail(path, what, closed, &dst, err);
+			free(closed);
+			return STORE_PERMISSIONS;
+		}
+		free(closed);
 		if (!stated && errnum == EACCES)
 			return store_fail(err, STORE_PERMISSIONS, "cannot open the %s %s: %s: run as the user it is "
 			                  "for, or let this one into the folders above it", what, path, strerror(errnum));
@@ -79,16 +156,22 @@ enum store_status store_perm_file(int fd, const char *path, const char *what, bo
 	return STORE_OK;
 }
 
-static enum store_status store_perm_dir(const char *dir, bool own_folder, struct store_error *err)
+/* own_folder: the one the program keeps its files in (made by it); home: the user's home folder. */
+static enum store_status store_perm_dir(const char *dir, bool own_folder, bool home, struct store_error *err)
 {
 	struct stat st;
-	enum store_status s;
 
 	if (stat(dir, &st) != 0)
 		return store_fail(err, STORE_IO, "cannot stat the folder %s: %s", dir, strerror(errno));
-	if ((s = store_perm_owner(&st, dir, "folder", true, true, err)) != STORE_OK)
-		return s;
-	if (!(st.st_mode & 022) || (!own_folder && (st.st_mode & S_ISVTX)))
+	/* Only the program's own folder is to be chown'ed back (a run as root made it): one above is
+	 * another's (a home kept by sudo -E, a --home in theirs), never to be taken from them. */
+	if (own_folder && store_perm_owner(&st, dir, "folder", true, true, err) != STORE_OK)
+		return STORE_PERMISSIONS;
+	if (!own_folder && st.st_uid != geteuid() && st.st_uid != 0)
+		return store_fail(err, STORE_PERMISSIONS, "folder %s belongs to uid %u, not to you (uid %u): use a "
+		                  "folder of your own (--home)", dir, (unsigned)st.st_uid, (unsigned)geteuid());
+	/* A home shared on purpose (HOME=/tmp) is refused as a --home there is: others could take its names. */
+	if (!(st.st_mode & 022) || (!own_folder && !home && (st.st_mode & S_ISVTX)))
 		return STORE_OK;
 	/* A folder shared on purpose (/tmp) is never to be chmod'ed: a folder of one's own in it is. */
 	if (st.st_mode & S_ISVTX)
@@ -100,16 +183,22 @@ static enum store_status store_perm_dir(const char *dir, bool own_folder, struct
 	                  st.st_uid == geteuid() ? "" : " as root, or use a folder of your own (--home)");
 }
 
-/* The user's home folder, resolved ($HOME when absolute, else the account's), or NULL. */
-static char *store_perm_home(void)
+/*
+ * Is real (resolved) in the home folder home, and that home another user's (not root's)? That is a
+ * HOME kept from the user one was (sudo -E, su -m): said as such, before any folder or file in it
+ * is judged, whose owner's chown would take the user's files from them.
+ */
+static enum store_status store_perm_home_theirs(const char *real, const char *home, struct store_error *err)
 {
-	const char *home = getenv("HOME");
+	struct stat st;
+	size_t n = home ? strlen(home) : 0;
 
-	if (!home || *home != '/') {
-		struct passwd *pw = getpwuid(geteuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	return home && *home == '/' ? realpath(home, NULL) : NULL;
+	if (!home || strcmp(home, "/") == 0 || strncmp(real, home, n) != 0 || (real[n] != '/' && real[n]) ||
+	    stat(home, &st) != 0 || st.st_uid == geteuid() || st.st_uid == 0)
+		return STORE_OK;
+	return store_fail(err, STORE_PERMISSIONS, "the home folder %s (HOME) belongs to uid %u, not to you (uid %u): "
+	                  "a HOME kept from another user (sudo -E, su -m)? Run with your own (sudo -H, su -), as that "
+	                  "user (sudo -u, runuser -u), or give --home", home, (unsigned)st.st_uid, (unsigned)geteuid());
 }
 
 /* dir (taken) and every folder above it; dir is the own folder when own. */
@@ -133,11 +222,16 @@ static enum store_status store_perm_up(char *dir, bool own, struct store_error *
 	 * user's to fix, nor does it let others into the home.
 	 */
 	char *home = store_perm_home();
+	if ((s = store_perm_home_theirs(real, home, err)) != STORE_OK) {
+		free(home);
+		free(real);
+		return s;
+	}
 	for (;; own = false) {
 		char *up;
+		bool at_home = home && strcmp(real, home) == 0;
 
-		if ((s = store_perm_dir(real, own, err)) != STORE_OK || strcmp(real, "/") == 0 ||
-		    (home && strcmp(real, home) == 0))
+		if ((s = store_perm_dir(real, own, at_home, err)) != STORE_OK || strcmp(real, "/") == 0 || at_home)
 			break;
 		up = strrchr(real, '/');
 		if (up == real)
@@ -154,7 +248,15 @@ bool store_perm_trusted(const char *path, const struct stat *st, const struct st
                         size_t msglen)
 {
 	struct store_error err;
+	char *real = realpath(path, NULL), *home = store_perm_home();
+	enum store_status hs = real ? store_perm_home_theirs(real, home, &err) : STORE_OK;
 
+	free(real);
+	free(home);
+	if (hs != STORE_OK) {
+		snprintf(msg, msglen, "%s", err.message);
+		return false;
+	}
 	if (st->st_uid != geteuid() && !(t->root_ok && st->st_uid == 0)) {
 		snprintf(msg, msglen, "%s belongs to uid %u, not to you (uid %u)%s: %s; run 'chown %u %s' as root if it "
 		         "is yours", path, (unsigned)st->st_uid, (unsigned)geteuid(), t->root_ok ? " nor root" : "",

@@ -44,6 +44,10 @@ enum store_status store_perm_tree(const char *dir, bool own, struct store_error 
  */
 enum store_status store_perm_dir_writable(const char *path, struct store_error *err);
 
+/* What the secret store's folder is for, and what others could do where they can write, as said. */
+#define STORE_PERM_STORE_TO "keep the secret store"
+#define STORE_PERM_STORE_RISK "(others could replace the secret store there)"
+
 /*
  * Can files be made in dir (made if need be) and read back: dir, or the
  * folder it would be made in, and those above, folders writable by no one

@@ -343,7 +343,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$ro_as" ]; then
 	chmod 500 "$tap_tmp/ro/home"
 	ro
 	is "$rc" 14 "a first secret in a home that is not writable: exit 14"
-	is "$err" "azrepos-connect: folder $tap_tmp/ro/home is not writable (mode 0500): run 'chmod u+wx $tap_tmp/ro/home'" \
+	is "$err" "azrepos-connect: cannot keep the secret store in $tap_tmp/ro/home: folder $tap_tmp/ro/home is not writable (mode 0500): run 'chmod u+wx $tap_tmp/ro/home'" \
 		"with the exact chmod"
 	ok "$([ ! -e "$tap_tmp/ro/k" ] && [ ! -e "$tap_tmp/ro/home/secrets.store.lock" ]; echo $?)" \
 		"said before the key file (or anything) was made"
