@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 
 #include "check_probe.h"
 #include "clock.h"
@@ -42,20 +43,106 @@ static void check_sanitize(char *s)
 	utf8_scrub(s);
 }
 
+/*
+ * Replace in s (room cap) each run of secret's bytes at least CHECK_WITHHOLD_RUN long, or
+ * the whole secret when shorter, with "(withheld)": a part cut by a %.100s is caught too.
+ */
+#define CHECK_WITHHOLD_RUN 8
+static void check_withhold_one(char *s, size_t cap, const unsigned char *secret, size_t n)
+{
+	static const char mark[] = "(withheld)";
+	const size_t mlen = sizeof(mark) - 1, min = n < CHECK_WITHHOLD_RUN ? n : CHECK_WITHHOLD_RUN;
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len;) {
+		size_t run = 0;
+
+		for (size_t j = 0; j + run < n; j++) {
+			size_t l = 0;
+			while (i + l < len && j + l < n && (unsigned char)s[i + l] == secret[j + l])
+				l++;
+			if (l > run)
+				run = l;
+		}
+		if (run < min) {
+			i++;
+			continue;
+		}
+		if (i + mlen >= cap) { /* no room for the mark: cut the text there */
+			s[i] = '\0';
+			return;
+		}
+		size_t tail = len - i - run;
+		if (i + mlen + tail >= cap)
+			tail = cap - 1 - i - mlen;
+		memmove(s + i + mlen, s + i + run, tail);
+		memcpy(s + i, mark, mlen);
+		len = i + mlen + tail;
+		s[len] = '\0';
+		i += mlen;
+	}
+}
+
+/* Withhold token (user:token in base64 too, as an Authorization header) from s. */
+static void check_withhold_token(char *s, size_t cap, const char *user, const struct secbuf *token)
+{
+	size_t ulen = strlen(user), rawlen = ulen + 1 + token->len;
+	size_t b64len = sodium_base64_ENCODED_LEN(rawlen, sodium_base64_VARIANT_ORIGINAL);
+	struct secbuf *raw = secbuf_new(rawlen), *b64 = secbuf_new(b64len);
+
+	check_withhold_one(s, cap, token->data, token->len);
+	if (raw && b64) {
+		memcpy(raw->data, user, ulen);
+		raw->data[ulen] = ':';
+		memcpy(raw->data + ulen + 1, token->data, token->len);
+		sodium_bin2base64((char *)b64->data, b64len, raw->data, rawlen, sodium_base64_VARIANT_ORIGINAL);
+		check_withhold_one(s, cap, b64->data, strlen((char *)b64->data));
+	}
+	secbuf_free(raw);
+	secbuf_free(b64);
+}
+
+/*
+ * A server's text may echo what it was sent (a display name, a ref, an error line): the
+ * tokens, as sent, never go on from there. Tokens shorter than CHECK_WITHHOLD_RUN are not
+ * looked for: no PAT is that short, and such a word would be withheld wherever it stood.
+ */
+static void check_withhold(const struct check_target *t, char *s, size_t cap)
+{
+	const struct secbuf *tokens[] = { t->token, t->api ? t->api_token : NULL };
+
+	for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+		if (!tokens[i] || tokens[i]->len < CHECK_WITHHOLD_RUN || (i && tokens[i] == t->token))
+			continue;
+		if (t->username && *t->username)
+			check_withhold_token(s, cap, t->username, tokens[i]);
+		check_withhold_token(s, cap, "", tokens[i]);
+	}
+}
+
 void check_finish(const struct check_ctx *ctx, struct check_result *r, enum check_status status,
                   enum check_category cat, const char *fmt, ...)
 {
+	char said[2048];
 	va_list ap;
 
 	if (check_finished(r))
 		return; /* the first verdict stands */
+	/* Before the message is made: it may quote the branch. */
+	check_withhold(ctx->t, r->default_branch, sizeof(r->default_branch));
 	/* Two tokens: a token's fault on the api probe names the one it is about. */
 	size_t at = 0;
 	if (ctx->t->api_token_own && strcmp(r->probe, "api") == 0 && strncmp(fmt, "token ", 6) == 0)
-		at = (size_t)snprintf(r->message, sizeof(r->message), "the API ");
+		at = (size_t)snprintf(said, sizeof(said), "the API ");
 	va_start(ap, fmt);
-	vsnprintf(r->message + at, sizeof(r->message) - at, fmt, ap);
+	vsnprintf(said + at, sizeof(said) - at, fmt, ap);
 	va_end(ap);
+	/* Whole before it is cut to the message's size: a token at the cut would show in part. */
+	check_withhold(ctx->t, said, sizeof(said));
+	size_t len = strnlen(said, sizeof(r->message) - 1); /* a character cut here is scrubbed below */
+	memcpy(r->message, said, len);
+	r->message[len] = '\0';
+	sodium_memzero(said, sizeof(said));
 	check_sanitize(r->message);
 	check_sanitize(r->default_branch); /* a ref name is any bytes the server sends */
 	if (!r->message[0])

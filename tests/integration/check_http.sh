@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 129
+plan 134
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -41,6 +41,16 @@ verdict 1 ok null 'repository web found' "api with the project name encoded"
 
 both "$AZF_EMPTY_REPO_URL" "$tok"
 verdict 0 ok null 'empty' "an empty repository passes and says so"
+
+# A server echoing the token (here as the default branch's name) never gets it shown.
+d=$AZF_DIR/repos/contoso/Payments/echo
+git clone -q --bare "$AZF_DIR/repos/contoso/Payments/payments-api" "$d" &&
+	git --git-dir="$d" update-ref "refs/heads/$pat" refs/heads/main &&
+	git --git-dir="$d" symbolic-ref HEAD "refs/heads/$pat" || bail "cannot make the echo repository"
+both "$AZF_BASE/contoso/Payments/_git/echo" "$tok"
+verdict 0 ok null '^4 refs, default branch \(withheld\)$' "git-http: a branch named as the token is withheld"
+verdict 1 ok null 'repository echo found, default branch \(withheld\)$' "api: the same branch, withheld"
+unlike "$out$err" "$pat" "the token echoed is in no output"
 
 both "$AZF_REPO_URL" "$AZF_SSH_KEY_ENC_PASS_FILE"
 is "$rc" 4 "wrong token: exit 4"

@@ -391,6 +391,68 @@ static void test_api_answers(void **state)
 	assert_result(&run.r[1], CHECK_OK, CHECK_CAT_NONE, "authenticated as Ann");
 }
 
+/* A route whose body is made at run time (ROUTE takes a literal). */
+static struct route route_text(const char *path, const char *headers, const char *body)
+{
+	return (struct route){ path, "200 OK", headers, body, strlen(body) };
+}
+
+/* No message or branch holds a run of 8 of secret's characters. */
+static void assert_withheld(const char *text, const char *secret)
+{
+	size_t n = strlen(secret);
+
+	for (size_t i = 0; i + 8 <= n; i++)
+		if (memmem(text, strlen(text), secret + i, 8))
+			fail_msg("\"%s\" shows part of \"%s\"", text, secret);
+}
+
+/* A server echoing the token it was sent (whole, in part, as the Authorization header's base64). */
+static void test_token_echoed(void **state)
+{
+	static const char pat[] = "k3x7q2m4p5r6s7t2u3v4w5x6y7z2a3b4c5d6e7f2g3h4i5j6k7l2";
+	struct server *s = *state;
+	struct run run;
+	char adv[256], user[256], repo[256], b64git[128], b64api[128], raw[64];
+
+	snprintf(raw, sizeof(raw), "ci:%s", pat);
+	sodium_bin2base64(b64git, sizeof(b64git), (const unsigned char *)raw, strlen(raw), sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(b64api, sizeof(b64api), (const unsigned char *)raw + 2, strlen(raw) - 2,
+	                  sodium_base64_VARIANT_ORIGINAL);
+	snprintf(adv, sizeof(adv), "001e# service=git-upload-pack\n0000%04zxERR %s %s\n", 4 + 4 + strlen(pat) + 1 +
+	         strlen(b64git) + 1, b64git, pat);
+	snprintf(user, sizeof(user), "{\"authenticatedUser\":{\"id\":\"1\",\"providerDisplayName\":\"Ann %s\"}}", b64api);
+	/* The name cut at 100 characters, the token's first 20 left in it. */
+	snprintf(repo, sizeof(repo), "{\"id\":\"1\",\"name\":\"%080d%s\",\"defaultBranch\":\"refs/heads/x%s\"}", 0, pat, pat);
+	s->routes[0] = route_text("/org/proj/_git/repo/", GIT_CT, adv);
+	s->routes[1] = route_text("/org/_apis/connectionData", JSON_CT, user);
+	s->routes[2] = route_text("/org/proj/_apis/git/repositories/repo", JSON_CT, repo);
+	server_start(s);
+	run.token = secbuf_dup(pat, strlen(pat));
+	assert_non_null(run.token);
+	snprintf(run.git_url, sizeof(run.git_url), "http://127.0.0.1:%d/org/proj/_git/repo/info/refs?service=git-upload-pack",
+	         s->port);
+	snprintf(run.api_base, sizeof(run.api_base), "http://127.0.0.1:%d/org", s->port);
+	snprintf(run.api_repo_url, sizeof(run.api_repo_url), "%s/proj/_apis/git/repositories/repo", run.api_base);
+	run.t = (struct check_target){
+		.transport = CHECK_HTTP, .git_url = run.git_url, .username = "ci", .token = run.token, .api = true,
+		.api_base = run.api_base, .api_repo_url = run.api_repo_url, .api_token = run.token, .allow_http = true,
+		.timeout_ms = 5000,
+	};
+	run.n = check_run(&run.t, run.r, NULL, NULL);
+	secbuf_free(run.token);
+	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_PROTOCOL, "(withheld) (withheld)");
+	assert_result(&run.r[1], CHECK_OK, CHECK_CAT_NONE, "authenticated as Ann (withheld); repository 0");
+	assert_non_null(strstr(run.r[1].message, "(withheld) found, default branch x(withheld)"));
+	assert_string_equal(run.r[1].default_branch, "x(withheld)");
+	for (size_t i = 0; i < run.n; i++) {
+		assert_withheld(run.r[i].message, pat);
+		assert_withheld(run.r[i].message, b64git);
+		assert_withheld(run.r[i].message, b64api);
+		assert_withheld(run.r[i].default_branch, pat);
+	}
+}
+
 static void test_caps(void **state)
 {
 	struct server *s = *state;
@@ -655,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_url_userinfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_git_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_env, setup, teardown),
