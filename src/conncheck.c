@@ -196,6 +196,17 @@ int conncheck_load_secrets(const struct connector *c, struct store *store, const
 			snprintf(msg, msglen, "%s: %s", fields_at((enum field_id)i)->key, err.message);
 			return store_exit_code(st);
 		}
+		/* A file edited by hand may name a key for a token (or the reverse): no probe could use it. */
+		struct store_info info;
+		enum store_kind want = fields_at((enum field_id)i)->store_kind;
+		if (store_find(store, id, &info) &&
+		    (info.kind == STORE_KIND_SSH_PRIVATE_KEY) != (want == STORE_KIND_SSH_PRIVATE_KEY)) {
+			snprintf(msg, msglen, "%s: the stored secret '%s' is of kind %s, not %s (the connector's file "
+			         "names another secret than its own?): give the connector its %s with '%s edit %s'",
+			         fields_at((enum field_id)i)->key, id, store_kind_name(info.kind), store_kind_name(want),
+			         fields_at((enum field_id)i)->key, program, self);
+			return AZ_EXIT_INVALID;
+		}
 	}
 	return 0;
 }

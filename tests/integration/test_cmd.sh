@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 109
+plan 111
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -324,6 +324,17 @@ rm -f "$nh/secrets.store"
 run "$bin" --home "$nh" --key-file "$tap_tmp/nostore.key" test lone </dev/null
 is "$rc:$err" "17:azrepos-connect: token: there is no secret store yet: store it again with 'azrepos-connect --home $nh --key-file $tap_tmp/nostore.key secret set lone-token' (or give the connector another with 'azrepos-connect --home $nh --key-file $tap_tmp/nostore.key edit lone')" \
 	"test with no store: exit 17, the secret to store named, with its command"
+
+# A file edited by hand to name another connector's SSH key as its token: refused as edit refuses
+# it (exit 3, which field, what kind), no probe run with a key for a token.
+keysid=$(sed -n 's/.*"ssh-key-secret":[[:space:]]*"\([^"]*\)".*/\1/p' "$home/connectors/ssh_repo.json")
+cp "$home/connectors/web.json" "$tap_tmp/web.json.orig"
+sed "s/\"token-secret\":[[:space:]]*\"[^\"]*\"/\"token-secret\": \"$keysid\"/" "$tap_tmp/web.json.orig" >"$home/connectors/web.json"
+run az test web --ca-file "$AZF_CA" </dev/null
+is "$rc:$out" "3:" "a token-secret naming an SSH key: exit 3, no probe run"
+is "$err" "azrepos-connect: token: the stored secret '$keysid' is of kind ssh-private-key, not token (the connector's file names another secret than its own?): give the connector its token with 'azrepos-connect --home $home --key-file $key edit web'" \
+	"... saying which secret is of which kind, and the edit that gives it its own"
+cp "$tap_tmp/web.json.orig" "$home/connectors/web.json"
 
 # No output of this file showed the token or the SSH key (all runs above, through run).
 pat=$(cat "$AZF_TOKEN_FILE")
