@@ -287,8 +287,20 @@ void check_req_content_type(struct check_req *req, char *out, size_t outlen)
 }
 
 /* curl's own words on an error, for a message. */
+/*
+ * libcurl's words for the failure. Those about the proxy may quote its URL, a password in it: the
+ * URL is said as the variable's name instead.
+ */
 static const char *check_req_detail(struct check_req *req, CURLcode rc)
 {
+	const char *url = req->proxy_var ? getenv(req->proxy_var) : NULL;
+	char *at = url && *url ? strstr(req->errbuf, url) : NULL;
+
+	if (at) {
+		char tail[CURL_ERROR_SIZE];
+		snprintf(tail, sizeof(tail), "%s", at + strlen(url));
+		snprintf(at, sizeof(req->errbuf) - (size_t)(at - req->errbuf), "$%s%s", req->proxy_var, tail);
+	}
 	return req->errbuf[0] ? req->errbuf : curl_easy_strerror(rc);
 }
 
@@ -432,6 +444,21 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
 		             "the proxy refused to connect to %s (HTTP %ld): check %s and no_proxy, or ask "
 		             "the proxy's administrator to allow that host", req->host, proxy_code, var);
+		return;
+	}
+	/* libcurl's words for a proxy URL it cannot read (a resolve or connect error code). */
+	if (req->proxy_var && strstr(d, "Unsupported proxy syntax")) {
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "the proxy URL in %s does not parse (not shown: it may hold a password): in its user and "
+		             "password, percent-encode '#' as %%23, '@' as %%40, ':' as %%3A, '/' as %%2F, '?' as %%3F, "
+		             "'%%' as %%25 and a space as %%20 (http://user:pa%%23ss@proxy:3128)", var);
+		return;
+	}
+	if (req->proxy_var && strstr(d, "Unsupported proxy scheme")) {
+		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONFIG,
+		             "the proxy URL in %s has a scheme libcurl does not take (not shown: it may hold a "
+		             "password): begin it with http://, https://, socks5h://, socks5://, socks4a:// or "
+		             "socks4://", var);
 		return;
 	}
 	switch (rc) {

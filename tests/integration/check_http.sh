@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 134
+plan 140
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -104,6 +104,18 @@ verdict 0 failed connect "^cannot connect to 127\.0\.0\.1 port $AZF_HTTPS_PORT, 
 export https_proxy=http://-proxy.invalid:3128
 both "$AZF_REPO_URL" "$tok"
 verdict 1 failed dns '^cannot resolve the proxy host: check https_proxy' "api: an unknown proxy host is named as such"
+# A proxy URL libcurl cannot read: its password unencoded, a scheme mistyped. Never quoted (a
+# password is in it), said as the variable's fault with the way to write it.
+export https_proxy='http://azfix:pa#ss 9@127.0.0.1:3128'
+both "$AZF_REPO_URL" "$tok"
+verdict 0 failed config "^the proxy URL in https_proxy does not parse \(not shown: it may hold a password\): in its user and password, percent-encode '#' as %23" \
+	"git-http: a '#' and a space in the proxy's password: the percent-encoding to use"
+unlike "$out$err" 'pa#ss' "... the proxy's password is in no output"
+export https_proxy='htp://azfix:pass-in-typo-9@127.0.0.1:3128'
+both "$AZF_REPO_URL" "$tok"
+verdict 1 failed config '^the proxy URL in https_proxy has a scheme libcurl does not take .*: begin it with http://' \
+	"api: a proxy scheme mistyped"
+unlike "$out$err" 'pass-in-typo-9' "... the proxy's password is in no output"
 # A proxy that answers CONNECT with an error (the other TLS server answers plain HTTP with 400).
 export https_proxy=http://127.0.0.1:$AZF_OTHER_PORT
 both "$AZF_REPO_URL" "$tok"
