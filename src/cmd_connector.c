@@ -429,23 +429,39 @@ void cmd_connector_print_maybe_unused(FILE *out, const char *maybe)
 }
 
 void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n,
-                                const char *maybe)
+                                const char *maybe, const struct store *store)
 {
+	char held[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1];
+	size_t k = 0;
+	struct stat st;
+	struct store_info info;
+	bool token = false;
+
 	cmd_connector_print_maybe_unused(ctx->out, maybe);
-	/* Not "it stays": delete does not open the store, where it may be gone already. */
-	if (n)
-		fprintf(ctx->out, "No saved connector uses %s any more; %s not removed from the secret store. To "
-		        "remove %s:\n", n == 1 ? "this secret" : "these secrets", n == 1 ? "it is" : "they are",
-		        n == 1 ? "it" : "them");
-	for (size_t i = 0; i < n; i++) {
+	/* Only those the store holds (when it was opened), none without a store. */
+	bool no_store = !store && lstat(ctx->paths.store, &st) != 0 && errno == ENOENT;
+	for (size_t i = 0; i < n && k < FIELD_COUNT && !no_store; i++)
+		if (!store || store_find(store, ids[i], &info))
+			snprintf(held[k++], sizeof(held[0]), "%s", ids[i]);
+	if (k)
+		fprintf(ctx->out, "No saved connector uses %s any more; %s not removed from the secret store%s. To "
+		        "remove %s:\n", k == 1 ? "this secret" : "these secrets", k == 1 ? "it is" : "they are",
+		        store ? "" : k == 1 ? " (if it is there)" : " (if they are there)", k == 1 ? "it" : "them");
+	for (size_t i = 0; i < k; i++) {
 		fputs("  ", ctx->out);
 		cli_print_program(ctx, ctx->out, true);
 		/* An id that looks like a token is not printed: that command removes it unnamed. */
-		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(ids[i]) ? "--withheld" : ids[i]);
+		token |= ident_looks_like_token(held[i]);
+		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(held[i]) ? "--withheld" : held[i]);
 	}
+	for (size_t i = 0; i < n; i++)
+		token |= ident_looks_like_token(ids[i]);
+	if (token)
+		fprintf(ctx->out, "A secret's id looked like a Personal Access Token: revoke that token in Azure DevOps "
+		        "(User settings, Personal access tokens).\n");
 	/* This run was not given the store's key file (it needed none): its path is not known here. */
 	enum store_method m;
-	if (n && !ctx->key_file && store_cli_method(ctx, &m) && m == STORE_METHOD_KEYFILE)
+	if (k && !ctx->key_file && store_cli_method(ctx, &m) && m == STORE_METHOD_KEYFILE)
 		fprintf(ctx->out, "(The store is unlocked with a key file: add --key-file F before 'secret'.)\n");
 }
 
@@ -525,7 +541,25 @@ int cmd_delete(struct cli_ctx *ctx, int argc, char **argv)
 	free(draft);
 	char unused[FIELD_COUNT][IDENT_SECRET_ID_MAX + 1], maybe[512];
 	size_t n = secret_users_unused(ctx->paths.connectors_dir, c, unused, FIELD_COUNT, maybe, sizeof(maybe));
-	cmd_connector_print_unused(ctx, unused, n, maybe);
+	/* The store looked in when that asks nothing (a key file, a credential): only the ids it holds are offered. */
+	struct store *store = NULL;
+	enum store_method m;
+	if (n && store_cli_method(ctx, &m) && ((m == STORE_METHOD_KEYFILE && ctx->key_file) ||
+	                                       (m == STORE_METHOD_CREDENTIAL && getenv("CREDENTIALS_DIRECTORY")))) {
+		/* Deleted already: a store that will not open only leaves the offer unsure, said by 'secret rm'. */
+		FILE *said = ctx->err, *null = fopen("/dev/null", "we");
+		ctx->err = null ? null : said;
+		if (store_cli_open(ctx, STORE_CLI_OPTIONAL, &store) != AZ_EXIT_OK)
+			store = NULL;
+		ctx->err = said;
+		if (null)
+			fclose(null);
+	}
+	cmd_connector_print_unused(ctx, unused, n, maybe, store);
+	store_close(store);
+	if (!c)
+		fprintf(ctx->out, "Its file was refused, so the secrets it named are not known here: 'secret list' shows "
+		        "those no connector uses (and revoke any token the file held).\n");
 	connector_free(c);
 	return removed == 0 ? AZ_EXIT_OK : AZ_EXIT_ERROR;
 }

@@ -16,9 +16,13 @@
 int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id,
                        struct connector **out);
 
-/* Those secrets, and the commands that remove them from the store (nothing when n is 0). */
+/*
+ * Those secrets, and the commands that remove them from the store: only those store holds when
+ * it is open (not NULL), none when there is no store; with a token's advice if an id looks like one.
+ */
+struct store;
 void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDENT_SECRET_ID_MAX + 1], size_t n,
-                                const char *maybe);
+                                const char *maybe, const struct store *store);
 
 /* The secrets maybe unused ("a, b", as secret_users_unused gives them): why they are not offered. */
 void cmd_connector_print_maybe_unused(FILE *out, const char *maybe);

@@ -711,7 +711,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
 			cmd_secret_print_pem_hint(ctx, notes, "its SSH key", key, s.v.val[FIELD_SSH_KEY], c);
 		if (!a->json)
-			cmd_connector_print_unused(ctx, s.unused, s.nunused, s.maybe_unused);
+			cmd_connector_print_unused(ctx, s.unused, s.nunused, s.maybe_unused, store);
 		else
 			cmd_connector_print_maybe_unused(notes, s.maybe_unused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */

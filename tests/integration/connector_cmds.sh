@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 128
+plan 132
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -124,6 +124,7 @@ like "$out" "^  Personal Access Token: +\(secret; store id: \(withheld\)\)$" "..
 az delete azure_leak --yes
 unlike "$out$err" "abcdefghijklmnop" "delete: the token is not printed"
 like "$out" "^  azrepos-connect --home .* secret rm --withheld$" "delete: the command that removes that secret"
+has "$out" "A secret's id looked like a Personal Access Token: revoke that token in Azure DevOps" "... and to revoke that token"
 # A password in a URL (a file written by hand): list and show withhold it too, whatever it looks like.
 sed -e "s/\"azure_payments\"/\"azure_pw\"/" -e "s|\"url\":[^,]*,|\"url\": \"https://ci:Sup3rS3cretPassw0rd@dev.azure.com/contoso/Payments\",|" \
     "$data/connectors/azure_payments.json" >"$conns/azure_pw.json"
@@ -315,6 +316,8 @@ like "$out" "^No connector read names the secrets? .* now, but a connector file 
 cp "$data/connectors/azure_payments.json" "$conns/"
 az delete broken --yes
 is "$rc" 0 "a refused file can still be deleted"
+has "$out" "Its file was refused, so the secrets it named are not known here: 'secret list' shows those no connector uses (and revoke any token the file held)." \
+	"... saying its secrets are not known, where to look, and to revoke a token it held"
 [ ! -e "$conns/broken.json" ]
 ok $? "the refused file is gone"
 
@@ -322,11 +325,23 @@ az delete azure_payments --yes
 is "$rc" 0 "delete --yes exits 0"
 [ ! -e "$conns/azure_payments.json" ]
 ok $? "delete --yes removes the file"
-has "$out" "No saved connector uses this secret any more; it is not removed from the secret store. To remove it:" \
+# The store not opened (its key file not given): offered if it is there.
+has "$out" "No saved connector uses this secret any more; it is not removed from the secret store (if it is there). To remove it:" \
     "delete says the secrets stay"
 has "$out" "  azrepos-connect --home $home secret rm azure_pat" "and gives the command that removes each"
 is "$(printf '%s\n' "$out" | grep -c 'secret rm')" 1 "the secret both tokens use: one command"
 
+# With the key file, the store is looked in: a secret it does not hold is not offered for removal;
+# one it holds is, said as there.
+cp "$data/connectors/azure_payments.json" "$conns/"
+az --key-file "$keyfile" delete azure_payments --yes
+is "$rc:$out" "0:Deleted connector 'azure_payments'." "delete, the store open, its secret not in it: no 'secret rm' offered"
+cp "$data/connectors/azure_payments.json" "$conns/"
+printf 'v' | run "$bin" --home "$home" --key-file "$keyfile" secret set azure_pat
+az --key-file "$keyfile" delete azure_payments --yes
+is "$out" "Deleted connector 'azure_payments'.
+No saved connector uses this secret any more; it is not removed from the secret store. To remove it:
+  azrepos-connect --home $home --key-file $keyfile secret rm azure_pat" "... the store holding it: offered, as there"
 az delete azure_payments --yes
 is "$rc" 1 "delete of a missing connector exits 1"
 like "$err" "no connector 'azure_payments' \(looked for $conns/azure_payments.json\): " "and says where it looked"
