@@ -107,6 +107,49 @@ static const char *check_proxy_var(const char *scheme)
 	return NULL;
 }
 
+/*
+ * Did req's connection go to the proxy of req->proxy_var (1), straight to the server (0, no_proxy
+ * named it), or is it not known (-1)? Told by the port connected to, with libcurl's default proxy
+ * ports (443 for https://, else 1080); the proxy's host and port are written to host and port.
+ */
+static int check_req_via_proxy(struct check_req *req, char *host, size_t hostlen, long *port)
+{
+	const char *v = req->proxy_var ? getenv(req->proxy_var) : NULL;
+	char url[1024], num[8];
+	long primary = 0;
+
+	*host = '\0';
+	*port = 0;
+	if (!v || !*v)
+		return 0;
+	/* A proxy without a scheme is an HTTP proxy to libcurl. */
+	snprintf(url, sizeof(url), "%s%s", strstr(v, "://") ? "" : "http://", v);
+	CURLU *u = curl_url();
+	char *h = NULL, *p = NULL;
+	if (!u || curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return -1;
+	}
+	snprintf(host, hostlen, "%s", h);
+	if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK)
+		*port = strtol(p, NULL, 10);
+	else
+		*port = strncasecmp(url, "https:", 6) == 0 ? 443 : 1080;
+	curl_free(h);
+	curl_free(p);
+	curl_url_cleanup(u);
+	curl_easy_getinfo(req->easy, CURLINFO_PRIMARY_PORT, &primary);
+	/* Not set after a connect refused: libcurl's words name the port ("Failed to connect to H port N"). */
+	const char *at = primary ? NULL : strstr(req->errbuf, "Failed to connect to ");
+	if (at && (at = strstr(at, " port ")))
+		primary = strtol(at + 6, NULL, 10);
+	snprintf(num, sizeof(num), "%ld", *port);
+	if (!primary || !*host || strcmp(num, req->port) == 0)
+		return -1;
+	return primary == *port ? 1 : primary == strtol(req->port, NULL, 10) ? 0 : -1;
+}
+
 char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char *base,
                      const char *path, const char *query)
 {
@@ -472,10 +515,22 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	case CURLE_COULDNT_CONNECT: {
 		/* Not where the git probe went: an SSH URL's REST API is its host's HTTPS, which is said. */
 		bool ssh_api = ctx->t->transport == CHECK_SSH && ctx->t->api_base;
+		char phost[256], also[64] = "";
+		long pport;
+		int via = req->proxy_var ? check_req_via_proxy(req, phost, sizeof(phost), &pport) : 0;
+		if (via == 1) {
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT, "cannot connect to the proxy in %s (%s port "
+			             "%ld): check its host and port there, and that the proxy is running (%s)", var, phost,
+			             pport, d);
+			break;
+		}
+		if (via < 0)
+			snprintf(also, sizeof(also), ", or to the proxy in %s", var);
+		bool exempt = req->proxy_var && via == 0;
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
-		             "cannot connect to %s port %s%s%s: check the host and port, a firewall or the proxy "
-		             "settings%s%s (%s)", req->host, req->port, req->proxy_var ? ", or to the proxy in " : "",
-		             req->proxy_var ? req->proxy_var : "",
+		             "cannot connect to %s port %s%s: check the host and port, a firewall or %s%s%s%s%s (%s)",
+		             req->host, req->port, also, exempt ? "no_proxy (it names this host: the proxy in " :
+		             "the proxy settings", exempt ? var : "", exempt ? " was not used)" : "",
 		             ssh_api ? "; with an SSH URL the REST API is called over HTTPS, at " : "",
 		             ssh_api ? ctx->t->api_base : "", d);
 		break;
@@ -573,7 +628,31 @@ void check_req_timeout(struct check_req *req)
 	enum check_wait at = local_port == 0 ? CHECK_WAIT_CONNECT
 	                     : secured == 0 && url && strncasecmp(url, "https:", 6) == 0 ? CHECK_WAIT_TLS
 	                     : CHECK_WAIT_ANSWER;
-	check_finish_timeout(req->ctx, req->res, req->host, req->port, at);
+	/* Through a proxy, until the tunnel stands the wait was the proxy's, not the server's. */
+	char phost[256];
+	long pport, tunnel = 0, ms = (long)(req->ctx->deadline_ms - req->ctx->start_ms);
+	int via = req->proxy_var ? check_req_via_proxy(req, phost, sizeof(phost), &pport) : 0;
+	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &tunnel);
+	bool socks = via && strncasecmp(getenv(req->proxy_var), "socks", 5) == 0;
+	char where[300] = "";
+	if (*phost)
+		snprintf(where, sizeof(where), " (%s port %ld)", phost, pport);
+	if (via && at == CHECK_WAIT_CONNECT)
+		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no connection to %s port %s or to the "
+		             "proxy in %s%s within %ld.%ld s: check the proxy's host and port there, that it is running, "
+		             "and a firewall", req->host, req->port, req->proxy_var, where, ms / 1000, ms % 1000 / 100);
+	else if (via == 1 && at == CHECK_WAIT_TLS && !socks && tunnel == 0)
+		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_TIMEOUT, "the proxy in %s%s took the "
+		             "connection but did not answer its CONNECT within %ld.%ld s: check that a proxy listens at "
+		             "that port, or ask its administrator (it may be stalled)", req->proxy_var, where,
+		             ms / 1000, ms % 1000 / 100);
+	else if (via && at == CHECK_WAIT_TLS && socks)
+		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_TIMEOUT, "no TLS handshake through the SOCKS "
+		             "proxy in %s%s within %ld.%ld s: the proxy, or %s port %s behind it, is silent: check the "
+		             "proxy's port there and the port in the URL", req->proxy_var, where, ms / 1000,
+		             ms % 1000 / 100, req->host, req->port);
+	else
+		check_finish_timeout(req->ctx, req->res, req->host, req->port, at);
 }
 
 bool check_req_failed(struct check_req *req, CURLcode rc)

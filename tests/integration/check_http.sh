@@ -1,7 +1,7 @@
 # The git-http and api probes against the local Azure stand-ins (nginx, TLS,
 # git http-backend, the REST emulator): every outcome the issue lists.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 140
+plan 146
 
 tok=$AZF_TOKEN_FILE
 # The probes take the URLs the Azure URL model makes (azure_url.h); here
@@ -97,8 +97,23 @@ verdict 1 failed not-found '^organization not found' "api, missing organization"
 export https_proxy=http://127.0.0.1:1
 both "$AZF_REPO_URL" "$tok"
 is "$rc" 4 "https_proxy is used: through a proxy that refuses, exit 4"
-verdict 0 failed connect "^cannot connect to 127\.0\.0\.1 port $AZF_HTTPS_PORT, or to the proxy in https_proxy: " \
-	"git-http: cannot connect, the server's port and the proxy's variable named as causes"
+verdict 0 failed connect "^cannot connect to the proxy in https_proxy \(127\.0\.0\.1 port 1\): check its host and port there, and that the proxy is running" \
+	"git-http: the proxy refuses: the proxy is named, not the server"
+# no_proxy naming the host: a refusal is the server's, and the proxy was not used.
+net="/usr/bin/python3 -ES $top_srcdir/tests/fixtures/netutil.py"
+port=$($net freeport 1)
+no_proxy=127.0.0.1 probe --git-url "https://127.0.0.1:$port/contoso/Payments/_git/payments-api$refs" --username u --token-file "$tok"
+verdict 0 failed connect "^cannot connect to 127\\.0\\.0\\.1 port $port: check the host and port, a firewall or no_proxy \\(it names this host: the proxy in https_proxy was not used\\)" \
+	"no_proxy naming the host: the server's refusal, the proxy not blamed"
+# A proxy that takes the connection and never answers: its fault, not the server's.
+export https_proxy=http://127.0.0.1:$AZF_SILENT_PORT
+probe --git-url "$AZF_REPO_URL$refs" --username u --token-file "$tok" --ca-file "$AZF_CA" --timeout-ms 1000
+verdict 0 failed timeout "^the proxy in https_proxy \(127\.0\.0\.1 port $AZF_SILENT_PORT\) took the connection but did not answer its CONNECT within 1\.0 s" \
+	"a silent HTTP proxy: it is named, not the server"
+export https_proxy=socks5h://127.0.0.1:$AZF_SILENT_PORT
+probe --git-url "$AZF_REPO_URL$refs" --username u --token-file "$tok" --ca-file "$AZF_CA" --timeout-ms 1000
+verdict 0 failed timeout "^no TLS handshake through the SOCKS proxy in https_proxy \(127\.0\.0\.1 port $AZF_SILENT_PORT\) within 1\.0 s: the proxy, or 127\.0\.0\.1 port $AZF_HTTPS_PORT behind it, is silent" \
+	"a silent SOCKS proxy: the proxy or the server behind it"
 # Names that cannot resolve start with '-': the resolver refuses such a name before any query,
 # so no DNS packet leaves the machine (a plain .invalid name would be asked of its DNS server).
 export https_proxy=http://-proxy.invalid:3128
@@ -128,7 +143,6 @@ unset https_proxy no_proxy
 
 # A SOCKS proxy in all_proxy (microsocks, one open and one with a login): the way through it,
 # then each refusal said by whose fix it is.
-net="/usr/bin/python3 -ES $top_srcdir/tests/fixtures/netutil.py"
 ports=$($net freeport 2)
 socks=${ports% *} socks_login=${ports#* }
 microsocks -i 127.0.0.1 -p "$socks" >/dev/null 2>&1 &
