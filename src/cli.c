@@ -481,6 +481,19 @@ int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n)
 	return CLI_CONTINUE;
 }
 
+int cli_output_opt(struct cli_ctx *ctx, const char *cmd, const char *arg, struct cli_output *o)
+{
+	if (arg && strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
+		return msg_usage_for(ctx->err, cmd, "%s: --output takes text or json, not '%s'", cmd, arg);
+	bool json = !arg || strcmp(arg, "json") == 0;
+	/* "--json" added to a template with "--output text": one of the two would be ignored. */
+	if ((arg ? o->json_given : o->output_given) && json != o->json)
+		return msg_usage_for(ctx->err, cmd, "%s: --output text and --json ask for two formats: give one", cmd);
+	*(arg ? &o->output_given : &o->json_given) = true;
+	o->json = json;
+	return CLI_CONTINUE;
+}
+
 /* A relative key file is named from /: a command printed for a later run works from any folder.
  * Left as given when the working folder cannot be named (the file is then read as given). */
 static void cli_key_file_absolute(struct cli_ctx *ctx)

@@ -102,4 +102,14 @@ int cli_getopt(struct cli_ctx *ctx, int argc, char **argv, const char *shortopts
 /* A command that needs exactly n operands: usage error otherwise. */
 int cli_want_operands(struct cli_ctx *ctx, int argc, char **argv, int n);
 
+/*
+ * --output text|json (arg) or --json (arg NULL), as new and test take them: *json set. given
+ * keeps which were seen: the two asking for two formats is a usage error (the same twice is not).
+ */
+struct cli_output {
+	bool json;
+	bool output_given, json_given;
+};
+int cli_output_opt(struct cli_ctx *ctx, const char *cmd, const char *arg, struct cli_output *o);
+
 #endif

@@ -59,8 +59,8 @@ struct new_args {
 	const char *cmd;             /* "new" or "edit", for messages */
 	const char *editing;         /* edit: the identifier of the saved connector */
 	struct connector *base;      /* edit: the saved connector, the values to start from */
-	bool non_interactive, skip_test, save_on_failure, dry_run, json, ascii;
-	int format_opt;                 /* OPT_OUTPUT or OPT_JSON, the one given (0: none) */
+	bool non_interactive, skip_test, save_on_failure, dry_run, ascii;
+	struct cli_output out;          /* --output or --json: out.json for JSON */
 	const char *answers, *write_answers;
 	struct conncheck_opts check;
 	struct new_flag flags[NEW_MAX_FLAGS];
@@ -168,21 +168,9 @@ static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	case OPT_WRITE_ANSWERS: a->write_answers = arg; return CLI_CONTINUE;
 	case OPT_ASCII: a->ascii = true; return CLI_CONTINUE;
 	case OPT_OUTPUT:
+		return cli_output_opt(ctx, a->cmd, arg, &a->out);
 	case OPT_JSON:
-		/* "--json" added to a template with "--output text": one of the two would be ignored. */
-		if (a->format_opt && a->format_opt != opt)
-			return msg_usage_for(ctx->err, a->cmd, "%s: --output and --json are both given: give one",
-			                     a->cmd);
-		a->format_opt = opt;
-		if (opt == OPT_JSON) {
-			a->json = true; /* as list, show and test spell it */
-			return CLI_CONTINUE;
-		}
-		if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0)
-			return msg_usage_for(ctx->err, a->cmd, "%s: --output takes text or json, not '%s'",
-			                     a->cmd, arg);
-		a->json = strcmp(arg, "json") == 0;
-		return CLI_CONTINUE;
+		return cli_output_opt(ctx, a->cmd, NULL, &a->out); /* as list, show and test spell it */
 	}
 	int taken = conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg));
 	if (taken < 0)
@@ -589,7 +577,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		return AZ_EXIT_ERROR;
 	}
 	/* With --output json, what the run says on stderr is also in the JSON: caught here. */
-	if (a->json)
+	if (a->out.json)
 		msg_capture_start(&said, &ctx->err);
 	if (!(c = new_start(ctx, a, e)))
 		goto report;
@@ -638,7 +626,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			goto report;
 		}
 		checked = true;
-		if (!a->json)
+		if (!a->out.json)
 			check_print_text(ctx->out, res, n);
 	}
 	if (a->skip_test) {
@@ -659,7 +647,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		/* What the real run would do (a playbook's check mode): write the connector, or nothing. */
 		bool differs = !newconn_unchanged(ctx, a->editing, c, &s);
 		changed = differs && (check_ok || a->save_on_failure);
-		if (!a->json)
+		if (!a->out.json)
 			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s%s; the real run would %s",
 			          checked ? (check_ok ? ", check passed" : ", check FAILED") : "",
 			          key_accepted ? " (the host key accepted is not recorded)" : "",
@@ -670,7 +658,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 	}
 	if (!check_ok && !a->save_on_failure) {
-		if (!a->json)
+		if (!a->out.json)
 			msg_error(ctx->err, "the check failed: nothing was saved (fix the above, or "
 			                    "--save-on-failure to keep it anyway)");
 		goto report;
@@ -679,7 +667,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	int arc = a->write_answers ? newconn_write_answers(ctx, a->write_answers, c) : AZ_EXIT_OK;
 	if (arc != AZ_EXIT_OK) {
 		rc = arc;
-		if (!a->json)
+		if (!a->out.json)
 			msg_error(ctx->err, "nothing was saved");
 		goto report;
 	}
@@ -702,24 +690,24 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	}
 	const char *key = connector_get(c, FIELD_SSH_KEY);
 	/* The notes of a save: with --output json, in its messages (the unused secrets have their own key). */
-	FILE *notes = a->json ? ctx->err : ctx->out;
+	FILE *notes = a->out.json ? ctx->err : ctx->out;
 	if (changed) {
-		if (!a->json)
+		if (!a->out.json)
 			fprintf(ctx->out, "saved connector '%s' in %s/%s.json\n", connector_get(c, FIELD_IDENTIFIER),
 			        ctx->paths.connectors_dir, connector_get(c, FIELD_IDENTIFIER));
 		/* Once, when the key is stored: not on each edit of other fields. */
 		if (key && s.v.val[FIELD_SSH_KEY] && s.fresh[FIELD_SSH_KEY])
 			cmd_secret_print_pem_hint(ctx, notes, "its SSH key", key, s.v.val[FIELD_SSH_KEY], c);
-		if (!a->json)
+		if (!a->out.json)
 			cmd_connector_print_unused(ctx, s.unused, s.nunused, s.maybe_unused, store);
 		else
 			cmd_connector_print_maybe_unused(notes, s.maybe_unused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
 		newconn_print_shared(ctx, notes, c, &s);
-	} else if (!a->json && a->write_answers) {
+	} else if (!a->out.json && a->write_answers) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);
-	} else if (!a->json) {
+	} else if (!a->out.json) {
 		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
 	}
 report:
@@ -730,7 +718,7 @@ report:
 			rc = wrc;
 	}
 	msg_capture_end(&said, &ctx->err);
-	if (a->json) {
+	if (a->out.json) {
 		new_report_json(ctx, c, a->editing, e, said.text, saved, changed, res, n, checked, &s);
 	} else {
 		for (size_t i = 0; i < e->n; i++)
@@ -778,7 +766,7 @@ static int new_wizard(struct cli_ctx *ctx, struct new_args *a)
 			                     "wizard asks for the %s (or give a stored one with --%s-secret ID)",
 			                     a->cmd, key, new_suffix[a->flags[i].variant], key, key);
 		}
-	if (a->skip_test || a->save_on_failure || a->json) {
+	if (a->skip_test || a->save_on_failure || a->out.json) {
 		free(e);
 		return msg_usage_for(ctx->err, a->cmd, "%s: --skip-test, --save-on-failure and --output "
 		                     "are for --non-interactive: the wizard asks", a->cmd);
@@ -857,7 +845,7 @@ static int new_main(struct cli_ctx *ctx, int argc, char **argv, const char *cmd)
 	if (edit) {
 		/* A script asking for JSON gets its one object when there is nothing to edit, too. */
 		struct msg_capture said = { 0 };
-		bool json = a->json && a->non_interactive;
+		bool json = a->out.json && a->non_interactive;
 		if (json)
 			msg_capture_start(&said, &ctx->err);
 		rc = cmd_connector_load(ctx, "edit", argv[optind], &a->base);

@@ -17,11 +17,11 @@
 #include "msg.h"
 #include "store_cli.h"
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_OUTPUT };
 
 struct test_args {
 	struct conncheck_opts check;
-	bool json;
+	struct cli_output out; /* --json, or --output as new takes it */
 };
 
 static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
@@ -29,10 +29,8 @@ static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 	struct test_args *a = user;
 	char msg[256];
 
-	if (opt == OPT_JSON) {
-		a->json = true;
-		return CLI_CONTINUE;
-	}
+	if (opt == OPT_JSON || opt == OPT_OUTPUT)
+		return cli_output_opt(ctx, "test", opt == OPT_OUTPUT ? arg : NULL, &a->out);
 	if (conncheck_parse_opt(&a->check, opt, arg, msg, sizeof(msg)) < 0)
 		return msg_usage_for(ctx->err, "test", "test: %s", msg);
 	return CLI_CONTINUE;
@@ -40,12 +38,14 @@ static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 
 void cmd_test_usage(FILE *out)
 {
-	fputs("Usage: " AZ_PROGRAM " test ID [--json] [options]\n"
+	fputs("Usage: " AZ_PROGRAM " test ID [--json | --output text|json] [options]\n"
 	      "Run the connectivity check of a saved connector (exit status 4 when a probe\n"
 	      "fails).\n"
 	      "\n"
 	      "Options:\n"
 	      "  --json                  the results as JSON\n"
+	      "  --output text|json      the results as text (the default) or JSON, as new\n"
+	      "                          takes it\n"
 	      CONNCHECK_USAGE, out);
 }
 
@@ -111,6 +111,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
 		CONNCHECK_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -129,7 +130,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 		return rc;
 	/* With --json there is always one answer, what went wrong before the probes too. */
 	struct msg_capture said = { 0 };
-	if (a.json)
+	if (a.out.json)
 		msg_capture_start(&said, &ctx->err);
 	if ((rc = cmd_connector_load(ctx, "test", argv[optind], &c)) != AZ_EXIT_OK ||
 	    (rc = test_values(ctx, c, argv[optind])) != AZ_EXIT_OK)
@@ -159,7 +160,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	int crc = conncheck_run(c, &secrets, &a.check, NULL, NULL, res, &n, msg, sizeof(msg));
 	/* The probes that ran are said, also when what came after them failed (a host key not recorded). */
-	if (!a.json)
+	if (!a.out.json)
 		check_print_text(ctx->out, res, n);
 	if (crc != 0) {
 		msg_error(ctx->err, "%s", msg);
@@ -170,7 +171,7 @@ int cmd_test(struct cli_ctx *ctx, int argc, char **argv)
 	test_token_hint(ctx, c, argv[optind], res, n);
 out:
 	msg_capture_end(&said, &ctx->err);
-	if (a.json)
+	if (a.out.json)
 		check_print_json(ctx->out, res, n, said.text);
 	free(said.text);
 	conncheck_secrets_clear(&secrets);

@@ -3,7 +3,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 export AZREPOS_CONNECT_HOME="$tap_tmp/home"
-plan 82
+plan 85
 
 run "$bin" --help </dev/null
 is "$rc" 0 "--help exits 0"
@@ -102,11 +102,17 @@ like "$rc:$err" "^2:azrepos-connect: new: --save-on-failure keeps a connector wh
 run "$bin" new --non-interactive --ascii </dev/null
 like "$rc:$err" "^2:azrepos-connect: new: --ascii is how the wizard draws, and --non-interactive runs none" \
 	"--ascii with --non-interactive: exit 2, said"
-# --json added to a template with --output text: one would be ignored.
-for args in "--json --output text" "--output json --json"; do
-	run "$bin" new --non-interactive $args </dev/null
-	like "$rc:$err" "^2:azrepos-connect: new: --output and --json are both given: give one" "$args: exit 2, said"
+# --json added to a template with --output text: one would be ignored. Both asking for JSON
+# agree (as export's --format json --json); test takes --output as new does.
+for args in "new --non-interactive --json --output text" "new --non-interactive --output text --json" \
+	"test x --output text --json"; do
+	run "$bin" $args </dev/null
+	like "$rc:$err" "^2:azrepos-connect: ${args%% *}: --output text and --json ask for two formats: give one" "$args: exit 2, said"
 done
+run "$bin" new --non-interactive --output json --json </dev/null
+like "$rc:$out" '^3:\{' "new --output json --json: taken (exit 3 for the missing values, answered in JSON)"
+run "$bin" test x --output yaml </dev/null
+like "$rc:$err" "^2:azrepos-connect: test: --output takes text or json, not 'yaml'" "test --output yaml: exit 2, said"
 
 # An empty value (a variable not set in a playbook): said, never taken as "here" or a default.
 for args in "new --non-interactive --answers:new: --answers" "--home:--home" "--key-file:--key-file" \

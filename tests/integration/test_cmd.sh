@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 111
+plan 112
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -68,6 +68,8 @@ is "$rc" 0 "test --json: exit 0"
 printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["ok"] and len(d["probes"])==2 else 1)'
 ok $? "test --json prints the results as JSON"
 is "$(json_shape true)" "" "test --json, a pass: each probe has status, category, message, duration"
+run az test web --ca-file "$AZF_CA" --output json
+is "$rc:$(json_shape true)" "0:" "test --output json (as new takes it): the same JSON answer"
 is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]'),$(j 'p[0]["category"]'),$(j 'p[1]["probe"]'),$(j 'p[1]["status"]')" \
 	"git-http,ok,null,api,ok" "test --json, a pass: both probes ok, no category"
 
