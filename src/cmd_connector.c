@@ -174,6 +174,16 @@ int cmd_connector_load(struct cli_ctx *ctx, const char *cmd, const char *id, str
 		cmd_connector_missing(ctx, cmd, id, msg);
 	else if (rc != CONNECTOR_FILE_OK)
 		msg_error(ctx->err, "%s: %s", cmd, msg);
+	/* Kept in the file, used nowhere (show --json and export leave them out): said, not dropped quietly. */
+	size_t n = rc == CONNECTOR_FILE_OK ? connector_file_unused_keys(*out, msg, sizeof(msg)) : 0;
+	if (n) {
+		char prog[CLI_PROGRAM_MAX], word[CLI_WORD_MAX], how[CLI_PROGRAM_MAX + CLI_WORD_MAX + 16] = "this edit";
+		if (strcmp(cmd, "edit") != 0)
+			snprintf(how, sizeof(how), "'%s edit %s'", cli_program(ctx, true, prog, sizeof(prog)),
+			         cli_word(id, word, sizeof(word)));
+		msg_error(ctx->err, "%s: connector '%s' holds %s that %s not apply to it, ignored: %s; %s drops %s", cmd,
+		          id, n == 1 ? "a key" : "keys", n == 1 ? "does" : "do", msg, how, n == 1 ? "it" : "them");
+	}
 	return rc == CONNECTOR_FILE_OK ? AZ_EXIT_OK : AZ_EXIT_ERROR;
 }
 

@@ -68,6 +68,25 @@ static void connector_file_key(const struct field *f, char *buf, size_t buflen)
 	snprintf(buf, buflen, "%s%s", f->key, f->kind == FIELD_SECRET ? CONNECTOR_FILE_SECRET_SUFFIX : "");
 }
 
+size_t connector_file_unused_keys(const struct connector *c, char *out, size_t outlen)
+{
+	size_t n = 0, at = 0;
+	char key[64];
+
+	*out = '\0';
+	for (int id = 0; id < FIELD_COUNT; id++) {
+		const struct field *f = fields_at(id);
+		if (!connector_get(c, id) || fields_applies(c, id))
+			continue;
+		connector_file_key(f, key, sizeof(key));
+		if (at < outlen)
+			at += (size_t)snprintf(out + at, outlen - at, "%s'%s' (only used with %s)", n ? ", " : "", key,
+			                       f->when ? f->when : "another connector");
+		n++;
+	}
+	return n;
+}
+
 /* The JSON value of a field's value, by kind. */
 static cJSON *connector_file_value(const struct field *f, const char *value)
 {

@@ -59,6 +59,12 @@ struct connector *connector_file_parse(const char *text, size_t len, const char 
                                        char *msg, size_t msglen);
 
 /*
+ * The keys c holds for fields that do not apply to it (a file edited by hand: a username on an
+ * SSH connector), as "'username' (only used with connection http), ..." in out: how many.
+ */
+size_t connector_file_unused_keys(const struct connector *c, char *out, size_t outlen);
+
+/*
  * An answers file (`new --answers`): the same keys, types and refusals as a
  * connector file, but every key optional ("schema" too), as flags and
  * defaults complete it. Every fault is told, one a line in msg.

@@ -279,6 +279,15 @@ class Tui:
                 raise TuiTimeout("ended while waiting for %r" % text)
             self.pump(0.1)
 
+    def appears(self, text, timeout=None):
+        """Does text show within timeout (a slow machine's answer to a big paste)? No dump."""
+        end = time.time() + (self.timeout if timeout is None else timeout)
+        while not self.has(text):
+            if time.time() >= end:
+                return False
+            self.pump(0.1)
+        return True
+
     def wait_gone(self, text, timeout=None):
         timeout = self.timeout if timeout is None else timeout
         end = time.time() + timeout

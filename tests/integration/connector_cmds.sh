@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 132
+plan 134
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -28,6 +28,17 @@ is "$(printf '%s' "$out" | $py -c 'import json,sys; print(",".join(c["identifier
 az list --json --ids
 like "$rc:$err" "^2:azrepos-connect: list: --json and --ids are two forms of the list: give one" \
 	"list --json --ids: a usage error (exit 2), not one of them chosen silently"
+
+# A file edited by hand to hold keys that do not apply (HTTP's on an SSH connector, tags with
+# delegates any): said as ignored by each command that reads it, not refused, not kept by edit.
+sed 's/"delegates":[[:space:]]*"any"/"username": "bob", "test-repo": "x", "delegates": "any", "delegate-tags": ["a"]/' \
+	"$data/connectors/azure_infra_repo_ssh.json" >"$conns/stray.json"
+sed -i 's/"identifier":[[:space:]]*"[^"]*"/"identifier": "stray"/' "$conns/stray.json"
+az show stray --json
+is "$rc:$err" "0:azrepos-connect: show: connector 'stray' holds keys that do not apply to it, ignored: 'test-repo' (only used with url-type project), 'username' (only used with connection http), 'delegate-tags' (only used with delegates tags); 'azrepos-connect --home $home edit stray' drops them" \
+	"show: keys that do not apply are named as ignored, with what they go with and the edit that drops them"
+unlike "$out" "username|delegate-tags|test-repo" "... and left out of show --json"
+rm -f "$conns/stray.json"
 
 # --- show ---------------------------------------------------------------
 az show azure_payments
