@@ -107,6 +107,35 @@ static const char *check_proxy_var(const char *scheme)
 	return NULL;
 }
 
+/* The proxy URL of req->proxy_var, parsed (a proxy without a scheme is an HTTP proxy to libcurl); NULL: none. */
+static CURLU *check_proxy_url(const struct check_req *req)
+{
+	const char *v = req->proxy_var ? getenv(req->proxy_var) : NULL;
+	char url[1024];
+	CURLU *u;
+
+	if (!v || !*v || !(u = curl_url()))
+		return NULL;
+	snprintf(url, sizeof(url), "%s%s", strstr(v, "://") ? "" : "http://", v);
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return NULL;
+	}
+	return u;
+}
+
+/* Does the proxy URL hold a user (a 407 then refused it)? */
+static bool check_proxy_has_user(const struct check_req *req)
+{
+	CURLU *u = check_proxy_url(req);
+	char *user = NULL;
+	bool has = u && curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK && *user;
+
+	curl_free(user);
+	curl_url_cleanup(u);
+	return has;
+}
+
 /*
  * Did req's connection go to the proxy of req->proxy_var (1), straight to the server (0, no_proxy
  * named it), or is it not known (-1)? Told by the port connected to, with libcurl's default proxy
@@ -114,30 +143,24 @@ static const char *check_proxy_var(const char *scheme)
  */
 static int check_req_via_proxy(struct check_req *req, char *host, size_t hostlen, long *port)
 {
-	const char *v = req->proxy_var ? getenv(req->proxy_var) : NULL;
-	char url[1024], num[8];
+	CURLU *u = check_proxy_url(req);
+	char *h = NULL, *p = NULL, *scheme = NULL, num[8];
 	long primary = 0;
 
 	*host = '\0';
 	*port = 0;
-	if (!v || !*v)
-		return 0;
-	/* A proxy without a scheme is an HTTP proxy to libcurl. */
-	snprintf(url, sizeof(url), "%s%s", strstr(v, "://") ? "" : "http://", v);
-	CURLU *u = curl_url();
-	char *h = NULL, *p = NULL;
-	if (!u || curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		return -1;
-	}
-	snprintf(host, hostlen, "%s", h);
+	if (!u)
+		return req->proxy_var ? -1 : 0;
+	if (curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK)
+		snprintf(host, hostlen, "%s", h);
 	if (curl_url_get(u, CURLUPART_PORT, &p, 0) == CURLUE_OK)
 		*port = strtol(p, NULL, 10);
 	else
-		*port = strncasecmp(url, "https:", 6) == 0 ? 443 : 1080;
+		*port = curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && strcasecmp(scheme, "https") == 0
+		        ? 443 : 1080;
 	curl_free(h);
 	curl_free(p);
+	curl_free(scheme);
 	curl_url_cleanup(u);
 	curl_easy_getinfo(req->easy, CURLINFO_PRIMARY_PORT, &primary);
 	/* Not set after a connect refused: libcurl's words name the port ("Failed to connect to H port N"). */
@@ -478,9 +501,14 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	/* The proxy answered CONNECT with an error: the fix is in the proxy settings, not the URL. */
 	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &proxy_code);
 	if (proxy_code == 407) {
-		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
-		             "the proxy wants a login (HTTP 407): put its user and password in %s "
-		             "(http://user:password@proxy:port)", var);
+		if (check_proxy_has_user(req))
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT, "the proxy refused the user and password in "
+			             "%s (HTTP 407): check them (a '#', '@', ':' or space in them percent-encoded: %%23, "
+			             "%%40, %%3A, %%20)", var);
+		else
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT,
+			             "the proxy wants a login (HTTP 407): put its user and password in %s "
+			             "(http://user:password@proxy:port)", var);
 		return;
 	}
 	if (proxy_code >= 300) {
@@ -615,6 +643,15 @@ static void check_req_not_found(struct check_req *req)
 	             *names ? " for " : "", names, *names ? "these names" : "the organization, project and repository");
 }
 
+/* Bytes of answer headers received so far. */
+static long check_req_header_bytes(struct check_req *req)
+{
+	long n = 0;
+
+	curl_easy_getinfo(req->easy, CURLINFO_HEADER_SIZE, &n);
+	return n;
+}
+
 void check_req_timeout(struct check_req *req)
 {
 	/* libcurl times the connect only with its TLS done; the local port is there once TCP is. */
@@ -651,6 +688,11 @@ void check_req_timeout(struct check_req *req)
 		             "proxy in %s%s within %ld.%ld s: the proxy, or %s port %s behind it, is silent: check the "
 		             "proxy's port there and the port in the URL", req->proxy_var, where, ms / 1000,
 		             ms % 1000 / 100, req->host, req->port);
+	else if (at == CHECK_WAIT_ANSWER && (secured || req->len || check_req_header_bytes(req)))
+		/* The request was taken (TLS stood, or an answer began): the host and port are right. */
+		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_TIMEOUT, "%s port %s took the request but "
+		             "did not finish its answer within %ld.%ld s: the server (or a proxy) may be overloaded: try "
+		             "again, or give it longer with --timeout", req->host, req->port, ms / 1000, ms % 1000 / 100);
 	else
 		check_finish_timeout(req->ctx, req->res, req->host, req->port, at);
 }
@@ -743,9 +785,13 @@ static void check_http_git_done(struct check_req *req, CURLcode rc)
 		return;
 	check_req_content_type(req, ctype, sizeof(ctype));
 	if (strcasecmp(ctype, "application/x-git-upload-pack-advertisement") != 0) {
+		/* The URL has its /_git/<repo> (the probe's is made so): a web page is someone else's answer. */
 		check_finish(req->ctx, req->res, CHECK_FAILED, CHECK_CAT_PROTOCOL,
-		             "not a Git repository URL: the server answered %s, not a Git ref list (a Repository URL ends in /_git/<repo>)",
-		             ctype[0] ? ctype : "without a content type");
+		             "not a Git repository URL: the server answered %s, not a Git ref list: %s",
+		             ctype[0] ? ctype : "without a content type", strcasecmp(ctype, "text/html") == 0
+		             ? "a web page (a sign-in page, a proxy's or a captive portal's?): open the URL in a browser "
+		               "from this machine, and check the host and path in it"
+		             : "check the host and path in the URL");
 		return;
 	}
 	check_git_adv(req->ctx, req->res, req->body ? req->body : "", req->len, true, true, req->too_big);

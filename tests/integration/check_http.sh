@@ -265,7 +265,8 @@ for u in "$AZF_HUGE_URL" "$AZF_HUGE_SIZED_URL"; do
 done
 
 probe --git-url "$AZF_NONGIT_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
-verdict 0 failed protocol '^not a Git repository URL: the server answered text/html' "a non-git URL"
+verdict 0 failed protocol '^not a Git repository URL: the server answered text/html, not a Git ref list: a web page \(a sign-in page, a proxy.s or a captive portal.s\?\): open the URL in a browser from this machine' \
+	"a web page where the repository's refs belong: said as a page, not as a URL lacking /_git/ (it has it)"
 probe --git-url "$AZF_BUSY_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"
 verdict 0 failed server '^127\.0\.0\.1 is limiting requests \(HTTP 429\): try again in 30 s$' \
 	"Azure's rate limit: when to try again, from Retry-After"

@@ -59,11 +59,14 @@ struct client {
 	size_t len;
 };
 
-/* Case-insensitive: libcurl may write %C3 as %c3 (the same URL). */
+/* By the request target (after GET, or CONNECT at a proxy). Case-insensitive: libcurl may write
+ * %C3 as %c3 (the same URL). */
 static const struct route *server_route(struct server *s, const char *head)
 {
-	for (int i = 0; i < MAX_ROUTES && s->routes[i].path; i++)
-		if (strncasecmp(head + 4, s->routes[i].path, strlen(s->routes[i].path)) == 0)
+	const char *target = strchr(head, ' ');
+
+	for (int i = 0; target && i < MAX_ROUTES && s->routes[i].path; i++)
+		if (strncasecmp(target + 1, s->routes[i].path, strlen(s->routes[i].path)) == 0)
 			return &s->routes[i];
 	return NULL;
 }
@@ -582,6 +585,42 @@ static void test_proxy_env(void **state)
 	assert_result(&r[0], CHECK_OK, CHECK_CAT_NONE, "1 ref");
 	assert_int_equal(s->nreqs, 1);
 	assert_non_null(strstr(s->reqs[0], "GET http://azure.invalid/o/p/_git/r/info/refs?service=git-upload-pack "));
+
+	/* An HTTPS proxy's 407: without a user in its URL, one is wanted; with one, it was refused. */
+	s->routes[1] = ROUTE("azure.invalid:443", "407 Proxy Authentication Required",
+	                     "Proxy-Authenticate: Basic realm=\"p\"\r\n", "");
+	t.git_url = "https://azure.invalid/o/p/_git/r/info/refs?service=git-upload-pack";
+	setenv("https_proxy", proxy, 1);
+	check_run(&t, r, NULL, NULL);
+	assert_result(&r[0], CHECK_FAILED, CHECK_CAT_CONNECT, "the proxy wants a login (HTTP 407): put its user and "
+	              "password in https_proxy");
+	snprintf(proxy, sizeof(proxy), "http://ann:pw-7@127.0.0.1:%d", s->port);
+	setenv("https_proxy", proxy, 1);
+	check_run(&t, r, NULL, NULL);
+	unsetenv("https_proxy");
+	assert_result(&r[0], CHECK_FAILED, CHECK_CAT_CONNECT, "the proxy refused the user and password in https_proxy "
+	              "(HTTP 407): check them");
+	assert_null(strstr(r[0].message, "pw-7"));
+	secbuf_free(tok);
+}
+
+/* A server that takes the request and stalls in its answer: not the host and port's fault. */
+static void test_stalled_answer(void **state)
+{
+	struct server *s = *state;
+	struct check_result r[CHECK_MAX_PROBES];
+	struct secbuf *tok = secbuf_dup("t", 1);
+	char url[128];
+	struct check_target t = { .transport = CHECK_HTTP, .git_url = url, .username = "u", .token = tok,
+	                          .allow_http = true, .timeout_ms = 1000 };
+
+	/* Chunked (over the Content-Length the server adds): a chunk, and never the last one. */
+	s->routes[0] = ROUTE("/o/p/_git/r/", "200 OK", GIT_CT "Transfer-Encoding: chunked\r\n", "5\r\n001e#\r\n");
+	server_start(s);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/o/p/_git/r/info/refs?service=git-upload-pack", s->port);
+	check_run(&t, r, NULL, NULL);
+	assert_result(&r[0], CHECK_FAILED, CHECK_CAT_TIMEOUT, "took the request but did not finish its answer within "
+	              "1.0 s: the server (or a proxy) may be overloaded: try again, or give it longer with --timeout");
 	secbuf_free(tok);
 }
 
@@ -721,6 +760,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_git_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_env, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stalled_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_cancel, setup, teardown),
 		cmocka_unit_test(test_req_table_full),
 		cmocka_unit_test(test_print),
