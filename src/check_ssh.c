@@ -214,6 +214,24 @@ static void check_ssh_fail(struct check_ssh *s, enum check_category cat, const c
 	s->state = CHECK_SSH_DONE;
 }
 
+/*
+ * With a proxy set, a name or port out of reach here may be reachable only through it, which SSH
+ * does not use: "; SSH does not use the proxy in https_proxy: ...", or "".
+ */
+static void check_ssh_proxy_note(char *out, size_t outlen)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+
+	*out = '\0';
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) {
+			snprintf(out, outlen, "; SSH does not use the proxy in %s: behind it, use an HTTPS URL", vars[i]);
+			return;
+		}
+	}
+}
+
 static void check_ssh_dns(struct check_ssh *s)
 {
 	int rc = gai_error(&s->dns->cb);
@@ -221,8 +239,10 @@ static void check_ssh_dns(struct check_ssh *s)
 	if (rc == EAI_INPROGRESS)
 		return;
 	if (rc != 0) {
-		check_ssh_fail(s, CHECK_CAT_DNS, "cannot resolve host '%s': check the host in the SSH URL (%s)",
-		               s->ctx->t->ssh_host, gai_strerror(rc));
+		char note[128];
+		check_ssh_proxy_note(note, sizeof(note));
+		check_ssh_fail(s, CHECK_CAT_DNS, "cannot resolve host '%s': check the host in the SSH URL%s (%s)",
+		               s->ctx->t->ssh_host, note, gai_strerror(rc));
 		return;
 	}
 	s->next_ai = s->dns->cb.ar_result;
@@ -267,9 +287,11 @@ static void check_ssh_connect_next(struct check_ssh *s)
 		close(s->fd);
 		s->fd = -1;
 	}
+	char note[128];
+	check_ssh_proxy_note(note, sizeof(note));
 	check_ssh_fail(s, CHECK_CAT_CONNECT,
-	               "cannot connect to %s port %d: check the host and port, or a firewall (SSH needs port %d open) (%s)",
-	               s->ctx->t->ssh_host, s->port, s->port, strerror(s->connect_errno));
+	               "cannot connect to %s port %d: check the host and port in the SSH URL, and that a firewall lets "
+	               "port %d through%s (%s)", s->ctx->t->ssh_host, s->port, s->port, note, strerror(s->connect_errno));
 }
 
 static void check_ssh_connecting(struct check_ssh *s)
@@ -369,9 +391,11 @@ static bool check_ssh_host_key(struct check_ssh *s)
 		r->host_key_status = CHECK_HOSTKEY_CHANGED;
 		if (where.file)
 			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
-			               "HOST KEY CHANGED for %s (now %s), differs from %s line %d: someone may be intercepting "
-			               "the connection; if the change is expected, remove that line (ssh-keygen -R '%s' -f %s)",
-			               name, r->host_key_fp, where.file, where.line, name, where.file);
+			               "HOST KEY CHANGED for %s (now %s), differs from %s line %d (%s): someone may be "
+			               "intercepting the connection; if the server's administrator confirms the new key, "
+			               "remove that line (ssh-keygen -R '%s' -f %s), then check again with --accept-host-key %s",
+			               name, r->host_key_fp, where.file, where.line, where.old_fp, name, where.file,
+			               r->host_key_fp);
 		else
 			check_ssh_fail(s, CHECK_CAT_HOST_KEY,
 			               "HOST KEY MISMATCH for %s (got %s): it is not Azure DevOps' published key; someone may be intercepting the connection",
@@ -475,9 +499,25 @@ static void check_ssh_handshake(struct check_ssh *s)
 	if (rc != SSH_OK) {
 		const char *e = ssh_get_error(s->session);
 
+		/*
+		 * Closed before any greeting: another kind of server (a web server reads our banner and
+		 * closes), or sshd refusing more connections or a ban list; a reset or a quiet close either way.
+		 */
+		bool banner = ssh_get_serverbanner(s->session) != NULL;
+		bool closed = strstr(e, "reset by peer") || strstr(e, "disconnected") || strstr(e, "closed");
 		if (strstr(e, "host key"))
 			check_ssh_no_host_key_alg(s, e);
-		else if (!ssh_get_serverbanner(s->session))
+		else if (closed && !banner)
+			check_ssh_fail(s, CHECK_CAT_PROTOCOL, "%s port %d closed the connection before the SSH greeting "
+			               "(%s): another kind of server on that port, or an SSH server refusing new connections "
+			               "(busy: sshd's MaxStartups; a ban list such as fail2ban; a firewall): check the port in "
+			               "the URL (Azure DevOps: ssh.dev.azure.com, port 22), then try again in a minute",
+			               s->ctx->t->ssh_host, s->port, e);
+		else if (closed)
+			check_ssh_fail(s, CHECK_CAT_CONNECT, "%s port %d closed the connection during the SSH handshake (%s): "
+			               "the server may be refusing new connections (busy: sshd's MaxStartups; a ban list such "
+			               "as fail2ban; a firewall): try again in a minute", s->ctx->t->ssh_host, s->port, e);
+		else if (!banner)
 			/* Connected, but no "SSH-2.0-..." came back: a web server, a TLS port, a wrong service. */
 			check_ssh_fail(s, CHECK_CAT_PROTOCOL,
 			               "%s port %d does not answer as an SSH server (%s): check the port in the URL "

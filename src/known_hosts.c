@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "known_hosts.h"
 #include "paths.h"
+#include "sshkey.h"
 #include "store_perm.h"
 
 /*
@@ -244,6 +245,7 @@ static int known_hosts_compare(const struct ssh_knownhosts_entry *e, int line, b
 	if (m->verdict == KNOWN_HOSTS_UNKNOWN) {
 		m->verdict = KNOWN_HOSTS_CHANGED;
 		m->where = (struct known_hosts_where){ .file = m->file, .line = line };
+		sshkey_fingerprint(e->publickey, m->where.old_fp, sizeof(m->where.old_fp));
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@ struct known_hosts_where {
 	int line;
 	int err;  /* UNREADABLE: errno of the file's read */
 	char why[1024]; /* UNSAFE: who else could write it, and the command that fixes it */
+	char old_fp[128]; /* CHANGED: the fingerprint of the key the line lists ("SHA256:...") */
 };
 
 /*

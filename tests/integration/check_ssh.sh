@@ -1,7 +1,7 @@
 # The git-ssh probe against the local sshd (forced command to git-upload-pack,
 # RSA keys with SHA-2 signatures only, as on Azure): keys, host keys, paths.
 . "$top_srcdir/tests/integration/check_lib.sh"
-plan 102
+plan 107
 
 repo=v3/contoso/Payments/payments-api
 kh=$tap_tmp/known_hosts
@@ -129,8 +129,11 @@ ssh_probe "$repo" "$AZF_SSH_KEY" --accept-host-key "$AZF_SSH_HOSTKEY_FP"
 is "$rc" 4 "changed host key: exit 4, even with --accept-host-key"
 verdict 0 failed host-key "^HOST KEY CHANGED for \\[127\\.0\\.0\\.1\\]:$AZF_SSH_PORT \\(now $fp\\), differs from $kh line 2" \
 	"changed host key"
+old_fp=$(ssh-keygen -lf "$tap_tmp/other_host_key.pub" | cut -d' ' -f2 | sed 's/[][\.*^$+?(){}|/]/\\&/g')
+like "$(j 'p[0]["message"]')" "line 2 \\($old_fp\\): .*then check again with --accept-host-key $fp\$" \
+	"... with the key that line lists, and the next step once the new key is confirmed"
 # The command it gives removes that line, and only that one.
-fix=$(j 'p[0]["message"]' | sed -n "s/.*(\\(ssh-keygen -R '[^']*' -f [^ ]*\\))\$/\\1/p")
+fix=$(j 'p[0]["message"]' | sed -n "s/.*(\\(ssh-keygen -R '[^']*' -f [^ )]*\\)).*/\\1/p")
 [ -n "$fix" ] && eval "$fix" >/dev/null 2>&1 && [ "$(cat "$kh")" = "# first line" ]
 ok $? "... and the ssh-keygen -R it gives removes that line (only)"
 printf '# first line\n[127.0.0.1]:%s %s\n' "$AZF_SSH_PORT" "$(cut -d' ' -f1,2 "$tap_tmp/other_host_key.pub")" >"$kh"
@@ -154,8 +157,28 @@ cp "$AZF_KNOWN_HOSTS" "$kh"
 
 # A port where no SSH server answers (the HTTPS server): the port is named as the likely slip.
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port "$AZF_HTTPS_PORT"
-verdict 0 failed protocol "^127\\.0\\.0\\.1 port $AZF_HTTPS_PORT does not answer as an SSH server \\(.*\\): check the port in the URL" \
+verdict 0 failed protocol "^127\\.0\\.0\\.1 port $AZF_HTTPS_PORT closed the connection before the SSH greeting \\(.*\\): another kind of server on that port, .*: check the port in the URL" \
 	"an HTTPS port given as the SSH port"
+
+# A busy sshd (MaxStartups 1, its one slot held by a client that never logs in) drops the probe's
+# connection: a closed connection reset or not, said with a retry, not as a wrong port only.
+busy_port=$(/usr/bin/python3 -ES "$top_srcdir/tests/fixtures/netutil.py" freeport 1)
+sed -e "s/^ListenAddress .*/ListenAddress 127.0.0.1:$busy_port/" -e "s|^PidFile .*|PidFile $tap_tmp/busy-sshd.pid|" \
+	-e '/^Match/,$d' "$AZF_DIR/sshd_config" | awk '!seen[$0]++' >"$tap_tmp/busy_sshd_config"
+echo "MaxStartups 1" >>"$tap_tmp/busy_sshd_config"
+$(command -v sshd) -D -f "$tap_tmp/busy_sshd_config" -E "$tap_tmp/busy-sshd.log" &
+check_pids="$check_pids $!"
+/usr/bin/python3 -ES "$top_srcdir/tests/fixtures/netutil.py" wait-ssh "$busy_port" 10 || bail "the busy sshd did not start"
+/usr/bin/python3 -c 'import socket, sys, time; s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); time.sleep(60)' \
+	"$busy_port" &
+check_pids="$check_pids $!"
+sleep 0.5
+probe --ssh --ssh-host 127.0.0.1 --ssh-port "$busy_port" --ssh-user "$AZF_SSH_USER" --ssh-path "$repo" \
+	--ssh-key-file "$AZF_SSH_KEY" --known-hosts "$kh"
+verdict 0 failed protocol "^127\\.0\\.0\\.1 port $busy_port closed the connection before the SSH greeting \\(.*\\): .*an SSH server refusing new connections \\(busy: sshd's MaxStartups; a ban list such as fail2ban; a firewall\\): .*then try again in a minute$" \
+	"an sshd past its MaxStartups: the retry said"
+grep -q "past MaxStartups" "$tap_tmp/busy-sshd.log"
+ok $? "... and sshd did drop it for MaxStartups (its log says so)"
 
 # SHA-1 is never used: not for the host key of an old server, and not for the
 # client's signature even when the server would take nothing else.
@@ -187,7 +210,11 @@ like "$(j "p[0]['message']")" 'SSH does not use https_proxy' "... and says no pr
 ok $? "the SSH probe stops at the 2 s deadline, not later than 1 s after it (took $ms ms)"
 
 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port 1
-verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1' "connection refused"
+verdict 0 failed connect '^cannot connect to 127\.0\.0\.1 port 1: check the host and port in the SSH URL, and that a firewall lets port 1 through \(' \
+	"connection refused (no proxy set: none named)"
+https_proxy=http://127.0.0.1:3128 ssh_probe "$repo" "$AZF_SSH_KEY" --ssh-port 1
+like "$(j "p[0]['message']")" 'port 1 through; SSH does not use the proxy in https_proxy: behind it, use an HTTPS URL \(' \
+	"connection refused with https_proxy set: SSH does not use it, said"
 # A name with two addresses (a private /etc/hosts and /etc/gai.conf in a mount namespace): the
 # first drops packets, the second is sshd. The first gets half the time, then the second is tried.
 printf '127.0.0.2 azfix-two\n127.0.0.1 azfix-two\n' >"$tap_tmp/hosts"
