@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,8 +133,11 @@ static int cmd_connector_check_id(struct cli_ctx *ctx, const char *cmd, const ch
 	if (cmd_connector_meant(ctx, id, meant, sizeof(meant)) == CMD_MEANT_NAME)
 		msg_error(ctx->err, "%s: '%s' is the name of the connector '%s': give its identifier, '%s'", cmd, said,
 		          meant, meant);
-	else
-		msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s", cmd, said, msg);
+	else {
+		char named[PATH_MAX + 160];
+		connector_file_misnamed(ctx->paths.connectors_dir, id, named, sizeof(named));
+		msg_error(ctx->err, "%s: '%s' is not a connector identifier: %s%s", cmd, said, msg, named);
+	}
 	return AZ_EXIT_INVALID;
 }
 

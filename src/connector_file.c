@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stddef.h>
 #include <errno.h>
@@ -62,8 +63,7 @@ bool connector_file_exists(const char *dir, const char *id)
 	return exists;
 }
 
-/* The file key of a field: its key, or "<key>-secret" for a secret. */
-static void connector_file_key(const struct field *f, char *buf, size_t buflen)
+void connector_file_key(const struct field *f, char *buf, size_t buflen)
 {
 	snprintf(buf, buflen, "%s%s", f->key, f->kind == FIELD_SECRET ? CONNECTOR_FILE_SECRET_SUFFIX : "");
 }
@@ -243,6 +243,40 @@ bool connector_file_key_known(const char *key)
 }
 
 /* Line and column of the byte at p in text, for a JSON syntax error. */
+/* The value of the four hex digits at p, or -1. */
+static long connector_file_hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' : (tolower((unsigned char)p[i]) - 'a' + 10));
+	}
+	return v;
+}
+
+/* The first \uD800-\uDFFF escape in text not paired (a high one, then a low one), or NULL. */
+static const char *connector_file_lone_surrogate(const char *text)
+{
+	for (const char *p = text; (p = strstr(p, "\\u")) != NULL; p += 2) {
+		/* After an odd run of backslashes it is text ("\\\\" then 'u'), not an escape. */
+		size_t bs = 0;
+		while (p - bs > text && p[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		long v = bs % 2 ? -1 : connector_file_hex4(p + 2);
+		if (v < 0xD800 || v > 0xDFFF)
+			continue;
+		long low = v <= 0xDBFF && strncmp(p + 6, "\\u", 2) == 0 ? connector_file_hex4(p + 8) : -1;
+		if (low >= 0xDC00 && low <= 0xDFFF) {
+			p += 6;
+			continue;
+		}
+		return p;
+	}
+	return NULL;
+}
+
 static void connector_file_where(const char *text, const char *p, int *line, int *col)
 {
 	*line = 1;
@@ -285,7 +319,9 @@ static char *connector_file_list(const cJSON *v, const char *name, const char *k
 	const cJSON *item;
 
 	if (!cJSON_IsArray(v)) {
-		snprintf(msg, msglen, "%s: key '%s': expected an array of strings", name, key);
+		snprintf(msg, msglen, "%s: key '%s': expected an array of strings%s%s%s", name, key,
+		         cJSON_IsString(v) ? " (in brackets: [\"" : "", cJSON_IsString(v) ? v->valuestring : "",
+		         cJSON_IsString(v) ? "\"])" : " (e.g. [\"a\", \"b\"])");
 		free(list);
 		return NULL;
 	}
@@ -580,8 +616,14 @@ static struct connector *connector_file_parse_as(const char *text, size_t len, c
 	if (!root) {
 		int line, col;
 
-		connector_file_where(text, end ? end : cJSON_GetErrorPtr(), &line, &col);
-		snprintf(msg, msglen, "%s: not valid JSON (line %d, column %d)", name, line, col);
+		/* cJSON says no more of "\ud800" than of a missing comma. */
+		const char *lone = connector_file_lone_surrogate(text);
+		connector_file_where(text, lone ? lone : end ? end : cJSON_GetErrorPtr(), &line, &col);
+		if (lone)
+			snprintf(msg, msglen, "%s: not valid JSON: '%.6s' at line %d, column %d is half of a UTF-16 pair, "
+			         "no character: write the character itself (UTF-8), or the pair", name, lone, line, col);
+		else
+			snprintf(msg, msglen, "%s: not valid JSON (line %d, column %d)", name, line, col);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {
@@ -661,7 +703,8 @@ enum connector_file_rc connector_file_read(const char *path, char **text, size_t
 	if (errno == EFBIG) {
 		snprintf(msg, msglen, "%s: larger than %d KiB: not a connector file", path, CONNECTOR_FILE_MAX / 1024);
 	} else if (errno == ELOOP) {
-		snprintf(msg, msglen, "%s: a symbolic link: connector files are never followed", path);
+		snprintf(msg, msglen, "%s: a symbolic link: connector files are never followed: put the file itself "
+		         "there (cp --remove-destination \"$(readlink -f %s)\" %s), or remove the link", path, path, path);
 	} else if (errno == EINVAL) {
 		snprintf(msg, msglen, "%s: not a regular file: move it away", path);
 	} else if (errno == EACCES && lstat(path, st) == 0 && st->st_uid != geteuid()) {
@@ -674,6 +717,20 @@ enum connector_file_rc connector_file_read(const char *path, char **text, size_t
 	return CONNECTOR_FILE_BAD;
 }
 
+void connector_file_misnamed(const char *dir, const char *id, char *out, size_t outlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	*out = '\0';
+	/* Only a name in the folder (no '/', not . or ..) is looked for. */
+	if (!*id || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s.json", dir, id) >= sizeof(path) || lstat(path, &st) != 0)
+		return;
+	snprintf(out, outlen, "; the file %s is named so: rename it, and its \"identifier\" key, to an "
+	         "identifier (or remove it)", path);
+}
+
 enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
                                            char *msg, size_t msglen)
 {
@@ -684,8 +741,10 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 
 	*out = NULL;
 	if (!ident_check_identifier(id, "identifier", why, sizeof(why))) {
-		char cut[MSG_CUT_MAX];
-		snprintf(msg, msglen, "'%s' is not a connector identifier: %s", msg_cut(id, cut, sizeof(cut)), why);
+		char cut[MSG_CUT_MAX], named[PATH_MAX + 160];
+		connector_file_misnamed(dir, id, named, sizeof(named));
+		snprintf(msg, msglen, "'%s' is not a connector identifier: %s%s", msg_cut(id, cut, sizeof(cut)), why,
+		         named);
 		return CONNECTOR_FILE_BAD;
 	}
 	path = connector_file_path(dir, id);
@@ -701,6 +760,12 @@ enum connector_file_rc connector_file_load(const char *dir, const char *id, stru
 		goto done;
 	rc = CONNECTOR_FILE_BAD;
 	*out = connector_file_parse(text, len, path, msg, msglen);
+	if (!*out) {
+		/* Not one the program wrote: it was edited by hand, or cut short. */
+		size_t at = strlen(msg);
+		snprintf(msg + at, msglen - at, "; fix it in an editor (azrepos-connect(5) lists its keys), or delete "
+		         "the connector");
+	}
 	if (*out && strcmp(connector_get(*out, FIELD_IDENTIFIER), id) != 0) {
 		snprintf(msg, msglen, "%s: key 'identifier' is '%s' but the file name says '%s': rename "
 		         "the file or fix the key", path, connector_get(*out, FIELD_IDENTIFIER), id);

@@ -58,6 +58,10 @@ char *connector_file_text(const struct connector *c);
 struct connector *connector_file_parse(const char *text, size_t len, const char *name,
                                        char *msg, size_t msglen);
 
+/* The file key of a field: its key, or "<key>-secret" for a secret. */
+struct field;
+void connector_file_key(const struct field *f, char *buf, size_t buflen);
+
 /*
  * The keys c holds for fields that do not apply to it (a file edited by hand: a username on an
  * SSH connector), as "'username' (only used with connection http), ..." in out: how many.
@@ -156,6 +160,12 @@ enum connector_file_rc connector_file_read(const char *path, char **text, size_t
  * Load connector id from dir: its identifier must be id. On failure the
  * message says what is wrong and where (for MISSING, where it looked).
  */
+/*
+ * id, not an identifier, is the name of a file in dir ("my-conn.json"): "; the file ... is named
+ * so: rename it ..." in out, else "".
+ */
+void connector_file_misnamed(const char *dir, const char *id, char *out, size_t outlen);
+
 enum connector_file_rc connector_file_load(const char *dir, const char *id, struct connector **out,
                                            char *msg, size_t msglen);
 

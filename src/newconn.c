@@ -258,18 +258,38 @@ static bool newconn_kind_fits(const struct store *store, const struct connector 
 	return false;
 }
 
-/* The secret sid named for field id is not there (why: where it was looked for): the ways to give it. */
-static void newconn_missing_secret(const struct cli_ctx *ctx, const struct newconn_secrets *s,
-                                   struct newconn_errors *e, int id, const char *sid, const char *why,
-                                   const char *wizard_way)
+/*
+ * An edit's value of field id that is the one saved (not given now): " (as saved in FILE, key K)"
+ * for its error, so the fix is looked for in the file, not in the flags; "" otherwise.
+ */
+static const char *newconn_saved_note(const struct cli_ctx *ctx, const struct newconn_secrets *s,
+                                      const struct connector *c, int id, char *buf, size_t buflen)
 {
-	char prog[CLI_PROGRAM_MAX], way[CLI_PROGRAM_MAX + 2 * STORE_ID_MAX + 96];
+	const char *v = connector_get(c, id), *ident = s->base ? connector_get(s->base, FIELD_IDENTIFIER) : NULL;
+	char key[64];
+
+	*buf = '\0';
+	/* The wizard shows the value on its page, where it is fixed. */
+	if (s->wizard || !ident || !v || !connector_is(s->base, id, v))
+		return buf;
+	connector_file_key(fields_at(id), key, sizeof(key));
+	snprintf(buf, buflen, " (as saved in %s/%s.json, key '%s')", ctx->paths.connectors_dir, ident, key);
+	return buf;
+}
+
+/* The secret sid named for field id is not there (why: where it was looked for): the ways to give it. */
+static void newconn_missing_secret(const struct cli_ctx *ctx, const struct connector *c,
+                                   const struct newconn_secrets *s, struct newconn_errors *e, int id,
+                                   const char *sid, const char *why, const char *wizard_way)
+{
+	char prog[CLI_PROGRAM_MAX], way[CLI_PROGRAM_MAX + 2 * STORE_ID_MAX + 96], saved[PATH_MAX + 96];
 
 	char kind[64];
 	snprintf(way, sizeof(way), "add it with '%s secret set %s%s' or give --%s-file F",
 	         cli_program(ctx, true, prog, sizeof(prog)), sid,
 	         store_cli_kind_flag(fields_at(id)->store_kind, kind, sizeof(kind)), fields_at(id)->key);
-	newconn_error(e, fields_at(id)->key, "no secret '%s' %s: %s", sid, why, s->wizard ? wizard_way : way);
+	newconn_error(e, fields_at(id)->key, "no secret '%s' %s%s: %s", sid, why,
+	              newconn_saved_note(ctx, s, c, id, saved, sizeof(saved)), s->wizard ? wizard_way : way);
 }
 
 /* "in the store", and the stored id of a kind for field id perhaps meant by sid (a typo). */
@@ -289,7 +309,7 @@ static void newconn_no_store(const struct cli_ctx *ctx, const struct connector *
 	const char *sid = connector_get(c, id);
 
 	if (sid && !s->fresh[id] && !(id == FIELD_API_TOKEN && s->v.val[id]))
-		newconn_missing_secret(ctx, s, e, id, sid, "(there is no secret store yet)",
+		newconn_missing_secret(ctx, c, s, e, id, sid, "(there is no secret store yet)",
 		                       "paste the value on the Credentials page");
 }
 
@@ -428,7 +448,7 @@ int newconn_open_store(struct cli_ctx *ctx, bool dry_run, bool create, const str
 			              store_kind_name(fields_at(id)->store_kind), s->wizard ? "" : " (--",
 			              s->wizard ? "" : fields_at(id)->key, s->wizard ? "" : "-secret NEWID)");
 		else if (!s->fresh[id] && st == STORE_NOT_FOUND)
-			newconn_missing_secret(ctx, s, e, id, sid, newconn_in_store(*store, id, sid, msg, sizeof(msg)),
+			newconn_missing_secret(ctx, c, s, e, id, sid, newconn_in_store(*store, id, sid, msg, sizeof(msg)),
 			                       "paste the value on the Credentials page, or pick a stored secret there with F4");
 		else if (!s->fresh[id] && st == STORE_OK &&
 		         !newconn_kind_fits(*store, s->base, id, sid,
@@ -875,8 +895,10 @@ bool newconn_validate(const struct cli_ctx *ctx, const char *editing, struct con
 		/* A secret's default store id is made from the identifier: the identifier's error is the one. */
 		if (fields_at(ferr[i].id)->kind == FIELD_SECRET && !s->named[ferr[i].id] && newconn_has_error(e, "identifier"))
 			continue;
+		char saved[PATH_MAX + 96];
 		if (!newconn_has_error(e, fields_at(ferr[i].id)->key))
-			newconn_error(e, fields_at(ferr[i].id)->key, "%s", ferr[i].msg);
+			newconn_error(e, fields_at(ferr[i].id)->key, "%s%s", ferr[i].msg,
+			              newconn_saved_note(ctx, s, c, ferr[i].id, saved, sizeof(saved)));
 	}
 	return key_later;
 }

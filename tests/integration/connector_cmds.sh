@@ -6,7 +6,7 @@ data="$top_srcdir/tests/data"
 home="$tap_tmp/home"
 conns="$home/connectors"
 py=/usr/bin/python3
-plan 134
+plan 139
 
 mkdir -p "$conns"
 cp "$data/connectors/azure_payments.json" "$data/connectors/azure_infra_repo_ssh.json" "$conns/"
@@ -203,12 +203,37 @@ is "$rc" 2 "show without an ID is a usage error"
 printf '{\n\t"schema": 1,\n\t"name": "Broken",\n\t"colour": "blue"\n}\n' >"$conns/broken.json"
 az show broken
 is "$rc" 1 "show of a refused file exits 1"
-is "$err" "azrepos-connect: show: $conns/broken.json: unknown key 'colour'" "the message names the file and the key"
+is "$err" "azrepos-connect: show: $conns/broken.json: unknown key 'colour'; fix it in an editor (azrepos-connect(5) lists its keys), or delete the connector" \
+	"the message names the file and the key, and the ways out"
 az list
 is "$rc" 1 "list with a refused file exits 1"
 like "$err" "broken.json: unknown key 'colour'" "list names the refused file and key"
 like "$out" '^azure_payments ' "list still lists the good connectors"
 rm "$conns/broken.json"
+# Files edited by hand, each refusal with what to write: a lone surrogate escape (cJSON: only "not
+# valid JSON"), a string for a list, a link, a file named as no identifier can be.
+printf '{"schema": 1, "name": "x\\ud800y"}' >"$conns/surr.json"
+az show surr
+like "$err" "surr\.json: not valid JSON: '\\\\ud800' at line 1, column 25 is half of a UTF-16 pair, no character: write the character itself" \
+	"a lone surrogate escape: said as such, where"
+rm "$conns/surr.json"
+printf '{"schema": 1, "name": "Tagged", "identifier": "tagged", "tags": "team"}' >"$conns/tagged.json"
+az show tagged
+like "$err" "tagged\.json: key 'tags': expected an array of strings \(in brackets: \[\"team\"\]\)" \
+	"a string where a list belongs: the list to write"
+rm "$conns/tagged.json"
+ln -s "$conns/azure_payments.json" "$conns/linked.json"
+az show linked
+like "$err" "linked\.json: a symbolic link: connector files are never followed: put the file itself there \(cp --remove-destination" \
+	"a link: refused, with the way to put the file there"
+rm "$conns/linked.json"
+sed 's/"azure_payments"/"my_conn"/' "$conns/azure_payments.json" >"$conns/my-conn.json"
+az show my-conn
+like "$rc:$err" "^3:.*'my-conn' is not a connector identifier: .*; the file $conns/my-conn\.json is named so: rename it, and its \"identifier\" key, to an identifier \(or remove it\)" \
+	"a file named as no identifier: show names it, and the way out"
+az list
+has "$err" "the file $conns/my-conn.json is named so" "... list names its path too"
+rm "$conns/my-conn.json"
 
 # Only the user may change a connector: another could point it at their host and get the token.
 chmod 666 "$conns/azure_payments.json"

@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 85
+plan 89
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -65,6 +65,19 @@ run az edit web --non-interactive --url "https://dev.azure.com/contoso/Web App/_
 is "$rc" 3 "invalid values: exit 3"
 is "$(printf '%s\n' "$err" | grep -c -e '^azrepos-connect: url:' -e '^azrepos-connect: name:')" 2 \
 	"each invalid field is reported"
+# What a flag gave is said as the flag's; what the saved file holds is said with its file and key.
+has "$err" "azrepos-connect: url: " "a URL given now: said"
+unlike "$err" "as saved in" "... as the flag's, not the file's"
+cp "$conn" "$tap_tmp/web.json.orig"
+sed -i 's|"url":[[:space:]]*"[^"]*"|"url": "https://github.com/contoso/web"|' "$conn"
+run az edit web --non-interactive --description changed --skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: url: github\.com is GitHub, not Azure DevOps: .* \(as saved in $home/connectors/web\.json, key 'url'\)" \
+	"a bad value in the saved file: said with its file and key, not as if a flag gave it"
+sed -i 's|"token-secret":[[:space:]]*"[^"]*"|"token-secret": "gone-token"|; s|"url":[[:space:]]*"[^"]*"|"url": "'"$repo_url"'"|' "$conn"
+run az edit web --non-interactive --description changed --skip-test </dev/null
+like "$rc:$err" "^3:azrepos-connect: token: no secret 'gone-token' in the store \(as saved in $home/connectors/web\.json, key 'token-secret'\): " \
+	"a missing secret the saved file names: its key in the file is token-secret"
+cp "$tap_tmp/web.json.orig" "$conn"
 run az edit web --non-interactive --name 'x!' --token-secret no-such-secret --skip-test </dev/null
 is "$rc" 3 "an invalid name and a secret id not in the store: exit 3"
 like "$err" "name: .*not allowed" "the name is reported"

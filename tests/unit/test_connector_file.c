@@ -298,6 +298,8 @@ static void test_refusals(void **state)
 		{ "array.json", ": not a JSON object" },
 		{ "empty.json", ": the file is empty: not a connector file" },
 		{ "escaped-nul.json", ": contains a NUL character (\\u0000)" },
+		{ "lone-surrogate.json", ": not valid JSON: '\\udc00' at line 3, column 12 is half of a UTF-16 pair" },
+		{ "lone-high.json", ": not valid JSON: '\\ud83d' at line 3, column 12 is half of a UTF-16 pair" },
 		{ "nul-byte.json", ": contains a NUL byte" },
 	};
 
@@ -317,6 +319,33 @@ static void test_refusals(void **state)
 		free(text);
 		free(path);
 	}
+}
+
+/* A surrogate pair is a character; "\\\\ud800" is a backslash and text: neither is refused as half a pair. */
+static void test_surrogate_pair(void **state)
+{
+	char msg[512] = "", *path = data_path("bad/escaped-nul.json"), *text;
+	size_t len;
+	struct connector *c;
+
+	(void)state;
+	text = fixture_read(path, &len);
+	memcpy(strstr(text, "\\u0000"), "\\\\u000", 6); /* "W\\\\u000eb": an escaped backslash, then text */
+	c = connector_file_parse(text, len, "t", msg, sizeof(msg));
+	assert_non_null(c);
+	assert_string_equal(connector_get(c, FIELD_NAME), "W\\u000eb");
+	connector_free(c);
+	free(text);
+	text = strdup("{\"schema\": 1, \"name\": \"\\ud83d\\ude00\", \"identifier\": \"web\", \"scope\": \"account\", "
+	              "\"url-type\": \"repo\", \"connection\": \"http\", \"url\": \"https://dev.azure.com/c/S/_git/w\", "
+	              "\"username\": \"ci\", \"token-secret\": \"t\", \"secret-scope\": \"account\", \"delegates\": \"any\"}");
+	c = connector_file_parse(text, strlen(text), "t", msg, sizeof(msg));
+	if (!c)
+		fail_msg("a surrogate pair refused: %s", msg);
+	assert_string_equal(connector_get(c, FIELD_NAME), "\xf0\x9f\x98\x80");
+	connector_free(c);
+	free(text);
+	free(path);
 }
 
 static void test_save_load(void **state)
@@ -612,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_draft_place),
 		cmocka_unit_test(test_draft_place_unknown),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_surrogate_pair),
 		cmocka_unit_test_setup_teardown(test_save_load, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_save_refused, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_dir_safe, setup_dir, teardown_dir),
