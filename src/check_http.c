@@ -412,8 +412,10 @@ static void check_req_peer(struct check_req *req, const char *d)
 			             "certificate not trusted by --ca-file %s: pass the CA that signed the server's certificate (%s)",
 			             ctx->t->ca_file, d);
 		else
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
-			             "certificate not trusted: pass --ca-file with your CA (%s)", d);
+			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS, "certificate not trusted: pass --ca-file with the CA "
+			             "that signed the certificate of %s (a private CA's, or a TLS-inspecting proxy's), or add "
+			             "that CA to this machine's (copy it to /usr/local/share/ca-certificates/NAME.crt, then "
+			             "run update-ca-certificates) (%s)", req->host, d);
 		break;
 	case CHECK_X509_CERT_HAS_EXPIRED:
 		check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_TLS,
@@ -766,10 +768,21 @@ bool check_req_failed(struct check_req *req, CURLcode rc)
 		break;
 	}
 	default:
-		if (code >= 500)
-			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_SERVER,
-			             "server error (HTTP %ld) at %s: try again later", code, req->host);
-		else
+		if (code >= 500) {
+			/* 503 may say when (Retry-After); 502 and 504 are a gateway's words about the server behind it. */
+			curl_off_t wait = 0;
+			char when[64] = "later";
+			curl_easy_getinfo(req->easy, CURLINFO_RETRY_AFTER, &wait);
+			if (wait > 0)
+				snprintf(when, sizeof(when), "in %" CURL_FORMAT_CURL_OFF_T " s", wait);
+			if (code == 502 || code == 504)
+				check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_SERVER, "a gateway or proxy on the way to %s got no "
+				             "good answer from it (HTTP %ld): try again %s; if it lasts, check the proxy "
+				             "settings", req->host, code, when);
+			else
+				check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_SERVER,
+				             "server error (HTTP %ld) at %s: try again %s", code, req->host, when);
+		} else
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_PROTOCOL, "unexpected answer (HTTP %ld) from %s",
 			             code, req->host);
 		break;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,9 +83,23 @@ static const char *conncheck_pem_label(char *line)
 	return label;
 }
 
-/* What a file with no certificate holds, from its first PEM block ("" when none) or first byte. */
-static void conncheck_ca_file_kind(const char *label, int first, char *why, size_t whylen)
+/* A DER certificate at path: the openssl command that writes it as PEM beside it (ca.der -> ca.pem). */
+static void conncheck_der_hint(const char *path, char *why, size_t whylen)
 {
+	char out[PATH_MAX], word[CLI_WORD_MAX], outword[CLI_WORD_MAX];
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	bool ext = dot && (!slash || dot > slash) && (strcasecmp(dot, ".der") == 0 || strcasecmp(dot, ".cer") == 0 ||
+	                                              strcasecmp(dot, ".crt") == 0);
+
+	snprintf(out, sizeof(out), "%.*s.pem", ext ? (int)(dot - path) : (int)strlen(path), path);
+	snprintf(why, whylen, "no PEM certificate in it (a DER file? convert it with openssl x509 -inform der -in %s "
+	         "-out %s, and give that one)", cli_word(path, word, sizeof(word)), cli_word(out, outword, sizeof(outword)));
+}
+
+/* What the file path, with no certificate, holds: from its first PEM block ("" when none) or first byte. */
+static void conncheck_ca_file_kind(const char *path, const char *label, int first, char *why, size_t whylen)
+{
+
 	if (strstr(label, "PRIVATE KEY"))
 		snprintf(why, whylen, "that is a private key, not a CA certificate");
 	else if (strstr(label, "PUBLIC KEY"))
@@ -96,8 +111,7 @@ static void conncheck_ca_file_kind(const char *label, int first, char *why, size
 	else if (first == EOF)
 		snprintf(why, whylen, "it is empty");
 	else if (first == 0x30) /* an ASN.1 SEQUENCE: a certificate in DER */
-		snprintf(why, whylen, "no PEM certificate in it (a DER file? convert it with "
-		         "openssl x509 -inform der -in F -out F.pem)");
+		conncheck_der_hint(path, why, whylen);
 	else
 		snprintf(why, whylen, "no -----BEGIN CERTIFICATE----- line in it");
 }
@@ -156,7 +170,7 @@ int conncheck_ca_file_check(const char *path, char *why, size_t whylen)
 		errno = err;
 		return -1;
 	}
-	conncheck_ca_file_kind(label, first, why, whylen);
+	conncheck_ca_file_kind(path, label, first, why, whylen);
 	return 1;
 }
 

@@ -185,7 +185,7 @@ unset all_proxy
 probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" \
 	--api --api-base "$AZF_BASE/contoso" --api-repo-url "$(rest_repo "$AZF_REPO_URL")" --api-token-file "$tok"
 is "$rc" 4 "untrusted CA: exit 4"
-verdict 0 failed tls '^certificate not trusted: pass --ca-file with your CA' "git-http, untrusted CA"
+verdict 0 failed tls '^certificate not trusted: pass --ca-file with the CA that signed the certificate of 127\.0\.0\.1' "git-http, untrusted CA"
 verdict 1 failed tls '^certificate not trusted: pass --ca-file' "api, untrusted CA"
 is "$(j 'p[0]["untrusted_ca"]'),$(j 'p[1]["untrusted_ca"]')" true,true "an unknown CA is said apart (a CA file helps)"
 probe --git-url "$AZF_REPO_URL$refs" --username "$AZF_USER" --token-file "$tok" --ca-file "$AZF_CA"

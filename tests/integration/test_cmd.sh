@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 112
+plan 113
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -75,7 +75,10 @@ is "$(j 'p[0]["probe"]'),$(j 'p[0]["status"]'),$(j 'p[0]["category"]'),$(j 'p[1]
 
 run az test web
 is "$rc" 4 "without the test CA the check fails (exit 4)"
-like "$out" "--ca-file" "and the message says to pass --ca-file"
+like "$out" "certificate not trusted: pass --ca-file with the CA that signed the certificate of 127\.0\.0\.1 \(a private CA's, or a TLS-inspecting proxy's\), or add that CA to this machine's .*update-ca-certificates" \
+	"and the message says to pass --ca-file, or to trust the CA here (a TLS-inspecting proxy named)"
+is "$err" "azrepos-connect: test: the connector does not keep a CA file: give --ca-file F to each test, or add the CA to this machine's trusted ones (update-ca-certificates)" \
+	"... and that the connector does not keep the CA file"
 
 # A --ca-file with no certificate in it is refused with what it is, before any probe (libcurl
 # would only say it cannot load it).
@@ -86,7 +89,8 @@ is "$out" "" "... and no probe runs"
 openssl x509 -in "$AZF_CA" -outform der -out "$tap_tmp/ca.der"
 run az test web --ca-file "$tap_tmp/ca.der"
 is "$rc" 2 "--ca-file the test CA in DER: exit 2"
-has "$err" "no PEM certificate in it (a DER file? convert it with openssl x509 -inform der" "... saying how to convert it"
+has "$err" "no PEM certificate in it (a DER file? convert it with openssl x509 -inform der -in $tap_tmp/ca.der -out $tap_tmp/ca.pem, and give that one)" \
+	"... saying how to convert it, with its own name and the one to give"
 
 # The stored token replaced by a wrong one: auth failure.
 printf 'wrong-token' | az secret set web-token >/dev/null 2>&1

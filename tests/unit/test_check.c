@@ -364,6 +364,13 @@ static void test_server_answers(void **state)
 	s->routes[1] = ROUTE("/org/_apis/", "500 Internal Server Error", "", "oops");
 	run_check(s, &run, "proj", "repo");
 	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_SERVER, "server error (HTTP 500) at 127.0.0.1: try again later");
+	/* When to try again, if the server says; a gateway's 502 named as the gateway's. */
+	s->routes[1] = ROUTE("/org/_apis/", "503 Service Unavailable", "Retry-After: 120\r\n", "busy");
+	s->routes[0] = ROUTE("/org/proj/_git/repo/", "502 Bad Gateway", "", "");
+	run_check(s, &run, "proj", "repo");
+	assert_result(&run.r[1], CHECK_FAILED, CHECK_CAT_SERVER, "server error (HTTP 503) at 127.0.0.1: try again in 120 s");
+	assert_result(&run.r[0], CHECK_FAILED, CHECK_CAT_SERVER, "a gateway or proxy on the way to 127.0.0.1 got no good "
+	              "answer from it (HTTP 502): try again later; if it lasts, check the proxy settings");
 }
 
 static void test_api_answers(void **state)
