@@ -105,7 +105,7 @@ struct check_result {
 	const char *probe;              /* "git-http", "git-ssh" or "api" */
 	enum check_status status;
 	enum check_category category;
-	char message[512];              /* one line; on failure it names the fix */
+	char message[1024];             /* one line; on failure it names the fix (paths, fingerprints: room for them) */
 	long duration_ms;               /* from the start of the check */
 	int ref_count;                  /* git probes: refs advertised, -1 if not read */
 	char default_branch[256];       /* git probes: "" when unknown */

@@ -545,8 +545,8 @@ static void check_req_transport(struct check_req *req, CURLcode rc)
 	case CURLE_COULDNT_CONNECT: {
 		/* Not where the git probe went: an SSH URL's REST API is its host's HTTPS, which is said. */
 		bool ssh_api = ctx->t->transport == CHECK_SSH && ctx->t->api_base;
-		char phost[256], also[64] = "";
-		long pport;
+		char phost[256] = "", also[64] = "";
+		long pport = 0;
 		int via = req->proxy_var ? check_req_via_proxy(req, phost, sizeof(phost), &pport) : 0;
 		if (via == 1) {
 			check_finish(ctx, r, CHECK_FAILED, CHECK_CAT_CONNECT, "cannot connect to the proxy in %s (%s port "
@@ -668,8 +668,8 @@ void check_req_timeout(struct check_req *req)
 	                     : secured == 0 && url && strncasecmp(url, "https:", 6) == 0 ? CHECK_WAIT_TLS
 	                     : CHECK_WAIT_ANSWER;
 	/* Through a proxy, until the tunnel stands the wait was the proxy's, not the server's. */
-	char phost[256];
-	long pport, tunnel = 0, ms = (long)(req->ctx->deadline_ms - req->ctx->start_ms);
+	char phost[256] = "";
+	long pport = 0, tunnel = 0, ms = (long)(req->ctx->deadline_ms - req->ctx->start_ms);
 	int via = req->proxy_var ? check_req_via_proxy(req, phost, sizeof(phost), &pport) : 0;
 	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &tunnel);
 	bool socks = via && strncasecmp(getenv(req->proxy_var), "socks", 5) == 0;
