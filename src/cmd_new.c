@@ -149,7 +149,7 @@ static const char *new_option_values(const char *name, char *buf, size_t buflen)
 static int new_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 {
 	struct new_args *a = user;
-	char msg[256];
+	char msg[CONNCHECK_MSG_MAX];
 
 	switch (opt) {
 	case OPT_NON_INTERACTIVE: a->non_interactive = true; return CLI_CONTINUE;

@@ -27,7 +27,7 @@ struct test_args {
 static int test_opt(struct cli_ctx *ctx, int opt, const char *arg, void *user)
 {
 	struct test_args *a = user;
-	char msg[256];
+	char msg[CONNCHECK_MSG_MAX];
 
 	if (opt == OPT_JSON || opt == OPT_OUTPUT)
 		return cli_output_opt(ctx, "test", opt == OPT_OUTPUT ? arg : NULL, &a->out);

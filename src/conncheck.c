@@ -40,7 +40,7 @@ int conncheck_parse_opt(struct conncheck_opts *opts, int opt, const char *arg, c
 		return 1;
 	case CONNCHECK_OPT_CA_FILE: {
 		/* Read later by libcurl: a file that will not do fails now, not as a failed check. */
-		char why[256];
+		char why[CONNCHECK_MSG_MAX - 64];
 		int rc = conncheck_ca_file_check(arg, why, sizeof(why));
 
 		if (rc < 0)

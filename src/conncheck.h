@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "check.h"
+#include "cli.h"
 #include "fields.h"
 #include "secbuf.h"
 
@@ -45,6 +46,9 @@ enum {
 	"  --timeout S             give up after S seconds (1 to 600, default 30)\n" \
 	"  --ca-file F             trust the CA certificates in F (PEM), not the system's\n" \
 	"  --accept-host-key FP    trust this SSH host key (SHA256:...) and record it\n"
+
+/* Room for an option's message: it may name a file twice (the DER hint), each quoted as a word. */
+#define CONNCHECK_MSG_MAX (3 * CLI_WORD_MAX + 256)
 
 /*
  * Apply option opt (one of CONNCHECK_OPT_*) with its argument: 1 when taken,

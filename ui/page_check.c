@@ -468,8 +468,9 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 	for (size_t i = 0; i < w->nres && y <= bottom; i++) {
 		const struct check_result *r = &w->res[i];
 		bool running = r->status == CHECK_SKIPPED && !*r->message;
-		const char *word = running ? "..." : r->status == CHECK_OK ? "ok" :
-		                   r->status == CHECK_FAILED ? "FAILED" : "skipped";
+		/* One case for every word: "ok" beside "FAILED" read as less of an answer. */
+		const char *word = running ? "..." : r->status == CHECK_OK ? "OK" :
+		                   r->status == CHECK_FAILED ? "FAILED" : "SKIPPED";
 		attr_t a = running ? term_style(TERM_DIM) : r->status == CHECK_OK ? term_style(TERM_OK) :
 		           r->status == CHECK_FAILED ? term_style(TERM_ERROR) : term_style(TERM_DIM);
 

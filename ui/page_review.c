@@ -12,8 +12,21 @@
 #define REVIEW_LINES (FIELD_COUNT + FIELD_PAGE_COUNT + 2) /* + the test's CA file */
 #define REVIEW_VALUE_X 30
 
+/* Up/Down go without saying; the paging keys are named, within 78 columns. */
 static const char review_keys[] =
-	"Enter test and save  1-4 edit a page  Esc back  Up/Down/PgDn scroll  ^C quit";
+	"Enter test and save  1-4 edit  Esc back  PgUp/PgDn/Home/End scroll  ^C quit";
+
+/* A field with no value, as 'show' says it: one wording for every kind of field. */
+static const char review_not_set[] = "(not set)";
+
+/* A secret's value as the review shows any: masked, the same width whatever its length. */
+static const char *review_dots(char *buf, size_t len)
+{
+	const char *m = term_mask();
+
+	snprintf(buf, len, "%s%s%s%s", m, m, m, m);
+	return buf;
+}
 
 /* Another field given a new value under the store id sid (not id itself): its label, else NULL. */
 static const char *review_new_under(struct wizard *w, enum field_id id, const char *sid)
@@ -36,11 +49,13 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	const char *sid = wizard_secret_id(w, id, def, sizeof(def));
 	const char *sharer = !*v ? review_new_under(w, id, sid) : NULL;
 	struct store_info had;
+	char dots[32];
 
+	review_dots(dots, sizeof(dots));
 	if (id == FIELD_SSH_KEY_PASSPHRASE)
 		wizard_key_refresh(w); /* does the key given need one (key_plain)? */
 	if (!*v && !*input_text(&w->sid[id]) && !fields_at(id)->required)
-		snprintf(out, outlen, "none");
+		snprintf(out, outlen, "%s", review_not_set);
 	else if (wizard_api_shared(w, id))
 		snprintf(out, outlen, "the Personal Access Token's secret '%s'", sid);
 	/* The same id as a field given a new value here: that new value, not what the store has now. */
@@ -49,21 +64,21 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 	/* An edit's new key without a passphrase: the saved one's passphrase is dropped on save (newconn_validate). */
 	else if (id == FIELD_SSH_KEY_PASSPHRASE && !*v && w->start->editing && connector_is(w->start->base, id, sid) &&
 	         *input_text(&w->in[FIELD_SSH_KEY]) && w->key_plain)
-		snprintf(out, outlen, "none: the new SSH key has none (the secret '%s' is no longer used)", sid);
+		snprintf(out, outlen, "%s: the new SSH key has no passphrase (the secret '%s' is no longer used)",
+		         review_not_set, sid);
 	/* With the store open (a test run before, F4), what it holds is said as it is. */
 	else if (!*v && w->store && !store_find(w->store, sid, &had))
 		snprintf(out, outlen, "the secret '%s', which is NOT in the store: give the value, or another "
 		         "store id", sid);
+	/* Reused, not typed: masked as a typed one is, a value being there all the same. */
 	else if (!*v && w->store)
-		snprintf(out, outlen, "the secret '%s' already stored", sid);
+		snprintf(out, outlen, "%s (already stored as '%s')", dots, sid);
 	/* Not looked up yet (the store opens at the test): not said to be there. */
 	else if (!*v)
-		snprintf(out, outlen, "store id '%s' (read at the test)", sid);
+		snprintf(out, outlen, "%s (store id '%s', read at the test)", dots, sid);
 	else if (!w->start->editing && w->store && store_find(w->store, sid, &had))
-		snprintf(out, outlen, "%s%s%s%s (new, but the store already has '%s': give it another store id)",
-		         wizard_key_path_shown(w, id) ? v : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),
-		         wizard_key_path_shown(w, id) ? "" : term_mask(), wizard_key_path_shown(w, id) ? "" : term_mask(),
-		         sid);
+		snprintf(out, outlen, "%s (new, but the store already has '%s': give it another store id)",
+		         wizard_key_path_shown(w, id) ? v : dots, sid);
 	else {
 		/* An edit's new value under an id another connector names replaces it for that one too. */
 		char others[512] = "";
@@ -78,8 +93,7 @@ static void review_secret(struct wizard *w, enum field_id id, char *out, size_t 
 		bool made = id == FIELD_SSH_KEY && *w->pub_id && wizard_key_made_here(w);
 		int at = path ? snprintf(out, outlen, "from the file %s, %s '%s'", v, as, sid)
 		         : made ? snprintf(out, outlen, "made with F3, %s (new, %s '%s'", w->pub_id, as, sid)
-		                : snprintf(out, outlen, "%s%s%s%s (new, %s '%s'", term_mask(), term_mask(),
-		                           term_mask(), term_mask(), as, sid);
+		                : snprintf(out, outlen, "%s (new, %s '%s'", dots, as, sid);
 		if (at >= 0 && (size_t)at < outlen)
 			snprintf(out + at, outlen - (size_t)at, "%s%s%s%s", *others ? "; connector " : "", others,
 			         *others ? " uses it too" : "", path ? "" : ")");
@@ -142,7 +156,7 @@ void page_review_draw(struct wizard *w)
 			else if (id == FIELD_SECRET_SCOPE && (v || (v = fields_default(w->c, id, def, sizeof(def)))))
 				review_scope(w, v, line[n].value, sizeof(line[0].value));
 			else if (!v && !(v = fields_default(w->c, id, def, sizeof(def))))
-				snprintf(line[n].value, sizeof(line[0].value), "(not set)"); /* as show says it */
+				snprintf(line[n].value, sizeof(line[0].value), "%s", review_not_set);
 			else
 				fields_human(id, v, line[n].value, sizeof(line[0].value));
 			n++;
@@ -220,6 +234,10 @@ void page_review_key(struct wizard *w, int type, wint_t ch)
 		w->scroll--;
 	} else if (code && ch == KEY_NPAGE && w->below) {
 		w->scroll = w->page_next > w->scroll ? w->page_next : w->scroll + 1;
+	} else if (code && ch == KEY_HOME) {
+		w->scroll = 0;
+	} else if (code && ch == KEY_END) {
+		w->scroll = REVIEW_LINES; /* past any end: the draw takes it back to the last screenful */
 	} else if (!(code && (ch == KEY_RESIZE || ch == KEY_UP || ch == KEY_DOWN || ch == KEY_NPAGE))) {
 		/* Said, not ignored (F1, a letter typed for a field): the keys this page takes. */
 		snprintf(w->status, sizeof(w->status), "not a key of the review: Enter runs the test and saves, "

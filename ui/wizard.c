@@ -425,6 +425,29 @@ void wizard_changed(struct wizard *w, enum field_id id)
 		wizard_follow_name(w);
 }
 
+/* Where v has a space the screen does not show, at an end (a path pasted with one): 1 its start, 2 its end. */
+static int wizard_space_ends(const char *v)
+{
+	size_t len = strlen(v);
+
+	return (len && (v[0] == ' ' || v[0] == '\t') ? 1 : 0) |
+	       (len && (v[len - 1] == ' ' || v[len - 1] == '\t') ? 2 : 0);
+}
+
+/* Does v name a file once the spaces at its ends go? Then the space is the one thing to fix. */
+static bool wizard_trimmed_file(const char *v)
+{
+	char plain[WIZARD_TEXT_MAX + 1];
+	size_t lead = strspn(v, " \t"), len = strlen(v);
+
+	while (len > lead && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+		len--;
+	snprintf(plain, sizeof(plain), "%.*s", (int)(len - lead), v + lead);
+	bool file = wizard_is_file(plain);
+	sodium_memzero(plain, sizeof(plain)); /* v may be a secret */
+	return file;
+}
+
 struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg, size_t msglen)
 {
 	const char *v = input_text(&w->in[id]);
@@ -461,6 +484,11 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 		         quotes ? "quotes" : "'\\' escapes", plain);
 		return NULL;
 	}
+	static const char *const ends_said[] = { "", "starts with a space", "ends with a space",
+	                                         "starts and ends with a space" };
+	int space = wizard_space_ends(v);
+	const char *ends = ends_said[space], *spaces = space == 3 ? "spaces" : "space";
+	bool near = space && err == ENOENT && wizard_trimmed_file(v);
 	errno = err;
 	/* "ssh-rsa AAAA..." given as the key is one line too: say what it is. */
 	const char *what = errno != EFBIG ? sshkey_misgiven(v) : NULL;
@@ -468,12 +496,20 @@ struct secbuf *wizard_secret_value(struct wizard *w, enum field_id id, char *msg
 		snprintf(msg, msglen, "that is %s", what);
 	else if (ident_looks_like_token(v))
 		snprintf(msg, msglen, "%s", token_msg);
+	else if (!wizard_key_path_shown(w, id) && near)
+		snprintf(msg, msglen, "no file of that name: it %s, and names a file without it (not shown: it "
+		         "may be a secret): remove the %s", ends, spaces);
 	else if (!wizard_key_path_shown(w, id))
 		snprintf(msg, msglen, "no file of that name (not shown: it may be a secret): give the key file's "
 		         "path from / or ./, or paste the key");
+	/* Quoted, the space at an end shows; and it is named, as a quote is easily read past. */
+	else if (near)
+		snprintf(msg, msglen, "no file '%s' (it %s): remove the %s, the file is there without it",
+		         *path ? path : v, ends, spaces);
 	else
-		snprintf(msg, msglen, "cannot read %s: %s", *path ? path : v,
-		         errno == EFBIG ? "larger than a private key can be" : strerror(errno));
+		snprintf(msg, msglen, "cannot read %s%s%s%s%s%s: %s", space ? "'" : "", *path ? path : v, space ? "'" : "",
+		         space ? " (it " : "", ends, space ? ")" : "",
+		         err == EFBIG ? "larger than a private key can be" : strerror(err));
 	return NULL;
 }
 

@@ -17,9 +17,9 @@ import time
 import pexpect
 import pyte
 
-# Keys as an xterm sends them. The arrows depend on the cursor-key mode the
-# program set (DECCKM, part of ncurses' keypad "smkx"): Tui.send() rewrites
-# these CSI forms to "ESC O x" while that mode is on, as xterm does.
+# Keys as an xterm sends them. The arrows, Home and End depend on the cursor-key
+# mode the program set (DECCKM, part of ncurses' keypad "smkx"): Tui.send()
+# rewrites these CSI forms to "ESC O x" while that mode is on, as xterm does.
 TAB = "\t"
 ENTER = "\r"
 ESC = "\x1b"
@@ -34,6 +34,8 @@ F5 = "\x1b[15~"
 F10 = "\x1b[21~"
 PGDN = "\x1b[6~"
 PGUP = "\x1b[5~"
+HOME = "\x1b[H"
+END = "\x1b[F"
 CTRL_C = "\x03"
 CTRL_L = "\x0c"
 CTRL_U = "\x15"
@@ -311,7 +313,7 @@ class Tui:
         if isinstance(keys, str):
             keys = keys.encode("utf-8")
         if DECCKM in self.screen.mode:
-            keys = re.sub(rb"\x1b\[([ABCD])", lambda m: b"\x1bO" + m.group(1), keys)
+            keys = re.sub(rb"\x1b\[([ABCDHF])", lambda m: b"\x1bO" + m.group(1), keys)
         self.child.send(keys)
         if keys.endswith(b"\x1b"):
             wait = max(wait, 0.3)
@@ -450,7 +452,7 @@ class Tui:
     def finish(self, done, probe, what):
         """On the test page: `done` shows, `probe` passed; Enter quits with exit status 0."""
         self.wait_for(done, 40)
-        self.tap.ok(self.has("ok      " + probe), "%s: the %s probe passes" % (what, probe))
+        self.tap.ok(self.has("OK      " + probe), "%s: the %s probe passes" % (what, probe))
         self.send(ENTER)
         self.tap.is_(self.wait_exit(), 0, "%s: Enter quits with exit status 0" % what)
 

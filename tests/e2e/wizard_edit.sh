@@ -40,8 +40,8 @@ with Tui(base + ["edit", "web", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     t.type("edited in the wizard")
     t.send(F10)
     t.wait_for("Check the values")
-    tap.ok(t.has("store id 'web-token' (read at the test)"),
-           "the review uses the stored token, not said to be there before the store is read")
+    tap.ok(t.has("•••• (store id 'web-token', read at the test)"),
+           "the review uses the stored token, masked as a typed one, not said to be there before the store is read")
     t.send(ENTER)
     t.finish("saved connector 'web'", "git-http", "edit with the stored token")
     ran = run_printed(t, binary)

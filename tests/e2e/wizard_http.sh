@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(71)
+tap = Tap(74)
 
 def typed_in(t, row, path):
     """Is path what the box's input on row holds: whole, or its end (a long one scrolls)?"""
@@ -67,7 +67,7 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
            "a URL too long for the review wraps after a '/', not inside a name")
     t.send(ENTER)
     t.wait_for("New passphrase for the secret store:")
-    tap.ok(t.has("Secret store") and t.has("ok      git-http"),
+    tap.ok(t.has("Secret store") and t.has("OK      git-http"),
            "the probes pass, then a new store's passphrase is asked in a dialog")
     r = t.find("New passphrase for the secret store:")
     tap.ok(r > 0 and "nosecretstoreyet:anewoneismade," in t.box_words() and
@@ -93,7 +93,7 @@ with Tui([binary, "--home", home, "new", "--ca-file", azf["AZF_CA"], "--write-an
     t.send(ENTER)
     t.wait_for("saved connector 'Web_App'", 40)
     scr = t.screen_text()
-    tap.ok("ok      git-http" in scr and "ok      api" in scr, "both probes pass")
+    tap.ok("OK      git-http" in scr and "OK      api" in scr, "both probes pass")
     # The command to test again, wrapped on the screen: its rows, copied whole, are one shell command.
     shown = command_rows(t, "Test it again with")
     tap.ok(t.has("Enter finish"), "the key line offers to finish")
@@ -205,6 +205,16 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.send(PGUP)
     tap.ok(t.has("Check the values") and t.has("1 Overview") and not t.has("↑ more"),
            "PgUp scrolls back up to the top, still on the review")
+    keys = t.line(t.rows - 1)
+    tap.ok("PgUp/PgDn" in keys and "Home/End" in keys, "the review's key line names PgUp/PgDn and Home/End")
+    t.send(PGDN)
+    t.send(HOME)
+    tap.ok(t.has("1 Overview") and not t.has("↑ more") and t.has("Check the values"),
+           "Home: back to the review's top, still on the review")
+    t.send(END)
+    tap.ok(t.has("Any available delegate") and not t.has("↓ more") and t.has("↑ more"),
+           "End: the review's last screenful, at once")
+    t.send(HOME)
     t.send(PGUP)
     t.wait_for("Delegates *")
     tap.ok(not t.has("Check the values"), "PgUp at the top of the review: the page before (Delegates)")

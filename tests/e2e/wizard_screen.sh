@@ -162,7 +162,7 @@ with Tui([binary, "--home", home, "new", "--dry-run", "--write-answers", answers
     t.type(azf["AZF_CA"])
     t.send(ENTER)
     t.wait_for("dry run: the connector", 40)
-    tap.ok(t.has("ok      git-http") and not t.has("Secret store"),
+    tap.ok(t.has("OK      git-http") and not t.has("Secret store"),
            "--dry-run: the probes run, no store passphrase is asked")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 0, "--dry-run: exit 0 when the test passes")

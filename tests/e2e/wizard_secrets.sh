@@ -44,7 +44,8 @@ with Tui(base + ["new", "--ca-file", azf["AZF_CA"]], tap=tap) as t:
     tap.ok(t.has("the stored secret of the store id below"), "the token field says the stored one is used")
     t.send(F10)
     t.wait_for("Check the values")
-    tap.ok(t.has("the secret 'first-token' already stored"), "the review names the stored secret")
+    tap.ok(t.has("•••• (already stored as 'first-token')"),
+           "the review names the stored secret, masked as a typed one (not typed, it is there all the same)")
     t.send(ENTER)
     t.finish("saved connector 'second'", "git-http", "the stored token picked with F4")
 

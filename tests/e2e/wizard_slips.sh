@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(51)
+tap = Tap(52)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -228,6 +228,8 @@ with Tui(zargv + [binary, "--home", os.path.join(tmp, "h6"), "new", "--dry-run",
     t.resize(24, 80)
     t.wait_for("The test was stopped", 10)
     tap.ok(t.has("stopped before it finished"), "... and Ctrl-C did stop it: the probe says so")
+    tap.ok(re.search(r"^  SKIPPED git-http", t.screen_text(), re.M) and not t.has("skipped"),
+           "... its word in capitals, as OK and FAILED are: SKIPPED")
     t.quit()
 
 # The keys of a page say what they do there: no Esc on the first page, F2 only where something

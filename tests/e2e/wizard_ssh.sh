@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(77)
+tap = Tap(81)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -44,6 +44,9 @@ with Tui(base + ["new"], tap=tap) as t:
     # The path may go on over the next row: the review wraps long values.
     tap.ok(t.has("from the file") and azf["AZF_SSH_KEY"] in re.sub(r"\n +", "", t.screen_text()),
            "the review names the key file")
+    tap.ok(re.search(r"SSH key passphrase +\(not set\)$", t.screen_text(), re.M) and
+           not re.search(r"\bnone\b", t.screen_text()),
+           "the review: no passphrase given says '(not set)', as any field without a value")
     t.send(ENTER)
     t.wait_for("press A to trust it", 40)
     scr = t.screen_text()
@@ -356,7 +359,7 @@ with Tui([binary, "--home", os.path.join(tmp, "home-hk"), "new", "--dry-run", "-
            "a dry run: the box says the key is trusted for this run only")
     t.send("y")
     t.wait_for("nothing was written", 40)
-    tap.ok(t.has("ok      git-ssh") and not os.path.exists(os.path.join(tmp, "home-hk", "known_hosts")),
+    tap.ok(t.has("OK      git-ssh") and not os.path.exists(os.path.join(tmp, "home-hk", "known_hosts")),
            "y: the test passes with the key, and a dry run writes no known_hosts")
     t.send(ENTER)
     tap.is_(t.wait_exit(), 0, "the dry run ends with exit status 0")
@@ -447,7 +450,7 @@ with Tui(base + ["edit", "enc"], tap=tap) as t:
     t.type(azf["AZF_SSH_KEY"])
     t.send(F10)
     t.wait_for("Check the values")
-    tap.ok("none:thenewSSHkeyhasnone(thesecret'enc-ssh-key-passphrase'isnolongerused)" in
+    tap.ok("(notset):thenewSSHkeyhasnopassphrase(thesecret'enc-ssh-key-passphrase'isnolongerused)" in
            "".join(t.screen_text().split()), "... then one without a passphrase: the review says the stored one goes")
     t.send(CTRL_C)
     t.wait_for("y yes   n no")
@@ -484,5 +487,33 @@ with Tui(base + ["new", "--dry-run", "--name", "Tab Keys", "--url-type", "repo",
     t.settle()
     tap.ok(done and t.focused_label() == "store id" and not t.message("SSH private key"),
            "... r, Tab: deploy_rsa (the key file, read: nothing to say); Tab again moves on")
+
+# ---- A space at an end of a key file's path (a paste) does not show: the message says it ----
+with Tui(base + ["new", "--dry-run", "--name", "Space Keys", "--url-type", "repo", "--connection", "ssh",
+                 "--url", azf["AZF_SSH_URL"]], tap=tap) as t:
+    t.to_token("SSH private key")
+    nows = lambda s: re.sub(r"\s", "", s or "")
+
+    def give_path(text, said):
+        """The field emptied, text typed, the field left: the key is read then, its message a moment later."""
+        t.focus("SSH private key")
+        t.send(CTRL_U)
+        t.type(text)
+        t.send(TAB)
+        t.appears(said, 5)
+
+    give_path(azf["AZF_SSH_KEY"] + " ", "ends with a space")
+    tap.ok(("nofile'%s'(itendswithaspace):removethespace,thefileistherewithoutit" % nows(azf["AZF_SSH_KEY"]))
+           in nows(t.message("SSH private key")),
+           "a key file's path with a space after it: quoted, the space named, the file there without it")
+    give_path(azf["AZF_SSH_KEY"] + "x ", "ends with a space")
+    tap.ok(("cannotread'%sx'(itendswithaspace):Nosuchfileordirectory" % nows(azf["AZF_SSH_KEY"]))
+           in nows(t.message("SSH private key")),
+           "... one naming no file either way: quoted, and the space named")
+    give_path(" " + azf["AZF_SSH_KEY"], "starts with a space")
+    m = t.message("SSH private key") or ""
+    tap.ok("starts with a space" in m and "remove the space" in m and
+           os.path.basename(azf["AZF_SSH_KEY"]) not in t.screen_text(),
+           "... a space before it: said (the value masked, not being a path as typed, and not quoted)")
 tap.done()
 PY
