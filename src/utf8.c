@@ -75,6 +75,10 @@ const char *utf8_describe(const char *p, char *buf, size_t buflen)
 		snprintf(buf, buflen, "a space");
 	else if (c == '\t')
 		snprintf(buf, buflen, "a tab");
+	else if (c == '\r') /* most often a Windows line end, from a file or a paste */
+		snprintf(buf, buflen, "a carriage return (0x0D, a Windows line end?)");
+	else if (c == '\n')
+		snprintf(buf, buflen, "a line break");
 	else if (c < 0x20 || c == 0x7f)
 		snprintf(buf, buflen, "a control character (0x%02X)", c);
 	else if (c >= 0x80 && n == 1)

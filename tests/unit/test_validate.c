@@ -348,7 +348,7 @@ static void test_username(void **state)
 		{ "", false, "a username is required" },
 		{ "a b", false, "a space is not allowed in a username" },
 		{ "a:b", false, "':' is not allowed in a username" },
-		{ "a\nb", false, "a control character (0x0A)" },
+		{ "a\nb", false, "a line break is not allowed in a username" },
 	};
 	char *u256 = repeat("u", 256), *u257 = repeat("u", 257);
 
@@ -462,6 +462,7 @@ static void test_description(void **state)
 		{ "two\nlines\tand a tab", true, NULL },
 		{ "ünïcödé", true, NULL },
 		{ "bell\a", false, "a control character (0x07) is not allowed in a description" },
+		{ "two\r\nlines", false, "a carriage return (0x0D, a Windows line end?) is not allowed in a description" },
 	};
 	char *d1024 = repeat("é", 1024), *d1025 = repeat("d", 1025);
 
