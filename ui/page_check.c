@@ -468,10 +468,16 @@ static int check_draw_results(struct wizard *w, int y, int bottom)
 	for (size_t i = 0; i < w->nres && y <= bottom; i++) {
 		const struct check_result *r = &w->res[i];
 		bool running = r->status == CHECK_SKIPPED && !*r->message;
-		/* One case for every word: "ok" beside "FAILED" read as less of an answer. */
-		const char *word = running ? "..." : r->status == CHECK_OK ? "OK" :
+		/*
+		 * One case for every word: "ok" beside "FAILED" read as less of an answer. A host key not
+		 * known yet is a question A answers, not a failure: it is asked (7 columns at most, as
+		 * SKIPPED, the probe's name after them).
+		 */
+		bool ask = !running && r == check_unknown_key(w);
+		const char *word = running ? "..." : ask ? "TRUST?" : r->status == CHECK_OK ? "OK" :
 		                   r->status == CHECK_FAILED ? "FAILED" : "SKIPPED";
-		attr_t a = running ? term_style(TERM_DIM) : r->status == CHECK_OK ? term_style(TERM_OK) :
+		attr_t a = running ? term_style(TERM_DIM) : ask ? term_style(TERM_KEY) :
+		           r->status == CHECK_OK ? term_style(TERM_OK) :
 		           r->status == CHECK_FAILED ? term_style(TERM_ERROR) : term_style(TERM_DIM);
 
 		attron(a);
@@ -544,9 +550,10 @@ void page_check_draw(struct wizard *w)
 		snprintf(edit, sizeof(edit), "  E edit %s", fields_at(fault)->label);
 	/* A dry run saves nothing: S only ends it (and writes --write-answers). */
 	bool dry = w->start->dry_run;
+	/* A and C are the way on when offered: first, not cut off at the end of a narrow row. */
 	if (w->check == TEST_FAILED)
-		snprintf(k, sizeof(k), "R retry  B back%s  S %s  ^C quit%s%s", edit, dry ? "end the dry run" : "save anyway",
-		         unknown ? "  A trust the host key" : "", ca ? "  C CA file" : "");
+		snprintf(k, sizeof(k), "%s%sR retry  B back%s  S %s  ^C quit", unknown ? "A trust the host key  " : "",
+		         ca ? "C CA file  " : "", edit, dry ? "end the dry run" : "save anyway");
 	else
 		snprintf(k, sizeof(k), "%s", keys[w->check]);
 	wizard_frame(w, k, &top, &bottom);

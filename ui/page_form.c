@@ -36,7 +36,7 @@ static bool form_hides(const struct wizard *w, struct wizard_item it, const char
  * something hidden, saying what it will do; a secret's own keys (F3, F4) on it,
  * where the row has room for them.
  */
-static void form_keys(const struct wizard *w, const struct wizard_item *items, size_t n, char *out,
+static void form_keys(const struct wizard *w, const struct wizard_item *items, size_t n, bool fix, char *out,
                       size_t outlen)
 {
 	bool masked = false;
@@ -49,9 +49,14 @@ static void form_keys(const struct wizard *w, const struct wizard_item *items, s
 	const struct wizard_item *it = w->focus >= 0 && (size_t)w->focus < n ? &items[w->focus] : NULL;
 	const char *own = !it || fields_at(it->id)->kind != FIELD_SECRET ? ""
 	                : it->id == FIELD_SSH_KEY && !it->sid ? "F3 new  F4 list  " : "F4 list  ";
-	for (int with = 1; with >= 0; with--) {
-		int len = snprintf(out, outlen, "Tab move  Enter next  %sF1 help  %s%sF10 review  ^C quit",
-		                   w->page > 0 ? "Esc back  " : "", with ? own : "",
+	/*
+	 * F5 when the focused field's message offers a fix: otherwise found only by reading that
+	 * message. Too long a row loses the secret's own keys, then "Tab move" (known to all).
+	 */
+	for (int drop = 0; drop <= 2; drop++) {
+		int len = snprintf(out, outlen, "%sEnter next  %sF1 help  %s%s%sF10 review  ^C quit",
+		                   drop < 2 ? "Tab move  " : "", w->page > 0 ? "Esc back  " : "", fix ? "F5 fix  " : "",
+		                   drop < 1 ? own : "",
 		                   !masked ? "" : w->show_secrets ? "F2 hide secrets  " : "F2 show secrets  ");
 		if (len <= COLS - 2)
 			break;
@@ -182,8 +187,8 @@ static void form_take_suggestion(struct wizard *w, struct wizard_item it)
 	bool repo_to_test = false;
 
 	if (wizard_item_msg(w, it, msg, sizeof(msg)) || !form_suggestion(w, it, msg, fix, sizeof(fix))) {
-		snprintf(w->status, sizeof(w->status), "F5 takes the value a message offers (it ends "
-		         "'; F5 uses it'): none here");
+		snprintf(w->status, sizeof(w->status), "F5 puts in a value a field's message offers: "
+		         "none here");
 		return;
 	}
 	if (it.sid) {
@@ -294,9 +299,6 @@ void page_form_draw(struct wizard *w)
 	char msgs[FIELD_COUNT * 2][FIELD_MSG_MAX], fix[FIELD_MSG_MAX];
 	bool note[FIELD_COUNT * 2] = { false };
 
-	char keys[128];
-	form_keys(w, items, n, keys, sizeof(keys));
-	wizard_frame(w, keys, &top, &bottom);
 	if (w->focus >= (int)n)
 		w->focus = n ? (int)n - 1 : 0;
 	/* The messages once for this drawing: they validate, some fields against the disk. */
@@ -304,11 +306,24 @@ void page_form_draw(struct wizard *w)
 		if (!form_shown_msg(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i])) &&
 		    !(note[i] = form_note(w, items[i], (int)i == w->focus, msgs[i], sizeof(msgs[i]))))
 			msgs[i][0] = '\0';
-	/* The message shown says when F5 has a fix for it (worked out from that message, not again). */
-	if (n > 0 && *msgs[w->focus] && !note[w->focus] && form_suggestion(w, items[w->focus], msgs[w->focus], fix, sizeof(fix))) {
+	/*
+	 * The message shown says what F5 puts in (worked out from that message, not again): of several
+	 * values it quotes, which one F5 takes is not left to guess. The keys list F5 then.
+	 */
+	bool has_fix = n > 0 && *msgs[w->focus] && !note[w->focus] &&
+	               form_suggestion(w, items[w->focus], msgs[w->focus], fix, sizeof(fix));
+	if (has_fix) {
+		struct wizard_item it = items[w->focus];
 		size_t len = strlen(msgs[w->focus]);
-		snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "%s", "; F5 uses it");
+		if (!it.sid && fields_at(it.id)->kind == FIELD_CHOICE)
+			snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "; F5 chooses %s",
+			         fields_choice_label(it.id, fix));
+		else
+			snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "; F5 puts '%s' here", fix);
 	}
+	char keys[128];
+	form_keys(w, items, n, has_fix, keys, sizeof(keys));
+	wizard_frame(w, keys, &top, &bottom);
 	/*
 	 * Each item's rows (its line and its message), once for this drawing. A message longer than
 	 * its rows under the value (a URL's fixes in turn) takes the page's width: its last URL shows.
@@ -388,8 +403,12 @@ static void form_next(struct wizard *w)
 
 		w->tried[w->page] = true;
 		w->focus = first;
-		snprintf(w->status, sizeof(w->status), "the page is not done: %s needs fixing first (its "
-		         "message says how)", first < (int)n ? fields_at(items[first].id)->label : "a field");
+		/* One row at 80 columns, the longest label too: a second one would hide the page's help. */
+		const char *label = first < (int)n ? fields_at(items[first].id)->label : "a field";
+		const char *sid = first < (int)n && items[first].sid ? "'s store id" : "";
+		if (snprintf(w->status, sizeof(w->status), "page not done: fix %s%s first (see its message)", label,
+		             sid) > COLS - 2)
+			snprintf(w->status, sizeof(w->status), "page not done: fix %s%s first", label, sid);
 		/* Keys typed ahead for the next page would land in this field (a token in clear): dropped. */
 		beep();
 		term_flush_input();

@@ -779,9 +779,10 @@ static const char *wizard_wrap_row(const char *text, int width, struct wizard_wr
 
 void wizard_input_marks(int y, int x, int width, const struct input *in, int cur, bool goes_on)
 {
-	/* Not on a masked secret, where every cell stands for one character. */
-	if (in->masked)
-		return;
+	/*
+	 * A masked value too: its cells count its characters only while it fits, and a cut one must
+	 * say so as a value not masked, or as the value not focused, does.
+	 */
 	if (in->scroll > 0 && cur > 0)
 		mvaddstr(y, x, term_ascii() ? "<" : term_more()); /* ASCII '>' is the focus mark */
 	if (goes_on && cur < width - 1)

@@ -117,7 +117,8 @@ try:
     tap.ok(t.shows("URL", azf["AZF_REPO_URL"]), "2 on the review edits the Details page")
     t.send(PGDN)
     t.wait_for("Username *")
-    tap.ok((t.value("Personal Access Token") or "").startswith("••••"),
+    # In focus, its cursor at the end: '…' where its start went.
+    tap.ok((t.value("Personal Access Token") or "").lstrip("\u2026").startswith("••••"),
            "the pasted token is still there after going back and forth")
     t.focus("Personal Access Token")
     t.send(F1)

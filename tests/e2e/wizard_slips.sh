@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(52)
+tap = Tap(53)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -75,8 +75,19 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.type("https://dev.azure.com/contoso/Pay ments/_git/web")
     t.child.send("\r" + "ci-bot")
     t.settle()
-    tap.ok(t.has("the page is not done: URL needs fixing first"), "Enter on a page with an error says what to fix")
+    tap.ok(t.has("page not done: fix URL first (see its message)"), "Enter on a page with an error says what to fix")
     tap.ok("ci-bot" not in t.screen_text(), "what was typed ahead is not put into the field")
+    t.quit()
+# The field to fix with a long label: what is said still takes one row at 80 columns, the page's
+# help whole above it.
+with Tui([binary, "--home", os.path.join(tmp, "h3b"), "new", "--dry-run"], tap=tap) as t:
+    t.to_credentials("long", "https://dev.azure.com/contoso/Payments/_git/web")
+    t.focus("Username")
+    t.type("ci-bot")
+    t.send(PGDN)
+    t.settle()
+    tap.ok(t.line(t.screen.lines - 2).strip() == "page not done: fix Personal Access Token first (see its message)"
+           and "done" not in t.line(t.screen.lines - 3), "the page not done: said on one row, the long label too")
     t.quit()
 # Esc on the first page: nowhere to go back to, and that is said.
 with Tui([binary, "--home", os.path.join(tmp, "h4"), "new", "--dry-run"], tap=tap) as t:

@@ -9,7 +9,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home = os.path.join(tmp, "home")
-tap = Tap(69)
+tap = Tap(72)
 
 def retype(t, label, text):
     """Focus the field, clear it (Ctrl-U after End), type text, leave it with Tab."""
@@ -26,6 +26,14 @@ def msg_check(t, label, pattern, what):
     if not r:
         tap.diag("expected a message matching %r under %r" % (pattern, label))
     return r
+
+def squeezed(text):
+    """text without its blanks: a value the screen wrapped reads whole."""
+    return "".join((text or "").split())
+
+def keys_row(t):
+    """The keys listed on the last row."""
+    return t.line(t.screen.lines - 1)
 
 def f5_check(t, label, want, what):
     """F5 on the field: its value becomes want, and no message is left."""
@@ -68,8 +76,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     t.send("\x1bOS")  # F4
     tap.ok(t.has("F4 picks a stored secret: it works on a secret's field"), "F4 on the name: it says where it works")
     t.send(F5)
-    tap.ok(t.has("F5 takes the value a message offers (it ends '; F5 uses it'): none here") and t.value("Name") == "Lead",
-           "F5 with no value to take: said, the name kept")
+    tap.ok(t.has("F5 puts in a value a field's message offers: none here") and
+           t.value("Name") == "Lead" and "F5" not in keys_row(t),
+           "F5 with no value to take: said, the name kept, F5 not among the keys")
     t.focus("Scope")
     t.send(ENTER)
     t.wait_for("URL type *")
@@ -81,8 +90,10 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "URL", "https://dev.azure.com/contoso/Pay ments/_git/web.git")
     msg_check(t, "URL", r"raw space.*remove the '\.git' suffix", "no URL type yet: the URL's space and '.git' are said")
     msg_check(t, "URL type",
-              r"^required: the URL names a repository: choose Repository \(Space or Left/Right\); F5 uses it$",
+              r"^required: the URL names a repository: choose Repository \(Space or Left/Right\); F5 chooses Repository$",
               "... and the URL type that the URL names a repository, F5 offered for it")
+    t.focus("URL type")
+    tap.ok("F5 fix" in keys_row(t), "a choice F5 would make: F5 is among the keys")
     t.send(F5)
     tap.ok("(•) Repository" in (t.value("URL type") or "") and t.message("URL type") == "" and
            t.has("URL type: Repository, as the URL reads; Tab goes on"), "F5 chooses Repository: no message left")
@@ -96,7 +107,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     retype(t, "URL", "https://dev.azure.com/contoso/Payments/_git/web")
     msg_check(t, "URL", r"_git", "a Project URL with /_git/")
     t.focus("URL")
-    tap.ok("F5 uses it" in t.message("URL"), "the message offers F5 for the URL it names")
+    tap.ok(squeezed(t.message("URL")).endswith(squeezed("; F5 puts 'https://dev.azure.com/contoso/Payments' here")),
+           "the message says which URL F5 puts in")
+    tap.ok("F5 fix" in keys_row(t), "a URL F5 would fix: F5 is among the keys")
     f5_check(t, "URL", "https://dev.azure.com/contoso/Payments", "F5 puts the suggested Project URL in: no message left")
     tap.is_(t.value("Test repository"), "web", "... and the repository it named is the test repository")
     retype(t, "Test repository", "https://dev.azure.com/contoso/Payments/_git/web")
@@ -137,6 +150,9 @@ with Tui([binary, "--home", home, "new", "--dry-run"], tap=tap) as t:
     msg_check(t, "URL", r"^remove the user name 'ci@' from the URL", "a user name in the URL")
     f5_check(t, "URL", "https://dev.azure.com/contoso/Shop/_git/web", "F5 puts in the URL without the user name")
     retype(t, "URL", "http://tfs.example/tfs/C/Pay ments/_git/web")
+    t.focus("URL")
+    tap.ok(squeezed(t.message("URL")).endswith(squeezed("F5 puts 'https://tfs.example/tfs/C/Pay%20ments/_git/web' here"))
+           and "F5 fix" in keys_row(t), "a raw space and http://: the message names the URL F5 puts in, F5 among the keys")
     f5_check(t, "URL", "https://tfs.example/tfs/C/Pay%20ments/_git/web",
              "a raw space and http://: F5 puts in the https:// URL, with %20")
     retype(t, "URL", "http://tfs.example:8080/tfs/Coll/Payments/_git/web")
@@ -254,8 +270,9 @@ with Tui([binary, "--home", os.path.join(tmp, "home4"), "new", "--dry-run"], tap
     t.send(SHIFT_TAB)
     r = t.focused_row()
     tap.ok(t.line(r)[31:].strip() == "Shown-Token" and
-           (t.line(r + 1).strip() + " " + t.line(r + 2).strip()).startswith(
-               "a store id is in lower case: 'shown-token'; F5 uses it"),
+           " ".join(t.line(r + i).strip() for i in (1, 2, 3)).startswith(
+               "a store id is in lower case: 'shown-token'; F5 puts 'shown-token' here") and
+           "F5 fix" in keys_row(t),
            "a store id in capitals: the lower-case one named under it, with F5 offered")
     t.send(F5)
     tap.ok(t.line(r)[31:].strip() == "shown-token" and not t.line(r + 1)[6:].strip().startswith("a store id") and
