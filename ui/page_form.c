@@ -291,6 +291,15 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 	sodium_memzero(view, sizeof(view)); /* a secret shown with F2 */
 }
 
+/* Does msg quote one value only, and that one value? */
+static bool form_quotes_only(const char *msg, const char *value)
+{
+	const char *open = strchr(msg, '\''), *close = open ? strchr(open + 1, '\'') : NULL;
+
+	return close && !strchr(close + 1, '\'') && (size_t)(close - open - 1) == strlen(value) &&
+	       strncmp(open + 1, value, strlen(value)) == 0;
+}
+
 void page_form_draw(struct wizard *w)
 {
 	struct wizard_item items[FIELD_COUNT * 2];
@@ -318,6 +327,8 @@ void page_form_draw(struct wizard *w)
 		if (!it.sid && fields_at(it.id)->kind == FIELD_CHOICE)
 			snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "; F5 chooses %s",
 			         fields_choice_label(it.id, fix));
+		else if (form_quotes_only(msgs[w->focus], fix)) /* the one value it quotes: not said twice */
+			snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "; F5 puts it here");
 		else
 			snprintf(msgs[w->focus] + len, sizeof(msgs[0]) - len, "; F5 puts '%s' here", fix);
 	}

@@ -271,7 +271,7 @@ with Tui([binary, "--home", os.path.join(tmp, "home4"), "new", "--dry-run"], tap
     r = t.focused_row()
     tap.ok(t.line(r)[31:].strip() == "Shown-Token" and
            " ".join(t.line(r + i).strip() for i in (1, 2, 3)).startswith(
-               "a store id is in lower case: 'shown-token'; F5 puts 'shown-token' here") and
+               "a store id is in lower case: 'shown-token'; F5 puts it here") and
            "F5 fix" in keys_row(t),
            "a store id in capitals: the lower-case one named under it, with F5 offered")
     t.send(F5)
