@@ -83,22 +83,34 @@ static void check_withhold_one(char *s, size_t cap, const unsigned char *secret,
 	}
 }
 
-/* Withhold token (user:token in base64 too, as an Authorization header) from s. */
-static void check_withhold_token(char *s, size_t cap, const char *user, const struct secbuf *token)
+struct secbuf *check_basic_credentials(const char *user, const struct secbuf *token)
 {
 	size_t ulen = strlen(user), rawlen = ulen + 1 + token->len;
 	size_t b64len = sodium_base64_ENCODED_LEN(rawlen, sodium_base64_VARIANT_ORIGINAL);
 	struct secbuf *raw = secbuf_new(rawlen), *b64 = secbuf_new(b64len);
 
-	check_withhold_one(s, cap, token->data, token->len);
 	if (raw && b64) {
 		memcpy(raw->data, user, ulen);
 		raw->data[ulen] = ':';
 		memcpy(raw->data + ulen + 1, token->data, token->len);
 		sodium_bin2base64((char *)b64->data, b64len, raw->data, rawlen, sodium_base64_VARIANT_ORIGINAL);
-		check_withhold_one(s, cap, b64->data, strlen((char *)b64->data));
+		b64->len = strlen((char *)b64->data);
+	} else {
+		secbuf_free(b64);
+		b64 = NULL;
 	}
 	secbuf_free(raw);
+	return b64;
+}
+
+/* Withhold token (user:token in base64 too, as an Authorization header) from s. */
+static void check_withhold_token(char *s, size_t cap, const char *user, const struct secbuf *token)
+{
+	struct secbuf *b64 = check_basic_credentials(user, token);
+
+	check_withhold_one(s, cap, token->data, token->len);
+	if (b64)
+		check_withhold_one(s, cap, b64->data, b64->len);
 	secbuf_free(b64);
 }
 

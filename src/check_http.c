@@ -53,24 +53,16 @@ static struct curl_slist *check_auth_header(struct curl_slist *list, const char 
                                             const struct secbuf *token)
 {
 	static const char prefix[] = "Authorization: Basic ";
-	size_t ulen = strlen(user), rawlen = ulen + 1 + token->len;
-	size_t b64len = sodium_base64_ENCODED_LEN(rawlen, sodium_base64_VARIANT_ORIGINAL);
-	struct secbuf *raw = secbuf_new(rawlen);
-	struct secbuf *line = secbuf_new(sizeof(prefix) - 1 + b64len);
+	struct secbuf *b64 = check_basic_credentials(user, token);
+	struct secbuf *line = b64 ? secbuf_new(sizeof(prefix) - 1 + b64->len) : NULL;
 	struct curl_slist *next = NULL;
 
-	if (raw && line) {
-		memcpy(raw->data, user, ulen);
-		raw->data[ulen] = ':';
-		memcpy(raw->data + ulen + 1, token->data, token->len);
-		raw->len = rawlen;
+	if (line) {
 		memcpy(line->data, prefix, sizeof(prefix) - 1);
-		sodium_bin2base64((char *)line->data + sizeof(prefix) - 1, b64len, raw->data, rawlen,
-		                  sodium_base64_VARIANT_ORIGINAL);
-		line->len = strlen((char *)line->data);
+		memcpy(line->data + sizeof(prefix) - 1, b64->data, b64->len + 1);
 		next = curl_slist_append(list, (char *)line->data);
 	}
-	secbuf_free(raw);
+	secbuf_free(b64);
 	secbuf_free(line);
 	return next;
 }
@@ -88,11 +80,8 @@ static void check_url_part(const char *url, CURLUPart part, char *out, size_t ou
 	curl_free(v);
 	curl_url_cleanup(u);
 }
-/*
- * The environment variable libcurl takes a proxy from for scheme, when one is set: then a failed
- * connect may be the proxy's. (no_proxy may still exempt the host: the message says "or".)
- */
-static const char *check_proxy_var(const char *scheme)
+
+const char *check_proxy_var(const char *scheme)
 {
 	/* As libcurl: HTTP_PROXY in capitals is not read (a CGI request header could set it). */
 	static const char *const https[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", NULL };

@@ -34,6 +34,9 @@ struct check_ctx {
 /* Milliseconds left before the deadline, at least 1 (curl takes 0 as "none"). */
 long check_remaining_ms(const struct check_ctx *ctx);
 
+/* base64(user:token), a Basic Authorization's credentials, in sodium memory (NULL: no memory). */
+struct secbuf *check_basic_credentials(const char *user, const struct secbuf *token);
+
 /* Has the probe behind r finished (it then has a message)? */
 bool check_finished(const struct check_result *r);
 
@@ -138,6 +141,12 @@ char *check_url_join(struct check_ctx *ctx, struct check_result *res, const char
  */
 bool check_git_adv(const struct check_ctx *ctx, struct check_result *res, const char *buf,
                    size_t len, bool smart_http, bool at_end, bool cut);
+
+/*
+ * The environment variable libcurl takes a proxy from for scheme ("https" or "http"), when one
+ * is set: then a failed connect may be the proxy's (no_proxy may still exempt the host). NULL: none.
+ */
+const char *check_proxy_var(const char *scheme);
 
 /* The probes. */
 void check_http_git_start(struct check_ctx *ctx, struct check_result *res);

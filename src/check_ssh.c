@@ -220,16 +220,11 @@ static void check_ssh_fail(struct check_ssh *s, enum check_category cat, const c
  */
 static void check_ssh_proxy_note(char *out, size_t outlen)
 {
-	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+	const char *var = check_proxy_var("https");
 
 	*out = '\0';
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v) {
-			snprintf(out, outlen, "; SSH does not use the proxy in %s: behind it, use an HTTPS URL", vars[i]);
-			return;
-		}
-	}
+	if (var)
+		snprintf(out, outlen, "; SSH does not use the proxy in %s: behind it, use an HTTPS URL", var);
 }
 
 static void check_ssh_dns(struct check_ssh *s)

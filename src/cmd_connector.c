@@ -465,7 +465,6 @@ void cmd_connector_print_unused(const struct cli_ctx *ctx, const char (*ids)[IDE
 		fputs("  ", ctx->out);
 		cli_print_program(ctx, ctx->out, true);
 		/* An id that looks like a token is not printed: that command removes it unnamed. */
-		token |= ident_looks_like_token(held[i]);
 		fprintf(ctx->out, " secret rm %s\n", ident_looks_like_token(held[i]) ? "--withheld" : held[i]);
 	}
 	for (size_t i = 0; i < n; i++)
