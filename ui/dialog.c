@@ -287,11 +287,10 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 				            term_style(strncmp(said, "note: ", 6) == 0 ? TERM_PLAIN : TERM_ERROR));
 			y += rows - 1;
 			mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
-			bool goes_on = input_view(&in, DIALOG_WIDTH - 4, term_mask(), view, sizeof(view), &cur);
+			input_view(&in, DIALOG_WIDTH - 4, term_input_marks(), view, sizeof(view), &cur);
 			attron(term_style(TERM_FOCUS));
 			mvhline(y + 2, x, ' ', DIALOG_WIDTH - 4);
 			mvaddstr(y + 2, x, view);
-			wizard_input_marks(y + 2, x, DIALOG_WIDTH - 4, &in, cur, goes_on);
 			attroff(term_style(TERM_FOCUS));
 			attron(term_style(TERM_KEY));
 			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (masked)"

@@ -294,64 +294,100 @@ static void input_scroll_fill(struct input *in, int width, const char *mask)
 		in->scroll = p;
 }
 
-bool input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
-		int *cursor_col)
+/* The text a view draws, as it is built. */
+struct input_out {
+	char *s;
+	size_t n, cap;
+	int col;
+};
+
+/* Append n bytes drawn width columns wide: false, nothing appended, when they do not fit cap. */
+static bool input_out_put(struct input_out *o, const char *s, size_t n, int width)
 {
-	size_t p, o = 0;
-	int col = 0;
+	if (o->n + n >= o->cap)
+		return false;
+	memcpy(o->s + o->n, s, n);
+	o->n += n;
+	o->s[o->n] = '\0';
+	o->col += width;
+	return true;
+}
+
+/* Append the characters from p while they fit in limit columns: where they stopped. */
+static size_t input_fill(const struct input *in, size_t p, int limit, const char *mask, struct input_out *o)
+{
+	for (; p < in->buf->len; p = input_next(in, p)) {
+		struct input_glyph g = input_glyph(in, p, mask);
+
+		if (o->col + g.width > limit || !input_out_put(o, g.s, g.n, g.width))
+			break;
+	}
+	return p;
+}
+
+/*
+ * Fill the view from p; when the text goes on past width, its last column is
+ * the mark instead, with no character cut in half (a wide one is left out
+ * whole), unless keep (the cursor's column and cell) reaches that column.
+ */
+static void input_fill_cut(const struct input *in, size_t p, int width, int keep, const struct input_marks *m,
+                           struct input_out *o)
+{
+	size_t n = o->n;
+	int col = o->col;
+
+	if (input_fill(in, p, width, m->mask, o) == in->buf->len || keep > width - 1)
+		return;
+	o->n = n;
+	o->col = col;
+	o->s[n] = '\0';
+	input_fill(in, p, width - 1, m->mask, o);
+	input_out_put(o, m->after, strlen(m->after), 1);
+}
+
+void input_view(struct input *in, int width, const struct input_marks *m, char *out, size_t outlen,
+                int *cursor_col)
+{
+	struct input_out o = { out, 0, outlen, 0 };
+	size_t p;
 
 	*cursor_col = 0;
 	if (outlen == 0)
-		return false;
+		return;
 	out[0] = '\0';
 	if (width <= 0)
-		return false;
-	input_scroll_to_cursor(in, width, mask);
-	input_scroll_fill(in, width, mask);
-	for (p = in->scroll; p < in->buf->len; p = input_next(in, p)) {
-		struct input_glyph g = input_glyph(in, p, mask);
+		return;
+	input_scroll_to_cursor(in, width, m->mask);
+	input_scroll_fill(in, width, m->mask);
+	for (p = in->scroll; p < in->cursor; p = input_next(in, p))
+		*cursor_col += input_glyph(in, p, m->mask).width;
+	int cell = in->cursor < in->buf->len ? input_glyph(in, in->cursor, m->mask).width : 1;
+	p = in->scroll;
+	/* Text before the view: the mark in place of its first character, unless the cursor is on it. */
+	if (p > 0 && in->cursor > p) {
+		struct input_glyph g = input_glyph(in, p, m->mask);
 
-		if (p == in->cursor)
-			*cursor_col = col;
-		if (col + g.width > width || o + g.n >= outlen)
-			break;
-		memcpy(out + o, g.s, g.n);
-		o += g.n;
-		col += g.width;
+		if (input_out_put(&o, m->before, strlen(m->before), 1)) {
+			for (int i = 1; i < g.width; i++)
+				input_out_put(&o, " ", 1, 1);
+			p = input_next(in, p);
+		}
 	}
-	out[o] = '\0';
-	if (p <= in->cursor)
-		*cursor_col = col;
-	return p < in->buf->len;
+	input_fill_cut(in, p, width, *cursor_col + cell, m, &o);
+	/* A small out: the cursor after what it holds. */
+	if (*cursor_col > o.col)
+		*cursor_col = o.col;
 }
 
-void input_view_start(const struct input *in, int width, const char *mask, const char *more,
-                      char *out, size_t outlen)
+void input_view_start(const struct input *in, int width, const struct input_marks *m, char *out, size_t outlen)
 {
-	size_t p, o = 0;
-	int col = 0, total = 0;
+	struct input_out o = { out, 0, outlen, 0 };
 
 	if (outlen == 0)
 		return;
 	out[0] = '\0';
-	for (p = 0; p < in->buf->len && total <= width; p = input_next(in, p))
-		total += input_glyph(in, p, mask).width;
-	/* Cut: keep one column for the mark that says the text goes on. */
-	int room = total > width ? width - 1 : width;
-	for (p = 0; p < in->buf->len; p = input_next(in, p)) {
-		struct input_glyph g = input_glyph(in, p, mask);
-
-		if (col + g.width > room || o + g.n >= outlen)
-			break;
-		memcpy(out + o, g.s, g.n);
-		o += g.n;
-		col += g.width;
-	}
-	if (total > width && width > 0 && o + strlen(more) < outlen) {
-		memcpy(out + o, more, strlen(more));
-		o += strlen(more);
-	}
-	out[o] = '\0';
+	if (width > 0)
+		input_fill_cut(in, 0, width, 0, m, &o);
 }
 
 size_t input_lines(const unsigned char *s, size_t len)

@@ -66,23 +66,30 @@ bool input_replace(struct input *in, const char *utf8, size_t len, bool multilin
 bool input_newline(struct input *in);
 
 /*
+ * How a view draws what is not the text: the glyph of a masked character,
+ * and the marks of a text that goes on before and after the view, each one
+ * column wide.
+ */
+struct input_marks {
+	const char *mask, *before, *after;
+};
+
+/*
  * What to draw in a cell `width` columns wide: a NUL-terminated UTF-8 string
  * in out (at most width columns; truncated to fit outlen), the cursor's
  * column in *cursor_col. Adjusts in->scroll so that the cursor is visible.
- * Masked, every character (a newline too) is one `mask` glyph; otherwise a
+ * Masked, every character (a newline too) is one mask glyph; otherwise a
  * newline or other control character shows as a space and a character the
  * locale cannot show as "?". Display widths come from wcwidth (the caller
- * sets LC_CTYPE). true when the text goes on past the view's end.
+ * sets LC_CTYPE). A text cut by the view says so with the marks, in place of
+ * its first or last characters, never of the cursor's; a wide character is
+ * never cut in half (a terminal would blank the other half).
  */
-bool input_view(struct input *in, int width, const char *mask, char *out, size_t outlen,
-		int *cursor_col);
+void input_view(struct input *in, int width, const struct input_marks *m, char *out, size_t outlen,
+                int *cursor_col);
 
-/*
- * The same for a field not being edited: the text from its start whatever the
- * cursor, its last column the one-column glyph `more` when the text goes on.
- */
-void input_view_start(const struct input *in, int width, const char *mask, const char *more,
-                      char *out, size_t outlen);
+/* The same for a field not being edited: the text from its start whatever the cursor. */
+void input_view_start(const struct input *in, int width, const struct input_marks *m, char *out, size_t outlen);
 
 /* The lines of a text (a paste) that hold more than blanks: more than one goes in no one-line field. */
 size_t input_lines(const unsigned char *s, size_t len);

@@ -262,11 +262,10 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 	}
 	in->masked = form_masked(w, it, in);
 	int cur = 0;
-	bool goes_on = false;
 	if (focused)
-		goes_on = input_view(in, form_width(), term_mask(), view, sizeof(view), &cur);
+		input_view(in, form_width(), term_input_marks(), view, sizeof(view), &cur);
 	else
-		input_view_start(in, form_width(), term_mask(), term_more(), view, sizeof(view));
+		input_view_start(in, form_width(), term_input_marks(), view, sizeof(view));
 	if (*hint && !focused) {
 		attron(term_style(TERM_DIM));
 		mvaddstr(y, FORM_VALUE_X, hint);
@@ -276,8 +275,6 @@ static void form_text(struct wizard *w, struct wizard_item it, int y, bool focus
 		attron(a);
 		mvhline(y, FORM_VALUE_X, ' ', form_width());
 		mvaddstr(y, FORM_VALUE_X, view);
-		if (focused)
-			wizard_input_marks(y, FORM_VALUE_X, form_width(), in, cur, goes_on);
 		attroff(a);
 		/* Empty and focused: the placeholder stays, dimmed, until the first character. */
 		if (*hint) {

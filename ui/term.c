@@ -444,6 +444,14 @@ const char *term_more(void)
 	return term_ascii() ? ">" : "\u2026";
 }
 
+const struct input_marks *term_input_marks(void)
+{
+	/* In ASCII '>' is also the focus mark: '<' says which end of the text goes on. */
+	static const struct input_marks ascii = { "*", "<", ">" }, utf8 = { "\u2022", "\u2026", "\u2026" };
+
+	return term_ascii() ? &ascii : &utf8;
+}
+
 attr_t term_style(enum term_style s)
 {
 	if (term_colours)

@@ -12,6 +12,7 @@
 
 #include <curses.h>
 
+#include "input.h"
 #include "secbuf.h"
 #include "store.h"
 
@@ -38,6 +39,9 @@ const char *term_mask(void);
 
 /* The one-column glyph ending a text cut to fit: "…" or ">". */
 const char *term_more(void);
+
+/* How an input view draws a masked character and a text cut before or after it. */
+const struct input_marks *term_input_marks(void);
 
 enum term_style { TERM_PLAIN, TERM_TITLE, TERM_FOCUS, TERM_ERROR, TERM_OK, TERM_DIM, TERM_KEY };
 

@@ -777,18 +777,6 @@ static const char *wizard_wrap_row(const char *text, int width, struct wizard_wr
 	return next;
 }
 
-void wizard_input_marks(int y, int x, int width, const struct input *in, int cur, bool goes_on)
-{
-	/*
-	 * A masked value too: its cells count its characters only while it fits, and a cut one must
-	 * say so as a value not masked, or as the value not focused, does.
-	 */
-	if (in->scroll > 0 && cur > 0)
-		mvaddstr(y, x, term_ascii() ? "<" : term_more()); /* ASCII '>' is the focus mark */
-	if (goes_on && cur < width - 1)
-		mvaddstr(y, x + width - 1, term_more());
-}
-
 int wizard_wrap(int y, int x, int width, int max_rows, const char *text, attr_t attr)
 {
 	int rows = 0, end = x + width;

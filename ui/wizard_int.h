@@ -275,13 +275,6 @@ void wizard_frame(struct wizard *w, const char *keys, int *top, int *bottom);
 int wizard_edit_key(struct input *in, int type, wint_t ch, const struct secbuf *paste, bool multiline);
 
 /*
- * The marks of an input being edited, drawn in width columns at (y, x) as input_view gave
- * view and cur (goes_on: its return): a start scrolled out of sight and a rest past the end
- * each say so in their cell, where the cursor is not. None on a masked value.
- */
-void wizard_input_marks(int y, int x, int width, const struct input *in, int cur, bool goes_on);
-
-/*
  * Word-wrapped text ("\n" breaks a line; a line's leading spaces indent its rows after the
  * first) in width columns from (y, x), at most max_rows: rows used. A text that goes on past
  * max_rows ends with term_more() after its last row's words.

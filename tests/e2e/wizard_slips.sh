@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(53)
+tap = Tap(55)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -99,6 +99,17 @@ with Tui([binary, "--home", os.path.join(tmp, "h4"), "new", "--dry-run"], tap=ta
     t.type("d" * 60 + "END")
     v = t.value("Description") or ""
     tap.ok(v.startswith("\u2026") and v.endswith("dEND"), "a long value being typed shows '…' where its start went")
+    # Wide characters: a mark takes a whole one's place, never half of one (a terminal
+    # blanks the other half, and the row drawn after it goes wrong).
+    cjk = "\u652f\u4ed8\u5e73\u53f0\u670d\u52a1\u7684\u8fde\u63a5\u5668\u7528\u4e8e\u6d4b" \
+          "\u8bd5\u4e2d\u6587\u5b57\u7b26\u663e\u793a\u662f\u5426\u6b63\u786e\u65e0"
+    t.send(CTRL_U)
+    t.type(cjk)
+    tap.is_(t.value("Description"), "\u2026 " + cjk[3:],
+            "25 wide characters in a 47-column cell, the cursor at the end: '… ' for the first ones, no mark after")
+    t.key(HOME)
+    t.settle()
+    tap.is_(t.value("Description"), cjk[:23] + "\u2026", "... at the start: the mark after the 23 that fit")
     t.quit()
 
 # A locale that is not UTF-8: a character past ASCII is refused with a word, and

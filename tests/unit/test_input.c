@@ -13,6 +13,11 @@
 
 #include "input.h"
 
+/* The marks of the ASCII screens: each one byte, one column. */
+static const struct input_marks marks = { "*", "<", ">" };
+/* The marks of the UTF-8 screens: three bytes, one column. */
+static const struct input_marks marks_utf8 = { "\u2022", "\u2026", "\u2026" };
+
 static void insert(struct input *in, const char *s)
 {
 	assert_true(input_insert(in, s, strlen(s), false));
@@ -212,21 +217,33 @@ static void test_invalid_utf8(void **state)
 	input_free(&in);
 }
 
-/* The cursor is inside the cell and on the character it is before. */
+/*
+ * The cursor is inside the cell and on the character it is before; the text is the text
+ * from scroll but for the marks: '<' first when the view starts after the text and the
+ * cursor is not there, '>' last when the text goes on and the cursor is not there.
+ */
 static void check_view(struct input *in, int width, const char *text)
 {
-	char out[256];
+	char out[256], want[256];
 	int col = -1;
+	size_t len = strlen(text), n;
 
-	input_view(in, width, "*", out, sizeof(out), &col);
+	input_view(in, width, &marks, out, sizeof(out), &col);
+	n = strlen(out);
 	assert_true(col >= 0 && col < width);
-	assert_true(strlen(out) <= (size_t)width);
 	assert_true(in->scroll <= in->cursor);
-	assert_memory_equal(out, text + in->scroll, strlen(out));
-	if (in->cursor < strlen(text))
+	assert_true(n == (size_t)width || n == len - in->scroll);
+	memcpy(want, text + in->scroll, n);
+	want[n] = '\0';
+	if (in->scroll > 0 && col > 0)
+		want[0] = '<';
+	if (in->scroll + n < len && (size_t)col < n - 1)
+		want[n - 1] = '>';
+	assert_string_equal(out, want);
+	if (in->cursor < len)
 		assert_int_equal(out[col], text[in->cursor]);
 	else
-		assert_int_equal((size_t)col, strlen(out));
+		assert_int_equal((size_t)col, n);
 }
 
 static void test_view_scroll(void **state)
@@ -239,12 +256,12 @@ static void test_view_scroll(void **state)
 	(void)state;
 	assert_int_equal(input_init(&in, 100, false), 0);
 	insert(&in, text);
-	input_view(&in, 10, "*", out, sizeof(out), &col);
-	assert_string_equal(out, "lmnopqrst"); /* the last column is the cursor's */
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "<mnopqrst"); /* the last column is the cursor's, the first says more */
 	assert_int_equal(col, 9);
 	input_op(&in, INPUT_HOME);
-	input_view(&in, 10, "*", out, sizeof(out), &col);
-	assert_string_equal(out, "0123456789");
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "012345678>");
 	assert_int_equal(col, 0);
 	for (int i = 0; i < 40; i++) {
 		check_view(&in, 10, text);
@@ -258,12 +275,12 @@ static void test_view_scroll(void **state)
 	input_op(&in, INPUT_END);
 	check_view(&in, 10, text);
 	times(&in, INPUT_BACKSPACE, 35);
-	input_view(&in, 10, "*", out, sizeof(out), &col);
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
 	assert_string_equal(out, "01234");
 	assert_int_equal(col, 5);
 
 	/* A small output buffer truncates, and stays NUL-terminated. */
-	input_view(&in, 10, "*", out, 3, &col);
+	input_view(&in, 10, &marks, out, 3, &col);
 	assert_string_equal(out, "01");
 	input_free(&in);
 }
@@ -277,23 +294,23 @@ static void test_view_start(void **state)
 	(void)state;
 	assert_int_equal(input_init(&in, 100, false), 0);
 	insert(&in, "0123456789abc");
-	input_view_start(&in, 10, "*", ">", out, sizeof(out));
+	input_view_start(&in, 10, &marks, out, sizeof(out));
 	assert_string_equal(out, "012345678>");
-	input_view_start(&in, 13, "*", ">", out, sizeof(out));
+	input_view_start(&in, 13, &marks, out, sizeof(out));
 	assert_string_equal(out, "0123456789abc"); /* fits exactly: no mark */
-	input_view_start(&in, 12, "*", "\u2026", out, sizeof(out));
+	input_view_start(&in, 12, &marks_utf8, out, sizeof(out));
 	assert_string_equal(out, "0123456789a\u2026");
 	assert_int_equal(in.scroll, 0);
-	input_view_start(&in, 10, "*", ">", out, 4);
+	input_view_start(&in, 10, &marks, out, 4);
 	assert_string_equal(out, "012"); /* a small buffer truncates, NUL-terminated */
 	in.masked = true;
-	input_view_start(&in, 5, "*", ">", out, sizeof(out));
+	input_view_start(&in, 5, &marks, out, sizeof(out));
 	assert_string_equal(out, "****>");
 	input_free(&in);
 	/* A double-width character that would straddle the mark is left out whole. */
 	assert_int_equal(input_init(&in, 100, false), 0);
 	insert(&in, "abc\u65e5\u672cxyz");
-	input_view_start(&in, 5, "*", ">", out, sizeof(out));
+	input_view_start(&in, 5, &marks, out, sizeof(out));
 	assert_string_equal(out, "abc>");
 	input_free(&in);
 }
@@ -308,23 +325,23 @@ static void test_masked_view(void **state)
 	(void)state;
 	assert_int_equal(input_init(&in, 100, true), 0);
 	insert(&in, secret);
-	input_view(&in, 20, "*", out, sizeof(out), &col);
+	input_view(&in, 20, &marks, out, sizeof(out), &col);
 	assert_string_equal(out, "************"); /* one glyph per character: ø is one */
 	assert_int_equal(col, 12);
-	input_view(&in, 20, "\u2022", out, sizeof(out), &col);
+	input_view(&in, 20, &marks_utf8, out, sizeof(out), &col);
 	for (size_t i = 0; i < 12; i++)
 		assert_memory_equal(out + 3 * i, "\u2022", 3);
 	assert_int_equal(strlen(out), 36);
 	for (const char *p = secret; *p; p++)
 		assert_null(strchr(out, *p));
-	input_view(&in, 5, "*", out, sizeof(out), &col);
-	assert_string_equal(out, "****");
+	input_view(&in, 5, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "<***"); /* cut, as a value not masked is */
 	assert_int_equal(col, 4);
 
 	/* A pasted key: its newlines are not shown either. */
 	input_set(&in, "", 0);
 	assert_true(input_insert(&in, "ab\ncd\n", 6, true));
-	input_view(&in, 20, "*", out, sizeof(out), &col);
+	input_view(&in, 20, &marks, out, sizeof(out), &col);
 	assert_string_equal(out, "*****");
 	input_free(&in);
 }
@@ -340,27 +357,34 @@ static void test_wide(void **state)
 	(void)state;
 	assert_int_equal(input_init(&in, 64, false), 0);
 	insert(&in, "\u65e5\u672c\u8a9eabc");
-	input_view(&in, 10, "*", out, sizeof(out), &col);
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
 	assert_string_equal(out, "\u65e5\u672c\u8a9eabc");
 	assert_int_equal(col, 9);
 
+	/* A mark takes the place of a whole wide character: a half drawn over is blanked by a terminal. */
 	input_set(&in, text, strlen(text));
-	input_view(&in, 10, "*", out, sizeof(out), &col);
-	assert_string_equal(out, "\u8a9e\u65e5\u672c\u8a9e");
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "< \u65e5\u672c\u8a9e");
 	assert_int_equal(col, 8);
 	input_op(&in, INPUT_HOME);
-	input_view(&in, 10, "*", out, sizeof(out), &col);
-	assert_string_equal(out, "\u65e5\u672c\u8a9e\u65e5\u672c");
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "\u65e5\u672c\u8a9e\u65e5>"); /* the fifth would end in the mark's column */
 	assert_int_equal(col, 0);
 	times(&in, INPUT_RIGHT, 4);
-	input_view(&in, 10, "*", out, sizeof(out), &col);
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
 	assert_int_equal(col, 8); /* the fifth character fits whole in the last two columns */
+	assert_string_equal(out, "\u65e5\u672c\u8a9e\u65e5\u672c"); /* and no mark over it */
 	input_op(&in, INPUT_RIGHT);
-	input_view(&in, 10, "*", out, sizeof(out), &col);
-	assert_string_equal(out, "\u672c\u8a9e\u65e5\u672c\u8a9e");
+	input_view(&in, 10, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "< \u8a9e\u65e5\u672c\u8a9e");
 	assert_int_equal(col, 8);
+	/* At the end of a text that fits its view but for its first character: no mark after it. */
+	input_op(&in, INPUT_END);
+	input_view(&in, 11, &marks_utf8, out, sizeof(out), &col);
+	assert_string_equal(out, "\u2026 \u8a9e\u65e5\u672c\u8a9e");
+	assert_int_equal(col, 10);
 	/* A cell too narrow for the character under the cursor shows nothing rather than half. */
-	input_view(&in, 1, "*", out, sizeof(out), &col);
+	input_view(&in, 1, &marks, out, sizeof(out), &col);
 	assert_string_equal(out, "");
 	assert_int_equal(col, 0);
 	input_free(&in);
