@@ -692,12 +692,13 @@ void page_check_key(struct wizard *w, int type, wint_t ch)
 				page_check_start(w);
 			}
 		} else {
-			/* Enter, most likely: not taken without a word, the page's keys are named. */
-			snprintf(w->status, sizeof(w->status), "not a key of this page: R runs the test again, B goes "
-			         "back to the values, S %s%s%s%s%s", w->start->dry_run ? "ends the dry run" : "saves anyway",
+			/* Enter, most likely: not taken without a word, the page's keys are named, in the footer's order. */
+			snprintf(w->status, sizeof(w->status), "not a key of this page: %s%sR runs the test again, B goes "
+			         "back to the values%s%s, S %s", unknown ? "A trusts the host key, " : "",
+			         check_ca_failure(w) ? "C takes a CA file, " : "",
 			         check_fault_field(w) >= 0 ? ", E edits the value at fault" : "",
 			         check_refused_key(w) ? ", P shows the key's public key" : "",
-			         unknown ? ", A trusts the host key" : "", check_ca_failure(w) ? ", C takes a CA file" : "");
+			         w->start->dry_run ? "ends the dry run" : "saves anyway");
 		}
 		break;
 	default:

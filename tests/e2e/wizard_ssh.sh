@@ -12,7 +12,7 @@ pem = open(azf["AZF_SSH_KEY"]).read()
 # Lines of the key's base64 body: none may ever be drawn.
 body = [l for l in pem.splitlines() if l and not l.startswith("-----")]
 fp = azf["AZF_SSH_HOSTKEY_FP"]
-tap = Tap(81)
+tap = Tap(82)
 
 with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("Name *")
@@ -55,6 +55,10 @@ with Tui(base + ["new"], tap=tap) as t:
     tap.ok("--accept-host-key" not in scr, "no command-line advice in the wizard: A does it")
     tap.ok(fp in scr.replace("\n", ""), "the screen gives the host key's fingerprint")
     tap.ok(re.search(r"^ *A trust the host key  R retry", scr, re.M), "the keys offer A to trust it, first")
+    t.send(ENTER)
+    t.settle()
+    tap.ok("not a key of this page: A trusts the host key, R runs the test again" in
+           re.sub(r"\s+", " ", t.screen_text()), "Enter there: the page's keys are named, A first as in the footer")
     t.send("a")
     t.wait_for("y yes   n no")
     tap.ok(t.has("Host key") and re.sub(r"\s", "", os.path.join(home, "known_hosts")) in t.box_words(),
