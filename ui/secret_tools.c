@@ -41,10 +41,18 @@ void secret_tools_generate_key(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
 	char pub[SSHKEY_PUB_MAX], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 512], sid[128];
-	const char *who = connector_get(w->c, FIELD_IDENTIFIER);
+	const char *who = connector_get(w->c, FIELD_IDENTIFIER), *stored = input_text(&w->sid[FIELD_SSH_KEY]);
 
-	if (*input_text(&w->in[FIELD_SSH_KEY]) &&
-	    !dialog_confirm(w, "New key", "Replace the SSH key given with a new RSA 4096 key made here?"))
+	/* A key given, or the stored one an empty field stands for (an edit's): not replaced unasked. */
+	if (*input_text(&w->in[FIELD_SSH_KEY]))
+		snprintf(text, sizeof(text), "Replace the SSH key given with a new RSA %d key made here?",
+		         SSHKEY_GENERATE_BITS);
+	else if (*stored)
+		snprintf(text, sizeof(text), "Replace the stored SSH key '%.128s' with a new RSA %d key made here?",
+		         stored, SSHKEY_GENERATE_BITS);
+	else
+		text[0] = '\0';
+	if (*text && !dialog_confirm(w, "New key", text))
 		return;
 	/* Shown while the key is made; the key loop clears it. */
 	snprintf(w->busy, sizeof(w->busy), "making an RSA %d key...", SSHKEY_GENERATE_BITS);

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(70)
+tap = Tap(72)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -461,7 +461,17 @@ with Tui(base + ["edit", "keyed"], tap=tap) as t:
     t.send(PGDN)
     t.wait_for("SSH private key")
     t.focus("SSH private key")
-    t.send("\x1bOR")  # F3
+    t.send("\x1bOR")  # F3 on the saved key (the field empty stands for it): asked first
+    t.wait_for("y yes   n no")
+    tap.ok("ReplacethestoredSSHkey'keyed-ssh-key'withanewRSA4096keymadehere?" in t.box_words(),
+           "an edit's F3 on the saved key asks first, naming it")
+    t.send("n")
+    t.wait_gone("y yes   n no")
+    tap.ok(t.shows("SSH private key", "the stored secret of the store id below") and
+           open(kept_pub).read() == "ssh-rsa AAAAsavedkey keyed\n", "... declined: the saved key stays, no key made")
+    t.send("\x1bOR")
+    t.wait_for("y yes   n no")
+    t.send("y")
     t.wait_for("New SSH key", timeout=60)
     t.send(" ")
     t.wait_gone("New SSH key")
