@@ -574,8 +574,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	}
 	/* The key made with F3 goes only when asked: its public key may be in Azure DevOps already. */
 	bool ask = multiline && *w->pub_id && wizard_key_made_here(w);
-	struct secbuf *made = ask ? secbuf_dup(in->buf->data, in->buf->len) : NULL;
-	if (ask && !made) {
+	struct input was = *in;
+	was.buf = ask ? secbuf_dup(in->buf->data, in->buf->len) : NULL;
+	if (ask && !was.buf) {
 		snprintf(w->status, sizeof(w->status), "out of memory: the SSH key made with F3 is kept as it was");
 		secbuf_free(dedented);
 		return;
@@ -601,11 +602,23 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	else if (cut > 0)
 		snprintf(w->status, sizeof(w->status), "the spaces around the pasted text were left out");
 	secbuf_free(dedented);
-	if (made && changed == 1 && !wizard_made_key_may_go(w, "Change the SSH key made with F3?")) {
-		input_set(in, (const char *)made->data, made->len);
-		changed = 0;
+	if (was.buf && changed == 1) {
+		/* Asked with the key as it was behind the question: the change is not seen before it is agreed to. */
+		struct input edited = *in;
+		char said[sizeof(w->status)];
+		memcpy(said, w->status, sizeof(said));
+		w->status[0] = '\0';
+		*in = was;
+		if (wizard_made_key_may_go(w, "Change the SSH key made with F3?")) {
+			was = *in;
+			*in = edited;
+			memcpy(w->status, said, sizeof(said));
+		} else {
+			was = edited;
+			changed = 0;
+		}
 	}
-	secbuf_free(made);
+	secbuf_free(was.buf);
 	if (changed == 1)
 		wizard_changed(w, it.id);
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */

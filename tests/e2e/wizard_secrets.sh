@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(72)
+tap = Tap(73)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -324,8 +324,11 @@ with Tui(base + ["new"], tap=tap) as t:
     t.wait_for("the SSH key made with F3 is kept as it was")
     tap.ok(os.path.exists(pub) and not t.has("Change the SSH key"),
            "a Backspace on the key made with F3, declined: the key and its .pub stay")
+    shown = t.value("SSH private key")
     t.send(CTRL_U)
     t.wait_for("Change the SSH key made with F3?")
+    tap.ok(shown.strip("\u2026\u2022") == "" and len(shown) > 40 and t.value("SSH private key") == shown,
+           "Ctrl-U on it: behind the question the key is still there, not yet emptied")
     t.send("y")
     t.wait_gone("Change the SSH key made with F3?")
     t.type(azf["AZF_SSH_KEY"])
