@@ -614,7 +614,9 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	}
 	if ((rc = newconn_dirs_usable(ctx, c, &s, a->dry_run)) != AZ_EXIT_OK)
 		goto report;
-	if (!a->skip_test) {
+	/* An edit that changes nothing tests nothing ('test' does): a playbook's run of it stays idempotent. */
+	bool same = newconn_unchanged(ctx, a->editing, c, &s);
+	if (!a->skip_test && !same) {
 		/* A host key accepted is kept with what is saved: not after a check that saves nothing. */
 		a->check.record_only_if_passed = !a->save_on_failure;
 		/* ... and only once it is saved (the store may yet fail to open): recorded below. */
@@ -629,13 +631,23 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		if (!a->out.json)
 			check_print_text(ctx->out, res, n);
 	}
-	if (a->skip_test) {
-		newconn_note_short_tokens(ctx->err, c, &s);
+	if (a->skip_test || same) {
+		if (!same)
+			newconn_note_short_tokens(ctx->err, c, &s);
 		/* Taken (a fleet's template gives them to every run), not silently unused. */
-		if (a->check.ca_file || a->check.timeout_ms > 0)
-			msg_error(ctx->err, "note: %s%s%s not used: --skip-test runs no connection test",
-			          a->check.ca_file ? "--ca-file" : "", a->check.ca_file && a->check.timeout_ms > 0 ? " and " : "",
-			          a->check.timeout_ms > 0 ? "--timeout" : "");
+		const char *unused[3];
+		size_t nu = 0;
+		if (a->check.ca_file)
+			unused[nu++] = "--ca-file";
+		if (a->check.timeout_ms > 0)
+			unused[nu++] = "--timeout";
+		if (a->check.accept_host_key)
+			unused[nu++] = "--accept-host-key";
+		if (nu)
+			msg_error(ctx->err, "note: %s%s%s%s%s not used: %s", unused[0], nu > 2 ? ", " : nu > 1 ? " and " : "",
+			          nu > 1 ? unused[1] : "", nu > 2 ? " and " : "", nu > 2 ? unused[2] : "",
+			          a->skip_test ? "--skip-test runs no connection test"
+			                       : "the edit changes nothing, so it runs no connection test ('test' runs one)");
 	}
 	bool check_ok = !checked || check_all_ok(res, n);
 	rc = check_ok ? AZ_EXIT_OK : AZ_EXIT_CHECK;
@@ -645,7 +657,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		for (size_t i = 0; i < n; i++)
 			key_accepted |= res[i].host_key_status == CHECK_HOSTKEY_ACCEPTED;
 		/* What the real run would do (a playbook's check mode): write the connector, or nothing. */
-		bool differs = !newconn_unchanged(ctx, a->editing, c, &s);
+		bool differs = !same;
 		changed = differs && (check_ok || a->save_on_failure);
 		if (!a->out.json)
 			msg_error(ctx->err, "dry run: valid%s; nothing was written%s%s%s; the real run would %s",
@@ -672,7 +684,7 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 		goto report;
 	}
 	/* An edit that changes nothing writes nothing, and says so (a playbook's "changed"). */
-	if (!newconn_unchanged(ctx, a->editing, c, &s)) {
+	if (!same) {
 		int save_rc = newconn_save(ctx, c, a->base, &s, &store, e);
 		/* A failed check saved anyway (--save-on-failure) keeps its status: a folder not synced is said. */
 		if (save_rc != AZ_EXIT_OK && !(s.saved && rc == AZ_EXIT_CHECK))
@@ -707,8 +719,12 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 	} else if (!a->out.json && a->write_answers) {
 		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
 		        a->editing, a->write_answers);
-	} else if (!a->out.json) {
+	} else if (!a->out.json && a->skip_test) {
 		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
+	} else if (!a->out.json) {
+		fprintf(ctx->out, "connector '%s' unchanged: nothing written, nothing tested (to test it: ", a->editing);
+		cli_print_program(ctx, ctx->out, true);
+		fprintf(ctx->out, " test %s)\n", a->editing);
 	}
 report:
 	/* A dry run writes the answers file where the run itself would (the check's result aside). */

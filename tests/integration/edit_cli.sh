@@ -6,7 +6,7 @@
 tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_fixtures
-plan 89
+plan 92
 
 tap_keyed_home
 repo_url="$AZF_BASE/$AZF_ORG/$AZF_PROJECT/_git/$AZF_REPO"
@@ -38,6 +38,13 @@ before=$(state)
 run az edit web --non-interactive --token-file "$AZF_TOKEN_FILE" --ca-file "$AZF_CA" --output json </dev/null
 like "$rc:$out" '^0:.*"saved":true,"changed":false' "the same token again: saved, changed false"
 is "$(state)" "$before" "... neither the store nor the file rewritten"
+like "$out" '"check":null' "... and nothing tested: the check is for a change ('test' runs one)"
+like "$err" "note: --ca-file not used: the edit changes nothing, so it runs no connection test" \
+	"... the --ca-file given is said to be unused"
+# Nothing given at all: no test (it would fail here: the local CA is not trusted without --ca-file).
+run az edit web --non-interactive </dev/null
+like "$rc,$out" "^0,connector 'web' unchanged: nothing written, nothing tested \(to test it: [^ ]*azrepos-connect --home $home --key-file $key test web\)\$" \
+	"an edit with nothing new: exit 0, nothing tested, and the command that tests it"
 
 # Only what is given changes; the answers file and flags work as for new (flags win).
 printf '{"description": "from answers", "tags": ["team:web"]}\n' >"$tap_tmp/a.json"
