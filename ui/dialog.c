@@ -335,8 +335,7 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 			break;
 		}
 		if ((ch == '\r' || ch == '\n') && lost) {
-			snprintf(said, sizeof(said), "a character typed was not taken, so this is not what you typed: "
-			         "Ctrl-U clears it, to type it again");
+			snprintf(said, sizeof(said), WIZARD_LOST_MSG);
 			beep();
 		} else if (ch == '\r' || ch == '\n') {
 			out = secbuf_dup(in.buf->data, in.buf->len);

@@ -619,6 +619,9 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		}
 	}
 	secbuf_free(was.buf);
+	/* Pasted whole: what was meant, as far as can be told (emptied: see wizard_changed). */
+	if (changed == 1 && replace && !it.sid)
+		w->lost[it.id] = false;
 	if (changed == 1)
 		wizard_changed(w, it.id);
 	/* A paste is a whole value: what is wrong with it shows at once, not when the field is left. */
@@ -664,6 +667,18 @@ void page_form_pause(struct wizard *w)
 	w->typing = false;
 	w->refusing = REFUSING_NONE;
 	wizard_key_refresh(w);
+}
+
+void page_form_refused(struct wizard *w)
+{
+	struct wizard_item items[FIELD_COUNT * 2];
+	size_t n = wizard_items(w, w->page, items);
+
+	/* A value shown lacks it in plain sight (the status says why); a masked one would pass for what was typed. */
+	if (w->focus < (int)n && !items[w->focus].sid && fields_at(items[w->focus].id)->kind == FIELD_SECRET) {
+		w->lost[items[w->focus].id] = true;
+		w->touched[items[w->focus].id] = true;
+	}
 }
 
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste)

@@ -41,15 +41,17 @@ void secret_tools_generate_key(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
 	char pub[SSHKEY_PUB_MAX], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 512], sid[128];
-	const char *who = connector_get(w->c, FIELD_IDENTIFIER), *stored = input_text(&w->sid[FIELD_SSH_KEY]);
+	const char *who = connector_get(w->c, FIELD_IDENTIFIER), *sid_typed = input_text(&w->sid[FIELD_SSH_KEY]);
+	const char *saved = w->start->base ? connector_get(w->start->base, FIELD_SSH_KEY) : NULL;
 
-	/* A key given, or the stored one an empty field stands for (an edit's): not replaced unasked. */
+	/* A key given, or the saved one an edit's empty field stands for (a save replaces it): not unasked. */
 	if (*input_text(&w->in[FIELD_SSH_KEY]))
 		snprintf(text, sizeof(text), "Replace the SSH key given with a new RSA %d key made here?",
 		         SSHKEY_GENERATE_BITS);
-	else if (*stored)
-		snprintf(text, sizeof(text), "Replace the stored SSH key '%.128s' with a new RSA %d key made here?",
-		         stored, SSHKEY_GENERATE_BITS);
+	else if (saved && strcmp(saved, sid_typed) == 0)
+		snprintf(text, sizeof(text), "Replace the stored SSH key '%.128s' with a new RSA %d key made here? "
+		         "Once the connector is saved, the new key takes its place in the store.", saved,
+		         SSHKEY_GENERATE_BITS);
 	else
 		text[0] = '\0';
 	if (*text && !dialog_confirm(w, "New key", text))
@@ -63,6 +65,7 @@ void secret_tools_generate_key(struct wizard *w)
 	}
 	input_set(&w->in[FIELD_SSH_KEY], (const char *)priv->data, priv->len);
 	secbuf_free(priv);
+	w->lost[FIELD_SSH_KEY] = false;
 	input_set(&w->in[FIELD_SSH_KEY_PASSPHRASE], "", 0);
 	wizard_changed(w, FIELD_SSH_KEY);
 	wizard_changed(w, FIELD_SSH_KEY_PASSPHRASE);

@@ -196,6 +196,11 @@ static bool wizard_secret_msg(struct wizard *w, enum field_id id, char *msg, siz
 	const struct field *f = fields_at(id);
 	const char *v = input_text(&w->in[id]);
 
+	/* Before what the key makes of it: a passphrase missing a character is wrong for that reason. */
+	if (w->lost[id] && *v) {
+		snprintf(msg, msglen, WIZARD_LOST_MSG);
+		return false;
+	}
 	/* What wizard_key_refresh found; nothing while it is out of date (being typed). */
 	if ((id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE) && !w->key_stale) {
 		if (*w->key_msg && w->key_msg_pass == (id == FIELD_SSH_KEY_PASSPHRASE)) {
@@ -398,6 +403,9 @@ void wizard_changed(struct wizard *w, enum field_id id)
 	w->undrafted = true;
 	if (fields_at(id)->kind == FIELD_SECRET) {
 		connector_put(w->c, id, *input_text(&w->sid[id]) ? input_text(&w->sid[id]) : NULL);
+		/* Emptied (Ctrl-U, F4): what is typed from now on is all there is. */
+		if (!*input_text(&w->in[id]))
+			w->lost[id] = false;
 		if (id == FIELD_SSH_KEY || id == FIELD_SSH_KEY_PASSPHRASE)
 			w->key_stale = true;
 		/* Another key in place of one made with F3: its public key file (and the draft's note) would mislead. */
@@ -1168,6 +1176,8 @@ static void wizard_loop(struct wizard *w)
 		} else if (k == TERM_KEY_CHAR && term_char_refused(ch)) {
 			snprintf(w->status, sizeof(w->status), "%s", term_char_refused(ch));
 			w->refusing = REFUSING_FOREIGN;
+			if (w->page < FIELD_PAGE_COUNT)
+				page_form_refused(w);
 		} else if (k == TERM_KEY_CODE && ch == TERM_CODE_UNKNOWN) {
 			const char *type = getenv("TERM");
 			snprintf(w->status, sizeof(w->status), "a key this terminal type (TERM=%.40s) does not define was "

@@ -59,6 +59,7 @@ struct wizard {
 	struct input in[FIELD_COUNT];   /* the text of each field; a secret field's value */
 	struct input sid[FIELD_COUNT];  /* a secret field's store id as typed ("": the default) */
 	bool touched[FIELD_COUNT];      /* left, pasted into or paused on: its message shows */
+	bool lost[FIELD_COUNT];         /* a secret's value lost a character typed (refused): not what was typed */
 	bool typing;                    /* the focused field was edited and is not touched yet */
 	enum wizard_refusing refusing;  /* typed text being refused: its word stays until a pause */
 	bool tried[FIELD_PAGE_COUNT];   /* Next was pressed: every message of the page shows */
@@ -302,6 +303,11 @@ void page_form_draw(struct wizard *w);
 void page_form_key(struct wizard *w, int type, wint_t ch, struct secbuf *paste);
 /* Typing paused: the focused field's message shows from now on (validation as typed). */
 void page_form_pause(struct wizard *w);
+/* A character typed was refused (term_char_refused): a secret's value, which is not seen, is not what was typed. */
+void page_form_refused(struct wizard *w);
+/* What a secret's value that lost a character typed says, in a field or a box asking for one. */
+#define WIZARD_LOST_MSG "a character typed was not taken, so this is not what you typed: Ctrl-U clears it, to " \
+	"type it again"
 void page_review_draw(struct wizard *w);
 void page_review_key(struct wizard *w, int type, wint_t ch);
 void page_check_start(struct wizard *w);

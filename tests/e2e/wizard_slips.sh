@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(55)
+tap = Tap(57)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -124,6 +124,26 @@ with Tui([binary, "--home", os.path.join(tmp, "h5"), "new", "--dry-run"], env={"
     t.settle()
     tap.ok(t.shows("Name", "abcdefgh") and t.has("only ASCII can be typed here"),
            "LANG=C: every key after it is taken, and the word stays while the typing goes on")
+    # In a secret's field the value is masked: missing the character, it would pass for what was typed.
+    t.send(CTRL_U)
+    t.to_credentials("lost", "https://dev.azure.com/contoso/Payments/_git/web")
+    t.focus("Username")
+    t.type("ci")
+    t.focus("Personal Access Token")
+    t.type("abcd")
+    t.child.send("\xc3\xa9".encode("latin-1"))
+    t.type("efgh" * 13)
+    t.wait_for("a character typed was not taken", timeout=5)
+    lost = "".join(t.message("Personal Access Token").split())
+    t.send(PGDN)
+    t.settle()
+    tap.ok(lost == "".join("a character typed was not taken, so this is not what you typed: Ctrl-U clears it, "
+                           "to type it again".split()) and t.focused_label() == "Personal Access Token *",
+           "LANG=C, a token typed with a character refused: its field says it is not what was typed, and holds the page")
+    t.send(CTRL_U)
+    t.type("abcd" + "efgh" * 13)
+    t.settle(0.8)
+    tap.ok(not t.has("a character typed was not taken"), "... typed again from empty: the word is gone")
     t.quit()
 # A UTF-8 locale and a byte that starts no UTF-8 character (a terminal set to Latin-1, line
 # noise): refused with a word, and the keys after it are taken (curses' wget_wch waited for the
