@@ -279,24 +279,25 @@ static struct secbuf *dialog_input(struct wizard *w, const char *title, const ch
 		int y, x, cur;
 		wint_t ch;
 		/* A slip in the error style, a note plain (a new store's, with its path, whole); one blank before the prompt. */
-		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 12, said) + 1 : 1;
+		int rows = *said ? wizard_wrap_rows(DIALOG_WIDTH - 4, LINES - 12, said) + 1 : 0;
 
+		/* What was said, the prompt, the value, a blank and the keys: the box's one blank above, as a question's. */
 		if (dialog_box(w, title, rows + 4, &y, &x)) {
 			if (*said)
 				wizard_wrap(y, x, DIALOG_WIDTH - 4, rows - 1, said,
 				            term_style(strncmp(said, "note: ", 6) == 0 ? TERM_PLAIN : TERM_ERROR));
-			y += rows - 1;
-			mvaddnstr(y + 1, x, prompt, DIALOG_WIDTH - 4);
+			y += rows;
+			mvaddnstr(y, x, prompt, DIALOG_WIDTH - 4);
 			input_view(&in, DIALOG_WIDTH - 4, term_input_marks(), view, sizeof(view), &cur);
 			attron(term_style(TERM_FOCUS));
-			mvhline(y + 2, x, ' ', DIALOG_WIDTH - 4);
-			mvaddstr(y + 2, x, view);
+			mvhline(y + 1, x, ' ', DIALOG_WIDTH - 4);
+			mvaddstr(y + 1, x, view);
 			attroff(term_style(TERM_FOCUS));
 			attron(term_style(TERM_KEY));
-			mvaddstr(y + 4, x, masked ? "Enter done   Esc cancel   (masked)"
+			mvaddstr(y + 3, x, masked ? "Enter done   Esc cancel   (masked)"
 			                   : path ? "Enter done   Tab complete   Esc cancel" : "Enter done   Esc cancel");
 			attroff(term_style(TERM_KEY));
-			move(y + 2, x + cur);
+			move(y + 1, x + cur);
 			curs_set(1);
 			refresh();
 		}

@@ -12,7 +12,7 @@ home = os.path.join(tmp, "home")
 answers = os.path.join(tmp, "answers.json")
 token = open(azf["AZF_TOKEN_FILE"]).read()
 passphrase = "correct horse battery"
-tap = Tap(76)
+tap = Tap(77)
 
 def typed_in(t, row, path):
     """Is path what the box's input on row holds: whole, or its end (a long one scrolls)?"""
@@ -234,6 +234,9 @@ with Tui([binary, "--home", os.path.join(tmp, "home3"), "new", "--dry-run", "--n
     t.send("c")
     ask = "Path of your CA's certificate file"
     r = t.wait_for(ask)
+    tap.ok("CA file" in t.line(r - 2) and box_inner(t.line(r - 1)).strip() == "" and
+           "Enter done" in t.line(r + 3), "the box: one blank row under its title, then the prompt, the value, "
+           "a blank and its keys, as a question's box")
     wrong = os.path.join(tmp, "no-such-ca.pem")
     t.type(wrong)
     t.send(ENTER)
