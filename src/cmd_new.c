@@ -716,15 +716,17 @@ static int new_non_interactive(struct cli_ctx *ctx, struct new_args *a)
 			cmd_connector_print_maybe_unused(notes, s.maybe_unused);
 		/* A new value under an id other connectors name too: theirs now as well, said. */
 		newconn_print_shared(ctx, notes, c, &s);
-	} else if (!a->out.json && a->write_answers) {
-		fprintf(ctx->out, "connector '%s' unchanged: its file is not rewritten; the answers are in %s\n",
-		        a->editing, a->write_answers);
-	} else if (!a->out.json && a->skip_test) {
-		fprintf(ctx->out, "connector '%s' unchanged: nothing written\n", a->editing);
 	} else if (!a->out.json) {
-		fprintf(ctx->out, "connector '%s' unchanged: nothing written, nothing tested (to test it: ", a->editing);
-		cli_print_program(ctx, ctx->out, true);
-		fprintf(ctx->out, " test %s)\n", a->editing);
+		fprintf(ctx->out, "connector '%s' unchanged: %s", a->editing,
+		        a->write_answers ? "its file is not rewritten" : "nothing written");
+		if (!a->skip_test) {
+			fputs(", nothing tested (to test it: ", ctx->out);
+			cli_print_program(ctx, ctx->out, true);
+			fprintf(ctx->out, " test %s)", a->editing);
+		}
+		if (a->write_answers)
+			fprintf(ctx->out, "; the answers are in %s", a->write_answers);
+		fputc('\n', ctx->out);
 	}
 report:
 	/* A dry run writes the answers file where the run itself would (the check's result aside). */

@@ -361,16 +361,29 @@ void input_view(struct input *in, int width, const struct input_marks *m, char *
 	input_scroll_fill(in, width, m->mask);
 	for (p = in->scroll; p < in->cursor; p = input_next(in, p))
 		*cursor_col += input_glyph(in, p, m->mask).width;
+	/* The cursor's cell: one column at least (at the end, or on a combining character). */
 	int cell = in->cursor < in->buf->len ? input_glyph(in, in->cursor, m->mask).width : 1;
+	if (cell < 1)
+		cell = 1;
 	p = in->scroll;
-	/* Text before the view: the mark in place of its first character, unless the cursor is on it. */
+	/*
+	 * Text before the view: the mark in place of its first character that takes a column, with
+	 * the combining ones around it (they would draw on the mark), unless the cursor is among them.
+	 */
 	if (p > 0 && in->cursor > p) {
-		struct input_glyph g = input_glyph(in, p, m->mask);
+		size_t q = p;
+		int cols = 0;
 
-		if (input_out_put(&o, m->before, strlen(m->before), 1)) {
-			for (int i = 1; i < g.width; i++)
+		while (q < in->cursor && cols == 0) {
+			cols = input_glyph(in, q, m->mask).width;
+			q = input_next(in, q);
+		}
+		while (q < in->cursor && input_glyph(in, q, m->mask).width == 0)
+			q = input_next(in, q);
+		if (cols > 0 && input_out_put(&o, m->before, strlen(m->before), 1)) {
+			for (int i = 1; i < cols; i++)
 				input_out_put(&o, " ", 1, 1);
-			p = input_next(in, p);
+			p = q;
 		}
 	}
 	input_fill_cut(in, p, width, *cursor_col + cell, m, &o);

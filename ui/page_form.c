@@ -529,6 +529,8 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	struct input *in = it.sid ? &w->sid[it.id] : &w->in[it.id];
 	/* A value not seen cannot be edited: a paste over it (a token pasted again) takes its place. */
 	bool replace = type == TERM_KEY_PASTE && *input_text(in) && form_masked(w, it, in);
+	/* The paste is the whole value: what was meant, as far as can be told (a character lost before is not in it). */
+	bool whole = type == TERM_KEY_PASTE && (replace || !*input_text(in));
 	struct secbuf view;
 	size_t cut = 0, lines;
 
@@ -575,7 +577,12 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 	/* The key made with F3 goes only when asked: its public key may be in Azure DevOps already. */
 	bool ask = multiline && *w->pub_id && wizard_key_made_here(w);
 	struct input was = *in;
-	was.buf = ask ? secbuf_dup(in->buf->data, in->buf->len) : NULL;
+	/* A copy as large as the field's editor: the one kept (No) takes what is typed next. */
+	was.buf = ask ? secbuf_new(in->buf->cap) : NULL;
+	if (was.buf) {
+		memcpy(was.buf->data, in->buf->data, in->buf->len + 1);
+		was.buf->len = in->buf->len;
+	}
 	if (ask && !was.buf) {
 		snprintf(w->status, sizeof(w->status), "out of memory: the SSH key made with F3 is kept as it was");
 		secbuf_free(dedented);
@@ -619,8 +626,7 @@ static void form_edit(struct wizard *w, struct wizard_item it, int type, wint_t 
 		}
 	}
 	secbuf_free(was.buf);
-	/* Pasted whole: what was meant, as far as can be told (emptied: see wizard_changed). */
-	if (changed == 1 && replace && !it.sid)
+	if (changed == 1 && whole && !it.sid)
 		w->lost[it.id] = false;
 	if (changed == 1)
 		wizard_changed(w, it.id);
@@ -675,7 +681,8 @@ void page_form_refused(struct wizard *w)
 	size_t n = wizard_items(w, w->page, items);
 
 	/* A value shown lacks it in plain sight (the status says why); a masked one would pass for what was typed. */
-	if (w->focus < (int)n && !items[w->focus].sid && fields_at(items[w->focus].id)->kind == FIELD_SECRET) {
+	if (w->focus < (int)n && !items[w->focus].sid && fields_at(items[w->focus].id)->kind == FIELD_SECRET &&
+	    form_masked(w, items[w->focus], &w->in[items[w->focus].id])) {
 		w->lost[items[w->focus].id] = true;
 		w->touched[items[w->focus].id] = true;
 	}

@@ -41,14 +41,16 @@ void secret_tools_generate_key(struct wizard *w)
 	const struct az_paths *p = &w->ctx->paths;
 	struct secbuf *priv = NULL;
 	char pub[SSHKEY_PUB_MAX], msg[256], text[sizeof(pub) + sizeof(w->pub_path) + 512], sid[128];
-	const char *who = connector_get(w->c, FIELD_IDENTIFIER), *sid_typed = input_text(&w->sid[FIELD_SSH_KEY]);
+	const char *who = connector_get(w->c, FIELD_IDENTIFIER);
 	const char *saved = w->start->base ? connector_get(w->start->base, FIELD_SSH_KEY) : NULL;
+	/* The id the new key would be stored under (the row's, or its default): the saved key's, replaced. */
+	const char *goes_to = wizard_secret_id(w, FIELD_SSH_KEY, sid, sizeof(sid));
 
 	/* A key given, or the saved one an edit's empty field stands for (a save replaces it): not unasked. */
 	if (*input_text(&w->in[FIELD_SSH_KEY]))
 		snprintf(text, sizeof(text), "Replace the SSH key given with a new RSA %d key made here?",
 		         SSHKEY_GENERATE_BITS);
-	else if (saved && strcmp(saved, sid_typed) == 0)
+	else if (saved && strcmp(saved, goes_to) == 0)
 		snprintf(text, sizeof(text), "Replace the stored SSH key '%.128s' with a new RSA %d key made here? "
 		         "Once the connector is saved, the new key takes its place in the store.", saved,
 		         SSHKEY_GENERATE_BITS);
@@ -63,8 +65,13 @@ void secret_tools_generate_key(struct wizard *w)
 		snprintf(w->status, sizeof(w->status), "%s", msg);
 		return;
 	}
-	input_set(&w->in[FIELD_SSH_KEY], (const char *)priv->data, priv->len);
+	int set = input_set(&w->in[FIELD_SSH_KEY], (const char *)priv->data, priv->len);
 	secbuf_free(priv);
+	/* Not in the field, the key is not the one its public key would be shown for. */
+	if (set != 0) {
+		snprintf(w->status, sizeof(w->status), "the new key does not fit the field: nothing changed");
+		return;
+	}
 	w->lost[FIELD_SSH_KEY] = false;
 	input_set(&w->in[FIELD_SSH_KEY_PASSPHRASE], "", 0);
 	wizard_changed(w, FIELD_SSH_KEY);

@@ -8,7 +8,7 @@ from tui import *
 
 binary, tmp, azf = context()
 home, base = keyed_home(binary, tmp)
-tap = Tap(73)
+tap = Tap(75)
 
 made = new_http(base, azf, "first", "--skip-test")
 tap.is_(made.returncode, 0, "a token stored as 'first-token' (exit 0)")
@@ -331,6 +331,11 @@ with Tui(base + ["new"], tap=tap) as t:
            "Ctrl-U on it: behind the question the key is still there, not yet emptied")
     t.send("y")
     t.wait_gone("Change the SSH key made with F3?")
+    # The field takes a value as long as ever after a No (a longer key than the one made, pasted).
+    t.paste("-----BEGIN OPENSSH PRIVATE KEY-----\n" + ("A" * 70 + "\n") * 60 + "-----END OPENSSH PRIVATE KEY-----\n")
+    tap.ok(not t.has("not pasted") and (t.value("SSH private key") or "").strip("\u2026\u2022") == "",
+           "after a No, then Ctrl-U: a key text longer than the one made is still taken whole")
+    t.send(CTRL_U)
     t.type(azf["AZF_SSH_KEY"])
     t.send(TAB)
     t.settle()
@@ -472,6 +477,16 @@ with Tui(base + ["edit", "keyed"], tap=tap) as t:
     t.wait_gone("y yes   n no")
     tap.ok(t.shows("SSH private key", "the stored secret of the store id below") and
            open(kept_pub).read() == "ssh-rsa AAAAsavedkey keyed\n", "... declined: the saved key stays, no key made")
+    # The store id row emptied: its default is the saved key's id, which a new key would replace too.
+    t.focus("store id")
+    t.send(CTRL_U)
+    t.focus("SSH private key")
+    t.send("\x1bOR")
+    t.wait_for("y yes   n no")
+    tap.ok("ReplacethestoredSSHkey'keyed-ssh-key'" in t.box_words(),
+           "... the store id row emptied (its default the saved key's id): F3 asks too")
+    t.send("n")
+    t.wait_gone("y yes   n no")
     t.send("\x1bOR")
     t.wait_for("y yes   n no")
     t.send("y")

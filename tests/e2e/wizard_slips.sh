@@ -8,7 +8,7 @@ import os
 from tui import *
 
 binary, tmp, azf = context()
-tap = Tap(57)
+tap = Tap(58)
 token = open(azf["AZF_TOKEN_FILE"]).read().strip()
 
 # A token typed as the URL's password: refused there, and kept out of the draft.
@@ -144,6 +144,12 @@ with Tui([binary, "--home", os.path.join(tmp, "h5"), "new", "--dry-run"], env={"
     t.type("abcd" + "efgh" * 13)
     t.settle(0.8)
     tap.ok(not t.has("a character typed was not taken"), "... typed again from empty: the word is gone")
+    t.send(CTRL_U)
+    t.child.send("\xc3\xa9".encode("latin-1"))
+    t.paste("abcd" + "efgh" * 13)
+    t.settle(0.8)
+    tap.ok(not t.has("a character typed was not taken") and (t.value("Personal Access Token") or "x").strip("<*") == "",
+           "... a character refused in the empty field, then the token pasted: the paste is the whole value")
     t.quit()
 # A UTF-8 locale and a byte that starts no UTF-8 character (a terminal set to Latin-1, line
 # noise): refused with a word, and the keys after it are taken (curses' wget_wch waited for the

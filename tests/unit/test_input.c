@@ -387,6 +387,24 @@ static void test_wide(void **state)
 	input_view(&in, 1, &marks, out, sizeof(out), &col);
 	assert_string_equal(out, "");
 	assert_int_equal(col, 0);
+	/* A zero-width character under the cursor: its cell is a column still, not the mark's. */
+	input_set(&in, "abcdefg\u200bxyz", strlen("abcdefg\u200bxyz"));
+	in.cursor = 7;
+	input_view(&in, 8, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "abcdefg\u200bx");
+	assert_int_equal(col, 7);
+	/* The mark before takes a character's column with the combining one after it, which would draw on it. */
+	input_set(&in, "abcde\u0301fghijklmnop", strlen("abcde\u0301fghijklmnop"));
+	in.cursor = 14; /* on the m */
+	in.scroll = 0;
+	input_view(&in, 8, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "<ghijklm"); /* the view started on the U+0301: the mark is it and the f */
+	assert_int_equal(col, 7);
+	in.cursor = 13;
+	in.scroll = 0;
+	input_view(&in, 8, &marks, out, sizeof(out), &col);
+	assert_string_equal(out, "<fghijkl"); /* the e and its U+0301 */
+	assert_int_equal(col, 7);
 	input_free(&in);
 }
 
