@@ -4,7 +4,7 @@ tap_tmpdir
 bin=${AZREPOS_CONNECT:?}
 tap_loopback_only
 tap_fixtures
-plan 113
+plan 115
 
 # run as in tap.sh, and every output kept in $all: the token must be in none (at the end).
 all=$tap_tmp/all-output
@@ -171,6 +171,22 @@ like "$rc:$out" "^1:ok +git-ssh .*new host key $fp accepted\$" \
 	"a host key that cannot be recorded: the passed probe still shown (exit 1)"
 like "$err" "cannot record the accepted host key in $kh: " "... with why it failed after"
 rmdir "$kh" 2>/dev/null
+# known_hosts' lock left by a run as root (sudo), the run as the user: whose it is and the chown
+# that fixes it, the passed probe still shown.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	nb=$tap_tmp/nb
+	mkdir "$nb" && cp -R "$home/connectors" "$home/secrets.store" "$nb/" && cp "$key" "$nb/key" &&
+		chown -R 65534:65534 "$nb" && chmod 711 "$tap_tmp" && : >"$nb/known_hosts.lock" &&
+		chmod 600 "$nb/known_hosts.lock"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" --home "$nb" --key-file "$nb/key" \
+		test ssh_repo --accept-host-key "$AZF_SSH_HOSTKEY_FP" </dev/null
+	chmod 700 "$tap_tmp"
+	is "$rc:$err" "1:azrepos-connect: cannot record the accepted host key in $nb/known_hosts: $nb/known_hosts.lock belongs to uid 0, not to you (uid 65534): run 'chown 65534 $nb/known_hosts.lock' as root" \
+		"a known_hosts lock root left: whose it is and its chown (exit 1)"
+	like "$out" "^ok +git-ssh .*new host key $fp accepted\$" "... the passed probe still shown"
+else
+	for i in 1 2; do ok 0 "# SKIP only root can run as another user (setpriv)"; done
+fi
 # A changed host key: a hard error naming the file and line; --accept-host-key of the
 # server's (new) key does not override it (man: "A changed key is always an error").
 ssh-keygen -q -t rsa -b 2048 -N '' -C '' -f "$tap_tmp/other_host_key"
