@@ -245,6 +245,9 @@ static void test_secret_id(void **state)
 		{ "paymentsgatewayserviceforinternationalcustomersrepos", true, NULL },
 		{ "a234567890abcdefghijABCDEFGHIJ1234567890abcdefghijABCDEFGHIJ1234567890abcdefghijAZDO", false,
 		  "looks like a Personal Access Token" },
+		/* The new format's sample in a public secret scanner's rule (kingfisher): its run of A's is no word. */
+		{ "FBdFol081crwkIHWJH2yiqDDyrFjVSi7HWl22hN2hTYfsB8NlGDpJQQJ77BAACAAAAAAAAAAAAASAZDOBucT", false,
+		  "looks like a Personal Access Token" },
 	};
 	char *s64 = repeat("a", 64), *s65 = repeat("a", 65);
 
